@@ -1,0 +1,99 @@
+package kepu
+
+import "context"
+
+// Store is a graph backend. Every method takes the request's context and
+// stops when it is done (returning an error with code Unavailable or the
+// context's error). Methods are safe for concurrent use.
+//
+// Errors are *Error values with a Code (see ErrorCode): BadUserInput for
+// invalid arguments (unknown label, relationship or property, an operator
+// that does not apply to the property's type, a malformed or foreign cursor,
+// negative page sizes), NotFound, Conflict, Unavailable when the backend
+// cannot be reached, Internal for everything else. A read method never
+// returns NotFound for a missing node: it leaves it out.
+//
+// The conformance suite in package storetest is the executable form of this
+// contract; every backend runs it.
+type Store interface {
+	// Nodes returns the nodes with the given IDs, keyed by ID. IDs that name
+	// no node are absent from the map.
+	Nodes(ctx context.Context, ids []string) (map[string]Node, error)
+
+	// FindNodes returns one page of the nodes of q.Label that match q.Filter,
+	// in q.Order (then by ID). With neither First nor Last, every match is
+	// returned. Paging is keyset based: a cursor names a position in the
+	// order, not an offset, so inserts and deletes between two calls never
+	// make a page skip or repeat a node that was there during both calls.
+	FindNodes(ctx context.Context, q NodeQuery) (NodePage, error)
+
+	// CountNodes counts the nodes of a label that match a filter, without
+	// loading them.
+	CountNodes(ctx context.Context, l Label, f *Filter) (int, error)
+
+	// Neighbors answers q for every node in ids at once (one round trip):
+	// the result maps each ID to its page. The page rules of FindNodes apply
+	// per node. IDs that name no node get an empty page.
+	Neighbors(ctx context.Context, ids []string, q NeighborQuery) (map[string]NeighborPage, error)
+
+	// CountNeighbors counts, for every node in ids, the relationships of
+	// q.Rel and q.Dir that match q.EdgeFilter and q.NodeFilter (q.Order and
+	// q.Page are ignored).
+	CountNeighbors(ctx context.Context, ids []string, q NeighborQuery) (map[string]int, error)
+
+	// Locate returns the Location of every node in ids that has one
+	// (see Location); nodes without a place are absent.
+	Locate(ctx context.Context, ids []string) (map[string]Location, error)
+
+	// Aggregate counts (and sums) the matching nodes, grouped.
+	Aggregate(ctx context.Context, q AggregateQuery) ([]Group, error)
+
+	// AggregateEdges counts (and sums) the matching edges.
+	AggregateEdges(ctx context.Context, q EdgeAggregateQuery) (EdgeAggregate, error)
+
+	// Write applies the changes in order, all or nothing: when it returns
+	// nil every change is durable (on disk, or acknowledged by the server),
+	// and when it returns an error none of them is visible. It validates
+	// every change against the schema registry (see Validate*): BadUserInput
+	// for invalid input, NotFound when a change names a missing node or edge
+	// (except Put*, DeleteNode and Unlink with IfExists), Conflict when a
+	// Create* names an existing node or edge. It returns the nodes and edges
+	// as they are after the write, one per change (zero values for deletes).
+	Write(ctx context.Context, changes []Change) ([]Result, error)
+
+	// Close releases the store.
+	Close() error
+}
+
+// ChangeKind names a write.
+type ChangeKind string
+
+// Change kinds.
+const (
+	CreateNode ChangeKind = "createNode" // Node; Conflict if its ID exists
+	PutNode    ChangeKind = "putNode"    // Node; creates it or replaces all its properties
+	UpdateNode ChangeKind = "updateNode" // ID, Set, Unset; NotFound if missing
+	DeleteNode ChangeKind = "deleteNode" // ID; removes its edges too; NotFound if missing unless IfExists
+	CreateEdge ChangeKind = "createEdge" // Edge; Conflict if it exists; NotFound if an end is missing
+	PutEdge    ChangeKind = "putEdge"    // Edge; creates it or replaces all its properties
+	UpdateEdge ChangeKind = "updateEdge" // Edge (Type, From, To), Set, Unset; NotFound if missing
+	DeleteEdge ChangeKind = "deleteEdge" // Edge (Type, From, To); NotFound if missing unless IfExists
+)
+
+// Change is one write. Which fields are used depends on Kind.
+type Change struct {
+	Kind     ChangeKind
+	Node     Node     // CreateNode, PutNode
+	ID       string   // UpdateNode, DeleteNode
+	Edge     Edge     // CreateEdge, PutEdge, UpdateEdge, DeleteEdge (Props unused for the last two)
+	Set      Props    // UpdateNode, UpdateEdge
+	Unset    []string // UpdateNode, UpdateEdge
+	IfExists bool     // DeleteNode, DeleteEdge: a missing target is not an error
+}
+
+// Result is the state after one change: the node (for node changes) or the
+// edge (for edge changes); zero values for deletes.
+type Result struct {
+	Node Node
+	Edge Edge
+}

@@ -1,0 +1,513 @@
+package kepu
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// MaxKeyLen bounds the key part of a node ID.
+const MaxKeyLen = 200
+
+var keyPattern = regexp.MustCompile(`^[A-Za-z0-9_.\-]+$`)
+
+// Normalize converts v to the Go type of the property (int64 for Int, float64
+// for Float, and so on), accepting the usual decoded forms (int, float64 with
+// no fraction for Int, json.Number, []any of strings for StringList). nil
+// stays nil. It returns an error with code BadUserInput when v does not fit.
+func Normalize(def *PropDef, v any) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	bad := func() (any, error) {
+		return nil, &Error{Code: BadUserInput, Field: def.Name,
+			Message: fmt.Sprintf("%s must be %s, got %s", def.Name, describe(def), shortValue(v))}
+	}
+	switch def.Type {
+	case String, Enum, Date:
+		s, ok := v.(string)
+		if !ok {
+			return bad()
+		}
+		if def.Type == Enum && !slices.Contains(def.Values, s) {
+			return bad()
+		}
+		if def.Type == Date {
+			if _, err := time.Parse(time.DateOnly, s); err != nil {
+				return bad()
+			}
+		}
+		return s, nil
+	case Int:
+		switch n := v.(type) {
+		case int64:
+			return n, nil
+		case int:
+			return int64(n), nil
+		case int32:
+			return int64(n), nil
+		case float64:
+			if n != math.Trunc(n) || math.Abs(n) > 1<<53 {
+				return bad()
+			}
+			return int64(n), nil
+		case json.Number:
+			i, err := n.Int64()
+			if err != nil {
+				return bad()
+			}
+			return i, nil
+		}
+		return bad()
+	case Float:
+		switch n := v.(type) {
+		case float64:
+			if math.IsNaN(n) || math.IsInf(n, 0) {
+				return bad()
+			}
+			return n, nil
+		case int64:
+			return float64(n), nil
+		case int:
+			return float64(n), nil
+		case json.Number:
+			f, err := n.Float64()
+			if err != nil {
+				return bad()
+			}
+			return f, nil
+		}
+		return bad()
+	case Bool:
+		b, ok := v.(bool)
+		if !ok {
+			return bad()
+		}
+		return b, nil
+	case StringList:
+		switch l := v.(type) {
+		case []string:
+			return slices.Clone(l), nil
+		case []any:
+			out := make([]string, len(l))
+			for i, e := range l {
+				s, ok := e.(string)
+				if !ok {
+					return bad()
+				}
+				out[i] = s
+			}
+			return out, nil
+		}
+		return bad()
+	}
+	return bad()
+}
+
+func describe(def *PropDef) string {
+	switch def.Type {
+	case Enum:
+		return "one of " + strings.Join(def.Values, ", ")
+	case Date:
+		return "a date YYYY-MM-DD"
+	case Int:
+		return "an integer"
+	case Float:
+		return "a number"
+	case Bool:
+		return "a boolean"
+	case StringList:
+		return "a list of strings"
+	}
+	return "a string"
+}
+
+func shortValue(v any) string {
+	s := fmt.Sprintf("%v", v)
+	return fmt.Sprintf("%T %q", v, truncate(s, 40))
+}
+
+// ValidateNode checks a node against the registry: a known label matching its
+// ID, a well-formed key, known properties of the right types (normalized in
+// place), and the required properties present. Errors have code BadUserInput.
+func ValidateNode(n *Node) error {
+	def := LookupLabel(n.Label)
+	if def == nil {
+		return Errorf(BadUserInput, "unknown node label %q", truncate(string(n.Label), 40))
+	}
+	if LabelOf(n.ID) != n.Label {
+		return Errorf(BadUserInput, "node ID %q does not start with %q", truncate(n.ID, 64), string(n.Label)+":")
+	}
+	if k := KeyOf(n.ID); len(k) > MaxKeyLen || !keyPattern.MatchString(k) {
+		return Errorf(BadUserInput, "node key %q must be 1 to %d letters, digits, '_', '.' or '-'", truncate(k, 64), MaxKeyLen)
+	}
+	props, err := normalizeProps(def.Props, n.Props, true, string(n.Label))
+	if err != nil {
+		return err
+	}
+	n.Props = props
+	return nil
+}
+
+// ValidateNodeUpdate checks the Set and Unset of an update of a node with the
+// label; it normalizes set in place. Required properties cannot be unset or
+// set to null.
+func ValidateNodeUpdate(l Label, set Props, unset []string) error {
+	def := LookupLabel(l)
+	if def == nil {
+		return Errorf(BadUserInput, "unknown node label %q", l)
+	}
+	return validateUpdate(def.Props, set, unset, string(l))
+}
+
+// ValidateEdge checks an edge against the registry given the labels of its
+// ends: a known type that joins those labels, known properties of the right
+// types (normalized in place) and the required ones present.
+func ValidateEdge(e *Edge, from, to Label) error {
+	def := LookupRel(e.Type)
+	if def == nil {
+		return Errorf(BadUserInput, "unknown relationship type %q", truncate(string(e.Type), 40))
+	}
+	if !def.Joins(from, to) {
+		return Errorf(BadUserInput, "%s cannot join %s to %s", e.Type, from, to)
+	}
+	if e.From == e.To {
+		return Errorf(BadUserInput, "%s cannot join a node to itself", e.Type)
+	}
+	props, err := normalizeProps(def.Props, e.Props, true, string(e.Type))
+	if err != nil {
+		return err
+	}
+	e.Props = props
+	return nil
+}
+
+// ValidateEdgeUpdate checks the Set and Unset of an update of an edge.
+func ValidateEdgeUpdate(t RelType, set Props, unset []string) error {
+	def := LookupRel(t)
+	if def == nil {
+		return Errorf(BadUserInput, "unknown relationship type %q", t)
+	}
+	return validateUpdate(def.Props, set, unset, string(t))
+}
+
+func normalizeProps(defs []PropDef, in Props, checkRequired bool, what string) (Props, error) {
+	out := make(Props, len(in))
+	for k, v := range in {
+		def := findProp(defs, k)
+		if def == nil {
+			return nil, &Error{Code: BadUserInput, Field: k, Message: fmt.Sprintf("%s has no property %q", what, truncate(k, 40))}
+		}
+		nv, err := Normalize(def, v)
+		if err != nil {
+			return nil, err
+		}
+		if nv != nil {
+			out[k] = nv
+		}
+	}
+	if checkRequired {
+		for _, d := range defs {
+			if d.Required {
+				if _, ok := out[d.Name]; !ok {
+					return nil, &Error{Code: BadUserInput, Field: d.Name, Message: fmt.Sprintf("%s needs %s", what, d.Name)}
+				}
+				if s, ok := out[d.Name].(string); ok && strings.TrimSpace(s) == "" {
+					return nil, &Error{Code: BadUserInput, Field: d.Name, Message: fmt.Sprintf("%s needs a non-empty %s", what, d.Name)}
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+func validateUpdate(defs []PropDef, set Props, unset []string, what string) error {
+	for k, v := range set {
+		def := findProp(defs, k)
+		if def == nil {
+			return &Error{Code: BadUserInput, Field: k, Message: fmt.Sprintf("%s has no property %q", what, truncate(k, 40))}
+		}
+		nv, err := Normalize(def, v)
+		if err != nil {
+			return err
+		}
+		if nv == nil && def.Required {
+			return &Error{Code: BadUserInput, Field: k, Message: fmt.Sprintf("%s needs %s", what, k)}
+		}
+		if s, ok := nv.(string); ok && def.Required && strings.TrimSpace(s) == "" {
+			return &Error{Code: BadUserInput, Field: k, Message: fmt.Sprintf("%s needs a non-empty %s", what, k)}
+		}
+		set[k] = nv
+	}
+	for _, k := range unset {
+		def := findProp(defs, k)
+		if def == nil {
+			return &Error{Code: BadUserInput, Field: k, Message: fmt.Sprintf("%s has no property %q", what, truncate(k, 40))}
+		}
+		if def.Required {
+			return &Error{Code: BadUserInput, Field: k, Message: fmt.Sprintf("%s needs %s; it cannot be removed", what, k)}
+		}
+	}
+	return nil
+}
+
+// ValidateFilter checks a node filter for a label and normalizes its values in
+// place: known properties, operators that apply to their types, known
+// relationships that the label can have in the given direction, place levels.
+func ValidateFilter(l Label, f *Filter) error {
+	def := LookupLabel(l)
+	if def == nil {
+		return Errorf(BadUserInput, "unknown node label %q", l)
+	}
+	return validateFilter(f, func(name string) (*PropDef, bool) {
+		if name == PropID {
+			return &PropDef{Name: PropID, Type: String}, true
+		}
+		return def.Prop(name), false
+	}, l, 0)
+}
+
+// ValidateEdgeFilter checks an edge filter for a relationship type: only
+// property conditions and their combinations.
+func ValidateEdgeFilter(t RelType, f *Filter) error {
+	def := LookupRel(t)
+	if def == nil {
+		return Errorf(BadUserInput, "unknown relationship type %q", t)
+	}
+	return validateFilter(f, func(name string) (*PropDef, bool) { return def.Prop(name), false }, "", 0)
+}
+
+// MaxFilterDepth bounds the nesting of filters.
+const MaxFilterDepth = 16
+
+func validateFilter(f *Filter, prop func(string) (*PropDef, bool), l Label, depth int) error {
+	if f == nil {
+		return nil
+	}
+	if depth > MaxFilterDepth {
+		return Errorf(BadUserInput, "filter nested more than %d levels", MaxFilterDepth)
+	}
+	parts := 0
+	for _, set := range []bool{f.And != nil, f.Or != nil, f.Not != nil, f.Cond != nil, f.Rel != nil, f.Place != nil} {
+		if set {
+			parts++
+		}
+	}
+	if parts > 1 {
+		return Errorf(BadUserInput, "a filter node must have exactly one part")
+	}
+	for _, g := range f.And {
+		if err := validateFilter(g, prop, l, depth+1); err != nil {
+			return err
+		}
+	}
+	for _, g := range f.Or {
+		if err := validateFilter(g, prop, l, depth+1); err != nil {
+			return err
+		}
+	}
+	if err := validateFilter(f.Not, prop, l, depth+1); err != nil {
+		return err
+	}
+	if c := f.Cond; c != nil {
+		def, isID := prop(c.Prop)
+		if def == nil {
+			return &Error{Code: BadUserInput, Field: c.Prop, Message: fmt.Sprintf("unknown property %q", truncate(c.Prop, 40))}
+		}
+		if err := validateCond(def, isID, c); err != nil {
+			return err
+		}
+	}
+	if r := f.Rel; r != nil {
+		if l == "" {
+			return Errorf(BadUserInput, "relationship conditions apply to nodes only")
+		}
+		rd := LookupRel(r.Rel)
+		if rd == nil {
+			return Errorf(BadUserInput, "unknown relationship type %q", truncate(string(r.Rel), 40))
+		}
+		near, far := rd.From, rd.To
+		if r.Dir == In {
+			near, far = rd.To, rd.From
+		} else if r.Dir != Out {
+			return Errorf(BadUserInput, "relationship direction must be OUT or IN")
+		}
+		if !slices.Contains(near, l) {
+			return Errorf(BadUserInput, "%s has no %s relationship %s", l, r.Dir, r.Rel)
+		}
+		if r.Quant != Some && r.Quant != None {
+			return Errorf(BadUserInput, "relationship quantifier must be some or none")
+		}
+		if err := ValidateEdgeFilter(r.Rel, r.Edge); err != nil {
+			return err
+		}
+		if err := validateFilterForAny(far, r.Node, depth+1); err != nil {
+			return err
+		}
+	}
+	if p := f.Place; p != nil {
+		if l == "" {
+			return Errorf(BadUserInput, "place conditions apply to nodes only")
+		}
+		if !p.Level.IsPlace() {
+			return Errorf(BadUserInput, "place level must be Province, Prefecture or County")
+		}
+		if err := ValidateFilter(p.Level, p.Filter); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validateFilterForAny validates a filter on the far end of a relationship
+// whose far end may carry any of labels: each property must exist on at least
+// one of them (the registry gives a property one type on every label).
+// Nested relationship conditions are checked against the first label.
+func validateFilterForAny(labels []Label, f *Filter, depth int) error {
+	return validateFilter(f, func(name string) (*PropDef, bool) {
+		if name == PropID {
+			return &PropDef{Name: PropID, Type: String}, true
+		}
+		for _, l := range labels {
+			if d := LookupLabel(l).Prop(name); d != nil {
+				return d, false
+			}
+		}
+		return nil, false
+	}, labels[0], depth)
+}
+
+func validateCond(def *PropDef, isID bool, c *Cond) error {
+	if !slices.Contains(Ops, c.Op) {
+		return Errorf(BadUserInput, "unknown operator %q", truncate(string(c.Op), 20))
+	}
+	if isID && c.Op != Eq && c.Op != Ne && c.Op != In_ {
+		return Errorf(BadUserInput, "id supports eq, ne and in only")
+	}
+	switch c.Op {
+	case Contains, StartsWith:
+		if def.Type != String && def.Type != Enum && def.Type != Date && !(def.Type == StringList && c.Op == Contains) {
+			return Errorf(BadUserInput, "%s does not apply to %s (%s)", c.Op, c.Prop, def.Type)
+		}
+		if c.Value == nil {
+			return Errorf(BadUserInput, "%s of %s needs a value", c.Op, c.Prop)
+		}
+		s, ok := c.Value.(string)
+		if !ok {
+			return Errorf(BadUserInput, "%s of %s needs a string", c.Op, c.Prop)
+		}
+		c.Value = s
+		return nil
+	case Gt, Gte, Lt, Lte:
+		if !def.Type.Ordered() {
+			return Errorf(BadUserInput, "%s does not apply to %s (%s)", c.Op, c.Prop, def.Type)
+		}
+		if c.Value == nil {
+			return Errorf(BadUserInput, "%s of %s needs a value", c.Op, c.Prop)
+		}
+	case In_:
+		list, ok := c.Value.([]any)
+		if !ok {
+			return Errorf(BadUserInput, "in of %s needs a list", c.Prop)
+		}
+		if len(list) > 1000 {
+			return Errorf(BadUserInput, "in of %s takes at most 1000 values", c.Prop)
+		}
+		out := make([]any, len(list))
+		for i, v := range list {
+			nv, err := normalizeScalar(def, v)
+			if err != nil {
+				return err
+			}
+			out[i] = nv
+		}
+		c.Value = out
+		return nil
+	}
+	nv, err := normalizeScalar(def, c.Value)
+	if err != nil {
+		return err
+	}
+	c.Value = nv
+	return nil
+}
+
+// normalizeScalar normalizes a comparison value: for a StringList property
+// the value is one string element.
+func normalizeScalar(def *PropDef, v any) (any, error) {
+	if def.Type == StringList {
+		if v == nil {
+			return nil, nil
+		}
+		s, ok := v.(string)
+		if !ok {
+			return nil, Errorf(BadUserInput, "%s compares with a string", def.Name)
+		}
+		return s, nil
+	}
+	return Normalize(def, v)
+}
+
+// ValidateOrder checks sort keys for a node label (and, in a neighbor query,
+// the relationship whose edge properties Edge keys name).
+func ValidateOrder(l Label, rel RelType, order []OrderKey) error {
+	if len(order) > 5 {
+		return Errorf(BadUserInput, "at most 5 sort keys")
+	}
+	def := LookupLabel(l)
+	for _, k := range order {
+		switch {
+		case k.Count != nil:
+			rd := LookupRel(k.Count.Rel)
+			if rd == nil {
+				return Errorf(BadUserInput, "unknown relationship type %q", k.Count.Rel)
+			}
+			ends := rd.From
+			if k.Count.Dir == In {
+				ends = rd.To
+			}
+			if def == nil || !slices.Contains(ends, l) {
+				return Errorf(BadUserInput, "%s has no %s relationship %s to count", l, k.Count.Dir, k.Count.Rel)
+			}
+		case k.Edge:
+			rd := LookupRel(rel)
+			if rd == nil || rd.Prop(k.Prop) == nil || !rd.Prop(k.Prop).Type.Ordered() {
+				return Errorf(BadUserInput, "cannot order by edge property %q", truncate(k.Prop, 40))
+			}
+		case k.Prop == PropID:
+		default:
+			if def == nil {
+				return Errorf(BadUserInput, "unknown node label %q", l)
+			}
+			p := def.Prop(k.Prop)
+			if p == nil || !p.Type.Ordered() {
+				return Errorf(BadUserInput, "cannot order %s by %q", l, truncate(k.Prop, 40))
+			}
+		}
+	}
+	return nil
+}
+
+// ValidatePage checks page arguments: sizes from 0 to max (max <= 0: no upper
+// bound) and not both First and Last.
+func ValidatePage(p Page, max int) error {
+	if p.First != nil && p.Last != nil {
+		return Errorf(BadUserInput, "pass first or last, not both")
+	}
+	for _, n := range []*int{p.First, p.Last} {
+		if n == nil {
+			continue
+		}
+		if *n < 0 {
+			return Errorf(BadUserInput, "page size must not be negative, got %d", *n)
+		}
+		if max > 0 && *n > max {
+			return Errorf(BadUserInput, "page size must be at most %d, got %d", max, *n)
+		}
+	}
+	return nil
+}
