@@ -1,0 +1,56 @@
+// The kepugraph explorer: GraphiQL talking to the API at /query on the same
+// origin. Everything it needs is bundled by build.mjs; nothing is loaded from
+// another host.
+import React from 'react';
+import { createRoot } from 'react-dom/client';
+import { GraphiQL } from 'graphiql';
+import 'graphiql/style.css';
+
+const defaultQuery = `# Welcome to kepugraph, the graph of China's science-popularization network.
+#
+# Press the run button (or Ctrl-Enter) to send this query to /query.
+# The Docs panel on the left lists every type and field.
+
+query Example {
+  # The first five standards-compliant museums, with where they are.
+  museums(first: 5, filter: { kind: { eq: STANDARD } }) {
+    totalCount
+    edges {
+      cursor
+      node {
+        id
+        name
+        nameZh
+        provenance
+        source
+        province { name code }
+      }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+`;
+
+async function fetcher(params, opts) {
+  const res = await fetch('/query', {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      Accept: 'application/json',
+      ...(opts && opts.headers),
+    },
+    body: JSON.stringify(params),
+  });
+  const text = await res.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { errors: [{ message: `HTTP ${res.status}: ${text.slice(0, 500)}` }] };
+  }
+}
+
+function App() {
+  return <GraphiQL fetcher={fetcher} defaultQuery={defaultQuery} />;
+}
+
+createRoot(document.getElementById('graphiql')).render(<App />);

@@ -1,0 +1,121 @@
+// Package web serves the kepugraph explorer: a GraphiQL page bundled from npm
+// packages into dist/ by build.mjs (run `make web`) and embedded in the binary,
+// so the page loads nothing from another host.
+//
+// When the binary was built without the bundle (dist/ holds only .gitkeep),
+// the handler serves a short page that says how to build it and where the API
+// is, instead of a 404.
+package web
+
+import (
+	"bytes"
+	"embed"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+)
+
+//go:embed all:dist
+var distFS embed.FS
+
+// Dist returns the embedded bundle (the content of dist/).
+func Dist() fs.FS {
+	sub, err := fs.Sub(distFS, "dist")
+	if err != nil {
+		// fs.Sub fails only for an invalid path; "dist" is valid.
+		panic(err)
+	}
+	return sub
+}
+
+// Built reports whether the bundle was built before the binary: whether
+// dist/index.html is embedded.
+func Built() bool { return built(Dist()) }
+
+func built(fsys fs.FS) bool {
+	_, err := fs.Stat(fsys, "index.html")
+	return err == nil
+}
+
+// Handler returns the handler for the explorer: GET / serves index.html and
+// GET /<file> the bundle's files with their content types. Paths that name no
+// file get 404; other methods get 405. endpoint is the API path that the
+// fallback page names (the bundled page always talks to /query).
+func Handler(endpoint string) http.Handler { return newHandler(Dist(), endpoint) }
+
+func newHandler(fsys fs.FS, endpoint string) http.Handler {
+	files := http.FileServerFS(fsys)
+	hasIndex := built(fsys)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		p := path.Clean("/" + r.URL.Path)
+		if p == "/" || p == "/index.html" {
+			if !hasIndex {
+				serveFallback(w, r, endpoint)
+				return
+			}
+			serveIndex(w, r, fsys)
+			return
+		}
+		name := strings.TrimPrefix(p, "/")
+		if strings.HasPrefix(name, ".") {
+			http.NotFound(w, r)
+			return
+		}
+		if st, err := fs.Stat(fsys, name); err != nil || st.IsDir() {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Cache-Control", "no-cache")
+		files.ServeHTTP(w, r)
+	})
+}
+
+// serveIndex serves index.html itself (http.ServeFileFS would redirect
+// /index.html to /).
+func serveIndex(w http.ResponseWriter, r *http.Request, fsys fs.FS) {
+	b, err := fs.ReadFile(fsys, "index.html")
+	if err != nil {
+		http.Error(w, "explorer page unreadable", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-cache")
+	http.ServeContent(w, r, "index.html", time.Time{}, bytes.NewReader(b))
+}
+
+const fallbackPage = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>kepugraph</title>
+<style>body{font-family:sans-serif;max-width:40em;margin:3em auto;line-height:1.5}code{background:#eee;padding:0 .2em}</style>
+</head>
+<body>
+<h1>kepugraph</h1>
+<p>The GraphQL API is running at <a href="ENDPOINT"><code>ENDPOINT</code></a> (POST or GET).</p>
+<p>The explorer (GraphiQL) was not built into this binary. To build it, run
+<code>make web</code> in the repository (it runs <code>npm ci</code> and
+<code>npm run build</code> in <code>web/</code>), then rebuild or restart the
+server; <code>make run</code> does both.</p>
+</body>
+</html>
+`
+
+func serveFallback(w http.ResponseWriter, r *http.Request, endpoint string) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-cache")
+	body := strings.ReplaceAll(fallbackPage, "ENDPOINT", htmlEscape(endpoint))
+	if r.Method == http.MethodHead {
+		return
+	}
+	_, _ = w.Write([]byte(body))
+}
+
+func htmlEscape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&#39;").Replace(s)
+}

@@ -1,0 +1,101 @@
+package web
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+func get(t *testing.T, h http.Handler, method, target string) *http.Response {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(method, target, nil))
+	return rec.Result()
+}
+
+func body(t *testing.T, res *http.Response) string {
+	t.Helper()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestHandler_Built(t *testing.T) {
+	fsys := fstest.MapFS{
+		"index.html":      {Data: []byte(`<html><script src="/app.js"></script></html>`)},
+		"app.js":          {Data: []byte(`console.log(1)`)},
+		"app.css":         {Data: []byte(`body{}`)},
+		".gitkeep":        {Data: nil},
+		"assets/font.bin": {Data: []byte{1}},
+	}
+	h := newHandler(fsys, "/query")
+
+	for _, tc := range []struct {
+		target, ctype string
+		status        int
+	}{
+		{"/", "text/html", 200},
+		{"/index.html", "text/html", 200},
+		{"/app.js", "text/javascript", 200},
+		{"/app.css", "text/css", 200},
+		{"/missing.js", "", 404},
+		{"/.gitkeep", "", 404},
+		{"/assets", "", 404},
+		{"/../app.js", "text/javascript", 200},
+	} {
+		res := get(t, h, http.MethodGet, tc.target)
+		if res.StatusCode != tc.status {
+			t.Errorf("%s: status %d, want %d", tc.target, res.StatusCode, tc.status)
+			continue
+		}
+		if got := res.Header.Get("Content-Type"); tc.ctype != "" && !strings.HasPrefix(got, tc.ctype) {
+			t.Errorf("%s: content type %q, want %q", tc.target, got, tc.ctype)
+		}
+	}
+	if res := get(t, h, http.MethodGet, "/"); !strings.Contains(body(t, res), `src="/app.js"`) {
+		t.Error("index.html not served at /")
+	}
+	if res := get(t, h, http.MethodPost, "/"); res.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("POST /: status %d, want 405", res.StatusCode)
+	}
+}
+
+func TestHandler_NotBuilt(t *testing.T) {
+	h := newHandler(fstest.MapFS{".gitkeep": {}}, "/query")
+	res := get(t, h, http.MethodGet, "/")
+	if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+		t.Fatalf("status %d, content type %q", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	b := body(t, res)
+	for _, want := range []string{"make web", `href="/query"`} {
+		if !strings.Contains(b, want) {
+			t.Errorf("fallback page lacks %q:\n%s", want, b)
+		}
+	}
+	if strings.Contains(b, "http://") || strings.Contains(b, "https://") {
+		t.Error("fallback page references another host")
+	}
+}
+
+// TestDist checks the embedded bundle itself when it was built: the page
+// refers only to local assets, and they are in the bundle.
+func TestDist(t *testing.T) {
+	if !Built() {
+		t.Skip("web/dist not built (run make web)")
+	}
+	h := Handler("/query")
+	page := body(t, get(t, h, http.MethodGet, "/"))
+	for _, ref := range []string{"/app.js", "/app.css"} {
+		if !strings.Contains(page, `"`+ref+`"`) {
+			t.Errorf("index.html does not reference %s", ref)
+		}
+		if res := get(t, h, http.MethodGet, ref); res.StatusCode != 200 {
+			t.Errorf("%s: status %d", ref, res.StatusCode)
+		}
+	}
+}
