@@ -363,6 +363,21 @@ func validateFilter(f *Filter, prop func(string) (*PropDef, bool), l Label, dept
 	return nil
 }
 
+// ValidateFilterAny checks a node filter on a node that may carry any of the
+// labels (the other end of a relationship): each property must exist on at
+// least one of them. It normalizes values in place like ValidateFilter.
+func ValidateFilterAny(labels []Label, f *Filter) error {
+	if len(labels) == 0 {
+		return Errorf(BadUserInput, "no node label to filter on")
+	}
+	for _, l := range labels {
+		if LookupLabel(l) == nil {
+			return Errorf(BadUserInput, "unknown node label %q", l)
+		}
+	}
+	return validateFilterForAny(labels, f, 0)
+}
+
 // validateFilterForAny validates a filter on the far end of a relationship
 // whose far end may carry any of labels: each property must exist on at least
 // one of them (the registry gives a property one type on every label).

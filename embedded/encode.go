@@ -1,0 +1,258 @@
+package embedded
+
+import (
+	"encoding/binary"
+	"errors"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/kepugraph/kepugraph/kepu"
+)
+
+// kv is one property of a stored node or edge.
+type kv struct {
+	k string
+	v any
+}
+
+// props is the compact in-memory form of kepu.Props: sorted by key, with
+// shared (interned) names and string values. It is never modified in place:
+// a change builds a new slice, so readers may hold it without copying.
+type props []kv
+
+func (p props) get(k string) any {
+	for i := range p {
+		if p[i].k == k {
+			return p[i].v
+		}
+	}
+	return nil
+}
+
+// toMap returns a fresh kepu.Props (lists are copied).
+func (p props) toMap() kepu.Props {
+	out := make(kepu.Props, len(p))
+	for _, e := range p {
+		v := e.v
+		if l, ok := v.([]string); ok {
+			v = slices.Clone(l)
+		}
+		out[e.k] = v
+	}
+	return out
+}
+
+// fromMap builds props from normalized kepu.Props (nil values are dropped).
+func fromMap(m kepu.Props, in *interner) props {
+	out := make(props, 0, len(m))
+	for k, v := range m {
+		if v == nil {
+			continue
+		}
+		if l, ok := v.([]string); ok {
+			v = slices.Clone(l)
+		}
+		out = append(out, kv{in.name(k), in.value(v)})
+	}
+	slices.SortFunc(out, func(a, b kv) int { return strings.Compare(a.k, b.k) })
+	return out
+}
+
+// interner shares property names and short string values between records,
+// which keeps large graphs small in memory (provenance and source values
+// repeat on almost every record).
+type interner struct {
+	names  map[string]string
+	values map[string]any
+}
+
+func newInterner() *interner {
+	in := &interner{names: map[string]string{}, values: map[string]any{}}
+	for _, d := range kepu.LabelDefs() {
+		for _, p := range d.Props {
+			in.names[p.Name] = p.Name
+		}
+	}
+	for _, d := range kepu.RelDefs() {
+		for _, p := range d.Props {
+			in.names[p.Name] = p.Name
+		}
+	}
+	return in
+}
+
+func (in *interner) name(k string) string {
+	if s, ok := in.names[k]; ok {
+		return s
+	}
+	return k
+}
+
+func (in *interner) nameBytes(b []byte) string {
+	if s, ok := in.names[string(b)]; ok {
+		return s
+	}
+	return string(b)
+}
+
+// value returns a shared boxed copy of short strings; other values as they are.
+func (in *interner) value(v any) any {
+	s, ok := v.(string)
+	if !ok || len(s) > 48 {
+		return v
+	}
+	if iv, ok := in.values[s]; ok {
+		return iv
+	}
+	if len(in.values) < 1<<16 {
+		in.values[s] = v
+	}
+	return v
+}
+
+func (in *interner) valueBytes(b []byte) any {
+	if len(b) <= 48 {
+		if iv, ok := in.values[string(b)]; ok {
+			return iv
+		}
+	}
+	return in.value(string(b))
+}
+
+// Stored record format (version 1): a version byte, the number of
+// properties, then per property its name, a type tag and the value:
+// 's' string, 'i' zig-zag varint, 'f' IEEE 754 bits, 'b' one byte,
+// 'l' a count and that many strings. Strings are a uvarint length and bytes.
+const formatVersion = 1
+
+func encodeProps(p props) []byte {
+	b := make([]byte, 0, 16+len(p)*24)
+	b = append(b, formatVersion)
+	b = binary.AppendUvarint(b, uint64(len(p)))
+	for _, e := range p {
+		b = appendString(b, e.k)
+		switch v := e.v.(type) {
+		case string:
+			b = append(b, 's')
+			b = appendString(b, v)
+		case int64:
+			b = append(b, 'i')
+			b = binary.AppendVarint(b, v)
+		case float64:
+			b = append(b, 'f')
+			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
+		case bool:
+			b = append(b, 'b')
+			if v {
+				b = append(b, 1)
+			} else {
+				b = append(b, 0)
+			}
+		case []string:
+			b = append(b, 'l')
+			b = binary.AppendUvarint(b, uint64(len(v)))
+			for _, s := range v {
+				b = appendString(b, s)
+			}
+		}
+	}
+	return b
+}
+
+func appendString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+var errCorrupt = errors.New("corrupt record")
+
+type decoder struct {
+	b   []byte
+	err error
+}
+
+func (d *decoder) uvarint() uint64 {
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.err = errCorrupt
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) bytes() []byte {
+	n := d.uvarint()
+	if d.err != nil || n > uint64(len(d.b)) {
+		d.err = errCorrupt
+		return nil
+	}
+	s := d.b[:n]
+	d.b = d.b[n:]
+	return s
+}
+
+func (d *decoder) byte1() byte {
+	if len(d.b) == 0 {
+		d.err = errCorrupt
+		return 0
+	}
+	c := d.b[0]
+	d.b = d.b[1:]
+	return c
+}
+
+// decodeProps decodes a record; it copies everything out of b (which may be
+// memory owned by bbolt).
+func decodeProps(b []byte, in *interner) (props, error) {
+	d := &decoder{b: b}
+	if d.byte1() != formatVersion {
+		return nil, errCorrupt
+	}
+	n := d.uvarint()
+	if d.err != nil || n > uint64(len(b)) {
+		return nil, errCorrupt
+	}
+	out := make(props, 0, n)
+	for i := uint64(0); i < n && d.err == nil; i++ {
+		k := in.nameBytes(d.bytes())
+		var v any
+		switch d.byte1() {
+		case 's':
+			v = in.valueBytes(d.bytes())
+		case 'i':
+			x, m := binary.Varint(d.b)
+			if m <= 0 {
+				return nil, errCorrupt
+			}
+			d.b = d.b[m:]
+			v = x
+		case 'f':
+			if len(d.b) < 8 {
+				return nil, errCorrupt
+			}
+			v = math.Float64frombits(binary.LittleEndian.Uint64(d.b))
+			d.b = d.b[8:]
+		case 'b':
+			v = d.byte1() == 1
+		case 'l':
+			m := d.uvarint()
+			if d.err != nil || m > uint64(len(d.b)) {
+				return nil, errCorrupt
+			}
+			l := make([]string, m)
+			for j := range l {
+				l[j] = string(d.bytes())
+			}
+			v = l
+		default:
+			return nil, errCorrupt
+		}
+		out = append(out, kv{k, v})
+	}
+	if d.err != nil {
+		return nil, d.err
+	}
+	return out, nil
+}

@@ -1,0 +1,669 @@
+// Package embedded is the default kepugraph backend: a graph kept in memory
+// and persisted in one bbolt file.
+//
+// Every Write is one bbolt transaction (fsync on commit) that applies all of
+// its changes or none; the in-memory indexes change only after the commit
+// succeeds. Reads are served from memory under a read lock and return copies.
+package embedded
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/kepugraph/kepugraph/kepu"
+)
+
+// FileName is the name of the bbolt file inside the data directory.
+const FileName = "kepugraph.db"
+
+var (
+	bucketNodes = []byte("nodes") // node ID -> props
+	bucketEdges = []byte("edges") // TYPE|from|to -> props
+	bucketMeta  = []byte("meta")  // "counts" -> uvarint nodes, uvarint edges
+	keyCounts   = []byte("counts")
+)
+
+// Options configure a Store.
+type Options struct {
+	// Logger receives load statistics; nil discards them.
+	Logger *slog.Logger
+	// LockTimeout bounds the wait for the data directory's file lock
+	// (default 1s). Another process holding it gives an Unavailable error.
+	LockTimeout time.Duration
+	// NoSync skips fsync on commit. Only for tests and bulk loads that are
+	// redone from scratch on failure.
+	NoSync bool
+}
+
+// Store is the embedded kepu.Store.
+type Store struct {
+	db  *bolt.DB
+	log *slog.Logger
+	dir string
+
+	wmu    sync.Mutex // serializes writers
+	mu     sync.RWMutex
+	st     *state
+	intern *interner // used by writers only (under wmu)
+	closed bool
+}
+
+var _ kepu.Store = (*Store)(nil)
+
+// edgeRec is a stored edge. Its endpoint strings are the node IDs themselves.
+type edgeRec struct {
+	typ      kepu.RelType
+	from, to string
+	props    props
+}
+
+func (e *edgeRec) key() string { return string(e.typ) + "|" + e.from + "|" + e.to }
+
+func (e *edgeRec) edge() kepu.Edge {
+	return kepu.Edge{Type: e.typ, From: e.from, To: e.to, Props: e.props.toMap()}
+}
+
+// adjList holds a node's edges of one type in one direction.
+type adjList struct {
+	rel   kepu.RelType
+	dir   kepu.Direction
+	edges []*edgeRec
+}
+
+// nodeRec is a stored node with its adjacency.
+type nodeRec struct {
+	id    string
+	label kepu.Label
+	props props
+	adj   []adjList
+}
+
+func (n *nodeRec) node() kepu.Node {
+	return kepu.Node{ID: n.id, Label: n.label, Props: n.props.toMap()}
+}
+
+// edges returns the node's edges of one type and direction (not a copy).
+func (n *nodeRec) edges(rel kepu.RelType, dir kepu.Direction) []*edgeRec {
+	for i := range n.adj {
+		if n.adj[i].rel == rel && n.adj[i].dir == dir {
+			return n.adj[i].edges
+		}
+	}
+	return nil
+}
+
+func (n *nodeRec) addEdge(e *edgeRec, dir kepu.Direction) {
+	for i := range n.adj {
+		if n.adj[i].rel == e.typ && n.adj[i].dir == dir {
+			n.adj[i].edges = append(n.adj[i].edges, e)
+			return
+		}
+	}
+	n.adj = append(n.adj, adjList{rel: e.typ, dir: dir, edges: []*edgeRec{e}})
+}
+
+func (n *nodeRec) removeEdge(e *edgeRec, dir kepu.Direction) {
+	for i := range n.adj {
+		a := &n.adj[i]
+		if a.rel == e.typ && a.dir == dir {
+			if j := slices.Index(a.edges, e); j >= 0 {
+				last := len(a.edges) - 1
+				a.edges[j] = a.edges[last]
+				a.edges[last] = nil
+				a.edges = a.edges[:last]
+			}
+			return
+		}
+	}
+}
+
+// findEdge returns the edge of the type from n to the node to, or nil.
+func (n *nodeRec) findEdge(rel kepu.RelType, to string) *edgeRec {
+	for _, e := range n.edges(rel, kepu.Out) {
+		if e.to == to {
+			return e
+		}
+	}
+	return nil
+}
+
+// state is the in-memory graph.
+type state struct {
+	nodes   map[string]*nodeRec
+	byLabel map[kepu.Label][]string // sorted IDs
+	nedges  int
+}
+
+func newState(nnodes int) *state {
+	return &state{nodes: make(map[string]*nodeRec, nnodes), byLabel: map[kepu.Label][]string{}}
+}
+
+// Open opens (creating if needed) the store in dir and loads it into memory.
+// When another process holds the directory it returns an error with code
+// Unavailable once opts.LockTimeout has passed.
+func Open(dir string, opts Options) (*Store, error) {
+	if opts.LockTimeout <= 0 {
+		opts.LockTimeout = time.Second
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, kepu.Errorf(kepu.Unavailable, "cannot create data directory %s: %v", dir, err)
+	}
+	path := filepath.Join(dir, FileName)
+	db, err := bolt.Open(path, 0o600, &bolt.Options{
+		Timeout:      opts.LockTimeout,
+		NoSync:       opts.NoSync,
+		FreelistType: bolt.FreelistMapType,
+	})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, kepu.Errorf(kepu.Unavailable, "data directory %s is in use by another kepugraph process", dir)
+	}
+	if err != nil {
+		return nil, kepu.Errorf(kepu.Unavailable, "cannot open %s: %v", path, err)
+	}
+	s := &Store{db: db, log: log, dir: dir, intern: newInterner()}
+	start := time.Now()
+	if err := s.load(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	log.Info("embedded store loaded", "path", path, "nodes", len(s.st.nodes), "edges", s.st.nedges,
+		"duration", time.Since(start).Round(time.Millisecond))
+	return s, nil
+}
+
+// load creates the buckets if needed and reads everything into memory.
+func (s *Store) load() error {
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketNodes, bucketEdges, bucketMeta} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return kepu.Errorf(kepu.Unavailable, "cannot initialize %s: %v", s.dir, err)
+	}
+	return s.db.View(func(tx *bolt.Tx) error {
+		var nnodes, nedges uint64
+		if v := tx.Bucket(bucketMeta).Get(keyCounts); v != nil {
+			d := &decoder{b: v}
+			nnodes, nedges = d.uvarint(), d.uvarint()
+		}
+		st := newState(int(nnodes))
+		in := s.intern
+		// bbolt iterates keys in byte order, which is Go's string order, so
+		// each label's ID list comes out sorted.
+		c := tx.Bucket(bucketNodes).Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			id := string(k)
+			l := kepu.LabelOf(id)
+			p, err := decodeProps(v, in)
+			if l == "" || err != nil {
+				return kepu.Errorf(kepu.Internal, "corrupt node record %q in %s", truncate(id), s.dir)
+			}
+			st.nodes[id] = &nodeRec{id: id, label: l, props: p}
+			st.byLabel[l] = append(st.byLabel[l], id)
+		}
+		_ = nedges
+		c = tx.Bucket(bucketEdges).Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			typ, from, to, ok := splitEdgeKey(k)
+			var fn, tn *nodeRec
+			if ok {
+				fn, tn = st.nodes[string(from)], st.nodes[string(to)]
+			}
+			p, err := decodeProps(v, in)
+			if fn == nil || tn == nil || err != nil {
+				return kepu.Errorf(kepu.Internal, "corrupt edge record %q in %s", truncate(string(k)), s.dir)
+			}
+			e := &edgeRec{typ: typ, from: fn.id, to: tn.id, props: p}
+			fn.addEdge(e, kepu.Out)
+			tn.addEdge(e, kepu.In)
+			st.nedges++
+		}
+		s.st = st
+		return nil
+	})
+}
+
+func splitEdgeKey(k []byte) (kepu.RelType, []byte, []byte, bool) {
+	i := slices.Index(k, '|')
+	if i <= 0 {
+		return "", nil, nil, false
+	}
+	j := slices.Index(k[i+1:], '|')
+	if j <= 0 {
+		return "", nil, nil, false
+	}
+	d := kepu.LookupRel(kepu.RelType(k[:i]))
+	if d == nil {
+		return "", nil, nil, false
+	}
+	return d.Type, k[i+1 : i+1+j], k[i+2+j:], true
+}
+
+func truncate(s string) string {
+	if len(s) > 64 {
+		return s[:64] + "…"
+	}
+	return s
+}
+
+// Close closes the bbolt file. The store must not be used afterwards.
+func (s *Store) Close() error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	return s.db.Close()
+}
+
+// Path returns the bbolt file's path.
+func (s *Store) Path() string { return s.db.Path() }
+
+// rlock takes the read lock after checking the context; the caller must
+// call s.mu.RUnlock when err is nil.
+func (s *Store) rlock(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.RLock()
+	if s.closed {
+		s.mu.RUnlock()
+		return kepu.Errorf(kepu.Unavailable, "store is closed")
+	}
+	return nil
+}
+
+// ---- writes ----
+
+// batch is the state of a Write in progress: an overlay over the committed
+// state. A nil value marks a deletion.
+type batch struct {
+	st    *state
+	in    *interner
+	nodes map[string]*pendingNode
+	edges map[string]*pendingEdge
+	// added lists, per node ID, the keys of edges created in this batch.
+	added map[string][]string
+}
+
+type pendingNode struct {
+	id    string
+	label kepu.Label
+	props props
+	gone  bool
+}
+
+type pendingEdge struct {
+	typ      kepu.RelType
+	from, to string
+	props    props
+	gone     bool
+}
+
+func (b *batch) nodeExists(id string) (props, bool) {
+	if p, ok := b.nodes[id]; ok {
+		return p.props, !p.gone
+	}
+	if n := b.st.nodes[id]; n != nil {
+		return n.props, true
+	}
+	return nil, false
+}
+
+func (b *batch) edge(typ kepu.RelType, from, to string) (props, bool) {
+	if p, ok := b.edges[string(typ)+"|"+from+"|"+to]; ok {
+		return p.props, !p.gone
+	}
+	if n := b.st.nodes[from]; n != nil {
+		if e := n.findEdge(typ, to); e != nil {
+			return e.props, true
+		}
+	}
+	return nil, false
+}
+
+func (b *batch) putEdge(typ kepu.RelType, from, to string, p props) {
+	k := string(typ) + "|" + from + "|" + to
+	if _, ok := b.edges[k]; !ok {
+		b.added[from] = append(b.added[from], k)
+		b.added[to] = append(b.added[to], k)
+	}
+	b.edges[k] = &pendingEdge{typ: typ, from: from, to: to, props: p}
+}
+
+// deleteNode marks the node and every edge touching it as deleted.
+func (b *batch) deleteNode(id string) {
+	if n := b.st.nodes[id]; n != nil {
+		for _, a := range n.adj {
+			for _, e := range a.edges {
+				b.edges[e.key()] = &pendingEdge{typ: e.typ, from: e.from, to: e.to, gone: true}
+			}
+		}
+	}
+	for _, k := range b.added[id] {
+		b.edges[k].gone = true
+		b.edges[k].props = nil
+	}
+	b.nodes[id] = &pendingNode{id: id, label: kepu.LabelOf(id), gone: true}
+}
+
+// Write applies changes all or nothing (see kepu.Store).
+func (s *Store) Write(ctx context.Context, changes []kepu.Change) ([]kepu.Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if s.closed {
+		return nil, kepu.Errorf(kepu.Unavailable, "store is closed")
+	}
+	// Only writers change s.st, and we hold wmu: reading it needs no lock.
+	b := &batch{st: s.st, in: s.intern, nodes: map[string]*pendingNode{},
+		edges: map[string]*pendingEdge{}, added: map[string][]string{}}
+	results := make([]kepu.Result, len(changes))
+	for i, c := range changes {
+		if i%256 == 255 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		r, err := b.apply(c)
+		if err != nil {
+			var ke *kepu.Error
+			if errors.As(err, &ke) {
+				return nil, &kepu.Error{Code: ke.Code, Field: ke.Field,
+					Message: fmt.Sprintf("change %d (%s): %s", i+1, c.Kind, ke.Message)}
+			}
+			return nil, err
+		}
+		results[i] = r
+	}
+	if err := s.commit(b); err != nil {
+		s.log.Error("embedded store commit failed", "err", err)
+		return nil, kepu.Errorf(kepu.Unavailable, "cannot write to the data directory: %v", err)
+	}
+	s.mu.Lock()
+	s.st.applyBatch(b)
+	s.mu.Unlock()
+	return results, nil
+}
+
+func (b *batch) apply(c kepu.Change) (kepu.Result, error) {
+	switch c.Kind {
+	case kepu.CreateNode, kepu.PutNode:
+		n := c.Node
+		n.Props = n.Props.Clone()
+		if err := kepu.ValidateNode(&n); err != nil {
+			return kepu.Result{}, err
+		}
+		if _, ok := b.nodeExists(n.ID); ok && c.Kind == kepu.CreateNode {
+			return kepu.Result{}, kepu.Errorf(kepu.Conflict, "node %s already exists", n.ID)
+		}
+		p := fromMap(n.Props, b.in)
+		b.nodes[n.ID] = &pendingNode{id: n.ID, label: n.Label, props: p}
+		return kepu.Result{Node: kepu.Node{ID: n.ID, Label: n.Label, Props: p.toMap()}}, nil
+
+	case kepu.UpdateNode:
+		l := kepu.LabelOf(c.ID)
+		if l == "" {
+			return kepu.Result{}, kepu.Errorf(kepu.BadUserInput, "malformed node ID %q", truncate(c.ID))
+		}
+		set := c.Set.Clone()
+		if err := kepu.ValidateNodeUpdate(l, set, c.Unset); err != nil {
+			return kepu.Result{}, err
+		}
+		old, ok := b.nodeExists(c.ID)
+		if !ok {
+			return kepu.Result{}, kepu.Errorf(kepu.NotFound, "node %s not found", c.ID)
+		}
+		p := fromMap(merge(old, set, c.Unset), b.in)
+		b.nodes[c.ID] = &pendingNode{id: c.ID, label: l, props: p}
+		return kepu.Result{Node: kepu.Node{ID: c.ID, Label: l, Props: p.toMap()}}, nil
+
+	case kepu.DeleteNode:
+		if kepu.LabelOf(c.ID) == "" {
+			return kepu.Result{}, kepu.Errorf(kepu.BadUserInput, "malformed node ID %q", truncate(c.ID))
+		}
+		if _, ok := b.nodeExists(c.ID); !ok {
+			if c.IfExists {
+				return kepu.Result{}, nil
+			}
+			return kepu.Result{}, kepu.Errorf(kepu.NotFound, "node %s not found", c.ID)
+		}
+		b.deleteNode(c.ID)
+		return kepu.Result{}, nil
+
+	case kepu.CreateEdge, kepu.PutEdge:
+		e := c.Edge
+		e.Props = e.Props.Clone()
+		if err := kepu.ValidateEdge(&e, kepu.LabelOf(e.From), kepu.LabelOf(e.To)); err != nil {
+			return kepu.Result{}, err
+		}
+		for _, id := range []string{e.From, e.To} {
+			if _, ok := b.nodeExists(id); !ok {
+				return kepu.Result{}, kepu.Errorf(kepu.NotFound, "node %s not found", id)
+			}
+		}
+		if _, ok := b.edge(e.Type, e.From, e.To); ok && c.Kind == kepu.CreateEdge {
+			return kepu.Result{}, kepu.Errorf(kepu.Conflict, "%s edge from %s to %s already exists", e.Type, e.From, e.To)
+		}
+		p := fromMap(e.Props, b.in)
+		b.putEdge(e.Type, e.From, e.To, p)
+		return kepu.Result{Edge: kepu.Edge{Type: e.Type, From: e.From, To: e.To, Props: p.toMap()}}, nil
+
+	case kepu.UpdateEdge:
+		e := c.Edge
+		set := c.Set.Clone()
+		if err := kepu.ValidateEdgeUpdate(e.Type, set, c.Unset); err != nil {
+			return kepu.Result{}, err
+		}
+		old, ok := b.edge(e.Type, e.From, e.To)
+		if !ok {
+			return kepu.Result{}, kepu.Errorf(kepu.NotFound, "%s edge from %s to %s not found", e.Type, truncate(e.From), truncate(e.To))
+		}
+		p := fromMap(merge(old, set, c.Unset), b.in)
+		b.putEdge(e.Type, e.From, e.To, p)
+		return kepu.Result{Edge: kepu.Edge{Type: e.Type, From: e.From, To: e.To, Props: p.toMap()}}, nil
+
+	case kepu.DeleteEdge:
+		e := c.Edge
+		if kepu.LookupRel(e.Type) == nil {
+			return kepu.Result{}, kepu.Errorf(kepu.BadUserInput, "unknown relationship type %q", truncate(string(e.Type)))
+		}
+		if _, ok := b.edge(e.Type, e.From, e.To); !ok {
+			if c.IfExists {
+				return kepu.Result{}, nil
+			}
+			return kepu.Result{}, kepu.Errorf(kepu.NotFound, "%s edge from %s to %s not found", e.Type, truncate(e.From), truncate(e.To))
+		}
+		k := string(e.Type) + "|" + e.From + "|" + e.To
+		b.edges[k] = &pendingEdge{typ: e.Type, from: e.From, to: e.To, gone: true}
+		return kepu.Result{}, nil
+	}
+	return kepu.Result{}, kepu.Errorf(kepu.BadUserInput, "unknown change kind %q", truncate(string(c.Kind)))
+}
+
+// merge returns old with set applied (nil values unset) and unset removed.
+func merge(old props, set kepu.Props, unset []string) kepu.Props {
+	m := make(kepu.Props, len(old)+len(set))
+	for _, e := range old {
+		m[e.k] = e.v
+	}
+	for k, v := range set {
+		if v == nil {
+			delete(m, k)
+		} else {
+			m[k] = v
+		}
+	}
+	for _, k := range unset {
+		delete(m, k)
+	}
+	return m
+}
+
+// commit writes the batch in one bbolt transaction.
+func (s *Store) commit(b *batch) error {
+	nnodes, nedges := len(s.st.nodes), s.st.nedges
+	for id, p := range b.nodes {
+		_, existed := s.st.nodes[id]
+		switch {
+		case p.gone && existed:
+			nnodes--
+		case !p.gone && !existed:
+			nnodes++
+		}
+	}
+	for _, p := range b.edges {
+		existed := false
+		if n := s.st.nodes[p.from]; n != nil {
+			existed = n.findEdge(p.typ, p.to) != nil
+		}
+		switch {
+		case p.gone && existed:
+			nedges--
+		case !p.gone && !existed:
+			nedges++
+		}
+	}
+	return s.db.Update(func(tx *bolt.Tx) error {
+		nb, eb := tx.Bucket(bucketNodes), tx.Bucket(bucketEdges)
+		for id, p := range b.nodes {
+			var err error
+			if p.gone {
+				err = nb.Delete([]byte(id))
+			} else {
+				err = nb.Put([]byte(id), encodeProps(p.props))
+			}
+			if err != nil {
+				return err
+			}
+		}
+		for k, p := range b.edges {
+			var err error
+			if p.gone {
+				err = eb.Delete([]byte(k))
+			} else {
+				err = eb.Put([]byte(k), encodeProps(p.props))
+			}
+			if err != nil {
+				return err
+			}
+		}
+		counts := binary.AppendUvarint(nil, uint64(max(nnodes, 0)))
+		counts = binary.AppendUvarint(counts, uint64(max(nedges, 0)))
+		return tx.Bucket(bucketMeta).Put(keyCounts, counts)
+	})
+}
+
+// applyBatch updates the in-memory state after a commit: node upserts, edge
+// deletions, edge upserts, then node deletions (a deleted node's edges are
+// all in the batch as deletions).
+func (st *state) applyBatch(b *batch) {
+	newIDs := map[kepu.Label][]string{}
+	goneIDs := map[kepu.Label]map[string]bool{}
+	for id, p := range b.nodes {
+		if p.gone {
+			continue
+		}
+		if n := st.nodes[id]; n != nil {
+			n.props = p.props
+			continue
+		}
+		st.nodes[id] = &nodeRec{id: id, label: p.label, props: p.props}
+		newIDs[p.label] = append(newIDs[p.label], id)
+	}
+	for _, p := range b.edges {
+		if !p.gone {
+			continue
+		}
+		fn := st.nodes[p.from]
+		if fn == nil {
+			continue
+		}
+		if e := fn.findEdge(p.typ, p.to); e != nil {
+			fn.removeEdge(e, kepu.Out)
+			if tn := st.nodes[p.to]; tn != nil {
+				tn.removeEdge(e, kepu.In)
+			}
+			st.nedges--
+		}
+	}
+	for _, p := range b.edges {
+		if p.gone {
+			continue
+		}
+		fn, tn := st.nodes[p.from], st.nodes[p.to]
+		if e := fn.findEdge(p.typ, p.to); e != nil {
+			e.props = p.props
+			continue
+		}
+		e := &edgeRec{typ: p.typ, from: fn.id, to: tn.id, props: p.props}
+		fn.addEdge(e, kepu.Out)
+		tn.addEdge(e, kepu.In)
+		st.nedges++
+	}
+	for id, p := range b.nodes {
+		if !p.gone || st.nodes[id] == nil {
+			continue
+		}
+		delete(st.nodes, id)
+		if goneIDs[p.label] == nil {
+			goneIDs[p.label] = map[string]bool{}
+		}
+		goneIDs[p.label][id] = true
+	}
+	for l, gone := range goneIDs {
+		st.byLabel[l] = slices.DeleteFunc(st.byLabel[l], func(id string) bool { return gone[id] })
+	}
+	for l, ids := range newIDs {
+		slices.Sort(ids)
+		st.byLabel[l] = mergeSorted(st.byLabel[l], ids)
+	}
+}
+
+// mergeSorted merges two sorted lists of distinct IDs.
+func mergeSorted(a, b []string) []string {
+	if len(a) == 0 {
+		return b
+	}
+	if a[len(a)-1] < b[0] {
+		return append(a, b...)
+	}
+	out := make([]string, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		if strings.Compare(a[i], b[j]) < 0 {
+			out = append(out, a[i])
+			i++
+		} else {
+			out = append(out, b[j])
+			j++
+		}
+	}
+	out = append(out, a[i:]...)
+	return append(out, b[j:]...)
+}
