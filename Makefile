@@ -1,0 +1,91 @@
+# kepugraph: the two commands are `make run` and `make test`.
+# `make check` is what CI adds: formatting, vet, staticcheck, generated code,
+# and the race detector on the store and GraphQL packages.
+
+GO  ?= go
+NPM ?= npm
+
+# Pinned tool versions.
+STATICCHECK_VERSION ?= v0.8.2
+STATICCHECK = $(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+# Directories with a package-lock.json whose npm packages the tests need
+# (each gets `npm ci` when its node_modules is missing). web/ is always
+# installed for the explorer bundle; add tool directories here
+# (for example tools/cypherlint).
+TEST_NPM_DIRS ?=
+
+# Generated files checked by `make check` (gqlgen output).
+GENERATED ?= graph
+
+# Arguments passed to the server by `make run`, e.g. make run ARGS='--addr :9090'.
+ARGS ?=
+
+.PHONY: run test check web web-rebuild test-tools fmt-check vet staticcheck generate-check race build bench clean help
+
+help:
+	@echo "make run      build the explorer if missing, then run the server (go run .)"
+	@echo "make test     install what the tests need, then go test ./..."
+	@echo "make check    gofmt, go vet, staticcheck, generated-code check, go test -race"
+	@echo "make web      build the GraphiQL explorer into web/dist (if missing)"
+	@echo "make build    build the kepugraph binary"
+	@echo "make bench    run the load benchmarks (bench/load.sh)"
+
+run: web
+	$(GO) run . $(ARGS)
+
+test: web test-tools
+	$(GO) test ./...
+
+# test-tools installs the npm packages of TEST_NPM_DIRS.
+test-tools:
+	@for d in $(TEST_NPM_DIRS); do \
+		if [ ! -d "$$d/node_modules" ]; then echo "npm ci in $$d"; (cd "$$d" && $(NPM) ci --no-audit --no-fund) || exit 1; fi; \
+	done
+
+# web builds the explorer bundle when web/dist/index.html is missing.
+web: web/dist/index.html
+
+web/node_modules: web/package-lock.json
+	cd web && $(NPM) ci --no-audit --no-fund
+	@touch web/node_modules
+
+web/dist/index.html: web/node_modules web/build.mjs web/src/index.jsx web/package-lock.json
+	cd web && $(NPM) run build
+
+web-rebuild:
+	rm -f web/dist/index.html
+	$(MAKE) web
+
+build: web
+	$(GO) build -o kepugraph .
+
+check: fmt-check vet staticcheck generate-check race
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go') $$(git ls-files --others --exclude-standard '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+staticcheck:
+	$(STATICCHECK) ./...
+
+# generate-check regenerates the gqlgen code and fails when it differs from
+# what is committed (changed or new files).
+generate-check:
+	$(GO) generate ./graph
+	@git diff --exit-code -- $(GENERATED) || { echo "generated code is out of date: run go generate ./graph and commit"; exit 1; }
+	@untracked=$$(git ls-files --others --exclude-standard -- $(GENERATED)); \
+	if [ -n "$$untracked" ]; then echo "untracked generated files:"; echo "$$untracked"; exit 1; fi
+
+race:
+	$(GO) test -race ./embedded/... ./graph/...
+
+bench: build
+	bash bench/load.sh
+
+clean:
+	rm -f kepugraph
+	rm -rf web/dist/app.* web/dist/index.html web/dist/assets

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Load benchmark: the real server against a bare net/http baseline that
+# returns the same bytes, with the same wrk settings, on loopback.
+#
+#   bash bench/load.sh                      # defaults below
+#   DURATION=20s CONNECTIONS=32 bash bench/load.sh
+#
+# Queries (bench/queries/*.json):
+#   museum.json  one museum by ID with its province (also run against bare)
+#   nested.json  50 museums x 20 school partners x each school's county
+# Prints requests/s for each and the ratio real/bare for museum.json.
+# Needs: go, wrk (apt-get install -y wrk), curl.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${DURATION:-10s}
+CONNECTIONS=${CONNECTIONS:-16}
+THREADS=${THREADS:-2}
+REAL_ADDR=${REAL_ADDR:-127.0.0.1:18080}
+BARE_ADDR=${BARE_ADDR:-127.0.0.1:18081}
+LOG_LEVEL=${LOG_LEVEL:-info}
+WORK=${WORK:-$(mktemp -d /tmp/kepugraph-bench.XXXXXX)}
+DATA_DIR=${DATA_DIR:-$WORK/data}
+
+for tool in go wrk curl; do
+	command -v "$tool" >/dev/null || { echo "load.sh: $tool is missing (wrk: apt-get install -y wrk)" >&2; exit 1; }
+done
+
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+wait_up() { # url
+	for _ in $(seq 1 600); do
+		curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+		sleep 0.5
+	done
+	echo "load.sh: $1 did not come up" >&2
+	exit 1
+}
+
+echo "== build (release)"
+go build -trimpath -ldflags='-s -w' -o "$WORK/kepugraph" .
+go build -trimpath -ldflags='-s -w' -o "$WORK/bare" ./bench/bare
+
+echo "== prepare the data directory ($DATA_DIR)"
+# The first start on an empty directory loads the reference dataset before
+# it listens; later starts open it as it is.
+"$WORK/kepugraph" --addr "$REAL_ADDR" --data-dir "$DATA_DIR" --log-level warn &
+pids+=($!)
+wait_up "http://$REAL_ADDR/healthz"
+kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+unset 'pids[-1]'
+
+echo "== start the real server (log level $LOG_LEVEL, logs to $WORK/server.log)"
+"$WORK/kepugraph" --addr "$REAL_ADDR" --data-dir "$DATA_DIR" --log-level "$LOG_LEVEL" 2>"$WORK/server.log" &
+pids+=($!)
+wait_up "http://$REAL_ADDR/healthz"
+
+for q in museum nested; do
+	out=$(curl -fsS -H 'Content-Type: application/json' --data-binary "@bench/queries/$q.json" "http://$REAL_ADDR/query")
+	if [[ $out == *'"errors"'* ]]; then
+		echo "load.sh: $q.json returned errors: ${out:0:500}" >&2
+		exit 1
+	fi
+	echo "$q.json: ${#out} bytes of response"
+done
+
+echo "== start the bare baseline"
+"$WORK/bare" -addr "$BARE_ADDR" -upstream "http://$REAL_ADDR/query" -request bench/queries/museum.json 2>"$WORK/bare.log" &
+pids+=($!)
+wait_up "http://$BARE_ADDR/"
+
+run() { # name url body-file
+	echo "-- $1: wrk -t$THREADS -c$CONNECTIONS -d$DURATION"
+	BODY_FILE="$3" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s bench/post.lua "$2" | tee "$WORK/$1.txt"
+	rps=$(awk '/^Requests\/sec:/ {print $2}' "$WORK/$1.txt")
+	if grep -q 'Non-2xx' "$WORK/$1.txt"; then
+		echo "load.sh: $1 had non-2xx responses" >&2
+		exit 1
+	fi
+	printf '%s\n' "$rps" >"$WORK/$1.rps"
+}
+
+echo "== load"
+run bare-museum "http://$BARE_ADDR/" bench/queries/museum.json
+run real-museum "http://$REAL_ADDR/query" bench/queries/museum.json
+run real-nested "http://$REAL_ADDR/query" bench/queries/nested.json
+
+bare=$(cat "$WORK/bare-museum.rps")
+real=$(cat "$WORK/real-museum.rps")
+nested=$(cat "$WORK/real-nested.rps")
+echo
+echo "== results ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))"
+printf '%-40s %12s\n' "query" "requests/s"
+printf '%-40s %12s\n' "museum by ID + province (bare)" "$bare"
+printf '%-40s %12s\n' "museum by ID + province (kepugraph)" "$real"
+printf '%-40s %12s\n' "50 museums x 20 schools x county" "$nested"
+awk -v r="$real" -v b="$bare" 'BEGIN { printf "ratio real/bare (museum): %.2f (target >= 0.5)\n", r / b }'
