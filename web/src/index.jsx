@@ -13,7 +13,7 @@ const defaultQuery = `# Welcome to kepugraph, the graph of China's science-popul
 
 query Example {
   # The first five standards-compliant museums, with where they are.
-  museums(first: 5, filter: { kind: { eq: STANDARD } }) {
+  museums(first: 5, where: { kind: { eq: STANDARD } }) {
     totalCount
     edges {
       cursor
