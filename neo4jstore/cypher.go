@@ -1,0 +1,637 @@
+package neo4jstore
+
+// This file holds every Cypher statement the backend sends: the fixed
+// statements and the generators that compile kepu filters, orders and pages.
+// Labels, relationship types and property keys in the generated text always
+// come from the kepu registry (the PropDef, LabelDef and RelDef values), never
+// from client text; every value is a parameter. The lint test feeds the output
+// of every generator to Neo4j's own parser and semantic analysis.
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/kepugraph/kepugraph/kepu"
+)
+
+// CommonLabel is carried by every node, so that lookup by ID across labels
+// uses one index.
+const CommonLabel = "KG"
+
+// IDKey is the property that holds the kepu node ID.
+const IDKey = "id"
+
+// placePath follows a node to its places: zero hops for a place itself, one
+// LOCATED_IN hop for an institution, then up to two PART_OF hops.
+const placePath = "-[:LOCATED_IN|PART_OF*0..3]->"
+
+// Fixed statements.
+const (
+	cypherPing = "RETURN 1 AS ok"
+
+	cypherNodes = "UNWIND $ids AS id MATCH (n:KG {id: id}) RETURN n"
+
+	cypherLocate = "UNWIND $ids AS id MATCH (n:KG {id: id})" + placePath + "(pl) " +
+		"WHERE pl:Province OR pl:Prefecture OR pl:County " +
+		"RETURN id, collect(DISTINCT pl.id) AS places"
+
+	cypherUpdateNode = "MATCH (n:KG {id: $id}) SET n += $set RETURN n"
+
+	cypherDeleteNode = "MATCH (n:KG {id: $id}) DETACH DELETE n RETURN count(*) AS c"
+
+	cypherDeleteBatch = "MATCH (n) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS c"
+)
+
+// stmt is one statement with its parameters.
+type stmt struct {
+	Cypher string
+	Params map[string]any
+}
+
+// quote returns a registry name as a quoted Cypher identifier. Registry names
+// are plain words; quoting keeps the text safe whatever they are.
+func quote(name string) string { return "`" + strings.ReplaceAll(name, "`", "``") + "`" }
+
+// Write statements that depend on a label or a relationship type.
+
+func cypherPutNodes(l kepu.Label) string {
+	return "UNWIND $rows AS row MERGE (n:KG {id: row.id}) SET n = row.props, n:" + quote(string(l)) + " RETURN count(n) AS c"
+}
+
+func cypherCreateNode(l kepu.Label) string {
+	return "OPTIONAL MATCH (x:KG {id: $id}) WITH x WHERE x IS NULL CREATE (n:KG:" + quote(string(l)) + ") SET n = $props RETURN n"
+}
+
+func cypherPutEdges(t kepu.RelType) string {
+	return "UNWIND $rows AS row MATCH (a:KG {id: row.from}) MATCH (b:KG {id: row.to}) " +
+		"MERGE (a)-[r:" + quote(string(t)) + "]->(b) SET r = row.props RETURN row.i AS i"
+}
+
+func cypherProbeEdge(t kepu.RelType) string {
+	return "OPTIONAL MATCH (a:KG {id: $from}) OPTIONAL MATCH (b:KG {id: $to}) " +
+		"OPTIONAL MATCH (a)-[x:" + quote(string(t)) + "]->(b) " +
+		"RETURN a IS NOT NULL AS hasFrom, b IS NOT NULL AS hasTo, x IS NOT NULL AS hasEdge LIMIT 1"
+}
+
+func cypherCreateEdge(t kepu.RelType) string {
+	return "MATCH (a:KG {id: $from}) MATCH (b:KG {id: $to}) MERGE (a)-[r:" + quote(string(t)) + "]->(b) SET r = $props RETURN r"
+}
+
+func cypherUpdateEdge(t kepu.RelType) string {
+	return "MATCH (:KG {id: $from})-[r:" + quote(string(t)) + "]->(:KG {id: $to}) SET r += $set RETURN r"
+}
+
+func cypherDeleteEdge(t kepu.RelType) string {
+	return "MATCH (:KG {id: $from})-[r:" + quote(string(t)) + "]->(:KG {id: $to}) DELETE r RETURN count(*) AS c"
+}
+
+// SchemaStatements returns the statements of EnsureSchema: uniqueness
+// constraints on node IDs (the common label and every label), indexes on the
+// properties that queries filter and sort by, and a full-text index on names
+// with the CJK analyzer. All are idempotent.
+func SchemaStatements() []string {
+	out := []string{
+		"CREATE CONSTRAINT kg_id IF NOT EXISTS FOR (n:KG) REQUIRE n.id IS UNIQUE",
+	}
+	var labels []string
+	for _, d := range kepu.LabelDefs() {
+		name := strings.ToLower(string(d.Label))
+		l := quote(string(d.Label))
+		labels = append(labels, l)
+		out = append(out,
+			fmt.Sprintf("CREATE CONSTRAINT %s_id IF NOT EXISTS FOR (n:%s) REQUIRE n.id IS UNIQUE", name, l),
+			fmt.Sprintf("CREATE INDEX %s_name IF NOT EXISTS FOR (n:%s) ON (n.name)", name, l))
+		for _, p := range []string{"code", "gbCode", "kind"} {
+			if d.Prop(p) != nil {
+				out = append(out, fmt.Sprintf("CREATE INDEX %s_%s IF NOT EXISTS FOR (n:%s) ON (n.%s)", name, strings.ToLower(p), l, quote(p)))
+			}
+		}
+	}
+	out = append(out, "CREATE FULLTEXT INDEX kg_names IF NOT EXISTS FOR (n:"+strings.Join(labels, "|")+
+		") ON EACH [n.name, n.nameZh] OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}")
+	return out
+}
+
+// params allocates parameter names.
+type params map[string]any
+
+func (p params) add(v any) string {
+	name := fmt.Sprintf("p%d", len(p))
+	p[name] = v
+	return "$" + name
+}
+
+// compiler turns filters into WHERE expressions. Every expression it returns
+// is true or false, never null, so NOT behaves as in the embedded store: a
+// condition on an absent property is false, and its negation true.
+type compiler struct {
+	p    params
+	vars int
+}
+
+func newCompiler() *compiler { return &compiler{p: params{}} }
+
+func (c *compiler) newVar(prefix string) string {
+	c.vars++
+	return fmt.Sprintf("%s%d", prefix, c.vars)
+}
+
+// propLookup resolves a property name to its registry definition and tells
+// whether it is the node ID pseudo-property.
+type propLookup func(name string) (*kepu.PropDef, bool)
+
+func nodeProps(labels []kepu.Label) propLookup {
+	return func(name string) (*kepu.PropDef, bool) {
+		if name == kepu.PropID {
+			return &kepu.PropDef{Name: IDKey, Type: kepu.String}, true
+		}
+		for _, l := range labels {
+			if d := kepu.LookupLabel(l); d != nil {
+				if p := d.Prop(name); p != nil {
+					return p, false
+				}
+			}
+		}
+		return nil, false
+	}
+}
+
+func edgeProps(t kepu.RelType) propLookup {
+	return func(name string) (*kepu.PropDef, bool) {
+		if d := kepu.LookupRel(t); d != nil {
+			return d.Prop(name), false
+		}
+		return nil, false
+	}
+}
+
+// node compiles a filter on the node variable v, which has one of labels.
+func (c *compiler) node(v string, labels []kepu.Label, f *kepu.Filter) (string, error) {
+	return c.filter(v, nodeProps(labels), f, true)
+}
+
+// edge compiles a filter on the relationship variable v of type t.
+func (c *compiler) edge(v string, t kepu.RelType, f *kepu.Filter) (string, error) {
+	return c.filter(v, edgeProps(t), f, false)
+}
+
+func (c *compiler) filter(v string, props propLookup, f *kepu.Filter, isNode bool) (string, error) {
+	if f == nil {
+		return "true", nil
+	}
+	switch {
+	case f.And != nil:
+		return c.join(v, props, f.And, " AND ", "true", isNode)
+	case f.Or != nil:
+		return c.join(v, props, f.Or, " OR ", "false", isNode)
+	case f.Not != nil:
+		s, err := c.filter(v, props, f.Not, isNode)
+		if err != nil {
+			return "", err
+		}
+		return "(NOT " + s + ")", nil
+	case f.Cond != nil:
+		return c.cond(v, props, f.Cond)
+	case f.Rel != nil && isNode:
+		return c.rel(v, f.Rel)
+	case f.Place != nil && isNode:
+		return c.place(v, f.Place)
+	case f.Rel != nil, f.Place != nil:
+		return "", kepu.Errorf(kepu.BadUserInput, "relationship and place conditions apply to nodes only")
+	}
+	return "true", nil
+}
+
+func (c *compiler) join(v string, props propLookup, fs []*kepu.Filter, op, empty string, isNode bool) (string, error) {
+	if len(fs) == 0 {
+		return empty, nil
+	}
+	parts := make([]string, len(fs))
+	for i, g := range fs {
+		s, err := c.filter(v, props, g, isNode)
+		if err != nil {
+			return "", err
+		}
+		parts[i] = s
+	}
+	return "(" + strings.Join(parts, op) + ")", nil
+}
+
+func (c *compiler) cond(v string, props propLookup, cd *kepu.Cond) (string, error) {
+	def, _ := props(cd.Prop)
+	if def == nil {
+		return "", &kepu.Error{Code: kepu.BadUserInput, Field: cd.Prop, Message: "unknown property"}
+	}
+	// The property key in the text is the registry's, not the client's.
+	x := v + "." + quote(def.Name)
+	list := def.Type == kepu.StringList
+	present := x + " IS NOT NULL AND "
+	switch cd.Op {
+	case kepu.Eq, kepu.Ne:
+		if cd.Value == nil {
+			if cd.Op == kepu.Eq {
+				return "(" + x + " IS NULL)", nil
+			}
+			return "(" + x + " IS NOT NULL)", nil
+		}
+		var s string
+		switch {
+		case list && cd.Op == kepu.Eq:
+			s = c.p.add(cd.Value) + " IN " + x
+		case list:
+			s = "NOT " + c.p.add(cd.Value) + " IN " + x
+		case cd.Op == kepu.Eq:
+			s = x + " = " + c.p.add(cd.Value)
+		default:
+			s = x + " <> " + c.p.add(cd.Value)
+		}
+		return "(" + present + s + ")", nil
+	case kepu.In_:
+		vals, _ := cd.Value.([]any)
+		clean := make([]any, 0, len(vals))
+		for _, val := range vals {
+			if val != nil {
+				clean = append(clean, val)
+			}
+		}
+		if list {
+			e := c.newVar("e")
+			return "(" + present + "any(" + e + " IN " + x + " WHERE " + e + " IN " + c.p.add(clean) + "))", nil
+		}
+		return "(" + present + x + " IN " + c.p.add(clean) + ")", nil
+	case kepu.Contains:
+		if list {
+			return "(" + present + c.p.add(cd.Value) + " IN " + x + ")", nil
+		}
+		return "(" + present + x + " CONTAINS " + c.p.add(cd.Value) + ")", nil
+	case kepu.StartsWith:
+		return "(" + present + x + " STARTS WITH " + c.p.add(cd.Value) + ")", nil
+	case kepu.Gt, kepu.Gte, kepu.Lt, kepu.Lte:
+		op := map[kepu.Op]string{kepu.Gt: ">", kepu.Gte: ">=", kepu.Lt: "<", kepu.Lte: "<="}[cd.Op]
+		return "(" + present + x + " " + op + " " + c.p.add(cd.Value) + ")", nil
+	}
+	return "", kepu.Errorf(kepu.BadUserInput, "unknown operator")
+}
+
+// farLabels returns the labels at the other end of a relationship.
+func farLabels(d *kepu.RelDef, dir kepu.Direction) []kepu.Label {
+	if dir == kepu.In {
+		return d.From
+	}
+	return d.To
+}
+
+// arrow returns the pattern from variable a through relationship variable r
+// (may be "") of type t to node b (with its label text) in direction dir.
+func arrow(a, r string, t kepu.RelType, dir kepu.Direction, b string) string {
+	rel := "[" + r + ":" + quote(string(t)) + "]"
+	if dir == kepu.In {
+		return "(" + a + ")<-" + rel + "-(" + b + ")"
+	}
+	return "(" + a + ")-" + rel + "->(" + b + ")"
+}
+
+func (c *compiler) rel(v string, rc *kepu.RelCond) (string, error) {
+	d := kepu.LookupRel(rc.Rel)
+	if d == nil {
+		return "", kepu.Errorf(kepu.BadUserInput, "unknown relationship type")
+	}
+	r, m := c.newVar("r"), c.newVar("m")
+	ef, err := c.edge(r, d.Type, rc.Edge)
+	if err != nil {
+		return "", err
+	}
+	nf, err := c.node(m, farLabels(d, rc.Dir), rc.Node)
+	if err != nil {
+		return "", err
+	}
+	s := "EXISTS { MATCH " + arrow(v, r, d.Type, rc.Dir, m+":KG") + where(ef, nf) + " }"
+	if rc.Quant == kepu.None {
+		return "(NOT " + s + ")", nil
+	}
+	return s, nil
+}
+
+func (c *compiler) place(v string, pc *kepu.PlaceCond) (string, error) {
+	if !pc.Level.IsPlace() {
+		return "", kepu.Errorf(kepu.BadUserInput, "place level must be Province, Prefecture or County")
+	}
+	pl := c.newVar("pl")
+	f, err := c.node(pl, []kepu.Label{pc.Level}, pc.Filter)
+	if err != nil {
+		return "", err
+	}
+	return "EXISTS { MATCH (" + v + ")" + placePath + "(" + pl + ":" + quote(string(pc.Level)) + ")" + where(f) + " }", nil
+}
+
+// where returns " WHERE a AND b" for the parts that are not "true", or "".
+func where(parts ...string) string {
+	var keep []string
+	for _, p := range parts {
+		if p != "true" && p != "" {
+			keep = append(keep, p)
+		}
+	}
+	if len(keep) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(keep, " AND ")
+}
+
+// orderExprs returns the Cypher expression of every sort key: on node n, or
+// on relationship r for edge keys.
+func orderExprs(n, r string, order []kepu.OrderKey, nodeLabels []kepu.Label, rel kepu.RelType) ([]string, error) {
+	out := make([]string, len(order))
+	for i, k := range order {
+		switch {
+		case k.Count != nil:
+			d := kepu.LookupRel(k.Count.Rel)
+			if d == nil {
+				return nil, kepu.Errorf(kepu.BadUserInput, "unknown relationship type")
+			}
+			out[i] = "COUNT { " + arrow(n, "", d.Type, k.Count.Dir, "") + " }"
+		case k.Edge:
+			def, _ := edgeProps(rel)(k.Prop)
+			if def == nil || r == "" {
+				return nil, kepu.Errorf(kepu.BadUserInput, "cannot order by edge property %q", k.Prop)
+			}
+			out[i] = r + "." + quote(def.Name)
+		default:
+			def, _ := nodeProps(nodeLabels)(k.Prop)
+			if def == nil {
+				return nil, kepu.Errorf(kepu.BadUserInput, "cannot order by %q", k.Prop)
+			}
+			out[i] = n + "." + quote(def.Name)
+		}
+	}
+	return out, nil
+}
+
+// keyset returns the condition that an item with sort values keys[i] (aliases)
+// and tie-breaker id lies strictly after (after=true) or before the cursor in
+// the order. Absent values are the greatest (Neo4j's order): ascending puts
+// them last, descending first.
+func (c *compiler) keyset(keys []string, desc []bool, id string, cur kepu.Cursor, after bool) string {
+	var terms []string
+	var eqs []string
+	for i := 0; i <= len(keys); i++ {
+		var x string
+		var cv any
+		var d bool
+		if i < len(keys) {
+			x, cv, d = keys[i], cur.Keys[i], desc[i]
+		} else {
+			x, cv = id, cur.ID
+		}
+		greater := after != d // moving towards the greater values
+		var beyond string
+		switch {
+		case greater && cv == nil:
+			beyond = "" // nothing is greater than an absent value
+		case greater:
+			beyond = "(" + x + " IS NULL OR " + x + " > " + c.p.add(cv) + ")"
+		case cv == nil:
+			beyond = x + " IS NOT NULL"
+		default:
+			beyond = "(" + x + " IS NOT NULL AND " + x + " < " + c.p.add(cv) + ")"
+		}
+		if beyond != "" {
+			terms = append(terms, "("+strings.Join(append(append([]string(nil), eqs...), beyond), " AND ")+")")
+		}
+		if cv == nil {
+			eqs = append(eqs, x+" IS NULL")
+		} else {
+			eqs = append(eqs, "("+x+" IS NOT NULL AND "+x+" = "+c.p.add(cv)+")")
+		}
+	}
+	if len(terms) == 0 {
+		return "false"
+	}
+	return "(" + strings.Join(terms, " OR ") + ")"
+}
+
+// listPlan describes one keyset-paged list statement.
+type listPlan struct {
+	order   []kepu.OrderKey
+	after   *kepu.Cursor
+	before  *kepu.Cursor
+	reverse bool // Last: read the order backwards, then reverse in Go
+	limit   int  // -1: no limit
+}
+
+// pageClauses returns the WITH ... WHERE keyset part and the ORDER BY / LIMIT
+// tail for a list whose node is n (and relationship r, for neighbor lists).
+// carry names the variables to keep through WITH.
+func (c *compiler) pageClauses(carry string, exprs []string, idExpr string, pl listPlan) (with, tail, ret string) {
+	aliases := make([]string, len(exprs))
+	desc := make([]bool, len(exprs))
+	withParts := []string{carry}
+	for i, e := range exprs {
+		aliases[i] = fmt.Sprintf("k%d", i)
+		desc[i] = pl.order[i].Desc
+		withParts = append(withParts, e+" AS "+aliases[i])
+	}
+	with = " WITH " + strings.Join(withParts, ", ")
+	var conds []string
+	if pl.after != nil {
+		conds = append(conds, c.keyset(aliases, desc, idExpr, *pl.after, true))
+	}
+	if pl.before != nil {
+		conds = append(conds, c.keyset(aliases, desc, idExpr, *pl.before, false))
+	}
+	with += where(conds...)
+	var ob []string
+	for i, a := range aliases {
+		d := desc[i] != pl.reverse
+		ob = append(ob, a+dirWord(d))
+	}
+	ob = append(ob, idExpr+dirWord(pl.reverse))
+	tail = " ORDER BY " + strings.Join(ob, ", ")
+	if pl.limit >= 0 {
+		tail += " LIMIT " + c.p.add(int64(pl.limit))
+	}
+	ret = strings.Join(aliases, ", ")
+	return with, tail, ret
+}
+
+func dirWord(desc bool) string {
+	if desc {
+		return " DESC"
+	}
+	return " ASC"
+}
+
+// buildFindNodes compiles a node list. The result columns are n, then k0...
+func buildFindNodes(l kepu.Label, f *kepu.Filter, pl listPlan) (stmt, error) {
+	c := newCompiler()
+	labels := []kepu.Label{l}
+	fw, err := c.node("n", labels, f)
+	if err != nil {
+		return stmt{}, err
+	}
+	exprs, err := orderExprs("n", "", pl.order, labels, "")
+	if err != nil {
+		return stmt{}, err
+	}
+	with, tail, keys := c.pageClauses("n", exprs, "n.id", pl)
+	ret := "n"
+	if keys != "" {
+		ret += ", " + keys
+	}
+	q := "MATCH (n:" + quote(string(l)) + ")" + where(fw) + with + " RETURN " + ret + tail
+	return stmt{q, c.p}, nil
+}
+
+// buildCountNodes compiles a count of the nodes of a label that match f.
+func buildCountNodes(l kepu.Label, f *kepu.Filter) (stmt, error) {
+	c := newCompiler()
+	fw, err := c.node("n", []kepu.Label{l}, f)
+	if err != nil {
+		return stmt{}, err
+	}
+	return stmt{"MATCH (n:" + quote(string(l)) + ")" + where(fw) + " RETURN count(n) AS c", c.p}, nil
+}
+
+// buildNeighbors compiles a neighbor list for many parents at once: one
+// subquery per parent keeps each parent's page limit. The result columns are
+// pid, r, n, then k0...
+func buildNeighbors(ids []string, q kepu.NeighborQuery, pl listPlan) (stmt, error) {
+	d := kepu.LookupRel(q.Rel)
+	if d == nil {
+		return stmt{}, kepu.Errorf(kepu.BadUserInput, "unknown relationship type")
+	}
+	c := newCompiler()
+	far := farLabels(d, q.Dir)
+	ef, err := c.edge("r", d.Type, q.EdgeFilter)
+	if err != nil {
+		return stmt{}, err
+	}
+	nf, err := c.node("n", far, q.NodeFilter)
+	if err != nil {
+		return stmt{}, err
+	}
+	exprs, err := orderExprs("n", "r", pl.order, far, d.Type)
+	if err != nil {
+		return stmt{}, err
+	}
+	with, tail, keys := c.pageClauses("r, n", exprs, "n.id", pl)
+	ret := "r, n"
+	if keys != "" {
+		ret += ", " + keys
+	}
+	c.p["ids"] = ids
+	s := "UNWIND $ids AS pid CALL { WITH pid MATCH " + arrow("p:KG {id: pid}", "r", d.Type, q.Dir, "n:KG") +
+		where(ef, nf) + with + " RETURN " + ret + tail + " } RETURN pid, " + ret
+	return stmt{s, c.p}, nil
+}
+
+// buildCountNeighbors compiles the per-parent count of matching
+// relationships. The result columns are pid and c.
+func buildCountNeighbors(ids []string, q kepu.NeighborQuery) (stmt, error) {
+	d := kepu.LookupRel(q.Rel)
+	if d == nil {
+		return stmt{}, kepu.Errorf(kepu.BadUserInput, "unknown relationship type")
+	}
+	c := newCompiler()
+	ef, err := c.edge("r", d.Type, q.EdgeFilter)
+	if err != nil {
+		return stmt{}, err
+	}
+	nf, err := c.node("n", farLabels(d, q.Dir), q.NodeFilter)
+	if err != nil {
+		return stmt{}, err
+	}
+	c.p["ids"] = ids
+	s := "UNWIND $ids AS pid MATCH " + arrow("p:KG {id: pid}", "r", d.Type, q.Dir, "n:KG") + where(ef, nf) +
+		" RETURN pid, count(r) AS c"
+	return stmt{s, c.p}, nil
+}
+
+// buildAggregate compiles a grouped count and sums. The result columns are
+// key, c, then s0...
+func buildAggregate(q kepu.AggregateQuery) (stmt, error) {
+	def := kepu.LookupLabel(q.Label)
+	if def == nil {
+		return stmt{}, kepu.Errorf(kepu.BadUserInput, "unknown node label")
+	}
+	c := newCompiler()
+	fw, err := c.node("n", []kepu.Label{q.Label}, q.Filter)
+	if err != nil {
+		return stmt{}, err
+	}
+	s := "MATCH (n:" + quote(string(q.Label)) + ")" + where(fw)
+	switch {
+	case q.GroupBy == "":
+		s += " WITH n, '' AS key"
+	case kepu.Label(q.GroupBy).IsPlace():
+		s += " OPTIONAL MATCH (n)" + placePath + "(g:" + quote(q.GroupBy) + ") WITH n, min(g.id) AS key"
+	default:
+		p := def.Prop(q.GroupBy)
+		if p == nil {
+			return stmt{}, &kepu.Error{Code: kepu.BadUserInput, Field: q.GroupBy, Message: fmt.Sprintf("cannot group %s by %q", q.Label, trunc(q.GroupBy))}
+		}
+		s += " WITH n, n." + quote(p.Name) + " AS key"
+	}
+	s += " RETURN key, count(n) AS c"
+	for i, name := range q.Sum {
+		p := def.Prop(name)
+		if p == nil || (p.Type != kepu.Int && p.Type != kepu.Float) {
+			return stmt{}, &kepu.Error{Code: kepu.BadUserInput, Field: name, Message: fmt.Sprintf("cannot sum %s.%s", q.Label, trunc(name))}
+		}
+		s += fmt.Sprintf(", sum(coalesce(n.%s, 0)) AS s%d", quote(p.Name), i)
+	}
+	return stmt{s, c.p}, nil
+}
+
+// buildAggregateEdges compiles an edge aggregate. The result columns are c,
+// ca, cb, then s0...
+func buildAggregateEdges(q kepu.EdgeAggregateQuery) (stmt, error) {
+	d := kepu.LookupRel(q.Rel)
+	if d == nil {
+		return stmt{}, kepu.Errorf(kepu.BadUserInput, "unknown relationship type")
+	}
+	c := newCompiler()
+	from, to := d.From, d.To
+	a, b := "a:KG", "b:KG"
+	if q.FromLabel != "" {
+		if kepu.LookupLabel(q.FromLabel) == nil {
+			return stmt{}, kepu.Errorf(kepu.BadUserInput, "unknown node label %q", trunc(string(q.FromLabel)))
+		}
+		from, a = []kepu.Label{q.FromLabel}, "a:"+quote(string(q.FromLabel))
+	}
+	if q.ToLabel != "" {
+		if kepu.LookupLabel(q.ToLabel) == nil {
+			return stmt{}, kepu.Errorf(kepu.BadUserInput, "unknown node label %q", trunc(string(q.ToLabel)))
+		}
+		to, b = []kepu.Label{q.ToLabel}, "b:"+quote(string(q.ToLabel))
+	}
+	ff, err := c.node("a", from, q.FromFilter)
+	if err != nil {
+		return stmt{}, err
+	}
+	tf, err := c.node("b", to, q.ToFilter)
+	if err != nil {
+		return stmt{}, err
+	}
+	ef, err := c.edge("r", d.Type, q.EdgeFilter)
+	if err != nil {
+		return stmt{}, err
+	}
+	s := "MATCH " + arrow(a, "r", d.Type, kepu.Out, b) + where(ff, tf, ef) +
+		" RETURN count(r) AS c, count(DISTINCT a) AS ca, count(DISTINCT b) AS cb"
+	for i, name := range q.Sum {
+		p := d.Prop(name)
+		if p == nil || (p.Type != kepu.Int && p.Type != kepu.Float) {
+			return stmt{}, &kepu.Error{Code: kepu.BadUserInput, Field: name, Message: fmt.Sprintf("cannot sum %s.%s", d.Type, trunc(name))}
+		}
+		s += fmt.Sprintf(", sum(coalesce(r.%s, 0)) AS s%d", quote(p.Name), i)
+	}
+	return stmt{s, c.p}, nil
+}
+
+func trunc(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}

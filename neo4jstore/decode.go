@@ -1,0 +1,156 @@
+package neo4jstore
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kepugraph/kepugraph/kepu"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
+)
+
+// decodeNode turns a driver node into a kepu.Node. The label comes from the
+// ID; properties are converted to the Go types of the registry.
+func decodeNode(v any) (kepu.Node, error) {
+	n, ok := v.(neo4j.Node)
+	if !ok {
+		return kepu.Node{}, fmt.Errorf("neo4jstore: expected a node, got %T", v)
+	}
+	id, _ := n.Props[IDKey].(string)
+	l := kepu.LabelOf(id)
+	if l == "" {
+		return kepu.Node{}, fmt.Errorf("neo4jstore: node %s has no valid id", n.ElementId)
+	}
+	return kepu.Node{ID: id, Label: l, Props: decodeProps(kepu.LookupLabel(l).Props, n.Props)}, nil
+}
+
+// decodeRel returns the properties of a driver relationship of type t.
+func decodeRel(v any, t kepu.RelType) (kepu.Props, error) {
+	r, ok := v.(neo4j.Relationship)
+	if !ok {
+		return nil, fmt.Errorf("neo4jstore: expected a relationship, got %T", v)
+	}
+	return decodeProps(kepu.LookupRel(t).Props, r.Props), nil
+}
+
+// decodeProps keeps the registry's properties, converted to their Go types.
+// Values that cannot be converted are dropped.
+func decodeProps(defs []kepu.PropDef, in map[string]any) kepu.Props {
+	out := make(kepu.Props, len(in))
+	for i := range defs {
+		d := &defs[i]
+		raw, ok := in[d.Name]
+		if !ok || raw == nil {
+			continue
+		}
+		if v, ok := decodeValue(d, raw); ok {
+			out[d.Name] = v
+		}
+	}
+	return out
+}
+
+// decodeValue converts a driver value to the Go type of a property:
+// string, int64, float64, bool or []string. Temporal values of Date
+// properties become YYYY-MM-DD text.
+func decodeValue(d *kepu.PropDef, v any) (any, bool) {
+	switch d.Type {
+	case kepu.String, kepu.Enum:
+		s, ok := v.(string)
+		return s, ok
+	case kepu.Date:
+		switch x := v.(type) {
+		case string:
+			return x, true
+		case dbtype.Date:
+			return x.Time().Format(time.DateOnly), true
+		case dbtype.LocalDateTime:
+			return x.Time().Format(time.DateOnly), true
+		case time.Time:
+			return x.Format(time.DateOnly), true
+		}
+	case kepu.Int:
+		switch x := v.(type) {
+		case int64:
+			return x, true
+		case float64:
+			if x == math.Trunc(x) {
+				return int64(x), true
+			}
+		}
+	case kepu.Float:
+		switch x := v.(type) {
+		case float64:
+			return x, true
+		case int64:
+			return float64(x), true
+		}
+	case kepu.Bool:
+		b, ok := v.(bool)
+		return b, ok
+	case kepu.StringList:
+		switch x := v.(type) {
+		case []string:
+			return append([]string{}, x...), true
+		case []any:
+			out := make([]string, 0, len(x))
+			for _, e := range x {
+				s, ok := e.(string)
+				if !ok {
+					return nil, false
+				}
+				out = append(out, s)
+			}
+			return out, true
+		}
+	}
+	return nil, false
+}
+
+// keyText is the text form of a group key: strings as they are, numbers in
+// decimal, booleans "true" or "false", absent values "".
+func keyText(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(x)
+	case dbtype.Date:
+		return x.Time().Format(time.DateOnly)
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = keyText(e)
+		}
+		return strings.Join(parts, ",")
+	}
+	return fmt.Sprint(v)
+}
+
+// toFloat converts a sum to float64.
+func toFloat(v any) float64 {
+	switch x := v.(type) {
+	case int64:
+		return float64(x)
+	case float64:
+		return x
+	}
+	return 0
+}
+
+// toInt converts a count to int.
+func toInt(v any) int {
+	if x, ok := v.(int64); ok {
+		return int(x)
+	}
+	return 0
+}

@@ -1,0 +1,338 @@
+// Package neo4jstore is the Neo4j backend of kepugraph: a kepu.Store on
+// github.com/neo4j/neo4j-go-driver/v5.
+//
+// Every node carries the common label KG and its own label, and keeps its kepu
+// ID in the property id (unique, indexed). Edges are relationships of the kepu
+// type, unique per (type, from, to). Property values are stored as the Neo4j
+// types of their Go values (string, integer, float, boolean, list of strings).
+//
+// Reads run in managed read transactions (routed to readers in a cluster),
+// writes in managed write transactions (to the leader), with a bookmark
+// manager shared by all sessions so that a read after a write sees it. Every
+// Cypher statement is built in cypher.go from the kepu registry; client text
+// only ever travels as a parameter.
+package neo4jstore
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"sort"
+	"sync/atomic"
+	"time"
+
+	"github.com/kepugraph/kepugraph/kepu"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
+)
+
+var _ kepu.Store = (*Store)(nil)
+
+// Config configures a Store.
+type Config struct {
+	URI      string // bolt://, bolt+s://, neo4j:// or neo4j+s://
+	User     string
+	Password string
+	Database string // default "neo4j"
+
+	// TxTimeout bounds every transaction on the server (default 30s).
+	TxTimeout time.Duration
+	// ConnectTimeout bounds connecting and, together with RetryTime, how long
+	// a call waits for an unreachable server before it fails with
+	// SERVICE_UNAVAILABLE (default 2s).
+	ConnectTimeout time.Duration
+	// RetryTime bounds the driver's retries of transient errors in one
+	// call (default: ConnectTimeout).
+	RetryTime time.Duration
+	// Logger receives errors and warnings; secrets are never logged
+	// (default slog.Default()).
+	Logger *slog.Logger
+}
+
+// ConfigFromEnv reads NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD and
+// NEO4J_DATABASE (default "neo4j").
+func ConfigFromEnv() Config {
+	cfg := Config{
+		URI:      os.Getenv("NEO4J_URI"),
+		User:     os.Getenv("NEO4J_USER"),
+		Password: os.Getenv("NEO4J_PASSWORD"),
+		Database: os.Getenv("NEO4J_DATABASE"),
+	}
+	if cfg.Database == "" {
+		cfg.Database = "neo4j"
+	}
+	return cfg
+}
+
+func (c Config) withDefaults() Config {
+	if c.Database == "" {
+		c.Database = "neo4j"
+	}
+	if c.TxTimeout <= 0 {
+		c.TxTimeout = 30 * time.Second
+	}
+	if c.ConnectTimeout <= 0 {
+		c.ConnectTimeout = 2 * time.Second
+	}
+	if c.RetryTime <= 0 {
+		c.RetryTime = c.ConnectTimeout
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	return c
+}
+
+// Store is a kepu.Store backed by Neo4j.
+type Store struct {
+	cfg       Config
+	driver    neo4j.DriverWithContext
+	bookmarks neo4j.BookmarkManager
+	log       *slog.Logger
+	trips     atomic.Int64
+}
+
+// Open returns a store for the server at cfg.URI. The driver connects
+// lazily: when the server cannot be reached, Open logs it and still returns
+// the store (queries fail with SERVICE_UNAVAILABLE until the server is back;
+// see Ready). When the server answers but refuses the credentials or does not
+// have the database, Open returns that error.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	cfg = cfg.withDefaults()
+	if cfg.URI == "" {
+		return nil, kepu.Errorf(kepu.BadUserInput, "neo4j: no URI (set NEO4J_URI)")
+	}
+	auth := neo4j.NoAuth()
+	if cfg.User != "" || cfg.Password != "" {
+		auth = neo4j.BasicAuth(cfg.User, cfg.Password, "")
+	}
+	driver, err := neo4j.NewDriverWithContext(cfg.URI, auth, func(c *config.Config) {
+		c.SocketConnectTimeout = cfg.ConnectTimeout
+		c.ConnectionAcquisitionTimeout = cfg.ConnectTimeout
+		c.MaxTransactionRetryTime = cfg.RetryTime
+		c.UserAgent = "kepugraph"
+	})
+	if err != nil {
+		// A malformed URI; the driver's message names the scheme, never the password.
+		return nil, kepu.Errorf(kepu.BadUserInput, "neo4j: invalid URI: %s", scrub(err.Error(), cfg.Password))
+	}
+	s := &Store{
+		cfg:       cfg,
+		driver:    driver,
+		bookmarks: neo4j.NewBookmarkManager(neo4j.BookmarkManagerConfig{}),
+		log:       cfg.Logger,
+	}
+	if raw := s.ping(ctx); raw != nil {
+		err := s.translate(ctx, "open", raw)
+		if kepu.ErrorCode(err) == kepu.Unavailable && !isAuthError(raw) && !isDatabaseError(raw) {
+			s.log.Warn("neo4j: server not reachable yet; starting anyway", "uri", redactURI(cfg.URI), "error", kepu.ErrorMessage(err))
+			return s, nil
+		}
+		_ = driver.Close(context.Background())
+		return nil, err
+	}
+	return s, nil
+}
+
+// ping runs a trivial read and returns the driver's error untranslated.
+func (s *Store) ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.ConnectTimeout+time.Second)
+	defer cancel()
+	sess := s.session(ctx, neo4j.AccessModeRead)
+	defer sess.Close(context.Background())
+	_, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return s.collect(ctx, tx, stmt{Cypher: cypherPing})
+	}, neo4j.WithTxTimeout(s.cfg.TxTimeout))
+	return err
+}
+
+// Ready reports whether the server can be reached with the configured
+// credentials and database, within ConnectTimeout. It returns nil or a
+// *kepu.Error (SERVICE_UNAVAILABLE, with a message saying what is wrong).
+func (s *Store) Ready(ctx context.Context) error {
+	if err := s.ping(ctx); err != nil {
+		return s.translate(ctx, "ready", err)
+	}
+	return nil
+}
+
+// Close releases the driver.
+func (s *Store) Close() error {
+	return s.driver.Close(context.Background())
+}
+
+// RoundTrips returns how many statements the store has sent so far.
+func (s *Store) RoundTrips() int64 { return s.trips.Load() }
+
+// EnsureSchema creates the uniqueness constraints and indexes (idempotent).
+// Run it before loading data.
+func (s *Store) EnsureSchema(ctx context.Context) error {
+	sess := s.session(ctx, neo4j.AccessModeWrite)
+	defer sess.Close(context.Background())
+	for _, q := range SchemaStatements() {
+		s.trips.Add(1)
+		res, err := sess.Run(ctx, q, nil, neo4j.WithTxTimeout(s.cfg.TxTimeout))
+		if err == nil {
+			_, err = res.Consume(ctx)
+		}
+		if err != nil {
+			return s.translate(ctx, "ensure schema", err)
+		}
+	}
+	return nil
+}
+
+// DeleteAll removes every node and relationship of the database, in batches.
+// Tests and reloads use it.
+func (s *Store) DeleteAll(ctx context.Context) error {
+	for {
+		n, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+			recs, err := s.collect(ctx, tx, stmt{Cypher: cypherDeleteBatch, Params: map[string]any{"limit": int64(10000)}})
+			if err != nil || len(recs) == 0 {
+				return int64(0), err
+			}
+			c, _ := recs[0].Values[0].(int64)
+			return c, nil
+		})
+		if err != nil {
+			return err
+		}
+		if n.(int64) == 0 {
+			return nil
+		}
+	}
+}
+
+func (s *Store) session(ctx context.Context, mode neo4j.AccessMode) neo4j.SessionWithContext {
+	return s.driver.NewSession(ctx, neo4j.SessionConfig{
+		AccessMode:      mode,
+		DatabaseName:    s.cfg.Database,
+		BookmarkManager: s.bookmarks,
+	})
+}
+
+// read runs work in a managed read transaction.
+func (s *Store) read(ctx context.Context, work neo4j.ManagedTransactionWork) (any, error) {
+	sess := s.session(ctx, neo4j.AccessModeRead)
+	defer sess.Close(context.Background())
+	v, err := sess.ExecuteRead(ctx, work, neo4j.WithTxTimeout(s.cfg.TxTimeout))
+	if err != nil {
+		return nil, s.translate(ctx, "read", err)
+	}
+	return v, nil
+}
+
+// write runs work in a managed write transaction. work must be safe to run
+// again: the driver retries it after transient errors.
+func (s *Store) write(ctx context.Context, work neo4j.ManagedTransactionWork) (any, error) {
+	sess := s.session(ctx, neo4j.AccessModeWrite)
+	defer sess.Close(context.Background())
+	v, err := sess.ExecuteWrite(ctx, work, neo4j.WithTxTimeout(s.cfg.TxTimeout))
+	if err != nil {
+		return nil, s.translate(ctx, "write", err)
+	}
+	return v, nil
+}
+
+// collect runs one statement in tx and returns all its records.
+func (s *Store) collect(ctx context.Context, tx neo4j.ManagedTransaction, st stmt) ([]*neo4j.Record, error) {
+	s.trips.Add(1)
+	res, err := tx.Run(ctx, st.Cypher, st.Params)
+	if err != nil {
+		return nil, err
+	}
+	return res.Collect(ctx)
+}
+
+// Nodes implements kepu.Store.
+func (s *Store) Nodes(ctx context.Context, ids []string) (map[string]kepu.Node, error) {
+	out := map[string]kepu.Node{}
+	ids = validIDs(ids)
+	if len(ids) == 0 {
+		return out, nil
+	}
+	_, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		recs, err := s.collect(ctx, tx, stmt{cypherNodes, map[string]any{"ids": ids}})
+		if err != nil {
+			return nil, err
+		}
+		clear(out)
+		for _, r := range recs {
+			n, err := decodeNode(r.Values[0])
+			if err != nil {
+				return nil, err
+			}
+			out[n.ID] = n
+		}
+		return nil, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// validIDs drops duplicates and IDs of unknown labels (they name no node).
+func validIDs(ids []string) []string {
+	seen := make(map[string]bool, len(ids))
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] && kepu.LabelOf(id) != "" {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// Locate implements kepu.Store.
+func (s *Store) Locate(ctx context.Context, ids []string) (map[string]kepu.Location, error) {
+	out := map[string]kepu.Location{}
+	ids = validIDs(ids)
+	if len(ids) == 0 {
+		return out, nil
+	}
+	_, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		recs, err := s.collect(ctx, tx, stmt{cypherLocate, map[string]any{"ids": ids}})
+		if err != nil {
+			return nil, err
+		}
+		clear(out)
+		for _, r := range recs {
+			id, _ := r.Values[0].(string)
+			places, _ := r.Values[1].([]any)
+			var ps []string
+			for _, p := range places {
+				if s, ok := p.(string); ok {
+					ps = append(ps, s)
+				}
+			}
+			sort.Strings(ps)
+			var loc kepu.Location
+			for _, p := range ps {
+				switch kepu.LabelOf(p) {
+				case kepu.Province:
+					if loc.Province == "" {
+						loc.Province = p
+					}
+				case kepu.Prefecture:
+					if loc.Prefecture == "" {
+						loc.Prefecture = p
+					}
+				case kepu.County:
+					if loc.County == "" {
+						loc.County = p
+					}
+				}
+			}
+			if loc != (kepu.Location{}) {
+				out[id] = loc
+			}
+		}
+		return nil, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -1,0 +1,302 @@
+package neo4jstore
+
+import (
+	"context"
+	"maps"
+
+	"github.com/kepugraph/kepugraph/kepu"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+// batchSize bounds the rows of one UNWIND statement.
+const batchSize = 1000
+
+// step is one unit of a write: a batch of puts of one label or type, or one
+// other change.
+type step struct {
+	kind  kepu.ChangeKind
+	label kepu.Label
+	rel   kepu.RelType
+	idx   []int // the changes of the step, in order
+}
+
+// planWrite validates and normalizes the changes (into a copy) and groups
+// them into steps. A run of consecutive PutNode changes becomes one batch per
+// label, a run of consecutive PutEdge changes one batch per type; puts of
+// one ID or edge stay in their order, and everything else keeps its place.
+func planWrite(in []kepu.Change) ([]kepu.Change, []step, error) {
+	cs := make([]kepu.Change, len(in))
+	for i, c := range in {
+		c.Set = maps.Clone(c.Set)
+		switch c.Kind {
+		case kepu.CreateNode, kepu.PutNode:
+			if err := kepu.ValidateNode(&c.Node); err != nil {
+				return nil, nil, err
+			}
+		case kepu.UpdateNode:
+			l := kepu.LabelOf(c.ID)
+			if l == "" {
+				return nil, nil, kepu.Errorf(kepu.NotFound, "node %q not found", trunc(c.ID))
+			}
+			if err := kepu.ValidateNodeUpdate(l, c.Set, c.Unset); err != nil {
+				return nil, nil, err
+			}
+		case kepu.DeleteNode:
+		case kepu.CreateEdge, kepu.PutEdge:
+			if err := checkEnds(c.Edge); err != nil {
+				return nil, nil, err
+			}
+			c.Edge.Props = maps.Clone(c.Edge.Props)
+			if err := kepu.ValidateEdge(&c.Edge, kepu.LabelOf(c.Edge.From), kepu.LabelOf(c.Edge.To)); err != nil {
+				return nil, nil, err
+			}
+		case kepu.UpdateEdge:
+			if err := kepu.ValidateEdgeUpdate(c.Edge.Type, c.Set, c.Unset); err != nil {
+				return nil, nil, err
+			}
+		case kepu.DeleteEdge:
+			if kepu.LookupRel(c.Edge.Type) == nil {
+				return nil, nil, kepu.Errorf(kepu.BadUserInput, "unknown relationship type %q", trunc(string(c.Edge.Type)))
+			}
+		default:
+			return nil, nil, kepu.Errorf(kepu.BadUserInput, "unknown change kind %q", trunc(string(c.Kind)))
+		}
+		cs[i] = c
+	}
+	var steps []step
+	for i := 0; i < len(cs); {
+		k := cs[i].Kind
+		if k != kepu.PutNode && k != kepu.PutEdge {
+			steps = append(steps, step{kind: k, idx: []int{i}})
+			i++
+			continue
+		}
+		j := i
+		for j < len(cs) && cs[j].Kind == k {
+			j++
+		}
+		groups := map[string]int{} // label or type -> index in steps
+		for n := i; n < j; n++ {
+			key := string(cs[n].Node.Label)
+			if k == kepu.PutEdge {
+				key = string(cs[n].Edge.Type)
+			}
+			g, ok := groups[key]
+			if !ok || len(steps[g].idx) >= batchSize {
+				steps = append(steps, step{kind: k, label: cs[n].Node.Label, rel: cs[n].Edge.Type})
+				g = len(steps) - 1
+				groups[key] = g
+			}
+			steps[g].idx = append(steps[g].idx, n)
+		}
+		i = j
+	}
+	return cs, steps, nil
+}
+
+// checkEnds rejects edges whose end IDs cannot name a node.
+func checkEnds(e kepu.Edge) error {
+	for _, id := range []string{e.From, e.To} {
+		if kepu.LabelOf(id) == "" {
+			return kepu.Errorf(kepu.NotFound, "node %q not found", trunc(id))
+		}
+	}
+	return nil
+}
+
+// nodeRow is the stored form of a node: its properties and its ID.
+func nodeRow(n kepu.Node) map[string]any {
+	props := make(map[string]any, len(n.Props)+1)
+	maps.Copy(props, n.Props)
+	props[IDKey] = n.ID
+	return props
+}
+
+// Write implements kepu.Store: all changes in one managed write transaction.
+// The transaction function only reads and writes inside the transaction, so
+// the driver may run it again after a transient error.
+func (s *Store) Write(ctx context.Context, changes []kepu.Change) ([]kepu.Result, error) {
+	if len(changes) == 0 {
+		return nil, nil
+	}
+	cs, steps, err := planWrite(changes)
+	if err != nil {
+		return nil, err
+	}
+	results := make([]kepu.Result, len(cs))
+	_, err = s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		clear(results)
+		for _, st := range steps {
+			if err := s.apply(ctx, tx, cs, st, results); err != nil {
+				return nil, err
+			}
+		}
+		return nil, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+func (s *Store) apply(ctx context.Context, tx neo4j.ManagedTransaction, cs []kepu.Change, st step, results []kepu.Result) error {
+	first := cs[st.idx[0]]
+	switch st.kind {
+	case kepu.PutNode:
+		rows := make([]any, len(st.idx))
+		for i, n := range st.idx {
+			node := cs[n].Node
+			rows[i] = map[string]any{"id": node.ID, "props": nodeRow(node)}
+			results[n] = kepu.Result{Node: node}
+		}
+		_, err := s.collect(ctx, tx, stmt{cypherPutNodes(st.label), map[string]any{"rows": rows}})
+		return err
+
+	case kepu.PutEdge:
+		rows := make([]any, len(st.idx))
+		for i, n := range st.idx {
+			e := cs[n].Edge
+			rows[i] = map[string]any{"i": int64(n), "from": e.From, "to": e.To, "props": map[string]any(e.Props)}
+			results[n] = kepu.Result{Edge: e}
+		}
+		recs, err := s.collect(ctx, tx, stmt{cypherPutEdges(st.rel), map[string]any{"rows": rows}})
+		if err != nil {
+			return err
+		}
+		done := make(map[int64]bool, len(recs))
+		for _, r := range recs {
+			i, _ := r.Values[0].(int64)
+			done[i] = true
+		}
+		for _, n := range st.idx {
+			if !done[int64(n)] {
+				return s.missingEnd(ctx, tx, cs[n].Edge)
+			}
+		}
+		return nil
+
+	case kepu.CreateNode:
+		n := first.Node
+		recs, err := s.collect(ctx, tx, stmt{cypherCreateNode(n.Label), map[string]any{"id": n.ID, "props": nodeRow(n)}})
+		if err != nil {
+			return err
+		}
+		if len(recs) == 0 {
+			return kepu.Errorf(kepu.Conflict, "node %q already exists", n.ID)
+		}
+		node, err := decodeNode(recs[0].Values[0])
+		if err != nil {
+			return s.internalf("%v", err)
+		}
+		results[st.idx[0]] = kepu.Result{Node: node}
+		return nil
+
+	case kepu.UpdateNode:
+		set := map[string]any{}
+		maps.Copy(set, first.Set)
+		for _, k := range first.Unset {
+			set[k] = nil
+		}
+		recs, err := s.collect(ctx, tx, stmt{cypherUpdateNode, map[string]any{"id": first.ID, "set": set}})
+		if err != nil {
+			return err
+		}
+		if len(recs) == 0 {
+			return kepu.Errorf(kepu.NotFound, "node %q not found", trunc(first.ID))
+		}
+		node, err := decodeNode(recs[0].Values[0])
+		if err != nil {
+			return s.internalf("%v", err)
+		}
+		results[st.idx[0]] = kepu.Result{Node: node}
+		return nil
+
+	case kepu.DeleteNode:
+		recs, err := s.collect(ctx, tx, stmt{cypherDeleteNode, map[string]any{"id": first.ID}})
+		if err != nil {
+			return err
+		}
+		if (len(recs) == 0 || toInt(recs[0].Values[0]) == 0) && !first.IfExists {
+			return kepu.Errorf(kepu.NotFound, "node %q not found", trunc(first.ID))
+		}
+		return nil
+
+	case kepu.CreateEdge:
+		e := first.Edge
+		recs, err := s.collect(ctx, tx, stmt{cypherProbeEdge(e.Type), map[string]any{"from": e.From, "to": e.To}})
+		if err != nil {
+			return err
+		}
+		if len(recs) == 0 {
+			return s.internalf("edge probe returned no row")
+		}
+		v := recs[0].Values
+		switch {
+		case v[0] != true:
+			return kepu.Errorf(kepu.NotFound, "node %q not found", e.From)
+		case v[1] != true:
+			return kepu.Errorf(kepu.NotFound, "node %q not found", e.To)
+		case v[2] == true:
+			return kepu.Errorf(kepu.Conflict, "%s edge from %q to %q already exists", e.Type, e.From, e.To)
+		}
+		recs, err = s.collect(ctx, tx, stmt{cypherCreateEdge(e.Type), map[string]any{"from": e.From, "to": e.To, "props": map[string]any(e.Props)}})
+		if err != nil {
+			return err
+		}
+		if len(recs) == 0 {
+			return kepu.Errorf(kepu.NotFound, "node %q or %q not found", e.From, e.To)
+		}
+		props, err := decodeRel(recs[0].Values[0], e.Type)
+		if err != nil {
+			return s.internalf("%v", err)
+		}
+		e.Props = props
+		results[st.idx[0]] = kepu.Result{Edge: e}
+		return nil
+
+	case kepu.UpdateEdge:
+		e := first.Edge
+		set := map[string]any{}
+		maps.Copy(set, first.Set)
+		for _, k := range first.Unset {
+			set[k] = nil
+		}
+		recs, err := s.collect(ctx, tx, stmt{cypherUpdateEdge(e.Type), map[string]any{"from": e.From, "to": e.To, "set": set}})
+		if err != nil {
+			return err
+		}
+		if len(recs) == 0 {
+			return kepu.Errorf(kepu.NotFound, "%s edge from %q to %q not found", e.Type, trunc(e.From), trunc(e.To))
+		}
+		props, err := decodeRel(recs[0].Values[0], e.Type)
+		if err != nil {
+			return s.internalf("%v", err)
+		}
+		results[st.idx[0]] = kepu.Result{Edge: kepu.Edge{Type: e.Type, From: e.From, To: e.To, Props: props}}
+		return nil
+
+	case kepu.DeleteEdge:
+		e := first.Edge
+		recs, err := s.collect(ctx, tx, stmt{cypherDeleteEdge(e.Type), map[string]any{"from": e.From, "to": e.To}})
+		if err != nil {
+			return err
+		}
+		if (len(recs) == 0 || toInt(recs[0].Values[0]) == 0) && !first.IfExists {
+			return kepu.Errorf(kepu.NotFound, "%s edge from %q to %q not found", e.Type, trunc(e.From), trunc(e.To))
+		}
+		return nil
+	}
+	return kepu.Errorf(kepu.BadUserInput, "unknown change kind %q", trunc(string(st.kind)))
+}
+
+// missingEnd names the missing end of an edge whose put matched no nodes.
+func (s *Store) missingEnd(ctx context.Context, tx neo4j.ManagedTransaction, e kepu.Edge) error {
+	recs, err := s.collect(ctx, tx, stmt{cypherProbeEdge(e.Type), map[string]any{"from": e.From, "to": e.To}})
+	if err != nil {
+		return err
+	}
+	if len(recs) > 0 && recs[0].Values[0] == true {
+		return kepu.Errorf(kepu.NotFound, "node %q not found", trunc(e.To))
+	}
+	return kepu.Errorf(kepu.NotFound, "node %q not found", trunc(e.From))
+}
