@@ -488,7 +488,7 @@ func (gen *generator) schools() error {
 func (gen *generator) partnerships() error {
 	r := gen.r
 	for _, m := range gen.standard {
-		k := 1 + int(math.Min(60, 2/math.Pow(1-r.Float64(), 0.6)))
+		k := 2 + int(math.Min(120, 4/math.Pow(1-r.Float64(), 0.65)))
 		local := gen.schoolsByProv[m.prov]
 		for range k {
 			list := local

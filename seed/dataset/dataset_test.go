@@ -1,0 +1,155 @@
+package dataset_test
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/kepugraph/kepugraph/kepu"
+	"github.com/kepugraph/kepugraph/seed/dataset"
+)
+
+var (
+	defaultOnce sync.Once
+	defaultDS   *dataset.Dataset
+	defaultErr  error
+)
+
+// reference returns the default dataset, generated once per test binary.
+func reference(t testing.TB) *dataset.Dataset {
+	t.Helper()
+	defaultOnce.Do(func() { defaultDS, defaultErr = dataset.Generate(dataset.Options{}) })
+	if defaultErr != nil {
+		t.Fatal(defaultErr)
+	}
+	return defaultDS
+}
+
+// hashDataset returns a digest of every node and edge in order.
+func hashDataset(t testing.TB, ds *dataset.Dataset) string {
+	t.Helper()
+	h := sha256.New()
+	enc := json.NewEncoder(h) // maps are encoded with sorted keys
+	for _, n := range ds.Nodes {
+		if err := enc.Encode([]any{n.ID, n.Label, n.Props}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, e := range ds.Edges {
+		if err := enc.Encode([]any{e.Type, e.From, e.To, e.Props}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func TestGenerateDeterministic(t *testing.T) {
+	a := hashDataset(t, reference(t))
+	again, err := dataset.Generate(dataset.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := hashDataset(t, again); a != b {
+		t.Fatalf("two runs differ: %s vs %s", a, b)
+	}
+	other, err := dataset.Generate(dataset.Options{Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hashDataset(t, other) == a {
+		t.Fatal("a different seed gave the same dataset")
+	}
+}
+
+func TestDatasetSize(t *testing.T) {
+	ds := reference(t)
+	if n := len(ds.Nodes); n < 10_000 || n > 15_000 {
+		t.Errorf("%d nodes, want 10k to 15k", n)
+	}
+	if n := len(ds.Edges); n < 20_000 || n > 40_000 {
+		t.Errorf("%d edges, want 20k to 40k", n)
+	}
+}
+
+func TestEveryRecordValid(t *testing.T) {
+	checkValid(t, reference(t))
+}
+
+// checkValid checks that every node and edge validates, IDs and edge keys
+// are unique and every edge joins existing nodes.
+func checkValid(t *testing.T, ds *dataset.Dataset) {
+	t.Helper()
+	labels := map[string]kepu.Label{}
+	for _, n := range ds.Nodes {
+		if _, dup := labels[n.ID]; dup {
+			t.Fatalf("duplicate node %s", n.ID)
+		}
+		labels[n.ID] = n.Label
+		c := kepu.Node{ID: n.ID, Label: n.Label, Props: n.Props.Clone()}
+		if err := kepu.ValidateNode(&c); err != nil {
+			t.Fatalf("node %s: %v", n.ID, err)
+		}
+	}
+	keys := map[string]bool{}
+	for _, e := range ds.Edges {
+		if keys[e.Key()] {
+			t.Fatalf("duplicate edge %s", e.Key())
+		}
+		keys[e.Key()] = true
+		from, ok1 := labels[e.From]
+		to, ok2 := labels[e.To]
+		if !ok1 || !ok2 {
+			t.Fatalf("edge %s has a missing end", e.Key())
+		}
+		if !kepu.LookupRel(e.Type).Joins(from, to) {
+			t.Fatalf("edge %s joins %s to %s", e.Key(), from, to)
+		}
+		c := kepu.Edge{Type: e.Type, From: e.From, To: e.To, Props: e.Props.Clone()}
+		if err := kepu.ValidateEdge(&c, from, to); err != nil {
+			t.Fatalf("edge %s: %v", e.Key(), err)
+		}
+	}
+}
+
+func TestProvenance(t *testing.T) {
+	ds := reference(t)
+	check := func(what string, p kepu.Props) {
+		t.Helper()
+		prov, src := p.String(kepu.PropProvenance), p.String(kepu.PropSource)
+		switch prov {
+		case kepu.Reported:
+			if !strings.Contains(src, "seed:00") {
+				t.Errorf("%s: REPORTED with source %q", what, src)
+			}
+		case kepu.Reference:
+			if !strings.HasPrefix(src, "data/") || strings.Contains(src, "seed:") {
+				t.Errorf("%s: REFERENCE with source %q", what, src)
+			}
+		case kepu.Generated:
+			if !strings.HasPrefix(src, "generated: ") {
+				t.Errorf("%s: GENERATED with source %q", what, src)
+			}
+		default:
+			t.Errorf("%s: provenance %q", what, prov)
+		}
+	}
+	for _, n := range ds.Nodes {
+		check(n.ID, n.Props)
+		if n.Props.String(kepu.PropProvenance) == kepu.Generated {
+			if !strings.HasPrefix(n.Props.String("name"), "Generated") || !strings.HasPrefix(n.Props.String("nameZh"), "生成的") {
+				t.Errorf("%s: generated but named %q / %q", n.ID, n.Props.String("name"), n.Props.String("nameZh"))
+			}
+			if !strings.Contains(kepu.KeyOf(n.ID), "gen-") && n.Label != kepu.Forum {
+				t.Errorf("%s: generated key without gen-", n.ID)
+			}
+		} else if strings.HasPrefix(n.Props.String("name"), "Generated") {
+			t.Errorf("%s: not generated but named %q", n.ID, n.Props.String("name"))
+		}
+	}
+	for _, e := range ds.Edges {
+		check(e.Key(), e.Props)
+	}
+}

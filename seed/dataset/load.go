@@ -1,0 +1,146 @@
+package dataset
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/kepugraph/kepugraph/kepu"
+)
+
+// DefaultBatch is the number of changes per Store.Write when
+// LoadOptions.Batch is 0.
+const DefaultBatch = 1000
+
+// Source yields the records of a graph: every node before any edge, each
+// edge after both its ends.
+type Source interface {
+	// Len is the number of records (nodes plus edges) Each yields.
+	Len() int
+	// Each calls node for every node, then edge for every edge, and stops at
+	// the first error, returning it. The values passed are not used again by
+	// the Source, so the callee may keep them.
+	Each(node func(kepu.Node) error, edge func(kepu.Edge) error) error
+}
+
+// Len is the number of nodes plus edges.
+func (ds *Dataset) Len() int { return len(ds.Nodes) + len(ds.Edges) }
+
+// Each yields the nodes, then the edges.
+func (ds *Dataset) Each(node func(kepu.Node) error, edge func(kepu.Edge) error) error {
+	for _, n := range ds.Nodes {
+		if err := node(n); err != nil {
+			return err
+		}
+	}
+	for _, e := range ds.Edges {
+		if err := edge(e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// LoadOptions configure Load.
+type LoadOptions struct {
+	// Batch is the number of changes per Store.Write (default DefaultBatch).
+	Batch int
+	// Progress, when set, is called after every batch with the records
+	// written so far and the total.
+	Progress func(done, total int)
+}
+
+// Report says what a load wrote.
+type Report struct {
+	Nodes   map[kepu.Label]int
+	Edges   map[kepu.RelType]int
+	Elapsed time.Duration
+}
+
+// NodeCount is the number of nodes written.
+func (r Report) NodeCount() int {
+	n := 0
+	for _, c := range r.Nodes {
+		n += c
+	}
+	return n
+}
+
+// EdgeCount is the number of edges written.
+func (r Report) EdgeCount() int {
+	n := 0
+	for _, c := range r.Edges {
+		n += c
+	}
+	return n
+}
+
+// PerSecond is the throughput: records (nodes plus edges) per second.
+func (r Report) PerSecond() float64 {
+	if r.Elapsed <= 0 {
+		return 0
+	}
+	return float64(r.NodeCount()+r.EdgeCount()) / r.Elapsed.Seconds()
+}
+
+// Load writes the dataset to the store: PutNode for every node, then PutEdge
+// for every edge, in batches. Put replaces a record whole, so loading the
+// same dataset twice leaves the same graph. A failed batch stops the load;
+// the batches before it stay written.
+func Load(ctx context.Context, st kepu.Store, ds *Dataset, opts LoadOptions) (Report, error) {
+	return LoadSource(ctx, st, ds, opts)
+}
+
+// LoadSource is Load for any Source, such as the benchmark graph of Scaled,
+// holding no more than one batch of it in memory.
+func LoadSource(ctx context.Context, st kepu.Store, src Source, opts LoadOptions) (Report, error) {
+	start := time.Now()
+	batch := opts.Batch
+	if batch <= 0 {
+		batch = DefaultBatch
+	}
+	rep := Report{Nodes: map[kepu.Label]int{}, Edges: map[kepu.RelType]int{}}
+	total := src.Len()
+	done := 0
+	buf := make([]kepu.Change, 0, batch)
+	flush := func() error {
+		if len(buf) == 0 {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if _, err := st.Write(ctx, buf); err != nil {
+			return fmt.Errorf("load: write of records %d to %d: %w", done+1, done+len(buf), err)
+		}
+		for _, c := range buf {
+			if c.Kind == kepu.PutNode {
+				rep.Nodes[c.Node.Label]++
+			} else {
+				rep.Edges[c.Edge.Type]++
+			}
+		}
+		done += len(buf)
+		buf = buf[:0]
+		if opts.Progress != nil {
+			opts.Progress(done, total)
+		}
+		return nil
+	}
+	add := func(c kepu.Change) error {
+		buf = append(buf, c)
+		if len(buf) >= batch {
+			return flush()
+		}
+		return nil
+	}
+	err := src.Each(
+		func(n kepu.Node) error { return add(kepu.Change{Kind: kepu.PutNode, Node: n}) },
+		func(e kepu.Edge) error { return add(kepu.Change{Kind: kepu.PutEdge, Edge: e}) },
+	)
+	if err == nil {
+		err = flush()
+	}
+	rep.Elapsed = time.Since(start)
+	return rep, err
+}
