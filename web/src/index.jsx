@@ -6,13 +6,13 @@ import { createRoot } from 'react-dom/client';
 import { GraphiQL } from 'graphiql';
 import 'graphiql/style.css';
 
-const defaultQuery = `# Welcome to kepugraph, the graph of China's science-popularization network.
+const defaultQuery = `# kepugraph: China's science-popularization network.
 #
-# Press the run button (or Ctrl-Enter) to send this query to /query.
-# The Docs panel on the left lists every type and field.
+# Run (Ctrl-Enter) sends this to /query.
+# The Docs panel (left) lists every type and field.
 
 query Example {
-  # The first five standards-compliant museums, with where they are.
+  # Five standards-compliant museums, with province.
   museums(first: 5, where: { kind: { eq: STANDARD } }) {
     totalCount
     edges {
