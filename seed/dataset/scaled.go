@@ -1,0 +1,202 @@
+package dataset
+
+import (
+	"fmt"
+
+	"github.com/kepugraph/kepugraph/kepu"
+)
+
+// The benchmark graph: the reference dataset plus a bulk of generated
+// museums and schools, about five edges per bulk node, streamed without
+// being held in memory. Every bulk record is derived from its index and the
+// seed alone (a splitmix64 hash), so the graph is deterministic and any part
+// of it can be produced on its own.
+//
+// The bulk museums carry the kinds of the real system, so the published
+// figures do not hold in a scaled graph: it is for measuring speed only.
+
+// Bulk shape.
+const (
+	scaledMuseumShare = 10 // one bulk node in ten is a museum
+	scaledCovers      = 5  // COVERS edges per bulk museum
+	scaledPartners    = 4  // PARTNERS_WITH edges per bulk school
+)
+
+// ScaledGraph is a Source of the benchmark graph.
+type ScaledGraph struct {
+	base     *Dataset
+	seed     uint64
+	museums  int
+	schools  int
+	partners int
+	counties []countyRef
+	src      string
+}
+
+type countyRef struct{ id, name, nameZh string }
+
+// Scaled returns the benchmark graph with the given total number of nodes
+// (at least the reference dataset's size plus 10). At 1,000,000 nodes it
+// has over 5,000,000 edges.
+func Scaled(opts Options, nodes int) (*ScaledGraph, error) {
+	base, err := Generate(opts)
+	if err != nil {
+		return nil, err
+	}
+	extra := nodes - len(base.Nodes)
+	if extra < scaledMuseumShare {
+		return nil, kepu.Errorf(kepu.BadUserInput, "scale must be at least %d nodes (the reference dataset has %d), got %d",
+			len(base.Nodes)+scaledMuseumShare, len(base.Nodes), nodes)
+	}
+	sg := &ScaledGraph{base: base, seed: opts.seed(), src: fmt.Sprintf("generated: benchmark graph of %d nodes (no published figure)", nodes)}
+	sg.museums = extra / scaledMuseumShare
+	sg.schools = extra - sg.museums
+	sg.partners = min(scaledPartners, sg.museums)
+	for _, n := range base.Nodes {
+		if n.Label == kepu.County {
+			sg.counties = append(sg.counties, countyRef{n.ID, n.Props.String("name"), n.Props.String("nameZh")})
+		}
+	}
+	return sg, nil
+}
+
+// Nodes is the number of nodes.
+func (sg *ScaledGraph) Nodes() int { return len(sg.base.Nodes) + sg.museums + sg.schools }
+
+// Edges is the number of edges.
+func (sg *ScaledGraph) Edges() int {
+	return len(sg.base.Edges) + sg.museums*(1+scaledCovers) + sg.schools*(1+sg.partners)
+}
+
+// Len is the number of records.
+func (sg *ScaledGraph) Len() int { return sg.Nodes() + sg.Edges() }
+
+// splitmix64 is a stateless mixing function.
+func splitmix64(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+// rnd returns a pseudo-random number in [0, n) for a stream, an index and a
+// draw.
+func (sg *ScaledGraph) rnd(stream, i, draw uint64, n int) int {
+	return int(splitmix64(sg.seed^splitmix64(stream<<56^i<<8^draw)) % uint64(n))
+}
+
+const (
+	streamMuseumPlace = iota + 1
+	streamMuseumProps
+	streamSchoolPlace
+	streamSchoolProps
+	streamCovers
+	streamPartners
+)
+
+var scaledKinds = []string{"STANDARD", "MOBILE", "CARAVAN", "RURAL_SCHOOL"}
+
+func (sg *ScaledGraph) museumID(i int) string {
+	return kepu.MakeID(kepu.Museum, fmt.Sprintf("gen-bench-m-%07d", i+1))
+}
+
+func (sg *ScaledGraph) schoolID(i int) string {
+	return kepu.MakeID(kepu.School, fmt.Sprintf("gen-bench-s-%07d", i+1))
+}
+
+func (sg *ScaledGraph) props(p kepu.Props) kepu.Props {
+	p[kepu.PropProvenance] = kepu.Generated
+	p[kepu.PropSource] = sg.src
+	return p
+}
+
+// Each yields the reference dataset's nodes, the bulk nodes, the reference
+// edges and the bulk edges.
+func (sg *ScaledGraph) Each(node func(kepu.Node) error, edge func(kepu.Edge) error) error {
+	for _, n := range sg.base.Nodes {
+		if err := node(n); err != nil {
+			return err
+		}
+	}
+	for i := range sg.museums {
+		c := sg.counties[sg.rnd(streamMuseumPlace, uint64(i), 0, len(sg.counties))]
+		kind := scaledKinds[i%len(scaledKinds)]
+		p := kepu.Props{
+			"name":          fmt.Sprintf("Generated Benchmark Museum %07d (%s)", i+1, c.name),
+			"nameZh":        fmt.Sprintf("生成的基准测试科技馆 %07d（%s）", i+1, c.nameZh),
+			"kind":          kind,
+			"openedYear":    int64(2012 + sg.rnd(streamMuseumProps, uint64(i), 0, 13)),
+			"offlineVisits": int64(1000 + sg.rnd(streamMuseumProps, uint64(i), 1, 2_000_000)),
+		}
+		if kind == "STANDARD" {
+			p["level"] = "COUNTY"
+			p["freeEntry"] = sg.rnd(streamMuseumProps, uint64(i), 2, 10) < 8
+		}
+		if err := node(kepu.Node{ID: sg.museumID(i), Label: kepu.Museum, Props: sg.props(p)}); err != nil {
+			return err
+		}
+	}
+	for i := range sg.schools {
+		c := sg.counties[sg.rnd(streamSchoolPlace, uint64(i), 0, len(sg.counties))]
+		stage := kepu.SchoolStages[sg.rnd(streamSchoolProps, uint64(i), 0, 3)]
+		p := kepu.Props{
+			"name":   fmt.Sprintf("Generated Benchmark %s %07d (%s)", stageNames[stage][0], i+1, c.name),
+			"nameZh": fmt.Sprintf("生成的基准测试%s %07d（%s）", stageNames[stage][1], i+1, c.nameZh),
+			"stage":  stage,
+			"rural":  sg.rnd(streamSchoolProps, uint64(i), 1, 10) < 4,
+		}
+		if err := node(kepu.Node{ID: sg.schoolID(i), Label: kepu.School, Props: sg.props(p)}); err != nil {
+			return err
+		}
+	}
+	for _, e := range sg.base.Edges {
+		if err := edge(e); err != nil {
+			return err
+		}
+	}
+	var picked []int
+	// distinct draws k different indices in [0, n) for a record.
+	distinct := func(stream uint64, i, k, n int) []int {
+		picked = picked[:0]
+		for d := uint64(0); len(picked) < k; d++ {
+			x := sg.rnd(stream, uint64(i), d, n)
+			dup := false
+			for _, y := range picked {
+				dup = dup || y == x
+			}
+			if !dup {
+				picked = append(picked, x)
+			}
+		}
+		return picked
+	}
+	for i := range sg.museums {
+		id := sg.museumID(i)
+		c := sg.counties[sg.rnd(streamMuseumPlace, uint64(i), 0, len(sg.counties))]
+		if err := edge(kepu.Edge{Type: kepu.LocatedIn, From: id, To: c.id, Props: sg.props(kepu.Props{})}); err != nil {
+			return err
+		}
+		for d, ci := range distinct(streamCovers, i, scaledCovers, len(sg.counties)) {
+			tours := int64(1 + sg.rnd(streamCovers, uint64(i), uint64(100+d), 6))
+			if err := edge(kepu.Edge{Type: kepu.Covers, From: id, To: sg.counties[ci].id, Props: sg.props(kepu.Props{
+				"tours": tours, "visits": tours * int64(300+sg.rnd(streamCovers, uint64(i), uint64(200+d), 3000))})}); err != nil {
+				return err
+			}
+		}
+	}
+	for i := range sg.schools {
+		id := sg.schoolID(i)
+		c := sg.counties[sg.rnd(streamSchoolPlace, uint64(i), 0, len(sg.counties))]
+		if err := edge(kepu.Edge{Type: kepu.LocatedIn, From: id, To: c.id, Props: sg.props(kepu.Props{})}); err != nil {
+			return err
+		}
+		for d, mi := range distinct(streamPartners, i, sg.partners, sg.museums) {
+			if err := edge(kepu.Edge{Type: kepu.PartnersWith, From: sg.museumID(mi), To: id, Props: sg.props(kepu.Props{
+				"since":      int64(2012 + sg.rnd(streamPartners, uint64(i), uint64(100+d), 13)),
+				"activities": int64(1 + sg.rnd(streamPartners, uint64(i), uint64(200+d), 24))})}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
