@@ -1,0 +1,40 @@
+package embedded_test
+
+import (
+	"testing"
+
+	"github.com/kepugraph/kepugraph/embedded"
+	"github.com/kepugraph/kepugraph/kepu"
+	"github.com/kepugraph/kepugraph/storetest"
+)
+
+// openStore opens a store in dir.
+func openStore(t testing.TB, dir string) *embedded.Store {
+	t.Helper()
+	st, err := embedded.Open(dir, embedded.Options{})
+	if err != nil {
+		t.Fatalf("Open(%s): %v", dir, err)
+	}
+	return st
+}
+
+func TestConformance(t *testing.T) {
+	dirs := map[kepu.Store]string{}
+	storetest.Run(t, storetest.Harness{
+		Open: func(t *testing.T) kepu.Store {
+			dir := t.TempDir()
+			st := openStore(t, dir)
+			dirs[st] = dir
+			return st
+		},
+		Reopen: func(t *testing.T, st kepu.Store) kepu.Store {
+			dir := dirs[st]
+			if err := st.Close(); err != nil {
+				t.Fatalf("Close: %v", err)
+			}
+			st2 := openStore(t, dir)
+			dirs[st2] = dir
+			return st2
+		},
+	})
+}
