@@ -1,0 +1,435 @@
+package graph
+
+import (
+	"reflect"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/kepugraph/kepugraph/graph/internal/spec"
+	"github.com/kepugraph/kepugraph/graph/model"
+	"github.com/kepugraph/kepugraph/kepu"
+)
+
+// plain turns a value decoded by gqlgen into the plain forms that
+// kepu.Normalize accepts: pointers are dereferenced, ints become int64 and
+// slices become []any.
+func plain(v any) any {
+	if v == nil {
+		return nil
+	}
+	switch x := v.(type) {
+	case string, int64, float64, bool, map[string]any:
+		return x
+	case int:
+		return int64(x)
+	case int32:
+		return int64(x)
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if rv.IsNil() {
+			return nil
+		}
+		return plain(rv.Elem().Interface())
+	case reflect.Slice, reflect.Array:
+		out := make([]any, rv.Len())
+		for i := range out {
+			out[i] = plain(rv.Index(i).Interface())
+		}
+		return out
+	case reflect.String:
+		return rv.String()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return rv.Int()
+	case reflect.Float32, reflect.Float64:
+		return rv.Float()
+	case reflect.Bool:
+		return rv.Bool()
+	}
+	return v
+}
+
+func badInput(format string, args ...any) error { return kepu.Errorf(kepu.BadUserInput, format, args...) }
+
+// whereScope says what a where input may name.
+type whereScope struct {
+	label kepu.Label // the node label; "" for an edge or several labels
+	props func(name string) *kepu.PropDef
+	rels  bool // relationship and place conditions are allowed
+}
+
+func labelScope(l kepu.Label) whereScope {
+	def := kepu.LookupLabel(l)
+	return whereScope{label: l, props: def.Prop, rels: true}
+}
+
+func mergedScope(labels []kepu.Label) whereScope {
+	props := spec.MergedProps(labels)
+	return whereScope{props: func(name string) *kepu.PropDef {
+		for i := range props {
+			if props[i].Name == name {
+				return &props[i]
+			}
+		}
+		return nil
+	}}
+}
+
+func edgeScope(t kepu.RelType) whereScope {
+	def := kepu.LookupRel(t)
+	return whereScope{props: def.Prop}
+}
+
+func farScope(labels []kepu.Label) whereScope {
+	if len(labels) == 1 {
+		return labelScope(labels[0])
+	}
+	return mergedScope(labels)
+}
+
+// toFilter converts a where input (a map, as gqlgen decodes it) into a
+// filter. Keys are visited in sorted order so that equal inputs give equal
+// filters (loaders share work by filter).
+func toFilter(sc whereScope, m map[string]any) (*kepu.Filter, error) {
+	if len(m) == 0 {
+		return nil, nil
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var parts []*kepu.Filter
+	for _, k := range keys {
+		f, err := fieldFilter(sc, k, m[k])
+		if err != nil {
+			return nil, err
+		}
+		if f != nil {
+			parts = append(parts, f)
+		}
+	}
+	return kepu.And(parts...), nil
+}
+
+func subMap(k string, v any) (map[string]any, error) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, badInput("%s must be an input object", k)
+	}
+	return m, nil
+}
+
+func fieldFilter(sc whereScope, k string, v any) (*kepu.Filter, error) {
+	if v == nil {
+		// A null input object places no condition.
+		return nil, nil
+	}
+	switch k {
+	case "AND", "OR":
+		list, ok := plain(v).([]any)
+		if !ok {
+			return nil, badInput("%s must be a list", k)
+		}
+		var parts []*kepu.Filter
+		for _, e := range list {
+			m, err := subMap(k, e)
+			if err != nil {
+				return nil, err
+			}
+			f, err := toFilter(sc, m)
+			if err != nil {
+				return nil, err
+			}
+			if f == nil {
+				if k == "OR" {
+					// One alternative without conditions matches everything.
+					return nil, nil
+				}
+				continue
+			}
+			parts = append(parts, f)
+		}
+		switch {
+		case len(parts) == 0:
+			return nil, nil
+		case len(parts) == 1:
+			return parts[0], nil
+		case k == "AND":
+			return &kepu.Filter{And: parts}, nil
+		}
+		return &kepu.Filter{Or: parts}, nil
+	case "NOT":
+		m, err := subMap(k, v)
+		if err != nil {
+			return nil, err
+		}
+		f, err := toFilter(sc, m)
+		if err != nil {
+			return nil, err
+		}
+		if f == nil {
+			return nil, badInput("NOT needs at least one condition")
+		}
+		return &kepu.Filter{Not: f}, nil
+	case kepu.PropID:
+		m, err := subMap(k, v)
+		if err != nil {
+			return nil, err
+		}
+		return idFilter(m)
+	}
+	if p := sc.props(k); p != nil {
+		m, err := subMap(k, v)
+		if err != nil {
+			return nil, err
+		}
+		return propFilter(k, m)
+	}
+	if sc.rels && sc.label != "" {
+		if l := kepu.Label(upperFirst(k)); l.IsPlace() && slices.Contains(spec.PlaceLevels(sc.label), l) {
+			m, err := subMap(k, v)
+			if err != nil {
+				return nil, err
+			}
+			f, err := toFilter(labelScope(l), m)
+			if err != nil {
+				return nil, err
+			}
+			return &kepu.Filter{Place: &kepu.PlaceCond{Level: l, Filter: f}}, nil
+		}
+		if name, quant, ok := relKey(k); ok {
+			if rf, ok := spec.LookupRelField(sc.label, name); ok {
+				m, err := subMap(k, v)
+				if err != nil {
+					return nil, err
+				}
+				return relFilter(rf, quant, m)
+			}
+		}
+	}
+	return nil, badInput("unknown filter field %q", k)
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func relKey(k string) (name string, q kepu.Quantifier, ok bool) {
+	if n, found := strings.CutSuffix(k, "_some"); found {
+		return n, kepu.Some, true
+	}
+	if n, found := strings.CutSuffix(k, "_none"); found {
+		return n, kepu.None, true
+	}
+	return "", "", false
+}
+
+func relFilter(rf spec.RelField, quant kepu.Quantifier, m map[string]any) (*kepu.Filter, error) {
+	rc := &kepu.RelCond{Rel: rf.Def.Type, Dir: rf.Dir, Quant: quant}
+	var err error
+	if v, ok := m["node"]; ok && v != nil {
+		nm, err := subMap("node", v)
+		if err != nil {
+			return nil, err
+		}
+		if rc.Node, err = toFilter(farScope(rf.Far()), nm); err != nil {
+			return nil, err
+		}
+	}
+	if v, ok := m["edge"]; ok && v != nil {
+		em, err := subMap("edge", v)
+		if err != nil {
+			return nil, err
+		}
+		if rc.Edge, err = toFilter(edgeScope(rf.Def.Type), em); err != nil {
+			return nil, err
+		}
+	}
+	return &kepu.Filter{Rel: rc}, err
+}
+
+var opOrder = []kepu.Op{kepu.Eq, kepu.Ne, kepu.In_, kepu.Contains, kepu.StartsWith, kepu.Gt, kepu.Gte, kepu.Lt, kepu.Lte}
+
+func propFilter(prop string, m map[string]any) (*kepu.Filter, error) {
+	var parts []*kepu.Filter
+	for _, op := range opOrder {
+		v, ok := m[string(op)]
+		if !ok {
+			continue
+		}
+		v = plain(v)
+		if op == kepu.In_ && v == nil {
+			return nil, badInput("in of %s needs a list", prop)
+		}
+		parts = append(parts, kepu.C(prop, op, v))
+	}
+	for k := range m {
+		if !slices.Contains(opOrder, kepu.Op(k)) {
+			return nil, badInput("unknown operator %q of %s", k, prop)
+		}
+	}
+	return kepu.And(parts...), nil
+}
+
+func idFilter(m map[string]any) (*kepu.Filter, error) {
+	var parts []*kepu.Filter
+	for _, op := range []kepu.Op{kepu.Eq, kepu.Ne, kepu.In_} {
+		v, ok := m[string(op)]
+		if !ok {
+			continue
+		}
+		v = plain(v)
+		switch x := v.(type) {
+		case nil:
+			if op == kepu.In_ {
+				return nil, badInput("in of id needs a list")
+			}
+			parts = append(parts, kepu.C(kepu.PropID, op, nil))
+		case string:
+			id, err := kepu.ParseGlobalID(x)
+			if err != nil {
+				return nil, err
+			}
+			parts = append(parts, kepu.C(kepu.PropID, op, id))
+		case []any:
+			ids := make([]any, len(x))
+			for i, e := range x {
+				s, _ := e.(string)
+				id, err := kepu.ParseGlobalID(s)
+				if err != nil {
+					return nil, err
+				}
+				ids[i] = id
+			}
+			parts = append(parts, kepu.C(kepu.PropID, op, ids))
+		default:
+			return nil, badInput("id filter values must be IDs")
+		}
+	}
+	return kepu.And(parts...), nil
+}
+
+// nodeFilter converts and validates the where input of a label.
+func nodeFilter(l kepu.Label, where map[string]any) (*kepu.Filter, error) {
+	f, err := toFilter(labelScope(l), where)
+	if err != nil {
+		return nil, err
+	}
+	if err := kepu.ValidateFilter(l, f); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// neighborFilters converts and validates the where and edgeWhere inputs of a
+// relationship field of the label near.
+func neighborFilters(near kepu.Label, rf spec.RelField, where, edgeWhere map[string]any) (node, edge *kepu.Filter, err error) {
+	if node, err = toFilter(farScope(rf.Far()), where); err != nil {
+		return nil, nil, err
+	}
+	if edge, err = toFilter(edgeScope(rf.Def.Type), edgeWhere); err != nil {
+		return nil, nil, err
+	}
+	// Validating them as a relationship condition of the near node checks
+	// the node filter against every far label and normalizes both in place.
+	check := &kepu.Filter{Rel: &kepu.RelCond{Rel: rf.Def.Type, Dir: rf.Dir, Quant: kepu.Some, Node: node, Edge: edge}}
+	if err := kepu.ValidateFilter(near, check); err != nil {
+		return nil, nil, err
+	}
+	return node, edge, nil
+}
+
+// orderKeys maps order inputs to sort keys through an enum table.
+func orderKeys(table map[string]kepu.OrderKey, in []*model.OrderInput) ([]kepu.OrderKey, error) {
+	var keys []kepu.OrderKey
+	for _, o := range in {
+		if o == nil {
+			continue
+		}
+		k, ok := table[o.Field]
+		if !ok {
+			return nil, badInput("unknown order field %q", o.Field)
+		}
+		switch o.Direction {
+		case "", "ASC":
+		case "DESC":
+			k.Desc = true
+		default:
+			return nil, badInput("unknown order direction %q", o.Direction)
+		}
+		keys = append(keys, k)
+	}
+	return keys, nil
+}
+
+// pageArgs are the Relay arguments of a connection field.
+type pageArgs struct {
+	First, Last   *int
+	After, Before *string
+}
+
+// page converts and validates page arguments. Without first and last the
+// first max items are returned (the last max items when only before is
+// given).
+func (a pageArgs) page(max int) (kepu.Page, error) {
+	p := kepu.Page{First: a.First, Last: a.Last}
+	if a.After != nil {
+		p.After = *a.After
+	}
+	if a.Before != nil {
+		p.Before = *a.Before
+	}
+	if err := kepu.ValidatePage(p, max); err != nil {
+		return kepu.Page{}, err
+	}
+	if p.First == nil && p.Last == nil {
+		n := max
+		if p.Before != "" && p.After == "" {
+			p.Last = &n
+		} else {
+			p.First = &n
+		}
+	}
+	return p, nil
+}
+
+// nodeProps converts a create or update input into props and unset keys: a
+// null value unsets a property.
+func nodeProps(input map[string]any, skip ...string) (set kepu.Props, unset []string) {
+	set = kepu.Props{}
+	keys := make([]string, 0, len(input))
+	for k := range input {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if slices.Contains(skip, k) {
+			continue
+		}
+		v := plain(input[k])
+		if v == nil {
+			unset = append(unset, k)
+			continue
+		}
+		set[k] = v
+	}
+	return set, unset
+}
+
+// parseID parses a global ID and checks its label when want is not "".
+func parseID(gid string, want kepu.Label) (string, error) {
+	id, err := kepu.ParseGlobalID(gid)
+	if err != nil {
+		return "", err
+	}
+	if want != "" && kepu.LabelOf(id) != want {
+		return "", badInput("ID %q is not a %s", gid, want)
+	}
+	return id, nil
+}

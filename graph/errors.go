@@ -1,0 +1,88 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/kepugraph/kepugraph/kepu"
+)
+
+type requestIDKey struct{}
+
+// RequestID returns the ID of the request (empty outside the handler).
+func RequestID(ctx context.Context) string {
+	s, _ := ctx.Value(requestIDKey{}).(string)
+	return s
+}
+
+// presentError gives every error a code in extensions.code: a *kepu.Error
+// shows its code and message; gqlgen's own errors (parse, validation) keep
+// theirs; anything else is logged with the request ID and shown as
+// INTERNAL_SERVER_ERROR "internal error".
+func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gerr := graphql.DefaultErrorPresenter(ctx, err)
+		var kerr *kepu.Error
+		if errors.As(err, &kerr) {
+			gerr.Message = kerr.Message
+			setCode(gerr, kerr.Code)
+			if kerr.Code == kepu.Internal {
+				logger.ErrorContext(ctx, "internal error", "request_id", RequestID(ctx), "path", gerr.Path.String(), "err", err)
+				gerr.Message = "internal error"
+			}
+			return gerr
+		}
+		if code, ok := gerr.Extensions["code"].(string); ok && code != "" && gerr.Err == nil {
+			return gerr
+		}
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			gerr.Message = "request cancelled or timed out"
+			setCode(gerr, kepu.Unavailable)
+			return gerr
+		}
+		var inner *gqlerror.Error
+		if errors.As(err, &inner) && inner.Err == nil {
+			// An error gqlgen made itself (for example an argument it could
+			// not decode): its message is meant for clients.
+			if _, ok := gerr.Extensions["code"]; !ok {
+				setCode(gerr, kepu.BadUserInput)
+			}
+			return gerr
+		}
+		logger.ErrorContext(ctx, "internal error", "request_id", RequestID(ctx), "path", gerr.Path.String(), "err", err)
+		gerr.Message = "internal error"
+		setCode(gerr, kepu.Internal)
+		return gerr
+	}
+}
+
+func setCode(e *gqlerror.Error, code string) {
+	if e.Extensions == nil {
+		e.Extensions = map[string]any{}
+	}
+	e.Extensions["code"] = code
+}
+
+// recoverPanic turns a panic in a resolver into an internal error (logged
+// with its value).
+func recoverPanic(logger *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, v any) error {
+		logger.ErrorContext(ctx, "panic in resolver", "request_id", RequestID(ctx), "panic", fmt.Sprint(v))
+		return kepu.Errorf(kepu.Internal, "internal error")
+	}
+}
+
+// addPathError reports err for item i of the current list field.
+func addPathError(ctx context.Context, i int, err error) {
+	path := ast.Path{ast.PathIndex(i)}
+	if fc := graphql.GetFieldContext(ctx); fc != nil {
+		path = append(fc.Path(), ast.PathIndex(i))
+	}
+	graphql.AddError(ctx, &gqlerror.Error{Err: err, Message: err.Error(), Path: path})
+}

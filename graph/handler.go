@@ -1,0 +1,72 @@
+package graph
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/google/uuid"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/kepugraph/kepugraph/graph/generated"
+	"github.com/kepugraph/kepugraph/kepu"
+)
+
+// Options configure the handler.
+type Options struct {
+	MaxPageSize int          // largest page a connection returns; default 100
+	Logger      *slog.Logger // may be nil (logs are discarded)
+	// BatchWait is how long a dataloader collects keys before calling the
+	// store; default 2ms.
+	BatchWait time.Duration
+}
+
+// New returns the GraphQL HTTP handler (POST and GET, application/json) for
+// the store. Each request gets its own dataloaders and store-call counter;
+// the response's extensions.storeCalls reports the count.
+func New(st kepu.Store, opts Options) http.Handler {
+	if opts.MaxPageSize <= 0 {
+		opts.MaxPageSize = 100
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if opts.BatchWait <= 0 {
+		opts.BatchWait = 2 * time.Millisecond
+	}
+	r := &Resolver{store: st, maxPageSize: opts.MaxPageSize, batchWait: opts.BatchWait, logger: opts.Logger}
+	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r}))
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(extension.Introspection{})
+	srv.SetErrorPresenter(presentError(opts.Logger))
+	srv.SetRecoverFunc(recoverPanic(opts.Logger))
+	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		resp := next(ctx)
+		if resp != nil {
+			if resp.Extensions == nil {
+				resp.Extensions = map[string]any{}
+			}
+			resp.Extensions["storeCalls"] = StoreCalls(ctx)
+		}
+		return resp
+	})
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		id := req.Header.Get("X-Request-ID")
+		if id == "" || len(id) > 128 {
+			id = uuid.NewString()
+		}
+		ctx := context.WithValue(req.Context(), requestIDKey{}, id)
+		ctx = WithLoaders(ctx, NewLoaders(st, opts.BatchWait))
+		w.Header().Set("X-Request-ID", id)
+		srv.ServeHTTP(w, req.WithContext(ctx))
+	})
+}

@@ -1,0 +1,152 @@
+// Package model holds the Go types behind the GraphQL schema. The node,
+// connection and link types are generated from the kepu registry
+// (nodes_gen.go); the rest are written here.
+package model
+
+import (
+	"context"
+
+	"github.com/kepugraph/kepugraph/kepu"
+)
+
+// Node is any node of the graph (the GraphQL Node interface).
+type Node interface {
+	IsNode()
+	// StoreID returns the node's store ID ("Label:key").
+	StoreID() string
+}
+
+// Place is a province, prefecture or county (the GraphQL Place interface).
+type Place interface {
+	Node
+	IsPlace()
+}
+
+// CountFunc counts the items of a whole list. Connections call it only when
+// totalCount is selected.
+type CountFunc func(ctx context.Context) (int, error)
+
+// PageInfo describes a page of a connection.
+type PageInfo struct {
+	HasNextPage     bool
+	HasPreviousPage bool
+	StartCursor     *string
+	EndCursor       *string
+}
+
+// OrderInput is one sort key of any connection: an order-field enum value and
+// a direction (ASC or DESC).
+type OrderInput struct {
+	Field     string `json:"field"`
+	Direction string `json:"direction"`
+}
+
+// CountGroup is one group of an aggregate.
+type CountGroup struct {
+	Key   string
+	Label string
+	Count int
+}
+
+// Ratio is a ratio with its parts.
+type Ratio struct {
+	Numerator   float64
+	Denominator float64
+	Value       float64
+}
+
+// NewRatio returns num/den (0 when den is 0).
+func NewRatio(num, den float64) *Ratio {
+	r := &Ratio{Numerator: num, Denominator: den}
+	if den != 0 {
+		r.Value = num / den
+	}
+	return r
+}
+
+// KindCount is the number of museums of one kind.
+type KindCount struct {
+	Kind  string
+	Count int
+}
+
+// RuralReach says where the rural middle-school museums are.
+type RuralReach struct {
+	MainlandProvinces int
+	IncludesXpcc      bool
+}
+
+// ProgramFigures are the figures reported on a program node.
+type ProgramFigures struct {
+	Name          string
+	Organizations *int
+	Activities    *int
+	Audience      *int
+}
+
+// SystemStats are the published figures, computed from the graph.
+type SystemStats struct {
+	MuseumsByKind                        []*KindCount
+	ProvincialCoverage                   *Ratio
+	PrefectureCoverage                   *Ratio
+	CountyLevelMuseums                   int
+	FreeEntryMuseums                     int
+	MobileTours                          int
+	CountiesVisitedByMobile              int
+	ProvincesVisitedByMobile             int
+	ToursPerCounty                       *Ratio
+	MuseumsHelpedByMobile                int
+	CaravanDistanceKm                    float64
+	CaravanEarthLaps                     int
+	RuralMuseumProvinces                 *RuralReach
+	RuralTeachersTrained                 int
+	RuralPersonTime                      float64
+	OfflineVisits                        float64
+	ForumSessions                        int
+	BeijingScienceCarnival               *ProgramFigures
+	CommunicationWeek2023Representatives *int
+}
+
+// Property readers used by the generated constructors.
+
+func stringPtr(p kepu.Props, k string) *string {
+	if s, ok := p[k].(string); ok {
+		return &s
+	}
+	return nil
+}
+
+func intPtr(p kepu.Props, k string) *int {
+	if v, ok := p.Int(k); ok {
+		n := int(v)
+		return &n
+	}
+	return nil
+}
+
+func intValue(p kepu.Props, k string) int { v, _ := p.Int(k); return int(v) }
+
+func floatPtr(p kepu.Props, k string) *float64 {
+	if v, ok := p.Float(k); ok {
+		return &v
+	}
+	return nil
+}
+
+func floatValue(p kepu.Props, k string) float64 { v, _ := p.Float(k); return v }
+
+func boolPtr(p kepu.Props, k string) *bool {
+	if v, ok := p.Bool(k); ok {
+		return &v
+	}
+	return nil
+}
+
+func boolValue(p kepu.Props, k string) bool { v, _ := p.Bool(k); return v }
+
+func listValue(p kepu.Props, k string) []string {
+	if l, ok := p[k].([]string); ok {
+		return append([]string(nil), l...)
+	}
+	return nil
+}

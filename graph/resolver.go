@@ -1,0 +1,18 @@
+package graph
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/kepugraph/kepugraph/kepu"
+)
+
+// Resolver is the root resolver: the dependencies of every resolver. The
+// store is the only data source; the per-request loaders (which batch and
+// count store calls) come from the context, see For.
+type Resolver struct {
+	store       kepu.Store
+	maxPageSize int
+	batchWait   time.Duration
+	logger      *slog.Logger
+}
