@@ -1,0 +1,107 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+)
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestParseConfig_Defaults(t *testing.T) {
+	c, err := ParseConfig(nil, env(nil), new(bytes.Buffer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c != DefaultConfig() {
+		t.Fatalf("got %+v, want %+v", c, DefaultConfig())
+	}
+	if c.Addr != "127.0.0.1:8080" || c.DataDir != "./data" || c.Store != "embedded" || c.MaxPageSize != 100 || c.NoSeed {
+		t.Fatalf("unexpected defaults %+v", c)
+	}
+}
+
+func TestParseConfig_EnvThenFlags(t *testing.T) {
+	e := env(map[string]string{
+		"KEPUGRAPH_ADDR":          "127.0.0.1:9999",
+		"KEPUGRAPH_DATA_DIR":      "/tmp/from-env",
+		"KEPUGRAPH_LOG_FORMAT":    "json",
+		"KEPUGRAPH_LOG_LEVEL":     "debug",
+		"KEPUGRAPH_MAX_PAGE_SIZE": "50",
+		"KEPUGRAPH_NO_SEED":       "true",
+		"KEPUGRAPH_STORE":         "embedded",
+	})
+	c, err := ParseConfig(nil, e, new(bytes.Buffer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Config{Addr: "127.0.0.1:9999", DataDir: "/tmp/from-env", Store: "embedded", LogFormat: "json", LogLevel: "debug", MaxPageSize: 50, NoSeed: true}
+	if c != want {
+		t.Fatalf("env: got %+v, want %+v", c, want)
+	}
+
+	c, err = ParseConfig([]string{"--addr", ":0", "--data-dir=/tmp/from-flag", "--max-page-size", "7", "--no-seed=false", "--log-format", "text"}, e, new(bytes.Buffer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = Config{Addr: ":0", DataDir: "/tmp/from-flag", Store: "embedded", LogFormat: "text", LogLevel: "debug", MaxPageSize: 7, NoSeed: false}
+	if c != want {
+		t.Fatalf("flags: got %+v, want %+v", c, want)
+	}
+}
+
+func TestParseConfig_Errors(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"bad store", []string{"--store", "mysql"}, nil, `--store "mysql"`},
+		{"bad log format", []string{"--log-format", "xml"}, nil, "--log-format"},
+		{"bad log level", []string{"--log-level", "loud"}, nil, "--log-level"},
+		{"zero page size", []string{"--max-page-size", "0"}, nil, "--max-page-size"},
+		{"bad env int", nil, map[string]string{"KEPUGRAPH_MAX_PAGE_SIZE": "many"}, "KEPUGRAPH_MAX_PAGE_SIZE"},
+		{"bad env bool", nil, map[string]string{"KEPUGRAPH_NO_SEED": "perhaps"}, "KEPUGRAPH_NO_SEED"},
+		{"unknown flag", []string{"--colour"}, nil, "colour"},
+		{"stray argument", []string{"serve"}, nil, `unexpected argument "serve"`},
+		{"empty data dir", []string{"--data-dir", ""}, nil, "--data-dir"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ParseConfig(tc.args, env(tc.env), new(bytes.Buffer))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want one mentioning %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestParseConfig_Help(t *testing.T) {
+	var out bytes.Buffer
+	_, err := ParseConfig([]string{"--help"}, env(nil), &out)
+	if !errors.Is(err, ErrHelp) {
+		t.Fatalf("error %v, want ErrHelp", err)
+	}
+	help := out.String()
+	for _, o := range options {
+		line := ""
+		for _, l := range strings.Split(help, "\n") {
+			if strings.HasPrefix(l, "--"+o.flag+" ") {
+				line = l
+			}
+		}
+		if line == "" {
+			t.Errorf("--help does not list --%s", o.flag)
+			continue
+		}
+		if !strings.Contains(line, o.env) {
+			t.Errorf("--help line of --%s lacks %s: %q", o.flag, o.env, line)
+		}
+		if def := o.def(DefaultConfig()); def != "" && !strings.Contains(line, def) {
+			t.Errorf("--help line of --%s lacks default %q: %q", o.flag, def, line)
+		}
+	}
+}
