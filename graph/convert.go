@@ -51,7 +51,9 @@ func plain(v any) any {
 	return v
 }
 
-func badInput(format string, args ...any) error { return kepu.Errorf(kepu.BadUserInput, format, args...) }
+func badInput(format string, args ...any) error {
+	return kepu.Errorf(kepu.BadUserInput, format, args...)
+}
 
 // whereScope says what a where input may name.
 type whereScope struct {

@@ -7,10 +7,10 @@ package graph
 
 import (
 	"context"
-	"github.com/kepugraph/kepugraph/kepu"
 
 	"github.com/kepugraph/kepugraph/graph/generated"
 	"github.com/kepugraph/kepugraph/graph/model"
+	"github.com/kepugraph/kepugraph/kepu"
 )
 
 // Province is the resolver for the province field.
