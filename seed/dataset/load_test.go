@@ -171,3 +171,20 @@ func BenchmarkLoadEmbedded(b *testing.B) {
 		st.Close()
 	}
 }
+
+// BenchmarkScaledEach measures producing the benchmark graph without a
+// store: 100,000 nodes, about 500,000 edges per iteration.
+func BenchmarkScaledEach(b *testing.B) {
+	sg, err := dataset.Scaled(dataset.Options{}, 100_000)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		n := 0
+		err := sg.Each(func(kepu.Node) error { n++; return nil }, func(kepu.Edge) error { n++; return nil })
+		if err != nil || n != sg.Len() {
+			b.Fatal(n, err)
+		}
+	}
+	b.ReportMetric(float64(sg.Len()), "records/op")
+}
