@@ -34,6 +34,9 @@ func plain(v any) any {
 		}
 		return plain(rv.Elem().Interface())
 	case reflect.Slice, reflect.Array:
+		if rv.Kind() == reflect.Slice && rv.IsNil() {
+			return nil
+		}
 		out := make([]any, rv.Len())
 		for i := range out {
 			out[i] = plain(rv.Index(i).Interface())
