@@ -189,22 +189,30 @@ func Open(dir string, opts Options) (*Store, error) {
 
 // load creates the buckets if needed and reads everything into memory.
 func (s *Store) load() error {
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketNodes, bucketEdges, bucketMeta} {
-			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-				return err
-			}
-		}
+	ready := false
+	s.db.View(func(tx *bolt.Tx) error {
+		ready = tx.Bucket(bucketNodes) != nil && tx.Bucket(bucketEdges) != nil && tx.Bucket(bucketMeta) != nil
 		return nil
 	})
+	var err error
+	if !ready {
+		err = s.db.Update(func(tx *bolt.Tx) error {
+			for _, b := range [][]byte{bucketNodes, bucketEdges, bucketMeta} {
+				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
 	if err != nil {
 		return kepu.Errorf(kepu.Unavailable, "cannot initialize %s: %v", s.dir, err)
 	}
 	return s.db.View(func(tx *bolt.Tx) error {
-		var nnodes, nedges uint64
+		var nnodes uint64
 		if v := tx.Bucket(bucketMeta).Get(keyCounts); v != nil {
 			d := &decoder{b: v}
-			nnodes, nedges = d.uvarint(), d.uvarint()
+			nnodes = d.uvarint()
 		}
 		st := newState(int(nnodes))
 		in := s.intern
@@ -221,7 +229,6 @@ func (s *Store) load() error {
 			st.nodes[id] = &nodeRec{id: id, label: l, props: p}
 			st.byLabel[l] = append(st.byLabel[l], id)
 		}
-		_ = nedges
 		c = tx.Bucket(bucketEdges).Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
 			typ, from, to, ok := splitEdgeKey(k)
