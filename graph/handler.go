@@ -24,7 +24,8 @@ type Options struct {
 	MaxPageSize int          // largest page a connection returns; default 100
 	Logger      *slog.Logger // may be nil (logs are discarded)
 	// BatchWait is how long a dataloader collects keys before calling the
-	// store; default 2ms.
+	// store; default 16ms (the dataloadgen default: long enough that a
+	// level of a thousand siblings lands in one batch on a busy machine).
 	BatchWait time.Duration
 }
 
@@ -39,7 +40,7 @@ func New(st kepu.Store, opts Options) http.Handler {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	if opts.BatchWait <= 0 {
-		opts.BatchWait = 2 * time.Millisecond
+		opts.BatchWait = 16 * time.Millisecond
 	}
 	r := &Resolver{store: st, maxPageSize: opts.MaxPageSize, batchWait: opts.BatchWait, logger: opts.Logger}
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r}))
