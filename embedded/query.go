@@ -156,7 +156,12 @@ func (s *Store) FindNodes(ctx context.Context, q kepu.NodeQuery) (kepu.NodePage,
 			items = append(items, item{keys: keyValues(q.Order, n, nil), id: id, n: n})
 		}
 	}
-	if !isIDOrder(q.Order) {
+	switch {
+	case isIDOrder(q.Order):
+		// The per-label list is already in ID order.
+	case len(q.Order) == 1 && q.Order[0].Prop == kepu.PropID && q.Order[0].Count == nil && !q.Order[0].Edge:
+		slices.Reverse(items)
+	default:
 		slices.SortFunc(items, func(a, b item) int { return compareItems(q.Order, a.keys, a.id, b.keys, b.id) })
 	}
 	sig := kepu.OrderSignature("nodes:"+string(q.Label), q.Order)

@@ -408,6 +408,9 @@ func (s *Store) Write(ctx context.Context, changes []kepu.Change) ([]kepu.Result
 		}
 		results[i] = r
 	}
+	if len(b.nodes) == 0 && len(b.edges) == 0 {
+		return results, nil // nothing to change (an empty batch, or only IfExists deletes of missing targets)
+	}
 	if err := s.commit(b); err != nil {
 		s.log.Error("embedded store commit failed", "err", err)
 		return nil, kepu.Errorf(kepu.Unavailable, "cannot write to the data directory: %v", err)
