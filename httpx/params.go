@@ -1,0 +1,162 @@
+package httpx
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
+)
+
+// Params are the GraphQL request parameters of GraphQL over HTTP.
+type Params struct {
+	Query         string         `json:"query"`
+	OperationName string         `json:"operationName"`
+	Variables     map[string]any `json:"variables"`
+	Extensions    map[string]any `json:"extensions"`
+}
+
+// DecodeParams reads the GraphQL parameters of a request: from the URL query
+// for GET, from the JSON body for POST (reading at most maxBody bytes; 0
+// means 1 MiB; the body is restored so that the next handler can read it
+// again). Malformed input gives a *Rejection (400, 413 or 415), never a
+// panic.
+func DecodeParams(r *http.Request, maxBody int64) (Params, *Rejection) {
+	if maxBody <= 0 {
+		maxBody = DefaultMaxBodyBytes
+	}
+	var p Params
+	switch r.Method {
+	case http.MethodGet:
+		q, err := url.ParseQuery(r.URL.RawQuery)
+		if err != nil {
+			return p, badRequest("malformed URL query")
+		}
+		p.Query = q.Get("query")
+		p.OperationName = q.Get("operationName")
+		if v := q.Get("variables"); v != "" {
+			if err := decodeJSON([]byte(v), &p.Variables); err != nil {
+				return p, badRequest("variables must be a JSON object")
+			}
+		}
+		if v := q.Get("extensions"); v != "" {
+			if err := decodeJSON([]byte(v), &p.Extensions); err != nil {
+				return p, badRequest("extensions must be a JSON object")
+			}
+		}
+		return p, nil
+	case http.MethodPost:
+		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if err != nil || mt != MediaTypeJSON {
+			return p, &Rejection{Status: http.StatusUnsupportedMediaType, Code: CodeUnsupportedMediaType,
+				Message: "POST requests must have Content-Type application/json"}
+		}
+		body, rj := readBody(r, maxBody)
+		if rj != nil {
+			return p, rj
+		}
+		if first := firstNonSpace(body); first == '[' {
+			return p, &Rejection{Status: http.StatusBadRequest, Code: CodeBatchingNotSupported,
+				Message: "batched requests (a JSON array) are not supported; send one operation per request"}
+		} else if first != '{' {
+			return p, badRequest("the request body must be a JSON object")
+		}
+		if err := decodeJSON(body, &p); err != nil {
+			return p, badRequest("the request body is not valid JSON: " + err.Error())
+		}
+		return p, nil
+	}
+	return p, &Rejection{Status: http.StatusMethodNotAllowed, Code: CodeMethodNotAllowed,
+		Message: "GraphQL requests use GET or POST", Header: http.Header{"Allow": {"GET, POST"}}}
+}
+
+// readBody reads the whole body, at most max bytes, and puts it back.
+func readBody(r *http.Request, max int64) ([]byte, *Rejection) {
+	tooLarge := &Rejection{Status: http.StatusRequestEntityTooLarge, Code: CodePayloadTooLarge,
+		Message: fmt.Sprintf("the request body is larger than %d bytes", max), Extensions: map[string]any{"limit": max}}
+	if r.ContentLength > max {
+		return nil, tooLarge
+	}
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil, nil
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, max+1))
+	r.Body.Close()
+	if err != nil {
+		return nil, badRequest("could not read the request body")
+	}
+	if int64(len(body)) > max {
+		return nil, tooLarge
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	r.ContentLength = int64(len(body))
+	return body, nil
+}
+
+func badRequest(msg string) *Rejection {
+	return &Rejection{Status: http.StatusBadRequest, Code: CodeBadRequest, Message: msg}
+}
+
+func firstNonSpace(b []byte) byte {
+	for _, c := range b {
+		switch c {
+		case ' ', '\t', '\r', '\n':
+			continue
+		}
+		return c
+	}
+	return 0
+}
+
+// decodeJSON decodes one JSON value (numbers as json.Number) and rejects
+// trailing data.
+func decodeJSON(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return fmt.Errorf("trailing data after the JSON value")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fmt.Errorf("trailing data after the JSON value")
+	}
+	return nil
+}
+
+// OperationType returns the type of the operation that params select
+// ("query", "mutation", "subscription"), or "" when the query does not parse
+// or names no such operation (the GraphQL layer reports those errors). It
+// parses only queries of at most maxQuery bytes (0: 20 KB) so that a huge
+// query costs nothing here.
+func OperationType(query, operationName string, maxQuery int) string {
+	if maxQuery <= 0 {
+		maxQuery = 20 << 10
+	}
+	if query == "" || len(query) > maxQuery {
+		return ""
+	}
+	doc, err := parser.ParseQuery(&ast.Source{Input: query})
+	if err != nil {
+		return ""
+	}
+	var op *ast.OperationDefinition
+	if operationName == "" {
+		if len(doc.Operations) != 1 {
+			return ""
+		}
+		op = doc.Operations[0]
+	} else {
+		op = doc.Operations.ForName(operationName)
+	}
+	if op == nil {
+		return ""
+	}
+	return string(op.Operation)
+}
