@@ -26,69 +26,127 @@ func pageInfo(cursors []string, hasNext, hasPrev bool) *model.PageInfo {
 	return info
 }
 
-// nodeConnection lists nodes of a label: one FindNodes call, and one
-// CountNodes call when totalCount is selected. extra is ANDed to the where
-// filter (place connections use it).
+// connArgs are the arguments of a connection field.
+type connArgs struct {
+	Where, EdgeWhere map[string]any
+	OrderBy          []*model.OrderInput
+	pageArgs
+}
+
+// nodeQuery builds the query of a node connection of label l from its
+// arguments; extra is ANDed to the where filter (place connections use it).
+// The resolvers and the prefetcher both build queries here, so that a
+// prefetched result is found under the key a resolver asks for.
+func nodeQuery(l kepu.Label, extra *kepu.Filter, a connArgs, maxPage int) (kepu.NodeQuery, error) {
+	f, err := nodeFilter(l, a.Where)
+	if err != nil {
+		return kepu.NodeQuery{}, err
+	}
+	_, table := spec.OrderFields(l)
+	order, err := orderKeys(table, a.OrderBy)
+	if err != nil {
+		return kepu.NodeQuery{}, err
+	}
+	if err := kepu.ValidateOrder(l, "", order); err != nil {
+		return kepu.NodeQuery{}, err
+	}
+	p, err := a.page(maxPage)
+	if err != nil {
+		return kepu.NodeQuery{}, err
+	}
+	return kepu.NodeQuery{Label: l, Filter: kepu.And(extra, f), Order: order, Page: p}, nil
+}
+
+// relQuery builds the neighbor query of the relationship field rf of a node
+// labelled near from the field's arguments. Like nodeQuery, it is shared by
+// the resolvers and the prefetcher.
+func relQuery(near kepu.Label, rf spec.RelField, a connArgs, maxPage int) (kepu.NeighborQuery, error) {
+	nodeF, edgeF, err := neighborFilters(near, rf, a.Where, a.EdgeWhere)
+	if err != nil {
+		return kepu.NeighborQuery{}, err
+	}
+	_, table := spec.RelOrderFields(rf)
+	order, err := orderKeys(table, a.OrderBy)
+	if err != nil {
+		return kepu.NeighborQuery{}, err
+	}
+	if err := kepu.ValidateOrder(rf.Far()[0], rf.Def.Type, order); err != nil {
+		return kepu.NeighborQuery{}, err
+	}
+	p, err := a.page(maxPage)
+	if err != nil {
+		return kepu.NeighborQuery{}, err
+	}
+	return kepu.NeighborQuery{Rel: rf.Def.Type, Dir: rf.Dir, NodeFilter: nodeF, EdgeFilter: edgeF, Order: order, Page: p}, nil
+}
+
+// placeFilter restricts museums to those located in a place.
+func placeFilter(placeID string) *kepu.Filter {
+	return &kepu.Filter{Place: &kepu.PlaceCond{Level: kepu.LabelOf(placeID), Filter: kepu.C(kepu.PropID, kepu.Eq, placeID)}}
+}
+
+// nodeConnection lists nodes of a label (a root field): one FindNodes call,
+// and one CountNodes call when totalCount is selected, made directly (no
+// batching wait). extra is ANDed to the where filter. Before returning it
+// prefetches the fields selected below the page.
 func nodeConnection[C any](ctx context.Context, r *Resolver, l kepu.Label, extra *kepu.Filter, where map[string]any, orderBy []*model.OrderInput, args pageArgs,
 	build func([]kepu.Node, []string, *model.PageInfo, model.CountFunc) C) (C, error) {
 	var zero C
-	f, err := nodeFilter(l, where)
+	q, err := nodeQuery(l, extra, connArgs{Where: where, OrderBy: orderBy, pageArgs: args}, r.maxPageSize)
 	if err != nil {
 		return zero, err
 	}
-	f = kepu.And(extra, f)
-	_, table := spec.OrderFields(l)
-	order, err := orderKeys(table, orderBy)
+	ld := r.loaders(ctx)
+	res, err := ld.Store.FindNodes(ctx, q)
 	if err != nil {
 		return zero, err
 	}
-	if err := kepu.ValidateOrder(l, "", order); err != nil {
-		return zero, err
-	}
-	p, err := args.page(r.maxPageSize)
-	if err != nil {
-		return zero, err
-	}
-	st := r.loaders(ctx).Store
-	res, err := st.FindNodes(ctx, kepu.NodeQuery{Label: l, Filter: f, Order: order, Page: p})
-	if err != nil {
-		return zero, err
-	}
-	count := func(ctx context.Context) (int, error) { return st.CountNodes(ctx, l, f) }
+	r.prefetchField(ctx, ld, res.Nodes, string(l))
+	count := func(ctx context.Context) (int, error) { return ld.Store.CountNodes(ctx, l, q.Filter) }
 	return build(res.Nodes, res.Cursors, pageInfo(res.Cursors, res.HasNext, res.HasPrev), count), nil
 }
 
-// placeMuseums lists the museums located in a place.
+// placeMuseums lists the museums located in a place. The prefetcher loads
+// this field with one FindNodes call per place (the store has no batched
+// form of it), and one CountNodes call per place for totalCount; without a
+// prefetched page the resolver makes those calls itself.
 func placeMuseums(ctx context.Context, r *Resolver, placeID string, where map[string]any, orderBy []*model.OrderInput, args pageArgs) (*model.MuseumConnection, error) {
-	in := &kepu.Filter{Place: &kepu.PlaceCond{Level: kepu.LabelOf(placeID), Filter: kepu.C(kepu.PropID, kepu.Eq, placeID)}}
-	return nodeConnection(ctx, r, kepu.Museum, in, where, orderBy, args, model.NewMuseumConnection)
+	q, err := nodeQuery(kepu.Museum, placeFilter(placeID), connArgs{Where: where, OrderBy: orderBy, pageArgs: args}, r.maxPageSize)
+	if err != nil {
+		return nil, err
+	}
+	key, err := placeKey(placeID, q)
+	if err != nil {
+		return nil, err
+	}
+	ld := r.loaders(ctx)
+	res, ok := ld.placeMuseums(key)
+	if !ok {
+		if res, err = ld.Store.FindNodes(ctx, q); err != nil {
+			return nil, err
+		}
+	}
+	count := func(ctx context.Context) (int, error) {
+		if n, ok := ld.placeMuseumCount(key); ok {
+			return n, nil
+		}
+		return ld.Store.CountNodes(ctx, kepu.Museum, q.Filter)
+	}
+	return model.NewMuseumConnection(res.Nodes, res.Cursors, pageInfo(res.Cursors, res.HasNext, res.HasPrev), count), nil
 }
 
-// relConnection lists the relationships of one node through the request's
-// loaders: every parent asking the same question shares one Neighbors call
-// (and one CountNeighbors call for totalCount).
+// relConnection lists the relationships of one node. The page (and the
+// count for totalCount) is normally prefetched for every parent at once;
+// otherwise the request's loaders batch it with the other parents asking the
+// same question.
 func relConnection[C any](ctx context.Context, r *Resolver, nodeID string, rel kepu.RelType, dir kepu.Direction, where, edgeWhere map[string]any, orderBy []*model.OrderInput, args pageArgs,
 	build func([]kepu.Neighbor, *model.PageInfo, model.CountFunc) C) (C, error) {
 	var zero C
-	near := kepu.LabelOf(nodeID)
 	rf := spec.RelField{Def: *kepu.LookupRel(rel), Dir: dir}
-	nodeF, edgeF, err := neighborFilters(near, rf, where, edgeWhere)
+	q, err := relQuery(kepu.LabelOf(nodeID), rf, connArgs{Where: where, EdgeWhere: edgeWhere, OrderBy: orderBy, pageArgs: args}, r.maxPageSize)
 	if err != nil {
 		return zero, err
 	}
-	_, table := spec.RelOrderFields(rf)
-	order, err := orderKeys(table, orderBy)
-	if err != nil {
-		return zero, err
-	}
-	if err := kepu.ValidateOrder(rf.Far()[0], rel, order); err != nil {
-		return zero, err
-	}
-	p, err := args.page(r.maxPageSize)
-	if err != nil {
-		return zero, err
-	}
-	q := kepu.NeighborQuery{Rel: rel, Dir: dir, NodeFilter: nodeF, EdgeFilter: edgeF, Order: order, Page: p}
 	ld := r.loaders(ctx)
 	res, err := ld.Neighbors(ctx, nodeID, q)
 	if err != nil {
@@ -103,7 +161,8 @@ func relConnection[C any](ctx context.Context, r *Resolver, nodeID string, rel k
 }
 
 // placeOf returns the place at a level of a node's location (nil when it has
-// none): one batched Locate and one batched Nodes call per nesting level.
+// none). The location and the place are normally prefetched; otherwise the
+// loaders batch one Locate and one Nodes call per nesting level.
 func placeOf[T any](ctx context.Context, r *Resolver, nodeID string, level kepu.Label, build func(kepu.Node) *T) (*T, error) {
 	ld := r.loaders(ctx)
 	loc, err := ld.Location(ctx, nodeID)
@@ -121,20 +180,24 @@ func placeOf[T any](ctx context.Context, r *Resolver, nodeID string, level kepu.
 	return build(n), nil
 }
 
-// node loads one node by global ID. A missing node is a NOT_FOUND error
-// (gqlgen makes the nullable field null).
+// node loads one node by global ID (a root field: one direct Nodes call),
+// then prefetches the fields selected on it. A missing node is a NOT_FOUND
+// error (gqlgen makes the nullable field null).
 func node(ctx context.Context, r *Resolver, gid string) (model.Node, error) {
 	id, err := kepu.ParseGlobalID(gid)
 	if err != nil {
 		return nil, err
 	}
-	n, found, err := r.loaders(ctx).Node(ctx, id)
+	ld := r.loaders(ctx)
+	found, err := ld.Store.Nodes(ctx, []string{id})
 	if err != nil {
 		return nil, err
 	}
-	if !found {
+	n, ok := found[id]
+	if !ok {
 		return nil, kepu.Errorf(kepu.NotFound, "no node with ID %q", gid)
 	}
+	r.prefetchField(ctx, ld, []kepu.Node{n}, "")
 	return model.NewNode(n), nil
 }
 
@@ -155,11 +218,13 @@ func nodes(ctx context.Context, r *Resolver, gids []string) ([]model.Node, error
 		}
 		ids[i] = id
 	}
-	found, err := r.loaders(ctx).Store.Nodes(ctx, ids)
+	ld := r.loaders(ctx)
+	found, err := ld.Store.Nodes(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]model.Node, len(ids))
+	list := make([]kepu.Node, 0, len(found))
 	for i, id := range ids {
 		n, ok := found[id]
 		if !ok {
@@ -167,6 +232,8 @@ func nodes(ctx context.Context, r *Resolver, gids []string) ([]model.Node, error
 			continue
 		}
 		out[i] = model.NewNode(n)
+		list = append(list, n)
 	}
+	r.prefetchField(ctx, ld, list, "")
 	return out, nil
 }

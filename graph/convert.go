@@ -119,6 +119,10 @@ func toFilter(sc whereScope, m map[string]any) (*kepu.Filter, error) {
 	return kepu.And(parts...), nil
 }
 
+// falseFilter returns a filter that matches nothing: the empty disjunction
+// (a non-nil, empty Or, which every backend evaluates to false).
+func falseFilter() *kepu.Filter { return &kepu.Filter{Or: []*kepu.Filter{}} }
+
 func subMap(k string, v any) (map[string]any, error) {
 	m, ok := v.(map[string]any)
 	if !ok {
@@ -134,9 +138,19 @@ func fieldFilter(sc whereScope, k string, v any) (*kepu.Filter, error) {
 	}
 	switch k {
 	case "AND", "OR":
-		list, ok := plain(v).([]any)
+		pv := plain(v)
+		if m, ok := pv.(map[string]any); ok {
+			// GraphQL input coercion: a single value stands for a list of one.
+			pv = []any{m}
+		}
+		list, ok := pv.([]any)
 		if !ok {
 			return nil, badInput("%s must be a list", k)
+		}
+		if len(list) == 0 && k == "OR" {
+			// An empty disjunction is false: it matches nothing (and an
+			// empty conjunction, below, is true).
+			return falseFilter(), nil
 		}
 		var parts []*kepu.Filter
 		for _, e := range list {

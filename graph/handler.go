@@ -24,10 +24,13 @@ type Options struct {
 	MaxPageSize int          // largest page a connection returns; default 100
 	Logger      *slog.Logger // may be nil (logs are discarded)
 	// BatchWait is how long a dataloader collects keys before calling the
-	// store; default 16ms (the dataloadgen default: long enough that a
-	// level of a thousand siblings lands in one batch on a busy machine).
+	// store; default 1ms. It applies only to fields the lookahead prefetch
+	// did not load (see prefetch.go): prefetched fields never wait.
 	BatchWait time.Duration
 }
+
+// DefaultBatchWait is the default Options.BatchWait.
+const DefaultBatchWait = time.Millisecond
 
 // New returns the GraphQL HTTP handler (POST and GET, application/json) for
 // the store. Each request gets its own dataloaders and store-call counter;
@@ -40,7 +43,7 @@ func New(st kepu.Store, opts Options) http.Handler {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	if opts.BatchWait <= 0 {
-		opts.BatchWait = 16 * time.Millisecond
+		opts.BatchWait = DefaultBatchWait
 	}
 	r := &Resolver{store: st, maxPageSize: opts.MaxPageSize, batchWait: opts.BatchWait, logger: opts.Logger}
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r}))

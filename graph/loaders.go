@@ -67,8 +67,13 @@ func (s *CountingStore) Write(ctx context.Context, changes []kepu.Change) ([]kep
 	return s.Store.Write(ctx, changes)
 }
 
-// Loaders batch the store calls of one request. Results are matched to keys
-// by ID (mapped loaders), never by position.
+// Loaders hold the store results of one request. The prefetcher (see
+// prefetch.go) fills them ahead of the field resolvers, level by level, with
+// one store call per distinct field and arguments; a resolver then finds its
+// result primed and never waits. Whatever was not prefetched is loaded
+// through dataloadgen loaders, which batch the keys asked for within a short
+// window (Options.BatchWait). Results are matched to keys by ID (mapped
+// loaders), never by position.
 type Loaders struct {
 	// Store is the request's view of the store; it counts calls.
 	Store *CountingStore
@@ -80,10 +85,12 @@ type Loaders struct {
 	mu        sync.Mutex
 	neighbors map[string]*dataloadgen.Loader[string, kepu.NeighborPage]
 	counts    map[string]*dataloadgen.Loader[string, int]
+	museums   map[string]kepu.NodePage // by placeKey
+	museumsN  map[string]int           // by placeKey
 }
 
 // NewLoaders returns the loaders of one request over st. wait is how long a
-// loader collects keys before calling the store.
+// loader collects keys that were not prefetched before calling the store.
 func NewLoaders(st kepu.Store, wait time.Duration) *Loaders {
 	cs := &CountingStore{Store: st}
 	l := &Loaders{
@@ -91,6 +98,8 @@ func NewLoaders(st kepu.Store, wait time.Duration) *Loaders {
 		wait:      wait,
 		neighbors: map[string]*dataloadgen.Loader[string, kepu.NeighborPage]{},
 		counts:    map[string]*dataloadgen.Loader[string, int]{},
+		museums:   map[string]kepu.NodePage{},
+		museumsN:  map[string]int{},
 	}
 	l.nodes = dataloadgen.NewMappedLoader(cs.Nodes, dataloadgen.WithWait(wait))
 	l.locations = dataloadgen.NewMappedLoader(cs.Locate, dataloadgen.WithWait(wait))
@@ -121,7 +130,8 @@ func StoreCalls(ctx context.Context) int64 {
 // Node loads one node; found is false when there is none.
 func (l *Loaders) Node(ctx context.Context, id string) (n kepu.Node, found bool, err error) {
 	n, err = l.nodes.Load(ctx, id)
-	if errors.Is(err, dataloadgen.ErrNotFound) {
+	if errors.Is(err, dataloadgen.ErrNotFound) || (err == nil && n.ID == "") {
+		// A zero node is how a prefetched miss is primed.
 		return kepu.Node{}, false, nil
 	}
 	return n, err == nil, err
@@ -136,20 +146,53 @@ func (l *Loaders) Location(ctx context.Context, id string) (kepu.Location, error
 	return loc, err
 }
 
-// queryKey is the canonical text of a neighbor query: loaders are shared by
-// every parent asking the same query.
-func queryKey(q kepu.NeighborQuery) (string, error) {
-	b, err := json.Marshal(q)
-	return string(b), err
+// prime stores a value in a loader's cache, replacing an older one (a
+// mutation may have changed what an earlier field of the request read).
+func prime[K comparable, V any](ld *dataloadgen.Loader[K, V], key K, v V) {
+	ld.Clear(key)
+	ld.Prime(key, v)
 }
 
-// Neighbors loads the page of q for one node.
-func (l *Loaders) Neighbors(ctx context.Context, id string, q kepu.NeighborQuery) (kepu.NeighborPage, error) {
+// primeNodes records the result of a Nodes call for ids: missing ones are
+// primed as not found.
+func (l *Loaders) primeNodes(ids []string, found map[string]kepu.Node) {
+	for _, id := range ids {
+		prime(l.nodes, id, found[id])
+	}
+}
+
+// primeLocations records the result of a Locate call for ids: nodes without
+// a place are primed with the zero Location.
+func (l *Loaders) primeLocations(ids []string, locs map[string]kepu.Location) {
+	for _, id := range ids {
+		prime(l.locations, id, locs[id])
+	}
+}
+
+// queryKey is the canonical text of a query: loaders are shared by every
+// parent asking the same question, and the prefetcher primes the loader of
+// the same key as the resolver reads.
+func queryKey(q any) (string, error) {
+	b, err := json.Marshal(q)
+	if err != nil {
+		return "", kepu.Errorf(kepu.Internal, "query key: %v", err)
+	}
+	return string(b), nil
+}
+
+// countQuery is q without the parts that do not change a count.
+func countQuery(q kepu.NeighborQuery) kepu.NeighborQuery {
+	q.Order, q.Page = nil, kepu.Page{}
+	return q
+}
+
+func (l *Loaders) neighborLoader(q kepu.NeighborQuery) (*dataloadgen.Loader[string, kepu.NeighborPage], error) {
 	key, err := queryKey(q)
 	if err != nil {
-		return kepu.NeighborPage{}, err
+		return nil, err
 	}
 	l.mu.Lock()
+	defer l.mu.Unlock()
 	ld, ok := l.neighbors[key]
 	if !ok {
 		ld = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]kepu.NeighborPage, error) {
@@ -157,7 +200,33 @@ func (l *Loaders) Neighbors(ctx context.Context, id string, q kepu.NeighborQuery
 		}, dataloadgen.WithWait(l.wait))
 		l.neighbors[key] = ld
 	}
-	l.mu.Unlock()
+	return ld, nil
+}
+
+func (l *Loaders) countLoader(q kepu.NeighborQuery) (*dataloadgen.Loader[string, int], error) {
+	q = countQuery(q)
+	key, err := queryKey(q)
+	if err != nil {
+		return nil, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	ld, ok := l.counts[key]
+	if !ok {
+		ld = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]int, error) {
+			return l.Store.CountNeighbors(ctx, ids, q)
+		}, dataloadgen.WithWait(l.wait))
+		l.counts[key] = ld
+	}
+	return ld, nil
+}
+
+// Neighbors loads the page of q for one node.
+func (l *Loaders) Neighbors(ctx context.Context, id string, q kepu.NeighborQuery) (kepu.NeighborPage, error) {
+	ld, err := l.neighborLoader(q)
+	if err != nil {
+		return kepu.NeighborPage{}, err
+	}
 	p, err := ld.Load(ctx, id)
 	if errors.Is(err, dataloadgen.ErrNotFound) {
 		return kepu.NeighborPage{}, nil
@@ -167,23 +236,72 @@ func (l *Loaders) Neighbors(ctx context.Context, id string, q kepu.NeighborQuery
 
 // CountNeighbors loads the number of relationships matching q for one node.
 func (l *Loaders) CountNeighbors(ctx context.Context, id string, q kepu.NeighborQuery) (int, error) {
-	q.Order, q.Page = nil, kepu.Page{}
-	key, err := queryKey(q)
+	ld, err := l.countLoader(q)
 	if err != nil {
 		return 0, err
 	}
-	l.mu.Lock()
-	ld, ok := l.counts[key]
-	if !ok {
-		ld = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]int, error) {
-			return l.Store.CountNeighbors(ctx, ids, q)
-		}, dataloadgen.WithWait(l.wait))
-		l.counts[key] = ld
-	}
-	l.mu.Unlock()
 	n, err := ld.Load(ctx, id)
 	if errors.Is(err, dataloadgen.ErrNotFound) {
 		return 0, nil
 	}
 	return n, err
+}
+
+// primeNeighbors records the result of a Neighbors call of q for ids (an
+// empty page for those absent from pages).
+func (l *Loaders) primeNeighbors(q kepu.NeighborQuery, ids []string, pages map[string]kepu.NeighborPage) error {
+	ld, err := l.neighborLoader(q)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		prime(ld, id, pages[id])
+	}
+	return nil
+}
+
+// primeCounts records the result of a CountNeighbors call of q for ids.
+func (l *Loaders) primeCounts(q kepu.NeighborQuery, ids []string, counts map[string]int) error {
+	ld, err := l.countLoader(q)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		prime(ld, id, counts[id])
+	}
+	return nil
+}
+
+// placeKey names the museums query q of one place.
+func placeKey(placeID string, q kepu.NodeQuery) (string, error) {
+	key, err := queryKey(q)
+	return placeID + "\x00" + key, err
+}
+
+// placeMuseums returns the prefetched page of museums of a place, if any.
+func (l *Loaders) placeMuseums(key string) (kepu.NodePage, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	p, ok := l.museums[key]
+	return p, ok
+}
+
+// placeMuseumCount returns the prefetched museum count of a place, if any.
+func (l *Loaders) placeMuseumCount(key string) (int, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n, ok := l.museumsN[key]
+	return n, ok
+}
+
+func (l *Loaders) primePlaceMuseums(key string, p kepu.NodePage) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.museums[key] = p
+}
+
+func (l *Loaders) primePlaceMuseumCount(key string, n int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.museumsN[key] = n
 }

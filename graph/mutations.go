@@ -25,6 +25,7 @@ func createNode[T any](ctx context.Context, r *Resolver, l kepu.Label, input map
 	if err != nil {
 		return nil, err
 	}
+	r.prefetchField(ctx, r.loaders(ctx), []kepu.Node{res[0].Node}, "")
 	return build(res[0].Node), nil
 }
 
@@ -39,6 +40,7 @@ func updateNode[T any](ctx context.Context, r *Resolver, l kepu.Label, gid strin
 	if err != nil {
 		return nil, err
 	}
+	r.prefetchField(ctx, r.loaders(ctx), []kepu.Node{res[0].Node}, "")
 	return build(res[0].Node), nil
 }
 
@@ -71,7 +73,8 @@ func edgeEnds(rel kepu.RelType, from, to string) (kepu.Edge, error) {
 
 // linkResult loads the ends of an edge after a write and builds the link.
 func linkResult[T any](ctx context.Context, r *Resolver, e kepu.Edge, build func(kepu.Edge, kepu.Node, kepu.Node) *T) (*T, error) {
-	ends, err := r.loaders(ctx).Store.Nodes(ctx, []string{e.From, e.To})
+	ld := r.loaders(ctx)
+	ends, err := ld.Store.Nodes(ctx, []string{e.From, e.To})
 	if err != nil {
 		return nil, err
 	}
@@ -81,6 +84,7 @@ func linkResult[T any](ctx context.Context, r *Resolver, e kepu.Edge, build func
 		// Deleted concurrently after the write.
 		return nil, kepu.Errorf(kepu.NotFound, "an end of the %s relationship no longer exists", e.Type)
 	}
+	r.prefetchLink(ctx, ld, e.Type, from, to)
 	return build(e, from, to), nil
 }
 

@@ -8030,7 +8030,7 @@ input PartnersWithOutMatch {
   edge: PartnersWithEdgeWhere
 }
 
-"""Fields to sort PARTNERS_WITH relationships by: the other node's fields, or EDGE_* relationship properties."""
+"""Fields to sort PARTNERS_WITH relationships by: the other node's fields, EDGE_* relationship properties, or *_COUNT: the other node's number of relationships of a type."""
 enum PartnersWithOutOrderField {
   ID
   NAME
@@ -8044,6 +8044,9 @@ enum PartnersWithOutOrderField {
   EDGE_SINCE
   EDGE_UNTIL
   EDGE_ACTIVITIES
+  LOCATED_IN_COUNT
+  PARTICIPATES_IN_COUNT
+  MUSEUM_PARTNERS_COUNT
 }
 
 """One sort key of PARTNERS_WITH relationships."""
@@ -8088,7 +8091,7 @@ input PartnersWithInMatch {
   edge: PartnersWithEdgeWhere
 }
 
-"""Fields to sort PARTNERS_WITH relationships by: the other node's fields, or EDGE_* relationship properties."""
+"""Fields to sort PARTNERS_WITH relationships by: the other node's fields, EDGE_* relationship properties, or *_COUNT: the other node's number of relationships of a type."""
 enum PartnersWithInOrderField {
   ID
   NAME
@@ -8110,6 +8113,16 @@ enum PartnersWithInOrderField {
   EDGE_SINCE
   EDGE_UNTIL
   EDGE_ACTIVITIES
+  COVERS_COUNT
+  HELPED_ESTABLISH_COUNT
+  LOCATED_IN_COUNT
+  ORGANIZES_COUNT
+  PARTICIPATES_IN_COUNT
+  SCHOOL_PARTNERS_COUNT
+  UNIVERSITY_PARTNERS_COUNT
+  PEOPLE_COUNT
+  HOSTED_COUNT
+  ESTABLISHED_WITH_HELP_OF_COUNT
 }
 
 """One sort key of PARTNERS_WITH relationships."""
@@ -8218,7 +8231,7 @@ input TrainsTeachersOutMatch {
   edge: TrainsTeachersEdgeWhere
 }
 
-"""Fields to sort TRAINS_TEACHERS relationships by: the other node's fields, or EDGE_* relationship properties."""
+"""Fields to sort TRAINS_TEACHERS relationships by: the other node's fields, EDGE_* relationship properties, or *_COUNT: the other node's number of relationships of a type."""
 enum TrainsTeachersOutOrderField {
   ID
   NAME
@@ -8233,6 +8246,9 @@ enum TrainsTeachersOutOrderField {
   EDGE_SINCE
   EDGE_UNTIL
   EDGE_TEACHERS_TRAINED
+  LOCATED_IN_COUNT
+  PARTICIPATES_IN_COUNT
+  MUSEUM_PARTNERS_COUNT
 }
 
 """One sort key of TRAINS_TEACHERS relationships."""
@@ -8277,7 +8293,7 @@ input TrainsTeachersInMatch {
   edge: TrainsTeachersEdgeWhere
 }
 
-"""Fields to sort TRAINS_TEACHERS relationships by: the other node's fields, or EDGE_* relationship properties."""
+"""Fields to sort TRAINS_TEACHERS relationships by: the other node's fields, EDGE_* relationship properties, or *_COUNT: the other node's number of relationships of a type."""
 enum TrainsTeachersInOrderField {
   ID
   NAME
@@ -8299,6 +8315,16 @@ enum TrainsTeachersInOrderField {
   EDGE_SINCE
   EDGE_UNTIL
   EDGE_TEACHERS_TRAINED
+  COVERS_COUNT
+  HELPED_ESTABLISH_COUNT
+  LOCATED_IN_COUNT
+  ORGANIZES_COUNT
+  PARTICIPATES_IN_COUNT
+  SCHOOL_PARTNERS_COUNT
+  UNIVERSITY_PARTNERS_COUNT
+  PEOPLE_COUNT
+  HOSTED_COUNT
+  ESTABLISHED_WITH_HELP_OF_COUNT
 }
 
 """One sort key of TRAINS_TEACHERS relationships."""
@@ -8407,7 +8433,7 @@ input OrganizesOutMatch {
   edge: OrganizesEdgeWhere
 }
 
-"""Fields to sort ORGANIZES relationships by: the other node's fields, or EDGE_* relationship properties."""
+"""Fields to sort ORGANIZES relationships by: the other node's fields, EDGE_* relationship properties, or *_COUNT: the other node's number of relationships of a type."""
 enum OrganizesOutOrderField {
   ID
   NAME
@@ -8420,6 +8446,9 @@ enum OrganizesOutOrderField {
   EDGE_SINCE
   EDGE_UNTIL
   EDGE_ROLE
+  HELD_AT_COUNT
+  ORGANIZERS_COUNT
+  PARTICIPANTS_COUNT
 }
 
 """One sort key of ORGANIZES relationships."""
@@ -8464,7 +8493,7 @@ input OrganizesInMatch {
   edge: OrganizesEdgeWhere
 }
 
-"""Fields to sort ORGANIZES relationships by: the other node's fields, or EDGE_* relationship properties."""
+"""Fields to sort ORGANIZES relationships by: the other node's fields, EDGE_* relationship properties, or *_COUNT: the other node's number of relationships of a type."""
 enum OrganizesInOrderField {
   ID
   NAME
@@ -8477,6 +8506,10 @@ enum OrganizesInOrderField {
   EDGE_SINCE
   EDGE_UNTIL
   EDGE_ROLE
+  LOCATED_IN_COUNT
+  ORGANIZES_COUNT
+  PARTICIPATES_IN_COUNT
+  PEOPLE_COUNT
 }
 
 """One sort key of ORGANIZES relationships."""
@@ -8585,7 +8618,7 @@ input ParticipatesInOutMatch {
   edge: ParticipatesInEdgeWhere
 }
 
-"""Fields to sort PARTICIPATES_IN relationships by: the other node's fields, or EDGE_* relationship properties."""
+"""Fields to sort PARTICIPATES_IN relationships by: the other node's fields, EDGE_* relationship properties, or *_COUNT: the other node's number of relationships of a type."""
 enum ParticipatesInOutOrderField {
   ID
   NAME
@@ -8598,6 +8631,9 @@ enum ParticipatesInOutOrderField {
   EDGE_SINCE
   EDGE_UNTIL
   EDGE_ROLE
+  HELD_AT_COUNT
+  ORGANIZERS_COUNT
+  PARTICIPANTS_COUNT
 }
 
 """One sort key of PARTICIPATES_IN relationships."""
@@ -8642,7 +8678,7 @@ input ParticipatesInInMatch {
   edge: ParticipatesInEdgeWhere
 }
 
-"""Fields to sort PARTICIPATES_IN relationships by: the other node's fields, or EDGE_* relationship properties."""
+"""Fields to sort PARTICIPATES_IN relationships by: the other node's fields, EDGE_* relationship properties, or *_COUNT: the other node's number of relationships of a type."""
 enum ParticipatesInInOrderField {
   ID
   NAME
@@ -8654,6 +8690,7 @@ enum ParticipatesInInOrderField {
   EDGE_SINCE
   EDGE_UNTIL
   EDGE_ROLE
+  PARTICIPATES_IN_COUNT
 }
 
 """One sort key of PARTICIPATES_IN relationships."""
@@ -8742,7 +8779,7 @@ input HeldAtOutMatch {
   edge: HeldAtEdgeWhere
 }
 
-"""Fields to sort HELD_AT relationships by: the other node's fields, or EDGE_* relationship properties."""
+"""Fields to sort HELD_AT relationships by: the other node's fields, EDGE_* relationship properties, or *_COUNT: the other node's number of relationships of a type."""
 enum HeldAtOutOrderField {
   ID
   NAME
@@ -8752,6 +8789,7 @@ enum HeldAtOutOrderField {
   EDGE_PROVENANCE
   EDGE_SOURCE
   EDGE_DATE
+  HOSTED_COUNT
 }
 
 """One sort key of HELD_AT relationships."""
@@ -8792,7 +8830,7 @@ input HeldAtInMatch {
   edge: HeldAtEdgeWhere
 }
 
-"""Fields to sort HELD_AT relationships by: the other node's fields, or EDGE_* relationship properties."""
+"""Fields to sort HELD_AT relationships by: the other node's fields, EDGE_* relationship properties, or *_COUNT: the other node's number of relationships of a type."""
 enum HeldAtInOrderField {
   ID
   NAME
@@ -8803,6 +8841,9 @@ enum HeldAtInOrderField {
   EDGE_PROVENANCE
   EDGE_SOURCE
   EDGE_DATE
+  HELD_AT_COUNT
+  ORGANIZERS_COUNT
+  PARTICIPANTS_COUNT
 }
 
 """One sort key of HELD_AT relationships."""
@@ -8891,7 +8932,7 @@ input SpokeAtOutMatch {
   edge: SpokeAtEdgeWhere
 }
 
-"""Fields to sort SPOKE_AT relationships by: the other node's fields, or EDGE_* relationship properties."""
+"""Fields to sort SPOKE_AT relationships by: the other node's fields, EDGE_* relationship properties, or *_COUNT: the other node's number of relationships of a type."""
 enum SpokeAtOutOrderField {
   ID
   NAME
@@ -8908,6 +8949,10 @@ enum SpokeAtOutOrderField {
   EDGE_PROVENANCE
   EDGE_SOURCE
   EDGE_ROLE
+  HELD_AT_COUNT
+  ORGANIZERS_COUNT
+  PARTICIPANTS_COUNT
+  SPEAKERS_COUNT
 }
 
 """One sort key of SPOKE_AT relationships."""
@@ -8948,7 +8993,7 @@ input SpokeAtInMatch {
   edge: SpokeAtEdgeWhere
 }
 
-"""Fields to sort SPOKE_AT relationships by: the other node's fields, or EDGE_* relationship properties."""
+"""Fields to sort SPOKE_AT relationships by: the other node's fields, EDGE_* relationship properties, or *_COUNT: the other node's number of relationships of a type."""
 enum SpokeAtInOrderField {
   ID
   NAME
@@ -8959,6 +9004,9 @@ enum SpokeAtInOrderField {
   EDGE_PROVENANCE
   EDGE_SOURCE
   EDGE_ROLE
+  AFFILIATIONS_COUNT
+  PARTICIPATES_IN_COUNT
+  SPOKE_AT_COUNT
 }
 
 """One sort key of SPOKE_AT relationships."""
@@ -9067,7 +9115,7 @@ input AffiliatedWithOutMatch {
   edge: AffiliatedWithEdgeWhere
 }
 
-"""Fields to sort AFFILIATED_WITH relationships by: the other node's fields, or EDGE_* relationship properties."""
+"""Fields to sort AFFILIATED_WITH relationships by: the other node's fields, EDGE_* relationship properties, or *_COUNT: the other node's number of relationships of a type."""
 enum AffiliatedWithOutOrderField {
   ID
   NAME
@@ -9080,6 +9128,10 @@ enum AffiliatedWithOutOrderField {
   EDGE_SINCE
   EDGE_UNTIL
   EDGE_TITLE
+  LOCATED_IN_COUNT
+  ORGANIZES_COUNT
+  PARTICIPATES_IN_COUNT
+  PEOPLE_COUNT
 }
 
 """One sort key of AFFILIATED_WITH relationships."""
@@ -9124,7 +9176,7 @@ input AffiliatedWithInMatch {
   edge: AffiliatedWithEdgeWhere
 }
 
-"""Fields to sort AFFILIATED_WITH relationships by: the other node's fields, or EDGE_* relationship properties."""
+"""Fields to sort AFFILIATED_WITH relationships by: the other node's fields, EDGE_* relationship properties, or *_COUNT: the other node's number of relationships of a type."""
 enum AffiliatedWithInOrderField {
   ID
   NAME
@@ -9137,6 +9189,9 @@ enum AffiliatedWithInOrderField {
   EDGE_SINCE
   EDGE_UNTIL
   EDGE_TITLE
+  AFFILIATIONS_COUNT
+  PARTICIPATES_IN_COUNT
+  SPOKE_AT_COUNT
 }
 
 """One sort key of AFFILIATED_WITH relationships."""
@@ -9235,7 +9290,7 @@ input HelpedEstablishOutMatch {
   edge: HelpedEstablishEdgeWhere
 }
 
-"""Fields to sort HELPED_ESTABLISH relationships by: the other node's fields, or EDGE_* relationship properties."""
+"""Fields to sort HELPED_ESTABLISH relationships by: the other node's fields, EDGE_* relationship properties, or *_COUNT: the other node's number of relationships of a type."""
 enum HelpedEstablishOutOrderField {
   ID
   NAME
@@ -9256,6 +9311,16 @@ enum HelpedEstablishOutOrderField {
   EDGE_SOURCE
   EDGE_SINCE
   EDGE_UNTIL
+  COVERS_COUNT
+  HELPED_ESTABLISH_COUNT
+  LOCATED_IN_COUNT
+  ORGANIZES_COUNT
+  PARTICIPATES_IN_COUNT
+  SCHOOL_PARTNERS_COUNT
+  UNIVERSITY_PARTNERS_COUNT
+  PEOPLE_COUNT
+  HOSTED_COUNT
+  ESTABLISHED_WITH_HELP_OF_COUNT
 }
 
 """One sort key of HELPED_ESTABLISH relationships."""
@@ -9298,7 +9363,7 @@ input HelpedEstablishInMatch {
   edge: HelpedEstablishEdgeWhere
 }
 
-"""Fields to sort HELPED_ESTABLISH relationships by: the other node's fields, or EDGE_* relationship properties."""
+"""Fields to sort HELPED_ESTABLISH relationships by: the other node's fields, EDGE_* relationship properties, or *_COUNT: the other node's number of relationships of a type."""
 enum HelpedEstablishInOrderField {
   ID
   NAME
@@ -9319,6 +9384,16 @@ enum HelpedEstablishInOrderField {
   EDGE_SOURCE
   EDGE_SINCE
   EDGE_UNTIL
+  COVERS_COUNT
+  HELPED_ESTABLISH_COUNT
+  LOCATED_IN_COUNT
+  ORGANIZES_COUNT
+  PARTICIPATES_IN_COUNT
+  SCHOOL_PARTNERS_COUNT
+  UNIVERSITY_PARTNERS_COUNT
+  PEOPLE_COUNT
+  HOSTED_COUNT
+  ESTABLISHED_WITH_HELP_OF_COUNT
 }
 
 """One sort key of HELPED_ESTABLISH relationships."""
@@ -9397,7 +9472,7 @@ input LocatedInOutMatch {
   edge: LocatedInEdgeWhere
 }
 
-"""Fields to sort LOCATED_IN relationships by: the other node's fields, or EDGE_* relationship properties."""
+"""Fields to sort LOCATED_IN relationships by: the other node's fields, EDGE_* relationship properties, or *_COUNT: the other node's number of relationships of a type."""
 enum LocatedInOutOrderField {
   ID
   NAME
@@ -9407,6 +9482,9 @@ enum LocatedInOutOrderField {
   GB_CODE
   EDGE_PROVENANCE
   EDGE_SOURCE
+  COVERED_BY_COUNT
+  HOSTED_COUNT
+  RESIDENTS_COUNT
 }
 
 """One sort key of LOCATED_IN relationships."""
@@ -9445,7 +9523,7 @@ input LocatedInInMatch {
   edge: LocatedInEdgeWhere
 }
 
-"""Fields to sort LOCATED_IN relationships by: the other node's fields, or EDGE_* relationship properties."""
+"""Fields to sort LOCATED_IN relationships by: the other node's fields, EDGE_* relationship properties, or *_COUNT: the other node's number of relationships of a type."""
 enum LocatedInInOrderField {
   ID
   NAME
@@ -9454,6 +9532,8 @@ enum LocatedInInOrderField {
   SOURCE
   EDGE_PROVENANCE
   EDGE_SOURCE
+  LOCATED_IN_COUNT
+  PARTICIPATES_IN_COUNT
 }
 
 """One sort key of LOCATED_IN relationships."""
@@ -9532,7 +9612,7 @@ input PartOfOutMatch {
   edge: PartOfEdgeWhere
 }
 
-"""Fields to sort PART_OF relationships by: the other node's fields, or EDGE_* relationship properties."""
+"""Fields to sort PART_OF relationships by: the other node's fields, EDGE_* relationship properties, or *_COUNT: the other node's number of relationships of a type."""
 enum PartOfOutOrderField {
   ID
   NAME
@@ -9542,6 +9622,10 @@ enum PartOfOutOrderField {
   GB_CODE
   EDGE_PROVENANCE
   EDGE_SOURCE
+  COVERED_BY_COUNT
+  HOSTED_COUNT
+  RESIDENTS_COUNT
+  CHILDREN_COUNT
 }
 
 """One sort key of PART_OF relationships."""
@@ -9580,7 +9664,7 @@ input PartOfInMatch {
   edge: PartOfEdgeWhere
 }
 
-"""Fields to sort PART_OF relationships by: the other node's fields, or EDGE_* relationship properties."""
+"""Fields to sort PART_OF relationships by: the other node's fields, EDGE_* relationship properties, or *_COUNT: the other node's number of relationships of a type."""
 enum PartOfInOrderField {
   ID
   NAME
@@ -9591,6 +9675,10 @@ enum PartOfInOrderField {
   DIVISION_TYPE
   EDGE_PROVENANCE
   EDGE_SOURCE
+  PARENT_COUNT
+  COVERED_BY_COUNT
+  HOSTED_COUNT
+  RESIDENTS_COUNT
 }
 
 """One sort key of PART_OF relationships."""
@@ -9709,7 +9797,7 @@ input CoversOutMatch {
   edge: CoversEdgeWhere
 }
 
-"""Fields to sort COVERS relationships by: the other node's fields, or EDGE_* relationship properties."""
+"""Fields to sort COVERS relationships by: the other node's fields, EDGE_* relationship properties, or *_COUNT: the other node's number of relationships of a type."""
 enum CoversOutOrderField {
   ID
   NAME
@@ -9723,6 +9811,9 @@ enum CoversOutOrderField {
   EDGE_UNTIL
   EDGE_TOURS
   EDGE_VISITS
+  COVERED_BY_COUNT
+  HOSTED_COUNT
+  RESIDENTS_COUNT
 }
 
 """One sort key of COVERS relationships."""
@@ -9769,7 +9860,7 @@ input CoversInMatch {
   edge: CoversEdgeWhere
 }
 
-"""Fields to sort COVERS relationships by: the other node's fields, or EDGE_* relationship properties."""
+"""Fields to sort COVERS relationships by: the other node's fields, EDGE_* relationship properties, or *_COUNT: the other node's number of relationships of a type."""
 enum CoversInOrderField {
   ID
   NAME
@@ -9783,6 +9874,7 @@ enum CoversInOrderField {
   EDGE_UNTIL
   EDGE_TOURS
   EDGE_VISITS
+  COVERS_COUNT
 }
 
 """One sort key of COVERS relationships."""

@@ -515,7 +515,7 @@ func (g *gen) writeRel(w *writer, d kepu.RelDef) {
 		w.p("")
 		g.inputMaps = append(g.inputMaps, px+"Match")
 		names, _ := spec.RelOrderFields(f)
-		w.p(`"""Fields to sort %s relationships by: the other node's fields, or EDGE_* relationship properties."""`, d.Type)
+		w.p(`"""Fields to sort %s relationships by: the other node's fields, EDGE_* relationship properties, or *_COUNT: the other node's number of relationships of a type."""`, d.Type)
 		w.p("enum %sOrderField {", px)
 		for _, n := range names {
 			w.p("  %s", n)

@@ -258,7 +258,9 @@ func OrderFields(l kepu.Label) ([]string, map[string]kepu.OrderKey) {
 // RelOrderFields maps the values of a relationship connection's order enum to
 // sort keys: the far node's ID and ordered properties (the common ones when
 // the far end has several labels), then EDGE_<PROP> for ordered edge
-// properties.
+// properties, then <FIELD>_COUNT for each relationship field of the far node
+// (those that every far label has), which orders by the far node's number of
+// such relationships.
 func RelOrderFields(f RelField) ([]string, map[string]kepu.OrderKey) {
 	names := []string{"ID"}
 	m := map[string]kepu.OrderKey{"ID": {Prop: kepu.PropID}}
@@ -292,7 +294,28 @@ func RelOrderFields(f RelField) ([]string, map[string]kepu.OrderKey) {
 			m[n] = kepu.OrderKey{Prop: p.Name, Edge: true}
 		}
 	}
+	for _, g := range RelFields(far[0]) {
+		if !farHasRel(far[1:], g) {
+			continue
+		}
+		n := UpperSnake(g.Name) + "_COUNT"
+		names = append(names, n)
+		m[n] = kepu.OrderKey{Count: &kepu.RelCount{Rel: g.Def.Type, Dir: g.Dir}}
+	}
 	return names, m
+}
+
+// farHasRel reports whether every label has the relationship field g (same
+// name, type and direction), so that counting it is defined on every node at
+// the far end of a relationship.
+func farHasRel(labels []kepu.Label, g RelField) bool {
+	for _, l := range labels {
+		h, ok := LookupRelField(l, g.Name)
+		if !ok || h.Def.Type != g.Def.Type || h.Dir != g.Dir {
+			return false
+		}
+	}
+	return true
 }
 
 // GroupByFields maps the values of a label's group-by enum to an

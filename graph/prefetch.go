@@ -1,0 +1,552 @@
+package graph
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/kepugraph/kepugraph/graph/internal/spec"
+	"github.com/kepugraph/kepugraph/graph/model"
+	"github.com/kepugraph/kepugraph/kepu"
+)
+
+// Lookahead prefetch.
+//
+// A resolver that obtains nodes from the store (a root connection, node,
+// nodes, a mutation result) walks the selection set below them before it
+// returns, level by level, and makes one store call per level for each
+// distinct field and arguments, for all the nodes of that level at once:
+//
+//   - a relationship connection: one Neighbors call (and one CountNeighbors
+//     call when totalCount is selected), then the nodes at the far end are
+//     the next level (under nodes and edges { node });
+//   - province, prefecture, county: one Locate call for every node of the
+//     level that selects any of them, one Nodes call for the places, which
+//     are the next level;
+//   - the museums connection of a place: one FindNodes call (and one
+//     CountNodes call for totalCount) per place, as the store has no
+//     batched form of it; the museums are the next level.
+//
+// The results prime the request's loaders under the same keys the field
+// resolvers read (both build their queries with nodeQuery and relQuery), so
+// the resolvers find them ready and never wait. The number of store calls of
+// a query therefore depends on its shape, not on the number of parents or on
+// timing. A field the prefetcher skips (arguments it cannot read, a store
+// error) is loaded by its resolver through the batching loaders, which report
+// any error at the field's path.
+
+// maxPrefetchDepth bounds the levels one prefetch walks.
+const maxPrefetchDepth = 64
+
+// job is a list of nodes and a selection set on them.
+type job struct {
+	nodes []kepu.Node
+	sel   ast.SelectionSet
+}
+
+// cont continues a prefetch below some of the parents of a request: the
+// nodes fetched for ids become the next level under each selection set.
+type cont struct {
+	ids  []string
+	sels []ast.SelectionSet
+}
+
+// relRequest is one Neighbors call of a level.
+type relRequest struct {
+	q     kepu.NeighborQuery
+	ids   idSet
+	count bool
+	conts []cont
+}
+
+// placeRequest is the place field at one level of some nodes.
+type placeRequest struct {
+	ids   []string
+	level kepu.Label
+	sel   ast.SelectionSet
+}
+
+// museumsRequest is the museums connection of one place.
+type museumsRequest struct {
+	placeID string
+	q       kepu.NodeQuery
+	count   bool
+	sels    []ast.SelectionSet
+}
+
+// level collects the store calls of one level.
+type level struct {
+	rels    map[string]*relRequest
+	locate  idSet
+	places  []placeRequest
+	museums map[string]*museumsRequest
+}
+
+// idSet is a set of IDs that keeps their first-seen order.
+type idSet struct {
+	list []string
+	seen map[string]bool
+}
+
+func (s *idSet) add(ids ...string) {
+	if s.seen == nil {
+		s.seen = map[string]bool{}
+	}
+	for _, id := range ids {
+		if !s.seen[id] {
+			s.seen[id] = true
+			s.list = append(s.list, id)
+		}
+	}
+}
+
+type prefetcher struct {
+	r  *Resolver
+	ld *Loaders
+	op *graphql.OperationContext
+}
+
+// newPrefetcher returns a prefetcher for the current field, or nil outside a
+// GraphQL operation.
+func (r *Resolver) newPrefetcher(ctx context.Context, ld *Loaders) (*prefetcher, *graphql.FieldContext) {
+	if !graphql.HasOperationContext(ctx) {
+		return nil, nil
+	}
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil {
+		return nil, nil
+	}
+	return &prefetcher{r: r, ld: ld, op: graphql.GetOperationContext(ctx)}, fc
+}
+
+// prefetchField prefetches the fields selected below the current field,
+// whose value is nodes. conn is the label of a node connection (a root
+// connection field), or "" when the field's type is a node or a list of
+// nodes.
+func (r *Resolver) prefetchField(ctx context.Context, ld *Loaders, nodes []kepu.Node, conn string) {
+	p, fc := r.newPrefetcher(ctx, ld)
+	if p == nil || len(nodes) == 0 {
+		return
+	}
+	var jobs []job
+	if conn == "" {
+		jobs = []job{{nodes: nodes, sel: fc.Field.Selections}}
+	} else {
+		sels, _ := p.connection(fc.Field.Selections, conn)
+		for _, sel := range sels {
+			jobs = append(jobs, job{nodes: nodes, sel: sel})
+		}
+	}
+	p.run(ctx, jobs)
+}
+
+// prefetchLink prefetches the fields selected below the from and to fields
+// of a link (the result of a relationship mutation).
+func (r *Resolver) prefetchLink(ctx context.Context, ld *Loaders, rel kepu.RelType, from, to kepu.Node) {
+	p, fc := r.newPrefetcher(ctx, ld)
+	if p == nil {
+		return
+	}
+	var jobs []job
+	for _, f := range p.collect(fc.Field.Selections, spec.RelName(rel)+"Link") {
+		switch f.Name {
+		case "from":
+			jobs = append(jobs, job{nodes: []kepu.Node{from}, sel: f.Selections})
+		case "to":
+			jobs = append(jobs, job{nodes: []kepu.Node{to}, sel: f.Selections})
+		}
+	}
+	p.run(ctx, jobs)
+}
+
+// collect returns the fields of a selection set on an object type. gqlgen
+// resolves fragment spreads, inline fragments (by type condition), @skip and
+// @include; it panics only on documents its validator would have rejected.
+func (p *prefetcher) collect(sel ast.SelectionSet, typ string, more ...string) []graphql.CollectedField {
+	if len(sel) == 0 {
+		return nil
+	}
+	return graphql.CollectFields(p.op, sel, append([]string{typ}, more...))
+}
+
+// implementors are the GraphQL types a node of the label satisfies.
+func implementors(l kepu.Label) (string, []string) {
+	if l.IsPlace() {
+		return string(l), []string{"Place", "Node"}
+	}
+	return string(l), []string{"Node"}
+}
+
+// connection returns the selection sets on the nodes of a connection (under
+// nodes and edges { node }) and whether totalCount is selected. prefix names
+// the connection and edge types: "<prefix>Connection", "<prefix>Edge".
+func (p *prefetcher) connection(sel ast.SelectionSet, prefix string) (sels []ast.SelectionSet, total bool) {
+	for _, f := range p.collect(sel, prefix+"Connection") {
+		switch f.Name {
+		case "nodes":
+			sels = append(sels, f.Selections)
+		case "edges":
+			for _, g := range p.collect(f.Selections, prefix+"Edge") {
+				if g.Name == "node" {
+					sels = append(sels, g.Selections)
+				}
+			}
+		case "totalCount":
+			total = true
+		}
+	}
+	return sels, total
+}
+
+// run prefetches level by level. It never fails: whatever it could not
+// prefetch is left to the resolvers.
+func (p *prefetcher) run(ctx context.Context, jobs []job) {
+	defer func() {
+		if v := recover(); v != nil {
+			p.r.logger.ErrorContext(ctx, "prefetch failed", "request_id", RequestID(ctx), "panic", fmt.Sprint(v))
+		}
+	}()
+	for depth := 0; len(jobs) > 0 && depth < maxPrefetchDepth && ctx.Err() == nil; depth++ {
+		lv := &level{rels: map[string]*relRequest{}, museums: map[string]*museumsRequest{}}
+		for _, j := range jobs {
+			p.plan(lv, j)
+		}
+		jobs = p.fetch(ctx, lv)
+	}
+}
+
+// plan adds the store calls that the fields selected on a job's nodes need.
+func (p *prefetcher) plan(lv *level, j job) {
+	if len(j.sel) == 0 {
+		return
+	}
+	byLabel := map[kepu.Label][]string{}
+	var labels []kepu.Label
+	for _, n := range j.nodes {
+		if _, ok := byLabel[n.Label]; !ok {
+			labels = append(labels, n.Label)
+		}
+		byLabel[n.Label] = append(byLabel[n.Label], n.ID)
+	}
+	for _, l := range labels {
+		ids := byLabel[l]
+		typ, more := implementors(l)
+		for _, f := range p.collect(j.sel, typ, more...) {
+			if rf, ok := spec.LookupRelField(l, f.Name); ok {
+				p.planRel(lv, l, rf, f, ids)
+				continue
+			}
+			if pl := placeField(l, f.Name); pl != "" {
+				lv.locate.add(ids...)
+				lv.places = append(lv.places, placeRequest{ids: ids, level: pl, sel: f.Selections})
+				continue
+			}
+			if f.Name == "museums" && l.IsPlace() {
+				p.planMuseums(lv, f, ids)
+			}
+		}
+	}
+}
+
+func (p *prefetcher) planRel(lv *level, near kepu.Label, rf spec.RelField, f graphql.CollectedField, ids []string) {
+	a, ok := p.args(f)
+	if !ok {
+		return
+	}
+	q, err := relQuery(near, rf, a, p.r.maxPageSize)
+	if err != nil {
+		return // the resolver reports it
+	}
+	key, err := queryKey(q)
+	if err != nil {
+		return
+	}
+	req := lv.rels[key]
+	if req == nil {
+		req = &relRequest{q: q}
+		lv.rels[key] = req
+	}
+	req.ids.add(ids...)
+	sels, total := p.connection(f.Selections, rf.Prefix())
+	req.count = req.count || total
+	if len(sels) > 0 {
+		req.conts = append(req.conts, cont{ids: ids, sels: sels})
+	}
+}
+
+func (p *prefetcher) planMuseums(lv *level, f graphql.CollectedField, ids []string) {
+	a, ok := p.args(f)
+	if !ok {
+		return
+	}
+	sels, total := p.connection(f.Selections, string(kepu.Museum))
+	for _, id := range ids {
+		q, err := nodeQuery(kepu.Museum, placeFilter(id), a, p.r.maxPageSize)
+		if err != nil {
+			return
+		}
+		key, err := placeKey(id, q)
+		if err != nil {
+			return
+		}
+		req := lv.museums[key]
+		if req == nil {
+			req = &museumsRequest{placeID: id, q: q}
+			lv.museums[key] = req
+		}
+		req.count = req.count || total
+		req.sels = append(req.sels, sels...)
+	}
+}
+
+// placeField returns the place level that the field name selects on a node
+// of the label ("" when it is not a place field).
+func placeField(l kepu.Label, name string) kepu.Label {
+	for _, pl := range spec.PlaceLevels(l) {
+		if spec.LowerFirst(string(pl)) == name {
+			return pl
+		}
+	}
+	return ""
+}
+
+// fetch makes the store calls of a level, primes the loaders and returns the
+// jobs of the next level.
+func (p *prefetcher) fetch(ctx context.Context, lv *level) []job {
+	st := p.ld.Store
+	var next []job
+
+	keys := make([]string, 0, len(lv.rels))
+	for k := range lv.rels {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		req := lv.rels[k]
+		pages, err := st.Neighbors(ctx, req.ids.list, req.q)
+		if err != nil || p.ld.primeNeighbors(req.q, req.ids.list, pages) != nil {
+			continue
+		}
+		if req.count {
+			if counts, err := st.CountNeighbors(ctx, req.ids.list, countQuery(req.q)); err == nil {
+				_ = p.ld.primeCounts(req.q, req.ids.list, counts)
+			}
+		}
+		for _, c := range req.conts {
+			var far []kepu.Node
+			var seen idSet
+			for _, id := range c.ids {
+				for _, it := range pages[id].Items {
+					if !seen.seen[it.Node.ID] {
+						seen.add(it.Node.ID)
+						far = append(far, it.Node)
+					}
+				}
+			}
+			for _, sel := range c.sels {
+				next = append(next, job{nodes: far, sel: sel})
+			}
+		}
+	}
+
+	if len(lv.locate.list) > 0 {
+		next = append(next, p.fetchPlaces(ctx, lv)...)
+	}
+
+	mkeys := make([]string, 0, len(lv.museums))
+	for k := range lv.museums {
+		mkeys = append(mkeys, k)
+	}
+	sort.Strings(mkeys)
+	for _, k := range mkeys {
+		req := lv.museums[k]
+		page, err := st.FindNodes(ctx, req.q)
+		if err != nil {
+			continue
+		}
+		p.ld.primePlaceMuseums(k, page)
+		if req.count {
+			if n, err := st.CountNodes(ctx, kepu.Museum, req.q.Filter); err == nil {
+				p.ld.primePlaceMuseumCount(k, n)
+			}
+		}
+		for _, sel := range req.sels {
+			next = append(next, job{nodes: page.Nodes, sel: sel})
+		}
+	}
+	return next
+}
+
+// fetchPlaces answers the place fields of a level: one Locate call and one
+// Nodes call.
+func (p *prefetcher) fetchPlaces(ctx context.Context, lv *level) []job {
+	st := p.ld.Store
+	locs, err := st.Locate(ctx, lv.locate.list)
+	if err != nil {
+		return nil
+	}
+	p.ld.primeLocations(lv.locate.list, locs)
+	var placeIDs idSet
+	for _, pr := range lv.places {
+		for _, id := range pr.ids {
+			if pid := locs[id].At(pr.level); pid != "" && pid != id {
+				placeIDs.add(pid)
+			}
+		}
+	}
+	if len(placeIDs.list) == 0 {
+		return nil
+	}
+	found, err := st.Nodes(ctx, placeIDs.list)
+	if err != nil {
+		return nil
+	}
+	p.ld.primeNodes(placeIDs.list, found)
+	var next []job
+	for _, pr := range lv.places {
+		if len(pr.sel) == 0 {
+			continue
+		}
+		var places []kepu.Node
+		var seen idSet
+		for _, id := range pr.ids {
+			pid := locs[id].At(pr.level)
+			n, ok := found[pid]
+			if ok && pid != id && !seen.seen[pid] {
+				seen.add(pid)
+				places = append(places, n)
+			}
+		}
+		if len(places) > 0 {
+			next = append(next, job{nodes: places, sel: pr.sel})
+		}
+	}
+	return next
+}
+
+// args reads the arguments of a connection field as the resolver receives
+// them (variables substituted, defaults applied). ok is false when they
+// cannot be read; the field is then left to its resolver.
+func (p *prefetcher) args(f graphql.CollectedField) (a connArgs, ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	m := f.ArgumentMap(p.op.Variables)
+	if a.Where, ok = optMap(m["where"]); !ok {
+		return a, false
+	}
+	if a.EdgeWhere, ok = optMap(m["edgeWhere"]); !ok {
+		return a, false
+	}
+	if a.OrderBy, ok = orderInputs(m["orderBy"]); !ok {
+		return a, false
+	}
+	if a.First, ok = optInt(m["first"]); !ok {
+		return a, false
+	}
+	if a.Last, ok = optInt(m["last"]); !ok {
+		return a, false
+	}
+	if a.After, ok = optString(m["after"]); !ok {
+		return a, false
+	}
+	if a.Before, ok = optString(m["before"]); !ok {
+		return a, false
+	}
+	return a, true
+}
+
+func optMap(v any) (map[string]any, bool) {
+	if v == nil {
+		return nil, true
+	}
+	m, ok := v.(map[string]any)
+	return m, ok
+}
+
+func optString(v any) (*string, bool) {
+	if v == nil {
+		return nil, true
+	}
+	s, ok := v.(string)
+	return &s, ok
+}
+
+func optInt(v any) (*int, bool) {
+	var n int64
+	switch x := v.(type) {
+	case nil:
+		return nil, true
+	case int:
+		n = int64(x)
+	case int32:
+		n = int64(x)
+	case int64:
+		n = x
+	case json.Number:
+		i, err := x.Int64()
+		if err != nil {
+			return nil, false
+		}
+		n = i
+	case float64:
+		if x != math.Trunc(x) || math.Abs(x) > math.MaxInt32 {
+			return nil, false
+		}
+		n = int64(x)
+	default:
+		return nil, false
+	}
+	if n < math.MinInt32 || n > math.MaxInt32 {
+		return nil, false
+	}
+	i := int(n)
+	return &i, true
+}
+
+// orderInputs reads an orderBy argument: a list of {field, direction}, or
+// one of them (GraphQL input coercion).
+func orderInputs(v any) ([]*model.OrderInput, bool) {
+	var list []any
+	switch x := v.(type) {
+	case nil:
+		return nil, true
+	case map[string]any:
+		list = []any{x}
+	case []any:
+		list = x
+	case []map[string]any:
+		for _, m := range x {
+			list = append(list, m)
+		}
+	default:
+		return nil, false
+	}
+	out := make([]*model.OrderInput, 0, len(list))
+	for _, e := range list {
+		m, ok := e.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		field, ok := m["field"].(string)
+		if !ok {
+			return nil, false
+		}
+		dir := "ASC"
+		if d, present := m["direction"]; present && d != nil {
+			if dir, ok = d.(string); !ok {
+				return nil, false
+			}
+		}
+		out = append(out, &model.OrderInput{Field: field, Direction: dir})
+	}
+	return slices.Clip(out), true
+}
