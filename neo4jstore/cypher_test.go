@@ -1,0 +1,373 @@
+package neo4jstore
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/kepugraph/kepugraph/kepu"
+)
+
+// sampleValue returns a value of the property's type for a condition.
+func sampleValue(d *kepu.PropDef) any {
+	switch d.Type {
+	case kepu.Int:
+		return int64(3)
+	case kepu.Float:
+		return 2.5
+	case kepu.Bool:
+		return true
+	case kepu.Enum:
+		return d.Values[0]
+	case kepu.Date:
+		return "2023-05-20"
+	}
+	return "x"
+}
+
+// opsFor lists the operators that apply to a property type.
+func opsFor(t kepu.PropType) []kepu.Op {
+	switch t {
+	case kepu.String, kepu.Enum, kepu.Date:
+		return kepu.Ops
+	case kepu.StringList:
+		return []kepu.Op{kepu.Eq, kepu.Ne, kepu.In_, kepu.Contains}
+	}
+	return []kepu.Op{kepu.Eq, kepu.Ne, kepu.In_, kepu.Gt, kepu.Gte, kepu.Lt, kepu.Lte}
+}
+
+// condsFor returns one condition per (property, operator) of a label, plus
+// the null forms of eq and ne and the id conditions.
+func condsFor(props []kepu.PropDef) []*kepu.Filter {
+	var out []*kepu.Filter
+	for i := range props {
+		d := &props[i]
+		for _, op := range opsFor(d.Type) {
+			v := sampleValue(d)
+			if d.Type == kepu.StringList {
+				v = "x"
+			}
+			if op == kepu.In_ {
+				v = []any{v, nil}
+			}
+			out = append(out, kepu.C(d.Name, op, v))
+		}
+		out = append(out, kepu.C(d.Name, kepu.Eq, nil), kepu.C(d.Name, kepu.Ne, nil))
+	}
+	return append(out, kepu.C(kepu.PropID, kepu.Eq, "Museum:a"), kepu.C(kepu.PropID, kepu.In_, []any{"Museum:a"}))
+}
+
+// corpus builds every statement the store can send: the fixed ones and the
+// compiled ones for filters with every operator on every label, every
+// relationship in both directions, place filters, every kind of sort key and
+// paging in both directions.
+func corpus(t *testing.T) []namedStmt {
+	t.Helper()
+	var out []namedStmt
+	add := func(name string, st stmt, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if st.Params == nil {
+			st.Params = map[string]any{}
+		}
+		out = append(out, namedStmt{Name: name, Cypher: st.Cypher, Params: st.Params})
+	}
+	ids := map[string]any{"ids": []string{"Museum:a"}}
+	add("ping", stmt{cypherPing, nil}, nil)
+	add("nodes", stmt{cypherNodes, ids}, nil)
+	add("locate", stmt{cypherLocate, ids}, nil)
+	add("updateNode", stmt{cypherUpdateNode, map[string]any{"id": "x", "set": map[string]any{}}}, nil)
+	add("deleteNode", stmt{cypherDeleteNode, map[string]any{"id": "x"}}, nil)
+	add("deleteBatch", stmt{cypherDeleteBatch, map[string]any{"limit": 1}}, nil)
+	for i, q := range SchemaStatements() {
+		add(fmt.Sprintf("schema%d", i), stmt{q, nil}, nil)
+	}
+	edgeParams := map[string]any{"from": "a", "to": "b", "props": map[string]any{}, "set": map[string]any{}}
+	for _, d := range kepu.RelDefs() {
+		add("putEdges/"+string(d.Type), stmt{cypherPutEdges(d.Type), map[string]any{"rows": []any{}}}, nil)
+		add("probeEdge/"+string(d.Type), stmt{cypherProbeEdge(d.Type), edgeParams}, nil)
+		add("createEdge/"+string(d.Type), stmt{cypherCreateEdge(d.Type), edgeParams}, nil)
+		add("updateEdge/"+string(d.Type), stmt{cypherUpdateEdge(d.Type), edgeParams}, nil)
+		add("deleteEdge/"+string(d.Type), stmt{cypherDeleteEdge(d.Type), edgeParams}, nil)
+	}
+	one, two := 1, 2
+	seenRel := map[string]bool{}
+	for li, ld := range kepu.LabelDefs() {
+		l := ld.Label
+		add("putNodes/"+string(l), stmt{cypherPutNodes(l), map[string]any{"rows": []any{}}}, nil)
+		add("createNode/"+string(l), stmt{cypherCreateNode(l), map[string]any{"id": "x", "props": map[string]any{}}}, nil)
+
+		// Every operator on every property, combined with And, Or, Not.
+		conds := condsFor(ld.Props)
+		f := &kepu.Filter{Or: []*kepu.Filter{{And: conds}, {Not: &kepu.Filter{Or: conds}}}}
+		if err := kepu.ValidateFilter(l, f); err != nil {
+			t.Fatalf("%s filter: %v", l, err)
+		}
+		st, err := buildCountNodes(l, f)
+		add("countNodes/"+string(l), st, err)
+
+		// Every relationship of the label in both directions, some and none.
+		for _, dir := range []kepu.Direction{kepu.Out, kepu.In} {
+			for _, rd := range kepu.RelsOf(l, dir) {
+				if seenRel[string(rd.Type)+dir.String()] {
+					continue // each relationship and direction once
+				}
+				seenRel[string(rd.Type)+dir.String()] = true
+				far := farLabels(&rd, dir)
+				farDef := kepu.LookupLabel(far[0])
+				rf := &kepu.Filter{And: []*kepu.Filter{
+					{Rel: &kepu.RelCond{Rel: rd.Type, Dir: dir, Quant: kepu.Some,
+						Node: kepu.And(kepu.C(kepu.PropName, kepu.Contains, "a"), &kepu.Filter{Place: &kepu.PlaceCond{Level: kepu.County}}),
+						Edge: kepu.C(kepu.PropSource, kepu.StartsWith, "seed")}},
+					{Rel: &kepu.RelCond{Rel: rd.Type, Dir: dir, Quant: kepu.None}},
+				}}
+				if err := kepu.ValidateFilter(l, rf); err != nil {
+					t.Fatalf("%s %s %s: %v", l, rd.Type, dir, err)
+				}
+				st, err := buildFindNodes(l, rf, listPlan{limit: -1})
+				add(fmt.Sprintf("relFilter/%s/%s/%s", l, rd.Type, dir), st, err)
+
+				// The neighbor list of this relationship, paged both ways.
+				order := []kepu.OrderKey{{Prop: kepu.PropName}, {Count: &kepu.RelCount{Rel: rd.Type, Dir: otherDir(dir)}, Desc: true}}
+				if len(rd.Props) > 2 {
+					order = append(order, kepu.OrderKey{Edge: true, Prop: rd.Props[2].Name, Desc: true})
+				}
+				for _, p := range farDef.Props {
+					if p.Type.Ordered() && p.Name != kepu.PropName {
+						order = append(order, kepu.OrderKey{Prop: p.Name})
+						break
+					}
+				}
+				keys := make([]any, len(order))
+				keys[0] = "M"
+				q := kepu.NeighborQuery{Rel: rd.Type, Dir: dir, Order: order,
+					NodeFilter: conds2(farDef.Props), EdgeFilter: kepu.C(kepu.PropProvenance, kepu.Eq, kepu.Reported)}
+				pl := listPlan{order: order, limit: 3, after: &kepu.Cursor{Keys: keys, ID: "Museum:a"}}
+				if dir == kepu.In {
+					pl = listPlan{order: order, limit: 3, reverse: true, before: &kepu.Cursor{Keys: keys, ID: "Museum:a"}}
+				}
+				st, err = buildNeighbors([]string{"Museum:a"}, q, pl)
+				add(fmt.Sprintf("neighbors/%s/%s", rd.Type, dir), st, err)
+				if dir == kepu.Out {
+					st, err = buildCountNeighbors([]string{"Museum:a"}, q)
+					add(fmt.Sprintf("countNeighbors/%s/%s", rd.Type, dir), st, err)
+				}
+			}
+		}
+
+		// Place filters at every level.
+		if li < len(kepu.PlaceLabels) {
+			lvl := kepu.PlaceLabels[li]
+			pf := &kepu.Filter{Place: &kepu.PlaceCond{Level: lvl, Filter: kepu.C(kepu.PropName, kepu.Eq, "Anhui")}}
+			st, err := buildFindNodes(l, pf, listPlan{limit: 5})
+			add(fmt.Sprintf("placeFilter/%s/%s", l, lvl), st, err)
+		}
+
+		// Every kind of sort key, asc and desc, paged forwards and backwards
+		// with cursors holding present and absent values.
+		var order []kepu.OrderKey
+		for _, p := range ld.Props {
+			if p.Type.Ordered() {
+				order = append(order, kepu.OrderKey{Prop: p.Name, Desc: len(order)%2 == 1})
+			}
+			if len(order) == 3 {
+				break
+			}
+		}
+		if rels := kepu.RelsOf(l, kepu.Out); len(rels) > 0 {
+			order = append(order, kepu.OrderKey{Count: &kepu.RelCount{Rel: rels[0].Type, Dir: kepu.Out}})
+		}
+		order = append(order, kepu.OrderKey{Prop: kepu.PropID, Desc: true})
+		keys := make([]any, len(order))
+		for i := range keys {
+			if i%2 == 0 {
+				keys[i] = "v"
+			}
+		}
+		cur := &kepu.Cursor{Keys: keys, ID: string(l) + ":a"}
+		plans := []listPlan{
+			{order: order, limit: one + 1, after: cur},
+			{order: order, limit: two + 1, reverse: true, before: cur},
+			{order: order, limit: -1, after: cur, before: cur},
+			{order: nil, limit: 1},
+		}
+		st, err = buildFindNodes(l, nil, plans[li%len(plans)])
+		add(fmt.Sprintf("findNodes/%s", l), st, err)
+
+		// Aggregates: no group, a property group, every place level; sums.
+		var sums []string
+		for _, p := range ld.Props {
+			if p.Type == kepu.Int || p.Type == kepu.Float {
+				sums = append(sums, p.Name)
+			}
+		}
+		groups := []string{"", kepu.PropProvenance, "Province", "Prefecture", "County"}
+		g := groups[li%len(groups)]
+		st, err = buildAggregate(kepu.AggregateQuery{Label: l, Filter: kepu.C(kepu.PropName, kepu.Ne, "x"), GroupBy: g, Sum: sums})
+		add(fmt.Sprintf("aggregate/%s/%s", l, g), st, err)
+	}
+	for _, d := range kepu.RelDefs() {
+		var sums []string
+		for _, p := range d.Props {
+			if p.Type == kepu.Int || p.Type == kepu.Float {
+				sums = append(sums, p.Name)
+			}
+		}
+		st, err := buildAggregateEdges(kepu.EdgeAggregateQuery{Rel: d.Type, Sum: sums,
+			FromFilter: kepu.C(kepu.PropName, kepu.Eq, "a"), ToFilter: kepu.C(kepu.PropName, kepu.Eq, "b"),
+			EdgeFilter: kepu.C(kepu.PropSource, kepu.Eq, "s")})
+		add("aggregateEdges/"+string(d.Type), st, err)
+		st, err = buildAggregateEdges(kepu.EdgeAggregateQuery{Rel: d.Type, FromLabel: d.From[0], ToLabel: d.To[0]})
+		add("aggregateEdges/labels/"+string(d.Type), st, err)
+	}
+	return out
+}
+
+func otherDir(d kepu.Direction) kepu.Direction {
+	if d == kepu.In {
+		return kepu.Out
+	}
+	return kepu.In
+}
+
+// conds2 returns a small filter over the first two ordered properties.
+func conds2(props []kepu.PropDef) *kepu.Filter {
+	var fs []*kepu.Filter
+	for i := range props {
+		if len(fs) == 2 {
+			break
+		}
+		fs = append(fs, kepu.C(props[i].Name, kepu.Ne, sampleValue(&props[i])))
+	}
+	return kepu.And(fs...)
+}
+
+type namedStmt struct {
+	Name   string         `json:"name"`
+	Cypher string         `json:"cypher"`
+	Params map[string]any `json:"params"`
+}
+
+// TestCypherLint checks every statement with Neo4j's parser and semantic
+// analysis (tools/cypherlint). It fails when the linter is not installed.
+func TestCypherLint(t *testing.T) {
+	dir, err := filepath.Abs("../tools/cypherlint")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "@neo4j-cypher", "language-support")); err != nil {
+		t.Fatalf("the Cypher linter is not installed: run `npm ci --prefix tools/cypherlint` (from the repository root)")
+	}
+	stmts := corpus(t)
+	var labels, rels, props []string
+	// Property keys, plus the keys of the row maps of batched writes.
+	propSet := map[string]bool{IDKey: true, "i": true, "from": true, "to": true, "props": true}
+	labels = append(labels, CommonLabel)
+	for _, d := range kepu.LabelDefs() {
+		labels = append(labels, string(d.Label))
+		for _, p := range d.Props {
+			propSet[p.Name] = true
+		}
+	}
+	for _, d := range kepu.RelDefs() {
+		rels = append(rels, string(d.Type))
+		for _, p := range d.Props {
+			propSet[p.Name] = true
+		}
+	}
+	for p := range propSet {
+		props = append(props, p)
+	}
+	doc := map[string]any{
+		"schema":     map[string]any{"labels": labels, "relationshipTypes": rels, "propertyKeys": props},
+		"statements": stmts,
+	}
+	raw, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "corpus.json")
+	if err := os.WriteFile(file, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("node", filepath.Join(dir, "lint.mjs"), file).CombinedOutput()
+	if err != nil {
+		t.Fatalf("cypher lint failed: %v\n%s", err, out)
+	}
+	t.Logf("%d statements: %s", len(stmts), strings.TrimSpace(lastLine(string(out))))
+}
+
+func lastLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}
+
+// TestClientTextOnlyInParams compiles filters holding hostile text and checks
+// that the text reaches the parameters and never the Cypher.
+func TestClientTextOnlyInParams(t *testing.T) {
+	hostile := []string{
+		"a'b", `a"b`, `back\slash`, "tick`tick", "x}) DETACH DELETE n //", "' OR 1=1 --",
+		"MATCH (n) DETACH DELETE n", "$ids", "\u0000nul", "名字\n`)",
+	}
+	for _, h := range hostile {
+		f := &kepu.Filter{Or: []*kepu.Filter{
+			kepu.C(kepu.PropName, kepu.Eq, h),
+			kepu.C(kepu.PropName, kepu.Contains, h),
+			kepu.C(kepu.PropNameZh, kepu.StartsWith, h),
+			kepu.C(kepu.PropID, kepu.In_, []any{h}),
+			{Rel: &kepu.RelCond{Rel: kepu.LocatedIn, Dir: kepu.Out, Quant: kepu.Some,
+				Node: kepu.C(kepu.PropName, kepu.Gt, h), Edge: kepu.C(kepu.PropSource, kepu.Eq, h)}},
+			{Place: &kepu.PlaceCond{Level: kepu.Province, Filter: kepu.C("code", kepu.Eq, h)}},
+		}}
+		if err := kepu.ValidateFilter(kepu.Museum, f); err != nil {
+			t.Fatal(err)
+		}
+		cur := &kepu.Cursor{Keys: []any{h}, ID: h}
+		st, err := buildFindNodes(kepu.Museum, f, listPlan{order: []kepu.OrderKey{{Prop: kepu.PropName}}, after: cur, limit: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(st.Cypher, h) {
+			t.Fatalf("client text %q appears in Cypher: %s", h, st.Cypher)
+		}
+		found := 0
+		for _, v := range st.Params {
+			if v == h {
+				found++
+			}
+			if l, ok := v.([]any); ok && len(l) == 1 && l[0] == h {
+				found++
+			}
+		}
+		if found < 7 {
+			t.Fatalf("text %q found in %d parameters, want at least 7: %v", h, found, st.Params)
+		}
+	}
+	// Unknown properties never reach the compiler's output.
+	if _, err := buildCountNodes(kepu.Museum, kepu.C("name` }) DETACH DELETE n //", kepu.Eq, "x")); kepu.ErrorCode(err) != kepu.BadUserInput {
+		t.Fatalf("unknown property: got %v", err)
+	}
+}
+
+// TestNotIsTwoValued checks that conditions never yield null, so that NOT of a
+// condition on an absent property holds, as in the embedded store.
+func TestNotIsTwoValued(t *testing.T) {
+	for _, op := range []kepu.Op{kepu.Eq, kepu.Ne, kepu.Gt, kepu.Contains, kepu.StartsWith} {
+		st, err := buildCountNodes(kepu.Museum, &kepu.Filter{Not: kepu.C("city", op, "x")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(st.Cypher, "n.`city` IS NOT NULL AND") {
+			t.Errorf("%s: condition is not guarded against null: %s", op, st.Cypher)
+		}
+	}
+}
