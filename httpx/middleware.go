@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"bytes"
 	"context"
 	"log/slog"
 	"mime"
@@ -131,8 +132,9 @@ func boundedName(s string) string {
 }
 
 // Timeout gives every request a deadline of d [10 s] through its context;
-// store calls see it and stop. A handler that has written nothing when it
-// returns after the deadline gets 503 TIMEOUT.
+// store calls see it and stop. When the deadline has passed, a handler that
+// has written nothing, or whose whole body is gqlgen's "null" (what gqlgen
+// sends when the context ends during execution), gets 503 TIMEOUT instead.
 func Timeout(d time.Duration) func(http.Handler) http.Handler {
 	if d <= 0 {
 		d = DefaultTimeout
@@ -141,33 +143,65 @@ func Timeout(d time.Duration) func(http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			ctx, cancel := context.WithTimeout(r.Context(), d)
 			defer cancel()
-			ww := &wroteWriter{ResponseWriter: w}
-			next.ServeHTTP(ww, r.WithContext(ctx))
-			if !ww.wrote && ctx.Err() == context.DeadlineExceeded {
+			ww := &wroteWriter{ResponseWriter: w, ctx: ctx}
+			timeout := func() {
 				Reject(w, r, http.StatusServiceUnavailable, CodeTimeout, "the request took longer than "+d.String(), d.Seconds())
+			}
+			ww.timeout = timeout
+			next.ServeHTTP(ww, r.WithContext(ctx))
+			if !ww.wrote {
+				if ctx.Err() == context.DeadlineExceeded {
+					timeout()
+				} else if ww.headerDelay {
+					w.WriteHeader(ww.headerCode)
+				}
 			}
 		})
 	}
 }
 
+// wroteWriter notes whether anything was written, and replaces a bare
+// "null" body written after the deadline with the timeout rejection.
 type wroteWriter struct {
 	http.ResponseWriter
-	wrote bool
+	ctx         context.Context
+	timeout     func()
+	wrote       bool
+	headerCode  int // status passed to WriteHeader but not yet sent
+	headerDelay bool
 }
 
 func (w *wroteWriter) WriteHeader(code int) {
-	if code >= 200 {
-		w.wrote = true
+	if code < 200 {
+		w.ResponseWriter.WriteHeader(code)
+		return
 	}
-	w.ResponseWriter.WriteHeader(code)
+	if w.wrote || w.headerDelay {
+		return
+	}
+	// Hold the status until the first Write shows whether the body is
+	// gqlgen's "null".
+	w.headerCode, w.headerDelay = code, true
 }
 
 func (w *wroteWriter) Write(b []byte) (int, error) {
-	w.wrote = true
+	if !w.wrote {
+		w.wrote = true
+		if w.ctx.Err() == context.DeadlineExceeded && string(bytes.TrimSpace(b)) == "null" {
+			w.timeout()
+			return len(b), nil
+		}
+		if w.headerDelay {
+			w.ResponseWriter.WriteHeader(w.headerCode)
+		}
+	}
 	return w.ResponseWriter.Write(b)
 }
 
 func (w *wroteWriter) Flush() {
+	if !w.wrote && w.headerDelay {
+		w.ResponseWriter.WriteHeader(w.headerCode)
+	}
 	w.wrote = true
 	if f, ok := w.ResponseWriter.(http.Flusher); ok {
 		f.Flush()
