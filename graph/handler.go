@@ -27,6 +27,10 @@ type Options struct {
 	// store; default 1ms. It applies only to fields the lookahead prefetch
 	// did not load (see prefetch.go): prefetched fields never wait.
 	BatchWait time.Duration
+	// NoPrefetch turns the lookahead prefetch off, leaving every nested
+	// field to the batching loaders (for comparison in tests and
+	// benchmarks).
+	NoPrefetch bool
 }
 
 // DefaultBatchWait is the default Options.BatchWait.
@@ -45,7 +49,7 @@ func New(st kepu.Store, opts Options) http.Handler {
 	if opts.BatchWait <= 0 {
 		opts.BatchWait = DefaultBatchWait
 	}
-	r := &Resolver{store: st, maxPageSize: opts.MaxPageSize, batchWait: opts.BatchWait, logger: opts.Logger}
+	r := &Resolver{store: st, maxPageSize: opts.MaxPageSize, batchWait: opts.BatchWait, noPrefetch: opts.NoPrefetch, logger: opts.Logger}
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r}))
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})

@@ -115,7 +115,7 @@ type prefetcher struct {
 // newPrefetcher returns a prefetcher for the current field, or nil outside a
 // GraphQL operation.
 func (r *Resolver) newPrefetcher(ctx context.Context, ld *Loaders) (*prefetcher, *graphql.FieldContext) {
-	if !graphql.HasOperationContext(ctx) {
+	if r.noPrefetch || !graphql.HasOperationContext(ctx) {
 		return nil, nil
 	}
 	fc := graphql.GetFieldContext(ctx)

@@ -14,5 +14,6 @@ type Resolver struct {
 	store       kepu.Store
 	maxPageSize int
 	batchWait   time.Duration
+	noPrefetch  bool
 	logger      *slog.Logger
 }

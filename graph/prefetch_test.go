@@ -1,0 +1,248 @@
+package graph_test
+
+import (
+	"bytes"
+	"fmt"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/kepugraph/kepugraph/graph"
+	"github.com/kepugraph/kepugraph/kepu"
+)
+
+// noPrefetch returns a handler over st that leaves every nested field to the
+// batching loaders.
+func noPrefetch(t *testing.T, st kepu.Store) string {
+	t.Helper()
+	srv := httptest.NewServer(graph.New(st, graph.Options{NoPrefetch: true}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// TestPrefetch runs queries of many shapes (fragments, aliases, variables,
+// directives, interface ends, places, filters and orders) and checks that
+// every nested field was prefetched: the exact number of store calls, one
+// per level and distinct field and arguments, and the same data as without
+// the prefetch.
+func TestPrefetch(t *testing.T) {
+	st, url := fixture(t)
+	plain := noPrefetch(t, st)
+	m1 := gid(kepu.Museum, "m1")
+	for _, tc := range []struct {
+		name  string
+		query string
+		vars  map[string]any
+		calls int
+	}{
+		{"nested with filters, count order and places",
+			`{ museums(orderBy: [{field: NAME}]) { nodes { name
+				schoolPartners(where: {stage: {in: [PRIMARY, JUNIOR_SECONDARY]}, rural: {eq: true}}, orderBy: {field: MUSEUM_PARTNERS_COUNT, direction: DESC}) {
+					totalCount edges { since node { name county { name province { name } } } } } } } }`,
+			nil, 7}, // FindNodes; Neighbors, CountNeighbors; Locate, Nodes; Locate, Nodes
+		{"variables, fragments and aliases",
+			`query($id: ID!, $n: Int, $since: Int) { node(id: $id) { ...M } }
+			fragment M on Museum { a: schoolPartners(first: $n, edgeWhere: {since: {gte: $since}}) { nodes { name } }
+				b: schoolPartners(first: 1) { nodes { name } } ... on Node { id } province { name } county { name } }`,
+			map[string]any{"id": m1, "n": 2, "since": 2016}, 5}, // Nodes; Neighbors ×2; Locate, Nodes
+		{"one call per distinct field and arguments",
+			`{ museums { nodes { schoolPartners { nodes { name } } x: schoolPartners { nodes { county { name } } } y: schoolPartners(first: 1) { totalCount } } } }`,
+			nil, 6}, // FindNodes; Neighbors (shared by the first two), Neighbors, CountNeighbors; Locate, Nodes
+		{"two roots prefetch separately",
+			`{ a: museums(where: {kind: {eq: STANDARD}}) { nodes { schoolPartners { nodes { name } } } }
+			   b: node(id: "` + m1 + `") { ... on Museum { schoolPartners { nodes { name } } } } }`,
+			nil, 4}, // FindNodes, Neighbors; Nodes, Neighbors
+		{"interface ends",
+			`{ counties(orderBy: [{field: NAME}]) { nodes { name residents(orderBy: [{field: NAME}]) { nodes { __typename name
+				... on Museum { schoolPartners { nodes { name } } }
+				... on School { museumPartners { totalCount } } } } } } }`,
+			nil, 5}, // FindNodes; Neighbors; Neighbors; Neighbors, CountNeighbors
+		{"places and their museums",
+			`{ provinces(orderBy: [{field: NAME}]) { nodes { name museums(orderBy: [{field: NAME}]) { totalCount nodes { name county { name } } } } } }`,
+			nil, 7}, // FindNodes; FindNodes and CountNodes per province (2); Locate, Nodes
+		{"hierarchy",
+			`{ prefectures { nodes { province { name } children { edges { node { name ... on County { prefecture { name } museums { nodes { name } } } } } } } } }`,
+			nil, 8}, // FindNodes; Locate, Nodes, Neighbors; Locate, Nodes, FindNodes per county (2)
+		{"skipped field", `query($s: Boolean!) { museums { nodes { province @skip(if: $s) { name } } } }`, map[string]any{"s": true}, 1},
+		{"included field", `query($s: Boolean!) { museums { nodes { province @skip(if: $s) { name } } } }`, map[string]any{"s": false}, 3},
+		{"nodes", `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Museum { covers { nodes { name } } } ... on School { county { name } } } }`,
+			map[string]any{"ids": []string{m1, gid(kepu.Museum, "m2"), gid(kepu.School, "s1")}}, 4}, // Nodes; Neighbors, Locate, Nodes
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := query(t, url, tc.query, tc.vars, nil)
+			want := query(t, plain, tc.query, tc.vars, nil)
+			if !bytes.Equal(r.Data, want.Data) {
+				t.Errorf("data with prefetch:\n%s\nwithout:\n%s", r.Data, want.Data)
+			}
+			if r.Extensions.StoreCalls != tc.calls {
+				t.Errorf("%d store calls, want %d (without prefetch: %d)", r.Extensions.StoreCalls, tc.calls, want.Extensions.StoreCalls)
+			}
+		})
+	}
+}
+
+// TestPrefetchHierarchyCounts pins the hierarchy case above, where the
+// number of FindNodes calls for places' museums grows with the number of
+// places (one per place) while every other field takes one call per level.
+func TestPrefetchHierarchyCounts(t *testing.T) {
+	st, url := fixture(t)
+	// A second prefecture with one county adds one museums call.
+	mustWrite(t, st,
+		nodeChange(kepu.Prefecture, "G", kepu.Props{"gbCode": "120100"}),
+		nodeChange(kepu.County, "C3", kepu.Props{"gbCode": "120101"}),
+		edgeChange(kepu.PartOf, kepu.MakeID(kepu.Prefecture, "G"), kepu.MakeID(kepu.Province, "P"), nil),
+		edgeChange(kepu.PartOf, kepu.MakeID(kepu.County, "C3"), kepu.MakeID(kepu.Prefecture, "G"), nil),
+	)
+	r := query(t, url, `{ prefectures { nodes { children { nodes { ... on County { name museums { nodes { name } } } } } } } }`, nil, nil)
+	// FindNodes; Neighbors; FindNodes per county (3).
+	if r.Extensions.StoreCalls != 5 {
+		t.Errorf("%d store calls, want 5", r.Extensions.StoreCalls)
+	}
+}
+
+// TestPrefetchMutation checks that a mutation's result is prefetched after
+// the write, so it shows the new relationship.
+func TestPrefetchMutation(t *testing.T) {
+	_, url := fixture(t)
+	var data struct {
+		LinkPartnersWith struct {
+			From struct {
+				SchoolPartners struct {
+					TotalCount int
+					Nodes      []struct{ Name string }
+				}
+			}
+			To struct{ County *struct{ Name string } }
+		}
+	}
+	r := query(t, url, `mutation($m: ID!, $s: ID!) { linkPartnersWith(from: $m, to: $s, input: {provenance: REPORTED, source: "test"}) {
+		from { schoolPartners(orderBy: [{field: NAME}]) { totalCount nodes { name } } } to { county { name } } } }`,
+		map[string]any{"m": gid(kepu.Museum, "m2"), "s": gid(kepu.School, "s1")}, &data)
+	got := data.LinkPartnersWith
+	if got.From.SchoolPartners.TotalCount != 2 || len(got.From.SchoolPartners.Nodes) != 2 || got.From.SchoolPartners.Nodes[0].Name != "s1" {
+		t.Errorf("schoolPartners after the link: %+v", got.From.SchoolPartners)
+	}
+	if got.To.County == nil || got.To.County.Name != "C1" {
+		t.Errorf("county: %+v", got.To.County)
+	}
+	// Write, Nodes; Neighbors, CountNeighbors, Locate, Nodes.
+	if r.Extensions.StoreCalls != 6 {
+		t.Errorf("%d store calls, want 6", r.Extensions.StoreCalls)
+	}
+}
+
+// TestPrefetchErrors checks that bad arguments of a nested field are
+// reported at its path whether or not the prefetch ran.
+func TestPrefetchErrors(t *testing.T) {
+	st, url := fixture(t)
+	plain := noPrefetch(t, st)
+	for _, u := range []string{url, plain} {
+		r := post(t, u, `{ museums { nodes { name schoolPartners(first: -1) { nodes { name } } } } }`, nil)
+		if len(r.Errors) == 0 {
+			t.Fatal("no error")
+		}
+		for _, e := range r.Errors {
+			if e.Extensions.Code != kepu.BadUserInput || len(e.Path) != 4 || e.Path[3] != "schoolPartners" {
+				t.Errorf("error %+v", e)
+			}
+		}
+	}
+}
+
+// TestRelationshipCountOrder orders a relationship connection by the far
+// nodes' relationship counts, and pages through it with cursors.
+func TestRelationshipCountOrder(t *testing.T) {
+	_, url := fixture(t)
+	const q = `query($id: ID!, $dir: OrderDirection, $after: String) { node(id: $id) { ... on Museum {
+		schoolPartners(orderBy: [{field: MUSEUM_PARTNERS_COUNT, direction: $dir}], first: 2, after: $after) {
+			nodes { name } pageInfo { hasNextPage endCursor } } } } }`
+	type page struct {
+		Node struct {
+			SchoolPartners struct {
+				Nodes    []struct{ Name string }
+				PageInfo struct {
+					HasNextPage bool
+					EndCursor   string
+				}
+			}
+		}
+	}
+	list := func(p page) string {
+		var s []string
+		for _, n := range p.Node.SchoolPartners.Nodes {
+			s = append(s, n.Name)
+		}
+		return fmt.Sprint(s)
+	}
+	m1 := gid(kepu.Museum, "m1")
+	// s3 has two museum partners, s1 and s2 one each (ties by ID).
+	var desc, next, asc page
+	query(t, url, q, map[string]any{"id": m1, "dir": "DESC"}, &desc)
+	if got := list(desc); got != "[s3 s1]" || !desc.Node.SchoolPartners.PageInfo.HasNextPage {
+		t.Errorf("descending: %s %+v", got, desc.Node.SchoolPartners.PageInfo)
+	}
+	query(t, url, q, map[string]any{"id": m1, "dir": "DESC", "after": desc.Node.SchoolPartners.PageInfo.EndCursor}, &next)
+	if got := list(next); got != "[s2]" || next.Node.SchoolPartners.PageInfo.HasNextPage {
+		t.Errorf("second page: %s", got)
+	}
+	query(t, url, q, map[string]any{"id": m1, "dir": "ASC"}, &asc)
+	if got := list(asc); got != "[s1 s2]" {
+		t.Errorf("ascending: %s", got)
+	}
+	// Counting a relationship that the far node cannot have is not offered.
+	wantError(t, url, `{ museums { nodes { schoolPartners(orderBy: [{field: COVERS_COUNT}]) { nodes { name } } } } }`, nil, "GRAPHQL_VALIDATION_FAILED")
+}
+
+// TestEmptyOr checks that an empty disjunction matches nothing and an empty
+// conjunction everything, at the top level and in a relationship.
+func TestEmptyOr(t *testing.T) {
+	_, url := fixture(t)
+	for _, tc := range []struct{ where, want string }{
+		{`{OR: []}`, ""},
+		{`{NOT: {OR: []}}`, "m1,m2,m3"},
+		{`{AND: []}`, "m1,m2,m3"},
+		{`{OR: [{OR: []}, {kind: {eq: MOBILE}}]}`, "m2"},
+		{`{AND: [{OR: []}, {kind: {eq: MOBILE}}]}`, ""},
+		{`{schoolPartners_some: {node: {OR: []}}}`, ""},
+		{`{schoolPartners_none: {node: {OR: []}}}`, "m1,m2,m3"},
+	} {
+		var data struct {
+			Museums struct {
+				names
+				TotalCount int
+			}
+		}
+		query(t, url, fmt.Sprintf(`{ museums(where: %s, orderBy: [{field: NAME}]) { nodes { name } totalCount } }`, tc.where), nil, &data)
+		if got := data.Museums.list(); got != tc.want || data.Museums.TotalCount != len(data.Museums.Nodes) {
+			t.Errorf("%s: got %q (totalCount %d), want %q", tc.where, got, data.Museums.TotalCount, tc.want)
+		}
+	}
+	var rel struct {
+		Node struct {
+			SchoolPartners struct {
+				TotalCount int
+				Nodes      []struct{ Name string }
+			}
+		}
+	}
+	query(t, url, `query($id: ID!, $or: [SchoolWhere!]) { node(id: $id) { ... on Museum { schoolPartners(where: {OR: $or}) { totalCount nodes { name } } } } }`,
+		map[string]any{"id": gid(kepu.Museum, "m1"), "or": []any{}}, &rel)
+	if rel.Node.SchoolPartners.TotalCount != 0 || len(rel.Node.SchoolPartners.Nodes) != 0 {
+		t.Errorf("schoolPartners with OR: []: %+v", rel.Node.SchoolPartners)
+	}
+}
+
+// BenchmarkNestedNoPrefetch is BenchmarkNestedPartners with the batching
+// loaders only, for comparison.
+func BenchmarkNestedNoPrefetch(b *testing.B) {
+	srv := httptest.NewServer(graph.New(shared.store, graph.Options{NoPrefetch: true}))
+	defer srv.Close()
+	var calls int
+	for b.Loop() {
+		r := post(b, srv.URL, nestedQuery, map[string]any{"n": 50})
+		if len(r.Errors) > 0 {
+			b.Fatal(r.Errors)
+		}
+		calls += r.Extensions.StoreCalls
+	}
+	b.ReportMetric(float64(calls)/float64(b.N), "storecalls/op")
+}
