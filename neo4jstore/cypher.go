@@ -567,7 +567,7 @@ func buildAggregate(q kepu.AggregateQuery) (stmt, error) {
 		s += " OPTIONAL MATCH (n)" + placePath + "(g:" + quote(q.GroupBy) + ") WITH n, min(g.id) AS key"
 	default:
 		p := def.Prop(q.GroupBy)
-		if p == nil {
+		if p == nil || p.Type == kepu.StringList {
 			return stmt{}, &kepu.Error{Code: kepu.BadUserInput, Field: q.GroupBy, Message: fmt.Sprintf("cannot group %s by %q", q.Label, trunc(q.GroupBy))}
 		}
 		s += " WITH n, n." + quote(p.Name) + " AS key"

@@ -1,0 +1,48 @@
+package neo4jstore_test
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"github.com/kepugraph/kepugraph/kepu"
+	"github.com/kepugraph/kepugraph/neo4jstore"
+	"github.com/kepugraph/kepugraph/storetest"
+)
+
+// TestConformance runs the store suite against a real Neo4j when NEO4J_URI
+// is set. Each Open wipes the database. This is the one test that skips.
+func TestConformance(t *testing.T) {
+	if os.Getenv("NEO4J_URI") == "" {
+		t.Skip("NEO4J_URI is not set: no Neo4j server to run the conformance suite against (it WIPES the database it is given)")
+	}
+	open := func(t *testing.T) kepu.Store {
+		t.Helper()
+		ctx := context.Background()
+		st, err := neo4jstore.Open(ctx, neo4jstore.ConfigFromEnv())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.DeleteAll(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.EnsureSchema(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	storetest.Run(t, storetest.Harness{
+		Open: open,
+		Reopen: func(t *testing.T, st kepu.Store) kepu.Store {
+			t.Helper()
+			if err := st.Close(); err != nil {
+				t.Fatal(err)
+			}
+			st2, err := neo4jstore.Open(context.Background(), neo4jstore.ConfigFromEnv())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return st2
+		},
+	})
+}
