@@ -31,6 +31,7 @@ const PropID = "id"
 
 // Filter is a boolean expression over one node (or, for an edge filter, one
 // edge). Exactly one of its parts is set; a nil *Filter matches everything.
+// A non-nil, empty Or is the empty disjunction: it matches nothing.
 type Filter struct {
 	And   []*Filter
 	Or    []*Filter
@@ -74,6 +75,47 @@ type RelCond struct {
 type PlaceCond struct {
 	Level  Label
 	Filter *Filter
+}
+
+// Clone returns a deep copy of the filter (condition values included), for
+// a caller that shares a filter with code that normalizes it in place (see
+// ValidateFilter).
+func (f *Filter) Clone() *Filter {
+	if f == nil {
+		return nil
+	}
+	out := &Filter{Not: f.Not.Clone()}
+	if f.And != nil {
+		out.And = make([]*Filter, len(f.And))
+		for i, g := range f.And {
+			out.And[i] = g.Clone()
+		}
+	}
+	if f.Or != nil {
+		out.Or = make([]*Filter, len(f.Or))
+		for i, g := range f.Or {
+			out.Or[i] = g.Clone()
+		}
+	}
+	if c := f.Cond; c != nil {
+		cc := *c
+		switch v := c.Value.(type) {
+		case []any:
+			cc.Value = append([]any(nil), v...)
+		case []string:
+			cc.Value = append([]string(nil), v...)
+		}
+		out.Cond = &cc
+	}
+	if r := f.Rel; r != nil {
+		rc := *r
+		rc.Node, rc.Edge = r.Node.Clone(), r.Edge.Clone()
+		out.Rel = &rc
+	}
+	if p := f.Place; p != nil {
+		out.Place = &PlaceCond{Level: p.Level, Filter: p.Filter.Clone()}
+	}
+	return out
 }
 
 // Helpers to build filters.
