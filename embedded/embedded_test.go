@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -265,25 +266,39 @@ func genGraph(tb testing.TB, st *embedded.Store, nodes, edges int) {
 
 // TestLoadLarge measures Open on a large generated graph. It runs only when
 // KEPU_LOAD_NODES is set (e.g. KEPU_LOAD_NODES=1000000 KEPU_LOAD_EDGES=5000000).
+// With KEPU_LOAD_DIR set, the graph is generated there once and reused.
 func TestLoadLarge(t *testing.T) {
 	var nodes, edges int
 	if _, err := fmt.Sscan(os.Getenv("KEPU_LOAD_NODES"), &nodes); err != nil {
 		t.Skip("set KEPU_LOAD_NODES (and KEPU_LOAD_EDGES) to run")
 	}
 	fmt.Sscan(os.Getenv("KEPU_LOAD_EDGES"), &edges)
-	dir := t.TempDir()
-	st, err := embedded.Open(dir, embedded.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
+	dir := os.Getenv("KEPU_LOAD_DIR")
+	if dir == "" {
+		dir = t.TempDir()
 	}
+	fi, err := os.Stat(filepath.Join(dir, embedded.FileName))
+	if err != nil {
+		st, err := embedded.Open(dir, embedded.Options{NoSync: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		genGraph(t, st, nodes, edges)
+		t.Logf("generated %d nodes, %d edges in %v", nodes, edges, time.Since(start))
+		st.Close()
+		runtime.GC()
+		fi, _ = os.Stat(filepath.Join(dir, embedded.FileName))
+	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	heap0 := ms.HeapAlloc
 	start := time.Now()
-	genGraph(t, st, nodes, edges)
-	t.Logf("generated %d nodes, %d edges in %v", nodes, edges, time.Since(start))
-	st.Close()
-	fi, _ := os.Stat(filepath.Join(dir, embedded.FileName))
-	start = time.Now()
-	st = openStore(t, dir)
-	t.Logf("Open loaded %d MB file in %v", fi.Size()>>20, time.Since(start))
+	st := openStore(t, dir)
+	elapsed := time.Since(start)
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	t.Logf("Open loaded %d MB file in %v; heap grew by %d MB", fi.Size()>>20, elapsed, (int64(ms.HeapAlloc)-int64(heap0))>>20)
 	defer st.Close()
 	n, _ := st.CountNodes(ctx, kepu.Museum, nil)
 	start = time.Now()

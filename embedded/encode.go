@@ -96,8 +96,34 @@ func (in *interner) nameBytes(b []byte) string {
 	return string(b)
 }
 
-// value returns a shared boxed copy of short strings; other values as they are.
+// Boxed small integers, shared so that loading a graph full of years and
+// counts does not allocate one interface value per property.
+const (
+	smallIntMin = -1024
+	smallIntMax = 4096
+)
+
+var smallInts = func() []any {
+	out := make([]any, smallIntMax-smallIntMin+1)
+	for i := range out {
+		out[i] = int64(i + smallIntMin)
+	}
+	return out
+}()
+
+func boxInt(x int64) any {
+	if x >= smallIntMin && x <= smallIntMax {
+		return smallInts[x-smallIntMin]
+	}
+	return x
+}
+
+// value returns a shared boxed copy of short strings and small integers;
+// other values as they are.
 func (in *interner) value(v any) any {
+	if x, ok := v.(int64); ok {
+		return boxInt(x)
+	}
 	s, ok := v.(string)
 	if !ok || len(s) > 48 {
 		return v
@@ -203,9 +229,29 @@ func (d *decoder) byte1() byte {
 	return c
 }
 
+// slab hands out small slices carved from large chunks, so that loading
+// millions of records does not make millions of small allocations. The
+// slices it returns have their capacity cut to their length, and props are
+// never modified in place, so records never write into each other.
+type slab struct {
+	kvs []kv
+}
+
+func (s *slab) props(n int) props {
+	if n > 64 {
+		return make(props, 0, n)
+	}
+	if cap(s.kvs)-len(s.kvs) < n {
+		s.kvs = make([]kv, 0, 16384)
+	}
+	start := len(s.kvs)
+	s.kvs = s.kvs[:start+n]
+	return s.kvs[start : start : start+n]
+}
+
 // decodeProps decodes a record; it copies everything out of b (which may be
-// memory owned by bbolt).
-func decodeProps(b []byte, in *interner) (props, error) {
+// memory owned by bbolt). sl may be nil.
+func decodeProps(b []byte, in *interner, sl *slab) (props, error) {
 	d := &decoder{b: b}
 	if d.byte1() != formatVersion {
 		return nil, errCorrupt
@@ -214,7 +260,12 @@ func decodeProps(b []byte, in *interner) (props, error) {
 	if d.err != nil || n > uint64(len(b)) {
 		return nil, errCorrupt
 	}
-	out := make(props, 0, n)
+	var out props
+	if sl != nil {
+		out = sl.props(int(n))
+	} else {
+		out = make(props, 0, n)
+	}
 	for i := uint64(0); i < n && d.err == nil; i++ {
 		k := in.nameBytes(d.bytes())
 		var v any
@@ -227,7 +278,7 @@ func decodeProps(b []byte, in *interner) (props, error) {
 				return nil, errCorrupt
 			}
 			d.b = d.b[m:]
-			v = x
+			v = boxInt(x)
 		case 'f':
 			if len(d.b) < 8 {
 				return nil, errCorrupt

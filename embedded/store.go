@@ -216,17 +216,25 @@ func (s *Store) load() error {
 		}
 		st := newState(int(nnodes))
 		in := s.intern
+		sl := &slab{}
+		// Records are carved from chunks too (see slab).
+		var nodeChunk []nodeRec
+		var edgeChunk []edgeRec
 		// bbolt iterates keys in byte order, which is Go's string order, so
 		// each label's ID list comes out sorted.
 		c := tx.Bucket(bucketNodes).Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
 			id := string(k)
 			l := kepu.LabelOf(id)
-			p, err := decodeProps(v, in)
+			p, err := decodeProps(v, in, sl)
 			if l == "" || err != nil {
 				return kepu.Errorf(kepu.Internal, "corrupt node record %q in %s", truncate(id), s.dir)
 			}
-			st.nodes[id] = &nodeRec{id: id, label: l, props: p}
+			if len(nodeChunk) == cap(nodeChunk) {
+				nodeChunk = make([]nodeRec, 0, 4096)
+			}
+			nodeChunk = append(nodeChunk, nodeRec{id: id, label: l, props: p})
+			st.nodes[id] = &nodeChunk[len(nodeChunk)-1]
 			st.byLabel[l] = append(st.byLabel[l], id)
 		}
 		c = tx.Bucket(bucketEdges).Cursor()
@@ -236,11 +244,15 @@ func (s *Store) load() error {
 			if ok {
 				fn, tn = st.nodes[string(from)], st.nodes[string(to)]
 			}
-			p, err := decodeProps(v, in)
+			p, err := decodeProps(v, in, sl)
 			if fn == nil || tn == nil || err != nil {
 				return kepu.Errorf(kepu.Internal, "corrupt edge record %q in %s", truncate(string(k)), s.dir)
 			}
-			e := &edgeRec{typ: typ, from: fn.id, to: tn.id, props: p}
+			if len(edgeChunk) == cap(edgeChunk) {
+				edgeChunk = make([]edgeRec, 0, 4096)
+			}
+			edgeChunk = append(edgeChunk, edgeRec{typ: typ, from: fn.id, to: tn.id, props: p})
+			e := &edgeChunk[len(edgeChunk)-1]
 			fn.addEdge(e, kepu.Out)
 			tn.addEdge(e, kepu.In)
 			st.nedges++
