@@ -109,6 +109,9 @@ func testIDAndLogic(t *testing.T, st kepu.Store) {
 		&kepu.Filter{Not: C(kepu.PropID, kepu.Eq, mCSTM)},
 	)), mAH, mCaravan)
 	wantIDs(t, "nil filter", findIDs(t, st, kepu.Museum, nil), mAH, mCaravan, mCSTM, mMobile)
+	// An empty Or is the empty disjunction: it matches nothing.
+	wantIDs(t, "empty or", findIDs(t, st, kepu.Museum, &kepu.Filter{Or: []*kepu.Filter{}}))
+	wantIDs(t, "not empty or", findIDs(t, st, kepu.Museum, &kepu.Filter{Not: &kepu.Filter{Or: []*kepu.Filter{}}}), mAH, mCaravan, mCSTM, mMobile)
 }
 
 func testRelFilter(t *testing.T, st kepu.Store) {
