@@ -143,6 +143,10 @@ func (s *Store) FindNodes(ctx context.Context, q kepu.NodeQuery) (kepu.NodePage,
 		return kepu.NodePage{}, err
 	}
 	defer s.mu.RUnlock()
+	sig := kepu.OrderSignature("nodes:"+string(q.Label), q.Order)
+	if isIDOrder(q.Order) && q.Page.First != nil && q.Page.Before == "" {
+		return s.firstByID(ctx, q, sig)
+	}
 	ev := &evaluator{st: s.st}
 	var items []item
 	for i, id := range s.st.byLabel[q.Label] {
@@ -164,18 +168,57 @@ func (s *Store) FindNodes(ctx context.Context, q kepu.NodeQuery) (kepu.NodePage,
 	default:
 		slices.SortFunc(items, func(a, b item) int { return compareItems(q.Order, a.keys, a.id, b.keys, b.id) })
 	}
-	sig := kepu.OrderSignature("nodes:"+string(q.Label), q.Order)
 	win, hasNext, hasPrev, err := window(items, q.Order, sig, q.Page)
 	if err != nil {
 		return kepu.NodePage{}, err
 	}
+	return nodePage(win, sig, hasNext, hasPrev), nil
+}
+
+// firstByID answers a forward page in ID order by scanning the sorted ID list
+// from the cursor and stopping once the page is full, so paging through a
+// large label costs the page, not the label.
+func (s *Store) firstByID(ctx context.Context, q kepu.NodeQuery, sig string) (kepu.NodePage, error) {
+	ids := s.st.byLabel[q.Label]
+	start := 0
+	if q.Page.After != "" {
+		c, err := kepu.DecodeCursor(sig, len(q.Order), q.Page.After)
+		if err != nil {
+			return kepu.NodePage{}, err
+		}
+		start = sort.SearchStrings(ids, c.ID)
+		if start < len(ids) && ids[start] == c.ID {
+			start++
+		}
+	}
+	n := *q.Page.First
+	ev := &evaluator{st: s.st}
+	var items []item
+	for i := start; i < len(ids) && len(items) <= n; i++ {
+		if (i-start)%scanCheck == scanCheck-1 {
+			if err := ctx.Err(); err != nil {
+				return kepu.NodePage{}, err
+			}
+		}
+		if nd := s.st.nodes[ids[i]]; ev.match(nd, q.Filter) {
+			items = append(items, item{keys: keyValues(q.Order, nd, nil), id: nd.id, n: nd})
+		}
+	}
+	hasNext := len(items) > n
+	if hasNext {
+		items = items[:n]
+	}
+	return nodePage(items, sig, hasNext, q.Page.After != ""), nil
+}
+
+func nodePage(win []item, sig string, hasNext, hasPrev bool) kepu.NodePage {
 	page := kepu.NodePage{HasNext: hasNext, HasPrev: hasPrev,
 		Nodes: make([]kepu.Node, len(win)), Cursors: make([]string, len(win))}
 	for i, it := range win {
 		page.Nodes[i] = it.n.node()
 		page.Cursors[i] = cursorOf(sig, it)
 	}
-	return page, nil
+	return page
 }
 
 func validateNodeQuery(l kepu.Label, f *kepu.Filter) error {
