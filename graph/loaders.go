@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -180,6 +181,15 @@ func queryKey(q any) (string, error) {
 	return string(b), nil
 }
 
+// cloneQuery returns a copy of q that shares no filter with it: a store may
+// normalize a query's filters in place (see kepu.ValidateFilter), and one
+// query is used by concurrent batches.
+func cloneQuery(q kepu.NeighborQuery) kepu.NeighborQuery {
+	q.NodeFilter, q.EdgeFilter = q.NodeFilter.Clone(), q.EdgeFilter.Clone()
+	q.Order = slices.Clone(q.Order)
+	return q
+}
+
 // countQuery is q without the parts that do not change a count.
 func countQuery(q kepu.NeighborQuery) kepu.NeighborQuery {
 	q.Order, q.Page = nil, kepu.Page{}
@@ -196,7 +206,7 @@ func (l *Loaders) neighborLoader(q kepu.NeighborQuery) (*dataloadgen.Loader[stri
 	ld, ok := l.neighbors[key]
 	if !ok {
 		ld = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]kepu.NeighborPage, error) {
-			return l.Store.Neighbors(ctx, ids, q)
+			return l.Store.Neighbors(ctx, ids, cloneQuery(q))
 		}, dataloadgen.WithWait(l.wait))
 		l.neighbors[key] = ld
 	}
@@ -214,7 +224,7 @@ func (l *Loaders) countLoader(q kepu.NeighborQuery) (*dataloadgen.Loader[string,
 	ld, ok := l.counts[key]
 	if !ok {
 		ld = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]int, error) {
-			return l.Store.CountNeighbors(ctx, ids, q)
+			return l.Store.CountNeighbors(ctx, ids, cloneQuery(q))
 		}, dataloadgen.WithWait(l.wait))
 		l.counts[key] = ld
 	}

@@ -329,12 +329,12 @@ func (p *prefetcher) fetch(ctx context.Context, lv *level) []job {
 	sort.Strings(keys)
 	for _, k := range keys {
 		req := lv.rels[k]
-		pages, err := st.Neighbors(ctx, req.ids.list, req.q)
+		pages, err := st.Neighbors(ctx, req.ids.list, cloneQuery(req.q))
 		if err != nil || p.ld.primeNeighbors(req.q, req.ids.list, pages) != nil {
 			continue
 		}
 		if req.count {
-			if counts, err := st.CountNeighbors(ctx, req.ids.list, countQuery(req.q)); err == nil {
+			if counts, err := st.CountNeighbors(ctx, req.ids.list, cloneQuery(countQuery(req.q))); err == nil {
 				_ = p.ld.primeCounts(req.q, req.ids.list, counts)
 			}
 		}
