@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kepugraph/kepugraph/httpx"
 	"github.com/kepugraph/kepugraph/httpx/httpxtest"
@@ -60,7 +61,13 @@ func FuzzDecodeParams(f *testing.F) {
 		req2.Header.Set("Content-Type", contentType)
 		req2.Header.Set("Accept", accept)
 		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req2)
+		done := make(chan struct{})
+		go func() { defer close(done); h.ServeHTTP(rec, req2) }()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			t.Fatalf("request took more than 5 s: method %q query %q body %q", method, rawQuery, body)
+		}
 		if rec.Code >= 500 {
 			t.Fatalf("status %d: %s", rec.Code, rec.Body.String())
 		}
