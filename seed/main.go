@@ -148,7 +148,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}()
 	var last time.Time
 	progress := func(done, total int) {
-		if c.Quiet || (done < total && time.Since(last) < 500*time.Millisecond) {
+		if c.Quiet || (done < total && time.Since(last) < time.Second) {
 			return
 		}
 		last = time.Now()
