@@ -123,11 +123,6 @@ func (b *builder) edge(t kepu.RelType, from, to, provenance, source string, prop
 	return true
 }
 
-// has reports whether the edge exists.
-func (b *builder) has(t kepu.RelType, from, to string) bool {
-	return b.edges[kepu.Edge{Type: t, From: from, To: to}.Key()]
-}
-
 // Generate builds the reference dataset.
 func Generate(opts Options) (*Dataset, error) {
 	l, err := readLists(opts.Data)

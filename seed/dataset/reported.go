@@ -8,12 +8,11 @@ import (
 
 // Node IDs of reported records that other records refer to.
 var (
-	idCAST          = kepu.MakeID(kepu.Organization, "cast")
-	idBAST          = kepu.MakeID(kepu.Organization, "bast")
-	idCommittee     = kepu.MakeID(kepu.Organization, "natural-st-museum-committee")
-	idCRISP         = kepu.MakeID(kepu.Organization, "crisp")
-	idTraining      = kepu.MakeID(kepu.Program, "museum-normal-university-training-2024")
-	idDigitalMuseum = kepu.MakeID(kepu.Museum, "china-digital-st-museum")
+	idCAST      = kepu.MakeID(kepu.Organization, "cast")
+	idBAST      = kepu.MakeID(kepu.Organization, "bast")
+	idCommittee = kepu.MakeID(kepu.Organization, "natural-st-museum-committee")
+	idCRISP     = kepu.MakeID(kepu.Organization, "crisp")
+	idTraining  = kepu.MakeID(kepu.Program, "museum-normal-university-training-2024")
 )
 
 // ForumSeries is the series name of the Museum-School forum sessions.
