@@ -3,7 +3,9 @@ package graph_test
 import (
 	"bytes"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"testing"
 
 	"github.com/kepugraph/kepugraph/graph"
@@ -245,4 +247,20 @@ func BenchmarkNestedNoPrefetch(b *testing.B) {
 		calls += r.Extensions.StoreCalls
 	}
 	b.ReportMetric(float64(calls)/float64(b.N), "storecalls/op")
+}
+
+// BenchmarkMuseumByIDHandler serves the single-museum query in process (no
+// network), to separate the GraphQL layer's own cost from the transport's.
+func BenchmarkMuseumByIDHandler(b *testing.B) {
+	h := graph.New(shared.store, graph.Options{})
+	body := []byte(`{"query":` + strconv.Quote(byIDQuery) + `,"variables":{"id":"TXVzZXVtOmNzdG0"}}`)
+	for b.Loop() {
+		req := httptest.NewRequest(http.MethodPost, "/query", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		if w.Code != http.StatusOK || bytes.Contains(w.Body.Bytes(), []byte(`"errors"`)) {
+			b.Fatalf("%d %s", w.Code, w.Body)
+		}
+	}
 }

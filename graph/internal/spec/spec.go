@@ -7,6 +7,7 @@ package spec
 import (
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/kepugraph/kepugraph/kepu"
@@ -127,6 +128,10 @@ func (f RelField) Prefix() string { return RelName(f.Def.Type) + DirName(f.Dir) 
 // RelFields lists the relationship fields of a label: outgoing, then incoming,
 // each sorted by type.
 func RelFields(l kepu.Label) []RelField {
+	return slices.Clone(relFieldIndex()[l].list)
+}
+
+func relFieldsOf(l kepu.Label) []RelField {
 	var out []RelField
 	for _, d := range kepu.RelsOf(l, kepu.Out) {
 		out = append(out, RelField{Name: d.OutField, Def: d, Dir: kepu.Out})
@@ -137,14 +142,30 @@ func RelFields(l kepu.Label) []RelField {
 	return out
 }
 
+type relFieldSet struct {
+	list   []RelField
+	byName map[string]RelField
+}
+
+// relFieldIndex holds the relationship fields of every label, computed once
+// from the registry (which never changes): resolvers look fields up on
+// every request.
+var relFieldIndex = sync.OnceValue(func() map[kepu.Label]relFieldSet {
+	m := map[kepu.Label]relFieldSet{}
+	for _, l := range kepu.Labels {
+		set := relFieldSet{list: relFieldsOf(l), byName: map[string]RelField{}}
+		for _, f := range set.list {
+			set.byName[f.Name] = f
+		}
+		m[l] = set
+	}
+	return m
+})
+
 // LookupRelField finds a relationship field of a label by name.
 func LookupRelField(l kepu.Label, name string) (RelField, bool) {
-	for _, f := range RelFields(l) {
-		if f.Name == name {
-			return f, true
-		}
-	}
-	return RelField{}, false
+	f, ok := relFieldIndex()[l].byName[name]
+	return f, ok
 }
 
 // Located reports whether nodes of the label sit in a place through
