@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 )
 
 // Config is the server configuration. Every field is set by a flag or an
@@ -23,6 +24,14 @@ type Config struct {
 	LogLevel    string // "debug", "info", "warn" or "error"
 	MaxPageSize int    // largest first/last a client may ask for
 	NoSeed      bool   // do not load the reference dataset into an empty store
+
+	// The Neo4j backend (--store neo4j). Setting NEO4J_URI alone selects it
+	// unless --store or KEPUGRAPH_STORE says otherwise.
+	Neo4jURI      string
+	Neo4jUser     string
+	Neo4jPassword string
+	Neo4jDatabase string
+	Neo4jTimeout  time.Duration // how long a query waits for an unreachable server
 }
 
 // DefaultConfig returns the configuration used when no flag or variable is set.
@@ -34,11 +43,14 @@ func DefaultConfig() Config {
 		LogFormat:   "text",
 		LogLevel:    "info",
 		MaxPageSize: 100,
+
+		Neo4jDatabase: "neo4j",
+		Neo4jTimeout:  2 * time.Second,
 	}
 }
 
 // Stores lists the accepted values of --store.
-var Stores = []string{"embedded"}
+var Stores = []string{"embedded", "neo4j"}
 
 // option describes one setting: its flag, its environment variable and its
 // help text. The table drives both parsing and --help.
@@ -85,6 +97,33 @@ var options = []option{
 		},
 		def: func(c Config) string { return strconv.Itoa(c.MaxPageSize) },
 	},
+	stringOpt("neo4j-uri", "NEO4J_URI", "Neo4j URI (bolt://, bolt+s://, neo4j://, neo4j+s://); selects --store neo4j when --store is not given",
+		func(c *Config) *string { return &c.Neo4jURI }),
+	stringOpt("neo4j-user", "NEO4J_USER", "Neo4j user",
+		func(c *Config) *string { return &c.Neo4jUser }),
+	{flag: "neo4j-password", env: "NEO4J_PASSWORD", usage: "Neo4j password (prefer the environment variable: flags show in process lists)",
+		bind: func(fs *flag.FlagSet, c *Config, name, usage string) {
+			fs.StringVar(&c.Neo4jPassword, name, c.Neo4jPassword, usage)
+		},
+		setEnv: func(c *Config, v string) error { c.Neo4jPassword = v; return nil },
+		def:    func(c Config) string { return "" },
+	},
+	stringOpt("neo4j-database", "NEO4J_DATABASE", "Neo4j database name",
+		func(c *Config) *string { return &c.Neo4jDatabase }),
+	{flag: "neo4j-timeout", env: "KEPUGRAPH_NEO4J_TIMEOUT", usage: "how long a query waits for an unreachable Neo4j before SERVICE_UNAVAILABLE",
+		bind: func(fs *flag.FlagSet, c *Config, name, usage string) {
+			fs.DurationVar(&c.Neo4jTimeout, name, c.Neo4jTimeout, usage)
+		},
+		setEnv: func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				return fmt.Errorf("not a duration: %q", v)
+			}
+			c.Neo4jTimeout = d
+			return nil
+		},
+		def: func(c Config) string { return c.Neo4jTimeout.String() },
+	},
 	{flag: "no-seed", env: "KEPUGRAPH_NO_SEED", usage: "do not load the reference dataset into an empty store",
 		bind: func(fs *flag.FlagSet, c *Config, name, usage string) {
 			fs.BoolVar(&c.NoSeed, name, c.NoSeed, usage)
@@ -130,6 +169,11 @@ func ParseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected argument %q (see --help)", fs.Arg(0))
 	}
+	storeGiven := getenv("KEPUGRAPH_STORE") != ""
+	fs.Visit(func(f *flag.Flag) { storeGiven = storeGiven || f.Name == "store" })
+	if !storeGiven && c.Neo4jURI != "" {
+		c.Store = "neo4j"
+	}
 	return c, c.Validate()
 }
 
@@ -144,6 +188,12 @@ func (c Config) Validate() error {
 	}
 	if c.Store == "embedded" && c.DataDir == "" {
 		errs = append(errs, errors.New("--data-dir must not be empty"))
+	}
+	if c.Store == "neo4j" && c.Neo4jURI == "" {
+		errs = append(errs, errors.New("--store neo4j needs --neo4j-uri or NEO4J_URI"))
+	}
+	if c.Neo4jTimeout <= 0 {
+		errs = append(errs, fmt.Errorf("--neo4j-timeout %s: must be positive", c.Neo4jTimeout))
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("--log-format %q: want text or json", c.LogFormat))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 func env(m map[string]string) func(string) string {
@@ -38,7 +39,7 @@ func TestParseConfig_EnvThenFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Config{Addr: "127.0.0.1:9999", DataDir: "/tmp/from-env", Store: "embedded", LogFormat: "json", LogLevel: "debug", MaxPageSize: 50, NoSeed: true}
+	want := Config{Addr: "127.0.0.1:9999", DataDir: "/tmp/from-env", Store: "embedded", LogFormat: "json", LogLevel: "debug", MaxPageSize: 50, NoSeed: true, Neo4jDatabase: "neo4j", Neo4jTimeout: 2 * time.Second}
 	if c != want {
 		t.Fatalf("env: got %+v, want %+v", c, want)
 	}
@@ -47,9 +48,34 @@ func TestParseConfig_EnvThenFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want = Config{Addr: ":0", DataDir: "/tmp/from-flag", Store: "embedded", LogFormat: "text", LogLevel: "debug", MaxPageSize: 7, NoSeed: false}
+	want = Config{Addr: ":0", DataDir: "/tmp/from-flag", Store: "embedded", LogFormat: "text", LogLevel: "debug", MaxPageSize: 7, NoSeed: false, Neo4jDatabase: "neo4j", Neo4jTimeout: 2 * time.Second}
 	if c != want {
 		t.Fatalf("flags: got %+v, want %+v", c, want)
+	}
+}
+
+func TestParseConfig_Neo4jSelection(t *testing.T) {
+	c, err := ParseConfig(nil, env(map[string]string{"NEO4J_URI": "neo4j+s://db.example:7687", "NEO4J_USER": "u", "NEO4J_PASSWORD": "p", "NEO4J_DATABASE": "kg"}), new(bytes.Buffer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Store != "neo4j" || c.Neo4jURI != "neo4j+s://db.example:7687" || c.Neo4jUser != "u" || c.Neo4jPassword != "p" || c.Neo4jDatabase != "kg" {
+		t.Errorf("NEO4J_* env: got %+v", c)
+	}
+	// An explicit store wins over the URI.
+	c, err = ParseConfig([]string{"--store", "embedded"}, env(map[string]string{"NEO4J_URI": "bolt://x:7687"}), new(bytes.Buffer))
+	if err != nil || c.Store != "embedded" {
+		t.Errorf("--store embedded with NEO4J_URI: store %q, err %v", c.Store, err)
+	}
+	// neo4j without a URI is an error.
+	if _, err := ParseConfig([]string{"--store", "neo4j"}, env(nil), new(bytes.Buffer)); err == nil {
+		t.Error("--store neo4j without a URI: no error")
+	}
+	// The password's value never shows in --help.
+	var out bytes.Buffer
+	ParseConfig([]string{"--help"}, env(map[string]string{"NEO4J_PASSWORD": "hunter2"}), &out)
+	if strings.Contains(out.String(), "hunter2") {
+		t.Error("--help shows the password")
 	}
 }
 

@@ -24,6 +24,7 @@ import (
 	"github.com/kepugraph/kepugraph/embedded"
 	"github.com/kepugraph/kepugraph/graph"
 	"github.com/kepugraph/kepugraph/kepu"
+	"github.com/kepugraph/kepugraph/neo4jstore"
 	"github.com/kepugraph/kepugraph/seed/dataset"
 	"github.com/kepugraph/kepugraph/web"
 )
@@ -191,6 +192,19 @@ func openStore(ctx context.Context, c Config, log *slog.Logger) (kepu.Store, err
 			return nil, fmt.Errorf("open embedded store in %s: %w", c.DataDir, err)
 		}
 		return st, nil
+	case "neo4j":
+		st, err := neo4jstore.Open(ctx, neo4jstore.Config{
+			URI: c.Neo4jURI, User: c.Neo4jUser, Password: c.Neo4jPassword, Database: c.Neo4jDatabase,
+			ConnectTimeout: c.Neo4jTimeout, Logger: log,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("open neo4j store: %w", err)
+		}
+		if err := st.EnsureSchema(ctx); err != nil {
+			// The server may be down: start anyway; /readyz tells.
+			log.Warn("neo4j schema not ensured yet", "error", kepu.ErrorMessage(err))
+		}
+		return st, nil
 	default:
 		return nil, fmt.Errorf("unknown store %q", c.Store)
 	}
@@ -201,6 +215,12 @@ func openStore(ctx context.Context, c Config, log *slog.Logger) (kepu.Store, err
 func (m *Main) seed(ctx context.Context) error {
 	log := m.Logger
 	n, err := m.Store.CountNodes(ctx, kepu.Province, nil)
+	if kepu.ErrorCode(err) == kepu.Unavailable {
+		// A server backend that is down at start: serve anyway (/readyz says
+		// not ready); load the dataset with the seed command once it is up.
+		log.Warn("store unreachable; not checking for the reference dataset", "error", kepu.ErrorMessage(err))
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("count provinces: %w", err)
 	}
@@ -251,8 +271,33 @@ func (m *Main) Handler() http.Handler {
 	api := graph.New(m.Store, graph.Options{MaxPageSize: m.Config.MaxPageSize, Logger: m.Logger})
 	mux.Handle("/query", http.MaxBytesHandler(api, MaxRequestBytes))
 	mux.HandleFunc("/healthz", healthz)
+	mux.HandleFunc("/readyz", m.readyz)
 	mux.Handle("/", web.Handler("/query"))
 	return logRequests(m.Logger, mux)
+}
+
+// ReadyTimeout bounds the store check of /readyz.
+const ReadyTimeout = 2 * time.Second
+
+// readyz answers 200 when the store can be reached and 503 otherwise. A
+// backend with a Ready method (Neo4j) is asked; any other is asked for a
+// count, which proves it answers.
+func (m *Main) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), ReadyTimeout)
+	defer cancel()
+	var err error
+	if rs, ok := m.Store.(interface{ Ready(context.Context) error }); ok {
+		err = rs.Ready(ctx)
+	} else {
+		_, err = m.Store.CountNodes(ctx, kepu.Province, nil)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if err != nil {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		json.NewEncoder(w).Encode(map[string]string{"status": "unavailable", "error": kepu.ErrorMessage(err)})
+		return
+	}
+	json.NewEncoder(w).Encode(map[string]string{"status": "ready"})
 }
 
 // healthz answers 200 with {"status":"ok"} while the process serves.

@@ -22,6 +22,7 @@ import (
 
 	"github.com/kepugraph/kepugraph/embedded"
 	"github.com/kepugraph/kepugraph/kepu"
+	"github.com/kepugraph/kepugraph/neo4jstore"
 	"github.com/kepugraph/kepugraph/seed/dataset"
 )
 
@@ -44,12 +45,14 @@ func main() {
 
 // Config is what the command loads and where.
 type Config struct {
-	DataDir string // directory of the embedded store
-	Scale   int    // total nodes of the benchmark graph; 0 = the reference dataset
-	Batch   int    // changes per write
-	Seed    uint64 // generator seed; 0 = dataset.DefaultSeed
-	NoSync  bool   // skip fsync on each write (bulk loads that are redone on failure)
-	Quiet   bool   // no progress lines
+	Store   string            // "embedded" (default) or "neo4j"
+	Neo4j   neo4jstore.Config // with Store "neo4j": from NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE
+	DataDir string            // directory of the embedded store
+	Scale   int               // total nodes of the benchmark graph; 0 = the reference dataset
+	Batch   int               // changes per write
+	Seed    uint64            // generator seed; 0 = dataset.DefaultSeed
+	NoSync  bool              // skip fsync on each write (bulk loads that are redone on failure)
+	Quiet   bool              // no progress lines
 }
 
 // Main is the command.
@@ -71,6 +74,17 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	if v := getenv("KEPUGRAPH_DATA_DIR"); v != "" {
 		c.DataDir = v
 	}
+	c.Neo4j = neo4jstore.Config{URI: getenv("NEO4J_URI"), User: getenv("NEO4J_USER"),
+		Password: getenv("NEO4J_PASSWORD"), Database: getenv("NEO4J_DATABASE")}
+	if c.Store == "" {
+		c.Store = getenv("KEPUGRAPH_STORE")
+	}
+	if c.Store == "" {
+		c.Store = "embedded"
+		if c.Neo4j.URI != "" {
+			c.Store = "neo4j"
+		}
+	}
 	for _, env := range []struct {
 		name string
 		dst  *int
@@ -85,6 +99,7 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	}
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	fs.SetOutput(m.Stderr)
+	fs.StringVar(&c.Store, "store", c.Store, "embedded or neo4j; neo4j reads NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE (env KEPUGRAPH_STORE; default neo4j when NEO4J_URI is set)")
 	fs.StringVar(&c.DataDir, "data-dir", c.DataDir, "directory of the embedded store, created if missing (env KEPUGRAPH_DATA_DIR)")
 	fs.IntVar(&c.Scale, "scale", c.Scale, "total nodes of the benchmark graph; 0 loads the reference dataset (env KEPUGRAPH_SEED_SCALE)")
 	fs.IntVar(&c.Batch, "batch", c.Batch, "changes per store write (env KEPUGRAPH_SEED_BATCH)")
@@ -104,6 +119,12 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	if c.Scale < 0 || c.Batch <= 0 || c.DataDir == "" {
 		return fmt.Errorf("--scale must be >= 0, --batch > 0 and --data-dir set")
 	}
+	if c.Store != "embedded" && c.Store != "neo4j" {
+		return fmt.Errorf("--store %q: want embedded or neo4j", c.Store)
+	}
+	if c.Store == "neo4j" && c.Neo4j.URI == "" {
+		return fmt.Errorf("--store neo4j needs NEO4J_URI")
+	}
 	return nil
 }
 
@@ -113,6 +134,22 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 func openStore(ctx context.Context, cfg Config) (kepu.Store, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if cfg.Store == "neo4j" {
+		st, err := neo4jstore.Open(ctx, cfg.Neo4j)
+		if err != nil {
+			return nil, err
+		}
+		// Loading needs the server now: fail clearly instead of per batch.
+		if err := st.Ready(ctx); err != nil {
+			st.Close()
+			return nil, err
+		}
+		if err := st.EnsureSchema(ctx); err != nil {
+			st.Close()
+			return nil, err
+		}
+		return st, nil
 	}
 	return embedded.Open(cfg.DataDir, embedded.Options{NoSync: cfg.NoSync})
 }

@@ -5,8 +5,11 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"net"
 	"strings"
 	"testing"
+
+	"github.com/kepugraph/kepugraph/kepu"
 )
 
 func run(t *testing.T, args []string, env map[string]string) (string, string, error) {
@@ -60,5 +63,32 @@ func TestMainProgressAndFlags(t *testing.T) {
 	}
 	if _, _, err := run(t, []string{"--data-dir", t.TempDir(), "--scale", "10"}, nil); err == nil {
 		t.Error("--scale 10 accepted")
+	}
+}
+
+// Loading into a Neo4j that cannot be reached fails at once with a clear
+// error, and the password never shows.
+func TestMainNeo4jUnreachable(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	_, errOut, err := run(t, nil, map[string]string{"NEO4J_URI": "bolt://" + addr, "NEO4J_USER": "neo4j", "NEO4J_PASSWORD": "pw-s3cret"})
+	if err == nil {
+		t.Fatal("load into an unreachable Neo4j succeeded")
+	}
+	if kepu.ErrorCode(err) != kepu.Unavailable {
+		t.Errorf("error %v: code %q, want %s", err, kepu.ErrorCode(err), kepu.Unavailable)
+	}
+	if strings.Contains(err.Error()+errOut, "pw-s3cret") {
+		t.Error("the password shows in the error or the output")
+	}
+	if _, _, err := run(t, []string{"--store", "neo4j"}, nil); err == nil {
+		t.Error("--store neo4j without NEO4J_URI accepted")
+	}
+	if _, _, err := run(t, []string{"--store", "mongo"}, nil); err == nil {
+		t.Error("--store mongo accepted")
 	}
 }

@@ -1,0 +1,53 @@
+package main
+
+import (
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// A Neo4j that is down at start does not stop the server: /healthz answers,
+// /readyz says not ready, and queries fail with SERVICE_UNAVAILABLE within
+// the configured timeout instead of hanging.
+func TestNeo4jDownAtStart(t *testing.T) {
+	// A port with nothing listening.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+
+	m, logs := mustRunMain(t, "--neo4j-uri", "bolt://"+addr, "--neo4j-password", "s3cret-pw", "--neo4j-timeout", "1s")
+	if m.Config.Store != "neo4j" {
+		t.Fatalf("store = %q, want neo4j selected by the URI", m.Config.Store)
+	}
+
+	resp, body := get(t, m.URL()+"/healthz")
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("/healthz = %d %s", resp.StatusCode, body)
+	}
+	resp, body = get(t, m.URL()+"/readyz")
+	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, "unavailable") {
+		t.Errorf("/readyz = %d %s, want 503 unavailable", resp.StatusCode, body)
+	}
+
+	start := time.Now()
+	e := mustFail(t, m, `{ museums(first: 1) { totalCount } }`, nil, "SERVICE_UNAVAILABLE")
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("query failed after %s; want well within the 1s timeout plus slack", took)
+	}
+	if strings.Contains(e.Message, "s3cret-pw") || strings.Contains(logs.String(), "s3cret-pw") {
+		t.Error("the Neo4j password appears in an error or a log line")
+	}
+}
+
+func TestReadyzEmbedded(t *testing.T) {
+	m := seededMain(t)
+	resp, body := get(t, m.URL()+"/readyz")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "ready") {
+		t.Errorf("/readyz = %d %s, want 200 ready", resp.StatusCode, body)
+	}
+}
