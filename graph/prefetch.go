@@ -168,20 +168,26 @@ func (r *Resolver) prefetchLink(ctx context.Context, ld *Loaders, rel kepu.RelTy
 // collect returns the fields of a selection set on an object type. gqlgen
 // resolves fragment spreads, inline fragments (by type condition), @skip and
 // @include; it panics only on documents its validator would have rejected.
-func (p *prefetcher) collect(sel ast.SelectionSet, typ string, more ...string) []graphql.CollectedField {
+func (p *prefetcher) collect(sel ast.SelectionSet, satisfies ...string) []graphql.CollectedField {
 	if len(sel) == 0 {
 		return nil
 	}
-	return graphql.CollectFields(p.op, sel, append([]string{typ}, more...))
+	return graphql.CollectFields(p.op, sel, satisfies)
 }
 
-// implementors are the GraphQL types a node of the label satisfies.
-func implementors(l kepu.Label) (string, []string) {
-	if l.IsPlace() {
-		return string(l), []string{"Place", "Node"}
+// implementors maps each label to the GraphQL types its nodes satisfy (as
+// gqlgen's generated code lists them), for resolving type conditions.
+var implementors = func() map[kepu.Label][]string {
+	m := map[kepu.Label][]string{}
+	for _, l := range kepu.Labels {
+		if l.IsPlace() {
+			m[l] = []string{string(l), "Place", "Node"}
+		} else {
+			m[l] = []string{string(l), "Node"}
+		}
 	}
-	return string(l), []string{"Node"}
-}
+	return m
+}()
 
 // connection returns the selection sets on the nodes of a connection (under
 // nodes and edges { node }) and whether totalCount is selected. prefix names
@@ -236,8 +242,7 @@ func (p *prefetcher) plan(lv *level, j job) {
 	}
 	for _, l := range labels {
 		ids := byLabel[l]
-		typ, more := implementors(l)
-		for _, f := range p.collect(j.sel, typ, more...) {
+		for _, f := range p.collect(j.sel, implementors[l]...) {
 			if rf, ok := spec.LookupRelField(l, f.Name); ok {
 				p.planRel(lv, l, rf, f, ids)
 				continue
@@ -309,12 +314,21 @@ func (p *prefetcher) planMuseums(lv *level, f graphql.CollectedField, ids []stri
 // of the label ("" when it is not a place field).
 func placeField(l kepu.Label, name string) kepu.Label {
 	for _, pl := range spec.PlaceLevels(l) {
-		if spec.LowerFirst(string(pl)) == name {
+		if placeFieldNames[pl] == name {
 			return pl
 		}
 	}
 	return ""
 }
+
+// placeFieldNames are the names of the place fields: "province", ...
+var placeFieldNames = func() map[kepu.Label]string {
+	m := map[kepu.Label]string{}
+	for _, l := range kepu.PlaceLabels {
+		m[l] = spec.LowerFirst(string(l))
+	}
+	return m
+}()
 
 // fetch makes the store calls of a level, primes the loaders and returns the
 // jobs of the next level.
