@@ -238,11 +238,20 @@ func (s *Store) load() error {
 			st.byLabel[l] = append(st.byLabel[l], id)
 		}
 		c = tx.Bucket(bucketEdges).Cursor()
+		// Keys come sorted by type, then From: consecutive edges mostly share
+		// their From node, so remember the last one.
+		var last *nodeRec
 		for k, v := c.First(); k != nil; k, v = c.Next() {
 			typ, from, to, ok := splitEdgeKey(k)
 			var fn, tn *nodeRec
 			if ok {
-				fn, tn = st.nodes[string(from)], st.nodes[string(to)]
+				if last != nil && last.id == string(from) {
+					fn = last
+				} else {
+					fn = st.nodes[string(from)]
+					last = fn
+				}
+				tn = st.nodes[string(to)]
 			}
 			p, err := decodeProps(v, in, sl)
 			if fn == nil || tn == nil || err != nil {
