@@ -124,6 +124,7 @@ func intPtr(p kepu.Props, k string) *int {
 	return nil
 }
 
+//lint:ignore U1000 schemagen emits calls to it for required properties of this type; the registry has none today.
 func intValue(p kepu.Props, k string) int { v, _ := p.Int(k); return int(v) }
 
 func floatPtr(p kepu.Props, k string) *float64 {
@@ -133,6 +134,7 @@ func floatPtr(p kepu.Props, k string) *float64 {
 	return nil
 }
 
+//lint:ignore U1000 schemagen emits calls to it for required properties of this type; the registry has none today.
 func floatValue(p kepu.Props, k string) float64 { v, _ := p.Float(k); return v }
 
 func boolPtr(p kepu.Props, k string) *bool {
@@ -142,6 +144,7 @@ func boolPtr(p kepu.Props, k string) *bool {
 	return nil
 }
 
+//lint:ignore U1000 schemagen emits calls to it for required properties of this type; the registry has none today.
 func boolValue(p kepu.Props, k string) bool { v, _ := p.Bool(k); return v }
 
 func listValue(p kepu.Props, k string) []string {
