@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/kepugraph/kepugraph/kepu"
@@ -443,7 +442,7 @@ func (s *Store) Aggregate(ctx context.Context, q kepu.AggregateQuery) ([]kepu.Gr
 		key := ""
 		switch {
 		case groupProp != nil:
-			key = textOf(n.props.get(groupProp.Name))
+			key = kepu.GroupKeyText(n.props.get(groupProp.Name))
 		case placeLevel != "":
 			loc, _ := ev.locate(n)
 			key = loc.At(placeLevel)
@@ -491,21 +490,6 @@ func addSums(sums map[string]float64, names []string, p props) {
 			sums[name] += v
 		}
 	}
-}
-
-// textOf returns the text form of a value for a group key.
-func textOf(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case int64:
-		return strconv.FormatInt(x, 10)
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	case bool:
-		return strconv.FormatBool(x)
-	}
-	return ""
 }
 
 // AggregateEdges counts and sums the matching edges of one type.
@@ -687,9 +671,9 @@ func matchCond(v any, c *kepu.Cond) bool {
 	if l, ok := v.([]string); ok {
 		switch c.Op {
 		case kepu.Eq, kepu.Contains:
-			return slices.Contains(l, textOf(c.Value)) && isString(c.Value)
+			return slices.Contains(l, kepu.GroupKeyText(c.Value)) && isString(c.Value)
 		case kepu.Ne:
-			return !slices.Contains(l, textOf(c.Value))
+			return !slices.Contains(l, kepu.GroupKeyText(c.Value))
 		case kepu.In_:
 			for _, x := range asList(c.Value) {
 				if s, ok := x.(string); ok && slices.Contains(l, s) {

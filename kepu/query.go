@@ -1,5 +1,7 @@
 package kepu
 
+import "strconv"
+
 // Op is a comparison operator of a property condition.
 type Op string
 
@@ -253,4 +255,22 @@ type EdgeAggregate struct {
 	DistinctFrom int // distinct From nodes
 	DistinctTo   int // distinct To nodes
 	Sums         map[string]float64
+}
+
+// GroupKeyText is the text form of a property value as an Aggregate group
+// Key: strings as they are, integers and floats in shortest decimal form
+// (strconv 'f', -1), booleans "true" or "false", absent values "". Every
+// backend uses it so that keys agree.
+func GroupKeyText(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(x)
+	}
+	return ""
 }

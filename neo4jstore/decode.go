@@ -3,7 +3,6 @@ package neo4jstore
 import (
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 	"time"
 
@@ -110,20 +109,12 @@ func decodeValue(d *kepu.PropDef, v any) (any, bool) {
 	return nil, false
 }
 
-// keyText is the text form of a group key: strings as they are, numbers in
-// decimal, booleans "true" or "false", absent values "".
+// keyText is the text form of a group key (kepu.GroupKeyText), extended to
+// the driver's own types.
 func keyText(v any) string {
 	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return x
-	case int64:
-		return strconv.FormatInt(x, 10)
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	case bool:
-		return strconv.FormatBool(x)
+	case nil, string, int64, float64, bool:
+		return kepu.GroupKeyText(x)
 	case dbtype.Date:
 		return x.Time().Format(time.DateOnly)
 	case []any:
