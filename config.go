@@ -11,6 +11,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/kepugraph/kepugraph/auth"
 )
 
 // Config is the server configuration. Every field is set by a flag or an
@@ -32,6 +34,28 @@ type Config struct {
 	Neo4jPassword string
 	Neo4jDatabase string
 	Neo4jTimeout  time.Duration // how long a query waits for an unreachable server
+
+	// Limits (see docs/hardening.md). A query limit of 0 or less is off.
+	MaxBodyBytes  int64         // request body; larger: 413
+	MaxQueryBytes int           // query text
+	MaxTokens     int           // lexical tokens of the query
+	MaxDepth      int           // field nesting
+	MaxAliases    int           // aliased fields per operation
+	MaxCost       int           // computed cost (connections count first/last times their children)
+	Timeout       time.Duration // per-request deadline
+	RateLimit     float64       // requests per second per client; 0 turns rate limiting off
+	RateBurst     int           // token-bucket size per client
+	// TrustedProxies is the number of reverse proxies in front of the
+	// server whose X-Forwarded-For entries are trusted to name the client.
+	TrustedProxies int
+	CORSOrigins    string // comma-separated allowed origins, or "*"; empty: CORS off
+
+	// Access control: API keys as SHA-256 hashes of their tokens.
+	Tokens    string // name:role:sha256hex entries separated by commas
+	TokenFile string // file of "name role sha256hex" lines
+
+	Introspection bool // serve __schema/__type (and field suggestions)
+	OTel          bool // export OpenTelemetry traces (OTLP over HTTP)
 }
 
 // DefaultConfig returns the configuration used when no flag or variable is set.
@@ -46,6 +70,17 @@ func DefaultConfig() Config {
 
 		Neo4jDatabase: "neo4j",
 		Neo4jTimeout:  2 * time.Second,
+
+		MaxBodyBytes:  1 << 20,
+		MaxQueryBytes: 20 << 10,
+		MaxTokens:     2000,
+		MaxDepth:      12,
+		MaxAliases:    30,
+		MaxCost:       50_000,
+		Timeout:       10 * time.Second,
+		RateLimit:     50,
+		RateBurst:     100,
+		Introspection: true,
 	}
 }
 
@@ -69,6 +104,60 @@ func stringOpt(flagName, env, usage string, field func(c *Config) *string) optio
 		},
 		setEnv: func(c *Config, v string) error { *field(c) = v; return nil },
 		def:    func(c Config) string { return *field(&c) },
+	}
+}
+
+func intOpt(flagName, env, usage string, field func(c *Config) *int) option {
+	return option{flag: flagName, env: env, usage: usage,
+		bind: func(fs *flag.FlagSet, c *Config, name, usage string) {
+			p := field(c)
+			fs.IntVar(p, name, *p, usage)
+		},
+		setEnv: func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return fmt.Errorf("not an integer: %q", v)
+			}
+			*field(c) = n
+			return nil
+		},
+		def: func(c Config) string { return strconv.Itoa(*field(&c)) },
+	}
+}
+
+func boolOpt(flagName, env, usage string, field func(c *Config) *bool) option {
+	return option{flag: flagName, env: env, usage: usage,
+		bind: func(fs *flag.FlagSet, c *Config, name, usage string) {
+			p := field(c)
+			fs.BoolVar(p, name, *p, usage)
+		},
+		setEnv: func(c *Config, v string) error {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return fmt.Errorf("not a boolean: %q", v)
+			}
+			*field(c) = b
+			return nil
+		},
+		def: func(c Config) string { return strconv.FormatBool(*field(&c)) },
+	}
+}
+
+func durationOpt(flagName, env, usage string, field func(c *Config) *time.Duration) option {
+	return option{flag: flagName, env: env, usage: usage,
+		bind: func(fs *flag.FlagSet, c *Config, name, usage string) {
+			p := field(c)
+			fs.DurationVar(p, name, *p, usage)
+		},
+		setEnv: func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				return fmt.Errorf("not a duration: %q", v)
+			}
+			*field(c) = d
+			return nil
+		},
+		def: func(c Config) string { return field(&c).String() },
 	}
 }
 
@@ -138,6 +227,60 @@ var options = []option{
 		},
 		def: func(c Config) string { return strconv.FormatBool(c.NoSeed) },
 	},
+	{flag: "max-body-bytes", env: "KEPUGRAPH_MAX_BODY_BYTES", usage: "largest request body in bytes (413 PAYLOAD_TOO_LARGE above)",
+		bind: func(fs *flag.FlagSet, c *Config, name, usage string) {
+			fs.Int64Var(&c.MaxBodyBytes, name, c.MaxBodyBytes, usage)
+		},
+		setEnv: func(c *Config, v string) error {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				return fmt.Errorf("not an integer: %q", v)
+			}
+			c.MaxBodyBytes = n
+			return nil
+		},
+		def: func(c Config) string { return strconv.FormatInt(c.MaxBodyBytes, 10) },
+	},
+	intOpt("max-query-bytes", "KEPUGRAPH_MAX_QUERY_BYTES", "largest query text in bytes (QUERY_TOO_LARGE); 0 turns the limit off",
+		func(c *Config) *int { return &c.MaxQueryBytes }),
+	intOpt("max-tokens", "KEPUGRAPH_MAX_TOKENS", "most lexical tokens in a query (TOKEN_LIMIT_EXCEEDED); 0 turns the limit off",
+		func(c *Config) *int { return &c.MaxTokens }),
+	intOpt("max-depth", "KEPUGRAPH_MAX_DEPTH", "deepest field nesting (DEPTH_LIMIT_EXCEEDED); 0 turns the limit off",
+		func(c *Config) *int { return &c.MaxDepth }),
+	intOpt("max-aliases", "KEPUGRAPH_MAX_ALIASES", "most aliased fields in an operation (ALIAS_LIMIT_EXCEEDED); 0 turns the limit off",
+		func(c *Config) *int { return &c.MaxAliases }),
+	intOpt("max-cost", "KEPUGRAPH_MAX_COST", "highest computed query cost, reported in extensions.cost (COMPLEXITY_LIMIT_EXCEEDED); 0 turns the limit off",
+		func(c *Config) *int { return &c.MaxCost }),
+	durationOpt("timeout", "KEPUGRAPH_TIMEOUT", "deadline of each request; store work stops when it passes (503 TIMEOUT)",
+		func(c *Config) *time.Duration { return &c.Timeout }),
+	{flag: "rate-limit", env: "KEPUGRAPH_RATE_LIMIT", usage: "requests per second per client (API key, else IP) before 429 RATE_LIMITED; 0 turns rate limiting off",
+		bind: func(fs *flag.FlagSet, c *Config, name, usage string) {
+			fs.Float64Var(&c.RateLimit, name, c.RateLimit, usage)
+		},
+		setEnv: func(c *Config, v string) error {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				return fmt.Errorf("not a number: %q", v)
+			}
+			c.RateLimit = f
+			return nil
+		},
+		def: func(c Config) string { return strconv.FormatFloat(c.RateLimit, 'g', -1, 64) },
+	},
+	intOpt("rate-burst", "KEPUGRAPH_RATE_BURST", "requests a client may make at once before the rate limit applies",
+		func(c *Config) *int { return &c.RateBurst }),
+	intOpt("trusted-proxies", "KEPUGRAPH_TRUSTED_PROXIES", "reverse proxies in front of the server whose X-Forwarded-For names the client; 0 ignores the header",
+		func(c *Config) *int { return &c.TrustedProxies }),
+	stringOpt("cors-origins", "KEPUGRAPH_CORS_ORIGINS", "comma-separated origins allowed to call the API from a browser, or *; empty turns CORS off",
+		func(c *Config) *string { return &c.CORSOrigins }),
+	stringOpt("tokens", "KEPUGRAPH_TOKENS", "API keys as name:role:sha256hex entries separated by commas (the hash of the token, never the token); role editor may run mutations",
+		func(c *Config) *string { return &c.Tokens }),
+	stringOpt("token-file", "KEPUGRAPH_TOKEN_FILE", "file of API keys, one \"name role sha256hex\" per line (# comments)",
+		func(c *Config) *string { return &c.TokenFile }),
+	boolOpt("introspection", "KEPUGRAPH_INTROSPECTION", "answer introspection queries; false also turns off field suggestions in errors",
+		func(c *Config) *bool { return &c.Introspection }),
+	boolOpt("otel", "KEPUGRAPH_OTEL", "export OpenTelemetry traces of operations and store calls over OTLP/HTTP (endpoint from OTEL_EXPORTER_OTLP_ENDPOINT)",
+		func(c *Config) *bool { return &c.OTel }),
 }
 
 // ErrHelp is returned by ParseConfig when --help was asked for; the usage has
@@ -201,6 +344,29 @@ func (c Config) Validate() error {
 	if _, err := parseLevel(c.LogLevel); err != nil {
 		errs = append(errs, err)
 	}
+	if c.MaxBodyBytes < 1 {
+		errs = append(errs, fmt.Errorf("--max-body-bytes %d: must be at least 1", c.MaxBodyBytes))
+	}
+	if c.Timeout <= 0 {
+		errs = append(errs, fmt.Errorf("--timeout %s: must be positive", c.Timeout))
+	}
+	if c.RateLimit < 0 {
+		errs = append(errs, fmt.Errorf("--rate-limit %g: must not be negative", c.RateLimit))
+	}
+	if c.RateLimit > 0 && c.RateBurst < 1 {
+		errs = append(errs, fmt.Errorf("--rate-burst %d: must be at least 1", c.RateBurst))
+	}
+	if c.TrustedProxies < 0 {
+		errs = append(errs, fmt.Errorf("--trusted-proxies %d: must not be negative", c.TrustedProxies))
+	}
+	for _, l := range []struct {
+		name string
+		v    int
+	}{{"max-query-bytes", c.MaxQueryBytes}, {"max-tokens", c.MaxTokens}, {"max-depth", c.MaxDepth}, {"max-aliases", c.MaxAliases}, {"max-cost", c.MaxCost}} {
+		if l.v < 0 {
+			errs = append(errs, fmt.Errorf("--%s %d: must not be negative (0 turns the limit off)", l.name, l.v))
+		}
+	}
 	if c.MaxPageSize < 1 {
 		errs = append(errs, fmt.Errorf("--max-page-size %d: must be at least 1", c.MaxPageSize))
 	}
@@ -229,7 +395,8 @@ func writeUsage(w io.Writer, defaults Config) {
 	fmt.Fprintf(w, `Usage: kepugraph [flags]
 
 kepugraph serves the graph of China's science-popularization network over
-GraphQL at /query, the GraphiQL explorer at / and a health check at /healthz.
+GraphQL at /query, the GraphiQL explorer at /, health checks at /healthz and
+/readyz and Prometheus metrics at /metrics.
 On first start with an empty store it loads the reference dataset.
 
 Every flag can also be set by an environment variable; a flag wins.
@@ -255,6 +422,31 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// loadKeys returns the API keys of Tokens and TokenFile together (an empty
+// keyring when neither is set: every mutation is then refused).
+func (c Config) loadKeys() (*auth.Keyring, error) {
+	var keys []auth.Key
+	if c.Tokens != "" {
+		kr, err := auth.ParseKeys(c.Tokens)
+		if err != nil {
+			return nil, fmt.Errorf("--tokens (KEPUGRAPH_TOKENS): %w", err)
+		}
+		keys = append(keys, kr.Keys()...)
+	}
+	if c.TokenFile != "" {
+		kr, err := auth.LoadKeyFile(c.TokenFile)
+		if err != nil {
+			return nil, fmt.Errorf("--token-file %s: %w", c.TokenFile, err)
+		}
+		keys = append(keys, kr.Keys()...)
+	}
+	kr, err := auth.NewKeyring(keys...)
+	if err != nil {
+		return nil, fmt.Errorf("API keys: %w", err)
+	}
+	return kr, nil
 }
 
 // osGetenv is os.Getenv; tests pass their own.

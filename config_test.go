@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kepugraph/kepugraph/auth"
 )
 
 func env(m map[string]string) func(string) string {
@@ -39,7 +42,9 @@ func TestParseConfig_EnvThenFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Config{Addr: "127.0.0.1:9999", DataDir: "/tmp/from-env", Store: "embedded", LogFormat: "json", LogLevel: "debug", MaxPageSize: 50, NoSeed: true, Neo4jDatabase: "neo4j", Neo4jTimeout: 2 * time.Second}
+	want := DefaultConfig()
+	want.Addr, want.DataDir, want.Store, want.LogFormat, want.LogLevel, want.MaxPageSize, want.NoSeed =
+		"127.0.0.1:9999", "/tmp/from-env", "embedded", "json", "debug", 50, true
 	if c != want {
 		t.Fatalf("env: got %+v, want %+v", c, want)
 	}
@@ -48,9 +53,74 @@ func TestParseConfig_EnvThenFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want = Config{Addr: ":0", DataDir: "/tmp/from-flag", Store: "embedded", LogFormat: "text", LogLevel: "debug", MaxPageSize: 7, NoSeed: false, Neo4jDatabase: "neo4j", Neo4jTimeout: 2 * time.Second}
+	want.Addr, want.DataDir, want.LogFormat, want.MaxPageSize, want.NoSeed = ":0", "/tmp/from-flag", "text", 7, false
 	if c != want {
 		t.Fatalf("flags: got %+v, want %+v", c, want)
+	}
+}
+
+// TestParseConfig_Limits checks the hardening settings: their defaults (the
+// ones the issue asks for), the environment and the flags.
+func TestParseConfig_Limits(t *testing.T) {
+	d := DefaultConfig()
+	if d.MaxBodyBytes != 1<<20 || d.MaxQueryBytes != 20480 || d.MaxTokens != 2000 || d.MaxDepth != 12 ||
+		d.MaxAliases != 30 || d.MaxCost != 50000 || d.Timeout != 10*time.Second || d.RateLimit <= 0 ||
+		!d.Introspection || d.OTel || d.CORSOrigins != "" || d.Tokens != "" {
+		t.Fatalf("hardening defaults %+v", d)
+	}
+	c, err := ParseConfig([]string{"--max-depth", "5", "--introspection=false", "--rate-limit", "0", "--timeout", "3s"},
+		env(map[string]string{"KEPUGRAPH_MAX_COST": "99", "KEPUGRAPH_CORS_ORIGINS": "https://a.example", "KEPUGRAPH_MAX_DEPTH": "7",
+			"KEPUGRAPH_RATE_LIMIT": "2.5", "KEPUGRAPH_OTEL": "true", "KEPUGRAPH_MAX_BODY_BYTES": "4096"}), new(bytes.Buffer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.MaxDepth != 5 || c.MaxCost != 99 || c.Introspection || c.RateLimit != 0 || c.Timeout != 3*time.Second ||
+		c.CORSOrigins != "https://a.example" || !c.OTel || c.MaxBodyBytes != 4096 {
+		t.Fatalf("limits from env and flags: %+v", c)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--max-depth", "-1"}, "--max-depth"},
+		{[]string{"--rate-limit", "-3"}, "--rate-limit"},
+		{[]string{"--timeout", "0s"}, "--timeout"},
+		{[]string{"--max-body-bytes", "0"}, "--max-body-bytes"},
+		{[]string{"--rate-burst", "0"}, "--rate-burst"},
+	} {
+		if _, err := ParseConfig(tc.args, env(nil), new(bytes.Buffer)); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: error %v, want one mentioning %s", tc.args, err, tc.want)
+		}
+	}
+}
+
+// TestConfig_Keys checks that keys come from the variable and the file
+// together, and that a malformed entry is an error naming its source.
+func TestConfig_Keys(t *testing.T) {
+	file := t.TempDir() + "/keys"
+	if err := os.WriteFile(file, []byte("# keys\nbob reader "+auth.HashToken("b")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := DefaultConfig()
+	c.Tokens = "alice:editor:" + auth.HashToken("a")
+	c.TokenFile = file
+	kr, err := c.loadKeys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, ok := kr.Authenticate("a"); !ok || p.Role != auth.RoleEditor {
+		t.Errorf("alice: %+v %v", p, ok)
+	}
+	if p, ok := kr.Authenticate("b"); !ok || p.Role != auth.RoleReader {
+		t.Errorf("bob: %+v %v", p, ok)
+	}
+	c.Tokens = "alice:editor:nothex"
+	if _, err := c.loadKeys(); err == nil || !strings.Contains(err.Error(), "KEPUGRAPH_TOKENS") {
+		t.Errorf("malformed token entry: %v", err)
+	}
+	c.Tokens, c.TokenFile = "", file+".missing"
+	if _, err := c.loadKeys(); err == nil || !strings.Contains(err.Error(), "--token-file") {
+		t.Errorf("missing key file: %v", err)
 	}
 }
 

@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kepugraph/kepugraph/auth"
+	"github.com/kepugraph/kepugraph/httpx"
 	"github.com/kepugraph/kepugraph/web"
 )
 
@@ -43,16 +45,40 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
+// API tokens of the test servers: testEnv configures their hashes.
+const (
+	testEditorToken = "test-editor-token"
+	testReaderToken = "test-reader-token"
+)
+
+// testEnv is the environment of the test servers: an editor key and a
+// reader key, and no rate limit (the tests send many requests from one
+// address; the rate-limit tests turn it on with flags, which win).
+var testEnv = map[string]string{
+	"KEPUGRAPH_TOKENS":     "tester:editor:" + auth.HashToken(testEditorToken) + ",viewer:reader:" + auth.HashToken(testReaderToken),
+	"KEPUGRAPH_RATE_LIMIT": "0",
+}
+
 // runMain parses args (plus --addr 127.0.0.1:0) and runs the program. It
 // returns the running Main and its log; Close is left to the caller.
 func runMain(tb testing.TB, args ...string) (*Main, *syncBuffer, error) {
 	tb.Helper()
+	return runMainWith(tb, nil, args...)
+}
+
+// runMainWith is runMain with a hook that may change the Main (for example
+// set WrapStore or Tracing) before Run.
+func runMainWith(tb testing.TB, setup func(*Main), args ...string) (*Main, *syncBuffer, error) {
+	tb.Helper()
 	logs := new(syncBuffer)
 	m := NewMain()
 	m.Stderr = logs
-	m.Getenv = func(string) string { return "" }
+	m.Getenv = func(k string) string { return testEnv[k] }
 	if err := m.ParseFlags(context.Background(), append([]string{"--addr", "127.0.0.1:0"}, args...)); err != nil {
 		return nil, logs, err
+	}
+	if setup != nil {
+		setup(m)
 	}
 	if err := m.Run(context.Background()); err != nil {
 		m.Close()
@@ -169,11 +195,20 @@ type gqlResponse struct {
 	Extensions map[string]any  `json:"extensions"`
 }
 
-// post sends a GraphQL request and decodes the response.
+// post sends a GraphQL request and decodes the response. Mutations carry
+// the editor token; queries are sent anonymously.
 func post(t *testing.T, m *Main, query string, vars map[string]any) gqlResponse {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	res, err := http.Post(m.URL()+"/query", "application/json", bytes.NewReader(body))
+	req, err := http.NewRequest(http.MethodPost, m.URL()+"/query", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if httpx.OperationType(query, "", 0) == "mutation" {
+		req.Header.Set("Authorization", "Bearer "+testEditorToken)
+	}
+	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,12 +18,19 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/kepugraph/kepugraph/auth"
 	"github.com/kepugraph/kepugraph/embedded"
+	"github.com/kepugraph/kepugraph/gqllimit"
 	"github.com/kepugraph/kepugraph/graph"
+	"github.com/kepugraph/kepugraph/httpx"
 	"github.com/kepugraph/kepugraph/kepu"
+	"github.com/kepugraph/kepugraph/metrics"
 	"github.com/kepugraph/kepugraph/neo4jstore"
 	"github.com/kepugraph/kepugraph/seed/dataset"
 	"github.com/kepugraph/kepugraph/web"
@@ -32,9 +39,6 @@ import (
 // ShutdownTimeout bounds the graceful shutdown: requests still running after
 // it are cut off.
 const ShutdownTimeout = 10 * time.Second
-
-// MaxRequestBytes bounds the body of a request to /query.
-const MaxRequestBytes = 1 << 20
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -72,7 +76,21 @@ type Main struct {
 	Stderr io.Writer
 	Getenv func(string) string
 
+	// Store is the open store. The GraphQL layer sees it wrapped: by
+	// WrapStore when set, by tracing when on, and by the metrics.
 	Store kepu.Store
+
+	// WrapStore, when set before Run, wraps the store the GraphQL layer
+	// uses (a test hook: for example a store that panics or fails).
+	WrapStore func(kepu.Store) kepu.Store
+
+	// Tracing, when set, records OpenTelemetry spans of operations and
+	// store calls. Run sets it up with the OTLP exporter for --otel; tests
+	// set their own before Run. Nil (the default) traces nothing.
+	Tracing *metrics.Tracing
+
+	metrics *metrics.Metrics
+	keys    *auth.Keyring
 
 	ln     net.Listener
 	server *http.Server
@@ -115,6 +133,16 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.Store = st
+	if m.keys, err = m.Config.loadKeys(); err != nil {
+		return err
+	}
+	m.metrics = metrics.New(metrics.Config{})
+	if m.Config.OTel && m.Tracing == nil {
+		if m.Tracing, err = metrics.NewOTLPTracing(ctx); err != nil {
+			return fmt.Errorf("set up OpenTelemetry: %w", err)
+		}
+		log.Info("OpenTelemetry tracing on (OTLP over HTTP)")
+	}
 	log.Info("store open", "store", m.Config.Store, "dataDir", m.Config.DataDir, "took", time.Since(start).Round(time.Millisecond).String())
 
 	if err := m.seed(ctx); err != nil {
@@ -169,6 +197,14 @@ func (m *Main) Close() error {
 			errs = append(errs, err)
 		}
 		m.server = nil
+	}
+	if m.Tracing != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
+		defer cancel()
+		if err := m.Tracing.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("flush traces: %w", err))
+		}
+		m.Tracing = nil
 	}
 	if m.Store != nil {
 		if err := m.Store.Close(); err != nil {
@@ -264,16 +300,90 @@ func (m *Main) seed(ctx context.Context) error {
 	return nil
 }
 
-// Handler returns the HTTP routes: /query (GraphQL), /healthz and / (the
-// explorer), wrapped in request logging.
+// Handler returns the HTTP routes: /query (GraphQL, behind the hardening
+// stack: request IDs, CORS, metrics, API keys, GraphQL-over-HTTP rules, rate
+// limit, body limit, deadline, and the query limits inside gqlgen),
+// /metrics, /healthz, /readyz and / (the explorer). Every request gets an ID
+// and one access-log line; a panic becomes a 500 with the request ID.
 func (m *Main) Handler() http.Handler {
+	if m.metrics == nil {
+		m.metrics = metrics.New(metrics.Config{})
+	}
+	c := m.Config
+	extensions := []graphql.HandlerExtension{
+		httpx.Recorder{},
+		gqllimit.New(gqllimit.Config{
+			MaxQueryBytes:   limitOrOff(c.MaxQueryBytes),
+			MaxTokens:       limitOrOff(c.MaxTokens),
+			MaxDepth:        limitOrOff(c.MaxDepth),
+			MaxAliases:      limitOrOff(c.MaxAliases),
+			MaxCost:         limitOrOff(c.MaxCost),
+			DefaultPageSize: c.MaxPageSize,
+		}),
+		auth.MutationGuard(auth.RoleEditor),
+	}
+	if m.Tracing != nil {
+		extensions = append(extensions, m.Tracing.Extension())
+	}
+	api := graph.New(m.apiStore(), graph.Options{
+		MaxPageSize:     c.MaxPageSize,
+		Logger:          m.Logger,
+		Extensions:      extensions,
+		NoIntrospection: !c.Introspection,
+	})
+
+	hc := httpx.DefaultConfig()
+	hc.Body.MaxBytes = c.MaxBodyBytes
+	hc.Conform.MaxQueryBytes = c.MaxQueryBytes
+	hc.Timeout = c.Timeout
+	hc.RateLimit.Rate = c.RateLimit
+	hc.RateLimit.Burst = c.RateBurst
+	hc.RateLimit.TrustedProxies = c.TrustedProxies
+	hc.CORS.AllowedOrigins = splitList(c.CORSOrigins)
+	// hc.Logger stays nil: the access log wraps every route below.
+
 	mux := http.NewServeMux()
-	api := graph.New(m.Store, graph.Options{MaxPageSize: m.Config.MaxPageSize, Logger: m.Logger})
-	mux.Handle("/query", http.MaxBytesHandler(api, MaxRequestBytes))
+	mux.Handle("/query", httpx.Stack(hc, api, m.metrics.Middleware, auth.Middleware(m.keys)))
+	mux.Handle("/metrics", m.metrics.Handler())
 	mux.HandleFunc("/healthz", healthz)
 	mux.HandleFunc("/readyz", m.readyz)
 	mux.Handle("/", web.Handler("/query"))
-	return logRequests(m.Logger, mux)
+	return httpx.Chain(mux, httpx.Track, httpx.AccessLog(m.Logger), recoverPanics(m.Logger))
+}
+
+// apiStore returns the store the GraphQL layer uses: the open store, passed
+// through WrapStore (tests), counted and timed by the metrics and traced
+// when tracing is on.
+func (m *Main) apiStore() kepu.Store {
+	st := m.Store
+	if m.WrapStore != nil {
+		st = m.WrapStore(st)
+	}
+	if m.Tracing != nil {
+		st = m.Tracing.Store(st)
+	}
+	return metrics.InstrumentStore(st, m.metrics)
+}
+
+// limitOrOff maps a configured query limit to gqllimit's convention: the
+// configuration's 0 (off) is gqllimit's negative value; 0 there means its
+// default.
+func limitOrOff(n int) int {
+	if n <= 0 {
+		return -1
+	}
+	return n
+}
+
+// splitList splits a comma-separated list, dropping blanks.
+func splitList(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // ReadyTimeout bounds the store check of /readyz.
@@ -307,63 +417,28 @@ func healthz(w http.ResponseWriter, r *http.Request) {
 	_ = json.NewEncoder(w).Encode(map[string]string{"status": "ok"})
 }
 
-// statusWriter records the status code a handler wrote.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-	bytes  int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	n, err := w.ResponseWriter.Write(b)
-	w.bytes += n
-	return n, err
-}
-
-// Unwrap lets http.ResponseController reach the underlying writer.
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-// logRequests logs one line per request (method, path, status, size,
-// duration) at Info level, and turns a panic into a 500.
-func logRequests(log *slog.Logger, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w}
-		defer func() {
-			if v := recover(); v != nil {
+// recoverPanics turns a panic outside GraphQL execution (gqlgen recovers
+// those in resolvers itself) into 500 INTERNAL_SERVER_ERROR with the request
+// ID; the panic value goes to the log only.
+func recoverPanics(log *slog.Logger) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			defer func() {
+				v := recover()
+				if v == nil {
+					return
+				}
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				log.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v))
-				if sw.status == 0 {
-					http.Error(sw, "internal error", http.StatusInternalServerError)
+				id := httpx.RequestID(r.Context())
+				log.Error("panic serving request", "request_id", id, "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v))
+				if httpx.RecordFrom(r.Context()).Info().Status == 0 {
+					httpx.Rejection{Status: http.StatusInternalServerError, Code: kepu.Internal,
+						Message: "internal error", Extensions: map[string]any{"requestId": id}}.Write(w, r)
 				}
-			}
-			if !log.Enabled(r.Context(), slog.LevelInfo) {
-				return
-			}
-			status := sw.status
-			if status == 0 {
-				status = http.StatusOK
-			}
-			log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-				slog.String("method", r.Method),
-				slog.String("path", r.URL.Path),
-				slog.Int("status", status),
-				slog.Int("bytes", sw.bytes),
-				slog.Duration("duration", time.Since(start)),
-			)
-		}()
-		next.ServeHTTP(sw, r)
-	})
+			}()
+			next.ServeHTTP(w, r)
+		})
+	}
 }

@@ -265,3 +265,11 @@ func RequireRole(ctx context.Context, role string) error {
 	}
 	return nil
 }
+
+// Keys returns a copy of the configured keys (to merge keyrings).
+func (kr *Keyring) Keys() []Key {
+	if kr == nil {
+		return nil
+	}
+	return append([]Key(nil), kr.keys...)
+}

@@ -10,13 +10,19 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/kepugraph/kepugraph/httpx"
 	"github.com/kepugraph/kepugraph/kepu"
 )
 
 type requestIDKey struct{}
 
-// RequestID returns the ID of the request (empty outside the handler).
+// RequestID returns the ID of the request (empty outside the handler): the
+// one httpx.Track gave it when the handler runs inside Track, else the one
+// the handler made.
 func RequestID(ctx context.Context) string {
+	if id := httpx.RequestID(ctx); id != "" {
+		return id
+	}
 	s, _ := ctx.Value(requestIDKey{}).(string)
 	return s
 }
@@ -35,6 +41,7 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			if kerr.Code == kepu.Internal {
 				logger.ErrorContext(ctx, "internal error", "request_id", RequestID(ctx), "path", gerr.Path.String(), "err", err)
 				gerr.Message = "internal error"
+				setRequestID(ctx, gerr)
 			}
 			return gerr
 		}
@@ -58,7 +65,16 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		logger.ErrorContext(ctx, "internal error", "request_id", RequestID(ctx), "path", gerr.Path.String(), "err", err)
 		gerr.Message = "internal error"
 		setCode(gerr, kepu.Internal)
+		setRequestID(ctx, gerr)
 		return gerr
+	}
+}
+
+// setRequestID adds extensions.requestId to an internal error, so that a
+// client can quote it and an operator find the details in the log.
+func setRequestID(ctx context.Context, e *gqlerror.Error) {
+	if id := RequestID(ctx); id != "" {
+		e.Extensions["requestId"] = id
 	}
 }
 

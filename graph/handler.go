@@ -31,6 +31,12 @@ type Options struct {
 	// field to the batching loaders (for comparison in tests and
 	// benchmarks).
 	NoPrefetch bool
+	// Extensions are added to the gqlgen server with srv.Use, in order,
+	// after the built-in ones (for example query limits and access control).
+	Extensions []graphql.HandlerExtension
+	// NoIntrospection turns introspection off (it is on by default); field
+	// suggestions ("Did you mean …") in validation errors go with it.
+	NoIntrospection bool
 }
 
 // DefaultBatchWait is the default Options.BatchWait.
@@ -54,7 +60,14 @@ func New(st kepu.Store, opts Options) http.Handler {
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	srv.Use(extension.Introspection{})
+	if opts.NoIntrospection {
+		srv.SetDisableSuggestion(true)
+	} else {
+		srv.Use(extension.Introspection{})
+	}
+	for _, ext := range opts.Extensions {
+		srv.Use(ext)
+	}
 	srv.SetErrorPresenter(presentError(opts.Logger))
 	srv.SetRecoverFunc(recoverPanic(opts.Logger))
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
