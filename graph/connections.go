@@ -26,10 +26,11 @@ func pageInfo(cursors []string, hasNext, hasPrev bool) *model.PageInfo {
 	return info
 }
 
-// connArgs are the arguments of a connection field.
+// connArgs are the arguments of a connection field. For a relationship
+// field, Where is the {node, edge} match input.
 type connArgs struct {
-	Where, EdgeWhere map[string]any
-	OrderBy          []*model.OrderInput
+	Where   map[string]any
+	OrderBy []*model.OrderInput
 	pageArgs
 }
 
@@ -61,7 +62,11 @@ func nodeQuery(l kepu.Label, extra *kepu.Filter, a connArgs, maxPage int) (kepu.
 // labelled near from the field's arguments. Like nodeQuery, it is shared by
 // the resolvers and the prefetcher.
 func relQuery(near kepu.Label, rf spec.RelField, a connArgs, maxPage int) (kepu.NeighborQuery, error) {
-	nodeF, edgeF, err := neighborFilters(near, rf, a.Where, a.EdgeWhere)
+	nodeWhere, edgeWhere, err := splitMatch(a.Where)
+	if err != nil {
+		return kepu.NeighborQuery{}, err
+	}
+	nodeF, edgeF, err := neighborFilters(near, rf, nodeWhere, edgeWhere)
 	if err != nil {
 		return kepu.NeighborQuery{}, err
 	}
@@ -139,11 +144,11 @@ func placeMuseums(ctx context.Context, r *Resolver, placeID string, where map[st
 // count for totalCount) is normally prefetched for every parent at once;
 // otherwise the request's loaders batch it with the other parents asking the
 // same question.
-func relConnection[C any](ctx context.Context, r *Resolver, nodeID string, rel kepu.RelType, dir kepu.Direction, where, edgeWhere map[string]any, orderBy []*model.OrderInput, args pageArgs,
+func relConnection[C any](ctx context.Context, r *Resolver, nodeID string, rel kepu.RelType, dir kepu.Direction, where map[string]any, orderBy []*model.OrderInput, args pageArgs,
 	build func([]kepu.Neighbor, *model.PageInfo, model.CountFunc) C) (C, error) {
 	var zero C
 	rf := spec.RelField{Def: *kepu.LookupRel(rel), Dir: dir}
-	q, err := relQuery(kepu.LabelOf(nodeID), rf, connArgs{Where: where, EdgeWhere: edgeWhere, OrderBy: orderBy, pageArgs: args}, r.maxPageSize)
+	q, err := relQuery(kepu.LabelOf(nodeID), rf, connArgs{Where: where, OrderBy: orderBy, pageArgs: args}, r.maxPageSize)
 	if err != nil {
 		return zero, err
 	}

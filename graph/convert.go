@@ -346,7 +346,27 @@ func nodeFilter(l kepu.Label, where map[string]any) (*kepu.Filter, error) {
 	return f, nil
 }
 
-// neighborFilters converts and validates the where and edgeWhere inputs of a
+// splitMatch splits a relationship field's where input, {node, edge}, into
+// its two parts; either may be absent.
+func splitMatch(where map[string]any) (node, edge map[string]any, err error) {
+	for k, v := range where {
+		m, ok := v.(map[string]any)
+		if v != nil && !ok {
+			return nil, nil, kepu.Errorf(kepu.BadUserInput, "where.%s must be an object", k)
+		}
+		switch k {
+		case "node":
+			node = m
+		case "edge":
+			edge = m
+		default:
+			return nil, nil, kepu.Errorf(kepu.BadUserInput, "where of a relationship takes node and edge, not %q", k)
+		}
+	}
+	return node, edge, nil
+}
+
+// neighborFilters converts and validates the node and edge conditions of a
 // relationship field of the label near.
 func neighborFilters(near kepu.Label, rf spec.RelField, where, edgeWhere map[string]any) (node, edge *kepu.Filter, err error) {
 	if node, err = toFilter(farScope(rf.Far()), where); err != nil {

@@ -457,9 +457,6 @@ func (p *prefetcher) args(f graphql.CollectedField) (a connArgs, ok bool) {
 	if a.Where, ok = optMap(m["where"]); !ok {
 		return a, false
 	}
-	if a.EdgeWhere, ok = optMap(m["edgeWhere"]); !ok {
-		return a, false
-	}
 	if a.OrderBy, ok = orderInputs(m["orderBy"]); !ok {
 		return a, false
 	}

@@ -38,12 +38,12 @@ func TestPrefetch(t *testing.T) {
 	}{
 		{"nested with filters, count order and places",
 			`{ museums(orderBy: [{field: NAME}]) { nodes { name
-				schoolPartners(where: {stage: {in: [PRIMARY, JUNIOR_SECONDARY]}, rural: {eq: true}}, orderBy: {field: MUSEUM_PARTNERS_COUNT, direction: DESC}) {
+				schoolPartners(where: {node: {stage: {in: [PRIMARY, JUNIOR_SECONDARY]}, rural: {eq: true}}}, orderBy: {field: MUSEUM_PARTNERS_COUNT, direction: DESC}) {
 					totalCount edges { since node { name county { name province { name } } } } } } } }`,
 			nil, 7}, // FindNodes; Neighbors, CountNeighbors; Locate, Nodes; Locate, Nodes
 		{"variables, fragments and aliases",
 			`query($id: ID!, $n: Int, $since: Int) { node(id: $id) { ...M } }
-			fragment M on Museum { a: schoolPartners(first: $n, edgeWhere: {since: {gte: $since}}) { nodes { name } }
+			fragment M on Museum { a: schoolPartners(first: $n, where: {edge: {since: {gte: $since}}}) { nodes { name } }
 				b: schoolPartners(first: 1) { nodes { name } } ... on Node { id } province { name } county { name } }`,
 			map[string]any{"id": m1, "n": 2, "since": 2016}, 5}, // Nodes; Neighbors ×2; Locate, Nodes
 		{"one call per distinct field and arguments",
@@ -226,7 +226,7 @@ func TestEmptyOr(t *testing.T) {
 			}
 		}
 	}
-	query(t, url, `query($id: ID!, $or: [SchoolWhere!]) { node(id: $id) { ... on Museum { schoolPartners(where: {OR: $or}) { totalCount nodes { name } } } } }`,
+	query(t, url, `query($id: ID!, $or: [SchoolWhere!]) { node(id: $id) { ... on Museum { schoolPartners(where: {node: {OR: $or}}) { totalCount nodes { name } } } } }`,
 		map[string]any{"id": gid(kepu.Museum, "m1"), "or": []any{}}, &rel)
 	if rel.Node.SchoolPartners.TotalCount != 0 || len(rel.Node.SchoolPartners.Nodes) != 0 {
 		t.Errorf("schoolPartners with OR: []: %+v", rel.Node.SchoolPartners)

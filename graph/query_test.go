@@ -136,7 +136,7 @@ func TestRelationships(t *testing.T) {
 		}
 	}
 	query(t, url, `query($id: ID!) { node(id: $id) { ... on Museum { name province { name } county { name }
-		schoolPartners(edgeWhere: {since: {gte: 2016}}, orderBy: [{field: EDGE_SINCE, direction: DESC}]) {
+		schoolPartners(where: {edge: {since: {gte: 2016}}}, orderBy: [{field: EDGE_SINCE, direction: DESC}]) {
 			totalCount edges { since provenance node { name } } } } } }`, map[string]any{"id": gid(kepu.Museum, "m1")}, &data)
 	n := data.Node
 	if n.Name != "m1" || n.Province.Name != "P" || n.County.Name != "C1" {
@@ -156,7 +156,7 @@ func TestRelationships(t *testing.T) {
 			}
 		}
 	}
-	query(t, url, `query($id: ID!) { node(id: $id) { ... on School { museumPartners(where: {kind: {eq: MOBILE}}) { totalCount nodes { name kind } } } } }`,
+	query(t, url, `query($id: ID!) { node(id: $id) { ... on School { museumPartners(where: {node: {kind: {eq: MOBILE}}}) { totalCount nodes { name kind } } } } }`,
 		map[string]any{"id": gid(kepu.School, "s3")}, &in)
 	if in.Node.MuseumPartners.TotalCount != 1 || in.Node.MuseumPartners.Nodes[0].Name != "m2" {
 		t.Errorf("museumPartners: %+v", in.Node.MuseumPartners)

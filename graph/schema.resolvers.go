@@ -29,43 +29,43 @@ func (r *countyResolver) Museums(ctx context.Context, obj *model.County, where m
 }
 
 // Parent is the resolver for the parent field.
-func (r *countyResolver) Parent(ctx context.Context, obj *model.County, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.PartOfOutConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.PartOf, kepu.Out, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewPartOfOutConnection)
+func (r *countyResolver) Parent(ctx context.Context, obj *model.County, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.PartOfOutConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.PartOf, kepu.Out, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewPartOfOutConnection)
 }
 
 // CoveredBy is the resolver for the coveredBy field.
-func (r *countyResolver) CoveredBy(ctx context.Context, obj *model.County, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.CoversInConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.Covers, kepu.In, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewCoversInConnection)
+func (r *countyResolver) CoveredBy(ctx context.Context, obj *model.County, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.CoversInConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.Covers, kepu.In, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewCoversInConnection)
 }
 
 // Hosted is the resolver for the hosted field.
-func (r *countyResolver) Hosted(ctx context.Context, obj *model.County, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.HeldAtInConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.HeldAt, kepu.In, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewHeldAtInConnection)
+func (r *countyResolver) Hosted(ctx context.Context, obj *model.County, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.HeldAtInConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.HeldAt, kepu.In, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewHeldAtInConnection)
 }
 
 // Residents is the resolver for the residents field.
-func (r *countyResolver) Residents(ctx context.Context, obj *model.County, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.LocatedInInConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.LocatedIn, kepu.In, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewLocatedInInConnection)
+func (r *countyResolver) Residents(ctx context.Context, obj *model.County, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.LocatedInInConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.LocatedIn, kepu.In, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewLocatedInInConnection)
 }
 
 // HeldAt is the resolver for the heldAt field.
-func (r *forumResolver) HeldAt(ctx context.Context, obj *model.Forum, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.HeldAtOutConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.HeldAt, kepu.Out, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewHeldAtOutConnection)
+func (r *forumResolver) HeldAt(ctx context.Context, obj *model.Forum, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.HeldAtOutConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.HeldAt, kepu.Out, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewHeldAtOutConnection)
 }
 
 // Organizers is the resolver for the organizers field.
-func (r *forumResolver) Organizers(ctx context.Context, obj *model.Forum, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.OrganizesInConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.Organizes, kepu.In, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewOrganizesInConnection)
+func (r *forumResolver) Organizers(ctx context.Context, obj *model.Forum, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.OrganizesInConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.Organizes, kepu.In, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewOrganizesInConnection)
 }
 
 // Participants is the resolver for the participants field.
-func (r *forumResolver) Participants(ctx context.Context, obj *model.Forum, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.ParticipatesInInConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.ParticipatesIn, kepu.In, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewParticipatesInInConnection)
+func (r *forumResolver) Participants(ctx context.Context, obj *model.Forum, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.ParticipatesInInConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.ParticipatesIn, kepu.In, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewParticipatesInInConnection)
 }
 
 // Speakers is the resolver for the speakers field.
-func (r *forumResolver) Speakers(ctx context.Context, obj *model.Forum, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.SpokeAtInConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.SpokeAt, kepu.In, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewSpokeAtInConnection)
+func (r *forumResolver) Speakers(ctx context.Context, obj *model.Forum, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.SpokeAtInConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.SpokeAt, kepu.In, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewSpokeAtInConnection)
 }
 
 // Province is the resolver for the province field.
@@ -84,53 +84,53 @@ func (r *museumResolver) County(ctx context.Context, obj *model.Museum) (*model.
 }
 
 // Covers is the resolver for the covers field.
-func (r *museumResolver) Covers(ctx context.Context, obj *model.Museum, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.CoversOutConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.Covers, kepu.Out, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewCoversOutConnection)
+func (r *museumResolver) Covers(ctx context.Context, obj *model.Museum, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.CoversOutConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.Covers, kepu.Out, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewCoversOutConnection)
 }
 
 // HelpedEstablish is the resolver for the helpedEstablish field.
-func (r *museumResolver) HelpedEstablish(ctx context.Context, obj *model.Museum, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.HelpedEstablishOutConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.HelpedEstablish, kepu.Out, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewHelpedEstablishOutConnection)
+func (r *museumResolver) HelpedEstablish(ctx context.Context, obj *model.Museum, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.HelpedEstablishOutConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.HelpedEstablish, kepu.Out, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewHelpedEstablishOutConnection)
 }
 
 // LocatedIn is the resolver for the locatedIn field.
-func (r *museumResolver) LocatedIn(ctx context.Context, obj *model.Museum, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.LocatedInOutConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.LocatedIn, kepu.Out, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewLocatedInOutConnection)
+func (r *museumResolver) LocatedIn(ctx context.Context, obj *model.Museum, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.LocatedInOutConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.LocatedIn, kepu.Out, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewLocatedInOutConnection)
 }
 
 // Organizes is the resolver for the organizes field.
-func (r *museumResolver) Organizes(ctx context.Context, obj *model.Museum, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.OrganizesOutConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.Organizes, kepu.Out, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewOrganizesOutConnection)
+func (r *museumResolver) Organizes(ctx context.Context, obj *model.Museum, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.OrganizesOutConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.Organizes, kepu.Out, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewOrganizesOutConnection)
 }
 
 // ParticipatesIn is the resolver for the participatesIn field.
-func (r *museumResolver) ParticipatesIn(ctx context.Context, obj *model.Museum, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.ParticipatesInOutConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.ParticipatesIn, kepu.Out, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewParticipatesInOutConnection)
+func (r *museumResolver) ParticipatesIn(ctx context.Context, obj *model.Museum, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.ParticipatesInOutConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.ParticipatesIn, kepu.Out, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewParticipatesInOutConnection)
 }
 
 // SchoolPartners is the resolver for the schoolPartners field.
-func (r *museumResolver) SchoolPartners(ctx context.Context, obj *model.Museum, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.PartnersWithOutConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.PartnersWith, kepu.Out, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewPartnersWithOutConnection)
+func (r *museumResolver) SchoolPartners(ctx context.Context, obj *model.Museum, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.PartnersWithOutConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.PartnersWith, kepu.Out, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewPartnersWithOutConnection)
 }
 
 // UniversityPartners is the resolver for the universityPartners field.
-func (r *museumResolver) UniversityPartners(ctx context.Context, obj *model.Museum, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.TrainsTeachersOutConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.TrainsTeachers, kepu.Out, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewTrainsTeachersOutConnection)
+func (r *museumResolver) UniversityPartners(ctx context.Context, obj *model.Museum, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.TrainsTeachersOutConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.TrainsTeachers, kepu.Out, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewTrainsTeachersOutConnection)
 }
 
 // People is the resolver for the people field.
-func (r *museumResolver) People(ctx context.Context, obj *model.Museum, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.AffiliatedWithInConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.AffiliatedWith, kepu.In, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewAffiliatedWithInConnection)
+func (r *museumResolver) People(ctx context.Context, obj *model.Museum, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.AffiliatedWithInConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.AffiliatedWith, kepu.In, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewAffiliatedWithInConnection)
 }
 
 // Hosted is the resolver for the hosted field.
-func (r *museumResolver) Hosted(ctx context.Context, obj *model.Museum, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.HeldAtInConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.HeldAt, kepu.In, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewHeldAtInConnection)
+func (r *museumResolver) Hosted(ctx context.Context, obj *model.Museum, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.HeldAtInConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.HeldAt, kepu.In, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewHeldAtInConnection)
 }
 
 // EstablishedWithHelpOf is the resolver for the establishedWithHelpOf field.
-func (r *museumResolver) EstablishedWithHelpOf(ctx context.Context, obj *model.Museum, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.HelpedEstablishInConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.HelpedEstablish, kepu.In, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewHelpedEstablishInConnection)
+func (r *museumResolver) EstablishedWithHelpOf(ctx context.Context, obj *model.Museum, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.HelpedEstablishInConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.HelpedEstablish, kepu.In, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewHelpedEstablishInConnection)
 }
 
 // CreateProvince is the resolver for the createProvince field.
@@ -464,18 +464,18 @@ func (r *normalUniversityResolver) County(ctx context.Context, obj *model.Normal
 }
 
 // LocatedIn is the resolver for the locatedIn field.
-func (r *normalUniversityResolver) LocatedIn(ctx context.Context, obj *model.NormalUniversity, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.LocatedInOutConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.LocatedIn, kepu.Out, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewLocatedInOutConnection)
+func (r *normalUniversityResolver) LocatedIn(ctx context.Context, obj *model.NormalUniversity, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.LocatedInOutConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.LocatedIn, kepu.Out, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewLocatedInOutConnection)
 }
 
 // ParticipatesIn is the resolver for the participatesIn field.
-func (r *normalUniversityResolver) ParticipatesIn(ctx context.Context, obj *model.NormalUniversity, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.ParticipatesInOutConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.ParticipatesIn, kepu.Out, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewParticipatesInOutConnection)
+func (r *normalUniversityResolver) ParticipatesIn(ctx context.Context, obj *model.NormalUniversity, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.ParticipatesInOutConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.ParticipatesIn, kepu.Out, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewParticipatesInOutConnection)
 }
 
 // MuseumPartners is the resolver for the museumPartners field.
-func (r *normalUniversityResolver) MuseumPartners(ctx context.Context, obj *model.NormalUniversity, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.TrainsTeachersInConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.TrainsTeachers, kepu.In, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewTrainsTeachersInConnection)
+func (r *normalUniversityResolver) MuseumPartners(ctx context.Context, obj *model.NormalUniversity, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.TrainsTeachersInConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.TrainsTeachers, kepu.In, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewTrainsTeachersInConnection)
 }
 
 // Province is the resolver for the province field.
@@ -494,38 +494,38 @@ func (r *organizationResolver) County(ctx context.Context, obj *model.Organizati
 }
 
 // LocatedIn is the resolver for the locatedIn field.
-func (r *organizationResolver) LocatedIn(ctx context.Context, obj *model.Organization, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.LocatedInOutConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.LocatedIn, kepu.Out, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewLocatedInOutConnection)
+func (r *organizationResolver) LocatedIn(ctx context.Context, obj *model.Organization, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.LocatedInOutConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.LocatedIn, kepu.Out, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewLocatedInOutConnection)
 }
 
 // Organizes is the resolver for the organizes field.
-func (r *organizationResolver) Organizes(ctx context.Context, obj *model.Organization, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.OrganizesOutConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.Organizes, kepu.Out, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewOrganizesOutConnection)
+func (r *organizationResolver) Organizes(ctx context.Context, obj *model.Organization, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.OrganizesOutConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.Organizes, kepu.Out, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewOrganizesOutConnection)
 }
 
 // ParticipatesIn is the resolver for the participatesIn field.
-func (r *organizationResolver) ParticipatesIn(ctx context.Context, obj *model.Organization, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.ParticipatesInOutConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.ParticipatesIn, kepu.Out, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewParticipatesInOutConnection)
+func (r *organizationResolver) ParticipatesIn(ctx context.Context, obj *model.Organization, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.ParticipatesInOutConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.ParticipatesIn, kepu.Out, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewParticipatesInOutConnection)
 }
 
 // People is the resolver for the people field.
-func (r *organizationResolver) People(ctx context.Context, obj *model.Organization, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.AffiliatedWithInConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.AffiliatedWith, kepu.In, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewAffiliatedWithInConnection)
+func (r *organizationResolver) People(ctx context.Context, obj *model.Organization, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.AffiliatedWithInConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.AffiliatedWith, kepu.In, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewAffiliatedWithInConnection)
 }
 
 // Affiliations is the resolver for the affiliations field.
-func (r *personResolver) Affiliations(ctx context.Context, obj *model.Person, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.AffiliatedWithOutConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.AffiliatedWith, kepu.Out, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewAffiliatedWithOutConnection)
+func (r *personResolver) Affiliations(ctx context.Context, obj *model.Person, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.AffiliatedWithOutConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.AffiliatedWith, kepu.Out, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewAffiliatedWithOutConnection)
 }
 
 // ParticipatesIn is the resolver for the participatesIn field.
-func (r *personResolver) ParticipatesIn(ctx context.Context, obj *model.Person, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.ParticipatesInOutConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.ParticipatesIn, kepu.Out, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewParticipatesInOutConnection)
+func (r *personResolver) ParticipatesIn(ctx context.Context, obj *model.Person, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.ParticipatesInOutConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.ParticipatesIn, kepu.Out, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewParticipatesInOutConnection)
 }
 
 // SpokeAt is the resolver for the spokeAt field.
-func (r *personResolver) SpokeAt(ctx context.Context, obj *model.Person, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.SpokeAtOutConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.SpokeAt, kepu.Out, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewSpokeAtOutConnection)
+func (r *personResolver) SpokeAt(ctx context.Context, obj *model.Person, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.SpokeAtOutConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.SpokeAt, kepu.Out, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewSpokeAtOutConnection)
 }
 
 // Province is the resolver for the province field.
@@ -539,48 +539,48 @@ func (r *prefectureResolver) Museums(ctx context.Context, obj *model.Prefecture,
 }
 
 // Parent is the resolver for the parent field.
-func (r *prefectureResolver) Parent(ctx context.Context, obj *model.Prefecture, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.PartOfOutConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.PartOf, kepu.Out, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewPartOfOutConnection)
+func (r *prefectureResolver) Parent(ctx context.Context, obj *model.Prefecture, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.PartOfOutConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.PartOf, kepu.Out, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewPartOfOutConnection)
 }
 
 // CoveredBy is the resolver for the coveredBy field.
-func (r *prefectureResolver) CoveredBy(ctx context.Context, obj *model.Prefecture, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.CoversInConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.Covers, kepu.In, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewCoversInConnection)
+func (r *prefectureResolver) CoveredBy(ctx context.Context, obj *model.Prefecture, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.CoversInConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.Covers, kepu.In, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewCoversInConnection)
 }
 
 // Hosted is the resolver for the hosted field.
-func (r *prefectureResolver) Hosted(ctx context.Context, obj *model.Prefecture, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.HeldAtInConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.HeldAt, kepu.In, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewHeldAtInConnection)
+func (r *prefectureResolver) Hosted(ctx context.Context, obj *model.Prefecture, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.HeldAtInConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.HeldAt, kepu.In, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewHeldAtInConnection)
 }
 
 // Residents is the resolver for the residents field.
-func (r *prefectureResolver) Residents(ctx context.Context, obj *model.Prefecture, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.LocatedInInConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.LocatedIn, kepu.In, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewLocatedInInConnection)
+func (r *prefectureResolver) Residents(ctx context.Context, obj *model.Prefecture, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.LocatedInInConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.LocatedIn, kepu.In, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewLocatedInInConnection)
 }
 
 // Children is the resolver for the children field.
-func (r *prefectureResolver) Children(ctx context.Context, obj *model.Prefecture, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.PartOfInConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.PartOf, kepu.In, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewPartOfInConnection)
+func (r *prefectureResolver) Children(ctx context.Context, obj *model.Prefecture, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.PartOfInConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.PartOf, kepu.In, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewPartOfInConnection)
 }
 
 // Covers is the resolver for the covers field.
-func (r *programResolver) Covers(ctx context.Context, obj *model.Program, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.CoversOutConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.Covers, kepu.Out, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewCoversOutConnection)
+func (r *programResolver) Covers(ctx context.Context, obj *model.Program, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.CoversOutConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.Covers, kepu.Out, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewCoversOutConnection)
 }
 
 // HeldAt is the resolver for the heldAt field.
-func (r *programResolver) HeldAt(ctx context.Context, obj *model.Program, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.HeldAtOutConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.HeldAt, kepu.Out, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewHeldAtOutConnection)
+func (r *programResolver) HeldAt(ctx context.Context, obj *model.Program, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.HeldAtOutConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.HeldAt, kepu.Out, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewHeldAtOutConnection)
 }
 
 // Organizers is the resolver for the organizers field.
-func (r *programResolver) Organizers(ctx context.Context, obj *model.Program, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.OrganizesInConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.Organizes, kepu.In, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewOrganizesInConnection)
+func (r *programResolver) Organizers(ctx context.Context, obj *model.Program, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.OrganizesInConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.Organizes, kepu.In, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewOrganizesInConnection)
 }
 
 // Participants is the resolver for the participants field.
-func (r *programResolver) Participants(ctx context.Context, obj *model.Program, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.ParticipatesInInConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.ParticipatesIn, kepu.In, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewParticipatesInInConnection)
+func (r *programResolver) Participants(ctx context.Context, obj *model.Program, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.ParticipatesInInConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.ParticipatesIn, kepu.In, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewParticipatesInInConnection)
 }
 
 // Museums is the resolver for the museums field.
@@ -589,23 +589,23 @@ func (r *provinceResolver) Museums(ctx context.Context, obj *model.Province, whe
 }
 
 // CoveredBy is the resolver for the coveredBy field.
-func (r *provinceResolver) CoveredBy(ctx context.Context, obj *model.Province, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.CoversInConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.Covers, kepu.In, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewCoversInConnection)
+func (r *provinceResolver) CoveredBy(ctx context.Context, obj *model.Province, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.CoversInConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.Covers, kepu.In, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewCoversInConnection)
 }
 
 // Hosted is the resolver for the hosted field.
-func (r *provinceResolver) Hosted(ctx context.Context, obj *model.Province, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.HeldAtInConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.HeldAt, kepu.In, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewHeldAtInConnection)
+func (r *provinceResolver) Hosted(ctx context.Context, obj *model.Province, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.HeldAtInConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.HeldAt, kepu.In, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewHeldAtInConnection)
 }
 
 // Residents is the resolver for the residents field.
-func (r *provinceResolver) Residents(ctx context.Context, obj *model.Province, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.LocatedInInConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.LocatedIn, kepu.In, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewLocatedInInConnection)
+func (r *provinceResolver) Residents(ctx context.Context, obj *model.Province, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.LocatedInInConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.LocatedIn, kepu.In, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewLocatedInInConnection)
 }
 
 // Children is the resolver for the children field.
-func (r *provinceResolver) Children(ctx context.Context, obj *model.Province, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.PartOfInConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.PartOf, kepu.In, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewPartOfInConnection)
+func (r *provinceResolver) Children(ctx context.Context, obj *model.Province, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.PartOfInConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.PartOf, kepu.In, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewPartOfInConnection)
 }
 
 // Node is the resolver for the node field.
@@ -739,18 +739,18 @@ func (r *schoolResolver) County(ctx context.Context, obj *model.School) (*model.
 }
 
 // LocatedIn is the resolver for the locatedIn field.
-func (r *schoolResolver) LocatedIn(ctx context.Context, obj *model.School, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.LocatedInOutConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.LocatedIn, kepu.Out, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewLocatedInOutConnection)
+func (r *schoolResolver) LocatedIn(ctx context.Context, obj *model.School, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.LocatedInOutConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.LocatedIn, kepu.Out, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewLocatedInOutConnection)
 }
 
 // ParticipatesIn is the resolver for the participatesIn field.
-func (r *schoolResolver) ParticipatesIn(ctx context.Context, obj *model.School, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.ParticipatesInOutConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.ParticipatesIn, kepu.Out, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewParticipatesInOutConnection)
+func (r *schoolResolver) ParticipatesIn(ctx context.Context, obj *model.School, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.ParticipatesInOutConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.ParticipatesIn, kepu.Out, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewParticipatesInOutConnection)
 }
 
 // MuseumPartners is the resolver for the museumPartners field.
-func (r *schoolResolver) MuseumPartners(ctx context.Context, obj *model.School, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.PartnersWithInConnection, error) {
-	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.PartnersWith, kepu.In, where, edgeWhere, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewPartnersWithInConnection)
+func (r *schoolResolver) MuseumPartners(ctx context.Context, obj *model.School, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.PartnersWithInConnection, error) {
+	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.PartnersWith, kepu.In, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewPartnersWithInConnection)
 }
 
 // County returns generated.CountyResolver implementation.

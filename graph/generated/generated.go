@@ -97,19 +97,19 @@ type ComplexityRoot struct {
 	}
 
 	County struct {
-		CoveredBy    func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		CoveredBy    func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
 		DivisionType func(childComplexity int) int
 		GbCode       func(childComplexity int) int
-		Hosted       func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		Hosted       func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
 		ID           func(childComplexity int) int
 		Museums      func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
 		Name         func(childComplexity int) int
 		NameZh       func(childComplexity int) int
-		Parent       func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		Parent       func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
 		Prefecture   func(childComplexity int) int
 		Provenance   func(childComplexity int) int
 		Province     func(childComplexity int) int
-		Residents    func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		Residents    func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
 		Source       func(childComplexity int) int
 	}
 
@@ -176,17 +176,17 @@ type ComplexityRoot struct {
 		Audience     func(childComplexity int) int
 		Date         func(childComplexity int) int
 		Edition      func(childComplexity int) int
-		HeldAt       func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		HeldAt       func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
 		ID           func(childComplexity int) int
 		Mode         func(childComplexity int) int
 		Name         func(childComplexity int) int
 		NameZh       func(childComplexity int) int
-		Organizers   func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		Participants func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		Organizers   func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		Participants func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
 		Provenance   func(childComplexity int) int
 		Series       func(childComplexity int) int
 		Source       func(childComplexity int) int
-		Speakers     func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		Speakers     func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
 		Theme        func(childComplexity int) int
 		Venue        func(childComplexity int) int
 	}
@@ -325,32 +325,32 @@ type ComplexityRoot struct {
 	Museum struct {
 		City                  func(childComplexity int) int
 		County                func(childComplexity int) int
-		Covers                func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		Covers                func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
 		DistanceKm            func(childComplexity int) int
-		EstablishedWithHelpOf func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		EstablishedWithHelpOf func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
 		FreeEntry             func(childComplexity int) int
-		HelpedEstablish       func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		Hosted                func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		HelpedEstablish       func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		Hosted                func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
 		ID                    func(childComplexity int) int
 		Kind                  func(childComplexity int) int
 		Level                 func(childComplexity int) int
-		LocatedIn             func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		LocatedIn             func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
 		Name                  func(childComplexity int) int
 		NameZh                func(childComplexity int) int
 		OfflineVisits         func(childComplexity int) int
 		OpenedYear            func(childComplexity int) int
-		Organizes             func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		ParticipatesIn        func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		People                func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		Organizes             func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		ParticipatesIn        func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		People                func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
 		PersonTimeServed      func(childComplexity int) int
 		Prefecture            func(childComplexity int) int
 		Provenance            func(childComplexity int) int
 		Province              func(childComplexity int) int
 		ResourcesTB           func(childComplexity int) int
-		SchoolPartners        func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		SchoolPartners        func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
 		Source                func(childComplexity int) int
 		TeachersTrained       func(childComplexity int) int
-		UniversityPartners    func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		UniversityPartners    func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
 	}
 
 	MuseumConnection struct {
@@ -435,13 +435,13 @@ type ComplexityRoot struct {
 		City           func(childComplexity int) int
 		County         func(childComplexity int) int
 		ID             func(childComplexity int) int
-		LocatedIn      func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		LocatedIn      func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
 		MinistryDirect func(childComplexity int) int
 		MoeCode        func(childComplexity int) int
-		MuseumPartners func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		MuseumPartners func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
 		Name           func(childComplexity int) int
 		NameZh         func(childComplexity int) int
-		ParticipatesIn func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		ParticipatesIn func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
 		Prefecture     func(childComplexity int) int
 		Provenance     func(childComplexity int) int
 		Province       func(childComplexity int) int
@@ -465,12 +465,12 @@ type ComplexityRoot struct {
 		County         func(childComplexity int) int
 		ID             func(childComplexity int) int
 		Kind           func(childComplexity int) int
-		LocatedIn      func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		LocatedIn      func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
 		Name           func(childComplexity int) int
 		NameZh         func(childComplexity int) int
-		Organizes      func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		ParticipatesIn func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		People         func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		Organizes      func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		ParticipatesIn func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		People         func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
 		Prefecture     func(childComplexity int) int
 		Provenance     func(childComplexity int) int
 		Province       func(childComplexity int) int
@@ -664,14 +664,14 @@ type ComplexityRoot struct {
 	}
 
 	Person struct {
-		Affiliations   func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		Affiliations   func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
 		ID             func(childComplexity int) int
 		Name           func(childComplexity int) int
 		NameZh         func(childComplexity int) int
-		ParticipatesIn func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		ParticipatesIn func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
 		Provenance     func(childComplexity int) int
 		Source         func(childComplexity int) int
-		SpokeAt        func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		SpokeAt        func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
 		Title          func(childComplexity int) int
 	}
 
@@ -688,19 +688,19 @@ type ComplexityRoot struct {
 	}
 
 	Prefecture struct {
-		Children     func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		CoveredBy    func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		Children     func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		CoveredBy    func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
 		DivisionType func(childComplexity int) int
 		GbCode       func(childComplexity int) int
-		Hosted       func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		Hosted       func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
 		ID           func(childComplexity int) int
 		Museums      func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
 		Name         func(childComplexity int) int
 		NameZh       func(childComplexity int) int
-		Parent       func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		Parent       func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
 		Provenance   func(childComplexity int) int
 		Province     func(childComplexity int) int
-		Residents    func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		Residents    func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
 		Source       func(childComplexity int) int
 	}
 
@@ -719,17 +719,17 @@ type ComplexityRoot struct {
 	Program struct {
 		Activities      func(childComplexity int) int
 		Audience        func(childComplexity int) int
-		Covers          func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		Covers          func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
 		EndYear         func(childComplexity int) int
-		HeldAt          func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		HeldAt          func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
 		ID              func(childComplexity int) int
 		Kind            func(childComplexity int) int
 		MonthlyThemes   func(childComplexity int) int
 		Name            func(childComplexity int) int
 		NameZh          func(childComplexity int) int
 		Organizations   func(childComplexity int) int
-		Organizers      func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		Participants    func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		Organizers      func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		Participants    func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
 		Provenance      func(childComplexity int) int
 		Representatives func(childComplexity int) int
 		Source          func(childComplexity int) int
@@ -757,11 +757,11 @@ type ComplexityRoot struct {
 
 	Province struct {
 		Capital    func(childComplexity int) int
-		Children   func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		Children   func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
 		Code       func(childComplexity int) int
-		CoveredBy  func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		CoveredBy  func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
 		GbCode     func(childComplexity int) int
-		Hosted     func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		Hosted     func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
 		ID         func(childComplexity int) int
 		Kind       func(childComplexity int) int
 		Mainland   func(childComplexity int) int
@@ -770,7 +770,7 @@ type ComplexityRoot struct {
 		NameZh     func(childComplexity int) int
 		Provenance func(childComplexity int) int
 		Region     func(childComplexity int) int
-		Residents  func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		Residents  func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
 		Source     func(childComplexity int) int
 	}
 
@@ -826,11 +826,11 @@ type ComplexityRoot struct {
 	School struct {
 		County         func(childComplexity int) int
 		ID             func(childComplexity int) int
-		LocatedIn      func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		MuseumPartners func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		LocatedIn      func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		MuseumPartners func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
 		Name           func(childComplexity int) int
 		NameZh         func(childComplexity int) int
-		ParticipatesIn func(childComplexity int, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		ParticipatesIn func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
 		Prefecture     func(childComplexity int) int
 		Provenance     func(childComplexity int) int
 		Province       func(childComplexity int) int
@@ -964,31 +964,31 @@ type CountyResolver interface {
 	Province(ctx context.Context, obj *model.County) (*model.Province, error)
 	Prefecture(ctx context.Context, obj *model.County) (*model.Prefecture, error)
 	Museums(ctx context.Context, obj *model.County, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.MuseumConnection, error)
-	Parent(ctx context.Context, obj *model.County, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.PartOfOutConnection, error)
-	CoveredBy(ctx context.Context, obj *model.County, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.CoversInConnection, error)
-	Hosted(ctx context.Context, obj *model.County, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.HeldAtInConnection, error)
-	Residents(ctx context.Context, obj *model.County, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.LocatedInInConnection, error)
+	Parent(ctx context.Context, obj *model.County, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.PartOfOutConnection, error)
+	CoveredBy(ctx context.Context, obj *model.County, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.CoversInConnection, error)
+	Hosted(ctx context.Context, obj *model.County, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.HeldAtInConnection, error)
+	Residents(ctx context.Context, obj *model.County, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.LocatedInInConnection, error)
 }
 type ForumResolver interface {
-	HeldAt(ctx context.Context, obj *model.Forum, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.HeldAtOutConnection, error)
-	Organizers(ctx context.Context, obj *model.Forum, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.OrganizesInConnection, error)
-	Participants(ctx context.Context, obj *model.Forum, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.ParticipatesInInConnection, error)
-	Speakers(ctx context.Context, obj *model.Forum, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.SpokeAtInConnection, error)
+	HeldAt(ctx context.Context, obj *model.Forum, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.HeldAtOutConnection, error)
+	Organizers(ctx context.Context, obj *model.Forum, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.OrganizesInConnection, error)
+	Participants(ctx context.Context, obj *model.Forum, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.ParticipatesInInConnection, error)
+	Speakers(ctx context.Context, obj *model.Forum, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.SpokeAtInConnection, error)
 }
 type MuseumResolver interface {
 	Province(ctx context.Context, obj *model.Museum) (*model.Province, error)
 	Prefecture(ctx context.Context, obj *model.Museum) (*model.Prefecture, error)
 	County(ctx context.Context, obj *model.Museum) (*model.County, error)
-	Covers(ctx context.Context, obj *model.Museum, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.CoversOutConnection, error)
-	HelpedEstablish(ctx context.Context, obj *model.Museum, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.HelpedEstablishOutConnection, error)
-	LocatedIn(ctx context.Context, obj *model.Museum, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.LocatedInOutConnection, error)
-	Organizes(ctx context.Context, obj *model.Museum, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.OrganizesOutConnection, error)
-	ParticipatesIn(ctx context.Context, obj *model.Museum, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.ParticipatesInOutConnection, error)
-	SchoolPartners(ctx context.Context, obj *model.Museum, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.PartnersWithOutConnection, error)
-	UniversityPartners(ctx context.Context, obj *model.Museum, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.TrainsTeachersOutConnection, error)
-	People(ctx context.Context, obj *model.Museum, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.AffiliatedWithInConnection, error)
-	Hosted(ctx context.Context, obj *model.Museum, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.HeldAtInConnection, error)
-	EstablishedWithHelpOf(ctx context.Context, obj *model.Museum, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.HelpedEstablishInConnection, error)
+	Covers(ctx context.Context, obj *model.Museum, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.CoversOutConnection, error)
+	HelpedEstablish(ctx context.Context, obj *model.Museum, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.HelpedEstablishOutConnection, error)
+	LocatedIn(ctx context.Context, obj *model.Museum, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.LocatedInOutConnection, error)
+	Organizes(ctx context.Context, obj *model.Museum, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.OrganizesOutConnection, error)
+	ParticipatesIn(ctx context.Context, obj *model.Museum, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.ParticipatesInOutConnection, error)
+	SchoolPartners(ctx context.Context, obj *model.Museum, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.PartnersWithOutConnection, error)
+	UniversityPartners(ctx context.Context, obj *model.Museum, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.TrainsTeachersOutConnection, error)
+	People(ctx context.Context, obj *model.Museum, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.AffiliatedWithInConnection, error)
+	Hosted(ctx context.Context, obj *model.Museum, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.HeldAtInConnection, error)
+	EstablishedWithHelpOf(ctx context.Context, obj *model.Museum, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.HelpedEstablishInConnection, error)
 }
 type MutationResolver interface {
 	CreateProvince(ctx context.Context, input map[string]any) (*model.Province, error)
@@ -1059,45 +1059,45 @@ type NormalUniversityResolver interface {
 	Province(ctx context.Context, obj *model.NormalUniversity) (*model.Province, error)
 	Prefecture(ctx context.Context, obj *model.NormalUniversity) (*model.Prefecture, error)
 	County(ctx context.Context, obj *model.NormalUniversity) (*model.County, error)
-	LocatedIn(ctx context.Context, obj *model.NormalUniversity, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.LocatedInOutConnection, error)
-	ParticipatesIn(ctx context.Context, obj *model.NormalUniversity, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.ParticipatesInOutConnection, error)
-	MuseumPartners(ctx context.Context, obj *model.NormalUniversity, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.TrainsTeachersInConnection, error)
+	LocatedIn(ctx context.Context, obj *model.NormalUniversity, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.LocatedInOutConnection, error)
+	ParticipatesIn(ctx context.Context, obj *model.NormalUniversity, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.ParticipatesInOutConnection, error)
+	MuseumPartners(ctx context.Context, obj *model.NormalUniversity, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.TrainsTeachersInConnection, error)
 }
 type OrganizationResolver interface {
 	Province(ctx context.Context, obj *model.Organization) (*model.Province, error)
 	Prefecture(ctx context.Context, obj *model.Organization) (*model.Prefecture, error)
 	County(ctx context.Context, obj *model.Organization) (*model.County, error)
-	LocatedIn(ctx context.Context, obj *model.Organization, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.LocatedInOutConnection, error)
-	Organizes(ctx context.Context, obj *model.Organization, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.OrganizesOutConnection, error)
-	ParticipatesIn(ctx context.Context, obj *model.Organization, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.ParticipatesInOutConnection, error)
-	People(ctx context.Context, obj *model.Organization, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.AffiliatedWithInConnection, error)
+	LocatedIn(ctx context.Context, obj *model.Organization, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.LocatedInOutConnection, error)
+	Organizes(ctx context.Context, obj *model.Organization, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.OrganizesOutConnection, error)
+	ParticipatesIn(ctx context.Context, obj *model.Organization, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.ParticipatesInOutConnection, error)
+	People(ctx context.Context, obj *model.Organization, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.AffiliatedWithInConnection, error)
 }
 type PersonResolver interface {
-	Affiliations(ctx context.Context, obj *model.Person, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.AffiliatedWithOutConnection, error)
-	ParticipatesIn(ctx context.Context, obj *model.Person, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.ParticipatesInOutConnection, error)
-	SpokeAt(ctx context.Context, obj *model.Person, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.SpokeAtOutConnection, error)
+	Affiliations(ctx context.Context, obj *model.Person, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.AffiliatedWithOutConnection, error)
+	ParticipatesIn(ctx context.Context, obj *model.Person, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.ParticipatesInOutConnection, error)
+	SpokeAt(ctx context.Context, obj *model.Person, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.SpokeAtOutConnection, error)
 }
 type PrefectureResolver interface {
 	Province(ctx context.Context, obj *model.Prefecture) (*model.Province, error)
 	Museums(ctx context.Context, obj *model.Prefecture, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.MuseumConnection, error)
-	Parent(ctx context.Context, obj *model.Prefecture, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.PartOfOutConnection, error)
-	CoveredBy(ctx context.Context, obj *model.Prefecture, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.CoversInConnection, error)
-	Hosted(ctx context.Context, obj *model.Prefecture, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.HeldAtInConnection, error)
-	Residents(ctx context.Context, obj *model.Prefecture, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.LocatedInInConnection, error)
-	Children(ctx context.Context, obj *model.Prefecture, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.PartOfInConnection, error)
+	Parent(ctx context.Context, obj *model.Prefecture, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.PartOfOutConnection, error)
+	CoveredBy(ctx context.Context, obj *model.Prefecture, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.CoversInConnection, error)
+	Hosted(ctx context.Context, obj *model.Prefecture, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.HeldAtInConnection, error)
+	Residents(ctx context.Context, obj *model.Prefecture, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.LocatedInInConnection, error)
+	Children(ctx context.Context, obj *model.Prefecture, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.PartOfInConnection, error)
 }
 type ProgramResolver interface {
-	Covers(ctx context.Context, obj *model.Program, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.CoversOutConnection, error)
-	HeldAt(ctx context.Context, obj *model.Program, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.HeldAtOutConnection, error)
-	Organizers(ctx context.Context, obj *model.Program, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.OrganizesInConnection, error)
-	Participants(ctx context.Context, obj *model.Program, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.ParticipatesInInConnection, error)
+	Covers(ctx context.Context, obj *model.Program, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.CoversOutConnection, error)
+	HeldAt(ctx context.Context, obj *model.Program, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.HeldAtOutConnection, error)
+	Organizers(ctx context.Context, obj *model.Program, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.OrganizesInConnection, error)
+	Participants(ctx context.Context, obj *model.Program, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.ParticipatesInInConnection, error)
 }
 type ProvinceResolver interface {
 	Museums(ctx context.Context, obj *model.Province, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.MuseumConnection, error)
-	CoveredBy(ctx context.Context, obj *model.Province, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.CoversInConnection, error)
-	Hosted(ctx context.Context, obj *model.Province, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.HeldAtInConnection, error)
-	Residents(ctx context.Context, obj *model.Province, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.LocatedInInConnection, error)
-	Children(ctx context.Context, obj *model.Province, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.PartOfInConnection, error)
+	CoveredBy(ctx context.Context, obj *model.Province, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.CoversInConnection, error)
+	Hosted(ctx context.Context, obj *model.Province, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.HeldAtInConnection, error)
+	Residents(ctx context.Context, obj *model.Province, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.LocatedInInConnection, error)
+	Children(ctx context.Context, obj *model.Province, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.PartOfInConnection, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
@@ -1128,9 +1128,9 @@ type SchoolResolver interface {
 	Province(ctx context.Context, obj *model.School) (*model.Province, error)
 	Prefecture(ctx context.Context, obj *model.School) (*model.Prefecture, error)
 	County(ctx context.Context, obj *model.School) (*model.County, error)
-	LocatedIn(ctx context.Context, obj *model.School, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.LocatedInOutConnection, error)
-	ParticipatesIn(ctx context.Context, obj *model.School, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.ParticipatesInOutConnection, error)
-	MuseumPartners(ctx context.Context, obj *model.School, where map[string]any, edgeWhere map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.PartnersWithInConnection, error)
+	LocatedIn(ctx context.Context, obj *model.School, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.LocatedInOutConnection, error)
+	ParticipatesIn(ctx context.Context, obj *model.School, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.ParticipatesInOutConnection, error)
+	MuseumPartners(ctx context.Context, obj *model.School, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.PartnersWithInConnection, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1359,7 +1359,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.County.CoveredBy(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.County.CoveredBy(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "County.divisionType":
 		if e.ComplexityRoot.County.DivisionType == nil {
 			break
@@ -1382,7 +1382,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.County.Hosted(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.County.Hosted(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "County.id":
 		if e.ComplexityRoot.County.ID == nil {
 			break
@@ -1422,7 +1422,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.County.Parent(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.County.Parent(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "County.prefecture":
 		if e.ComplexityRoot.County.Prefecture == nil {
 			break
@@ -1451,7 +1451,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.County.Residents(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.County.Residents(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "County.source":
 		if e.ComplexityRoot.County.Source == nil {
 			break
@@ -1722,7 +1722,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Forum.HeldAt(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Forum.HeldAt(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Forum.id":
 		if e.ComplexityRoot.Forum.ID == nil {
 			break
@@ -1757,7 +1757,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Forum.Organizers(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Forum.Organizers(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Forum.participants":
 		if e.ComplexityRoot.Forum.Participants == nil {
 			break
@@ -1768,7 +1768,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Forum.Participants(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Forum.Participants(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Forum.provenance":
 		if e.ComplexityRoot.Forum.Provenance == nil {
 			break
@@ -1797,7 +1797,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Forum.Speakers(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Forum.Speakers(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Forum.theme":
 		if e.ComplexityRoot.Forum.Theme == nil {
 			break
@@ -2313,7 +2313,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Museum.Covers(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Museum.Covers(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Museum.distanceKm":
 		if e.ComplexityRoot.Museum.DistanceKm == nil {
 			break
@@ -2330,7 +2330,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Museum.EstablishedWithHelpOf(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Museum.EstablishedWithHelpOf(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Museum.freeEntry":
 		if e.ComplexityRoot.Museum.FreeEntry == nil {
 			break
@@ -2347,7 +2347,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Museum.HelpedEstablish(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Museum.HelpedEstablish(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Museum.hosted":
 		if e.ComplexityRoot.Museum.Hosted == nil {
 			break
@@ -2358,7 +2358,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Museum.Hosted(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Museum.Hosted(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Museum.id":
 		if e.ComplexityRoot.Museum.ID == nil {
 			break
@@ -2387,7 +2387,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Museum.LocatedIn(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Museum.LocatedIn(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Museum.name":
 		if e.ComplexityRoot.Museum.Name == nil {
 			break
@@ -2422,7 +2422,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Museum.Organizes(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Museum.Organizes(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Museum.participatesIn":
 		if e.ComplexityRoot.Museum.ParticipatesIn == nil {
 			break
@@ -2433,7 +2433,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Museum.ParticipatesIn(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Museum.ParticipatesIn(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Museum.people":
 		if e.ComplexityRoot.Museum.People == nil {
 			break
@@ -2444,7 +2444,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Museum.People(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Museum.People(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Museum.personTimeServed":
 		if e.ComplexityRoot.Museum.PersonTimeServed == nil {
 			break
@@ -2485,7 +2485,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Museum.SchoolPartners(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Museum.SchoolPartners(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Museum.source":
 		if e.ComplexityRoot.Museum.Source == nil {
 			break
@@ -2508,7 +2508,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Museum.UniversityPartners(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Museum.UniversityPartners(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 
 	case "MuseumConnection.edges":
 		if e.ComplexityRoot.MuseumConnection.Edges == nil {
@@ -3270,7 +3270,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.NormalUniversity.LocatedIn(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.NormalUniversity.LocatedIn(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "NormalUniversity.ministryDirect":
 		if e.ComplexityRoot.NormalUniversity.MinistryDirect == nil {
 			break
@@ -3293,7 +3293,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.NormalUniversity.MuseumPartners(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.NormalUniversity.MuseumPartners(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "NormalUniversity.name":
 		if e.ComplexityRoot.NormalUniversity.Name == nil {
 			break
@@ -3316,7 +3316,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.NormalUniversity.ParticipatesIn(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.NormalUniversity.ParticipatesIn(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "NormalUniversity.prefecture":
 		if e.ComplexityRoot.NormalUniversity.Prefecture == nil {
 			break
@@ -3414,7 +3414,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.LocatedIn(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Organization.LocatedIn(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Organization.name":
 		if e.ComplexityRoot.Organization.Name == nil {
 			break
@@ -3437,7 +3437,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Organizes(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Organization.Organizes(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Organization.participatesIn":
 		if e.ComplexityRoot.Organization.ParticipatesIn == nil {
 			break
@@ -3448,7 +3448,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.ParticipatesIn(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Organization.ParticipatesIn(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Organization.people":
 		if e.ComplexityRoot.Organization.People == nil {
 			break
@@ -3459,7 +3459,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.People(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Organization.People(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Organization.prefecture":
 		if e.ComplexityRoot.Organization.Prefecture == nil {
 			break
@@ -4220,7 +4220,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Affiliations(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Person.Affiliations(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Person.id":
 		if e.ComplexityRoot.Person.ID == nil {
 			break
@@ -4249,7 +4249,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.ParticipatesIn(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Person.ParticipatesIn(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Person.provenance":
 		if e.ComplexityRoot.Person.Provenance == nil {
 			break
@@ -4272,7 +4272,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.SpokeAt(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Person.SpokeAt(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Person.title":
 		if e.ComplexityRoot.Person.Title == nil {
 			break
@@ -4328,7 +4328,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Prefecture.Children(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Prefecture.Children(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Prefecture.coveredBy":
 		if e.ComplexityRoot.Prefecture.CoveredBy == nil {
 			break
@@ -4339,7 +4339,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Prefecture.CoveredBy(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Prefecture.CoveredBy(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Prefecture.divisionType":
 		if e.ComplexityRoot.Prefecture.DivisionType == nil {
 			break
@@ -4362,7 +4362,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Prefecture.Hosted(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Prefecture.Hosted(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Prefecture.id":
 		if e.ComplexityRoot.Prefecture.ID == nil {
 			break
@@ -4402,7 +4402,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Prefecture.Parent(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Prefecture.Parent(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Prefecture.provenance":
 		if e.ComplexityRoot.Prefecture.Provenance == nil {
 			break
@@ -4425,7 +4425,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Prefecture.Residents(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Prefecture.Residents(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Prefecture.source":
 		if e.ComplexityRoot.Prefecture.Source == nil {
 			break
@@ -4493,7 +4493,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Program.Covers(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Program.Covers(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Program.endYear":
 		if e.ComplexityRoot.Program.EndYear == nil {
 			break
@@ -4510,7 +4510,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Program.HeldAt(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Program.HeldAt(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Program.id":
 		if e.ComplexityRoot.Program.ID == nil {
 			break
@@ -4557,7 +4557,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Program.Organizers(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Program.Organizers(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Program.participants":
 		if e.ComplexityRoot.Program.Participants == nil {
 			break
@@ -4568,7 +4568,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Program.Participants(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Program.Participants(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Program.provenance":
 		if e.ComplexityRoot.Program.Provenance == nil {
 			break
@@ -4673,7 +4673,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Province.Children(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Province.Children(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Province.code":
 		if e.ComplexityRoot.Province.Code == nil {
 			break
@@ -4690,7 +4690,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Province.CoveredBy(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Province.CoveredBy(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Province.gbCode":
 		if e.ComplexityRoot.Province.GbCode == nil {
 			break
@@ -4707,7 +4707,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Province.Hosted(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Province.Hosted(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Province.id":
 		if e.ComplexityRoot.Province.ID == nil {
 			break
@@ -4771,7 +4771,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Province.Residents(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Province.Residents(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Province.source":
 		if e.ComplexityRoot.Province.Source == nil {
 			break
@@ -5121,7 +5121,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.School.LocatedIn(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.School.LocatedIn(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "School.museumPartners":
 		if e.ComplexityRoot.School.MuseumPartners == nil {
 			break
@@ -5132,7 +5132,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.School.MuseumPartners(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.School.MuseumPartners(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "School.name":
 		if e.ComplexityRoot.School.Name == nil {
 			break
@@ -5155,7 +5155,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.School.ParticipatesIn(childComplexity, args["where"].(map[string]any), args["edgeWhere"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.School.ParticipatesIn(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "School.prefecture":
 		if e.ComplexityRoot.School.Prefecture == nil {
 			break
@@ -6201,13 +6201,13 @@ type Province implements Place & Node {
   """Museums located in this place (at any depth). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
   museums(where: MuseumWhere, orderBy: [MuseumOrder!], first: Int, after: String, last: Int, before: String): MuseumConnection!
   """Places a museum, caravan or program reaches (incoming COVERS relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  coveredBy(where: NodeWhere, edgeWhere: CoversEdgeWhere, orderBy: [CoversInOrder!], first: Int, after: String, last: Int, before: String): CoversInConnection!
+  coveredBy(where: CoversInMatch, orderBy: [CoversInOrder!], first: Int, after: String, last: Int, before: String): CoversInConnection!
   """Venue of an event (incoming HELD_AT relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  hosted(where: NodeWhere, edgeWhere: HeldAtEdgeWhere, orderBy: [HeldAtInOrder!], first: Int, after: String, last: Int, before: String): HeldAtInConnection!
+  hosted(where: HeldAtInMatch, orderBy: [HeldAtInOrder!], first: Int, after: String, last: Int, before: String): HeldAtInConnection!
   """Where an institution is (incoming LOCATED_IN relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  residents(where: NodeWhere, edgeWhere: LocatedInEdgeWhere, orderBy: [LocatedInInOrder!], first: Int, after: String, last: Int, before: String): LocatedInInConnection!
+  residents(where: LocatedInInMatch, orderBy: [LocatedInInOrder!], first: Int, after: String, last: Int, before: String): LocatedInInConnection!
   """Administrative hierarchy (incoming PART_OF relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  children(where: PlaceWhere, edgeWhere: PartOfEdgeWhere, orderBy: [PartOfInOrder!], first: Int, after: String, last: Int, before: String): PartOfInConnection!
+  children(where: PartOfInMatch, orderBy: [PartOfInOrder!], first: Int, after: String, last: Int, before: String): PartOfInConnection!
 }
 
 """A page of provinces."""
@@ -6378,15 +6378,15 @@ type Prefecture implements Place & Node {
   """Museums located in this place (at any depth). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
   museums(where: MuseumWhere, orderBy: [MuseumOrder!], first: Int, after: String, last: Int, before: String): MuseumConnection!
   """Administrative hierarchy (outgoing PART_OF relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  parent(where: PlaceWhere, edgeWhere: PartOfEdgeWhere, orderBy: [PartOfOutOrder!], first: Int, after: String, last: Int, before: String): PartOfOutConnection!
+  parent(where: PartOfOutMatch, orderBy: [PartOfOutOrder!], first: Int, after: String, last: Int, before: String): PartOfOutConnection!
   """Places a museum, caravan or program reaches (incoming COVERS relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  coveredBy(where: NodeWhere, edgeWhere: CoversEdgeWhere, orderBy: [CoversInOrder!], first: Int, after: String, last: Int, before: String): CoversInConnection!
+  coveredBy(where: CoversInMatch, orderBy: [CoversInOrder!], first: Int, after: String, last: Int, before: String): CoversInConnection!
   """Venue of an event (incoming HELD_AT relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  hosted(where: NodeWhere, edgeWhere: HeldAtEdgeWhere, orderBy: [HeldAtInOrder!], first: Int, after: String, last: Int, before: String): HeldAtInConnection!
+  hosted(where: HeldAtInMatch, orderBy: [HeldAtInOrder!], first: Int, after: String, last: Int, before: String): HeldAtInConnection!
   """Where an institution is (incoming LOCATED_IN relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  residents(where: NodeWhere, edgeWhere: LocatedInEdgeWhere, orderBy: [LocatedInInOrder!], first: Int, after: String, last: Int, before: String): LocatedInInConnection!
+  residents(where: LocatedInInMatch, orderBy: [LocatedInInOrder!], first: Int, after: String, last: Int, before: String): LocatedInInConnection!
   """Administrative hierarchy (incoming PART_OF relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  children(where: PlaceWhere, edgeWhere: PartOfEdgeWhere, orderBy: [PartOfInOrder!], first: Int, after: String, last: Int, before: String): PartOfInConnection!
+  children(where: PartOfInMatch, orderBy: [PartOfInOrder!], first: Int, after: String, last: Int, before: String): PartOfInConnection!
 }
 
 """A page of prefectures."""
@@ -6537,13 +6537,13 @@ type County implements Place & Node {
   """Museums located in this place (at any depth). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
   museums(where: MuseumWhere, orderBy: [MuseumOrder!], first: Int, after: String, last: Int, before: String): MuseumConnection!
   """Administrative hierarchy (outgoing PART_OF relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  parent(where: PlaceWhere, edgeWhere: PartOfEdgeWhere, orderBy: [PartOfOutOrder!], first: Int, after: String, last: Int, before: String): PartOfOutConnection!
+  parent(where: PartOfOutMatch, orderBy: [PartOfOutOrder!], first: Int, after: String, last: Int, before: String): PartOfOutConnection!
   """Places a museum, caravan or program reaches (incoming COVERS relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  coveredBy(where: NodeWhere, edgeWhere: CoversEdgeWhere, orderBy: [CoversInOrder!], first: Int, after: String, last: Int, before: String): CoversInConnection!
+  coveredBy(where: CoversInMatch, orderBy: [CoversInOrder!], first: Int, after: String, last: Int, before: String): CoversInConnection!
   """Venue of an event (incoming HELD_AT relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  hosted(where: NodeWhere, edgeWhere: HeldAtEdgeWhere, orderBy: [HeldAtInOrder!], first: Int, after: String, last: Int, before: String): HeldAtInConnection!
+  hosted(where: HeldAtInMatch, orderBy: [HeldAtInOrder!], first: Int, after: String, last: Int, before: String): HeldAtInConnection!
   """Where an institution is (incoming LOCATED_IN relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  residents(where: NodeWhere, edgeWhere: LocatedInEdgeWhere, orderBy: [LocatedInInOrder!], first: Int, after: String, last: Int, before: String): LocatedInInConnection!
+  residents(where: LocatedInInMatch, orderBy: [LocatedInInOrder!], first: Int, after: String, last: Int, before: String): LocatedInInConnection!
 }
 
 """A page of counties."""
@@ -6708,25 +6708,25 @@ type Museum implements Node {
   "The county the museum is located in (through LOCATED_IN and the hierarchy)."
   county: County
   """Places a museum, caravan or program reaches (outgoing COVERS relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  covers(where: PlaceWhere, edgeWhere: CoversEdgeWhere, orderBy: [CoversOutOrder!], first: Int, after: String, last: Int, before: String): CoversOutConnection!
+  covers(where: CoversOutMatch, orderBy: [CoversOutOrder!], first: Int, after: String, last: Int, before: String): CoversOutConnection!
   """A mobile museum helped set up a museum (outgoing HELPED_ESTABLISH relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  helpedEstablish(where: MuseumWhere, edgeWhere: HelpedEstablishEdgeWhere, orderBy: [HelpedEstablishOutOrder!], first: Int, after: String, last: Int, before: String): HelpedEstablishOutConnection!
+  helpedEstablish(where: HelpedEstablishOutMatch, orderBy: [HelpedEstablishOutOrder!], first: Int, after: String, last: Int, before: String): HelpedEstablishOutConnection!
   """Where an institution is (outgoing LOCATED_IN relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  locatedIn(where: PlaceWhere, edgeWhere: LocatedInEdgeWhere, orderBy: [LocatedInOutOrder!], first: Int, after: String, last: Int, before: String): LocatedInOutConnection!
+  locatedIn(where: LocatedInOutMatch, orderBy: [LocatedInOutOrder!], first: Int, after: String, last: Int, before: String): LocatedInOutConnection!
   """Organizes, hosts or co-launches (outgoing ORGANIZES relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  organizes(where: NodeWhere, edgeWhere: OrganizesEdgeWhere, orderBy: [OrganizesOutOrder!], first: Int, after: String, last: Int, before: String): OrganizesOutConnection!
+  organizes(where: OrganizesOutMatch, orderBy: [OrganizesOutOrder!], first: Int, after: String, last: Int, before: String): OrganizesOutConnection!
   """Takes part in, with a role (outgoing PARTICIPATES_IN relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  participatesIn(where: NodeWhere, edgeWhere: ParticipatesInEdgeWhere, orderBy: [ParticipatesInOutOrder!], first: Int, after: String, last: Int, before: String): ParticipatesInOutConnection!
+  participatesIn(where: ParticipatesInOutMatch, orderBy: [ParticipatesInOutOrder!], first: Int, after: String, last: Int, before: String): ParticipatesInOutConnection!
   """Museum–school partnership (outgoing PARTNERS_WITH relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  schoolPartners(where: SchoolWhere, edgeWhere: PartnersWithEdgeWhere, orderBy: [PartnersWithOutOrder!], first: Int, after: String, last: Int, before: String): PartnersWithOutConnection!
+  schoolPartners(where: PartnersWithOutMatch, orderBy: [PartnersWithOutOrder!], first: Int, after: String, last: Int, before: String): PartnersWithOutConnection!
   """Museum–normal-university teacher training (outgoing TRAINS_TEACHERS relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  universityPartners(where: NormalUniversityWhere, edgeWhere: TrainsTeachersEdgeWhere, orderBy: [TrainsTeachersOutOrder!], first: Int, after: String, last: Int, before: String): TrainsTeachersOutConnection!
+  universityPartners(where: TrainsTeachersOutMatch, orderBy: [TrainsTeachersOutOrder!], first: Int, after: String, last: Int, before: String): TrainsTeachersOutConnection!
   """Works for (incoming AFFILIATED_WITH relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  people(where: PersonWhere, edgeWhere: AffiliatedWithEdgeWhere, orderBy: [AffiliatedWithInOrder!], first: Int, after: String, last: Int, before: String): AffiliatedWithInConnection!
+  people(where: AffiliatedWithInMatch, orderBy: [AffiliatedWithInOrder!], first: Int, after: String, last: Int, before: String): AffiliatedWithInConnection!
   """Venue of an event (incoming HELD_AT relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  hosted(where: NodeWhere, edgeWhere: HeldAtEdgeWhere, orderBy: [HeldAtInOrder!], first: Int, after: String, last: Int, before: String): HeldAtInConnection!
+  hosted(where: HeldAtInMatch, orderBy: [HeldAtInOrder!], first: Int, after: String, last: Int, before: String): HeldAtInConnection!
   """A mobile museum helped set up a museum (incoming HELPED_ESTABLISH relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  establishedWithHelpOf(where: MuseumWhere, edgeWhere: HelpedEstablishEdgeWhere, orderBy: [HelpedEstablishInOrder!], first: Int, after: String, last: Int, before: String): HelpedEstablishInConnection!
+  establishedWithHelpOf(where: HelpedEstablishInMatch, orderBy: [HelpedEstablishInOrder!], first: Int, after: String, last: Int, before: String): HelpedEstablishInConnection!
 }
 
 """A page of museums."""
@@ -6967,11 +6967,11 @@ type School implements Node {
   "The county the school is located in (through LOCATED_IN and the hierarchy)."
   county: County
   """Where an institution is (outgoing LOCATED_IN relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  locatedIn(where: PlaceWhere, edgeWhere: LocatedInEdgeWhere, orderBy: [LocatedInOutOrder!], first: Int, after: String, last: Int, before: String): LocatedInOutConnection!
+  locatedIn(where: LocatedInOutMatch, orderBy: [LocatedInOutOrder!], first: Int, after: String, last: Int, before: String): LocatedInOutConnection!
   """Takes part in, with a role (outgoing PARTICIPATES_IN relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  participatesIn(where: NodeWhere, edgeWhere: ParticipatesInEdgeWhere, orderBy: [ParticipatesInOutOrder!], first: Int, after: String, last: Int, before: String): ParticipatesInOutConnection!
+  participatesIn(where: ParticipatesInOutMatch, orderBy: [ParticipatesInOutOrder!], first: Int, after: String, last: Int, before: String): ParticipatesInOutConnection!
   """Museum–school partnership (incoming PARTNERS_WITH relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  museumPartners(where: MuseumWhere, edgeWhere: PartnersWithEdgeWhere, orderBy: [PartnersWithInOrder!], first: Int, after: String, last: Int, before: String): PartnersWithInConnection!
+  museumPartners(where: PartnersWithInMatch, orderBy: [PartnersWithInOrder!], first: Int, after: String, last: Int, before: String): PartnersWithInConnection!
 }
 
 """A page of schools."""
@@ -7122,11 +7122,11 @@ type NormalUniversity implements Node {
   "The county the normalUniversity is located in (through LOCATED_IN and the hierarchy)."
   county: County
   """Where an institution is (outgoing LOCATED_IN relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  locatedIn(where: PlaceWhere, edgeWhere: LocatedInEdgeWhere, orderBy: [LocatedInOutOrder!], first: Int, after: String, last: Int, before: String): LocatedInOutConnection!
+  locatedIn(where: LocatedInOutMatch, orderBy: [LocatedInOutOrder!], first: Int, after: String, last: Int, before: String): LocatedInOutConnection!
   """Takes part in, with a role (outgoing PARTICIPATES_IN relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  participatesIn(where: NodeWhere, edgeWhere: ParticipatesInEdgeWhere, orderBy: [ParticipatesInOutOrder!], first: Int, after: String, last: Int, before: String): ParticipatesInOutConnection!
+  participatesIn(where: ParticipatesInOutMatch, orderBy: [ParticipatesInOutOrder!], first: Int, after: String, last: Int, before: String): ParticipatesInOutConnection!
   """Museum–normal-university teacher training (incoming TRAINS_TEACHERS relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  museumPartners(where: MuseumWhere, edgeWhere: TrainsTeachersEdgeWhere, orderBy: [TrainsTeachersInOrder!], first: Int, after: String, last: Int, before: String): TrainsTeachersInConnection!
+  museumPartners(where: TrainsTeachersInMatch, orderBy: [TrainsTeachersInOrder!], first: Int, after: String, last: Int, before: String): TrainsTeachersInConnection!
 }
 
 """A page of normalUniversities."""
@@ -7281,13 +7281,13 @@ type Organization implements Node {
   "The county the organization is located in (through LOCATED_IN and the hierarchy)."
   county: County
   """Where an institution is (outgoing LOCATED_IN relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  locatedIn(where: PlaceWhere, edgeWhere: LocatedInEdgeWhere, orderBy: [LocatedInOutOrder!], first: Int, after: String, last: Int, before: String): LocatedInOutConnection!
+  locatedIn(where: LocatedInOutMatch, orderBy: [LocatedInOutOrder!], first: Int, after: String, last: Int, before: String): LocatedInOutConnection!
   """Organizes, hosts or co-launches (outgoing ORGANIZES relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  organizes(where: NodeWhere, edgeWhere: OrganizesEdgeWhere, orderBy: [OrganizesOutOrder!], first: Int, after: String, last: Int, before: String): OrganizesOutConnection!
+  organizes(where: OrganizesOutMatch, orderBy: [OrganizesOutOrder!], first: Int, after: String, last: Int, before: String): OrganizesOutConnection!
   """Takes part in, with a role (outgoing PARTICIPATES_IN relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  participatesIn(where: NodeWhere, edgeWhere: ParticipatesInEdgeWhere, orderBy: [ParticipatesInOutOrder!], first: Int, after: String, last: Int, before: String): ParticipatesInOutConnection!
+  participatesIn(where: ParticipatesInOutMatch, orderBy: [ParticipatesInOutOrder!], first: Int, after: String, last: Int, before: String): ParticipatesInOutConnection!
   """Works for (incoming AFFILIATED_WITH relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  people(where: PersonWhere, edgeWhere: AffiliatedWithEdgeWhere, orderBy: [AffiliatedWithInOrder!], first: Int, after: String, last: Int, before: String): AffiliatedWithInConnection!
+  people(where: AffiliatedWithInMatch, orderBy: [AffiliatedWithInOrder!], first: Int, after: String, last: Int, before: String): AffiliatedWithInConnection!
 }
 
 """A page of organizations."""
@@ -7444,13 +7444,13 @@ type Forum implements Node {
   """Theme."""
   theme: String
   """Venue of an event (outgoing HELD_AT relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  heldAt(where: NodeWhere, edgeWhere: HeldAtEdgeWhere, orderBy: [HeldAtOutOrder!], first: Int, after: String, last: Int, before: String): HeldAtOutConnection!
+  heldAt(where: HeldAtOutMatch, orderBy: [HeldAtOutOrder!], first: Int, after: String, last: Int, before: String): HeldAtOutConnection!
   """Organizes, hosts or co-launches (incoming ORGANIZES relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  organizers(where: NodeWhere, edgeWhere: OrganizesEdgeWhere, orderBy: [OrganizesInOrder!], first: Int, after: String, last: Int, before: String): OrganizesInConnection!
+  organizers(where: OrganizesInMatch, orderBy: [OrganizesInOrder!], first: Int, after: String, last: Int, before: String): OrganizesInConnection!
   """Takes part in, with a role (incoming PARTICIPATES_IN relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  participants(where: NodeWhere, edgeWhere: ParticipatesInEdgeWhere, orderBy: [ParticipatesInInOrder!], first: Int, after: String, last: Int, before: String): ParticipatesInInConnection!
+  participants(where: ParticipatesInInMatch, orderBy: [ParticipatesInInOrder!], first: Int, after: String, last: Int, before: String): ParticipatesInInConnection!
   """Spoke at a forum (incoming SPOKE_AT relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  speakers(where: PersonWhere, edgeWhere: SpokeAtEdgeWhere, orderBy: [SpokeAtInOrder!], first: Int, after: String, last: Int, before: String): SpokeAtInConnection!
+  speakers(where: SpokeAtInMatch, orderBy: [SpokeAtInOrder!], first: Int, after: String, last: Int, before: String): SpokeAtInConnection!
 }
 
 """A page of forums."""
@@ -7635,13 +7635,13 @@ type Program implements Node {
   """Representatives attending, as reported."""
   representatives: Int
   """Places a museum, caravan or program reaches (outgoing COVERS relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  covers(where: PlaceWhere, edgeWhere: CoversEdgeWhere, orderBy: [CoversOutOrder!], first: Int, after: String, last: Int, before: String): CoversOutConnection!
+  covers(where: CoversOutMatch, orderBy: [CoversOutOrder!], first: Int, after: String, last: Int, before: String): CoversOutConnection!
   """Venue of an event (outgoing HELD_AT relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  heldAt(where: NodeWhere, edgeWhere: HeldAtEdgeWhere, orderBy: [HeldAtOutOrder!], first: Int, after: String, last: Int, before: String): HeldAtOutConnection!
+  heldAt(where: HeldAtOutMatch, orderBy: [HeldAtOutOrder!], first: Int, after: String, last: Int, before: String): HeldAtOutConnection!
   """Organizes, hosts or co-launches (incoming ORGANIZES relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  organizers(where: NodeWhere, edgeWhere: OrganizesEdgeWhere, orderBy: [OrganizesInOrder!], first: Int, after: String, last: Int, before: String): OrganizesInConnection!
+  organizers(where: OrganizesInMatch, orderBy: [OrganizesInOrder!], first: Int, after: String, last: Int, before: String): OrganizesInConnection!
   """Takes part in, with a role (incoming PARTICIPATES_IN relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  participants(where: NodeWhere, edgeWhere: ParticipatesInEdgeWhere, orderBy: [ParticipatesInInOrder!], first: Int, after: String, last: Int, before: String): ParticipatesInInConnection!
+  participants(where: ParticipatesInInMatch, orderBy: [ParticipatesInInOrder!], first: Int, after: String, last: Int, before: String): ParticipatesInInConnection!
 }
 
 """A page of programs."""
@@ -7818,11 +7818,11 @@ type Person implements Node {
   """Title."""
   title: String
   """Works for (outgoing AFFILIATED_WITH relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  affiliations(where: NodeWhere, edgeWhere: AffiliatedWithEdgeWhere, orderBy: [AffiliatedWithOutOrder!], first: Int, after: String, last: Int, before: String): AffiliatedWithOutConnection!
+  affiliations(where: AffiliatedWithOutMatch, orderBy: [AffiliatedWithOutOrder!], first: Int, after: String, last: Int, before: String): AffiliatedWithOutConnection!
   """Takes part in, with a role (outgoing PARTICIPATES_IN relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  participatesIn(where: NodeWhere, edgeWhere: ParticipatesInEdgeWhere, orderBy: [ParticipatesInOutOrder!], first: Int, after: String, last: Int, before: String): ParticipatesInOutConnection!
+  participatesIn(where: ParticipatesInOutMatch, orderBy: [ParticipatesInOutOrder!], first: Int, after: String, last: Int, before: String): ParticipatesInOutConnection!
   """Spoke at a forum (outgoing SPOKE_AT relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  spokeAt(where: ForumWhere, edgeWhere: SpokeAtEdgeWhere, orderBy: [SpokeAtOutOrder!], first: Int, after: String, last: Int, before: String): SpokeAtOutConnection!
+  spokeAt(where: SpokeAtOutMatch, orderBy: [SpokeAtOutOrder!], first: Int, after: String, last: Int, before: String): SpokeAtOutConnection!
 }
 
 """A page of people."""
@@ -12023,60 +12023,52 @@ func (ec *executionContext) field_County_coveredBy_args(ctx context.Context, raw
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalONodeWhere2map(ctx, v)
+			return ec.unmarshalOCoversInMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOCoversEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOCoversInOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -12085,60 +12077,52 @@ func (ec *executionContext) field_County_hosted_args(ctx context.Context, rawArg
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalONodeWhere2map(ctx, v)
+			return ec.unmarshalOHeldAtInMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOHeldAtEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOHeldAtInOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -12201,60 +12185,52 @@ func (ec *executionContext) field_County_parent_args(ctx context.Context, rawArg
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOPlaceWhere2map(ctx, v)
+			return ec.unmarshalOPartOfOutMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOPartOfEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOPartOfOutOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -12263,60 +12239,52 @@ func (ec *executionContext) field_County_residents_args(ctx context.Context, raw
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalONodeWhere2map(ctx, v)
+			return ec.unmarshalOLocatedInInMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOLocatedInEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOLocatedInInOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -12325,60 +12293,52 @@ func (ec *executionContext) field_Forum_heldAt_args(ctx context.Context, rawArgs
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalONodeWhere2map(ctx, v)
+			return ec.unmarshalOHeldAtOutMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOHeldAtEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOHeldAtOutOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -12387,60 +12347,52 @@ func (ec *executionContext) field_Forum_organizers_args(ctx context.Context, raw
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalONodeWhere2map(ctx, v)
+			return ec.unmarshalOOrganizesInMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOOrganizesEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOOrganizesInOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -12449,60 +12401,52 @@ func (ec *executionContext) field_Forum_participants_args(ctx context.Context, r
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalONodeWhere2map(ctx, v)
+			return ec.unmarshalOParticipatesInInMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOParticipatesInEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOParticipatesInInOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -12511,60 +12455,52 @@ func (ec *executionContext) field_Forum_speakers_args(ctx context.Context, rawAr
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOPersonWhere2map(ctx, v)
+			return ec.unmarshalOSpokeAtInMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOSpokeAtEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOSpokeAtInOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -12573,60 +12509,52 @@ func (ec *executionContext) field_Museum_covers_args(ctx context.Context, rawArg
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOPlaceWhere2map(ctx, v)
+			return ec.unmarshalOCoversOutMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOCoversEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOCoversOutOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -12635,60 +12563,52 @@ func (ec *executionContext) field_Museum_establishedWithHelpOf_args(ctx context.
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOMuseumWhere2map(ctx, v)
+			return ec.unmarshalOHelpedEstablishInMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOHelpedEstablishEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOHelpedEstablishInOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -12697,60 +12617,52 @@ func (ec *executionContext) field_Museum_helpedEstablish_args(ctx context.Contex
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOMuseumWhere2map(ctx, v)
+			return ec.unmarshalOHelpedEstablishOutMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOHelpedEstablishEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOHelpedEstablishOutOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -12759,60 +12671,52 @@ func (ec *executionContext) field_Museum_hosted_args(ctx context.Context, rawArg
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalONodeWhere2map(ctx, v)
+			return ec.unmarshalOHeldAtInMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOHeldAtEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOHeldAtInOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -12821,60 +12725,52 @@ func (ec *executionContext) field_Museum_locatedIn_args(ctx context.Context, raw
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOPlaceWhere2map(ctx, v)
+			return ec.unmarshalOLocatedInOutMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOLocatedInEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOLocatedInOutOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -12883,60 +12779,52 @@ func (ec *executionContext) field_Museum_organizes_args(ctx context.Context, raw
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalONodeWhere2map(ctx, v)
+			return ec.unmarshalOOrganizesOutMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOOrganizesEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOOrganizesOutOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -12945,60 +12833,52 @@ func (ec *executionContext) field_Museum_participatesIn_args(ctx context.Context
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalONodeWhere2map(ctx, v)
+			return ec.unmarshalOParticipatesInOutMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOParticipatesInEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOParticipatesInOutOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -13007,60 +12887,52 @@ func (ec *executionContext) field_Museum_people_args(ctx context.Context, rawArg
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOPersonWhere2map(ctx, v)
+			return ec.unmarshalOAffiliatedWithInMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOAffiliatedWithEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOAffiliatedWithInOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -13069,60 +12941,52 @@ func (ec *executionContext) field_Museum_schoolPartners_args(ctx context.Context
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOSchoolWhere2map(ctx, v)
+			return ec.unmarshalOPartnersWithOutMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOPartnersWithEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOPartnersWithOutOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -13131,60 +12995,52 @@ func (ec *executionContext) field_Museum_universityPartners_args(ctx context.Con
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalONormalUniversityWhere2map(ctx, v)
+			return ec.unmarshalOTrainsTeachersOutMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOTrainsTeachersEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOTrainsTeachersOutOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -14595,60 +14451,52 @@ func (ec *executionContext) field_NormalUniversity_locatedIn_args(ctx context.Co
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOPlaceWhere2map(ctx, v)
+			return ec.unmarshalOLocatedInOutMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOLocatedInEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOLocatedInOutOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -14657,60 +14505,52 @@ func (ec *executionContext) field_NormalUniversity_museumPartners_args(ctx conte
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOMuseumWhere2map(ctx, v)
+			return ec.unmarshalOTrainsTeachersInMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOTrainsTeachersEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOTrainsTeachersInOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -14719,60 +14559,52 @@ func (ec *executionContext) field_NormalUniversity_participatesIn_args(ctx conte
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalONodeWhere2map(ctx, v)
+			return ec.unmarshalOParticipatesInOutMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOParticipatesInEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOParticipatesInOutOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -14781,60 +14613,52 @@ func (ec *executionContext) field_Organization_locatedIn_args(ctx context.Contex
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOPlaceWhere2map(ctx, v)
+			return ec.unmarshalOLocatedInOutMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOLocatedInEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOLocatedInOutOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -14843,60 +14667,52 @@ func (ec *executionContext) field_Organization_organizes_args(ctx context.Contex
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalONodeWhere2map(ctx, v)
+			return ec.unmarshalOOrganizesOutMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOOrganizesEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOOrganizesOutOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -14905,60 +14721,52 @@ func (ec *executionContext) field_Organization_participatesIn_args(ctx context.C
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalONodeWhere2map(ctx, v)
+			return ec.unmarshalOParticipatesInOutMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOParticipatesInEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOParticipatesInOutOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -14967,60 +14775,52 @@ func (ec *executionContext) field_Organization_people_args(ctx context.Context, 
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOPersonWhere2map(ctx, v)
+			return ec.unmarshalOAffiliatedWithInMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOAffiliatedWithEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOAffiliatedWithInOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -15029,60 +14829,52 @@ func (ec *executionContext) field_Person_affiliations_args(ctx context.Context, 
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalONodeWhere2map(ctx, v)
+			return ec.unmarshalOAffiliatedWithOutMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOAffiliatedWithEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOAffiliatedWithOutOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -15091,60 +14883,52 @@ func (ec *executionContext) field_Person_participatesIn_args(ctx context.Context
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalONodeWhere2map(ctx, v)
+			return ec.unmarshalOParticipatesInOutMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOParticipatesInEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOParticipatesInOutOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -15153,60 +14937,52 @@ func (ec *executionContext) field_Person_spokeAt_args(ctx context.Context, rawAr
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOForumWhere2map(ctx, v)
+			return ec.unmarshalOSpokeAtOutMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOSpokeAtEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOSpokeAtOutOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -15215,60 +14991,52 @@ func (ec *executionContext) field_Prefecture_children_args(ctx context.Context, 
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOPlaceWhere2map(ctx, v)
+			return ec.unmarshalOPartOfInMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOPartOfEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOPartOfInOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -15277,60 +15045,52 @@ func (ec *executionContext) field_Prefecture_coveredBy_args(ctx context.Context,
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalONodeWhere2map(ctx, v)
+			return ec.unmarshalOCoversInMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOCoversEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOCoversInOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -15339,60 +15099,52 @@ func (ec *executionContext) field_Prefecture_hosted_args(ctx context.Context, ra
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalONodeWhere2map(ctx, v)
+			return ec.unmarshalOHeldAtInMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOHeldAtEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOHeldAtInOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -15455,60 +15207,52 @@ func (ec *executionContext) field_Prefecture_parent_args(ctx context.Context, ra
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOPlaceWhere2map(ctx, v)
+			return ec.unmarshalOPartOfOutMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOPartOfEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOPartOfOutOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -15517,60 +15261,52 @@ func (ec *executionContext) field_Prefecture_residents_args(ctx context.Context,
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalONodeWhere2map(ctx, v)
+			return ec.unmarshalOLocatedInInMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOLocatedInEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOLocatedInInOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -15579,60 +15315,52 @@ func (ec *executionContext) field_Program_covers_args(ctx context.Context, rawAr
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOPlaceWhere2map(ctx, v)
+			return ec.unmarshalOCoversOutMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOCoversEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOCoversOutOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -15641,60 +15369,52 @@ func (ec *executionContext) field_Program_heldAt_args(ctx context.Context, rawAr
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalONodeWhere2map(ctx, v)
+			return ec.unmarshalOHeldAtOutMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOHeldAtEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOHeldAtOutOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -15703,60 +15423,52 @@ func (ec *executionContext) field_Program_organizers_args(ctx context.Context, r
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalONodeWhere2map(ctx, v)
+			return ec.unmarshalOOrganizesInMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOOrganizesEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOOrganizesInOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -15765,60 +15477,52 @@ func (ec *executionContext) field_Program_participants_args(ctx context.Context,
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalONodeWhere2map(ctx, v)
+			return ec.unmarshalOParticipatesInInMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOParticipatesInEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOParticipatesInInOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -15827,60 +15531,52 @@ func (ec *executionContext) field_Province_children_args(ctx context.Context, ra
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOPlaceWhere2map(ctx, v)
+			return ec.unmarshalOPartOfInMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOPartOfEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOPartOfInOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -15889,60 +15585,52 @@ func (ec *executionContext) field_Province_coveredBy_args(ctx context.Context, r
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalONodeWhere2map(ctx, v)
+			return ec.unmarshalOCoversInMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOCoversEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOCoversInOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -15951,60 +15639,52 @@ func (ec *executionContext) field_Province_hosted_args(ctx context.Context, rawA
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalONodeWhere2map(ctx, v)
+			return ec.unmarshalOHeldAtInMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOHeldAtEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOHeldAtInOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -16067,60 +15747,52 @@ func (ec *executionContext) field_Province_residents_args(ctx context.Context, r
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalONodeWhere2map(ctx, v)
+			return ec.unmarshalOLocatedInInMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOLocatedInEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOLocatedInInOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -16931,60 +16603,52 @@ func (ec *executionContext) field_School_locatedIn_args(ctx context.Context, raw
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOPlaceWhere2map(ctx, v)
+			return ec.unmarshalOLocatedInOutMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOLocatedInEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOLocatedInOutOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -16993,60 +16657,52 @@ func (ec *executionContext) field_School_museumPartners_args(ctx context.Context
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOMuseumWhere2map(ctx, v)
+			return ec.unmarshalOPartnersWithInMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOPartnersWithEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOPartnersWithInOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -17055,60 +16711,52 @@ func (ec *executionContext) field_School_participatesIn_args(ctx context.Context
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalONodeWhere2map(ctx, v)
+			return ec.unmarshalOParticipatesInOutMatch2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "edgeWhere",
-		func(ctx context.Context, v any) (map[string]any, error) {
-			return ec.unmarshalOParticipatesInEdgeWhere2map(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["edgeWhere"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOParticipatesInOutOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -18291,7 +17939,7 @@ func (ec *executionContext) _County_parent(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.County().Parent(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.County().Parent(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PartOfOutConnection) graphql.Marshaler {
@@ -18335,7 +17983,7 @@ func (ec *executionContext) _County_coveredBy(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.County().CoveredBy(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.County().CoveredBy(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CoversInConnection) graphql.Marshaler {
@@ -18379,7 +18027,7 @@ func (ec *executionContext) _County_hosted(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.County().Hosted(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.County().Hosted(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.HeldAtInConnection) graphql.Marshaler {
@@ -18423,7 +18071,7 @@ func (ec *executionContext) _County_residents(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.County().Residents(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.County().Residents(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.LocatedInInConnection) graphql.Marshaler {
@@ -19743,7 +19391,7 @@ func (ec *executionContext) _Forum_heldAt(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Forum().HeldAt(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Forum().HeldAt(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.HeldAtOutConnection) graphql.Marshaler {
@@ -19787,7 +19435,7 @@ func (ec *executionContext) _Forum_organizers(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Forum().Organizers(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Forum().Organizers(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizesInConnection) graphql.Marshaler {
@@ -19831,7 +19479,7 @@ func (ec *executionContext) _Forum_participants(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Forum().Participants(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Forum().Participants(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipatesInInConnection) graphql.Marshaler {
@@ -19875,7 +19523,7 @@ func (ec *executionContext) _Forum_speakers(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Forum().Speakers(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Forum().Speakers(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SpokeAtInConnection) graphql.Marshaler {
@@ -22437,7 +22085,7 @@ func (ec *executionContext) _Museum_covers(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Museum().Covers(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Museum().Covers(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CoversOutConnection) graphql.Marshaler {
@@ -22481,7 +22129,7 @@ func (ec *executionContext) _Museum_helpedEstablish(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Museum().HelpedEstablish(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Museum().HelpedEstablish(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.HelpedEstablishOutConnection) graphql.Marshaler {
@@ -22525,7 +22173,7 @@ func (ec *executionContext) _Museum_locatedIn(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Museum().LocatedIn(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Museum().LocatedIn(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.LocatedInOutConnection) graphql.Marshaler {
@@ -22569,7 +22217,7 @@ func (ec *executionContext) _Museum_organizes(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Museum().Organizes(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Museum().Organizes(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizesOutConnection) graphql.Marshaler {
@@ -22613,7 +22261,7 @@ func (ec *executionContext) _Museum_participatesIn(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Museum().ParticipatesIn(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Museum().ParticipatesIn(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipatesInOutConnection) graphql.Marshaler {
@@ -22657,7 +22305,7 @@ func (ec *executionContext) _Museum_schoolPartners(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Museum().SchoolPartners(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Museum().SchoolPartners(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PartnersWithOutConnection) graphql.Marshaler {
@@ -22701,7 +22349,7 @@ func (ec *executionContext) _Museum_universityPartners(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Museum().UniversityPartners(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Museum().UniversityPartners(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TrainsTeachersOutConnection) graphql.Marshaler {
@@ -22745,7 +22393,7 @@ func (ec *executionContext) _Museum_people(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Museum().People(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Museum().People(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AffiliatedWithInConnection) graphql.Marshaler {
@@ -22789,7 +22437,7 @@ func (ec *executionContext) _Museum_hosted(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Museum().Hosted(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Museum().Hosted(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.HeldAtInConnection) graphql.Marshaler {
@@ -22833,7 +22481,7 @@ func (ec *executionContext) _Museum_establishedWithHelpOf(ctx context.Context, f
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Museum().EstablishedWithHelpOf(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Museum().EstablishedWithHelpOf(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.HelpedEstablishInConnection) graphql.Marshaler {
@@ -26103,7 +25751,7 @@ func (ec *executionContext) _NormalUniversity_locatedIn(ctx context.Context, fie
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.NormalUniversity().LocatedIn(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.NormalUniversity().LocatedIn(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.LocatedInOutConnection) graphql.Marshaler {
@@ -26147,7 +25795,7 @@ func (ec *executionContext) _NormalUniversity_participatesIn(ctx context.Context
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.NormalUniversity().ParticipatesIn(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.NormalUniversity().ParticipatesIn(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipatesInOutConnection) graphql.Marshaler {
@@ -26191,7 +25839,7 @@ func (ec *executionContext) _NormalUniversity_museumPartners(ctx context.Context
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.NormalUniversity().MuseumPartners(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.NormalUniversity().MuseumPartners(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TrainsTeachersInConnection) graphql.Marshaler {
@@ -26666,7 +26314,7 @@ func (ec *executionContext) _Organization_locatedIn(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().LocatedIn(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Organization().LocatedIn(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.LocatedInOutConnection) graphql.Marshaler {
@@ -26710,7 +26358,7 @@ func (ec *executionContext) _Organization_organizes(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Organizes(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Organization().Organizes(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizesOutConnection) graphql.Marshaler {
@@ -26754,7 +26402,7 @@ func (ec *executionContext) _Organization_participatesIn(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().ParticipatesIn(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Organization().ParticipatesIn(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipatesInOutConnection) graphql.Marshaler {
@@ -26798,7 +26446,7 @@ func (ec *executionContext) _Organization_people(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().People(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Organization().People(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AffiliatedWithInConnection) graphql.Marshaler {
@@ -30067,7 +29715,7 @@ func (ec *executionContext) _Person_affiliations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Affiliations(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Person().Affiliations(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AffiliatedWithOutConnection) graphql.Marshaler {
@@ -30111,7 +29759,7 @@ func (ec *executionContext) _Person_participatesIn(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().ParticipatesIn(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Person().ParticipatesIn(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipatesInOutConnection) graphql.Marshaler {
@@ -30155,7 +29803,7 @@ func (ec *executionContext) _Person_spokeAt(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().SpokeAt(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Person().SpokeAt(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SpokeAtOutConnection) graphql.Marshaler {
@@ -30610,7 +30258,7 @@ func (ec *executionContext) _Prefecture_parent(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Prefecture().Parent(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Prefecture().Parent(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PartOfOutConnection) graphql.Marshaler {
@@ -30654,7 +30302,7 @@ func (ec *executionContext) _Prefecture_coveredBy(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Prefecture().CoveredBy(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Prefecture().CoveredBy(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CoversInConnection) graphql.Marshaler {
@@ -30698,7 +30346,7 @@ func (ec *executionContext) _Prefecture_hosted(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Prefecture().Hosted(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Prefecture().Hosted(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.HeldAtInConnection) graphql.Marshaler {
@@ -30742,7 +30390,7 @@ func (ec *executionContext) _Prefecture_residents(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Prefecture().Residents(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Prefecture().Residents(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.LocatedInInConnection) graphql.Marshaler {
@@ -30786,7 +30434,7 @@ func (ec *executionContext) _Prefecture_children(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Prefecture().Children(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Prefecture().Children(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PartOfInConnection) graphql.Marshaler {
@@ -31303,7 +30951,7 @@ func (ec *executionContext) _Program_covers(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Program().Covers(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Program().Covers(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CoversOutConnection) graphql.Marshaler {
@@ -31347,7 +30995,7 @@ func (ec *executionContext) _Program_heldAt(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Program().HeldAt(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Program().HeldAt(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.HeldAtOutConnection) graphql.Marshaler {
@@ -31391,7 +31039,7 @@ func (ec *executionContext) _Program_organizers(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Program().Organizers(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Program().Organizers(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizesInConnection) graphql.Marshaler {
@@ -31435,7 +31083,7 @@ func (ec *executionContext) _Program_participants(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Program().Participants(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Program().Participants(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipatesInInConnection) graphql.Marshaler {
@@ -32042,7 +31690,7 @@ func (ec *executionContext) _Province_coveredBy(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Province().CoveredBy(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Province().CoveredBy(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CoversInConnection) graphql.Marshaler {
@@ -32086,7 +31734,7 @@ func (ec *executionContext) _Province_hosted(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Province().Hosted(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Province().Hosted(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.HeldAtInConnection) graphql.Marshaler {
@@ -32130,7 +31778,7 @@ func (ec *executionContext) _Province_residents(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Province().Residents(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Province().Residents(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.LocatedInInConnection) graphql.Marshaler {
@@ -32174,7 +31822,7 @@ func (ec *executionContext) _Province_children(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Province().Children(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Province().Children(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PartOfInConnection) graphql.Marshaler {
@@ -33840,7 +33488,7 @@ func (ec *executionContext) _School_locatedIn(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.School().LocatedIn(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.School().LocatedIn(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.LocatedInOutConnection) graphql.Marshaler {
@@ -33884,7 +33532,7 @@ func (ec *executionContext) _School_participatesIn(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.School().ParticipatesIn(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.School().ParticipatesIn(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipatesInOutConnection) graphql.Marshaler {
@@ -33928,7 +33576,7 @@ func (ec *executionContext) _School_museumPartners(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.School().MuseumPartners(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["edgeWhere"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.School().MuseumPartners(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PartnersWithInConnection) graphql.Marshaler {

@@ -310,13 +310,12 @@ func (g *gen) writeLabel(w *writer, d kepu.LabelDef) {
 		w.p("  museums(where: MuseumWhere, orderBy: [MuseumOrder!], %s): MuseumConnection!", pageArgs)
 	}
 	for _, f := range spec.RelFields(l) {
-		_, farWhere := spec.FarType(f.Far())
 		dir := "outgoing"
 		if f.Dir == kepu.In {
 			dir = "incoming"
 		}
 		w.p(`  """%s (%s %s relationships). %s"""`, upper(f.Def.Doc), dir, f.Def.Type, pageDoc)
-		w.p("  %s(where: %s, edgeWhere: %sEdgeWhere, orderBy: [%sOrder!], %s): %sConnection!", f.Name, farWhere, spec.RelName(f.Def.Type), f.Prefix(), pageArgs, f.Prefix())
+		w.p("  %s(where: %sMatch, orderBy: [%sOrder!], %s): %sConnection!", f.Name, f.Prefix(), f.Prefix(), pageArgs, f.Prefix())
 	}
 	w.p("}")
 	w.p("")
