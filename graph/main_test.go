@@ -8,11 +8,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"testing"
 
 	"github.com/kepugraph/kepugraph/embedded"
 	"github.com/kepugraph/kepugraph/graph"
 	"github.com/kepugraph/kepugraph/kepu"
+	"github.com/kepugraph/kepugraph/neo4jstore"
 	"github.com/kepugraph/kepugraph/seed/dataset"
 )
 
@@ -23,29 +25,45 @@ var shared struct {
 	url   string
 }
 
+// backendEnv names the backend the tests run on: unset or "embedded" for
+// the embedded store, "neo4j" for the Neo4j server at NEO4J_URI. When
+// NEO4J_URI is set, TestMain runs the whole package a second time in a child
+// process against Neo4j: the same end-to-end tests on both backends. The
+// Neo4j run WIPES the database it is given.
+const backendEnv = "KEPUGRAPH_TEST_BACKEND"
+
+func backend() string { return os.Getenv(backendEnv) }
+
 func TestMain(m *testing.M) {
-	os.Exit(run(m))
+	code := run(m)
+	if code == 0 && backend() == "" && os.Getenv("NEO4J_URI") != "" {
+		fmt.Fprintln(os.Stderr, "graph: NEO4J_URI is set: running the tests again against Neo4j")
+		cmd := exec.Command(os.Args[0], os.Args[1:]...)
+		cmd.Env = append(os.Environ(), backendEnv+"=neo4j")
+		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+		if err := cmd.Run(); err != nil {
+			fmt.Fprintln(os.Stderr, "graph: the Neo4j run failed:", err)
+			code = 1
+		}
+	}
+	os.Exit(code)
 }
 
+// reference is the reference dataset, generated once.
+var reference *dataset.Dataset
+
 func run(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "graph-test")
+	st, closeStore, err := openStore()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	defer os.RemoveAll(dir)
-	st, err := embedded.Open(dir, embedded.Options{NoSync: true})
-	if err != nil {
+	defer closeStore()
+	if reference, err = dataset.Generate(dataset.Options{}); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	defer st.Close()
-	ds, err := dataset.Generate(dataset.Options{})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	if _, err := dataset.Load(context.Background(), st, ds, dataset.LoadOptions{}); err != nil {
+	if _, err := dataset.Load(context.Background(), st, reference, dataset.LoadOptions{}); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
@@ -53,6 +71,46 @@ func run(m *testing.M) int {
 	defer srv.Close()
 	shared.store, shared.url = st, srv.URL
 	return m.Run()
+}
+
+// openStore opens an empty store of the backend under test.
+func openStore() (kepu.Store, func(), error) {
+	switch backend() {
+	case "", "embedded":
+		dir, err := os.MkdirTemp("", "graph-test")
+		if err != nil {
+			return nil, nil, err
+		}
+		st, err := embedded.Open(dir, embedded.Options{NoSync: true})
+		if err != nil {
+			os.RemoveAll(dir)
+			return nil, nil, err
+		}
+		return st, func() { st.Close(); os.RemoveAll(dir) }, nil
+	case "neo4j":
+		ctx := context.Background()
+		st, err := neo4jstore.Open(ctx, neo4jstore.ConfigFromEnv())
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := st.Ready(ctx); err != nil {
+			st.Close()
+			return nil, nil, err
+		}
+		if err := wipe(ctx, st); err != nil {
+			st.Close()
+			return nil, nil, err
+		}
+		return st, func() { st.Close() }, nil
+	}
+	return nil, nil, fmt.Errorf("%s=%q: want embedded or neo4j", backendEnv, backend())
+}
+
+func wipe(ctx context.Context, st *neo4jstore.Store) error {
+	if err := st.DeleteAll(ctx); err != nil {
+		return err
+	}
+	return st.EnsureSchema(ctx)
 }
 
 // gqlError is one error of a response.
@@ -112,14 +170,34 @@ func wantError(t testing.TB, url, q string, vars map[string]any, code string) re
 	return r
 }
 
-// fresh returns a handler over a new, empty embedded store.
+// fresh returns a handler over a new, empty store. On Neo4j there is one
+// database: fresh empties it and, when the test ends, loads the reference
+// dataset again for the tests that read it (no test runs in parallel).
 func fresh(t testing.TB) (kepu.Store, string) {
 	t.Helper()
-	st, err := embedded.Open(t.TempDir(), embedded.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
+	var st kepu.Store
+	if n4, ok := shared.store.(*neo4jstore.Store); ok {
+		ctx := context.Background()
+		if err := wipe(ctx, n4); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			if err := wipe(ctx, n4); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := dataset.Load(ctx, n4, reference, dataset.LoadOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		})
+		st = n4
+	} else {
+		es, err := embedded.Open(t.TempDir(), embedded.Options{NoSync: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { es.Close() })
+		st = es
 	}
-	t.Cleanup(func() { st.Close() })
 	srv := httptest.NewServer(graph.New(st, graph.Options{}))
 	t.Cleanup(srv.Close)
 	return st, srv.URL
