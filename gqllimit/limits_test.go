@@ -213,6 +213,9 @@ func TestMeasure(t *testing.T) {
 		// Null or absent variable: the default page size.
 		{`query($n: Int) { museums(first: $n) { nodes { name } } }`, nil, gqllimit.Measurement{Depth: 3, Cost: 101}},
 		{`{ museums(first: -3) { nodes { name } } }`, nil, gqllimit.Measurement{Depth: 3, Cost: 1}},
+		// Introspection fields stay out of depth and cost, but their
+		// aliases count.
+		{`{ a: __typename b: __typename s: __schema { q: queryType { name } } }`, nil, gqllimit.Measurement{Aliases: 4}},
 	}
 	for _, tc := range tests {
 		doc, errs := gqlparser.LoadQuery(schema, tc.query)

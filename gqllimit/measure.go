@@ -60,6 +60,10 @@ func (w *walker) set(ss ast.SelectionSet) Measurement {
 		switch s := sel.(type) {
 		case *ast.Field:
 			if !w.introspection && strings.HasPrefix(s.Name, "__") {
+				// Left out of depth and cost, but its aliases count:
+				// otherwise an operation could alias __schema or
+				// __typename without bound.
+				m.Aliases = satAdd(m.Aliases, w.field(s).Aliases)
 				continue
 			}
 			c = w.field(s)
