@@ -11,9 +11,9 @@ STATICCHECK = $(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION
 
 # Directories with a package-lock.json whose npm packages the tests need
 # (each gets `npm ci` when its node_modules is missing). web/ is always
-# installed for the explorer bundle; add tool directories here
-# (for example tools/cypherlint).
-TEST_NPM_DIRS ?=
+# installed for the explorer bundle; by default every tools/* directory with
+# a lockfile (tools/cypherlint, tools/graphql-http-audit).
+TEST_NPM_DIRS ?= $(patsubst %/package-lock.json,%,$(wildcard tools/*/package-lock.json))
 
 # Generated files checked by `make check` (gqlgen output).
 GENERATED ?= graph
@@ -82,6 +82,7 @@ generate-check:
 
 race:
 	$(GO) test -race ./embedded/... ./graph/...
+	$(GO) test -race -run 'TestAPIConcurrency|TestHardening' .
 
 bench: build
 	bash bench/load.sh
