@@ -151,8 +151,12 @@ func seededMain(t *testing.T) *Main {
 }
 
 func TestMain(m *testing.M) {
-	if os.Getenv("KEPUGRAPH_TEST_CHILD") == "1" {
+	switch os.Getenv("KEPUGRAPH_TEST_CHILD") {
+	case "1":
 		runChild()
+		return
+	case "crash":
+		runCrashChild()
 		return
 	}
 	code := m.Run()
