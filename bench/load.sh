@@ -56,7 +56,8 @@ kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 unset 'pids[-1]'
 
 echo "== start the real server (log level $LOG_LEVEL, logs to $WORK/server.log)"
-"$WORK/kepugraph" --addr "$REAL_ADDR" --data-dir "$DATA_DIR" --log-level "$LOG_LEVEL" 2>"$WORK/server.log" &
+# The per-client rate limit is off: wrk sends every request from one address.
+"$WORK/kepugraph" --addr "$REAL_ADDR" --data-dir "$DATA_DIR" --log-level "$LOG_LEVEL" --rate-limit 0 2>"$WORK/server.log" &
 pids+=($!)
 wait_up "http://$REAL_ADDR/healthz"
 
