@@ -218,7 +218,7 @@ func TestMeasure(t *testing.T) {
 		{`{ a: __typename b: __typename s: __schema { q: queryType { name } } }`, nil, gqllimit.Measurement{Aliases: 4}},
 	}
 	for _, tc := range tests {
-		doc, errs := gqlparser.LoadQuery(schema, tc.query)
+		doc, errs := gqlparser.LoadQueryWithRules(schema, tc.query, nil)
 		if errs != nil {
 			t.Fatalf("%s: %v", tc.query, errs)
 		}
@@ -232,7 +232,7 @@ func TestMeasure(t *testing.T) {
 func TestMeasureSaturates(t *testing.T) {
 	schema := gqlparser.MustLoadSchema(&ast.Source{Input: httpxtest.SDL})
 	q := `{ museums(first: 2000000000) { nodes { city { museums(first: 2000000000) { nodes { city { museums(first: 2000000000) { nodes { city { museums(first: 2000000000) { totalCount nodes { city { name } } } } } } } } } } } } }`
-	doc, errs := gqlparser.LoadQuery(schema, q)
+	doc, errs := gqlparser.LoadQueryWithRules(schema, q, nil)
 	if errs != nil {
 		t.Fatal(errs)
 	}
