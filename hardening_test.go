@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -484,5 +485,20 @@ func TestHardening_HandlerRecovers(t *testing.T) {
 	}
 	if !strings.Contains(buf.String(), "boom in a handler") {
 		t.Errorf("the panic is not logged: %s", buf.String())
+	}
+}
+
+// TestHardening_ExplorerIntrospection checks that the full introspection
+// query of graphql-js (what GraphiQL sends, nested deeper than 12) passes
+// the default limits.
+func TestHardening_ExplorerIntrospection(t *testing.T) {
+	q, err := os.ReadFile("testdata/introspection.graphql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := mustRunMain(t, "--data-dir", t.TempDir(), "--no-seed")
+	res := do(t, m, request{method: http.MethodPost, body: gqlBody(string(q), nil)})
+	if res.status != 200 || len(res.gql.Errors) > 0 || !strings.Contains(res.body, `"queryType":{"name":"Query"`) {
+		t.Fatalf("introspection: %d %.300s", res.status, res.body)
 	}
 }
