@@ -15,8 +15,9 @@ STATICCHECK = $(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION
 # a lockfile (tools/cypherlint, tools/graphql-http-audit).
 TEST_NPM_DIRS ?= $(patsubst %/package-lock.json,%,$(wildcard tools/*/package-lock.json))
 
-# Generated files checked by `make check` (gqlgen output).
-GENERATED ?= graph
+# Generated files checked by `make check`: the schema and gqlgen configuration
+# (written by graph/internal/schemagen) and gqlgen's output.
+GENERATED ?= graph schema.graphqls gqlgen.yml
 
 # Arguments passed to the server by `make run`, e.g. make run ARGS='--addr :9090'.
 ARGS ?=
