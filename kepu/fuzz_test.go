@@ -1,22 +1,17 @@
-package gqllimit_test
+package kepu_test
 
-// Fuzz targets for the inputs that reach the store from clients: keyset
-// cursors, filter trees and GraphQL query text. They check that hostile
-// input gives an error with a code, never a panic.
+// Fuzz targets for two inputs that reach the store from clients: keyset
+// cursors and filter trees. Hostile input gives a BAD_USER_INPUT error, never
+// a panic. Their seed inputs run with every go test; to fuzz:
 //
-//	go test ./gqllimit -run '^$' -fuzz FuzzDecodeCursor -fuzztime 60s
-//	go test ./gqllimit -run '^$' -fuzz FuzzValidateFilter -fuzztime 60s
-//	go test ./gqllimit -run '^$' -fuzz FuzzLimits -fuzztime 60s
+//	go test ./kepu -run '^$' -fuzz FuzzDecodeCursor -fuzztime 3m
+//	go test ./kepu -run '^$' -fuzz FuzzValidateFilter -fuzztime 3m
 
 import (
 	"encoding/json"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"github.com/kepugraph/kepugraph/gqllimit"
-	"github.com/kepugraph/kepugraph/httpx/httpxtest"
 	"github.com/kepugraph/kepugraph/kepu"
 )
 
@@ -149,33 +144,4 @@ func FuzzValidateFilter(f *testing.F) {
 			_ = kepu.ValidateEdgeFilter(rels[int(b[0])%len(rels)].Type, g.filter(0))
 		}
 	})
-}
-
-func FuzzLimits(f *testing.F) {
-	srv := httpxtest.New(gqllimit.New(gqllimit.Config{}))
-	for _, q := range []string{
-		okQuery, deepQuery(5), `{ a: name b: name }`, `query($n: Int) { museums(first: $n) { nodes { name } } }`,
-		`{ node(id: "x") { ... on Museum { city { name } } ...F } } fragment F on Node { id }`,
-		`fragment F on Museum { ...F } { museum(id: "a") { ...F } }`, `{ museums(first: 99999999999) { totalCount } }`,
-		`{ __schema { types { name } } }`, `mutation { setName(name: "x") }`, `{`, `"""`, "\x00",
-	} {
-		f.Add(q, `{"n": 5}`)
-	}
-	f.Fuzz(func(t *testing.T, q, vars string) {
-		body, _ := json.Marshal(map[string]any{"query": q, "variables": json.RawMessage(validJSON(vars))})
-		req := httptest.NewRequest(http.MethodPost, "/query", strings.NewReader(string(body)))
-		req.Header.Set("Content-Type", "application/json")
-		rec := httptest.NewRecorder()
-		srv.ServeHTTP(rec, req)
-		if rec.Code >= 500 {
-			t.Fatalf("status %d: %s", rec.Code, rec.Body.String())
-		}
-	})
-}
-
-func validJSON(s string) string {
-	if json.Valid([]byte(s)) {
-		return s
-	}
-	return "null"
 }
