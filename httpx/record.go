@@ -13,10 +13,14 @@ package httpx
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -140,12 +144,23 @@ func Track(next http.Handler) http.Handler {
 			return
 		}
 		id := r.Header.Get("X-Request-ID")
-		if !validRequestID(id) {
-			id = uuid.NewString()
+		given := validRequestID(id)
+		if !given {
+			id = newRequestID()
 		}
 		rec := &Record{info: Info{RequestID: id, Method: r.Method, Path: r.URL.Path, Start: time.Now(), Cost: -1}}
-		r = r.Clone(WithRecord(r.Context(), rec))
-		r.Header.Set("X-Request-ID", id)
+		r = r.WithContext(WithRecord(r.Context(), rec))
+		if !given || len(r.Header["X-Request-Id"]) != 1 {
+			// The inner handlers see the ID in the request header. The
+			// header map is the caller's: set it on a copy (sharing the
+			// value slices, which nothing modifies).
+			h := make(http.Header, len(r.Header)+1)
+			for k, v := range r.Header {
+				h[k] = v
+			}
+			h.Set("X-Request-ID", id)
+			r.Header = h
+		}
 		w.Header().Set("X-Request-ID", id)
 		tw := &trackWriter{ResponseWriter: w, rec: rec}
 		next.ServeHTTP(tw, r)
@@ -154,6 +169,40 @@ func Track(next http.Handler) http.Handler {
 			rec.Update(func(i *Info) { i.Status = http.StatusOK })
 		}
 	})
+}
+
+// Generated request IDs have the form of a UUID (36 characters) but are
+// made of a random per-process prefix and a counter: unique within the
+// process, unique across processes with overwhelming probability, and
+// cheap (no crypto/rand read per request). Request IDs correlate log lines;
+// they are not secrets.
+var requestIDs struct {
+	prefix [18]byte // "xxxxxxxx-xxxx-xxxx" from 8 random bytes
+	count  atomic.Uint64
+}
+
+func init() {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("httpx: crypto/rand: " + err.Error()) // never happens on supported systems
+	}
+	u := uuid.UUID(b).String() // 8-4-4-4-12
+	copy(requestIDs.prefix[:], u[:18])
+	requestIDs.count.Store(binary.BigEndian.Uint64(b[8:]))
+}
+
+// newRequestID returns the next generated request ID.
+func newRequestID() string {
+	var buf [36]byte
+	copy(buf[:], requestIDs.prefix[:])
+	n := requestIDs.count.Add(1)
+	var c [8]byte
+	binary.BigEndian.PutUint64(c[:], n)
+	buf[18] = '-'
+	hex.Encode(buf[19:23], c[:2])
+	buf[23] = '-'
+	hex.Encode(buf[24:], c[2:])
+	return string(buf[:])
 }
 
 func validRequestID(id string) bool {
