@@ -59,7 +59,29 @@ type Metrics struct {
 
 	mu    sync.Mutex
 	names map[string]bool
+
+	// Children of the vectors resolved once per label values, instead of
+	// hashing the label strings on every request and store call.
+	reqChildren     sync.Map                  // requestLabels -> prometheus.Counter
+	latencyChildren sync.Map                  // operation -> prometheus.Observer
+	callChildren    map[string]*storeChildren // by method; fixed after New
 }
+
+type requestLabels struct {
+	op, outcome string
+	status      int
+}
+
+// storeChildren are the children of one store method, resolved on its
+// first successful call (so that /metrics lists no series before use).
+type storeChildren struct {
+	once sync.Once
+	ok   prometheus.Counter
+	dur  prometheus.Observer
+}
+
+// storeMethods are the methods of kepu.Store that InstrumentStore counts.
+var storeMethods = []string{"Nodes", "FindNodes", "CountNodes", "Neighbors", "CountNeighbors", "Locate", "Aggregate", "AggregateEdges", "Write"}
 
 // New returns metrics registered on a new registry.
 func New(cfg Config) *Metrics {
@@ -94,6 +116,10 @@ func New(cfg Config) *Metrics {
 			Help: "Requests rejected by a limit, a protocol rule or access control, by code."}, []string{"code"}),
 		limited: prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Name: "rate_limited_total",
 			Help: "Requests refused by the per-client rate limit."}),
+	}
+	m.callChildren = make(map[string]*storeChildren, len(storeMethods))
+	for _, method := range storeMethods {
+		m.callChildren[method] = &storeChildren{}
 	}
 	m.reg.MustRegister(m.requests, m.latency, m.inflight, m.calls, m.callDur, m.rejects, m.limited)
 	if !cfg.NoRuntimeCollectors {
@@ -185,8 +211,8 @@ func (m *Metrics) Middleware(next http.Handler) http.Handler {
 		if outcome == "" && in.Status >= 200 && in.Status < 300 {
 			outcome = "ok"
 		}
-		m.requests.WithLabelValues(op, outcomeLabel(outcome), strconv.Itoa(in.Status)).Inc()
-		m.latency.WithLabelValues(op).Observe(time.Since(start).Seconds())
+		m.requestCounter(op, outcomeLabel(outcome), in.Status).Inc()
+		m.latencyObserver(op).Observe(time.Since(start).Seconds())
 		if RejectionCodes[outcome] {
 			m.rejects.WithLabelValues(outcome).Inc()
 		}
@@ -203,8 +229,38 @@ func (m *Metrics) Middleware(next http.Handler) http.Handler {
 	})
 }
 
+// requestCounter returns the child of requests_total for the labels (their
+// values are bounded: see OperationLabel and outcomeLabel).
+func (m *Metrics) requestCounter(op, outcome string, status int) prometheus.Counter {
+	key := requestLabels{op: op, outcome: outcome, status: status}
+	if c, ok := m.reqChildren.Load(key); ok {
+		return c.(prometheus.Counter)
+	}
+	c := m.requests.WithLabelValues(op, outcome, strconv.Itoa(status))
+	m.reqChildren.Store(key, c)
+	return c
+}
+
+// latencyObserver returns the child of http_request_duration_seconds for op.
+func (m *Metrics) latencyObserver(op string) prometheus.Observer {
+	if o, ok := m.latencyChildren.Load(op); ok {
+		return o.(prometheus.Observer)
+	}
+	o := m.latency.WithLabelValues(op)
+	m.latencyChildren.Store(op, o)
+	return o
+}
+
 // observeCall records one store call.
 func (m *Metrics) observeCall(method string, start time.Time, err error) {
+	if ch := m.callChildren[method]; ch != nil && err == nil {
+		ch.once.Do(func() {
+			ch.ok, ch.dur = m.calls.WithLabelValues(method, "ok"), m.callDur.WithLabelValues(method)
+		})
+		ch.ok.Inc()
+		ch.dur.Observe(time.Since(start).Seconds())
+		return
+	}
 	code := "ok"
 	if err != nil {
 		code = kepu.ErrorCode(err)
