@@ -83,7 +83,9 @@ type Loaders struct {
 	nodes     *dataloadgen.Loader[string, kepu.Node]
 	locations *dataloadgen.Loader[string, kepu.Location]
 
-	mu        sync.Mutex
+	counting CountingStore // what Store points to (one allocation with the loaders)
+
+	mu        sync.Mutex // guards the maps below, made on first use
 	neighbors map[string]*dataloadgen.Loader[string, kepu.NeighborPage]
 	counts    map[string]*dataloadgen.Loader[string, int]
 	museums   map[string]kepu.NodePage // by placeKey
@@ -93,15 +95,9 @@ type Loaders struct {
 // NewLoaders returns the loaders of one request over st. wait is how long a
 // loader collects keys that were not prefetched before calling the store.
 func NewLoaders(st kepu.Store, wait time.Duration) *Loaders {
-	cs := &CountingStore{Store: st}
-	l := &Loaders{
-		Store:     cs,
-		wait:      wait,
-		neighbors: map[string]*dataloadgen.Loader[string, kepu.NeighborPage]{},
-		counts:    map[string]*dataloadgen.Loader[string, int]{},
-		museums:   map[string]kepu.NodePage{},
-		museumsN:  map[string]int{},
-	}
+	l := &Loaders{wait: wait, counting: CountingStore{Store: st}}
+	cs := &l.counting
+	l.Store = cs
 	l.nodes = dataloadgen.NewMappedLoader(cs.Nodes, dataloadgen.WithWait(wait))
 	l.locations = dataloadgen.NewMappedLoader(cs.Locate, dataloadgen.WithWait(wait))
 	return l
@@ -208,6 +204,9 @@ func (l *Loaders) neighborLoader(q kepu.NeighborQuery) (*dataloadgen.Loader[stri
 		ld = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]kepu.NeighborPage, error) {
 			return l.Store.Neighbors(ctx, ids, cloneQuery(q))
 		}, dataloadgen.WithWait(l.wait))
+		if l.neighbors == nil {
+			l.neighbors = map[string]*dataloadgen.Loader[string, kepu.NeighborPage]{}
+		}
 		l.neighbors[key] = ld
 	}
 	return ld, nil
@@ -226,6 +225,9 @@ func (l *Loaders) countLoader(q kepu.NeighborQuery) (*dataloadgen.Loader[string,
 		ld = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]int, error) {
 			return l.Store.CountNeighbors(ctx, ids, cloneQuery(q))
 		}, dataloadgen.WithWait(l.wait))
+		if l.counts == nil {
+			l.counts = map[string]*dataloadgen.Loader[string, int]{}
+		}
 		l.counts[key] = ld
 	}
 	return ld, nil
@@ -307,11 +309,17 @@ func (l *Loaders) placeMuseumCount(key string) (int, bool) {
 func (l *Loaders) primePlaceMuseums(key string, p kepu.NodePage) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.museums == nil {
+		l.museums = map[string]kepu.NodePage{}
+	}
 	l.museums[key] = p
 }
 
 func (l *Loaders) primePlaceMuseumCount(key string, n int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.museumsN == nil {
+		l.museumsN = map[string]int{}
+	}
 	l.museumsN[key] = n
 }

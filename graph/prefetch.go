@@ -88,20 +88,37 @@ type level struct {
 	museums map[string]*museumsRequest
 }
 
-// idSet is a set of IDs that keeps their first-seen order.
+// idSet is a set of IDs that keeps their first-seen order. Small sets (the
+// common case: one node, one place) are searched linearly; the map is
+// built once the set grows past smallIDSet.
 type idSet struct {
 	list []string
 	seen map[string]bool
 }
 
-func (s *idSet) add(ids ...string) {
-	if s.seen == nil {
-		s.seen = map[string]bool{}
+const smallIDSet = 8
+
+// has reports whether id is in the set.
+func (s *idSet) has(id string) bool {
+	if s.seen != nil {
+		return s.seen[id]
 	}
+	return slices.Contains(s.list, id)
+}
+
+func (s *idSet) add(ids ...string) {
 	for _, id := range ids {
-		if !s.seen[id] {
+		if s.has(id) {
+			continue
+		}
+		s.list = append(s.list, id)
+		if s.seen != nil {
 			s.seen[id] = true
-			s.list = append(s.list, id)
+		} else if len(s.list) > smallIDSet {
+			s.seen = make(map[string]bool, 2*len(s.list))
+			for _, v := range s.list {
+				s.seen[v] = true
+			}
 		}
 	}
 }
@@ -219,7 +236,7 @@ func (p *prefetcher) run(ctx context.Context, jobs []job) {
 		}
 	}()
 	for depth := 0; len(jobs) > 0 && depth < maxPrefetchDepth && ctx.Err() == nil; depth++ {
-		lv := &level{rels: map[string]*relRequest{}, museums: map[string]*museumsRequest{}}
+		lv := &level{} // maps made on first use
 		for _, j := range jobs {
 			p.plan(lv, j)
 		}
@@ -232,16 +249,9 @@ func (p *prefetcher) plan(lv *level, j job) {
 	if len(j.sel) == 0 {
 		return
 	}
-	byLabel := map[kepu.Label][]string{}
-	var labels []kepu.Label
-	for _, n := range j.nodes {
-		if _, ok := byLabel[n.Label]; !ok {
-			labels = append(labels, n.Label)
-		}
-		byLabel[n.Label] = append(byLabel[n.Label], n.ID)
-	}
-	for _, l := range labels {
-		ids := byLabel[l]
+	labels, byLabel := groupByLabel(j.nodes)
+	for i, l := range labels {
+		ids := byLabel[i]
 		for _, f := range p.collect(j.sel, implementors[l]...) {
 			if rf, ok := spec.LookupRelField(l, f.Name); ok {
 				p.planRel(lv, l, rf, f, ids)
@@ -257,6 +267,24 @@ func (p *prefetcher) plan(lv *level, j job) {
 			}
 		}
 	}
+}
+
+// groupByLabel returns the labels of nodes in first-seen order and the IDs
+// of each, in order. Levels hold few labels: they are searched linearly.
+func groupByLabel(nodes []kepu.Node) (labels []kepu.Label, ids [][]string) {
+	if len(nodes) == 1 {
+		return []kepu.Label{nodes[0].Label}, [][]string{{nodes[0].ID}}
+	}
+	for _, n := range nodes {
+		i := slices.Index(labels, n.Label)
+		if i < 0 {
+			i = len(labels)
+			labels = append(labels, n.Label)
+			ids = append(ids, nil)
+		}
+		ids[i] = append(ids[i], n.ID)
+	}
+	return labels, ids
 }
 
 func (p *prefetcher) planRel(lv *level, near kepu.Label, rf spec.RelField, f graphql.CollectedField, ids []string) {
@@ -275,6 +303,9 @@ func (p *prefetcher) planRel(lv *level, near kepu.Label, rf spec.RelField, f gra
 	req := lv.rels[key]
 	if req == nil {
 		req = &relRequest{q: q}
+		if lv.rels == nil {
+			lv.rels = map[string]*relRequest{}
+		}
 		lv.rels[key] = req
 	}
 	req.ids.add(ids...)
@@ -303,6 +334,9 @@ func (p *prefetcher) planMuseums(lv *level, f graphql.CollectedField, ids []stri
 		req := lv.museums[key]
 		if req == nil {
 			req = &museumsRequest{placeID: id, q: q}
+			if lv.museums == nil {
+				lv.museums = map[string]*museumsRequest{}
+			}
 			lv.museums[key] = req
 		}
 		req.count = req.count || total
@@ -357,7 +391,7 @@ func (p *prefetcher) fetch(ctx context.Context, lv *level) []job {
 			var seen idSet
 			for _, id := range c.ids {
 				for _, it := range pages[id].Items {
-					if !seen.seen[it.Node.ID] {
+					if !seen.has(it.Node.ID) {
 						seen.add(it.Node.ID)
 						far = append(far, it.Node)
 					}
@@ -432,7 +466,7 @@ func (p *prefetcher) fetchPlaces(ctx context.Context, lv *level) []job {
 		for _, id := range pr.ids {
 			pid := locs[id].At(pr.level)
 			n, ok := found[pid]
-			if ok && pid != id && !seen.seen[pid] {
+			if ok && pid != id && !seen.has(pid) {
 				seen.add(pid)
 				places = append(places, n)
 			}
