@@ -12,6 +12,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -105,6 +106,24 @@ type Cost struct {
 type Limits struct {
 	cfg    Config
 	schema *ast.Schema
+	// cache keeps, per query text, its token count and the measurement of
+	// its last operation when that does not depend on variables. gqlgen's
+	// query cache hands out the same parsed document for the same text, so
+	// a repeated query is measured once. Nil when MaxQueryBytes is off
+	// (unbounded texts are not kept).
+	cache *lru.LRU[*measured]
+}
+
+// CacheSize is the number of query texts whose measurements are kept (as
+// many as the server's parsed-query cache).
+const CacheSize = 1000
+
+// measured is what the cache keeps for one query text. It is never changed
+// once in the cache: a new value replaces it.
+type measured struct {
+	tokens int
+	op     *ast.OperationDefinition // the operation m measures; nil when none
+	m      Measurement
 }
 
 var _ interface {
@@ -115,7 +134,13 @@ var _ interface {
 } = (*Limits)(nil)
 
 // New returns the extension with cfg (zero fields take defaults).
-func New(cfg Config) *Limits { return &Limits{cfg: cfg.withDefaults()} }
+func New(cfg Config) *Limits {
+	l := &Limits{cfg: cfg.withDefaults()}
+	if l.cfg.MaxQueryBytes > 0 {
+		l.cache = lru.New[*measured](CacheSize)
+	}
+	return l
+}
 
 // Config returns the effective configuration.
 func (l *Limits) Config() Config { return l.cfg }
@@ -140,7 +165,7 @@ func (l *Limits) MutateOperationParameters(ctx context.Context, p *graphql.RawPa
 		if l.cfg.MaxQueryBytes <= 0 {
 			stop = max + 1 // no size bound: do not lex an unbounded text
 		}
-		if n := CountTokens(p.Query, stop); n > max {
+		if n := l.tokens(ctx, p.Query, stop); n > max {
 			return l.reject(ctx, CodeTokens, fmt.Sprintf("the query has %d tokens, more than the limit of %d", n, max), max, n)
 		}
 	}
@@ -154,7 +179,7 @@ func (l *Limits) MutateOperationContext(ctx context.Context, opCtx *graphql.Oper
 	if op == nil && opCtx.Doc != nil {
 		op = opCtx.Doc.Operations.ForName(opCtx.OperationName)
 	}
-	m := Measure(l.schema, opCtx.Doc, op, opCtx.Variables, l.cfg.DefaultPageSize, l.cfg.CountIntrospection)
+	m := l.measure(ctx, opCtx, op)
 	opCtx.Stats.SetExtension(statsKey, &Cost{Requested: m.Cost, Limit: l.cfg.MaxCost})
 	httpx.SetCost(ctx, m.Cost)
 	if max := l.cfg.MaxDepth; max > 0 && m.Depth > max {
@@ -167,6 +192,43 @@ func (l *Limits) MutateOperationContext(ctx context.Context, opCtx *graphql.Oper
 		return l.reject(ctx, CodeComplexity, fmt.Sprintf("the query costs %d, more than the limit of %d; ask for smaller pages (first/last) or fewer nested connections", m.Cost, max), max, m.Cost)
 	}
 	return nil
+}
+
+// tokens returns CountTokens(query, stop), from the cache when it holds
+// the query.
+func (l *Limits) tokens(ctx context.Context, query string, stop int) int {
+	if l.cache == nil || len(query) > l.cfg.MaxQueryBytes {
+		return CountTokens(query, stop)
+	}
+	if e, ok := l.cache.Get(ctx, query); ok {
+		return e.tokens
+	}
+	n := CountTokens(query, stop)
+	l.cache.Add(ctx, query, &measured{tokens: n})
+	return n
+}
+
+// measure returns Measure of the operation, from the cache when the query
+// text's entry holds the same parsed operation and its measurement does not
+// depend on variables.
+func (l *Limits) measure(ctx context.Context, opCtx *graphql.OperationContext, op *ast.OperationDefinition) Measurement {
+	var e *measured
+	if l.cache != nil && op != nil {
+		e, _ = l.cache.Get(ctx, opCtx.RawQuery)
+		if e != nil && e.op == op {
+			return e.m
+		}
+	}
+	m, usesVars := measure(l.schema, opCtx.Doc, op, opCtx.Variables, l.cfg.DefaultPageSize, l.cfg.CountIntrospection)
+	if l.cache != nil && op != nil && !usesVars {
+		switch {
+		case e != nil: // keep the token count MutateOperationParameters stored
+			l.cache.Add(ctx, opCtx.RawQuery, &measured{tokens: e.tokens, op: op, m: m})
+		case l.cfg.MaxTokens <= 0: // tokens are never counted
+			l.cache.Add(ctx, opCtx.RawQuery, &measured{op: op, m: m})
+		}
+	}
+	return m
 }
 
 // InterceptResponse adds extensions.cost {requested, limit} to responses of

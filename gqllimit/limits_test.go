@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 
@@ -279,5 +280,45 @@ func BenchmarkCountTokens(b *testing.B) {
 	b.SetBytes(int64(len(q)))
 	for b.Loop() {
 		gqllimit.CountTokens(q, 0)
+	}
+}
+
+// A repeated query is measured from the cache; a cost that depends on
+// variables is measured again for each request.
+func TestRepeatedQueries(t *testing.T) {
+	for _, tokens := range []int{0, -1} { // the token limit on and off
+		srv := httpxtest.New(gqllimit.New(gqllimit.Config{MaxCost: 500, MaxTokens: tokens}))
+		// As in the server: the same text gives the same parsed document.
+		srv.SetQueryCache(lru.New[*ast.QueryDocument](100))
+		cost := func(q string, vars map[string]any) (float64, string) {
+			t.Helper()
+			r := post(t, srv, "", q, vars)
+			c, _ := r.Body.Extensions["cost"].(map[string]any)
+			f, _ := c["requested"].(float64)
+			return f, r.code()
+		}
+		literal := `{ museums(first: 10) { nodes { name city { name } } } }`
+		for i := 0; i < 3; i++ {
+			if c, code := cost(literal, nil); c != 21 || code != "" {
+				t.Fatalf("tokens %d, round %d: cost %v, code %q; want 21", tokens, i, c, code)
+			}
+		}
+		withVars := `query Q($n: Int) { museums(first: $n) { nodes { name city { name } } } }`
+		for _, tc := range []struct {
+			n    int
+			cost float64
+			code string
+		}{{10, 21, ""}, {1000, 2001, gqllimit.CodeComplexity}, {2, 5, ""}, {1000, 2001, gqllimit.CodeComplexity}} {
+			if c, code := cost(withVars, map[string]any{"n": tc.n}); c != tc.cost || code != tc.code {
+				t.Fatalf("tokens %d, n=%d: cost %v, code %q; want %v, %q", tokens, tc.n, c, code, tc.cost, tc.code)
+			}
+		}
+	}
+	// The token limit applies to a query seen before.
+	srv := httpxtest.New(gqllimit.New(gqllimit.Config{MaxTokens: 10}))
+	for i := 0; i < 2; i++ {
+		if r := post(t, srv, "", okQuery+" # a comment with more tokens", nil); r.code() != gqllimit.CodeTokens {
+			t.Fatalf("round %d: code %q, want %s", i, r.code(), gqllimit.CodeTokens)
+		}
 	}
 }

@@ -35,12 +35,18 @@ const MaxMeasuredCost = 1 << 40
 // Introspection fields (names starting with "__") are left out unless
 // countIntrospection is set; they are answered from memory.
 func Measure(schema *ast.Schema, doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any, pageSize int, countIntrospection bool) Measurement {
+	m, _ := measure(schema, doc, op, vars, pageSize, countIntrospection)
+	return m
+}
+
+// measure is Measure that also reports whether the result depends on vars
+// (a first or last argument given by a variable).
+func measure(schema *ast.Schema, doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any, pageSize int, countIntrospection bool) (Measurement, bool) {
 	if op == nil {
-		return Measurement{}
+		return Measurement{}, false
 	}
-	w := &walker{schema: schema, doc: doc, vars: vars, pageSize: pageSize, introspection: countIntrospection,
-		memo: map[string]Measurement{}, active: map[string]bool{}}
-	return w.set(op.SelectionSet)
+	w := &walker{schema: schema, doc: doc, vars: vars, pageSize: pageSize, introspection: countIntrospection}
+	return w.set(op.SelectionSet), w.usesVars
 }
 
 type walker struct {
@@ -49,8 +55,9 @@ type walker struct {
 	vars          map[string]any
 	pageSize      int
 	introspection bool
-	memo          map[string]Measurement
-	active        map[string]bool // fragments being walked (cycle guard)
+	memo          map[string]Measurement // made on the first fragment spread
+	active        map[string]bool        // fragments being walked (cycle guard)
+	usesVars      bool                   // a page size was read from a variable
 }
 
 func (w *walker) set(ss ast.SelectionSet) Measurement {
@@ -92,6 +99,9 @@ func (w *walker) fragment(s *ast.FragmentSpread) Measurement {
 	}
 	if def == nil {
 		return Measurement{}
+	}
+	if w.memo == nil {
+		w.memo, w.active = map[string]Measurement{}, map[string]bool{}
 	}
 	w.active[s.Name] = true
 	m := w.set(def.SelectionSet)
@@ -147,6 +157,9 @@ func (w *walker) connectionSize(f *ast.Field, typeName string) (int, bool) {
 		if a == nil || a.Value == nil {
 			continue
 		}
+		if !constant(a.Value) {
+			w.usesVars = true
+		}
 		v, err := a.Value.Value(w.vars)
 		if err != nil {
 			continue
@@ -159,6 +172,22 @@ func (w *walker) connectionSize(f *ast.Field, typeName string) (int, bool) {
 		n = w.pageSize
 	}
 	return max(n, 0), true
+}
+
+// constant reports whether v holds no variable.
+func constant(v *ast.Value) bool {
+	if v == nil {
+		return true
+	}
+	if v.Kind == ast.Variable {
+		return false
+	}
+	for _, c := range v.Children {
+		if !constant(c.Value) {
+			return false
+		}
+	}
+	return true
 }
 
 func toInt(v any) (int, bool) {
