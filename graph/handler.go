@@ -16,6 +16,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/kepugraph/kepugraph/graph/generated"
+	"github.com/kepugraph/kepugraph/httpx"
 	"github.com/kepugraph/kepugraph/kepu"
 )
 
@@ -81,13 +82,18 @@ func New(st kepu.Store, opts Options) http.Handler {
 		return resp
 	})
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		id := req.Header.Get("X-Request-ID")
-		if id == "" || len(id) > 128 {
-			id = uuid.NewString()
+		ctx := req.Context()
+		if httpx.RecordFrom(ctx) == nil {
+			// Outside httpx.Track (which has given the request its ID and
+			// set the response header): give it one here.
+			id := req.Header.Get("X-Request-ID")
+			if id == "" || len(id) > 128 {
+				id = uuid.NewString()
+			}
+			ctx = context.WithValue(ctx, requestIDKey{}, id)
+			w.Header().Set("X-Request-ID", id)
 		}
-		ctx := context.WithValue(req.Context(), requestIDKey{}, id)
 		ctx = WithLoaders(ctx, NewLoaders(st, opts.BatchWait))
-		w.Header().Set("X-Request-ID", id)
 		srv.ServeHTTP(w, req.WithContext(ctx))
 	})
 }

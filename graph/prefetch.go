@@ -249,9 +249,7 @@ func (p *prefetcher) plan(lv *level, j job) {
 	if len(j.sel) == 0 {
 		return
 	}
-	labels, byLabel := groupByLabel(j.nodes)
-	for i, l := range labels {
-		ids := byLabel[i]
+	groupByLabel(j.nodes, func(l kepu.Label, ids []string) {
 		for _, f := range p.collect(j.sel, implementors[l]...) {
 			if rf, ok := spec.LookupRelField(l, f.Name); ok {
 				p.planRel(lv, l, rf, f, ids)
@@ -266,25 +264,34 @@ func (p *prefetcher) plan(lv *level, j job) {
 				p.planMuseums(lv, f, ids)
 			}
 		}
-	}
+	})
 }
 
-// groupByLabel returns the labels of nodes in first-seen order and the IDs
-// of each, in order. Levels hold few labels: they are searched linearly.
-func groupByLabel(nodes []kepu.Node) (labels []kepu.Label, ids [][]string) {
-	if len(nodes) == 1 {
-		return []kepu.Label{nodes[0].Label}, [][]string{{nodes[0].ID}}
-	}
-	for _, n := range nodes {
-		i := slices.Index(labels, n.Label)
-		if i < 0 {
-			i = len(labels)
-			labels = append(labels, n.Label)
-			ids = append(ids, nil)
+// groupByLabel calls f with each label of nodes, in first-seen order, and
+// the IDs of its nodes, in order. Levels hold few labels: they are searched
+// linearly, and a level of one label allocates only its ID list.
+func groupByLabel(nodes []kepu.Node, f func(kepu.Label, []string)) {
+	var doneBuf [8]kepu.Label
+	done := doneBuf[:0]
+	for i, n := range nodes {
+		if slices.Contains(done, n.Label) {
+			continue
 		}
-		ids[i] = append(ids[i], n.ID)
+		done = append(done, n.Label)
+		count := 0
+		for _, m := range nodes[i:] {
+			if m.Label == n.Label {
+				count++
+			}
+		}
+		ids := make([]string, 0, count)
+		for _, m := range nodes[i:] {
+			if m.Label == n.Label {
+				ids = append(ids, m.ID)
+			}
+		}
+		f(n.Label, ids)
 	}
-	return labels, ids
 }
 
 func (p *prefetcher) planRel(lv *level, near kepu.Label, rf spec.RelField, f graphql.CollectedField, ids []string) {
