@@ -143,15 +143,11 @@ func Timeout(d time.Duration) func(http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			ctx, cancel := context.WithTimeout(r.Context(), d)
 			defer cancel()
-			ww := &wroteWriter{ResponseWriter: w, ctx: ctx}
-			timeout := func() {
-				Reject(w, r, http.StatusServiceUnavailable, CodeTimeout, "the request took longer than "+d.String(), d.Seconds())
-			}
-			ww.timeout = timeout
+			ww := &wroteWriter{ResponseWriter: w, ctx: ctx, r: r, d: d}
 			next.ServeHTTP(ww, r.WithContext(ctx))
 			if !ww.wrote {
 				if ctx.Err() == context.DeadlineExceeded {
-					timeout()
+					ww.timeout()
 				} else if ww.headerDelay {
 					w.WriteHeader(ww.headerCode)
 				}
@@ -165,10 +161,16 @@ func Timeout(d time.Duration) func(http.Handler) http.Handler {
 type wroteWriter struct {
 	http.ResponseWriter
 	ctx         context.Context
-	timeout     func()
+	r           *http.Request // the request as Timeout received it
+	d           time.Duration
 	wrote       bool
 	headerCode  int // status passed to WriteHeader but not yet sent
 	headerDelay bool
+}
+
+// timeout writes the timeout rejection to the underlying writer.
+func (w *wroteWriter) timeout() {
+	Reject(w.ResponseWriter, w.r, http.StatusServiceUnavailable, CodeTimeout, "the request took longer than "+w.d.String(), w.d.Seconds())
 }
 
 func (w *wroteWriter) WriteHeader(code int) {
