@@ -91,8 +91,11 @@ func Reject(w http.ResponseWriter, r *http.Request, status int, code, msg string
 // an empty header or wildcards alone give application/json, as gqlgen does.
 func PreferredResponseType(accept string) string {
 	accept = strings.TrimSpace(accept)
-	if accept == "" {
+	switch accept {
+	case "", MediaTypeJSON: // the common cases, without parsing
 		return MediaTypeJSON
+	case MediaTypeGraphQLResponse:
+		return MediaTypeGraphQLResponse
 	}
 	gql, js, wild := -1.0, -1.0, -1.0
 	parts := strings.Split(accept, ",")
