@@ -10,7 +10,6 @@ package metrics
 
 import (
 	"net/http"
-	"regexp"
 	"strconv"
 	"sync"
 	"time"
@@ -158,7 +157,18 @@ var knownOutcomes = func() map[string]bool {
 	return m
 }()
 
-var safeName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+// safeName reports whether name matches [A-Za-z_][A-Za-z0-9_]* (a GraphQL
+// name), without a regular expression.
+func safeName(name string) bool {
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c == '_' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || i > 0 && c >= '0' && c <= '9' {
+			continue
+		}
+		return false
+	}
+	return name != ""
+}
 
 // OperationLabel returns the label value for an operation name: the name
 // truncated to MaxOperationNameLen when it matches [A-Za-z_][A-Za-z0-9_]*,
@@ -168,7 +178,7 @@ func (m *Metrics) OperationLabel(name string) string {
 	if len(name) > m.cfg.MaxOperationNameLen {
 		name = name[:m.cfg.MaxOperationNameLen]
 	}
-	if name == "" || !safeName.MatchString(name) {
+	if name == "" || !safeName(name) {
 		return Anonymous
 	}
 	m.mu.Lock()
