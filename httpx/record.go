@@ -133,7 +133,7 @@ func SetStatus(ctx context.Context, status int) {
 const MaxRequestIDLen = 128
 
 // Track is the outermost middleware: it gives the request an ID (the
-// client's X-Request-ID when it is short and printable, else a new UUID),
+// client's X-Request-ID when it is short and printable, else a generated ID in UUID form, see newRequestID),
 // echoes it in the response's X-Request-ID, sets it on the request header
 // for inner handlers, and puts a Record in the context. Its response writer
 // applies SetStatus and records the status and size written.
