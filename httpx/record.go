@@ -133,9 +133,10 @@ func SetStatus(ctx context.Context, status int) {
 const MaxRequestIDLen = 128
 
 // Track is the outermost middleware: it gives the request an ID (the
-// client's X-Request-ID when it is short and printable, else a generated ID in UUID form, see newRequestID),
-// echoes it in the response's X-Request-ID, sets it on the request header
-// for inner handlers, and puts a Record in the context. Its response writer
+// client's X-Request-ID when it is short and printable, else a generated
+// ID in UUID form, see newRequestID), echoes it in the response's
+// X-Request-ID, sets it on the request header for inner handlers, and puts
+// a Record in the context. Its response writer
 // applies SetStatus and records the status and size written.
 func Track(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
