@@ -136,8 +136,8 @@ const MaxRequestIDLen = 128
 // client's X-Request-ID when it is short and printable, else a generated
 // ID in UUID form, see newRequestID), echoes it in the response's
 // X-Request-ID, sets it on the request header for inner handlers, and puts
-// a Record in the context. Its response writer
-// applies SetStatus and records the status and size written.
+// a Record in the context. Its response writer applies SetStatus and
+// records the status and size written.
 func Track(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if RecordFrom(r.Context()) != nil {
