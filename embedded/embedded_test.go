@@ -31,7 +31,7 @@ func TestOpenLocked(t *testing.T) {
 	if kepu.ErrorCode(err) != kepu.Unavailable {
 		t.Fatalf("code = %q (%v), want %q", kepu.ErrorCode(err), err, kepu.Unavailable)
 	}
-	if elapsed := time.Since(start); elapsed > 10*time.Second {
+	if elapsed := time.Since(start); elapsed > 30*time.Second { // a hang guard, not a speed check
 		t.Fatalf("second Open took %v", elapsed)
 	}
 	t.Log(err)

@@ -245,7 +245,7 @@ func TestTimeout(t *testing.T) {
 	}
 	// gqlgen answers "null" when the context ends during execution;
 	// Timeout turns that into 503 TIMEOUT.
-	if time.Since(start) > 5*time.Second || r.Status != 503 || r.Code != httpx.CodeTimeout {
+	if time.Since(start) > 30*time.Second /* a hang guard */ || r.Status != 503 || r.Code != httpx.CodeTimeout {
 		t.Fatalf("%d %s", r.Status, r.Raw)
 	}
 	// A handler that writes nothing gets 503 TIMEOUT.

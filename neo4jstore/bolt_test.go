@@ -364,7 +364,7 @@ func TestBoltServerGoneAndBack(t *testing.T) {
 		t.Fatalf("query with the server down: %v", err)
 	}
 	// ConnectTimeout is 500ms here; allow for a loaded machine.
-	if d := time.Since(start); d > 10*time.Second {
+	if d := time.Since(start); d > 30*time.Second { // a hang guard, not a speed check
 		t.Fatalf("query took %v to fail", d)
 	}
 
