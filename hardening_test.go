@@ -25,45 +25,16 @@ import (
 // error code and the limit, that no resolver ran (the store saw no call),
 // and that the server still answers the next request.
 
-// countingStore counts the calls that reach the store.
-type countingStore struct {
-	kepu.Store
-	calls atomic.Int64
-}
-
-func (s *countingStore) Nodes(ctx context.Context, ids []string) (map[string]kepu.Node, error) {
-	s.calls.Add(1)
-	return s.Store.Nodes(ctx, ids)
-}
-
-func (s *countingStore) FindNodes(ctx context.Context, q kepu.NodeQuery) (kepu.NodePage, error) {
-	s.calls.Add(1)
-	return s.Store.FindNodes(ctx, q)
-}
-
-func (s *countingStore) CountNodes(ctx context.Context, l kepu.Label, f *kepu.Filter) (int, error) {
-	s.calls.Add(1)
-	return s.Store.CountNodes(ctx, l, f)
-}
-
-func (s *countingStore) Neighbors(ctx context.Context, ids []string, q kepu.NeighborQuery) (map[string]kepu.NeighborPage, error) {
-	s.calls.Add(1)
-	return s.Store.Neighbors(ctx, ids, q)
-}
-
-func (s *countingStore) CountNeighbors(ctx context.Context, ids []string, q kepu.NeighborQuery) (map[string]int, error) {
-	s.calls.Add(1)
-	return s.Store.CountNeighbors(ctx, ids, q)
-}
-
-func (s *countingStore) Locate(ctx context.Context, ids []string) (map[string]kepu.Location, error) {
-	s.calls.Add(1)
-	return s.Store.Locate(ctx, ids)
-}
-
-func (s *countingStore) Write(ctx context.Context, changes []kepu.Change) ([]kepu.Result, error) {
-	s.calls.Add(1)
-	return s.Store.Write(ctx, changes)
+// countCalls returns a WrapStore hook that counts the calls reaching the
+// store, and the counter.
+func countCalls() (func(kepu.Store) kepu.Store, *atomic.Int64) {
+	calls := new(atomic.Int64)
+	return func(st kepu.Store) kepu.Store {
+		return kepu.Observe(st, kepu.Observer{Start: func(ctx context.Context, _ kepu.Call) context.Context {
+			calls.Add(1)
+			return ctx
+		}})
+	}, calls
 }
 
 // request is one raw HTTP request to the server.
@@ -136,9 +107,9 @@ func nested(levels int) string {
 }
 
 func TestHardening_Rejections(t *testing.T) {
-	store := new(countingStore)
+	wrap, calls := countCalls()
 	m, _, err := runMainWith(t, func(m *Main) {
-		m.WrapStore = func(st kepu.Store) kepu.Store { store.Store = st; return store }
+		m.WrapStore = wrap
 	}, "--data-dir", t.TempDir(), "--no-seed")
 	if err != nil {
 		t.Fatal(err)
@@ -197,7 +168,7 @@ func TestHardening_Rejections(t *testing.T) {
 			401, "UNAUTHENTICATED", nil, [2]string{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			before := store.calls.Load()
+			before := calls.Load()
 			res := do(t, m, tc.req)
 			if res.status != tc.status {
 				t.Fatalf("status %d, want %d\n%s", res.status, tc.status, res.body)
@@ -214,7 +185,7 @@ func TestHardening_Rejections(t *testing.T) {
 			if res.header.Get("X-Request-ID") == "" {
 				t.Error("no X-Request-ID")
 			}
-			if n := store.calls.Load() - before; n != 0 {
+			if n := calls.Load() - before; n != 0 {
 				t.Errorf("the store saw %d calls for a rejected request", n)
 			}
 			if strings.Contains(res.body, testReaderToken) || strings.Contains(res.body, "not-a-key") {

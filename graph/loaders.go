@@ -14,60 +14,6 @@ import (
 	"github.com/kepugraph/kepugraph/kepu"
 )
 
-// CountingStore wraps a store and counts the calls made through it.
-type CountingStore struct {
-	kepu.Store
-	calls atomic.Int64
-}
-
-// Calls returns the number of store calls so far.
-func (s *CountingStore) Calls() int64 { return s.calls.Load() }
-
-func (s *CountingStore) Nodes(ctx context.Context, ids []string) (map[string]kepu.Node, error) {
-	s.calls.Add(1)
-	return s.Store.Nodes(ctx, ids)
-}
-
-func (s *CountingStore) FindNodes(ctx context.Context, q kepu.NodeQuery) (kepu.NodePage, error) {
-	s.calls.Add(1)
-	return s.Store.FindNodes(ctx, q)
-}
-
-func (s *CountingStore) CountNodes(ctx context.Context, l kepu.Label, f *kepu.Filter) (int, error) {
-	s.calls.Add(1)
-	return s.Store.CountNodes(ctx, l, f)
-}
-
-func (s *CountingStore) Neighbors(ctx context.Context, ids []string, q kepu.NeighborQuery) (map[string]kepu.NeighborPage, error) {
-	s.calls.Add(1)
-	return s.Store.Neighbors(ctx, ids, q)
-}
-
-func (s *CountingStore) CountNeighbors(ctx context.Context, ids []string, q kepu.NeighborQuery) (map[string]int, error) {
-	s.calls.Add(1)
-	return s.Store.CountNeighbors(ctx, ids, q)
-}
-
-func (s *CountingStore) Locate(ctx context.Context, ids []string) (map[string]kepu.Location, error) {
-	s.calls.Add(1)
-	return s.Store.Locate(ctx, ids)
-}
-
-func (s *CountingStore) Aggregate(ctx context.Context, q kepu.AggregateQuery) ([]kepu.Group, error) {
-	s.calls.Add(1)
-	return s.Store.Aggregate(ctx, q)
-}
-
-func (s *CountingStore) AggregateEdges(ctx context.Context, q kepu.EdgeAggregateQuery) (kepu.EdgeAggregate, error) {
-	s.calls.Add(1)
-	return s.Store.AggregateEdges(ctx, q)
-}
-
-func (s *CountingStore) Write(ctx context.Context, changes []kepu.Change) ([]kepu.Result, error) {
-	s.calls.Add(1)
-	return s.Store.Write(ctx, changes)
-}
-
 // Loaders hold the store results of one request. The prefetcher (see
 // prefetch.go) fills them ahead of the field resolvers, level by level, with
 // one store call per distinct field and arguments; a resolver then finds its
@@ -76,14 +22,14 @@ func (s *CountingStore) Write(ctx context.Context, changes []kepu.Change) ([]kep
 // window (Options.BatchWait). Results are matched to keys by ID (mapped
 // loaders), never by position.
 type Loaders struct {
-	// Store is the request's view of the store; it counts calls.
-	Store *CountingStore
+	// Store is the request's view of the store; it counts calls (see
+	// StoreCalls).
+	Store kepu.Store
+	calls atomic.Int64
 
 	wait      time.Duration
 	nodes     *dataloadgen.Loader[string, kepu.Node]
 	locations *dataloadgen.Loader[string, kepu.Location]
-
-	counting CountingStore // what Store points to (one allocation with the loaders)
 
 	mu        sync.Mutex // guards the maps below, made on first use
 	neighbors map[string]*dataloadgen.Loader[string, kepu.NeighborPage]
@@ -95,12 +41,16 @@ type Loaders struct {
 // NewLoaders returns the loaders of one request over st. wait is how long a
 // loader collects keys that were not prefetched before calling the store.
 func NewLoaders(st kepu.Store, wait time.Duration) *Loaders {
-	l := &Loaders{wait: wait, counting: CountingStore{Store: st}}
-	cs := &l.counting
-	l.Store = cs
-	l.nodes = dataloadgen.NewMappedLoader(cs.Nodes, dataloadgen.WithWait(wait))
-	l.locations = dataloadgen.NewMappedLoader(cs.Locate, dataloadgen.WithWait(wait))
+	l := &Loaders{wait: wait}
+	l.Store = kepu.Observe(st, kepu.Observer{Start: l.countCall})
+	l.nodes = dataloadgen.NewMappedLoader(l.Store.Nodes, dataloadgen.WithWait(wait))
+	l.locations = dataloadgen.NewMappedLoader(l.Store.Locate, dataloadgen.WithWait(wait))
 	return l
+}
+
+func (l *Loaders) countCall(ctx context.Context, _ kepu.Call) context.Context {
+	l.calls.Add(1)
+	return ctx
 }
 
 type loadersKey struct{}
@@ -119,7 +69,7 @@ func For(ctx context.Context) *Loaders {
 // StoreCalls returns the number of store calls made so far by the request.
 func StoreCalls(ctx context.Context) int64 {
 	if l := For(ctx); l != nil {
-		return l.Store.Calls()
+		return l.calls.Load()
 	}
 	return 0
 }

@@ -98,17 +98,27 @@ func (e tracingExtension) InterceptResponse(ctx context.Context, next graphql.Re
 }
 
 // Store returns st with a span "store.<Method>" around every call.
-func (t *Tracing) Store(st kepu.Store) kepu.Store { return &tracedStore{st: st, tracer: t.tracer} }
-
-type tracedStore struct {
-	st     kepu.Store
-	tracer trace.Tracer
+func (t *Tracing) Store(st kepu.Store) kepu.Store {
+	return kepu.Observe(st, kepu.Observer{
+		Start: func(ctx context.Context, c kepu.Call) context.Context {
+			ctx, _ = t.tracer.Start(ctx, "store."+c.Method, trace.WithSpanKind(trace.SpanKindInternal), trace.WithAttributes(callAttributes(c)...))
+			return ctx
+		},
+		End: func(ctx context.Context, _ kepu.Call, err error) { end(trace.SpanFromContext(ctx), err) },
+	})
 }
 
-var _ kepu.Store = (*tracedStore)(nil)
-
-func (s *tracedStore) start(ctx context.Context, method string, attrs ...attribute.KeyValue) (context.Context, trace.Span) {
-	return s.tracer.Start(ctx, "store."+method, trace.WithSpanKind(trace.SpanKindInternal), trace.WithAttributes(attrs...))
+// callAttributes are the span attributes of a store call.
+func callAttributes(c kepu.Call) []attribute.KeyValue {
+	switch c.Method {
+	case "FindNodes", "CountNodes":
+		return []attribute.KeyValue{attribute.String("label", string(c.Label))}
+	case "Nodes", "Neighbors", "CountNeighbors", "Locate":
+		return []attribute.KeyValue{attribute.Int("ids", c.IDs)}
+	case "Write":
+		return []attribute.KeyValue{attribute.Int("changes", c.Changes)}
+	}
+	return nil
 }
 
 func end(span trace.Span, err error) {
@@ -118,68 +128,3 @@ func end(span trace.Span, err error) {
 	}
 	span.End()
 }
-
-func (s *tracedStore) Nodes(ctx context.Context, ids []string) (map[string]kepu.Node, error) {
-	ctx, span := s.start(ctx, "Nodes", attribute.Int("ids", len(ids)))
-	res, err := s.st.Nodes(ctx, ids)
-	end(span, err)
-	return res, err
-}
-
-func (s *tracedStore) FindNodes(ctx context.Context, q kepu.NodeQuery) (kepu.NodePage, error) {
-	ctx, span := s.start(ctx, "FindNodes", attribute.String("label", string(q.Label)))
-	res, err := s.st.FindNodes(ctx, q)
-	end(span, err)
-	return res, err
-}
-
-func (s *tracedStore) CountNodes(ctx context.Context, l kepu.Label, f *kepu.Filter) (int, error) {
-	ctx, span := s.start(ctx, "CountNodes", attribute.String("label", string(l)))
-	res, err := s.st.CountNodes(ctx, l, f)
-	end(span, err)
-	return res, err
-}
-
-func (s *tracedStore) Neighbors(ctx context.Context, ids []string, q kepu.NeighborQuery) (map[string]kepu.NeighborPage, error) {
-	ctx, span := s.start(ctx, "Neighbors", attribute.Int("ids", len(ids)))
-	res, err := s.st.Neighbors(ctx, ids, q)
-	end(span, err)
-	return res, err
-}
-
-func (s *tracedStore) CountNeighbors(ctx context.Context, ids []string, q kepu.NeighborQuery) (map[string]int, error) {
-	ctx, span := s.start(ctx, "CountNeighbors", attribute.Int("ids", len(ids)))
-	res, err := s.st.CountNeighbors(ctx, ids, q)
-	end(span, err)
-	return res, err
-}
-
-func (s *tracedStore) Locate(ctx context.Context, ids []string) (map[string]kepu.Location, error) {
-	ctx, span := s.start(ctx, "Locate", attribute.Int("ids", len(ids)))
-	res, err := s.st.Locate(ctx, ids)
-	end(span, err)
-	return res, err
-}
-
-func (s *tracedStore) Aggregate(ctx context.Context, q kepu.AggregateQuery) ([]kepu.Group, error) {
-	ctx, span := s.start(ctx, "Aggregate")
-	res, err := s.st.Aggregate(ctx, q)
-	end(span, err)
-	return res, err
-}
-
-func (s *tracedStore) AggregateEdges(ctx context.Context, q kepu.EdgeAggregateQuery) (kepu.EdgeAggregate, error) {
-	ctx, span := s.start(ctx, "AggregateEdges")
-	res, err := s.st.AggregateEdges(ctx, q)
-	end(span, err)
-	return res, err
-}
-
-func (s *tracedStore) Write(ctx context.Context, changes []kepu.Change) ([]kepu.Result, error) {
-	ctx, span := s.start(ctx, "Write", attribute.Int("changes", len(changes)))
-	res, err := s.st.Write(ctx, changes)
-	end(span, err)
-	return res, err
-}
-
-func (s *tracedStore) Close() error { return s.st.Close() }
