@@ -8,8 +8,8 @@ import (
 // Call describes one Store method call, for an Observer.
 type Call struct {
 	Method  string    // "Nodes", "FindNodes", ..., "Write"
-	Label   Label     // FindNodes and CountNodes: the label listed
-	IDs     int       // Nodes, Neighbors, CountNeighbors, Locate: how many IDs
+	Label   Label     // FindNodes, CountNodes, PlaceNodes, CountPlaceNodes: the label listed
+	IDs     int       // Nodes, Neighbors, CountNeighbors, PlaceNodes, CountPlaceNodes, Locate: how many IDs
 	Changes int       // Write: how many changes
 	Start   time.Time // when the call started
 }
@@ -78,6 +78,20 @@ func (s *observed) Neighbors(ctx context.Context, ids []string, q NeighborQuery)
 func (s *observed) CountNeighbors(ctx context.Context, ids []string, q NeighborQuery) (map[string]int, error) {
 	ctx, c := s.start(ctx, Call{Method: "CountNeighbors", IDs: len(ids)})
 	res, err := s.st.CountNeighbors(ctx, ids, q)
+	s.end(ctx, c, err)
+	return res, err
+}
+
+func (s *observed) PlaceNodes(ctx context.Context, places []string, q NodeQuery) (map[string]NodePage, error) {
+	ctx, c := s.start(ctx, Call{Method: "PlaceNodes", Label: q.Label, IDs: len(places)})
+	res, err := s.st.PlaceNodes(ctx, places, q)
+	s.end(ctx, c, err)
+	return res, err
+}
+
+func (s *observed) CountPlaceNodes(ctx context.Context, places []string, l Label, f *Filter) (map[string]int, error) {
+	ctx, c := s.start(ctx, Call{Method: "CountPlaceNodes", Label: l, IDs: len(places)})
+	res, err := s.st.CountPlaceNodes(ctx, places, l, f)
 	s.end(ctx, c, err)
 	return res, err
 }

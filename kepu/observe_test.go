@@ -3,7 +3,9 @@ package kepu_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/kepugraph/kepugraph/kepu"
 )
@@ -26,6 +28,16 @@ func (s *stubStore) Nodes(ctx context.Context, ids []string) (map[string]kepu.No
 func (s *stubStore) FindNodes(ctx context.Context, q kepu.NodeQuery) (kepu.NodePage, error) {
 	s.seen = append(s.seen, ctx.Value(ctxKey{}))
 	return kepu.NodePage{HasNext: true}, nil
+}
+
+func (s *stubStore) PlaceNodes(ctx context.Context, places []string, q kepu.NodeQuery) (map[string]kepu.NodePage, error) {
+	s.seen = append(s.seen, ctx.Value(ctxKey{}))
+	return map[string]kepu.NodePage{places[0]: {HasPrev: true}}, nil
+}
+
+func (s *stubStore) CountPlaceNodes(ctx context.Context, places []string, l kepu.Label, f *kepu.Filter) (map[string]int, error) {
+	s.seen = append(s.seen, ctx.Value(ctxKey{}))
+	return map[string]int{places[0]: 3}, errStub
 }
 
 func TestObserve(t *testing.T) {
@@ -53,13 +65,35 @@ func TestObserve(t *testing.T) {
 	if err != nil || !page.HasNext {
 		t.Errorf("FindNodes: %+v, %v: not passed through", page, err)
 	}
-	if len(starts) != 2 || starts[0].Method != "Nodes" || starts[0].IDs != 2 || starts[1].Method != "FindNodes" || starts[1].Label != kepu.Museum {
-		t.Errorf("starts = %+v", starts)
+	places := []string{"Province:AH", "County:1", "Prefecture:2"}
+	pages, err := st.PlaceNodes(context.Background(), places, kepu.NodeQuery{Label: kepu.School})
+	if err != nil || !pages["Province:AH"].HasPrev {
+		t.Errorf("PlaceNodes: %+v, %v: not passed through", pages, err)
 	}
-	if len(ends) != 2 || !errors.Is(endErrs[0], errStub) || endErrs[1] != nil || ends[0].Start.IsZero() {
+	counts, err := st.CountPlaceNodes(context.Background(), places[:2], kepu.Museum, nil)
+	if !errors.Is(err, errStub) || counts["Province:AH"] != 3 {
+		t.Errorf("CountPlaceNodes: %v, %v: not passed through", counts, err)
+	}
+	want := []kepu.Call{
+		{Method: "Nodes", IDs: 2},
+		{Method: "FindNodes", Label: kepu.Museum},
+		{Method: "PlaceNodes", Label: kepu.School, IDs: 3},
+		{Method: "CountPlaceNodes", Label: kepu.Museum, IDs: 2},
+	}
+	if len(starts) != len(want) {
+		t.Fatalf("starts = %+v", starts)
+	}
+	for i, w := range want {
+		got := starts[i]
+		got.Start = time.Time{}
+		if got != w {
+			t.Errorf("start %d = %+v, want %+v", i, got, w)
+		}
+	}
+	if len(ends) != len(want) || !errors.Is(endErrs[0], errStub) || endErrs[1] != nil || endErrs[2] != nil || !errors.Is(endErrs[3], errStub) || ends[0].Start.IsZero() {
 		t.Errorf("ends = %+v, errors %v", ends, endErrs)
 	}
-	if len(inner.seen) != 2 || inner.seen[0] != "Nodes" || inner.seen[1] != "FindNodes" {
+	if fmt.Sprint(inner.seen) != "[Nodes FindNodes PlaceNodes CountPlaceNodes]" {
 		t.Errorf("the store saw contexts %v, want the ones Start returned", inner.seen)
 	}
 	// A zero Observer changes nothing.

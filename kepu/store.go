@@ -41,6 +41,24 @@ type Store interface {
 	// q.Page are ignored).
 	CountNeighbors(ctx context.Context, ids []string, q NeighborQuery) (map[string]int, error)
 
+	// PlaceNodes answers q for every place in places at once (one round
+	// trip): the result maps each place ID to the page of the nodes of
+	// q.Label located in that place (their Location at the place's level is
+	// that place, exactly as with the filter InPlace(place)) that match
+	// q.Filter, in q.Order (then by ID). The page rules of FindNodes apply
+	// per place, and the cursors are those of FindNodes for q.Label and
+	// q.Order: a cursor of either method is accepted by the other. Every ID
+	// must be the ID of a place level (Province, Prefecture or County, see
+	// IsPlaceID), else the call fails with BadUserInput; a place ID that
+	// names no node gets an empty page. A place listed twice is answered
+	// once.
+	PlaceNodes(ctx context.Context, places []string, q NodeQuery) (map[string]NodePage, error)
+
+	// CountPlaceNodes counts, for every place in places, the nodes of l
+	// located in it that match f, without loading them. The place IDs
+	// follow the rules of PlaceNodes; a place that names no node counts 0.
+	CountPlaceNodes(ctx context.Context, places []string, l Label, f *Filter) (map[string]int, error)
+
 	// Locate returns the Location of every node in ids that has one
 	// (see Location); nodes without a place are absent.
 	Locate(ctx context.Context, ids []string) (map[string]Location, error)

@@ -112,6 +112,12 @@ func (f fakeStore) Neighbors(context.Context, []string, kepu.NeighborQuery) (map
 func (f fakeStore) CountNeighbors(context.Context, []string, kepu.NeighborQuery) (map[string]int, error) {
 	return nil, f.err
 }
+func (f fakeStore) PlaceNodes(context.Context, []string, kepu.NodeQuery) (map[string]kepu.NodePage, error) {
+	return nil, f.err
+}
+func (f fakeStore) CountPlaceNodes(context.Context, []string, kepu.Label, *kepu.Filter) (map[string]int, error) {
+	return nil, f.err
+}
 func (f fakeStore) Locate(context.Context, []string) (map[string]kepu.Location, error) {
 	return nil, f.err
 }

@@ -113,6 +113,8 @@ func callAttributes(c kepu.Call) []attribute.KeyValue {
 	switch c.Method {
 	case "FindNodes", "CountNodes":
 		return []attribute.KeyValue{attribute.String("label", string(c.Label))}
+	case "PlaceNodes", "CountPlaceNodes":
+		return []attribute.KeyValue{attribute.String("label", string(c.Label)), attribute.Int("ids", c.IDs)}
 	case "Nodes", "Neighbors", "CountNeighbors", "Locate":
 		return []attribute.KeyValue{attribute.Int("ids", c.IDs)}
 	case "Write":

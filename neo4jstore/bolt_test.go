@@ -395,3 +395,109 @@ func TestBoltServerGoneAndBack(t *testing.T) {
 		t.Fatalf("password leaked in logs")
 	}
 }
+
+func TestBoltPlaceNodesOneRoundTrip(t *testing.T) {
+	srv, rt := startServer(t, "127.0.0.1:0")
+	museum := func(id int64, key, name string) bolttest.Struct {
+		return bolttest.Node(id, []string{"KG", "Museum"}, map[string]any{"id": "Museum:" + key, "name": name, "kind": "STANDARD", "provenance": "REPORTED", "source": "s"})
+	}
+	rt.on("UNWIND $places AS pid CALL", func(run bolttest.Run) bolttest.Reply {
+		// Rows of one place come together, in the page's order; with
+		// last: 2 the store reads the order backwards.
+		return bolttest.Reply{Keys: []string{"pid", "n", "k0"}, Records: [][]any{
+			{"Province:AH", museum(3, "m3", "C"), "C"},
+			{"Province:AH", museum(2, "m2", "B"), "B"},
+			{"Province:AH", museum(1, "m1", "A"), "A"},
+			{"County:110105", museum(4, "m4", "D"), "D"},
+			{"Province:XX", museum(5, "m5", "E"), "E"}, // not asked for: ignored
+		}}
+	})
+	rt.on("UNWIND $places AS pid MATCH", func(run bolttest.Run) bolttest.Reply {
+		return bolttest.Reply{Keys: []string{"pid", "c"}, Records: [][]any{
+			{"Province:AH", int64(12)},
+			{"County:110105", int64(1)},
+		}}
+	})
+	st, err := openStore(t, srv.URI(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	places := []string{"Province:AH", "County:110105", "Province:AH"}
+	for len(places) < 40 {
+		places = append(places, "County:x"+itoa(len(places)))
+	}
+	byName := []kepu.OrderKey{{Prop: "name"}}
+	two := 2
+	before := st.RoundTrips()
+	got, err := st.PlaceNodes(context.Background(), places, kepu.NodeQuery{Label: kepu.Museum,
+		Filter: kepu.C("kind", kepu.Eq, "STANDARD"), Order: byName, Page: kepu.Page{Last: &two}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := st.RoundTrips() - before; d != 1 {
+		t.Fatalf("PlaceNodes of 40 places took %d round trips, want 1", d)
+	}
+	if len(got) != 39 {
+		t.Fatalf("got %d pages, want 39 (one per distinct place)", len(got))
+	}
+	ah := got["Province:AH"]
+	if ids := nodeIDList(ah.Nodes); ids != "Museum:m2 Museum:m3" || !ah.HasPrev || ah.HasNext {
+		t.Fatalf("page of Anhui: %s, next %v prev %v", ids, ah.HasNext, ah.HasPrev)
+	}
+	if p := got["County:110105"]; nodeIDList(p.Nodes) != "Museum:m4" || p.HasPrev {
+		t.Fatalf("page of Chaoyang: %+v", p)
+	}
+	if p, ok := got["County:x5"]; !ok || len(p.Nodes) != 0 || p.HasPrev || p.HasNext {
+		t.Fatalf("page of an empty place: %+v %v", p, ok)
+	}
+	if _, ok := got["Province:XX"]; ok {
+		t.Fatal("a place not asked for has a page")
+	}
+	// The cursors are those of FindNodes.
+	c, err := kepu.DecodeCursor(kepu.OrderSignature("nodes:Museum", byName), 1, ah.Cursors[0])
+	if err != nil || c.ID != "Museum:m2" || c.Keys[0] != "B" {
+		t.Fatalf("cursor: %#v %v", c, err)
+	}
+	runs := srv.Runs()
+	last := runs[len(runs)-1]
+	params := last.Fields[1].(map[string]any)
+	if n := len(params["places"].([]any)); n != 39 {
+		t.Fatalf("sent %d places, want 39", n)
+	}
+	cy := last.Fields[0].(string)
+	if !strings.Contains(cy, "ORDER BY k0 DESC, n.id DESC LIMIT") || strings.Contains(cy, "STANDARD") {
+		t.Fatalf("statement: %s", cy)
+	}
+
+	before = st.RoundTrips()
+	counts, err := st.CountPlaceNodes(context.Background(), places, kepu.Museum, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := st.RoundTrips() - before; d != 1 {
+		t.Fatalf("CountPlaceNodes of 40 places took %d round trips, want 1", d)
+	}
+	if len(counts) != 39 || counts["Province:AH"] != 12 || counts["County:110105"] != 1 || counts["County:x5"] != 0 {
+		t.Fatalf("counts: %v", counts)
+	}
+
+	// Bad places never reach the server.
+	before = st.RoundTrips()
+	if _, err := st.PlaceNodes(context.Background(), []string{"Museum:m1"}, kepu.NodeQuery{Label: kepu.Museum}); kepu.ErrorCode(err) != kepu.BadUserInput {
+		t.Fatalf("a museum as a place: %v", err)
+	}
+	if _, err := st.CountPlaceNodes(context.Background(), []string{"nope"}, kepu.Museum, nil); kepu.ErrorCode(err) != kepu.BadUserInput {
+		t.Fatalf("a malformed place: %v", err)
+	}
+	if d := st.RoundTrips() - before; d != 0 {
+		t.Fatalf("bad input took %d round trips", d)
+	}
+}
+
+func nodeIDList(ns []kepu.Node) string {
+	ids := make([]string, len(ns))
+	for i, n := range ns {
+		ids[i] = n.ID
+	}
+	return strings.Join(ids, " ")
+}

@@ -525,6 +525,54 @@ func buildNeighbors(ids []string, q kepu.NeighborQuery, pl listPlan) (stmt, erro
 	return stmt{s, c.p}, nil
 }
 
+// placeMembers is the pattern from the place with ID pid to the nodes n of
+// label l located in it: the pattern of a place condition (placePath)
+// read from the place's end, so that one index lookup of the place starts
+// it. A node reached by several paths is listed once.
+func placeMembers(l kepu.Label) string {
+	return "MATCH (pl:KG {id: pid})<-[:LOCATED_IN|PART_OF*0..3]-(n:" + quote(string(l)) + ")"
+}
+
+// buildPlaceNodes compiles a node list for many places at once: one
+// subquery per place keeps each place's page limit. The result columns are
+// pid, n, then k0...
+func buildPlaceNodes(places []string, l kepu.Label, f *kepu.Filter, pl listPlan) (stmt, error) {
+	c := newCompiler()
+	labels := []kepu.Label{l}
+	fw, err := c.node("n", labels, f)
+	if err != nil {
+		return stmt{}, err
+	}
+	exprs, err := orderExprs("n", "", pl.order, labels, "")
+	if err != nil {
+		return stmt{}, err
+	}
+	with, tail, keys := c.pageClauses("n", exprs, "n.id", pl)
+	ret := "n"
+	if keys != "" {
+		ret += ", " + keys
+	}
+	c.p["places"] = places
+	s := "UNWIND $places AS pid CALL { WITH pid " + placeMembers(l) + " WITH DISTINCT n" + where(fw) +
+		with + " RETURN " + ret + tail + " } RETURN pid, " + ret
+	return stmt{s, c.p}, nil
+}
+
+// buildCountPlaceNodes compiles the per-place count of the nodes of a label
+// that match f. The result columns are pid and c; a place with no match has
+// no row.
+func buildCountPlaceNodes(places []string, l kepu.Label, f *kepu.Filter) (stmt, error) {
+	c := newCompiler()
+	fw, err := c.node("n", []kepu.Label{l}, f)
+	if err != nil {
+		return stmt{}, err
+	}
+	c.p["places"] = places
+	s := "UNWIND $places AS pid " + placeMembers(l) + " WITH DISTINCT pid, n" + where(fw) +
+		" RETURN pid, count(n) AS c"
+	return stmt{s, c.p}, nil
+}
+
 // buildCountNeighbors compiles the per-parent count of matching
 // relationships. The result columns are pid and c.
 func buildCountNeighbors(ids []string, q kepu.NeighborQuery) (stmt, error) {

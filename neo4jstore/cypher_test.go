@@ -200,6 +200,19 @@ func corpus(t *testing.T) []namedStmt {
 		st, err = buildFindNodes(l, nil, plans[li%len(plans)])
 		add(fmt.Sprintf("findNodes/%s", l), st, err)
 
+		// The nodes of the label in many places at once, filtered and paged
+		// like findNodes (each plan once per label), and their counts.
+		places := []string{"Province:AH", "Prefecture:340100", "County:110105"}
+		pf := kepu.And(conds2(ld.Props), &kepu.Filter{Place: &kepu.PlaceCond{Level: kepu.County, Filter: kepu.C(kepu.PropName, kepu.Ne, "x")}})
+		st, err = buildPlaceNodes(places, l, pf, plans[(li+1)%len(plans)])
+		add(fmt.Sprintf("placeNodes/%s", l), st, err)
+		st, err = buildPlaceNodes(places, l, nil, plans[(li+2)%len(plans)])
+		add(fmt.Sprintf("placeNodes/nofilter/%s", l), st, err)
+		st, err = buildCountPlaceNodes(places, l, pf)
+		add(fmt.Sprintf("countPlaceNodes/%s", l), st, err)
+		st, err = buildCountPlaceNodes(places, l, nil)
+		add(fmt.Sprintf("countPlaceNodes/nofilter/%s", l), st, err)
+
 		// Aggregates: no group, a property group, every place level; sums.
 		var sums []string
 		for _, p := range ld.Props {
