@@ -85,11 +85,6 @@ func relQuery(near kepu.Label, rf spec.RelField, a connArgs, maxPage int) (kepu.
 	return kepu.NeighborQuery{Rel: rf.Def.Type, Dir: rf.Dir, NodeFilter: nodeF, EdgeFilter: edgeF, Order: order, Page: p}, nil
 }
 
-// placeFilter restricts museums to those located in a place.
-func placeFilter(placeID string) *kepu.Filter {
-	return &kepu.Filter{Place: &kepu.PlaceCond{Level: kepu.LabelOf(placeID), Filter: kepu.C(kepu.PropID, kepu.Eq, placeID)}}
-}
-
 // nodeConnection lists nodes of a label (a root field): one FindNodes call,
 // and one CountNodes call when totalCount is selected, made directly (no
 // batching wait). extra is ANDed to the where filter. Before returning it
@@ -111,32 +106,23 @@ func nodeConnection[C any](ctx context.Context, r *Resolver, l kepu.Label, extra
 	return build(res.Nodes, res.Cursors, pageInfo(res.Cursors, res.HasNext, res.HasPrev), count), nil
 }
 
-// placeMuseums lists the museums located in a place. The prefetcher loads
-// this field with one FindNodes call per place (the store has no batched
-// form of it), and one CountNodes call per place for totalCount; without a
-// prefetched page the resolver makes those calls itself.
+// placeMuseums lists the museums located in a place. The page (and the
+// count for totalCount) is normally prefetched for every place of the level
+// at once, with one PlaceNodes call (and one CountPlaceNodes call);
+// otherwise the request's loaders batch it with the other places asking the
+// same question. The query leaves the place out (the loaders key it by
+// place), so that every place with the same arguments shares it.
 func placeMuseums(ctx context.Context, r *Resolver, placeID string, where map[string]any, orderBy []*model.OrderInput, args pageArgs) (*model.MuseumConnection, error) {
-	q, err := nodeQuery(kepu.Museum, placeFilter(placeID), connArgs{Where: where, OrderBy: orderBy, pageArgs: args}, r.maxPageSize)
-	if err != nil {
-		return nil, err
-	}
-	key, err := placeKey(placeID, q)
+	q, err := nodeQuery(kepu.Museum, nil, connArgs{Where: where, OrderBy: orderBy, pageArgs: args}, r.maxPageSize)
 	if err != nil {
 		return nil, err
 	}
 	ld := r.loaders(ctx)
-	res, ok := ld.placeMuseums(key)
-	if !ok {
-		if res, err = ld.Store.FindNodes(ctx, q); err != nil {
-			return nil, err
-		}
+	res, err := ld.PlaceNodes(ctx, placeID, q)
+	if err != nil {
+		return nil, err
 	}
-	count := func(ctx context.Context) (int, error) {
-		if n, ok := ld.placeMuseumCount(key); ok {
-			return n, nil
-		}
-		return ld.Store.CountNodes(ctx, kepu.Museum, q.Filter)
-	}
+	count := func(ctx context.Context) (int, error) { return ld.CountPlaceNodes(ctx, placeID, q) }
 	return model.NewMuseumConnection(res.Nodes, res.Cursors, pageInfo(res.Cursors, res.HasNext, res.HasPrev), count), nil
 }
 

@@ -31,11 +31,11 @@ type Loaders struct {
 	nodes     *dataloadgen.Loader[string, kepu.Node]
 	locations *dataloadgen.Loader[string, kepu.Location]
 
-	mu        sync.Mutex // guards the maps below, made on first use
-	neighbors map[string]*dataloadgen.Loader[string, kepu.NeighborPage]
-	counts    map[string]*dataloadgen.Loader[string, int]
-	museums   map[string]kepu.NodePage // by placeKey
-	museumsN  map[string]int           // by placeKey
+	mu          sync.Mutex // guards the maps below, made on first use
+	neighbors   map[string]*dataloadgen.Loader[string, kepu.NeighborPage]
+	counts      map[string]*dataloadgen.Loader[string, int]
+	placePages  map[string]*dataloadgen.Loader[string, kepu.NodePage] // by query, keyed by place ID
+	placeCounts map[string]*dataloadgen.Loader[string, int]           // by query, keyed by place ID
 }
 
 // NewLoaders returns the loaders of one request over st. wait is how long a
@@ -234,42 +234,113 @@ func (l *Loaders) primeCounts(q kepu.NeighborQuery, ids []string, counts map[str
 	return nil
 }
 
-// placeKey names the museums query q of one place.
-func placeKey(placeID string, q kepu.NodeQuery) (string, error) {
+// cloneNodeQuery returns a copy of q that shares no filter with it (see
+// cloneQuery).
+func cloneNodeQuery(q kepu.NodeQuery) kepu.NodeQuery {
+	q.Filter = q.Filter.Clone()
+	q.Order = slices.Clone(q.Order)
+	return q
+}
+
+// placeCountQuery is q without the parts that do not change a count.
+func placeCountQuery(q kepu.NodeQuery) kepu.NodeQuery {
+	return kepu.NodeQuery{Label: q.Label, Filter: q.Filter}
+}
+
+// placeLoader returns the loader of the pages of q (a node query without
+// the place) keyed by place ID: the places asked for within the batching
+// window share one PlaceNodes call.
+func (l *Loaders) placeLoader(q kepu.NodeQuery) (*dataloadgen.Loader[string, kepu.NodePage], error) {
 	key, err := queryKey(q)
-	return placeID + "\x00" + key, err
-}
-
-// placeMuseums returns the prefetched page of museums of a place, if any.
-func (l *Loaders) placeMuseums(key string) (kepu.NodePage, bool) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	p, ok := l.museums[key]
-	return p, ok
-}
-
-// placeMuseumCount returns the prefetched museum count of a place, if any.
-func (l *Loaders) placeMuseumCount(key string) (int, bool) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	n, ok := l.museumsN[key]
-	return n, ok
-}
-
-func (l *Loaders) primePlaceMuseums(key string, p kepu.NodePage) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.museums == nil {
-		l.museums = map[string]kepu.NodePage{}
+	if err != nil {
+		return nil, err
 	}
-	l.museums[key] = p
-}
-
-func (l *Loaders) primePlaceMuseumCount(key string, n int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.museumsN == nil {
-		l.museumsN = map[string]int{}
+	ld, ok := l.placePages[key]
+	if !ok {
+		ld = dataloadgen.NewMappedLoader(func(ctx context.Context, places []string) (map[string]kepu.NodePage, error) {
+			return l.Store.PlaceNodes(ctx, places, cloneNodeQuery(q))
+		}, dataloadgen.WithWait(l.wait))
+		if l.placePages == nil {
+			l.placePages = map[string]*dataloadgen.Loader[string, kepu.NodePage]{}
+		}
+		l.placePages[key] = ld
 	}
-	l.museumsN[key] = n
+	return ld, nil
+}
+
+// placeCountLoader returns the loader of the counts of q keyed by place ID:
+// one CountPlaceNodes call per batch.
+func (l *Loaders) placeCountLoader(q kepu.NodeQuery) (*dataloadgen.Loader[string, int], error) {
+	q = placeCountQuery(q)
+	key, err := queryKey(q)
+	if err != nil {
+		return nil, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	ld, ok := l.placeCounts[key]
+	if !ok {
+		ld = dataloadgen.NewMappedLoader(func(ctx context.Context, places []string) (map[string]int, error) {
+			return l.Store.CountPlaceNodes(ctx, places, q.Label, q.Filter.Clone())
+		}, dataloadgen.WithWait(l.wait))
+		if l.placeCounts == nil {
+			l.placeCounts = map[string]*dataloadgen.Loader[string, int]{}
+		}
+		l.placeCounts[key] = ld
+	}
+	return ld, nil
+}
+
+// PlaceNodes loads the page of q (a node query without the place) of the
+// nodes located in one place.
+func (l *Loaders) PlaceNodes(ctx context.Context, placeID string, q kepu.NodeQuery) (kepu.NodePage, error) {
+	ld, err := l.placeLoader(q)
+	if err != nil {
+		return kepu.NodePage{}, err
+	}
+	p, err := ld.Load(ctx, placeID)
+	if errors.Is(err, dataloadgen.ErrNotFound) {
+		return kepu.NodePage{}, nil
+	}
+	return p, err
+}
+
+// CountPlaceNodes loads the number of nodes matching q located in one place.
+func (l *Loaders) CountPlaceNodes(ctx context.Context, placeID string, q kepu.NodeQuery) (int, error) {
+	ld, err := l.placeCountLoader(q)
+	if err != nil {
+		return 0, err
+	}
+	n, err := ld.Load(ctx, placeID)
+	if errors.Is(err, dataloadgen.ErrNotFound) {
+		return 0, nil
+	}
+	return n, err
+}
+
+// primePlaceNodes records the result of a PlaceNodes call of q for places.
+func (l *Loaders) primePlaceNodes(q kepu.NodeQuery, places []string, pages map[string]kepu.NodePage) error {
+	ld, err := l.placeLoader(q)
+	if err != nil {
+		return err
+	}
+	for _, id := range places {
+		prime(ld, id, pages[id])
+	}
+	return nil
+}
+
+// primePlaceCounts records the result of a CountPlaceNodes call of q for
+// places.
+func (l *Loaders) primePlaceCounts(q kepu.NodeQuery, places []string, counts map[string]int) error {
+	ld, err := l.placeCountLoader(q)
+	if err != nil {
+		return err
+	}
+	for _, id := range places {
+		prime(ld, id, counts[id])
+	}
+	return nil
 }

@@ -29,9 +29,10 @@ import (
 //   - province, prefecture, county: one Locate call for every node of the
 //     level that selects any of them, one Nodes call for the places, which
 //     are the next level;
-//   - the museums connection of a place: one FindNodes call (and one
-//     CountNodes call for totalCount) per place, as the store has no
-//     batched form of it; the museums are the next level.
+//   - the museums connection of a place: one PlaceNodes call (and one
+//     CountPlaceNodes call when totalCount is selected) for all the places
+//     of the level asking with the same arguments; the museums are the
+//     next level.
 //
 // The results prime the request's loaders under the same keys the field
 // resolvers read (both build their queries with nodeQuery and relQuery), so
@@ -72,12 +73,13 @@ type placeRequest struct {
 	sel   ast.SelectionSet
 }
 
-// museumsRequest is the museums connection of one place.
+// museumsRequest is one PlaceNodes call of a level: the museums
+// connection of places with the same arguments.
 type museumsRequest struct {
-	placeID string
-	q       kepu.NodeQuery
-	count   bool
-	sels    []ast.SelectionSet
+	q      kepu.NodeQuery // without the place
+	places idSet
+	count  bool
+	conts  []cont
 }
 
 // level collects the store calls of one level.
@@ -328,26 +330,27 @@ func (p *prefetcher) planMuseums(lv *level, f graphql.CollectedField, ids []stri
 	if !ok {
 		return
 	}
+	q, err := nodeQuery(kepu.Museum, nil, a, p.r.maxPageSize)
+	if err != nil {
+		return // the resolver reports it
+	}
+	key, err := queryKey(q)
+	if err != nil {
+		return
+	}
+	req := lv.museums[key]
+	if req == nil {
+		req = &museumsRequest{q: q}
+		if lv.museums == nil {
+			lv.museums = map[string]*museumsRequest{}
+		}
+		lv.museums[key] = req
+	}
+	req.places.add(ids...)
 	sels, total := p.connection(f.Selections, string(kepu.Museum))
-	for _, id := range ids {
-		q, err := nodeQuery(kepu.Museum, placeFilter(id), a, p.r.maxPageSize)
-		if err != nil {
-			return
-		}
-		key, err := placeKey(id, q)
-		if err != nil {
-			return
-		}
-		req := lv.museums[key]
-		if req == nil {
-			req = &museumsRequest{placeID: id, q: q}
-			if lv.museums == nil {
-				lv.museums = map[string]*museumsRequest{}
-			}
-			lv.museums[key] = req
-		}
-		req.count = req.count || total
-		req.sels = append(req.sels, sels...)
+	req.count = req.count || total
+	if len(sels) > 0 {
+		req.conts = append(req.conts, cont{ids: ids, sels: sels})
 	}
 }
 
@@ -421,18 +424,31 @@ func (p *prefetcher) fetch(ctx context.Context, lv *level) []job {
 	sort.Strings(mkeys)
 	for _, k := range mkeys {
 		req := lv.museums[k]
-		page, err := st.FindNodes(ctx, req.q)
-		if err != nil {
+		places := req.places.list
+		pages, err := st.PlaceNodes(ctx, places, cloneNodeQuery(req.q))
+		if err != nil || p.ld.primePlaceNodes(req.q, places, pages) != nil {
 			continue
 		}
-		p.ld.primePlaceMuseums(k, page)
 		if req.count {
-			if n, err := st.CountNodes(ctx, kepu.Museum, req.q.Filter); err == nil {
-				p.ld.primePlaceMuseumCount(k, n)
+			q := placeCountQuery(req.q)
+			if counts, err := st.CountPlaceNodes(ctx, places, q.Label, q.Filter.Clone()); err == nil {
+				_ = p.ld.primePlaceCounts(req.q, places, counts)
 			}
 		}
-		for _, sel := range req.sels {
-			next = append(next, job{nodes: page.Nodes, sel: sel})
+		for _, c := range req.conts {
+			var museums []kepu.Node
+			var seen idSet
+			for _, id := range c.ids {
+				for _, n := range pages[id].Nodes {
+					if !seen.has(n.ID) {
+						seen.add(n.ID)
+						museums = append(museums, n)
+					}
+				}
+			}
+			for _, sel := range c.sels {
+				next = append(next, job{nodes: museums, sel: sel})
+			}
 		}
 	}
 	return next

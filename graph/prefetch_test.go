@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"sort"
 	"strconv"
 	"testing"
 
@@ -60,10 +61,10 @@ func TestPrefetch(t *testing.T) {
 			nil, 5}, // FindNodes; Neighbors; Neighbors; Neighbors, CountNeighbors
 		{"places and their museums",
 			`{ provinces(orderBy: [{field: NAME}]) { nodes { name museums(orderBy: [{field: NAME}]) { totalCount nodes { name county { name } } } } } }`,
-			nil, 7}, // FindNodes; FindNodes and CountNodes per province (2); Locate, Nodes
+			nil, 5}, // FindNodes; PlaceNodes, CountPlaceNodes; Locate, Nodes
 		{"hierarchy",
 			`{ prefectures { nodes { province { name } children { edges { node { name ... on County { prefecture { name } museums { nodes { name } } } } } } } } }`,
-			nil, 8}, // FindNodes; Locate, Nodes, Neighbors; Locate, Nodes, FindNodes per county (2)
+			nil, 7}, // FindNodes; Locate, Nodes, Neighbors; Locate, Nodes, PlaceNodes
 		{"skipped field", `query($s: Boolean!) { museums { nodes { province @skip(if: $s) { name } } } }`, map[string]any{"s": true}, 1},
 		{"included field", `query($s: Boolean!) { museums { nodes { province @skip(if: $s) { name } } } }`, map[string]any{"s": false}, 3},
 		{"nodes", `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Museum { covers { nodes { name } } } ... on School { county { name } } } }`,
@@ -82,12 +83,12 @@ func TestPrefetch(t *testing.T) {
 	}
 }
 
-// TestPrefetchHierarchyCounts pins the hierarchy case above, where the
-// number of FindNodes calls for places' museums grows with the number of
-// places (one per place) while every other field takes one call per level.
+// TestPrefetchHierarchyCounts pins the hierarchy case above with one more
+// county: the museums of every county of the level take one PlaceNodes
+// call, however many counties there are.
 func TestPrefetchHierarchyCounts(t *testing.T) {
 	st, url := fixture(t)
-	// A second prefecture with one county adds one museums call.
+	// A second prefecture with one county adds no call.
 	mustWrite(t, st,
 		nodeChange(kepu.Prefecture, "G", kepu.Props{"gbCode": "120100"}),
 		nodeChange(kepu.County, "C3", kepu.Props{"gbCode": "120101"}),
@@ -95,9 +96,138 @@ func TestPrefetchHierarchyCounts(t *testing.T) {
 		edgeChange(kepu.PartOf, kepu.MakeID(kepu.County, "C3"), kepu.MakeID(kepu.Prefecture, "G"), nil),
 	)
 	r := query(t, url, `{ prefectures { nodes { children { nodes { ... on County { name museums { nodes { name } } } } } } } }`, nil, nil)
-	// FindNodes; Neighbors; FindNodes per county (3).
-	if r.Extensions.StoreCalls != 5 {
-		t.Errorf("%d store calls, want 5", r.Extensions.StoreCalls)
+	// FindNodes; Neighbors; PlaceNodes.
+	if r.Extensions.StoreCalls != 3 {
+		t.Errorf("%d store calls, want 3", r.Extensions.StoreCalls)
+	}
+}
+
+// placesQuery lists provinces with their museums, the museums' counts and
+// two fields below the museums.
+const placesQuery = `query($n: Int!) { provinces(first: $n, orderBy: [{field: NAME}]) { nodes { name
+	museums(first: 5, orderBy: [{field: NAME}]) { totalCount nodes { name county { name } schoolPartners(first: 2) { nodes { name } } } } } } }`
+
+type placesData struct {
+	Provinces struct {
+		Nodes []struct {
+			Name    string
+			Museums struct {
+				TotalCount int
+				Nodes      []struct {
+					Name           string
+					County         *struct{ Name string }
+					SchoolPartners struct{ Nodes []struct{ Name string } }
+				}
+			}
+		}
+	}
+}
+
+// TestPlaceMuseumsStoreCalls checks that the museums connection of places
+// is batched: 3 provinces and all of them (with museums, their count and
+// fields below them) cost the same, fixed number of store calls, where it
+// used to be one FindNodes and one CountNodes call per province. Without
+// the prefetch the loaders batch it too: far fewer calls than places.
+func TestPlaceMuseumsStoreCalls(t *testing.T) {
+	plain := noPrefetch(t, shared.store)
+	for _, n := range []int{3, 40} {
+		var data placesData
+		r := query(t, shared.url, placesQuery, map[string]any{"n": n}, &data)
+		provinces, museums, more, counties, schools := len(data.Provinces.Nodes), 0, 0, 0, 0
+		for _, p := range data.Provinces.Nodes {
+			museums += len(p.Museums.Nodes)
+			if p.Museums.TotalCount > len(p.Museums.Nodes) {
+				more++
+			}
+			for _, m := range p.Museums.Nodes {
+				if m.County != nil {
+					counties++
+				}
+				schools += len(m.SchoolPartners.Nodes)
+			}
+		}
+		if n == 40 && (provinces < 34 || museums < 100 || more < 20 || counties == 0 || schools == 0) {
+			t.Fatalf("%d provinces, %d museums (%d provinces with more than a page), %d counties, %d schools: the query is not meaningful",
+				provinces, museums, more, counties, schools)
+		}
+		t.Logf("%d provinces, %d museums, %d counties, %d schools: %d store calls", provinces, museums, counties, schools, r.Extensions.StoreCalls)
+		// FindNodes; PlaceNodes, CountPlaceNodes; Locate, Nodes, Neighbors.
+		if r.Extensions.StoreCalls != 6 {
+			t.Errorf("%d provinces: %d store calls, want 6", provinces, r.Extensions.StoreCalls)
+		}
+		want := query(t, plain, placesQuery, map[string]any{"n": n}, nil)
+		if got := query(t, shared.url, placesQuery, map[string]any{"n": n}, nil); !bytes.Equal(got.Data, want.Data) {
+			t.Errorf("data with prefetch:\n%s\nwithout:\n%s", got.Data, want.Data)
+		}
+		t.Logf("without the prefetch: %d store calls", want.Extensions.StoreCalls)
+		// The per-place path made two calls per province (71 for 35).
+		if n == 40 && want.Extensions.StoreCalls >= 2*provinces {
+			t.Errorf("without the prefetch: %d store calls for %d provinces: the loaders do not batch", want.Extensions.StoreCalls, provinces)
+		}
+	}
+}
+
+// TestPlaceMuseumsPaging pages through the museums of a province with
+// cursors, nested under the province, forwards and backwards, and checks
+// that the pages add up to the whole list (totalCount museums).
+func TestPlaceMuseumsPaging(t *testing.T) {
+	const q = `query($n: Int, $after: String, $m: Int, $before: String) { provinces(first: 1, where: {code: {eq: "CN-AH"}}) { nodes {
+		museums(first: $n, after: $after, last: $m, before: $before, orderBy: [{field: NAME, direction: DESC}]) {
+			totalCount nodes { name } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } } }`
+	type page struct {
+		Provinces struct {
+			Nodes []struct {
+				Museums struct {
+					TotalCount int
+					Nodes      []struct{ Name string }
+					PageInfo   struct {
+						HasNextPage, HasPreviousPage bool
+						StartCursor, EndCursor       string
+					}
+				}
+			}
+		}
+	}
+	get := func(vars map[string]any) (names []string, total int, next, prev bool, start, end string) {
+		t.Helper()
+		var p page
+		query(t, shared.url, q, vars, &p)
+		if len(p.Provinces.Nodes) != 1 {
+			t.Fatalf("provinces: %+v", p)
+		}
+		m := p.Provinces.Nodes[0].Museums
+		for _, n := range m.Nodes {
+			names = append(names, n.Name)
+		}
+		return names, m.TotalCount, m.PageInfo.HasNextPage, m.PageInfo.HasPreviousPage, m.PageInfo.StartCursor, m.PageInfo.EndCursor
+	}
+	first, total, _, _, _, _ := get(map[string]any{"n": 30})
+	if total <= 30 || len(first) != 30 {
+		t.Fatalf("Anhui has %d museums listed, totalCount %d: the test is not meaningful", len(first), total)
+	}
+	var fwd []string
+	for after := any(nil); ; {
+		names, _, next, _, _, end := get(map[string]any{"n": 30, "after": after})
+		fwd = append(fwd, names...)
+		if !next {
+			break
+		}
+		after = end
+	}
+	var back []string
+	for before := any(nil); ; {
+		names, _, _, prev, start, _ := get(map[string]any{"m": 40, "before": before})
+		back = append(names, back...)
+		if !prev {
+			break
+		}
+		before = start
+	}
+	if len(fwd) != total || fmt.Sprint(fwd[:30]) != fmt.Sprint(first) || fmt.Sprint(back) != fmt.Sprint(fwd) {
+		t.Errorf("%d museums forward, %d backward, totalCount %d; forward %v, backward %v", len(fwd), len(back), total, fwd, back)
+	}
+	if !sort.SliceIsSorted(fwd, func(i, j int) bool { return fwd[i] > fwd[j] }) {
+		t.Errorf("pages are not in descending name order: %v", fwd)
 	}
 }
 
