@@ -394,3 +394,27 @@ func BenchmarkMuseumByIDHandler(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPlaceMuseums serves placesQuery for every province (museums
+// with their count and two fields below them).
+func BenchmarkPlaceMuseums(b *testing.B) {
+	for _, prefetch := range []bool{true, false} {
+		name := "prefetch"
+		if !prefetch {
+			name = "loaders"
+		}
+		b.Run(name, func(b *testing.B) {
+			srv := httptest.NewServer(graph.New(shared.store, graph.Options{NoPrefetch: !prefetch}))
+			defer srv.Close()
+			var calls int
+			for b.Loop() {
+				r := post(b, srv.URL, placesQuery, map[string]any{"n": 40})
+				if len(r.Errors) > 0 {
+					b.Fatal(r.Errors)
+				}
+				calls += r.Extensions.StoreCalls
+			}
+			b.ReportMetric(float64(calls)/float64(b.N), "storecalls/op")
+		})
+	}
+}
