@@ -56,6 +56,11 @@ type Config struct {
 
 	Introspection bool // serve __schema/__type (and field suggestions)
 	OTel          bool // export OpenTelemetry traces (OTLP over HTTP)
+
+	// DebugAddr is where the Go profiler (net/http/pprof) listens; empty:
+	// off. It is a separate listener so that it is never exposed with the
+	// API by accident.
+	DebugAddr string
 }
 
 // DefaultConfig returns the configuration used when no flag or variable is set.
@@ -281,6 +286,8 @@ var options = []option{
 		func(c *Config) *bool { return &c.Introspection }),
 	boolOpt("otel", "KEPUGRAPH_OTEL", "export OpenTelemetry traces of operations and store calls over OTLP/HTTP (endpoint from OTEL_EXPORTER_OTLP_ENDPOINT)",
 		func(c *Config) *bool { return &c.OTel }),
+	stringOpt("debug-addr", "KEPUGRAPH_DEBUG_ADDR", "serve the Go profiler (/debug/pprof/) on this separate address (host:port); empty: off",
+		func(c *Config) *string { return &c.DebugAddr }),
 }
 
 // ErrHelp is returned by ParseConfig when --help was asked for; the usage has
@@ -381,14 +388,22 @@ func parseLevel(s string) (slog.Level, error) {
 	return l, nil
 }
 
-// NewLogger returns the logger that the configuration asks for, writing to w.
+// NewLogger returns the logger that the configuration asks for, writing to
+// w. When w buffers (it has a Sync method, see newLogSink), records at Warn
+// and above are flushed at once.
 func (c Config) NewLogger(w io.Writer) *slog.Logger {
 	level, _ := parseLevel(c.LogLevel)
 	opts := &slog.HandlerOptions{Level: level}
+	var h slog.Handler
 	if c.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		h = slog.NewJSONHandler(w, opts)
+	} else {
+		h = slog.NewTextHandler(w, opts)
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	if s, ok := w.(syncer); ok {
+		h = syncingHandler{h, s}
+	}
+	return slog.New(h)
 }
 
 func writeUsage(w io.Writer, defaults Config) {

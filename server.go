@@ -41,29 +41,42 @@ import (
 const ShutdownTimeout = 10 * time.Second
 
 func main() {
+	os.Exit(run())
+}
+
+// run is main, returning the exit status, so that the buffered log output
+// is flushed before the process exits.
+func run() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
+	sink := newLogSink(os.Stderr)
+	defer sink.Stop()
 	m := NewMain()
+	m.Stderr = sink
 	if err := m.ParseFlags(ctx, os.Args[1:]); errors.Is(err, ErrHelp) {
-		os.Exit(0)
+		return 0
 	} else if err != nil {
+		sink.Stop()
 		fmt.Fprintln(os.Stderr, "kepugraph:", err)
-		os.Exit(2)
+		return 2
 	}
 	if err := m.Run(ctx); err != nil {
 		m.Close()
+		sink.Stop()
 		fmt.Fprintln(os.Stderr, "kepugraph:", err)
-		os.Exit(1)
+		return 1
 	}
 
 	<-ctx.Done()
 	stop() // a second signal kills the process at once
 	m.Logger.Info("shutting down", "timeout", ShutdownTimeout.String())
 	if err := m.Close(); err != nil {
+		sink.Stop()
 		fmt.Fprintln(os.Stderr, "kepugraph:", err)
-		os.Exit(1)
+		return 1
 	}
+	return 0
 }
 
 // Main is the program: its configuration and the resources it opened.
@@ -95,6 +108,7 @@ type Main struct {
 	ln     net.Listener
 	server *http.Server
 	done   chan error // the result of server.Serve
+	debug  *http.Server // the profiler (--debug-addr), nil when off
 }
 
 // NewMain returns a Main with the default configuration.
@@ -149,6 +163,11 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 
+	if m.Config.DebugAddr != "" {
+		if m.debug, err = startDebug(m.Config.DebugAddr, log); err != nil {
+			return err
+		}
+	}
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
@@ -197,6 +216,10 @@ func (m *Main) Close() error {
 			errs = append(errs, err)
 		}
 		m.server = nil
+	}
+	if m.debug != nil {
+		m.debug.Close()
+		m.debug = nil
 	}
 	if m.Tracing != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
