@@ -107,7 +107,7 @@ type Main struct {
 
 	ln     net.Listener
 	server *http.Server
-	done   chan error // the result of server.Serve
+	done   chan error   // the result of server.Serve
 	debug  *http.Server // the profiler (--debug-addr), nil when off
 }
 
