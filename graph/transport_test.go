@@ -75,7 +75,9 @@ func TestPOSTTransport(t *testing.T) {
 				if out["errors"] != nil {
 					t.Errorf("errors: %s", out["errors"])
 				}
-				var d struct{ Museums struct{ Nodes []struct{ ID string } } }
+				var d struct {
+					Museums struct{ Nodes []struct{ ID string } }
+				}
 				if err := json.Unmarshal(out["data"], &d); err != nil || len(d.Museums.Nodes) != 2 && strings.Contains(tt.body, `"n":2`) {
 					t.Errorf("data %s (%v)", out["data"], err)
 				}
