@@ -81,19 +81,22 @@ func New(st kepu.Store, opts Options) http.Handler {
 		}
 		return resp
 	})
+	// Each operation gets its own loaders (and store-call counter), in
+	// gqlgen's context: no copy of the HTTP request for them.
+	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		return next(WithLoaders(ctx, NewLoaders(st, opts.BatchWait)))
+	})
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		ctx := req.Context()
-		if httpx.RecordFrom(ctx) == nil {
+		if httpx.RecordFrom(req.Context()) == nil {
 			// Outside httpx.Track (which has given the request its ID and
 			// set the response header): give it one here.
 			id := req.Header.Get("X-Request-ID")
 			if id == "" || len(id) > 128 {
 				id = uuid.NewString()
 			}
-			ctx = context.WithValue(ctx, requestIDKey{}, id)
 			w.Header().Set("X-Request-ID", id)
+			req = req.WithContext(context.WithValue(req.Context(), requestIDKey{}, id))
 		}
-		ctx = WithLoaders(ctx, NewLoaders(st, opts.BatchWait))
-		srv.ServeHTTP(w, req.WithContext(ctx))
+		srv.ServeHTTP(w, req)
 	})
 }

@@ -27,11 +27,16 @@ type Loaders struct {
 	Store kepu.Store
 	calls atomic.Int64
 
-	wait      time.Duration
-	nodes     *dataloadgen.Loader[string, kepu.Node]
-	locations *dataloadgen.Loader[string, kepu.Location]
+	wait time.Duration
 
-	mu          sync.Mutex // guards the maps below, made on first use
+	// The nodes and locations that the prefetcher primed, read before the
+	// loaders (which are made on first use: a prefetched request never
+	// needs them).
+	mu          sync.Mutex // guards the fields below, made on first use
+	nodeCache   map[string]kepu.Node
+	locCache    map[string]kepu.Location
+	nodes       *dataloadgen.Loader[string, kepu.Node]
+	locations   *dataloadgen.Loader[string, kepu.Location]
 	neighbors   map[string]*dataloadgen.Loader[string, kepu.NeighborPage]
 	counts      map[string]*dataloadgen.Loader[string, int]
 	placePages  map[string]*dataloadgen.Loader[string, kepu.NodePage] // by query, keyed by place ID
@@ -43,9 +48,34 @@ type Loaders struct {
 func NewLoaders(st kepu.Store, wait time.Duration) *Loaders {
 	l := &Loaders{wait: wait}
 	l.Store = kepu.Observe(st, kepu.Observer{Start: l.countCall})
-	l.nodes = dataloadgen.NewMappedLoader(l.Store.Nodes, dataloadgen.WithWait(wait))
-	l.locations = dataloadgen.NewMappedLoader(l.Store.Locate, dataloadgen.WithWait(wait))
 	return l
+}
+
+// cachedNode returns the primed node of id, or the loader of nodes when
+// there is none.
+func (l *Loaders) cachedNode(id string) (kepu.Node, bool, *dataloadgen.Loader[string, kepu.Node]) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if n, ok := l.nodeCache[id]; ok {
+		return n, true, nil
+	}
+	if l.nodes == nil {
+		l.nodes = dataloadgen.NewMappedLoader(l.Store.Nodes, dataloadgen.WithWait(l.wait))
+	}
+	return kepu.Node{}, false, l.nodes
+}
+
+// cachedLocation is cachedNode for locations.
+func (l *Loaders) cachedLocation(id string) (kepu.Location, bool, *dataloadgen.Loader[string, kepu.Location]) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if loc, ok := l.locCache[id]; ok {
+		return loc, true, nil
+	}
+	if l.locations == nil {
+		l.locations = dataloadgen.NewMappedLoader(l.Store.Locate, dataloadgen.WithWait(l.wait))
+	}
+	return kepu.Location{}, false, l.locations
 }
 
 func (l *Loaders) countCall(ctx context.Context, _ kepu.Call) context.Context {
@@ -76,7 +106,11 @@ func StoreCalls(ctx context.Context) int64 {
 
 // Node loads one node; found is false when there is none.
 func (l *Loaders) Node(ctx context.Context, id string) (n kepu.Node, found bool, err error) {
-	n, err = l.nodes.Load(ctx, id)
+	n, primed, ld := l.cachedNode(id)
+	if primed {
+		return n, n.ID != "", nil
+	}
+	n, err = ld.Load(ctx, id)
 	if errors.Is(err, dataloadgen.ErrNotFound) || (err == nil && n.ID == "") {
 		// A zero node is how a prefetched miss is primed.
 		return kepu.Node{}, false, nil
@@ -86,7 +120,11 @@ func (l *Loaders) Node(ctx context.Context, id string) (n kepu.Node, found bool,
 
 // Location loads the location of a node (zero when it has none).
 func (l *Loaders) Location(ctx context.Context, id string) (kepu.Location, error) {
-	loc, err := l.locations.Load(ctx, id)
+	loc, primed, ld := l.cachedLocation(id)
+	if primed {
+		return loc, nil
+	}
+	loc, err := ld.Load(ctx, id)
 	if errors.Is(err, dataloadgen.ErrNotFound) {
 		return kepu.Location{}, nil
 	}
@@ -100,19 +138,29 @@ func prime[K comparable, V any](ld *dataloadgen.Loader[K, V], key K, v V) {
 	ld.Prime(key, v)
 }
 
-// primeNodes records the result of a Nodes call for ids: missing ones are
-// primed as not found.
+// primeNodes records the result of a Nodes call for ids, replacing older
+// ones: missing ones are primed as not found (a zero node).
 func (l *Loaders) primeNodes(ids []string, found map[string]kepu.Node) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.nodeCache == nil {
+		l.nodeCache = make(map[string]kepu.Node, len(ids))
+	}
 	for _, id := range ids {
-		prime(l.nodes, id, found[id])
+		l.nodeCache[id] = found[id]
 	}
 }
 
-// primeLocations records the result of a Locate call for ids: nodes without
-// a place are primed with the zero Location.
+// primeLocations records the result of a Locate call for ids, replacing
+// older ones: nodes without a place are primed with the zero Location.
 func (l *Loaders) primeLocations(ids []string, locs map[string]kepu.Location) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.locCache == nil {
+		l.locCache = make(map[string]kepu.Location, len(ids))
+	}
 	for _, id := range ids {
-		prime(l.locations, id, locs[id])
+		l.locCache[id] = locs[id]
 	}
 }
 
