@@ -57,6 +57,11 @@ type Config struct {
 	Introspection bool // serve __schema/__type (and field suggestions)
 	OTel          bool // export OpenTelemetry traces (OTLP over HTTP)
 
+	// The garbage collector (see gc.go): GOGC and GOMEMLIMIT, with the
+	// server's own defaults.
+	GCPercent   string // a percentage, or "off"
+	MemoryLimit string // "auto", "off", or a size such as 4GiB
+
 	// DebugAddr is where the Go profiler (net/http/pprof) listens; empty:
 	// off. It is a separate listener so that it is never exposed with the
 	// API by accident.
@@ -86,6 +91,9 @@ func DefaultConfig() Config {
 		RateLimit:     50,
 		RateBurst:     100,
 		Introspection: true,
+
+		GCPercent:   strconv.Itoa(DefaultGCPercent),
+		MemoryLimit: "auto",
 	}
 }
 
@@ -286,6 +294,10 @@ var options = []option{
 		func(c *Config) *bool { return &c.Introspection }),
 	boolOpt("otel", "KEPUGRAPH_OTEL", "export OpenTelemetry traces of operations and store calls over OTLP/HTTP (endpoint from OTEL_EXPORTER_OTLP_ENDPOINT)",
 		func(c *Config) *bool { return &c.OTel }),
+	stringOpt("gc-percent", "GOGC", "garbage-collector target: heap growth between collections in percent of the live heap, or off (see docs/benchmarks.md)",
+		func(c *Config) *string { return &c.GCPercent }),
+	stringOpt("memory-limit", "GOMEMLIMIT", "soft memory limit of the process: auto (90% of the cgroup limit or of the machine's memory), off, or a size such as 4GiB",
+		func(c *Config) *string { return &c.MemoryLimit }),
 	stringOpt("debug-addr", "KEPUGRAPH_DEBUG_ADDR", "serve the Go profiler (/debug/pprof/) on this separate address (host:port); empty: off",
 		func(c *Config) *string { return &c.DebugAddr }),
 }
@@ -349,6 +361,12 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("--log-format %q: want text or json", c.LogFormat))
 	}
 	if _, err := parseLevel(c.LogLevel); err != nil {
+		errs = append(errs, err)
+	}
+	if _, err := parseGCPercent(c.GCPercent); err != nil {
+		errs = append(errs, err)
+	}
+	if _, err := parseMemoryLimit(c.MemoryLimit); err != nil {
 		errs = append(errs, err)
 	}
 	if c.MaxBodyBytes < 1 {

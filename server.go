@@ -141,6 +141,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	log := m.Logger
+	applyGC(m.Config, log)
 	start := time.Now()
 	st, err := openStore(ctx, m.Config, log)
 	if err != nil {

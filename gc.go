@@ -1,0 +1,95 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"math"
+	"runtime/debug"
+	"strconv"
+	"strings"
+
+	"github.com/KimMachineGun/automemlimit/memlimit"
+)
+
+// Garbage-collector settings.
+//
+// The embedded store keeps its indexes on the heap, so the live heap is
+// mostly long-lived data while requests allocate short-lived garbage. With
+// Go's default GOGC=100 the collector marks the whole live heap each time
+// requests have allocated as much again: at a few thousand requests per
+// second that is a quarter of the CPU. The server therefore defaults to
+// GOGC=400 (the heap may grow to five times the live data between cycles)
+// under a soft memory limit of 90% of the memory available to the process
+// (its cgroup limit, or the machine's memory): close to the limit the
+// collector runs as often as it must, whatever GOGC says. docs/benchmarks.md
+// has the measured effect. GOGC and GOMEMLIMIT, or --gc-percent and
+// --memory-limit, override both.
+
+// DefaultGCPercent is the server's default GOGC.
+const DefaultGCPercent = 400
+
+// memoryLimitRatio is the share of the available memory that the default
+// soft memory limit allows.
+const memoryLimitRatio = 0.9
+
+// parseGCPercent reads a GOGC value: a percentage, or "off".
+func parseGCPercent(s string) (int, error) {
+	if strings.EqualFold(s, "off") {
+		return -1, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("--gc-percent %q: want a positive percentage or off", s)
+	}
+	return n, nil
+}
+
+// parseMemoryLimit reads a GOMEMLIMIT value: "auto" (0), "off"
+// (math.MaxInt64), or bytes with an optional unit B, KiB, MiB, GiB or TiB.
+func parseMemoryLimit(s string) (int64, error) {
+	switch strings.ToLower(s) {
+	case "auto", "":
+		return 0, nil
+	case "off":
+		return math.MaxInt64, nil
+	}
+	num, mult := s, int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"TiB", 1 << 40}, {"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"B", 1}} {
+		if strings.HasSuffix(s, u.suffix) {
+			num, mult = strings.TrimSuffix(s, u.suffix), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(num), 10, 64)
+	if err != nil || n < 1 || n > math.MaxInt64/mult {
+		return 0, fmt.Errorf("--memory-limit %q: want auto, off, or a size such as 4GiB", s)
+	}
+	return n * mult, nil
+}
+
+// applyGC sets the collector's target and soft memory limit from the
+// configuration (validated before) and logs them.
+func applyGC(c Config, log *slog.Logger) {
+	gc, _ := parseGCPercent(c.GCPercent)
+	debug.SetGCPercent(gc)
+	limit, _ := parseMemoryLimit(c.MemoryLimit)
+	source := "--memory-limit"
+	if limit == 0 {
+		source = "auto"
+		avail, err := memlimit.ApplyFallback(memlimit.FromCgroup, memlimit.FromSystem)()
+		if err != nil || avail == 0 || avail > math.MaxInt64 {
+			limit, source = math.MaxInt64, "none (available memory unknown)"
+		} else {
+			limit = int64(float64(avail) * memoryLimitRatio)
+		}
+	}
+	debug.SetMemoryLimit(limit)
+	attrs := []any{"gogc", c.GCPercent, "source", source}
+	if limit != math.MaxInt64 {
+		attrs = append(attrs, "memoryLimitMiB", limit>>20)
+	}
+	log.Info("garbage collector", attrs...)
+}
