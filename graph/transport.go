@@ -54,8 +54,8 @@ func (postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 		contentType = httpx.MediaTypeGraphQLResponse
 	}
 	h := w.Header()
-	h.Set("Content-Type", contentType)
-	h.Set("X-Content-Type-Options", "nosniff")
+	h["Content-Type"] = contentTypeValues[contentType]
+	h["X-Content-Type-Options"] = nosniff
 	start := graphql.Now()
 
 	body, err := readBody(r)
@@ -86,6 +86,16 @@ func (postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	responses, ctx := exec.DispatchOperation(ctx, rc)
 	writeResponse(w, responses(ctx), false)
 }
+
+// Header values shared by every response (net/http only reads them; a
+// handler that adds to one gets a new slice, as their capacity is full).
+var (
+	contentTypeValues = map[string][]string{
+		httpx.MediaTypeJSON:            {httpx.MediaTypeJSON},
+		httpx.MediaTypeGraphQLResponse: {httpx.MediaTypeGraphQLResponse},
+	}
+	nosniff = []string{"nosniff"}
+)
 
 // requestErrorStatus is the status of a response to a request that failed
 // before execution (a parse or validation error): gqlgen's rule.

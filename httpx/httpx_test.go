@@ -192,9 +192,6 @@ func TestRequestID(t *testing.T) {
 	var seen string
 	h := httpx.Track(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		seen = httpx.RequestID(r.Context())
-		if r.Header.Get("X-Request-ID") != seen {
-			t.Errorf("request header %q != %q", r.Header.Get("X-Request-ID"), seen)
-		}
 	}))
 	req := httptest.NewRequest("GET", "/", nil)
 	req.Header.Set("X-Request-ID", "abc-123")

@@ -135,9 +135,9 @@ const MaxRequestIDLen = 128
 // Track is the outermost middleware: it gives the request an ID (the
 // client's X-Request-ID when it is short and printable, else a generated
 // ID in UUID form, see newRequestID), echoes it in the response's
-// X-Request-ID, sets it on the request header for inner handlers, and puts
-// a Record in the context. Its response writer applies SetStatus and
-// records the status and size written.
+// X-Request-ID, and puts a Record in the context, where inner handlers find
+// the ID (RequestID). Its response writer applies SetStatus and records the
+// status and size written.
 func Track(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if RecordFrom(r.Context()) != nil {
@@ -145,24 +145,12 @@ func Track(next http.Handler) http.Handler {
 			return
 		}
 		id := r.Header.Get("X-Request-ID")
-		given := validRequestID(id)
-		if !given {
+		if !validRequestID(id) {
 			id = newRequestID()
 		}
 		rec := &Record{info: Info{RequestID: id, Method: r.Method, Path: r.URL.Path, Start: time.Now(), Cost: -1}}
 		r = r.WithContext(WithRecord(r.Context(), rec))
-		if !given || len(r.Header["X-Request-Id"]) != 1 {
-			// The inner handlers see the ID in the request header. The
-			// header map is the caller's: set it on a copy (sharing the
-			// value slices, which nothing modifies).
-			h := make(http.Header, len(r.Header)+1)
-			for k, v := range r.Header {
-				h[k] = v
-			}
-			h.Set("X-Request-ID", id)
-			r.Header = h
-		}
-		w.Header().Set("X-Request-ID", id)
+		w.Header()["X-Request-Id"] = []string{id}
 		tw := &trackWriter{ResponseWriter: w, rec: rec}
 		next.ServeHTTP(tw, r)
 		if !tw.wroteHeader {
