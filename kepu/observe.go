@@ -11,7 +11,7 @@ type Call struct {
 	Label   Label     // FindNodes, CountNodes, PlaceNodes, CountPlaceNodes: the label listed
 	IDs     int       // Nodes, Neighbors, CountNeighbors, PlaceNodes, CountPlaceNodes, Locate: how many IDs
 	Changes int       // Write: how many changes
-	Start   time.Time // when the call started
+	Start   time.Time // when the call started (zero for an Observer without End)
 }
 
 // Observer watches the calls made through a store returned by Observe. Either
@@ -34,7 +34,9 @@ type observed struct {
 }
 
 func (s *observed) start(ctx context.Context, c Call) (context.Context, Call) {
-	c.Start = time.Now()
+	if s.o.End != nil {
+		c.Start = time.Now()
+	}
 	if s.o.Start != nil {
 		ctx = s.o.Start(ctx, c)
 	}

@@ -109,6 +109,41 @@ type SystemStats struct {
 
 // Property readers used by the generated constructors.
 
+// stringIn, intIn, floatIn and boolIn read an optional property into dst
+// and return dst, or nil when the property is absent (see the values
+// structs of the generated models).
+func stringIn(dst *string, p kepu.Props, k string) *string {
+	if s, ok := p[k].(string); ok {
+		*dst = s
+		return dst
+	}
+	return nil
+}
+
+func intIn(dst *int, p kepu.Props, k string) *int {
+	if v, ok := p.Int(k); ok {
+		*dst = int(v)
+		return dst
+	}
+	return nil
+}
+
+func floatIn(dst *float64, p kepu.Props, k string) *float64 {
+	if v, ok := p.Float(k); ok {
+		*dst = v
+		return dst
+	}
+	return nil
+}
+
+func boolIn(dst *bool, p kepu.Props, k string) *bool {
+	if v, ok := p.Bool(k); ok {
+		*dst = v
+		return dst
+	}
+	return nil
+}
+
 func stringPtr(p kepu.Props, k string) *string {
 	if s, ok := p[k].(string); ok {
 		return &s
@@ -127,6 +162,7 @@ func intPtr(p kepu.Props, k string) *int {
 //lint:ignore U1000 schemagen emits calls to it for required properties of this type; the registry has none today.
 func intValue(p kepu.Props, k string) int { v, _ := p.Int(k); return int(v) }
 
+//lint:ignore U1000 schemagen emits calls to it for optional edge properties of this type; the registry has none today.
 func floatPtr(p kepu.Props, k string) *float64 {
 	if v, ok := p.Float(k); ok {
 		return &v
@@ -137,6 +173,7 @@ func floatPtr(p kepu.Props, k string) *float64 {
 //lint:ignore U1000 schemagen emits calls to it for required properties of this type; the registry has none today.
 func floatValue(p kepu.Props, k string) float64 { v, _ := p.Float(k); return v }
 
+//lint:ignore U1000 schemagen emits calls to it for optional edge properties of this type; the registry has none today.
 func boolPtr(p kepu.Props, k string) *bool {
 	if v, ok := p.Bool(k); ok {
 		return &v

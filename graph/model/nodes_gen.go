@@ -24,6 +24,18 @@ type Province struct {
 	Region     *string
 	Capital    *string
 	Mainland   *bool
+
+	v provinceValues // what the optional fields above point to: one allocation per node
+}
+
+// provinceValues holds the values of the optional fields of a Province.
+type provinceValues struct {
+	NameZh   string
+	GbCode   string
+	Kind     string
+	Region   string
+	Capital  string
+	Mainland bool
 }
 
 func (Province) IsNode() {}
@@ -34,20 +46,21 @@ func (Province) IsPlace()          {}
 
 // NewProvince converts a store node.
 func NewProvince(n kepu.Node) *Province {
-	return &Province{
+	m := &Province{
 		NodeID:     n.ID,
 		ID:         kepu.GlobalID(n.ID),
 		Name:       n.Props.String("name"),
-		NameZh:     stringPtr(n.Props, "nameZh"),
 		Provenance: n.Props.String("provenance"),
 		Source:     n.Props.String("source"),
 		Code:       n.Props.String("code"),
-		GbCode:     stringPtr(n.Props, "gbCode"),
-		Kind:       stringPtr(n.Props, "kind"),
-		Region:     stringPtr(n.Props, "region"),
-		Capital:    stringPtr(n.Props, "capital"),
-		Mainland:   boolPtr(n.Props, "mainland"),
 	}
+	m.NameZh = stringIn(&m.v.NameZh, n.Props, "nameZh")
+	m.GbCode = stringIn(&m.v.GbCode, n.Props, "gbCode")
+	m.Kind = stringIn(&m.v.Kind, n.Props, "kind")
+	m.Region = stringIn(&m.v.Region, n.Props, "region")
+	m.Capital = stringIn(&m.v.Capital, n.Props, "capital")
+	m.Mainland = boolIn(&m.v.Mainland, n.Props, "mainland")
+	return m
 }
 
 // ProvinceEdge is one item of a ProvinceConnection.
@@ -88,6 +101,14 @@ type Prefecture struct {
 	Source       string
 	GbCode       string
 	DivisionType *string
+
+	v prefectureValues // what the optional fields above point to: one allocation per node
+}
+
+// prefectureValues holds the values of the optional fields of a Prefecture.
+type prefectureValues struct {
+	NameZh       string
+	DivisionType string
 }
 
 func (Prefecture) IsNode() {}
@@ -98,16 +119,17 @@ func (Prefecture) IsPlace()          {}
 
 // NewPrefecture converts a store node.
 func NewPrefecture(n kepu.Node) *Prefecture {
-	return &Prefecture{
-		NodeID:       n.ID,
-		ID:           kepu.GlobalID(n.ID),
-		Name:         n.Props.String("name"),
-		NameZh:       stringPtr(n.Props, "nameZh"),
-		Provenance:   n.Props.String("provenance"),
-		Source:       n.Props.String("source"),
-		GbCode:       n.Props.String("gbCode"),
-		DivisionType: stringPtr(n.Props, "divisionType"),
+	m := &Prefecture{
+		NodeID:     n.ID,
+		ID:         kepu.GlobalID(n.ID),
+		Name:       n.Props.String("name"),
+		Provenance: n.Props.String("provenance"),
+		Source:     n.Props.String("source"),
+		GbCode:     n.Props.String("gbCode"),
 	}
+	m.NameZh = stringIn(&m.v.NameZh, n.Props, "nameZh")
+	m.DivisionType = stringIn(&m.v.DivisionType, n.Props, "divisionType")
+	return m
 }
 
 // PrefectureEdge is one item of a PrefectureConnection.
@@ -148,6 +170,14 @@ type County struct {
 	Source       string
 	GbCode       string
 	DivisionType *string
+
+	v countyValues // what the optional fields above point to: one allocation per node
+}
+
+// countyValues holds the values of the optional fields of a County.
+type countyValues struct {
+	NameZh       string
+	DivisionType string
 }
 
 func (County) IsNode() {}
@@ -158,16 +188,17 @@ func (County) IsPlace()          {}
 
 // NewCounty converts a store node.
 func NewCounty(n kepu.Node) *County {
-	return &County{
-		NodeID:       n.ID,
-		ID:           kepu.GlobalID(n.ID),
-		Name:         n.Props.String("name"),
-		NameZh:       stringPtr(n.Props, "nameZh"),
-		Provenance:   n.Props.String("provenance"),
-		Source:       n.Props.String("source"),
-		GbCode:       n.Props.String("gbCode"),
-		DivisionType: stringPtr(n.Props, "divisionType"),
+	m := &County{
+		NodeID:     n.ID,
+		ID:         kepu.GlobalID(n.ID),
+		Name:       n.Props.String("name"),
+		Provenance: n.Props.String("provenance"),
+		Source:     n.Props.String("source"),
+		GbCode:     n.Props.String("gbCode"),
 	}
+	m.NameZh = stringIn(&m.v.NameZh, n.Props, "nameZh")
+	m.DivisionType = stringIn(&m.v.DivisionType, n.Props, "divisionType")
+	return m
 }
 
 // CountyEdge is one item of a CountyConnection.
@@ -216,6 +247,22 @@ type Museum struct {
 	PersonTimeServed *int
 	OfflineVisits    *int
 	ResourcesTB      *float64
+
+	v museumValues // what the optional fields above point to: one allocation per node
+}
+
+// museumValues holds the values of the optional fields of a Museum.
+type museumValues struct {
+	NameZh           string
+	Level            string
+	FreeEntry        bool
+	OpenedYear       int
+	City             string
+	DistanceKm       float64
+	TeachersTrained  int
+	PersonTimeServed int
+	OfflineVisits    int
+	ResourcesTB      float64
 }
 
 func (Museum) IsNode() {}
@@ -225,24 +272,25 @@ func (n Museum) StoreID() string { return n.NodeID }
 
 // NewMuseum converts a store node.
 func NewMuseum(n kepu.Node) *Museum {
-	return &Museum{
-		NodeID:           n.ID,
-		ID:               kepu.GlobalID(n.ID),
-		Name:             n.Props.String("name"),
-		NameZh:           stringPtr(n.Props, "nameZh"),
-		Provenance:       n.Props.String("provenance"),
-		Source:           n.Props.String("source"),
-		Kind:             n.Props.String("kind"),
-		Level:            stringPtr(n.Props, "level"),
-		FreeEntry:        boolPtr(n.Props, "freeEntry"),
-		OpenedYear:       intPtr(n.Props, "openedYear"),
-		City:             stringPtr(n.Props, "city"),
-		DistanceKm:       floatPtr(n.Props, "distanceKm"),
-		TeachersTrained:  intPtr(n.Props, "teachersTrained"),
-		PersonTimeServed: intPtr(n.Props, "personTimeServed"),
-		OfflineVisits:    intPtr(n.Props, "offlineVisits"),
-		ResourcesTB:      floatPtr(n.Props, "resourcesTB"),
+	m := &Museum{
+		NodeID:     n.ID,
+		ID:         kepu.GlobalID(n.ID),
+		Name:       n.Props.String("name"),
+		Provenance: n.Props.String("provenance"),
+		Source:     n.Props.String("source"),
+		Kind:       n.Props.String("kind"),
 	}
+	m.NameZh = stringIn(&m.v.NameZh, n.Props, "nameZh")
+	m.Level = stringIn(&m.v.Level, n.Props, "level")
+	m.FreeEntry = boolIn(&m.v.FreeEntry, n.Props, "freeEntry")
+	m.OpenedYear = intIn(&m.v.OpenedYear, n.Props, "openedYear")
+	m.City = stringIn(&m.v.City, n.Props, "city")
+	m.DistanceKm = floatIn(&m.v.DistanceKm, n.Props, "distanceKm")
+	m.TeachersTrained = intIn(&m.v.TeachersTrained, n.Props, "teachersTrained")
+	m.PersonTimeServed = intIn(&m.v.PersonTimeServed, n.Props, "personTimeServed")
+	m.OfflineVisits = intIn(&m.v.OfflineVisits, n.Props, "offlineVisits")
+	m.ResourcesTB = floatIn(&m.v.ResourcesTB, n.Props, "resourcesTB")
+	return m
 }
 
 // MuseumEdge is one item of a MuseumConnection.
@@ -283,6 +331,15 @@ type School struct {
 	Source     string
 	Stage      *string
 	Rural      *bool
+
+	v schoolValues // what the optional fields above point to: one allocation per node
+}
+
+// schoolValues holds the values of the optional fields of a School.
+type schoolValues struct {
+	NameZh string
+	Stage  string
+	Rural  bool
 }
 
 func (School) IsNode() {}
@@ -292,16 +349,17 @@ func (n School) StoreID() string { return n.NodeID }
 
 // NewSchool converts a store node.
 func NewSchool(n kepu.Node) *School {
-	return &School{
+	m := &School{
 		NodeID:     n.ID,
 		ID:         kepu.GlobalID(n.ID),
 		Name:       n.Props.String("name"),
-		NameZh:     stringPtr(n.Props, "nameZh"),
 		Provenance: n.Props.String("provenance"),
 		Source:     n.Props.String("source"),
-		Stage:      stringPtr(n.Props, "stage"),
-		Rural:      boolPtr(n.Props, "rural"),
 	}
+	m.NameZh = stringIn(&m.v.NameZh, n.Props, "nameZh")
+	m.Stage = stringIn(&m.v.Stage, n.Props, "stage")
+	m.Rural = boolIn(&m.v.Rural, n.Props, "rural")
+	return m
 }
 
 // SchoolEdge is one item of a SchoolConnection.
@@ -343,6 +401,16 @@ type NormalUniversity struct {
 	MinistryDirect *bool
 	City           *string
 	MoeCode        *string
+
+	v normalUniversityValues // what the optional fields above point to: one allocation per node
+}
+
+// normalUniversityValues holds the values of the optional fields of a NormalUniversity.
+type normalUniversityValues struct {
+	NameZh         string
+	MinistryDirect bool
+	City           string
+	MoeCode        string
 }
 
 func (NormalUniversity) IsNode() {}
@@ -352,17 +420,18 @@ func (n NormalUniversity) StoreID() string { return n.NodeID }
 
 // NewNormalUniversity converts a store node.
 func NewNormalUniversity(n kepu.Node) *NormalUniversity {
-	return &NormalUniversity{
-		NodeID:         n.ID,
-		ID:             kepu.GlobalID(n.ID),
-		Name:           n.Props.String("name"),
-		NameZh:         stringPtr(n.Props, "nameZh"),
-		Provenance:     n.Props.String("provenance"),
-		Source:         n.Props.String("source"),
-		MinistryDirect: boolPtr(n.Props, "ministryDirect"),
-		City:           stringPtr(n.Props, "city"),
-		MoeCode:        stringPtr(n.Props, "moeCode"),
+	m := &NormalUniversity{
+		NodeID:     n.ID,
+		ID:         kepu.GlobalID(n.ID),
+		Name:       n.Props.String("name"),
+		Provenance: n.Props.String("provenance"),
+		Source:     n.Props.String("source"),
 	}
+	m.NameZh = stringIn(&m.v.NameZh, n.Props, "nameZh")
+	m.MinistryDirect = boolIn(&m.v.MinistryDirect, n.Props, "ministryDirect")
+	m.City = stringIn(&m.v.City, n.Props, "city")
+	m.MoeCode = stringIn(&m.v.MoeCode, n.Props, "moeCode")
+	return m
 }
 
 // NormalUniversityEdge is one item of a NormalUniversityConnection.
@@ -405,6 +474,15 @@ type Organization struct {
 	Source       string
 	Kind         *string
 	Abbreviation *string
+
+	v organizationValues // what the optional fields above point to: one allocation per node
+}
+
+// organizationValues holds the values of the optional fields of a Organization.
+type organizationValues struct {
+	NameZh       string
+	Kind         string
+	Abbreviation string
 }
 
 func (Organization) IsNode() {}
@@ -414,16 +492,17 @@ func (n Organization) StoreID() string { return n.NodeID }
 
 // NewOrganization converts a store node.
 func NewOrganization(n kepu.Node) *Organization {
-	return &Organization{
-		NodeID:       n.ID,
-		ID:           kepu.GlobalID(n.ID),
-		Name:         n.Props.String("name"),
-		NameZh:       stringPtr(n.Props, "nameZh"),
-		Provenance:   n.Props.String("provenance"),
-		Source:       n.Props.String("source"),
-		Kind:         stringPtr(n.Props, "kind"),
-		Abbreviation: stringPtr(n.Props, "abbreviation"),
+	m := &Organization{
+		NodeID:     n.ID,
+		ID:         kepu.GlobalID(n.ID),
+		Name:       n.Props.String("name"),
+		Provenance: n.Props.String("provenance"),
+		Source:     n.Props.String("source"),
 	}
+	m.NameZh = stringIn(&m.v.NameZh, n.Props, "nameZh")
+	m.Kind = stringIn(&m.v.Kind, n.Props, "kind")
+	m.Abbreviation = stringIn(&m.v.Abbreviation, n.Props, "abbreviation")
+	return m
 }
 
 // OrganizationEdge is one item of a OrganizationConnection.
@@ -469,6 +548,19 @@ type Forum struct {
 	Mode       *string
 	Audience   *int
 	Theme      *string
+
+	v forumValues // what the optional fields above point to: one allocation per node
+}
+
+// forumValues holds the values of the optional fields of a Forum.
+type forumValues struct {
+	NameZh   string
+	Edition  int
+	Date     string
+	Venue    string
+	Mode     string
+	Audience int
+	Theme    string
 }
 
 func (Forum) IsNode() {}
@@ -478,21 +570,22 @@ func (n Forum) StoreID() string { return n.NodeID }
 
 // NewForum converts a store node.
 func NewForum(n kepu.Node) *Forum {
-	return &Forum{
+	m := &Forum{
 		NodeID:     n.ID,
 		ID:         kepu.GlobalID(n.ID),
 		Name:       n.Props.String("name"),
-		NameZh:     stringPtr(n.Props, "nameZh"),
 		Provenance: n.Props.String("provenance"),
 		Source:     n.Props.String("source"),
 		Series:     n.Props.String("series"),
-		Edition:    intPtr(n.Props, "edition"),
-		Date:       stringPtr(n.Props, "date"),
-		Venue:      stringPtr(n.Props, "venue"),
-		Mode:       stringPtr(n.Props, "mode"),
-		Audience:   intPtr(n.Props, "audience"),
-		Theme:      stringPtr(n.Props, "theme"),
 	}
+	m.NameZh = stringIn(&m.v.NameZh, n.Props, "nameZh")
+	m.Edition = intIn(&m.v.Edition, n.Props, "edition")
+	m.Date = stringIn(&m.v.Date, n.Props, "date")
+	m.Venue = stringIn(&m.v.Venue, n.Props, "venue")
+	m.Mode = stringIn(&m.v.Mode, n.Props, "mode")
+	m.Audience = intIn(&m.v.Audience, n.Props, "audience")
+	m.Theme = stringIn(&m.v.Theme, n.Props, "theme")
+	return m
 }
 
 // ForumEdge is one item of a ForumConnection.
@@ -539,6 +632,20 @@ type Program struct {
 	Activities      *int
 	Audience        *int
 	Representatives *int
+
+	v programValues // what the optional fields above point to: one allocation per node
+}
+
+// programValues holds the values of the optional fields of a Program.
+type programValues struct {
+	NameZh          string
+	Kind            string
+	StartYear       int
+	EndYear         int
+	Organizations   int
+	Activities      int
+	Audience        int
+	Representatives int
 }
 
 func (Program) IsNode() {}
@@ -548,22 +655,23 @@ func (n Program) StoreID() string { return n.NodeID }
 
 // NewProgram converts a store node.
 func NewProgram(n kepu.Node) *Program {
-	return &Program{
-		NodeID:          n.ID,
-		ID:              kepu.GlobalID(n.ID),
-		Name:            n.Props.String("name"),
-		NameZh:          stringPtr(n.Props, "nameZh"),
-		Provenance:      n.Props.String("provenance"),
-		Source:          n.Props.String("source"),
-		Kind:            stringPtr(n.Props, "kind"),
-		StartYear:       intPtr(n.Props, "startYear"),
-		EndYear:         intPtr(n.Props, "endYear"),
-		MonthlyThemes:   listValue(n.Props, "monthlyThemes"),
-		Organizations:   intPtr(n.Props, "organizations"),
-		Activities:      intPtr(n.Props, "activities"),
-		Audience:        intPtr(n.Props, "audience"),
-		Representatives: intPtr(n.Props, "representatives"),
+	m := &Program{
+		NodeID:        n.ID,
+		ID:            kepu.GlobalID(n.ID),
+		Name:          n.Props.String("name"),
+		Provenance:    n.Props.String("provenance"),
+		Source:        n.Props.String("source"),
+		MonthlyThemes: listValue(n.Props, "monthlyThemes"),
 	}
+	m.NameZh = stringIn(&m.v.NameZh, n.Props, "nameZh")
+	m.Kind = stringIn(&m.v.Kind, n.Props, "kind")
+	m.StartYear = intIn(&m.v.StartYear, n.Props, "startYear")
+	m.EndYear = intIn(&m.v.EndYear, n.Props, "endYear")
+	m.Organizations = intIn(&m.v.Organizations, n.Props, "organizations")
+	m.Activities = intIn(&m.v.Activities, n.Props, "activities")
+	m.Audience = intIn(&m.v.Audience, n.Props, "audience")
+	m.Representatives = intIn(&m.v.Representatives, n.Props, "representatives")
+	return m
 }
 
 // ProgramEdge is one item of a ProgramConnection.
@@ -603,6 +711,14 @@ type Person struct {
 	Provenance string
 	Source     string
 	Title      *string
+
+	v personValues // what the optional fields above point to: one allocation per node
+}
+
+// personValues holds the values of the optional fields of a Person.
+type personValues struct {
+	NameZh string
+	Title  string
 }
 
 func (Person) IsNode() {}
@@ -612,15 +728,16 @@ func (n Person) StoreID() string { return n.NodeID }
 
 // NewPerson converts a store node.
 func NewPerson(n kepu.Node) *Person {
-	return &Person{
+	m := &Person{
 		NodeID:     n.ID,
 		ID:         kepu.GlobalID(n.ID),
 		Name:       n.Props.String("name"),
-		NameZh:     stringPtr(n.Props, "nameZh"),
 		Provenance: n.Props.String("provenance"),
 		Source:     n.Props.String("source"),
-		Title:      stringPtr(n.Props, "title"),
 	}
+	m.NameZh = stringIn(&m.v.NameZh, n.Props, "nameZh")
+	m.Title = stringIn(&m.v.Title, n.Props, "title")
+	return m
 }
 
 // PersonEdge is one item of a PersonConnection.

@@ -769,6 +769,35 @@ func goRead(p kepu.PropDef, props string) string {
 
 func goField(name string) string { return upper(name) }
 
+// optionalScalar reports whether a property is an optional scalar: its
+// model field is a pointer, into the node's values struct.
+func optionalScalar(p kepu.PropDef) bool { return !p.Required && p.Type != kepu.StringList }
+
+func hasOptionalScalars(d kepu.LabelDef) bool {
+	for _, p := range d.Props {
+		if optionalScalar(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// valuesType names the struct holding a label's optional values.
+func valuesType(l kepu.Label) string { return spec.LowerFirst(string(l)) + "Values" }
+
+// scalarKind names the reader of an optional scalar: stringIn, intIn...
+func scalarKind(p kepu.PropDef) string {
+	switch p.Type {
+	case kepu.Int:
+		return "int"
+	case kepu.Float:
+		return "float"
+	case kepu.Bool:
+		return "bool"
+	}
+	return "string"
+}
+
 // farGo returns the Go type of a far end and the constructor expression for
 // a kepu.Node expression n.
 func farGo(labels []kepu.Label, n string) (typ, ctor string) {
@@ -803,8 +832,23 @@ func (g *gen) models() string {
 		for _, p := range d.Props {
 			w.p("%s %s", goField(p.Name), goType(p))
 		}
+		if hasOptionalScalars(d) {
+			w.p("")
+			w.p("v %s // what the optional fields above point to: one allocation per node", valuesType(l))
+		}
 		w.p("}")
 		w.p("")
+		if hasOptionalScalars(d) {
+			w.p("// %s holds the values of the optional fields of a %s.", valuesType(l), l)
+			w.p("type %s struct {", valuesType(l))
+			for _, p := range d.Props {
+				if optionalScalar(p) {
+					w.p("%s %s", goField(p.Name), strings.TrimPrefix(goType(p), "*"))
+				}
+			}
+			w.p("}")
+			w.p("")
+		}
 		w.p("func (%s) IsNode() {}", l)
 		w.p("// StoreID returns the store ID of the node.")
 		w.p("func (n %s) StoreID() string { return n.NodeID }", l)
@@ -814,13 +858,21 @@ func (g *gen) models() string {
 		w.p("")
 		w.p("// New%s converts a store node.", l)
 		w.p("func New%s(n kepu.Node) *%s {", l, l)
-		w.p("return &%s{", l)
+		w.p("m := &%s{", l)
 		w.p("NodeID: n.ID,")
 		w.p("ID: kepu.GlobalID(n.ID),")
 		for _, p := range d.Props {
-			w.p("%s: %s,", goField(p.Name), goRead(p, "n.Props"))
+			if !optionalScalar(p) {
+				w.p("%s: %s,", goField(p.Name), goRead(p, "n.Props"))
+			}
 		}
 		w.p("}")
+		for _, p := range d.Props {
+			if optionalScalar(p) {
+				w.p("m.%s = %sIn(&m.v.%s, n.Props, %q)", goField(p.Name), scalarKind(p), goField(p.Name), p.Name)
+			}
+		}
+		w.p("return m")
 		w.p("}")
 		w.p("")
 		w.p("// %sEdge is one item of a %sConnection.", l, l)
