@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime"
 	"strings"
 	"syscall"
 	"time"
@@ -60,6 +61,11 @@ func run() int {
 		sink.Stop()
 		fmt.Fprintln(os.Stderr, "kepugraph:", err)
 		return 2
+	}
+	if m.Config.DebugAddr == "" {
+		// No one can read a heap profile without the profiler: do not
+		// sample allocations for it (about 1% of the CPU under load).
+		runtime.MemProfileRate = 0
 	}
 	if err := m.Run(ctx); err != nil {
 		m.Close()
