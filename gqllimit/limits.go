@@ -9,6 +9,7 @@ package gqllimit
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -100,6 +101,16 @@ func (c Config) withDefaults() Config {
 type Cost struct {
 	Requested int `json:"requested"`
 	Limit     int `json:"limit"`
+}
+
+// AppendJSON appends the JSON encoding of c (what json.Marshal gives) to b,
+// without reflection: the GraphQL layer writes it in every response.
+func (c Cost) AppendJSON(b []byte) []byte {
+	b = append(b, `{"requested":`...)
+	b = strconv.AppendInt(b, int64(c.Requested), 10)
+	b = append(b, `,"limit":`...)
+	b = strconv.AppendInt(b, int64(c.Limit), 10)
+	return append(b, '}')
 }
 
 // Limits is the extension. Create it with New.

@@ -322,3 +322,12 @@ func TestRepeatedQueries(t *testing.T) {
 		}
 	}
 }
+
+func TestCostAppendJSON(t *testing.T) {
+	for _, c := range []gqllimit.Cost{{}, {Requested: 2, Limit: 50000}, {Requested: -1, Limit: 1 << 40}} {
+		want, _ := json.Marshal(c)
+		if got := string(c.AppendJSON([]byte("x"))); got != "x"+string(want) {
+			t.Errorf("AppendJSON(%+v) = %s, want x%s", c, got, want)
+		}
+	}
+}

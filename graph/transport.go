@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -176,14 +177,79 @@ func writeResponse(w http.ResponseWriter, resp *graphql.Response, requestError b
 		mark := buf.Len()
 		comma(&buf)
 		buf.WriteString(`"extensions":`)
-		if err := json.NewEncoder(&buf).Encode(resp.Extensions); err != nil {
+		if b, err := appendObject(buf.AvailableBuffer(), resp.Extensions); err != nil {
 			buf.Truncate(mark)
 		} else {
-			trimNewline(&buf)
+			buf.Write(b)
 		}
 	}
 	buf.WriteByte('}')
 	writeBody(w, buf.Bytes())
+}
+
+// jsonAppender is a value that encodes itself (see gqllimit.Cost).
+type jsonAppender interface{ AppendJSON([]byte) []byte }
+
+// appendObject appends the JSON encoding of m to b as json.Marshal would
+// (keys sorted), without reflection for the values extensions hold: ints,
+// strings, booleans and jsonAppenders; other values go through json.Marshal.
+func appendObject(b []byte, m map[string]any) ([]byte, error) {
+	var keysBuf [8]string
+	keys := keysBuf[:0]
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		var err error
+		if b, err = appendValue(b, k); err != nil {
+			return nil, err
+		}
+		b = append(b, ':')
+		if b, err = appendValue(b, m[k]); err != nil {
+			return nil, err
+		}
+	}
+	return append(b, '}'), nil
+}
+
+func appendValue(b []byte, v any) ([]byte, error) {
+	switch v := v.(type) {
+	case int:
+		return strconv.AppendInt(b, int64(v), 10), nil
+	case int64:
+		return strconv.AppendInt(b, v, 10), nil
+	case bool:
+		return strconv.AppendBool(b, v), nil
+	case string:
+		if plainASCII(v) {
+			b = append(b, '"')
+			b = append(b, v...)
+			return append(b, '"'), nil
+		}
+	case map[string]any:
+		return appendObject(b, v)
+	case jsonAppender:
+		return v.AppendJSON(b), nil
+	}
+	enc, err := json.Marshal(v)
+	return append(b, enc...), err
+}
+
+// plainASCII reports whether s needs no escaping in JSON (json.Marshal
+// escapes control characters, quotes, backslashes, <, > and &).
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return false
+		}
+	}
+	return true
 }
 
 // comma separates a member from the one before it, if any.

@@ -10,6 +10,14 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
+// appender encodes itself, as gqllimit.Cost does.
+type appender struct{ A, B int }
+
+func (a appender) AppendJSON(b []byte) []byte {
+	out, _ := json.Marshal(a)
+	return append(b, out...)
+}
+
 // TestWriteResponseMatchesJSONMarshal: apart from request errors (no data
 // entry) and HTML characters in data (which json.Marshal would escape as
 // \u003c and so on, and which are sent as they are), the hand-written
@@ -22,6 +30,11 @@ func TestWriteResponseMatchesJSONMarshal(t *testing.T) {
 		"errors and data":   {Errors: gqlerror.List{{Message: "x <y> & z", Path: ast.Path{ast.PathName("a"), ast.PathIndex(0)}, Extensions: map[string]any{"code": "NOT_FOUND"}}}, Data: json.RawMessage(`{"a":null}`)},
 		"errors, null data": {Errors: gqlerror.List{{Message: "boom"}}, Extensions: map[string]any{"storeCalls": 0}},
 		"empty":             {},
+		"extension values": {Data: json.RawMessage(`{}`), Extensions: map[string]any{
+			"int": 1, "int64": int64(-7), "bool": true, "plain": "abc-123", "escaped": "a\"b<c>&\u00e9\n",
+			"float": 1.5, "list": []any{1, "x"}, "nil": nil, "nested": map[string]any{"b": 2, "a": map[string]any{}},
+			"appender": appender{3, 4}, "é": 0,
+		}},
 		"incremental":       {Data: json.RawMessage(`{}`), Label: "l", HasNext: &yes},
 	} {
 		t.Run(name, func(t *testing.T) {
