@@ -35,7 +35,7 @@ func TestWriteResponseMatchesJSONMarshal(t *testing.T) {
 			"float": 1.5, "list": []any{1, "x"}, "nil": nil, "nested": map[string]any{"b": 2, "a": map[string]any{}},
 			"appender": appender{3, 4}, "é": 0,
 		}},
-		"incremental":       {Data: json.RawMessage(`{}`), Label: "l", HasNext: &yes},
+		"incremental": {Data: json.RawMessage(`{}`), Label: "l", HasNext: &yes},
 	} {
 		t.Run(name, func(t *testing.T) {
 			want, err := json.Marshal(resp)
