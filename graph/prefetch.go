@@ -191,76 +191,7 @@ func (p *prefetcher) collect(sel ast.SelectionSet, satisfies ...string) []graphq
 	if len(sel) == 0 {
 		return nil
 	}
-	if out, ok := collectPlain(p.op.Doc, sel, satisfies, nil, 0); ok {
-		return out
-	}
 	return graphql.CollectFields(p.op, sel, satisfies)
-}
-
-// collectPlain collects the fields of a selection set without directives
-// (the common case) as graphql.CollectFields does: fields of matching
-// fragments merged by response key, their selections appended. It gives up
-// (false) on any directive (@skip, @include, @defer) or on fragments nested
-// deeper than maxPrefetchDepth, leaving those to gqlgen, and costs a
-// fraction of gqlgen's version, which builds a cache key per call. A field
-// it got wrong would only be loaded by its resolver instead of prefetched.
-func collectPlain(doc *ast.QueryDocument, sel ast.SelectionSet, satisfies []string, out []graphql.CollectedField, depth int) ([]graphql.CollectedField, bool) {
-	if depth > maxPrefetchDepth {
-		return nil, false
-	}
-	for _, s := range sel {
-		var inner ast.SelectionSet
-		switch s := s.(type) {
-		case *ast.Field:
-			if len(s.Directives) > 0 {
-				return nil, false
-			}
-			key := s.Alias
-			if key == "" {
-				key = s.Name
-			}
-			i := slices.IndexFunc(out, func(f graphql.CollectedField) bool { return f.Alias == key || f.Alias == "" && f.Name == key })
-			if i < 0 {
-				out = append(out, graphql.CollectedField{Field: s, Selections: slices.Clip(s.SelectionSet)})
-			} else {
-				out[i].Selections = append(out[i].Selections, s.SelectionSet...)
-			}
-			continue
-		case *ast.InlineFragment:
-			if len(s.Directives) > 0 {
-				return nil, false
-			}
-			if s.TypeCondition != "" && !slices.Contains(satisfies, s.TypeCondition) {
-				continue
-			}
-			inner = s.SelectionSet
-		case *ast.FragmentSpread:
-			if len(s.Directives) > 0 {
-				return nil, false
-			}
-			def := s.Definition
-			if def == nil && doc != nil {
-				def = doc.Fragments.ForName(s.Name)
-			}
-			if def == nil {
-				return nil, false
-			}
-			if len(def.Directives) > 0 {
-				return nil, false
-			}
-			if !slices.Contains(satisfies, def.TypeCondition) {
-				continue
-			}
-			inner = def.SelectionSet
-		default:
-			return nil, false
-		}
-		var ok bool
-		if out, ok = collectPlain(doc, inner, satisfies, out, depth+1); !ok {
-			return nil, false
-		}
-	}
-	return out, true
 }
 
 // implementors maps each label to the GraphQL types its nodes satisfy (as
