@@ -22,7 +22,7 @@ GENERATED ?= graph schema.graphqls gqlgen.yml
 # Arguments passed to the server by `make run`, e.g. make run ARGS='--addr :9090'.
 ARGS ?=
 
-.PHONY: run test check web web-rebuild test-tools fmt-check vet staticcheck generate-check race build bench clean help
+.PHONY: run test check web web-rebuild test-tools fmt-check vet staticcheck generate-check race build bench pgo clean help
 
 help:
 	@echo "make run      build the explorer if missing, then run the server (go run .)"
@@ -31,6 +31,7 @@ help:
 	@echo "make web      build the GraphiQL explorer into web/dist (if missing)"
 	@echo "make build    build the kepugraph binary"
 	@echo "make bench    run the load benchmarks (bench/load.sh)"
+	@echo "make pgo      refresh default.pgo, the profile for profile-guided optimization (bench/pgo.sh)"
 
 run: web
 	$(GO) run . $(ARGS)
@@ -87,6 +88,9 @@ race:
 
 bench: build
 	bash bench/load.sh
+
+pgo:
+	bash bench/pgo.sh
 
 clean:
 	rm -f kepugraph
