@@ -19,15 +19,20 @@ TEST_NPM_DIRS ?= $(patsubst %/package-lock.json,%,$(wildcard tools/*/package-loc
 # (written by graph/internal/schemagen) and gqlgen's output.
 GENERATED ?= graph schema.graphqls gqlgen.yml
 
+# Tests build without profile-guided optimization: default.pgo speeds up the
+# server binary (go build, go run .), and compiling every dependency again
+# with it would only make the test builds slower.
+TESTFLAGS ?= -pgo=off
+
 # Arguments passed to the server by `make run`, e.g. make run ARGS='--addr :9090'.
 ARGS ?=
 
-.PHONY: run test check web web-rebuild test-tools fmt-check vet staticcheck generate-check race build bench pgo clean help
+.PHONY: run test check web web-rebuild test-tools fmt-check vet staticcheck generate-check race release-build build bench pgo clean help
 
 help:
 	@echo "make run      build the explorer if missing, then run the server (go run .)"
 	@echo "make test     install what the tests need, then go test ./..."
-	@echo "make check    gofmt, go vet, staticcheck, generated-code check, go test -race"
+	@echo "make check    gofmt, go vet, staticcheck, generated-code check, go test -race, the release build"
 	@echo "make web      build the GraphiQL explorer into web/dist (if missing)"
 	@echo "make build    build the kepugraph binary"
 	@echo "make bench    run the load benchmarks (bench/load.sh)"
@@ -37,7 +42,7 @@ run: web
 	$(GO) run . $(ARGS)
 
 test: web test-tools
-	$(GO) test ./...
+	$(GO) test $(TESTFLAGS) ./...
 
 # test-tools installs the npm packages of TEST_NPM_DIRS.
 test-tools:
@@ -62,7 +67,11 @@ web-rebuild:
 build: web
 	$(GO) build -o kepugraph .
 
-check: fmt-check vet staticcheck generate-check race
+check: fmt-check vet staticcheck generate-check race release-build
+
+# release-build compiles the server as `go run .` does, with default.pgo.
+release-build:
+	$(GO) build -o /dev/null .
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go') $$(git ls-files --others --exclude-standard '*.go')); \
@@ -83,8 +92,8 @@ generate-check:
 	if [ -n "$$untracked" ]; then echo "untracked generated files:"; echo "$$untracked"; exit 1; fi
 
 race:
-	$(GO) test -race ./embedded/... ./graph/...
-	$(GO) test -race -run 'TestAPIConcurrency|TestHardening' .
+	$(GO) test $(TESTFLAGS) -race ./embedded/... ./graph/...
+	$(GO) test $(TESTFLAGS) -race -run 'TestAPIConcurrency|TestHardening' .
 
 bench: build
 	bash bench/load.sh
