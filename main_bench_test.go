@@ -39,6 +39,18 @@ func (w *benchWriter) Write(b []byte) (int, error) {
 // a seeded one: the store locks it), else a temporary one that the first
 // start seeds (slow).
 func BenchmarkHandlerMuseum(b *testing.B) {
+	_, serve := benchHandler(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		serve()
+	}
+}
+
+// benchHandler starts the server as BenchmarkHandlerMuseum describes and
+// returns its handler and a function that serves query 1 once through it.
+func benchHandler(b *testing.B) (http.Handler, func() *benchWriter) {
+	b.Helper()
 	body, err := os.ReadFile("bench/queries/museum.json")
 	if err != nil {
 		b.Fatal(err)
@@ -57,7 +69,7 @@ func BenchmarkHandlerMuseum(b *testing.B) {
 		m.Close()
 		b.Fatal(err)
 	}
-	defer m.Close()
+	b.Cleanup(func() { m.Close() })
 	h := m.server.Handler
 
 	serve := func() *benchWriter {
@@ -72,9 +84,19 @@ func BenchmarkHandlerMuseum(b *testing.B) {
 	if w := serve(); w.status != http.StatusOK || w.n < 100 {
 		b.Fatalf("status %d, %d bytes", w.status, w.n)
 	}
+	return h, serve
+}
+
+// BenchmarkHandlerMuseumParallel is BenchmarkHandlerMuseum from GOMAXPROCS
+// goroutines at once: compared with it, it shows what contention between
+// cores (shared locks and counters) costs.
+func BenchmarkHandlerMuseumParallel(b *testing.B) {
+	_, serve := benchHandler(b)
 	b.ReportAllocs()
 	b.ResetTimer()
-	for b.Loop() {
-		serve()
-	}
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			serve()
+		}
+	})
 }

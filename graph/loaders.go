@@ -33,8 +33,8 @@ type Loaders struct {
 	// loaders (which are made on first use: a prefetched request never
 	// needs them).
 	mu          sync.Mutex // guards the fields below, made on first use
-	nodeCache   map[string]kepu.Node
-	locCache    map[string]kepu.Location
+	nodeCache   smallCache[kepu.Node]
+	locCache    smallCache[kepu.Location]
 	nodes       *dataloadgen.Loader[string, kepu.Node]
 	locations   *dataloadgen.Loader[string, kepu.Location]
 	neighbors   map[string]*dataloadgen.Loader[string, kepu.NeighborPage]
@@ -56,7 +56,7 @@ func NewLoaders(st kepu.Store, wait time.Duration) *Loaders {
 func (l *Loaders) cachedNode(id string) (kepu.Node, bool, *dataloadgen.Loader[string, kepu.Node]) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if n, ok := l.nodeCache[id]; ok {
+	if n, ok := l.nodeCache.get(id); ok {
 		return n, true, nil
 	}
 	if l.nodes == nil {
@@ -69,7 +69,7 @@ func (l *Loaders) cachedNode(id string) (kepu.Node, bool, *dataloadgen.Loader[st
 func (l *Loaders) cachedLocation(id string) (kepu.Location, bool, *dataloadgen.Loader[string, kepu.Location]) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if loc, ok := l.locCache[id]; ok {
+	if loc, ok := l.locCache.get(id); ok {
 		return loc, true, nil
 	}
 	if l.locations == nil {
@@ -143,11 +143,8 @@ func prime[K comparable, V any](ld *dataloadgen.Loader[K, V], key K, v V) {
 func (l *Loaders) primeNodes(ids []string, found map[string]kepu.Node) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.nodeCache == nil {
-		l.nodeCache = make(map[string]kepu.Node, len(ids))
-	}
 	for _, id := range ids {
-		l.nodeCache[id] = found[id]
+		l.nodeCache.put(id, found[id])
 	}
 }
 
@@ -156,12 +153,62 @@ func (l *Loaders) primeNodes(ids []string, found map[string]kepu.Node) {
 func (l *Loaders) primeLocations(ids []string, locs map[string]kepu.Location) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.locCache == nil {
-		l.locCache = make(map[string]kepu.Location, len(ids))
-	}
 	for _, id := range ids {
-		l.locCache[id] = locs[id]
+		l.locCache.put(id, locs[id])
 	}
+}
+
+// smallCache maps IDs to values: a list searched linearly while it is
+// small (most requests prime a handful of nodes, and a Go map costs half a
+// kilobyte even for one entry), a map once it grows.
+type smallCache[V any] struct {
+	list []cacheEntry[V]
+	m    map[string]V
+}
+
+type cacheEntry[V any] struct {
+	id string
+	v  V
+}
+
+const smallCacheMax = 16
+
+func (c *smallCache[V]) get(id string) (V, bool) {
+	if c.m != nil {
+		v, ok := c.m[id]
+		return v, ok
+	}
+	for i := range c.list {
+		if c.list[i].id == id {
+			return c.list[i].v, true
+		}
+	}
+	var zero V
+	return zero, false
+}
+
+// put sets the value of id, replacing an older one.
+func (c *smallCache[V]) put(id string, v V) {
+	if c.m != nil {
+		c.m[id] = v
+		return
+	}
+	for i := range c.list {
+		if c.list[i].id == id {
+			c.list[i].v = v
+			return
+		}
+	}
+	if len(c.list) < smallCacheMax {
+		c.list = append(c.list, cacheEntry[V]{id, v})
+		return
+	}
+	c.m = make(map[string]V, 2*len(c.list))
+	for _, e := range c.list {
+		c.m[e.id] = e.v
+	}
+	c.m[id] = v
+	c.list = nil
 }
 
 // queryKey is the canonical text of a query: loaders are shared by every

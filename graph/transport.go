@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -153,29 +154,31 @@ func writeResponse(w http.ResponseWriter, resp *graphql.Response, requestError b
 		writeBody(w, b)
 		return
 	}
-	var buf bytes.Buffer
+	buf := bufPool.Get().(*bytes.Buffer)
+	defer putBuf(buf)
+	buf.Reset()
 	buf.Grow(len(resp.Data) + 256)
 	buf.WriteByte('{')
 	if len(resp.Errors) > 0 {
 		buf.WriteString(`"errors":`)
-		if err := json.NewEncoder(&buf).Encode(resp.Errors); err != nil {
+		if err := json.NewEncoder(buf).Encode(resp.Errors); err != nil {
 			buf.Reset()
 			buf.WriteString(`{"errors":[{"message":"could not encode the errors"}]`)
 		}
-		trimNewline(&buf)
+		trimNewline(buf)
 	}
 	switch {
 	case len(resp.Data) > 0:
-		comma(&buf)
+		comma(buf)
 		buf.WriteString(`"data":`)
 		buf.Write(resp.Data)
 	case !requestError || len(resp.Errors) == 0:
-		comma(&buf)
+		comma(buf)
 		buf.WriteString(`"data":null`)
 	}
 	if len(resp.Extensions) > 0 {
 		mark := buf.Len()
-		comma(&buf)
+		comma(buf)
 		buf.WriteString(`"extensions":`)
 		if b, err := appendObject(buf.AvailableBuffer(), resp.Extensions); err != nil {
 			buf.Truncate(mark)
@@ -185,6 +188,18 @@ func writeResponse(w http.ResponseWriter, resp *graphql.Response, requestError b
 	}
 	buf.WriteByte('}')
 	writeBody(w, buf.Bytes())
+}
+
+// bufPool holds response buffers: the writer copies a response before
+// Write returns, so a buffer serves the next response.
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// putBuf returns a buffer to the pool unless it grew large (one big
+// response must not pin its memory).
+func putBuf(b *bytes.Buffer) {
+	if b.Cap() <= 64<<10 {
+		bufPool.Put(b)
+	}
 }
 
 // jsonAppender is a value that encodes itself (see gqllimit.Cost).
