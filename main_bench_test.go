@@ -62,7 +62,7 @@ func benchHandler(b *testing.B) (http.Handler, func() *benchWriter) {
 	m := NewMain()
 	m.Stderr = io.Discard
 	m.Getenv = func(string) string { return "" }
-	if err := m.ParseFlags(context.Background(), []string{"--addr", "127.0.0.1:0", "--data-dir", dir, "--rate-limit", "0", "--log-level", "info"}); err != nil {
+	if err := m.ParseFlags(context.Background(), []string{"--addr", "127.0.0.1:0", "--data-dir", dir, "--rate-limit", "0", "--log-level", benchLogLevel()}); err != nil {
 		b.Fatal(err)
 	}
 	if err := m.Run(context.Background()); err != nil {
@@ -99,4 +99,14 @@ func BenchmarkHandlerMuseumParallel(b *testing.B) {
 			serve()
 		}
 	})
+}
+
+// benchLogLevel is the log level of the benchmarks: info (every request
+// logged, as served), or KEPUGRAPH_BENCH_LOG_LEVEL to measure without the
+// access log.
+func benchLogLevel() string {
+	if l := os.Getenv("KEPUGRAPH_BENCH_LOG_LEVEL"); l != "" {
+		return l
+	}
+	return "info"
 }
