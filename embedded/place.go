@@ -99,14 +99,7 @@ func (s *Store) PlaceNodes(ctx context.Context, places []string, q kepu.NodeQuer
 	out := make(map[string]kepu.NodePage, len(want))
 	for pid := range want {
 		items := lists[pid]
-		switch {
-		case isIDOrder(q.Order):
-			// The scan follows the per-label list, which is in ID order.
-		case len(q.Order) == 1 && q.Order[0].Prop == kepu.PropID && q.Order[0].Count == nil && !q.Order[0].Edge:
-			slices.Reverse(items)
-		default:
-			slices.SortFunc(items, func(a, b item) int { return compareItems(q.Order, a.keys, a.id, b.keys, b.id) })
-		}
+		sortScanned(items, q.Order) // the scan follows the per-label list
 		win, hasNext, hasPrev, err := window(items, q.Order, sig, q.Page)
 		if err != nil {
 			return nil, err

@@ -159,19 +159,25 @@ func (s *Store) FindNodes(ctx context.Context, q kepu.NodeQuery) (kepu.NodePage,
 			items = append(items, item{keys: keyValues(q.Order, n, nil), id: id, n: n})
 		}
 	}
-	switch {
-	case isIDOrder(q.Order):
-		// The per-label list is already in ID order.
-	case len(q.Order) == 1 && q.Order[0].Prop == kepu.PropID && q.Order[0].Count == nil && !q.Order[0].Edge:
-		slices.Reverse(items)
-	default:
-		slices.SortFunc(items, func(a, b item) int { return compareItems(q.Order, a.keys, a.id, b.keys, b.id) })
-	}
+	sortScanned(items, q.Order)
 	win, hasNext, hasPrev, err := window(items, q.Order, sig, q.Page)
 	if err != nil {
 		return kepu.NodePage{}, err
 	}
 	return nodePage(win, sig, hasNext, hasPrev), nil
+}
+
+// sortScanned puts items, scanned in ID order from a per-label list, in
+// the order (ties broken by ID).
+func sortScanned(items []item, order []kepu.OrderKey) {
+	switch {
+	case isIDOrder(order):
+		// Already in ID order.
+	case len(order) == 1 && order[0].Prop == kepu.PropID && order[0].Count == nil && !order[0].Edge:
+		slices.Reverse(items)
+	default:
+		slices.SortFunc(items, func(a, b item) int { return compareItems(order, a.keys, a.id, b.keys, b.id) })
+	}
 }
 
 // firstByID answers a forward page in ID order by scanning the sorted ID list

@@ -464,22 +464,38 @@ func dirWord(desc bool) string {
 // buildFindNodes compiles a node list. The result columns are n, then k0...
 func buildFindNodes(l kepu.Label, f *kepu.Filter, pl listPlan) (stmt, error) {
 	c := newCompiler()
-	labels := []kepu.Label{l}
-	fw, err := c.node("n", labels, f)
+	nl, err := c.nodeList(l, f, pl)
 	if err != nil {
 		return stmt{}, err
 	}
+	q := "MATCH (n:" + quote(string(l)) + ")" + where(nl.filter) + nl.with + " RETURN " + nl.ret + nl.tail
+	return stmt{q, c.p}, nil
+}
+
+// nodeListParts are the clauses of a paged list of the nodes n of one
+// label: the filter, the WITH and the tail (ORDER BY, LIMIT) of the page,
+// and the returned columns (n, then k0...).
+type nodeListParts struct {
+	filter, with, tail, ret string
+}
+
+// nodeList compiles the parts of a paged list of the nodes of l that match f.
+func (c *compiler) nodeList(l kepu.Label, f *kepu.Filter, pl listPlan) (nodeListParts, error) {
+	labels := []kepu.Label{l}
+	fw, err := c.node("n", labels, f)
+	if err != nil {
+		return nodeListParts{}, err
+	}
 	exprs, err := orderExprs("n", "", pl.order, labels, "")
 	if err != nil {
-		return stmt{}, err
+		return nodeListParts{}, err
 	}
 	with, tail, keys := c.pageClauses("n", exprs, "n.id", pl)
 	ret := "n"
 	if keys != "" {
 		ret += ", " + keys
 	}
-	q := "MATCH (n:" + quote(string(l)) + ")" + where(fw) + with + " RETURN " + ret + tail
-	return stmt{q, c.p}, nil
+	return nodeListParts{filter: fw, with: with, tail: tail, ret: ret}, nil
 }
 
 // buildCountNodes compiles a count of the nodes of a label that match f.
@@ -538,23 +554,13 @@ func placeMembers(l kepu.Label) string {
 // pid, n, then k0...
 func buildPlaceNodes(places []string, l kepu.Label, f *kepu.Filter, pl listPlan) (stmt, error) {
 	c := newCompiler()
-	labels := []kepu.Label{l}
-	fw, err := c.node("n", labels, f)
+	nl, err := c.nodeList(l, f, pl)
 	if err != nil {
 		return stmt{}, err
-	}
-	exprs, err := orderExprs("n", "", pl.order, labels, "")
-	if err != nil {
-		return stmt{}, err
-	}
-	with, tail, keys := c.pageClauses("n", exprs, "n.id", pl)
-	ret := "n"
-	if keys != "" {
-		ret += ", " + keys
 	}
 	c.p["places"] = places
-	s := "UNWIND $places AS pid CALL { WITH pid " + placeMembers(l) + " WITH DISTINCT n" + where(fw) +
-		with + " RETURN " + ret + tail + " } RETURN pid, " + ret
+	s := "UNWIND $places AS pid CALL { WITH pid " + placeMembers(l) + " WITH DISTINCT n" + where(nl.filter) +
+		nl.with + " RETURN " + nl.ret + nl.tail + " } RETURN pid, " + nl.ret
 	return stmt{s, c.p}, nil
 }
 

@@ -60,11 +60,7 @@ func (s *Store) PlaceNodes(ctx context.Context, places []string, q kepu.NodeQuer
 			return nil, err
 		}
 		fill()
-		rows := map[string][]*neo4j.Record{}
-		for _, r := range recs {
-			pid, _ := r.Values[0].(string)
-			rows[pid] = append(rows[pid], r)
-		}
+		rows := byParent(recs)
 		for pid, rs := range rows {
 			if _, asked := out[pid]; !asked {
 				continue

@@ -235,11 +235,7 @@ func (s *Store) Neighbors(ctx context.Context, ids []string, q kepu.NeighborQuer
 			return nil, err
 		}
 		fill()
-		rows := map[string][]*neo4j.Record{}
-		for _, r := range recs {
-			pid, _ := r.Values[0].(string)
-			rows[pid] = append(rows[pid], r)
-		}
+		rows := byParent(recs)
 		for pid, rs := range rows {
 			keep, hasNext, hasPrev := trimPage(q.Page, len(rs))
 			page := kepu.NeighborPage{HasNext: hasNext, HasPrev: hasPrev}
@@ -436,4 +432,15 @@ func checkEnd(d *kepu.RelDef, l kepu.Label, f *kepu.Filter, dirFromOther kepu.Di
 		near = d.From
 	}
 	return kepu.ValidateFilter(near[0], &kepu.Filter{Rel: &kepu.RelCond{Rel: d.Type, Dir: dirFromOther, Quant: kepu.Some, Node: f}})
+}
+
+// byParent groups the records of a many-parents statement by their first
+// column, the parent's ID (pid), keeping their order.
+func byParent(recs []*neo4j.Record) map[string][]*neo4j.Record {
+	rows := map[string][]*neo4j.Record{}
+	for _, r := range recs {
+		pid, _ := r.Values[0].(string)
+		rows[pid] = append(rows[pid], r)
+	}
+	return rows
 }
