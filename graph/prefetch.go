@@ -248,9 +248,7 @@ func (p *prefetcher) run(ctx context.Context, jobs []job) {
 
 // plan adds the store calls that the fields selected on a job's nodes need.
 func (p *prefetcher) plan(lv *level, j job) {
-	if !p.selectsPrefetchable(j.sel, 0) {
-		// Only fields that need no store call (the leaves of most
-		// queries): no need to collect the fields by type.
+	if len(j.sel) == 0 {
 		return
 	}
 	groupByLabel(j.nodes, func(l kepu.Label, ids []string) {
@@ -269,51 +267,6 @@ func (p *prefetcher) plan(lv *level, j job) {
 			}
 		}
 	})
-}
-
-// prefetchable holds the names of the fields that plan prefetches on some
-// label: relationship fields, place fields and museums.
-var prefetchable = func() map[string]bool {
-	m := map[string]bool{"museums": true}
-	for _, l := range kepu.Labels {
-		for _, f := range spec.RelFields(l) {
-			m[f.Name] = true
-		}
-		for _, pl := range spec.PlaceLevels(l) {
-			m[placeFieldNames[pl]] = true
-		}
-	}
-	return m
-}()
-
-// selectsPrefetchable reports whether a selection set, with its fragments,
-// may select a field that plan prefetches (by name, on any type: a
-// conservative answer that costs no field collection).
-func (p *prefetcher) selectsPrefetchable(sel ast.SelectionSet, depth int) bool {
-	if depth > maxPrefetchDepth {
-		return true // let CollectFields decide
-	}
-	for _, s := range sel {
-		switch s := s.(type) {
-		case *ast.Field:
-			if prefetchable[s.Name] {
-				return true
-			}
-		case *ast.InlineFragment:
-			if p.selectsPrefetchable(s.SelectionSet, depth+1) {
-				return true
-			}
-		case *ast.FragmentSpread:
-			def := s.Definition
-			if def == nil && p.op.Doc != nil {
-				def = p.op.Doc.Fragments.ForName(s.Name)
-			}
-			if def == nil || p.selectsPrefetchable(def.SelectionSet, depth+1) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // groupByLabel calls f with each label of nodes, in first-seen order, and
