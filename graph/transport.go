@@ -3,7 +3,6 @@ package graph
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"mime"
 	"net/http"
 	"slices"
@@ -111,26 +110,18 @@ func requestErrorStatus(contentType string, errs gqlerror.List) int {
 	return http.StatusUnprocessableEntity
 }
 
-// readBody reads the request body in one allocation when its length is
-// known (httpx.LimitBody has bounded it).
+// readBody reads the request body, in one allocation when its announced
+// length is within the default body limit (httpx.LimitBody has enforced
+// the configured one).
 func readBody(r *http.Request) ([]byte, error) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil, nil
 	}
-	if r.ContentLength > 0 && r.ContentLength <= httpx.DefaultMaxBodyBytes {
-		b := make([]byte, r.ContentLength+1)
-		n, err := io.ReadFull(r.Body, b)
-		if err == io.ErrUnexpectedEOF || err == io.EOF {
-			return b[:n], nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		// More than announced: read the rest the plain way.
-		rest, err := io.ReadAll(r.Body)
-		return append(b, rest...), err
+	n := r.ContentLength
+	if n > httpx.DefaultMaxBodyBytes {
+		n = 0
 	}
-	return io.ReadAll(r.Body)
+	return httpx.ReadAll(r.Body, n)
 }
 
 // writeResponse writes a response as json.Marshal would, except that data

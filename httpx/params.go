@@ -89,7 +89,7 @@ func readBody(r *http.Request, max int64) ([]byte, *Rejection) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil, nil
 	}
-	body, err := readAll(io.LimitReader(r.Body, max+1), r.ContentLength)
+	body, err := ReadAll(io.LimitReader(r.Body, max+1), r.ContentLength)
 	r.Body.Close()
 	if err != nil {
 		return nil, badRequest("could not read the request body")
@@ -102,10 +102,11 @@ func readBody(r *http.Request, max int64) ([]byte, *Rejection) {
 	return body, nil
 }
 
-// readAll is io.ReadAll starting with room for the announced length
-// (bounded by the caller) plus one byte, so that a body of that length
-// takes one allocation instead of io.ReadAll's doubling from 512 bytes.
-func readAll(rd io.Reader, length int64) ([]byte, error) {
+// ReadAll is io.ReadAll starting with room for the announced length
+// (which the caller bounds: it is allocated up front) plus one byte, so
+// that a body of that length takes one allocation instead of io.ReadAll's
+// doubling from 512 bytes.
+func ReadAll(rd io.Reader, length int64) ([]byte, error) {
 	size := 512
 	if length > 0 {
 		size = int(length) + 1
