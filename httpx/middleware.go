@@ -288,14 +288,15 @@ func AccessLog(logger *slog.Logger) func(http.Handler) http.Handler {
 			rec := RecordFrom(r.Context())
 			next.ServeHTTP(w, r)
 			in := rec.Info()
-			attrs := []slog.Attr{
+			var buf [11]slog.Attr
+			attrs := append(buf[:0],
 				slog.String("request_id", in.RequestID),
 				slog.String("method", r.Method),
 				slog.String("path", r.URL.Path),
 				slog.Int("status", in.Status),
 				slog.Duration("duration", time.Since(in.Start)),
 				slog.Int64("bytes", in.Bytes),
-			}
+			)
 			if in.Operation != "" {
 				attrs = append(attrs, slog.String("operation", in.Operation))
 			}
@@ -315,7 +316,15 @@ func AccessLog(logger *slog.Logger) func(http.Handler) http.Handler {
 			if in.Status >= 500 {
 				level = slog.LevelWarn
 			}
-			logger.LogAttrs(r.Context(), level, "request", attrs...)
+			// The handler directly, as slog.Logger.LogAttrs would call it,
+			// but without the caller's program counter: looking it up
+			// (runtime.Callers) costs more than a line is worth, and no
+			// handler here prints the source of a line.
+			if h := logger.Handler(); h.Enabled(r.Context(), level) {
+				rec := slog.NewRecord(time.Now(), level, "request", 0)
+				rec.AddAttrs(attrs...)
+				_ = h.Handle(r.Context(), rec)
+			}
 		})
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if RecordFrom(r.Context()) == nil {
