@@ -110,12 +110,15 @@ func requestErrorStatus(contentType string, errs gqlerror.List) int {
 	return http.StatusUnprocessableEntity
 }
 
-// readBody reads the request body, in one allocation when its announced
-// length is within the default body limit (httpx.LimitBody has enforced
-// the configured one).
+// readBody returns the request body: as httpx.LimitBody has read it (no
+// copy), else read in one allocation when its announced length is within
+// the default body limit.
 func readBody(r *http.Request) ([]byte, error) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil, nil
+	}
+	if b, ok := httpx.TakeBody(r); ok { // read by httpx.LimitBody
+		return b, nil
 	}
 	n := r.ContentLength
 	if n > httpx.DefaultMaxBodyBytes {

@@ -379,6 +379,9 @@ func TestAccessLog(t *testing.T) {
 	if _, ok := first["duration"]; !ok {
 		t.Error("no duration")
 	}
+	if first["level"] != "INFO" || first["msg"] != "request" || first["time"] == nil {
+		t.Errorf("first line: level, msg or time: %v", first)
+	}
 	if second["outcome"] != httpx.CodeBatchingNotSupported || second["status"] != float64(400) {
 		t.Errorf("second line: %v", second)
 	}
@@ -386,6 +389,31 @@ func TestAccessLog(t *testing.T) {
 		if strings.Contains(buf.String(), secret) {
 			t.Errorf("the log contains %q", secret)
 		}
+	}
+}
+
+func TestTakeBody(t *testing.T) {
+	var got []string
+	h := httpx.LimitBody(httpx.BodyConfig{})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var first [3]byte
+		if _, err := io.ReadFull(r.Body, first[:]); err != nil {
+			t.Fatal(err)
+		}
+		rest, ok := httpx.TakeBody(r)
+		if !ok {
+			t.Fatal("TakeBody: not a buffered body")
+		}
+		got = append(got, string(first[:]), string(rest))
+		if n, _ := r.Body.Read(first[:]); n != 0 {
+			t.Errorf("read %d bytes after TakeBody", n)
+		}
+	}))
+	h.ServeHTTP(httptest.NewRecorder(), postReq(`{"query":"{ a }"}`))
+	if want := []string{`{"q`, `uery":"{ a }"}`}; strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if _, ok := httpx.TakeBody(httptest.NewRequest(http.MethodPost, "/", strings.NewReader("x"))); ok {
+		t.Error("TakeBody took a body that LimitBody has not read")
 	}
 }
 

@@ -97,9 +97,32 @@ func readBody(r *http.Request, max int64) ([]byte, *Rejection) {
 	if int64(len(body)) > max {
 		return nil, tooLarge()
 	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
+	r.Body = &BufferedBody{body: body, r: bytes.NewReader(body)}
 	r.ContentLength = int64(len(body))
 	return body, nil
+}
+
+// BufferedBody is a request body that LimitBody has read into memory.
+// Handlers read it as any body, or take the bytes with TakeBody.
+type BufferedBody struct {
+	body []byte
+	r    *bytes.Reader
+}
+
+func (b *BufferedBody) Read(p []byte) (int, error) { return b.r.Read(p) }
+func (b *BufferedBody) Close() error               { return nil }
+
+// TakeBody returns the unread rest of a request body that LimitBody has
+// read into memory, without copying it, and marks it read; ok is false for
+// any other body. The bytes are shared: the caller must not modify them.
+func TakeBody(r *http.Request) (rest []byte, ok bool) {
+	b, ok := r.Body.(*BufferedBody)
+	if !ok {
+		return nil, false
+	}
+	rest = b.body[len(b.body)-b.r.Len():]
+	b.r.Reset(nil)
+	return rest, true
 }
 
 // ReadAll is io.ReadAll starting with room for the announced length
