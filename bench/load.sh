@@ -8,7 +8,8 @@
 # Queries (bench/queries/*.json):
 #   museum.json  one museum by ID with its province (also run against bare)
 #   nested.json  50 museums x 20 school partners x each school's county
-# museum.json runs in ROUNDS rounds, each bare then real (DURATION each), so
+# After an unmeasured warm-up of both servers (WARMUP each), museum.json
+# runs in ROUNDS rounds, each bare then real (DURATION each), so
 # that both see the same state of the machine; the script prints every
 # round's requests/s and ratio real/bare, and their medians. Shared
 # (virtual) machines drift by 10-20% from minute to minute: one pair of runs
@@ -18,7 +19,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-5s}
-ROUNDS=${ROUNDS:-5}
+WARMUP=${WARMUP:-3s}
+ROUNDS=${ROUNDS:-7}
 CONNECTIONS=${CONNECTIONS:-16}
 THREADS=${THREADS:-2}
 REAL_ADDR=${REAL_ADDR:-127.0.0.1:18080}
@@ -90,6 +92,14 @@ run() { # name url body-file
 	fi
 	printf '%s\n' "$rps" >"$WORK/$1.rps"
 }
+
+# Both servers first take WARMUP of load, unmeasured: a fresh process
+# grows its heap, faults its memory in and settles its GC pacing in the
+# first seconds, which would otherwise weigh on the first round only.
+echo "== warm-up ($WARMUP each)"
+for url in "http://$BARE_ADDR/" "http://$REAL_ADDR/query"; do
+	BODY_FILE=bench/queries/museum.json wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s bench/post.lua "$url" >/dev/null
+done
 
 echo "== load"
 for i in $(seq 1 "$ROUNDS"); do
