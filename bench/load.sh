@@ -112,6 +112,7 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 echo
 echo "== results ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))"
 printf '%-6s %14s %14s %8s\n' "round" "bare req/s" "real req/s" "ratio"
+: >"$WORK/rounds.txt" # this run's rounds only, when WORK is reused
 for i in $(seq 1 "$ROUNDS"); do
 	b=$(cat "$WORK/bare-museum-$i.rps")
 	r=$(cat "$WORK/real-museum-$i.rps")
