@@ -97,7 +97,9 @@ func readBody(r *http.Request, max int64) ([]byte, *Rejection) {
 	if int64(len(body)) > max {
 		return nil, tooLarge()
 	}
-	r.Body = &BufferedBody{body: body, r: bytes.NewReader(body)}
+	bb := &BufferedBody{body: body}
+	bb.r.Reset(body)
+	r.Body = bb
 	r.ContentLength = int64(len(body))
 	return body, nil
 }
@@ -106,7 +108,7 @@ func readBody(r *http.Request, max int64) ([]byte, *Rejection) {
 // Handlers read it as any body, or take the bytes with TakeBody.
 type BufferedBody struct {
 	body []byte
-	r    *bytes.Reader
+	r    bytes.Reader
 }
 
 func (b *BufferedBody) Read(p []byte) (int, error) { return b.r.Read(p) }
