@@ -97,9 +97,6 @@ func (s *Store) CountPlaceNodes(ctx context.Context, places []string, l kepu.Lab
 		return nil, err
 	}
 	out := make(map[string]int, len(distinct))
-	for _, id := range distinct {
-		out[id] = 0
-	}
 	if len(distinct) == 0 {
 		return out, nil
 	}
@@ -112,7 +109,7 @@ func (s *Store) CountPlaceNodes(ctx context.Context, places []string, l kepu.Lab
 		if err != nil {
 			return nil, err
 		}
-		for _, id := range distinct {
+		for _, id := range distinct { // every place asked, again on a retry
 			out[id] = 0
 		}
 		for _, r := range recs {
