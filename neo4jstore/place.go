@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"github.com/kepugraph/kepugraph/kepu"
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
 // checkPlaceQuery validates the label, filter and places of a PlaceNodes or
@@ -39,13 +38,10 @@ func (s *Store) PlaceNodes(ctx context.Context, places []string, q kepu.NodeQuer
 		return nil, err
 	}
 	out := make(map[string]kepu.NodePage, len(distinct))
-	fill := func() {
-		for _, id := range distinct {
-			_, hasNext, hasPrev := trimPage(q.Page, 0)
-			out[id] = kepu.NodePage{HasNext: hasNext, HasPrev: hasPrev}
-		}
+	for _, id := range distinct {
+		_, hasNext, hasPrev := trimPage(q.Page, 0)
+		out[id] = kepu.NodePage{HasNext: hasNext, HasPrev: hasPrev}
 	}
-	fill()
 	if len(distinct) == 0 {
 		return out, nil
 	}
@@ -54,38 +50,31 @@ func (s *Store) PlaceNodes(ctx context.Context, places []string, q kepu.NodeQuer
 		return nil, err
 	}
 	labels := []kepu.Label{q.Label}
-	_, err = s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		recs, err := s.collect(ctx, tx, st)
-		if err != nil {
-			return nil, err
-		}
-		fill()
-		rows := byParent(recs)
-		for pid, rs := range rows {
-			if _, asked := out[pid]; !asked {
-				continue
-			}
-			keep, hasNext, hasPrev := trimPage(q.Page, len(rs))
-			page := kepu.NodePage{HasNext: hasNext, HasPrev: hasPrev}
-			for _, r := range rs[:keep] {
-				n, err := decodeNode(r.Values[1])
-				if err != nil {
-					return nil, s.internalf("%v", err)
-				}
-				keys := cursorKeys(q.Order, r.Values[2:], labels, "")
-				page.Nodes = append(page.Nodes, n)
-				page.Cursors = append(page.Cursors, kepu.EncodeCursor(sig, kepu.Cursor{Keys: keys, ID: n.ID}))
-			}
-			if pl.reverse {
-				slices.Reverse(page.Nodes)
-				slices.Reverse(page.Cursors)
-			}
-			out[pid] = page
-		}
-		return nil, nil
-	})
+	recs, err := s.read(ctx, st)
 	if err != nil {
 		return nil, err
+	}
+	rows := byParent(recs)
+	for pid, rs := range rows {
+		if _, asked := out[pid]; !asked {
+			continue
+		}
+		keep, hasNext, hasPrev := trimPage(q.Page, len(rs))
+		page := kepu.NodePage{HasNext: hasNext, HasPrev: hasPrev}
+		for _, r := range rs[:keep] {
+			n, err := decodeNode(r.Values[1])
+			if err != nil {
+				return nil, s.internalf("%v", err)
+			}
+			keys := cursorKeys(q.Order, r.Values[2:], labels, "")
+			page.Nodes = append(page.Nodes, n)
+			page.Cursors = append(page.Cursors, kepu.EncodeCursor(sig, kepu.Cursor{Keys: keys, ID: n.ID}))
+		}
+		if pl.reverse {
+			slices.Reverse(page.Nodes)
+			slices.Reverse(page.Cursors)
+		}
+		out[pid] = page
 	}
 	return out, nil
 }
@@ -97,6 +86,9 @@ func (s *Store) CountPlaceNodes(ctx context.Context, places []string, l kepu.Lab
 		return nil, err
 	}
 	out := make(map[string]int, len(distinct))
+	for _, id := range distinct {
+		out[id] = 0
+	}
 	if len(distinct) == 0 {
 		return out, nil
 	}
@@ -104,25 +96,16 @@ func (s *Store) CountPlaceNodes(ctx context.Context, places []string, l kepu.Lab
 	if err != nil {
 		return nil, err
 	}
-	_, err = s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		recs, err := s.collect(ctx, tx, st)
-		if err != nil {
-			return nil, err
-		}
-		for _, id := range distinct { // every place asked, again on a retry
-			out[id] = 0
-		}
-		for _, r := range recs {
-			if pid, _ := r.Values[0].(string); pid != "" {
-				if _, asked := out[pid]; asked {
-					out[pid] = toInt(r.Values[1])
-				}
-			}
-		}
-		return nil, nil
-	})
+	recs, err := s.read(ctx, st)
 	if err != nil {
 		return nil, err
+	}
+	for _, r := range recs {
+		if pid, _ := r.Values[0].(string); pid != "" {
+			if _, asked := out[pid]; asked {
+				out[pid] = toInt(r.Values[1])
+			}
+		}
 	}
 	return out, nil
 }

@@ -104,28 +104,20 @@ func (s *Store) FindNodes(ctx context.Context, q kepu.NodeQuery) (kepu.NodePage,
 		return kepu.NodePage{}, err
 	}
 	labels := []kepu.Label{q.Label}
-	var page kepu.NodePage
-	_, err = s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		recs, err := s.collect(ctx, tx, st)
-		if err != nil {
-			return nil, err
-		}
-		page = kepu.NodePage{}
-		keep, hasNext, hasPrev := trimPage(q.Page, len(recs))
-		page.HasNext, page.HasPrev = hasNext, hasPrev
-		for _, r := range recs[:keep] {
-			n, err := decodeNode(r.Values[0])
-			if err != nil {
-				return nil, s.internalf("%v", err)
-			}
-			keys := cursorKeys(q.Order, r.Values[1:], labels, "")
-			page.Nodes = append(page.Nodes, n)
-			page.Cursors = append(page.Cursors, kepu.EncodeCursor(sig, kepu.Cursor{Keys: keys, ID: n.ID}))
-		}
-		return nil, nil
-	})
+	recs, err := s.read(ctx, st)
 	if err != nil {
 		return kepu.NodePage{}, err
+	}
+	keep, hasNext, hasPrev := trimPage(q.Page, len(recs))
+	page := kepu.NodePage{HasNext: hasNext, HasPrev: hasPrev}
+	for _, r := range recs[:keep] {
+		n, err := decodeNode(r.Values[0])
+		if err != nil {
+			return kepu.NodePage{}, s.internalf("%v", err)
+		}
+		keys := cursorKeys(q.Order, r.Values[1:], labels, "")
+		page.Nodes = append(page.Nodes, n)
+		page.Cursors = append(page.Cursors, kepu.EncodeCursor(sig, kepu.Cursor{Keys: keys, ID: n.ID}))
 	}
 	if pl.reverse {
 		slices.Reverse(page.Nodes)
@@ -146,17 +138,11 @@ func (s *Store) CountNodes(ctx context.Context, l kepu.Label, f *kepu.Filter) (i
 	if err != nil {
 		return 0, err
 	}
-	v, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		recs, err := s.collect(ctx, tx, st)
-		if err != nil || len(recs) == 0 {
-			return 0, err
-		}
-		return toInt(recs[0].Values[0]), nil
-	})
-	if err != nil {
+	recs, err := s.read(ctx, st)
+	if err != nil || len(recs) == 0 {
 		return 0, err
 	}
-	return v.(int), nil
+	return toInt(recs[0].Values[0]), nil
 }
 
 // checkNeighborQuery validates the relationship, direction and filters of a
@@ -215,13 +201,10 @@ func (s *Store) Neighbors(ctx context.Context, ids []string, q kepu.NeighborQuer
 	}
 	valid := validIDs(ids)
 	out := make(map[string]kepu.NeighborPage, len(ids))
-	fill := func() {
-		for _, id := range ids {
-			_, hasNext, hasPrev := trimPage(q.Page, 0)
-			out[id] = kepu.NeighborPage{HasNext: hasNext, HasPrev: hasPrev}
-		}
+	for _, id := range ids {
+		_, hasNext, hasPrev := trimPage(q.Page, 0)
+		out[id] = kepu.NeighborPage{HasNext: hasNext, HasPrev: hasPrev}
 	}
-	fill()
 	if len(valid) == 0 {
 		return out, nil
 	}
@@ -229,42 +212,35 @@ func (s *Store) Neighbors(ctx context.Context, ids []string, q kepu.NeighborQuer
 	if err != nil {
 		return nil, err
 	}
-	_, err = s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		recs, err := s.collect(ctx, tx, st)
-		if err != nil {
-			return nil, err
-		}
-		fill()
-		rows := byParent(recs)
-		for pid, rs := range rows {
-			keep, hasNext, hasPrev := trimPage(q.Page, len(rs))
-			page := kepu.NeighborPage{HasNext: hasNext, HasPrev: hasPrev}
-			for _, r := range rs[:keep] {
-				n, err := decodeNode(r.Values[2])
-				if err != nil {
-					return nil, s.internalf("%v", err)
-				}
-				props, err := decodeRel(r.Values[1], d.Type)
-				if err != nil {
-					return nil, s.internalf("%v", err)
-				}
-				e := kepu.Edge{Type: d.Type, From: pid, To: n.ID, Props: props}
-				if q.Dir == kepu.In {
-					e.From, e.To = n.ID, pid
-				}
-				keys := cursorKeys(q.Order, r.Values[3:], far, d.Type)
-				page.Items = append(page.Items, kepu.Neighbor{Edge: e, Node: n,
-					Cursor: kepu.EncodeCursor(sig, kepu.Cursor{Keys: keys, ID: n.ID})})
-			}
-			if pl.reverse {
-				slices.Reverse(page.Items)
-			}
-			out[pid] = page
-		}
-		return nil, nil
-	})
+	recs, err := s.read(ctx, st)
 	if err != nil {
 		return nil, err
+	}
+	rows := byParent(recs)
+	for pid, rs := range rows {
+		keep, hasNext, hasPrev := trimPage(q.Page, len(rs))
+		page := kepu.NeighborPage{HasNext: hasNext, HasPrev: hasPrev}
+		for _, r := range rs[:keep] {
+			n, err := decodeNode(r.Values[2])
+			if err != nil {
+				return nil, s.internalf("%v", err)
+			}
+			props, err := decodeRel(r.Values[1], d.Type)
+			if err != nil {
+				return nil, s.internalf("%v", err)
+			}
+			e := kepu.Edge{Type: d.Type, From: pid, To: n.ID, Props: props}
+			if q.Dir == kepu.In {
+				e.From, e.To = n.ID, pid
+			}
+			keys := cursorKeys(q.Order, r.Values[3:], far, d.Type)
+			page.Items = append(page.Items, kepu.Neighbor{Edge: e, Node: n,
+				Cursor: kepu.EncodeCursor(sig, kepu.Cursor{Keys: keys, ID: n.ID})})
+		}
+		if pl.reverse {
+			slices.Reverse(page.Items)
+		}
+		out[pid] = page
 	}
 	return out, nil
 }
@@ -286,22 +262,13 @@ func (s *Store) CountNeighbors(ctx context.Context, ids []string, q kepu.Neighbo
 	if err != nil {
 		return nil, err
 	}
-	_, err = s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		recs, err := s.collect(ctx, tx, st)
-		if err != nil {
-			return nil, err
-		}
-		for _, id := range ids {
-			out[id] = 0
-		}
-		for _, r := range recs {
-			pid, _ := r.Values[0].(string)
-			out[pid] = toInt(r.Values[1])
-		}
-		return nil, nil
-	})
+	recs, err := s.read(ctx, st)
 	if err != nil {
 		return nil, err
+	}
+	for _, r := range recs {
+		pid, _ := r.Values[0].(string)
+		out[pid] = toInt(r.Values[1])
 	}
 	return out, nil
 }
@@ -318,51 +285,44 @@ func (s *Store) Aggregate(ctx context.Context, q kepu.AggregateQuery) ([]kepu.Gr
 	if err != nil {
 		return nil, err
 	}
-	var groups []kepu.Group
-	_, err = s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		recs, err := s.collect(ctx, tx, st)
-		if err != nil {
-			return nil, err
-		}
-		byKey := map[string]*kepu.Group{}
-		groups = nil
-		for _, r := range recs {
-			k := keyText(r.Values[0])
-			g := byKey[k]
-			if g == nil {
-				g = &kepu.Group{Key: k}
-				if len(q.Sum) > 0 {
-					g.Sums = make(map[string]float64, len(q.Sum))
-					for _, name := range q.Sum {
-						g.Sums[name] = 0
-					}
-				}
-				byKey[k] = g
-			}
-			g.Count += toInt(r.Values[1])
-			for i, name := range q.Sum {
-				g.Sums[name] += toFloat(r.Values[2+i])
-			}
-		}
-		if q.GroupBy == "" && len(byKey) == 0 {
-			g := &kepu.Group{}
+	recs, err := s.read(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	byKey := map[string]*kepu.Group{}
+	for _, r := range recs {
+		k := keyText(r.Values[0])
+		g := byKey[k]
+		if g == nil {
+			g = &kepu.Group{Key: k}
 			if len(q.Sum) > 0 {
-				g.Sums = map[string]float64{}
+				g.Sums = make(map[string]float64, len(q.Sum))
 				for _, name := range q.Sum {
 					g.Sums[name] = 0
 				}
 			}
-			byKey[""] = g
+			byKey[k] = g
 		}
-		for _, g := range byKey {
-			groups = append(groups, *g)
+		g.Count += toInt(r.Values[1])
+		for i, name := range q.Sum {
+			g.Sums[name] += toFloat(r.Values[2+i])
 		}
-		sort.Slice(groups, func(i, j int) bool { return groups[i].Key < groups[j].Key })
-		return nil, nil
-	})
-	if err != nil {
-		return nil, err
 	}
+	if q.GroupBy == "" && len(byKey) == 0 {
+		g := &kepu.Group{}
+		if len(q.Sum) > 0 {
+			g.Sums = map[string]float64{}
+			for _, name := range q.Sum {
+				g.Sums[name] = 0
+			}
+		}
+		byKey[""] = g
+	}
+	var groups []kepu.Group
+	for _, g := range byKey {
+		groups = append(groups, *g)
+	}
+	sort.Slice(groups, func(i, j int) bool { return groups[i].Key < groups[j].Key })
 	return groups, nil
 }
 
@@ -385,31 +345,24 @@ func (s *Store) AggregateEdges(ctx context.Context, q kepu.EdgeAggregateQuery) (
 	if err != nil {
 		return kepu.EdgeAggregate{}, err
 	}
-	var agg kepu.EdgeAggregate
-	_, err = s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		recs, err := s.collect(ctx, tx, st)
-		if err != nil {
-			return nil, err
-		}
-		agg = kepu.EdgeAggregate{}
-		if len(q.Sum) > 0 {
-			agg.Sums = make(map[string]float64, len(q.Sum))
-			for _, name := range q.Sum {
-				agg.Sums[name] = 0
-			}
-		}
-		if len(recs) == 0 {
-			return nil, nil
-		}
-		v := recs[0].Values
-		agg.Count, agg.DistinctFrom, agg.DistinctTo = toInt(v[0]), toInt(v[1]), toInt(v[2])
-		for i, name := range q.Sum {
-			agg.Sums[name] = toFloat(v[3+i])
-		}
-		return nil, nil
-	})
+	recs, err := s.read(ctx, st)
 	if err != nil {
 		return kepu.EdgeAggregate{}, err
+	}
+	var agg kepu.EdgeAggregate
+	if len(q.Sum) > 0 {
+		agg.Sums = make(map[string]float64, len(q.Sum))
+		for _, name := range q.Sum {
+			agg.Sums[name] = 0
+		}
+	}
+	if len(recs) == 0 {
+		return agg, nil
+	}
+	v := recs[0].Values
+	agg.Count, agg.DistinctFrom, agg.DistinctTo = toInt(v[0]), toInt(v[1]), toInt(v[2])
+	for i, name := range q.Sum {
+		agg.Sums[name] = toFloat(v[3+i])
 	}
 	return agg, nil
 }

@@ -211,15 +211,20 @@ func (s *Store) session(ctx context.Context, mode neo4j.AccessMode) neo4j.Sessio
 	})
 }
 
-// read runs work in a managed read transaction.
-func (s *Store) read(ctx context.Context, work neo4j.ManagedTransactionWork) (any, error) {
+// read runs one statement in a managed read transaction and returns all its
+// records. The driver runs the transaction again after transient errors;
+// callers decode the records once it has succeeded, so a retry never meets
+// half-filled results.
+func (s *Store) read(ctx context.Context, st stmt) ([]*neo4j.Record, error) {
 	sess := s.session(ctx, neo4j.AccessModeRead)
 	defer sess.Close(context.Background())
-	v, err := sess.ExecuteRead(ctx, work, neo4j.WithTxTimeout(s.cfg.TxTimeout))
+	v, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return s.collect(ctx, tx, st)
+	}, neo4j.WithTxTimeout(s.cfg.TxTimeout))
 	if err != nil {
 		return nil, s.translate(ctx, "read", err)
 	}
-	return v, nil
+	return v.([]*neo4j.Record), nil
 }
 
 // write runs work in a managed write transaction. work must be safe to run
@@ -251,23 +256,16 @@ func (s *Store) Nodes(ctx context.Context, ids []string) (map[string]kepu.Node, 
 	if len(ids) == 0 {
 		return out, nil
 	}
-	_, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		recs, err := s.collect(ctx, tx, stmt{cypherNodes, map[string]any{"ids": ids}})
-		if err != nil {
-			return nil, err
-		}
-		clear(out)
-		for _, r := range recs {
-			n, err := decodeNode(r.Values[0])
-			if err != nil {
-				return nil, err
-			}
-			out[n.ID] = n
-		}
-		return nil, nil
-	})
+	recs, err := s.read(ctx, stmt{cypherNodes, map[string]any{"ids": ids}})
 	if err != nil {
 		return nil, err
+	}
+	for _, r := range recs {
+		n, err := decodeNode(r.Values[0])
+		if err != nil {
+			return nil, s.internalf("%v", err)
+		}
+		out[n.ID] = n
 	}
 	return out, nil
 }
@@ -292,47 +290,40 @@ func (s *Store) Locate(ctx context.Context, ids []string) (map[string]kepu.Locat
 	if len(ids) == 0 {
 		return out, nil
 	}
-	_, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		recs, err := s.collect(ctx, tx, stmt{cypherLocate, map[string]any{"ids": ids}})
-		if err != nil {
-			return nil, err
-		}
-		clear(out)
-		for _, r := range recs {
-			id, _ := r.Values[0].(string)
-			places, _ := r.Values[1].([]any)
-			var ps []string
-			for _, p := range places {
-				if s, ok := p.(string); ok {
-					ps = append(ps, s)
-				}
-			}
-			sort.Strings(ps)
-			var loc kepu.Location
-			for _, p := range ps {
-				switch kepu.LabelOf(p) {
-				case kepu.Province:
-					if loc.Province == "" {
-						loc.Province = p
-					}
-				case kepu.Prefecture:
-					if loc.Prefecture == "" {
-						loc.Prefecture = p
-					}
-				case kepu.County:
-					if loc.County == "" {
-						loc.County = p
-					}
-				}
-			}
-			if loc != (kepu.Location{}) {
-				out[id] = loc
-			}
-		}
-		return nil, nil
-	})
+	recs, err := s.read(ctx, stmt{cypherLocate, map[string]any{"ids": ids}})
 	if err != nil {
 		return nil, err
+	}
+	for _, r := range recs {
+		id, _ := r.Values[0].(string)
+		places, _ := r.Values[1].([]any)
+		var ps []string
+		for _, p := range places {
+			if s, ok := p.(string); ok {
+				ps = append(ps, s)
+			}
+		}
+		sort.Strings(ps)
+		var loc kepu.Location
+		for _, p := range ps {
+			switch kepu.LabelOf(p) {
+			case kepu.Province:
+				if loc.Province == "" {
+					loc.Province = p
+				}
+			case kepu.Prefecture:
+				if loc.Prefecture == "" {
+					loc.Prefecture = p
+				}
+			case kepu.County:
+				if loc.County == "" {
+					loc.County = p
+				}
+			}
+		}
+		if loc != (kepu.Location{}) {
+			out[id] = loc
+		}
 	}
 	return out, nil
 }
