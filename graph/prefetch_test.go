@@ -368,15 +368,7 @@ func TestEmptyOr(t *testing.T) {
 func BenchmarkNestedNoPrefetch(b *testing.B) {
 	srv := httptest.NewServer(graph.New(shared.store, graph.Options{NoPrefetch: true}))
 	defer srv.Close()
-	var calls int
-	for b.Loop() {
-		r := post(b, srv.URL, nestedQuery, map[string]any{"n": 50})
-		if len(r.Errors) > 0 {
-			b.Fatal(r.Errors)
-		}
-		calls += r.Extensions.StoreCalls
-	}
-	b.ReportMetric(float64(calls)/float64(b.N), "storecalls/op")
+	benchQuery(b, srv.URL, nestedQuery, map[string]any{"n": 50})
 }
 
 // BenchmarkMuseumByIDHandler serves the single-museum query in process (no
@@ -406,15 +398,7 @@ func BenchmarkPlaceMuseums(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			srv := httptest.NewServer(graph.New(shared.store, graph.Options{NoPrefetch: !prefetch}))
 			defer srv.Close()
-			var calls int
-			for b.Loop() {
-				r := post(b, srv.URL, placesQuery, map[string]any{"n": 40})
-				if len(r.Errors) > 0 {
-					b.Fatal(r.Errors)
-				}
-				calls += r.Extensions.StoreCalls
-			}
-			b.ReportMetric(float64(calls)/float64(b.N), "storecalls/op")
+			benchQuery(b, srv.URL, placesQuery, map[string]any{"n": 40})
 		})
 	}
 }
