@@ -163,8 +163,36 @@ func TestReferenceMuseums(t *testing.T) {
 	if got := ix.located["Museum:mianyang-science-and-technology-museum"]; len(got) != 1 || got[0] != "Prefecture:510700" {
 		t.Errorf("Mianyang museum in %v", got)
 	}
-	if got := ix.located["Museum:cstm"]; len(got) != 1 || got[0] != "Province:CN-BJ" {
-		t.Errorf("CSTM in %v", got)
+	// Museums whose notes name their district sit in it (museum_districts.csv);
+	// the others in their city.
+	for id, want := range map[string]string{
+		"Museum:cstm": "County:110105", // Chaoyang District
+		"Museum:tianjin-science-and-technology-museum":  "County:120103",  // Hexi District
+		"Museum:shanghai-science-and-technology-museum": "County:310115",  // Pudong New Area
+		"Museum:shenyang-science-palace":                "County:210103",  // Shenhe District
+		"Museum:shandong-science-and-technology-museum": "County:370104",  // Huaiyin District (the new building)
+		"Museum:tibet-museum-of-natural-science":        "County:540102",  // Chengguan District, Lhasa
+		"Museum:beijing-science-center":                 "Province:CN-BJ", // the notes name no district
+		"Museum:guangdong-science-center":               "Prefecture:440100",
+	} {
+		if got := ix.located[id]; len(got) != 1 || got[0] != want {
+			t.Errorf("%s in %v, want %s", id, got, want)
+		}
+	}
+	if loc := ix.location("Museum:cstm"); loc.County != "County:110105" || loc.Province != "Province:CN-BJ" {
+		t.Errorf("CSTM location %+v", loc)
+	}
+	if n := ix.nodes["County:110105"].Props; n.String("nameZh") != "朝阳区" || n.String("name") != "Chaoyang District" {
+		t.Errorf("County:110105 = %v", n)
+	}
+	inCounty := 0
+	for id := range levels {
+		if kepu.LabelOf(ix.located[id][0]) == kepu.County {
+			inCounty++
+		}
+	}
+	if inCounty != 14 {
+		t.Errorf("%d reference museums in a county-level district, want the 14 of museum_districts.csv", inCounty)
 	}
 	if src := ix.nodes["Museum:cstm"].Props.String(kepu.PropSource); src != "data/museums.csv; seed:001; seed:003" {
 		t.Errorf("CSTM source %q", src)

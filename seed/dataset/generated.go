@@ -137,6 +137,15 @@ func (gen *generator) placeLabel(placeID string, p *province) (en, zh string) {
 	return p.NameEn, p.NameZh
 }
 
+// prefectureOf returns the prefecture a place is or lies in, or nil.
+func (gen *generator) prefectureOf(id string) *division {
+	d := gen.divisionOf(id)
+	if d != nil && kepu.LabelOf(id) == kepu.County {
+		return d.Prefecture
+	}
+	return d
+}
+
 func (gen *generator) divisionOf(id string) *division {
 	if l := kepu.LabelOf(id); l == kepu.Prefecture || l == kepu.County {
 		return gen.g.divisions[kepu.KeyOf(id)]
@@ -162,8 +171,8 @@ func (gen *generator) standardMuseums() error {
 	g, r := gen.g, gen.r
 	covered := map[string]bool{}
 	for _, m := range gen.standard {
-		if kepu.LabelOf(m.place) == kepu.Prefecture {
-			covered[m.place] = true
+		if pre := gen.prefectureOf(m.place); pre != nil {
+			covered[pre.ID] = true
 		}
 	}
 	needNew := FigCoveredPrefectures - len(covered)
