@@ -551,7 +551,7 @@ func TestCooperation(t *testing.T) {
 		}
 	}
 	schools := len(ix.byLabel[kepu.School])
-	if schools < 2000 || schools > 6000 {
+	if schools < 2000 || schools > 8000 {
 		t.Errorf("%d schools", schools)
 	}
 }
