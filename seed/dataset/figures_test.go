@@ -514,6 +514,34 @@ func TestReportedRecords(t *testing.T) {
 	}
 }
 
+// The 2022 national statistics of the Ministry of Science and Technology
+// (article 002, DOMAIN.md: 1,683 museums, 1.9967 million communicators):
+// one REPORTED node holding every figure the article gives.
+func TestFigureNationalStatistics2022(t *testing.T) {
+	ix := newIndex(reference(t))
+	if n := len(ix.byLabel[kepu.NationalStatistics]); n != 1 {
+		t.Fatalf("%d NationalStatistics nodes, want 1", n)
+	}
+	p := ix.nodes["NationalStatistics:most-2022"].Props
+	if p.String(kepu.PropProvenance) != kepu.Reported || p.String(kepu.PropSource) != "seed:002" {
+		t.Errorf("provenance %q, source %q", p.String(kepu.PropProvenance), p.String(kepu.PropSource))
+	}
+	for k, want := range map[string]int64{"year": 2022, "scienceMuseums": 1683, "scienceCommunicators": 1_996_700,
+		"websites": 2000, "wechatAccounts": 8000, "bookTitles": 11_500, "bookCopies": 104_000_000} {
+		if got, ok := p.Int(k); !ok || got != want {
+			t.Errorf("%s = %v, want %d", k, p[k], want)
+		}
+	}
+	for k, want := range map[string]float64{"fundingYuan": 19.1e9, "participants": 2.8e9} {
+		if got, ok := p.Float(k); !ok || got != want {
+			t.Errorf("%s = %v, want %.0f", k, p[k], want)
+		}
+	}
+	if c, _ := p.Int("scienceCommunicators"); math.Round(float64(c)/1e2)/1e4 != 1.9967 {
+		t.Errorf("%d communicators is not 1.9967 million", c)
+	}
+}
+
 // The cooperation edges: every STANDARD museum has school partners, mostly
 // in its own province; provincial museums train teachers with normal
 // universities of their province.
