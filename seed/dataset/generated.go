@@ -474,16 +474,8 @@ func (gen *generator) school(stage string, rural bool, p *province, place, src s
 
 // schools adds urban and rural schools across the mainland counties.
 func (gen *generator) schools() error {
-	r := gen.r
 	for range generatedSchools {
-		stage := "PRIMARY"
-		switch x := r.IntN(100); {
-		case x >= 75:
-			stage = "SENIOR_SECONDARY"
-		case x >= 45:
-			stage = "JUNIOR_SECONDARY"
-		}
-		rural := r.IntN(10) < 4
+		stage, rural := gen.schoolKind()
 		p := gen.weightedProvince(gen.g.mainland, countyWeight)
 		cs := nonDistrict(p.Counties)
 		if !rural {
@@ -575,17 +567,22 @@ func (gen *generator) unitPlaces(unit string, rural bool) []string {
 
 // newSchool adds an urban or rural school of a random stage in the unit.
 func (gen *generator) newSchool(unit string) string {
-	r := gen.r
-	stage := "PRIMARY"
-	switch x := r.IntN(100); {
+	stage, rural := gen.schoolKind()
+	places := gen.unitPlaces(unit, rural)
+	return gen.school(stage, rural, gen.g.provinceOf[unit], places[gen.r.IntN(len(places))], srcSchool)
+}
+
+// schoolKind draws the stage of a generated school (45 % primary, 30 %
+// junior and 25 % senior secondary) and whether it is rural (40 %).
+func (gen *generator) schoolKind() (stage string, rural bool) {
+	stage = "PRIMARY"
+	switch x := gen.r.IntN(100); {
 	case x >= 75:
 		stage = "SENIOR_SECONDARY"
 	case x >= 45:
 		stage = "JUNIOR_SECONDARY"
 	}
-	rural := r.IntN(10) < 4
-	places := gen.unitPlaces(unit, rural)
-	return gen.school(stage, rural, gen.g.provinceOf[unit], places[r.IntN(len(places))], srcSchool)
+	return stage, gen.r.IntN(10) < 4
 }
 
 // partnerCount draws the number of school partners of a museum of a level.
