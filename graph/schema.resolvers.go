@@ -283,6 +283,21 @@ func (r *mutationResolver) DeletePerson(ctx context.Context, id string) (string,
 	return deleteNode(ctx, r.Resolver, kepu.Person, id)
 }
 
+// CreateNationalStatistics is the resolver for the createNationalStatistics field.
+func (r *mutationResolver) CreateNationalStatistics(ctx context.Context, input map[string]any) (*model.NationalStatistics, error) {
+	return createNode(ctx, r.Resolver, kepu.NationalStatistics, input, model.NewNationalStatistics)
+}
+
+// UpdateNationalStatistics is the resolver for the updateNationalStatistics field.
+func (r *mutationResolver) UpdateNationalStatistics(ctx context.Context, id string, input map[string]any) (*model.NationalStatistics, error) {
+	return updateNode(ctx, r.Resolver, kepu.NationalStatistics, id, input, model.NewNationalStatistics)
+}
+
+// DeleteNationalStatistics is the resolver for the deleteNationalStatistics field.
+func (r *mutationResolver) DeleteNationalStatistics(ctx context.Context, id string) (string, error) {
+	return deleteNode(ctx, r.Resolver, kepu.NationalStatistics, id)
+}
+
 // LinkPartnersWith is the resolver for the linkPartnersWith field.
 func (r *mutationResolver) LinkPartnersWith(ctx context.Context, from string, to string, input map[string]any) (*model.PartnersWithLink, error) {
 	return link(ctx, r.Resolver, kepu.PartnersWith, from, to, input, model.NewPartnersWithLink)
@@ -668,6 +683,11 @@ func (r *queryResolver) People(ctx context.Context, where map[string]any, orderB
 	return nodeConnection(ctx, r.Resolver, kepu.Person, nil, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewPersonConnection)
 }
 
+// NationalStatistics is the resolver for the nationalStatistics field.
+func (r *queryResolver) NationalStatistics(ctx context.Context, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.NationalStatisticsConnection, error) {
+	return nodeConnection(ctx, r.Resolver, kepu.NationalStatistics, nil, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewNationalStatisticsConnection)
+}
+
 // ProvinceCounts is the resolver for the provinceCounts field.
 func (r *queryResolver) ProvinceCounts(ctx context.Context, where map[string]any, groupBy string) ([]*model.CountGroup, error) {
 	return counts(ctx, r.Resolver, kepu.Province, where, groupBy)
@@ -716,6 +736,11 @@ func (r *queryResolver) ProgramCounts(ctx context.Context, where map[string]any,
 // PersonCounts is the resolver for the personCounts field.
 func (r *queryResolver) PersonCounts(ctx context.Context, where map[string]any, groupBy string) ([]*model.CountGroup, error) {
 	return counts(ctx, r.Resolver, kepu.Person, where, groupBy)
+}
+
+// NationalStatisticsCounts is the resolver for the nationalStatisticsCounts field.
+func (r *queryResolver) NationalStatisticsCounts(ctx context.Context, where map[string]any, groupBy string) ([]*model.CountGroup, error) {
+	return counts(ctx, r.Resolver, kepu.NationalStatistics, where, groupBy)
 }
 
 // SystemStats is the resolver for the systemStats field.

@@ -29,10 +29,13 @@ const (
 	Forum            Label = "Forum"
 	Program          Label = "Program"
 	Person           Label = "Person"
+	// NationalStatistics is one year of a ministry's national statistics of
+	// science popularization, as reported (MOST's 2022 figures, article 002).
+	NationalStatistics Label = "NationalStatistics"
 )
 
 // Labels lists every label in a fixed order.
-var Labels = []Label{Province, Prefecture, County, Museum, School, NormalUniversity, Organization, Forum, Program, Person}
+var Labels = []Label{Province, Prefecture, County, Museum, School, NormalUniversity, Organization, Forum, Program, Person, NationalStatistics}
 
 // PlaceLabels are the labels of the administrative hierarchy, top down.
 var PlaceLabels = []Label{Province, Prefecture, County}
@@ -250,6 +253,20 @@ var labelDefs = []LabelDef{
 	)},
 	{Label: Person, Doc: "a person named in a source", Props: withCommon(nodeCommon,
 		PropDef{Name: "title", Type: String},
+	)},
+	// Whole numbers that exceed 2^31 − 1 (yuan, participants) are Float: the
+	// GraphQL Int is 32-bit, and a float64 holds every whole number up to 2^53
+	// exactly.
+	{Label: NationalStatistics, Doc: "one year of the national statistics of science popularization, as a ministry reported them", Props: withCommon(nodeCommon,
+		PropDef{Name: "year", Type: Int, Required: true, Doc: "the year the figures describe"},
+		PropDef{Name: "fundingYuan", Type: Float, Doc: "nationwide funding for science popularization in yuan (a whole number; Float because it exceeds 2^31 − 1)"},
+		PropDef{Name: "scienceCommunicators", Type: Int, Doc: "full- and part-time science communicators"},
+		PropDef{Name: "scienceMuseums", Type: Int, Doc: "science museums and technology-related museums"},
+		PropDef{Name: "websites", Type: Int, Doc: "science-popularization websites, as reported (article 002: nearly 2,000)"},
+		PropDef{Name: "wechatAccounts", Type: Int, Doc: "science-related WeChat public accounts, as reported (article 002: over 8,000)"},
+		PropDef{Name: "bookTitles", Type: Int, Doc: "kinds (titles) of science-popularization books published"},
+		PropDef{Name: "bookCopies", Type: Int, Doc: "copies of those books printed"},
+		PropDef{Name: "participants", Type: Float, Doc: "participants (person-time) in science-popularization activities, as reported (article 002: over 2.8 billion; a whole number, Float because it exceeds 2^31 − 1)"},
 	)},
 }
 

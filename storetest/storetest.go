@@ -45,6 +45,7 @@ func Run(t *testing.T, h Harness) {
 		{"Write/AllOrNothing", testAllOrNothing},
 		{"Write/BatchSeesEarlierChanges", testBatchOrder},
 		{"Write/Results", testResults},
+		{"Write/LargeWholeNumbers", testLargeWholeNumbers},
 		{"Text", testText},
 		{"Nodes", testNodes},
 		{"FindNodes/Operators", testOperators},

@@ -366,69 +366,101 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		CreateCounty           func(childComplexity int, input map[string]any) int
-		CreateForum            func(childComplexity int, input map[string]any) int
-		CreateMuseum           func(childComplexity int, input map[string]any) int
-		CreateNormalUniversity func(childComplexity int, input map[string]any) int
-		CreateOrganization     func(childComplexity int, input map[string]any) int
-		CreatePerson           func(childComplexity int, input map[string]any) int
-		CreatePrefecture       func(childComplexity int, input map[string]any) int
-		CreateProgram          func(childComplexity int, input map[string]any) int
-		CreateProvince         func(childComplexity int, input map[string]any) int
-		CreateSchool           func(childComplexity int, input map[string]any) int
-		DeleteCounty           func(childComplexity int, id string) int
-		DeleteForum            func(childComplexity int, id string) int
-		DeleteMuseum           func(childComplexity int, id string) int
-		DeleteNormalUniversity func(childComplexity int, id string) int
-		DeleteOrganization     func(childComplexity int, id string) int
-		DeletePerson           func(childComplexity int, id string) int
-		DeletePrefecture       func(childComplexity int, id string) int
-		DeleteProgram          func(childComplexity int, id string) int
-		DeleteProvince         func(childComplexity int, id string) int
-		DeleteSchool           func(childComplexity int, id string) int
-		LinkAffiliatedWith     func(childComplexity int, from string, to string, input map[string]any) int
-		LinkCovers             func(childComplexity int, from string, to string, input map[string]any) int
-		LinkHeldAt             func(childComplexity int, from string, to string, input map[string]any) int
-		LinkHelpedEstablish    func(childComplexity int, from string, to string, input map[string]any) int
-		LinkLocatedIn          func(childComplexity int, from string, to string, input map[string]any) int
-		LinkOrganizes          func(childComplexity int, from string, to string, input map[string]any) int
-		LinkPartOf             func(childComplexity int, from string, to string, input map[string]any) int
-		LinkParticipatesIn     func(childComplexity int, from string, to string, input map[string]any) int
-		LinkPartnersWith       func(childComplexity int, from string, to string, input map[string]any) int
-		LinkSpokeAt            func(childComplexity int, from string, to string, input map[string]any) int
-		LinkTrainsTeachers     func(childComplexity int, from string, to string, input map[string]any) int
-		UnlinkAffiliatedWith   func(childComplexity int, from string, to string) int
-		UnlinkCovers           func(childComplexity int, from string, to string) int
-		UnlinkHeldAt           func(childComplexity int, from string, to string) int
-		UnlinkHelpedEstablish  func(childComplexity int, from string, to string) int
-		UnlinkLocatedIn        func(childComplexity int, from string, to string) int
-		UnlinkOrganizes        func(childComplexity int, from string, to string) int
-		UnlinkPartOf           func(childComplexity int, from string, to string) int
-		UnlinkParticipatesIn   func(childComplexity int, from string, to string) int
-		UnlinkPartnersWith     func(childComplexity int, from string, to string) int
-		UnlinkSpokeAt          func(childComplexity int, from string, to string) int
-		UnlinkTrainsTeachers   func(childComplexity int, from string, to string) int
-		UpdateAffiliatedWith   func(childComplexity int, from string, to string, input map[string]any) int
-		UpdateCounty           func(childComplexity int, id string, input map[string]any) int
-		UpdateCovers           func(childComplexity int, from string, to string, input map[string]any) int
-		UpdateForum            func(childComplexity int, id string, input map[string]any) int
-		UpdateHeldAt           func(childComplexity int, from string, to string, input map[string]any) int
-		UpdateHelpedEstablish  func(childComplexity int, from string, to string, input map[string]any) int
-		UpdateLocatedIn        func(childComplexity int, from string, to string, input map[string]any) int
-		UpdateMuseum           func(childComplexity int, id string, input map[string]any) int
-		UpdateNormalUniversity func(childComplexity int, id string, input map[string]any) int
-		UpdateOrganization     func(childComplexity int, id string, input map[string]any) int
-		UpdateOrganizes        func(childComplexity int, from string, to string, input map[string]any) int
-		UpdatePartOf           func(childComplexity int, from string, to string, input map[string]any) int
-		UpdateParticipatesIn   func(childComplexity int, from string, to string, input map[string]any) int
-		UpdatePartnersWith     func(childComplexity int, from string, to string, input map[string]any) int
-		UpdatePerson           func(childComplexity int, id string, input map[string]any) int
-		UpdatePrefecture       func(childComplexity int, id string, input map[string]any) int
-		UpdateProgram          func(childComplexity int, id string, input map[string]any) int
-		UpdateProvince         func(childComplexity int, id string, input map[string]any) int
-		UpdateSchool           func(childComplexity int, id string, input map[string]any) int
-		UpdateSpokeAt          func(childComplexity int, from string, to string, input map[string]any) int
-		UpdateTrainsTeachers   func(childComplexity int, from string, to string, input map[string]any) int
+		CreateCounty             func(childComplexity int, input map[string]any) int
+		CreateForum              func(childComplexity int, input map[string]any) int
+		CreateMuseum             func(childComplexity int, input map[string]any) int
+		CreateNationalStatistics func(childComplexity int, input map[string]any) int
+		CreateNormalUniversity   func(childComplexity int, input map[string]any) int
+		CreateOrganization       func(childComplexity int, input map[string]any) int
+		CreatePerson             func(childComplexity int, input map[string]any) int
+		CreatePrefecture         func(childComplexity int, input map[string]any) int
+		CreateProgram            func(childComplexity int, input map[string]any) int
+		CreateProvince           func(childComplexity int, input map[string]any) int
+		CreateSchool             func(childComplexity int, input map[string]any) int
+		DeleteCounty             func(childComplexity int, id string) int
+		DeleteForum              func(childComplexity int, id string) int
+		DeleteMuseum             func(childComplexity int, id string) int
+		DeleteNationalStatistics func(childComplexity int, id string) int
+		DeleteNormalUniversity   func(childComplexity int, id string) int
+		DeleteOrganization       func(childComplexity int, id string) int
+		DeletePerson             func(childComplexity int, id string) int
+		DeletePrefecture         func(childComplexity int, id string) int
+		DeleteProgram            func(childComplexity int, id string) int
+		DeleteProvince           func(childComplexity int, id string) int
+		DeleteSchool             func(childComplexity int, id string) int
+		LinkAffiliatedWith       func(childComplexity int, from string, to string, input map[string]any) int
+		LinkCovers               func(childComplexity int, from string, to string, input map[string]any) int
+		LinkHeldAt               func(childComplexity int, from string, to string, input map[string]any) int
+		LinkHelpedEstablish      func(childComplexity int, from string, to string, input map[string]any) int
+		LinkLocatedIn            func(childComplexity int, from string, to string, input map[string]any) int
+		LinkOrganizes            func(childComplexity int, from string, to string, input map[string]any) int
+		LinkPartOf               func(childComplexity int, from string, to string, input map[string]any) int
+		LinkParticipatesIn       func(childComplexity int, from string, to string, input map[string]any) int
+		LinkPartnersWith         func(childComplexity int, from string, to string, input map[string]any) int
+		LinkSpokeAt              func(childComplexity int, from string, to string, input map[string]any) int
+		LinkTrainsTeachers       func(childComplexity int, from string, to string, input map[string]any) int
+		UnlinkAffiliatedWith     func(childComplexity int, from string, to string) int
+		UnlinkCovers             func(childComplexity int, from string, to string) int
+		UnlinkHeldAt             func(childComplexity int, from string, to string) int
+		UnlinkHelpedEstablish    func(childComplexity int, from string, to string) int
+		UnlinkLocatedIn          func(childComplexity int, from string, to string) int
+		UnlinkOrganizes          func(childComplexity int, from string, to string) int
+		UnlinkPartOf             func(childComplexity int, from string, to string) int
+		UnlinkParticipatesIn     func(childComplexity int, from string, to string) int
+		UnlinkPartnersWith       func(childComplexity int, from string, to string) int
+		UnlinkSpokeAt            func(childComplexity int, from string, to string) int
+		UnlinkTrainsTeachers     func(childComplexity int, from string, to string) int
+		UpdateAffiliatedWith     func(childComplexity int, from string, to string, input map[string]any) int
+		UpdateCounty             func(childComplexity int, id string, input map[string]any) int
+		UpdateCovers             func(childComplexity int, from string, to string, input map[string]any) int
+		UpdateForum              func(childComplexity int, id string, input map[string]any) int
+		UpdateHeldAt             func(childComplexity int, from string, to string, input map[string]any) int
+		UpdateHelpedEstablish    func(childComplexity int, from string, to string, input map[string]any) int
+		UpdateLocatedIn          func(childComplexity int, from string, to string, input map[string]any) int
+		UpdateMuseum             func(childComplexity int, id string, input map[string]any) int
+		UpdateNationalStatistics func(childComplexity int, id string, input map[string]any) int
+		UpdateNormalUniversity   func(childComplexity int, id string, input map[string]any) int
+		UpdateOrganization       func(childComplexity int, id string, input map[string]any) int
+		UpdateOrganizes          func(childComplexity int, from string, to string, input map[string]any) int
+		UpdatePartOf             func(childComplexity int, from string, to string, input map[string]any) int
+		UpdateParticipatesIn     func(childComplexity int, from string, to string, input map[string]any) int
+		UpdatePartnersWith       func(childComplexity int, from string, to string, input map[string]any) int
+		UpdatePerson             func(childComplexity int, id string, input map[string]any) int
+		UpdatePrefecture         func(childComplexity int, id string, input map[string]any) int
+		UpdateProgram            func(childComplexity int, id string, input map[string]any) int
+		UpdateProvince           func(childComplexity int, id string, input map[string]any) int
+		UpdateSchool             func(childComplexity int, id string, input map[string]any) int
+		UpdateSpokeAt            func(childComplexity int, from string, to string, input map[string]any) int
+		UpdateTrainsTeachers     func(childComplexity int, from string, to string, input map[string]any) int
+	}
+
+	NationalStatistics struct {
+		BookCopies           func(childComplexity int) int
+		BookTitles           func(childComplexity int) int
+		FundingYuan          func(childComplexity int) int
+		ID                   func(childComplexity int) int
+		Name                 func(childComplexity int) int
+		NameZh               func(childComplexity int) int
+		Participants         func(childComplexity int) int
+		Provenance           func(childComplexity int) int
+		ScienceCommunicators func(childComplexity int) int
+		ScienceMuseums       func(childComplexity int) int
+		Source               func(childComplexity int) int
+		Websites             func(childComplexity int) int
+		WechatAccounts       func(childComplexity int) int
+		Year                 func(childComplexity int) int
+	}
+
+	NationalStatisticsConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	NationalStatisticsEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	NormalUniversity struct {
@@ -787,29 +819,31 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Counties               func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		CountyCounts           func(childComplexity int, where map[string]any, groupBy string) int
-		ForumCounts            func(childComplexity int, where map[string]any, groupBy string) int
-		Forums                 func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		MuseumCounts           func(childComplexity int, where map[string]any, groupBy string) int
-		Museums                func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		Node                   func(childComplexity int, id string) int
-		Nodes                  func(childComplexity int, ids []string) int
-		NormalUniversities     func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		NormalUniversityCounts func(childComplexity int, where map[string]any, groupBy string) int
-		OrganizationCounts     func(childComplexity int, where map[string]any, groupBy string) int
-		Organizations          func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		People                 func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		PersonCounts           func(childComplexity int, where map[string]any, groupBy string) int
-		PrefectureCounts       func(childComplexity int, where map[string]any, groupBy string) int
-		Prefectures            func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		ProgramCounts          func(childComplexity int, where map[string]any, groupBy string) int
-		Programs               func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		ProvinceCounts         func(childComplexity int, where map[string]any, groupBy string) int
-		Provinces              func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		SchoolCounts           func(childComplexity int, where map[string]any, groupBy string) int
-		Schools                func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		SystemStats            func(childComplexity int) int
+		Counties                 func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		CountyCounts             func(childComplexity int, where map[string]any, groupBy string) int
+		ForumCounts              func(childComplexity int, where map[string]any, groupBy string) int
+		Forums                   func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		MuseumCounts             func(childComplexity int, where map[string]any, groupBy string) int
+		Museums                  func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		NationalStatistics       func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		NationalStatisticsCounts func(childComplexity int, where map[string]any, groupBy string) int
+		Node                     func(childComplexity int, id string) int
+		Nodes                    func(childComplexity int, ids []string) int
+		NormalUniversities       func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		NormalUniversityCounts   func(childComplexity int, where map[string]any, groupBy string) int
+		OrganizationCounts       func(childComplexity int, where map[string]any, groupBy string) int
+		Organizations            func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		People                   func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		PersonCounts             func(childComplexity int, where map[string]any, groupBy string) int
+		PrefectureCounts         func(childComplexity int, where map[string]any, groupBy string) int
+		Prefectures              func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		ProgramCounts            func(childComplexity int, where map[string]any, groupBy string) int
+		Programs                 func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		ProvinceCounts           func(childComplexity int, where map[string]any, groupBy string) int
+		Provinces                func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		SchoolCounts             func(childComplexity int, where map[string]any, groupBy string) int
+		Schools                  func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		SystemStats              func(childComplexity int) int
 	}
 
 	Ratio struct {
@@ -1021,6 +1055,9 @@ type MutationResolver interface {
 	CreatePerson(ctx context.Context, input map[string]any) (*model.Person, error)
 	UpdatePerson(ctx context.Context, id string, input map[string]any) (*model.Person, error)
 	DeletePerson(ctx context.Context, id string) (string, error)
+	CreateNationalStatistics(ctx context.Context, input map[string]any) (*model.NationalStatistics, error)
+	UpdateNationalStatistics(ctx context.Context, id string, input map[string]any) (*model.NationalStatistics, error)
+	DeleteNationalStatistics(ctx context.Context, id string) (string, error)
 	LinkPartnersWith(ctx context.Context, from string, to string, input map[string]any) (*model.PartnersWithLink, error)
 	UpdatePartnersWith(ctx context.Context, from string, to string, input map[string]any) (*model.PartnersWithLink, error)
 	UnlinkPartnersWith(ctx context.Context, from string, to string) (bool, error)
@@ -1112,6 +1149,7 @@ type QueryResolver interface {
 	Forums(ctx context.Context, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.ForumConnection, error)
 	Programs(ctx context.Context, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.ProgramConnection, error)
 	People(ctx context.Context, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.PersonConnection, error)
+	NationalStatistics(ctx context.Context, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.NationalStatisticsConnection, error)
 	ProvinceCounts(ctx context.Context, where map[string]any, groupBy string) ([]*model.CountGroup, error)
 	PrefectureCounts(ctx context.Context, where map[string]any, groupBy string) ([]*model.CountGroup, error)
 	CountyCounts(ctx context.Context, where map[string]any, groupBy string) ([]*model.CountGroup, error)
@@ -1122,6 +1160,7 @@ type QueryResolver interface {
 	ForumCounts(ctx context.Context, where map[string]any, groupBy string) ([]*model.CountGroup, error)
 	ProgramCounts(ctx context.Context, where map[string]any, groupBy string) ([]*model.CountGroup, error)
 	PersonCounts(ctx context.Context, where map[string]any, groupBy string) ([]*model.CountGroup, error)
+	NationalStatisticsCounts(ctx context.Context, where map[string]any, groupBy string) ([]*model.CountGroup, error)
 	SystemStats(ctx context.Context) (*model.SystemStats, error)
 }
 type SchoolResolver interface {
@@ -2581,6 +2620,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateMuseum(childComplexity, args["input"].(map[string]any)), true
+	case "Mutation.createNationalStatistics":
+		if e.ComplexityRoot.Mutation.CreateNationalStatistics == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createNationalStatistics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateNationalStatistics(childComplexity, args["input"].(map[string]any)), true
 	case "Mutation.createNormalUniversity":
 		if e.ComplexityRoot.Mutation.CreateNormalUniversity == nil {
 			break
@@ -2691,6 +2741,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteMuseum(childComplexity, args["id"].(string)), true
+	case "Mutation.deleteNationalStatistics":
+		if e.ComplexityRoot.Mutation.DeleteNationalStatistics == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteNationalStatistics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteNationalStatistics(childComplexity, args["id"].(string)), true
 	case "Mutation.deleteNormalUniversity":
 		if e.ComplexityRoot.Mutation.DeleteNormalUniversity == nil {
 			break
@@ -3098,6 +3159,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateMuseum(childComplexity, args["id"].(string), args["input"].(map[string]any)), true
+	case "Mutation.updateNationalStatistics":
+		if e.ComplexityRoot.Mutation.UpdateNationalStatistics == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateNationalStatistics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateNationalStatistics(childComplexity, args["id"].(string), args["input"].(map[string]any)), true
 	case "Mutation.updateNormalUniversity":
 		if e.ComplexityRoot.Mutation.UpdateNormalUniversity == nil {
 			break
@@ -3241,6 +3313,129 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateTrainsTeachers(childComplexity, args["from"].(string), args["to"].(string), args["input"].(map[string]any)), true
+
+	case "NationalStatistics.bookCopies":
+		if e.ComplexityRoot.NationalStatistics.BookCopies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NationalStatistics.BookCopies(childComplexity), true
+	case "NationalStatistics.bookTitles":
+		if e.ComplexityRoot.NationalStatistics.BookTitles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NationalStatistics.BookTitles(childComplexity), true
+	case "NationalStatistics.fundingYuan":
+		if e.ComplexityRoot.NationalStatistics.FundingYuan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NationalStatistics.FundingYuan(childComplexity), true
+	case "NationalStatistics.id":
+		if e.ComplexityRoot.NationalStatistics.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NationalStatistics.ID(childComplexity), true
+	case "NationalStatistics.name":
+		if e.ComplexityRoot.NationalStatistics.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NationalStatistics.Name(childComplexity), true
+	case "NationalStatistics.nameZh":
+		if e.ComplexityRoot.NationalStatistics.NameZh == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NationalStatistics.NameZh(childComplexity), true
+	case "NationalStatistics.participants":
+		if e.ComplexityRoot.NationalStatistics.Participants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NationalStatistics.Participants(childComplexity), true
+	case "NationalStatistics.provenance":
+		if e.ComplexityRoot.NationalStatistics.Provenance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NationalStatistics.Provenance(childComplexity), true
+	case "NationalStatistics.scienceCommunicators":
+		if e.ComplexityRoot.NationalStatistics.ScienceCommunicators == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NationalStatistics.ScienceCommunicators(childComplexity), true
+	case "NationalStatistics.scienceMuseums":
+		if e.ComplexityRoot.NationalStatistics.ScienceMuseums == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NationalStatistics.ScienceMuseums(childComplexity), true
+	case "NationalStatistics.source":
+		if e.ComplexityRoot.NationalStatistics.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NationalStatistics.Source(childComplexity), true
+	case "NationalStatistics.websites":
+		if e.ComplexityRoot.NationalStatistics.Websites == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NationalStatistics.Websites(childComplexity), true
+	case "NationalStatistics.wechatAccounts":
+		if e.ComplexityRoot.NationalStatistics.WechatAccounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NationalStatistics.WechatAccounts(childComplexity), true
+	case "NationalStatistics.year":
+		if e.ComplexityRoot.NationalStatistics.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NationalStatistics.Year(childComplexity), true
+
+	case "NationalStatisticsConnection.edges":
+		if e.ComplexityRoot.NationalStatisticsConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NationalStatisticsConnection.Edges(childComplexity), true
+	case "NationalStatisticsConnection.nodes":
+		if e.ComplexityRoot.NationalStatisticsConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NationalStatisticsConnection.Nodes(childComplexity), true
+	case "NationalStatisticsConnection.pageInfo":
+		if e.ComplexityRoot.NationalStatisticsConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NationalStatisticsConnection.PageInfo(childComplexity), true
+	case "NationalStatisticsConnection.totalCount":
+		if e.ComplexityRoot.NationalStatisticsConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NationalStatisticsConnection.TotalCount(childComplexity), true
+
+	case "NationalStatisticsEdge.cursor":
+		if e.ComplexityRoot.NationalStatisticsEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NationalStatisticsEdge.Cursor(childComplexity), true
+	case "NationalStatisticsEdge.node":
+		if e.ComplexityRoot.NationalStatisticsEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NationalStatisticsEdge.Node(childComplexity), true
 
 	case "NormalUniversity.city":
 		if e.ComplexityRoot.NormalUniversity.City == nil {
@@ -4884,6 +5079,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Museums(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Query.nationalStatistics":
+		if e.ComplexityRoot.Query.NationalStatistics == nil {
+			break
+		}
+
+		args, err := ec.field_Query_nationalStatistics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.NationalStatistics(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Query.nationalStatisticsCounts":
+		if e.ComplexityRoot.Query.NationalStatisticsCounts == nil {
+			break
+		}
+
+		args, err := ec.field_Query_nationalStatisticsCounts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.NationalStatisticsCounts(childComplexity, args["where"].(map[string]any), args["groupBy"].(string)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -5698,6 +5915,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateCountyInput", ec.unmarshalInputCreateCountyInput),
 			graphql.NewInputUnmarshaler("CreateForumInput", ec.unmarshalInputCreateForumInput),
 			graphql.NewInputUnmarshaler("CreateMuseumInput", ec.unmarshalInputCreateMuseumInput),
+			graphql.NewInputUnmarshaler("CreateNationalStatisticsInput", ec.unmarshalInputCreateNationalStatisticsInput),
 			graphql.NewInputUnmarshaler("CreateNormalUniversityInput", ec.unmarshalInputCreateNormalUniversityInput),
 			graphql.NewInputUnmarshaler("CreateOrganizationInput", ec.unmarshalInputCreateOrganizationInput),
 			graphql.NewInputUnmarshaler("CreatePersonInput", ec.unmarshalInputCreatePersonInput),
@@ -5735,6 +5953,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("MuseumKindFilter", ec.unmarshalInputMuseumKindFilter),
 			graphql.NewInputUnmarshaler("MuseumOrder", ec.unmarshalInputMuseumOrder),
 			graphql.NewInputUnmarshaler("MuseumWhere", ec.unmarshalInputMuseumWhere),
+			graphql.NewInputUnmarshaler("NationalStatisticsOrder", ec.unmarshalInputNationalStatisticsOrder),
+			graphql.NewInputUnmarshaler("NationalStatisticsWhere", ec.unmarshalInputNationalStatisticsWhere),
 			graphql.NewInputUnmarshaler("NodeWhere", ec.unmarshalInputNodeWhere),
 			graphql.NewInputUnmarshaler("NormalUniversityOrder", ec.unmarshalInputNormalUniversityOrder),
 			graphql.NewInputUnmarshaler("NormalUniversityWhere", ec.unmarshalInputNormalUniversityWhere),
@@ -5803,6 +6023,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UpdateCountyInput", ec.unmarshalInputUpdateCountyInput),
 			graphql.NewInputUnmarshaler("UpdateForumInput", ec.unmarshalInputUpdateForumInput),
 			graphql.NewInputUnmarshaler("UpdateMuseumInput", ec.unmarshalInputUpdateMuseumInput),
+			graphql.NewInputUnmarshaler("UpdateNationalStatisticsInput", ec.unmarshalInputUpdateNationalStatisticsInput),
 			graphql.NewInputUnmarshaler("UpdateNormalUniversityInput", ec.unmarshalInputUpdateNormalUniversityInput),
 			graphql.NewInputUnmarshaler("UpdateOrganizationInput", ec.unmarshalInputUpdateOrganizationInput),
 			graphql.NewInputUnmarshaler("UpdatePersonInput", ec.unmarshalInputUpdatePersonInput),
@@ -7930,6 +8151,184 @@ input UpdatePersonInput {
   title: String
 }
 
+"""One year of the national statistics of science popularization, as a ministry reported them."""
+type NationalStatistics implements Node {
+  "The opaque global ID."
+  id: ID!
+  """Name in English."""
+  name: String!
+  """Name in Chinese."""
+  nameZh: String
+  """Where the record comes from."""
+  provenance: Provenance!
+  """The source article, reference list or published figure behind the record."""
+  source: String!
+  """The year the figures describe."""
+  year: Int!
+  """Nationwide funding for science popularization in yuan (a whole number; Float because it exceeds 2^31 − 1)."""
+  fundingYuan: Float
+  """Full- and part-time science communicators."""
+  scienceCommunicators: Int
+  """Science museums and technology-related museums."""
+  scienceMuseums: Int
+  """Science-popularization websites, as reported (article 002: nearly 2,000)."""
+  websites: Int
+  """Science-related WeChat public accounts, as reported (article 002: over 8,000)."""
+  wechatAccounts: Int
+  """Kinds (titles) of science-popularization books published."""
+  bookTitles: Int
+  """Copies of those books printed."""
+  bookCopies: Int
+  """Participants (person-time) in science-popularization activities, as reported (article 002: over 2.8 billion; a whole number, Float because it exceeds 2^31 − 1)."""
+  participants: Float
+}
+
+"""A page of nationalStatistics."""
+type NationalStatisticsConnection {
+  edges: [NationalStatisticsEdge!]!
+  "The nodes of the edges, in order."
+  nodes: [NationalStatistics!]!
+  pageInfo: PageInfo!
+  "The number of matching items in the whole list (computed only when selected)."
+  totalCount: Int!
+}
+
+"""One item of a NationalStatisticsConnection."""
+type NationalStatisticsEdge {
+  "Opaque position of the item, for after and before."
+  cursor: String!
+  node: NationalStatistics!
+}
+
+"""Conditions on a nationalStatistics. All fields given must hold."""
+input NationalStatisticsWhere {
+  "All of the conditions hold."
+  AND: [NationalStatisticsWhere!]
+  "At least one of the conditions holds."
+  OR: [NationalStatisticsWhere!]
+  "The condition does not hold."
+  NOT: NationalStatisticsWhere
+  "The global ID."
+  id: IDFilter
+  """Name in English."""
+  name: StringFilter
+  """Name in Chinese."""
+  nameZh: StringFilter
+  """Where the record comes from."""
+  provenance: ProvenanceFilter
+  """The source article, reference list or published figure behind the record."""
+  source: StringFilter
+  """The year the figures describe."""
+  year: IntFilter
+  """Nationwide funding for science popularization in yuan (a whole number; Float because it exceeds 2^31 − 1)."""
+  fundingYuan: FloatFilter
+  """Full- and part-time science communicators."""
+  scienceCommunicators: IntFilter
+  """Science museums and technology-related museums."""
+  scienceMuseums: IntFilter
+  """Science-popularization websites, as reported (article 002: nearly 2,000)."""
+  websites: IntFilter
+  """Science-related WeChat public accounts, as reported (article 002: over 8,000)."""
+  wechatAccounts: IntFilter
+  """Kinds (titles) of science-popularization books published."""
+  bookTitles: IntFilter
+  """Copies of those books printed."""
+  bookCopies: IntFilter
+  """Participants (person-time) in science-popularization activities, as reported (article 002: over 2.8 billion; a whole number, Float because it exceeds 2^31 − 1)."""
+  participants: FloatFilter
+}
+
+"""Fields to sort nationalStatistics by; *_COUNT fields sort by the number of relationships."""
+enum NationalStatisticsOrderField {
+  ID
+  NAME
+  NAME_ZH
+  PROVENANCE
+  SOURCE
+  YEAR
+  FUNDING_YUAN
+  SCIENCE_COMMUNICATORS
+  SCIENCE_MUSEUMS
+  WEBSITES
+  WECHAT_ACCOUNTS
+  BOOK_TITLES
+  BOOK_COPIES
+  PARTICIPANTS
+}
+
+"""One sort key of nationalStatistics."""
+input NationalStatisticsOrder {
+  field: NationalStatisticsOrderField!
+  direction: OrderDirection = ASC
+}
+
+"""What to group nationalStatistics by in nationalStatisticsCounts."""
+enum NationalStatisticsGroupBy {
+  PROVENANCE
+}
+
+"""A new nationalStatistics. provenance and source are required."""
+input CreateNationalStatisticsInput {
+  "The key of the node ID (letters, digits, '_', '.', '-'); a random UUID when absent."
+  key: String
+  """Name in English."""
+  name: String!
+  """Name in Chinese."""
+  nameZh: String
+  """Where the record comes from."""
+  provenance: Provenance!
+  """The source article, reference list or published figure behind the record."""
+  source: String!
+  """The year the figures describe."""
+  year: Int!
+  """Nationwide funding for science popularization in yuan (a whole number; Float because it exceeds 2^31 − 1)."""
+  fundingYuan: Float
+  """Full- and part-time science communicators."""
+  scienceCommunicators: Int
+  """Science museums and technology-related museums."""
+  scienceMuseums: Int
+  """Science-popularization websites, as reported (article 002: nearly 2,000)."""
+  websites: Int
+  """Science-related WeChat public accounts, as reported (article 002: over 8,000)."""
+  wechatAccounts: Int
+  """Kinds (titles) of science-popularization books published."""
+  bookTitles: Int
+  """Copies of those books printed."""
+  bookCopies: Int
+  """Participants (person-time) in science-popularization activities, as reported (article 002: over 2.8 billion; a whole number, Float because it exceeds 2^31 − 1)."""
+  participants: Float
+}
+
+"""Changes to a nationalStatistics: an absent field stays unchanged, null removes the property."""
+input UpdateNationalStatisticsInput {
+  """Name in English."""
+  name: String
+  """Name in Chinese."""
+  nameZh: String
+  """Where the record comes from."""
+  provenance: Provenance
+  """The source article, reference list or published figure behind the record."""
+  source: String
+  """The year the figures describe."""
+  year: Int
+  """Nationwide funding for science popularization in yuan (a whole number; Float because it exceeds 2^31 − 1)."""
+  fundingYuan: Float
+  """Full- and part-time science communicators."""
+  scienceCommunicators: Int
+  """Science museums and technology-related museums."""
+  scienceMuseums: Int
+  """Science-popularization websites, as reported (article 002: nearly 2,000)."""
+  websites: Int
+  """Science-related WeChat public accounts, as reported (article 002: over 8,000)."""
+  wechatAccounts: Int
+  """Kinds (titles) of science-popularization books published."""
+  bookTitles: Int
+  """Copies of those books printed."""
+  bookCopies: Int
+  """Participants (person-time) in science-popularization activities, as reported (article 002: over 2.8 billion; a whole number, Float because it exceeds 2^31 − 1)."""
+  participants: Float
+}
+
 """Conditions on a PARTNERS_WITH relationship (museum–school partnership)."""
 input PartnersWithEdgeWhere {
   "All of the conditions hold."
@@ -9971,6 +10370,24 @@ input NodeWhere {
   representatives: IntFilter
   """Title."""
   title: StringFilter
+  """The year the figures describe."""
+  year: IntFilter
+  """Nationwide funding for science popularization in yuan (a whole number; Float because it exceeds 2^31 − 1)."""
+  fundingYuan: FloatFilter
+  """Full- and part-time science communicators."""
+  scienceCommunicators: IntFilter
+  """Science museums and technology-related museums."""
+  scienceMuseums: IntFilter
+  """Science-popularization websites, as reported (article 002: nearly 2,000)."""
+  websites: IntFilter
+  """Science-related WeChat public accounts, as reported (article 002: over 8,000)."""
+  wechatAccounts: IntFilter
+  """Kinds (titles) of science-popularization books published."""
+  bookTitles: IntFilter
+  """Copies of those books printed."""
+  bookCopies: IntFilter
+  """Participants (person-time) in science-popularization activities, as reported (article 002: over 2.8 billion; a whole number, Float because it exceeds 2^31 − 1)."""
+  participants: FloatFilter
 }
 
 """Conditions on a place (province, prefecture or county)."""
@@ -10033,6 +10450,8 @@ type Query {
   programs(where: ProgramWhere, orderBy: [ProgramOrder!], first: Int, after: String, last: Int, before: String): ProgramConnection!
   """People. Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
   people(where: PersonWhere, orderBy: [PersonOrder!], first: Int, after: String, last: Int, before: String): PersonConnection!
+  """NationalStatistics. Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
+  nationalStatistics(where: NationalStatisticsWhere, orderBy: [NationalStatisticsOrder!], first: Int, after: String, last: Int, before: String): NationalStatisticsConnection!
   """Counts of the matching provinces, grouped."""
   provinceCounts(where: ProvinceWhere, groupBy: ProvinceGroupBy!): [CountGroup!]!
   """Counts of the matching prefectures, grouped."""
@@ -10053,6 +10472,8 @@ type Query {
   programCounts(where: ProgramWhere, groupBy: ProgramGroupBy!): [CountGroup!]!
   """Counts of the matching people, grouped."""
   personCounts(where: PersonWhere, groupBy: PersonGroupBy!): [CountGroup!]!
+  """Counts of the matching nationalStatistics, grouped."""
+  nationalStatisticsCounts(where: NationalStatisticsWhere, groupBy: NationalStatisticsGroupBy!): [CountGroup!]!
   """The published figures of the network, computed from the graph at query time."""
   systemStats: SystemStats!
 }
@@ -10119,6 +10540,12 @@ type Mutation {
   updatePerson(id: ID!, input: UpdatePersonInput!): Person!
   "Deletes a person and its relationships; returns its ID. NOT_FOUND if there is none."
   deletePerson(id: ID!): ID!
+  "Creates a nationalStatistics. CONFLICT if the key is taken."
+  createNationalStatistics(input: CreateNationalStatisticsInput!): NationalStatistics!
+  "Changes a nationalStatistics. NOT_FOUND if there is none."
+  updateNationalStatistics(id: ID!, input: UpdateNationalStatisticsInput!): NationalStatistics!
+  "Deletes a nationalStatistics and its relationships; returns its ID. NOT_FOUND if there is none."
+  deleteNationalStatistics(id: ID!): ID!
   "Creates a PARTNERS_WITH relationship. NOT_FOUND if an end is missing, CONFLICT if it exists."
   linkPartnersWith(from: ID!, to: ID!, input: PartnersWithInput!): PartnersWithLink!
   "Changes a PARTNERS_WITH relationship. NOT_FOUND if there is none."
@@ -10904,6 +11331,64 @@ func (ec *executionContext) childFields_MuseumEdge(ctx context.Context, field gr
 		return ec.fieldContext_MuseumEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MuseumEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_NationalStatistics(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_NationalStatistics_id(ctx, field)
+	case "name":
+		return ec.fieldContext_NationalStatistics_name(ctx, field)
+	case "nameZh":
+		return ec.fieldContext_NationalStatistics_nameZh(ctx, field)
+	case "provenance":
+		return ec.fieldContext_NationalStatistics_provenance(ctx, field)
+	case "source":
+		return ec.fieldContext_NationalStatistics_source(ctx, field)
+	case "year":
+		return ec.fieldContext_NationalStatistics_year(ctx, field)
+	case "fundingYuan":
+		return ec.fieldContext_NationalStatistics_fundingYuan(ctx, field)
+	case "scienceCommunicators":
+		return ec.fieldContext_NationalStatistics_scienceCommunicators(ctx, field)
+	case "scienceMuseums":
+		return ec.fieldContext_NationalStatistics_scienceMuseums(ctx, field)
+	case "websites":
+		return ec.fieldContext_NationalStatistics_websites(ctx, field)
+	case "wechatAccounts":
+		return ec.fieldContext_NationalStatistics_wechatAccounts(ctx, field)
+	case "bookTitles":
+		return ec.fieldContext_NationalStatistics_bookTitles(ctx, field)
+	case "bookCopies":
+		return ec.fieldContext_NationalStatistics_bookCopies(ctx, field)
+	case "participants":
+		return ec.fieldContext_NationalStatistics_participants(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NationalStatistics", field.Name)
+}
+
+func (ec *executionContext) childFields_NationalStatisticsConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_NationalStatisticsConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_NationalStatisticsConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_NationalStatisticsConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_NationalStatisticsConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NationalStatisticsConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_NationalStatisticsEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_NationalStatisticsEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_NationalStatisticsEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NationalStatisticsEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_NormalUniversity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -13086,6 +13571,20 @@ func (ec *executionContext) field_Mutation_createMuseum_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createNationalStatistics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalNCreateNationalStatisticsInput2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createNormalUniversity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -13213,6 +13712,20 @@ func (ec *executionContext) field_Mutation_deleteForum_args(ctx context.Context,
 }
 
 func (ec *executionContext) field_Mutation_deleteMuseum_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteNationalStatistics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -14104,6 +14617,28 @@ func (ec *executionContext) field_Mutation_updateMuseum_args(ctx context.Context
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (map[string]any, error) {
 			return ec.unmarshalNUpdateMuseumInput2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateNationalStatistics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalNUpdateNationalStatisticsInput2map(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -15998,6 +16533,82 @@ func (ec *executionContext) field_Query_museums_args(ctx context.Context, rawArg
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
 			return ec.unmarshalOMuseumOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_nationalStatisticsCounts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalONationalStatisticsWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNNationalStatisticsGroupBy2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_nationalStatistics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalONationalStatisticsWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.OrderInput, error) {
+			return ec.unmarshalONationalStatisticsOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -24009,6 +24620,138 @@ func (ec *executionContext) fieldContext_Mutation_deletePerson(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createNationalStatistics(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createNationalStatistics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateNationalStatistics(ctx, fc.Args["input"].(map[string]any))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.NationalStatistics) graphql.Marshaler {
+			return ec.marshalNNationalStatistics2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNationalStatistics(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createNationalStatistics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NationalStatistics(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createNationalStatistics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateNationalStatistics(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateNationalStatistics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateNationalStatistics(ctx, fc.Args["id"].(string), fc.Args["input"].(map[string]any))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.NationalStatistics) graphql.Marshaler {
+			return ec.marshalNNationalStatistics2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNationalStatistics(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateNationalStatistics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NationalStatistics(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateNationalStatistics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteNationalStatistics(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteNationalStatistics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteNationalStatistics(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteNationalStatistics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteNationalStatistics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_linkPartnersWith(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25457,6 +26200,502 @@ func (ec *executionContext) fieldContext_Mutation_unlinkCovers(ctx context.Conte
 	if fc.Args, err = ec.field_Mutation_unlinkCovers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NationalStatistics_id(ctx context.Context, field graphql.CollectedField, obj *model.NationalStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NationalStatistics_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NationalStatistics_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NationalStatistics", field, false, false, "ID")
+}
+
+func (ec *executionContext) _NationalStatistics_name(ctx context.Context, field graphql.CollectedField, obj *model.NationalStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NationalStatistics_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NationalStatistics_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NationalStatistics", field, false, false, "String")
+}
+
+func (ec *executionContext) _NationalStatistics_nameZh(ctx context.Context, field graphql.CollectedField, obj *model.NationalStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NationalStatistics_nameZh(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NameZh, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NationalStatistics_nameZh(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NationalStatistics", field, false, false, "String")
+}
+
+func (ec *executionContext) _NationalStatistics_provenance(ctx context.Context, field graphql.CollectedField, obj *model.NationalStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NationalStatistics_provenance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provenance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNProvenance2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NationalStatistics_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NationalStatistics", field, false, false, "Provenance")
+}
+
+func (ec *executionContext) _NationalStatistics_source(ctx context.Context, field graphql.CollectedField, obj *model.NationalStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NationalStatistics_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NationalStatistics_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NationalStatistics", field, false, false, "String")
+}
+
+func (ec *executionContext) _NationalStatistics_year(ctx context.Context, field graphql.CollectedField, obj *model.NationalStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NationalStatistics_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NationalStatistics_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NationalStatistics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NationalStatistics_fundingYuan(ctx context.Context, field graphql.CollectedField, obj *model.NationalStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NationalStatistics_fundingYuan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FundingYuan, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NationalStatistics_fundingYuan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NationalStatistics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NationalStatistics_scienceCommunicators(ctx context.Context, field graphql.CollectedField, obj *model.NationalStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NationalStatistics_scienceCommunicators(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ScienceCommunicators, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NationalStatistics_scienceCommunicators(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NationalStatistics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NationalStatistics_scienceMuseums(ctx context.Context, field graphql.CollectedField, obj *model.NationalStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NationalStatistics_scienceMuseums(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ScienceMuseums, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NationalStatistics_scienceMuseums(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NationalStatistics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NationalStatistics_websites(ctx context.Context, field graphql.CollectedField, obj *model.NationalStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NationalStatistics_websites(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Websites, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NationalStatistics_websites(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NationalStatistics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NationalStatistics_wechatAccounts(ctx context.Context, field graphql.CollectedField, obj *model.NationalStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NationalStatistics_wechatAccounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WechatAccounts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NationalStatistics_wechatAccounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NationalStatistics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NationalStatistics_bookTitles(ctx context.Context, field graphql.CollectedField, obj *model.NationalStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NationalStatistics_bookTitles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BookTitles, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NationalStatistics_bookTitles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NationalStatistics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NationalStatistics_bookCopies(ctx context.Context, field graphql.CollectedField, obj *model.NationalStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NationalStatistics_bookCopies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BookCopies, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NationalStatistics_bookCopies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NationalStatistics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NationalStatistics_participants(ctx context.Context, field graphql.CollectedField, obj *model.NationalStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NationalStatistics_participants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Participants, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NationalStatistics_participants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NationalStatistics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NationalStatisticsConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.NationalStatisticsConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NationalStatisticsConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.NationalStatisticsEdge) graphql.Marshaler {
+			return ec.marshalNNationalStatisticsEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNationalStatisticsEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NationalStatisticsConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NationalStatisticsConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NationalStatisticsEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NationalStatisticsConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.NationalStatisticsConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NationalStatisticsConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.NationalStatistics) graphql.Marshaler {
+			return ec.marshalNNationalStatistics2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNationalStatisticsᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NationalStatisticsConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NationalStatisticsConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NationalStatistics(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NationalStatisticsConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.NationalStatisticsConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NationalStatisticsConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NationalStatisticsConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NationalStatisticsConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NationalStatisticsConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.NationalStatisticsConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NationalStatisticsConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NationalStatisticsConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NationalStatisticsConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _NationalStatisticsEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.NationalStatisticsEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NationalStatisticsEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NationalStatisticsEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NationalStatisticsEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _NationalStatisticsEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.NationalStatisticsEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NationalStatisticsEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.NationalStatistics) graphql.Marshaler {
+			return ec.marshalNNationalStatistics2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNationalStatistics(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NationalStatisticsEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NationalStatisticsEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NationalStatistics(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -32558,6 +33797,50 @@ func (ec *executionContext) fieldContext_Query_people(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_nationalStatistics(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_nationalStatistics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().NationalStatistics(ctx, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.NationalStatisticsConnection) graphql.Marshaler {
+			return ec.marshalNNationalStatisticsConnection2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNationalStatisticsConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_nationalStatistics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NationalStatisticsConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_nationalStatistics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_provinceCounts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -32992,6 +34275,50 @@ func (ec *executionContext) fieldContext_Query_personCounts(ctx context.Context,
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_personCounts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_nationalStatisticsCounts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_nationalStatisticsCounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().NationalStatisticsCounts(ctx, fc.Args["where"].(map[string]any), fc.Args["groupBy"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CountGroup) graphql.Marshaler {
+			return ec.marshalNCountGroup2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCountGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_nationalStatisticsCounts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CountGroup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_nationalStatisticsCounts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -38307,6 +39634,140 @@ func UnmarshalCreateMuseumInput(ctx context.Context, raw any) (map[string]any, e
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateNationalStatisticsInput(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"key", "name", "nameZh", "provenance", "source", "year", "fundingYuan", "scienceCommunicators", "scienceMuseums", "websites", "wechatAccounts", "bookTitles", "bookCopies", "participants"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["key"] = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name"] = data
+		case "nameZh":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameZh"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nameZh"] = data
+		case "provenance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provenance"))
+			data, err := ec.unmarshalNProvenance2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provenance"] = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source"] = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["year"] = data
+		case "fundingYuan":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fundingYuan"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["fundingYuan"] = data
+		case "scienceCommunicators":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scienceCommunicators"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["scienceCommunicators"] = data
+		case "scienceMuseums":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scienceMuseums"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["scienceMuseums"] = data
+		case "websites":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("websites"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["websites"] = data
+		case "wechatAccounts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("wechatAccounts"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["wechatAccounts"] = data
+		case "bookTitles":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookTitles"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["bookTitles"] = data
+		case "bookCopies":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookCopies"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["bookCopies"] = data
+		case "participants":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participants"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["participants"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateNationalStatisticsInput unmarshals raw into the CreateNationalStatisticsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateNationalStatisticsInput(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateNationalStatisticsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateNormalUniversityInput(ctx context.Context, obj any) (map[string]any, error) {
 	var it map[string]any
 	if obj == nil {
@@ -41133,6 +42594,214 @@ func UnmarshalMuseumWhere(ctx context.Context, raw any) (map[string]any, error) 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputNationalStatisticsOrder(ctx context.Context, obj any) (model.OrderInput, error) {
+	var it model.OrderInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNNationalStatisticsOrderField2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNationalStatisticsOrder unmarshals raw into the NationalStatisticsOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNationalStatisticsOrder(ctx context.Context, raw any) (model.OrderInput, error) {
+	var out model.OrderInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NationalStatisticsOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputNationalStatisticsWhere(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "year", "fundingYuan", "scienceCommunicators", "scienceMuseums", "websites", "wechatAccounts", "bookTitles", "bookCopies", "participants"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalONationalStatisticsWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["AND"] = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalONationalStatisticsWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["OR"] = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalONationalStatisticsWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["NOT"] = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id"] = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name"] = data
+		case "nameZh":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameZh"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nameZh"] = data
+		case "provenance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provenance"))
+			data, err := ec.unmarshalOProvenanceFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provenance"] = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source"] = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["year"] = data
+		case "fundingYuan":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fundingYuan"))
+			data, err := ec.unmarshalOFloatFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["fundingYuan"] = data
+		case "scienceCommunicators":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scienceCommunicators"))
+			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["scienceCommunicators"] = data
+		case "scienceMuseums":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scienceMuseums"))
+			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["scienceMuseums"] = data
+		case "websites":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("websites"))
+			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["websites"] = data
+		case "wechatAccounts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("wechatAccounts"))
+			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["wechatAccounts"] = data
+		case "bookTitles":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookTitles"))
+			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["bookTitles"] = data
+		case "bookCopies":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookCopies"))
+			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["bookCopies"] = data
+		case "participants":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participants"))
+			data, err := ec.unmarshalOFloatFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["participants"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNationalStatisticsWhere unmarshals raw into the NationalStatisticsWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNationalStatisticsWhere(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NationalStatisticsWhere", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputNodeWhere(ctx context.Context, obj any) (map[string]any, error) {
 	var it map[string]any
 	if obj == nil {
@@ -41144,7 +42813,7 @@ func (ec *executionContext) unmarshalInputNodeWhere(ctx context.Context, obj any
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "code", "gbCode", "kind", "region", "capital", "mainland", "divisionType", "level", "freeEntry", "openedYear", "city", "distanceKm", "teachersTrained", "personTimeServed", "offlineVisits", "resourcesTB", "stage", "rural", "ministryDirect", "moeCode", "abbreviation", "series", "edition", "date", "venue", "mode", "audience", "theme", "startYear", "endYear", "monthlyThemes", "organizations", "activities", "representatives", "title"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "code", "gbCode", "kind", "region", "capital", "mainland", "divisionType", "level", "freeEntry", "openedYear", "city", "distanceKm", "teachersTrained", "personTimeServed", "offlineVisits", "resourcesTB", "stage", "rural", "ministryDirect", "moeCode", "abbreviation", "series", "edition", "date", "venue", "mode", "audience", "theme", "startYear", "endYear", "monthlyThemes", "organizations", "activities", "representatives", "title", "year", "fundingYuan", "scienceCommunicators", "scienceMuseums", "websites", "wechatAccounts", "bookTitles", "bookCopies", "participants"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -41453,6 +43122,69 @@ func (ec *executionContext) unmarshalInputNodeWhere(ctx context.Context, obj any
 				return it, err
 			}
 			it["title"] = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["year"] = data
+		case "fundingYuan":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fundingYuan"))
+			data, err := ec.unmarshalOFloatFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["fundingYuan"] = data
+		case "scienceCommunicators":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scienceCommunicators"))
+			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["scienceCommunicators"] = data
+		case "scienceMuseums":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scienceMuseums"))
+			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["scienceMuseums"] = data
+		case "websites":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("websites"))
+			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["websites"] = data
+		case "wechatAccounts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("wechatAccounts"))
+			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["wechatAccounts"] = data
+		case "bookTitles":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookTitles"))
+			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["bookTitles"] = data
+		case "bookCopies":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookCopies"))
+			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["bookCopies"] = data
+		case "participants":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participants"))
+			data, err := ec.unmarshalOFloatFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["participants"] = data
 		}
 	}
 	return it, nil
@@ -46515,6 +48247,133 @@ func UnmarshalUpdateMuseumInput(ctx context.Context, raw any) (map[string]any, e
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateNationalStatisticsInput(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "nameZh", "provenance", "source", "year", "fundingYuan", "scienceCommunicators", "scienceMuseums", "websites", "wechatAccounts", "bookTitles", "bookCopies", "participants"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name"] = data
+		case "nameZh":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameZh"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nameZh"] = data
+		case "provenance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provenance"))
+			data, err := ec.unmarshalOProvenance2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provenance"] = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source"] = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["year"] = data
+		case "fundingYuan":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fundingYuan"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["fundingYuan"] = data
+		case "scienceCommunicators":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scienceCommunicators"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["scienceCommunicators"] = data
+		case "scienceMuseums":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scienceMuseums"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["scienceMuseums"] = data
+		case "websites":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("websites"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["websites"] = data
+		case "wechatAccounts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("wechatAccounts"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["wechatAccounts"] = data
+		case "bookTitles":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookTitles"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["bookTitles"] = data
+		case "bookCopies":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookCopies"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["bookCopies"] = data
+		case "participants":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participants"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["participants"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateNationalStatisticsInput unmarshals raw into the UpdateNationalStatisticsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateNationalStatisticsInput(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateNationalStatisticsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateNormalUniversityInput(ctx context.Context, obj any) (map[string]any, error) {
 	var it map[string]any
 	if obj == nil {
@@ -47200,6 +49059,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._NormalUniversity(ctx, sel, obj)
+	case model.NationalStatistics:
+		return ec._NationalStatistics(ctx, sel, &obj)
+	case *model.NationalStatistics:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._NationalStatistics(ctx, sel, obj)
 	case model.Museum:
 		return ec._Museum(ctx, sel, &obj)
 	case *model.Museum:
@@ -49590,6 +51456,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createNationalStatistics":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createNationalStatistics(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateNationalStatistics":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateNationalStatistics(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteNationalStatistics":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteNationalStatistics(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "linkPartnersWith":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_linkPartnersWith(ctx, field)
@@ -49818,6 +51705,191 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_unlinkCovers(ctx, field)
 			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var nationalStatisticsImplementors = []string{"NationalStatistics", "Node"}
+
+func (ec *executionContext) _NationalStatistics(ctx context.Context, sel ast.SelectionSet, obj *model.NationalStatistics) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, nationalStatisticsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NationalStatistics")
+		case "id":
+			out.Values[i] = ec._NationalStatistics_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._NationalStatistics_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nameZh":
+			out.Values[i] = ec._NationalStatistics_nameZh(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "provenance":
+			out.Values[i] = ec._NationalStatistics_provenance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._NationalStatistics_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "year":
+			out.Values[i] = ec._NationalStatistics_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fundingYuan":
+			out.Values[i] = ec._NationalStatistics_fundingYuan(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "scienceCommunicators":
+			out.Values[i] = ec._NationalStatistics_scienceCommunicators(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "scienceMuseums":
+			out.Values[i] = ec._NationalStatistics_scienceMuseums(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "websites":
+			out.Values[i] = ec._NationalStatistics_websites(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "wechatAccounts":
+			out.Values[i] = ec._NationalStatistics_wechatAccounts(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "bookTitles":
+			out.Values[i] = ec._NationalStatistics_bookTitles(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "bookCopies":
+			out.Values[i] = ec._NationalStatistics_bookCopies(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "participants":
+			out.Values[i] = ec._NationalStatistics_participants(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var nationalStatisticsConnectionImplementors = []string{"NationalStatisticsConnection"}
+
+func (ec *executionContext) _NationalStatisticsConnection(ctx context.Context, sel ast.SelectionSet, obj *model.NationalStatisticsConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, nationalStatisticsConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NationalStatisticsConnection")
+		case "edges":
+			out.Values[i] = ec._NationalStatisticsConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._NationalStatisticsConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._NationalStatisticsConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NationalStatisticsConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var nationalStatisticsEdgeImplementors = []string{"NationalStatisticsEdge"}
+
+func (ec *executionContext) _NationalStatisticsEdge(ctx context.Context, sel ast.SelectionSet, obj *model.NationalStatisticsEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, nationalStatisticsEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NationalStatisticsEdge")
+		case "cursor":
+			out.Values[i] = ec._NationalStatisticsEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._NationalStatisticsEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -52270,6 +54342,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_people(ctx, field)
 				})
+		case "nationalStatistics":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_nationalStatistics(ctx, field)
+				})
 		case "provinceCounts":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -52329,6 +54407,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_personCounts(ctx, field)
+				})
+		case "nationalStatisticsCounts":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_nationalStatisticsCounts(ctx, field)
 				})
 		case "systemStats":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -54074,6 +56158,11 @@ func (ec *executionContext) unmarshalNCreateMuseumInput2map(ctx context.Context,
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateNationalStatisticsInput2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputCreateNationalStatisticsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateNormalUniversityInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputCreateNormalUniversityInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -54792,6 +56881,100 @@ func (ec *executionContext) marshalNMuseumOrderField2string(ctx context.Context,
 
 func (ec *executionContext) unmarshalNMuseumWhere2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputMuseumWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNationalStatistics2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNationalStatisticsᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NationalStatistics) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNationalStatistics2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNationalStatistics(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNationalStatistics2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNationalStatistics(ctx context.Context, sel ast.SelectionSet, v *model.NationalStatistics) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NationalStatistics!")
+		return graphql.Null
+	}
+	return ec._NationalStatistics(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNationalStatisticsConnection2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNationalStatisticsConnection(ctx context.Context, sel ast.SelectionSet, v *model.NationalStatisticsConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NationalStatisticsConnection!")
+		return graphql.Null
+	}
+	return ec._NationalStatisticsConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNationalStatisticsEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNationalStatisticsEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NationalStatisticsEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNationalStatisticsEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNationalStatisticsEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNationalStatisticsEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNationalStatisticsEdge(ctx context.Context, sel ast.SelectionSet, v *model.NationalStatisticsEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NationalStatisticsEdge!")
+		return graphql.Null
+	}
+	return ec._NationalStatisticsEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNNationalStatisticsGroupBy2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNationalStatisticsGroupBy2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "NationalStatisticsGroupBy!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNNationalStatisticsOrder2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInput(ctx context.Context, v any) (*model.OrderInput, error) {
+	res, err := ec.unmarshalInputNationalStatisticsOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNNationalStatisticsOrderField2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNationalStatisticsOrderField2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "NationalStatisticsOrderField!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNNationalStatisticsWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputNationalStatisticsWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -56402,6 +58585,11 @@ func (ec *executionContext) unmarshalNUpdateMuseumInput2map(ctx context.Context,
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUpdateNationalStatisticsInput2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputUpdateNationalStatisticsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpdateNormalUniversityInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputUpdateNormalUniversityInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -57486,6 +59674,48 @@ func (ec *executionContext) unmarshalOMuseumWhere2ᚕmapᚄ(ctx context.Context,
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
 		res[i], err = ec.unmarshalNMuseumWhere2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalONationalStatisticsOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx context.Context, v any) ([]*model.OrderInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.OrderInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNationalStatisticsOrder2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalONationalStatisticsWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputNationalStatisticsWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalONationalStatisticsWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNationalStatisticsWhere2map(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}

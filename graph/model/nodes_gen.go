@@ -768,6 +768,97 @@ func NewPersonConnection(nodes []kepu.Node, cursors []string, info *PageInfo, co
 	return c
 }
 
+// NationalStatistics is one year of the national statistics of science popularization, as a ministry reported them.
+type NationalStatistics struct {
+	NodeID               string // the store ID, "NationalStatistics:<key>"
+	ID                   string
+	Name                 string
+	NameZh               *string
+	Provenance           string
+	Source               string
+	Year                 int
+	FundingYuan          *float64
+	ScienceCommunicators *int
+	ScienceMuseums       *int
+	Websites             *int
+	WechatAccounts       *int
+	BookTitles           *int
+	BookCopies           *int
+	Participants         *float64
+
+	v nationalStatisticsValues // what the optional fields above point to: one allocation per node
+}
+
+// nationalStatisticsValues holds the values of the optional fields of a NationalStatistics.
+type nationalStatisticsValues struct {
+	NameZh               string
+	FundingYuan          float64
+	ScienceCommunicators int
+	ScienceMuseums       int
+	Websites             int
+	WechatAccounts       int
+	BookTitles           int
+	BookCopies           int
+	Participants         float64
+}
+
+func (NationalStatistics) IsNode() {}
+
+// StoreID returns the store ID of the node.
+func (n NationalStatistics) StoreID() string { return n.NodeID }
+
+// NewNationalStatistics converts a store node.
+func NewNationalStatistics(n kepu.Node) *NationalStatistics {
+	m := &NationalStatistics{
+		NodeID:     n.ID,
+		ID:         kepu.GlobalID(n.ID),
+		Name:       n.Props.String("name"),
+		Provenance: n.Props.String("provenance"),
+		Source:     n.Props.String("source"),
+		Year:       intValue(n.Props, "year"),
+	}
+	m.NameZh = stringIn(&m.v.NameZh, n.Props, "nameZh")
+	m.FundingYuan = floatIn(&m.v.FundingYuan, n.Props, "fundingYuan")
+	m.ScienceCommunicators = intIn(&m.v.ScienceCommunicators, n.Props, "scienceCommunicators")
+	m.ScienceMuseums = intIn(&m.v.ScienceMuseums, n.Props, "scienceMuseums")
+	m.Websites = intIn(&m.v.Websites, n.Props, "websites")
+	m.WechatAccounts = intIn(&m.v.WechatAccounts, n.Props, "wechatAccounts")
+	m.BookTitles = intIn(&m.v.BookTitles, n.Props, "bookTitles")
+	m.BookCopies = intIn(&m.v.BookCopies, n.Props, "bookCopies")
+	m.Participants = floatIn(&m.v.Participants, n.Props, "participants")
+	return m
+}
+
+// NationalStatisticsEdge is one item of a NationalStatisticsConnection.
+type NationalStatisticsEdge struct {
+	Cursor string
+	Node   *NationalStatistics
+}
+
+// NationalStatisticsConnection is a page of NationalStatistics nodes.
+type NationalStatisticsConnection struct {
+	Edges    []*NationalStatisticsEdge
+	Nodes    []*NationalStatistics
+	PageInfo *PageInfo
+	Count    CountFunc
+}
+
+// TotalCount counts the whole list.
+func (c *NationalStatisticsConnection) TotalCount(ctx context.Context) (int, error) {
+	return c.Count(ctx)
+}
+
+// NewNationalStatisticsConnection builds a connection from a page of nodes.
+func NewNationalStatisticsConnection(nodes []kepu.Node, cursors []string, info *PageInfo, count CountFunc) *NationalStatisticsConnection {
+	c := &NationalStatisticsConnection{Edges: []*NationalStatisticsEdge{}, Nodes: []*NationalStatistics{}, PageInfo: info, Count: count}
+	for i, n := range nodes {
+		m := NewNationalStatistics(n)
+		c.Nodes = append(c.Nodes, m)
+		c.Edges = append(c.Edges, &NationalStatisticsEdge{Cursor: cursors[i], Node: m})
+	}
+	return c
+}
+
 // NewNode converts a store node to its model type.
 func NewNode(n kepu.Node) Node {
 	switch n.Label {
@@ -791,6 +882,8 @@ func NewNode(n kepu.Node) Node {
 		return NewProgram(n)
 	case kepu.Person:
 		return NewPerson(n)
+	case kepu.NationalStatistics:
+		return NewNationalStatistics(n)
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ package data
 import "embed"
 
 // FS holds provinces.csv, divisions.csv, division_counts.csv, museums.csv,
+// museum_districts.csv (the districts that museums.csv names in its notes),
 // normal_universities.csv and SOURCES.md.
 //
 //go:embed *.csv SOURCES.md

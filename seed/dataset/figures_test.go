@@ -163,8 +163,36 @@ func TestReferenceMuseums(t *testing.T) {
 	if got := ix.located["Museum:mianyang-science-and-technology-museum"]; len(got) != 1 || got[0] != "Prefecture:510700" {
 		t.Errorf("Mianyang museum in %v", got)
 	}
-	if got := ix.located["Museum:cstm"]; len(got) != 1 || got[0] != "Province:CN-BJ" {
-		t.Errorf("CSTM in %v", got)
+	// Museums whose notes name their district sit in it (museum_districts.csv);
+	// the others in their city.
+	for id, want := range map[string]string{
+		"Museum:cstm": "County:110105", // Chaoyang District
+		"Museum:tianjin-science-and-technology-museum":  "County:120103",  // Hexi District
+		"Museum:shanghai-science-and-technology-museum": "County:310115",  // Pudong New Area
+		"Museum:shenyang-science-palace":                "County:210103",  // Shenhe District
+		"Museum:shandong-science-and-technology-museum": "County:370104",  // Huaiyin District (the new building)
+		"Museum:tibet-museum-of-natural-science":        "County:540102",  // Chengguan District, Lhasa
+		"Museum:beijing-science-center":                 "Province:CN-BJ", // the notes name no district
+		"Museum:guangdong-science-center":               "Prefecture:440100",
+	} {
+		if got := ix.located[id]; len(got) != 1 || got[0] != want {
+			t.Errorf("%s in %v, want %s", id, got, want)
+		}
+	}
+	if loc := ix.location("Museum:cstm"); loc.County != "County:110105" || loc.Province != "Province:CN-BJ" {
+		t.Errorf("CSTM location %+v", loc)
+	}
+	if n := ix.nodes["County:110105"].Props; n.String("nameZh") != "朝阳区" || n.String("name") != "Chaoyang District" {
+		t.Errorf("County:110105 = %v", n)
+	}
+	inCounty := 0
+	for id := range levels {
+		if kepu.LabelOf(ix.located[id][0]) == kepu.County {
+			inCounty++
+		}
+	}
+	if inCounty != 14 {
+		t.Errorf("%d reference museums in a county-level district, want the 14 of museum_districts.csv", inCounty)
 	}
 	if src := ix.nodes["Museum:cstm"].Props.String(kepu.PropSource); src != "data/museums.csv; seed:001; seed:003" {
 		t.Errorf("CSTM source %q", src)
@@ -486,6 +514,34 @@ func TestReportedRecords(t *testing.T) {
 	}
 }
 
+// The 2022 national statistics of the Ministry of Science and Technology
+// (article 002, DOMAIN.md: 1,683 museums, 1.9967 million communicators):
+// one REPORTED node holding every figure the article gives.
+func TestFigureNationalStatistics2022(t *testing.T) {
+	ix := newIndex(reference(t))
+	if n := len(ix.byLabel[kepu.NationalStatistics]); n != 1 {
+		t.Fatalf("%d NationalStatistics nodes, want 1", n)
+	}
+	p := ix.nodes["NationalStatistics:most-2022"].Props
+	if p.String(kepu.PropProvenance) != kepu.Reported || p.String(kepu.PropSource) != "seed:002" {
+		t.Errorf("provenance %q, source %q", p.String(kepu.PropProvenance), p.String(kepu.PropSource))
+	}
+	for k, want := range map[string]int64{"year": 2022, "scienceMuseums": 1683, "scienceCommunicators": 1_996_700,
+		"websites": 2000, "wechatAccounts": 8000, "bookTitles": 11_500, "bookCopies": 104_000_000} {
+		if got, ok := p.Int(k); !ok || got != want {
+			t.Errorf("%s = %v, want %d", k, p[k], want)
+		}
+	}
+	for k, want := range map[string]float64{"fundingYuan": 19.1e9, "participants": 2.8e9} {
+		if got, ok := p.Float(k); !ok || got != want {
+			t.Errorf("%s = %v, want %.0f", k, p[k], want)
+		}
+	}
+	if c, _ := p.Int("scienceCommunicators"); math.Round(float64(c)/1e2)/1e4 != 1.9967 {
+		t.Errorf("%d communicators is not 1.9967 million", c)
+	}
+}
+
 // The cooperation edges: every STANDARD museum has school partners, mostly
 // in its own province; provincial museums train teachers with normal
 // universities of their province.
@@ -523,7 +579,7 @@ func TestCooperation(t *testing.T) {
 		}
 	}
 	schools := len(ix.byLabel[kepu.School])
-	if schools < 2000 || schools > 6000 {
+	if schools < 2000 || schools > 8000 {
 		t.Errorf("%d schools", schools)
 	}
 }

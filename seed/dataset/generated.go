@@ -30,7 +30,7 @@ const (
 	FigOfflineVisits       = 1_036_000_000
 	FigForumSessions       = 14
 	EarthCircumferenceKm   = 40_000
-	generatedSchools       = 3000 // schools besides the hosts of rural museums
+	generatedSchools       = 1500 // schools spread over the mainland besides the hosts of rural museums and those that partnerships add
 	xpccRuralMuseums       = 16   // rural museums in the XPCC
 	mobileSplitProbability = 0.35 // share of toured counties visited by two mobile museums
 )
@@ -73,13 +73,15 @@ type generator struct {
 	caravans      []*genMuseum
 	rural         []*genMuseum
 	schoolsByProv map[*province][]string
-	allSchools    []string
+	schoolsByUnit map[string][]string // by prefecture-level unit (unitOf), and by county
+	schoolUnit    map[string]string   // school → its prefecture-level unit
 	schoolSeq     int
 }
 
 // buildGenerated adds the generated museums, schools and edges.
 func buildGenerated(b *builder, g *geo, ms []*refMuseum, us []*refUniversity, r *rand.Rand) error {
-	gen := &generator{b: b, g: g, r: r, mobilesByProv: map[*province][]*genMuseum{}, schoolsByProv: map[*province][]string{}}
+	gen := &generator{b: b, g: g, r: r, mobilesByProv: map[*province][]*genMuseum{}, schoolsByProv: map[*province][]string{},
+		schoolsByUnit: map[string][]string{}, schoolUnit: map[string]string{}}
 	for _, m := range ms {
 		if m.Kind == "STANDARD" {
 			gen.standard = append(gen.standard, &genMuseum{id: m.ID, kind: m.Kind, prov: m.Province, place: m.Place})
@@ -137,6 +139,15 @@ func (gen *generator) placeLabel(placeID string, p *province) (en, zh string) {
 	return p.NameEn, p.NameZh
 }
 
+// prefectureOf returns the prefecture a place is or lies in, or nil.
+func (gen *generator) prefectureOf(id string) *division {
+	d := gen.divisionOf(id)
+	if d != nil && kepu.LabelOf(id) == kepu.County {
+		return d.Prefecture
+	}
+	return d
+}
+
 func (gen *generator) divisionOf(id string) *division {
 	if l := kepu.LabelOf(id); l == kepu.Prefecture || l == kepu.County {
 		return gen.g.divisions[kepu.KeyOf(id)]
@@ -162,8 +173,8 @@ func (gen *generator) standardMuseums() error {
 	g, r := gen.g, gen.r
 	covered := map[string]bool{}
 	for _, m := range gen.standard {
-		if kepu.LabelOf(m.place) == kepu.Prefecture {
-			covered[m.place] = true
+		if pre := gen.prefectureOf(m.place); pre != nil {
+			covered[pre.ID] = true
 		}
 	}
 	needNew := FigCoveredPrefectures - len(covered)
@@ -345,22 +356,26 @@ func (gen *generator) mobileTours() error {
 }
 
 // helpedEstablish adds HELPED_ESTABLISH edges from mobile museums to
-// FigHelpedEstablish distinct county-level museums, preferring a mobile
+// FigHelpedEstablish distinct county-level museums, each from a mobile
 // museum of the same province.
 func (gen *generator) helpedEstablish() error {
-	order := gen.r.Perm(len(gen.countyLevel))
-	if len(order) < FigHelpedEstablish {
-		return fmt.Errorf("dataset: too few county museums")
-	}
-	for _, i := range order[:FigHelpedEstablish] {
+	n := 0
+	for _, i := range gen.r.Perm(len(gen.countyLevel)) {
+		if n == FigHelpedEstablish {
+			break
+		}
 		target := gen.countyLevel[i]
 		mobs := gen.mobilesByProv[target.prov]
 		if len(mobs) == 0 {
-			mobs = gen.mobiles
+			continue
 		}
+		n++
 		m := mobs[gen.r.IntN(len(mobs))]
 		opened, _ := gen.b.get(target.id).Int("openedYear")
 		gen.b.edge(kepu.HelpedEstablish, m.id, target.id, kepu.Generated, srcHelped, kepu.Props{"since": opened})
+	}
+	if n < FigHelpedEstablish {
+		return fmt.Errorf("dataset: %d county museums in provinces with mobile museums, want %d", n, FigHelpedEstablish)
 	}
 	return nil
 }
@@ -448,22 +463,19 @@ func (gen *generator) school(stage string, rural bool, p *province, place, src s
 		"stage":  stage, "rural": rural})
 	gen.b.edge(kepu.LocatedIn, id, place, kepu.Generated, src, nil)
 	gen.schoolsByProv[p] = append(gen.schoolsByProv[p], id)
-	gen.allSchools = append(gen.allSchools, id)
+	unit := gen.unitOf(place)
+	gen.schoolUnit[id] = unit
+	gen.schoolsByUnit[unit] = append(gen.schoolsByUnit[unit], id)
+	if kepu.LabelOf(place) == kepu.County && unit != place {
+		gen.schoolsByUnit[place] = append(gen.schoolsByUnit[place], id) // a county's own pool, for county-level museums
+	}
 	return id
 }
 
 // schools adds urban and rural schools across the mainland counties.
 func (gen *generator) schools() error {
-	r := gen.r
 	for range generatedSchools {
-		stage := "PRIMARY"
-		switch x := r.IntN(100); {
-		case x >= 75:
-			stage = "SENIOR_SECONDARY"
-		case x >= 45:
-			stage = "JUNIOR_SECONDARY"
-		}
-		rural := r.IntN(10) < 4
+		stage, rural := gen.schoolKind()
 		p := gen.weightedProvince(gen.g.mainland, countyWeight)
 		cs := nonDistrict(p.Counties)
 		if !rural {
@@ -482,20 +494,152 @@ func (gen *generator) schools() error {
 	return nil
 }
 
+// Museum-school partnerships are local and their number per museum is
+// heavy-tailed: national and provincial museums are hubs, prefecture-level
+// museums have tens of partners, county-level museums a few, rural
+// middle-school museums only their host school.
+const (
+	// localPartnerShare is the probability that a partner school of a
+	// national, provincial or prefecture-level museum lies in the museum's
+	// own prefecture-level unit (see unitOf); the others lie elsewhere in its
+	// province. No partnership crosses a province: no source reports one.
+	localPartnerShare = 0.9
+	// poolSlack: a unit holds at least this many times the schools that one
+	// museum there partners with, so that museums of a unit share schools
+	// without every school partnering with every museum.
+	poolSlack = 1.15
+)
+
+// partnerDegree is the Pareto law of the number of school partners of a
+// STANDARD museum by level: xmin·u^(−1/alpha) for u uniform in (0, 1],
+// rounded down and capped.
+var partnerDegree = map[string]struct {
+	xmin, alpha float64
+	cap         int
+}{
+	"NATIONAL":   {xmin: 120, alpha: 2, cap: 200},
+	"PROVINCIAL": {xmin: 30, alpha: 1.8, cap: 240},
+	"PREFECTURE": {xmin: 6, alpha: 1.6, cap: 80},
+	"COUNTY":     {xmin: 2, alpha: 2.5, cap: 6},
+}
+
+// unitOf returns the prefecture-level unit of a place: the prefecture it is
+// or lies in; for the counties of a municipality (and a municipality or the
+// XPCC itself) the province; for a county-level division directly under a
+// province (such as Xiantao, Hubei) the county.
+func (gen *generator) unitOf(place string) string {
+	if pre := gen.prefectureOf(place); pre != nil {
+		return pre.ID
+	}
+	if d := gen.divisionOf(place); d != nil && d.Province.Kind != "MUNICIPALITY" {
+		return d.ID
+	}
+	return gen.g.provinceOf[place].ID
+}
+
+// unitPlaces returns where a new school of a unit can be: its urban
+// districts (urban schools) or its other counties (rural schools), or the
+// unit itself when it has no county-level divisions.
+func (gen *generator) unitPlaces(unit string, rural bool) []string {
+	var cs []*division
+	switch kepu.LabelOf(unit) {
+	case kepu.Prefecture:
+		cs = gen.divisionOf(unit).Counties
+	case kepu.Province:
+		cs = gen.g.provinceOf[unit].Counties
+	}
+	if len(cs) == 0 {
+		return []string{unit}
+	}
+	var out []string
+	for _, c := range cs {
+		if (c.Type == "district") != rural {
+			out = append(out, c.ID)
+		}
+	}
+	if len(out) == 0 {
+		for _, c := range cs {
+			out = append(out, c.ID)
+		}
+	}
+	return out
+}
+
+// newSchool adds an urban or rural school of a random stage in the unit.
+func (gen *generator) newSchool(unit string) string {
+	stage, rural := gen.schoolKind()
+	places := gen.unitPlaces(unit, rural)
+	return gen.school(stage, rural, gen.g.provinceOf[unit], places[gen.r.IntN(len(places))], srcSchool)
+}
+
+// schoolKind draws the stage of a generated school (45 % primary, 30 %
+// junior and 25 % senior secondary) and whether it is rural (40 %).
+func (gen *generator) schoolKind() (stage string, rural bool) {
+	stage = "PRIMARY"
+	switch x := gen.r.IntN(100); {
+	case x >= 75:
+		stage = "SENIOR_SECONDARY"
+	case x >= 45:
+		stage = "JUNIOR_SECONDARY"
+	}
+	return stage, gen.r.IntN(10) < 4
+}
+
+// partnerCount draws the number of school partners of a museum of a level.
+func (gen *generator) partnerCount(level string) int {
+	d, ok := partnerDegree[level]
+	if !ok {
+		d = partnerDegree["PREFECTURE"]
+	}
+	u := 1 - gen.r.Float64() // (0, 1]
+	return min(d.cap, int(d.xmin*math.Pow(u, -1/d.alpha)))
+}
+
 // partnerships adds museum-school PARTNERS_WITH edges for every STANDARD
-// museum: a skewed number each (a few museums with many), mostly with schools
-// of the same province.
+// museum. A county-level museum partners with schools of its own county;
+// the others with schools of their prefecture-level unit (each partner with
+// probability localPartnerShare) and otherwise of another unit of their
+// province. Units get new schools when they hold too few for a museum.
 func (gen *generator) partnerships() error {
 	r := gen.r
 	for _, m := range gen.standard {
-		k := 2 + int(math.Min(120, 4/math.Pow(1-r.Float64(), 0.65)))
-		local := gen.schoolsByProv[m.prov]
-		for range k {
-			list := local
-			if len(list) == 0 || r.IntN(100) < 12 {
-				list = gen.allSchools
+		level, _ := gen.b.get(m.id)["level"].(string)
+		k := gen.partnerCount(level)
+		unit := gen.unitOf(m.place)
+		if level == "COUNTY" {
+			unit = m.place
+		}
+		nLocal := k
+		var others []string // schools of the province outside the unit
+		if level != "COUNTY" {
+			for _, s := range gen.schoolsByProv[m.prov] {
+				if gen.schoolUnit[s] != unit {
+					others = append(others, s)
+				}
 			}
-			s := list[r.IntN(len(list))]
+			if len(others) > 0 {
+				nLocal = 0
+				for range k {
+					if r.Float64() < localPartnerShare {
+						nLocal++
+					}
+				}
+			}
+		}
+		for float64(len(gen.schoolsByUnit[unit])) < poolSlack*float64(nLocal) {
+			gen.newSchool(unit)
+		}
+		pool := gen.schoolsByUnit[unit]
+		picked := make([]string, 0, k)
+		for _, i := range r.Perm(len(pool))[:nLocal] {
+			picked = append(picked, pool[i])
+		}
+		if n := k - nLocal; n > 0 {
+			for _, i := range r.Perm(len(others))[:min(n, len(others))] {
+				picked = append(picked, others[i])
+			}
+		}
+		for _, s := range picked {
 			since := 2012 + r.IntN(13)
 			props := kepu.Props{"since": since, "activities": 1 + r.IntN(24)}
 			if since < 2024 && r.IntN(5) == 0 {

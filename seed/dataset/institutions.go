@@ -37,9 +37,46 @@ var (
 	idYunnanSTM = kepu.MakeID(kepu.Museum, "yunnan-science-and-technology-museum")
 )
 
+// museumDistricts returns the county-level district of each museum of
+// museum_districts.csv, by English name, after checking the row against
+// museums.csv (the evidence is words of its notes) and divisions.csv (the
+// code names a county-level division with that Chinese name, whose
+// romanization the evidence contains).
+func museumDistricts(g *geo, l *lists) (map[string]*division, error) {
+	notes := map[string]string{}
+	for _, m := range l.museums {
+		notes[m.NameEn] = m.Notes
+	}
+	out := map[string]*division{}
+	for _, r := range l.districts {
+		n, ok := notes[r.NameEn]
+		switch d := g.divisions[r.GBCode]; {
+		case !ok:
+			return nil, fmt.Errorf("museum_districts.csv: %s is not in museums.csv", r.NameEn)
+		case r.Evidence == "" || !strings.Contains(n, r.Evidence):
+			return nil, fmt.Errorf("museum_districts.csv: %s: the notes do not say %q", r.NameEn, r.Evidence)
+		case d == nil || d.Province == nil || d.NameZh != r.NameZh || d.Type == "" || d.ID != kepu.MakeID(kepu.County, r.GBCode):
+			return nil, fmt.Errorf("museum_districts.csv: %s: no county-level division %s %s", r.NameEn, r.GBCode, r.NameZh)
+		case !strings.Contains(matchKey(r.Evidence), matchKey(strings.Fields(d.NameEn)[0])):
+			return nil, fmt.Errorf("museum_districts.csv: %s: %q does not name %s (%s)", r.NameEn, r.Evidence, d.NameEn, d.NameZh)
+		case out[r.NameEn] != nil:
+			return nil, fmt.Errorf("museum_districts.csv: %s listed twice", r.NameEn)
+		default:
+			out[r.NameEn] = d
+		}
+	}
+	return out, nil
+}
+
 // buildReference adds the museums and normal universities of the reference
-// lists with their LOCATED_IN edges.
+// lists with their LOCATED_IN edges: a museum sits in the county-level
+// district that museum_districts.csv gives, else in its city's prefecture
+// (or municipality, or SAR); a university in its city.
 func buildReference(b *builder, g *geo, l *lists) ([]*refMuseum, []*refUniversity, error) {
+	districts, err := museumDistricts(g, l)
+	if err != nil {
+		return nil, nil, err
+	}
 	var ms []*refMuseum
 	for _, r := range l.museums {
 		p := g.byCode[r.Province]
@@ -72,6 +109,13 @@ func buildReference(b *builder, g *geo, l *lists) ([]*refMuseum, []*refUniversit
 		place, err := g.cityPlace(p, r.City, "")
 		if err != nil {
 			return nil, nil, fmt.Errorf("museums.csv: %s: %w", r.NameEn, err)
+		}
+		if d := districts[r.NameEn]; d != nil {
+			// The district must lie in the city found above.
+			if d.Province != p || (d.Prefecture != nil && d.Prefecture.ID != place) || (d.Prefecture == nil && place != p.ID) {
+				return nil, nil, fmt.Errorf("museum_districts.csv: %s: %s is not in %s", r.NameEn, d.GB, place)
+			}
+			place = d.ID
 		}
 		m.Place = place
 		b.edge(kepu.LocatedIn, m.ID, place, kepu.Reference, srcMuseums, nil)

@@ -2,6 +2,7 @@ package dataset_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/kepugraph/kepugraph/embedded"
@@ -45,6 +46,40 @@ func TestScaled(t *testing.T) {
 	}
 	if hashDataset(t, ds) != hashDataset(t, collect(t, again)) {
 		t.Fatal("two scaled graphs differ")
+	}
+	// The bulk edges are local like the reference dataset's: partnerships
+	// at least 80 % within the school's prefecture-level unit and all within
+	// its province, coverage within the museum's province.
+	ix := newIndex(ds)
+	var partners, inUnit, inProv, covers, coversInProv int
+	for _, e := range ds.Edges {
+		if !strings.Contains(e.From, "gen-bench-") {
+			continue
+		}
+		same := ix.location(e.From).Province == ix.location(e.To).Province
+		switch e.Type {
+		case kepu.PartnersWith:
+			partners++
+			if ix.unit(e.From) == ix.unit(e.To) {
+				inUnit++
+			}
+			if same {
+				inProv++
+			}
+		case kepu.Covers:
+			covers++
+			if same {
+				coversInProv++
+			}
+		}
+	}
+	t.Logf("bulk PARTNERS_WITH %d: %.1f %% in the unit, %.1f %% in the province; bulk COVERS %d: %.1f %% in the province",
+		partners, 100*float64(inUnit)/float64(partners), 100*float64(inProv)/float64(partners), covers, 100*float64(coversInProv)/float64(covers))
+	if partners == 0 || float64(inUnit) < 0.8*float64(partners) || inProv != partners {
+		t.Errorf("bulk partnerships: %d of %d within the unit, %d within the province", inUnit, partners, inProv)
+	}
+	if covers == 0 || coversInProv != covers {
+		t.Errorf("bulk COVERS: %d of %d within the province", coversInProv, covers)
 	}
 	if _, err := dataset.Scaled(dataset.Options{}, 100); kepu.ErrorCode(err) != kepu.BadUserInput {
 		t.Fatalf("scale below the reference size: %v", err)

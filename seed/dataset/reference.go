@@ -26,6 +26,12 @@ type museumRow struct {
 	OpenedYear                            int // 0 when unknown
 }
 
+// districtRow is a row of museum_districts.csv: the county-level district
+// that a museum's notes name.
+type districtRow struct {
+	NameEn, GBCode, NameZh, Evidence string
+}
+
 type universityRow struct {
 	NameEn, NameZh, City, Province, MOECode, CityZh string
 	MinistryDirect                                  bool
@@ -64,6 +70,7 @@ type lists struct {
 	provinces    []provinceRow
 	divisions    []divisionRow
 	museums      []museumRow
+	districts    []districtRow
 	universities []universityRow
 }
 
@@ -98,6 +105,12 @@ func readLists(fsys fs.FS) (*lists, error) {
 			}
 		}
 		l.museums = append(l.museums, m)
+	}
+	if rows, err = readCSV(fsys, "museum_districts.csv"); err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		l.districts = append(l.districts, districtRow{NameEn: r["name_en"], GBCode: r["county_gb_code"], NameZh: r["county_zh"], Evidence: r["evidence"]})
 	}
 	if rows, err = readCSV(fsys, "normal_universities.csv"); err != nil {
 		return nil, err

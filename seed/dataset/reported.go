@@ -47,6 +47,23 @@ func buildReported(b *builder) {
 	org("most", "Ministry of Science and Technology", "中华人民共和国科学技术部", "GOVERNMENT", "MOST", "seed:002")
 	dept := org("cast-popularization-dept", "CAST Science and Technology Popularization Department", "中国科协科普部", "OTHER", "", "seed:003")
 
+	// The Ministry of Science and Technology's national statistics for 2022
+	// (article 002), as reported: "nearly 2,000" websites, "over 8,000"
+	// WeChat accounts and "over 2.8 billion" participants are kept as the
+	// round figures the article gives.
+	b.node(kepu.NationalStatistics, "most-2022", rep, "seed:002", kepu.Props{
+		"name":                 "National science popularization statistics 2022 (Ministry of Science and Technology)",
+		"year":                 2022,
+		"fundingYuan":          19_100_000_000.0,
+		"scienceCommunicators": 1_996_700,
+		"scienceMuseums":       1683,
+		"websites":             2000,
+		"wechatAccounts":       8000,
+		"bookTitles":           11_500,
+		"bookCopies":           104_000_000,
+		"participants":         2_800_000_000.0,
+	})
+
 	b.node(kepu.Museum, "china-digital-st-museum", rep, "seed:000", kepu.Props{
 		"name": "China Digital Science and Technology Museum", "nameZh": "中国数字科技馆",
 		"kind": "DIGITAL", "resourcesTB": 18.25})

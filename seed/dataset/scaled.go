@@ -1,7 +1,9 @@
 package dataset
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 
 	"github.com/kepugraph/kepugraph/kepu"
 )
@@ -13,13 +15,20 @@ import (
 // of it can be produced on its own.
 //
 // The bulk museums carry the kinds of the real system, so the published
-// figures do not hold in a scaled graph: it is for measuring speed only.
+// figures do not hold in a scaled graph: it is for measuring speed only. Its
+// edges are local like the reference dataset's: bulk museums are spread
+// evenly over the counties, a bulk museum COVERS counties of its own
+// province, and a bulk school's partners are museums of its prefecture-level
+// unit (nine in ten, scaledLocalTenths) or else of its province.
 
 // Bulk shape.
 const (
 	scaledMuseumShare = 10 // one bulk node in ten is a museum
 	scaledCovers      = 5  // COVERS edges per bulk museum
 	scaledPartners    = 4  // PARTNERS_WITH edges per bulk school
+	// scaledLocalTenths is the probability, in tenths, that a bulk school's
+	// partner is a museum of its prefecture-level unit.
+	scaledLocalTenths = 9
 )
 
 // ScaledGraph is a Source of the benchmark graph.
@@ -29,11 +38,16 @@ type ScaledGraph struct {
 	museums  int
 	schools  int
 	partners int
-	counties []countyRef
+	counties []countyRef // sorted by province, then prefecture-level unit
 	src      string
 }
 
-type countyRef struct{ id, name, nameZh string }
+// countyRef is a county with the index ranges [lo, hi) of the counties of
+// its prefecture-level unit and of its province in ScaledGraph.counties.
+type countyRef struct {
+	id, name, nameZh string
+	unit, province   [2]int
+}
 
 // Scaled returns the benchmark graph with the given total number of nodes
 // (at least the reference dataset's size plus 10). At 1,000,000 nodes it
@@ -52,12 +66,80 @@ func Scaled(opts Options, nodes int) (*ScaledGraph, error) {
 	sg.museums = extra / scaledMuseumShare
 	sg.schools = extra - sg.museums
 	sg.partners = min(scaledPartners, sg.museums)
-	for _, n := range base.Nodes {
-		if n.Label == kepu.County {
-			sg.counties = append(sg.counties, countyRef{n.ID, n.Props.String("name"), n.Props.String("nameZh")})
+	sg.counties = scaledCounties(base)
+	return sg, nil
+}
+
+// scaledCounties lists the counties of the dataset grouped by province and
+// prefecture-level unit (the prefecture; in a municipality the province; a
+// county-level division directly under a province on its own), with the
+// index ranges of each group.
+func scaledCounties(base *Dataset) []countyRef {
+	parent := map[string]string{}
+	for _, e := range base.Edges {
+		if e.Type == kepu.PartOf {
+			parent[e.From] = e.To
 		}
 	}
-	return sg, nil
+	municipality := map[string]bool{}
+	type keyed struct {
+		c              countyRef
+		province, unit string
+	}
+	var cs []keyed
+	for _, n := range base.Nodes {
+		switch n.Label {
+		case kepu.Province:
+			municipality[n.ID] = n.Props.String("kind") == "MUNICIPALITY"
+		case kepu.County:
+			k := keyed{c: countyRef{id: n.ID, name: n.Props.String("name"), nameZh: n.Props.String("nameZh")}}
+			switch up := parent[n.ID]; kepu.LabelOf(up) {
+			case kepu.Prefecture:
+				k.province, k.unit = parent[up], up
+			default:
+				k.province, k.unit = up, n.ID
+			}
+			cs = append(cs, k)
+		}
+	}
+	for i := range cs {
+		if municipality[cs[i].province] {
+			cs[i].unit = cs[i].province
+		}
+	}
+	slices.SortFunc(cs, func(a, b keyed) int {
+		return cmp.Or(cmp.Compare(a.province, b.province), cmp.Compare(a.unit, b.unit), cmp.Compare(a.c.id, b.c.id))
+	})
+	out := make([]countyRef, len(cs))
+	for i := 0; i < len(cs); {
+		j := i
+		for j < len(cs) && cs[j].province == cs[i].province {
+			j++
+		}
+		for u := i; u < j; {
+			v := u
+			for v < j && cs[v].unit == cs[u].unit {
+				v++
+			}
+			for x := u; x < v; x++ {
+				out[x] = cs[x].c
+				out[x].unit, out[x].province = [2]int{u, v}, [2]int{i, j}
+			}
+			u = v
+		}
+		i = j
+	}
+	return out
+}
+
+// museumCounty is the county index of bulk museum i: the museums are spread
+// evenly over the counties in their order.
+func (sg *ScaledGraph) museumCounty(i int) int { return i * len(sg.counties) / sg.museums }
+
+// museumsIn returns the bulk museums [lo, hi) in the counties [a, b).
+func (sg *ScaledGraph) museumsIn(r [2]int) (lo, hi int) {
+	first := func(c int) int { return (c*sg.museums + len(sg.counties) - 1) / len(sg.counties) }
+	return first(r[0]), first(r[1])
 }
 
 // Nodes is the number of nodes.
@@ -119,7 +201,7 @@ func (sg *ScaledGraph) Each(node func(kepu.Node) error, edge func(kepu.Edge) err
 		}
 	}
 	for i := range sg.museums {
-		c := sg.counties[sg.rnd(streamMuseumPlace, uint64(i), 0, len(sg.counties))]
+		c := sg.counties[sg.museumCounty(i)]
 		kind := scaledKinds[i%len(scaledKinds)]
 		p := kepu.Props{
 			"name":          fmt.Sprintf("Generated Benchmark Museum %07d (%s)", i+1, c.name),
@@ -155,16 +237,13 @@ func (sg *ScaledGraph) Each(node func(kepu.Node) error, edge func(kepu.Edge) err
 		}
 	}
 	var picked []int
-	// distinct draws k different indices in [0, n) for a record.
-	distinct := func(stream uint64, i, k, n int) []int {
+	// distinct draws k different values for a record: draw d comes from
+	// pick(d), which must have at least k values in all.
+	distinct := func(k int, pick func(d uint64) int) []int {
 		picked = picked[:0]
 		for d := uint64(0); len(picked) < k; d++ {
-			x := sg.rnd(stream, uint64(i), d, n)
-			dup := false
-			for _, y := range picked {
-				dup = dup || y == x
-			}
-			if !dup {
+			x := pick(d)
+			if !slices.Contains(picked, x) {
 				picked = append(picked, x)
 			}
 		}
@@ -172,11 +251,15 @@ func (sg *ScaledGraph) Each(node func(kepu.Node) error, edge func(kepu.Edge) err
 	}
 	for i := range sg.museums {
 		id := sg.museumID(i)
-		c := sg.counties[sg.rnd(streamMuseumPlace, uint64(i), 0, len(sg.counties))]
+		c := sg.counties[sg.museumCounty(i)]
 		if err := edge(kepu.Edge{Type: kepu.LocatedIn, From: id, To: c.id, Props: sg.props(kepu.Props{})}); err != nil {
 			return err
 		}
-		for d, ci := range distinct(streamCovers, i, scaledCovers, len(sg.counties)) {
+		// Counties of the museum's own province (every mainland province
+		// has more than scaledCovers).
+		lo, n := c.province[0], c.province[1]-c.province[0]
+		k := min(scaledCovers, n)
+		for d, ci := range distinct(k, func(d uint64) int { return lo + sg.rnd(streamCovers, uint64(i), d, n) }) {
 			tours := int64(1 + sg.rnd(streamCovers, uint64(i), uint64(100+d), 6))
 			if err := edge(kepu.Edge{Type: kepu.Covers, From: id, To: sg.counties[ci].id, Props: sg.props(kepu.Props{
 				"tours": tours, "visits": tours * int64(300+sg.rnd(streamCovers, uint64(i), uint64(200+d), 3000))})}); err != nil {
@@ -190,7 +273,20 @@ func (sg *ScaledGraph) Each(node func(kepu.Node) error, edge func(kepu.Edge) err
 		if err := edge(kepu.Edge{Type: kepu.LocatedIn, From: id, To: c.id, Props: sg.props(kepu.Props{})}); err != nil {
 			return err
 		}
-		for d, mi := range distinct(streamPartners, i, sg.partners, sg.museums) {
+		// Partner museums: of the unit (nine draws in ten) or the province;
+		// when the province has too few (only in tiny graphs), of anywhere.
+		ulo, uhi := sg.museumsIn(c.unit)
+		plo, phi := sg.museumsIn(c.province)
+		if phi-plo < sg.partners {
+			plo, phi = 0, sg.museums
+		}
+		pick := func(d uint64) int {
+			if uhi > ulo && sg.rnd(streamPartners, uint64(i), 50+d, 10) < scaledLocalTenths {
+				return ulo + sg.rnd(streamPartners, uint64(i), d, uhi-ulo)
+			}
+			return plo + sg.rnd(streamPartners, uint64(i), d, phi-plo)
+		}
+		for d, mi := range distinct(sg.partners, pick) {
 			if err := edge(kepu.Edge{Type: kepu.PartnersWith, From: sg.museumID(mi), To: id, Props: sg.props(kepu.Props{
 				"since":      int64(2012 + sg.rnd(streamPartners, uint64(i), uint64(100+d), 13)),
 				"activities": int64(1 + sg.rnd(streamPartners, uint64(i), uint64(200+d), 24))})}); err != nil {

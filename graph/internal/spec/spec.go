@@ -36,6 +36,8 @@ func Plural(l kepu.Label) string {
 		return "programs"
 	case kepu.Person:
 		return "people"
+	case kepu.NationalStatistics:
+		return "nationalStatistics" // already plural
 	}
 	return LowerFirst(string(l)) + "s"
 }
