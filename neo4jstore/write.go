@@ -36,12 +36,15 @@ func planWrite(in []kepu.Change) ([]kepu.Change, []step, error) {
 		case kepu.UpdateNode:
 			l := kepu.LabelOf(c.ID)
 			if l == "" {
-				return nil, nil, kepu.Errorf(kepu.NotFound, "node %q not found", trunc(c.ID))
+				return nil, nil, kepu.Errorf(kepu.BadUserInput, "malformed node ID %q", trunc(c.ID))
 			}
 			if err := kepu.ValidateNodeUpdate(l, c.Set, c.Unset); err != nil {
 				return nil, nil, err
 			}
 		case kepu.DeleteNode:
+			if kepu.LabelOf(c.ID) == "" {
+				return nil, nil, kepu.Errorf(kepu.BadUserInput, "malformed node ID %q", trunc(c.ID))
+			}
 		case kepu.CreateEdge, kepu.PutEdge:
 			if err := checkEnds(c.Edge); err != nil {
 				return nil, nil, err
