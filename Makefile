@@ -27,7 +27,7 @@ TESTFLAGS ?= -pgo=off
 # Arguments passed to the server by `make run`, e.g. make run ARGS='--addr :9090'.
 ARGS ?=
 
-.PHONY: run test check web web-rebuild test-tools fmt-check vet staticcheck generate-check race release-build build bench pgo clean help
+.PHONY: run test check web web-rebuild test-tools fmt-check vet staticcheck generate-check race release-build build bench pgo clean help neo4j neo4j-stop test-neo4j
 
 help:
 	@echo "make run      build the explorer if missing, then run the server (go run .)"
@@ -37,6 +37,9 @@ help:
 	@echo "make build    build the kepugraph binary"
 	@echo "make bench    run the load benchmarks (bench/load.sh)"
 	@echo "make pgo      refresh default.pgo, the profile for profile-guided optimization (bench/pgo.sh)"
+	@echo "make neo4j    start Neo4j Community in the background (tools/neo4j, Java 17 + Maven; state in .neo4j/)"
+	@echo "make neo4j-stop  stop it"
+	@echo "make test-neo4j  make test with NEO4J_URI set: every test, plus the Neo4j runs (starts Neo4j if needed; WIPES its database)"
 
 run: web
 	$(GO) run . $(ARGS)
@@ -94,6 +97,24 @@ generate-check:
 race:
 	$(GO) test $(TESTFLAGS) -race ./embedded/... ./graph/...
 	$(GO) test $(TESTFLAGS) -race -run 'TestAPIConcurrency|TestHardening' .
+
+# The Neo4j server of the tests (tools/neo4j): Neo4j Community in-process,
+# Bolt on 127.0.0.1 (a free port), authentication on. Its state (data, log,
+# PID file, URI) is in NEO4J_STATE_DIR.
+NEO4J_STATE_DIR ?= $(CURDIR)/.neo4j
+NEO4J_USER ?= neo4j
+NEO4J_PASSWORD ?= kepugraph-test
+NEO4J_SH = NEO4J_STATE_DIR='$(NEO4J_STATE_DIR)' NEO4J_PASSWORD='$(NEO4J_PASSWORD)' bash tools/neo4j/neo4j.sh
+
+neo4j:
+	@$(NEO4J_SH) start
+
+neo4j-stop:
+	@$(NEO4J_SH) stop
+
+test-neo4j: web test-tools neo4j
+	NEO4J_URI=$$($(NEO4J_SH) uri) NEO4J_USER=$(NEO4J_USER) NEO4J_PASSWORD=$(NEO4J_PASSWORD) \
+		$(GO) test $(TESTFLAGS) ./...
 
 bench: build
 	bash bench/load.sh

@@ -127,7 +127,7 @@ func TestMaxPageSizeFlag(t *testing.T) {
 var graphqlBlock = regexp.MustCompile("(?s)```graphql\n(.*?)```")
 
 // TestREADMEQueries runs every graphql block of README.md against the
-// seeded server. A block whose first line is "# expect error: CODE" must
+// seeded server of each backend (Neo4j when NEO4J_URI is set). A block whose first line is "# expect error: CODE" must
 // fail with that code; every other block must succeed.
 func TestREADMEQueries(t *testing.T) {
 	b, err := os.ReadFile("README.md")
@@ -138,7 +138,12 @@ func TestREADMEQueries(t *testing.T) {
 	if len(blocks) < 8 {
 		t.Fatalf("found %d graphql blocks in README.md", len(blocks))
 	}
-	m := seededMain(t)
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) { runREADMEQueries(t, b.main(t), blocks) })
+	}
+}
+
+func runREADMEQueries(t *testing.T, m *Main, blocks [][]string) {
 	for i, blk := range blocks {
 		q := blk[1]
 		name := regexp.MustCompile(`(?m)^(?:query|mutation)\s+(\w+)`).FindStringSubmatch(q)

@@ -109,7 +109,7 @@ func TestCrash(t *testing.T) {
 	for round := 0; round < rounds; round++ {
 		first := (round + 1) * 100_000
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), append(env, "KEPUGRAPH_CRASH_START="+strconv.Itoa(first))...)
+		cmd.Env = append(childEnviron(), append(env, "KEPUGRAPH_CRASH_START="+strconv.Itoa(first))...)
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		stdout, err := cmd.StdoutPipe()

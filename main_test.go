@@ -180,8 +180,21 @@ func runChild() {
 // child returns a command running the real main in a child process.
 func child(ctx context.Context, args ...string) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "KEPUGRAPH_TEST_CHILD=1", "KEPUGRAPH_TEST_ARGS="+strings.Join(args, "\n"))
+	cmd.Env = append(childEnviron(), "KEPUGRAPH_TEST_CHILD=1", "KEPUGRAPH_TEST_ARGS="+strings.Join(args, "\n"))
 	return cmd
+}
+
+// childEnviron is the environment of the test's child processes: this
+// process's, without the NEO4J_* variables, which would select the Neo4j
+// store (the children run on the data directory their arguments name).
+func childEnviron() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "NEO4J_") {
+			env = append(env, kv)
+		}
+	}
+	return env
 }
 
 // gqlError is one error of a GraphQL response.

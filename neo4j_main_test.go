@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kepugraph/kepugraph/internal/neo4jtest"
+	"github.com/kepugraph/kepugraph/neo4jstore"
 )
 
 // A Neo4j that is down at start does not stop the server: /healthz answers,
@@ -52,4 +55,39 @@ func TestReadyzEmbedded(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "ready") {
 		t.Errorf("/readyz = %d %s, want 200 ready", resp.StatusCode, body)
 	}
+}
+
+// backend is a seeded server of one store backend.
+type backend struct {
+	name string
+	main func(t *testing.T) *Main
+}
+
+// backends lists the seeded servers the end-to-end tests run on: the
+// embedded store always, and Neo4j when NEO4J_URI names a server.
+func backends(t *testing.T) []backend {
+	bs := []backend{{"embedded", seededMain}}
+	if neo4jtest.URI() != "" {
+		bs = append(bs, backend{"neo4j", neo4jSeededMain})
+	}
+	return bs
+}
+
+// neo4jFlags are the flags that point the program at the Neo4j test server.
+func neo4jFlags() []string {
+	c := neo4jstore.ConfigFromEnv()
+	return []string{"--neo4j-uri", c.URI, "--neo4j-user", c.User, "--neo4j-password", c.Password, "--neo4j-database", c.Database}
+}
+
+// neo4jSeededMain wipes the Neo4j test server (holding it until the test
+// ends) and starts the program on it: its first start loads the reference
+// dataset, as on an empty data directory.
+func neo4jSeededMain(t *testing.T) *Main {
+	t.Helper()
+	neo4jtest.Fresh(t)
+	m, logs := mustRunMain(t, neo4jFlags()...)
+	if !strings.Contains(logs.String(), "reference dataset loaded") {
+		t.Fatalf("the first start on an empty Neo4j did not load the reference dataset:\n%s", logs)
+	}
+	return m
 }

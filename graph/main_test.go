@@ -13,6 +13,7 @@ import (
 
 	"github.com/kepugraph/kepugraph/embedded"
 	"github.com/kepugraph/kepugraph/graph"
+	"github.com/kepugraph/kepugraph/internal/neo4jtest"
 	"github.com/kepugraph/kepugraph/kepu"
 	"github.com/kepugraph/kepugraph/neo4jstore"
 	"github.com/kepugraph/kepugraph/seed/dataset"
@@ -88,6 +89,10 @@ func openStore() (kepu.Store, func(), error) {
 		}
 		return st, func() { st.Close(); os.RemoveAll(dir) }, nil
 	case "neo4j":
+		// Other test binaries may use the same server: wait for them.
+		if err := neo4jtest.LockProcess(); err != nil {
+			return nil, nil, err
+		}
 		ctx := context.Background()
 		st, err := neo4jstore.Open(ctx, neo4jstore.ConfigFromEnv())
 		if err != nil {

@@ -501,3 +501,46 @@ func nodeIDList(ns []kepu.Node) string {
 	}
 	return strings.Join(ids, " ")
 }
+
+// A server of another major version (or a 5.x older than 5.23, which lacks
+// the CALL (x) { ... } subqueries the store sends) is refused at Open with
+// an error naming the version; supported ones open.
+func TestBoltServerVersion(t *testing.T) {
+	for _, tc := range []struct {
+		agent string
+		ok    bool
+	}{
+		{"Neo4j/4.4.30", false},
+		{"Neo4j/3.5.35", false},
+		{"Neo4j/5.22.0", false},
+		{"Memgraph/2.0", false},
+		{"Neo4j/5.23.0", true},
+		{"Neo4j/5.26.30", true},
+		{"Neo4j/2025.10.1", true},
+	} {
+		rt := &router{}
+		srv, err := bolttest.Start("127.0.0.1:0", &bolttest.Server{User: "neo4j", Password: testPassword, Script: rt.script, Agent: tc.agent})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var logs bytes.Buffer
+		st, err := openStore(t, srv.URI(), &logs)
+		switch {
+		case tc.ok && err != nil:
+			t.Errorf("%s: %v", tc.agent, err)
+		case !tc.ok && err == nil:
+			t.Errorf("%s: opened, want an error", tc.agent)
+		case !tc.ok:
+			v := strings.TrimPrefix(tc.agent, "Neo4j/")
+			if !strings.Contains(err.Error(), v) || !strings.Contains(err.Error(), "5.23 or later") {
+				t.Errorf("%s: error %q does not name the version and what is needed", tc.agent, err)
+			}
+		}
+		if st != nil {
+			if err := st.Ready(context.Background()); err != nil {
+				t.Errorf("%s: Ready: %v", tc.agent, err)
+			}
+		}
+		srv.Close()
+	}
+}

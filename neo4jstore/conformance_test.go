@@ -5,6 +5,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/kepugraph/kepugraph/internal/neo4jtest"
 	"github.com/kepugraph/kepugraph/kepu"
 	"github.com/kepugraph/kepugraph/neo4jstore"
 	"github.com/kepugraph/kepugraph/storetest"
@@ -16,6 +17,7 @@ func TestConformance(t *testing.T) {
 	if os.Getenv("NEO4J_URI") == "" {
 		t.Skip("NEO4J_URI is not set: no Neo4j server to run the conformance suite against (it WIPES the database it is given)")
 	}
+	neo4jtest.Lock(t)
 	open := func(t *testing.T) kepu.Store {
 		t.Helper()
 		ctx := context.Background()

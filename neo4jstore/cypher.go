@@ -536,7 +536,7 @@ func buildNeighbors(ids []string, q kepu.NeighborQuery, pl listPlan) (stmt, erro
 		ret += ", " + keys
 	}
 	c.p["ids"] = ids
-	s := "UNWIND $ids AS pid CALL { WITH pid MATCH " + arrow("p:KG {id: pid}", "r", d.Type, q.Dir, "n:KG") +
+	s := "UNWIND $ids AS pid CALL (pid) { MATCH " + arrow("p:KG {id: pid}", "r", d.Type, q.Dir, "n:KG") +
 		where(ef, nf) + with + " RETURN " + ret + tail + " } RETURN pid, " + ret
 	return stmt{s, c.p}, nil
 }
@@ -559,7 +559,7 @@ func buildPlaceNodes(places []string, l kepu.Label, f *kepu.Filter, pl listPlan)
 		return stmt{}, err
 	}
 	c.p["places"] = places
-	s := "UNWIND $places AS pid CALL { WITH pid " + placeMembers(l) + " WITH DISTINCT n" + where(nl.filter) +
+	s := "UNWIND $places AS pid CALL (pid) { " + placeMembers(l) + " WITH DISTINCT n" + where(nl.filter) +
 		nl.with + " RETURN " + nl.ret + nl.tail + " } RETURN pid, " + nl.ret
 	return stmt{s, c.p}, nil
 }

@@ -375,6 +375,12 @@ func checkEnd(d *kepu.RelDef, l kepu.Label, f *kepu.Filter, dirFromOther kepu.Di
 		if kepu.LookupLabel(l) == nil {
 			return kepu.Errorf(kepu.BadUserInput, "unknown node label %q", trunc(string(l)))
 		}
+		if dirFromOther == kepu.In && !slices.Contains(d.From, l) {
+			return kepu.Errorf(kepu.BadUserInput, "%s does not start at %s", d.Type, l)
+		}
+		if dirFromOther == kepu.Out && !slices.Contains(d.To, l) {
+			return kepu.Errorf(kepu.BadUserInput, "%s does not end at %s", d.Type, l)
+		}
 		return kepu.ValidateFilter(l, f)
 	}
 	if f == nil {

@@ -15,9 +15,11 @@ package neo4jstore
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"sort"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -90,6 +92,7 @@ type Store struct {
 	bookmarks neo4j.BookmarkManager
 	log       *slog.Logger
 	trips     atomic.Int64
+	versionOK atomic.Bool // the server's version was checked
 }
 
 // Open returns a store for the server at cfg.URI. The driver connects
@@ -122,7 +125,14 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		bookmarks: neo4j.NewBookmarkManager(neo4j.BookmarkManagerConfig{}),
 		log:       cfg.Logger,
 	}
-	if raw := s.ping(ctx); raw != nil {
+	raw := s.ping(ctx)
+	if raw == nil {
+		if err := s.checkVersion(ctx); err != nil {
+			_ = driver.Close(context.Background())
+			return nil, err
+		}
+	}
+	if raw != nil {
 		err := s.translate(ctx, "open", raw)
 		if kepu.ErrorCode(err) == kepu.Unavailable && !isAuthError(raw) && !isDatabaseError(raw) {
 			s.log.Warn("neo4j: server not reachable yet; starting anyway", "uri", redactURI(cfg.URI), "error", kepu.ErrorMessage(err))
@@ -153,7 +163,46 @@ func (s *Store) Ready(ctx context.Context) error {
 	if err := s.ping(ctx); err != nil {
 		return s.translate(ctx, "ready", err)
 	}
+	return s.checkVersion(ctx)
+}
+
+// checkVersion refuses a server older than Neo4j 5.23 (the first release
+// with the CALL (x) { ... } subqueries the store sends) or of a major
+// version it does not know: Neo4j 5 from 5.23 on, and the calendar-versioned
+// releases that followed it (2025.01 and later). It asks the server once,
+// the first time it answers; the error is SERVICE_UNAVAILABLE naming the
+// version found.
+func (s *Store) checkVersion(ctx context.Context) error {
+	if s.versionOK.Load() {
+		return nil
+	}
+	info, err := s.driver.GetServerInfo(ctx)
+	if err != nil {
+		return s.translate(ctx, "server version", err)
+	}
+	if err := supportedAgent(info.Agent()); err != nil {
+		s.log.Error("neo4j: unsupported server", "uri", redactURI(s.cfg.URI), "agent", info.Agent())
+		return err
+	}
+	s.versionOK.Store(true)
 	return nil
+}
+
+// supportedAgent checks a server agent such as "Neo4j/5.26.30".
+func supportedAgent(agent string) error {
+	v, ok := strings.CutPrefix(agent, "Neo4j/")
+	var major, minor int
+	if ok {
+		_, err := fmt.Sscanf(v, "%d.%d", &major, &minor)
+		ok = err == nil
+	}
+	switch {
+	case !ok:
+		return kepu.Errorf(kepu.Unavailable, "neo4j: unsupported server %q: kepugraph needs Neo4j 5.23 or later", trunc(agent))
+	case major == 5 && minor >= 23, major >= 2025:
+		return nil
+	}
+	return kepu.Errorf(kepu.Unavailable, "neo4j: server version %s is not supported: kepugraph needs Neo4j 5.23 or later (5.x or 2025.x and later)", trunc(v))
 }
 
 // Close releases the driver.

@@ -2,6 +2,8 @@ package neo4jstore
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"maps"
 
 	"github.com/kepugraph/kepugraph/kepu"
@@ -27,42 +29,58 @@ type step struct {
 func planWrite(in []kepu.Change) ([]kepu.Change, []step, error) {
 	cs := make([]kepu.Change, len(in))
 	for i, c := range in {
-		c.Set = maps.Clone(c.Set)
-		switch c.Kind {
-		case kepu.CreateNode, kepu.PutNode:
-			if err := kepu.ValidateNode(&c.Node); err != nil {
-				return nil, nil, err
-			}
-		case kepu.UpdateNode:
-			l := kepu.LabelOf(c.ID)
-			if l == "" {
-				return nil, nil, kepu.Errorf(kepu.NotFound, "node %q not found", trunc(c.ID))
-			}
-			if err := kepu.ValidateNodeUpdate(l, c.Set, c.Unset); err != nil {
-				return nil, nil, err
-			}
-		case kepu.DeleteNode:
-		case kepu.CreateEdge, kepu.PutEdge:
-			if err := checkEnds(c.Edge); err != nil {
-				return nil, nil, err
-			}
-			c.Edge.Props = maps.Clone(c.Edge.Props)
-			if err := kepu.ValidateEdge(&c.Edge, kepu.LabelOf(c.Edge.From), kepu.LabelOf(c.Edge.To)); err != nil {
-				return nil, nil, err
-			}
-		case kepu.UpdateEdge:
-			if err := kepu.ValidateEdgeUpdate(c.Edge.Type, c.Set, c.Unset); err != nil {
-				return nil, nil, err
-			}
-		case kepu.DeleteEdge:
-			if kepu.LookupRel(c.Edge.Type) == nil {
-				return nil, nil, kepu.Errorf(kepu.BadUserInput, "unknown relationship type %q", trunc(string(c.Edge.Type)))
-			}
-		default:
-			return nil, nil, kepu.Errorf(kepu.BadUserInput, "unknown change kind %q", trunc(string(c.Kind)))
+		if err := checkChange(&c); err != nil {
+			return nil, nil, atChange(i, c.Kind, err)
 		}
 		cs[i] = c
 	}
+	return cs, planSteps(cs), nil
+}
+
+// checkChange validates and normalizes one change in place.
+func checkChange(c *kepu.Change) error {
+	c.Set = maps.Clone(c.Set)
+	switch c.Kind {
+	case kepu.CreateNode, kepu.PutNode:
+		if err := kepu.ValidateNode(&c.Node); err != nil {
+			return err
+		}
+	case kepu.UpdateNode:
+		l := kepu.LabelOf(c.ID)
+		if l == "" {
+			return kepu.Errorf(kepu.BadUserInput, "malformed node ID %q", trunc(c.ID))
+		}
+		if err := kepu.ValidateNodeUpdate(l, c.Set, c.Unset); err != nil {
+			return err
+		}
+	case kepu.DeleteNode:
+		if kepu.LabelOf(c.ID) == "" {
+			return kepu.Errorf(kepu.BadUserInput, "malformed node ID %q", trunc(c.ID))
+		}
+	case kepu.CreateEdge, kepu.PutEdge:
+		if err := checkEnds(c.Edge); err != nil {
+			return err
+		}
+		c.Edge.Props = maps.Clone(c.Edge.Props)
+		if err := kepu.ValidateEdge(&c.Edge, kepu.LabelOf(c.Edge.From), kepu.LabelOf(c.Edge.To)); err != nil {
+			return err
+		}
+	case kepu.UpdateEdge:
+		if err := kepu.ValidateEdgeUpdate(c.Edge.Type, c.Set, c.Unset); err != nil {
+			return err
+		}
+	case kepu.DeleteEdge:
+		if kepu.LookupRel(c.Edge.Type) == nil {
+			return kepu.Errorf(kepu.BadUserInput, "unknown relationship type %q", trunc(string(c.Edge.Type)))
+		}
+	default:
+		return kepu.Errorf(kepu.BadUserInput, "unknown change kind %q", trunc(string(c.Kind)))
+	}
+	return nil
+}
+
+// planSteps groups checked changes into steps.
+func planSteps(cs []kepu.Change) []step {
 	var steps []step
 	for i := 0; i < len(cs); {
 		k := cs[i].Kind
@@ -91,14 +109,33 @@ func planWrite(in []kepu.Change) ([]kepu.Change, []step, error) {
 		}
 		i = j
 	}
-	return cs, steps, nil
+	return steps
+}
+
+// changeError is an error of the change at index i of a batched step.
+type changeError struct {
+	i   int
+	err error
+}
+
+func (e *changeError) Error() string { return e.err.Error() }
+func (e *changeError) Unwrap() error { return e.err }
+
+// atChange says which change of a write an error is about (1-based), as
+// the embedded store does: "change 2 (createEdge): node ... not found".
+func atChange(i int, kind kepu.ChangeKind, err error) error {
+	var ke *kepu.Error
+	if !errors.As(err, &ke) {
+		return err
+	}
+	return &kepu.Error{Code: ke.Code, Field: ke.Field, Message: fmt.Sprintf("change %d (%s): %s", i+1, kind, ke.Message)}
 }
 
 // checkEnds rejects edges whose end IDs cannot name a node.
 func checkEnds(e kepu.Edge) error {
 	for _, id := range []string{e.From, e.To} {
 		if kepu.LabelOf(id) == "" {
-			return kepu.Errorf(kepu.NotFound, "node %q not found", trunc(id))
+			return kepu.Errorf(kepu.NotFound, "node %s not found", trunc(id))
 		}
 	}
 	return nil
@@ -128,6 +165,13 @@ func (s *Store) Write(ctx context.Context, changes []kepu.Change) ([]kepu.Result
 		clear(results)
 		for _, st := range steps {
 			if err := s.apply(ctx, tx, cs, st, results); err != nil {
+				var ce *changeError
+				if errors.As(err, &ce) {
+					return nil, atChange(ce.i, cs[ce.i].Kind, ce.err)
+				}
+				if len(st.idx) == 1 {
+					return nil, atChange(st.idx[0], st.kind, err)
+				}
 				return nil, err
 			}
 		}
@@ -170,7 +214,7 @@ func (s *Store) apply(ctx context.Context, tx neo4j.ManagedTransaction, cs []kep
 		}
 		for _, n := range st.idx {
 			if !done[int64(n)] {
-				return s.missingEnd(ctx, tx, cs[n].Edge)
+				return &changeError{n, s.missingEnd(ctx, tx, cs[n].Edge)}
 			}
 		}
 		return nil
@@ -182,7 +226,7 @@ func (s *Store) apply(ctx context.Context, tx neo4j.ManagedTransaction, cs []kep
 			return err
 		}
 		if len(recs) == 0 {
-			return kepu.Errorf(kepu.Conflict, "node %q already exists", n.ID)
+			return kepu.Errorf(kepu.Conflict, "node %s already exists", n.ID)
 		}
 		node, err := decodeNode(recs[0].Values[0])
 		if err != nil {
@@ -202,7 +246,7 @@ func (s *Store) apply(ctx context.Context, tx neo4j.ManagedTransaction, cs []kep
 			return err
 		}
 		if len(recs) == 0 {
-			return kepu.Errorf(kepu.NotFound, "node %q not found", trunc(first.ID))
+			return kepu.Errorf(kepu.NotFound, "node %s not found", trunc(first.ID))
 		}
 		node, err := decodeNode(recs[0].Values[0])
 		if err != nil {
@@ -217,7 +261,7 @@ func (s *Store) apply(ctx context.Context, tx neo4j.ManagedTransaction, cs []kep
 			return err
 		}
 		if (len(recs) == 0 || toInt(recs[0].Values[0]) == 0) && !first.IfExists {
-			return kepu.Errorf(kepu.NotFound, "node %q not found", trunc(first.ID))
+			return kepu.Errorf(kepu.NotFound, "node %s not found", trunc(first.ID))
 		}
 		return nil
 
@@ -233,18 +277,18 @@ func (s *Store) apply(ctx context.Context, tx neo4j.ManagedTransaction, cs []kep
 		v := recs[0].Values
 		switch {
 		case v[0] != true:
-			return kepu.Errorf(kepu.NotFound, "node %q not found", e.From)
+			return kepu.Errorf(kepu.NotFound, "node %s not found", e.From)
 		case v[1] != true:
-			return kepu.Errorf(kepu.NotFound, "node %q not found", e.To)
+			return kepu.Errorf(kepu.NotFound, "node %s not found", e.To)
 		case v[2] == true:
-			return kepu.Errorf(kepu.Conflict, "%s edge from %q to %q already exists", e.Type, e.From, e.To)
+			return kepu.Errorf(kepu.Conflict, "%s edge from %s to %s already exists", e.Type, e.From, e.To)
 		}
 		recs, err = s.collect(ctx, tx, stmt{cypherCreateEdge(e.Type), map[string]any{"from": e.From, "to": e.To, "props": map[string]any(e.Props)}})
 		if err != nil {
 			return err
 		}
 		if len(recs) == 0 {
-			return kepu.Errorf(kepu.NotFound, "node %q or %q not found", e.From, e.To)
+			return kepu.Errorf(kepu.NotFound, "node %s or %s not found", e.From, e.To)
 		}
 		props, err := decodeRel(recs[0].Values[0], e.Type)
 		if err != nil {
@@ -266,7 +310,7 @@ func (s *Store) apply(ctx context.Context, tx neo4j.ManagedTransaction, cs []kep
 			return err
 		}
 		if len(recs) == 0 {
-			return kepu.Errorf(kepu.NotFound, "%s edge from %q to %q not found", e.Type, trunc(e.From), trunc(e.To))
+			return kepu.Errorf(kepu.NotFound, "%s edge from %s to %s not found", e.Type, trunc(e.From), trunc(e.To))
 		}
 		props, err := decodeRel(recs[0].Values[0], e.Type)
 		if err != nil {
@@ -282,7 +326,7 @@ func (s *Store) apply(ctx context.Context, tx neo4j.ManagedTransaction, cs []kep
 			return err
 		}
 		if (len(recs) == 0 || toInt(recs[0].Values[0]) == 0) && !first.IfExists {
-			return kepu.Errorf(kepu.NotFound, "%s edge from %q to %q not found", e.Type, trunc(e.From), trunc(e.To))
+			return kepu.Errorf(kepu.NotFound, "%s edge from %s to %s not found", e.Type, trunc(e.From), trunc(e.To))
 		}
 		return nil
 	}
@@ -296,7 +340,7 @@ func (s *Store) missingEnd(ctx context.Context, tx neo4j.ManagedTransaction, e k
 		return err
 	}
 	if len(recs) > 0 && recs[0].Values[0] == true {
-		return kepu.Errorf(kepu.NotFound, "node %q not found", trunc(e.To))
+		return kepu.Errorf(kepu.NotFound, "node %s not found", trunc(e.To))
 	}
-	return kepu.Errorf(kepu.NotFound, "node %q not found", trunc(e.From))
+	return kepu.Errorf(kepu.NotFound, "node %s not found", trunc(e.From))
 }

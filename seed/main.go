@@ -203,7 +203,15 @@ func (m *Main) Run(ctx context.Context) (err error) {
 
 func (m *Main) report(rep dataset.Report, generated time.Duration) {
 	w := m.Stdout
-	fmt.Fprintf(w, "loaded into %s\n", m.Config.DataDir)
+	if m.Config.Store == "neo4j" {
+		db := m.Config.Neo4j.Database
+		if db == "" {
+			db = "neo4j"
+		}
+		fmt.Fprintf(w, "loaded into Neo4j at %s, database %s\n", m.Config.Neo4j.URI, db)
+	} else {
+		fmt.Fprintf(w, "loaded into %s\n", m.Config.DataDir)
+	}
 	fmt.Fprintf(w, "nodes: %d\n", rep.NodeCount())
 	labels := make([]kepu.Label, 0, len(rep.Nodes))
 	for l := range rep.Nodes {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kepugraph/kepugraph/internal/neo4jtest"
 	"github.com/kepugraph/kepugraph/kepu"
 )
 
@@ -24,7 +25,16 @@ func run(t *testing.T, args []string, env map[string]string) (string, string, er
 	return out.String(), errw.String(), err
 }
 
+// TestMainLoadsTwice loads the reference dataset twice into the embedded
+// store, and into Neo4j when NEO4J_URI names a server.
 func TestMainLoadsTwice(t *testing.T) {
+	t.Run("embedded", loadsTwiceEmbedded)
+	if neo4jtest.URI() != "" {
+		t.Run("neo4j", loadsTwiceNeo4j)
+	}
+}
+
+func loadsTwiceEmbedded(t *testing.T) {
 	dir := t.TempDir()
 	var first string
 	for i := 0; i < 2; i++ {

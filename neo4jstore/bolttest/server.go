@@ -72,6 +72,8 @@ type Server struct {
 	User, Password string
 	Databases      []string
 	Script         Script
+	// Agent is the server agent HELLO reports (default "Neo4j/5.26.0").
+	Agent string
 
 	ln     net.Listener
 	mu     sync.Mutex
@@ -91,6 +93,9 @@ func Start(addr string, s *Server) (*Server, error) {
 	s.conns = map[net.Conn]bool{}
 	if len(s.Databases) == 0 {
 		s.Databases = []string{"neo4j"}
+	}
+	if s.Agent == "" {
+		s.Agent = "Neo4j/5.26.0"
 	}
 	s.wg.Add(1)
 	go s.accept()
@@ -212,7 +217,7 @@ func (s *Server) handle(c *conn, m Message) error {
 	}
 	switch m.Sig {
 	case MsgHello:
-		return c.send(msgSuccess, map[string]any{"server": "Neo4j/5.26.0", "connection_id": "bolt-test", "hints": map[string]any{}})
+		return c.send(msgSuccess, map[string]any{"server": s.Agent, "connection_id": "bolt-test", "hints": map[string]any{}})
 	case MsgLogon:
 		auth := field(0)
 		if auth["principal"] != s.User || auth["credentials"] != s.Password {

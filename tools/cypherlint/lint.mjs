@@ -8,8 +8,10 @@
 // "params": {...}}]}
 //
 // Prints one line per problem and exits 1 when any statement has an
-// error-severity diagnostic, or a warning that a label, relationship type or
-// property key is not in the schema (a misspelling). Exits 2 on bad usage.
+// error-severity diagnostic, a warning that a label, relationship type or
+// property key is not in the schema (a misspelling), or a deprecation warning
+// (what the server would send as a deprecation notification). Exits 2 on bad
+// usage.
 import { readFileSync } from 'node:fs';
 import { lintCypherQuery } from '@neo4j-cypher/language-support';
 
@@ -38,7 +40,8 @@ let warnings = 0;
 for (const d of diagnostics) {
   const st = corpus.statements[d.range.start.line] ?? { name: '?', cypher: '' };
   const unknownName = d.message.includes('is not present in the database');
-  const fatal = d.severity === ERROR || unknownName;
+  const deprecated = /deprecat/i.test(d.message);
+  const fatal = d.severity === ERROR || unknownName || deprecated;
   if (fatal) failed++;
   else warnings++;
   console.log(`${fatal ? 'ERROR' : 'warning'} ${st.name}: ${d.message}\n    ${st.cypher}`);

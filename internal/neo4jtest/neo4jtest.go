@@ -1,0 +1,101 @@
+// Package neo4jtest gives tests the Neo4j server named by NEO4J_URI (with
+// NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE), one test binary at a time.
+//
+// Neo4j Community has a single user database, and the tests that use it wipe
+// it; `go test ./...` runs several packages at once. Lock serializes them
+// with an exclusive flock(2) on a file named after the URI and database in
+// the temporary directory, held until the test (or the process) ends.
+package neo4jtest
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"os"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"testing"
+
+	"github.com/kepugraph/kepugraph/neo4jstore"
+)
+
+// URI is NEO4J_URI: empty when no server is configured.
+func URI() string { return os.Getenv("NEO4J_URI") }
+
+// lockPath is the lock file of the configured server and database.
+func lockPath() string {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%s\x00%s", URI(), os.Getenv("NEO4J_DATABASE"))
+	return filepath.Join(os.TempDir(), fmt.Sprintf("kepugraph-neo4j-%x.lock", h.Sum64()))
+}
+
+// LockProcess takes the server for the rest of the process: it blocks until
+// no other process holds it. The lock goes with the process.
+func LockProcess() error {
+	f, err := os.OpenFile(lockPath(), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return fmt.Errorf("neo4j test lock: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		return fmt.Errorf("neo4j test lock %s: %w", f.Name(), err)
+	}
+	mu.Lock()
+	held = f
+	mu.Unlock()
+	return nil
+}
+
+var (
+	mu   sync.Mutex
+	held *os.File
+)
+
+// Lock takes the server until the test ends (or for the rest of the process
+// when LockProcess already took it). It skips nothing: call it after
+// checking URI.
+func Lock(tb testing.TB) {
+	tb.Helper()
+	mu.Lock()
+	defer mu.Unlock()
+	if held != nil {
+		return
+	}
+	f, err := os.OpenFile(lockPath(), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		tb.Fatalf("neo4j test lock: %v", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		tb.Fatalf("neo4j test lock %s: %v", f.Name(), err)
+	}
+	held = f
+	tb.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		held = nil
+		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	})
+}
+
+// Fresh locks the server for the test and returns a store on an empty
+// database with the schema in place; it is closed when the test ends.
+func Fresh(tb testing.TB) *neo4jstore.Store {
+	tb.Helper()
+	Lock(tb)
+	ctx := context.Background()
+	st, err := neo4jstore.Open(ctx, neo4jstore.ConfigFromEnv())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { st.Close() })
+	if err := st.DeleteAll(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	if err := st.EnsureSchema(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	return st
+}

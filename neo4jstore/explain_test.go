@@ -1,0 +1,136 @@
+package neo4jstore_test
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/kepugraph/kepugraph/internal/neo4jtest"
+	"github.com/kepugraph/kepugraph/neo4jstore"
+)
+
+// TestCypherExplain sends every statement of the lint corpus (every
+// statement the store can send) to the real server with EXPLAIN, which plans
+// it without running it: no statement may fail, and none may raise a
+// deprecation notification. The lookup by ID must seek the uniqueness
+// constraint's index, never scan a label. The schema statements, which
+// cannot be explained, are run for real and checked the same way. It runs
+// when NEO4J_URI names a server (the lint itself runs everywhere).
+func TestCypherExplain(t *testing.T) {
+	if neo4jtest.URI() == "" {
+		t.Skip("NEO4J_URI is not set: no Neo4j server to EXPLAIN the corpus on (TestCypherLint checks it without one)")
+	}
+	st := neo4jtest.Fresh(t) // schema in place, so the plans use its indexes
+	_ = st
+	ctx := context.Background()
+	cfg := neo4jstore.ConfigFromEnv()
+	drv, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(cfg.User, cfg.Password, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer drv.Close(ctx)
+	sess := drv.NewSession(ctx, neo4j.SessionConfig{DatabaseName: cfg.Database})
+	defer sess.Close(ctx)
+
+	run := func(name, cypher string, params map[string]any) neo4j.ResultSummary {
+		t.Helper()
+		res, err := sess.Run(ctx, cypher, params)
+		if err != nil {
+			t.Errorf("%s: %v\n    %s", name, err, cypher)
+			return nil
+		}
+		sum, err := res.Consume(ctx)
+		if err != nil {
+			t.Errorf("%s: %v\n    %s", name, err, cypher)
+			return nil
+		}
+		for _, n := range sum.Notifications() {
+			line := fmt.Sprintf("%s: %s %s: %s\n    %s", name, n.SeverityLevel(), n.Code(), n.Description(), cypher)
+			if strings.Contains(n.Code(), "Deprecat") || n.SeverityLevel() == neo4j.Warning {
+				t.Error(line)
+			} else if !strings.HasSuffix(n.Code(), "IndexOrConstraintAlreadyExists") {
+				t.Log(line)
+			}
+		}
+		return sum
+	}
+
+	stmts := neo4jstore.Corpus(t)
+	explained, schema, byIDPlans := 0, 0, 0
+	for _, s := range stmts {
+		if strings.HasPrefix(s.Name, "schema") {
+			run(s.Name, s.Cypher, s.Params)
+			schema++
+			continue
+		}
+		sum := run(s.Name, "EXPLAIN "+s.Cypher, s.Params)
+		explained++
+		if sum == nil || !byID.MatchString(s.Cypher) {
+			continue
+		}
+		// A statement that names a node by ID starts from that node. The
+		// plan is read from PROFILE (in a transaction rolled back: nothing is
+		// written), because the driver's Plan.Children of EXPLAIN returns
+		// the last child for every child (neo4j-go-driver v5.28.4 takes the
+		// address of its range variable); ProfiledPlan.Children is right.
+		ops := profiledOperators(ctx, t, sess, s.Cypher, s.Params)
+		if !strings.Contains(ops, "IndexSeek") || strings.Contains(ops, "LabelScan") || strings.Contains(ops, "AllNodesScan") {
+			t.Errorf("%s: planned as %s, want the constraint's index seek and no scan\n    %s", s.Name, ops, s.Cypher)
+		}
+		if s.Name == "nodes" {
+			t.Logf("lookup by ID: %s", ops)
+		}
+		byIDPlans++
+	}
+	if byIDPlans < 20 {
+		t.Errorf("only %d statements look nodes up by ID", byIDPlans)
+	}
+	t.Logf("%d statements explained (%d name a node by ID), %d schema statements run, on %s", explained, byIDPlans, schema, serverAgent(ctx, t, drv))
+}
+
+// byID matches a pattern that names a node by its ID.
+var byID = regexp.MustCompile(`\{id: (\$\w+|\w+(\.\w+)?)\}`)
+
+// profiledOperators profiles a statement in a transaction that is rolled
+// back and lists the operators of its plan, root first.
+func profiledOperators(ctx context.Context, t *testing.T, sess neo4j.SessionWithContext, cypher string, params map[string]any) string {
+	t.Helper()
+	tx, err := sess.BeginTransaction(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	res, err := tx.Run(ctx, "PROFILE "+cypher, params)
+	if err != nil {
+		t.Fatalf("PROFILE: %v\n    %s", err, cypher)
+	}
+	sum, err := res.Consume(ctx)
+	if err != nil {
+		t.Fatalf("PROFILE: %v\n    %s", err, cypher)
+	}
+	return operators(sum.Profile())
+}
+
+// operators lists the operators of a plan, root first.
+func operators(p neo4j.ProfiledPlan) string {
+	if p == nil {
+		return ""
+	}
+	out := []string{strings.TrimSuffix(p.Operator(), "@neo4j")}
+	for _, c := range p.Children() {
+		out = append(out, operators(c))
+	}
+	return strings.Join(out, " < ")
+}
+
+func serverAgent(ctx context.Context, t *testing.T, drv neo4j.DriverWithContext) string {
+	info, err := drv.GetServerInfo(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return info.Agent()
+}

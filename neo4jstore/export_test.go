@@ -1,0 +1,7 @@
+package neo4jstore
+
+import "testing"
+
+// Corpus is the Cypher corpus of TestCypherLint for the external tests
+// (TestCypherExplain runs it on a real server).
+func Corpus(t *testing.T) []namedStmt { return corpus(t) }
