@@ -167,8 +167,9 @@ func readMeta(f io.ReaderAt, n int, off int64) (boltMeta, error) {
 }
 
 // validateFile checks an existing data file before bbolt opens it: not
-// empty, both meta pages valid and agreeing on the page size, and the file
-// at least as long as the pages the newer meta page says are in use. Both
+// empty, both meta pages valid and agreeing on the page size, the file at
+// least as long as the pages the newer meta page says are in use, and the
+// structure of every page in use (walkPages). Both
 // meta pages must be valid: bbolt writes them alternately and fsyncs each,
 // so a bad one means damage, and falling back to the older one (as bbolt
 // does) would silently drop the last acknowledged write.
@@ -209,6 +210,9 @@ func validateFile(path string) error {
 	}
 	if need := int64(cur.pgid) * int64(cur.pageSize); size < need {
 		return damaged("the file is %d bytes but holds %d pages of %d bytes (%d bytes): it was truncated", size, cur.pgid, cur.pageSize, need)
+	}
+	if err := walkPages(f, cur); err != nil {
+		return damaged("%v", err)
 	}
 	return nil
 }

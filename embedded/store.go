@@ -274,7 +274,8 @@ func format(tx *bolt.Tx, path string) (int, error) {
 }
 
 // load creates the buckets of a new file, migrates a format 1 file, and
-// reads everything into memory, checking every record.
+// reads everything into memory, checking every record; then it runs
+// bbolt's consistency check.
 func (s *Store) load() error {
 	path := s.db.Path()
 	var f int
@@ -308,6 +309,17 @@ func (s *Store) load() error {
 		st, err := loadState(tx, path, s.intern)
 		if err != nil {
 			return err
+		}
+		// bbolt's own check finds what the records cannot show, such as
+		// a damaged freelist (later writes would overwrite pages in use).
+		var problem error
+		for err := range tx.Check() {
+			if problem == nil {
+				problem = err
+			}
+		}
+		if problem != nil {
+			return &DamageError{Path: path, Problem: "bbolt's consistency check: " + problem.Error()}
 		}
 		s.st = st
 		return nil
