@@ -47,7 +47,6 @@ func damageFixture(t *testing.T) (dir string, want []byte) {
 	return dir, want
 }
 
-
 func dumpOf(t *testing.T, st kepu.Store) []byte {
 	t.Helper()
 	var buf bytes.Buffer
