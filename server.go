@@ -25,6 +25,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
+	"github.com/kepugraph/kepugraph/admin"
 	"github.com/kepugraph/kepugraph/auth"
 	"github.com/kepugraph/kepugraph/embedded"
 	"github.com/kepugraph/kepugraph/gqllimit"
@@ -50,6 +51,9 @@ func main() {
 func run() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if len(os.Args) > 1 && admin.IsCommand(os.Args[1]) {
+		return admin.Run(ctx, admin.Env{Getenv: os.Getenv, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}, os.Args[1:])
+	}
 
 	sink := newLogSink(os.Stderr)
 	defer sink.Stop()
@@ -334,7 +338,8 @@ func (m *Main) seed(ctx context.Context) error {
 // Handler returns the HTTP routes: /query (GraphQL, behind the hardening
 // stack: request IDs, CORS, metrics, API keys, GraphQL-over-HTTP rules, rate
 // limit, body limit, deadline, and the query limits inside gqlgen),
-// /metrics, /healthz, /readyz and / (the explorer). Every request gets an ID
+// /admin/backup (an admin key), /metrics, /healthz, /readyz and / (the
+// explorer). Every request gets an ID
 // and one access-log line; a panic becomes a 500 with the request ID.
 func (m *Main) Handler() http.Handler {
 	if m.metrics == nil {
@@ -375,6 +380,7 @@ func (m *Main) Handler() http.Handler {
 
 	mux := http.NewServeMux()
 	mux.Handle("/query", httpx.Stack(hc, api, m.metrics.Middleware, auth.Middleware(m.keys)))
+	mux.Handle(admin.BackupPath, auth.Middleware(m.keys)(admin.BackupHandler(m.Store, m.Logger)))
 	mux.Handle("/metrics", m.metrics.Handler())
 	mux.HandleFunc("/healthz", healthz)
 	mux.HandleFunc("/readyz", m.readyz)

@@ -87,7 +87,7 @@ func Check(path string, opts CheckOptions) (*Report, error) {
 		opts.LockTimeout = time.Second
 	}
 	start := time.Now()
-	r := &Report{Path: path}
+	r := &Report{Path: path, Problems: []Problem{}}
 	defer func() { r.Duration = time.Since(start).Round(time.Millisecond).String() }()
 	r.Checks = append(r.Checks, "file")
 	if err := validateFile(path); err != nil {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"math/bits"
 	"os"
+	"path/filepath"
 )
 
 // Integrity of the data file.
@@ -101,10 +102,11 @@ func (e *DamageError) Error() string {
 	if e.Record != "" {
 		where = " in " + e.Record
 	}
+	dir := filepath.Dir(e.Path)
 	return fmt.Sprintf("data file %s is damaged%s: %s. The store refuses to open it and does not change it. "+
-		"Restore the last backup with `kepugraph restore --data-dir DIR --force BACKUP` (it keeps the damaged file aside), "+
-		"or run `kepugraph check --data-dir DIR` for a full report",
-		e.Path, where, e.Problem)
+		"Restore the last backup with `kepugraph restore --data-dir %s --force BACKUP` (it keeps the damaged file aside), "+
+		"or run `kepugraph check --data-dir %s` for a full report",
+		e.Path, where, e.Problem, dir, dir)
 }
 
 // bbolt's file layout (go.etcd.io/bbolt/internal/common, format version 2):
