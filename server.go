@@ -281,23 +281,26 @@ func openStore(ctx context.Context, c Config, log *slog.Logger) (kepu.Store, err
 	}
 }
 
-// seed loads the reference dataset when the store holds no province (a new
-// data directory), unless NoSeed is set.
+// seed loads the reference dataset when the store holds no node at all (a
+// new data directory), unless NoSeed is set. A store with any record is
+// never seeded over.
 func (m *Main) seed(ctx context.Context) error {
 	log := m.Logger
-	n, err := m.Store.CountNodes(ctx, kepu.Province, nil)
-	if kepu.ErrorCode(err) == kepu.Unavailable {
-		// A server backend that is down at start: serve anyway (/readyz says
-		// not ready); load the dataset with the seed command once it is up.
-		log.Warn("store unreachable; not checking for the reference dataset", "error", kepu.ErrorMessage(err))
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("count provinces: %w", err)
-	}
-	if n > 0 {
-		log.Info("store holds data; not loading the reference dataset", "provinces", n)
-		return nil
+	for _, d := range kepu.LabelDefs() {
+		n, err := m.Store.CountNodes(ctx, d.Label, nil)
+		if kepu.ErrorCode(err) == kepu.Unavailable {
+			// A server backend that is down at start: serve anyway (/readyz says
+			// not ready); load the dataset with the seed command once it is up.
+			log.Warn("store unreachable; not checking for the reference dataset", "error", kepu.ErrorMessage(err))
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("count %s nodes: %w", d.Label, err)
+		}
+		if n > 0 {
+			log.Info("store holds data; not loading the reference dataset", "label", d.Label, "nodes", n)
+			return nil
+		}
 	}
 	if m.Config.NoSeed {
 		log.Info("store is empty; not loading the reference dataset (--no-seed)")
