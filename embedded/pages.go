@@ -15,7 +15,8 @@ import (
 // makes it read past the end of the file (a fatal fault, not a panic) or
 // loop forever. After walkPages, bbolt only reads pages it has checked.
 func walkPages(f io.ReaderAt, m boltMeta) error {
-	w := &pageWalker{f: f, ps: int64(m.pageSize), hwm: m.pgid, seen: map[uint64]bool{0: true, 1: true}}
+	w := &pageWalker{f: f, ps: int64(m.pageSize), hwm: m.pgid, seen: make([]bool, m.pgid)}
+	w.seen[0], w.seen[1] = true, true
 	if m.freelist != boltNoFreelist {
 		if err := w.freelist(m.freelist); err != nil {
 			return err
@@ -28,7 +29,9 @@ type pageWalker struct {
 	f    io.ReaderAt
 	ps   int64
 	hwm  uint64
-	seen map[uint64]bool
+	seen []bool   // by page ID
+	bufs [][]byte // one page buffer per tree depth
+	deep int      // current depth
 }
 
 const (
@@ -45,7 +48,10 @@ func (w *pageWalker) page(id uint64, what string) ([]byte, error) {
 	if id < 2 || id >= w.hwm {
 		return nil, fmt.Errorf("%s points to page %d, outside the file's pages 2 to %d", what, id, w.hwm-1)
 	}
-	b := make([]byte, w.ps)
+	for len(w.bufs) <= w.deep {
+		w.bufs = append(w.bufs, make([]byte, w.ps))
+	}
+	b := w.bufs[w.deep][:w.ps]
 	if _, err := w.f.ReadAt(b, int64(id)*w.ps); err != nil {
 		return nil, fmt.Errorf("page %d (%s) cannot be read: %v", id, what, err)
 	}
@@ -65,6 +71,7 @@ func (w *pageWalker) page(id uint64, what string) ([]byte, error) {
 	}
 	if overflow > 0 {
 		b = append(b, make([]byte, int64(overflow)*w.ps)...)
+		w.bufs[w.deep] = b
 		if _, err := w.f.ReadAt(b[w.ps:], int64(id+1)*w.ps); err != nil {
 			return nil, fmt.Errorf("page %d (%s) cannot be read: %v", id, what, err)
 		}
@@ -101,6 +108,11 @@ func (w *pageWalker) freelist(id uint64) error {
 
 // tree checks the B+tree rooted at page id.
 func (w *pageWalker) tree(id uint64, what string) error {
+	w.deep++
+	defer func() { w.deep-- }()
+	if w.deep > 64 {
+		return fmt.Errorf("%s is more than 64 pages deep (a damaged page ID)", what)
+	}
 	b, err := w.page(id, what)
 	if err != nil {
 		return err
