@@ -208,7 +208,7 @@ func TestByteFlips(t *testing.T) {
 
 // damageKind groups a DamageError's problem for the log.
 func damageKind(p string) string {
-	for _, k := range []string{"meta page", "checksum", "page", "sort", "counts", "bbolt", "malformed", "UTF-8", "endpoint", "key"} {
+	for _, k := range []string{"meta page", "checksum", "record version", "page", "sort", "counts", "bbolt", "malformed", "UTF-8", "endpoint", "key"} {
 		if strings.Contains(p, k) {
 			return k
 		}
