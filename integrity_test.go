@@ -220,6 +220,10 @@ func TestRestoreRefuses(t *testing.T) {
 	if err := admin.Restore(&out, good, dir, true); err == nil || !strings.Contains(err.Error(), "in use") {
 		t.Fatalf("restore under a running server: %v", err)
 	}
+	// check refuses the file of a running server as in use (not damaged).
+	if _, err := embedded.Check(filepath.Join(dir, embedded.FileName), embedded.CheckOptions{LockTimeout: 100 * time.Millisecond}); kepu.ErrorCode(err) != kepu.Unavailable || !strings.Contains(err.Error(), "in use") {
+		t.Fatalf("check under a running server: %v", err)
+	}
 	m.Close()
 	if err := admin.Restore(&out, good, dir, true); err != nil {
 		t.Fatalf("restore --force: %v", err)

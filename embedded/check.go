@@ -89,6 +89,16 @@ func Check(path string, opts CheckOptions) (*Report, error) {
 	start := time.Now()
 	r := &Report{Path: path, Problems: []Problem{}}
 	defer func() { r.Duration = time.Since(start).Round(time.Millisecond).String() }()
+	// Hold a shared lock throughout: a server writing the file holds the
+	// exclusive one, and its file is "in use", not damaged.
+	unlock, err := lockShared(path, opts.LockTimeout)
+	if errors.Is(err, errLocked) {
+		return nil, kepu.Errorf(kepu.Unavailable, "%s is in use by a running kepugraph: check a backup of it (kepugraph backup), or stop the server", path)
+	}
+	if err != nil {
+		return nil, kepu.Errorf(kepu.Unavailable, "cannot read %s: %v", path, err)
+	}
+	defer unlock()
 	r.Checks = append(r.Checks, "file")
 	if err := validateFile(path); err != nil {
 		var de *DamageError
@@ -99,7 +109,7 @@ func Check(path string, opts CheckOptions) (*Report, error) {
 		return r, nil
 	}
 	var db *bolt.DB
-	err := guard(path, func() error {
+	err = guard(path, func() error {
 		var err error
 		db, err = bolt.Open(path, 0o400, &bolt.Options{ReadOnly: true, Timeout: opts.LockTimeout})
 		if errors.Is(err, bolterrors.ErrTimeout) {

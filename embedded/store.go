@@ -184,7 +184,18 @@ func Open(dir string, opts Options) (*Store, error) {
 		return nil, kepu.Errorf(kepu.Unavailable, "cannot read %s: %v", path, err)
 	}
 	if existed {
-		if err := validateFile(path); err != nil {
+		// Validate under a shared lock: a file a server is writing is
+		// "in use", never mistaken for damage.
+		unlock, err := lockShared(path, opts.LockTimeout)
+		if errors.Is(err, errLocked) {
+			return nil, kepu.Errorf(kepu.Unavailable, "data directory %s is in use by another kepugraph process", dir)
+		}
+		if err != nil {
+			return nil, kepu.Errorf(kepu.Unavailable, "cannot read %s: %v", path, err)
+		}
+		err = validateFile(path)
+		unlock()
+		if err != nil {
 			var de *DamageError
 			if errors.As(err, &de) {
 				return nil, err
