@@ -106,3 +106,16 @@ func TestMigrateFormat1Refuses(t *testing.T) {
 		t.Fatalf("malformed record: %v, want a DamageError", err)
 	}
 }
+
+// TestGuard: a panic inside bbolt (or in loading) becomes a DamageError
+// naming the file, not a crash.
+func TestGuard(t *testing.T) {
+	err := guard("/x/kepugraph.db", func() error { panic("page 7: invalid page type: 0") })
+	var de *DamageError
+	if !errors.As(err, &de) || de.Path != "/x/kepugraph.db" || de.Problem == "" {
+		t.Fatalf("guard = %v", err)
+	}
+	if err := guard("/x", func() error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+}
