@@ -119,3 +119,21 @@ func TestGuard(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestForeignBolt: a bbolt file of another program is refused, not taken
+// for a new store.
+func TestForeignBolt(t *testing.T) {
+	dir := t.TempDir()
+	db, err := bolt.Open(filepath.Join(dir, FileName), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket([]byte("sessions")); return err })
+	db.Close()
+	if st, err := Open(dir, Options{}); err == nil {
+		st.Close()
+		t.Fatal("a foreign bbolt file opened as a store")
+	} else if kepu.ErrorCode(err) != kepu.Unavailable {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -260,6 +260,16 @@ func guard(path string, fn func() error) (err error) {
 func format(tx *bolt.Tx, path string) (int, error) {
 	nb, eb, mb := tx.Bucket(bucketNodes), tx.Bucket(bucketEdges), tx.Bucket(bucketMeta)
 	if nb == nil && eb == nil && mb == nil {
+		// A new file (bbolt initialized it, the buckets were not created
+		// yet) holds nothing; a bbolt file of another program is refused.
+		var other []byte
+		tx.ForEach(func(name []byte, _ *bolt.Bucket) error {
+			other = append([]byte(nil), name...)
+			return errors.New("stop")
+		})
+		if other != nil {
+			return 0, kepu.Errorf(kepu.Unavailable, "%s is a bbolt file but not a kepugraph data file (it holds the bucket %s): move it away", path, quote(other))
+		}
 		return 0, nil
 	}
 	if nb == nil || eb == nil || mb == nil {
