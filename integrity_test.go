@@ -371,3 +371,41 @@ func TestCommands(t *testing.T) {
 		t.Fatalf("check of a truncated file: %d %s", code, out)
 	}
 }
+
+// damagedStore fails museum lists with the error the embedded store gives
+// for a damaged record.
+type damagedStore struct{ kepu.Store }
+
+func (s damagedStore) FindNodes(ctx context.Context, q kepu.NodeQuery) (kepu.NodePage, error) {
+	if q.Label == kepu.Museum {
+		return kepu.NodePage{}, &embedded.DamageError{Path: "/srv/secret-dir/kepugraph.db", Record: `node "Museum:x"`, Problem: "checksum mismatch"}
+	}
+	return s.Store.FindNodes(ctx, q)
+}
+
+// TestDamageErrorToClients: should a store read ever meet a damaged
+// record, the client gets INTERNAL_SERVER_ERROR with a generic message and
+// the request ID; the file and record are only in the log.
+func TestDamageErrorToClients(t *testing.T) {
+	m, logs, err := runMainWith(t, func(m *Main) {
+		m.WrapStore = func(st kepu.Store) kepu.Store { return damagedStore{st} }
+	}, "--data-dir", t.TempDir(), "--no-seed", "--log-format", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	res := do(t, m, request{method: "POST", body: gqlBody(`{ museums(first: 1) { nodes { name } } }`, nil),
+		header: map[string]string{"X-Request-ID": "req-damage-1"}})
+	if len(res.gql.Errors) == 0 {
+		t.Fatalf("no error: %d %s", res.status, res.body)
+	}
+	if e := res.gql.Errors[0]; e.Code() != kepu.Internal || e.Message != "internal error" {
+		t.Fatalf("error %+v, want INTERNAL_SERVER_ERROR with a generic message", e)
+	}
+	if strings.Contains(res.body, "secret-dir") || strings.Contains(res.body, "checksum") {
+		t.Fatalf("the response shows the damage details: %s", res.body)
+	}
+	waitForLog(t, logs, func(rec map[string]any) bool {
+		return strings.Contains(fmt.Sprint(rec), "secret-dir/kepugraph.db")
+	})
+}
