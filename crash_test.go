@@ -11,12 +11,14 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/kepugraph/kepugraph/embedded"
 	"github.com/kepugraph/kepugraph/kepu"
 )
 
@@ -163,6 +165,11 @@ func TestCrash(t *testing.T) {
 		}
 	}
 	took := time.Since(start)
+
+	// The file after the last kill passes the full check.
+	if r, err := embedded.Check(filepath.Join(dir, embedded.FileName), embedded.CheckOptions{}); err != nil || !r.OK() {
+		t.Fatalf("check after the last kill: %+v %v", r, err)
+	}
 
 	// Open the data directory once more and check every museum.
 	m, _ := mustRunMain(t, "--data-dir", dir, "--no-seed")

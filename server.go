@@ -25,6 +25,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
+	"github.com/kepugraph/kepugraph/admin"
 	"github.com/kepugraph/kepugraph/auth"
 	"github.com/kepugraph/kepugraph/embedded"
 	"github.com/kepugraph/kepugraph/gqllimit"
@@ -50,6 +51,9 @@ func main() {
 func run() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if len(os.Args) > 1 && admin.IsCommand(os.Args[1]) {
+		return admin.Run(ctx, admin.Env{Getenv: os.Getenv, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}, os.Args[1:])
+	}
 
 	sink := newLogSink(os.Stderr)
 	defer sink.Stop()
@@ -277,23 +281,26 @@ func openStore(ctx context.Context, c Config, log *slog.Logger) (kepu.Store, err
 	}
 }
 
-// seed loads the reference dataset when the store holds no province (a new
-// data directory), unless NoSeed is set.
+// seed loads the reference dataset when the store holds no node at all (a
+// new data directory), unless NoSeed is set. A store with any record is
+// never seeded over.
 func (m *Main) seed(ctx context.Context) error {
 	log := m.Logger
-	n, err := m.Store.CountNodes(ctx, kepu.Province, nil)
-	if kepu.ErrorCode(err) == kepu.Unavailable {
-		// A server backend that is down at start: serve anyway (/readyz says
-		// not ready); load the dataset with the seed command once it is up.
-		log.Warn("store unreachable; not checking for the reference dataset", "error", kepu.ErrorMessage(err))
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("count provinces: %w", err)
-	}
-	if n > 0 {
-		log.Info("store holds data; not loading the reference dataset", "provinces", n)
-		return nil
+	for _, d := range kepu.LabelDefs() {
+		n, err := m.Store.CountNodes(ctx, d.Label, nil)
+		if kepu.ErrorCode(err) == kepu.Unavailable {
+			// A server backend that is down at start: serve anyway (/readyz says
+			// not ready); load the dataset with the seed command once it is up.
+			log.Warn("store unreachable; not checking for the reference dataset", "error", kepu.ErrorMessage(err))
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("count %s nodes: %w", d.Label, err)
+		}
+		if n > 0 {
+			log.Info("store holds data; not loading the reference dataset", "label", d.Label, "nodes", n)
+			return nil
+		}
 	}
 	if m.Config.NoSeed {
 		log.Info("store is empty; not loading the reference dataset (--no-seed)")
@@ -334,7 +341,8 @@ func (m *Main) seed(ctx context.Context) error {
 // Handler returns the HTTP routes: /query (GraphQL, behind the hardening
 // stack: request IDs, CORS, metrics, API keys, GraphQL-over-HTTP rules, rate
 // limit, body limit, deadline, and the query limits inside gqlgen),
-// /metrics, /healthz, /readyz and / (the explorer). Every request gets an ID
+// /admin/backup (an admin key), /metrics, /healthz, /readyz and / (the
+// explorer). Every request gets an ID
 // and one access-log line; a panic becomes a 500 with the request ID.
 func (m *Main) Handler() http.Handler {
 	if m.metrics == nil {
@@ -375,6 +383,7 @@ func (m *Main) Handler() http.Handler {
 
 	mux := http.NewServeMux()
 	mux.Handle("/query", httpx.Stack(hc, api, m.metrics.Middleware, auth.Middleware(m.keys)))
+	mux.Handle(admin.BackupPath, auth.Middleware(m.keys)(admin.BackupHandler(m.Store, m.Logger)))
 	mux.Handle("/metrics", m.metrics.Handler())
 	mux.HandleFunc("/healthz", healthz)
 	mux.HandleFunc("/readyz", m.readyz)

@@ -32,6 +32,7 @@ import (
 const (
 	RoleEditor = "editor" // may run mutations
 	RoleReader = "reader" // an identified reader (for rate limits and logs)
+	RoleAdmin  = "admin"  // may take backups (GET /admin/backup); not mutations
 )
 
 // Error codes (extensions.code).

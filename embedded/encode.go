@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/kepugraph/kepugraph/kepu"
 )
@@ -146,15 +147,16 @@ func (in *interner) valueBytes(b []byte) any {
 	return in.value(string(b))
 }
 
-// Stored record format (version 1): a version byte, the number of
-// properties, then per property its name, a type tag and the value:
+// Stored record format. A value is a record (see integrity.go: a version
+// byte, a CRC-32C, then the body); the body of a node or edge is the number
+// of properties, then per property its name, a type tag and the value:
 // 's' string, 'i' zig-zag varint, 'f' IEEE 754 bits, 'b' one byte,
 // 'l' a count and that many strings. Strings are a uvarint length and bytes.
-const formatVersion = 1
+// Format 1 stored the same body after a version byte 1 and no checksum.
 
-func encodeProps(p props) []byte {
-	b := make([]byte, 0, 16+len(p)*24)
-	b = append(b, formatVersion)
+// encodeRecord returns the stored value of the record with the key and props.
+func encodeRecord(key []byte, p props) []byte {
+	b := newRecord(16 + len(p)*24)
 	b = binary.AppendUvarint(b, uint64(len(p)))
 	for _, e := range p {
 		b = appendString(b, e.k)
@@ -183,7 +185,7 @@ func encodeProps(p props) []byte {
 			}
 		}
 	}
-	return b
+	return seal(key, b)
 }
 
 func appendString(b []byte, s string) []byte {
@@ -191,7 +193,7 @@ func appendString(b []byte, s string) []byte {
 	return append(b, s...)
 }
 
-var errCorrupt = errors.New("corrupt record")
+var errCorrupt = errors.New("malformed record")
 
 type decoder struct {
 	b   []byte
@@ -209,6 +211,9 @@ func (d *decoder) uvarint() uint64 {
 }
 
 func (d *decoder) bytes() []byte {
+	if d.err != nil {
+		return nil
+	}
 	n := d.uvarint()
 	if d.err != nil || n > uint64(len(d.b)) {
 		d.err = errCorrupt
@@ -218,6 +223,17 @@ func (d *decoder) bytes() []byte {
 	d.b = d.b[n:]
 	return s
 }
+
+// text is bytes that must be valid UTF-8.
+func (d *decoder) text() []byte {
+	s := d.bytes()
+	if verifyRecords && d.err == nil && !utf8.Valid(s) {
+		d.err = errNotUTF8
+	}
+	return s
+}
+
+var errNotUTF8 = errors.New("a string is not valid UTF-8")
 
 func (d *decoder) byte1() byte {
 	if len(d.b) == 0 {
@@ -249,13 +265,11 @@ func (s *slab) props(n int) props {
 	return s.kvs[start : start : start+n]
 }
 
-// decodeProps decodes a record; it copies everything out of b (which may be
-// memory owned by bbolt). sl may be nil.
+// decodeProps decodes the body of a record (see openRecord); it copies
+// everything out of b (which may be memory owned by bbolt). sl may be nil.
+// Every string must be valid UTF-8 and nothing may follow the last property.
 func decodeProps(b []byte, in *interner, sl *slab) (props, error) {
 	d := &decoder{b: b}
-	if d.byte1() != formatVersion {
-		return nil, errCorrupt
-	}
 	n := d.uvarint()
 	if d.err != nil || n > uint64(len(b)) {
 		return nil, errCorrupt
@@ -267,11 +281,11 @@ func decodeProps(b []byte, in *interner, sl *slab) (props, error) {
 		out = make(props, 0, n)
 	}
 	for i := uint64(0); i < n && d.err == nil; i++ {
-		k := in.nameBytes(d.bytes())
+		k := in.nameBytes(d.text())
 		var v any
 		switch d.byte1() {
 		case 's':
-			v = in.valueBytes(d.bytes())
+			v = in.valueBytes(d.text())
 		case 'i':
 			x, m := binary.Varint(d.b)
 			if m <= 0 {
@@ -294,7 +308,7 @@ func decodeProps(b []byte, in *interner, sl *slab) (props, error) {
 			}
 			l := make([]string, m)
 			for j := range l {
-				l[j] = string(d.bytes())
+				l[j] = string(d.text())
 			}
 			v = l
 		default:
@@ -304,6 +318,9 @@ func decodeProps(b []byte, in *interner, sl *slab) (props, error) {
 	}
 	if d.err != nil {
 		return nil, d.err
+	}
+	if len(d.b) != 0 {
+		return nil, errCorrupt
 	}
 	return out, nil
 }

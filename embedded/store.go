@@ -11,13 +11,16 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
@@ -31,8 +34,9 @@ const FileName = "kepugraph.db"
 var (
 	bucketNodes = []byte("nodes") // node ID -> props
 	bucketEdges = []byte("edges") // TYPE|from|to -> props
-	bucketMeta  = []byte("meta")  // "counts" -> uvarint nodes, uvarint edges
+	bucketMeta  = []byte("meta")  // "counts" -> uvarint nodes, uvarint edges; "format" -> uvarint FormatVersion
 	keyCounts   = []byte("counts")
+	keyFormat   = []byte("format")
 )
 
 // Options configure a Store.
@@ -150,9 +154,17 @@ func newState(nnodes int) *state {
 	return &state{nodes: make(map[string]*nodeRec, nnodes), byLabel: map[kepu.Label][]string{}}
 }
 
-// Open opens (creating if needed) the store in dir and loads it into memory.
-// When another process holds the directory it returns an error with code
-// Unavailable once opts.LockTimeout has passed.
+// Open opens the store in dir and loads it into memory. Only a missing data
+// file means a new store: it is created (with dir, if needed). An existing
+// file is checked before and while it is read (see integrity.go): a file
+// that is empty, truncated, not a bbolt file, or holds a record whose
+// checksum fails gives a *DamageError naming the file, the record and what
+// is wrong, and the file is left as it is. A format 1 file (kepugraph before
+// record checksums) is migrated to format 2 in one transaction, after a copy
+// of it is kept as kepugraph.db.format1. When another process holds the
+// directory Open returns an error with code Unavailable once
+// opts.LockTimeout has passed; a directory or file that cannot be read or
+// written also gives Unavailable.
 func Open(dir string, opts Options) (*Store, error) {
 	if opts.LockTimeout <= 0 {
 		opts.LockTimeout = time.Second
@@ -165,21 +177,57 @@ func Open(dir string, opts Options) (*Store, error) {
 		return nil, kepu.Errorf(kepu.Unavailable, "cannot create data directory %s: %v", dir, err)
 	}
 	path := filepath.Join(dir, FileName)
-	db, err := bolt.Open(path, 0o600, &bolt.Options{
-		Timeout:      opts.LockTimeout,
-		NoSync:       opts.NoSync,
-		FreelistType: bolt.FreelistMapType,
-	})
-	if errors.Is(err, bolterrors.ErrTimeout) {
-		return nil, kepu.Errorf(kepu.Unavailable, "data directory %s is in use by another kepugraph process", dir)
+	existed := true
+	if _, err := os.Lstat(path); errors.Is(err, fs.ErrNotExist) {
+		existed = false
+	} else if err != nil {
+		return nil, kepu.Errorf(kepu.Unavailable, "cannot read %s: %v", path, err)
 	}
-	if err != nil {
-		return nil, kepu.Errorf(kepu.Unavailable, "cannot open %s: %v", path, err)
+	if existed {
+		// Validate under a shared lock: a file a server is writing is
+		// "in use", never mistaken for damage.
+		unlock, err := lockShared(path, opts.LockTimeout)
+		if errors.Is(err, errLocked) {
+			return nil, kepu.Errorf(kepu.Unavailable, "data directory %s is in use by another kepugraph process", dir)
+		}
+		if err != nil {
+			return nil, kepu.Errorf(kepu.Unavailable, "cannot read %s: %v", path, err)
+		}
+		err = validateFile(path)
+		unlock()
+		if err != nil {
+			var de *DamageError
+			if errors.As(err, &de) {
+				return nil, err
+			}
+			return nil, kepu.Errorf(kepu.Unavailable, "cannot read %s: %v", path, err)
+		}
 	}
-	s := &Store{db: db, log: log, dir: dir, intern: newInterner()}
 	start := time.Now()
-	if err := s.load(); err != nil {
-		db.Close()
+	s := &Store{log: log, dir: dir, intern: newInterner()}
+	err := guard(path, func() error {
+		db, err := bolt.Open(path, 0o600, &bolt.Options{
+			Timeout:         opts.LockTimeout,
+			NoSync:          opts.NoSync,
+			FreelistType:    bolt.FreelistMapType,
+			InitialMmapSize: initialMmapSize,
+		})
+		if errors.Is(err, bolterrors.ErrTimeout) {
+			return kepu.Errorf(kepu.Unavailable, "data directory %s is in use by another kepugraph process", dir)
+		}
+		if errors.Is(err, bolterrors.ErrInvalid) || errors.Is(err, bolterrors.ErrChecksum) || errors.Is(err, bolterrors.ErrVersionMismatch) {
+			return &DamageError{Path: path, Problem: err.Error()}
+		}
+		if err != nil {
+			return kepu.Errorf(kepu.Unavailable, "cannot open %s: %v", path, err)
+		}
+		s.db = db
+		return s.load()
+	})
+	if err != nil {
+		if s.db != nil {
+			s.db.Close()
+		}
 		return nil, err
 	}
 	log.Info("embedded store loaded", "path", path, "nodes", len(s.st.nodes), "edges", s.st.nedges,
@@ -187,89 +235,272 @@ func Open(dir string, opts Options) (*Store, error) {
 	return s, nil
 }
 
-// load creates the buckets if needed and reads everything into memory.
+// initialMmapSize is the size of bbolt's first memory map (address space,
+// not memory). A write that must grow the map waits for every read
+// transaction, and an online backup is one long read transaction: below
+// this size writers never wait for a backup.
+const initialMmapSize = 1 << 30
+
+// guard runs fn, turning a panic or a memory fault (bbolt reads the file
+// through a memory map and panics on some damaged pages) into a
+// *DamageError about path.
+func guard(path string, fn func() error) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			err = &DamageError{Path: path, Problem: fmt.Sprintf("reading it failed inside bbolt (%v)", r)}
+		}
+	}()
+	return fn()
+}
+
+// format returns the data format of an open file: FormatVersion, 1 for a
+// file written before record checksums, or 0 for a file without kepugraph's
+// buckets (a new file).
+func format(tx *bolt.Tx, path string) (int, error) {
+	nb, eb, mb := tx.Bucket(bucketNodes), tx.Bucket(bucketEdges), tx.Bucket(bucketMeta)
+	if nb == nil && eb == nil && mb == nil {
+		// A new file (bbolt initialized it, the buckets were not created
+		// yet) holds nothing; a bbolt file of another program is refused.
+		var other []byte
+		tx.ForEach(func(name []byte, _ *bolt.Bucket) error {
+			other = append([]byte(nil), name...)
+			return errors.New("stop")
+		})
+		if other != nil {
+			return 0, kepu.Errorf(kepu.Unavailable, "%s is a bbolt file but not a kepugraph data file (it holds the bucket %s): move it away", path, quote(other))
+		}
+		return 0, nil
+	}
+	if nb == nil || eb == nil || mb == nil {
+		return 0, &DamageError{Path: path, Problem: "one of the buckets nodes, edges and meta is missing"}
+	}
+	v := mb.Get(keyFormat)
+	if v == nil {
+		return 1, nil
+	}
+	body, err := openRecord(keyFormat, v)
+	if err != nil {
+		return 0, &DamageError{Path: path, Record: "the format record", Problem: err.Error()}
+	}
+	d := &decoder{b: body}
+	f := d.uvarint()
+	if d.err != nil || len(d.b) != 0 {
+		return 0, &DamageError{Path: path, Record: "the format record", Problem: errCorrupt.Error()}
+	}
+	if f != FormatVersion {
+		return 0, kepu.Errorf(kepu.Unavailable, "%s has data format %d; this kepugraph reads format %d (and migrates format 1): use a newer kepugraph", path, f, FormatVersion)
+	}
+	return FormatVersion, nil
+}
+
+// load creates the buckets of a new file, migrates a format 1 file, and
+// reads everything into memory, checking every record; then it runs
+// bbolt's consistency check.
 func (s *Store) load() error {
-	ready := false
-	s.db.View(func(tx *bolt.Tx) error {
-		ready = tx.Bucket(bucketNodes) != nil && tx.Bucket(bucketEdges) != nil && tx.Bucket(bucketMeta) != nil
-		return nil
-	})
-	var err error
-	if !ready {
-		err = s.db.Update(func(tx *bolt.Tx) error {
+	path := s.db.Path()
+	var f int
+	if err := s.db.View(func(tx *bolt.Tx) (err error) {
+		f, err = format(tx, path)
+		return err
+	}); err != nil {
+		return err
+	}
+	switch f {
+	case 0:
+		if err := s.db.Update(func(tx *bolt.Tx) error {
 			for _, b := range [][]byte{bucketNodes, bucketEdges, bucketMeta} {
-				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				if _, err := tx.CreateBucket(b); err != nil {
 					return err
 				}
 			}
-			return nil
-		})
-	}
-	if err != nil {
-		return kepu.Errorf(kepu.Unavailable, "cannot initialize %s: %v", s.dir, err)
+			if err := putFormat(tx); err != nil {
+				return err
+			}
+			return putCounts(tx, 0, 0)
+		}); err != nil {
+			return kepu.Errorf(kepu.Unavailable, "cannot initialize %s: %v", path, err)
+		}
+	case 1:
+		if err := s.migrate1(); err != nil {
+			return err
+		}
 	}
 	return s.db.View(func(tx *bolt.Tx) error {
-		var nnodes uint64
-		if v := tx.Bucket(bucketMeta).Get(keyCounts); v != nil {
-			d := &decoder{b: v}
-			nnodes = d.uvarint()
+		st, err := loadState(tx, path, s.intern)
+		if err != nil {
+			return err
 		}
-		st := newState(int(nnodes))
-		in := s.intern
-		sl := &slab{}
-		// Records are carved from chunks too (see slab).
-		var nodeChunk []nodeRec
-		var edgeChunk []edgeRec
-		// bbolt iterates keys in byte order, which is Go's string order, so
-		// each label's ID list comes out sorted.
-		c := tx.Bucket(bucketNodes).Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
-			id := string(k)
-			l := kepu.LabelOf(id)
-			p, err := decodeProps(v, in, sl)
-			if l == "" || err != nil {
-				return kepu.Errorf(kepu.Internal, "corrupt node record %q in %s", truncate(id), s.dir)
+		// bbolt's own check finds what the records cannot show, such as
+		// a damaged freelist (later writes would overwrite pages in use).
+		var problem error
+		for err := range checkTx(tx) {
+			if problem == nil {
+				problem = err
 			}
-			if len(nodeChunk) == cap(nodeChunk) {
-				nodeChunk = make([]nodeRec, 0, 4096)
-			}
-			nodeChunk = append(nodeChunk, nodeRec{id: id, label: l, props: p})
-			st.nodes[id] = &nodeChunk[len(nodeChunk)-1]
-			st.byLabel[l] = append(st.byLabel[l], id)
 		}
-		c = tx.Bucket(bucketEdges).Cursor()
-		// Keys come sorted by type, then From: consecutive edges mostly share
-		// their From node, so remember the last one.
-		var last *nodeRec
-		for k, v := c.First(); k != nil; k, v = c.Next() {
-			typ, from, to, ok := splitEdgeKey(k)
-			var fn, tn *nodeRec
-			if ok {
-				if last != nil && last.id == string(from) {
-					fn = last
-				} else {
-					fn = st.nodes[string(from)]
-					last = fn
-				}
-				tn = st.nodes[string(to)]
-			}
-			p, err := decodeProps(v, in, sl)
-			if fn == nil || tn == nil || err != nil {
-				return kepu.Errorf(kepu.Internal, "corrupt edge record %q in %s", truncate(string(k)), s.dir)
-			}
-			if len(edgeChunk) == cap(edgeChunk) {
-				edgeChunk = make([]edgeRec, 0, 4096)
-			}
-			edgeChunk = append(edgeChunk, edgeRec{typ: typ, from: fn.id, to: tn.id, props: p})
-			e := &edgeChunk[len(edgeChunk)-1]
-			fn.addEdge(e, kepu.Out)
-			tn.addEdge(e, kepu.In)
-			st.nedges++
+		if problem != nil {
+			return &DamageError{Path: path, Problem: "bbolt's consistency check: " + problem.Error()}
 		}
 		s.st = st
 		return nil
 	})
 }
+
+// putFormat writes the format record.
+func putFormat(tx *bolt.Tx) error {
+	return tx.Bucket(bucketMeta).Put(keyFormat, seal(keyFormat, binary.AppendUvarint(newRecord(1), FormatVersion)))
+}
+
+// putCounts writes the counts record.
+func putCounts(tx *bolt.Tx, nnodes, nedges int) error {
+	mb := tx.Bucket(bucketMeta)
+	counts := binary.AppendUvarint(newRecord(8), uint64(max(nnodes, 0)))
+	counts = binary.AppendUvarint(counts, uint64(max(nedges, 0)))
+	return mb.Put(keyCounts, seal(keyCounts, counts))
+}
+
+// readCounts returns the counts record.
+func readCounts(tx *bolt.Tx, path string) (nodes, edges uint64, err error) {
+	v := tx.Bucket(bucketMeta).Get(keyCounts)
+	if v == nil {
+		return 0, 0, &DamageError{Path: path, Record: "the counts record", Problem: "it is missing"}
+	}
+	body, err := openRecord(keyCounts, v)
+	if err != nil {
+		return 0, 0, &DamageError{Path: path, Record: "the counts record", Problem: err.Error()}
+	}
+	d := &decoder{b: body}
+	nodes, edges = d.uvarint(), d.uvarint()
+	if d.err != nil || len(d.b) != 0 {
+		return 0, 0, &DamageError{Path: path, Record: "the counts record", Problem: errCorrupt.Error()}
+	}
+	return nodes, edges, nil
+}
+
+// checkFile turns off the page walk before opening and bbolt's check after
+// loading (the benchmark that measures their cost sets it; nothing else
+// does).
+var checkFile = true
+
+// checkTx is tx.Check, or nothing when checkFile is off.
+func checkTx(tx *bolt.Tx) <-chan error {
+	if !checkFile {
+		ch := make(chan error)
+		close(ch)
+		return ch
+	}
+	return tx.Check()
+}
+
+// verifyRecords turns off the checksum and UTF-8 checks of loadState (the
+// benchmark that measures their cost sets it; nothing else does).
+var verifyRecords = true
+
+// recordBody returns the checked body of a stored value.
+func recordBody(key, v []byte) ([]byte, error) {
+	if !verifyRecords {
+		if len(v) < recordHeader {
+			return nil, errCorrupt
+		}
+		return v[recordHeader:], nil
+	}
+	return openRecord(key, v)
+}
+
+// loadState reads every record of a format 2 file into a new state,
+// checking each record's checksum and contents, the key order and the
+// counts record. The first problem ends it with a *DamageError.
+func loadState(tx *bolt.Tx, path string, in *interner) (*state, error) {
+	nnodes, nedges, err := readCounts(tx, path)
+	if err != nil {
+		return nil, err
+	}
+	st := newState(int(min(nnodes, 1<<24)))
+	sl := &slab{}
+	// Records are carved from chunks too (see slab).
+	var nodeChunk []nodeRec
+	var edgeChunk []edgeRec
+	// bbolt iterates keys in byte order, which is Go's string order, so
+	// each label's ID list comes out sorted.
+	var prev []byte
+	c := tx.Bucket(bucketNodes).Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if prev != nil && string(k) <= string(prev) {
+			return nil, &DamageError{Path: path, Record: "node " + quote(k), Problem: "its key does not sort after the previous key " + quote(prev) + " (a damaged page)"}
+		}
+		prev = k
+		l := kepu.LabelOf(string(k))
+		if l == "" || (verifyRecords && !utf8.Valid(k)) {
+			return nil, &DamageError{Path: path, Record: "node " + quote(k), Problem: "the key is not a node ID"}
+		}
+		body, err := recordBody(k, v)
+		var p props
+		if err == nil {
+			p, err = decodeProps(body, in, sl)
+		}
+		if err != nil {
+			return nil, &DamageError{Path: path, Record: "node " + quote(k), Problem: err.Error()}
+		}
+		id := string(k)
+		if len(nodeChunk) == cap(nodeChunk) {
+			nodeChunk = make([]nodeRec, 0, 4096)
+		}
+		nodeChunk = append(nodeChunk, nodeRec{id: id, label: l, props: p})
+		st.nodes[id] = &nodeChunk[len(nodeChunk)-1]
+		st.byLabel[l] = append(st.byLabel[l], id)
+	}
+	c = tx.Bucket(bucketEdges).Cursor()
+	// Keys come sorted by type, then From: consecutive edges mostly share
+	// their From node, so remember the last one.
+	var last *nodeRec
+	prev = nil
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if prev != nil && string(k) <= string(prev) {
+			return nil, &DamageError{Path: path, Record: "edge " + quote(k), Problem: "its key does not sort after the previous key " + quote(prev) + " (a damaged page)"}
+		}
+		prev = k
+		typ, from, to, ok := splitEdgeKey(k)
+		if !ok {
+			return nil, &DamageError{Path: path, Record: "edge " + quote(k), Problem: "the key is not TYPE|from|to"}
+		}
+		var fn, tn *nodeRec
+		if last != nil && last.id == string(from) {
+			fn = last
+		} else {
+			fn = st.nodes[string(from)]
+			last = fn
+		}
+		tn = st.nodes[string(to)]
+		body, err := recordBody(k, v)
+		var p props
+		if err == nil {
+			p, err = decodeProps(body, in, sl)
+		}
+		if err == nil && (fn == nil || tn == nil) {
+			err = errors.New("an endpoint of the edge is not in the file")
+		}
+		if err != nil {
+			return nil, &DamageError{Path: path, Record: "edge " + quote(k), Problem: err.Error()}
+		}
+		if len(edgeChunk) == cap(edgeChunk) {
+			edgeChunk = make([]edgeRec, 0, 4096)
+		}
+		edgeChunk = append(edgeChunk, edgeRec{typ: typ, from: fn.id, to: tn.id, props: p})
+		e := &edgeChunk[len(edgeChunk)-1]
+		fn.addEdge(e, kepu.Out)
+		tn.addEdge(e, kepu.In)
+		st.nedges++
+	}
+	if uint64(len(st.nodes)) != nnodes || uint64(st.nedges) != nedges {
+		return nil, &DamageError{Path: path, Problem: fmt.Sprintf("it holds %d node and %d edge records but its counts record says %d and %d (records were lost from a damaged page)",
+			len(st.nodes), st.nedges, nnodes, nedges)}
+	}
+	return st, nil
+}
+
+// quote quotes a key for a message, shortened.
+func quote(k []byte) string { return fmt.Sprintf("%q", truncate(string(k))) }
 
 func splitEdgeKey(k []byte) (kepu.RelType, []byte, []byte, bool) {
 	i := slices.Index(k, '|')
@@ -587,7 +818,7 @@ func (s *Store) commit(b *batch) error {
 			if p.gone {
 				err = nb.Delete([]byte(id))
 			} else {
-				err = nb.Put([]byte(id), encodeProps(p.props))
+				err = nb.Put([]byte(id), encodeRecord([]byte(id), p.props))
 			}
 			if err != nil {
 				return err
@@ -598,15 +829,13 @@ func (s *Store) commit(b *batch) error {
 			if p.gone {
 				err = eb.Delete([]byte(k))
 			} else {
-				err = eb.Put([]byte(k), encodeProps(p.props))
+				err = eb.Put([]byte(k), encodeRecord([]byte(k), p.props))
 			}
 			if err != nil {
 				return err
 			}
 		}
-		counts := binary.AppendUvarint(nil, uint64(max(nnodes, 0)))
-		counts = binary.AppendUvarint(counts, uint64(max(nedges, 0)))
-		return tx.Bucket(bucketMeta).Put(keyCounts, counts)
+		return putCounts(tx, nnodes, nedges)
 	})
 }
 

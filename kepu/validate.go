@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // MaxKeyLen bounds the key part of a node ID.
@@ -32,6 +33,9 @@ func Normalize(def *PropDef, v any) (any, error) {
 		s, ok := v.(string)
 		if !ok {
 			return bad()
+		}
+		if !utf8.ValidString(s) {
+			return notUTF8(def)
 		}
 		if def.Type == Enum && !slices.Contains(def.Values, s) {
 			return bad()
@@ -91,6 +95,11 @@ func Normalize(def *PropDef, v any) (any, error) {
 	case StringList:
 		switch l := v.(type) {
 		case []string:
+			for _, s := range l {
+				if !utf8.ValidString(s) {
+					return notUTF8(def)
+				}
+			}
 			return slices.Clone(l), nil
 		case []any:
 			out := make([]string, len(l))
@@ -99,6 +108,9 @@ func Normalize(def *PropDef, v any) (any, error) {
 				if !ok {
 					return bad()
 				}
+				if !utf8.ValidString(s) {
+					return notUTF8(def)
+				}
 				out[i] = s
 			}
 			return out, nil
@@ -106,6 +118,13 @@ func Normalize(def *PropDef, v any) (any, error) {
 		return bad()
 	}
 	return bad()
+}
+
+// notUTF8 is the error for a string that is not valid UTF-8: every string
+// a store holds is valid UTF-8 on the way in (and the embedded store checks
+// it again on the way out).
+func notUTF8(def *PropDef) (any, error) {
+	return nil, &Error{Code: BadUserInput, Field: def.Name, Message: fmt.Sprintf("%s must be valid UTF-8", def.Name)}
 }
 
 func describe(def *PropDef) string {

@@ -475,6 +475,11 @@ func testValidation(t *testing.T, st kepu.Store) {
 		{"wrong edge property type", kepu.Change{Kind: kepu.PutEdge, Edge: E(kepu.PartnersWith, mAH, s1, "since", "2018")}},
 		{"bad edge provenance", kepu.Change{Kind: kepu.PutEdge, Edge: E(kepu.PartnersWith, mAH, s1, kepu.PropProvenance, "RUMOR")}},
 		{"malformed update ID", kepu.Change{Kind: kepu.UpdateNode, ID: "nocolon", Set: kepu.Props{"city": "x"}}},
+		{"invalid UTF-8 name", kepu.Change{Kind: kepu.PutNode, Node: N(s2, "name", "Bad \xff school")}},
+		{"invalid UTF-8 surrogate", kepu.Change{Kind: kepu.PutNode, Node: N(s2, "name", "\xed\xa0\x80")}},
+		{"invalid UTF-8 list item", kepu.Change{Kind: kepu.PutNode, Node: N(prog1, "monthlyThemes", []string{"space", "\xc3"})}},
+		{"invalid UTF-8 update", kepu.Change{Kind: kepu.UpdateNode, ID: s1, Set: kepu.Props{"name": "x\x80"}}},
+		{"invalid UTF-8 edge property", kepu.Change{Kind: kepu.PutEdge, Edge: E(kepu.PartnersWith, mAH, s1, kepu.PropSource, "\xfe")}},
 		{"unknown kind", kepu.Change{Kind: "mergeNode", Node: N(s2)}},
 	}
 	for _, tc := range cases {

@@ -1,0 +1,350 @@
+// Package dump writes a graph as JSON Lines and loads it back, through the
+// kepu.Store contract only, so it works on every backend (the embedded store
+// and Neo4j) and moves a graph between them.
+//
+// A dump is UTF-8 text, one JSON object per line:
+//
+//	{"kepugraph":"dump","version":1,"nodes":11412,"edges":23480}
+//	{"node":"County:110101","label":"County","props":{"name":"Dongcheng","provenance":"REFERENCE",...}}
+//	...
+//	{"edge":"LOCATED_IN","from":"Museum:cstm","to":"County:110105","props":{"provenance":"REPORTED",...}}
+//
+// The header comes first, then every node ordered by label and then ID, then
+// every edge ordered by type, From and To. Props hold every property of the
+// record, its provenance and source included, with object keys sorted; Int
+// values are JSON integers, Float values JSON numbers in their shortest
+// form. The same graph therefore always gives the same bytes: dump, load
+// into an empty store, dump again, and the two dumps are identical.
+package dump
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/kepugraph/kepugraph/kepu"
+)
+
+// Format and Version are the header's "kepugraph" and "version" values.
+const (
+	Format  = "dump"
+	Version = 1
+)
+
+// pageSize is how many nodes Write asks the store for at once, and
+// batchSize how many changes Load writes in one Store.Write.
+const (
+	pageSize  = 1000
+	batchSize = 1000
+)
+
+// MaxLineBytes is the longest line Read accepts.
+const MaxLineBytes = 16 << 20
+
+type header struct {
+	Kepugraph string `json:"kepugraph"`
+	Version   int    `json:"version"`
+	Nodes     int    `json:"nodes"`
+	Edges     int    `json:"edges"`
+}
+
+type nodeLine struct {
+	Node  string     `json:"node"`
+	Label kepu.Label `json:"label"`
+	Props kepu.Props `json:"props"`
+}
+
+type edgeLine struct {
+	Edge  kepu.RelType `json:"edge"`
+	From  string       `json:"from"`
+	To    string       `json:"to"`
+	Props kepu.Props   `json:"props"`
+}
+
+// Counts is what a dump holds, or what Load wrote.
+type Counts struct {
+	Nodes int `json:"nodes"`
+	Edges int `json:"edges"`
+}
+
+// Graph is a whole graph in dump order.
+type Graph struct {
+	Nodes []kepu.Node
+	Edges []kepu.Edge
+}
+
+// Collect reads the whole graph of st in dump order.
+func Collect(ctx context.Context, st kepu.Store) (*Graph, error) {
+	g := &Graph{}
+	labels := kepu.LabelDefs()
+	slices.SortFunc(labels, func(a, b kepu.LabelDef) int { return strings.Compare(string(a.Label), string(b.Label)) })
+	byLabel := map[kepu.Label][]string{}
+	for _, d := range labels {
+		after := ""
+		for {
+			first := pageSize
+			p, err := st.FindNodes(ctx, kepu.NodeQuery{Label: d.Label, Page: kepu.Page{First: &first, After: after}})
+			if err != nil {
+				return nil, fmt.Errorf("list %s nodes: %w", d.Label, err)
+			}
+			for _, n := range p.Nodes {
+				g.Nodes = append(g.Nodes, n)
+				byLabel[d.Label] = append(byLabel[d.Label], n.ID)
+			}
+			if !p.HasNext || len(p.Nodes) == 0 {
+				break
+			}
+			after = p.Cursors[len(p.Cursors)-1]
+		}
+		slices.Sort(byLabel[d.Label])
+	}
+	rels := kepu.RelDefs()
+	slices.SortFunc(rels, func(a, b kepu.RelDef) int { return strings.Compare(string(a.Type), string(b.Type)) })
+	for _, rd := range rels {
+		var from []string
+		for _, l := range rd.From {
+			from = append(from, byLabel[l]...)
+		}
+		slices.Sort(from)
+		for len(from) > 0 {
+			ids := from[:min(pageSize, len(from))]
+			from = from[len(ids):]
+			m, err := st.Neighbors(ctx, ids, kepu.NeighborQuery{Rel: rd.Type, Dir: kepu.Out})
+			if err != nil {
+				return nil, fmt.Errorf("list %s edges: %w", rd.Type, err)
+			}
+			for _, id := range ids {
+				items := m[id].Items
+				start := len(g.Edges)
+				for _, it := range items {
+					g.Edges = append(g.Edges, it.Edge)
+				}
+				slices.SortFunc(g.Edges[start:], func(a, b kepu.Edge) int { return strings.Compare(a.To, b.To) })
+			}
+		}
+	}
+	return g, nil
+}
+
+// Write writes the whole graph of st to w as a dump and returns what it
+// wrote. The graph is read in pages: a store written to meanwhile may give
+// a dump that is not one consistent state (take it from a store nobody
+// writes to, or from a restored backup).
+func Write(ctx context.Context, st kepu.Store, w io.Writer) (Counts, error) {
+	g, err := Collect(ctx, st)
+	if err != nil {
+		return Counts{}, err
+	}
+	return g.Encode(w)
+}
+
+// Encode writes g as a dump.
+func (g *Graph) Encode(w io.Writer) (Counts, error) {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(header{Kepugraph: Format, Version: Version, Nodes: len(g.Nodes), Edges: len(g.Edges)}); err != nil {
+		return Counts{}, err
+	}
+	for _, n := range g.Nodes {
+		if err := enc.Encode(nodeLine{Node: n.ID, Label: n.Label, Props: n.Props}); err != nil {
+			return Counts{}, fmt.Errorf("node %s: %w", n.ID, err)
+		}
+	}
+	for _, e := range g.Edges {
+		if err := enc.Encode(edgeLine{Edge: e.Type, From: e.From, To: e.To, Props: e.Props}); err != nil {
+			return Counts{}, fmt.Errorf("edge %s %s %s: %w", e.Type, e.From, e.To, err)
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return Counts{}, err
+	}
+	return Counts{Nodes: len(g.Nodes), Edges: len(g.Edges)}, nil
+}
+
+// Read parses and validates a whole dump: the header, then node and edge
+// lines, every record checked against the schema (kepu.ValidateNode and
+// ValidateEdge), every edge's endpoints among the dump's nodes, no record
+// twice, and the header's counts equal to the lines. Errors name the line.
+func Read(r io.Reader) (*Graph, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 1<<16), MaxLineBytes)
+	g := &Graph{}
+	var h header
+	line := 0
+	seenNodes := map[string]kepu.Label{}
+	seenEdges := map[string]bool{}
+	bad := func(format string, args ...any) error {
+		return kepu.Errorf(kepu.BadUserInput, "line %d: %s", line, fmt.Sprintf(format, args...))
+	}
+	for sc.Scan() {
+		line++
+		b := sc.Bytes()
+		if line == 1 {
+			if err := strict(b, &h); err != nil || h.Kepugraph != Format {
+				return nil, bad("not a kepugraph dump header (want {\"kepugraph\":\"dump\",\"version\":%d,...})", Version)
+			}
+			if h.Version != Version {
+				return nil, bad("dump version %d; this kepugraph reads version %d", h.Version, Version)
+			}
+			continue
+		}
+		var probe map[string]json.RawMessage
+		if err := json.Unmarshal(b, &probe); err != nil {
+			return nil, bad("not a JSON object: %v", err)
+		}
+		switch {
+		case probe["node"] != nil:
+			var nl nodeLine
+			if err := strict(b, &nl); err != nil {
+				return nil, bad("%v", err)
+			}
+			if len(g.Edges) > 0 {
+				return nil, bad("node %s after the first edge", nl.Node)
+			}
+			n := kepu.Node{ID: nl.Node, Label: nl.Label, Props: nl.Props}
+			if err := kepu.ValidateNode(&n); err != nil {
+				return nil, bad("node %s: %s", nl.Node, kepu.ErrorMessage(err))
+			}
+			if _, ok := seenNodes[n.ID]; ok {
+				return nil, bad("node %s appears twice", n.ID)
+			}
+			seenNodes[n.ID] = n.Label
+			g.Nodes = append(g.Nodes, n)
+		case probe["edge"] != nil:
+			var el edgeLine
+			if err := strict(b, &el); err != nil {
+				return nil, bad("%v", err)
+			}
+			e := kepu.Edge{Type: el.Edge, From: el.From, To: el.To, Props: el.Props}
+			fl, fok := seenNodes[e.From]
+			tl, tok := seenNodes[e.To]
+			if !fok || !tok {
+				return nil, bad("%s edge from %s to %s: an endpoint is not among the dump's nodes", e.Type, e.From, e.To)
+			}
+			if err := kepu.ValidateEdge(&e, fl, tl); err != nil {
+				return nil, bad("%s edge from %s to %s: %s", e.Type, e.From, e.To, kepu.ErrorMessage(err))
+			}
+			k := string(e.Type) + "|" + e.From + "|" + e.To
+			if seenEdges[k] {
+				return nil, bad("%s edge from %s to %s appears twice", e.Type, e.From, e.To)
+			}
+			seenEdges[k] = true
+			g.Edges = append(g.Edges, e)
+		default:
+			return nil, bad("neither a node nor an edge")
+		}
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return nil, kepu.Errorf(kepu.BadUserInput, "line %d: longer than %d bytes", line+1, MaxLineBytes)
+		}
+		return nil, err
+	}
+	if line == 0 {
+		return nil, kepu.Errorf(kepu.BadUserInput, "empty dump: no header line")
+	}
+	if h.Nodes != len(g.Nodes) || h.Edges != len(g.Edges) {
+		return nil, kepu.Errorf(kepu.BadUserInput, "the header announces %d nodes and %d edges, the dump holds %d and %d (truncated?)",
+			h.Nodes, h.Edges, len(g.Nodes), len(g.Edges))
+	}
+	return g, nil
+}
+
+// strict decodes one JSON object: numbers stay json.Number (the schema
+// decides between Int and Float), unknown fields, trailing data and invalid
+// UTF-8 are errors.
+func strict(b []byte, v any) error {
+	if !json.Valid(b) {
+		return errors.New("not valid JSON")
+	}
+	if !utf8.Valid(b) {
+		return errors.New("not valid UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return errors.New("more than one JSON value on the line")
+	}
+	return nil
+}
+
+// Options of Load.
+type Options struct {
+	// Force loads into a store that already holds nodes: records of the
+	// dump replace those with the same ID, others stay.
+	Force bool
+	// Progress, when set, is called after each write with the records
+	// written so far and the total.
+	Progress func(done, total int)
+}
+
+// Load writes g into st: every node (PutNode), then every edge (PutEdge), in
+// writes of batchSize changes. It refuses a store that holds nodes unless
+// opts.Force. Read has validated g, so a write fails only when the store
+// does (a failed load leaves the records of the writes before it: load
+// again into an empty store).
+func Load(ctx context.Context, st kepu.Store, g *Graph, opts Options) (Counts, error) {
+	if !opts.Force {
+		for _, d := range kepu.LabelDefs() {
+			n, err := st.CountNodes(ctx, d.Label, nil)
+			if err != nil {
+				return Counts{}, err
+			}
+			if n > 0 {
+				return Counts{}, kepu.Errorf(kepu.Conflict, "the store is not empty (%d %s nodes): load into an empty store, or pass --force to merge", n, d.Label)
+			}
+		}
+	}
+	total := len(g.Nodes) + len(g.Edges)
+	done := 0
+	var batch []kepu.Change
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if _, err := st.Write(ctx, batch); err != nil {
+			return err
+		}
+		done += len(batch)
+		batch = batch[:0]
+		if opts.Progress != nil {
+			opts.Progress(done, total)
+		}
+		return nil
+	}
+	for _, n := range g.Nodes {
+		batch = append(batch, kepu.Change{Kind: kepu.PutNode, Node: n})
+		if len(batch) == batchSize {
+			if err := flush(); err != nil {
+				return Counts{Nodes: done}, err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return Counts{Nodes: done}, err
+	}
+	for _, e := range g.Edges {
+		batch = append(batch, kepu.Change{Kind: kepu.PutEdge, Edge: e})
+		if len(batch) == batchSize {
+			if err := flush(); err != nil {
+				return Counts{Nodes: len(g.Nodes), Edges: done - len(g.Nodes)}, err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return Counts{Nodes: len(g.Nodes), Edges: done - len(g.Nodes)}, err
+	}
+	return Counts{Nodes: len(g.Nodes), Edges: len(g.Edges)}, nil
+}
