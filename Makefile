@@ -27,7 +27,7 @@ TESTFLAGS ?= -pgo=off
 # Arguments passed to the server by `make run`, e.g. make run ARGS='--addr :9090'.
 ARGS ?=
 
-.PHONY: run test check web web-rebuild test-tools fmt-check vet staticcheck generate-check race release-build build bench pgo clean help
+.PHONY: run test check web web-rebuild test-tools fmt-check tidy-check vet staticcheck generate-check race release-build build bench pgo clean help
 
 help:
 	@echo "make run      build the explorer if missing, then run the server (go run .)"
@@ -67,7 +67,7 @@ web-rebuild:
 build: web
 	$(GO) build -o kepugraph .
 
-check: fmt-check vet staticcheck generate-check race release-build
+check: fmt-check tidy-check vet staticcheck generate-check race release-build
 
 # release-build compiles the server as `go run .` does, with default.pgo.
 release-build:
@@ -76,6 +76,11 @@ release-build:
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go') $$(git ls-files --others --exclude-standard '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+
+# tidy-check fails when `go mod tidy` would change go.mod or go.sum
+# (go mod tidy -diff prints the change and exits 1, changing nothing).
+tidy-check:
+	@$(GO) mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy and commit"; exit 1; }
 
 vet:
 	$(GO) vet ./...
