@@ -54,6 +54,28 @@ func plain(v any) any {
 	return v
 }
 
+// isNull reports whether v is a GraphQL null as gqlgen decodes it: nil, or a
+// nil pointer, map or slice inside an interface.
+func isNull(v any) bool {
+	if v == nil {
+		return true
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		return x == nil
+	case []map[string]any:
+		return x == nil
+	case []any:
+		return x == nil
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Pointer, reflect.Interface, reflect.Map, reflect.Slice:
+		return rv.IsNil()
+	}
+	return false
+}
+
 func badInput(format string, args ...any) error {
 	return kepu.Errorf(kepu.BadUserInput, format, args...)
 }
@@ -132,8 +154,11 @@ func subMap(k string, v any) (map[string]any, error) {
 }
 
 func fieldFilter(sc whereScope, k string, v any) (*kepu.Filter, error) {
-	if v == nil {
-		// A null input object places no condition.
+	if isNull(v) {
+		// A null places no condition, whatever the field: a property, AND,
+		// OR, NOT, a place or a relationship filter, written inline or
+		// coming from a variable (gqlgen hands over a typed nil map or
+		// slice for a null input object or list).
 		return nil, nil
 	}
 	switch k {
@@ -252,7 +277,7 @@ func relKey(k string) (name string, q kepu.Quantifier, ok bool) {
 func relFilter(rf spec.RelField, quant kepu.Quantifier, m map[string]any) (*kepu.Filter, error) {
 	rc := &kepu.RelCond{Rel: rf.Def.Type, Dir: rf.Dir, Quant: quant}
 	var err error
-	if v, ok := m["node"]; ok && v != nil {
+	if v, ok := m["node"]; ok && !isNull(v) {
 		nm, err := subMap("node", v)
 		if err != nil {
 			return nil, err
@@ -261,7 +286,7 @@ func relFilter(rf spec.RelField, quant kepu.Quantifier, m map[string]any) (*kepu
 			return nil, err
 		}
 	}
-	if v, ok := m["edge"]; ok && v != nil {
+	if v, ok := m["edge"]; ok && !isNull(v) {
 		em, err := subMap("edge", v)
 		if err != nil {
 			return nil, err
