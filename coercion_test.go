@@ -92,7 +92,9 @@ func TestNullFilterIsNoCondition(t *testing.T) {
 	query(t, m, `query($w: PartnersWithOutMatch) { node(id: "TXVzZXVtOmNzdG0") { ... on Museum {
 		a: schoolPartners(where: {node: null, edge: null}) { totalCount } b: schoolPartners(where: $w) { totalCount } } } }`,
 		map[string]any{"w": map[string]any{"node": nil}}, &rel)
-	var plain struct{ Node struct{ A struct{ TotalCount int } } }
+	var plain struct {
+		Node struct{ A struct{ TotalCount int } }
+	}
 	query(t, m, `{ node(id: "TXVzZXVtOmNzdG0") { ... on Museum { a: schoolPartners { totalCount } } } }`, nil, &plain)
 	if rel.Node.A != plain.Node.A || rel.Node.B != plain.Node.A {
 		t.Errorf("schoolPartners with null node/edge: %d, %d, want %d", rel.Node.A.TotalCount, rel.Node.B.TotalCount, plain.Node.A.TotalCount)
