@@ -1,7 +1,9 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -98,5 +100,140 @@ func TestNullFilterIsNoCondition(t *testing.T) {
 	query(t, m, `{ node(id: "TXVzZXVtOmNzdG0") { ... on Museum { a: schoolPartners { totalCount } } } }`, nil, &plain)
 	if rel.Node.A != plain.Node.A || rel.Node.B != plain.Node.A {
 		t.Errorf("schoolPartners with null node/edge: %d, %d, want %d", rel.Node.A.TotalCount, rel.Node.B.TotalCount, plain.Node.A.TotalCount)
+	}
+}
+
+// coercionCase is a request whose first error must have the code and a
+// message containing want.
+type coercionCase struct {
+	name  string
+	query string
+	vars  map[string]any
+	code  string
+	want  string
+}
+
+// TestInputCoercion: every scalar and enum coercion path (inline literals,
+// variables, variable defaults, lists, input objects, mutation inputs)
+// rejects what the GraphQL specification rejects, before anything runs or
+// is written, with a message that names the value sent.
+func TestInputCoercion(t *testing.T) {
+	wrap, calls := countCalls()
+	m, _, err := runMainWith(t, func(m *Main) { m.WrapStore = wrap }, "--data-dir", t.TempDir(), "--no-seed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	const create = `mutation($in: CreateMuseumInput!) { createMuseum(input: $in) { id } }`
+	museum := func(extra map[string]any) map[string]any {
+		in := map[string]any{"key": "coerce", "name": "M", "kind": "STANDARD", "provenance": "REPORTED", "source": "t"}
+		for k, v := range extra {
+			in[k] = v
+		}
+		return map[string]any{"in": in}
+	}
+	const intRange = "Int cannot represent non 32-bit signed integer value: 2147483648"
+	for _, tc := range []coercionCase{
+		// Int is 32-bit: literals, in filters, lists, defaults and inputs.
+		{"int literal in a filter", `{ museums(where: {openedYear: {gt: 2147483648}}) { totalCount } }`, nil, "GRAPHQL_VALIDATION_FAILED", intRange},
+		{"negative int literal", `{ museums(where: {openedYear: {lt: -2147483649}}) { totalCount } }`, nil, "GRAPHQL_VALIDATION_FAILED", "-2147483649"},
+		{"int literal in a list", `{ museums(where: {openedYear: {in: [1, 2147483648]}}) { totalCount } }`, nil, "GRAPHQL_VALIDATION_FAILED", intRange},
+		{"int literal in a create input", `mutation { createMuseum(input: {key: "big", name: "B", kind: STANDARD, provenance: REPORTED, source: "t", openedYear: 2147483648}) { id } }`, nil, "GRAPHQL_VALIDATION_FAILED", intRange},
+		{"int argument", `{ provinces(first: 2147483648) { totalCount } }`, nil, "GRAPHQL_VALIDATION_FAILED", intRange},
+		{"int variable default", `query($f: Int = 2147483648) { provinces(first: $f) { totalCount } }`, nil, "GRAPHQL_VALIDATION_FAILED", intRange},
+		{"float literal as int", `{ provinces(first: 1.5) { totalCount } }`, nil, "GRAPHQL_VALIDATION_FAILED", "Int cannot represent non-integer value: 1.5"},
+		{"int variable out of range", `query($f: Int) { provinces(first: $f) { totalCount } }`, map[string]any{"f": 2147483648}, "BAD_USER_INPUT", `Variable "$f" got invalid value 2147483648; ` + intRange},
+		{"int variable in a create input", create, museum(map[string]any{"openedYear": 2147483648}), "BAD_USER_INPUT", `at "in.openedYear"; ` + intRange},
+		{"int variable in a list", `query($w: MuseumWhere) { museums(where: $w) { totalCount } }`, map[string]any{"w": map[string]any{"openedYear": map[string]any{"in": []any{1, 2147483648}}}}, "BAD_USER_INPUT", `at "w.openedYear.in[1]"; ` + intRange},
+		// A string is never an Int, Float or Boolean; the message names the value.
+		{"string variable as int", `query($f: Int) { provinces(first: $f) { totalCount } }`, map[string]any{"f": "3"}, "BAD_USER_INPUT", `Variable "$f" got invalid value "3"; Int cannot represent non-integer value: "3"`},
+		{"fractional variable as int", `query($f: Int) { provinces(first: $f) { totalCount } }`, map[string]any{"f": 1.5}, "BAD_USER_INPUT", `Variable "$f" got invalid value 1.5; Int cannot represent non-integer value: 1.5`},
+		{"string in an input object", `query($w: MuseumWhere) { museums(where: $w) { totalCount } }`, map[string]any{"w": map[string]any{"openedYear": map[string]any{"gte": "1990"}}}, "BAD_USER_INPUT", `got invalid value "1990" at "w.openedYear.gte"`},
+		{"string as float", `query($w: MuseumWhere) { museums(where: $w) { totalCount } }`, map[string]any{"w": map[string]any{"distanceKm": map[string]any{"gte": "5"}}}, "BAD_USER_INPUT", `Float cannot represent non numeric value: "5"`},
+		{"string as boolean", `query($w: MuseumWhere) { museums(where: $w) { totalCount } }`, map[string]any{"w": map[string]any{"freeEntry": map[string]any{"eq": "true"}}}, "BAD_USER_INPUT", `Boolean cannot represent a non boolean value: "true"`},
+		{"number as string", `query($w: MuseumWhere) { museums(where: $w) { totalCount } }`, map[string]any{"w": map[string]any{"name": map[string]any{"eq": 5}}}, "BAD_USER_INPUT", `got invalid value 5 at "w.name.eq"; String cannot represent a non string value: 5`},
+		{"boolean as ID", `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": true}, "BAD_USER_INPUT", `got invalid value true`},
+		// Enums: exact names; a string literal is told to drop its quotes.
+		{"enum variable in the wrong case", `query($w: MuseumWhere) { museums(where: $w) { totalCount } }`, map[string]any{"w": map[string]any{"kind": map[string]any{"in": []any{"MOBILE", "mobile"}}}}, "BAD_USER_INPUT", `got invalid value "mobile" at "w.kind.in[1]"; Value "mobile" does not exist in "MuseumKind" enum.`},
+		{"enum literal as a string", `{ museums(where: {kind: {eq: "MOBILE"}}) { totalCount } }`, nil, "GRAPHQL_VALIDATION_FAILED", `Enum "MuseumKind" cannot represent the string "MOBILE": enum values are written without quotes, as MOBILE.`},
+		{"enum variable as a number", create, museum(map[string]any{"kind": 1}), "BAD_USER_INPUT", `got invalid value 1 at "in.kind"; Enum "MuseumKind" cannot represent non-string value: 1.`},
+		// Input objects: unknown fields, missing required fields, nulls.
+		{"unknown input field", `query($w: MuseumWhere) { museums(where: $w) { totalCount } }`, map[string]any{"w": map[string]any{"bogus": 1}}, "BAD_USER_INPUT", `Field "bogus" is not defined by type "MuseumWhere".`},
+		{"missing required field", create, map[string]any{"in": map[string]any{"key": "k", "name": "n", "kind": "STANDARD", "provenance": "REPORTED"}}, "BAD_USER_INPUT", `Field "source" of required type "String!" was not provided.`},
+		{"null for a required field", create, museum(map[string]any{"name": nil}), "BAD_USER_INPUT", `at "in.name"; Expected non-nullable type "String!" not to be null.`},
+		{"missing required variable", `query($f: Int!) { provinces(first: $f) { totalCount } }`, nil, "BAD_USER_INPUT", `Variable "$f" of required type "Int!" was not provided.`},
+		{"object for a list of enums", `query($w: MuseumWhere) { museums(where: $w) { totalCount } }`, map[string]any{"w": map[string]any{"kind": "MOBILE"}}, "BAD_USER_INPUT", `Expected type "MuseumKindFilter" to be an object.`},
+		// WholeNumber: integers within ±(2^53 − 1).
+		{"whole number beyond 2^53", create, museum(map[string]any{"offlineVisits": json.Number("9007199254740992")}), "BAD_USER_INPUT", "WholeNumber cannot represent an integer beyond 2^53 - 1: 9007199254740992"},
+		{"whole number as a string literal", `{ museums(where: {offlineVisits: {gt: "5"}}) { totalCount } }`, nil, "GRAPHQL_VALIDATION_FAILED", `WholeNumber cannot represent non-integer value: "5"`},
+		{"whole number fractional variable", create, museum(map[string]any{"offlineVisits": 2.5}), "BAD_USER_INPUT", "WholeNumber cannot represent non-integer value: 2.5"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := calls.Load()
+			e := mustFail(t, m, tc.query, tc.vars, tc.code)
+			if !strings.Contains(e.Message, tc.want) {
+				t.Errorf("message %q, want it to contain %q", e.Message, tc.want)
+			}
+			if n := calls.Load() - before; n != 0 {
+				t.Errorf("%d store calls: a rejected request must not run", n)
+			}
+		})
+	}
+	// Nothing was written.
+	var got struct{ Museums struct{ TotalCount int } }
+	query(t, m, `{ museums { totalCount } }`, nil, &got)
+	if got.Museums.TotalCount != 0 {
+		t.Errorf("%d museums written by rejected requests", got.Museums.TotalCount)
+	}
+
+	// What does coerce: a whole number written 3.0, a single value for a
+	// list, a WholeNumber beyond 32 bits, read back as written.
+	var ok struct {
+		Provinces    struct{ TotalCount int }
+		CreateMuseum struct {
+			OfflineVisits int64
+			OpenedYear    int
+		}
+	}
+	query(t, m, `query($f: Int) { provinces(first: $f) { totalCount } }`, map[string]any{"f": json.Number("3.0")}, &ok)
+	query(t, m, create, museum(map[string]any{"offlineVisits": int64(3_000_000_000), "openedYear": 2147483647}), &struct{}{})
+	res := post(t, m, `{ museums(where: {offlineVisits: {gt: 2999999999}}) { nodes { offlineVisits openedYear } } }`, nil)
+	if len(res.Errors) > 0 || !strings.Contains(string(res.Data), `{"offlineVisits":3000000000,"openedYear":2147483647}`) {
+		t.Errorf("WholeNumber and Int at their limits: %s %+v", res.Data, res.Errors)
+	}
+}
+
+// TestWholeNumbersAreWritten: figures that are whole numbers are written as
+// JSON integers, never in exponent notation (issue 9: caravanDistanceKm
+// 5.4653e+07, offlineVisits 1.036e+09, ruralPersonTime 1.344e+07).
+func TestWholeNumbersAreWritten(t *testing.T) {
+	m := seededMain(t)
+	res := do(t, m, request{method: "POST", body: gqlBody(`{ systemStats {
+		caravanDistanceKm offlineVisits ruralPersonTime provincialCoverage { numerator denominator value }
+		prefectureCoverage { numerator denominator } toursPerCounty { numerator denominator } } }`, nil)})
+	if res.status != 200 || len(res.gql.Errors) > 0 {
+		t.Fatalf("%d %s", res.status, res.body)
+	}
+	if regexp.MustCompile(`\d[eE][+-]?\d`).Match(res.gql.Data) {
+		t.Errorf("a number in exponent notation: %s", res.gql.Data)
+	}
+	for _, want := range []string{`"caravanDistanceKm":54653000`, `"offlineVisits":1036000000`, `"ruralPersonTime":13440000`} {
+		if !strings.Contains(string(res.gql.Data), want) {
+			t.Errorf("want %s in %s", want, res.gql.Data)
+		}
+	}
+	var types struct {
+		Type struct {
+			Fields []struct {
+				Name string
+				Type typeRef
+			}
+		} `json:"__type"`
+	}
+	query(t, m, `{ __type(name: "SystemStats") { fields { name type { kind name ofType { kind name ofType { kind name } } } } } }`, nil, &types)
+	for _, f := range types.Type.Fields {
+		if (f.Name == "offlineVisits" || f.Name == "ruralPersonTime") && f.Type.String() != "WholeNumber!" {
+			t.Errorf("%s is %s, want WholeNumber!", f.Name, f.Type)
+		}
 	}
 }

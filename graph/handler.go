@@ -38,7 +38,14 @@ type Options struct {
 	// NoIntrospection turns introspection off (it is on by default); field
 	// suggestions ("Did you mean …") in validation errors go with it.
 	NoIntrospection bool
+	// PersistedQueries bounds the cache of Apollo automatic persisted
+	// queries (SHA-256 hash → query text, least recently used out); default
+	// DefaultPersistedQueries; negative turns persisted queries off.
+	PersistedQueries int
 }
+
+// DefaultPersistedQueries is the default Options.PersistedQueries.
+const DefaultPersistedQueries = 1000
 
 // DefaultBatchWait is the default Options.BatchWait.
 const DefaultBatchWait = time.Millisecond
@@ -57,10 +64,21 @@ func New(st kepu.Store, opts Options) http.Handler {
 		opts.BatchWait = DefaultBatchWait
 	}
 	r := &Resolver{store: st, maxPageSize: opts.MaxPageSize, batchWait: opts.BatchWait, noPrefetch: opts.NoPrefetch, logger: opts.Logger}
-	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r}))
+	es := generated.NewExecutableSchema(generated.Config{Resolvers: r})
+	srv := handler.New(es)
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(postTransport{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	queries := lru.New[*ast.QueryDocument](1000)
+	srv.SetQueryCache(queries)
+	srv.SetValidationRulesFn(validationRules)
+	if opts.PersistedQueries == 0 {
+		opts.PersistedQueries = DefaultPersistedQueries
+	}
+	if opts.PersistedQueries > 0 {
+		// First: it fills in the query text of a hash-only request, which
+		// every later extension reads.
+		srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](opts.PersistedQueries)})
+	}
 	if opts.NoIntrospection {
 		srv.SetDisableSuggestion(true)
 	} else {
@@ -69,6 +87,8 @@ func New(st kepu.Store, opts Options) http.Handler {
 	for _, ext := range opts.Extensions {
 		srv.Use(ext)
 	}
+	// After the query limits: it may parse the query.
+	srv.Use(variableCheck{schema: es.Schema(), cache: queries})
 	srv.SetErrorPresenter(presentError(opts.Logger))
 	srv.SetRecoverFunc(recoverPanic(opts.Logger))
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {

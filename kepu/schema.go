@@ -112,7 +112,12 @@ type PropDef struct {
 	Type     PropType
 	Values   []string // allowed values of an Enum
 	Required bool     // must be present on create
-	Doc      string
+	// Wide marks an Int property whose values may exceed 2^31 − 1 (a
+	// count of visits or person-time): the GraphQL API gives it the
+	// WholeNumber scalar instead of the 32-bit Int. Stores keep every Int
+	// as int64 either way.
+	Wide bool
+	Doc  string
 }
 
 // Provenance kinds, the values of the provenance property that every node and
@@ -212,8 +217,8 @@ var labelDefs = []LabelDef{
 		PropDef{Name: "city", Type: String},
 		PropDef{Name: "distanceKm", Type: Float, Doc: "distance travelled (caravans)"},
 		PropDef{Name: "teachersTrained", Type: Int, Doc: "science teachers trained (rural middle-school museums)"},
-		PropDef{Name: "personTimeServed", Type: Int, Doc: "person-time served (rural middle-school museums)"},
-		PropDef{Name: "offlineVisits", Type: Int, Doc: "offline visits since 2012"},
+		PropDef{Name: "personTimeServed", Type: Int, Wide: true, Doc: "person-time served (rural middle-school museums)"},
+		PropDef{Name: "offlineVisits", Type: Int, Wide: true, Doc: "offline visits since 2012"},
 		PropDef{Name: "resourcesTB", Type: Float, Doc: "online resources in terabytes (digital museum)"},
 	)},
 	{Label: School, Doc: "a primary or secondary school", Props: withCommon(nodeCommon,
@@ -235,7 +240,7 @@ var labelDefs = []LabelDef{
 		PropDef{Name: "date", Type: Date},
 		PropDef{Name: "venue", Type: String},
 		PropDef{Name: "mode", Type: Enum, Values: ForumModes},
-		PropDef{Name: "audience", Type: Int},
+		PropDef{Name: "audience", Type: Int, Wide: true},
 		PropDef{Name: "theme", Type: String},
 	)},
 	{Label: Program, Doc: "a program, campaign, recurring event or training scheme", Props: withCommon(nodeCommon,
@@ -245,7 +250,7 @@ var labelDefs = []LabelDef{
 		PropDef{Name: "monthlyThemes", Type: StringList, Doc: "themes by month, where the source gives them"},
 		PropDef{Name: "organizations", Type: Int, Doc: "participating organizations, as reported"},
 		PropDef{Name: "activities", Type: Int, Doc: "activities held, as reported"},
-		PropDef{Name: "audience", Type: Int, Doc: "audience, as reported"},
+		PropDef{Name: "audience", Type: Int, Wide: true, Doc: "audience, as reported"},
 		PropDef{Name: "representatives", Type: Int, Doc: "representatives attending, as reported"},
 	)},
 	{Label: Person, Doc: "a person named in a source", Props: withCommon(nodeCommon,
@@ -288,7 +293,7 @@ var relDefs = []RelDef{
 		OutField: "covers", InField: "coveredBy", Doc: "places a museum, caravan or program reaches",
 		Props: withCommon(edgeCommon, append(slices.Clone(yearProps),
 			PropDef{Name: "tours", Type: Int, Doc: "tours that reached the place"},
-			PropDef{Name: "visits", Type: Int, Doc: "visits (person-time) at the place"})...)},
+			PropDef{Name: "visits", Type: Int, Wide: true, Doc: "visits (person-time) at the place"})...)},
 }
 
 var (

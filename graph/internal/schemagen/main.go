@@ -92,6 +92,9 @@ func propType(l kepu.Label, p kepu.PropDef, enumName func(kepu.PropDef) string) 
 	switch p.Type {
 	case kepu.Int:
 		t = "Int"
+		if p.Wide {
+			t = "WholeNumber"
+		}
 	case kepu.Float:
 		t = "Float"
 	case kepu.Bool:
@@ -112,6 +115,9 @@ func propType(l kepu.Label, p kepu.PropDef, enumName func(kepu.PropDef) string) 
 func filterType(p kepu.PropDef, enumName func(kepu.PropDef) string) string {
 	switch p.Type {
 	case kepu.Int:
+		if p.Wide {
+			return "WholeNumberFilter"
+		}
 		return "IntFilter"
 	case kepu.Float:
 		return "FloatFilter"
@@ -162,6 +168,15 @@ func (g *gen) schema() string {
 }
 
 func (g *gen) writeBasics(w *writer) {
+	w.p(`"""`)
+	w.p(`A whole number from -(2^53 - 1) to 2^53 - 1, written as a JSON integer: for`)
+	w.p(`figures that may exceed Int's 32 bits (visits, person-time, audiences). The`)
+	w.p(`bound is the largest integer a JSON number read as an IEEE double (a`)
+	w.p(`JavaScript Number) keeps exactly. Input: an integer literal, or a JSON`)
+	w.p(`number without a fractional part; strings are rejected.`)
+	w.p(`"""`)
+	w.p("scalar WholeNumber")
+	w.p("")
 	w.p(`"""An object with a global ID (Relay). Every node of the graph is one."""`)
 	w.p("interface Node {")
 	w.p(`  "The opaque global ID."`)
@@ -245,11 +260,12 @@ func (g *gen) writeFilters(w *writer) {
 	const all = "Conditions on a %s property; all operators given must hold. eq: null matches an absent property and ne: null a present one; any other condition on an absent property is false."
 	scalar("StringFilter", "String", fmt.Sprintf(all, "String or Date"), []string{"eq", "ne", "in", "contains", "startsWith", "gt", "gte", "lt", "lte"})
 	scalar("IntFilter", "Int", fmt.Sprintf(all, "Int"), []string{"eq", "ne", "in", "gt", "gte", "lt", "lte"})
+	scalar("WholeNumberFilter", "WholeNumber", fmt.Sprintf(all, "WholeNumber"), []string{"eq", "ne", "in", "gt", "gte", "lt", "lte"})
 	scalar("FloatFilter", "Float", fmt.Sprintf(all, "Float"), []string{"eq", "ne", "in", "gt", "gte", "lt", "lte"})
 	scalar("BooleanFilter", "Boolean", fmt.Sprintf(all, "Boolean"), []string{"eq", "ne"})
 	scalar("IDFilter", "ID", "Conditions on the global ID.", []string{"eq", "ne", "in"})
 	scalar("StringListFilter", "String", "Conditions on a list of strings.", []string{"contains"})
-	g.inputMaps = append(g.inputMaps, "StringFilter", "IntFilter", "FloatFilter", "BooleanFilter", "IDFilter", "StringListFilter")
+	g.inputMaps = append(g.inputMaps, "StringFilter", "IntFilter", "WholeNumberFilter", "FloatFilter", "BooleanFilter", "IDFilter", "StringListFilter")
 	for _, name := range g.enumNames() {
 		scalar(name+"Filter", name, fmt.Sprintf(all, name), []string{"eq", "ne", "in"})
 		g.inputMaps = append(g.inputMaps, name+"Filter")
@@ -624,7 +640,7 @@ type ProgramFigures {
   name: String!
   organizations: Int
   activities: Int
-  audience: Int
+  audience: WholeNumber
 }
 
 """The published figures of the modern sci-tech museum system (source article 000 unless noted), each computed from the graph when queried."""
@@ -658,9 +674,9 @@ type SystemStats {
   "Science teachers trained by rural middle-school museums (published: 7,384)."
   ruralTeachersTrained: Int!
   "Person-time served by rural middle-school museums (published: 13.44 million)."
-  ruralPersonTime: Float!
+  ruralPersonTime: WholeNumber!
   "Offline visits of all museums since 2012 (published: over 1 billion)."
-  offlineVisits: Float!
+  offlineVisits: WholeNumber!
   "Sessions of the Museum-School Cooperation and Science Education Forum (published: 14, article 003)."
   forumSessions: Int!
   "The Beijing Science Carnival (published: 1,200+ organizations, 2,000+ activities, 22.6 million audience, article 004); null if absent."
@@ -697,7 +713,11 @@ func (g *gen) config() string {
 	w.p("  ID:")
 	w.p("    model: github.com/99designs/gqlgen/graphql.ID")
 	w.p("  Int:")
-	w.p("    model: github.com/99designs/gqlgen/graphql.Int")
+	w.p("    model: github.com/kepugraph/kepugraph/graph/model.Int")
+	w.p("  Float:")
+	w.p("    model: github.com/kepugraph/kepugraph/graph/model.Float")
+	w.p("  WholeNumber:")
+	w.p("    model: github.com/kepugraph/kepugraph/graph/model.WholeNumber")
 	enums := append(g.enumNames(), "OrderDirection")
 	for _, e := range enums {
 		w.p("  %s:", e)

@@ -236,6 +236,9 @@ func MergedProps(labels []kepu.Label) []kepu.PropDef {
 				out = append(out, p)
 				continue
 			}
+			if p.Wide {
+				out[i].Wide = true
+			}
 			if out[i].Type == kepu.Enum && !slices.Equal(out[i].Values, p.Values) {
 				out[i].Type = kepu.String
 				out[i].Values = nil
