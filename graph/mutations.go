@@ -45,15 +45,15 @@ func updateNode[T any](ctx context.Context, r *Resolver, l kepu.Label, gid strin
 }
 
 // deleteNode deletes a node and its relationships and returns its global ID.
-func deleteNode(ctx context.Context, r *Resolver, l kepu.Label, gid string) (string, error) {
+func deleteNode(ctx context.Context, r *Resolver, l kepu.Label, gid string) (*string, error) {
 	id, err := parseID(gid, l)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if _, err := write(ctx, r, kepu.Change{Kind: kepu.DeleteNode, ID: id}); err != nil {
-		return "", err
+		return nil, err
 	}
-	return gid, nil
+	return &gid, nil
 }
 
 func edgeEnds(rel kepu.RelType, from, to string) (kepu.Edge, error) {
@@ -117,13 +117,14 @@ func updateLink[T any](ctx context.Context, r *Resolver, rel kepu.RelType, from,
 }
 
 // unlink removes a relationship.
-func unlink(ctx context.Context, r *Resolver, rel kepu.RelType, from, to string) (bool, error) {
+func unlink(ctx context.Context, r *Resolver, rel kepu.RelType, from, to string) (*bool, error) {
 	e, err := edgeEnds(rel, from, to)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	if _, err := write(ctx, r, kepu.Change{Kind: kepu.DeleteEdge, Edge: e}); err != nil {
-		return false, err
+		return nil, err
 	}
-	return true, nil
+	ok := true
+	return &ok, nil
 }

@@ -993,67 +993,67 @@ type MuseumResolver interface {
 type MutationResolver interface {
 	CreateProvince(ctx context.Context, input map[string]any) (*model.Province, error)
 	UpdateProvince(ctx context.Context, id string, input map[string]any) (*model.Province, error)
-	DeleteProvince(ctx context.Context, id string) (string, error)
+	DeleteProvince(ctx context.Context, id string) (*string, error)
 	CreatePrefecture(ctx context.Context, input map[string]any) (*model.Prefecture, error)
 	UpdatePrefecture(ctx context.Context, id string, input map[string]any) (*model.Prefecture, error)
-	DeletePrefecture(ctx context.Context, id string) (string, error)
+	DeletePrefecture(ctx context.Context, id string) (*string, error)
 	CreateCounty(ctx context.Context, input map[string]any) (*model.County, error)
 	UpdateCounty(ctx context.Context, id string, input map[string]any) (*model.County, error)
-	DeleteCounty(ctx context.Context, id string) (string, error)
+	DeleteCounty(ctx context.Context, id string) (*string, error)
 	CreateMuseum(ctx context.Context, input map[string]any) (*model.Museum, error)
 	UpdateMuseum(ctx context.Context, id string, input map[string]any) (*model.Museum, error)
-	DeleteMuseum(ctx context.Context, id string) (string, error)
+	DeleteMuseum(ctx context.Context, id string) (*string, error)
 	CreateSchool(ctx context.Context, input map[string]any) (*model.School, error)
 	UpdateSchool(ctx context.Context, id string, input map[string]any) (*model.School, error)
-	DeleteSchool(ctx context.Context, id string) (string, error)
+	DeleteSchool(ctx context.Context, id string) (*string, error)
 	CreateNormalUniversity(ctx context.Context, input map[string]any) (*model.NormalUniversity, error)
 	UpdateNormalUniversity(ctx context.Context, id string, input map[string]any) (*model.NormalUniversity, error)
-	DeleteNormalUniversity(ctx context.Context, id string) (string, error)
+	DeleteNormalUniversity(ctx context.Context, id string) (*string, error)
 	CreateOrganization(ctx context.Context, input map[string]any) (*model.Organization, error)
 	UpdateOrganization(ctx context.Context, id string, input map[string]any) (*model.Organization, error)
-	DeleteOrganization(ctx context.Context, id string) (string, error)
+	DeleteOrganization(ctx context.Context, id string) (*string, error)
 	CreateForum(ctx context.Context, input map[string]any) (*model.Forum, error)
 	UpdateForum(ctx context.Context, id string, input map[string]any) (*model.Forum, error)
-	DeleteForum(ctx context.Context, id string) (string, error)
+	DeleteForum(ctx context.Context, id string) (*string, error)
 	CreateProgram(ctx context.Context, input map[string]any) (*model.Program, error)
 	UpdateProgram(ctx context.Context, id string, input map[string]any) (*model.Program, error)
-	DeleteProgram(ctx context.Context, id string) (string, error)
+	DeleteProgram(ctx context.Context, id string) (*string, error)
 	CreatePerson(ctx context.Context, input map[string]any) (*model.Person, error)
 	UpdatePerson(ctx context.Context, id string, input map[string]any) (*model.Person, error)
-	DeletePerson(ctx context.Context, id string) (string, error)
+	DeletePerson(ctx context.Context, id string) (*string, error)
 	LinkPartnersWith(ctx context.Context, from string, to string, input map[string]any) (*model.PartnersWithLink, error)
 	UpdatePartnersWith(ctx context.Context, from string, to string, input map[string]any) (*model.PartnersWithLink, error)
-	UnlinkPartnersWith(ctx context.Context, from string, to string) (bool, error)
+	UnlinkPartnersWith(ctx context.Context, from string, to string) (*bool, error)
 	LinkTrainsTeachers(ctx context.Context, from string, to string, input map[string]any) (*model.TrainsTeachersLink, error)
 	UpdateTrainsTeachers(ctx context.Context, from string, to string, input map[string]any) (*model.TrainsTeachersLink, error)
-	UnlinkTrainsTeachers(ctx context.Context, from string, to string) (bool, error)
+	UnlinkTrainsTeachers(ctx context.Context, from string, to string) (*bool, error)
 	LinkOrganizes(ctx context.Context, from string, to string, input map[string]any) (*model.OrganizesLink, error)
 	UpdateOrganizes(ctx context.Context, from string, to string, input map[string]any) (*model.OrganizesLink, error)
-	UnlinkOrganizes(ctx context.Context, from string, to string) (bool, error)
+	UnlinkOrganizes(ctx context.Context, from string, to string) (*bool, error)
 	LinkParticipatesIn(ctx context.Context, from string, to string, input map[string]any) (*model.ParticipatesInLink, error)
 	UpdateParticipatesIn(ctx context.Context, from string, to string, input map[string]any) (*model.ParticipatesInLink, error)
-	UnlinkParticipatesIn(ctx context.Context, from string, to string) (bool, error)
+	UnlinkParticipatesIn(ctx context.Context, from string, to string) (*bool, error)
 	LinkHeldAt(ctx context.Context, from string, to string, input map[string]any) (*model.HeldAtLink, error)
 	UpdateHeldAt(ctx context.Context, from string, to string, input map[string]any) (*model.HeldAtLink, error)
-	UnlinkHeldAt(ctx context.Context, from string, to string) (bool, error)
+	UnlinkHeldAt(ctx context.Context, from string, to string) (*bool, error)
 	LinkSpokeAt(ctx context.Context, from string, to string, input map[string]any) (*model.SpokeAtLink, error)
 	UpdateSpokeAt(ctx context.Context, from string, to string, input map[string]any) (*model.SpokeAtLink, error)
-	UnlinkSpokeAt(ctx context.Context, from string, to string) (bool, error)
+	UnlinkSpokeAt(ctx context.Context, from string, to string) (*bool, error)
 	LinkAffiliatedWith(ctx context.Context, from string, to string, input map[string]any) (*model.AffiliatedWithLink, error)
 	UpdateAffiliatedWith(ctx context.Context, from string, to string, input map[string]any) (*model.AffiliatedWithLink, error)
-	UnlinkAffiliatedWith(ctx context.Context, from string, to string) (bool, error)
+	UnlinkAffiliatedWith(ctx context.Context, from string, to string) (*bool, error)
 	LinkHelpedEstablish(ctx context.Context, from string, to string, input map[string]any) (*model.HelpedEstablishLink, error)
 	UpdateHelpedEstablish(ctx context.Context, from string, to string, input map[string]any) (*model.HelpedEstablishLink, error)
-	UnlinkHelpedEstablish(ctx context.Context, from string, to string) (bool, error)
+	UnlinkHelpedEstablish(ctx context.Context, from string, to string) (*bool, error)
 	LinkLocatedIn(ctx context.Context, from string, to string, input map[string]any) (*model.LocatedInLink, error)
 	UpdateLocatedIn(ctx context.Context, from string, to string, input map[string]any) (*model.LocatedInLink, error)
-	UnlinkLocatedIn(ctx context.Context, from string, to string) (bool, error)
+	UnlinkLocatedIn(ctx context.Context, from string, to string) (*bool, error)
 	LinkPartOf(ctx context.Context, from string, to string, input map[string]any) (*model.PartOfLink, error)
 	UpdatePartOf(ctx context.Context, from string, to string, input map[string]any) (*model.PartOfLink, error)
-	UnlinkPartOf(ctx context.Context, from string, to string) (bool, error)
+	UnlinkPartOf(ctx context.Context, from string, to string) (*bool, error)
 	LinkCovers(ctx context.Context, from string, to string, input map[string]any) (*model.CoversLink, error)
 	UpdateCovers(ctx context.Context, from string, to string, input map[string]any) (*model.CoversLink, error)
-	UnlinkCovers(ctx context.Context, from string, to string) (bool, error)
+	UnlinkCovers(ctx context.Context, from string, to string) (*bool, error)
 }
 type NormalUniversityResolver interface {
 	Province(ctx context.Context, obj *model.NormalUniversity) (*model.Province, error)
@@ -10085,134 +10085,134 @@ type Query {
   systemStats: SystemStats!
 }
 
-"""Changes to the graph. Each mutation is one atomic write."""
+"""Changes to the graph. Each mutation field is one atomic write; the fields of an operation run one after another, and each shows its own result: a field that fails is null with its error, and the fields before and after it that committed show what they wrote."""
 type Mutation {
-  "Creates a province. CONFLICT if the key is taken."
-  createProvince(input: CreateProvinceInput!): Province!
-  "Changes a province. NOT_FOUND if there is none."
-  updateProvince(id: ID!, input: UpdateProvinceInput!): Province!
-  "Deletes a province and its relationships; returns its ID. NOT_FOUND if there is none."
-  deleteProvince(id: ID!): ID!
-  "Creates a prefecture. CONFLICT if the key is taken."
-  createPrefecture(input: CreatePrefectureInput!): Prefecture!
-  "Changes a prefecture. NOT_FOUND if there is none."
-  updatePrefecture(id: ID!, input: UpdatePrefectureInput!): Prefecture!
-  "Deletes a prefecture and its relationships; returns its ID. NOT_FOUND if there is none."
-  deletePrefecture(id: ID!): ID!
-  "Creates a county. CONFLICT if the key is taken."
-  createCounty(input: CreateCountyInput!): County!
-  "Changes a county. NOT_FOUND if there is none."
-  updateCounty(id: ID!, input: UpdateCountyInput!): County!
-  "Deletes a county and its relationships; returns its ID. NOT_FOUND if there is none."
-  deleteCounty(id: ID!): ID!
-  "Creates a museum. CONFLICT if the key is taken."
-  createMuseum(input: CreateMuseumInput!): Museum!
-  "Changes a museum. NOT_FOUND if there is none."
-  updateMuseum(id: ID!, input: UpdateMuseumInput!): Museum!
-  "Deletes a museum and its relationships; returns its ID. NOT_FOUND if there is none."
-  deleteMuseum(id: ID!): ID!
-  "Creates a school. CONFLICT if the key is taken."
-  createSchool(input: CreateSchoolInput!): School!
-  "Changes a school. NOT_FOUND if there is none."
-  updateSchool(id: ID!, input: UpdateSchoolInput!): School!
-  "Deletes a school and its relationships; returns its ID. NOT_FOUND if there is none."
-  deleteSchool(id: ID!): ID!
-  "Creates a normalUniversity. CONFLICT if the key is taken."
-  createNormalUniversity(input: CreateNormalUniversityInput!): NormalUniversity!
-  "Changes a normalUniversity. NOT_FOUND if there is none."
-  updateNormalUniversity(id: ID!, input: UpdateNormalUniversityInput!): NormalUniversity!
-  "Deletes a normalUniversity and its relationships; returns its ID. NOT_FOUND if there is none."
-  deleteNormalUniversity(id: ID!): ID!
-  "Creates a organization. CONFLICT if the key is taken."
-  createOrganization(input: CreateOrganizationInput!): Organization!
-  "Changes a organization. NOT_FOUND if there is none."
-  updateOrganization(id: ID!, input: UpdateOrganizationInput!): Organization!
-  "Deletes a organization and its relationships; returns its ID. NOT_FOUND if there is none."
-  deleteOrganization(id: ID!): ID!
-  "Creates a forum. CONFLICT if the key is taken."
-  createForum(input: CreateForumInput!): Forum!
-  "Changes a forum. NOT_FOUND if there is none."
-  updateForum(id: ID!, input: UpdateForumInput!): Forum!
-  "Deletes a forum and its relationships; returns its ID. NOT_FOUND if there is none."
-  deleteForum(id: ID!): ID!
-  "Creates a program. CONFLICT if the key is taken."
-  createProgram(input: CreateProgramInput!): Program!
-  "Changes a program. NOT_FOUND if there is none."
-  updateProgram(id: ID!, input: UpdateProgramInput!): Program!
-  "Deletes a program and its relationships; returns its ID. NOT_FOUND if there is none."
-  deleteProgram(id: ID!): ID!
-  "Creates a person. CONFLICT if the key is taken."
-  createPerson(input: CreatePersonInput!): Person!
-  "Changes a person. NOT_FOUND if there is none."
-  updatePerson(id: ID!, input: UpdatePersonInput!): Person!
-  "Deletes a person and its relationships; returns its ID. NOT_FOUND if there is none."
-  deletePerson(id: ID!): ID!
-  "Creates a PARTNERS_WITH relationship. NOT_FOUND if an end is missing, CONFLICT if it exists."
-  linkPartnersWith(from: ID!, to: ID!, input: PartnersWithInput!): PartnersWithLink!
-  "Changes a PARTNERS_WITH relationship. NOT_FOUND if there is none."
-  updatePartnersWith(from: ID!, to: ID!, input: PartnersWithUpdate!): PartnersWithLink!
-  "Removes a PARTNERS_WITH relationship; returns true. NOT_FOUND if there is none."
-  unlinkPartnersWith(from: ID!, to: ID!): Boolean!
-  "Creates a TRAINS_TEACHERS relationship. NOT_FOUND if an end is missing, CONFLICT if it exists."
-  linkTrainsTeachers(from: ID!, to: ID!, input: TrainsTeachersInput!): TrainsTeachersLink!
-  "Changes a TRAINS_TEACHERS relationship. NOT_FOUND if there is none."
-  updateTrainsTeachers(from: ID!, to: ID!, input: TrainsTeachersUpdate!): TrainsTeachersLink!
-  "Removes a TRAINS_TEACHERS relationship; returns true. NOT_FOUND if there is none."
-  unlinkTrainsTeachers(from: ID!, to: ID!): Boolean!
-  "Creates a ORGANIZES relationship. NOT_FOUND if an end is missing, CONFLICT if it exists."
-  linkOrganizes(from: ID!, to: ID!, input: OrganizesInput!): OrganizesLink!
-  "Changes a ORGANIZES relationship. NOT_FOUND if there is none."
-  updateOrganizes(from: ID!, to: ID!, input: OrganizesUpdate!): OrganizesLink!
-  "Removes a ORGANIZES relationship; returns true. NOT_FOUND if there is none."
-  unlinkOrganizes(from: ID!, to: ID!): Boolean!
-  "Creates a PARTICIPATES_IN relationship. NOT_FOUND if an end is missing, CONFLICT if it exists."
-  linkParticipatesIn(from: ID!, to: ID!, input: ParticipatesInInput!): ParticipatesInLink!
-  "Changes a PARTICIPATES_IN relationship. NOT_FOUND if there is none."
-  updateParticipatesIn(from: ID!, to: ID!, input: ParticipatesInUpdate!): ParticipatesInLink!
-  "Removes a PARTICIPATES_IN relationship; returns true. NOT_FOUND if there is none."
-  unlinkParticipatesIn(from: ID!, to: ID!): Boolean!
-  "Creates a HELD_AT relationship. NOT_FOUND if an end is missing, CONFLICT if it exists."
-  linkHeldAt(from: ID!, to: ID!, input: HeldAtInput!): HeldAtLink!
-  "Changes a HELD_AT relationship. NOT_FOUND if there is none."
-  updateHeldAt(from: ID!, to: ID!, input: HeldAtUpdate!): HeldAtLink!
-  "Removes a HELD_AT relationship; returns true. NOT_FOUND if there is none."
-  unlinkHeldAt(from: ID!, to: ID!): Boolean!
-  "Creates a SPOKE_AT relationship. NOT_FOUND if an end is missing, CONFLICT if it exists."
-  linkSpokeAt(from: ID!, to: ID!, input: SpokeAtInput!): SpokeAtLink!
-  "Changes a SPOKE_AT relationship. NOT_FOUND if there is none."
-  updateSpokeAt(from: ID!, to: ID!, input: SpokeAtUpdate!): SpokeAtLink!
-  "Removes a SPOKE_AT relationship; returns true. NOT_FOUND if there is none."
-  unlinkSpokeAt(from: ID!, to: ID!): Boolean!
-  "Creates a AFFILIATED_WITH relationship. NOT_FOUND if an end is missing, CONFLICT if it exists."
-  linkAffiliatedWith(from: ID!, to: ID!, input: AffiliatedWithInput!): AffiliatedWithLink!
-  "Changes a AFFILIATED_WITH relationship. NOT_FOUND if there is none."
-  updateAffiliatedWith(from: ID!, to: ID!, input: AffiliatedWithUpdate!): AffiliatedWithLink!
-  "Removes a AFFILIATED_WITH relationship; returns true. NOT_FOUND if there is none."
-  unlinkAffiliatedWith(from: ID!, to: ID!): Boolean!
-  "Creates a HELPED_ESTABLISH relationship. NOT_FOUND if an end is missing, CONFLICT if it exists."
-  linkHelpedEstablish(from: ID!, to: ID!, input: HelpedEstablishInput!): HelpedEstablishLink!
-  "Changes a HELPED_ESTABLISH relationship. NOT_FOUND if there is none."
-  updateHelpedEstablish(from: ID!, to: ID!, input: HelpedEstablishUpdate!): HelpedEstablishLink!
-  "Removes a HELPED_ESTABLISH relationship; returns true. NOT_FOUND if there is none."
-  unlinkHelpedEstablish(from: ID!, to: ID!): Boolean!
-  "Creates a LOCATED_IN relationship. NOT_FOUND if an end is missing, CONFLICT if it exists."
-  linkLocatedIn(from: ID!, to: ID!, input: LocatedInInput!): LocatedInLink!
-  "Changes a LOCATED_IN relationship. NOT_FOUND if there is none."
-  updateLocatedIn(from: ID!, to: ID!, input: LocatedInUpdate!): LocatedInLink!
-  "Removes a LOCATED_IN relationship; returns true. NOT_FOUND if there is none."
-  unlinkLocatedIn(from: ID!, to: ID!): Boolean!
-  "Creates a PART_OF relationship. NOT_FOUND if an end is missing, CONFLICT if it exists."
-  linkPartOf(from: ID!, to: ID!, input: PartOfInput!): PartOfLink!
-  "Changes a PART_OF relationship. NOT_FOUND if there is none."
-  updatePartOf(from: ID!, to: ID!, input: PartOfUpdate!): PartOfLink!
-  "Removes a PART_OF relationship; returns true. NOT_FOUND if there is none."
-  unlinkPartOf(from: ID!, to: ID!): Boolean!
-  "Creates a COVERS relationship. NOT_FOUND if an end is missing, CONFLICT if it exists."
-  linkCovers(from: ID!, to: ID!, input: CoversInput!): CoversLink!
-  "Changes a COVERS relationship. NOT_FOUND if there is none."
-  updateCovers(from: ID!, to: ID!, input: CoversUpdate!): CoversLink!
-  "Removes a COVERS relationship; returns true. NOT_FOUND if there is none."
-  unlinkCovers(from: ID!, to: ID!): Boolean!
+  "Creates a province. CONFLICT if the key is taken; null when it fails."
+  createProvince(input: CreateProvinceInput!): Province
+  "Changes a province. NOT_FOUND if there is none; null when it fails."
+  updateProvince(id: ID!, input: UpdateProvinceInput!): Province
+  "Deletes a province and its relationships; returns its ID. NOT_FOUND if there is none; null when it fails."
+  deleteProvince(id: ID!): ID
+  "Creates a prefecture. CONFLICT if the key is taken; null when it fails."
+  createPrefecture(input: CreatePrefectureInput!): Prefecture
+  "Changes a prefecture. NOT_FOUND if there is none; null when it fails."
+  updatePrefecture(id: ID!, input: UpdatePrefectureInput!): Prefecture
+  "Deletes a prefecture and its relationships; returns its ID. NOT_FOUND if there is none; null when it fails."
+  deletePrefecture(id: ID!): ID
+  "Creates a county. CONFLICT if the key is taken; null when it fails."
+  createCounty(input: CreateCountyInput!): County
+  "Changes a county. NOT_FOUND if there is none; null when it fails."
+  updateCounty(id: ID!, input: UpdateCountyInput!): County
+  "Deletes a county and its relationships; returns its ID. NOT_FOUND if there is none; null when it fails."
+  deleteCounty(id: ID!): ID
+  "Creates a museum. CONFLICT if the key is taken; null when it fails."
+  createMuseum(input: CreateMuseumInput!): Museum
+  "Changes a museum. NOT_FOUND if there is none; null when it fails."
+  updateMuseum(id: ID!, input: UpdateMuseumInput!): Museum
+  "Deletes a museum and its relationships; returns its ID. NOT_FOUND if there is none; null when it fails."
+  deleteMuseum(id: ID!): ID
+  "Creates a school. CONFLICT if the key is taken; null when it fails."
+  createSchool(input: CreateSchoolInput!): School
+  "Changes a school. NOT_FOUND if there is none; null when it fails."
+  updateSchool(id: ID!, input: UpdateSchoolInput!): School
+  "Deletes a school and its relationships; returns its ID. NOT_FOUND if there is none; null when it fails."
+  deleteSchool(id: ID!): ID
+  "Creates a normalUniversity. CONFLICT if the key is taken; null when it fails."
+  createNormalUniversity(input: CreateNormalUniversityInput!): NormalUniversity
+  "Changes a normalUniversity. NOT_FOUND if there is none; null when it fails."
+  updateNormalUniversity(id: ID!, input: UpdateNormalUniversityInput!): NormalUniversity
+  "Deletes a normalUniversity and its relationships; returns its ID. NOT_FOUND if there is none; null when it fails."
+  deleteNormalUniversity(id: ID!): ID
+  "Creates a organization. CONFLICT if the key is taken; null when it fails."
+  createOrganization(input: CreateOrganizationInput!): Organization
+  "Changes a organization. NOT_FOUND if there is none; null when it fails."
+  updateOrganization(id: ID!, input: UpdateOrganizationInput!): Organization
+  "Deletes a organization and its relationships; returns its ID. NOT_FOUND if there is none; null when it fails."
+  deleteOrganization(id: ID!): ID
+  "Creates a forum. CONFLICT if the key is taken; null when it fails."
+  createForum(input: CreateForumInput!): Forum
+  "Changes a forum. NOT_FOUND if there is none; null when it fails."
+  updateForum(id: ID!, input: UpdateForumInput!): Forum
+  "Deletes a forum and its relationships; returns its ID. NOT_FOUND if there is none; null when it fails."
+  deleteForum(id: ID!): ID
+  "Creates a program. CONFLICT if the key is taken; null when it fails."
+  createProgram(input: CreateProgramInput!): Program
+  "Changes a program. NOT_FOUND if there is none; null when it fails."
+  updateProgram(id: ID!, input: UpdateProgramInput!): Program
+  "Deletes a program and its relationships; returns its ID. NOT_FOUND if there is none; null when it fails."
+  deleteProgram(id: ID!): ID
+  "Creates a person. CONFLICT if the key is taken; null when it fails."
+  createPerson(input: CreatePersonInput!): Person
+  "Changes a person. NOT_FOUND if there is none; null when it fails."
+  updatePerson(id: ID!, input: UpdatePersonInput!): Person
+  "Deletes a person and its relationships; returns its ID. NOT_FOUND if there is none; null when it fails."
+  deletePerson(id: ID!): ID
+  "Creates a PARTNERS_WITH relationship. NOT_FOUND if an end is missing, CONFLICT if it exists; null when it fails."
+  linkPartnersWith(from: ID!, to: ID!, input: PartnersWithInput!): PartnersWithLink
+  "Changes a PARTNERS_WITH relationship. NOT_FOUND if there is none; null when it fails."
+  updatePartnersWith(from: ID!, to: ID!, input: PartnersWithUpdate!): PartnersWithLink
+  "Removes a PARTNERS_WITH relationship; returns true. NOT_FOUND if there is none; null when it fails."
+  unlinkPartnersWith(from: ID!, to: ID!): Boolean
+  "Creates a TRAINS_TEACHERS relationship. NOT_FOUND if an end is missing, CONFLICT if it exists; null when it fails."
+  linkTrainsTeachers(from: ID!, to: ID!, input: TrainsTeachersInput!): TrainsTeachersLink
+  "Changes a TRAINS_TEACHERS relationship. NOT_FOUND if there is none; null when it fails."
+  updateTrainsTeachers(from: ID!, to: ID!, input: TrainsTeachersUpdate!): TrainsTeachersLink
+  "Removes a TRAINS_TEACHERS relationship; returns true. NOT_FOUND if there is none; null when it fails."
+  unlinkTrainsTeachers(from: ID!, to: ID!): Boolean
+  "Creates a ORGANIZES relationship. NOT_FOUND if an end is missing, CONFLICT if it exists; null when it fails."
+  linkOrganizes(from: ID!, to: ID!, input: OrganizesInput!): OrganizesLink
+  "Changes a ORGANIZES relationship. NOT_FOUND if there is none; null when it fails."
+  updateOrganizes(from: ID!, to: ID!, input: OrganizesUpdate!): OrganizesLink
+  "Removes a ORGANIZES relationship; returns true. NOT_FOUND if there is none; null when it fails."
+  unlinkOrganizes(from: ID!, to: ID!): Boolean
+  "Creates a PARTICIPATES_IN relationship. NOT_FOUND if an end is missing, CONFLICT if it exists; null when it fails."
+  linkParticipatesIn(from: ID!, to: ID!, input: ParticipatesInInput!): ParticipatesInLink
+  "Changes a PARTICIPATES_IN relationship. NOT_FOUND if there is none; null when it fails."
+  updateParticipatesIn(from: ID!, to: ID!, input: ParticipatesInUpdate!): ParticipatesInLink
+  "Removes a PARTICIPATES_IN relationship; returns true. NOT_FOUND if there is none; null when it fails."
+  unlinkParticipatesIn(from: ID!, to: ID!): Boolean
+  "Creates a HELD_AT relationship. NOT_FOUND if an end is missing, CONFLICT if it exists; null when it fails."
+  linkHeldAt(from: ID!, to: ID!, input: HeldAtInput!): HeldAtLink
+  "Changes a HELD_AT relationship. NOT_FOUND if there is none; null when it fails."
+  updateHeldAt(from: ID!, to: ID!, input: HeldAtUpdate!): HeldAtLink
+  "Removes a HELD_AT relationship; returns true. NOT_FOUND if there is none; null when it fails."
+  unlinkHeldAt(from: ID!, to: ID!): Boolean
+  "Creates a SPOKE_AT relationship. NOT_FOUND if an end is missing, CONFLICT if it exists; null when it fails."
+  linkSpokeAt(from: ID!, to: ID!, input: SpokeAtInput!): SpokeAtLink
+  "Changes a SPOKE_AT relationship. NOT_FOUND if there is none; null when it fails."
+  updateSpokeAt(from: ID!, to: ID!, input: SpokeAtUpdate!): SpokeAtLink
+  "Removes a SPOKE_AT relationship; returns true. NOT_FOUND if there is none; null when it fails."
+  unlinkSpokeAt(from: ID!, to: ID!): Boolean
+  "Creates a AFFILIATED_WITH relationship. NOT_FOUND if an end is missing, CONFLICT if it exists; null when it fails."
+  linkAffiliatedWith(from: ID!, to: ID!, input: AffiliatedWithInput!): AffiliatedWithLink
+  "Changes a AFFILIATED_WITH relationship. NOT_FOUND if there is none; null when it fails."
+  updateAffiliatedWith(from: ID!, to: ID!, input: AffiliatedWithUpdate!): AffiliatedWithLink
+  "Removes a AFFILIATED_WITH relationship; returns true. NOT_FOUND if there is none; null when it fails."
+  unlinkAffiliatedWith(from: ID!, to: ID!): Boolean
+  "Creates a HELPED_ESTABLISH relationship. NOT_FOUND if an end is missing, CONFLICT if it exists; null when it fails."
+  linkHelpedEstablish(from: ID!, to: ID!, input: HelpedEstablishInput!): HelpedEstablishLink
+  "Changes a HELPED_ESTABLISH relationship. NOT_FOUND if there is none; null when it fails."
+  updateHelpedEstablish(from: ID!, to: ID!, input: HelpedEstablishUpdate!): HelpedEstablishLink
+  "Removes a HELPED_ESTABLISH relationship; returns true. NOT_FOUND if there is none; null when it fails."
+  unlinkHelpedEstablish(from: ID!, to: ID!): Boolean
+  "Creates a LOCATED_IN relationship. NOT_FOUND if an end is missing, CONFLICT if it exists; null when it fails."
+  linkLocatedIn(from: ID!, to: ID!, input: LocatedInInput!): LocatedInLink
+  "Changes a LOCATED_IN relationship. NOT_FOUND if there is none; null when it fails."
+  updateLocatedIn(from: ID!, to: ID!, input: LocatedInUpdate!): LocatedInLink
+  "Removes a LOCATED_IN relationship; returns true. NOT_FOUND if there is none; null when it fails."
+  unlinkLocatedIn(from: ID!, to: ID!): Boolean
+  "Creates a PART_OF relationship. NOT_FOUND if an end is missing, CONFLICT if it exists; null when it fails."
+  linkPartOf(from: ID!, to: ID!, input: PartOfInput!): PartOfLink
+  "Changes a PART_OF relationship. NOT_FOUND if there is none; null when it fails."
+  updatePartOf(from: ID!, to: ID!, input: PartOfUpdate!): PartOfLink
+  "Removes a PART_OF relationship; returns true. NOT_FOUND if there is none; null when it fails."
+  unlinkPartOf(from: ID!, to: ID!): Boolean
+  "Creates a COVERS relationship. NOT_FOUND if an end is missing, CONFLICT if it exists; null when it fails."
+  linkCovers(from: ID!, to: ID!, input: CoversInput!): CoversLink
+  "Changes a COVERS relationship. NOT_FOUND if there is none; null when it fails."
+  updateCovers(from: ID!, to: ID!, input: CoversUpdate!): CoversLink
+  "Removes a COVERS relationship; returns true. NOT_FOUND if there is none; null when it fails."
+  unlinkCovers(from: ID!, to: ID!): Boolean
 }
 
 """A ratio with its parts."""
@@ -22731,10 +22731,10 @@ func (ec *executionContext) _Mutation_createProvince(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Province) graphql.Marshaler {
-			return ec.marshalNProvince2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐProvince(ctx, selections, v)
+			return ec.marshalOProvince2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐProvince(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createProvince(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -22775,10 +22775,10 @@ func (ec *executionContext) _Mutation_updateProvince(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Province) graphql.Marshaler {
-			return ec.marshalNProvince2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐProvince(ctx, selections, v)
+			return ec.marshalOProvince2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐProvince(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateProvince(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -22818,11 +22818,11 @@ func (ec *executionContext) _Mutation_deleteProvince(ctx context.Context, field 
 			return ec.Resolvers.Mutation().DeleteProvince(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteProvince(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -22863,10 +22863,10 @@ func (ec *executionContext) _Mutation_createPrefecture(ctx context.Context, fiel
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Prefecture) graphql.Marshaler {
-			return ec.marshalNPrefecture2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPrefecture(ctx, selections, v)
+			return ec.marshalOPrefecture2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPrefecture(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createPrefecture(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -22907,10 +22907,10 @@ func (ec *executionContext) _Mutation_updatePrefecture(ctx context.Context, fiel
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Prefecture) graphql.Marshaler {
-			return ec.marshalNPrefecture2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPrefecture(ctx, selections, v)
+			return ec.marshalOPrefecture2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPrefecture(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updatePrefecture(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -22950,11 +22950,11 @@ func (ec *executionContext) _Mutation_deletePrefecture(ctx context.Context, fiel
 			return ec.Resolvers.Mutation().DeletePrefecture(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deletePrefecture(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -22995,10 +22995,10 @@ func (ec *executionContext) _Mutation_createCounty(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.County) graphql.Marshaler {
-			return ec.marshalNCounty2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCounty(ctx, selections, v)
+			return ec.marshalOCounty2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCounty(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createCounty(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -23039,10 +23039,10 @@ func (ec *executionContext) _Mutation_updateCounty(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.County) graphql.Marshaler {
-			return ec.marshalNCounty2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCounty(ctx, selections, v)
+			return ec.marshalOCounty2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCounty(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateCounty(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -23082,11 +23082,11 @@ func (ec *executionContext) _Mutation_deleteCounty(ctx context.Context, field gr
 			return ec.Resolvers.Mutation().DeleteCounty(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteCounty(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -23127,10 +23127,10 @@ func (ec *executionContext) _Mutation_createMuseum(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Museum) graphql.Marshaler {
-			return ec.marshalNMuseum2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐMuseum(ctx, selections, v)
+			return ec.marshalOMuseum2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐMuseum(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createMuseum(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -23171,10 +23171,10 @@ func (ec *executionContext) _Mutation_updateMuseum(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Museum) graphql.Marshaler {
-			return ec.marshalNMuseum2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐMuseum(ctx, selections, v)
+			return ec.marshalOMuseum2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐMuseum(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateMuseum(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -23214,11 +23214,11 @@ func (ec *executionContext) _Mutation_deleteMuseum(ctx context.Context, field gr
 			return ec.Resolvers.Mutation().DeleteMuseum(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteMuseum(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -23259,10 +23259,10 @@ func (ec *executionContext) _Mutation_createSchool(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.School) graphql.Marshaler {
-			return ec.marshalNSchool2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSchool(ctx, selections, v)
+			return ec.marshalOSchool2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSchool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createSchool(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -23303,10 +23303,10 @@ func (ec *executionContext) _Mutation_updateSchool(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.School) graphql.Marshaler {
-			return ec.marshalNSchool2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSchool(ctx, selections, v)
+			return ec.marshalOSchool2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSchool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateSchool(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -23346,11 +23346,11 @@ func (ec *executionContext) _Mutation_deleteSchool(ctx context.Context, field gr
 			return ec.Resolvers.Mutation().DeleteSchool(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteSchool(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -23391,10 +23391,10 @@ func (ec *executionContext) _Mutation_createNormalUniversity(ctx context.Context
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.NormalUniversity) graphql.Marshaler {
-			return ec.marshalNNormalUniversity2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNormalUniversity(ctx, selections, v)
+			return ec.marshalONormalUniversity2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNormalUniversity(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createNormalUniversity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -23435,10 +23435,10 @@ func (ec *executionContext) _Mutation_updateNormalUniversity(ctx context.Context
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.NormalUniversity) graphql.Marshaler {
-			return ec.marshalNNormalUniversity2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNormalUniversity(ctx, selections, v)
+			return ec.marshalONormalUniversity2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNormalUniversity(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateNormalUniversity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -23478,11 +23478,11 @@ func (ec *executionContext) _Mutation_deleteNormalUniversity(ctx context.Context
 			return ec.Resolvers.Mutation().DeleteNormalUniversity(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteNormalUniversity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -23523,10 +23523,10 @@ func (ec *executionContext) _Mutation_createOrganization(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
-			return ec.marshalNOrganization2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrganization(ctx, selections, v)
+			return ec.marshalOOrganization2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrganization(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createOrganization(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -23567,10 +23567,10 @@ func (ec *executionContext) _Mutation_updateOrganization(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
-			return ec.marshalNOrganization2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrganization(ctx, selections, v)
+			return ec.marshalOOrganization2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrganization(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateOrganization(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -23610,11 +23610,11 @@ func (ec *executionContext) _Mutation_deleteOrganization(ctx context.Context, fi
 			return ec.Resolvers.Mutation().DeleteOrganization(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteOrganization(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -23655,10 +23655,10 @@ func (ec *executionContext) _Mutation_createForum(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Forum) graphql.Marshaler {
-			return ec.marshalNForum2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐForum(ctx, selections, v)
+			return ec.marshalOForum2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐForum(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createForum(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -23699,10 +23699,10 @@ func (ec *executionContext) _Mutation_updateForum(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Forum) graphql.Marshaler {
-			return ec.marshalNForum2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐForum(ctx, selections, v)
+			return ec.marshalOForum2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐForum(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateForum(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -23742,11 +23742,11 @@ func (ec *executionContext) _Mutation_deleteForum(ctx context.Context, field gra
 			return ec.Resolvers.Mutation().DeleteForum(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteForum(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -23787,10 +23787,10 @@ func (ec *executionContext) _Mutation_createProgram(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Program) graphql.Marshaler {
-			return ec.marshalNProgram2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐProgram(ctx, selections, v)
+			return ec.marshalOProgram2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐProgram(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createProgram(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -23831,10 +23831,10 @@ func (ec *executionContext) _Mutation_updateProgram(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Program) graphql.Marshaler {
-			return ec.marshalNProgram2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐProgram(ctx, selections, v)
+			return ec.marshalOProgram2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐProgram(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateProgram(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -23874,11 +23874,11 @@ func (ec *executionContext) _Mutation_deleteProgram(ctx context.Context, field g
 			return ec.Resolvers.Mutation().DeleteProgram(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteProgram(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -23919,10 +23919,10 @@ func (ec *executionContext) _Mutation_createPerson(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Person) graphql.Marshaler {
-			return ec.marshalNPerson2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPerson(ctx, selections, v)
+			return ec.marshalOPerson2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPerson(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createPerson(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -23963,10 +23963,10 @@ func (ec *executionContext) _Mutation_updatePerson(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Person) graphql.Marshaler {
-			return ec.marshalNPerson2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPerson(ctx, selections, v)
+			return ec.marshalOPerson2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPerson(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updatePerson(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24006,11 +24006,11 @@ func (ec *executionContext) _Mutation_deletePerson(ctx context.Context, field gr
 			return ec.Resolvers.Mutation().DeletePerson(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deletePerson(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24051,10 +24051,10 @@ func (ec *executionContext) _Mutation_linkPartnersWith(ctx context.Context, fiel
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PartnersWithLink) graphql.Marshaler {
-			return ec.marshalNPartnersWithLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartnersWithLink(ctx, selections, v)
+			return ec.marshalOPartnersWithLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartnersWithLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_linkPartnersWith(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24095,10 +24095,10 @@ func (ec *executionContext) _Mutation_updatePartnersWith(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PartnersWithLink) graphql.Marshaler {
-			return ec.marshalNPartnersWithLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartnersWithLink(ctx, selections, v)
+			return ec.marshalOPartnersWithLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartnersWithLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updatePartnersWith(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24138,11 +24138,11 @@ func (ec *executionContext) _Mutation_unlinkPartnersWith(ctx context.Context, fi
 			return ec.Resolvers.Mutation().UnlinkPartnersWith(ctx, fc.Args["from"].(string), fc.Args["to"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_unlinkPartnersWith(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24183,10 +24183,10 @@ func (ec *executionContext) _Mutation_linkTrainsTeachers(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TrainsTeachersLink) graphql.Marshaler {
-			return ec.marshalNTrainsTeachersLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐTrainsTeachersLink(ctx, selections, v)
+			return ec.marshalOTrainsTeachersLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐTrainsTeachersLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_linkTrainsTeachers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24227,10 +24227,10 @@ func (ec *executionContext) _Mutation_updateTrainsTeachers(ctx context.Context, 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TrainsTeachersLink) graphql.Marshaler {
-			return ec.marshalNTrainsTeachersLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐTrainsTeachersLink(ctx, selections, v)
+			return ec.marshalOTrainsTeachersLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐTrainsTeachersLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateTrainsTeachers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24270,11 +24270,11 @@ func (ec *executionContext) _Mutation_unlinkTrainsTeachers(ctx context.Context, 
 			return ec.Resolvers.Mutation().UnlinkTrainsTeachers(ctx, fc.Args["from"].(string), fc.Args["to"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_unlinkTrainsTeachers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24315,10 +24315,10 @@ func (ec *executionContext) _Mutation_linkOrganizes(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizesLink) graphql.Marshaler {
-			return ec.marshalNOrganizesLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrganizesLink(ctx, selections, v)
+			return ec.marshalOOrganizesLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrganizesLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_linkOrganizes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24359,10 +24359,10 @@ func (ec *executionContext) _Mutation_updateOrganizes(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizesLink) graphql.Marshaler {
-			return ec.marshalNOrganizesLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrganizesLink(ctx, selections, v)
+			return ec.marshalOOrganizesLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrganizesLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateOrganizes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24402,11 +24402,11 @@ func (ec *executionContext) _Mutation_unlinkOrganizes(ctx context.Context, field
 			return ec.Resolvers.Mutation().UnlinkOrganizes(ctx, fc.Args["from"].(string), fc.Args["to"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_unlinkOrganizes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24447,10 +24447,10 @@ func (ec *executionContext) _Mutation_linkParticipatesIn(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipatesInLink) graphql.Marshaler {
-			return ec.marshalNParticipatesInLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐParticipatesInLink(ctx, selections, v)
+			return ec.marshalOParticipatesInLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐParticipatesInLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_linkParticipatesIn(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24491,10 +24491,10 @@ func (ec *executionContext) _Mutation_updateParticipatesIn(ctx context.Context, 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipatesInLink) graphql.Marshaler {
-			return ec.marshalNParticipatesInLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐParticipatesInLink(ctx, selections, v)
+			return ec.marshalOParticipatesInLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐParticipatesInLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateParticipatesIn(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24534,11 +24534,11 @@ func (ec *executionContext) _Mutation_unlinkParticipatesIn(ctx context.Context, 
 			return ec.Resolvers.Mutation().UnlinkParticipatesIn(ctx, fc.Args["from"].(string), fc.Args["to"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_unlinkParticipatesIn(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24579,10 +24579,10 @@ func (ec *executionContext) _Mutation_linkHeldAt(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.HeldAtLink) graphql.Marshaler {
-			return ec.marshalNHeldAtLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHeldAtLink(ctx, selections, v)
+			return ec.marshalOHeldAtLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHeldAtLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_linkHeldAt(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24623,10 +24623,10 @@ func (ec *executionContext) _Mutation_updateHeldAt(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.HeldAtLink) graphql.Marshaler {
-			return ec.marshalNHeldAtLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHeldAtLink(ctx, selections, v)
+			return ec.marshalOHeldAtLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHeldAtLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateHeldAt(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24666,11 +24666,11 @@ func (ec *executionContext) _Mutation_unlinkHeldAt(ctx context.Context, field gr
 			return ec.Resolvers.Mutation().UnlinkHeldAt(ctx, fc.Args["from"].(string), fc.Args["to"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_unlinkHeldAt(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24711,10 +24711,10 @@ func (ec *executionContext) _Mutation_linkSpokeAt(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SpokeAtLink) graphql.Marshaler {
-			return ec.marshalNSpokeAtLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSpokeAtLink(ctx, selections, v)
+			return ec.marshalOSpokeAtLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSpokeAtLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_linkSpokeAt(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24755,10 +24755,10 @@ func (ec *executionContext) _Mutation_updateSpokeAt(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SpokeAtLink) graphql.Marshaler {
-			return ec.marshalNSpokeAtLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSpokeAtLink(ctx, selections, v)
+			return ec.marshalOSpokeAtLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSpokeAtLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateSpokeAt(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24798,11 +24798,11 @@ func (ec *executionContext) _Mutation_unlinkSpokeAt(ctx context.Context, field g
 			return ec.Resolvers.Mutation().UnlinkSpokeAt(ctx, fc.Args["from"].(string), fc.Args["to"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_unlinkSpokeAt(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24843,10 +24843,10 @@ func (ec *executionContext) _Mutation_linkAffiliatedWith(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AffiliatedWithLink) graphql.Marshaler {
-			return ec.marshalNAffiliatedWithLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐAffiliatedWithLink(ctx, selections, v)
+			return ec.marshalOAffiliatedWithLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐAffiliatedWithLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_linkAffiliatedWith(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24887,10 +24887,10 @@ func (ec *executionContext) _Mutation_updateAffiliatedWith(ctx context.Context, 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AffiliatedWithLink) graphql.Marshaler {
-			return ec.marshalNAffiliatedWithLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐAffiliatedWithLink(ctx, selections, v)
+			return ec.marshalOAffiliatedWithLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐAffiliatedWithLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateAffiliatedWith(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24930,11 +24930,11 @@ func (ec *executionContext) _Mutation_unlinkAffiliatedWith(ctx context.Context, 
 			return ec.Resolvers.Mutation().UnlinkAffiliatedWith(ctx, fc.Args["from"].(string), fc.Args["to"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_unlinkAffiliatedWith(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24975,10 +24975,10 @@ func (ec *executionContext) _Mutation_linkHelpedEstablish(ctx context.Context, f
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.HelpedEstablishLink) graphql.Marshaler {
-			return ec.marshalNHelpedEstablishLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHelpedEstablishLink(ctx, selections, v)
+			return ec.marshalOHelpedEstablishLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHelpedEstablishLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_linkHelpedEstablish(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -25019,10 +25019,10 @@ func (ec *executionContext) _Mutation_updateHelpedEstablish(ctx context.Context,
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.HelpedEstablishLink) graphql.Marshaler {
-			return ec.marshalNHelpedEstablishLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHelpedEstablishLink(ctx, selections, v)
+			return ec.marshalOHelpedEstablishLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHelpedEstablishLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateHelpedEstablish(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -25062,11 +25062,11 @@ func (ec *executionContext) _Mutation_unlinkHelpedEstablish(ctx context.Context,
 			return ec.Resolvers.Mutation().UnlinkHelpedEstablish(ctx, fc.Args["from"].(string), fc.Args["to"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_unlinkHelpedEstablish(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -25107,10 +25107,10 @@ func (ec *executionContext) _Mutation_linkLocatedIn(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.LocatedInLink) graphql.Marshaler {
-			return ec.marshalNLocatedInLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐLocatedInLink(ctx, selections, v)
+			return ec.marshalOLocatedInLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐLocatedInLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_linkLocatedIn(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -25151,10 +25151,10 @@ func (ec *executionContext) _Mutation_updateLocatedIn(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.LocatedInLink) graphql.Marshaler {
-			return ec.marshalNLocatedInLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐLocatedInLink(ctx, selections, v)
+			return ec.marshalOLocatedInLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐLocatedInLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateLocatedIn(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -25194,11 +25194,11 @@ func (ec *executionContext) _Mutation_unlinkLocatedIn(ctx context.Context, field
 			return ec.Resolvers.Mutation().UnlinkLocatedIn(ctx, fc.Args["from"].(string), fc.Args["to"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_unlinkLocatedIn(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -25239,10 +25239,10 @@ func (ec *executionContext) _Mutation_linkPartOf(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PartOfLink) graphql.Marshaler {
-			return ec.marshalNPartOfLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartOfLink(ctx, selections, v)
+			return ec.marshalOPartOfLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartOfLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_linkPartOf(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -25283,10 +25283,10 @@ func (ec *executionContext) _Mutation_updatePartOf(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PartOfLink) graphql.Marshaler {
-			return ec.marshalNPartOfLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartOfLink(ctx, selections, v)
+			return ec.marshalOPartOfLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartOfLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updatePartOf(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -25326,11 +25326,11 @@ func (ec *executionContext) _Mutation_unlinkPartOf(ctx context.Context, field gr
 			return ec.Resolvers.Mutation().UnlinkPartOf(ctx, fc.Args["from"].(string), fc.Args["to"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_unlinkPartOf(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -25371,10 +25371,10 @@ func (ec *executionContext) _Mutation_linkCovers(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CoversLink) graphql.Marshaler {
-			return ec.marshalNCoversLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCoversLink(ctx, selections, v)
+			return ec.marshalOCoversLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCoversLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_linkCovers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -25415,10 +25415,10 @@ func (ec *executionContext) _Mutation_updateCovers(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CoversLink) graphql.Marshaler {
-			return ec.marshalNCoversLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCoversLink(ctx, selections, v)
+			return ec.marshalOCoversLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCoversLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateCovers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -25458,11 +25458,11 @@ func (ec *executionContext) _Mutation_unlinkCovers(ctx context.Context, field gr
 			return ec.Resolvers.Mutation().UnlinkCovers(ctx, fc.Args["from"].(string), fc.Args["to"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_unlinkCovers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -49497,441 +49497,441 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createProvince(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateProvince":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateProvince(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "deleteProvince":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteProvince(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createPrefecture":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createPrefecture(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updatePrefecture":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updatePrefecture(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "deletePrefecture":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deletePrefecture(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createCounty":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createCounty(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateCounty":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateCounty(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "deleteCounty":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteCounty(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createMuseum":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createMuseum(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateMuseum":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateMuseum(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "deleteMuseum":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteMuseum(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createSchool":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createSchool(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateSchool":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateSchool(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "deleteSchool":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteSchool(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createNormalUniversity":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createNormalUniversity(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateNormalUniversity":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateNormalUniversity(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "deleteNormalUniversity":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteNormalUniversity(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createOrganization":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createOrganization(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateOrganization":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateOrganization(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "deleteOrganization":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteOrganization(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createForum":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createForum(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateForum":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateForum(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "deleteForum":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteForum(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createProgram":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createProgram(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateProgram":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateProgram(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "deleteProgram":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteProgram(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createPerson":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createPerson(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updatePerson":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updatePerson(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "deletePerson":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deletePerson(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "linkPartnersWith":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_linkPartnersWith(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updatePartnersWith":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updatePartnersWith(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "unlinkPartnersWith":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_unlinkPartnersWith(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "linkTrainsTeachers":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_linkTrainsTeachers(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateTrainsTeachers":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateTrainsTeachers(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "unlinkTrainsTeachers":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_unlinkTrainsTeachers(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "linkOrganizes":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_linkOrganizes(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateOrganizes":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateOrganizes(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "unlinkOrganizes":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_unlinkOrganizes(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "linkParticipatesIn":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_linkParticipatesIn(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateParticipatesIn":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateParticipatesIn(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "unlinkParticipatesIn":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_unlinkParticipatesIn(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "linkHeldAt":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_linkHeldAt(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateHeldAt":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateHeldAt(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "unlinkHeldAt":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_unlinkHeldAt(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "linkSpokeAt":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_linkSpokeAt(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateSpokeAt":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateSpokeAt(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "unlinkSpokeAt":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_unlinkSpokeAt(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "linkAffiliatedWith":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_linkAffiliatedWith(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateAffiliatedWith":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateAffiliatedWith(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "unlinkAffiliatedWith":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_unlinkAffiliatedWith(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "linkHelpedEstablish":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_linkHelpedEstablish(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateHelpedEstablish":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateHelpedEstablish(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "unlinkHelpedEstablish":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_unlinkHelpedEstablish(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "linkLocatedIn":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_linkLocatedIn(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateLocatedIn":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateLocatedIn(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "unlinkLocatedIn":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_unlinkLocatedIn(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "linkPartOf":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_linkPartOf(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updatePartOf":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updatePartOf(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "unlinkPartOf":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_unlinkPartOf(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "linkCovers":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_linkCovers(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateCovers":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateCovers(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "unlinkCovers":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_unlinkCovers(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -53851,14 +53851,6 @@ func (ec *executionContext) unmarshalNAffiliatedWithInput2map(ctx context.Contex
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNAffiliatedWithLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐAffiliatedWithLink(ctx context.Context, sel ast.SelectionSet, v *model.AffiliatedWithLink) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "AffiliatedWithLink!")
-		return graphql.Null
-	}
-	return ec._AffiliatedWithLink(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNAffiliatedWithOutConnection2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐAffiliatedWithOutConnection(ctx context.Context, sel ast.SelectionSet, v *model.AffiliatedWithOutConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AffiliatedWithOutConnection!")
@@ -54106,14 +54098,6 @@ func (ec *executionContext) marshalNCoversInOrderField2string(ctx context.Contex
 func (ec *executionContext) unmarshalNCoversInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputCoversInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNCoversLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCoversLink(ctx context.Context, sel ast.SelectionSet, v *model.CoversLink) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "CoversLink!")
-		return graphql.Null
-	}
-	return ec._CoversLink(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCoversOutConnection2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCoversOutConnection(ctx context.Context, sel ast.SelectionSet, v *model.CoversOutConnection) graphql.Marshaler {
@@ -54405,14 +54389,6 @@ func (ec *executionContext) unmarshalNHeldAtInput2map(ctx context.Context, v any
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNHeldAtLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHeldAtLink(ctx context.Context, sel ast.SelectionSet, v *model.HeldAtLink) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "HeldAtLink!")
-		return graphql.Null
-	}
-	return ec._HeldAtLink(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNHeldAtOutConnection2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHeldAtOutConnection(ctx context.Context, sel ast.SelectionSet, v *model.HeldAtOutConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "HeldAtOutConnection!")
@@ -54528,14 +54504,6 @@ func (ec *executionContext) marshalNHelpedEstablishInOrderField2string(ctx conte
 func (ec *executionContext) unmarshalNHelpedEstablishInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputHelpedEstablishInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNHelpedEstablishLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHelpedEstablishLink(ctx context.Context, sel ast.SelectionSet, v *model.HelpedEstablishLink) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "HelpedEstablishLink!")
-		return graphql.Null
-	}
-	return ec._HelpedEstablishLink(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNHelpedEstablishOutConnection2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHelpedEstablishOutConnection(ctx context.Context, sel ast.SelectionSet, v *model.HelpedEstablishOutConnection) graphql.Marshaler {
@@ -54734,14 +54702,6 @@ func (ec *executionContext) marshalNLocatedInInOrderField2string(ctx context.Con
 func (ec *executionContext) unmarshalNLocatedInInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputLocatedInInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNLocatedInLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐLocatedInLink(ctx context.Context, sel ast.SelectionSet, v *model.LocatedInLink) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "LocatedInLink!")
-		return graphql.Null
-	}
-	return ec._LocatedInLink(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNLocatedInOutConnection2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐLocatedInOutConnection(ctx context.Context, sel ast.SelectionSet, v *model.LocatedInOutConnection) graphql.Marshaler {
@@ -55210,14 +55170,6 @@ func (ec *executionContext) unmarshalNOrganizesInput2map(ctx context.Context, v 
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNOrganizesLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrganizesLink(ctx context.Context, sel ast.SelectionSet, v *model.OrganizesLink) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "OrganizesLink!")
-		return graphql.Null
-	}
-	return ec._OrganizesLink(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNOrganizesOutConnection2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrganizesOutConnection(ctx context.Context, sel ast.SelectionSet, v *model.OrganizesOutConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "OrganizesOutConnection!")
@@ -55343,14 +55295,6 @@ func (ec *executionContext) unmarshalNPartOfInput2map(ctx context.Context, v any
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNPartOfLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartOfLink(ctx context.Context, sel ast.SelectionSet, v *model.PartOfLink) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "PartOfLink!")
-		return graphql.Null
-	}
-	return ec._PartOfLink(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNPartOfOutConnection2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartOfOutConnection(ctx context.Context, sel ast.SelectionSet, v *model.PartOfOutConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PartOfOutConnection!")
@@ -55468,14 +55412,6 @@ func (ec *executionContext) unmarshalNParticipatesInInput2map(ctx context.Contex
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNParticipatesInLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐParticipatesInLink(ctx context.Context, sel ast.SelectionSet, v *model.ParticipatesInLink) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ParticipatesInLink!")
-		return graphql.Null
-	}
-	return ec._ParticipatesInLink(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNParticipatesInOutConnection2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐParticipatesInOutConnection(ctx context.Context, sel ast.SelectionSet, v *model.ParticipatesInOutConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ParticipatesInOutConnection!")
@@ -55591,14 +55527,6 @@ func (ec *executionContext) marshalNPartnersWithInOrderField2string(ctx context.
 func (ec *executionContext) unmarshalNPartnersWithInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputPartnersWithInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNPartnersWithLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartnersWithLink(ctx context.Context, sel ast.SelectionSet, v *model.PartnersWithLink) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "PartnersWithLink!")
-		return graphql.Null
-	}
-	return ec._PartnersWithLink(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPartnersWithOutConnection2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartnersWithOutConnection(ctx context.Context, sel ast.SelectionSet, v *model.PartnersWithOutConnection) graphql.Marshaler {
@@ -56289,14 +56217,6 @@ func (ec *executionContext) unmarshalNSpokeAtInput2map(ctx context.Context, v an
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNSpokeAtLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSpokeAtLink(ctx context.Context, sel ast.SelectionSet, v *model.SpokeAtLink) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "SpokeAtLink!")
-		return graphql.Null
-	}
-	return ec._SpokeAtLink(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNSpokeAtOutConnection2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSpokeAtOutConnection(ctx context.Context, sel ast.SelectionSet, v *model.SpokeAtOutConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "SpokeAtOutConnection!")
@@ -56434,14 +56354,6 @@ func (ec *executionContext) marshalNTrainsTeachersInOrderField2string(ctx contex
 func (ec *executionContext) unmarshalNTrainsTeachersInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputTrainsTeachersInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNTrainsTeachersLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐTrainsTeachersLink(ctx context.Context, sel ast.SelectionSet, v *model.TrainsTeachersLink) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "TrainsTeachersLink!")
-		return graphql.Null
-	}
-	return ec._TrainsTeachersLink(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNTrainsTeachersOutConnection2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐTrainsTeachersOutConnection(ctx context.Context, sel ast.SelectionSet, v *model.TrainsTeachersOutConnection) graphql.Marshaler {
@@ -56818,6 +56730,13 @@ func (ec *executionContext) unmarshalOAffiliatedWithInOrder2ᚕᚖgithubᚗcom�
 	return res, nil
 }
 
+func (ec *executionContext) marshalOAffiliatedWithLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐAffiliatedWithLink(ctx context.Context, sel ast.SelectionSet, v *model.AffiliatedWithLink) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AffiliatedWithLink(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOAffiliatedWithOutMatch2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -56980,6 +56899,13 @@ func (ec *executionContext) unmarshalOCoversInOrder2ᚕᚖgithubᚗcomᚋkepugra
 	return res, nil
 }
 
+func (ec *executionContext) marshalOCoversLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCoversLink(ctx context.Context, sel ast.SelectionSet, v *model.CoversLink) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CoversLink(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOCoversOutMatch2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -57063,6 +56989,13 @@ func (ec *executionContext) unmarshalOFloatFilter2map(ctx context.Context, v any
 	}
 	res, err := ec.unmarshalInputFloatFilter(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOForum2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐForum(ctx context.Context, sel ast.SelectionSet, v *model.Forum) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Forum(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOForumMode2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -57219,6 +57152,13 @@ func (ec *executionContext) unmarshalOHeldAtInOrder2ᚕᚖgithubᚗcomᚋkepugra
 	return res, nil
 }
 
+func (ec *executionContext) marshalOHeldAtLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHeldAtLink(ctx context.Context, sel ast.SelectionSet, v *model.HeldAtLink) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._HeldAtLink(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOHeldAtOutMatch2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -57292,6 +57232,13 @@ func (ec *executionContext) unmarshalOHelpedEstablishInOrder2ᚕᚖgithubᚗcom�
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOHelpedEstablishLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHelpedEstablishLink(ctx context.Context, sel ast.SelectionSet, v *model.HelpedEstablishLink) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._HelpedEstablishLink(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOHelpedEstablishOutMatch2map(ctx context.Context, v any) (map[string]any, error) {
@@ -57490,6 +57437,13 @@ func (ec *executionContext) unmarshalOLocatedInInOrder2ᚕᚖgithubᚗcomᚋkepu
 	return res, nil
 }
 
+func (ec *executionContext) marshalOLocatedInLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐLocatedInLink(ctx context.Context, sel ast.SelectionSet, v *model.LocatedInLink) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LocatedInLink(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOLocatedInOutMatch2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -57513,6 +57467,13 @@ func (ec *executionContext) unmarshalOLocatedInOutOrder2ᚕᚖgithubᚗcomᚋkep
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOMuseum2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐMuseum(ctx context.Context, sel ast.SelectionSet, v *model.Museum) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Museum(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOMuseumKind2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -57651,6 +57612,13 @@ func (ec *executionContext) unmarshalONodeWhere2ᚕmapᚄ(ctx context.Context, v
 	return res, nil
 }
 
+func (ec *executionContext) marshalONormalUniversity2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNormalUniversity(ctx context.Context, sel ast.SelectionSet, v *model.NormalUniversity) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._NormalUniversity(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalONormalUniversityOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx context.Context, v any) ([]*model.OrderInput, error) {
 	if v == nil {
 		return nil, nil
@@ -57703,6 +57671,13 @@ func (ec *executionContext) marshalOOrderDirection2string(ctx context.Context, s
 	_ = ctx
 	res := graphql.MarshalString(v)
 	return res
+}
+
+func (ec *executionContext) marshalOOrganization2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrganization(ctx context.Context, sel ast.SelectionSet, v *model.Organization) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Organization(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOOrganizationKind2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -57859,6 +57834,13 @@ func (ec *executionContext) unmarshalOOrganizesInOrder2ᚕᚖgithubᚗcomᚋkepu
 	return res, nil
 }
 
+func (ec *executionContext) marshalOOrganizesLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrganizesLink(ctx context.Context, sel ast.SelectionSet, v *model.OrganizesLink) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._OrganizesLink(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOOrganizesOutMatch2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -57932,6 +57914,13 @@ func (ec *executionContext) unmarshalOPartOfInOrder2ᚕᚖgithubᚗcomᚋkepugra
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOPartOfLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartOfLink(ctx context.Context, sel ast.SelectionSet, v *model.PartOfLink) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PartOfLink(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOPartOfOutMatch2map(ctx context.Context, v any) (map[string]any, error) {
@@ -58009,6 +57998,13 @@ func (ec *executionContext) unmarshalOParticipatesInInOrder2ᚕᚖgithubᚗcom�
 	return res, nil
 }
 
+func (ec *executionContext) marshalOParticipatesInLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐParticipatesInLink(ctx context.Context, sel ast.SelectionSet, v *model.ParticipatesInLink) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ParticipatesInLink(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOParticipatesInOutMatch2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -58084,6 +58080,13 @@ func (ec *executionContext) unmarshalOPartnersWithInOrder2ᚕᚖgithubᚗcomᚋk
 	return res, nil
 }
 
+func (ec *executionContext) marshalOPartnersWithLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartnersWithLink(ctx context.Context, sel ast.SelectionSet, v *model.PartnersWithLink) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PartnersWithLink(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOPartnersWithOutMatch2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -58107,6 +58110,13 @@ func (ec *executionContext) unmarshalOPartnersWithOutOrder2ᚕᚖgithubᚗcomᚋ
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOPerson2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPerson(ctx context.Context, sel ast.SelectionSet, v *model.Person) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Person(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOPersonOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx context.Context, v any) ([]*model.OrderInput, error) {
@@ -58223,6 +58233,13 @@ func (ec *executionContext) unmarshalOPrefectureWhere2ᚕmapᚄ(ctx context.Cont
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOProgram2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐProgram(ctx context.Context, sel ast.SelectionSet, v *model.Program) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Program(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOProgramFigures2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐProgramFigures(ctx context.Context, sel ast.SelectionSet, v *model.ProgramFigures) graphql.Marshaler {
@@ -58509,6 +58526,13 @@ func (ec *executionContext) unmarshalOProvinceWhere2ᚕmapᚄ(ctx context.Contex
 	return res, nil
 }
 
+func (ec *executionContext) marshalOSchool2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSchool(ctx context.Context, sel ast.SelectionSet, v *model.School) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._School(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOSchoolOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx context.Context, v any) ([]*model.OrderInput, error) {
 	if v == nil {
 		return nil, nil
@@ -58663,6 +58687,13 @@ func (ec *executionContext) unmarshalOSpokeAtInOrder2ᚕᚖgithubᚗcomᚋkepugr
 	return res, nil
 }
 
+func (ec *executionContext) marshalOSpokeAtLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSpokeAtLink(ctx context.Context, sel ast.SelectionSet, v *model.SpokeAtLink) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SpokeAtLink(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOSpokeAtOutMatch2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -58805,6 +58836,13 @@ func (ec *executionContext) unmarshalOTrainsTeachersInOrder2ᚕᚖgithubᚗcom�
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOTrainsTeachersLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐTrainsTeachersLink(ctx context.Context, sel ast.SelectionSet, v *model.TrainsTeachersLink) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TrainsTeachersLink(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOTrainsTeachersOutMatch2map(ctx context.Context, v any) (map[string]any, error) {

@@ -577,25 +577,25 @@ func (g *gen) writeQuery(w *writer) {
 }
 
 func (g *gen) writeMutation(w *writer) {
-	w.p(`"""Changes to the graph. Each mutation is one atomic write."""`)
+	w.p(`"""Changes to the graph. Each mutation field is one atomic write; the fields of an operation run one after another, and each shows its own result: a field that fails is null with its error, and the fields before and after it that committed show what they wrote."""`)
 	w.p("type Mutation {")
 	for _, d := range kepu.LabelDefs() {
 		l := d.Label
-		w.p(`  "Creates a %s. CONFLICT if the key is taken."`, spec.LowerFirst(string(l)))
-		w.p("  create%s(input: Create%sInput!): %s!", l, l, l)
-		w.p(`  "Changes a %s. NOT_FOUND if there is none."`, spec.LowerFirst(string(l)))
-		w.p("  update%s(id: ID!, input: Update%sInput!): %s!", l, l, l)
-		w.p(`  "Deletes a %s and its relationships; returns its ID. NOT_FOUND if there is none."`, spec.LowerFirst(string(l)))
-		w.p("  delete%s(id: ID!): ID!", l)
+		w.p(`  "Creates a %s. CONFLICT if the key is taken; null when it fails."`, spec.LowerFirst(string(l)))
+		w.p("  create%s(input: Create%sInput!): %s", l, l, l)
+		w.p(`  "Changes a %s. NOT_FOUND if there is none; null when it fails."`, spec.LowerFirst(string(l)))
+		w.p("  update%s(id: ID!, input: Update%sInput!): %s", l, l, l)
+		w.p(`  "Deletes a %s and its relationships; returns its ID. NOT_FOUND if there is none; null when it fails."`, spec.LowerFirst(string(l)))
+		w.p("  delete%s(id: ID!): ID", l)
 	}
 	for _, d := range kepu.RelDefs() {
 		rn := spec.RelName(d.Type)
-		w.p(`  "Creates a %s relationship. NOT_FOUND if an end is missing, CONFLICT if it exists."`, d.Type)
-		w.p("  link%s(from: ID!, to: ID!, input: %sInput!): %sLink!", rn, rn, rn)
-		w.p(`  "Changes a %s relationship. NOT_FOUND if there is none."`, d.Type)
-		w.p("  update%s(from: ID!, to: ID!, input: %sUpdate!): %sLink!", rn, rn, rn)
-		w.p(`  "Removes a %s relationship; returns true. NOT_FOUND if there is none."`, d.Type)
-		w.p("  unlink%s(from: ID!, to: ID!): Boolean!", rn)
+		w.p(`  "Creates a %s relationship. NOT_FOUND if an end is missing, CONFLICT if it exists; null when it fails."`, d.Type)
+		w.p("  link%s(from: ID!, to: ID!, input: %sInput!): %sLink", rn, rn, rn)
+		w.p(`  "Changes a %s relationship. NOT_FOUND if there is none; null when it fails."`, d.Type)
+		w.p("  update%s(from: ID!, to: ID!, input: %sUpdate!): %sLink", rn, rn, rn)
+		w.p(`  "Removes a %s relationship; returns true. NOT_FOUND if there is none; null when it fails."`, d.Type)
+		w.p("  unlink%s(from: ID!, to: ID!): Boolean", rn)
 	}
 	w.p("}")
 	w.p("")
