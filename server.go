@@ -361,6 +361,7 @@ func (m *Main) Handler() http.Handler {
 		Logger:          m.Logger,
 		Extensions:      extensions,
 		NoIntrospection: !c.Introspection,
+		MaxStringBytes:  c.MaxStringBytes,
 	})
 
 	hc := httpx.DefaultConfig()
@@ -371,6 +372,7 @@ func (m *Main) Handler() http.Handler {
 	hc.RateLimit.Burst = c.RateBurst
 	hc.RateLimit.TrustedProxies = c.TrustedProxies
 	hc.CORS.AllowedOrigins = splitList(c.CORSOrigins)
+	hc.CORS.AllowedHeaders = splitList(c.CORSHeaders)
 	// hc.Logger stays nil: the access log wraps every route below.
 
 	mux := http.NewServeMux()

@@ -48,7 +48,7 @@ func init() {
 // validationRules returns gqlparser's default rules with ValuesOfCorrectType
 // wrapped (the enum-as-string message) and the range checks of Int and
 // WholeNumber literals added.
-func validationRules() *rules.Rules {
+func validationRules(maxString int) *rules.Rules {
 	r := rules.NewDefaultRules()
 	inner := rules.ValuesOfCorrectTypeRule
 	r.ReplaceRule(inner.Name, func(observers *core.Events, addError core.AddErrFunc) {
@@ -57,6 +57,15 @@ func validationRules() *rules.Rules {
 		})
 	})
 	r.AddRule("ScalarRanges", scalarRanges)
+	if maxString > 0 {
+		r.AddRule("StringLength", func(observers *core.Events, addError core.AddErrFunc) {
+			observers.OnValue(func(_ *core.Walker, value *ast.Value) {
+				if (value.Kind == ast.StringValue || value.Kind == ast.BlockValue) && len(value.Raw) > maxString {
+					addError(core.Message("%s", stringTooLong(len(value.Raw), maxString)), core.At(value.Position))
+				}
+			})
+		})
+	}
 	return r
 }
 
@@ -112,8 +121,13 @@ func scalarRanges(observers *core.Events, addError core.AddErrFunc) {
 // it is there (parsing it otherwise; a query that does not parse is left
 // to gqlgen to report).
 type variableCheck struct {
-	schema *ast.Schema
-	cache  graphql.Cache[*ast.QueryDocument]
+	schema    *ast.Schema
+	cache     graphql.Cache[*ast.QueryDocument]
+	maxString int // longest String or ID value in bytes; <= 0: no limit
+}
+
+func stringTooLong(n, limit int) string {
+	return fmt.Sprintf("String value of %d bytes is longer than the limit of %d bytes", n, limit)
 }
 
 var _ interface {
@@ -214,8 +228,10 @@ func (c variableCheck) coerce(typ *ast.Type, v any, at []string) (any, string) {
 		case "Float":
 			_, err = model.UnmarshalFloat(context.Background(), v)
 		case "String":
-			if _, ok := v.(string); !ok {
+			if s, ok := v.(string); !ok {
 				err = fmt.Errorf("String cannot represent a non string value: %s", model.Show(v))
+			} else if c.maxString > 0 && len(s) > c.maxString {
+				return nil, fmt.Sprintf("got a string%s; %s", where(at), stringTooLong(len(s), c.maxString))
 			}
 		case "Boolean":
 			if _, ok := v.(bool); !ok {
@@ -224,6 +240,9 @@ func (c variableCheck) coerce(typ *ast.Type, v any, at []string) (any, string) {
 		case "ID":
 			switch x := v.(type) {
 			case string:
+				if c.maxString > 0 && len(x) > c.maxString {
+					return nil, fmt.Sprintf("got an ID%s; %s", where(at), stringTooLong(len(x), c.maxString))
+				}
 			case json.Number:
 				if _, ok := model.IntegerValue(string(x)); !ok {
 					err = fmt.Errorf("ID cannot represent value: %s", x)

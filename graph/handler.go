@@ -14,6 +14,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/google/uuid"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/validator/rules"
 
 	"github.com/kepugraph/kepugraph/graph/generated"
 	"github.com/kepugraph/kepugraph/httpx"
@@ -42,7 +43,15 @@ type Options struct {
 	// queries (SHA-256 hash → query text, least recently used out); default
 	// DefaultPersistedQueries; negative turns persisted queries off.
 	PersistedQueries int
+	// MaxStringBytes is the longest String (or ID) input value in bytes,
+	// inline or in a variable; longer: BAD_USER_INPUT (a variable) or
+	// GRAPHQL_VALIDATION_FAILED (a literal). 0 means DefaultMaxStringBytes;
+	// negative turns the limit off.
+	MaxStringBytes int
 }
+
+// DefaultMaxStringBytes is the default Options.MaxStringBytes (10 KB).
+const DefaultMaxStringBytes = 10 << 10
 
 // DefaultPersistedQueries is the default Options.PersistedQueries.
 const DefaultPersistedQueries = 1000
@@ -70,7 +79,10 @@ func New(st kepu.Store, opts Options) http.Handler {
 	srv.AddTransport(postTransport{})
 	queries := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(queries)
-	srv.SetValidationRulesFn(validationRules)
+	if opts.MaxStringBytes == 0 {
+		opts.MaxStringBytes = DefaultMaxStringBytes
+	}
+	srv.SetValidationRulesFn(func() *rules.Rules { return validationRules(opts.MaxStringBytes) })
 	if opts.PersistedQueries == 0 {
 		opts.PersistedQueries = DefaultPersistedQueries
 	}
@@ -88,7 +100,7 @@ func New(st kepu.Store, opts Options) http.Handler {
 		srv.Use(ext)
 	}
 	// After the query limits: it may parse the query.
-	srv.Use(variableCheck{schema: es.Schema(), cache: queries})
+	srv.Use(variableCheck{schema: es.Schema(), cache: queries, maxString: opts.MaxStringBytes})
 	srv.SetErrorPresenter(presentError(opts.Logger))
 	srv.SetRecoverFunc(recoverPanic(opts.Logger))
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
