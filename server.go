@@ -436,8 +436,10 @@ func (m *Main) readyz(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	if err != nil {
+		// The cause may name files or hosts: it goes to the log only.
+		m.Logger.Warn("not ready", "request_id", httpx.RequestID(r.Context()), "error", kepu.ErrorMessage(err))
 		w.WriteHeader(http.StatusServiceUnavailable)
-		json.NewEncoder(w).Encode(map[string]string{"status": "unavailable", "error": kepu.ErrorMessage(err)})
+		json.NewEncoder(w).Encode(map[string]string{"status": "unavailable", "error": graph.UnavailableMessage})
 		return
 	}
 	json.NewEncoder(w).Encode(map[string]string{"status": "ready"})
