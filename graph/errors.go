@@ -38,6 +38,13 @@ const UnavailableMessage = "the service is temporarily unavailable; try again la
 func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gerr := graphql.DefaultErrorPresenter(ctx, err)
+		if ctx.Err() == context.DeadlineExceeded && (errors.Is(err, context.DeadlineExceeded) || kepu.ErrorCode(err) == kepu.Unavailable) {
+			// The request's deadline (--timeout) cut the store call off:
+			// TIMEOUT, as httpx.Timeout answers when nothing was written.
+			gerr.Message = "the request took longer than its deadline"
+			setCode(gerr, httpx.CodeTimeout)
+			return gerr
+		}
 		var kerr *kepu.Error
 		if errors.As(err, &kerr) {
 			gerr.Message = kerr.Message
