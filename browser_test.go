@@ -43,7 +43,7 @@ func TestBrowserCORS(t *testing.T) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "node", "cors.mjs", page.URL+"/", m.URL()+"/query", testReaderToken)
 	cmd.Dir = "tools/browser-cors"
-	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium)
+	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium, "EXPLORER_URL="+m.URL()+"/")
 	out, err := cmd.Output()
 	if err != nil {
 		var stderr string
@@ -61,10 +61,16 @@ func TestBrowserCORS(t *testing.T) {
 		}
 		Error         string
 		ConsoleErrors []string
+		Explorer      struct {
+			Failed  []string
+			Favicon int
+			Title   string
+		}
 	}
 	if err := json.Unmarshal(out, &res); err != nil {
 		t.Fatalf("browser output: %v\n%s", err, out)
 	}
+	t.Logf("browser: %s", out)
 	if res.Error != "" || len(res.Responses) == 0 {
 		t.Fatalf("the page could not call the API: %s (console: %v)", res.Error, res.ConsoleErrors)
 	}
@@ -83,5 +89,9 @@ func TestBrowserCORS(t *testing.T) {
 	}
 	if last.RetryAfter == nil || *last.RetryAfter == "" {
 		t.Errorf("Retry-After not readable by the page on the 429")
+	}
+	// The explorer loads without a failed request; its favicon is there.
+	if len(res.Explorer.Failed) > 0 || res.Explorer.Favicon != 200 {
+		t.Errorf("explorer %q: failed requests %v, favicon %d", res.Explorer.Title, res.Explorer.Failed, res.Explorer.Favicon)
 	}
 }

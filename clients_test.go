@@ -115,3 +115,22 @@ func TestCORSHeaders(t *testing.T) {
 		t.Errorf("configured: Access-Control-Allow-Headers %q", got)
 	}
 }
+
+// TestFavicon: the explorer's icon is served, not a 404 on every load.
+func TestFavicon(t *testing.T) {
+	m := seededMain(t)
+	res := do(t, m, request{method: http.MethodGet, path: "/favicon.ico"})
+	if res.status != 200 || res.header.Get("Content-Type") != "image/x-icon" {
+		t.Fatalf("/favicon.ico: %d %q", res.status, res.header.Get("Content-Type"))
+	}
+	// An ICO file with one 16x16 32-bit image whose data fills the file.
+	b := []byte(res.body)
+	if len(b) < 22 || string(b[:4]) != "\x00\x00\x01\x00" || b[4] != 1 || b[6] != 16 || b[7] != 16 {
+		t.Fatalf("not a 16x16 ICO: % x", b[:min(len(b), 22)])
+	}
+	size := int(b[14]) | int(b[15])<<8 | int(b[16])<<16 | int(b[17])<<24
+	offset := int(b[18]) | int(b[19])<<8
+	if offset+size != len(b) {
+		t.Errorf("image of %d bytes at %d in a file of %d", size, offset, len(b))
+	}
+}

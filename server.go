@@ -82,6 +82,7 @@ func run() int {
 		fmt.Fprintln(os.Stderr, "kepugraph:", err)
 		return 1
 	}
+	m.Logger.Info("stopped")
 	return 0
 }
 

@@ -71,6 +71,19 @@ try {
     { apiURL, token },
   );
   result.consoleErrors = consoleErrors;
+
+  // The explorer, on the API's own origin: nothing it loads may fail
+  // (the favicon included).
+  if (process.env.EXPLORER_URL) {
+    const failed = [];
+    const explorer = await browser.newPage();
+    explorer.on("response", (r) => {
+      if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
+    });
+    await explorer.goto(process.env.EXPLORER_URL, { waitUntil: "networkidle" });
+    const favicon = await explorer.evaluate(async () => (await fetch("/favicon.ico")).status);
+    result.explorer = { failed, favicon, title: await explorer.title() };
+  }
   console.log(JSON.stringify(result));
 } finally {
   await browser.close();
