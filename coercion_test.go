@@ -237,3 +237,49 @@ func TestWholeNumbersAreWritten(t *testing.T) {
 		}
 	}
 }
+
+// TestTypedFilterPerLabel: on a relationship whose other end has several
+// labels, a field named after a label takes that label's typed conditions
+// (issue 9: coveredBy and heldAt compared kind as text).
+func TestTypedFilterPerLabel(t *testing.T) {
+	m := seededMain(t)
+	var got struct {
+		Typed, Text, Campaign, Either, Neither struct{ TotalCount int }
+		Forums                                 struct {
+			Nodes []struct {
+				HeldAt struct{ Nodes []map[string]any }
+			}
+		}
+	}
+	query(t, m, `{
+		typed: counties(where: {coveredBy_some: {node: {Museum: {kind: {eq: MOBILE}}}}}) { totalCount }
+		text: counties(where: {coveredBy_some: {node: {kind: {eq: "MOBILE"}}}}) { totalCount }
+		campaign: counties(where: {coveredBy_some: {node: {Program: {kind: {eq: CAMPAIGN}}}}}) { totalCount }
+		either: counties(where: {coveredBy_some: {node: {OR: [{Program: {}}, {Museum: {kind: {eq: MOBILE}}}]}}}) { totalCount }
+		neither: counties(where: {coveredBy_some: {node: {Museum: {}, Program: {}}}}) { totalCount }
+		forums(where: {heldAt_some: {node: {Museum: {kind: {eq: STANDARD}}}}}) { nodes { heldAt(where: {node: {Museum: {}}}) { nodes { __typename } } } }
+	}`, nil, &got)
+	if got.Typed.TotalCount == 0 || got.Typed.TotalCount != got.Text.TotalCount {
+		t.Errorf("counties covered by a mobile museum: typed %d, text %d", got.Typed.TotalCount, got.Text.TotalCount)
+	}
+	if got.Either.TotalCount < got.Typed.TotalCount || got.Neither.TotalCount != 0 {
+		t.Errorf("either %d (typed %d), neither %d", got.Either.TotalCount, got.Typed.TotalCount, got.Neither.TotalCount)
+	}
+	if len(got.Forums.Nodes) == 0 {
+		t.Fatal("no forum held at a standard museum")
+	}
+	for _, f := range got.Forums.Nodes {
+		for _, n := range f.HeldAt.Nodes {
+			if n["__typename"] != "Museum" {
+				t.Errorf("heldAt Museum: {} returned a %v", n["__typename"])
+			}
+		}
+	}
+	// Typed: a program kind is not a museum kind, and a label never at the
+	// other end is an error.
+	mustFail(t, m, `{ counties(where: {coveredBy_some: {node: {Museum: {kind: {eq: CAMPAIGN}}}}}) { totalCount } }`, nil, "GRAPHQL_VALIDATION_FAILED")
+	e := mustFail(t, m, `{ counties(where: {coveredBy_some: {node: {School: {}}}}) { totalCount } }`, nil, "BAD_USER_INPUT")
+	if !strings.Contains(e.Message, "never a School") {
+		t.Errorf("message %q", e.Message)
+	}
+}

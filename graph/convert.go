@@ -85,6 +85,16 @@ type whereScope struct {
 	label kepu.Label // the node label; "" for an edge or several labels
 	props func(name string) *kepu.PropDef
 	rels  bool // relationship and place conditions are allowed
+	// far are the labels of a node that may have several (NodeWhere,
+	// PlaceWhere): the fields named after one of kepu.Labels are typed
+	// conditions on that label.
+	far []kepu.Label
+}
+
+// propertyScope is the scope of a <Label>PropertyWhere: the label's
+// properties and the ID, nothing else.
+func propertyScope(l kepu.Label) whereScope {
+	return whereScope{props: kepu.LookupLabel(l).Prop}
 }
 
 func labelScope(l kepu.Label) whereScope {
@@ -94,7 +104,7 @@ func labelScope(l kepu.Label) whereScope {
 
 func mergedScope(labels []kepu.Label) whereScope {
 	props := spec.MergedProps(labels)
-	return whereScope{props: func(name string) *kepu.PropDef {
+	return whereScope{far: labels, props: func(name string) *kepu.PropDef {
 		for i := range props {
 			if props[i].Name == name {
 				return &props[i]
@@ -224,6 +234,21 @@ func fieldFilter(sc whereScope, k string, v any) (*kepu.Filter, error) {
 			return nil, err
 		}
 		return idFilter(m)
+	}
+	if sc.far != nil && kepu.LookupLabel(kepu.Label(k)) != nil {
+		l := kepu.Label(k)
+		if !slices.Contains(sc.far, l) {
+			return nil, badInput("%s: the other end of this relationship is never a %s", k, l)
+		}
+		m, err := subMap(k, v)
+		if err != nil {
+			return nil, err
+		}
+		f, err := toFilter(propertyScope(l), m)
+		if err != nil {
+			return nil, err
+		}
+		return kepu.OfLabel(l, f), nil
 	}
 	if p := sc.props(k); p != nil {
 		m, err := subMap(k, v)

@@ -5687,6 +5687,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AffiliatedWithUpdate", ec.unmarshalInputAffiliatedWithUpdate),
 			graphql.NewInputUnmarshaler("BooleanFilter", ec.unmarshalInputBooleanFilter),
 			graphql.NewInputUnmarshaler("CountyOrder", ec.unmarshalInputCountyOrder),
+			graphql.NewInputUnmarshaler("CountyPropertyWhere", ec.unmarshalInputCountyPropertyWhere),
 			graphql.NewInputUnmarshaler("CountyWhere", ec.unmarshalInputCountyWhere),
 			graphql.NewInputUnmarshaler("CoversEdgeWhere", ec.unmarshalInputCoversEdgeWhere),
 			graphql.NewInputUnmarshaler("CoversInMatch", ec.unmarshalInputCoversInMatch),
@@ -5708,6 +5709,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("FloatFilter", ec.unmarshalInputFloatFilter),
 			graphql.NewInputUnmarshaler("ForumModeFilter", ec.unmarshalInputForumModeFilter),
 			graphql.NewInputUnmarshaler("ForumOrder", ec.unmarshalInputForumOrder),
+			graphql.NewInputUnmarshaler("ForumPropertyWhere", ec.unmarshalInputForumPropertyWhere),
 			graphql.NewInputUnmarshaler("ForumWhere", ec.unmarshalInputForumWhere),
 			graphql.NewInputUnmarshaler("HeldAtEdgeWhere", ec.unmarshalInputHeldAtEdgeWhere),
 			graphql.NewInputUnmarshaler("HeldAtInMatch", ec.unmarshalInputHeldAtInMatch),
@@ -5734,12 +5736,15 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("LocatedInUpdate", ec.unmarshalInputLocatedInUpdate),
 			graphql.NewInputUnmarshaler("MuseumKindFilter", ec.unmarshalInputMuseumKindFilter),
 			graphql.NewInputUnmarshaler("MuseumOrder", ec.unmarshalInputMuseumOrder),
+			graphql.NewInputUnmarshaler("MuseumPropertyWhere", ec.unmarshalInputMuseumPropertyWhere),
 			graphql.NewInputUnmarshaler("MuseumWhere", ec.unmarshalInputMuseumWhere),
 			graphql.NewInputUnmarshaler("NodeWhere", ec.unmarshalInputNodeWhere),
 			graphql.NewInputUnmarshaler("NormalUniversityOrder", ec.unmarshalInputNormalUniversityOrder),
+			graphql.NewInputUnmarshaler("NormalUniversityPropertyWhere", ec.unmarshalInputNormalUniversityPropertyWhere),
 			graphql.NewInputUnmarshaler("NormalUniversityWhere", ec.unmarshalInputNormalUniversityWhere),
 			graphql.NewInputUnmarshaler("OrganizationKindFilter", ec.unmarshalInputOrganizationKindFilter),
 			graphql.NewInputUnmarshaler("OrganizationOrder", ec.unmarshalInputOrganizationOrder),
+			graphql.NewInputUnmarshaler("OrganizationPropertyWhere", ec.unmarshalInputOrganizationPropertyWhere),
 			graphql.NewInputUnmarshaler("OrganizationWhere", ec.unmarshalInputOrganizationWhere),
 			graphql.NewInputUnmarshaler("OrganizesEdgeWhere", ec.unmarshalInputOrganizesEdgeWhere),
 			graphql.NewInputUnmarshaler("OrganizesInMatch", ec.unmarshalInputOrganizesInMatch),
@@ -5770,18 +5775,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PartnersWithOutOrder", ec.unmarshalInputPartnersWithOutOrder),
 			graphql.NewInputUnmarshaler("PartnersWithUpdate", ec.unmarshalInputPartnersWithUpdate),
 			graphql.NewInputUnmarshaler("PersonOrder", ec.unmarshalInputPersonOrder),
+			graphql.NewInputUnmarshaler("PersonPropertyWhere", ec.unmarshalInputPersonPropertyWhere),
 			graphql.NewInputUnmarshaler("PersonWhere", ec.unmarshalInputPersonWhere),
 			graphql.NewInputUnmarshaler("PlaceWhere", ec.unmarshalInputPlaceWhere),
 			graphql.NewInputUnmarshaler("PrefectureOrder", ec.unmarshalInputPrefectureOrder),
+			graphql.NewInputUnmarshaler("PrefecturePropertyWhere", ec.unmarshalInputPrefecturePropertyWhere),
 			graphql.NewInputUnmarshaler("PrefectureWhere", ec.unmarshalInputPrefectureWhere),
 			graphql.NewInputUnmarshaler("ProgramKindFilter", ec.unmarshalInputProgramKindFilter),
 			graphql.NewInputUnmarshaler("ProgramOrder", ec.unmarshalInputProgramOrder),
+			graphql.NewInputUnmarshaler("ProgramPropertyWhere", ec.unmarshalInputProgramPropertyWhere),
 			graphql.NewInputUnmarshaler("ProgramWhere", ec.unmarshalInputProgramWhere),
 			graphql.NewInputUnmarshaler("ProvenanceFilter", ec.unmarshalInputProvenanceFilter),
 			graphql.NewInputUnmarshaler("ProvinceKindFilter", ec.unmarshalInputProvinceKindFilter),
 			graphql.NewInputUnmarshaler("ProvinceOrder", ec.unmarshalInputProvinceOrder),
+			graphql.NewInputUnmarshaler("ProvincePropertyWhere", ec.unmarshalInputProvincePropertyWhere),
 			graphql.NewInputUnmarshaler("ProvinceWhere", ec.unmarshalInputProvinceWhere),
 			graphql.NewInputUnmarshaler("SchoolOrder", ec.unmarshalInputSchoolOrder),
+			graphql.NewInputUnmarshaler("SchoolPropertyWhere", ec.unmarshalInputSchoolPropertyWhere),
 			graphql.NewInputUnmarshaler("SchoolStageFilter", ec.unmarshalInputSchoolStageFilter),
 			graphql.NewInputUnmarshaler("SchoolWhere", ec.unmarshalInputSchoolWhere),
 			graphql.NewInputUnmarshaler("SpokeAtEdgeWhere", ec.unmarshalInputSpokeAtEdgeWhere),
@@ -9911,7 +9921,7 @@ input CoversInOrder {
   direction: OrderDirection = ASC
 }
 
-"""Conditions on a node that may have one of several labels. A property condition holds only for nodes that have the property."""
+"""Conditions on a node that may have one of several labels. A property condition holds only for nodes that have the property. A property whose type differs between the labels (an enum such as kind) is compared as text here; the fields named after a label (Museum, Program, …) hold for nodes with that label only and take its typed conditions: {Museum: {kind: {eq: MOBILE}}}. Several of them in one object must all hold (no node has two labels): combine them with OR."""
 input NodeWhere {
   "All of the conditions hold."
   AND: [NodeWhere!]
@@ -9999,9 +10009,315 @@ input NodeWhere {
   representatives: IntFilter
   """Title."""
   title: StringFilter
+  "The node is a Province and matches these conditions on its properties (an error where the other end is never a Province)."
+  Province: ProvincePropertyWhere
+  "The node is a Prefecture and matches these conditions on its properties (an error where the other end is never a Prefecture)."
+  Prefecture: PrefecturePropertyWhere
+  "The node is a County and matches these conditions on its properties (an error where the other end is never a County)."
+  County: CountyPropertyWhere
+  "The node is a Museum and matches these conditions on its properties (an error where the other end is never a Museum)."
+  Museum: MuseumPropertyWhere
+  "The node is a School and matches these conditions on its properties (an error where the other end is never a School)."
+  School: SchoolPropertyWhere
+  "The node is a NormalUniversity and matches these conditions on its properties (an error where the other end is never a NormalUniversity)."
+  NormalUniversity: NormalUniversityPropertyWhere
+  "The node is a Organization and matches these conditions on its properties (an error where the other end is never a Organization)."
+  Organization: OrganizationPropertyWhere
+  "The node is a Forum and matches these conditions on its properties (an error where the other end is never a Forum)."
+  Forum: ForumPropertyWhere
+  "The node is a Program and matches these conditions on its properties (an error where the other end is never a Program)."
+  Program: ProgramPropertyWhere
+  "The node is a Person and matches these conditions on its properties (an error where the other end is never a Person)."
+  Person: PersonPropertyWhere
 }
 
-"""Conditions on a place (province, prefecture or county)."""
+"""Conditions on the properties of a Province at the other end of a relationship whose ends have several labels."""
+input ProvincePropertyWhere {
+  "All of the conditions hold."
+  AND: [ProvincePropertyWhere!]
+  "At least one of the conditions holds."
+  OR: [ProvincePropertyWhere!]
+  "The condition does not hold."
+  NOT: ProvincePropertyWhere
+  "The global ID."
+  id: IDFilter
+  """Name in English."""
+  name: StringFilter
+  """Name in Chinese."""
+  nameZh: StringFilter
+  """Where the record comes from."""
+  provenance: ProvenanceFilter
+  """The source article, reference list or published figure behind the record."""
+  source: StringFilter
+  """ISO 3166-2:CN code (XPCC for the Corps)."""
+  code: StringFilter
+  """GB/T 2260 code."""
+  gbCode: StringFilter
+  """Kind."""
+  kind: ProvinceKindFilter
+  """NBS region: East, Central, West, Northeast, SAR, Taiwan."""
+  region: StringFilter
+  """Capital."""
+  capital: StringFilter
+  """One of the 31 mainland provincial-level divisions."""
+  mainland: BooleanFilter
+}
+
+"""Conditions on the properties of a Prefecture at the other end of a relationship whose ends have several labels."""
+input PrefecturePropertyWhere {
+  "All of the conditions hold."
+  AND: [PrefecturePropertyWhere!]
+  "At least one of the conditions holds."
+  OR: [PrefecturePropertyWhere!]
+  "The condition does not hold."
+  NOT: PrefecturePropertyWhere
+  "The global ID."
+  id: IDFilter
+  """Name in English."""
+  name: StringFilter
+  """Name in Chinese."""
+  nameZh: StringFilter
+  """Where the record comes from."""
+  provenance: ProvenanceFilter
+  """The source article, reference list or published figure behind the record."""
+  source: StringFilter
+  """GbCode."""
+  gbCode: StringFilter
+  """Prefecture_city, autonomous_prefecture, prefecture, league."""
+  divisionType: StringFilter
+}
+
+"""Conditions on the properties of a County at the other end of a relationship whose ends have several labels."""
+input CountyPropertyWhere {
+  "All of the conditions hold."
+  AND: [CountyPropertyWhere!]
+  "At least one of the conditions holds."
+  OR: [CountyPropertyWhere!]
+  "The condition does not hold."
+  NOT: CountyPropertyWhere
+  "The global ID."
+  id: IDFilter
+  """Name in English."""
+  name: StringFilter
+  """Name in Chinese."""
+  nameZh: StringFilter
+  """Where the record comes from."""
+  provenance: ProvenanceFilter
+  """The source article, reference list or published figure behind the record."""
+  source: StringFilter
+  """GbCode."""
+  gbCode: StringFilter
+  """District, county_city, county, autonomous_county, banner, ...."""
+  divisionType: StringFilter
+}
+
+"""Conditions on the properties of a Museum at the other end of a relationship whose ends have several labels."""
+input MuseumPropertyWhere {
+  "All of the conditions hold."
+  AND: [MuseumPropertyWhere!]
+  "At least one of the conditions holds."
+  OR: [MuseumPropertyWhere!]
+  "The condition does not hold."
+  NOT: MuseumPropertyWhere
+  "The global ID."
+  id: IDFilter
+  """Name in English."""
+  name: StringFilter
+  """Name in Chinese."""
+  nameZh: StringFilter
+  """Where the record comes from."""
+  provenance: ProvenanceFilter
+  """The source article, reference list or published figure behind the record."""
+  source: StringFilter
+  """Kind."""
+  kind: MuseumKindFilter
+  """Administrative level."""
+  level: AdminLevelFilter
+  """Free entry supported by central subsidies."""
+  freeEntry: BooleanFilter
+  """OpenedYear."""
+  openedYear: IntFilter
+  """City."""
+  city: StringFilter
+  """Distance travelled (caravans)."""
+  distanceKm: FloatFilter
+  """Science teachers trained (rural middle-school museums)."""
+  teachersTrained: IntFilter
+  """Person-time served (rural middle-school museums)."""
+  personTimeServed: WholeNumberFilter
+  """Offline visits since 2012."""
+  offlineVisits: WholeNumberFilter
+  """Online resources in terabytes (digital museum)."""
+  resourcesTB: FloatFilter
+}
+
+"""Conditions on the properties of a School at the other end of a relationship whose ends have several labels."""
+input SchoolPropertyWhere {
+  "All of the conditions hold."
+  AND: [SchoolPropertyWhere!]
+  "At least one of the conditions holds."
+  OR: [SchoolPropertyWhere!]
+  "The condition does not hold."
+  NOT: SchoolPropertyWhere
+  "The global ID."
+  id: IDFilter
+  """Name in English."""
+  name: StringFilter
+  """Name in Chinese."""
+  nameZh: StringFilter
+  """Where the record comes from."""
+  provenance: ProvenanceFilter
+  """The source article, reference list or published figure behind the record."""
+  source: StringFilter
+  """Stage."""
+  stage: SchoolStageFilter
+  """Rural."""
+  rural: BooleanFilter
+}
+
+"""Conditions on the properties of a NormalUniversity at the other end of a relationship whose ends have several labels."""
+input NormalUniversityPropertyWhere {
+  "All of the conditions hold."
+  AND: [NormalUniversityPropertyWhere!]
+  "At least one of the conditions holds."
+  OR: [NormalUniversityPropertyWhere!]
+  "The condition does not hold."
+  NOT: NormalUniversityPropertyWhere
+  "The global ID."
+  id: IDFilter
+  """Name in English."""
+  name: StringFilter
+  """Name in Chinese."""
+  nameZh: StringFilter
+  """Where the record comes from."""
+  provenance: ProvenanceFilter
+  """The source article, reference list or published figure behind the record."""
+  source: StringFilter
+  """Directly under the Ministry of Education."""
+  ministryDirect: BooleanFilter
+  """City."""
+  city: StringFilter
+  """MoeCode."""
+  moeCode: StringFilter
+}
+
+"""Conditions on the properties of a Organization at the other end of a relationship whose ends have several labels."""
+input OrganizationPropertyWhere {
+  "All of the conditions hold."
+  AND: [OrganizationPropertyWhere!]
+  "At least one of the conditions holds."
+  OR: [OrganizationPropertyWhere!]
+  "The condition does not hold."
+  NOT: OrganizationPropertyWhere
+  "The global ID."
+  id: IDFilter
+  """Name in English."""
+  name: StringFilter
+  """Name in Chinese."""
+  nameZh: StringFilter
+  """Where the record comes from."""
+  provenance: ProvenanceFilter
+  """The source article, reference list or published figure behind the record."""
+  source: StringFilter
+  """Kind."""
+  kind: OrganizationKindFilter
+  """Abbreviation."""
+  abbreviation: StringFilter
+}
+
+"""Conditions on the properties of a Forum at the other end of a relationship whose ends have several labels."""
+input ForumPropertyWhere {
+  "All of the conditions hold."
+  AND: [ForumPropertyWhere!]
+  "At least one of the conditions holds."
+  OR: [ForumPropertyWhere!]
+  "The condition does not hold."
+  NOT: ForumPropertyWhere
+  "The global ID."
+  id: IDFilter
+  """Name in English."""
+  name: StringFilter
+  """Name in Chinese."""
+  nameZh: StringFilter
+  """Where the record comes from."""
+  provenance: ProvenanceFilter
+  """The source article, reference list or published figure behind the record."""
+  source: StringFilter
+  """Series."""
+  series: StringFilter
+  """Edition."""
+  edition: IntFilter
+  """Date (a date, YYYY-MM-DD)."""
+  date: StringFilter
+  """Venue."""
+  venue: StringFilter
+  """Mode."""
+  mode: ForumModeFilter
+  """Audience."""
+  audience: WholeNumberFilter
+  """Theme."""
+  theme: StringFilter
+}
+
+"""Conditions on the properties of a Program at the other end of a relationship whose ends have several labels."""
+input ProgramPropertyWhere {
+  "All of the conditions hold."
+  AND: [ProgramPropertyWhere!]
+  "At least one of the conditions holds."
+  OR: [ProgramPropertyWhere!]
+  "The condition does not hold."
+  NOT: ProgramPropertyWhere
+  "The global ID."
+  id: IDFilter
+  """Name in English."""
+  name: StringFilter
+  """Name in Chinese."""
+  nameZh: StringFilter
+  """Where the record comes from."""
+  provenance: ProvenanceFilter
+  """The source article, reference list or published figure behind the record."""
+  source: StringFilter
+  """Kind."""
+  kind: ProgramKindFilter
+  """StartYear."""
+  startYear: IntFilter
+  """EndYear."""
+  endYear: IntFilter
+  """Themes by month, where the source gives them."""
+  monthlyThemes: StringListFilter
+  """Participating organizations, as reported."""
+  organizations: IntFilter
+  """Activities held, as reported."""
+  activities: IntFilter
+  """Audience, as reported."""
+  audience: WholeNumberFilter
+  """Representatives attending, as reported."""
+  representatives: IntFilter
+}
+
+"""Conditions on the properties of a Person at the other end of a relationship whose ends have several labels."""
+input PersonPropertyWhere {
+  "All of the conditions hold."
+  AND: [PersonPropertyWhere!]
+  "At least one of the conditions holds."
+  OR: [PersonPropertyWhere!]
+  "The condition does not hold."
+  NOT: PersonPropertyWhere
+  "The global ID."
+  id: IDFilter
+  """Name in English."""
+  name: StringFilter
+  """Name in Chinese."""
+  nameZh: StringFilter
+  """Where the record comes from."""
+  provenance: ProvenanceFilter
+  """The source article, reference list or published figure behind the record."""
+  source: StringFilter
+  """Title."""
+  title: StringFilter
+}
+
+"""Conditions on a place (province, prefecture or county). A property whose type differs between the labels (an enum such as kind) is compared as text here; the fields named after a label (Museum, Program, …) hold for nodes with that label only and take its typed conditions: {Museum: {kind: {eq: MOBILE}}}. Several of them in one object must all hold (no node has two labels): combine them with OR."""
 input PlaceWhere {
   "All of the conditions hold."
   AND: [PlaceWhere!]
@@ -10033,6 +10349,12 @@ input PlaceWhere {
   mainland: BooleanFilter
   """Prefecture_city, autonomous_prefecture, prefecture, league."""
   divisionType: StringFilter
+  "The node is a Province and matches these conditions on its properties (an error where the other end is never a Province)."
+  Province: ProvincePropertyWhere
+  "The node is a Prefecture and matches these conditions on its properties (an error where the other end is never a Prefecture)."
+  Prefecture: PrefecturePropertyWhere
+  "The node is a County and matches these conditions on its properties (an error where the other end is never a County)."
+  County: CountyPropertyWhere
 }
 
 """Read access to the graph."""
@@ -37352,6 +37674,112 @@ func UnmarshalCountyOrder(ctx context.Context, raw any) (model.OrderInput, error
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCountyPropertyWhere(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "gbCode", "divisionType"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOCountyPropertyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["AND"] = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOCountyPropertyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["OR"] = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOCountyPropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["NOT"] = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id"] = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name"] = data
+		case "nameZh":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameZh"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nameZh"] = data
+		case "provenance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provenance"))
+			data, err := ec.unmarshalOProvenanceFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provenance"] = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source"] = data
+		case "gbCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gbCode"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["gbCode"] = data
+		case "divisionType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionType"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["divisionType"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCountyPropertyWhere unmarshals raw into the CountyPropertyWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCountyPropertyWhere(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CountyPropertyWhere", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCountyWhere(ctx context.Context, obj any) (map[string]any, error) {
 	var it map[string]any
 	if obj == nil {
@@ -39195,6 +39623,147 @@ func UnmarshalForumOrder(ctx context.Context, raw any) (model.OrderInput, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputForumPropertyWhere(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "series", "edition", "date", "venue", "mode", "audience", "theme"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOForumPropertyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["AND"] = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOForumPropertyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["OR"] = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOForumPropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["NOT"] = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id"] = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name"] = data
+		case "nameZh":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameZh"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nameZh"] = data
+		case "provenance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provenance"))
+			data, err := ec.unmarshalOProvenanceFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provenance"] = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source"] = data
+		case "series":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("series"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["series"] = data
+		case "edition":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("edition"))
+			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["edition"] = data
+		case "date":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["date"] = data
+		case "venue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("venue"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["venue"] = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalOForumModeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["mode"] = data
+		case "audience":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("audience"))
+			data, err := ec.unmarshalOWholeNumberFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["audience"] = data
+		case "theme":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("theme"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["theme"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalForumPropertyWhere unmarshals raw into the ForumPropertyWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalForumPropertyWhere(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ForumPropertyWhere", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputForumWhere(ctx context.Context, obj any) (map[string]any, error) {
 	var it map[string]any
 	if obj == nil {
@@ -40838,6 +41407,168 @@ func UnmarshalMuseumOrder(ctx context.Context, raw any) (model.OrderInput, error
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputMuseumPropertyWhere(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "kind", "level", "freeEntry", "openedYear", "city", "distanceKm", "teachersTrained", "personTimeServed", "offlineVisits", "resourcesTB"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOMuseumPropertyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["AND"] = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOMuseumPropertyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["OR"] = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOMuseumPropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["NOT"] = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id"] = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name"] = data
+		case "nameZh":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameZh"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nameZh"] = data
+		case "provenance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provenance"))
+			data, err := ec.unmarshalOProvenanceFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provenance"] = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source"] = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOMuseumKindFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["kind"] = data
+		case "level":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("level"))
+			data, err := ec.unmarshalOAdminLevelFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["level"] = data
+		case "freeEntry":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("freeEntry"))
+			data, err := ec.unmarshalOBooleanFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["freeEntry"] = data
+		case "openedYear":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("openedYear"))
+			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["openedYear"] = data
+		case "city":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("city"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["city"] = data
+		case "distanceKm":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("distanceKm"))
+			data, err := ec.unmarshalOFloatFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["distanceKm"] = data
+		case "teachersTrained":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("teachersTrained"))
+			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["teachersTrained"] = data
+		case "personTimeServed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personTimeServed"))
+			data, err := ec.unmarshalOWholeNumberFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["personTimeServed"] = data
+		case "offlineVisits":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("offlineVisits"))
+			data, err := ec.unmarshalOWholeNumberFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["offlineVisits"] = data
+		case "resourcesTB":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resourcesTB"))
+			data, err := ec.unmarshalOFloatFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["resourcesTB"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMuseumPropertyWhere unmarshals raw into the MuseumPropertyWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMuseumPropertyWhere(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MuseumPropertyWhere", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputMuseumWhere(ctx context.Context, obj any) (map[string]any, error) {
 	var it map[string]any
 	if obj == nil {
@@ -41172,7 +41903,7 @@ func (ec *executionContext) unmarshalInputNodeWhere(ctx context.Context, obj any
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "code", "gbCode", "kind", "region", "capital", "mainland", "divisionType", "level", "freeEntry", "openedYear", "city", "distanceKm", "teachersTrained", "personTimeServed", "offlineVisits", "resourcesTB", "stage", "rural", "ministryDirect", "moeCode", "abbreviation", "series", "edition", "date", "venue", "mode", "audience", "theme", "startYear", "endYear", "monthlyThemes", "organizations", "activities", "representatives", "title"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "code", "gbCode", "kind", "region", "capital", "mainland", "divisionType", "level", "freeEntry", "openedYear", "city", "distanceKm", "teachersTrained", "personTimeServed", "offlineVisits", "resourcesTB", "stage", "rural", "ministryDirect", "moeCode", "abbreviation", "series", "edition", "date", "venue", "mode", "audience", "theme", "startYear", "endYear", "monthlyThemes", "organizations", "activities", "representatives", "title", "Province", "Prefecture", "County", "Museum", "School", "NormalUniversity", "Organization", "Forum", "Program", "Person"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -41481,6 +42212,76 @@ func (ec *executionContext) unmarshalInputNodeWhere(ctx context.Context, obj any
 				return it, err
 			}
 			it["title"] = data
+		case "Province":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("Province"))
+			data, err := ec.unmarshalOProvincePropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["Province"] = data
+		case "Prefecture":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("Prefecture"))
+			data, err := ec.unmarshalOPrefecturePropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["Prefecture"] = data
+		case "County":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("County"))
+			data, err := ec.unmarshalOCountyPropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["County"] = data
+		case "Museum":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("Museum"))
+			data, err := ec.unmarshalOMuseumPropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["Museum"] = data
+		case "School":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("School"))
+			data, err := ec.unmarshalOSchoolPropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["School"] = data
+		case "NormalUniversity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NormalUniversity"))
+			data, err := ec.unmarshalONormalUniversityPropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["NormalUniversity"] = data
+		case "Organization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("Organization"))
+			data, err := ec.unmarshalOOrganizationPropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["Organization"] = data
+		case "Forum":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("Forum"))
+			data, err := ec.unmarshalOForumPropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["Forum"] = data
+		case "Program":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("Program"))
+			data, err := ec.unmarshalOProgramPropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["Program"] = data
+		case "Person":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("Person"))
+			data, err := ec.unmarshalOPersonPropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["Person"] = data
 		}
 	}
 	return it, nil
@@ -41548,6 +42349,119 @@ func (ec *executionContext) unmarshalInputNormalUniversityOrder(ctx context.Cont
 func UnmarshalNormalUniversityOrder(ctx context.Context, raw any) (model.OrderInput, error) {
 	var out model.OrderInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "NormalUniversityOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputNormalUniversityPropertyWhere(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "ministryDirect", "city", "moeCode"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalONormalUniversityPropertyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["AND"] = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalONormalUniversityPropertyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["OR"] = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalONormalUniversityPropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["NOT"] = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id"] = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name"] = data
+		case "nameZh":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameZh"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nameZh"] = data
+		case "provenance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provenance"))
+			data, err := ec.unmarshalOProvenanceFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provenance"] = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source"] = data
+		case "ministryDirect":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ministryDirect"))
+			data, err := ec.unmarshalOBooleanFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["ministryDirect"] = data
+		case "city":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("city"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["city"] = data
+		case "moeCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("moeCode"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["moeCode"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNormalUniversityPropertyWhere unmarshals raw into the NormalUniversityPropertyWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNormalUniversityPropertyWhere(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NormalUniversityPropertyWhere", raw, &out)
 	return out, err
 }
 
@@ -41834,6 +42748,112 @@ func (ec *executionContext) unmarshalInputOrganizationOrder(ctx context.Context,
 func UnmarshalOrganizationOrder(ctx context.Context, raw any) (model.OrderInput, error) {
 	var out model.OrderInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrganizationOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOrganizationPropertyWhere(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "kind", "abbreviation"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOOrganizationPropertyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["AND"] = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOOrganizationPropertyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["OR"] = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOOrganizationPropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["NOT"] = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id"] = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name"] = data
+		case "nameZh":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameZh"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nameZh"] = data
+		case "provenance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provenance"))
+			data, err := ec.unmarshalOProvenanceFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provenance"] = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source"] = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOOrganizationKindFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["kind"] = data
+		case "abbreviation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("abbreviation"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["abbreviation"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOrganizationPropertyWhere unmarshals raw into the OrganizationPropertyWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOrganizationPropertyWhere(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrganizationPropertyWhere", raw, &out)
 	return out, err
 }
 
@@ -43770,6 +44790,105 @@ func UnmarshalPersonOrder(ctx context.Context, raw any) (model.OrderInput, error
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPersonPropertyWhere(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "title"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOPersonPropertyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["AND"] = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOPersonPropertyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["OR"] = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOPersonPropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["NOT"] = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id"] = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name"] = data
+		case "nameZh":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameZh"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nameZh"] = data
+		case "provenance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provenance"))
+			data, err := ec.unmarshalOProvenanceFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provenance"] = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source"] = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["title"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPersonPropertyWhere unmarshals raw into the PersonPropertyWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPersonPropertyWhere(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PersonPropertyWhere", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPersonWhere(ctx context.Context, obj any) (map[string]any, error) {
 	var it map[string]any
 	if obj == nil {
@@ -43922,7 +45041,7 @@ func (ec *executionContext) unmarshalInputPlaceWhere(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "code", "gbCode", "kind", "region", "capital", "mainland", "divisionType"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "code", "gbCode", "kind", "region", "capital", "mainland", "divisionType", "Province", "Prefecture", "County"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -44035,6 +45154,27 @@ func (ec *executionContext) unmarshalInputPlaceWhere(ctx context.Context, obj an
 				return it, err
 			}
 			it["divisionType"] = data
+		case "Province":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("Province"))
+			data, err := ec.unmarshalOProvincePropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["Province"] = data
+		case "Prefecture":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("Prefecture"))
+			data, err := ec.unmarshalOPrefecturePropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["Prefecture"] = data
+		case "County":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("County"))
+			data, err := ec.unmarshalOCountyPropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["County"] = data
 		}
 	}
 	return it, nil
@@ -44102,6 +45242,112 @@ func (ec *executionContext) unmarshalInputPrefectureOrder(ctx context.Context, o
 func UnmarshalPrefectureOrder(ctx context.Context, raw any) (model.OrderInput, error) {
 	var out model.OrderInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PrefectureOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPrefecturePropertyWhere(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "gbCode", "divisionType"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOPrefecturePropertyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["AND"] = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOPrefecturePropertyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["OR"] = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOPrefecturePropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["NOT"] = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id"] = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name"] = data
+		case "nameZh":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameZh"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nameZh"] = data
+		case "provenance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provenance"))
+			data, err := ec.unmarshalOProvenanceFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provenance"] = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source"] = data
+		case "gbCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gbCode"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["gbCode"] = data
+		case "divisionType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionType"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["divisionType"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPrefecturePropertyWhere unmarshals raw into the PrefecturePropertyWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPrefecturePropertyWhere(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PrefecturePropertyWhere", raw, &out)
 	return out, err
 }
 
@@ -44395,6 +45641,154 @@ func (ec *executionContext) unmarshalInputProgramOrder(ctx context.Context, obj 
 func UnmarshalProgramOrder(ctx context.Context, raw any) (model.OrderInput, error) {
 	var out model.OrderInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProgramOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputProgramPropertyWhere(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "kind", "startYear", "endYear", "monthlyThemes", "organizations", "activities", "audience", "representatives"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOProgramPropertyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["AND"] = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOProgramPropertyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["OR"] = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOProgramPropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["NOT"] = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id"] = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name"] = data
+		case "nameZh":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameZh"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nameZh"] = data
+		case "provenance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provenance"))
+			data, err := ec.unmarshalOProvenanceFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provenance"] = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source"] = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOProgramKindFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["kind"] = data
+		case "startYear":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startYear"))
+			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["startYear"] = data
+		case "endYear":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endYear"))
+			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["endYear"] = data
+		case "monthlyThemes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monthlyThemes"))
+			data, err := ec.unmarshalOStringListFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["monthlyThemes"] = data
+		case "organizations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizations"))
+			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["organizations"] = data
+		case "activities":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activities"))
+			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["activities"] = data
+		case "audience":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("audience"))
+			data, err := ec.unmarshalOWholeNumberFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["audience"] = data
+		case "representatives":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("representatives"))
+			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["representatives"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProgramPropertyWhere unmarshals raw into the ProgramPropertyWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProgramPropertyWhere(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProgramPropertyWhere", raw, &out)
 	return out, err
 }
 
@@ -44769,6 +46163,140 @@ func UnmarshalProvinceOrder(ctx context.Context, raw any) (model.OrderInput, err
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputProvincePropertyWhere(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "code", "gbCode", "kind", "region", "capital", "mainland"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOProvincePropertyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["AND"] = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOProvincePropertyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["OR"] = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOProvincePropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["NOT"] = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id"] = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name"] = data
+		case "nameZh":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameZh"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nameZh"] = data
+		case "provenance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provenance"))
+			data, err := ec.unmarshalOProvenanceFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provenance"] = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source"] = data
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["code"] = data
+		case "gbCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gbCode"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["gbCode"] = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOProvinceKindFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["kind"] = data
+		case "region":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("region"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["region"] = data
+		case "capital":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capital"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["capital"] = data
+		case "mainland":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mainland"))
+			data, err := ec.unmarshalOBooleanFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["mainland"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProvincePropertyWhere unmarshals raw into the ProvincePropertyWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProvincePropertyWhere(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProvincePropertyWhere", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputProvinceWhere(ctx context.Context, obj any) (map[string]any, error) {
 	var it map[string]any
 	if obj == nil {
@@ -45009,6 +46537,112 @@ func (ec *executionContext) unmarshalInputSchoolOrder(ctx context.Context, obj a
 func UnmarshalSchoolOrder(ctx context.Context, raw any) (model.OrderInput, error) {
 	var out model.OrderInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SchoolOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSchoolPropertyWhere(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "stage", "rural"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOSchoolPropertyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["AND"] = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOSchoolPropertyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["OR"] = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOSchoolPropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["NOT"] = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id"] = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name"] = data
+		case "nameZh":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameZh"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nameZh"] = data
+		case "provenance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provenance"))
+			data, err := ec.unmarshalOProvenanceFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provenance"] = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source"] = data
+		case "stage":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stage"))
+			data, err := ec.unmarshalOSchoolStageFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["stage"] = data
+		case "rural":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rural"))
+			data, err := ec.unmarshalOBooleanFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["rural"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSchoolPropertyWhere unmarshals raw into the SchoolPropertyWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSchoolPropertyWhere(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SchoolPropertyWhere", raw, &out)
 	return out, err
 }
 
@@ -54034,6 +55668,11 @@ func (ec *executionContext) marshalNCountyOrderField2string(ctx context.Context,
 	return res
 }
 
+func (ec *executionContext) unmarshalNCountyPropertyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputCountyPropertyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCountyWhere2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputCountyWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -54321,6 +55960,11 @@ func (ec *executionContext) marshalNForumOrderField2string(ctx context.Context, 
 		graphql.AddInvalidNullFromMarshaler(ctx, "ForumOrderField!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNForumPropertyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputForumPropertyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNForumWhere2map(ctx context.Context, v any) (map[string]any, error) {
@@ -54863,6 +56507,11 @@ func (ec *executionContext) marshalNMuseumOrderField2string(ctx context.Context,
 	return res
 }
 
+func (ec *executionContext) unmarshalNMuseumPropertyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputMuseumPropertyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNMuseumWhere2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputMuseumWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -54996,6 +56645,11 @@ func (ec *executionContext) marshalNNormalUniversityOrderField2string(ctx contex
 	return res
 }
 
+func (ec *executionContext) unmarshalNNormalUniversityPropertyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputNormalUniversityPropertyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNNormalUniversityWhere2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputNormalUniversityWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -55102,6 +56756,11 @@ func (ec *executionContext) marshalNOrganizationOrderField2string(ctx context.Co
 		graphql.AddInvalidNullFromMarshaler(ctx, "OrganizationOrderField!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNOrganizationPropertyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputOrganizationPropertyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNOrganizationWhere2map(ctx context.Context, v any) (map[string]any, error) {
@@ -55674,6 +57333,11 @@ func (ec *executionContext) marshalNPersonOrderField2string(ctx context.Context,
 	return res
 }
 
+func (ec *executionContext) unmarshalNPersonPropertyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputPersonPropertyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNPersonWhere2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputPersonWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -55797,6 +57461,11 @@ func (ec *executionContext) marshalNPrefectureOrderField2string(ctx context.Cont
 	return res
 }
 
+func (ec *executionContext) unmarshalNPrefecturePropertyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputPrefecturePropertyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNPrefectureWhere2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputPrefectureWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -55903,6 +57572,11 @@ func (ec *executionContext) marshalNProgramOrderField2string(ctx context.Context
 		graphql.AddInvalidNullFromMarshaler(ctx, "ProgramOrderField!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNProgramPropertyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputProgramPropertyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNProgramWhere2map(ctx context.Context, v any) (map[string]any, error) {
@@ -56027,6 +57701,11 @@ func (ec *executionContext) marshalNProvinceOrderField2string(ctx context.Contex
 	return res
 }
 
+func (ec *executionContext) unmarshalNProvincePropertyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputProvincePropertyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNProvinceWhere2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputProvinceWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -56135,6 +57814,11 @@ func (ec *executionContext) marshalNSchoolOrderField2string(ctx context.Context,
 		graphql.AddInvalidNullFromMarshaler(ctx, "SchoolOrderField!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNSchoolPropertyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputSchoolPropertyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNSchoolStage2string(ctx context.Context, v any) (string, error) {
@@ -56824,6 +58508,31 @@ func (ec *executionContext) unmarshalOCountyOrder2ᚕᚖgithubᚗcomᚋkepugraph
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOCountyPropertyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCountyPropertyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCountyPropertyWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCountyPropertyWhere2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOCountyWhere2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -57070,6 +58779,31 @@ func (ec *executionContext) unmarshalOForumOrder2ᚕᚖgithubᚗcomᚋkepugraph�
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
 		res[i], err = ec.unmarshalNForumOrder2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOForumPropertyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputForumPropertyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOForumPropertyWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNForumPropertyWhere2map(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -57555,6 +59289,31 @@ func (ec *executionContext) unmarshalOMuseumOrder2ᚕᚖgithubᚗcomᚋkepugraph
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOMuseumPropertyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMuseumPropertyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMuseumPropertyWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMuseumPropertyWhere2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOMuseumWhere2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -57629,6 +59388,31 @@ func (ec *executionContext) unmarshalONormalUniversityOrder2ᚕᚖgithubᚗcom�
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
 		res[i], err = ec.unmarshalNNormalUniversityOrder2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalONormalUniversityPropertyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputNormalUniversityPropertyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalONormalUniversityPropertyWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNormalUniversityPropertyWhere2map(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -57752,6 +59536,31 @@ func (ec *executionContext) unmarshalOOrganizationOrder2ᚕᚖgithubᚗcomᚋkep
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
 		res[i], err = ec.unmarshalNOrganizationOrder2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOOrganizationPropertyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOrganizationPropertyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOOrganizationPropertyWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOrganizationPropertyWhere2map(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -58136,6 +59945,31 @@ func (ec *executionContext) unmarshalOPersonOrder2ᚕᚖgithubᚗcomᚋkepugraph
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOPersonPropertyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPersonPropertyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPersonPropertyWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPersonPropertyWhere2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOPersonWhere2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -58203,6 +60037,31 @@ func (ec *executionContext) unmarshalOPrefectureOrder2ᚕᚖgithubᚗcomᚋkepug
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
 		res[i], err = ec.unmarshalNPrefectureOrder2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPrefecturePropertyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPrefecturePropertyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPrefecturePropertyWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPrefecturePropertyWhere2map(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -58321,6 +60180,31 @@ func (ec *executionContext) unmarshalOProgramOrder2ᚕᚖgithubᚗcomᚋkepugrap
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
 		res[i], err = ec.unmarshalNProgramOrder2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOProgramPropertyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputProgramPropertyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOProgramPropertyWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNProgramPropertyWhere2map(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -58501,6 +60385,31 @@ func (ec *executionContext) unmarshalOProvinceOrder2ᚕᚖgithubᚗcomᚋkepugra
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOProvincePropertyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputProvincePropertyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOProvincePropertyWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNProvincePropertyWhere2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOProvinceWhere2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -58543,6 +60452,31 @@ func (ec *executionContext) unmarshalOSchoolOrder2ᚕᚖgithubᚗcomᚋkepugraph
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
 		res[i], err = ec.unmarshalNSchoolOrder2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSchoolPropertyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSchoolPropertyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOSchoolPropertyWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSchoolPropertyWhere2map(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}

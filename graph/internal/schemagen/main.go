@@ -43,9 +43,11 @@ func main() {
 }
 
 type gen struct {
-	enums     map[string][]string
-	inputMaps []string // input types bound to map[string]any
-	orders    []string // input types bound to model.OrderInput
+	// propertyWheres are the labels whose <Label>PropertyWhere is written.
+	propertyWheres map[kepu.Label]bool
+	enums          map[string][]string
+	inputMaps      []string // input types bound to map[string]any
+	orders         []string // input types bound to model.OrderInput
 }
 
 func (g *gen) collectEnums() {
@@ -449,12 +451,34 @@ func (g *gen) writeWhereCommon(w *writer, self string, props []kepu.PropDef, en 
 
 func (g *gen) writeMergedWhere(w *writer, name, doc string, labels []kepu.Label) {
 	props := spec.MergedProps(labels)
-	w.desc("", doc)
+	w.desc("", doc+" A property whose type differs between the labels (an enum such as kind) is compared as text here; "+
+		"the fields named after a label (Museum, Program, …) hold for nodes with that label only and take its typed conditions: "+
+		"{Museum: {kind: {eq: MOBILE}}}. Several of them in one object must all hold (no node has two labels): combine them with OR.")
 	w.p("input %s {", name)
 	g.writeWhereCommon(w, name, props, func(p kepu.PropDef) string { return spec.MergedEnumName(labels, p) }, true)
+	for _, l := range labels {
+		w.p(`  "The node is a %s and matches these conditions on its properties (an error where the other end is never a %s)."`, l, l)
+		w.p("  %s: %sPropertyWhere", l, l)
+	}
 	w.p("}")
 	w.p("")
 	g.inputMaps = append(g.inputMaps, name)
+	for _, l := range labels {
+		if g.propertyWheres == nil {
+			g.propertyWheres = map[kepu.Label]bool{}
+		}
+		if g.propertyWheres[l] {
+			continue
+		}
+		g.propertyWheres[l] = true
+		tn := string(l) + "PropertyWhere"
+		w.p(`"""Conditions on the properties of a %s at the other end of a relationship whose ends have several labels."""`, l)
+		w.p("input %s {", tn)
+		g.writeWhereCommon(w, tn, kepu.LookupLabel(l).Props, labelEnum(l), true)
+		w.p("}")
+		w.p("")
+		g.inputMaps = append(g.inputMaps, tn)
+	}
 }
 
 func (g *gen) writeRel(w *writer, d kepu.RelDef) {
