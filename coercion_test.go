@@ -283,3 +283,49 @@ func TestTypedFilterPerLabel(t *testing.T) {
 		t.Errorf("message %q", e.Message)
 	}
 }
+
+// TestCoverageFieldNames: coverage edges sit on the places a tour reached
+// (counties, mostly) and conditions on a province's or prefecture's own
+// edges do not roll up from the places inside it; there the field is named
+// coveredDirectlyBy so that nobody reads it as "visited" (issue 9:
+// provinces(where: {coveredBy_none: …}) listed all 35 provinces while
+// systemStats counted 29 visited). Counties keep coveredBy.
+func TestCoverageFieldNames(t *testing.T) {
+	m := seededMain(t)
+	fields := func(typ string) map[string]bool {
+		var data struct {
+			Type struct{ Fields []struct{ Name string } } `json:"__type"`
+		}
+		query(t, m, `query($n: String!) { __type(name: $n) { fields { name } } }`, map[string]any{"n": typ}, &data)
+		out := map[string]bool{}
+		for _, f := range data.Type.Fields {
+			out[f.Name] = true
+		}
+		return out
+	}
+	for _, typ := range []string{"Province", "Prefecture"} {
+		f := fields(typ)
+		if f["coveredBy"] || !f["coveredDirectlyBy"] {
+			t.Errorf("%s: coveredBy %v, coveredDirectlyBy %v", typ, f["coveredBy"], f["coveredDirectlyBy"])
+		}
+	}
+	if f := fields("County"); !f["coveredBy"] {
+		t.Error("County lost coveredBy")
+	}
+	var got struct {
+		SystemStats struct{ ProvincesVisitedByMobile int }
+		Direct      struct{ TotalCount int }
+		Visited     []struct{ Key string }
+	}
+	query(t, m, `{
+		systemStats { provincesVisitedByMobile }
+		direct: provinces(where: {coveredDirectlyBy_some: {node: {Museum: {kind: {eq: MOBILE}}}}}) { totalCount }
+		visited: countyCounts(where: {coveredBy_some: {node: {Museum: {kind: {eq: MOBILE}}}}}, groupBy: PROVINCE) { key }
+	}`, nil, &got)
+	if len(got.Visited) != got.SystemStats.ProvincesVisitedByMobile || got.SystemStats.ProvincesVisitedByMobile == 0 {
+		t.Errorf("provinces of visited counties: %d groups, systemStats %d", len(got.Visited), got.SystemStats.ProvincesVisitedByMobile)
+	}
+	if got.Direct.TotalCount >= got.SystemStats.ProvincesVisitedByMobile {
+		t.Errorf("%d provinces with direct mobile coverage edges, %d visited: the names would not differ", got.Direct.TotalCount, got.SystemStats.ProvincesVisitedByMobile)
+	}
+}

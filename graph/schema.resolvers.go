@@ -543,8 +543,8 @@ func (r *prefectureResolver) Parent(ctx context.Context, obj *model.Prefecture, 
 	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.PartOf, kepu.Out, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewPartOfOutConnection)
 }
 
-// CoveredBy is the resolver for the coveredBy field.
-func (r *prefectureResolver) CoveredBy(ctx context.Context, obj *model.Prefecture, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.CoversInConnection, error) {
+// CoveredDirectlyBy is the resolver for the coveredDirectlyBy field.
+func (r *prefectureResolver) CoveredDirectlyBy(ctx context.Context, obj *model.Prefecture, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.CoversInConnection, error) {
 	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.Covers, kepu.In, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewCoversInConnection)
 }
 
@@ -588,8 +588,8 @@ func (r *provinceResolver) Museums(ctx context.Context, obj *model.Province, whe
 	return placeMuseums(ctx, r.Resolver, obj.NodeID, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before})
 }
 
-// CoveredBy is the resolver for the coveredBy field.
-func (r *provinceResolver) CoveredBy(ctx context.Context, obj *model.Province, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.CoversInConnection, error) {
+// CoveredDirectlyBy is the resolver for the coveredDirectlyBy field.
+func (r *provinceResolver) CoveredDirectlyBy(ctx context.Context, obj *model.Province, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.CoversInConnection, error) {
 	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.Covers, kepu.In, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewCoversInConnection)
 }
 

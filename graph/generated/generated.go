@@ -688,20 +688,20 @@ type ComplexityRoot struct {
 	}
 
 	Prefecture struct {
-		Children     func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		CoveredBy    func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		DivisionType func(childComplexity int) int
-		GbCode       func(childComplexity int) int
-		Hosted       func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		ID           func(childComplexity int) int
-		Museums      func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		Name         func(childComplexity int) int
-		NameZh       func(childComplexity int) int
-		Parent       func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		Provenance   func(childComplexity int) int
-		Province     func(childComplexity int) int
-		Residents    func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		Source       func(childComplexity int) int
+		Children          func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		CoveredDirectlyBy func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		DivisionType      func(childComplexity int) int
+		GbCode            func(childComplexity int) int
+		Hosted            func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		ID                func(childComplexity int) int
+		Museums           func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		Name              func(childComplexity int) int
+		NameZh            func(childComplexity int) int
+		Parent            func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		Provenance        func(childComplexity int) int
+		Province          func(childComplexity int) int
+		Residents         func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		Source            func(childComplexity int) int
 	}
 
 	PrefectureConnection struct {
@@ -756,22 +756,22 @@ type ComplexityRoot struct {
 	}
 
 	Province struct {
-		Capital    func(childComplexity int) int
-		Children   func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		Code       func(childComplexity int) int
-		CoveredBy  func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		GbCode     func(childComplexity int) int
-		Hosted     func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		ID         func(childComplexity int) int
-		Kind       func(childComplexity int) int
-		Mainland   func(childComplexity int) int
-		Museums    func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		Name       func(childComplexity int) int
-		NameZh     func(childComplexity int) int
-		Provenance func(childComplexity int) int
-		Region     func(childComplexity int) int
-		Residents  func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		Source     func(childComplexity int) int
+		Capital           func(childComplexity int) int
+		Children          func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		Code              func(childComplexity int) int
+		CoveredDirectlyBy func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		GbCode            func(childComplexity int) int
+		Hosted            func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		ID                func(childComplexity int) int
+		Kind              func(childComplexity int) int
+		Mainland          func(childComplexity int) int
+		Museums           func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		Name              func(childComplexity int) int
+		NameZh            func(childComplexity int) int
+		Provenance        func(childComplexity int) int
+		Region            func(childComplexity int) int
+		Residents         func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		Source            func(childComplexity int) int
 	}
 
 	ProvinceConnection struct {
@@ -1081,7 +1081,7 @@ type PrefectureResolver interface {
 	Province(ctx context.Context, obj *model.Prefecture) (*model.Province, error)
 	Museums(ctx context.Context, obj *model.Prefecture, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.MuseumConnection, error)
 	Parent(ctx context.Context, obj *model.Prefecture, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.PartOfOutConnection, error)
-	CoveredBy(ctx context.Context, obj *model.Prefecture, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.CoversInConnection, error)
+	CoveredDirectlyBy(ctx context.Context, obj *model.Prefecture, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.CoversInConnection, error)
 	Hosted(ctx context.Context, obj *model.Prefecture, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.HeldAtInConnection, error)
 	Residents(ctx context.Context, obj *model.Prefecture, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.LocatedInInConnection, error)
 	Children(ctx context.Context, obj *model.Prefecture, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.PartOfInConnection, error)
@@ -1094,7 +1094,7 @@ type ProgramResolver interface {
 }
 type ProvinceResolver interface {
 	Museums(ctx context.Context, obj *model.Province, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.MuseumConnection, error)
-	CoveredBy(ctx context.Context, obj *model.Province, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.CoversInConnection, error)
+	CoveredDirectlyBy(ctx context.Context, obj *model.Province, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.CoversInConnection, error)
 	Hosted(ctx context.Context, obj *model.Province, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.HeldAtInConnection, error)
 	Residents(ctx context.Context, obj *model.Province, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.LocatedInInConnection, error)
 	Children(ctx context.Context, obj *model.Province, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.PartOfInConnection, error)
@@ -4329,17 +4329,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Prefecture.Children(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
-	case "Prefecture.coveredBy":
-		if e.ComplexityRoot.Prefecture.CoveredBy == nil {
+	case "Prefecture.coveredDirectlyBy":
+		if e.ComplexityRoot.Prefecture.CoveredDirectlyBy == nil {
 			break
 		}
 
-		args, err := ec.field_Prefecture_coveredBy_args(ctx, rawArgs)
+		args, err := ec.field_Prefecture_coveredDirectlyBy_args(ctx, rawArgs)
 		if err != nil {
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Prefecture.CoveredBy(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Prefecture.CoveredDirectlyBy(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Prefecture.divisionType":
 		if e.ComplexityRoot.Prefecture.DivisionType == nil {
 			break
@@ -4680,17 +4680,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Province.Code(childComplexity), true
-	case "Province.coveredBy":
-		if e.ComplexityRoot.Province.CoveredBy == nil {
+	case "Province.coveredDirectlyBy":
+		if e.ComplexityRoot.Province.CoveredDirectlyBy == nil {
 			break
 		}
 
-		args, err := ec.field_Province_coveredBy_args(ctx, rawArgs)
+		args, err := ec.field_Province_coveredDirectlyBy_args(ctx, rawArgs)
 		if err != nil {
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Province.CoveredBy(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Province.CoveredDirectlyBy(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Province.gbCode":
 		if e.ComplexityRoot.Province.GbCode == nil {
 			break
@@ -6239,7 +6239,7 @@ type Province implements Place & Node {
   """Museums located in this place (at any depth). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
   museums(where: MuseumWhere, orderBy: [MuseumOrder!], first: Int, after: String, last: Int, before: String): MuseumConnection!
   """Places a museum, caravan or program reaches (incoming COVERS relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  coveredBy(where: CoversInMatch, orderBy: [CoversInOrder!], first: Int, after: String, last: Int, before: String): CoversInConnection!
+  coveredDirectlyBy(where: CoversInMatch, orderBy: [CoversInOrder!], first: Int, after: String, last: Int, before: String): CoversInConnection!
   """Venue of an event (incoming HELD_AT relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
   hosted(where: HeldAtInMatch, orderBy: [HeldAtInOrder!], first: Int, after: String, last: Int, before: String): HeldAtInConnection!
   """Where an institution is (incoming LOCATED_IN relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
@@ -6295,10 +6295,10 @@ input ProvinceWhere {
   capital: StringFilter
   """One of the 31 mainland provincial-level divisions."""
   mainland: BooleanFilter
-  "At least one coveredBy relationship matches."
-  coveredBy_some: CoversInMatch
-  "No coveredBy relationship matches."
-  coveredBy_none: CoversInMatch
+  "At least one coveredDirectlyBy relationship matches."
+  coveredDirectlyBy_some: CoversInMatch
+  "No coveredDirectlyBy relationship matches."
+  coveredDirectlyBy_none: CoversInMatch
   "At least one hosted relationship matches."
   hosted_some: HeldAtInMatch
   "No hosted relationship matches."
@@ -6326,7 +6326,7 @@ enum ProvinceOrderField {
   REGION
   CAPITAL
   MAINLAND
-  COVERED_BY_COUNT
+  COVERED_DIRECTLY_BY_COUNT
   HOSTED_COUNT
   RESIDENTS_COUNT
   CHILDREN_COUNT
@@ -6418,7 +6418,7 @@ type Prefecture implements Place & Node {
   """Administrative hierarchy (outgoing PART_OF relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
   parent(where: PartOfOutMatch, orderBy: [PartOfOutOrder!], first: Int, after: String, last: Int, before: String): PartOfOutConnection!
   """Places a museum, caravan or program reaches (incoming COVERS relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  coveredBy(where: CoversInMatch, orderBy: [CoversInOrder!], first: Int, after: String, last: Int, before: String): CoversInConnection!
+  coveredDirectlyBy(where: CoversInMatch, orderBy: [CoversInOrder!], first: Int, after: String, last: Int, before: String): CoversInConnection!
   """Venue of an event (incoming HELD_AT relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
   hosted(where: HeldAtInMatch, orderBy: [HeldAtInOrder!], first: Int, after: String, last: Int, before: String): HeldAtInConnection!
   """Where an institution is (incoming LOCATED_IN relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
@@ -6472,10 +6472,10 @@ input PrefectureWhere {
   parent_some: PartOfOutMatch
   "No parent relationship matches."
   parent_none: PartOfOutMatch
-  "At least one coveredBy relationship matches."
-  coveredBy_some: CoversInMatch
-  "No coveredBy relationship matches."
-  coveredBy_none: CoversInMatch
+  "At least one coveredDirectlyBy relationship matches."
+  coveredDirectlyBy_some: CoversInMatch
+  "No coveredDirectlyBy relationship matches."
+  coveredDirectlyBy_none: CoversInMatch
   "At least one hosted relationship matches."
   hosted_some: HeldAtInMatch
   "No hosted relationship matches."
@@ -6500,7 +6500,7 @@ enum PrefectureOrderField {
   GB_CODE
   DIVISION_TYPE
   PARENT_COUNT
-  COVERED_BY_COUNT
+  COVERED_DIRECTLY_BY_COUNT
   HOSTED_COUNT
   RESIDENTS_COUNT
   CHILDREN_COUNT
@@ -9520,7 +9520,6 @@ enum LocatedInOutOrderField {
   GB_CODE
   EDGE_PROVENANCE
   EDGE_SOURCE
-  COVERED_BY_COUNT
   HOSTED_COUNT
   RESIDENTS_COUNT
 }
@@ -9660,7 +9659,7 @@ enum PartOfOutOrderField {
   GB_CODE
   EDGE_PROVENANCE
   EDGE_SOURCE
-  COVERED_BY_COUNT
+  COVERED_DIRECTLY_BY_COUNT
   HOSTED_COUNT
   RESIDENTS_COUNT
   CHILDREN_COUNT
@@ -9714,7 +9713,6 @@ enum PartOfInOrderField {
   EDGE_PROVENANCE
   EDGE_SOURCE
   PARENT_COUNT
-  COVERED_BY_COUNT
   HOSTED_COUNT
   RESIDENTS_COUNT
 }
@@ -9849,7 +9847,6 @@ enum CoversOutOrderField {
   EDGE_UNTIL
   EDGE_TOURS
   EDGE_VISITS
-  COVERED_BY_COUNT
   HOSTED_COUNT
   RESIDENTS_COUNT
 }
@@ -11790,8 +11787,8 @@ func (ec *executionContext) childFields_Prefecture(ctx context.Context, field gr
 		return ec.fieldContext_Prefecture_museums(ctx, field)
 	case "parent":
 		return ec.fieldContext_Prefecture_parent(ctx, field)
-	case "coveredBy":
-		return ec.fieldContext_Prefecture_coveredBy(ctx, field)
+	case "coveredDirectlyBy":
+		return ec.fieldContext_Prefecture_coveredDirectlyBy(ctx, field)
 	case "hosted":
 		return ec.fieldContext_Prefecture_hosted(ctx, field)
 	case "residents":
@@ -11930,8 +11927,8 @@ func (ec *executionContext) childFields_Province(ctx context.Context, field grap
 		return ec.fieldContext_Province_mainland(ctx, field)
 	case "museums":
 		return ec.fieldContext_Province_museums(ctx, field)
-	case "coveredBy":
-		return ec.fieldContext_Province_coveredBy(ctx, field)
+	case "coveredDirectlyBy":
+		return ec.fieldContext_Province_coveredDirectlyBy(ctx, field)
 	case "hosted":
 		return ec.fieldContext_Province_hosted(ctx, field)
 	case "residents":
@@ -15390,7 +15387,7 @@ func (ec *executionContext) field_Prefecture_children_args(ctx context.Context, 
 	return args, nil
 }
 
-func (ec *executionContext) field_Prefecture_coveredBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+func (ec *executionContext) field_Prefecture_coveredDirectlyBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
@@ -15930,7 +15927,7 @@ func (ec *executionContext) field_Province_children_args(ctx context.Context, ra
 	return args, nil
 }
 
-func (ec *executionContext) field_Province_coveredBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+func (ec *executionContext) field_Province_coveredDirectlyBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
@@ -30642,17 +30639,17 @@ func (ec *executionContext) fieldContext_Prefecture_parent(ctx context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Prefecture_coveredBy(ctx context.Context, field graphql.CollectedField, obj *model.Prefecture) (ret graphql.Marshaler) {
+func (ec *executionContext) _Prefecture_coveredDirectlyBy(ctx context.Context, field graphql.CollectedField, obj *model.Prefecture) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Prefecture_coveredBy(ctx, field)
+			return ec.fieldContext_Prefecture_coveredDirectlyBy(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Prefecture().CoveredBy(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Prefecture().CoveredDirectlyBy(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CoversInConnection) graphql.Marshaler {
@@ -30662,7 +30659,7 @@ func (ec *executionContext) _Prefecture_coveredBy(ctx context.Context, field gra
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Prefecture_coveredBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Prefecture_coveredDirectlyBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Prefecture",
 		Field:      field,
@@ -30679,7 +30676,7 @@ func (ec *executionContext) fieldContext_Prefecture_coveredBy(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Prefecture_coveredBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Prefecture_coveredDirectlyBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32030,17 +32027,17 @@ func (ec *executionContext) fieldContext_Province_museums(ctx context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Province_coveredBy(ctx context.Context, field graphql.CollectedField, obj *model.Province) (ret graphql.Marshaler) {
+func (ec *executionContext) _Province_coveredDirectlyBy(ctx context.Context, field graphql.CollectedField, obj *model.Province) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Province_coveredBy(ctx, field)
+			return ec.fieldContext_Province_coveredDirectlyBy(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Province().CoveredBy(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Province().CoveredDirectlyBy(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CoversInConnection) graphql.Marshaler {
@@ -32050,7 +32047,7 @@ func (ec *executionContext) _Province_coveredBy(ctx context.Context, field graph
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Province_coveredBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Province_coveredDirectlyBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Province",
 		Field:      field,
@@ -32067,7 +32064,7 @@ func (ec *executionContext) fieldContext_Province_coveredBy(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Province_coveredBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Province_coveredDirectlyBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -45362,7 +45359,7 @@ func (ec *executionContext) unmarshalInputPrefectureWhere(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "gbCode", "divisionType", "province", "parent_some", "parent_none", "coveredBy_some", "coveredBy_none", "hosted_some", "hosted_none", "residents_some", "residents_none", "children_some", "children_none"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "gbCode", "divisionType", "province", "parent_some", "parent_none", "coveredDirectlyBy_some", "coveredDirectlyBy_none", "hosted_some", "hosted_none", "residents_some", "residents_none", "children_some", "children_none"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -45461,20 +45458,20 @@ func (ec *executionContext) unmarshalInputPrefectureWhere(ctx context.Context, o
 				return it, err
 			}
 			it["parent_none"] = data
-		case "coveredBy_some":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coveredBy_some"))
+		case "coveredDirectlyBy_some":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coveredDirectlyBy_some"))
 			data, err := ec.unmarshalOCoversInMatch2map(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it["coveredBy_some"] = data
-		case "coveredBy_none":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coveredBy_none"))
+			it["coveredDirectlyBy_some"] = data
+		case "coveredDirectlyBy_none":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coveredDirectlyBy_none"))
 			data, err := ec.unmarshalOCoversInMatch2map(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it["coveredBy_none"] = data
+			it["coveredDirectlyBy_none"] = data
 		case "hosted_some":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hosted_some"))
 			data, err := ec.unmarshalOHeldAtInMatch2map(ctx, v)
@@ -46308,7 +46305,7 @@ func (ec *executionContext) unmarshalInputProvinceWhere(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "code", "gbCode", "kind", "region", "capital", "mainland", "coveredBy_some", "coveredBy_none", "hosted_some", "hosted_none", "residents_some", "residents_none", "children_some", "children_none"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "code", "gbCode", "kind", "region", "capital", "mainland", "coveredDirectlyBy_some", "coveredDirectlyBy_none", "hosted_some", "hosted_none", "residents_some", "residents_none", "children_some", "children_none"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -46414,20 +46411,20 @@ func (ec *executionContext) unmarshalInputProvinceWhere(ctx context.Context, obj
 				return it, err
 			}
 			it["mainland"] = data
-		case "coveredBy_some":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coveredBy_some"))
+		case "coveredDirectlyBy_some":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coveredDirectlyBy_some"))
 			data, err := ec.unmarshalOCoversInMatch2map(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it["coveredBy_some"] = data
-		case "coveredBy_none":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coveredBy_none"))
+			it["coveredDirectlyBy_some"] = data
+		case "coveredDirectlyBy_none":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coveredDirectlyBy_none"))
 			data, err := ec.unmarshalOCoversInMatch2map(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it["coveredBy_none"] = data
+			it["coveredDirectlyBy_none"] = data
 		case "hosted_some":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hosted_some"))
 			data, err := ec.unmarshalOHeldAtInMatch2map(ctx, v)
@@ -53346,11 +53343,11 @@ func (ec *executionContext) _Prefecture(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Prefecture_parent(ctx, field, obj)
 				})
-		case "coveredBy":
+		case "coveredDirectlyBy":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._Prefecture_coveredBy(ctx, field, obj)
+					return ec._Prefecture_coveredDirectlyBy(ctx, field, obj)
 				})
 		case "hosted":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -53798,11 +53795,11 @@ func (ec *executionContext) _Province(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Province_museums(ctx, field, obj)
 				})
-		case "coveredBy":
+		case "coveredDirectlyBy":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._Province_coveredBy(ctx, field, obj)
+					return ec._Province_coveredDirectlyBy(ctx, field, obj)
 				})
 		case "hosted":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
