@@ -174,7 +174,9 @@ func TestSpecInputCoercion(t *testing.T) {
 	}
 	// 3.10: an input object field's default value applies when absent
 	// (direction: OrderDirection = ASC).
-	var asc, desc struct{ Provinces struct{ Nodes []struct{ Name string } } }
+	var asc, desc struct {
+		Provinces struct{ Nodes []struct{ Name string } }
+	}
 	query(t, m, `{ provinces(first: 35, orderBy: [{field: NAME}]) { nodes { name } } }`, nil, &asc)
 	query(t, m, `{ provinces(first: 35, orderBy: [{field: NAME, direction: DESC}]) { nodes { name } } }`, nil, &desc)
 	if len(asc.Provinces.Nodes) < 2 || asc.Provinces.Nodes[0] != desc.Provinces.Nodes[len(desc.Provinces.Nodes)-1] {
