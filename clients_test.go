@@ -40,6 +40,9 @@ func TestStringLengthLimit(t *testing.T) {
 	m2, _ := mustRunMain(t, "--data-dir", t.TempDir(), "--no-seed", "--max-string-bytes", "8")
 	mustFail(t, m2, create, in("123456789"), "BAD_USER_INPUT")
 	query(t, m2, create, in("12345678"), &struct{}{})
+	// 0 turns it off.
+	m3, _ := mustRunMain(t, "--data-dir", t.TempDir(), "--no-seed", "--max-string-bytes", "0")
+	query(t, m3, create, in(strings.Repeat("x", 20<<10)), &struct{}{})
 }
 
 // TestPersistedQueries: Apollo's automatic persisted queries, as the

@@ -362,7 +362,7 @@ func (m *Main) Handler() http.Handler {
 		Logger:          m.Logger,
 		Extensions:      extensions,
 		NoIntrospection: !c.Introspection,
-		MaxStringBytes:  c.MaxStringBytes,
+		MaxStringBytes:  limitOrOff(c.MaxStringBytes),
 	})
 
 	hc := httpx.DefaultConfig()
