@@ -229,13 +229,13 @@ func (c variableCheck) coerce(typ *ast.Type, v any, at []string) (any, string) {
 			_, err = model.UnmarshalFloat(context.Background(), v)
 		case "String":
 			if s, ok := v.(string); !ok {
-				err = fmt.Errorf("String cannot represent a non string value: %s", model.Show(v))
+				err = model.CoercionError(fmt.Sprintf("String cannot represent a non string value: %s", model.Show(v)))
 			} else if c.maxString > 0 && len(s) > c.maxString {
 				return nil, fmt.Sprintf("got a string%s; %s", where(at), stringTooLong(len(s), c.maxString))
 			}
 		case "Boolean":
 			if _, ok := v.(bool); !ok {
-				err = fmt.Errorf("Boolean cannot represent a non boolean value: %s", model.Show(v))
+				err = model.CoercionError(fmt.Sprintf("Boolean cannot represent a non boolean value: %s", model.Show(v)))
 			}
 		case "ID":
 			switch x := v.(type) {
@@ -245,10 +245,10 @@ func (c variableCheck) coerce(typ *ast.Type, v any, at []string) (any, string) {
 				}
 			case json.Number:
 				if _, ok := model.IntegerValue(string(x)); !ok {
-					err = fmt.Errorf("ID cannot represent value: %s", x)
+					err = model.CoercionError("ID cannot represent value: " + string(x))
 				}
 			default:
-				err = fmt.Errorf("ID cannot represent value: %s", model.Show(v))
+				err = model.CoercionError("ID cannot represent value: " + model.Show(v))
 			}
 		}
 		if err != nil {

@@ -3,7 +3,6 @@ package model
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -32,7 +31,7 @@ const MaxWholeNumber = 1<<53 - 1
 func MarshalInt(i int) graphql.ContextMarshaler {
 	return graphql.ContextWriterFunc(func(_ context.Context, w io.Writer) error {
 		if i > math.MaxInt32 || i < math.MinInt32 {
-			return fmt.Errorf("Int cannot represent non 32-bit signed integer value: %d", i)
+			return coercionErrorf("Int cannot represent non 32-bit signed integer value: %d", i)
 		}
 		_, err := io.WriteString(w, strconv.Itoa(i))
 		return err
@@ -50,7 +49,7 @@ func UnmarshalInt(_ context.Context, v any) (int, error) {
 func MarshalWholeNumber(i int) graphql.ContextMarshaler {
 	return graphql.ContextWriterFunc(func(_ context.Context, w io.Writer) error {
 		if i > MaxWholeNumber || i < -MaxWholeNumber {
-			return fmt.Errorf("WholeNumber cannot represent an integer beyond 2^53 - 1: %d", i)
+			return coercionErrorf("WholeNumber cannot represent an integer beyond 2^53 - 1: %d", i)
 		}
 		_, err := io.WriteString(w, strconv.Itoa(i))
 		return err
@@ -69,7 +68,7 @@ func UnmarshalWholeNumber(_ context.Context, v any) (int, error) {
 func MarshalFloat(f float64) graphql.ContextMarshaler {
 	return graphql.ContextWriterFunc(func(_ context.Context, w io.Writer) error {
 		if math.IsInf(f, 0) || math.IsNaN(f) {
-			return errors.New("Float cannot represent a non-finite value")
+			return coercionErrorf("Float cannot represent a non-finite value")
 		}
 		_, err := io.WriteString(w, FormatFloat(f))
 		return err
@@ -98,15 +97,26 @@ func UnmarshalFloat(_ context.Context, v any) (float64, error) {
 	case json.Number:
 		var err error
 		if f, err = strconv.ParseFloat(string(x), 64); err != nil {
-			return 0, fmt.Errorf("Float cannot represent non numeric value: %s", x)
+			return 0, coercionErrorf("Float cannot represent non numeric value: %s", x)
 		}
 	default:
-		return 0, fmt.Errorf("Float cannot represent non numeric value: %s", Show(v))
+		return 0, coercionErrorf("Float cannot represent non numeric value: %s", Show(v))
 	}
 	if math.IsInf(f, 0) || math.IsNaN(f) {
-		return 0, fmt.Errorf("Float cannot represent non numeric value: %s", Show(v))
+		return 0, coercionErrorf("Float cannot represent non numeric value: %s", Show(v))
 	}
 	return f, nil
+}
+
+// CoercionError is a value that a scalar cannot represent. Its message
+// follows graphql-js's wording ("Int cannot represent …"), hence the
+// capital letter.
+type CoercionError string
+
+func (e CoercionError) Error() string { return string(e) }
+
+func coercionErrorf(format string, args ...any) error {
+	return CoercionError(fmt.Sprintf(format, args...))
 }
 
 // wholeNumber reads an integer of the scalar typ between lo and hi.
@@ -122,22 +132,22 @@ func wholeNumber(typ string, v any, lo, hi int64) (int64, error) {
 	case json.Number:
 		f, ok := IntegerValue(string(x))
 		if !ok {
-			return 0, fmt.Errorf("%s cannot represent non-integer value: %s", typ, x)
+			return 0, coercionErrorf("%s cannot represent non-integer value: %s", typ, x)
 		}
 		n = f
 	case float64:
 		if x != math.Trunc(x) || math.IsInf(x, 0) || math.Abs(x) > 1<<62 {
-			return 0, fmt.Errorf("%s cannot represent non-integer value: %s", typ, Show(v))
+			return 0, coercionErrorf("%s cannot represent non-integer value: %s", typ, Show(v))
 		}
 		n = int64(x)
 	default:
-		return 0, fmt.Errorf("%s cannot represent non-integer value: %s", typ, Show(v))
+		return 0, coercionErrorf("%s cannot represent non-integer value: %s", typ, Show(v))
 	}
 	if n < lo || n > hi {
 		if typ == "Int" {
-			return 0, fmt.Errorf("Int cannot represent non 32-bit signed integer value: %s", Show(v))
+			return 0, coercionErrorf("Int cannot represent non 32-bit signed integer value: %s", Show(v))
 		}
-		return 0, fmt.Errorf("%s cannot represent an integer beyond 2^53 - 1: %s", typ, Show(v))
+		return 0, coercionErrorf("%s cannot represent an integer beyond 2^53 - 1: %s", typ, Show(v))
 	}
 	return n, nil
 }
