@@ -139,8 +139,8 @@ func (variableCheck) ExtensionName() string                          { return "V
 func (variableCheck) Validate(schema graphql.ExecutableSchema) error { return nil }
 
 func (c variableCheck) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
-	if p.Query == "" {
-		return nil
+	if p.Query == "" || (len(p.Variables) == 0 && !strings.Contains(p.Query, "$")) {
+		return nil // no variables to coerce: nothing to parse for
 	}
 	doc, ok := c.cache.Get(ctx, p.Query)
 	if !ok {
