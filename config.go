@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/kepugraph/kepugraph/httpx"
+
 	"errors"
 	"flag"
 	"fmt"
@@ -49,6 +51,8 @@ type Config struct {
 	// server whose X-Forwarded-For entries are trusted to name the client.
 	TrustedProxies int
 	CORSOrigins    string // comma-separated allowed origins, or "*"; empty: CORS off
+	CORSHeaders    string // comma-separated request headers a browser may send (preflight)
+	MaxStringBytes int    // longest String input value in bytes; 0: no limit
 
 	// Access control: API keys as SHA-256 hashes of their tokens.
 	Tokens    string // name:role:sha256hex entries separated by commas
@@ -81,16 +85,18 @@ func DefaultConfig() Config {
 		Neo4jDatabase: "neo4j",
 		Neo4jTimeout:  2 * time.Second,
 
-		MaxBodyBytes:  1 << 20,
-		MaxQueryBytes: 20 << 10,
-		MaxTokens:     2000,
-		MaxDepth:      12,
-		MaxAliases:    30,
-		MaxCost:       50_000,
-		Timeout:       10 * time.Second,
-		RateLimit:     50,
-		RateBurst:     100,
-		Introspection: true,
+		MaxBodyBytes:   1 << 20,
+		MaxQueryBytes:  20 << 10,
+		MaxTokens:      2000,
+		MaxDepth:       12,
+		MaxAliases:     30,
+		MaxCost:        50_000,
+		MaxStringBytes: 10 << 10,
+		CORSHeaders:    strings.Join(httpx.DefaultCORSHeaders, ","),
+		Timeout:        10 * time.Second,
+		RateLimit:      50,
+		RateBurst:      100,
+		Introspection:  true,
 
 		GCPercent:   strconv.Itoa(DefaultGCPercent),
 		MemoryLimit: "auto",
@@ -286,6 +292,10 @@ var options = []option{
 		func(c *Config) *int { return &c.TrustedProxies }),
 	stringOpt("cors-origins", "KEPUGRAPH_CORS_ORIGINS", "comma-separated origins allowed to call the API from a browser, or *; empty turns CORS off",
 		func(c *Config) *string { return &c.CORSOrigins }),
+	stringOpt("cors-headers", "KEPUGRAPH_CORS_HEADERS", "comma-separated request headers a browser may send with --cors-origins (answered in preflights), or *",
+		func(c *Config) *string { return &c.CORSHeaders }),
+	intOpt("max-string-bytes", "KEPUGRAPH_MAX_STRING_BYTES", "longest String input value in bytes (BAD_USER_INPUT above); 0 turns the limit off",
+		func(c *Config) *int { return &c.MaxStringBytes }),
 	stringOpt("tokens", "KEPUGRAPH_TOKENS", "API keys as name:role:sha256hex entries separated by commas (the hash of the token, never the token); role editor may run mutations",
 		func(c *Config) *string { return &c.Tokens }),
 	stringOpt("token-file", "KEPUGRAPH_TOKEN_FILE", "file of API keys, one \"name role sha256hex\" per line (# comments)",

@@ -401,6 +401,14 @@ func TestSecondProcessFailsFast(t *testing.T) {
 }
 
 func TestSignalShutdown(t *testing.T) {
+	for _, sig := range []os.Signal{syscall.SIGTERM, os.Interrupt} {
+		t.Run(sig.String(), func(t *testing.T) { signalShutdown(t, sig) })
+	}
+}
+
+// signalShutdown stops a child with sig (Ctrl-C is SIGINT) and checks the
+// clean stop: exit code 0 and a last log line "stopped".
+func signalShutdown(t *testing.T, sig os.Signal) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cmd := child(ctx, "--addr", "127.0.0.1:0", "--data-dir", t.TempDir(), "--no-seed", "--log-format", "json")
@@ -429,12 +437,18 @@ func TestSignalShutdown(t *testing.T) {
 	if res, _ := get(t, url+"/healthz"); res.StatusCode != 200 {
 		t.Fatalf("healthz: %d", res.StatusCode)
 	}
-	go io.Copy(io.Discard, stderr)
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	rest := make(chan string, 1)
+	go func() { b, _ := io.ReadAll(stderr); rest <- string(b) }()
+	if err := cmd.Process.Signal(sig); err != nil {
 		t.Fatal(err)
 	}
+	tail := <-rest
 	if err := cmd.Wait(); err != nil {
-		t.Fatalf("after SIGTERM: %v, want exit code 0", err)
+		t.Fatalf("after %s: %v, want exit code 0", sig, err)
+	}
+	var last map[string]any
+	if err := json.Unmarshal([]byte(lastLine(tail)), &last); err != nil || last["msg"] != "stopped" {
+		t.Errorf("last log line %q, want msg=stopped", lastLine(tail))
 	}
 }
 

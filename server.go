@@ -86,6 +86,7 @@ func run() int {
 		fmt.Fprintln(os.Stderr, "kepugraph:", err)
 		return 1
 	}
+	m.Logger.Info("stopped")
 	return 0
 }
 
@@ -369,6 +370,7 @@ func (m *Main) Handler() http.Handler {
 		Logger:          m.Logger,
 		Extensions:      extensions,
 		NoIntrospection: !c.Introspection,
+		MaxStringBytes:  limitOrOff(c.MaxStringBytes),
 	})
 
 	hc := httpx.DefaultConfig()
@@ -379,6 +381,7 @@ func (m *Main) Handler() http.Handler {
 	hc.RateLimit.Burst = c.RateBurst
 	hc.RateLimit.TrustedProxies = c.TrustedProxies
 	hc.CORS.AllowedOrigins = splitList(c.CORSOrigins)
+	hc.CORS.AllowedHeaders = splitList(c.CORSHeaders)
 	// hc.Logger stays nil: the access log wraps every route below.
 
 	mux := http.NewServeMux()
@@ -443,8 +446,10 @@ func (m *Main) readyz(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	if err != nil {
+		// The cause may name files or hosts: it goes to the log only.
+		m.Logger.Warn("not ready", "request_id", httpx.RequestID(r.Context()), "error", kepu.ErrorMessage(err))
 		w.WriteHeader(http.StatusServiceUnavailable)
-		json.NewEncoder(w).Encode(map[string]string{"status": "unavailable", "error": kepu.ErrorMessage(err)})
+		json.NewEncoder(w).Encode(map[string]string{"status": "unavailable", "error": graph.UnavailableMessage})
 		return
 	}
 	json.NewEncoder(w).Encode(map[string]string{"status": "ready"})

@@ -54,6 +54,28 @@ func plain(v any) any {
 	return v
 }
 
+// isNull reports whether v is a GraphQL null as gqlgen decodes it: nil, or a
+// nil pointer, map or slice inside an interface.
+func isNull(v any) bool {
+	if v == nil {
+		return true
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		return x == nil
+	case []map[string]any:
+		return x == nil
+	case []any:
+		return x == nil
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Pointer, reflect.Interface, reflect.Map, reflect.Slice:
+		return rv.IsNil()
+	}
+	return false
+}
+
 func badInput(format string, args ...any) error {
 	return kepu.Errorf(kepu.BadUserInput, format, args...)
 }
@@ -63,6 +85,16 @@ type whereScope struct {
 	label kepu.Label // the node label; "" for an edge or several labels
 	props func(name string) *kepu.PropDef
 	rels  bool // relationship and place conditions are allowed
+	// far are the labels of a node that may have several (NodeWhere,
+	// PlaceWhere): the fields named after one of kepu.Labels are typed
+	// conditions on that label.
+	far []kepu.Label
+}
+
+// propertyScope is the scope of a <Label>PropertyWhere: the label's
+// properties and the ID, nothing else.
+func propertyScope(l kepu.Label) whereScope {
+	return whereScope{props: kepu.LookupLabel(l).Prop}
 }
 
 func labelScope(l kepu.Label) whereScope {
@@ -72,7 +104,7 @@ func labelScope(l kepu.Label) whereScope {
 
 func mergedScope(labels []kepu.Label) whereScope {
 	props := spec.MergedProps(labels)
-	return whereScope{props: func(name string) *kepu.PropDef {
+	return whereScope{far: labels, props: func(name string) *kepu.PropDef {
 		for i := range props {
 			if props[i].Name == name {
 				return &props[i]
@@ -132,8 +164,11 @@ func subMap(k string, v any) (map[string]any, error) {
 }
 
 func fieldFilter(sc whereScope, k string, v any) (*kepu.Filter, error) {
-	if v == nil {
-		// A null input object places no condition.
+	if isNull(v) {
+		// A null places no condition, whatever the field: a property, AND,
+		// OR, NOT, a place or a relationship filter, written inline or
+		// coming from a variable (gqlgen hands over a typed nil map or
+		// slice for a null input object or list).
 		return nil, nil
 	}
 	switch k {
@@ -200,6 +235,21 @@ func fieldFilter(sc whereScope, k string, v any) (*kepu.Filter, error) {
 		}
 		return idFilter(m)
 	}
+	if sc.far != nil && kepu.LookupLabel(kepu.Label(k)) != nil {
+		l := kepu.Label(k)
+		if !slices.Contains(sc.far, l) {
+			return nil, badInput("%s: the other end of this relationship is never a %s", k, l)
+		}
+		m, err := subMap(k, v)
+		if err != nil {
+			return nil, err
+		}
+		f, err := toFilter(propertyScope(l), m)
+		if err != nil {
+			return nil, err
+		}
+		return kepu.OfLabel(l, f), nil
+	}
 	if p := sc.props(k); p != nil {
 		m, err := subMap(k, v)
 		if err != nil {
@@ -252,7 +302,7 @@ func relKey(k string) (name string, q kepu.Quantifier, ok bool) {
 func relFilter(rf spec.RelField, quant kepu.Quantifier, m map[string]any) (*kepu.Filter, error) {
 	rc := &kepu.RelCond{Rel: rf.Def.Type, Dir: rf.Dir, Quant: quant}
 	var err error
-	if v, ok := m["node"]; ok && v != nil {
+	if v, ok := m["node"]; ok && !isNull(v) {
 		nm, err := subMap("node", v)
 		if err != nil {
 			return nil, err
@@ -261,7 +311,7 @@ func relFilter(rf spec.RelField, quant kepu.Quantifier, m map[string]any) (*kepu
 			return nil, err
 		}
 	}
-	if v, ok := m["edge"]; ok && v != nil {
+	if v, ok := m["edge"]; ok && !isNull(v) {
 		em, err := subMap("edge", v)
 		if err != nil {
 			return nil, err

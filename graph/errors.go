@@ -27,6 +27,10 @@ func RequestID(ctx context.Context) string {
 	return s
 }
 
+// UnavailableMessage is what a client reads when the store cannot answer
+// (SERVICE_UNAVAILABLE); the cause is in the log under the request ID.
+const UnavailableMessage = "the service is temporarily unavailable; try again later"
+
 // presentError gives every error a code in extensions.code: a *kepu.Error
 // shows its code and message; gqlgen's own errors (parse, validation) keep
 // theirs; anything else is logged with the request ID and shown as
@@ -34,13 +38,30 @@ func RequestID(ctx context.Context) string {
 func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gerr := graphql.DefaultErrorPresenter(ctx, err)
+		if ctx.Err() == context.DeadlineExceeded && (errors.Is(err, context.DeadlineExceeded) || kepu.ErrorCode(err) == kepu.Unavailable) {
+			// The request's deadline (--timeout) cut the store call off:
+			// TIMEOUT, as httpx.Timeout answers when nothing was written.
+			gerr.Message = "the request took longer than its deadline"
+			setCode(gerr, httpx.CodeTimeout)
+			return gerr
+		}
 		var kerr *kepu.Error
 		if errors.As(err, &kerr) {
 			gerr.Message = kerr.Message
 			setCode(gerr, kerr.Code)
-			if kerr.Code == kepu.Internal {
+			switch kerr.Code {
+			case kepu.Internal:
 				logger.ErrorContext(ctx, "internal error", "request_id", RequestID(ctx), "path", gerr.Path.String(), "err", err)
 				gerr.Message = "internal error"
+				setRequestID(ctx, gerr)
+			case kepu.Unavailable:
+				// The store's own words may name files, hosts or the
+				// database (a full disk: "cannot write to the data
+				// directory: write /srv/data/kepugraph.db: no space left
+				// on device"): they go to the log, the client gets a
+				// generic message and the request ID.
+				logger.ErrorContext(ctx, "store unavailable", "request_id", RequestID(ctx), "path", gerr.Path.String(), "err", kerr.Message)
+				gerr.Message = UnavailableMessage
 				setRequestID(ctx, gerr)
 			}
 			return gerr

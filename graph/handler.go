@@ -14,6 +14,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/google/uuid"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/validator/rules"
 
 	"github.com/kepugraph/kepugraph/graph/generated"
 	"github.com/kepugraph/kepugraph/httpx"
@@ -38,7 +39,22 @@ type Options struct {
 	// NoIntrospection turns introspection off (it is on by default); field
 	// suggestions ("Did you mean …") in validation errors go with it.
 	NoIntrospection bool
+	// PersistedQueries bounds the cache of Apollo automatic persisted
+	// queries (SHA-256 hash → query text, least recently used out); default
+	// DefaultPersistedQueries; negative turns persisted queries off.
+	PersistedQueries int
+	// MaxStringBytes is the longest String (or ID) input value in bytes,
+	// inline or in a variable; longer: BAD_USER_INPUT (a variable) or
+	// GRAPHQL_VALIDATION_FAILED (a literal). 0 means DefaultMaxStringBytes;
+	// negative turns the limit off.
+	MaxStringBytes int
 }
+
+// DefaultMaxStringBytes is the default Options.MaxStringBytes (10 KB).
+const DefaultMaxStringBytes = 10 << 10
+
+// DefaultPersistedQueries is the default Options.PersistedQueries.
+const DefaultPersistedQueries = 1000
 
 // DefaultBatchWait is the default Options.BatchWait.
 const DefaultBatchWait = time.Millisecond
@@ -57,10 +73,24 @@ func New(st kepu.Store, opts Options) http.Handler {
 		opts.BatchWait = DefaultBatchWait
 	}
 	r := &Resolver{store: st, maxPageSize: opts.MaxPageSize, batchWait: opts.BatchWait, noPrefetch: opts.NoPrefetch, logger: opts.Logger}
-	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r}))
+	es := generated.NewExecutableSchema(generated.Config{Resolvers: r})
+	srv := handler.New(es)
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(postTransport{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	queries := lru.New[*ast.QueryDocument](1000)
+	srv.SetQueryCache(queries)
+	if opts.MaxStringBytes == 0 {
+		opts.MaxStringBytes = DefaultMaxStringBytes
+	}
+	srv.SetValidationRulesFn(func() *rules.Rules { return validationRules(opts.MaxStringBytes) })
+	if opts.PersistedQueries == 0 {
+		opts.PersistedQueries = DefaultPersistedQueries
+	}
+	if opts.PersistedQueries > 0 {
+		// First: it fills in the query text of a hash-only request, which
+		// every later extension reads.
+		srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](opts.PersistedQueries)})
+	}
 	if opts.NoIntrospection {
 		srv.SetDisableSuggestion(true)
 	} else {
@@ -69,6 +99,8 @@ func New(st kepu.Store, opts Options) http.Handler {
 	for _, ext := range opts.Extensions {
 		srv.Use(ext)
 	}
+	// After the query limits: it may parse the query.
+	srv.Use(variableCheck{schema: es.Schema(), cache: queries, maxString: opts.MaxStringBytes})
 	srv.SetErrorPresenter(presentError(opts.Logger))
 	srv.SetRecoverFunc(recoverPanic(opts.Logger))
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {

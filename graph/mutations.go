@@ -2,6 +2,9 @@ package graph
 
 import (
 	"context"
+	"errors"
+	"regexp"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -13,6 +16,76 @@ func write(ctx context.Context, r *Resolver, changes ...kepu.Change) ([]kepu.Res
 	return r.loaders(ctx).Store.Write(ctx, changes)
 }
 
+// The errors of mutations speak the client's language: they name the
+// argument at fault (id, from, to, input) and the global IDs the client
+// sent, never store keys ("Museum:cstm") or the store's steps ("change 1
+// (updateNode)").
+
+// changePrefix is the store's "change N (kind): " prefix.
+var changePrefix = regexp.MustCompile(`^change \d+ \(\w+\): `)
+
+// argError returns err with its message prefixed by the argument it is
+// about ("input: Museum needs source"), without the store's step prefix.
+// Errors that are not *kepu.Error pass through (they are internal).
+func argError(arg string, err error) error {
+	var ke *kepu.Error
+	if !errors.As(err, &ke) {
+		return err
+	}
+	msg := changePrefix.ReplaceAllString(ke.Message, "")
+	if !strings.HasPrefix(msg, arg+": ") {
+		msg = arg + ": " + msg
+	}
+	return &kepu.Error{Code: ke.Code, Field: ke.Field, Message: msg}
+}
+
+// article returns "a" or "an" for a label.
+func article(l kepu.Label) string {
+	if strings.ContainsRune("AEIOU", rune(string(l)[0])) {
+		return "an"
+	}
+	return "a"
+}
+
+// nodeWriteError translates the error of a write to the node gid (argument
+// arg; "" for a create) into the client's terms.
+func nodeWriteError(l kepu.Label, arg, gid string, err error) error {
+	switch kepu.ErrorCode(err) {
+	case kepu.NotFound:
+		return kepu.Errorf(kepu.NotFound, "%s: no %s with ID %q", arg, l, gid)
+	case kepu.Conflict:
+		return kepu.Errorf(kepu.Conflict, "input.key: %s %s with ID %q already exists", article(l), l, gid)
+	case kepu.BadUserInput:
+		return argError("input", err)
+	}
+	return err
+}
+
+// edgeWriteError translates the error of a write to a relationship (the
+// arguments from and to) into the client's terms: which end is missing, or
+// that the relationship is missing or exists.
+func edgeWriteError(ctx context.Context, r *Resolver, e kepu.Edge, from, to string, err error) error {
+	switch kepu.ErrorCode(err) {
+	case kepu.NotFound:
+		ends, nerr := r.loaders(ctx).Store.Nodes(ctx, []string{e.From, e.To})
+		if nerr != nil {
+			return nerr
+		}
+		if _, ok := ends[e.From]; !ok {
+			return kepu.Errorf(kepu.NotFound, "from: no %s with ID %q", kepu.LabelOf(e.From), from)
+		}
+		if _, ok := ends[e.To]; !ok {
+			return kepu.Errorf(kepu.NotFound, "to: no %s with ID %q", kepu.LabelOf(e.To), to)
+		}
+		return kepu.Errorf(kepu.NotFound, "no %s relationship from %q to %q", e.Type, from, to)
+	case kepu.Conflict:
+		return kepu.Errorf(kepu.Conflict, "a %s relationship from %q to %q already exists", e.Type, from, to)
+	case kepu.BadUserInput:
+		return argError("input", err)
+	}
+	return err
+}
+
 // createNode creates a node of the label from a create input; the key
 // defaults to a random UUID.
 func createNode[T any](ctx context.Context, r *Resolver, l kepu.Label, input map[string]any, build func(kepu.Node) *T) (*T, error) {
@@ -21,9 +94,10 @@ func createNode[T any](ctx context.Context, r *Resolver, l kepu.Label, input map
 		key = v
 	}
 	set, _ := nodeProps(input, "key")
-	res, err := write(ctx, r, kepu.Change{Kind: kepu.CreateNode, Node: kepu.Node{ID: kepu.MakeID(l, key), Label: l, Props: set}})
+	id := kepu.MakeID(l, key)
+	res, err := write(ctx, r, kepu.Change{Kind: kepu.CreateNode, Node: kepu.Node{ID: id, Label: l, Props: set}})
 	if err != nil {
-		return nil, err
+		return nil, nodeWriteError(l, "", kepu.GlobalID(id), err)
 	}
 	r.prefetchField(ctx, r.loaders(ctx), []kepu.Node{res[0].Node}, "")
 	return build(res[0].Node), nil
@@ -33,40 +107,40 @@ func createNode[T any](ctx context.Context, r *Resolver, l kepu.Label, input map
 func updateNode[T any](ctx context.Context, r *Resolver, l kepu.Label, gid string, input map[string]any, build func(kepu.Node) *T) (*T, error) {
 	id, err := parseID(gid, l)
 	if err != nil {
-		return nil, err
+		return nil, argError("id", err)
 	}
 	set, unset := nodeProps(input)
 	res, err := write(ctx, r, kepu.Change{Kind: kepu.UpdateNode, ID: id, Set: set, Unset: unset})
 	if err != nil {
-		return nil, err
+		return nil, nodeWriteError(l, "id", gid, err)
 	}
 	r.prefetchField(ctx, r.loaders(ctx), []kepu.Node{res[0].Node}, "")
 	return build(res[0].Node), nil
 }
 
 // deleteNode deletes a node and its relationships and returns its global ID.
-func deleteNode(ctx context.Context, r *Resolver, l kepu.Label, gid string) (string, error) {
+func deleteNode(ctx context.Context, r *Resolver, l kepu.Label, gid string) (*string, error) {
 	id, err := parseID(gid, l)
 	if err != nil {
-		return "", err
+		return nil, argError("id", err)
 	}
 	if _, err := write(ctx, r, kepu.Change{Kind: kepu.DeleteNode, ID: id}); err != nil {
-		return "", err
+		return nil, nodeWriteError(l, "id", gid, err)
 	}
-	return gid, nil
+	return &gid, nil
 }
 
 func edgeEnds(rel kepu.RelType, from, to string) (kepu.Edge, error) {
 	f, err := kepu.ParseGlobalID(from)
 	if err != nil {
-		return kepu.Edge{}, err
+		return kepu.Edge{}, argError("from", err)
 	}
 	t, err := kepu.ParseGlobalID(to)
 	if err != nil {
-		return kepu.Edge{}, err
+		return kepu.Edge{}, argError("to", err)
 	}
 	if !kepu.LookupRel(rel).Joins(kepu.LabelOf(f), kepu.LabelOf(t)) {
-		return kepu.Edge{}, badInput("%s cannot join %s to %s", rel, kepu.LabelOf(f), kepu.LabelOf(t))
+		return kepu.Edge{}, badInput("%s cannot join %s (from) to %s (to)", rel, kepu.LabelOf(f), kepu.LabelOf(t))
 	}
 	return kepu.Edge{Type: rel, From: f, To: t}, nil
 }
@@ -97,7 +171,7 @@ func link[T any](ctx context.Context, r *Resolver, rel kepu.RelType, from, to st
 	e.Props, _ = nodeProps(input)
 	res, err := write(ctx, r, kepu.Change{Kind: kepu.CreateEdge, Edge: e})
 	if err != nil {
-		return nil, err
+		return nil, edgeWriteError(ctx, r, e, from, to, err)
 	}
 	return linkResult(ctx, r, res[0].Edge, build)
 }
@@ -111,19 +185,20 @@ func updateLink[T any](ctx context.Context, r *Resolver, rel kepu.RelType, from,
 	set, unset := nodeProps(input)
 	res, err := write(ctx, r, kepu.Change{Kind: kepu.UpdateEdge, Edge: e, Set: set, Unset: unset})
 	if err != nil {
-		return nil, err
+		return nil, edgeWriteError(ctx, r, e, from, to, err)
 	}
 	return linkResult(ctx, r, res[0].Edge, build)
 }
 
 // unlink removes a relationship.
-func unlink(ctx context.Context, r *Resolver, rel kepu.RelType, from, to string) (bool, error) {
+func unlink(ctx context.Context, r *Resolver, rel kepu.RelType, from, to string) (*bool, error) {
 	e, err := edgeEnds(rel, from, to)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	if _, err := write(ctx, r, kepu.Change{Kind: kepu.DeleteEdge, Edge: e}); err != nil {
-		return false, err
+		return nil, edgeWriteError(ctx, r, e, from, to, err)
 	}
-	return true, nil
+	ok := true
+	return &ok, nil
 }

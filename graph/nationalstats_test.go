@@ -4,14 +4,14 @@ import "testing"
 
 // TestNationalStatistics reads the Ministry of Science and Technology's 2022
 // national statistics (article 002) from the reference dataset: whole
-// numbers above 2^31 − 1 (yuan, participants) come back exactly as Float,
+// numbers above 2^31 − 1 (yuan, participants) come back exactly as WholeNumber,
 // filter as numbers, and the node is found by its global ID.
 func TestNationalStatistics(t *testing.T) {
 	type stats struct {
 		ID, Name, Provenance, Source                         string
 		Year, ScienceCommunicators, ScienceMuseums, Websites int
 		WechatAccounts, BookTitles, BookCopies               int
-		FundingYuan, Participants                            float64
+		FundingYuan, Participants                            int64
 	}
 	var data struct {
 		NationalStatistics struct {

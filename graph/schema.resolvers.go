@@ -144,7 +144,7 @@ func (r *mutationResolver) UpdateProvince(ctx context.Context, id string, input 
 }
 
 // DeleteProvince is the resolver for the deleteProvince field.
-func (r *mutationResolver) DeleteProvince(ctx context.Context, id string) (string, error) {
+func (r *mutationResolver) DeleteProvince(ctx context.Context, id string) (*string, error) {
 	return deleteNode(ctx, r.Resolver, kepu.Province, id)
 }
 
@@ -159,7 +159,7 @@ func (r *mutationResolver) UpdatePrefecture(ctx context.Context, id string, inpu
 }
 
 // DeletePrefecture is the resolver for the deletePrefecture field.
-func (r *mutationResolver) DeletePrefecture(ctx context.Context, id string) (string, error) {
+func (r *mutationResolver) DeletePrefecture(ctx context.Context, id string) (*string, error) {
 	return deleteNode(ctx, r.Resolver, kepu.Prefecture, id)
 }
 
@@ -174,7 +174,7 @@ func (r *mutationResolver) UpdateCounty(ctx context.Context, id string, input ma
 }
 
 // DeleteCounty is the resolver for the deleteCounty field.
-func (r *mutationResolver) DeleteCounty(ctx context.Context, id string) (string, error) {
+func (r *mutationResolver) DeleteCounty(ctx context.Context, id string) (*string, error) {
 	return deleteNode(ctx, r.Resolver, kepu.County, id)
 }
 
@@ -189,7 +189,7 @@ func (r *mutationResolver) UpdateMuseum(ctx context.Context, id string, input ma
 }
 
 // DeleteMuseum is the resolver for the deleteMuseum field.
-func (r *mutationResolver) DeleteMuseum(ctx context.Context, id string) (string, error) {
+func (r *mutationResolver) DeleteMuseum(ctx context.Context, id string) (*string, error) {
 	return deleteNode(ctx, r.Resolver, kepu.Museum, id)
 }
 
@@ -204,7 +204,7 @@ func (r *mutationResolver) UpdateSchool(ctx context.Context, id string, input ma
 }
 
 // DeleteSchool is the resolver for the deleteSchool field.
-func (r *mutationResolver) DeleteSchool(ctx context.Context, id string) (string, error) {
+func (r *mutationResolver) DeleteSchool(ctx context.Context, id string) (*string, error) {
 	return deleteNode(ctx, r.Resolver, kepu.School, id)
 }
 
@@ -219,7 +219,7 @@ func (r *mutationResolver) UpdateNormalUniversity(ctx context.Context, id string
 }
 
 // DeleteNormalUniversity is the resolver for the deleteNormalUniversity field.
-func (r *mutationResolver) DeleteNormalUniversity(ctx context.Context, id string) (string, error) {
+func (r *mutationResolver) DeleteNormalUniversity(ctx context.Context, id string) (*string, error) {
 	return deleteNode(ctx, r.Resolver, kepu.NormalUniversity, id)
 }
 
@@ -234,7 +234,7 @@ func (r *mutationResolver) UpdateOrganization(ctx context.Context, id string, in
 }
 
 // DeleteOrganization is the resolver for the deleteOrganization field.
-func (r *mutationResolver) DeleteOrganization(ctx context.Context, id string) (string, error) {
+func (r *mutationResolver) DeleteOrganization(ctx context.Context, id string) (*string, error) {
 	return deleteNode(ctx, r.Resolver, kepu.Organization, id)
 }
 
@@ -249,7 +249,7 @@ func (r *mutationResolver) UpdateForum(ctx context.Context, id string, input map
 }
 
 // DeleteForum is the resolver for the deleteForum field.
-func (r *mutationResolver) DeleteForum(ctx context.Context, id string) (string, error) {
+func (r *mutationResolver) DeleteForum(ctx context.Context, id string) (*string, error) {
 	return deleteNode(ctx, r.Resolver, kepu.Forum, id)
 }
 
@@ -264,7 +264,7 @@ func (r *mutationResolver) UpdateProgram(ctx context.Context, id string, input m
 }
 
 // DeleteProgram is the resolver for the deleteProgram field.
-func (r *mutationResolver) DeleteProgram(ctx context.Context, id string) (string, error) {
+func (r *mutationResolver) DeleteProgram(ctx context.Context, id string) (*string, error) {
 	return deleteNode(ctx, r.Resolver, kepu.Program, id)
 }
 
@@ -279,7 +279,7 @@ func (r *mutationResolver) UpdatePerson(ctx context.Context, id string, input ma
 }
 
 // DeletePerson is the resolver for the deletePerson field.
-func (r *mutationResolver) DeletePerson(ctx context.Context, id string) (string, error) {
+func (r *mutationResolver) DeletePerson(ctx context.Context, id string) (*string, error) {
 	return deleteNode(ctx, r.Resolver, kepu.Person, id)
 }
 
@@ -294,7 +294,7 @@ func (r *mutationResolver) UpdateNationalStatistics(ctx context.Context, id stri
 }
 
 // DeleteNationalStatistics is the resolver for the deleteNationalStatistics field.
-func (r *mutationResolver) DeleteNationalStatistics(ctx context.Context, id string) (string, error) {
+func (r *mutationResolver) DeleteNationalStatistics(ctx context.Context, id string) (*string, error) {
 	return deleteNode(ctx, r.Resolver, kepu.NationalStatistics, id)
 }
 
@@ -309,7 +309,7 @@ func (r *mutationResolver) UpdatePartnersWith(ctx context.Context, from string, 
 }
 
 // UnlinkPartnersWith is the resolver for the unlinkPartnersWith field.
-func (r *mutationResolver) UnlinkPartnersWith(ctx context.Context, from string, to string) (bool, error) {
+func (r *mutationResolver) UnlinkPartnersWith(ctx context.Context, from string, to string) (*bool, error) {
 	return unlink(ctx, r.Resolver, kepu.PartnersWith, from, to)
 }
 
@@ -324,7 +324,7 @@ func (r *mutationResolver) UpdateTrainsTeachers(ctx context.Context, from string
 }
 
 // UnlinkTrainsTeachers is the resolver for the unlinkTrainsTeachers field.
-func (r *mutationResolver) UnlinkTrainsTeachers(ctx context.Context, from string, to string) (bool, error) {
+func (r *mutationResolver) UnlinkTrainsTeachers(ctx context.Context, from string, to string) (*bool, error) {
 	return unlink(ctx, r.Resolver, kepu.TrainsTeachers, from, to)
 }
 
@@ -339,7 +339,7 @@ func (r *mutationResolver) UpdateOrganizes(ctx context.Context, from string, to 
 }
 
 // UnlinkOrganizes is the resolver for the unlinkOrganizes field.
-func (r *mutationResolver) UnlinkOrganizes(ctx context.Context, from string, to string) (bool, error) {
+func (r *mutationResolver) UnlinkOrganizes(ctx context.Context, from string, to string) (*bool, error) {
 	return unlink(ctx, r.Resolver, kepu.Organizes, from, to)
 }
 
@@ -354,7 +354,7 @@ func (r *mutationResolver) UpdateParticipatesIn(ctx context.Context, from string
 }
 
 // UnlinkParticipatesIn is the resolver for the unlinkParticipatesIn field.
-func (r *mutationResolver) UnlinkParticipatesIn(ctx context.Context, from string, to string) (bool, error) {
+func (r *mutationResolver) UnlinkParticipatesIn(ctx context.Context, from string, to string) (*bool, error) {
 	return unlink(ctx, r.Resolver, kepu.ParticipatesIn, from, to)
 }
 
@@ -369,7 +369,7 @@ func (r *mutationResolver) UpdateHeldAt(ctx context.Context, from string, to str
 }
 
 // UnlinkHeldAt is the resolver for the unlinkHeldAt field.
-func (r *mutationResolver) UnlinkHeldAt(ctx context.Context, from string, to string) (bool, error) {
+func (r *mutationResolver) UnlinkHeldAt(ctx context.Context, from string, to string) (*bool, error) {
 	return unlink(ctx, r.Resolver, kepu.HeldAt, from, to)
 }
 
@@ -384,7 +384,7 @@ func (r *mutationResolver) UpdateSpokeAt(ctx context.Context, from string, to st
 }
 
 // UnlinkSpokeAt is the resolver for the unlinkSpokeAt field.
-func (r *mutationResolver) UnlinkSpokeAt(ctx context.Context, from string, to string) (bool, error) {
+func (r *mutationResolver) UnlinkSpokeAt(ctx context.Context, from string, to string) (*bool, error) {
 	return unlink(ctx, r.Resolver, kepu.SpokeAt, from, to)
 }
 
@@ -399,7 +399,7 @@ func (r *mutationResolver) UpdateAffiliatedWith(ctx context.Context, from string
 }
 
 // UnlinkAffiliatedWith is the resolver for the unlinkAffiliatedWith field.
-func (r *mutationResolver) UnlinkAffiliatedWith(ctx context.Context, from string, to string) (bool, error) {
+func (r *mutationResolver) UnlinkAffiliatedWith(ctx context.Context, from string, to string) (*bool, error) {
 	return unlink(ctx, r.Resolver, kepu.AffiliatedWith, from, to)
 }
 
@@ -414,7 +414,7 @@ func (r *mutationResolver) UpdateHelpedEstablish(ctx context.Context, from strin
 }
 
 // UnlinkHelpedEstablish is the resolver for the unlinkHelpedEstablish field.
-func (r *mutationResolver) UnlinkHelpedEstablish(ctx context.Context, from string, to string) (bool, error) {
+func (r *mutationResolver) UnlinkHelpedEstablish(ctx context.Context, from string, to string) (*bool, error) {
 	return unlink(ctx, r.Resolver, kepu.HelpedEstablish, from, to)
 }
 
@@ -429,7 +429,7 @@ func (r *mutationResolver) UpdateLocatedIn(ctx context.Context, from string, to 
 }
 
 // UnlinkLocatedIn is the resolver for the unlinkLocatedIn field.
-func (r *mutationResolver) UnlinkLocatedIn(ctx context.Context, from string, to string) (bool, error) {
+func (r *mutationResolver) UnlinkLocatedIn(ctx context.Context, from string, to string) (*bool, error) {
 	return unlink(ctx, r.Resolver, kepu.LocatedIn, from, to)
 }
 
@@ -444,7 +444,7 @@ func (r *mutationResolver) UpdatePartOf(ctx context.Context, from string, to str
 }
 
 // UnlinkPartOf is the resolver for the unlinkPartOf field.
-func (r *mutationResolver) UnlinkPartOf(ctx context.Context, from string, to string) (bool, error) {
+func (r *mutationResolver) UnlinkPartOf(ctx context.Context, from string, to string) (*bool, error) {
 	return unlink(ctx, r.Resolver, kepu.PartOf, from, to)
 }
 
@@ -459,7 +459,7 @@ func (r *mutationResolver) UpdateCovers(ctx context.Context, from string, to str
 }
 
 // UnlinkCovers is the resolver for the unlinkCovers field.
-func (r *mutationResolver) UnlinkCovers(ctx context.Context, from string, to string) (bool, error) {
+func (r *mutationResolver) UnlinkCovers(ctx context.Context, from string, to string) (*bool, error) {
 	return unlink(ctx, r.Resolver, kepu.Covers, from, to)
 }
 
@@ -558,8 +558,8 @@ func (r *prefectureResolver) Parent(ctx context.Context, obj *model.Prefecture, 
 	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.PartOf, kepu.Out, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewPartOfOutConnection)
 }
 
-// CoveredBy is the resolver for the coveredBy field.
-func (r *prefectureResolver) CoveredBy(ctx context.Context, obj *model.Prefecture, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.CoversInConnection, error) {
+// CoveredDirectlyBy is the resolver for the coveredDirectlyBy field.
+func (r *prefectureResolver) CoveredDirectlyBy(ctx context.Context, obj *model.Prefecture, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.CoversInConnection, error) {
 	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.Covers, kepu.In, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewCoversInConnection)
 }
 
@@ -603,8 +603,8 @@ func (r *provinceResolver) Museums(ctx context.Context, obj *model.Province, whe
 	return placeMuseums(ctx, r.Resolver, obj.NodeID, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before})
 }
 
-// CoveredBy is the resolver for the coveredBy field.
-func (r *provinceResolver) CoveredBy(ctx context.Context, obj *model.Province, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.CoversInConnection, error) {
+// CoveredDirectlyBy is the resolver for the coveredDirectlyBy field.
+func (r *provinceResolver) CoveredDirectlyBy(ctx context.Context, obj *model.Province, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.CoversInConnection, error) {
 	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.Covers, kepu.In, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewCoversInConnection)
 }
 

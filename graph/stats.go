@@ -111,13 +111,13 @@ func systemStats(ctx context.Context, r *Resolver) (*model.SystemStats, error) {
 	}
 	s.RuralMuseumProvinces = &model.RuralReach{MainlandProvinces: ruralMainland, IncludesXpcc: xpcc}
 	s.RuralTeachersTrained = int(sum(rural, "teachersTrained"))
-	s.RuralPersonTime = sum(rural, "personTimeServed")
+	s.RuralPersonTime = int(math.Round(sum(rural, "personTimeServed")))
 
 	visits, err := st.Aggregate(ctx, kepu.AggregateQuery{Label: kepu.Museum, Sum: []string{"offlineVisits"}})
 	if err != nil {
 		return nil, err
 	}
-	s.OfflineVisits = sum(visits, "offlineVisits")
+	s.OfflineVisits = int(math.Round(sum(visits, "offlineVisits")))
 
 	if s.ForumSessions, err = st.CountNodes(ctx, kepu.Forum, kepu.C("series", kepu.Eq, forumSeries)); err != nil {
 		return nil, err

@@ -226,7 +226,30 @@ type CORSConfig struct {
 	AllowCredentials bool
 	// MaxAge is how long browsers may cache a preflight answer [10 min].
 	MaxAge time.Duration
+	// AllowedHeaders are the request headers a browser may send, answered
+	// in Access-Control-Allow-Headers [DefaultCORSHeaders]; "*" allows
+	// whatever the preflight asks for.
+	AllowedHeaders []string
+	// ExposedHeaders are the response headers browser code may read
+	// [DefaultCORSExposedHeaders].
+	ExposedHeaders []string
 }
+
+// DefaultCORSHeaders are the request headers browsers may send by default:
+// those of GraphQL over HTTP and this API (Content-Type, Accept,
+// Authorization, X-Request-ID), and those common clients add: Apollo
+// Client's client awareness (apollographql-client-name and -version) and
+// CSRF-prevention header (apollo-require-preflight), x-apollo-operation-name,
+// and the W3C trace context (traceparent, tracestate, baggage).
+var DefaultCORSHeaders = []string{
+	"Content-Type", "Accept", "Authorization", "X-Request-ID",
+	"apollographql-client-name", "apollographql-client-version", "apollo-require-preflight", "x-apollo-operation-name",
+	"traceparent", "tracestate", "baggage",
+}
+
+// DefaultCORSExposedHeaders are the response headers browser code may read
+// by default: the request ID and the rate limiter's Retry-After.
+var DefaultCORSExposedHeaders = []string{"X-Request-ID", "Retry-After"}
 
 // CORS answers preflight requests (OPTIONS with Access-Control-Request-Method)
 // from allowed origins with 204 and adds Access-Control-Allow-Origin to the
@@ -235,6 +258,15 @@ func CORS(cfg CORSConfig) func(http.Handler) http.Handler {
 	if cfg.MaxAge <= 0 {
 		cfg.MaxAge = 10 * time.Minute
 	}
+	if len(cfg.AllowedHeaders) == 0 {
+		cfg.AllowedHeaders = DefaultCORSHeaders
+	}
+	if len(cfg.ExposedHeaders) == 0 {
+		cfg.ExposedHeaders = DefaultCORSExposedHeaders
+	}
+	anyHeader := slices.Contains(cfg.AllowedHeaders, "*")
+	allowHeaders := strings.Join(cfg.AllowedHeaders, ", ")
+	exposeHeaders := strings.Join(cfg.ExposedHeaders, ", ")
 	anyOrigin := slices.Contains(cfg.AllowedOrigins, "*")
 	allowed := func(origin string) bool {
 		return origin != "" && (anyOrigin || slices.Contains(cfg.AllowedOrigins, origin))
@@ -266,12 +298,20 @@ func CORS(cfg CORSConfig) func(http.Handler) http.Handler {
 			}
 			if preflight {
 				h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
-				h.Set("Access-Control-Allow-Headers", "Content-Type, Accept, Authorization, X-Request-ID")
+				if anyHeader {
+					// The literal * is not a wildcard with credentials:
+					// echo what the browser asks for.
+					if req := r.Header.Get("Access-Control-Request-Headers"); req != "" {
+						h.Set("Access-Control-Allow-Headers", req)
+					}
+				} else {
+					h.Set("Access-Control-Allow-Headers", allowHeaders)
+				}
 				h.Set("Access-Control-Max-Age", strconv.Itoa(int(cfg.MaxAge.Seconds())))
 				w.WriteHeader(http.StatusNoContent)
 				return
 			}
-			h.Set("Access-Control-Expose-Headers", "X-Request-ID, Retry-After")
+			h.Set("Access-Control-Expose-Headers", exposeHeaders)
 			next.ServeHTTP(w, r)
 		})
 	}

@@ -115,7 +115,12 @@ type PropDef struct {
 	Type     PropType
 	Values   []string // allowed values of an Enum
 	Required bool     // must be present on create
-	Doc      string
+	// Wide marks an Int property whose values may exceed 2^31 − 1 (a
+	// count of visits or person-time): the GraphQL API gives it the
+	// WholeNumber scalar instead of the 32-bit Int. Stores keep every Int
+	// as int64 either way.
+	Wide bool
+	Doc  string
 }
 
 // Provenance kinds, the values of the provenance property that every node and
@@ -215,8 +220,8 @@ var labelDefs = []LabelDef{
 		PropDef{Name: "city", Type: String},
 		PropDef{Name: "distanceKm", Type: Float, Doc: "distance travelled (caravans)"},
 		PropDef{Name: "teachersTrained", Type: Int, Doc: "science teachers trained (rural middle-school museums)"},
-		PropDef{Name: "personTimeServed", Type: Int, Doc: "person-time served (rural middle-school museums)"},
-		PropDef{Name: "offlineVisits", Type: Int, Doc: "offline visits since 2012"},
+		PropDef{Name: "personTimeServed", Type: Int, Wide: true, Doc: "person-time served (rural middle-school museums)"},
+		PropDef{Name: "offlineVisits", Type: Int, Wide: true, Doc: "offline visits since 2012"},
 		PropDef{Name: "resourcesTB", Type: Float, Doc: "online resources in terabytes (digital museum)"},
 	)},
 	{Label: School, Doc: "a primary or secondary school", Props: withCommon(nodeCommon,
@@ -238,7 +243,7 @@ var labelDefs = []LabelDef{
 		PropDef{Name: "date", Type: Date},
 		PropDef{Name: "venue", Type: String},
 		PropDef{Name: "mode", Type: Enum, Values: ForumModes},
-		PropDef{Name: "audience", Type: Int},
+		PropDef{Name: "audience", Type: Int, Wide: true},
 		PropDef{Name: "theme", Type: String},
 	)},
 	{Label: Program, Doc: "a program, campaign, recurring event or training scheme", Props: withCommon(nodeCommon,
@@ -248,25 +253,24 @@ var labelDefs = []LabelDef{
 		PropDef{Name: "monthlyThemes", Type: StringList, Doc: "themes by month, where the source gives them"},
 		PropDef{Name: "organizations", Type: Int, Doc: "participating organizations, as reported"},
 		PropDef{Name: "activities", Type: Int, Doc: "activities held, as reported"},
-		PropDef{Name: "audience", Type: Int, Doc: "audience, as reported"},
+		PropDef{Name: "audience", Type: Int, Wide: true, Doc: "audience, as reported"},
 		PropDef{Name: "representatives", Type: Int, Doc: "representatives attending, as reported"},
 	)},
 	{Label: Person, Doc: "a person named in a source", Props: withCommon(nodeCommon,
 		PropDef{Name: "title", Type: String},
 	)},
-	// Whole numbers that exceed 2^31 − 1 (yuan, participants) are Float: the
-	// GraphQL Int is 32-bit, and a float64 holds every whole number up to 2^53
-	// exactly.
+	// Whole numbers that exceed 2^31 − 1 (yuan, participants) are Wide
+	// Ints: WholeNumber in the GraphQL API, int64 in the stores.
 	{Label: NationalStatistics, Doc: "one year of the national statistics of science popularization, as a ministry reported them", Props: withCommon(nodeCommon,
 		PropDef{Name: "year", Type: Int, Required: true, Doc: "the year the figures describe"},
-		PropDef{Name: "fundingYuan", Type: Float, Doc: "nationwide funding for science popularization in yuan (a whole number; Float because it exceeds 2^31 − 1)"},
+		PropDef{Name: "fundingYuan", Type: Int, Wide: true, Doc: "nationwide funding for science popularization in yuan"},
 		PropDef{Name: "scienceCommunicators", Type: Int, Doc: "full- and part-time science communicators"},
 		PropDef{Name: "scienceMuseums", Type: Int, Doc: "science museums and technology-related museums"},
 		PropDef{Name: "websites", Type: Int, Doc: "science-popularization websites, as reported (article 002: nearly 2,000)"},
 		PropDef{Name: "wechatAccounts", Type: Int, Doc: "science-related WeChat public accounts, as reported (article 002: over 8,000)"},
 		PropDef{Name: "bookTitles", Type: Int, Doc: "kinds (titles) of science-popularization books published"},
 		PropDef{Name: "bookCopies", Type: Int, Doc: "copies of those books printed"},
-		PropDef{Name: "participants", Type: Float, Doc: "participants (person-time) in science-popularization activities, as reported (article 002: over 2.8 billion; a whole number, Float because it exceeds 2^31 − 1)"},
+		PropDef{Name: "participants", Type: Int, Wide: true, Doc: "participants (person-time) in science-popularization activities, as reported (article 002: over 2.8 billion)"},
 	)},
 }
 
@@ -305,7 +309,7 @@ var relDefs = []RelDef{
 		OutField: "covers", InField: "coveredBy", Doc: "places a museum, caravan or program reaches",
 		Props: withCommon(edgeCommon, append(slices.Clone(yearProps),
 			PropDef{Name: "tours", Type: Int, Doc: "tours that reached the place"},
-			PropDef{Name: "visits", Type: Int, Doc: "visits (person-time) at the place"})...)},
+			PropDef{Name: "visits", Type: Int, Wide: true, Doc: "visits (person-time) at the place"})...)},
 }
 
 var (

@@ -300,6 +300,44 @@ func ValidateEdgeFilter(t RelType, f *Filter) error {
 	return validateFilter(f, func(name string) (*PropDef, bool) { return def.Prop(name), false }, "", 0)
 }
 
+// HasLabel returns a filter that holds for nodes with the label: their ID
+// starts with "Label:" (every backend evaluates a condition on the ID).
+func HasLabel(l Label) *Filter { return C(PropID, StartsWith, string(l)+":") }
+
+// OfLabel returns a filter that holds for nodes with the label that match f
+// (nil: any node with the label). Validated on a node that may have several
+// labels (the far end of a relationship), f is checked against l's
+// properties alone: a typed filter per label, where the merged properties
+// would compare an enum such as kind as text.
+func OfLabel(l Label, f *Filter) *Filter {
+	if f == nil {
+		return &Filter{And: []*Filter{HasLabel(l)}}
+	}
+	return &Filter{And: []*Filter{HasLabel(l), f}}
+}
+
+// labelled recognizes a filter made by OfLabel: its label and the rest.
+func labelled(f *Filter) (Label, []*Filter, bool) {
+	if len(f.And) == 0 || f.And[0] == nil || f.And[0].Cond == nil {
+		return "", nil, false
+	}
+	c := f.And[0].Cond
+	if c.Prop != PropID || c.Op != StartsWith || !isLabelPrefix(c.Value) {
+		return "", nil, false
+	}
+	return Label(strings.TrimSuffix(c.Value.(string), ":")), f.And[1:], true
+}
+
+// isLabelPrefix reports whether v is "Label:" for a known label.
+func isLabelPrefix(v any) bool {
+	s, ok := v.(string)
+	if !ok {
+		return false
+	}
+	l, found := strings.CutSuffix(s, ":")
+	return found && LookupLabel(Label(l)) != nil
+}
+
 // MaxFilterDepth bounds the nesting of filters.
 const MaxFilterDepth = 16
 
@@ -318,6 +356,22 @@ func validateFilter(f *Filter, prop func(string) (*PropDef, bool), l Label, dept
 	}
 	if parts > 1 {
 		return Errorf(BadUserInput, "a filter node must have exactly one part")
+	}
+	if lf, rest, ok := labelled(f); ok {
+		// A condition on one label of a node that may have several (see
+		// OfLabel): the rest is checked against that label alone.
+		def := LookupLabel(lf)
+		for _, g := range rest {
+			if err := validateFilter(g, func(name string) (*PropDef, bool) {
+				if name == PropID {
+					return &PropDef{Name: PropID, Type: String}, true
+				}
+				return def.Prop(name), false
+			}, lf, depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	for _, g := range f.And {
 		if err := validateFilter(g, prop, l, depth+1); err != nil {
@@ -419,7 +473,7 @@ func validateCond(def *PropDef, isID bool, c *Cond) error {
 	if !slices.Contains(Ops, c.Op) {
 		return Errorf(BadUserInput, "unknown operator %q", truncate(string(c.Op), 20))
 	}
-	if isID && c.Op != Eq && c.Op != Ne && c.Op != In_ {
+	if isID && c.Op != Eq && c.Op != Ne && c.Op != In_ && !(c.Op == StartsWith && isLabelPrefix(c.Value)) {
 		return Errorf(BadUserInput, "id supports eq, ne and in only")
 	}
 	switch c.Op {

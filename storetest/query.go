@@ -142,6 +142,13 @@ func testRelFilter(t *testing.T, st kepu.Store) {
 	// Places under a province (IN PART_OF) and the far end with several labels.
 	wantIDs(t, "children", findIDs(t, st, kepu.Province, rel(kepu.PartOf, kepu.In, kepu.Some, nil, nil)), pAH, pBJ)
 	wantIDs(t, "prefecture child", findIDs(t, st, kepu.Province, rel(kepu.PartOf, kepu.In, kepu.Some, C("gbCode", kepu.Eq, "340100"), nil)), pAH)
+	// A condition on one label of the far end (kepu.OfLabel: the ID starts
+	// with "Label:"), alone or with that label's properties.
+	wantIDs(t, "a prefecture child", findIDs(t, st, kepu.Province, rel(kepu.PartOf, kepu.In, kepu.Some, kepu.OfLabel(kepu.Prefecture, nil), nil)), pAH)
+	wantIDs(t, "a county child", findIDs(t, st, kepu.Province, rel(kepu.PartOf, kepu.In, kepu.Some, kepu.OfLabel(kepu.County, nil), nil)), pBJ)
+	wantIDs(t, "no county child", findIDs(t, st, kepu.Province, rel(kepu.PartOf, kepu.In, kepu.None, kepu.OfLabel(kepu.County, nil), nil)), pAH)
+	wantIDs(t, "a county child by code", findIDs(t, st, kepu.Prefecture, rel(kepu.PartOf, kepu.In, kepu.Some,
+		kepu.OfLabel(kepu.County, C(kepu.PropName, kepu.StartsWith, "Yao")), nil)), fHefei)
 }
 
 func testPlaceFilter(t *testing.T, st kepu.Store) {

@@ -55,6 +55,10 @@ func newHandler(fsys fs.FS, endpoint string) http.Handler {
 			return
 		}
 		p := path.Clean("/" + r.URL.Path)
+		if p == "/favicon.ico" {
+			serveFavicon(w, r)
+			return
+		}
 		if p == "/" || p == "/index.html" {
 			if !hasIndex {
 				serveFallback(w, r, endpoint)

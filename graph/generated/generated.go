@@ -720,20 +720,20 @@ type ComplexityRoot struct {
 	}
 
 	Prefecture struct {
-		Children     func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		CoveredBy    func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		DivisionType func(childComplexity int) int
-		GbCode       func(childComplexity int) int
-		Hosted       func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		ID           func(childComplexity int) int
-		Museums      func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		Name         func(childComplexity int) int
-		NameZh       func(childComplexity int) int
-		Parent       func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		Provenance   func(childComplexity int) int
-		Province     func(childComplexity int) int
-		Residents    func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		Source       func(childComplexity int) int
+		Children          func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		CoveredDirectlyBy func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		DivisionType      func(childComplexity int) int
+		GbCode            func(childComplexity int) int
+		Hosted            func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		ID                func(childComplexity int) int
+		Museums           func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		Name              func(childComplexity int) int
+		NameZh            func(childComplexity int) int
+		Parent            func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		Provenance        func(childComplexity int) int
+		Province          func(childComplexity int) int
+		Residents         func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		Source            func(childComplexity int) int
 	}
 
 	PrefectureConnection struct {
@@ -788,22 +788,22 @@ type ComplexityRoot struct {
 	}
 
 	Province struct {
-		Capital    func(childComplexity int) int
-		Children   func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		Code       func(childComplexity int) int
-		CoveredBy  func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		GbCode     func(childComplexity int) int
-		Hosted     func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		ID         func(childComplexity int) int
-		Kind       func(childComplexity int) int
-		Mainland   func(childComplexity int) int
-		Museums    func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		Name       func(childComplexity int) int
-		NameZh     func(childComplexity int) int
-		Provenance func(childComplexity int) int
-		Region     func(childComplexity int) int
-		Residents  func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		Source     func(childComplexity int) int
+		Capital           func(childComplexity int) int
+		Children          func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		Code              func(childComplexity int) int
+		CoveredDirectlyBy func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		GbCode            func(childComplexity int) int
+		Hosted            func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		ID                func(childComplexity int) int
+		Kind              func(childComplexity int) int
+		Mainland          func(childComplexity int) int
+		Museums           func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		Name              func(childComplexity int) int
+		NameZh            func(childComplexity int) int
+		Provenance        func(childComplexity int) int
+		Region            func(childComplexity int) int
+		Residents         func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		Source            func(childComplexity int) int
 	}
 
 	ProvinceConnection struct {
@@ -1027,70 +1027,70 @@ type MuseumResolver interface {
 type MutationResolver interface {
 	CreateProvince(ctx context.Context, input map[string]any) (*model.Province, error)
 	UpdateProvince(ctx context.Context, id string, input map[string]any) (*model.Province, error)
-	DeleteProvince(ctx context.Context, id string) (string, error)
+	DeleteProvince(ctx context.Context, id string) (*string, error)
 	CreatePrefecture(ctx context.Context, input map[string]any) (*model.Prefecture, error)
 	UpdatePrefecture(ctx context.Context, id string, input map[string]any) (*model.Prefecture, error)
-	DeletePrefecture(ctx context.Context, id string) (string, error)
+	DeletePrefecture(ctx context.Context, id string) (*string, error)
 	CreateCounty(ctx context.Context, input map[string]any) (*model.County, error)
 	UpdateCounty(ctx context.Context, id string, input map[string]any) (*model.County, error)
-	DeleteCounty(ctx context.Context, id string) (string, error)
+	DeleteCounty(ctx context.Context, id string) (*string, error)
 	CreateMuseum(ctx context.Context, input map[string]any) (*model.Museum, error)
 	UpdateMuseum(ctx context.Context, id string, input map[string]any) (*model.Museum, error)
-	DeleteMuseum(ctx context.Context, id string) (string, error)
+	DeleteMuseum(ctx context.Context, id string) (*string, error)
 	CreateSchool(ctx context.Context, input map[string]any) (*model.School, error)
 	UpdateSchool(ctx context.Context, id string, input map[string]any) (*model.School, error)
-	DeleteSchool(ctx context.Context, id string) (string, error)
+	DeleteSchool(ctx context.Context, id string) (*string, error)
 	CreateNormalUniversity(ctx context.Context, input map[string]any) (*model.NormalUniversity, error)
 	UpdateNormalUniversity(ctx context.Context, id string, input map[string]any) (*model.NormalUniversity, error)
-	DeleteNormalUniversity(ctx context.Context, id string) (string, error)
+	DeleteNormalUniversity(ctx context.Context, id string) (*string, error)
 	CreateOrganization(ctx context.Context, input map[string]any) (*model.Organization, error)
 	UpdateOrganization(ctx context.Context, id string, input map[string]any) (*model.Organization, error)
-	DeleteOrganization(ctx context.Context, id string) (string, error)
+	DeleteOrganization(ctx context.Context, id string) (*string, error)
 	CreateForum(ctx context.Context, input map[string]any) (*model.Forum, error)
 	UpdateForum(ctx context.Context, id string, input map[string]any) (*model.Forum, error)
-	DeleteForum(ctx context.Context, id string) (string, error)
+	DeleteForum(ctx context.Context, id string) (*string, error)
 	CreateProgram(ctx context.Context, input map[string]any) (*model.Program, error)
 	UpdateProgram(ctx context.Context, id string, input map[string]any) (*model.Program, error)
-	DeleteProgram(ctx context.Context, id string) (string, error)
+	DeleteProgram(ctx context.Context, id string) (*string, error)
 	CreatePerson(ctx context.Context, input map[string]any) (*model.Person, error)
 	UpdatePerson(ctx context.Context, id string, input map[string]any) (*model.Person, error)
-	DeletePerson(ctx context.Context, id string) (string, error)
+	DeletePerson(ctx context.Context, id string) (*string, error)
 	CreateNationalStatistics(ctx context.Context, input map[string]any) (*model.NationalStatistics, error)
 	UpdateNationalStatistics(ctx context.Context, id string, input map[string]any) (*model.NationalStatistics, error)
-	DeleteNationalStatistics(ctx context.Context, id string) (string, error)
+	DeleteNationalStatistics(ctx context.Context, id string) (*string, error)
 	LinkPartnersWith(ctx context.Context, from string, to string, input map[string]any) (*model.PartnersWithLink, error)
 	UpdatePartnersWith(ctx context.Context, from string, to string, input map[string]any) (*model.PartnersWithLink, error)
-	UnlinkPartnersWith(ctx context.Context, from string, to string) (bool, error)
+	UnlinkPartnersWith(ctx context.Context, from string, to string) (*bool, error)
 	LinkTrainsTeachers(ctx context.Context, from string, to string, input map[string]any) (*model.TrainsTeachersLink, error)
 	UpdateTrainsTeachers(ctx context.Context, from string, to string, input map[string]any) (*model.TrainsTeachersLink, error)
-	UnlinkTrainsTeachers(ctx context.Context, from string, to string) (bool, error)
+	UnlinkTrainsTeachers(ctx context.Context, from string, to string) (*bool, error)
 	LinkOrganizes(ctx context.Context, from string, to string, input map[string]any) (*model.OrganizesLink, error)
 	UpdateOrganizes(ctx context.Context, from string, to string, input map[string]any) (*model.OrganizesLink, error)
-	UnlinkOrganizes(ctx context.Context, from string, to string) (bool, error)
+	UnlinkOrganizes(ctx context.Context, from string, to string) (*bool, error)
 	LinkParticipatesIn(ctx context.Context, from string, to string, input map[string]any) (*model.ParticipatesInLink, error)
 	UpdateParticipatesIn(ctx context.Context, from string, to string, input map[string]any) (*model.ParticipatesInLink, error)
-	UnlinkParticipatesIn(ctx context.Context, from string, to string) (bool, error)
+	UnlinkParticipatesIn(ctx context.Context, from string, to string) (*bool, error)
 	LinkHeldAt(ctx context.Context, from string, to string, input map[string]any) (*model.HeldAtLink, error)
 	UpdateHeldAt(ctx context.Context, from string, to string, input map[string]any) (*model.HeldAtLink, error)
-	UnlinkHeldAt(ctx context.Context, from string, to string) (bool, error)
+	UnlinkHeldAt(ctx context.Context, from string, to string) (*bool, error)
 	LinkSpokeAt(ctx context.Context, from string, to string, input map[string]any) (*model.SpokeAtLink, error)
 	UpdateSpokeAt(ctx context.Context, from string, to string, input map[string]any) (*model.SpokeAtLink, error)
-	UnlinkSpokeAt(ctx context.Context, from string, to string) (bool, error)
+	UnlinkSpokeAt(ctx context.Context, from string, to string) (*bool, error)
 	LinkAffiliatedWith(ctx context.Context, from string, to string, input map[string]any) (*model.AffiliatedWithLink, error)
 	UpdateAffiliatedWith(ctx context.Context, from string, to string, input map[string]any) (*model.AffiliatedWithLink, error)
-	UnlinkAffiliatedWith(ctx context.Context, from string, to string) (bool, error)
+	UnlinkAffiliatedWith(ctx context.Context, from string, to string) (*bool, error)
 	LinkHelpedEstablish(ctx context.Context, from string, to string, input map[string]any) (*model.HelpedEstablishLink, error)
 	UpdateHelpedEstablish(ctx context.Context, from string, to string, input map[string]any) (*model.HelpedEstablishLink, error)
-	UnlinkHelpedEstablish(ctx context.Context, from string, to string) (bool, error)
+	UnlinkHelpedEstablish(ctx context.Context, from string, to string) (*bool, error)
 	LinkLocatedIn(ctx context.Context, from string, to string, input map[string]any) (*model.LocatedInLink, error)
 	UpdateLocatedIn(ctx context.Context, from string, to string, input map[string]any) (*model.LocatedInLink, error)
-	UnlinkLocatedIn(ctx context.Context, from string, to string) (bool, error)
+	UnlinkLocatedIn(ctx context.Context, from string, to string) (*bool, error)
 	LinkPartOf(ctx context.Context, from string, to string, input map[string]any) (*model.PartOfLink, error)
 	UpdatePartOf(ctx context.Context, from string, to string, input map[string]any) (*model.PartOfLink, error)
-	UnlinkPartOf(ctx context.Context, from string, to string) (bool, error)
+	UnlinkPartOf(ctx context.Context, from string, to string) (*bool, error)
 	LinkCovers(ctx context.Context, from string, to string, input map[string]any) (*model.CoversLink, error)
 	UpdateCovers(ctx context.Context, from string, to string, input map[string]any) (*model.CoversLink, error)
-	UnlinkCovers(ctx context.Context, from string, to string) (bool, error)
+	UnlinkCovers(ctx context.Context, from string, to string) (*bool, error)
 }
 type NormalUniversityResolver interface {
 	Province(ctx context.Context, obj *model.NormalUniversity) (*model.Province, error)
@@ -1118,7 +1118,7 @@ type PrefectureResolver interface {
 	Province(ctx context.Context, obj *model.Prefecture) (*model.Province, error)
 	Museums(ctx context.Context, obj *model.Prefecture, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.MuseumConnection, error)
 	Parent(ctx context.Context, obj *model.Prefecture, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.PartOfOutConnection, error)
-	CoveredBy(ctx context.Context, obj *model.Prefecture, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.CoversInConnection, error)
+	CoveredDirectlyBy(ctx context.Context, obj *model.Prefecture, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.CoversInConnection, error)
 	Hosted(ctx context.Context, obj *model.Prefecture, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.HeldAtInConnection, error)
 	Residents(ctx context.Context, obj *model.Prefecture, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.LocatedInInConnection, error)
 	Children(ctx context.Context, obj *model.Prefecture, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.PartOfInConnection, error)
@@ -1131,7 +1131,7 @@ type ProgramResolver interface {
 }
 type ProvinceResolver interface {
 	Museums(ctx context.Context, obj *model.Province, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.MuseumConnection, error)
-	CoveredBy(ctx context.Context, obj *model.Province, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.CoversInConnection, error)
+	CoveredDirectlyBy(ctx context.Context, obj *model.Province, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.CoversInConnection, error)
 	Hosted(ctx context.Context, obj *model.Province, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.HeldAtInConnection, error)
 	Residents(ctx context.Context, obj *model.Province, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.LocatedInInConnection, error)
 	Children(ctx context.Context, obj *model.Province, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.PartOfInConnection, error)
@@ -4524,17 +4524,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Prefecture.Children(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
-	case "Prefecture.coveredBy":
-		if e.ComplexityRoot.Prefecture.CoveredBy == nil {
+	case "Prefecture.coveredDirectlyBy":
+		if e.ComplexityRoot.Prefecture.CoveredDirectlyBy == nil {
 			break
 		}
 
-		args, err := ec.field_Prefecture_coveredBy_args(ctx, rawArgs)
+		args, err := ec.field_Prefecture_coveredDirectlyBy_args(ctx, rawArgs)
 		if err != nil {
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Prefecture.CoveredBy(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Prefecture.CoveredDirectlyBy(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Prefecture.divisionType":
 		if e.ComplexityRoot.Prefecture.DivisionType == nil {
 			break
@@ -4875,17 +4875,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Province.Code(childComplexity), true
-	case "Province.coveredBy":
-		if e.ComplexityRoot.Province.CoveredBy == nil {
+	case "Province.coveredDirectlyBy":
+		if e.ComplexityRoot.Province.CoveredDirectlyBy == nil {
 			break
 		}
 
-		args, err := ec.field_Province_coveredBy_args(ctx, rawArgs)
+		args, err := ec.field_Province_coveredDirectlyBy_args(ctx, rawArgs)
 		if err != nil {
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Province.CoveredBy(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Province.CoveredDirectlyBy(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Province.gbCode":
 		if e.ComplexityRoot.Province.GbCode == nil {
 			break
@@ -5904,6 +5904,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AffiliatedWithUpdate", ec.unmarshalInputAffiliatedWithUpdate),
 			graphql.NewInputUnmarshaler("BooleanFilter", ec.unmarshalInputBooleanFilter),
 			graphql.NewInputUnmarshaler("CountyOrder", ec.unmarshalInputCountyOrder),
+			graphql.NewInputUnmarshaler("CountyPropertyWhere", ec.unmarshalInputCountyPropertyWhere),
 			graphql.NewInputUnmarshaler("CountyWhere", ec.unmarshalInputCountyWhere),
 			graphql.NewInputUnmarshaler("CoversEdgeWhere", ec.unmarshalInputCoversEdgeWhere),
 			graphql.NewInputUnmarshaler("CoversInMatch", ec.unmarshalInputCoversInMatch),
@@ -5926,6 +5927,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("FloatFilter", ec.unmarshalInputFloatFilter),
 			graphql.NewInputUnmarshaler("ForumModeFilter", ec.unmarshalInputForumModeFilter),
 			graphql.NewInputUnmarshaler("ForumOrder", ec.unmarshalInputForumOrder),
+			graphql.NewInputUnmarshaler("ForumPropertyWhere", ec.unmarshalInputForumPropertyWhere),
 			graphql.NewInputUnmarshaler("ForumWhere", ec.unmarshalInputForumWhere),
 			graphql.NewInputUnmarshaler("HeldAtEdgeWhere", ec.unmarshalInputHeldAtEdgeWhere),
 			graphql.NewInputUnmarshaler("HeldAtInMatch", ec.unmarshalInputHeldAtInMatch),
@@ -5952,14 +5954,18 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("LocatedInUpdate", ec.unmarshalInputLocatedInUpdate),
 			graphql.NewInputUnmarshaler("MuseumKindFilter", ec.unmarshalInputMuseumKindFilter),
 			graphql.NewInputUnmarshaler("MuseumOrder", ec.unmarshalInputMuseumOrder),
+			graphql.NewInputUnmarshaler("MuseumPropertyWhere", ec.unmarshalInputMuseumPropertyWhere),
 			graphql.NewInputUnmarshaler("MuseumWhere", ec.unmarshalInputMuseumWhere),
 			graphql.NewInputUnmarshaler("NationalStatisticsOrder", ec.unmarshalInputNationalStatisticsOrder),
+			graphql.NewInputUnmarshaler("NationalStatisticsPropertyWhere", ec.unmarshalInputNationalStatisticsPropertyWhere),
 			graphql.NewInputUnmarshaler("NationalStatisticsWhere", ec.unmarshalInputNationalStatisticsWhere),
 			graphql.NewInputUnmarshaler("NodeWhere", ec.unmarshalInputNodeWhere),
 			graphql.NewInputUnmarshaler("NormalUniversityOrder", ec.unmarshalInputNormalUniversityOrder),
+			graphql.NewInputUnmarshaler("NormalUniversityPropertyWhere", ec.unmarshalInputNormalUniversityPropertyWhere),
 			graphql.NewInputUnmarshaler("NormalUniversityWhere", ec.unmarshalInputNormalUniversityWhere),
 			graphql.NewInputUnmarshaler("OrganizationKindFilter", ec.unmarshalInputOrganizationKindFilter),
 			graphql.NewInputUnmarshaler("OrganizationOrder", ec.unmarshalInputOrganizationOrder),
+			graphql.NewInputUnmarshaler("OrganizationPropertyWhere", ec.unmarshalInputOrganizationPropertyWhere),
 			graphql.NewInputUnmarshaler("OrganizationWhere", ec.unmarshalInputOrganizationWhere),
 			graphql.NewInputUnmarshaler("OrganizesEdgeWhere", ec.unmarshalInputOrganizesEdgeWhere),
 			graphql.NewInputUnmarshaler("OrganizesInMatch", ec.unmarshalInputOrganizesInMatch),
@@ -5990,18 +5996,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PartnersWithOutOrder", ec.unmarshalInputPartnersWithOutOrder),
 			graphql.NewInputUnmarshaler("PartnersWithUpdate", ec.unmarshalInputPartnersWithUpdate),
 			graphql.NewInputUnmarshaler("PersonOrder", ec.unmarshalInputPersonOrder),
+			graphql.NewInputUnmarshaler("PersonPropertyWhere", ec.unmarshalInputPersonPropertyWhere),
 			graphql.NewInputUnmarshaler("PersonWhere", ec.unmarshalInputPersonWhere),
 			graphql.NewInputUnmarshaler("PlaceWhere", ec.unmarshalInputPlaceWhere),
 			graphql.NewInputUnmarshaler("PrefectureOrder", ec.unmarshalInputPrefectureOrder),
+			graphql.NewInputUnmarshaler("PrefecturePropertyWhere", ec.unmarshalInputPrefecturePropertyWhere),
 			graphql.NewInputUnmarshaler("PrefectureWhere", ec.unmarshalInputPrefectureWhere),
 			graphql.NewInputUnmarshaler("ProgramKindFilter", ec.unmarshalInputProgramKindFilter),
 			graphql.NewInputUnmarshaler("ProgramOrder", ec.unmarshalInputProgramOrder),
+			graphql.NewInputUnmarshaler("ProgramPropertyWhere", ec.unmarshalInputProgramPropertyWhere),
 			graphql.NewInputUnmarshaler("ProgramWhere", ec.unmarshalInputProgramWhere),
 			graphql.NewInputUnmarshaler("ProvenanceFilter", ec.unmarshalInputProvenanceFilter),
 			graphql.NewInputUnmarshaler("ProvinceKindFilter", ec.unmarshalInputProvinceKindFilter),
 			graphql.NewInputUnmarshaler("ProvinceOrder", ec.unmarshalInputProvinceOrder),
+			graphql.NewInputUnmarshaler("ProvincePropertyWhere", ec.unmarshalInputProvincePropertyWhere),
 			graphql.NewInputUnmarshaler("ProvinceWhere", ec.unmarshalInputProvinceWhere),
 			graphql.NewInputUnmarshaler("SchoolOrder", ec.unmarshalInputSchoolOrder),
+			graphql.NewInputUnmarshaler("SchoolPropertyWhere", ec.unmarshalInputSchoolPropertyWhere),
 			graphql.NewInputUnmarshaler("SchoolStageFilter", ec.unmarshalInputSchoolStageFilter),
 			graphql.NewInputUnmarshaler("SchoolWhere", ec.unmarshalInputSchoolWhere),
 			graphql.NewInputUnmarshaler("SpokeAtEdgeWhere", ec.unmarshalInputSpokeAtEdgeWhere),
@@ -6031,6 +6042,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UpdateProgramInput", ec.unmarshalInputUpdateProgramInput),
 			graphql.NewInputUnmarshaler("UpdateProvinceInput", ec.unmarshalInputUpdateProvinceInput),
 			graphql.NewInputUnmarshaler("UpdateSchoolInput", ec.unmarshalInputUpdateSchoolInput),
+			graphql.NewInputUnmarshaler("WholeNumberFilter", ec.unmarshalInputWholeNumberFilter),
 		)
 	}
 	first := true
@@ -6109,6 +6121,15 @@ func newExecutionContext(
 var sources = []*ast.Source{
 	{Name: "../../schema.graphqls", Input: `# Code generated by graph/internal/schemagen from the kepu registry. DO NOT EDIT.
 # Regenerate with: go generate ./graph
+
+"""
+A whole number from -(2^53 - 1) to 2^53 - 1, written as a JSON integer: for
+figures that may exceed Int's 32 bits (visits, person-time, audiences). The
+bound is the largest integer a JSON number read as an IEEE double (a
+JavaScript Number) keeps exactly. Input: an integer literal, or a JSON
+number without a fractional part; strings are rejected.
+"""
+scalar WholeNumber
 
 """An object with a global ID (Relay). Every node of the graph is one."""
 interface Node {
@@ -6273,6 +6294,24 @@ input IntFilter {
   lte: Int
 }
 
+"""Conditions on a WholeNumber property; all operators given must hold. eq: null matches an absent property and ne: null a present one; any other condition on an absent property is false."""
+input WholeNumberFilter {
+  "Equal to."
+  eq: WholeNumber
+  "Not equal to."
+  ne: WholeNumber
+  "Equal to one of."
+  in: [WholeNumber!]
+  "Greater than."
+  gt: WholeNumber
+  "Greater than or equal to."
+  gte: WholeNumber
+  "Less than."
+  lt: WholeNumber
+  "Less than or equal to."
+  lte: WholeNumber
+}
+
 """Conditions on a Float property; all operators given must hold. eq: null matches an absent property and ne: null a present one; any other condition on an absent property is false."""
 input FloatFilter {
   "Equal to."
@@ -6422,7 +6461,7 @@ type Province implements Place & Node {
   """Museums located in this place (at any depth). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
   museums(where: MuseumWhere, orderBy: [MuseumOrder!], first: Int, after: String, last: Int, before: String): MuseumConnection!
   """Places a museum, caravan or program reaches (incoming COVERS relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  coveredBy(where: CoversInMatch, orderBy: [CoversInOrder!], first: Int, after: String, last: Int, before: String): CoversInConnection!
+  coveredDirectlyBy(where: CoversInMatch, orderBy: [CoversInOrder!], first: Int, after: String, last: Int, before: String): CoversInConnection!
   """Venue of an event (incoming HELD_AT relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
   hosted(where: HeldAtInMatch, orderBy: [HeldAtInOrder!], first: Int, after: String, last: Int, before: String): HeldAtInConnection!
   """Where an institution is (incoming LOCATED_IN relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
@@ -6478,10 +6517,10 @@ input ProvinceWhere {
   capital: StringFilter
   """One of the 31 mainland provincial-level divisions."""
   mainland: BooleanFilter
-  "At least one coveredBy relationship matches."
-  coveredBy_some: CoversInMatch
-  "No coveredBy relationship matches."
-  coveredBy_none: CoversInMatch
+  "At least one coveredDirectlyBy relationship matches."
+  coveredDirectlyBy_some: CoversInMatch
+  "No coveredDirectlyBy relationship matches."
+  coveredDirectlyBy_none: CoversInMatch
   "At least one hosted relationship matches."
   hosted_some: HeldAtInMatch
   "No hosted relationship matches."
@@ -6509,7 +6548,7 @@ enum ProvinceOrderField {
   REGION
   CAPITAL
   MAINLAND
-  COVERED_BY_COUNT
+  COVERED_DIRECTLY_BY_COUNT
   HOSTED_COUNT
   RESIDENTS_COUNT
   CHILDREN_COUNT
@@ -6601,7 +6640,7 @@ type Prefecture implements Place & Node {
   """Administrative hierarchy (outgoing PART_OF relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
   parent(where: PartOfOutMatch, orderBy: [PartOfOutOrder!], first: Int, after: String, last: Int, before: String): PartOfOutConnection!
   """Places a museum, caravan or program reaches (incoming COVERS relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
-  coveredBy(where: CoversInMatch, orderBy: [CoversInOrder!], first: Int, after: String, last: Int, before: String): CoversInConnection!
+  coveredDirectlyBy(where: CoversInMatch, orderBy: [CoversInOrder!], first: Int, after: String, last: Int, before: String): CoversInConnection!
   """Venue of an event (incoming HELD_AT relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
   hosted(where: HeldAtInMatch, orderBy: [HeldAtInOrder!], first: Int, after: String, last: Int, before: String): HeldAtInConnection!
   """Where an institution is (incoming LOCATED_IN relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
@@ -6655,10 +6694,10 @@ input PrefectureWhere {
   parent_some: PartOfOutMatch
   "No parent relationship matches."
   parent_none: PartOfOutMatch
-  "At least one coveredBy relationship matches."
-  coveredBy_some: CoversInMatch
-  "No coveredBy relationship matches."
-  coveredBy_none: CoversInMatch
+  "At least one coveredDirectlyBy relationship matches."
+  coveredDirectlyBy_some: CoversInMatch
+  "No coveredDirectlyBy relationship matches."
+  coveredDirectlyBy_none: CoversInMatch
   "At least one hosted relationship matches."
   hosted_some: HeldAtInMatch
   "No hosted relationship matches."
@@ -6683,7 +6722,7 @@ enum PrefectureOrderField {
   GB_CODE
   DIVISION_TYPE
   PARENT_COUNT
-  COVERED_BY_COUNT
+  COVERED_DIRECTLY_BY_COUNT
   HOSTED_COUNT
   RESIDENTS_COUNT
   CHILDREN_COUNT
@@ -6917,9 +6956,9 @@ type Museum implements Node {
   """Science teachers trained (rural middle-school museums)."""
   teachersTrained: Int
   """Person-time served (rural middle-school museums)."""
-  personTimeServed: Int
+  personTimeServed: WholeNumber
   """Offline visits since 2012."""
-  offlineVisits: Int
+  offlineVisits: WholeNumber
   """Online resources in terabytes (digital museum)."""
   resourcesTB: Float
   "The province the museum is located in (through LOCATED_IN and the hierarchy)."
@@ -7000,9 +7039,9 @@ input MuseumWhere {
   """Science teachers trained (rural middle-school museums)."""
   teachersTrained: IntFilter
   """Person-time served (rural middle-school museums)."""
-  personTimeServed: IntFilter
+  personTimeServed: WholeNumberFilter
   """Offline visits since 2012."""
-  offlineVisits: IntFilter
+  offlineVisits: WholeNumberFilter
   """Online resources in terabytes (digital museum)."""
   resourcesTB: FloatFilter
   "The node's province (see the province field) matches."
@@ -7126,9 +7165,9 @@ input CreateMuseumInput {
   """Science teachers trained (rural middle-school museums)."""
   teachersTrained: Int
   """Person-time served (rural middle-school museums)."""
-  personTimeServed: Int
+  personTimeServed: WholeNumber
   """Offline visits since 2012."""
-  offlineVisits: Int
+  offlineVisits: WholeNumber
   """Online resources in terabytes (digital museum)."""
   resourcesTB: Float
 }
@@ -7158,9 +7197,9 @@ input UpdateMuseumInput {
   """Science teachers trained (rural middle-school museums)."""
   teachersTrained: Int
   """Person-time served (rural middle-school museums)."""
-  personTimeServed: Int
+  personTimeServed: WholeNumber
   """Offline visits since 2012."""
-  offlineVisits: Int
+  offlineVisits: WholeNumber
   """Online resources in terabytes (digital museum)."""
   resourcesTB: Float
 }
@@ -7661,7 +7700,7 @@ type Forum implements Node {
   """Mode."""
   mode: ForumMode
   """Audience."""
-  audience: Int
+  audience: WholeNumber
   """Theme."""
   theme: String
   """Venue of an event (outgoing HELD_AT relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
@@ -7720,7 +7759,7 @@ input ForumWhere {
   """Mode."""
   mode: ForumModeFilter
   """Audience."""
-  audience: IntFilter
+  audience: WholeNumberFilter
   """Theme."""
   theme: StringFilter
   "At least one heldAt relationship matches."
@@ -7796,7 +7835,7 @@ input CreateForumInput {
   """Mode."""
   mode: ForumMode
   """Audience."""
-  audience: Int
+  audience: WholeNumber
   """Theme."""
   theme: String
 }
@@ -7822,7 +7861,7 @@ input UpdateForumInput {
   """Mode."""
   mode: ForumMode
   """Audience."""
-  audience: Int
+  audience: WholeNumber
   """Theme."""
   theme: String
 }
@@ -7852,7 +7891,7 @@ type Program implements Node {
   """Activities held, as reported."""
   activities: Int
   """Audience, as reported."""
-  audience: Int
+  audience: WholeNumber
   """Representatives attending, as reported."""
   representatives: Int
   """Places a museum, caravan or program reaches (outgoing COVERS relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
@@ -7913,7 +7952,7 @@ input ProgramWhere {
   """Activities held, as reported."""
   activities: IntFilter
   """Audience, as reported."""
-  audience: IntFilter
+  audience: WholeNumberFilter
   """Representatives attending, as reported."""
   representatives: IntFilter
   "At least one covers relationship matches."
@@ -7991,7 +8030,7 @@ input CreateProgramInput {
   """Activities held, as reported."""
   activities: Int
   """Audience, as reported."""
-  audience: Int
+  audience: WholeNumber
   """Representatives attending, as reported."""
   representatives: Int
 }
@@ -8019,7 +8058,7 @@ input UpdateProgramInput {
   """Activities held, as reported."""
   activities: Int
   """Audience, as reported."""
-  audience: Int
+  audience: WholeNumber
   """Representatives attending, as reported."""
   representatives: Int
 }
@@ -8165,8 +8204,8 @@ type NationalStatistics implements Node {
   source: String!
   """The year the figures describe."""
   year: Int!
-  """Nationwide funding for science popularization in yuan (a whole number; Float because it exceeds 2^31 − 1)."""
-  fundingYuan: Float
+  """Nationwide funding for science popularization in yuan."""
+  fundingYuan: WholeNumber
   """Full- and part-time science communicators."""
   scienceCommunicators: Int
   """Science museums and technology-related museums."""
@@ -8179,8 +8218,8 @@ type NationalStatistics implements Node {
   bookTitles: Int
   """Copies of those books printed."""
   bookCopies: Int
-  """Participants (person-time) in science-popularization activities, as reported (article 002: over 2.8 billion; a whole number, Float because it exceeds 2^31 − 1)."""
-  participants: Float
+  """Participants (person-time) in science-popularization activities, as reported (article 002: over 2.8 billion)."""
+  participants: WholeNumber
 }
 
 """A page of nationalStatistics."""
@@ -8220,8 +8259,8 @@ input NationalStatisticsWhere {
   source: StringFilter
   """The year the figures describe."""
   year: IntFilter
-  """Nationwide funding for science popularization in yuan (a whole number; Float because it exceeds 2^31 − 1)."""
-  fundingYuan: FloatFilter
+  """Nationwide funding for science popularization in yuan."""
+  fundingYuan: WholeNumberFilter
   """Full- and part-time science communicators."""
   scienceCommunicators: IntFilter
   """Science museums and technology-related museums."""
@@ -8234,8 +8273,8 @@ input NationalStatisticsWhere {
   bookTitles: IntFilter
   """Copies of those books printed."""
   bookCopies: IntFilter
-  """Participants (person-time) in science-popularization activities, as reported (article 002: over 2.8 billion; a whole number, Float because it exceeds 2^31 − 1)."""
-  participants: FloatFilter
+  """Participants (person-time) in science-popularization activities, as reported (article 002: over 2.8 billion)."""
+  participants: WholeNumberFilter
 }
 
 """Fields to sort nationalStatistics by; *_COUNT fields sort by the number of relationships."""
@@ -8281,8 +8320,8 @@ input CreateNationalStatisticsInput {
   source: String!
   """The year the figures describe."""
   year: Int!
-  """Nationwide funding for science popularization in yuan (a whole number; Float because it exceeds 2^31 − 1)."""
-  fundingYuan: Float
+  """Nationwide funding for science popularization in yuan."""
+  fundingYuan: WholeNumber
   """Full- and part-time science communicators."""
   scienceCommunicators: Int
   """Science museums and technology-related museums."""
@@ -8295,8 +8334,8 @@ input CreateNationalStatisticsInput {
   bookTitles: Int
   """Copies of those books printed."""
   bookCopies: Int
-  """Participants (person-time) in science-popularization activities, as reported (article 002: over 2.8 billion; a whole number, Float because it exceeds 2^31 − 1)."""
-  participants: Float
+  """Participants (person-time) in science-popularization activities, as reported (article 002: over 2.8 billion)."""
+  participants: WholeNumber
 }
 
 """Changes to a nationalStatistics: an absent field stays unchanged, null removes the property."""
@@ -8311,8 +8350,8 @@ input UpdateNationalStatisticsInput {
   source: String
   """The year the figures describe."""
   year: Int
-  """Nationwide funding for science popularization in yuan (a whole number; Float because it exceeds 2^31 − 1)."""
-  fundingYuan: Float
+  """Nationwide funding for science popularization in yuan."""
+  fundingYuan: WholeNumber
   """Full- and part-time science communicators."""
   scienceCommunicators: Int
   """Science museums and technology-related museums."""
@@ -8325,8 +8364,8 @@ input UpdateNationalStatisticsInput {
   bookTitles: Int
   """Copies of those books printed."""
   bookCopies: Int
-  """Participants (person-time) in science-popularization activities, as reported (article 002: over 2.8 billion; a whole number, Float because it exceeds 2^31 − 1)."""
-  participants: Float
+  """Participants (person-time) in science-popularization activities, as reported (article 002: over 2.8 billion)."""
+  participants: WholeNumber
 }
 
 """Conditions on a PARTNERS_WITH relationship (museum–school partnership)."""
@@ -9881,7 +9920,6 @@ enum LocatedInOutOrderField {
   GB_CODE
   EDGE_PROVENANCE
   EDGE_SOURCE
-  COVERED_BY_COUNT
   HOSTED_COUNT
   RESIDENTS_COUNT
 }
@@ -10021,7 +10059,7 @@ enum PartOfOutOrderField {
   GB_CODE
   EDGE_PROVENANCE
   EDGE_SOURCE
-  COVERED_BY_COUNT
+  COVERED_DIRECTLY_BY_COUNT
   HOSTED_COUNT
   RESIDENTS_COUNT
   CHILDREN_COUNT
@@ -10075,7 +10113,6 @@ enum PartOfInOrderField {
   EDGE_PROVENANCE
   EDGE_SOURCE
   PARENT_COUNT
-  COVERED_BY_COUNT
   HOSTED_COUNT
   RESIDENTS_COUNT
 }
@@ -10105,7 +10142,7 @@ input CoversEdgeWhere {
   """Tours that reached the place."""
   tours: IntFilter
   """Visits (person-time) at the place."""
-  visits: IntFilter
+  visits: WholeNumberFilter
 }
 
 """Properties of a new COVERS relationship. provenance and source are required."""
@@ -10121,7 +10158,7 @@ input CoversInput {
   """Tours that reached the place."""
   tours: Int
   """Visits (person-time) at the place."""
-  visits: Int
+  visits: WholeNumber
 }
 
 """Changes to a COVERS relationship: an absent field stays unchanged, null removes the property."""
@@ -10137,7 +10174,7 @@ input CoversUpdate {
   """Tours that reached the place."""
   tours: Int
   """Visits (person-time) at the place."""
-  visits: Int
+  visits: WholeNumber
 }
 
 """A COVERS relationship with its ends (places a museum, caravan or program reaches)."""
@@ -10155,7 +10192,7 @@ type CoversLink {
   """Tours that reached the place."""
   tours: Int
   """Visits (person-time) at the place."""
-  visits: Int
+  visits: WholeNumber
 }
 
 """A page of COVERS relationships seen from their From end."""
@@ -10185,7 +10222,7 @@ type CoversOutEdge {
   """Tours that reached the place."""
   tours: Int
   """Visits (person-time) at the place."""
-  visits: Int
+  visits: WholeNumber
 }
 
 """Matches COVERS relationships by the node at the other end and the relationship's properties."""
@@ -10210,7 +10247,6 @@ enum CoversOutOrderField {
   EDGE_UNTIL
   EDGE_TOURS
   EDGE_VISITS
-  COVERED_BY_COUNT
   HOSTED_COUNT
   RESIDENTS_COUNT
 }
@@ -10248,7 +10284,7 @@ type CoversInEdge {
   """Tours that reached the place."""
   tours: Int
   """Visits (person-time) at the place."""
-  visits: Int
+  visits: WholeNumber
 }
 
 """Matches COVERS relationships by the node at the other end and the relationship's properties."""
@@ -10282,7 +10318,7 @@ input CoversInOrder {
   direction: OrderDirection = ASC
 }
 
-"""Conditions on a node that may have one of several labels. A property condition holds only for nodes that have the property."""
+"""Conditions on a node that may have one of several labels. A property condition holds only for nodes that have the property. A property whose type differs between the labels (an enum such as kind) is compared as text here; the fields named after a label (Museum, Program, …) hold for nodes with that label only and take its typed conditions: {Museum: {kind: {eq: MOBILE}}}. Several of them in one object must all hold (no node has two labels): combine them with OR."""
 input NodeWhere {
   "All of the conditions hold."
   AND: [NodeWhere!]
@@ -10327,9 +10363,9 @@ input NodeWhere {
   """Science teachers trained (rural middle-school museums)."""
   teachersTrained: IntFilter
   """Person-time served (rural middle-school museums)."""
-  personTimeServed: IntFilter
+  personTimeServed: WholeNumberFilter
   """Offline visits since 2012."""
-  offlineVisits: IntFilter
+  offlineVisits: WholeNumberFilter
   """Online resources in terabytes (digital museum)."""
   resourcesTB: FloatFilter
   """Stage."""
@@ -10353,7 +10389,7 @@ input NodeWhere {
   """Mode."""
   mode: ForumModeFilter
   """Audience."""
-  audience: IntFilter
+  audience: WholeNumberFilter
   """Theme."""
   theme: StringFilter
   """StartYear."""
@@ -10372,8 +10408,8 @@ input NodeWhere {
   title: StringFilter
   """The year the figures describe."""
   year: IntFilter
-  """Nationwide funding for science popularization in yuan (a whole number; Float because it exceeds 2^31 − 1)."""
-  fundingYuan: FloatFilter
+  """Nationwide funding for science popularization in yuan."""
+  fundingYuan: WholeNumberFilter
   """Full- and part-time science communicators."""
   scienceCommunicators: IntFilter
   """Science museums and technology-related museums."""
@@ -10386,11 +10422,357 @@ input NodeWhere {
   bookTitles: IntFilter
   """Copies of those books printed."""
   bookCopies: IntFilter
-  """Participants (person-time) in science-popularization activities, as reported (article 002: over 2.8 billion; a whole number, Float because it exceeds 2^31 − 1)."""
-  participants: FloatFilter
+  """Participants (person-time) in science-popularization activities, as reported (article 002: over 2.8 billion)."""
+  participants: WholeNumberFilter
+  "The node is a Province and matches these conditions on its properties (an error where the other end is never a Province)."
+  Province: ProvincePropertyWhere
+  "The node is a Prefecture and matches these conditions on its properties (an error where the other end is never a Prefecture)."
+  Prefecture: PrefecturePropertyWhere
+  "The node is a County and matches these conditions on its properties (an error where the other end is never a County)."
+  County: CountyPropertyWhere
+  "The node is a Museum and matches these conditions on its properties (an error where the other end is never a Museum)."
+  Museum: MuseumPropertyWhere
+  "The node is a School and matches these conditions on its properties (an error where the other end is never a School)."
+  School: SchoolPropertyWhere
+  "The node is a NormalUniversity and matches these conditions on its properties (an error where the other end is never a NormalUniversity)."
+  NormalUniversity: NormalUniversityPropertyWhere
+  "The node is a Organization and matches these conditions on its properties (an error where the other end is never a Organization)."
+  Organization: OrganizationPropertyWhere
+  "The node is a Forum and matches these conditions on its properties (an error where the other end is never a Forum)."
+  Forum: ForumPropertyWhere
+  "The node is a Program and matches these conditions on its properties (an error where the other end is never a Program)."
+  Program: ProgramPropertyWhere
+  "The node is a Person and matches these conditions on its properties (an error where the other end is never a Person)."
+  Person: PersonPropertyWhere
+  "The node is a NationalStatistics and matches these conditions on its properties (an error where the other end is never a NationalStatistics)."
+  NationalStatistics: NationalStatisticsPropertyWhere
 }
 
-"""Conditions on a place (province, prefecture or county)."""
+"""Conditions on the properties of a Province at the other end of a relationship whose ends have several labels."""
+input ProvincePropertyWhere {
+  "All of the conditions hold."
+  AND: [ProvincePropertyWhere!]
+  "At least one of the conditions holds."
+  OR: [ProvincePropertyWhere!]
+  "The condition does not hold."
+  NOT: ProvincePropertyWhere
+  "The global ID."
+  id: IDFilter
+  """Name in English."""
+  name: StringFilter
+  """Name in Chinese."""
+  nameZh: StringFilter
+  """Where the record comes from."""
+  provenance: ProvenanceFilter
+  """The source article, reference list or published figure behind the record."""
+  source: StringFilter
+  """ISO 3166-2:CN code (XPCC for the Corps)."""
+  code: StringFilter
+  """GB/T 2260 code."""
+  gbCode: StringFilter
+  """Kind."""
+  kind: ProvinceKindFilter
+  """NBS region: East, Central, West, Northeast, SAR, Taiwan."""
+  region: StringFilter
+  """Capital."""
+  capital: StringFilter
+  """One of the 31 mainland provincial-level divisions."""
+  mainland: BooleanFilter
+}
+
+"""Conditions on the properties of a Prefecture at the other end of a relationship whose ends have several labels."""
+input PrefecturePropertyWhere {
+  "All of the conditions hold."
+  AND: [PrefecturePropertyWhere!]
+  "At least one of the conditions holds."
+  OR: [PrefecturePropertyWhere!]
+  "The condition does not hold."
+  NOT: PrefecturePropertyWhere
+  "The global ID."
+  id: IDFilter
+  """Name in English."""
+  name: StringFilter
+  """Name in Chinese."""
+  nameZh: StringFilter
+  """Where the record comes from."""
+  provenance: ProvenanceFilter
+  """The source article, reference list or published figure behind the record."""
+  source: StringFilter
+  """GbCode."""
+  gbCode: StringFilter
+  """Prefecture_city, autonomous_prefecture, prefecture, league."""
+  divisionType: StringFilter
+}
+
+"""Conditions on the properties of a County at the other end of a relationship whose ends have several labels."""
+input CountyPropertyWhere {
+  "All of the conditions hold."
+  AND: [CountyPropertyWhere!]
+  "At least one of the conditions holds."
+  OR: [CountyPropertyWhere!]
+  "The condition does not hold."
+  NOT: CountyPropertyWhere
+  "The global ID."
+  id: IDFilter
+  """Name in English."""
+  name: StringFilter
+  """Name in Chinese."""
+  nameZh: StringFilter
+  """Where the record comes from."""
+  provenance: ProvenanceFilter
+  """The source article, reference list or published figure behind the record."""
+  source: StringFilter
+  """GbCode."""
+  gbCode: StringFilter
+  """District, county_city, county, autonomous_county, banner, ...."""
+  divisionType: StringFilter
+}
+
+"""Conditions on the properties of a Museum at the other end of a relationship whose ends have several labels."""
+input MuseumPropertyWhere {
+  "All of the conditions hold."
+  AND: [MuseumPropertyWhere!]
+  "At least one of the conditions holds."
+  OR: [MuseumPropertyWhere!]
+  "The condition does not hold."
+  NOT: MuseumPropertyWhere
+  "The global ID."
+  id: IDFilter
+  """Name in English."""
+  name: StringFilter
+  """Name in Chinese."""
+  nameZh: StringFilter
+  """Where the record comes from."""
+  provenance: ProvenanceFilter
+  """The source article, reference list or published figure behind the record."""
+  source: StringFilter
+  """Kind."""
+  kind: MuseumKindFilter
+  """Administrative level."""
+  level: AdminLevelFilter
+  """Free entry supported by central subsidies."""
+  freeEntry: BooleanFilter
+  """OpenedYear."""
+  openedYear: IntFilter
+  """City."""
+  city: StringFilter
+  """Distance travelled (caravans)."""
+  distanceKm: FloatFilter
+  """Science teachers trained (rural middle-school museums)."""
+  teachersTrained: IntFilter
+  """Person-time served (rural middle-school museums)."""
+  personTimeServed: WholeNumberFilter
+  """Offline visits since 2012."""
+  offlineVisits: WholeNumberFilter
+  """Online resources in terabytes (digital museum)."""
+  resourcesTB: FloatFilter
+}
+
+"""Conditions on the properties of a School at the other end of a relationship whose ends have several labels."""
+input SchoolPropertyWhere {
+  "All of the conditions hold."
+  AND: [SchoolPropertyWhere!]
+  "At least one of the conditions holds."
+  OR: [SchoolPropertyWhere!]
+  "The condition does not hold."
+  NOT: SchoolPropertyWhere
+  "The global ID."
+  id: IDFilter
+  """Name in English."""
+  name: StringFilter
+  """Name in Chinese."""
+  nameZh: StringFilter
+  """Where the record comes from."""
+  provenance: ProvenanceFilter
+  """The source article, reference list or published figure behind the record."""
+  source: StringFilter
+  """Stage."""
+  stage: SchoolStageFilter
+  """Rural."""
+  rural: BooleanFilter
+}
+
+"""Conditions on the properties of a NormalUniversity at the other end of a relationship whose ends have several labels."""
+input NormalUniversityPropertyWhere {
+  "All of the conditions hold."
+  AND: [NormalUniversityPropertyWhere!]
+  "At least one of the conditions holds."
+  OR: [NormalUniversityPropertyWhere!]
+  "The condition does not hold."
+  NOT: NormalUniversityPropertyWhere
+  "The global ID."
+  id: IDFilter
+  """Name in English."""
+  name: StringFilter
+  """Name in Chinese."""
+  nameZh: StringFilter
+  """Where the record comes from."""
+  provenance: ProvenanceFilter
+  """The source article, reference list or published figure behind the record."""
+  source: StringFilter
+  """Directly under the Ministry of Education."""
+  ministryDirect: BooleanFilter
+  """City."""
+  city: StringFilter
+  """MoeCode."""
+  moeCode: StringFilter
+}
+
+"""Conditions on the properties of a Organization at the other end of a relationship whose ends have several labels."""
+input OrganizationPropertyWhere {
+  "All of the conditions hold."
+  AND: [OrganizationPropertyWhere!]
+  "At least one of the conditions holds."
+  OR: [OrganizationPropertyWhere!]
+  "The condition does not hold."
+  NOT: OrganizationPropertyWhere
+  "The global ID."
+  id: IDFilter
+  """Name in English."""
+  name: StringFilter
+  """Name in Chinese."""
+  nameZh: StringFilter
+  """Where the record comes from."""
+  provenance: ProvenanceFilter
+  """The source article, reference list or published figure behind the record."""
+  source: StringFilter
+  """Kind."""
+  kind: OrganizationKindFilter
+  """Abbreviation."""
+  abbreviation: StringFilter
+}
+
+"""Conditions on the properties of a Forum at the other end of a relationship whose ends have several labels."""
+input ForumPropertyWhere {
+  "All of the conditions hold."
+  AND: [ForumPropertyWhere!]
+  "At least one of the conditions holds."
+  OR: [ForumPropertyWhere!]
+  "The condition does not hold."
+  NOT: ForumPropertyWhere
+  "The global ID."
+  id: IDFilter
+  """Name in English."""
+  name: StringFilter
+  """Name in Chinese."""
+  nameZh: StringFilter
+  """Where the record comes from."""
+  provenance: ProvenanceFilter
+  """The source article, reference list or published figure behind the record."""
+  source: StringFilter
+  """Series."""
+  series: StringFilter
+  """Edition."""
+  edition: IntFilter
+  """Date (a date, YYYY-MM-DD)."""
+  date: StringFilter
+  """Venue."""
+  venue: StringFilter
+  """Mode."""
+  mode: ForumModeFilter
+  """Audience."""
+  audience: WholeNumberFilter
+  """Theme."""
+  theme: StringFilter
+}
+
+"""Conditions on the properties of a Program at the other end of a relationship whose ends have several labels."""
+input ProgramPropertyWhere {
+  "All of the conditions hold."
+  AND: [ProgramPropertyWhere!]
+  "At least one of the conditions holds."
+  OR: [ProgramPropertyWhere!]
+  "The condition does not hold."
+  NOT: ProgramPropertyWhere
+  "The global ID."
+  id: IDFilter
+  """Name in English."""
+  name: StringFilter
+  """Name in Chinese."""
+  nameZh: StringFilter
+  """Where the record comes from."""
+  provenance: ProvenanceFilter
+  """The source article, reference list or published figure behind the record."""
+  source: StringFilter
+  """Kind."""
+  kind: ProgramKindFilter
+  """StartYear."""
+  startYear: IntFilter
+  """EndYear."""
+  endYear: IntFilter
+  """Themes by month, where the source gives them."""
+  monthlyThemes: StringListFilter
+  """Participating organizations, as reported."""
+  organizations: IntFilter
+  """Activities held, as reported."""
+  activities: IntFilter
+  """Audience, as reported."""
+  audience: WholeNumberFilter
+  """Representatives attending, as reported."""
+  representatives: IntFilter
+}
+
+"""Conditions on the properties of a Person at the other end of a relationship whose ends have several labels."""
+input PersonPropertyWhere {
+  "All of the conditions hold."
+  AND: [PersonPropertyWhere!]
+  "At least one of the conditions holds."
+  OR: [PersonPropertyWhere!]
+  "The condition does not hold."
+  NOT: PersonPropertyWhere
+  "The global ID."
+  id: IDFilter
+  """Name in English."""
+  name: StringFilter
+  """Name in Chinese."""
+  nameZh: StringFilter
+  """Where the record comes from."""
+  provenance: ProvenanceFilter
+  """The source article, reference list or published figure behind the record."""
+  source: StringFilter
+  """Title."""
+  title: StringFilter
+}
+
+"""Conditions on the properties of a NationalStatistics at the other end of a relationship whose ends have several labels."""
+input NationalStatisticsPropertyWhere {
+  "All of the conditions hold."
+  AND: [NationalStatisticsPropertyWhere!]
+  "At least one of the conditions holds."
+  OR: [NationalStatisticsPropertyWhere!]
+  "The condition does not hold."
+  NOT: NationalStatisticsPropertyWhere
+  "The global ID."
+  id: IDFilter
+  """Name in English."""
+  name: StringFilter
+  """Name in Chinese."""
+  nameZh: StringFilter
+  """Where the record comes from."""
+  provenance: ProvenanceFilter
+  """The source article, reference list or published figure behind the record."""
+  source: StringFilter
+  """The year the figures describe."""
+  year: IntFilter
+  """Nationwide funding for science popularization in yuan."""
+  fundingYuan: WholeNumberFilter
+  """Full- and part-time science communicators."""
+  scienceCommunicators: IntFilter
+  """Science museums and technology-related museums."""
+  scienceMuseums: IntFilter
+  """Science-popularization websites, as reported (article 002: nearly 2,000)."""
+  websites: IntFilter
+  """Science-related WeChat public accounts, as reported (article 002: over 8,000)."""
+  wechatAccounts: IntFilter
+  """Kinds (titles) of science-popularization books published."""
+  bookTitles: IntFilter
+  """Copies of those books printed."""
+  bookCopies: IntFilter
+  """Participants (person-time) in science-popularization activities, as reported (article 002: over 2.8 billion)."""
+  participants: WholeNumberFilter
+}
+
+"""Conditions on a place (province, prefecture or county). A property whose type differs between the labels (an enum such as kind) is compared as text here; the fields named after a label (Museum, Program, …) hold for nodes with that label only and take its typed conditions: {Museum: {kind: {eq: MOBILE}}}. Several of them in one object must all hold (no node has two labels): combine them with OR."""
 input PlaceWhere {
   "All of the conditions hold."
   AND: [PlaceWhere!]
@@ -10422,6 +10804,12 @@ input PlaceWhere {
   mainland: BooleanFilter
   """Prefecture_city, autonomous_prefecture, prefecture, league."""
   divisionType: StringFilter
+  "The node is a Province and matches these conditions on its properties (an error where the other end is never a Province)."
+  Province: ProvincePropertyWhere
+  "The node is a Prefecture and matches these conditions on its properties (an error where the other end is never a Prefecture)."
+  Prefecture: PrefecturePropertyWhere
+  "The node is a County and matches these conditions on its properties (an error where the other end is never a County)."
+  County: CountyPropertyWhere
 }
 
 """Read access to the graph."""
@@ -10478,140 +10866,140 @@ type Query {
   systemStats: SystemStats!
 }
 
-"""Changes to the graph. Each mutation is one atomic write."""
+"""Changes to the graph. Each mutation field is one atomic write; the fields of an operation run one after another, and each shows its own result: a field that fails is null with its error, and the fields before and after it that committed show what they wrote."""
 type Mutation {
-  "Creates a province. CONFLICT if the key is taken."
-  createProvince(input: CreateProvinceInput!): Province!
-  "Changes a province. NOT_FOUND if there is none."
-  updateProvince(id: ID!, input: UpdateProvinceInput!): Province!
-  "Deletes a province and its relationships; returns its ID. NOT_FOUND if there is none."
-  deleteProvince(id: ID!): ID!
-  "Creates a prefecture. CONFLICT if the key is taken."
-  createPrefecture(input: CreatePrefectureInput!): Prefecture!
-  "Changes a prefecture. NOT_FOUND if there is none."
-  updatePrefecture(id: ID!, input: UpdatePrefectureInput!): Prefecture!
-  "Deletes a prefecture and its relationships; returns its ID. NOT_FOUND if there is none."
-  deletePrefecture(id: ID!): ID!
-  "Creates a county. CONFLICT if the key is taken."
-  createCounty(input: CreateCountyInput!): County!
-  "Changes a county. NOT_FOUND if there is none."
-  updateCounty(id: ID!, input: UpdateCountyInput!): County!
-  "Deletes a county and its relationships; returns its ID. NOT_FOUND if there is none."
-  deleteCounty(id: ID!): ID!
-  "Creates a museum. CONFLICT if the key is taken."
-  createMuseum(input: CreateMuseumInput!): Museum!
-  "Changes a museum. NOT_FOUND if there is none."
-  updateMuseum(id: ID!, input: UpdateMuseumInput!): Museum!
-  "Deletes a museum and its relationships; returns its ID. NOT_FOUND if there is none."
-  deleteMuseum(id: ID!): ID!
-  "Creates a school. CONFLICT if the key is taken."
-  createSchool(input: CreateSchoolInput!): School!
-  "Changes a school. NOT_FOUND if there is none."
-  updateSchool(id: ID!, input: UpdateSchoolInput!): School!
-  "Deletes a school and its relationships; returns its ID. NOT_FOUND if there is none."
-  deleteSchool(id: ID!): ID!
-  "Creates a normalUniversity. CONFLICT if the key is taken."
-  createNormalUniversity(input: CreateNormalUniversityInput!): NormalUniversity!
-  "Changes a normalUniversity. NOT_FOUND if there is none."
-  updateNormalUniversity(id: ID!, input: UpdateNormalUniversityInput!): NormalUniversity!
-  "Deletes a normalUniversity and its relationships; returns its ID. NOT_FOUND if there is none."
-  deleteNormalUniversity(id: ID!): ID!
-  "Creates a organization. CONFLICT if the key is taken."
-  createOrganization(input: CreateOrganizationInput!): Organization!
-  "Changes a organization. NOT_FOUND if there is none."
-  updateOrganization(id: ID!, input: UpdateOrganizationInput!): Organization!
-  "Deletes a organization and its relationships; returns its ID. NOT_FOUND if there is none."
-  deleteOrganization(id: ID!): ID!
-  "Creates a forum. CONFLICT if the key is taken."
-  createForum(input: CreateForumInput!): Forum!
-  "Changes a forum. NOT_FOUND if there is none."
-  updateForum(id: ID!, input: UpdateForumInput!): Forum!
-  "Deletes a forum and its relationships; returns its ID. NOT_FOUND if there is none."
-  deleteForum(id: ID!): ID!
-  "Creates a program. CONFLICT if the key is taken."
-  createProgram(input: CreateProgramInput!): Program!
-  "Changes a program. NOT_FOUND if there is none."
-  updateProgram(id: ID!, input: UpdateProgramInput!): Program!
-  "Deletes a program and its relationships; returns its ID. NOT_FOUND if there is none."
-  deleteProgram(id: ID!): ID!
-  "Creates a person. CONFLICT if the key is taken."
-  createPerson(input: CreatePersonInput!): Person!
-  "Changes a person. NOT_FOUND if there is none."
-  updatePerson(id: ID!, input: UpdatePersonInput!): Person!
-  "Deletes a person and its relationships; returns its ID. NOT_FOUND if there is none."
-  deletePerson(id: ID!): ID!
-  "Creates a nationalStatistics. CONFLICT if the key is taken."
-  createNationalStatistics(input: CreateNationalStatisticsInput!): NationalStatistics!
-  "Changes a nationalStatistics. NOT_FOUND if there is none."
-  updateNationalStatistics(id: ID!, input: UpdateNationalStatisticsInput!): NationalStatistics!
-  "Deletes a nationalStatistics and its relationships; returns its ID. NOT_FOUND if there is none."
-  deleteNationalStatistics(id: ID!): ID!
-  "Creates a PARTNERS_WITH relationship. NOT_FOUND if an end is missing, CONFLICT if it exists."
-  linkPartnersWith(from: ID!, to: ID!, input: PartnersWithInput!): PartnersWithLink!
-  "Changes a PARTNERS_WITH relationship. NOT_FOUND if there is none."
-  updatePartnersWith(from: ID!, to: ID!, input: PartnersWithUpdate!): PartnersWithLink!
-  "Removes a PARTNERS_WITH relationship; returns true. NOT_FOUND if there is none."
-  unlinkPartnersWith(from: ID!, to: ID!): Boolean!
-  "Creates a TRAINS_TEACHERS relationship. NOT_FOUND if an end is missing, CONFLICT if it exists."
-  linkTrainsTeachers(from: ID!, to: ID!, input: TrainsTeachersInput!): TrainsTeachersLink!
-  "Changes a TRAINS_TEACHERS relationship. NOT_FOUND if there is none."
-  updateTrainsTeachers(from: ID!, to: ID!, input: TrainsTeachersUpdate!): TrainsTeachersLink!
-  "Removes a TRAINS_TEACHERS relationship; returns true. NOT_FOUND if there is none."
-  unlinkTrainsTeachers(from: ID!, to: ID!): Boolean!
-  "Creates a ORGANIZES relationship. NOT_FOUND if an end is missing, CONFLICT if it exists."
-  linkOrganizes(from: ID!, to: ID!, input: OrganizesInput!): OrganizesLink!
-  "Changes a ORGANIZES relationship. NOT_FOUND if there is none."
-  updateOrganizes(from: ID!, to: ID!, input: OrganizesUpdate!): OrganizesLink!
-  "Removes a ORGANIZES relationship; returns true. NOT_FOUND if there is none."
-  unlinkOrganizes(from: ID!, to: ID!): Boolean!
-  "Creates a PARTICIPATES_IN relationship. NOT_FOUND if an end is missing, CONFLICT if it exists."
-  linkParticipatesIn(from: ID!, to: ID!, input: ParticipatesInInput!): ParticipatesInLink!
-  "Changes a PARTICIPATES_IN relationship. NOT_FOUND if there is none."
-  updateParticipatesIn(from: ID!, to: ID!, input: ParticipatesInUpdate!): ParticipatesInLink!
-  "Removes a PARTICIPATES_IN relationship; returns true. NOT_FOUND if there is none."
-  unlinkParticipatesIn(from: ID!, to: ID!): Boolean!
-  "Creates a HELD_AT relationship. NOT_FOUND if an end is missing, CONFLICT if it exists."
-  linkHeldAt(from: ID!, to: ID!, input: HeldAtInput!): HeldAtLink!
-  "Changes a HELD_AT relationship. NOT_FOUND if there is none."
-  updateHeldAt(from: ID!, to: ID!, input: HeldAtUpdate!): HeldAtLink!
-  "Removes a HELD_AT relationship; returns true. NOT_FOUND if there is none."
-  unlinkHeldAt(from: ID!, to: ID!): Boolean!
-  "Creates a SPOKE_AT relationship. NOT_FOUND if an end is missing, CONFLICT if it exists."
-  linkSpokeAt(from: ID!, to: ID!, input: SpokeAtInput!): SpokeAtLink!
-  "Changes a SPOKE_AT relationship. NOT_FOUND if there is none."
-  updateSpokeAt(from: ID!, to: ID!, input: SpokeAtUpdate!): SpokeAtLink!
-  "Removes a SPOKE_AT relationship; returns true. NOT_FOUND if there is none."
-  unlinkSpokeAt(from: ID!, to: ID!): Boolean!
-  "Creates a AFFILIATED_WITH relationship. NOT_FOUND if an end is missing, CONFLICT if it exists."
-  linkAffiliatedWith(from: ID!, to: ID!, input: AffiliatedWithInput!): AffiliatedWithLink!
-  "Changes a AFFILIATED_WITH relationship. NOT_FOUND if there is none."
-  updateAffiliatedWith(from: ID!, to: ID!, input: AffiliatedWithUpdate!): AffiliatedWithLink!
-  "Removes a AFFILIATED_WITH relationship; returns true. NOT_FOUND if there is none."
-  unlinkAffiliatedWith(from: ID!, to: ID!): Boolean!
-  "Creates a HELPED_ESTABLISH relationship. NOT_FOUND if an end is missing, CONFLICT if it exists."
-  linkHelpedEstablish(from: ID!, to: ID!, input: HelpedEstablishInput!): HelpedEstablishLink!
-  "Changes a HELPED_ESTABLISH relationship. NOT_FOUND if there is none."
-  updateHelpedEstablish(from: ID!, to: ID!, input: HelpedEstablishUpdate!): HelpedEstablishLink!
-  "Removes a HELPED_ESTABLISH relationship; returns true. NOT_FOUND if there is none."
-  unlinkHelpedEstablish(from: ID!, to: ID!): Boolean!
-  "Creates a LOCATED_IN relationship. NOT_FOUND if an end is missing, CONFLICT if it exists."
-  linkLocatedIn(from: ID!, to: ID!, input: LocatedInInput!): LocatedInLink!
-  "Changes a LOCATED_IN relationship. NOT_FOUND if there is none."
-  updateLocatedIn(from: ID!, to: ID!, input: LocatedInUpdate!): LocatedInLink!
-  "Removes a LOCATED_IN relationship; returns true. NOT_FOUND if there is none."
-  unlinkLocatedIn(from: ID!, to: ID!): Boolean!
-  "Creates a PART_OF relationship. NOT_FOUND if an end is missing, CONFLICT if it exists."
-  linkPartOf(from: ID!, to: ID!, input: PartOfInput!): PartOfLink!
-  "Changes a PART_OF relationship. NOT_FOUND if there is none."
-  updatePartOf(from: ID!, to: ID!, input: PartOfUpdate!): PartOfLink!
-  "Removes a PART_OF relationship; returns true. NOT_FOUND if there is none."
-  unlinkPartOf(from: ID!, to: ID!): Boolean!
-  "Creates a COVERS relationship. NOT_FOUND if an end is missing, CONFLICT if it exists."
-  linkCovers(from: ID!, to: ID!, input: CoversInput!): CoversLink!
-  "Changes a COVERS relationship. NOT_FOUND if there is none."
-  updateCovers(from: ID!, to: ID!, input: CoversUpdate!): CoversLink!
-  "Removes a COVERS relationship; returns true. NOT_FOUND if there is none."
-  unlinkCovers(from: ID!, to: ID!): Boolean!
+  "Creates a province. CONFLICT if the key is taken; null when it fails."
+  createProvince(input: CreateProvinceInput!): Province
+  "Changes a province. NOT_FOUND if there is none; null when it fails."
+  updateProvince(id: ID!, input: UpdateProvinceInput!): Province
+  "Deletes a province and its relationships; returns its ID. NOT_FOUND if there is none; null when it fails."
+  deleteProvince(id: ID!): ID
+  "Creates a prefecture. CONFLICT if the key is taken; null when it fails."
+  createPrefecture(input: CreatePrefectureInput!): Prefecture
+  "Changes a prefecture. NOT_FOUND if there is none; null when it fails."
+  updatePrefecture(id: ID!, input: UpdatePrefectureInput!): Prefecture
+  "Deletes a prefecture and its relationships; returns its ID. NOT_FOUND if there is none; null when it fails."
+  deletePrefecture(id: ID!): ID
+  "Creates a county. CONFLICT if the key is taken; null when it fails."
+  createCounty(input: CreateCountyInput!): County
+  "Changes a county. NOT_FOUND if there is none; null when it fails."
+  updateCounty(id: ID!, input: UpdateCountyInput!): County
+  "Deletes a county and its relationships; returns its ID. NOT_FOUND if there is none; null when it fails."
+  deleteCounty(id: ID!): ID
+  "Creates a museum. CONFLICT if the key is taken; null when it fails."
+  createMuseum(input: CreateMuseumInput!): Museum
+  "Changes a museum. NOT_FOUND if there is none; null when it fails."
+  updateMuseum(id: ID!, input: UpdateMuseumInput!): Museum
+  "Deletes a museum and its relationships; returns its ID. NOT_FOUND if there is none; null when it fails."
+  deleteMuseum(id: ID!): ID
+  "Creates a school. CONFLICT if the key is taken; null when it fails."
+  createSchool(input: CreateSchoolInput!): School
+  "Changes a school. NOT_FOUND if there is none; null when it fails."
+  updateSchool(id: ID!, input: UpdateSchoolInput!): School
+  "Deletes a school and its relationships; returns its ID. NOT_FOUND if there is none; null when it fails."
+  deleteSchool(id: ID!): ID
+  "Creates a normalUniversity. CONFLICT if the key is taken; null when it fails."
+  createNormalUniversity(input: CreateNormalUniversityInput!): NormalUniversity
+  "Changes a normalUniversity. NOT_FOUND if there is none; null when it fails."
+  updateNormalUniversity(id: ID!, input: UpdateNormalUniversityInput!): NormalUniversity
+  "Deletes a normalUniversity and its relationships; returns its ID. NOT_FOUND if there is none; null when it fails."
+  deleteNormalUniversity(id: ID!): ID
+  "Creates a organization. CONFLICT if the key is taken; null when it fails."
+  createOrganization(input: CreateOrganizationInput!): Organization
+  "Changes a organization. NOT_FOUND if there is none; null when it fails."
+  updateOrganization(id: ID!, input: UpdateOrganizationInput!): Organization
+  "Deletes a organization and its relationships; returns its ID. NOT_FOUND if there is none; null when it fails."
+  deleteOrganization(id: ID!): ID
+  "Creates a forum. CONFLICT if the key is taken; null when it fails."
+  createForum(input: CreateForumInput!): Forum
+  "Changes a forum. NOT_FOUND if there is none; null when it fails."
+  updateForum(id: ID!, input: UpdateForumInput!): Forum
+  "Deletes a forum and its relationships; returns its ID. NOT_FOUND if there is none; null when it fails."
+  deleteForum(id: ID!): ID
+  "Creates a program. CONFLICT if the key is taken; null when it fails."
+  createProgram(input: CreateProgramInput!): Program
+  "Changes a program. NOT_FOUND if there is none; null when it fails."
+  updateProgram(id: ID!, input: UpdateProgramInput!): Program
+  "Deletes a program and its relationships; returns its ID. NOT_FOUND if there is none; null when it fails."
+  deleteProgram(id: ID!): ID
+  "Creates a person. CONFLICT if the key is taken; null when it fails."
+  createPerson(input: CreatePersonInput!): Person
+  "Changes a person. NOT_FOUND if there is none; null when it fails."
+  updatePerson(id: ID!, input: UpdatePersonInput!): Person
+  "Deletes a person and its relationships; returns its ID. NOT_FOUND if there is none; null when it fails."
+  deletePerson(id: ID!): ID
+  "Creates a nationalStatistics. CONFLICT if the key is taken; null when it fails."
+  createNationalStatistics(input: CreateNationalStatisticsInput!): NationalStatistics
+  "Changes a nationalStatistics. NOT_FOUND if there is none; null when it fails."
+  updateNationalStatistics(id: ID!, input: UpdateNationalStatisticsInput!): NationalStatistics
+  "Deletes a nationalStatistics and its relationships; returns its ID. NOT_FOUND if there is none; null when it fails."
+  deleteNationalStatistics(id: ID!): ID
+  "Creates a PARTNERS_WITH relationship. NOT_FOUND if an end is missing, CONFLICT if it exists; null when it fails."
+  linkPartnersWith(from: ID!, to: ID!, input: PartnersWithInput!): PartnersWithLink
+  "Changes a PARTNERS_WITH relationship. NOT_FOUND if there is none; null when it fails."
+  updatePartnersWith(from: ID!, to: ID!, input: PartnersWithUpdate!): PartnersWithLink
+  "Removes a PARTNERS_WITH relationship; returns true. NOT_FOUND if there is none; null when it fails."
+  unlinkPartnersWith(from: ID!, to: ID!): Boolean
+  "Creates a TRAINS_TEACHERS relationship. NOT_FOUND if an end is missing, CONFLICT if it exists; null when it fails."
+  linkTrainsTeachers(from: ID!, to: ID!, input: TrainsTeachersInput!): TrainsTeachersLink
+  "Changes a TRAINS_TEACHERS relationship. NOT_FOUND if there is none; null when it fails."
+  updateTrainsTeachers(from: ID!, to: ID!, input: TrainsTeachersUpdate!): TrainsTeachersLink
+  "Removes a TRAINS_TEACHERS relationship; returns true. NOT_FOUND if there is none; null when it fails."
+  unlinkTrainsTeachers(from: ID!, to: ID!): Boolean
+  "Creates a ORGANIZES relationship. NOT_FOUND if an end is missing, CONFLICT if it exists; null when it fails."
+  linkOrganizes(from: ID!, to: ID!, input: OrganizesInput!): OrganizesLink
+  "Changes a ORGANIZES relationship. NOT_FOUND if there is none; null when it fails."
+  updateOrganizes(from: ID!, to: ID!, input: OrganizesUpdate!): OrganizesLink
+  "Removes a ORGANIZES relationship; returns true. NOT_FOUND if there is none; null when it fails."
+  unlinkOrganizes(from: ID!, to: ID!): Boolean
+  "Creates a PARTICIPATES_IN relationship. NOT_FOUND if an end is missing, CONFLICT if it exists; null when it fails."
+  linkParticipatesIn(from: ID!, to: ID!, input: ParticipatesInInput!): ParticipatesInLink
+  "Changes a PARTICIPATES_IN relationship. NOT_FOUND if there is none; null when it fails."
+  updateParticipatesIn(from: ID!, to: ID!, input: ParticipatesInUpdate!): ParticipatesInLink
+  "Removes a PARTICIPATES_IN relationship; returns true. NOT_FOUND if there is none; null when it fails."
+  unlinkParticipatesIn(from: ID!, to: ID!): Boolean
+  "Creates a HELD_AT relationship. NOT_FOUND if an end is missing, CONFLICT if it exists; null when it fails."
+  linkHeldAt(from: ID!, to: ID!, input: HeldAtInput!): HeldAtLink
+  "Changes a HELD_AT relationship. NOT_FOUND if there is none; null when it fails."
+  updateHeldAt(from: ID!, to: ID!, input: HeldAtUpdate!): HeldAtLink
+  "Removes a HELD_AT relationship; returns true. NOT_FOUND if there is none; null when it fails."
+  unlinkHeldAt(from: ID!, to: ID!): Boolean
+  "Creates a SPOKE_AT relationship. NOT_FOUND if an end is missing, CONFLICT if it exists; null when it fails."
+  linkSpokeAt(from: ID!, to: ID!, input: SpokeAtInput!): SpokeAtLink
+  "Changes a SPOKE_AT relationship. NOT_FOUND if there is none; null when it fails."
+  updateSpokeAt(from: ID!, to: ID!, input: SpokeAtUpdate!): SpokeAtLink
+  "Removes a SPOKE_AT relationship; returns true. NOT_FOUND if there is none; null when it fails."
+  unlinkSpokeAt(from: ID!, to: ID!): Boolean
+  "Creates a AFFILIATED_WITH relationship. NOT_FOUND if an end is missing, CONFLICT if it exists; null when it fails."
+  linkAffiliatedWith(from: ID!, to: ID!, input: AffiliatedWithInput!): AffiliatedWithLink
+  "Changes a AFFILIATED_WITH relationship. NOT_FOUND if there is none; null when it fails."
+  updateAffiliatedWith(from: ID!, to: ID!, input: AffiliatedWithUpdate!): AffiliatedWithLink
+  "Removes a AFFILIATED_WITH relationship; returns true. NOT_FOUND if there is none; null when it fails."
+  unlinkAffiliatedWith(from: ID!, to: ID!): Boolean
+  "Creates a HELPED_ESTABLISH relationship. NOT_FOUND if an end is missing, CONFLICT if it exists; null when it fails."
+  linkHelpedEstablish(from: ID!, to: ID!, input: HelpedEstablishInput!): HelpedEstablishLink
+  "Changes a HELPED_ESTABLISH relationship. NOT_FOUND if there is none; null when it fails."
+  updateHelpedEstablish(from: ID!, to: ID!, input: HelpedEstablishUpdate!): HelpedEstablishLink
+  "Removes a HELPED_ESTABLISH relationship; returns true. NOT_FOUND if there is none; null when it fails."
+  unlinkHelpedEstablish(from: ID!, to: ID!): Boolean
+  "Creates a LOCATED_IN relationship. NOT_FOUND if an end is missing, CONFLICT if it exists; null when it fails."
+  linkLocatedIn(from: ID!, to: ID!, input: LocatedInInput!): LocatedInLink
+  "Changes a LOCATED_IN relationship. NOT_FOUND if there is none; null when it fails."
+  updateLocatedIn(from: ID!, to: ID!, input: LocatedInUpdate!): LocatedInLink
+  "Removes a LOCATED_IN relationship; returns true. NOT_FOUND if there is none; null when it fails."
+  unlinkLocatedIn(from: ID!, to: ID!): Boolean
+  "Creates a PART_OF relationship. NOT_FOUND if an end is missing, CONFLICT if it exists; null when it fails."
+  linkPartOf(from: ID!, to: ID!, input: PartOfInput!): PartOfLink
+  "Changes a PART_OF relationship. NOT_FOUND if there is none; null when it fails."
+  updatePartOf(from: ID!, to: ID!, input: PartOfUpdate!): PartOfLink
+  "Removes a PART_OF relationship; returns true. NOT_FOUND if there is none; null when it fails."
+  unlinkPartOf(from: ID!, to: ID!): Boolean
+  "Creates a COVERS relationship. NOT_FOUND if an end is missing, CONFLICT if it exists; null when it fails."
+  linkCovers(from: ID!, to: ID!, input: CoversInput!): CoversLink
+  "Changes a COVERS relationship. NOT_FOUND if there is none; null when it fails."
+  updateCovers(from: ID!, to: ID!, input: CoversUpdate!): CoversLink
+  "Removes a COVERS relationship; returns true. NOT_FOUND if there is none; null when it fails."
+  unlinkCovers(from: ID!, to: ID!): Boolean
 }
 
 """A ratio with its parts."""
@@ -10642,7 +11030,7 @@ type ProgramFigures {
   name: String!
   organizations: Int
   activities: Int
-  audience: Int
+  audience: WholeNumber
 }
 
 """The published figures of the modern sci-tech museum system (source article 000 unless noted), each computed from the graph when queried."""
@@ -10676,9 +11064,9 @@ type SystemStats {
   "Science teachers trained by rural middle-school museums (published: 7,384)."
   ruralTeachersTrained: Int!
   "Person-time served by rural middle-school museums (published: 13.44 million)."
-  ruralPersonTime: Float!
+  ruralPersonTime: WholeNumber!
   "Offline visits of all museums since 2012 (published: over 1 billion)."
-  offlineVisits: Float!
+  offlineVisits: WholeNumber!
   "Sessions of the Museum-School Cooperation and Science Education Forum (published: 14, article 003)."
   forumSessions: Int!
   "The Beijing Science Carnival (published: 1,200+ organizations, 2,000+ activities, 22.6 million audience, article 004); null if absent."
@@ -11925,8 +12313,8 @@ func (ec *executionContext) childFields_Prefecture(ctx context.Context, field gr
 		return ec.fieldContext_Prefecture_museums(ctx, field)
 	case "parent":
 		return ec.fieldContext_Prefecture_parent(ctx, field)
-	case "coveredBy":
-		return ec.fieldContext_Prefecture_coveredBy(ctx, field)
+	case "coveredDirectlyBy":
+		return ec.fieldContext_Prefecture_coveredDirectlyBy(ctx, field)
 	case "hosted":
 		return ec.fieldContext_Prefecture_hosted(ctx, field)
 	case "residents":
@@ -12065,8 +12453,8 @@ func (ec *executionContext) childFields_Province(ctx context.Context, field grap
 		return ec.fieldContext_Province_mainland(ctx, field)
 	case "museums":
 		return ec.fieldContext_Province_museums(ctx, field)
-	case "coveredBy":
-		return ec.fieldContext_Province_coveredBy(ctx, field)
+	case "coveredDirectlyBy":
+		return ec.fieldContext_Province_coveredDirectlyBy(ctx, field)
 	case "hosted":
 		return ec.fieldContext_Province_hosted(ctx, field)
 	case "residents":
@@ -15575,7 +15963,7 @@ func (ec *executionContext) field_Prefecture_children_args(ctx context.Context, 
 	return args, nil
 }
 
-func (ec *executionContext) field_Prefecture_coveredBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+func (ec *executionContext) field_Prefecture_coveredDirectlyBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
@@ -16115,7 +16503,7 @@ func (ec *executionContext) field_Province_children_args(ctx context.Context, ra
 	return args, nil
 }
 
-func (ec *executionContext) field_Province_coveredBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+func (ec *executionContext) field_Province_coveredDirectlyBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
@@ -19192,14 +19580,14 @@ func (ec *executionContext) _CoversInEdge_visits(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
+			return ec.marshalOWholeNumber2ᚖint(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_CoversInEdge_visits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CoversInEdge", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("CoversInEdge", field, false, false, "WholeNumber")
 }
 
 func (ec *executionContext) _CoversLink_from(ctx context.Context, field graphql.CollectedField, obj *model.CoversLink) (ret graphql.Marshaler) {
@@ -19394,14 +19782,14 @@ func (ec *executionContext) _CoversLink_visits(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
+			return ec.marshalOWholeNumber2ᚖint(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_CoversLink_visits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CoversLink", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("CoversLink", field, false, false, "WholeNumber")
 }
 
 func (ec *executionContext) _CoversOutConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.CoversOutConnection) (ret graphql.Marshaler) {
@@ -19706,14 +20094,14 @@ func (ec *executionContext) _CoversOutEdge_visits(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
+			return ec.marshalOWholeNumber2ᚖint(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_CoversOutEdge_visits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CoversOutEdge", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("CoversOutEdge", field, false, false, "WholeNumber")
 }
 
 func (ec *executionContext) _Forum_id(ctx context.Context, field graphql.CollectedField, obj *model.Forum) (ret graphql.Marshaler) {
@@ -19959,14 +20347,14 @@ func (ec *executionContext) _Forum_audience(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
+			return ec.marshalOWholeNumber2ᚖint(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Forum_audience(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Forum", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("Forum", field, false, false, "WholeNumber")
 }
 
 func (ec *executionContext) _Forum_theme(ctx context.Context, field graphql.CollectedField, obj *model.Forum) (ret graphql.Marshaler) {
@@ -22534,14 +22922,14 @@ func (ec *executionContext) _Museum_personTimeServed(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
+			return ec.marshalOWholeNumber2ᚖint(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Museum_personTimeServed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Museum", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("Museum", field, false, false, "WholeNumber")
 }
 
 func (ec *executionContext) _Museum_offlineVisits(ctx context.Context, field graphql.CollectedField, obj *model.Museum) (ret graphql.Marshaler) {
@@ -22557,14 +22945,14 @@ func (ec *executionContext) _Museum_offlineVisits(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
+			return ec.marshalOWholeNumber2ᚖint(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Museum_offlineVisits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Museum", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("Museum", field, false, false, "WholeNumber")
 }
 
 func (ec *executionContext) _Museum_resourcesTB(ctx context.Context, field graphql.CollectedField, obj *model.Museum) (ret graphql.Marshaler) {
@@ -23314,10 +23702,10 @@ func (ec *executionContext) _Mutation_createProvince(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Province) graphql.Marshaler {
-			return ec.marshalNProvince2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐProvince(ctx, selections, v)
+			return ec.marshalOProvince2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐProvince(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createProvince(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -23358,10 +23746,10 @@ func (ec *executionContext) _Mutation_updateProvince(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Province) graphql.Marshaler {
-			return ec.marshalNProvince2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐProvince(ctx, selections, v)
+			return ec.marshalOProvince2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐProvince(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateProvince(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -23401,11 +23789,11 @@ func (ec *executionContext) _Mutation_deleteProvince(ctx context.Context, field 
 			return ec.Resolvers.Mutation().DeleteProvince(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteProvince(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -23446,10 +23834,10 @@ func (ec *executionContext) _Mutation_createPrefecture(ctx context.Context, fiel
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Prefecture) graphql.Marshaler {
-			return ec.marshalNPrefecture2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPrefecture(ctx, selections, v)
+			return ec.marshalOPrefecture2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPrefecture(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createPrefecture(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -23490,10 +23878,10 @@ func (ec *executionContext) _Mutation_updatePrefecture(ctx context.Context, fiel
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Prefecture) graphql.Marshaler {
-			return ec.marshalNPrefecture2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPrefecture(ctx, selections, v)
+			return ec.marshalOPrefecture2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPrefecture(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updatePrefecture(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -23533,11 +23921,11 @@ func (ec *executionContext) _Mutation_deletePrefecture(ctx context.Context, fiel
 			return ec.Resolvers.Mutation().DeletePrefecture(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deletePrefecture(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -23578,10 +23966,10 @@ func (ec *executionContext) _Mutation_createCounty(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.County) graphql.Marshaler {
-			return ec.marshalNCounty2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCounty(ctx, selections, v)
+			return ec.marshalOCounty2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCounty(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createCounty(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -23622,10 +24010,10 @@ func (ec *executionContext) _Mutation_updateCounty(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.County) graphql.Marshaler {
-			return ec.marshalNCounty2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCounty(ctx, selections, v)
+			return ec.marshalOCounty2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCounty(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateCounty(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -23665,11 +24053,11 @@ func (ec *executionContext) _Mutation_deleteCounty(ctx context.Context, field gr
 			return ec.Resolvers.Mutation().DeleteCounty(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteCounty(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -23710,10 +24098,10 @@ func (ec *executionContext) _Mutation_createMuseum(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Museum) graphql.Marshaler {
-			return ec.marshalNMuseum2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐMuseum(ctx, selections, v)
+			return ec.marshalOMuseum2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐMuseum(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createMuseum(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -23754,10 +24142,10 @@ func (ec *executionContext) _Mutation_updateMuseum(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Museum) graphql.Marshaler {
-			return ec.marshalNMuseum2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐMuseum(ctx, selections, v)
+			return ec.marshalOMuseum2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐMuseum(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateMuseum(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -23797,11 +24185,11 @@ func (ec *executionContext) _Mutation_deleteMuseum(ctx context.Context, field gr
 			return ec.Resolvers.Mutation().DeleteMuseum(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteMuseum(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -23842,10 +24230,10 @@ func (ec *executionContext) _Mutation_createSchool(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.School) graphql.Marshaler {
-			return ec.marshalNSchool2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSchool(ctx, selections, v)
+			return ec.marshalOSchool2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSchool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createSchool(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -23886,10 +24274,10 @@ func (ec *executionContext) _Mutation_updateSchool(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.School) graphql.Marshaler {
-			return ec.marshalNSchool2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSchool(ctx, selections, v)
+			return ec.marshalOSchool2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSchool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateSchool(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -23929,11 +24317,11 @@ func (ec *executionContext) _Mutation_deleteSchool(ctx context.Context, field gr
 			return ec.Resolvers.Mutation().DeleteSchool(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteSchool(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -23974,10 +24362,10 @@ func (ec *executionContext) _Mutation_createNormalUniversity(ctx context.Context
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.NormalUniversity) graphql.Marshaler {
-			return ec.marshalNNormalUniversity2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNormalUniversity(ctx, selections, v)
+			return ec.marshalONormalUniversity2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNormalUniversity(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createNormalUniversity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24018,10 +24406,10 @@ func (ec *executionContext) _Mutation_updateNormalUniversity(ctx context.Context
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.NormalUniversity) graphql.Marshaler {
-			return ec.marshalNNormalUniversity2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNormalUniversity(ctx, selections, v)
+			return ec.marshalONormalUniversity2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNormalUniversity(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateNormalUniversity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24061,11 +24449,11 @@ func (ec *executionContext) _Mutation_deleteNormalUniversity(ctx context.Context
 			return ec.Resolvers.Mutation().DeleteNormalUniversity(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteNormalUniversity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24106,10 +24494,10 @@ func (ec *executionContext) _Mutation_createOrganization(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
-			return ec.marshalNOrganization2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrganization(ctx, selections, v)
+			return ec.marshalOOrganization2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrganization(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createOrganization(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24150,10 +24538,10 @@ func (ec *executionContext) _Mutation_updateOrganization(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
-			return ec.marshalNOrganization2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrganization(ctx, selections, v)
+			return ec.marshalOOrganization2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrganization(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateOrganization(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24193,11 +24581,11 @@ func (ec *executionContext) _Mutation_deleteOrganization(ctx context.Context, fi
 			return ec.Resolvers.Mutation().DeleteOrganization(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteOrganization(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24238,10 +24626,10 @@ func (ec *executionContext) _Mutation_createForum(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Forum) graphql.Marshaler {
-			return ec.marshalNForum2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐForum(ctx, selections, v)
+			return ec.marshalOForum2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐForum(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createForum(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24282,10 +24670,10 @@ func (ec *executionContext) _Mutation_updateForum(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Forum) graphql.Marshaler {
-			return ec.marshalNForum2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐForum(ctx, selections, v)
+			return ec.marshalOForum2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐForum(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateForum(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24325,11 +24713,11 @@ func (ec *executionContext) _Mutation_deleteForum(ctx context.Context, field gra
 			return ec.Resolvers.Mutation().DeleteForum(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteForum(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24370,10 +24758,10 @@ func (ec *executionContext) _Mutation_createProgram(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Program) graphql.Marshaler {
-			return ec.marshalNProgram2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐProgram(ctx, selections, v)
+			return ec.marshalOProgram2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐProgram(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createProgram(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24414,10 +24802,10 @@ func (ec *executionContext) _Mutation_updateProgram(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Program) graphql.Marshaler {
-			return ec.marshalNProgram2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐProgram(ctx, selections, v)
+			return ec.marshalOProgram2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐProgram(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateProgram(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24457,11 +24845,11 @@ func (ec *executionContext) _Mutation_deleteProgram(ctx context.Context, field g
 			return ec.Resolvers.Mutation().DeleteProgram(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteProgram(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24502,10 +24890,10 @@ func (ec *executionContext) _Mutation_createPerson(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Person) graphql.Marshaler {
-			return ec.marshalNPerson2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPerson(ctx, selections, v)
+			return ec.marshalOPerson2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPerson(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createPerson(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24546,10 +24934,10 @@ func (ec *executionContext) _Mutation_updatePerson(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Person) graphql.Marshaler {
-			return ec.marshalNPerson2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPerson(ctx, selections, v)
+			return ec.marshalOPerson2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPerson(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updatePerson(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24589,11 +24977,11 @@ func (ec *executionContext) _Mutation_deletePerson(ctx context.Context, field gr
 			return ec.Resolvers.Mutation().DeletePerson(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deletePerson(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24634,10 +25022,10 @@ func (ec *executionContext) _Mutation_createNationalStatistics(ctx context.Conte
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.NationalStatistics) graphql.Marshaler {
-			return ec.marshalNNationalStatistics2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNationalStatistics(ctx, selections, v)
+			return ec.marshalONationalStatistics2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNationalStatistics(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createNationalStatistics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24678,10 +25066,10 @@ func (ec *executionContext) _Mutation_updateNationalStatistics(ctx context.Conte
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.NationalStatistics) graphql.Marshaler {
-			return ec.marshalNNationalStatistics2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNationalStatistics(ctx, selections, v)
+			return ec.marshalONationalStatistics2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNationalStatistics(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateNationalStatistics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24721,11 +25109,11 @@ func (ec *executionContext) _Mutation_deleteNationalStatistics(ctx context.Conte
 			return ec.Resolvers.Mutation().DeleteNationalStatistics(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteNationalStatistics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24766,10 +25154,10 @@ func (ec *executionContext) _Mutation_linkPartnersWith(ctx context.Context, fiel
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PartnersWithLink) graphql.Marshaler {
-			return ec.marshalNPartnersWithLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartnersWithLink(ctx, selections, v)
+			return ec.marshalOPartnersWithLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartnersWithLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_linkPartnersWith(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24810,10 +25198,10 @@ func (ec *executionContext) _Mutation_updatePartnersWith(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PartnersWithLink) graphql.Marshaler {
-			return ec.marshalNPartnersWithLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartnersWithLink(ctx, selections, v)
+			return ec.marshalOPartnersWithLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartnersWithLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updatePartnersWith(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24853,11 +25241,11 @@ func (ec *executionContext) _Mutation_unlinkPartnersWith(ctx context.Context, fi
 			return ec.Resolvers.Mutation().UnlinkPartnersWith(ctx, fc.Args["from"].(string), fc.Args["to"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_unlinkPartnersWith(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24898,10 +25286,10 @@ func (ec *executionContext) _Mutation_linkTrainsTeachers(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TrainsTeachersLink) graphql.Marshaler {
-			return ec.marshalNTrainsTeachersLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐTrainsTeachersLink(ctx, selections, v)
+			return ec.marshalOTrainsTeachersLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐTrainsTeachersLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_linkTrainsTeachers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24942,10 +25330,10 @@ func (ec *executionContext) _Mutation_updateTrainsTeachers(ctx context.Context, 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TrainsTeachersLink) graphql.Marshaler {
-			return ec.marshalNTrainsTeachersLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐTrainsTeachersLink(ctx, selections, v)
+			return ec.marshalOTrainsTeachersLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐTrainsTeachersLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateTrainsTeachers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -24985,11 +25373,11 @@ func (ec *executionContext) _Mutation_unlinkTrainsTeachers(ctx context.Context, 
 			return ec.Resolvers.Mutation().UnlinkTrainsTeachers(ctx, fc.Args["from"].(string), fc.Args["to"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_unlinkTrainsTeachers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -25030,10 +25418,10 @@ func (ec *executionContext) _Mutation_linkOrganizes(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizesLink) graphql.Marshaler {
-			return ec.marshalNOrganizesLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrganizesLink(ctx, selections, v)
+			return ec.marshalOOrganizesLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrganizesLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_linkOrganizes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -25074,10 +25462,10 @@ func (ec *executionContext) _Mutation_updateOrganizes(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizesLink) graphql.Marshaler {
-			return ec.marshalNOrganizesLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrganizesLink(ctx, selections, v)
+			return ec.marshalOOrganizesLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrganizesLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateOrganizes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -25117,11 +25505,11 @@ func (ec *executionContext) _Mutation_unlinkOrganizes(ctx context.Context, field
 			return ec.Resolvers.Mutation().UnlinkOrganizes(ctx, fc.Args["from"].(string), fc.Args["to"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_unlinkOrganizes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -25162,10 +25550,10 @@ func (ec *executionContext) _Mutation_linkParticipatesIn(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipatesInLink) graphql.Marshaler {
-			return ec.marshalNParticipatesInLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐParticipatesInLink(ctx, selections, v)
+			return ec.marshalOParticipatesInLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐParticipatesInLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_linkParticipatesIn(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -25206,10 +25594,10 @@ func (ec *executionContext) _Mutation_updateParticipatesIn(ctx context.Context, 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipatesInLink) graphql.Marshaler {
-			return ec.marshalNParticipatesInLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐParticipatesInLink(ctx, selections, v)
+			return ec.marshalOParticipatesInLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐParticipatesInLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateParticipatesIn(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -25249,11 +25637,11 @@ func (ec *executionContext) _Mutation_unlinkParticipatesIn(ctx context.Context, 
 			return ec.Resolvers.Mutation().UnlinkParticipatesIn(ctx, fc.Args["from"].(string), fc.Args["to"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_unlinkParticipatesIn(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -25294,10 +25682,10 @@ func (ec *executionContext) _Mutation_linkHeldAt(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.HeldAtLink) graphql.Marshaler {
-			return ec.marshalNHeldAtLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHeldAtLink(ctx, selections, v)
+			return ec.marshalOHeldAtLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHeldAtLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_linkHeldAt(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -25338,10 +25726,10 @@ func (ec *executionContext) _Mutation_updateHeldAt(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.HeldAtLink) graphql.Marshaler {
-			return ec.marshalNHeldAtLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHeldAtLink(ctx, selections, v)
+			return ec.marshalOHeldAtLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHeldAtLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateHeldAt(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -25381,11 +25769,11 @@ func (ec *executionContext) _Mutation_unlinkHeldAt(ctx context.Context, field gr
 			return ec.Resolvers.Mutation().UnlinkHeldAt(ctx, fc.Args["from"].(string), fc.Args["to"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_unlinkHeldAt(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -25426,10 +25814,10 @@ func (ec *executionContext) _Mutation_linkSpokeAt(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SpokeAtLink) graphql.Marshaler {
-			return ec.marshalNSpokeAtLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSpokeAtLink(ctx, selections, v)
+			return ec.marshalOSpokeAtLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSpokeAtLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_linkSpokeAt(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -25470,10 +25858,10 @@ func (ec *executionContext) _Mutation_updateSpokeAt(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SpokeAtLink) graphql.Marshaler {
-			return ec.marshalNSpokeAtLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSpokeAtLink(ctx, selections, v)
+			return ec.marshalOSpokeAtLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSpokeAtLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateSpokeAt(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -25513,11 +25901,11 @@ func (ec *executionContext) _Mutation_unlinkSpokeAt(ctx context.Context, field g
 			return ec.Resolvers.Mutation().UnlinkSpokeAt(ctx, fc.Args["from"].(string), fc.Args["to"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_unlinkSpokeAt(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -25558,10 +25946,10 @@ func (ec *executionContext) _Mutation_linkAffiliatedWith(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AffiliatedWithLink) graphql.Marshaler {
-			return ec.marshalNAffiliatedWithLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐAffiliatedWithLink(ctx, selections, v)
+			return ec.marshalOAffiliatedWithLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐAffiliatedWithLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_linkAffiliatedWith(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -25602,10 +25990,10 @@ func (ec *executionContext) _Mutation_updateAffiliatedWith(ctx context.Context, 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AffiliatedWithLink) graphql.Marshaler {
-			return ec.marshalNAffiliatedWithLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐAffiliatedWithLink(ctx, selections, v)
+			return ec.marshalOAffiliatedWithLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐAffiliatedWithLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateAffiliatedWith(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -25645,11 +26033,11 @@ func (ec *executionContext) _Mutation_unlinkAffiliatedWith(ctx context.Context, 
 			return ec.Resolvers.Mutation().UnlinkAffiliatedWith(ctx, fc.Args["from"].(string), fc.Args["to"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_unlinkAffiliatedWith(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -25690,10 +26078,10 @@ func (ec *executionContext) _Mutation_linkHelpedEstablish(ctx context.Context, f
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.HelpedEstablishLink) graphql.Marshaler {
-			return ec.marshalNHelpedEstablishLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHelpedEstablishLink(ctx, selections, v)
+			return ec.marshalOHelpedEstablishLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHelpedEstablishLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_linkHelpedEstablish(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -25734,10 +26122,10 @@ func (ec *executionContext) _Mutation_updateHelpedEstablish(ctx context.Context,
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.HelpedEstablishLink) graphql.Marshaler {
-			return ec.marshalNHelpedEstablishLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHelpedEstablishLink(ctx, selections, v)
+			return ec.marshalOHelpedEstablishLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHelpedEstablishLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateHelpedEstablish(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -25777,11 +26165,11 @@ func (ec *executionContext) _Mutation_unlinkHelpedEstablish(ctx context.Context,
 			return ec.Resolvers.Mutation().UnlinkHelpedEstablish(ctx, fc.Args["from"].(string), fc.Args["to"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_unlinkHelpedEstablish(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -25822,10 +26210,10 @@ func (ec *executionContext) _Mutation_linkLocatedIn(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.LocatedInLink) graphql.Marshaler {
-			return ec.marshalNLocatedInLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐLocatedInLink(ctx, selections, v)
+			return ec.marshalOLocatedInLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐLocatedInLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_linkLocatedIn(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -25866,10 +26254,10 @@ func (ec *executionContext) _Mutation_updateLocatedIn(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.LocatedInLink) graphql.Marshaler {
-			return ec.marshalNLocatedInLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐLocatedInLink(ctx, selections, v)
+			return ec.marshalOLocatedInLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐLocatedInLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateLocatedIn(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -25909,11 +26297,11 @@ func (ec *executionContext) _Mutation_unlinkLocatedIn(ctx context.Context, field
 			return ec.Resolvers.Mutation().UnlinkLocatedIn(ctx, fc.Args["from"].(string), fc.Args["to"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_unlinkLocatedIn(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -25954,10 +26342,10 @@ func (ec *executionContext) _Mutation_linkPartOf(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PartOfLink) graphql.Marshaler {
-			return ec.marshalNPartOfLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartOfLink(ctx, selections, v)
+			return ec.marshalOPartOfLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartOfLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_linkPartOf(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -25998,10 +26386,10 @@ func (ec *executionContext) _Mutation_updatePartOf(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PartOfLink) graphql.Marshaler {
-			return ec.marshalNPartOfLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartOfLink(ctx, selections, v)
+			return ec.marshalOPartOfLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartOfLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updatePartOf(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -26041,11 +26429,11 @@ func (ec *executionContext) _Mutation_unlinkPartOf(ctx context.Context, field gr
 			return ec.Resolvers.Mutation().UnlinkPartOf(ctx, fc.Args["from"].(string), fc.Args["to"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_unlinkPartOf(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -26086,10 +26474,10 @@ func (ec *executionContext) _Mutation_linkCovers(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CoversLink) graphql.Marshaler {
-			return ec.marshalNCoversLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCoversLink(ctx, selections, v)
+			return ec.marshalOCoversLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCoversLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_linkCovers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -26130,10 +26518,10 @@ func (ec *executionContext) _Mutation_updateCovers(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CoversLink) graphql.Marshaler {
-			return ec.marshalNCoversLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCoversLink(ctx, selections, v)
+			return ec.marshalOCoversLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCoversLink(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateCovers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -26173,11 +26561,11 @@ func (ec *executionContext) _Mutation_unlinkCovers(ctx context.Context, field gr
 			return ec.Resolvers.Mutation().UnlinkCovers(ctx, fc.Args["from"].(string), fc.Args["to"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_unlinkCovers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -26354,15 +26742,15 @@ func (ec *executionContext) _NationalStatistics_fundingYuan(ctx context.Context,
 			return obj.FundingYuan, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOWholeNumber2ᚖint(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_NationalStatistics_fundingYuan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NationalStatistics", field, false, false, "Float")
+	return graphql.NewScalarFieldContext("NationalStatistics", field, false, false, "WholeNumber")
 }
 
 func (ec *executionContext) _NationalStatistics_scienceCommunicators(ctx context.Context, field graphql.CollectedField, obj *model.NationalStatistics) (ret graphql.Marshaler) {
@@ -26515,15 +26903,15 @@ func (ec *executionContext) _NationalStatistics_participants(ctx context.Context
 			return obj.Participants, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOWholeNumber2ᚖint(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_NationalStatistics_participants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NationalStatistics", field, false, false, "Float")
+	return graphql.NewScalarFieldContext("NationalStatistics", field, false, false, "WholeNumber")
 }
 
 func (ec *executionContext) _NationalStatisticsConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.NationalStatisticsConnection) (ret graphql.Marshaler) {
@@ -31531,17 +31919,17 @@ func (ec *executionContext) fieldContext_Prefecture_parent(ctx context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Prefecture_coveredBy(ctx context.Context, field graphql.CollectedField, obj *model.Prefecture) (ret graphql.Marshaler) {
+func (ec *executionContext) _Prefecture_coveredDirectlyBy(ctx context.Context, field graphql.CollectedField, obj *model.Prefecture) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Prefecture_coveredBy(ctx, field)
+			return ec.fieldContext_Prefecture_coveredDirectlyBy(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Prefecture().CoveredBy(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Prefecture().CoveredDirectlyBy(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CoversInConnection) graphql.Marshaler {
@@ -31551,7 +31939,7 @@ func (ec *executionContext) _Prefecture_coveredBy(ctx context.Context, field gra
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Prefecture_coveredBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Prefecture_coveredDirectlyBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Prefecture",
 		Field:      field,
@@ -31568,7 +31956,7 @@ func (ec *executionContext) fieldContext_Prefecture_coveredBy(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Prefecture_coveredBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Prefecture_coveredDirectlyBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32147,14 +32535,14 @@ func (ec *executionContext) _Program_audience(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
+			return ec.marshalOWholeNumber2ᚖint(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Program_audience(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Program", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("Program", field, false, false, "WholeNumber")
 }
 
 func (ec *executionContext) _Program_representatives(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
@@ -32612,14 +33000,14 @@ func (ec *executionContext) _ProgramFigures_audience(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
+			return ec.marshalOWholeNumber2ᚖint(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_ProgramFigures_audience(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProgramFigures", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("ProgramFigures", field, false, false, "WholeNumber")
 }
 
 func (ec *executionContext) _Province_id(ctx context.Context, field graphql.CollectedField, obj *model.Province) (ret graphql.Marshaler) {
@@ -32919,17 +33307,17 @@ func (ec *executionContext) fieldContext_Province_museums(ctx context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Province_coveredBy(ctx context.Context, field graphql.CollectedField, obj *model.Province) (ret graphql.Marshaler) {
+func (ec *executionContext) _Province_coveredDirectlyBy(ctx context.Context, field graphql.CollectedField, obj *model.Province) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Province_coveredBy(ctx, field)
+			return ec.fieldContext_Province_coveredDirectlyBy(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Province().CoveredBy(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Province().CoveredDirectlyBy(ctx, obj, fc.Args["where"].(map[string]any), fc.Args["orderBy"].([]*model.OrderInput), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CoversInConnection) graphql.Marshaler {
@@ -32939,7 +33327,7 @@ func (ec *executionContext) _Province_coveredBy(ctx context.Context, field graph
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Province_coveredBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Province_coveredDirectlyBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Province",
 		Field:      field,
@@ -32956,7 +33344,7 @@ func (ec *executionContext) fieldContext_Province_coveredBy(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Province_coveredBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Province_coveredDirectlyBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36109,15 +36497,15 @@ func (ec *executionContext) _SystemStats_ruralPersonTime(ctx context.Context, fi
 			return obj.RuralPersonTime, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNWholeNumber2int(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_SystemStats_ruralPersonTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SystemStats", field, false, false, "Float")
+	return graphql.NewScalarFieldContext("SystemStats", field, false, false, "WholeNumber")
 }
 
 func (ec *executionContext) _SystemStats_offlineVisits(ctx context.Context, field graphql.CollectedField, obj *model.SystemStats) (ret graphql.Marshaler) {
@@ -36132,15 +36520,15 @@ func (ec *executionContext) _SystemStats_offlineVisits(ctx context.Context, fiel
 			return obj.OfflineVisits, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNWholeNumber2int(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_SystemStats_offlineVisits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SystemStats", field, false, false, "Float")
+	return graphql.NewScalarFieldContext("SystemStats", field, false, false, "WholeNumber")
 }
 
 func (ec *executionContext) _SystemStats_forumSessions(ctx context.Context, field graphql.CollectedField, obj *model.SystemStats) (ret graphql.Marshaler) {
@@ -38651,6 +39039,112 @@ func UnmarshalCountyOrder(ctx context.Context, raw any) (model.OrderInput, error
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCountyPropertyWhere(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "gbCode", "divisionType"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOCountyPropertyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["AND"] = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOCountyPropertyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["OR"] = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOCountyPropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["NOT"] = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id"] = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name"] = data
+		case "nameZh":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameZh"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nameZh"] = data
+		case "provenance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provenance"))
+			data, err := ec.unmarshalOProvenanceFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provenance"] = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source"] = data
+		case "gbCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gbCode"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["gbCode"] = data
+		case "divisionType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionType"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["divisionType"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCountyPropertyWhere unmarshals raw into the CountyPropertyWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCountyPropertyWhere(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CountyPropertyWhere", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCountyWhere(ctx context.Context, obj any) (map[string]any, error) {
 	var it map[string]any
 	if obj == nil {
@@ -38904,7 +39398,7 @@ func (ec *executionContext) unmarshalInputCoversEdgeWhere(ctx context.Context, o
 			it["tours"] = data
 		case "visits":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("visits"))
-			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			data, err := ec.unmarshalOWholeNumberFilter2map(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -39085,7 +39579,7 @@ func (ec *executionContext) unmarshalInputCoversInput(ctx context.Context, obj a
 			it["tours"] = data
 		case "visits":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("visits"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOWholeNumber2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -39266,7 +39760,7 @@ func (ec *executionContext) unmarshalInputCoversUpdate(ctx context.Context, obj 
 			it["tours"] = data
 		case "visits":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("visits"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOWholeNumber2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -39464,7 +39958,7 @@ func (ec *executionContext) unmarshalInputCreateForumInput(ctx context.Context, 
 			it["mode"] = data
 		case "audience":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("audience"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOWholeNumber2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -39598,14 +40092,14 @@ func (ec *executionContext) unmarshalInputCreateMuseumInput(ctx context.Context,
 			it["teachersTrained"] = data
 		case "personTimeServed":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personTimeServed"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOWholeNumber2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it["personTimeServed"] = data
 		case "offlineVisits":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("offlineVisits"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOWholeNumber2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -39697,7 +40191,7 @@ func (ec *executionContext) unmarshalInputCreateNationalStatisticsInput(ctx cont
 			it["year"] = data
 		case "fundingYuan":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fundingYuan"))
-			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			data, err := ec.unmarshalOWholeNumber2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -39746,7 +40240,7 @@ func (ec *executionContext) unmarshalInputCreateNationalStatisticsInput(ctx cont
 			it["bookCopies"] = data
 		case "participants":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participants"))
-			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			data, err := ec.unmarshalOWholeNumber2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -40206,7 +40700,7 @@ func (ec *executionContext) unmarshalInputCreateProgramInput(ctx context.Context
 			it["activities"] = data
 		case "audience":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("audience"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOWholeNumber2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -40628,6 +41122,147 @@ func UnmarshalForumOrder(ctx context.Context, raw any) (model.OrderInput, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputForumPropertyWhere(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "series", "edition", "date", "venue", "mode", "audience", "theme"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOForumPropertyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["AND"] = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOForumPropertyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["OR"] = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOForumPropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["NOT"] = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id"] = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name"] = data
+		case "nameZh":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameZh"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nameZh"] = data
+		case "provenance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provenance"))
+			data, err := ec.unmarshalOProvenanceFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provenance"] = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source"] = data
+		case "series":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("series"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["series"] = data
+		case "edition":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("edition"))
+			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["edition"] = data
+		case "date":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["date"] = data
+		case "venue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("venue"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["venue"] = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalOForumModeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["mode"] = data
+		case "audience":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("audience"))
+			data, err := ec.unmarshalOWholeNumberFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["audience"] = data
+		case "theme":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("theme"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["theme"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalForumPropertyWhere unmarshals raw into the ForumPropertyWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalForumPropertyWhere(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ForumPropertyWhere", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputForumWhere(ctx context.Context, obj any) (map[string]any, error) {
 	var it map[string]any
 	if obj == nil {
@@ -40740,7 +41375,7 @@ func (ec *executionContext) unmarshalInputForumWhere(ctx context.Context, obj an
 			it["mode"] = data
 		case "audience":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("audience"))
-			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			data, err := ec.unmarshalOWholeNumberFilter2map(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -42271,6 +42906,168 @@ func UnmarshalMuseumOrder(ctx context.Context, raw any) (model.OrderInput, error
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputMuseumPropertyWhere(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "kind", "level", "freeEntry", "openedYear", "city", "distanceKm", "teachersTrained", "personTimeServed", "offlineVisits", "resourcesTB"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOMuseumPropertyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["AND"] = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOMuseumPropertyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["OR"] = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOMuseumPropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["NOT"] = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id"] = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name"] = data
+		case "nameZh":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameZh"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nameZh"] = data
+		case "provenance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provenance"))
+			data, err := ec.unmarshalOProvenanceFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provenance"] = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source"] = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOMuseumKindFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["kind"] = data
+		case "level":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("level"))
+			data, err := ec.unmarshalOAdminLevelFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["level"] = data
+		case "freeEntry":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("freeEntry"))
+			data, err := ec.unmarshalOBooleanFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["freeEntry"] = data
+		case "openedYear":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("openedYear"))
+			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["openedYear"] = data
+		case "city":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("city"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["city"] = data
+		case "distanceKm":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("distanceKm"))
+			data, err := ec.unmarshalOFloatFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["distanceKm"] = data
+		case "teachersTrained":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("teachersTrained"))
+			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["teachersTrained"] = data
+		case "personTimeServed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personTimeServed"))
+			data, err := ec.unmarshalOWholeNumberFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["personTimeServed"] = data
+		case "offlineVisits":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("offlineVisits"))
+			data, err := ec.unmarshalOWholeNumberFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["offlineVisits"] = data
+		case "resourcesTB":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resourcesTB"))
+			data, err := ec.unmarshalOFloatFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["resourcesTB"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMuseumPropertyWhere unmarshals raw into the MuseumPropertyWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMuseumPropertyWhere(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MuseumPropertyWhere", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputMuseumWhere(ctx context.Context, obj any) (map[string]any, error) {
 	var it map[string]any
 	if obj == nil {
@@ -42397,14 +43194,14 @@ func (ec *executionContext) unmarshalInputMuseumWhere(ctx context.Context, obj a
 			it["teachersTrained"] = data
 		case "personTimeServed":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personTimeServed"))
-			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			data, err := ec.unmarshalOWholeNumberFilter2map(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it["personTimeServed"] = data
 		case "offlineVisits":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("offlineVisits"))
-			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			data, err := ec.unmarshalOWholeNumberFilter2map(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -42647,6 +43444,161 @@ func UnmarshalNationalStatisticsOrder(ctx context.Context, raw any) (model.Order
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputNationalStatisticsPropertyWhere(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "year", "fundingYuan", "scienceCommunicators", "scienceMuseums", "websites", "wechatAccounts", "bookTitles", "bookCopies", "participants"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalONationalStatisticsPropertyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["AND"] = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalONationalStatisticsPropertyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["OR"] = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalONationalStatisticsPropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["NOT"] = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id"] = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name"] = data
+		case "nameZh":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameZh"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nameZh"] = data
+		case "provenance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provenance"))
+			data, err := ec.unmarshalOProvenanceFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provenance"] = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source"] = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["year"] = data
+		case "fundingYuan":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fundingYuan"))
+			data, err := ec.unmarshalOWholeNumberFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["fundingYuan"] = data
+		case "scienceCommunicators":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scienceCommunicators"))
+			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["scienceCommunicators"] = data
+		case "scienceMuseums":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scienceMuseums"))
+			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["scienceMuseums"] = data
+		case "websites":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("websites"))
+			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["websites"] = data
+		case "wechatAccounts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("wechatAccounts"))
+			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["wechatAccounts"] = data
+		case "bookTitles":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookTitles"))
+			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["bookTitles"] = data
+		case "bookCopies":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookCopies"))
+			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["bookCopies"] = data
+		case "participants":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participants"))
+			data, err := ec.unmarshalOWholeNumberFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["participants"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNationalStatisticsPropertyWhere unmarshals raw into the NationalStatisticsPropertyWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNationalStatisticsPropertyWhere(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NationalStatisticsPropertyWhere", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputNationalStatisticsWhere(ctx context.Context, obj any) (map[string]any, error) {
 	var it map[string]any
 	if obj == nil {
@@ -42731,7 +43683,7 @@ func (ec *executionContext) unmarshalInputNationalStatisticsWhere(ctx context.Co
 			it["year"] = data
 		case "fundingYuan":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fundingYuan"))
-			data, err := ec.unmarshalOFloatFilter2map(ctx, v)
+			data, err := ec.unmarshalOWholeNumberFilter2map(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -42780,7 +43732,7 @@ func (ec *executionContext) unmarshalInputNationalStatisticsWhere(ctx context.Co
 			it["bookCopies"] = data
 		case "participants":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participants"))
-			data, err := ec.unmarshalOFloatFilter2map(ctx, v)
+			data, err := ec.unmarshalOWholeNumberFilter2map(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -42813,7 +43765,7 @@ func (ec *executionContext) unmarshalInputNodeWhere(ctx context.Context, obj any
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "code", "gbCode", "kind", "region", "capital", "mainland", "divisionType", "level", "freeEntry", "openedYear", "city", "distanceKm", "teachersTrained", "personTimeServed", "offlineVisits", "resourcesTB", "stage", "rural", "ministryDirect", "moeCode", "abbreviation", "series", "edition", "date", "venue", "mode", "audience", "theme", "startYear", "endYear", "monthlyThemes", "organizations", "activities", "representatives", "title", "year", "fundingYuan", "scienceCommunicators", "scienceMuseums", "websites", "wechatAccounts", "bookTitles", "bookCopies", "participants"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "code", "gbCode", "kind", "region", "capital", "mainland", "divisionType", "level", "freeEntry", "openedYear", "city", "distanceKm", "teachersTrained", "personTimeServed", "offlineVisits", "resourcesTB", "stage", "rural", "ministryDirect", "moeCode", "abbreviation", "series", "edition", "date", "venue", "mode", "audience", "theme", "startYear", "endYear", "monthlyThemes", "organizations", "activities", "representatives", "title", "year", "fundingYuan", "scienceCommunicators", "scienceMuseums", "websites", "wechatAccounts", "bookTitles", "bookCopies", "participants", "Province", "Prefecture", "County", "Museum", "School", "NormalUniversity", "Organization", "Forum", "Program", "Person", "NationalStatistics"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -42970,14 +43922,14 @@ func (ec *executionContext) unmarshalInputNodeWhere(ctx context.Context, obj any
 			it["teachersTrained"] = data
 		case "personTimeServed":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personTimeServed"))
-			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			data, err := ec.unmarshalOWholeNumberFilter2map(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it["personTimeServed"] = data
 		case "offlineVisits":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("offlineVisits"))
-			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			data, err := ec.unmarshalOWholeNumberFilter2map(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -43061,7 +44013,7 @@ func (ec *executionContext) unmarshalInputNodeWhere(ctx context.Context, obj any
 			it["mode"] = data
 		case "audience":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("audience"))
-			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			data, err := ec.unmarshalOWholeNumberFilter2map(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -43131,7 +44083,7 @@ func (ec *executionContext) unmarshalInputNodeWhere(ctx context.Context, obj any
 			it["year"] = data
 		case "fundingYuan":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fundingYuan"))
-			data, err := ec.unmarshalOFloatFilter2map(ctx, v)
+			data, err := ec.unmarshalOWholeNumberFilter2map(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -43180,11 +44132,88 @@ func (ec *executionContext) unmarshalInputNodeWhere(ctx context.Context, obj any
 			it["bookCopies"] = data
 		case "participants":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participants"))
-			data, err := ec.unmarshalOFloatFilter2map(ctx, v)
+			data, err := ec.unmarshalOWholeNumberFilter2map(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it["participants"] = data
+		case "Province":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("Province"))
+			data, err := ec.unmarshalOProvincePropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["Province"] = data
+		case "Prefecture":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("Prefecture"))
+			data, err := ec.unmarshalOPrefecturePropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["Prefecture"] = data
+		case "County":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("County"))
+			data, err := ec.unmarshalOCountyPropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["County"] = data
+		case "Museum":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("Museum"))
+			data, err := ec.unmarshalOMuseumPropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["Museum"] = data
+		case "School":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("School"))
+			data, err := ec.unmarshalOSchoolPropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["School"] = data
+		case "NormalUniversity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NormalUniversity"))
+			data, err := ec.unmarshalONormalUniversityPropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["NormalUniversity"] = data
+		case "Organization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("Organization"))
+			data, err := ec.unmarshalOOrganizationPropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["Organization"] = data
+		case "Forum":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("Forum"))
+			data, err := ec.unmarshalOForumPropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["Forum"] = data
+		case "Program":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("Program"))
+			data, err := ec.unmarshalOProgramPropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["Program"] = data
+		case "Person":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("Person"))
+			data, err := ec.unmarshalOPersonPropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["Person"] = data
+		case "NationalStatistics":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NationalStatistics"))
+			data, err := ec.unmarshalONationalStatisticsPropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["NationalStatistics"] = data
 		}
 	}
 	return it, nil
@@ -43252,6 +44281,119 @@ func (ec *executionContext) unmarshalInputNormalUniversityOrder(ctx context.Cont
 func UnmarshalNormalUniversityOrder(ctx context.Context, raw any) (model.OrderInput, error) {
 	var out model.OrderInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "NormalUniversityOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputNormalUniversityPropertyWhere(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "ministryDirect", "city", "moeCode"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalONormalUniversityPropertyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["AND"] = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalONormalUniversityPropertyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["OR"] = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalONormalUniversityPropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["NOT"] = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id"] = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name"] = data
+		case "nameZh":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameZh"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nameZh"] = data
+		case "provenance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provenance"))
+			data, err := ec.unmarshalOProvenanceFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provenance"] = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source"] = data
+		case "ministryDirect":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ministryDirect"))
+			data, err := ec.unmarshalOBooleanFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["ministryDirect"] = data
+		case "city":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("city"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["city"] = data
+		case "moeCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("moeCode"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["moeCode"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNormalUniversityPropertyWhere unmarshals raw into the NormalUniversityPropertyWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNormalUniversityPropertyWhere(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NormalUniversityPropertyWhere", raw, &out)
 	return out, err
 }
 
@@ -43538,6 +44680,112 @@ func (ec *executionContext) unmarshalInputOrganizationOrder(ctx context.Context,
 func UnmarshalOrganizationOrder(ctx context.Context, raw any) (model.OrderInput, error) {
 	var out model.OrderInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrganizationOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOrganizationPropertyWhere(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "kind", "abbreviation"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOOrganizationPropertyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["AND"] = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOOrganizationPropertyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["OR"] = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOOrganizationPropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["NOT"] = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id"] = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name"] = data
+		case "nameZh":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameZh"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nameZh"] = data
+		case "provenance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provenance"))
+			data, err := ec.unmarshalOProvenanceFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provenance"] = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source"] = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOOrganizationKindFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["kind"] = data
+		case "abbreviation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("abbreviation"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["abbreviation"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOrganizationPropertyWhere unmarshals raw into the OrganizationPropertyWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOrganizationPropertyWhere(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrganizationPropertyWhere", raw, &out)
 	return out, err
 }
 
@@ -45474,6 +46722,105 @@ func UnmarshalPersonOrder(ctx context.Context, raw any) (model.OrderInput, error
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPersonPropertyWhere(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "title"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOPersonPropertyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["AND"] = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOPersonPropertyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["OR"] = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOPersonPropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["NOT"] = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id"] = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name"] = data
+		case "nameZh":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameZh"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nameZh"] = data
+		case "provenance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provenance"))
+			data, err := ec.unmarshalOProvenanceFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provenance"] = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source"] = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["title"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPersonPropertyWhere unmarshals raw into the PersonPropertyWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPersonPropertyWhere(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PersonPropertyWhere", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPersonWhere(ctx context.Context, obj any) (map[string]any, error) {
 	var it map[string]any
 	if obj == nil {
@@ -45626,7 +46973,7 @@ func (ec *executionContext) unmarshalInputPlaceWhere(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "code", "gbCode", "kind", "region", "capital", "mainland", "divisionType"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "code", "gbCode", "kind", "region", "capital", "mainland", "divisionType", "Province", "Prefecture", "County"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -45739,6 +47086,27 @@ func (ec *executionContext) unmarshalInputPlaceWhere(ctx context.Context, obj an
 				return it, err
 			}
 			it["divisionType"] = data
+		case "Province":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("Province"))
+			data, err := ec.unmarshalOProvincePropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["Province"] = data
+		case "Prefecture":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("Prefecture"))
+			data, err := ec.unmarshalOPrefecturePropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["Prefecture"] = data
+		case "County":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("County"))
+			data, err := ec.unmarshalOCountyPropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["County"] = data
 		}
 	}
 	return it, nil
@@ -45809,6 +47177,112 @@ func UnmarshalPrefectureOrder(ctx context.Context, raw any) (model.OrderInput, e
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPrefecturePropertyWhere(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "gbCode", "divisionType"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOPrefecturePropertyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["AND"] = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOPrefecturePropertyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["OR"] = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOPrefecturePropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["NOT"] = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id"] = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name"] = data
+		case "nameZh":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameZh"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nameZh"] = data
+		case "provenance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provenance"))
+			data, err := ec.unmarshalOProvenanceFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provenance"] = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source"] = data
+		case "gbCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gbCode"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["gbCode"] = data
+		case "divisionType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionType"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["divisionType"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPrefecturePropertyWhere unmarshals raw into the PrefecturePropertyWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPrefecturePropertyWhere(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PrefecturePropertyWhere", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPrefectureWhere(ctx context.Context, obj any) (map[string]any, error) {
 	var it map[string]any
 	if obj == nil {
@@ -45820,7 +47294,7 @@ func (ec *executionContext) unmarshalInputPrefectureWhere(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "gbCode", "divisionType", "province", "parent_some", "parent_none", "coveredBy_some", "coveredBy_none", "hosted_some", "hosted_none", "residents_some", "residents_none", "children_some", "children_none"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "gbCode", "divisionType", "province", "parent_some", "parent_none", "coveredDirectlyBy_some", "coveredDirectlyBy_none", "hosted_some", "hosted_none", "residents_some", "residents_none", "children_some", "children_none"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -45919,20 +47393,20 @@ func (ec *executionContext) unmarshalInputPrefectureWhere(ctx context.Context, o
 				return it, err
 			}
 			it["parent_none"] = data
-		case "coveredBy_some":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coveredBy_some"))
+		case "coveredDirectlyBy_some":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coveredDirectlyBy_some"))
 			data, err := ec.unmarshalOCoversInMatch2map(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it["coveredBy_some"] = data
-		case "coveredBy_none":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coveredBy_none"))
+			it["coveredDirectlyBy_some"] = data
+		case "coveredDirectlyBy_none":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coveredDirectlyBy_none"))
 			data, err := ec.unmarshalOCoversInMatch2map(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it["coveredBy_none"] = data
+			it["coveredDirectlyBy_none"] = data
 		case "hosted_some":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hosted_some"))
 			data, err := ec.unmarshalOHeldAtInMatch2map(ctx, v)
@@ -46102,6 +47576,154 @@ func UnmarshalProgramOrder(ctx context.Context, raw any) (model.OrderInput, erro
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputProgramPropertyWhere(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "kind", "startYear", "endYear", "monthlyThemes", "organizations", "activities", "audience", "representatives"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOProgramPropertyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["AND"] = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOProgramPropertyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["OR"] = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOProgramPropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["NOT"] = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id"] = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name"] = data
+		case "nameZh":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameZh"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nameZh"] = data
+		case "provenance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provenance"))
+			data, err := ec.unmarshalOProvenanceFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provenance"] = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source"] = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOProgramKindFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["kind"] = data
+		case "startYear":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startYear"))
+			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["startYear"] = data
+		case "endYear":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endYear"))
+			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["endYear"] = data
+		case "monthlyThemes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monthlyThemes"))
+			data, err := ec.unmarshalOStringListFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["monthlyThemes"] = data
+		case "organizations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizations"))
+			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["organizations"] = data
+		case "activities":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activities"))
+			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["activities"] = data
+		case "audience":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("audience"))
+			data, err := ec.unmarshalOWholeNumberFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["audience"] = data
+		case "representatives":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("representatives"))
+			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["representatives"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProgramPropertyWhere unmarshals raw into the ProgramPropertyWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProgramPropertyWhere(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProgramPropertyWhere", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputProgramWhere(ctx context.Context, obj any) (map[string]any, error) {
 	var it map[string]any
 	if obj == nil {
@@ -46221,7 +47843,7 @@ func (ec *executionContext) unmarshalInputProgramWhere(ctx context.Context, obj 
 			it["activities"] = data
 		case "audience":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("audience"))
-			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			data, err := ec.unmarshalOWholeNumberFilter2map(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -46473,6 +48095,140 @@ func UnmarshalProvinceOrder(ctx context.Context, raw any) (model.OrderInput, err
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputProvincePropertyWhere(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "code", "gbCode", "kind", "region", "capital", "mainland"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOProvincePropertyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["AND"] = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOProvincePropertyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["OR"] = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOProvincePropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["NOT"] = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id"] = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name"] = data
+		case "nameZh":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameZh"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nameZh"] = data
+		case "provenance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provenance"))
+			data, err := ec.unmarshalOProvenanceFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provenance"] = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source"] = data
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["code"] = data
+		case "gbCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gbCode"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["gbCode"] = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOProvinceKindFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["kind"] = data
+		case "region":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("region"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["region"] = data
+		case "capital":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capital"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["capital"] = data
+		case "mainland":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mainland"))
+			data, err := ec.unmarshalOBooleanFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["mainland"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProvincePropertyWhere unmarshals raw into the ProvincePropertyWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProvincePropertyWhere(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProvincePropertyWhere", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputProvinceWhere(ctx context.Context, obj any) (map[string]any, error) {
 	var it map[string]any
 	if obj == nil {
@@ -46484,7 +48240,7 @@ func (ec *executionContext) unmarshalInputProvinceWhere(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "code", "gbCode", "kind", "region", "capital", "mainland", "coveredBy_some", "coveredBy_none", "hosted_some", "hosted_none", "residents_some", "residents_none", "children_some", "children_none"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "code", "gbCode", "kind", "region", "capital", "mainland", "coveredDirectlyBy_some", "coveredDirectlyBy_none", "hosted_some", "hosted_none", "residents_some", "residents_none", "children_some", "children_none"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -46590,20 +48346,20 @@ func (ec *executionContext) unmarshalInputProvinceWhere(ctx context.Context, obj
 				return it, err
 			}
 			it["mainland"] = data
-		case "coveredBy_some":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coveredBy_some"))
+		case "coveredDirectlyBy_some":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coveredDirectlyBy_some"))
 			data, err := ec.unmarshalOCoversInMatch2map(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it["coveredBy_some"] = data
-		case "coveredBy_none":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coveredBy_none"))
+			it["coveredDirectlyBy_some"] = data
+		case "coveredDirectlyBy_none":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coveredDirectlyBy_none"))
 			data, err := ec.unmarshalOCoversInMatch2map(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it["coveredBy_none"] = data
+			it["coveredDirectlyBy_none"] = data
 		case "hosted_some":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hosted_some"))
 			data, err := ec.unmarshalOHeldAtInMatch2map(ctx, v)
@@ -46713,6 +48469,112 @@ func (ec *executionContext) unmarshalInputSchoolOrder(ctx context.Context, obj a
 func UnmarshalSchoolOrder(ctx context.Context, raw any) (model.OrderInput, error) {
 	var out model.OrderInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SchoolOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSchoolPropertyWhere(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "stage", "rural"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOSchoolPropertyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["AND"] = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOSchoolPropertyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["OR"] = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOSchoolPropertyWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["NOT"] = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["id"] = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["name"] = data
+		case "nameZh":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameZh"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nameZh"] = data
+		case "provenance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provenance"))
+			data, err := ec.unmarshalOProvenanceFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["provenance"] = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["source"] = data
+		case "stage":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stage"))
+			data, err := ec.unmarshalOSchoolStageFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["stage"] = data
+		case "rural":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rural"))
+			data, err := ec.unmarshalOBooleanFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["rural"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSchoolPropertyWhere unmarshals raw into the SchoolPropertyWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSchoolPropertyWhere(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SchoolPropertyWhere", raw, &out)
 	return out, err
 }
 
@@ -48084,7 +49946,7 @@ func (ec *executionContext) unmarshalInputUpdateForumInput(ctx context.Context, 
 			it["mode"] = data
 		case "audience":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("audience"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOWholeNumber2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -48211,14 +50073,14 @@ func (ec *executionContext) unmarshalInputUpdateMuseumInput(ctx context.Context,
 			it["teachersTrained"] = data
 		case "personTimeServed":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personTimeServed"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOWholeNumber2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it["personTimeServed"] = data
 		case "offlineVisits":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("offlineVisits"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOWholeNumber2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -48303,7 +50165,7 @@ func (ec *executionContext) unmarshalInputUpdateNationalStatisticsInput(ctx cont
 			it["year"] = data
 		case "fundingYuan":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fundingYuan"))
-			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			data, err := ec.unmarshalOWholeNumber2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -48352,7 +50214,7 @@ func (ec *executionContext) unmarshalInputUpdateNationalStatisticsInput(ctx cont
 			it["bookCopies"] = data
 		case "participants":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participants"))
-			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			data, err := ec.unmarshalOWholeNumber2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -48777,7 +50639,7 @@ func (ec *executionContext) unmarshalInputUpdateProgramInput(ctx context.Context
 			it["activities"] = data
 		case "audience":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("audience"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOWholeNumber2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -48987,6 +50849,91 @@ func (ec *executionContext) unmarshalInputUpdateSchoolInput(ctx context.Context,
 func UnmarshalUpdateSchoolInput(ctx context.Context, raw any) (map[string]any, error) {
 	var out map[string]any
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateSchoolInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputWholeNumberFilter(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "ne", "in", "gt", "gte", "lt", "lte"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOWholeNumber2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["eq"] = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOWholeNumber2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["ne"] = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOWholeNumber2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["in"] = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOWholeNumber2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["gt"] = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOWholeNumber2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["gte"] = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOWholeNumber2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["lt"] = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOWholeNumber2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["lte"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalWholeNumberFilter unmarshals raw into the WholeNumberFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalWholeNumberFilter(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "WholeNumberFilter", raw, &out)
 	return out, err
 }
 
@@ -51250,462 +53197,462 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createProvince(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateProvince":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateProvince(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "deleteProvince":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteProvince(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createPrefecture":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createPrefecture(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updatePrefecture":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updatePrefecture(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "deletePrefecture":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deletePrefecture(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createCounty":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createCounty(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateCounty":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateCounty(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "deleteCounty":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteCounty(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createMuseum":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createMuseum(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateMuseum":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateMuseum(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "deleteMuseum":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteMuseum(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createSchool":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createSchool(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateSchool":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateSchool(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "deleteSchool":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteSchool(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createNormalUniversity":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createNormalUniversity(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateNormalUniversity":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateNormalUniversity(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "deleteNormalUniversity":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteNormalUniversity(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createOrganization":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createOrganization(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateOrganization":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateOrganization(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "deleteOrganization":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteOrganization(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createForum":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createForum(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateForum":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateForum(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "deleteForum":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteForum(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createProgram":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createProgram(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateProgram":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateProgram(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "deleteProgram":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteProgram(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createPerson":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createPerson(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updatePerson":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updatePerson(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "deletePerson":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deletePerson(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createNationalStatistics":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createNationalStatistics(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateNationalStatistics":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateNationalStatistics(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "deleteNationalStatistics":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteNationalStatistics(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "linkPartnersWith":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_linkPartnersWith(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updatePartnersWith":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updatePartnersWith(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "unlinkPartnersWith":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_unlinkPartnersWith(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "linkTrainsTeachers":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_linkTrainsTeachers(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateTrainsTeachers":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateTrainsTeachers(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "unlinkTrainsTeachers":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_unlinkTrainsTeachers(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "linkOrganizes":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_linkOrganizes(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateOrganizes":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateOrganizes(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "unlinkOrganizes":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_unlinkOrganizes(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "linkParticipatesIn":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_linkParticipatesIn(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateParticipatesIn":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateParticipatesIn(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "unlinkParticipatesIn":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_unlinkParticipatesIn(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "linkHeldAt":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_linkHeldAt(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateHeldAt":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateHeldAt(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "unlinkHeldAt":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_unlinkHeldAt(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "linkSpokeAt":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_linkSpokeAt(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateSpokeAt":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateSpokeAt(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "unlinkSpokeAt":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_unlinkSpokeAt(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "linkAffiliatedWith":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_linkAffiliatedWith(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateAffiliatedWith":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateAffiliatedWith(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "unlinkAffiliatedWith":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_unlinkAffiliatedWith(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "linkHelpedEstablish":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_linkHelpedEstablish(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateHelpedEstablish":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateHelpedEstablish(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "unlinkHelpedEstablish":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_unlinkHelpedEstablish(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "linkLocatedIn":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_linkLocatedIn(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateLocatedIn":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateLocatedIn(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "unlinkLocatedIn":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_unlinkLocatedIn(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "linkPartOf":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_linkPartOf(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updatePartOf":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updatePartOf(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "unlinkPartOf":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_unlinkPartOf(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "linkCovers":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_linkCovers(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateCovers":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateCovers(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "unlinkCovers":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_unlinkCovers(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -53671,11 +55618,11 @@ func (ec *executionContext) _Prefecture(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Prefecture_parent(ctx, field, obj)
 				})
-		case "coveredBy":
+		case "coveredDirectlyBy":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._Prefecture_coveredBy(ctx, field, obj)
+					return ec._Prefecture_coveredDirectlyBy(ctx, field, obj)
 				})
 		case "hosted":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -54123,11 +56070,11 @@ func (ec *executionContext) _Province(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Province_museums(ctx, field, obj)
 				})
-		case "coveredBy":
+		case "coveredDirectlyBy":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._Province_coveredBy(ctx, field, obj)
+					return ec._Province_coveredDirectlyBy(ctx, field, obj)
 				})
 		case "hosted":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -55822,14 +57769,6 @@ func (ec *executionContext) unmarshalNAffiliatedWithInput2map(ctx context.Contex
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNAffiliatedWithLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐAffiliatedWithLink(ctx context.Context, sel ast.SelectionSet, v *model.AffiliatedWithLink) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "AffiliatedWithLink!")
-		return graphql.Null
-	}
-	return ec._AffiliatedWithLink(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNAffiliatedWithOutConnection2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐAffiliatedWithOutConnection(ctx context.Context, sel ast.SelectionSet, v *model.AffiliatedWithOutConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AffiliatedWithOutConnection!")
@@ -56013,6 +57952,11 @@ func (ec *executionContext) marshalNCountyOrderField2string(ctx context.Context,
 	return res
 }
 
+func (ec *executionContext) unmarshalNCountyPropertyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputCountyPropertyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCountyWhere2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputCountyWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -56077,14 +58021,6 @@ func (ec *executionContext) marshalNCoversInOrderField2string(ctx context.Contex
 func (ec *executionContext) unmarshalNCoversInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputCoversInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNCoversLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCoversLink(ctx context.Context, sel ast.SelectionSet, v *model.CoversLink) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "CoversLink!")
-		return graphql.Null
-	}
-	return ec._CoversLink(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCoversOutConnection2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCoversOutConnection(ctx context.Context, sel ast.SelectionSet, v *model.CoversOutConnection) graphql.Marshaler {
@@ -56199,13 +58135,13 @@ func (ec *executionContext) unmarshalNCreateSchoolInput2map(ctx context.Context,
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
-	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	res, err := model.UnmarshalFloat(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalFloatContext(v)
+	res := model.MarshalFloat(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
 	}
@@ -56315,6 +58251,11 @@ func (ec *executionContext) marshalNForumOrderField2string(ctx context.Context, 
 	return res
 }
 
+func (ec *executionContext) unmarshalNForumPropertyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputForumPropertyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNForumWhere2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputForumWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -56379,14 +58320,6 @@ func (ec *executionContext) marshalNHeldAtInOrderField2string(ctx context.Contex
 func (ec *executionContext) unmarshalNHeldAtInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputHeldAtInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNHeldAtLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHeldAtLink(ctx context.Context, sel ast.SelectionSet, v *model.HeldAtLink) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "HeldAtLink!")
-		return graphql.Null
-	}
-	return ec._HeldAtLink(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNHeldAtOutConnection2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHeldAtOutConnection(ctx context.Context, sel ast.SelectionSet, v *model.HeldAtOutConnection) graphql.Marshaler {
@@ -56506,14 +58439,6 @@ func (ec *executionContext) unmarshalNHelpedEstablishInput2map(ctx context.Conte
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNHelpedEstablishLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHelpedEstablishLink(ctx context.Context, sel ast.SelectionSet, v *model.HelpedEstablishLink) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "HelpedEstablishLink!")
-		return graphql.Null
-	}
-	return ec._HelpedEstablishLink(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNHelpedEstablishOutConnection2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHelpedEstablishOutConnection(ctx context.Context, sel ast.SelectionSet, v *model.HelpedEstablishOutConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "HelpedEstablishOutConnection!")
@@ -56614,17 +58539,17 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 }
 
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
-	res, err := graphql.UnmarshalInt(v)
+	res, err := model.UnmarshalInt(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalInt(v)
+	res := model.MarshalInt(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
-	return res
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) marshalNKindCount2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐKindCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.KindCount) graphql.Marshaler {
@@ -56710,14 +58635,6 @@ func (ec *executionContext) marshalNLocatedInInOrderField2string(ctx context.Con
 func (ec *executionContext) unmarshalNLocatedInInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputLocatedInInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNLocatedInLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐLocatedInLink(ctx context.Context, sel ast.SelectionSet, v *model.LocatedInLink) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "LocatedInLink!")
-		return graphql.Null
-	}
-	return ec._LocatedInLink(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNLocatedInOutConnection2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐLocatedInOutConnection(ctx context.Context, sel ast.SelectionSet, v *model.LocatedInOutConnection) graphql.Marshaler {
@@ -56879,6 +58796,11 @@ func (ec *executionContext) marshalNMuseumOrderField2string(ctx context.Context,
 	return res
 }
 
+func (ec *executionContext) unmarshalNMuseumPropertyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputMuseumPropertyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNMuseumWhere2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputMuseumWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -56971,6 +58893,11 @@ func (ec *executionContext) marshalNNationalStatisticsOrderField2string(ctx cont
 		graphql.AddInvalidNullFromMarshaler(ctx, "NationalStatisticsOrderField!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNNationalStatisticsPropertyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputNationalStatisticsPropertyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNNationalStatisticsWhere2map(ctx context.Context, v any) (map[string]any, error) {
@@ -57106,6 +59033,11 @@ func (ec *executionContext) marshalNNormalUniversityOrderField2string(ctx contex
 	return res
 }
 
+func (ec *executionContext) unmarshalNNormalUniversityPropertyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputNormalUniversityPropertyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNNormalUniversityWhere2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputNormalUniversityWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -57214,6 +59146,11 @@ func (ec *executionContext) marshalNOrganizationOrderField2string(ctx context.Co
 	return res
 }
 
+func (ec *executionContext) unmarshalNOrganizationPropertyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputOrganizationPropertyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNOrganizationWhere2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputOrganizationWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -57278,14 +59215,6 @@ func (ec *executionContext) marshalNOrganizesInOrderField2string(ctx context.Con
 func (ec *executionContext) unmarshalNOrganizesInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputOrganizesInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNOrganizesLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrganizesLink(ctx context.Context, sel ast.SelectionSet, v *model.OrganizesLink) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "OrganizesLink!")
-		return graphql.Null
-	}
-	return ec._OrganizesLink(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNOrganizesOutConnection2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrganizesOutConnection(ctx context.Context, sel ast.SelectionSet, v *model.OrganizesOutConnection) graphql.Marshaler {
@@ -57413,14 +59342,6 @@ func (ec *executionContext) unmarshalNPartOfInput2map(ctx context.Context, v any
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNPartOfLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartOfLink(ctx context.Context, sel ast.SelectionSet, v *model.PartOfLink) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "PartOfLink!")
-		return graphql.Null
-	}
-	return ec._PartOfLink(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNPartOfOutConnection2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartOfOutConnection(ctx context.Context, sel ast.SelectionSet, v *model.PartOfOutConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PartOfOutConnection!")
@@ -57538,14 +59459,6 @@ func (ec *executionContext) unmarshalNParticipatesInInput2map(ctx context.Contex
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNParticipatesInLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐParticipatesInLink(ctx context.Context, sel ast.SelectionSet, v *model.ParticipatesInLink) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ParticipatesInLink!")
-		return graphql.Null
-	}
-	return ec._ParticipatesInLink(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNParticipatesInOutConnection2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐParticipatesInOutConnection(ctx context.Context, sel ast.SelectionSet, v *model.ParticipatesInOutConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ParticipatesInOutConnection!")
@@ -57661,14 +59574,6 @@ func (ec *executionContext) marshalNPartnersWithInOrderField2string(ctx context.
 func (ec *executionContext) unmarshalNPartnersWithInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputPartnersWithInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNPartnersWithLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartnersWithLink(ctx context.Context, sel ast.SelectionSet, v *model.PartnersWithLink) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "PartnersWithLink!")
-		return graphql.Null
-	}
-	return ec._PartnersWithLink(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPartnersWithOutConnection2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartnersWithOutConnection(ctx context.Context, sel ast.SelectionSet, v *model.PartnersWithOutConnection) graphql.Marshaler {
@@ -57816,6 +59721,11 @@ func (ec *executionContext) marshalNPersonOrderField2string(ctx context.Context,
 	return res
 }
 
+func (ec *executionContext) unmarshalNPersonPropertyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputPersonPropertyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNPersonWhere2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputPersonWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -57939,6 +59849,11 @@ func (ec *executionContext) marshalNPrefectureOrderField2string(ctx context.Cont
 	return res
 }
 
+func (ec *executionContext) unmarshalNPrefecturePropertyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputPrefecturePropertyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNPrefectureWhere2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputPrefectureWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -58045,6 +59960,11 @@ func (ec *executionContext) marshalNProgramOrderField2string(ctx context.Context
 		graphql.AddInvalidNullFromMarshaler(ctx, "ProgramOrderField!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNProgramPropertyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputProgramPropertyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNProgramWhere2map(ctx context.Context, v any) (map[string]any, error) {
@@ -58169,6 +60089,11 @@ func (ec *executionContext) marshalNProvinceOrderField2string(ctx context.Contex
 	return res
 }
 
+func (ec *executionContext) unmarshalNProvincePropertyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputProvincePropertyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNProvinceWhere2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputProvinceWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -58279,6 +60204,11 @@ func (ec *executionContext) marshalNSchoolOrderField2string(ctx context.Context,
 	return res
 }
 
+func (ec *executionContext) unmarshalNSchoolPropertyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputSchoolPropertyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNSchoolStage2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -58357,14 +60287,6 @@ func (ec *executionContext) marshalNSpokeAtInOrderField2string(ctx context.Conte
 func (ec *executionContext) unmarshalNSpokeAtInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputSpokeAtInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNSpokeAtLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSpokeAtLink(ctx context.Context, sel ast.SelectionSet, v *model.SpokeAtLink) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "SpokeAtLink!")
-		return graphql.Null
-	}
-	return ec._SpokeAtLink(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSpokeAtOutConnection2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSpokeAtOutConnection(ctx context.Context, sel ast.SelectionSet, v *model.SpokeAtOutConnection) graphql.Marshaler {
@@ -58506,14 +60428,6 @@ func (ec *executionContext) unmarshalNTrainsTeachersInput2map(ctx context.Contex
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNTrainsTeachersLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐTrainsTeachersLink(ctx context.Context, sel ast.SelectionSet, v *model.TrainsTeachersLink) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "TrainsTeachersLink!")
-		return graphql.Null
-	}
-	return ec._TrainsTeachersLink(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNTrainsTeachersOutConnection2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐTrainsTeachersOutConnection(ctx context.Context, sel ast.SelectionSet, v *model.TrainsTeachersOutConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "TrainsTeachersOutConnection!")
@@ -58623,6 +60537,20 @@ func (ec *executionContext) unmarshalNUpdateProvinceInput2map(ctx context.Contex
 func (ec *executionContext) unmarshalNUpdateSchoolInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputUpdateSchoolInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNWholeNumber2int(ctx context.Context, v any) (int, error) {
+	res, err := model.UnmarshalWholeNumber(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWholeNumber2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
+	_ = sel
+	res := model.MarshalWholeNumber(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "WholeNumber!")
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -58879,6 +60807,13 @@ func (ec *executionContext) unmarshalOAffiliatedWithInOrder2ᚕᚖgithubᚗcom�
 	return res, nil
 }
 
+func (ec *executionContext) marshalOAffiliatedWithLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐAffiliatedWithLink(ctx context.Context, sel ast.SelectionSet, v *model.AffiliatedWithLink) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AffiliatedWithLink(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOAffiliatedWithOutMatch2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -58966,6 +60901,31 @@ func (ec *executionContext) unmarshalOCountyOrder2ᚕᚖgithubᚗcomᚋkepugraph
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOCountyPropertyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCountyPropertyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCountyPropertyWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCountyPropertyWhere2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOCountyWhere2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -59041,6 +61001,13 @@ func (ec *executionContext) unmarshalOCoversInOrder2ᚕᚖgithubᚗcomᚋkepugra
 	return res, nil
 }
 
+func (ec *executionContext) marshalOCoversLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCoversLink(ctx context.Context, sel ast.SelectionSet, v *model.CoversLink) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CoversLink(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOCoversOutMatch2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -59105,7 +61072,7 @@ func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v an
 	if v == nil {
 		return nil, nil
 	}
-	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	res, err := model.UnmarshalFloat(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -59114,7 +61081,7 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 		return graphql.Null
 	}
 	_ = sel
-	res := graphql.MarshalFloatContext(*v)
+	res := model.MarshalFloat(*v)
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
@@ -59124,6 +61091,13 @@ func (ec *executionContext) unmarshalOFloatFilter2map(ctx context.Context, v any
 	}
 	res, err := ec.unmarshalInputFloatFilter(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOForum2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐForum(ctx context.Context, sel ast.SelectionSet, v *model.Forum) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Forum(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOForumMode2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -59198,6 +61172,31 @@ func (ec *executionContext) unmarshalOForumOrder2ᚕᚖgithubᚗcomᚋkepugraph�
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
 		res[i], err = ec.unmarshalNForumOrder2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOForumPropertyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputForumPropertyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOForumPropertyWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNForumPropertyWhere2map(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -59280,6 +61279,13 @@ func (ec *executionContext) unmarshalOHeldAtInOrder2ᚕᚖgithubᚗcomᚋkepugra
 	return res, nil
 }
 
+func (ec *executionContext) marshalOHeldAtLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHeldAtLink(ctx context.Context, sel ast.SelectionSet, v *model.HeldAtLink) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._HeldAtLink(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOHeldAtOutMatch2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -59353,6 +61359,13 @@ func (ec *executionContext) unmarshalOHelpedEstablishInOrder2ᚕᚖgithubᚗcom�
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOHelpedEstablishLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHelpedEstablishLink(ctx context.Context, sel ast.SelectionSet, v *model.HelpedEstablishLink) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._HelpedEstablishLink(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOHelpedEstablishOutMatch2map(ctx context.Context, v any) (map[string]any, error) {
@@ -59480,7 +61493,7 @@ func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*i
 	if v == nil {
 		return nil, nil
 	}
-	res, err := graphql.UnmarshalInt(v)
+	res, err := model.UnmarshalInt(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -59489,9 +61502,8 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 		return graphql.Null
 	}
 	_ = sel
-	_ = ctx
-	res := graphql.MarshalInt(*v)
-	return res
+	res := model.MarshalInt(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalOIntFilter2map(ctx context.Context, v any) (map[string]any, error) {
@@ -59552,6 +61564,13 @@ func (ec *executionContext) unmarshalOLocatedInInOrder2ᚕᚖgithubᚗcomᚋkepu
 	return res, nil
 }
 
+func (ec *executionContext) marshalOLocatedInLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐLocatedInLink(ctx context.Context, sel ast.SelectionSet, v *model.LocatedInLink) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LocatedInLink(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOLocatedInOutMatch2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -59575,6 +61594,13 @@ func (ec *executionContext) unmarshalOLocatedInOutOrder2ᚕᚖgithubᚗcomᚋkep
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOMuseum2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐMuseum(ctx context.Context, sel ast.SelectionSet, v *model.Museum) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Museum(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOMuseumKind2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -59656,6 +61682,31 @@ func (ec *executionContext) unmarshalOMuseumOrder2ᚕᚖgithubᚗcomᚋkepugraph
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOMuseumPropertyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMuseumPropertyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMuseumPropertyWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMuseumPropertyWhere2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOMuseumWhere2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -59681,6 +61732,13 @@ func (ec *executionContext) unmarshalOMuseumWhere2ᚕmapᚄ(ctx context.Context,
 	return res, nil
 }
 
+func (ec *executionContext) marshalONationalStatistics2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNationalStatistics(ctx context.Context, sel ast.SelectionSet, v *model.NationalStatistics) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._NationalStatistics(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalONationalStatisticsOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx context.Context, v any) ([]*model.OrderInput, error) {
 	if v == nil {
 		return nil, nil
@@ -59691,6 +61749,31 @@ func (ec *executionContext) unmarshalONationalStatisticsOrder2ᚕᚖgithubᚗcom
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
 		res[i], err = ec.unmarshalNNationalStatisticsOrder2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalONationalStatisticsPropertyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputNationalStatisticsPropertyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalONationalStatisticsPropertyWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNationalStatisticsPropertyWhere2map(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -59755,6 +61838,13 @@ func (ec *executionContext) unmarshalONodeWhere2ᚕmapᚄ(ctx context.Context, v
 	return res, nil
 }
 
+func (ec *executionContext) marshalONormalUniversity2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNormalUniversity(ctx context.Context, sel ast.SelectionSet, v *model.NormalUniversity) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._NormalUniversity(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalONormalUniversityOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx context.Context, v any) ([]*model.OrderInput, error) {
 	if v == nil {
 		return nil, nil
@@ -59765,6 +61855,31 @@ func (ec *executionContext) unmarshalONormalUniversityOrder2ᚕᚖgithubᚗcom�
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
 		res[i], err = ec.unmarshalNNormalUniversityOrder2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalONormalUniversityPropertyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputNormalUniversityPropertyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalONormalUniversityPropertyWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNormalUniversityPropertyWhere2map(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -59807,6 +61922,13 @@ func (ec *executionContext) marshalOOrderDirection2string(ctx context.Context, s
 	_ = ctx
 	res := graphql.MarshalString(v)
 	return res
+}
+
+func (ec *executionContext) marshalOOrganization2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrganization(ctx context.Context, sel ast.SelectionSet, v *model.Organization) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Organization(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOOrganizationKind2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -59881,6 +62003,31 @@ func (ec *executionContext) unmarshalOOrganizationOrder2ᚕᚖgithubᚗcomᚋkep
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
 		res[i], err = ec.unmarshalNOrganizationOrder2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOOrganizationPropertyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOrganizationPropertyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOOrganizationPropertyWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOrganizationPropertyWhere2map(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -59963,6 +62110,13 @@ func (ec *executionContext) unmarshalOOrganizesInOrder2ᚕᚖgithubᚗcomᚋkepu
 	return res, nil
 }
 
+func (ec *executionContext) marshalOOrganizesLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrganizesLink(ctx context.Context, sel ast.SelectionSet, v *model.OrganizesLink) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._OrganizesLink(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOOrganizesOutMatch2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -60036,6 +62190,13 @@ func (ec *executionContext) unmarshalOPartOfInOrder2ᚕᚖgithubᚗcomᚋkepugra
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOPartOfLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartOfLink(ctx context.Context, sel ast.SelectionSet, v *model.PartOfLink) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PartOfLink(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOPartOfOutMatch2map(ctx context.Context, v any) (map[string]any, error) {
@@ -60113,6 +62274,13 @@ func (ec *executionContext) unmarshalOParticipatesInInOrder2ᚕᚖgithubᚗcom�
 	return res, nil
 }
 
+func (ec *executionContext) marshalOParticipatesInLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐParticipatesInLink(ctx context.Context, sel ast.SelectionSet, v *model.ParticipatesInLink) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ParticipatesInLink(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOParticipatesInOutMatch2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -60188,6 +62356,13 @@ func (ec *executionContext) unmarshalOPartnersWithInOrder2ᚕᚖgithubᚗcomᚋk
 	return res, nil
 }
 
+func (ec *executionContext) marshalOPartnersWithLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartnersWithLink(ctx context.Context, sel ast.SelectionSet, v *model.PartnersWithLink) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PartnersWithLink(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOPartnersWithOutMatch2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -60213,6 +62388,13 @@ func (ec *executionContext) unmarshalOPartnersWithOutOrder2ᚕᚖgithubᚗcomᚋ
 	return res, nil
 }
 
+func (ec *executionContext) marshalOPerson2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPerson(ctx context.Context, sel ast.SelectionSet, v *model.Person) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Person(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOPersonOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx context.Context, v any) ([]*model.OrderInput, error) {
 	if v == nil {
 		return nil, nil
@@ -60223,6 +62405,31 @@ func (ec *executionContext) unmarshalOPersonOrder2ᚕᚖgithubᚗcomᚋkepugraph
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
 		res[i], err = ec.unmarshalNPersonOrder2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPersonPropertyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPersonPropertyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPersonPropertyWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPersonPropertyWhere2map(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -60304,6 +62511,31 @@ func (ec *executionContext) unmarshalOPrefectureOrder2ᚕᚖgithubᚗcomᚋkepug
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOPrefecturePropertyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPrefecturePropertyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPrefecturePropertyWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPrefecturePropertyWhere2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOPrefectureWhere2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -60327,6 +62559,13 @@ func (ec *executionContext) unmarshalOPrefectureWhere2ᚕmapᚄ(ctx context.Cont
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOProgram2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐProgram(ctx context.Context, sel ast.SelectionSet, v *model.Program) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Program(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOProgramFigures2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐProgramFigures(ctx context.Context, sel ast.SelectionSet, v *model.ProgramFigures) graphql.Marshaler {
@@ -60408,6 +62647,31 @@ func (ec *executionContext) unmarshalOProgramOrder2ᚕᚖgithubᚗcomᚋkepugrap
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
 		res[i], err = ec.unmarshalNProgramOrder2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOProgramPropertyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputProgramPropertyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOProgramPropertyWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNProgramPropertyWhere2map(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -60588,6 +62852,31 @@ func (ec *executionContext) unmarshalOProvinceOrder2ᚕᚖgithubᚗcomᚋkepugra
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOProvincePropertyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputProvincePropertyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOProvincePropertyWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNProvincePropertyWhere2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOProvinceWhere2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -60613,6 +62902,13 @@ func (ec *executionContext) unmarshalOProvinceWhere2ᚕmapᚄ(ctx context.Contex
 	return res, nil
 }
 
+func (ec *executionContext) marshalOSchool2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSchool(ctx context.Context, sel ast.SelectionSet, v *model.School) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._School(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOSchoolOrder2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInputᚄ(ctx context.Context, v any) ([]*model.OrderInput, error) {
 	if v == nil {
 		return nil, nil
@@ -60623,6 +62919,31 @@ func (ec *executionContext) unmarshalOSchoolOrder2ᚕᚖgithubᚗcomᚋkepugraph
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
 		res[i], err = ec.unmarshalNSchoolOrder2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrderInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSchoolPropertyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSchoolPropertyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOSchoolPropertyWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSchoolPropertyWhere2map(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -60765,6 +63086,13 @@ func (ec *executionContext) unmarshalOSpokeAtInOrder2ᚕᚖgithubᚗcomᚋkepugr
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOSpokeAtLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSpokeAtLink(ctx context.Context, sel ast.SelectionSet, v *model.SpokeAtLink) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SpokeAtLink(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOSpokeAtOutMatch2map(ctx context.Context, v any) (map[string]any, error) {
@@ -60911,6 +63239,13 @@ func (ec *executionContext) unmarshalOTrainsTeachersInOrder2ᚕᚖgithubᚗcom�
 	return res, nil
 }
 
+func (ec *executionContext) marshalOTrainsTeachersLink2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐTrainsTeachersLink(ctx context.Context, sel ast.SelectionSet, v *model.TrainsTeachersLink) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TrainsTeachersLink(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOTrainsTeachersOutMatch2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -60934,6 +63269,66 @@ func (ec *executionContext) unmarshalOTrainsTeachersOutOrder2ᚕᚖgithubᚗcom�
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalOWholeNumber2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNWholeNumber2int(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOWholeNumber2ᚕintᚄ(ctx context.Context, sel ast.SelectionSet, v []int) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNWholeNumber2int(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOWholeNumber2ᚖint(ctx context.Context, v any) (*int, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := model.UnmarshalWholeNumber(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOWholeNumber2ᚖint(ctx context.Context, sel ast.SelectionSet, v *int) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	res := model.MarshalWholeNumber(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) unmarshalOWholeNumberFilter2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputWholeNumberFilter(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

@@ -100,8 +100,8 @@ type SystemStats struct {
 	CaravanEarthLaps                     int
 	RuralMuseumProvinces                 *RuralReach
 	RuralTeachersTrained                 int
-	RuralPersonTime                      float64
-	OfflineVisits                        float64
+	RuralPersonTime                      int // a WholeNumber
+	OfflineVisits                        int // a WholeNumber
 	ForumSessions                        int
 	BeijingScienceCarnival               *ProgramFigures
 	CommunicationWeek2023Representatives *int

@@ -777,14 +777,14 @@ type NationalStatistics struct {
 	Provenance           string
 	Source               string
 	Year                 int
-	FundingYuan          *float64
+	FundingYuan          *int
 	ScienceCommunicators *int
 	ScienceMuseums       *int
 	Websites             *int
 	WechatAccounts       *int
 	BookTitles           *int
 	BookCopies           *int
-	Participants         *float64
+	Participants         *int
 
 	v nationalStatisticsValues // what the optional fields above point to: one allocation per node
 }
@@ -792,14 +792,14 @@ type NationalStatistics struct {
 // nationalStatisticsValues holds the values of the optional fields of a NationalStatistics.
 type nationalStatisticsValues struct {
 	NameZh               string
-	FundingYuan          float64
+	FundingYuan          int
 	ScienceCommunicators int
 	ScienceMuseums       int
 	Websites             int
 	WechatAccounts       int
 	BookTitles           int
 	BookCopies           int
-	Participants         float64
+	Participants         int
 }
 
 func (NationalStatistics) IsNode() {}
@@ -818,14 +818,14 @@ func NewNationalStatistics(n kepu.Node) *NationalStatistics {
 		Year:       intValue(n.Props, "year"),
 	}
 	m.NameZh = stringIn(&m.v.NameZh, n.Props, "nameZh")
-	m.FundingYuan = floatIn(&m.v.FundingYuan, n.Props, "fundingYuan")
+	m.FundingYuan = intIn(&m.v.FundingYuan, n.Props, "fundingYuan")
 	m.ScienceCommunicators = intIn(&m.v.ScienceCommunicators, n.Props, "scienceCommunicators")
 	m.ScienceMuseums = intIn(&m.v.ScienceMuseums, n.Props, "scienceMuseums")
 	m.Websites = intIn(&m.v.Websites, n.Props, "websites")
 	m.WechatAccounts = intIn(&m.v.WechatAccounts, n.Props, "wechatAccounts")
 	m.BookTitles = intIn(&m.v.BookTitles, n.Props, "bookTitles")
 	m.BookCopies = intIn(&m.v.BookCopies, n.Props, "bookCopies")
-	m.Participants = floatIn(&m.v.Participants, n.Props, "participants")
+	m.Participants = intIn(&m.v.Participants, n.Props, "participants")
 	return m
 }
 

@@ -54,14 +54,14 @@ func buildReported(b *builder) {
 	b.node(kepu.NationalStatistics, "most-2022", rep, "seed:002", kepu.Props{
 		"name":                 "National science popularization statistics 2022 (Ministry of Science and Technology)",
 		"year":                 2022,
-		"fundingYuan":          19_100_000_000.0,
+		"fundingYuan":          int64(19_100_000_000),
 		"scienceCommunicators": 1_996_700,
 		"scienceMuseums":       1683,
 		"websites":             2000,
 		"wechatAccounts":       8000,
 		"bookTitles":           11_500,
 		"bookCopies":           104_000_000,
-		"participants":         2_800_000_000.0,
+		"participants":         int64(2_800_000_000),
 	})
 
 	b.node(kepu.Museum, "china-digital-st-museum", rep, "seed:000", kepu.Props{

@@ -13,7 +13,12 @@
 // (what the server would send as a deprecation notification). Exits 2 on bad
 // usage.
 import { readFileSync } from 'node:fs';
-import { lintCypherQuery } from '@neo4j-cypher/language-support';
+import { createRequire } from 'node:module';
+
+// The package's CommonJS build: the ESM build of 2.0.0-next.20 (the last
+// release whose engines allow Node 20) has extensionless imports that Node
+// cannot resolve.
+const { lintCypherQuery } = createRequire(import.meta.url)('@neo4j-cypher/language-support');
 
 const ERROR = 1; // DiagnosticSeverity.Error
 
@@ -34,7 +39,10 @@ for (const st of corpus.statements) {
 }
 const parameters = Object.assign({}, ...corpus.statements.map((st) => st.params ?? {}));
 const text = corpus.statements.map((st) => st.cypher).join(';\n');
-const { diagnostics } = lintCypherQuery(text, { ...corpus.schema, parameters });
+// Releases up to 2.0.0-next.20 return the diagnostics, later ones an object
+// holding them.
+const linted = lintCypherQuery(text, { ...corpus.schema, parameters });
+const diagnostics = Array.isArray(linted) ? linted : linted.diagnostics;
 let failed = 0;
 let warnings = 0;
 for (const d of diagnostics) {

@@ -43,9 +43,11 @@ func main() {
 }
 
 type gen struct {
-	enums     map[string][]string
-	inputMaps []string // input types bound to map[string]any
-	orders    []string // input types bound to model.OrderInput
+	// propertyWheres are the labels whose <Label>PropertyWhere is written.
+	propertyWheres map[kepu.Label]bool
+	enums          map[string][]string
+	inputMaps      []string // input types bound to map[string]any
+	orders         []string // input types bound to model.OrderInput
 }
 
 func (g *gen) collectEnums() {
@@ -92,6 +94,9 @@ func propType(l kepu.Label, p kepu.PropDef, enumName func(kepu.PropDef) string) 
 	switch p.Type {
 	case kepu.Int:
 		t = "Int"
+		if p.Wide {
+			t = "WholeNumber"
+		}
 	case kepu.Float:
 		t = "Float"
 	case kepu.Bool:
@@ -112,6 +117,9 @@ func propType(l kepu.Label, p kepu.PropDef, enumName func(kepu.PropDef) string) 
 func filterType(p kepu.PropDef, enumName func(kepu.PropDef) string) string {
 	switch p.Type {
 	case kepu.Int:
+		if p.Wide {
+			return "WholeNumberFilter"
+		}
 		return "IntFilter"
 	case kepu.Float:
 		return "FloatFilter"
@@ -162,6 +170,15 @@ func (g *gen) schema() string {
 }
 
 func (g *gen) writeBasics(w *writer) {
+	w.p(`"""`)
+	w.p(`A whole number from -(2^53 - 1) to 2^53 - 1, written as a JSON integer: for`)
+	w.p(`figures that may exceed Int's 32 bits (visits, person-time, audiences). The`)
+	w.p(`bound is the largest integer a JSON number read as an IEEE double (a`)
+	w.p(`JavaScript Number) keeps exactly. Input: an integer literal, or a JSON`)
+	w.p(`number without a fractional part; strings are rejected.`)
+	w.p(`"""`)
+	w.p("scalar WholeNumber")
+	w.p("")
 	w.p(`"""An object with a global ID (Relay). Every node of the graph is one."""`)
 	w.p("interface Node {")
 	w.p(`  "The opaque global ID."`)
@@ -245,11 +262,12 @@ func (g *gen) writeFilters(w *writer) {
 	const all = "Conditions on a %s property; all operators given must hold. eq: null matches an absent property and ne: null a present one; any other condition on an absent property is false."
 	scalar("StringFilter", "String", fmt.Sprintf(all, "String or Date"), []string{"eq", "ne", "in", "contains", "startsWith", "gt", "gte", "lt", "lte"})
 	scalar("IntFilter", "Int", fmt.Sprintf(all, "Int"), []string{"eq", "ne", "in", "gt", "gte", "lt", "lte"})
+	scalar("WholeNumberFilter", "WholeNumber", fmt.Sprintf(all, "WholeNumber"), []string{"eq", "ne", "in", "gt", "gte", "lt", "lte"})
 	scalar("FloatFilter", "Float", fmt.Sprintf(all, "Float"), []string{"eq", "ne", "in", "gt", "gte", "lt", "lte"})
 	scalar("BooleanFilter", "Boolean", fmt.Sprintf(all, "Boolean"), []string{"eq", "ne"})
 	scalar("IDFilter", "ID", "Conditions on the global ID.", []string{"eq", "ne", "in"})
 	scalar("StringListFilter", "String", "Conditions on a list of strings.", []string{"contains"})
-	g.inputMaps = append(g.inputMaps, "StringFilter", "IntFilter", "FloatFilter", "BooleanFilter", "IDFilter", "StringListFilter")
+	g.inputMaps = append(g.inputMaps, "StringFilter", "IntFilter", "WholeNumberFilter", "FloatFilter", "BooleanFilter", "IDFilter", "StringListFilter")
 	for _, name := range g.enumNames() {
 		scalar(name+"Filter", name, fmt.Sprintf(all, name), []string{"eq", "ne", "in"})
 		g.inputMaps = append(g.inputMaps, name+"Filter")
@@ -433,12 +451,34 @@ func (g *gen) writeWhereCommon(w *writer, self string, props []kepu.PropDef, en 
 
 func (g *gen) writeMergedWhere(w *writer, name, doc string, labels []kepu.Label) {
 	props := spec.MergedProps(labels)
-	w.desc("", doc)
+	w.desc("", doc+" A property whose type differs between the labels (an enum such as kind) is compared as text here; "+
+		"the fields named after a label (Museum, Program, …) hold for nodes with that label only and take its typed conditions: "+
+		"{Museum: {kind: {eq: MOBILE}}}. Several of them in one object must all hold (no node has two labels): combine them with OR.")
 	w.p("input %s {", name)
 	g.writeWhereCommon(w, name, props, func(p kepu.PropDef) string { return spec.MergedEnumName(labels, p) }, true)
+	for _, l := range labels {
+		w.p(`  "The node is a %s and matches these conditions on its properties (an error where the other end is never a %s)."`, l, l)
+		w.p("  %s: %sPropertyWhere", l, l)
+	}
 	w.p("}")
 	w.p("")
 	g.inputMaps = append(g.inputMaps, name)
+	for _, l := range labels {
+		if g.propertyWheres == nil {
+			g.propertyWheres = map[kepu.Label]bool{}
+		}
+		if g.propertyWheres[l] {
+			continue
+		}
+		g.propertyWheres[l] = true
+		tn := string(l) + "PropertyWhere"
+		w.p(`"""Conditions on the properties of a %s at the other end of a relationship whose ends have several labels."""`, l)
+		w.p("input %s {", tn)
+		g.writeWhereCommon(w, tn, kepu.LookupLabel(l).Props, labelEnum(l), true)
+		w.p("}")
+		w.p("")
+		g.inputMaps = append(g.inputMaps, tn)
+	}
 }
 
 func (g *gen) writeRel(w *writer, d kepu.RelDef) {
@@ -561,25 +601,25 @@ func (g *gen) writeQuery(w *writer) {
 }
 
 func (g *gen) writeMutation(w *writer) {
-	w.p(`"""Changes to the graph. Each mutation is one atomic write."""`)
+	w.p(`"""Changes to the graph. Each mutation field is one atomic write; the fields of an operation run one after another, and each shows its own result: a field that fails is null with its error, and the fields before and after it that committed show what they wrote."""`)
 	w.p("type Mutation {")
 	for _, d := range kepu.LabelDefs() {
 		l := d.Label
-		w.p(`  "Creates a %s. CONFLICT if the key is taken."`, spec.LowerFirst(string(l)))
-		w.p("  create%s(input: Create%sInput!): %s!", l, l, l)
-		w.p(`  "Changes a %s. NOT_FOUND if there is none."`, spec.LowerFirst(string(l)))
-		w.p("  update%s(id: ID!, input: Update%sInput!): %s!", l, l, l)
-		w.p(`  "Deletes a %s and its relationships; returns its ID. NOT_FOUND if there is none."`, spec.LowerFirst(string(l)))
-		w.p("  delete%s(id: ID!): ID!", l)
+		w.p(`  "Creates a %s. CONFLICT if the key is taken; null when it fails."`, spec.LowerFirst(string(l)))
+		w.p("  create%s(input: Create%sInput!): %s", l, l, l)
+		w.p(`  "Changes a %s. NOT_FOUND if there is none; null when it fails."`, spec.LowerFirst(string(l)))
+		w.p("  update%s(id: ID!, input: Update%sInput!): %s", l, l, l)
+		w.p(`  "Deletes a %s and its relationships; returns its ID. NOT_FOUND if there is none; null when it fails."`, spec.LowerFirst(string(l)))
+		w.p("  delete%s(id: ID!): ID", l)
 	}
 	for _, d := range kepu.RelDefs() {
 		rn := spec.RelName(d.Type)
-		w.p(`  "Creates a %s relationship. NOT_FOUND if an end is missing, CONFLICT if it exists."`, d.Type)
-		w.p("  link%s(from: ID!, to: ID!, input: %sInput!): %sLink!", rn, rn, rn)
-		w.p(`  "Changes a %s relationship. NOT_FOUND if there is none."`, d.Type)
-		w.p("  update%s(from: ID!, to: ID!, input: %sUpdate!): %sLink!", rn, rn, rn)
-		w.p(`  "Removes a %s relationship; returns true. NOT_FOUND if there is none."`, d.Type)
-		w.p("  unlink%s(from: ID!, to: ID!): Boolean!", rn)
+		w.p(`  "Creates a %s relationship. NOT_FOUND if an end is missing, CONFLICT if it exists; null when it fails."`, d.Type)
+		w.p("  link%s(from: ID!, to: ID!, input: %sInput!): %sLink", rn, rn, rn)
+		w.p(`  "Changes a %s relationship. NOT_FOUND if there is none; null when it fails."`, d.Type)
+		w.p("  update%s(from: ID!, to: ID!, input: %sUpdate!): %sLink", rn, rn, rn)
+		w.p(`  "Removes a %s relationship; returns true. NOT_FOUND if there is none; null when it fails."`, d.Type)
+		w.p("  unlink%s(from: ID!, to: ID!): Boolean", rn)
 	}
 	w.p("}")
 	w.p("")
@@ -624,7 +664,7 @@ type ProgramFigures {
   name: String!
   organizations: Int
   activities: Int
-  audience: Int
+  audience: WholeNumber
 }
 
 """The published figures of the modern sci-tech museum system (source article 000 unless noted), each computed from the graph when queried."""
@@ -658,9 +698,9 @@ type SystemStats {
   "Science teachers trained by rural middle-school museums (published: 7,384)."
   ruralTeachersTrained: Int!
   "Person-time served by rural middle-school museums (published: 13.44 million)."
-  ruralPersonTime: Float!
+  ruralPersonTime: WholeNumber!
   "Offline visits of all museums since 2012 (published: over 1 billion)."
-  offlineVisits: Float!
+  offlineVisits: WholeNumber!
   "Sessions of the Museum-School Cooperation and Science Education Forum (published: 14, article 003)."
   forumSessions: Int!
   "The Beijing Science Carnival (published: 1,200+ organizations, 2,000+ activities, 22.6 million audience, article 004); null if absent."
@@ -697,7 +737,11 @@ func (g *gen) config() string {
 	w.p("  ID:")
 	w.p("    model: github.com/99designs/gqlgen/graphql.ID")
 	w.p("  Int:")
-	w.p("    model: github.com/99designs/gqlgen/graphql.Int")
+	w.p("    model: github.com/kepugraph/kepugraph/graph/model.Int")
+	w.p("  Float:")
+	w.p("    model: github.com/kepugraph/kepugraph/graph/model.Float")
+	w.p("  WholeNumber:")
+	w.p("    model: github.com/kepugraph/kepugraph/graph/model.WholeNumber")
 	enums := append(g.enumNames(), "OrderDirection")
 	for _, e := range enums {
 		w.p("  %s:", e)

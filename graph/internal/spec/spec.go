@@ -139,9 +139,24 @@ func relFieldsOf(l kepu.Label) []RelField {
 		out = append(out, RelField{Name: d.OutField, Def: d, Dir: kepu.Out})
 	}
 	for _, d := range kepu.RelsOf(l, kepu.In) {
-		out = append(out, RelField{Name: d.InField, Def: d, Dir: kepu.In})
+		out = append(out, RelField{Name: inField(l, d), Def: d, Dir: kepu.In})
 	}
 	return out
+}
+
+// CoveredDirectlyBy is the name of the incoming COVERS field on provinces
+// and prefectures. Coverage edges sit mostly on counties (a mobile museum's
+// tours reach counties), and a condition on a province's own edges does not
+// roll up from the counties inside it: the name says so, where coveredBy
+// would read as "visited" (29 provinces were visited through their
+// counties, and provinces(where: {coveredBy_none: …}) would list all 35).
+const CoveredDirectlyBy = "coveredDirectlyBy"
+
+func inField(l kepu.Label, d kepu.RelDef) string {
+	if d.Type == kepu.Covers && (l == kepu.Province || l == kepu.Prefecture) {
+		return CoveredDirectlyBy
+	}
+	return d.InField
 }
 
 type relFieldSet struct {
@@ -237,6 +252,9 @@ func MergedProps(labels []kepu.Label) []kepu.PropDef {
 				p.Required = false
 				out = append(out, p)
 				continue
+			}
+			if p.Wide {
+				out[i].Wide = true
 			}
 			if out[i].Type == kepu.Enum && !slices.Equal(out[i].Values, p.Values) {
 				out[i].Type = kepu.String

@@ -1,0 +1,311 @@
+package graph
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/parser"
+	"github.com/vektah/gqlparser/v2/validator/core"
+	"github.com/vektah/gqlparser/v2/validator/rules"
+
+	"github.com/kepugraph/kepugraph/graph/model"
+	"github.com/kepugraph/kepugraph/kepu"
+)
+
+// Input coercion as the GraphQL specification describes it (sections
+// "Input Coercion" of each scalar and enum, "Coercing Variable Values",
+// "Input Objects", "Lists"), where gqlparser and gqlgen are lax:
+//
+//   - Int is 32-bit: a literal or variable beyond it is an error
+//     ("Int cannot represent non 32-bit signed integer value: 2147483648"),
+//     never stored. gqlparser checks literals only for their syntax.
+//   - A variable's value is coerced strictly: a string is never an Int,
+//     Float or Boolean (gqlparser accepts "3" as an Int), an enum value
+//     must be spelled exactly (gqlparser ignores case), and the error names
+//     the value sent and where it sits in the variable (gqlparser says
+//     "cannot use value 0 as Int" for 1.5).
+//   - An enum value written as a string literal ("MOBILE") is told to drop
+//     the quotes.
+//
+// Literal errors are validation errors (GRAPHQL_VALIDATION_FAILED);
+// variable errors are BAD_USER_INPUT, both before anything executes.
+
+func init() {
+	// A variable coercion error is a request error: 422 with
+	// application/json, 400 with application/graphql-response+json (the
+	// status a resolver's BAD_USER_INPUT never sees: execution answers 200).
+	errcode.RegisterErrorType(kepu.BadUserInput, errcode.KindProtocol)
+}
+
+// validationRules returns gqlparser's default rules with ValuesOfCorrectType
+// wrapped (the enum-as-string message) and the range checks of Int and
+// WholeNumber literals added.
+func validationRules(maxString int) *rules.Rules {
+	r := rules.NewDefaultRules()
+	inner := rules.ValuesOfCorrectTypeRule
+	r.ReplaceRule(inner.Name, func(observers *core.Events, addError core.AddErrFunc) {
+		inner.RuleFunc(observers, func(options ...core.ErrorOption) {
+			addError(append(options, rewordEnumString)...)
+		})
+	})
+	r.AddRule("ScalarRanges", scalarRanges)
+	if maxString > 0 {
+		r.AddRule("StringLength", func(observers *core.Events, addError core.AddErrFunc) {
+			observers.OnValue(func(_ *core.Walker, value *ast.Value) {
+				if (value.Kind == ast.StringValue || value.Kind == ast.BlockValue) && len(value.Raw) > maxString {
+					addError(core.Message("%s", stringTooLong(len(value.Raw), maxString)), core.At(value.Position))
+				}
+			})
+		})
+	}
+	return r
+}
+
+var enumString = regexp.MustCompile(`^Enum "([^"]+)" cannot represent non-enum value: "([^"]*)"\.`)
+
+// rewordEnumString rewrites gqlparser's message for an enum value written
+// as a string that names a value of the enum ("…non-enum value: "MOBILE".
+// Did you mean the enum value "MOBILE"?") into advice to drop the quotes.
+func rewordEnumString(err *gqlerror.Error) {
+	m := enumString.FindStringSubmatch(err.Message)
+	if m == nil {
+		return
+	}
+	if strings.Contains(err.Message, `Did you mean the enum value "`+m[2]+`"?`) {
+		err.Message = fmt.Sprintf(`Enum "%s" cannot represent the string "%s": enum values are written without quotes, as %s.`, m[1], m[2], m[2])
+	}
+}
+
+// scalarRanges reports Int literals beyond 32 bits and WholeNumber literals
+// that are not integers within ±(2^53 − 1); gqlparser skips both.
+func scalarRanges(observers *core.Events, addError core.AddErrFunc) {
+	observers.OnValue(func(_ *core.Walker, value *ast.Value) {
+		if value.Definition == nil || value.ExpectedType == nil || value.Kind == ast.Variable || value.Kind == ast.NullValue {
+			return
+		}
+		switch value.Definition.Name {
+		case "Int":
+			if value.Kind != ast.IntValue {
+				return // ValuesOfCorrectType reports it
+			}
+			if _, err := model.UnmarshalInt(context.Background(), json.Number(value.Raw)); err != nil {
+				addError(core.Message("%s", err.Error()), core.At(value.Position))
+			}
+		case "WholeNumber":
+			if value.Kind == ast.ListValue && value.ExpectedType.Elem != nil {
+				return // its elements are checked on their own
+			}
+			if value.Kind != ast.IntValue {
+				addError(core.Message("WholeNumber cannot represent non-integer value: %s", value.String()), core.At(value.Position))
+				return
+			}
+			if _, err := model.UnmarshalWholeNumber(context.Background(), json.Number(value.Raw)); err != nil {
+				addError(core.Message("%s", err.Error()), core.At(value.Position))
+			}
+		}
+	})
+}
+
+// variableCheck coerces the variables of an operation strictly before
+// gqlparser does (see the top of this file). It is a gqlgen extension
+// (OperationParameterMutator): it runs after the query limits and the
+// persisted-query lookup, and reads the operation from the query cache when
+// it is there (parsing it otherwise; a query that does not parse is left
+// to gqlgen to report).
+type variableCheck struct {
+	schema    *ast.Schema
+	cache     graphql.Cache[*ast.QueryDocument]
+	maxString int // longest String or ID value in bytes; <= 0: no limit
+}
+
+func stringTooLong(n, limit int) string {
+	return fmt.Sprintf("String value of %d bytes is longer than the limit of %d bytes", n, limit)
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationParameterMutator
+} = variableCheck{}
+
+func (variableCheck) ExtensionName() string                          { return "VariableCheck" }
+func (variableCheck) Validate(schema graphql.ExecutableSchema) error { return nil }
+
+func (c variableCheck) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
+	if p.Query == "" || (len(p.Variables) == 0 && !strings.Contains(p.Query, "$")) {
+		return nil // no variables to coerce: nothing to parse for
+	}
+	doc, ok := c.cache.Get(ctx, p.Query)
+	if !ok {
+		var err error
+		if doc, err = parser.ParseQuery(&ast.Source{Input: p.Query}); err != nil {
+			return nil
+		}
+	}
+	op := doc.Operations.ForName(p.OperationName)
+	if op == nil {
+		return nil
+	}
+	for _, vd := range op.VariableDefinitions {
+		v, present := p.Variables[vd.Variable]
+		if !present {
+			if vd.Type.NonNull && vd.DefaultValue == nil {
+				return variableError(vd.Variable, fmt.Sprintf(`Variable "$%s" of required type "%s" was not provided.`, vd.Variable, vd.Type))
+			}
+			continue
+		}
+		cv, msg := c.coerce(vd.Type, v, []string{vd.Variable})
+		if msg != "" {
+			return variableError(vd.Variable, fmt.Sprintf(`Variable "$%s" %s`, vd.Variable, msg))
+		}
+		p.Variables[vd.Variable] = cv
+	}
+	return nil
+}
+
+// variableError is a variable coercion error, at ["variable", name].
+func variableError(name string, msg string) *gqlerror.Error {
+	e := &gqlerror.Error{Message: msg, Path: ast.Path{ast.PathName("variable"), ast.PathName(name)}}
+	setCode(e, kepu.BadUserInput)
+	return e
+}
+
+// coerce returns v coerced to typ (a whole number written 3.0 or 3e2
+// becomes 3: gqlparser, which looks at the values next, would refuse it),
+// or the reason it does not coerce: `got invalid value <v as sent> [at
+// "name.field[1]"]; <why>`. at is the position of v in the variable,
+// starting with the variable's name.
+func (c variableCheck) coerce(typ *ast.Type, v any, at []string) (any, string) {
+	bad := func(reason string) (any, string) {
+		return nil, fmt.Sprintf("got invalid value %s%s; %s", model.Show(v), where(at), reason)
+	}
+	if v == nil {
+		if typ.NonNull {
+			return bad(fmt.Sprintf(`Expected non-nullable type "%s" not to be null.`, typ))
+		}
+		return nil, ""
+	}
+	if typ.Elem != nil {
+		list, ok := v.([]any)
+		if !ok {
+			// A single value stands for a list of one.
+			return c.coerce(typ.Elem, v, at)
+		}
+		for i, e := range list {
+			ce, msg := c.coerce(typ.Elem, e, appendIndex(at, i))
+			if msg != "" {
+				return nil, msg
+			}
+			list[i] = ce
+		}
+		return list, ""
+	}
+	def := c.schema.Types[typ.NamedType]
+	if def == nil {
+		return v, "" // an unknown type: validation reports it
+	}
+	switch def.Kind {
+	case ast.Scalar:
+		var err error
+		switch def.Name {
+		case "Int", "WholeNumber":
+			var n int
+			if def.Name == "Int" {
+				n, err = model.UnmarshalInt(context.Background(), v)
+			} else {
+				n, err = model.UnmarshalWholeNumber(context.Background(), v)
+			}
+			if err == nil {
+				v = json.Number(strconv.Itoa(n))
+			}
+		case "Float":
+			_, err = model.UnmarshalFloat(context.Background(), v)
+		case "String":
+			if s, ok := v.(string); !ok {
+				err = model.CoercionError(fmt.Sprintf("String cannot represent a non string value: %s", model.Show(v)))
+			} else if c.maxString > 0 && len(s) > c.maxString {
+				return nil, fmt.Sprintf("got a string%s; %s", where(at), stringTooLong(len(s), c.maxString))
+			}
+		case "Boolean":
+			if _, ok := v.(bool); !ok {
+				err = model.CoercionError(fmt.Sprintf("Boolean cannot represent a non boolean value: %s", model.Show(v)))
+			}
+		case "ID":
+			switch x := v.(type) {
+			case string:
+				if c.maxString > 0 && len(x) > c.maxString {
+					return nil, fmt.Sprintf("got an ID%s; %s", where(at), stringTooLong(len(x), c.maxString))
+				}
+			case json.Number:
+				if _, ok := model.IntegerValue(string(x)); !ok {
+					err = model.CoercionError("ID cannot represent value: " + string(x))
+				}
+			default:
+				err = model.CoercionError("ID cannot represent value: " + model.Show(v))
+			}
+		}
+		if err != nil {
+			return bad(err.Error())
+		}
+	case ast.Enum:
+		s, ok := v.(string)
+		if !ok {
+			return bad(fmt.Sprintf(`Enum "%s" cannot represent non-string value: %s.`, def.Name, model.Show(v)))
+		}
+		if def.EnumValues.ForName(s) == nil {
+			msg := fmt.Sprintf(`Value "%s" does not exist in "%s" enum.`, s, def.Name)
+			for _, ev := range def.EnumValues {
+				if strings.EqualFold(ev.Name, s) {
+					msg += fmt.Sprintf(` Did you mean the enum value "%s"?`, ev.Name)
+					break
+				}
+			}
+			return bad(msg)
+		}
+	case ast.InputObject:
+		m, ok := v.(map[string]any)
+		if !ok {
+			return bad(fmt.Sprintf(`Expected type "%s" to be an object.`, def.Name))
+		}
+		for k := range m {
+			if def.Fields.ForName(k) == nil {
+				return bad(fmt.Sprintf(`Field "%s" is not defined by type "%s".`, k, def.Name))
+			}
+		}
+		for _, f := range def.Fields {
+			fv, present := m[f.Name]
+			if !present {
+				if f.Type.NonNull && f.DefaultValue == nil {
+					return bad(fmt.Sprintf(`Field "%s" of required type "%s" was not provided.`, f.Name, f.Type))
+				}
+				continue
+			}
+			cv, msg := c.coerce(f.Type, fv, append(at[:len(at):len(at)], "."+f.Name))
+			if msg != "" {
+				return nil, msg
+			}
+			m[f.Name] = cv
+		}
+	}
+	return v, ""
+}
+
+func appendIndex(at []string, i int) []string {
+	return append(at[:len(at):len(at)], fmt.Sprintf("[%d]", i))
+}
+
+// where formats the position of a value inside a variable, ` at
+// "w.kind.eq"`; nothing for the variable itself.
+func where(at []string) string {
+	if len(at) <= 1 {
+		return ""
+	}
+	return fmt.Sprintf(` at "%s"`, strings.Join(at, ""))
+}
