@@ -6460,7 +6460,7 @@ type Province implements Place & Node {
   mainland: Boolean
   """Museums located in this place (at any depth). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
   museums(where: MuseumWhere, orderBy: [MuseumOrder!], first: Int, after: String, last: Int, before: String): MuseumConnection!
-  """Places a museum, caravan or program reaches (incoming COVERS relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
+  """Museums and programs whose COVERS relationship reaches this place itself; coverage recorded on the places inside it (a county a tour visited) does not count here. To find the places a tour visited under this one, filter counties by province or prefecture (incoming COVERS relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
   coveredDirectlyBy(where: CoversInMatch, orderBy: [CoversInOrder!], first: Int, after: String, last: Int, before: String): CoversInConnection!
   """Venue of an event (incoming HELD_AT relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
   hosted(where: HeldAtInMatch, orderBy: [HeldAtInOrder!], first: Int, after: String, last: Int, before: String): HeldAtInConnection!
@@ -6517,9 +6517,9 @@ input ProvinceWhere {
   capital: StringFilter
   """One of the 31 mainland provincial-level divisions."""
   mainland: BooleanFilter
-  "At least one coveredDirectlyBy relationship matches."
+  "At least one coveredDirectlyBy relationship matches (on this place itself, not on the places inside it)."
   coveredDirectlyBy_some: CoversInMatch
-  "No coveredDirectlyBy relationship matches."
+  "No coveredDirectlyBy relationship matches (on this place itself, not on the places inside it)."
   coveredDirectlyBy_none: CoversInMatch
   "At least one hosted relationship matches."
   hosted_some: HeldAtInMatch
@@ -6639,7 +6639,7 @@ type Prefecture implements Place & Node {
   museums(where: MuseumWhere, orderBy: [MuseumOrder!], first: Int, after: String, last: Int, before: String): MuseumConnection!
   """Administrative hierarchy (outgoing PART_OF relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
   parent(where: PartOfOutMatch, orderBy: [PartOfOutOrder!], first: Int, after: String, last: Int, before: String): PartOfOutConnection!
-  """Places a museum, caravan or program reaches (incoming COVERS relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
+  """Museums and programs whose COVERS relationship reaches this place itself; coverage recorded on the places inside it (a county a tour visited) does not count here. To find the places a tour visited under this one, filter counties by province or prefecture (incoming COVERS relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
   coveredDirectlyBy(where: CoversInMatch, orderBy: [CoversInOrder!], first: Int, after: String, last: Int, before: String): CoversInConnection!
   """Venue of an event (incoming HELD_AT relationships). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
   hosted(where: HeldAtInMatch, orderBy: [HeldAtInOrder!], first: Int, after: String, last: Int, before: String): HeldAtInConnection!
@@ -6694,9 +6694,9 @@ input PrefectureWhere {
   parent_some: PartOfOutMatch
   "No parent relationship matches."
   parent_none: PartOfOutMatch
-  "At least one coveredDirectlyBy relationship matches."
+  "At least one coveredDirectlyBy relationship matches (on this place itself, not on the places inside it)."
   coveredDirectlyBy_some: CoversInMatch
-  "No coveredDirectlyBy relationship matches."
+  "No coveredDirectlyBy relationship matches (on this place itself, not on the places inside it)."
   coveredDirectlyBy_none: CoversInMatch
   "At least one hosted relationship matches."
   hosted_some: HeldAtInMatch

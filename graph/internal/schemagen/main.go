@@ -332,7 +332,11 @@ func (g *gen) writeLabel(w *writer, d kepu.LabelDef) {
 		if f.Dir == kepu.In {
 			dir = "incoming"
 		}
-		w.p(`  """%s (%s %s relationships). %s"""`, upper(f.Def.Doc), dir, f.Def.Type, pageDoc)
+		doc := upper(f.Def.Doc)
+		if f.Name == spec.CoveredDirectlyBy {
+			doc = "Museums and programs whose COVERS relationship reaches this place itself; coverage recorded on the places inside it (a county a tour visited) does not count here. To find the places a tour visited under this one, filter counties by province or prefecture"
+		}
+		w.p(`  """%s (%s %s relationships). %s"""`, doc, dir, f.Def.Type, pageDoc)
 		w.p("  %s(where: %sMatch, orderBy: [%sOrder!], %s): %sConnection!", f.Name, f.Prefix(), f.Prefix(), pageArgs, f.Prefix())
 	}
 	w.p("}")
@@ -366,9 +370,13 @@ func (g *gen) writeLabel(w *writer, d kepu.LabelDef) {
 		w.p("  %s: %sWhere", spec.LowerFirst(string(pl)), pl)
 	}
 	for _, f := range spec.RelFields(l) {
-		w.p(`  "At least one %s relationship matches."`, f.Name)
+		direct := ""
+		if f.Name == spec.CoveredDirectlyBy {
+			direct = " (on this place itself, not on the places inside it)"
+		}
+		w.p(`  "At least one %s relationship matches%s."`, f.Name, direct)
 		w.p("  %s_some: %sMatch", f.Name, f.Prefix())
-		w.p(`  "No %s relationship matches."`, f.Name)
+		w.p(`  "No %s relationship matches%s."`, f.Name, direct)
 		w.p("  %s_none: %sMatch", f.Name, f.Prefix())
 	}
 	w.p("}")
