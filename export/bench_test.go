@@ -1,0 +1,105 @@
+package export_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kepugraph/kepugraph/embedded"
+	"github.com/kepugraph/kepugraph/export"
+	"github.com/kepugraph/kepugraph/kepu"
+)
+
+// benchDirEnv names a data directory of the embedded store to export in
+// BenchmarkExport instead of the reference dataset, for example the
+// 1M-node graph of `go run ./seed --scale 1000000 --no-sync --data-dir DIR`.
+const benchDirEnv = "KEPUGRAPH_EXPORT_BENCH_DIR"
+
+// BenchmarkExport exports the whole graph in each format to io.Discard and
+// reports elements (nodes + edges) per second and the growth of the
+// process's peak resident set over the run (VmHWM, Linux) in MB.
+func BenchmarkExport(b *testing.B) {
+	st := shared.store
+	if dir := os.Getenv(benchDirEnv); dir != "" {
+		start := time.Now()
+		s, err := embedded.Open(dir, embedded.Options{NoSync: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer s.Close()
+		st = s
+		b.Logf("opened %s in %s", dir, time.Since(start).Round(time.Millisecond))
+	}
+	formats := export.Formats
+	if only := os.Getenv("KEPUGRAPH_EXPORT_BENCH_FORMATS"); only != "" {
+		formats = nil
+		for _, f := range export.Formats {
+			if strings.Contains(","+only+",", ","+f.Name+",") {
+				formats = append(formats, f)
+			}
+		}
+	}
+	for _, f := range formats {
+		b.Run(f.Name, func(b *testing.B) {
+			runtime.GC()
+			rss0 := procStatus(b, "VmRSS")
+			x := &export.Exporter{Store: st}
+			var elements int
+			var bytes countWriter
+			b.ResetTimer()
+			for range b.N {
+				plan, err := x.Prepare(context.Background(), export.Selection{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				stats, err := plan.Write(context.Background(), f.New(&bytes))
+				if err != nil {
+					b.Fatal(err)
+				}
+				elements += stats.Nodes + stats.Edges
+			}
+			b.StopTimer()
+			b.ReportMetric(float64(elements)/b.Elapsed().Seconds(), "elements/s")
+			b.ReportMetric(float64(elements)/float64(b.N), "elements/op")
+			b.ReportMetric(float64(bytes.n)/float64(b.N)/1e6, "MB-out/op")
+			if hwm := procStatus(b, "VmHWM"); hwm > 0 {
+				b.ReportMetric(float64(hwm-rss0)/1e6, "MB-peak-RSS-growth")
+			}
+		})
+	}
+}
+
+type countWriter struct{ n int64 }
+
+func (w *countWriter) Write(p []byte) (int, error) { w.n += int64(len(p)); return len(p), nil }
+
+var _ io.Writer = (*countWriter)(nil)
+
+// procStatus returns a size field of /proc/self/status in bytes, 0 when
+// unknown.
+func procStatus(b *testing.B, field string) int64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, field+":"); ok {
+			f := strings.Fields(rest)
+			if len(f) == 2 && f[1] == "kB" {
+				n, _ := strconv.ParseInt(f[0], 10, 64)
+				return n * 1024
+			}
+		}
+	}
+	b.Logf("no %s in /proc/self/status", field)
+	return 0
+}
+
+var _ = fmt.Sprint
+var _ kepu.Store
