@@ -790,15 +790,29 @@ func (s *failingStore) FindNodes(ctx context.Context, q kepu.NodeQuery) (kepu.No
 // failure before it is a 503.
 func TestFailureMidStream(t *testing.T) {
 	for _, f := range formats() {
-		srv := httptest.NewServer(newMux(&failingStore{Store: shared.store, n: 5}, 10))
-		resp, err := http.Get(srv.URL + "/export/" + f)
-		if err == nil {
-			_, err = io.ReadAll(resp.Body)
-			resp.Body.Close()
-		}
-		srv.Close()
-		if err == nil {
-			t.Errorf("%s: the client read a whole response from a failed export", f)
+		for _, c := range []struct{ calls, pageSize int }{{5, 10}, {12, 500}} {
+			srv := httptest.NewServer(newMux(&failingStore{Store: shared.store, n: c.calls}, c.pageSize))
+			resp, err := http.Get(srv.URL + "/export/" + f)
+			status := 0
+			if err == nil {
+				status = resp.StatusCode
+				_, err = io.ReadAll(resp.Body)
+				resp.Body.Close()
+			}
+			srv.Close()
+			switch {
+			case status == 503:
+				// Failed before the first byte: a proper error.
+			case status == 200 && err != nil:
+				// Failed while streaming: the connection is cut.
+			case c.calls > 5 && err == nil:
+				t.Errorf("%s after %d calls: status %d, read a whole body", f, c.calls, status)
+			case c.calls == 5:
+				t.Errorf("%s after %d calls: status %d, error %v; want 503", f, c.calls, status, err)
+			}
+			if c.calls > 5 && f == "graphml" && (status != 200 || err == nil) {
+				t.Errorf("graphml cut after its first bytes: status %d, error %v", status, err)
+			}
 		}
 	}
 	srv := httptest.NewServer(newMux(&failingStore{Store: shared.store, n: 0}, 10))

@@ -1,7 +1,6 @@
 package export
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -92,9 +91,17 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// export may write for as long as its deadline allows.
 		_ = http.NewResponseController(w).SetWriteDeadline(d.Add(time.Second))
 	}
-	w.WriteHeader(http.StatusOK)
 	start := time.Now()
-	st, err := plan.Write(ctx, f.New(w))
+	lw := &lazyWriter{w: w}
+	st, err := plan.Write(ctx, f.New(lw))
+	if err != nil && !lw.started {
+		// Nothing is sent yet (the writers buffer): a proper error.
+		for _, k := range []string{"Content-Type", "Content-Disposition", "Cache-Control"} {
+			hd.Del(k)
+		}
+		h.fail(w, r, err)
+		return
+	}
 	if err != nil {
 		code := kepu.ErrorCode(err)
 		if ctx.Err() != nil {
@@ -109,6 +116,21 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		"nodes", st.Nodes, "edges", st.Edges, "took", time.Since(start).String())
 }
 
+// lazyWriter sends the status line with the first byte of the file, so
+// that a failure before it still gets an error response.
+type lazyWriter struct {
+	w       http.ResponseWriter
+	started bool
+}
+
+func (l *lazyWriter) Write(p []byte) (int, error) {
+	if !l.started {
+		l.started = true
+		l.w.WriteHeader(http.StatusOK)
+	}
+	return l.w.Write(p)
+}
+
 // fail writes an error that happened before the response started.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	code := kepu.ErrorCode(err)
@@ -120,9 +142,9 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		status = http.StatusBadRequest
 	case code == kepu.NotFound:
 		status = http.StatusNotFound
-	case code == kepu.Unavailable || r.Context().Err() == context.DeadlineExceeded:
+	case code == kepu.Unavailable || r.Context().Err() != nil:
 		status, code, msg = http.StatusServiceUnavailable, kepu.Unavailable, "the store is unavailable; try again later"
-		if r.Context().Err() == context.DeadlineExceeded {
+		if r.Context().Err() != nil {
 			code, msg = httpx.CodeTimeout, "the export took longer than its deadline"
 		}
 	default:
