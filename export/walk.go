@@ -2,6 +2,7 @@ package export
 
 import (
 	"context"
+	"encoding/base64"
 	"slices"
 	"sort"
 
@@ -129,10 +130,17 @@ func (p *Plan) Write(ctx context.Context, w Writer) (Stats, error) {
 		}
 		return nil
 	}
+	var key []byte
+	var lastFrom, lastSource string
 	emitEdge := func(e kepu.Edge) error {
 		st.Edges++
-		return w.Edge(&Edge{ID: kepu.GlobalID(e.Key()), Type: e.Type,
-			Source: kepu.GlobalID(e.From), Target: kepu.GlobalID(e.To), Props: e.Props})
+		// Edges come grouped by their From node: encode its ID once.
+		if e.From != lastFrom {
+			lastFrom, lastSource = e.From, kepu.GlobalID(e.From)
+		}
+		key = append(append(append(append(append(key[:0], e.Type...), '|'), e.From...), '|'), e.To...)
+		return w.Edge(&Edge{ID: base64.RawURLEncoding.EncodeToString(key), Type: e.Type,
+			Source: lastSource, Target: kepu.GlobalID(e.To), Props: e.Props})
 	}
 	if p.bounded {
 		nodes := make([]kepu.Node, 0, len(p.nodes))
