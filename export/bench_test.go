@@ -129,4 +129,3 @@ func procStatus(b *testing.B, field string) int64 {
 	b.Logf("no %s in /proc/self/status", field)
 	return 0
 }
-
