@@ -225,9 +225,48 @@ func (p *Plan) pages(ctx context.Context, l kepu.Label, fn func([]kepu.Node) err
 }
 
 // streamEdges calls emit with every selected edge whose two ends are
-// selected: for each selected label, page by page, the outgoing edges of
-// the selected types.
+// selected. Without a where filter it pages through every edge of each
+// selected type (Store.Edges) and keeps those whose ends have selected
+// labels (the label is in the ID); with one, it walks the selected nodes
+// and their outgoing edges (see streamEdgesOf), so that a small filtered
+// set costs its own edges, not the type's.
 func (p *Plan) streamEdges(ctx context.Context, emit func(kepu.Edge) error) error {
+	if p.sel.Where != nil {
+		return p.streamEdgesOf(ctx, emit)
+	}
+	for _, r := range p.rels {
+		d := kepu.LookupRel(r)
+		selected := func(l kepu.Label) bool { return slices.Contains(p.labels, l) }
+		if !slices.ContainsFunc(d.From, selected) || !slices.ContainsFunc(d.To, selected) {
+			continue
+		}
+		after := ""
+		for {
+			page, err := p.x.Store.Edges(ctx, kepu.EdgeQuery{Rel: r, First: p.x.pageSize(), After: after})
+			if err != nil {
+				return err
+			}
+			for _, e := range page.Edges {
+				if selected(kepu.LabelOf(e.From)) && selected(kepu.LabelOf(e.To)) {
+					if err := emit(e); err != nil {
+						return err
+					}
+				}
+			}
+			if !page.HasNext {
+				break
+			}
+			after = page.EndCursor
+		}
+	}
+	return nil
+}
+
+// streamEdgesOf calls emit with every selected edge whose two ends are
+// selected: for each selected label, page by page, the outgoing edges of
+// the selected types, the ends of the where label checked against the
+// filter.
+func (p *Plan) streamEdgesOf(ctx context.Context, emit func(kepu.Edge) error) error {
 	for _, l := range p.labels {
 		var out []kepu.RelType
 		for _, d := range kepu.RelsOf(l, kepu.Out) {
