@@ -117,11 +117,7 @@ func testEdgePages(t *testing.T, st kepu.Store) {
 		kepu.Change{Kind: kepu.PutEdge, Edge: E(kepu.PartnersWith, mMobile, s3)},
 	)
 	rest := allEdgesAfter(t, st, kepu.PartnersWith, first.EndCursor)
-	var want []string
-	for _, k := range edgeKeys(before[2:]) {
-		want = append(want, k)
-	}
-	want = append(want, E(kepu.PartnersWith, mMobile, s3).Key())
+	want := append(edgeKeys(before[2:]), E(kepu.PartnersWith, mMobile, s3).Key())
 	slices.Sort(want)
 	if !slices.Equal(edgeKeys(rest), want) {
 		t.Fatalf("after the changes:\n got %q\nwant %q", edgeKeys(rest), want)
