@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -28,7 +29,9 @@ const benchDirEnv = "KEPUGRAPH_EXPORT_BENCH_DIR"
 // GOMEMLIMIT, and, when KEPUGRAPH_EXPORT_BENCH_HEAP_EVERY is a duration,
 // the growth of the live heap (sampled with a forced collection at that
 // interval, so it is what the export holds; the collections slow the
-// export, so measure speed without it).
+// export, so measure speed without it). KEPUGRAPH_EXPORT_BENCH_LIMIT_MB=n
+// sets a soft memory limit of the process's memory at the start plus n MB
+// (debug.SetMemoryLimit) for the run.
 func BenchmarkExport(b *testing.B) {
 	st := shared.store
 	if dir := os.Getenv(benchDirEnv); dir != "" {
@@ -84,6 +87,15 @@ func BenchmarkExport(b *testing.B) {
 					}
 				}
 			}()
+			if mb, _ := strconv.Atoi(os.Getenv("KEPUGRAPH_EXPORT_BENCH_LIMIT_MB")); mb > 0 {
+				// A soft memory limit of what the runtime holds now plus
+				// mb: the collector then runs as often as it must to keep
+				// the garbage of the export within it.
+				var ms runtime.MemStats
+				runtime.ReadMemStats(&ms)
+				old := debug.SetMemoryLimit(int64(ms.Sys-ms.HeapReleased) + int64(mb)<<20)
+				defer debug.SetMemoryLimit(old)
+			}
 			cpu0 := cpuTime()
 			x := &export.Exporter{Store: st}
 			var elements int
