@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -59,9 +60,7 @@ func BenchmarkExport(b *testing.B) {
 	for _, f := range formats {
 		b.Run(f.Name, func(b *testing.B) {
 			runtime.GC()
-			var ms runtime.MemStats
-			runtime.ReadMemStats(&ms)
-			heap0, rss0 := ms.HeapAlloc, procStatus(b, "VmRSS")
+			heap0, rss0 := liveHeap(), procStatus(b, "VmRSS")
 			var maxHeap atomic.Uint64
 			stop := make(chan struct{})
 			done := make(chan struct{})
@@ -79,10 +78,8 @@ func BenchmarkExport(b *testing.B) {
 						return
 					case <-tick.C:
 						runtime.GC()
-						var ms runtime.MemStats
-						runtime.ReadMemStats(&ms)
-						if ms.HeapAlloc > maxHeap.Load() {
-							maxHeap.Store(ms.HeapAlloc)
+						if live := liveHeap(); live > maxHeap.Load() {
+							maxHeap.Store(live)
 						}
 					}
 				}
@@ -132,6 +129,18 @@ func BenchmarkExport(b *testing.B) {
 			}
 		})
 	}
+}
+
+// liveHeap returns the heap marked live by the last collection (what
+// HeapAlloc would also count of the allocations made while a long
+// collection of a large heap runs is left out).
+func liveHeap() uint64 {
+	m := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(m)
+	if m[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return m[0].Value.Uint64()
 }
 
 // cpuTime returns the user and system CPU time of the process.
