@@ -9,7 +9,6 @@ import (
 	"runtime/metrics"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -27,10 +26,10 @@ const benchDirEnv = "KEPUGRAPH_EXPORT_BENCH_DIR"
 // and reports elements (nodes + edges) per second, the output size, and
 // memory: the growth of the process's peak resident set (VmHWM, Linux),
 // which counts garbage awaiting collection and so depends on GOGC and
-// GOMEMLIMIT, and, when KEPUGRAPH_EXPORT_BENCH_HEAP_EVERY is a duration,
-// the growth of the live heap (sampled with a forced collection at that
-// interval, so it is what the export holds; the collections slow the
-// export, so measure speed without it). KEPUGRAPH_EXPORT_BENCH_LIMIT_MB=n
+// GOMEMLIMIT, and, when KEPUGRAPH_EXPORT_BENCH_HEAP_EVERY is a number n,
+// the growth of the live heap (a collection every n elements, run from the
+// export's goroutine, so it is what the export holds; the collections slow
+// the export, so measure speed without it). KEPUGRAPH_EXPORT_BENCH_LIMIT_MB=n
 // sets a soft memory limit of the process's memory at the start plus n MB
 // (debug.SetMemoryLimit) for the run.
 func BenchmarkExport(b *testing.B) {
@@ -64,29 +63,8 @@ func BenchmarkExport(b *testing.B) {
 			// is this export's, not the store's load (Linux 4.0+).
 			_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
 			heap0, rss0 := liveHeap(), procStatus(b, "VmRSS")
-			var maxHeap atomic.Uint64
-			stop := make(chan struct{})
-			done := make(chan struct{})
-			every, _ := time.ParseDuration(os.Getenv("KEPUGRAPH_EXPORT_BENCH_HEAP_EVERY"))
-			go func() {
-				defer close(done)
-				if every <= 0 {
-					return
-				}
-				tick := time.NewTicker(every)
-				defer tick.Stop()
-				for {
-					select {
-					case <-stop:
-						return
-					case <-tick.C:
-						runtime.GC()
-						if live := liveHeap(); live > maxHeap.Load() {
-							maxHeap.Store(live)
-						}
-					}
-				}
-			}()
+			every, _ := strconv.Atoi(os.Getenv("KEPUGRAPH_EXPORT_BENCH_HEAP_EVERY"))
+			var maxHeap uint64
 			if mb, _ := strconv.Atoi(os.Getenv("KEPUGRAPH_EXPORT_BENCH_LIMIT_MB")); mb > 0 {
 				// A soft memory limit of what the runtime holds now plus
 				// mb: the collector then runs as often as it must to keep
@@ -106,15 +84,17 @@ func BenchmarkExport(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				stats, err := plan.Write(context.Background(), f.New(&bytes))
+				w := f.New(&bytes)
+				if every > 0 {
+					w = &heapSampler{Writer: w, every: every, max: &maxHeap}
+				}
+				stats, err := plan.Write(context.Background(), w)
 				if err != nil {
 					b.Fatal(err)
 				}
 				elements += stats.Nodes + stats.Edges
 			}
 			b.StopTimer()
-			close(stop)
-			<-done
 			b.ReportMetric(float64(elements)/b.Elapsed().Seconds(), "elements/s")
 			if cpu := (cpuTime() - cpu0).Seconds(); cpu > 0 {
 				// CPU time of the whole process (the export, the
@@ -124,8 +104,8 @@ func BenchmarkExport(b *testing.B) {
 			}
 			b.ReportMetric(float64(elements)/float64(b.N), "elements/op")
 			b.ReportMetric(float64(bytes.n)/float64(b.N)/1e6, "MB-out/op")
-			if m := maxHeap.Load(); m > 0 {
-				b.ReportMetric((float64(m)-float64(heap0))/1e6, "MB-live-heap-growth")
+			if maxHeap > 0 {
+				b.ReportMetric((float64(maxHeap)-float64(heap0))/1e6, "MB-live-heap-growth")
 			}
 			if hwm := procStatus(b, "VmHWM"); hwm > 0 {
 				b.ReportMetric(float64(hwm-rss0)/1e6, "MB-peak-RSS-growth")
@@ -133,6 +113,26 @@ func BenchmarkExport(b *testing.B) {
 		})
 	}
 }
+
+// heapSampler is a Writer that, every so many elements, runs a collection
+// from the export's own goroutine and records the heap marked live: the
+// export is paused meanwhile, so nothing it allocates during the (long)
+// collection of the store's heap counts as live.
+type heapSampler struct {
+	export.Writer
+	every, n int
+	max      *uint64
+}
+
+func (h *heapSampler) tick() {
+	if h.n++; h.n%h.every == 0 {
+		runtime.GC()
+		*h.max = max(*h.max, liveHeap())
+	}
+}
+
+func (h *heapSampler) Node(n *export.Node) error { h.tick(); return h.Writer.Node(n) }
+func (h *heapSampler) Edge(e *export.Edge) error { h.tick(); return h.Writer.Edge(e) }
 
 // liveHeap returns the heap marked live by the last collection (what
 // HeapAlloc would also count of the allocations made while a long
