@@ -45,6 +45,7 @@ type Config struct {
 	MaxAliases    int           // aliased fields per operation
 	MaxCost       int           // computed cost (connections count first/last times their children)
 	Timeout       time.Duration // per-request deadline
+	ExportTimeout time.Duration // deadline of a /export request (a whole-graph file takes longer than a query)
 	RateLimit     float64       // requests per second per client; 0 turns rate limiting off
 	RateBurst     int           // token-bucket size per client
 	// TrustedProxies is the number of reverse proxies in front of the
@@ -94,6 +95,7 @@ func DefaultConfig() Config {
 		MaxStringBytes: 10 << 10,
 		CORSHeaders:    strings.Join(httpx.DefaultCORSHeaders, ","),
 		Timeout:        10 * time.Second,
+		ExportTimeout:  10 * time.Minute,
 		RateLimit:      50,
 		RateBurst:      100,
 		Introspection:  true,
@@ -272,6 +274,8 @@ var options = []option{
 		func(c *Config) *int { return &c.MaxCost }),
 	durationOpt("timeout", "KEPUGRAPH_TIMEOUT", "deadline of each request; store work stops when it passes (503 TIMEOUT)",
 		func(c *Config) *time.Duration { return &c.Timeout }),
+	durationOpt("export-timeout", "KEPUGRAPH_EXPORT_TIMEOUT", "deadline of each /export request (graph files); a file still being written then is cut off",
+		func(c *Config) *time.Duration { return &c.ExportTimeout }),
 	{flag: "rate-limit", env: "KEPUGRAPH_RATE_LIMIT", usage: "requests per second per client (API key, else IP) before 429 RATE_LIMITED; 0 turns rate limiting off",
 		bind: func(fs *flag.FlagSet, c *Config, name, usage string) {
 			fs.Float64Var(&c.RateLimit, name, c.RateLimit, usage)
@@ -384,6 +388,9 @@ func (c Config) Validate() error {
 	}
 	if c.Timeout <= 0 {
 		errs = append(errs, fmt.Errorf("--timeout %s: must be positive", c.Timeout))
+	}
+	if c.ExportTimeout <= 0 {
+		errs = append(errs, fmt.Errorf("--export-timeout %s: must be positive", c.ExportTimeout))
 	}
 	if c.RateLimit < 0 {
 		errs = append(errs, fmt.Errorf("--rate-limit %g: must not be negative", c.RateLimit))

@@ -28,6 +28,7 @@ import (
 	"github.com/kepugraph/kepugraph/admin"
 	"github.com/kepugraph/kepugraph/auth"
 	"github.com/kepugraph/kepugraph/embedded"
+	"github.com/kepugraph/kepugraph/export"
 	"github.com/kepugraph/kepugraph/gqllimit"
 	"github.com/kepugraph/kepugraph/graph"
 	"github.com/kepugraph/kepugraph/httpx"
@@ -342,8 +343,8 @@ func (m *Main) seed(ctx context.Context) error {
 // Handler returns the HTTP routes: /query (GraphQL, behind the hardening
 // stack: request IDs, CORS, metrics, API keys, GraphQL-over-HTTP rules, rate
 // limit, body limit, deadline, and the query limits inside gqlgen),
-// /admin/backup (an admin key), /metrics, /healthz, /readyz and / (the
-// explorer). Every request gets an ID
+// /admin/backup (an admin key), /export/{format} (graph files, see
+// exportHandler), /metrics, /healthz, /readyz and / (the explorer). Every request gets an ID
 // and one access-log line; a panic becomes a 500 with the request ID.
 func (m *Main) Handler() http.Handler {
 	if m.metrics == nil {
@@ -387,11 +388,34 @@ func (m *Main) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/query", httpx.Stack(hc, api, m.metrics.Middleware, auth.Middleware(m.keys)))
 	mux.Handle(admin.BackupPath, auth.Middleware(m.keys)(admin.BackupHandler(m.Store, m.Logger)))
+	mux.Handle("/export/{format}", m.exportHandler(hc))
 	mux.Handle("/metrics", m.metrics.Handler())
 	mux.HandleFunc("/healthz", healthz)
 	mux.HandleFunc("/readyz", m.readyz)
 	mux.Handle("/", web.Handler("/query"))
 	return httpx.Chain(mux, httpx.Track, httpx.AccessLog(m.Logger), recoverPanics(m.Logger))
+}
+
+// exportHandler returns GET /export/{format} (graph files, see package
+// export) behind the middleware of /query except the GraphQL-over-HTTP
+// rules: CORS, metrics, API keys (reads are public), the rate limit (its
+// own buckets, with the same rate), the body limit, and --export-timeout as
+// its deadline. Its store calls are counted and traced like the GraphQL
+// layer's.
+func (m *Main) exportHandler(hc httpx.Config) http.Handler {
+	h := &export.Handler{
+		Exporter: &export.Exporter{Store: m.apiStore()},
+		Where:    graph.NodeFilter,
+		Logger:   m.Logger,
+	}
+	return httpx.Chain(h,
+		httpx.CORS(hc.CORS),
+		m.metrics.Middleware,
+		auth.Middleware(m.keys),
+		httpx.NewRateLimiter(hc.RateLimit).Middleware,
+		httpx.LimitBody(hc.Body),
+		httpx.Timeout(m.Config.ExportTimeout),
+	)
 }
 
 // apiStore returns the store the GraphQL layer uses: the open store, passed

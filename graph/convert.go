@@ -384,6 +384,18 @@ func idFilter(m map[string]any) (*kepu.Filter, error) {
 	return kepu.And(parts...), nil
 }
 
+// NodeFilter converts the where input of a label, as plain values (maps,
+// lists as []any, strings for enums, int64, float64, bool, as decoded from
+// JSON), into a validated filter: the filter the label's where argument
+// gives. Errors have code BadUserInput. The exports take their where
+// parameter through it.
+func NodeFilter(l kepu.Label, where map[string]any) (*kepu.Filter, error) {
+	if kepu.LookupLabel(l) == nil {
+		return nil, badInput("unknown label %q", l)
+	}
+	return nodeFilter(l, where)
+}
+
 // nodeFilter converts and validates the where input of a label.
 func nodeFilter(l kepu.Label, where map[string]any) (*kepu.Filter, error) {
 	f, err := toFilter(labelScope(l), where)

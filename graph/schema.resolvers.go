@@ -748,6 +748,11 @@ func (r *queryResolver) SystemStats(ctx context.Context) (*model.SystemStats, er
 	return systemStats(ctx, r.Resolver)
 }
 
+// Subgraph is the resolver for the subgraph field.
+func (r *queryResolver) Subgraph(ctx context.Context, labels []string, relationships []string, where map[string]any, around *string, hops *int, from *string, to *string) (*model.Subgraph, error) {
+	return subgraph(ctx, r.Resolver, labels, relationships, where, around, hops, from, to)
+}
+
 // Province is the resolver for the province field.
 func (r *schoolResolver) Province(ctx context.Context, obj *model.School) (*model.Province, error) {
 	return placeOf(ctx, r.Resolver, obj.NodeID, kepu.Province, model.NewProvince)

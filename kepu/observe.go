@@ -119,6 +119,13 @@ func (s *observed) AggregateEdges(ctx context.Context, q EdgeAggregateQuery) (Ed
 	return res, err
 }
 
+func (s *observed) Edges(ctx context.Context, q EdgeQuery) (EdgePage, error) {
+	ctx, c := s.start(ctx, Call{Method: "Edges"})
+	res, err := s.st.Edges(ctx, q)
+	s.end(ctx, c, err)
+	return res, err
+}
+
 func (s *observed) Write(ctx context.Context, changes []Change) ([]Result, error) {
 	ctx, c := s.start(ctx, Call{Method: "Write", Changes: len(changes)})
 	res, err := s.st.Write(ctx, changes)

@@ -257,6 +257,25 @@ type EdgeAggregate struct {
 	Sums         map[string]float64
 }
 
+// EdgeQuery pages through every edge of one type (see Store.Edges).
+type EdgeQuery struct {
+	Rel   RelType
+	First int    // page size, at least 1
+	After string // EndCursor of the previous page; "" for the first page
+}
+
+// EdgePage is one page of edges, in (From, To) order.
+type EdgePage struct {
+	Edges     []Edge
+	EndCursor string // the cursor of the last edge ("" when the page is empty)
+	HasNext   bool   // more edges follow
+}
+
+// EdgeCursorScope is the cursor scope of Store.Edges for a type: its
+// cursors are EncodeCursor(EdgeCursorScope(t), Cursor{Keys: []any{from},
+// ID: to}) of the last edge of a page.
+func EdgeCursorScope(t RelType) string { return "edges:" + string(t) }
+
 // GroupKeyText is the text form of a property value as an Aggregate group
 // Key: strings as they are, integers and floats in shortest decimal form
 // (strconv 'f', -1), booleans "true" or "false", absent values "". Every

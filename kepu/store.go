@@ -69,6 +69,14 @@ type Store interface {
 	// AggregateEdges counts (and sums) the matching edges.
 	AggregateEdges(ctx context.Context, q EdgeAggregateQuery) (EdgeAggregate, error)
 
+	// Edges returns one page of all the edges of type q.Rel, in the order
+	// of their From node's ID, then their To node's ID: at most q.First
+	// edges after q.After, the EndCursor of the previous page ("" for the
+	// first page). It reads no node, so that a whole graph can be streamed
+	// at the cost of its edges. BadUserInput for an unknown type, a First
+	// below 1, or a malformed cursor or one of another type.
+	Edges(ctx context.Context, q EdgeQuery) (EdgePage, error)
+
 	// Write applies the changes in order, all or nothing: when it returns
 	// nil every change is durable (on disk, or acknowledged by the server),
 	// and when it returns an error none of them is visible. It validates

@@ -80,7 +80,7 @@ type storeChildren struct {
 }
 
 // storeMethods are the methods of kepu.Store that InstrumentStore counts.
-var storeMethods = []string{"Nodes", "FindNodes", "CountNodes", "Neighbors", "CountNeighbors", "PlaceNodes", "CountPlaceNodes", "Locate", "Aggregate", "AggregateEdges", "Write"}
+var storeMethods = []string{"Nodes", "FindNodes", "CountNodes", "Neighbors", "CountNeighbors", "PlaceNodes", "CountPlaceNodes", "Locate", "Aggregate", "AggregateEdges", "Edges", "Write"}
 
 // New returns metrics registered on a new registry.
 func New(cfg Config) *Metrics {

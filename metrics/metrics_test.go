@@ -124,6 +124,9 @@ func (f fakeStore) Locate(context.Context, []string) (map[string]kepu.Location, 
 func (f fakeStore) Aggregate(context.Context, kepu.AggregateQuery) ([]kepu.Group, error) {
 	return nil, f.err
 }
+func (f fakeStore) Edges(context.Context, kepu.EdgeQuery) (kepu.EdgePage, error) {
+	return kepu.EdgePage{}, f.err
+}
 func (f fakeStore) AggregateEdges(context.Context, kepu.EdgeAggregateQuery) (kepu.EdgeAggregate, error) {
 	return kepu.EdgeAggregate{}, f.err
 }

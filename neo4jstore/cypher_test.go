@@ -95,6 +95,7 @@ func corpus(t *testing.T) []namedStmt {
 		add("createEdge/"+string(d.Type), stmt{cypherCreateEdge(d.Type), edgeParams}, nil)
 		add("updateEdge/"+string(d.Type), stmt{cypherUpdateEdge(d.Type), edgeParams}, nil)
 		add("deleteEdge/"+string(d.Type), stmt{cypherDeleteEdge(d.Type), edgeParams}, nil)
+		add("edges/"+string(d.Type), buildEdges(d.Type, "Museum:a", "School:b", 2), nil)
 	}
 	one, two := 1, 2
 	seenRel := map[string]bool{}

@@ -67,6 +67,7 @@ func Run(t *testing.T, h Harness) {
 		{"Locate", testLocate},
 		{"Aggregate", testAggregate},
 		{"AggregateEdges", testAggregateEdges},
+		{"Edges", testEdgePages},
 		{"Context", testContext},
 	}
 	for _, tc := range tests {

@@ -166,6 +166,7 @@ func (g *gen) schema() string {
 	g.writeQuery(&w)
 	g.writeMutation(&w)
 	w.p("%s", statsSchema)
+	w.p("%s", subgraphSchema)
 	return w.String()
 }
 
@@ -604,6 +605,8 @@ func (g *gen) writeQuery(w *writer) {
 	}
 	w.p(`  """The published figures of the network, computed from the graph at query time."""`)
 	w.p("  systemStats: SystemStats!")
+	w.p(`  """%s"""`, subgraphDoc)
+	w.p("  subgraph(labels: [String!], relationships: [String!], where: JSON, around: ID, hops: Int, from: ID, to: ID): Subgraph!")
 	w.p("}")
 	w.p("")
 }
@@ -643,6 +646,48 @@ func upper(s string) string {
 	}
 	return string(r)
 }
+
+const subgraphDoc = "A part of the graph as plain JSON, nodes and relationships at once: the selections of /export/{format}. " +
+	"labels and relationships name node labels and relationship types as in the schema (none: all); " +
+	"where is the where input of the first of labels (the others are not filtered); " +
+	"around (a node ID) with hops (1 to 3, default 1) selects a neighborhood; from and to (node IDs) a shortest path (empty when there is none). " +
+	"At most 10000 nodes and relationships (BAD_USER_INPUT beyond: export a file instead); NOT_FOUND when around, from or to names no node."
+
+const subgraphSchema = `"""A JSON object."""
+scalar JSON
+
+"""A part of the graph: its nodes and the relationships between them."""
+type Subgraph {
+  nodes: [SubgraphNode!]!
+  relationships: [SubgraphRelationship!]!
+}
+
+"""A node of a subgraph."""
+type SubgraphNode {
+  """The global ID."""
+  id: ID!
+  """The node's label: Museum, School, ..."""
+  label: String!
+  """The ISO 3166-2:CN code of the node's province; null when it has none."""
+  provinceCode: String
+  """Every property of the node (name, nameZh, provenance, source, ...)."""
+  properties: JSON!
+}
+
+"""A relationship of a subgraph."""
+type SubgraphRelationship {
+  """The global ID of "TYPE|from|to"."""
+  id: ID!
+  """The relationship type: PARTNERS_WITH, ..."""
+  type: String!
+  """The global ID of the start node."""
+  from: ID!
+  """The global ID of the end node."""
+  to: ID!
+  """Every property of the relationship (provenance, source, ...)."""
+  properties: JSON!
+}
+`
 
 const statsSchema = `"""A ratio with its parts."""
 type Ratio {
@@ -750,6 +795,8 @@ func (g *gen) config() string {
 	w.p("    model: github.com/kepugraph/kepugraph/graph/model.Float")
 	w.p("  WholeNumber:")
 	w.p("    model: github.com/kepugraph/kepugraph/graph/model.WholeNumber")
+	w.p("  JSON:")
+	w.p("    model: github.com/99designs/gqlgen/graphql.Map")
 	enums := append(g.enumNames(), "OrderDirection")
 	for _, e := range enums {
 		w.p("  %s:", e)

@@ -1,0 +1,87 @@
+package embedded
+
+import (
+	"context"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/kepugraph/kepugraph/kepu"
+)
+
+// Edges returns one page of the edges of a type in (From, To) order (see
+// kepu.Store). It walks the sorted ID lists of the type's From labels, in
+// the order of their IDs, from the cursor's From node.
+func (s *Store) Edges(ctx context.Context, q kepu.EdgeQuery) (kepu.EdgePage, error) {
+	d := kepu.LookupRel(q.Rel)
+	if d == nil {
+		return kepu.EdgePage{}, kepu.Errorf(kepu.BadUserInput, "unknown relationship type %q", truncate(string(q.Rel)))
+	}
+	if q.First < 1 {
+		return kepu.EdgePage{}, kepu.Errorf(kepu.BadUserInput, "first must be at least 1, got %d", q.First)
+	}
+	sig := kepu.EdgeCursorScope(q.Rel)
+	var afterFrom, afterTo string
+	if q.After != "" {
+		c, err := kepu.DecodeCursor(sig, 1, q.After)
+		if err != nil {
+			return kepu.EdgePage{}, err
+		}
+		from, ok := c.Keys[0].(string)
+		if !ok {
+			return kepu.EdgePage{}, kepu.Errorf(kepu.BadUserInput, "invalid cursor %q", truncate(q.After))
+		}
+		afterFrom, afterTo = from, c.ID
+	}
+	if err := s.rlock(ctx); err != nil {
+		return kepu.EdgePage{}, err
+	}
+	defer s.mu.RUnlock()
+	// IDs are "<Label>:<key>": the order of the labels followed by a colon
+	// is the order of their IDs.
+	labels := slices.Clone(d.From)
+	slices.SortFunc(labels, func(a, b kepu.Label) int { return strings.Compare(string(a)+":", string(b)+":") })
+	var page kepu.EdgePage
+	var out []*edgeRec
+	scanned := 0
+	for _, l := range labels {
+		ids := s.st.byLabel[l]
+		start := 0
+		if afterFrom != "" {
+			start = sort.SearchStrings(ids, afterFrom)
+		}
+		for _, id := range ids[start:] {
+			if scanned++; scanned%scanCheck == 0 {
+				if err := ctx.Err(); err != nil {
+					return kepu.EdgePage{}, err
+				}
+			}
+			es := s.st.nodes[id].edges(q.Rel, kepu.Out)
+			if len(es) == 0 {
+				continue
+			}
+			out = append(out[:0], es...)
+			slices.SortFunc(out, func(a, b *edgeRec) int { return strings.Compare(a.to, b.to) })
+			for _, e := range out {
+				if id == afterFrom && e.to <= afterTo {
+					continue
+				}
+				if len(page.Edges) == q.First {
+					page.HasNext = true
+					return s.endPage(page, sig), nil
+				}
+				page.Edges = append(page.Edges, e.edge())
+			}
+		}
+	}
+	return s.endPage(page, sig), nil
+}
+
+// endPage sets the page's EndCursor.
+func (s *Store) endPage(p kepu.EdgePage, sig string) kepu.EdgePage {
+	if n := len(p.Edges); n > 0 {
+		last := p.Edges[n-1]
+		p.EndCursor = kepu.EncodeCursor(sig, kepu.Cursor{Keys: []any{last.From}, ID: last.To})
+	}
+	return p
+}

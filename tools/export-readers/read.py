@@ -1,0 +1,71 @@
+"""Loads files written by kepugraph's /export with the Python readers people
+use, and prints what they saw as JSON:
+
+    python3 read.py <format> <file> [nodeID ...]
+
+format is graphml or gexf (networkx.read_graphml, networkx.read_gexf) or
+csv (the zip of nodes.csv and edges.csv, read with the csv module). The
+output is {"nodes": N, "edges": M, "columns": {...} (csv only),
+"attributes": {nodeID: {name: [value, python type name]}}} for the node IDs
+given; the export tests compare it with the store. A file the reader
+rejects exits with status 1 and the reader's error.
+"""
+
+import csv
+import io
+import json
+import sys
+import zipfile
+
+
+def typed(attrs):
+    return {k: [v, type(v).__name__] for k, v in attrs.items()}
+
+
+def main():
+    if len(sys.argv) < 3:
+        print("usage: python3 read.py <graphml|gexf|csv> <file> [nodeID ...]", file=sys.stderr)
+        return 2
+    fmt, path, ids = sys.argv[1], sys.argv[2], sys.argv[3:]
+    out = {"nodes": 0, "edges": 0, "attributes": {}}
+    if fmt in ("graphml", "gexf"):
+        import networkx as nx
+
+        out["networkx"] = nx.__version__
+        if fmt == "graphml":
+            g = nx.read_graphml(path)
+        else:
+            g = nx.read_gexf(path, version="1.3")
+        out["nodes"] = g.number_of_nodes()
+        out["edges"] = g.number_of_edges()
+        out["directed"] = g.is_directed()
+        for i in ids:
+            out["attributes"][i] = typed(g.nodes[i]) if i in g else None
+    elif fmt == "csv":
+        with zipfile.ZipFile(path) as z:
+            tables = {}
+            for name in ("nodes.csv", "edges.csv"):
+                with z.open(name) as f:
+                    tables[name] = list(csv.DictReader(io.TextIOWrapper(f, encoding="utf-8", newline="")))
+        out["nodes"] = len(tables["nodes.csv"])
+        out["edges"] = len(tables["edges.csv"])
+        out["columns"] = {name: list(rows[0].keys()) if rows else [] for name, rows in tables.items()}
+        by_id = {r["Id"]: r for r in tables["nodes.csv"]}
+        for i in ids:
+            out["attributes"][i] = typed({k: v for k, v in by_id[i].items() if v != ""}) if i in by_id else None
+    else:
+        print("unknown format " + fmt, file=sys.stderr)
+        return 2
+    json.dump(out, sys.stdout)
+    print()
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except SystemExit:
+        raise
+    except Exception as e:  # the reader rejected the file
+        print("%s: %s: %s" % (sys.argv[1], type(e).__name__, e), file=sys.stderr)
+        sys.exit(1)
