@@ -6164,6 +6164,58 @@ type CountGroup {
   count: Int!
 }
 
+"""A node label (the GraphQL type of the node, in upper snake case)."""
+enum NodeLabel {
+  """A provincial-level division, or the Xinjiang Production and Construction Corps."""
+  PROVINCE
+  """A prefecture-level division."""
+  PREFECTURE
+  """A county-level division."""
+  COUNTY
+  """A science and technology museum of the modern museum system."""
+  MUSEUM
+  """A primary or secondary school."""
+  SCHOOL
+  """A teacher-training university."""
+  NORMAL_UNIVERSITY
+  """An association, ministry, institute or committee."""
+  ORGANIZATION
+  """One session of a forum series."""
+  FORUM
+  """A program, campaign, recurring event or training scheme."""
+  PROGRAM
+  """A person named in a source."""
+  PERSON
+  """One year of the national statistics of science popularization, as a ministry reported them."""
+  NATIONAL_STATISTICS
+}
+
+"""A relationship type."""
+enum RelationshipType {
+  """Museum–school partnership."""
+  PARTNERS_WITH
+  """Museum–normal-university teacher training."""
+  TRAINS_TEACHERS
+  """Organizes, hosts or co-launches."""
+  ORGANIZES
+  """Takes part in, with a role."""
+  PARTICIPATES_IN
+  """Venue of an event."""
+  HELD_AT
+  """Spoke at a forum."""
+  SPOKE_AT
+  """Works for."""
+  AFFILIATED_WITH
+  """A mobile museum helped set up a museum."""
+  HELPED_ESTABLISH
+  """Where an institution is."""
+  LOCATED_IN
+  """Administrative hierarchy."""
+  PART_OF
+  """Places a museum, caravan or program reaches."""
+  COVERS
+}
+
 """Values of AdminLevel."""
 enum AdminLevel {
   NATIONAL

@@ -216,6 +216,7 @@ func (g *gen) writeBasics(w *writer) {
 	w.p("  count: Int!")
 	w.p("}")
 	w.p("")
+	writeRegistryEnums(w)
 	for _, name := range g.enumNames() {
 		w.p(`"""Values of %s."""`, name)
 		w.p("enum %s {", name)
@@ -225,6 +226,28 @@ func (g *gen) writeBasics(w *writer) {
 		w.p("}")
 		w.p("")
 	}
+}
+
+// writeRegistryEnums writes NodeLabel (every label, in upper snake case)
+// and RelationshipType (every relationship type), for fields that take
+// labels or relationship types as arguments.
+func writeRegistryEnums(w *writer) {
+	w.p(`"""A node label (the GraphQL type of the node, in upper snake case)."""`)
+	w.p("enum NodeLabel {")
+	for _, d := range kepu.LabelDefs() {
+		w.desc("  ", upper(d.Doc)+".")
+		w.p("  %s", spec.LabelEnum(d.Label))
+	}
+	w.p("}")
+	w.p("")
+	w.p(`"""A relationship type."""`)
+	w.p("enum RelationshipType {")
+	for _, d := range kepu.RelDefs() {
+		w.desc("  ", upper(d.Doc)+".")
+		w.p("  %s", d.Type)
+	}
+	w.p("}")
+	w.p("")
 }
 
 func (g *gen) writeFilters(w *writer) {
@@ -698,7 +721,7 @@ func (g *gen) config() string {
 	w.p("    model: github.com/99designs/gqlgen/graphql.ID")
 	w.p("  Int:")
 	w.p("    model: github.com/99designs/gqlgen/graphql.Int")
-	enums := append(g.enumNames(), "OrderDirection")
+	enums := append(g.enumNames(), "OrderDirection", "NodeLabel", "RelationshipType")
 	for _, e := range enums {
 		w.p("  %s:", e)
 		w.p("    model: github.com/99designs/gqlgen/graphql.String")
