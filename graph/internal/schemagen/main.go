@@ -266,7 +266,7 @@ func (g *gen) writeFilters(w *writer) {
 		w.p("")
 	}
 	const all = "Conditions on a %s property; all operators given must hold. eq: null matches an absent property and ne: null a present one; any other condition on an absent property is false."
-	scalar("StringFilter", "String", fmt.Sprintf(all, "String or Date"), []string{"eq", "ne", "in", "contains", "startsWith", "gt", "gte", "lt", "lte"})
+	scalar("StringFilter", "String", fmt.Sprintf(all, "String or Date"), []string{"eq", "ne", "in", "contains", "containsInsensitive", "startsWith", "gt", "gte", "lt", "lte"})
 	scalar("IntFilter", "Int", fmt.Sprintf(all, "Int"), []string{"eq", "ne", "in", "gt", "gte", "lt", "lte"})
 	scalar("FloatFilter", "Float", fmt.Sprintf(all, "Float"), []string{"eq", "ne", "in", "gt", "gte", "lt", "lte"})
 	scalar("BooleanFilter", "Boolean", fmt.Sprintf(all, "Boolean"), []string{"eq", "ne"})
@@ -289,6 +289,8 @@ func opDoc(op string) string {
 		return "Equal to one of."
 	case "contains":
 		return "Contains the text (for a list: has an element equal to it); case-sensitive."
+	case "containsInsensitive":
+		return "Contains the text, ignoring case (both texts in Unicode lower case)."
 	case "startsWith":
 		return "Starts with the text; case-sensitive."
 	case "gt":
