@@ -58,6 +58,7 @@ type Store struct {
 	st     *state
 	intern *interner // used by writers only (under wmu)
 	closed bool
+	search *searchIndex // see search.go
 }
 
 var _ kepu.Store = (*Store)(nil)
@@ -179,6 +180,10 @@ func Open(dir string, opts Options) (*Store, error) {
 	s := &Store{db: db, log: log, dir: dir, intern: newInterner()}
 	start := time.Now()
 	if err := s.load(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := s.openSearch(); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -439,6 +444,7 @@ func (s *Store) Write(ctx context.Context, changes []kepu.Change) ([]kepu.Result
 	s.mu.Lock()
 	s.st.applyBatch(b)
 	s.mu.Unlock()
+	s.updateSearch(b)
 	return results, nil
 }
 

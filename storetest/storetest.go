@@ -67,6 +67,10 @@ func Run(t *testing.T, h Harness) {
 		{"Locate", testLocate},
 		{"Aggregate", testAggregate},
 		{"AggregateEdges", testAggregateEdges},
+		{"Search", testSearch},
+		{"Search/Paging", testSearchPaging},
+		{"Search/Writes", testSearchWrites},
+		{"Search/Errors", testSearchErrors},
 		{"Context", testContext},
 	}
 	for _, tc := range tests {

@@ -26,6 +26,7 @@
 package textsearch
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -35,6 +36,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/agnivade/levenshtein"
+	"github.com/kepugraph/kepugraph/kepu"
 	"github.com/mozillazg/go-pinyin"
 	"golang.org/x/text/unicode/norm"
 )
@@ -466,4 +468,54 @@ func Before(a, b Hit) bool {
 		return a.Score > b.Score
 	}
 	return a.ID < b.ID
+}
+
+// Run answers a search for a store: it checks q, parses the text, takes the
+// candidates of the store's index (at most MaxCandidates), ranks them, cuts
+// the page after q.After and loads its nodes. A node that nodes does not
+// return (deleted meanwhile) is left out of the page.
+func Run(ctx context.Context, q kepu.SearchQuery,
+	candidates func(ctx context.Context, q Query, labels []kepu.Label) ([]*Doc, error),
+	nodes func(ctx context.Context, ids []string) (map[string]kepu.Node, error),
+) (kepu.SearchPage, error) {
+	if err := kepu.ValidateSearch(q); err != nil {
+		return kepu.SearchPage{}, err
+	}
+	pq, err := Parse(q.Text)
+	if err != nil {
+		return kepu.SearchPage{}, kepu.Errorf(kepu.BadUserInput, "%v", err)
+	}
+	cands, err := candidates(ctx, pq, q.Labels)
+	if err != nil {
+		return kepu.SearchPage{}, err
+	}
+	hits := Rank(pq, cands)
+	page := kepu.SearchPage{Total: len(hits), HasPrev: q.After != ""}
+	start := 0
+	if q.After != "" {
+		score, id, _ := kepu.DecodeSearchCursor(q.After)
+		start = sort.Search(len(hits), func(i int) bool { return Before(Hit{ID: id, Score: score}, hits[i]) })
+	}
+	end := min(start+q.First, len(hits))
+	page.HasNext = end < len(hits)
+	hits = hits[start:end]
+	if len(hits) == 0 {
+		return page, nil
+	}
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	found, err := nodes(ctx, ids)
+	if err != nil {
+		return kepu.SearchPage{}, err
+	}
+	for _, h := range hits {
+		n, ok := found[h.ID]
+		if !ok {
+			continue
+		}
+		page.Hits = append(page.Hits, kepu.SearchHit{Node: n, Score: h.Score, Cursor: kepu.SearchCursor(h.Score, h.ID)})
+	}
+	return page, nil
 }
