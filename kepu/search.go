@@ -9,7 +9,7 @@ import (
 type SearchQuery struct {
 	Text   string  // the search text: Chinese, English, pinyin or its initials, mixed
 	Labels []Label // only nodes with one of these labels; empty: every label
-	First  int     // page size, > 0
+	First  int     // page size, >= 0 (0: no hits, only Total and HasNext)
 	After  string  // cursor of the last hit of the previous page, or ""
 }
 
@@ -55,15 +55,15 @@ func DecodeSearchCursor(s string) (float64, string, error) {
 
 // ValidateSearch checks the labels and the page of a search query (the
 // text is checked by textsearch.Parse): BadUserInput for an unknown label,
-// a page size below 1 or a malformed cursor.
+// a negative page size or a malformed cursor.
 func ValidateSearch(q SearchQuery) error {
 	for _, l := range q.Labels {
 		if LookupLabel(l) == nil {
 			return Errorf(BadUserInput, "unknown label %q", truncate(string(l), 40))
 		}
 	}
-	if q.First < 1 {
-		return Errorf(BadUserInput, "first must be at least 1, got %s", strconv.Itoa(q.First))
+	if q.First < 0 {
+		return Errorf(BadUserInput, "page size must not be negative, got %s", strconv.Itoa(q.First))
 	}
 	if q.After != "" {
 		if _, _, err := DecodeSearchCursor(q.After); err != nil {

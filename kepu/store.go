@@ -75,7 +75,7 @@ type Store interface {
 	// backends agree). A node written is found by the next call.
 	// BadUserInput for a text without a usable term, longer than
 	// textsearch.MaxTextRunes or with too many terms, an unknown label, a
-	// page size below 1 or a malformed cursor.
+	// negative page size or a malformed cursor.
 	Search(ctx context.Context, q SearchQuery) (SearchPage, error)
 
 	// Write applies the changes in order, all or nothing: when it returns

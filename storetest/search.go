@@ -197,7 +197,6 @@ func testSearchErrors(t *testing.T, st kepu.Store) {
 		{Text: "the of and", First: 5},
 		{Text: long, First: 5},
 		{Text: many, First: 5},
-		{Text: "beijing", First: 0},
 		{Text: "beijing", First: -1},
 		{Text: "beijing", First: 5, Labels: []kepu.Label{"Planet"}},
 		{Text: "beijing", First: 5, After: "not a cursor"},
@@ -211,5 +210,9 @@ func testSearchErrors(t *testing.T, st kepu.Store) {
 	}
 	if len(good.Hits) != 1 || !good.HasNext {
 		t.Fatalf("first: 1 gave %v", hitIDs(good))
+	}
+	none, err := st.Search(ctx, kepu.SearchQuery{Text: "beijing", First: 0})
+	if err != nil || len(none.Hits) != 0 || !none.HasNext || none.Total != good.Total {
+		t.Fatalf("first: 0 gave %+v, %v", none, err)
 	}
 }

@@ -158,6 +158,7 @@ func (g *gen) schema() string {
 	g.writeQuery(&w)
 	g.writeMutation(&w)
 	w.p("%s", statsSchema)
+	w.p("%s", searchSchema)
 	return w.String()
 }
 
@@ -581,6 +582,7 @@ func (g *gen) writeQuery(w *writer) {
 	}
 	w.p(`  """The published figures of the network, computed from the graph at query time."""`)
 	w.p("  systemStats: SystemStats!")
+	w.p("%s", searchField)
 	w.p("}")
 	w.p("")
 }
