@@ -12,6 +12,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/whitespace"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
 
@@ -20,6 +21,7 @@ import (
 )
 
 // searchIndex is the full-text index of node names: a bleve index in memory
+// (scorch, no path)
 // (fields name and nameZh with bleve's CJK analyzer, the pinyin and
 // initials keys of textsearch with a whitespace analyzer, the label as a
 // keyword), and the analyzed names textsearch ranks with. It is built when
@@ -85,7 +87,9 @@ func buildSearchIndex(st *state) (*searchIndex, error) {
 	if err != nil {
 		return nil, err
 	}
-	idx, err := bleve.NewMemOnly(m)
+	// scorch with no path keeps its segments in memory (vellum FSTs make
+	// prefix and fuzzy queries automaton walks, not term-list scans).
+	idx, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -226,7 +230,7 @@ func (s *Store) openSearch() error {
 		return kepu.Errorf(kepu.Internal, "cannot build the search index: %v", err)
 	}
 	s.search = si
-	s.log.Info("search index built", "nodes", len(si.docs), "duration", time.Since(start).Round(time.Millisecond))
+	s.log.Info("search index built", "nodes", len(si.docs), "duration", time.Since(start))
 	return nil
 }
 

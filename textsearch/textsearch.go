@@ -388,7 +388,7 @@ func (d *Doc) wordMatch(t string, wordHit []bool) float64 {
 			v = 1
 		case strings.HasPrefix(w, t):
 			v = 0.8
-		case utf8.RuneCountInString(t) >= 4 && levenshtein.ComputeDistance(t, w) <= 1:
+		case len(t) >= 4 && abs(len(t)-len(w)) <= 4 && utf8.RuneCountInString(t) >= 4 && levenshtein.ComputeDistance(t, w) <= 1:
 			v = 0.5
 		}
 		if v > 0 {
@@ -518,4 +518,11 @@ func Run(ctx context.Context, q kepu.SearchQuery,
 		page.Hits = append(page.Hits, kepu.SearchHit{Node: n, Score: h.Score, Cursor: kepu.SearchCursor(h.Score, h.ID)})
 	}
 	return page, nil
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
