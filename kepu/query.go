@@ -22,10 +22,10 @@ const (
 	StartsWith Op = "startsWith"
 	// ContainsInsensitive is Contains ignoring case.
 	ContainsInsensitive Op = "containsInsensitive"
-	Gt         Op = "gt"
-	Gte        Op = "gte"
-	Lt         Op = "lt"
-	Lte        Op = "lte"
+	Gt                  Op = "gt"
+	Gte                 Op = "gte"
+	Lt                  Op = "lt"
+	Lte                 Op = "lte"
 )
 
 // Ops lists every operator.
