@@ -27,7 +27,8 @@ import (
 // keyword), and the analyzed names textsearch ranks with. It is built when
 // the store opens and updated by every write before Write returns.
 type searchIndex struct {
-	idx bleve.Index
+	idx     bleve.Index
+	batches int // update batches since the build (writers only)
 
 	mu   sync.RWMutex
 	docs map[string]*textsearch.Doc
@@ -218,7 +219,7 @@ func (s *Store) Search(ctx context.Context, q kepu.SearchQuery) (kepu.SearchPage
 	if err := ctx.Err(); err != nil {
 		return kepu.SearchPage{}, err
 	}
-	return textsearch.Run(ctx, q, s.search.candidates, s.Nodes)
+	return textsearch.Run(ctx, q, s.search.Load().candidates, s.Nodes)
 }
 
 // openSearch builds the search index of the loaded store, logging its size
@@ -229,18 +230,41 @@ func (s *Store) openSearch() error {
 	if err != nil {
 		return kepu.Errorf(kepu.Internal, "cannot build the search index: %v", err)
 	}
-	s.search = si
+	s.search.Store(si)
 	s.log.Info("search index built", "nodes", len(si.docs), "duration", time.Since(start))
 	return nil
 }
 
+// compactAfter is the number of write batches after which the search
+// index is built again: in memory, scorch keeps one segment per batch and
+// never merges them, so a search would slow down with every write.
+const compactAfter = 256
+
 // updateSearch is the write path's hook: after a commit, the index sees
-// the batch before Write returns.
+// the batch before Write returns. Every compactAfter batches it builds the
+// index again from the graph (the writer holds wmu, so the graph is the
+// committed one) and swaps it in.
 func (s *Store) updateSearch(b *batch) {
-	if err := s.search.update(b); err != nil {
+	si := s.search.Load()
+	if si.batches++; si.batches >= compactAfter {
+		if err := s.openSearch(); err == nil {
+			// Searches still running on the old index have a request
+			// deadline; close it (its goroutines) well after that.
+			time.AfterFunc(time.Minute, func() { si.idx.Close() })
+			return
+		}
+	}
+	if err := si.update(b); err != nil {
 		// The data is committed; a node the index missed is found again
 		// after the next restart. Indexing plain text does not fail in
 		// practice, so this is logged, not returned.
 		s.log.Error("search index update failed", "err", fmt.Sprint(err))
+	}
+}
+
+// closeSearch releases the search index (Close).
+func (s *Store) closeSearch() {
+	if si := s.search.Load(); si != nil {
+		si.idx.Close()
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -58,7 +59,7 @@ type Store struct {
 	st     *state
 	intern *interner // used by writers only (under wmu)
 	closed bool
-	search *searchIndex // see search.go
+	search atomic.Pointer[searchIndex] // see search.go
 }
 
 var _ kepu.Store = (*Store)(nil)
@@ -309,6 +310,7 @@ func (s *Store) Close() error {
 		return nil
 	}
 	s.closed = true
+	s.closeSearch()
 	return s.db.Close()
 }
 

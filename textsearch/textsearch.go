@@ -35,7 +35,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/agnivade/levenshtein"
 	"github.com/kepugraph/kepugraph/kepu"
 	"github.com/mozillazg/go-pinyin"
 	"golang.org/x/text/unicode/norm"
@@ -388,7 +387,7 @@ func (d *Doc) wordMatch(t string, wordHit []bool) float64 {
 			v = 1
 		case strings.HasPrefix(w, t):
 			v = 0.8
-		case len(t) >= 4 && abs(len(t)-len(w)) <= 4 && utf8.RuneCountInString(t) >= 4 && levenshtein.ComputeDistance(t, w) <= 1:
+		case utf8.RuneCountInString(t) >= 4 && withinOneEdit(t, w):
 			v = 0.5
 		}
 		if v > 0 {
@@ -520,9 +519,27 @@ func Run(ctx context.Context, q kepu.SearchQuery,
 	return page, nil
 }
 
-func abs(n int) int {
-	if n < 0 {
-		return -n
+// withinOneEdit reports whether the Levenshtein distance between a and b
+// (over runes) is at most 1, in one pass: the ranking calls it for every
+// word of every candidate, where a full distance matrix was most of the
+// time of a broad search.
+func withinOneEdit(a, b string) bool {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) < len(rb) {
+		ra, rb = rb, ra
 	}
-	return n
+	if len(ra)-len(rb) > 1 {
+		return false
+	}
+	i := 0
+	for i < len(rb) && ra[i] == rb[i] {
+		i++
+	}
+	if i == len(rb) {
+		return true // equal, or one rune appended
+	}
+	if len(ra) == len(rb) {
+		return string(ra[i+1:]) == string(rb[i+1:]) // one substitution
+	}
+	return string(ra[i+1:]) == string(rb[i:]) // one deletion from ra
 }

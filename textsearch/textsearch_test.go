@@ -1,6 +1,10 @@
 package textsearch
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/agnivade/levenshtein"
+)
 
 func TestBeijingScienceCenter(t *testing.T) {
 	d := NewDoc("Museum:bsc", "Beijing Science Center", "北京科学中心")
@@ -85,5 +89,18 @@ func TestKeys(t *testing.T) {
 	}
 	if got := Pinyin("绿色K12学校"); got != "lvsek12xuexiao" {
 		t.Errorf("Pinyin = %q", got)
+	}
+}
+
+// TestWithinOneEdit compares withinOneEdit with the Levenshtein distance of
+// agnivade/levenshtein on every pair of a set of words.
+func TestWithinOneEdit(t *testing.T) {
+	words := []string{"", "a", "ab", "ba", "abc", "acb", "science", "scince", "sciense", "sciences", "xscience", "center", "centre", "centers", "北京", "北方", "北京市", "school", "schools", "schoo", "chool"}
+	for _, a := range words {
+		for _, b := range words {
+			if got, want := withinOneEdit(a, b), levenshtein.ComputeDistance(a, b) <= 1; got != want {
+				t.Errorf("withinOneEdit(%q, %q) = %v, want %v", a, b, got, want)
+			}
+		}
 	}
 }
