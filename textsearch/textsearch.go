@@ -30,6 +30,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -524,7 +525,22 @@ func Run(ctx context.Context, q kepu.SearchQuery,
 // word of every candidate, where a full distance matrix was most of the
 // time of a broad search.
 func withinOneEdit(a, b string) bool {
-	ra, rb := []rune(a), []rune(b)
+	if isASCII(a) && isASCII(b) {
+		return oneEdit([]byte(a), []byte(b))
+	}
+	return oneEdit([]rune(a), []rune(b))
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+func oneEdit[T byte | rune](ra, rb []T) bool {
 	if len(ra) < len(rb) {
 		ra, rb = rb, ra
 	}
@@ -539,7 +555,7 @@ func withinOneEdit(a, b string) bool {
 		return true // equal, or one rune appended
 	}
 	if len(ra) == len(rb) {
-		return string(ra[i+1:]) == string(rb[i+1:]) // one substitution
+		return slices.Equal(ra[i+1:], rb[i+1:]) // one substitution
 	}
-	return string(ra[i+1:]) == string(rb[i:]) // one deletion from ra
+	return slices.Equal(ra[i+1:], rb[i:]) // one deletion from ra
 }
