@@ -77,9 +77,12 @@ func searchMapping() (mapping.IndexMapping, error) {
 	return m, nil
 }
 
-func nodeSearchDoc(label kepu.Label, name, nameZh string) searchDoc {
-	return searchDoc{Label: string(label), Name: name, NameZh: nameZh,
-		Pinyin: textsearch.PinyinKeys(nameZh), Initials: textsearch.InitialsKeys(nameZh)}
+// analyze returns the bleve document and the analyzed names of a node.
+func analyze(id string, label kepu.Label, p props) (searchDoc, *textsearch.Doc) {
+	name, _ := p.get(kepu.PropName).(string)
+	zh, _ := p.get(kepu.PropNameZh).(string)
+	d := textsearch.NewDoc(id, name, zh)
+	return searchDoc{Label: string(label), Name: name, NameZh: zh, Pinyin: d.PinyinKeys(), Initials: d.InitialsKeys()}, d
 }
 
 // buildSearchIndex indexes every node of st.
@@ -97,13 +100,12 @@ func buildSearchIndex(st *state) (*searchIndex, error) {
 	si := &searchIndex{idx: idx, docs: make(map[string]*textsearch.Doc, len(st.nodes))}
 	b := idx.NewBatch()
 	for id, n := range st.nodes {
-		name, _ := n.props.get(kepu.PropName).(string)
-		zh, _ := n.props.get(kepu.PropNameZh).(string)
-		if err := b.Index(id, nodeSearchDoc(n.label, name, zh)); err != nil {
+		doc, d := analyze(id, n.label, n.props)
+		if err := b.Index(id, doc); err != nil {
 			return nil, err
 		}
-		si.docs[id] = textsearch.NewDoc(id, name, zh)
-		if b.Size() >= 2000 {
+		si.docs[id] = d
+		if b.Size() >= 4000 {
 			if err := idx.Batch(b); err != nil {
 				return nil, err
 			}
@@ -127,12 +129,11 @@ func (si *searchIndex) update(b *batch) error {
 			docs[id] = nil
 			continue
 		}
-		name, _ := p.props.get(kepu.PropName).(string)
-		zh, _ := p.props.get(kepu.PropNameZh).(string)
-		if err := ib.Index(id, nodeSearchDoc(p.label, name, zh)); err != nil {
+		doc, d := analyze(id, p.label, p.props)
+		if err := ib.Index(id, doc); err != nil {
 			return err
 		}
-		docs[id] = textsearch.NewDoc(id, name, zh)
+		docs[id] = d
 	}
 	if err := si.idx.Batch(ib); err != nil {
 		return err

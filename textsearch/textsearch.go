@@ -33,6 +33,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -206,14 +207,27 @@ func Syllables(nameZh string) []string {
 			continue
 		}
 		for _, r := range t.Text {
-			if p := pinyin.SinglePinyin(r, pinyinArgs); len(p) > 0 && p[0] != "" {
-				out = append(out, p[0])
-			} else {
-				out = append(out, string(r))
-			}
+			out = append(out, syllable(r))
 		}
 	}
 	return out
+}
+
+// syllables caches the syllable of each character seen (go-pinyin
+// allocates on every call; names use a few thousand characters).
+var syllables sync.Map // rune -> string
+
+func syllable(r rune) string {
+	if v, ok := syllables.Load(r); ok {
+		return v.(string)
+	}
+	p := pinyin.SinglePinyin(r, pinyinArgs)
+	s := string(r)
+	if len(p) > 0 && p[0] != "" {
+		s = p[0]
+	}
+	syllables.Store(r, s)
+	return s
 }
 
 // Pinyin is the full pinyin of a Chinese name without spaces:
@@ -232,6 +246,12 @@ func initials(syl []string) string {
 	return b.String()
 }
 
+// PinyinKeys returns PinyinKeys of the document's nameZh.
+func (d *Doc) PinyinKeys() string { return suffixes(d.syl) }
+
+// InitialsKeys returns InitialsKeys of the document's nameZh.
+func (d *Doc) InitialsKeys() string { return initialsKeys(d.syl) }
+
 // PinyinKeys is the text a full-text index holds for the pinyin of a
 // Chinese name: the joined pinyin from each syllable on, space-separated
 // (beijingkexuezhongxin jingkexuezhongxin kexuezhongxin ... xin), so that a
@@ -241,8 +261,9 @@ func PinyinKeys(nameZh string) string { return suffixes(Syllables(nameZh)) }
 
 // InitialsKeys is the same for the initials (bjkxzx jkxzx kxzx xzx zx x):
 // a prefix query finds any run of them.
-func InitialsKeys(nameZh string) string {
-	syl := Syllables(nameZh)
+func InitialsKeys(nameZh string) string { return initialsKeys(Syllables(nameZh)) }
+
+func initialsKeys(syl []string) string {
 	one := make([]string, len(syl))
 	for i, s := range syl {
 		r, _ := utf8.DecodeRuneInString(s)
