@@ -291,7 +291,8 @@ func TestCypherLint(t *testing.T) {
 	stmts := corpus(t)
 	var labels, rels, props []string
 	// Property keys, plus the keys of the row maps of batched writes.
-	propSet := map[string]bool{IDKey: true, "i": true, "from": true, "to": true, "props": true}
+	propSet := map[string]bool{IDKey: true, "i": true, "from": true, "to": true, "props": true,
+		PropSearchPinyin: true, PropSearchInitials: true, "pinyin": true, "initials": true} // search keys and their fill rows
 	labels = append(labels, CommonLabel)
 	for _, d := range kepu.LabelDefs() {
 		labels = append(labels, string(d.Label))
