@@ -705,6 +705,10 @@ func matchCond(v any, c *kepu.Cond) bool {
 		s, ok1 := v.(string)
 		sub, ok2 := c.Value.(string)
 		return ok1 && ok2 && strings.Contains(s, sub)
+	case kepu.ContainsInsensitive:
+		s, ok1 := v.(string)
+		sub, ok2 := c.Value.(string)
+		return ok1 && ok2 && strings.Contains(strings.ToLower(s), strings.ToLower(sub))
 	case kepu.StartsWith:
 		s, ok1 := v.(string)
 		pre, ok2 := c.Value.(string)

@@ -19,6 +19,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -62,6 +63,7 @@ type Store struct {
 	st     *state
 	intern *interner // used by writers only (under wmu)
 	closed bool
+	search atomic.Pointer[searchIndex] // see search.go
 }
 
 var _ kepu.Store = (*Store)(nil)
@@ -228,6 +230,10 @@ func Open(dir string, opts Options) (*Store, error) {
 		if s.db != nil {
 			s.db.Close()
 		}
+		return nil, err
+	}
+	if err := s.openSearch(); err != nil {
+		s.db.Close()
 		return nil, err
 	}
 	log.Info("embedded store loaded", "path", path, "nodes", len(s.st.nodes), "edges", s.st.nedges,
@@ -535,6 +541,7 @@ func (s *Store) Close() error {
 		return nil
 	}
 	s.closed = true
+	s.closeSearch()
 	return s.db.Close()
 }
 
@@ -670,6 +677,7 @@ func (s *Store) Write(ctx context.Context, changes []kepu.Change) ([]kepu.Result
 	s.mu.Lock()
 	s.st.applyBatch(b)
 	s.mu.Unlock()
+	s.updateSearch(b)
 	return results, nil
 }
 

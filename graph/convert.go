@@ -323,7 +323,7 @@ func relFilter(rf spec.RelField, quant kepu.Quantifier, m map[string]any) (*kepu
 	return &kepu.Filter{Rel: rc}, err
 }
 
-var opOrder = []kepu.Op{kepu.Eq, kepu.Ne, kepu.In_, kepu.Contains, kepu.StartsWith, kepu.Gt, kepu.Gte, kepu.Lt, kepu.Lte}
+var opOrder = []kepu.Op{kepu.Eq, kepu.Ne, kepu.In_, kepu.Contains, kepu.ContainsInsensitive, kepu.StartsWith, kepu.Gt, kepu.Gte, kepu.Lt, kepu.Lte}
 
 func propFilter(prop string, m map[string]any) (*kepu.Filter, error) {
 	var parts []*kepu.Filter

@@ -43,6 +43,8 @@ func TestFilters(t *testing.T) {
 		{"boolean ne", "schools", `{rural: {ne: false}}`, "s1,s3"},
 		{"string eq", "museums", `{name: {eq: "m2"}}`, "m2"},
 		{"string contains", "museums", `{name: {contains: "3"}}`, "m3"},
+		{"string containsInsensitive", "museums", `{name: {containsInsensitive: "M3"}}`, "m3"},
+		{"string containsInsensitive on nothing", "schools", `{name: {containsInsensitive: "X"}}`, ""},
 		{"string startsWith", "schools", `{name: {startsWith: "s"}}`, "s1,s2,s3,s4"},
 		{"string gt", "schools", `{name: {gt: "s2"}}`, "s3,s4"},
 		{"string in", "schools", `{name: {in: ["s1", "s4"]}}`, "s1,s4"},

@@ -753,6 +753,11 @@ func (r *queryResolver) Subgraph(ctx context.Context, labels []string, relations
 	return subgraph(ctx, r.Resolver, labels, relationships, where, around, hops, from, to)
 }
 
+// Search is the resolver for the search field.
+func (r *queryResolver) Search(ctx context.Context, text string, labels []string, first *int, after *string) (*model.SearchConnection, error) {
+	return search(ctx, r.Resolver, text, labels, first, after)
+}
+
 // Province is the resolver for the province field.
 func (r *schoolResolver) Province(ctx context.Context, obj *model.School) (*model.Province, error) {
 	return placeOf(ctx, r.Resolver, obj.NodeID, kepu.Province, model.NewProvince)

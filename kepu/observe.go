@@ -126,6 +126,13 @@ func (s *observed) Edges(ctx context.Context, q EdgeQuery) (EdgePage, error) {
 	return res, err
 }
 
+func (s *observed) Search(ctx context.Context, q SearchQuery) (SearchPage, error) {
+	ctx, c := s.start(ctx, Call{Method: "Search"})
+	res, err := s.st.Search(ctx, q)
+	s.end(ctx, c, err)
+	return res, err
+}
+
 func (s *observed) Write(ctx context.Context, changes []Change) ([]Result, error) {
 	ctx, c := s.start(ctx, Call{Method: "Write", Changes: len(changes)})
 	res, err := s.st.Write(ctx, changes)

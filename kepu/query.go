@@ -7,7 +7,9 @@ type Op string
 
 // Operators. Contains and StartsWith apply to String, Enum and Date values
 // (case-sensitive, on the whole text); for StringList values Contains means
-// "the list has an element equal to Value". Gt, Gte, Lt, Lte apply to ordered
+// "the list has an element equal to Value". ContainsInsensitive applies to
+// String, Enum and Date values: Contains after lowering both texts (Unicode
+// lower case; Go's strings.ToLower, Cypher's toLower). Gt, Gte, Lt, Lte apply to ordered
 // types (Int, Float, Date, String, Enum compare as Go compares strings). In
 // takes a []any of values. A condition on an absent property is false for
 // every operator except Eq with a nil Value, which matches absence (and Ne
@@ -18,14 +20,16 @@ const (
 	In_        Op = "in"
 	Contains   Op = "contains"
 	StartsWith Op = "startsWith"
-	Gt         Op = "gt"
-	Gte        Op = "gte"
-	Lt         Op = "lt"
-	Lte        Op = "lte"
+	// ContainsInsensitive is Contains ignoring case.
+	ContainsInsensitive Op = "containsInsensitive"
+	Gt                  Op = "gt"
+	Gte                 Op = "gte"
+	Lt                  Op = "lt"
+	Lte                 Op = "lte"
 )
 
 // Ops lists every operator.
-var Ops = []Op{Eq, Ne, In_, Contains, StartsWith, Gt, Gte, Lt, Lte}
+var Ops = []Op{Eq, Ne, In_, Contains, StartsWith, Gt, Gte, Lt, Lte, ContainsInsensitive}
 
 // PropID is the pseudo-property that names a node's ID in a Cond (Eq, Ne, In
 // only) and in an OrderKey.

@@ -77,6 +77,15 @@ type Store interface {
 	// below 1, or a malformed cursor or one of another type.
 	Edges(ctx context.Context, q EdgeQuery) (EdgePage, error)
 
+	// Search returns one page of the nodes whose names match q.Text, best
+	// first, ties by ID (the rules are package textsearch's: every backend
+	// ranks the candidates of its full-text index with the same Go code, so
+	// backends agree). A node written is found by the next call.
+	// BadUserInput for a text without a usable term, longer than
+	// textsearch.MaxTextRunes or with too many terms, an unknown label, a
+	// negative page size or a malformed cursor.
+	Search(ctx context.Context, q SearchQuery) (SearchPage, error)
+
 	// Write applies the changes in order, all or nothing: when it returns
 	// nil every change is durable (on disk, or acknowledged by the server),
 	// and when it returns an error none of them is visible. It validates

@@ -477,7 +477,7 @@ func validateCond(def *PropDef, isID bool, c *Cond) error {
 		return Errorf(BadUserInput, "id supports eq, ne and in only")
 	}
 	switch c.Op {
-	case Contains, StartsWith:
+	case Contains, StartsWith, ContainsInsensitive:
 		if def.Type != String && def.Type != Enum && def.Type != Date && !(def.Type == StringList && c.Op == Contains) {
 			return Errorf(BadUserInput, "%s does not apply to %s (%s)", c.Op, c.Prop, def.Type)
 		}

@@ -115,6 +115,9 @@ func (f fakeStore) CountNeighbors(context.Context, []string, kepu.NeighborQuery)
 func (f fakeStore) PlaceNodes(context.Context, []string, kepu.NodeQuery) (map[string]kepu.NodePage, error) {
 	return nil, f.err
 }
+func (f fakeStore) Search(context.Context, kepu.SearchQuery) (kepu.SearchPage, error) {
+	return kepu.SearchPage{}, f.err
+}
 func (f fakeStore) CountPlaceNodes(context.Context, []string, kepu.Label, *kepu.Filter) (map[string]int, error) {
 	return nil, f.err
 }

@@ -88,7 +88,8 @@ func cypherDeleteEdge(t kepu.RelType) string {
 // SchemaStatements returns the statements of EnsureSchema: uniqueness
 // constraints on node IDs (the common label and every label), indexes on the
 // properties that queries filter and sort by, and a full-text index on names
-// with the CJK analyzer. All are idempotent.
+// with the CJK analyzer, and the search index (see search.go). All are
+// idempotent.
 func SchemaStatements() []string {
 	out := []string{
 		"CREATE CONSTRAINT kg_id IF NOT EXISTS FOR (n:KG) REQUIRE n.id IS UNIQUE",
@@ -109,6 +110,7 @@ func SchemaStatements() []string {
 	}
 	out = append(out, "CREATE FULLTEXT INDEX kg_names IF NOT EXISTS FOR (n:"+strings.Join(labels, "|")+
 		") ON EACH [n.name, n.nameZh] OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}")
+	out = append(out, cypherSearchIndex(labels))
 	return out
 }
 
@@ -264,6 +266,8 @@ func (c *compiler) cond(v string, props propLookup, cd *kepu.Cond) (string, erro
 			return "(" + present + c.p.add(cd.Value) + " IN " + x + ")", nil
 		}
 		return "(" + present + x + " CONTAINS " + c.p.add(cd.Value) + ")", nil
+	case kepu.ContainsInsensitive:
+		return "(" + present + "toLower(" + x + ") CONTAINS toLower(" + c.p.add(cd.Value) + "))", nil
 	case kepu.StartsWith:
 		return "(" + present + x + " STARTS WITH " + c.p.add(cd.Value) + ")", nil
 	case kepu.Gt, kepu.Gte, kepu.Lt, kepu.Lte:

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/kepugraph/kepugraph/kepu"
+	"github.com/kepugraph/kepugraph/textsearch"
 )
 
 // sampleValue returns a value of the property's type for a condition.
@@ -85,6 +86,16 @@ func corpus(t *testing.T) []namedStmt {
 	add("updateNode", stmt{cypherUpdateNode, map[string]any{"id": "x", "set": map[string]any{}}}, nil)
 	add("deleteNode", stmt{cypherDeleteNode, map[string]any{"id": "x"}}, nil)
 	add("deleteBatch", stmt{cypherDeleteBatch, map[string]any{"limit": 1}}, nil)
+	for i, text := range []string{"北京科学 beijing kexue bjkxzx", "kx"} {
+		q, err := textsearch.Parse(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		add(fmt.Sprintf("search%d", i), stmt{cypherSearch, map[string]any{"query": luceneQuery(q), "labels": []string{"Museum"}, "limit": int64(10)}}, nil)
+	}
+	add("searchAllLabels", stmt{cypherSearch, map[string]any{"query": "name:x*", "labels": []string{}, "limit": int64(10)}}, nil)
+	add("searchMissing", stmt{cypherSearchMissing, map[string]any{"limit": int64(10)}}, nil)
+	add("searchFill", stmt{cypherSearchFill, map[string]any{"rows": []any{map[string]any{"id": "Museum:a", "pinyin": "a", "initials": "a"}}}}, nil)
 	for i, q := range SchemaStatements() {
 		add(fmt.Sprintf("schema%d", i), stmt{q, nil}, nil)
 	}
@@ -281,7 +292,8 @@ func TestCypherLint(t *testing.T) {
 	stmts := corpus(t)
 	var labels, rels, props []string
 	// Property keys, plus the keys of the row maps of batched writes.
-	propSet := map[string]bool{IDKey: true, "i": true, "from": true, "to": true, "props": true}
+	propSet := map[string]bool{IDKey: true, "i": true, "from": true, "to": true, "props": true,
+		PropSearchPinyin: true, PropSearchInitials: true, "pinyin": true, "initials": true} // search keys and their fill rows
 	labels = append(labels, CommonLabel)
 	for _, d := range kepu.LabelDefs() {
 		labels = append(labels, string(d.Label))

@@ -228,7 +228,7 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 			return s.translate(ctx, "ensure schema", err)
 		}
 	}
-	return nil
+	return s.fillSearchKeys(ctx)
 }
 
 // DeleteAll removes every node and relationship of the database, in batches.

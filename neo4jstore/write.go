@@ -143,9 +143,10 @@ func checkEnds(e kepu.Edge) error {
 
 // nodeRow is the stored form of a node: its properties and its ID.
 func nodeRow(n kepu.Node) map[string]any {
-	props := make(map[string]any, len(n.Props)+1)
+	props := make(map[string]any, len(n.Props)+3)
 	maps.Copy(props, n.Props)
 	props[IDKey] = n.ID
+	addSearchKeys(props)
 	return props
 }
 
@@ -241,6 +242,7 @@ func (s *Store) apply(ctx context.Context, tx neo4j.ManagedTransaction, cs []kep
 		for _, k := range first.Unset {
 			set[k] = nil
 		}
+		updateSearchKeys(set)
 		recs, err := s.collect(ctx, tx, stmt{cypherUpdateNode, map[string]any{"id": first.ID, "set": set}})
 		if err != nil {
 			return err

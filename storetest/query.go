@@ -30,6 +30,16 @@ func testOperators(t *testing.T, st kepu.Store) {
 		{kepu.Museum, C(kepu.PropName, kepu.Lt, "Caravan One"), []string{mAH}},
 		{kepu.Museum, C(kepu.PropName, kepu.Lte, "Caravan One"), []string{mAH, mCaravan}},
 		{kepu.Museum, C(kepu.PropNameZh, kepu.Contains, "科学"), []string{mCSTM}},
+		// containsInsensitive: contains after lowering both texts.
+		{kepu.Museum, C(kepu.PropName, kepu.ContainsInsensitive, "science AND"), []string{mAH, mCSTM}},
+		{kepu.Museum, C(kepu.PropName, kepu.ContainsInsensitive, "MOBILE museum"), []string{mMobile}},
+		{kepu.Museum, C(kepu.PropName, kepu.Contains, "science and"), nil},
+		{kepu.Museum, C(kepu.PropNameZh, kepu.ContainsInsensitive, "科学"), []string{mCSTM}},
+		{kepu.Museum, C("city", kepu.ContainsInsensitive, "bEi"), []string{mCSTM}},
+		{kepu.Museum, C("city", kepu.ContainsInsensitive, ""), []string{mAH, mCSTM}}, // absent never matches
+		{kepu.Museum, &kepu.Filter{Not: C("city", kepu.ContainsInsensitive, "HEFEI")}, []string{mCSTM, mCaravan, mMobile}},
+		{kepu.Museum, C("level", kepu.ContainsInsensitive, "prov"), []string{mAH, mCaravan}},
+		{kepu.Forum, C("date", kepu.ContainsInsensitive, "-05-"), []string{forum1}},
 		// Int (absent values never match comparisons).
 		{kepu.Museum, C("openedYear", kepu.Eq, 2010), []string{mAH}},
 		{kepu.Museum, C("openedYear", kepu.Eq, 2010.0), []string{mAH}},
@@ -193,6 +203,10 @@ func testInvalidFilter(t *testing.T, st kepu.Store) {
 		{kepu.Museum, C(kepu.PropID, kepu.Contains, "a")},
 		{kepu.Program, C("monthlyThemes", kepu.Gt, "a")},
 		{kepu.Program, C("monthlyThemes", kepu.StartsWith, "a")},
+		{kepu.Program, C("monthlyThemes", kepu.ContainsInsensitive, "a")},
+		{kepu.Museum, C("openedYear", kepu.ContainsInsensitive, "20")},
+		{kepu.Museum, C(kepu.PropName, kepu.ContainsInsensitive, nil)},
+		{kepu.Museum, C(kepu.PropID, kepu.ContainsInsensitive, "a")},
 		{kepu.Forum, C("date", kepu.Eq, "yesterday")},
 		{kepu.Museum, &kepu.Filter{Cond: &kepu.Cond{Prop: "kind", Op: kepu.Eq, Value: "STANDARD"}, Not: C("kind", kepu.Eq, "MOBILE")}},
 		{kepu.Museum, &kepu.Filter{Rel: &kepu.RelCond{Rel: kepu.PartnersWith, Dir: kepu.In, Quant: kepu.Some}}},

@@ -68,6 +68,10 @@ func Run(t *testing.T, h Harness) {
 		{"Aggregate", testAggregate},
 		{"AggregateEdges", testAggregateEdges},
 		{"Edges", testEdgePages},
+		{"Search", testSearch},
+		{"Search/Paging", testSearchPaging},
+		{"Search/Writes", testSearchWrites},
+		{"Search/Errors", testSearchErrors},
 		{"Context", testContext},
 	}
 	for _, tc := range tests {

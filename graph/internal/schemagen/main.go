@@ -167,6 +167,7 @@ func (g *gen) schema() string {
 	g.writeMutation(&w)
 	w.p("%s", statsSchema)
 	w.p("%s", subgraphSchema)
+	w.p("%s", searchSchema)
 	return w.String()
 }
 
@@ -234,6 +235,7 @@ func (g *gen) writeBasics(w *writer) {
 	w.p("  count: Int!")
 	w.p("}")
 	w.p("")
+	writeRegistryEnums(w)
 	for _, name := range g.enumNames() {
 		w.p(`"""Values of %s."""`, name)
 		w.p("enum %s {", name)
@@ -243,6 +245,28 @@ func (g *gen) writeBasics(w *writer) {
 		w.p("}")
 		w.p("")
 	}
+}
+
+// writeRegistryEnums writes NodeLabel (every label, in upper snake case)
+// and RelationshipType (every relationship type), for fields that take
+// labels or relationship types as arguments.
+func writeRegistryEnums(w *writer) {
+	w.p(`"""A node label (the GraphQL type of the node, in upper snake case)."""`)
+	w.p("enum NodeLabel {")
+	for _, d := range kepu.LabelDefs() {
+		w.desc("  ", upper(d.Doc)+".")
+		w.p("  %s", spec.LabelEnum(d.Label))
+	}
+	w.p("}")
+	w.p("")
+	w.p(`"""A relationship type."""`)
+	w.p("enum RelationshipType {")
+	for _, d := range kepu.RelDefs() {
+		w.desc("  ", upper(d.Doc)+".")
+		w.p("  %s", d.Type)
+	}
+	w.p("}")
+	w.p("")
 }
 
 func (g *gen) writeFilters(w *writer) {
@@ -261,7 +285,7 @@ func (g *gen) writeFilters(w *writer) {
 		w.p("")
 	}
 	const all = "Conditions on a %s property; all operators given must hold. eq: null matches an absent property and ne: null a present one; any other condition on an absent property is false."
-	scalar("StringFilter", "String", fmt.Sprintf(all, "String or Date"), []string{"eq", "ne", "in", "contains", "startsWith", "gt", "gte", "lt", "lte"})
+	scalar("StringFilter", "String", fmt.Sprintf(all, "String or Date"), []string{"eq", "ne", "in", "contains", "containsInsensitive", "startsWith", "gt", "gte", "lt", "lte"})
 	scalar("IntFilter", "Int", fmt.Sprintf(all, "Int"), []string{"eq", "ne", "in", "gt", "gte", "lt", "lte"})
 	scalar("WholeNumberFilter", "WholeNumber", fmt.Sprintf(all, "WholeNumber"), []string{"eq", "ne", "in", "gt", "gte", "lt", "lte"})
 	scalar("FloatFilter", "Float", fmt.Sprintf(all, "Float"), []string{"eq", "ne", "in", "gt", "gte", "lt", "lte"})
@@ -285,6 +309,8 @@ func opDoc(op string) string {
 		return "Equal to one of."
 	case "contains":
 		return "Contains the text (for a list: has an element equal to it); case-sensitive."
+	case "containsInsensitive":
+		return "Contains the text, ignoring case (both texts in Unicode lower case)."
 	case "startsWith":
 		return "Starts with the text; case-sensitive."
 	case "gt":
@@ -607,6 +633,7 @@ func (g *gen) writeQuery(w *writer) {
 	w.p("  systemStats: SystemStats!")
 	w.p(`  """%s"""`, subgraphDoc)
 	w.p("  subgraph(labels: [String!], relationships: [String!], where: JSON, around: ID, hops: Int, from: ID, to: ID): Subgraph!")
+	w.p("%s", searchField)
 	w.p("}")
 	w.p("")
 }
@@ -797,7 +824,7 @@ func (g *gen) config() string {
 	w.p("    model: github.com/kepugraph/kepugraph/graph/model.WholeNumber")
 	w.p("  JSON:")
 	w.p("    model: github.com/99designs/gqlgen/graphql.Map")
-	enums := append(g.enumNames(), "OrderDirection")
+	enums := append(g.enumNames(), "OrderDirection", "NodeLabel", "RelationshipType")
 	for _, e := range enums {
 		w.p("  %s:", e)
 		w.p("    model: github.com/99designs/gqlgen/graphql.String")

@@ -378,3 +378,24 @@ func GroupByFields(l kepu.Label) ([]string, map[string]string) {
 	}
 	return names, m
 }
+
+// LabelEnum is the value of a label in the GraphQL NodeLabel enum:
+// "NormalUniversity" -> "NORMAL_UNIVERSITY".
+func LabelEnum(l kepu.Label) string { return UpperSnake(string(l)) }
+
+// LabelOfEnum returns the label whose NodeLabel value is v.
+func LabelOfEnum(v string) (kepu.Label, bool) {
+	for _, l := range kepu.Labels {
+		if LabelEnum(l) == v {
+			return l, true
+		}
+	}
+	return "", false
+}
+
+// RelOfEnum returns the relationship type whose RelationshipType value is v
+// (the values are the registry's type names, e.g. "PARTNERS_WITH").
+func RelOfEnum(v string) (kepu.RelType, bool) {
+	t := kepu.RelType(v)
+	return t, kepu.LookupRel(t) != nil
+}

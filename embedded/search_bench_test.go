@@ -1,0 +1,126 @@
+package embedded_test
+
+import (
+	"context"
+	"log/slog"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/kepugraph/kepugraph/embedded"
+	"github.com/kepugraph/kepugraph/kepu"
+	"github.com/kepugraph/kepugraph/seed/dataset"
+)
+
+// searchTexts are the texts of the search benchmark: "named" are issue
+// 11's ways of typing 北京科学中心 and other texts that name a few nodes;
+// "broad" match hundreds or thousands of nodes (all of them are ranked to
+// give the first page).
+var searchTexts = map[string][]string{
+	"named": {"北京科学中心", "北京科学", "beijing kexue zhongxin", "beijingkexuezhongxin", "bjkxzx",
+		"beijing science center", "Beijing Scince Center", "北京 kexue", "kexue", "zhongxin", "museum anhui"},
+	"broad": {"science", "school", "科技馆"},
+}
+
+// openReference returns an embedded store holding the reference dataset.
+func openReference(b *testing.B) *embedded.Store {
+	b.Helper()
+	ds, err := dataset.Generate(dataset.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := embedded.Open(b.TempDir(), embedded.Options{NoSync: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	if _, err := dataset.Load(context.Background(), st, ds, dataset.LoadOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	return st
+}
+
+// BenchmarkSearch runs Store.Search (first 10) on the reference dataset,
+// cycling through the texts of each group of searchTexts, and reports the
+// 50th and 99th percentiles of the latency of one call in ms.
+//
+//	go test ./embedded -run XXX -bench 'Search/' -benchtime 2000x
+func BenchmarkSearch(b *testing.B) {
+	st := openReference(b)
+	ctx := context.Background()
+	for _, group := range []string{"named", "broad"} {
+		texts := searchTexts[group]
+		b.Run(group, func(b *testing.B) {
+			lat := make([]time.Duration, 0, b.N)
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				t0 := time.Now()
+				p, err := st.Search(ctx, kepu.SearchQuery{Text: texts[i%len(texts)], First: 10})
+				lat = append(lat, time.Since(t0))
+				if err != nil || p.Total == 0 {
+					b.Fatalf("%q: %v, %d hits", texts[i%len(texts)], err, p.Total)
+				}
+			}
+			slices.Sort(lat)
+			q := func(f float64) float64 { return float64(lat[int(f*float64(len(lat)-1))].Microseconds()) / 1000 }
+			b.ReportMetric(q(0.50), "p50-ms")
+			b.ReportMetric(q(0.99), "p99-ms")
+		})
+	}
+}
+
+// BenchmarkSearchIndexOpen opens a data directory holding the reference
+// dataset: the load of the store and the build of its search index, with
+// the heap that stays live after it (the index, its analyzed names, and the
+// graph itself).
+//
+//	go test ./embedded -run XXX -bench 'SearchIndexOpen$' -benchtime 5x
+func BenchmarkSearchIndexOpen(b *testing.B) {
+	st := openReference(b)
+	dir := st.Path()
+	st.Close()
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	base := ms.HeapAlloc
+	b.ResetTimer()
+	var live uint64
+	var build time.Duration
+	rec := &buildRecorder{}
+	log := slog.New(rec)
+	for b.Loop() {
+		s, err := embedded.Open(filepath.Dir(dir), embedded.Options{NoSync: true, Logger: log})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		live = ms.HeapAlloc - base
+		s.Close()
+		build += rec.d
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(live)/(1<<20), "live-MiB")
+	b.ReportMetric(float64(build.Microseconds())/1000/float64(b.N), "index-build-ms")
+}
+
+// buildRecorder keeps the duration the store logs for its search index.
+type buildRecorder struct{ d time.Duration }
+
+func (r *buildRecorder) Enabled(context.Context, slog.Level) bool { return true }
+func (r *buildRecorder) Handle(_ context.Context, rec slog.Record) error {
+	if rec.Message == "search index built" {
+		rec.Attrs(func(a slog.Attr) bool {
+			if a.Key == "duration" {
+				r.d = a.Value.Duration()
+			}
+			return true
+		})
+	}
+	return nil
+}
+func (r *buildRecorder) WithAttrs([]slog.Attr) slog.Handler { return r }
+func (r *buildRecorder) WithGroup(string) slog.Handler      { return r }

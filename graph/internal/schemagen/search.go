@@ -1,0 +1,26 @@
+package main
+
+// searchField is the Query field of full-text search (issue 11, section 1).
+const searchField = `  """Nodes whose names match the text, best first (ties by ID): Chinese (any run of two or more characters of nameZh), English words of name (any case; a word prefix; one typo in words of four or more letters), the pinyin of nameZh with or without spaces and tones (beijing kexue, beijingkexuezhongxin, běijīng) or its initials (bjkxzx), and any mix (北京 kexue). Every term must match. labels keeps nodes of those labels. first is at most the maximum page size (default 100); pass pageInfo.endCursor as after for the next page. BAD_USER_INPUT for a text without a term of two or more letters or characters, longer than 200 characters, or with more than 16 terms."""
+  search(text: String!, labels: [NodeLabel!], first: Int, after: String): SearchConnection!`
+
+// searchSchema holds the types of the search field.
+const searchSchema = `"""A page of search results, best first."""
+type SearchConnection {
+  edges: [SearchEdge!]!
+  "The nodes of the edges, in order."
+  nodes: [Node!]!
+  pageInfo: PageInfo!
+  "The number of matching nodes in all (the index gives at most 5,000 candidates)."
+  totalCount: Int!
+}
+
+"""One search result."""
+type SearchEdge {
+  "Opaque position of the result, for after."
+  cursor: String!
+  "Relevance in (0, 1.5]: the mean weight of the terms (an exact word, whole pinyin syllables or a Chinese substring 1, a prefix 0.8, initials 0.6, one typo 0.5) plus half the share of the name they cover."
+  score: Float!
+  node: Node!
+}
+`

@@ -1,0 +1,582 @@
+// Package textsearch is the text analysis and ranking behind the search
+// field, shared by every store so that they rank alike: the pinyin of a
+// Chinese name (github.com/mozillazg/go-pinyin), the terms of a search text,
+// whether a node matches them and its score.
+//
+// A store's full-text index only finds candidates: every node that could
+// match (a superset). Rank then keeps the candidates that match and orders
+// them by Score, ties by ID, so two stores whose indexes return the same
+// superset give the same answer whatever their engines' own scores.
+//
+// Matching. The text is cut into terms: runs of Chinese characters (Han
+// script) and runs of letters and digits. Latin text is compared in lower
+// case after NFKC (full-width letters become ASCII) with tone marks removed
+// (běijīng is beijing, ü is v as in pinyin input). Every term must match:
+//   - a Chinese term is a substring of nameZh;
+//   - a Latin term is a word of name, a prefix of one, or (terms of four or
+//     more letters) within one edit (Levenshtein distance 1) of one; or a
+//     run of the pinyin of nameZh that starts at a syllable (beijing, kexue,
+//     beijingkexuezhongxin); or a run of its initials (bjkxzx, kxzx).
+//
+// Latin terms of one letter and English stop words (the stop set of
+// Lucene's CJK analyzer, the one Neo4j's cjk full-text analyzer applies)
+// are ignored; Chinese terms of one character are kept but do not drive the
+// index, so a text needs at least one term of two or more characters or
+// letters.
+package textsearch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/kepugraph/kepugraph/kepu"
+	"github.com/mozillazg/go-pinyin"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Limits of a search text.
+const (
+	MaxTextRunes = 200 // characters of the text
+	MaxTerms     = 16  // terms after analysis
+	// MaxCandidates bounds the candidates a store takes from its index for
+	// one search (in the index's own order). The reference dataset has about
+	// 13,500 nodes; only a text matching most of them reaches the bound, and
+	// then the stores rank the candidates each index put first.
+	MaxCandidates = 5000
+)
+
+// ErrNoTerm is returned by Parse for a text without a usable term.
+var ErrNoTerm = errors.New("search text needs a word of two or more letters, or two or more Chinese characters")
+
+// StopWords are ignored Latin terms: the English stop set of Lucene's
+// CJKAnalyzer, which Neo4j's cjk full-text analyzer removes from indexed
+// text (so that neither index can be asked for them).
+var StopWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields("a and are as at be but by for if in into is it no not of on or s such t that the their then there these they this to was will with www") {
+		StopWords[w] = true
+	}
+}
+
+// Term is one term of a search text.
+type Term struct {
+	Text string // lower case, toneless (Latin) or as typed (Chinese)
+	Han  bool   // a run of Chinese characters
+}
+
+// Indexed reports whether the term is asked of the full-text index: Latin
+// terms always (Parse drops the rest), Chinese terms of two or more
+// characters (the CJK analyzers index character bigrams).
+func (t Term) Indexed() bool { return !t.Han || utf8.RuneCountInString(t.Text) >= 2 }
+
+// Fuzzy reports whether a Latin term also matches words one edit away.
+func (t Term) Fuzzy() bool { return !t.Han && utf8.RuneCountInString(t.Text) >= 4 }
+
+// Query is a parsed search text.
+type Query struct {
+	Terms []Term
+}
+
+// Parse cuts a search text into terms. Errors: the text is longer than
+// MaxTextRunes, has more than MaxTerms terms, or has no indexed term
+// (ErrNoTerm); their messages are meant for the client.
+func Parse(text string) (Query, error) {
+	if n := utf8.RuneCountInString(text); n > MaxTextRunes {
+		return Query{}, fmt.Errorf("search text has %d characters, more than %d", n, MaxTextRunes)
+	}
+	var q Query
+	seen := map[Term]bool{}
+	indexed := false
+	for _, t := range splitTerms(foldLatin(text)) {
+		if !t.Han && (utf8.RuneCountInString(t.Text) < 2 || StopWords[t.Text]) {
+			continue
+		}
+		if seen[t] {
+			continue
+		}
+		seen[t] = true
+		indexed = indexed || t.Indexed()
+		q.Terms = append(q.Terms, t)
+	}
+	if len(q.Terms) > MaxTerms {
+		return Query{}, fmt.Errorf("search text has %d terms, more than %d", len(q.Terms), MaxTerms)
+	}
+	if !indexed {
+		return Query{}, ErrNoTerm
+	}
+	return q, nil
+}
+
+// foldLatin applies NFKC, lowers the case and removes tone marks (ü and its
+// toned forms become v).
+func foldLatin(s string) string {
+	s = norm.NFKC.String(s)
+	var b strings.Builder
+	for _, r := range norm.NFD.String(strings.ToLower(s)) {
+		if unicode.Is(unicode.Mn, r) {
+			if r == '\u0308' { // diaeresis: ü -> v (the u was written already)
+				str := b.String()
+				if strings.HasSuffix(str, "u") {
+					b.Reset()
+					b.WriteString(str[:len(str)-1])
+					b.WriteByte('v')
+				}
+			}
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return norm.NFC.String(b.String())
+}
+
+func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// splitTerms cuts folded text into runs of Han characters and runs of other
+// letters and digits.
+func splitTerms(s string) []Term {
+	var out []Term
+	var cur []rune
+	curHan := false
+	flush := func() {
+		if len(cur) > 0 {
+			out = append(out, Term{Text: string(cur), Han: curHan})
+		}
+		cur = cur[:0]
+	}
+	for _, r := range s {
+		switch {
+		case isHan(r):
+			if !curHan {
+				flush()
+			}
+			curHan = true
+			cur = append(cur, r)
+		case isWordRune(r):
+			if curHan {
+				flush()
+			}
+			curHan = false
+			cur = append(cur, r)
+		default:
+			flush()
+		}
+	}
+	flush()
+	return out
+}
+
+// Words returns the words of an English name as the index sees them: folded
+// runs of letters and digits, without stop words.
+func Words(name string) []string {
+	var out []string
+	for _, t := range splitTerms(foldLatin(name)) {
+		if !t.Han && !StopWords[t.Text] {
+			out = append(out, t.Text)
+		}
+	}
+	return out
+}
+
+var pinyinArgs = func() pinyin.Args {
+	a := pinyin.NewArgs()
+	a.Style = pinyin.Normal
+	a.Fallback = func(rune, pinyin.Args) []string { return nil }
+	return a
+}()
+
+// Syllables returns the pinyin of a Chinese name, one unit per character:
+// the toneless syllable (default reading) of each Chinese character, and
+// each run of other letters or digits, folded, as one unit. Other
+// characters give none.
+func Syllables(nameZh string) []string {
+	var out []string
+	for _, t := range splitTerms(foldLatin(nameZh)) {
+		if !t.Han {
+			out = append(out, t.Text)
+			continue
+		}
+		for _, r := range t.Text {
+			out = append(out, syllable(r))
+		}
+	}
+	return out
+}
+
+// syllables caches the syllable of each character seen (go-pinyin
+// allocates on every call; names use a few thousand characters).
+var syllables sync.Map // rune -> string
+
+func syllable(r rune) string {
+	if v, ok := syllables.Load(r); ok {
+		return v.(string)
+	}
+	p := pinyin.SinglePinyin(r, pinyinArgs)
+	s := string(r)
+	if len(p) > 0 && p[0] != "" {
+		s = p[0]
+	}
+	syllables.Store(r, s)
+	return s
+}
+
+// Pinyin is the full pinyin of a Chinese name without spaces:
+// 北京科学中心 -> beijingkexuezhongxin.
+func Pinyin(nameZh string) string { return strings.Join(Syllables(nameZh), "") }
+
+// Initials are the first letters of the syllables: 北京科学中心 -> bjkxzx.
+func Initials(nameZh string) string { return initials(Syllables(nameZh)) }
+
+func initials(syl []string) string {
+	var b strings.Builder
+	for _, s := range syl {
+		r, _ := utf8.DecodeRuneInString(s)
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// PinyinKeys returns PinyinKeys of the document's nameZh.
+func (d *Doc) PinyinKeys() string { return suffixes(d.syl) }
+
+// InitialsKeys returns InitialsKeys of the document's nameZh.
+func (d *Doc) InitialsKeys() string { return initialsKeys(d.syl) }
+
+// PinyinKeys is the text a full-text index holds for the pinyin of a
+// Chinese name: the joined pinyin from each syllable on, space-separated
+// (beijingkexuezhongxin jingkexuezhongxin kexuezhongxin ... xin), so that a
+// prefix query finds a run starting at any syllable. "" for a name without
+// pinyin.
+func PinyinKeys(nameZh string) string { return suffixes(Syllables(nameZh)) }
+
+// InitialsKeys is the same for the initials (bjkxzx jkxzx kxzx xzx zx x):
+// a prefix query finds any run of them.
+func InitialsKeys(nameZh string) string { return initialsKeys(Syllables(nameZh)) }
+
+func initialsKeys(syl []string) string {
+	one := make([]string, len(syl))
+	for i, s := range syl {
+		r, _ := utf8.DecodeRuneInString(s)
+		one[i] = string(r)
+	}
+	return suffixes(one)
+}
+
+func suffixes(parts []string) string {
+	var keys []string
+	for i := range parts {
+		keys = append(keys, strings.Join(parts[i:], ""))
+	}
+	return strings.Join(keys, " ")
+}
+
+// Doc is what a node contributes to search, analyzed once.
+type Doc struct {
+	ID     string
+	words  []string // English name words
+	zh     []rune   // nameZh
+	unitOf []int    // unitOf[i]: the pinyin unit of zh[i] (-1: none)
+	syl    []string // pinyin units
+	start  []int    // start[k]: offset of unit k in joined
+	joined string   // pinyin without spaces
+	inits  string   // initials
+}
+
+// NewDoc analyzes a node's names.
+func NewDoc(id, name, nameZh string) *Doc {
+	d := &Doc{ID: id, words: Words(name), zh: []rune(nameZh)}
+	// Units aligned to the runes of nameZh (as Syllables makes them).
+	d.unitOf = make([]int, len(d.zh))
+	folded := []rune(foldLatin(nameZh))
+	sameLen := len(folded) == len(d.zh)
+	k := -1
+	prevWord := false
+	for i, r := range d.zh {
+		d.unitOf[i] = -1
+		if sameLen {
+			r = folded[i]
+		}
+		switch {
+		case isHan(r):
+			k++
+			d.unitOf[i] = k
+			prevWord = false
+		case isWordRune(r):
+			if !prevWord {
+				k++
+			}
+			d.unitOf[i] = k
+			prevWord = true
+		default:
+			prevWord = false
+		}
+	}
+	d.syl = Syllables(nameZh)
+	if !sameLen || k+1 != len(d.syl) {
+		d.unitOf = nil // alignment unknown (NFKC changed the length): no coverage from Chinese terms
+	}
+	off := 0
+	for _, s := range d.syl {
+		d.start = append(d.start, off)
+		off += len(s)
+	}
+	d.joined = strings.Join(d.syl, "")
+	d.inits = initials(d.syl)
+	return d
+}
+
+// Score tells whether the document matches every term of q and how well:
+// the mean of the terms' weights (exact word, whole syllables or a Chinese
+// substring 1, a word or syllable prefix 0.8, initials 0.6, one edit 0.5)
+// plus half the share of the name the terms cover (of its English words, or
+// of the units of its pinyin, whichever is more), so that an exact name
+// ranks first and shorter names before longer ones. The score is in (0, 1.5].
+func (q Query) Score(d *Doc) (float64, bool) {
+	if len(q.Terms) == 0 {
+		return 0, false
+	}
+	wordHit := make([]bool, len(d.words))
+	unitHit := make([]bool, len(d.syl))
+	total := 0.0
+	for _, t := range q.Terms {
+		w := 0.0
+		if t.Han {
+			w = d.hanMatch(t.Text, unitHit)
+		} else {
+			w = math.Max(d.wordMatch(t.Text, wordHit), d.pinyinMatch(t.Text, unitHit))
+		}
+		if w == 0 {
+			return 0, false
+		}
+		total += w
+	}
+	cover := math.Max(share(wordHit), share(unitHit))
+	s := total/float64(len(q.Terms)) + 0.5*cover
+	return math.Round(s*1e9) / 1e9, true
+}
+
+func share(hit []bool) float64 {
+	if len(hit) == 0 {
+		return 0
+	}
+	n := 0
+	for _, h := range hit {
+		if h {
+			n++
+		}
+	}
+	return float64(n) / float64(len(hit))
+}
+
+func (d *Doc) hanMatch(t string, unitHit []bool) float64 {
+	tr := []rune(t)
+	found := false
+	for i := 0; i+len(tr) <= len(d.zh); i++ {
+		if string(d.zh[i:i+len(tr)]) != t {
+			continue
+		}
+		found = true
+		if d.unitOf != nil {
+			for j := i; j < i+len(tr); j++ {
+				if u := d.unitOf[j]; u >= 0 {
+					unitHit[u] = true
+				}
+			}
+		}
+	}
+	if found {
+		return 1
+	}
+	return 0
+}
+
+func (d *Doc) wordMatch(t string, wordHit []bool) float64 {
+	best := 0.0
+	for i, w := range d.words {
+		v := 0.0
+		switch {
+		case w == t:
+			v = 1
+		case strings.HasPrefix(w, t):
+			v = 0.8
+		case utf8.RuneCountInString(t) >= 4 && withinOneEdit(t, w):
+			v = 0.5
+		}
+		if v > 0 {
+			wordHit[i] = true
+		}
+		best = math.Max(best, v)
+	}
+	return best
+}
+
+func (d *Doc) pinyinMatch(t string, unitHit []bool) float64 {
+	best := 0.0
+	for k, off := range d.start {
+		if !strings.HasPrefix(d.joined[off:], t) {
+			continue
+		}
+		end := off + len(t)
+		v := 0.8
+		for j := k; j < len(d.start) && d.start[j] < end; j++ {
+			unitHit[j] = true
+			if d.start[j]+len(d.syl[j]) == end {
+				v = 1
+			}
+		}
+		best = math.Max(best, v)
+	}
+	if best == 0 {
+		if i := strings.Index(d.inits, t); i >= 0 && len(d.inits) == len(d.syl) {
+			best = 0.6
+			for ; i >= 0; i = indexFrom(d.inits, t, i+1) {
+				for j := i; j < i+len(t); j++ {
+					unitHit[j] = true
+				}
+			}
+		}
+	}
+	return best
+}
+
+func indexFrom(s, sub string, from int) int {
+	if from > len(s) {
+		return -1
+	}
+	if i := strings.Index(s[from:], sub); i >= 0 {
+		return from + i
+	}
+	return -1
+}
+
+// Hit is a ranked match.
+type Hit struct {
+	ID    string
+	Score float64
+}
+
+// Rank scores the candidates and returns the matches, best first, ties by
+// ID (ascending). Candidates listed twice count once.
+func Rank(q Query, cands []*Doc) []Hit {
+	seen := make(map[string]bool, len(cands))
+	var out []Hit
+	for _, d := range cands {
+		if seen[d.ID] {
+			continue
+		}
+		seen[d.ID] = true
+		if s, ok := q.Score(d); ok {
+			out = append(out, Hit{ID: d.ID, Score: s})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return Before(out[i], out[j]) })
+	return out
+}
+
+// Before is the order of hits: higher score first, then lower ID.
+func Before(a, b Hit) bool {
+	if a.Score != b.Score {
+		return a.Score > b.Score
+	}
+	return a.ID < b.ID
+}
+
+// Run answers a search for a store: it checks q, parses the text, takes the
+// candidates of the store's index (at most MaxCandidates), ranks them, cuts
+// the page after q.After and loads its nodes. A node that nodes does not
+// return (deleted meanwhile) is left out of the page.
+func Run(ctx context.Context, q kepu.SearchQuery,
+	candidates func(ctx context.Context, q Query, labels []kepu.Label) ([]*Doc, error),
+	nodes func(ctx context.Context, ids []string) (map[string]kepu.Node, error),
+) (kepu.SearchPage, error) {
+	if err := kepu.ValidateSearch(q); err != nil {
+		return kepu.SearchPage{}, err
+	}
+	pq, err := Parse(q.Text)
+	if err != nil {
+		return kepu.SearchPage{}, kepu.Errorf(kepu.BadUserInput, "%v", err)
+	}
+	cands, err := candidates(ctx, pq, q.Labels)
+	if err != nil {
+		return kepu.SearchPage{}, err
+	}
+	hits := Rank(pq, cands)
+	page := kepu.SearchPage{Total: len(hits), HasPrev: q.After != ""}
+	start := 0
+	if q.After != "" {
+		score, id, _ := kepu.DecodeSearchCursor(q.After)
+		start = sort.Search(len(hits), func(i int) bool { return Before(Hit{ID: id, Score: score}, hits[i]) })
+	}
+	end := min(start+q.First, len(hits))
+	page.HasNext = end < len(hits)
+	hits = hits[start:end]
+	if len(hits) == 0 {
+		return page, nil
+	}
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	found, err := nodes(ctx, ids)
+	if err != nil {
+		return kepu.SearchPage{}, err
+	}
+	for _, h := range hits {
+		n, ok := found[h.ID]
+		if !ok {
+			continue
+		}
+		page.Hits = append(page.Hits, kepu.SearchHit{Node: n, Score: h.Score, Cursor: kepu.SearchCursor(h.Score, h.ID)})
+	}
+	return page, nil
+}
+
+// withinOneEdit reports whether the Levenshtein distance between a and b
+// (over runes) is at most 1, in one pass: the ranking calls it for every
+// word of every candidate, where a full distance matrix was most of the
+// time of a broad search.
+func withinOneEdit(a, b string) bool {
+	if isASCII(a) && isASCII(b) {
+		return oneEdit([]byte(a), []byte(b))
+	}
+	return oneEdit([]rune(a), []rune(b))
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+func oneEdit[T byte | rune](ra, rb []T) bool {
+	if len(ra) < len(rb) {
+		ra, rb = rb, ra
+	}
+	if len(ra)-len(rb) > 1 {
+		return false
+	}
+	i := 0
+	for i < len(rb) && ra[i] == rb[i] {
+		i++
+	}
+	if i == len(rb) {
+		return true // equal, or one rune appended
+	}
+	if len(ra) == len(rb) {
+		return slices.Equal(ra[i+1:], rb[i+1:]) // one substitution
+	}
+	return slices.Equal(ra[i+1:], rb[i:]) // one deletion from ra
+}
