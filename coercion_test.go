@@ -21,7 +21,7 @@ func whereFields(t *testing.T, m *Main, typ string) map[string]string {
 		Type struct {
 			InputFields []struct {
 				Name string
-				Type typeRef
+				Type coercionTypeRef
 			}
 		} `json:"__type"`
 	}
@@ -37,13 +37,13 @@ func whereFields(t *testing.T, m *Main, typ string) map[string]string {
 	return out
 }
 
-type typeRef struct {
+type coercionTypeRef struct {
 	Kind   string
 	Name   string
-	OfType *typeRef
+	OfType *coercionTypeRef
 }
 
-func (r typeRef) String() string {
+func (r coercionTypeRef) String() string {
 	switch r.Kind {
 	case "NON_NULL":
 		return r.OfType.String() + "!"
@@ -226,7 +226,7 @@ func TestWholeNumbersAreWritten(t *testing.T) {
 		Type struct {
 			Fields []struct {
 				Name string
-				Type typeRef
+				Type coercionTypeRef
 			}
 		} `json:"__type"`
 	}
