@@ -154,7 +154,9 @@ func introspect(t *testing.T, m *Main) *schemaInfo {
 		fields { name args { name type { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } type { kind name ofType { kind name ofType { kind name ofType { kind name } } } } }
 		inputFields { name type { kind name ofType { kind name ofType { kind name ofType { kind name } } } } }
 		enumValues { name } } } }`
-	var data struct{ Schema struct{ Types []*typeInfo } `json:"__schema"` }
+	var data struct {
+		Schema struct{ Types []*typeInfo } `json:"__schema"`
+	}
 	query(t, m, q, nil, &data)
 	s := &schemaInfo{types: map[string]*typeInfo{}}
 	for _, ty := range data.Schema.Types {
@@ -203,9 +205,9 @@ func (f *fieldInfo) arg(name string) string {
 // listInfo is a top-level list (museums, schools, ...).
 type listInfo struct {
 	field, node, where, orderField string
-	countField, groupBy           string
-	scalars                       []string // scalar and enum fields of the node type
-	rels                          []fieldInfo
+	countField, groupBy            string
+	scalars                        []string // scalar and enum fields of the node type
+	rels                           []fieldInfo
 }
 
 func (s *schemaInfo) lists() []listInfo {
@@ -603,7 +605,9 @@ func (d *differ) mutations() {
 	d.same("delete missing", `mutation { deleteMuseum(id: "TXVzZXVtOm5vLXN1Y2gtbXVzZXVt") }`, nil)
 	d.same("link missing", fmt.Sprintf(`mutation { linkLocatedIn(from: "TXVzZXVtOm5vLXN1Y2gtbXVzZXVt", to: %q, input: {provenance: REPORTED, source: "x"}) { from { id } } }`, province), nil)
 	// An existing museum with relationships, deleted.
-	var data struct{ Museums struct{ Nodes []struct{ ID string } } }
+	var data struct {
+		Museums struct{ Nodes []struct{ ID string } }
+	}
 	query(d.t, d.a, `{ museums(where: {schoolPartners_some: {}}, orderBy: [{field: NAME}], first: 3) { nodes { id } } }`, nil, &data)
 	for _, n := range data.Museums.Nodes {
 		d.same("delete existing", fmt.Sprintf(`mutation { deleteMuseum(id: %q) }`, n.ID), nil)

@@ -95,7 +95,7 @@ type Store struct {
 	bookmarks neo4j.BookmarkManager
 	log       *slog.Logger
 	trips     atomic.Int64
-	versionOK atomic.Bool // the server's version was checked
+	versionOK atomic.Bool                                // the server's version was checked
 	record    func(cypher string, params map[string]any) // tests: sees every statement sent
 
 	// down is set when a call found the server unreachable, and cleared by
