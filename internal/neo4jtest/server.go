@@ -94,7 +94,7 @@ func (s *Server) Start() {
 	if err != nil {
 		s.tb.Fatal(err)
 	}
-	cmd := exec.Command("java", "-Xms256m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+	cmd := exec.Command("java", "-Xms256m", "-Xmx512m", "-XX:+UseSerialGC",
 		"-cp", s.classes,
 		"-Dhome="+filepath.Join(s.home, "neo4j"), "-Dport="+strconv.Itoa(s.port), "-DuriFile="+uriFile,
 		"-Dpassword="+s.Password, "-Dpagecache=128m",
