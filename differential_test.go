@@ -396,10 +396,12 @@ func (d *differ) list(l listInfo) {
 	}
 	// Every operator on every field, in the default order and in a random
 	// one.
-	for _, c := range conds {
+	for i, c := range conds {
 		d.same(l.field+" filter", page("where: {"+c+"}, first: 25"), nil)
-		o := orders[d.rng.IntN(len(orders))]
-		d.same(l.field+" filter+order", page(fmt.Sprintf("where: {%s}, orderBy: [{field: %s, direction: DESC}], last: 7", c, o)), nil)
+		if i%3 == 0 {
+			o := orders[d.rng.IntN(len(orders))]
+			d.same(l.field+" filter+order", page(fmt.Sprintf("where: {%s}, orderBy: [{field: %s, direction: DESC}], last: 7", c, o)), nil)
+		}
 	}
 	// AND, OR, NOT, nested.
 	if len(conds) > 1 {
@@ -440,10 +442,8 @@ func (d *differ) list(l listInfo) {
 	}
 	// Every order, both directions, first and last pages.
 	for _, o := range orders {
-		for _, dir := range []string{"ASC", "DESC"} {
-			d.same(l.field+" order "+o, page(fmt.Sprintf("orderBy: [{field: %s, direction: %s}], first: 15", o, dir)), nil)
-			d.same(l.field+" order "+o+" last", page(fmt.Sprintf("orderBy: [{field: %s, direction: %s}], last: 15", o, dir)), nil)
-		}
+		d.same(l.field+" order "+o, page(fmt.Sprintf("orderBy: [{field: %s, direction: ASC}], first: 15", o)), nil)
+		d.same(l.field+" order "+o+" last", page(fmt.Sprintf("orderBy: [{field: %s, direction: DESC}], last: 15", o)), nil)
 	}
 	// Two keys.
 	for i := 0; i < 4; i++ {

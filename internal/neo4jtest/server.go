@@ -100,7 +100,9 @@ func (s *Server) Start() {
 		"-Dpassword="+s.Password, "-Dpagecache=128m",
 		"kepugraph.neo4j.Server")
 	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Killed with the test binary, even when it dies without cleaning up
+	// (a test timeout).
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		logf.Close()
 		s.tb.Fatal(err)
