@@ -22,7 +22,10 @@ GENERATED ?= graph schema.graphqls gqlgen.yml
 # Tests build without profile-guided optimization: default.pgo speeds up the
 # server binary (go build, go run .), and compiling every dependency again
 # with it would only make the test builds slower.
-TESTFLAGS ?= -pgo=off
+# -timeout: with NEO4J_URI set, the root package runs the differential and
+# fault tests on Neo4j too, which can pass go test's 10-minute default on a
+# busy 2-core machine.
+TESTFLAGS ?= -pgo=off -timeout 20m
 
 # Arguments passed to the server by `make run`, e.g. make run ARGS='--addr :9090'.
 ARGS ?=

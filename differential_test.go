@@ -154,7 +154,9 @@ func introspect(t *testing.T, m *Main) *schemaInfo {
 		fields { name args { name type { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } type { kind name ofType { kind name ofType { kind name ofType { kind name } } } } }
 		inputFields { name type { kind name ofType { kind name ofType { kind name ofType { kind name } } } } }
 		enumValues { name } } } }`
-	var data struct{ Schema struct{ Types []*typeInfo } `json:"__schema"` }
+	var data struct {
+		Schema struct{ Types []*typeInfo } `json:"__schema"`
+	}
 	query(t, m, q, nil, &data)
 	s := &schemaInfo{types: map[string]*typeInfo{}}
 	for _, ty := range data.Schema.Types {
@@ -203,9 +205,9 @@ func (f *fieldInfo) arg(name string) string {
 // listInfo is a top-level list (museums, schools, ...).
 type listInfo struct {
 	field, node, where, orderField string
-	countField, groupBy           string
-	scalars                       []string // scalar and enum fields of the node type
-	rels                          []fieldInfo
+	countField, groupBy            string
+	scalars                        []string // scalar and enum fields of the node type
+	rels                           []fieldInfo
 }
 
 func (s *schemaInfo) lists() []listInfo {
@@ -394,10 +396,12 @@ func (d *differ) list(l listInfo) {
 	}
 	// Every operator on every field, in the default order and in a random
 	// one.
-	for _, c := range conds {
+	for i, c := range conds {
 		d.same(l.field+" filter", page("where: {"+c+"}, first: 25"), nil)
-		o := orders[d.rng.IntN(len(orders))]
-		d.same(l.field+" filter+order", page(fmt.Sprintf("where: {%s}, orderBy: [{field: %s, direction: DESC}], last: 7", c, o)), nil)
+		if i%3 == 0 {
+			o := orders[d.rng.IntN(len(orders))]
+			d.same(l.field+" filter+order", page(fmt.Sprintf("where: {%s}, orderBy: [{field: %s, direction: DESC}], last: 7", c, o)), nil)
+		}
 	}
 	// AND, OR, NOT, nested.
 	if len(conds) > 1 {
@@ -438,10 +442,8 @@ func (d *differ) list(l listInfo) {
 	}
 	// Every order, both directions, first and last pages.
 	for _, o := range orders {
-		for _, dir := range []string{"ASC", "DESC"} {
-			d.same(l.field+" order "+o, page(fmt.Sprintf("orderBy: [{field: %s, direction: %s}], first: 15", o, dir)), nil)
-			d.same(l.field+" order "+o+" last", page(fmt.Sprintf("orderBy: [{field: %s, direction: %s}], last: 15", o, dir)), nil)
-		}
+		d.same(l.field+" order "+o, page(fmt.Sprintf("orderBy: [{field: %s, direction: ASC}], first: 15", o)), nil)
+		d.same(l.field+" order "+o+" last", page(fmt.Sprintf("orderBy: [{field: %s, direction: DESC}], last: 15", o)), nil)
 	}
 	// Two keys.
 	for i := 0; i < 4; i++ {
@@ -603,7 +605,9 @@ func (d *differ) mutations() {
 	d.same("delete missing", `mutation { deleteMuseum(id: "TXVzZXVtOm5vLXN1Y2gtbXVzZXVt") }`, nil)
 	d.same("link missing", fmt.Sprintf(`mutation { linkLocatedIn(from: "TXVzZXVtOm5vLXN1Y2gtbXVzZXVt", to: %q, input: {provenance: REPORTED, source: "x"}) { from { id } } }`, province), nil)
 	// An existing museum with relationships, deleted.
-	var data struct{ Museums struct{ Nodes []struct{ ID string } } }
+	var data struct {
+		Museums struct{ Nodes []struct{ ID string } }
+	}
 	query(d.t, d.a, `{ museums(where: {schoolPartners_some: {}}, orderBy: [{field: NAME}], first: 3) { nodes { id } } }`, nil, &data)
 	for _, n := range data.Museums.Nodes {
 		d.same("delete existing", fmt.Sprintf(`mutation { deleteMuseum(id: %q) }`, n.ID), nil)

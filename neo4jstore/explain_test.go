@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/notifications"
 
 	"github.com/kepugraph/kepugraph/internal/neo4jtest"
 	"github.com/kepugraph/kepugraph/neo4jstore"
@@ -50,7 +51,7 @@ func TestCypherExplain(t *testing.T) {
 		}
 		for _, n := range sum.Notifications() {
 			line := fmt.Sprintf("%s: %s %s: %s\n    %s", name, n.SeverityLevel(), n.Code(), n.Description(), cypher)
-			if strings.Contains(n.Code(), "Deprecat") || n.SeverityLevel() == neo4j.Warning {
+			if strings.Contains(n.Code(), "Deprecat") || n.SeverityLevel() == notifications.Warning {
 				t.Error(line)
 			} else if !strings.HasSuffix(n.Code(), "IndexOrConstraintAlreadyExists") {
 				t.Log(line)

@@ -20,6 +20,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -44,7 +45,9 @@ type Config struct {
 	// SERVICE_UNAVAILABLE (default 2s).
 	ConnectTimeout time.Duration
 	// RetryTime bounds the driver's retries of transient errors in one
-	// call (default: ConnectTimeout).
+	// call (default: ConnectTimeout). A call that has not reached the
+	// server within three quarters of ConnectTimeout gives up sooner (see
+	// reach).
 	RetryTime time.Duration
 	// Logger receives errors and warnings; secrets are never logged
 	// (default slog.Default()).
@@ -92,7 +95,125 @@ type Store struct {
 	bookmarks neo4j.BookmarkManager
 	log       *slog.Logger
 	trips     atomic.Int64
-	versionOK atomic.Bool // the server's version was checked
+	versionOK atomic.Bool                                // the server's version was checked
+	record    func(cypher string, params map[string]any) // tests: sees every statement sent
+
+	// down is set when a call found the server unreachable, and cleared by
+	// the next call that reaches it. While it is set, a call first checks
+	// the connection once (at most every probeEvery, failing at once in
+	// between) instead of spending the driver's whole retry time: a request
+	// that makes several store calls fails within ConnectTimeout.
+	down      atomic.Bool
+	probeMu   sync.Mutex
+	lastProbe time.Time
+}
+
+// probeEvery is how often, at most, a store that found the server down
+// tries to connect again.
+const probeEvery = 250 * time.Millisecond
+
+// gate returns SERVICE_UNAVAILABLE at once while the server is known to be
+// down and a new connection to it fails.
+func (s *Store) gate(ctx context.Context) error {
+	if !s.down.Load() {
+		return nil
+	}
+	s.probeMu.Lock()
+	defer s.probeMu.Unlock()
+	if !s.down.Load() {
+		return nil
+	}
+	if time.Since(s.lastProbe) < probeEvery {
+		return kepu.Errorf(kepu.Unavailable, "%s", msgUnavailable)
+	}
+	pctx, cancel := context.WithTimeout(ctx, s.cfg.ConnectTimeout)
+	defer cancel()
+	err := s.driver.VerifyConnectivity(pctx)
+	s.lastProbe = time.Now()
+	if err != nil {
+		return s.translate(ctx, "probe", err)
+	}
+	s.down.Store(false)
+	return nil
+}
+
+// reach bounds how long a call tries to reach the server: the driver
+// retries a refused or broken connection with a backoff of 1 s, 2 s, ...
+// for up to RetryTime, so that the first call to a server that went down
+// took 2 s and more. A call gives up after three quarters of ConnectTimeout
+// unless a statement of it is running (or committing) on a live connection
+// then; when that statement fails after the budget, it gives up at once.
+type reach struct {
+	busy    atomic.Bool // a statement is running, or the work is done and committing
+	expired atomic.Bool
+	gaveUp  atomic.Bool
+	cancel  context.CancelFunc
+	timer   *time.Timer
+}
+
+func (s *Store) reach(ctx context.Context) (context.Context, *reach) {
+	ctx, cancel := context.WithCancel(ctx)
+	r := &reach{cancel: cancel}
+	r.timer = time.AfterFunc(s.cfg.ConnectTimeout*3/4, func() {
+		r.expired.Store(true)
+		if !r.busy.Load() {
+			r.gaveUp.Store(true)
+			r.cancel()
+		}
+	})
+	return ctx, r
+}
+
+// enter marks the start of an attempt's work (a connection is up).
+func (r *reach) enter() { r.busy.Store(true) }
+
+// exit marks the end of an attempt's work: on success it commits next
+// (still busy); on an error the server sent (a transient error the driver
+// retries, say) the server is reachable, and the call is no longer bounded;
+// on a connection failure the driver may back off and retry, within the
+// budget.
+func (r *reach) exit(err error) {
+	if err == nil || neo4jError(err) != nil {
+		return
+	}
+	r.busy.Store(false)
+	if r.expired.Load() {
+		r.gaveUp.Store(true)
+		r.cancel()
+	}
+}
+
+// done releases the timer and reports whether the call gave up.
+func (r *reach) done() bool {
+	r.timer.Stop()
+	r.cancel()
+	return r.gaveUp.Load()
+}
+
+// failed translates the error of a call that reach bounded.
+func (s *Store) failed(ctx context.Context, op string, r *reach, err error) error {
+	if r.done() && ctx.Err() == nil {
+		s.log.Warn("neo4j: server unavailable", "op", op, "uri", redactURI(s.cfg.URI),
+			"detail", fmt.Sprintf("not reached within %s: %s", s.cfg.ConnectTimeout*3/4, scrub(err.Error(), s.cfg.Password)))
+		err = kepu.Errorf(kepu.Unavailable, "%s", msgUnavailable)
+	} else {
+		err = s.translate(ctx, op, err)
+	}
+	s.observe(ctx, err)
+	return err
+}
+
+// observe records whether a call reached the server.
+func (s *Store) observe(ctx context.Context, err error) {
+	switch {
+	case err == nil || kepu.ErrorCode(err) != kepu.Unavailable:
+		// Reached (an answer, or an error the server gave).
+		if s.down.Load() {
+			s.down.Store(false)
+		}
+	case ctx.Err() == nil:
+		s.down.Store(true)
+	}
 }
 
 // Open returns a store for the server at cfg.URI. The driver connects
@@ -161,8 +282,11 @@ func (s *Store) ping(ctx context.Context) error {
 // *kepu.Error (SERVICE_UNAVAILABLE, with a message saying what is wrong).
 func (s *Store) Ready(ctx context.Context) error {
 	if err := s.ping(ctx); err != nil {
-		return s.translate(ctx, "ready", err)
+		err = s.translate(ctx, "ready", err)
+		s.observe(ctx, err)
+		return err
 	}
+	s.observe(ctx, nil)
 	return s.checkVersion(ctx)
 }
 
@@ -265,32 +389,55 @@ func (s *Store) session(ctx context.Context, mode neo4j.AccessMode) neo4j.Sessio
 // callers decode the records once it has succeeded, so a retry never meets
 // half-filled results.
 func (s *Store) read(ctx context.Context, st stmt) ([]*neo4j.Record, error) {
-	sess := s.session(ctx, neo4j.AccessModeRead)
+	if err := s.gate(ctx); err != nil {
+		return nil, err
+	}
+	rctx, r := s.reach(ctx)
+	sess := s.session(rctx, neo4j.AccessModeRead)
 	defer sess.Close(context.Background())
-	v, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		return s.collect(ctx, tx, st)
+	v, err := sess.ExecuteRead(rctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		r.enter()
+		recs, err := s.collect(rctx, tx, st)
+		r.exit(err)
+		return recs, err
 	}, neo4j.WithTxTimeout(s.cfg.TxTimeout))
 	if err != nil {
-		return nil, s.translate(ctx, "read", err)
+		return nil, s.failed(ctx, "read", r, err)
 	}
+	r.done()
+	s.observe(ctx, nil)
 	return v.([]*neo4j.Record), nil
 }
 
 // write runs work in a managed write transaction. work must be safe to run
 // again: the driver retries it after transient errors.
 func (s *Store) write(ctx context.Context, work neo4j.ManagedTransactionWork) (any, error) {
-	sess := s.session(ctx, neo4j.AccessModeWrite)
-	defer sess.Close(context.Background())
-	v, err := sess.ExecuteWrite(ctx, work, neo4j.WithTxTimeout(s.cfg.TxTimeout))
-	if err != nil {
-		return nil, s.translate(ctx, "write", err)
+	if err := s.gate(ctx); err != nil {
+		return nil, err
 	}
+	rctx, r := s.reach(ctx)
+	sess := s.session(rctx, neo4j.AccessModeWrite)
+	defer sess.Close(context.Background())
+	v, err := sess.ExecuteWrite(rctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		r.enter()
+		v, err := work(tx)
+		r.exit(err)
+		return v, err
+	}, neo4j.WithTxTimeout(s.cfg.TxTimeout))
+	if err != nil {
+		return nil, s.failed(ctx, "write", r, err)
+	}
+	r.done()
+	s.observe(ctx, nil)
 	return v, nil
 }
 
 // collect runs one statement in tx and returns all its records.
 func (s *Store) collect(ctx context.Context, tx neo4j.ManagedTransaction, st stmt) ([]*neo4j.Record, error) {
 	s.trips.Add(1)
+	if s.record != nil {
+		s.record(st.Cypher, st.Params)
+	}
 	res, err := tx.Run(ctx, st.Cypher, st.Params)
 	if err != nil {
 		return nil, err

@@ -26,11 +26,13 @@ func run(t *testing.T, args []string, env map[string]string) (string, string, er
 }
 
 // TestMainLoadsTwice loads the reference dataset twice into the embedded
-// store, and into Neo4j when NEO4J_URI names a server.
+// store, and into Neo4j when NEO4J_URI names a server (where it also kills
+// the server in the middle of a load and reruns it).
 func TestMainLoadsTwice(t *testing.T) {
 	t.Run("embedded", loadsTwiceEmbedded)
 	if neo4jtest.URI() != "" {
 		t.Run("neo4j", loadsTwiceNeo4j)
+		t.Run("neo4j killed mid load", killedMidLoadNeo4j)
 	}
 }
 

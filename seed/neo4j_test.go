@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kepugraph/kepugraph/internal/neo4jtest"
 	"github.com/kepugraph/kepugraph/neo4jstore"
@@ -55,5 +56,78 @@ func loadsTwiceNeo4j(t *testing.T) {
 			}
 		}
 		first, firstCounts = d, counts
+	}
+}
+
+// killedMidLoadNeo4j kills (SIGKILL) a Neo4j server of the test's own when
+// half of the nodes of a load are in, starts it again and reruns the loader: the rerun
+// finishes and the graph equals a clean load (canonical dumps compared).
+func killedMidLoadNeo4j(t *testing.T) {
+	srv := neo4jtest.StartServer(t)
+	env := map[string]string{"NEO4J_URI": srv.URI, "NEO4J_USER": srv.User, "NEO4J_PASSWORD": srv.Password}
+	cfg := neo4jstore.Config{URI: srv.URI, User: srv.User, Password: srv.Password}
+	ctx := context.Background()
+	args := []string{"--quiet", "--batch", "500"}
+
+	if _, _, err := run(t, args, env); err != nil {
+		t.Fatalf("clean load: %v", err)
+	}
+	clean, err := neo4jtest.ReadDump(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := neo4jstore.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = st.DeleteAll(ctx)
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	done := make(chan error, 1)
+	go func() {
+		_, _, err := run(t, args, env)
+		done <- err
+	}()
+	// Kill it once about half of the nodes are in.
+	start := time.Now()
+	for {
+		n, err := neo4jtest.CountNodes(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n >= clean.Nodes/2 {
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("the load finished (%v) before half of the nodes were counted", err)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	srv.Kill()
+	if err := <-done; err == nil {
+		t.Fatal("the load finished although the server was killed")
+	} else {
+		t.Logf("killed %s into the load: %v", time.Since(start).Round(time.Millisecond), err)
+	}
+	srv.Start()
+	partial, err := neo4jtest.ReadDump(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("after the crash: %d of %d nodes, %d of %d edges", partial.Nodes, clean.Nodes, partial.Edges, clean.Edges)
+	if _, _, err := run(t, args, env); err != nil {
+		t.Fatalf("rerun after the crash: %v", err)
+	}
+	again, err := neo4jtest.ReadDump(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Nodes != clean.Nodes || again.Edges != clean.Edges || again.Sum() != clean.Sum() {
+		t.Errorf("after the rerun: %d nodes, %d edges, dump %s; a clean load: %d nodes, %d edges, dump %s\n%s",
+			again.Nodes, again.Edges, again.Sum(), clean.Nodes, clean.Edges, clean.Sum(), clean.Diff(again, 10))
 	}
 }

@@ -109,3 +109,22 @@ func ReadDump(ctx context.Context, cfg neo4jstore.Config) (Dump, error) {
 	slices.Sort(d.Lines)
 	return d, nil
 }
+
+// CountNodes counts every node of the database of cfg with its own driver.
+func CountNodes(ctx context.Context, cfg neo4jstore.Config) (int, error) {
+	if cfg.Database == "" {
+		cfg.Database = "neo4j"
+	}
+	drv, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(cfg.User, cfg.Password, ""))
+	if err != nil {
+		return 0, err
+	}
+	defer drv.Close(ctx)
+	res, err := neo4j.ExecuteQuery(ctx, drv, "MATCH (n) RETURN count(n) AS c", nil,
+		neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(cfg.Database))
+	if err != nil {
+		return 0, err
+	}
+	c, _ := res.Records[0].Values[0].(int64)
+	return int(c), nil
+}

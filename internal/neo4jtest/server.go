@@ -1,0 +1,150 @@
+package neo4jtest
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Server is a Neo4j Community server of the test's own (tools/neo4j), for
+// the tests that stop, kill and restart it. It keeps its home directory and
+// Bolt port across restarts, so a restarted server has the same URI and
+// graph.
+type Server struct {
+	URI, User, Password string
+
+	tb      testing.TB
+	home    string
+	port    int
+	classes string // the java class path
+	cmd     *exec.Cmd
+	log     *os.File
+	exited  chan struct{}
+}
+
+// toolDir finds tools/neo4j from the working directory (a package
+// directory of the module) upwards.
+func toolDir() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return filepath.Join(dir, "tools", "neo4j"), nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// StartServer starts a new server with an empty home directory and a free
+// Bolt port, and stops it when the test ends. tools/neo4j must be built
+// (make neo4j or tools/neo4j/neo4j.sh build; CI does it).
+func StartServer(tb testing.TB) *Server {
+	tb.Helper()
+	tool, err := toolDir()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cp, err := os.ReadFile(filepath.Join(tool, "target", "classpath.txt"))
+	if err != nil {
+		tb.Fatalf("tools/neo4j is not built (run `make neo4j` or `bash tools/neo4j/neo4j.sh build`): %v", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	s := &Server{
+		User: "neo4j", Password: "fault-test-pw", tb: tb,
+		home: tb.TempDir(), port: port,
+		classes: filepath.Join(tool, "target", "classes") + string(os.PathListSeparator) + strings.TrimSpace(string(cp)),
+	}
+	s.URI = "bolt://127.0.0.1:" + strconv.Itoa(port)
+	tb.Cleanup(func() {
+		if s.cmd != nil {
+			s.Stop()
+		}
+	})
+	s.Start()
+	return s
+}
+
+// Start starts the server (again) and waits until it is ready.
+func (s *Server) Start() {
+	s.tb.Helper()
+	if s.cmd != nil {
+		s.tb.Fatal("neo4j test server already running")
+	}
+	uriFile := filepath.Join(s.home, "uri")
+	os.Remove(uriFile)
+	logf, err := os.OpenFile(filepath.Join(s.home, "server.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		s.tb.Fatal(err)
+	}
+	cmd := exec.Command("java", "-Xms256m", "-Xmx512m", "-XX:+UseSerialGC",
+		"-cp", s.classes,
+		"-Dhome="+filepath.Join(s.home, "neo4j"), "-Dport="+strconv.Itoa(s.port), "-DuriFile="+uriFile,
+		"-Dpassword="+s.Password, "-Dpagecache=128m",
+		"kepugraph.neo4j.Server")
+	cmd.Stdout, cmd.Stderr = logf, logf
+	// Killed with the test binary, even when it dies without cleaning up
+	// (a test timeout).
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		logf.Close()
+		s.tb.Fatal(err)
+	}
+	s.cmd, s.log, s.exited = cmd, logf, make(chan struct{})
+	go func() { cmd.Wait(); close(s.exited) }()
+	deadline := time.Now().Add(3 * time.Minute)
+	for {
+		if b, err := os.ReadFile(uriFile); err == nil && len(b) > 0 {
+			return
+		}
+		select {
+		case <-s.exited:
+			b, _ := os.ReadFile(filepath.Join(s.home, "server.log"))
+			s.cmd = nil
+			s.tb.Fatalf("neo4j test server exited while starting:\n%s", b)
+		case <-time.After(200 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			s.Kill()
+			s.tb.Fatal("neo4j test server not ready after 3 minutes")
+		}
+	}
+}
+
+// Stop shuts the server down with SIGTERM (a clean shutdown) and waits.
+func (s *Server) Stop() { s.signal(syscall.SIGTERM) }
+
+// Kill kills the server with SIGKILL (a crash) and waits.
+func (s *Server) Kill() { s.signal(syscall.SIGKILL) }
+
+func (s *Server) signal(sig syscall.Signal) {
+	if s.cmd == nil {
+		return
+	}
+	s.cmd.Process.Signal(sig)
+	select {
+	case <-s.exited:
+	case <-time.After(time.Minute):
+		s.cmd.Process.Kill()
+		<-s.exited
+	}
+	s.log.Close()
+	s.cmd = nil
+}

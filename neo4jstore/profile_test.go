@@ -1,0 +1,141 @@
+package neo4jstore_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/kepugraph/kepugraph/graph"
+	"github.com/kepugraph/kepugraph/internal/neo4jtest"
+	"github.com/kepugraph/kepugraph/neo4jstore"
+	"github.com/kepugraph/kepugraph/seed/dataset"
+)
+
+// TestProfileBenchQueries loads the reference dataset into Neo4j, sends the
+// benchmark queries (bench/queries/*.json) through the GraphQL layer,
+// records the statements the store sends and PROFILEs each one: the lookups
+// by ID must seek the constraint's index. With KEPUGRAPH_PROFILE_OUT set it
+// writes the plans (operators, rows, db hits) there, for docs/neo4j.md.
+func TestProfileBenchQueries(t *testing.T) {
+	if neo4jtest.URI() == "" {
+		t.Skip("NEO4J_URI is not set: no Neo4j server to profile on")
+	}
+	st := neo4jtest.Fresh(t)
+	ctx := context.Background()
+	ds, err := dataset.Generate(dataset.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dataset.Load(ctx, st, ds, dataset.LoadOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	type sent struct {
+		cypher string
+		params map[string]any
+	}
+	var stmts []sent
+	neo4jstore.SetRecorder(st, func(c string, p map[string]any) {
+		mu.Lock()
+		stmts = append(stmts, sent{c, p})
+		mu.Unlock()
+	})
+	srv := httptest.NewServer(graph.New(st, graph.Options{}))
+	defer srv.Close()
+
+	cfg := neo4jstore.ConfigFromEnv()
+	drv, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(cfg.User, cfg.Password, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer drv.Close(ctx)
+	sess := drv.NewSession(ctx, neo4j.SessionConfig{DatabaseName: cfg.Database})
+	defer sess.Close(ctx)
+
+	files, err := filepath.Glob("../bench/queries/*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no benchmark queries: %v", err)
+	}
+	var out bytes.Buffer
+	for _, f := range files {
+		body, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Twice: the second run is the one profiled (warm caches).
+		for i := 0; i < 2; i++ {
+			mu.Lock()
+			stmts = nil
+			mu.Unlock()
+			resp, err := http.Post(srv.URL, "application/json", bytes.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("%s: status %d", f, resp.StatusCode)
+			}
+		}
+		mu.Lock()
+		got := stmts
+		mu.Unlock()
+		fmt.Fprintf(&out, "### %s: %d statements\n\n", filepath.Base(f), len(got))
+		for _, s := range got {
+			tx, err := sess.BeginTransaction(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := tx.Run(ctx, "PROFILE "+s.cypher, s.params)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for res.Next(ctx) {
+				n++
+			}
+			sum, err := res.Consume(ctx)
+			tx.Rollback(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := sum.Profile()
+			var tree strings.Builder
+			total := printProfile(&tree, p, 0)
+			fmt.Fprintf(&out, "```\n%s\n```\n\n%d rows, %d db hits in all:\n\n```\n%s```\n\n", s.cypher, n, total, tree.String())
+			if byID.MatchString(s.cypher) {
+				ops := operators(p)
+				if !strings.Contains(ops, "IndexSeek") || strings.Contains(ops, "LabelScan") || strings.Contains(ops, "AllNodesScan") {
+					t.Errorf("%s: planned as %s\n    %s", filepath.Base(f), ops, s.cypher)
+				}
+			}
+		}
+	}
+	t.Log("\n" + out.String())
+	if path := os.Getenv("KEPUGRAPH_PROFILE_OUT"); path != "" {
+		if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// printProfile writes a profiled plan as an indented tree (operator,
+// details, rows, db hits) and returns its db hits in all.
+func printProfile(w *strings.Builder, p neo4j.ProfiledPlan, depth int) int64 {
+	details, _ := p.Arguments()["Details"].(string)
+	fmt.Fprintf(w, "%s%-*s rows %6d  db hits %6d  %s\n", strings.Repeat("  ", depth), 34-2*depth,
+		strings.TrimSuffix(p.Operator(), "@neo4j"), p.Records(), p.DbHits(), details)
+	total := p.DbHits()
+	for _, c := range p.Children() {
+		total += printProfile(w, c, depth+1)
+	}
+	return total
+}
