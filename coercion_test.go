@@ -62,9 +62,13 @@ func TestNullFilterIsNoCondition(t *testing.T) {
 	m := seededMain(t)
 	plurals := map[kepu.Label]string{kepu.Province: "provinces", kepu.Prefecture: "prefectures", kepu.County: "counties",
 		kepu.Museum: "museums", kepu.School: "schools", kepu.NormalUniversity: "normalUniversities",
-		kepu.Organization: "organizations", kepu.Forum: "forums", kepu.Program: "programs", kepu.Person: "people"}
+		kepu.Organization: "organizations", kepu.Forum: "forums", kepu.Program: "programs", kepu.Person: "people",
+		kepu.NationalStatistics: "nationalStatistics"}
 	for _, l := range kepu.Labels {
-		plural := plurals[l]
+		plural, ok := plurals[l]
+		if !ok {
+			t.Fatalf("no list field known for label %s: add it to this test", l)
+		}
 		fields := whereFields(t, m, string(l)+"Where")
 		var all struct{ C struct{ TotalCount int } }
 		query(t, m, fmt.Sprintf(`{ c: %s { totalCount } }`, plural), nil, &all)
