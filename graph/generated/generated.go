@@ -6164,6 +6164,47 @@ type CountGroup {
   count: Int!
 }
 
+"""A node label, in upper snake case (NORMAL_UNIVERSITY is the label NormalUniversity)."""
+enum NodeLabel {
+  PROVINCE
+  PREFECTURE
+  COUNTY
+  MUSEUM
+  SCHOOL
+  NORMAL_UNIVERSITY
+  ORGANIZATION
+  FORUM
+  PROGRAM
+  PERSON
+  NATIONAL_STATISTICS
+}
+
+"""A relationship type."""
+enum RelationshipType {
+  """Museum–school partnership."""
+  PARTNERS_WITH
+  """Museum–normal-university teacher training."""
+  TRAINS_TEACHERS
+  """Organizes, hosts or co-launches."""
+  ORGANIZES
+  """Takes part in, with a role."""
+  PARTICIPATES_IN
+  """Venue of an event."""
+  HELD_AT
+  """Spoke at a forum."""
+  SPOKE_AT
+  """Works for."""
+  AFFILIATED_WITH
+  """A mobile museum helped set up a museum."""
+  HELPED_ESTABLISH
+  """Where an institution is."""
+  LOCATED_IN
+  """Administrative hierarchy."""
+  PART_OF
+  """Places a museum, caravan or program reaches."""
+  COVERS
+}
+
 """Values of AdminLevel."""
 enum AdminLevel {
   NATIONAL

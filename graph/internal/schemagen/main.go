@@ -216,6 +216,21 @@ func (g *gen) writeBasics(w *writer) {
 	w.p("  count: Int!")
 	w.p("}")
 	w.p("")
+	w.p(`"""A node label, in upper snake case (NORMAL_UNIVERSITY is the label NormalUniversity)."""`)
+	w.p("enum NodeLabel {")
+	for _, l := range kepu.Labels {
+		w.p("  %s", spec.UpperSnake(string(l)))
+	}
+	w.p("}")
+	w.p("")
+	w.p(`"""A relationship type."""`)
+	w.p("enum RelationshipType {")
+	for _, d := range kepu.RelDefs() {
+		w.desc("  ", upper(d.Doc)+".")
+		w.p("  %s", d.Type)
+	}
+	w.p("}")
+	w.p("")
 	for _, name := range g.enumNames() {
 		w.p(`"""Values of %s."""`, name)
 		w.p("enum %s {", name)
@@ -698,7 +713,7 @@ func (g *gen) config() string {
 	w.p("    model: github.com/99designs/gqlgen/graphql.ID")
 	w.p("  Int:")
 	w.p("    model: github.com/99designs/gqlgen/graphql.Int")
-	enums := append(g.enumNames(), "OrderDirection")
+	enums := append(g.enumNames(), "OrderDirection", "NodeLabel", "RelationshipType")
 	for _, e := range enums {
 		w.p("  %s:", e)
 		w.p("    model: github.com/99designs/gqlgen/graphql.String")
