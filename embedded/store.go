@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -33,6 +34,7 @@ var (
 	bucketEdges = []byte("edges") // TYPE|from|to -> props
 	bucketMeta  = []byte("meta")  // "counts" -> uvarint nodes, uvarint edges
 	keyCounts   = []byte("counts")
+	keyVersion  = []byte("version") // uvarint: the graph version, bumped by every commit
 )
 
 // Options configure a Store.
@@ -58,6 +60,8 @@ type Store struct {
 	st     *state
 	intern *interner // used by writers only (under wmu)
 	closed bool
+
+	version atomic.Uint64 // the graph version (see kepu.Store.Version); written under wmu
 }
 
 var _ kepu.Store = (*Store)(nil)
@@ -213,6 +217,10 @@ func (s *Store) load() error {
 		if v := tx.Bucket(bucketMeta).Get(keyCounts); v != nil {
 			d := &decoder{b: v}
 			nnodes = d.uvarint()
+		}
+		if v := tx.Bucket(bucketMeta).Get(keyVersion); v != nil {
+			n, _ := binary.Uvarint(v)
+			s.version.Store(n)
 		}
 		st := newState(int(nnodes))
 		in := s.intern
@@ -438,6 +446,7 @@ func (s *Store) Write(ctx context.Context, changes []kepu.Change) ([]kepu.Result
 	}
 	s.mu.Lock()
 	s.st.applyBatch(b)
+	s.version.Add(1)
 	s.mu.Unlock()
 	return results, nil
 }
@@ -603,6 +612,9 @@ func (s *Store) commit(b *batch) error {
 			if err != nil {
 				return err
 			}
+		}
+		if err := tx.Bucket(bucketMeta).Put(keyVersion, binary.AppendUvarint(nil, s.version.Load()+1)); err != nil {
+			return err
 		}
 		counts := binary.AppendUvarint(nil, uint64(max(nnodes, 0)))
 		counts = binary.AppendUvarint(counts, uint64(max(nedges, 0)))

@@ -68,6 +68,9 @@ func Run(t *testing.T, h Harness) {
 		{"Aggregate", testAggregate},
 		{"AggregateEdges", testAggregateEdges},
 		{"Context", testContext},
+		{"Version", testVersion},
+		{"Analysis/ShortestPaths", testShortestPaths},
+		{"Analysis/Neighborhood", testNeighborhood},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
