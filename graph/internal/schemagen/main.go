@@ -158,6 +158,14 @@ func (g *gen) schema() string {
 	g.writeQuery(&w)
 	g.writeMutation(&w)
 	w.p("%s", statsSchema)
+	var links []string
+	for _, d := range kepu.RelDefs() {
+		links = append(links, spec.RelName(d.Type)+"Link")
+	}
+	w.p(`"""A relationship of any type with its ends and properties: one of the *Link types."""`)
+	w.p("union Link = %s", strings.Join(links, " | "))
+	w.p("")
+	w.p("%s", analysisSchema)
 	return w.String()
 }
 
@@ -571,6 +579,7 @@ func (g *gen) writeQuery(w *writer) {
 	}
 	w.p(`  """The published figures of the network, computed from the graph at query time."""`)
 	w.p("  systemStats: SystemStats!")
+	w.p("%s", analysisQueries)
 	w.p("}")
 	w.p("")
 }
@@ -713,7 +722,8 @@ func (g *gen) config() string {
 	w.p("    model: github.com/99designs/gqlgen/graphql.ID")
 	w.p("  Int:")
 	w.p("    model: github.com/99designs/gqlgen/graphql.Int")
-	enums := append(g.enumNames(), "OrderDirection", "NodeLabel", "RelationshipType")
+	enums := append(g.enumNames(), "OrderDirection", "NodeLabel", "RelationshipType", "WalkDirection",
+		"CentralityAlgorithm", "CommunityAlgorithm", "Projection", "PlaceLevel")
 	for _, e := range enums {
 		w.p("  %s:", e)
 		w.p("    model: github.com/99designs/gqlgen/graphql.String")
@@ -960,6 +970,8 @@ func (g *gen) models() string {
 		w.p("}")
 		w.p("}")
 		w.p("")
+		w.p("func (*%sLink) IsLink() {}", rn)
+		w.p("")
 		for _, dir := range []kepu.Direction{kepu.Out, kepu.In} {
 			f := spec.RelField{Def: d, Dir: dir}
 			px := f.Prefix()
@@ -1003,7 +1015,21 @@ func (g *gen) models() string {
 			w.p("")
 		}
 	}
+	w.p("// NewLink converts a store edge of any type and its ends.")
+	w.p("func NewLink(e kepu.Edge, from, to kepu.Node) Link {")
+	w.p("switch e.Type {")
+	for _, d := range kepu.RelDefs() {
+		rn := spec.RelName(d.Type)
+		w.p("case kepu.%s:", relConst(d.Type))
+		w.p("return New%sLink(e, from, to)", rn)
+	}
+	w.p("}")
+	w.p("return nil")
+	w.p("}")
 	return w.String()
 }
+
+// relConst is the name of the kepu constant of a relationship type.
+func relConst(t kepu.RelType) string { return spec.RelName(t) }
 
 func labelConst(l kepu.Label) string { return string(l) }
