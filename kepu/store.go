@@ -85,7 +85,8 @@ type Store interface {
 	// never decreases. Two equal versions of one store mean the same graph,
 	// so a result computed from the whole graph can be cached by it. On a
 	// shared backend (Neo4j) it counts the writes of every process using
-	// the database, not only this one's.
+	// the database, not only this one's. Versions are not dense: a new
+	// Neo4j counter starts at the clock in milliseconds.
 	Version(ctx context.Context) (uint64, error)
 
 	// Close releases the store.

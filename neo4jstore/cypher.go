@@ -30,7 +30,10 @@ const (
 	cypherPing = "RETURN 1 AS ok"
 	// cypherBumpVersion ends every write transaction: the graph version is
 	// one counter node (not :KG) that every write of every process bumps.
-	cypherBumpVersion = "MERGE (v:" + VersionLabel + " {id: 'graph'}) SET v." + VersionProp + " = coalesce(v." + VersionProp + ", 0) + 1 RETURN v." + VersionProp + " AS version"
+	// A new counter (an empty or wiped database) starts at the clock in
+	// milliseconds, so that a version seen before the wipe does not come
+	// back for another graph (a process caching results by version).
+	cypherBumpVersion = "MERGE (v:" + VersionLabel + " {id: 'graph'}) ON CREATE SET v." + VersionProp + " = timestamp() ON MATCH SET v." + VersionProp + " = v." + VersionProp + " + 1 RETURN v." + VersionProp + " AS version"
 	cypherVersion     = "OPTIONAL MATCH (v:" + VersionLabel + " {id: 'graph'}) RETURN coalesce(v." + VersionProp + ", 0) AS version"
 
 	cypherNodes = "UNWIND $ids AS id MATCH (n:KG {id: id}) RETURN n"
