@@ -5,6 +5,7 @@ import (
 	"context"
 	"math"
 	"slices"
+	"strconv"
 	"sync"
 
 	"gonum.org/v1/gonum/graph"
@@ -117,10 +118,19 @@ func Centrality(net *Network, algorithm string) ([]Scored, error) {
 	}
 	out := make([]Scored, n)
 	for i, id := range net.IDs {
-		out[i] = Scored{ID: id, Score: score[i]}
+		out[i] = Scored{ID: id, Score: roundScore(score[i])}
 	}
 	slices.SortStableFunc(out, func(a, b Scored) int { return cmp.Compare(b.Score, a.Score) })
 	return out, nil
+}
+
+// roundScore rounds a score to 10 significant digits: PageRank starts from
+// a random vector and gonum sums in map order, so the last bits of a score
+// vary between runs; rounded, every run and every backend gives the same
+// figures (and ranks).
+func roundScore(x float64) float64 {
+	r, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 10, 64), 64)
+	return r
 }
 
 // eigenvector is networkx's eigenvector_centrality: x ← (A+I)x, normalized
