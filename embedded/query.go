@@ -13,6 +13,16 @@ import (
 const scanCheck = 4096
 
 // Nodes returns copies of the nodes with the given IDs.
+// Version implements kepu.Store: the number of commits this data directory
+// has seen, kept in the meta bucket.
+func (s *Store) Version(ctx context.Context) (uint64, error) {
+	if err := s.rlock(ctx); err != nil {
+		return 0, err
+	}
+	defer s.mu.RUnlock()
+	return s.version.Load(), nil
+}
+
 func (s *Store) Nodes(ctx context.Context, ids []string) (map[string]kepu.Node, error) {
 	if err := s.rlock(ctx); err != nil {
 		return nil, err

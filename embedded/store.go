@@ -38,6 +38,7 @@ var (
 	bucketMeta  = []byte("meta")  // "counts" -> uvarint nodes, uvarint edges; "format" -> uvarint FormatVersion
 	keyCounts   = []byte("counts")
 	keyFormat   = []byte("format")
+	keyVersion  = []byte("version") // uvarint: the graph version, bumped by every commit
 )
 
 // Options configure a Store.
@@ -58,12 +59,13 @@ type Store struct {
 	log *slog.Logger
 	dir string
 
-	wmu    sync.Mutex // serializes writers
-	mu     sync.RWMutex
-	st     *state
-	intern *interner // used by writers only (under wmu)
-	closed bool
-	search atomic.Pointer[searchIndex] // see search.go
+	wmu     sync.Mutex // serializes writers
+	mu      sync.RWMutex
+	st      *state
+	intern  *interner // used by writers only (under wmu)
+	closed  bool
+	search  atomic.Pointer[searchIndex] // see search.go
+	version atomic.Uint64               // the graph version (see kepu.Store.Version); written under wmu
 }
 
 var _ kepu.Store = (*Store)(nil)
@@ -337,6 +339,11 @@ func (s *Store) load() error {
 		if err != nil {
 			return err
 		}
+		v, err := readVersion(tx, path)
+		if err != nil {
+			return err
+		}
+		s.version.Store(v)
 		// bbolt's own check finds what the records cannot show, such as
 		// a damaged freelist (later writes would overwrite pages in use).
 		var problem error
@@ -364,6 +371,30 @@ func putCounts(tx *bolt.Tx, nnodes, nedges int) error {
 	counts := binary.AppendUvarint(newRecord(8), uint64(max(nnodes, 0)))
 	counts = binary.AppendUvarint(counts, uint64(max(nedges, 0)))
 	return mb.Put(keyCounts, seal(keyCounts, counts))
+}
+
+// putVersion writes the graph version record.
+func putVersion(tx *bolt.Tx, v uint64) error {
+	return tx.Bucket(bucketMeta).Put(keyVersion, seal(keyVersion, binary.AppendUvarint(newRecord(8), v)))
+}
+
+// readVersion returns the graph version record, 0 when there is none (a
+// store no write has changed yet).
+func readVersion(tx *bolt.Tx, path string) (uint64, error) {
+	v := tx.Bucket(bucketMeta).Get(keyVersion)
+	if v == nil {
+		return 0, nil
+	}
+	body, err := openRecord(keyVersion, v)
+	if err != nil {
+		return 0, &DamageError{Path: path, Record: "the version record", Problem: err.Error()}
+	}
+	d := &decoder{b: body}
+	n := d.uvarint()
+	if d.err != nil || len(d.b) != 0 {
+		return 0, &DamageError{Path: path, Record: "the version record", Problem: errCorrupt.Error()}
+	}
+	return n, nil
 }
 
 // readCounts returns the counts record.
@@ -676,6 +707,7 @@ func (s *Store) Write(ctx context.Context, changes []kepu.Change) ([]kepu.Result
 	}
 	s.mu.Lock()
 	s.st.applyBatch(b)
+	s.version.Add(1)
 	s.mu.Unlock()
 	s.updateSearch(b)
 	return results, nil
@@ -842,6 +874,9 @@ func (s *Store) commit(b *batch) error {
 			if err != nil {
 				return err
 			}
+		}
+		if err := putVersion(tx, s.version.Load()+1); err != nil {
+			return err
 		}
 		return putCounts(tx, nnodes, nedges)
 	})

@@ -131,6 +131,8 @@ func (w *walker) field(f *ast.Field) Measurement {
 	}
 	if n, ok := w.connectionSize(f, typeName); ok {
 		m.Cost = satAdd(1, satMul(n, children.Cost))
+	} else if n, ok := w.listSize(f); ok {
+		m.Cost = satAdd(1, satMul(n, children.Cost))
 	} else {
 		m.Cost = satAdd(1, children.Cost)
 	}
@@ -172,6 +174,42 @@ func (w *walker) connectionSize(f *ast.Field, typeName string) (int, bool) {
 		n = w.pageSize
 	}
 	return max(n, 0), true
+}
+
+// listSize returns the length bound of a list field that takes a first or
+// limit argument (shortestPaths, centrality, neighborhood's limit): the
+// argument's value, else its default, else pageSize. A neighborhood's
+// lists are bounded by its limit argument although its type is an object:
+// an object field with a limit argument counts like a list of that size.
+func (w *walker) listSize(f *ast.Field) (int, bool) {
+	if f.Definition == nil || f.Definition.Type == nil {
+		return 0, false
+	}
+	for _, name := range []string{"first", "limit"} {
+		def := f.Definition.Arguments.ForName(name)
+		if def == nil || (f.Definition.Type.Elem == nil && name == "first") {
+			continue
+		}
+		if a := f.Arguments.ForName(name); a != nil && a.Value != nil {
+			if !constant(a.Value) {
+				w.usesVars = true
+			}
+			if v, err := a.Value.Value(w.vars); err == nil {
+				if k, ok := toInt(v); ok {
+					return max(k, 0), true
+				}
+			}
+		}
+		if def.DefaultValue != nil {
+			if v, err := def.DefaultValue.Value(nil); err == nil {
+				if k, ok := toInt(v); ok {
+					return max(k, 0), true
+				}
+			}
+		}
+		return w.pageSize, true
+	}
+	return 0, false
 }
 
 // constant reports whether v holds no variable.

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"github.com/kepugraph/kepugraph/analysis"
 	"io"
 	"log/slog"
 	"net/http"
@@ -72,7 +73,8 @@ func New(st kepu.Store, opts Options) http.Handler {
 	if opts.BatchWait <= 0 {
 		opts.BatchWait = DefaultBatchWait
 	}
-	r := &Resolver{store: st, maxPageSize: opts.MaxPageSize, batchWait: opts.BatchWait, noPrefetch: opts.NoPrefetch, logger: opts.Logger}
+	r := &Resolver{store: st, maxPageSize: opts.MaxPageSize, batchWait: opts.BatchWait, noPrefetch: opts.NoPrefetch, logger: opts.Logger,
+		analyzer: &analysis.Analyzer{Store: st}}
 	es := generated.NewExecutableSchema(generated.Config{Resolvers: r})
 	srv := handler.New(es)
 	srv.AddTransport(transport.GET{})

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"github.com/kepugraph/kepugraph/analysis"
 	"log/slog"
 	"time"
 
@@ -16,4 +17,5 @@ type Resolver struct {
 	batchWait   time.Duration
 	noPrefetch  bool
 	logger      *slog.Logger
+	analyzer    *analysis.Analyzer // network measures, cached per graph version
 }

@@ -13,6 +13,11 @@ import (
 	"github.com/kepugraph/kepugraph/kepu"
 )
 
+// Members is the resolver for the members field.
+func (r *communityResolver) Members(ctx context.Context, obj *model.Community, first *int, after *string) (*model.RankedNodeConnection, error) {
+	return communityMembers(ctx, r.Resolver, obj, first, after)
+}
+
 // Province is the resolver for the province field.
 func (r *countyResolver) Province(ctx context.Context, obj *model.County) (*model.Province, error) {
 	return placeOf(ctx, r.Resolver, obj.NodeID, kepu.Province, model.NewProvince)
@@ -749,13 +754,57 @@ func (r *queryResolver) SystemStats(ctx context.Context) (*model.SystemStats, er
 }
 
 // Subgraph is the resolver for the subgraph field.
-func (r *queryResolver) Subgraph(ctx context.Context, labels []string, relationships []string, where map[string]any, around *string, hops *int, from *string, to *string) (*model.Subgraph, error) {
+func (r *queryResolver) Subgraph(ctx context.Context, labels []string, relationships []string, where map[string]any, around *string, hops *int, from *string, to *string) (*model.GraphSelection, error) {
 	return subgraph(ctx, r.Resolver, labels, relationships, where, around, hops, from, to)
 }
 
 // Search is the resolver for the search field.
 func (r *queryResolver) Search(ctx context.Context, text string, labels []string, first *int, after *string) (*model.SearchConnection, error) {
 	return search(ctx, r.Resolver, text, labels, first, after)
+}
+
+// ShortestPath is the resolver for the shortestPath field.
+func (r *queryResolver) ShortestPath(ctx context.Context, from string, to string, relationships []string, maxHops *int) (*model.Path, error) {
+	ps, err := shortestPaths(ctx, r.Resolver, from, to, relationships, maxHops, nil)
+	if err != nil || len(ps) == 0 {
+		return nil, err
+	}
+	return ps[0], nil
+}
+
+// ShortestPaths is the resolver for the shortestPaths field.
+func (r *queryResolver) ShortestPaths(ctx context.Context, from string, to string, relationships []string, maxHops *int, first *int) ([]*model.Path, error) {
+	return shortestPaths(ctx, r.Resolver, from, to, relationships, maxHops, first)
+}
+
+// Neighborhood is the resolver for the neighborhood field.
+func (r *queryResolver) Neighborhood(ctx context.Context, id string, hops *int, relationships []string, labels []string, limit *int) (*model.Subgraph, error) {
+	return neighborhood(ctx, r.Resolver, id, hops, relationships, labels, limit)
+}
+
+// Centrality is the resolver for the centrality field.
+func (r *queryResolver) Centrality(ctx context.Context, algorithm string, labels []string, relationships []string, projection *string, within *string, where map[string]any, first *int) ([]*model.ScoredNode, error) {
+	return centrality(ctx, r.Resolver, algorithm, labels, relationships, projection, within, where, first)
+}
+
+// Communities is the resolver for the communities field.
+func (r *queryResolver) Communities(ctx context.Context, algorithm string, labels []string, relationships []string, projection *string, within *string) (*model.CommunityPartition, error) {
+	return communities(ctx, r.Resolver, algorithm, labels, relationships, projection, within)
+}
+
+// Coverage is the resolver for the coverage field.
+func (r *queryResolver) Coverage(ctx context.Context, level string, museumKinds []string, programs []string, within *string) (*model.Coverage, error) {
+	return coverage(ctx, r.Resolver, level, museumKinds, programs, within)
+}
+
+// SchoolsWithoutLocalPartner is the resolver for the schoolsWithoutLocalPartner field.
+func (r *queryResolver) SchoolsWithoutLocalPartner(ctx context.Context, province *string, first *int, after *string) (*model.RankedNodeConnection, error) {
+	return schoolsWithoutLocalPartner(ctx, r.Resolver, province, first, after)
+}
+
+// MuseumsWithoutSchoolPartner is the resolver for the museumsWithoutSchoolPartner field.
+func (r *queryResolver) MuseumsWithoutSchoolPartner(ctx context.Context, province *string, museumKinds []string, first *int, after *string) (*model.RankedNodeConnection, error) {
+	return museumsWithoutSchoolPartner(ctx, r.Resolver, province, museumKinds, first, after)
 }
 
 // Province is the resolver for the province field.
@@ -787,6 +836,9 @@ func (r *schoolResolver) ParticipatesIn(ctx context.Context, obj *model.School, 
 func (r *schoolResolver) MuseumPartners(ctx context.Context, obj *model.School, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.PartnersWithInConnection, error) {
 	return relConnection(ctx, r.Resolver, obj.NodeID, kepu.PartnersWith, kepu.In, where, orderBy, pageArgs{First: first, After: after, Last: last, Before: before}, model.NewPartnersWithInConnection)
 }
+
+// Community returns generated.CommunityResolver implementation.
+func (r *Resolver) Community() generated.CommunityResolver { return &communityResolver{r} }
 
 // County returns generated.CountyResolver implementation.
 func (r *Resolver) County() generated.CountyResolver { return &countyResolver{r} }
@@ -827,6 +879,7 @@ func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 func (r *Resolver) School() generated.SchoolResolver { return &schoolResolver{r} }
 
 type (
+	communityResolver        struct{ *Resolver }
 	countyResolver           struct{ *Resolver }
 	forumResolver            struct{ *Resolver }
 	museumResolver           struct{ *Resolver }

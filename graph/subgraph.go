@@ -19,7 +19,7 @@ const MaxSubgraphElements = 10000
 // subgraph answers the subgraph field with the selection rules of the
 // exports (export.ParseQuery reads the arguments as the query parameters of
 // /export/{format}).
-func subgraph(ctx context.Context, r *Resolver, labels, rels []string, where map[string]any, around *string, hops *int, from, to *string) (*model.Subgraph, error) {
+func subgraph(ctx context.Context, r *Resolver, labels, rels []string, where map[string]any, around *string, hops *int, from, to *string) (*model.GraphSelection, error) {
 	q := url.Values{}
 	if len(labels) > 0 {
 		q.Set("labels", strings.Join(labels, ","))
@@ -55,19 +55,19 @@ func subgraph(ctx context.Context, r *Resolver, labels, rels []string, where map
 	if _, err := plan.Write(ctx, c); err != nil {
 		return nil, err
 	}
-	out := &model.Subgraph{
-		Nodes:         make([]*model.SubgraphNode, len(c.Nodes)),
-		Relationships: make([]*model.SubgraphRelationship, len(c.Edges)),
+	out := &model.GraphSelection{
+		Nodes:         make([]*model.GraphSelectionNode, len(c.Nodes)),
+		Relationships: make([]*model.GraphSelectionRelationship, len(c.Edges)),
 	}
 	for i, n := range c.Nodes {
-		sn := &model.SubgraphNode{ID: n.ID, Label: string(n.Label), Properties: props(n.Props)}
+		sn := &model.GraphSelectionNode{ID: n.ID, Label: string(n.Label), Properties: props(n.Props)}
 		if n.ProvinceCode != "" {
 			sn.ProvinceCode = &n.ProvinceCode
 		}
 		out.Nodes[i] = sn
 	}
 	for i, e := range c.Edges {
-		out.Relationships[i] = &model.SubgraphRelationship{ID: e.ID, Type: string(e.Type), From: e.Source, To: e.Target, Properties: props(e.Props)}
+		out.Relationships[i] = &model.GraphSelectionRelationship{ID: e.ID, Type: string(e.Type), From: e.Source, To: e.Target, Properties: props(e.Props)}
 	}
 	return out, nil
 }

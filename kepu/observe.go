@@ -140,4 +140,11 @@ func (s *observed) Write(ctx context.Context, changes []Change) ([]Result, error
 	return res, err
 }
 
+func (s *observed) Version(ctx context.Context) (uint64, error) {
+	ctx, c := s.start(ctx, Call{Method: "Version"})
+	res, err := s.st.Version(ctx)
+	s.end(ctx, c, err)
+	return res, err
+}
+
 func (s *observed) Close() error { return s.st.Close() }

@@ -96,6 +96,16 @@ type Store interface {
 	// as they are after the write, one per change (zero values for deletes).
 	Write(ctx context.Context, changes []Change) ([]Result, error)
 
+	// Version returns the graph version: a number that every successful
+	// Write that changes the graph increases (a write that changes nothing
+	// may increase it too), that a failed Write leaves as it was, and that
+	// never decreases. Two equal versions of one store mean the same graph,
+	// so a result computed from the whole graph can be cached by it. On a
+	// shared backend (Neo4j) it counts the writes of every process using
+	// the database, not only this one's. Versions are not dense: a new
+	// Neo4j counter starts at the clock in milliseconds.
+	Version(ctx context.Context) (uint64, error)
+
 	// Close releases the store.
 	Close() error
 }

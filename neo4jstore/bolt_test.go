@@ -238,6 +238,9 @@ func TestBoltBookmarksAndBatchedWrites(t *testing.T) {
 	rt.on("MATCH (n:`School`)", func(run bolttest.Run) bolttest.Reply {
 		return bolttest.Reply{Keys: []string{"c"}, Records: [][]any{{int64(1)}}}
 	})
+	rt.on(neo4jstore.CypherBumpVersion, func(run bolttest.Run) bolttest.Reply {
+		return bolttest.Reply{Keys: []string{"version"}, Records: [][]any{{int64(1)}}}
+	})
 	st, err := openStore(t, srv.URI(), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -263,10 +266,10 @@ func TestBoltBookmarksAndBatchedWrites(t *testing.T) {
 		t.Fatalf("results: %d", len(res))
 	}
 	runs := srv.Runs()[before:]
-	if len(runs) != 2 {
-		t.Fatalf("1000 puts of 2 labels sent %d statements, want 2", len(runs))
+	if len(runs) != 3 || runs[2].Fields[0].(string) != neo4jstore.CypherBumpVersion {
+		t.Fatalf("1000 puts of 2 labels sent %d statements, want 2 and the version bump", len(runs))
 	}
-	for _, r := range runs {
+	for _, r := range runs[:2] {
 		cy := r.Fields[0].(string)
 		if strings.Contains(cy, "quoted") {
 			t.Fatalf("client text in Cypher: %s", cy)

@@ -28,6 +28,13 @@ const placePath = "-[:LOCATED_IN|PART_OF*0..3]->"
 // Fixed statements.
 const (
 	cypherPing = "RETURN 1 AS ok"
+	// cypherBumpVersion ends every write transaction: the graph version is
+	// one counter node (not :KG) that every write of every process bumps.
+	// A new counter (an empty or wiped database) starts at the clock in
+	// milliseconds, so that a version seen before the wipe does not come
+	// back for another graph (a process caching results by version).
+	cypherBumpVersion = "MERGE (v:" + VersionLabel + " {id: 'graph'}) ON CREATE SET v." + VersionProp + " = timestamp() ON MATCH SET v." + VersionProp + " = v." + VersionProp + " + 1 RETURN v." + VersionProp + " AS version"
+	cypherVersion     = "OPTIONAL MATCH (v:" + VersionLabel + " {id: 'graph'}) RETURN coalesce(v." + VersionProp + ", 0) AS version"
 
 	cypherNodes = "UNWIND $ids AS id MATCH (n:KG {id: id}) RETURN n"
 
@@ -85,6 +92,13 @@ func cypherDeleteEdge(t kepu.RelType) string {
 	return "MATCH (:KG {id: $from})-[r:" + quote(string(t)) + "]->(:KG {id: $to}) DELETE r RETURN count(*) AS c"
 }
 
+// The graph version (kepu.Store.Version) is the property VersionProp of the
+// one node labelled VersionLabel (never KG, so no query of the graph sees it).
+const (
+	VersionLabel = "KepuGraphVersion"
+	VersionProp  = "version"
+)
+
 // SchemaStatements returns the statements of EnsureSchema: uniqueness
 // constraints on node IDs (the common label and every label), indexes on the
 // properties that queries filter and sort by, and a full-text index on names
@@ -93,6 +107,7 @@ func cypherDeleteEdge(t kepu.RelType) string {
 func SchemaStatements() []string {
 	out := []string{
 		"CREATE CONSTRAINT kg_id IF NOT EXISTS FOR (n:KG) REQUIRE n.id IS UNIQUE",
+		"CREATE CONSTRAINT kg_version_id IF NOT EXISTS FOR (v:" + VersionLabel + ") REQUIRE v.id IS UNIQUE",
 	}
 	var labels []string
 	for _, d := range kepu.LabelDefs() {

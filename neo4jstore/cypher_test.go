@@ -81,6 +81,8 @@ func corpus(t *testing.T) []namedStmt {
 	}
 	ids := map[string]any{"ids": []string{"Museum:a"}}
 	add("ping", stmt{cypherPing, nil}, nil)
+	add("bumpVersion", stmt{cypherBumpVersion, nil}, nil)
+	add("version", stmt{cypherVersion, nil}, nil)
 	add("nodes", stmt{cypherNodes, ids}, nil)
 	add("locate", stmt{cypherLocate, ids}, nil)
 	add("updateNode", stmt{cypherUpdateNode, map[string]any{"id": "x", "set": map[string]any{}}}, nil)
@@ -294,7 +296,8 @@ func TestCypherLint(t *testing.T) {
 	// Property keys, plus the keys of the row maps of batched writes.
 	propSet := map[string]bool{IDKey: true, "i": true, "from": true, "to": true, "props": true,
 		PropSearchPinyin: true, PropSearchInitials: true, "pinyin": true, "initials": true} // search keys and their fill rows
-	labels = append(labels, CommonLabel)
+	labels = append(labels, CommonLabel, VersionLabel)
+	propSet[VersionProp] = true
 	for _, d := range kepu.LabelDefs() {
 		labels = append(labels, string(d.Label))
 		for _, p := range d.Props {

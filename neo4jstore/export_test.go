@@ -9,3 +9,6 @@ func Corpus(t *testing.T) []namedStmt { return corpus(t) }
 // SetRecorder makes the store call f with every statement it sends (set it
 // before the store is used).
 func SetRecorder(s *Store, f func(cypher string, params map[string]any)) { s.record = f }
+
+// CypherBumpVersion is the statement that ends every write transaction.
+const CypherBumpVersion = cypherBumpVersion

@@ -445,6 +445,20 @@ func (s *Store) collect(ctx context.Context, tx neo4j.ManagedTransaction, st stm
 	return res.Collect(ctx)
 }
 
+// Version implements kepu.Store: the counter node that every write
+// transaction of every process bumps (see cypherBumpVersion).
+func (s *Store) Version(ctx context.Context) (uint64, error) {
+	recs, err := s.read(ctx, stmt{cypherVersion, nil})
+	if err != nil {
+		return 0, err
+	}
+	if len(recs) == 0 {
+		return 0, nil
+	}
+	v, _ := recs[0].Values[0].(int64)
+	return uint64(max(v, 0)), nil
+}
+
 // Nodes implements kepu.Store.
 func (s *Store) Nodes(ctx context.Context, ids []string) (map[string]kepu.Node, error) {
 	out := map[string]kepu.Node{}

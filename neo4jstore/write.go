@@ -176,7 +176,8 @@ func (s *Store) Write(ctx context.Context, changes []kepu.Change) ([]kepu.Result
 				return nil, err
 			}
 		}
-		return nil, nil
+		_, err := s.collect(ctx, tx, stmt{cypherBumpVersion, nil})
+		return nil, err
 	})
 	if err != nil {
 		return nil, err

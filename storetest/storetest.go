@@ -73,6 +73,9 @@ func Run(t *testing.T, h Harness) {
 		{"Search/Writes", testSearchWrites},
 		{"Search/Errors", testSearchErrors},
 		{"Context", testContext},
+		{"Version", testVersion},
+		{"Analysis/ShortestPaths", testShortestPaths},
+		{"Analysis/Neighborhood", testNeighborhood},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -28,6 +28,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Community() CommunityResolver
 	County() CountyResolver
 	Forum() ForumResolver
 	Museum() MuseumResolver
@@ -90,6 +91,32 @@ type ComplexityRoot struct {
 		Until      func(childComplexity int) int
 	}
 
+	Community struct {
+		Index   func(childComplexity int) int
+		Members func(childComplexity int, first *int, after *string) int
+		Size    func(childComplexity int) int
+	}
+
+	CommunityConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CommunityEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	CommunityPartition struct {
+		Algorithm   func(childComplexity int) int
+		Communities func(childComplexity int, first *int, after *string) int
+		Count       func(childComplexity int) int
+		Modularity  func(childComplexity int) int
+		NodeCount   func(childComplexity int) int
+	}
+
 	CountGroup struct {
 		Count func(childComplexity int) int
 		Key   func(childComplexity int) int
@@ -123,6 +150,13 @@ type ComplexityRoot struct {
 	CountyEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	Coverage struct {
+		Covered         func(childComplexity int) int
+		CoveredPlaces   func(childComplexity int, first *int, after *string) int
+		Level           func(childComplexity int) int
+		UncoveredPlaces func(childComplexity int, first *int, after *string) int
 	}
 
 	CoversInConnection struct {
@@ -201,6 +235,26 @@ type ComplexityRoot struct {
 	ForumEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	GraphSelection struct {
+		Nodes         func(childComplexity int) int
+		Relationships func(childComplexity int) int
+	}
+
+	GraphSelectionNode struct {
+		ID           func(childComplexity int) int
+		Label        func(childComplexity int) int
+		Properties   func(childComplexity int) int
+		ProvinceCode func(childComplexity int) int
+	}
+
+	GraphSelectionRelationship struct {
+		From       func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Properties func(childComplexity int) int
+		To         func(childComplexity int) int
+		Type       func(childComplexity int) int
 	}
 
 	HeldAtInConnection struct {
@@ -695,6 +749,12 @@ type ComplexityRoot struct {
 		Until      func(childComplexity int) int
 	}
 
+	Path struct {
+		Length        func(childComplexity int) int
+		Nodes         func(childComplexity int) int
+		Relationships func(childComplexity int) int
+	}
+
 	Person struct {
 		Affiliations   func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
 		ID             func(childComplexity int) int
@@ -819,39 +879,69 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Counties                 func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		CountyCounts             func(childComplexity int, where map[string]any, groupBy string) int
-		ForumCounts              func(childComplexity int, where map[string]any, groupBy string) int
-		Forums                   func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		MuseumCounts             func(childComplexity int, where map[string]any, groupBy string) int
-		Museums                  func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		NationalStatistics       func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		NationalStatisticsCounts func(childComplexity int, where map[string]any, groupBy string) int
-		Node                     func(childComplexity int, id string) int
-		Nodes                    func(childComplexity int, ids []string) int
-		NormalUniversities       func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		NormalUniversityCounts   func(childComplexity int, where map[string]any, groupBy string) int
-		OrganizationCounts       func(childComplexity int, where map[string]any, groupBy string) int
-		Organizations            func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		People                   func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		PersonCounts             func(childComplexity int, where map[string]any, groupBy string) int
-		PrefectureCounts         func(childComplexity int, where map[string]any, groupBy string) int
-		Prefectures              func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		ProgramCounts            func(childComplexity int, where map[string]any, groupBy string) int
-		Programs                 func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		ProvinceCounts           func(childComplexity int, where map[string]any, groupBy string) int
-		Provinces                func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		SchoolCounts             func(childComplexity int, where map[string]any, groupBy string) int
-		Schools                  func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		Search                   func(childComplexity int, text string, labels []string, first *int, after *string) int
-		Subgraph                 func(childComplexity int, labels []string, relationships []string, where map[string]any, around *string, hops *int, from *string, to *string) int
-		SystemStats              func(childComplexity int) int
+		Centrality                  func(childComplexity int, algorithm string, labels []string, relationships []string, projection *string, within *string, where map[string]any, first *int) int
+		Communities                 func(childComplexity int, algorithm string, labels []string, relationships []string, projection *string, within *string) int
+		Counties                    func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		CountyCounts                func(childComplexity int, where map[string]any, groupBy string) int
+		Coverage                    func(childComplexity int, level string, museumKinds []string, programs []string, within *string) int
+		ForumCounts                 func(childComplexity int, where map[string]any, groupBy string) int
+		Forums                      func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		MuseumCounts                func(childComplexity int, where map[string]any, groupBy string) int
+		Museums                     func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		MuseumsWithoutSchoolPartner func(childComplexity int, province *string, museumKinds []string, first *int, after *string) int
+		NationalStatistics          func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		NationalStatisticsCounts    func(childComplexity int, where map[string]any, groupBy string) int
+		Neighborhood                func(childComplexity int, id string, hops *int, relationships []string, labels []string, limit *int) int
+		Node                        func(childComplexity int, id string) int
+		Nodes                       func(childComplexity int, ids []string) int
+		NormalUniversities          func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		NormalUniversityCounts      func(childComplexity int, where map[string]any, groupBy string) int
+		OrganizationCounts          func(childComplexity int, where map[string]any, groupBy string) int
+		Organizations               func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		People                      func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		PersonCounts                func(childComplexity int, where map[string]any, groupBy string) int
+		PrefectureCounts            func(childComplexity int, where map[string]any, groupBy string) int
+		Prefectures                 func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		ProgramCounts               func(childComplexity int, where map[string]any, groupBy string) int
+		Programs                    func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		ProvinceCounts              func(childComplexity int, where map[string]any, groupBy string) int
+		Provinces                   func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		SchoolCounts                func(childComplexity int, where map[string]any, groupBy string) int
+		Schools                     func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		SchoolsWithoutLocalPartner  func(childComplexity int, province *string, first *int, after *string) int
+		Search                      func(childComplexity int, text string, labels []string, first *int, after *string) int
+		ShortestPath                func(childComplexity int, from string, to string, relationships []string, maxHops *int) int
+		ShortestPaths               func(childComplexity int, from string, to string, relationships []string, maxHops *int, first *int) int
+		Subgraph                    func(childComplexity int, labels []string, relationships []string, where map[string]any, around *string, hops *int, from *string, to *string) int
+		SystemStats                 func(childComplexity int) int
+	}
+
+	RankedNodeConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	RankedNodeEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+		Rank   func(childComplexity int) int
+		Score  func(childComplexity int) int
 	}
 
 	Ratio struct {
 		Denominator func(childComplexity int) int
 		Numerator   func(childComplexity int) int
 		Value       func(childComplexity int) int
+	}
+
+	Relationship struct {
+		Direction func(childComplexity int) int
+		From      func(childComplexity int) int
+		Link      func(childComplexity int) int
+		To        func(childComplexity int) int
+		Type      func(childComplexity int) int
 	}
 
 	RuralReach struct {
@@ -885,6 +975,12 @@ type ComplexityRoot struct {
 	SchoolEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ScoredNode struct {
+		Node  func(childComplexity int) int
+		Rank  func(childComplexity int) int
+		Score func(childComplexity int) int
 	}
 
 	SearchConnection struct {
@@ -941,21 +1037,7 @@ type ComplexityRoot struct {
 	Subgraph struct {
 		Nodes         func(childComplexity int) int
 		Relationships func(childComplexity int) int
-	}
-
-	SubgraphNode struct {
-		ID           func(childComplexity int) int
-		Label        func(childComplexity int) int
-		Properties   func(childComplexity int) int
-		ProvinceCode func(childComplexity int) int
-	}
-
-	SubgraphRelationship struct {
-		From       func(childComplexity int) int
-		ID         func(childComplexity int) int
-		Properties func(childComplexity int) int
-		To         func(childComplexity int) int
-		Type       func(childComplexity int) int
+		Truncated     func(childComplexity int) int
 	}
 
 	SystemStats struct {
@@ -1029,6 +1111,9 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type CommunityResolver interface {
+	Members(ctx context.Context, obj *model.Community, first *int, after *string) (*model.RankedNodeConnection, error)
+}
 type CountyResolver interface {
 	Province(ctx context.Context, obj *model.County) (*model.Province, error)
 	Prefecture(ctx context.Context, obj *model.County) (*model.Prefecture, error)
@@ -1197,8 +1282,16 @@ type QueryResolver interface {
 	PersonCounts(ctx context.Context, where map[string]any, groupBy string) ([]*model.CountGroup, error)
 	NationalStatisticsCounts(ctx context.Context, where map[string]any, groupBy string) ([]*model.CountGroup, error)
 	SystemStats(ctx context.Context) (*model.SystemStats, error)
-	Subgraph(ctx context.Context, labels []string, relationships []string, where map[string]any, around *string, hops *int, from *string, to *string) (*model.Subgraph, error)
+	Subgraph(ctx context.Context, labels []string, relationships []string, where map[string]any, around *string, hops *int, from *string, to *string) (*model.GraphSelection, error)
 	Search(ctx context.Context, text string, labels []string, first *int, after *string) (*model.SearchConnection, error)
+	ShortestPath(ctx context.Context, from string, to string, relationships []string, maxHops *int) (*model.Path, error)
+	ShortestPaths(ctx context.Context, from string, to string, relationships []string, maxHops *int, first *int) ([]*model.Path, error)
+	Neighborhood(ctx context.Context, id string, hops *int, relationships []string, labels []string, limit *int) (*model.Subgraph, error)
+	Centrality(ctx context.Context, algorithm string, labels []string, relationships []string, projection *string, within *string, where map[string]any, first *int) ([]*model.ScoredNode, error)
+	Communities(ctx context.Context, algorithm string, labels []string, relationships []string, projection *string, within *string) (*model.CommunityPartition, error)
+	Coverage(ctx context.Context, level string, museumKinds []string, programs []string, within *string) (*model.Coverage, error)
+	SchoolsWithoutLocalPartner(ctx context.Context, province *string, first *int, after *string) (*model.RankedNodeConnection, error)
+	MuseumsWithoutSchoolPartner(ctx context.Context, province *string, museumKinds []string, first *int, after *string) (*model.RankedNodeConnection, error)
 }
 type SchoolResolver interface {
 	Province(ctx context.Context, obj *model.School) (*model.Province, error)
@@ -1406,6 +1499,104 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AffiliatedWithOutEdge.Until(childComplexity), true
 
+	case "Community.index":
+		if e.ComplexityRoot.Community.Index == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Community.Index(childComplexity), true
+	case "Community.members":
+		if e.ComplexityRoot.Community.Members == nil {
+			break
+		}
+
+		args, err := ec.field_Community_members_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Community.Members(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Community.size":
+		if e.ComplexityRoot.Community.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Community.Size(childComplexity), true
+
+	case "CommunityConnection.edges":
+		if e.ComplexityRoot.CommunityConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunityConnection.Edges(childComplexity), true
+	case "CommunityConnection.nodes":
+		if e.ComplexityRoot.CommunityConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunityConnection.Nodes(childComplexity), true
+	case "CommunityConnection.pageInfo":
+		if e.ComplexityRoot.CommunityConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunityConnection.PageInfo(childComplexity), true
+	case "CommunityConnection.totalCount":
+		if e.ComplexityRoot.CommunityConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunityConnection.TotalCount(childComplexity), true
+
+	case "CommunityEdge.cursor":
+		if e.ComplexityRoot.CommunityEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunityEdge.Cursor(childComplexity), true
+	case "CommunityEdge.node":
+		if e.ComplexityRoot.CommunityEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunityEdge.Node(childComplexity), true
+
+	case "CommunityPartition.algorithm":
+		if e.ComplexityRoot.CommunityPartition.Algorithm == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunityPartition.Algorithm(childComplexity), true
+	case "CommunityPartition.communities":
+		if e.ComplexityRoot.CommunityPartition.Communities == nil {
+			break
+		}
+
+		args, err := ec.field_CommunityPartition_communities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.CommunityPartition.Communities(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "CommunityPartition.count":
+		if e.ComplexityRoot.CommunityPartition.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunityPartition.Count(childComplexity), true
+	case "CommunityPartition.modularity":
+		if e.ComplexityRoot.CommunityPartition.Modularity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunityPartition.Modularity(childComplexity), true
+	case "CommunityPartition.nodeCount":
+		if e.ComplexityRoot.CommunityPartition.NodeCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunityPartition.NodeCount(childComplexity), true
+
 	case "CountGroup.count":
 		if e.ComplexityRoot.CountGroup.Count == nil {
 			break
@@ -1572,6 +1763,41 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CountyEdge.Node(childComplexity), true
+
+	case "Coverage.covered":
+		if e.ComplexityRoot.Coverage.Covered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.Covered(childComplexity), true
+	case "Coverage.coveredPlaces":
+		if e.ComplexityRoot.Coverage.CoveredPlaces == nil {
+			break
+		}
+
+		args, err := ec.field_Coverage_coveredPlaces_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Coverage.CoveredPlaces(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Coverage.level":
+		if e.ComplexityRoot.Coverage.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.Level(childComplexity), true
+	case "Coverage.uncoveredPlaces":
+		if e.ComplexityRoot.Coverage.UncoveredPlaces == nil {
+			break
+		}
+
+		args, err := ec.field_Coverage_uncoveredPlaces_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Coverage.UncoveredPlaces(childComplexity, args["first"].(*int), args["after"].(*string)), true
 
 	case "CoversInConnection.edges":
 		if e.ComplexityRoot.CoversInConnection.Edges == nil {
@@ -1924,6 +2150,75 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ForumEdge.Node(childComplexity), true
+
+	case "GraphSelection.nodes":
+		if e.ComplexityRoot.GraphSelection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphSelection.Nodes(childComplexity), true
+	case "GraphSelection.relationships":
+		if e.ComplexityRoot.GraphSelection.Relationships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphSelection.Relationships(childComplexity), true
+
+	case "GraphSelectionNode.id":
+		if e.ComplexityRoot.GraphSelectionNode.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphSelectionNode.ID(childComplexity), true
+	case "GraphSelectionNode.label":
+		if e.ComplexityRoot.GraphSelectionNode.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphSelectionNode.Label(childComplexity), true
+	case "GraphSelectionNode.properties":
+		if e.ComplexityRoot.GraphSelectionNode.Properties == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphSelectionNode.Properties(childComplexity), true
+	case "GraphSelectionNode.provinceCode":
+		if e.ComplexityRoot.GraphSelectionNode.ProvinceCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphSelectionNode.ProvinceCode(childComplexity), true
+
+	case "GraphSelectionRelationship.from":
+		if e.ComplexityRoot.GraphSelectionRelationship.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphSelectionRelationship.From(childComplexity), true
+	case "GraphSelectionRelationship.id":
+		if e.ComplexityRoot.GraphSelectionRelationship.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphSelectionRelationship.ID(childComplexity), true
+	case "GraphSelectionRelationship.properties":
+		if e.ComplexityRoot.GraphSelectionRelationship.Properties == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphSelectionRelationship.Properties(childComplexity), true
+	case "GraphSelectionRelationship.to":
+		if e.ComplexityRoot.GraphSelectionRelationship.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphSelectionRelationship.To(childComplexity), true
+	case "GraphSelectionRelationship.type":
+		if e.ComplexityRoot.GraphSelectionRelationship.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphSelectionRelationship.Type(childComplexity), true
 
 	case "HeldAtInConnection.edges":
 		if e.ComplexityRoot.HeldAtInConnection.Edges == nil {
@@ -4442,6 +4737,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PartnersWithOutEdge.Until(childComplexity), true
 
+	case "Path.length":
+		if e.ComplexityRoot.Path.Length == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Path.Length(childComplexity), true
+	case "Path.nodes":
+		if e.ComplexityRoot.Path.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Path.Nodes(childComplexity), true
+	case "Path.relationships":
+		if e.ComplexityRoot.Path.Relationships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Path.Relationships(childComplexity), true
+
 	case "Person.affiliations":
 		if e.ComplexityRoot.Person.Affiliations == nil {
 			break
@@ -5049,6 +5363,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProvinceEdge.Node(childComplexity), true
 
+	case "Query.centrality":
+		if e.ComplexityRoot.Query.Centrality == nil {
+			break
+		}
+
+		args, err := ec.field_Query_centrality_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Centrality(childComplexity, args["algorithm"].(string), args["labels"].([]string), args["relationships"].([]string), args["projection"].(*string), args["within"].(*string), args["where"].(map[string]any), args["first"].(*int)), true
+	case "Query.communities":
+		if e.ComplexityRoot.Query.Communities == nil {
+			break
+		}
+
+		args, err := ec.field_Query_communities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Communities(childComplexity, args["algorithm"].(string), args["labels"].([]string), args["relationships"].([]string), args["projection"].(*string), args["within"].(*string)), true
 	case "Query.counties":
 		if e.ComplexityRoot.Query.Counties == nil {
 			break
@@ -5071,6 +5407,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CountyCounts(childComplexity, args["where"].(map[string]any), args["groupBy"].(string)), true
+	case "Query.coverage":
+		if e.ComplexityRoot.Query.Coverage == nil {
+			break
+		}
+
+		args, err := ec.field_Query_coverage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Coverage(childComplexity, args["level"].(string), args["museumKinds"].([]string), args["programs"].([]string), args["within"].(*string)), true
 	case "Query.forumCounts":
 		if e.ComplexityRoot.Query.ForumCounts == nil {
 			break
@@ -5116,6 +5463,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Museums(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Query.museumsWithoutSchoolPartner":
+		if e.ComplexityRoot.Query.MuseumsWithoutSchoolPartner == nil {
+			break
+		}
+
+		args, err := ec.field_Query_museumsWithoutSchoolPartner_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MuseumsWithoutSchoolPartner(childComplexity, args["province"].(*string), args["museumKinds"].([]string), args["first"].(*int), args["after"].(*string)), true
 	case "Query.nationalStatistics":
 		if e.ComplexityRoot.Query.NationalStatistics == nil {
 			break
@@ -5138,6 +5496,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.NationalStatisticsCounts(childComplexity, args["where"].(map[string]any), args["groupBy"].(string)), true
+	case "Query.neighborhood":
+		if e.ComplexityRoot.Query.Neighborhood == nil {
+			break
+		}
+
+		args, err := ec.field_Query_neighborhood_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Neighborhood(childComplexity, args["id"].(string), args["hops"].(*int), args["relationships"].([]string), args["labels"].([]string), args["limit"].(*int)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -5314,6 +5683,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Schools(childComplexity, args["where"].(map[string]any), args["orderBy"].([]*model.OrderInput), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Query.schoolsWithoutLocalPartner":
+		if e.ComplexityRoot.Query.SchoolsWithoutLocalPartner == nil {
+			break
+		}
+
+		args, err := ec.field_Query_schoolsWithoutLocalPartner_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SchoolsWithoutLocalPartner(childComplexity, args["province"].(*string), args["first"].(*int), args["after"].(*string)), true
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
 			break
@@ -5325,6 +5705,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Search(childComplexity, args["text"].(string), args["labels"].([]string), args["first"].(*int), args["after"].(*string)), true
+	case "Query.shortestPath":
+		if e.ComplexityRoot.Query.ShortestPath == nil {
+			break
+		}
+
+		args, err := ec.field_Query_shortestPath_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ShortestPath(childComplexity, args["from"].(string), args["to"].(string), args["relationships"].([]string), args["maxHops"].(*int)), true
+	case "Query.shortestPaths":
+		if e.ComplexityRoot.Query.ShortestPaths == nil {
+			break
+		}
+
+		args, err := ec.field_Query_shortestPaths_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ShortestPaths(childComplexity, args["from"].(string), args["to"].(string), args["relationships"].([]string), args["maxHops"].(*int), args["first"].(*int)), true
 	case "Query.subgraph":
 		if e.ComplexityRoot.Query.Subgraph == nil {
 			break
@@ -5342,6 +5744,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SystemStats(childComplexity), true
+
+	case "RankedNodeConnection.edges":
+		if e.ComplexityRoot.RankedNodeConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RankedNodeConnection.Edges(childComplexity), true
+	case "RankedNodeConnection.nodes":
+		if e.ComplexityRoot.RankedNodeConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RankedNodeConnection.Nodes(childComplexity), true
+	case "RankedNodeConnection.pageInfo":
+		if e.ComplexityRoot.RankedNodeConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RankedNodeConnection.PageInfo(childComplexity), true
+	case "RankedNodeConnection.totalCount":
+		if e.ComplexityRoot.RankedNodeConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RankedNodeConnection.TotalCount(childComplexity), true
+
+	case "RankedNodeEdge.cursor":
+		if e.ComplexityRoot.RankedNodeEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RankedNodeEdge.Cursor(childComplexity), true
+	case "RankedNodeEdge.node":
+		if e.ComplexityRoot.RankedNodeEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RankedNodeEdge.Node(childComplexity), true
+	case "RankedNodeEdge.rank":
+		if e.ComplexityRoot.RankedNodeEdge.Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RankedNodeEdge.Rank(childComplexity), true
+	case "RankedNodeEdge.score":
+		if e.ComplexityRoot.RankedNodeEdge.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RankedNodeEdge.Score(childComplexity), true
 
 	case "Ratio.denominator":
 		if e.ComplexityRoot.Ratio.Denominator == nil {
@@ -5361,6 +5813,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Ratio.Value(childComplexity), true
+
+	case "Relationship.direction":
+		if e.ComplexityRoot.Relationship.Direction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relationship.Direction(childComplexity), true
+	case "Relationship.from":
+		if e.ComplexityRoot.Relationship.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relationship.From(childComplexity), true
+	case "Relationship.link":
+		if e.ComplexityRoot.Relationship.Link == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relationship.Link(childComplexity), true
+	case "Relationship.to":
+		if e.ComplexityRoot.Relationship.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relationship.To(childComplexity), true
+	case "Relationship.type":
+		if e.ComplexityRoot.Relationship.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relationship.Type(childComplexity), true
 
 	case "RuralReach.includesXPCC":
 		if e.ComplexityRoot.RuralReach.IncludesXpcc == nil {
@@ -5506,6 +5989,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SchoolEdge.Node(childComplexity), true
+
+	case "ScoredNode.node":
+		if e.ComplexityRoot.ScoredNode.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoredNode.Node(childComplexity), true
+	case "ScoredNode.rank":
+		if e.ComplexityRoot.ScoredNode.Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoredNode.Rank(childComplexity), true
+	case "ScoredNode.score":
+		if e.ComplexityRoot.ScoredNode.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoredNode.Score(childComplexity), true
 
 	case "SearchConnection.edges":
 		if e.ComplexityRoot.SearchConnection.Edges == nil {
@@ -5706,62 +6208,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subgraph.Relationships(childComplexity), true
-
-	case "SubgraphNode.id":
-		if e.ComplexityRoot.SubgraphNode.ID == nil {
+	case "Subgraph.truncated":
+		if e.ComplexityRoot.Subgraph.Truncated == nil {
 			break
 		}
 
-		return e.ComplexityRoot.SubgraphNode.ID(childComplexity), true
-	case "SubgraphNode.label":
-		if e.ComplexityRoot.SubgraphNode.Label == nil {
-			break
-		}
-
-		return e.ComplexityRoot.SubgraphNode.Label(childComplexity), true
-	case "SubgraphNode.properties":
-		if e.ComplexityRoot.SubgraphNode.Properties == nil {
-			break
-		}
-
-		return e.ComplexityRoot.SubgraphNode.Properties(childComplexity), true
-	case "SubgraphNode.provinceCode":
-		if e.ComplexityRoot.SubgraphNode.ProvinceCode == nil {
-			break
-		}
-
-		return e.ComplexityRoot.SubgraphNode.ProvinceCode(childComplexity), true
-
-	case "SubgraphRelationship.from":
-		if e.ComplexityRoot.SubgraphRelationship.From == nil {
-			break
-		}
-
-		return e.ComplexityRoot.SubgraphRelationship.From(childComplexity), true
-	case "SubgraphRelationship.id":
-		if e.ComplexityRoot.SubgraphRelationship.ID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.SubgraphRelationship.ID(childComplexity), true
-	case "SubgraphRelationship.properties":
-		if e.ComplexityRoot.SubgraphRelationship.Properties == nil {
-			break
-		}
-
-		return e.ComplexityRoot.SubgraphRelationship.Properties(childComplexity), true
-	case "SubgraphRelationship.to":
-		if e.ComplexityRoot.SubgraphRelationship.To == nil {
-			break
-		}
-
-		return e.ComplexityRoot.SubgraphRelationship.To(childComplexity), true
-	case "SubgraphRelationship.type":
-		if e.ComplexityRoot.SubgraphRelationship.Type == nil {
-			break
-		}
-
-		return e.ComplexityRoot.SubgraphRelationship.Type(childComplexity), true
+		return e.ComplexityRoot.Subgraph.Truncated(childComplexity), true
 
 	case "SystemStats.beijingScienceCarnival":
 		if e.ComplexityRoot.SystemStats.BeijingScienceCarnival == nil {
@@ -11091,9 +11543,25 @@ type Query {
   """The published figures of the network, computed from the graph at query time."""
   systemStats: SystemStats!
   """A part of the graph as plain JSON, nodes and relationships at once: the selections of /export/{format}. labels and relationships name node labels and relationship types as in the schema (none: all); where is the where input of the first of labels (the others are not filtered); around (a node ID) with hops (1 to 3, default 1) selects a neighborhood; from and to (node IDs) a shortest path (empty when there is none). At most 10000 nodes and relationships (BAD_USER_INPUT beyond: export a file instead); NOT_FOUND when around, from or to names no node."""
-  subgraph(labels: [String!], relationships: [String!], where: JSON, around: ID, hops: Int, from: ID, to: ID): Subgraph!
+  subgraph(labels: [String!], relationships: [String!], where: JSON, around: ID, hops: Int, from: ID, to: ID): GraphSelection!
   """Nodes whose names match the text, best first (ties by ID): Chinese (any run of two or more characters of nameZh), English words of name (any case; a word prefix; one typo in words of four or more letters), the pinyin of nameZh with or without spaces and tones (beijing kexue, beijingkexuezhongxin, běijīng) or its initials (bjkxzx), and any mix (北京 kexue). Every term must match. labels keeps nodes of those labels. first is at most the maximum page size (default 100); pass pageInfo.endCursor as after for the next page. BAD_USER_INPUT for a text without a term of two or more letters or characters, longer than 200 characters, or with more than 16 terms."""
   search(text: String!, labels: [NodeLabel!], first: Int, after: String): SearchConnection!
+  """The first shortest path between two nodes, walking relationships in either direction (only the given types when relationships is set), of at most maxHops (0–10) relationships; null when there is none or an end does not exist. Paths are ordered by the IDs of their nodes, then relationship types and directions. BAD_USER_INPUT for maxHops outside 0–10."""
+  shortestPath(from: ID!, to: ID!, relationships: [RelationshipType!], maxHops: Int = 6): Path
+  """All shortest paths between two nodes (see shortestPath), the first n in order (n = first, 1–100, default 10); empty when there is none."""
+  shortestPaths(from: ID!, to: ID!, relationships: [RelationshipType!], maxHops: Int = 6, first: Int = 10): [Path!]!
+  """The nodes within hops (0–3) relationships of a node, walking relationships in either direction (only the given types when relationships is set) through nodes of the given labels only (the start node always), at most limit nodes (1–1000, default 100), nearest first then by ID; truncated when the limit left nodes out. Empty when the node does not exist."""
+  neighborhood(id: ID!, hops: Int = 1, relationships: [RelationshipType!], labels: [NodeLabel!], limit: Int = 100): Subgraph!
+  """Nodes ranked by a centrality measure (gonum) on the graph of the given labels and relationship types (default: every label and type), or on a bipartite projection, restricted to the nodes located within a place when within is set (a province, prefecture or county); where filters the ranked nodes (a condition on any label, as in NodeWhere). The first n (1–100, default 10), highest score first, then by ID. Computed once per graph version (see ScoredNode for the scores)."""
+  centrality(algorithm: CentralityAlgorithm!, labels: [NodeLabel!], relationships: [RelationshipType!], projection: Projection, within: ID, where: NodeWhere, first: Int = 10): [ScoredNode!]!
+  """A partition of the graph of the given labels and relationship types (default: every label and type), or of a bipartite projection, restricted to the nodes located within a place when within is set, into communities (gonum), with its modularity. Deterministic: Louvain and label propagation use a fixed seed and node order. Computed once per graph version."""
+  communities(algorithm: CommunityAlgorithm!, labels: [NodeLabel!], relationships: [RelationshipType!], projection: Projection, within: ID): CommunityPartition!
+  """Which places of a level (within a province or prefecture when within is set) are covered: a place is covered when a museum of one of museumKinds (default: all kinds) is located in it or covers it or a place inside it (COVERS), or when one of programs covers it, a place inside it, or is held there. coverage(level: PREFECTURE, museumKinds: [STANDARD]).covered is the prefecture coverage of systemStats. BAD_USER_INPUT when within is not a place above level."""
+  coverage(level: PlaceLevel!, museumKinds: [MuseumKind!], programs: [ID!], within: ID): Coverage!
+  """Schools that have no museum partner located in their own prefecture, ranked: the schools whose prefecture has the most museums first, then by ID; in one province when province is set. Paged with first (1–100, default 100) and after."""
+  schoolsWithoutLocalPartner(province: ID, first: Int, after: String): RankedNodeConnection!
+  """Museums of the given kinds (default: all) with no school partner, ranked: the museums whose prefecture has the most schools first, then by ID; in one province when province is set. Paged with first (1–100, default 100) and after."""
+  museumsWithoutSchoolPartner(province: ID, museumKinds: [MuseumKind!], first: Int, after: String): RankedNodeConnection!
 }
 
 """Changes to the graph. Each mutation field is one atomic write; the fields of an operation run one after another, and each shows its own result: a field that fails is null with its error, and the fields before and after it that committed show what they wrote."""
@@ -11308,14 +11776,14 @@ type SystemStats {
 """A JSON object."""
 scalar JSON
 
-"""A part of the graph: its nodes and the relationships between them."""
-type Subgraph {
-  nodes: [SubgraphNode!]!
-  relationships: [SubgraphRelationship!]!
+"""A part of the graph as plain JSON, the selection of an export: its nodes and the relationships between them."""
+type GraphSelection {
+  nodes: [GraphSelectionNode!]!
+  relationships: [GraphSelectionRelationship!]!
 }
 
-"""A node of a subgraph."""
-type SubgraphNode {
+"""A node of a GraphSelection."""
+type GraphSelectionNode {
   """The global ID."""
   id: ID!
   """The node's label: Museum, School, ..."""
@@ -11326,8 +11794,8 @@ type SubgraphNode {
   properties: JSON!
 }
 
-"""A relationship of a subgraph."""
-type SubgraphRelationship {
+"""A relationship of a GraphSelection."""
+type GraphSelectionRelationship {
   """The global ID of "TYPE|from|to"."""
   id: ID!
   """The relationship type: PARTNERS_WITH, ..."""
@@ -11359,6 +11827,163 @@ type SearchEdge {
   node: Node!
 }
 
+"""A relationship of any type with its ends and properties: one of the *Link types."""
+union Link = PartnersWithLink | TrainsTeachersLink | OrganizesLink | ParticipatesInLink | HeldAtLink | SpokeAtLink | AffiliatedWithLink | HelpedEstablishLink | LocatedInLink | PartOfLink | CoversLink
+
+"""How a walk follows a relationship: OUT from its from end to its to end, IN against its direction."""
+enum WalkDirection {
+  OUT
+  IN
+}
+
+"""One relationship of a path or a subgraph."""
+type Relationship {
+  "The relationship type."
+  type: RelationshipType!
+  "How the path walks it (in a subgraph: OUT)."
+  direction: WalkDirection!
+  "The global ID of its from end."
+  from: ID!
+  "The global ID of its to end."
+  to: ID!
+  "The relationship with its ends and properties (since, until, role, tours, ... as its type has)."
+  link: Link!
+}
+
+"""A walk between two nodes: relationships[i] joins nodes[i] and nodes[i + 1]."""
+type Path {
+  "The number of relationships."
+  length: Int!
+  "The nodes, from the start to the end."
+  nodes: [Node!]!
+  "The relationships, in walking order."
+  relationships: [Relationship!]!
+}
+
+"""Nodes and the relationships among them that the walk found."""
+type Subgraph {
+  "Nearest first, then by ID; the start node first."
+  nodes: [Node!]!
+  "Relationships between two nodes of the subgraph found by the walk (those between two nodes at the largest distance are not walked), by type, from, to."
+  relationships: [Relationship!]!
+  "Whether the limit left out nodes within the hops."
+  truncated: Boolean!
+}
+
+"""A centrality measure."""
+enum CentralityAlgorithm {
+  "Degree / (n − 1): the share of the other nodes a node is joined to (relationships counted once per neighbor)."
+  DEGREE
+  "PageRank with damping 0.85, each relationship walked in both directions (weighted by the projection's weights), scores summing to 1."
+  PAGERANK
+  "Shortest-path betweenness, normalized by (n − 1)(n − 2)/2 (as networkx's betweenness_centrality)."
+  BETWEENNESS
+  "Closeness with the Wasserman–Faust correction for graphs with several components: (r/(n − 1)) · (r / sum of distances to the r reachable nodes) (as networkx's closeness_centrality)."
+  CLOSENESS
+  "Eigenvector centrality: the principal eigenvector of the adjacency matrix (of A + I, by power iteration), unit Euclidean norm (as networkx's eigenvector_centrality)."
+  EIGENVECTOR
+}
+
+"""A community detection algorithm."""
+enum CommunityAlgorithm {
+  "Louvain modularity optimization (gonum community.Modularize, resolution 1, fixed seed)."
+  LOUVAIN
+  "Label propagation: each node takes the label most of its neighbors have (weighted), in a fixed order, until nothing changes; ties go to the smallest label."
+  LABEL_PROPAGATION
+  "Connected components."
+  CONNECTED_COMPONENTS
+}
+
+"""A bipartite projection of the museum–school network (PARTNERS_WITH)."""
+enum Projection {
+  "Museums, joined when they share a school partner, weighted by the number of schools they share."
+  MUSEUM_MUSEUM
+  "Schools, joined when they share a museum partner, weighted by the number of museums they share."
+  SCHOOL_SCHOOL
+}
+
+"""A node with its score."""
+type ScoredNode {
+  "The score (see CentralityAlgorithm), rounded to 10 significant digits so that every run and backend gives the same figure."
+  score: Float!
+  "1 for the highest score; equal scores get consecutive ranks in ID order."
+  rank: Int!
+  node: Node!
+}
+
+"""A partition of a graph into communities."""
+type CommunityPartition {
+  algorithm: CommunityAlgorithm!
+  "Newman's modularity Q of the partition (resolution 1; weighted for a projection)."
+  modularity: Float!
+  "The number of communities."
+  count: Int!
+  "The number of nodes of the graph partitioned."
+  nodeCount: Int!
+  """The communities, largest first (then by their first member's ID). Paged with first (1–100, default 100) and after."""
+  communities(first: Int, after: String): CommunityConnection!
+}
+
+"""A page of communities."""
+type CommunityConnection {
+  edges: [CommunityEdge!]!
+  nodes: [Community!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+"""One item of a CommunityConnection."""
+type CommunityEdge {
+  cursor: String!
+  node: Community!
+}
+
+"""One community."""
+type Community {
+  "Its position in the partition's order, from 0."
+  index: Int!
+  "The number of members."
+  size: Int!
+  """Its members by ID. Paged with first (1–100, default 100) and after."""
+  members(first: Int, after: String): RankedNodeConnection!
+}
+
+"""A page of ranked nodes."""
+type RankedNodeConnection {
+  edges: [RankedNodeEdge!]!
+  nodes: [Node!]!
+  pageInfo: PageInfo!
+  "The number of nodes in the whole list."
+  totalCount: Int!
+}
+
+"""One item of a RankedNodeConnection."""
+type RankedNodeEdge {
+  cursor: String!
+  "1 for the first of the whole list."
+  rank: Int!
+  "What the ranking counts (see the field), when it counts something."
+  score: Float
+  node: Node!
+}
+
+"""A level of the administrative hierarchy."""
+enum PlaceLevel {
+  PROVINCE
+  PREFECTURE
+  COUNTY
+}
+
+"""The coverage of the places of a level."""
+type Coverage {
+  level: PlaceLevel!
+  "Covered places / places."
+  covered: Ratio!
+  """The covered places, by ID. Paged with first (1–100, default 100) and after."""
+  coveredPlaces(first: Int, after: String): RankedNodeConnection!
+  """The places not covered, ranked: the most schools located in them first (score), then by ID. Paged with first (1–100, default 100) and after."""
+  uncoveredPlaces(first: Int, after: String): RankedNodeConnection!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -11455,6 +12080,58 @@ func (ec *executionContext) childFields_AffiliatedWithOutEdge(ctx context.Contex
 	return nil, fmt.Errorf("no field named %q was found under type AffiliatedWithOutEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Community(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "index":
+		return ec.fieldContext_Community_index(ctx, field)
+	case "size":
+		return ec.fieldContext_Community_size(ctx, field)
+	case "members":
+		return ec.fieldContext_Community_members(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Community", field.Name)
+}
+
+func (ec *executionContext) childFields_CommunityConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CommunityConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_CommunityConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CommunityConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CommunityConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CommunityConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CommunityEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_CommunityEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_CommunityEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CommunityEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CommunityPartition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "algorithm":
+		return ec.fieldContext_CommunityPartition_algorithm(ctx, field)
+	case "modularity":
+		return ec.fieldContext_CommunityPartition_modularity(ctx, field)
+	case "count":
+		return ec.fieldContext_CommunityPartition_count(ctx, field)
+	case "nodeCount":
+		return ec.fieldContext_CommunityPartition_nodeCount(ctx, field)
+	case "communities":
+		return ec.fieldContext_CommunityPartition_communities(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CommunityPartition", field.Name)
+}
+
 func (ec *executionContext) childFields_CountGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "key":
@@ -11523,6 +12200,20 @@ func (ec *executionContext) childFields_CountyEdge(ctx context.Context, field gr
 		return ec.fieldContext_CountyEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CountyEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Coverage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "level":
+		return ec.fieldContext_Coverage_level(ctx, field)
+	case "covered":
+		return ec.fieldContext_Coverage_covered(ctx, field)
+	case "coveredPlaces":
+		return ec.fieldContext_Coverage_coveredPlaces(ctx, field)
+	case "uncoveredPlaces":
+		return ec.fieldContext_Coverage_uncoveredPlaces(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Coverage", field.Name)
 }
 
 func (ec *executionContext) childFields_CoversInConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11679,6 +12370,46 @@ func (ec *executionContext) childFields_ForumEdge(ctx context.Context, field gra
 		return ec.fieldContext_ForumEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ForumEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_GraphSelection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_GraphSelection_nodes(ctx, field)
+	case "relationships":
+		return ec.fieldContext_GraphSelection_relationships(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GraphSelection", field.Name)
+}
+
+func (ec *executionContext) childFields_GraphSelectionNode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_GraphSelectionNode_id(ctx, field)
+	case "label":
+		return ec.fieldContext_GraphSelectionNode_label(ctx, field)
+	case "provinceCode":
+		return ec.fieldContext_GraphSelectionNode_provinceCode(ctx, field)
+	case "properties":
+		return ec.fieldContext_GraphSelectionNode_properties(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GraphSelectionNode", field.Name)
+}
+
+func (ec *executionContext) childFields_GraphSelectionRelationship(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_GraphSelectionRelationship_id(ctx, field)
+	case "type":
+		return ec.fieldContext_GraphSelectionRelationship_type(ctx, field)
+	case "from":
+		return ec.fieldContext_GraphSelectionRelationship_from(ctx, field)
+	case "to":
+		return ec.fieldContext_GraphSelectionRelationship_to(ctx, field)
+	case "properties":
+		return ec.fieldContext_GraphSelectionRelationship_properties(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GraphSelectionRelationship", field.Name)
 }
 
 func (ec *executionContext) childFields_HeldAtInConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12527,6 +13258,18 @@ func (ec *executionContext) childFields_PartnersWithOutEdge(ctx context.Context,
 	return nil, fmt.Errorf("no field named %q was found under type PartnersWithOutEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Path(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "length":
+		return ec.fieldContext_Path_length(ctx, field)
+	case "nodes":
+		return ec.fieldContext_Path_nodes(ctx, field)
+	case "relationships":
+		return ec.fieldContext_Path_relationships(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Path", field.Name)
+}
+
 func (ec *executionContext) childFields_Person(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -12773,6 +13516,34 @@ func (ec *executionContext) childFields_ProvinceEdge(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type ProvinceEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_RankedNodeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_RankedNodeConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_RankedNodeConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_RankedNodeConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_RankedNodeConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RankedNodeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_RankedNodeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_RankedNodeEdge_cursor(ctx, field)
+	case "rank":
+		return ec.fieldContext_RankedNodeEdge_rank(ctx, field)
+	case "score":
+		return ec.fieldContext_RankedNodeEdge_score(ctx, field)
+	case "node":
+		return ec.fieldContext_RankedNodeEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RankedNodeEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Ratio(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "numerator":
@@ -12783,6 +13554,22 @@ func (ec *executionContext) childFields_Ratio(ctx context.Context, field graphql
 		return ec.fieldContext_Ratio_value(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Ratio", field.Name)
+}
+
+func (ec *executionContext) childFields_Relationship(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "type":
+		return ec.fieldContext_Relationship_type(ctx, field)
+	case "direction":
+		return ec.fieldContext_Relationship_direction(ctx, field)
+	case "from":
+		return ec.fieldContext_Relationship_from(ctx, field)
+	case "to":
+		return ec.fieldContext_Relationship_to(ctx, field)
+	case "link":
+		return ec.fieldContext_Relationship_link(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Relationship", field.Name)
 }
 
 func (ec *executionContext) childFields_RuralReach(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12849,6 +13636,18 @@ func (ec *executionContext) childFields_SchoolEdge(ctx context.Context, field gr
 		return ec.fieldContext_SchoolEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SchoolEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ScoredNode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "score":
+		return ec.fieldContext_ScoredNode_score(ctx, field)
+	case "rank":
+		return ec.fieldContext_ScoredNode_rank(ctx, field)
+	case "node":
+		return ec.fieldContext_ScoredNode_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ScoredNode", field.Name)
 }
 
 func (ec *executionContext) childFields_SearchConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12959,38 +13758,10 @@ func (ec *executionContext) childFields_Subgraph(ctx context.Context, field grap
 		return ec.fieldContext_Subgraph_nodes(ctx, field)
 	case "relationships":
 		return ec.fieldContext_Subgraph_relationships(ctx, field)
+	case "truncated":
+		return ec.fieldContext_Subgraph_truncated(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Subgraph", field.Name)
-}
-
-func (ec *executionContext) childFields_SubgraphNode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-	switch field.Name {
-	case "id":
-		return ec.fieldContext_SubgraphNode_id(ctx, field)
-	case "label":
-		return ec.fieldContext_SubgraphNode_label(ctx, field)
-	case "provinceCode":
-		return ec.fieldContext_SubgraphNode_provinceCode(ctx, field)
-	case "properties":
-		return ec.fieldContext_SubgraphNode_properties(ctx, field)
-	}
-	return nil, fmt.Errorf("no field named %q was found under type SubgraphNode", field.Name)
-}
-
-func (ec *executionContext) childFields_SubgraphRelationship(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-	switch field.Name {
-	case "id":
-		return ec.fieldContext_SubgraphRelationship_id(ctx, field)
-	case "type":
-		return ec.fieldContext_SubgraphRelationship_type(ctx, field)
-	case "from":
-		return ec.fieldContext_SubgraphRelationship_from(ctx, field)
-	case "to":
-		return ec.fieldContext_SubgraphRelationship_to(ctx, field)
-	case "properties":
-		return ec.fieldContext_SubgraphRelationship_properties(ctx, field)
-	}
-	return nil, fmt.Errorf("no field named %q was found under type SubgraphRelationship", field.Name)
 }
 
 func (ec *executionContext) childFields_SystemStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -13240,6 +14011,50 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 // endregion ************************** internal!.gotpl ***************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) field_CommunityPartition_communities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Community_members_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
 
 func (ec *executionContext) field_County_coveredBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -13508,6 +14323,50 @@ func (ec *executionContext) field_County_residents_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["before"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Coverage_coveredPlaces_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Coverage_uncoveredPlaces_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -17083,6 +17942,114 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_centrality_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "algorithm",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNCentralityAlgorithm2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["algorithm"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "labels",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalONodeLabel2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["labels"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "relationships",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalORelationshipType2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["relationships"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "projection",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOProjection2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["projection"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "within",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["within"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalONodeWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_communities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "algorithm",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNCommunityAlgorithm2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["algorithm"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "labels",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalONodeLabel2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["labels"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "relationships",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalORelationshipType2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["relationships"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "projection",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOProjection2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["projection"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "within",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["within"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_counties_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -17156,6 +18123,44 @@ func (ec *executionContext) field_Query_countyCounts_args(ctx context.Context, r
 		return nil, err
 	}
 	args["groupBy"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_coverage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "level",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNPlaceLevel2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["level"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "museumKinds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOMuseumKind2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["museumKinds"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "programs",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["programs"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "within",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["within"] = arg3
 	return args, nil
 }
 
@@ -17254,6 +18259,44 @@ func (ec *executionContext) field_Query_museumCounts_args(ctx context.Context, r
 		return nil, err
 	}
 	args["groupBy"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_museumsWithoutSchoolPartner_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "province",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["province"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "museumKinds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOMuseumKind2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["museumKinds"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
 	return args, nil
 }
 
@@ -17384,6 +18427,52 @@ func (ec *executionContext) field_Query_nationalStatistics_args(ctx context.Cont
 		return nil, err
 	}
 	args["before"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_neighborhood_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "hops",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["hops"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "relationships",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalORelationshipType2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["relationships"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "labels",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalONodeLabel2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["labels"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg4
 	return args, nil
 }
 
@@ -17893,6 +18982,36 @@ func (ec *executionContext) field_Query_schoolCounts_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_schoolsWithoutLocalPartner_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "province",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["province"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_schools_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -17982,6 +19101,90 @@ func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_shortestPath_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "relationships",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalORelationshipType2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["relationships"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "maxHops",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxHops"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_shortestPaths_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "relationships",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalORelationshipType2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["relationships"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "maxHops",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxHops"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg4
 	return args, nil
 }
 
@@ -19040,6 +20243,406 @@ func (ec *executionContext) fieldContext_AffiliatedWithOutEdge_title(_ context.C
 	return graphql.NewScalarFieldContext("AffiliatedWithOutEdge", field, false, false, "String")
 }
 
+func (ec *executionContext) _Community_index(ctx context.Context, field graphql.CollectedField, obj *model.Community) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Community_index(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Index, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Community_index(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Community", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Community_size(ctx context.Context, field graphql.CollectedField, obj *model.Community) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Community_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Size, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Community_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Community", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Community_members(ctx context.Context, field graphql.CollectedField, obj *model.Community) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Community_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Community().Members(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RankedNodeConnection) graphql.Marshaler {
+			return ec.marshalNRankedNodeConnection2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐRankedNodeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Community_members(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Community",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RankedNodeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Community_members_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CommunityConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.CommunityConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CommunityEdge) graphql.Marshaler {
+			return ec.marshalNCommunityEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCommunityEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CommunityConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommunityEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CommunityConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.CommunityConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Community) graphql.Marshaler {
+			return ec.marshalNCommunity2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCommunityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CommunityConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Community(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CommunityConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.CommunityConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CommunityConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CommunityConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.CommunityConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommunityConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CommunityEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CommunityEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommunityEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _CommunityEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.CommunityEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Community) graphql.Marshaler {
+			return ec.marshalNCommunity2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCommunity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CommunityEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Community(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CommunityPartition_algorithm(ctx context.Context, field graphql.CollectedField, obj *model.CommunityPartition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityPartition_algorithm(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Algorithm, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNCommunityAlgorithm2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityPartition_algorithm(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommunityPartition", field, false, false, "CommunityAlgorithm")
+}
+
+func (ec *executionContext) _CommunityPartition_modularity(ctx context.Context, field graphql.CollectedField, obj *model.CommunityPartition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityPartition_modularity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Modularity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityPartition_modularity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommunityPartition", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CommunityPartition_count(ctx context.Context, field graphql.CollectedField, obj *model.CommunityPartition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityPartition_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityPartition_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommunityPartition", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CommunityPartition_nodeCount(ctx context.Context, field graphql.CollectedField, obj *model.CommunityPartition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityPartition_nodeCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NodeCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityPartition_nodeCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommunityPartition", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CommunityPartition_communities(ctx context.Context, field graphql.CollectedField, obj *model.CommunityPartition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityPartition_communities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Communities(fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CommunityConnection) graphql.Marshaler {
+			return ec.marshalNCommunityConnection2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCommunityConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityPartition_communities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CommunityPartition",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommunityConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_CommunityPartition_communities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CountGroup_key(ctx context.Context, field graphql.CollectedField, obj *model.CountGroup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19724,6 +21327,149 @@ func (ec *executionContext) fieldContext_CountyEdge_node(_ context.Context, fiel
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_County(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Coverage_level(ctx context.Context, field graphql.CollectedField, obj *model.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNPlaceLevel2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, "PlaceLevel")
+}
+
+func (ec *executionContext) _Coverage_covered(ctx context.Context, field graphql.CollectedField, obj *model.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_covered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Covered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Ratio) graphql.Marshaler {
+			return ec.marshalNRatio2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐRatio(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_covered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Coverage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Ratio(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Coverage_coveredPlaces(ctx context.Context, field graphql.CollectedField, obj *model.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_coveredPlaces(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.CoveredPlaces(fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RankedNodeConnection) graphql.Marshaler {
+			return ec.marshalNRankedNodeConnection2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐRankedNodeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_coveredPlaces(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Coverage",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RankedNodeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Coverage_coveredPlaces_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Coverage_uncoveredPlaces(ctx context.Context, field graphql.CollectedField, obj *model.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_uncoveredPlaces(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.UncoveredPlaces(fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RankedNodeConnection) graphql.Marshaler {
+			return ec.marshalNRankedNodeConnection2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐRankedNodeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_uncoveredPlaces(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Coverage",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RankedNodeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Coverage_uncoveredPlaces_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -21178,6 +22924,277 @@ func (ec *executionContext) fieldContext_ForumEdge_node(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _GraphSelection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.GraphSelection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphSelection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.GraphSelectionNode) graphql.Marshaler {
+			return ec.marshalNGraphSelectionNode2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐGraphSelectionNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphSelection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GraphSelection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GraphSelectionNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GraphSelection_relationships(ctx context.Context, field graphql.CollectedField, obj *model.GraphSelection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphSelection_relationships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relationships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.GraphSelectionRelationship) graphql.Marshaler {
+			return ec.marshalNGraphSelectionRelationship2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐGraphSelectionRelationshipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphSelection_relationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GraphSelection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GraphSelectionRelationship(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GraphSelectionNode_id(ctx context.Context, field graphql.CollectedField, obj *model.GraphSelectionNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphSelectionNode_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphSelectionNode_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphSelectionNode", field, false, false, "ID")
+}
+
+func (ec *executionContext) _GraphSelectionNode_label(ctx context.Context, field graphql.CollectedField, obj *model.GraphSelectionNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphSelectionNode_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphSelectionNode_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphSelectionNode", field, false, false, "String")
+}
+
+func (ec *executionContext) _GraphSelectionNode_provinceCode(ctx context.Context, field graphql.CollectedField, obj *model.GraphSelectionNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphSelectionNode_provinceCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProvinceCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GraphSelectionNode_provinceCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphSelectionNode", field, false, false, "String")
+}
+
+func (ec *executionContext) _GraphSelectionNode_properties(ctx context.Context, field graphql.CollectedField, obj *model.GraphSelectionNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphSelectionNode_properties(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Properties, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalNJSON2map(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphSelectionNode_properties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphSelectionNode", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _GraphSelectionRelationship_id(ctx context.Context, field graphql.CollectedField, obj *model.GraphSelectionRelationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphSelectionRelationship_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphSelectionRelationship_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphSelectionRelationship", field, false, false, "ID")
+}
+
+func (ec *executionContext) _GraphSelectionRelationship_type(ctx context.Context, field graphql.CollectedField, obj *model.GraphSelectionRelationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphSelectionRelationship_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphSelectionRelationship_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphSelectionRelationship", field, false, false, "String")
+}
+
+func (ec *executionContext) _GraphSelectionRelationship_from(ctx context.Context, field graphql.CollectedField, obj *model.GraphSelectionRelationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphSelectionRelationship_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphSelectionRelationship_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphSelectionRelationship", field, false, false, "ID")
+}
+
+func (ec *executionContext) _GraphSelectionRelationship_to(ctx context.Context, field graphql.CollectedField, obj *model.GraphSelectionRelationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphSelectionRelationship_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphSelectionRelationship_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphSelectionRelationship", field, false, false, "ID")
+}
+
+func (ec *executionContext) _GraphSelectionRelationship_properties(ctx context.Context, field graphql.CollectedField, obj *model.GraphSelectionRelationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphSelectionRelationship_properties(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Properties, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalNJSON2map(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphSelectionRelationship_properties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphSelectionRelationship", field, false, false, "JSON")
 }
 
 func (ec *executionContext) _HeldAtInConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.HeldAtInConnection) (ret graphql.Marshaler) {
@@ -31644,6 +33661,93 @@ func (ec *executionContext) fieldContext_PartnersWithOutEdge_activities(_ contex
 	return graphql.NewScalarFieldContext("PartnersWithOutEdge", field, false, false, "Int")
 }
 
+func (ec *executionContext) _Path_length(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Path_length(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Length, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Path_length(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Path", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Path_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Path_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Path_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Path",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Path_relationships(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Path_relationships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relationships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Path_relationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Path",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Person_id(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -35208,8 +37312,8 @@ func (ec *executionContext) _Query_subgraph(ctx context.Context, field graphql.C
 			return ec.Resolvers.Query().Subgraph(ctx, fc.Args["labels"].([]string), fc.Args["relationships"].([]string), fc.Args["where"].(map[string]any), fc.Args["around"].(*string), fc.Args["hops"].(*int), fc.Args["from"].(*string), fc.Args["to"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Subgraph) graphql.Marshaler {
-			return ec.marshalNSubgraph2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSubgraph(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.GraphSelection) graphql.Marshaler {
+			return ec.marshalNGraphSelection2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐGraphSelection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -35222,7 +37326,7 @@ func (ec *executionContext) fieldContext_Query_subgraph(ctx context.Context, fie
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Subgraph(ctx, field)
+			return ec.childFields_GraphSelection(ctx, field)
 		},
 	}
 	defer func() {
@@ -35277,6 +37381,358 @@ func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_search_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_shortestPath(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_shortestPath(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ShortestPath(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["relationships"].([]string), fc.Args["maxHops"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Path) graphql.Marshaler {
+			return ec.marshalOPath2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPath(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_shortestPath(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Path(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_shortestPath_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_shortestPaths(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_shortestPaths(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ShortestPaths(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["relationships"].([]string), fc.Args["maxHops"].(*int), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Path) graphql.Marshaler {
+			return ec.marshalNPath2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPathᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_shortestPaths(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Path(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_shortestPaths_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_neighborhood(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_neighborhood(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Neighborhood(ctx, fc.Args["id"].(string), fc.Args["hops"].(*int), fc.Args["relationships"].([]string), fc.Args["labels"].([]string), fc.Args["limit"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Subgraph) graphql.Marshaler {
+			return ec.marshalNSubgraph2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSubgraph(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_neighborhood(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Subgraph(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_neighborhood_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_centrality(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_centrality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Centrality(ctx, fc.Args["algorithm"].(string), fc.Args["labels"].([]string), fc.Args["relationships"].([]string), fc.Args["projection"].(*string), fc.Args["within"].(*string), fc.Args["where"].(map[string]any), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ScoredNode) graphql.Marshaler {
+			return ec.marshalNScoredNode2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐScoredNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_centrality(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ScoredNode(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_centrality_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_communities(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_communities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Communities(ctx, fc.Args["algorithm"].(string), fc.Args["labels"].([]string), fc.Args["relationships"].([]string), fc.Args["projection"].(*string), fc.Args["within"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CommunityPartition) graphql.Marshaler {
+			return ec.marshalNCommunityPartition2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCommunityPartition(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_communities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommunityPartition(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_communities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_coverage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_coverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Coverage(ctx, fc.Args["level"].(string), fc.Args["museumKinds"].([]string), fc.Args["programs"].([]string), fc.Args["within"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Coverage) graphql.Marshaler {
+			return ec.marshalNCoverage2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCoverage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_coverage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Coverage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_coverage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_schoolsWithoutLocalPartner(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_schoolsWithoutLocalPartner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SchoolsWithoutLocalPartner(ctx, fc.Args["province"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RankedNodeConnection) graphql.Marshaler {
+			return ec.marshalNRankedNodeConnection2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐRankedNodeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_schoolsWithoutLocalPartner(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RankedNodeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_schoolsWithoutLocalPartner_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_museumsWithoutSchoolPartner(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_museumsWithoutSchoolPartner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MuseumsWithoutSchoolPartner(ctx, fc.Args["province"].(*string), fc.Args["museumKinds"].([]string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RankedNodeConnection) graphql.Marshaler {
+			return ec.marshalNRankedNodeConnection2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐRankedNodeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_museumsWithoutSchoolPartner(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RankedNodeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_museumsWithoutSchoolPartner_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -35359,6 +37815,226 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _RankedNodeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RankedNodeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankedNodeConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RankedNodeEdge) graphql.Marshaler {
+			return ec.marshalNRankedNodeEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐRankedNodeEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RankedNodeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RankedNodeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RankedNodeEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RankedNodeConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.RankedNodeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankedNodeConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RankedNodeConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RankedNodeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RankedNodeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.RankedNodeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankedNodeConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RankedNodeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RankedNodeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RankedNodeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.RankedNodeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankedNodeConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RankedNodeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RankedNodeConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RankedNodeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RankedNodeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankedNodeEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RankedNodeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RankedNodeEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _RankedNodeEdge_rank(ctx context.Context, field graphql.CollectedField, obj *model.RankedNodeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankedNodeEdge_rank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RankedNodeEdge_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RankedNodeEdge", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RankedNodeEdge_score(ctx context.Context, field graphql.CollectedField, obj *model.RankedNodeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankedNodeEdge_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RankedNodeEdge_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RankedNodeEdge", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RankedNodeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RankedNodeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankedNodeEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RankedNodeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RankedNodeEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Ratio_numerator(ctx context.Context, field graphql.CollectedField, obj *model.Ratio) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -35426,6 +38102,121 @@ func (ec *executionContext) _Ratio_value(ctx context.Context, field graphql.Coll
 }
 func (ec *executionContext) fieldContext_Ratio_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Ratio", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Relationship_type(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relationship_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNRelationshipType2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Relationship_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relationship", field, false, false, "RelationshipType")
+}
+
+func (ec *executionContext) _Relationship_direction(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relationship_direction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Direction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNWalkDirection2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Relationship_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relationship", field, false, false, "WalkDirection")
+}
+
+func (ec *executionContext) _Relationship_from(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relationship_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Relationship_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relationship", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Relationship_to(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relationship_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Relationship_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relationship", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Relationship_link(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relationship_link(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Link, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Link) graphql.Marshaler {
+			return ec.marshalNLink2githubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐLink(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Relationship_link(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relationship", field, false, false, "Link")
 }
 
 func (ec *executionContext) _RuralReach_mainlandProvinces(ctx context.Context, field graphql.CollectedField, obj *model.RuralReach) (ret graphql.Marshaler) {
@@ -36032,6 +38823,84 @@ func (ec *executionContext) fieldContext_SchoolEdge_node(_ context.Context, fiel
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_School(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ScoredNode_score(ctx context.Context, field graphql.CollectedField, obj *model.ScoredNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScoredNode_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScoredNode_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScoredNode", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ScoredNode_rank(ctx context.Context, field graphql.CollectedField, obj *model.ScoredNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScoredNode_rank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScoredNode_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScoredNode", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ScoredNode_node(ctx context.Context, field graphql.CollectedField, obj *model.ScoredNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScoredNode_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScoredNode_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ScoredNode",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
 	}
 	return fc, nil
@@ -36865,8 +39734,8 @@ func (ec *executionContext) _Subgraph_nodes(ctx context.Context, field graphql.C
 			return obj.Nodes, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.SubgraphNode) graphql.Marshaler {
-			return ec.marshalNSubgraphNode2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSubgraphNodeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNodeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -36879,7 +39748,7 @@ func (ec *executionContext) fieldContext_Subgraph_nodes(_ context.Context, field
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_SubgraphNode(ctx, field)
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
 	}
 	return fc, nil
@@ -36897,8 +39766,8 @@ func (ec *executionContext) _Subgraph_relationships(ctx context.Context, field g
 			return obj.Relationships, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.SubgraphRelationship) graphql.Marshaler {
-			return ec.marshalNSubgraphRelationship2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSubgraphRelationshipᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -36911,217 +39780,33 @@ func (ec *executionContext) fieldContext_Subgraph_relationships(_ context.Contex
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_SubgraphRelationship(ctx, field)
+			return ec.childFields_Relationship(ctx, field)
 		},
 	}
 	return fc, nil
 }
 
-func (ec *executionContext) _SubgraphNode_id(ctx context.Context, field graphql.CollectedField, obj *model.SubgraphNode) (ret graphql.Marshaler) {
+func (ec *executionContext) _Subgraph_truncated(ctx context.Context, field graphql.CollectedField, obj *model.Subgraph) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SubgraphNode_id(ctx, field)
+			return ec.fieldContext_Subgraph_truncated(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.Truncated, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_SubgraphNode_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SubgraphNode", field, false, false, "ID")
-}
-
-func (ec *executionContext) _SubgraphNode_label(ctx context.Context, field graphql.CollectedField, obj *model.SubgraphNode) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SubgraphNode_label(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Label, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_SubgraphNode_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SubgraphNode", field, false, false, "String")
-}
-
-func (ec *executionContext) _SubgraphNode_provinceCode(ctx context.Context, field graphql.CollectedField, obj *model.SubgraphNode) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SubgraphNode_provinceCode(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ProvinceCode, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_SubgraphNode_provinceCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SubgraphNode", field, false, false, "String")
-}
-
-func (ec *executionContext) _SubgraphNode_properties(ctx context.Context, field graphql.CollectedField, obj *model.SubgraphNode) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SubgraphNode_properties(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Properties, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
-			return ec.marshalNJSON2map(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_SubgraphNode_properties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SubgraphNode", field, false, false, "JSON")
-}
-
-func (ec *executionContext) _SubgraphRelationship_id(ctx context.Context, field graphql.CollectedField, obj *model.SubgraphRelationship) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SubgraphRelationship_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_SubgraphRelationship_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SubgraphRelationship", field, false, false, "ID")
-}
-
-func (ec *executionContext) _SubgraphRelationship_type(ctx context.Context, field graphql.CollectedField, obj *model.SubgraphRelationship) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SubgraphRelationship_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_SubgraphRelationship_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SubgraphRelationship", field, false, false, "String")
-}
-
-func (ec *executionContext) _SubgraphRelationship_from(ctx context.Context, field graphql.CollectedField, obj *model.SubgraphRelationship) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SubgraphRelationship_from(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.From, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_SubgraphRelationship_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SubgraphRelationship", field, false, false, "ID")
-}
-
-func (ec *executionContext) _SubgraphRelationship_to(ctx context.Context, field graphql.CollectedField, obj *model.SubgraphRelationship) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SubgraphRelationship_to(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.To, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_SubgraphRelationship_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SubgraphRelationship", field, false, false, "ID")
-}
-
-func (ec *executionContext) _SubgraphRelationship_properties(ctx context.Context, field graphql.CollectedField, obj *model.SubgraphRelationship) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SubgraphRelationship_properties(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Properties, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
-			return ec.marshalNJSON2map(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_SubgraphRelationship_properties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SubgraphRelationship", field, false, false, "JSON")
+func (ec *executionContext) fieldContext_Subgraph_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Subgraph", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _SystemStats_museumsByKind(ctx context.Context, field graphql.CollectedField, obj *model.SystemStats) (ret graphql.Marshaler) {
@@ -51954,6 +54639,74 @@ func UnmarshalWholeNumberFilter(ctx context.Context, raw any) (map[string]any, e
 
 // region    ************************** interface.gotpl ***************************
 
+func (ec *executionContext) _Link(ctx context.Context, sel ast.SelectionSet, obj model.Link) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case *model.TrainsTeachersLink:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._TrainsTeachersLink(ctx, sel, obj)
+	case *model.SpokeAtLink:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._SpokeAtLink(ctx, sel, obj)
+	case *model.PartnersWithLink:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._PartnersWithLink(ctx, sel, obj)
+	case *model.ParticipatesInLink:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ParticipatesInLink(ctx, sel, obj)
+	case *model.PartOfLink:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._PartOfLink(ctx, sel, obj)
+	case *model.OrganizesLink:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._OrganizesLink(ctx, sel, obj)
+	case *model.LocatedInLink:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._LocatedInLink(ctx, sel, obj)
+	case *model.HelpedEstablishLink:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._HelpedEstablishLink(ctx, sel, obj)
+	case *model.HeldAtLink:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._HeldAtLink(ctx, sel, obj)
+	case *model.CoversLink:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CoversLink(ctx, sel, obj)
+	case *model.AffiliatedWithLink:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AffiliatedWithLink(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of Link must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
 func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj model.Node) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
@@ -52199,7 +54952,7 @@ func (ec *executionContext) _AffiliatedWithInEdge(ctx context.Context, sel ast.S
 	return out
 }
 
-var affiliatedWithLinkImplementors = []string{"AffiliatedWithLink"}
+var affiliatedWithLinkImplementors = []string{"AffiliatedWithLink", "Link"}
 
 func (ec *executionContext) _AffiliatedWithLink(ctx context.Context, sel ast.SelectionSet, obj *model.AffiliatedWithLink) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, affiliatedWithLinkImplementors)
@@ -52355,6 +55108,189 @@ func (ec *executionContext) _AffiliatedWithOutEdge(ctx context.Context, sel ast.
 		case "title":
 			out.Values[i] = ec._AffiliatedWithOutEdge_title(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var communityImplementors = []string{"Community"}
+
+func (ec *executionContext) _Community(ctx context.Context, sel ast.SelectionSet, obj *model.Community) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, communityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Community")
+		case "index":
+			out.Values[i] = ec._Community_index(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "size":
+			out.Values[i] = ec._Community_size(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "members":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Community_members(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var communityConnectionImplementors = []string{"CommunityConnection"}
+
+func (ec *executionContext) _CommunityConnection(ctx context.Context, sel ast.SelectionSet, obj *model.CommunityConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, communityConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CommunityConnection")
+		case "edges":
+			out.Values[i] = ec._CommunityConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._CommunityConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CommunityConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._CommunityConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var communityEdgeImplementors = []string{"CommunityEdge"}
+
+func (ec *executionContext) _CommunityEdge(ctx context.Context, sel ast.SelectionSet, obj *model.CommunityEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, communityEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CommunityEdge")
+		case "cursor":
+			out.Values[i] = ec._CommunityEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._CommunityEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var communityPartitionImplementors = []string{"CommunityPartition"}
+
+func (ec *executionContext) _CommunityPartition(ctx context.Context, sel ast.SelectionSet, obj *model.CommunityPartition) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, communityPartitionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CommunityPartition")
+		case "algorithm":
+			out.Values[i] = ec._CommunityPartition_algorithm(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "modularity":
+			out.Values[i] = ec._CommunityPartition_modularity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._CommunityPartition_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodeCount":
+			out.Values[i] = ec._CommunityPartition_nodeCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "communities":
+			out.Values[i] = ec._CommunityPartition_communities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -52609,6 +55545,54 @@ func (ec *executionContext) _CountyEdge(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var coverageImplementors = []string{"Coverage"}
+
+func (ec *executionContext) _Coverage(ctx context.Context, sel ast.SelectionSet, obj *model.Coverage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coverageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Coverage")
+		case "level":
+			out.Values[i] = ec._Coverage_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "covered":
+			out.Values[i] = ec._Coverage_covered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "coveredPlaces":
+			out.Values[i] = ec._Coverage_coveredPlaces(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "uncoveredPlaces":
+			out.Values[i] = ec._Coverage_uncoveredPlaces(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var coversInConnectionImplementors = []string{"CoversInConnection"}
 
 func (ec *executionContext) _CoversInConnection(ctx context.Context, sel ast.SelectionSet, obj *model.CoversInConnection) graphql.Marshaler {
@@ -52726,7 +55710,7 @@ func (ec *executionContext) _CoversInEdge(ctx context.Context, sel ast.Selection
 	return out
 }
 
-var coversLinkImplementors = []string{"CoversLink"}
+var coversLinkImplementors = []string{"CoversLink", "Link"}
 
 func (ec *executionContext) _CoversLink(ctx context.Context, sel ast.SelectionSet, obj *model.CoversLink) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, coversLinkImplementors)
@@ -53110,6 +56094,145 @@ func (ec *executionContext) _ForumEdge(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var graphSelectionImplementors = []string{"GraphSelection"}
+
+func (ec *executionContext) _GraphSelection(ctx context.Context, sel ast.SelectionSet, obj *model.GraphSelection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, graphSelectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GraphSelection")
+		case "nodes":
+			out.Values[i] = ec._GraphSelection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relationships":
+			out.Values[i] = ec._GraphSelection_relationships(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var graphSelectionNodeImplementors = []string{"GraphSelectionNode"}
+
+func (ec *executionContext) _GraphSelectionNode(ctx context.Context, sel ast.SelectionSet, obj *model.GraphSelectionNode) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, graphSelectionNodeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GraphSelectionNode")
+		case "id":
+			out.Values[i] = ec._GraphSelectionNode_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._GraphSelectionNode_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "provinceCode":
+			out.Values[i] = ec._GraphSelectionNode_provinceCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "properties":
+			out.Values[i] = ec._GraphSelectionNode_properties(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var graphSelectionRelationshipImplementors = []string{"GraphSelectionRelationship"}
+
+func (ec *executionContext) _GraphSelectionRelationship(ctx context.Context, sel ast.SelectionSet, obj *model.GraphSelectionRelationship) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, graphSelectionRelationshipImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GraphSelectionRelationship")
+		case "id":
+			out.Values[i] = ec._GraphSelectionRelationship_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._GraphSelectionRelationship_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._GraphSelectionRelationship_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._GraphSelectionRelationship_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "properties":
+			out.Values[i] = ec._GraphSelectionRelationship_properties(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var heldAtInConnectionImplementors = []string{"HeldAtInConnection"}
 
 func (ec *executionContext) _HeldAtInConnection(ctx context.Context, sel ast.SelectionSet, obj *model.HeldAtInConnection) graphql.Marshaler {
@@ -53212,7 +56335,7 @@ func (ec *executionContext) _HeldAtInEdge(ctx context.Context, sel ast.Selection
 	return out
 }
 
-var heldAtLinkImplementors = []string{"HeldAtLink"}
+var heldAtLinkImplementors = []string{"HeldAtLink", "Link"}
 
 func (ec *executionContext) _HeldAtLink(ctx context.Context, sel ast.SelectionSet, obj *model.HeldAtLink) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, heldAtLinkImplementors)
@@ -53474,7 +56597,7 @@ func (ec *executionContext) _HelpedEstablishInEdge(ctx context.Context, sel ast.
 	return out
 }
 
-var helpedEstablishLinkImplementors = []string{"HelpedEstablishLink"}
+var helpedEstablishLinkImplementors = []string{"HelpedEstablishLink", "Link"}
 
 func (ec *executionContext) _HelpedEstablishLink(ctx context.Context, sel ast.SelectionSet, obj *model.HelpedEstablishLink) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, helpedEstablishLinkImplementors)
@@ -53774,7 +56897,7 @@ func (ec *executionContext) _LocatedInInEdge(ctx context.Context, sel ast.Select
 	return out
 }
 
-var locatedInLinkImplementors = []string{"LocatedInLink"}
+var locatedInLinkImplementors = []string{"LocatedInLink", "Link"}
 
 func (ec *executionContext) _LocatedInLink(ctx context.Context, sel ast.SelectionSet, obj *model.LocatedInLink) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, locatedInLinkImplementors)
@@ -55365,7 +58488,7 @@ func (ec *executionContext) _OrganizesInEdge(ctx context.Context, sel ast.Select
 	return out
 }
 
-var organizesLinkImplementors = []string{"OrganizesLink"}
+var organizesLinkImplementors = []string{"OrganizesLink", "Link"}
 
 func (ec *executionContext) _OrganizesLink(ctx context.Context, sel ast.SelectionSet, obj *model.OrganizesLink) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, organizesLinkImplementors)
@@ -55685,7 +58808,7 @@ func (ec *executionContext) _PartOfInEdge(ctx context.Context, sel ast.Selection
 	return out
 }
 
-var partOfLinkImplementors = []string{"PartOfLink"}
+var partOfLinkImplementors = []string{"PartOfLink", "Link"}
 
 func (ec *executionContext) _PartOfLink(ctx context.Context, sel ast.SelectionSet, obj *model.PartOfLink) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, partOfLinkImplementors)
@@ -55942,7 +59065,7 @@ func (ec *executionContext) _ParticipatesInInEdge(ctx context.Context, sel ast.S
 	return out
 }
 
-var participatesInLinkImplementors = []string{"ParticipatesInLink"}
+var participatesInLinkImplementors = []string{"ParticipatesInLink", "Link"}
 
 func (ec *executionContext) _ParticipatesInLink(ctx context.Context, sel ast.SelectionSet, obj *model.ParticipatesInLink) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, participatesInLinkImplementors)
@@ -56229,7 +59352,7 @@ func (ec *executionContext) _PartnersWithInEdge(ctx context.Context, sel ast.Sel
 	return out
 }
 
-var partnersWithLinkImplementors = []string{"PartnersWithLink"}
+var partnersWithLinkImplementors = []string{"PartnersWithLink", "Link"}
 
 func (ec *executionContext) _PartnersWithLink(ctx context.Context, sel ast.SelectionSet, obj *model.PartnersWithLink) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, partnersWithLinkImplementors)
@@ -56385,6 +59508,49 @@ func (ec *executionContext) _PartnersWithOutEdge(ctx context.Context, sel ast.Se
 		case "activities":
 			out.Values[i] = ec._PartnersWithOutEdge_activities(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pathImplementors = []string{"Path"}
+
+func (ec *executionContext) _Path(ctx context.Context, sel ast.SelectionSet, obj *model.Path) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pathImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Path")
+		case "length":
+			out.Values[i] = ec._Path_length(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._Path_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relationships":
+			out.Values[i] = ec._Path_relationships(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -57392,6 +60558,54 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_search(ctx, field)
 				})
+		case "shortestPath":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_shortestPath(ctx, field)
+				})
+		case "shortestPaths":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_shortestPaths(ctx, field)
+				})
+		case "neighborhood":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_neighborhood(ctx, field)
+				})
+		case "centrality":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_centrality(ctx, field)
+				})
+		case "communities":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_communities(ctx, field)
+				})
+		case "coverage":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_coverage(ctx, field)
+				})
+		case "schoolsWithoutLocalPartner":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_schoolsWithoutLocalPartner(ctx, field)
+				})
+		case "museumsWithoutSchoolPartner":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_museumsWithoutSchoolPartner(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -57405,6 +60619,102 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var rankedNodeConnectionImplementors = []string{"RankedNodeConnection"}
+
+func (ec *executionContext) _RankedNodeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RankedNodeConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rankedNodeConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RankedNodeConnection")
+		case "edges":
+			out.Values[i] = ec._RankedNodeConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._RankedNodeConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._RankedNodeConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._RankedNodeConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var rankedNodeEdgeImplementors = []string{"RankedNodeEdge"}
+
+func (ec *executionContext) _RankedNodeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RankedNodeEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rankedNodeEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RankedNodeEdge")
+		case "cursor":
+			out.Values[i] = ec._RankedNodeEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rank":
+			out.Values[i] = ec._RankedNodeEdge_rank(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._RankedNodeEdge_score(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._RankedNodeEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -57446,6 +60756,59 @@ func (ec *executionContext) _Ratio(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "value":
 			out.Values[i] = ec._Ratio_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var relationshipImplementors = []string{"Relationship"}
+
+func (ec *executionContext) _Relationship(ctx context.Context, sel ast.SelectionSet, obj *model.Relationship) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, relationshipImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Relationship")
+		case "type":
+			out.Values[i] = ec._Relationship_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "direction":
+			out.Values[i] = ec._Relationship_direction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._Relationship_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._Relationship_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "link":
+			out.Values[i] = ec._Relationship_link(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -57690,6 +61053,49 @@ func (ec *executionContext) _SchoolEdge(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var scoredNodeImplementors = []string{"ScoredNode"}
+
+func (ec *executionContext) _ScoredNode(ctx context.Context, sel ast.SelectionSet, obj *model.ScoredNode) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, scoredNodeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ScoredNode")
+		case "score":
+			out.Values[i] = ec._ScoredNode_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rank":
+			out.Values[i] = ec._ScoredNode_rank(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ScoredNode_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var searchConnectionImplementors = []string{"SearchConnection"}
 
 func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SearchConnection) graphql.Marshaler {
@@ -57883,7 +61289,7 @@ func (ec *executionContext) _SpokeAtInEdge(ctx context.Context, sel ast.Selectio
 	return out
 }
 
-var spokeAtLinkImplementors = []string{"SpokeAtLink"}
+var spokeAtLinkImplementors = []string{"SpokeAtLink", "Link"}
 
 func (ec *executionContext) _SpokeAtLink(ctx context.Context, sel ast.SelectionSet, obj *model.SpokeAtLink) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, spokeAtLinkImplementors)
@@ -58059,104 +61465,8 @@ func (ec *executionContext) _Subgraph(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		default:
-			panic("unknown field " + strconv.Quote(field.Name))
-		}
-	}
-	out.Dispatch(ctx)
-	if out.Invalids > 0 {
-		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
-	}
-
-	return out
-}
-
-var subgraphNodeImplementors = []string{"SubgraphNode"}
-
-func (ec *executionContext) _SubgraphNode(ctx context.Context, sel ast.SelectionSet, obj *model.SubgraphNode) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, subgraphNodeImplementors)
-
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
-	for i, field := range fields {
-		switch field.Name {
-		case "__typename":
-			out.Values[i] = graphql.MarshalString("SubgraphNode")
-		case "id":
-			out.Values[i] = ec._SubgraphNode_id(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "label":
-			out.Values[i] = ec._SubgraphNode_label(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "provinceCode":
-			out.Values[i] = ec._SubgraphNode_provinceCode(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "properties":
-			out.Values[i] = ec._SubgraphNode_properties(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		default:
-			panic("unknown field " + strconv.Quote(field.Name))
-		}
-	}
-	out.Dispatch(ctx)
-	if out.Invalids > 0 {
-		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
-	}
-
-	return out
-}
-
-var subgraphRelationshipImplementors = []string{"SubgraphRelationship"}
-
-func (ec *executionContext) _SubgraphRelationship(ctx context.Context, sel ast.SelectionSet, obj *model.SubgraphRelationship) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, subgraphRelationshipImplementors)
-
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
-	for i, field := range fields {
-		switch field.Name {
-		case "__typename":
-			out.Values[i] = graphql.MarshalString("SubgraphRelationship")
-		case "id":
-			out.Values[i] = ec._SubgraphRelationship_id(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "type":
-			out.Values[i] = ec._SubgraphRelationship_type(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "from":
-			out.Values[i] = ec._SubgraphRelationship_from(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "to":
-			out.Values[i] = ec._SubgraphRelationship_to(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "properties":
-			out.Values[i] = ec._SubgraphRelationship_properties(ctx, field, obj)
+		case "truncated":
+			out.Values[i] = ec._Subgraph_truncated(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -58412,7 +61722,7 @@ func (ec *executionContext) _TrainsTeachersInEdge(ctx context.Context, sel ast.S
 	return out
 }
 
-var trainsTeachersLinkImplementors = []string{"TrainsTeachersLink"}
+var trainsTeachersLinkImplementors = []string{"TrainsTeachersLink", "Link"}
 
 func (ec *executionContext) _TrainsTeachersLink(ctx context.Context, sel ast.SelectionSet, obj *model.TrainsTeachersLink) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, trainsTeachersLinkImplementors)
@@ -59094,6 +62404,98 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalNCentralityAlgorithm2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCentralityAlgorithm2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "CentralityAlgorithm!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNCommunity2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCommunityᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Community) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCommunity2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCommunity(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCommunity2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCommunity(ctx context.Context, sel ast.SelectionSet, v *model.Community) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Community!")
+		return graphql.Null
+	}
+	return ec._Community(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCommunityAlgorithm2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCommunityAlgorithm2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "CommunityAlgorithm!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNCommunityConnection2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCommunityConnection(ctx context.Context, sel ast.SelectionSet, v *model.CommunityConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CommunityConnection!")
+		return graphql.Null
+	}
+	return ec._CommunityConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCommunityEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCommunityEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CommunityEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCommunityEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCommunityEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCommunityEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCommunityEdge(ctx context.Context, sel ast.SelectionSet, v *model.CommunityEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CommunityEdge!")
+		return graphql.Null
+	}
+	return ec._CommunityEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCommunityPartition2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCommunityPartition(ctx context.Context, sel ast.SelectionSet, v *model.CommunityPartition) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CommunityPartition!")
+		return graphql.Null
+	}
+	return ec._CommunityPartition(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCountGroup2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCountGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CountGroup) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -59215,6 +62617,14 @@ func (ec *executionContext) unmarshalNCountyPropertyWhere2map(ctx context.Contex
 func (ec *executionContext) unmarshalNCountyWhere2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputCountyWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCoverage2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCoverage(ctx context.Context, sel ast.SelectionSet, v *model.Coverage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Coverage!")
+		return graphql.Null
+	}
+	return ec._Coverage(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCoversEdgeWhere2map(ctx context.Context, v any) (map[string]any, error) {
@@ -59514,6 +62924,62 @@ func (ec *executionContext) unmarshalNForumPropertyWhere2map(ctx context.Context
 func (ec *executionContext) unmarshalNForumWhere2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputForumWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNGraphSelection2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐGraphSelection(ctx context.Context, sel ast.SelectionSet, v *model.GraphSelection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GraphSelection!")
+		return graphql.Null
+	}
+	return ec._GraphSelection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNGraphSelectionNode2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐGraphSelectionNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GraphSelectionNode) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGraphSelectionNode2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐGraphSelectionNode(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNGraphSelectionNode2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐGraphSelectionNode(ctx context.Context, sel ast.SelectionSet, v *model.GraphSelectionNode) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GraphSelectionNode!")
+		return graphql.Null
+	}
+	return ec._GraphSelectionNode(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNGraphSelectionRelationship2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐGraphSelectionRelationshipᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GraphSelectionRelationship) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGraphSelectionRelationship2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐGraphSelectionRelationship(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNGraphSelectionRelationship2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐGraphSelectionRelationship(ctx context.Context, sel ast.SelectionSet, v *model.GraphSelectionRelationship) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GraphSelectionRelationship!")
+		return graphql.Null
+	}
+	return ec._GraphSelectionRelationship(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNHeldAtEdgeWhere2map(ctx context.Context, v any) (map[string]any, error) {
@@ -59847,6 +63313,14 @@ func (ec *executionContext) marshalNKindCount2ᚖgithubᚗcomᚋkepugraphᚋkepu
 		return graphql.Null
 	}
 	return ec._KindCount(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLink2githubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐLink(ctx context.Context, sel ast.SelectionSet, v model.Link) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Link!")
+		return graphql.Null
+	}
+	return ec._Link(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNLocatedInEdgeWhere2map(ctx context.Context, v any) (map[string]any, error) {
@@ -60919,6 +64393,30 @@ func (ec *executionContext) unmarshalNPartnersWithUpdate2map(ctx context.Context
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNPath2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPathᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Path) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPath2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPath(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPath2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPath(ctx context.Context, sel ast.SelectionSet, v *model.Path) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Path!")
+		return graphql.Null
+	}
+	return ec._Path(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNPerson2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPersonᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Person) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -61040,6 +64538,20 @@ func (ec *executionContext) marshalNPlace2ᚕgithubᚗcomᚋkepugraphᚋkepugrap
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNPlaceLevel2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPlaceLevel2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "PlaceLevel!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNPlaceWhere2map(ctx context.Context, v any) (map[string]any, error) {
@@ -61386,12 +64898,82 @@ func (ec *executionContext) unmarshalNProvinceWhere2map(ctx context.Context, v a
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNRankedNodeConnection2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐRankedNodeConnection(ctx context.Context, sel ast.SelectionSet, v *model.RankedNodeConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RankedNodeConnection!")
+		return graphql.Null
+	}
+	return ec._RankedNodeConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRankedNodeEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐRankedNodeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RankedNodeEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRankedNodeEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐRankedNodeEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRankedNodeEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐRankedNodeEdge(ctx context.Context, sel ast.SelectionSet, v *model.RankedNodeEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RankedNodeEdge!")
+		return graphql.Null
+	}
+	return ec._RankedNodeEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNRatio2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐRatio(ctx context.Context, sel ast.SelectionSet, v *model.Ratio) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Ratio!")
 		return graphql.Null
 	}
 	return ec._Ratio(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRelationship2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRelationship2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐRelationship(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRelationship2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐRelationship(ctx context.Context, sel ast.SelectionSet, v *model.Relationship) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Relationship!")
+		return graphql.Null
+	}
+	return ec._Relationship(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRelationshipType2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRelationshipType2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "RelationshipType!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNRuralReach2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐRuralReach(ctx context.Context, sel ast.SelectionSet, v *model.RuralReach) graphql.Marshaler {
@@ -61513,6 +65095,30 @@ func (ec *executionContext) marshalNSchoolStage2string(ctx context.Context, sel 
 func (ec *executionContext) unmarshalNSchoolWhere2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputSchoolWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNScoredNode2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐScoredNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ScoredNode) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNScoredNode2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐScoredNode(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNScoredNode2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐScoredNode(ctx context.Context, sel ast.SelectionSet, v *model.ScoredNode) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ScoredNode!")
+		return graphql.Null
+	}
+	return ec._ScoredNode(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSearchConnection2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSearchConnection(ctx context.Context, sel ast.SelectionSet, v *model.SearchConnection) graphql.Marshaler {
@@ -61684,54 +65290,6 @@ func (ec *executionContext) marshalNSubgraph2ᚖgithubᚗcomᚋkepugraphᚋkepug
 		return graphql.Null
 	}
 	return ec._Subgraph(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNSubgraphNode2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSubgraphNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SubgraphNode) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNSubgraphNode2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSubgraphNode(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
-func (ec *executionContext) marshalNSubgraphNode2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSubgraphNode(ctx context.Context, sel ast.SelectionSet, v *model.SubgraphNode) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "SubgraphNode!")
-		return graphql.Null
-	}
-	return ec._SubgraphNode(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNSubgraphRelationship2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSubgraphRelationshipᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SubgraphRelationship) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNSubgraphRelationship2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSubgraphRelationship(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
-func (ec *executionContext) marshalNSubgraphRelationship2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSubgraphRelationship(ctx context.Context, sel ast.SelectionSet, v *model.SubgraphRelationship) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "SubgraphRelationship!")
-		return graphql.Null
-	}
-	return ec._SubgraphRelationship(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSystemStats2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSystemStats(ctx context.Context, sel ast.SelectionSet, v *model.SystemStats) graphql.Marshaler {
@@ -61912,6 +65470,20 @@ func (ec *executionContext) unmarshalNUpdateProvinceInput2map(ctx context.Contex
 func (ec *executionContext) unmarshalNUpdateSchoolInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputUpdateSchoolInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNWalkDirection2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWalkDirection2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "WalkDirection!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNWholeNumber2int(ctx context.Context, v any) (int, error) {
@@ -63817,6 +67389,13 @@ func (ec *executionContext) unmarshalOPartnersWithOutOrder2ᚕᚖgithubᚗcomᚋ
 	return res, nil
 }
 
+func (ec *executionContext) marshalOPath2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPath(ctx context.Context, sel ast.SelectionSet, v *model.Path) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Path(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOPerson2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPerson(ctx context.Context, sel ast.SelectionSet, v *model.Person) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -64133,6 +67712,24 @@ func (ec *executionContext) unmarshalOProgramWhere2ᚕmapᚄ(ctx context.Context
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOProjection2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOProjection2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOProvenance2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	if v == nil {
 		return nil, nil
@@ -64329,6 +67926,42 @@ func (ec *executionContext) unmarshalOProvinceWhere2ᚕmapᚄ(ctx context.Contex
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalORelationshipType2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRelationshipType2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalORelationshipType2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRelationshipType2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalOSchool2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSchool(ctx context.Context, sel ast.SelectionSet, v *model.School) graphql.Marshaler {

@@ -2,14 +2,14 @@
 
 package model
 
-// A part of the graph: its nodes and the relationships between them.
-type Subgraph struct {
-	Nodes         []*SubgraphNode         `json:"nodes"`
-	Relationships []*SubgraphRelationship `json:"relationships"`
+// A part of the graph as plain JSON, the selection of an export: its nodes and the relationships between them.
+type GraphSelection struct {
+	Nodes         []*GraphSelectionNode         `json:"nodes"`
+	Relationships []*GraphSelectionRelationship `json:"relationships"`
 }
 
-// A node of a subgraph.
-type SubgraphNode struct {
+// A node of a GraphSelection.
+type GraphSelectionNode struct {
 	// The global ID.
 	ID string `json:"id"`
 	// The node's label: Museum, School, ...
@@ -20,8 +20,8 @@ type SubgraphNode struct {
 	Properties map[string]any `json:"properties"`
 }
 
-// A relationship of a subgraph.
-type SubgraphRelationship struct {
+// A relationship of a GraphSelection.
+type GraphSelectionRelationship struct {
 	// The global ID of "TYPE|from|to".
 	ID string `json:"id"`
 	// The relationship type: PARTNERS_WITH, ...

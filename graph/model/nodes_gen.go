@@ -918,6 +918,8 @@ func NewPartnersWithLink(e kepu.Edge, from, to kepu.Node) *PartnersWithLink {
 	}
 }
 
+func (*PartnersWithLink) IsLink() {}
+
 // PartnersWithOutEdge is one PARTNERS_WITH relationship seen from its out end.
 type PartnersWithOutEdge struct {
 	Cursor     string
@@ -1023,6 +1025,8 @@ func NewTrainsTeachersLink(e kepu.Edge, from, to kepu.Node) *TrainsTeachersLink 
 		TeachersTrained: intPtr(e.Props, "teachersTrained"),
 	}
 }
+
+func (*TrainsTeachersLink) IsLink() {}
 
 // TrainsTeachersOutEdge is one TRAINS_TEACHERS relationship seen from its out end.
 type TrainsTeachersOutEdge struct {
@@ -1134,6 +1138,8 @@ func NewOrganizesLink(e kepu.Edge, from, to kepu.Node) *OrganizesLink {
 	}
 }
 
+func (*OrganizesLink) IsLink() {}
+
 // OrganizesOutEdge is one ORGANIZES relationship seen from its out end.
 type OrganizesOutEdge struct {
 	Cursor     string
@@ -1239,6 +1245,8 @@ func NewParticipatesInLink(e kepu.Edge, from, to kepu.Node) *ParticipatesInLink 
 		Role:       stringPtr(e.Props, "role"),
 	}
 }
+
+func (*ParticipatesInLink) IsLink() {}
 
 // ParticipatesInOutEdge is one PARTICIPATES_IN relationship seen from its out end.
 type ParticipatesInOutEdge struct {
@@ -1346,6 +1354,8 @@ func NewHeldAtLink(e kepu.Edge, from, to kepu.Node) *HeldAtLink {
 	}
 }
 
+func (*HeldAtLink) IsLink() {}
+
 // HeldAtOutEdge is one HELD_AT relationship seen from its out end.
 type HeldAtOutEdge struct {
 	Cursor     string
@@ -1439,6 +1449,8 @@ func NewSpokeAtLink(e kepu.Edge, from, to kepu.Node) *SpokeAtLink {
 		Role:       stringPtr(e.Props, "role"),
 	}
 }
+
+func (*SpokeAtLink) IsLink() {}
 
 // SpokeAtOutEdge is one SPOKE_AT relationship seen from its out end.
 type SpokeAtOutEdge struct {
@@ -1537,6 +1549,8 @@ func NewAffiliatedWithLink(e kepu.Edge, from, to kepu.Node) *AffiliatedWithLink 
 		Title:      stringPtr(e.Props, "title"),
 	}
 }
+
+func (*AffiliatedWithLink) IsLink() {}
 
 // AffiliatedWithOutEdge is one AFFILIATED_WITH relationship seen from its out end.
 type AffiliatedWithOutEdge struct {
@@ -1646,6 +1660,8 @@ func NewHelpedEstablishLink(e kepu.Edge, from, to kepu.Node) *HelpedEstablishLin
 	}
 }
 
+func (*HelpedEstablishLink) IsLink() {}
+
 // HelpedEstablishOutEdge is one HELPED_ESTABLISH relationship seen from its out end.
 type HelpedEstablishOutEdge struct {
 	Cursor     string
@@ -1746,6 +1762,8 @@ func NewLocatedInLink(e kepu.Edge, from, to kepu.Node) *LocatedInLink {
 	}
 }
 
+func (*LocatedInLink) IsLink() {}
+
 // LocatedInOutEdge is one LOCATED_IN relationship seen from its out end.
 type LocatedInOutEdge struct {
 	Cursor     string
@@ -1833,6 +1851,8 @@ func NewPartOfLink(e kepu.Edge, from, to kepu.Node) *PartOfLink {
 		Source:     e.Props.String("source"),
 	}
 }
+
+func (*PartOfLink) IsLink() {}
 
 // PartOfOutEdge is one PART_OF relationship seen from its out end.
 type PartOfOutEdge struct {
@@ -1930,6 +1950,8 @@ func NewCoversLink(e kepu.Edge, from, to kepu.Node) *CoversLink {
 	}
 }
 
+func (*CoversLink) IsLink() {}
+
 // CoversOutEdge is one COVERS relationship seen from its out end.
 type CoversOutEdge struct {
 	Cursor     string
@@ -2014,4 +2036,33 @@ func NewCoversInConnection(items []kepu.Neighbor, info *PageInfo, count CountFun
 		})
 	}
 	return c
+}
+
+// NewLink converts a store edge of any type and its ends.
+func NewLink(e kepu.Edge, from, to kepu.Node) Link {
+	switch e.Type {
+	case kepu.PartnersWith:
+		return NewPartnersWithLink(e, from, to)
+	case kepu.TrainsTeachers:
+		return NewTrainsTeachersLink(e, from, to)
+	case kepu.Organizes:
+		return NewOrganizesLink(e, from, to)
+	case kepu.ParticipatesIn:
+		return NewParticipatesInLink(e, from, to)
+	case kepu.HeldAt:
+		return NewHeldAtLink(e, from, to)
+	case kepu.SpokeAt:
+		return NewSpokeAtLink(e, from, to)
+	case kepu.AffiliatedWith:
+		return NewAffiliatedWithLink(e, from, to)
+	case kepu.HelpedEstablish:
+		return NewHelpedEstablishLink(e, from, to)
+	case kepu.LocatedIn:
+		return NewLocatedInLink(e, from, to)
+	case kepu.PartOf:
+		return NewPartOfLink(e, from, to)
+	case kepu.Covers:
+		return NewCoversLink(e, from, to)
+	}
+	return nil
 }

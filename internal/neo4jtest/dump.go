@@ -73,7 +73,7 @@ func ReadDump(ctx context.Context, cfg neo4jstore.Config) (Dump, error) {
 		return string(b), err
 	}
 	nodes, err := neo4j.ExecuteQuery(ctx, drv,
-		"MATCH (n) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props",
+		"MATCH (n:KG) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props",
 		nil, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(cfg.Database))
 	if err != nil {
 		return Dump{}, fmt.Errorf("dump nodes: %w", err)

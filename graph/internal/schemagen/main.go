@@ -168,6 +168,14 @@ func (g *gen) schema() string {
 	w.p("%s", statsSchema)
 	w.p("%s", subgraphSchema)
 	w.p("%s", searchSchema)
+	var links []string
+	for _, d := range kepu.RelDefs() {
+		links = append(links, spec.RelName(d.Type)+"Link")
+	}
+	w.p(`"""A relationship of any type with its ends and properties: one of the *Link types."""`)
+	w.p("union Link = %s", strings.Join(links, " | "))
+	w.p("")
+	w.p("%s", analysisSchema)
 	return w.String()
 }
 
@@ -632,8 +640,9 @@ func (g *gen) writeQuery(w *writer) {
 	w.p(`  """The published figures of the network, computed from the graph at query time."""`)
 	w.p("  systemStats: SystemStats!")
 	w.p(`  """%s"""`, subgraphDoc)
-	w.p("  subgraph(labels: [String!], relationships: [String!], where: JSON, around: ID, hops: Int, from: ID, to: ID): Subgraph!")
+	w.p("  subgraph(labels: [String!], relationships: [String!], where: JSON, around: ID, hops: Int, from: ID, to: ID): GraphSelection!")
 	w.p("%s", searchField)
+	w.p("%s", analysisQueries)
 	w.p("}")
 	w.p("")
 }
@@ -683,14 +692,14 @@ const subgraphDoc = "A part of the graph as plain JSON, nodes and relationships 
 const subgraphSchema = `"""A JSON object."""
 scalar JSON
 
-"""A part of the graph: its nodes and the relationships between them."""
-type Subgraph {
-  nodes: [SubgraphNode!]!
-  relationships: [SubgraphRelationship!]!
+"""A part of the graph as plain JSON, the selection of an export: its nodes and the relationships between them."""
+type GraphSelection {
+  nodes: [GraphSelectionNode!]!
+  relationships: [GraphSelectionRelationship!]!
 }
 
-"""A node of a subgraph."""
-type SubgraphNode {
+"""A node of a GraphSelection."""
+type GraphSelectionNode {
   """The global ID."""
   id: ID!
   """The node's label: Museum, School, ..."""
@@ -701,8 +710,8 @@ type SubgraphNode {
   properties: JSON!
 }
 
-"""A relationship of a subgraph."""
-type SubgraphRelationship {
+"""A relationship of a GraphSelection."""
+type GraphSelectionRelationship {
   """The global ID of "TYPE|from|to"."""
   id: ID!
   """The relationship type: PARTNERS_WITH, ..."""
@@ -824,7 +833,8 @@ func (g *gen) config() string {
 	w.p("    model: github.com/kepugraph/kepugraph/graph/model.WholeNumber")
 	w.p("  JSON:")
 	w.p("    model: github.com/99designs/gqlgen/graphql.Map")
-	enums := append(g.enumNames(), "OrderDirection", "NodeLabel", "RelationshipType")
+	enums := append(g.enumNames(), "OrderDirection", "NodeLabel", "RelationshipType", "WalkDirection",
+		"CentralityAlgorithm", "CommunityAlgorithm", "Projection", "PlaceLevel")
 	for _, e := range enums {
 		w.p("  %s:", e)
 		w.p("    model: github.com/99designs/gqlgen/graphql.String")
@@ -1071,6 +1081,8 @@ func (g *gen) models() string {
 		w.p("}")
 		w.p("}")
 		w.p("")
+		w.p("func (*%sLink) IsLink() {}", rn)
+		w.p("")
 		for _, dir := range []kepu.Direction{kepu.Out, kepu.In} {
 			f := spec.RelField{Def: d, Dir: dir}
 			px := f.Prefix()
@@ -1114,7 +1126,21 @@ func (g *gen) models() string {
 			w.p("")
 		}
 	}
+	w.p("// NewLink converts a store edge of any type and its ends.")
+	w.p("func NewLink(e kepu.Edge, from, to kepu.Node) Link {")
+	w.p("switch e.Type {")
+	for _, d := range kepu.RelDefs() {
+		rn := spec.RelName(d.Type)
+		w.p("case kepu.%s:", relConst(d.Type))
+		w.p("return New%sLink(e, from, to)", rn)
+	}
+	w.p("}")
+	w.p("return nil")
+	w.p("}")
 	return w.String()
 }
+
+// relConst is the name of the kepu constant of a relationship type.
+func relConst(t kepu.RelType) string { return spec.RelName(t) }
 
 func labelConst(l kepu.Label) string { return string(l) }

@@ -1,0 +1,94 @@
+package analysis_test
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/kepugraph/kepugraph/analysis"
+	"github.com/kepugraph/kepugraph/kepu"
+)
+
+// reportQuantiles reports the median and 99th percentile of the durations.
+func reportQuantiles(b *testing.B, ds []time.Duration) {
+	slices.Sort(ds)
+	q := func(p float64) float64 { return float64(ds[int(p*float64(len(ds)-1))]) / 1e6 }
+	b.ReportMetric(q(0.5), "p50-ms")
+	b.ReportMetric(q(0.99), "p99-ms")
+}
+
+func museums(b *testing.B) []string {
+	page, err := ref.store.FindNodes(ctx, kepu.NodeQuery{Label: kepu.Museum})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var ids []string
+	for _, n := range page.Nodes {
+		ids = append(ids, n.ID)
+	}
+	return ids
+}
+
+// BenchmarkShortestPath: shortestPath between random museums of the
+// reference dataset, every relationship type, maxHops 6 (the default).
+func BenchmarkShortestPath(b *testing.B) {
+	ids := museums(b)
+	r := rand.New(rand.NewPCG(1, 2))
+	ds := make([]time.Duration, 0, b.N)
+	for b.Loop() {
+		q := analysis.PathQuery{From: ids[r.IntN(len(ids))], To: ids[r.IntN(len(ids))], MaxHops: analysis.DefaultMaxHops}
+		start := time.Now()
+		if _, err := analysis.ShortestPath(ctx, ref.store, q); err != nil {
+			b.Fatal(err)
+		}
+		ds = append(ds, time.Since(start))
+	}
+	reportQuantiles(b, ds)
+}
+
+// BenchmarkNeighborhood2Hops: the 2-hop neighborhood of a random museum,
+// every relationship type, limit 100 (the default).
+func BenchmarkNeighborhood2Hops(b *testing.B) {
+	ids := museums(b)
+	r := rand.New(rand.NewPCG(3, 4))
+	ds := make([]time.Duration, 0, b.N)
+	for b.Loop() {
+		q := analysis.HoodQuery{Root: ids[r.IntN(len(ids))], Hops: 2, Limit: analysis.DefaultHoodLimit}
+		start := time.Now()
+		if _, err := analysis.Neighborhood(ctx, ref.store, q); err != nil {
+			b.Fatal(err)
+		}
+		ds = append(ds, time.Since(start))
+	}
+	reportQuantiles(b, ds)
+}
+
+// BenchmarkPageRankWholeGraph: loading the whole graph through the store
+// and computing PageRank once (what the first centrality request after a
+// write does; later requests at the same version are served from the cache).
+func BenchmarkPageRankWholeGraph(b *testing.B) {
+	for b.Loop() {
+		net, err := analysis.LoadNetwork(ctx, ref.store, analysis.NetSpec{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := analysis.Centrality(net, analysis.PageRank); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCentralityCached: a centrality request at an unchanged graph
+// version (the version check and the cached scores).
+func BenchmarkCentralityCached(b *testing.B) {
+	a := &analysis.Analyzer{Store: ref.store}
+	if _, err := a.Centrality(ctx, analysis.NetSpec{}, analysis.PageRank); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := a.Centrality(ctx, analysis.NetSpec{}, analysis.PageRank); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

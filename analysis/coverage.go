@@ -1,0 +1,299 @@
+package analysis
+
+import (
+	"cmp"
+	"context"
+	"slices"
+
+	"github.com/kepugraph/kepugraph/kepu"
+)
+
+// CoverageQuery asks which places of a level are covered.
+type CoverageQuery struct {
+	Level       kepu.Label // Province, Prefecture or County
+	MuseumKinds []string   // values of Museum.kind; empty: every kind
+	Programs    []string   // Program node IDs
+	Within      string     // a place ID above Level; "" for the whole country
+}
+
+// Ranked is a node of a ranked list with what the ranking counts.
+type Ranked struct {
+	Node  kepu.Node
+	Score float64
+}
+
+// CoverageResult lists the places of a level, covered and not.
+type CoverageResult struct {
+	Covered   []kepu.Node // by ID
+	Uncovered []Ranked    // the most schools first (Score), then by ID
+}
+
+// Coverage computes which places of q.Level (within q.Within) are covered:
+// a place is covered when a museum of one of q.MuseumKinds is located in it
+// (Location at the level), or covers it or a place inside it (COVERS), or
+// when one of q.Programs covers it or a place inside it or is held there
+// (HELD_AT a place inside it or a museum located in it). Every figure is
+// computed from the graph through the store (Aggregate, FindNodes,
+// Neighbors, Locate, CountPlaceNodes).
+func Coverage(ctx context.Context, st kepu.Store, q CoverageQuery) (*CoverageResult, error) {
+	if !q.Level.IsPlace() {
+		return nil, kepu.Errorf(kepu.BadUserInput, "%q is not a place level", q.Level)
+	}
+	var within *kepu.Filter
+	if q.Within != "" {
+		wl := kepu.LabelOf(q.Within)
+		if !wl.IsPlace() || slices.Index(kepu.PlaceLabels, wl) >= slices.Index(kepu.PlaceLabels, q.Level) {
+			return nil, kepu.Errorf(kepu.BadUserInput, "within must be a place above the level %s", q.Level)
+		}
+		within = kepu.InPlace(q.Within)
+	}
+	for _, k := range q.MuseumKinds {
+		if !slices.Contains(kepu.MuseumKinds, k) {
+			return nil, kepu.Errorf(kepu.BadUserInput, "unknown museum kind %q", k)
+		}
+	}
+	for _, p := range q.Programs {
+		if kepu.LabelOf(p) != kepu.Program {
+			return nil, kepu.Errorf(kepu.BadUserInput, "%q is not the ID of a program", p)
+		}
+	}
+	var kinds *kepu.Filter
+	if len(q.MuseumKinds) > 0 {
+		vals := make([]any, len(q.MuseumKinds))
+		for i, k := range q.MuseumKinds {
+			vals[i] = k
+		}
+		kinds = kepu.C("kind", kepu.In_, vals)
+	}
+	places, err := st.FindNodes(ctx, kepu.NodeQuery{Label: q.Level, Filter: within})
+	if err != nil {
+		return nil, err
+	}
+	covered := map[string]bool{}
+	located, err := st.Aggregate(ctx, kepu.AggregateQuery{Label: kepu.Museum, Filter: kinds, GroupBy: string(q.Level)})
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range located {
+		if g.Key != "" && g.Count > 0 {
+			covered[g.Key] = true
+		}
+	}
+	covering, err := st.FindNodes(ctx, kepu.NodeQuery{Label: kepu.Museum,
+		Filter: kepu.And(kinds, &kepu.Filter{Rel: &kepu.RelCond{Rel: kepu.Covers, Dir: kepu.Out, Quant: kepu.Some}})})
+	if err != nil {
+		return nil, err
+	}
+	var reached []string
+	reach := func(ids []string, rel kepu.RelType) error {
+		if len(ids) == 0 {
+			return nil
+		}
+		res, err := st.Neighbors(ctx, ids, kepu.NeighborQuery{Rel: rel, Dir: kepu.Out})
+		if err != nil {
+			return err
+		}
+		for _, p := range res {
+			for _, it := range p.Items {
+				reached = append(reached, it.Node.ID)
+			}
+		}
+		return nil
+	}
+	var museumIDs []string
+	for _, n := range covering.Nodes {
+		museumIDs = append(museumIDs, n.ID)
+	}
+	if err := reach(museumIDs, kepu.Covers); err != nil {
+		return nil, err
+	}
+	if err := reach(q.Programs, kepu.Covers); err != nil {
+		return nil, err
+	}
+	if err := reach(q.Programs, kepu.HeldAt); err != nil {
+		return nil, err
+	}
+	if len(reached) > 0 {
+		slices.Sort(reached)
+		reached = slices.Compact(reached)
+		locs, err := st.Locate(ctx, reached)
+		if err != nil {
+			return nil, err
+		}
+		for _, loc := range locs {
+			if id := loc.At(q.Level); id != "" {
+				covered[id] = true
+			}
+		}
+	}
+	out := &CoverageResult{}
+	var unc []string
+	for _, p := range places.Nodes {
+		if covered[p.ID] {
+			out.Covered = append(out.Covered, p)
+		} else {
+			unc = append(unc, p.ID)
+			out.Uncovered = append(out.Uncovered, Ranked{Node: p})
+		}
+	}
+	if len(unc) > 0 {
+		schools, err := st.CountPlaceNodes(ctx, unc, kepu.School, nil)
+		if err != nil {
+			return nil, err
+		}
+		for i := range out.Uncovered {
+			out.Uncovered[i].Score = float64(schools[out.Uncovered[i].Node.ID])
+		}
+	}
+	slices.SortFunc(out.Covered, func(a, b kepu.Node) int { return cmp.Compare(a.ID, b.ID) })
+	sortRanked(out.Uncovered)
+	return out, nil
+}
+
+func sortRanked(r []Ranked) {
+	slices.SortFunc(r, func(a, b Ranked) int { return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.Node.ID, b.Node.ID)) })
+}
+
+// area is the prefecture of a location, or its province when it has none
+// (municipalities).
+func area(loc kepu.Location) string {
+	if loc.Prefecture != "" {
+		return loc.Prefecture
+	}
+	return loc.Province
+}
+
+// countByArea counts the nodes of l (matching f) per prefecture, and per
+// province for nodes without a prefecture.
+func countByArea(ctx context.Context, st kepu.Store, l kepu.Label, f *kepu.Filter) (map[string]int, error) {
+	out := map[string]int{}
+	byPref, err := st.Aggregate(ctx, kepu.AggregateQuery{Label: l, Filter: f, GroupBy: string(kepu.Prefecture)})
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range byPref {
+		if g.Key != "" {
+			out[g.Key] = g.Count
+		}
+	}
+	noPref := kepu.And(f, &kepu.Filter{Not: &kepu.Filter{Place: &kepu.PlaceCond{Level: kepu.Prefecture}}})
+	byProv, err := st.Aggregate(ctx, kepu.AggregateQuery{Label: l, Filter: noPref, GroupBy: string(kepu.Province)})
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range byProv {
+		if g.Key != "" {
+			out[g.Key] = g.Count
+		}
+	}
+	return out, nil
+}
+
+func provinceFilter(province string) (*kepu.Filter, error) {
+	if province == "" {
+		return nil, nil
+	}
+	if kepu.LabelOf(province) != kepu.Province {
+		return nil, kepu.Errorf(kepu.BadUserInput, "%q is not the ID of a province", province)
+	}
+	return kepu.InPlace(province), nil
+}
+
+// SchoolsWithoutLocalPartner lists the schools (of one province when
+// province is set) that have no museum partner located in their own
+// prefecture (their province, for schools without one), ranked by the
+// number of museums located there (Score), most first, then by ID.
+func SchoolsWithoutLocalPartner(ctx context.Context, st kepu.Store, province string) ([]Ranked, error) {
+	pf, err := provinceFilter(province)
+	if err != nil {
+		return nil, err
+	}
+	schools, err := st.FindNodes(ctx, kepu.NodeQuery{Label: kepu.School, Filter: pf})
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(schools.Nodes))
+	for i, n := range schools.Nodes {
+		ids[i] = n.ID
+	}
+	partners, err := st.Neighbors(ctx, ids, kepu.NeighborQuery{Rel: kepu.PartnersWith, Dir: kepu.In})
+	if err != nil {
+		return nil, err
+	}
+	all := slices.Clone(ids)
+	for _, p := range partners {
+		for _, it := range p.Items {
+			all = append(all, it.Node.ID)
+		}
+	}
+	slices.Sort(all)
+	locs, err := st.Locate(ctx, slices.Compact(all))
+	if err != nil {
+		return nil, err
+	}
+	museums, err := countByArea(ctx, st, kepu.Museum, nil)
+	if err != nil {
+		return nil, err
+	}
+	var out []Ranked
+	for _, s := range schools.Nodes {
+		a := area(locs[s.ID])
+		local := false
+		for _, it := range partners[s.ID].Items {
+			if a != "" && area(locs[it.Node.ID]) == a {
+				local = true
+				break
+			}
+		}
+		if !local {
+			out = append(out, Ranked{Node: s, Score: float64(museums[a])})
+		}
+	}
+	sortRanked(out)
+	return out, nil
+}
+
+// MuseumsWithoutSchoolPartner lists the museums of the given kinds (all when
+// empty; of one province when province is set) that have no school
+// partner, ranked by the number of schools located in their prefecture (or
+// province, without one) (Score), most first, then by ID.
+func MuseumsWithoutSchoolPartner(ctx context.Context, st kepu.Store, province string, kinds []string) ([]Ranked, error) {
+	pf, err := provinceFilter(province)
+	if err != nil {
+		return nil, err
+	}
+	var kf *kepu.Filter
+	if len(kinds) > 0 {
+		vals := make([]any, len(kinds))
+		for i, k := range kinds {
+			if !slices.Contains(kepu.MuseumKinds, k) {
+				return nil, kepu.Errorf(kepu.BadUserInput, "unknown museum kind %q", k)
+			}
+			vals[i] = k
+		}
+		kf = kepu.C("kind", kepu.In_, vals)
+	}
+	none := &kepu.Filter{Rel: &kepu.RelCond{Rel: kepu.PartnersWith, Dir: kepu.Out, Quant: kepu.None}}
+	museums, err := st.FindNodes(ctx, kepu.NodeQuery{Label: kepu.Museum, Filter: kepu.And(pf, kf, none)})
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(museums.Nodes))
+	for i, n := range museums.Nodes {
+		ids[i] = n.ID
+	}
+	locs, err := st.Locate(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	schools, err := countByArea(ctx, st, kepu.School, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Ranked, len(museums.Nodes))
+	for i, m := range museums.Nodes {
+		out[i] = Ranked{Node: m, Score: float64(schools[area(locs[m.ID])])}
+	}
+	sortRanked(out)
+	return out, nil
+}

@@ -1,0 +1,402 @@
+package analysis
+
+import (
+	"cmp"
+	"context"
+	"math"
+	"slices"
+	"strconv"
+	"sync"
+
+	"gonum.org/v1/gonum/graph"
+	"gonum.org/v1/gonum/graph/community"
+	"gonum.org/v1/gonum/graph/iterator"
+	"gonum.org/v1/gonum/graph/network"
+	"gonum.org/v1/gonum/graph/simple"
+	"gonum.org/v1/gonum/graph/topo"
+	"gonum.org/v1/gonum/graph/traverse"
+	"math/rand/v2"
+
+	"github.com/kepugraph/kepugraph/kepu"
+)
+
+// Centrality algorithms (see Centrality).
+const (
+	Degree      = "DEGREE"
+	PageRank    = "PAGERANK"
+	Betweenness = "BETWEENNESS"
+	Closeness   = "CLOSENESS"
+	Eigenvector = "EIGENVECTOR"
+)
+
+// Community algorithms (see Communities).
+const (
+	Louvain             = "LOUVAIN"
+	LabelPropagation    = "LABEL_PROPAGATION"
+	ConnectedComponents = "CONNECTED_COMPONENTS"
+)
+
+// MaxPathMeasureNodes is the largest network BETWEENNESS and CLOSENESS run
+// on (they search shortest paths from every node: O(nodes × edges)).
+const MaxPathMeasureNodes = 5000
+
+// Damping is the PageRank damping factor.
+const Damping = 0.85
+
+// CommunitySeed seeds Louvain, so that a graph always gives one partition.
+const CommunitySeed = 1
+
+// Scored is a node ID with its score.
+type Scored struct {
+	ID    string
+	Score float64
+}
+
+// Centrality returns the score of every node of net, highest first, then by
+// ID. DEGREE: neighbors/(n−1); PAGERANK: damping 0.85, every edge walked both
+// ways with its weight (gonum network.PageRankSparse); BETWEENNESS: gonum
+// network.Betweenness (unweighted) divided by (n−1)(n−2); CLOSENESS:
+// Wasserman–Faust, (r/(n−1))·(r/Σd) over the r nodes reachable by breadth
+// first search (gonum traverse); EIGENVECTOR: power iteration on A+I (A the
+// weighted adjacency), unit L2 norm. The formulas are networkx's defaults.
+func Centrality(net *Network, algorithm string) ([]Scored, error) {
+	n := len(net.IDs)
+	score := make([]float64, n)
+	if (algorithm == Betweenness || algorithm == Closeness) && n > MaxPathMeasureNodes {
+		return nil, kepu.Errorf(kepu.BadUserInput, "%s needs a shortest-path search from every node: at most %d nodes, this graph has %d (choose labels, relationships or a projection)", algorithm, MaxPathMeasureNodes, n)
+	}
+	switch algorithm {
+	case Degree:
+		for i := range n {
+			if n > 1 {
+				score[i] = float64(net.G.From(int64(i)).Len()) / float64(n-1)
+			}
+		}
+	case PageRank:
+		d := simple.NewWeightedDirectedGraph(0, 0)
+		for i := range n {
+			d.AddNode(simple.Node(int64(i)))
+		}
+		edges := net.G.WeightedEdges()
+		for edges.Next() {
+			e := edges.WeightedEdge()
+			d.SetWeightedEdge(simple.WeightedEdge{F: e.From(), T: e.To(), W: e.Weight()})
+			d.SetWeightedEdge(simple.WeightedEdge{F: e.To(), T: e.From(), W: e.Weight()})
+		}
+		var g graph.Directed = d
+		if !net.Weighted {
+			g = unweightedDirected{d}
+		}
+		for id, s := range network.PageRankSparse(g, Damping, 1e-12) {
+			score[id] = s
+		}
+	case Betweenness:
+		if n > 2 {
+			f := 1 / float64((n-1)*(n-2))
+			for id, s := range network.Betweenness(unweighted{net.G}) {
+				score[id] = s * f
+			}
+		}
+	case Closeness:
+		for i := range n {
+			var bf traverse.BreadthFirst
+			sum, reach := 0, 0
+			bf.Walk(unweighted{net.G}, simple.Node(int64(i)), func(_ graph.Node, depth int) bool {
+				sum += depth
+				reach++
+				return false
+			})
+			r := float64(reach - 1)
+			if sum > 0 && n > 1 {
+				score[i] = (r / float64(n-1)) * (r / float64(sum))
+			}
+		}
+	case Eigenvector:
+		score = eigenvector(net)
+	default:
+		return nil, kepu.Errorf(kepu.BadUserInput, "unknown centrality algorithm %q", algorithm)
+	}
+	out := make([]Scored, n)
+	for i, id := range net.IDs {
+		out[i] = Scored{ID: id, Score: roundScore(score[i])}
+	}
+	slices.SortStableFunc(out, func(a, b Scored) int { return cmp.Compare(b.Score, a.Score) })
+	return out, nil
+}
+
+// roundScore rounds a score to 10 significant digits: PageRank starts from
+// a random vector and gonum sums in map order, so the last bits of a score
+// vary between runs; rounded, every run and every backend gives the same
+// figures (and ranks).
+func roundScore(x float64) float64 {
+	r, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 10, 64), 64)
+	return r
+}
+
+// eigenvector is networkx's eigenvector_centrality: x ← (A+I)x, normalized
+// to unit length, from x = 1/n, until the change is below n·1e-9 (at most
+// 1,000 rounds). gonum has no eigenvector centrality for sparse graphs.
+func eigenvector(net *Network) []float64 {
+	n := len(net.IDs)
+	x := make([]float64, n)
+	if n == 0 {
+		return x
+	}
+	type arc struct {
+		a, b int
+		w    float64
+	}
+	var arcs []arc
+	edges := net.G.WeightedEdges()
+	for edges.Next() {
+		e := edges.WeightedEdge()
+		arcs = append(arcs, arc{int(e.From().ID()), int(e.To().ID()), e.Weight()})
+	}
+	for i := range x {
+		x[i] = 1 / float64(n)
+	}
+	next := make([]float64, n)
+	for range 1000 {
+		copy(next, x)
+		for _, e := range arcs {
+			next[e.a] += x[e.b] * e.w
+			next[e.b] += x[e.a] * e.w
+		}
+		norm := 0.0
+		for _, v := range next {
+			norm += v * v
+		}
+		norm = math.Sqrt(norm)
+		if norm == 0 {
+			norm = 1
+		}
+		diff := 0.0
+		for i := range next {
+			next[i] /= norm
+			diff += math.Abs(next[i] - x[i])
+		}
+		x, next = next, x
+		if diff < float64(n)*1e-9 {
+			break
+		}
+	}
+	return x
+}
+
+// Partition is a division of a network into communities.
+type Partition struct {
+	// Communities, largest first, then by first member; members by ID.
+	Communities [][]string
+	Modularity  float64
+	Nodes       int
+}
+
+// Communities partitions net. LOUVAIN: gonum community.Modularize
+// (resolution 1, seed CommunitySeed); LABEL_PROPAGATION: synchronous-free
+// label propagation in ID order (gonum has none), weighted, ties to the
+// smallest label, until stable (at most 100 rounds); CONNECTED_COMPONENTS:
+// gonum topo.ConnectedComponents. Modularity is gonum community.Q with
+// resolution 1.
+func Communities(net *Network, algorithm string) (*Partition, error) {
+	var comms [][]graph.Node
+	switch algorithm {
+	case Louvain:
+		r := community.Modularize(ordered{net.G}, 1, rand.NewPCG(CommunitySeed, 0))
+		comms = r.Communities()
+	case LabelPropagation:
+		comms = labelPropagation(net)
+	case ConnectedComponents:
+		comms = topo.ConnectedComponents(ordered{net.G})
+	default:
+		return nil, kepu.Errorf(kepu.BadUserInput, "unknown community algorithm %q", algorithm)
+	}
+	p := &Partition{Nodes: len(net.IDs)}
+	if len(net.IDs) > 0 {
+		p.Modularity = community.Q(net.G, comms, 1)
+		if math.IsNaN(p.Modularity) {
+			p.Modularity = 0
+		}
+	}
+	for _, c := range comms {
+		ids := make([]string, len(c))
+		for i, nd := range c {
+			ids[i] = net.IDs[nd.ID()]
+		}
+		slices.Sort(ids)
+		p.Communities = append(p.Communities, ids)
+	}
+	slices.SortFunc(p.Communities, func(a, b []string) int {
+		return cmp.Or(cmp.Compare(len(b), len(a)), cmp.Compare(a[0], b[0]))
+	})
+	return p, nil
+}
+
+func labelPropagation(net *Network) [][]graph.Node {
+	n := len(net.IDs)
+	label := make([]int64, n)
+	for i := range label {
+		label[i] = int64(i)
+	}
+	for range 100 {
+		changed := false
+		for i := range n {
+			w := map[int64]float64{}
+			nb := net.G.From(int64(i))
+			for nb.Next() {
+				j := nb.Node().ID()
+				w[label[j]] += net.G.WeightedEdge(int64(i), j).Weight()
+			}
+			if len(w) == 0 {
+				continue
+			}
+			best, bw := label[i], w[label[i]]
+			for l, x := range w {
+				if x > bw || (x == bw && l < best) {
+					best, bw = l, x
+				}
+			}
+			if best != label[i] {
+				label[i], changed = best, true
+			}
+		}
+		if !changed {
+			break
+		}
+	}
+	groups := map[int64][]graph.Node{}
+	for i, l := range label {
+		groups[l] = append(groups[l], simple.Node(int64(i)))
+	}
+	out := make([][]graph.Node, 0, len(groups))
+	for _, g := range groups {
+		out = append(out, g)
+	}
+	return out
+}
+
+// unweighted hides the weights of a graph (every edge counts 1).
+type unweighted struct {
+	*simple.WeightedUndirectedGraph
+}
+
+func (u unweighted) Edge(a, b int64) graph.Edge {
+	if u.HasEdgeBetween(a, b) {
+		return simple.Edge{F: simple.Node(a), T: simple.Node(b)}
+	}
+	return nil
+}
+
+type unweightedDirected struct{ *simple.WeightedDirectedGraph }
+
+func (u unweightedDirected) Edge(a, b int64) graph.Edge {
+	if u.HasEdgeFromTo(a, b) {
+		return simple.Edge{F: simple.Node(a), T: simple.Node(b)}
+	}
+	return nil
+}
+
+// ordered lists nodes and neighbors in ID order, so that algorithms that
+// walk them (Louvain, components) are deterministic.
+type ordered struct {
+	*simple.WeightedUndirectedGraph
+}
+
+func (o ordered) Nodes() graph.Nodes {
+	ns := graph.NodesOf(o.WeightedUndirectedGraph.Nodes())
+	slices.SortFunc(ns, func(a, b graph.Node) int { return cmp.Compare(a.ID(), b.ID()) })
+	return iterator.NewOrderedNodes(ns)
+}
+
+func (o ordered) From(id int64) graph.Nodes {
+	ns := graph.NodesOf(o.WeightedUndirectedGraph.From(id))
+	slices.SortFunc(ns, func(a, b graph.Node) int { return cmp.Compare(a.ID(), b.ID()) })
+	return iterator.NewOrderedNodes(ns)
+}
+
+// Analyzer computes measures through a store and caches them per graph
+// version: a result is computed once, and again only after a write.
+type Analyzer struct {
+	Store kepu.Store
+
+	mu    sync.Mutex
+	cache map[string]*cached
+}
+
+type cached struct {
+	once    sync.Once
+	version uint64
+	val     any
+	err     error
+}
+
+// memo returns the value of key at the current graph version, computing it
+// at most once per version (concurrent callers wait for the one computing).
+func (a *Analyzer) memo(ctx context.Context, key string, compute func() (any, error)) (any, error) {
+	v, err := a.Store.Version(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a.mu.Lock()
+	if a.cache == nil {
+		a.cache = map[string]*cached{}
+	}
+	c := a.cache[key]
+	if c == nil || c.version != v {
+		c = &cached{version: v}
+		a.cache[key] = c
+		// Drop results of older versions.
+		for k, o := range a.cache {
+			if o.version != v {
+				delete(a.cache, k)
+			}
+		}
+	}
+	a.mu.Unlock()
+	c.once.Do(func() { c.val, c.err = compute() })
+	if c.err != nil {
+		a.mu.Lock()
+		if a.cache[key] == c {
+			delete(a.cache, key) // errors are not cached
+		}
+		a.mu.Unlock()
+	}
+	return c.val, c.err
+}
+
+// Network returns the network of spec at the current graph version.
+func (a *Analyzer) Network(ctx context.Context, spec NetSpec) (*Network, error) {
+	if err := spec.Validate(); err != nil {
+		return nil, err
+	}
+	v, err := a.memo(ctx, "net|"+spec.key(), func() (any, error) { return LoadNetwork(context.WithoutCancel(ctx), a.Store, spec) })
+	if err != nil {
+		return nil, err
+	}
+	return v.(*Network), nil
+}
+
+// Centrality returns the scores of the network of spec (see Centrality).
+func (a *Analyzer) Centrality(ctx context.Context, spec NetSpec, algorithm string) ([]Scored, error) {
+	net, err := a.Network(ctx, spec)
+	if err != nil {
+		return nil, err
+	}
+	v, err := a.memo(ctx, "centrality|"+algorithm+"|"+spec.key(), func() (any, error) { return Centrality(net, algorithm) })
+	if err != nil {
+		return nil, err
+	}
+	return v.([]Scored), nil
+}
+
+// Communities returns the partition of the network of spec.
+func (a *Analyzer) Communities(ctx context.Context, spec NetSpec, algorithm string) (*Partition, error) {
+	net, err := a.Network(ctx, spec)
+	if err != nil {
+		return nil, err
+	}
+	v, err := a.memo(ctx, "communities|"+algorithm+"|"+spec.key(), func() (any, error) { return Communities(net, algorithm) })
+	if err != nil {
+		return nil, err
+	}
+	return v.(*Partition), nil
+}

@@ -1,0 +1,187 @@
+package analysis_test
+
+import (
+	"encoding/json"
+	"math"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/kepugraph/kepugraph/analysis"
+	"github.com/kepugraph/kepugraph/kepu"
+)
+
+// python returns the Python interpreter with networkx, or skips the test
+// (fails it when CI is set: CI must install python3-networkx).
+func python(t *testing.T) string {
+	t.Helper()
+	py, err := exec.LookPath("python3")
+	if err == nil {
+		err = exec.Command(py, "-c", "import networkx").Run()
+	}
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("python3 with networkx is required in CI (apt-get install python3-networkx): %v", err)
+		}
+		t.Skipf("python3 with networkx is not installed (apt-get install python3-networkx): the networkx cross-check is skipped: %v", err)
+	}
+	return py
+}
+
+type nxGraph struct {
+	Name     string   `json:"name"`
+	N        int      `json:"n"`
+	Edges    [][3]any `json:"edges"`
+	Measures []string `json:"measures"`
+	Pairs    [][2]int `json:"pairs,omitempty"`
+	net      *analysis.Network
+}
+
+func export(name string, net *analysis.Network, measures ...string) *nxGraph {
+	g := &nxGraph{Name: name, N: len(net.IDs), Measures: measures, net: net}
+	edges := net.G.WeightedEdges()
+	for edges.Next() {
+		e := edges.WeightedEdge()
+		g.Edges = append(g.Edges, [3]any{e.From().ID(), e.To().ID(), e.Weight()})
+	}
+	return g
+}
+
+// TestNetworkx computes the same measures with networkx on the same graphs
+// (exported as edge lists) and compares: PageRank, betweenness, closeness
+// and degree within 1e-6, connected components exactly, the lengths of
+// 1,000 random shortest paths (through the store, all relationships)
+// exactly, Louvain modularity within 0.02.
+func TestNetworkx(t *testing.T) {
+	py := python(t)
+	st := ref.store
+	full, err := analysis.LoadNetwork(ctx, st, analysis.NetSpec{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	anhui, err := analysis.LoadNetwork(ctx, st, analysis.NetSpec{Labels: []kepu.Label{kepu.Museum, kepu.School},
+		Rels: []kepu.RelType{kepu.PartnersWith}, Within: "Province:CN-AH"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	proj, err := analysis.LoadNetwork(ctx, st, analysis.NetSpec{Projection: analysis.MuseumMuseum})
+	if err != nil {
+		t.Fatal(err)
+	}
+	graphs := []*nxGraph{
+		export("full", full, "PAGERANK", "DEGREE", "CONNECTED_COMPONENTS", "LOUVAIN"),
+		export("anhui", anhui, "PAGERANK", "BETWEENNESS", "CLOSENESS", "DEGREE", "CONNECTED_COMPONENTS", "LOUVAIN"),
+		export("museums", proj, "PAGERANK", "DEGREE", "CONNECTED_COMPONENTS", "LOUVAIN"),
+	}
+	r := rand.New(rand.NewPCG(11, 0))
+	for range 1000 {
+		graphs[0].Pairs = append(graphs[0].Pairs, [2]int{r.IntN(len(full.IDs)), r.IntN(len(full.IDs))})
+	}
+	raw, err := json.Marshal(map[string]any{"graphs": graphs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := filepath.Join(t.TempDir(), "graphs.json")
+	if err := os.WriteFile(in, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(py, filepath.Join("testdata", "networkx_check.py"), in)
+	cmd.Stderr = os.Stderr
+	outRaw, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("networkx: %v", err)
+	}
+	var out map[string]map[string]json.RawMessage
+	if err := json.Unmarshal(outRaw, &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range graphs {
+		t.Logf("%s: %d nodes, %d edges", g.Name, g.N, len(g.Edges))
+		res := out[g.Name]
+		for _, m := range g.Measures {
+			switch m {
+			case "CONNECTED_COMPONENTS":
+				var want [][]int
+				json.Unmarshal(res[m], &want)
+				p, err := analysis.Communities(g.net, analysis.ConnectedComponents)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got [][]int
+				for _, c := range p.Communities {
+					var ids []int
+					for _, id := range c {
+						ids = append(ids, int(g.net.Index[id]))
+					}
+					slices.Sort(ids)
+					got = append(got, ids)
+				}
+				slices.SortFunc(got, slices.Compare)
+				slices.SortFunc(want, slices.Compare)
+				if len(got) != len(want) {
+					t.Fatalf("%s components: %d, networkx %d", g.Name, len(got), len(want))
+				}
+				for i := range got {
+					if !slices.Equal(got[i], want[i]) {
+						t.Fatalf("%s component %d differs from networkx", g.Name, i)
+					}
+				}
+				t.Logf("  components: %d, as networkx", len(got))
+			case "LOUVAIN":
+				var want float64
+				json.Unmarshal(res[m], &want)
+				p, err := analysis.Communities(g.net, analysis.Louvain)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if math.Abs(p.Modularity-want) > 0.02 {
+					t.Fatalf("%s Louvain modularity %.4f, networkx %.4f", g.Name, p.Modularity, want)
+				}
+				t.Logf("  Louvain modularity %.4f, networkx %.4f", p.Modularity, want)
+			default:
+				var want []float64
+				json.Unmarshal(res[m], &want)
+				scores, err := analysis.Centrality(g.net, m)
+				if err != nil {
+					t.Fatal(err)
+				}
+				worst := 0.0
+				for _, s := range scores {
+					d := math.Abs(s.Score - want[g.net.Index[s.ID]])
+					worst = max(worst, d)
+					if d > 1e-6 {
+						t.Fatalf("%s %s of %s: %.9f, networkx %.9f", g.Name, m, s.ID, s.Score, want[g.net.Index[s.ID]])
+					}
+				}
+				t.Logf("  %s: largest difference %.2g", m, worst)
+			}
+		}
+		if len(g.Pairs) > 0 {
+			var want []int
+			json.Unmarshal(res["pairs"], &want)
+			found := 0
+			for i, pr := range g.Pairs {
+				p, err := analysis.ShortestPath(ctx, st, analysis.PathQuery{From: g.net.IDs[pr[0]], To: g.net.IDs[pr[1]], MaxHops: analysis.MaxMaxHops})
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := -1
+				if p != nil {
+					got = p.Length()
+					found++
+				}
+				w := want[i]
+				if w > analysis.MaxMaxHops {
+					w = -1 // beyond maxHops: none
+				}
+				if got != w {
+					t.Fatalf("shortest path %s → %s: length %d, networkx %d", g.net.IDs[pr[0]], g.net.IDs[pr[1]], got, want[i])
+				}
+			}
+			t.Logf("  %d shortest-path lengths as networkx (%d with a path)", len(g.Pairs), found)
+		}
+	}
+}

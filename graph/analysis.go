@@ -1,0 +1,331 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/kepugraph/kepugraph/analysis"
+	"github.com/kepugraph/kepugraph/graph/internal/spec"
+	"github.com/kepugraph/kepugraph/graph/model"
+	"github.com/kepugraph/kepugraph/kepu"
+)
+
+// The research fields: thin wrappers of package analysis.
+
+const maxPaths = 100 // the largest first of shortestPaths
+
+var labelOfEnum = func() map[string]kepu.Label {
+	m := map[string]kepu.Label{}
+	for _, l := range kepu.Labels {
+		m[spec.UpperSnake(string(l))] = l
+	}
+	return m
+}()
+
+func toLabels(in []string) ([]kepu.Label, error) {
+	out := make([]kepu.Label, len(in))
+	for i, s := range in {
+		l, ok := labelOfEnum[s]
+		if !ok {
+			return nil, badInput("unknown label %q", s)
+		}
+		out[i] = l
+	}
+	return out, nil
+}
+
+func toRels(in []string) []kepu.RelType {
+	out := make([]kepu.RelType, len(in))
+	for i, s := range in {
+		out[i] = kepu.RelType(s)
+	}
+	return out
+}
+
+func intOr(p *int, def int) int {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+// relationships converts walked steps, with the nodes of their ends.
+func relationships(steps []analysis.Step, nodes map[string]kepu.Node) []*model.Relationship {
+	out := make([]*model.Relationship, len(steps))
+	for i, s := range steps {
+		out[i] = model.NewRelationship(s.Edge, s.Dir, nodes)
+	}
+	return out
+}
+
+func toPath(p analysis.Path) *model.Path {
+	nodes := make(map[string]kepu.Node, len(p.Nodes))
+	out := &model.Path{Length: p.Length(), Nodes: make([]model.Node, len(p.Nodes))}
+	for i, n := range p.Nodes {
+		nodes[n.ID] = n
+		out.Nodes[i] = model.NewNode(n)
+	}
+	out.Relationships = relationships(p.Steps, nodes)
+	return out
+}
+
+func pathQuery(from, to string, rels []string, maxHops *int) (analysis.PathQuery, error) {
+	f, err := kepu.ParseGlobalID(from)
+	if err != nil {
+		return analysis.PathQuery{}, err
+	}
+	t, err := kepu.ParseGlobalID(to)
+	if err != nil {
+		return analysis.PathQuery{}, err
+	}
+	return analysis.PathQuery{From: f, To: t, Rels: toRels(rels), MaxHops: intOr(maxHops, analysis.DefaultMaxHops)}, nil
+}
+
+func shortestPaths(ctx context.Context, r *Resolver, from, to string, rels []string, maxHops, first *int) ([]*model.Path, error) {
+	q, err := pathQuery(from, to, rels, maxHops)
+	if err != nil {
+		return nil, err
+	}
+	q.Limit = intOr(first, 10)
+	if q.Limit < 1 || q.Limit > maxPaths {
+		return nil, badInput("first must be between 1 and %d, got %d", maxPaths, q.Limit)
+	}
+	ps, _, err := analysis.ShortestPaths(ctx, r.loaders(ctx).Store, q)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.Path, len(ps))
+	for i, p := range ps {
+		out[i] = toPath(p)
+	}
+	return out, nil
+}
+
+func neighborhood(ctx context.Context, r *Resolver, id string, hops *int, rels, labels []string, limit *int) (*model.Subgraph, error) {
+	root, err := kepu.ParseGlobalID(id)
+	if err != nil {
+		return nil, err
+	}
+	ls, err := toLabels(labels)
+	if err != nil {
+		return nil, err
+	}
+	sg, err := analysis.Neighborhood(ctx, r.loaders(ctx).Store, analysis.HoodQuery{
+		Root: root, Hops: intOr(hops, 1), Rels: toRels(rels), Labels: ls, Limit: intOr(limit, analysis.DefaultHoodLimit)})
+	if err != nil {
+		return nil, err
+	}
+	out := &model.Subgraph{Truncated: sg.Truncated, Nodes: make([]model.Node, len(sg.Nodes))}
+	nodes := make(map[string]kepu.Node, len(sg.Nodes))
+	for i, n := range sg.Nodes {
+		nodes[n.ID] = n
+		out.Nodes[i] = model.NewNode(n)
+	}
+	steps := make([]analysis.Step, len(sg.Edges))
+	for i, e := range sg.Edges {
+		steps[i] = analysis.Step{Edge: e, Dir: kepu.Out}
+	}
+	out.Relationships = relationships(steps, nodes)
+	return out, nil
+}
+
+func netSpec(labels, rels []string, projection, within *string) (analysis.NetSpec, error) {
+	ls, err := toLabels(labels)
+	if err != nil {
+		return analysis.NetSpec{}, err
+	}
+	s := analysis.NetSpec{Labels: ls, Rels: toRels(rels)}
+	if within != nil {
+		if s.Within, err = kepu.ParseGlobalID(*within); err != nil {
+			return s, err
+		}
+	}
+	if projection != nil {
+		s.Projection = analysis.Projection(*projection)
+	}
+	return s, s.Validate()
+}
+
+func centrality(ctx context.Context, r *Resolver, algorithm string, labels, rels []string, projection, within *string, where map[string]any, first *int) ([]*model.ScoredNode, error) {
+	n := intOr(first, 10)
+	if n < 1 || n > r.maxPageSize {
+		return nil, badInput("first must be between 1 and %d, got %d", r.maxPageSize, n)
+	}
+	s, err := netSpec(labels, rels, projection, within)
+	if err != nil {
+		return nil, err
+	}
+	scores, err := r.analyzer.Centrality(ctx, s, algorithm)
+	if err != nil {
+		return nil, err
+	}
+	st := r.loaders(ctx).Store
+	var match map[string]bool
+	if where != nil {
+		if match, err = matching(ctx, st, scores, where); err != nil {
+			return nil, err
+		}
+	}
+	var ids []string
+	var top []analysis.Scored
+	for _, sc := range scores {
+		if match != nil && !match[sc.ID] {
+			continue
+		}
+		top = append(top, sc)
+		ids = append(ids, sc.ID)
+		if len(top) == n {
+			break
+		}
+	}
+	nodes, err := st.Nodes(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.ScoredNode, 0, len(top))
+	for i, sc := range top {
+		if nd, ok := nodes[sc.ID]; ok {
+			out = append(out, &model.ScoredNode{Score: sc.Score, Rank: i + 1, Node: model.NewNode(nd)})
+		}
+	}
+	return out, nil
+}
+
+// matching returns the scored nodes that match a NodeWhere: one FindNodes
+// per label (a label without a property the condition names matches none).
+func matching(ctx context.Context, st kepu.Store, scores []analysis.Scored, where map[string]any) (map[string]bool, error) {
+	f, err := toFilter(mergedScope(kepu.Labels), where)
+	if err != nil {
+		return nil, err
+	}
+	byLabel := map[kepu.Label][]any{}
+	for _, s := range scores {
+		l := kepu.LabelOf(s.ID)
+		byLabel[l] = append(byLabel[l], s.ID)
+	}
+	out := map[string]bool{}
+	for _, l := range kepu.Labels {
+		ids := byLabel[l]
+		if len(ids) == 0 {
+			continue
+		}
+		lf := f.Clone()
+		if kepu.ValidateFilter(l, lf) != nil {
+			continue // names a property the label does not have
+		}
+		page, err := st.FindNodes(ctx, kepu.NodeQuery{Label: l, Filter: kepu.And(lf, kepu.C(kepu.PropID, kepu.In_, ids))})
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range page.Nodes {
+			out[n.ID] = true
+		}
+	}
+	return out, nil
+}
+
+func communities(ctx context.Context, r *Resolver, algorithm string, labels, rels []string, projection, within *string) (*model.CommunityPartition, error) {
+	s, err := netSpec(labels, rels, projection, within)
+	if err != nil {
+		return nil, err
+	}
+	p, err := r.analyzer.Communities(ctx, s, algorithm)
+	if err != nil {
+		return nil, err
+	}
+	out := &model.CommunityPartition{Algorithm: algorithm, Modularity: p.Modularity, Count: len(p.Communities), NodeCount: p.Nodes, MaxPage: r.maxPageSize}
+	for i, c := range p.Communities {
+		out.List = append(out.List, &model.Community{Index: i, Size: len(c), MemberIDs: c})
+	}
+	return out, nil
+}
+
+func communityMembers(ctx context.Context, r *Resolver, c *model.Community, first *int, after *string) (*model.RankedNodeConnection, error) {
+	start, end, err := model.PageOffsets(len(c.MemberIDs), first, after, r.maxPageSize)
+	if err != nil {
+		return nil, err
+	}
+	ids := c.MemberIDs[start:end]
+	nodes, err := r.loaders(ctx).Store.Nodes(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	// Page the loaded window; ranks and cursors count from the list start.
+	items := make([]model.RankedItem, len(c.MemberIDs))
+	for i, id := range ids {
+		items[start+i] = model.RankedItem{Node: nodes[id]}
+	}
+	conn, err := model.NewRankedNodeConnection(items, first, after, r.maxPageSize)
+	return conn, err
+}
+
+func ranked(rs []analysis.Ranked) []model.RankedItem {
+	out := make([]model.RankedItem, len(rs))
+	for i, x := range rs {
+		s := x.Score
+		out[i] = model.RankedItem{Node: x.Node, Score: &s}
+	}
+	return out
+}
+
+func coverage(ctx context.Context, r *Resolver, level string, kinds, programs []string, within *string) (*model.Coverage, error) {
+	l, ok := labelOfEnum[level]
+	if !ok || !l.IsPlace() {
+		return nil, badInput("unknown level %q", level)
+	}
+	q := analysis.CoverageQuery{Level: l, MuseumKinds: kinds}
+	for _, p := range programs {
+		id, err := kepu.ParseGlobalID(p)
+		if err != nil {
+			return nil, err
+		}
+		q.Programs = append(q.Programs, id)
+	}
+	if within != nil {
+		id, err := kepu.ParseGlobalID(*within)
+		if err != nil {
+			return nil, err
+		}
+		q.Within = id
+	}
+	res, err := analysis.Coverage(ctx, r.loaders(ctx).Store, q)
+	if err != nil {
+		return nil, err
+	}
+	c := &model.Coverage{Level: level, MaxPage: r.maxPageSize, Uncovered: ranked(res.Uncovered),
+		Covered: model.NewRatio(float64(len(res.Covered)), float64(len(res.Covered)+len(res.Uncovered)))}
+	for _, n := range res.Covered {
+		c.CoveredL = append(c.CoveredL, model.RankedItem{Node: n})
+	}
+	return c, nil
+}
+
+func optionalProvince(p *string) (string, error) {
+	if p == nil {
+		return "", nil
+	}
+	return kepu.ParseGlobalID(*p)
+}
+
+func schoolsWithoutLocalPartner(ctx context.Context, r *Resolver, province *string, first *int, after *string) (*model.RankedNodeConnection, error) {
+	p, err := optionalProvince(province)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := analysis.SchoolsWithoutLocalPartner(ctx, r.loaders(ctx).Store, p)
+	if err != nil {
+		return nil, err
+	}
+	return model.NewRankedNodeConnection(ranked(rs), first, after, r.maxPageSize)
+}
+
+func museumsWithoutSchoolPartner(ctx context.Context, r *Resolver, province *string, kinds []string, first *int, after *string) (*model.RankedNodeConnection, error) {
+	p, err := optionalProvince(province)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := analysis.MuseumsWithoutSchoolPartner(ctx, r.loaders(ctx).Store, p, kinds)
+	if err != nil {
+		return nil, err
+	}
+	return model.NewRankedNodeConnection(ranked(rs), first, after, r.maxPageSize)
+}

@@ -1,0 +1,176 @@
+package main
+
+// analysisQueries are the research fields of Query (package analysis
+// computes them).
+const analysisQueries = `  """The first shortest path between two nodes, walking relationships in either direction (only the given types when relationships is set), of at most maxHops (0–10) relationships; null when there is none or an end does not exist. Paths are ordered by the IDs of their nodes, then relationship types and directions. BAD_USER_INPUT for maxHops outside 0–10."""
+  shortestPath(from: ID!, to: ID!, relationships: [RelationshipType!], maxHops: Int = 6): Path
+  """All shortest paths between two nodes (see shortestPath), the first n in order (n = first, 1–100, default 10); empty when there is none."""
+  shortestPaths(from: ID!, to: ID!, relationships: [RelationshipType!], maxHops: Int = 6, first: Int = 10): [Path!]!
+  """The nodes within hops (0–3) relationships of a node, walking relationships in either direction (only the given types when relationships is set) through nodes of the given labels only (the start node always), at most limit nodes (1–1000, default 100), nearest first then by ID; truncated when the limit left nodes out. Empty when the node does not exist."""
+  neighborhood(id: ID!, hops: Int = 1, relationships: [RelationshipType!], labels: [NodeLabel!], limit: Int = 100): Subgraph!
+  """Nodes ranked by a centrality measure (gonum) on the graph of the given labels and relationship types (default: every label and type), or on a bipartite projection, restricted to the nodes located within a place when within is set (a province, prefecture or county); where filters the ranked nodes (a condition on any label, as in NodeWhere). The first n (1–100, default 10), highest score first, then by ID. Computed once per graph version (see ScoredNode for the scores)."""
+  centrality(algorithm: CentralityAlgorithm!, labels: [NodeLabel!], relationships: [RelationshipType!], projection: Projection, within: ID, where: NodeWhere, first: Int = 10): [ScoredNode!]!
+  """A partition of the graph of the given labels and relationship types (default: every label and type), or of a bipartite projection, restricted to the nodes located within a place when within is set, into communities (gonum), with its modularity. Deterministic: Louvain and label propagation use a fixed seed and node order. Computed once per graph version."""
+  communities(algorithm: CommunityAlgorithm!, labels: [NodeLabel!], relationships: [RelationshipType!], projection: Projection, within: ID): CommunityPartition!
+  """Which places of a level (within a province or prefecture when within is set) are covered: a place is covered when a museum of one of museumKinds (default: all kinds) is located in it or covers it or a place inside it (COVERS), or when one of programs covers it, a place inside it, or is held there. coverage(level: PREFECTURE, museumKinds: [STANDARD]).covered is the prefecture coverage of systemStats. BAD_USER_INPUT when within is not a place above level."""
+  coverage(level: PlaceLevel!, museumKinds: [MuseumKind!], programs: [ID!], within: ID): Coverage!
+  """Schools that have no museum partner located in their own prefecture, ranked: the schools whose prefecture has the most museums first, then by ID; in one province when province is set. Paged with first (1–100, default 100) and after."""
+  schoolsWithoutLocalPartner(province: ID, first: Int, after: String): RankedNodeConnection!
+  """Museums of the given kinds (default: all) with no school partner, ranked: the museums whose prefecture has the most schools first, then by ID; in one province when province is set. Paged with first (1–100, default 100) and after."""
+  museumsWithoutSchoolPartner(province: ID, museumKinds: [MuseumKind!], first: Int, after: String): RankedNodeConnection!`
+
+// analysisSchema are the types of the research fields.
+const analysisSchema = `"""How a walk follows a relationship: OUT from its from end to its to end, IN against its direction."""
+enum WalkDirection {
+  OUT
+  IN
+}
+
+"""One relationship of a path or a subgraph."""
+type Relationship {
+  "The relationship type."
+  type: RelationshipType!
+  "How the path walks it (in a subgraph: OUT)."
+  direction: WalkDirection!
+  "The global ID of its from end."
+  from: ID!
+  "The global ID of its to end."
+  to: ID!
+  "The relationship with its ends and properties (since, until, role, tours, ... as its type has)."
+  link: Link!
+}
+
+"""A walk between two nodes: relationships[i] joins nodes[i] and nodes[i + 1]."""
+type Path {
+  "The number of relationships."
+  length: Int!
+  "The nodes, from the start to the end."
+  nodes: [Node!]!
+  "The relationships, in walking order."
+  relationships: [Relationship!]!
+}
+
+"""Nodes and the relationships among them that the walk found."""
+type Subgraph {
+  "Nearest first, then by ID; the start node first."
+  nodes: [Node!]!
+  "Relationships between two nodes of the subgraph found by the walk (those between two nodes at the largest distance are not walked), by type, from, to."
+  relationships: [Relationship!]!
+  "Whether the limit left out nodes within the hops."
+  truncated: Boolean!
+}
+
+"""A centrality measure."""
+enum CentralityAlgorithm {
+  "Degree / (n − 1): the share of the other nodes a node is joined to (relationships counted once per neighbor)."
+  DEGREE
+  "PageRank with damping 0.85, each relationship walked in both directions (weighted by the projection's weights), scores summing to 1."
+  PAGERANK
+  "Shortest-path betweenness, normalized by (n − 1)(n − 2)/2 (as networkx's betweenness_centrality)."
+  BETWEENNESS
+  "Closeness with the Wasserman–Faust correction for graphs with several components: (r/(n − 1)) · (r / sum of distances to the r reachable nodes) (as networkx's closeness_centrality)."
+  CLOSENESS
+  "Eigenvector centrality: the principal eigenvector of the adjacency matrix (of A + I, by power iteration), unit Euclidean norm (as networkx's eigenvector_centrality)."
+  EIGENVECTOR
+}
+
+"""A community detection algorithm."""
+enum CommunityAlgorithm {
+  "Louvain modularity optimization (gonum community.Modularize, resolution 1, fixed seed)."
+  LOUVAIN
+  "Label propagation: each node takes the label most of its neighbors have (weighted), in a fixed order, until nothing changes; ties go to the smallest label."
+  LABEL_PROPAGATION
+  "Connected components."
+  CONNECTED_COMPONENTS
+}
+
+"""A bipartite projection of the museum–school network (PARTNERS_WITH)."""
+enum Projection {
+  "Museums, joined when they share a school partner, weighted by the number of schools they share."
+  MUSEUM_MUSEUM
+  "Schools, joined when they share a museum partner, weighted by the number of museums they share."
+  SCHOOL_SCHOOL
+}
+
+"""A node with its score."""
+type ScoredNode {
+  "The score (see CentralityAlgorithm), rounded to 10 significant digits so that every run and backend gives the same figure."
+  score: Float!
+  "1 for the highest score; equal scores get consecutive ranks in ID order."
+  rank: Int!
+  node: Node!
+}
+
+"""A partition of a graph into communities."""
+type CommunityPartition {
+  algorithm: CommunityAlgorithm!
+  "Newman's modularity Q of the partition (resolution 1; weighted for a projection)."
+  modularity: Float!
+  "The number of communities."
+  count: Int!
+  "The number of nodes of the graph partitioned."
+  nodeCount: Int!
+  """The communities, largest first (then by their first member's ID). Paged with first (1–100, default 100) and after."""
+  communities(first: Int, after: String): CommunityConnection!
+}
+
+"""A page of communities."""
+type CommunityConnection {
+  edges: [CommunityEdge!]!
+  nodes: [Community!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+"""One item of a CommunityConnection."""
+type CommunityEdge {
+  cursor: String!
+  node: Community!
+}
+
+"""One community."""
+type Community {
+  "Its position in the partition's order, from 0."
+  index: Int!
+  "The number of members."
+  size: Int!
+  """Its members by ID. Paged with first (1–100, default 100) and after."""
+  members(first: Int, after: String): RankedNodeConnection!
+}
+
+"""A page of ranked nodes."""
+type RankedNodeConnection {
+  edges: [RankedNodeEdge!]!
+  nodes: [Node!]!
+  pageInfo: PageInfo!
+  "The number of nodes in the whole list."
+  totalCount: Int!
+}
+
+"""One item of a RankedNodeConnection."""
+type RankedNodeEdge {
+  cursor: String!
+  "1 for the first of the whole list."
+  rank: Int!
+  "What the ranking counts (see the field), when it counts something."
+  score: Float
+  node: Node!
+}
+
+"""A level of the administrative hierarchy."""
+enum PlaceLevel {
+  PROVINCE
+  PREFECTURE
+  COUNTY
+}
+
+"""The coverage of the places of a level."""
+type Coverage {
+  level: PlaceLevel!
+  "Covered places / places."
+  covered: Ratio!
+  """The covered places, by ID. Paged with first (1–100, default 100) and after."""
+  coveredPlaces(first: Int, after: String): RankedNodeConnection!
+  """The places not covered, ranked: the most schools located in them first (score), then by ID. Paged with first (1–100, default 100) and after."""
+  uncoveredPlaces(first: Int, after: String): RankedNodeConnection!
+}`
