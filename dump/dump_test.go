@@ -10,7 +10,7 @@ import (
 	"github.com/kepugraph/kepugraph/dump"
 	"github.com/kepugraph/kepugraph/embedded"
 	"github.com/kepugraph/kepugraph/kepu"
-	"github.com/kepugraph/kepugraph/neo4jstore"
+	"github.com/kepugraph/kepugraph/internal/neo4jtest"
 	"github.com/kepugraph/kepugraph/seed/dataset"
 )
 
@@ -97,17 +97,7 @@ func TestRoundTripNeo4j(t *testing.T) {
 	if os.Getenv("NEO4J_URI") == "" {
 		t.Skip("NEO4J_URI is not set: no Neo4j server to run the round trip against (it WIPES the database it is given)")
 	}
-	st, err := neo4jstore.Open(ctx, neo4jstore.ConfigFromEnv())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if err := st.DeleteAll(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.EnsureSchema(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := neo4jtest.Fresh(t) // one test binary at a time on the server
 	d1 := reference(t)
 	d2 := roundTrip(t, st, d1)
 	if !bytes.Equal(d1, d2) {

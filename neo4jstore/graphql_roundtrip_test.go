@@ -180,8 +180,8 @@ var (
 )
 
 const (
-	rtNodes  = "UNWIND $ids AS id MATCH (n:KG {id: id}) RETURN n"
-	rtLocate = "UNWIND $ids AS id MATCH (n:KG {id: id})-[:LOCATED_IN|PART_OF*0..3]->(pl) " +
+	rtNodes  = "UNWIND $ids AS id MATCH (n:KG {id: id}) USING INDEX n:KG(id) RETURN n"
+	rtLocate = "UNWIND $ids AS id MATCH (n:KG {id: id})-[:LOCATED_IN|PART_OF*0..3]->(pl) USING INDEX n:KG(id) " +
 		"WHERE pl:Province OR pl:Prefecture OR pl:County RETURN id, collect(DISTINCT pl.id) AS places"
 )
 

@@ -94,7 +94,7 @@ enum Projection {
 
 """A node with its score."""
 type ScoredNode {
-  "The score (see CentralityAlgorithm), rounded to 10 significant digits so that every run and backend gives the same figure."
+  "The score (see CentralityAlgorithm), rounded to 7 significant digits so that every run and backend gives the same figure."
   score: Float!
   "1 for the highest score; equal scores get consecutive ranks in ID order."
   rank: Int!
