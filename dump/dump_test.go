@@ -9,8 +9,8 @@ import (
 
 	"github.com/kepugraph/kepugraph/dump"
 	"github.com/kepugraph/kepugraph/embedded"
-	"github.com/kepugraph/kepugraph/kepu"
 	"github.com/kepugraph/kepugraph/internal/neo4jtest"
+	"github.com/kepugraph/kepugraph/kepu"
 	"github.com/kepugraph/kepugraph/seed/dataset"
 )
 
