@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -274,13 +275,13 @@ func check(tx *bolt.Tx, path string, r *Report) {
 		in2[e.to] = append(in2[e.to], e)
 	}
 	cmpEdge := func(a, b edgeKey) int {
-		if c := cmpStr(string(a.typ), string(b.typ)); c != 0 {
+		if c := strings.Compare(string(a.typ), string(b.typ)); c != 0 {
 			return c
 		}
-		if c := cmpStr(a.from, b.from); c != 0 {
+		if c := strings.Compare(a.from, b.from); c != 0 {
 			return c
 		}
-		return cmpStr(a.to, b.to)
+		return strings.Compare(a.to, b.to)
 	}
 	if len(st.nodes) != len(labels) || st.nedges != len(edges) {
 		r.add("indexes", "", "the store holds %d nodes and %d edges, the scan %d and %d", len(st.nodes), st.nedges, len(labels), len(edges))
@@ -394,16 +395,6 @@ func check(tx *bolt.Tx, path string, r *Report) {
 	for _, id := range ids {
 		visit(id, nil)
 	}
-}
-
-func cmpStr(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func nodeIDs(ns []kepu.Node) []string {

@@ -13,26 +13,11 @@ import (
 // kepu.Store). It walks the sorted ID lists of the type's From labels, in
 // the order of their IDs, from the cursor's From node.
 func (s *Store) Edges(ctx context.Context, q kepu.EdgeQuery) (kepu.EdgePage, error) {
+	afterFrom, afterTo, err := q.Start()
+	if err != nil {
+		return kepu.EdgePage{}, err
+	}
 	d := kepu.LookupRel(q.Rel)
-	if d == nil {
-		return kepu.EdgePage{}, kepu.Errorf(kepu.BadUserInput, "unknown relationship type %q", truncate(string(q.Rel)))
-	}
-	if q.First < 1 {
-		return kepu.EdgePage{}, kepu.Errorf(kepu.BadUserInput, "first must be at least 1, got %d", q.First)
-	}
-	sig := kepu.EdgeCursorScope(q.Rel)
-	var afterFrom, afterTo string
-	if q.After != "" {
-		c, err := kepu.DecodeCursor(sig, 1, q.After)
-		if err != nil {
-			return kepu.EdgePage{}, err
-		}
-		from, ok := c.Keys[0].(string)
-		if !ok {
-			return kepu.EdgePage{}, kepu.Errorf(kepu.BadUserInput, "invalid cursor %q", truncate(q.After))
-		}
-		afterFrom, afterTo = from, c.ID
-	}
 	if err := s.rlock(ctx); err != nil {
 		return kepu.EdgePage{}, err
 	}
@@ -68,13 +53,13 @@ func (s *Store) Edges(ctx context.Context, q kepu.EdgeQuery) (kepu.EdgePage, err
 				}
 				if len(page.Edges) == q.First {
 					page.HasNext = true
-					return s.endPage(page, sig), nil
+					return s.endPage(page, kepu.EdgeCursorScope(q.Rel)), nil
 				}
 				page.Edges = append(page.Edges, e.edge())
 			}
 		}
 	}
-	return s.endPage(page, sig), nil
+	return s.endPage(page, kepu.EdgeCursorScope(q.Rel)), nil
 }
 
 // endPage sets the page's EndCursor.

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/kepugraph/kepugraph/kepu"
 )
@@ -147,7 +148,7 @@ func (p *Plan) Write(ctx context.Context, w Writer) (Stats, error) {
 		for _, n := range p.nodes {
 			nodes = append(nodes, n)
 		}
-		slices.SortFunc(nodes, func(a, b kepu.Node) int { return compareStrings(a.ID, b.ID) })
+		slices.SortFunc(nodes, func(a, b kepu.Node) int { return strings.Compare(a.ID, b.ID) })
 		for chunk := range slices.Chunk(nodes, p.x.pageSize()) {
 			if err := emitNodes(chunk); err != nil {
 				return st, err
@@ -175,16 +176,6 @@ func (p *Plan) Write(ctx context.Context, w Writer) (Stats, error) {
 		return st, err
 	}
 	return st, w.End()
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func ids(nodes []kepu.Node) []string {

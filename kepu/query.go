@@ -268,6 +268,31 @@ type EdgeQuery struct {
 	After string // EndCursor of the previous page; "" for the first page
 }
 
+// Start checks q and returns the edge its page starts after: ("", "") for
+// the first page, else the From and To of the cursor's edge. BadUserInput
+// for an unknown type, a First below 1, or a malformed cursor or one of
+// another type. Every backend's Edges begins with it.
+func (q EdgeQuery) Start() (afterFrom, afterTo string, err error) {
+	if LookupRel(q.Rel) == nil {
+		return "", "", Errorf(BadUserInput, "unknown relationship type %q", truncate(string(q.Rel), 64))
+	}
+	if q.First < 1 {
+		return "", "", Errorf(BadUserInput, "first must be at least 1, got %d", q.First)
+	}
+	if q.After == "" {
+		return "", "", nil
+	}
+	c, err := DecodeCursor(EdgeCursorScope(q.Rel), 1, q.After)
+	if err != nil {
+		return "", "", err
+	}
+	from, ok := c.Keys[0].(string)
+	if !ok {
+		return "", "", Errorf(BadUserInput, "invalid cursor %q", truncate(q.After, 64))
+	}
+	return from, c.ID, nil
+}
+
 // EdgePage is one page of edges, in (From, To) order.
 type EdgePage struct {
 	Edges     []Edge

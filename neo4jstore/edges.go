@@ -21,24 +21,9 @@ func buildEdges(t kepu.RelType, afterFrom, afterTo string, limit int) stmt {
 
 // Edges implements kepu.Store: one statement per page.
 func (s *Store) Edges(ctx context.Context, q kepu.EdgeQuery) (kepu.EdgePage, error) {
-	if kepu.LookupRel(q.Rel) == nil {
-		return kepu.EdgePage{}, kepu.Errorf(kepu.BadUserInput, "unknown relationship type %q", trunc(string(q.Rel)))
-	}
-	if q.First < 1 {
-		return kepu.EdgePage{}, kepu.Errorf(kepu.BadUserInput, "first must be at least 1, got %d", q.First)
-	}
-	sig := kepu.EdgeCursorScope(q.Rel)
-	var afterFrom, afterTo string
-	if q.After != "" {
-		c, err := kepu.DecodeCursor(sig, 1, q.After)
-		if err != nil {
-			return kepu.EdgePage{}, err
-		}
-		from, ok := c.Keys[0].(string)
-		if !ok {
-			return kepu.EdgePage{}, kepu.Errorf(kepu.BadUserInput, "invalid cursor %q", trunc(q.After))
-		}
-		afterFrom, afterTo = from, c.ID
+	afterFrom, afterTo, err := q.Start()
+	if err != nil {
+		return kepu.EdgePage{}, err
 	}
 	recs, err := s.read(ctx, buildEdges(q.Rel, afterFrom, afterTo, q.First+1))
 	if err != nil {
@@ -60,7 +45,7 @@ func (s *Store) Edges(ctx context.Context, q kepu.EdgeQuery) (kepu.EdgePage, err
 	}
 	if n := len(page.Edges); n > 0 {
 		last := page.Edges[n-1]
-		page.EndCursor = kepu.EncodeCursor(sig, kepu.Cursor{Keys: []any{last.From}, ID: last.To})
+		page.EndCursor = kepu.EncodeCursor(kepu.EdgeCursorScope(q.Rel), kepu.Cursor{Keys: []any{last.From}, ID: last.To})
 	}
 	return page, nil
 }
