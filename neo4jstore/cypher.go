@@ -41,7 +41,10 @@ const (
 	// (NodeIndexScan), found by TestProfileBenchQueries.
 	cypherNodes = "UNWIND $ids AS id MATCH (n:KG {id: id}) USING INDEX n:KG(id) RETURN n"
 
-	cypherLocate = "UNWIND $ids AS id MATCH (n:KG {id: id})" + placePath + "(pl) USING INDEX n:KG(id) " +
+	// Locate finds each node first (WITH ends the pattern there), then walks
+	// up: as one pattern, the planner scanned the whole index even with the
+	// hint.
+	cypherLocate = "UNWIND $ids AS id MATCH (n:KG {id: id}) USING INDEX n:KG(id) WITH id, n MATCH (n)" + placePath + "(pl) " +
 		"WHERE pl:Province OR pl:Prefecture OR pl:County " +
 		"RETURN id, collect(DISTINCT pl.id) AS places"
 
@@ -347,6 +350,12 @@ func (c *compiler) place(v string, pc *kepu.PlaceCond) (string, error) {
 }
 
 // where returns " WHERE a AND b" for the parts that are not "true", or "".
+// useIDIndex is the hint that makes the planner start a pattern at the
+// node named by ID through the uniqueness constraint's index (a seek): on a
+// database whose statistics are fresh from a wipe it sometimes chose an
+// index scan and a filter (TestProfileBenchQueries).
+func useIDIndex(v string) string { return " USING INDEX " + v + ":KG(id)" }
+
 func where(parts ...string) string {
 	var keep []string
 	for _, p := range parts {
@@ -558,7 +567,7 @@ func buildNeighbors(ids []string, q kepu.NeighborQuery, pl listPlan) (stmt, erro
 		ret += ", " + keys
 	}
 	c.p["ids"] = ids
-	s := "UNWIND $ids AS pid CALL (pid) { MATCH " + arrow("p:KG {id: pid}", "r", d.Type, q.Dir, "n:KG") +
+	s := "UNWIND $ids AS pid CALL (pid) { MATCH " + arrow("p:KG {id: pid}", "r", d.Type, q.Dir, "n:KG") + useIDIndex("p") +
 		where(ef, nf) + with + " RETURN " + ret + tail + " } RETURN pid, " + ret
 	return stmt{s, c.p}, nil
 }
@@ -568,7 +577,7 @@ func buildNeighbors(ids []string, q kepu.NeighborQuery, pl listPlan) (stmt, erro
 // read from the place's end, so that one index lookup of the place starts
 // it. A node reached by several paths is listed once.
 func placeMembers(l kepu.Label) string {
-	return "MATCH (pl:KG {id: pid})<-[:LOCATED_IN|PART_OF*0..3]-(n:" + quote(string(l)) + ")"
+	return "MATCH (pl:KG {id: pid})<-[:LOCATED_IN|PART_OF*0..3]-(n:" + quote(string(l)) + ")" + useIDIndex("pl")
 }
 
 // buildPlaceNodes compiles a node list for many places at once: one
@@ -618,7 +627,7 @@ func buildCountNeighbors(ids []string, q kepu.NeighborQuery) (stmt, error) {
 		return stmt{}, err
 	}
 	c.p["ids"] = ids
-	s := "UNWIND $ids AS pid MATCH " + arrow("p:KG {id: pid}", "r", d.Type, q.Dir, "n:KG") + where(ef, nf) +
+	s := "UNWIND $ids AS pid MATCH " + arrow("p:KG {id: pid}", "r", d.Type, q.Dir, "n:KG") + useIDIndex("p") + where(ef, nf) +
 		" RETURN pid, count(r) AS c"
 	return stmt{s, c.p}, nil
 }
