@@ -175,7 +175,7 @@ func (g *rtGraph) boltNode(id string) bolttest.Struct {
 var (
 	rtFindNodes = regexp.MustCompile("^MATCH \\(n:`(\\w+)`\\) WHERE \\(n\\.`kind` IS NOT NULL AND n\\.`kind` = \\$(p\\d+)\\) " +
 		"WITH n RETURN n ORDER BY n\\.id ASC LIMIT \\$(p\\d+)$")
-	rtNeighbors = regexp.MustCompile("^UNWIND \\$ids AS pid CALL \\(pid\\) \\{ MATCH \\(p:KG \\{id: pid\\}\\)-\\[r:`(\\w+)`\\]->\\(n:KG\\) USING INDEX p:KG\\(id\\) " +
+	rtNeighbors = regexp.MustCompile("^UNWIND \\$ids AS pid CALL \\(pid\\) \\{ MATCH \\(p:KG \\{id: pid\\}\\) WITH pid, p MATCH \\(p\\)-\\[r:`(\\w+)`\\]->\\(n:KG\\) " +
 		"WITH r, n RETURN r, n ORDER BY n\\.id ASC LIMIT \\$(p\\d+) \\} RETURN pid, r, n$")
 )
 
