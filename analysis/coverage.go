@@ -63,7 +63,7 @@ func Coverage(ctx context.Context, st kepu.Store, q CoverageQuery) (*CoverageRes
 		for i, k := range q.MuseumKinds {
 			vals[i] = k
 		}
-		kinds = kepu.C("kind", kepu.In_, vals)
+		kinds = kepu.C("kind", kepu.OneOf, vals)
 	}
 	places, err := st.FindNodes(ctx, kepu.NodeQuery{Label: q.Level, Filter: within})
 	if err != nil {
@@ -271,7 +271,7 @@ func MuseumsWithoutSchoolPartner(ctx context.Context, st kepu.Store, province st
 			}
 			vals[i] = k
 		}
-		kf = kepu.C("kind", kepu.In_, vals)
+		kf = kepu.C("kind", kepu.OneOf, vals)
 	}
 	none := &kepu.Filter{Rel: &kepu.RelCond{Rel: kepu.PartnersWith, Dir: kepu.Out, Quant: kepu.None}}
 	museums, err := st.FindNodes(ctx, kepu.NodeQuery{Label: kepu.Museum, Filter: kepu.And(pf, kf, none)})

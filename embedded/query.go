@@ -690,7 +690,7 @@ func matchCond(v any, c *kepu.Cond) bool {
 			return slices.Contains(l, kepu.GroupKeyText(c.Value)) && isString(c.Value)
 		case kepu.Ne:
 			return !slices.Contains(l, kepu.GroupKeyText(c.Value))
-		case kepu.In_:
+		case kepu.OneOf:
 			for _, x := range asList(c.Value) {
 				if s, ok := x.(string); ok && slices.Contains(l, s) {
 					return true
@@ -704,7 +704,7 @@ func matchCond(v any, c *kepu.Cond) bool {
 		return kepu.ValueEqual(v, c.Value)
 	case kepu.Ne:
 		return !kepu.ValueEqual(v, c.Value)
-	case kepu.In_:
+	case kepu.OneOf:
 		for _, x := range asList(c.Value) {
 			if kepu.ValueEqual(v, x) {
 				return true
@@ -724,13 +724,13 @@ func matchCond(v any, c *kepu.Cond) bool {
 		pre, ok2 := c.Value.(string)
 		return ok1 && ok2 && strings.HasPrefix(s, pre)
 	case kepu.Gt:
-		return comparable(v, c.Value) && kepu.CompareValues(v, c.Value) > 0
+		return sameOrderKind(v, c.Value) && kepu.CompareValues(v, c.Value) > 0
 	case kepu.Gte:
-		return comparable(v, c.Value) && kepu.CompareValues(v, c.Value) >= 0
+		return sameOrderKind(v, c.Value) && kepu.CompareValues(v, c.Value) >= 0
 	case kepu.Lt:
-		return comparable(v, c.Value) && kepu.CompareValues(v, c.Value) < 0
+		return sameOrderKind(v, c.Value) && kepu.CompareValues(v, c.Value) < 0
 	case kepu.Lte:
-		return comparable(v, c.Value) && kepu.CompareValues(v, c.Value) <= 0
+		return sameOrderKind(v, c.Value) && kepu.CompareValues(v, c.Value) <= 0
 	}
 	return false
 }
@@ -739,8 +739,8 @@ func isString(v any) bool { _, ok := v.(string); return ok }
 
 func asList(v any) []any { l, _ := v.([]any); return l }
 
-// comparable reports whether two present values are of kinds that order.
-func comparable(a, b any) bool {
+// sameOrderKind reports whether two present values are of kinds that order.
+func sameOrderKind(a, b any) bool {
 	switch a.(type) {
 	case string:
 		_, ok := b.(string)

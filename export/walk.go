@@ -317,7 +317,7 @@ func (p *Plan) streamEdgesOf(ctx context.Context, emit func(kepu.Edge) error) er
 func (p *Plan) matching(ctx context.Context, idList []any) (map[string]bool, error) {
 	l := p.sel.WhereLabel
 	page, err := p.x.Store.FindNodes(ctx, kepu.NodeQuery{Label: l,
-		Filter: kepu.And(kepu.C(kepu.PropID, kepu.In_, idList), p.sel.Where.Clone())})
+		Filter: kepu.And(kepu.C(kepu.PropID, kepu.OneOf, idList), p.sel.Where.Clone())})
 	if err != nil {
 		return nil, err
 	}

@@ -212,7 +212,7 @@ func matching(ctx context.Context, st kepu.Store, scores []analysis.Scored, wher
 		if kepu.ValidateFilter(l, lf) != nil {
 			continue // names a property the label does not have
 		}
-		page, err := st.FindNodes(ctx, kepu.NodeQuery{Label: l, Filter: kepu.And(lf, kepu.C(kepu.PropID, kepu.In_, ids))})
+		page, err := st.FindNodes(ctx, kepu.NodeQuery{Label: l, Filter: kepu.And(lf, kepu.C(kepu.PropID, kepu.OneOf, ids))})
 		if err != nil {
 			return nil, err
 		}

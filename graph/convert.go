@@ -323,7 +323,7 @@ func relFilter(rf spec.RelField, quant kepu.Quantifier, m map[string]any) (*kepu
 	return &kepu.Filter{Rel: rc}, err
 }
 
-var opOrder = []kepu.Op{kepu.Eq, kepu.Ne, kepu.In_, kepu.Contains, kepu.ContainsInsensitive, kepu.StartsWith, kepu.Gt, kepu.Gte, kepu.Lt, kepu.Lte}
+var opOrder = []kepu.Op{kepu.Eq, kepu.Ne, kepu.OneOf, kepu.Contains, kepu.ContainsInsensitive, kepu.StartsWith, kepu.Gt, kepu.Gte, kepu.Lt, kepu.Lte}
 
 func propFilter(prop string, m map[string]any) (*kepu.Filter, error) {
 	var parts []*kepu.Filter
@@ -333,7 +333,7 @@ func propFilter(prop string, m map[string]any) (*kepu.Filter, error) {
 			continue
 		}
 		v = plain(v)
-		if op == kepu.In_ && v == nil {
+		if op == kepu.OneOf && v == nil {
 			return nil, badInput("in of %s needs a list", prop)
 		}
 		parts = append(parts, kepu.C(prop, op, v))
@@ -348,7 +348,7 @@ func propFilter(prop string, m map[string]any) (*kepu.Filter, error) {
 
 func idFilter(m map[string]any) (*kepu.Filter, error) {
 	var parts []*kepu.Filter
-	for _, op := range []kepu.Op{kepu.Eq, kepu.Ne, kepu.In_} {
+	for _, op := range []kepu.Op{kepu.Eq, kepu.Ne, kepu.OneOf} {
 		v, ok := m[string(op)]
 		if !ok {
 			continue
@@ -356,7 +356,7 @@ func idFilter(m map[string]any) (*kepu.Filter, error) {
 		v = plain(v)
 		switch x := v.(type) {
 		case nil:
-			if op == kepu.In_ {
+			if op == kepu.OneOf {
 				return nil, badInput("in of id needs a list")
 			}
 			parts = append(parts, kepu.C(kepu.PropID, op, nil))

@@ -9,7 +9,7 @@ import (
 
 func TestFilterClone(t *testing.T) {
 	f := &kepu.Filter{And: []*kepu.Filter{
-		kepu.C("kind", kepu.In_, []any{"MOBILE"}),
+		kepu.C("kind", kepu.OneOf, []any{"MOBILE"}),
 		{Or: []*kepu.Filter{}},
 		{Not: &kepu.Filter{Rel: &kepu.RelCond{Rel: kepu.PartnersWith, Dir: kepu.Out, Quant: kepu.Some, Node: kepu.C("name", kepu.Eq, "x"), Edge: kepu.C("since", kepu.Gt, int64(1))}}},
 		{Place: &kepu.PlaceCond{Level: kepu.Province, Filter: kepu.C("code", kepu.Eq, "CN-AH")}},

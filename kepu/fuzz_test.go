@@ -115,7 +115,7 @@ func (g *filterGen) filter(depth int) *kepu.Filter {
 func (g *filterGen) cond() *kepu.Cond {
 	ops := append(kepu.Ops[:len(kepu.Ops):len(kepu.Ops)], "like")
 	c := &kepu.Cond{Prop: pick(g, fuzzProps), Op: pick(g, ops), Value: pick(g, fuzzValues)}
-	if c.Op == kepu.In_ && g.byte()%2 == 0 {
+	if c.Op == kepu.OneOf && g.byte()%2 == 0 {
 		c.Value = []any{pick(g, fuzzValues), pick(g, fuzzValues)}
 	}
 	return c

@@ -204,7 +204,7 @@ func TestValidateEdge(t *testing.T) {
 
 func TestValidateFilter(t *testing.T) {
 	C := kepu.C
-	f := kepu.And(C("openedYear", kepu.In_, []any{2001.0, 3}), C("distanceKm", kepu.Gt, 2))
+	f := kepu.And(C("openedYear", kepu.OneOf, []any{2001.0, 3}), C("distanceKm", kepu.Gt, 2))
 	if err := kepu.ValidateFilter(kepu.Museum, f); err != nil {
 		t.Fatal(err)
 	}
@@ -220,7 +220,7 @@ func TestValidateFilter(t *testing.T) {
 		f *kepu.Filter
 	}{
 		{kepu.Museum, nil},
-		{kepu.Museum, C(kepu.PropID, kepu.In_, []any{"Museum:a"})},
+		{kepu.Museum, C(kepu.PropID, kepu.OneOf, []any{"Museum:a"})},
 		{kepu.Museum, C("city", kepu.Eq, nil)},
 		{kepu.Museum, C("kind", kepu.StartsWith, "ST")},
 		{kepu.Program, C("monthlyThemes", kepu.Contains, "space")},
@@ -245,8 +245,8 @@ func TestValidateFilter(t *testing.T) {
 		{kepu.Museum, C("city", "like", "x")},
 		{kepu.Museum, C("city", kepu.Eq, 1)},
 		{kepu.Museum, C("openedYear", kepu.Contains, "1")},
-		{kepu.Museum, C("openedYear", kepu.In_, "1")},
-		{kepu.Museum, C("openedYear", kepu.In_, []any{"1"})},
+		{kepu.Museum, C("openedYear", kepu.OneOf, "1")},
+		{kepu.Museum, C("openedYear", kepu.OneOf, []any{"1"})},
 		{kepu.Museum, C("openedYear", kepu.Lt, nil)},
 		{kepu.Museum, C("city", kepu.Contains, nil)},
 		{kepu.Museum, C(kepu.PropID, kepu.Gt, "x")},

@@ -17,7 +17,7 @@ type Op string
 const (
 	Eq         Op = "eq"
 	Ne         Op = "ne"
-	In_        Op = "in"
+	OneOf      Op = "in"
 	Contains   Op = "contains"
 	StartsWith Op = "startsWith"
 	// ContainsInsensitive is Contains ignoring case.
@@ -29,7 +29,7 @@ const (
 )
 
 // Ops lists every operator.
-var Ops = []Op{Eq, Ne, In_, Contains, StartsWith, Gt, Gte, Lt, Lte, ContainsInsensitive}
+var Ops = []Op{Eq, Ne, OneOf, Contains, StartsWith, Gt, Gte, Lt, Lte, ContainsInsensitive}
 
 // PropID is the pseudo-property that names a node's ID in a Cond (Eq, Ne, In
 // only) and in an OrderKey.

@@ -1,4 +1,6 @@
-// Package kepu is the domain of kepugraph: the graph of China's
+// Package kepu is the domain of kepugraph. 科普 (kepu) means science popularization.
+//
+// It holds the graph of China's
 // science-popularization network, its node and edge types, the store contract
 // that every backend implements, and the errors they return.
 //

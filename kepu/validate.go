@@ -473,7 +473,7 @@ func validateCond(def *PropDef, isID bool, c *Cond) error {
 	if !slices.Contains(Ops, c.Op) {
 		return Errorf(BadUserInput, "unknown operator %q", truncate(string(c.Op), 20))
 	}
-	if isID && c.Op != Eq && c.Op != Ne && c.Op != In_ && !(c.Op == StartsWith && isLabelPrefix(c.Value)) {
+	if isID && c.Op != Eq && c.Op != Ne && c.Op != OneOf && !(c.Op == StartsWith && isLabelPrefix(c.Value)) {
 		return Errorf(BadUserInput, "id supports eq, ne and in only")
 	}
 	switch c.Op {
@@ -497,7 +497,7 @@ func validateCond(def *PropDef, isID bool, c *Cond) error {
 		if c.Value == nil {
 			return Errorf(BadUserInput, "%s of %s needs a value", c.Op, c.Prop)
 		}
-	case In_:
+	case OneOf:
 		list, ok := c.Value.([]any)
 		if !ok {
 			return Errorf(BadUserInput, "in of %s needs a list", c.Prop)

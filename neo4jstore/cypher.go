@@ -269,7 +269,7 @@ func (c *compiler) cond(v string, props propLookup, cd *kepu.Cond) (string, erro
 			s = x + " <> " + c.p.add(cd.Value)
 		}
 		return "(" + present + s + ")", nil
-	case kepu.In_:
+	case kepu.OneOf:
 		vals, _ := cd.Value.([]any)
 		clean := make([]any, 0, len(vals))
 		for _, val := range vals {

@@ -36,9 +36,9 @@ func opsFor(t kepu.PropType) []kepu.Op {
 	case kepu.String, kepu.Enum, kepu.Date:
 		return kepu.Ops
 	case kepu.StringList:
-		return []kepu.Op{kepu.Eq, kepu.Ne, kepu.In_, kepu.Contains}
+		return []kepu.Op{kepu.Eq, kepu.Ne, kepu.OneOf, kepu.Contains}
 	}
-	return []kepu.Op{kepu.Eq, kepu.Ne, kepu.In_, kepu.Gt, kepu.Gte, kepu.Lt, kepu.Lte}
+	return []kepu.Op{kepu.Eq, kepu.Ne, kepu.OneOf, kepu.Gt, kepu.Gte, kepu.Lt, kepu.Lte}
 }
 
 // condsFor returns one condition per (property, operator) of a label, plus
@@ -52,14 +52,14 @@ func condsFor(props []kepu.PropDef) []*kepu.Filter {
 			if d.Type == kepu.StringList {
 				v = "x"
 			}
-			if op == kepu.In_ {
+			if op == kepu.OneOf {
 				v = []any{v, nil}
 			}
 			out = append(out, kepu.C(d.Name, op, v))
 		}
 		out = append(out, kepu.C(d.Name, kepu.Eq, nil), kepu.C(d.Name, kepu.Ne, nil))
 	}
-	return append(out, kepu.C(kepu.PropID, kepu.Eq, "Museum:a"), kepu.C(kepu.PropID, kepu.In_, []any{"Museum:a"}))
+	return append(out, kepu.C(kepu.PropID, kepu.Eq, "Museum:a"), kepu.C(kepu.PropID, kepu.OneOf, []any{"Museum:a"}))
 }
 
 // corpus builds every statement the store can send: the fixed ones and the
@@ -352,7 +352,7 @@ func TestClientTextOnlyInParams(t *testing.T) {
 			kepu.C(kepu.PropName, kepu.Eq, h),
 			kepu.C(kepu.PropName, kepu.Contains, h),
 			kepu.C(kepu.PropNameZh, kepu.StartsWith, h),
-			kepu.C(kepu.PropID, kepu.In_, []any{h}),
+			kepu.C(kepu.PropID, kepu.OneOf, []any{h}),
 			{Rel: &kepu.RelCond{Rel: kepu.LocatedIn, Dir: kepu.Out, Quant: kepu.Some,
 				Node: kepu.C(kepu.PropName, kepu.Gt, h), Edge: kepu.C(kepu.PropSource, kepu.Eq, h)}},
 			{Place: &kepu.PlaceCond{Level: kepu.Province, Filter: kepu.C("code", kepu.Eq, h)}},

@@ -21,7 +21,7 @@ func testOperators(t *testing.T, st kepu.Store) {
 		{kepu.Museum, C("city", kepu.Ne, "Hefei"), []string{mCSTM}}, // absent never matches ne
 		{kepu.Museum, C("city", kepu.Eq, nil), []string{mCaravan, mMobile}},
 		{kepu.Museum, C("city", kepu.Ne, nil), []string{mAH, mCSTM}},
-		{kepu.Museum, C("city", kepu.In_, []any{"Hefei", "Beijing", "Paris"}), []string{mAH, mCSTM}},
+		{kepu.Museum, C("city", kepu.OneOf, []any{"Hefei", "Beijing", "Paris"}), []string{mAH, mCSTM}},
 		{kepu.Museum, C(kepu.PropName, kepu.Contains, "Science and"), []string{mAH, mCSTM}},
 		{kepu.Museum, C(kepu.PropName, kepu.StartsWith, "China"), []string{mCSTM}},
 		{kepu.Museum, C(kepu.PropName, kepu.StartsWith, "Museum"), nil},
@@ -48,7 +48,7 @@ func testOperators(t *testing.T, st kepu.Store) {
 		{kepu.Museum, C("openedYear", kepu.Gte, 2010), []string{mAH, mMobile}},
 		{kepu.Museum, C("openedYear", kepu.Lt, 2010), []string{mCSTM}},
 		{kepu.Museum, C("openedYear", kepu.Lte, 2010), []string{mAH, mCSTM}},
-		{kepu.Museum, C("openedYear", kepu.In_, []any{1988, int64(2015), 3000}), []string{mCSTM, mMobile}},
+		{kepu.Museum, C("openedYear", kepu.OneOf, []any{1988, int64(2015), 3000}), []string{mCSTM, mMobile}},
 		{kepu.Museum, C("openedYear", kepu.Eq, nil), []string{mCaravan}},
 		{kepu.Museum, C("offlineVisits", kepu.Gte, 5000000), []string{mCSTM}},
 		// Float.
@@ -68,7 +68,7 @@ func testOperators(t *testing.T, st kepu.Store) {
 		// Enum.
 		{kepu.Museum, C("kind", kepu.Eq, "STANDARD"), []string{mAH, mCSTM}},
 		{kepu.Museum, C("kind", kepu.Ne, "STANDARD"), []string{mCaravan, mMobile}},
-		{kepu.Museum, C("kind", kepu.In_, []any{"CARAVAN", "MOBILE"}), []string{mCaravan, mMobile}},
+		{kepu.Museum, C("kind", kepu.OneOf, []any{"CARAVAN", "MOBILE"}), []string{mCaravan, mMobile}},
 		{kepu.Museum, C("level", kepu.Eq, nil), []string{mMobile}},
 		{kepu.Museum, C("level", kepu.StartsWith, "PROV"), []string{mAH, mCaravan}},
 		{kepu.Museum, C("level", kepu.Contains, "TION"), []string{mCSTM}},
@@ -107,7 +107,7 @@ func testIDAndLogic(t *testing.T, st kepu.Store) {
 	C := kepu.C
 	wantIDs(t, "id eq", findIDs(t, st, kepu.Museum, C(kepu.PropID, kepu.Eq, mCSTM)), mCSTM)
 	wantIDs(t, "id eq other label", findIDs(t, st, kepu.Museum, C(kepu.PropID, kepu.Eq, s1)))
-	wantIDs(t, "id in", findIDs(t, st, kepu.Museum, C(kepu.PropID, kepu.In_, []any{mMobile, mAH, "Museum:none"})), mAH, mMobile)
+	wantIDs(t, "id in", findIDs(t, st, kepu.Museum, C(kepu.PropID, kepu.OneOf, []any{mMobile, mAH, "Museum:none"})), mAH, mMobile)
 	wantIDs(t, "id ne", findIDs(t, st, kepu.Museum, C(kepu.PropID, kepu.Ne, mAH)), mCaravan, mCSTM, mMobile)
 	wantIDs(t, "and", findIDs(t, st, kepu.Museum, kepu.And(C("kind", kepu.Eq, "STANDARD"), C("openedYear", kepu.Gt, 2000))), mAH)
 	wantIDs(t, "or", findIDs(t, st, kepu.Museum, &kepu.Filter{Or: []*kepu.Filter{C("kind", kepu.Eq, "MOBILE"), C("openedYear", kepu.Lt, 2000)}}), mCSTM, mMobile)
@@ -197,7 +197,7 @@ func testInvalidFilter(t *testing.T, st kepu.Store) {
 		{kepu.Museum, C("openedYear", kepu.Contains, "20")},
 		{kepu.Museum, C("kind", kepu.Eq, "HUGE")},
 		{kepu.Museum, C("kind", "like", "x")},
-		{kepu.Museum, C("openedYear", kepu.In_, 2010)},
+		{kepu.Museum, C("openedYear", kepu.OneOf, 2010)},
 		{kepu.Museum, C("openedYear", kepu.Gt, nil)},
 		{kepu.Museum, C(kepu.PropID, kepu.Gt, "a")},
 		{kepu.Museum, C(kepu.PropID, kepu.Contains, "a")},
