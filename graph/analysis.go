@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"slices"
 
 	"github.com/kepugraph/kepugraph/analysis"
 	"github.com/kepugraph/kepugraph/graph/internal/spec"
@@ -192,6 +193,9 @@ func centrality(ctx context.Context, r *Resolver, algorithm string, labels, rels
 
 // matching returns the scored nodes that match a NodeWhere: one FindNodes
 // per label (a label without a property the condition names matches none).
+// maxOneOf is the most values an in condition takes (kepu.ValidateFilter).
+const maxOneOf = 1000
+
 func matching(ctx context.Context, st kepu.Store, scores []analysis.Scored, where map[string]any) (map[string]bool, error) {
 	f, err := toFilter(mergedScope(kepu.Labels), where)
 	if err != nil {
@@ -212,12 +216,16 @@ func matching(ctx context.Context, st kepu.Store, scores []analysis.Scored, wher
 		if kepu.ValidateFilter(l, lf) != nil {
 			continue // names a property the label does not have
 		}
-		page, err := st.FindNodes(ctx, kepu.NodeQuery{Label: l, Filter: kepu.And(lf, kepu.C(kepu.PropID, kepu.OneOf, ids))})
-		if err != nil {
-			return nil, err
-		}
-		for _, n := range page.Nodes {
-			out[n.ID] = true
+		// A filter's in takes at most maxOneOf values: the scored nodes
+		// of a label are looked up in chunks.
+		for chunk := range slices.Chunk(ids, maxOneOf) {
+			page, err := st.FindNodes(ctx, kepu.NodeQuery{Label: l, Filter: kepu.And(lf.Clone(), kepu.C(kepu.PropID, kepu.OneOf, chunk))})
+			if err != nil {
+				return nil, err
+			}
+			for _, n := range page.Nodes {
+				out[n.ID] = true
+			}
 		}
 	}
 	return out, nil

@@ -139,6 +139,16 @@ func TestCentralityGraphQL(t *testing.T) {
 	if cm.Count == 0 || cm.Communities.TotalCount != cm.Count || cm.Communities.Nodes[0].Size != cm.Communities.Nodes[0].Members.TotalCount {
 		t.Fatalf("communities: %+v", cm)
 	}
+	// where on the whole graph: more than 1000 scored nodes of a label are
+	// matched (an in condition takes at most 1000 values).
+	var w struct {
+		Centrality []struct{ Node struct{ ID string } }
+	}
+	bsc := kepu.GlobalID("Museum:beijing-science-center")
+	query(t, shared.url, `query($id: ID!) { centrality(algorithm: PAGERANK, where: { id: { in: [$id] } }, first: 100) { node { id } } }`, map[string]any{"id": bsc}, &w)
+	if len(w.Centrality) != 1 || w.Centrality[0].Node.ID != bsc {
+		t.Fatalf("centrality where id in [%s] on the whole graph: %+v", bsc, w.Centrality)
+	}
 	wantError(t, shared.url, `{ centrality(algorithm: BETWEENNESS) { score } }`, nil, "BAD_USER_INPUT")
 	wantError(t, shared.url, `{ centrality(algorithm: DEGREE, projection: MUSEUM_MUSEUM, labels: [MUSEUM]) { score } }`, nil, "BAD_USER_INPUT")
 }
