@@ -75,7 +75,7 @@ web/node_modules: web/package-lock.json
 	cd web && $(NPM) ci --no-audit --no-fund
 	@touch web/node_modules
 
-web/dist/index.html: web/node_modules web/build.mjs web/src/index.jsx web/package-lock.json
+web/dist/index.html: web/node_modules web/build.mjs web/src/index.jsx $(wildcard web/src/graph/*) web/package-lock.json
 	cd web && $(NPM) run build
 
 web-rebuild:

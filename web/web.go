@@ -1,6 +1,7 @@
-// Package web serves the kepugraph explorer: a GraphiQL page bundled from npm
-// packages into dist/ by build.mjs (run `make web`) and embedded in the binary,
-// so the page loads nothing from another host.
+// Package web serves the kepugraph explorer: a GraphiQL page at / and the
+// graph view at /graph, bundled from npm packages into dist/ by build.mjs
+// (run `make web`) and embedded in the binary, so the pages load nothing from
+// another host.
 //
 // When the binary was built without the bundle (dist/ holds only .gitkeep),
 // the handler serves a short page that says how to build it and where the API
@@ -10,6 +11,7 @@ package web
 import (
 	"bytes"
 	"embed"
+	"errors"
 	"io/fs"
 	"net/http"
 	"path"
@@ -39,8 +41,10 @@ func built(fsys fs.FS) bool {
 	return err == nil
 }
 
-// Handler returns the handler for the explorer: GET / serves index.html and
-// GET /<file> the bundle's files with their content types. Paths that name no
+// Handler returns the handler for the explorer: GET / serves index.html
+// (GraphiQL), GET /graph graph.html (the graph view: sigma.js, graphology,
+// ForceAtlas2, and the coverage chart at /graph#coverage) and GET /<file>
+// the bundle's files with their content types. Paths that name no
 // file get 404; other methods get 405. endpoint is the API path that the
 // fallback page names (the bundled page always talks to /query).
 func Handler(endpoint string) http.Handler { return newHandler(Dist(), endpoint) }
@@ -64,7 +68,15 @@ func newHandler(fsys fs.FS, endpoint string) http.Handler {
 				serveFallback(w, r, endpoint)
 				return
 			}
-			serveIndex(w, r, fsys)
+			servePage(w, r, fsys, "index.html")
+			return
+		}
+		if p == "/graph" || p == "/graph.html" {
+			if !hasIndex {
+				serveFallback(w, r, endpoint)
+				return
+			}
+			servePage(w, r, fsys, "graph.html")
 			return
 		}
 		name := strings.TrimPrefix(p, "/")
@@ -81,17 +93,21 @@ func newHandler(fsys fs.FS, endpoint string) http.Handler {
 	})
 }
 
-// serveIndex serves index.html itself (http.ServeFileFS would redirect
-// /index.html to /).
-func serveIndex(w http.ResponseWriter, r *http.Request, fsys fs.FS) {
-	b, err := fs.ReadFile(fsys, "index.html")
+// servePage serves an HTML page of the bundle itself (http.ServeFileFS
+// would redirect /index.html to /); 404 when the bundle lacks it.
+func servePage(w http.ResponseWriter, r *http.Request, fsys fs.FS, name string) {
+	b, err := fs.ReadFile(fsys, name)
+	if errors.Is(err, fs.ErrNotExist) {
+		http.NotFound(w, r)
+		return
+	}
 	if err != nil {
 		http.Error(w, "explorer page unreadable", http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-cache")
-	http.ServeContent(w, r, "index.html", time.Time{}, bytes.NewReader(b))
+	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(b))
 }
 
 const fallbackPage = `<!doctype html>

@@ -28,6 +28,7 @@ func body(t *testing.T, res *http.Response) string {
 func TestHandler_Built(t *testing.T) {
 	fsys := fstest.MapFS{
 		"index.html":      {Data: []byte(`<html><script src="/app.js"></script></html>`)},
+		"graph.html":      {Data: []byte(`<html><script src="/graph.js"></script></html>`)},
 		"app.js":          {Data: []byte(`console.log(1)`)},
 		"app.css":         {Data: []byte(`body{}`)},
 		".gitkeep":        {Data: nil},
@@ -41,6 +42,10 @@ func TestHandler_Built(t *testing.T) {
 	}{
 		{"/", "text/html", 200},
 		{"/index.html", "text/html", 200},
+		{"/graph", "text/html", 200},
+		{"/graph.html", "text/html", 200},
+		{"/graph/", "text/html", 200},
+		{"/graphs", "", 404},
 		{"/app.js", "text/javascript", 200},
 		{"/app.css", "text/css", 200},
 		{"/missing.js", "", 404},
@@ -60,6 +65,9 @@ func TestHandler_Built(t *testing.T) {
 	if res := get(t, h, http.MethodGet, "/"); !strings.Contains(body(t, res), `src="/app.js"`) {
 		t.Error("index.html not served at /")
 	}
+	if res := get(t, h, http.MethodGet, "/graph"); !strings.Contains(body(t, res), `src="/graph.js"`) {
+		t.Error("graph.html not served at /graph")
+	}
 	if res := get(t, h, http.MethodPost, "/"); res.StatusCode != http.StatusMethodNotAllowed {
 		t.Errorf("POST /: status %d, want 405", res.StatusCode)
 	}
@@ -67,6 +75,9 @@ func TestHandler_Built(t *testing.T) {
 
 func TestHandler_NotBuilt(t *testing.T) {
 	h := newHandler(fstest.MapFS{".gitkeep": {}}, "/query")
+	if res := get(t, h, http.MethodGet, "/graph"); res.StatusCode != 200 || !strings.Contains(body(t, res), "make web") {
+		t.Errorf("/graph without the bundle: status %d, want the fallback page", res.StatusCode)
+	}
 	res := get(t, h, http.MethodGet, "/")
 	if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
 		t.Fatalf("status %d, content type %q", res.StatusCode, res.Header.Get("Content-Type"))
@@ -89,13 +100,21 @@ func TestDist(t *testing.T) {
 		t.Skip("web/dist not built (run make web)")
 	}
 	h := Handler("/query")
-	page := body(t, get(t, h, http.MethodGet, "/"))
-	for _, ref := range []string{"/app.js", "/app.css"} {
-		if !strings.Contains(page, `"`+ref+`"`) {
-			t.Errorf("index.html does not reference %s", ref)
+	for page, refs := range map[string][]string{
+		"/":      {"/app.js", "/app.css", "/graph"},
+		"/graph": {"/graph.js", "/graph.css"},
+	} {
+		html := body(t, get(t, h, http.MethodGet, page))
+		for _, ref := range refs {
+			if !strings.Contains(html, `"`+ref+`"`) {
+				t.Errorf("%s does not reference %s", page, ref)
+			}
+			if res := get(t, h, http.MethodGet, ref); res.StatusCode != 200 {
+				t.Errorf("%s: status %d", ref, res.StatusCode)
+			}
 		}
-		if res := get(t, h, http.MethodGet, ref); res.StatusCode != 200 {
-			t.Errorf("%s: status %d", ref, res.StatusCode)
+		if strings.Contains(html, "http://") || strings.Contains(html, "https://") {
+			t.Errorf("%s references another host", page)
 		}
 	}
 }
