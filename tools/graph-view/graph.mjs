@@ -1,0 +1,316 @@
+// graph.mjs drives Debian's Chromium with Playwright through the graph view
+// of a running kepugraph server (BASE_URL): from the explorer's link to
+// /graph, a search, a neighborhood, a double-click expansion, the side
+// panel, a shortest path, the filters, the exports (read back with
+// graphology's GEXF and GraphML parsers), a selection of 5,000 nodes or
+// more with its frame times, and the coverage view. Any request to a host
+// other than the loopback is aborted and recorded. It writes a screenshot
+// of each view into OUT_DIR and prints one JSON object with what it saw;
+// the Go test (TestBrowserGraphView) judges it.
+//
+// usage: node graph.mjs BASE_URL OUT_DIR
+// CHROMIUM (default /usr/bin/chromium) names the browser.
+import { chromium } from 'playwright-core';
+import Graph from 'graphology';
+import gexf from 'graphology-gexf';
+import graphml from 'graphology-graphml';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+const [base, outDir] = process.argv.slice(2);
+if (!base || !outDir) {
+  console.error('usage: node graph.mjs BASE_URL OUT_DIR');
+  process.exit(2);
+}
+const search = process.env.SEARCH_TEXT || 'Beijing Science Center';
+const loopback = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+const out = { consoleErrors: [], external: [], failed: [], steps: [] };
+const step = (name, data = {}) => out.steps.push({ step: name, ...data });
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--no-first-run',
+  ],
+});
+try {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 860 }, acceptDownloads: true });
+  await context.route('**/*', (route) => {
+    const u = new URL(route.request().url());
+    if ((u.protocol === 'http:' || u.protocol === 'https:') && !loopback.has(u.hostname)) {
+      out.external.push(u.href);
+      return route.abort();
+    }
+    return route.continue();
+  });
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error') out.consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => out.consoleErrors.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => out.failed.push(`${r.failure() && r.failure().errorText} ${r.url()}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) out.failed.push(`${r.status()} ${r.url()}`);
+  });
+
+  const kg = (fn, arg) => page.evaluate(fn, arg);
+  const counts = () => kg(() => {
+    const { graph, state } = window.kepugraph;
+    return { order: graph.order, size: graph.size, text: document.querySelector('#counts').textContent, selected: state.selected };
+  });
+  // at returns where a node is drawn, in page pixels, with the layout
+  // stopped (so that it stays there).
+  const at = async (id) => {
+    // The node is brought to the middle of the canvas (away from the side
+    // panel), the layout stopped so that it stays there.
+    await kg(async (id) => {
+      const { renderer, stopLayout } = window.kepugraph;
+      stopLayout();
+      const d = renderer.getNodeDisplayData(id);
+      await renderer.getCamera().animate({ x: d.x, y: d.y }, { duration: 100 });
+    }, id);
+    await page.waitForTimeout(150);
+    const p = await kg((id) => {
+      const r = window.kepugraph.renderer;
+      const a = window.kepugraph.graph.getNodeAttributes(id);
+      return r.graphToViewport({ x: a.x, y: a.y });
+    }, id);
+    const box = await page.locator('#sigma').boundingBox();
+    return { x: box.x + p.x, y: box.y + p.y };
+  };
+  // hoverCheck moves the mouse onto the node and returns whether sigma
+  // sees that node under it.
+  const hoverCheck = async (id) => {
+    const p = await at(id);
+    await page.mouse.move(p.x, p.y);
+    await page.waitForTimeout(100);
+    const hovered = await kg(() => window.kepugraph.state.hovered);
+    return { p, ok: hovered === id, hovered };
+  };
+
+  // 1. The explorer links to the graph view.
+  await page.goto(base + '/', { waitUntil: 'networkidle' });
+  await page.click('#graph-link');
+  await page.waitForURL('**/graph');
+  await page.waitForFunction(() => window.kepugraph && window.kepugraph.ready, null, { timeout: 30000 });
+  step('graph page', { url: page.url(), title: await page.title(), webgl: await kg(() => !!document.createElement('canvas').getContext('webgl2')) });
+
+  // 2. Search, pick the first result: its neighborhood.
+  await page.fill('#search', search);
+  await page.waitForSelector('#results .result', { timeout: 15000 });
+  const first = await page.locator('#results .result').first();
+  const firstID = await first.getAttribute('data-id');
+  const firstName = await first.locator('.name').textContent();
+  await first.click();
+  await page.waitForFunction((id) => window.kepugraph.graph.hasNode(id) && window.kepugraph.graph.order > 1 && window.kepugraph.state.selected === id, firstID, { timeout: 15000 });
+  await page.waitForSelector('#panel:not([hidden]) #panel-name');
+  const afterSearch = await counts();
+  step('search and neighborhood', {
+    text: search,
+    id: firstID,
+    name: firstName,
+    ...afterSearch,
+    neighbors: await kg((id) => window.kepugraph.graph.neighbors(id).length, firstID),
+    panelName: await page.textContent('#panel-name'),
+  });
+  await page.waitForTimeout(1500);
+
+  // 3. Double-click a neighbor: its neighborhood is added. The neighbor
+  // with the most relationships in the API's view is unknown, so the page's
+  // places come first (they have the most neighbors), else the first.
+  const target = await kg((id) => {
+    const g = window.kepugraph.graph;
+    const ns = g.neighbors(id);
+    const rank = { Province: 0, Prefecture: 1, County: 2 };
+    ns.sort((a, b) => (rank[g.getNodeAttribute(a, 'kind')] ?? 9) - (rank[g.getNodeAttribute(b, 'kind')] ?? 9) || a.localeCompare(b));
+    return ns[0];
+  }, firstID);
+  const hov = await hoverCheck(target);
+  const before = await counts();
+  await page.mouse.dblclick(hov.p.x, hov.p.y);
+  await page.waitForFunction((n) => window.kepugraph.graph.order > n, before.order, { timeout: 15000 }).catch(() => {});
+  const afterExpand = await counts();
+  step('double-click expands', { target, targetName: await kg((id) => window.kepugraph.graph.getNodeAttribute(id, 'label'), target), hoveredBeforeDoubleClick: hov.ok, before: before.order, ...afterExpand });
+  await page.waitForTimeout(2500);
+
+  // 4. The side panel: click the expanded node.
+  const p4 = await hoverCheck(target);
+  await page.mouse.click(p4.p.x, p4.p.y);
+  await page.waitForFunction((id) => window.kepugraph.state.selected === id, target, { timeout: 5000 }).catch(() => {});
+  await page.waitForFunction(() => !document.querySelector('#panel-place').textContent.startsWith('…'), null, { timeout: 10000 }).catch(() => {});
+  step('side panel', {
+    selected: await kg(() => window.kepugraph.state.selected),
+    name: await page.textContent('#panel-name'),
+    provenance: await page.textContent('#panel-provenance'),
+    place: await page.textContent('#panel-place'),
+    properties: await page.locator('#panel table.props tr').count(),
+  });
+  // A generated record is marked as such in the panel.
+  const generated = await kg(() => window.kepugraph.graph.findNode((n, a) => a.props.provenance === 'GENERATED'));
+  if (generated) {
+    await kg((id) => window.kepugraph.selectNode(id), generated);
+    step('generated record', {
+      id: generated,
+      marked: await page.locator('#panel-provenance.is-generated').count(),
+      text: await page.textContent('#panel-provenance'),
+    });
+  } else {
+    step('generated record', { id: null });
+  }
+
+  // 5. Shortest path: the searched node to a node two steps away, both
+  // picked with the mouse and the panel's buttons.
+  const far = await kg(([a, via]) => {
+    const g = window.kepugraph.graph;
+    const near = new Set(g.neighbors(a));
+    return g.neighbors(via).filter((n) => n !== a && !near.has(n)).sort()[0] || null;
+  }, [firstID, target]);
+  const picked = [];
+  for (const [id, button] of [[firstID, '#panel-path-from'], [far, '#panel-path-to']]) {
+    const q = await hoverCheck(id);
+    await page.mouse.click(q.p.x, q.p.y);
+    await page.waitForFunction((id) => window.kepugraph.state.selected === id, id, { timeout: 5000 }).catch(() => {});
+    picked.push({ id, hovered: q.ok, selected: await kg(() => window.kepugraph.state.selected) });
+    await page.click(button, { timeout: 5000 });
+  }
+  await page.waitForSelector('#path-length', { timeout: 15000 }).catch(() => {});
+  await page.waitForTimeout(2000);
+  await kg(() => window.kepugraph.stopLayout());
+  step('shortest path', {
+    picked,
+    from: firstID,
+    to: far,
+    text: await page.textContent('#path-result').catch(() => ''),
+    pathNodes: await kg(() => [...window.kepugraph.state.pathNodes]),
+    pathEdges: await kg(() => window.kepugraph.state.pathEdges.size),
+  });
+  // The whole view, the path highlighted, the panel on the path's end.
+  await kg(() => window.kepugraph.renderer.getCamera().animatedReset({ duration: 100 }));
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: path.join(outDir, 'graph-view.png') });
+
+  // 6. Filters.
+  const shown = async () => kg(() => {
+    const t = document.querySelector('#counts').textContent.match(/^([\d,]+) nodes · ([\d,]+) relationships/);
+    return { nodes: Number(t[1].replace(/,/g, '')), edges: Number(t[2].replace(/,/g, '')) };
+  });
+  const f0 = await shown();
+  await page.uncheck('#provenances input[value=GENERATED]');
+  const fGen = await shown();
+  await page.check('#provenances input[value=GENERATED]');
+  const rel = await page.locator('#rels input').first().getAttribute('value');
+  await page.uncheck(`#rels input[value=${rel}]`);
+  const fRel = await shown();
+  await page.check(`#rels input[value=${rel}]`);
+  const codes = await page.locator('#province option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+  let fProv = null;
+  if (codes.length) {
+    await page.selectOption('#province', codes[0]);
+    fProv = { code: codes[0], ...(await shown()) };
+    await page.selectOption('#province', '');
+  }
+  step('filters', { all: f0, withoutGenerated: fGen, withoutRelationship: { rel, ...fRel }, province: fProv, after: await shown() });
+
+  // 7. Appearance: communities, PageRank sizes.
+  await page.selectOption('#color-by', 'community');
+  const legend = await page.textContent('#legend');
+  await page.selectOption('#color-by', 'label');
+  await page.selectOption('#size-by', 'PAGERANK');
+  await page.waitForFunction(() => !document.body.classList.contains('busy'), null, { timeout: 20000 });
+  const sizes = await kg(() => window.kepugraph.graph.mapNodes((n, a) => a.size));
+  step('appearance', { communityLegend: legend, pagerankSizes: new Set(sizes).size, status: await page.textContent('#status') });
+  await page.selectOption('#size-by', 'degree');
+
+  // 8. Exports of the view, read back.
+  const viewCount = await shown();
+  const save = async (button) => {
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+    const file = path.join(outDir, dl.suggestedFilename());
+    await dl.saveAs(file);
+    return file;
+  };
+  const gexfFile = await save('#export-gexf');
+  const g1 = gexf.parse(Graph, await readFile(gexfFile, 'utf8'));
+  const graphmlFile = await save('#export-graphml');
+  const g2 = graphml.parse(Graph, await readFile(graphmlFile, 'utf8'));
+  const pngFile = await save('#export-png');
+  const png = await readFile(pngFile);
+  const someNode = g2.nodes()[0];
+  step('exports', {
+    view: viewCount,
+    gexf: { nodes: g1.order, edges: g1.size, sample: g1.getNodeAttributes(g1.nodes()[0]) },
+    graphml: { nodes: g2.order, edges: g2.size, sample: someNode ? g2.getNodeAttributes(someNode) : null },
+    png: { bytes: png.length, signature: png.subarray(1, 4).toString('latin1') },
+  });
+
+  // 9. 5,000 nodes or more: a selection, laid out, then frame times while
+  // the camera moves and while the layout runs.
+  await page.click('#clear');
+  const frames = async (what) => kg(async (what) => {
+    const { renderer } = window.kepugraph;
+    const cam = renderer.getCamera();
+    const times = [];
+    let last = performance.now();
+    let go = true;
+    const tick = (t) => {
+      times.push(t - last);
+      last = t;
+      if (go) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+    if (what === 'camera') {
+      await cam.animate({ ratio: 0.4, x: 0.4, y: 0.6 }, { duration: 1500 });
+      await cam.animate({ ratio: 1.2, x: 0.6, y: 0.4, angle: 0.3 }, { duration: 1500 });
+      await cam.animate({ ratio: 1, x: 0.5, y: 0.5, angle: 0 }, { duration: 1000 });
+    } else {
+      window.kepugraph.runLayout(4000);
+      await new Promise((r) => setTimeout(r, 4000));
+    }
+    go = false;
+    const d = times.slice(2).sort((a, b) => a - b);
+    const q = (p) => d[Math.min(d.length - 1, Math.floor(p * d.length))];
+    // The page's own share of a frame: sigma's render() on the main thread
+    // (the WebGL work it queues runs in the GPU process).
+    const t0 = performance.now();
+    for (let i = 0; i < 20; i++) renderer.render();
+    const renderMs = (performance.now() - t0) / 20;
+    return { frames: d.length, meanMs: d.reduce((s, x) => s + x, 0) / d.length, medianMs: q(0.5), p95Ms: q(0.95), maxMs: d[d.length - 1], renderMs };
+  }, what);
+  const emptyCamera = await frames('camera');
+  for (const l of ['Museum', 'County']) await page.check(`#load-labels input[value=${l}]`);
+  await page.selectOption('#load-where-label', 'Museum');
+  await page.fill('#load-where', '{"kind":{"in":["STANDARD","MOBILE","RURAL_SCHOOL"]}}');
+  const t0 = Date.now();
+  await page.click('#load');
+  await page.waitForFunction(() => window.kepugraph.graph.order >= 5000 && !document.body.classList.contains('busy'), null, { timeout: 60000 });
+  const loadMs = Date.now() - t0;
+  await kg(() => window.kepugraph.stopLayout());
+  const { order, size } = await counts();
+  const camera = await frames('camera');
+  const layout = await frames('layout');
+  await kg(() => window.kepugraph.runLayout(6000));
+  await page.waitForTimeout(6500);
+  await page.screenshot({ path: path.join(outDir, 'graph-view-5000.png') });
+  step('5000 nodes', { nodes: order, edges: size, loadMs, emptyCamera, camera, layout, gpu: await kg(() => { const gl = document.createElement('canvas').getContext('webgl2'); const x = gl && gl.getExtension('WEBGL_debug_renderer_info'); return x ? gl.getParameter(x.UNMASKED_RENDERER_WEBGL) : ''; }), cores: await kg(() => navigator.hardwareConcurrency) });
+
+  // 10. The coverage view.
+  await page.click('#tab-coverage');
+  await page.waitForSelector('#coverage-chart .bar', { timeout: 30000 });
+  const bars = async () => page.locator('#coverage-chart .bar').evaluateAll((bs) => bs.map((b) => ({ code: b.dataset.code, value: b.dataset.value })));
+  const pre = await bars();
+  const nationalPrefecture = await page.textContent('#coverage-view .national');
+  await page.screenshot({ path: path.join(outDir, 'coverage-view.png'), fullPage: true });
+  await page.selectOption('#coverage-figure', 'tours');
+  const tours = await bars();
+  step('coverage', { prefecture: pre, tours, nationalPrefecture, nationalTours: await page.textContent('#coverage-view .national') });
+} catch (e) {
+  out.error = String(e && e.stack ? e.stack : e);
+} finally {
+  await browser.close();
+}
+console.log(JSON.stringify(out));
