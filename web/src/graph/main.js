@@ -170,7 +170,7 @@ async function busy(what, fn) {
 const renderer = new Sigma(graph, $('#sigma'), {
   renderEdgeLabels: false,
   labelRenderedSizeThreshold: 7,
-  labelDensity: 0.5,
+  labelDensity: 0.6,
   zIndex: true,
   defaultEdgeColor: '#c8c8c8',
   minCameraRatio: 0.02,
@@ -294,8 +294,11 @@ function addGraphology(data) {
 async function afterChange(layoutMs) {
   refreshFilters();
   await restyle();
-  // Fewer labels on a large view, so that they stay readable.
-  renderer.setSetting('labelDensity', graph.order > 1500 ? 0.12 : 0.6);
+  // Fewer labels on a large view, so that they stay readable: at most one
+  // per cell of the label grid, and only on the larger nodes.
+  const big = graph.order > 1500;
+  renderer.setSetting('labelGridCellSize', big ? 260 : 100);
+  renderer.setSetting('labelRenderedSizeThreshold', big ? 9 : 7);
   renderer.refresh();
   $('#empty').hidden = graph.order > 0;
   updateCounts();
