@@ -39,7 +39,7 @@ help:
 	@echo "make run      build the explorer if missing, build the server into bin/, then run it"
 	@echo "make test     install what the tests need, then go test ./..."
 	@echo "make check    gofmt, go vet, staticcheck, generated-code check, go test -race, the release build"
-	@echo "make web      build the GraphiQL explorer into web/dist (if missing)"
+	@echo "make web      build the GraphiQL explorer and the graph view into web/dist (if missing)"
 	@echo "make build    build the kepugraph binary"
 	@echo "make bench    run the load benchmarks (bench/load.sh)"
 	@echo "make pgo      refresh default.pgo, the profile for profile-guided optimization (bench/pgo.sh)"
