@@ -63,20 +63,12 @@ func newHandler(fsys fs.FS, endpoint string) http.Handler {
 			serveFavicon(w, r)
 			return
 		}
-		if p == "/" || p == "/index.html" {
+		if page, ok := pages[p]; ok {
 			if !hasIndex {
 				serveFallback(w, r, endpoint)
 				return
 			}
-			servePage(w, r, fsys, "index.html")
-			return
-		}
-		if p == "/graph" || p == "/graph.html" {
-			if !hasIndex {
-				serveFallback(w, r, endpoint)
-				return
-			}
-			servePage(w, r, fsys, "graph.html")
+			servePage(w, r, fsys, page)
 			return
 		}
 		name := strings.TrimPrefix(p, "/")
@@ -91,6 +83,14 @@ func newHandler(fsys fs.FS, endpoint string) http.Handler {
 		w.Header().Set("Cache-Control", "no-cache")
 		files.ServeHTTP(w, r)
 	})
+}
+
+// pages maps the paths of the HTML pages to their files in the bundle.
+var pages = map[string]string{
+	"/":           "index.html",
+	"/index.html": "index.html",
+	"/graph":      "graph.html",
+	"/graph.html": "graph.html",
 }
 
 // servePage serves an HTML page of the bundle itself (http.ServeFileFS
