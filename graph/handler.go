@@ -32,7 +32,9 @@ type Options struct {
 	BatchWait time.Duration
 	// NoPrefetch turns the lookahead prefetch off, leaving every nested
 	// field to the batching loaders (for comparison in tests and
-	// benchmarks).
+	// benchmarks): the one switch of the prefetch (see prefetch.go). The
+	// answers are the same either way; the store calls and their timing
+	// differ.
 	NoPrefetch bool
 	// Extensions are added to the gqlgen server with srv.Use, in order,
 	// after the built-in ones (for example query limits and access control).
@@ -118,7 +120,7 @@ func New(st kepu.Store, opts Options) http.Handler {
 	// Each operation gets its own loaders (and store-call counter), in
 	// gqlgen's context: no copy of the HTTP request for them.
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		return next(WithLoaders(ctx, NewLoaders(st, opts.BatchWait)))
+		return next(WithLoaders(ctx, NewLoaders(ctx, st, opts.BatchWait)))
 	})
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		if httpx.RecordFrom(req.Context()) == nil {

@@ -1115,8 +1115,6 @@ type CommunityResolver interface {
 	Members(ctx context.Context, obj *model.Community, first *int, after *string) (*model.RankedNodeConnection, error)
 }
 type CountyResolver interface {
-	Province(ctx context.Context, obj *model.County) (*model.Province, error)
-	Prefecture(ctx context.Context, obj *model.County) (*model.Prefecture, error)
 	Museums(ctx context.Context, obj *model.County, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.MuseumConnection, error)
 	Parent(ctx context.Context, obj *model.County, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.PartOfOutConnection, error)
 	CoveredBy(ctx context.Context, obj *model.County, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.CoversInConnection, error)
@@ -1130,9 +1128,6 @@ type ForumResolver interface {
 	Speakers(ctx context.Context, obj *model.Forum, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.SpokeAtInConnection, error)
 }
 type MuseumResolver interface {
-	Province(ctx context.Context, obj *model.Museum) (*model.Province, error)
-	Prefecture(ctx context.Context, obj *model.Museum) (*model.Prefecture, error)
-	County(ctx context.Context, obj *model.Museum) (*model.County, error)
 	Covers(ctx context.Context, obj *model.Museum, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.CoversOutConnection, error)
 	HelpedEstablish(ctx context.Context, obj *model.Museum, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.HelpedEstablishOutConnection, error)
 	LocatedIn(ctx context.Context, obj *model.Museum, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.LocatedInOutConnection, error)
@@ -1213,17 +1208,11 @@ type MutationResolver interface {
 	UnlinkCovers(ctx context.Context, from string, to string) (*bool, error)
 }
 type NormalUniversityResolver interface {
-	Province(ctx context.Context, obj *model.NormalUniversity) (*model.Province, error)
-	Prefecture(ctx context.Context, obj *model.NormalUniversity) (*model.Prefecture, error)
-	County(ctx context.Context, obj *model.NormalUniversity) (*model.County, error)
 	LocatedIn(ctx context.Context, obj *model.NormalUniversity, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.LocatedInOutConnection, error)
 	ParticipatesIn(ctx context.Context, obj *model.NormalUniversity, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.ParticipatesInOutConnection, error)
 	MuseumPartners(ctx context.Context, obj *model.NormalUniversity, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.TrainsTeachersInConnection, error)
 }
 type OrganizationResolver interface {
-	Province(ctx context.Context, obj *model.Organization) (*model.Province, error)
-	Prefecture(ctx context.Context, obj *model.Organization) (*model.Prefecture, error)
-	County(ctx context.Context, obj *model.Organization) (*model.County, error)
 	LocatedIn(ctx context.Context, obj *model.Organization, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.LocatedInOutConnection, error)
 	Organizes(ctx context.Context, obj *model.Organization, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.OrganizesOutConnection, error)
 	ParticipatesIn(ctx context.Context, obj *model.Organization, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.ParticipatesInOutConnection, error)
@@ -1235,7 +1224,6 @@ type PersonResolver interface {
 	SpokeAt(ctx context.Context, obj *model.Person, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.SpokeAtOutConnection, error)
 }
 type PrefectureResolver interface {
-	Province(ctx context.Context, obj *model.Prefecture) (*model.Province, error)
 	Museums(ctx context.Context, obj *model.Prefecture, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.MuseumConnection, error)
 	Parent(ctx context.Context, obj *model.Prefecture, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.PartOfOutConnection, error)
 	CoveredDirectlyBy(ctx context.Context, obj *model.Prefecture, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.CoversInConnection, error)
@@ -1294,9 +1282,6 @@ type QueryResolver interface {
 	MuseumsWithoutSchoolPartner(ctx context.Context, province *string, museumKinds []string, first *int, after *string) (*model.RankedNodeConnection, error)
 }
 type SchoolResolver interface {
-	Province(ctx context.Context, obj *model.School) (*model.Province, error)
-	Prefecture(ctx context.Context, obj *model.School) (*model.Prefecture, error)
-	County(ctx context.Context, obj *model.School) (*model.County, error)
 	LocatedIn(ctx context.Context, obj *model.School, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.LocatedInOutConnection, error)
 	ParticipatesIn(ctx context.Context, obj *model.School, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.ParticipatesInOutConnection, error)
 	MuseumPartners(ctx context.Context, obj *model.School, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.PartnersWithInConnection, error)
@@ -20882,7 +20867,7 @@ func (ec *executionContext) _County_province(ctx context.Context, field graphql.
 			return ec.fieldContext_County_province(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.County().Province(ctx, obj)
+			return obj.Province()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Province) graphql.Marshaler {
@@ -20897,7 +20882,7 @@ func (ec *executionContext) fieldContext_County_province(_ context.Context, fiel
 		Object:     "County",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Province(ctx, field)
 		},
@@ -20914,7 +20899,7 @@ func (ec *executionContext) _County_prefecture(ctx context.Context, field graphq
 			return ec.fieldContext_County_prefecture(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.County().Prefecture(ctx, obj)
+			return obj.Prefecture()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Prefecture) graphql.Marshaler {
@@ -20929,7 +20914,7 @@ func (ec *executionContext) fieldContext_County_prefecture(_ context.Context, fi
 		Object:     "County",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Prefecture(ctx, field)
 		},
@@ -25454,7 +25439,7 @@ func (ec *executionContext) _Museum_province(ctx context.Context, field graphql.
 			return ec.fieldContext_Museum_province(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Museum().Province(ctx, obj)
+			return obj.Province()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Province) graphql.Marshaler {
@@ -25469,7 +25454,7 @@ func (ec *executionContext) fieldContext_Museum_province(_ context.Context, fiel
 		Object:     "Museum",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Province(ctx, field)
 		},
@@ -25486,7 +25471,7 @@ func (ec *executionContext) _Museum_prefecture(ctx context.Context, field graphq
 			return ec.fieldContext_Museum_prefecture(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Museum().Prefecture(ctx, obj)
+			return obj.Prefecture()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Prefecture) graphql.Marshaler {
@@ -25501,7 +25486,7 @@ func (ec *executionContext) fieldContext_Museum_prefecture(_ context.Context, fi
 		Object:     "Museum",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Prefecture(ctx, field)
 		},
@@ -25518,7 +25503,7 @@ func (ec *executionContext) _Museum_county(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Museum_county(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Museum().County(ctx, obj)
+			return obj.County()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.County) graphql.Marshaler {
@@ -25533,7 +25518,7 @@ func (ec *executionContext) fieldContext_Museum_county(_ context.Context, field 
 		Object:     "Museum",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_County(ctx, field)
 		},
@@ -29748,7 +29733,7 @@ func (ec *executionContext) _NormalUniversity_province(ctx context.Context, fiel
 			return ec.fieldContext_NormalUniversity_province(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.NormalUniversity().Province(ctx, obj)
+			return obj.Province()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Province) graphql.Marshaler {
@@ -29763,7 +29748,7 @@ func (ec *executionContext) fieldContext_NormalUniversity_province(_ context.Con
 		Object:     "NormalUniversity",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Province(ctx, field)
 		},
@@ -29780,7 +29765,7 @@ func (ec *executionContext) _NormalUniversity_prefecture(ctx context.Context, fi
 			return ec.fieldContext_NormalUniversity_prefecture(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.NormalUniversity().Prefecture(ctx, obj)
+			return obj.Prefecture()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Prefecture) graphql.Marshaler {
@@ -29795,7 +29780,7 @@ func (ec *executionContext) fieldContext_NormalUniversity_prefecture(_ context.C
 		Object:     "NormalUniversity",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Prefecture(ctx, field)
 		},
@@ -29812,7 +29797,7 @@ func (ec *executionContext) _NormalUniversity_county(ctx context.Context, field 
 			return ec.fieldContext_NormalUniversity_county(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.NormalUniversity().County(ctx, obj)
+			return obj.County()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.County) graphql.Marshaler {
@@ -29827,7 +29812,7 @@ func (ec *executionContext) fieldContext_NormalUniversity_county(_ context.Conte
 		Object:     "NormalUniversity",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_County(ctx, field)
 		},
@@ -30311,7 +30296,7 @@ func (ec *executionContext) _Organization_province(ctx context.Context, field gr
 			return ec.fieldContext_Organization_province(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Organization().Province(ctx, obj)
+			return obj.Province()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Province) graphql.Marshaler {
@@ -30326,7 +30311,7 @@ func (ec *executionContext) fieldContext_Organization_province(_ context.Context
 		Object:     "Organization",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Province(ctx, field)
 		},
@@ -30343,7 +30328,7 @@ func (ec *executionContext) _Organization_prefecture(ctx context.Context, field 
 			return ec.fieldContext_Organization_prefecture(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Organization().Prefecture(ctx, obj)
+			return obj.Prefecture()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Prefecture) graphql.Marshaler {
@@ -30358,7 +30343,7 @@ func (ec *executionContext) fieldContext_Organization_prefecture(_ context.Conte
 		Object:     "Organization",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Prefecture(ctx, field)
 		},
@@ -30375,7 +30360,7 @@ func (ec *executionContext) _Organization_county(ctx context.Context, field grap
 			return ec.fieldContext_Organization_county(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Organization().County(ctx, obj)
+			return obj.County()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.County) graphql.Marshaler {
@@ -30390,7 +30375,7 @@ func (ec *executionContext) fieldContext_Organization_county(_ context.Context, 
 		Object:     "Organization",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_County(ctx, field)
 		},
@@ -34362,7 +34347,7 @@ func (ec *executionContext) _Prefecture_province(ctx context.Context, field grap
 			return ec.fieldContext_Prefecture_province(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Prefecture().Province(ctx, obj)
+			return obj.Province()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Province) graphql.Marshaler {
@@ -34377,7 +34362,7 @@ func (ec *executionContext) fieldContext_Prefecture_province(_ context.Context, 
 		Object:     "Prefecture",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Province(ctx, field)
 		},
@@ -38435,7 +38420,7 @@ func (ec *executionContext) _School_province(ctx context.Context, field graphql.
 			return ec.fieldContext_School_province(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.School().Province(ctx, obj)
+			return obj.Province()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Province) graphql.Marshaler {
@@ -38450,7 +38435,7 @@ func (ec *executionContext) fieldContext_School_province(_ context.Context, fiel
 		Object:     "School",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Province(ctx, field)
 		},
@@ -38467,7 +38452,7 @@ func (ec *executionContext) _School_prefecture(ctx context.Context, field graphq
 			return ec.fieldContext_School_prefecture(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.School().Prefecture(ctx, obj)
+			return obj.Prefecture()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Prefecture) graphql.Marshaler {
@@ -38482,7 +38467,7 @@ func (ec *executionContext) fieldContext_School_prefecture(_ context.Context, fi
 		Object:     "School",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Prefecture(ctx, field)
 		},
@@ -38499,7 +38484,7 @@ func (ec *executionContext) _School_county(ctx context.Context, field graphql.Co
 			return ec.fieldContext_School_county(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.School().County(ctx, obj)
+			return obj.County()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.County) graphql.Marshaler {
@@ -38514,7 +38499,7 @@ func (ec *executionContext) fieldContext_School_county(_ context.Context, field 
 		Object:     "School",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_County(ctx, field)
 		},
@@ -55400,17 +55385,15 @@ func (ec *executionContext) _County(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "province":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._County_province(ctx, field, obj)
-				})
+			out.Values[i] = ec._County_province(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "prefecture":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._County_prefecture(ctx, field, obj)
-				})
+			out.Values[i] = ec._County_prefecture(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "museums":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -57129,23 +57112,20 @@ func (ec *executionContext) _Museum(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "province":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Museum_province(ctx, field, obj)
-				})
+			out.Values[i] = ec._Museum_province(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "prefecture":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Museum_prefecture(ctx, field, obj)
-				})
+			out.Values[i] = ec._Museum_prefecture(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "county":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Museum_county(ctx, field, obj)
-				})
+			out.Values[i] = ec._Museum_county(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "covers":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -58045,23 +58025,20 @@ func (ec *executionContext) _NormalUniversity(ctx context.Context, sel ast.Selec
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "province":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._NormalUniversity_province(ctx, field, obj)
-				})
+			out.Values[i] = ec._NormalUniversity_province(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "prefecture":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._NormalUniversity_prefecture(ctx, field, obj)
-				})
+			out.Values[i] = ec._NormalUniversity_prefecture(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "county":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._NormalUniversity_county(ctx, field, obj)
-				})
+			out.Values[i] = ec._NormalUniversity_county(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "locatedIn":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -58231,23 +58208,20 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "province":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Organization_province(ctx, field, obj)
-				})
+			out.Values[i] = ec._Organization_province(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "prefecture":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Organization_prefecture(ctx, field, obj)
-				})
+			out.Values[i] = ec._Organization_prefecture(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "county":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Organization_county(ctx, field, obj)
-				})
+			out.Values[i] = ec._Organization_county(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "locatedIn":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -59780,11 +59754,10 @@ func (ec *executionContext) _Prefecture(ctx context.Context, sel ast.SelectionSe
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "province":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Prefecture_province(ctx, field, obj)
-				})
+			out.Values[i] = ec._Prefecture_province(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "museums":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -60914,23 +60887,20 @@ func (ec *executionContext) _School(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "province":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._School_province(ctx, field, obj)
-				})
+			out.Values[i] = ec._School_province(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "prefecture":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._School_prefecture(ctx, field, obj)
-				})
+			out.Values[i] = ec._School_prefecture(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "county":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._School_county(ctx, field, obj)
-				})
+			out.Values[i] = ec._School_county(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "locatedIn":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,

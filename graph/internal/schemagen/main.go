@@ -1,6 +1,9 @@
 // Command schemagen writes the parts of the GraphQL API that follow from the
-// kepu registry: schema.graphqls, gqlgen.yml and graph/model/nodes_gen.go.
-// Run it from the repository root (go generate ./graph does).
+// kepu registry: schema.graphqls, gqlgen.yml, graph/model/nodes_gen.go (the
+// models, with the place fields as methods) and graph/resolvers_gen.go (the
+// resolvers of the registry's fields, see resolvers.go). Run it from the
+// repository root (go generate ./graph does); gqlgen then writes
+// graph/generated from the schema and gqlgen.yml.
 package main
 
 import (
@@ -38,6 +41,13 @@ func main() {
 		log.Fatal(err)
 	}
 	if err := os.WriteFile("graph/model/nodes_gen.go", src, 0o644); err != nil {
+		log.Fatal(err)
+	}
+	src, err = format.Source([]byte(g.resolvers()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := os.WriteFile("graph/resolvers_gen.go", src, 0o644); err != nil {
 		log.Fatal(err)
 	}
 }
@@ -812,11 +822,6 @@ func (g *gen) config() string {
 	w.p("model:")
 	w.p("  filename: graph/model/models_gen.go")
 	w.p("  package: model")
-	w.p("resolver:")
-	w.p("  layout: follow-schema")
-	w.p("  dir: graph")
-	w.p("  package: graph")
-	w.p("  filename_template: \"{name}.resolvers.go\"")
 	w.p("omit_getters: true")
 	w.p("omit_root_models: true")
 	w.p("skip_mod_tidy: true")
@@ -939,11 +944,11 @@ func scalarKind(p kepu.PropDef) string {
 func farGo(labels []kepu.Label, n string) (typ, ctor string) {
 	switch spec.FarOf(labels) {
 	case spec.FarSingle:
-		return "*" + string(labels[0]), fmt.Sprintf("New%s(%s)", labels[0], n)
+		return "*" + string(labels[0]), fmt.Sprintf("New%s(%s, places)", labels[0], n)
 	case spec.FarPlace:
-		return "Place", fmt.Sprintf("NewPlace(%s)", n)
+		return "Place", fmt.Sprintf("NewPlace(%s, places)", n)
 	}
-	return "Node", fmt.Sprintf("NewNode(%s)", n)
+	return "Node", fmt.Sprintf("NewNode(%s, places)", n)
 }
 
 func (g *gen) models() string {
@@ -972,6 +977,9 @@ func (g *gen) models() string {
 			w.p("")
 			w.p("v %s // what the optional fields above point to: one allocation per node", valuesType(l))
 		}
+		if len(spec.PlaceLevels(l)) > 0 {
+			w.p("places Places // answers the place fields")
+		}
 		w.p("}")
 		w.p("")
 		if hasOptionalScalars(d) {
@@ -992,11 +1000,14 @@ func (g *gen) models() string {
 			w.p("func (%s) IsPlace() {}", l)
 		}
 		w.p("")
-		w.p("// New%s converts a store node.", l)
-		w.p("func New%s(n kepu.Node) *%s {", l, l)
+		w.p("// New%s converts a store node; places answers its place fields.", l)
+		w.p("func New%s(n kepu.Node, places Places) *%s {", l, l)
 		w.p("m := &%s{", l)
 		w.p("NodeID: n.ID,")
 		w.p("ID: kepu.GlobalID(n.ID),")
+		if len(spec.PlaceLevels(l)) > 0 {
+			w.p("places: places,")
+		}
 		for _, p := range d.Props {
 			if !optionalScalar(p) {
 				w.p("%s: %s,", goField(p.Name), goRead(p, "n.Props"))
@@ -1011,6 +1022,18 @@ func (g *gen) models() string {
 		w.p("return m")
 		w.p("}")
 		w.p("")
+		for _, pl := range spec.PlaceLevels(l) {
+			if spec.Located(l) {
+				w.p("// %s is the %s the %s is located in (through LOCATED_IN and the", pl, spec.LowerFirst(string(pl)), spec.LowerFirst(string(l)))
+				w.p("// hierarchy), nil when it has none.")
+			} else {
+				w.p("// %s is the %s this place belongs to, nil when it has none.", pl, spec.LowerFirst(string(pl)))
+			}
+			w.p("// A method without a context, which gqlgen calls without a goroutine:")
+			w.p("// the answer is normally loaded already (see Places).")
+			w.p("func (m *%s) %s() (*%s, error) { return placeOf(m.places, m.NodeID, kepu.%s, New%s) }", l, pl, pl, labelConst(pl), pl)
+			w.p("")
+		}
 		w.p("// %sEdge is one item of a %sConnection.", l, l)
 		w.p("type %sEdge struct {", l)
 		w.p("Cursor string")
@@ -1029,10 +1052,10 @@ func (g *gen) models() string {
 		w.p("func (c *%sConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }", l)
 		w.p("")
 		w.p("// New%sConnection builds a connection from a page of nodes.", l)
-		w.p("func New%sConnection(nodes []kepu.Node, cursors []string, info *PageInfo, count CountFunc) *%sConnection {", l, l)
+		w.p("func New%sConnection(nodes []kepu.Node, cursors []string, info *PageInfo, count CountFunc, places Places) *%sConnection {", l, l)
 		w.p("c := &%sConnection{Edges: []*%sEdge{}, Nodes: []*%s{}, PageInfo: info, Count: count}", l, l, l)
 		w.p("for i, n := range nodes {")
-		w.p("m := New%s(n)", l)
+		w.p("m := New%s(n, places)", l)
 		w.p("c.Nodes = append(c.Nodes, m)")
 		w.p("c.Edges = append(c.Edges, &%sEdge{Cursor: cursors[i], Node: m})", l)
 		w.p("}")
@@ -1040,20 +1063,20 @@ func (g *gen) models() string {
 		w.p("}")
 		w.p("")
 	}
-	w.p("// NewNode converts a store node to its model type.")
-	w.p("func NewNode(n kepu.Node) Node {")
+	w.p("// NewNode converts a store node to its model type; places answers its place fields.")
+	w.p("func NewNode(n kepu.Node, places Places) Node {")
 	w.p("switch n.Label {")
 	for _, l := range kepu.Labels {
 		w.p("case kepu.%s:", labelConst(l))
-		w.p("return New%s(n)", l)
+		w.p("return New%s(n, places)", l)
 	}
 	w.p("}")
 	w.p("return nil")
 	w.p("}")
 	w.p("")
 	w.p("// NewPlace converts a store place node to its model type (nil for other labels).")
-	w.p("func NewPlace(n kepu.Node) Place {")
-	w.p("p, _ := NewNode(n).(Place)")
+	w.p("func NewPlace(n kepu.Node, places Places) Place {")
+	w.p("p, _ := NewNode(n, places).(Place)")
 	w.p("return p")
 	w.p("}")
 	w.p("")
@@ -1071,7 +1094,7 @@ func (g *gen) models() string {
 		w.p("}")
 		w.p("")
 		w.p("// New%sLink converts a store edge and its ends.", rn)
-		w.p("func New%sLink(e kepu.Edge, from, to kepu.Node) *%sLink {", rn, rn)
+		w.p("func New%sLink(e kepu.Edge, from, to kepu.Node, places Places) *%sLink {", rn, rn)
 		w.p("return &%sLink{", rn)
 		w.p("From: %s,", fromC)
 		w.p("To: %s,", toC)
@@ -1108,7 +1131,7 @@ func (g *gen) models() string {
 			w.p("func (c *%sConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }", px)
 			w.p("")
 			w.p("// New%sConnection builds a connection from a page of neighbors.", px)
-			w.p("func New%sConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc) *%sConnection {", px, px)
+			w.p("func New%sConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc, places Places) *%sConnection {", px, px)
 			w.p("c := &%sConnection{Edges: []*%sEdge{}, Nodes: []%s{}, PageInfo: info, Count: count}", px, px, ft)
 			w.p("for _, it := range items {")
 			w.p("n := %s", fc)
@@ -1127,12 +1150,12 @@ func (g *gen) models() string {
 		}
 	}
 	w.p("// NewLink converts a store edge of any type and its ends.")
-	w.p("func NewLink(e kepu.Edge, from, to kepu.Node) Link {")
+	w.p("func NewLink(e kepu.Edge, from, to kepu.Node, places Places) Link {")
 	w.p("switch e.Type {")
 	for _, d := range kepu.RelDefs() {
 		rn := spec.RelName(d.Type)
 		w.p("case kepu.%s:", relConst(d.Type))
-		w.p("return New%sLink(e, from, to)", rn)
+		w.p("return New%sLink(e, from, to, places)", rn)
 	}
 	w.p("}")
 	w.p("return nil")
