@@ -65,30 +65,38 @@ func NewLoaders(ctx context.Context, st kepu.Store, wait time.Duration) *Loaders
 // request's context, and primed. The place fields call it without a
 // goroutine of their own, so they cannot wait for a batch.
 func (l *Loaders) PlaceOf(id string, level kepu.Label) (kepu.Node, bool, error) {
-	loc, ok := l.primedLocation(id)
-	if !ok {
-		locs, err := l.Store.Locate(l.ctx, []string{id})
-		if err != nil {
-			return kepu.Node{}, false, err
-		}
-		l.primeLocations([]string{id}, locs)
-		loc = locs[id]
+	loc, err := primedOrLoad(l, &l.locCache, l.Store.Locate, id)
+	if err != nil {
+		return kepu.Node{}, false, err
 	}
 	pid := loc.At(level)
 	if pid == "" || pid == id {
 		return kepu.Node{}, false, nil
 	}
-	n, ok := l.primedNode(pid)
-	if !ok {
-		found, err := l.Store.Nodes(l.ctx, []string{pid})
-		if err != nil {
-			return kepu.Node{}, false, err
-		}
-		l.primeNodes([]string{pid}, found)
-		n = found[pid]
-	}
+	n, err := primedOrLoad(l, &l.nodeCache, l.Store.Nodes, pid)
 	// A zero node is how a miss is primed.
-	return n, n.ID != "", nil
+	return n, err == nil && n.ID != "", err
+}
+
+// primedOrLoad returns the value of id in a cache of l, or fetches it alone
+// (in the request's context) and primes it: the zero value when fetch has
+// none.
+func primedOrLoad[V any](l *Loaders, cache *smallCache[V], fetch func(context.Context, []string) (map[string]V, error), id string) (V, error) {
+	l.mu.Lock()
+	v, ok := cache.get(id)
+	l.mu.Unlock()
+	if ok {
+		return v, nil
+	}
+	found, err := fetch(l.ctx, []string{id})
+	if err != nil {
+		return v, err
+	}
+	v = found[id]
+	l.mu.Lock()
+	cache.put(id, v)
+	l.mu.Unlock()
+	return v, nil
 }
 
 // loadPlaces primes the locations of ids and their places at the levels
@@ -133,18 +141,6 @@ func (l *Loaders) loadPlaces(ctx context.Context, ids []string, levels []kepu.La
 		}
 		l.primeNodes([]string{id}, map[string]kepu.Node{id: n})
 	}
-}
-
-func (l *Loaders) primedNode(id string) (kepu.Node, bool) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.nodeCache.get(id)
-}
-
-func (l *Loaders) primedLocation(id string) (kepu.Location, bool) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.locCache.get(id)
 }
 
 func (l *Loaders) countCall(ctx context.Context, _ kepu.Call) context.Context {

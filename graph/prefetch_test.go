@@ -483,16 +483,8 @@ func TestPrefetchCorpus(t *testing.T) {
 // (which count store calls) and the number of store calls.
 func comparable(t *testing.T, url, q string, vars map[string]any) ([]byte, int) {
 	t.Helper()
-	b, _ := json.Marshal(map[string]any{"query": q, "variables": vars})
-	resp, err := http.Post(url, "application/json", bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
 	var r map[string]json.RawMessage
-	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
-		t.Fatal(err)
-	}
+	postInto(t, url, q, vars, &r)
 	var ext struct{ StoreCalls int }
 	_ = json.Unmarshal(r["extensions"], &ext)
 	delete(r, "extensions")
