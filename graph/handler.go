@@ -120,7 +120,7 @@ func New(st kepu.Store, opts Options) http.Handler {
 	// Each operation gets its own loaders (and store-call counter), in
 	// gqlgen's context: no copy of the HTTP request for them.
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		return next(WithLoaders(ctx, NewLoaders(ctx, st, opts.BatchWait)))
+		return next(r.startOperation(ctx))
 	})
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		if httpx.RecordFrom(req.Context()) == nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/kepugraph/kepugraph/graph/internal/lists"
 	"github.com/kepugraph/kepugraph/graph/internal/spec"
 	"github.com/kepugraph/kepugraph/graph/model"
 	"github.com/kepugraph/kepugraph/kepu"
@@ -43,10 +44,11 @@ import (
 // any error at the field's path.
 //
 // The seam. The prefetch is an optimization behind one switch,
-// Options.NoPrefetch (Resolver.noPrefetch), read in this file only. All it
-// does is prime the request's Loaders; the resolvers read the Loaders
-// whether or not it ran, and load what is not primed through batching
-// dataloaders. The one thing the resolvers cannot batch themselves is the
+// Options.NoPrefetch (Resolver.noPrefetch), read in this file only. It
+// primes the request's Loaders, and marks the operation so that its lists
+// are marshaled without a goroutine per element (startOperation); the
+// resolvers read the Loaders whether or not it ran, and load what is not
+// primed through dataloaders (batching ones when it is off). The one thing the resolvers cannot batch themselves is the
 // place fields (province, prefecture, county), which are model methods
 // called without a goroutine (see model.Places): with the prefetch off,
 // the connection resolvers load the places their nodes select through the
@@ -54,6 +56,23 @@ import (
 // checks that the answers are the same JSON either way on the query corpus
 // (bench/queries, the README's queries, testdata), TestPrefetch the store
 // calls the prefetch saves.
+
+// startOperation returns the context of an operation: its loaders and,
+// with the prefetch on, the mark that makes gqlgen marshal its lists in the
+// calling goroutine instead of one goroutine per element
+// (lists.Sequential): the prefetch loads, level by level, what the
+// resolvers below the elements read, so they have nothing to wait for
+// together. Its dataloaders then do not wait to collect a batch (no
+// sibling could join it): a field the prefetcher did not load makes its
+// own store call at once. With the prefetch off, lists are marshaled
+// concurrently and the dataloaders batch.
+func (r *Resolver) startOperation(ctx context.Context) context.Context {
+	if r.noPrefetch {
+		return WithLoaders(ctx, NewLoaders(ctx, r.store, r.batchWait))
+	}
+	ctx = lists.Sequential(ctx)
+	return WithLoaders(ctx, NewLoaders(ctx, r.store, 0))
+}
 
 // maxPrefetchDepth bounds the levels one prefetch walks.
 const maxPrefetchDepth = 64

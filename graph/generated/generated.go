@@ -13,6 +13,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
+	"github.com/kepugraph/kepugraph/graph/internal/lists"
 	"github.com/kepugraph/kepugraph/graph/model"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -62257,7 +62258,7 @@ func (ec *executionContext) marshalNAffiliatedWithInConnection2ᚖgithubᚗcom�
 }
 
 func (ec *executionContext) marshalNAffiliatedWithInEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐAffiliatedWithInEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AffiliatedWithInEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAffiliatedWithInEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐAffiliatedWithInEdge(ctx, sel, v[i])
@@ -62313,7 +62314,7 @@ func (ec *executionContext) marshalNAffiliatedWithOutConnection2ᚖgithubᚗcom�
 }
 
 func (ec *executionContext) marshalNAffiliatedWithOutEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐAffiliatedWithOutEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AffiliatedWithOutEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAffiliatedWithOutEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐAffiliatedWithOutEdge(ctx, sel, v[i])
@@ -62389,7 +62390,7 @@ func (ec *executionContext) marshalNCentralityAlgorithm2string(ctx context.Conte
 }
 
 func (ec *executionContext) marshalNCommunity2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCommunityᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Community) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCommunity2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCommunity(ctx, sel, v[i])
@@ -62435,7 +62436,7 @@ func (ec *executionContext) marshalNCommunityConnection2ᚖgithubᚗcomᚋkepugr
 }
 
 func (ec *executionContext) marshalNCommunityEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCommunityEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CommunityEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCommunityEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCommunityEdge(ctx, sel, v[i])
@@ -62467,7 +62468,7 @@ func (ec *executionContext) marshalNCommunityPartition2ᚖgithubᚗcomᚋkepugra
 }
 
 func (ec *executionContext) marshalNCountGroup2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCountGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CountGroup) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCountGroup2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCountGroup(ctx, sel, v[i])
@@ -62491,7 +62492,7 @@ func (ec *executionContext) marshalNCountGroup2ᚖgithubᚗcomᚋkepugraphᚋkep
 }
 
 func (ec *executionContext) marshalNCounty2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCountyᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.County) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCounty2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCounty(ctx, sel, v[i])
@@ -62523,7 +62524,7 @@ func (ec *executionContext) marshalNCountyConnection2ᚖgithubᚗcomᚋkepugraph
 }
 
 func (ec *executionContext) marshalNCountyEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCountyEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CountyEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCountyEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCountyEdge(ctx, sel, v[i])
@@ -62611,7 +62612,7 @@ func (ec *executionContext) marshalNCoversInConnection2ᚖgithubᚗcomᚋkepugra
 }
 
 func (ec *executionContext) marshalNCoversInEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCoversInEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CoversInEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCoversInEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCoversInEdge(ctx, sel, v[i])
@@ -62667,7 +62668,7 @@ func (ec *executionContext) marshalNCoversOutConnection2ᚖgithubᚗcomᚋkepugr
 }
 
 func (ec *executionContext) marshalNCoversOutEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCoversOutEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CoversOutEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCoversOutEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCoversOutEdge(ctx, sel, v[i])
@@ -62784,7 +62785,7 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 }
 
 func (ec *executionContext) marshalNForum2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐForumᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Forum) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNForum2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐForum(ctx, sel, v[i])
@@ -62816,7 +62817,7 @@ func (ec *executionContext) marshalNForumConnection2ᚖgithubᚗcomᚋkepugraph�
 }
 
 func (ec *executionContext) marshalNForumEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐForumEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ForumEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNForumEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐForumEdge(ctx, sel, v[i])
@@ -62905,7 +62906,7 @@ func (ec *executionContext) marshalNGraphSelection2ᚖgithubᚗcomᚋkepugraph�
 }
 
 func (ec *executionContext) marshalNGraphSelectionNode2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐGraphSelectionNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GraphSelectionNode) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNGraphSelectionNode2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐGraphSelectionNode(ctx, sel, v[i])
@@ -62929,7 +62930,7 @@ func (ec *executionContext) marshalNGraphSelectionNode2ᚖgithubᚗcomᚋkepugra
 }
 
 func (ec *executionContext) marshalNGraphSelectionRelationship2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐGraphSelectionRelationshipᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GraphSelectionRelationship) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNGraphSelectionRelationship2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐGraphSelectionRelationship(ctx, sel, v[i])
@@ -62966,7 +62967,7 @@ func (ec *executionContext) marshalNHeldAtInConnection2ᚖgithubᚗcomᚋkepugra
 }
 
 func (ec *executionContext) marshalNHeldAtInEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHeldAtInEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.HeldAtInEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNHeldAtInEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHeldAtInEdge(ctx, sel, v[i])
@@ -63022,7 +63023,7 @@ func (ec *executionContext) marshalNHeldAtOutConnection2ᚖgithubᚗcomᚋkepugr
 }
 
 func (ec *executionContext) marshalNHeldAtOutEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHeldAtOutEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.HeldAtOutEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNHeldAtOutEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHeldAtOutEdge(ctx, sel, v[i])
@@ -63083,7 +63084,7 @@ func (ec *executionContext) marshalNHelpedEstablishInConnection2ᚖgithubᚗcom�
 }
 
 func (ec *executionContext) marshalNHelpedEstablishInEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHelpedEstablishInEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.HelpedEstablishInEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNHelpedEstablishInEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHelpedEstablishInEdge(ctx, sel, v[i])
@@ -63139,7 +63140,7 @@ func (ec *executionContext) marshalNHelpedEstablishOutConnection2ᚖgithubᚗcom
 }
 
 func (ec *executionContext) marshalNHelpedEstablishOutEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHelpedEstablishOutEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.HelpedEstablishOutEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNHelpedEstablishOutEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHelpedEstablishOutEdge(ctx, sel, v[i])
@@ -63262,7 +63263,7 @@ func (ec *executionContext) marshalNJSON2map(ctx context.Context, sel ast.Select
 }
 
 func (ec *executionContext) marshalNKindCount2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐKindCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.KindCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNKindCount2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐKindCount(ctx, sel, v[i])
@@ -63307,7 +63308,7 @@ func (ec *executionContext) marshalNLocatedInInConnection2ᚖgithubᚗcomᚋkepu
 }
 
 func (ec *executionContext) marshalNLocatedInInEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐLocatedInInEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LocatedInInEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLocatedInInEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐLocatedInInEdge(ctx, sel, v[i])
@@ -63363,7 +63364,7 @@ func (ec *executionContext) marshalNLocatedInOutConnection2ᚖgithubᚗcomᚋkep
 }
 
 func (ec *executionContext) marshalNLocatedInOutEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐLocatedInOutEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LocatedInOutEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLocatedInOutEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐLocatedInOutEdge(ctx, sel, v[i])
@@ -63411,7 +63412,7 @@ func (ec *executionContext) unmarshalNLocatedInUpdate2map(ctx context.Context, v
 }
 
 func (ec *executionContext) marshalNMuseum2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐMuseumᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Museum) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMuseum2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐMuseum(ctx, sel, v[i])
@@ -63443,7 +63444,7 @@ func (ec *executionContext) marshalNMuseumConnection2ᚖgithubᚗcomᚋkepugraph
 }
 
 func (ec *executionContext) marshalNMuseumEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐMuseumEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MuseumEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMuseumEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐMuseumEdge(ctx, sel, v[i])
@@ -63524,7 +63525,7 @@ func (ec *executionContext) unmarshalNMuseumWhere2map(ctx context.Context, v any
 }
 
 func (ec *executionContext) marshalNNationalStatistics2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNationalStatisticsᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NationalStatistics) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNationalStatistics2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNationalStatistics(ctx, sel, v[i])
@@ -63556,7 +63557,7 @@ func (ec *executionContext) marshalNNationalStatisticsConnection2ᚖgithubᚗcom
 }
 
 func (ec *executionContext) marshalNNationalStatisticsEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNationalStatisticsEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NationalStatisticsEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNationalStatisticsEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNationalStatisticsEdge(ctx, sel, v[i])
@@ -63631,7 +63632,7 @@ func (ec *executionContext) marshalNNode2githubᚗcomᚋkepugraphᚋkepugraphᚋ
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONode2githubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNode(ctx, sel, v[i])
@@ -63641,7 +63642,7 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋkepugraphᚋkepugraph
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNode2githubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNode(ctx, sel, v[i])
@@ -63676,7 +63677,7 @@ func (ec *executionContext) unmarshalNNodeWhere2map(ctx context.Context, v any) 
 }
 
 func (ec *executionContext) marshalNNormalUniversity2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNormalUniversityᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NormalUniversity) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNormalUniversity2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNormalUniversity(ctx, sel, v[i])
@@ -63708,7 +63709,7 @@ func (ec *executionContext) marshalNNormalUniversityConnection2ᚖgithubᚗcom�
 }
 
 func (ec *executionContext) marshalNNormalUniversityEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNormalUniversityEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NormalUniversityEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNormalUniversityEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNormalUniversityEdge(ctx, sel, v[i])
@@ -63775,7 +63776,7 @@ func (ec *executionContext) unmarshalNNormalUniversityWhere2map(ctx context.Cont
 }
 
 func (ec *executionContext) marshalNOrganization2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrganizationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Organization) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganization2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrganization(ctx, sel, v[i])
@@ -63807,7 +63808,7 @@ func (ec *executionContext) marshalNOrganizationConnection2ᚖgithubᚗcomᚋkep
 }
 
 func (ec *executionContext) marshalNOrganizationEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrganizationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OrganizationEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganizationEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrganizationEdge(ctx, sel, v[i])
@@ -63901,7 +63902,7 @@ func (ec *executionContext) marshalNOrganizesInConnection2ᚖgithubᚗcomᚋkepu
 }
 
 func (ec *executionContext) marshalNOrganizesInEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrganizesInEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OrganizesInEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganizesInEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrganizesInEdge(ctx, sel, v[i])
@@ -63957,7 +63958,7 @@ func (ec *executionContext) marshalNOrganizesOutConnection2ᚖgithubᚗcomᚋkep
 }
 
 func (ec *executionContext) marshalNOrganizesOutEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrganizesOutEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OrganizesOutEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganizesOutEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrganizesOutEdge(ctx, sel, v[i])
@@ -64026,7 +64027,7 @@ func (ec *executionContext) marshalNPartOfInConnection2ᚖgithubᚗcomᚋkepugra
 }
 
 func (ec *executionContext) marshalNPartOfInEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartOfInEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PartOfInEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPartOfInEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartOfInEdge(ctx, sel, v[i])
@@ -64082,7 +64083,7 @@ func (ec *executionContext) marshalNPartOfOutConnection2ᚖgithubᚗcomᚋkepugr
 }
 
 func (ec *executionContext) marshalNPartOfOutEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartOfOutEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PartOfOutEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPartOfOutEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartOfOutEdge(ctx, sel, v[i])
@@ -64143,7 +64144,7 @@ func (ec *executionContext) marshalNParticipatesInInConnection2ᚖgithubᚗcom�
 }
 
 func (ec *executionContext) marshalNParticipatesInInEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐParticipatesInInEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ParticipatesInInEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNParticipatesInInEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐParticipatesInInEdge(ctx, sel, v[i])
@@ -64199,7 +64200,7 @@ func (ec *executionContext) marshalNParticipatesInOutConnection2ᚖgithubᚗcom�
 }
 
 func (ec *executionContext) marshalNParticipatesInOutEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐParticipatesInOutEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ParticipatesInOutEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNParticipatesInOutEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐParticipatesInOutEdge(ctx, sel, v[i])
@@ -64260,7 +64261,7 @@ func (ec *executionContext) marshalNPartnersWithInConnection2ᚖgithubᚗcomᚋk
 }
 
 func (ec *executionContext) marshalNPartnersWithInEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartnersWithInEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PartnersWithInEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPartnersWithInEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartnersWithInEdge(ctx, sel, v[i])
@@ -64316,7 +64317,7 @@ func (ec *executionContext) marshalNPartnersWithOutConnection2ᚖgithubᚗcomᚋ
 }
 
 func (ec *executionContext) marshalNPartnersWithOutEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartnersWithOutEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PartnersWithOutEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPartnersWithOutEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartnersWithOutEdge(ctx, sel, v[i])
@@ -64364,7 +64365,7 @@ func (ec *executionContext) unmarshalNPartnersWithUpdate2map(ctx context.Context
 }
 
 func (ec *executionContext) marshalNPath2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPathᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Path) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPath2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPath(ctx, sel, v[i])
@@ -64388,7 +64389,7 @@ func (ec *executionContext) marshalNPath2ᚖgithubᚗcomᚋkepugraphᚋkepugraph
 }
 
 func (ec *executionContext) marshalNPerson2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPersonᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Person) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPerson2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPerson(ctx, sel, v[i])
@@ -64420,7 +64421,7 @@ func (ec *executionContext) marshalNPersonConnection2ᚖgithubᚗcomᚋkepugraph
 }
 
 func (ec *executionContext) marshalNPersonEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPersonEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PersonEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPersonEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPersonEdge(ctx, sel, v[i])
@@ -64495,7 +64496,7 @@ func (ec *executionContext) marshalNPlace2githubᚗcomᚋkepugraphᚋkepugraph�
 }
 
 func (ec *executionContext) marshalNPlace2ᚕgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPlaceᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Place) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPlace2githubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPlace(ctx, sel, v[i])
@@ -64530,7 +64531,7 @@ func (ec *executionContext) unmarshalNPlaceWhere2map(ctx context.Context, v any)
 }
 
 func (ec *executionContext) marshalNPrefecture2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPrefectureᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Prefecture) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPrefecture2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPrefecture(ctx, sel, v[i])
@@ -64562,7 +64563,7 @@ func (ec *executionContext) marshalNPrefectureConnection2ᚖgithubᚗcomᚋkepug
 }
 
 func (ec *executionContext) marshalNPrefectureEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPrefectureEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PrefectureEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPrefectureEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPrefectureEdge(ctx, sel, v[i])
@@ -64629,7 +64630,7 @@ func (ec *executionContext) unmarshalNPrefectureWhere2map(ctx context.Context, v
 }
 
 func (ec *executionContext) marshalNProgram2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐProgramᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Program) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProgram2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐProgram(ctx, sel, v[i])
@@ -64661,7 +64662,7 @@ func (ec *executionContext) marshalNProgramConnection2ᚖgithubᚗcomᚋkepugrap
 }
 
 func (ec *executionContext) marshalNProgramEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐProgramEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ProgramEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProgramEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐProgramEdge(ctx, sel, v[i])
@@ -64756,7 +64757,7 @@ func (ec *executionContext) marshalNProvenance2string(ctx context.Context, sel a
 }
 
 func (ec *executionContext) marshalNProvince2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐProvinceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Province) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProvince2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐProvince(ctx, sel, v[i])
@@ -64788,7 +64789,7 @@ func (ec *executionContext) marshalNProvinceConnection2ᚖgithubᚗcomᚋkepugra
 }
 
 func (ec *executionContext) marshalNProvinceEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐProvinceEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ProvinceEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProvinceEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐProvinceEdge(ctx, sel, v[i])
@@ -64877,7 +64878,7 @@ func (ec *executionContext) marshalNRankedNodeConnection2ᚖgithubᚗcomᚋkepug
 }
 
 func (ec *executionContext) marshalNRankedNodeEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐRankedNodeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RankedNodeEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRankedNodeEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐRankedNodeEdge(ctx, sel, v[i])
@@ -64909,7 +64910,7 @@ func (ec *executionContext) marshalNRatio2ᚖgithubᚗcomᚋkepugraphᚋkepugrap
 }
 
 func (ec *executionContext) marshalNRelationship2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRelationship2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐRelationship(ctx, sel, v[i])
@@ -64955,7 +64956,7 @@ func (ec *executionContext) marshalNRuralReach2ᚖgithubᚗcomᚋkepugraphᚋkep
 }
 
 func (ec *executionContext) marshalNSchool2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSchoolᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.School) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSchool2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSchool(ctx, sel, v[i])
@@ -64987,7 +64988,7 @@ func (ec *executionContext) marshalNSchoolConnection2ᚖgithubᚗcomᚋkepugraph
 }
 
 func (ec *executionContext) marshalNSchoolEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSchoolEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SchoolEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSchoolEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSchoolEdge(ctx, sel, v[i])
@@ -65068,7 +65069,7 @@ func (ec *executionContext) unmarshalNSchoolWhere2map(ctx context.Context, v any
 }
 
 func (ec *executionContext) marshalNScoredNode2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐScoredNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ScoredNode) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNScoredNode2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐScoredNode(ctx, sel, v[i])
@@ -65100,7 +65101,7 @@ func (ec *executionContext) marshalNSearchConnection2ᚖgithubᚗcomᚋkepugraph
 }
 
 func (ec *executionContext) marshalNSearchEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSearchEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSearchEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSearchEdge(ctx, sel, v[i])
@@ -65137,7 +65138,7 @@ func (ec *executionContext) marshalNSpokeAtInConnection2ᚖgithubᚗcomᚋkepugr
 }
 
 func (ec *executionContext) marshalNSpokeAtInEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSpokeAtInEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SpokeAtInEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSpokeAtInEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSpokeAtInEdge(ctx, sel, v[i])
@@ -65193,7 +65194,7 @@ func (ec *executionContext) marshalNSpokeAtOutConnection2ᚖgithubᚗcomᚋkepug
 }
 
 func (ec *executionContext) marshalNSpokeAtOutEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSpokeAtOutEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SpokeAtOutEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSpokeAtOutEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSpokeAtOutEdge(ctx, sel, v[i])
@@ -65284,7 +65285,7 @@ func (ec *executionContext) marshalNTrainsTeachersInConnection2ᚖgithubᚗcom�
 }
 
 func (ec *executionContext) marshalNTrainsTeachersInEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐTrainsTeachersInEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TrainsTeachersInEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTrainsTeachersInEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐTrainsTeachersInEdge(ctx, sel, v[i])
@@ -65340,7 +65341,7 @@ func (ec *executionContext) marshalNTrainsTeachersOutConnection2ᚖgithubᚗcom�
 }
 
 func (ec *executionContext) marshalNTrainsTeachersOutEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐTrainsTeachersOutEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TrainsTeachersOutEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTrainsTeachersOutEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐTrainsTeachersOutEdge(ctx, sel, v[i])
@@ -65475,7 +65476,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -65519,7 +65520,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -65547,7 +65548,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -65575,7 +65576,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -65633,7 +65634,7 @@ func (ec *executionContext) marshalOAdminLevel2ᚕstringᚄ(ctx context.Context,
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAdminLevel2string(ctx, sel, v[i])
@@ -66038,7 +66039,7 @@ func (ec *executionContext) marshalOForumMode2ᚕstringᚄ(ctx context.Context, 
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNForumMode2string(ctx, sel, v[i])
@@ -66559,7 +66560,7 @@ func (ec *executionContext) marshalOMuseumKind2ᚕstringᚄ(ctx context.Context,
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMuseumKind2string(ctx, sel, v[i])
@@ -66769,7 +66770,7 @@ func (ec *executionContext) marshalONodeLabel2ᚕstringᚄ(ctx context.Context, 
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNodeLabel2string(ctx, sel, v[i])
@@ -66923,7 +66924,7 @@ func (ec *executionContext) marshalOOrganizationKind2ᚕstringᚄ(ctx context.Co
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganizationKind2string(ctx, sel, v[i])
@@ -67574,7 +67575,7 @@ func (ec *executionContext) marshalOProgramKind2ᚕstringᚄ(ctx context.Context
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProgramKind2string(ctx, sel, v[i])
@@ -67721,7 +67722,7 @@ func (ec *executionContext) marshalOProvenance2ᚕstringᚄ(ctx context.Context,
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProvenance2string(ctx, sel, v[i])
@@ -67790,7 +67791,7 @@ func (ec *executionContext) marshalOProvinceKind2ᚕstringᚄ(ctx context.Contex
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProvinceKind2string(ctx, sel, v[i])
@@ -67919,7 +67920,7 @@ func (ec *executionContext) marshalORelationshipType2ᚕstringᚄ(ctx context.Co
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRelationshipType2string(ctx, sel, v[i])
@@ -68004,7 +68005,7 @@ func (ec *executionContext) marshalOSchoolStage2ᚕstringᚄ(ctx context.Context
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSchoolStage2string(ctx, sel, v[i])
@@ -68367,7 +68368,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -68386,7 +68387,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -68405,7 +68406,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -68424,7 +68425,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])

@@ -23,9 +23,16 @@ import (
 
 func main() {
 	root := flag.String("root", ".", "the repository root")
+	lists := flag.String("lists", "", "rewrite gqlgen's list marshaling in this generated file (see rewriteLists) instead of generating")
 	flag.Parse()
 	if err := os.Chdir(*root); err != nil {
 		log.Fatal(err)
+	}
+	if *lists != "" {
+		if err := rewriteLists(*lists); err != nil {
+			log.Fatal(err)
+		}
+		return
 	}
 	g := &gen{enums: map[string][]string{}}
 	g.collectEnums()
