@@ -27,8 +27,10 @@ type Options struct {
 	MaxPageSize int          // largest page a connection returns; default 100
 	Logger      *slog.Logger // may be nil (logs are discarded)
 	// BatchWait is how long a dataloader collects keys before calling the
-	// store; default 1ms. It applies only to fields the lookahead prefetch
-	// did not load (see prefetch.go): prefetched fields never wait.
+	// store; default 1ms. It applies with NoPrefetch only: with the
+	// prefetch on, lists are marshaled in one goroutine, so a field the
+	// prefetch did not load makes its own store call at once (see
+	// prefetch.go, startOperation).
 	BatchWait time.Duration
 	// NoPrefetch turns the lookahead prefetch off, leaving every nested
 	// field to the batching loaders (for comparison in tests and
