@@ -19,8 +19,9 @@ import (
 // one store call per distinct field and arguments; a resolver then finds its
 // result primed and never waits. Whatever was not prefetched is loaded
 // through dataloadgen loaders, which batch the keys asked for within a short
-// window (Options.BatchWait), except the place fields, which PlaceOf
-// answers. Results are matched to keys by ID (mapped loaders), never by
+// window (Options.BatchWait; none with the prefetch on, whose lists are
+// marshaled in one goroutine: see startOperation), except the place
+// fields, which PlaceOf answers. Results are matched to keys by ID (mapped loaders), never by
 // position.
 type Loaders struct {
 	// Store is the request's view of the store; it counts calls (see
