@@ -50,22 +50,22 @@ func intOr(p *int, def int) int {
 }
 
 // relationships converts walked steps, with the nodes of their ends.
-func relationships(steps []analysis.Step, nodes map[string]kepu.Node) []*model.Relationship {
+func relationships(steps []analysis.Step, nodes map[string]kepu.Node, places model.Places) []*model.Relationship {
 	out := make([]*model.Relationship, len(steps))
 	for i, s := range steps {
-		out[i] = model.NewRelationship(s.Edge, s.Dir, nodes)
+		out[i] = model.NewRelationship(s.Edge, s.Dir, nodes, places)
 	}
 	return out
 }
 
-func toPath(p analysis.Path) *model.Path {
+func toPath(p analysis.Path, places model.Places) *model.Path {
 	nodes := make(map[string]kepu.Node, len(p.Nodes))
 	out := &model.Path{Length: p.Length(), Nodes: make([]model.Node, len(p.Nodes))}
 	for i, n := range p.Nodes {
 		nodes[n.ID] = n
-		out.Nodes[i] = model.NewNode(n)
+		out.Nodes[i] = model.NewNode(n, places)
 	}
-	out.Relationships = relationships(p.Steps, nodes)
+	out.Relationships = relationships(p.Steps, nodes, places)
 	return out
 }
 
@@ -90,13 +90,14 @@ func shortestPaths(ctx context.Context, r *Resolver, from, to string, rels []str
 	if q.Limit < 1 || q.Limit > maxPaths {
 		return nil, badInput("first must be between 1 and %d, got %d", maxPaths, q.Limit)
 	}
-	ps, _, err := analysis.ShortestPaths(ctx, r.loaders(ctx).Store, q)
+	ld := r.loaders(ctx)
+	ps, _, err := analysis.ShortestPaths(ctx, ld.Store, q)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]*model.Path, len(ps))
 	for i, p := range ps {
-		out[i] = toPath(p)
+		out[i] = toPath(p, ld)
 	}
 	return out, nil
 }
@@ -110,7 +111,8 @@ func neighborhood(ctx context.Context, r *Resolver, id string, hops *int, rels, 
 	if err != nil {
 		return nil, err
 	}
-	sg, err := analysis.Neighborhood(ctx, r.loaders(ctx).Store, analysis.HoodQuery{
+	ld := r.loaders(ctx)
+	sg, err := analysis.Neighborhood(ctx, ld.Store, analysis.HoodQuery{
 		Root: root, Hops: intOr(hops, 1), Rels: toRels(rels), Labels: ls, Limit: intOr(limit, analysis.DefaultHoodLimit)})
 	if err != nil {
 		return nil, err
@@ -119,13 +121,13 @@ func neighborhood(ctx context.Context, r *Resolver, id string, hops *int, rels, 
 	nodes := make(map[string]kepu.Node, len(sg.Nodes))
 	for i, n := range sg.Nodes {
 		nodes[n.ID] = n
-		out.Nodes[i] = model.NewNode(n)
+		out.Nodes[i] = model.NewNode(n, ld)
 	}
 	steps := make([]analysis.Step, len(sg.Edges))
 	for i, e := range sg.Edges {
 		steps[i] = analysis.Step{Edge: e, Dir: kepu.Out}
 	}
-	out.Relationships = relationships(steps, nodes)
+	out.Relationships = relationships(steps, nodes, ld)
 	return out, nil
 }
 
@@ -159,7 +161,8 @@ func centrality(ctx context.Context, r *Resolver, algorithm string, labels, rels
 	if err != nil {
 		return nil, err
 	}
-	st := r.loaders(ctx).Store
+	ld := r.loaders(ctx)
+	st := ld.Store
 	var match map[string]bool
 	if where != nil {
 		if match, err = matching(ctx, st, scores, where); err != nil {
@@ -185,7 +188,7 @@ func centrality(ctx context.Context, r *Resolver, algorithm string, labels, rels
 	out := make([]*model.ScoredNode, 0, len(top))
 	for i, sc := range top {
 		if nd, ok := nodes[sc.ID]; ok {
-			out = append(out, &model.ScoredNode{Score: sc.Score, Rank: i + 1, Node: model.NewNode(nd)})
+			out = append(out, &model.ScoredNode{Score: sc.Score, Rank: i + 1, Node: model.NewNode(nd, ld)})
 		}
 	}
 	return out, nil
@@ -253,7 +256,8 @@ func communityMembers(ctx context.Context, r *Resolver, c *model.Community, firs
 		return nil, err
 	}
 	ids := c.MemberIDs[start:end]
-	nodes, err := r.loaders(ctx).Store.Nodes(ctx, ids)
+	ld := r.loaders(ctx)
+	nodes, err := ld.Store.Nodes(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -262,8 +266,7 @@ func communityMembers(ctx context.Context, r *Resolver, c *model.Community, firs
 	for i, id := range ids {
 		items[start+i] = model.RankedItem{Node: nodes[id]}
 	}
-	conn, err := model.NewRankedNodeConnection(items, first, after, r.maxPageSize)
-	return conn, err
+	return model.NewRankedNodeConnection(items, first, after, r.maxPageSize, ld)
 }
 
 func ranked(rs []analysis.Ranked) []model.RankedItem {
@@ -295,11 +298,12 @@ func coverage(ctx context.Context, r *Resolver, level string, kinds, programs []
 		}
 		q.Within = id
 	}
-	res, err := analysis.Coverage(ctx, r.loaders(ctx).Store, q)
+	ld := r.loaders(ctx)
+	res, err := analysis.Coverage(ctx, ld.Store, q)
 	if err != nil {
 		return nil, err
 	}
-	c := &model.Coverage{Level: level, MaxPage: r.maxPageSize, Uncovered: ranked(res.Uncovered),
+	c := &model.Coverage{Level: level, MaxPage: r.maxPageSize, Places: ld, Uncovered: ranked(res.Uncovered),
 		Covered: model.NewRatio(float64(len(res.Covered)), float64(len(res.Covered)+len(res.Uncovered)))}
 	for _, n := range res.Covered {
 		c.CoveredL = append(c.CoveredL, model.RankedItem{Node: n})
@@ -319,11 +323,12 @@ func schoolsWithoutLocalPartner(ctx context.Context, r *Resolver, province *stri
 	if err != nil {
 		return nil, err
 	}
-	rs, err := analysis.SchoolsWithoutLocalPartner(ctx, r.loaders(ctx).Store, p)
+	ld := r.loaders(ctx)
+	rs, err := analysis.SchoolsWithoutLocalPartner(ctx, ld.Store, p)
 	if err != nil {
 		return nil, err
 	}
-	return model.NewRankedNodeConnection(ranked(rs), first, after, r.maxPageSize)
+	return model.NewRankedNodeConnection(ranked(rs), first, after, r.maxPageSize, ld)
 }
 
 func museumsWithoutSchoolPartner(ctx context.Context, r *Resolver, province *string, kinds []string, first *int, after *string) (*model.RankedNodeConnection, error) {
@@ -331,9 +336,10 @@ func museumsWithoutSchoolPartner(ctx context.Context, r *Resolver, province *str
 	if err != nil {
 		return nil, err
 	}
-	rs, err := analysis.MuseumsWithoutSchoolPartner(ctx, r.loaders(ctx).Store, p, kinds)
+	ld := r.loaders(ctx)
+	rs, err := analysis.MuseumsWithoutSchoolPartner(ctx, ld.Store, p, kinds)
 	if err != nil {
 		return nil, err
 	}
-	return model.NewRankedNodeConnection(ranked(rs), first, after, r.maxPageSize)
+	return model.NewRankedNodeConnection(ranked(rs), first, after, r.maxPageSize, ld)
 }

@@ -14,7 +14,7 @@ func (r *Resolver) loaders(ctx context.Context) *Loaders {
 	if l := For(ctx); l != nil {
 		return l
 	}
-	return NewLoaders(r.store, r.batchWait)
+	return NewLoaders(ctx, r.store, r.batchWait)
 }
 
 func pageInfo(cursors []string, hasNext, hasPrev bool) *model.PageInfo {
@@ -90,7 +90,7 @@ func relQuery(near kepu.Label, rf spec.RelField, a connArgs, maxPage int) (kepu.
 // batching wait). extra is ANDed to the where filter. Before returning it
 // prefetches the fields selected below the page.
 func nodeConnection[C any](ctx context.Context, r *Resolver, l kepu.Label, extra *kepu.Filter, where map[string]any, orderBy []*model.OrderInput, args pageArgs,
-	build func([]kepu.Node, []string, *model.PageInfo, model.CountFunc) C) (C, error) {
+	build func([]kepu.Node, []string, *model.PageInfo, model.CountFunc, model.Places) C) (C, error) {
 	var zero C
 	q, err := nodeQuery(l, extra, connArgs{Where: where, OrderBy: orderBy, pageArgs: args}, r.maxPageSize)
 	if err != nil {
@@ -102,8 +102,9 @@ func nodeConnection[C any](ctx context.Context, r *Resolver, l kepu.Label, extra
 		return zero, err
 	}
 	r.prefetchField(ctx, ld, res.Nodes, string(l))
+	r.loadSelectedPlaces(ctx, ld, res.Nodes, string(l))
 	count := func(ctx context.Context) (int, error) { return ld.Store.CountNodes(ctx, l, q.Filter) }
-	return build(res.Nodes, res.Cursors, pageInfo(res.Cursors, res.HasNext, res.HasPrev), count), nil
+	return build(res.Nodes, res.Cursors, pageInfo(res.Cursors, res.HasNext, res.HasPrev), count, ld), nil
 }
 
 // placeMuseums lists the museums located in a place. The page (and the
@@ -122,8 +123,9 @@ func placeMuseums(ctx context.Context, r *Resolver, placeID string, where map[st
 	if err != nil {
 		return nil, err
 	}
+	r.loadSelectedPlaces(ctx, ld, res.Nodes, string(kepu.Museum))
 	count := func(ctx context.Context) (int, error) { return ld.CountPlaceNodes(ctx, placeID, q) }
-	return model.NewMuseumConnection(res.Nodes, res.Cursors, pageInfo(res.Cursors, res.HasNext, res.HasPrev), count), nil
+	return model.NewMuseumConnection(res.Nodes, res.Cursors, pageInfo(res.Cursors, res.HasNext, res.HasPrev), count, ld), nil
 }
 
 // relConnection lists the relationships of one node. The page (and the
@@ -131,7 +133,7 @@ func placeMuseums(ctx context.Context, r *Resolver, placeID string, where map[st
 // otherwise the request's loaders batch it with the other parents asking the
 // same question.
 func relConnection[C any](ctx context.Context, r *Resolver, nodeID string, rel kepu.RelType, dir kepu.Direction, where map[string]any, orderBy []*model.OrderInput, args pageArgs,
-	build func([]kepu.Neighbor, *model.PageInfo, model.CountFunc) C) (C, error) {
+	build func([]kepu.Neighbor, *model.PageInfo, model.CountFunc, model.Places) C) (C, error) {
 	var zero C
 	rf := spec.RelField{Def: *kepu.LookupRel(rel), Dir: dir}
 	q, err := relQuery(kepu.LabelOf(nodeID), rf, connArgs{Where: where, OrderBy: orderBy, pageArgs: args}, r.maxPageSize)
@@ -147,28 +149,9 @@ func relConnection[C any](ctx context.Context, r *Resolver, nodeID string, rel k
 	for i, it := range res.Items {
 		cursors[i] = it.Cursor
 	}
+	r.loadNeighborPlaces(ctx, ld, res.Items, rf.Prefix())
 	count := func(ctx context.Context) (int, error) { return ld.CountNeighbors(ctx, nodeID, q) }
-	return build(res.Items, pageInfo(cursors, res.HasNext, res.HasPrev), count), nil
-}
-
-// placeOf returns the place at a level of a node's location (nil when it has
-// none). The location and the place are normally prefetched; otherwise the
-// loaders batch one Locate and one Nodes call per nesting level.
-func placeOf[T any](ctx context.Context, r *Resolver, nodeID string, level kepu.Label, build func(kepu.Node) *T) (*T, error) {
-	ld := r.loaders(ctx)
-	loc, err := ld.Location(ctx, nodeID)
-	if err != nil {
-		return nil, err
-	}
-	id := loc.At(level)
-	if id == "" || id == nodeID {
-		return nil, nil
-	}
-	n, found, err := ld.Node(ctx, id)
-	if err != nil || !found {
-		return nil, err
-	}
-	return build(n), nil
+	return build(res.Items, pageInfo(cursors, res.HasNext, res.HasPrev), count, ld), nil
 }
 
 // node loads one node by global ID (a root field: one direct Nodes call),
@@ -189,7 +172,7 @@ func node(ctx context.Context, r *Resolver, gid string) (model.Node, error) {
 		return nil, kepu.Errorf(kepu.NotFound, "no node with ID %q", gid)
 	}
 	r.prefetchField(ctx, ld, []kepu.Node{n}, "")
-	return model.NewNode(n), nil
+	return model.NewNode(n, ld), nil
 }
 
 // MaxNodesIDs bounds the ids argument of nodes.
@@ -222,7 +205,7 @@ func nodes(ctx context.Context, r *Resolver, gids []string) ([]model.Node, error
 			addPathError(ctx, i, kepu.Errorf(kepu.NotFound, "no node with ID %q", gids[i]))
 			continue
 		}
-		out[i] = model.NewNode(n)
+		out[i] = model.NewNode(n, ld)
 		list = append(list, n)
 	}
 	r.prefetchField(ctx, ld, list, "")

@@ -27,12 +27,16 @@ type Options struct {
 	MaxPageSize int          // largest page a connection returns; default 100
 	Logger      *slog.Logger // may be nil (logs are discarded)
 	// BatchWait is how long a dataloader collects keys before calling the
-	// store; default 1ms. It applies only to fields the lookahead prefetch
-	// did not load (see prefetch.go): prefetched fields never wait.
+	// store; default 1ms. It applies with NoPrefetch only: with the
+	// prefetch on, lists are marshaled in one goroutine, so a field the
+	// prefetch did not load makes its own store call at once (see
+	// prefetch.go, startOperation).
 	BatchWait time.Duration
 	// NoPrefetch turns the lookahead prefetch off, leaving every nested
 	// field to the batching loaders (for comparison in tests and
-	// benchmarks).
+	// benchmarks): the one switch of the prefetch (see prefetch.go). The
+	// answers are the same either way; the store calls and their timing
+	// differ.
 	NoPrefetch bool
 	// Extensions are added to the gqlgen server with srv.Use, in order,
 	// after the built-in ones (for example query limits and access control).
@@ -118,7 +122,7 @@ func New(st kepu.Store, opts Options) http.Handler {
 	// Each operation gets its own loaders (and store-call counter), in
 	// gqlgen's context: no copy of the HTTP request for them.
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		return next(WithLoaders(ctx, NewLoaders(st, opts.BatchWait)))
+		return next(r.startOperation(ctx))
 	})
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		if httpx.RecordFrom(req.Context()) == nil {

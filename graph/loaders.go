@@ -19,8 +19,10 @@ import (
 // one store call per distinct field and arguments; a resolver then finds its
 // result primed and never waits. Whatever was not prefetched is loaded
 // through dataloadgen loaders, which batch the keys asked for within a short
-// window (Options.BatchWait). Results are matched to keys by ID (mapped
-// loaders), never by position.
+// window (Options.BatchWait; none with the prefetch on, whose lists are
+// marshaled in one goroutine: see startOperation), except the place
+// fields, which PlaceOf answers. Results are matched to keys by ID (mapped loaders), never by
+// position.
 type Loaders struct {
 	// Store is the request's view of the store; it counts calls (see
 	// StoreCalls).
@@ -29,10 +31,14 @@ type Loaders struct {
 
 	wait time.Duration
 
-	// The nodes and locations that the prefetcher primed, read before the
-	// loaders (which are made on first use: a prefetched request never
-	// needs them).
-	mu          sync.Mutex // guards the fields below, made on first use
+	// ctx is the request's context, for the store calls of PlaceOf (which
+	// gqlgen calls without one).
+	ctx context.Context
+
+	// The nodes and locations of places, primed by the prefetcher or by
+	// PlaceOf; the loaders are made on first use (a prefetched request
+	// never needs them).
+	mu          sync.Mutex // guards the fields below
 	nodeCache   smallCache[kepu.Node]
 	locCache    smallCache[kepu.Location]
 	nodes       *dataloadgen.Loader[string, kepu.Node]
@@ -43,39 +49,99 @@ type Loaders struct {
 	placeCounts map[string]*dataloadgen.Loader[string, int]           // by query, keyed by place ID
 }
 
-// NewLoaders returns the loaders of one request over st. wait is how long a
-// loader collects keys that were not prefetched before calling the store.
-func NewLoaders(st kepu.Store, wait time.Duration) *Loaders {
-	l := &Loaders{wait: wait}
+// NewLoaders returns the loaders of one request over st; ctx is the
+// request's context. wait is how long a loader collects keys that were not
+// prefetched before calling the store.
+func NewLoaders(ctx context.Context, st kepu.Store, wait time.Duration) *Loaders {
+	l := &Loaders{ctx: ctx, wait: wait}
 	l.Store = kepu.Observe(st, kepu.Observer{Start: l.countCall})
 	return l
 }
 
-// cachedNode returns the primed node of id, or the loader of nodes when
-// there is none.
-func (l *Loaders) cachedNode(id string) (kepu.Node, bool, *dataloadgen.Loader[string, kepu.Node]) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if n, ok := l.nodeCache.get(id); ok {
-		return n, true, nil
+// PlaceOf implements model.Places: the place at a level (kepu.Province,
+// kepu.Prefecture or kepu.County) of the node id, found false when it has
+// none. It reads the location and the place that the prefetcher primed;
+// what it did not prime (the prefetch is off, or skipped the field) is
+// loaded with one Locate and one Nodes call for this node alone, in the
+// request's context, and primed. The place fields call it without a
+// goroutine of their own, so they cannot wait for a batch.
+func (l *Loaders) PlaceOf(id string, level kepu.Label) (kepu.Node, bool, error) {
+	loc, err := primedOrLoad(l, &l.locCache, l.Store.Locate, id)
+	if err != nil {
+		return kepu.Node{}, false, err
 	}
-	if l.nodes == nil {
-		l.nodes = dataloadgen.NewMappedLoader(l.Store.Nodes, dataloadgen.WithWait(l.wait))
+	pid := loc.At(level)
+	if pid == "" || pid == id {
+		return kepu.Node{}, false, nil
 	}
-	return kepu.Node{}, false, l.nodes
+	n, err := primedOrLoad(l, &l.nodeCache, l.Store.Nodes, pid)
+	// A zero node is how a miss is primed.
+	return n, err == nil && n.ID != "", err
 }
 
-// cachedLocation is cachedNode for locations.
-func (l *Loaders) cachedLocation(id string) (kepu.Location, bool, *dataloadgen.Loader[string, kepu.Location]) {
+// primedOrLoad returns the value of id in a cache of l, or fetches it alone
+// (in the request's context) and primes it: the zero value when fetch has
+// none.
+func primedOrLoad[V any](l *Loaders, cache *smallCache[V], fetch func(context.Context, []string) (map[string]V, error), id string) (V, error) {
 	l.mu.Lock()
-	defer l.mu.Unlock()
-	if loc, ok := l.locCache.get(id); ok {
-		return loc, true, nil
+	v, ok := cache.get(id)
+	l.mu.Unlock()
+	if ok {
+		return v, nil
 	}
+	found, err := fetch(l.ctx, []string{id})
+	if err != nil {
+		return v, err
+	}
+	v = found[id]
+	l.mu.Lock()
+	cache.put(id, v)
+	l.mu.Unlock()
+	return v, nil
+}
+
+// loadPlaces primes the locations of ids and their places at the levels
+// through batching loaders, for the place fields of nodes that the
+// prefetcher did not load: the resolvers of the parents call it, in their
+// own goroutines, so that the IDs they ask for within the batching window
+// share one Locate and one Nodes call. A key whose load fails is left
+// unprimed: PlaceOf loads it again and reports the error at its field.
+func (l *Loaders) loadPlaces(ctx context.Context, ids []string, levels []kepu.Label) {
+	l.mu.Lock()
 	if l.locations == nil {
 		l.locations = dataloadgen.NewMappedLoader(l.Store.Locate, dataloadgen.WithWait(l.wait))
+		l.nodes = dataloadgen.NewMappedLoader(l.Store.Nodes, dataloadgen.WithWait(l.wait))
 	}
-	return kepu.Location{}, false, l.locations
+	locLd, nodeLd := l.locations, l.nodes
+	l.mu.Unlock()
+	locs := make([]func() (kepu.Location, error), len(ids))
+	for i, id := range ids {
+		locs[i] = locLd.LoadThunk(ctx, id)
+	}
+	var places idSet
+	for i, id := range ids {
+		loc, err := locs[i]()
+		if err != nil && !errors.Is(err, dataloadgen.ErrNotFound) {
+			continue
+		}
+		l.primeLocations([]string{id}, map[string]kepu.Location{id: loc})
+		for _, lv := range levels {
+			if pid := loc.At(lv); pid != "" && pid != id {
+				places.add(pid)
+			}
+		}
+	}
+	nodes := make([]func() (kepu.Node, error), len(places.list))
+	for i, id := range places.list {
+		nodes[i] = nodeLd.LoadThunk(ctx, id)
+	}
+	for i, id := range places.list {
+		n, err := nodes[i]()
+		if err != nil && !errors.Is(err, dataloadgen.ErrNotFound) {
+			continue
+		}
+		l.primeNodes([]string{id}, map[string]kepu.Node{id: n})
+	}
 }
 
 func (l *Loaders) countCall(ctx context.Context, _ kepu.Call) context.Context {
@@ -102,33 +168,6 @@ func StoreCalls(ctx context.Context) int64 {
 		return l.calls.Load()
 	}
 	return 0
-}
-
-// Node loads one node; found is false when there is none.
-func (l *Loaders) Node(ctx context.Context, id string) (n kepu.Node, found bool, err error) {
-	n, primed, ld := l.cachedNode(id)
-	if primed {
-		return n, n.ID != "", nil
-	}
-	n, err = ld.Load(ctx, id)
-	if errors.Is(err, dataloadgen.ErrNotFound) || (err == nil && n.ID == "") {
-		// A zero node is how a prefetched miss is primed.
-		return kepu.Node{}, false, nil
-	}
-	return n, err == nil, err
-}
-
-// Location loads the location of a node (zero when it has none).
-func (l *Loaders) Location(ctx context.Context, id string) (kepu.Location, error) {
-	loc, primed, ld := l.cachedLocation(id)
-	if primed {
-		return loc, nil
-	}
-	loc, err := ld.Load(ctx, id)
-	if errors.Is(err, dataloadgen.ErrNotFound) {
-		return kepu.Location{}, nil
-	}
-	return loc, err
 }
 
 // prime stores a value in a loader's cache, replacing an older one (a

@@ -134,17 +134,23 @@ type response struct {
 
 func post(t testing.TB, url, query string, vars map[string]any) response {
 	t.Helper()
+	var r response
+	postInto(t, url, query, vars, &r)
+	return r
+}
+
+// postInto posts a query and decodes the response into out.
+func postInto(t testing.TB, url, query string, vars map[string]any, out any) {
+	t.Helper()
 	b, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	resp, err := http.Post(url, "application/json", bytes.NewReader(b))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var r response
-	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
 		t.Fatal(err)
 	}
-	return r
 }
 
 // query runs a query that must succeed and decodes its data into out.

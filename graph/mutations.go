@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/kepugraph/kepugraph/graph/model"
 	"github.com/kepugraph/kepugraph/kepu"
 )
 
@@ -88,7 +89,7 @@ func edgeWriteError(ctx context.Context, r *Resolver, e kepu.Edge, from, to stri
 
 // createNode creates a node of the label from a create input; the key
 // defaults to a random UUID.
-func createNode[T any](ctx context.Context, r *Resolver, l kepu.Label, input map[string]any, build func(kepu.Node) *T) (*T, error) {
+func createNode[T any](ctx context.Context, r *Resolver, l kepu.Label, input map[string]any, build func(kepu.Node, model.Places) *T) (*T, error) {
 	key := uuid.NewString()
 	if v, ok := plain(input["key"]).(string); ok {
 		key = v
@@ -99,12 +100,13 @@ func createNode[T any](ctx context.Context, r *Resolver, l kepu.Label, input map
 	if err != nil {
 		return nil, nodeWriteError(l, "", kepu.GlobalID(id), err)
 	}
-	r.prefetchField(ctx, r.loaders(ctx), []kepu.Node{res[0].Node}, "")
-	return build(res[0].Node), nil
+	ld := r.loaders(ctx)
+	r.prefetchField(ctx, ld, []kepu.Node{res[0].Node}, "")
+	return build(res[0].Node, ld), nil
 }
 
 // updateNode changes a node: absent fields stay, null fields are removed.
-func updateNode[T any](ctx context.Context, r *Resolver, l kepu.Label, gid string, input map[string]any, build func(kepu.Node) *T) (*T, error) {
+func updateNode[T any](ctx context.Context, r *Resolver, l kepu.Label, gid string, input map[string]any, build func(kepu.Node, model.Places) *T) (*T, error) {
 	id, err := parseID(gid, l)
 	if err != nil {
 		return nil, argError("id", err)
@@ -114,8 +116,9 @@ func updateNode[T any](ctx context.Context, r *Resolver, l kepu.Label, gid strin
 	if err != nil {
 		return nil, nodeWriteError(l, "id", gid, err)
 	}
-	r.prefetchField(ctx, r.loaders(ctx), []kepu.Node{res[0].Node}, "")
-	return build(res[0].Node), nil
+	ld := r.loaders(ctx)
+	r.prefetchField(ctx, ld, []kepu.Node{res[0].Node}, "")
+	return build(res[0].Node, ld), nil
 }
 
 // deleteNode deletes a node and its relationships and returns its global ID.
@@ -146,7 +149,7 @@ func edgeEnds(rel kepu.RelType, from, to string) (kepu.Edge, error) {
 }
 
 // linkResult loads the ends of an edge after a write and builds the link.
-func linkResult[T any](ctx context.Context, r *Resolver, e kepu.Edge, build func(kepu.Edge, kepu.Node, kepu.Node) *T) (*T, error) {
+func linkResult[T any](ctx context.Context, r *Resolver, e kepu.Edge, build func(kepu.Edge, kepu.Node, kepu.Node, model.Places) *T) (*T, error) {
 	ld := r.loaders(ctx)
 	ends, err := ld.Store.Nodes(ctx, []string{e.From, e.To})
 	if err != nil {
@@ -159,11 +162,11 @@ func linkResult[T any](ctx context.Context, r *Resolver, e kepu.Edge, build func
 		return nil, kepu.Errorf(kepu.NotFound, "an end of the %s relationship no longer exists", e.Type)
 	}
 	r.prefetchLink(ctx, ld, e.Type, from, to)
-	return build(e, from, to), nil
+	return build(e, from, to, ld), nil
 }
 
 // link creates a relationship.
-func link[T any](ctx context.Context, r *Resolver, rel kepu.RelType, from, to string, input map[string]any, build func(kepu.Edge, kepu.Node, kepu.Node) *T) (*T, error) {
+func link[T any](ctx context.Context, r *Resolver, rel kepu.RelType, from, to string, input map[string]any, build func(kepu.Edge, kepu.Node, kepu.Node, model.Places) *T) (*T, error) {
 	e, err := edgeEnds(rel, from, to)
 	if err != nil {
 		return nil, err
@@ -177,7 +180,7 @@ func link[T any](ctx context.Context, r *Resolver, rel kepu.RelType, from, to st
 }
 
 // updateLink changes a relationship's properties.
-func updateLink[T any](ctx context.Context, r *Resolver, rel kepu.RelType, from, to string, input map[string]any, build func(kepu.Edge, kepu.Node, kepu.Node) *T) (*T, error) {
+func updateLink[T any](ctx context.Context, r *Resolver, rel kepu.RelType, from, to string, input map[string]any, build func(kepu.Edge, kepu.Node, kepu.Node, model.Places) *T) (*T, error) {
 	e, err := edgeEnds(rel, from, to)
 	if err != nil {
 		return nil, err

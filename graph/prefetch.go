@@ -11,6 +11,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/kepugraph/kepugraph/graph/internal/lists"
 	"github.com/kepugraph/kepugraph/graph/internal/spec"
 	"github.com/kepugraph/kepugraph/graph/model"
 	"github.com/kepugraph/kepugraph/kepu"
@@ -41,6 +42,37 @@ import (
 // timing. A field the prefetcher skips (arguments it cannot read, a store
 // error) is loaded by its resolver through the batching loaders, which report
 // any error at the field's path.
+//
+// The seam. The prefetch is an optimization behind one switch,
+// Options.NoPrefetch (Resolver.noPrefetch), read in this file only. It
+// primes the request's Loaders, and marks the operation so that its lists
+// are marshaled without a goroutine per element (startOperation); the
+// resolvers read the Loaders whether or not it ran, and load what is not
+// primed through dataloaders (batching ones when it is off). The one thing the resolvers cannot batch themselves is the
+// place fields (province, prefecture, county), which are model methods
+// called without a goroutine (see model.Places): with the prefetch off,
+// the connection resolvers load the places their nodes select through the
+// batching loaders (loadSelectedPlaces, also here). TestPrefetchCorpus
+// checks that the answers are the same JSON either way on the query corpus
+// (bench/queries, the README's queries, testdata), TestPrefetch the store
+// calls the prefetch saves.
+
+// startOperation returns the context of an operation: its loaders and,
+// with the prefetch on, the mark that makes gqlgen marshal its lists in the
+// calling goroutine instead of one goroutine per element
+// (lists.Sequential): the prefetch loads, level by level, what the
+// resolvers below the elements read, so they have nothing to wait for
+// together. Its dataloaders then do not wait to collect a batch (no
+// sibling could join it): a field the prefetcher did not load makes its
+// own store call at once. With the prefetch off, lists are marshaled
+// concurrently and the dataloaders batch.
+func (r *Resolver) startOperation(ctx context.Context) context.Context {
+	if r.noPrefetch {
+		return WithLoaders(ctx, NewLoaders(ctx, r.store, r.batchWait))
+	}
+	ctx = lists.Sequential(ctx)
+	return WithLoaders(ctx, NewLoaders(ctx, r.store, 0))
+}
 
 // maxPrefetchDepth bounds the levels one prefetch walks.
 const maxPrefetchDepth = 64
@@ -132,9 +164,19 @@ type prefetcher struct {
 }
 
 // newPrefetcher returns a prefetcher for the current field, or nil outside a
-// GraphQL operation.
+// GraphQL operation or when the prefetch is off.
 func (r *Resolver) newPrefetcher(ctx context.Context, ld *Loaders) (*prefetcher, *graphql.FieldContext) {
-	if r.noPrefetch || !graphql.HasOperationContext(ctx) {
+	if r.noPrefetch {
+		return nil, nil
+	}
+	return selections(ctx, r, ld)
+}
+
+// selections returns a prefetcher for reading the selections of the current
+// field (whether or not the prefetch is on), or nil outside a GraphQL
+// operation.
+func selections(ctx context.Context, r *Resolver, ld *Loaders) (*prefetcher, *graphql.FieldContext) {
+	if !graphql.HasOperationContext(ctx) {
 		return nil, nil
 	}
 	fc := graphql.GetFieldContext(ctx)
@@ -352,6 +394,53 @@ func (p *prefetcher) planMuseums(lv *level, f graphql.CollectedField, ids []stri
 	if len(sels) > 0 {
 		req.conts = append(req.conts, cont{ids: ids, sels: sels})
 	}
+}
+
+// loadSelectedPlaces primes, when the prefetch is off, the places that the
+// fields selected on the nodes of a connection (prefix names its types)
+// ask for, through the batching loaders (see Loaders.loadPlaces): the place
+// fields are model methods, called without a goroutine of their own, which
+// could not batch. With the prefetch on it does nothing: the prefetcher
+// loaded them with the rest of the level.
+func (r *Resolver) loadSelectedPlaces(ctx context.Context, ld *Loaders, nodes []kepu.Node, prefix string) {
+	if !r.noPrefetch || len(nodes) == 0 {
+		return
+	}
+	p, fc := selections(ctx, r, ld)
+	if p == nil {
+		return
+	}
+	sels, _ := p.connection(fc.Field.Selections, prefix)
+	var ids idSet
+	var levels []kepu.Label
+	for _, sel := range sels {
+		groupByLabel(nodes, func(l kepu.Label, lids []string) {
+			for _, f := range p.collect(sel, implementors[l]...) {
+				if pl := placeField(l, f.Name); pl != "" {
+					ids.add(lids...)
+					if !slices.Contains(levels, pl) {
+						levels = append(levels, pl)
+					}
+				}
+			}
+		})
+	}
+	if len(ids.list) > 0 {
+		ld.loadPlaces(ctx, ids.list, levels)
+	}
+}
+
+// loadNeighborPlaces is loadSelectedPlaces for the far ends of a page of
+// relationships.
+func (r *Resolver) loadNeighborPlaces(ctx context.Context, ld *Loaders, items []kepu.Neighbor, prefix string) {
+	if !r.noPrefetch || len(items) == 0 {
+		return
+	}
+	far := make([]kepu.Node, len(items))
+	for i, it := range items {
+		far[i] = it.Node
+	}
+	r.loadSelectedPlaces(ctx, ld, far, prefix)
 }
 
 // placeField returns the place level that the field name selects on a node

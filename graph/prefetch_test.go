@@ -2,11 +2,16 @@ package graph_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/kepugraph/kepugraph/graph"
@@ -401,4 +406,91 @@ func BenchmarkPlaceMuseums(b *testing.B) {
 			benchQuery(b, srv.URL, placesQuery, map[string]any{"n": 40})
 		})
 	}
+}
+
+// TestPrefetchCorpus runs the query corpus with the lookahead prefetch on
+// and off (Options.NoPrefetch, its one switch) over the reference dataset
+// and checks that the responses are the same JSON, data and errors: the
+// load benchmark's queries (bench/queries/*.json), the README's graphql
+// blocks that are queries (its mutation would change the shared dataset;
+// TestPrefetchMutation covers mutations) and testdata/*.graphql.
+func TestPrefetchCorpus(t *testing.T) {
+	plain := noPrefetch(t, shared.store)
+	type entry struct {
+		name  string
+		query string
+		vars  map[string]any
+	}
+	var corpus []entry
+	files, err := filepath.Glob("../bench/queries/*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no bench queries (%v)", err)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var req struct {
+			Query     string
+			Variables map[string]any
+		}
+		if err := json.Unmarshal(b, &req); err != nil || req.Query == "" {
+			t.Fatalf("%s: not a GraphQL request (%v)", f, err)
+		}
+		corpus = append(corpus, entry{filepath.Base(f), req.Query, req.Variables})
+	}
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := regexp.MustCompile("(?s)```graphql\n(.*?)```").FindAllStringSubmatch(string(readme), -1)
+	queries := 0
+	for i, b := range blocks {
+		if regexp.MustCompile(`(?m)^\s*mutation\b`).MatchString(b[1]) {
+			continue
+		}
+		corpus = append(corpus, entry{fmt.Sprintf("README block %d", i+1), b[1], nil})
+		queries++
+	}
+	if queries < 8 {
+		t.Fatalf("%d README queries of %d graphql blocks", queries, len(blocks))
+	}
+	files, _ = filepath.Glob("../testdata/*.graphql")
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		corpus = append(corpus, entry{filepath.Base(f), string(b), nil})
+	}
+	for _, e := range corpus {
+		t.Run(e.name, func(t *testing.T) {
+			on, onCalls := comparable(t, shared.url, e.query, e.vars)
+			off, offCalls := comparable(t, plain, e.query, e.vars)
+			if !bytes.Equal(on, off) {
+				t.Errorf("with the prefetch:\n%.2000s\nwithout:\n%.2000s", on, off)
+			}
+			if bytes.Contains(on, []byte(`"errors"`)) && !strings.Contains(e.query, "# expect error") {
+				t.Errorf("errors: %.1000s", on)
+			}
+			t.Logf("%d bytes; store calls %d with the prefetch, %d without", len(on), onCalls, offCalls)
+		})
+	}
+}
+
+// comparable posts a query and returns its response without the extensions
+// (which count store calls) and the number of store calls.
+func comparable(t *testing.T, url, q string, vars map[string]any) ([]byte, int) {
+	t.Helper()
+	var r map[string]json.RawMessage
+	postInto(t, url, q, vars, &r)
+	var ext struct{ StoreCalls int }
+	_ = json.Unmarshal(r["extensions"], &ext)
+	delete(r, "extensions")
+	out, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out, ext.StoreCalls
 }

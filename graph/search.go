@@ -35,8 +35,13 @@ func search(ctx context.Context, r *Resolver, text string, labels []string, firs
 	}
 	c := &model.SearchConnection{Edges: []*model.SearchEdge{}, Nodes: []model.Node{}, TotalCount: page.Total}
 	cursors := make([]string, 0, len(page.Hits))
+	hits := make([]kepu.Node, len(page.Hits))
+	for i, h := range page.Hits {
+		hits[i] = h.Node
+	}
+	r.prefetchField(ctx, ld, hits, "Search")
 	for _, h := range page.Hits {
-		n := model.NewNode(h.Node)
+		n := model.NewNode(h.Node, ld)
 		c.Nodes = append(c.Nodes, n)
 		c.Edges = append(c.Edges, &model.SearchEdge{Cursor: h.Cursor, Score: h.Score, Node: n})
 		cursors = append(cursors, h.Cursor)

@@ -126,13 +126,13 @@ func systemStats(ctx context.Context, r *Resolver) (*model.SystemStats, error) {
 	if p, ok, err := programByName(ctx, st, carnivalName); err != nil {
 		return nil, err
 	} else if ok {
-		m := model.NewProgram(p)
+		m := model.NewProgram(p, nil) // properties only: no place field
 		s.BeijingScienceCarnival = &model.ProgramFigures{Name: m.Name, Organizations: m.Organizations, Activities: m.Activities, Audience: m.Audience}
 	}
 	if p, ok, err := programByName(ctx, st, communicationWeek23); err != nil {
 		return nil, err
 	} else if ok {
-		s.CommunicationWeek2023Representatives = model.NewProgram(p).Representatives
+		s.CommunicationWeek2023Representatives = model.NewProgram(p, nil).Representatives
 	}
 	return s, nil
 }

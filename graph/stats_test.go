@@ -3,6 +3,7 @@ package graph_test
 import (
 	"fmt"
 	"math"
+	"runtime/metrics"
 	"testing"
 )
 
@@ -172,6 +173,7 @@ func TestStoreCalls(t *testing.T) {
 // and reports the store calls per request.
 func benchQuery(b *testing.B, url, query string, vars map[string]any) {
 	var calls int
+	created := goroutinesCreated()
 	for b.Loop() {
 		r := post(b, url, query, vars)
 		if len(r.Errors) > 0 {
@@ -180,6 +182,19 @@ func benchQuery(b *testing.B, url, query string, vars map[string]any) {
 		calls += r.Extensions.StoreCalls
 	}
 	b.ReportMetric(float64(calls)/float64(b.N), "storecalls/op")
+	// Goroutines started per request, in the server and the client (the
+	// HTTP client's few are the same for every query).
+	b.ReportMetric(float64(goroutinesCreated()-created)/float64(b.N), "goroutines/op")
+}
+
+// goroutinesCreated is the number of goroutines the process has started.
+func goroutinesCreated() uint64 {
+	s := []metrics.Sample{{Name: "/sched/goroutines-created:goroutines"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return s[0].Value.Uint64()
 }
 
 func BenchmarkMuseumByID(b *testing.B) {

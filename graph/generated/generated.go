@@ -13,6 +13,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
+	"github.com/kepugraph/kepugraph/graph/internal/lists"
 	"github.com/kepugraph/kepugraph/graph/model"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -1115,8 +1116,6 @@ type CommunityResolver interface {
 	Members(ctx context.Context, obj *model.Community, first *int, after *string) (*model.RankedNodeConnection, error)
 }
 type CountyResolver interface {
-	Province(ctx context.Context, obj *model.County) (*model.Province, error)
-	Prefecture(ctx context.Context, obj *model.County) (*model.Prefecture, error)
 	Museums(ctx context.Context, obj *model.County, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.MuseumConnection, error)
 	Parent(ctx context.Context, obj *model.County, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.PartOfOutConnection, error)
 	CoveredBy(ctx context.Context, obj *model.County, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.CoversInConnection, error)
@@ -1130,9 +1129,6 @@ type ForumResolver interface {
 	Speakers(ctx context.Context, obj *model.Forum, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.SpokeAtInConnection, error)
 }
 type MuseumResolver interface {
-	Province(ctx context.Context, obj *model.Museum) (*model.Province, error)
-	Prefecture(ctx context.Context, obj *model.Museum) (*model.Prefecture, error)
-	County(ctx context.Context, obj *model.Museum) (*model.County, error)
 	Covers(ctx context.Context, obj *model.Museum, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.CoversOutConnection, error)
 	HelpedEstablish(ctx context.Context, obj *model.Museum, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.HelpedEstablishOutConnection, error)
 	LocatedIn(ctx context.Context, obj *model.Museum, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.LocatedInOutConnection, error)
@@ -1213,17 +1209,11 @@ type MutationResolver interface {
 	UnlinkCovers(ctx context.Context, from string, to string) (*bool, error)
 }
 type NormalUniversityResolver interface {
-	Province(ctx context.Context, obj *model.NormalUniversity) (*model.Province, error)
-	Prefecture(ctx context.Context, obj *model.NormalUniversity) (*model.Prefecture, error)
-	County(ctx context.Context, obj *model.NormalUniversity) (*model.County, error)
 	LocatedIn(ctx context.Context, obj *model.NormalUniversity, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.LocatedInOutConnection, error)
 	ParticipatesIn(ctx context.Context, obj *model.NormalUniversity, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.ParticipatesInOutConnection, error)
 	MuseumPartners(ctx context.Context, obj *model.NormalUniversity, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.TrainsTeachersInConnection, error)
 }
 type OrganizationResolver interface {
-	Province(ctx context.Context, obj *model.Organization) (*model.Province, error)
-	Prefecture(ctx context.Context, obj *model.Organization) (*model.Prefecture, error)
-	County(ctx context.Context, obj *model.Organization) (*model.County, error)
 	LocatedIn(ctx context.Context, obj *model.Organization, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.LocatedInOutConnection, error)
 	Organizes(ctx context.Context, obj *model.Organization, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.OrganizesOutConnection, error)
 	ParticipatesIn(ctx context.Context, obj *model.Organization, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.ParticipatesInOutConnection, error)
@@ -1235,7 +1225,6 @@ type PersonResolver interface {
 	SpokeAt(ctx context.Context, obj *model.Person, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.SpokeAtOutConnection, error)
 }
 type PrefectureResolver interface {
-	Province(ctx context.Context, obj *model.Prefecture) (*model.Province, error)
 	Museums(ctx context.Context, obj *model.Prefecture, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.MuseumConnection, error)
 	Parent(ctx context.Context, obj *model.Prefecture, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.PartOfOutConnection, error)
 	CoveredDirectlyBy(ctx context.Context, obj *model.Prefecture, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.CoversInConnection, error)
@@ -1294,9 +1283,6 @@ type QueryResolver interface {
 	MuseumsWithoutSchoolPartner(ctx context.Context, province *string, museumKinds []string, first *int, after *string) (*model.RankedNodeConnection, error)
 }
 type SchoolResolver interface {
-	Province(ctx context.Context, obj *model.School) (*model.Province, error)
-	Prefecture(ctx context.Context, obj *model.School) (*model.Prefecture, error)
-	County(ctx context.Context, obj *model.School) (*model.County, error)
 	LocatedIn(ctx context.Context, obj *model.School, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.LocatedInOutConnection, error)
 	ParticipatesIn(ctx context.Context, obj *model.School, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.ParticipatesInOutConnection, error)
 	MuseumPartners(ctx context.Context, obj *model.School, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) (*model.PartnersWithInConnection, error)
@@ -20882,7 +20868,7 @@ func (ec *executionContext) _County_province(ctx context.Context, field graphql.
 			return ec.fieldContext_County_province(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.County().Province(ctx, obj)
+			return obj.Province()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Province) graphql.Marshaler {
@@ -20897,7 +20883,7 @@ func (ec *executionContext) fieldContext_County_province(_ context.Context, fiel
 		Object:     "County",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Province(ctx, field)
 		},
@@ -20914,7 +20900,7 @@ func (ec *executionContext) _County_prefecture(ctx context.Context, field graphq
 			return ec.fieldContext_County_prefecture(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.County().Prefecture(ctx, obj)
+			return obj.Prefecture()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Prefecture) graphql.Marshaler {
@@ -20929,7 +20915,7 @@ func (ec *executionContext) fieldContext_County_prefecture(_ context.Context, fi
 		Object:     "County",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Prefecture(ctx, field)
 		},
@@ -25454,7 +25440,7 @@ func (ec *executionContext) _Museum_province(ctx context.Context, field graphql.
 			return ec.fieldContext_Museum_province(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Museum().Province(ctx, obj)
+			return obj.Province()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Province) graphql.Marshaler {
@@ -25469,7 +25455,7 @@ func (ec *executionContext) fieldContext_Museum_province(_ context.Context, fiel
 		Object:     "Museum",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Province(ctx, field)
 		},
@@ -25486,7 +25472,7 @@ func (ec *executionContext) _Museum_prefecture(ctx context.Context, field graphq
 			return ec.fieldContext_Museum_prefecture(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Museum().Prefecture(ctx, obj)
+			return obj.Prefecture()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Prefecture) graphql.Marshaler {
@@ -25501,7 +25487,7 @@ func (ec *executionContext) fieldContext_Museum_prefecture(_ context.Context, fi
 		Object:     "Museum",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Prefecture(ctx, field)
 		},
@@ -25518,7 +25504,7 @@ func (ec *executionContext) _Museum_county(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Museum_county(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Museum().County(ctx, obj)
+			return obj.County()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.County) graphql.Marshaler {
@@ -25533,7 +25519,7 @@ func (ec *executionContext) fieldContext_Museum_county(_ context.Context, field 
 		Object:     "Museum",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_County(ctx, field)
 		},
@@ -29748,7 +29734,7 @@ func (ec *executionContext) _NormalUniversity_province(ctx context.Context, fiel
 			return ec.fieldContext_NormalUniversity_province(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.NormalUniversity().Province(ctx, obj)
+			return obj.Province()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Province) graphql.Marshaler {
@@ -29763,7 +29749,7 @@ func (ec *executionContext) fieldContext_NormalUniversity_province(_ context.Con
 		Object:     "NormalUniversity",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Province(ctx, field)
 		},
@@ -29780,7 +29766,7 @@ func (ec *executionContext) _NormalUniversity_prefecture(ctx context.Context, fi
 			return ec.fieldContext_NormalUniversity_prefecture(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.NormalUniversity().Prefecture(ctx, obj)
+			return obj.Prefecture()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Prefecture) graphql.Marshaler {
@@ -29795,7 +29781,7 @@ func (ec *executionContext) fieldContext_NormalUniversity_prefecture(_ context.C
 		Object:     "NormalUniversity",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Prefecture(ctx, field)
 		},
@@ -29812,7 +29798,7 @@ func (ec *executionContext) _NormalUniversity_county(ctx context.Context, field 
 			return ec.fieldContext_NormalUniversity_county(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.NormalUniversity().County(ctx, obj)
+			return obj.County()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.County) graphql.Marshaler {
@@ -29827,7 +29813,7 @@ func (ec *executionContext) fieldContext_NormalUniversity_county(_ context.Conte
 		Object:     "NormalUniversity",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_County(ctx, field)
 		},
@@ -30311,7 +30297,7 @@ func (ec *executionContext) _Organization_province(ctx context.Context, field gr
 			return ec.fieldContext_Organization_province(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Organization().Province(ctx, obj)
+			return obj.Province()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Province) graphql.Marshaler {
@@ -30326,7 +30312,7 @@ func (ec *executionContext) fieldContext_Organization_province(_ context.Context
 		Object:     "Organization",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Province(ctx, field)
 		},
@@ -30343,7 +30329,7 @@ func (ec *executionContext) _Organization_prefecture(ctx context.Context, field 
 			return ec.fieldContext_Organization_prefecture(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Organization().Prefecture(ctx, obj)
+			return obj.Prefecture()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Prefecture) graphql.Marshaler {
@@ -30358,7 +30344,7 @@ func (ec *executionContext) fieldContext_Organization_prefecture(_ context.Conte
 		Object:     "Organization",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Prefecture(ctx, field)
 		},
@@ -30375,7 +30361,7 @@ func (ec *executionContext) _Organization_county(ctx context.Context, field grap
 			return ec.fieldContext_Organization_county(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Organization().County(ctx, obj)
+			return obj.County()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.County) graphql.Marshaler {
@@ -30390,7 +30376,7 @@ func (ec *executionContext) fieldContext_Organization_county(_ context.Context, 
 		Object:     "Organization",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_County(ctx, field)
 		},
@@ -34362,7 +34348,7 @@ func (ec *executionContext) _Prefecture_province(ctx context.Context, field grap
 			return ec.fieldContext_Prefecture_province(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Prefecture().Province(ctx, obj)
+			return obj.Province()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Province) graphql.Marshaler {
@@ -34377,7 +34363,7 @@ func (ec *executionContext) fieldContext_Prefecture_province(_ context.Context, 
 		Object:     "Prefecture",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Province(ctx, field)
 		},
@@ -38435,7 +38421,7 @@ func (ec *executionContext) _School_province(ctx context.Context, field graphql.
 			return ec.fieldContext_School_province(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.School().Province(ctx, obj)
+			return obj.Province()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Province) graphql.Marshaler {
@@ -38450,7 +38436,7 @@ func (ec *executionContext) fieldContext_School_province(_ context.Context, fiel
 		Object:     "School",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Province(ctx, field)
 		},
@@ -38467,7 +38453,7 @@ func (ec *executionContext) _School_prefecture(ctx context.Context, field graphq
 			return ec.fieldContext_School_prefecture(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.School().Prefecture(ctx, obj)
+			return obj.Prefecture()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Prefecture) graphql.Marshaler {
@@ -38482,7 +38468,7 @@ func (ec *executionContext) fieldContext_School_prefecture(_ context.Context, fi
 		Object:     "School",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Prefecture(ctx, field)
 		},
@@ -38499,7 +38485,7 @@ func (ec *executionContext) _School_county(ctx context.Context, field graphql.Co
 			return ec.fieldContext_School_county(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.School().County(ctx, obj)
+			return obj.County()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.County) graphql.Marshaler {
@@ -38514,7 +38500,7 @@ func (ec *executionContext) fieldContext_School_county(_ context.Context, field 
 		Object:     "School",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_County(ctx, field)
 		},
@@ -55400,17 +55386,15 @@ func (ec *executionContext) _County(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "province":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._County_province(ctx, field, obj)
-				})
+			out.Values[i] = ec._County_province(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "prefecture":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._County_prefecture(ctx, field, obj)
-				})
+			out.Values[i] = ec._County_prefecture(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "museums":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -57129,23 +57113,20 @@ func (ec *executionContext) _Museum(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "province":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Museum_province(ctx, field, obj)
-				})
+			out.Values[i] = ec._Museum_province(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "prefecture":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Museum_prefecture(ctx, field, obj)
-				})
+			out.Values[i] = ec._Museum_prefecture(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "county":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Museum_county(ctx, field, obj)
-				})
+			out.Values[i] = ec._Museum_county(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "covers":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -58045,23 +58026,20 @@ func (ec *executionContext) _NormalUniversity(ctx context.Context, sel ast.Selec
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "province":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._NormalUniversity_province(ctx, field, obj)
-				})
+			out.Values[i] = ec._NormalUniversity_province(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "prefecture":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._NormalUniversity_prefecture(ctx, field, obj)
-				})
+			out.Values[i] = ec._NormalUniversity_prefecture(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "county":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._NormalUniversity_county(ctx, field, obj)
-				})
+			out.Values[i] = ec._NormalUniversity_county(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "locatedIn":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -58231,23 +58209,20 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "province":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Organization_province(ctx, field, obj)
-				})
+			out.Values[i] = ec._Organization_province(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "prefecture":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Organization_prefecture(ctx, field, obj)
-				})
+			out.Values[i] = ec._Organization_prefecture(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "county":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Organization_county(ctx, field, obj)
-				})
+			out.Values[i] = ec._Organization_county(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "locatedIn":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -59780,11 +59755,10 @@ func (ec *executionContext) _Prefecture(ctx context.Context, sel ast.SelectionSe
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "province":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Prefecture_province(ctx, field, obj)
-				})
+			out.Values[i] = ec._Prefecture_province(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "museums":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -60914,23 +60888,20 @@ func (ec *executionContext) _School(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "province":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._School_province(ctx, field, obj)
-				})
+			out.Values[i] = ec._School_province(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "prefecture":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._School_prefecture(ctx, field, obj)
-				})
+			out.Values[i] = ec._School_prefecture(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "county":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._School_county(ctx, field, obj)
-				})
+			out.Values[i] = ec._School_county(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "locatedIn":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -62287,7 +62258,7 @@ func (ec *executionContext) marshalNAffiliatedWithInConnection2ᚖgithubᚗcom�
 }
 
 func (ec *executionContext) marshalNAffiliatedWithInEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐAffiliatedWithInEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AffiliatedWithInEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAffiliatedWithInEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐAffiliatedWithInEdge(ctx, sel, v[i])
@@ -62343,7 +62314,7 @@ func (ec *executionContext) marshalNAffiliatedWithOutConnection2ᚖgithubᚗcom�
 }
 
 func (ec *executionContext) marshalNAffiliatedWithOutEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐAffiliatedWithOutEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AffiliatedWithOutEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAffiliatedWithOutEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐAffiliatedWithOutEdge(ctx, sel, v[i])
@@ -62419,7 +62390,7 @@ func (ec *executionContext) marshalNCentralityAlgorithm2string(ctx context.Conte
 }
 
 func (ec *executionContext) marshalNCommunity2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCommunityᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Community) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCommunity2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCommunity(ctx, sel, v[i])
@@ -62465,7 +62436,7 @@ func (ec *executionContext) marshalNCommunityConnection2ᚖgithubᚗcomᚋkepugr
 }
 
 func (ec *executionContext) marshalNCommunityEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCommunityEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CommunityEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCommunityEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCommunityEdge(ctx, sel, v[i])
@@ -62497,7 +62468,7 @@ func (ec *executionContext) marshalNCommunityPartition2ᚖgithubᚗcomᚋkepugra
 }
 
 func (ec *executionContext) marshalNCountGroup2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCountGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CountGroup) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCountGroup2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCountGroup(ctx, sel, v[i])
@@ -62521,7 +62492,7 @@ func (ec *executionContext) marshalNCountGroup2ᚖgithubᚗcomᚋkepugraphᚋkep
 }
 
 func (ec *executionContext) marshalNCounty2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCountyᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.County) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCounty2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCounty(ctx, sel, v[i])
@@ -62553,7 +62524,7 @@ func (ec *executionContext) marshalNCountyConnection2ᚖgithubᚗcomᚋkepugraph
 }
 
 func (ec *executionContext) marshalNCountyEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCountyEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CountyEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCountyEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCountyEdge(ctx, sel, v[i])
@@ -62641,7 +62612,7 @@ func (ec *executionContext) marshalNCoversInConnection2ᚖgithubᚗcomᚋkepugra
 }
 
 func (ec *executionContext) marshalNCoversInEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCoversInEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CoversInEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCoversInEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCoversInEdge(ctx, sel, v[i])
@@ -62697,7 +62668,7 @@ func (ec *executionContext) marshalNCoversOutConnection2ᚖgithubᚗcomᚋkepugr
 }
 
 func (ec *executionContext) marshalNCoversOutEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCoversOutEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CoversOutEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCoversOutEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐCoversOutEdge(ctx, sel, v[i])
@@ -62814,7 +62785,7 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 }
 
 func (ec *executionContext) marshalNForum2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐForumᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Forum) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNForum2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐForum(ctx, sel, v[i])
@@ -62846,7 +62817,7 @@ func (ec *executionContext) marshalNForumConnection2ᚖgithubᚗcomᚋkepugraph�
 }
 
 func (ec *executionContext) marshalNForumEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐForumEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ForumEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNForumEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐForumEdge(ctx, sel, v[i])
@@ -62935,7 +62906,7 @@ func (ec *executionContext) marshalNGraphSelection2ᚖgithubᚗcomᚋkepugraph�
 }
 
 func (ec *executionContext) marshalNGraphSelectionNode2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐGraphSelectionNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GraphSelectionNode) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNGraphSelectionNode2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐGraphSelectionNode(ctx, sel, v[i])
@@ -62959,7 +62930,7 @@ func (ec *executionContext) marshalNGraphSelectionNode2ᚖgithubᚗcomᚋkepugra
 }
 
 func (ec *executionContext) marshalNGraphSelectionRelationship2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐGraphSelectionRelationshipᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GraphSelectionRelationship) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNGraphSelectionRelationship2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐGraphSelectionRelationship(ctx, sel, v[i])
@@ -62996,7 +62967,7 @@ func (ec *executionContext) marshalNHeldAtInConnection2ᚖgithubᚗcomᚋkepugra
 }
 
 func (ec *executionContext) marshalNHeldAtInEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHeldAtInEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.HeldAtInEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNHeldAtInEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHeldAtInEdge(ctx, sel, v[i])
@@ -63052,7 +63023,7 @@ func (ec *executionContext) marshalNHeldAtOutConnection2ᚖgithubᚗcomᚋkepugr
 }
 
 func (ec *executionContext) marshalNHeldAtOutEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHeldAtOutEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.HeldAtOutEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNHeldAtOutEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHeldAtOutEdge(ctx, sel, v[i])
@@ -63113,7 +63084,7 @@ func (ec *executionContext) marshalNHelpedEstablishInConnection2ᚖgithubᚗcom�
 }
 
 func (ec *executionContext) marshalNHelpedEstablishInEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHelpedEstablishInEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.HelpedEstablishInEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNHelpedEstablishInEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHelpedEstablishInEdge(ctx, sel, v[i])
@@ -63169,7 +63140,7 @@ func (ec *executionContext) marshalNHelpedEstablishOutConnection2ᚖgithubᚗcom
 }
 
 func (ec *executionContext) marshalNHelpedEstablishOutEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHelpedEstablishOutEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.HelpedEstablishOutEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNHelpedEstablishOutEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐHelpedEstablishOutEdge(ctx, sel, v[i])
@@ -63292,7 +63263,7 @@ func (ec *executionContext) marshalNJSON2map(ctx context.Context, sel ast.Select
 }
 
 func (ec *executionContext) marshalNKindCount2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐKindCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.KindCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNKindCount2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐKindCount(ctx, sel, v[i])
@@ -63337,7 +63308,7 @@ func (ec *executionContext) marshalNLocatedInInConnection2ᚖgithubᚗcomᚋkepu
 }
 
 func (ec *executionContext) marshalNLocatedInInEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐLocatedInInEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LocatedInInEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLocatedInInEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐLocatedInInEdge(ctx, sel, v[i])
@@ -63393,7 +63364,7 @@ func (ec *executionContext) marshalNLocatedInOutConnection2ᚖgithubᚗcomᚋkep
 }
 
 func (ec *executionContext) marshalNLocatedInOutEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐLocatedInOutEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LocatedInOutEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLocatedInOutEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐLocatedInOutEdge(ctx, sel, v[i])
@@ -63441,7 +63412,7 @@ func (ec *executionContext) unmarshalNLocatedInUpdate2map(ctx context.Context, v
 }
 
 func (ec *executionContext) marshalNMuseum2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐMuseumᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Museum) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMuseum2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐMuseum(ctx, sel, v[i])
@@ -63473,7 +63444,7 @@ func (ec *executionContext) marshalNMuseumConnection2ᚖgithubᚗcomᚋkepugraph
 }
 
 func (ec *executionContext) marshalNMuseumEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐMuseumEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MuseumEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMuseumEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐMuseumEdge(ctx, sel, v[i])
@@ -63554,7 +63525,7 @@ func (ec *executionContext) unmarshalNMuseumWhere2map(ctx context.Context, v any
 }
 
 func (ec *executionContext) marshalNNationalStatistics2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNationalStatisticsᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NationalStatistics) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNationalStatistics2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNationalStatistics(ctx, sel, v[i])
@@ -63586,7 +63557,7 @@ func (ec *executionContext) marshalNNationalStatisticsConnection2ᚖgithubᚗcom
 }
 
 func (ec *executionContext) marshalNNationalStatisticsEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNationalStatisticsEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NationalStatisticsEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNationalStatisticsEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNationalStatisticsEdge(ctx, sel, v[i])
@@ -63661,7 +63632,7 @@ func (ec *executionContext) marshalNNode2githubᚗcomᚋkepugraphᚋkepugraphᚋ
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONode2githubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNode(ctx, sel, v[i])
@@ -63671,7 +63642,7 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋkepugraphᚋkepugraph
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNode2githubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNode(ctx, sel, v[i])
@@ -63706,7 +63677,7 @@ func (ec *executionContext) unmarshalNNodeWhere2map(ctx context.Context, v any) 
 }
 
 func (ec *executionContext) marshalNNormalUniversity2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNormalUniversityᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NormalUniversity) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNormalUniversity2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNormalUniversity(ctx, sel, v[i])
@@ -63738,7 +63709,7 @@ func (ec *executionContext) marshalNNormalUniversityConnection2ᚖgithubᚗcom�
 }
 
 func (ec *executionContext) marshalNNormalUniversityEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNormalUniversityEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NormalUniversityEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNormalUniversityEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐNormalUniversityEdge(ctx, sel, v[i])
@@ -63805,7 +63776,7 @@ func (ec *executionContext) unmarshalNNormalUniversityWhere2map(ctx context.Cont
 }
 
 func (ec *executionContext) marshalNOrganization2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrganizationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Organization) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganization2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrganization(ctx, sel, v[i])
@@ -63837,7 +63808,7 @@ func (ec *executionContext) marshalNOrganizationConnection2ᚖgithubᚗcomᚋkep
 }
 
 func (ec *executionContext) marshalNOrganizationEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrganizationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OrganizationEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganizationEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrganizationEdge(ctx, sel, v[i])
@@ -63931,7 +63902,7 @@ func (ec *executionContext) marshalNOrganizesInConnection2ᚖgithubᚗcomᚋkepu
 }
 
 func (ec *executionContext) marshalNOrganizesInEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrganizesInEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OrganizesInEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganizesInEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrganizesInEdge(ctx, sel, v[i])
@@ -63987,7 +63958,7 @@ func (ec *executionContext) marshalNOrganizesOutConnection2ᚖgithubᚗcomᚋkep
 }
 
 func (ec *executionContext) marshalNOrganizesOutEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrganizesOutEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OrganizesOutEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganizesOutEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐOrganizesOutEdge(ctx, sel, v[i])
@@ -64056,7 +64027,7 @@ func (ec *executionContext) marshalNPartOfInConnection2ᚖgithubᚗcomᚋkepugra
 }
 
 func (ec *executionContext) marshalNPartOfInEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartOfInEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PartOfInEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPartOfInEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartOfInEdge(ctx, sel, v[i])
@@ -64112,7 +64083,7 @@ func (ec *executionContext) marshalNPartOfOutConnection2ᚖgithubᚗcomᚋkepugr
 }
 
 func (ec *executionContext) marshalNPartOfOutEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartOfOutEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PartOfOutEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPartOfOutEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartOfOutEdge(ctx, sel, v[i])
@@ -64173,7 +64144,7 @@ func (ec *executionContext) marshalNParticipatesInInConnection2ᚖgithubᚗcom�
 }
 
 func (ec *executionContext) marshalNParticipatesInInEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐParticipatesInInEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ParticipatesInInEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNParticipatesInInEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐParticipatesInInEdge(ctx, sel, v[i])
@@ -64229,7 +64200,7 @@ func (ec *executionContext) marshalNParticipatesInOutConnection2ᚖgithubᚗcom�
 }
 
 func (ec *executionContext) marshalNParticipatesInOutEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐParticipatesInOutEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ParticipatesInOutEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNParticipatesInOutEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐParticipatesInOutEdge(ctx, sel, v[i])
@@ -64290,7 +64261,7 @@ func (ec *executionContext) marshalNPartnersWithInConnection2ᚖgithubᚗcomᚋk
 }
 
 func (ec *executionContext) marshalNPartnersWithInEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartnersWithInEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PartnersWithInEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPartnersWithInEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartnersWithInEdge(ctx, sel, v[i])
@@ -64346,7 +64317,7 @@ func (ec *executionContext) marshalNPartnersWithOutConnection2ᚖgithubᚗcomᚋ
 }
 
 func (ec *executionContext) marshalNPartnersWithOutEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartnersWithOutEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PartnersWithOutEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPartnersWithOutEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPartnersWithOutEdge(ctx, sel, v[i])
@@ -64394,7 +64365,7 @@ func (ec *executionContext) unmarshalNPartnersWithUpdate2map(ctx context.Context
 }
 
 func (ec *executionContext) marshalNPath2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPathᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Path) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPath2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPath(ctx, sel, v[i])
@@ -64418,7 +64389,7 @@ func (ec *executionContext) marshalNPath2ᚖgithubᚗcomᚋkepugraphᚋkepugraph
 }
 
 func (ec *executionContext) marshalNPerson2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPersonᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Person) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPerson2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPerson(ctx, sel, v[i])
@@ -64450,7 +64421,7 @@ func (ec *executionContext) marshalNPersonConnection2ᚖgithubᚗcomᚋkepugraph
 }
 
 func (ec *executionContext) marshalNPersonEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPersonEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PersonEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPersonEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPersonEdge(ctx, sel, v[i])
@@ -64525,7 +64496,7 @@ func (ec *executionContext) marshalNPlace2githubᚗcomᚋkepugraphᚋkepugraph�
 }
 
 func (ec *executionContext) marshalNPlace2ᚕgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPlaceᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Place) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPlace2githubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPlace(ctx, sel, v[i])
@@ -64560,7 +64531,7 @@ func (ec *executionContext) unmarshalNPlaceWhere2map(ctx context.Context, v any)
 }
 
 func (ec *executionContext) marshalNPrefecture2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPrefectureᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Prefecture) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPrefecture2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPrefecture(ctx, sel, v[i])
@@ -64592,7 +64563,7 @@ func (ec *executionContext) marshalNPrefectureConnection2ᚖgithubᚗcomᚋkepug
 }
 
 func (ec *executionContext) marshalNPrefectureEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPrefectureEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PrefectureEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPrefectureEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐPrefectureEdge(ctx, sel, v[i])
@@ -64659,7 +64630,7 @@ func (ec *executionContext) unmarshalNPrefectureWhere2map(ctx context.Context, v
 }
 
 func (ec *executionContext) marshalNProgram2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐProgramᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Program) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProgram2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐProgram(ctx, sel, v[i])
@@ -64691,7 +64662,7 @@ func (ec *executionContext) marshalNProgramConnection2ᚖgithubᚗcomᚋkepugrap
 }
 
 func (ec *executionContext) marshalNProgramEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐProgramEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ProgramEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProgramEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐProgramEdge(ctx, sel, v[i])
@@ -64786,7 +64757,7 @@ func (ec *executionContext) marshalNProvenance2string(ctx context.Context, sel a
 }
 
 func (ec *executionContext) marshalNProvince2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐProvinceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Province) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProvince2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐProvince(ctx, sel, v[i])
@@ -64818,7 +64789,7 @@ func (ec *executionContext) marshalNProvinceConnection2ᚖgithubᚗcomᚋkepugra
 }
 
 func (ec *executionContext) marshalNProvinceEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐProvinceEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ProvinceEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProvinceEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐProvinceEdge(ctx, sel, v[i])
@@ -64907,7 +64878,7 @@ func (ec *executionContext) marshalNRankedNodeConnection2ᚖgithubᚗcomᚋkepug
 }
 
 func (ec *executionContext) marshalNRankedNodeEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐRankedNodeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RankedNodeEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRankedNodeEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐRankedNodeEdge(ctx, sel, v[i])
@@ -64939,7 +64910,7 @@ func (ec *executionContext) marshalNRatio2ᚖgithubᚗcomᚋkepugraphᚋkepugrap
 }
 
 func (ec *executionContext) marshalNRelationship2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRelationship2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐRelationship(ctx, sel, v[i])
@@ -64985,7 +64956,7 @@ func (ec *executionContext) marshalNRuralReach2ᚖgithubᚗcomᚋkepugraphᚋkep
 }
 
 func (ec *executionContext) marshalNSchool2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSchoolᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.School) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSchool2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSchool(ctx, sel, v[i])
@@ -65017,7 +64988,7 @@ func (ec *executionContext) marshalNSchoolConnection2ᚖgithubᚗcomᚋkepugraph
 }
 
 func (ec *executionContext) marshalNSchoolEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSchoolEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SchoolEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSchoolEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSchoolEdge(ctx, sel, v[i])
@@ -65098,7 +65069,7 @@ func (ec *executionContext) unmarshalNSchoolWhere2map(ctx context.Context, v any
 }
 
 func (ec *executionContext) marshalNScoredNode2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐScoredNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ScoredNode) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNScoredNode2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐScoredNode(ctx, sel, v[i])
@@ -65130,7 +65101,7 @@ func (ec *executionContext) marshalNSearchConnection2ᚖgithubᚗcomᚋkepugraph
 }
 
 func (ec *executionContext) marshalNSearchEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSearchEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSearchEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSearchEdge(ctx, sel, v[i])
@@ -65167,7 +65138,7 @@ func (ec *executionContext) marshalNSpokeAtInConnection2ᚖgithubᚗcomᚋkepugr
 }
 
 func (ec *executionContext) marshalNSpokeAtInEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSpokeAtInEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SpokeAtInEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSpokeAtInEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSpokeAtInEdge(ctx, sel, v[i])
@@ -65223,7 +65194,7 @@ func (ec *executionContext) marshalNSpokeAtOutConnection2ᚖgithubᚗcomᚋkepug
 }
 
 func (ec *executionContext) marshalNSpokeAtOutEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSpokeAtOutEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SpokeAtOutEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSpokeAtOutEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐSpokeAtOutEdge(ctx, sel, v[i])
@@ -65314,7 +65285,7 @@ func (ec *executionContext) marshalNTrainsTeachersInConnection2ᚖgithubᚗcom�
 }
 
 func (ec *executionContext) marshalNTrainsTeachersInEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐTrainsTeachersInEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TrainsTeachersInEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTrainsTeachersInEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐTrainsTeachersInEdge(ctx, sel, v[i])
@@ -65370,7 +65341,7 @@ func (ec *executionContext) marshalNTrainsTeachersOutConnection2ᚖgithubᚗcom�
 }
 
 func (ec *executionContext) marshalNTrainsTeachersOutEdge2ᚕᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐTrainsTeachersOutEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TrainsTeachersOutEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTrainsTeachersOutEdge2ᚖgithubᚗcomᚋkepugraphᚋkepugraphᚋgraphᚋmodelᚐTrainsTeachersOutEdge(ctx, sel, v[i])
@@ -65505,7 +65476,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -65549,7 +65520,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -65577,7 +65548,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -65605,7 +65576,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -65663,7 +65634,7 @@ func (ec *executionContext) marshalOAdminLevel2ᚕstringᚄ(ctx context.Context,
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAdminLevel2string(ctx, sel, v[i])
@@ -66068,7 +66039,7 @@ func (ec *executionContext) marshalOForumMode2ᚕstringᚄ(ctx context.Context, 
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNForumMode2string(ctx, sel, v[i])
@@ -66589,7 +66560,7 @@ func (ec *executionContext) marshalOMuseumKind2ᚕstringᚄ(ctx context.Context,
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMuseumKind2string(ctx, sel, v[i])
@@ -66799,7 +66770,7 @@ func (ec *executionContext) marshalONodeLabel2ᚕstringᚄ(ctx context.Context, 
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNodeLabel2string(ctx, sel, v[i])
@@ -66953,7 +66924,7 @@ func (ec *executionContext) marshalOOrganizationKind2ᚕstringᚄ(ctx context.Co
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganizationKind2string(ctx, sel, v[i])
@@ -67604,7 +67575,7 @@ func (ec *executionContext) marshalOProgramKind2ᚕstringᚄ(ctx context.Context
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProgramKind2string(ctx, sel, v[i])
@@ -67751,7 +67722,7 @@ func (ec *executionContext) marshalOProvenance2ᚕstringᚄ(ctx context.Context,
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProvenance2string(ctx, sel, v[i])
@@ -67820,7 +67791,7 @@ func (ec *executionContext) marshalOProvinceKind2ᚕstringᚄ(ctx context.Contex
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProvinceKind2string(ctx, sel, v[i])
@@ -67949,7 +67920,7 @@ func (ec *executionContext) marshalORelationshipType2ᚕstringᚄ(ctx context.Co
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRelationshipType2string(ctx, sel, v[i])
@@ -68034,7 +68005,7 @@ func (ec *executionContext) marshalOSchoolStage2ᚕstringᚄ(ctx context.Context
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSchoolStage2string(ctx, sel, v[i])
@@ -68397,7 +68368,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -68416,7 +68387,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -68435,7 +68406,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -68454,7 +68425,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])

@@ -23,14 +23,14 @@ type Relationship struct {
 }
 
 // NewRelationship converts a store edge walked in direction dir; nodes
-// holds its ends.
-func NewRelationship(e kepu.Edge, dir kepu.Direction, nodes map[string]kepu.Node) *Relationship {
+// holds its ends, places answers their place fields.
+func NewRelationship(e kepu.Edge, dir kepu.Direction, nodes map[string]kepu.Node, places Places) *Relationship {
 	return &Relationship{
 		Type:      string(e.Type),
 		Direction: dir.String(),
 		From:      kepu.GlobalID(e.From),
 		To:        kepu.GlobalID(e.To),
-		Link:      NewLink(e, nodes[e.From], nodes[e.To]),
+		Link:      NewLink(e, nodes[e.From], nodes[e.To], places),
 	}
 }
 
@@ -109,8 +109,9 @@ func PageOffsets(n int, first *int, after *string, max int) (int, int, error) {
 	return start, min(start+size, n), nil
 }
 
-// NewRankedNodeConnection pages a ranked list.
-func NewRankedNodeConnection(items []RankedItem, first *int, after *string, max int) (*RankedNodeConnection, error) {
+// NewRankedNodeConnection pages a ranked list; places answers the place
+// fields of its nodes.
+func NewRankedNodeConnection(items []RankedItem, first *int, after *string, max int, places Places) (*RankedNodeConnection, error) {
 	start, end, err := PageOffsets(len(items), first, after, max)
 	if err != nil {
 		return nil, err
@@ -118,7 +119,7 @@ func NewRankedNodeConnection(items []RankedItem, first *int, after *string, max 
 	c := &RankedNodeConnection{Edges: []*RankedNodeEdge{}, Nodes: []Node{}, TotalCount: len(items),
 		PageInfo: &PageInfo{HasNextPage: end < len(items), HasPreviousPage: start > 0}}
 	for i := start; i < end; i++ {
-		n := NewNode(items[i].Node)
+		n := NewNode(items[i].Node, places)
 		c.Nodes = append(c.Nodes, n)
 		c.Edges = append(c.Edges, &RankedNodeEdge{Cursor: RankCursor(i), Rank: i + 1, Score: items[i].Score, Node: n})
 	}
@@ -188,14 +189,15 @@ type Coverage struct {
 	CoveredL  []RankedItem
 	Uncovered []RankedItem
 	MaxPage   int
+	Places    Places // answers the place fields of the places
 }
 
 // CoveredPlaces pages the covered places.
 func (c *Coverage) CoveredPlaces(first *int, after *string) (*RankedNodeConnection, error) {
-	return NewRankedNodeConnection(c.CoveredL, first, after, c.MaxPage)
+	return NewRankedNodeConnection(c.CoveredL, first, after, c.MaxPage, c.Places)
 }
 
 // UncoveredPlaces pages the places not covered.
 func (c *Coverage) UncoveredPlaces(first *int, after *string) (*RankedNodeConnection, error) {
-	return NewRankedNodeConnection(c.Uncovered, first, after, c.MaxPage)
+	return NewRankedNodeConnection(c.Uncovered, first, after, c.MaxPage, c.Places)
 }

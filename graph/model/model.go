@@ -22,6 +22,31 @@ type Place interface {
 	IsPlace()
 }
 
+// Places finds the places of the nodes of one request: the node at a level
+// of the administrative hierarchy (kepu.Province, kepu.Prefecture or
+// kepu.County) that the node id is located in or belongs to; found is false
+// when there is none (a node is not its own place). Every node model that
+// has place fields holds the Places of its request (graph.Loaders), given
+// to its constructor. The place fields are plain methods (School.County...):
+// gqlgen calls them in the goroutine of their parent, not in one of their
+// own, because the lookahead prefetch normally loaded the answer already.
+type Places interface {
+	PlaceOf(id string, level kepu.Label) (n kepu.Node, found bool, err error)
+}
+
+// placeOf returns the model of the place at a level of the node id (nil
+// when it has none), found through places.
+func placeOf[T any](places Places, id string, level kepu.Label, build func(kepu.Node, Places) *T) (*T, error) {
+	if places == nil {
+		return nil, kepu.Errorf(kepu.Internal, "no places for the %s of %s", level, id)
+	}
+	n, found, err := places.PlaceOf(id, level)
+	if err != nil || !found {
+		return nil, err
+	}
+	return build(n, places), nil
+}
+
 // CountFunc counts the items of a whole list. Connections call it only when
 // totalCount is selected.
 type CountFunc func(ctx context.Context) (int, error)

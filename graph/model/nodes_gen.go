@@ -44,8 +44,8 @@ func (Province) IsNode() {}
 func (n Province) StoreID() string { return n.NodeID }
 func (Province) IsPlace()          {}
 
-// NewProvince converts a store node.
-func NewProvince(n kepu.Node) *Province {
+// NewProvince converts a store node; places answers its place fields.
+func NewProvince(n kepu.Node, places Places) *Province {
 	m := &Province{
 		NodeID:     n.ID,
 		ID:         kepu.GlobalID(n.ID),
@@ -81,10 +81,10 @@ type ProvinceConnection struct {
 func (c *ProvinceConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
 
 // NewProvinceConnection builds a connection from a page of nodes.
-func NewProvinceConnection(nodes []kepu.Node, cursors []string, info *PageInfo, count CountFunc) *ProvinceConnection {
+func NewProvinceConnection(nodes []kepu.Node, cursors []string, info *PageInfo, count CountFunc, places Places) *ProvinceConnection {
 	c := &ProvinceConnection{Edges: []*ProvinceEdge{}, Nodes: []*Province{}, PageInfo: info, Count: count}
 	for i, n := range nodes {
-		m := NewProvince(n)
+		m := NewProvince(n, places)
 		c.Nodes = append(c.Nodes, m)
 		c.Edges = append(c.Edges, &ProvinceEdge{Cursor: cursors[i], Node: m})
 	}
@@ -102,7 +102,8 @@ type Prefecture struct {
 	GbCode       string
 	DivisionType *string
 
-	v prefectureValues // what the optional fields above point to: one allocation per node
+	v      prefectureValues // what the optional fields above point to: one allocation per node
+	places Places           // answers the place fields
 }
 
 // prefectureValues holds the values of the optional fields of a Prefecture.
@@ -117,11 +118,12 @@ func (Prefecture) IsNode() {}
 func (n Prefecture) StoreID() string { return n.NodeID }
 func (Prefecture) IsPlace()          {}
 
-// NewPrefecture converts a store node.
-func NewPrefecture(n kepu.Node) *Prefecture {
+// NewPrefecture converts a store node; places answers its place fields.
+func NewPrefecture(n kepu.Node, places Places) *Prefecture {
 	m := &Prefecture{
 		NodeID:     n.ID,
 		ID:         kepu.GlobalID(n.ID),
+		places:     places,
 		Name:       n.Props.String("name"),
 		Provenance: n.Props.String("provenance"),
 		Source:     n.Props.String("source"),
@@ -130,6 +132,13 @@ func NewPrefecture(n kepu.Node) *Prefecture {
 	m.NameZh = stringIn(&m.v.NameZh, n.Props, "nameZh")
 	m.DivisionType = stringIn(&m.v.DivisionType, n.Props, "divisionType")
 	return m
+}
+
+// Province is the province this place belongs to, nil when it has none.
+// A method without a context, which gqlgen calls without a goroutine:
+// the answer is normally loaded already (see Places).
+func (m *Prefecture) Province() (*Province, error) {
+	return placeOf(m.places, m.NodeID, kepu.Province, NewProvince)
 }
 
 // PrefectureEdge is one item of a PrefectureConnection.
@@ -150,10 +159,10 @@ type PrefectureConnection struct {
 func (c *PrefectureConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
 
 // NewPrefectureConnection builds a connection from a page of nodes.
-func NewPrefectureConnection(nodes []kepu.Node, cursors []string, info *PageInfo, count CountFunc) *PrefectureConnection {
+func NewPrefectureConnection(nodes []kepu.Node, cursors []string, info *PageInfo, count CountFunc, places Places) *PrefectureConnection {
 	c := &PrefectureConnection{Edges: []*PrefectureEdge{}, Nodes: []*Prefecture{}, PageInfo: info, Count: count}
 	for i, n := range nodes {
-		m := NewPrefecture(n)
+		m := NewPrefecture(n, places)
 		c.Nodes = append(c.Nodes, m)
 		c.Edges = append(c.Edges, &PrefectureEdge{Cursor: cursors[i], Node: m})
 	}
@@ -171,7 +180,8 @@ type County struct {
 	GbCode       string
 	DivisionType *string
 
-	v countyValues // what the optional fields above point to: one allocation per node
+	v      countyValues // what the optional fields above point to: one allocation per node
+	places Places       // answers the place fields
 }
 
 // countyValues holds the values of the optional fields of a County.
@@ -186,11 +196,12 @@ func (County) IsNode() {}
 func (n County) StoreID() string { return n.NodeID }
 func (County) IsPlace()          {}
 
-// NewCounty converts a store node.
-func NewCounty(n kepu.Node) *County {
+// NewCounty converts a store node; places answers its place fields.
+func NewCounty(n kepu.Node, places Places) *County {
 	m := &County{
 		NodeID:     n.ID,
 		ID:         kepu.GlobalID(n.ID),
+		places:     places,
 		Name:       n.Props.String("name"),
 		Provenance: n.Props.String("provenance"),
 		Source:     n.Props.String("source"),
@@ -199,6 +210,20 @@ func NewCounty(n kepu.Node) *County {
 	m.NameZh = stringIn(&m.v.NameZh, n.Props, "nameZh")
 	m.DivisionType = stringIn(&m.v.DivisionType, n.Props, "divisionType")
 	return m
+}
+
+// Province is the province this place belongs to, nil when it has none.
+// A method without a context, which gqlgen calls without a goroutine:
+// the answer is normally loaded already (see Places).
+func (m *County) Province() (*Province, error) {
+	return placeOf(m.places, m.NodeID, kepu.Province, NewProvince)
+}
+
+// Prefecture is the prefecture this place belongs to, nil when it has none.
+// A method without a context, which gqlgen calls without a goroutine:
+// the answer is normally loaded already (see Places).
+func (m *County) Prefecture() (*Prefecture, error) {
+	return placeOf(m.places, m.NodeID, kepu.Prefecture, NewPrefecture)
 }
 
 // CountyEdge is one item of a CountyConnection.
@@ -219,10 +244,10 @@ type CountyConnection struct {
 func (c *CountyConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
 
 // NewCountyConnection builds a connection from a page of nodes.
-func NewCountyConnection(nodes []kepu.Node, cursors []string, info *PageInfo, count CountFunc) *CountyConnection {
+func NewCountyConnection(nodes []kepu.Node, cursors []string, info *PageInfo, count CountFunc, places Places) *CountyConnection {
 	c := &CountyConnection{Edges: []*CountyEdge{}, Nodes: []*County{}, PageInfo: info, Count: count}
 	for i, n := range nodes {
-		m := NewCounty(n)
+		m := NewCounty(n, places)
 		c.Nodes = append(c.Nodes, m)
 		c.Edges = append(c.Edges, &CountyEdge{Cursor: cursors[i], Node: m})
 	}
@@ -248,7 +273,8 @@ type Museum struct {
 	OfflineVisits    *int
 	ResourcesTB      *float64
 
-	v museumValues // what the optional fields above point to: one allocation per node
+	v      museumValues // what the optional fields above point to: one allocation per node
+	places Places       // answers the place fields
 }
 
 // museumValues holds the values of the optional fields of a Museum.
@@ -270,11 +296,12 @@ func (Museum) IsNode() {}
 // StoreID returns the store ID of the node.
 func (n Museum) StoreID() string { return n.NodeID }
 
-// NewMuseum converts a store node.
-func NewMuseum(n kepu.Node) *Museum {
+// NewMuseum converts a store node; places answers its place fields.
+func NewMuseum(n kepu.Node, places Places) *Museum {
 	m := &Museum{
 		NodeID:     n.ID,
 		ID:         kepu.GlobalID(n.ID),
+		places:     places,
 		Name:       n.Props.String("name"),
 		Provenance: n.Props.String("provenance"),
 		Source:     n.Props.String("source"),
@@ -291,6 +318,30 @@ func NewMuseum(n kepu.Node) *Museum {
 	m.OfflineVisits = intIn(&m.v.OfflineVisits, n.Props, "offlineVisits")
 	m.ResourcesTB = floatIn(&m.v.ResourcesTB, n.Props, "resourcesTB")
 	return m
+}
+
+// Province is the province the museum is located in (through LOCATED_IN and the
+// hierarchy), nil when it has none.
+// A method without a context, which gqlgen calls without a goroutine:
+// the answer is normally loaded already (see Places).
+func (m *Museum) Province() (*Province, error) {
+	return placeOf(m.places, m.NodeID, kepu.Province, NewProvince)
+}
+
+// Prefecture is the prefecture the museum is located in (through LOCATED_IN and the
+// hierarchy), nil when it has none.
+// A method without a context, which gqlgen calls without a goroutine:
+// the answer is normally loaded already (see Places).
+func (m *Museum) Prefecture() (*Prefecture, error) {
+	return placeOf(m.places, m.NodeID, kepu.Prefecture, NewPrefecture)
+}
+
+// County is the county the museum is located in (through LOCATED_IN and the
+// hierarchy), nil when it has none.
+// A method without a context, which gqlgen calls without a goroutine:
+// the answer is normally loaded already (see Places).
+func (m *Museum) County() (*County, error) {
+	return placeOf(m.places, m.NodeID, kepu.County, NewCounty)
 }
 
 // MuseumEdge is one item of a MuseumConnection.
@@ -311,10 +362,10 @@ type MuseumConnection struct {
 func (c *MuseumConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
 
 // NewMuseumConnection builds a connection from a page of nodes.
-func NewMuseumConnection(nodes []kepu.Node, cursors []string, info *PageInfo, count CountFunc) *MuseumConnection {
+func NewMuseumConnection(nodes []kepu.Node, cursors []string, info *PageInfo, count CountFunc, places Places) *MuseumConnection {
 	c := &MuseumConnection{Edges: []*MuseumEdge{}, Nodes: []*Museum{}, PageInfo: info, Count: count}
 	for i, n := range nodes {
-		m := NewMuseum(n)
+		m := NewMuseum(n, places)
 		c.Nodes = append(c.Nodes, m)
 		c.Edges = append(c.Edges, &MuseumEdge{Cursor: cursors[i], Node: m})
 	}
@@ -332,7 +383,8 @@ type School struct {
 	Stage      *string
 	Rural      *bool
 
-	v schoolValues // what the optional fields above point to: one allocation per node
+	v      schoolValues // what the optional fields above point to: one allocation per node
+	places Places       // answers the place fields
 }
 
 // schoolValues holds the values of the optional fields of a School.
@@ -347,11 +399,12 @@ func (School) IsNode() {}
 // StoreID returns the store ID of the node.
 func (n School) StoreID() string { return n.NodeID }
 
-// NewSchool converts a store node.
-func NewSchool(n kepu.Node) *School {
+// NewSchool converts a store node; places answers its place fields.
+func NewSchool(n kepu.Node, places Places) *School {
 	m := &School{
 		NodeID:     n.ID,
 		ID:         kepu.GlobalID(n.ID),
+		places:     places,
 		Name:       n.Props.String("name"),
 		Provenance: n.Props.String("provenance"),
 		Source:     n.Props.String("source"),
@@ -360,6 +413,30 @@ func NewSchool(n kepu.Node) *School {
 	m.Stage = stringIn(&m.v.Stage, n.Props, "stage")
 	m.Rural = boolIn(&m.v.Rural, n.Props, "rural")
 	return m
+}
+
+// Province is the province the school is located in (through LOCATED_IN and the
+// hierarchy), nil when it has none.
+// A method without a context, which gqlgen calls without a goroutine:
+// the answer is normally loaded already (see Places).
+func (m *School) Province() (*Province, error) {
+	return placeOf(m.places, m.NodeID, kepu.Province, NewProvince)
+}
+
+// Prefecture is the prefecture the school is located in (through LOCATED_IN and the
+// hierarchy), nil when it has none.
+// A method without a context, which gqlgen calls without a goroutine:
+// the answer is normally loaded already (see Places).
+func (m *School) Prefecture() (*Prefecture, error) {
+	return placeOf(m.places, m.NodeID, kepu.Prefecture, NewPrefecture)
+}
+
+// County is the county the school is located in (through LOCATED_IN and the
+// hierarchy), nil when it has none.
+// A method without a context, which gqlgen calls without a goroutine:
+// the answer is normally loaded already (see Places).
+func (m *School) County() (*County, error) {
+	return placeOf(m.places, m.NodeID, kepu.County, NewCounty)
 }
 
 // SchoolEdge is one item of a SchoolConnection.
@@ -380,10 +457,10 @@ type SchoolConnection struct {
 func (c *SchoolConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
 
 // NewSchoolConnection builds a connection from a page of nodes.
-func NewSchoolConnection(nodes []kepu.Node, cursors []string, info *PageInfo, count CountFunc) *SchoolConnection {
+func NewSchoolConnection(nodes []kepu.Node, cursors []string, info *PageInfo, count CountFunc, places Places) *SchoolConnection {
 	c := &SchoolConnection{Edges: []*SchoolEdge{}, Nodes: []*School{}, PageInfo: info, Count: count}
 	for i, n := range nodes {
-		m := NewSchool(n)
+		m := NewSchool(n, places)
 		c.Nodes = append(c.Nodes, m)
 		c.Edges = append(c.Edges, &SchoolEdge{Cursor: cursors[i], Node: m})
 	}
@@ -402,7 +479,8 @@ type NormalUniversity struct {
 	City           *string
 	MoeCode        *string
 
-	v normalUniversityValues // what the optional fields above point to: one allocation per node
+	v      normalUniversityValues // what the optional fields above point to: one allocation per node
+	places Places                 // answers the place fields
 }
 
 // normalUniversityValues holds the values of the optional fields of a NormalUniversity.
@@ -418,11 +496,12 @@ func (NormalUniversity) IsNode() {}
 // StoreID returns the store ID of the node.
 func (n NormalUniversity) StoreID() string { return n.NodeID }
 
-// NewNormalUniversity converts a store node.
-func NewNormalUniversity(n kepu.Node) *NormalUniversity {
+// NewNormalUniversity converts a store node; places answers its place fields.
+func NewNormalUniversity(n kepu.Node, places Places) *NormalUniversity {
 	m := &NormalUniversity{
 		NodeID:     n.ID,
 		ID:         kepu.GlobalID(n.ID),
+		places:     places,
 		Name:       n.Props.String("name"),
 		Provenance: n.Props.String("provenance"),
 		Source:     n.Props.String("source"),
@@ -432,6 +511,30 @@ func NewNormalUniversity(n kepu.Node) *NormalUniversity {
 	m.City = stringIn(&m.v.City, n.Props, "city")
 	m.MoeCode = stringIn(&m.v.MoeCode, n.Props, "moeCode")
 	return m
+}
+
+// Province is the province the normalUniversity is located in (through LOCATED_IN and the
+// hierarchy), nil when it has none.
+// A method without a context, which gqlgen calls without a goroutine:
+// the answer is normally loaded already (see Places).
+func (m *NormalUniversity) Province() (*Province, error) {
+	return placeOf(m.places, m.NodeID, kepu.Province, NewProvince)
+}
+
+// Prefecture is the prefecture the normalUniversity is located in (through LOCATED_IN and the
+// hierarchy), nil when it has none.
+// A method without a context, which gqlgen calls without a goroutine:
+// the answer is normally loaded already (see Places).
+func (m *NormalUniversity) Prefecture() (*Prefecture, error) {
+	return placeOf(m.places, m.NodeID, kepu.Prefecture, NewPrefecture)
+}
+
+// County is the county the normalUniversity is located in (through LOCATED_IN and the
+// hierarchy), nil when it has none.
+// A method without a context, which gqlgen calls without a goroutine:
+// the answer is normally loaded already (see Places).
+func (m *NormalUniversity) County() (*County, error) {
+	return placeOf(m.places, m.NodeID, kepu.County, NewCounty)
 }
 
 // NormalUniversityEdge is one item of a NormalUniversityConnection.
@@ -454,10 +557,10 @@ func (c *NormalUniversityConnection) TotalCount(ctx context.Context) (int, error
 }
 
 // NewNormalUniversityConnection builds a connection from a page of nodes.
-func NewNormalUniversityConnection(nodes []kepu.Node, cursors []string, info *PageInfo, count CountFunc) *NormalUniversityConnection {
+func NewNormalUniversityConnection(nodes []kepu.Node, cursors []string, info *PageInfo, count CountFunc, places Places) *NormalUniversityConnection {
 	c := &NormalUniversityConnection{Edges: []*NormalUniversityEdge{}, Nodes: []*NormalUniversity{}, PageInfo: info, Count: count}
 	for i, n := range nodes {
-		m := NewNormalUniversity(n)
+		m := NewNormalUniversity(n, places)
 		c.Nodes = append(c.Nodes, m)
 		c.Edges = append(c.Edges, &NormalUniversityEdge{Cursor: cursors[i], Node: m})
 	}
@@ -475,7 +578,8 @@ type Organization struct {
 	Kind         *string
 	Abbreviation *string
 
-	v organizationValues // what the optional fields above point to: one allocation per node
+	v      organizationValues // what the optional fields above point to: one allocation per node
+	places Places             // answers the place fields
 }
 
 // organizationValues holds the values of the optional fields of a Organization.
@@ -490,11 +594,12 @@ func (Organization) IsNode() {}
 // StoreID returns the store ID of the node.
 func (n Organization) StoreID() string { return n.NodeID }
 
-// NewOrganization converts a store node.
-func NewOrganization(n kepu.Node) *Organization {
+// NewOrganization converts a store node; places answers its place fields.
+func NewOrganization(n kepu.Node, places Places) *Organization {
 	m := &Organization{
 		NodeID:     n.ID,
 		ID:         kepu.GlobalID(n.ID),
+		places:     places,
 		Name:       n.Props.String("name"),
 		Provenance: n.Props.String("provenance"),
 		Source:     n.Props.String("source"),
@@ -503,6 +608,30 @@ func NewOrganization(n kepu.Node) *Organization {
 	m.Kind = stringIn(&m.v.Kind, n.Props, "kind")
 	m.Abbreviation = stringIn(&m.v.Abbreviation, n.Props, "abbreviation")
 	return m
+}
+
+// Province is the province the organization is located in (through LOCATED_IN and the
+// hierarchy), nil when it has none.
+// A method without a context, which gqlgen calls without a goroutine:
+// the answer is normally loaded already (see Places).
+func (m *Organization) Province() (*Province, error) {
+	return placeOf(m.places, m.NodeID, kepu.Province, NewProvince)
+}
+
+// Prefecture is the prefecture the organization is located in (through LOCATED_IN and the
+// hierarchy), nil when it has none.
+// A method without a context, which gqlgen calls without a goroutine:
+// the answer is normally loaded already (see Places).
+func (m *Organization) Prefecture() (*Prefecture, error) {
+	return placeOf(m.places, m.NodeID, kepu.Prefecture, NewPrefecture)
+}
+
+// County is the county the organization is located in (through LOCATED_IN and the
+// hierarchy), nil when it has none.
+// A method without a context, which gqlgen calls without a goroutine:
+// the answer is normally loaded already (see Places).
+func (m *Organization) County() (*County, error) {
+	return placeOf(m.places, m.NodeID, kepu.County, NewCounty)
 }
 
 // OrganizationEdge is one item of a OrganizationConnection.
@@ -523,10 +652,10 @@ type OrganizationConnection struct {
 func (c *OrganizationConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
 
 // NewOrganizationConnection builds a connection from a page of nodes.
-func NewOrganizationConnection(nodes []kepu.Node, cursors []string, info *PageInfo, count CountFunc) *OrganizationConnection {
+func NewOrganizationConnection(nodes []kepu.Node, cursors []string, info *PageInfo, count CountFunc, places Places) *OrganizationConnection {
 	c := &OrganizationConnection{Edges: []*OrganizationEdge{}, Nodes: []*Organization{}, PageInfo: info, Count: count}
 	for i, n := range nodes {
-		m := NewOrganization(n)
+		m := NewOrganization(n, places)
 		c.Nodes = append(c.Nodes, m)
 		c.Edges = append(c.Edges, &OrganizationEdge{Cursor: cursors[i], Node: m})
 	}
@@ -568,8 +697,8 @@ func (Forum) IsNode() {}
 // StoreID returns the store ID of the node.
 func (n Forum) StoreID() string { return n.NodeID }
 
-// NewForum converts a store node.
-func NewForum(n kepu.Node) *Forum {
+// NewForum converts a store node; places answers its place fields.
+func NewForum(n kepu.Node, places Places) *Forum {
 	m := &Forum{
 		NodeID:     n.ID,
 		ID:         kepu.GlobalID(n.ID),
@@ -606,10 +735,10 @@ type ForumConnection struct {
 func (c *ForumConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
 
 // NewForumConnection builds a connection from a page of nodes.
-func NewForumConnection(nodes []kepu.Node, cursors []string, info *PageInfo, count CountFunc) *ForumConnection {
+func NewForumConnection(nodes []kepu.Node, cursors []string, info *PageInfo, count CountFunc, places Places) *ForumConnection {
 	c := &ForumConnection{Edges: []*ForumEdge{}, Nodes: []*Forum{}, PageInfo: info, Count: count}
 	for i, n := range nodes {
-		m := NewForum(n)
+		m := NewForum(n, places)
 		c.Nodes = append(c.Nodes, m)
 		c.Edges = append(c.Edges, &ForumEdge{Cursor: cursors[i], Node: m})
 	}
@@ -653,8 +782,8 @@ func (Program) IsNode() {}
 // StoreID returns the store ID of the node.
 func (n Program) StoreID() string { return n.NodeID }
 
-// NewProgram converts a store node.
-func NewProgram(n kepu.Node) *Program {
+// NewProgram converts a store node; places answers its place fields.
+func NewProgram(n kepu.Node, places Places) *Program {
 	m := &Program{
 		NodeID:        n.ID,
 		ID:            kepu.GlobalID(n.ID),
@@ -692,10 +821,10 @@ type ProgramConnection struct {
 func (c *ProgramConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
 
 // NewProgramConnection builds a connection from a page of nodes.
-func NewProgramConnection(nodes []kepu.Node, cursors []string, info *PageInfo, count CountFunc) *ProgramConnection {
+func NewProgramConnection(nodes []kepu.Node, cursors []string, info *PageInfo, count CountFunc, places Places) *ProgramConnection {
 	c := &ProgramConnection{Edges: []*ProgramEdge{}, Nodes: []*Program{}, PageInfo: info, Count: count}
 	for i, n := range nodes {
-		m := NewProgram(n)
+		m := NewProgram(n, places)
 		c.Nodes = append(c.Nodes, m)
 		c.Edges = append(c.Edges, &ProgramEdge{Cursor: cursors[i], Node: m})
 	}
@@ -726,8 +855,8 @@ func (Person) IsNode() {}
 // StoreID returns the store ID of the node.
 func (n Person) StoreID() string { return n.NodeID }
 
-// NewPerson converts a store node.
-func NewPerson(n kepu.Node) *Person {
+// NewPerson converts a store node; places answers its place fields.
+func NewPerson(n kepu.Node, places Places) *Person {
 	m := &Person{
 		NodeID:     n.ID,
 		ID:         kepu.GlobalID(n.ID),
@@ -758,10 +887,10 @@ type PersonConnection struct {
 func (c *PersonConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
 
 // NewPersonConnection builds a connection from a page of nodes.
-func NewPersonConnection(nodes []kepu.Node, cursors []string, info *PageInfo, count CountFunc) *PersonConnection {
+func NewPersonConnection(nodes []kepu.Node, cursors []string, info *PageInfo, count CountFunc, places Places) *PersonConnection {
 	c := &PersonConnection{Edges: []*PersonEdge{}, Nodes: []*Person{}, PageInfo: info, Count: count}
 	for i, n := range nodes {
-		m := NewPerson(n)
+		m := NewPerson(n, places)
 		c.Nodes = append(c.Nodes, m)
 		c.Edges = append(c.Edges, &PersonEdge{Cursor: cursors[i], Node: m})
 	}
@@ -807,8 +936,8 @@ func (NationalStatistics) IsNode() {}
 // StoreID returns the store ID of the node.
 func (n NationalStatistics) StoreID() string { return n.NodeID }
 
-// NewNationalStatistics converts a store node.
-func NewNationalStatistics(n kepu.Node) *NationalStatistics {
+// NewNationalStatistics converts a store node; places answers its place fields.
+func NewNationalStatistics(n kepu.Node, places Places) *NationalStatistics {
 	m := &NationalStatistics{
 		NodeID:     n.ID,
 		ID:         kepu.GlobalID(n.ID),
@@ -849,48 +978,48 @@ func (c *NationalStatisticsConnection) TotalCount(ctx context.Context) (int, err
 }
 
 // NewNationalStatisticsConnection builds a connection from a page of nodes.
-func NewNationalStatisticsConnection(nodes []kepu.Node, cursors []string, info *PageInfo, count CountFunc) *NationalStatisticsConnection {
+func NewNationalStatisticsConnection(nodes []kepu.Node, cursors []string, info *PageInfo, count CountFunc, places Places) *NationalStatisticsConnection {
 	c := &NationalStatisticsConnection{Edges: []*NationalStatisticsEdge{}, Nodes: []*NationalStatistics{}, PageInfo: info, Count: count}
 	for i, n := range nodes {
-		m := NewNationalStatistics(n)
+		m := NewNationalStatistics(n, places)
 		c.Nodes = append(c.Nodes, m)
 		c.Edges = append(c.Edges, &NationalStatisticsEdge{Cursor: cursors[i], Node: m})
 	}
 	return c
 }
 
-// NewNode converts a store node to its model type.
-func NewNode(n kepu.Node) Node {
+// NewNode converts a store node to its model type; places answers its place fields.
+func NewNode(n kepu.Node, places Places) Node {
 	switch n.Label {
 	case kepu.Province:
-		return NewProvince(n)
+		return NewProvince(n, places)
 	case kepu.Prefecture:
-		return NewPrefecture(n)
+		return NewPrefecture(n, places)
 	case kepu.County:
-		return NewCounty(n)
+		return NewCounty(n, places)
 	case kepu.Museum:
-		return NewMuseum(n)
+		return NewMuseum(n, places)
 	case kepu.School:
-		return NewSchool(n)
+		return NewSchool(n, places)
 	case kepu.NormalUniversity:
-		return NewNormalUniversity(n)
+		return NewNormalUniversity(n, places)
 	case kepu.Organization:
-		return NewOrganization(n)
+		return NewOrganization(n, places)
 	case kepu.Forum:
-		return NewForum(n)
+		return NewForum(n, places)
 	case kepu.Program:
-		return NewProgram(n)
+		return NewProgram(n, places)
 	case kepu.Person:
-		return NewPerson(n)
+		return NewPerson(n, places)
 	case kepu.NationalStatistics:
-		return NewNationalStatistics(n)
+		return NewNationalStatistics(n, places)
 	}
 	return nil
 }
 
 // NewPlace converts a store place node to its model type (nil for other labels).
-func NewPlace(n kepu.Node) Place {
-	p, _ := NewNode(n).(Place)
+func NewPlace(n kepu.Node, places Places) Place {
+	p, _ := NewNode(n, places).(Place)
 	return p
 }
 
@@ -906,10 +1035,10 @@ type PartnersWithLink struct {
 }
 
 // NewPartnersWithLink converts a store edge and its ends.
-func NewPartnersWithLink(e kepu.Edge, from, to kepu.Node) *PartnersWithLink {
+func NewPartnersWithLink(e kepu.Edge, from, to kepu.Node, places Places) *PartnersWithLink {
 	return &PartnersWithLink{
-		From:       NewMuseum(from),
-		To:         NewSchool(to),
+		From:       NewMuseum(from, places),
+		To:         NewSchool(to, places),
 		Provenance: e.Props.String("provenance"),
 		Source:     e.Props.String("source"),
 		Since:      intPtr(e.Props, "since"),
@@ -943,10 +1072,10 @@ type PartnersWithOutConnection struct {
 func (c *PartnersWithOutConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
 
 // NewPartnersWithOutConnection builds a connection from a page of neighbors.
-func NewPartnersWithOutConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc) *PartnersWithOutConnection {
+func NewPartnersWithOutConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc, places Places) *PartnersWithOutConnection {
 	c := &PartnersWithOutConnection{Edges: []*PartnersWithOutEdge{}, Nodes: []*School{}, PageInfo: info, Count: count}
 	for _, it := range items {
-		n := NewSchool(it.Node)
+		n := NewSchool(it.Node, places)
 		c.Nodes = append(c.Nodes, n)
 		c.Edges = append(c.Edges, &PartnersWithOutEdge{
 			Cursor:     it.Cursor,
@@ -984,10 +1113,10 @@ type PartnersWithInConnection struct {
 func (c *PartnersWithInConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
 
 // NewPartnersWithInConnection builds a connection from a page of neighbors.
-func NewPartnersWithInConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc) *PartnersWithInConnection {
+func NewPartnersWithInConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc, places Places) *PartnersWithInConnection {
 	c := &PartnersWithInConnection{Edges: []*PartnersWithInEdge{}, Nodes: []*Museum{}, PageInfo: info, Count: count}
 	for _, it := range items {
-		n := NewMuseum(it.Node)
+		n := NewMuseum(it.Node, places)
 		c.Nodes = append(c.Nodes, n)
 		c.Edges = append(c.Edges, &PartnersWithInEdge{
 			Cursor:     it.Cursor,
@@ -1014,10 +1143,10 @@ type TrainsTeachersLink struct {
 }
 
 // NewTrainsTeachersLink converts a store edge and its ends.
-func NewTrainsTeachersLink(e kepu.Edge, from, to kepu.Node) *TrainsTeachersLink {
+func NewTrainsTeachersLink(e kepu.Edge, from, to kepu.Node, places Places) *TrainsTeachersLink {
 	return &TrainsTeachersLink{
-		From:            NewMuseum(from),
-		To:              NewNormalUniversity(to),
+		From:            NewMuseum(from, places),
+		To:              NewNormalUniversity(to, places),
 		Provenance:      e.Props.String("provenance"),
 		Source:          e.Props.String("source"),
 		Since:           intPtr(e.Props, "since"),
@@ -1053,10 +1182,10 @@ func (c *TrainsTeachersOutConnection) TotalCount(ctx context.Context) (int, erro
 }
 
 // NewTrainsTeachersOutConnection builds a connection from a page of neighbors.
-func NewTrainsTeachersOutConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc) *TrainsTeachersOutConnection {
+func NewTrainsTeachersOutConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc, places Places) *TrainsTeachersOutConnection {
 	c := &TrainsTeachersOutConnection{Edges: []*TrainsTeachersOutEdge{}, Nodes: []*NormalUniversity{}, PageInfo: info, Count: count}
 	for _, it := range items {
-		n := NewNormalUniversity(it.Node)
+		n := NewNormalUniversity(it.Node, places)
 		c.Nodes = append(c.Nodes, n)
 		c.Edges = append(c.Edges, &TrainsTeachersOutEdge{
 			Cursor:          it.Cursor,
@@ -1096,10 +1225,10 @@ func (c *TrainsTeachersInConnection) TotalCount(ctx context.Context) (int, error
 }
 
 // NewTrainsTeachersInConnection builds a connection from a page of neighbors.
-func NewTrainsTeachersInConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc) *TrainsTeachersInConnection {
+func NewTrainsTeachersInConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc, places Places) *TrainsTeachersInConnection {
 	c := &TrainsTeachersInConnection{Edges: []*TrainsTeachersInEdge{}, Nodes: []*Museum{}, PageInfo: info, Count: count}
 	for _, it := range items {
-		n := NewMuseum(it.Node)
+		n := NewMuseum(it.Node, places)
 		c.Nodes = append(c.Nodes, n)
 		c.Edges = append(c.Edges, &TrainsTeachersInEdge{
 			Cursor:          it.Cursor,
@@ -1126,10 +1255,10 @@ type OrganizesLink struct {
 }
 
 // NewOrganizesLink converts a store edge and its ends.
-func NewOrganizesLink(e kepu.Edge, from, to kepu.Node) *OrganizesLink {
+func NewOrganizesLink(e kepu.Edge, from, to kepu.Node, places Places) *OrganizesLink {
 	return &OrganizesLink{
-		From:       NewNode(from),
-		To:         NewNode(to),
+		From:       NewNode(from, places),
+		To:         NewNode(to, places),
 		Provenance: e.Props.String("provenance"),
 		Source:     e.Props.String("source"),
 		Since:      intPtr(e.Props, "since"),
@@ -1163,10 +1292,10 @@ type OrganizesOutConnection struct {
 func (c *OrganizesOutConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
 
 // NewOrganizesOutConnection builds a connection from a page of neighbors.
-func NewOrganizesOutConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc) *OrganizesOutConnection {
+func NewOrganizesOutConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc, places Places) *OrganizesOutConnection {
 	c := &OrganizesOutConnection{Edges: []*OrganizesOutEdge{}, Nodes: []Node{}, PageInfo: info, Count: count}
 	for _, it := range items {
-		n := NewNode(it.Node)
+		n := NewNode(it.Node, places)
 		c.Nodes = append(c.Nodes, n)
 		c.Edges = append(c.Edges, &OrganizesOutEdge{
 			Cursor:     it.Cursor,
@@ -1204,10 +1333,10 @@ type OrganizesInConnection struct {
 func (c *OrganizesInConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
 
 // NewOrganizesInConnection builds a connection from a page of neighbors.
-func NewOrganizesInConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc) *OrganizesInConnection {
+func NewOrganizesInConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc, places Places) *OrganizesInConnection {
 	c := &OrganizesInConnection{Edges: []*OrganizesInEdge{}, Nodes: []Node{}, PageInfo: info, Count: count}
 	for _, it := range items {
-		n := NewNode(it.Node)
+		n := NewNode(it.Node, places)
 		c.Nodes = append(c.Nodes, n)
 		c.Edges = append(c.Edges, &OrganizesInEdge{
 			Cursor:     it.Cursor,
@@ -1234,10 +1363,10 @@ type ParticipatesInLink struct {
 }
 
 // NewParticipatesInLink converts a store edge and its ends.
-func NewParticipatesInLink(e kepu.Edge, from, to kepu.Node) *ParticipatesInLink {
+func NewParticipatesInLink(e kepu.Edge, from, to kepu.Node, places Places) *ParticipatesInLink {
 	return &ParticipatesInLink{
-		From:       NewNode(from),
-		To:         NewNode(to),
+		From:       NewNode(from, places),
+		To:         NewNode(to, places),
 		Provenance: e.Props.String("provenance"),
 		Source:     e.Props.String("source"),
 		Since:      intPtr(e.Props, "since"),
@@ -1273,10 +1402,10 @@ func (c *ParticipatesInOutConnection) TotalCount(ctx context.Context) (int, erro
 }
 
 // NewParticipatesInOutConnection builds a connection from a page of neighbors.
-func NewParticipatesInOutConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc) *ParticipatesInOutConnection {
+func NewParticipatesInOutConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc, places Places) *ParticipatesInOutConnection {
 	c := &ParticipatesInOutConnection{Edges: []*ParticipatesInOutEdge{}, Nodes: []Node{}, PageInfo: info, Count: count}
 	for _, it := range items {
-		n := NewNode(it.Node)
+		n := NewNode(it.Node, places)
 		c.Nodes = append(c.Nodes, n)
 		c.Edges = append(c.Edges, &ParticipatesInOutEdge{
 			Cursor:     it.Cursor,
@@ -1316,10 +1445,10 @@ func (c *ParticipatesInInConnection) TotalCount(ctx context.Context) (int, error
 }
 
 // NewParticipatesInInConnection builds a connection from a page of neighbors.
-func NewParticipatesInInConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc) *ParticipatesInInConnection {
+func NewParticipatesInInConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc, places Places) *ParticipatesInInConnection {
 	c := &ParticipatesInInConnection{Edges: []*ParticipatesInInEdge{}, Nodes: []Node{}, PageInfo: info, Count: count}
 	for _, it := range items {
-		n := NewNode(it.Node)
+		n := NewNode(it.Node, places)
 		c.Nodes = append(c.Nodes, n)
 		c.Edges = append(c.Edges, &ParticipatesInInEdge{
 			Cursor:     it.Cursor,
@@ -1344,10 +1473,10 @@ type HeldAtLink struct {
 }
 
 // NewHeldAtLink converts a store edge and its ends.
-func NewHeldAtLink(e kepu.Edge, from, to kepu.Node) *HeldAtLink {
+func NewHeldAtLink(e kepu.Edge, from, to kepu.Node, places Places) *HeldAtLink {
 	return &HeldAtLink{
-		From:       NewNode(from),
-		To:         NewNode(to),
+		From:       NewNode(from, places),
+		To:         NewNode(to, places),
 		Provenance: e.Props.String("provenance"),
 		Source:     e.Props.String("source"),
 		Date:       stringPtr(e.Props, "date"),
@@ -1377,10 +1506,10 @@ type HeldAtOutConnection struct {
 func (c *HeldAtOutConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
 
 // NewHeldAtOutConnection builds a connection from a page of neighbors.
-func NewHeldAtOutConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc) *HeldAtOutConnection {
+func NewHeldAtOutConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc, places Places) *HeldAtOutConnection {
 	c := &HeldAtOutConnection{Edges: []*HeldAtOutEdge{}, Nodes: []Node{}, PageInfo: info, Count: count}
 	for _, it := range items {
-		n := NewNode(it.Node)
+		n := NewNode(it.Node, places)
 		c.Nodes = append(c.Nodes, n)
 		c.Edges = append(c.Edges, &HeldAtOutEdge{
 			Cursor:     it.Cursor,
@@ -1414,10 +1543,10 @@ type HeldAtInConnection struct {
 func (c *HeldAtInConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
 
 // NewHeldAtInConnection builds a connection from a page of neighbors.
-func NewHeldAtInConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc) *HeldAtInConnection {
+func NewHeldAtInConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc, places Places) *HeldAtInConnection {
 	c := &HeldAtInConnection{Edges: []*HeldAtInEdge{}, Nodes: []Node{}, PageInfo: info, Count: count}
 	for _, it := range items {
-		n := NewNode(it.Node)
+		n := NewNode(it.Node, places)
 		c.Nodes = append(c.Nodes, n)
 		c.Edges = append(c.Edges, &HeldAtInEdge{
 			Cursor:     it.Cursor,
@@ -1440,10 +1569,10 @@ type SpokeAtLink struct {
 }
 
 // NewSpokeAtLink converts a store edge and its ends.
-func NewSpokeAtLink(e kepu.Edge, from, to kepu.Node) *SpokeAtLink {
+func NewSpokeAtLink(e kepu.Edge, from, to kepu.Node, places Places) *SpokeAtLink {
 	return &SpokeAtLink{
-		From:       NewPerson(from),
-		To:         NewForum(to),
+		From:       NewPerson(from, places),
+		To:         NewForum(to, places),
 		Provenance: e.Props.String("provenance"),
 		Source:     e.Props.String("source"),
 		Role:       stringPtr(e.Props, "role"),
@@ -1473,10 +1602,10 @@ type SpokeAtOutConnection struct {
 func (c *SpokeAtOutConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
 
 // NewSpokeAtOutConnection builds a connection from a page of neighbors.
-func NewSpokeAtOutConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc) *SpokeAtOutConnection {
+func NewSpokeAtOutConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc, places Places) *SpokeAtOutConnection {
 	c := &SpokeAtOutConnection{Edges: []*SpokeAtOutEdge{}, Nodes: []*Forum{}, PageInfo: info, Count: count}
 	for _, it := range items {
-		n := NewForum(it.Node)
+		n := NewForum(it.Node, places)
 		c.Nodes = append(c.Nodes, n)
 		c.Edges = append(c.Edges, &SpokeAtOutEdge{
 			Cursor:     it.Cursor,
@@ -1510,10 +1639,10 @@ type SpokeAtInConnection struct {
 func (c *SpokeAtInConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
 
 // NewSpokeAtInConnection builds a connection from a page of neighbors.
-func NewSpokeAtInConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc) *SpokeAtInConnection {
+func NewSpokeAtInConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc, places Places) *SpokeAtInConnection {
 	c := &SpokeAtInConnection{Edges: []*SpokeAtInEdge{}, Nodes: []*Person{}, PageInfo: info, Count: count}
 	for _, it := range items {
-		n := NewPerson(it.Node)
+		n := NewPerson(it.Node, places)
 		c.Nodes = append(c.Nodes, n)
 		c.Edges = append(c.Edges, &SpokeAtInEdge{
 			Cursor:     it.Cursor,
@@ -1538,10 +1667,10 @@ type AffiliatedWithLink struct {
 }
 
 // NewAffiliatedWithLink converts a store edge and its ends.
-func NewAffiliatedWithLink(e kepu.Edge, from, to kepu.Node) *AffiliatedWithLink {
+func NewAffiliatedWithLink(e kepu.Edge, from, to kepu.Node, places Places) *AffiliatedWithLink {
 	return &AffiliatedWithLink{
-		From:       NewPerson(from),
-		To:         NewNode(to),
+		From:       NewPerson(from, places),
+		To:         NewNode(to, places),
 		Provenance: e.Props.String("provenance"),
 		Source:     e.Props.String("source"),
 		Since:      intPtr(e.Props, "since"),
@@ -1577,10 +1706,10 @@ func (c *AffiliatedWithOutConnection) TotalCount(ctx context.Context) (int, erro
 }
 
 // NewAffiliatedWithOutConnection builds a connection from a page of neighbors.
-func NewAffiliatedWithOutConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc) *AffiliatedWithOutConnection {
+func NewAffiliatedWithOutConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc, places Places) *AffiliatedWithOutConnection {
 	c := &AffiliatedWithOutConnection{Edges: []*AffiliatedWithOutEdge{}, Nodes: []Node{}, PageInfo: info, Count: count}
 	for _, it := range items {
-		n := NewNode(it.Node)
+		n := NewNode(it.Node, places)
 		c.Nodes = append(c.Nodes, n)
 		c.Edges = append(c.Edges, &AffiliatedWithOutEdge{
 			Cursor:     it.Cursor,
@@ -1620,10 +1749,10 @@ func (c *AffiliatedWithInConnection) TotalCount(ctx context.Context) (int, error
 }
 
 // NewAffiliatedWithInConnection builds a connection from a page of neighbors.
-func NewAffiliatedWithInConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc) *AffiliatedWithInConnection {
+func NewAffiliatedWithInConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc, places Places) *AffiliatedWithInConnection {
 	c := &AffiliatedWithInConnection{Edges: []*AffiliatedWithInEdge{}, Nodes: []*Person{}, PageInfo: info, Count: count}
 	for _, it := range items {
-		n := NewPerson(it.Node)
+		n := NewPerson(it.Node, places)
 		c.Nodes = append(c.Nodes, n)
 		c.Edges = append(c.Edges, &AffiliatedWithInEdge{
 			Cursor:     it.Cursor,
@@ -1649,10 +1778,10 @@ type HelpedEstablishLink struct {
 }
 
 // NewHelpedEstablishLink converts a store edge and its ends.
-func NewHelpedEstablishLink(e kepu.Edge, from, to kepu.Node) *HelpedEstablishLink {
+func NewHelpedEstablishLink(e kepu.Edge, from, to kepu.Node, places Places) *HelpedEstablishLink {
 	return &HelpedEstablishLink{
-		From:       NewMuseum(from),
-		To:         NewMuseum(to),
+		From:       NewMuseum(from, places),
+		To:         NewMuseum(to, places),
 		Provenance: e.Props.String("provenance"),
 		Source:     e.Props.String("source"),
 		Since:      intPtr(e.Props, "since"),
@@ -1686,10 +1815,10 @@ func (c *HelpedEstablishOutConnection) TotalCount(ctx context.Context) (int, err
 }
 
 // NewHelpedEstablishOutConnection builds a connection from a page of neighbors.
-func NewHelpedEstablishOutConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc) *HelpedEstablishOutConnection {
+func NewHelpedEstablishOutConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc, places Places) *HelpedEstablishOutConnection {
 	c := &HelpedEstablishOutConnection{Edges: []*HelpedEstablishOutEdge{}, Nodes: []*Museum{}, PageInfo: info, Count: count}
 	for _, it := range items {
-		n := NewMuseum(it.Node)
+		n := NewMuseum(it.Node, places)
 		c.Nodes = append(c.Nodes, n)
 		c.Edges = append(c.Edges, &HelpedEstablishOutEdge{
 			Cursor:     it.Cursor,
@@ -1727,10 +1856,10 @@ func (c *HelpedEstablishInConnection) TotalCount(ctx context.Context) (int, erro
 }
 
 // NewHelpedEstablishInConnection builds a connection from a page of neighbors.
-func NewHelpedEstablishInConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc) *HelpedEstablishInConnection {
+func NewHelpedEstablishInConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc, places Places) *HelpedEstablishInConnection {
 	c := &HelpedEstablishInConnection{Edges: []*HelpedEstablishInEdge{}, Nodes: []*Museum{}, PageInfo: info, Count: count}
 	for _, it := range items {
-		n := NewMuseum(it.Node)
+		n := NewMuseum(it.Node, places)
 		c.Nodes = append(c.Nodes, n)
 		c.Edges = append(c.Edges, &HelpedEstablishInEdge{
 			Cursor:     it.Cursor,
@@ -1753,10 +1882,10 @@ type LocatedInLink struct {
 }
 
 // NewLocatedInLink converts a store edge and its ends.
-func NewLocatedInLink(e kepu.Edge, from, to kepu.Node) *LocatedInLink {
+func NewLocatedInLink(e kepu.Edge, from, to kepu.Node, places Places) *LocatedInLink {
 	return &LocatedInLink{
-		From:       NewNode(from),
-		To:         NewPlace(to),
+		From:       NewNode(from, places),
+		To:         NewPlace(to, places),
 		Provenance: e.Props.String("provenance"),
 		Source:     e.Props.String("source"),
 	}
@@ -1784,10 +1913,10 @@ type LocatedInOutConnection struct {
 func (c *LocatedInOutConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
 
 // NewLocatedInOutConnection builds a connection from a page of neighbors.
-func NewLocatedInOutConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc) *LocatedInOutConnection {
+func NewLocatedInOutConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc, places Places) *LocatedInOutConnection {
 	c := &LocatedInOutConnection{Edges: []*LocatedInOutEdge{}, Nodes: []Place{}, PageInfo: info, Count: count}
 	for _, it := range items {
-		n := NewPlace(it.Node)
+		n := NewPlace(it.Node, places)
 		c.Nodes = append(c.Nodes, n)
 		c.Edges = append(c.Edges, &LocatedInOutEdge{
 			Cursor:     it.Cursor,
@@ -1819,10 +1948,10 @@ type LocatedInInConnection struct {
 func (c *LocatedInInConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
 
 // NewLocatedInInConnection builds a connection from a page of neighbors.
-func NewLocatedInInConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc) *LocatedInInConnection {
+func NewLocatedInInConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc, places Places) *LocatedInInConnection {
 	c := &LocatedInInConnection{Edges: []*LocatedInInEdge{}, Nodes: []Node{}, PageInfo: info, Count: count}
 	for _, it := range items {
-		n := NewNode(it.Node)
+		n := NewNode(it.Node, places)
 		c.Nodes = append(c.Nodes, n)
 		c.Edges = append(c.Edges, &LocatedInInEdge{
 			Cursor:     it.Cursor,
@@ -1843,10 +1972,10 @@ type PartOfLink struct {
 }
 
 // NewPartOfLink converts a store edge and its ends.
-func NewPartOfLink(e kepu.Edge, from, to kepu.Node) *PartOfLink {
+func NewPartOfLink(e kepu.Edge, from, to kepu.Node, places Places) *PartOfLink {
 	return &PartOfLink{
-		From:       NewPlace(from),
-		To:         NewPlace(to),
+		From:       NewPlace(from, places),
+		To:         NewPlace(to, places),
 		Provenance: e.Props.String("provenance"),
 		Source:     e.Props.String("source"),
 	}
@@ -1874,10 +2003,10 @@ type PartOfOutConnection struct {
 func (c *PartOfOutConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
 
 // NewPartOfOutConnection builds a connection from a page of neighbors.
-func NewPartOfOutConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc) *PartOfOutConnection {
+func NewPartOfOutConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc, places Places) *PartOfOutConnection {
 	c := &PartOfOutConnection{Edges: []*PartOfOutEdge{}, Nodes: []Place{}, PageInfo: info, Count: count}
 	for _, it := range items {
-		n := NewPlace(it.Node)
+		n := NewPlace(it.Node, places)
 		c.Nodes = append(c.Nodes, n)
 		c.Edges = append(c.Edges, &PartOfOutEdge{
 			Cursor:     it.Cursor,
@@ -1909,10 +2038,10 @@ type PartOfInConnection struct {
 func (c *PartOfInConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
 
 // NewPartOfInConnection builds a connection from a page of neighbors.
-func NewPartOfInConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc) *PartOfInConnection {
+func NewPartOfInConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc, places Places) *PartOfInConnection {
 	c := &PartOfInConnection{Edges: []*PartOfInEdge{}, Nodes: []Place{}, PageInfo: info, Count: count}
 	for _, it := range items {
-		n := NewPlace(it.Node)
+		n := NewPlace(it.Node, places)
 		c.Nodes = append(c.Nodes, n)
 		c.Edges = append(c.Edges, &PartOfInEdge{
 			Cursor:     it.Cursor,
@@ -1937,10 +2066,10 @@ type CoversLink struct {
 }
 
 // NewCoversLink converts a store edge and its ends.
-func NewCoversLink(e kepu.Edge, from, to kepu.Node) *CoversLink {
+func NewCoversLink(e kepu.Edge, from, to kepu.Node, places Places) *CoversLink {
 	return &CoversLink{
-		From:       NewNode(from),
-		To:         NewPlace(to),
+		From:       NewNode(from, places),
+		To:         NewPlace(to, places),
 		Provenance: e.Props.String("provenance"),
 		Source:     e.Props.String("source"),
 		Since:      intPtr(e.Props, "since"),
@@ -1976,10 +2105,10 @@ type CoversOutConnection struct {
 func (c *CoversOutConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
 
 // NewCoversOutConnection builds a connection from a page of neighbors.
-func NewCoversOutConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc) *CoversOutConnection {
+func NewCoversOutConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc, places Places) *CoversOutConnection {
 	c := &CoversOutConnection{Edges: []*CoversOutEdge{}, Nodes: []Place{}, PageInfo: info, Count: count}
 	for _, it := range items {
-		n := NewPlace(it.Node)
+		n := NewPlace(it.Node, places)
 		c.Nodes = append(c.Nodes, n)
 		c.Edges = append(c.Edges, &CoversOutEdge{
 			Cursor:     it.Cursor,
@@ -2019,10 +2148,10 @@ type CoversInConnection struct {
 func (c *CoversInConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
 
 // NewCoversInConnection builds a connection from a page of neighbors.
-func NewCoversInConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc) *CoversInConnection {
+func NewCoversInConnection(items []kepu.Neighbor, info *PageInfo, count CountFunc, places Places) *CoversInConnection {
 	c := &CoversInConnection{Edges: []*CoversInEdge{}, Nodes: []Node{}, PageInfo: info, Count: count}
 	for _, it := range items {
-		n := NewNode(it.Node)
+		n := NewNode(it.Node, places)
 		c.Nodes = append(c.Nodes, n)
 		c.Edges = append(c.Edges, &CoversInEdge{
 			Cursor:     it.Cursor,
@@ -2039,30 +2168,30 @@ func NewCoversInConnection(items []kepu.Neighbor, info *PageInfo, count CountFun
 }
 
 // NewLink converts a store edge of any type and its ends.
-func NewLink(e kepu.Edge, from, to kepu.Node) Link {
+func NewLink(e kepu.Edge, from, to kepu.Node, places Places) Link {
 	switch e.Type {
 	case kepu.PartnersWith:
-		return NewPartnersWithLink(e, from, to)
+		return NewPartnersWithLink(e, from, to, places)
 	case kepu.TrainsTeachers:
-		return NewTrainsTeachersLink(e, from, to)
+		return NewTrainsTeachersLink(e, from, to, places)
 	case kepu.Organizes:
-		return NewOrganizesLink(e, from, to)
+		return NewOrganizesLink(e, from, to, places)
 	case kepu.ParticipatesIn:
-		return NewParticipatesInLink(e, from, to)
+		return NewParticipatesInLink(e, from, to, places)
 	case kepu.HeldAt:
-		return NewHeldAtLink(e, from, to)
+		return NewHeldAtLink(e, from, to, places)
 	case kepu.SpokeAt:
-		return NewSpokeAtLink(e, from, to)
+		return NewSpokeAtLink(e, from, to, places)
 	case kepu.AffiliatedWith:
-		return NewAffiliatedWithLink(e, from, to)
+		return NewAffiliatedWithLink(e, from, to, places)
 	case kepu.HelpedEstablish:
-		return NewHelpedEstablishLink(e, from, to)
+		return NewHelpedEstablishLink(e, from, to, places)
 	case kepu.LocatedIn:
-		return NewLocatedInLink(e, from, to)
+		return NewLocatedInLink(e, from, to, places)
 	case kepu.PartOf:
-		return NewPartOfLink(e, from, to)
+		return NewPartOfLink(e, from, to, places)
 	case kepu.Covers:
-		return NewCoversLink(e, from, to)
+		return NewCoversLink(e, from, to, places)
 	}
 	return nil
 }

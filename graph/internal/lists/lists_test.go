@@ -1,0 +1,62 @@
+package lists_test
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/kepugraph/kepugraph/graph/internal/lists"
+)
+
+// TestMarshalSlice checks both modes give each element its index and the
+// same results, and that a sequential one marshals in order in the calling
+// goroutine.
+func TestMarshalSlice(t *testing.T) {
+	for _, seq := range []bool{false, true} {
+		ctx := graphql.WithResponseContext(context.Background(), graphql.DefaultErrorPresenter, graphql.DefaultRecover)
+		if seq {
+			ctx = lists.Sequential(ctx)
+		}
+		var order []int
+		got := lists.MarshalSlice(ctx, 5, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+			if idx := graphql.GetFieldContext(ctx).Index; idx == nil || *idx != i {
+				t.Errorf("sequential %v: element %d has index %v", seq, i, idx)
+			}
+			if seq {
+				order = append(order, i) // no lock: the calling goroutine only
+			}
+			return graphql.MarshalInt(i * i)
+		})
+		var buf bytes.Buffer
+		got.MarshalGQL(&buf)
+		if buf.String() != "[0,1,4,9,16]" {
+			t.Errorf("sequential %v: %s", seq, buf.String())
+		}
+		if seq && len(order) != 5 {
+			t.Errorf("sequential: marshaled %v", order)
+		}
+	}
+}
+
+// TestMarshalSlicePanic checks that a panicking element is null with an
+// error, the others marshaled.
+func TestMarshalSlicePanic(t *testing.T) {
+	ctx := graphql.WithResponseContext(context.Background(), graphql.DefaultErrorPresenter, graphql.DefaultRecover)
+	ctx = lists.Sequential(ctx)
+	got := lists.MarshalSlice(ctx, 3, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		if i == 1 {
+			panic("boom")
+		}
+		return graphql.MarshalInt(i)
+	})
+	var buf bytes.Buffer
+	got.MarshalGQL(&buf)
+	if buf.String() != "[0,null,2]" {
+		t.Errorf("got %s", buf.String())
+	}
+	if errs := graphql.GetErrors(ctx); len(errs) != 1 {
+		t.Errorf("%d errors, want 1: %v", len(errs), errs)
+	}
+}
