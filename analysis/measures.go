@@ -325,6 +325,11 @@ type Analyzer struct {
 
 	mu    sync.Mutex
 	cache map[string]*cached
+
+	// The adjacency that ShortestPaths walks (see adjacency.go).
+	adjMu      sync.Mutex
+	adj        *Adjacency
+	adjLoading bool
 }
 
 type cached struct {

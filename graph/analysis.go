@@ -89,7 +89,7 @@ func shortestPaths(ctx context.Context, r *Resolver, from, to string, rels []str
 	if q.Limit < 1 || q.Limit > maxPaths {
 		return nil, badInput("first must be between 1 and %d, got %d", maxPaths, q.Limit)
 	}
-	ps, _, err := analysis.ShortestPaths(ctx, r.loaders(ctx).Store, q)
+	ps, _, err := r.analyzer.ShortestPaths(ctx, r.loaders(ctx).Store, q)
 	if err != nil {
 		return nil, err
 	}
