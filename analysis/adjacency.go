@@ -62,21 +62,13 @@ func LoadAdjacency(ctx context.Context, st kepu.Store) (*Adjacency, error) {
 	var pairs []pair
 	seen := map[string]struct{}{}
 	for ri, t := range relTypes {
-		after := ""
-		for {
-			p, err := st.Edges(ctx, kepu.EdgeQuery{Rel: t, First: edgePage, After: after})
-			if err != nil {
-				return nil, err
-			}
-			for _, e := range p.Edges {
-				pairs = append(pairs, pair{e.From, e.To, uint8(ri)})
-				seen[e.From] = struct{}{}
-				seen[e.To] = struct{}{}
-			}
-			if !p.HasNext {
-				break
-			}
-			after = p.EndCursor
+		err := eachEdge(ctx, st, t, func(e kepu.Edge) {
+			pairs = append(pairs, pair{e.From, e.To, uint8(ri)})
+			seen[e.From] = struct{}{}
+			seen[e.To] = struct{}{}
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	a := &Adjacency{Version: v, ids: make([]string, 0, len(seen)), index: make(map[string]int32, len(seen))}
