@@ -26,12 +26,12 @@
 package textsearch
 
 import (
+	"container/heap"
 	"context"
 	"errors"
 	"fmt"
 	"math"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"unicode"
@@ -342,11 +342,29 @@ func NewDoc(id, name, nameZh string) *Doc {
 // of the units of its pinyin, whichever is more), so that an exact name
 // ranks first and shorter names before longer ones. The score is in (0, 1.5].
 func (q Query) Score(d *Doc) (float64, bool) {
+	var sc scratch
+	return q.score(d, &sc)
+}
+
+// scratch holds the per-document marks of score, reused from one
+// candidate to the next.
+type scratch struct{ words, units []bool }
+
+func marks(buf *[]bool, n int) []bool {
+	if cap(*buf) < n {
+		*buf = make([]bool, n)
+	}
+	m := (*buf)[:n]
+	clear(m)
+	return m
+}
+
+func (q Query) score(d *Doc, sc *scratch) (float64, bool) {
 	if len(q.Terms) == 0 {
 		return 0, false
 	}
-	wordHit := make([]bool, len(d.words))
-	unitHit := make([]bool, len(d.syl))
+	wordHit := marks(&sc.words, len(d.words))
+	unitHit := marks(&sc.units, len(d.syl))
 	total := 0.0
 	for _, t := range q.Terms {
 		w := 0.0
@@ -468,19 +486,61 @@ type Hit struct {
 // Rank scores the candidates and returns the matches, best first, ties by
 // ID (ascending). Candidates listed twice count once.
 func Rank(q Query, cands []*Doc) []Hit {
+	_, hits := rankAfter(q, cands, nil, len(cands))
+	return hits
+}
+
+// rankAfter scores the candidates and returns the number of matches and the
+// k best of those that come after the hit after (all when it is nil), in
+// the order of Rank. It keeps k hits at a time (a bounded heap), not every
+// match.
+func rankAfter(q Query, cands []*Doc, after *Hit, k int) (int, []Hit) {
 	seen := make(map[string]bool, len(cands))
-	var out []Hit
+	var sc scratch
+	total := 0
+	top := make(hitHeap, 0, min(k, len(cands)))
 	for _, d := range cands {
 		if seen[d.ID] {
 			continue
 		}
 		seen[d.ID] = true
-		if s, ok := q.Score(d); ok {
-			out = append(out, Hit{ID: d.ID, Score: s})
+		score, ok := q.score(d, &sc)
+		if !ok {
+			continue
+		}
+		total++
+		h := Hit{ID: d.ID, Score: score}
+		if k == 0 || (after != nil && !Before(*after, h)) {
+			continue
+		}
+		if len(top) < k {
+			heap.Push(&top, h)
+		} else if Before(h, top[0]) {
+			top[0] = h
+			heap.Fix(&top, 0)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return Before(out[i], out[j]) })
-	return out
+	slices.SortFunc(top, func(a, b Hit) int {
+		if Before(a, b) {
+			return -1
+		}
+		return 1
+	})
+	return total, top
+}
+
+// hitHeap is a heap of hits whose root is the last in the order of Before.
+type hitHeap []Hit
+
+func (h hitHeap) Len() int           { return len(h) }
+func (h hitHeap) Less(i, j int) bool { return Before(h[j], h[i]) }
+func (h hitHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *hitHeap) Push(x any)        { *h = append(*h, x.(Hit)) }
+func (h *hitHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
 
 // Before is the order of hits: higher score first, then lower ID.
@@ -510,16 +570,15 @@ func Run(ctx context.Context, q kepu.SearchQuery,
 	if err != nil {
 		return kepu.SearchPage{}, err
 	}
-	hits := Rank(pq, cands)
-	page := kepu.SearchPage{Total: len(hits), HasPrev: q.After != ""}
-	start := 0
+	var after *Hit
 	if q.After != "" {
 		score, id, _ := kepu.DecodeSearchCursor(q.After)
-		start = sort.Search(len(hits), func(i int) bool { return Before(Hit{ID: id, Score: score}, hits[i]) })
+		after = &Hit{ID: id, Score: score}
 	}
-	end := min(start+q.First, len(hits))
-	page.HasNext = end < len(hits)
-	hits = hits[start:end]
+	total, hits := rankAfter(pq, cands, after, q.First+1)
+	page := kepu.SearchPage{Total: total, HasPrev: q.After != ""}
+	page.HasNext = len(hits) > q.First
+	hits = hits[:min(q.First, len(hits))]
 	if len(hits) == 0 {
 		return page, nil
 	}
