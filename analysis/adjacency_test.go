@@ -68,7 +68,7 @@ func TestAdjacencyAfterWrite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	t.Cleanup(func() { st.Close() })
 	node := func(id string) kepu.Change {
 		n := storetest.N(id)
 		if n.Label == kepu.Museum {

@@ -3,12 +3,28 @@ package analysis_test
 import (
 	"math/rand/v2"
 	"slices"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/kepugraph/kepugraph/analysis"
 	"github.com/kepugraph/kepugraph/kepu"
 )
+
+// processCPU is the user and system CPU time of the process so far: on a
+// machine shared with other work it varies less than the wall time.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportCPU reports the process's CPU time since start per operation.
+func reportCPU(b *testing.B, start time.Duration) {
+	b.ReportMetric(float64(processCPU()-start)/1e6/float64(b.N), "cpu-ms/op")
+}
 
 // reportQuantiles reports the median and 99th percentile of the durations.
 func reportQuantiles(b *testing.B, ds []time.Duration) {
@@ -54,6 +70,7 @@ func benchPaths(b *testing.B, path func(analysis.PathQuery) error) {
 	ids := museums(b)
 	r := rand.New(rand.NewPCG(1, 2))
 	ds := make([]time.Duration, 0, b.N)
+	cpu := processCPU()
 	for b.Loop() {
 		q := analysis.PathQuery{From: ids[r.IntN(len(ids))], To: ids[r.IntN(len(ids))], MaxHops: analysis.DefaultMaxHops}
 		start := time.Now()
@@ -62,17 +79,20 @@ func benchPaths(b *testing.B, path func(analysis.PathQuery) error) {
 		}
 		ds = append(ds, time.Since(start))
 	}
+	reportCPU(b, cpu)
 	reportQuantiles(b, ds)
 }
 
 // BenchmarkAdjacencyLoad: reading the adjacency of the whole graph (what
 // the first path request after a write starts in the background).
 func BenchmarkAdjacencyLoad(b *testing.B) {
+	cpu := processCPU()
 	for b.Loop() {
 		if _, err := analysis.LoadAdjacency(ctx, ref.store); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, cpu)
 }
 
 // BenchmarkNeighborhood2Hops: the 2-hop neighborhood of a random museum,
@@ -81,6 +101,7 @@ func BenchmarkNeighborhood2Hops(b *testing.B) {
 	ids := museums(b)
 	r := rand.New(rand.NewPCG(3, 4))
 	ds := make([]time.Duration, 0, b.N)
+	cpu := processCPU()
 	for b.Loop() {
 		q := analysis.HoodQuery{Root: ids[r.IntN(len(ids))], Hops: 2, Limit: analysis.DefaultHoodLimit}
 		start := time.Now()
@@ -89,6 +110,7 @@ func BenchmarkNeighborhood2Hops(b *testing.B) {
 		}
 		ds = append(ds, time.Since(start))
 	}
+	reportCPU(b, cpu)
 	reportQuantiles(b, ds)
 }
 
@@ -96,6 +118,7 @@ func BenchmarkNeighborhood2Hops(b *testing.B) {
 // and computing PageRank once (what the first centrality request after a
 // write does; later requests at the same version are served from the cache).
 func BenchmarkPageRankWholeGraph(b *testing.B) {
+	cpu := processCPU()
 	for b.Loop() {
 		net, err := analysis.LoadNetwork(ctx, ref.store, analysis.NetSpec{})
 		if err != nil {
@@ -105,6 +128,7 @@ func BenchmarkPageRankWholeGraph(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, cpu)
 }
 
 // BenchmarkCentralityCached: a centrality request at an unchanged graph
