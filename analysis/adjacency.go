@@ -12,8 +12,9 @@ import (
 
 // Adjacency is every relationship of the graph at one version, held as
 // compressed sparse rows over node indexes (about 8 bytes per relationship
-// end, plus the node IDs): what ShortestPaths walks instead of asking the
-// store for the neighbors of every frontier. It holds no properties; the
+// end, plus the node IDs): what Analyzer.ShortestPaths and
+// Analyzer.Neighborhood walk instead of asking the store for the neighbors
+// of every frontier. It holds no properties; the
 // nodes and relationships of the paths found are read from the store.
 type Adjacency struct {
 	Version uint64 // the graph version it was read at
@@ -288,41 +289,67 @@ func (x *adjSearch) walk(v int32, i int) {
 	}
 }
 
-// fillPaths replaces the nodes and relationships of paths found on an
-// Adjacency (IDs and ends only) with the store's: one Nodes call and one
-// Neighbors call per relationship type. It reports false when one of them
-// is no longer in the store (a write since the adjacency was read).
-func fillPaths(ctx context.Context, st kepu.Store, paths []Path) (bool, error) {
-	var ids []string
+// readEdges reads the relationships of ends (type and ends only) from the
+// store, keyed by kepu.Edge.Key: one Neighbors call per type, from the From
+// ends and filtered to the To ends. Relationships no longer in the store
+// are absent.
+func readEdges(ctx context.Context, st kepu.Store, ends []kepu.Edge) (map[string]kepu.Edge, error) {
 	froms := map[kepu.RelType][]string{}
 	tos := map[kepu.RelType][]any{}
-	for _, p := range paths {
-		for _, n := range p.Nodes {
-			ids = append(ids, n.ID)
-		}
-		for _, s := range p.Steps {
-			froms[s.Edge.Type] = append(froms[s.Edge.Type], s.Edge.From)
-			tos[s.Edge.Type] = append(tos[s.Edge.Type], s.Edge.To)
-		}
+	for _, e := range ends {
+		froms[e.Type] = append(froms[e.Type], e.From)
+		tos[e.Type] = append(tos[e.Type], e.To)
 	}
-	nodes, err := st.Nodes(ctx, ids)
-	if err != nil {
-		return false, err
-	}
-	edges := map[string]kepu.Edge{}
+	edges := make(map[string]kepu.Edge, len(ends))
 	for _, t := range relTypes {
 		if len(froms[t]) == 0 {
 			continue
 		}
 		res, err := st.Neighbors(ctx, froms[t], kepu.NeighborQuery{Rel: t, Dir: kepu.Out, NodeFilter: kepu.C(kepu.PropID, kepu.OneOf, tos[t])})
 		if err != nil {
-			return false, err
+			return nil, err
 		}
 		for _, page := range res {
 			for _, it := range page.Items {
 				edges[it.Edge.Key()] = it.Edge
 			}
 		}
+	}
+	return edges, nil
+}
+
+// readFound reads the nodes of ids and the relationships of ends (see
+// readEdges) from the store.
+func readFound(ctx context.Context, st kepu.Store, ids []string, ends []kepu.Edge) (map[string]kepu.Node, map[string]kepu.Edge, error) {
+	nodes, err := st.Nodes(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	edges, err := readEdges(ctx, st, ends)
+	if err != nil {
+		return nil, nil, err
+	}
+	return nodes, edges, nil
+}
+
+// fillPaths replaces the nodes and relationships of paths found on an
+// Adjacency (IDs and ends only) with the store's: one Nodes call and one
+// Neighbors call per relationship type. It reports false when one of them
+// is no longer in the store (a write since the adjacency was read).
+func fillPaths(ctx context.Context, st kepu.Store, paths []Path) (bool, error) {
+	var ids []string
+	var ends []kepu.Edge
+	for _, p := range paths {
+		for _, n := range p.Nodes {
+			ids = append(ids, n.ID)
+		}
+		for _, s := range p.Steps {
+			ends = append(ends, s.Edge)
+		}
+	}
+	nodes, edges, err := readFound(ctx, st, ids, ends)
+	if err != nil {
+		return false, err
 	}
 	var ok bool
 	for _, p := range paths {
@@ -338,6 +365,116 @@ func fillPaths(ctx context.Context, st kepu.Store, paths []Path) (bool, error) {
 		}
 	}
 	return true, nil
+}
+
+// neighborhood is Neighborhood on the adjacency: the IDs of the nodes in
+// the order of Subgraph.Nodes, the relationships among them (type and ends
+// only) and whether the limit left nodes out. A root without relationships
+// gives itself alone.
+func (a *Adjacency) neighborhood(ctx context.Context, q HoodQuery) ([]string, []kepu.Edge, bool, error) {
+	root, ok := a.index[q.Root]
+	if !ok {
+		return []string{q.Root}, nil, false, nil
+	}
+	all := len(q.Rels) == 0
+	var rels [256]bool
+	for i, t := range relTypes {
+		rels[i] = slices.Contains(q.Rels, t)
+	}
+	type key struct {
+		from, to int32
+		rel      uint8
+	}
+	in := map[int32]bool{root: true}
+	order := []int32{root}
+	found := map[key]bool{}
+	frontier := []int32{root}
+	truncated := false
+	for h := 0; h < q.Hops && len(frontier) > 0 && !truncated; h++ {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, false, err
+		}
+		var next []int32
+		added := map[int32]bool{}
+		for _, u := range frontier {
+			for _, r := range a.arcs[a.off[u]:a.off[u+1]] {
+				v := r.to
+				if (all || rels[r.rel]) && !in[v] && !added[v] && (len(q.Labels) == 0 || slices.Contains(q.Labels, kepu.LabelOf(a.ids[v]))) {
+					added[v] = true
+					next = append(next, v)
+				}
+			}
+		}
+		next, order, truncated = takeLevel(next, order, in, q.Limit)
+		for _, u := range frontier {
+			for _, r := range a.arcs[a.off[u]:a.off[u+1]] {
+				if (all || rels[r.rel]) && in[r.to] {
+					k := key{u, r.to, r.rel}
+					if kepu.Direction(r.dir) == kepu.In {
+						k.from, k.to = r.to, u
+					}
+					found[k] = true
+				}
+			}
+		}
+		frontier = next
+	}
+	ids := make([]string, len(order))
+	for i, v := range order {
+		ids[i] = a.ids[v]
+	}
+	ends := make([]kepu.Edge, 0, len(found))
+	for k := range found {
+		ends = append(ends, kepu.Edge{Type: relTypes[k.rel], From: a.ids[k.from], To: a.ids[k.to]})
+	}
+	return ids, ends, truncated, nil
+}
+
+// Neighborhood is Neighborhood on the Adjacency at the current graph
+// version when the analyzer has one (the nodes and relationships are then
+// read through st: one Nodes call, one Neighbors call per relationship
+// type), else through st. Both give the same subgraph.
+func (a *Analyzer) Neighborhood(ctx context.Context, st kepu.Store, q HoodQuery) (*Subgraph, error) {
+	if err := q.validate(); err != nil {
+		return nil, err
+	}
+	if adj := a.adjacency(ctx); adj != nil {
+		sg, err := adj.subgraph(ctx, st, q)
+		if sg != nil || err != nil {
+			return sg, err
+		}
+	}
+	return Neighborhood(ctx, st, q)
+}
+
+// subgraph completes neighborhood from the store; nil (and no error) when
+// a node or relationship is no longer there.
+func (a *Adjacency) subgraph(ctx context.Context, st kepu.Store, q HoodQuery) (*Subgraph, error) {
+	ids, ends, truncated, err := a.neighborhood(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	nodes, edges, err := readFound(ctx, st, ids, ends)
+	if err != nil {
+		return nil, err
+	}
+	sg := &Subgraph{Truncated: truncated, Nodes: make([]kepu.Node, len(ids))}
+	if len(ends) > 0 {
+		sg.Edges = make([]kepu.Edge, len(ends))
+	}
+	var ok bool
+	for i, id := range ids {
+		if sg.Nodes[i], ok = nodes[id]; !ok {
+			return nil, nil
+		}
+	}
+	for i, e := range ends {
+		if sg.Edges[i], ok = edges[e.Key()]; !ok {
+			return nil, nil
+		}
+	}
+	sortEdges(sg.Edges)
+	return sg, nil
 }
 
 // adjacency returns the Adjacency at the store's current version, or nil
@@ -374,8 +511,8 @@ func (a *Analyzer) adjacency(ctx context.Context) *Adjacency {
 // adjacencyTimeout bounds a background read of the adjacency.
 const adjacencyTimeout = 10 * time.Minute
 
-// WarmPaths reads the Adjacency at the current graph version now, if the
-// analyzer has none, so that the next path requests use it.
+// WarmPaths reads the Adjacency at the current graph version now, so that
+// the next path and neighborhood requests use it.
 func (a *Analyzer) WarmPaths(ctx context.Context) error {
 	adj, err := LoadAdjacency(ctx, a.Store)
 	if err != nil {

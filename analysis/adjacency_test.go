@@ -21,16 +21,7 @@ func TestAdjacencySamePaths(t *testing.T) {
 	if err := a.WarmPaths(ctx); err != nil {
 		t.Fatal(err)
 	}
-	var ids []string
-	for _, l := range []kepu.Label{kepu.Museum, kepu.School, kepu.County, kepu.Prefecture, kepu.NormalUniversity} {
-		page, err := ref.store.FindNodes(ctx, kepu.NodeQuery{Label: l})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, n := range page.Nodes {
-			ids = append(ids, n.ID)
-		}
-	}
+	ids := refIDs(t, kepu.Museum, kepu.School, kepu.County, kepu.Prefecture, kepu.NormalUniversity)
 	r := rand.New(rand.NewPCG(5, 6))
 	rels := [][]kepu.RelType{nil, nil, {kepu.PartnersWith, kepu.LocatedIn}, {kepu.PartnersWith}}
 	pairs := 300
@@ -100,4 +91,65 @@ func TestAdjacencyAfterWrite(t *testing.T) {
 	if err != nil || len(ps) != 1 || ps[0].Nodes[1].ID != "School:s2" {
 		t.Fatalf("after the write: %v, %v; want the one path through School:s2", ps, err)
 	}
+}
+
+// TestAdjacencySameNeighborhoods: on the reference dataset, the
+// neighborhoods the analyzer takes from its adjacency are those of the walk
+// through the store (same nodes in the same order, same relationships with
+// their properties, same truncation), for random roots, hops, limits,
+// relationship types and labels.
+func TestAdjacencySameNeighborhoods(t *testing.T) {
+	a := &analysis.Analyzer{Store: ref.store}
+	if err := a.WarmPaths(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ids := refIDs(t, kepu.Museum, kepu.School, kepu.County, kepu.Prefecture, kepu.Province, kepu.NormalUniversity)
+	r := rand.New(rand.NewPCG(7, 8))
+	rels := [][]kepu.RelType{nil, {kepu.PartnersWith}, {kepu.PartnersWith, kepu.LocatedIn}}
+	labels := [][]kepu.Label{nil, {kepu.Museum, kepu.School}, {kepu.Museum, kepu.County, kepu.Prefecture}}
+	limits := []int{1, 5, 100, 1000}
+	n := 300
+	if testing.Short() {
+		n = 60
+	}
+	truncated, edges := 0, 0
+	for i := range n {
+		q := analysis.HoodQuery{Root: ids[r.IntN(len(ids))], Hops: r.IntN(analysis.MaxHoodHops + 1), Rels: rels[i%len(rels)],
+			Labels: labels[r.IntN(len(labels))], Limit: limits[r.IntN(len(limits))]}
+		want, err := analysis.Neighborhood(ctx, ref.store, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := a.Neighborhood(ctx, storetest.NoWalk{Store: ref.store}, q)
+		if err != nil {
+			t.Fatalf("%+v: %v", q, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%+v: adjacency gave %d nodes, %d relationships (truncated %v), the store walk %d, %d (%v)",
+				q, len(got.Nodes), len(got.Edges), got.Truncated, len(want.Nodes), len(want.Edges), want.Truncated)
+		}
+		if want.Truncated {
+			truncated++
+		}
+		edges += len(want.Edges)
+	}
+	if truncated == 0 || edges < n {
+		t.Fatalf("%d truncated, %d relationships in %d neighborhoods: the check compares mostly trivial answers", truncated, edges, n)
+	}
+}
+
+// refIDs returns the IDs of the reference dataset's nodes of the labels.
+func refIDs(t *testing.T, labels ...kepu.Label) []string {
+	t.Helper()
+	var ids []string
+	for _, l := range labels {
+		page, err := ref.store.FindNodes(ctx, kepu.NodeQuery{Label: l})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range page.Nodes {
+			ids = append(ids, n.ID)
+		}
+	}
+	return ids
 }

@@ -50,10 +50,8 @@ func (s NetSpec) Validate() error {
 	if err := ValidateRels(s.Rels); err != nil {
 		return err
 	}
-	for _, l := range s.Labels {
-		if kepu.LookupLabel(l) == nil {
-			return kepu.Errorf(kepu.BadUserInput, "unknown label %q", l)
-		}
+	if err := validateLabels(s.Labels); err != nil {
+		return err
 	}
 	if s.Within != "" && !kepu.IsPlaceID(s.Within) {
 		return kepu.Errorf(kepu.BadUserInput, "within must be the ID of a province, prefecture or county")

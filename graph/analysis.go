@@ -109,7 +109,7 @@ func neighborhood(ctx context.Context, r *Resolver, id string, hops *int, rels, 
 	if err != nil {
 		return nil, err
 	}
-	sg, err := analysis.Neighborhood(ctx, r.loaders(ctx).Store, analysis.HoodQuery{
+	sg, err := r.analyzer.Neighborhood(ctx, r.loaders(ctx).Store, analysis.HoodQuery{
 		Root: root, Hops: intOr(hops, 1), Rels: toRels(rels), Labels: ls, Limit: intOr(limit, analysis.DefaultHoodLimit)})
 	if err != nil {
 		return nil, err

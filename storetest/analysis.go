@@ -185,11 +185,25 @@ func checkShortestPaths(t *testing.T, st kepu.Store, paths pathsFunc) {
 	wantCode(t, err, kepu.BadUserInput)
 }
 
+// hoodFunc is analysis.Neighborhood or Analyzer.Neighborhood.
+type hoodFunc func(ctx context.Context, st kepu.Store, q analysis.HoodQuery) (*analysis.Subgraph, error)
+
+// testNeighborhood runs the same checks walking through the store and on
+// an analyzer's adjacency.
 func testNeighborhood(t *testing.T, st kepu.Store) {
 	pathFixture(t, st)
+	a := &analysis.Analyzer{Store: st}
+	if err := a.WarmPaths(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("Store", func(t *testing.T) { checkNeighborhood(t, st, analysis.Neighborhood) })
+	t.Run("Adjacency", func(t *testing.T) { checkNeighborhood(t, NoWalk{st}, a.Neighborhood) })
+}
+
+func checkNeighborhood(t *testing.T, st kepu.Store, neighborhood hoodFunc) {
 	hood := func(q analysis.HoodQuery) (ids, edges []string, truncated bool) {
 		t.Helper()
-		sg, err := analysis.Neighborhood(ctx, st, q)
+		sg, err := neighborhood(ctx, st, q)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -222,8 +236,8 @@ func testNeighborhood(t *testing.T, st kepu.Store) {
 	if len(ids) != 0 {
 		t.Fatalf("missing root: %v", ids)
 	}
-	_, err := analysis.Neighborhood(ctx, st, analysis.HoodQuery{Root: "Museum:m1", Hops: 4, Limit: 3})
+	_, err := neighborhood(ctx, st, analysis.HoodQuery{Root: "Museum:m1", Hops: 4, Limit: 3})
 	wantCode(t, err, kepu.BadUserInput)
-	_, err = analysis.Neighborhood(ctx, st, analysis.HoodQuery{Root: "Museum:m1", Hops: 1, Limit: 0})
+	_, err = neighborhood(ctx, st, analysis.HoodQuery{Root: "Museum:m1", Hops: 1, Limit: 0})
 	wantCode(t, err, kepu.BadUserInput)
 }
