@@ -347,8 +347,21 @@ func (q Query) Score(d *Doc) (float64, bool) {
 }
 
 // scratch holds the per-document marks of score, reused from one
-// candidate to the next.
-type scratch struct{ words, units []bool }
+// candidate to the next, and the runes of the query's terms.
+type scratch struct {
+	words, units []bool
+	runes        [][]rune // by term index, made on first use
+}
+
+func (sc *scratch) runesOf(k int, text string) []rune {
+	for len(sc.runes) <= k {
+		sc.runes = append(sc.runes, nil)
+	}
+	if sc.runes[k] == nil {
+		sc.runes[k] = []rune(text)
+	}
+	return sc.runes[k]
+}
 
 func marks(buf *[]bool, n int) []bool {
 	if cap(*buf) < n {
@@ -366,10 +379,10 @@ func (q Query) score(d *Doc, sc *scratch) (float64, bool) {
 	wordHit := marks(&sc.words, len(d.words))
 	unitHit := marks(&sc.units, len(d.syl))
 	total := 0.0
-	for _, t := range q.Terms {
+	for k, t := range q.Terms {
 		w := 0.0
 		if t.Han {
-			w = d.hanMatch(t.Text, unitHit)
+			w = d.hanMatch(sc.runesOf(k, t.Text), unitHit)
 		} else {
 			w = math.Max(d.wordMatch(t.Text, wordHit), d.pinyinMatch(t.Text, unitHit))
 		}
@@ -396,11 +409,10 @@ func share(hit []bool) float64 {
 	return float64(n) / float64(len(hit))
 }
 
-func (d *Doc) hanMatch(t string, unitHit []bool) float64 {
-	tr := []rune(t)
+func (d *Doc) hanMatch(tr []rune, unitHit []bool) float64 {
 	found := false
 	for i := 0; i+len(tr) <= len(d.zh); i++ {
-		if string(d.zh[i:i+len(tr)]) != t {
+		if d.zh[i] != tr[0] || !slices.Equal(d.zh[i:i+len(tr)], tr) {
 			continue
 		}
 		found = true
@@ -441,7 +453,7 @@ func (d *Doc) wordMatch(t string, wordHit []bool) float64 {
 func (d *Doc) pinyinMatch(t string, unitHit []bool) float64 {
 	best := 0.0
 	for k, off := range d.start {
-		if !strings.HasPrefix(d.joined[off:], t) {
+		if off >= len(d.joined) || d.joined[off] != t[0] || !strings.HasPrefix(d.joined[off:], t) {
 			continue
 		}
 		end := off + len(t)
@@ -605,6 +617,9 @@ func Run(ctx context.Context, q kepu.SearchQuery,
 // word of every candidate, where a full distance matrix was most of the
 // time of a broad search.
 func withinOneEdit(a, b string) bool {
+	if len(a)-len(b) > utf8.UTFMax || len(b)-len(a) > utf8.UTFMax {
+		return false // one edit changes the length by at most one rune
+	}
 	if isASCII(a) && isASCII(b) {
 		return oneEdit([]byte(a), []byte(b))
 	}
