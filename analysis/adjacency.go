@@ -295,7 +295,7 @@ func (x *adjSearch) walk(v int32, i int) {
 // are absent.
 func readEdges(ctx context.Context, st kepu.Store, ends []kepu.Edge) (map[string]kepu.Edge, error) {
 	froms := map[kepu.RelType][]string{}
-	tos := map[kepu.RelType][]any{}
+	tos := map[kepu.RelType][]string{}
 	for _, e := range ends {
 		froms[e.Type] = append(froms[e.Type], e.From)
 		tos[e.Type] = append(tos[e.Type], e.To)
@@ -305,7 +305,14 @@ func readEdges(ctx context.Context, st kepu.Store, ends []kepu.Edge) (map[string
 		if len(froms[t]) == 0 {
 			continue
 		}
-		res, err := st.Neighbors(ctx, froms[t], kepu.NeighborQuery{Rel: t, Dir: kepu.Out, NodeFilter: kepu.C(kepu.PropID, kepu.OneOf, tos[t])})
+		slices.Sort(froms[t])
+		slices.Sort(tos[t])
+		to := slices.Compact(tos[t])
+		in := make([]any, len(to))
+		for i, id := range to {
+			in[i] = id
+		}
+		res, err := st.Neighbors(ctx, slices.Compact(froms[t]), kepu.NeighborQuery{Rel: t, Dir: kepu.Out, NodeFilter: kepu.C(kepu.PropID, kepu.OneOf, in)})
 		if err != nil {
 			return nil, err
 		}
