@@ -14,8 +14,9 @@ import (
 // compressed sparse rows over node indexes (about 8 bytes per relationship
 // end, plus the node IDs): what Analyzer.ShortestPaths and
 // Analyzer.Neighborhood walk instead of asking the store for the neighbors
-// of every frontier. It holds no properties; the
-// nodes and relationships of the paths found are read from the store.
+// of every frontier. It holds no properties: the nodes and relationships
+// of an answer are read from the store. For the 1M-node benchmark graph
+// (5M relationships) that is about 80 MB of rows plus the index of 1M IDs.
 type Adjacency struct {
 	Version uint64 // the graph version it was read at
 
