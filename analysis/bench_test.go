@@ -3,12 +3,28 @@ package analysis_test
 import (
 	"math/rand/v2"
 	"slices"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/kepugraph/kepugraph/analysis"
 	"github.com/kepugraph/kepugraph/kepu"
 )
+
+// processCPU is the user and system CPU time of the process so far: on a
+// machine shared with other work it varies less than the wall time.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportCPU reports the process's CPU time since start per operation.
+func reportCPU(b *testing.B, start time.Duration) {
+	b.ReportMetric(float64(processCPU()-start)/1e6/float64(b.N), "cpu-ms/op")
+}
 
 // reportQuantiles reports the median and 99th percentile of the durations.
 func reportQuantiles(b *testing.B, ds []time.Duration) {
@@ -31,43 +47,94 @@ func museums(b *testing.B) []string {
 }
 
 // BenchmarkShortestPath: shortestPath between random museums of the
-// reference dataset, every relationship type, maxHops 6 (the default).
+// reference dataset, every relationship type, maxHops 6 (the default), as
+// the API answers it: on the analyzer's adjacency of the graph version
+// (read before the timed loop), the paths' nodes and relationships read
+// from the store.
 func BenchmarkShortestPath(b *testing.B) {
+	a := warm(b)
+	benchPaths(b, func(q analysis.PathQuery) error { _, err := a.ShortestPath(ctx, ref.store, q); return err })
+}
+
+// warm returns an analyzer of the store with its adjacency read.
+func warm(b *testing.B) *analysis.Analyzer {
+	a := &analysis.Analyzer{Store: ref.store}
+	if err := a.WarmPaths(ctx); err != nil {
+		b.Fatal(err)
+	}
+	return a
+}
+
+// BenchmarkShortestPathStoreWalk: the same pairs walked through the store
+// (one Neighbors call per relationship type and direction per frontier),
+// what a request does while the adjacency of a new version is being read.
+func BenchmarkShortestPathStoreWalk(b *testing.B) {
+	benchPaths(b, func(q analysis.PathQuery) error { _, err := analysis.ShortestPath(ctx, ref.store, q); return err })
+}
+
+func benchPaths(b *testing.B, path func(analysis.PathQuery) error) {
+	benchLatency(b, 1, func(ids []string, r *rand.Rand) error {
+		return path(analysis.PathQuery{From: ids[r.IntN(len(ids))], To: ids[r.IntN(len(ids))], MaxHops: analysis.DefaultMaxHops})
+	})
+}
+
+// benchLatency times call on random museums (the IDs and a generator
+// seeded with seed), reporting the CPU time per call and the quantiles of
+// the latency.
+func benchLatency(b *testing.B, seed uint64, call func(ids []string, r *rand.Rand) error) {
 	ids := museums(b)
-	r := rand.New(rand.NewPCG(1, 2))
+	r := rand.New(rand.NewPCG(seed, seed+1))
 	ds := make([]time.Duration, 0, b.N)
+	cpu := processCPU()
 	for b.Loop() {
-		q := analysis.PathQuery{From: ids[r.IntN(len(ids))], To: ids[r.IntN(len(ids))], MaxHops: analysis.DefaultMaxHops}
 		start := time.Now()
-		if _, err := analysis.ShortestPath(ctx, ref.store, q); err != nil {
+		if err := call(ids, r); err != nil {
 			b.Fatal(err)
 		}
 		ds = append(ds, time.Since(start))
 	}
+	reportCPU(b, cpu)
 	reportQuantiles(b, ds)
 }
 
-// BenchmarkNeighborhood2Hops: the 2-hop neighborhood of a random museum,
-// every relationship type, limit 100 (the default).
-func BenchmarkNeighborhood2Hops(b *testing.B) {
-	ids := museums(b)
-	r := rand.New(rand.NewPCG(3, 4))
-	ds := make([]time.Duration, 0, b.N)
+// BenchmarkAdjacencyLoad: reading the adjacency of the whole graph (what
+// the first path request after a write starts in the background).
+func BenchmarkAdjacencyLoad(b *testing.B) {
+	cpu := processCPU()
 	for b.Loop() {
-		q := analysis.HoodQuery{Root: ids[r.IntN(len(ids))], Hops: 2, Limit: analysis.DefaultHoodLimit}
-		start := time.Now()
-		if _, err := analysis.Neighborhood(ctx, ref.store, q); err != nil {
+		if _, err := analysis.LoadAdjacency(ctx, ref.store); err != nil {
 			b.Fatal(err)
 		}
-		ds = append(ds, time.Since(start))
 	}
-	reportQuantiles(b, ds)
+	reportCPU(b, cpu)
+}
+
+// BenchmarkNeighborhood2Hops: the 2-hop neighborhood of a random museum,
+// every relationship type, limit 100 (the default), as the API answers it:
+// on the analyzer's adjacency (read before the timed loop), the nodes and
+// relationships read from the store.
+func BenchmarkNeighborhood2Hops(b *testing.B) {
+	a := warm(b)
+	benchHood(b, func(q analysis.HoodQuery) error { _, err := a.Neighborhood(ctx, ref.store, q); return err })
+}
+
+// BenchmarkNeighborhood2HopsStoreWalk: the same neighborhoods walked
+// through the store.
+func BenchmarkNeighborhood2HopsStoreWalk(b *testing.B) {
+	benchHood(b, func(q analysis.HoodQuery) error { _, err := analysis.Neighborhood(ctx, ref.store, q); return err })
+}
+
+func benchHood(b *testing.B, hood func(analysis.HoodQuery) error) {
+	benchLatency(b, 3, func(ids []string, r *rand.Rand) error {
+		return hood(analysis.HoodQuery{Root: ids[r.IntN(len(ids))], Hops: 2, Limit: analysis.DefaultHoodLimit})
+	})
 }
 
 // BenchmarkPageRankWholeGraph: loading the whole graph through the store
 // and computing PageRank once (what the first centrality request after a
 // write does; later requests at the same version are served from the cache).
 func BenchmarkPageRankWholeGraph(b *testing.B) {
+	cpu := processCPU()
 	for b.Loop() {
 		net, err := analysis.LoadNetwork(ctx, ref.store, analysis.NetSpec{})
 		if err != nil {
@@ -77,6 +144,7 @@ func BenchmarkPageRankWholeGraph(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, cpu)
 }
 
 // BenchmarkCentralityCached: a centrality request at an unchanged graph

@@ -73,21 +73,7 @@ func Centrality(net *Network, algorithm string) ([]Scored, error) {
 			}
 		}
 	case PageRank:
-		d := simple.NewWeightedDirectedGraph(0, 0)
-		for i := range n {
-			d.AddNode(simple.Node(int64(i)))
-		}
-		edges := net.G.WeightedEdges()
-		for edges.Next() {
-			e := edges.WeightedEdge()
-			d.SetWeightedEdge(simple.WeightedEdge{F: e.From(), T: e.To(), W: e.Weight()})
-			d.SetWeightedEdge(simple.WeightedEdge{F: e.To(), T: e.From(), W: e.Weight()})
-		}
-		var g graph.Directed = d
-		if !net.Weighted {
-			g = unweightedDirected{d}
-		}
-		for id, s := range network.PageRankSparse(g, Damping, 1e-12) {
+		for id, s := range network.PageRankSparse(bothWays{net.G}, Damping, 1e-12) {
 			score[id] = s
 		}
 	case Betweenness:
@@ -291,14 +277,15 @@ func (u unweighted) Edge(a, b int64) graph.Edge {
 	return nil
 }
 
-type unweightedDirected struct{ *simple.WeightedDirectedGraph }
-
-func (u unweightedDirected) Edge(a, b int64) graph.Edge {
-	if u.HasEdgeFromTo(a, b) {
-		return simple.Edge{F: simple.Node(a), T: simple.Node(b)}
-	}
-	return nil
+// bothWays is an undirected graph seen as a directed one with every edge
+// in both directions (what PageRank walks), without copying it.
+type bothWays struct {
+	*simple.WeightedUndirectedGraph
 }
+
+func (b bothWays) HasEdgeFromTo(u, v int64) bool { return b.HasEdgeBetween(u, v) }
+
+func (b bothWays) To(id int64) graph.Nodes { return b.From(id) }
 
 // ordered lists nodes and neighbors in ID order, so that algorithms that
 // walk them (Louvain, components) are deterministic.
@@ -325,6 +312,11 @@ type Analyzer struct {
 
 	mu    sync.Mutex
 	cache map[string]*cached
+
+	// The adjacency that ShortestPaths walks (see adjacency.go).
+	adjMu      sync.Mutex
+	adj        *Adjacency
+	adjLoading bool
 }
 
 type cached struct {

@@ -41,19 +41,8 @@ type Subgraph struct {
 // distance) and the relationships among them. A root that names no node
 // gives an empty subgraph.
 func Neighborhood(ctx context.Context, st kepu.Store, q HoodQuery) (*Subgraph, error) {
-	if err := ValidateRels(q.Rels); err != nil {
+	if err := q.validate(); err != nil {
 		return nil, err
-	}
-	for _, l := range q.Labels {
-		if kepu.LookupLabel(l) == nil {
-			return nil, kepu.Errorf(kepu.BadUserInput, "unknown label %q", l)
-		}
-	}
-	if q.Hops < 0 || q.Hops > MaxHoodHops {
-		return nil, kepu.Errorf(kepu.BadUserInput, "hops must be between 0 and %d, got %d", MaxHoodHops, q.Hops)
-	}
-	if q.Limit < 1 || q.Limit > MaxHoodLimit {
-		return nil, kepu.Errorf(kepu.BadUserInput, "limit must be between 1 and %d, got %d", MaxHoodLimit, q.Limit)
 	}
 	roots, err := st.Nodes(ctx, []string{q.Root})
 	if err != nil {
@@ -86,14 +75,7 @@ func Neighborhood(ctx context.Context, st kepu.Store, q HoodQuery) (*Subgraph, e
 				}
 			}
 		}
-		slices.Sort(next)
-		if room := q.Limit - len(order); len(next) > room {
-			next, truncated = next[:room], true
-		}
-		for _, v := range next {
-			in[v] = true
-		}
-		order = append(order, next...)
+		next, order, truncated = takeLevel(next, order, in, q.Limit)
 		for _, u := range frontier {
 			for _, hp := range exp[u] {
 				if in[hp.to] {
@@ -111,8 +93,56 @@ func Neighborhood(ctx context.Context, st kepu.Store, q HoodQuery) (*Subgraph, e
 	for _, e := range edges {
 		sg.Edges = append(sg.Edges, e)
 	}
-	slices.SortFunc(sg.Edges, func(a, b kepu.Edge) int {
+	sortEdges(sg.Edges)
+	return sg, nil
+}
+
+// sortEdges sorts the edges of a subgraph by type, from, to.
+func sortEdges(es []kepu.Edge) {
+	slices.SortFunc(es, func(a, b kepu.Edge) int {
 		return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.From, b.From), cmp.Compare(a.To, b.To))
 	})
-	return sg, nil
+}
+
+// takeLevel sorts the nodes of the next level (by ID: string IDs, or
+// Adjacency indexes, which are in ID order), keeps those that fit in
+// limit, marks them in and appends them to order; truncated reports that
+// some did not fit.
+func takeLevel[T cmp.Ordered](next, order []T, in map[T]bool, limit int) (kept, all []T, truncated bool) {
+	slices.Sort(next)
+	if room := limit - len(order); len(next) > room {
+		next, truncated = next[:room], true
+	}
+	for _, v := range next {
+		in[v] = true
+	}
+	return next, append(order, next...), truncated
+}
+
+// validateLabels checks label names; the error has code BadUserInput.
+func validateLabels(ls []kepu.Label) error {
+	for _, l := range ls {
+		if kepu.LookupLabel(l) == nil {
+			return kepu.Errorf(kepu.BadUserInput, "unknown label %q", l)
+		}
+	}
+	return nil
+}
+
+// validate checks the relationship types, labels, hops and limit; the
+// error has code BadUserInput.
+func (q HoodQuery) validate() error {
+	if err := ValidateRels(q.Rels); err != nil {
+		return err
+	}
+	if err := validateLabels(q.Labels); err != nil {
+		return err
+	}
+	if q.Hops < 0 || q.Hops > MaxHoodHops {
+		return kepu.Errorf(kepu.BadUserInput, "hops must be between 0 and %d, got %d", MaxHoodHops, q.Hops)
+	}
+	if q.Limit < 1 || q.Limit > MaxHoodLimit {
+		return kepu.Errorf(kepu.BadUserInput, "limit must be between 1 and %d, got %d", MaxHoodLimit, q.Limit)
+	}
+	return nil
 }

@@ -50,10 +50,8 @@ func (s NetSpec) Validate() error {
 	if err := ValidateRels(s.Rels); err != nil {
 		return err
 	}
-	for _, l := range s.Labels {
-		if kepu.LookupLabel(l) == nil {
-			return kepu.Errorf(kepu.BadUserInput, "unknown label %q", l)
-		}
+	if err := validateLabels(s.Labels); err != nil {
+		return err
 	}
 	if s.Within != "" && !kepu.IsPlaceID(s.Within) {
 		return kepu.Errorf(kepu.BadUserInput, "within must be the ID of a province, prefecture or county")
@@ -83,7 +81,9 @@ type Network struct {
 }
 
 // LoadNetwork reads the graph that spec selects through the store: one
-// FindNodes call per label and one Neighbors call per relationship type.
+// FindNodes call per label, and per relationship type the pages of Edges
+// when every node the type starts from is in the network, else one
+// Neighbors call from those in it.
 func LoadNetwork(ctx context.Context, st kepu.Store, spec NetSpec) (*Network, error) {
 	if err := spec.Validate(); err != nil {
 		return nil, err
@@ -106,6 +106,7 @@ func LoadNetwork(ctx context.Context, st kepu.Store, spec NetSpec) (*Network, er
 		}
 	}
 	net := newNetwork(ids)
+	var pairs []uint64
 	for _, d := range (Expander{Rels: spec.Rels}).rels() {
 		var from []string
 		for _, id := range net.IDs {
@@ -116,17 +117,67 @@ func LoadNetwork(ctx context.Context, st kepu.Store, spec NetSpec) (*Network, er
 		if len(from) == 0 {
 			continue
 		}
+		add := func(a, b string) {
+			i, ok1 := net.Index[a]
+			j, ok2 := net.Index[b]
+			if ok1 && ok2 && i != j {
+				pairs = append(pairs, uint64(min(i, j))<<32|uint64(max(i, j)))
+			}
+		}
+		if spec.Within == "" && allIn(d.From, labels) {
+			// Every node a relationship of d can start from is in the
+			// network: stream the relationships (no node is read).
+			if err := eachEdge(ctx, st, d.Type, func(e kepu.Edge) { add(e.From, e.To) }); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		res, err := st.Neighbors(ctx, from, kepu.NeighborQuery{Rel: d.Type, Dir: kepu.Out})
 		if err != nil {
 			return nil, err
 		}
 		for id, page := range res {
 			for _, it := range page.Items {
-				net.add(id, it.Node.ID, 1, false)
+				add(id, it.Node.ID)
 			}
 		}
 	}
+	// One edge per pair of nodes, weight 1, whatever the number of
+	// relationships joining them.
+	slices.Sort(pairs)
+	for _, p := range slices.Compact(pairs) {
+		net.G.SetWeightedEdge(simple.WeightedEdge{F: simple.Node(int64(p >> 32)), T: simple.Node(int64(p & 0xffffffff)), W: 1})
+		net.Edges++
+	}
 	return net, nil
+}
+
+func allIn(ls, in []kepu.Label) bool {
+	for _, l := range ls {
+		if !slices.Contains(in, l) {
+			return false
+		}
+	}
+	return true
+}
+
+// eachEdge calls fn for every relationship of type rel (Store.Edges, pages
+// of edgePage).
+func eachEdge(ctx context.Context, st kepu.Store, rel kepu.RelType, fn func(kepu.Edge)) error {
+	after := ""
+	for {
+		p, err := st.Edges(ctx, kepu.EdgeQuery{Rel: rel, First: edgePage, After: after})
+		if err != nil {
+			return err
+		}
+		for _, e := range p.Edges {
+			fn(e)
+		}
+		if !p.HasNext {
+			return nil
+		}
+		after = p.EndCursor
+	}
 }
 
 func (s NetSpec) withinFilter() *kepu.Filter {

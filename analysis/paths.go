@@ -56,14 +56,8 @@ func ShortestPath(ctx context.Context, st kepu.Store, q PathQuery) (*Path, error
 // type and direction, so the number of store calls is bounded by
 // q.MaxHops × 2 × the number of relationship types.
 func ShortestPaths(ctx context.Context, st kepu.Store, q PathQuery) ([]Path, bool, error) {
-	if err := ValidateRels(q.Rels); err != nil {
+	if err := q.validate(); err != nil {
 		return nil, false, err
-	}
-	if q.MaxHops < 0 || q.MaxHops > MaxMaxHops {
-		return nil, false, kepu.Errorf(kepu.BadUserInput, "maxHops must be between 0 and %d, got %d", MaxMaxHops, q.MaxHops)
-	}
-	if q.Limit < 1 {
-		return nil, false, kepu.Errorf(kepu.BadUserInput, "the number of paths must be at least 1, got %d", q.Limit)
 	}
 	ends, err := st.Nodes(ctx, []string{q.From, q.To})
 	if err != nil {
@@ -139,6 +133,21 @@ func ShortestPaths(ctx context.Context, st kepu.Store, q PathQuery) ([]Path, boo
 		e.out = e.out[:q.Limit]
 	}
 	return e.out, more, nil
+}
+
+// validate checks the relationship types, MaxHops and Limit; the error
+// has code BadUserInput.
+func (q PathQuery) validate() error {
+	if err := ValidateRels(q.Rels); err != nil {
+		return err
+	}
+	if q.MaxHops < 0 || q.MaxHops > MaxMaxHops {
+		return kepu.Errorf(kepu.BadUserInput, "maxHops must be between 0 and %d, got %d", MaxMaxHops, q.MaxHops)
+	}
+	if q.Limit < 1 {
+		return kepu.Errorf(kepu.BadUserInput, "the number of paths must be at least 1, got %d", q.Limit)
+	}
+	return nil
 }
 
 func flip(d kepu.Direction) kepu.Direction {

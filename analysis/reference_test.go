@@ -24,6 +24,18 @@ func TestMain(m *testing.M) {
 }
 
 func run(m *testing.M) int {
+	if dir := os.Getenv("KEPUGRAPH_BENCH_DATA_DIR"); dir != "" {
+		// A seeded data directory (go run ./seed --scale N --data-dir DIR),
+		// for the benchmarks only: the tests need the reference dataset.
+		st, err := embedded.Open(dir, embedded.Options{NoSync: true})
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer st.Close()
+		ref.store = st
+		return m.Run()
+	}
 	dir, err := os.MkdirTemp("", "analysis-test")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

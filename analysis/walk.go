@@ -1,6 +1,7 @@
 // Package analysis answers the research questions of kepugraph over any
-// kepu.Store: shortest paths and neighborhoods (walked through Neighbors,
-// one call per relationship type and direction per frontier), network
+// kepu.Store: shortest paths and neighborhoods (walked on an Adjacency read
+// once per graph version, or through Neighbors, one call per relationship
+// type and direction per frontier, while it is being read), network
 // measures and communities (computed with gonum on a snapshot of the graph,
 // cached per graph version), and coverage and gaps. It depends only on the
 // kepu contract, so every backend gives the same answers, and it is meant to

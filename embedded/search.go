@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
@@ -14,6 +15,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/whitespace"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/kepugraph/kepugraph/kepu"
@@ -151,21 +153,31 @@ func (si *searchIndex) update(b *batch) error {
 }
 
 // indexQuery is the bleve query of a parsed text: every indexed term must
-// match (a Chinese term as a phrase of bigrams on nameZh; a Latin term as a
-// prefix of a word of name, one edit from a word of name when it has four
-// or more letters, or a prefix of a pinyin or initials key), and the label
-// must be one of labels.
-func indexQuery(q textsearch.Query, labels []kepu.Label) query.Query {
+// match (a Chinese term as every bigram of it on nameZh, or with phrase as a
+// phrase of them; a Latin term as a prefix of a word of name, one edit from
+// a word of name when it has four or more letters, or a prefix of a pinyin
+// or initials key), and the label must be one of labels. Without phrase the
+// query matches a superset of the phrase query's documents, found without
+// reading term positions.
+func indexQuery(q textsearch.Query, labels []kepu.Label, phrase bool) query.Query {
 	var must []query.Query
 	for _, t := range q.Terms {
 		if !t.Indexed() {
 			continue
 		}
-		if t.Han {
+		if t.Han && phrase {
 			p := query.NewMatchPhraseQuery(t.Text)
 			p.SetField("nameZh")
 			p.Analyzer = cjk.AnalyzerName
 			must = append(must, p)
+			continue
+		}
+		if t.Han {
+			m := query.NewMatchQuery(t.Text)
+			m.SetField("nameZh")
+			m.Analyzer = cjk.AnalyzerName
+			m.SetOperator(query.MatchQueryOperatorAnd)
+			must = append(must, m)
 			continue
 		}
 		var alts []query.Query
@@ -194,25 +206,93 @@ func indexQuery(q textsearch.Query, labels []kepu.Label) query.Query {
 	return query.NewConjunctionQuery(must)
 }
 
+// candidates returns the documents of the nodes that may match q: the
+// first textsearch.MaxCandidates that the index query with phrases
+// matches. The bigram query finds them when it matches fewer (the phrase
+// query's documents are among its own, and ranking drops the others);
+// only a text it finds more for runs the phrase query.
 func (si *searchIndex) candidates(ctx context.Context, q textsearch.Query, labels []kepu.Label) ([]*textsearch.Doc, error) {
-	req := bleve.NewSearchRequestOptions(indexQuery(q, labels), textsearch.MaxCandidates, 0, false)
-	req.Score = "none"
-	res, err := si.idx.SearchInContext(ctx, req)
+	ids, err := si.collect(ctx, indexQuery(q, labels, false), textsearch.MaxCandidates+1)
+	if err == nil && len(ids) > textsearch.MaxCandidates {
+		if hasPhrase(q) {
+			ids, err = si.collect(ctx, indexQuery(q, labels, true), textsearch.MaxCandidates)
+		} else {
+			ids = ids[:textsearch.MaxCandidates]
+		}
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 		return nil, kepu.Errorf(kepu.Internal, "search index: %v", err)
 	}
-	out := make([]*textsearch.Doc, 0, len(res.Hits))
+	out := make([]*textsearch.Doc, 0, len(ids))
 	si.mu.RLock()
-	for _, h := range res.Hits {
-		if d := si.docs[h.ID]; d != nil {
+	for _, id := range ids {
+		if d := si.docs[id]; d != nil {
 			out = append(out, d)
 		}
 	}
 	si.mu.RUnlock()
 	return out, nil
+}
+
+// hasPhrase reports whether q has a Chinese term of three or more
+// characters (a phrase of two or more bigrams).
+func hasPhrase(q textsearch.Query) bool {
+	for _, t := range q.Terms {
+		if t.Han && utf8.RuneCountInString(t.Text) >= 3 {
+			return true
+		}
+	}
+	return false
+}
+
+// collect returns the IDs of the first max documents that qq matches, in
+// the order in which bleve's searcher visits them: the documents a top-N
+// search without scores keeps (its ties go to the earlier hit), without
+// its collector (no heap of max hits, no final sort). It stops after max.
+func (si *searchIndex) collect(ctx context.Context, qq query.Query, max int) (ids []string, err error) {
+	ix, err := si.idx.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	r, err := ix.Reader()
+	if err != nil {
+		return nil, err
+	}
+	if sn, ok := r.(*scorch.IndexSnapshot); ok && sn == nil {
+		return nil, fmt.Errorf("the index is closed")
+	}
+	defer func() {
+		if cerr := r.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	s, err := qq.Searcher(ctx, r, si.idx.Mapping(), search.SearcherOptions{Score: "none"})
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0)}
+	for len(ids) < max {
+		if len(ids)%256 == 255 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		d, err := s.Next(sctx)
+		if err != nil || d == nil {
+			return ids, err
+		}
+		id, err := r.ExternalID(d.IndexInternalID)
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+		sctx.DocumentMatchPool.Put(d)
+	}
+	return ids, nil
 }
 
 // Search implements kepu.Store.

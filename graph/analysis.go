@@ -91,7 +91,7 @@ func shortestPaths(ctx context.Context, r *Resolver, from, to string, rels []str
 		return nil, badInput("first must be between 1 and %d, got %d", maxPaths, q.Limit)
 	}
 	ld := r.loaders(ctx)
-	ps, _, err := analysis.ShortestPaths(ctx, ld.Store, q)
+	ps, _, err := r.analyzer.ShortestPaths(ctx, ld.Store, q)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +112,7 @@ func neighborhood(ctx context.Context, r *Resolver, id string, hops *int, rels, 
 		return nil, err
 	}
 	ld := r.loaders(ctx)
-	sg, err := analysis.Neighborhood(ctx, ld.Store, analysis.HoodQuery{
+	sg, err := r.analyzer.Neighborhood(ctx, ld.Store, analysis.HoodQuery{
 		Root: root, Hops: intOr(hops, 1), Rels: toRels(rels), Labels: ls, Limit: intOr(limit, analysis.DefaultHoodLimit)})
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -79,10 +80,45 @@ func pathText(p analysis.Path) string {
 	return b.String()
 }
 
+// pathsFunc is analysis.ShortestPaths or Analyzer.ShortestPaths.
+type pathsFunc func(ctx context.Context, st kepu.Store, q analysis.PathQuery) ([]analysis.Path, bool, error)
+
+// testShortestPaths runs the same checks walking through the store and on
+// an analyzer's adjacency.
 func testShortestPaths(t *testing.T, st kepu.Store) {
 	pathFixture(t, st)
+	a := &analysis.Analyzer{Store: st}
+	if err := a.WarmPaths(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("Store", func(t *testing.T) { checkShortestPaths(t, st, analysis.ShortestPaths) })
+	t.Run("Adjacency", func(t *testing.T) { checkShortestPaths(t, NoWalk{st}, a.ShortestPaths) })
+}
+
+// NoWalk is a store whose Neighbors refuses the calls of a walk (those
+// without a node filter): a path found through it was found on an
+// analysis.Adjacency, not by the store walk it falls back to.
+type NoWalk struct{ kepu.Store }
+
+// Neighbors implements kepu.Store.
+func (s NoWalk) Neighbors(ctx context.Context, ids []string, q kepu.NeighborQuery) (map[string]kepu.NeighborPage, error) {
+	if q.NodeFilter == nil {
+		return nil, kepu.Errorf(kepu.Internal, "a walk through the store (Neighbors without a node filter)")
+	}
+	return s.Store.Neighbors(ctx, ids, q)
+}
+
+func checkShortestPaths(t *testing.T, st kepu.Store, paths pathsFunc) {
+	first := func(q analysis.PathQuery) (*analysis.Path, error) {
+		q.Limit = 1
+		ps, _, err := paths(ctx, st, q)
+		if err != nil || len(ps) == 0 {
+			return nil, err
+		}
+		return &ps[0], nil
+	}
 	q := analysis.PathQuery{From: "Museum:m1", To: "Museum:m3", MaxHops: 6, Limit: 10}
-	ps, more, err := analysis.ShortestPaths(ctx, st, q)
+	ps, more, err := paths(ctx, st, q)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +126,7 @@ func testShortestPaths(t *testing.T, st kepu.Store) {
 		t.Fatalf("all relationships: %d paths (more %v): %v", len(ps), more, ps)
 	}
 	q.Rels = []kepu.RelType{kepu.PartnersWith}
-	ps, more, err = analysis.ShortestPaths(ctx, st, q)
+	ps, more, err = paths(ctx, st, q)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,45 +151,59 @@ func testShortestPaths(t *testing.T, st kepu.Store) {
 	// The reverse direction gives the reversed paths, in its own order.
 	back := q
 	back.From, back.To = q.To, q.From
-	rs, _, err := analysis.ShortestPaths(ctx, st, back)
+	rs, _, err := paths(ctx, st, back)
 	if err != nil || len(rs) != 2 || pathText(rs[0]) != "Museum:m3 -PARTNERS_WITH/OUT- School:s3 -PARTNERS_WITH/IN- Museum:m2 -PARTNERS_WITH/OUT- School:s1 -PARTNERS_WITH/IN- Museum:m1" {
 		t.Fatalf("reverse: %v %v", rs, err)
 	}
 	q.Limit = 1
-	ps, more, _ = analysis.ShortestPaths(ctx, st, q)
+	ps, more, _ = paths(ctx, st, q)
 	if len(ps) != 1 || !more || pathText(ps[0]) != want[0] {
 		t.Fatalf("limit 1: %v more %v", ps, more)
 	}
 	q.MaxHops = 3
-	if p, err := analysis.ShortestPath(ctx, st, q); err != nil || p != nil {
+	if p, err := first(q); err != nil || p != nil {
 		t.Fatalf("maxHops 3: %v %v, want none", p, err)
 	}
 	q.MaxHops = 4
-	if p, err := analysis.ShortestPath(ctx, st, q); err != nil || p == nil || p.Length() != 4 {
+	if p, err := first(q); err != nil || p == nil || p.Length() != 4 {
 		t.Fatalf("maxHops 4: %v %v, want a path of length 4", p, err)
 	}
 	// No path: s4 has no partner.
-	if p, err := analysis.ShortestPath(ctx, st, analysis.PathQuery{From: "Museum:m1", To: "School:s4", Rels: q.Rels, MaxHops: 6}); err != nil || p != nil {
+	if p, err := first(analysis.PathQuery{From: "Museum:m1", To: "School:s4", Rels: q.Rels, MaxHops: 6}); err != nil || p != nil {
 		t.Fatalf("unreachable: %v %v", p, err)
 	}
 	// Missing end, same node, bad input.
-	if p, err := analysis.ShortestPath(ctx, st, analysis.PathQuery{From: "Museum:m1", To: "Museum:nope", MaxHops: 6}); err != nil || p != nil {
+	if p, err := first(analysis.PathQuery{From: "Museum:m1", To: "Museum:nope", MaxHops: 6}); err != nil || p != nil {
 		t.Fatalf("missing end: %v %v", p, err)
 	}
-	if p, err := analysis.ShortestPath(ctx, st, analysis.PathQuery{From: "Museum:m1", To: "Museum:m1", MaxHops: 6}); err != nil || p == nil || p.Length() != 0 {
+	if p, err := first(analysis.PathQuery{From: "Museum:m1", To: "Museum:m1", MaxHops: 6}); err != nil || p == nil || p.Length() != 0 {
 		t.Fatalf("same node: %v %v", p, err)
 	}
-	_, err = analysis.ShortestPath(ctx, st, analysis.PathQuery{From: "Museum:m1", To: "Museum:m3", MaxHops: 11})
+	_, err = first(analysis.PathQuery{From: "Museum:m1", To: "Museum:m3", MaxHops: 11})
 	wantCode(t, err, kepu.BadUserInput)
-	_, err = analysis.ShortestPath(ctx, st, analysis.PathQuery{From: "Museum:m1", To: "Museum:m3", MaxHops: 2, Rels: []kepu.RelType{"NOPE"}})
+	_, err = first(analysis.PathQuery{From: "Museum:m1", To: "Museum:m3", MaxHops: 2, Rels: []kepu.RelType{"NOPE"}})
 	wantCode(t, err, kepu.BadUserInput)
 }
 
+// hoodFunc is analysis.Neighborhood or Analyzer.Neighborhood.
+type hoodFunc func(ctx context.Context, st kepu.Store, q analysis.HoodQuery) (*analysis.Subgraph, error)
+
+// testNeighborhood runs the same checks walking through the store and on
+// an analyzer's adjacency.
 func testNeighborhood(t *testing.T, st kepu.Store) {
 	pathFixture(t, st)
+	a := &analysis.Analyzer{Store: st}
+	if err := a.WarmPaths(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("Store", func(t *testing.T) { checkNeighborhood(t, st, analysis.Neighborhood) })
+	t.Run("Adjacency", func(t *testing.T) { checkNeighborhood(t, NoWalk{st}, a.Neighborhood) })
+}
+
+func checkNeighborhood(t *testing.T, st kepu.Store, neighborhood hoodFunc) {
 	hood := func(q analysis.HoodQuery) (ids, edges []string, truncated bool) {
 		t.Helper()
-		sg, err := analysis.Neighborhood(ctx, st, q)
+		sg, err := neighborhood(ctx, st, q)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -186,8 +236,8 @@ func testNeighborhood(t *testing.T, st kepu.Store) {
 	if len(ids) != 0 {
 		t.Fatalf("missing root: %v", ids)
 	}
-	_, err := analysis.Neighborhood(ctx, st, analysis.HoodQuery{Root: "Museum:m1", Hops: 4, Limit: 3})
+	_, err := neighborhood(ctx, st, analysis.HoodQuery{Root: "Museum:m1", Hops: 4, Limit: 3})
 	wantCode(t, err, kepu.BadUserInput)
-	_, err = analysis.Neighborhood(ctx, st, analysis.HoodQuery{Root: "Museum:m1", Hops: 1, Limit: 0})
+	_, err = neighborhood(ctx, st, analysis.HoodQuery{Root: "Museum:m1", Hops: 1, Limit: 0})
 	wantCode(t, err, kepu.BadUserInput)
 }

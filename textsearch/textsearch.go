@@ -26,12 +26,12 @@
 package textsearch
 
 import (
+	"container/heap"
 	"context"
 	"errors"
 	"fmt"
 	"math"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"unicode"
@@ -342,16 +342,47 @@ func NewDoc(id, name, nameZh string) *Doc {
 // of the units of its pinyin, whichever is more), so that an exact name
 // ranks first and shorter names before longer ones. The score is in (0, 1.5].
 func (q Query) Score(d *Doc) (float64, bool) {
+	var sc scratch
+	return q.score(d, &sc)
+}
+
+// scratch holds the per-document marks of score, reused from one
+// candidate to the next, and the runes of the query's terms.
+type scratch struct {
+	words, units []bool
+	runes        [][]rune // by term index, made on first use
+}
+
+func (sc *scratch) runesOf(k int, text string) []rune {
+	for len(sc.runes) <= k {
+		sc.runes = append(sc.runes, nil)
+	}
+	if sc.runes[k] == nil {
+		sc.runes[k] = []rune(text)
+	}
+	return sc.runes[k]
+}
+
+func marks(buf *[]bool, n int) []bool {
+	if cap(*buf) < n {
+		*buf = make([]bool, n)
+	}
+	m := (*buf)[:n]
+	clear(m)
+	return m
+}
+
+func (q Query) score(d *Doc, sc *scratch) (float64, bool) {
 	if len(q.Terms) == 0 {
 		return 0, false
 	}
-	wordHit := make([]bool, len(d.words))
-	unitHit := make([]bool, len(d.syl))
+	wordHit := marks(&sc.words, len(d.words))
+	unitHit := marks(&sc.units, len(d.syl))
 	total := 0.0
-	for _, t := range q.Terms {
+	for k, t := range q.Terms {
 		w := 0.0
 		if t.Han {
-			w = d.hanMatch(t.Text, unitHit)
+			w = d.hanMatch(sc.runesOf(k, t.Text), unitHit)
 		} else {
 			w = math.Max(d.wordMatch(t.Text, wordHit), d.pinyinMatch(t.Text, unitHit))
 		}
@@ -378,11 +409,10 @@ func share(hit []bool) float64 {
 	return float64(n) / float64(len(hit))
 }
 
-func (d *Doc) hanMatch(t string, unitHit []bool) float64 {
-	tr := []rune(t)
+func (d *Doc) hanMatch(tr []rune, unitHit []bool) float64 {
 	found := false
 	for i := 0; i+len(tr) <= len(d.zh); i++ {
-		if string(d.zh[i:i+len(tr)]) != t {
+		if d.zh[i] != tr[0] || !slices.Equal(d.zh[i:i+len(tr)], tr) {
 			continue
 		}
 		found = true
@@ -423,7 +453,7 @@ func (d *Doc) wordMatch(t string, wordHit []bool) float64 {
 func (d *Doc) pinyinMatch(t string, unitHit []bool) float64 {
 	best := 0.0
 	for k, off := range d.start {
-		if !strings.HasPrefix(d.joined[off:], t) {
+		if off >= len(d.joined) || d.joined[off] != t[0] || !strings.HasPrefix(d.joined[off:], t) {
 			continue
 		}
 		end := off + len(t)
@@ -468,19 +498,61 @@ type Hit struct {
 // Rank scores the candidates and returns the matches, best first, ties by
 // ID (ascending). Candidates listed twice count once.
 func Rank(q Query, cands []*Doc) []Hit {
+	_, hits := rankAfter(q, cands, nil, len(cands))
+	return hits
+}
+
+// rankAfter scores the candidates and returns the number of matches and the
+// k best of those that come after the hit after (all when it is nil), in
+// the order of Rank. It keeps k hits at a time (a bounded heap), not every
+// match.
+func rankAfter(q Query, cands []*Doc, after *Hit, k int) (int, []Hit) {
 	seen := make(map[string]bool, len(cands))
-	var out []Hit
+	var sc scratch
+	total := 0
+	top := make(hitHeap, 0, min(k, len(cands)))
 	for _, d := range cands {
 		if seen[d.ID] {
 			continue
 		}
 		seen[d.ID] = true
-		if s, ok := q.Score(d); ok {
-			out = append(out, Hit{ID: d.ID, Score: s})
+		score, ok := q.score(d, &sc)
+		if !ok {
+			continue
+		}
+		total++
+		h := Hit{ID: d.ID, Score: score}
+		if k == 0 || (after != nil && !Before(*after, h)) {
+			continue
+		}
+		if len(top) < k {
+			heap.Push(&top, h)
+		} else if Before(h, top[0]) {
+			top[0] = h
+			heap.Fix(&top, 0)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return Before(out[i], out[j]) })
-	return out
+	slices.SortFunc(top, func(a, b Hit) int {
+		if Before(a, b) {
+			return -1
+		}
+		return 1
+	})
+	return total, top
+}
+
+// hitHeap is a heap of hits whose root is the last in the order of Before.
+type hitHeap []Hit
+
+func (h hitHeap) Len() int           { return len(h) }
+func (h hitHeap) Less(i, j int) bool { return Before(h[j], h[i]) }
+func (h hitHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *hitHeap) Push(x any)        { *h = append(*h, x.(Hit)) }
+func (h *hitHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
 
 // Before is the order of hits: higher score first, then lower ID.
@@ -510,16 +582,15 @@ func Run(ctx context.Context, q kepu.SearchQuery,
 	if err != nil {
 		return kepu.SearchPage{}, err
 	}
-	hits := Rank(pq, cands)
-	page := kepu.SearchPage{Total: len(hits), HasPrev: q.After != ""}
-	start := 0
+	var after *Hit
 	if q.After != "" {
 		score, id, _ := kepu.DecodeSearchCursor(q.After)
-		start = sort.Search(len(hits), func(i int) bool { return Before(Hit{ID: id, Score: score}, hits[i]) })
+		after = &Hit{ID: id, Score: score}
 	}
-	end := min(start+q.First, len(hits))
-	page.HasNext = end < len(hits)
-	hits = hits[start:end]
+	total, hits := rankAfter(pq, cands, after, q.First+1)
+	page := kepu.SearchPage{Total: total, HasPrev: q.After != ""}
+	page.HasNext = len(hits) > q.First
+	hits = hits[:min(q.First, len(hits))]
 	if len(hits) == 0 {
 		return page, nil
 	}
@@ -546,6 +617,9 @@ func Run(ctx context.Context, q kepu.SearchQuery,
 // word of every candidate, where a full distance matrix was most of the
 // time of a broad search.
 func withinOneEdit(a, b string) bool {
+	if len(a)-len(b) > utf8.UTFMax || len(b)-len(a) > utf8.UTFMax {
+		return false // one edit changes the length by at most one rune
+	}
 	if isASCII(a) && isASCII(b) {
 		return oneEdit([]byte(a), []byte(b))
 	}

@@ -1,0 +1,569 @@
+package analysis
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/kepugraph/kepugraph/kepu"
+)
+
+// Adjacency is every relationship of the graph at one version, held as
+// compressed sparse rows over node indexes (about 8 bytes per relationship
+// end, plus the node IDs): what Analyzer.ShortestPaths and
+// Analyzer.Neighborhood walk instead of asking the store for the neighbors
+// of every frontier. It holds no properties: the nodes and relationships
+// of an answer are read from the store. For the 1M-node benchmark graph
+// (5M relationships) that is about 80 MB of rows plus the index of 1M IDs.
+type Adjacency struct {
+	Version uint64 // the graph version it was read at
+
+	ids   []string // nodes with at least one relationship, sorted
+	index map[string]int32
+	off   []int32 // the arcs of node i are arcs[off[i]:off[i+1]]
+	arcs  []arc   // per node in the order of cmpHop: neighbor ID, type, direction
+
+	pool sync.Pool // of *adjSearch
+}
+
+// arc is one relationship seen from one of its ends.
+type arc struct {
+	to  int32 // the index of the node at the other end
+	rel uint8 // index in relTypes
+	dir uint8 // kepu.Out or kepu.In
+}
+
+// relTypes are the relationship types in the order of their names (the
+// order of cmpHop).
+var relTypes = func() []kepu.RelType {
+	var out []kepu.RelType
+	for _, d := range kepu.RelDefs() {
+		out = append(out, d.Type)
+	}
+	slices.Sort(out)
+	return out
+}()
+
+// edgePage is the page size of the Edges calls that read an Adjacency.
+const edgePage = 50_000
+
+// LoadAdjacency reads every relationship of st through Edges (one call per
+// type and 50,000 relationships), after reading the version, so that the
+// adjacency is never newer than its Version says.
+func LoadAdjacency(ctx context.Context, st kepu.Store) (*Adjacency, error) {
+	v, err := st.Version(ctx)
+	if err != nil {
+		return nil, err
+	}
+	type pair struct {
+		from, to string
+		rel      uint8
+	}
+	var pairs []pair
+	seen := map[string]struct{}{}
+	for ri, t := range relTypes {
+		err := eachEdge(ctx, st, t, func(e kepu.Edge) {
+			pairs = append(pairs, pair{e.From, e.To, uint8(ri)})
+			seen[e.From] = struct{}{}
+			seen[e.To] = struct{}{}
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	a := &Adjacency{Version: v, ids: make([]string, 0, len(seen)), index: make(map[string]int32, len(seen))}
+	for id := range seen {
+		a.ids = append(a.ids, id)
+	}
+	slices.Sort(a.ids)
+	for i, id := range a.ids {
+		a.index[id] = int32(i)
+	}
+	a.off = make([]int32, len(a.ids)+1)
+	for _, p := range pairs {
+		a.off[a.index[p.from]+1]++
+		a.off[a.index[p.to]+1]++
+	}
+	for i := 1; i < len(a.off); i++ {
+		a.off[i] += a.off[i-1]
+	}
+	a.arcs = make([]arc, 2*len(pairs))
+	fill := slices.Clone(a.off[:len(a.ids)])
+	for _, p := range pairs {
+		i, j := a.index[p.from], a.index[p.to]
+		a.arcs[fill[i]] = arc{to: j, rel: p.rel, dir: uint8(kepu.Out)}
+		fill[i]++
+		a.arcs[fill[j]] = arc{to: i, rel: p.rel, dir: uint8(kepu.In)}
+		fill[j]++
+	}
+	for i := range a.ids {
+		slices.SortFunc(a.arcs[a.off[i]:a.off[i+1]], func(x, y arc) int {
+			return cmp.Or(cmp.Compare(x.to, y.to), cmp.Compare(x.rel, y.rel), cmp.Compare(x.dir, y.dir))
+		})
+	}
+	return a, nil
+}
+
+// Relationships is the number of relationships of the adjacency.
+func (a *Adjacency) Relationships() int { return len(a.arcs) / 2 }
+
+// adjSearch is one shortest-path search on an Adjacency, over node
+// indexes: the breadth-first levels from both ends (dist is valid where
+// seen holds the search's epoch).
+type adjSearch struct {
+	a        *Adjacency
+	all      bool
+	rels     [256]bool // by index in relTypes (when not all)
+	s, t     adjSide
+	useful   map[int32]bool
+	src, dst int32
+	depthS   int
+	limit    int
+	out      []Path
+	ids      []string
+	steps    []Step
+}
+
+type adjSide struct {
+	seen   []bool
+	dist   []uint8
+	levels [][]int32
+}
+
+func (sd *adjSide) reset(n int, root int32) {
+	if len(sd.seen) != n {
+		sd.seen, sd.dist = make([]bool, n), make([]uint8, n)
+	} else {
+		for _, l := range sd.levels {
+			for _, v := range l {
+				sd.seen[v] = false
+			}
+		}
+	}
+	sd.levels = append(sd.levels[:0], []int32{root})
+	sd.seen[root], sd.dist[root] = true, 0
+}
+
+func (sd *adjSide) depth() int { return len(sd.levels) - 1 }
+
+func (sd *adjSide) at(v int32, d int) bool { return sd.seen[v] && int(sd.dist[v]) == d }
+
+// search returns a search with the per-node arrays of the searches of an adjacency.
+func (a *Adjacency) search() *adjSearch {
+	if x, ok := a.pool.Get().(*adjSearch); ok {
+		return x
+	}
+	return &adjSearch{a: a}
+}
+
+func (x *adjSearch) allowed(r arc) bool { return x.all || x.rels[r.rel] }
+
+func (x *adjSearch) row(v int32) []arc { return x.a.arcs[x.a.off[v]:x.a.off[v+1]] }
+
+// paths returns the first limit+1 shortest paths from src to dst (src !=
+// dst) of at most maxHops relationships, in the order of ShortestPaths:
+// the lexicographic order of their (node ID, type, direction) steps. Their
+// nodes and edges carry IDs only. A bidirectional breadth-first search
+// (expanding the smaller frontier) finds the length L and the levels; the
+// paths are then walked from src through the nodes that are i hops from
+// src and L−i from dst, which are exactly the nodes of shortest paths.
+func (a *Adjacency) paths(ctx context.Context, q PathQuery) ([]Path, bool, error) {
+	src, ok1 := a.index[q.From]
+	dst, ok2 := a.index[q.To]
+	if !ok1 || !ok2 {
+		return nil, false, nil // an end without relationships
+	}
+	x := a.search()
+	defer a.pool.Put(x)
+	x.all = len(q.Rels) == 0
+	for i, t := range relTypes {
+		x.rels[i] = slices.Contains(q.Rels, t)
+	}
+	n := len(a.ids)
+	x.s.reset(n, src)
+	x.t.reset(n, dst)
+	met := false
+	for x.s.depth()+x.t.depth() < q.MaxHops && !met {
+		near, far := &x.s, &x.t
+		if len(far.levels[far.depth()]) < len(near.levels[near.depth()]) {
+			near, far = far, near
+		}
+		frontier := near.levels[near.depth()]
+		if len(frontier) == 0 {
+			return nil, false, nil
+		}
+		d := uint8(near.depth() + 1)
+		var next []int32
+		for k, u := range frontier {
+			if k%1024 == 1023 {
+				if err := ctx.Err(); err != nil {
+					near.levels = append(near.levels, next) // cleared by the next reset
+					return nil, false, err
+				}
+			}
+			for _, r := range x.row(u) {
+				if !x.allowed(r) || near.seen[r.to] {
+					continue
+				}
+				near.seen[r.to], near.dist[r.to] = true, d
+				next = append(next, r.to)
+				met = met || far.seen[r.to]
+			}
+		}
+		near.levels = append(near.levels, next)
+	}
+	if !met {
+		return nil, false, nil
+	}
+	// The nodes of the source levels that lead to a meeting node (one
+	// that both sides reached at their last level).
+	S, T := x.s.depth(), x.t.depth()
+	x.useful = map[int32]bool{}
+	var up []int32
+	for _, v := range x.s.levels[S] {
+		if x.t.at(v, T) {
+			x.useful[v] = true
+			up = append(up, v)
+		}
+	}
+	for k := S - 1; k >= 0; k-- {
+		var lower []int32
+		for _, v := range up {
+			for _, r := range x.row(v) {
+				if x.allowed(r) && x.s.at(r.to, k) && !x.useful[r.to] {
+					x.useful[r.to] = true
+					lower = append(lower, r.to)
+				}
+			}
+		}
+		up = lower
+	}
+	x.src, x.dst, x.depthS, x.limit = src, dst, S, q.Limit+1
+	x.out, x.ids, x.steps = nil, x.ids[:0], x.steps[:0]
+	x.walk(src, 0)
+	out := x.out
+	x.out = nil
+	more := len(out) > q.Limit
+	if more {
+		out = out[:q.Limit]
+	}
+	return out, more, nil
+}
+
+// walk extends the path prefix x.ids (ending at v, i hops from src) in
+// order, until limit paths.
+func (x *adjSearch) walk(v int32, i int) {
+	x.ids = append(x.ids, x.a.ids[v])
+	defer func() { x.ids = x.ids[:len(x.ids)-1] }()
+	if v == x.dst {
+		p := Path{Nodes: make([]kepu.Node, len(x.ids)), Steps: slices.Clone(x.steps)}
+		for k, id := range x.ids {
+			p.Nodes[k] = kepu.Node{ID: id}
+		}
+		x.out = append(x.out, p)
+		return
+	}
+	T := x.t.depth()
+	for _, r := range x.row(v) {
+		if !x.allowed(r) {
+			continue
+		}
+		if i < x.depthS {
+			if !x.s.at(r.to, i+1) || !x.useful[r.to] {
+				continue
+			}
+		} else if !x.t.at(r.to, T-(i-x.depthS)-1) {
+			continue
+		}
+		e := kepu.Edge{Type: relTypes[r.rel], From: x.a.ids[v], To: x.a.ids[r.to]}
+		if kepu.Direction(r.dir) == kepu.In {
+			e.From, e.To = e.To, e.From
+		}
+		x.steps = append(x.steps, Step{Edge: e, Dir: kepu.Direction(r.dir)})
+		x.walk(r.to, i+1)
+		x.steps = x.steps[:len(x.steps)-1]
+		if len(x.out) >= x.limit {
+			return
+		}
+	}
+}
+
+// readEdges reads the relationships of ends (type and ends only) from the
+// store, keyed by kepu.Edge.Key: one Neighbors call per type, from the From
+// ends and filtered to the To ends. Relationships no longer in the store
+// are absent.
+func readEdges(ctx context.Context, st kepu.Store, ends []kepu.Edge) (map[string]kepu.Edge, error) {
+	froms := map[kepu.RelType][]string{}
+	tos := map[kepu.RelType][]string{}
+	for _, e := range ends {
+		froms[e.Type] = append(froms[e.Type], e.From)
+		tos[e.Type] = append(tos[e.Type], e.To)
+	}
+	edges := make(map[string]kepu.Edge, len(ends))
+	for _, t := range relTypes {
+		if len(froms[t]) == 0 {
+			continue
+		}
+		slices.Sort(froms[t])
+		slices.Sort(tos[t])
+		to := slices.Compact(tos[t])
+		in := make([]any, len(to))
+		for i, id := range to {
+			in[i] = id
+		}
+		res, err := st.Neighbors(ctx, slices.Compact(froms[t]), kepu.NeighborQuery{Rel: t, Dir: kepu.Out, NodeFilter: kepu.C(kepu.PropID, kepu.OneOf, in)})
+		if err != nil {
+			return nil, err
+		}
+		for _, page := range res {
+			for _, it := range page.Items {
+				edges[it.Edge.Key()] = it.Edge
+			}
+		}
+	}
+	return edges, nil
+}
+
+// readFound reads the nodes of ids and the relationships of ends (see
+// readEdges) from the store.
+func readFound(ctx context.Context, st kepu.Store, ids []string, ends []kepu.Edge) (map[string]kepu.Node, map[string]kepu.Edge, error) {
+	nodes, err := st.Nodes(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	edges, err := readEdges(ctx, st, ends)
+	if err != nil {
+		return nil, nil, err
+	}
+	return nodes, edges, nil
+}
+
+// fillPaths replaces the nodes and relationships of paths found on an
+// Adjacency (IDs and ends only) with the store's: one Nodes call and one
+// Neighbors call per relationship type. It reports false when one of them
+// is no longer in the store (a write since the adjacency was read).
+func fillPaths(ctx context.Context, st kepu.Store, paths []Path) (bool, error) {
+	var ids []string
+	var ends []kepu.Edge
+	for _, p := range paths {
+		for _, n := range p.Nodes {
+			ids = append(ids, n.ID)
+		}
+		for _, s := range p.Steps {
+			ends = append(ends, s.Edge)
+		}
+	}
+	nodes, edges, err := readFound(ctx, st, ids, ends)
+	if err != nil {
+		return false, err
+	}
+	var ok bool
+	for _, p := range paths {
+		for i, n := range p.Nodes {
+			if p.Nodes[i], ok = nodes[n.ID]; !ok {
+				return false, nil
+			}
+		}
+		for i, s := range p.Steps {
+			if p.Steps[i].Edge, ok = edges[s.Edge.Key()]; !ok {
+				return false, nil
+			}
+		}
+	}
+	return true, nil
+}
+
+// neighborhood is Neighborhood on the adjacency: the IDs of the nodes in
+// the order of Subgraph.Nodes, the relationships among them (type and ends
+// only) and whether the limit left nodes out. A root without relationships
+// gives itself alone.
+func (a *Adjacency) neighborhood(ctx context.Context, q HoodQuery) ([]string, []kepu.Edge, bool, error) {
+	root, ok := a.index[q.Root]
+	if !ok {
+		return []string{q.Root}, nil, false, nil
+	}
+	all := len(q.Rels) == 0
+	var rels [256]bool
+	for i, t := range relTypes {
+		rels[i] = slices.Contains(q.Rels, t)
+	}
+	type key struct {
+		from, to int32
+		rel      uint8
+	}
+	in := map[int32]bool{root: true}
+	order := []int32{root}
+	found := map[key]bool{}
+	frontier := []int32{root}
+	truncated := false
+	for h := 0; h < q.Hops && len(frontier) > 0 && !truncated; h++ {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, false, err
+		}
+		var next []int32
+		added := map[int32]bool{}
+		for _, u := range frontier {
+			for _, r := range a.arcs[a.off[u]:a.off[u+1]] {
+				v := r.to
+				if (all || rels[r.rel]) && !in[v] && !added[v] && (len(q.Labels) == 0 || slices.Contains(q.Labels, kepu.LabelOf(a.ids[v]))) {
+					added[v] = true
+					next = append(next, v)
+				}
+			}
+		}
+		next, order, truncated = takeLevel(next, order, in, q.Limit)
+		for _, u := range frontier {
+			for _, r := range a.arcs[a.off[u]:a.off[u+1]] {
+				if (all || rels[r.rel]) && in[r.to] {
+					k := key{u, r.to, r.rel}
+					if kepu.Direction(r.dir) == kepu.In {
+						k.from, k.to = r.to, u
+					}
+					found[k] = true
+				}
+			}
+		}
+		frontier = next
+	}
+	ids := make([]string, len(order))
+	for i, v := range order {
+		ids[i] = a.ids[v]
+	}
+	ends := make([]kepu.Edge, 0, len(found))
+	for k := range found {
+		ends = append(ends, kepu.Edge{Type: relTypes[k.rel], From: a.ids[k.from], To: a.ids[k.to]})
+	}
+	return ids, ends, truncated, nil
+}
+
+// Neighborhood is Neighborhood on the Adjacency at the current graph
+// version when the analyzer has one (the nodes and relationships are then
+// read through st: one Nodes call, one Neighbors call per relationship
+// type), else through st. Both give the same subgraph.
+func (a *Analyzer) Neighborhood(ctx context.Context, st kepu.Store, q HoodQuery) (*Subgraph, error) {
+	if err := q.validate(); err != nil {
+		return nil, err
+	}
+	if adj := a.adjacency(ctx); adj != nil {
+		sg, err := adj.subgraph(ctx, st, q)
+		if sg != nil || err != nil {
+			return sg, err
+		}
+	}
+	return Neighborhood(ctx, st, q)
+}
+
+// subgraph completes neighborhood from the store; nil (and no error) when
+// a node or relationship is no longer there.
+func (a *Adjacency) subgraph(ctx context.Context, st kepu.Store, q HoodQuery) (*Subgraph, error) {
+	ids, ends, truncated, err := a.neighborhood(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	nodes, edges, err := readFound(ctx, st, ids, ends)
+	if err != nil {
+		return nil, err
+	}
+	sg := &Subgraph{Truncated: truncated, Nodes: make([]kepu.Node, len(ids))}
+	if len(ends) > 0 {
+		sg.Edges = make([]kepu.Edge, len(ends))
+	}
+	var ok bool
+	for i, id := range ids {
+		if sg.Nodes[i], ok = nodes[id]; !ok {
+			return nil, nil
+		}
+	}
+	for i, e := range ends {
+		if sg.Edges[i], ok = edges[e.Key()]; !ok {
+			return nil, nil
+		}
+	}
+	sortEdges(sg.Edges)
+	return sg, nil
+}
+
+// adjacency returns the Adjacency at the store's current version, or nil
+// when there is none yet: then it starts reading one in the background
+// (one read at a time), so that a request never waits for it and a write
+// does not make the next requests pay a whole-graph read.
+func (a *Analyzer) adjacency(ctx context.Context) *Adjacency {
+	v, err := a.Store.Version(ctx)
+	if err != nil {
+		return nil
+	}
+	a.adjMu.Lock()
+	defer a.adjMu.Unlock()
+	if a.adj != nil && a.adj.Version == v {
+		return a.adj
+	}
+	if !a.adjLoading {
+		a.adjLoading = true
+		go func() {
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), adjacencyTimeout)
+			defer cancel()
+			adj, err := LoadAdjacency(ctx, a.Store)
+			a.adjMu.Lock()
+			defer a.adjMu.Unlock()
+			a.adjLoading = false
+			if err == nil && (a.adj == nil || adj.Version > a.adj.Version) {
+				a.adj = adj
+			}
+		}()
+	}
+	return nil
+}
+
+// adjacencyTimeout bounds a background read of the adjacency.
+const adjacencyTimeout = 10 * time.Minute
+
+// WarmPaths reads the Adjacency at the current graph version now, so that
+// the next path and neighborhood requests use it.
+func (a *Analyzer) WarmPaths(ctx context.Context) error {
+	adj, err := LoadAdjacency(ctx, a.Store)
+	if err != nil {
+		return err
+	}
+	a.adjMu.Lock()
+	defer a.adjMu.Unlock()
+	if a.adj == nil || adj.Version > a.adj.Version {
+		a.adj = adj
+	}
+	return nil
+}
+
+// ShortestPaths is ShortestPaths on the Adjacency at the current graph
+// version when the analyzer has one (the nodes and relationships of the
+// paths are then read through st), else through st. Both give the same
+// paths in the same order.
+func (a *Analyzer) ShortestPaths(ctx context.Context, st kepu.Store, q PathQuery) ([]Path, bool, error) {
+	if err := q.validate(); err != nil {
+		return nil, false, err
+	}
+	if adj := a.adjacency(ctx); adj != nil && q.From != q.To {
+		ps, more, err := adj.paths(ctx, q)
+		if err != nil {
+			return nil, false, err
+		}
+		ok, err := fillPaths(ctx, st, ps)
+		if err != nil {
+			return nil, false, err
+		}
+		if ok {
+			return ps, more, nil
+		}
+	}
+	return ShortestPaths(ctx, st, q)
+}
+
+// ShortestPath is the first of Analyzer.ShortestPaths (see ShortestPath).
+func (a *Analyzer) ShortestPath(ctx context.Context, st kepu.Store, q PathQuery) (*Path, error) {
+	q.Limit = 1
+	ps, _, err := a.ShortestPaths(ctx, st, q)
+	if err != nil || len(ps) == 0 {
+		return nil, err
+	}
+	return &ps[0], nil
+}

@@ -1,0 +1,155 @@
+package analysis_test
+
+import (
+	"math/rand/v2"
+	"reflect"
+	"testing"
+
+	"github.com/kepugraph/kepugraph/analysis"
+	"github.com/kepugraph/kepugraph/embedded"
+	"github.com/kepugraph/kepugraph/kepu"
+	"github.com/kepugraph/kepugraph/storetest"
+)
+
+// TestAdjacencySamePaths: on the reference dataset, the shortest paths
+// found on an analyzer's adjacency are those of the walk through the store
+// (same paths, order, nodes and relationship properties, same "more"), for
+// random pairs of museums, schools and places, with and without a
+// relationship type restriction.
+func TestAdjacencySamePaths(t *testing.T) {
+	a := &analysis.Analyzer{Store: ref.store}
+	if err := a.WarmPaths(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ids := refIDs(t, kepu.Museum, kepu.School, kepu.County, kepu.Prefecture, kepu.NormalUniversity)
+	r := rand.New(rand.NewPCG(5, 6))
+	rels := [][]kepu.RelType{nil, nil, {kepu.PartnersWith, kepu.LocatedIn}, {kepu.PartnersWith}}
+	pairs := 300
+	if testing.Short() {
+		pairs = 60
+	}
+	found := 0
+	for i := range pairs {
+		q := analysis.PathQuery{From: ids[r.IntN(len(ids))], To: ids[r.IntN(len(ids))], Rels: rels[i%len(rels)], MaxHops: 4 + r.IntN(7), Limit: 1 + r.IntN(20)}
+		want, wantMore, err := analysis.ShortestPaths(ctx, ref.store, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, more, err := a.ShortestPaths(ctx, storetest.NoWalk{Store: ref.store}, q)
+		if err != nil {
+			t.Fatalf("%+v: %v", q, err)
+		}
+		if !reflect.DeepEqual(got, want) || more != wantMore {
+			t.Fatalf("%+v: adjacency gave %d paths (more %v), the store walk %d (more %v)", q, len(got), more, len(want), wantMore)
+		}
+		if len(want) > 0 {
+			found++
+		}
+	}
+	if found < pairs/10 {
+		t.Fatalf("only %d of %d pairs joined: the check compares mostly empty answers", found, pairs)
+	}
+}
+
+// TestAdjacencyAfterWrite: after a write the analyzer no longer uses the
+// adjacency of the old version (it walks the store while it reads the new
+// one), so a deleted relationship is never part of a path.
+func TestAdjacencyAfterWrite(t *testing.T) {
+	st, err := embedded.Open(t.TempDir(), embedded.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	node := func(id string) kepu.Change {
+		n := storetest.N(id)
+		if n.Label == kepu.Museum {
+			n.Props["kind"] = "STANDARD"
+		}
+		return kepu.Change{Kind: kepu.CreateNode, Node: n}
+	}
+	edge := func(kind kepu.ChangeKind, from, to string) kepu.Change {
+		return kepu.Change{Kind: kind, Edge: storetest.E(kepu.PartnersWith, from, to)}
+	}
+	if _, err := st.Write(ctx, []kepu.Change{node("Museum:m1"), node("Museum:m2"), node("School:s1"), node("School:s2"),
+		edge(kepu.CreateEdge, "Museum:m1", "School:s1"), edge(kepu.CreateEdge, "Museum:m2", "School:s1"),
+		edge(kepu.CreateEdge, "Museum:m1", "School:s2"), edge(kepu.CreateEdge, "Museum:m2", "School:s2")}); err != nil {
+		t.Fatal(err)
+	}
+	a := &analysis.Analyzer{Store: st}
+	if err := a.WarmPaths(ctx); err != nil {
+		t.Fatal(err)
+	}
+	q := analysis.PathQuery{From: "Museum:m1", To: "Museum:m2", MaxHops: 6, Limit: 10}
+	ps, _, err := a.ShortestPaths(ctx, storetest.NoWalk{Store: st}, q)
+	if err != nil || len(ps) != 2 {
+		t.Fatalf("before the write: %d paths, %v", len(ps), err)
+	}
+	if _, err := st.Write(ctx, []kepu.Change{edge(kepu.DeleteEdge, "Museum:m1", "School:s1")}); err != nil {
+		t.Fatal(err)
+	}
+	ps, _, err = a.ShortestPaths(ctx, st, q)
+	if err != nil || len(ps) != 1 || ps[0].Nodes[1].ID != "School:s2" {
+		t.Fatalf("after the write: %v, %v; want the one path through School:s2", ps, err)
+	}
+}
+
+// TestAdjacencySameNeighborhoods: on the reference dataset, the
+// neighborhoods the analyzer takes from its adjacency are those of the walk
+// through the store (same nodes in the same order, same relationships with
+// their properties, same truncation), for random roots, hops, limits,
+// relationship types and labels.
+func TestAdjacencySameNeighborhoods(t *testing.T) {
+	a := &analysis.Analyzer{Store: ref.store}
+	if err := a.WarmPaths(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ids := refIDs(t, kepu.Museum, kepu.School, kepu.County, kepu.Prefecture, kepu.Province, kepu.NormalUniversity)
+	r := rand.New(rand.NewPCG(7, 8))
+	rels := [][]kepu.RelType{nil, {kepu.PartnersWith}, {kepu.PartnersWith, kepu.LocatedIn}}
+	labels := [][]kepu.Label{nil, {kepu.Museum, kepu.School}, {kepu.Museum, kepu.County, kepu.Prefecture}}
+	limits := []int{1, 5, 100, 1000}
+	n := 300
+	if testing.Short() {
+		n = 60
+	}
+	truncated, edges := 0, 0
+	for i := range n {
+		q := analysis.HoodQuery{Root: ids[r.IntN(len(ids))], Hops: r.IntN(analysis.MaxHoodHops + 1), Rels: rels[i%len(rels)],
+			Labels: labels[r.IntN(len(labels))], Limit: limits[r.IntN(len(limits))]}
+		want, err := analysis.Neighborhood(ctx, ref.store, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := a.Neighborhood(ctx, storetest.NoWalk{Store: ref.store}, q)
+		if err != nil {
+			t.Fatalf("%+v: %v", q, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%+v: adjacency gave %d nodes, %d relationships (truncated %v), the store walk %d, %d (%v)",
+				q, len(got.Nodes), len(got.Edges), got.Truncated, len(want.Nodes), len(want.Edges), want.Truncated)
+		}
+		if want.Truncated {
+			truncated++
+		}
+		edges += len(want.Edges)
+	}
+	if truncated == 0 || edges < n {
+		t.Fatalf("%d truncated, %d relationships in %d neighborhoods: the check compares mostly trivial answers", truncated, edges, n)
+	}
+}
+
+// refIDs returns the IDs of the reference dataset's nodes of the labels.
+func refIDs(t *testing.T, labels ...kepu.Label) []string {
+	t.Helper()
+	var ids []string
+	for _, l := range labels {
+		page, err := ref.store.FindNodes(ctx, kepu.NodeQuery{Label: l})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range page.Nodes {
+			ids = append(ids, n.ID)
+		}
+	}
+	return ids
+}
