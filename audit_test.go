@@ -2,12 +2,13 @@ package main
 
 import (
 	"context"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"testing"
 	"time"
+
+	"github.com/kepugraph/kepugraph/internal/testenv"
 )
 
 // auditDir holds the graphql-http server audit (npm package graphql-http).
@@ -16,18 +17,14 @@ const auditDir = "tools/graphql-http-audit"
 // TestGraphQLHTTPAudit runs the graphql-http server audit (GraphQL over
 // HTTP conformance) against the real server with its default
 // configuration. Any error-level result fails; warnings are logged and
-// explained in docs/hardening.md.
+// explained in docs/hardening.md. Without Node.js or the npm package it
+// skips, unless CI is set (see internal/testenv).
 func TestGraphQLHTTPAudit(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: the audit needs Node.js")
 	}
-	if _, err := os.Stat(filepath.Join(auditDir, "node_modules", "graphql-http")); err != nil {
-		t.Fatalf("the audit's npm packages are missing: run (cd %s && npm ci) or make test-tools", auditDir)
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Fatalf("node not found (Node.js runs the graphql-http audit): %v", err)
-	}
+	node := testenv.Node(t)
+	testenv.NPMPackage(t, auditDir, "graphql-http")
 	// The audit sends about 60 requests at once: the default rate limit
 	// (on here, as in production) must let them through.
 	m, _, err := runMainWith(t, nil, "--data-dir", t.TempDir(), "--no-seed", "--rate-limit", "50")

@@ -10,26 +10,21 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kepugraph/kepugraph/internal/testenv"
 )
 
 // TestBrowserCORS calls the API from a page on another origin in a real
 // browser (Playwright driving Debian's Chromium, tools/browser-cors): the
 // preflight must allow Apollo Client's client-awareness headers and the
 // Authorization header, and browser code must be able to read X-Request-ID
-// and, on a 429, Retry-After. It fails (it does not skip) when the npm
-// package or the browser is missing: make test-tools and .ci/run install
-// them.
+// and, on a 429, Retry-After. Without Node.js, the npm package or the
+// browser it skips, unless CI is set (see internal/testenv): make
+// test-tools and .ci/run install them.
 func TestBrowserCORS(t *testing.T) {
-	if _, err := os.Stat("tools/browser-cors/node_modules/playwright-core"); err != nil {
-		t.Fatal("playwright-core is missing: run (cd tools/browser-cors && npm ci) or make test-tools")
-	}
-	chromium := os.Getenv("CHROMIUM")
-	if chromium == "" {
-		chromium = "/usr/bin/chromium"
-	}
-	if _, err := os.Stat(chromium); err != nil {
-		t.Fatalf("no Chromium at %s: apt-get install chromium (or set CHROMIUM)", chromium)
-	}
+	node := testenv.Node(t)
+	testenv.NPMPackage(t, "tools/browser-cors", "playwright-core")
+	chromium := testenv.Chromium(t)
 	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Write([]byte("<!doctype html><title>other origin</title><p>page"))
@@ -41,7 +36,7 @@ func TestBrowserCORS(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "node", "cors.mjs", page.URL+"/", m.URL()+"/query", testReaderToken)
+	cmd := exec.CommandContext(ctx, node, "cors.mjs", page.URL+"/", m.URL()+"/query", testReaderToken)
 	cmd.Dir = "tools/browser-cors"
 	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium, "EXPLORER_URL="+m.URL()+"/")
 	out, err := cmd.Output()

@@ -70,7 +70,7 @@ func benchHandler(b *testing.B) (http.Handler, func() *benchWriter) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { m.Close() })
-	h := m.server.Handler
+	h := m.srv.Handler
 
 	serve := func() *benchWriter {
 		req, _ := http.NewRequest(http.MethodPost, "http://127.0.0.1/query", bytes.NewReader(body))

@@ -20,6 +20,7 @@ import (
 
 	"github.com/kepugraph/kepugraph/auth"
 	"github.com/kepugraph/kepugraph/httpx"
+	"github.com/kepugraph/kepugraph/internal/testenv"
 	"github.com/kepugraph/kepugraph/web"
 )
 
@@ -340,7 +341,7 @@ func TestExplorerPage(t *testing.T) {
 		if !strings.Contains(page, "make web") || !strings.Contains(page, "/query") {
 			t.Fatalf("fallback page does not say how to build the explorer:\n%s", page)
 		}
-		t.Skip("web/dist not built: run make web to test the bundled page")
+		testenv.Need(t, "the explorer bundle web/dist", "run make web (needs Node.js and npm) to test the bundled page", false)
 	}
 	if len(refs) < 2 {
 		t.Fatalf("page has %d script/style references, want the bundle's js and css:\n%s", len(refs), page)

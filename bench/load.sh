@@ -29,25 +29,9 @@ LOG_LEVEL=${LOG_LEVEL:-info}
 WORK=${WORK:-$(mktemp -d /tmp/kepugraph-bench.XXXXXX)}
 DATA_DIR=${DATA_DIR:-$WORK/data}
 
-for tool in go wrk curl; do
-	command -v "$tool" >/dev/null || { echo "load.sh: $tool is missing (wrk: apt-get install -y wrk)" >&2; exit 1; }
-done
-
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-}
-trap cleanup EXIT
-
-wait_up() { # url
-	for _ in $(seq 1 600); do
-		curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
-		sleep 0.5
-	done
-	echo "load.sh: $1 did not come up" >&2
-	exit 1
-}
+SCRIPT=load.sh
+. bench/lib.sh
+need_tools go wrk curl
 
 echo "== build (release)"
 go build -trimpath -ldflags='-s -w' -o "$WORK/kepugraph" .
@@ -108,7 +92,6 @@ for i in $(seq 1 "$ROUNDS"); do
 done
 run real-nested "http://$REAL_ADDR/query" bench/queries/nested.json
 
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 echo
 echo "== results ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))"
 printf '%-6s %14s %14s %8s\n' "round" "bare req/s" "real req/s" "ratio"

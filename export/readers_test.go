@@ -11,24 +11,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kepugraph/kepugraph/internal/testenv"
 	"github.com/kepugraph/kepugraph/kepu"
 )
 
 // readersDir holds the reader scripts and their npm packages.
 const readersDir = "../tools/export-readers"
-
-// need skips the test when a tool is missing, except in CI (CI set), where
-// a missing tool is a failure.
-func need(t *testing.T, what, hint string, ok bool) {
-	t.Helper()
-	if ok {
-		return
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("%s is missing (CI is set): %s", what, hint)
-	}
-	t.Skipf("%s is missing: %s (set CI to make this a failure)", what, hint)
-}
 
 // readerOut is what a reader script prints.
 type readerOut struct {
@@ -152,7 +140,7 @@ func checkTyped(t *testing.T, reader string, n kepu.Node, got map[string]any, ty
 // csv module the CSV zip, with the store's counts and values.
 func TestPythonReaders(t *testing.T) {
 	python, err := exec.LookPath("python3")
-	need(t, "python3", "install Python 3", err == nil)
+	testenv.Need(t, "python3", "install Python 3", err == nil)
 	hasNX := exec.Command(python, "-c", "import networkx").Run() == nil
 	wantNodes, wantEdges := counts(t, kepu.Labels, allRels())
 	nodes, gids := sample(t)
@@ -161,7 +149,7 @@ func TestPythonReaders(t *testing.T) {
 	for _, f := range []string{"graphml", "gexf", "csv"} {
 		t.Run(f, func(t *testing.T) {
 			if f != "csv" {
-				need(t, "networkx", "pip install networkx (see .ci/run)", hasNX)
+				testenv.Need(t, "networkx", "pip install networkx (see .ci/run)", hasNX)
 			}
 			res := runReader(t, python, append([]string{script, f, exportFile(t, dir, f, "")}, gids...)...)
 			if res.Nodes != wantNodes || res.Edges != wantEdges {
@@ -191,10 +179,8 @@ func TestPythonReaders(t *testing.T) {
 // XML files, graphology imports its JSON and Cytoscape.js (headless) loads
 // the elements JSON, with the store's counts and values.
 func TestJavaScriptReaders(t *testing.T) {
-	node, err := exec.LookPath("node")
-	need(t, "node", "install Node.js 20", err == nil)
-	_, err = os.Stat(filepath.Join(readersDir, "node_modules", "graphology-gexf"))
-	need(t, "tools/export-readers/node_modules", "run npm ci in tools/export-readers (make test does)", err == nil)
+	node := testenv.Node(t)
+	testenv.NPMPackage(t, readersDir, "graphology-gexf")
 	// Every label but the most numerous (schools), to keep the XML parsers
 	// of the slowest readers quick; the Python readers read the whole graph.
 	labels := slices.DeleteFunc(slices.Clone(kepu.Labels), func(l kepu.Label) bool { return l == kepu.School })

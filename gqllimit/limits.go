@@ -51,8 +51,8 @@ func init() {
 	}
 }
 
-// Config sets the limits. A zero field takes its default; a negative one
-// turns that limit off.
+// Config sets the limits. A limit of 0 (or less) is off: the zero Config
+// limits nothing; DefaultConfig has the defaults below in brackets.
 type Config struct {
 	// MaxQueryBytes bounds the query text [20 KB] (QUERY_TOO_LARGE),
 	// checked before anything else.
@@ -69,7 +69,8 @@ type Config struct {
 	// (COMPLEXITY_LIMIT_EXCEEDED); see Measure.
 	MaxCost int
 	// DefaultPageSize is the size assumed for a connection without first
-	// or last [100]; keep it equal to the server's default page size.
+	// or last [100, also when 0]; keep it equal to the server's default
+	// page size.
 	DefaultPageSize int
 	// RejectStatus, when set (for example 400), is the HTTP status of every
 	// rejection. It needs httpx.Track around the handler. Zero leaves the
@@ -82,19 +83,16 @@ type Config struct {
 	CountIntrospection bool
 }
 
-func (c Config) withDefaults() Config {
-	def := func(v *int, d int) {
-		if *v == 0 {
-			*v = d
-		}
+// DefaultConfig returns the default limits.
+func DefaultConfig() Config {
+	return Config{
+		MaxQueryBytes:   DefaultMaxQueryBytes,
+		MaxTokens:       DefaultMaxTokens,
+		MaxDepth:        DefaultMaxDepth,
+		MaxAliases:      DefaultMaxAliases,
+		MaxCost:         DefaultMaxCost,
+		DefaultPageSize: DefaultPageSize,
 	}
-	def(&c.MaxQueryBytes, DefaultMaxQueryBytes)
-	def(&c.MaxTokens, DefaultMaxTokens)
-	def(&c.MaxDepth, DefaultMaxDepth)
-	def(&c.MaxAliases, DefaultMaxAliases)
-	def(&c.MaxCost, DefaultMaxCost)
-	def(&c.DefaultPageSize, DefaultPageSize)
-	return c
 }
 
 // Cost is the value of a response's extensions.cost.
@@ -144,9 +142,12 @@ var _ interface {
 	graphql.ResponseInterceptor
 } = (*Limits)(nil)
 
-// New returns the extension with cfg (zero fields take defaults).
+// New returns the extension with cfg (a limit of 0 is off).
 func New(cfg Config) *Limits {
-	l := &Limits{cfg: cfg.withDefaults()}
+	if cfg.DefaultPageSize <= 0 {
+		cfg.DefaultPageSize = DefaultPageSize
+	}
+	l := &Limits{cfg: cfg}
 	if l.cfg.MaxQueryBytes > 0 {
 		l.cache = lru.New[*measured](CacheSize)
 	}

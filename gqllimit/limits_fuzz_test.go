@@ -18,7 +18,7 @@ import (
 )
 
 func FuzzLimits(f *testing.F) {
-	srv := httpxtest.New(gqllimit.New(gqllimit.Config{}))
+	srv := httpxtest.New(gqllimit.New(gqllimit.DefaultConfig()))
 	for _, q := range []string{
 		okQuery, deepQuery(5), `{ a: name b: name }`, `query($n: Int) { museums(first: $n) { nodes { name } } }`,
 		`{ node(id: "x") { ... on Museum { city { name } } ...F } } fragment F on Node { id }`,

@@ -111,7 +111,7 @@ func TestLimits(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := httpxtest.New(gqllimit.New(gqllimit.Config{}))
+			srv := httpxtest.New(gqllimit.New(gqllimit.DefaultConfig()))
 			r := post(t, srv, "", tc.query, tc.vars)
 			if r.code() != tc.code {
 				t.Fatalf("code = %q, want %q (%+v)", r.code(), tc.code, r.Body.Errors)
@@ -138,7 +138,7 @@ func TestLimits(t *testing.T) {
 }
 
 func TestCostExtension(t *testing.T) {
-	srv := httpxtest.New(gqllimit.New(gqllimit.Config{MaxCost: 500}))
+	srv := httpxtest.New(gqllimit.New(limits(func(c *gqllimit.Config) { c.MaxCost = 500 })))
 	r := post(t, srv, "", `{ museums(first: 10) { nodes { name city { name } } } }`, nil)
 	cost, _ := r.Body.Extensions["cost"].(map[string]any)
 	// nodes (1) + city (1) per museum: 1 + 10*2.
@@ -154,12 +154,12 @@ func TestCostExtension(t *testing.T) {
 
 func TestStatuses(t *testing.T) {
 	q := deepQuery(5)
-	srv := httpxtest.New(gqllimit.New(gqllimit.Config{}))
+	srv := httpxtest.New(gqllimit.New(gqllimit.DefaultConfig()))
 	if r := post(t, srv, httpx.MediaTypeGraphQLResponse, q, nil); r.Status != 400 || r.code() != gqllimit.CodeDepth {
 		t.Errorf("graphql-response+json: status %d code %q, want 400", r.Status, r.code())
 	}
 	// RejectStatus sets 400 for application/json too, through httpx.Track.
-	srv = httpxtest.New(gqllimit.New(gqllimit.Config{RejectStatus: 400}))
+	srv = httpxtest.New(gqllimit.New(limits(func(c *gqllimit.Config) { c.RejectStatus = 400 })))
 	h := httpx.Track(srv)
 	if r := post(t, h, "", q, nil); r.Status != 400 || r.code() != gqllimit.CodeDepth {
 		t.Errorf("RejectStatus: status %d code %q, want 400", r.Status, r.code())
@@ -170,17 +170,25 @@ func TestStatuses(t *testing.T) {
 }
 
 func TestDisabledAndIntrospection(t *testing.T) {
-	srv := httpxtest.New(gqllimit.New(gqllimit.Config{MaxDepth: -1, MaxCost: -1}))
+	srv := httpxtest.New(gqllimit.New(limits(func(c *gqllimit.Config) { c.MaxDepth, c.MaxCost = 0, 0 })))
 	if r := post(t, srv, "", deepQuery(6), nil); len(r.Body.Errors) != 0 {
 		t.Fatalf("disabled depth limit: %+v", r.Body.Errors)
 	}
-	// GraphiQL's introspection query is deeper than 12; it is not counted.
+	// The zero Config limits nothing: a limit of 0 is off.
 	srv = httpxtest.New(gqllimit.New(gqllimit.Config{}))
+	if r := post(t, srv, "", deepQuery(20), nil); len(r.Body.Errors) != 0 {
+		t.Fatalf("zero Config: %+v", r.Body.Errors)
+	}
+	if r := post(t, srv, "", deepQuery(3), nil); r.Body.Extensions["cost"].(map[string]any)["limit"] != float64(0) {
+		t.Fatalf("zero Config: cost extension %v, want limit 0 (off)", r.Body.Extensions["cost"])
+	}
+	// GraphiQL's introspection query is deeper than 12; it is not counted.
+	srv = httpxtest.New(gqllimit.New(gqllimit.DefaultConfig()))
 	intro := `{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } } }`
 	if r := post(t, srv, "", intro, nil); len(r.Body.Errors) != 0 {
 		t.Fatalf("introspection: %+v", r.Body.Errors)
 	}
-	srv = httpxtest.New(gqllimit.New(gqllimit.Config{CountIntrospection: true}))
+	srv = httpxtest.New(gqllimit.New(limits(func(c *gqllimit.Config) { c.CountIntrospection = true })))
 	if r := post(t, srv, "", intro, nil); r.code() != gqllimit.CodeDepth {
 		t.Fatalf("counted introspection: code %q", r.code())
 	}
@@ -261,7 +269,7 @@ func TestCountTokens(t *testing.T) {
 }
 
 func BenchmarkLimits(b *testing.B) {
-	srv := httpxtest.New(gqllimit.New(gqllimit.Config{}))
+	srv := httpxtest.New(gqllimit.New(gqllimit.DefaultConfig()))
 	body := `{"query":"query Q($n: Int) { museums(first: $n) { edges { cursor node { name city { name museums(first: 3) { totalCount } } schoolPartners(first: 5) { nodes { name } } } } pageInfo { hasNextPage } } }","variables":{"n":20}}`
 	b.ReportAllocs()
 	for b.Loop() {
@@ -286,8 +294,8 @@ func BenchmarkCountTokens(b *testing.B) {
 // A repeated query is measured from the cache; a cost that depends on
 // variables is measured again for each request.
 func TestRepeatedQueries(t *testing.T) {
-	for _, tokens := range []int{0, -1} { // the token limit on and off
-		srv := httpxtest.New(gqllimit.New(gqllimit.Config{MaxCost: 500, MaxTokens: tokens}))
+	for _, tokens := range []int{gqllimit.DefaultMaxTokens, 0} { // the token limit on and off
+		srv := httpxtest.New(gqllimit.New(limits(func(c *gqllimit.Config) { c.MaxCost, c.MaxTokens = 500, tokens })))
 		// As in the server: the same text gives the same parsed document.
 		srv.SetQueryCache(lru.New[*ast.QueryDocument](100))
 		cost := func(q string, vars map[string]any) (float64, string) {
@@ -315,7 +323,7 @@ func TestRepeatedQueries(t *testing.T) {
 		}
 	}
 	// The token limit applies to a query seen before.
-	srv := httpxtest.New(gqllimit.New(gqllimit.Config{MaxTokens: 10}))
+	srv := httpxtest.New(gqllimit.New(limits(func(c *gqllimit.Config) { c.MaxTokens = 10 })))
 	for i := 0; i < 2; i++ {
 		if r := post(t, srv, "", okQuery+" # a comment with more tokens", nil); r.code() != gqllimit.CodeTokens {
 			t.Fatalf("round %d: code %q, want %s", i, r.code(), gqllimit.CodeTokens)
@@ -330,4 +338,11 @@ func TestCostAppendJSON(t *testing.T) {
 			t.Errorf("AppendJSON(%+v) = %s, want x%s", c, got, want)
 		}
 	}
+}
+
+// limits returns the default limits changed by set.
+func limits(set func(c *gqllimit.Config)) gqllimit.Config {
+	c := gqllimit.DefaultConfig()
+	set(&c)
+	return c
 }

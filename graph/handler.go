@@ -50,12 +50,13 @@ type Options struct {
 	PersistedQueries int
 	// MaxStringBytes is the longest String (or ID) input value in bytes,
 	// inline or in a variable; longer: BAD_USER_INPUT (a variable) or
-	// GRAPHQL_VALIDATION_FAILED (a literal). 0 means DefaultMaxStringBytes;
-	// negative turns the limit off.
+	// GRAPHQL_VALIDATION_FAILED (a literal). 0 (or less) turns the limit
+	// off, as every limit of the server; DefaultMaxStringBytes is its
+	// default there.
 	MaxStringBytes int
 }
 
-// DefaultMaxStringBytes is the default Options.MaxStringBytes (10 KB).
+// DefaultMaxStringBytes is the server's default Options.MaxStringBytes (10 KB).
 const DefaultMaxStringBytes = 10 << 10
 
 // DefaultPersistedQueries is the default Options.PersistedQueries.
@@ -85,9 +86,6 @@ func New(st kepu.Store, opts Options) http.Handler {
 	srv.AddTransport(postTransport{})
 	queries := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(queries)
-	if opts.MaxStringBytes == 0 {
-		opts.MaxStringBytes = DefaultMaxStringBytes
-	}
 	srv.SetValidationRulesFn(func() *rules.Rules { return validationRules(opts.MaxStringBytes) })
 	if opts.PersistedQueries == 0 {
 		opts.PersistedQueries = DefaultPersistedQueries

@@ -27,7 +27,7 @@ func TestWiring(t *testing.T) {
 	// graph.New: srv.Use for each extension.
 	srv := httpxtest.New(
 		httpx.Recorder{},
-		gqllimit.New(gqllimit.Config{}),
+		gqllimit.New(gqllimit.DefaultConfig()),
 		auth.MutationGuard(auth.RoleEditor),
 	)
 	// server.go: the /query route.

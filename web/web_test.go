@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/kepugraph/kepugraph/internal/testenv"
 )
 
 func get(t *testing.T, h http.Handler, method, target string) *http.Response {
@@ -93,12 +95,11 @@ func TestHandler_NotBuilt(t *testing.T) {
 	}
 }
 
-// TestDist checks the embedded bundle itself when it was built: the page
-// refers only to local assets, and they are in the bundle.
+// TestDist checks the embedded bundle itself when it was built (it skips
+// otherwise, unless CI is set): the page refers only to local assets, and
+// they are in the bundle.
 func TestDist(t *testing.T) {
-	if !Built() {
-		t.Skip("web/dist not built (run make web)")
-	}
+	testenv.Need(t, "the explorer bundle web/dist", "run make web (needs Node.js and npm)", Built())
 	h := Handler("/query")
 	for page, refs := range map[string][]string{
 		"/":      {"/app.js", "/app.css", "/graph"},

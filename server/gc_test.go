@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"bytes"
@@ -66,14 +66,14 @@ func TestApplyGC(t *testing.T) {
 	t.Cleanup(func() { debug.SetGCPercent(oldGC); debug.SetMemoryLimit(oldLimit) })
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 
-	applyGC(Config{GCPercent: "250", MemoryLimit: "3GiB"}, log)
+	ApplyGC(Config{GCPercent: "250", MemoryLimit: "3GiB"}, log)
 	if got := debug.SetGCPercent(100); got != 250 {
 		t.Errorf("GC percent %d, want 250", got)
 	}
 	if got := debug.SetMemoryLimit(-1); got != 3<<30 {
 		t.Errorf("memory limit %d, want 3 GiB", got)
 	}
-	applyGC(Config{GCPercent: "400", MemoryLimit: "auto"}, log)
+	ApplyGC(Config{GCPercent: "400", MemoryLimit: "auto"}, log)
 	if got := debug.SetMemoryLimit(-1); got <= 0 || got == math.MaxInt64 {
 		t.Errorf("auto memory limit %d, want a limit below the available memory (this machine has a known amount)", got)
 	}

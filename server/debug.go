@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"fmt"
@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// startDebug serves the Go profiler (net/http/pprof) on its own listener at
+// StartDebug serves the Go profiler (net/http/pprof) on its own listener at
 // addr, for operators who need a CPU or heap profile of a running server:
 //
 //	go tool pprof http://127.0.0.1:6060/debug/pprof/profile?seconds=10
@@ -17,7 +17,7 @@ import (
 // It is off unless --debug-addr is given, and never shares the API's
 // address, so that a profile endpoint is not exposed with the API by
 // accident.
-func startDebug(addr string, log *slog.Logger) (*http.Server, error) {
+func StartDebug(addr string, log *slog.Logger) (*http.Server, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)

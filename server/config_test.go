@@ -1,8 +1,10 @@
-package main
+package server
 
 import (
 	"bytes"
 	"errors"
+	"flag"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -104,7 +106,7 @@ func TestConfig_Keys(t *testing.T) {
 	c := DefaultConfig()
 	c.Tokens = "alice:editor:" + auth.HashToken("a")
 	c.TokenFile = file
-	kr, err := c.loadKeys()
+	kr, err := c.LoadKeys()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,11 +117,11 @@ func TestConfig_Keys(t *testing.T) {
 		t.Errorf("bob: %+v %v", p, ok)
 	}
 	c.Tokens = "alice:editor:nothex"
-	if _, err := c.loadKeys(); err == nil || !strings.Contains(err.Error(), "KEPUGRAPH_TOKENS") {
+	if _, err := c.LoadKeys(); err == nil || !strings.Contains(err.Error(), "KEPUGRAPH_TOKENS") {
 		t.Errorf("malformed token entry: %v", err)
 	}
 	c.Tokens, c.TokenFile = "", file+".missing"
-	if _, err := c.loadKeys(); err == nil || !strings.Contains(err.Error(), "--token-file") {
+	if _, err := c.LoadKeys(); err == nil || !strings.Contains(err.Error(), "--token-file") {
 		t.Errorf("missing key file: %v", err)
 	}
 }
@@ -182,22 +184,43 @@ func TestParseConfig_Help(t *testing.T) {
 		t.Fatalf("error %v, want ErrHelp", err)
 	}
 	help := out.String()
-	for _, o := range options {
+	c := DefaultConfig()
+	n := 0
+	flagSet(&c, io.Discard).VisitAll(func(f *flag.Flag) {
+		n++
 		line := ""
 		for _, l := range strings.Split(help, "\n") {
-			if strings.HasPrefix(l, "--"+o.flag+" ") {
+			if strings.HasPrefix(l, "--"+f.Name+" ") {
 				line = l
 			}
 		}
 		if line == "" {
-			t.Errorf("--help does not list --%s", o.flag)
-			continue
+			t.Errorf("--help does not list --%s", f.Name)
+			return
 		}
-		if !strings.Contains(line, o.env) {
-			t.Errorf("--help line of --%s lacks %s: %q", o.flag, o.env, line)
+		if !strings.Contains(line, EnvVar(f.Name)) {
+			t.Errorf("--help line of --%s lacks %s: %q", f.Name, EnvVar(f.Name), line)
 		}
-		if def := o.def(DefaultConfig()); def != "" && !strings.Contains(line, def) {
-			t.Errorf("--help line of --%s lacks default %q: %q", o.flag, def, line)
+		if !strings.Contains(line, f.DefValue) || !strings.Contains(line, f.Usage) {
+			t.Errorf("--help line of --%s lacks its default %q or its meaning: %q", f.Name, f.DefValue, line)
+		}
+	})
+	if n != 33 {
+		t.Errorf("%d flags, want the 33 of the configuration", n)
+	}
+}
+
+// TestEnvVar checks the names of the variables, which scripts and
+// deployments use: they are part of the interface.
+func TestEnvVar(t *testing.T) {
+	for flag, want := range map[string]string{
+		"addr": "KEPUGRAPH_ADDR", "data-dir": "KEPUGRAPH_DATA_DIR", "max-page-size": "KEPUGRAPH_MAX_PAGE_SIZE",
+		"neo4j-uri": "NEO4J_URI", "neo4j-user": "NEO4J_USER", "neo4j-password": "NEO4J_PASSWORD",
+		"neo4j-database": "NEO4J_DATABASE", "neo4j-timeout": "KEPUGRAPH_NEO4J_TIMEOUT", "cors-origins": "KEPUGRAPH_CORS_ORIGINS",
+		"gc-percent": "GOGC", "memory-limit": "GOMEMLIMIT", "debug-addr": "KEPUGRAPH_DEBUG_ADDR", "otel": "KEPUGRAPH_OTEL",
+	} {
+		if got := EnvVar(flag); got != want {
+			t.Errorf("EnvVar(%q) = %q, want %q", flag, got, want)
 		}
 	}
 }

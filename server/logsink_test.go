@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"bytes"
@@ -27,7 +27,7 @@ func (b *lockedBuffer) String() string {
 
 func TestLogSinkFlushesWarningsAtOnceAndTheRestOnStop(t *testing.T) {
 	var out lockedBuffer
-	sink := newLogSink(&out)
+	sink := NewLogSink(&out)
 	log := Config{LogFormat: "text", LogLevel: "info"}.NewLogger(sink)
 
 	log.Info("first")
@@ -56,7 +56,7 @@ func TestLogSinkFlushesWarningsAtOnceAndTheRestOnStop(t *testing.T) {
 
 func TestLogSinkJSON(t *testing.T) {
 	var out lockedBuffer
-	sink := newLogSink(&out)
+	sink := NewLogSink(&out)
 	log := Config{LogFormat: "json", LogLevel: "info"}.NewLogger(sink).With("k", "v").WithGroup("g")
 	log.Error("boom", "x", 1)
 	if got := out.String(); !strings.Contains(got, `"msg":"boom"`) || !strings.Contains(got, `"k":"v"`) || !strings.Contains(got, `"g":{"x":1}`) {

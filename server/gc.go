@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"fmt"
@@ -20,10 +20,14 @@ import (
 // second that is a quarter of the CPU. The server therefore defaults to
 // GOGC=400 (the heap may grow to five times the live data between cycles)
 // under a soft memory limit of 90% of the memory available to the process
-// (its cgroup limit, or the machine's memory): close to the limit the
-// collector runs as often as it must, whatever GOGC says. docs/benchmarks.md
-// has the measured effect. GOGC and GOMEMLIMIT, or --gc-percent and
-// --memory-limit, override both.
+// (its cgroup limit, or the machine's memory, as automemlimit finds it):
+// close to the limit the collector runs as often as it must, whatever GOGC
+// says. docs/benchmarks.md has the measured effect.
+//
+// What is left here is what neither the runtime nor automemlimit does: the
+// runtime reads GOGC and GOMEMLIMIT from the environment only, with 100 and
+// no limit as defaults; the flags --gc-percent and --memory-limit (and the
+// server's defaults) take the same values and are applied by ApplyGC.
 
 // DefaultGCPercent is the server's default GOGC.
 const DefaultGCPercent = 400
@@ -32,20 +36,20 @@ const DefaultGCPercent = 400
 // soft memory limit allows.
 const memoryLimitRatio = 0.9
 
-// parseGCPercent reads a GOGC value: a percentage, or "off".
+// parseGCPercent reads a GOGC value: a percentage, or "off" (-1).
 func parseGCPercent(s string) (int, error) {
 	if strings.EqualFold(s, "off") {
 		return -1, nil
 	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 {
-		return 0, fmt.Errorf("--gc-percent %q: want a positive percentage or off", s)
+	if n, err := strconv.Atoi(s); err == nil && n >= 1 {
+		return n, nil
 	}
-	return n, nil
+	return 0, fmt.Errorf("--gc-percent %q: want a positive percentage or off", s)
 }
 
-// parseMemoryLimit reads a GOMEMLIMIT value: "auto" (0), "off"
-// (math.MaxInt64), or bytes with an optional unit B, KiB, MiB, GiB or TiB.
+// parseMemoryLimit reads a GOMEMLIMIT value as the runtime does: bytes with
+// an optional unit B, KiB, MiB, GiB or TiB, or "off" (math.MaxInt64); and
+// "auto" (0).
 func parseMemoryLimit(s string) (int64, error) {
 	switch strings.ToLower(s) {
 	case "auto", "":
@@ -54,14 +58,13 @@ func parseMemoryLimit(s string) (int64, error) {
 		return math.MaxInt64, nil
 	}
 	num, mult := s, int64(1)
-	for _, u := range []struct {
-		suffix string
-		mult   int64
-	}{{"TiB", 1 << 40}, {"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"B", 1}} {
-		if strings.HasSuffix(s, u.suffix) {
-			num, mult = strings.TrimSuffix(s, u.suffix), u.mult
-			break
+	for i, unit := range []string{"KiB", "MiB", "GiB", "TiB"} {
+		if strings.HasSuffix(s, unit) {
+			num, mult = strings.TrimSuffix(s, unit), 1<<(10*(i+1))
 		}
+	}
+	if mult == 1 {
+		num = strings.TrimSuffix(s, "B")
 	}
 	n, err := strconv.ParseInt(strings.TrimSpace(num), 10, 64)
 	if err != nil || n < 1 || n > math.MaxInt64/mult {
@@ -70,20 +73,22 @@ func parseMemoryLimit(s string) (int64, error) {
 	return n * mult, nil
 }
 
-// applyGC sets the collector's target and soft memory limit from the
-// configuration (validated before) and logs them.
-func applyGC(c Config, log *slog.Logger) {
+// ApplyGC sets the collector's target and soft memory limit from the
+// configuration (validated before) and logs them. The limit "auto" is
+// memoryLimitRatio of what automemlimit finds (the cgroup's limit, else the
+// machine's memory); none when it finds nothing.
+func ApplyGC(c Config, log *slog.Logger) {
 	gc, _ := parseGCPercent(c.GCPercent)
 	debug.SetGCPercent(gc)
 	limit, _ := parseMemoryLimit(c.MemoryLimit)
 	source := "--memory-limit"
 	if limit == 0 {
 		source = "auto"
-		avail, err := memlimit.ApplyFallback(memlimit.FromCgroup, memlimit.FromSystem)()
-		if err != nil || avail == 0 || avail > math.MaxInt64 {
+		auto, err := memlimit.ApplyRatio(memlimit.ApplyFallback(memlimit.FromCgroup, memlimit.FromSystem), memoryLimitRatio)()
+		if err != nil || auto == 0 || auto > math.MaxInt64 {
 			limit, source = math.MaxInt64, "none (available memory unknown)"
 		} else {
-			limit = int64(float64(avail) * memoryLimitRatio)
+			limit = int64(auto)
 		}
 	}
 	debug.SetMemoryLimit(limit)

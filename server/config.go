@@ -1,0 +1,239 @@
+package server
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/kepugraph/kepugraph/auth"
+	"github.com/kepugraph/kepugraph/httpx"
+)
+
+// Config is the server configuration. Every field is set by a flag (see
+// flagSet, where each is described and given its default) or by the
+// environment variable that EnvVar names; a flag given on the command line
+// wins over the variable, and the variable over the default.
+type Config struct {
+	Addr, DataDir, Store string
+	LogFormat, LogLevel  string
+	MaxPageSize          int
+	NoSeed               bool
+
+	// The Neo4j backend (--store neo4j). Setting NEO4J_URI alone selects it
+	// unless --store or KEPUGRAPH_STORE says otherwise.
+	Neo4jURI, Neo4jUser, Neo4jPassword, Neo4jDatabase string
+	Neo4jTimeout                                      time.Duration
+
+	// Limits (see docs/hardening.md). A limit of 0 is off.
+	MaxBodyBytes                                   int64
+	MaxQueryBytes, MaxTokens, MaxDepth, MaxAliases int
+	MaxCost, MaxStringBytes                        int
+	Timeout, ExportTimeout                         time.Duration
+	RateLimit                                      float64
+	RateBurst, TrustedProxies                      int
+	CORSOrigins, CORSHeaders                       string
+
+	Tokens, TokenFile string // API keys as SHA-256 hashes of their tokens
+	Introspection     bool
+	OTel              bool
+
+	GCPercent, MemoryLimit string // GOGC and GOMEMLIMIT with the server's defaults (see ApplyGC)
+	DebugAddr              string // the Go profiler's own listener; empty: off
+}
+
+// DefaultConfig returns the configuration used when no flag or variable is set.
+func DefaultConfig() Config {
+	var c Config
+	flagSet(&c, io.Discard)
+	return c
+}
+
+// Stores lists the accepted values of --store.
+var Stores = []string{"embedded", "neo4j"}
+
+// ErrHelp is returned by ParseConfig when --help was asked for; the usage has
+// been written.
+var ErrHelp = flag.ErrHelp
+
+// flagSet returns the flags of the configuration, each bound to its field
+// of c, which it sets to the flag's default.
+func flagSet(c *Config, out io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("kepugraph", flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free port)")
+	fs.StringVar(&c.DataDir, "data-dir", "./data", "directory of the embedded store (created if missing)")
+	fs.StringVar(&c.Store, "store", "embedded", "storage backend: "+strings.Join(Stores, ", "))
+	fs.StringVar(&c.LogFormat, "log-format", "text", "log format: text or json")
+	fs.StringVar(&c.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.IntVar(&c.MaxPageSize, "max-page-size", 100, "largest page (first or last) a client may ask for")
+	fs.StringVar(&c.Neo4jURI, "neo4j-uri", "", "Neo4j URI (bolt://, bolt+s://, neo4j://, neo4j+s://); selects --store neo4j when --store is not given")
+	fs.StringVar(&c.Neo4jUser, "neo4j-user", "", "Neo4j user")
+	fs.StringVar(&c.Neo4jPassword, "neo4j-password", "", "Neo4j password (prefer the environment variable: flags show in process lists)")
+	fs.StringVar(&c.Neo4jDatabase, "neo4j-database", "neo4j", "Neo4j database name")
+	fs.DurationVar(&c.Neo4jTimeout, "neo4j-timeout", 2*time.Second, "how long a query waits for an unreachable Neo4j before SERVICE_UNAVAILABLE")
+	fs.BoolVar(&c.NoSeed, "no-seed", false, "do not load the reference dataset into an empty store")
+	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", 1<<20, "largest request body in bytes (413 PAYLOAD_TOO_LARGE above)")
+	fs.IntVar(&c.MaxQueryBytes, "max-query-bytes", 20<<10, "largest query text in bytes (QUERY_TOO_LARGE); 0 turns the limit off")
+	fs.IntVar(&c.MaxTokens, "max-tokens", 2000, "most lexical tokens in a query (TOKEN_LIMIT_EXCEEDED); 0 turns the limit off")
+	fs.IntVar(&c.MaxDepth, "max-depth", 12, "deepest field nesting (DEPTH_LIMIT_EXCEEDED); 0 turns the limit off")
+	fs.IntVar(&c.MaxAliases, "max-aliases", 30, "most aliased fields in an operation (ALIAS_LIMIT_EXCEEDED); 0 turns the limit off")
+	fs.IntVar(&c.MaxCost, "max-cost", 50_000, "highest computed query cost, reported in extensions.cost (COMPLEXITY_LIMIT_EXCEEDED); 0 turns the limit off")
+	fs.DurationVar(&c.Timeout, "timeout", 10*time.Second, "deadline of each request; store work stops when it passes (503 TIMEOUT)")
+	fs.DurationVar(&c.ExportTimeout, "export-timeout", 10*time.Minute, "deadline of each /export request (graph files); a file still being written then is cut off")
+	fs.Float64Var(&c.RateLimit, "rate-limit", 50, "requests per second per client (API key, else IP) before 429 RATE_LIMITED; 0 turns rate limiting off")
+	fs.IntVar(&c.RateBurst, "rate-burst", 100, "requests a client may make at once before the rate limit applies")
+	fs.IntVar(&c.TrustedProxies, "trusted-proxies", 0, "reverse proxies in front of the server whose X-Forwarded-For names the client; 0 ignores the header")
+	fs.StringVar(&c.CORSOrigins, "cors-origins", "", "comma-separated origins allowed to call the API from a browser, or *; empty turns CORS off")
+	fs.StringVar(&c.CORSHeaders, "cors-headers", strings.Join(httpx.DefaultCORSHeaders, ","), "comma-separated request headers a browser may send with --cors-origins (answered in preflights), or *")
+	fs.IntVar(&c.MaxStringBytes, "max-string-bytes", 10<<10, "longest String input value in bytes (BAD_USER_INPUT above); 0 turns the limit off")
+	fs.StringVar(&c.Tokens, "tokens", "", "API keys as name:role:sha256hex entries separated by commas (the hash of the token, never the token); role editor may run mutations")
+	fs.StringVar(&c.TokenFile, "token-file", "", "file of API keys, one \"name role sha256hex\" per line (# comments)")
+	fs.BoolVar(&c.Introspection, "introspection", true, "answer introspection queries; false also turns off field suggestions in errors")
+	fs.BoolVar(&c.OTel, "otel", false, "export OpenTelemetry traces of operations and store calls over OTLP/HTTP (endpoint from OTEL_EXPORTER_OTLP_ENDPOINT)")
+	fs.StringVar(&c.GCPercent, "gc-percent", strconv.Itoa(DefaultGCPercent), "garbage-collector target: heap growth between collections in percent of the live heap, or off (see docs/benchmarks.md)")
+	fs.StringVar(&c.MemoryLimit, "memory-limit", "auto", "soft memory limit of the process: auto (90% of the cgroup limit or of the machine's memory), off, or a size such as 4GiB")
+	fs.StringVar(&c.DebugAddr, "debug-addr", "", "serve the Go profiler (/debug/pprof/) on this separate address (host:port); empty: off")
+	return fs
+}
+
+// envNames holds the environment variables not named KEPUGRAPH_ and their
+// flag (see EnvVar).
+var envNames = map[string]string{
+	"neo4j-uri": "NEO4J_URI", "neo4j-user": "NEO4J_USER", "neo4j-password": "NEO4J_PASSWORD",
+	"neo4j-database": "NEO4J_DATABASE", "gc-percent": "GOGC", "memory-limit": "GOMEMLIMIT",
+}
+
+// EnvVar returns the environment variable that sets the flag name:
+// KEPUGRAPH_ and the name in upper case with _ for -, except the NEO4J_
+// variables of the connection and Go's own GOGC and GOMEMLIMIT.
+func EnvVar(name string) string {
+	if v, ok := envNames[name]; ok {
+		return v
+	}
+	return "KEPUGRAPH_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+}
+
+// ParseConfig builds the configuration from the defaults, then the
+// environment (getenv), then the command-line arguments. Usage and flag
+// errors are written to out.
+func ParseConfig(args []string, getenv func(string) string, out io.Writer) (Config, error) {
+	var c Config
+	fs := flagSet(&c, out)
+	fs.Usage = func() { writeUsage(out, fs) }
+	// Each variable that is set becomes its flag's value before the command
+	// line is parsed; the flag's default shown by --help stays the built-in one.
+	var errs []error
+	fs.VisitAll(func(f *flag.Flag) {
+		if v := getenv(EnvVar(f.Name)); v != "" {
+			if err := f.Value.Set(v); err != nil {
+				errs = append(errs, fmt.Errorf("%s=%q: not a valid value of --%s", EnvVar(f.Name), v, f.Name))
+			}
+		}
+	})
+	if len(errs) > 0 {
+		return c, errors.Join(errs...)
+	}
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected argument %q (see --help)", fs.Arg(0))
+	}
+	storeGiven := getenv(EnvVar("store")) != ""
+	fs.Visit(func(f *flag.Flag) { storeGiven = storeGiven || f.Name == "store" })
+	if !storeGiven && c.Neo4jURI != "" {
+		c.Store = "neo4j"
+	}
+	return c, c.Validate()
+}
+
+// writeUsage writes --help: what the program serves, then one line per
+// flag with its variable and default.
+func writeUsage(w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprintf(w, `Usage: kepugraph [flags]
+
+kepugraph serves the graph of China's science-popularization network over
+GraphQL at /query, the GraphiQL explorer at /, health checks at /healthz and
+/readyz and Prometheus metrics at /metrics.
+On first start with an empty store it loads the reference dataset.
+
+Every flag can also be set by an environment variable; a flag wins.
+
+`)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "FLAG\tENV\tDEFAULT\tMEANING")
+	fs.VisitAll(func(f *flag.Flag) {
+		def := f.DefValue
+		if def == "" {
+			def = `""`
+		}
+		fmt.Fprintf(tw, "--%s\t%s\t%s\t%s\n", f.Name, EnvVar(f.Name), def, f.Usage)
+	})
+	fmt.Fprintln(tw, "--help\t\t\tprint this help")
+	tw.Flush()
+}
+
+// Validate checks the values that a flag's type does not.
+func (c Config) Validate() error {
+	var errs []error
+	check := func(bad bool, format string, args ...any) {
+		if bad {
+			errs = append(errs, fmt.Errorf(format, args...))
+		}
+	}
+	check(c.Addr == "", "--addr must not be empty")
+	check(!slices.Contains(Stores, c.Store), "--store %q: want one of %s", c.Store, strings.Join(Stores, ", "))
+	check(c.Store == "embedded" && c.DataDir == "", "--data-dir must not be empty")
+	check(c.Store == "neo4j" && c.Neo4jURI == "", "--store neo4j needs --neo4j-uri or NEO4J_URI")
+	check(c.Neo4jTimeout <= 0, "--neo4j-timeout %s: must be positive", c.Neo4jTimeout)
+	check(c.LogFormat != "text" && c.LogFormat != "json", "--log-format %q: want text or json", c.LogFormat)
+	_, errLevel := parseLevel(c.LogLevel)
+	_, errGC := parseGCPercent(c.GCPercent)
+	_, errMem := parseMemoryLimit(c.MemoryLimit)
+	errs = append(errs, errLevel, errGC, errMem)
+	check(c.MaxBodyBytes < 1, "--max-body-bytes %d: must be at least 1", c.MaxBodyBytes)
+	check(c.Timeout <= 0, "--timeout %s: must be positive", c.Timeout)
+	check(c.ExportTimeout <= 0, "--export-timeout %s: must be positive", c.ExportTimeout)
+	check(c.RateLimit < 0, "--rate-limit %g: must not be negative", c.RateLimit)
+	check(c.RateLimit > 0 && c.RateBurst < 1, "--rate-burst %d: must be at least 1", c.RateBurst)
+	check(c.TrustedProxies < 0, "--trusted-proxies %d: must not be negative", c.TrustedProxies)
+	for _, l := range []struct {
+		name string
+		v    int
+	}{{"max-query-bytes", c.MaxQueryBytes}, {"max-tokens", c.MaxTokens}, {"max-depth", c.MaxDepth}, {"max-aliases", c.MaxAliases}, {"max-cost", c.MaxCost}} {
+		check(l.v < 0, "--%s %d: must not be negative (0 turns the limit off)", l.name, l.v)
+	}
+	check(c.MaxPageSize < 1, "--max-page-size %d: must be at least 1", c.MaxPageSize)
+	return errors.Join(errs...)
+}
+
+// LoadKeys returns the API keys of Tokens and TokenFile together (an empty
+// keyring when neither is set: every mutation is then refused).
+func (c Config) LoadKeys() (*auth.Keyring, error) {
+	var keys []auth.Key
+	if c.Tokens != "" {
+		kr, err := auth.ParseKeys(c.Tokens)
+		if err != nil {
+			return nil, fmt.Errorf("--tokens (KEPUGRAPH_TOKENS): %w", err)
+		}
+		keys = append(keys, kr.Keys()...)
+	}
+	if c.TokenFile != "" {
+		kr, err := auth.LoadKeyFile(c.TokenFile)
+		if err != nil {
+			return nil, fmt.Errorf("--token-file %s: %w", c.TokenFile, err)
+		}
+		keys = append(keys, kr.Keys()...)
+	}
+	kr, err := auth.NewKeyring(keys...)
+	if err != nil {
+		return nil, fmt.Errorf("API keys: %w", err)
+	}
+	return kr, nil
+}

@@ -1,0 +1,197 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/kepugraph/kepugraph/admin"
+	"github.com/kepugraph/kepugraph/auth"
+	"github.com/kepugraph/kepugraph/export"
+	"github.com/kepugraph/kepugraph/gqllimit"
+	"github.com/kepugraph/kepugraph/graph"
+	"github.com/kepugraph/kepugraph/httpx"
+	"github.com/kepugraph/kepugraph/kepu"
+	"github.com/kepugraph/kepugraph/metrics"
+	"github.com/kepugraph/kepugraph/web"
+)
+
+// Routes is what the HTTP routes serve and with what.
+type Routes struct {
+	Config Config
+	// Store is the open store. /admin/backup and /readyz use it as it is;
+	// /query and /export see it wrapped: by Wrap when set, by Tracing when
+	// set, and by Metrics.
+	Store   kepu.Store
+	Wrap    func(kepu.Store) kepu.Store // a test hook, e.g. a store that fails
+	Tracing *metrics.Tracing            // nil: no tracing
+	Metrics *metrics.Metrics            // required
+	Keys    *auth.Keyring               // API keys; nil refuses every key
+	Logger  *slog.Logger
+}
+
+// Handler returns the HTTP routes: /query (GraphQL, behind the hardening
+// stack: request IDs, CORS, metrics, API keys, GraphQL-over-HTTP rules, rate
+// limit, body limit, deadline, and the query limits inside gqlgen),
+// /admin/backup (an admin key), /export/{format} (graph files, see
+// exportHandler), /metrics, /healthz, /readyz and / (the explorer). Every
+// request gets an ID and one access-log line; a panic becomes a 500 with the
+// request ID.
+func Handler(r Routes) http.Handler {
+	c := r.Config
+	extensions := []graphql.HandlerExtension{
+		httpx.Recorder{},
+		gqllimit.New(gqllimit.Config{
+			MaxQueryBytes:   c.MaxQueryBytes,
+			MaxTokens:       c.MaxTokens,
+			MaxDepth:        c.MaxDepth,
+			MaxAliases:      c.MaxAliases,
+			MaxCost:         c.MaxCost,
+			DefaultPageSize: c.MaxPageSize,
+		}),
+		auth.MutationGuard(auth.RoleEditor),
+	}
+	if r.Tracing != nil {
+		extensions = append(extensions, r.Tracing.Extension())
+	}
+	api := graph.New(r.apiStore(), graph.Options{
+		MaxPageSize:     c.MaxPageSize,
+		Logger:          r.Logger,
+		Extensions:      extensions,
+		NoIntrospection: !c.Introspection,
+		MaxStringBytes:  c.MaxStringBytes,
+	})
+
+	hc := httpx.DefaultConfig()
+	hc.Body.MaxBytes = c.MaxBodyBytes
+	hc.Conform.MaxQueryBytes = c.MaxQueryBytes
+	hc.Timeout = c.Timeout
+	hc.RateLimit.Rate = c.RateLimit
+	hc.RateLimit.Burst = c.RateBurst
+	hc.RateLimit.TrustedProxies = c.TrustedProxies
+	hc.CORS.AllowedOrigins = splitList(c.CORSOrigins)
+	hc.CORS.AllowedHeaders = splitList(c.CORSHeaders)
+	// hc.Logger stays nil: the access log wraps every route below.
+
+	mux := http.NewServeMux()
+	mux.Handle("/query", httpx.Stack(hc, api, r.Metrics.Middleware, auth.Middleware(r.Keys)))
+	mux.Handle(admin.BackupPath, auth.Middleware(r.Keys)(admin.BackupHandler(r.Store, r.Logger)))
+	mux.Handle("/export/{format}", r.exportHandler(hc))
+	mux.Handle("/metrics", r.Metrics.Handler())
+	mux.HandleFunc("/healthz", healthz)
+	mux.HandleFunc("/readyz", r.readyz)
+	mux.Handle("/", web.Handler("/query"))
+	return httpx.Chain(mux, httpx.Track, httpx.AccessLog(r.Logger), recoverPanics(r.Logger))
+}
+
+// exportHandler returns GET /export/{format} (graph files, see package
+// export) behind the middleware of /query except the GraphQL-over-HTTP
+// rules: CORS, metrics, API keys (reads are public), the rate limit (its
+// own buckets, with the same rate), the body limit, and --export-timeout as
+// its deadline. Its store calls are counted and traced like the GraphQL
+// layer's.
+func (r Routes) exportHandler(hc httpx.Config) http.Handler {
+	h := &export.Handler{
+		Exporter: &export.Exporter{Store: r.apiStore()},
+		Where:    graph.NodeFilter,
+		Logger:   r.Logger,
+	}
+	return httpx.Chain(h,
+		httpx.CORS(hc.CORS),
+		r.Metrics.Middleware,
+		auth.Middleware(r.Keys),
+		httpx.NewRateLimiter(hc.RateLimit).Middleware,
+		httpx.LimitBody(hc.Body),
+		httpx.Timeout(r.Config.ExportTimeout),
+	)
+}
+
+// apiStore returns the store the GraphQL layer and the export use: the open
+// store, passed through Wrap, counted and timed by the metrics and traced
+// when tracing is on.
+func (r Routes) apiStore() kepu.Store {
+	st := r.Store
+	if r.Wrap != nil {
+		st = r.Wrap(st)
+	}
+	if r.Tracing != nil {
+		st = r.Tracing.Store(st)
+	}
+	return metrics.InstrumentStore(st, r.Metrics)
+}
+
+// splitList splits a comma-separated list, dropping blanks.
+func splitList(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// ReadyTimeout bounds the store check of /readyz.
+const ReadyTimeout = 2 * time.Second
+
+// readyz answers 200 when the store can be reached and 503 otherwise. A
+// backend with a Ready method (Neo4j) is asked; any other is asked for a
+// count, which proves it answers.
+func (r Routes) readyz(w http.ResponseWriter, req *http.Request) {
+	ctx, cancel := context.WithTimeout(req.Context(), ReadyTimeout)
+	defer cancel()
+	var err error
+	if rs, ok := r.Store.(interface{ Ready(context.Context) error }); ok {
+		err = rs.Ready(ctx)
+	} else {
+		_, err = r.Store.CountNodes(ctx, kepu.Province, nil)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if err != nil {
+		// The cause may name files or hosts: it goes to the log only.
+		r.Logger.Warn("not ready", "request_id", httpx.RequestID(req.Context()), "error", kepu.ErrorMessage(err))
+		w.WriteHeader(http.StatusServiceUnavailable)
+		json.NewEncoder(w).Encode(map[string]string{"status": "unavailable", "error": graph.UnavailableMessage})
+		return
+	}
+	json.NewEncoder(w).Encode(map[string]string{"status": "ready"})
+}
+
+// healthz answers 200 with {"status":"ok"} while the process serves.
+func healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	_ = json.NewEncoder(w).Encode(map[string]string{"status": "ok"})
+}
+
+// recoverPanics turns a panic outside GraphQL execution (gqlgen recovers
+// those in resolvers itself) into 500 INTERNAL_SERVER_ERROR with the request
+// ID; the panic value goes to the log only.
+func recoverPanics(log *slog.Logger) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			defer func() {
+				v := recover()
+				if v == nil {
+					return
+				}
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				id := httpx.RequestID(r.Context())
+				log.Error("panic serving request", "request_id", id, "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v))
+				if httpx.RecordFrom(r.Context()).Info().Status == 0 {
+					httpx.Rejection{Status: http.StatusInternalServerError, Code: kepu.Internal,
+						Message: "internal error", Extensions: map[string]any{"requestId": id}}.Write(w, r)
+				}
+			}()
+			next.ServeHTTP(w, r)
+		})
+	}
+}

@@ -1,0 +1,100 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/kepugraph/kepugraph/embedded"
+	"github.com/kepugraph/kepugraph/kepu"
+	"github.com/kepugraph/kepugraph/neo4jstore"
+	"github.com/kepugraph/kepugraph/seed/dataset"
+)
+
+// OpenStore opens the backend that the configuration names. Adding a
+// backend is one case here and its value in Stores.
+func OpenStore(ctx context.Context, c Config, log *slog.Logger) (kepu.Store, error) {
+	switch c.Store {
+	case "embedded":
+		if err := os.MkdirAll(c.DataDir, 0o755); err != nil {
+			return nil, fmt.Errorf("create data directory: %w", err)
+		}
+		st, err := embedded.Open(c.DataDir, embedded.Options{Logger: log})
+		if err != nil {
+			return nil, fmt.Errorf("open embedded store in %s: %w", c.DataDir, err)
+		}
+		return st, nil
+	case "neo4j":
+		st, err := neo4jstore.Open(ctx, neo4jstore.Config{
+			URI: c.Neo4jURI, User: c.Neo4jUser, Password: c.Neo4jPassword, Database: c.Neo4jDatabase,
+			ConnectTimeout: c.Neo4jTimeout, Logger: log,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("open neo4j store: %w", err)
+		}
+		if err := st.EnsureSchema(ctx); err != nil {
+			// The server may be down: start anyway; /readyz tells.
+			log.Warn("neo4j schema not ensured yet", "error", kepu.ErrorMessage(err))
+		}
+		return st, nil
+	default:
+		return nil, fmt.Errorf("unknown store %q", c.Store)
+	}
+}
+
+// Seed loads the reference dataset into st when it holds no node at all (a
+// new data directory), unless noSeed is set. A store with any record is
+// never seeded over; a store that cannot be reached is left for the seed
+// command (the server serves anyway, and /readyz says it is not ready).
+func Seed(ctx context.Context, st kepu.Store, noSeed bool, log *slog.Logger) error {
+	for _, d := range kepu.LabelDefs() {
+		n, err := st.CountNodes(ctx, d.Label, nil)
+		if kepu.ErrorCode(err) == kepu.Unavailable {
+			log.Warn("store unreachable; not checking for the reference dataset", "error", kepu.ErrorMessage(err))
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("count %s nodes: %w", d.Label, err)
+		}
+		if n > 0 {
+			log.Info("store holds data; not loading the reference dataset", "label", d.Label, "nodes", n)
+			return nil
+		}
+	}
+	if noSeed {
+		log.Info("store is empty; not loading the reference dataset (--no-seed)")
+		return nil
+	}
+	start := time.Now()
+	log.Info("store is empty; loading the reference dataset")
+	ds, err := dataset.Generate(dataset.Options{})
+	if err != nil {
+		return fmt.Errorf("generate reference dataset: %w", err)
+	}
+	lastPct := -1
+	rep, err := dataset.Load(ctx, st, ds, dataset.LoadOptions{
+		Progress: func(done, total int) {
+			if total <= 0 {
+				return
+			}
+			if pct := done * 100 / total; pct/10 != lastPct/10 || done == total {
+				lastPct = pct
+				log.Info("loading reference dataset", "done", done, "total", total, "percent", pct)
+			}
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("load reference dataset: %w", err)
+	}
+	nodes, edges := 0, 0
+	for _, n := range rep.Nodes {
+		nodes += n
+	}
+	for _, n := range rep.Edges {
+		edges += n
+	}
+	log.Info("reference dataset loaded", "nodes", nodes, "edges", edges, "took", time.Since(start).Round(time.Millisecond).String())
+	return nil
+}
