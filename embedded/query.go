@@ -153,8 +153,23 @@ func (s *Store) FindNodes(ctx context.Context, q kepu.NodeQuery) (kepu.NodePage,
 	}
 	defer s.mu.RUnlock()
 	sig := kepu.OrderSignature("nodes:"+string(q.Label), q.Order)
-	if isIDOrder(q.Order) && q.Page.First != nil && q.Page.Before == "" {
-		return s.firstByID(ctx, q, sig)
+	// See plan.go: candidates, then an order walk, then a scan.
+	if q.Filter != nil {
+		cands, ok, err := s.candidates(ctx, q.Label, q.Filter, s.candidateLimit(q))
+		if err != nil {
+			return kepu.NodePage{}, err
+		}
+		if ok {
+			return s.pageOfCandidates(ctx, cands, q, sig)
+		}
+	}
+	if q.Page.First != nil && q.Page.Before == "" {
+		if isIDOrder(q.Order) {
+			return s.firstByID(ctx, q, sig)
+		}
+		if pi := s.orderIndex(q.Label, q.Order); pi != nil {
+			return s.firstByIndex(ctx, q, sig, pi)
+		}
 	}
 	ev := &evaluator{st: s.st}
 	var items []item
@@ -252,23 +267,12 @@ func (s *Store) CountNodes(ctx context.Context, l kepu.Label, f *kepu.Filter) (i
 		return 0, err
 	}
 	defer s.mu.RUnlock()
-	ids := s.st.byLabel[l]
 	if f == nil {
-		return len(ids), nil
+		return len(s.st.byLabel[l]), nil
 	}
-	ev := &evaluator{st: s.st}
 	count := 0
-	for i, id := range ids {
-		if i%scanCheck == scanCheck-1 {
-			if err := ctx.Err(); err != nil {
-				return 0, err
-			}
-		}
-		if ev.match(s.st.nodes[id], f) {
-			count++
-		}
-	}
-	return count, nil
+	err := s.eachMatch(ctx, l, f, func(*nodeRec) { count++ })
+	return count, err
 }
 
 // farLabels returns the labels at the other end of rel seen in direction dir.
@@ -445,16 +449,7 @@ func (s *Store) Aggregate(ctx context.Context, q kepu.AggregateQuery) ([]kepu.Gr
 	if q.GroupBy == "" {
 		groups[""] = newGroup("", q.Sum)
 	}
-	for i, id := range s.st.byLabel[q.Label] {
-		if i%scanCheck == scanCheck-1 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		n := s.st.nodes[id]
-		if !ev.match(n, q.Filter) {
-			continue
-		}
+	err := s.eachMatch(ctx, q.Label, q.Filter, func(n *nodeRec) {
 		key := ""
 		switch {
 		case groupProp != nil:
@@ -470,6 +465,9 @@ func (s *Store) Aggregate(ctx context.Context, q kepu.AggregateQuery) ([]kepu.Gr
 		}
 		g.Count++
 		addSums(g.Sums, q.Sum, n.props)
+	})
+	if err != nil {
+		return nil, err
 	}
 	out := make([]kepu.Group, 0, len(groups))
 	for _, g := range groups {

@@ -152,6 +152,7 @@ type state struct {
 	nodes   map[string]*nodeRec
 	byLabel map[kepu.Label][]string // sorted IDs
 	nedges  int
+	idx     indexes // sorted property indexes, built on first use (see index.go)
 }
 
 func newState(nnodes int) *state {
@@ -893,10 +894,14 @@ func (st *state) applyBatch(b *batch) {
 			continue
 		}
 		if n := st.nodes[id]; n != nil {
+			old := n.props
 			n.props = p.props
+			st.idx.update(n.label, n, old, n.props, true, true)
 			continue
 		}
-		st.nodes[id] = &nodeRec{id: id, label: p.label, props: p.props}
+		n := &nodeRec{id: id, label: p.label, props: p.props}
+		st.nodes[id] = n
+		st.idx.update(n.label, n, nil, n.props, false, true)
 		newIDs[p.label] = append(newIDs[p.label], id)
 	}
 	for _, p := range b.edges {
@@ -930,9 +935,11 @@ func (st *state) applyBatch(b *batch) {
 		st.nedges++
 	}
 	for id, p := range b.nodes {
-		if !p.gone || st.nodes[id] == nil {
+		n := st.nodes[id]
+		if !p.gone || n == nil {
 			continue
 		}
+		st.idx.update(n.label, n, n.props, nil, true, false)
 		delete(st.nodes, id)
 		if goneIDs[p.label] == nil {
 			goneIDs[p.label] = map[string]bool{}
