@@ -19,8 +19,9 @@ import (
 //     smallest such set of nodes is a superset of the matches. Each is then
 //     checked against the whole filter, and only the matches are sorted.
 //     Cost: the size of the candidate set, not of the label.
-//  2. By walking an order: a forward page (First, After) in an order whose
-//     first key is the ID or an orderable property walks that key's index
+//  2. By walking an order: a forward page (First, After) in the ID order
+//     (either way) or an order whose first key is an orderable property
+//     walks the sorted ID list or that key's index
 //     from the cursor and stops once the page is full. Cost: O(log n + the
 //     nodes walked), which is the page when the filter is absent or
 //     common.
@@ -38,7 +39,7 @@ import (
 // the candidates: candidates win while k² < page × n, within a constant
 // (4 here: a sort step costs less than matching a walked node).
 func (s *Store) candidateLimit(q kepu.NodeQuery) int {
-	if q.Page.First == nil || q.Page.Before != "" || (!isIDOrder(q.Order) && s.orderIndex(q.Label, q.Order) == nil) {
+	if q.Page.First == nil || q.Page.Before != "" || (!isIDWalk(q.Order) && s.orderIndex(q.Label, q.Order) == nil) {
 		return math.MaxInt
 	}
 	n := float64(len(s.st.byLabel[q.Label]))

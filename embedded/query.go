@@ -164,7 +164,7 @@ func (s *Store) FindNodes(ctx context.Context, q kepu.NodeQuery) (kepu.NodePage,
 		}
 	}
 	if q.Page.First != nil && q.Page.Before == "" {
-		if isIDOrder(q.Order) {
+		if isIDWalk(q.Order) {
 			return s.firstByID(ctx, q, sig)
 		}
 		if pi := s.orderIndex(q.Label, q.Order); pi != nil {
@@ -205,27 +205,34 @@ func sortScanned(items []item, order []kepu.OrderKey) {
 	}
 }
 
-// firstByID answers a forward page in ID order by scanning the sorted ID list
-// from the cursor and stopping once the page is full, so paging through a
-// large label costs the page, not the label.
+// firstByID answers a forward page in ID order, ascending or descending,
+// by walking the sorted ID list from the cursor and stopping once the page
+// is full, so paging through a large label costs the page, not the label.
 func (s *Store) firstByID(ctx context.Context, q kepu.NodeQuery, sig string) (kepu.NodePage, error) {
 	ids := s.st.byLabel[q.Label]
-	start := 0
+	desc := !isIDOrder(q.Order)
+	start, step := 0, 1
+	if desc {
+		start, step = len(ids)-1, -1
+	}
 	if q.Page.After != "" {
 		c, err := kepu.DecodeCursor(sig, len(q.Order), q.Page.After)
 		if err != nil {
 			return kepu.NodePage{}, err
 		}
-		start = sort.SearchStrings(ids, c.ID)
-		if start < len(ids) && ids[start] == c.ID {
+		start = sort.SearchStrings(ids, c.ID) // the first ID >= the cursor's
+		switch {
+		case desc:
+			start-- // the last ID < the cursor's
+		case start < len(ids) && ids[start] == c.ID:
 			start++
 		}
 	}
 	n := *q.Page.First
 	ev := &evaluator{st: s.st}
 	var items []item
-	for i := start; i < len(ids) && len(items) <= n; i++ {
-		if (i-start)%scanCheck == scanCheck-1 {
+	for i, walked := start, 0; i >= 0 && i < len(ids) && len(items) <= n; i, walked = i+step, walked+1 {
+		if walked%scanCheck == scanCheck-1 {
 			if err := ctx.Err(); err != nil {
 				return kepu.NodePage{}, err
 			}
@@ -239,6 +246,12 @@ func (s *Store) firstByID(ctx context.Context, q kepu.NodeQuery, sig string) (ke
 		items = items[:n]
 	}
 	return nodePage(items, sig, hasNext, q.Page.After != ""), nil
+}
+
+// isIDWalk reports whether firstByID can answer a page in the order: the
+// ID, ascending or descending.
+func isIDWalk(order []kepu.OrderKey) bool {
+	return isIDOrder(order) || (len(order) == 1 && order[0].Prop == kepu.PropID && order[0].Count == nil && !order[0].Edge)
 }
 
 func nodePage(win []item, sig string, hasNext, hasPrev bool) kepu.NodePage {
