@@ -43,6 +43,7 @@ func main() {
 	flag.StringVar(&cfg.dir, "dir", ".bench-scale", "embedded: data directory of the cached graph")
 	flag.IntVar(&cfg.scale, "scale", 1_000_000, "nodes of the benchmark graph")
 	flag.IntVar(&cfg.samples, "samples", 200, "calls per row")
+	flag.IntVar(&cfg.batch, "batch", dataset.DefaultBatch, "changes per write when loading")
 	flag.BoolVar(&cfg.build, "build", false, "load the graph and exit (the parent process runs this; with -store neo4j, load into Neo4j first)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of this process to the file")
 	flag.Parse()
@@ -67,6 +68,7 @@ func main() {
 type config struct {
 	store, dir     string
 	scale, samples int
+	batch          int
 	build          bool
 }
 
@@ -105,7 +107,7 @@ func load(ctx context.Context, cfg config, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	rep, err := dataset.LoadSource(ctx, st, sg, dataset.LoadOptions{})
+	rep, err := dataset.LoadSource(ctx, st, sg, dataset.LoadOptions{Batch: cfg.batch})
 	if cerr := st.Close(); err == nil {
 		err = cerr
 	}
@@ -128,7 +130,7 @@ func run(ctx context.Context, cfg config, w io.Writer) error {
 	if cfg.store == "embedded" {
 		if _, err := os.Stat(completeFile(cfg.dir, cfg.scale)); errors.Is(err, os.ErrNotExist) {
 			fmt.Fprintf(w, "building the %d-node graph in %s (once)\n", cfg.scale, cfg.dir)
-			cmd := exec.CommandContext(ctx, os.Args[0], "-build", "-store", cfg.store, "-dir", cfg.dir, "-scale", strconv.Itoa(cfg.scale))
+			cmd := exec.CommandContext(ctx, os.Args[0], "-build", "-store", cfg.store, "-dir", cfg.dir, "-scale", strconv.Itoa(cfg.scale), "-batch", strconv.Itoa(cfg.batch))
 			cmd.Stdout, cmd.Stderr = w, os.Stderr
 			if err := cmd.Run(); err != nil {
 				return fmt.Errorf("building the graph: %w", err)
