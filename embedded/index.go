@@ -10,138 +10,105 @@ import (
 	"github.com/kepugraph/kepugraph/kepu"
 )
 
-// Sorted property indexes.
+// Sorted indexes.
 //
-// Every orderable property of a label (every type but StringList) can have
-// an in-memory B-tree of the label's nodes ordered by (value, ID), absent
-// values last (kepu.CompareValues' order). An index is built the first time
-// a query needs it (one sort of the label's nodes) and from then on kept
-// current by every commit (applyBatch, under the write lock), so it costs
-// nothing at open or during a bulk load, and memory only for the properties
-// that are queried. Measured on the reference dataset, a query-time build of
-// the museums' name index takes well under a millisecond; on the 1M-node
-// benchmark graph see docs/benchmarks.md.
+// An index holds the nodes of one label in one order: a list of keys, each
+// an orderable property (every type but StringList) or the ID, ascending
+// or descending, then the ID ascending, exactly as FindNodes orders them
+// (kepu.CompareValues, absent values last ascending and first descending).
+// The index of one property ascending serves the equality, list, range and
+// prefix conditions on it too.
+//
+// An index is built the first time a query needs it (one sort of the
+// label's nodes) and from then on kept current by every commit (applyBatch,
+// under the write lock, in the same step that changes the in-memory graph),
+// so it costs nothing at open or during a bulk load, and memory only for
+// the orders that are queried. At most maxOrderIndexes indexes of more than
+// one key exist per store; beyond that such orders are sorted per query.
 //
 // Reads walk a tree under the store's read lock; writes change it only
-// under the write lock, so the trees need no locks of their own.
+// under the write lock, so the trees need no locks of their own. A node's
+// entry is found by comparing its properties, which are never changed in
+// place (see props): a commit removes the node from each index whose keys
+// change, replaces its properties, then inserts it again.
 
-// idxEntry is one node in a property index: the property's value (nil when
-// absent) and the node.
+// maxOrderIndexes bounds the indexes of two or more keys (the orders a
+// client can ask for are many; the single-key indexes are bounded by the
+// schema).
+const maxOrderIndexes = 32
+
+// idxKeyDef is one key of an index's order.
+type idxKeyDef struct {
+	prop string // a property or kepu.PropID
+	desc bool
+}
+
+// idxEntry is one node in an index: the value of its first key (nil when
+// absent), kept to save a property lookup per comparison, and the node.
 type idxEntry struct {
 	v any
 	n *nodeRec
 }
 
 // maxID sorts after every node ID (IDs are valid UTF-8, which never holds
-// the byte 0xff): a pivot after every entry of one value.
-var maxID = &nodeRec{id: "\xff"}
+// the byte 0xff).
+const maxID = "\xff"
 
-// minID sorts before every node ID: a pivot before every entry of one value.
-var minID = &nodeRec{id: ""}
-
-func idxLess(a, b idxEntry) bool {
-	if c := kepu.CompareValues(a.v, b.v); c != 0 {
-		return c < 0
-	}
-	return strings.Compare(a.n.id, b.n.id) < 0
-}
-
-// propIndex is the index of one property of one label.
+// propIndex is one index.
 type propIndex struct {
+	keys []idxKeyDef
 	tree *btree.BTreeG[idxEntry]
 }
 
-// idxKey names an index.
-type idxKey struct {
-	label kepu.Label
-	prop  string
-}
-
-// indexes holds the built indexes of a state.
-type indexes struct {
-	mu    sync.Mutex // guards m against concurrent builds by readers
-	m     map[idxKey]*propIndex
-	built map[kepu.Label][]string // the indexed properties of each label
-}
-
-// indexValue is the value a node is indexed under for prop: nil for an
-// absent property (lists are never indexed).
-func indexValue(p props, prop string) any {
-	v := p.get(prop)
+// keyValue is the value of key prop of node n: its ID, or the property
+// (nil when absent; lists are not orderable and count as absent).
+func keyValue(n *nodeRec, prop string) any {
+	if prop == kepu.PropID {
+		return n.id
+	}
+	v := n.props.get(prop)
 	if _, ok := v.([]string); ok {
 		return nil
 	}
 	return v
 }
 
-// indexable reports whether prop of label l can have an index.
-func indexable(l kepu.Label, prop string) bool {
-	def := kepu.LookupLabel(l)
-	if def == nil {
-		return false
-	}
-	p := def.Prop(prop)
-	return p != nil && p.Type.Ordered()
+func (pi *propIndex) entry(n *nodeRec) idxEntry {
+	return idxEntry{v: keyValue(n, pi.keys[0].prop), n: n}
 }
 
-// index returns the index of prop for label l, building it on first use;
-// nil if the property cannot be indexed. The caller holds the store's read
-// (or write) lock.
-func (st *state) index(l kepu.Label, prop string) *propIndex {
-	if !indexable(l, prop) {
-		return nil
+// compare orders two entries as FindNodes orders their nodes.
+func (pi *propIndex) compare(a, b idxEntry) int {
+	c := kepu.CompareValues(a.v, b.v)
+	if pi.keys[0].desc {
+		c = -c
 	}
-	ix := &st.idx
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	k := idxKey{l, prop}
-	if pi := ix.m[k]; pi != nil {
-		return pi
+	if c != 0 {
+		return c
 	}
-	if ix.m == nil {
-		ix.m = map[idxKey]*propIndex{}
-		ix.built = map[kepu.Label][]string{}
+	for _, k := range pi.keys[1:] {
+		c = kepu.CompareValues(keyValue(a.n, k.prop), keyValue(b.n, k.prop))
+		if k.desc {
+			c = -c
+		}
+		if c != 0 {
+			return c
+		}
 	}
-	ids := st.byLabel[l]
-	entries := make([]idxEntry, len(ids))
-	for i, id := range ids {
-		n := st.nodes[id]
-		entries[i] = idxEntry{v: indexValue(n.props, prop), n: n}
-	}
-	sortEntries(entries)
-	tree := btree.NewBTreeGOptions(idxLess, btree.Options{NoLocks: true})
-	for _, e := range entries {
-		tree.Load(e) // sorted input: appends
-	}
-	pi := &propIndex{tree: tree}
-	ix.m[k] = pi
-	ix.built[l] = append(ix.built[l], prop)
-	return pi
+	return strings.Compare(a.n.id, b.n.id)
 }
 
-// update moves node n (label l) from its old properties to its new ones in
-// every built index of l. old is nil for a new node, cur nil for a deleted
-// one. Called under the write lock.
-func (ix *indexes) update(l kepu.Label, n *nodeRec, old, cur props, existed, exists bool) {
-	for _, prop := range ix.built[l] {
-		pi := ix.m[idxKey{l, prop}]
-		var ov, nv any
-		if existed {
-			ov = indexValue(old, prop)
-		}
-		if exists {
-			nv = indexValue(cur, prop)
-		}
-		if existed && exists && kepu.CompareValues(ov, nv) == 0 && sameKindOrNil(ov, nv) {
-			continue
-		}
-		if existed {
-			pi.tree.Delete(idxEntry{v: ov, n: n})
-		}
-		if exists {
-			pi.tree.Set(idxEntry{v: nv, n: n})
+// sameKeys reports whether a node with properties a and one with b (same
+// ID) sit at the same place in the index.
+func (pi *propIndex) sameKeys(id string, a, b props) bool {
+	na, nb := &nodeRec{id: id, props: a}, &nodeRec{id: id, props: b}
+	for _, k := range pi.keys {
+		va, vb := keyValue(na, k.prop), keyValue(nb, k.prop)
+		if kepu.CompareValues(va, vb) != 0 || !sameKindOrNil(va, vb) {
+			return false
 		}
 	}
+	return true
 }
 
 func sameKindOrNil(a, b any) bool {
@@ -151,72 +118,144 @@ func sameKindOrNil(a, b any) bool {
 	return kepu.ValueEqual(a, b)
 }
 
-// ascendGroups calls fn with the index's nodes grouped by value, values in
-// ascending order (absent last), each group in ID order, starting with the
-// group of value from (or the first group when hasFrom is false), until fn
-// returns false.
-func (pi *propIndex) ascendGroups(from any, hasFrom bool, fn func(v any, group []*nodeRec) bool) {
-	var group []*nodeRec
-	var gv any
-	more := true
-	iter := func(e idxEntry) bool {
-		if len(group) > 0 && kepu.CompareValues(e.v, gv) != 0 {
-			if !fn(gv, group) {
-				more = false
-				return false
-			}
-			group = group[:0]
+// idxKey names an index: a label and its order's signature.
+type idxKey struct {
+	label kepu.Label
+	order string
+}
+
+// indexes holds the built indexes of a state.
+type indexes struct {
+	mu      sync.Mutex // guards m, byLabel and multi against concurrent builds by readers
+	m       map[idxKey]*propIndex
+	byLabel map[kepu.Label][]*propIndex
+	multi   int // indexes of two or more keys
+}
+
+// orderKeys returns the index keys of a node order, or false when one of
+// its keys cannot be indexed (a relationship count, an edge property, an
+// unknown or list property).
+func orderKeys(l kepu.Label, order []kepu.OrderKey) ([]idxKeyDef, bool) {
+	if len(order) == 0 {
+		return nil, false
+	}
+	def := kepu.LookupLabel(l)
+	if def == nil {
+		return nil, false
+	}
+	keys := make([]idxKeyDef, 0, len(order))
+	for _, k := range order {
+		if k.Count != nil || k.Edge {
+			return nil, false
 		}
-		gv = e.v
-		group = append(group, e.n)
-		return true
+		if k.Prop != kepu.PropID {
+			if p := def.Prop(k.Prop); p == nil || !p.Type.Ordered() {
+				return nil, false
+			}
+		}
+		keys = append(keys, idxKeyDef{prop: k.Prop, desc: k.Desc})
+		if k.Prop == kepu.PropID {
+			break // IDs are distinct: later keys never decide
+		}
 	}
-	if hasFrom {
-		pi.tree.Ascend(idxEntry{v: from, n: minID}, iter)
-	} else {
-		pi.tree.Scan(iter)
+	return keys, true
+}
+
+func keysSignature(keys []idxKeyDef) string {
+	var b strings.Builder
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(k.prop)
+		if k.desc {
+			b.WriteString(" desc")
+		}
 	}
-	if more && len(group) > 0 {
-		fn(gv, group)
+	return b.String()
+}
+
+// index returns the index of label l in the order of keys, building it on
+// first use; nil when keys is empty or the index would pass
+// maxOrderIndexes. The caller holds the store's read (or write) lock.
+func (st *state) index(l kepu.Label, keys []idxKeyDef) *propIndex {
+	if len(keys) == 0 {
+		return nil
+	}
+	ix := &st.idx
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	k := idxKey{l, keysSignature(keys)}
+	if pi := ix.m[k]; pi != nil {
+		return pi
+	}
+	if len(keys) > 1 && ix.multi >= maxOrderIndexes {
+		return nil
+	}
+	if ix.m == nil {
+		ix.m = map[idxKey]*propIndex{}
+		ix.byLabel = map[kepu.Label][]*propIndex{}
+	}
+	pi := &propIndex{keys: slices.Clone(keys)}
+	ids := st.byLabel[l]
+	entries := make([]idxEntry, len(ids))
+	for i, id := range ids {
+		entries[i] = pi.entry(st.nodes[id])
+	}
+	slices.SortFunc(entries, pi.compare)
+	pi.tree = btree.NewBTreeGOptions(func(a, b idxEntry) bool { return pi.compare(a, b) < 0 }, btree.Options{NoLocks: true})
+	for _, e := range entries {
+		pi.tree.Load(e) // sorted input: appends
+	}
+	ix.m[k] = pi
+	ix.byLabel[l] = append(ix.byLabel[l], pi)
+	if len(keys) > 1 {
+		ix.multi++
+	}
+	return pi
+}
+
+// propIndex returns the index of one property ascending (the one for
+// conditions), or nil if the property cannot be indexed.
+func (st *state) propIndex(l kepu.Label, prop string) *propIndex {
+	if prop == kepu.PropID {
+		return nil
+	}
+	keys, ok := orderKeys(l, []kepu.OrderKey{{Prop: prop}})
+	if !ok {
+		return nil
+	}
+	return st.index(l, keys)
+}
+
+// move updates every index of n's label for a commit that gives n the
+// properties cur: existed says n was in the graph (its props are still the
+// old ones), exists that it stays (when false, n is being deleted). It sets
+// n.props to cur. Called under the write lock.
+func (ix *indexes) move(n *nodeRec, cur props, existed, exists bool) {
+	var changed []*propIndex
+	for _, pi := range ix.byLabel[n.label] {
+		if existed && exists && pi.sameKeys(n.id, n.props, cur) {
+			continue
+		}
+		if existed {
+			pi.tree.Delete(pi.entry(n))
+		}
+		changed = append(changed, pi)
+	}
+	if !exists {
+		return
+	}
+	n.props = cur
+	for _, pi := range changed {
+		pi.tree.Set(pi.entry(n))
 	}
 }
 
-// descendGroups is ascendGroups in descending order of value (absent
-// first); each group still comes in ID order.
-func (pi *propIndex) descendGroups(from any, hasFrom bool, fn func(v any, group []*nodeRec) bool) {
-	pivot := idxEntry{v: nil, n: maxID} // after every entry
-	if hasFrom {
-		pivot = idxEntry{v: from, n: maxID}
-	}
-	var group []*nodeRec
-	for {
-		group = group[:0]
-		var gv any
-		pi.tree.Descend(pivot, func(e idxEntry) bool {
-			if len(group) > 0 && kepu.CompareValues(e.v, gv) != 0 {
-				return false
-			}
-			gv = e.v
-			group = append(group, e.n)
-			return true
-		})
-		if len(group) == 0 {
-			return
-		}
-		for i, j := 0, len(group)-1; i < j; i, j = i+1, j-1 {
-			group[i], group[j] = group[j], group[i]
-		}
-		if !fn(gv, group) {
-			return
-		}
-		pivot = idxEntry{v: gv, n: minID} // before every entry of gv
-	}
-}
-
-// rangeNodes calls fn with every node whose value v satisfies lo <= v
-// (loInc) or lo < v, and v <= hi (hiInc) or v < hi; a nil bound is open
-// (but an open upper bound stops before the absent values). It stops when
-// fn returns false.
+// rangeNodes calls fn with every node of an ascending one-property index
+// whose value v satisfies lo <= v (loInc) or lo < v, and v <= hi (hiInc) or
+// v < hi; a nil bound is open (but an open upper bound stops before the
+// absent values). It stops when fn returns false.
 func (pi *propIndex) rangeNodes(lo any, loInc bool, hi any, hiInc bool, fn func(n *nodeRec) bool) {
 	iter := func(e idxEntry) bool {
 		if e.v == nil {
@@ -237,15 +276,32 @@ func (pi *propIndex) rangeNodes(lo any, loInc bool, hi any, hiInc bool, fn func(
 		pi.tree.Scan(iter)
 		return
 	}
-	pi.tree.Ascend(idxEntry{v: lo, n: minID}, iter)
+	pi.tree.Ascend(idxEntry{v: lo, n: &nodeRec{}}, iter) // the empty ID sorts first
 }
 
-// sortEntries sorts entries in index order.
-func sortEntries(entries []idxEntry) {
-	slices.SortFunc(entries, func(a, b idxEntry) int {
-		if c := kepu.CompareValues(a.v, b.v); c != 0 {
-			return c
+// after calls fn with the index's nodes that come after the cursor (all of
+// them when c is nil), in order, until fn returns false.
+func (pi *propIndex) after(order []kepu.OrderKey, c *kepu.Cursor, fn func(n *nodeRec) bool) {
+	if c == nil {
+		pi.tree.Scan(func(e idxEntry) bool { return fn(e.n) })
+		return
+	}
+	// A node standing for the cursor: its ID and its key values.
+	pivot := &nodeRec{id: c.ID}
+	for i, k := range order {
+		if i >= len(pi.keys) {
+			break
 		}
-		return strings.Compare(a.n.id, b.n.id)
+		if k.Prop != kepu.PropID && c.Keys[i] != nil {
+			pivot.props = append(pivot.props, kv{k: k.Prop, v: c.Keys[i]})
+		}
+	}
+	slices.SortFunc(pivot.props, func(a, b kv) int { return strings.Compare(a.k, b.k) })
+	pe := pi.entry(pivot)
+	pi.tree.Ascend(pe, func(e idxEntry) bool {
+		if pi.compare(e, pe) == 0 {
+			return true // the cursor's own node
+		}
+		return fn(e.n)
 	})
 }

@@ -20,9 +20,9 @@ import (
 //     checked against the whole filter, and only the matches are sorted.
 //     Cost: the size of the candidate set, not of the label.
 //  2. By walking an order: a forward page (First, After) in the ID order
-//     (either way) or an order whose first key is an orderable property
-//     walks the sorted ID list or that key's index
-//     from the cursor and stops once the page is full. Cost: O(log n + the
+//     (either way) walks the sorted ID list, and one in an order of
+//     orderable properties walks that order's index (see index.go), from
+//     the cursor, and stops once the page is full. Cost: O(log n + the
 //     nodes walked), which is the page when the filter is absent or
 //     common.
 //  3. By scanning the label (anything else).
@@ -136,7 +136,7 @@ func (s *Store) condCandidates(l kepu.Label, c *kepu.Cond, limit int) ([]*nodeRe
 		}
 		return out, true
 	}
-	pi := s.st.index(l, c.Prop)
+	pi := s.st.propIndex(l, c.Prop)
 	if pi == nil {
 		return nil, false
 	}
@@ -296,22 +296,21 @@ func (s *Store) eachMatch(ctx context.Context, l kepu.Label, f *kepu.Filter, fn 
 	return nil
 }
 
-// orderIndex returns the index to walk for a forward page in order (its
-// first key is an orderable property of l), or nil.
+// orderIndex returns the index to walk for a forward page in order (every
+// key an orderable property or the ID, see orderKeys), or nil.
 func (s *Store) orderIndex(l kepu.Label, order []kepu.OrderKey) *propIndex {
-	if len(order) == 0 || !usePlanner {
+	if !usePlanner {
 		return nil
 	}
-	k := order[0]
-	if k.Count != nil || k.Edge || k.Prop == kepu.PropID {
+	keys, ok := orderKeys(l, order)
+	if !ok {
 		return nil
 	}
-	return s.st.index(l, k.Prop)
+	return s.st.index(l, keys)
 }
 
-// firstByIndex answers a forward page by walking the index of the order's
-// first key from the cursor, group by group of equal values (each group
-// sorted by the whole order), and stopping once the page is full.
+// firstByIndex answers a forward page by walking the index of the order
+// from the cursor and stopping once the page is full.
 func (s *Store) firstByIndex(ctx context.Context, q kepu.NodeQuery, sig string, pi *propIndex) (kepu.NodePage, error) {
 	n := *q.Page.First
 	var cur *kepu.Cursor
@@ -326,37 +325,17 @@ func (s *Store) firstByIndex(ctx context.Context, q kepu.NodeQuery, sig string, 
 	var items []item
 	var err error
 	walked := 0
-	fn := func(_ any, group []*nodeRec) bool {
-		start := len(items)
-		for _, nd := range group {
-			if walked++; walked%scanCheck == 0 {
-				if err = ctx.Err(); err != nil {
-					return false
-				}
+	pi.after(q.Order, cur, func(nd *nodeRec) bool {
+		if walked++; walked%scanCheck == 0 {
+			if err = ctx.Err(); err != nil {
+				return false
 			}
-			if !ev.match(nd, q.Filter) {
-				continue
-			}
-			it := item{keys: keyValues(q.Order, nd, nil), id: nd.id, n: nd}
-			if cur != nil && compareItems(q.Order, it.keys, it.id, cur.Keys, cur.ID) <= 0 {
-				continue
-			}
-			items = append(items, it)
 		}
-		if len(q.Order) > 1 {
-			slices.SortFunc(items[start:], func(a, b item) int { return compareItems(q.Order, a.keys, a.id, b.keys, b.id) })
+		if ev.match(nd, q.Filter) {
+			items = append(items, item{keys: keyValues(q.Order, nd, nil), id: nd.id, n: nd})
 		}
 		return len(items) <= n
-	}
-	var from any
-	if cur != nil {
-		from = cur.Keys[0]
-	}
-	if q.Order[0].Desc {
-		pi.descendGroups(from, cur != nil, fn)
-	} else {
-		pi.ascendGroups(from, cur != nil, fn)
-	}
+	})
 	if err != nil {
 		return kepu.NodePage{}, err
 	}

@@ -46,11 +46,14 @@ func referenceStore(tb testing.TB) *embedded.Store {
 // and 3 (../shared/peers/postgraphile) on the reference dataset: query 3 is
 // one province's museums by name with totalCount and each one's partner
 // count; query 2 is 50 standard museums, 20 partners each, and their
-// schools' places.
+// schools' places. cpu-ns/op is the process's CPU time per call (steadier
+// than the wall time on a shared machine).
 func BenchmarkPeerQueries(b *testing.B) {
 	st := referenceStore(b)
 	hundred, fifty, twenty := 100, 50, 20
 	b.Run("q3", func(b *testing.B) {
+		cpu0 := cpuTime()
+		defer func() { b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op") }()
 		f := &kepu.Filter{Place: &kepu.PlaceCond{Level: kepu.Province, Filter: kepu.C("code", kepu.Eq, "CN-ZJ")}}
 		for b.Loop() {
 			p, err := st.FindNodes(ctx, kepu.NodeQuery{Label: kepu.Museum, Filter: f.Clone(),
@@ -71,6 +74,8 @@ func BenchmarkPeerQueries(b *testing.B) {
 		}
 	})
 	b.Run("q2", func(b *testing.B) {
+		cpu0 := cpuTime()
+		defer func() { b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op") }()
 		for b.Loop() {
 			p, err := st.FindNodes(ctx, kepu.NodeQuery{Label: kepu.Museum, Filter: kepu.C("kind", kepu.Eq, "STANDARD"), Page: kepu.Page{First: &fifty}})
 			if err != nil || len(p.Nodes) == 0 {

@@ -894,14 +894,12 @@ func (st *state) applyBatch(b *batch) {
 			continue
 		}
 		if n := st.nodes[id]; n != nil {
-			old := n.props
-			n.props = p.props
-			st.idx.update(n.label, n, old, n.props, true, true)
+			st.idx.move(n, p.props, true, true) // sets n.props
 			continue
 		}
 		n := &nodeRec{id: id, label: p.label, props: p.props}
 		st.nodes[id] = n
-		st.idx.update(n.label, n, nil, n.props, false, true)
+		st.idx.move(n, p.props, false, true)
 		newIDs[p.label] = append(newIDs[p.label], id)
 	}
 	for _, p := range b.edges {
@@ -939,7 +937,7 @@ func (st *state) applyBatch(b *batch) {
 		if !p.gone || n == nil {
 			continue
 		}
-		st.idx.update(n.label, n, n.props, nil, true, false)
+		st.idx.move(n, nil, true, false)
 		delete(st.nodes, id)
 		if goneIDs[p.label] == nil {
 			goneIDs[p.label] = map[string]bool{}
