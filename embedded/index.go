@@ -50,10 +50,6 @@ type idxEntry struct {
 	n *nodeRec
 }
 
-// maxID sorts after every node ID (IDs are valid UTF-8, which never holds
-// the byte 0xff).
-const maxID = "\xff"
-
 // propIndex is one index.
 type propIndex struct {
 	keys []idxKeyDef

@@ -10,36 +10,52 @@ import (
 	"github.com/kepugraph/kepugraph/seed/dataset"
 )
 
-var (
-	refOnce  sync.Once
-	refStore *embedded.Store
-	refErr   error
-)
+// refDir is the directory of loadReference's store, removed by TestMain.
+var refDir string
 
-// referenceStore returns a store holding the reference dataset, loaded once
-// per test binary.
+// TestMain removes the reference store's directory after the tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if refDir != "" {
+		if st, err := loadReference(); err == nil {
+			st.Close()
+		}
+		os.RemoveAll(refDir)
+	}
+	os.Exit(code)
+}
+
+// loadReference opens a store in a new temporary directory and loads the
+// reference dataset into it, once per test binary.
+var loadReference = sync.OnceValues(func() (*embedded.Store, error) {
+	ds, err := dataset.Generate(dataset.Options{})
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "kepugraph-ref-")
+	if err != nil {
+		return nil, err
+	}
+	refDir = dir
+	st, err := embedded.Open(dir, embedded.Options{NoSync: true})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := dataset.Load(ctx, st, ds, dataset.LoadOptions{}); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+})
+
+// referenceStore returns the store of loadReference.
 func referenceStore(tb testing.TB) *embedded.Store {
 	tb.Helper()
-	refOnce.Do(func() {
-		ds, err := dataset.Generate(dataset.Options{})
-		if err != nil {
-			refErr = err
-			return
-		}
-		dir, err := os.MkdirTemp("", "kepugraph-ref-")
-		if err != nil {
-			refErr = err
-			return
-		}
-		refStore, refErr = embedded.Open(dir, embedded.Options{NoSync: true})
-		if refErr == nil {
-			_, refErr = dataset.Load(ctx, refStore, ds, dataset.LoadOptions{})
-		}
-	})
-	if refErr != nil {
-		tb.Fatal(refErr)
+	st, err := loadReference()
+	if err != nil {
+		tb.Fatal(err)
 	}
-	return refStore
+	return st
 }
 
 // BenchmarkPeerQueries runs the store calls of the peer harness's queries 2

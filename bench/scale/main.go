@@ -78,22 +78,23 @@ func completeFile(dir string, scale int) string {
 }
 
 func open(ctx context.Context, cfg config, noSync bool) (kepu.Store, error) {
-	if cfg.store == "neo4j" {
-		st, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: os.Getenv("NEO4J_URI"), User: os.Getenv("NEO4J_USER"),
-			Password: os.Getenv("NEO4J_PASSWORD"), Database: os.Getenv("NEO4J_DATABASE")})
+	switch cfg.store {
+	case "neo4j":
+		st, err := neo4jstore.Open(ctx, neo4jstore.ConfigFromEnv())
+		if err == nil && cfg.build {
+			// Loading needs the constraints and indexes.
+			if err = st.EnsureSchema(ctx); err != nil {
+				st.Close()
+			}
+		}
 		if err != nil {
 			return nil, err
 		}
-		if err := st.EnsureSchema(ctx); err != nil {
-			st.Close()
-			return nil, err
-		}
 		return st, nil
+	case "embedded":
+		return embedded.Open(cfg.dir, embedded.Options{NoSync: noSync})
 	}
-	if cfg.store != "embedded" {
-		return nil, fmt.Errorf("unknown -store %q", cfg.store)
-	}
-	return embedded.Open(cfg.dir, embedded.Options{NoSync: noSync})
+	return nil, fmt.Errorf("unknown -store %q", cfg.store)
 }
 
 // load loads the benchmark graph into the store and reports the rate and
