@@ -34,7 +34,7 @@ import (
 // candidateLimit is the largest candidate set worth materializing and
 // sorting for q. Without an order to walk, any candidate set beats a scan
 // of the label. With one (a forward page in the ID order or in an order
-// whose first key has an index), the walk visits about page × n / k nodes
+// that can have an index, see orderKeys), the walk visits about page × n / k nodes
 // of a label of n nodes when k of them match, against k log k for sorting
 // the candidates: candidates win while k² < page × n, within a constant
 // (4 here: a sort step costs less than matching a walked node).
