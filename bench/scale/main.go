@@ -46,6 +46,7 @@ func main() {
 	flag.IntVar(&cfg.batch, "batch", dataset.DefaultBatch, "changes per write when loading")
 	flag.BoolVar(&cfg.build, "build", false, "load the graph and exit (the parent process runs this; with -store neo4j, load into Neo4j first)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of this process to the file")
+	flag.StringVar(&cfg.memprofile, "memprofile", "", "write a heap profile to the file once the store is open")
 	flag.Parse()
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -70,6 +71,7 @@ type config struct {
 	scale, samples int
 	batch          int
 	build          bool
+	memprofile     string
 }
 
 // completeFile marks a data directory whose load finished, for one scale.
@@ -146,6 +148,11 @@ func run(ctx context.Context, cfg config, w io.Writer) error {
 	defer st.Close()
 	openTime := time.Since(start)
 	runtime.GC()
+	if cfg.memprofile != "" {
+		if err := writeHeap(cfg.memprofile); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintf(w, "open: %v, RSS %d MB (peak %d MB)\n", openTime.Round(time.Millisecond), procStatus("VmRSS")>>10, procStatus("VmHWM")>>10)
 	rows, err := Table(ctx, st, cfg.samples)
 	if err != nil {
@@ -156,6 +163,19 @@ func run(ctx context.Context, cfg config, w io.Writer) error {
 		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", r.Name, ms(r.P50), ms(r.P99), r.Result)
 	}
 	return nil
+}
+
+// writeHeap writes a heap profile to path.
+func writeHeap(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 func ms(d time.Duration) string {
