@@ -9,3 +9,11 @@ func SetChecks(records, file bool) (restore func()) {
 	verifyRecords, checkFile = records, file
 	return func() { verifyRecords, checkFile = r, f }
 }
+
+// SetPlanner turns the query planner (candidates and order walks, see
+// plan.go) on or off, and returns a function that restores it.
+func SetPlanner(on bool) (restore func()) {
+	old := usePlanner
+	usePlanner = on
+	return func() { usePlanner = old }
+}

@@ -7,53 +7,51 @@ import (
 	"github.com/kepugraph/kepugraph/kepu"
 )
 
-// placeScan walks the nodes of label l once and calls fn with every node
-// located in one of the places and the place (a node in a county of a
-// prefecture asked for together with that county is passed once for each).
-// want holds the places asked for; levels the place levels among them.
-func (s *Store) placeScan(ctx context.Context, l kepu.Label, want map[string]bool, levels []kepu.Label, fn func(n *nodeRec, place string)) error {
-	if len(want) == 0 {
-		return nil
-	}
+// placeScan calls fn with every node of label l located in one of the
+// places (want) and the place: a node in a county of a prefecture asked for
+// together with that county is passed once for each. It walks down the
+// hierarchy from each place (see walkDown), so its cost grows with the
+// nodes in the places, not with the label; each node found is located to
+// check that its place at the level is the one asked for.
+func (s *Store) placeScan(ctx context.Context, l kepu.Label, want map[string]bool, fn func(n *nodeRec, place string)) error {
 	ev := &evaluator{st: s.st}
-	for i, id := range s.st.byLabel[l] {
-		if i%scanCheck == scanCheck-1 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
-		n := s.st.nodes[id]
-		loc, ok := ev.locate(n)
-		if !ok {
+	for pid := range want {
+		p := s.st.nodes[pid]
+		if p == nil {
 			continue
 		}
-		for _, lvl := range levels {
-			if pid := loc.At(lvl); pid != "" && want[pid] {
+		level := kepu.LabelOf(pid)
+		seen := map[*nodeRec]struct{}{}
+		err := s.walkDown(ctx, p, l, func(n *nodeRec) bool {
+			if _, dup := seen[n]; dup {
+				return true
+			}
+			seen[n] = struct{}{}
+			if loc, ok := ev.locate(n); ok && loc.At(level) == pid {
 				fn(n, pid)
 			}
+			return true
+		})
+		if err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// placeSet returns the distinct places and the levels among them.
-func placeSet(places []string) (map[string]bool, []kepu.Label) {
+// placeSet returns the distinct places.
+func placeSet(places []string) map[string]bool {
 	want := make(map[string]bool, len(places))
-	var levels []kepu.Label
 	for _, id := range places {
 		want[id] = true
-		if l := kepu.LabelOf(id); !slices.Contains(levels, l) {
-			levels = append(levels, l)
-		}
 	}
-	return want, levels
+	return want
 }
 
-// PlaceNodes answers q for every place (see kepu.Store) with one scan of
-// the label's nodes: each node is located once and, when it matches the
-// filter, added to the list of each place asked for that contains it. The
-// lists come out of the scan in ID order, so only a list of another order
-// is sorted, and only its own items. Cursors are those of FindNodes.
+// PlaceNodes answers q for every place (see kepu.Store) by walking down
+// from each place (see placeScan): each node found that matches the filter
+// is added to the place's list, and each list is sorted and windowed.
+// Cursors are those of FindNodes.
 func (s *Store) PlaceNodes(ctx context.Context, places []string, q kepu.NodeQuery) (map[string]kepu.NodePage, error) {
 	if err := validateNodeQuery(q.Label, q.Filter); err != nil {
 		return nil, err
@@ -76,13 +74,13 @@ func (s *Store) PlaceNodes(ctx context.Context, places []string, q kepu.NodeQuer
 		return nil, err
 	}
 	defer s.mu.RUnlock()
-	want, levels := placeSet(places)
+	want := placeSet(places)
 	lists := make(map[string][]item, len(want))
 	ev := &evaluator{st: s.st}
 	var last *nodeRec
 	var lastItem item
 	var lastMatch bool
-	err := s.placeScan(ctx, q.Label, want, levels, func(n *nodeRec, pid string) {
+	err := s.placeScan(ctx, q.Label, want, func(n *nodeRec, pid string) {
 		if n != last {
 			last, lastMatch = n, ev.match(n, q.Filter)
 			if lastMatch {
@@ -99,7 +97,7 @@ func (s *Store) PlaceNodes(ctx context.Context, places []string, q kepu.NodeQuer
 	out := make(map[string]kepu.NodePage, len(want))
 	for pid := range want {
 		items := lists[pid]
-		sortScanned(items, q.Order) // the scan follows the per-label list
+		slices.SortFunc(items, func(a, b item) int { return compareItems(q.Order, a.keys, a.id, b.keys, b.id) })
 		win, hasNext, hasPrev, err := window(items, q.Order, sig, q.Page)
 		if err != nil {
 			return nil, err
@@ -110,7 +108,7 @@ func (s *Store) PlaceNodes(ctx context.Context, places []string, q kepu.NodeQuer
 }
 
 // CountPlaceNodes counts the matching nodes of a label in every place (see
-// kepu.Store) with one scan of the label's nodes.
+// kepu.Store), walking down from each place (see placeScan).
 func (s *Store) CountPlaceNodes(ctx context.Context, places []string, l kepu.Label, f *kepu.Filter) (map[string]int, error) {
 	if err := validateNodeQuery(l, f); err != nil {
 		return nil, err
@@ -122,7 +120,7 @@ func (s *Store) CountPlaceNodes(ctx context.Context, places []string, l kepu.Lab
 		return nil, err
 	}
 	defer s.mu.RUnlock()
-	want, levels := placeSet(places)
+	want := placeSet(places)
 	out := make(map[string]int, len(want))
 	for pid := range want {
 		out[pid] = 0
@@ -130,7 +128,7 @@ func (s *Store) CountPlaceNodes(ctx context.Context, places []string, l kepu.Lab
 	ev := &evaluator{st: s.st}
 	var last *nodeRec
 	var lastMatch bool
-	err := s.placeScan(ctx, l, want, levels, func(n *nodeRec, pid string) {
+	err := s.placeScan(ctx, l, want, func(n *nodeRec, pid string) {
 		if n != last {
 			last, lastMatch = n, ev.match(n, f)
 		}

@@ -153,8 +153,23 @@ func (s *Store) FindNodes(ctx context.Context, q kepu.NodeQuery) (kepu.NodePage,
 	}
 	defer s.mu.RUnlock()
 	sig := kepu.OrderSignature("nodes:"+string(q.Label), q.Order)
-	if isIDOrder(q.Order) && q.Page.First != nil && q.Page.Before == "" {
-		return s.firstByID(ctx, q, sig)
+	// See plan.go: candidates, then an order walk, then a scan.
+	if q.Filter != nil {
+		cands, ok, err := s.candidates(ctx, q.Label, q.Filter, s.candidateLimit(q))
+		if err != nil {
+			return kepu.NodePage{}, err
+		}
+		if ok {
+			return s.pageOfCandidates(ctx, cands, q, sig)
+		}
+	}
+	if q.Page.First != nil && q.Page.Before == "" {
+		if isIDWalk(q.Order) {
+			return s.firstByID(ctx, q, sig)
+		}
+		if pi := s.orderIndex(q.Label, q.Order); pi != nil {
+			return s.firstByIndex(ctx, q, sig, pi)
+		}
 	}
 	ev := &evaluator{st: s.st}
 	var items []item
@@ -190,27 +205,34 @@ func sortScanned(items []item, order []kepu.OrderKey) {
 	}
 }
 
-// firstByID answers a forward page in ID order by scanning the sorted ID list
-// from the cursor and stopping once the page is full, so paging through a
-// large label costs the page, not the label.
+// firstByID answers a forward page in ID order, ascending or descending,
+// by walking the sorted ID list from the cursor and stopping once the page
+// is full, so paging through a large label costs the page, not the label.
 func (s *Store) firstByID(ctx context.Context, q kepu.NodeQuery, sig string) (kepu.NodePage, error) {
 	ids := s.st.byLabel[q.Label]
-	start := 0
+	desc := !isIDOrder(q.Order)
+	start, step := 0, 1
+	if desc {
+		start, step = len(ids)-1, -1
+	}
 	if q.Page.After != "" {
 		c, err := kepu.DecodeCursor(sig, len(q.Order), q.Page.After)
 		if err != nil {
 			return kepu.NodePage{}, err
 		}
-		start = sort.SearchStrings(ids, c.ID)
-		if start < len(ids) && ids[start] == c.ID {
+		start = sort.SearchStrings(ids, c.ID) // the first ID >= the cursor's
+		switch {
+		case desc:
+			start-- // the last ID < the cursor's
+		case start < len(ids) && ids[start] == c.ID:
 			start++
 		}
 	}
 	n := *q.Page.First
 	ev := &evaluator{st: s.st}
 	var items []item
-	for i := start; i < len(ids) && len(items) <= n; i++ {
-		if (i-start)%scanCheck == scanCheck-1 {
+	for i, walked := start, 0; i >= 0 && i < len(ids) && len(items) <= n; i, walked = i+step, walked+1 {
+		if walked%scanCheck == scanCheck-1 {
 			if err := ctx.Err(); err != nil {
 				return kepu.NodePage{}, err
 			}
@@ -224,6 +246,12 @@ func (s *Store) firstByID(ctx context.Context, q kepu.NodeQuery, sig string) (ke
 		items = items[:n]
 	}
 	return nodePage(items, sig, hasNext, q.Page.After != ""), nil
+}
+
+// isIDWalk reports whether firstByID can answer a page in the order: the
+// ID, ascending or descending.
+func isIDWalk(order []kepu.OrderKey) bool {
+	return isIDOrder(order) || (len(order) == 1 && order[0].Prop == kepu.PropID && order[0].Count == nil && !order[0].Edge)
 }
 
 func nodePage(win []item, sig string, hasNext, hasPrev bool) kepu.NodePage {
@@ -252,23 +280,12 @@ func (s *Store) CountNodes(ctx context.Context, l kepu.Label, f *kepu.Filter) (i
 		return 0, err
 	}
 	defer s.mu.RUnlock()
-	ids := s.st.byLabel[l]
 	if f == nil {
-		return len(ids), nil
+		return len(s.st.byLabel[l]), nil
 	}
-	ev := &evaluator{st: s.st}
 	count := 0
-	for i, id := range ids {
-		if i%scanCheck == scanCheck-1 {
-			if err := ctx.Err(); err != nil {
-				return 0, err
-			}
-		}
-		if ev.match(s.st.nodes[id], f) {
-			count++
-		}
-	}
-	return count, nil
+	err := s.eachMatch(ctx, l, f, func(*nodeRec) { count++ })
+	return count, err
 }
 
 // farLabels returns the labels at the other end of rel seen in direction dir.
@@ -445,16 +462,7 @@ func (s *Store) Aggregate(ctx context.Context, q kepu.AggregateQuery) ([]kepu.Gr
 	if q.GroupBy == "" {
 		groups[""] = newGroup("", q.Sum)
 	}
-	for i, id := range s.st.byLabel[q.Label] {
-		if i%scanCheck == scanCheck-1 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		n := s.st.nodes[id]
-		if !ev.match(n, q.Filter) {
-			continue
-		}
+	err := s.eachMatch(ctx, q.Label, q.Filter, func(n *nodeRec) {
 		key := ""
 		switch {
 		case groupProp != nil:
@@ -470,6 +478,9 @@ func (s *Store) Aggregate(ctx context.Context, q kepu.AggregateQuery) ([]kepu.Gr
 		}
 		g.Count++
 		addSums(g.Sums, q.Sum, n.props)
+	})
+	if err != nil {
+		return nil, err
 	}
 	out := make([]kepu.Group, 0, len(groups))
 	for _, g := range groups {

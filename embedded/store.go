@@ -152,6 +152,7 @@ type state struct {
 	nodes   map[string]*nodeRec
 	byLabel map[kepu.Label][]string // sorted IDs
 	nedges  int
+	idx     indexes // sorted property indexes, built on first use (see index.go)
 }
 
 func newState(nnodes int) *state {
@@ -487,6 +488,10 @@ func loadState(tx *bolt.Tx, path string, in *interner) (*state, error) {
 		st.nodes[id] = &nodeChunk[len(nodeChunk)-1]
 		st.byLabel[l] = append(st.byLabel[l], id)
 	}
+	// Most edges carry the same few property sets (only provenance and
+	// source): equal records share one decoded props (never changed in
+	// place), which saves most of the edges' property memory.
+	sharedProps := propsCache{m: map[string]props{}}
 	c = tx.Bucket(bucketEdges).Cursor()
 	// Keys come sorted by type, then From: consecutive edges mostly share
 	// their From node, so remember the last one.
@@ -512,7 +517,7 @@ func loadState(tx *bolt.Tx, path string, in *interner) (*state, error) {
 		body, err := recordBody(k, v)
 		var p props
 		if err == nil {
-			p, err = decodeProps(body, in, sl)
+			p, err = sharedProps.get(body, in, sl)
 		}
 		if err == nil && (fn == nil || tn == nil) {
 			err = errors.New("an endpoint of the edge is not in the file")
@@ -534,6 +539,27 @@ func loadState(tx *bolt.Tx, path string, in *interner) (*state, error) {
 			len(st.nodes), st.nedges, nnodes, nedges)}
 	}
 	return st, nil
+}
+
+// propsCache decodes record bodies, returning the same props for equal
+// bodies (up to maxSharedProps distinct ones).
+type propsCache struct {
+	m map[string]props
+}
+
+// maxSharedProps bounds a propsCache: a file whose edges all differ costs
+// no more than this many cached bodies.
+const maxSharedProps = 4096
+
+func (pc *propsCache) get(body []byte, in *interner, sl *slab) (props, error) {
+	if p, ok := pc.m[string(body)]; ok {
+		return p, nil
+	}
+	p, err := decodeProps(body, in, sl)
+	if err == nil && len(pc.m) < maxSharedProps {
+		pc.m[string(body)] = p
+	}
+	return p, err
 }
 
 // quote quotes a key for a message, shortened.
@@ -893,10 +919,12 @@ func (st *state) applyBatch(b *batch) {
 			continue
 		}
 		if n := st.nodes[id]; n != nil {
-			n.props = p.props
+			st.idx.move(n, p.props, true, true) // sets n.props
 			continue
 		}
-		st.nodes[id] = &nodeRec{id: id, label: p.label, props: p.props}
+		n := &nodeRec{id: id, label: p.label, props: p.props}
+		st.nodes[id] = n
+		st.idx.move(n, p.props, false, true)
 		newIDs[p.label] = append(newIDs[p.label], id)
 	}
 	for _, p := range b.edges {
@@ -930,9 +958,11 @@ func (st *state) applyBatch(b *batch) {
 		st.nedges++
 	}
 	for id, p := range b.nodes {
-		if !p.gone || st.nodes[id] == nil {
+		n := st.nodes[id]
+		if !p.gone || n == nil {
 			continue
 		}
+		st.idx.move(n, nil, true, false)
 		delete(st.nodes, id)
 		if goneIDs[p.label] == nil {
 			goneIDs[p.label] = map[string]bool{}

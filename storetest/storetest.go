@@ -57,6 +57,7 @@ func Run(t *testing.T, h Harness) {
 		{"FindNodes/Paging", testPaging},
 		{"FindNodes/PagingErrors", testPagingErrors},
 		{"FindNodes/KeysetStability", testKeysetStability},
+		{"FindNodes/OrderAfterUpdates", testOrderAfterUpdates},
 		{"CountNodes", testCountNodes},
 		{"Neighbors", testNeighbors},
 		{"CountNeighbors", testCountNeighbors},

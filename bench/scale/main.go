@@ -1,0 +1,310 @@
+// Command scale measures a store on the benchmark graph of seed/dataset
+// (go run ./seed --scale N): load, open, and the table of issue 13 (pages of
+// 100 after a random cursor in several orders, filtered counts, the store
+// calls of peer query 3, single mutations), printed as a Markdown table.
+//
+//	go run ./bench/scale                               # 1M nodes, embedded, cached in ./.bench-scale
+//	go run ./bench/scale -scale 100000 -dir /tmp/kg100k
+//	NEO4J_URI=bolt://… go run ./bench/scale -store neo4j  # a graph loaded there (-build loads it)
+//
+// With -store embedded the graph is built once into -dir (by a child
+// process, so that this one measures a fresh open) and reused while the
+// file says it is complete; a load that was cut off is completed by the
+// next run (loading is idempotent). Latencies are of the store calls
+// themselves (no HTTP, no GraphQL), as p50 and p99 of -samples calls.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kepugraph/kepugraph/embedded"
+	"github.com/kepugraph/kepugraph/kepu"
+	"github.com/kepugraph/kepugraph/neo4jstore"
+	"github.com/kepugraph/kepugraph/seed/dataset"
+)
+
+func main() {
+	cfg := config{}
+	flag.StringVar(&cfg.store, "store", "embedded", "backend: embedded or neo4j (NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE)")
+	flag.StringVar(&cfg.dir, "dir", ".bench-scale", "embedded: data directory of the cached graph")
+	flag.IntVar(&cfg.scale, "scale", 1_000_000, "nodes of the benchmark graph")
+	flag.IntVar(&cfg.samples, "samples", 200, "calls per row")
+	flag.IntVar(&cfg.batch, "batch", dataset.DefaultBatch, "changes per write when loading")
+	flag.BoolVar(&cfg.build, "build", false, "load the graph and exit (the parent process runs this; with -store neo4j, load into Neo4j first)")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of this process to the file")
+	flag.StringVar(&cfg.memprofile, "memprofile", "", "write a heap profile to the file once the store is open")
+	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "scale:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	if err := run(context.Background(), cfg, os.Stdout); err != nil {
+		pprof.StopCPUProfile()
+		fmt.Fprintln(os.Stderr, "scale:", err)
+		os.Exit(1)
+	}
+}
+
+type config struct {
+	store, dir     string
+	scale, samples int
+	batch          int
+	build          bool
+	memprofile     string
+}
+
+// completeFile marks a data directory whose load finished, for one scale.
+func completeFile(dir string, scale int) string {
+	return filepath.Join(dir, "bench-scale-complete-"+strconv.Itoa(scale))
+}
+
+func open(ctx context.Context, cfg config, noSync bool) (kepu.Store, error) {
+	switch cfg.store {
+	case "neo4j":
+		st, err := neo4jstore.Open(ctx, neo4jstore.ConfigFromEnv())
+		if err == nil && cfg.build {
+			// Loading needs the constraints and indexes.
+			if err = st.EnsureSchema(ctx); err != nil {
+				st.Close()
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+		return st, nil
+	case "embedded":
+		return embedded.Open(cfg.dir, embedded.Options{NoSync: noSync})
+	}
+	return nil, fmt.Errorf("unknown -store %q", cfg.store)
+}
+
+// load loads the benchmark graph into the store and reports the rate and
+// this process's peak RSS.
+func load(ctx context.Context, cfg config, w io.Writer) error {
+	sg, err := dataset.Scaled(dataset.Options{}, cfg.scale)
+	if err != nil {
+		return err
+	}
+	st, err := open(ctx, cfg, true)
+	if err != nil {
+		return err
+	}
+	rep, err := dataset.LoadSource(ctx, st, sg, dataset.LoadOptions{Batch: cfg.batch})
+	if cerr := st.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	recs := rep.NodeCount() + rep.EdgeCount()
+	fmt.Fprintf(w, "load: %d records in %v, %.0f records/s, peak RSS %d MB\n", recs, rep.Elapsed.Round(time.Millisecond),
+		float64(recs)/rep.Elapsed.Seconds(), procStatus("VmHWM")>>10)
+	if cfg.store == "embedded" {
+		return os.WriteFile(completeFile(cfg.dir, cfg.scale), []byte(time.Now().UTC().Format(time.RFC3339)+"\n"), 0o644)
+	}
+	return nil
+}
+
+func run(ctx context.Context, cfg config, w io.Writer) error {
+	if cfg.build {
+		return load(ctx, cfg, w)
+	}
+	if cfg.store == "embedded" {
+		if _, err := os.Stat(completeFile(cfg.dir, cfg.scale)); errors.Is(err, os.ErrNotExist) {
+			fmt.Fprintf(w, "building the %d-node graph in %s (once)\n", cfg.scale, cfg.dir)
+			cmd := exec.CommandContext(ctx, os.Args[0], "-build", "-store", cfg.store, "-dir", cfg.dir, "-scale", strconv.Itoa(cfg.scale), "-batch", strconv.Itoa(cfg.batch))
+			cmd.Stdout, cmd.Stderr = w, os.Stderr
+			if err := cmd.Run(); err != nil {
+				return fmt.Errorf("building the graph: %w", err)
+			}
+		}
+	}
+	start := time.Now()
+	st, err := open(ctx, cfg, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	openTime := time.Since(start)
+	runtime.GC()
+	if cfg.memprofile != "" {
+		if err := writeHeap(cfg.memprofile); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(w, "open: %v, RSS %d MB (peak %d MB)\n", openTime.Round(time.Millisecond), procStatus("VmRSS")>>10, procStatus("VmHWM")>>10)
+	rows, err := Table(ctx, st, cfg.samples)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\n| %s, %d samples | p50 | p99 | result |\n|---|---|---|---|\n", cfg.store, cfg.samples)
+	for _, r := range rows {
+		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", r.Name, ms(r.P50), ms(r.P99), r.Result)
+	}
+	return nil
+}
+
+// writeHeap writes a heap profile to path.
+func writeHeap(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func ms(d time.Duration) string {
+	return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 2, 64) + " ms"
+}
+
+// procStatus returns a field of /proc/self/status in kB (0 if unknown).
+func procStatus(field string) int {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for line := range strings.Lines(string(b)) {
+		if rest, ok := strings.CutPrefix(line, field+":"); ok {
+			n, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
+			return n
+		}
+	}
+	return 0
+}
+
+// Row is one line of the table.
+type Row struct {
+	Name     string
+	P50, P99 time.Duration
+	Result   string // what the calls returned (a count, a page size)
+}
+
+// Table runs every row against st, which holds the benchmark graph (or any
+// graph with museums in provinces).
+func Table(ctx context.Context, st kepu.Store, samples int) ([]Row, error) {
+	r := rand.New(rand.NewPCG(13, 13))
+	// A sample of museums gives the random cursors.
+	all, err := st.FindNodes(ctx, kepu.NodeQuery{Label: kepu.Museum, Page: kepu.Page{First: ptr(5000)}})
+	if err != nil {
+		return nil, err
+	}
+	if len(all.Nodes) == 0 {
+		return nil, errors.New("the store holds no museums")
+	}
+	var rows []Row
+	measure := func(name string, fn func() (string, error)) error {
+		times := make([]time.Duration, 0, samples)
+		var result string
+		for range samples {
+			t := time.Now()
+			res, err := fn()
+			if err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			times = append(times, time.Since(t))
+			result = res
+		}
+		slices.Sort(times)
+		rows = append(rows, Row{Name: name, P50: times[len(times)/2], P99: times[len(times)*99/100], Result: result})
+		return nil
+	}
+	orders := []struct {
+		name  string
+		order []kepu.OrderKey
+	}{
+		{"ID", nil},
+		{"name", []kepu.OrderKey{{Prop: kepu.PropName}}},
+		{"name desc", []kepu.OrderKey{{Prop: kepu.PropName, Desc: true}}},
+		{"openedYear desc", []kepu.OrderKey{{Prop: "openedYear", Desc: true}}},
+		{"kind, name", []kepu.OrderKey{{Prop: "kind"}, {Prop: kepu.PropName}}},
+	}
+	for _, o := range orders {
+		sig := kepu.OrderSignature("nodes:"+string(kepu.Museum), o.order)
+		err := measure("page of 100 museums by "+o.name+" after a random cursor", func() (string, error) {
+			n := all.Nodes[r.IntN(len(all.Nodes))]
+			keys := make([]any, len(o.order))
+			for i, k := range o.order {
+				keys[i] = n.Props[k.Prop]
+			}
+			p, err := st.FindNodes(ctx, kepu.NodeQuery{Label: kepu.Museum, Order: o.order,
+				Page: kepu.Page{First: ptr(100), After: kepu.EncodeCursor(sig, kepu.Cursor{Keys: keys, ID: n.ID})}})
+			return fmt.Sprintf("%d nodes", len(p.Nodes)), err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	zj := &kepu.Filter{Place: &kepu.PlaceCond{Level: kepu.Province, Filter: kepu.C("code", kepu.Eq, "CN-ZJ")}}
+	counts := []struct {
+		name  string
+		label kepu.Label
+		f     *kepu.Filter
+	}{
+		{"count museums of kind STANDARD", kepu.Museum, kepu.C("kind", kepu.Eq, "STANDARD")},
+		{"count museums opened 2000-2009", kepu.Museum, kepu.And(kepu.C("openedYear", kepu.Gte, int64(2000)), kepu.C("openedYear", kepu.Lt, int64(2010)))},
+		{"count museums in Zhejiang", kepu.Museum, zj},
+		{"count schools in Zhejiang", kepu.School, zj},
+	}
+	for _, c := range counts {
+		if err := measure(c.name, func() (string, error) {
+			n, err := st.CountNodes(ctx, c.label, c.f.Clone())
+			return strconv.Itoa(n), err
+		}); err != nil {
+			return nil, err
+		}
+	}
+	if err := measure("peer query 3: Zhejiang's museums by name, count, partner counts", func() (string, error) {
+		p, err := st.FindNodes(ctx, kepu.NodeQuery{Label: kepu.Museum, Filter: zj.Clone(), Order: []kepu.OrderKey{{Prop: kepu.PropName}}, Page: kepu.Page{First: ptr(100)}})
+		if err != nil {
+			return "", err
+		}
+		n, err := st.CountNodes(ctx, kepu.Museum, zj.Clone())
+		if err != nil {
+			return "", err
+		}
+		ids := make([]string, len(p.Nodes))
+		for i, nd := range p.Nodes {
+			ids[i] = nd.ID
+		}
+		_, err = st.CountNeighbors(ctx, ids, kepu.NeighborQuery{Rel: kepu.PartnersWith, Dir: kepu.Out})
+		return fmt.Sprintf("%d of %d", len(p.Nodes), n), err
+	}); err != nil {
+		return nil, err
+	}
+	if err := measure("single mutation (update one museum's name, durable)", func() (string, error) {
+		n := all.Nodes[r.IntN(len(all.Nodes))]
+		name, _ := n.Props[kepu.PropName].(string)
+		_, err := st.Write(ctx, []kepu.Change{{Kind: kepu.UpdateNode, ID: n.ID, Set: kepu.Props{kepu.PropName: name}}})
+		return "ok", err
+	}); err != nil {
+		return nil, err
+	}
+	return rows, nil
+}
+
+func ptr(n int) *int { return &n }

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/kepugraph/kepugraph/embedded"
+	"github.com/kepugraph/kepugraph/kepu"
+)
+
+// TestScaleSmoke is the CI variant of make bench-scale: it builds the
+// 100,000-node benchmark graph (through the child process, as the command
+// does), runs the table, and checks the answers, not the timings: pages
+// after a cursor in property orders against a sort of every museum, and
+// the filtered counts against counting by hand. -short skips it.
+func TestScaleSmoke(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: skipping the 100,000-node graph")
+	}
+	ctx := context.Background()
+	dir := t.TempDir()
+	var out bytes.Buffer
+	// The test binary is os.Args[0]: its -build flag is not the command's,
+	// so load in this process.
+	if err := load(ctx, config{store: "embedded", dir: dir, scale: 100_000}, &out); err != nil {
+		t.Fatal(err)
+	}
+	st, err := embedded.Open(dir, embedded.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	rows, err := Table(ctx, st, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 11 {
+		t.Fatalf("%d rows, want 11", len(rows))
+	}
+	all, err := st.FindNodes(ctx, kepu.NodeQuery{Label: kepu.Museum})
+	if err != nil {
+		t.Fatal(err)
+	}
+	museums := all.Nodes
+	if len(museums) < 10_000 {
+		t.Fatalf("%d museums in the 100k graph", len(museums))
+	}
+	for _, order := range [][]kepu.OrderKey{
+		{{Prop: kepu.PropName}},
+		{{Prop: "openedYear", Desc: true}},
+		{{Prop: "kind"}, {Prop: kepu.PropName, Desc: true}},
+	} {
+		want := slices.Clone(museums)
+		slices.SortFunc(want, func(a, b kepu.Node) int {
+			for _, k := range order {
+				c := kepu.CompareValues(a.Props[k.Prop], b.Props[k.Prop])
+				if k.Desc {
+					c = -c
+				}
+				if c != 0 {
+					return c
+				}
+			}
+			return strings.Compare(a.ID, b.ID)
+		})
+		sig := kepu.OrderSignature("nodes:"+string(kepu.Museum), order)
+		for _, at := range []int{0, len(want) / 3, len(want) - 50} {
+			n := want[at]
+			keys := make([]any, len(order))
+			for i, k := range order {
+				keys[i] = n.Props[k.Prop]
+			}
+			p, err := st.FindNodes(ctx, kepu.NodeQuery{Label: kepu.Museum, Order: order,
+				Page: kepu.Page{First: ptr(100), After: kepu.EncodeCursor(sig, kepu.Cursor{Keys: keys, ID: n.ID})}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			end := min(at+101, len(want))
+			if len(p.Nodes) != end-at-1 || p.HasNext != (end < len(want)) {
+				t.Fatalf("order %v after %d: %d nodes (hasNext %v), want %d", order, at, len(p.Nodes), p.HasNext, end-at-1)
+			}
+			for i, got := range p.Nodes {
+				if got.ID != want[at+1+i].ID {
+					t.Fatalf("order %v after %d: node %d is %s, want %s", order, at, i, got.ID, want[at+1+i].ID)
+				}
+			}
+		}
+	}
+	standard := 0
+	for _, m := range museums {
+		if m.Props["kind"] == "STANDARD" {
+			standard++
+		}
+	}
+	got, err := st.CountNodes(ctx, kepu.Museum, kepu.C("kind", kepu.Eq, "STANDARD"))
+	if err != nil || got != standard {
+		t.Fatalf("CountNodes(STANDARD) = %d, %v; counting by hand gives %d", got, err, standard)
+	}
+	zj := &kepu.Filter{Place: &kepu.PlaceCond{Level: kepu.Province, Filter: kepu.C("code", kepu.Eq, "CN-ZJ")}}
+	got, err = st.CountNodes(ctx, kepu.Museum, zj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]string, len(museums))
+	for i, m := range museums {
+		ids[i] = m.ID
+	}
+	locs, err := st.Locate(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inZJ := 0
+	for _, l := range locs {
+		if l.Province == "Province:CN-ZJ" {
+			inZJ++
+		}
+	}
+	if got != inZJ || got == 0 {
+		t.Fatalf("CountNodes(in Zhejiang) = %d; locating every museum gives %d", got, inZJ)
+	}
+}
