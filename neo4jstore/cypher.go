@@ -105,16 +105,23 @@ const (
 	VersionProp  = "version"
 )
 
+// KeyConstraintStatements returns the statements of EnsureKeyConstraints:
+// the uniqueness constraints that the writes' MERGE looks nodes up by (the
+// ID of every node, and of the version node). Idempotent.
+func KeyConstraintStatements() []string {
+	return []string{
+		"CREATE CONSTRAINT kg_id IF NOT EXISTS FOR (n:KG) REQUIRE n.id IS UNIQUE",
+		"CREATE CONSTRAINT kg_version_id IF NOT EXISTS FOR (v:" + VersionLabel + ") REQUIRE v.id IS UNIQUE",
+	}
+}
+
 // SchemaStatements returns the statements of EnsureSchema: uniqueness
 // constraints on node IDs (the common label and every label), indexes on the
 // properties that queries filter and sort by, and a full-text index on names
 // with the CJK analyzer, and the search index (see search.go). All are
 // idempotent.
 func SchemaStatements() []string {
-	out := []string{
-		"CREATE CONSTRAINT kg_id IF NOT EXISTS FOR (n:KG) REQUIRE n.id IS UNIQUE",
-		"CREATE CONSTRAINT kg_version_id IF NOT EXISTS FOR (v:" + VersionLabel + ") REQUIRE v.id IS UNIQUE",
-	}
+	out := KeyConstraintStatements()
 	var labels []string
 	for _, d := range kepu.LabelDefs() {
 		name := strings.ToLower(string(d.Label))
