@@ -18,9 +18,10 @@ import re
 import subprocess
 import sys
 import tempfile
-import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "peers", "neo4j-graphql"))
+import compare  # noqa: E402  (request: POST and check for errors)
 POST_LUA = os.path.join(os.path.dirname(HERE), "post.lua")
 DURATION = os.environ.get("DURATION", "10")
 # The mutation needs an editor's API key: start the server with
@@ -30,12 +31,7 @@ AUTH = {"Authorization": "Bearer " + os.environ["TOKEN"]} if os.environ.get("TOK
 
 def gql(url, query, variables=None):
     body = json.dumps({"query": query, "variables": variables or {}}).encode()
-    req = urllib.request.Request(url, body, {"Content-Type": "application/json", **AUTH})
-    with urllib.request.urlopen(req, timeout=120) as r:
-        ans = json.load(r)
-    if ans.get("errors"):
-        raise SystemExit(f"{query[:80]}: {ans['errors']}")
-    return ans["data"]
+    return compare.request(url, body, AUTH, query[:80])
 
 
 def page(order):

@@ -25,15 +25,19 @@ def kepu_query(name):
     return os.path.join(BENCH, "queries", name + ".json")
 
 
-def post(url, path):
-    with open(path, "rb") as f:
-        body = f.read()
-    req = urllib.request.Request(url, body, {"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=60) as r:
+def request(url, body, headers=None, what=""):
+    """POSTs a GraphQL request (JSON bytes) and returns its data; exits on errors."""
+    req = urllib.request.Request(url, body, {"Content-Type": "application/json", **(headers or {})})
+    with urllib.request.urlopen(req, timeout=120) as r:
         ans = json.load(r)
     if ans.get("errors"):
-        raise SystemExit(f"{url} {os.path.basename(path)}: errors {ans['errors']}")
+        raise SystemExit(f"{url} {what}: errors {ans['errors']}")
     return ans["data"]
+
+
+def post(url, path):
+    with open(path, "rb") as f:
+        return request(url, f.read(), what=os.path.basename(path))
 
 
 def gid(s):
