@@ -140,7 +140,7 @@ func openStore(ctx context.Context, cfg Config) (kepu.Store, error) {
 	if cfg.Store == "neo4j" {
 		// Concurrent batches of edges deadlock now and then on shared
 		// (dense) nodes; Neo4j aborts one, and the driver runs it again,
-		// for up to RetryTime (default: the connect timeout, 2 s).
+		// for up to RetryTime (the API's default: the connect timeout, 2 s).
 		if cfg.Neo4j.RetryTime == 0 {
 			cfg.Neo4j.RetryTime = loadRetryTime
 		}
@@ -148,6 +148,12 @@ func openStore(ctx context.Context, cfg Config) (kepu.Store, error) {
 		// than the API's 2 s to accept a connection; a load waits longer.
 		if cfg.Neo4j.ConnectTimeout == 0 {
 			cfg.Neo4j.ConnectTimeout = loadConnectTimeout
+		}
+		// After a bulk load, EnsureSchema reads every node once (search
+		// keys) while Neo4j populates the new indexes: on the 1M graph that
+		// took longer than the API's 30 s transaction timeout.
+		if cfg.Neo4j.TxTimeout == 0 {
+			cfg.Neo4j.TxTimeout = loadTxTimeout
 		}
 		st, err := neo4jstore.Open(ctx, cfg.Neo4j)
 		if err != nil {
@@ -236,8 +242,13 @@ func (m *Main) Run(ctx context.Context) (err error) {
 }
 
 // loadRetryTime is how long a batch is retried after transient errors
-// (deadlocks between the loader's own writers).
-const loadRetryTime = 2 * time.Minute
+// (deadlocks between the loader's own writers; the driver backs off 1, 2,
+// 4, 8 s). It also bounds how long a load takes to fail when the server
+// dies under it.
+const loadRetryTime = 20 * time.Second
+
+// loadTxTimeout bounds one transaction of the loader.
+const loadTxTimeout = 10 * time.Minute
 
 // loadConnectTimeout is how long the loader waits to reach Neo4j.
 const loadConnectTimeout = 10 * time.Second
