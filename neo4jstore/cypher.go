@@ -50,6 +50,9 @@ const (
 
 	cypherUpdateNode = "MATCH (n:KG {id: $id}) SET n += $set RETURN n"
 
+	// cypherAwaitIndexes waits up to $t seconds for every index to be online.
+	cypherAwaitIndexes = "CALL db.awaitIndexes($t)"
+
 	cypherDeleteNode = "MATCH (n:KG {id: $id}) DETACH DELETE n RETURN count(*) AS c"
 
 	cypherDeleteBatch = "MATCH (n) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS c"

@@ -382,7 +382,7 @@ func (s *Store) AwaitIndexes(ctx context.Context, timeout time.Duration) error {
 	sess := s.session(ctx, neo4j.AccessModeRead)
 	defer sess.Close(context.Background())
 	s.trips.Add(1)
-	res, err := sess.Run(ctx, "CALL db.awaitIndexes($t)", map[string]any{"t": int64(timeout.Seconds())},
+	res, err := sess.Run(ctx, cypherAwaitIndexes, map[string]any{"t": int64(timeout.Seconds())},
 		neo4j.WithTxTimeout(timeout+s.cfg.TxTimeout))
 	if err == nil {
 		_, err = res.Consume(ctx)
