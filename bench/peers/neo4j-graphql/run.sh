@@ -63,7 +63,7 @@ python3 "$HERE/compare.py" http://127.0.0.1:18190/query http://127.0.0.1:18192/ 
 	echo "date: $(date -u +%FT%TZ)  nproc: $(nproc)  cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)  load: $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "kepugraph: $(git -C "$REPO" log -1 --format='%h %cs') $(go version | cut -d' ' -f3)"
 	echo "neo4j: $NEO4J_URI; heap ${NEO4J_HEAP:-?} page cache ${NEO4J_PAGECACHE:-?}"
-	echo "node: $(node --version); @neo4j/graphql $(cd "$HERE" && node -p 'require("@neo4j/graphql/package.json").version'); @apollo/server $(cd "$HERE" && node -p 'require("@apollo/server/package.json").version')"
+	echo "node: $(node --version); @neo4j/graphql $(cd "$HERE" && node -p 'require("./node_modules/@neo4j/graphql/package.json").version'); @apollo/server $(cd "$HERE" && node -p 'require("./node_modules/@apollo/server/package.json").version')"
 	echo "wrk: $(wrk -v 2>&1 | head -1)"
 } | tee "$OUTDIR/environment.txt"
 
