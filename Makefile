@@ -140,6 +140,12 @@ test-neo4j: web test-tools neo4j
 bench: build
 	bash bench/load.sh
 
+# kepugraph on Neo4j and embedded against @neo4j/graphql 7 on the same Neo4j
+# (bench/peers/neo4j-graphql/README.md; about 6 minutes; not part of CI).
+.PHONY: bench-neo4j-peer
+bench-neo4j-peer:
+	bash bench/peers/neo4j-graphql/run.sh
+
 pgo:
 	bash bench/pgo.sh
 

@@ -79,7 +79,7 @@ func openStore(t *testing.T, uri string, logs *bytes.Buffer, mod ...func(*neo4js
 
 func TestBoltNodesDecoding(t *testing.T) {
 	srv, rt := startServer(t, "127.0.0.1:0")
-	rt.on("UNWIND $ids AS id MATCH (n:KG {id: id}) USING INDEX n:KG(id) RETURN n", func(run bolttest.Run) bolttest.Reply {
+	rt.on("UNWIND $ids AS id MATCH (n:KG {id: id}) USING INDEX SEEK n:KG(id) RETURN n", func(run bolttest.Run) bolttest.Reply {
 		return bolttest.Reply{Keys: []string{"n"}, Records: [][]any{
 			{bolttest.Node(1, []string{"KG", "Museum"}, map[string]any{
 				"id": "Museum:cstm", "name": "China Science and Technology Museum", "provenance": "REPORTED", "source": "seed:000",

@@ -36,19 +36,27 @@ const (
 	cypherBumpVersion = "MERGE (v:" + VersionLabel + " {id: 'graph'}) ON CREATE SET v." + VersionProp + " = timestamp() ON MATCH SET v." + VersionProp + " = v." + VersionProp + " + 1 RETURN v." + VersionProp + " AS version"
 	cypherVersion     = "OPTIONAL MATCH (v:" + VersionLabel + " {id: 'graph'}) RETURN coalesce(v." + VersionProp + ", 0) AS version"
 
-	// The lookups by ID name the uniqueness constraint's index: without the
-	// hint the planner sometimes scanned the whole index and filtered
-	// (NodeIndexScan), found by TestProfileBenchQueries.
-	cypherNodes = "UNWIND $ids AS id MATCH (n:KG {id: id}) USING INDEX n:KG(id) RETURN n"
+	// The lookups by ID make the planner seek the uniqueness constraint's
+	// index (USING INDEX SEEK): without a hint it sometimes scanned the
+	// whole index and filtered (NodeIndexScan), found by
+	// TestProfileBenchQueries; with USING INDEX it still chose that scan, on
+	// the right of an Apply, once per ID, on a database that tests had
+	// wiped and reloaded (TestCypherExplain and TestProfileBenchQueries
+	// failed on 2026-12-01; an index scan per ID is a full scan of 1M IDs
+	// per ID on the benchmark graph).
+	cypherNodes = "UNWIND $ids AS id MATCH (n:KG {id: id}) USING INDEX SEEK n:KG(id) RETURN n"
 
 	// Locate finds each node first (WITH ends the pattern there), then walks
 	// up: as one pattern, the planner scanned the whole index even with the
 	// hint.
-	cypherLocate = "UNWIND $ids AS id MATCH (n:KG {id: id}) USING INDEX n:KG(id) WITH id, n MATCH (n)" + placePath + "(pl) " +
+	cypherLocate = "UNWIND $ids AS id MATCH (n:KG {id: id}) USING INDEX SEEK n:KG(id) WITH id, n MATCH (n)" + placePath + "(pl) " +
 		"WHERE pl:Province OR pl:Prefecture OR pl:County " +
 		"RETURN id, collect(DISTINCT pl.id) AS places"
 
 	cypherUpdateNode = "MATCH (n:KG {id: $id}) SET n += $set RETURN n"
+
+	// cypherAwaitIndexes waits up to $t seconds for every index to be online.
+	cypherAwaitIndexes = "CALL db.awaitIndexes($t)"
 
 	cypherDeleteNode = "MATCH (n:KG {id: $id}) DETACH DELETE n RETURN count(*) AS c"
 
@@ -105,16 +113,23 @@ const (
 	VersionProp  = "version"
 )
 
+// KeyConstraintStatements returns the statements of EnsureKeyConstraints:
+// the uniqueness constraints that the writes' MERGE looks nodes up by (the
+// ID of every node, and of the version node). Idempotent.
+func KeyConstraintStatements() []string {
+	return []string{
+		"CREATE CONSTRAINT kg_id IF NOT EXISTS FOR (n:KG) REQUIRE n.id IS UNIQUE",
+		"CREATE CONSTRAINT kg_version_id IF NOT EXISTS FOR (v:" + VersionLabel + ") REQUIRE v.id IS UNIQUE",
+	}
+}
+
 // SchemaStatements returns the statements of EnsureSchema: uniqueness
 // constraints on node IDs (the common label and every label), indexes on the
 // properties that queries filter and sort by, and a full-text index on names
 // with the CJK analyzer, and the search index (see search.go). All are
 // idempotent.
 func SchemaStatements() []string {
-	out := []string{
-		"CREATE CONSTRAINT kg_id IF NOT EXISTS FOR (n:KG) REQUIRE n.id IS UNIQUE",
-		"CREATE CONSTRAINT kg_version_id IF NOT EXISTS FOR (v:" + VersionLabel + ") REQUIRE v.id IS UNIQUE",
-	}
+	out := KeyConstraintStatements()
 	var labels []string
 	for _, d := range kepu.LabelDefs() {
 		name := strings.ToLower(string(d.Label))
@@ -355,8 +370,11 @@ func (c *compiler) place(v string, pc *kepu.PlaceCond) (string, error) {
 // constraint's index: given the whole pattern, on a database whose
 // statistics were fresh from a wipe it sometimes chose an index scan and a
 // filter (TestProfileBenchQueries); an index hint inside the pattern is
-// refused when the WHERE clause folds to a constant.
-func startAt(v string) string { return "MATCH (" + v + ":KG {id: pid}) WITH pid, " + v }
+// refused when the WHERE clause folds to a constant, but the start MATCH
+// alone takes USING INDEX SEEK (see cypherNodes).
+func startAt(v string) string {
+	return "MATCH (" + v + ":KG {id: pid}) USING INDEX SEEK " + v + ":KG(id) WITH pid, " + v
+}
 
 func where(parts ...string) string {
 	var keep []string

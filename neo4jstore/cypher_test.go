@@ -102,6 +102,7 @@ func corpus(t *testing.T) []namedStmt {
 	for i, q := range SchemaStatements() {
 		add(fmt.Sprintf("schema%d", i), stmt{q, nil}, nil)
 	}
+	add("awaitIndexes", stmt{cypherAwaitIndexes, map[string]any{"t": int64(10)}}, nil)
 	edgeParams := map[string]any{"from": "a", "to": "b", "props": map[string]any{}, "set": map[string]any{}}
 	for _, d := range kepu.RelDefs() {
 		add("putEdges/"+string(d.Type), stmt{cypherPutEdges(d.Type), map[string]any{"rows": []any{}}}, nil)

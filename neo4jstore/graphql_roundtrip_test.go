@@ -175,13 +175,13 @@ func (g *rtGraph) boltNode(id string) bolttest.Struct {
 var (
 	rtFindNodes = regexp.MustCompile("^MATCH \\(n:`(\\w+)`\\) WHERE \\(n\\.`kind` IS NOT NULL AND n\\.`kind` = \\$(p\\d+)\\) " +
 		"WITH n RETURN n ORDER BY n\\.id ASC LIMIT \\$(p\\d+)$")
-	rtNeighbors = regexp.MustCompile("^UNWIND \\$ids AS pid CALL \\(pid\\) \\{ MATCH \\(p:KG \\{id: pid\\}\\) WITH pid, p MATCH \\(p\\)-\\[r:`(\\w+)`\\]->\\(n:KG\\) " +
+	rtNeighbors = regexp.MustCompile("^UNWIND \\$ids AS pid CALL \\(pid\\) \\{ MATCH \\(p:KG \\{id: pid\\}\\) USING INDEX SEEK p:KG\\(id\\) WITH pid, p MATCH \\(p\\)-\\[r:`(\\w+)`\\]->\\(n:KG\\) " +
 		"WITH r, n RETURN r, n ORDER BY n\\.id ASC LIMIT \\$(p\\d+) \\} RETURN pid, r, n$")
 )
 
 const (
-	rtNodes  = "UNWIND $ids AS id MATCH (n:KG {id: id}) USING INDEX n:KG(id) RETURN n"
-	rtLocate = "UNWIND $ids AS id MATCH (n:KG {id: id}) USING INDEX n:KG(id) WITH id, n MATCH (n)-[:LOCATED_IN|PART_OF*0..3]->(pl) " +
+	rtNodes  = "UNWIND $ids AS id MATCH (n:KG {id: id}) USING INDEX SEEK n:KG(id) RETURN n"
+	rtLocate = "UNWIND $ids AS id MATCH (n:KG {id: id}) USING INDEX SEEK n:KG(id) WITH id, n MATCH (n)-[:LOCATED_IN|PART_OF*0..3]->(pl) " +
 		"WHERE pl:Province OR pl:Prefecture OR pl:County RETURN id, collect(DISTINCT pl.id) AS places"
 )
 

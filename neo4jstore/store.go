@@ -337,12 +337,32 @@ func (s *Store) Close() error {
 // RoundTrips returns how many statements the store has sent so far.
 func (s *Store) RoundTrips() int64 { return s.trips.Load() }
 
-// EnsureSchema creates the uniqueness constraints and indexes (idempotent).
-// Run it before loading data.
+// EnsureSchema creates the uniqueness constraints and indexes (idempotent),
+// and fills in the search keys of nodes that lack them. Run it before
+// serving. Indexes created on a database that holds data are populated in
+// the background; AwaitIndexes waits for them.
 func (s *Store) EnsureSchema(ctx context.Context) error {
+	if err := s.runSchema(ctx, SchemaStatements()); err != nil {
+		return err
+	}
+	return s.fillSearchKeys(ctx)
+}
+
+// EnsureKeyConstraints creates only the uniqueness constraints of the node
+// IDs (KeyConstraintStatements), which every write needs. A bulk load runs
+// it first and EnsureSchema after the data is in: Neo4j then builds the
+// other indexes (full-text ones above all) once, in bulk, instead of
+// updating them in every write transaction (on the 2-core machine, loading
+// nodes without the full-text indexes took 4.4 times less server CPU; see
+// docs/neo4j.md).
+func (s *Store) EnsureKeyConstraints(ctx context.Context) error {
+	return s.runSchema(ctx, KeyConstraintStatements())
+}
+
+func (s *Store) runSchema(ctx context.Context, stmts []string) error {
 	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer sess.Close(context.Background())
-	for _, q := range SchemaStatements() {
+	for _, q := range stmts {
 		s.trips.Add(1)
 		res, err := sess.Run(ctx, q, nil, neo4j.WithTxTimeout(s.cfg.TxTimeout))
 		if err == nil {
@@ -352,7 +372,25 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 			return s.translate(ctx, "ensure schema", err)
 		}
 	}
-	return s.fillSearchKeys(ctx)
+	return nil
+}
+
+// AwaitIndexes waits until every index of the database is online, at most
+// timeout (whole seconds); after that, or when an index failed to populate,
+// it returns the translated error (the driver's cause is logged).
+func (s *Store) AwaitIndexes(ctx context.Context, timeout time.Duration) error {
+	sess := s.session(ctx, neo4j.AccessModeRead)
+	defer sess.Close(context.Background())
+	s.trips.Add(1)
+	res, err := sess.Run(ctx, cypherAwaitIndexes, map[string]any{"t": int64(timeout.Seconds())},
+		neo4j.WithTxTimeout(timeout+s.cfg.TxTimeout))
+	if err == nil {
+		_, err = res.Consume(ctx)
+	}
+	if err != nil {
+		return s.translate(ctx, "await indexes", err)
+	}
+	return nil
 }
 
 // DeleteAll removes every node and relationship of the database, in batches.

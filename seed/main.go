@@ -50,6 +50,7 @@ type Config struct {
 	DataDir string            // directory of the embedded store
 	Scale   int               // total nodes of the benchmark graph; 0 = the reference dataset
 	Batch   int               // changes per write
+	Workers int               // writes at the same time; 0 = 2 for neo4j, 1 for embedded
 	Seed    uint64            // generator seed; 0 = dataset.DefaultSeed
 	NoSync  bool              // skip fsync on each write (bulk loads that are redone on failure)
 	Quiet   bool              // no progress lines
@@ -88,7 +89,7 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	for _, env := range []struct {
 		name string
 		dst  *int
-	}{{"KEPUGRAPH_SEED_SCALE", &c.Scale}, {"KEPUGRAPH_SEED_BATCH", &c.Batch}} {
+	}{{"KEPUGRAPH_SEED_SCALE", &c.Scale}, {"KEPUGRAPH_SEED_BATCH", &c.Batch}, {"KEPUGRAPH_SEED_WORKERS", &c.Workers}} {
 		if v := getenv(env.name); v != "" {
 			n, err := strconv.Atoi(v)
 			if err != nil {
@@ -103,6 +104,7 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	fs.StringVar(&c.DataDir, "data-dir", c.DataDir, "directory of the embedded store, created if missing (env KEPUGRAPH_DATA_DIR)")
 	fs.IntVar(&c.Scale, "scale", c.Scale, "total nodes of the benchmark graph; 0 loads the reference dataset (env KEPUGRAPH_SEED_SCALE)")
 	fs.IntVar(&c.Batch, "batch", c.Batch, "changes per store write (env KEPUGRAPH_SEED_BATCH)")
+	fs.IntVar(&c.Workers, "workers", c.Workers, "batches written at the same time; 0: 2 with neo4j, 1 with embedded (env KEPUGRAPH_SEED_WORKERS)")
 	fs.Uint64Var(&c.Seed, "seed", c.Seed, "generator seed; 0 uses the fixed default")
 	fs.BoolVar(&c.NoSync, "no-sync", c.NoSync, "skip fsync on each write (faster bulk loads; rerun the load after a crash)")
 	fs.BoolVar(&c.Quiet, "quiet", c.Quiet, "print no progress")
@@ -116,8 +118,8 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
-	if c.Scale < 0 || c.Batch <= 0 || c.DataDir == "" {
-		return fmt.Errorf("--scale must be >= 0, --batch > 0 and --data-dir set")
+	if c.Scale < 0 || c.Batch <= 0 || c.Workers < 0 || c.DataDir == "" {
+		return fmt.Errorf("--scale must be >= 0, --batch > 0, --workers >= 0 and --data-dir set")
 	}
 	if c.Store != "embedded" && c.Store != "neo4j" {
 		return fmt.Errorf("--store %q: want embedded or neo4j", c.Store)
@@ -136,6 +138,23 @@ func openStore(ctx context.Context, cfg Config) (kepu.Store, error) {
 		return nil, err
 	}
 	if cfg.Store == "neo4j" {
+		// Concurrent batches of edges deadlock now and then on shared
+		// (dense) nodes; Neo4j aborts one, and the driver runs it again,
+		// for up to RetryTime (the API's default: the connect timeout, 2 s).
+		if cfg.Neo4j.RetryTime == 0 {
+			cfg.Neo4j.RetryTime = loadRetryTime
+		}
+		// A server busy with a bulk load (or a busy machine) can take more
+		// than the API's 2 s to accept a connection; a load waits longer.
+		if cfg.Neo4j.ConnectTimeout == 0 {
+			cfg.Neo4j.ConnectTimeout = loadConnectTimeout
+		}
+		// After a bulk load, EnsureSchema reads every node once (search
+		// keys) while Neo4j populates the new indexes: on the 1M graph that
+		// took longer than the API's 30 s transaction timeout.
+		if cfg.Neo4j.TxTimeout == 0 {
+			cfg.Neo4j.TxTimeout = loadTxTimeout
+		}
 		st, err := neo4jstore.Open(ctx, cfg.Neo4j)
 		if err != nil {
 			return nil, err
@@ -145,7 +164,9 @@ func openStore(ctx context.Context, cfg Config) (kepu.Store, error) {
 			st.Close()
 			return nil, err
 		}
-		if err := st.EnsureSchema(ctx); err != nil {
+		// Only the ID constraints now; the other indexes after the load
+		// (Run), built once instead of in every write.
+		if err := st.EnsureKeyConstraints(ctx); err != nil {
 			st.Close()
 			return nil, err
 		}
@@ -193,15 +214,49 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		fmt.Fprintf(m.Stderr, "seed: %d/%d records (%.1f %%), %s, %.0f records/s\n",
 			done, total, 100*float64(done)/float64(total), el.Round(time.Millisecond), float64(done)/el.Seconds())
 	}
-	rep, err := dataset.LoadSource(ctx, st, src, dataset.LoadOptions{Batch: c.Batch, Progress: progress})
+	workers := c.Workers
+	if workers == 0 {
+		workers = 1
+		if c.Store == "neo4j" {
+			workers = 2
+		}
+	}
+	rep, err := dataset.LoadSource(ctx, st, src, dataset.LoadOptions{Batch: c.Batch, Workers: workers, Progress: progress})
 	if err != nil {
 		return err
 	}
-	m.report(rep, generated)
+	indexed := time.Now()
+	if n4, ok := st.(*neo4jstore.Store); ok {
+		if !c.Quiet {
+			fmt.Fprintln(m.Stderr, "seed: creating the indexes and waiting until they are online")
+		}
+		if err := n4.EnsureSchema(ctx); err != nil {
+			return err
+		}
+		if err := n4.AwaitIndexes(ctx, indexTimeout); err != nil {
+			return err
+		}
+	}
+	m.report(rep, generated, time.Since(indexed))
 	return nil
 }
 
-func (m *Main) report(rep dataset.Report, generated time.Duration) {
+// loadRetryTime is how long a batch is retried after transient errors
+// (deadlocks between the loader's own writers; the driver backs off 1, 2,
+// 4, 8 s). It also bounds how long a load takes to fail when the server
+// dies under it.
+const loadRetryTime = 20 * time.Second
+
+// loadTxTimeout bounds one transaction of the loader.
+const loadTxTimeout = 10 * time.Minute
+
+// loadConnectTimeout is how long the loader waits to reach Neo4j.
+const loadConnectTimeout = 10 * time.Second
+
+// indexTimeout bounds the wait for Neo4j's indexes after a load.
+const indexTimeout = time.Hour
+
+func (m *Main) report(rep dataset.Report, generated, indexed time.Duration) {
 	w := m.Stdout
 	if m.Config.Store == "neo4j" {
 		db := m.Config.Neo4j.Database
@@ -232,4 +287,9 @@ func (m *Main) report(rep dataset.Report, generated time.Duration) {
 	}
 	fmt.Fprintf(w, "generated in %s, loaded in %s, %.0f records/s\n",
 		generated.Round(time.Millisecond), rep.Elapsed.Round(time.Millisecond), rep.PerSecond())
+	if m.Config.Store == "neo4j" {
+		all := rep.Elapsed + indexed
+		fmt.Fprintf(w, "indexes created and online in %s; load and indexes %s, %.0f records/s\n",
+			indexed.Round(time.Millisecond), all.Round(time.Millisecond), float64(rep.NodeCount()+rep.EdgeCount())/all.Seconds())
+	}
 }
