@@ -74,9 +74,15 @@ func backends(t *testing.T) []backend {
 }
 
 // neo4jFlags are the flags that point the program at the Neo4j test server.
+//
+// The tests that use it compare answers, not availability (the fault tests
+// set their own --neo4j-timeout): a long timeout keeps a busy machine (a
+// shared CI runner at a load average of 30 made a write wait over 1.5 s for
+// a connection) from turning into SERVICE_UNAVAILABLE answers.
 func neo4jFlags() []string {
 	c := neo4jstore.ConfigFromEnv()
-	return []string{"--neo4j-uri", c.URI, "--neo4j-user", c.User, "--neo4j-password", c.Password, "--neo4j-database", c.Database}
+	return []string{"--neo4j-uri", c.URI, "--neo4j-user", c.User, "--neo4j-password", c.Password, "--neo4j-database", c.Database,
+		"--neo4j-timeout", "20s"}
 }
 
 // neo4jSeededMain wipes the Neo4j test server (holding it until the test
