@@ -51,6 +51,10 @@ type Options struct {
 	// NoSync skips fsync on commit. Only for tests and bulk loads that are
 	// redone from scratch on failure.
 	NoSync bool
+	// BulkLoad defers the full-text index: writes do not update it, and it
+	// is built once from the graph when the store is closed (or before the
+	// first search). For loads of many records (seed, bench/scale).
+	BulkLoad bool
 }
 
 // Store is the embedded kepu.Store.
@@ -235,7 +239,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		}
 		return nil, err
 	}
-	if err := s.openSearch(); err != nil {
+	if err := s.openSearch(opts); err != nil {
 		s.db.Close()
 		return nil, err
 	}
@@ -630,6 +634,7 @@ type batch struct {
 	edges map[string]*pendingEdge
 	// added lists, per node ID, the keys of edges created in this batch.
 	added map[string][]string
+	stamp uint64 // the commit stamp (see searchdisk.go), set by commit
 }
 
 type pendingNode struct {
@@ -902,6 +907,9 @@ func (s *Store) commit(b *batch) error {
 			}
 		}
 		if err := putVersion(tx, s.version.Load()+1); err != nil {
+			return err
+		}
+		if err := putStamp(tx, b); err != nil {
 			return err
 		}
 		return putCounts(tx, nnodes, nedges)
