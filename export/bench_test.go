@@ -70,13 +70,19 @@ func BenchmarkExport(b *testing.B) {
 			aheads = append(aheads, n)
 		}
 	}
-	for _, f := range formats {
-		for _, ahead := range aheads {
-			name := f.Name
-			if len(aheads) > 1 {
-				name += "/readahead=" + strconv.Itoa(ahead)
+	// KEPUGRAPH_EXPORT_BENCH_ROUNDS=n runs the list n times, in order
+	// (-count repeats each sub-benchmark in place, so it does not
+	// alternate).
+	rounds, _ := strconv.Atoi(os.Getenv("KEPUGRAPH_EXPORT_BENCH_ROUNDS"))
+	for range max(rounds, 1) {
+		for _, f := range formats {
+			for _, ahead := range aheads {
+				name := f.Name
+				if len(aheads) > 1 {
+					name += "/readahead=" + strconv.Itoa(ahead)
+				}
+				benchFormat(b, st, f, name, ahead)
 			}
-			benchFormat(b, st, f, name, ahead)
 		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
-	"cmp"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -879,8 +878,19 @@ func (w *stopWriter) count() error {
 	}
 	return nil
 }
-func (w *stopWriter) Node(n *export.Node) error { return cmp.Or(w.count(), w.Writer.Node(n)) }
-func (w *stopWriter) Edge(e *export.Edge) error { return cmp.Or(w.count(), w.Writer.Edge(e)) }
+func (w *stopWriter) Node(n *export.Node) error {
+	if err := w.count(); err != nil {
+		return err
+	}
+	return w.Writer.Node(n)
+}
+
+func (w *stopWriter) Edge(e *export.Edge) error {
+	if err := w.count(); err != nil {
+		return err
+	}
+	return w.Writer.Edge(e)
+}
 
 // TestReadAhead: reading pages in a second goroutine (ReadAhead 0, the
 // default, and 1) writes the same bytes as reading and writing in turns

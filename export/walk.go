@@ -28,7 +28,9 @@ type Edge struct {
 
 // Writer writes one file format. The exporter calls Begin once, Node for
 // every node, BeginEdges once, Edge for every edge and End once; the first
-// error stops it. A Writer buffers its output and flushes it in End.
+// error stops it. A Writer buffers its output and flushes it in End. The
+// *Node and *Edge it is given are reused after the call returns: a Writer
+// that keeps one keeps a copy.
 type Writer interface {
 	Begin(nodeAttrs, edgeAttrs []Attr) error
 	Node(n *Node) error
@@ -167,6 +169,8 @@ func (p *Plan) Write(ctx context.Context, w Writer) (Stats, error) {
 	if err := w.Begin(nodeAttrs, edgeAttrs); err != nil {
 		return st, err
 	}
+	// One Node and one Edge, reused for every element.
+	n, edge := new(Node), new(Edge)
 	// readNodes reads where the nodes are (their provinces).
 	readNodes := func(ctx context.Context, nodes []kepu.Node) (nodePage, error) {
 		locs, err := p.x.Store.Locate(ctx, ids(nodes))
@@ -175,7 +179,7 @@ func (p *Plan) Write(ctx context.Context, w Writer) (Stats, error) {
 	writeNodes := func(pg nodePage) error {
 		nodes, locs := pg.nodes, pg.locs
 		for i := range nodes {
-			n := &Node{ID: kepu.GlobalID(nodes[i].ID), Label: nodes[i].Label, Props: nodes[i].Props}
+			*n = Node{ID: kepu.GlobalID(nodes[i].ID), Label: nodes[i].Label, Props: nodes[i].Props}
 			if loc, ok := locs[nodes[i].ID]; ok {
 				n.ProvinceCode = p.provinces[loc.Province]
 			}
@@ -194,8 +198,9 @@ func (p *Plan) Write(ctx context.Context, w Writer) (Stats, error) {
 			lastFrom, lastSource = e.From, kepu.GlobalID(e.From)
 		}
 		key = append(append(append(append(append(key[:0], e.Type...), '|'), e.From...), '|'), e.To...)
-		if err := w.Edge(&Edge{ID: base64.RawURLEncoding.EncodeToString(key), Type: e.Type,
-			Source: lastSource, Target: kepu.GlobalID(e.To), Props: e.Props}); err != nil {
+		*edge = Edge{ID: base64.RawURLEncoding.EncodeToString(key), Type: e.Type,
+			Source: lastSource, Target: kepu.GlobalID(e.To), Props: e.Props}
+		if err := w.Edge(edge); err != nil {
 			return err
 		}
 		st.Edges++
