@@ -49,8 +49,8 @@ type Exporter struct {
 	MaxNodes int
 	// ReadAhead is the number of pages a second goroutine reads from the
 	// store ahead of the one that writes them [DefaultReadAhead], so that
-	// reading and encoding run on two cores; memory grows by at most that
-	// many pages. Negative: no second goroutine, reads and writes take
+	// reading and encoding run on two cores; the export then holds that
+	// many pages more, plus the one being read. Negative: no second goroutine, reads and writes take
 	// turns.
 	ReadAhead int
 }
