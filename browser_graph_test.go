@@ -54,7 +54,11 @@ func needTool(t *testing.T, missing string) {
 // shortest path work; the filters, colors and sizes change the view; the
 // GEXF and GraphML exports hold the nodes and relationships shown (read back
 // with graphology's parsers) and the PNG is a PNG; a selection of 5,000
-// nodes or more loads (its frame times are logged, not asserted); the
+// nodes or more loads and is drawn whole with the fast settings (GL points
+// and lines, no relationships nor labels while moving), and a drag stops
+// its layout (frame times and the browser's CPU time per frame, in
+// alternating rounds of the detailed and the fast drawing, are logged, not
+// asserted); the
 // coverage view draws a bar per province, sorted. Screenshots go to a
 // temporary directory, or to the directory KEPUGRAPH_SCREENSHOTS names
 // (KEPUGRAPH_SCREENSHOTS=docs refreshes docs/graph-view.png,
@@ -204,8 +208,36 @@ func TestBrowserGraphView(t *testing.T) {
 	if num(big, "nodes") < 5000 {
 		t.Errorf("the large selection has %v nodes, want 5000 or more", big["nodes"])
 	}
-	t.Logf("%v nodes, %v relationships on screen (WebGL: %v, %v cores): frame time while the camera moves %s; while ForceAtlas2 runs %s; an empty view %s",
-		big["nodes"], big["edges"], big["gpu"], big["cores"], frameText(sub(big, "camera")), frameText(sub(big, "layout")), frameText(sub(big, "emptyCamera")))
+	// Every node and relationship of the selection is drawn (no filter, no
+	// hovered node), and drawn fast: GL points and 1-pixel lines, no
+	// relationships nor labels while the camera moves, no edge labels.
+	if drawn := sub(big, "drawn"); num(drawn, "nodes") != num(big, "nodes") || num(drawn, "edges") != num(big, "edges") {
+		t.Errorf("drawn %v of %v nodes and %v relationships", drawn, big["nodes"], big["edges"])
+	}
+	want := map[string]any{"defaultNodeType": "point", "defaultEdgeType": "line", "hideEdgesOnMove": true,
+		"hideLabelsOnMove": true, "renderEdgeLabels": false, "zIndex": false}
+	settings := sub(big, "settings")
+	for k, v := range want {
+		if settings[k] != v {
+			t.Errorf("large view: setting %s = %v, want %v", k, settings[k], v)
+		}
+	}
+	if big["drawing"] != "fast" || big["layoutBeforeDrag"] != true || big["layoutAfterDrag"] != false {
+		t.Errorf("large view: drawing %v; layout running before a drag %v, after %v (want fast, true, false)",
+			big["drawing"], big["layoutBeforeDrag"], big["layoutAfterDrag"])
+	}
+	camera := sub(big, "camera")
+	for _, mode := range []string{"detailed", "fast"} {
+		rounds, _ := camera[mode].([]any)
+		if len(rounds) == 0 {
+			t.Fatalf("no camera frames measured for %s", mode)
+		}
+		for i, r := range rounds {
+			t.Logf("camera, %s drawing, round %d: %s", mode, i+1, frameText(r.(map[string]any)))
+		}
+	}
+	t.Logf("%v nodes, %v relationships on screen (WebGL: %v, %v cores, load average %v): mouse drag and wheel %s; while ForceAtlas2 runs %s; an empty view %s",
+		big["nodes"], big["edges"], big["gpu"], big["cores"], big["loadavg"], frameText(sub(big, "mouse")), frameText(sub(big, "layout")), frameText(sub(big, "emptyCamera")))
 
 	cov := run.step(t, "coverage")
 	for _, figure := range []string{"prefecture", "tours"} {
@@ -244,9 +276,20 @@ func TestBrowserGraphView(t *testing.T) {
 }
 
 func frameText(f map[string]any) string {
-	return "mean " + strconv.FormatFloat(f["meanMs"].(float64), 'f', 1, 64) +
-		" ms, median " + strconv.FormatFloat(f["medianMs"].(float64), 'f', 1, 64) +
-		" ms, p95 " + strconv.FormatFloat(f["p95Ms"].(float64), 'f', 1, 64) +
-		" ms over " + strconv.FormatFloat(f["frames"].(float64), 'f', 0, 64) +
+	ms := func(k string) string { return strconv.FormatFloat(f[k].(float64), 'f', 1, 64) }
+	text := "median " + ms("medianMs") + " ms (" + strconv.FormatFloat(f["fps"].(float64), 'f', 1, 64) + " fps), p95 " +
+		ms("p95Ms") + " ms, mean " + ms("meanMs") + " ms over " + strconv.FormatFloat(f["frames"].(float64), 'f', 0, 64) +
 		" frames; sigma's render() " + strconv.FormatFloat(f["renderMs"].(float64), 'f', 2, 64) + " ms of main thread"
+	if cpu, ok := f["cpuMsPerFrame"].(map[string]any); ok && len(cpu) > 0 {
+		keys := make([]string, 0, len(cpu))
+		for k := range cpu {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		text += "; CPU ms per frame:"
+		for _, k := range keys {
+			text += " " + k + " " + strconv.FormatFloat(cpu[k].(float64), 'f', 1, 64)
+		}
+	}
+	return text
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/kepugraph/kepugraph/embedded"
 	"github.com/kepugraph/kepugraph/export"
+	"github.com/kepugraph/kepugraph/kepu"
 )
 
 // benchDirEnv names a data directory of the embedded store to export in
@@ -56,62 +57,93 @@ func BenchmarkExport(b *testing.B) {
 			}
 		}
 	}
-	for _, f := range formats {
-		b.Run(f.Name, func(b *testing.B) {
-			runtime.GC()
-			// Reset the peak (VmHWM) to the current RSS, so that the peak
-			// is this export's, not the store's load (Linux 4.0+).
-			_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
-			heap0, rss0 := liveHeap(), procStatus(b, "VmRSS")
-			every, _ := strconv.Atoi(os.Getenv("KEPUGRAPH_EXPORT_BENCH_HEAP_EVERY"))
-			var maxHeap uint64
-			if mb, _ := strconv.Atoi(os.Getenv("KEPUGRAPH_EXPORT_BENCH_LIMIT_MB")); mb > 0 {
-				// A soft memory limit of what the runtime holds now plus
-				// mb: the collector then runs as often as it must to keep
-				// the garbage of the export within it.
-				var ms runtime.MemStats
-				runtime.ReadMemStats(&ms)
-				old := debug.SetMemoryLimit(int64(ms.Sys-ms.HeapReleased) + int64(mb)<<20)
-				defer debug.SetMemoryLimit(old)
+	// KEPUGRAPH_EXPORT_BENCH_READAHEAD=-1,0 runs each format with each
+	// Exporter.ReadAhead (-1: reads and writes in turns; 0: the default).
+	aheads := []int{0}
+	if list := os.Getenv("KEPUGRAPH_EXPORT_BENCH_READAHEAD"); list != "" {
+		aheads = nil
+		for _, a := range strings.Split(list, ",") {
+			n, err := strconv.Atoi(a)
+			if err != nil {
+				b.Fatal(err)
 			}
-			cpu0 := cpuTime()
-			x := &export.Exporter{Store: st}
-			var elements int
-			var bytes countWriter
-			b.ResetTimer()
-			for range b.N {
-				plan, err := x.Prepare(context.Background(), export.Selection{})
-				if err != nil {
-					b.Fatal(err)
-				}
-				w := f.New(&bytes)
-				if every > 0 {
-					w = &heapSampler{Writer: w, every: every, max: &maxHeap}
-				}
-				stats, err := plan.Write(context.Background(), w)
-				if err != nil {
-					b.Fatal(err)
-				}
-				elements += stats.Nodes + stats.Edges
-			}
-			b.StopTimer()
-			b.ReportMetric(float64(elements)/b.Elapsed().Seconds(), "elements/s")
-			if cpu := (cpuTime() - cpu0).Seconds(); cpu > 0 {
-				// CPU time of the whole process (the export, the
-				// collector, the sampler): the figure that contention
-				// for the machine changes least.
-				b.ReportMetric(float64(elements)/cpu, "elements/CPU-s")
-			}
-			b.ReportMetric(float64(elements)/float64(b.N), "elements/op")
-			b.ReportMetric(float64(bytes.n)/float64(b.N)/1e6, "MB-out/op")
-			if maxHeap > 0 {
-				b.ReportMetric((float64(maxHeap)-float64(heap0))/1e6, "MB-live-heap-growth")
-			}
-			if hwm := procStatus(b, "VmHWM"); hwm > 0 {
-				b.ReportMetric(float64(hwm-rss0)/1e6, "MB-peak-RSS-growth")
-			}
-		})
+			aheads = append(aheads, n)
+		}
 	}
+	// KEPUGRAPH_EXPORT_BENCH_ROUNDS=n runs the list n times, in order
+	// (-count repeats each sub-benchmark in place, so it does not
+	// alternate).
+	rounds, _ := strconv.Atoi(os.Getenv("KEPUGRAPH_EXPORT_BENCH_ROUNDS"))
+	for range max(rounds, 1) {
+		for _, f := range formats {
+			for _, ahead := range aheads {
+				name := f.Name
+				if len(aheads) > 1 {
+					name += "/readahead=" + strconv.Itoa(ahead)
+				}
+				benchFormat(b, st, f, name, ahead)
+			}
+		}
+	}
+}
+
+// benchFormat runs one sub-benchmark of BenchmarkExport: the whole graph of
+// st in format f, read ahead by ahead pages (Exporter.ReadAhead).
+func benchFormat(b *testing.B, st kepu.Store, f export.Format, name string, ahead int) {
+	b.Run(name, func(b *testing.B) {
+		runtime.GC()
+		// Reset the peak (VmHWM) to the current RSS, so that the peak
+		// is this export's, not the store's load (Linux 4.0+).
+		_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
+		heap0, rss0 := liveHeap(), procStatus(b, "VmRSS")
+		every, _ := strconv.Atoi(os.Getenv("KEPUGRAPH_EXPORT_BENCH_HEAP_EVERY"))
+		var maxHeap uint64
+		if mb, _ := strconv.Atoi(os.Getenv("KEPUGRAPH_EXPORT_BENCH_LIMIT_MB")); mb > 0 {
+			// A soft memory limit of what the runtime holds now plus
+			// mb: the collector then runs as often as it must to keep
+			// the garbage of the export within it.
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			old := debug.SetMemoryLimit(int64(ms.Sys-ms.HeapReleased) + int64(mb)<<20)
+			defer debug.SetMemoryLimit(old)
+		}
+		cpu0 := cpuTime()
+		x := &export.Exporter{Store: st, ReadAhead: ahead}
+		var elements int
+		var bytes countWriter
+		b.ResetTimer()
+		for range b.N {
+			plan, err := x.Prepare(context.Background(), export.Selection{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			w := f.New(&bytes)
+			if every > 0 {
+				w = &heapSampler{Writer: w, every: every, max: &maxHeap}
+			}
+			stats, err := plan.Write(context.Background(), w)
+			if err != nil {
+				b.Fatal(err)
+			}
+			elements += stats.Nodes + stats.Edges
+		}
+		b.StopTimer()
+		b.ReportMetric(float64(elements)/b.Elapsed().Seconds(), "elements/s")
+		if cpu := (cpuTime() - cpu0).Seconds(); cpu > 0 {
+			// CPU time of the whole process (the export, the
+			// collector, the sampler): the figure that contention
+			// for the machine changes least.
+			b.ReportMetric(float64(elements)/cpu, "elements/CPU-s")
+		}
+		b.ReportMetric(float64(elements)/float64(b.N), "elements/op")
+		b.ReportMetric(float64(bytes.n)/float64(b.N)/1e6, "MB-out/op")
+		if maxHeap > 0 {
+			b.ReportMetric((float64(maxHeap)-float64(heap0))/1e6, "MB-live-heap-growth")
+		}
+		if hwm := procStatus(b, "VmHWM"); hwm > 0 {
+			b.ReportMetric(float64(hwm-rss0)/1e6, "MB-peak-RSS-growth")
+		}
+	})
 }
 
 // heapSampler is a Writer that, every so many elements, runs a collection

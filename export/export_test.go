@@ -8,6 +8,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -15,10 +16,12 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kepugraph/kepugraph/embedded"
 	"github.com/kepugraph/kepugraph/export"
@@ -858,5 +861,83 @@ func TestEscaping(t *testing.T) {
 		if got != wantHere || gotEdge != wantHere {
 			t.Errorf("%s: node name %q, edge source %q; want %q", f.Name, got, gotEdge, wantHere)
 		}
+	}
+}
+
+// stopWriter is a Writer that fails at the element after the first n.
+type stopWriter struct {
+	export.Writer
+	n int
+}
+
+var errStop = errors.New("writer stopped")
+
+func (w *stopWriter) count() error {
+	if w.n--; w.n < 0 {
+		return errStop
+	}
+	return nil
+}
+func (w *stopWriter) Node(n *export.Node) error {
+	if err := w.count(); err != nil {
+		return err
+	}
+	return w.Writer.Node(n)
+}
+
+func (w *stopWriter) Edge(e *export.Edge) error {
+	if err := w.count(); err != nil {
+		return err
+	}
+	return w.Writer.Edge(e)
+}
+
+// TestReadAhead: reading pages in a second goroutine (ReadAhead 0, the
+// default, and 1) writes the same bytes as reading and writing in turns
+// (ReadAhead -1), for the whole graph and for a where selection; a writer
+// that fails stops the export with its error, and the reading goroutine
+// ends.
+func TestReadAhead(t *testing.T) {
+	where := export.Selection{Labels: []kepu.Label{kepu.Museum, kepu.County}, WhereLabel: kepu.Museum, Where: kepu.C("kind", kepu.Eq, "MOBILE")}
+	for _, sel := range []export.Selection{{}, where} {
+		var want []byte
+		for _, ahead := range []int{-1, 0, 1} {
+			x := &export.Exporter{Store: shared.store, PageSize: 100, ReadAhead: ahead}
+			plan, err := x.Prepare(context.Background(), sel)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			st, err := plan.Write(context.Background(), export.NewJSONL(&buf))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Nodes == 0 || st.Edges == 0 {
+				t.Fatalf("read ahead %d: %+v", ahead, st)
+			}
+			if want == nil {
+				want = buf.Bytes()
+			} else if !bytes.Equal(buf.Bytes(), want) {
+				t.Errorf("read ahead %d: %d bytes differ from the %d written in turns", ahead, buf.Len(), len(want))
+			}
+		}
+	}
+	goroutines := runtime.NumGoroutine()
+	for _, n := range []int{0, 150, 20000} { // in the nodes, in the edges
+		x := &export.Exporter{Store: shared.store, PageSize: 100}
+		plan, err := x.Prepare(context.Background(), export.Selection{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := plan.Write(context.Background(), &stopWriter{Writer: export.NewJSONL(io.Discard), n: n})
+		if !errors.Is(err, errStop) || st.Nodes+st.Edges != n {
+			t.Errorf("writer stopping after %d elements: %+v, %v", n, st, err)
+		}
+	}
+	for i := 0; runtime.NumGoroutine() > goroutines && i < 100; i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if g := runtime.NumGoroutine(); g > goroutines {
+		t.Errorf("%d goroutines after the stopped exports, %d before", g, goroutines)
 	}
 }

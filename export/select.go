@@ -26,9 +26,10 @@ import (
 
 // Defaults.
 const (
-	DefaultPageSize = 1000   // nodes per store call while streaming
-	DefaultMaxNodes = 100000 // largest neighborhood or path search, in nodes
-	MaxHops         = 3      // largest hops of an around selection
+	DefaultPageSize  = 1000   // nodes per store call while streaming
+	DefaultMaxNodes  = 100000 // largest neighborhood or path search, in nodes
+	DefaultReadAhead = 2      // pages read ahead of the writer while streaming
+	MaxHops          = 3      // largest hops of an around selection
 )
 
 // WhereFunc converts the GraphQL where input of a label (as decoded from

@@ -28,7 +28,9 @@ type Edge struct {
 
 // Writer writes one file format. The exporter calls Begin once, Node for
 // every node, BeginEdges once, Edge for every edge and End once; the first
-// error stops it. A Writer buffers its output and flushes it in End.
+// error stops it. A Writer buffers its output and flushes it in End. The
+// *Node and *Edge it is given are reused after the call returns: a Writer
+// that keeps one keeps a copy.
 type Writer interface {
 	Begin(nodeAttrs, edgeAttrs []Attr) error
 	Node(n *Node) error
@@ -45,6 +47,12 @@ type Exporter struct {
 	// MaxNodes bounds the nodes a neighborhood or path search visits
 	// [DefaultMaxNodes]; past it Prepare fails with BadUserInput.
 	MaxNodes int
+	// ReadAhead is the number of pages a second goroutine reads from the
+	// store ahead of the one that writes them [DefaultReadAhead], so that
+	// reading and encoding run on two cores; the export then holds that
+	// many pages more, plus the one being read. Negative: no second goroutine, reads and writes take
+	// turns.
+	ReadAhead int
 }
 
 // Stats counts what an export wrote.
@@ -68,6 +76,53 @@ func (x *Exporter) pageSize() int {
 		return x.PageSize
 	}
 	return DefaultPageSize
+}
+
+func (x *Exporter) readAhead() int {
+	switch {
+	case x.ReadAhead < 0:
+		return -1
+	case x.ReadAhead == 0:
+		return DefaultReadAhead
+	}
+	return x.ReadAhead
+}
+
+// pipeline calls consume with every value produce sends, in order. With
+// ahead >= 0, produce runs in a goroutine of its own and may send up to
+// ahead values before consume takes them; the first error of either
+// stops both (produce's context is then canceled). With ahead < 0 the two
+// take turns in the caller's goroutine.
+func pipeline[T any](ctx context.Context, ahead int, produce func(ctx context.Context, send func(T) error) error, consume func(T) error) error {
+	if ahead < 0 {
+		return produce(ctx, consume)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ch := make(chan T, ahead)
+	done := make(chan error, 1)
+	go func() {
+		defer close(ch)
+		done <- produce(ctx, func(v T) error {
+			select {
+			case ch <- v:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	}()
+	for v := range ch {
+		if err := consume(v); err != nil {
+			cancel()
+			for range ch {
+				// let the producer see the cancellation and stop
+			}
+			<-done
+			return err
+		}
+	}
+	return <-done
 }
 
 func (x *Exporter) maxNodes() int {
@@ -114,13 +169,17 @@ func (p *Plan) Write(ctx context.Context, w Writer) (Stats, error) {
 	if err := w.Begin(nodeAttrs, edgeAttrs); err != nil {
 		return st, err
 	}
-	emitNodes := func(nodes []kepu.Node) error {
+	// One Node and one Edge, reused for every element.
+	n, edge := new(Node), new(Edge)
+	// readNodes reads where the nodes are (their provinces).
+	readNodes := func(ctx context.Context, nodes []kepu.Node) (nodePage, error) {
 		locs, err := p.x.Store.Locate(ctx, ids(nodes))
-		if err != nil {
-			return err
-		}
+		return nodePage{nodes, locs}, err
+	}
+	writeNodes := func(pg nodePage) error {
+		nodes, locs := pg.nodes, pg.locs
 		for i := range nodes {
-			n := &Node{ID: kepu.GlobalID(nodes[i].ID), Label: nodes[i].Label, Props: nodes[i].Props}
+			*n = Node{ID: kepu.GlobalID(nodes[i].ID), Label: nodes[i].Label, Props: nodes[i].Props}
 			if loc, ok := locs[nodes[i].ID]; ok {
 				n.ProvinceCode = p.provinces[loc.Province]
 			}
@@ -134,14 +193,18 @@ func (p *Plan) Write(ctx context.Context, w Writer) (Stats, error) {
 	var key []byte
 	var lastFrom, lastSource string
 	emitEdge := func(e kepu.Edge) error {
-		st.Edges++
 		// Edges come grouped by their From node: encode its ID once.
 		if e.From != lastFrom {
 			lastFrom, lastSource = e.From, kepu.GlobalID(e.From)
 		}
 		key = append(append(append(append(append(key[:0], e.Type...), '|'), e.From...), '|'), e.To...)
-		return w.Edge(&Edge{ID: base64.RawURLEncoding.EncodeToString(key), Type: e.Type,
-			Source: lastSource, Target: kepu.GlobalID(e.To), Props: e.Props})
+		*edge = Edge{ID: base64.RawURLEncoding.EncodeToString(key), Type: e.Type,
+			Source: lastSource, Target: kepu.GlobalID(e.To), Props: e.Props}
+		if err := w.Edge(edge); err != nil {
+			return err
+		}
+		st.Edges++
+		return nil
 	}
 	if p.bounded {
 		nodes := make([]kepu.Node, 0, len(p.nodes))
@@ -150,7 +213,11 @@ func (p *Plan) Write(ctx context.Context, w Writer) (Stats, error) {
 		}
 		slices.SortFunc(nodes, func(a, b kepu.Node) int { return strings.Compare(a.ID, b.ID) })
 		for chunk := range slices.Chunk(nodes, p.x.pageSize()) {
-			if err := emitNodes(chunk); err != nil {
+			pg, err := readNodes(ctx, chunk)
+			if err == nil {
+				err = writeNodes(pg)
+			}
+			if err != nil {
 				return st, err
 			}
 		}
@@ -164,18 +231,47 @@ func (p *Plan) Write(ctx context.Context, w Writer) (Stats, error) {
 		}
 		return st, w.End()
 	}
-	for _, l := range p.labels {
-		if err := p.pages(ctx, l, emitNodes); err != nil {
-			return st, err
+	// The whole selection: pages of nodes, then of edges, read by one
+	// goroutine while the other writes (see ReadAhead).
+	err := pipeline(ctx, p.x.readAhead(), func(ctx context.Context, send func(nodePage) error) error {
+		for _, l := range p.labels {
+			err := p.pages(ctx, l, func(nodes []kepu.Node) error {
+				pg, err := readNodes(ctx, nodes)
+				if err != nil {
+					return err
+				}
+				return send(pg)
+			})
+			if err != nil {
+				return err
+			}
 		}
+		return nil
+	}, writeNodes)
+	if err != nil {
+		return st, err
 	}
 	if err := w.BeginEdges(); err != nil {
 		return st, err
 	}
-	if err := p.streamEdges(ctx, emitEdge); err != nil {
+	err = pipeline(ctx, p.x.readAhead(), p.streamEdges, func(edges []kepu.Edge) error {
+		for _, e := range edges {
+			if err := emitEdge(e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
 		return st, err
 	}
 	return st, w.End()
+}
+
+// nodePage is a page of nodes with their locations.
+type nodePage struct {
+	nodes []kepu.Node
+	locs  map[string]kepu.Location
 }
 
 func ids(nodes []kepu.Node) []string {
@@ -216,12 +312,12 @@ func (p *Plan) pages(ctx context.Context, l kepu.Label, fn func([]kepu.Node) err
 }
 
 // streamEdges calls emit with every selected edge whose two ends are
-// selected. Without a where filter it pages through every edge of each
+// selected, a page at a time. Without a where filter it pages through every edge of each
 // selected type (Store.Edges) and keeps those whose ends have selected
 // labels (the label is in the ID); with one, it walks the selected nodes
 // and their outgoing edges (see streamEdgesOf), so that a small filtered
 // set costs its own edges, not the type's.
-func (p *Plan) streamEdges(ctx context.Context, emit func(kepu.Edge) error) error {
+func (p *Plan) streamEdges(ctx context.Context, emit func([]kepu.Edge) error) error {
 	if p.sel.Where != nil {
 		return p.streamEdgesOf(ctx, emit)
 	}
@@ -237,11 +333,15 @@ func (p *Plan) streamEdges(ctx context.Context, emit func(kepu.Edge) error) erro
 			if err != nil {
 				return err
 			}
+			edges := page.Edges[:0] // the page is the export's copy
 			for _, e := range page.Edges {
 				if selected(kepu.LabelOf(e.From)) && selected(kepu.LabelOf(e.To)) {
-					if err := emit(e); err != nil {
-						return err
-					}
+					edges = append(edges, e)
+				}
+			}
+			if len(edges) > 0 {
+				if err := emit(edges); err != nil {
+					return err
 				}
 			}
 			if !page.HasNext {
@@ -254,10 +354,10 @@ func (p *Plan) streamEdges(ctx context.Context, emit func(kepu.Edge) error) erro
 }
 
 // streamEdgesOf calls emit with every selected edge whose two ends are
-// selected: for each selected label, page by page, the outgoing edges of
+// selected, a page at a time: for each selected label, page by page, the outgoing edges of
 // the selected types, the ends of the where label checked against the
 // filter.
-func (p *Plan) streamEdgesOf(ctx context.Context, emit func(kepu.Edge) error) error {
+func (p *Plan) streamEdgesOf(ctx context.Context, emit func([]kepu.Edge) error) error {
 	for _, l := range p.labels {
 		var out []kepu.RelType
 		for _, d := range kepu.RelsOf(l, kepu.Out) {
@@ -294,11 +394,15 @@ func (p *Plan) streamEdgesOf(ctx context.Context, emit func(kepu.Edge) error) er
 						return err
 					}
 				}
+				keep := edges[:0]
 				for _, e := range edges {
 					if ok != nil && kepu.LabelOf(e.To) == p.sel.WhereLabel && !ok[e.To] {
 						continue
 					}
-					if err := emit(e); err != nil {
+					keep = append(keep, e)
+				}
+				if len(keep) > 0 {
+					if err := emit(keep); err != nil {
 						return err
 					}
 				}

@@ -3,7 +3,9 @@
 // /graph, a search, a neighborhood, a double-click expansion, the side
 // panel, a shortest path, the filters, the exports (read back with
 // graphology's GEXF and GraphML parsers), a selection of 5,000 nodes or
-// more with its frame times, and the coverage view. Any request to a host
+// more with its drawing settings and frame times (requestAnimationFrame
+// intervals and the browser's CPU time per frame, from /proc), and the
+// coverage view. Any request to a host
 // other than the loopback is aborted and recorded. It writes a screenshot
 // of each view into OUT_DIR (the exported files go to a temporary
 // directory) and prints one JSON object with what it saw;
@@ -16,6 +18,7 @@ import Graph from 'graphology';
 import gexf from 'graphology-gexf';
 import graphml from 'graphology-graphml';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -57,7 +60,7 @@ try {
     if (m.type() === 'error') out.consoleErrors.push(m.text());
   });
   page.on('pageerror', (e) => out.consoleErrors.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => out.failed.push(`${r.failure() && r.failure().errorText} ${r.url()}`));
+  page.on('requestfailed', (r) => out.failed.push(`${r.failure() && r.failure().errorText} ${r.method()} ${r.url()} ${(r.postData() || '').slice(0, 80)} (after step ${out.steps.length})`));
   page.on('response', (r) => {
     if (r.status() >= 400) out.failed.push(`${r.status()} ${r.url()}`);
   });
@@ -262,39 +265,110 @@ try {
   });
 
   // 9. 5,000 nodes or more: a selection, laid out, then frame times while
-  // the camera moves and while the layout runs.
+  // the camera moves (a scripted animation: zoom in, pan, zoom out and turn,
+  // back), while the mouse drags and wheels the view, and while the layout
+  // runs. The camera is measured in rounds that alternate the page's two
+  // ways of drawing (drawFor: 'detailed', what every view used before, and
+  // 'fast', what a large view now uses), in this one browser.
   await page.click('#clear');
-  const frames = async (what) => kg(async (what) => {
-    const { renderer } = window.kepugraph;
-    const cam = renderer.getCamera();
-    const times = [];
-    let last = performance.now();
-    let go = true;
-    const tick = (t) => {
-      times.push(t - last);
-      last = t;
-      if (go) requestAnimationFrame(tick);
-    };
-    requestAnimationFrame(tick);
-    if (what === 'camera') {
-      await cam.animate({ ratio: 0.4, x: 0.4, y: 0.6 }, { duration: 1500 });
-      await cam.animate({ ratio: 1.2, x: 0.6, y: 0.4, angle: 0.3 }, { duration: 1500 });
-      await cam.animate({ ratio: 1, x: 0.5, y: 0.5, angle: 0 }, { duration: 1000 });
-    } else {
-      window.kepugraph.runLayout(4000);
-      await new Promise((r) => setTimeout(r, 4000));
+  // cpu returns the CPU time (ms) so far of the browser's processes by
+  // type (gpu-process, renderer, ...), from /proc (Linux): the children of
+  // this node process.
+  const cpu = () => {
+    const out = {};
+    try {
+      const procs = new Map();
+      for (const p of readdirSync('/proc')) {
+        if (!/^\d+$/.test(p)) continue;
+        try {
+          const st = readFileSync(`/proc/${p}/stat`, 'utf8');
+          const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+          const type = (readFileSync(`/proc/${p}/cmdline`, 'utf8').match(/--type=([a-z-]+)/) || [])[1] || 'browser';
+          procs.set(Number(p), { ppid: Number(f[1]), ms: ((Number(f[11]) + Number(f[12])) * 1000) / 100, type });
+        } catch {
+          // the process ended meanwhile
+        }
+      }
+      const walk = (pid) => {
+        for (const [c, v] of procs) {
+          if (v.ppid !== pid) continue;
+          out[v.type] = (out[v.type] || 0) + v.ms;
+          walk(c);
+        }
+      };
+      walk(process.pid);
+    } catch {
+      // no /proc: no CPU figures
     }
-    go = false;
+    return out;
+  };
+  const summary = (times) => {
     const d = times.slice(2).sort((a, b) => a - b);
     const q = (p) => d[Math.min(d.length - 1, Math.floor(p * d.length))];
+    const mean = d.reduce((s, x) => s + x, 0) / d.length;
+    return { frames: d.length, meanMs: mean, medianMs: q(0.5), p95Ms: q(0.95), maxMs: d[d.length - 1], fps: 1000 / q(0.5) };
+  };
+  // measure runs fn (in the page, or here when it is a function of the
+  // page) while recording requestAnimationFrame intervals, and returns
+  // their summary with the browser's CPU time per frame.
+  const startFrames = () => kg(() => {
+    window.__frames = { times: [], last: performance.now(), go: true };
+    const tick = (t) => {
+      const f = window.__frames;
+      f.times.push(t - f.last);
+      f.last = t;
+      if (f.go) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  const stopFrames = () => kg(() => {
+    window.__frames.go = false;
+    return window.__frames.times;
+  });
+  const measure = async (fn) => {
+    const c0 = cpu();
+    await startFrames();
+    await fn();
+    const s = summary(await stopFrames());
+    const c1 = cpu();
+    s.cpuMsPerFrame = Object.fromEntries(Object.keys(c1).map((k) => [k, (c1[k] - (c0[k] || 0)) / s.frames]));
     // The page's own share of a frame: sigma's render() on the main thread
     // (the WebGL work it queues runs in the GPU process).
-    const t0 = performance.now();
-    for (let i = 0; i < 20; i++) renderer.render();
-    const renderMs = (performance.now() - t0) / 20;
-    return { frames: d.length, meanMs: d.reduce((s, x) => s + x, 0) / d.length, medianMs: q(0.5), p95Ms: q(0.95), maxMs: d[d.length - 1], renderMs };
-  }, what);
-  const emptyCamera = await frames('camera');
+    s.renderMs = await kg(() => {
+      const t0 = performance.now();
+      for (let i = 0; i < 20; i++) window.kepugraph.renderer.render();
+      return (performance.now() - t0) / 20;
+    });
+    return s;
+  };
+  const cameraMove = () => kg(async () => {
+    const cam = window.kepugraph.renderer.getCamera();
+    await cam.animate({ ratio: 0.4, x: 0.4, y: 0.6 }, { duration: 1500 });
+    await cam.animate({ ratio: 1.2, x: 0.6, y: 0.4, angle: 0.3 }, { duration: 1500 });
+    await cam.animate({ ratio: 1, x: 0.5, y: 0.5, angle: 0 }, { duration: 1000 });
+  });
+  const box = await page.locator('#sigma').boundingBox();
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2;
+  // mouseMove drags the view around and zooms it with the wheel, as a
+  // user does (sigma's mouse captor, not the camera's animations).
+  const mouseMove = async () => {
+    await page.mouse.move(cx, cy);
+    await page.mouse.down();
+    for (let i = 1; i <= 40; i++) await page.mouse.move(cx + 6 * i, cy + 3 * i);
+    for (let i = 39; i >= 0; i--) await page.mouse.move(cx + 6 * i, cy + 3 * i);
+    await page.mouse.up();
+    for (let i = 0; i < 10; i++) {
+      await page.mouse.wheel(0, -120);
+      await page.waitForTimeout(60);
+    }
+    for (let i = 0; i < 10; i++) {
+      await page.mouse.wheel(0, 120);
+      await page.waitForTimeout(60);
+    }
+    await page.mouse.move(2, 2);
+  };
+  const emptyCamera = await measure(cameraMove);
   for (const l of ['Museum', 'County']) await page.check(`#load-labels input[value=${l}]`);
   await page.selectOption('#load-where-label', 'Museum');
   await page.fill('#load-where', '{"kind":{"in":["STANDARD","MOBILE","RURAL_SCHOOL"]}}');
@@ -302,14 +376,87 @@ try {
   await page.click('#load');
   await page.waitForFunction(() => window.kepugraph.graph.order >= 5000 && !document.body.classList.contains('busy'), null, { timeout: 60000 });
   const loadMs = Date.now() - t0;
+  // The large view is drawn fast on its own; its settings as the renderer
+  // holds them.
+  const auto = await kg(() => {
+    const k = window.kepugraph;
+    const s = k.renderer.getSettings();
+    const pick = ['defaultNodeType', 'defaultEdgeType', 'hideEdgesOnMove', 'hideLabelsOnMove', 'renderEdgeLabels', 'zIndex', 'labelRenderedSizeThreshold', 'labelGridCellSize'];
+    return { drawing: k.drawFor(), settings: Object.fromEntries(pick.map((n) => [n, s[n]])) };
+  });
+  // A drag stops the layout of a large view.
+  const layoutBeforeDrag = await kg(() => {
+    window.kepugraph.runLayout(60000);
+    return window.kepugraph.layoutRunning();
+  });
+  await page.mouse.move(cx, cy);
+  await page.mouse.down();
+  await page.mouse.move(cx + 30, cy + 20, { steps: 5 });
+  await page.mouse.up();
+  const layoutAfterDrag = await kg(() => window.kepugraph.layoutRunning());
+  // The mouse leaves the view, so that no node is hovered (a hovered node
+  // hides the relationships of the others).
+  await page.mouse.move(2, 2);
   await kg(() => window.kepugraph.stopLayout());
   const { order, size } = await counts();
-  const camera = await frames('camera');
-  const layout = await frames('layout');
+  const drawn = await kg(() => {
+    const r = window.kepugraph.renderer;
+    let nodes = 0;
+    let edges = 0;
+    window.kepugraph.graph.forEachNode((n) => {
+      if (!r.getNodeDisplayData(n).hidden) nodes++;
+    });
+    window.kepugraph.graph.forEachEdge((e) => {
+      if (!r.getEdgeDisplayData(e).hidden) edges++;
+    });
+    return { nodes, edges };
+  });
+  const rounds = Number(process.env.FRAME_ROUNDS || 3);
+  const camera = { detailed: [], fast: [] };
+  for (let i = 0; i < rounds; i++) {
+    for (const mode of i % 2 ? ['fast', 'detailed'] : ['detailed', 'fast']) {
+      await kg((mode) => {
+        window.kepugraph.drawFor(mode);
+        window.kepugraph.renderer.refresh();
+      }, mode);
+      await page.waitForTimeout(300);
+      camera[mode].push(await measure(cameraMove));
+    }
+  }
+  await kg(() => {
+    window.kepugraph.drawFor();
+    window.kepugraph.renderer.refresh();
+  });
+  const mouse = await measure(mouseMove);
+  const layout = await measure(async () => {
+    await kg(() => window.kepugraph.runLayout(4000));
+    await page.waitForTimeout(4000);
+  });
   await kg(() => window.kepugraph.runLayout(6000));
   await page.waitForTimeout(6500);
+  await kg(() => window.kepugraph.renderer.getCamera().animatedReset({ duration: 50 }));
+  await page.waitForTimeout(300);
   await page.screenshot({ path: path.join(outDir, 'graph-view-5000.png') });
-  step('5000 nodes', { nodes: order, edges: size, loadMs, emptyCamera, camera, layout, gpu: await kg(() => { const gl = document.createElement('canvas').getContext('webgl2'); const x = gl && gl.getExtension('WEBGL_debug_renderer_info'); return x ? gl.getParameter(x.UNMASKED_RENDERER_WEBGL) : ''; }), cores: await kg(() => navigator.hardwareConcurrency) });
+  step('5000 nodes', {
+    nodes: order,
+    edges: size,
+    drawn,
+    loadMs,
+    ...auto,
+    layoutBeforeDrag,
+    layoutAfterDrag,
+    emptyCamera,
+    camera,
+    mouse,
+    layout,
+    gpu: await kg(() => {
+      const gl = document.createElement('canvas').getContext('webgl2');
+      const x = gl && gl.getExtension('WEBGL_debug_renderer_info');
+      return x ? gl.getParameter(x.UNMASKED_RENDERER_WEBGL) : '';
+    }),
+    cores: await kg(() => navigator.hardwareConcurrency),
+    loadavg: os.loadavg(),
+  });
 
   // 10. The coverage view.
   await page.click('#tab-coverage');

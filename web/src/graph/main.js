@@ -5,6 +5,7 @@
 // host.
 import Graph from 'graphology';
 import Sigma from 'sigma';
+import { NodeCircleProgram, NodePointProgram, EdgeRectangleProgram, EdgeLineProgram } from 'sigma/rendering';
 import FA2Layout from 'graphology-layout-forceatlas2/worker';
 import forceAtlas2 from 'graphology-layout-forceatlas2';
 import louvain from 'graphology-communities-louvain';
@@ -167,6 +168,11 @@ async function busy(what, fn) {
 }
 
 // ---- the renderer ----
+// Past LARGE nodes the view draws for speed (see drawFor): in a browser
+// without a GPU (WebGL on the CPU: SwiftShader, as in headless Chromium)
+// most of a frame's time is the GPU process rasterizing, and it grows with
+// what is drawn.
+const LARGE = 1500;
 const renderer = new Sigma(graph, $('#sigma'), {
   renderEdgeLabels: false,
   labelRenderedSizeThreshold: 7,
@@ -175,6 +181,13 @@ const renderer = new Sigma(graph, $('#sigma'), {
   defaultEdgeColor: '#c8c8c8',
   minCameraRatio: 0.02,
   maxCameraRatio: 20,
+  // circle and rectangle: quads shaded per fragment (round nodes, edges
+  // of any width); point and line: one GL point per node, one 1-pixel GL
+  // line per edge, for large views.
+  nodeProgramClasses: { circle: NodeCircleProgram, point: NodePointProgram },
+  edgeProgramClasses: { rectangle: EdgeRectangleProgram, line: EdgeLineProgram },
+  defaultNodeType: 'circle',
+  defaultEdgeType: 'rectangle',
   nodeReducer(node, data) {
     if (!nodeVisible(node, data)) return { ...data, hidden: true };
     const res = { ...data };
@@ -198,11 +211,33 @@ const renderer = new Sigma(graph, $('#sigma'), {
     if (state.hiddenRels.has(data.rel) || !nodeVisible(s, graph.getNodeAttributes(s)) || !nodeVisible(t, graph.getNodeAttributes(t))) {
       return { ...data, hidden: true };
     }
-    if (state.pathEdges.has(edge)) return { ...data, color: PATH_COLOR, size: 4, zIndex: 2 };
+    if (state.pathEdges.has(edge)) return { ...data, type: 'rectangle', color: PATH_COLOR, size: 4, zIndex: 2 };
     if (state.hovered && s !== state.hovered && t !== state.hovered) return { ...data, hidden: true };
     return data;
   },
 });
+
+// DRAW holds the renderer settings of the two ways of drawing: detailed
+// (small views) and fast (large views: GL points and 1-pixel lines, no
+// edges nor labels while the camera moves, fewer labels, no z-ordering).
+const DRAW = {
+  detailed: { defaultNodeType: 'circle', defaultEdgeType: 'rectangle', hideEdgesOnMove: false, hideLabelsOnMove: false,
+    zIndex: true, labelGridCellSize: 100, labelRenderedSizeThreshold: 7 },
+  fast: { defaultNodeType: 'point', defaultEdgeType: 'line', hideEdgesOnMove: true, hideLabelsOnMove: true,
+    zIndex: false, labelGridCellSize: 260, labelRenderedSizeThreshold: 9 },
+};
+let drawing = '';
+// drawFor switches the renderer to the detailed or the fast settings
+// ('auto': fast past LARGE nodes) and returns the name of those in use.
+function drawFor(mode = 'auto') {
+  const want = mode === 'auto' ? (graph.order > LARGE ? 'fast' : 'detailed') : mode;
+  if (want !== drawing) {
+    drawing = want;
+    for (const [k, v] of Object.entries(DRAW[want])) renderer.setSetting(k, v);
+  }
+  return drawing;
+}
+drawFor();
 
 function nodeVisible(node, data) {
   if (node === state.selected || state.pathNodes.has(node)) return true;
@@ -236,6 +271,14 @@ function resetLayout() {
   stopLayout();
   if (layout) layout.kill();
   layout = null;
+}
+// On a large view a drag or the wheel stops the layout: each of its steps
+// moves every node, and sigma then re-indexes the whole graph, so a frame
+// costs several times what a camera move alone costs.
+for (const ev of ['mousedown', 'wheel']) {
+  renderer.getMouseCaptor().on(ev, () => {
+    if (drawing === 'fast' && layout && layout.isRunning()) stopLayout();
+  });
 }
 $('#layout').addEventListener('click', () => (layout && layout.isRunning() ? stopLayout() : runLayout()));
 
@@ -294,11 +337,10 @@ function addGraphology(data) {
 async function afterChange(layoutMs) {
   refreshFilters();
   await restyle();
-  // Fewer labels on a large view, so that they stay readable: at most one
-  // per cell of the label grid, and only on the larger nodes.
-  const big = graph.order > 1500;
-  renderer.setSetting('labelGridCellSize', big ? 260 : 100);
-  renderer.setSetting('labelRenderedSizeThreshold', big ? 9 : 7);
+  // A large view is drawn fast (and with fewer labels, so that they stay
+  // readable: at most one per cell of the label grid, only on the larger
+  // nodes).
+  drawFor();
   renderer.refresh();
   $('#empty').hidden = graph.order > 0;
   updateCounts();
@@ -601,7 +643,7 @@ async function restyle() {
   graph.forEachNode((n) => {
     max = Math.max(max, score(n));
   });
-  const big = graph.order > 1500;
+  const big = graph.order > LARGE;
   const [lo, hi] = big ? [1.5, 12] : [4, 20];
   graph.forEachNode((n) => {
     const v = max > 0 ? score(n) / max : 0;
@@ -813,5 +855,5 @@ async function start() {
 
 // For the browser test and the curious: the graph, the renderer and the
 // operations of the page.
-window.kepugraph = { graph, renderer, state, loadNeighborhood, loadSelection, selectNode, setPathEnd, runLayout, stopLayout, ready: false };
+window.kepugraph = { graph, renderer, state, loadNeighborhood, loadSelection, selectNode, setPathEnd, runLayout, stopLayout, layoutRunning: () => !!(layout && layout.isRunning()), drawFor, DRAW, ready: false };
 start();
