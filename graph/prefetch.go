@@ -65,8 +65,13 @@ import (
 // together. Its dataloaders then do not wait to collect a batch (no
 // sibling could join it): a field the prefetcher did not load makes its
 // own store call at once. With the prefetch off, lists are marshaled
-// concurrently and the dataloaders batch.
+// concurrently and the dataloaders batch. Either way an operation whose
+// document has no @defer is marked lists.NoDefer (its objects skip
+// gqlgen's @defer bookkeeping).
 func (r *Resolver) startOperation(ctx context.Context) context.Context {
+	if graphql.HasOperationContext(ctx) {
+		ctx = lists.NoDefer(ctx, graphql.GetOperationContext(ctx).Doc)
+	}
 	if r.noPrefetch {
 		return WithLoaders(ctx, NewLoaders(ctx, r.store, r.batchWait))
 	}

@@ -11,28 +11,124 @@
 // rewrites the calls after gqlgen), which marshals the elements in the
 // calling goroutine in an operation marked with Sequential, and is gqlgen's
 // function otherwise.
+//
+// The generated code also builds every object's @defer group with
+// NewDeferredGroup and hands it to ProcessDeferredGroup through WithPath:
+// gqlgen's graphql.NewDeferredGroup computes the object's response path
+// (an allocation per path element) and allocates a field set and a map for
+// every object, deferred fields or not; here the path is computed only for
+// a group that has deferred fields, and the field set and map only in
+// operations whose document uses @defer (see NoDefer).
 package lists
 
 import (
 	"context"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 )
 
-type sequentialKey struct{}
+type marksKey struct{}
+
+// marks are what Sequential and NoDefer record about an operation, in one
+// context value (read for every list and object).
+type marks struct {
+	sequential bool
+	noDefer    bool
+}
+
+func getMarks(ctx context.Context) marks {
+	m, _ := ctx.Value(marksKey{}).(marks)
+	return m
+}
 
 // Sequential marks the operation of ctx: its lists are marshaled in the
 // calling goroutine. Only for operations whose resolvers find their data
 // loaded (see graph/prefetch.go); one that must load through a dataloader
 // would wait for its batch alone.
 func Sequential(ctx context.Context) context.Context {
-	return context.WithValue(ctx, sequentialKey{}, true)
+	m := getMarks(ctx)
+	m.sequential = true
+	return context.WithValue(ctx, marksKey{}, m)
 }
 
 // IsSequential reports whether the operation of ctx is marked Sequential.
 func IsSequential(ctx context.Context) bool {
-	v, _ := ctx.Value(sequentialKey{}).(bool)
-	return v
+	return getMarks(ctx).sequential
+}
+
+// NoDefer marks the operation of ctx as deferring nothing, when its
+// document (doc) has no @defer directive; otherwise it returns ctx.
+func NoDefer(ctx context.Context, doc *ast.QueryDocument) context.Context {
+	if doc == nil || usesDefer(doc) {
+		return ctx
+	}
+	m := getMarks(ctx)
+	m.noDefer = true
+	return context.WithValue(ctx, marksKey{}, m)
+}
+
+// usesDefer reports whether a directive named defer appears anywhere in the
+// document (on a field, fragment spread, inline fragment or fragment
+// definition): gqlgen defers the fields of a fragment spread or inline
+// fragment with @defer (graphql.CollectFields); any other place is looked
+// at too, to be safe.
+func usesDefer(doc *ast.QueryDocument) bool {
+	for _, op := range doc.Operations {
+		if op.Directives.ForName("defer") != nil || selectionsDefer(op.SelectionSet) {
+			return true
+		}
+	}
+	for _, f := range doc.Fragments {
+		if f.Directives.ForName("defer") != nil || selectionsDefer(f.SelectionSet) {
+			return true
+		}
+	}
+	return false
+}
+
+func selectionsDefer(set ast.SelectionSet) bool {
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if s.Directives.ForName("defer") != nil || selectionsDefer(s.SelectionSet) {
+				return true
+			}
+		case *ast.InlineFragment:
+			if s.Directives.ForName("defer") != nil || selectionsDefer(s.SelectionSet) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			if s.Directives.ForName("defer") != nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// NewDeferredGroup replaces graphql.NewDeferredGroup in the generated code.
+// The group has no Path: WithPath adds it when the group is processed (it
+// has deferred fields). In an operation marked NoDefer no field is
+// deferred, so the group has no field set or map either (gqlgen's
+// FieldSet.ResolveConcurrently reads them only for a deferred field).
+func NewDeferredGroup(ctx context.Context) graphql.DeferredGroup {
+	if getMarks(ctx).noDefer {
+		return graphql.DeferredGroup{Context: ctx}
+	}
+	return graphql.DeferredGroup{
+		FieldSet: graphql.NewFieldSet(nil),
+		Defers:   make(map[string]*graphql.FieldSetView),
+		Context:  ctx,
+	}
+}
+
+// WithPath returns the group with the response path of its object, as
+// graphql.NewDeferredGroup computes it: the generated code calls it when
+// it hands a group with deferred fields to ProcessDeferredGroup.
+func WithPath(g graphql.DeferredGroup) graphql.DeferredGroup {
+	g.Path = graphql.GetPath(g.Context)
+	return g
 }
 
 // MarshalSlice has the signature and results of

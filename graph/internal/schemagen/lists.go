@@ -12,7 +12,8 @@ import (
 // goroutine per element when the prefetch has loaded what lies below,
 // instead of graphql.MarshalSliceConcurrently. The two have the same
 // signature; the rewrite replaces the calls and adds the import, and fails
-// when gqlgen's output no longer has the calls it expects.
+// when gqlgen's output no longer has the calls it expects. It likewise
+// replaces the @defer groups of objects (lists.NewDeferredGroup).
 func rewriteLists(path string) error {
 	const (
 		call    = "graphql.MarshalSliceConcurrently("
@@ -33,6 +34,16 @@ func rewriteLists(path string) error {
 		return fmt.Errorf("%s: no import of %s", path, imp)
 	}
 	src = bytes.ReplaceAll(src, []byte(call), []byte("lists.MarshalSlice("))
+	// The @defer groups of objects (see lists.NewDeferredGroup).
+	for _, r := range []struct{ old, new string }{
+		{"graphql.NewDeferredGroup(ctx)", "lists.NewDeferredGroup(ctx)"},
+		{"ec.ProcessDeferredGroup(deferred)", "ec.ProcessDeferredGroup(lists.WithPath(deferred))"},
+	} {
+		if !bytes.Contains(src, []byte(r.old)) {
+			return fmt.Errorf("%s: no %s: gqlgen's output has changed, see rewriteLists", path, r.old)
+		}
+		src = bytes.ReplaceAll(src, []byte(r.old), []byte(r.new))
+	}
 	src = bytes.Replace(src, []byte(imp), []byte(imp+listImp), 1)
 	out, err := format.Source(src)
 	if err != nil {
