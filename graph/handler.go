@@ -100,8 +100,12 @@ func New(st kepu.Store, opts Options) http.Handler {
 	} else {
 		srv.Use(extension.Introspection{})
 	}
+	r.plainFields = true
 	for _, ext := range opts.Extensions {
 		srv.Use(ext)
+		if _, ok := ext.(graphql.FieldInterceptor); ok {
+			r.plainFields = false
+		}
 	}
 	// After the query limits: it may parse the query.
 	srv.Use(variableCheck{schema: es.Schema(), cache: queries, maxString: opts.MaxStringBytes})

@@ -67,15 +67,17 @@ import (
 // own store call at once. With the prefetch off, lists are marshaled
 // concurrently and the dataloaders batch. Either way an operation whose
 // document has no @defer is marked lists.NoDefer (its objects skip
-// gqlgen's @defer bookkeeping).
+// gqlgen's @defer bookkeeping), and, when the server has no field
+// middleware, lists.PlainFields.
 func (r *Resolver) startOperation(ctx context.Context) context.Context {
+	var doc *ast.QueryDocument
 	if graphql.HasOperationContext(ctx) {
-		ctx = lists.NoDefer(ctx, graphql.GetOperationContext(ctx).Doc)
+		doc = graphql.GetOperationContext(ctx).Doc
 	}
+	ctx = lists.Mark(ctx, doc, !r.noPrefetch, r.plainFields)
 	if r.noPrefetch {
 		return WithLoaders(ctx, NewLoaders(ctx, r.store, r.batchWait))
 	}
-	ctx = lists.Sequential(ctx)
 	return WithLoaders(ctx, NewLoaders(ctx, r.store, 0))
 }
 

@@ -19592,6 +19592,9 @@ func (ec *executionContext) fieldContext_AffiliatedWithInConnection_totalCount(_
 }
 
 func (ec *executionContext) _AffiliatedWithInEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AffiliatedWithInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19647,6 +19650,9 @@ func (ec *executionContext) fieldContext_AffiliatedWithInEdge_node(_ context.Con
 }
 
 func (ec *executionContext) _AffiliatedWithInEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.AffiliatedWithInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19670,6 +19676,9 @@ func (ec *executionContext) fieldContext_AffiliatedWithInEdge_provenance(_ conte
 }
 
 func (ec *executionContext) _AffiliatedWithInEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.AffiliatedWithInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19826,6 +19835,9 @@ func (ec *executionContext) fieldContext_AffiliatedWithLink_to(_ context.Context
 }
 
 func (ec *executionContext) _AffiliatedWithLink_provenance(ctx context.Context, field graphql.CollectedField, obj *model.AffiliatedWithLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19849,6 +19861,9 @@ func (ec *executionContext) fieldContext_AffiliatedWithLink_provenance(_ context
 }
 
 func (ec *executionContext) _AffiliatedWithLink_source(ctx context.Context, field graphql.CollectedField, obj *model.AffiliatedWithLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20060,6 +20075,9 @@ func (ec *executionContext) fieldContext_AffiliatedWithOutConnection_totalCount(
 }
 
 func (ec *executionContext) _AffiliatedWithOutEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AffiliatedWithOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20115,6 +20133,9 @@ func (ec *executionContext) fieldContext_AffiliatedWithOutEdge_node(_ context.Co
 }
 
 func (ec *executionContext) _AffiliatedWithOutEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.AffiliatedWithOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20138,6 +20159,9 @@ func (ec *executionContext) fieldContext_AffiliatedWithOutEdge_provenance(_ cont
 }
 
 func (ec *executionContext) _AffiliatedWithOutEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.AffiliatedWithOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20439,6 +20463,9 @@ func (ec *executionContext) fieldContext_CommunityConnection_totalCount(_ contex
 }
 
 func (ec *executionContext) _CommunityEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CommunityEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20494,6 +20521,9 @@ func (ec *executionContext) fieldContext_CommunityEdge_node(_ context.Context, f
 }
 
 func (ec *executionContext) _CommunityPartition_algorithm(ctx context.Context, field graphql.CollectedField, obj *model.CommunityPartition) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNCommunityAlgorithm2string(ctx, field.Selections, obj.Algorithm)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20630,6 +20660,9 @@ func (ec *executionContext) fieldContext_CommunityPartition_communities(ctx cont
 }
 
 func (ec *executionContext) _CountGroup_key(ctx context.Context, field graphql.CollectedField, obj *model.CountGroup) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Key)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20653,6 +20686,9 @@ func (ec *executionContext) fieldContext_CountGroup_key(_ context.Context, field
 }
 
 func (ec *executionContext) _CountGroup_label(ctx context.Context, field graphql.CollectedField, obj *model.CountGroup) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Label)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20699,6 +20735,9 @@ func (ec *executionContext) fieldContext_CountGroup_count(_ context.Context, fie
 }
 
 func (ec *executionContext) _County_id(ctx context.Context, field graphql.CollectedField, obj *model.County) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNID2string(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20722,6 +20761,9 @@ func (ec *executionContext) fieldContext_County_id(_ context.Context, field grap
 }
 
 func (ec *executionContext) _County_name(ctx context.Context, field graphql.CollectedField, obj *model.County) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20768,6 +20810,9 @@ func (ec *executionContext) fieldContext_County_nameZh(_ context.Context, field 
 }
 
 func (ec *executionContext) _County_provenance(ctx context.Context, field graphql.CollectedField, obj *model.County) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20791,6 +20836,9 @@ func (ec *executionContext) fieldContext_County_provenance(_ context.Context, fi
 }
 
 func (ec *executionContext) _County_source(ctx context.Context, field graphql.CollectedField, obj *model.County) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20814,6 +20862,9 @@ func (ec *executionContext) fieldContext_County_source(_ context.Context, field 
 }
 
 func (ec *executionContext) _County_gbCode(ctx context.Context, field graphql.CollectedField, obj *model.County) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.GbCode)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21263,6 +21314,9 @@ func (ec *executionContext) fieldContext_CountyConnection_totalCount(_ context.C
 }
 
 func (ec *executionContext) _CountyEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CountyEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21318,6 +21372,9 @@ func (ec *executionContext) fieldContext_CountyEdge_node(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Coverage_level(ctx context.Context, field graphql.CollectedField, obj *model.Coverage) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNPlaceLevel2string(ctx, field.Selections, obj.Level)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21580,6 +21637,9 @@ func (ec *executionContext) fieldContext_CoversInConnection_totalCount(_ context
 }
 
 func (ec *executionContext) _CoversInEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CoversInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21635,6 +21695,9 @@ func (ec *executionContext) fieldContext_CoversInEdge_node(_ context.Context, fi
 }
 
 func (ec *executionContext) _CoversInEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.CoversInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21658,6 +21721,9 @@ func (ec *executionContext) fieldContext_CoversInEdge_provenance(_ context.Conte
 }
 
 func (ec *executionContext) _CoversInEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.CoversInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21837,6 +21903,9 @@ func (ec *executionContext) fieldContext_CoversLink_to(_ context.Context, field 
 }
 
 func (ec *executionContext) _CoversLink_provenance(ctx context.Context, field graphql.CollectedField, obj *model.CoversLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21860,6 +21929,9 @@ func (ec *executionContext) fieldContext_CoversLink_provenance(_ context.Context
 }
 
 func (ec *executionContext) _CoversLink_source(ctx context.Context, field graphql.CollectedField, obj *model.CoversLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22094,6 +22166,9 @@ func (ec *executionContext) fieldContext_CoversOutConnection_totalCount(_ contex
 }
 
 func (ec *executionContext) _CoversOutEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CoversOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22149,6 +22224,9 @@ func (ec *executionContext) fieldContext_CoversOutEdge_node(_ context.Context, f
 }
 
 func (ec *executionContext) _CoversOutEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.CoversOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22172,6 +22250,9 @@ func (ec *executionContext) fieldContext_CoversOutEdge_provenance(_ context.Cont
 }
 
 func (ec *executionContext) _CoversOutEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.CoversOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22287,6 +22368,9 @@ func (ec *executionContext) fieldContext_CoversOutEdge_visits(_ context.Context,
 }
 
 func (ec *executionContext) _Forum_id(ctx context.Context, field graphql.CollectedField, obj *model.Forum) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNID2string(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22310,6 +22394,9 @@ func (ec *executionContext) fieldContext_Forum_id(_ context.Context, field graph
 }
 
 func (ec *executionContext) _Forum_name(ctx context.Context, field graphql.CollectedField, obj *model.Forum) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22356,6 +22443,9 @@ func (ec *executionContext) fieldContext_Forum_nameZh(_ context.Context, field g
 }
 
 func (ec *executionContext) _Forum_provenance(ctx context.Context, field graphql.CollectedField, obj *model.Forum) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22379,6 +22469,9 @@ func (ec *executionContext) fieldContext_Forum_provenance(_ context.Context, fie
 }
 
 func (ec *executionContext) _Forum_source(ctx context.Context, field graphql.CollectedField, obj *model.Forum) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22402,6 +22495,9 @@ func (ec *executionContext) fieldContext_Forum_source(_ context.Context, field g
 }
 
 func (ec *executionContext) _Forum_series(ctx context.Context, field graphql.CollectedField, obj *model.Forum) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Series)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22858,6 +22954,9 @@ func (ec *executionContext) fieldContext_ForumConnection_totalCount(_ context.Co
 }
 
 func (ec *executionContext) _ForumEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ForumEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22977,6 +23076,9 @@ func (ec *executionContext) fieldContext_GraphSelection_relationships(_ context.
 }
 
 func (ec *executionContext) _GraphSelectionNode_id(ctx context.Context, field graphql.CollectedField, obj *model.GraphSelectionNode) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNID2string(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23000,6 +23102,9 @@ func (ec *executionContext) fieldContext_GraphSelectionNode_id(_ context.Context
 }
 
 func (ec *executionContext) _GraphSelectionNode_label(ctx context.Context, field graphql.CollectedField, obj *model.GraphSelectionNode) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Label)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23069,6 +23174,9 @@ func (ec *executionContext) fieldContext_GraphSelectionNode_properties(_ context
 }
 
 func (ec *executionContext) _GraphSelectionRelationship_id(ctx context.Context, field graphql.CollectedField, obj *model.GraphSelectionRelationship) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNID2string(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23092,6 +23200,9 @@ func (ec *executionContext) fieldContext_GraphSelectionRelationship_id(_ context
 }
 
 func (ec *executionContext) _GraphSelectionRelationship_type(ctx context.Context, field graphql.CollectedField, obj *model.GraphSelectionRelationship) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Type)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23115,6 +23226,9 @@ func (ec *executionContext) fieldContext_GraphSelectionRelationship_type(_ conte
 }
 
 func (ec *executionContext) _GraphSelectionRelationship_from(ctx context.Context, field graphql.CollectedField, obj *model.GraphSelectionRelationship) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNID2string(ctx, field.Selections, obj.From)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23138,6 +23252,9 @@ func (ec *executionContext) fieldContext_GraphSelectionRelationship_from(_ conte
 }
 
 func (ec *executionContext) _GraphSelectionRelationship_to(ctx context.Context, field graphql.CollectedField, obj *model.GraphSelectionRelationship) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNID2string(ctx, field.Selections, obj.To)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23303,6 +23420,9 @@ func (ec *executionContext) fieldContext_HeldAtInConnection_totalCount(_ context
 }
 
 func (ec *executionContext) _HeldAtInEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.HeldAtInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23358,6 +23478,9 @@ func (ec *executionContext) fieldContext_HeldAtInEdge_node(_ context.Context, fi
 }
 
 func (ec *executionContext) _HeldAtInEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.HeldAtInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23381,6 +23504,9 @@ func (ec *executionContext) fieldContext_HeldAtInEdge_provenance(_ context.Conte
 }
 
 func (ec *executionContext) _HeldAtInEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.HeldAtInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23491,6 +23617,9 @@ func (ec *executionContext) fieldContext_HeldAtLink_to(_ context.Context, field 
 }
 
 func (ec *executionContext) _HeldAtLink_provenance(ctx context.Context, field graphql.CollectedField, obj *model.HeldAtLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23514,6 +23643,9 @@ func (ec *executionContext) fieldContext_HeldAtLink_provenance(_ context.Context
 }
 
 func (ec *executionContext) _HeldAtLink_source(ctx context.Context, field graphql.CollectedField, obj *model.HeldAtLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23679,6 +23811,9 @@ func (ec *executionContext) fieldContext_HeldAtOutConnection_totalCount(_ contex
 }
 
 func (ec *executionContext) _HeldAtOutEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.HeldAtOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23734,6 +23869,9 @@ func (ec *executionContext) fieldContext_HeldAtOutEdge_node(_ context.Context, f
 }
 
 func (ec *executionContext) _HeldAtOutEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.HeldAtOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23757,6 +23895,9 @@ func (ec *executionContext) fieldContext_HeldAtOutEdge_provenance(_ context.Cont
 }
 
 func (ec *executionContext) _HeldAtOutEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.HeldAtOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23922,6 +24063,9 @@ func (ec *executionContext) fieldContext_HelpedEstablishInConnection_totalCount(
 }
 
 func (ec *executionContext) _HelpedEstablishInEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.HelpedEstablishInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23977,6 +24121,9 @@ func (ec *executionContext) fieldContext_HelpedEstablishInEdge_node(_ context.Co
 }
 
 func (ec *executionContext) _HelpedEstablishInEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.HelpedEstablishInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24000,6 +24147,9 @@ func (ec *executionContext) fieldContext_HelpedEstablishInEdge_provenance(_ cont
 }
 
 func (ec *executionContext) _HelpedEstablishInEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.HelpedEstablishInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24133,6 +24283,9 @@ func (ec *executionContext) fieldContext_HelpedEstablishLink_to(_ context.Contex
 }
 
 func (ec *executionContext) _HelpedEstablishLink_provenance(ctx context.Context, field graphql.CollectedField, obj *model.HelpedEstablishLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24156,6 +24309,9 @@ func (ec *executionContext) fieldContext_HelpedEstablishLink_provenance(_ contex
 }
 
 func (ec *executionContext) _HelpedEstablishLink_source(ctx context.Context, field graphql.CollectedField, obj *model.HelpedEstablishLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24344,6 +24500,9 @@ func (ec *executionContext) fieldContext_HelpedEstablishOutConnection_totalCount
 }
 
 func (ec *executionContext) _HelpedEstablishOutEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.HelpedEstablishOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24399,6 +24558,9 @@ func (ec *executionContext) fieldContext_HelpedEstablishOutEdge_node(_ context.C
 }
 
 func (ec *executionContext) _HelpedEstablishOutEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.HelpedEstablishOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24422,6 +24584,9 @@ func (ec *executionContext) fieldContext_HelpedEstablishOutEdge_provenance(_ con
 }
 
 func (ec *executionContext) _HelpedEstablishOutEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.HelpedEstablishOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24491,6 +24656,9 @@ func (ec *executionContext) fieldContext_HelpedEstablishOutEdge_until(_ context.
 }
 
 func (ec *executionContext) _KindCount_kind(ctx context.Context, field graphql.CollectedField, obj *model.KindCount) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNMuseumKind2string(ctx, field.Selections, obj.Kind)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24656,6 +24824,9 @@ func (ec *executionContext) fieldContext_LocatedInInConnection_totalCount(_ cont
 }
 
 func (ec *executionContext) _LocatedInInEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.LocatedInInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24711,6 +24882,9 @@ func (ec *executionContext) fieldContext_LocatedInInEdge_node(_ context.Context,
 }
 
 func (ec *executionContext) _LocatedInInEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.LocatedInInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24734,6 +24908,9 @@ func (ec *executionContext) fieldContext_LocatedInInEdge_provenance(_ context.Co
 }
 
 func (ec *executionContext) _LocatedInInEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.LocatedInInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24821,6 +24998,9 @@ func (ec *executionContext) fieldContext_LocatedInLink_to(_ context.Context, fie
 }
 
 func (ec *executionContext) _LocatedInLink_provenance(ctx context.Context, field graphql.CollectedField, obj *model.LocatedInLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24844,6 +25024,9 @@ func (ec *executionContext) fieldContext_LocatedInLink_provenance(_ context.Cont
 }
 
 func (ec *executionContext) _LocatedInLink_source(ctx context.Context, field graphql.CollectedField, obj *model.LocatedInLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24986,6 +25169,9 @@ func (ec *executionContext) fieldContext_LocatedInOutConnection_totalCount(_ con
 }
 
 func (ec *executionContext) _LocatedInOutEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.LocatedInOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25041,6 +25227,9 @@ func (ec *executionContext) fieldContext_LocatedInOutEdge_node(_ context.Context
 }
 
 func (ec *executionContext) _LocatedInOutEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.LocatedInOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25064,6 +25253,9 @@ func (ec *executionContext) fieldContext_LocatedInOutEdge_provenance(_ context.C
 }
 
 func (ec *executionContext) _LocatedInOutEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.LocatedInOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25087,6 +25279,9 @@ func (ec *executionContext) fieldContext_LocatedInOutEdge_source(_ context.Conte
 }
 
 func (ec *executionContext) _Museum_id(ctx context.Context, field graphql.CollectedField, obj *model.Museum) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNID2string(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25110,6 +25305,9 @@ func (ec *executionContext) fieldContext_Museum_id(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Museum_name(ctx context.Context, field graphql.CollectedField, obj *model.Museum) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25156,6 +25354,9 @@ func (ec *executionContext) fieldContext_Museum_nameZh(_ context.Context, field 
 }
 
 func (ec *executionContext) _Museum_provenance(ctx context.Context, field graphql.CollectedField, obj *model.Museum) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25179,6 +25380,9 @@ func (ec *executionContext) fieldContext_Museum_provenance(_ context.Context, fi
 }
 
 func (ec *executionContext) _Museum_source(ctx context.Context, field graphql.CollectedField, obj *model.Museum) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25202,6 +25406,9 @@ func (ec *executionContext) fieldContext_Museum_source(_ context.Context, field 
 }
 
 func (ec *executionContext) _Museum_kind(ctx context.Context, field graphql.CollectedField, obj *model.Museum) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNMuseumKind2string(ctx, field.Selections, obj.Kind)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26087,6 +26294,9 @@ func (ec *executionContext) fieldContext_MuseumConnection_totalCount(_ context.C
 }
 
 func (ec *executionContext) _MuseumEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.MuseumEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29046,6 +29256,9 @@ func (ec *executionContext) fieldContext_Mutation_unlinkCovers(ctx context.Conte
 }
 
 func (ec *executionContext) _NationalStatistics_id(ctx context.Context, field graphql.CollectedField, obj *model.NationalStatistics) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNID2string(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29069,6 +29282,9 @@ func (ec *executionContext) fieldContext_NationalStatistics_id(_ context.Context
 }
 
 func (ec *executionContext) _NationalStatistics_name(ctx context.Context, field graphql.CollectedField, obj *model.NationalStatistics) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29115,6 +29331,9 @@ func (ec *executionContext) fieldContext_NationalStatistics_nameZh(_ context.Con
 }
 
 func (ec *executionContext) _NationalStatistics_provenance(ctx context.Context, field graphql.CollectedField, obj *model.NationalStatistics) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29138,6 +29357,9 @@ func (ec *executionContext) fieldContext_NationalStatistics_provenance(_ context
 }
 
 func (ec *executionContext) _NationalStatistics_source(ctx context.Context, field graphql.CollectedField, obj *model.NationalStatistics) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29487,6 +29709,9 @@ func (ec *executionContext) fieldContext_NationalStatisticsConnection_totalCount
 }
 
 func (ec *executionContext) _NationalStatisticsEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.NationalStatisticsEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29542,6 +29767,9 @@ func (ec *executionContext) fieldContext_NationalStatisticsEdge_node(_ context.C
 }
 
 func (ec *executionContext) _NormalUniversity_id(ctx context.Context, field graphql.CollectedField, obj *model.NormalUniversity) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNID2string(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29565,6 +29793,9 @@ func (ec *executionContext) fieldContext_NormalUniversity_id(_ context.Context, 
 }
 
 func (ec *executionContext) _NormalUniversity_name(ctx context.Context, field graphql.CollectedField, obj *model.NormalUniversity) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29611,6 +29842,9 @@ func (ec *executionContext) fieldContext_NormalUniversity_nameZh(_ context.Conte
 }
 
 func (ec *executionContext) _NormalUniversity_provenance(ctx context.Context, field graphql.CollectedField, obj *model.NormalUniversity) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29634,6 +29868,9 @@ func (ec *executionContext) fieldContext_NormalUniversity_provenance(_ context.C
 }
 
 func (ec *executionContext) _NormalUniversity_source(ctx context.Context, field graphql.CollectedField, obj *model.NormalUniversity) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30073,6 +30310,9 @@ func (ec *executionContext) fieldContext_NormalUniversityConnection_totalCount(_
 }
 
 func (ec *executionContext) _NormalUniversityEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.NormalUniversityEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30128,6 +30368,9 @@ func (ec *executionContext) fieldContext_NormalUniversityEdge_node(_ context.Con
 }
 
 func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNID2string(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30151,6 +30394,9 @@ func (ec *executionContext) fieldContext_Organization_id(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Organization_name(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30197,6 +30443,9 @@ func (ec *executionContext) fieldContext_Organization_nameZh(_ context.Context, 
 }
 
 func (ec *executionContext) _Organization_provenance(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30220,6 +30469,9 @@ func (ec *executionContext) fieldContext_Organization_provenance(_ context.Conte
 }
 
 func (ec *executionContext) _Organization_source(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30680,6 +30932,9 @@ func (ec *executionContext) fieldContext_OrganizationConnection_totalCount(_ con
 }
 
 func (ec *executionContext) _OrganizationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30854,6 +31109,9 @@ func (ec *executionContext) fieldContext_OrganizesInConnection_totalCount(_ cont
 }
 
 func (ec *executionContext) _OrganizesInEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.OrganizesInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30909,6 +31167,9 @@ func (ec *executionContext) fieldContext_OrganizesInEdge_node(_ context.Context,
 }
 
 func (ec *executionContext) _OrganizesInEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.OrganizesInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30932,6 +31193,9 @@ func (ec *executionContext) fieldContext_OrganizesInEdge_provenance(_ context.Co
 }
 
 func (ec *executionContext) _OrganizesInEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.OrganizesInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31088,6 +31352,9 @@ func (ec *executionContext) fieldContext_OrganizesLink_to(_ context.Context, fie
 }
 
 func (ec *executionContext) _OrganizesLink_provenance(ctx context.Context, field graphql.CollectedField, obj *model.OrganizesLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31111,6 +31378,9 @@ func (ec *executionContext) fieldContext_OrganizesLink_provenance(_ context.Cont
 }
 
 func (ec *executionContext) _OrganizesLink_source(ctx context.Context, field graphql.CollectedField, obj *model.OrganizesLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31322,6 +31592,9 @@ func (ec *executionContext) fieldContext_OrganizesOutConnection_totalCount(_ con
 }
 
 func (ec *executionContext) _OrganizesOutEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.OrganizesOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31377,6 +31650,9 @@ func (ec *executionContext) fieldContext_OrganizesOutEdge_node(_ context.Context
 }
 
 func (ec *executionContext) _OrganizesOutEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.OrganizesOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31400,6 +31676,9 @@ func (ec *executionContext) fieldContext_OrganizesOutEdge_provenance(_ context.C
 }
 
 func (ec *executionContext) _OrganizesOutEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.OrganizesOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31492,6 +31771,9 @@ func (ec *executionContext) fieldContext_OrganizesOutEdge_role(_ context.Context
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.HasNextPage)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31515,6 +31797,9 @@ func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context,
 }
 
 func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.HasPreviousPage)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31703,6 +31988,9 @@ func (ec *executionContext) fieldContext_PartOfInConnection_totalCount(_ context
 }
 
 func (ec *executionContext) _PartOfInEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PartOfInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31758,6 +32046,9 @@ func (ec *executionContext) fieldContext_PartOfInEdge_node(_ context.Context, fi
 }
 
 func (ec *executionContext) _PartOfInEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.PartOfInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31781,6 +32072,9 @@ func (ec *executionContext) fieldContext_PartOfInEdge_provenance(_ context.Conte
 }
 
 func (ec *executionContext) _PartOfInEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.PartOfInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31868,6 +32162,9 @@ func (ec *executionContext) fieldContext_PartOfLink_to(_ context.Context, field 
 }
 
 func (ec *executionContext) _PartOfLink_provenance(ctx context.Context, field graphql.CollectedField, obj *model.PartOfLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31891,6 +32188,9 @@ func (ec *executionContext) fieldContext_PartOfLink_provenance(_ context.Context
 }
 
 func (ec *executionContext) _PartOfLink_source(ctx context.Context, field graphql.CollectedField, obj *model.PartOfLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32033,6 +32333,9 @@ func (ec *executionContext) fieldContext_PartOfOutConnection_totalCount(_ contex
 }
 
 func (ec *executionContext) _PartOfOutEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PartOfOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32088,6 +32391,9 @@ func (ec *executionContext) fieldContext_PartOfOutEdge_node(_ context.Context, f
 }
 
 func (ec *executionContext) _PartOfOutEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.PartOfOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32111,6 +32417,9 @@ func (ec *executionContext) fieldContext_PartOfOutEdge_provenance(_ context.Cont
 }
 
 func (ec *executionContext) _PartOfOutEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.PartOfOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32253,6 +32562,9 @@ func (ec *executionContext) fieldContext_ParticipatesInInConnection_totalCount(_
 }
 
 func (ec *executionContext) _ParticipatesInInEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ParticipatesInInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32308,6 +32620,9 @@ func (ec *executionContext) fieldContext_ParticipatesInInEdge_node(_ context.Con
 }
 
 func (ec *executionContext) _ParticipatesInInEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.ParticipatesInInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32331,6 +32646,9 @@ func (ec *executionContext) fieldContext_ParticipatesInInEdge_provenance(_ conte
 }
 
 func (ec *executionContext) _ParticipatesInInEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.ParticipatesInInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32487,6 +32805,9 @@ func (ec *executionContext) fieldContext_ParticipatesInLink_to(_ context.Context
 }
 
 func (ec *executionContext) _ParticipatesInLink_provenance(ctx context.Context, field graphql.CollectedField, obj *model.ParticipatesInLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32510,6 +32831,9 @@ func (ec *executionContext) fieldContext_ParticipatesInLink_provenance(_ context
 }
 
 func (ec *executionContext) _ParticipatesInLink_source(ctx context.Context, field graphql.CollectedField, obj *model.ParticipatesInLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32721,6 +33045,9 @@ func (ec *executionContext) fieldContext_ParticipatesInOutConnection_totalCount(
 }
 
 func (ec *executionContext) _ParticipatesInOutEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ParticipatesInOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32776,6 +33103,9 @@ func (ec *executionContext) fieldContext_ParticipatesInOutEdge_node(_ context.Co
 }
 
 func (ec *executionContext) _ParticipatesInOutEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.ParticipatesInOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32799,6 +33129,9 @@ func (ec *executionContext) fieldContext_ParticipatesInOutEdge_provenance(_ cont
 }
 
 func (ec *executionContext) _ParticipatesInOutEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.ParticipatesInOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33010,6 +33343,9 @@ func (ec *executionContext) fieldContext_PartnersWithInConnection_totalCount(_ c
 }
 
 func (ec *executionContext) _PartnersWithInEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PartnersWithInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33065,6 +33401,9 @@ func (ec *executionContext) fieldContext_PartnersWithInEdge_node(_ context.Conte
 }
 
 func (ec *executionContext) _PartnersWithInEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.PartnersWithInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33088,6 +33427,9 @@ func (ec *executionContext) fieldContext_PartnersWithInEdge_provenance(_ context
 }
 
 func (ec *executionContext) _PartnersWithInEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.PartnersWithInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33244,6 +33586,9 @@ func (ec *executionContext) fieldContext_PartnersWithLink_to(_ context.Context, 
 }
 
 func (ec *executionContext) _PartnersWithLink_provenance(ctx context.Context, field graphql.CollectedField, obj *model.PartnersWithLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33267,6 +33612,9 @@ func (ec *executionContext) fieldContext_PartnersWithLink_provenance(_ context.C
 }
 
 func (ec *executionContext) _PartnersWithLink_source(ctx context.Context, field graphql.CollectedField, obj *model.PartnersWithLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33478,6 +33826,9 @@ func (ec *executionContext) fieldContext_PartnersWithOutConnection_totalCount(_ 
 }
 
 func (ec *executionContext) _PartnersWithOutEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PartnersWithOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33533,6 +33884,9 @@ func (ec *executionContext) fieldContext_PartnersWithOutEdge_node(_ context.Cont
 }
 
 func (ec *executionContext) _PartnersWithOutEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.PartnersWithOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33556,6 +33910,9 @@ func (ec *executionContext) fieldContext_PartnersWithOutEdge_provenance(_ contex
 }
 
 func (ec *executionContext) _PartnersWithOutEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.PartnersWithOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33735,6 +34092,9 @@ func (ec *executionContext) fieldContext_Path_relationships(_ context.Context, f
 }
 
 func (ec *executionContext) _Person_id(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNID2string(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33758,6 +34118,9 @@ func (ec *executionContext) fieldContext_Person_id(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Person_name(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33804,6 +34167,9 @@ func (ec *executionContext) fieldContext_Person_nameZh(_ context.Context, field 
 }
 
 func (ec *executionContext) _Person_provenance(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33827,6 +34193,9 @@ func (ec *executionContext) fieldContext_Person_provenance(_ context.Context, fi
 }
 
 func (ec *executionContext) _Person_source(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -34124,6 +34493,9 @@ func (ec *executionContext) fieldContext_PersonConnection_totalCount(_ context.C
 }
 
 func (ec *executionContext) _PersonEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PersonEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -34179,6 +34551,9 @@ func (ec *executionContext) fieldContext_PersonEdge_node(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Prefecture_id(ctx context.Context, field graphql.CollectedField, obj *model.Prefecture) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNID2string(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -34202,6 +34577,9 @@ func (ec *executionContext) fieldContext_Prefecture_id(_ context.Context, field 
 }
 
 func (ec *executionContext) _Prefecture_name(ctx context.Context, field graphql.CollectedField, obj *model.Prefecture) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -34248,6 +34626,9 @@ func (ec *executionContext) fieldContext_Prefecture_nameZh(_ context.Context, fi
 }
 
 func (ec *executionContext) _Prefecture_provenance(ctx context.Context, field graphql.CollectedField, obj *model.Prefecture) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -34271,6 +34652,9 @@ func (ec *executionContext) fieldContext_Prefecture_provenance(_ context.Context
 }
 
 func (ec *executionContext) _Prefecture_source(ctx context.Context, field graphql.CollectedField, obj *model.Prefecture) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -34294,6 +34678,9 @@ func (ec *executionContext) fieldContext_Prefecture_source(_ context.Context, fi
 }
 
 func (ec *executionContext) _Prefecture_gbCode(ctx context.Context, field graphql.CollectedField, obj *model.Prefecture) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.GbCode)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -34755,6 +35142,9 @@ func (ec *executionContext) fieldContext_PrefectureConnection_totalCount(_ conte
 }
 
 func (ec *executionContext) _PrefectureEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PrefectureEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -34810,6 +35200,9 @@ func (ec *executionContext) fieldContext_PrefectureEdge_node(_ context.Context, 
 }
 
 func (ec *executionContext) _Program_id(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNID2string(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -34833,6 +35226,9 @@ func (ec *executionContext) fieldContext_Program_id(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Program_name(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -34879,6 +35275,9 @@ func (ec *executionContext) fieldContext_Program_nameZh(_ context.Context, field
 }
 
 func (ec *executionContext) _Program_provenance(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -34902,6 +35301,9 @@ func (ec *executionContext) fieldContext_Program_provenance(_ context.Context, f
 }
 
 func (ec *executionContext) _Program_source(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35404,6 +35806,9 @@ func (ec *executionContext) fieldContext_ProgramConnection_totalCount(_ context.
 }
 
 func (ec *executionContext) _ProgramEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ProgramEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35459,6 +35864,9 @@ func (ec *executionContext) fieldContext_ProgramEdge_node(_ context.Context, fie
 }
 
 func (ec *executionContext) _ProgramFigures_name(ctx context.Context, field graphql.CollectedField, obj *model.ProgramFigures) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35551,6 +35959,9 @@ func (ec *executionContext) fieldContext_ProgramFigures_audience(_ context.Conte
 }
 
 func (ec *executionContext) _Province_id(ctx context.Context, field graphql.CollectedField, obj *model.Province) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNID2string(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35574,6 +35985,9 @@ func (ec *executionContext) fieldContext_Province_id(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Province_name(ctx context.Context, field graphql.CollectedField, obj *model.Province) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35620,6 +36034,9 @@ func (ec *executionContext) fieldContext_Province_nameZh(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Province_provenance(ctx context.Context, field graphql.CollectedField, obj *model.Province) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35643,6 +36060,9 @@ func (ec *executionContext) fieldContext_Province_provenance(_ context.Context, 
 }
 
 func (ec *executionContext) _Province_source(ctx context.Context, field graphql.CollectedField, obj *model.Province) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35666,6 +36086,9 @@ func (ec *executionContext) fieldContext_Province_source(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Province_code(ctx context.Context, field graphql.CollectedField, obj *model.Province) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Code)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -36143,6 +36566,9 @@ func (ec *executionContext) fieldContext_ProvinceConnection_totalCount(_ context
 }
 
 func (ec *executionContext) _ProvinceEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ProvinceEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -37921,6 +38347,9 @@ func (ec *executionContext) fieldContext_RankedNodeConnection_totalCount(_ conte
 }
 
 func (ec *executionContext) _RankedNodeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RankedNodeEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -38091,6 +38520,9 @@ func (ec *executionContext) fieldContext_Ratio_value(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Relationship_type(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNRelationshipType2string(ctx, field.Selections, obj.Type)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -38114,6 +38546,9 @@ func (ec *executionContext) fieldContext_Relationship_type(_ context.Context, fi
 }
 
 func (ec *executionContext) _Relationship_direction(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNWalkDirection2string(ctx, field.Selections, obj.Direction)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -38137,6 +38572,9 @@ func (ec *executionContext) fieldContext_Relationship_direction(_ context.Contex
 }
 
 func (ec *executionContext) _Relationship_from(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNID2string(ctx, field.Selections, obj.From)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -38160,6 +38598,9 @@ func (ec *executionContext) fieldContext_Relationship_from(_ context.Context, fi
 }
 
 func (ec *executionContext) _Relationship_to(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNID2string(ctx, field.Selections, obj.To)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -38229,6 +38670,9 @@ func (ec *executionContext) fieldContext_RuralReach_mainlandProvinces(_ context.
 }
 
 func (ec *executionContext) _RuralReach_includesXPCC(ctx context.Context, field graphql.CollectedField, obj *model.RuralReach) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IncludesXpcc)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -38252,6 +38696,9 @@ func (ec *executionContext) fieldContext_RuralReach_includesXPCC(_ context.Conte
 }
 
 func (ec *executionContext) _School_id(ctx context.Context, field graphql.CollectedField, obj *model.School) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNID2string(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -38275,6 +38722,9 @@ func (ec *executionContext) fieldContext_School_id(_ context.Context, field grap
 }
 
 func (ec *executionContext) _School_name(ctx context.Context, field graphql.CollectedField, obj *model.School) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -38321,6 +38771,9 @@ func (ec *executionContext) fieldContext_School_nameZh(_ context.Context, field 
 }
 
 func (ec *executionContext) _School_provenance(ctx context.Context, field graphql.CollectedField, obj *model.School) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -38344,6 +38797,9 @@ func (ec *executionContext) fieldContext_School_provenance(_ context.Context, fi
 }
 
 func (ec *executionContext) _School_source(ctx context.Context, field graphql.CollectedField, obj *model.School) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -38760,6 +39216,9 @@ func (ec *executionContext) fieldContext_SchoolConnection_totalCount(_ context.C
 }
 
 func (ec *executionContext) _SchoolEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SchoolEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -39012,6 +39471,9 @@ func (ec *executionContext) fieldContext_SearchConnection_totalCount(_ context.C
 }
 
 func (ec *executionContext) _SearchEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -39209,6 +39671,9 @@ func (ec *executionContext) fieldContext_SpokeAtInConnection_totalCount(_ contex
 }
 
 func (ec *executionContext) _SpokeAtInEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SpokeAtInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -39264,6 +39729,9 @@ func (ec *executionContext) fieldContext_SpokeAtInEdge_node(_ context.Context, f
 }
 
 func (ec *executionContext) _SpokeAtInEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.SpokeAtInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -39287,6 +39755,9 @@ func (ec *executionContext) fieldContext_SpokeAtInEdge_provenance(_ context.Cont
 }
 
 func (ec *executionContext) _SpokeAtInEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.SpokeAtInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -39397,6 +39868,9 @@ func (ec *executionContext) fieldContext_SpokeAtLink_to(_ context.Context, field
 }
 
 func (ec *executionContext) _SpokeAtLink_provenance(ctx context.Context, field graphql.CollectedField, obj *model.SpokeAtLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -39420,6 +39894,9 @@ func (ec *executionContext) fieldContext_SpokeAtLink_provenance(_ context.Contex
 }
 
 func (ec *executionContext) _SpokeAtLink_source(ctx context.Context, field graphql.CollectedField, obj *model.SpokeAtLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -39585,6 +40062,9 @@ func (ec *executionContext) fieldContext_SpokeAtOutConnection_totalCount(_ conte
 }
 
 func (ec *executionContext) _SpokeAtOutEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SpokeAtOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -39640,6 +40120,9 @@ func (ec *executionContext) fieldContext_SpokeAtOutEdge_node(_ context.Context, 
 }
 
 func (ec *executionContext) _SpokeAtOutEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.SpokeAtOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -39663,6 +40146,9 @@ func (ec *executionContext) fieldContext_SpokeAtOutEdge_provenance(_ context.Con
 }
 
 func (ec *executionContext) _SpokeAtOutEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.SpokeAtOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -39773,6 +40259,9 @@ func (ec *executionContext) fieldContext_Subgraph_relationships(_ context.Contex
 }
 
 func (ec *executionContext) _Subgraph_truncated(ctx context.Context, field graphql.CollectedField, obj *model.Subgraph) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Truncated)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -40406,6 +40895,9 @@ func (ec *executionContext) fieldContext_TrainsTeachersInConnection_totalCount(_
 }
 
 func (ec *executionContext) _TrainsTeachersInEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.TrainsTeachersInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -40461,6 +40953,9 @@ func (ec *executionContext) fieldContext_TrainsTeachersInEdge_node(_ context.Con
 }
 
 func (ec *executionContext) _TrainsTeachersInEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.TrainsTeachersInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -40484,6 +40979,9 @@ func (ec *executionContext) fieldContext_TrainsTeachersInEdge_provenance(_ conte
 }
 
 func (ec *executionContext) _TrainsTeachersInEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.TrainsTeachersInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -40640,6 +41138,9 @@ func (ec *executionContext) fieldContext_TrainsTeachersLink_to(_ context.Context
 }
 
 func (ec *executionContext) _TrainsTeachersLink_provenance(ctx context.Context, field graphql.CollectedField, obj *model.TrainsTeachersLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -40663,6 +41164,9 @@ func (ec *executionContext) fieldContext_TrainsTeachersLink_provenance(_ context
 }
 
 func (ec *executionContext) _TrainsTeachersLink_source(ctx context.Context, field graphql.CollectedField, obj *model.TrainsTeachersLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -40874,6 +41378,9 @@ func (ec *executionContext) fieldContext_TrainsTeachersOutConnection_totalCount(
 }
 
 func (ec *executionContext) _TrainsTeachersOutEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.TrainsTeachersOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -40929,6 +41436,9 @@ func (ec *executionContext) fieldContext_TrainsTeachersOutEdge_node(_ context.Co
 }
 
 func (ec *executionContext) _TrainsTeachersOutEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.TrainsTeachersOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -40952,6 +41462,9 @@ func (ec *executionContext) fieldContext_TrainsTeachersOutEdge_provenance(_ cont
 }
 
 func (ec *executionContext) _TrainsTeachersOutEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.TrainsTeachersOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -41044,6 +41557,9 @@ func (ec *executionContext) fieldContext_TrainsTeachersOutEdge_teachersTrained(_
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -41090,6 +41606,9 @@ func (ec *executionContext) fieldContext___Directive_description(_ context.Conte
 }
 
 func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IsRepeatable)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -41180,6 +41699,9 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 }
 
 func (ec *executionContext) ___EnumValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -41272,6 +41794,9 @@ func (ec *executionContext) fieldContext___EnumValue_deprecationReason(_ context
 }
 
 func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -41440,6 +41965,9 @@ func (ec *executionContext) fieldContext___Field_deprecationReason(_ context.Con
 }
 
 func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,

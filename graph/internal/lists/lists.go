@@ -35,6 +35,7 @@ type marksKey struct{}
 type marks struct {
 	sequential bool
 	noDefer    bool
+	plain      bool
 }
 
 func getMarks(ctx context.Context) marks {
@@ -105,6 +106,37 @@ func selectionsDefer(set ast.SelectionSet) bool {
 		}
 	}
 	return false
+}
+
+// Mark marks the operation of ctx in one context value: Sequential when
+// sequential, NoDefer when its document doc has no @defer, and PlainFields
+// when plain.
+func Mark(ctx context.Context, doc *ast.QueryDocument, sequential, plain bool) context.Context {
+	m := getMarks(ctx)
+	m.sequential = m.sequential || sequential
+	m.noDefer = m.noDefer || (doc != nil && !usesDefer(doc))
+	m.plain = m.plain || plain
+	return context.WithValue(ctx, marksKey{}, m)
+}
+
+// PlainFields marks the operation of ctx as running without field
+// middleware (no graphql.FieldInterceptor among the server's extensions):
+// the generated code then marshals a field that only reads a String, ID or
+// Boolean (or an enum marshaled as a string) from its object's struct
+// directly, without gqlgen's per-field context, middleware call, panic
+// handler and interface conversion (graphql.ResolveField), which cost
+// about seven allocations per field. Those marshalers use their context
+// only to report a null in a non-null field, which a struct field of a
+// non-pointer type cannot be; so the response is the same.
+func PlainFields(ctx context.Context) context.Context {
+	m := getMarks(ctx)
+	m.plain = true
+	return context.WithValue(ctx, marksKey{}, m)
+}
+
+// IsPlain reports whether the operation of ctx is marked PlainFields.
+func IsPlain(ctx context.Context) bool {
+	return getMarks(ctx).plain
 }
 
 // NewDeferredGroup replaces graphql.NewDeferredGroup in the generated code.
