@@ -55400,7 +55400,7 @@ func (ec *executionContext) _AffiliatedWithInConnection(ctx context.Context, sel
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var affiliatedWithInEdgeImplementors = []string{"AffiliatedWithInEdge"}
@@ -55463,7 +55463,7 @@ func (ec *executionContext) _AffiliatedWithInEdge(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var affiliatedWithLinkImplementors = []string{"AffiliatedWithLink", "Link"}
@@ -55526,7 +55526,7 @@ func (ec *executionContext) _AffiliatedWithLink(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var affiliatedWithOutConnectionImplementors = []string{"AffiliatedWithOutConnection"}
@@ -55575,7 +55575,7 @@ func (ec *executionContext) _AffiliatedWithOutConnection(ctx context.Context, se
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var affiliatedWithOutEdgeImplementors = []string{"AffiliatedWithOutEdge"}
@@ -55638,7 +55638,7 @@ func (ec *executionContext) _AffiliatedWithOutEdge(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var communityImplementors = []string{"Community"}
@@ -55682,7 +55682,7 @@ func (ec *executionContext) _Community(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var communityConnectionImplementors = []string{"CommunityConnection"}
@@ -55730,7 +55730,7 @@ func (ec *executionContext) _CommunityConnection(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var communityEdgeImplementors = []string{"CommunityEdge"}
@@ -55768,7 +55768,7 @@ func (ec *executionContext) _CommunityEdge(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var communityPartitionImplementors = []string{"CommunityPartition"}
@@ -55821,7 +55821,7 @@ func (ec *executionContext) _CommunityPartition(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var countGroupImplementors = []string{"CountGroup"}
@@ -55864,7 +55864,7 @@ func (ec *executionContext) _CountGroup(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var countyImplementors = []string{"County", "Place", "Node"}
@@ -55967,7 +55967,7 @@ func (ec *executionContext) _County(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var countyConnectionImplementors = []string{"CountyConnection"}
@@ -56016,7 +56016,7 @@ func (ec *executionContext) _CountyConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var countyEdgeImplementors = []string{"CountyEdge"}
@@ -56054,7 +56054,7 @@ func (ec *executionContext) _CountyEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var coverageImplementors = []string{"Coverage"}
@@ -56102,7 +56102,7 @@ func (ec *executionContext) _Coverage(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var coversInConnectionImplementors = []string{"CoversInConnection"}
@@ -56151,7 +56151,7 @@ func (ec *executionContext) _CoversInConnection(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var coversInEdgeImplementors = []string{"CoversInEdge"}
@@ -56219,7 +56219,7 @@ func (ec *executionContext) _CoversInEdge(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var coversLinkImplementors = []string{"CoversLink", "Link"}
@@ -56287,7 +56287,7 @@ func (ec *executionContext) _CoversLink(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var coversOutConnectionImplementors = []string{"CoversOutConnection"}
@@ -56336,7 +56336,7 @@ func (ec *executionContext) _CoversOutConnection(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var coversOutEdgeImplementors = []string{"CoversOutEdge"}
@@ -56404,7 +56404,7 @@ func (ec *executionContext) _CoversOutEdge(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var forumImplementors = []string{"Forum", "Node"}
@@ -56516,7 +56516,7 @@ func (ec *executionContext) _Forum(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var forumConnectionImplementors = []string{"ForumConnection"}
@@ -56565,7 +56565,7 @@ func (ec *executionContext) _ForumConnection(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var forumEdgeImplementors = []string{"ForumEdge"}
@@ -56603,7 +56603,7 @@ func (ec *executionContext) _ForumEdge(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var graphSelectionImplementors = []string{"GraphSelection"}
@@ -56641,7 +56641,7 @@ func (ec *executionContext) _GraphSelection(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var graphSelectionNodeImplementors = []string{"GraphSelectionNode"}
@@ -56689,7 +56689,7 @@ func (ec *executionContext) _GraphSelectionNode(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var graphSelectionRelationshipImplementors = []string{"GraphSelectionRelationship"}
@@ -56742,7 +56742,7 @@ func (ec *executionContext) _GraphSelectionRelationship(ctx context.Context, sel
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var heldAtInConnectionImplementors = []string{"HeldAtInConnection"}
@@ -56791,7 +56791,7 @@ func (ec *executionContext) _HeldAtInConnection(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var heldAtInEdgeImplementors = []string{"HeldAtInEdge"}
@@ -56844,7 +56844,7 @@ func (ec *executionContext) _HeldAtInEdge(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var heldAtLinkImplementors = []string{"HeldAtLink", "Link"}
@@ -56897,7 +56897,7 @@ func (ec *executionContext) _HeldAtLink(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var heldAtOutConnectionImplementors = []string{"HeldAtOutConnection"}
@@ -56946,7 +56946,7 @@ func (ec *executionContext) _HeldAtOutConnection(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var heldAtOutEdgeImplementors = []string{"HeldAtOutEdge"}
@@ -56999,7 +56999,7 @@ func (ec *executionContext) _HeldAtOutEdge(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var helpedEstablishInConnectionImplementors = []string{"HelpedEstablishInConnection"}
@@ -57048,7 +57048,7 @@ func (ec *executionContext) _HelpedEstablishInConnection(ctx context.Context, se
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var helpedEstablishInEdgeImplementors = []string{"HelpedEstablishInEdge"}
@@ -57106,7 +57106,7 @@ func (ec *executionContext) _HelpedEstablishInEdge(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var helpedEstablishLinkImplementors = []string{"HelpedEstablishLink", "Link"}
@@ -57164,7 +57164,7 @@ func (ec *executionContext) _HelpedEstablishLink(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var helpedEstablishOutConnectionImplementors = []string{"HelpedEstablishOutConnection"}
@@ -57213,7 +57213,7 @@ func (ec *executionContext) _HelpedEstablishOutConnection(ctx context.Context, s
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var helpedEstablishOutEdgeImplementors = []string{"HelpedEstablishOutEdge"}
@@ -57271,7 +57271,7 @@ func (ec *executionContext) _HelpedEstablishOutEdge(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var kindCountImplementors = []string{"KindCount"}
@@ -57309,7 +57309,7 @@ func (ec *executionContext) _KindCount(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var locatedInInConnectionImplementors = []string{"LocatedInInConnection"}
@@ -57358,7 +57358,7 @@ func (ec *executionContext) _LocatedInInConnection(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var locatedInInEdgeImplementors = []string{"LocatedInInEdge"}
@@ -57406,7 +57406,7 @@ func (ec *executionContext) _LocatedInInEdge(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var locatedInLinkImplementors = []string{"LocatedInLink", "Link"}
@@ -57454,7 +57454,7 @@ func (ec *executionContext) _LocatedInLink(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var locatedInOutConnectionImplementors = []string{"LocatedInOutConnection"}
@@ -57503,7 +57503,7 @@ func (ec *executionContext) _LocatedInOutConnection(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var locatedInOutEdgeImplementors = []string{"LocatedInOutEdge"}
@@ -57551,7 +57551,7 @@ func (ec *executionContext) _LocatedInOutEdge(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var museumImplementors = []string{"Museum", "Node"}
@@ -57729,7 +57729,7 @@ func (ec *executionContext) _Museum(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var museumConnectionImplementors = []string{"MuseumConnection"}
@@ -57778,7 +57778,7 @@ func (ec *executionContext) _MuseumConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var museumEdgeImplementors = []string{"MuseumEdge"}
@@ -57816,7 +57816,7 @@ func (ec *executionContext) _MuseumEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var mutationImplementors = []string{"Mutation"}
@@ -58314,7 +58314,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var nationalStatisticsImplementors = []string{"NationalStatistics", "Node"}
@@ -58412,7 +58412,7 @@ func (ec *executionContext) _NationalStatistics(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var nationalStatisticsConnectionImplementors = []string{"NationalStatisticsConnection"}
@@ -58461,7 +58461,7 @@ func (ec *executionContext) _NationalStatisticsConnection(ctx context.Context, s
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var nationalStatisticsEdgeImplementors = []string{"NationalStatisticsEdge"}
@@ -58499,7 +58499,7 @@ func (ec *executionContext) _NationalStatisticsEdge(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var normalUniversityImplementors = []string{"NormalUniversity", "Node"}
@@ -58600,7 +58600,7 @@ func (ec *executionContext) _NormalUniversity(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var normalUniversityConnectionImplementors = []string{"NormalUniversityConnection"}
@@ -58649,7 +58649,7 @@ func (ec *executionContext) _NormalUniversityConnection(ctx context.Context, sel
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var normalUniversityEdgeImplementors = []string{"NormalUniversityEdge"}
@@ -58687,7 +58687,7 @@ func (ec *executionContext) _NormalUniversityEdge(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var organizationImplementors = []string{"Organization", "Node"}
@@ -58789,7 +58789,7 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var organizationConnectionImplementors = []string{"OrganizationConnection"}
@@ -58838,7 +58838,7 @@ func (ec *executionContext) _OrganizationConnection(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var organizationEdgeImplementors = []string{"OrganizationEdge"}
@@ -58876,7 +58876,7 @@ func (ec *executionContext) _OrganizationEdge(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var organizesInConnectionImplementors = []string{"OrganizesInConnection"}
@@ -58925,7 +58925,7 @@ func (ec *executionContext) _OrganizesInConnection(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var organizesInEdgeImplementors = []string{"OrganizesInEdge"}
@@ -58988,7 +58988,7 @@ func (ec *executionContext) _OrganizesInEdge(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var organizesLinkImplementors = []string{"OrganizesLink", "Link"}
@@ -59051,7 +59051,7 @@ func (ec *executionContext) _OrganizesLink(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var organizesOutConnectionImplementors = []string{"OrganizesOutConnection"}
@@ -59100,7 +59100,7 @@ func (ec *executionContext) _OrganizesOutConnection(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var organizesOutEdgeImplementors = []string{"OrganizesOutEdge"}
@@ -59163,7 +59163,7 @@ func (ec *executionContext) _OrganizesOutEdge(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var pageInfoImplementors = []string{"PageInfo"}
@@ -59211,7 +59211,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var partOfInConnectionImplementors = []string{"PartOfInConnection"}
@@ -59260,7 +59260,7 @@ func (ec *executionContext) _PartOfInConnection(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var partOfInEdgeImplementors = []string{"PartOfInEdge"}
@@ -59308,7 +59308,7 @@ func (ec *executionContext) _PartOfInEdge(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var partOfLinkImplementors = []string{"PartOfLink", "Link"}
@@ -59356,7 +59356,7 @@ func (ec *executionContext) _PartOfLink(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var partOfOutConnectionImplementors = []string{"PartOfOutConnection"}
@@ -59405,7 +59405,7 @@ func (ec *executionContext) _PartOfOutConnection(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var partOfOutEdgeImplementors = []string{"PartOfOutEdge"}
@@ -59453,7 +59453,7 @@ func (ec *executionContext) _PartOfOutEdge(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var participatesInInConnectionImplementors = []string{"ParticipatesInInConnection"}
@@ -59502,7 +59502,7 @@ func (ec *executionContext) _ParticipatesInInConnection(ctx context.Context, sel
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var participatesInInEdgeImplementors = []string{"ParticipatesInInEdge"}
@@ -59565,7 +59565,7 @@ func (ec *executionContext) _ParticipatesInInEdge(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var participatesInLinkImplementors = []string{"ParticipatesInLink", "Link"}
@@ -59628,7 +59628,7 @@ func (ec *executionContext) _ParticipatesInLink(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var participatesInOutConnectionImplementors = []string{"ParticipatesInOutConnection"}
@@ -59677,7 +59677,7 @@ func (ec *executionContext) _ParticipatesInOutConnection(ctx context.Context, se
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var participatesInOutEdgeImplementors = []string{"ParticipatesInOutEdge"}
@@ -59740,7 +59740,7 @@ func (ec *executionContext) _ParticipatesInOutEdge(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var partnersWithInConnectionImplementors = []string{"PartnersWithInConnection"}
@@ -59789,7 +59789,7 @@ func (ec *executionContext) _PartnersWithInConnection(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var partnersWithInEdgeImplementors = []string{"PartnersWithInEdge"}
@@ -59852,7 +59852,7 @@ func (ec *executionContext) _PartnersWithInEdge(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var partnersWithLinkImplementors = []string{"PartnersWithLink", "Link"}
@@ -59915,7 +59915,7 @@ func (ec *executionContext) _PartnersWithLink(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var partnersWithOutConnectionImplementors = []string{"PartnersWithOutConnection"}
@@ -59964,7 +59964,7 @@ func (ec *executionContext) _PartnersWithOutConnection(ctx context.Context, sel 
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var partnersWithOutEdgeImplementors = []string{"PartnersWithOutEdge"}
@@ -60027,7 +60027,7 @@ func (ec *executionContext) _PartnersWithOutEdge(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var pathImplementors = []string{"Path"}
@@ -60070,7 +60070,7 @@ func (ec *executionContext) _Path(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var personImplementors = []string{"Person", "Node"}
@@ -60146,7 +60146,7 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var personConnectionImplementors = []string{"PersonConnection"}
@@ -60195,7 +60195,7 @@ func (ec *executionContext) _PersonConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var personEdgeImplementors = []string{"PersonEdge"}
@@ -60233,7 +60233,7 @@ func (ec *executionContext) _PersonEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var prefectureImplementors = []string{"Prefecture", "Place", "Node"}
@@ -60337,7 +60337,7 @@ func (ec *executionContext) _Prefecture(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var prefectureConnectionImplementors = []string{"PrefectureConnection"}
@@ -60386,7 +60386,7 @@ func (ec *executionContext) _PrefectureConnection(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var prefectureEdgeImplementors = []string{"PrefectureEdge"}
@@ -60424,7 +60424,7 @@ func (ec *executionContext) _PrefectureEdge(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var programImplementors = []string{"Program", "Node"}
@@ -60541,7 +60541,7 @@ func (ec *executionContext) _Program(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var programConnectionImplementors = []string{"ProgramConnection"}
@@ -60590,7 +60590,7 @@ func (ec *executionContext) _ProgramConnection(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var programEdgeImplementors = []string{"ProgramEdge"}
@@ -60628,7 +60628,7 @@ func (ec *executionContext) _ProgramEdge(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var programFiguresImplementors = []string{"ProgramFigures"}
@@ -60676,7 +60676,7 @@ func (ec *executionContext) _ProgramFigures(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var provinceImplementors = []string{"Province", "Place", "Node"}
@@ -60789,7 +60789,7 @@ func (ec *executionContext) _Province(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var provinceConnectionImplementors = []string{"ProvinceConnection"}
@@ -60838,7 +60838,7 @@ func (ec *executionContext) _ProvinceConnection(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var provinceEdgeImplementors = []string{"ProvinceEdge"}
@@ -60876,7 +60876,7 @@ func (ec *executionContext) _ProvinceEdge(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var queryImplementors = []string{"Query"}
@@ -61136,7 +61136,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var rankedNodeConnectionImplementors = []string{"RankedNodeConnection"}
@@ -61184,7 +61184,7 @@ func (ec *executionContext) _RankedNodeConnection(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var rankedNodeEdgeImplementors = []string{"RankedNodeEdge"}
@@ -61232,7 +61232,7 @@ func (ec *executionContext) _RankedNodeEdge(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var ratioImplementors = []string{"Ratio"}
@@ -61275,7 +61275,7 @@ func (ec *executionContext) _Ratio(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var relationshipImplementors = []string{"Relationship"}
@@ -61328,7 +61328,7 @@ func (ec *executionContext) _Relationship(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var ruralReachImplementors = []string{"RuralReach"}
@@ -61366,7 +61366,7 @@ func (ec *executionContext) _RuralReach(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var schoolImplementors = []string{"School", "Node"}
@@ -61462,7 +61462,7 @@ func (ec *executionContext) _School(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var schoolConnectionImplementors = []string{"SchoolConnection"}
@@ -61511,7 +61511,7 @@ func (ec *executionContext) _SchoolConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var schoolEdgeImplementors = []string{"SchoolEdge"}
@@ -61549,7 +61549,7 @@ func (ec *executionContext) _SchoolEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var scoredNodeImplementors = []string{"ScoredNode"}
@@ -61592,7 +61592,7 @@ func (ec *executionContext) _ScoredNode(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var searchConnectionImplementors = []string{"SearchConnection"}
@@ -61640,7 +61640,7 @@ func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var searchEdgeImplementors = []string{"SearchEdge"}
@@ -61683,7 +61683,7 @@ func (ec *executionContext) _SearchEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var spokeAtInConnectionImplementors = []string{"SpokeAtInConnection"}
@@ -61732,7 +61732,7 @@ func (ec *executionContext) _SpokeAtInConnection(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var spokeAtInEdgeImplementors = []string{"SpokeAtInEdge"}
@@ -61785,7 +61785,7 @@ func (ec *executionContext) _SpokeAtInEdge(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var spokeAtLinkImplementors = []string{"SpokeAtLink", "Link"}
@@ -61838,7 +61838,7 @@ func (ec *executionContext) _SpokeAtLink(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var spokeAtOutConnectionImplementors = []string{"SpokeAtOutConnection"}
@@ -61887,7 +61887,7 @@ func (ec *executionContext) _SpokeAtOutConnection(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var spokeAtOutEdgeImplementors = []string{"SpokeAtOutEdge"}
@@ -61940,7 +61940,7 @@ func (ec *executionContext) _SpokeAtOutEdge(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var subgraphImplementors = []string{"Subgraph"}
@@ -61983,7 +61983,7 @@ func (ec *executionContext) _Subgraph(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var systemStatsImplementors = []string{"SystemStats"}
@@ -62106,7 +62106,7 @@ func (ec *executionContext) _SystemStats(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var trainsTeachersInConnectionImplementors = []string{"TrainsTeachersInConnection"}
@@ -62155,7 +62155,7 @@ func (ec *executionContext) _TrainsTeachersInConnection(ctx context.Context, sel
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var trainsTeachersInEdgeImplementors = []string{"TrainsTeachersInEdge"}
@@ -62218,7 +62218,7 @@ func (ec *executionContext) _TrainsTeachersInEdge(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var trainsTeachersLinkImplementors = []string{"TrainsTeachersLink", "Link"}
@@ -62281,7 +62281,7 @@ func (ec *executionContext) _TrainsTeachersLink(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var trainsTeachersOutConnectionImplementors = []string{"TrainsTeachersOutConnection"}
@@ -62330,7 +62330,7 @@ func (ec *executionContext) _TrainsTeachersOutConnection(ctx context.Context, se
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var trainsTeachersOutEdgeImplementors = []string{"TrainsTeachersOutEdge"}
@@ -62393,7 +62393,7 @@ func (ec *executionContext) _TrainsTeachersOutEdge(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var __DirectiveImplementors = []string{"__Directive"}
@@ -62446,7 +62446,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var __EnumValueImplementors = []string{"__EnumValue"}
@@ -62494,7 +62494,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var __FieldImplementors = []string{"__Field"}
@@ -62552,7 +62552,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var __InputValueImplementors = []string{"__InputValue"}
@@ -62610,7 +62610,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var __SchemaImplementors = []string{"__Schema"}
@@ -62668,7 +62668,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var __TypeImplementors = []string{"__Type"}
@@ -62751,7 +62751,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 // endregion **************************** object.gotpl ****************************

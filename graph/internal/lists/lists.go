@@ -18,11 +18,14 @@
 // (an allocation per path element) and allocates a field set and a map for
 // every object, deferred fields or not; here the path is computed only for
 // a group that has deferred fields, and the field set and map only in
-// operations whose document uses @defer (see NoDefer).
+// operations whose document uses @defer (see NoDefer). And it returns each
+// object's values as an Object, which writes them as gqlgen's FieldSet
+// does without its per-object map and iterator closures.
 package lists
 
 import (
 	"context"
+	"io"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -192,4 +195,59 @@ func marshalOne(ctx context.Context, i int, omitPanicHandler bool, marshalElemen
 		}()
 	}
 	return marshalElement(ctx, i)
+}
+
+// Object returns the JSON object of an object's fields (as collected by
+// graphql.CollectFields) and their values (graphql.FieldSet.Values after
+// Dispatch): what the generated code returns for an object instead of the
+// field set itself. It writes exactly what graphql.FieldSet.MarshalGQL
+// writes ({"alias":value,...}, a later field of an alias already written
+// left out), without the map and iterator closures that allocates per
+// object. The aliases are GraphQL names ([_A-Za-z][_0-9A-Za-z]*, which the
+// parser enforces), so they need no escaping.
+func Object(fields []graphql.CollectedField, values []graphql.Marshaler) graphql.Marshaler {
+	return &object{fields: fields, values: values}
+}
+
+type object struct {
+	fields []graphql.CollectedField
+	values []graphql.Marshaler
+}
+
+var (
+	openBrace  = []byte{'{'}
+	closeBrace = []byte{'}'}
+	quote      = []byte{'"'}
+	quoteColon = []byte{'"', ':'}
+	comma      = []byte{','}
+)
+
+func (o *object) MarshalGQL(w io.Writer) {
+	w.Write(openBrace)
+	first := true
+	for i := range o.fields {
+		alias := o.fields[i].Alias
+		if written(o.fields[:i], alias) {
+			continue
+		}
+		if !first {
+			w.Write(comma)
+		}
+		first = false
+		w.Write(quote)
+		io.WriteString(w, alias)
+		w.Write(quoteColon)
+		o.values[i].MarshalGQL(w)
+	}
+	w.Write(closeBrace)
+}
+
+// written reports whether a field of before has the alias.
+func written(before []graphql.CollectedField, alias string) bool {
+	for i := range before {
+		if before[i].Alias == alias {
+			return true
+		}
+	}
+	return false
 }

@@ -85,3 +85,29 @@ func TestNoDefer(t *testing.T) {
 		}
 	}
 }
+
+// TestObject checks that Object writes what graphql.FieldSet writes,
+// a repeated alias included.
+func TestObject(t *testing.T) {
+	fields := []graphql.CollectedField{
+		{Field: &ast.Field{Alias: "id"}},
+		{Field: &ast.Field{Alias: "name"}},
+		{Field: &ast.Field{Alias: "id"}},
+		{Field: &ast.Field{Alias: "_n2"}},
+	}
+	fs := graphql.NewFieldSet(fields)
+	for i, v := range []graphql.Marshaler{graphql.MarshalID("a"), graphql.MarshalString(`x"y`), graphql.MarshalID("b"), graphql.Null} {
+		fs.Values[i] = v
+	}
+	var want, got bytes.Buffer
+	fs.MarshalGQL(&want)
+	lists.Object(fields, fs.Values).MarshalGQL(&got)
+	if got.String() != want.String() {
+		t.Errorf("Object wrote %s, FieldSet %s", got.String(), want.String())
+	}
+	var empty bytes.Buffer
+	lists.Object(nil, nil).MarshalGQL(&empty)
+	if empty.String() != "{}" {
+		t.Errorf("no fields: %s", empty.String())
+	}
+}

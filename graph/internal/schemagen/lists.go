@@ -14,7 +14,8 @@ import (
 // instead of graphql.MarshalSliceConcurrently. The two have the same
 // signature; the rewrite replaces the calls and adds the import, and fails
 // when gqlgen's output no longer has the calls it expects. It likewise
-// replaces the @defer groups of objects (lists.NewDeferredGroup).
+// replaces the @defer groups of objects (lists.NewDeferredGroup) and the
+// value an object's marshaler returns (lists.Object).
 func rewriteLists(path string) error {
 	const (
 		call    = "graphql.MarshalSliceConcurrently("
@@ -39,6 +40,8 @@ func rewriteLists(path string) error {
 	for _, r := range []struct{ old, new string }{
 		{"graphql.NewDeferredGroup(ctx)", "lists.NewDeferredGroup(ctx)"},
 		{"ec.ProcessDeferredGroup(deferred)", "ec.ProcessDeferredGroup(lists.WithPath(deferred))"},
+		// The objects' values (see lists.Object).
+		{"ec.ProcessDeferredGroup(lists.WithPath(deferred))\n\t}\n\n\treturn out\n}", "ec.ProcessDeferredGroup(lists.WithPath(deferred))\n\t}\n\n\treturn lists.Object(fields, out.Values)\n}"},
 	} {
 		if !bytes.Contains(src, []byte(r.old)) {
 			return fmt.Errorf("%s: no %s: gqlgen's output has changed, see rewriteLists", path, r.old)
