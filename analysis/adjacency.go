@@ -519,6 +519,15 @@ func (a *Analyzer) adjacency(ctx context.Context) *Adjacency {
 // adjacencyTimeout bounds a background read of the adjacency.
 const adjacencyTimeout = 10 * time.Minute
 
+// StartWarm starts reading the Adjacency at the current graph version in
+// the background, unless the analyzer has it or is reading one (the read
+// every path and neighborhood request starts after a write): a server
+// calls it at start so that its first such requests find the adjacency
+// instead of walking the store. It returns at once.
+func (a *Analyzer) StartWarm(ctx context.Context) {
+	a.adjacency(ctx)
+}
+
 // WarmPaths reads the Adjacency at the current graph version now, so that
 // the next path and neighborhood requests use it.
 func (a *Analyzer) WarmPaths(ctx context.Context) error {

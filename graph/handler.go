@@ -54,6 +54,10 @@ type Options struct {
 	// off, as every limit of the server; DefaultMaxStringBytes is its
 	// default there.
 	MaxStringBytes int
+	// WarmPaths starts reading the analyzer's adjacency of the graph in the
+	// background (analysis.Analyzer.StartWarm) when the handler is made, so
+	// that the first path and neighborhood requests do not walk the store.
+	WarmPaths bool
 }
 
 // DefaultMaxStringBytes is the server's default Options.MaxStringBytes (10 KB).
@@ -80,6 +84,9 @@ func New(st kepu.Store, opts Options) http.Handler {
 	}
 	r := &Resolver{store: st, maxPageSize: opts.MaxPageSize, batchWait: opts.BatchWait, noPrefetch: opts.NoPrefetch, logger: opts.Logger,
 		analyzer: &analysis.Analyzer{Store: st}}
+	if opts.WarmPaths {
+		r.analyzer.StartWarm(context.Background())
+	}
 	es := generated.NewExecutableSchema(generated.Config{Resolvers: r})
 	srv := handler.New(es)
 	srv.AddTransport(transport.GET{})

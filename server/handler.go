@@ -66,6 +66,7 @@ func Handler(r Routes) http.Handler {
 		Extensions:      extensions,
 		NoIntrospection: !c.Introspection,
 		MaxStringBytes:  c.MaxStringBytes,
+		WarmPaths:       true, // the first path requests find the adjacency
 	})
 
 	hc := httpx.DefaultConfig()
