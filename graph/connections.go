@@ -144,6 +144,11 @@ func relConnection[C any](ctx context.Context, r *Resolver, nodeID string, rel k
 	if err != nil {
 		return zero, err
 	}
+	if !plan.page {
+		// Only totalCount is selected: no page to read (nor to build).
+		count := func(ctx context.Context) (int, error) { return plan.count(ctx, nodeID) }
+		return build(nil, &model.PageInfo{}, count, ld), nil
+	}
 	res, err := plan.neighbors(ctx, nodeID)
 	if err != nil {
 		return zero, err

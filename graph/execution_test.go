@@ -67,3 +67,23 @@ func TestFieldMiddlewareSeesPlainFields(t *testing.T) {
 		t.Errorf("field middleware saw %v", c.seen)
 	}
 }
+
+// TestCountOnlyConnection checks that a relationship connection asked for
+// its totalCount alone reads no page (one CountNeighbors call per level,
+// no Neighbors call), with the prefetch and without, and that a cursor is
+// still checked: a malformed one is an error whatever is selected.
+func TestCountOnlyConnection(t *testing.T) {
+	plain := noPrefetch(t, shared.store)
+	const q = `{ museums(first: 5) { nodes { schoolPartners { totalCount } } } }`
+	for _, url := range []string{shared.url, plain} {
+		r := query(t, url, q, nil, nil)
+		// FindNodes; CountNeighbors (batched without the prefetch).
+		if r.Extensions.StoreCalls != 2 {
+			t.Errorf("%s: %d store calls, want 2", url, r.Extensions.StoreCalls)
+		}
+		bad := post(t, url, `{ museums(first: 2) { nodes { schoolPartners(after: "not a cursor") { totalCount } } } }`, nil)
+		if len(bad.Errors) == 0 {
+			t.Errorf("%s: a malformed cursor gave no error: %s", url, bad.Data)
+		}
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vikstrous/dataloadgen"
 
+	"github.com/kepugraph/kepugraph/graph/internal/spec"
 	"github.com/kepugraph/kepugraph/kepu"
 )
 
@@ -492,6 +493,7 @@ func (l *Loaders) primePlaceCounts(q kepu.NodeQuery, places []string, counts map
 // and relationship, by the first parent, and shared by the rest.
 type relPlan struct {
 	q      kepu.NeighborQuery
+	page   bool // the field needs the page, not only totalCount (see needsPage)
 	pages  *dataloadgen.Loader[string, kepu.NeighborPage]
 	counts func() (*dataloadgen.Loader[string, int], error) // made on first use
 }
@@ -509,7 +511,8 @@ type relPlanKey struct {
 // for this call alone. An error of build is returned and not kept.
 func (l *Loaders) relPlan(ctx context.Context, near kepu.Label, rel kepu.RelType, dir kepu.Direction, build func() (kepu.NeighborQuery, error)) (*relPlan, error) {
 	var key relPlanKey
-	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Field != nil {
+	fc := graphql.GetFieldContext(ctx)
+	if fc != nil && fc.Field.Field != nil {
 		key = relPlanKey{fc.Field.Field, near, rel, dir}
 		l.mu.Lock()
 		p := l.relPlans[key]
@@ -526,7 +529,11 @@ func (l *Loaders) relPlan(ctx context.Context, near kepu.Label, rel kepu.RelType
 	if err != nil {
 		return nil, err
 	}
-	p := &relPlan{q: q, pages: pages, counts: sync.OnceValues(func() (*dataloadgen.Loader[string, int], error) { return l.countLoader(q) })}
+	p := &relPlan{q: q, pages: pages, counts: sync.OnceValues(func() (*dataloadgen.Loader[string, int], error) { return l.countLoader(q) }), page: true}
+	if key.field != nil && graphql.HasOperationContext(ctx) {
+		oc := graphql.GetOperationContext(ctx)
+		p.page = needsPage(q.Page, graphql.CollectFields(oc, fc.Field.Selections, []string{spec.RelField{Def: *kepu.LookupRel(rel), Dir: dir}.Prefix() + "Connection"}))
+	}
 	if key.field != nil {
 		l.mu.Lock()
 		if l.relPlans == nil {
