@@ -519,7 +519,13 @@ func (a *Adjacency) subgraph(ctx context.Context, st kepu.Store, q HoodQuery) (*
 // (one read at a time), so that a request never waits for it and a write
 // does not make the next requests pay a whole-graph read.
 func (a *Analyzer) adjacency(ctx context.Context) *Adjacency {
-	v, err := a.Store.Version(ctx)
+	return a.adjacencyFrom(ctx, a.Store)
+}
+
+// adjacencyFrom is adjacency reading from st, a view of the same graph as
+// a.Store.
+func (a *Analyzer) adjacencyFrom(ctx context.Context, st kepu.Store) *Adjacency {
+	v, err := st.Version(ctx)
 	if err != nil {
 		return nil
 	}
@@ -533,7 +539,7 @@ func (a *Analyzer) adjacency(ctx context.Context) *Adjacency {
 		go func() {
 			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), adjacencyTimeout)
 			defer cancel()
-			adj, err := LoadAdjacency(ctx, a.Store)
+			adj, err := LoadAdjacency(ctx, st)
 			a.adjMu.Lock()
 			defer a.adjMu.Unlock()
 			a.adjLoading = false
@@ -552,9 +558,14 @@ const adjacencyTimeout = 10 * time.Minute
 // the background, unless the analyzer has it or is reading one (the read
 // every path and neighborhood request starts after a write): a server
 // calls it at start so that its first such requests find the adjacency
-// instead of walking the store. It returns at once.
-func (a *Analyzer) StartWarm(ctx context.Context) {
-	a.adjacency(ctx)
+// instead of walking the store. st is the store to read it from: a.Store,
+// or a view of the same graph without what a.Store adds per request (a
+// server's metrics and tracing); nil means a.Store. It returns at once.
+func (a *Analyzer) StartWarm(ctx context.Context, st kepu.Store) {
+	if st == nil {
+		st = a.Store
+	}
+	a.adjacencyFrom(ctx, st)
 }
 
 // WarmPaths reads the Adjacency at the current graph version now, so that

@@ -176,7 +176,7 @@ func (s *edgesSeen) Edges(ctx context.Context, q kepu.EdgeQuery) (kepu.EdgePage,
 func TestStartWarm(t *testing.T) {
 	st := &edgesSeen{Store: ref.store, seen: make(chan struct{})}
 	a := &analysis.Analyzer{Store: st}
-	a.StartWarm(ctx)
+	a.StartWarm(ctx, nil)
 	select {
 	case <-st.seen:
 	case <-time.After(time.Minute):
