@@ -291,10 +291,17 @@ func (x *adjSearch) walk(v int32, i int) {
 }
 
 // readEdges reads the relationships of ends (type and ends only) from the
-// store, keyed by kepu.Edge.Key: one Neighbors call per type, from the From
-// ends and filtered to the To ends. Relationships no longer in the store
-// are absent.
-func readEdges(ctx context.Context, st kepu.Store, ends []kepu.Edge) (map[string]kepu.Edge, error) {
+// store, keyed by kepu.Edge.Key: one Neighbors call per type, from the
+// From ends filtered to the To ends, or from the To ends (incoming)
+// filtered to the From ends, whichever costs the store less: it tests
+// every relationship of the type at the ends it starts from against the
+// list of the other ends, so the cost is about the relationships of the
+// type at the starting ends (their degrees, read on the adjacency) times
+// the length of that list. A hub (a province, a provincial museum with
+// hundreds of partners) is then reached from its few neighbors in the
+// answer instead of the other way round. Relationships no longer in the
+// store are absent.
+func (a *Adjacency) readEdges(ctx context.Context, st kepu.Store, ends []kepu.Edge) (map[string]kepu.Edge, error) {
 	froms := map[kepu.RelType][]string{}
 	tos := map[kepu.RelType][]string{}
 	for _, e := range ends {
@@ -302,18 +309,22 @@ func readEdges(ctx context.Context, st kepu.Store, ends []kepu.Edge) (map[string
 		tos[e.Type] = append(tos[e.Type], e.To)
 	}
 	edges := make(map[string]kepu.Edge, len(ends))
-	for _, t := range relTypes {
+	for ri, t := range relTypes {
 		if len(froms[t]) == 0 {
 			continue
 		}
 		slices.Sort(froms[t])
 		slices.Sort(tos[t])
-		to := slices.Compact(tos[t])
-		in := make([]any, len(to))
-		for i, id := range to {
+		from, to := slices.Compact(froms[t]), slices.Compact(tos[t])
+		start, other, dir := from, to, kepu.Out
+		if a.degrees(to, uint8(ri), kepu.In)*len(from) < a.degrees(from, uint8(ri), kepu.Out)*len(to) {
+			start, other, dir = to, from, kepu.In
+		}
+		in := make([]any, len(other))
+		for i, id := range other {
 			in[i] = id
 		}
-		res, err := st.Neighbors(ctx, slices.Compact(froms[t]), kepu.NeighborQuery{Rel: t, Dir: kepu.Out, NodeFilter: kepu.C(kepu.PropID, kepu.OneOf, in)})
+		res, err := st.Neighbors(ctx, start, kepu.NeighborQuery{Rel: t, Dir: dir, NodeFilter: kepu.C(kepu.PropID, kepu.OneOf, in)})
 		if err != nil {
 			return nil, err
 		}
@@ -326,14 +337,32 @@ func readEdges(ctx context.Context, st kepu.Store, ends []kepu.Edge) (map[string
 	return edges, nil
 }
 
+// degrees is the number of relationships of type rel (an index in
+// relTypes) in direction dir at the nodes ids, on the adjacency.
+func (a *Adjacency) degrees(ids []string, rel uint8, dir kepu.Direction) int {
+	n := 0
+	for _, id := range ids {
+		i, ok := a.index[id]
+		if !ok {
+			continue
+		}
+		for _, r := range a.arcs[a.off[i]:a.off[i+1]] {
+			if r.rel == rel && kepu.Direction(r.dir) == dir {
+				n++
+			}
+		}
+	}
+	return n
+}
+
 // readFound reads the nodes of ids and the relationships of ends (see
 // readEdges) from the store.
-func readFound(ctx context.Context, st kepu.Store, ids []string, ends []kepu.Edge) (map[string]kepu.Node, map[string]kepu.Edge, error) {
+func (a *Adjacency) readFound(ctx context.Context, st kepu.Store, ids []string, ends []kepu.Edge) (map[string]kepu.Node, map[string]kepu.Edge, error) {
 	nodes, err := st.Nodes(ctx, ids)
 	if err != nil {
 		return nil, nil, err
 	}
-	edges, err := readEdges(ctx, st, ends)
+	edges, err := a.readEdges(ctx, st, ends)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -344,7 +373,7 @@ func readFound(ctx context.Context, st kepu.Store, ids []string, ends []kepu.Edg
 // Adjacency (IDs and ends only) with the store's: one Nodes call and one
 // Neighbors call per relationship type. It reports false when one of them
 // is no longer in the store (a write since the adjacency was read).
-func fillPaths(ctx context.Context, st kepu.Store, paths []Path) (bool, error) {
+func (a *Adjacency) fillPaths(ctx context.Context, st kepu.Store, paths []Path) (bool, error) {
 	var ids []string
 	var ends []kepu.Edge
 	for _, p := range paths {
@@ -355,7 +384,7 @@ func fillPaths(ctx context.Context, st kepu.Store, paths []Path) (bool, error) {
 			ends = append(ends, s.Edge)
 		}
 	}
-	nodes, edges, err := readFound(ctx, st, ids, ends)
+	nodes, edges, err := a.readFound(ctx, st, ids, ends)
 	if err != nil {
 		return false, err
 	}
@@ -462,7 +491,7 @@ func (a *Adjacency) subgraph(ctx context.Context, st kepu.Store, q HoodQuery) (*
 	if err != nil {
 		return nil, err
 	}
-	nodes, edges, err := readFound(ctx, st, ids, ends)
+	nodes, edges, err := a.readFound(ctx, st, ids, ends)
 	if err != nil {
 		return nil, err
 	}
@@ -490,7 +519,13 @@ func (a *Adjacency) subgraph(ctx context.Context, st kepu.Store, q HoodQuery) (*
 // (one read at a time), so that a request never waits for it and a write
 // does not make the next requests pay a whole-graph read.
 func (a *Analyzer) adjacency(ctx context.Context) *Adjacency {
-	v, err := a.Store.Version(ctx)
+	return a.adjacencyFrom(ctx, a.Store)
+}
+
+// adjacencyFrom is adjacency reading from st, a view of the same graph as
+// a.Store.
+func (a *Analyzer) adjacencyFrom(ctx context.Context, st kepu.Store) *Adjacency {
+	v, err := st.Version(ctx)
 	if err != nil {
 		return nil
 	}
@@ -504,7 +539,7 @@ func (a *Analyzer) adjacency(ctx context.Context) *Adjacency {
 		go func() {
 			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), adjacencyTimeout)
 			defer cancel()
-			adj, err := LoadAdjacency(ctx, a.Store)
+			adj, err := LoadAdjacency(ctx, st)
 			a.adjMu.Lock()
 			defer a.adjMu.Unlock()
 			a.adjLoading = false
@@ -518,6 +553,20 @@ func (a *Analyzer) adjacency(ctx context.Context) *Adjacency {
 
 // adjacencyTimeout bounds a background read of the adjacency.
 const adjacencyTimeout = 10 * time.Minute
+
+// StartWarm starts reading the Adjacency at the current graph version in
+// the background, unless the analyzer has it or is reading one (the read
+// every path and neighborhood request starts after a write): a server
+// calls it at start so that its first such requests find the adjacency
+// instead of walking the store. st is the store to read it from: a.Store,
+// or a view of the same graph without what a.Store adds per request (a
+// server's metrics and tracing); nil means a.Store. It returns at once.
+func (a *Analyzer) StartWarm(ctx context.Context, st kepu.Store) {
+	if st == nil {
+		st = a.Store
+	}
+	a.adjacencyFrom(ctx, st)
+}
 
 // WarmPaths reads the Adjacency at the current graph version now, so that
 // the next path and neighborhood requests use it.
@@ -547,7 +596,7 @@ func (a *Analyzer) ShortestPaths(ctx context.Context, st kepu.Store, q PathQuery
 		if err != nil {
 			return nil, false, err
 		}
-		ok, err := fillPaths(ctx, st, ps)
+		ok, err := adj.fillPaths(ctx, st, ps)
 		if err != nil {
 			return nil, false, err
 		}

@@ -1,9 +1,12 @@
 package analysis_test
 
 import (
+	"context"
 	"math/rand/v2"
 	"reflect"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/kepugraph/kepugraph/analysis"
 	"github.com/kepugraph/kepugraph/embedded"
@@ -152,4 +155,44 @@ func refIDs(t *testing.T, labels ...kepu.Label) []string {
 		}
 	}
 	return ids
+}
+
+// edgesSeen is a store that closes seen at its first Edges call (the
+// adjacency's read streams Edges).
+type edgesSeen struct {
+	kepu.Store
+	once sync.Once
+	seen chan struct{}
+}
+
+func (s *edgesSeen) Edges(ctx context.Context, q kepu.EdgeQuery) (kepu.EdgePage, error) {
+	s.once.Do(func() { close(s.seen) })
+	return s.Store.Edges(ctx, q)
+}
+
+// TestStartWarm: StartWarm reads the adjacency in the background before
+// any request asks for it; path requests then use it (a store that
+// refuses walks answers them).
+func TestStartWarm(t *testing.T) {
+	st := &edgesSeen{Store: ref.store, seen: make(chan struct{})}
+	a := &analysis.Analyzer{Store: st}
+	a.StartWarm(ctx, nil)
+	select {
+	case <-st.seen:
+	case <-time.After(time.Minute):
+		t.Fatal("StartWarm read no adjacency within a minute")
+	}
+	ids := refIDs(t, kepu.Museum)
+	q := analysis.PathQuery{From: ids[0], To: ids[1], MaxHops: 6, Limit: 1}
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		_, _, err := a.ShortestPaths(ctx, storetest.NoWalk{Store: ref.store}, q)
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no adjacency 2 minutes after StartWarm: %v", err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }

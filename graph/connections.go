@@ -43,7 +43,7 @@ func nodeQuery(l kepu.Label, extra *kepu.Filter, a connArgs, maxPage int) (kepu.
 	if err != nil {
 		return kepu.NodeQuery{}, err
 	}
-	_, table := spec.OrderFields(l)
+	table := spec.OrderTable(l)
 	order, err := orderKeys(table, a.OrderBy)
 	if err != nil {
 		return kepu.NodeQuery{}, err
@@ -70,7 +70,7 @@ func relQuery(near kepu.Label, rf spec.RelField, a connArgs, maxPage int) (kepu.
 	if err != nil {
 		return kepu.NeighborQuery{}, err
 	}
-	_, table := spec.RelOrderFields(rf)
+	table := spec.RelOrderTable(rf)
 	order, err := orderKeys(table, a.OrderBy)
 	if err != nil {
 		return kepu.NeighborQuery{}, err
@@ -135,13 +135,21 @@ func placeMuseums(ctx context.Context, r *Resolver, placeID string, where map[st
 func relConnection[C any](ctx context.Context, r *Resolver, nodeID string, rel kepu.RelType, dir kepu.Direction, where map[string]any, orderBy []*model.OrderInput, args pageArgs,
 	build func([]kepu.Neighbor, *model.PageInfo, model.CountFunc, model.Places) C) (C, error) {
 	var zero C
+	ld := r.loaders(ctx)
+	near := kepu.LabelOf(nodeID)
 	rf := spec.RelField{Def: *kepu.LookupRel(rel), Dir: dir}
-	q, err := relQuery(kepu.LabelOf(nodeID), rf, connArgs{Where: where, OrderBy: orderBy, pageArgs: args}, r.maxPageSize)
+	plan, err := ld.relPlan(ctx, near, rel, dir, func() (kepu.NeighborQuery, error) {
+		return relQuery(near, rf, connArgs{Where: where, OrderBy: orderBy, pageArgs: args}, r.maxPageSize)
+	})
 	if err != nil {
 		return zero, err
 	}
-	ld := r.loaders(ctx)
-	res, err := ld.Neighbors(ctx, nodeID, q)
+	if !plan.page {
+		// Only totalCount is selected: no page to read (nor to build).
+		count := func(ctx context.Context) (int, error) { return plan.count(ctx, nodeID) }
+		return build(nil, &model.PageInfo{}, count, ld), nil
+	}
+	res, err := plan.neighbors(ctx, nodeID)
 	if err != nil {
 		return zero, err
 	}
@@ -150,7 +158,7 @@ func relConnection[C any](ctx context.Context, r *Resolver, nodeID string, rel k
 		cursors[i] = it.Cursor
 	}
 	r.loadNeighborPlaces(ctx, ld, res.Items, rf.Prefix())
-	count := func(ctx context.Context) (int, error) { return ld.CountNeighbors(ctx, nodeID, q) }
+	count := func(ctx context.Context) (int, error) { return plan.count(ctx, nodeID) }
 	return build(res.Items, pageInfo(cursors, res.HasNext, res.HasPrev), count, ld), nil
 }
 

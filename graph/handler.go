@@ -54,6 +54,13 @@ type Options struct {
 	// off, as every limit of the server; DefaultMaxStringBytes is its
 	// default there.
 	MaxStringBytes int
+	// WarmPathsFrom, when set, is a store of the same graph (for example
+	// the store without the instrumentation of the one the handler is
+	// given) from which the analyzer's adjacency of the graph is read in
+	// the background when the handler is made
+	// (analysis.Analyzer.StartWarm), so that the first path and
+	// neighborhood requests do not walk the store.
+	WarmPathsFrom kepu.Store
 }
 
 // DefaultMaxStringBytes is the server's default Options.MaxStringBytes (10 KB).
@@ -80,6 +87,9 @@ func New(st kepu.Store, opts Options) http.Handler {
 	}
 	r := &Resolver{store: st, maxPageSize: opts.MaxPageSize, batchWait: opts.BatchWait, noPrefetch: opts.NoPrefetch, logger: opts.Logger,
 		analyzer: &analysis.Analyzer{Store: st}}
+	if opts.WarmPathsFrom != nil {
+		r.analyzer.StartWarm(context.Background(), opts.WarmPathsFrom)
+	}
 	es := generated.NewExecutableSchema(generated.Config{Resolvers: r})
 	srv := handler.New(es)
 	srv.AddTransport(transport.GET{})
@@ -100,8 +110,12 @@ func New(st kepu.Store, opts Options) http.Handler {
 	} else {
 		srv.Use(extension.Introspection{})
 	}
+	r.plainFields = true
 	for _, ext := range opts.Extensions {
 		srv.Use(ext)
+		if _, ok := ext.(graphql.FieldInterceptor); ok {
+			r.plainFields = false
+		}
 	}
 	// After the query limits: it may parse the query.
 	srv.Use(variableCheck{schema: es.Schema(), cache: queries, maxString: opts.MaxStringBytes})

@@ -9,8 +9,11 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vikstrous/dataloadgen"
 
+	"github.com/kepugraph/kepugraph/graph/internal/spec"
 	"github.com/kepugraph/kepugraph/kepu"
 )
 
@@ -47,6 +50,7 @@ type Loaders struct {
 	counts      map[string]*dataloadgen.Loader[string, int]
 	placePages  map[string]*dataloadgen.Loader[string, kepu.NodePage] // by query, keyed by place ID
 	placeCounts map[string]*dataloadgen.Loader[string, int]           // by query, keyed by place ID
+	relPlans    map[relPlanKey]*relPlan
 }
 
 // NewLoaders returns the loaders of one request over st; ctx is the
@@ -477,4 +481,89 @@ func (l *Loaders) primePlaceCounts(q kepu.NodeQuery, places []string, counts map
 		prime(ld, id, counts[id])
 	}
 	return nil
+}
+
+// A relPlan is the query of one relationship field of an operation for
+// parents of one label, and its loaders: relConnection needs them for
+// every parent (50 museums, 50 times the same field), and building the
+// query (converting and validating its arguments) and its loader keys (the
+// query's JSON text) cost more than reading a primed page. The arguments
+// of a field are fixed by the document and the operation's variables, so
+// the plan is made once per field of the document (its *ast.Field), label
+// and relationship, by the first parent, and shared by the rest.
+type relPlan struct {
+	q      kepu.NeighborQuery
+	page   bool // the field needs the page, not only totalCount (see needsPage)
+	pages  *dataloadgen.Loader[string, kepu.NeighborPage]
+	counts func() (*dataloadgen.Loader[string, int], error) // made on first use
+}
+
+type relPlanKey struct {
+	field *ast.Field
+	near  kepu.Label
+	rel   kepu.RelType
+	dir   kepu.Direction
+}
+
+// relPlan returns the plan of the current field (from the field context of
+// ctx) for a parent labelled near; build makes its query from the field's
+// arguments. Outside a field (a resolver called directly) the plan is made
+// for this call alone. An error of build is returned and not kept.
+func (l *Loaders) relPlan(ctx context.Context, near kepu.Label, rel kepu.RelType, dir kepu.Direction, build func() (kepu.NeighborQuery, error)) (*relPlan, error) {
+	var key relPlanKey
+	fc := graphql.GetFieldContext(ctx)
+	if fc != nil && fc.Field.Field != nil {
+		key = relPlanKey{fc.Field.Field, near, rel, dir}
+		l.mu.Lock()
+		p := l.relPlans[key]
+		l.mu.Unlock()
+		if p != nil {
+			return p, nil
+		}
+	}
+	q, err := build()
+	if err != nil {
+		return nil, err
+	}
+	pages, err := l.neighborLoader(q)
+	if err != nil {
+		return nil, err
+	}
+	p := &relPlan{q: q, pages: pages, counts: sync.OnceValues(func() (*dataloadgen.Loader[string, int], error) { return l.countLoader(q) }), page: true}
+	if key.field != nil && graphql.HasOperationContext(ctx) {
+		oc := graphql.GetOperationContext(ctx)
+		p.page = needsPage(q.Page, graphql.CollectFields(oc, fc.Field.Selections, []string{spec.RelField{Def: *kepu.LookupRel(rel), Dir: dir}.Prefix() + "Connection"}))
+	}
+	if key.field != nil {
+		l.mu.Lock()
+		if l.relPlans == nil {
+			l.relPlans = map[relPlanKey]*relPlan{}
+		}
+		l.relPlans[key] = p
+		l.mu.Unlock()
+	}
+	return p, nil
+}
+
+// neighbors loads the page of the plan's query for one node.
+func (p *relPlan) neighbors(ctx context.Context, id string) (kepu.NeighborPage, error) {
+	page, err := p.pages.Load(ctx, id)
+	if errors.Is(err, dataloadgen.ErrNotFound) {
+		return kepu.NeighborPage{}, nil
+	}
+	return page, err
+}
+
+// count loads the number of relationships matching the plan's query for
+// one node.
+func (p *relPlan) count(ctx context.Context, id string) (int, error) {
+	ld, err := p.counts()
+	if err != nil {
+		return 0, err
+	}
+	n, err := ld.Load(ctx, id)
+	if errors.Is(err, dataloadgen.ErrNotFound) {
+		return 0, nil
+	}
+	return n, err
 }

@@ -24,9 +24,10 @@ import (
 // returns, level by level, and makes one store call per level for each
 // distinct field and arguments, for all the nodes of that level at once:
 //
-//   - a relationship connection: one Neighbors call (and one CountNeighbors
-//     call when totalCount is selected), then the nodes at the far end are
-//     the next level (under nodes and edges { node });
+//   - a relationship connection: one Neighbors call (unless only
+//     totalCount is selected, see needsPage) and one CountNeighbors call
+//     when totalCount is selected, then the nodes at the far end are the
+//     next level (under nodes and edges { node });
 //   - province, prefecture, county: one Locate call for every node of the
 //     level that selects any of them, one Nodes call for the places, which
 //     are the next level;
@@ -65,12 +66,19 @@ import (
 // together. Its dataloaders then do not wait to collect a batch (no
 // sibling could join it): a field the prefetcher did not load makes its
 // own store call at once. With the prefetch off, lists are marshaled
-// concurrently and the dataloaders batch.
+// concurrently and the dataloaders batch. Either way an operation whose
+// document has no @defer is marked lists.NoDefer (its objects skip
+// gqlgen's @defer bookkeeping), and, when the server has no field
+// middleware, lists.PlainFields.
 func (r *Resolver) startOperation(ctx context.Context) context.Context {
+	var doc *ast.QueryDocument
+	if graphql.HasOperationContext(ctx) {
+		doc = graphql.GetOperationContext(ctx).Doc
+	}
+	ctx = lists.Mark(ctx, doc, !r.noPrefetch, r.plainFields)
 	if r.noPrefetch {
 		return WithLoaders(ctx, NewLoaders(ctx, r.store, r.batchWait))
 	}
-	ctx = lists.Sequential(ctx)
 	return WithLoaders(ctx, NewLoaders(ctx, r.store, 0))
 }
 
@@ -90,10 +98,12 @@ type cont struct {
 	sels []ast.SelectionSet
 }
 
-// relRequest is one Neighbors call of a level.
+// relRequest is one Neighbors call of a level (when page) and one
+// CountNeighbors call (when count).
 type relRequest struct {
 	q     kepu.NeighborQuery
 	ids   idSet
+	page  bool
 	count bool
 	conts []cont
 }
@@ -362,9 +372,27 @@ func (p *prefetcher) planRel(lv *level, near kepu.Label, rf spec.RelField, f gra
 	req.ids.add(ids...)
 	sels, total := p.connection(f.Selections, rf.Prefix())
 	req.count = req.count || total
+	req.page = req.page || needsPage(q.Page, p.collect(f.Selections, rf.Prefix()+"Connection"))
 	if len(sels) > 0 {
 		req.conts = append(req.conts, cont{ids: ids, sels: sels})
 	}
+}
+
+// needsPage reports whether a relationship connection with the page
+// arguments p and the fields collected on it must read its page: unless
+// only totalCount (and __typename) is selected. A page after or before a
+// cursor is always read, so that a malformed cursor is reported whatever
+// is selected.
+func needsPage(p kepu.Page, fields []graphql.CollectedField) bool {
+	if p.After != "" || p.Before != "" {
+		return true
+	}
+	for _, f := range fields {
+		if f.Name != "totalCount" && f.Name != "__typename" {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *prefetcher) planMuseums(lv *level, f graphql.CollectedField, ids []string) {
@@ -476,9 +504,13 @@ func (p *prefetcher) fetch(ctx context.Context, lv *level) []job {
 	sort.Strings(keys)
 	for _, k := range keys {
 		req := lv.rels[k]
-		pages, err := st.Neighbors(ctx, req.ids.list, cloneQuery(req.q))
-		if err != nil || p.ld.primeNeighbors(req.q, req.ids.list, pages) != nil {
-			continue
+		var pages map[string]kepu.NeighborPage
+		if req.page {
+			var err error
+			pages, err = st.Neighbors(ctx, req.ids.list, cloneQuery(req.q))
+			if err != nil || p.ld.primeNeighbors(req.q, req.ids.list, pages) != nil {
+				continue
+			}
 		}
 		if req.count {
 			if counts, err := st.CountNeighbors(ctx, req.ids.list, cloneQuery(countQuery(req.q))); err == nil {

@@ -54,7 +54,7 @@ func TestPrefetch(t *testing.T) {
 			map[string]any{"id": m1, "n": 2, "since": 2016}, 5}, // Nodes; Neighbors ×2; Locate, Nodes
 		{"one call per distinct field and arguments",
 			`{ museums { nodes { schoolPartners { nodes { name } } x: schoolPartners { nodes { county { name } } } y: schoolPartners(first: 1) { totalCount } } } }`,
-			nil, 6}, // FindNodes; Neighbors (shared by the first two), Neighbors, CountNeighbors; Locate, Nodes
+			nil, 5}, // FindNodes; Neighbors (shared by the first two), CountNeighbors (y needs no page); Locate, Nodes
 		{"two roots prefetch separately",
 			`{ a: museums(where: {kind: {eq: STANDARD}}) { nodes { schoolPartners { nodes { name } } } }
 			   b: node(id: "` + m1 + `") { ... on Museum { schoolPartners { nodes { name } } } } }`,
@@ -63,7 +63,7 @@ func TestPrefetch(t *testing.T) {
 			`{ counties(orderBy: [{field: NAME}]) { nodes { name residents(orderBy: [{field: NAME}]) { nodes { __typename name
 				... on Museum { schoolPartners { nodes { name } } }
 				... on School { museumPartners { totalCount } } } } } } }`,
-			nil, 5}, // FindNodes; Neighbors; Neighbors; Neighbors, CountNeighbors
+			nil, 4}, // FindNodes; Neighbors; Neighbors; CountNeighbors (totalCount alone needs no page)
 		{"places and their museums",
 			`{ provinces(orderBy: [{field: NAME}]) { nodes { name museums(orderBy: [{field: NAME}]) { totalCount nodes { name county { name } } } } } }`,
 			nil, 5}, // FindNodes; PlaceNodes, CountPlaceNodes; Locate, Nodes

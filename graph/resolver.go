@@ -16,6 +16,7 @@ type Resolver struct {
 	maxPageSize int
 	batchWait   time.Duration
 	noPrefetch  bool
+	plainFields bool // no field middleware: see lists.PlainFields
 	logger      *slog.Logger
 	analyzer    *analysis.Analyzer // network measures, cached per graph version
 }

@@ -66,6 +66,9 @@ func Handler(r Routes) http.Handler {
 		Extensions:      extensions,
 		NoIntrospection: !c.Introspection,
 		MaxStringBytes:  c.MaxStringBytes,
+		// The first path requests find the adjacency; its read is not a
+		// request's (not in the store metrics, traces or test hooks).
+		WarmPathsFrom: r.Store,
 	})
 
 	hc := httpx.DefaultConfig()

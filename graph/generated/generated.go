@@ -19592,6 +19592,9 @@ func (ec *executionContext) fieldContext_AffiliatedWithInConnection_totalCount(_
 }
 
 func (ec *executionContext) _AffiliatedWithInEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AffiliatedWithInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19647,6 +19650,9 @@ func (ec *executionContext) fieldContext_AffiliatedWithInEdge_node(_ context.Con
 }
 
 func (ec *executionContext) _AffiliatedWithInEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.AffiliatedWithInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19670,6 +19676,9 @@ func (ec *executionContext) fieldContext_AffiliatedWithInEdge_provenance(_ conte
 }
 
 func (ec *executionContext) _AffiliatedWithInEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.AffiliatedWithInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19826,6 +19835,9 @@ func (ec *executionContext) fieldContext_AffiliatedWithLink_to(_ context.Context
 }
 
 func (ec *executionContext) _AffiliatedWithLink_provenance(ctx context.Context, field graphql.CollectedField, obj *model.AffiliatedWithLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19849,6 +19861,9 @@ func (ec *executionContext) fieldContext_AffiliatedWithLink_provenance(_ context
 }
 
 func (ec *executionContext) _AffiliatedWithLink_source(ctx context.Context, field graphql.CollectedField, obj *model.AffiliatedWithLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20060,6 +20075,9 @@ func (ec *executionContext) fieldContext_AffiliatedWithOutConnection_totalCount(
 }
 
 func (ec *executionContext) _AffiliatedWithOutEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AffiliatedWithOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20115,6 +20133,9 @@ func (ec *executionContext) fieldContext_AffiliatedWithOutEdge_node(_ context.Co
 }
 
 func (ec *executionContext) _AffiliatedWithOutEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.AffiliatedWithOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20138,6 +20159,9 @@ func (ec *executionContext) fieldContext_AffiliatedWithOutEdge_provenance(_ cont
 }
 
 func (ec *executionContext) _AffiliatedWithOutEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.AffiliatedWithOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20439,6 +20463,9 @@ func (ec *executionContext) fieldContext_CommunityConnection_totalCount(_ contex
 }
 
 func (ec *executionContext) _CommunityEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CommunityEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20494,6 +20521,9 @@ func (ec *executionContext) fieldContext_CommunityEdge_node(_ context.Context, f
 }
 
 func (ec *executionContext) _CommunityPartition_algorithm(ctx context.Context, field graphql.CollectedField, obj *model.CommunityPartition) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNCommunityAlgorithm2string(ctx, field.Selections, obj.Algorithm)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20630,6 +20660,9 @@ func (ec *executionContext) fieldContext_CommunityPartition_communities(ctx cont
 }
 
 func (ec *executionContext) _CountGroup_key(ctx context.Context, field graphql.CollectedField, obj *model.CountGroup) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Key)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20653,6 +20686,9 @@ func (ec *executionContext) fieldContext_CountGroup_key(_ context.Context, field
 }
 
 func (ec *executionContext) _CountGroup_label(ctx context.Context, field graphql.CollectedField, obj *model.CountGroup) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Label)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20699,6 +20735,9 @@ func (ec *executionContext) fieldContext_CountGroup_count(_ context.Context, fie
 }
 
 func (ec *executionContext) _County_id(ctx context.Context, field graphql.CollectedField, obj *model.County) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNID2string(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20722,6 +20761,9 @@ func (ec *executionContext) fieldContext_County_id(_ context.Context, field grap
 }
 
 func (ec *executionContext) _County_name(ctx context.Context, field graphql.CollectedField, obj *model.County) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20768,6 +20810,9 @@ func (ec *executionContext) fieldContext_County_nameZh(_ context.Context, field 
 }
 
 func (ec *executionContext) _County_provenance(ctx context.Context, field graphql.CollectedField, obj *model.County) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20791,6 +20836,9 @@ func (ec *executionContext) fieldContext_County_provenance(_ context.Context, fi
 }
 
 func (ec *executionContext) _County_source(ctx context.Context, field graphql.CollectedField, obj *model.County) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20814,6 +20862,9 @@ func (ec *executionContext) fieldContext_County_source(_ context.Context, field 
 }
 
 func (ec *executionContext) _County_gbCode(ctx context.Context, field graphql.CollectedField, obj *model.County) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.GbCode)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21263,6 +21314,9 @@ func (ec *executionContext) fieldContext_CountyConnection_totalCount(_ context.C
 }
 
 func (ec *executionContext) _CountyEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CountyEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21318,6 +21372,9 @@ func (ec *executionContext) fieldContext_CountyEdge_node(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Coverage_level(ctx context.Context, field graphql.CollectedField, obj *model.Coverage) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNPlaceLevel2string(ctx, field.Selections, obj.Level)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21580,6 +21637,9 @@ func (ec *executionContext) fieldContext_CoversInConnection_totalCount(_ context
 }
 
 func (ec *executionContext) _CoversInEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CoversInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21635,6 +21695,9 @@ func (ec *executionContext) fieldContext_CoversInEdge_node(_ context.Context, fi
 }
 
 func (ec *executionContext) _CoversInEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.CoversInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21658,6 +21721,9 @@ func (ec *executionContext) fieldContext_CoversInEdge_provenance(_ context.Conte
 }
 
 func (ec *executionContext) _CoversInEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.CoversInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21837,6 +21903,9 @@ func (ec *executionContext) fieldContext_CoversLink_to(_ context.Context, field 
 }
 
 func (ec *executionContext) _CoversLink_provenance(ctx context.Context, field graphql.CollectedField, obj *model.CoversLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21860,6 +21929,9 @@ func (ec *executionContext) fieldContext_CoversLink_provenance(_ context.Context
 }
 
 func (ec *executionContext) _CoversLink_source(ctx context.Context, field graphql.CollectedField, obj *model.CoversLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22094,6 +22166,9 @@ func (ec *executionContext) fieldContext_CoversOutConnection_totalCount(_ contex
 }
 
 func (ec *executionContext) _CoversOutEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CoversOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22149,6 +22224,9 @@ func (ec *executionContext) fieldContext_CoversOutEdge_node(_ context.Context, f
 }
 
 func (ec *executionContext) _CoversOutEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.CoversOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22172,6 +22250,9 @@ func (ec *executionContext) fieldContext_CoversOutEdge_provenance(_ context.Cont
 }
 
 func (ec *executionContext) _CoversOutEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.CoversOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22287,6 +22368,9 @@ func (ec *executionContext) fieldContext_CoversOutEdge_visits(_ context.Context,
 }
 
 func (ec *executionContext) _Forum_id(ctx context.Context, field graphql.CollectedField, obj *model.Forum) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNID2string(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22310,6 +22394,9 @@ func (ec *executionContext) fieldContext_Forum_id(_ context.Context, field graph
 }
 
 func (ec *executionContext) _Forum_name(ctx context.Context, field graphql.CollectedField, obj *model.Forum) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22356,6 +22443,9 @@ func (ec *executionContext) fieldContext_Forum_nameZh(_ context.Context, field g
 }
 
 func (ec *executionContext) _Forum_provenance(ctx context.Context, field graphql.CollectedField, obj *model.Forum) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22379,6 +22469,9 @@ func (ec *executionContext) fieldContext_Forum_provenance(_ context.Context, fie
 }
 
 func (ec *executionContext) _Forum_source(ctx context.Context, field graphql.CollectedField, obj *model.Forum) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22402,6 +22495,9 @@ func (ec *executionContext) fieldContext_Forum_source(_ context.Context, field g
 }
 
 func (ec *executionContext) _Forum_series(ctx context.Context, field graphql.CollectedField, obj *model.Forum) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Series)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22858,6 +22954,9 @@ func (ec *executionContext) fieldContext_ForumConnection_totalCount(_ context.Co
 }
 
 func (ec *executionContext) _ForumEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ForumEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22977,6 +23076,9 @@ func (ec *executionContext) fieldContext_GraphSelection_relationships(_ context.
 }
 
 func (ec *executionContext) _GraphSelectionNode_id(ctx context.Context, field graphql.CollectedField, obj *model.GraphSelectionNode) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNID2string(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23000,6 +23102,9 @@ func (ec *executionContext) fieldContext_GraphSelectionNode_id(_ context.Context
 }
 
 func (ec *executionContext) _GraphSelectionNode_label(ctx context.Context, field graphql.CollectedField, obj *model.GraphSelectionNode) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Label)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23069,6 +23174,9 @@ func (ec *executionContext) fieldContext_GraphSelectionNode_properties(_ context
 }
 
 func (ec *executionContext) _GraphSelectionRelationship_id(ctx context.Context, field graphql.CollectedField, obj *model.GraphSelectionRelationship) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNID2string(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23092,6 +23200,9 @@ func (ec *executionContext) fieldContext_GraphSelectionRelationship_id(_ context
 }
 
 func (ec *executionContext) _GraphSelectionRelationship_type(ctx context.Context, field graphql.CollectedField, obj *model.GraphSelectionRelationship) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Type)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23115,6 +23226,9 @@ func (ec *executionContext) fieldContext_GraphSelectionRelationship_type(_ conte
 }
 
 func (ec *executionContext) _GraphSelectionRelationship_from(ctx context.Context, field graphql.CollectedField, obj *model.GraphSelectionRelationship) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNID2string(ctx, field.Selections, obj.From)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23138,6 +23252,9 @@ func (ec *executionContext) fieldContext_GraphSelectionRelationship_from(_ conte
 }
 
 func (ec *executionContext) _GraphSelectionRelationship_to(ctx context.Context, field graphql.CollectedField, obj *model.GraphSelectionRelationship) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNID2string(ctx, field.Selections, obj.To)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23303,6 +23420,9 @@ func (ec *executionContext) fieldContext_HeldAtInConnection_totalCount(_ context
 }
 
 func (ec *executionContext) _HeldAtInEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.HeldAtInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23358,6 +23478,9 @@ func (ec *executionContext) fieldContext_HeldAtInEdge_node(_ context.Context, fi
 }
 
 func (ec *executionContext) _HeldAtInEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.HeldAtInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23381,6 +23504,9 @@ func (ec *executionContext) fieldContext_HeldAtInEdge_provenance(_ context.Conte
 }
 
 func (ec *executionContext) _HeldAtInEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.HeldAtInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23491,6 +23617,9 @@ func (ec *executionContext) fieldContext_HeldAtLink_to(_ context.Context, field 
 }
 
 func (ec *executionContext) _HeldAtLink_provenance(ctx context.Context, field graphql.CollectedField, obj *model.HeldAtLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23514,6 +23643,9 @@ func (ec *executionContext) fieldContext_HeldAtLink_provenance(_ context.Context
 }
 
 func (ec *executionContext) _HeldAtLink_source(ctx context.Context, field graphql.CollectedField, obj *model.HeldAtLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23679,6 +23811,9 @@ func (ec *executionContext) fieldContext_HeldAtOutConnection_totalCount(_ contex
 }
 
 func (ec *executionContext) _HeldAtOutEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.HeldAtOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23734,6 +23869,9 @@ func (ec *executionContext) fieldContext_HeldAtOutEdge_node(_ context.Context, f
 }
 
 func (ec *executionContext) _HeldAtOutEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.HeldAtOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23757,6 +23895,9 @@ func (ec *executionContext) fieldContext_HeldAtOutEdge_provenance(_ context.Cont
 }
 
 func (ec *executionContext) _HeldAtOutEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.HeldAtOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23922,6 +24063,9 @@ func (ec *executionContext) fieldContext_HelpedEstablishInConnection_totalCount(
 }
 
 func (ec *executionContext) _HelpedEstablishInEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.HelpedEstablishInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23977,6 +24121,9 @@ func (ec *executionContext) fieldContext_HelpedEstablishInEdge_node(_ context.Co
 }
 
 func (ec *executionContext) _HelpedEstablishInEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.HelpedEstablishInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24000,6 +24147,9 @@ func (ec *executionContext) fieldContext_HelpedEstablishInEdge_provenance(_ cont
 }
 
 func (ec *executionContext) _HelpedEstablishInEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.HelpedEstablishInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24133,6 +24283,9 @@ func (ec *executionContext) fieldContext_HelpedEstablishLink_to(_ context.Contex
 }
 
 func (ec *executionContext) _HelpedEstablishLink_provenance(ctx context.Context, field graphql.CollectedField, obj *model.HelpedEstablishLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24156,6 +24309,9 @@ func (ec *executionContext) fieldContext_HelpedEstablishLink_provenance(_ contex
 }
 
 func (ec *executionContext) _HelpedEstablishLink_source(ctx context.Context, field graphql.CollectedField, obj *model.HelpedEstablishLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24344,6 +24500,9 @@ func (ec *executionContext) fieldContext_HelpedEstablishOutConnection_totalCount
 }
 
 func (ec *executionContext) _HelpedEstablishOutEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.HelpedEstablishOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24399,6 +24558,9 @@ func (ec *executionContext) fieldContext_HelpedEstablishOutEdge_node(_ context.C
 }
 
 func (ec *executionContext) _HelpedEstablishOutEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.HelpedEstablishOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24422,6 +24584,9 @@ func (ec *executionContext) fieldContext_HelpedEstablishOutEdge_provenance(_ con
 }
 
 func (ec *executionContext) _HelpedEstablishOutEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.HelpedEstablishOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24491,6 +24656,9 @@ func (ec *executionContext) fieldContext_HelpedEstablishOutEdge_until(_ context.
 }
 
 func (ec *executionContext) _KindCount_kind(ctx context.Context, field graphql.CollectedField, obj *model.KindCount) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNMuseumKind2string(ctx, field.Selections, obj.Kind)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24656,6 +24824,9 @@ func (ec *executionContext) fieldContext_LocatedInInConnection_totalCount(_ cont
 }
 
 func (ec *executionContext) _LocatedInInEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.LocatedInInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24711,6 +24882,9 @@ func (ec *executionContext) fieldContext_LocatedInInEdge_node(_ context.Context,
 }
 
 func (ec *executionContext) _LocatedInInEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.LocatedInInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24734,6 +24908,9 @@ func (ec *executionContext) fieldContext_LocatedInInEdge_provenance(_ context.Co
 }
 
 func (ec *executionContext) _LocatedInInEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.LocatedInInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24821,6 +24998,9 @@ func (ec *executionContext) fieldContext_LocatedInLink_to(_ context.Context, fie
 }
 
 func (ec *executionContext) _LocatedInLink_provenance(ctx context.Context, field graphql.CollectedField, obj *model.LocatedInLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24844,6 +25024,9 @@ func (ec *executionContext) fieldContext_LocatedInLink_provenance(_ context.Cont
 }
 
 func (ec *executionContext) _LocatedInLink_source(ctx context.Context, field graphql.CollectedField, obj *model.LocatedInLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24986,6 +25169,9 @@ func (ec *executionContext) fieldContext_LocatedInOutConnection_totalCount(_ con
 }
 
 func (ec *executionContext) _LocatedInOutEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.LocatedInOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25041,6 +25227,9 @@ func (ec *executionContext) fieldContext_LocatedInOutEdge_node(_ context.Context
 }
 
 func (ec *executionContext) _LocatedInOutEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.LocatedInOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25064,6 +25253,9 @@ func (ec *executionContext) fieldContext_LocatedInOutEdge_provenance(_ context.C
 }
 
 func (ec *executionContext) _LocatedInOutEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.LocatedInOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25087,6 +25279,9 @@ func (ec *executionContext) fieldContext_LocatedInOutEdge_source(_ context.Conte
 }
 
 func (ec *executionContext) _Museum_id(ctx context.Context, field graphql.CollectedField, obj *model.Museum) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNID2string(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25110,6 +25305,9 @@ func (ec *executionContext) fieldContext_Museum_id(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Museum_name(ctx context.Context, field graphql.CollectedField, obj *model.Museum) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25156,6 +25354,9 @@ func (ec *executionContext) fieldContext_Museum_nameZh(_ context.Context, field 
 }
 
 func (ec *executionContext) _Museum_provenance(ctx context.Context, field graphql.CollectedField, obj *model.Museum) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25179,6 +25380,9 @@ func (ec *executionContext) fieldContext_Museum_provenance(_ context.Context, fi
 }
 
 func (ec *executionContext) _Museum_source(ctx context.Context, field graphql.CollectedField, obj *model.Museum) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25202,6 +25406,9 @@ func (ec *executionContext) fieldContext_Museum_source(_ context.Context, field 
 }
 
 func (ec *executionContext) _Museum_kind(ctx context.Context, field graphql.CollectedField, obj *model.Museum) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNMuseumKind2string(ctx, field.Selections, obj.Kind)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26087,6 +26294,9 @@ func (ec *executionContext) fieldContext_MuseumConnection_totalCount(_ context.C
 }
 
 func (ec *executionContext) _MuseumEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.MuseumEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29046,6 +29256,9 @@ func (ec *executionContext) fieldContext_Mutation_unlinkCovers(ctx context.Conte
 }
 
 func (ec *executionContext) _NationalStatistics_id(ctx context.Context, field graphql.CollectedField, obj *model.NationalStatistics) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNID2string(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29069,6 +29282,9 @@ func (ec *executionContext) fieldContext_NationalStatistics_id(_ context.Context
 }
 
 func (ec *executionContext) _NationalStatistics_name(ctx context.Context, field graphql.CollectedField, obj *model.NationalStatistics) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29115,6 +29331,9 @@ func (ec *executionContext) fieldContext_NationalStatistics_nameZh(_ context.Con
 }
 
 func (ec *executionContext) _NationalStatistics_provenance(ctx context.Context, field graphql.CollectedField, obj *model.NationalStatistics) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29138,6 +29357,9 @@ func (ec *executionContext) fieldContext_NationalStatistics_provenance(_ context
 }
 
 func (ec *executionContext) _NationalStatistics_source(ctx context.Context, field graphql.CollectedField, obj *model.NationalStatistics) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29487,6 +29709,9 @@ func (ec *executionContext) fieldContext_NationalStatisticsConnection_totalCount
 }
 
 func (ec *executionContext) _NationalStatisticsEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.NationalStatisticsEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29542,6 +29767,9 @@ func (ec *executionContext) fieldContext_NationalStatisticsEdge_node(_ context.C
 }
 
 func (ec *executionContext) _NormalUniversity_id(ctx context.Context, field graphql.CollectedField, obj *model.NormalUniversity) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNID2string(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29565,6 +29793,9 @@ func (ec *executionContext) fieldContext_NormalUniversity_id(_ context.Context, 
 }
 
 func (ec *executionContext) _NormalUniversity_name(ctx context.Context, field graphql.CollectedField, obj *model.NormalUniversity) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29611,6 +29842,9 @@ func (ec *executionContext) fieldContext_NormalUniversity_nameZh(_ context.Conte
 }
 
 func (ec *executionContext) _NormalUniversity_provenance(ctx context.Context, field graphql.CollectedField, obj *model.NormalUniversity) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29634,6 +29868,9 @@ func (ec *executionContext) fieldContext_NormalUniversity_provenance(_ context.C
 }
 
 func (ec *executionContext) _NormalUniversity_source(ctx context.Context, field graphql.CollectedField, obj *model.NormalUniversity) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30073,6 +30310,9 @@ func (ec *executionContext) fieldContext_NormalUniversityConnection_totalCount(_
 }
 
 func (ec *executionContext) _NormalUniversityEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.NormalUniversityEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30128,6 +30368,9 @@ func (ec *executionContext) fieldContext_NormalUniversityEdge_node(_ context.Con
 }
 
 func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNID2string(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30151,6 +30394,9 @@ func (ec *executionContext) fieldContext_Organization_id(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Organization_name(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30197,6 +30443,9 @@ func (ec *executionContext) fieldContext_Organization_nameZh(_ context.Context, 
 }
 
 func (ec *executionContext) _Organization_provenance(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30220,6 +30469,9 @@ func (ec *executionContext) fieldContext_Organization_provenance(_ context.Conte
 }
 
 func (ec *executionContext) _Organization_source(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30680,6 +30932,9 @@ func (ec *executionContext) fieldContext_OrganizationConnection_totalCount(_ con
 }
 
 func (ec *executionContext) _OrganizationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30854,6 +31109,9 @@ func (ec *executionContext) fieldContext_OrganizesInConnection_totalCount(_ cont
 }
 
 func (ec *executionContext) _OrganizesInEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.OrganizesInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30909,6 +31167,9 @@ func (ec *executionContext) fieldContext_OrganizesInEdge_node(_ context.Context,
 }
 
 func (ec *executionContext) _OrganizesInEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.OrganizesInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30932,6 +31193,9 @@ func (ec *executionContext) fieldContext_OrganizesInEdge_provenance(_ context.Co
 }
 
 func (ec *executionContext) _OrganizesInEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.OrganizesInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31088,6 +31352,9 @@ func (ec *executionContext) fieldContext_OrganizesLink_to(_ context.Context, fie
 }
 
 func (ec *executionContext) _OrganizesLink_provenance(ctx context.Context, field graphql.CollectedField, obj *model.OrganizesLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31111,6 +31378,9 @@ func (ec *executionContext) fieldContext_OrganizesLink_provenance(_ context.Cont
 }
 
 func (ec *executionContext) _OrganizesLink_source(ctx context.Context, field graphql.CollectedField, obj *model.OrganizesLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31322,6 +31592,9 @@ func (ec *executionContext) fieldContext_OrganizesOutConnection_totalCount(_ con
 }
 
 func (ec *executionContext) _OrganizesOutEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.OrganizesOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31377,6 +31650,9 @@ func (ec *executionContext) fieldContext_OrganizesOutEdge_node(_ context.Context
 }
 
 func (ec *executionContext) _OrganizesOutEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.OrganizesOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31400,6 +31676,9 @@ func (ec *executionContext) fieldContext_OrganizesOutEdge_provenance(_ context.C
 }
 
 func (ec *executionContext) _OrganizesOutEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.OrganizesOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31492,6 +31771,9 @@ func (ec *executionContext) fieldContext_OrganizesOutEdge_role(_ context.Context
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.HasNextPage)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31515,6 +31797,9 @@ func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context,
 }
 
 func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.HasPreviousPage)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31703,6 +31988,9 @@ func (ec *executionContext) fieldContext_PartOfInConnection_totalCount(_ context
 }
 
 func (ec *executionContext) _PartOfInEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PartOfInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31758,6 +32046,9 @@ func (ec *executionContext) fieldContext_PartOfInEdge_node(_ context.Context, fi
 }
 
 func (ec *executionContext) _PartOfInEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.PartOfInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31781,6 +32072,9 @@ func (ec *executionContext) fieldContext_PartOfInEdge_provenance(_ context.Conte
 }
 
 func (ec *executionContext) _PartOfInEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.PartOfInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31868,6 +32162,9 @@ func (ec *executionContext) fieldContext_PartOfLink_to(_ context.Context, field 
 }
 
 func (ec *executionContext) _PartOfLink_provenance(ctx context.Context, field graphql.CollectedField, obj *model.PartOfLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31891,6 +32188,9 @@ func (ec *executionContext) fieldContext_PartOfLink_provenance(_ context.Context
 }
 
 func (ec *executionContext) _PartOfLink_source(ctx context.Context, field graphql.CollectedField, obj *model.PartOfLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32033,6 +32333,9 @@ func (ec *executionContext) fieldContext_PartOfOutConnection_totalCount(_ contex
 }
 
 func (ec *executionContext) _PartOfOutEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PartOfOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32088,6 +32391,9 @@ func (ec *executionContext) fieldContext_PartOfOutEdge_node(_ context.Context, f
 }
 
 func (ec *executionContext) _PartOfOutEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.PartOfOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32111,6 +32417,9 @@ func (ec *executionContext) fieldContext_PartOfOutEdge_provenance(_ context.Cont
 }
 
 func (ec *executionContext) _PartOfOutEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.PartOfOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32253,6 +32562,9 @@ func (ec *executionContext) fieldContext_ParticipatesInInConnection_totalCount(_
 }
 
 func (ec *executionContext) _ParticipatesInInEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ParticipatesInInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32308,6 +32620,9 @@ func (ec *executionContext) fieldContext_ParticipatesInInEdge_node(_ context.Con
 }
 
 func (ec *executionContext) _ParticipatesInInEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.ParticipatesInInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32331,6 +32646,9 @@ func (ec *executionContext) fieldContext_ParticipatesInInEdge_provenance(_ conte
 }
 
 func (ec *executionContext) _ParticipatesInInEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.ParticipatesInInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32487,6 +32805,9 @@ func (ec *executionContext) fieldContext_ParticipatesInLink_to(_ context.Context
 }
 
 func (ec *executionContext) _ParticipatesInLink_provenance(ctx context.Context, field graphql.CollectedField, obj *model.ParticipatesInLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32510,6 +32831,9 @@ func (ec *executionContext) fieldContext_ParticipatesInLink_provenance(_ context
 }
 
 func (ec *executionContext) _ParticipatesInLink_source(ctx context.Context, field graphql.CollectedField, obj *model.ParticipatesInLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32721,6 +33045,9 @@ func (ec *executionContext) fieldContext_ParticipatesInOutConnection_totalCount(
 }
 
 func (ec *executionContext) _ParticipatesInOutEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ParticipatesInOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32776,6 +33103,9 @@ func (ec *executionContext) fieldContext_ParticipatesInOutEdge_node(_ context.Co
 }
 
 func (ec *executionContext) _ParticipatesInOutEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.ParticipatesInOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32799,6 +33129,9 @@ func (ec *executionContext) fieldContext_ParticipatesInOutEdge_provenance(_ cont
 }
 
 func (ec *executionContext) _ParticipatesInOutEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.ParticipatesInOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33010,6 +33343,9 @@ func (ec *executionContext) fieldContext_PartnersWithInConnection_totalCount(_ c
 }
 
 func (ec *executionContext) _PartnersWithInEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PartnersWithInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33065,6 +33401,9 @@ func (ec *executionContext) fieldContext_PartnersWithInEdge_node(_ context.Conte
 }
 
 func (ec *executionContext) _PartnersWithInEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.PartnersWithInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33088,6 +33427,9 @@ func (ec *executionContext) fieldContext_PartnersWithInEdge_provenance(_ context
 }
 
 func (ec *executionContext) _PartnersWithInEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.PartnersWithInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33244,6 +33586,9 @@ func (ec *executionContext) fieldContext_PartnersWithLink_to(_ context.Context, 
 }
 
 func (ec *executionContext) _PartnersWithLink_provenance(ctx context.Context, field graphql.CollectedField, obj *model.PartnersWithLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33267,6 +33612,9 @@ func (ec *executionContext) fieldContext_PartnersWithLink_provenance(_ context.C
 }
 
 func (ec *executionContext) _PartnersWithLink_source(ctx context.Context, field graphql.CollectedField, obj *model.PartnersWithLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33478,6 +33826,9 @@ func (ec *executionContext) fieldContext_PartnersWithOutConnection_totalCount(_ 
 }
 
 func (ec *executionContext) _PartnersWithOutEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PartnersWithOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33533,6 +33884,9 @@ func (ec *executionContext) fieldContext_PartnersWithOutEdge_node(_ context.Cont
 }
 
 func (ec *executionContext) _PartnersWithOutEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.PartnersWithOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33556,6 +33910,9 @@ func (ec *executionContext) fieldContext_PartnersWithOutEdge_provenance(_ contex
 }
 
 func (ec *executionContext) _PartnersWithOutEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.PartnersWithOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33735,6 +34092,9 @@ func (ec *executionContext) fieldContext_Path_relationships(_ context.Context, f
 }
 
 func (ec *executionContext) _Person_id(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNID2string(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33758,6 +34118,9 @@ func (ec *executionContext) fieldContext_Person_id(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Person_name(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33804,6 +34167,9 @@ func (ec *executionContext) fieldContext_Person_nameZh(_ context.Context, field 
 }
 
 func (ec *executionContext) _Person_provenance(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33827,6 +34193,9 @@ func (ec *executionContext) fieldContext_Person_provenance(_ context.Context, fi
 }
 
 func (ec *executionContext) _Person_source(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -34124,6 +34493,9 @@ func (ec *executionContext) fieldContext_PersonConnection_totalCount(_ context.C
 }
 
 func (ec *executionContext) _PersonEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PersonEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -34179,6 +34551,9 @@ func (ec *executionContext) fieldContext_PersonEdge_node(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Prefecture_id(ctx context.Context, field graphql.CollectedField, obj *model.Prefecture) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNID2string(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -34202,6 +34577,9 @@ func (ec *executionContext) fieldContext_Prefecture_id(_ context.Context, field 
 }
 
 func (ec *executionContext) _Prefecture_name(ctx context.Context, field graphql.CollectedField, obj *model.Prefecture) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -34248,6 +34626,9 @@ func (ec *executionContext) fieldContext_Prefecture_nameZh(_ context.Context, fi
 }
 
 func (ec *executionContext) _Prefecture_provenance(ctx context.Context, field graphql.CollectedField, obj *model.Prefecture) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -34271,6 +34652,9 @@ func (ec *executionContext) fieldContext_Prefecture_provenance(_ context.Context
 }
 
 func (ec *executionContext) _Prefecture_source(ctx context.Context, field graphql.CollectedField, obj *model.Prefecture) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -34294,6 +34678,9 @@ func (ec *executionContext) fieldContext_Prefecture_source(_ context.Context, fi
 }
 
 func (ec *executionContext) _Prefecture_gbCode(ctx context.Context, field graphql.CollectedField, obj *model.Prefecture) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.GbCode)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -34755,6 +35142,9 @@ func (ec *executionContext) fieldContext_PrefectureConnection_totalCount(_ conte
 }
 
 func (ec *executionContext) _PrefectureEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PrefectureEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -34810,6 +35200,9 @@ func (ec *executionContext) fieldContext_PrefectureEdge_node(_ context.Context, 
 }
 
 func (ec *executionContext) _Program_id(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNID2string(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -34833,6 +35226,9 @@ func (ec *executionContext) fieldContext_Program_id(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Program_name(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -34879,6 +35275,9 @@ func (ec *executionContext) fieldContext_Program_nameZh(_ context.Context, field
 }
 
 func (ec *executionContext) _Program_provenance(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -34902,6 +35301,9 @@ func (ec *executionContext) fieldContext_Program_provenance(_ context.Context, f
 }
 
 func (ec *executionContext) _Program_source(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35404,6 +35806,9 @@ func (ec *executionContext) fieldContext_ProgramConnection_totalCount(_ context.
 }
 
 func (ec *executionContext) _ProgramEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ProgramEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35459,6 +35864,9 @@ func (ec *executionContext) fieldContext_ProgramEdge_node(_ context.Context, fie
 }
 
 func (ec *executionContext) _ProgramFigures_name(ctx context.Context, field graphql.CollectedField, obj *model.ProgramFigures) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35551,6 +35959,9 @@ func (ec *executionContext) fieldContext_ProgramFigures_audience(_ context.Conte
 }
 
 func (ec *executionContext) _Province_id(ctx context.Context, field graphql.CollectedField, obj *model.Province) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNID2string(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35574,6 +35985,9 @@ func (ec *executionContext) fieldContext_Province_id(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Province_name(ctx context.Context, field graphql.CollectedField, obj *model.Province) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35620,6 +36034,9 @@ func (ec *executionContext) fieldContext_Province_nameZh(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Province_provenance(ctx context.Context, field graphql.CollectedField, obj *model.Province) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35643,6 +36060,9 @@ func (ec *executionContext) fieldContext_Province_provenance(_ context.Context, 
 }
 
 func (ec *executionContext) _Province_source(ctx context.Context, field graphql.CollectedField, obj *model.Province) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35666,6 +36086,9 @@ func (ec *executionContext) fieldContext_Province_source(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Province_code(ctx context.Context, field graphql.CollectedField, obj *model.Province) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Code)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -36143,6 +36566,9 @@ func (ec *executionContext) fieldContext_ProvinceConnection_totalCount(_ context
 }
 
 func (ec *executionContext) _ProvinceEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ProvinceEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -37921,6 +38347,9 @@ func (ec *executionContext) fieldContext_RankedNodeConnection_totalCount(_ conte
 }
 
 func (ec *executionContext) _RankedNodeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RankedNodeEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -38091,6 +38520,9 @@ func (ec *executionContext) fieldContext_Ratio_value(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Relationship_type(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNRelationshipType2string(ctx, field.Selections, obj.Type)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -38114,6 +38546,9 @@ func (ec *executionContext) fieldContext_Relationship_type(_ context.Context, fi
 }
 
 func (ec *executionContext) _Relationship_direction(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNWalkDirection2string(ctx, field.Selections, obj.Direction)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -38137,6 +38572,9 @@ func (ec *executionContext) fieldContext_Relationship_direction(_ context.Contex
 }
 
 func (ec *executionContext) _Relationship_from(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNID2string(ctx, field.Selections, obj.From)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -38160,6 +38598,9 @@ func (ec *executionContext) fieldContext_Relationship_from(_ context.Context, fi
 }
 
 func (ec *executionContext) _Relationship_to(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNID2string(ctx, field.Selections, obj.To)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -38229,6 +38670,9 @@ func (ec *executionContext) fieldContext_RuralReach_mainlandProvinces(_ context.
 }
 
 func (ec *executionContext) _RuralReach_includesXPCC(ctx context.Context, field graphql.CollectedField, obj *model.RuralReach) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IncludesXpcc)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -38252,6 +38696,9 @@ func (ec *executionContext) fieldContext_RuralReach_includesXPCC(_ context.Conte
 }
 
 func (ec *executionContext) _School_id(ctx context.Context, field graphql.CollectedField, obj *model.School) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNID2string(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -38275,6 +38722,9 @@ func (ec *executionContext) fieldContext_School_id(_ context.Context, field grap
 }
 
 func (ec *executionContext) _School_name(ctx context.Context, field graphql.CollectedField, obj *model.School) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -38321,6 +38771,9 @@ func (ec *executionContext) fieldContext_School_nameZh(_ context.Context, field 
 }
 
 func (ec *executionContext) _School_provenance(ctx context.Context, field graphql.CollectedField, obj *model.School) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -38344,6 +38797,9 @@ func (ec *executionContext) fieldContext_School_provenance(_ context.Context, fi
 }
 
 func (ec *executionContext) _School_source(ctx context.Context, field graphql.CollectedField, obj *model.School) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -38760,6 +39216,9 @@ func (ec *executionContext) fieldContext_SchoolConnection_totalCount(_ context.C
 }
 
 func (ec *executionContext) _SchoolEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SchoolEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -39012,6 +39471,9 @@ func (ec *executionContext) fieldContext_SearchConnection_totalCount(_ context.C
 }
 
 func (ec *executionContext) _SearchEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -39209,6 +39671,9 @@ func (ec *executionContext) fieldContext_SpokeAtInConnection_totalCount(_ contex
 }
 
 func (ec *executionContext) _SpokeAtInEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SpokeAtInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -39264,6 +39729,9 @@ func (ec *executionContext) fieldContext_SpokeAtInEdge_node(_ context.Context, f
 }
 
 func (ec *executionContext) _SpokeAtInEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.SpokeAtInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -39287,6 +39755,9 @@ func (ec *executionContext) fieldContext_SpokeAtInEdge_provenance(_ context.Cont
 }
 
 func (ec *executionContext) _SpokeAtInEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.SpokeAtInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -39397,6 +39868,9 @@ func (ec *executionContext) fieldContext_SpokeAtLink_to(_ context.Context, field
 }
 
 func (ec *executionContext) _SpokeAtLink_provenance(ctx context.Context, field graphql.CollectedField, obj *model.SpokeAtLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -39420,6 +39894,9 @@ func (ec *executionContext) fieldContext_SpokeAtLink_provenance(_ context.Contex
 }
 
 func (ec *executionContext) _SpokeAtLink_source(ctx context.Context, field graphql.CollectedField, obj *model.SpokeAtLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -39585,6 +40062,9 @@ func (ec *executionContext) fieldContext_SpokeAtOutConnection_totalCount(_ conte
 }
 
 func (ec *executionContext) _SpokeAtOutEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SpokeAtOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -39640,6 +40120,9 @@ func (ec *executionContext) fieldContext_SpokeAtOutEdge_node(_ context.Context, 
 }
 
 func (ec *executionContext) _SpokeAtOutEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.SpokeAtOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -39663,6 +40146,9 @@ func (ec *executionContext) fieldContext_SpokeAtOutEdge_provenance(_ context.Con
 }
 
 func (ec *executionContext) _SpokeAtOutEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.SpokeAtOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -39773,6 +40259,9 @@ func (ec *executionContext) fieldContext_Subgraph_relationships(_ context.Contex
 }
 
 func (ec *executionContext) _Subgraph_truncated(ctx context.Context, field graphql.CollectedField, obj *model.Subgraph) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Truncated)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -40406,6 +40895,9 @@ func (ec *executionContext) fieldContext_TrainsTeachersInConnection_totalCount(_
 }
 
 func (ec *executionContext) _TrainsTeachersInEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.TrainsTeachersInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -40461,6 +40953,9 @@ func (ec *executionContext) fieldContext_TrainsTeachersInEdge_node(_ context.Con
 }
 
 func (ec *executionContext) _TrainsTeachersInEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.TrainsTeachersInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -40484,6 +40979,9 @@ func (ec *executionContext) fieldContext_TrainsTeachersInEdge_provenance(_ conte
 }
 
 func (ec *executionContext) _TrainsTeachersInEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.TrainsTeachersInEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -40640,6 +41138,9 @@ func (ec *executionContext) fieldContext_TrainsTeachersLink_to(_ context.Context
 }
 
 func (ec *executionContext) _TrainsTeachersLink_provenance(ctx context.Context, field graphql.CollectedField, obj *model.TrainsTeachersLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -40663,6 +41164,9 @@ func (ec *executionContext) fieldContext_TrainsTeachersLink_provenance(_ context
 }
 
 func (ec *executionContext) _TrainsTeachersLink_source(ctx context.Context, field graphql.CollectedField, obj *model.TrainsTeachersLink) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -40874,6 +41378,9 @@ func (ec *executionContext) fieldContext_TrainsTeachersOutConnection_totalCount(
 }
 
 func (ec *executionContext) _TrainsTeachersOutEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.TrainsTeachersOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -40929,6 +41436,9 @@ func (ec *executionContext) fieldContext_TrainsTeachersOutEdge_node(_ context.Co
 }
 
 func (ec *executionContext) _TrainsTeachersOutEdge_provenance(ctx context.Context, field graphql.CollectedField, obj *model.TrainsTeachersOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNProvenance2string(ctx, field.Selections, obj.Provenance)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -40952,6 +41462,9 @@ func (ec *executionContext) fieldContext_TrainsTeachersOutEdge_provenance(_ cont
 }
 
 func (ec *executionContext) _TrainsTeachersOutEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.TrainsTeachersOutEdge) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Source)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -41044,6 +41557,9 @@ func (ec *executionContext) fieldContext_TrainsTeachersOutEdge_teachersTrained(_
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -41090,6 +41606,9 @@ func (ec *executionContext) fieldContext___Directive_description(_ context.Conte
 }
 
 func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IsRepeatable)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -41180,6 +41699,9 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 }
 
 func (ec *executionContext) ___EnumValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -41272,6 +41794,9 @@ func (ec *executionContext) fieldContext___EnumValue_deprecationReason(_ context
 }
 
 func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -41440,6 +41965,9 @@ func (ec *executionContext) fieldContext___Field_deprecationReason(_ context.Con
 }
 
 func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
+	if lists.IsPlain(ctx) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -54832,7 +55360,7 @@ func (ec *executionContext) _AffiliatedWithInConnection(ctx context.Context, sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, affiliatedWithInConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54869,10 +55397,10 @@ func (ec *executionContext) _AffiliatedWithInConnection(ctx context.Context, sel
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var affiliatedWithInEdgeImplementors = []string{"AffiliatedWithInEdge"}
@@ -54881,7 +55409,7 @@ func (ec *executionContext) _AffiliatedWithInEdge(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, affiliatedWithInEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54932,10 +55460,10 @@ func (ec *executionContext) _AffiliatedWithInEdge(ctx context.Context, sel ast.S
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var affiliatedWithLinkImplementors = []string{"AffiliatedWithLink", "Link"}
@@ -54944,7 +55472,7 @@ func (ec *executionContext) _AffiliatedWithLink(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, affiliatedWithLinkImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54995,10 +55523,10 @@ func (ec *executionContext) _AffiliatedWithLink(ctx context.Context, sel ast.Sel
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var affiliatedWithOutConnectionImplementors = []string{"AffiliatedWithOutConnection"}
@@ -55007,7 +55535,7 @@ func (ec *executionContext) _AffiliatedWithOutConnection(ctx context.Context, se
 	fields := graphql.CollectFields(ec.OperationContext, sel, affiliatedWithOutConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55044,10 +55572,10 @@ func (ec *executionContext) _AffiliatedWithOutConnection(ctx context.Context, se
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var affiliatedWithOutEdgeImplementors = []string{"AffiliatedWithOutEdge"}
@@ -55056,7 +55584,7 @@ func (ec *executionContext) _AffiliatedWithOutEdge(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, affiliatedWithOutEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55107,10 +55635,10 @@ func (ec *executionContext) _AffiliatedWithOutEdge(ctx context.Context, sel ast.
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var communityImplementors = []string{"Community"}
@@ -55119,7 +55647,7 @@ func (ec *executionContext) _Community(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, communityImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55151,10 +55679,10 @@ func (ec *executionContext) _Community(ctx context.Context, sel ast.SelectionSet
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var communityConnectionImplementors = []string{"CommunityConnection"}
@@ -55163,7 +55691,7 @@ func (ec *executionContext) _CommunityConnection(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, communityConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55199,10 +55727,10 @@ func (ec *executionContext) _CommunityConnection(ctx context.Context, sel ast.Se
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var communityEdgeImplementors = []string{"CommunityEdge"}
@@ -55211,7 +55739,7 @@ func (ec *executionContext) _CommunityEdge(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, communityEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55237,10 +55765,10 @@ func (ec *executionContext) _CommunityEdge(ctx context.Context, sel ast.Selectio
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var communityPartitionImplementors = []string{"CommunityPartition"}
@@ -55249,7 +55777,7 @@ func (ec *executionContext) _CommunityPartition(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, communityPartitionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55290,10 +55818,10 @@ func (ec *executionContext) _CommunityPartition(ctx context.Context, sel ast.Sel
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var countGroupImplementors = []string{"CountGroup"}
@@ -55302,7 +55830,7 @@ func (ec *executionContext) _CountGroup(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, countGroupImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55333,10 +55861,10 @@ func (ec *executionContext) _CountGroup(ctx context.Context, sel ast.SelectionSe
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var countyImplementors = []string{"County", "Place", "Node"}
@@ -55345,7 +55873,7 @@ func (ec *executionContext) _County(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, countyImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55436,10 +55964,10 @@ func (ec *executionContext) _County(ctx context.Context, sel ast.SelectionSet, o
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var countyConnectionImplementors = []string{"CountyConnection"}
@@ -55448,7 +55976,7 @@ func (ec *executionContext) _CountyConnection(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, countyConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55485,10 +56013,10 @@ func (ec *executionContext) _CountyConnection(ctx context.Context, sel ast.Selec
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var countyEdgeImplementors = []string{"CountyEdge"}
@@ -55497,7 +56025,7 @@ func (ec *executionContext) _CountyEdge(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, countyEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55523,10 +56051,10 @@ func (ec *executionContext) _CountyEdge(ctx context.Context, sel ast.SelectionSe
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var coverageImplementors = []string{"Coverage"}
@@ -55535,7 +56063,7 @@ func (ec *executionContext) _Coverage(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, coverageImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55571,10 +56099,10 @@ func (ec *executionContext) _Coverage(ctx context.Context, sel ast.SelectionSet,
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var coversInConnectionImplementors = []string{"CoversInConnection"}
@@ -55583,7 +56111,7 @@ func (ec *executionContext) _CoversInConnection(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, coversInConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55620,10 +56148,10 @@ func (ec *executionContext) _CoversInConnection(ctx context.Context, sel ast.Sel
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var coversInEdgeImplementors = []string{"CoversInEdge"}
@@ -55632,7 +56160,7 @@ func (ec *executionContext) _CoversInEdge(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, coversInEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55688,10 +56216,10 @@ func (ec *executionContext) _CoversInEdge(ctx context.Context, sel ast.Selection
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var coversLinkImplementors = []string{"CoversLink", "Link"}
@@ -55700,7 +56228,7 @@ func (ec *executionContext) _CoversLink(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, coversLinkImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55756,10 +56284,10 @@ func (ec *executionContext) _CoversLink(ctx context.Context, sel ast.SelectionSe
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var coversOutConnectionImplementors = []string{"CoversOutConnection"}
@@ -55768,7 +56296,7 @@ func (ec *executionContext) _CoversOutConnection(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, coversOutConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55805,10 +56333,10 @@ func (ec *executionContext) _CoversOutConnection(ctx context.Context, sel ast.Se
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var coversOutEdgeImplementors = []string{"CoversOutEdge"}
@@ -55817,7 +56345,7 @@ func (ec *executionContext) _CoversOutEdge(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, coversOutEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55873,10 +56401,10 @@ func (ec *executionContext) _CoversOutEdge(ctx context.Context, sel ast.Selectio
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var forumImplementors = []string{"Forum", "Node"}
@@ -55885,7 +56413,7 @@ func (ec *executionContext) _Forum(ctx context.Context, sel ast.SelectionSet, ob
 	fields := graphql.CollectFields(ec.OperationContext, sel, forumImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55985,10 +56513,10 @@ func (ec *executionContext) _Forum(ctx context.Context, sel ast.SelectionSet, ob
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var forumConnectionImplementors = []string{"ForumConnection"}
@@ -55997,7 +56525,7 @@ func (ec *executionContext) _ForumConnection(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, forumConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56034,10 +56562,10 @@ func (ec *executionContext) _ForumConnection(ctx context.Context, sel ast.Select
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var forumEdgeImplementors = []string{"ForumEdge"}
@@ -56046,7 +56574,7 @@ func (ec *executionContext) _ForumEdge(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, forumEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56072,10 +56600,10 @@ func (ec *executionContext) _ForumEdge(ctx context.Context, sel ast.SelectionSet
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var graphSelectionImplementors = []string{"GraphSelection"}
@@ -56084,7 +56612,7 @@ func (ec *executionContext) _GraphSelection(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, graphSelectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56110,10 +56638,10 @@ func (ec *executionContext) _GraphSelection(ctx context.Context, sel ast.Selecti
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var graphSelectionNodeImplementors = []string{"GraphSelectionNode"}
@@ -56122,7 +56650,7 @@ func (ec *executionContext) _GraphSelectionNode(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, graphSelectionNodeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56158,10 +56686,10 @@ func (ec *executionContext) _GraphSelectionNode(ctx context.Context, sel ast.Sel
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var graphSelectionRelationshipImplementors = []string{"GraphSelectionRelationship"}
@@ -56170,7 +56698,7 @@ func (ec *executionContext) _GraphSelectionRelationship(ctx context.Context, sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, graphSelectionRelationshipImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56211,10 +56739,10 @@ func (ec *executionContext) _GraphSelectionRelationship(ctx context.Context, sel
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var heldAtInConnectionImplementors = []string{"HeldAtInConnection"}
@@ -56223,7 +56751,7 @@ func (ec *executionContext) _HeldAtInConnection(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, heldAtInConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56260,10 +56788,10 @@ func (ec *executionContext) _HeldAtInConnection(ctx context.Context, sel ast.Sel
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var heldAtInEdgeImplementors = []string{"HeldAtInEdge"}
@@ -56272,7 +56800,7 @@ func (ec *executionContext) _HeldAtInEdge(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, heldAtInEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56313,10 +56841,10 @@ func (ec *executionContext) _HeldAtInEdge(ctx context.Context, sel ast.Selection
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var heldAtLinkImplementors = []string{"HeldAtLink", "Link"}
@@ -56325,7 +56853,7 @@ func (ec *executionContext) _HeldAtLink(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, heldAtLinkImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56366,10 +56894,10 @@ func (ec *executionContext) _HeldAtLink(ctx context.Context, sel ast.SelectionSe
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var heldAtOutConnectionImplementors = []string{"HeldAtOutConnection"}
@@ -56378,7 +56906,7 @@ func (ec *executionContext) _HeldAtOutConnection(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, heldAtOutConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56415,10 +56943,10 @@ func (ec *executionContext) _HeldAtOutConnection(ctx context.Context, sel ast.Se
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var heldAtOutEdgeImplementors = []string{"HeldAtOutEdge"}
@@ -56427,7 +56955,7 @@ func (ec *executionContext) _HeldAtOutEdge(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, heldAtOutEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56468,10 +56996,10 @@ func (ec *executionContext) _HeldAtOutEdge(ctx context.Context, sel ast.Selectio
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var helpedEstablishInConnectionImplementors = []string{"HelpedEstablishInConnection"}
@@ -56480,7 +57008,7 @@ func (ec *executionContext) _HelpedEstablishInConnection(ctx context.Context, se
 	fields := graphql.CollectFields(ec.OperationContext, sel, helpedEstablishInConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56517,10 +57045,10 @@ func (ec *executionContext) _HelpedEstablishInConnection(ctx context.Context, se
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var helpedEstablishInEdgeImplementors = []string{"HelpedEstablishInEdge"}
@@ -56529,7 +57057,7 @@ func (ec *executionContext) _HelpedEstablishInEdge(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, helpedEstablishInEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56575,10 +57103,10 @@ func (ec *executionContext) _HelpedEstablishInEdge(ctx context.Context, sel ast.
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var helpedEstablishLinkImplementors = []string{"HelpedEstablishLink", "Link"}
@@ -56587,7 +57115,7 @@ func (ec *executionContext) _HelpedEstablishLink(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, helpedEstablishLinkImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56633,10 +57161,10 @@ func (ec *executionContext) _HelpedEstablishLink(ctx context.Context, sel ast.Se
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var helpedEstablishOutConnectionImplementors = []string{"HelpedEstablishOutConnection"}
@@ -56645,7 +57173,7 @@ func (ec *executionContext) _HelpedEstablishOutConnection(ctx context.Context, s
 	fields := graphql.CollectFields(ec.OperationContext, sel, helpedEstablishOutConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56682,10 +57210,10 @@ func (ec *executionContext) _HelpedEstablishOutConnection(ctx context.Context, s
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var helpedEstablishOutEdgeImplementors = []string{"HelpedEstablishOutEdge"}
@@ -56694,7 +57222,7 @@ func (ec *executionContext) _HelpedEstablishOutEdge(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, helpedEstablishOutEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56740,10 +57268,10 @@ func (ec *executionContext) _HelpedEstablishOutEdge(ctx context.Context, sel ast
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var kindCountImplementors = []string{"KindCount"}
@@ -56752,7 +57280,7 @@ func (ec *executionContext) _KindCount(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, kindCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56778,10 +57306,10 @@ func (ec *executionContext) _KindCount(ctx context.Context, sel ast.SelectionSet
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var locatedInInConnectionImplementors = []string{"LocatedInInConnection"}
@@ -56790,7 +57318,7 @@ func (ec *executionContext) _LocatedInInConnection(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, locatedInInConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56827,10 +57355,10 @@ func (ec *executionContext) _LocatedInInConnection(ctx context.Context, sel ast.
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var locatedInInEdgeImplementors = []string{"LocatedInInEdge"}
@@ -56839,7 +57367,7 @@ func (ec *executionContext) _LocatedInInEdge(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, locatedInInEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56875,10 +57403,10 @@ func (ec *executionContext) _LocatedInInEdge(ctx context.Context, sel ast.Select
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var locatedInLinkImplementors = []string{"LocatedInLink", "Link"}
@@ -56887,7 +57415,7 @@ func (ec *executionContext) _LocatedInLink(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, locatedInLinkImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56923,10 +57451,10 @@ func (ec *executionContext) _LocatedInLink(ctx context.Context, sel ast.Selectio
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var locatedInOutConnectionImplementors = []string{"LocatedInOutConnection"}
@@ -56935,7 +57463,7 @@ func (ec *executionContext) _LocatedInOutConnection(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, locatedInOutConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56972,10 +57500,10 @@ func (ec *executionContext) _LocatedInOutConnection(ctx context.Context, sel ast
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var locatedInOutEdgeImplementors = []string{"LocatedInOutEdge"}
@@ -56984,7 +57512,7 @@ func (ec *executionContext) _LocatedInOutEdge(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, locatedInOutEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -57020,10 +57548,10 @@ func (ec *executionContext) _LocatedInOutEdge(ctx context.Context, sel ast.Selec
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var museumImplementors = []string{"Museum", "Node"}
@@ -57032,7 +57560,7 @@ func (ec *executionContext) _Museum(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, museumImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -57198,10 +57726,10 @@ func (ec *executionContext) _Museum(ctx context.Context, sel ast.SelectionSet, o
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var museumConnectionImplementors = []string{"MuseumConnection"}
@@ -57210,7 +57738,7 @@ func (ec *executionContext) _MuseumConnection(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, museumConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -57247,10 +57775,10 @@ func (ec *executionContext) _MuseumConnection(ctx context.Context, sel ast.Selec
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var museumEdgeImplementors = []string{"MuseumEdge"}
@@ -57259,7 +57787,7 @@ func (ec *executionContext) _MuseumEdge(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, museumEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -57285,10 +57813,10 @@ func (ec *executionContext) _MuseumEdge(ctx context.Context, sel ast.SelectionSe
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var mutationImplementors = []string{"Mutation"}
@@ -57300,7 +57828,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -57783,10 +58311,10 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var nationalStatisticsImplementors = []string{"NationalStatistics", "Node"}
@@ -57795,7 +58323,7 @@ func (ec *executionContext) _NationalStatistics(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, nationalStatisticsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -57881,10 +58409,10 @@ func (ec *executionContext) _NationalStatistics(ctx context.Context, sel ast.Sel
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var nationalStatisticsConnectionImplementors = []string{"NationalStatisticsConnection"}
@@ -57893,7 +58421,7 @@ func (ec *executionContext) _NationalStatisticsConnection(ctx context.Context, s
 	fields := graphql.CollectFields(ec.OperationContext, sel, nationalStatisticsConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -57930,10 +58458,10 @@ func (ec *executionContext) _NationalStatisticsConnection(ctx context.Context, s
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var nationalStatisticsEdgeImplementors = []string{"NationalStatisticsEdge"}
@@ -57942,7 +58470,7 @@ func (ec *executionContext) _NationalStatisticsEdge(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, nationalStatisticsEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -57968,10 +58496,10 @@ func (ec *executionContext) _NationalStatisticsEdge(ctx context.Context, sel ast
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var normalUniversityImplementors = []string{"NormalUniversity", "Node"}
@@ -57980,7 +58508,7 @@ func (ec *executionContext) _NormalUniversity(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, normalUniversityImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58069,10 +58597,10 @@ func (ec *executionContext) _NormalUniversity(ctx context.Context, sel ast.Selec
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var normalUniversityConnectionImplementors = []string{"NormalUniversityConnection"}
@@ -58081,7 +58609,7 @@ func (ec *executionContext) _NormalUniversityConnection(ctx context.Context, sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, normalUniversityConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58118,10 +58646,10 @@ func (ec *executionContext) _NormalUniversityConnection(ctx context.Context, sel
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var normalUniversityEdgeImplementors = []string{"NormalUniversityEdge"}
@@ -58130,7 +58658,7 @@ func (ec *executionContext) _NormalUniversityEdge(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, normalUniversityEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58156,10 +58684,10 @@ func (ec *executionContext) _NormalUniversityEdge(ctx context.Context, sel ast.S
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var organizationImplementors = []string{"Organization", "Node"}
@@ -58168,7 +58696,7 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, organizationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58258,10 +58786,10 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var organizationConnectionImplementors = []string{"OrganizationConnection"}
@@ -58270,7 +58798,7 @@ func (ec *executionContext) _OrganizationConnection(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, organizationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58307,10 +58835,10 @@ func (ec *executionContext) _OrganizationConnection(ctx context.Context, sel ast
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var organizationEdgeImplementors = []string{"OrganizationEdge"}
@@ -58319,7 +58847,7 @@ func (ec *executionContext) _OrganizationEdge(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, organizationEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58345,10 +58873,10 @@ func (ec *executionContext) _OrganizationEdge(ctx context.Context, sel ast.Selec
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var organizesInConnectionImplementors = []string{"OrganizesInConnection"}
@@ -58357,7 +58885,7 @@ func (ec *executionContext) _OrganizesInConnection(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, organizesInConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58394,10 +58922,10 @@ func (ec *executionContext) _OrganizesInConnection(ctx context.Context, sel ast.
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var organizesInEdgeImplementors = []string{"OrganizesInEdge"}
@@ -58406,7 +58934,7 @@ func (ec *executionContext) _OrganizesInEdge(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, organizesInEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58457,10 +58985,10 @@ func (ec *executionContext) _OrganizesInEdge(ctx context.Context, sel ast.Select
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var organizesLinkImplementors = []string{"OrganizesLink", "Link"}
@@ -58469,7 +58997,7 @@ func (ec *executionContext) _OrganizesLink(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, organizesLinkImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58520,10 +59048,10 @@ func (ec *executionContext) _OrganizesLink(ctx context.Context, sel ast.Selectio
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var organizesOutConnectionImplementors = []string{"OrganizesOutConnection"}
@@ -58532,7 +59060,7 @@ func (ec *executionContext) _OrganizesOutConnection(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, organizesOutConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58569,10 +59097,10 @@ func (ec *executionContext) _OrganizesOutConnection(ctx context.Context, sel ast
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var organizesOutEdgeImplementors = []string{"OrganizesOutEdge"}
@@ -58581,7 +59109,7 @@ func (ec *executionContext) _OrganizesOutEdge(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, organizesOutEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58632,10 +59160,10 @@ func (ec *executionContext) _OrganizesOutEdge(ctx context.Context, sel ast.Selec
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var pageInfoImplementors = []string{"PageInfo"}
@@ -58644,7 +59172,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58680,10 +59208,10 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var partOfInConnectionImplementors = []string{"PartOfInConnection"}
@@ -58692,7 +59220,7 @@ func (ec *executionContext) _PartOfInConnection(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, partOfInConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58729,10 +59257,10 @@ func (ec *executionContext) _PartOfInConnection(ctx context.Context, sel ast.Sel
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var partOfInEdgeImplementors = []string{"PartOfInEdge"}
@@ -58741,7 +59269,7 @@ func (ec *executionContext) _PartOfInEdge(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, partOfInEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58777,10 +59305,10 @@ func (ec *executionContext) _PartOfInEdge(ctx context.Context, sel ast.Selection
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var partOfLinkImplementors = []string{"PartOfLink", "Link"}
@@ -58789,7 +59317,7 @@ func (ec *executionContext) _PartOfLink(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, partOfLinkImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58825,10 +59353,10 @@ func (ec *executionContext) _PartOfLink(ctx context.Context, sel ast.SelectionSe
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var partOfOutConnectionImplementors = []string{"PartOfOutConnection"}
@@ -58837,7 +59365,7 @@ func (ec *executionContext) _PartOfOutConnection(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, partOfOutConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58874,10 +59402,10 @@ func (ec *executionContext) _PartOfOutConnection(ctx context.Context, sel ast.Se
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var partOfOutEdgeImplementors = []string{"PartOfOutEdge"}
@@ -58886,7 +59414,7 @@ func (ec *executionContext) _PartOfOutEdge(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, partOfOutEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58922,10 +59450,10 @@ func (ec *executionContext) _PartOfOutEdge(ctx context.Context, sel ast.Selectio
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var participatesInInConnectionImplementors = []string{"ParticipatesInInConnection"}
@@ -58934,7 +59462,7 @@ func (ec *executionContext) _ParticipatesInInConnection(ctx context.Context, sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, participatesInInConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58971,10 +59499,10 @@ func (ec *executionContext) _ParticipatesInInConnection(ctx context.Context, sel
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var participatesInInEdgeImplementors = []string{"ParticipatesInInEdge"}
@@ -58983,7 +59511,7 @@ func (ec *executionContext) _ParticipatesInInEdge(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, participatesInInEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59034,10 +59562,10 @@ func (ec *executionContext) _ParticipatesInInEdge(ctx context.Context, sel ast.S
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var participatesInLinkImplementors = []string{"ParticipatesInLink", "Link"}
@@ -59046,7 +59574,7 @@ func (ec *executionContext) _ParticipatesInLink(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, participatesInLinkImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59097,10 +59625,10 @@ func (ec *executionContext) _ParticipatesInLink(ctx context.Context, sel ast.Sel
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var participatesInOutConnectionImplementors = []string{"ParticipatesInOutConnection"}
@@ -59109,7 +59637,7 @@ func (ec *executionContext) _ParticipatesInOutConnection(ctx context.Context, se
 	fields := graphql.CollectFields(ec.OperationContext, sel, participatesInOutConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59146,10 +59674,10 @@ func (ec *executionContext) _ParticipatesInOutConnection(ctx context.Context, se
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var participatesInOutEdgeImplementors = []string{"ParticipatesInOutEdge"}
@@ -59158,7 +59686,7 @@ func (ec *executionContext) _ParticipatesInOutEdge(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, participatesInOutEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59209,10 +59737,10 @@ func (ec *executionContext) _ParticipatesInOutEdge(ctx context.Context, sel ast.
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var partnersWithInConnectionImplementors = []string{"PartnersWithInConnection"}
@@ -59221,7 +59749,7 @@ func (ec *executionContext) _PartnersWithInConnection(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, partnersWithInConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59258,10 +59786,10 @@ func (ec *executionContext) _PartnersWithInConnection(ctx context.Context, sel a
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var partnersWithInEdgeImplementors = []string{"PartnersWithInEdge"}
@@ -59270,7 +59798,7 @@ func (ec *executionContext) _PartnersWithInEdge(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, partnersWithInEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59321,10 +59849,10 @@ func (ec *executionContext) _PartnersWithInEdge(ctx context.Context, sel ast.Sel
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var partnersWithLinkImplementors = []string{"PartnersWithLink", "Link"}
@@ -59333,7 +59861,7 @@ func (ec *executionContext) _PartnersWithLink(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, partnersWithLinkImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59384,10 +59912,10 @@ func (ec *executionContext) _PartnersWithLink(ctx context.Context, sel ast.Selec
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var partnersWithOutConnectionImplementors = []string{"PartnersWithOutConnection"}
@@ -59396,7 +59924,7 @@ func (ec *executionContext) _PartnersWithOutConnection(ctx context.Context, sel 
 	fields := graphql.CollectFields(ec.OperationContext, sel, partnersWithOutConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59433,10 +59961,10 @@ func (ec *executionContext) _PartnersWithOutConnection(ctx context.Context, sel 
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var partnersWithOutEdgeImplementors = []string{"PartnersWithOutEdge"}
@@ -59445,7 +59973,7 @@ func (ec *executionContext) _PartnersWithOutEdge(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, partnersWithOutEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59496,10 +60024,10 @@ func (ec *executionContext) _PartnersWithOutEdge(ctx context.Context, sel ast.Se
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var pathImplementors = []string{"Path"}
@@ -59508,7 +60036,7 @@ func (ec *executionContext) _Path(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, pathImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59539,10 +60067,10 @@ func (ec *executionContext) _Path(ctx context.Context, sel ast.SelectionSet, obj
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var personImplementors = []string{"Person", "Node"}
@@ -59551,7 +60079,7 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, personImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59615,10 +60143,10 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var personConnectionImplementors = []string{"PersonConnection"}
@@ -59627,7 +60155,7 @@ func (ec *executionContext) _PersonConnection(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, personConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59664,10 +60192,10 @@ func (ec *executionContext) _PersonConnection(ctx context.Context, sel ast.Selec
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var personEdgeImplementors = []string{"PersonEdge"}
@@ -59676,7 +60204,7 @@ func (ec *executionContext) _PersonEdge(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, personEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59702,10 +60230,10 @@ func (ec *executionContext) _PersonEdge(ctx context.Context, sel ast.SelectionSe
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var prefectureImplementors = []string{"Prefecture", "Place", "Node"}
@@ -59714,7 +60242,7 @@ func (ec *executionContext) _Prefecture(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, prefectureImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59806,10 +60334,10 @@ func (ec *executionContext) _Prefecture(ctx context.Context, sel ast.SelectionSe
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var prefectureConnectionImplementors = []string{"PrefectureConnection"}
@@ -59818,7 +60346,7 @@ func (ec *executionContext) _PrefectureConnection(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, prefectureConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59855,10 +60383,10 @@ func (ec *executionContext) _PrefectureConnection(ctx context.Context, sel ast.S
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var prefectureEdgeImplementors = []string{"PrefectureEdge"}
@@ -59867,7 +60395,7 @@ func (ec *executionContext) _PrefectureEdge(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, prefectureEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59893,10 +60421,10 @@ func (ec *executionContext) _PrefectureEdge(ctx context.Context, sel ast.Selecti
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var programImplementors = []string{"Program", "Node"}
@@ -59905,7 +60433,7 @@ func (ec *executionContext) _Program(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, programImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60010,10 +60538,10 @@ func (ec *executionContext) _Program(ctx context.Context, sel ast.SelectionSet, 
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var programConnectionImplementors = []string{"ProgramConnection"}
@@ -60022,7 +60550,7 @@ func (ec *executionContext) _ProgramConnection(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, programConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60059,10 +60587,10 @@ func (ec *executionContext) _ProgramConnection(ctx context.Context, sel ast.Sele
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var programEdgeImplementors = []string{"ProgramEdge"}
@@ -60071,7 +60599,7 @@ func (ec *executionContext) _ProgramEdge(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, programEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60097,10 +60625,10 @@ func (ec *executionContext) _ProgramEdge(ctx context.Context, sel ast.SelectionS
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var programFiguresImplementors = []string{"ProgramFigures"}
@@ -60109,7 +60637,7 @@ func (ec *executionContext) _ProgramFigures(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, programFiguresImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60145,10 +60673,10 @@ func (ec *executionContext) _ProgramFigures(ctx context.Context, sel ast.Selecti
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var provinceImplementors = []string{"Province", "Place", "Node"}
@@ -60157,7 +60685,7 @@ func (ec *executionContext) _Province(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, provinceImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60258,10 +60786,10 @@ func (ec *executionContext) _Province(ctx context.Context, sel ast.SelectionSet,
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var provinceConnectionImplementors = []string{"ProvinceConnection"}
@@ -60270,7 +60798,7 @@ func (ec *executionContext) _ProvinceConnection(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, provinceConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60307,10 +60835,10 @@ func (ec *executionContext) _ProvinceConnection(ctx context.Context, sel ast.Sel
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var provinceEdgeImplementors = []string{"ProvinceEdge"}
@@ -60319,7 +60847,7 @@ func (ec *executionContext) _ProvinceEdge(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, provinceEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60345,10 +60873,10 @@ func (ec *executionContext) _ProvinceEdge(ctx context.Context, sel ast.Selection
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var queryImplementors = []string{"Query"}
@@ -60360,7 +60888,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -60605,10 +61133,10 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var rankedNodeConnectionImplementors = []string{"RankedNodeConnection"}
@@ -60617,7 +61145,7 @@ func (ec *executionContext) _RankedNodeConnection(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, rankedNodeConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60653,10 +61181,10 @@ func (ec *executionContext) _RankedNodeConnection(ctx context.Context, sel ast.S
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var rankedNodeEdgeImplementors = []string{"RankedNodeEdge"}
@@ -60665,7 +61193,7 @@ func (ec *executionContext) _RankedNodeEdge(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, rankedNodeEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60701,10 +61229,10 @@ func (ec *executionContext) _RankedNodeEdge(ctx context.Context, sel ast.Selecti
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var ratioImplementors = []string{"Ratio"}
@@ -60713,7 +61241,7 @@ func (ec *executionContext) _Ratio(ctx context.Context, sel ast.SelectionSet, ob
 	fields := graphql.CollectFields(ec.OperationContext, sel, ratioImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60744,10 +61272,10 @@ func (ec *executionContext) _Ratio(ctx context.Context, sel ast.SelectionSet, ob
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var relationshipImplementors = []string{"Relationship"}
@@ -60756,7 +61284,7 @@ func (ec *executionContext) _Relationship(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, relationshipImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60797,10 +61325,10 @@ func (ec *executionContext) _Relationship(ctx context.Context, sel ast.Selection
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var ruralReachImplementors = []string{"RuralReach"}
@@ -60809,7 +61337,7 @@ func (ec *executionContext) _RuralReach(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, ruralReachImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60835,10 +61363,10 @@ func (ec *executionContext) _RuralReach(ctx context.Context, sel ast.SelectionSe
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var schoolImplementors = []string{"School", "Node"}
@@ -60847,7 +61375,7 @@ func (ec *executionContext) _School(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, schoolImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60931,10 +61459,10 @@ func (ec *executionContext) _School(ctx context.Context, sel ast.SelectionSet, o
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var schoolConnectionImplementors = []string{"SchoolConnection"}
@@ -60943,7 +61471,7 @@ func (ec *executionContext) _SchoolConnection(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, schoolConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60980,10 +61508,10 @@ func (ec *executionContext) _SchoolConnection(ctx context.Context, sel ast.Selec
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var schoolEdgeImplementors = []string{"SchoolEdge"}
@@ -60992,7 +61520,7 @@ func (ec *executionContext) _SchoolEdge(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, schoolEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61018,10 +61546,10 @@ func (ec *executionContext) _SchoolEdge(ctx context.Context, sel ast.SelectionSe
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var scoredNodeImplementors = []string{"ScoredNode"}
@@ -61030,7 +61558,7 @@ func (ec *executionContext) _ScoredNode(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, scoredNodeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61061,10 +61589,10 @@ func (ec *executionContext) _ScoredNode(ctx context.Context, sel ast.SelectionSe
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var searchConnectionImplementors = []string{"SearchConnection"}
@@ -61073,7 +61601,7 @@ func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, searchConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61109,10 +61637,10 @@ func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.Selec
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var searchEdgeImplementors = []string{"SearchEdge"}
@@ -61121,7 +61649,7 @@ func (ec *executionContext) _SearchEdge(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, searchEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61152,10 +61680,10 @@ func (ec *executionContext) _SearchEdge(ctx context.Context, sel ast.SelectionSe
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var spokeAtInConnectionImplementors = []string{"SpokeAtInConnection"}
@@ -61164,7 +61692,7 @@ func (ec *executionContext) _SpokeAtInConnection(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, spokeAtInConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61201,10 +61729,10 @@ func (ec *executionContext) _SpokeAtInConnection(ctx context.Context, sel ast.Se
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var spokeAtInEdgeImplementors = []string{"SpokeAtInEdge"}
@@ -61213,7 +61741,7 @@ func (ec *executionContext) _SpokeAtInEdge(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, spokeAtInEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61254,10 +61782,10 @@ func (ec *executionContext) _SpokeAtInEdge(ctx context.Context, sel ast.Selectio
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var spokeAtLinkImplementors = []string{"SpokeAtLink", "Link"}
@@ -61266,7 +61794,7 @@ func (ec *executionContext) _SpokeAtLink(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, spokeAtLinkImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61307,10 +61835,10 @@ func (ec *executionContext) _SpokeAtLink(ctx context.Context, sel ast.SelectionS
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var spokeAtOutConnectionImplementors = []string{"SpokeAtOutConnection"}
@@ -61319,7 +61847,7 @@ func (ec *executionContext) _SpokeAtOutConnection(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, spokeAtOutConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61356,10 +61884,10 @@ func (ec *executionContext) _SpokeAtOutConnection(ctx context.Context, sel ast.S
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var spokeAtOutEdgeImplementors = []string{"SpokeAtOutEdge"}
@@ -61368,7 +61896,7 @@ func (ec *executionContext) _SpokeAtOutEdge(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, spokeAtOutEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61409,10 +61937,10 @@ func (ec *executionContext) _SpokeAtOutEdge(ctx context.Context, sel ast.Selecti
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var subgraphImplementors = []string{"Subgraph"}
@@ -61421,7 +61949,7 @@ func (ec *executionContext) _Subgraph(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, subgraphImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61452,10 +61980,10 @@ func (ec *executionContext) _Subgraph(ctx context.Context, sel ast.SelectionSet,
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var systemStatsImplementors = []string{"SystemStats"}
@@ -61464,7 +61992,7 @@ func (ec *executionContext) _SystemStats(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, systemStatsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61575,10 +62103,10 @@ func (ec *executionContext) _SystemStats(ctx context.Context, sel ast.SelectionS
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var trainsTeachersInConnectionImplementors = []string{"TrainsTeachersInConnection"}
@@ -61587,7 +62115,7 @@ func (ec *executionContext) _TrainsTeachersInConnection(ctx context.Context, sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, trainsTeachersInConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61624,10 +62152,10 @@ func (ec *executionContext) _TrainsTeachersInConnection(ctx context.Context, sel
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var trainsTeachersInEdgeImplementors = []string{"TrainsTeachersInEdge"}
@@ -61636,7 +62164,7 @@ func (ec *executionContext) _TrainsTeachersInEdge(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, trainsTeachersInEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61687,10 +62215,10 @@ func (ec *executionContext) _TrainsTeachersInEdge(ctx context.Context, sel ast.S
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var trainsTeachersLinkImplementors = []string{"TrainsTeachersLink", "Link"}
@@ -61699,7 +62227,7 @@ func (ec *executionContext) _TrainsTeachersLink(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, trainsTeachersLinkImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61750,10 +62278,10 @@ func (ec *executionContext) _TrainsTeachersLink(ctx context.Context, sel ast.Sel
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var trainsTeachersOutConnectionImplementors = []string{"TrainsTeachersOutConnection"}
@@ -61762,7 +62290,7 @@ func (ec *executionContext) _TrainsTeachersOutConnection(ctx context.Context, se
 	fields := graphql.CollectFields(ec.OperationContext, sel, trainsTeachersOutConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61799,10 +62327,10 @@ func (ec *executionContext) _TrainsTeachersOutConnection(ctx context.Context, se
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var trainsTeachersOutEdgeImplementors = []string{"TrainsTeachersOutEdge"}
@@ -61811,7 +62339,7 @@ func (ec *executionContext) _TrainsTeachersOutEdge(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, trainsTeachersOutEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61862,10 +62390,10 @@ func (ec *executionContext) _TrainsTeachersOutEdge(ctx context.Context, sel ast.
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var __DirectiveImplementors = []string{"__Directive"}
@@ -61874,7 +62402,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61915,10 +62443,10 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var __EnumValueImplementors = []string{"__EnumValue"}
@@ -61927,7 +62455,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61963,10 +62491,10 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var __FieldImplementors = []string{"__Field"}
@@ -61975,7 +62503,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62021,10 +62549,10 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var __InputValueImplementors = []string{"__InputValue"}
@@ -62033,7 +62561,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62079,10 +62607,10 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var __SchemaImplementors = []string{"__Schema"}
@@ -62091,7 +62619,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62137,10 +62665,10 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 var __TypeImplementors = []string{"__Type"}
@@ -62149,7 +62677,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := lists.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62220,10 +62748,10 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 	if n := len(deferred.Defers); n > 0 {
 		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
+		ec.ProcessDeferredGroup(lists.WithPath(deferred))
 	}
 
-	return out
+	return lists.Object(fields, out.Values)
 }
 
 // endregion **************************** object.gotpl ****************************

@@ -11,28 +11,159 @@
 // rewrites the calls after gqlgen), which marshals the elements in the
 // calling goroutine in an operation marked with Sequential, and is gqlgen's
 // function otherwise.
+//
+// The generated code also builds every object's @defer group with
+// NewDeferredGroup and hands it to ProcessDeferredGroup through WithPath:
+// gqlgen's graphql.NewDeferredGroup computes the object's response path
+// (an allocation per path element) and allocates a field set and a map for
+// every object, deferred fields or not; here the path is computed only for
+// a group that has deferred fields, and the field set and map only in
+// operations whose document uses @defer (see NoDefer). And it returns each
+// object's values as an Object, which writes them as gqlgen's FieldSet
+// does without its per-object map and iterator closures.
 package lists
 
 import (
 	"context"
+	"io"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 )
 
-type sequentialKey struct{}
+type marksKey struct{}
+
+// marks are what Sequential and NoDefer record about an operation, in one
+// context value (read for every list and object).
+type marks struct {
+	sequential bool
+	noDefer    bool
+	plain      bool
+}
+
+func getMarks(ctx context.Context) marks {
+	m, _ := ctx.Value(marksKey{}).(marks)
+	return m
+}
 
 // Sequential marks the operation of ctx: its lists are marshaled in the
 // calling goroutine. Only for operations whose resolvers find their data
 // loaded (see graph/prefetch.go); one that must load through a dataloader
 // would wait for its batch alone.
 func Sequential(ctx context.Context) context.Context {
-	return context.WithValue(ctx, sequentialKey{}, true)
+	m := getMarks(ctx)
+	m.sequential = true
+	return context.WithValue(ctx, marksKey{}, m)
 }
 
 // IsSequential reports whether the operation of ctx is marked Sequential.
 func IsSequential(ctx context.Context) bool {
-	v, _ := ctx.Value(sequentialKey{}).(bool)
-	return v
+	return getMarks(ctx).sequential
+}
+
+// NoDefer marks the operation of ctx as deferring nothing, when its
+// document (doc) has no @defer directive; otherwise it returns ctx.
+func NoDefer(ctx context.Context, doc *ast.QueryDocument) context.Context {
+	if doc == nil || usesDefer(doc) {
+		return ctx
+	}
+	m := getMarks(ctx)
+	m.noDefer = true
+	return context.WithValue(ctx, marksKey{}, m)
+}
+
+// usesDefer reports whether a directive named defer appears anywhere in the
+// document (on a field, fragment spread, inline fragment or fragment
+// definition): gqlgen defers the fields of a fragment spread or inline
+// fragment with @defer (graphql.CollectFields); any other place is looked
+// at too, to be safe.
+func usesDefer(doc *ast.QueryDocument) bool {
+	for _, op := range doc.Operations {
+		if op.Directives.ForName("defer") != nil || selectionsDefer(op.SelectionSet) {
+			return true
+		}
+	}
+	for _, f := range doc.Fragments {
+		if f.Directives.ForName("defer") != nil || selectionsDefer(f.SelectionSet) {
+			return true
+		}
+	}
+	return false
+}
+
+func selectionsDefer(set ast.SelectionSet) bool {
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if s.Directives.ForName("defer") != nil || selectionsDefer(s.SelectionSet) {
+				return true
+			}
+		case *ast.InlineFragment:
+			if s.Directives.ForName("defer") != nil || selectionsDefer(s.SelectionSet) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			if s.Directives.ForName("defer") != nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Mark marks the operation of ctx in one context value: Sequential when
+// sequential, NoDefer when its document doc has no @defer, and PlainFields
+// when plain.
+func Mark(ctx context.Context, doc *ast.QueryDocument, sequential, plain bool) context.Context {
+	m := getMarks(ctx)
+	m.sequential = m.sequential || sequential
+	m.noDefer = m.noDefer || (doc != nil && !usesDefer(doc))
+	m.plain = m.plain || plain
+	return context.WithValue(ctx, marksKey{}, m)
+}
+
+// PlainFields marks the operation of ctx as running without field
+// middleware (no graphql.FieldInterceptor among the server's extensions):
+// the generated code then marshals a field that only reads a String, ID or
+// Boolean (or an enum marshaled as a string) from its object's struct
+// directly, without gqlgen's per-field context, middleware call, panic
+// handler and interface conversion (graphql.ResolveField), which cost
+// about seven allocations per field. Those marshalers use their context
+// only to report a null in a non-null field, which a struct field of a
+// non-pointer type cannot be; so the response is the same.
+func PlainFields(ctx context.Context) context.Context {
+	m := getMarks(ctx)
+	m.plain = true
+	return context.WithValue(ctx, marksKey{}, m)
+}
+
+// IsPlain reports whether the operation of ctx is marked PlainFields.
+func IsPlain(ctx context.Context) bool {
+	return getMarks(ctx).plain
+}
+
+// NewDeferredGroup replaces graphql.NewDeferredGroup in the generated code.
+// The group has no Path: WithPath adds it when the group is processed (it
+// has deferred fields). In an operation marked NoDefer no field is
+// deferred, so the group has no field set or map either (gqlgen's
+// FieldSet.ResolveConcurrently reads them only for a deferred field).
+func NewDeferredGroup(ctx context.Context) graphql.DeferredGroup {
+	if getMarks(ctx).noDefer {
+		return graphql.DeferredGroup{Context: ctx}
+	}
+	return graphql.DeferredGroup{
+		FieldSet: graphql.NewFieldSet(nil),
+		Defers:   make(map[string]*graphql.FieldSetView),
+		Context:  ctx,
+	}
+}
+
+// WithPath returns the group with the response path of its object, as
+// graphql.NewDeferredGroup computes it: the generated code calls it when
+// it hands a group with deferred fields to ProcessDeferredGroup.
+func WithPath(g graphql.DeferredGroup) graphql.DeferredGroup {
+	g.Path = graphql.GetPath(g.Context)
+	return g
 }
 
 // MarshalSlice has the signature and results of
@@ -64,4 +195,59 @@ func marshalOne(ctx context.Context, i int, omitPanicHandler bool, marshalElemen
 		}()
 	}
 	return marshalElement(ctx, i)
+}
+
+// Object returns the JSON object of an object's fields (as collected by
+// graphql.CollectFields) and their values (graphql.FieldSet.Values after
+// Dispatch): what the generated code returns for an object instead of the
+// field set itself. It writes exactly what graphql.FieldSet.MarshalGQL
+// writes ({"alias":value,...}, a later field of an alias already written
+// left out), without the map and iterator closures that allocates per
+// object. The aliases are GraphQL names ([_A-Za-z][_0-9A-Za-z]*, which the
+// parser enforces), so they need no escaping.
+func Object(fields []graphql.CollectedField, values []graphql.Marshaler) graphql.Marshaler {
+	return &object{fields: fields, values: values}
+}
+
+type object struct {
+	fields []graphql.CollectedField
+	values []graphql.Marshaler
+}
+
+var (
+	openBrace  = []byte{'{'}
+	closeBrace = []byte{'}'}
+	quote      = []byte{'"'}
+	quoteColon = []byte{'"', ':'}
+	comma      = []byte{','}
+)
+
+func (o *object) MarshalGQL(w io.Writer) {
+	w.Write(openBrace)
+	first := true
+	for i := range o.fields {
+		alias := o.fields[i].Alias
+		if written(o.fields[:i], alias) {
+			continue
+		}
+		if !first {
+			w.Write(comma)
+		}
+		first = false
+		w.Write(quote)
+		io.WriteString(w, alias)
+		w.Write(quoteColon)
+		o.values[i].MarshalGQL(w)
+	}
+	w.Write(closeBrace)
+}
+
+// written reports whether a field of before has the alias.
+func written(before []graphql.CollectedField, alias string) bool {
+	for i := range before {
+		if before[i].Alias == alias {
+			return true
+		}
+	}
+	return false
 }

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
 
 	"github.com/kepugraph/kepugraph/graph/internal/lists"
 )
@@ -58,5 +60,54 @@ func TestMarshalSlicePanic(t *testing.T) {
 	}
 	if errs := graphql.GetErrors(ctx); len(errs) != 1 {
 		t.Errorf("%d errors, want 1: %v", len(errs), errs)
+	}
+}
+
+// TestNoDefer checks that an operation is marked NoDefer exactly when its
+// document has no defer directive, wherever it is.
+func TestNoDefer(t *testing.T) {
+	for q, want := range map[string]bool{
+		`{ a { b c } }`: true,
+		`{ a { ... on T { b } ...F } } fragment F on T { c }`:       true,
+		`{ a { ... on T @defer { b } } }`:                           false,
+		`{ a { ...F @defer(label: "x") } } fragment F on T { c }`:   false,
+		`{ a { ...F } } fragment F on T { d { ... @defer { e } } }`: false,
+		`{ a @defer { b } }`:                                        false,
+	} {
+		doc, err := parser.ParseQuery(&ast.Source{Input: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := lists.NoDefer(context.Background(), doc)
+		g := lists.NewDeferredGroup(ctx)
+		if got := g.FieldSet == nil; got != want {
+			t.Errorf("%s: NoDefer %v, want %v", q, got, want)
+		}
+	}
+}
+
+// TestObject checks that Object writes what graphql.FieldSet writes,
+// a repeated alias included.
+func TestObject(t *testing.T) {
+	fields := []graphql.CollectedField{
+		{Field: &ast.Field{Alias: "id"}},
+		{Field: &ast.Field{Alias: "name"}},
+		{Field: &ast.Field{Alias: "id"}},
+		{Field: &ast.Field{Alias: "_n2"}},
+	}
+	fs := graphql.NewFieldSet(fields)
+	for i, v := range []graphql.Marshaler{graphql.MarshalID("a"), graphql.MarshalString(`x"y`), graphql.MarshalID("b"), graphql.Null} {
+		fs.Values[i] = v
+	}
+	var want, got bytes.Buffer
+	fs.MarshalGQL(&want)
+	lists.Object(fields, fs.Values).MarshalGQL(&got)
+	if got.String() != want.String() {
+		t.Errorf("Object wrote %s, FieldSet %s", got.String(), want.String())
+	}
+	var empty bytes.Buffer
+	lists.Object(nil, nil).MarshalGQL(&empty)
+	if empty.String() != "{}" {
+		t.Errorf("no fields: %s", empty.String())
 	}
 }

@@ -399,3 +399,37 @@ func RelOfEnum(v string) (kepu.RelType, bool) {
 	t := kepu.RelType(v)
 	return t, kepu.LookupRel(t) != nil
 }
+
+// OrderTable is the table of OrderFields(l), computed once per label: the
+// resolvers map order inputs through it for every connection they resolve.
+// The map is shared; callers must not modify it.
+func OrderTable(l kepu.Label) map[string]kepu.OrderKey {
+	if t, ok := orderTables.Load(l); ok {
+		return t.(map[string]kepu.OrderKey)
+	}
+	_, t := OrderFields(l)
+	orderTables.Store(l, t)
+	return t
+}
+
+// RelOrderTable is the table of RelOrderFields(f), computed once per
+// relationship type and direction (everything RelOrderFields reads). The
+// map is shared; callers must not modify it.
+func RelOrderTable(f RelField) map[string]kepu.OrderKey {
+	k := relOrderKey{f.Def.Type, f.Dir}
+	if t, ok := relOrderTables.Load(k); ok {
+		return t.(map[string]kepu.OrderKey)
+	}
+	_, t := RelOrderFields(f)
+	relOrderTables.Store(k, t)
+	return t
+}
+
+type relOrderKey struct {
+	rel kepu.RelType
+	dir kepu.Direction
+}
+
+// orderTables and relOrderTables hold the tables of OrderTable and
+// RelOrderTable (the registry does not change while a program runs).
+var orderTables, relOrderTables sync.Map

@@ -1,0 +1,55 @@
+package graph_test
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/kepugraph/kepugraph/graph"
+)
+
+// peerQueries are the kepugraph queries of the peer harness
+// (../shared/peers/postgraphile/queries/kepugraph), as request bodies.
+var peerQueries = []struct{ name, body string }{
+	{"museum", `{"query":"query Museum($id: ID!) { node(id: $id) { id ... on Museum { name nameZh kind province { id name code } } } }","variables":{"id":"TXVzZXVtOmNzdG0"}}`},
+	{"nested", `{"query":"query Nested { museums(first: 50, where: { kind: { eq: STANDARD } }) { nodes { id name schoolPartners(first: 20) { nodes { id name county { id name } } } } } }"}`},
+	{"province", `{"query":"query ProvinceMuseums { museums(where: { province: { code: { eq: \"CN-ZJ\" } } }, orderBy: [{ field: NAME }], first: 100) { totalCount nodes { name schoolPartners { totalCount } } } }"}`},
+}
+
+// BenchmarkPeerQueries serves the peer harness's three queries in process
+// (the handler without the network), the GraphQL execution's CPU cost per
+// request (cpu-ms/op: the process's CPU time per request, GC included):
+// go test ./graph -run XXX -bench PeerQueries.
+func BenchmarkPeerQueries(b *testing.B) {
+	h := graph.New(shared.store, graph.Options{})
+	for _, q := range peerQueries {
+		b.Run(q.name, func(b *testing.B) {
+			body := []byte(q.body)
+			b.ReportAllocs()
+			start := processCPU()
+			for b.Loop() {
+				req := httptest.NewRequest(http.MethodPost, "/query", bytes.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				w := httptest.NewRecorder()
+				h.ServeHTTP(w, req)
+				if w.Code != http.StatusOK || bytes.Contains(w.Body.Bytes(), []byte(`"errors"`)) {
+					b.Fatalf("%d %s", w.Code, w.Body)
+				}
+			}
+			b.ReportMetric(float64(processCPU()-start)/1e6/float64(b.N), "cpu-ms/op")
+		})
+	}
+}
+
+// processCPU is the user and system CPU time of the process so far: on a
+// shared machine a steadier figure than the wall time.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
