@@ -175,14 +175,13 @@ func (g *rtGraph) boltNode(id string) bolttest.Struct {
 var (
 	rtFindNodes = regexp.MustCompile("^MATCH \\(n:`(\\w+)`\\) WHERE \\(n\\.`kind` IS NOT NULL AND n\\.`kind` = \\$(p\\d+)\\) " +
 		"WITH n RETURN n ORDER BY n\\.id ASC LIMIT \\$(p\\d+)$")
-	rtNeighbors = regexp.MustCompile("^UNWIND \\$ids AS pid CALL \\(pid\\) \\{ MATCH \\(p:KG \\{id: pid\\}\\) USING INDEX SEEK p:KG\\(id\\) WITH pid, p MATCH \\(p\\)-\\[r:`(\\w+)`\\]->\\(n:KG\\) " +
+	rtNeighbors = regexp.MustCompile("^UNWIND \\$ids AS pid CALL \\(pid\\) \\{ MATCH \\(p:KG \\{id: pid\\}\\) USING INDEX SEEK p:KG\\(id\\) WITH pid, p MATCH \\(p\\)-\\[r:`(\\w+)`\\]->\\(n\\) " +
 		"WITH r, n RETURN r, n ORDER BY n\\.id ASC LIMIT \\$(p\\d+) \\} RETURN pid, r, n$")
 )
 
 const (
 	rtNodes  = "UNWIND $ids AS id MATCH (n:KG {id: id}) USING INDEX SEEK n:KG(id) RETURN n"
-	rtLocate = "UNWIND $ids AS id MATCH (n:KG {id: id}) USING INDEX SEEK n:KG(id) WITH id, n MATCH (n)-[:LOCATED_IN|PART_OF*0..3]->(pl) " +
-		"WHERE pl:Province OR pl:Prefecture OR pl:County RETURN id, collect(DISTINCT pl.id) AS places"
+	rtLocate = "UNWIND $ids AS id MATCH (n:KG {id: id}) USING INDEX SEEK n:KG(id) RETURN id, [(n)-[:LOCATED_IN|PART_OF*0..3]->(pl) | pl.id] AS places"
 )
 
 // kindOf names the store call behind a statement ("" when unknown).
@@ -248,14 +247,14 @@ func (g *rtGraph) script(run bolttest.Run) bolttest.Reply {
 			if _, ok := g.nodes[id]; !ok {
 				continue
 			}
-			// Zero to three LOCATED_IN|PART_OF hops, keeping places.
+			// Zero to three LOCATED_IN|PART_OF hops (the store keeps the places).
 			var places []any
 			seen := map[string]bool{}
 			level := []string{id}
 			for hop := 0; hop <= 3 && len(level) > 0; hop++ {
 				var next []string
 				for _, x := range level {
-					if !seen[x] && g.nodes[x].label.IsPlace() {
+					if !seen[x] {
 						places = append(places, x)
 					}
 					seen[x] = true

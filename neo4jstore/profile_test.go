@@ -65,6 +65,8 @@ func TestProfileBenchQueries(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no benchmark queries: %v", err)
 	}
+	// Query 3 of the @neo4j/graphql comparison (bench/peers/neo4j-graphql).
+	files = append(files, "../bench/peers/neo4j-graphql/queries/kepugraph/province.json")
 	var out bytes.Buffer
 	for _, f := range files {
 		body, err := os.ReadFile(f)
