@@ -55,6 +55,12 @@ const (
 	cypherLocate = "UNWIND $ids AS id MATCH (n:KG {id: id}) USING INDEX SEEK n:KG(id) " +
 		"RETURN id, [(n)" + placePath + "(pl) | pl.id] AS places"
 
+	// cypherLocatePlaces is Locate in a request scope (scope.go): one row
+	// per place node on the nodes' paths, with the asked IDs located in it.
+	cypherLocatePlaces = "UNWIND $ids AS id MATCH (n:KG {id: id}) USING INDEX SEEK n:KG(id) " +
+		"UNWIND [(n)" + placePath + "(pl) WHERE pl:Province OR pl:Prefecture OR pl:County | pl] AS pl " +
+		"RETURN pl, collect(id) AS members"
+
 	cypherUpdateNode = "MATCH (n:KG {id: $id}) SET n += $set RETURN n"
 
 	// cypherAwaitIndexes waits up to $t seconds for every index to be online.

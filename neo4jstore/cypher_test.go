@@ -86,6 +86,7 @@ func corpus(t *testing.T) []namedStmt {
 	add("version", stmt{cypherVersion, nil}, nil)
 	add("nodes", stmt{cypherNodes, ids}, nil)
 	add("locate", stmt{cypherLocate, ids}, nil)
+	add("locatePlaces", stmt{cypherLocatePlaces, ids}, nil)
 	add("updateNode", stmt{cypherUpdateNode, map[string]any{"id": "x", "set": map[string]any{}}}, nil)
 	add("deleteNode", stmt{cypherDeleteNode, map[string]any{"id": "x"}}, nil)
 	add("deleteBatch", stmt{cypherDeleteBatch, map[string]any{"limit": 1}}, nil)

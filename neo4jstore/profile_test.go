@@ -49,7 +49,8 @@ func TestProfileBenchQueries(t *testing.T) {
 		stmts = append(stmts, sent{c, p})
 		mu.Unlock()
 	})
-	srv := httptest.NewServer(graph.New(st, graph.Options{}))
+	// As the server runs it (package server): each request in a scope.
+	srv := httptest.NewServer(neo4jstore.RequestScope(graph.New(st, graph.Options{})))
 	defer srv.Close()
 
 	cfg := neo4jstore.ConfigFromEnv()

@@ -18,7 +18,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -548,6 +547,13 @@ func (s *Store) Nodes(ctx context.Context, ids []string) (map[string]kepu.Node, 
 	if len(ids) == 0 {
 		return out, nil
 	}
+	if sc := scopeOf(ctx); sc != nil {
+		// Places that Locate read in this request.
+		out, ids = sc.take(ids)
+		if len(ids) == 0 {
+			return out, nil
+		}
+	}
 	recs, err := s.read(ctx, stmt{cypherNodes, map[string]any{"ids": ids}})
 	if err != nil {
 		return nil, err
@@ -575,12 +581,16 @@ func validIDs(ids []string) []string {
 	return out
 }
 
-// Locate implements kepu.Store.
+// Locate implements kepu.Store. In a request scope (RequestScope) it also
+// reads the place nodes, for the request's Nodes calls.
 func (s *Store) Locate(ctx context.Context, ids []string) (map[string]kepu.Location, error) {
 	out := map[string]kepu.Location{}
 	ids = validIDs(ids)
 	if len(ids) == 0 {
 		return out, nil
+	}
+	if sc := scopeOf(ctx); sc != nil {
+		return s.locateWithPlaces(ctx, sc, ids)
 	}
 	recs, err := s.read(ctx, stmt{cypherLocate, map[string]any{"ids": ids}})
 	if err != nil {
@@ -595,25 +605,7 @@ func (s *Store) Locate(ctx context.Context, ids []string) (map[string]kepu.Locat
 				ps = append(ps, s)
 			}
 		}
-		sort.Strings(ps)
-		var loc kepu.Location
-		for _, p := range ps {
-			switch kepu.LabelOf(p) {
-			case kepu.Province:
-				if loc.Province == "" {
-					loc.Province = p
-				}
-			case kepu.Prefecture:
-				if loc.Prefecture == "" {
-					loc.Prefecture = p
-				}
-			case kepu.County:
-				if loc.County == "" {
-					loc.County = p
-				}
-			}
-		}
-		if loc != (kepu.Location{}) {
+		if loc := location(ps); loc != (kepu.Location{}) {
 			out[id] = loc
 		}
 	}

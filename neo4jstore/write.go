@@ -161,6 +161,8 @@ func (s *Store) Write(ctx context.Context, changes []kepu.Change) ([]kepu.Result
 	if err != nil {
 		return nil, err
 	}
+	// Reads of this request after the write must see it.
+	defer scopeOf(ctx).forget()
 	results := make([]kepu.Result, len(cs))
 	_, err = s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		clear(results)
