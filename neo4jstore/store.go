@@ -6,8 +6,9 @@
 // type, unique per (type, from, to). Property values are stored as the Neo4j
 // types of their Go values (string, integer, float, boolean, list of strings).
 //
-// Reads run in managed read transactions (routed to readers in a cluster),
-// writes in managed write transactions (to the leader), with a bookmark
+// Reads run as auto-commit read transactions (one round trip each; routed
+// to readers in a cluster), falling back to managed read transactions after
+// retryable errors; writes in managed write transactions (to the leader), with a bookmark
 // manager shared by all sessions so that a read after a write sees it. Every
 // Cypher statement is built in cypher.go from the kepu registry; client text
 // only ever travels as a parameter.

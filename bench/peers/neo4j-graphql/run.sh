@@ -9,6 +9,7 @@
 #   ROUNDS=7 QUERIES="museum" bash bench/peers/neo4j-graphql/run.sh
 #   NEO4J_URI=bolt://... NEO4J_PASSWORD=... bash run.sh   # an existing server (its database is reseeded)
 #   BASELINE_BIN=/tmp/kepugraph-old bash run.sh   # also an older kepugraph build on Neo4j (PORT_BASE+3), in the same rounds
+#   SKIP_LOAD=1 bash run.sh   # only the CPU time per request (cpu.py; with the script's own Neo4j)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../../.." && pwd)
@@ -53,11 +54,15 @@ echo "== npm dependencies"
 
 echo "== start the servers"
 "$WORK/kepugraph" --store neo4j --addr 127.0.0.1:$P_NEO --rate-limit 0 --log-level warn 2>"$WORK/kepugraph-neo4j.log" & pids+=($!)
+cpu_servers="kepugraph-neo4j=http://127.0.0.1:$P_NEO/query@$!"
 "$WORK/kepugraph" --store embedded --data-dir "$WORK/data" --addr 127.0.0.1:$P_EMB --rate-limit 0 --log-level warn 2>"$WORK/kepugraph-embedded.log" & pids+=($!)
+cpu_servers="$cpu_servers kepugraph-embedded=http://127.0.0.1:$P_EMB/query@$!"
 (cd "$HERE" && NODE_ENV=production PORT=$P_PEER exec node server.js) 2>"$WORK/peer.log" & pids+=($!)
+cpu_servers="$cpu_servers peer=http://127.0.0.1:$P_PEER/@$!"
 servers="kepugraph-neo4j=http://127.0.0.1:$P_NEO/query kepugraph-embedded=http://127.0.0.1:$P_EMB/query peer=http://127.0.0.1:$P_PEER/"
 if [[ -n ${BASELINE_BIN:-} ]]; then
 	"$BASELINE_BIN" --store neo4j --addr 127.0.0.1:$((PORT_BASE + 3)) --rate-limit 0 --log-level warn 2>"$WORK/kepugraph-baseline.log" & pids+=($!)
+	cpu_servers="$cpu_servers kepugraph-neo4j-baseline=http://127.0.0.1:$((PORT_BASE + 3))/query@$!"
 	wait_up http://127.0.0.1:$((PORT_BASE + 3))/healthz
 	servers="$servers kepugraph-neo4j-baseline=http://127.0.0.1:$((PORT_BASE + 3))/query"
 fi
@@ -76,7 +81,13 @@ python3 "$HERE/compare.py" http://127.0.0.1:$P_NEO/query http://127.0.0.1:$P_PEE
 	echo "wrk: $(wrk -v 2>&1 | head -1)"
 } | tee "$OUTDIR/environment.txt"
 
-echo "== load"
-SERVERS="$servers" \
-	python3 "$HERE/bench.py" "$OUTDIR"
+if [[ -z ${SKIP_LOAD:-} ]]; then
+	echo "== load"
+	SERVERS="$servers" \
+		python3 "$HERE/bench.py" "$OUTDIR"
+fi
+if [[ -n $own_neo4j ]]; then
+	echo "== CPU time per request (cpu.py)"
+	SERVERS="$cpu_servers" NEO4J_PID=$(cat "$WORK/neo4j/neo4j.pid") python3 "$HERE/cpu.py" "$OUTDIR"
+fi
 echo "results in $OUTDIR"
