@@ -25,6 +25,15 @@ const IDKey = "id"
 // LOCATED_IN hop for an institution, then up to two PART_OF hops.
 const placePath = "-[:LOCATED_IN|PART_OF*0..3]->"
 
+// placeReturn returns a place node pl (see nodeReturn).
+var placeReturn = nodeReturn("pl", []kepu.Label{kepu.Province, kepu.Prefecture, kepu.County})
+
+// cypherLocatePlaces is Locate in a request scope (scope.go): one row
+// per place node on the nodes' paths, with the asked IDs located in it.
+var cypherLocatePlaces = "UNWIND $ids AS id MATCH (n:KG {id: id}) USING INDEX SEEK n:KG(id) " +
+	"UNWIND [(n)" + placePath + "(pl) WHERE pl:Province OR pl:Prefecture OR pl:County | pl] AS pl " +
+	"WITH pl, collect(id) AS members RETURN " + placeReturn + " AS pl, members"
+
 // Fixed statements.
 const (
 	cypherPing = "RETURN 1 AS ok"
@@ -55,12 +64,6 @@ const (
 	cypherLocate = "UNWIND $ids AS id MATCH (n:KG {id: id}) USING INDEX SEEK n:KG(id) " +
 		"RETURN id, [(n)" + placePath + "(pl) | pl.id] AS places"
 
-	// cypherLocatePlaces is Locate in a request scope (scope.go): one row
-	// per place node on the nodes' paths, with the asked IDs located in it.
-	cypherLocatePlaces = "UNWIND $ids AS id MATCH (n:KG {id: id}) USING INDEX SEEK n:KG(id) " +
-		"UNWIND [(n)" + placePath + "(pl) WHERE pl:Province OR pl:Prefecture OR pl:County | pl] AS pl " +
-		"RETURN pl, collect(id) AS members"
-
 	cypherUpdateNode = "MATCH (n:KG {id: $id}) SET n += $set RETURN n"
 
 	// cypherAwaitIndexes waits up to $t seconds for every index to be online.
@@ -70,6 +73,39 @@ const (
 
 	cypherDeleteBatch = "MATCH (n) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS c"
 )
+
+// nodeReturn is the expression that returns the node v of one of labels:
+// a map projection of its id and the registry's properties of those labels,
+// which is all decodeNode keeps. The search keys (searchPinyin and
+// searchInitials, the longest values of most nodes) stay on the server:
+// in the nested benchmark query the node values were most of the bytes
+// that Neo4j encoded and the driver decoded.
+func nodeReturn(v string, labels []kepu.Label) string {
+	seen := map[string]bool{IDKey: true}
+	parts := []string{"." + IDKey}
+	for _, l := range labels {
+		d := kepu.LookupLabel(l)
+		if d == nil {
+			continue
+		}
+		for _, p := range d.Props {
+			if !seen[p.Name] {
+				seen[p.Name] = true
+				parts = append(parts, "."+quote(p.Name))
+			}
+		}
+	}
+	return v + " {" + strings.Join(parts, ", ") + "}"
+}
+
+// nodesOf is the statement of Nodes for IDs of label l ("" when they have
+// several labels: the whole nodes).
+func nodesOf(l kepu.Label) string {
+	if l == "" || kepu.LookupLabel(l) == nil {
+		return cypherNodes
+	}
+	return "UNWIND $ids AS id MATCH (n:KG {id: id}) USING INDEX SEEK n:KG(id) RETURN " + nodeReturn("n", []kepu.Label{l}) + " AS n"
+}
 
 // stmt is one statement with its parameters.
 type stmt struct {
@@ -545,8 +581,22 @@ func buildFindNodes(l kepu.Label, f *kepu.Filter, pl listPlan) (stmt, error) {
 	if err != nil {
 		return stmt{}, err
 	}
-	q := nl.match + nl.with + " RETURN " + nl.ret + nl.tail
+	// The page is cut first (WITH ... ORDER BY ... LIMIT), then its nodes
+	// are projected, in that order.
+	q := nl.match + nl.with + " WITH " + nl.ret + nl.tail + " RETURN " + projected(nl.ret, "n", []kepu.Label{l})
 	return stmt{q, c.p}, nil
+}
+
+// projected returns the columns cols ("n, k0", "r, n, k0") with the node
+// n returned as nodeReturn projects it (AS n).
+func projected(cols, n string, labels []kepu.Label) string {
+	parts := strings.Split(cols, ", ")
+	for i, c := range parts {
+		if c == n {
+			parts[i] = nodeReturn(n, labels) + " AS " + n
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // matchNodes compiles the start of a statement over the nodes n of label l
@@ -684,7 +734,7 @@ func buildNeighbors(ids []string, q kepu.NeighborQuery, pl listPlan) (stmt, erro
 	}
 	c.p["ids"] = ids
 	s := "UNWIND $ids AS pid CALL (pid) { " + startAt("p") + " MATCH " + arrow("p", "r", d.Type, q.Dir, "n") +
-		where(ef, nf) + with + " RETURN " + ret + tail + " } RETURN pid, " + ret
+		where(ef, nf) + with + " RETURN " + ret + tail + " } RETURN pid, " + projected(ret, "n", far)
 	return stmt{s, c.p}, nil
 }
 
@@ -707,7 +757,7 @@ func buildPlaceNodes(places []string, l kepu.Label, f *kepu.Filter, pl listPlan)
 	}
 	c.p["places"] = places
 	s := "UNWIND $places AS pid CALL (pid) { " + placeMembers(l) + " WITH DISTINCT n" + where(nl.filter) +
-		nl.with + " RETURN " + nl.ret + nl.tail + " } RETURN pid, " + nl.ret
+		nl.with + " RETURN " + nl.ret + nl.tail + " } RETURN pid, " + projected(nl.ret, "n", []kepu.Label{l})
 	return stmt{s, c.p}, nil
 }
 

@@ -85,6 +85,9 @@ func corpus(t *testing.T) []namedStmt {
 	add("bumpVersion", stmt{cypherBumpVersion, nil}, nil)
 	add("version", stmt{cypherVersion, nil}, nil)
 	add("nodes", stmt{cypherNodes, ids}, nil)
+	for _, d := range kepu.LabelDefs() {
+		add("nodesOf/"+string(d.Label), stmt{nodesOf(d.Label), ids}, nil)
+	}
 	add("locate", stmt{cypherLocate, ids}, nil)
 	add("locatePlaces", stmt{cypherLocatePlaces, ids}, nil)
 	add("updateNode", stmt{cypherUpdateNode, map[string]any{"id": "x", "set": map[string]any{}}}, nil)

@@ -555,7 +555,15 @@ func (s *Store) Nodes(ctx context.Context, ids []string) (map[string]kepu.Node, 
 			return out, nil
 		}
 	}
-	recs, err := s.read(ctx, stmt{cypherNodes, map[string]any{"ids": ids}})
+	// One label (the usual call): its properties only (nodesOf).
+	l := kepu.LabelOf(ids[0])
+	for _, id := range ids[1:] {
+		if kepu.LabelOf(id) != l {
+			l = ""
+			break
+		}
+	}
+	recs, err := s.read(ctx, stmt{nodesOf(l), map[string]any{"ids": ids}})
 	if err != nil {
 		return nil, err
 	}
