@@ -707,7 +707,8 @@ func buildCountNodes(l kepu.Label, f *kepu.Filter) (stmt, error) {
 // subquery per parent keeps each parent's page limit. The far node n has no
 // label in the pattern: every relationship joins two :KG nodes (the store
 // writes no other), and checking it cost one db hit per relationship. The
-// result columns are pid, r, n, then k0...
+// result columns are pid, r (the relationship's properties), n (a
+// projection, nodeReturn), then k0...
 func buildNeighbors(ids []string, q kepu.NeighborQuery, pl listPlan) (stmt, error) {
 	d := kepu.LookupRel(q.Rel)
 	if d == nil {
@@ -734,7 +735,7 @@ func buildNeighbors(ids []string, q kepu.NeighborQuery, pl listPlan) (stmt, erro
 	}
 	c.p["ids"] = ids
 	s := "UNWIND $ids AS pid CALL (pid) { " + startAt("p") + " MATCH " + arrow("p", "r", d.Type, q.Dir, "n") +
-		where(ef, nf) + with + " RETURN " + ret + tail + " } RETURN pid, " + projected(ret, "n", far)
+		where(ef, nf) + with + " RETURN " + ret + tail + " } RETURN pid, properties(r) AS r, " + projected(strings.TrimPrefix(ret, "r, "), "n", far)
 	return stmt{s, c.p}, nil
 }
 

@@ -34,12 +34,15 @@ func decodeNode(v any) (kepu.Node, error) {
 }
 
 // decodeRel returns the properties of a driver relationship of type t.
+// It accepts a relationship or its properties (properties(r)).
 func decodeRel(v any, t kepu.RelType) (kepu.Props, error) {
-	r, ok := v.(neo4j.Relationship)
-	if !ok {
-		return nil, fmt.Errorf("neo4jstore: expected a relationship, got %T", v)
+	switch r := v.(type) {
+	case neo4j.Relationship:
+		return decodeProps(kepu.LookupRel(t).Props, r.Props), nil
+	case map[string]any:
+		return decodeProps(kepu.LookupRel(t).Props, r), nil
 	}
-	return decodeProps(kepu.LookupRel(t).Props, r.Props), nil
+	return nil, fmt.Errorf("neo4jstore: expected a relationship, got %T", v)
 }
 
 // decodeProps keeps the registry's properties, converted to their Go types.

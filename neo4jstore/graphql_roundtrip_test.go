@@ -176,7 +176,7 @@ var (
 	rtFindNodes = regexp.MustCompile("^MATCH \\(n:`(\\w+)`\\) WHERE \\(n\\.`kind` IS NOT NULL AND n\\.`kind` = \\$(p\\d+)\\) " +
 		"WITH n WITH n ORDER BY n\\.id ASC LIMIT \\$(p\\d+) RETURN n \\{\\.id(, \\.`\\w+`)*\\} AS n$")
 	rtNeighbors = regexp.MustCompile("^UNWIND \\$ids AS pid CALL \\(pid\\) \\{ MATCH \\(p:KG \\{id: pid\\}\\) USING INDEX SEEK p:KG\\(id\\) WITH pid, p MATCH \\(p\\)-\\[r:`(\\w+)`\\]->\\(n\\) " +
-		"WITH r, n RETURN r, n ORDER BY n\\.id ASC LIMIT \\$(p\\d+) \\} RETURN pid, r, n \\{\\.id(, \\.`\\w+`)*\\} AS n$")
+		"WITH r, n RETURN r, n ORDER BY n\\.id ASC LIMIT \\$(p\\d+) \\} RETURN pid, properties\\(r\\) AS r, n \\{\\.id(, \\.`\\w+`)*\\} AS n$")
 	// Nodes: the whole nodes, or the properties of their one label.
 	rtNodes = regexp.MustCompile("^UNWIND \\$ids AS id MATCH \\(n:KG \\{id: id\\}\\) USING INDEX SEEK n:KG\\(id\\) RETURN (n|n \\{\\.id(, \\.`\\w+`)*\\} AS n)$")
 )
