@@ -85,10 +85,16 @@ func corpus(t *testing.T) []namedStmt {
 	add("bumpVersion", stmt{cypherBumpVersion, nil}, nil)
 	add("version", stmt{cypherVersion, nil}, nil)
 	add("nodes", stmt{cypherNodes, ids}, nil)
+	for _, d := range kepu.LabelDefs() {
+		add("nodesOf/"+string(d.Label), stmt{nodesOf(d.Label), ids}, nil)
+	}
 	add("locate", stmt{cypherLocate, ids}, nil)
+	add("locatePlaces", stmt{cypherLocatePlaces, ids}, nil)
 	add("updateNode", stmt{cypherUpdateNode, map[string]any{"id": "x", "set": map[string]any{}}}, nil)
 	add("deleteNode", stmt{cypherDeleteNode, map[string]any{"id": "x"}}, nil)
 	add("deleteBatch", stmt{cypherDeleteBatch, map[string]any{"limit": 1}}, nil)
+	add("anyNode", stmt{cypherAnyNode, nil}, nil)
+	add("countGraph", stmt{cypherCountGraph, nil}, nil)
 	for i, text := range []string{"北京科学 beijing kexue bjkxzx", "kx"} {
 		q, err := textsearch.Parse(text)
 		if err != nil {
@@ -106,6 +112,7 @@ func corpus(t *testing.T) []namedStmt {
 	edgeParams := map[string]any{"from": "a", "to": "b", "props": map[string]any{}, "set": map[string]any{}}
 	for _, d := range kepu.RelDefs() {
 		add("putEdges/"+string(d.Type), stmt{cypherPutEdges(d.Type), map[string]any{"rows": []any{}}}, nil)
+		add("bulkEdges/"+string(d.Type), stmt{cypherBulkEdges(d.Type), map[string]any{"rows": []any{}}}, nil)
 		add("probeEdge/"+string(d.Type), stmt{cypherProbeEdge(d.Type), edgeParams}, nil)
 		add("createEdge/"+string(d.Type), stmt{cypherCreateEdge(d.Type), edgeParams}, nil)
 		add("updateEdge/"+string(d.Type), stmt{cypherUpdateEdge(d.Type), edgeParams}, nil)
@@ -117,6 +124,7 @@ func corpus(t *testing.T) []namedStmt {
 	for li, ld := range kepu.LabelDefs() {
 		l := ld.Label
 		add("putNodes/"+string(l), stmt{cypherPutNodes(l), map[string]any{"rows": []any{}}}, nil)
+		add("bulkNodes/"+string(l), stmt{cypherBulkNodes(l), map[string]any{"rows": []any{}}}, nil)
 		add("createNode/"+string(l), stmt{cypherCreateNode(l), map[string]any{"id": "x", "props": map[string]any{}}}, nil)
 
 		// Every operator on every property, combined with And, Or, Not.
@@ -183,6 +191,14 @@ func corpus(t *testing.T) []namedStmt {
 			pf := &kepu.Filter{Place: &kepu.PlaceCond{Level: lvl, Filter: kepu.C(kepu.PropName, kepu.Eq, "Anhui")}}
 			st, err := buildFindNodes(l, pf, listPlan{limit: 5})
 			add(fmt.Sprintf("placeFilter/%s/%s", l, lvl), st, err)
+			// A place condition in an AND, with a condition on the node
+			// (the statement starts from the place), and without a
+			// filter on the place (it walks up from every node).
+			af := &kepu.Filter{And: []*kepu.Filter{kepu.C(kepu.PropName, kepu.Ne, "x"), pf}}
+			st, err = buildCountNodes(l, af)
+			add(fmt.Sprintf("placeFilterAnd/%s/%s", l, lvl), st, err)
+			st, err = buildFindNodes(l, &kepu.Filter{Place: &kepu.PlaceCond{Level: lvl}}, listPlan{limit: 5})
+			add(fmt.Sprintf("placeFilterAny/%s/%s", l, lvl), st, err)
 		}
 
 		// Every kind of sort key, asc and desc, paged forwards and backwards

@@ -13,26 +13,36 @@ import (
 
 // decodeNode turns a driver node into a kepu.Node. The label comes from the
 // ID; properties are converted to the Go types of the registry.
+// It accepts a node or a map projection of one (nodeReturn).
 func decodeNode(v any) (kepu.Node, error) {
-	n, ok := v.(neo4j.Node)
-	if !ok {
+	var props map[string]any
+	var elem string
+	switch n := v.(type) {
+	case neo4j.Node:
+		props, elem = n.Props, n.ElementId
+	case map[string]any:
+		props = n
+	default:
 		return kepu.Node{}, fmt.Errorf("neo4jstore: expected a node, got %T", v)
 	}
-	id, _ := n.Props[IDKey].(string)
+	id, _ := props[IDKey].(string)
 	l := kepu.LabelOf(id)
 	if l == "" {
-		return kepu.Node{}, fmt.Errorf("neo4jstore: node %s has no valid id", n.ElementId)
+		return kepu.Node{}, fmt.Errorf("neo4jstore: node %q has no valid id", elem)
 	}
-	return kepu.Node{ID: id, Label: l, Props: decodeProps(kepu.LookupLabel(l).Props, n.Props)}, nil
+	return kepu.Node{ID: id, Label: l, Props: decodeProps(kepu.LookupLabel(l).Props, props)}, nil
 }
 
 // decodeRel returns the properties of a driver relationship of type t.
+// It accepts a relationship or its properties (properties(r)).
 func decodeRel(v any, t kepu.RelType) (kepu.Props, error) {
-	r, ok := v.(neo4j.Relationship)
-	if !ok {
-		return nil, fmt.Errorf("neo4jstore: expected a relationship, got %T", v)
+	switch r := v.(type) {
+	case neo4j.Relationship:
+		return decodeProps(kepu.LookupRel(t).Props, r.Props), nil
+	case map[string]any:
+		return decodeProps(kepu.LookupRel(t).Props, r), nil
 	}
-	return decodeProps(kepu.LookupRel(t).Props, r.Props), nil
+	return nil, fmt.Errorf("neo4jstore: expected a relationship, got %T", v)
 }
 
 // decodeProps keeps the registry's properties, converted to their Go types.

@@ -49,7 +49,8 @@ func TestProfileBenchQueries(t *testing.T) {
 		stmts = append(stmts, sent{c, p})
 		mu.Unlock()
 	})
-	srv := httptest.NewServer(graph.New(st, graph.Options{}))
+	// As the server runs it (package server): each request in a scope.
+	srv := httptest.NewServer(neo4jstore.RequestScope(graph.New(st, graph.Options{})))
 	defer srv.Close()
 
 	cfg := neo4jstore.ConfigFromEnv()
@@ -65,6 +66,8 @@ func TestProfileBenchQueries(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no benchmark queries: %v", err)
 	}
+	// Query 3 of the @neo4j/graphql comparison (bench/peers/neo4j-graphql).
+	files = append(files, "../bench/peers/neo4j-graphql/queries/kepugraph/province.json")
 	var out bytes.Buffer
 	for _, f := range files {
 		body, err := os.ReadFile(f)

@@ -6,8 +6,9 @@
 // type, unique per (type, from, to). Property values are stored as the Neo4j
 // types of their Go values (string, integer, float, boolean, list of strings).
 //
-// Reads run in managed read transactions (routed to readers in a cluster),
-// writes in managed write transactions (to the leader), with a bookmark
+// Reads run as auto-commit read transactions (one round trip each; routed
+// to readers in a cluster), falling back to managed read transactions after
+// retryable errors; writes in managed write transactions (to the leader), with a bookmark
 // manager shared by all sessions so that a read after a write sees it. Every
 // Cypher statement is built in cypher.go from the kepu registry; client text
 // only ever travels as a parameter.
@@ -18,7 +19,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -97,6 +97,7 @@ type Store struct {
 	trips     atomic.Int64
 	versionOK atomic.Bool                                // the server's version was checked
 	record    func(cypher string, params map[string]any) // tests: sees every statement sent
+	bulk      atomic.Bool                                // puts CREATE instead of MERGE (BulkCreate)
 
 	// down is set when a call found the server unreachable, and cleared by
 	// the next call that reaches it. While it is set, a call first checks
@@ -422,28 +423,71 @@ func (s *Store) session(ctx context.Context, mode neo4j.AccessMode) neo4j.Sessio
 	})
 }
 
-// read runs one statement in a managed read transaction and returns all its
-// records. The driver runs the transaction again after transient errors;
-// callers decode the records once it has succeeded, so a retry never meets
-// half-filled results.
+// read runs one statement in a read transaction and returns all its
+// records: first as an auto-commit transaction (RUN and PULL in one round
+// trip; a managed transaction adds a COMMIT round trip per statement), then,
+// when that fails with an error the driver would retry (a transient server
+// error, a broken pooled connection), in a managed read transaction, which
+// the driver runs again after transient errors. Callers decode the records
+// once a run has succeeded, so a retry never meets half-filled results.
+// Both attempts share the reach budget: a server that cannot be reached
+// still fails the call within ConnectTimeout.
 func (s *Store) read(ctx context.Context, st stmt) ([]*neo4j.Record, error) {
 	if err := s.gate(ctx); err != nil {
 		return nil, err
 	}
 	rctx, r := s.reach(ctx)
-	sess := s.session(rctx, neo4j.AccessModeRead)
-	defer sess.Close(context.Background())
-	v, err := sess.ExecuteRead(rctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		r.enter()
-		recs, err := s.collect(rctx, tx, st)
-		r.exit(err)
-		return recs, err
-	}, neo4j.WithTxTimeout(s.cfg.TxTimeout))
+	recs, err := s.autoCommit(rctx, r, st)
+	if err != nil && neo4j.IsRetryable(err) && rctx.Err() == nil {
+		recs, err = s.managedRead(rctx, r, st)
+	}
 	if err != nil {
 		return nil, s.failed(ctx, "read", r, err)
 	}
 	r.done()
 	s.observe(ctx, nil)
+	return recs, nil
+}
+
+// autoCommit runs st as an auto-commit read transaction. The call is busy
+// (not bounded by reach) from the RUN on, as a managed transaction's work
+// is: a statement that the server plans or runs slowly under load is not
+// taken for an unreachable server. A connection that fails (a server that
+// went down) fails the RUN at once, without the driver's retries; read then
+// retries in a managed transaction, within the budget.
+func (s *Store) autoCommit(ctx context.Context, r *reach, st stmt) ([]*neo4j.Record, error) {
+	sess := s.session(ctx, neo4j.AccessModeRead)
+	defer sess.Close(context.Background())
+	s.trips.Add(1)
+	if s.record != nil {
+		s.record(st.Cypher, st.Params)
+	}
+	r.enter()
+	res, err := sess.Run(ctx, st.Cypher, st.Params, neo4j.WithTxTimeout(s.cfg.TxTimeout))
+	if err == nil {
+		var recs []*neo4j.Record
+		recs, err = res.Collect(ctx)
+		if err == nil {
+			return recs, nil
+		}
+	}
+	r.exit(err)
+	return nil, err
+}
+
+// managedRead runs st in a managed read transaction.
+func (s *Store) managedRead(ctx context.Context, r *reach, st stmt) ([]*neo4j.Record, error) {
+	sess := s.session(ctx, neo4j.AccessModeRead)
+	defer sess.Close(context.Background())
+	v, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		r.enter()
+		recs, err := s.collect(ctx, tx, st)
+		r.exit(err)
+		return recs, err
+	}, neo4j.WithTxTimeout(s.cfg.TxTimeout))
+	if err != nil {
+		return nil, err
+	}
 	return v.([]*neo4j.Record), nil
 }
 
@@ -504,7 +548,22 @@ func (s *Store) Nodes(ctx context.Context, ids []string) (map[string]kepu.Node, 
 	if len(ids) == 0 {
 		return out, nil
 	}
-	recs, err := s.read(ctx, stmt{cypherNodes, map[string]any{"ids": ids}})
+	if sc := scopeOf(ctx); sc != nil {
+		// Places that Locate read in this request.
+		out, ids = sc.take(ids)
+		if len(ids) == 0 {
+			return out, nil
+		}
+	}
+	// One label (the usual call): its properties only (nodesOf).
+	l := kepu.LabelOf(ids[0])
+	for _, id := range ids[1:] {
+		if kepu.LabelOf(id) != l {
+			l = ""
+			break
+		}
+	}
+	recs, err := s.read(ctx, stmt{nodesOf(l), map[string]any{"ids": ids}})
 	if err != nil {
 		return nil, err
 	}
@@ -531,12 +590,16 @@ func validIDs(ids []string) []string {
 	return out
 }
 
-// Locate implements kepu.Store.
+// Locate implements kepu.Store. In a request scope (RequestScope) it also
+// reads the place nodes, for the request's Nodes calls.
 func (s *Store) Locate(ctx context.Context, ids []string) (map[string]kepu.Location, error) {
 	out := map[string]kepu.Location{}
 	ids = validIDs(ids)
 	if len(ids) == 0 {
 		return out, nil
+	}
+	if sc := scopeOf(ctx); sc != nil {
+		return s.locateWithPlaces(ctx, sc, ids)
 	}
 	recs, err := s.read(ctx, stmt{cypherLocate, map[string]any{"ids": ids}})
 	if err != nil {
@@ -551,25 +614,7 @@ func (s *Store) Locate(ctx context.Context, ids []string) (map[string]kepu.Locat
 				ps = append(ps, s)
 			}
 		}
-		sort.Strings(ps)
-		var loc kepu.Location
-		for _, p := range ps {
-			switch kepu.LabelOf(p) {
-			case kepu.Province:
-				if loc.Province == "" {
-					loc.Province = p
-				}
-			case kepu.Prefecture:
-				if loc.Prefecture == "" {
-					loc.Prefecture = p
-				}
-			case kepu.County:
-				if loc.County == "" {
-					loc.County = p
-				}
-			}
-		}
-		if loc != (kepu.Location{}) {
+		if loc := location(ps); loc != (kepu.Location{}) {
 			out[id] = loc
 		}
 	}

@@ -161,6 +161,8 @@ func (s *Store) Write(ctx context.Context, changes []kepu.Change) ([]kepu.Result
 	if err != nil {
 		return nil, err
 	}
+	// Reads of this request after the write must see it.
+	defer scopeOf(ctx).forget()
 	results := make([]kepu.Result, len(cs))
 	_, err = s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		clear(results)
@@ -195,7 +197,11 @@ func (s *Store) apply(ctx context.Context, tx neo4j.ManagedTransaction, cs []kep
 			rows[i] = map[string]any{"id": node.ID, "props": nodeRow(node)}
 			results[n] = kepu.Result{Node: node}
 		}
-		_, err := s.collect(ctx, tx, stmt{cypherPutNodes(st.label), map[string]any{"rows": rows}})
+		q := cypherPutNodes(st.label)
+		if s.bulk.Load() {
+			q = cypherBulkNodes(st.label)
+		}
+		_, err := s.collect(ctx, tx, stmt{q, map[string]any{"rows": rows}})
 		return err
 
 	case kepu.PutEdge:
@@ -205,7 +211,11 @@ func (s *Store) apply(ctx context.Context, tx neo4j.ManagedTransaction, cs []kep
 			rows[i] = map[string]any{"i": int64(n), "from": e.From, "to": e.To, "props": map[string]any(e.Props)}
 			results[n] = kepu.Result{Edge: e}
 		}
-		recs, err := s.collect(ctx, tx, stmt{cypherPutEdges(st.rel), map[string]any{"rows": rows}})
+		q := cypherPutEdges(st.rel)
+		if s.bulk.Load() {
+			q = cypherBulkEdges(st.rel)
+		}
+		recs, err := s.collect(ctx, tx, stmt{q, map[string]any{"rows": rows}})
 		if err != nil {
 			return err
 		}
@@ -346,4 +356,42 @@ func (s *Store) missingEnd(ctx context.Context, tx neo4j.ManagedTransaction, e k
 		return kepu.Errorf(kepu.NotFound, "node %s not found", trunc(e.To))
 	}
 	return kepu.Errorf(kepu.NotFound, "node %s not found", trunc(e.From))
+}
+
+// BulkCreate prepares a bulk load: when the database holds no node, it
+// switches the store's PutNode and PutEdge batches from MERGE to CREATE
+// (no lookup of an existing node or relationship) and returns true; when it
+// holds nodes, it leaves the store as it is (MERGE) and returns false. Only
+// a loader that alone writes to the database, and puts every node and edge
+// once, may call it; CheckBulkLoad then verifies the counts. A load that
+// stops half-way leaves a database that is not empty: the rerun MERGEs and
+// so completes the graph, as with MERGE from the start.
+func (s *Store) BulkCreate(ctx context.Context) (bool, error) {
+	recs, err := s.read(ctx, stmt{cypherAnyNode, nil})
+	if err != nil {
+		return false, err
+	}
+	s.bulk.Store(len(recs) == 0)
+	return len(recs) == 0, nil
+}
+
+// CheckBulkLoad ends a bulk load begun with BulkCreate (the store MERGEs
+// again) and checks that the database holds exactly nodes nodes and edges
+// relationships, the records the load wrote: a node put twice would have
+// failed the uniqueness constraint, but an edge put twice would be two
+// relationships. INTERNAL_SERVER_ERROR naming the counts when they differ.
+func (s *Store) CheckBulkLoad(ctx context.Context, nodes, edges int) error {
+	s.bulk.Store(false)
+	recs, err := s.read(ctx, stmt{cypherCountGraph, nil})
+	if err != nil {
+		return err
+	}
+	if len(recs) == 0 {
+		return s.internalf("bulk load check: no counts")
+	}
+	gotN, gotE := toInt(recs[0].Values[0]), toInt(recs[0].Values[1])
+	if gotN != nodes || gotE != edges {
+		return kepu.Errorf(kepu.Internal, "bulk load: the database holds %d nodes and %d relationships, the load wrote %d and %d (a record put twice?)", gotN, gotE, nodes, edges)
+	}
+	return nil
 }

@@ -223,12 +223,26 @@ func (m *Main) Run(ctx context.Context) (err error) {
 			workers = 2
 		}
 	}
+	// Into an empty Neo4j database the puts CREATE instead of MERGE
+	// (neo4jstore BulkCreate); a rerun over a loaded one MERGEs.
+	n4, _ := st.(*neo4jstore.Store)
+	bulk := false
+	if n4 != nil {
+		if bulk, err = n4.BulkCreate(ctx); err != nil {
+			return err
+		}
+	}
 	rep, err := dataset.LoadSource(ctx, st, src, dataset.LoadOptions{Batch: c.Batch, Workers: workers, Progress: progress})
 	if err != nil {
 		return err
 	}
+	if bulk {
+		if err := n4.CheckBulkLoad(ctx, rep.NodeCount(), rep.EdgeCount()); err != nil {
+			return err
+		}
+	}
 	indexed := time.Now()
-	if n4, ok := st.(*neo4jstore.Store); ok {
+	if n4 != nil {
 		if !c.Quiet {
 			fmt.Fprintln(m.Stderr, "seed: creating the indexes and waiting until they are online")
 		}

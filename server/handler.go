@@ -83,7 +83,7 @@ func Handler(r Routes) http.Handler {
 	// hc.Logger stays nil: the access log wraps every route below.
 
 	mux := http.NewServeMux()
-	mux.Handle("/query", httpx.Stack(hc, api, r.Metrics.Middleware, auth.Middleware(r.Keys)))
+	mux.Handle("/query", httpx.Stack(hc, requestScope(r.Store, api), r.Metrics.Middleware, auth.Middleware(r.Keys)))
 	mux.Handle(admin.BackupPath, auth.Middleware(r.Keys)(admin.BackupHandler(r.Store, r.Logger)))
 	mux.Handle("/export/{format}", r.exportHandler(hc))
 	mux.Handle("/metrics", r.Metrics.Handler())
