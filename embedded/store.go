@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -227,7 +228,11 @@ func Open(dir string, opts Options) (*Store, error) {
 			return kepu.Errorf(kepu.Unavailable, "cannot open %s: %v", path, err)
 		}
 		s.db = db
-		return s.load()
+		if err := s.load(); err != nil {
+			return err
+		}
+		releaseMapped(db)
+		return nil
 	})
 	if err != nil {
 		if s.db != nil {
@@ -491,7 +496,7 @@ func loadState(tx *bolt.Tx, path string, in *interner) (*state, error) {
 	// Most edges carry the same few property sets (only provenance and
 	// source): equal records share one decoded props (never changed in
 	// place), which saves most of the edges' property memory.
-	sharedProps := propsCache{m: map[string]props{}}
+	sharedProps := &in.edgeProps
 	c = tx.Bucket(bucketEdges).Cursor()
 	// Keys come sorted by type, then From: consecutive edges mostly share
 	// their From node, so remember the last one.
@@ -541,8 +546,11 @@ func loadState(tx *bolt.Tx, path string, in *interner) (*state, error) {
 	return st, nil
 }
 
-// propsCache decodes record bodies, returning the same props for equal
-// bodies (up to maxSharedProps distinct ones).
+// propsCache maps record bodies to their decoded props, so that equal
+// bodies share one props (never changed in place). It holds at most
+// maxSharedProps bodies and starts again when full, so that a run of
+// distinct bodies (edges that carry counts) does not keep the bodies that
+// come later (other relationship types) from being shared.
 type propsCache struct {
 	m map[string]props
 }
@@ -551,15 +559,36 @@ type propsCache struct {
 // no more than this many cached bodies.
 const maxSharedProps = 4096
 
+// get returns the props of body, decoding it when it is not cached.
 func (pc *propsCache) get(body []byte, in *interner, sl *slab) (props, error) {
 	if p, ok := pc.m[string(body)]; ok {
 		return p, nil
 	}
 	p, err := decodeProps(body, in, sl)
-	if err == nil && len(pc.m) < maxSharedProps {
-		pc.m[string(body)] = p
+	if err == nil {
+		pc.put(body, p)
 	}
 	return p, err
+}
+
+// share returns the cached props equal to p (whose record body is body),
+// or p, which it caches.
+func (pc *propsCache) share(body []byte, p props) props {
+	if q, ok := pc.m[string(body)]; ok {
+		return q
+	}
+	pc.put(body, p)
+	return p
+}
+
+func (pc *propsCache) put(body []byte, p props) {
+	if pc.m == nil {
+		pc.m = make(map[string]props)
+	}
+	if len(pc.m) >= maxSharedProps {
+		clear(pc.m)
+	}
+	pc.m[string(body)] = p
 }
 
 // quote quotes a key for a message, shortened.
@@ -644,6 +673,7 @@ type pendingEdge struct {
 	from, to string
 	props    props
 	gone     bool
+	rec      []byte // the stored value, set by commit
 }
 
 func (b *batch) nodeExists(id string) (props, bool) {
@@ -877,9 +907,24 @@ func (s *Store) commit(b *batch) error {
 			nedges++
 		}
 	}
+	// Keys are written in order: bbolt's cursor then walks forward through
+	// the same pages, and a load whose keys come in order appends.
+	nodeKeys := slices.Sorted(maps.Keys(b.nodes))
+	edgeKeys := slices.Sorted(maps.Keys(b.edges))
+	for _, k := range edgeKeys {
+		if p := b.edges[k]; !p.gone {
+			p.rec = encodeRecord([]byte(k), p.props)
+		}
+	}
 	return s.db.Update(func(tx *bolt.Tx) error {
 		nb, eb := tx.Bucket(bucketNodes), tx.Bucket(bucketEdges)
-		for id, p := range b.nodes {
+		if len(nodeKeys)+len(edgeKeys) >= bulkBatch {
+			// A bulk write: split full pages at 90% instead of half, so
+			// that keys written in order leave pages nearly full.
+			nb.FillPercent, eb.FillPercent = bulkFill, bulkFill
+		}
+		for _, id := range nodeKeys {
+			p := b.nodes[id]
 			var err error
 			if p.gone {
 				err = nb.Delete([]byte(id))
@@ -890,12 +935,13 @@ func (s *Store) commit(b *batch) error {
 				return err
 			}
 		}
-		for k, p := range b.edges {
+		for _, k := range edgeKeys {
+			p := b.edges[k]
 			var err error
 			if p.gone {
 				err = eb.Delete([]byte(k))
 			} else {
-				err = eb.Put([]byte(k), encodeRecord([]byte(k), p.props))
+				err = eb.Put([]byte(k), p.rec)
 			}
 			if err != nil {
 				return err
@@ -908,9 +954,17 @@ func (s *Store) commit(b *batch) error {
 	})
 }
 
+// bulkBatch is the number of records from which a write is taken for a
+// bulk load (see bulkFill).
+const bulkBatch = 256
+
+// bulkFill is bbolt's fill percent for the writes of bulk loads.
+const bulkFill = 0.9
+
 // applyBatch updates the in-memory state after a commit: node upserts, edge
 // deletions, edge upserts, then node deletions (a deleted node's edges are
-// all in the batch as deletions).
+// all in the batch as deletions). Edges whose stored records are equal
+// share one props (see propsCache).
 func (st *state) applyBatch(b *batch) {
 	newIDs := map[kepu.Label][]string{}
 	goneIDs := map[kepu.Label]map[string]bool{}
@@ -948,11 +1002,15 @@ func (st *state) applyBatch(b *batch) {
 			continue
 		}
 		fn, tn := st.nodes[p.from], st.nodes[p.to]
+		props := p.props
+		if p.rec != nil && b.in != nil {
+			props = b.in.edgeProps.share(p.rec[recordHeader:], props)
+		}
 		if e := fn.findEdge(p.typ, p.to); e != nil {
-			e.props = p.props
+			e.props = props
 			continue
 		}
-		e := &edgeRec{typ: p.typ, from: fn.id, to: tn.id, props: p.props}
+		e := &edgeRec{typ: p.typ, from: fn.id, to: tn.id, props: props}
 		fn.addEdge(e, kepu.Out)
 		tn.addEdge(e, kepu.In)
 		st.nedges++
