@@ -306,7 +306,7 @@ func check(tx *bolt.Tx, path string, r *Report) {
 		var gotOut, gotIn []edgeKey
 		for _, a := range n.adj {
 			for _, e := range a.edges {
-				k := edgeKey{e.typ, e.from, e.to}
+				k := edgeKey{e.typ(), e.from.id, e.to.id}
 				if a.dir == kepu.Out {
 					gotOut = append(gotOut, k)
 				} else {

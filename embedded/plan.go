@@ -245,14 +245,14 @@ func (s *Store) walkDown(ctx context.Context, place *nodeRec, l kepu.Label, fn f
 						return err
 					}
 				}
-				if n := s.st.nodes[e.from]; n != nil && n.label == l && !fn(n) {
+				if n := e.from; n.label == l && !fn(n) {
 					return nil
 				}
 			}
 		}
 		for _, e := range p.edges(kepu.PartOf, kepu.In) {
-			c := s.st.nodes[e.from]
-			if c == nil || visited[c] || depth(c.label) <= depth(p.label) {
+			c := e.from
+			if visited[c] || depth(c.label) <= depth(p.label) {
 				continue
 			}
 			visited[c] = true

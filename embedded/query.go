@@ -339,12 +339,11 @@ func validateNeighborQuery(q kepu.NeighborQuery, withOrder bool) error {
 // neighbors returns the matching (edge, node) pairs of n.
 func (ev *evaluator) neighbors(n *nodeRec, q kepu.NeighborQuery, fn func(e *edgeRec, far *nodeRec)) {
 	for _, e := range n.edges(q.Rel, q.Dir) {
-		farID := e.to
+		far := e.to
 		if q.Dir == kepu.In {
-			farID = e.from
+			far = e.from
 		}
-		far := ev.st.nodes[farID]
-		if far == nil || !ev.matchEdge(e, q.EdgeFilter) || !ev.match(far, q.NodeFilter) {
+		if !ev.matchEdge(e, q.EdgeFilter) || !ev.match(far, q.NodeFilter) {
 			continue
 		}
 		fn(e, far)
@@ -578,7 +577,7 @@ func (s *Store) AggregateEdges(ctx context.Context, q kepu.EdgeAggregateQuery) (
 			}
 			counted := false
 			for _, e := range edges {
-				tn := s.st.nodes[e.to]
+				tn := e.to
 				if !slices.Contains(to, tn.label) || !ev.matchEdge(e, q.EdgeFilter) || !ev.match(tn, q.ToFilter) {
 					continue
 				}
@@ -587,7 +586,7 @@ func (s *Store) AggregateEdges(ctx context.Context, q kepu.EdgeAggregateQuery) (
 					out.DistinctFrom++
 					counted = true
 				}
-				tos[e.to] = true
+				tos[e.to.id] = true
 				addSums(out.Sums, q.Sum, e.props)
 			}
 		}
@@ -634,12 +633,11 @@ func (ev *evaluator) match(n *nodeRec, f *kepu.Filter) bool {
 		r := f.Rel
 		found := false
 		for _, e := range n.edges(r.Rel, r.Dir) {
-			farID := e.to
+			far := e.to
 			if r.Dir == kepu.In {
-				farID = e.from
+				far = e.from
 			}
-			far := ev.st.nodes[farID]
-			if far != nil && ev.matchEdge(e, r.Edge) && ev.match(far, r.Node) {
+			if ev.matchEdge(e, r.Edge) && ev.match(far, r.Node) {
 				found = true
 				break
 			}
@@ -774,10 +772,7 @@ func (ev *evaluator) locate(n *nodeRec) (kepu.Location, bool) {
 	if !n.label.IsPlace() {
 		place = nil
 		for _, e := range n.edges(kepu.LocatedIn, kepu.Out) {
-			p := ev.st.nodes[e.to]
-			if p == nil {
-				continue
-			}
+			p := e.to
 			if place == nil || depth(p.label) > depth(place.label) ||
 				(depth(p.label) == depth(place.label) && p.id < place.id) {
 				place = p
@@ -801,8 +796,8 @@ func (ev *evaluator) locate(n *nodeRec) (kepu.Location, bool) {
 		// deepest one if the data has several).
 		var parent *nodeRec
 		for _, e := range place.edges(kepu.PartOf, kepu.Out) {
-			p := ev.st.nodes[e.to]
-			if p == nil || depth(p.label) >= depth(place.label) {
+			p := e.to
+			if depth(p.label) >= depth(place.label) {
 				continue
 			}
 			if parent == nil || depth(p.label) > depth(parent.label) || (depth(p.label) == depth(parent.label) && p.id < parent.id) {

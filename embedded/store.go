@@ -71,18 +71,39 @@ type Store struct {
 
 var _ kepu.Store = (*Store)(nil)
 
-// edgeRec is a stored edge. Its endpoint strings are the node IDs themselves.
+// edgeRec is a stored edge: its endpoints are the node records themselves
+// (a node is deleted only with its edges), its type a relCode. 48 bytes.
 type edgeRec struct {
-	typ      kepu.RelType
-	from, to string
+	from, to *nodeRec
 	props    props
+	rel      relCode
 }
 
-func (e *edgeRec) key() string { return string(e.typ) + "|" + e.from + "|" + e.to }
+func (e *edgeRec) typ() kepu.RelType { return relTypes[e.rel] }
+
+func (e *edgeRec) key() string { return string(e.typ()) + "|" + e.from.id + "|" + e.to.id }
 
 func (e *edgeRec) edge() kepu.Edge {
-	return kepu.Edge{Type: e.typ, From: e.from, To: e.to, Props: e.props.toMap()}
+	return kepu.Edge{Type: e.typ(), From: e.from.id, To: e.to.id, Props: e.props.toMap()}
 }
+
+// relCode is a relationship type's index in relTypes.
+type relCode uint8
+
+// relTypes lists the relationship types in kepu.RelDefs order; relCodes
+// maps them back.
+var relTypes, relCodes = func() ([]kepu.RelType, map[kepu.RelType]relCode) {
+	var ts []kepu.RelType
+	cs := map[kepu.RelType]relCode{}
+	for i, d := range kepu.RelDefs() {
+		ts = append(ts, d.Type)
+		cs[d.Type] = relCode(i)
+	}
+	if len(ts) > 256 {
+		panic("embedded: more than 256 relationship types")
+	}
+	return ts, cs
+}()
 
 // adjList holds a node's edges of one type in one direction.
 type adjList struct {
@@ -114,19 +135,20 @@ func (n *nodeRec) edges(rel kepu.RelType, dir kepu.Direction) []*edgeRec {
 }
 
 func (n *nodeRec) addEdge(e *edgeRec, dir kepu.Direction) {
+	t := e.typ()
 	for i := range n.adj {
-		if n.adj[i].rel == e.typ && n.adj[i].dir == dir {
+		if n.adj[i].rel == t && n.adj[i].dir == dir {
 			n.adj[i].edges = append(n.adj[i].edges, e)
 			return
 		}
 	}
-	n.adj = append(n.adj, adjList{rel: e.typ, dir: dir, edges: []*edgeRec{e}})
+	n.adj = append(n.adj, adjList{rel: t, dir: dir, edges: []*edgeRec{e}})
 }
 
 func (n *nodeRec) removeEdge(e *edgeRec, dir kepu.Direction) {
 	for i := range n.adj {
 		a := &n.adj[i]
-		if a.rel == e.typ && a.dir == dir {
+		if a.rel == e.typ() && a.dir == dir {
 			if j := slices.Index(a.edges, e); j >= 0 {
 				last := len(a.edges) - 1
 				a.edges[j] = a.edges[last]
@@ -141,7 +163,7 @@ func (n *nodeRec) removeEdge(e *edgeRec, dir kepu.Direction) {
 // findEdge returns the edge of the type from n to the node to, or nil.
 func (n *nodeRec) findEdge(rel kepu.RelType, to string) *edgeRec {
 	for _, e := range n.edges(rel, kepu.Out) {
-		if e.to == to {
+		if e.to.id == to {
 			return e
 		}
 	}
@@ -533,7 +555,7 @@ func loadState(tx *bolt.Tx, path string, in *interner) (*state, error) {
 		if len(edgeChunk) == cap(edgeChunk) {
 			edgeChunk = make([]edgeRec, 0, 4096)
 		}
-		edgeChunk = append(edgeChunk, edgeRec{typ: typ, from: fn.id, to: tn.id, props: p})
+		edgeChunk = append(edgeChunk, edgeRec{rel: relCodes[typ], from: fn, to: tn, props: p})
 		e := &edgeChunk[len(edgeChunk)-1]
 		fn.addEdge(e, kepu.Out)
 		tn.addEdge(e, kepu.In)
@@ -712,7 +734,7 @@ func (b *batch) deleteNode(id string) {
 	if n := b.st.nodes[id]; n != nil {
 		for _, a := range n.adj {
 			for _, e := range a.edges {
-				b.edges[e.key()] = &pendingEdge{typ: e.typ, from: e.from, to: e.to, gone: true}
+				b.edges[e.key()] = &pendingEdge{typ: e.typ(), from: e.from.id, to: e.to.id, gone: true}
 			}
 		}
 	}
@@ -1010,7 +1032,7 @@ func (st *state) applyBatch(b *batch) {
 			e.props = props
 			continue
 		}
-		e := &edgeRec{typ: p.typ, from: fn.id, to: tn.id, props: props}
+		e := &edgeRec{rel: relCodes[p.typ], from: fn, to: tn, props: props}
 		fn.addEdge(e, kepu.Out)
 		tn.addEdge(e, kepu.In)
 		st.nedges++

@@ -46,7 +46,7 @@ func main() {
 	flag.IntVar(&cfg.batch, "batch", dataset.DefaultBatch, "changes per write when loading")
 	flag.BoolVar(&cfg.build, "build", false, "load the graph and exit (the parent process runs this; with -store neo4j, load into Neo4j first)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of this process to the file")
-	flag.StringVar(&cfg.memprofile, "memprofile", "", "write a heap profile to the file once the store is open")
+	flag.StringVar(&cfg.memprofile, "memprofile", "", "write a heap profile to the file once the store is open (with -build: once the graph is loaded)")
 	flag.Parse()
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -111,6 +111,10 @@ func load(ctx context.Context, cfg config, w io.Writer) error {
 		return err
 	}
 	rep, err := dataset.LoadSource(ctx, st, sg, dataset.LoadOptions{Batch: cfg.batch})
+	if err == nil && cfg.memprofile != "" {
+		runtime.GC()
+		err = writeHeap(cfg.memprofile)
+	}
 	if cerr := st.Close(); err == nil {
 		err = cerr
 	}
