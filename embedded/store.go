@@ -679,7 +679,8 @@ type batch struct {
 	in    *interner
 	nodes map[string]*pendingNode
 	edges map[string]*pendingEdge
-	// added lists, per node ID, the keys of edges created in this batch.
+	// added lists, per node ID, the keys of edges created in this batch;
+	// nil until the batch deletes a node (the only use).
 	added map[string][]string
 }
 
@@ -722,11 +723,30 @@ func (b *batch) edge(typ kepu.RelType, from, to string) (props, bool) {
 
 func (b *batch) putEdge(typ kepu.RelType, from, to string, p props) {
 	k := string(typ) + "|" + from + "|" + to
-	if _, ok := b.edges[k]; !ok {
+	if old, ok := b.edges[k]; b.added != nil && (!ok || old.gone) {
 		b.added[from] = append(b.added[from], k)
 		b.added[to] = append(b.added[to], k)
 	}
 	b.edges[k] = &pendingEdge{typ: typ, from: from, to: to, props: p}
+}
+
+// indexAdded builds b.added from the edges put so far, the first time the
+// batch deletes a node.
+func (b *batch) indexAdded() {
+	if b.added != nil {
+		return
+	}
+	b.added = map[string][]string{}
+	for k, p := range b.edges {
+		if p.gone {
+			continue
+		}
+		if n := b.st.nodes[p.from]; n != nil && n.findEdge(p.typ, p.to) != nil {
+			continue // not created in this batch
+		}
+		b.added[p.from] = append(b.added[p.from], k)
+		b.added[p.to] = append(b.added[p.to], k)
+	}
 }
 
 // deleteNode marks the node and every edge touching it as deleted.
@@ -738,6 +758,7 @@ func (b *batch) deleteNode(id string) {
 			}
 		}
 	}
+	b.indexAdded()
 	for _, k := range b.added[id] {
 		b.edges[k].gone = true
 		b.edges[k].props = nil
@@ -757,7 +778,7 @@ func (s *Store) Write(ctx context.Context, changes []kepu.Change) ([]kepu.Result
 	}
 	// Only writers change s.st, and we hold wmu: reading it needs no lock.
 	b := &batch{st: s.st, in: s.intern, nodes: map[string]*pendingNode{},
-		edges: map[string]*pendingEdge{}, added: map[string][]string{}}
+		edges: map[string]*pendingEdge{}}
 	results := make([]kepu.Result, len(changes))
 	for i, c := range changes {
 		if i%256 == 255 {
@@ -847,8 +868,10 @@ func (b *batch) apply(c kepu.Change) (kepu.Result, error) {
 				return kepu.Result{}, kepu.Errorf(kepu.NotFound, "node %s not found", id)
 			}
 		}
-		if _, ok := b.edge(e.Type, e.From, e.To); ok && c.Kind == kepu.CreateEdge {
-			return kepu.Result{}, kepu.Errorf(kepu.Conflict, "%s edge from %s to %s already exists", e.Type, e.From, e.To)
+		if c.Kind == kepu.CreateEdge {
+			if _, ok := b.edge(e.Type, e.From, e.To); ok {
+				return kepu.Result{}, kepu.Errorf(kepu.Conflict, "%s edge from %s to %s already exists", e.Type, e.From, e.To)
+			}
 		}
 		p := fromMap(e.Props, b.in)
 		b.putEdge(e.Type, e.From, e.To, p)
