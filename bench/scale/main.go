@@ -25,6 +25,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -46,8 +47,13 @@ func main() {
 	flag.IntVar(&cfg.batch, "batch", dataset.DefaultBatch, "changes per write when loading")
 	flag.BoolVar(&cfg.build, "build", false, "load the graph and exit (the parent process runs this; with -store neo4j, load into Neo4j first)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of this process to the file")
+	memoryLimit := &cfg.memoryLimit
+	flag.IntVar(memoryLimit, "memory-limit", 2048, "with -build: soft memory limit of the loading process in MiB (as seed's --memory-limit; ignored when GOMEMLIMIT is set); 0: none")
 	flag.StringVar(&cfg.memprofile, "memprofile", "", "write a heap profile to the file once the store is open (with -build: once the graph is loaded)")
 	flag.Parse()
+	if cfg.build && *memoryLimit > 0 && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(int64(*memoryLimit) << 20)
+	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
 		if err == nil {
@@ -71,6 +77,7 @@ type config struct {
 	scale, samples int
 	batch          int
 	build          bool
+	memoryLimit    int // MiB, for the -build child
 	memprofile     string
 }
 
@@ -137,7 +144,8 @@ func run(ctx context.Context, cfg config, w io.Writer) error {
 	if cfg.store == "embedded" {
 		if _, err := os.Stat(completeFile(cfg.dir, cfg.scale)); errors.Is(err, os.ErrNotExist) {
 			fmt.Fprintf(w, "building the %d-node graph in %s (once)\n", cfg.scale, cfg.dir)
-			cmd := exec.CommandContext(ctx, os.Args[0], "-build", "-store", cfg.store, "-dir", cfg.dir, "-scale", strconv.Itoa(cfg.scale), "-batch", strconv.Itoa(cfg.batch))
+			cmd := exec.CommandContext(ctx, os.Args[0], "-build", "-store", cfg.store, "-dir", cfg.dir, "-scale", strconv.Itoa(cfg.scale), "-batch", strconv.Itoa(cfg.batch),
+				"-memory-limit", strconv.Itoa(cfg.memoryLimit))
 			cmd.Stdout, cmd.Stderr = w, os.Stderr
 			if err := cmd.Run(); err != nil {
 				return fmt.Errorf("building the graph: %w", err)
