@@ -307,7 +307,7 @@ func check(tx *bolt.Tx, path string, r *Report) {
 		for _, a := range n.adj {
 			for _, e := range a.edges {
 				k := edgeKey{e.typ(), e.from.id, e.to.id}
-				if a.dir == kepu.Out {
+				if a.out {
 					gotOut = append(gotOut, k)
 				} else {
 					gotIn = append(gotIn, k)

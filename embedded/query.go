@@ -70,7 +70,7 @@ func keyValues(order []kepu.OrderKey, n *nodeRec, e *edgeRec) []any {
 		case k.Count != nil:
 			keys[i] = int64(len(n.edges(k.Count.Rel, k.Count.Dir)))
 		case k.Edge:
-			keys[i] = e.props.get(k.Prop)
+			keys[i] = e.p().get(k.Prop)
 		case k.Prop == kepu.PropID:
 			keys[i] = n.id
 		default:
@@ -587,7 +587,7 @@ func (s *Store) AggregateEdges(ctx context.Context, q kepu.EdgeAggregateQuery) (
 					counted = true
 				}
 				tos[e.to.id] = true
-				addSums(out.Sums, q.Sum, e.props)
+				addSums(out.Sums, q.Sum, e.p())
 			}
 		}
 	}
@@ -679,7 +679,7 @@ func (ev *evaluator) matchEdge(e *edgeRec, f *kepu.Filter) bool {
 	case f.Not != nil:
 		return !ev.matchEdge(e, f.Not)
 	case f.Cond != nil:
-		return matchCond(e.props.get(f.Cond.Prop), f.Cond)
+		return matchCond(e.p().get(f.Cond.Prop), f.Cond)
 	}
 	return true
 }

@@ -72,19 +72,24 @@ type Store struct {
 var _ kepu.Store = (*Store)(nil)
 
 // edgeRec is a stored edge: its endpoints are the node records themselves
-// (a node is deleted only with its edges), its type a relCode. 48 bytes.
+// (a node is deleted only with its edges), its type a relCode, its
+// properties shared with the edges whose stored records are equal (see
+// propsCache). 32 bytes.
 type edgeRec struct {
 	from, to *nodeRec
-	props    props
+	props    *props // never nil
 	rel      relCode
 }
+
+// p returns the edge's properties.
+func (e *edgeRec) p() props { return *e.props }
 
 func (e *edgeRec) typ() kepu.RelType { return relTypes[e.rel] }
 
 func (e *edgeRec) key() string { return string(e.typ()) + "|" + e.from.id + "|" + e.to.id }
 
 func (e *edgeRec) edge() kepu.Edge {
-	return kepu.Edge{Type: e.typ(), From: e.from.id, To: e.to.id, Props: e.props.toMap()}
+	return kepu.Edge{Type: e.typ(), From: e.from.id, To: e.to.id, Props: e.p().toMap()}
 }
 
 // relCode is a relationship type's index in relTypes.
@@ -105,11 +110,15 @@ var relTypes, relCodes = func() ([]kepu.RelType, map[kepu.RelType]relCode) {
 	return ts, cs
 }()
 
-// adjList holds a node's edges of one type in one direction.
+// adjList holds a node's edges of one type in one direction. 32 bytes.
 type adjList struct {
-	rel   kepu.RelType
-	dir   kepu.Direction
 	edges []*edgeRec
+	rel   relCode
+	out   bool // the node is the edges' From end
+}
+
+func (a *adjList) is(rel relCode, dir kepu.Direction) bool {
+	return a.rel == rel && a.out == (dir == kepu.Out)
 }
 
 // nodeRec is a stored node with its adjacency.
@@ -127,28 +136,27 @@ func (n *nodeRec) node() kepu.Node {
 // edges returns the node's edges of one type and direction (not a copy).
 func (n *nodeRec) edges(rel kepu.RelType, dir kepu.Direction) []*edgeRec {
 	for i := range n.adj {
-		if n.adj[i].rel == rel && n.adj[i].dir == dir {
-			return n.adj[i].edges
+		if a := &n.adj[i]; relTypes[a.rel] == rel && a.out == (dir == kepu.Out) {
+			return a.edges
 		}
 	}
 	return nil
 }
 
 func (n *nodeRec) addEdge(e *edgeRec, dir kepu.Direction) {
-	t := e.typ()
 	for i := range n.adj {
-		if n.adj[i].rel == t && n.adj[i].dir == dir {
+		if n.adj[i].is(e.rel, dir) {
 			n.adj[i].edges = append(n.adj[i].edges, e)
 			return
 		}
 	}
-	n.adj = append(n.adj, adjList{rel: t, dir: dir, edges: []*edgeRec{e}})
+	n.adj = append(n.adj, adjList{rel: e.rel, out: dir == kepu.Out, edges: []*edgeRec{e}})
 }
 
 func (n *nodeRec) removeEdge(e *edgeRec, dir kepu.Direction) {
 	for i := range n.adj {
 		a := &n.adj[i]
-		if a.rel == e.typ() && a.dir == dir {
+		if a.is(e.rel, dir) {
 			if j := slices.Index(a.edges, e); j >= 0 {
 				last := len(a.edges) - 1
 				a.edges[j] = a.edges[last]
@@ -362,7 +370,25 @@ func (s *Store) load() error {
 			return err
 		}
 	}
-	return s.db.View(func(tx *bolt.Tx) error {
+	// bbolt's own check finds what the records cannot show, such as a
+	// damaged freelist (later writes would overwrite pages in use). It
+	// runs in its own read transaction while loadState reads the records
+	// (nothing writes before Open returns); a problem of the records is
+	// reported first.
+	checked := make(chan error, 1)
+	go func() {
+		checked <- s.db.View(func(tx *bolt.Tx) error {
+			var problem error
+			for err := range checkTx(tx) {
+				if problem == nil {
+					problem = err
+				}
+			}
+			return problem
+		})
+	}()
+	err := s.db.View(func(tx *bolt.Tx) error {
+		defer pauseGC()()
 		st, err := loadState(tx, path, s.intern)
 		if err != nil {
 			return err
@@ -372,20 +398,48 @@ func (s *Store) load() error {
 			return err
 		}
 		s.version.Store(v)
-		// bbolt's own check finds what the records cannot show, such as
-		// a damaged freelist (later writes would overwrite pages in use).
-		var problem error
-		for err := range checkTx(tx) {
-			if problem == nil {
-				problem = err
-			}
-		}
-		if problem != nil {
-			return &DamageError{Path: path, Problem: "bbolt's consistency check: " + problem.Error()}
-		}
 		s.st = st
 		return nil
 	})
+	problem := <-checked
+	if err != nil {
+		s.st = nil
+		return err
+	}
+	if problem != nil {
+		s.st = nil
+		return &DamageError{Path: path, Problem: "bbolt's consistency check: " + problem.Error()}
+	}
+	return nil
+}
+
+// gcPause counts the loads in progress that turned the garbage collector
+// off (see pauseGC).
+var gcPause struct {
+	sync.Mutex
+	n   int
+	old int
+}
+
+// pauseGC turns the garbage collector off until the function it returns is
+// called (loads may overlap: the last one restores the setting). Reading a
+// file allocates the graph and little else: collecting while it grows would
+// mark the growing graph again and again for almost nothing to free. A
+// soft memory limit (GOMEMLIMIT) still applies.
+func pauseGC() func() {
+	gcPause.Lock()
+	if gcPause.n == 0 {
+		gcPause.old = debug.SetGCPercent(-1)
+	}
+	gcPause.n++
+	gcPause.Unlock()
+	return func() {
+		gcPause.Lock()
+		if gcPause.n--; gcPause.n == 0 {
+			debug.SetGCPercent(gcPause.old)
+		}
+		gcPause.Unlock()
+	}
 }
 
 // putFormat writes the format record.
@@ -542,7 +596,7 @@ func loadState(tx *bolt.Tx, path string, in *interner) (*state, error) {
 		}
 		tn = st.nodes[string(to)]
 		body, err := recordBody(k, v)
-		var p props
+		var p *props
 		if err == nil {
 			p, err = sharedProps.get(body, in, sl)
 		}
@@ -574,7 +628,7 @@ func loadState(tx *bolt.Tx, path string, in *interner) (*state, error) {
 // distinct bodies (edges that carry counts) does not keep the bodies that
 // come later (other relationship types) from being shared.
 type propsCache struct {
-	m map[string]props
+	m map[string]*props
 }
 
 // maxSharedProps bounds a propsCache: a file whose edges all differ costs
@@ -582,35 +636,36 @@ type propsCache struct {
 const maxSharedProps = 4096
 
 // get returns the props of body, decoding it when it is not cached.
-func (pc *propsCache) get(body []byte, in *interner, sl *slab) (props, error) {
+func (pc *propsCache) get(body []byte, in *interner, sl *slab) (*props, error) {
 	if p, ok := pc.m[string(body)]; ok {
 		return p, nil
 	}
 	p, err := decodeProps(body, in, sl)
-	if err == nil {
-		pc.put(body, p)
+	if err != nil {
+		return nil, err
 	}
-	return p, err
+	return pc.put(body, p), nil
 }
 
 // share returns the cached props equal to p (whose record body is body),
 // or p, which it caches.
-func (pc *propsCache) share(body []byte, p props) props {
+func (pc *propsCache) share(body []byte, p props) *props {
 	if q, ok := pc.m[string(body)]; ok {
 		return q
 	}
-	pc.put(body, p)
-	return p
+	return pc.put(body, p)
 }
 
-func (pc *propsCache) put(body []byte, p props) {
+func (pc *propsCache) put(body []byte, p props) *props {
 	if pc.m == nil {
-		pc.m = make(map[string]props)
+		pc.m = make(map[string]*props)
 	}
 	if len(pc.m) >= maxSharedProps {
 		clear(pc.m)
 	}
-	pc.m[string(body)] = p
+	pp := &p
+	pc.m[string(body)] = pp
+	return pp
 }
 
 // quote quotes a key for a message, shortened.
@@ -715,7 +770,7 @@ func (b *batch) edge(typ kepu.RelType, from, to string) (props, bool) {
 	}
 	if n := b.st.nodes[from]; n != nil {
 		if e := n.findEdge(typ, to); e != nil {
-			return e.props, true
+			return e.p(), true
 		}
 	}
 	return nil, false
@@ -1047,9 +1102,11 @@ func (st *state) applyBatch(b *batch) {
 			continue
 		}
 		fn, tn := st.nodes[p.from], st.nodes[p.to]
-		props := p.props
+		var props *props
 		if p.rec != nil && b.in != nil {
-			props = b.in.edgeProps.share(p.rec[recordHeader:], props)
+			props = b.in.edgeProps.share(p.rec[recordHeader:], p.props)
+		} else {
+			props = &p.props
 		}
 		if e := fn.findEdge(p.typ, p.to); e != nil {
 			e.props = props
