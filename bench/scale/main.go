@@ -52,7 +52,12 @@ func main() {
 	flag.StringVar(&cfg.memprofile, "memprofile", "", "write a heap profile to the file once the store is open (with -build: once the graph is loaded)")
 	flag.Parse()
 	if cfg.build && *memoryLimit > 0 && os.Getenv("GOMEMLIMIT") == "" {
+		// As seed does (see its DefaultMemoryLimit): collect only near
+		// the limit.
 		debug.SetMemoryLimit(int64(*memoryLimit) << 20)
+		if os.Getenv("GOGC") == "" {
+			debug.SetGCPercent(-1)
+		}
 	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
