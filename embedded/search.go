@@ -2,9 +2,11 @@ package embedded
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"sync"
-	"time"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -22,18 +24,45 @@ import (
 	"github.com/kepugraph/kepugraph/textsearch"
 )
 
-// searchIndex is the full-text index of node names: a bleve index in memory
-// (scorch, no path)
-// (fields name and nameZh with bleve's CJK analyzer, the pinyin and
-// initials keys of textsearch with a whitespace analyzer, the label as a
-// keyword), and the analyzed names textsearch ranks with. It is built when
-// the store opens and updated by every write before Write returns.
+// searchIndex is the full-text index of node names: a bleve index on disk
+// (scorch, in the data directory, see searchdisk.go) with fields name and
+// nameZh (bleve's CJK analyzer), the pinyin and initials keys of
+// textsearch (a whitespace analyzer) and the label (a keyword); and a
+// bounded cache of the analyzed names textsearch ranks with, filled from
+// the graph by the searches that need them. The index is updated by every
+// write before Write returns.
 type searchIndex struct {
-	idx     bleve.Index
-	batches int // update batches since the build (writers only)
+	idx    bleve.Index // nil while stale in a bulk load
+	bulk   bool        // Options.BulkLoad
+	memory bool        // idx is kept in memory (the data directory could not hold it)
+	// stamp is the commit stamp of the last write (see searchdisk.go);
+	// writers only (under wmu).
+	stamp uint64
+	stale atomic.Bool // writes the index has not seen: built again before use
+	searchUse
 
-	mu   sync.RWMutex
-	docs map[string]*textsearch.Doc
+	mu   sync.Mutex
+	docs map[string]*textsearch.Doc // at most maxCachedDocs
+}
+
+// maxCachedDocs bounds the cache of analyzed names (about 0.5 KB each):
+// when full it is emptied. A broad search needs up to
+// textsearch.MaxCandidates of them.
+const maxCachedDocs = 1 << 17
+
+func newSearchIndex(bulk bool, stamp uint64) *searchIndex {
+	return &searchIndex{bulk: bulk, stamp: stamp, docs: map[string]*textsearch.Doc{}}
+}
+
+func (si *searchIndex) isStale() bool { return si.stale.Load() }
+func (si *searchIndex) setStale()     { si.stale.Store(true) }
+
+// closeIdx closes the bleve index (the caller holds si.use).
+func (si *searchIndex) closeIdx() {
+	if si.idx != nil && !si.closed {
+		si.idx.Close()
+	}
+	si.closed = true
 }
 
 // searchDoc is the bleve document of a node.
@@ -79,77 +108,49 @@ func searchMapping() (mapping.IndexMapping, error) {
 	return m, nil
 }
 
-// analyze returns the bleve document and the analyzed names of a node.
-func analyze(id string, label kepu.Label, p props) (searchDoc, *textsearch.Doc) {
+// indexDoc returns the bleve document of a node.
+func indexDoc(label kepu.Label, p props) searchDoc {
 	name, _ := p.get(kepu.PropName).(string)
 	zh, _ := p.get(kepu.PropNameZh).(string)
-	d := textsearch.NewDoc(id, name, zh)
-	return searchDoc{Label: string(label), Name: name, NameZh: zh, Pinyin: d.PinyinKeys(), Initials: d.InitialsKeys()}, d
+	return searchDoc{Label: string(label), Name: name, NameZh: zh,
+		Pinyin: textsearch.PinyinKeys(zh), Initials: textsearch.InitialsKeys(zh)}
 }
 
-// buildSearchIndex indexes every node of st.
-func buildSearchIndex(st *state) (*searchIndex, error) {
-	m, err := searchMapping()
-	if err != nil {
-		return nil, err
-	}
-	// scorch with no path keeps its segments in memory (vellum FSTs make
-	// prefix and fuzzy queries automaton walks, not term-list scans).
-	idx, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
-	if err != nil {
-		return nil, err
-	}
-	si := &searchIndex{idx: idx, docs: make(map[string]*textsearch.Doc, len(st.nodes))}
-	b := idx.NewBatch()
-	for id, n := range st.nodes {
-		doc, d := analyze(id, n.label, n.props)
-		if err := b.Index(id, doc); err != nil {
-			return nil, err
-		}
-		si.docs[id] = d
-		if b.Size() >= 4000 {
-			if err := idx.Batch(b); err != nil {
-				return nil, err
-			}
-			b.Reset()
-		}
-	}
-	if err := idx.Batch(b); err != nil {
-		return nil, err
-	}
-	return si, nil
+// rankDoc returns the analyzed names of a node.
+func rankDoc(id string, p props) *textsearch.Doc {
+	name, _ := p.get(kepu.PropName).(string)
+	zh, _ := p.get(kepu.PropNameZh).(string)
+	return textsearch.NewDoc(id, name, zh)
 }
 
 // update applies a committed batch: changed nodes are indexed again,
-// deleted ones removed.
+// deleted ones removed, and the batch's commit stamp recorded, in one bleve
+// batch.
 func (si *searchIndex) update(b *batch) error {
 	ib := si.idx.NewBatch()
-	docs := map[string]*textsearch.Doc{}
 	for id, p := range b.nodes {
 		if p.gone {
 			ib.Delete(id)
-			docs[id] = nil
 			continue
 		}
-		doc, d := analyze(id, p.label, p.props)
-		if err := ib.Index(id, doc); err != nil {
+		if err := ib.Index(id, indexDoc(p.label, p.props)); err != nil {
 			return err
 		}
-		docs[id] = d
 	}
-	if err := si.idx.Batch(ib); err != nil {
-		return err
-	}
+	ib.SetInternal(internalKey, internalValue(b.stamp))
+	return si.idx.Batch(ib)
+}
+
+// forget drops the cached analyzed names of the batch's nodes. It runs
+// after the batch is applied to the graph: a search caches names it read
+// from the graph while holding the store's read lock, so a name read
+// before the batch was applied is cached before this runs and dropped.
+func (si *searchIndex) forget(b *batch) {
 	si.mu.Lock()
-	for id, d := range docs {
-		if d == nil {
-			delete(si.docs, id)
-		} else {
-			si.docs[id] = d
-		}
+	for id := range b.nodes {
+		delete(si.docs, id)
 	}
 	si.mu.Unlock()
-	return nil
 }
 
 // indexQuery is the bleve query of a parsed text: every indexed term must
@@ -206,35 +207,96 @@ func indexQuery(q textsearch.Query, labels []kepu.Label, phrase bool) query.Quer
 	return query.NewConjunctionQuery(must)
 }
 
-// candidates returns the documents of the nodes that may match q: the
+// searchCandidates returns the documents of the nodes that may match q: the
 // first textsearch.MaxCandidates that the index query with phrases
 // matches. The bigram query finds them when it matches fewer (the phrase
 // query's documents are among its own, and ranking drops the others);
-// only a text it finds more for runs the phrase query.
-func (si *searchIndex) candidates(ctx context.Context, q textsearch.Query, labels []kepu.Label) ([]*textsearch.Doc, error) {
-	ids, err := si.collect(ctx, indexQuery(q, labels, false), textsearch.MaxCandidates+1)
-	if err == nil && len(ids) > textsearch.MaxCandidates {
-		if hasPhrase(q) {
-			ids, err = si.collect(ctx, indexQuery(q, labels, true), textsearch.MaxCandidates)
-		} else {
-			ids = ids[:textsearch.MaxCandidates]
-		}
-	}
+// only a text it finds more for runs the phrase query. A node the index
+// returns but the graph no longer holds (deleted meanwhile) is left out.
+func (s *Store) searchCandidates(ctx context.Context, q textsearch.Query, labels []kepu.Label) ([]*textsearch.Doc, error) {
+	si, ids, err := s.candidateIDs(ctx, q, labels)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
+		var ke *kepu.Error
+		if errors.As(err, &ke) {
+			return nil, err
+		}
 		return nil, kepu.Errorf(kepu.Internal, "search index: %v", err)
 	}
-	out := make([]*textsearch.Doc, 0, len(ids))
-	si.mu.RLock()
-	for _, id := range ids {
-		if d := si.docs[id]; d != nil {
-			out = append(out, d)
+	return s.rankDocs(si, ids)
+}
+
+// candidateIDs returns the IDs of the candidates of q and the index that
+// gave them, building the index first when it is stale.
+func (s *Store) candidateIDs(ctx context.Context, q textsearch.Query, labels []kepu.Label) (*searchIndex, []string, error) {
+	for range 3 {
+		si := s.search.Load()
+		if si.isStale() {
+			if err := s.refreshSearch(); err != nil {
+				return nil, nil, err
+			}
+			continue
+		}
+		si.use.RLock()
+		if si.closed {
+			// Replaced meanwhile (or the store is closing): take the new one.
+			si.use.RUnlock()
+			continue
+		}
+		ids, err := si.collect(ctx, indexQuery(q, labels, false), textsearch.MaxCandidates+1)
+		if err == nil && len(ids) > textsearch.MaxCandidates {
+			if hasPhrase(q) {
+				ids, err = si.collect(ctx, indexQuery(q, labels, true), textsearch.MaxCandidates)
+			} else {
+				ids = ids[:textsearch.MaxCandidates]
+			}
+		}
+		si.use.RUnlock()
+		return si, ids, err
+	}
+	return nil, nil, kepu.Errorf(kepu.Unavailable, "the search index is being rebuilt or the store is closed")
+}
+
+// rankDocs returns the analyzed names of the nodes ids, in their order,
+// from si's cache or else analyzed from the graph (and cached). IDs of
+// nodes the graph does not hold are left out.
+func (s *Store) rankDocs(si *searchIndex, ids []string) ([]*textsearch.Doc, error) {
+	out := make([]*textsearch.Doc, len(ids))
+	var missing []int
+	si.mu.Lock()
+	for i, id := range ids {
+		if out[i] = si.docs[id]; out[i] == nil {
+			missing = append(missing, i)
 		}
 	}
-	si.mu.RUnlock()
-	return out, nil
+	si.mu.Unlock()
+	if len(missing) > 0 {
+		// Read the names and cache them under the read lock (see forget).
+		s.mu.RLock()
+		if s.closed {
+			s.mu.RUnlock()
+			return nil, kepu.Errorf(kepu.Unavailable, "store is closed")
+		}
+		for _, i := range missing {
+			if n := s.st.nodes[ids[i]]; n != nil {
+				out[i] = rankDoc(n.id, n.props)
+			}
+		}
+		si.mu.Lock()
+		if len(si.docs)+len(missing) > maxCachedDocs {
+			clear(si.docs)
+		}
+		for _, i := range missing {
+			if out[i] != nil {
+				si.docs[ids[i]] = out[i]
+			}
+		}
+		si.mu.Unlock()
+		s.mu.RUnlock()
+	}
+	return slices.DeleteFunc(out, func(d *textsearch.Doc) bool { return d == nil }), nil
 }
 
 // hasPhrase reports whether q has a Chinese term of three or more
@@ -300,52 +362,5 @@ func (s *Store) Search(ctx context.Context, q kepu.SearchQuery) (kepu.SearchPage
 	if err := ctx.Err(); err != nil {
 		return kepu.SearchPage{}, err
 	}
-	return textsearch.Run(ctx, q, s.search.Load().candidates, s.Nodes)
-}
-
-// openSearch builds the search index of the loaded store, logging its size
-// and build time.
-func (s *Store) openSearch() error {
-	start := time.Now()
-	si, err := buildSearchIndex(s.st)
-	if err != nil {
-		return kepu.Errorf(kepu.Internal, "cannot build the search index: %v", err)
-	}
-	s.search.Store(si)
-	s.log.Info("search index built", "nodes", len(si.docs), "duration", time.Since(start))
-	return nil
-}
-
-// compactAfter is the number of write batches after which the search
-// index is built again: in memory, scorch keeps one segment per batch and
-// never merges them, so a search would slow down with every write.
-const compactAfter = 256
-
-// updateSearch is the write path's hook: after a commit, the index sees
-// the batch before Write returns. Every compactAfter batches it builds the
-// index again from the graph (the writer holds wmu, so the graph is the
-// committed one) and swaps it in.
-func (s *Store) updateSearch(b *batch) {
-	si := s.search.Load()
-	if si.batches++; si.batches >= compactAfter {
-		if err := s.openSearch(); err == nil {
-			// Searches still running on the old index have a request
-			// deadline; close it (its goroutines) well after that.
-			time.AfterFunc(time.Minute, func() { si.idx.Close() })
-			return
-		}
-	}
-	if err := si.update(b); err != nil {
-		// The data is committed; a node the index missed is found again
-		// after the next restart. Indexing plain text does not fail in
-		// practice, so this is logged, not returned.
-		s.log.Error("search index update failed", "err", fmt.Sprint(err))
-	}
-}
-
-// closeSearch releases the search index (Close).
-func (s *Store) closeSearch() {
-	if si := s.search.Load(); si != nil {
-		si.idx.Close()
-	}
+	return textsearch.Run(ctx, q, s.searchCandidates, s.Nodes)
 }

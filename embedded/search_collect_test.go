@@ -43,9 +43,13 @@ func TestCandidatesAsTopN(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var out []*textsearch.Doc
+		var ids []string
 		for _, h := range res.Hits {
-			out = append(out, si.docs[h.ID])
+			ids = append(ids, h.ID)
+		}
+		out, err := st.rankDocs(si, ids)
+		if err != nil {
+			t.Fatal(err)
 		}
 		return out
 	}
@@ -60,7 +64,7 @@ func TestCandidatesAsTopN(t *testing.T) {
 		}
 		for _, labels := range [][]kepu.Label{nil, {kepu.Museum}, {kepu.School, kepu.NormalUniversity}} {
 			want := topN(q, labels)
-			got, err := si.candidates(ctx, q, labels)
+			got, err := st.searchCandidates(ctx, q, labels)
 			if err != nil {
 				t.Fatal(err)
 			}

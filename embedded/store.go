@@ -52,6 +52,10 @@ type Options struct {
 	// NoSync skips fsync on commit. Only for tests and bulk loads that are
 	// redone from scratch on failure.
 	NoSync bool
+	// BulkLoad defers the full-text index: writes do not update it, and it
+	// is built once from the graph when the store is closed (or before the
+	// first search). For loads of many records (seed, bench/scale).
+	BulkLoad bool
 }
 
 // Store is the embedded kepu.Store.
@@ -270,7 +274,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		}
 		return nil, err
 	}
-	if err := s.openSearch(); err != nil {
+	if err := s.openSearch(opts); err != nil {
 		s.db.Close()
 		return nil, err
 	}
@@ -737,6 +741,7 @@ type batch struct {
 	// added lists, per node ID, the keys of edges created in this batch;
 	// nil until the batch deletes a node (the only use).
 	added map[string][]string
+	stamp uint64 // the commit stamp (see searchdisk.go), set by commit
 }
 
 type pendingNode struct {
@@ -1048,6 +1053,9 @@ func (s *Store) commit(b *batch) error {
 			}
 		}
 		if err := putVersion(tx, s.version.Load()+1); err != nil {
+			return err
+		}
+		if err := putStamp(tx, b); err != nil {
 			return err
 		}
 		return putCounts(tx, nnodes, nedges)
