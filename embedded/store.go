@@ -96,6 +96,16 @@ func (e *edgeRec) edge() kepu.Edge {
 	return kepu.Edge{Type: e.typ(), From: e.from.id, To: e.to.id, Props: e.p().toMap()}
 }
 
+// canonLabel returns the schema's copy of a valid label: kepu.LabelOf
+// returns a slice of the ID, and comparing labels that share their bytes
+// is a pointer comparison instead of reading each node's ID.
+func canonLabel(l kepu.Label) kepu.Label {
+	if d := kepu.LookupLabel(l); d != nil {
+		return d.Label
+	}
+	return l
+}
+
 // relCode is a relationship type's index in relTypes.
 type relCode uint8
 
@@ -569,7 +579,7 @@ func loadState(tx *bolt.Tx, path string, in *interner) (*state, error) {
 		if len(nodeChunk) == cap(nodeChunk) {
 			nodeChunk = make([]nodeRec, 0, 4096)
 		}
-		nodeChunk = append(nodeChunk, nodeRec{id: id, label: l, props: p})
+		nodeChunk = append(nodeChunk, nodeRec{id: id, label: canonLabel(l), props: p})
 		st.nodes[id] = &nodeChunk[len(nodeChunk)-1]
 		st.byLabel[l] = append(st.byLabel[l], id)
 	}
@@ -1084,7 +1094,7 @@ func (st *state) applyBatch(b *batch) {
 			st.idx.move(n, p.props, true, true) // sets n.props
 			continue
 		}
-		n := &nodeRec{id: id, label: p.label, props: p.props}
+		n := &nodeRec{id: id, label: canonLabel(p.label), props: p.props}
 		st.nodes[id] = n
 		st.idx.move(n, p.props, false, true)
 		newIDs[p.label] = append(newIDs[p.label], id)
