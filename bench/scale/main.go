@@ -232,15 +232,15 @@ func cpuTime() time.Duration {
 
 // Row is one line of the table.
 type Row struct {
-	Name     string
+	Name string
 	// First is the first call's wall time (it builds the sorted index an
 	// order or a condition needs); P50 and P99 are of the calls after it.
 	First, P50, P99 time.Duration
 	// CPU is this process's CPU time (user and system, every thread:
 	// the garbage collector's share too) over the calls after the first,
 	// per call: steadier than the wall times on a shared machine.
-	CPU time.Duration
-	Result   string // what the calls returned (a count, a page size)
+	CPU    time.Duration
+	Result string // what the calls returned (a count, a page size)
 }
 
 // Table runs every row against st, which holds the benchmark graph (or any
