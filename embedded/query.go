@@ -598,6 +598,9 @@ func (s *Store) AggregateEdges(ctx context.Context, q kepu.EdgeAggregateQuery) (
 // evaluator evaluates filters against the state (under the read lock).
 type evaluator struct {
 	st *state
+	// placeMemo holds the answers of matchPlace, per place a location is
+	// read from and condition.
+	placeMemo map[placeMemoKey]bool
 }
 
 func (ev *evaluator) match(n *nodeRec, f *kepu.Filter) bool {
@@ -647,12 +650,7 @@ func (ev *evaluator) match(n *nodeRec, f *kepu.Filter) bool {
 		}
 		return found
 	case f.Place != nil:
-		loc, ok := ev.locate(n)
-		if !ok {
-			return false
-		}
-		place := ev.st.nodes[loc.At(f.Place.Level)]
-		return place != nil && ev.match(place, f.Place.Filter)
+		return ev.matchPlace(n, f.Place)
 	}
 	return true
 }
@@ -768,20 +766,60 @@ func sameOrderKind(a, b any) bool {
 
 // locate returns the location of a node (see kepu.Location).
 func (ev *evaluator) locate(n *nodeRec) (kepu.Location, bool) {
-	place := n
-	if !n.label.IsPlace() {
-		place = nil
-		for _, e := range n.edges(kepu.LocatedIn, kepu.Out) {
-			p := e.to
-			if place == nil || depth(p.label) > depth(place.label) ||
-				(depth(p.label) == depth(place.label) && p.id < place.id) {
-				place = p
-			}
-		}
-		if place == nil {
-			return kepu.Location{}, false
+	place := locationStart(n)
+	if place == nil {
+		return kepu.Location{}, false
+	}
+	return ev.locateFrom(place), true
+}
+
+// locationStart returns the place a node's location is read from: the
+// node itself if it is a place, else the deepest place it is LOCATED_IN
+// (the first ID of equally deep ones), or nil.
+func locationStart(n *nodeRec) *nodeRec {
+	if n.label.IsPlace() {
+		return n
+	}
+	var place *nodeRec
+	for _, e := range n.edges(kepu.LocatedIn, kepu.Out) {
+		p := e.to
+		if place == nil || depth(p.label) > depth(place.label) ||
+			(depth(p.label) == depth(place.label) && p.id < place.id) {
+			place = p
 		}
 	}
+	return place
+}
+
+// matchPlace reports whether the place of n at pc.Level matches
+// pc.Filter. Every node located in the same place has the same answer:
+// it is kept per place for the evaluator's life (one query).
+func (ev *evaluator) matchPlace(n *nodeRec, pc *kepu.PlaceCond) bool {
+	start := locationStart(n)
+	if start == nil {
+		return false
+	}
+	k := placeMemoKey{start, pc}
+	if r, ok := ev.placeMemo[k]; ok {
+		return r
+	}
+	loc := ev.locateFrom(start)
+	place := ev.st.nodes[loc.At(pc.Level)]
+	r := place != nil && ev.match(place, pc.Filter)
+	if ev.placeMemo == nil {
+		ev.placeMemo = map[placeMemoKey]bool{}
+	}
+	ev.placeMemo[k] = r
+	return r
+}
+
+type placeMemoKey struct {
+	start *nodeRec
+	pc    *kepu.PlaceCond
+}
+
+// locateFrom returns the location read from a place (see locationStart).
+func (ev *evaluator) locateFrom(place *nodeRec) kepu.Location {
 	var loc kepu.Location
 	for hops := 0; place != nil && hops < 3; hops++ {
 		switch place.label {
@@ -806,7 +844,7 @@ func (ev *evaluator) locate(n *nodeRec) (kepu.Location, bool) {
 		}
 		place = parent
 	}
-	return loc, true
+	return loc
 }
 
 func depth(l kepu.Label) int {

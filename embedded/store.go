@@ -587,47 +587,76 @@ func loadState(tx *bolt.Tx, path string, in *interner) (*state, error) {
 	// source): equal records share one decoded props (never changed in
 	// place), which saves most of the edges' property memory.
 	sharedProps := &in.edgeProps
-	c = tx.Bucket(bucketEdges).Cursor()
-	// Keys come sorted by type, then From: consecutive edges mostly share
-	// their From node, so remember the last one.
-	var last *nodeRec
-	prev = nil
-	for k, v := c.First(); k != nil; k, v = c.Next() {
-		if prev != nil && string(k) <= string(prev) {
-			return nil, &DamageError{Path: path, Record: "edge " + quote(k), Problem: "its key does not sort after the previous key " + quote(prev) + " (a damaged page)"}
+	// Adding the edges to their nodes' adjacency lists (random accesses
+	// to the nodes) runs in a second goroutine, a chunk of records behind
+	// the reading and decoding here: this goroutine only reads the node
+	// map, that one only writes the lists.
+	chunks := make(chan []edgeRec, 4)
+	linked := make(chan struct{})
+	go func() {
+		defer close(linked)
+		for chunk := range chunks {
+			for i := range chunk {
+				e := &chunk[i]
+				e.from.addEdge(e, kepu.Out)
+				e.to.addEdge(e, kepu.In)
+			}
 		}
-		prev = k
-		typ, from, to, ok := splitEdgeKey(k)
-		if !ok {
-			return nil, &DamageError{Path: path, Record: "edge " + quote(k), Problem: "the key is not TYPE|from|to"}
+	}()
+	err = func() error {
+		defer func() {
+			if len(edgeChunk) > 0 {
+				chunks <- edgeChunk
+			}
+			close(chunks)
+			<-linked
+		}()
+		c := tx.Bucket(bucketEdges).Cursor()
+		// Keys come sorted by type, then From: consecutive edges mostly
+		// share their From node, so remember the last one.
+		var last *nodeRec
+		prev = nil
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if prev != nil && string(k) <= string(prev) {
+				return &DamageError{Path: path, Record: "edge " + quote(k), Problem: "its key does not sort after the previous key " + quote(prev) + " (a damaged page)"}
+			}
+			prev = k
+			typ, from, to, ok := splitEdgeKey(k)
+			if !ok {
+				return &DamageError{Path: path, Record: "edge " + quote(k), Problem: "the key is not TYPE|from|to"}
+			}
+			var fn, tn *nodeRec
+			if last != nil && last.id == string(from) {
+				fn = last
+			} else {
+				fn = st.nodes[string(from)]
+				last = fn
+			}
+			tn = st.nodes[string(to)]
+			body, err := recordBody(k, v)
+			var p *props
+			if err == nil {
+				p, err = sharedProps.get(body, in, sl)
+			}
+			if err == nil && (fn == nil || tn == nil) {
+				err = errors.New("an endpoint of the edge is not in the file")
+			}
+			if err != nil {
+				return &DamageError{Path: path, Record: "edge " + quote(k), Problem: err.Error()}
+			}
+			if len(edgeChunk) == cap(edgeChunk) {
+				if len(edgeChunk) > 0 {
+					chunks <- edgeChunk
+				}
+				edgeChunk = make([]edgeRec, 0, 4096)
+			}
+			edgeChunk = append(edgeChunk, edgeRec{rel: relCodes[typ], from: fn, to: tn, props: p})
+			st.nedges++
 		}
-		var fn, tn *nodeRec
-		if last != nil && last.id == string(from) {
-			fn = last
-		} else {
-			fn = st.nodes[string(from)]
-			last = fn
-		}
-		tn = st.nodes[string(to)]
-		body, err := recordBody(k, v)
-		var p *props
-		if err == nil {
-			p, err = sharedProps.get(body, in, sl)
-		}
-		if err == nil && (fn == nil || tn == nil) {
-			err = errors.New("an endpoint of the edge is not in the file")
-		}
-		if err != nil {
-			return nil, &DamageError{Path: path, Record: "edge " + quote(k), Problem: err.Error()}
-		}
-		if len(edgeChunk) == cap(edgeChunk) {
-			edgeChunk = make([]edgeRec, 0, 4096)
-		}
-		edgeChunk = append(edgeChunk, edgeRec{rel: relCodes[typ], from: fn, to: tn, props: p})
-		e := &edgeChunk[len(edgeChunk)-1]
-		fn.addEdge(e, kepu.Out)
-		tn.addEdge(e, kepu.In)
-		st.nedges++
+		return nil
+	}()
+	if err != nil {
+		return nil, err
 	}
 	if uint64(len(st.nodes)) != nnodes || uint64(st.nedges) != nedges {
 		return nil, &DamageError{Path: path, Problem: fmt.Sprintf("it holds %d node and %d edge records but its counts record says %d and %d (records were lost from a damaged page)",
