@@ -90,14 +90,17 @@ func searchMapping() (mapping.IndexMapping, error) {
 		f.Analyzer = analyzer
 		f.Store = false
 		f.IncludeInAll = false
-		f.IncludeTermVectors = analyzer == cjk.AnalyzerName // phrase queries on nameZh need positions
+		f.IncludeTermVectors = false
 		f.DocValues = false
 		return f
 	}
 	doc := bleve.NewDocumentStaticMapping()
 	doc.AddFieldMappingsAt("label", field(keyword.Name))
 	doc.AddFieldMappingsAt("name", field(cjk.AnalyzerName))
-	doc.AddFieldMappingsAt("nameZh", field(cjk.AnalyzerName))
+	// Phrase queries on nameZh need term positions; no other field has them.
+	zh := field(cjk.AnalyzerName)
+	zh.IncludeTermVectors = true
+	doc.AddFieldMappingsAt("nameZh", zh)
 	doc.AddFieldMappingsAt("pinyin", field(keysAnalyzer))
 	doc.AddFieldMappingsAt("initials", field(keysAnalyzer))
 	m.DefaultMapping = doc

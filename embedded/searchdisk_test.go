@@ -9,7 +9,9 @@ import (
 	"path/filepath"
 	"reflect"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/kepugraph/kepugraph/kepu"
 	"github.com/kepugraph/kepugraph/seed/dataset"
@@ -328,4 +330,42 @@ func TestSearchIndexSameResults(t *testing.T) {
 	if capped == len(written) {
 		t.Fatal("every text reached the candidate bound")
 	}
+}
+
+// BenchmarkSearchIndexBuild builds the full-text index of the reference
+// dataset on disk from the graph (what Open does when the index does not
+// hold the last commit, and Close after a bulk load), reporting the CPU
+// time of the process per build.
+//
+//	go test ./embedded -run XXX -bench 'SearchIndexBuild$' -benchtime 5x
+func BenchmarkSearchIndexBuild(b *testing.B) {
+	ds, err := dataset.Generate(dataset.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := Open(b.TempDir(), Options{NoSync: true, BulkLoad: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := dataset.Load(context.Background(), st, ds, dataset.LoadOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(b.TempDir(), SearchDirName)
+	cpu := processCPU()
+	for b.Loop() {
+		idx, err := buildIndexAt(path, st.st, 1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		idx.Close()
+	}
+	b.ReportMetric(float64(processCPU()-cpu)/1e6/float64(b.N), "cpu-ms/op")
+}
+
+// processCPU is the user and system CPU time of the process.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
