@@ -44,7 +44,7 @@ func main() {
 	flag.StringVar(&cfg.store, "store", "embedded", "backend: embedded or neo4j (NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE)")
 	flag.StringVar(&cfg.dir, "dir", ".bench-scale", "embedded: data directory of the cached graph")
 	flag.IntVar(&cfg.scale, "scale", 1_000_000, "nodes of the benchmark graph")
-	flag.IntVar(&cfg.samples, "samples", 200, "calls per row")
+	flag.IntVar(&cfg.samples, "samples", 200, "calls per row; 0: only open the store")
 	flag.IntVar(&cfg.batch, "batch", dataset.DefaultBatch, "changes per write when loading")
 	flag.BoolVar(&cfg.build, "build", false, "load the graph and exit (the parent process runs this; with -store neo4j, load into Neo4j first)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of this process to the file")
@@ -178,6 +178,9 @@ func run(ctx context.Context, cfg config, w io.Writer) error {
 		}
 	}
 	fmt.Fprintf(w, "open: %v, RSS %d MB (peak %d MB)\n", openTime.Round(time.Millisecond), procStatus("VmRSS")>>10, procStatus("VmHWM")>>10)
+	if cfg.samples == 0 {
+		return nil // the open alone
+	}
 	rows, err := Table(ctx, st, cfg.samples)
 	if err != nil {
 		return err
