@@ -78,11 +78,16 @@ func NewMain() *Main {
 // embedded store, in MiB. Without one the garbage collector lets the heap
 // grow to twice the live graph before collecting (GOGC=100), and a load
 // of the 1M-node graph peaked above 3 GB of RSS. With it the collector
-// runs only when the heap nears the limit (GOGC off, unless GOGC is set),
-// which bounds the memory and marks the growing graph fewer times. A graph
-// whose live heap is larger than the limit still loads, with the collector
-// using up to half the CPU.
+// lets the heap grow to five times the live graph (LoadGCPercent, unless
+// GOGC is set) but never past the limit: a large graph is collected only
+// near the limit, which bounds the memory and marks the growing graph
+// fewer times; a small one stays small. A graph whose live heap is larger
+// than the limit still loads, with the collector using up to half the CPU.
 const DefaultMemoryLimit = 2048
+
+// LoadGCPercent is the collector's target (GOGC) of a load with a memory
+// limit.
+const LoadGCPercent = 400
 
 // setMemoryLimit applies Config.MemoryLimit unless GOMEMLIMIT is set.
 func setMemoryLimit(c Config, getenv func(string) string) {
@@ -91,7 +96,7 @@ func setMemoryLimit(c Config, getenv func(string) string) {
 	}
 	debug.SetMemoryLimit(int64(c.MemoryLimit) << 20)
 	if getenv("GOGC") == "" {
-		debug.SetGCPercent(-1)
+		debug.SetGCPercent(LoadGCPercent)
 	}
 }
 

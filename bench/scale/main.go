@@ -53,11 +53,11 @@ func main() {
 	flag.StringVar(&cfg.memprofile, "memprofile", "", "write a heap profile to the file once the store is open (with -build: once the graph is loaded)")
 	flag.Parse()
 	if cfg.build && *memoryLimit > 0 && os.Getenv("GOMEMLIMIT") == "" {
-		// As seed does (see its DefaultMemoryLimit): collect only near
-		// the limit.
+		// As seed does (see its DefaultMemoryLimit): a large heap is
+		// collected only near the limit.
 		debug.SetMemoryLimit(int64(*memoryLimit) << 20)
 		if os.Getenv("GOGC") == "" {
-			debug.SetGCPercent(-1)
+			debug.SetGCPercent(400)
 		}
 	}
 	if *cpuprofile != "" {
