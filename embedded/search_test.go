@@ -9,8 +9,8 @@ import (
 	"github.com/kepugraph/kepugraph/kepu"
 )
 
-// TestSearchAcrossCompaction: the index is built again every few hundred
-// writes (scorch in memory never merges its segments); every node written
+// TestSearchAcrossCompaction: hundreds of writes, each one a segment of
+// the index that scorch merges in the background: every node written
 // before, during and after stays found, and renames stay seen.
 func TestSearchAcrossCompaction(t *testing.T) {
 	st, err := embedded.Open(t.TempDir(), embedded.Options{NoSync: true})

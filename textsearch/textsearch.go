@@ -119,6 +119,15 @@ func Parse(text string) (Query, error) {
 // foldLatin applies NFKC, lowers the case and removes tone marks (ü and its
 // toned forms become v).
 func foldLatin(s string) string {
+	if isASCII(s) {
+		// NFKC and NFD leave ASCII as it is, and it has no marks.
+		return strings.ToLower(s)
+	}
+	return foldUnicode(s)
+}
+
+// foldUnicode is foldLatin for any text.
+func foldUnicode(s string) string {
 	s = norm.NFKC.String(s)
 	var b strings.Builder
 	for _, r := range norm.NFD.String(strings.ToLower(s)) {
@@ -199,9 +208,12 @@ var pinyinArgs = func() pinyin.Args {
 // the toneless syllable (default reading) of each Chinese character, and
 // each run of other letters or digits, folded, as one unit. Other
 // characters give none.
-func Syllables(nameZh string) []string {
+func Syllables(nameZh string) []string { return syllablesFolded(foldLatin(nameZh)) }
+
+// syllablesFolded is Syllables of a name already folded (foldLatin).
+func syllablesFolded(folded string) []string {
 	var out []string
-	for _, t := range splitTerms(foldLatin(nameZh)) {
+	for _, t := range splitTerms(folded) {
 		if !t.Han {
 			out = append(out, t.Text)
 			continue
@@ -297,7 +309,8 @@ func NewDoc(id, name, nameZh string) *Doc {
 	d := &Doc{ID: id, words: Words(name), zh: []rune(nameZh)}
 	// Units aligned to the runes of nameZh (as Syllables makes them).
 	d.unitOf = make([]int, len(d.zh))
-	folded := []rune(foldLatin(nameZh))
+	foldedZh := foldLatin(nameZh)
+	folded := []rune(foldedZh)
 	sameLen := len(folded) == len(d.zh)
 	k := -1
 	prevWord := false
@@ -321,7 +334,7 @@ func NewDoc(id, name, nameZh string) *Doc {
 			prevWord = false
 		}
 	}
-	d.syl = Syllables(nameZh)
+	d.syl = syllablesFolded(foldedZh)
 	if !sameLen || k+1 != len(d.syl) {
 		d.unitOf = nil // alignment unknown (NFKC changed the length): no coverage from Chinese terms
 	}
