@@ -369,3 +369,45 @@ func processCPU() time.Duration {
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// TestSearchIndexConcurrentRebuilds: in a bulk load every search after a
+// write rebuilds the index while other searches read the old one; searches
+// racing the rebuilds and the store's Close either answer (seeing every
+// write before them) or fail with a clear error, never panic.
+func TestSearchIndexConcurrentRebuilds(t *testing.T) {
+	st, _ := openLogged(t, t.TempDir(), Options{BulkLoad: true})
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				_, err := st.Search(ctx, kepu.SearchQuery{Text: "race school", First: 5})
+				if err != nil && kepu.ErrorCode(err) != kepu.Unavailable {
+					t.Errorf("search: %v", err)
+					return
+				}
+			}
+		}()
+	}
+	for i := range 20 {
+		put(t, st, schoolNode(i, fmt.Sprintf("Race School %d", i), "竞赛学校"))
+		p, err := st.Search(ctx, kepu.SearchQuery{Text: "race school", First: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Total != i+1 {
+			t.Fatalf("after %d writes: %d hits", i+1, p.Total)
+		}
+	}
+	st.Close()
+	close(stop)
+	wg.Wait()
+}
