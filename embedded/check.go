@@ -306,8 +306,8 @@ func check(tx *bolt.Tx, path string, r *Report) {
 		var gotOut, gotIn []edgeKey
 		for _, a := range n.adj {
 			for _, e := range a.edges {
-				k := edgeKey{e.typ, e.from, e.to}
-				if a.dir == kepu.Out {
+				k := edgeKey{e.typ(), e.from.id, e.to.id}
+				if a.out {
 					gotOut = append(gotOut, k)
 				} else {
 					gotIn = append(gotIn, k)

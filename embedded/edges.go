@@ -46,9 +46,9 @@ func (s *Store) Edges(ctx context.Context, q kepu.EdgeQuery) (kepu.EdgePage, err
 				continue
 			}
 			out = append(out[:0], es...)
-			slices.SortFunc(out, func(a, b *edgeRec) int { return strings.Compare(a.to, b.to) })
+			slices.SortFunc(out, func(a, b *edgeRec) int { return strings.Compare(a.to.id, b.to.id) })
 			for _, e := range out {
-				if id == afterFrom && e.to <= afterTo {
+				if id == afterFrom && e.to.id <= afterTo {
 					continue
 				}
 				if len(page.Edges) == q.First {

@@ -54,7 +54,7 @@ func fromMap(m kepu.Props, in *interner) props {
 		if l, ok := v.([]string); ok {
 			v = slices.Clone(l)
 		}
-		out = append(out, kv{in.name(k), in.value(v)})
+		out = append(out, kv{in.name(k), in.keyValue(k, v)})
 	}
 	slices.SortFunc(out, func(a, b kv) int { return strings.Compare(a.k, b.k) })
 	return out
@@ -66,6 +66,8 @@ func fromMap(m kepu.Props, in *interner) props {
 type interner struct {
 	names  map[string]string
 	values map[string]any
+	// edgeProps shares the props of edges whose records are equal.
+	edgeProps propsCache
 }
 
 func newInterner() *interner {
@@ -145,6 +147,27 @@ func (in *interner) valueBytes(b []byte) any {
 		}
 	}
 	return in.value(string(b))
+}
+
+// keyValue is value for the property k: a source (a citation, repeated on
+// every record of a load whatever its length) is shared at any length.
+func (in *interner) keyValue(k string, v any) any {
+	if s, ok := v.(string); ok && k == kepu.PropSource {
+		return in.longString(s)
+	}
+	return in.value(v)
+}
+
+// longString returns the shared copy of s at any length.
+func (in *interner) longString(s string) any {
+	if iv, ok := in.values[s]; ok {
+		return iv
+	}
+	var v any = s
+	if len(in.values) < 1<<16 {
+		in.values[s] = v
+	}
+	return v
 }
 
 // Stored record format. A value is a record (see integrity.go: a version
@@ -285,7 +308,15 @@ func decodeProps(b []byte, in *interner, sl *slab) (props, error) {
 		var v any
 		switch d.byte1() {
 		case 's':
-			v = in.valueBytes(d.text())
+			if t := d.text(); k == kepu.PropSource {
+				if iv, ok := in.values[string(t)]; ok {
+					v = iv
+				} else {
+					v = in.longString(string(t))
+				}
+			} else {
+				v = in.valueBytes(t)
+			}
 		case 'i':
 			x, m := binary.Varint(d.b)
 			if m <= 0 {

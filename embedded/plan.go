@@ -76,7 +76,9 @@ func (s *Store) candidates(ctx context.Context, l kepu.Label, f *kepu.Filter, li
 	if !usePlanner {
 		return nil, false, nil
 	}
-	for _, c := range conjuncts(nil, f) {
+	cs := conjuncts(nil, f)
+	best, ok = s.rangeCandidates(l, cs, limit)
+	for _, c := range cs {
 		lim := limit
 		if ok {
 			lim = len(best) - 1 // only a smaller set helps
@@ -100,6 +102,48 @@ func (s *Store) candidates(ctx context.Context, l kepu.Label, f *kepu.Filter, li
 		}
 	}
 	return best, ok, nil
+}
+
+// rangeCandidates returns the nodes of l in a range of one property's index
+// bounded on both sides by two of the conjuncts (a lower bound Gt or Gte,
+// an upper bound Lt or Lte), when there are such conjuncts and the nodes
+// are at most limit: a range such as 2000 <= openedYear < 2010 is read
+// between its bounds instead of from one bound to the end of the index.
+func (s *Store) rangeCandidates(l kepu.Label, cs []*kepu.Filter, limit int) ([]*nodeRec, bool) {
+	bound := func(f *kepu.Filter, ops ...kepu.Op) *kepu.Cond {
+		if c := f.Cond; c != nil && c.Prop != kepu.PropID && c.Value != nil && slices.Contains(ops, c.Op) {
+			return c
+		}
+		return nil
+	}
+	for _, f := range cs {
+		lo := bound(f, kepu.Gt, kepu.Gte)
+		if lo == nil {
+			continue
+		}
+		for _, g := range cs {
+			hi := bound(g, kepu.Lt, kepu.Lte)
+			if hi == nil || hi.Prop != lo.Prop {
+				continue
+			}
+			pi := s.st.propIndex(l, lo.Prop)
+			if pi == nil {
+				return nil, false
+			}
+			var out []*nodeRec
+			full := false
+			pi.rangeNodes(lo.Value, lo.Op == kepu.Gte, hi.Value, hi.Op == kepu.Lte, func(n *nodeRec) bool {
+				if len(out) == limit {
+					full = true
+					return false
+				}
+				out = append(out, n)
+				return true
+			})
+			return out, !full
+		}
+	}
+	return nil, false
 }
 
 // condCandidates returns the nodes of l that may satisfy c, through the ID
@@ -245,14 +289,14 @@ func (s *Store) walkDown(ctx context.Context, place *nodeRec, l kepu.Label, fn f
 						return err
 					}
 				}
-				if n := s.st.nodes[e.from]; n != nil && n.label == l && !fn(n) {
+				if n := e.from; n.label == l && !fn(n) {
 					return nil
 				}
 			}
 		}
 		for _, e := range p.edges(kepu.PartOf, kepu.In) {
-			c := s.st.nodes[e.from]
-			if c == nil || visited[c] || depth(c.label) <= depth(p.label) {
+			c := e.from
+			if visited[c] || depth(c.label) <= depth(p.label) {
 				continue
 			}
 			visited[c] = true

@@ -70,7 +70,7 @@ func keyValues(order []kepu.OrderKey, n *nodeRec, e *edgeRec) []any {
 		case k.Count != nil:
 			keys[i] = int64(len(n.edges(k.Count.Rel, k.Count.Dir)))
 		case k.Edge:
-			keys[i] = e.props.get(k.Prop)
+			keys[i] = e.p().get(k.Prop)
 		case k.Prop == kepu.PropID:
 			keys[i] = n.id
 		default:
@@ -339,12 +339,11 @@ func validateNeighborQuery(q kepu.NeighborQuery, withOrder bool) error {
 // neighbors returns the matching (edge, node) pairs of n.
 func (ev *evaluator) neighbors(n *nodeRec, q kepu.NeighborQuery, fn func(e *edgeRec, far *nodeRec)) {
 	for _, e := range n.edges(q.Rel, q.Dir) {
-		farID := e.to
+		far := e.to
 		if q.Dir == kepu.In {
-			farID = e.from
+			far = e.from
 		}
-		far := ev.st.nodes[farID]
-		if far == nil || !ev.matchEdge(e, q.EdgeFilter) || !ev.match(far, q.NodeFilter) {
+		if !ev.matchEdge(e, q.EdgeFilter) || !ev.match(far, q.NodeFilter) {
 			continue
 		}
 		fn(e, far)
@@ -578,7 +577,7 @@ func (s *Store) AggregateEdges(ctx context.Context, q kepu.EdgeAggregateQuery) (
 			}
 			counted := false
 			for _, e := range edges {
-				tn := s.st.nodes[e.to]
+				tn := e.to
 				if !slices.Contains(to, tn.label) || !ev.matchEdge(e, q.EdgeFilter) || !ev.match(tn, q.ToFilter) {
 					continue
 				}
@@ -587,8 +586,8 @@ func (s *Store) AggregateEdges(ctx context.Context, q kepu.EdgeAggregateQuery) (
 					out.DistinctFrom++
 					counted = true
 				}
-				tos[e.to] = true
-				addSums(out.Sums, q.Sum, e.props)
+				tos[e.to.id] = true
+				addSums(out.Sums, q.Sum, e.p())
 			}
 		}
 	}
@@ -599,6 +598,9 @@ func (s *Store) AggregateEdges(ctx context.Context, q kepu.EdgeAggregateQuery) (
 // evaluator evaluates filters against the state (under the read lock).
 type evaluator struct {
 	st *state
+	// placeMemo holds the answers of matchPlace, per place a location is
+	// read from and condition.
+	placeMemo map[placeMemoKey]bool
 }
 
 func (ev *evaluator) match(n *nodeRec, f *kepu.Filter) bool {
@@ -634,12 +636,11 @@ func (ev *evaluator) match(n *nodeRec, f *kepu.Filter) bool {
 		r := f.Rel
 		found := false
 		for _, e := range n.edges(r.Rel, r.Dir) {
-			farID := e.to
+			far := e.to
 			if r.Dir == kepu.In {
-				farID = e.from
+				far = e.from
 			}
-			far := ev.st.nodes[farID]
-			if far != nil && ev.matchEdge(e, r.Edge) && ev.match(far, r.Node) {
+			if ev.matchEdge(e, r.Edge) && ev.match(far, r.Node) {
 				found = true
 				break
 			}
@@ -649,12 +650,7 @@ func (ev *evaluator) match(n *nodeRec, f *kepu.Filter) bool {
 		}
 		return found
 	case f.Place != nil:
-		loc, ok := ev.locate(n)
-		if !ok {
-			return false
-		}
-		place := ev.st.nodes[loc.At(f.Place.Level)]
-		return place != nil && ev.match(place, f.Place.Filter)
+		return ev.matchPlace(n, f.Place)
 	}
 	return true
 }
@@ -681,7 +677,7 @@ func (ev *evaluator) matchEdge(e *edgeRec, f *kepu.Filter) bool {
 	case f.Not != nil:
 		return !ev.matchEdge(e, f.Not)
 	case f.Cond != nil:
-		return matchCond(e.props.get(f.Cond.Prop), f.Cond)
+		return matchCond(e.p().get(f.Cond.Prop), f.Cond)
 	}
 	return true
 }
@@ -770,23 +766,60 @@ func sameOrderKind(a, b any) bool {
 
 // locate returns the location of a node (see kepu.Location).
 func (ev *evaluator) locate(n *nodeRec) (kepu.Location, bool) {
-	place := n
-	if !n.label.IsPlace() {
-		place = nil
-		for _, e := range n.edges(kepu.LocatedIn, kepu.Out) {
-			p := ev.st.nodes[e.to]
-			if p == nil {
-				continue
-			}
-			if place == nil || depth(p.label) > depth(place.label) ||
-				(depth(p.label) == depth(place.label) && p.id < place.id) {
-				place = p
-			}
-		}
-		if place == nil {
-			return kepu.Location{}, false
+	place := locationStart(n)
+	if place == nil {
+		return kepu.Location{}, false
+	}
+	return ev.locateFrom(place), true
+}
+
+// locationStart returns the place a node's location is read from: the
+// node itself if it is a place, else the deepest place it is LOCATED_IN
+// (the first ID of equally deep ones), or nil.
+func locationStart(n *nodeRec) *nodeRec {
+	if n.label.IsPlace() {
+		return n
+	}
+	var place *nodeRec
+	for _, e := range n.edges(kepu.LocatedIn, kepu.Out) {
+		p := e.to
+		if place == nil || depth(p.label) > depth(place.label) ||
+			(depth(p.label) == depth(place.label) && p.id < place.id) {
+			place = p
 		}
 	}
+	return place
+}
+
+// matchPlace reports whether the place of n at pc.Level matches
+// pc.Filter. Every node located in the same place has the same answer:
+// it is kept per place for the evaluator's life (one query).
+func (ev *evaluator) matchPlace(n *nodeRec, pc *kepu.PlaceCond) bool {
+	start := locationStart(n)
+	if start == nil {
+		return false
+	}
+	k := placeMemoKey{start, pc}
+	if r, ok := ev.placeMemo[k]; ok {
+		return r
+	}
+	loc := ev.locateFrom(start)
+	place := ev.st.nodes[loc.At(pc.Level)]
+	r := place != nil && ev.match(place, pc.Filter)
+	if ev.placeMemo == nil {
+		ev.placeMemo = map[placeMemoKey]bool{}
+	}
+	ev.placeMemo[k] = r
+	return r
+}
+
+type placeMemoKey struct {
+	start *nodeRec
+	pc    *kepu.PlaceCond
+}
+
+// locateFrom returns the location read from a place (see locationStart).
+func (ev *evaluator) locateFrom(place *nodeRec) kepu.Location {
 	var loc kepu.Location
 	for hops := 0; place != nil && hops < 3; hops++ {
 		switch place.label {
@@ -801,8 +834,8 @@ func (ev *evaluator) locate(n *nodeRec) (kepu.Location, bool) {
 		// deepest one if the data has several).
 		var parent *nodeRec
 		for _, e := range place.edges(kepu.PartOf, kepu.Out) {
-			p := ev.st.nodes[e.to]
-			if p == nil || depth(p.label) >= depth(place.label) {
+			p := e.to
+			if depth(p.label) >= depth(place.label) {
 				continue
 			}
 			if parent == nil || depth(p.label) > depth(parent.label) || (depth(p.label) == depth(parent.label) && p.id < parent.id) {
@@ -811,7 +844,7 @@ func (ev *evaluator) locate(n *nodeRec) (kepu.Location, bool) {
 		}
 		place = parent
 	}
-	return loc, true
+	return loc
 }
 
 func depth(l kepu.Label) int {

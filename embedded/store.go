@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -74,24 +75,64 @@ type Store struct {
 
 var _ kepu.Store = (*Store)(nil)
 
-// edgeRec is a stored edge. Its endpoint strings are the node IDs themselves.
+// edgeRec is a stored edge: its endpoints are the node records themselves
+// (a node is deleted only with its edges), its type a relCode, its
+// properties shared with the edges whose stored records are equal (see
+// propsCache). 32 bytes.
 type edgeRec struct {
-	typ      kepu.RelType
-	from, to string
-	props    props
+	from, to *nodeRec
+	props    *props // never nil
+	rel      relCode
 }
 
-func (e *edgeRec) key() string { return string(e.typ) + "|" + e.from + "|" + e.to }
+// p returns the edge's properties.
+func (e *edgeRec) p() props { return *e.props }
+
+func (e *edgeRec) typ() kepu.RelType { return relTypes[e.rel] }
+
+func (e *edgeRec) key() string { return string(e.typ()) + "|" + e.from.id + "|" + e.to.id }
 
 func (e *edgeRec) edge() kepu.Edge {
-	return kepu.Edge{Type: e.typ, From: e.from, To: e.to, Props: e.props.toMap()}
+	return kepu.Edge{Type: e.typ(), From: e.from.id, To: e.to.id, Props: e.p().toMap()}
 }
 
-// adjList holds a node's edges of one type in one direction.
+// canonLabel returns the schema's copy of a valid label: kepu.LabelOf
+// returns a slice of the ID, and comparing labels that share their bytes
+// is a pointer comparison instead of reading each node's ID.
+func canonLabel(l kepu.Label) kepu.Label {
+	if d := kepu.LookupLabel(l); d != nil {
+		return d.Label
+	}
+	return l
+}
+
+// relCode is a relationship type's index in relTypes.
+type relCode uint8
+
+// relTypes lists the relationship types in kepu.RelDefs order; relCodes
+// maps them back.
+var relTypes, relCodes = func() ([]kepu.RelType, map[kepu.RelType]relCode) {
+	var ts []kepu.RelType
+	cs := map[kepu.RelType]relCode{}
+	for i, d := range kepu.RelDefs() {
+		ts = append(ts, d.Type)
+		cs[d.Type] = relCode(i)
+	}
+	if len(ts) > 256 {
+		panic("embedded: more than 256 relationship types")
+	}
+	return ts, cs
+}()
+
+// adjList holds a node's edges of one type in one direction. 32 bytes.
 type adjList struct {
-	rel   kepu.RelType
-	dir   kepu.Direction
 	edges []*edgeRec
+	rel   relCode
+	out   bool // the node is the edges' From end
+}
+
+func (a *adjList) is(rel relCode, dir kepu.Direction) bool {
+	return a.rel == rel && a.out == (dir == kepu.Out)
 }
 
 // nodeRec is a stored node with its adjacency.
@@ -109,8 +150,8 @@ func (n *nodeRec) node() kepu.Node {
 // edges returns the node's edges of one type and direction (not a copy).
 func (n *nodeRec) edges(rel kepu.RelType, dir kepu.Direction) []*edgeRec {
 	for i := range n.adj {
-		if n.adj[i].rel == rel && n.adj[i].dir == dir {
-			return n.adj[i].edges
+		if a := &n.adj[i]; relTypes[a.rel] == rel && a.out == (dir == kepu.Out) {
+			return a.edges
 		}
 	}
 	return nil
@@ -118,18 +159,18 @@ func (n *nodeRec) edges(rel kepu.RelType, dir kepu.Direction) []*edgeRec {
 
 func (n *nodeRec) addEdge(e *edgeRec, dir kepu.Direction) {
 	for i := range n.adj {
-		if n.adj[i].rel == e.typ && n.adj[i].dir == dir {
+		if n.adj[i].is(e.rel, dir) {
 			n.adj[i].edges = append(n.adj[i].edges, e)
 			return
 		}
 	}
-	n.adj = append(n.adj, adjList{rel: e.typ, dir: dir, edges: []*edgeRec{e}})
+	n.adj = append(n.adj, adjList{rel: e.rel, out: dir == kepu.Out, edges: []*edgeRec{e}})
 }
 
 func (n *nodeRec) removeEdge(e *edgeRec, dir kepu.Direction) {
 	for i := range n.adj {
 		a := &n.adj[i]
-		if a.rel == e.typ && a.dir == dir {
+		if a.is(e.rel, dir) {
 			if j := slices.Index(a.edges, e); j >= 0 {
 				last := len(a.edges) - 1
 				a.edges[j] = a.edges[last]
@@ -144,7 +185,7 @@ func (n *nodeRec) removeEdge(e *edgeRec, dir kepu.Direction) {
 // findEdge returns the edge of the type from n to the node to, or nil.
 func (n *nodeRec) findEdge(rel kepu.RelType, to string) *edgeRec {
 	for _, e := range n.edges(rel, kepu.Out) {
-		if e.to == to {
+		if e.to.id == to {
 			return e
 		}
 	}
@@ -231,7 +272,11 @@ func Open(dir string, opts Options) (*Store, error) {
 			return kepu.Errorf(kepu.Unavailable, "cannot open %s: %v", path, err)
 		}
 		s.db = db
-		return s.load()
+		if err := s.load(); err != nil {
+			return err
+		}
+		releaseMapped(db)
+		return nil
 	})
 	if err != nil {
 		if s.db != nil {
@@ -339,7 +384,25 @@ func (s *Store) load() error {
 			return err
 		}
 	}
-	return s.db.View(func(tx *bolt.Tx) error {
+	// bbolt's own check finds what the records cannot show, such as a
+	// damaged freelist (later writes would overwrite pages in use). It
+	// runs in its own read transaction while loadState reads the records
+	// (nothing writes before Open returns); a problem of the records is
+	// reported first.
+	checked := make(chan error, 1)
+	go func() {
+		checked <- s.db.View(func(tx *bolt.Tx) error {
+			var problem error
+			for err := range checkTx(tx) {
+				if problem == nil {
+					problem = err
+				}
+			}
+			return problem
+		})
+	}()
+	err := s.db.View(func(tx *bolt.Tx) error {
+		defer pauseGC()()
 		st, err := loadState(tx, path, s.intern)
 		if err != nil {
 			return err
@@ -349,20 +412,48 @@ func (s *Store) load() error {
 			return err
 		}
 		s.version.Store(v)
-		// bbolt's own check finds what the records cannot show, such as
-		// a damaged freelist (later writes would overwrite pages in use).
-		var problem error
-		for err := range checkTx(tx) {
-			if problem == nil {
-				problem = err
-			}
-		}
-		if problem != nil {
-			return &DamageError{Path: path, Problem: "bbolt's consistency check: " + problem.Error()}
-		}
 		s.st = st
 		return nil
 	})
+	problem := <-checked
+	if err != nil {
+		s.st = nil
+		return err
+	}
+	if problem != nil {
+		s.st = nil
+		return &DamageError{Path: path, Problem: "bbolt's consistency check: " + problem.Error()}
+	}
+	return nil
+}
+
+// gcPause counts the loads in progress that turned the garbage collector
+// off (see pauseGC).
+var gcPause struct {
+	sync.Mutex
+	n   int
+	old int
+}
+
+// pauseGC turns the garbage collector off until the function it returns is
+// called (loads may overlap: the last one restores the setting). Reading a
+// file allocates the graph and little else: collecting while it grows would
+// mark the growing graph again and again for almost nothing to free. A
+// soft memory limit (GOMEMLIMIT) still applies.
+func pauseGC() func() {
+	gcPause.Lock()
+	if gcPause.n == 0 {
+		gcPause.old = debug.SetGCPercent(-1)
+	}
+	gcPause.n++
+	gcPause.Unlock()
+	return func() {
+		gcPause.Lock()
+		if gcPause.n--; gcPause.n == 0 {
+			debug.SetGCPercent(gcPause.old)
+		}
+		gcPause.Unlock()
+	}
 }
 
 // putFormat writes the format record.
@@ -488,55 +579,84 @@ func loadState(tx *bolt.Tx, path string, in *interner) (*state, error) {
 		if len(nodeChunk) == cap(nodeChunk) {
 			nodeChunk = make([]nodeRec, 0, 4096)
 		}
-		nodeChunk = append(nodeChunk, nodeRec{id: id, label: l, props: p})
+		nodeChunk = append(nodeChunk, nodeRec{id: id, label: canonLabel(l), props: p})
 		st.nodes[id] = &nodeChunk[len(nodeChunk)-1]
 		st.byLabel[l] = append(st.byLabel[l], id)
 	}
 	// Most edges carry the same few property sets (only provenance and
 	// source): equal records share one decoded props (never changed in
 	// place), which saves most of the edges' property memory.
-	sharedProps := propsCache{m: map[string]props{}}
-	c = tx.Bucket(bucketEdges).Cursor()
-	// Keys come sorted by type, then From: consecutive edges mostly share
-	// their From node, so remember the last one.
-	var last *nodeRec
-	prev = nil
-	for k, v := c.First(); k != nil; k, v = c.Next() {
-		if prev != nil && string(k) <= string(prev) {
-			return nil, &DamageError{Path: path, Record: "edge " + quote(k), Problem: "its key does not sort after the previous key " + quote(prev) + " (a damaged page)"}
+	sharedProps := &in.edgeProps
+	// Adding the edges to their nodes' adjacency lists (random accesses
+	// to the nodes) runs in a second goroutine, a chunk of records behind
+	// the reading and decoding here: this goroutine only reads the node
+	// map, that one only writes the lists.
+	chunks := make(chan []edgeRec, 4)
+	linked := make(chan struct{})
+	go func() {
+		defer close(linked)
+		for chunk := range chunks {
+			for i := range chunk {
+				e := &chunk[i]
+				e.from.addEdge(e, kepu.Out)
+				e.to.addEdge(e, kepu.In)
+			}
 		}
-		prev = k
-		typ, from, to, ok := splitEdgeKey(k)
-		if !ok {
-			return nil, &DamageError{Path: path, Record: "edge " + quote(k), Problem: "the key is not TYPE|from|to"}
+	}()
+	err = func() error {
+		defer func() {
+			if len(edgeChunk) > 0 {
+				chunks <- edgeChunk
+			}
+			close(chunks)
+			<-linked
+		}()
+		c := tx.Bucket(bucketEdges).Cursor()
+		// Keys come sorted by type, then From: consecutive edges mostly
+		// share their From node, so remember the last one.
+		var last *nodeRec
+		prev = nil
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if prev != nil && string(k) <= string(prev) {
+				return &DamageError{Path: path, Record: "edge " + quote(k), Problem: "its key does not sort after the previous key " + quote(prev) + " (a damaged page)"}
+			}
+			prev = k
+			typ, from, to, ok := splitEdgeKey(k)
+			if !ok {
+				return &DamageError{Path: path, Record: "edge " + quote(k), Problem: "the key is not TYPE|from|to"}
+			}
+			var fn, tn *nodeRec
+			if last != nil && last.id == string(from) {
+				fn = last
+			} else {
+				fn = st.nodes[string(from)]
+				last = fn
+			}
+			tn = st.nodes[string(to)]
+			body, err := recordBody(k, v)
+			var p *props
+			if err == nil {
+				p, err = sharedProps.get(body, in, sl)
+			}
+			if err == nil && (fn == nil || tn == nil) {
+				err = errors.New("an endpoint of the edge is not in the file")
+			}
+			if err != nil {
+				return &DamageError{Path: path, Record: "edge " + quote(k), Problem: err.Error()}
+			}
+			if len(edgeChunk) == cap(edgeChunk) {
+				if len(edgeChunk) > 0 {
+					chunks <- edgeChunk
+				}
+				edgeChunk = make([]edgeRec, 0, 4096)
+			}
+			edgeChunk = append(edgeChunk, edgeRec{rel: relCodes[typ], from: fn, to: tn, props: p})
+			st.nedges++
 		}
-		var fn, tn *nodeRec
-		if last != nil && last.id == string(from) {
-			fn = last
-		} else {
-			fn = st.nodes[string(from)]
-			last = fn
-		}
-		tn = st.nodes[string(to)]
-		body, err := recordBody(k, v)
-		var p props
-		if err == nil {
-			p, err = sharedProps.get(body, in, sl)
-		}
-		if err == nil && (fn == nil || tn == nil) {
-			err = errors.New("an endpoint of the edge is not in the file")
-		}
-		if err != nil {
-			return nil, &DamageError{Path: path, Record: "edge " + quote(k), Problem: err.Error()}
-		}
-		if len(edgeChunk) == cap(edgeChunk) {
-			edgeChunk = make([]edgeRec, 0, 4096)
-		}
-		edgeChunk = append(edgeChunk, edgeRec{typ: typ, from: fn.id, to: tn.id, props: p})
-		e := &edgeChunk[len(edgeChunk)-1]
-		fn.addEdge(e, kepu.Out)
-		tn.addEdge(e, kepu.In)
-		st.nedges++
+		return nil
+	}()
+	if err != nil {
+		return nil, err
 	}
 	if uint64(len(st.nodes)) != nnodes || uint64(st.nedges) != nedges {
 		return nil, &DamageError{Path: path, Problem: fmt.Sprintf("it holds %d node and %d edge records but its counts record says %d and %d (records were lost from a damaged page)",
@@ -545,25 +665,50 @@ func loadState(tx *bolt.Tx, path string, in *interner) (*state, error) {
 	return st, nil
 }
 
-// propsCache decodes record bodies, returning the same props for equal
-// bodies (up to maxSharedProps distinct ones).
+// propsCache maps record bodies to their decoded props, so that equal
+// bodies share one props (never changed in place). It holds at most
+// maxSharedProps bodies and starts again when full, so that a run of
+// distinct bodies (edges that carry counts) does not keep the bodies that
+// come later (other relationship types) from being shared.
 type propsCache struct {
-	m map[string]props
+	m map[string]*props
 }
 
 // maxSharedProps bounds a propsCache: a file whose edges all differ costs
 // no more than this many cached bodies.
 const maxSharedProps = 4096
 
-func (pc *propsCache) get(body []byte, in *interner, sl *slab) (props, error) {
+// get returns the props of body, decoding it when it is not cached.
+func (pc *propsCache) get(body []byte, in *interner, sl *slab) (*props, error) {
 	if p, ok := pc.m[string(body)]; ok {
 		return p, nil
 	}
 	p, err := decodeProps(body, in, sl)
-	if err == nil && len(pc.m) < maxSharedProps {
-		pc.m[string(body)] = p
+	if err != nil {
+		return nil, err
 	}
-	return p, err
+	return pc.put(body, p), nil
+}
+
+// share returns the cached props equal to p (whose record body is body),
+// or p, which it caches.
+func (pc *propsCache) share(body []byte, p props) *props {
+	if q, ok := pc.m[string(body)]; ok {
+		return q
+	}
+	return pc.put(body, p)
+}
+
+func (pc *propsCache) put(body []byte, p props) *props {
+	if pc.m == nil {
+		pc.m = make(map[string]*props)
+	}
+	if len(pc.m) >= maxSharedProps {
+		clear(pc.m)
+	}
+	pp := &p
+	pc.m[string(body)] = pp
+	return pp
 }
 
 // quote quotes a key for a message, shortened.
@@ -632,7 +777,8 @@ type batch struct {
 	in    *interner
 	nodes map[string]*pendingNode
 	edges map[string]*pendingEdge
-	// added lists, per node ID, the keys of edges created in this batch.
+	// added lists, per node ID, the keys of edges created in this batch;
+	// nil until the batch deletes a node (the only use).
 	added map[string][]string
 	stamp uint64 // the commit stamp (see searchdisk.go), set by commit
 }
@@ -649,6 +795,7 @@ type pendingEdge struct {
 	from, to string
 	props    props
 	gone     bool
+	rec      []byte // the stored value, set by commit
 }
 
 func (b *batch) nodeExists(id string) (props, bool) {
@@ -667,7 +814,7 @@ func (b *batch) edge(typ kepu.RelType, from, to string) (props, bool) {
 	}
 	if n := b.st.nodes[from]; n != nil {
 		if e := n.findEdge(typ, to); e != nil {
-			return e.props, true
+			return e.p(), true
 		}
 	}
 	return nil, false
@@ -675,11 +822,30 @@ func (b *batch) edge(typ kepu.RelType, from, to string) (props, bool) {
 
 func (b *batch) putEdge(typ kepu.RelType, from, to string, p props) {
 	k := string(typ) + "|" + from + "|" + to
-	if _, ok := b.edges[k]; !ok {
+	if old, ok := b.edges[k]; b.added != nil && (!ok || old.gone) {
 		b.added[from] = append(b.added[from], k)
 		b.added[to] = append(b.added[to], k)
 	}
 	b.edges[k] = &pendingEdge{typ: typ, from: from, to: to, props: p}
+}
+
+// indexAdded builds b.added from the edges put so far, the first time the
+// batch deletes a node.
+func (b *batch) indexAdded() {
+	if b.added != nil {
+		return
+	}
+	b.added = map[string][]string{}
+	for k, p := range b.edges {
+		if p.gone {
+			continue
+		}
+		if n := b.st.nodes[p.from]; n != nil && n.findEdge(p.typ, p.to) != nil {
+			continue // not created in this batch
+		}
+		b.added[p.from] = append(b.added[p.from], k)
+		b.added[p.to] = append(b.added[p.to], k)
+	}
 }
 
 // deleteNode marks the node and every edge touching it as deleted.
@@ -687,10 +853,11 @@ func (b *batch) deleteNode(id string) {
 	if n := b.st.nodes[id]; n != nil {
 		for _, a := range n.adj {
 			for _, e := range a.edges {
-				b.edges[e.key()] = &pendingEdge{typ: e.typ, from: e.from, to: e.to, gone: true}
+				b.edges[e.key()] = &pendingEdge{typ: e.typ(), from: e.from.id, to: e.to.id, gone: true}
 			}
 		}
 	}
+	b.indexAdded()
 	for _, k := range b.added[id] {
 		b.edges[k].gone = true
 		b.edges[k].props = nil
@@ -710,7 +877,7 @@ func (s *Store) Write(ctx context.Context, changes []kepu.Change) ([]kepu.Result
 	}
 	// Only writers change s.st, and we hold wmu: reading it needs no lock.
 	b := &batch{st: s.st, in: s.intern, nodes: map[string]*pendingNode{},
-		edges: map[string]*pendingEdge{}, added: map[string][]string{}}
+		edges: map[string]*pendingEdge{}}
 	results := make([]kepu.Result, len(changes))
 	for i, c := range changes {
 		if i%256 == 255 {
@@ -800,8 +967,10 @@ func (b *batch) apply(c kepu.Change) (kepu.Result, error) {
 				return kepu.Result{}, kepu.Errorf(kepu.NotFound, "node %s not found", id)
 			}
 		}
-		if _, ok := b.edge(e.Type, e.From, e.To); ok && c.Kind == kepu.CreateEdge {
-			return kepu.Result{}, kepu.Errorf(kepu.Conflict, "%s edge from %s to %s already exists", e.Type, e.From, e.To)
+		if c.Kind == kepu.CreateEdge {
+			if _, ok := b.edge(e.Type, e.From, e.To); ok {
+				return kepu.Result{}, kepu.Errorf(kepu.Conflict, "%s edge from %s to %s already exists", e.Type, e.From, e.To)
+			}
 		}
 		p := fromMap(e.Props, b.in)
 		b.putEdge(e.Type, e.From, e.To, p)
@@ -882,9 +1051,24 @@ func (s *Store) commit(b *batch) error {
 			nedges++
 		}
 	}
+	// Keys are written in order: bbolt's cursor then walks forward through
+	// the same pages, and a load whose keys come in order appends.
+	nodeKeys := slices.Sorted(maps.Keys(b.nodes))
+	edgeKeys := slices.Sorted(maps.Keys(b.edges))
+	for _, k := range edgeKeys {
+		if p := b.edges[k]; !p.gone {
+			p.rec = encodeRecord([]byte(k), p.props)
+		}
+	}
 	return s.db.Update(func(tx *bolt.Tx) error {
 		nb, eb := tx.Bucket(bucketNodes), tx.Bucket(bucketEdges)
-		for id, p := range b.nodes {
+		if len(nodeKeys)+len(edgeKeys) >= bulkBatch {
+			// A bulk write: split full pages at 90% instead of half, so
+			// that keys written in order leave pages nearly full.
+			nb.FillPercent, eb.FillPercent = bulkFill, bulkFill
+		}
+		for _, id := range nodeKeys {
+			p := b.nodes[id]
 			var err error
 			if p.gone {
 				err = nb.Delete([]byte(id))
@@ -895,12 +1079,13 @@ func (s *Store) commit(b *batch) error {
 				return err
 			}
 		}
-		for k, p := range b.edges {
+		for _, k := range edgeKeys {
+			p := b.edges[k]
 			var err error
 			if p.gone {
 				err = eb.Delete([]byte(k))
 			} else {
-				err = eb.Put([]byte(k), encodeRecord([]byte(k), p.props))
+				err = eb.Put([]byte(k), p.rec)
 			}
 			if err != nil {
 				return err
@@ -916,9 +1101,17 @@ func (s *Store) commit(b *batch) error {
 	})
 }
 
+// bulkBatch is the number of records from which a write is taken for a
+// bulk load (see bulkFill).
+const bulkBatch = 256
+
+// bulkFill is bbolt's fill percent for the writes of bulk loads.
+const bulkFill = 0.9
+
 // applyBatch updates the in-memory state after a commit: node upserts, edge
 // deletions, edge upserts, then node deletions (a deleted node's edges are
-// all in the batch as deletions).
+// all in the batch as deletions). Edges whose stored records are equal
+// share one props (see propsCache).
 func (st *state) applyBatch(b *batch) {
 	newIDs := map[kepu.Label][]string{}
 	goneIDs := map[kepu.Label]map[string]bool{}
@@ -930,7 +1123,7 @@ func (st *state) applyBatch(b *batch) {
 			st.idx.move(n, p.props, true, true) // sets n.props
 			continue
 		}
-		n := &nodeRec{id: id, label: p.label, props: p.props}
+		n := &nodeRec{id: id, label: canonLabel(p.label), props: p.props}
 		st.nodes[id] = n
 		st.idx.move(n, p.props, false, true)
 		newIDs[p.label] = append(newIDs[p.label], id)
@@ -956,11 +1149,17 @@ func (st *state) applyBatch(b *batch) {
 			continue
 		}
 		fn, tn := st.nodes[p.from], st.nodes[p.to]
+		var props *props
+		if p.rec != nil && b.in != nil {
+			props = b.in.edgeProps.share(p.rec[recordHeader:], p.props)
+		} else {
+			props = &p.props
+		}
 		if e := fn.findEdge(p.typ, p.to); e != nil {
-			e.props = p.props
+			e.props = props
 			continue
 		}
-		e := &edgeRec{typ: p.typ, from: fn.id, to: tn.id, props: p.props}
+		e := &edgeRec{rel: relCodes[p.typ], from: fn, to: tn, props: props}
 		fn.addEdge(e, kepu.Out)
 		tn.addEdge(e, kepu.In)
 		st.nedges++

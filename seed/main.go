@@ -15,6 +15,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"syscall"
@@ -37,6 +38,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "seed:", err)
 		os.Exit(2)
 	}
+	setMemoryLimit(m.Config, os.Getenv)
 	if err := m.Run(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "seed:", err)
 		os.Exit(1)
@@ -54,6 +56,10 @@ type Config struct {
 	Seed    uint64            // generator seed; 0 = dataset.DefaultSeed
 	NoSync  bool              // skip fsync on each write (bulk loads that are redone on failure)
 	Quiet   bool              // no progress lines
+	// MemoryLimit is the soft memory limit of the loading process in MiB
+	// (runtime/debug.SetMemoryLimit) with the embedded store, whose graph
+	// lives in this process; 0 leaves Go's default (none, or GOMEMLIMIT).
+	MemoryLimit int
 }
 
 // Main is the command.
@@ -65,7 +71,33 @@ type Main struct {
 
 // NewMain returns a Main with the default configuration.
 func NewMain() *Main {
-	return &Main{Config: Config{DataDir: "./data", Batch: dataset.DefaultBatch}, Stdout: os.Stdout, Stderr: os.Stderr}
+	return &Main{Config: Config{DataDir: "./data", Batch: dataset.DefaultBatch, MemoryLimit: DefaultMemoryLimit}, Stdout: os.Stdout, Stderr: os.Stderr}
+}
+
+// DefaultMemoryLimit is the default soft memory limit of a load into the
+// embedded store, in MiB. Without one the garbage collector lets the heap
+// grow to twice the live graph before collecting (GOGC=100), and a load
+// of the 1M-node graph peaked above 3 GB of RSS. With it the collector
+// lets the heap grow to five times the live graph (LoadGCPercent, unless
+// GOGC is set) but never past the limit: a large graph is collected only
+// near the limit, which bounds the memory and marks the growing graph
+// fewer times; a small one stays small. A graph whose live heap is larger
+// than the limit still loads, with the collector using up to half the CPU.
+const DefaultMemoryLimit = 2048
+
+// LoadGCPercent is the collector's target (GOGC) of a load with a memory
+// limit.
+const LoadGCPercent = 400
+
+// setMemoryLimit applies Config.MemoryLimit unless GOMEMLIMIT is set.
+func setMemoryLimit(c Config, getenv func(string) string) {
+	if c.Store != "embedded" || c.MemoryLimit <= 0 || getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	debug.SetMemoryLimit(int64(c.MemoryLimit) << 20)
+	if getenv("GOGC") == "" {
+		debug.SetGCPercent(LoadGCPercent)
+	}
 }
 
 // ParseFlags reads the environment (KEPUGRAPH_DATA_DIR, KEPUGRAPH_SEED_SCALE,
@@ -108,6 +140,7 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	fs.Uint64Var(&c.Seed, "seed", c.Seed, "generator seed; 0 uses the fixed default")
 	fs.BoolVar(&c.NoSync, "no-sync", c.NoSync, "skip fsync on each write (faster bulk loads; rerun the load after a crash)")
 	fs.BoolVar(&c.Quiet, "quiet", c.Quiet, "print no progress")
+	fs.IntVar(&c.MemoryLimit, "memory-limit", c.MemoryLimit, "soft memory limit of a load into the embedded store, in MiB (Go's SetMemoryLimit; ignored when GOMEMLIMIT is set); 0: none")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: go run ./seed [flags]\n\nLoads the kepugraph reference dataset, or a benchmark graph, into the store.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -118,8 +151,8 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
-	if c.Scale < 0 || c.Batch <= 0 || c.Workers < 0 || c.DataDir == "" {
-		return fmt.Errorf("--scale must be >= 0, --batch > 0, --workers >= 0 and --data-dir set")
+	if c.Scale < 0 || c.Batch <= 0 || c.Workers < 0 || c.DataDir == "" || c.MemoryLimit < 0 {
+		return fmt.Errorf("--scale must be >= 0, --batch > 0, --workers >= 0, --memory-limit >= 0 and --data-dir set")
 	}
 	if c.Store != "embedded" && c.Store != "neo4j" {
 		return fmt.Errorf("--store %q: want embedded or neo4j", c.Store)

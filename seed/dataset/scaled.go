@@ -62,6 +62,9 @@ func Scaled(opts Options, nodes int) (*ScaledGraph, error) {
 		return nil, kepu.Errorf(kepu.BadUserInput, "scale must be at least %d nodes (the reference dataset has %d), got %d",
 			len(base.Nodes)+scaledMuseumShare, len(base.Nodes), nodes)
 	}
+	if nodes >= 1<<pairSchoolBits {
+		return nil, kepu.Errorf(kepu.BadUserInput, "scale must be below %d nodes, got %d", 1<<pairSchoolBits, nodes)
+	}
 	sg := &ScaledGraph{base: base, seed: opts.seed(), src: fmt.Sprintf("generated: benchmark graph of %d nodes (no published figure)", nodes)}
 	sg.museums = extra / scaledMuseumShare
 	sg.schools = extra - sg.museums
@@ -178,6 +181,19 @@ const (
 
 var scaledKinds = []string{"STANDARD", "MOBILE", "CARAVAN", "RURAL_SCHOOL"}
 
+// schoolCounty is the county of bulk school i.
+func (sg *ScaledGraph) schoolCounty(i int) countyRef {
+	return sg.counties[sg.rnd(streamSchoolPlace, uint64(i), 0, len(sg.counties))]
+}
+
+// A partnership draw packed in a uint64: the museum's index, the school's,
+// the draw's (see Each).
+const (
+	pairDrawBits    = 4
+	pairSchoolBits  = 30
+	pairMuseumShift = pairDrawBits + pairSchoolBits
+)
+
 func (sg *ScaledGraph) museumID(i int) string {
 	return kepu.MakeID(kepu.Museum, fmt.Sprintf("gen-bench-m-%07d", i+1))
 }
@@ -193,7 +209,8 @@ func (sg *ScaledGraph) props(p kepu.Props) kepu.Props {
 }
 
 // Each yields the reference dataset's nodes, the bulk nodes, the reference
-// edges and the bulk edges.
+// edges and the bulk edges, the bulk records in key order (see below). It
+// holds 8 bytes per bulk partnership while it runs.
 func (sg *ScaledGraph) Each(node func(kepu.Node) error, edge func(kepu.Edge) error) error {
 	for _, n := range sg.base.Nodes {
 		if err := node(n); err != nil {
@@ -219,7 +236,7 @@ func (sg *ScaledGraph) Each(node func(kepu.Node) error, edge func(kepu.Edge) err
 		}
 	}
 	for i := range sg.schools {
-		c := sg.counties[sg.rnd(streamSchoolPlace, uint64(i), 0, len(sg.counties))]
+		c := sg.schoolCounty(i)
 		stage := kepu.SchoolStages[sg.rnd(streamSchoolProps, uint64(i), 0, 3)]
 		p := kepu.Props{
 			"name":   fmt.Sprintf("Generated Benchmark %s %07d (%s)", stageNames[stage][0], i+1, c.name),
@@ -249,30 +266,48 @@ func (sg *ScaledGraph) Each(node func(kepu.Node) error, edge func(kepu.Edge) err
 		}
 		return picked
 	}
+	// The bulk edges come in key order (type, From, To: COVERS,
+	// LOCATED_IN, PARTNERS_WITH; IDs are zero-padded), so that a store
+	// that keeps its records sorted by key appends them.
+	type draw struct{ ci, d int }
+	var covers []draw
 	for i := range sg.museums {
 		id := sg.museumID(i)
 		c := sg.counties[sg.museumCounty(i)]
-		if err := edge(kepu.Edge{Type: kepu.LocatedIn, From: id, To: c.id, Props: sg.props(kepu.Props{})}); err != nil {
-			return err
-		}
 		// Counties of the museum's own province (every mainland province
 		// has more than scaledCovers).
 		lo, n := c.province[0], c.province[1]-c.province[0]
 		k := min(scaledCovers, n)
+		covers = covers[:0]
 		for d, ci := range distinct(k, func(d uint64) int { return lo + sg.rnd(streamCovers, uint64(i), d, n) }) {
-			tours := int64(1 + sg.rnd(streamCovers, uint64(i), uint64(100+d), 6))
-			if err := edge(kepu.Edge{Type: kepu.Covers, From: id, To: sg.counties[ci].id, Props: sg.props(kepu.Props{
-				"tours": tours, "visits": tours * int64(300+sg.rnd(streamCovers, uint64(i), uint64(200+d), 3000))})}); err != nil {
+			covers = append(covers, draw{ci, d})
+		}
+		slices.SortFunc(covers, func(a, b draw) int { return cmp.Compare(sg.counties[a.ci].id, sg.counties[b.ci].id) })
+		for _, cv := range covers {
+			tours := int64(1 + sg.rnd(streamCovers, uint64(i), uint64(100+cv.d), 6))
+			if err := edge(kepu.Edge{Type: kepu.Covers, From: id, To: sg.counties[cv.ci].id, Props: sg.props(kepu.Props{
+				"tours": tours, "visits": tours * int64(300+sg.rnd(streamCovers, uint64(i), uint64(200+cv.d), 3000))})}); err != nil {
 				return err
 			}
 		}
 	}
-	for i := range sg.schools {
-		id := sg.schoolID(i)
-		c := sg.counties[sg.rnd(streamSchoolPlace, uint64(i), 0, len(sg.counties))]
-		if err := edge(kepu.Edge{Type: kepu.LocatedIn, From: id, To: c.id, Props: sg.props(kepu.Props{})}); err != nil {
+	for i := range sg.museums {
+		c := sg.counties[sg.museumCounty(i)]
+		if err := edge(kepu.Edge{Type: kepu.LocatedIn, From: sg.museumID(i), To: c.id, Props: sg.props(kepu.Props{})}); err != nil {
 			return err
 		}
+	}
+	for i := range sg.schools {
+		if err := edge(kepu.Edge{Type: kepu.LocatedIn, From: sg.schoolID(i), To: sg.schoolCounty(i).id, Props: sg.props(kepu.Props{})}); err != nil {
+			return err
+		}
+	}
+	// A school's partners are drawn from the school's side; sorting the
+	// draws (museum, school, draw), packed in one integer each, puts them
+	// in key order: 8 bytes per partnership.
+	pairs := make([]uint64, 0, sg.schools*sg.partners)
+	for i := range sg.schools {
+		c := sg.schoolCounty(i)
 		// Partner museums: of the unit (nine draws in ten) or the province;
 		// when the province has too few (only in tiny graphs), of anywhere.
 		ulo, uhi := sg.museumsIn(c.unit)
@@ -287,11 +322,16 @@ func (sg *ScaledGraph) Each(node func(kepu.Node) error, edge func(kepu.Edge) err
 			return plo + sg.rnd(streamPartners, uint64(i), d, phi-plo)
 		}
 		for d, mi := range distinct(sg.partners, pick) {
-			if err := edge(kepu.Edge{Type: kepu.PartnersWith, From: sg.museumID(mi), To: id, Props: sg.props(kepu.Props{
-				"since":      int64(2012 + sg.rnd(streamPartners, uint64(i), uint64(100+d), 13)),
-				"activities": int64(1 + sg.rnd(streamPartners, uint64(i), uint64(200+d), 24))})}); err != nil {
-				return err
-			}
+			pairs = append(pairs, uint64(mi)<<pairMuseumShift|uint64(i)<<pairDrawBits|uint64(d))
+		}
+	}
+	slices.Sort(pairs)
+	for _, pr := range pairs {
+		mi, i, d := int(pr>>pairMuseumShift), int(pr>>pairDrawBits&(1<<pairSchoolBits-1)), uint64(pr&(1<<pairDrawBits-1))
+		if err := edge(kepu.Edge{Type: kepu.PartnersWith, From: sg.museumID(mi), To: sg.schoolID(i), Props: sg.props(kepu.Props{
+			"since":      int64(2012 + sg.rnd(streamPartners, uint64(i), uint64(100+d), 13)),
+			"activities": int64(1 + sg.rnd(streamPartners, uint64(i), uint64(200+d), 24))})}); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -1,0 +1,29 @@
+//go:build linux
+
+package embedded
+
+import (
+	"os"
+	"syscall"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// releaseMapped drops the pages of the database file that reading it at
+// open mapped into this process (every page: loadState and bbolt's check
+// read the whole file). They stay in the page cache; a later read maps them
+// again. Without this the resident set would hold the whole file besides
+// the in-memory graph. Errors are ignored: this only returns memory.
+func releaseMapped(db *bolt.DB) {
+	fi, err := os.Stat(db.Path())
+	if err != nil || fi.Size() == 0 {
+		return
+	}
+	data := db.Info().Data
+	if data == 0 {
+		return
+	}
+	// bbolt maps at least the file's size, from the start of the file
+	// (page-aligned: mmap's address).
+	_, _, _ = syscall.Syscall(syscall.SYS_MADVISE, data, uintptr(fi.Size()), syscall.MADV_DONTNEED)
+}
