@@ -151,11 +151,15 @@ func TestBoltNeighborsOneRoundTrip(t *testing.T) {
 		edge := func(id, a, b int64, since int64) bolttest.Struct {
 			return bolttest.Relationship(id, a, b, "PARTNERS_WITH", map[string]any{"provenance": "REPORTED", "source": "s", "since": since})
 		}
-		return bolttest.Reply{Keys: []string{"pid", "r", "n", "k0"}, Records: [][]any{
-			{"School:s1", edge(10, 1, 100, 2019), museum(1, "m1"), "m1"},
-			{"School:s1", edge(11, 2, 100, 2020), museum(2, "m2"), "m2"},
-			{"School:s1", edge(12, 3, 100, 2021), museum(3, "m3"), "m3"},
-			{"School:s2", edge(13, 1, 101, 2022), museum(1, "m1"), "m1"},
+		// One record per parent: its items [r, n, k0] in order.
+		return bolttest.Reply{Keys: []string{"pid", "items"}, Records: [][]any{
+			{"School:s1", []any{
+				[]any{edge(10, 1, 100, 2019), museum(1, "m1"), "m1"},
+				[]any{edge(11, 2, 100, 2020), museum(2, "m2"), "m2"},
+				[]any{edge(12, 3, 100, 2021), museum(3, "m3"), "m3"},
+			}},
+			{"School:s2", []any{[]any{edge(13, 1, 101, 2022), museum(1, "m1"), "m1"}}},
+			{"School:xc", []any{}},
 		}}
 	})
 	st, err := openStore(t, srv.URI(), nil)

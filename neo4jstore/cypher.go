@@ -28,11 +28,12 @@ const placePath = "-[:LOCATED_IN|PART_OF*0..3]->"
 // placeReturn returns a place node pl (see nodeReturn).
 var placeReturn = nodeReturn("pl", []kepu.Label{kepu.Province, kepu.Prefecture, kepu.County})
 
-// cypherLocatePlaces is Locate in a request scope (scope.go): one row
-// per place node on the nodes' paths, with the asked IDs located in it.
+// cypherLocatePlaces is Locate in a request scope (scope.go): one row, a
+// list with an item per place node on the nodes' paths, [place, the asked
+// IDs located in it] (one record: see buildNeighbors).
 var cypherLocatePlaces = "UNWIND $ids AS id MATCH (n:KG {id: id}) USING INDEX SEEK n:KG(id) " +
 	"UNWIND [(n)" + placePath + "(pl) WHERE pl:Province OR pl:Prefecture OR pl:County | pl] AS pl " +
-	"WITH pl, collect(id) AS members RETURN " + placeReturn + " AS pl, members"
+	"WITH pl, collect(id) AS members RETURN collect([" + placeReturn + ", members]) AS places"
 
 // Fixed statements.
 const (
@@ -707,8 +708,12 @@ func buildCountNodes(l kepu.Label, f *kepu.Filter) (stmt, error) {
 // subquery per parent keeps each parent's page limit. The far node n has no
 // label in the pattern: every relationship joins two :KG nodes (the store
 // writes no other), and checking it cost one db hit per relationship. The
-// result columns are pid, r (the relationship's properties), n (a
-// projection, nodeReturn), then k0...
+// result is one row per parent: pid and items, the parent's page in order,
+// each item a list [r (the relationship's properties), n (a projection,
+// nodeReturn), k0...]. One row per parent, not per neighbor: the driver
+// reads every record as its own Bolt message, with two reads that each
+// start a goroutine under a context deadline, and decoding the rows of the
+// nested benchmark query (1,000 neighbors) was most of the store's CPU.
 func buildNeighbors(ids []string, q kepu.NeighborQuery, pl listPlan) (stmt, error) {
 	d := kepu.LookupRel(q.Rel)
 	if d == nil {
@@ -733,9 +738,14 @@ func buildNeighbors(ids []string, q kepu.NeighborQuery, pl listPlan) (stmt, erro
 	if keys != "" {
 		ret += ", " + keys
 	}
+	item := "[properties(r), " + nodeReturn("n", far)
+	if keys != "" {
+		item += ", " + keys
+	}
+	item += "]"
 	c.p["ids"] = ids
 	s := "UNWIND $ids AS pid CALL (pid) { " + startAt("p") + " MATCH " + arrow("p", "r", d.Type, q.Dir, "n") +
-		where(ef, nf) + with + " RETURN " + ret + tail + " } RETURN pid, properties(r) AS r, " + projected(strings.TrimPrefix(ret, "r, "), "n", far)
+		where(ef, nf) + with + " WITH " + ret + tail + " RETURN collect(" + item + ") AS items } RETURN pid, items"
 	return stmt{s, c.p}, nil
 }
 

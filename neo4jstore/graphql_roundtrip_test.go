@@ -176,7 +176,7 @@ var (
 	rtFindNodes = regexp.MustCompile("^MATCH \\(n:`(\\w+)`\\) WHERE \\(n\\.`kind` IS NOT NULL AND n\\.`kind` = \\$(p\\d+)\\) " +
 		"WITH n WITH n ORDER BY n\\.id ASC LIMIT \\$(p\\d+) RETURN n \\{\\.id(, \\.`\\w+`)*\\} AS n$")
 	rtNeighbors = regexp.MustCompile("^UNWIND \\$ids AS pid CALL \\(pid\\) \\{ MATCH \\(p:KG \\{id: pid\\}\\) USING INDEX SEEK p:KG\\(id\\) WITH pid, p MATCH \\(p\\)-\\[r:`(\\w+)`\\]->\\(n\\) " +
-		"WITH r, n RETURN r, n ORDER BY n\\.id ASC LIMIT \\$(p\\d+) \\} RETURN pid, properties\\(r\\) AS r, n \\{\\.id(, \\.`\\w+`)*\\} AS n$")
+		"WITH r, n WITH r, n ORDER BY n\\.id ASC LIMIT \\$(p\\d+) RETURN collect\\(\\[properties\\(r\\), n \\{\\.id(, \\.`\\w+`)*\\}\\]\\) AS items \\} RETURN pid, items$")
 	// Nodes: the whole nodes, or the properties of their one label.
 	rtNodes = regexp.MustCompile("^UNWIND \\$ids AS id MATCH \\(n:KG \\{id: id\\}\\) USING INDEX SEEK n:KG\\(id\\) RETURN (n|n \\{\\.id(, \\.`\\w+`)*\\} AS n)$")
 )
@@ -294,9 +294,9 @@ func (g *rtGraph) script(run bolttest.Run) bolttest.Reply {
 		if !ok1 || !ok2 || len(run.Params) != 2 {
 			return unscripted("Neighbors parameters: %v", run.Params)
 		}
-		r := bolttest.Reply{Keys: []string{"pid", "r", "n"}}
+		r := bolttest.Reply{Keys: []string{"pid", "items"}}
 		for _, pid := range ids {
-			p, ok := g.nodes[pid]
+			_, ok := g.nodes[pid]
 			if !ok {
 				continue
 			}
@@ -307,10 +307,15 @@ func (g *rtGraph) script(run bolttest.Run) bolttest.Reply {
 				}
 			}
 			slices.SortFunc(es, func(a, b rtEdge) int { return strings.Compare(a.to, b.to) })
+			items := []any{}
 			for _, e := range es[:min(len(es), int(limit))] {
-				rel := bolttest.Relationship(e.num, p.num, g.nodes[e.to].num, string(e.typ), e.props)
-				r.Records = append(r.Records, []any{pid, rel, g.boltNode(e.to)})
+				props := map[string]any{}
+				for k, v := range e.props {
+					props[k] = v
+				}
+				items = append(items, []any{props, g.boltNode(e.to)})
 			}
+			r.Records = append(r.Records, []any{pid, items})
 		}
 		return r
 	}

@@ -216,16 +216,24 @@ func (s *Store) Neighbors(ctx context.Context, ids []string, q kepu.NeighborQuer
 	if err != nil {
 		return nil, err
 	}
-	rows := byParent(recs)
-	for pid, rs := range rows {
-		keep, hasNext, hasPrev := trimPage(q.Page, len(rs))
-		page := kepu.NeighborPage{HasNext: hasNext, HasPrev: hasPrev}
-		for _, r := range rs[:keep] {
-			n, err := decodeNode(r.Values[2])
+	for _, r := range recs {
+		pid, _ := r.Values[0].(string)
+		items, _ := r.Values[1].([]any)
+		if len(items) == 0 {
+			continue
+		}
+		keep, hasNext, hasPrev := trimPage(q.Page, len(items))
+		page := kepu.NeighborPage{HasNext: hasNext, HasPrev: hasPrev, Items: make([]kepu.Neighbor, 0, keep)}
+		for _, it := range items[:keep] {
+			v, _ := it.([]any)
+			if len(v) < 2 {
+				return nil, s.internalf("Neighbors: item %v", it)
+			}
+			n, err := decodeNode(v[1])
 			if err != nil {
 				return nil, s.internalf("%v", err)
 			}
-			props, err := decodeRel(r.Values[1], d.Type)
+			props, err := decodeRel(v[0], d.Type)
 			if err != nil {
 				return nil, s.internalf("%v", err)
 			}
@@ -233,7 +241,7 @@ func (s *Store) Neighbors(ctx context.Context, ids []string, q kepu.NeighborQuer
 			if q.Dir == kepu.In {
 				e.From, e.To = n.ID, pid
 			}
-			keys := cursorKeys(q.Order, r.Values[3:], far, d.Type)
+			keys := cursorKeys(q.Order, v[2:], far, d.Type)
 			page.Items = append(page.Items, kepu.Neighbor{Edge: e, Node: n,
 				Cursor: kepu.EncodeCursor(sig, kepu.Cursor{Keys: keys, ID: n.ID})})
 		}

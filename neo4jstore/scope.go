@@ -89,15 +89,23 @@ func (s *Store) locateWithPlaces(ctx context.Context, sc *requestScope, ids []st
 	if err != nil {
 		return nil, err
 	}
+	var items []any
+	if len(recs) == 1 {
+		items, _ = recs[0].Values[0].([]any)
+	}
 	placesOf := map[string][]string{}
-	nodes := make([]kepu.Node, 0, len(recs))
-	for _, r := range recs {
-		pl, err := decodeNode(r.Values[0])
+	nodes := make([]kepu.Node, 0, len(items))
+	for _, it := range items {
+		v, _ := it.([]any)
+		if len(v) != 2 {
+			return nil, s.internalf("Locate: place item %v", it)
+		}
+		pl, err := decodeNode(v[0])
 		if err != nil {
 			return nil, s.internalf("%v", err)
 		}
 		nodes = append(nodes, pl)
-		members, _ := r.Values[1].([]any)
+		members, _ := v[1].([]any)
 		for _, m := range members {
 			if id, ok := m.(string); ok {
 				placesOf[id] = append(placesOf[id], pl.ID)
