@@ -901,8 +901,17 @@ func (s *Store) Write(ctx context.Context, changes []kepu.Change) ([]kepu.Result
 		return nil, kepu.Errorf(kepu.Unavailable, "store is closed")
 	}
 	// Only writers change s.st, and we hold wmu: reading it needs no lock.
-	b := &batch{st: s.st, in: s.intern, nodes: map[string]*pendingNode{},
-		edges: map[string]*pendingEdge{}}
+	// The overlay's maps are sized for the changes (a bulk write of 1,000
+	// edges would otherwise grow its map seven times).
+	nnodes := 0
+	for _, c := range changes {
+		switch c.Kind {
+		case kepu.CreateNode, kepu.PutNode, kepu.UpdateNode, kepu.DeleteNode:
+			nnodes++
+		}
+	}
+	b := &batch{st: s.st, in: s.intern, nodes: make(map[string]*pendingNode, nnodes),
+		edges: make(map[string]*pendingEdge, len(changes)-nnodes)}
 	results := make([]kepu.Result, len(changes))
 	for i, c := range changes {
 		if i%256 == 255 {
