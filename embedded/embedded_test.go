@@ -399,3 +399,57 @@ func BenchmarkNeighbors(b *testing.B) {
 		}
 	}
 }
+
+// TestHubEdges: edge lookups between a hub (more than 16 edges of a type)
+// and a node of small degree scan the small end's list (state.findEdge);
+// create, conflict, delete and recreate must work through both ends, and
+// after a reopen.
+func TestHubEdges(t *testing.T) {
+	dir := t.TempDir()
+	st := openStore(t, dir)
+	school := func(i int) string { return fmt.Sprintf("School:s%03d", i) }
+	edge := func(kind kepu.ChangeKind, m, s string) kepu.Change {
+		return kepu.Change{Kind: kind, Edge: kepu.Edge{Type: kepu.PartnersWith, From: m, To: s,
+			Props: kepu.Props{"provenance": kepu.Generated, "source": "test"}}}
+	}
+	var cs []kepu.Change
+	for i := range 40 {
+		cs = append(cs, kepu.Change{Kind: kepu.PutNode, Node: museum(i)},
+			kepu.Change{Kind: kepu.PutNode, Node: kepu.Node{ID: school(i), Label: kepu.School,
+				Props: kepu.Props{"name": school(i), "provenance": kepu.Generated, "source": "test"}}})
+	}
+	hubM, hubS := museum(0).ID, school(0)
+	for i := 1; i < 40; i++ {
+		cs = append(cs, edge(kepu.PutEdge, hubM, school(i)), edge(kepu.PutEdge, museum(i).ID, hubS))
+	}
+	if _, err := st.Write(ctx, cs); err != nil {
+		t.Fatal(err)
+	}
+	// Hub to small (the To end's list is shorter), small to hub (the From
+	// end's), hub to hub (both long: not there yet).
+	for _, p := range [][2]string{{hubM, school(7)}, {museum(7).ID, hubS}} {
+		if _, err := st.Write(ctx, []kepu.Change{edge(kepu.CreateEdge, p[0], p[1])}); kepu.ErrorCode(err) != kepu.Conflict {
+			t.Fatalf("create existing %v: %v, want Conflict", p, err)
+		}
+		if _, err := st.Write(ctx, []kepu.Change{{Kind: kepu.DeleteEdge, Edge: kepu.Edge{Type: kepu.PartnersWith, From: p[0], To: p[1]}}}); err != nil {
+			t.Fatalf("delete %v: %v", p, err)
+		}
+		if _, err := st.Write(ctx, []kepu.Change{{Kind: kepu.DeleteEdge, Edge: kepu.Edge{Type: kepu.PartnersWith, From: p[0], To: p[1]}}}); kepu.ErrorCode(err) != kepu.NotFound {
+			t.Fatalf("delete deleted %v: %v, want NotFound", p, err)
+		}
+	}
+	if _, err := st.Write(ctx, []kepu.Change{edge(kepu.CreateEdge, hubM, hubS), edge(kepu.CreateEdge, hubM, school(7))}); err != nil {
+		t.Fatalf("create hub to hub and recreate: %v", err)
+	}
+	st.Close()
+	st = openStore(t, dir)
+	defer st.Close()
+	for _, p := range [][2]string{{hubM, hubS}, {hubM, school(7)}, {museum(9).ID, hubS}} {
+		if _, err := st.Write(ctx, []kepu.Change{edge(kepu.CreateEdge, p[0], p[1])}); kepu.ErrorCode(err) != kepu.Conflict {
+			t.Fatalf("after reopen, create existing %v: %v, want Conflict", p, err)
+		}
+	}
+	if _, err := st.Write(ctx, []kepu.Change{edge(kepu.CreateEdge, museum(7).ID, hubS)}); err != nil {
+		t.Fatalf("after reopen, recreate deleted: %v", err)
+	}
+}

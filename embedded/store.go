@@ -182,9 +182,35 @@ func (n *nodeRec) removeEdge(e *edgeRec, dir kepu.Direction) {
 	}
 }
 
-// findEdge returns the edge of the type from n to the node to, or nil.
-func (n *nodeRec) findEdge(rel kepu.RelType, to string) *edgeRec {
-	for _, e := range n.edges(rel, kepu.Out) {
+// shortScan is the length of an adjacency list that findEdge scans without
+// looking at the other end's list first.
+const shortScan = 16
+
+// findEdge returns the committed edge of the type from the node from to the
+// node to, or nil. It scans the shorter of from's outgoing and to's incoming
+// list of the type: O(min(out-degree, in-degree)), so an edge between a hub
+// and a node of small degree costs the small degree.
+func (st *state) findEdge(rel kepu.RelType, from, to string) *edgeRec {
+	fn := st.nodes[from]
+	if fn == nil {
+		return nil
+	}
+	out := fn.edges(rel, kepu.Out)
+	if len(out) > shortScan {
+		tn := st.nodes[to]
+		if tn == nil {
+			return nil
+		}
+		if in := tn.edges(rel, kepu.In); len(in) < len(out) {
+			for _, e := range in {
+				if e.from == fn {
+					return e
+				}
+			}
+			return nil
+		}
+	}
+	for _, e := range out {
 		if e.to.id == to {
 			return e
 		}
@@ -795,7 +821,8 @@ type pendingEdge struct {
 	from, to string
 	props    props
 	gone     bool
-	rec      []byte // the stored value, set by commit
+	rec      []byte   // the stored value, set by commit
+	old      *edgeRec // the committed edge of the same key or nil, set by commit
 }
 
 func (b *batch) nodeExists(id string) (props, bool) {
@@ -812,10 +839,8 @@ func (b *batch) edge(typ kepu.RelType, from, to string) (props, bool) {
 	if p, ok := b.edges[string(typ)+"|"+from+"|"+to]; ok {
 		return p.props, !p.gone
 	}
-	if n := b.st.nodes[from]; n != nil {
-		if e := n.findEdge(typ, to); e != nil {
-			return e.p(), true
-		}
+	if e := b.st.findEdge(typ, from, to); e != nil {
+		return e.p(), true
 	}
 	return nil, false
 }
@@ -840,7 +865,7 @@ func (b *batch) indexAdded() {
 		if p.gone {
 			continue
 		}
-		if n := b.st.nodes[p.from]; n != nil && n.findEdge(p.typ, p.to) != nil {
+		if b.st.findEdge(p.typ, p.from, p.to) != nil {
 			continue // not created in this batch
 		}
 		b.added[p.from] = append(b.added[p.from], k)
@@ -876,8 +901,17 @@ func (s *Store) Write(ctx context.Context, changes []kepu.Change) ([]kepu.Result
 		return nil, kepu.Errorf(kepu.Unavailable, "store is closed")
 	}
 	// Only writers change s.st, and we hold wmu: reading it needs no lock.
-	b := &batch{st: s.st, in: s.intern, nodes: map[string]*pendingNode{},
-		edges: map[string]*pendingEdge{}}
+	// The overlay's maps are sized for the changes (a bulk write of 1,000
+	// edges would otherwise grow its map seven times).
+	nnodes := 0
+	for _, c := range changes {
+		switch c.Kind {
+		case kepu.CreateNode, kepu.PutNode, kepu.UpdateNode, kepu.DeleteNode:
+			nnodes++
+		}
+	}
+	b := &batch{st: s.st, in: s.intern, nodes: make(map[string]*pendingNode, nnodes),
+		edges: make(map[string]*pendingEdge, len(changes)-nnodes)}
 	results := make([]kepu.Result, len(changes))
 	for i, c := range changes {
 		if i%256 == 255 {
@@ -915,7 +949,8 @@ func (b *batch) apply(c kepu.Change) (kepu.Result, error) {
 	switch c.Kind {
 	case kepu.CreateNode, kepu.PutNode:
 		n := c.Node
-		n.Props = n.Props.Clone()
+		// ValidateNode only reads the caller's map: n.Props becomes a new
+		// normalized map (lists copied), which is the result's.
 		if err := kepu.ValidateNode(&n); err != nil {
 			return kepu.Result{}, err
 		}
@@ -924,7 +959,7 @@ func (b *batch) apply(c kepu.Change) (kepu.Result, error) {
 		}
 		p := fromMap(n.Props, b.in)
 		b.nodes[n.ID] = &pendingNode{id: n.ID, label: n.Label, props: p}
-		return kepu.Result{Node: kepu.Node{ID: n.ID, Label: n.Label, Props: p.toMap()}}, nil
+		return kepu.Result{Node: kepu.Node{ID: n.ID, Label: n.Label, Props: n.Props}}, nil
 
 	case kepu.UpdateNode:
 		l := kepu.LabelOf(c.ID)
@@ -958,7 +993,7 @@ func (b *batch) apply(c kepu.Change) (kepu.Result, error) {
 
 	case kepu.CreateEdge, kepu.PutEdge:
 		e := c.Edge
-		e.Props = e.Props.Clone()
+		// As for nodes: e.Props becomes a new normalized map.
 		if err := kepu.ValidateEdge(&e, kepu.LabelOf(e.From), kepu.LabelOf(e.To)); err != nil {
 			return kepu.Result{}, err
 		}
@@ -974,7 +1009,7 @@ func (b *batch) apply(c kepu.Change) (kepu.Result, error) {
 		}
 		p := fromMap(e.Props, b.in)
 		b.putEdge(e.Type, e.From, e.To, p)
-		return kepu.Result{Edge: kepu.Edge{Type: e.Type, From: e.From, To: e.To, Props: p.toMap()}}, nil
+		return kepu.Result{Edge: kepu.Edge{Type: e.Type, From: e.From, To: e.To, Props: e.Props}}, nil
 
 	case kepu.UpdateEdge:
 		e := c.Edge
@@ -1040,10 +1075,10 @@ func (s *Store) commit(b *batch) error {
 		}
 	}
 	for _, p := range b.edges {
-		existed := false
-		if n := s.st.nodes[p.from]; n != nil {
-			existed = n.findEdge(p.typ, p.to) != nil
-		}
+		// Looked up once: applyBatch uses it (only writers change s.st,
+		// and the caller holds wmu until applyBatch is done).
+		p.old = s.st.findEdge(p.typ, p.from, p.to)
+		existed := p.old != nil
 		switch {
 		case p.gone && existed:
 			nedges--
@@ -1132,15 +1167,9 @@ func (st *state) applyBatch(b *batch) {
 		if !p.gone {
 			continue
 		}
-		fn := st.nodes[p.from]
-		if fn == nil {
-			continue
-		}
-		if e := fn.findEdge(p.typ, p.to); e != nil {
-			fn.removeEdge(e, kepu.Out)
-			if tn := st.nodes[p.to]; tn != nil {
-				tn.removeEdge(e, kepu.In)
-			}
+		if e := p.old; e != nil {
+			e.from.removeEdge(e, kepu.Out)
+			e.to.removeEdge(e, kepu.In)
 			st.nedges--
 		}
 	}
@@ -1155,7 +1184,7 @@ func (st *state) applyBatch(b *batch) {
 		} else {
 			props = &p.props
 		}
-		if e := fn.findEdge(p.typ, p.to); e != nil {
+		if e := p.old; e != nil {
 			e.props = props
 			continue
 		}
