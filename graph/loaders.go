@@ -327,11 +327,7 @@ func (l *Loaders) Neighbors(ctx context.Context, id string, q kepu.NeighborQuery
 	if err != nil {
 		return kepu.NeighborPage{}, err
 	}
-	p, err := ld.Load(ctx, id)
-	if errors.Is(err, dataloadgen.ErrNotFound) {
-		return kepu.NeighborPage{}, nil
-	}
-	return p, err
+	return loadOrZero(ctx, ld, id)
 }
 
 // CountNeighbors loads the number of relationships matching q for one node.
@@ -340,11 +336,7 @@ func (l *Loaders) CountNeighbors(ctx context.Context, id string, q kepu.Neighbor
 	if err != nil {
 		return 0, err
 	}
-	n, err := ld.Load(ctx, id)
-	if errors.Is(err, dataloadgen.ErrNotFound) {
-		return 0, nil
-	}
-	return n, err
+	return loadOrZero(ctx, ld, id)
 }
 
 // primeNeighbors records the result of a Neighbors call of q for ids (an
@@ -438,11 +430,7 @@ func (l *Loaders) PlaceNodes(ctx context.Context, placeID string, q kepu.NodeQue
 	if err != nil {
 		return kepu.NodePage{}, err
 	}
-	p, err := ld.Load(ctx, placeID)
-	if errors.Is(err, dataloadgen.ErrNotFound) {
-		return kepu.NodePage{}, nil
-	}
-	return p, err
+	return loadOrZero(ctx, ld, placeID)
 }
 
 // CountPlaceNodes loads the number of nodes matching q located in one place.
@@ -451,11 +439,7 @@ func (l *Loaders) CountPlaceNodes(ctx context.Context, placeID string, q kepu.No
 	if err != nil {
 		return 0, err
 	}
-	n, err := ld.Load(ctx, placeID)
-	if errors.Is(err, dataloadgen.ErrNotFound) {
-		return 0, nil
-	}
-	return n, err
+	return loadOrZero(ctx, ld, placeID)
 }
 
 // primePlaceNodes records the result of a PlaceNodes call of q for places.
@@ -547,11 +531,7 @@ func (l *Loaders) relPlan(ctx context.Context, near kepu.Label, rel kepu.RelType
 
 // neighbors loads the page of the plan's query for one node.
 func (p *relPlan) neighbors(ctx context.Context, id string) (kepu.NeighborPage, error) {
-	page, err := p.pages.Load(ctx, id)
-	if errors.Is(err, dataloadgen.ErrNotFound) {
-		return kepu.NeighborPage{}, nil
-	}
-	return page, err
+	return loadOrZero(ctx, p.pages, id)
 }
 
 // count loads the number of relationships matching the plan's query for
@@ -561,9 +541,16 @@ func (p *relPlan) count(ctx context.Context, id string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	n, err := ld.Load(ctx, id)
+	return loadOrZero(ctx, ld, id)
+}
+
+// loadOrZero loads key with ld; a key the batch function left out
+// (dataloadgen.ErrNotFound) is the zero value (an empty page, a count of 0).
+func loadOrZero[V any](ctx context.Context, ld *dataloadgen.Loader[string, V], key string) (V, error) {
+	v, err := ld.Load(ctx, key)
 	if errors.Is(err, dataloadgen.ErrNotFound) {
-		return 0, nil
+		var zero V
+		return zero, nil
 	}
-	return n, err
+	return v, err
 }
