@@ -242,6 +242,23 @@ func newState(nnodes int) *state {
 // opts.LockTimeout has passed; a directory or file that cannot be read or
 // written also gives Unavailable.
 func Open(dir string, opts Options) (*Store, error) {
+	start := time.Now()
+	s, err := openFile(dir, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.openSearch(opts); err != nil {
+		s.db.Close()
+		return nil, err
+	}
+	s.log.Info("embedded store loaded", "path", s.db.Path(), "nodes", len(s.st.nodes), "edges", s.st.nedges,
+		"duration", time.Since(start).Round(time.Millisecond))
+	return s, nil
+}
+
+// openFile is Open without the full-text index: it checks, migrates and
+// reads the bbolt file into s.st.
+func openFile(dir string, opts Options) (*Store, error) {
 	if opts.LockTimeout <= 0 {
 		opts.LockTimeout = time.Second
 	}
@@ -279,7 +296,6 @@ func Open(dir string, opts Options) (*Store, error) {
 			return nil, kepu.Errorf(kepu.Unavailable, "cannot read %s: %v", path, err)
 		}
 	}
-	start := time.Now()
 	s := &Store{log: log, dir: dir, intern: newInterner()}
 	err := guard(path, func() error {
 		db, err := bolt.Open(path, 0o600, &bolt.Options{
@@ -310,12 +326,6 @@ func Open(dir string, opts Options) (*Store, error) {
 		}
 		return nil, err
 	}
-	if err := s.openSearch(opts); err != nil {
-		s.db.Close()
-		return nil, err
-	}
-	log.Info("embedded store loaded", "path", path, "nodes", len(s.st.nodes), "edges", s.st.nedges,
-		"duration", time.Since(start).Round(time.Millisecond))
 	return s, nil
 }
 

@@ -46,6 +46,7 @@ func main() {
 	flag.IntVar(&cfg.scale, "scale", 1_000_000, "nodes of the benchmark graph")
 	flag.IntVar(&cfg.samples, "samples", 200, "calls per row; 0: only open the store")
 	flag.IntVar(&cfg.batch, "batch", dataset.DefaultBatch, "changes per write when loading")
+	flag.IntVar(&cfg.workers, "workers", 2, "with -build: writes in flight at a time (dataset.LoadOptions.Workers; the embedded loader validates and encodes them in parallel and commits one at a time)")
 	flag.BoolVar(&cfg.build, "build", false, "load the graph and exit (the parent process runs this; with -store neo4j, load into Neo4j first)")
 	flag.BoolVar(&cfg.graphOnly, "graph-only", false, "with -build and -store embedded: exit after the graph is loaded, without building the full-text index or marking the graph complete (measures the graph load alone; -cpuprofile stops there too)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of this process to the file")
@@ -83,6 +84,7 @@ type config struct {
 	store, dir     string
 	scale, samples int
 	batch          int
+	workers        int
 	build          bool
 	graphOnly      bool // with build: stop before the full-text index (see -graph-only)
 	memoryLimit    int  // MiB, for the -build child
@@ -116,39 +118,59 @@ func open(ctx context.Context, cfg config, noSync bool) (kepu.Store, error) {
 }
 
 // load loads the benchmark graph into the store and reports the rate and
-// this process's peak RSS.
+// this process's peak RSS. The embedded store is loaded by an
+// embedded.Loader (the graph is not held in memory while loading), then
+// opened once to build the full-text index.
 func load(ctx context.Context, cfg config, w io.Writer) error {
 	sg, err := dataset.Scaled(dataset.Options{}, cfg.scale)
 	if err != nil {
 		return err
 	}
-	st, err := open(ctx, cfg, true)
-	if err != nil {
-		return err
+	var dst dataset.Writer
+	var closeDst func() error
+	if cfg.store == "embedded" {
+		l, err := embedded.OpenLoader(cfg.dir, embedded.Options{NoSync: true})
+		if err != nil {
+			return err
+		}
+		dst, closeDst = l, l.Close
+	} else {
+		st, err := open(ctx, cfg, true)
+		if err != nil {
+			return err
+		}
+		dst, closeDst = st, st.Close
 	}
 	start, cpu0 := time.Now(), cpuTime()
-	rep, err := dataset.LoadSource(ctx, st, sg, dataset.LoadOptions{Batch: cfg.batch})
+	rep, err := dataset.LoadSource(ctx, dst, sg, dataset.LoadOptions{Batch: cfg.batch, Workers: cfg.workers})
 	graphCPU := cpuTime() - cpu0
 	if err == nil {
 		recs := rep.NodeCount() + rep.EdgeCount()
-		fmt.Fprintf(w, "graph: %d records in %v wall, %v CPU (%.0f records per CPU second), peak RSS %d MB\n", recs, rep.Elapsed.Round(time.Millisecond),
-			graphCPU.Round(time.Millisecond), float64(recs)/graphCPU.Seconds(), procStatus("VmHWM")>>10)
+		fmt.Fprintf(w, "graph: %d records in %v wall (%.0f records/s), %v CPU (%.0f records per CPU second), peak RSS %d MB\n", recs, rep.Elapsed.Round(time.Millisecond),
+			rep.PerSecond(), graphCPU.Round(time.Millisecond), float64(recs)/graphCPU.Seconds(), procStatus("VmHWM")>>10)
 	}
 	if err == nil && cfg.memprofile != "" {
-		// The graph's heap, before the full-text index is built.
+		// The loader's heap, before the full-text index is built.
 		runtime.GC()
 		err = writeHeap(cfg.memprofile)
 	}
 	if err == nil && cfg.graphOnly && cfg.store == "embedded" {
-		// As if cut off here: the data is committed, the index is built
-		// by the next open.
+		// As if cut off here: the data is committed, the graph and its
+		// index are built by the next open.
 		pprof.StopCPUProfile()
 		return nil
 	}
-	// The embedded store builds its full-text index after the load (when
-	// it is closed): the load's time includes it.
-	if cerr := st.Close(); err == nil {
+	if cerr := closeDst(); err == nil {
 		err = cerr
+	}
+	if err == nil && cfg.store == "embedded" {
+		// The embedded store builds its full-text index when it is closed
+		// after a bulk load: the load's time includes the open and the
+		// build.
+		var st kepu.Store
+		if st, err = open(ctx, cfg, true); err == nil {
+			err = st.Close()
+		}
 	}
 	if err != nil {
 		return err
@@ -170,7 +192,7 @@ func run(ctx context.Context, cfg config, w io.Writer) error {
 	if cfg.store == "embedded" {
 		if _, err := os.Stat(completeFile(cfg.dir, cfg.scale)); errors.Is(err, os.ErrNotExist) {
 			fmt.Fprintf(w, "building the %d-node graph in %s (once)\n", cfg.scale, cfg.dir)
-			cmd := exec.CommandContext(ctx, os.Args[0], "-build", "-store", cfg.store, "-dir", cfg.dir, "-scale", strconv.Itoa(cfg.scale), "-batch", strconv.Itoa(cfg.batch),
+			cmd := exec.CommandContext(ctx, os.Args[0], "-build", "-store", cfg.store, "-dir", cfg.dir, "-scale", strconv.Itoa(cfg.scale), "-batch", strconv.Itoa(cfg.batch), "-workers", strconv.Itoa(cfg.workers),
 				"-memory-limit", strconv.Itoa(cfg.memoryLimit))
 			cmd.Stdout, cmd.Stderr = w, os.Stderr
 			if err := cmd.Run(); err != nil {

@@ -42,6 +42,12 @@ func (ds *Dataset) Each(node func(kepu.Node) error, edge func(kepu.Edge) error) 
 	return nil
 }
 
+// Writer is what Load writes to: a kepu.Store, or a bulk loader such as
+// embedded.Loader. Write applies the changes all or nothing.
+type Writer interface {
+	Write(ctx context.Context, changes []kepu.Change) ([]kepu.Result, error)
+}
+
 // LoadOptions configure Load.
 type LoadOptions struct {
 	// Batch is the number of changes per Store.Write (default DefaultBatch).
@@ -91,7 +97,7 @@ func (r Report) PerSecond() float64 {
 // for every edge, in batches. Put replaces a record whole, so loading the
 // same dataset twice leaves the same graph. A failed batch stops the load;
 // the batches before it stay written.
-func Load(ctx context.Context, st kepu.Store, ds *Dataset, opts LoadOptions) (Report, error) {
+func Load(ctx context.Context, st Writer, ds *Dataset, opts LoadOptions) (Report, error) {
 	return LoadSource(ctx, st, ds, opts)
 }
 
@@ -103,7 +109,7 @@ func Load(ctx context.Context, st kepu.Store, ds *Dataset, opts LoadOptions) (Re
 // edge never meets a missing end. A failed batch stops the load (the batches
 // in flight finish or fail); which batches are written is then not a prefix,
 // and a rerun (puts are idempotent) completes the graph.
-func LoadSource(ctx context.Context, st kepu.Store, src Source, opts LoadOptions) (Report, error) {
+func LoadSource(ctx context.Context, st Writer, src Source, opts LoadOptions) (Report, error) {
 	start := time.Now()
 	batch := opts.Batch
 	if batch <= 0 {
