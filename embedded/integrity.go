@@ -10,6 +10,7 @@ import (
 	"math/bits"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 )
 
 // Integrity of the data file.
@@ -216,7 +217,26 @@ func validateFile(path string) error {
 	if !checkFile {
 		return nil
 	}
-	if err := walkPages(f, cur); err != nil {
+	// Mapped, the walk reads the pages without a system call and a copy
+	// each (a fault in the mapping, such as the file shrinking meanwhile,
+	// is damage).
+	var data []byte
+	if mapPages {
+		var unmap func()
+		if data, unmap = mapFile(f, int64(cur.pgid)*int64(cur.pageSize)); unmap != nil {
+			defer unmap()
+		}
+	}
+	err = func() (err error) {
+		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("reading its pages failed (%v)", r)
+			}
+		}()
+		return walkPages(f, data, cur)
+	}()
+	if err != nil {
 		return damaged("%v", err)
 	}
 	return nil

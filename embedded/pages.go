@@ -7,15 +7,19 @@ import (
 )
 
 // walkPages checks the structure of every page reachable from the current
-// meta page, reading the file with ReadAt (never through bbolt's memory
+// meta page, reading the file with ReadAt, or from data when it is not nil
+// (a read-only mapping of the file's first hwm pages, never bbolt's memory
 // map): every page ID below the high-water mark, no page reached twice (a
 // cycle), branch and leaf pages with element tables and keys and values
 // inside the page, sub-buckets likewise, and a freelist naming only pages
 // below the high-water mark. bbolt trusts all of this: a damaged page ID
 // makes it read past the end of the file (a fatal fault, not a panic) or
 // loop forever. After walkPages, bbolt only reads pages it has checked.
-func walkPages(f io.ReaderAt, m boltMeta) error {
+func walkPages(f io.ReaderAt, data []byte, m boltMeta) error {
 	w := &pageWalker{f: f, ps: int64(m.pageSize), hwm: m.pgid, seen: make([]bool, m.pgid)}
+	if uint64(len(data))/uint64(m.pageSize) >= m.pgid {
+		w.data = data
+	}
 	w.seen[0], w.seen[1] = true, true
 	if m.freelist != boltNoFreelist {
 		if err := w.freelist(m.freelist); err != nil {
@@ -27,6 +31,7 @@ func walkPages(f io.ReaderAt, m boltMeta) error {
 
 type pageWalker struct {
 	f    io.ReaderAt
+	data []byte // the mapped file, or nil: read with f
 	ps   int64
 	hwm  uint64
 	seen []bool   // by page ID
@@ -48,12 +53,17 @@ func (w *pageWalker) page(id uint64, what string) ([]byte, error) {
 	if id < 2 || id >= w.hwm {
 		return nil, fmt.Errorf("%s points to page %d, outside the file's pages 2 to %d", what, id, w.hwm-1)
 	}
-	for len(w.bufs) <= w.deep {
-		w.bufs = append(w.bufs, make([]byte, w.ps))
-	}
-	b := w.bufs[w.deep][:w.ps]
-	if _, err := w.f.ReadAt(b, int64(id)*w.ps); err != nil {
-		return nil, fmt.Errorf("page %d (%s) cannot be read: %v", id, what, err)
+	var b []byte
+	if w.data != nil {
+		b = w.data[int64(id)*w.ps : int64(id+1)*w.ps]
+	} else {
+		for len(w.bufs) <= w.deep {
+			w.bufs = append(w.bufs, make([]byte, w.ps))
+		}
+		b = w.bufs[w.deep][:w.ps]
+		if _, err := w.f.ReadAt(b, int64(id)*w.ps); err != nil {
+			return nil, fmt.Errorf("page %d (%s) cannot be read: %v", id, what, err)
+		}
 	}
 	le := binary.LittleEndian
 	overflow := uint64(le.Uint32(b[12:]))
@@ -69,7 +79,9 @@ func (w *pageWalker) page(id uint64, what string) ([]byte, error) {
 		}
 		w.seen[i] = true
 	}
-	if overflow > 0 {
+	if overflow > 0 && w.data != nil {
+		b = w.data[int64(id)*w.ps : int64(id+1+overflow)*w.ps]
+	} else if overflow > 0 {
 		b = append(b, make([]byte, int64(overflow)*w.ps)...)
 		w.bufs[w.deep] = b
 		if _, err := w.f.ReadAt(b[w.ps:], int64(id+1)*w.ps); err != nil {
