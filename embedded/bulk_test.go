@@ -1,8 +1,13 @@
 package embedded_test
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -256,4 +261,80 @@ func TestLoaderRejects(t *testing.T) {
 	if got := len(p["Museum:a"].Items); got != 1 {
 		t.Errorf("Museum:a has %d outgoing HELPED_ESTABLISH edges, want 1", got)
 	}
+}
+
+// A loader killed (SIGKILL) in the middle of a load, with fsync on so that
+// the kill often lands inside a commit, leaves a file that opens, and a
+// rerun completes it: the records equal those of a load that was not
+// killed. The child is this test binary, running this test with
+// KEPUGRAPH_LOADER_CHILD set to its data directory.
+func TestLoaderKilled(t *testing.T) {
+	if dir := os.Getenv("KEPUGRAPH_LOADER_CHILD"); dir != "" {
+		ds, err := dataset.Generate(dataset.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := embedded.OpenLoader(dir, embedded.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = dataset.LoadSource(ctx, l, ds, dataset.LoadOptions{Batch: 100, Progress: func(done, total int) {
+			fmt.Printf("done %d\n", done)
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		select {} // the parent kills it
+	}
+	if testing.Short() {
+		t.Skip("loads the reference dataset three times")
+	}
+	ds, err := dataset.Generate(dataset.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole := t.TempDir()
+	if _, err := loadWithLoader(t, whole, ds, dataset.LoadOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	want := records(t, whole)
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run", "^TestLoaderKilled$")
+	cmd.Env = append(os.Environ(), "KEPUGRAPH_LOADER_CHILD="+dir)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(out)
+	killAt := ds.Len()/4 + rand.IntN(ds.Len()/2)
+	killed := false
+	for sc.Scan() {
+		var done int
+		if _, err := fmt.Sscanf(sc.Text(), "done %d", &done); err == nil && done >= killAt {
+			cmd.Process.Kill()
+			killed = true
+			break
+		}
+	}
+	cmd.Wait()
+	if !killed {
+		t.Fatal("the child ended before it was killed")
+	}
+	l, err := embedded.OpenLoader(dir, embedded.Options{NoSync: true})
+	if err != nil {
+		t.Fatalf("the killed load's file: %v", err)
+	}
+	nodes, edges := l.Counts()
+	l.Close()
+	t.Logf("killed after %d records: the file holds %d nodes and %d edges", killAt, nodes, edges)
+	if nodes+edges < killAt { // with fsync, every write that returned is in the file
+		t.Errorf("the killed load's file holds %d records; %d were written before the kill", nodes+edges, killAt)
+	}
+	if _, err := loadWithLoader(t, dir, ds, dataset.LoadOptions{Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	sameRecords(t, records(t, dir), want)
 }
