@@ -1,7 +1,6 @@
 package embedded
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"fmt"
@@ -186,13 +185,10 @@ func (l *Loader) Write(ctx context.Context, changes []kepu.Change) ([]kepu.Resul
 				return err
 			}
 		}
-		// Keys after the bucket's last key are new without a lookup (a
-		// load whose keys come in order).
-		last, _ := eb.Cursor().Last()
-		last = bytes.Clone(last)
-		for _, r := range edges {
+		held := holds(eb, edges)
+		for i, r := range edges {
 			k := []byte(r.key)
-			if r.key > string(last) || eb.Get(k) == nil {
+			if !held[i] {
 				newEdges++
 			} else if r.create {
 				c := changes[r.change]
@@ -224,6 +220,30 @@ func (l *Loader) Write(ctx context.Context, changes []kepu.Change) ([]kepu.Resul
 	l.nedges += newEdges
 	l.s.version.Add(1)
 	return results, nil
+}
+
+// holds reports which of recs (sorted by key) the bucket holds. A cursor
+// walks forward from the first key instead of searching the tree for each
+// (a load in key order finds its keys past the cursor or just before it);
+// it seeks when the next key is more than a few keys ahead.
+func holds(b *bolt.Bucket, recs []loadRec) []bool {
+	out := make([]bool, len(recs))
+	c := b.Cursor()
+	var at []byte
+	for i, r := range recs {
+		if i == 0 {
+			at, _ = c.Seek([]byte(r.key))
+		}
+		for steps := 0; at != nil && string(at) < r.key; steps++ {
+			if steps == 16 {
+				at, _ = c.Seek([]byte(r.key))
+				break
+			}
+			at, _ = c.Next()
+		}
+		out[i] = at != nil && string(at) == r.key
+	}
+	return out
 }
 
 // changeError names the change in a validation error, as Store.Write does.
