@@ -54,7 +54,9 @@ type Options struct {
 	NoSync bool
 	// BulkLoad defers the full-text index: writes do not update it, and it
 	// is built once from the graph when the store is closed (or before the
-	// first search). For loads of many records (seed, bench/scale).
+	// first search, or BuildSearchIndex). For loads of many records: seed
+	// and bench/scale write the graph with a Loader (which holds no graph
+	// in memory), then open the store with BulkLoad to build the index.
 	BulkLoad bool
 }
 
