@@ -16,6 +16,9 @@
 #   growth       peak - RSS0, MB
 #   after        VmRSS after the download, MB
 #   HWM          VmHWM after it (the process's peak resident set so far), MB
+#   sha256       with HASH=1, the first 16 hex digits of the file's SHA-256
+#                (the same graph gives the same bytes, except the zip's
+#                timestamps), else nothing
 #
 # BINS lists the servers to compare, as name=path of a built binary (default:
 # the working tree, built into WORK): with more than one, each round starts
@@ -50,8 +53,8 @@ fi
 
 hz=$(getconf CLK_TCK)
 
-printf '%-8s %-11s %8s %11s %8s %9s %6s %6s %7s %6s %6s\n' \
-	server format seconds bytes el/s el/CPU-s RSS0 peak growth after HWM
+printf '%-8s %-11s %8s %11s %8s %9s %6s %6s %7s %6s %6s %s\n' \
+	server format seconds bytes el/s el/CPU-s RSS0 peak growth after HWM sha256
 for _ in $(seq 1 "$ROUNDS"); do
 	for b in $BINS; do
 		name=${b%%=*}
@@ -70,16 +73,22 @@ for _ in $(seq 1 "$ROUNDS"); do
 			: >"$WORK/rss"
 			(while :; do rss >>"$WORK/rss"; sleep 0.1; done) &
 			sampler=$!
-			read -r secs bytes < <(curl -fsS -o /dev/null -w '%{time_total} %{size_download}\n' "http://$ADDR/export/$f")
+			if [ -n "${HASH:-}" ]; then
+				curl -fsS -w '%{time_total} %{size_download}\n' -o >(sha256sum | cut -c1-16 >"$WORK/hash") "http://$ADDR/export/$f" >"$WORK/curl"
+				read -r secs bytes <"$WORK/curl"
+			else
+				read -r secs bytes < <(curl -fsS -o /dev/null -w '%{time_total} %{size_download}\n' "http://$ADDR/export/$f")
+			fi
 			kill "$sampler"
 			wait "$sampler" 2>/dev/null || true
 			cpu1=$(cpu)
 			peak=$(sort -n "$WORK/rss" | tail -1)
 			peak=${peak:-$rss0}
+			sleep 0.2 # the hash's process substitution finishes
 			awk -v srv="$name" -v f="$f" -v s="$secs" -v b="$bytes" -v n="$ELEMENTS" -v c="$((cpu1 - cpu0))" -v hz="$hz" \
-				-v r0="$rss0" -v p="$peak" -v r1="$(rss)" -v h="$(hwm)" \
-				'BEGIN { printf "%-8s %-11s %8.2f %11.0f %8.0f %9.0f %6.0f %6.0f %7.1f %6.0f %6.0f\n",
-					srv, f, s, b, n / s, (c > 0 ? n / (c / hz) : 0), r0 / 1024, p / 1024, (p - r0) / 1024, r1 / 1024, h / 1024 }'
+				-v r0="$rss0" -v p="$peak" -v r1="$(rss)" -v h="$(hwm)" -v hash="$([ -n "${HASH:-}" ] && cat "$WORK/hash")" \
+				'BEGIN { printf "%-8s %-11s %8.2f %11.0f %8.0f %9.0f %6.0f %6.0f %7.1f %6.0f %6.0f %s\n",
+					srv, f, s, b, n / s, (c > 0 ? n / (c / hz) : 0), r0 / 1024, p / 1024, (p - r0) / 1024, r1 / 1024, h / 1024, hash }'
 		done
 		kill "$pid"
 		wait "$pid" 2>/dev/null || true

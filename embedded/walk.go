@@ -49,7 +49,7 @@ func (s *Store) WalkNodes(ctx context.Context, l kepu.Label, f *kepu.Filter, fn 
 	if err := validateNodeQuery(l, f); err != nil {
 		return err
 	}
-	chunk := make([]walkNode, 0, walkChunk)
+	var chunk []walkNode                   // grown to walkChunk at most
 	places := map[*nodeRec]kepu.Location{} // location by start place, per chunk
 	node := kepu.Node{Props: kepu.Props{}}
 	after, started := "", false
@@ -105,8 +105,9 @@ func (s *Store) WalkNodes(ctx context.Context, l kepu.Label, f *kepu.Filter, fn 
 
 // WalkEdges calls fn with every edge of rel in (From, To) order (see
 // kepu.Store). Like WalkNodes it reads under the read lock the outgoing
-// edges of about walkChunk From nodes at a time (a node's edges are never
-// split between two chunks), in the order of Edges, then calls fn for them
+// edges of up to walkChunk From nodes at a time, stopping after the node
+// that brings them to walkChunk edges (a node's edges are never split
+// between two chunks), in the order of Edges, then calls fn for them
 // without it.
 func (s *Store) WalkEdges(ctx context.Context, rel kepu.RelType, fn func(e *kepu.Edge) error) error {
 	d := kepu.LookupRel(rel)
@@ -117,7 +118,7 @@ func (s *Store) WalkEdges(ctx context.Context, rel kepu.RelType, fn func(e *kepu
 	// is the order of their IDs (as in Edges).
 	labels := slices.Clone(d.From)
 	slices.SortFunc(labels, func(a, b kepu.Label) int { return strings.Compare(string(a)+":", string(b)+":") })
-	chunk := make([]walkEdge, 0, walkChunk)
+	var chunk []walkEdge // about walkChunk nodes' edges
 	var sorted []*edgeRec
 	edge := kepu.Edge{Type: d.Type, Props: kepu.Props{}}
 	for _, l := range labels {
@@ -134,10 +135,13 @@ func (s *Store) WalkEdges(ctx context.Context, rel kepu.RelType, fn func(e *kepu
 					start++
 				}
 			}
-			end := min(start+walkChunk, len(ids))
+			// Up to walkChunk From nodes, or fewer once their edges
+			// number walkChunk.
+			end := start
 			chunk = chunk[:0]
-			for _, id := range ids[start:end] {
-				n := s.st.nodes[id]
+			for end < len(ids) && end-start < walkChunk && len(chunk) < walkChunk {
+				n := s.st.nodes[ids[end]]
+				end++
 				if n == nil {
 					continue
 				}

@@ -775,17 +775,55 @@ func TestHeaders(t *testing.T) {
 	}
 }
 
-// failingStore fails every FindNodes call after the first n.
+// failingStore fails after n reads: a FindNodes call is a read, and so are
+// the start of a walk and every per elements it passes (a page's worth).
 type failingStore struct {
 	kepu.Store
-	n int
+	n, per int
+}
+
+func (s *failingStore) read() error {
+	if s.n--; s.n < 0 {
+		return kepu.Errorf(kepu.Unavailable, "store down")
+	}
+	return nil
 }
 
 func (s *failingStore) FindNodes(ctx context.Context, q kepu.NodeQuery) (kepu.NodePage, error) {
-	if s.n--; s.n < 0 {
-		return kepu.NodePage{}, kepu.Errorf(kepu.Unavailable, "store down")
+	if err := s.read(); err != nil {
+		return kepu.NodePage{}, err
 	}
 	return s.Store.FindNodes(ctx, q)
+}
+
+func (s *failingStore) WalkNodes(ctx context.Context, l kepu.Label, f *kepu.Filter, fn func(*kepu.Node, kepu.Location) error) error {
+	if err := s.read(); err != nil {
+		return err
+	}
+	passed := 0
+	return s.Store.WalkNodes(ctx, l, f, func(n *kepu.Node, loc kepu.Location) error {
+		if passed++; passed%s.per == 0 {
+			if err := s.read(); err != nil {
+				return err
+			}
+		}
+		return fn(n, loc)
+	})
+}
+
+func (s *failingStore) WalkEdges(ctx context.Context, rel kepu.RelType, fn func(*kepu.Edge) error) error {
+	if err := s.read(); err != nil {
+		return err
+	}
+	passed := 0
+	return s.Store.WalkEdges(ctx, rel, func(e *kepu.Edge) error {
+		if passed++; passed%s.per == 0 {
+			if err := s.read(); err != nil {
+				return err
+			}
+		}
+		return fn(e)
+	})
 }
 
 // TestFailureMidStream: a store failure after the response started cuts
@@ -794,7 +832,7 @@ func (s *failingStore) FindNodes(ctx context.Context, q kepu.NodeQuery) (kepu.No
 func TestFailureMidStream(t *testing.T) {
 	for _, f := range formats() {
 		for _, c := range []struct{ calls, pageSize int }{{5, 10}, {12, 500}} {
-			srv := httptest.NewServer(newMux(&failingStore{Store: shared.store, n: c.calls}, c.pageSize))
+			srv := httptest.NewServer(newMux(&failingStore{Store: shared.store, n: c.calls, per: c.pageSize}, c.pageSize))
 			resp, err := http.Get(srv.URL + "/export/" + f)
 			status := 0
 			if err == nil {
@@ -818,7 +856,7 @@ func TestFailureMidStream(t *testing.T) {
 			}
 		}
 	}
-	srv := httptest.NewServer(newMux(&failingStore{Store: shared.store, n: 0}, 10))
+	srv := httptest.NewServer(newMux(&failingStore{Store: shared.store, n: 0, per: 10}, 10))
 	defer srv.Close()
 	resp, body := get(t, srv.URL, "/export/graphml")
 	if resp.StatusCode != 503 || !strings.Contains(string(body), kepu.Unavailable) {
