@@ -932,11 +932,13 @@ func (w *stopWriter) Edge(e *export.Edge) error {
 
 // TestReadAhead: reading pages in a second goroutine (ReadAhead 0, the
 // default, and 1) writes the same bytes as reading and writing in turns
-// (ReadAhead -1), for the whole graph and for a where selection; a writer
-// that fails stops the export with its error, and the reading goroutine
-// ends.
+// (ReadAhead -1), for the whole graph (which reads with the store's walks
+// either way) and for a where selection (whose edges are read ahead); a
+// writer that fails stops the export with its error, and the reading
+// goroutine ends.
 func TestReadAhead(t *testing.T) {
 	where := export.Selection{Labels: []kepu.Label{kepu.Museum, kepu.County}, WhereLabel: kepu.Museum, Where: kepu.C("kind", kepu.Eq, "MOBILE")}
+	whereNodes := 0
 	for _, sel := range []export.Selection{{}, where} {
 		var want []byte
 		for _, ahead := range []int{-1, 0, 1} {
@@ -953,6 +955,9 @@ func TestReadAhead(t *testing.T) {
 			if st.Nodes == 0 || st.Edges == 0 {
 				t.Fatalf("read ahead %d: %+v", ahead, st)
 			}
+			if sel.Where != nil {
+				whereNodes = st.Nodes
+			}
 			if want == nil {
 				want = buf.Bytes()
 			} else if !bytes.Equal(buf.Bytes(), want) {
@@ -961,15 +966,21 @@ func TestReadAhead(t *testing.T) {
 		}
 	}
 	goroutines := runtime.NumGoroutine()
-	for _, n := range []int{0, 150, 20000} { // in the nodes, in the edges
+	for _, c := range []struct {
+		sel export.Selection
+		n   int
+	}{
+		{export.Selection{}, 0}, {export.Selection{}, 150}, {export.Selection{}, 20000}, // in the nodes, in the edges
+		{where, 0}, {where, whereNodes}, {where, whereNodes + 1}, // the read-ahead goroutine's edges
+	} {
 		x := &export.Exporter{Store: shared.store, PageSize: 100}
-		plan, err := x.Prepare(context.Background(), export.Selection{})
+		plan, err := x.Prepare(context.Background(), c.sel)
 		if err != nil {
 			t.Fatal(err)
 		}
-		st, err := plan.Write(context.Background(), &stopWriter{Writer: export.NewJSONL(io.Discard), n: n})
-		if !errors.Is(err, errStop) || st.Nodes+st.Edges != n {
-			t.Errorf("writer stopping after %d elements: %+v, %v", n, st, err)
+		st, err := plan.Write(context.Background(), &stopWriter{Writer: export.NewJSONL(io.Discard), n: c.n})
+		if !errors.Is(err, errStop) || st.Nodes+st.Edges != c.n {
+			t.Errorf("writer stopping after %d elements: %+v, %v", c.n, st, err)
 		}
 	}
 	for i := 0; runtime.NumGoroutine() > goroutines && i < 100; i++ {
