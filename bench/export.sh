@@ -23,8 +23,8 @@
 # BINS lists the servers to compare, as name=path of a built binary (default:
 # the working tree, built into WORK): with more than one, each round starts
 # them in turn (one at a time, so one graph is in memory), which alternates
-# them; ROUNDS rounds. SETTLE seconds after /healthz answers before the
-# first download (the open's mapped file pages are dropped by then).
+# them; ROUNDS rounds. Each server's first download starts once it is idle
+# (see below), plus SETTLE seconds; a comment line says when that was.
 #
 #   DATA_DIR=/tmp/data100k ELEMENTS=566962 bash bench/export.sh
 #   DATA_DIR=c1m ELEMENTS=6056962 BINS="before=/tmp/kg-before after=/tmp/kg-after" ROUNDS=2 bash bench/export.sh
@@ -38,7 +38,7 @@ ELEMENTS=${ELEMENTS:?ELEMENTS is the number of nodes + edges of the graph}
 FORMATS=${FORMATS:-graphml gexf cytoscape graphology csv jsonl}
 ROUNDS=${ROUNDS:-1}
 ADDR=${ADDR:-127.0.0.1:18090}
-SETTLE=${SETTLE:-5}
+SETTLE=${SETTLE:-2}
 WORK=${WORK:-$(mktemp -d /tmp/kepugraph-export.XXXXXX)}
 
 SCRIPT=export.sh
@@ -63,10 +63,22 @@ for _ in $(seq 1 "$ROUNDS"); do
 		pid=$!
 		pids+=("$pid")
 		wait_up "http://$ADDR/healthz"
-		sleep "$SETTLE"
 		rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status"; } # kB
 		hwm() { awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status"; } # kB
 		cpu() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }      # clock ticks
+		# Wait until the server is idle (less than 5% of a core over 2 s):
+		# what it does after it answers /healthz (the analyzer's
+		# background read of the adjacency, analysis.Analyzer.StartWarm)
+		# would count as the first export's CPU and memory.
+		up=$(date +%s)
+		for _ in $(seq 1 300); do
+			c0=$(cpu)
+			sleep 2
+			[ $(($(cpu) - c0)) -lt $((hz / 10)) ] && break
+		done
+		sleep "$SETTLE"
+		printf '# %s: idle %d s after /healthz, CPU %.1f s since its start, VmRSS %d MB, VmHWM %d MB\n' \
+			"$name" $(($(date +%s) - up)) "$(awk -v c="$(cpu)" -v hz="$hz" 'BEGIN { print c / hz }')" $(($(rss) / 1024)) $(($(hwm) / 1024))
 		for f in $FORMATS; do
 			rss0=$(rss)
 			cpu0=$(cpu)
