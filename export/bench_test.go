@@ -60,6 +60,8 @@ func BenchmarkExport(b *testing.B) {
 	}
 	// KEPUGRAPH_EXPORT_BENCH_READAHEAD=-1,0 runs each format with each
 	// Exporter.ReadAhead (-1: reads and writes in turns; 0: the default).
+	// Since the whole graph is read with the store's walks, ReadAhead
+	// changes nothing here (it applies to a where selection's edges).
 	aheads := []int{0}
 	if list := os.Getenv("KEPUGRAPH_EXPORT_BENCH_READAHEAD"); list != "" {
 		aheads = nil
