@@ -10,7 +10,7 @@ import (
 // (until reset).
 func TestTextBuf(t *testing.T) {
 	values := []any{nil, "", "a<b>&\"", "北京", int64(0), int64(-12345678901), int64(math.MaxInt64),
-		3.25, 1e21, -0.0, 1e-7, math.NaN(), math.Inf(1), true, false,
+		3.25, 1e21, math.Copysign(0, -1), 1e-7, math.NaN(), math.Inf(1), true, false,
 		[]string(nil), []string{}, []string{"a", "<b>&", "\u2028", "\x01"}}
 	var tb textBuf
 	for round := 0; round < 2; round++ {
