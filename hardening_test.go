@@ -261,7 +261,8 @@ func TestHardening_RateLimit(t *testing.T) {
 	}
 }
 
-// slowStore blocks every FindNodes call for museums until its context ends.
+// slowStore blocks every FindNodes and WalkNodes call for museums until
+// its context ends.
 type slowStore struct{ kepu.Store }
 
 func (s slowStore) FindNodes(ctx context.Context, q kepu.NodeQuery) (kepu.NodePage, error) {
@@ -270,6 +271,15 @@ func (s slowStore) FindNodes(ctx context.Context, q kepu.NodeQuery) (kepu.NodePa
 	}
 	<-ctx.Done()
 	return kepu.NodePage{}, ctx.Err()
+}
+
+// WalkNodes is slow as FindNodes is (whole-graph exports read with it).
+func (s slowStore) WalkNodes(ctx context.Context, l kepu.Label, f *kepu.Filter, fn func(*kepu.Node, kepu.Location) error) error {
+	if l != kepu.Museum {
+		return s.Store.WalkNodes(ctx, l, f, fn)
+	}
+	<-ctx.Done()
+	return ctx.Err()
 }
 
 func TestHardening_Timeout(t *testing.T) {

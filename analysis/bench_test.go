@@ -2,8 +2,11 @@ package analysis_test
 
 import (
 	"math/rand/v2"
+	"os"
 	"runtime"
 	"slices"
+	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -12,6 +15,7 @@ import (
 
 	"github.com/kepugraph/kepugraph/analysis"
 	"github.com/kepugraph/kepugraph/kepu"
+	"github.com/kepugraph/kepugraph/storetest"
 )
 
 // processCPU is the user and system CPU time of the process so far: on a
@@ -154,8 +158,11 @@ func benchHood(b *testing.B, hood func(analysis.HoodQuery) error) {
 
 // BenchmarkPageRankWholeGraph: loading the whole graph through the store
 // and computing PageRank once (what the first centrality request after a
-// write does; later requests at the same version are served from the cache).
+// write does; later requests at the same version are served from the
+// cache), with the resident memory it takes (see reportRSS).
 func BenchmarkPageRankWholeGraph(b *testing.B) {
+	runtime.GC()
+	rss0 := resetPeakRSS()
 	cpu := processCPU()
 	for b.Loop() {
 		net, err := analysis.LoadNetwork(ctx, ref.store, analysis.NetSpec{})
@@ -167,6 +174,7 @@ func BenchmarkPageRankWholeGraph(b *testing.B) {
 		}
 	}
 	reportCPU(b, cpu)
+	reportRSS(b, rss0)
 }
 
 // BenchmarkCentralityCached: a centrality request at an unchanged graph
@@ -181,4 +189,72 @@ func BenchmarkCentralityCached(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkStartWarm: what a server does at start (Analyzer.StartWarm):
+// the time from StartWarm until path requests find the adjacency (polled
+// every 10 ms with a shortest path through a store that refuses walks, so
+// that only the adjacency can answer), the process's CPU time, and the
+// resident memory: VmRSS growth once warm (the adjacency held) and the
+// peak's growth during the read (VmHWM reset first; Linux).
+func BenchmarkStartWarm(b *testing.B) {
+	ids := museums(b)
+	q := analysis.PathQuery{From: ids[0], To: ids[len(ids)-1], MaxHops: analysis.DefaultMaxHops, Limit: 1}
+	var keep []*analysis.Analyzer
+	runtime.GC()
+	rss0 := resetPeakRSS()
+	cpu := processCPU()
+	for b.Loop() {
+		a := &analysis.Analyzer{Store: ref.store}
+		a.StartWarm(ctx, nil)
+		for {
+			if _, _, err := a.ShortestPaths(ctx, storetest.NoWalk{Store: ref.store}, q); err == nil {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		keep = append(keep, a)
+	}
+	reportCPU(b, cpu)
+	reportRSS(b, rss0)
+	runtime.KeepAlive(keep)
+}
+
+// resetPeakRSS resets the process's peak resident set (VmHWM) to its
+// current one (Linux 4.0+) and returns the current VmRSS in bytes.
+func resetPeakRSS() int64 {
+	_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
+	return procStatus("VmRSS")
+}
+
+// reportRSS reports the process's resident set (MB-RSS), its growth since
+// rss0 (MB-RSS-growth) and the growth of its peak (MB-peak-RSS-growth)
+// since resetPeakRSS returned rss0.
+func reportRSS(b *testing.B, rss0 int64) {
+	rss, hwm := procStatus("VmRSS"), procStatus("VmHWM")
+	if rss == 0 {
+		return
+	}
+	b.ReportMetric(float64(rss)/1e6, "MB-RSS")
+	b.ReportMetric(float64(rss-rss0)/1e6, "MB-RSS-growth")
+	b.ReportMetric(float64(hwm-rss0)/1e6, "MB-peak-RSS-growth")
+}
+
+// procStatus returns a size field of /proc/self/status in bytes, 0 when
+// unknown.
+func procStatus(field string) int64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, field+":"); ok {
+			f := strings.Fields(rest)
+			if len(f) == 2 && f[1] == "kB" {
+				n, _ := strconv.ParseInt(f[0], 10, 64)
+				return n * 1024
+			}
+		}
+	}
+	return 0
 }

@@ -24,8 +24,9 @@ import (
 const benchDirEnv = "KEPUGRAPH_EXPORT_BENCH_DIR"
 
 // BenchmarkExport exports the whole graph in each format to a byte counter
-// and reports elements (nodes + edges) per second, the output size, and
-// memory: the growth of the process's peak resident set (VmHWM, Linux),
+// and reports elements (nodes + edges) per second, the output size, the
+// bytes and allocations per element (runtime.MemStats), and memory: the
+// growth of the process's peak resident set (VmHWM, Linux),
 // which counts garbage awaiting collection and so depends on GOGC and
 // GOMEMLIMIT, and, when KEPUGRAPH_EXPORT_BENCH_HEAP_EVERY is a number n,
 // the growth of the live heap (a collection every n elements, run from the
@@ -59,6 +60,8 @@ func BenchmarkExport(b *testing.B) {
 	}
 	// KEPUGRAPH_EXPORT_BENCH_READAHEAD=-1,0 runs each format with each
 	// Exporter.ReadAhead (-1: reads and writes in turns; 0: the default).
+	// Since the whole graph is read with the store's walks, ReadAhead
+	// changes nothing here (it applies to a where selection's edges).
 	aheads := []int{0}
 	if list := os.Getenv("KEPUGRAPH_EXPORT_BENCH_READAHEAD"); list != "" {
 		aheads = nil
@@ -107,6 +110,8 @@ func benchFormat(b *testing.B, st kepu.Store, f export.Format, name string, ahea
 			old := debug.SetMemoryLimit(int64(ms.Sys-ms.HeapReleased) + int64(mb)<<20)
 			defer debug.SetMemoryLimit(old)
 		}
+		var ms0 runtime.MemStats
+		runtime.ReadMemStats(&ms0)
 		cpu0 := cpuTime()
 		x := &export.Exporter{Store: st, ReadAhead: ahead}
 		var elements int
@@ -128,6 +133,13 @@ func benchFormat(b *testing.B, st kepu.Store, f export.Format, name string, ahea
 			elements += stats.Nodes + stats.Edges
 		}
 		b.StopTimer()
+		var ms1 runtime.MemStats
+		runtime.ReadMemStats(&ms1)
+		// Garbage per element: what the export allocates, which the
+		// collector lets pile up to its goal before it runs (the
+		// resident-set growth of a server at a high GOGC).
+		b.ReportMetric(float64(ms1.TotalAlloc-ms0.TotalAlloc)/float64(elements), "B/element")
+		b.ReportMetric(float64(ms1.Mallocs-ms0.Mallocs)/float64(elements), "allocs/element")
 		b.ReportMetric(float64(elements)/b.Elapsed().Seconds(), "elements/s")
 		if cpu := (cpuTime() - cpu0).Seconds(); cpu > 0 {
 			// CPU time of the whole process (the export, the

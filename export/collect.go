@@ -1,8 +1,11 @@
 package export
 
+import "strings"
+
 // Collector is a Writer that keeps the nodes and edges in memory, for
 // callers that answer with one JSON document (the GraphQL subgraph field).
-// Past Max nodes and edges together it fails with BadUserInput.
+// Past Max nodes and edges together it fails with BadUserInput. It keeps
+// copies of what it is given (see Writer).
 type Collector struct {
 	Max   int
 	Nodes []Node
@@ -24,7 +27,8 @@ func (c *Collector) Node(n *Node) error {
 	if err := c.full(); err != nil {
 		return err
 	}
-	c.Nodes = append(c.Nodes, *n)
+	c.Nodes = append(c.Nodes, Node{ID: strings.Clone(n.ID), Label: n.Label,
+		ProvinceCode: n.ProvinceCode, Props: n.Props.Clone()})
 	return nil
 }
 
@@ -36,7 +40,8 @@ func (c *Collector) Edge(e *Edge) error {
 	if err := c.full(); err != nil {
 		return err
 	}
-	c.Edges = append(c.Edges, *e)
+	c.Edges = append(c.Edges, Edge{ID: strings.Clone(e.ID), Type: e.Type,
+		Source: strings.Clone(e.Source), Target: strings.Clone(e.Target), Props: e.Props.Clone()})
 	return nil
 }
 

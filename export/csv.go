@@ -24,6 +24,7 @@ type csvZip struct {
 	cw                   *csv.Writer
 	nodeAttrs, edgeAttrs []Attr
 	row                  []string
+	t                    textBuf // the row's cells (see cell)
 }
 
 // NewCSV returns a Writer of a zip of Gephi spreadsheet CSVs.
@@ -62,8 +63,9 @@ func (c *csvZip) Begin(nodeAttrs, edgeAttrs []Attr) error {
 	return c.file("nodes.csv", header)
 }
 
-func cell(v any) string {
-	s, _ := text(v)
+// cell returns v as a CSV cell, formatted into c.t.
+func (c *csvZip) cell(v any) string {
+	s, _ := c.t.text(v)
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
@@ -71,9 +73,10 @@ func cell(v any) string {
 }
 
 func (c *csvZip) Node(n *Node) error {
-	c.row = append(c.row[:0], n.ID, cell(n.Props[kepu.PropName]))
+	c.t.reset()
+	c.row = append(c.row[:0], n.ID, c.cell(n.Props[kepu.PropName]))
 	for _, a := range c.nodeAttrs {
-		c.row = append(c.row, cell(nodeValue(n, a.Name)))
+		c.row = append(c.row, c.cell(nodeValue(n, a.Name)))
 	}
 	return c.cw.Write(c.row)
 }
@@ -91,9 +94,10 @@ func (c *csvZip) BeginEdges() error {
 }
 
 func (c *csvZip) Edge(e *Edge) error {
+	c.t.reset()
 	c.row = append(c.row[:0], e.Source, e.Target, "Directed", e.ID, string(e.Type))
 	for _, a := range c.edgeAttrs {
-		c.row = append(c.row, cell(edgeValue(e, a.Name)))
+		c.row = append(c.row, c.cell(edgeValue(e, a.Name)))
 	}
 	return c.cw.Write(c.row)
 }

@@ -775,17 +775,55 @@ func TestHeaders(t *testing.T) {
 	}
 }
 
-// failingStore fails every FindNodes call after the first n.
+// failingStore fails after n reads: a FindNodes call is a read, and so are
+// the start of a walk and every per elements it passes (a page's worth).
 type failingStore struct {
 	kepu.Store
-	n int
+	n, per int
+}
+
+func (s *failingStore) read() error {
+	if s.n--; s.n < 0 {
+		return kepu.Errorf(kepu.Unavailable, "store down")
+	}
+	return nil
 }
 
 func (s *failingStore) FindNodes(ctx context.Context, q kepu.NodeQuery) (kepu.NodePage, error) {
-	if s.n--; s.n < 0 {
-		return kepu.NodePage{}, kepu.Errorf(kepu.Unavailable, "store down")
+	if err := s.read(); err != nil {
+		return kepu.NodePage{}, err
 	}
 	return s.Store.FindNodes(ctx, q)
+}
+
+func (s *failingStore) WalkNodes(ctx context.Context, l kepu.Label, f *kepu.Filter, fn func(*kepu.Node, kepu.Location) error) error {
+	if err := s.read(); err != nil {
+		return err
+	}
+	passed := 0
+	return s.Store.WalkNodes(ctx, l, f, func(n *kepu.Node, loc kepu.Location) error {
+		if passed++; passed%s.per == 0 {
+			if err := s.read(); err != nil {
+				return err
+			}
+		}
+		return fn(n, loc)
+	})
+}
+
+func (s *failingStore) WalkEdges(ctx context.Context, rel kepu.RelType, fn func(*kepu.Edge) error) error {
+	if err := s.read(); err != nil {
+		return err
+	}
+	passed := 0
+	return s.Store.WalkEdges(ctx, rel, func(e *kepu.Edge) error {
+		if passed++; passed%s.per == 0 {
+			if err := s.read(); err != nil {
+				return err
+			}
+		}
+		return fn(e)
+	})
 }
 
 // TestFailureMidStream: a store failure after the response started cuts
@@ -794,7 +832,7 @@ func (s *failingStore) FindNodes(ctx context.Context, q kepu.NodeQuery) (kepu.No
 func TestFailureMidStream(t *testing.T) {
 	for _, f := range formats() {
 		for _, c := range []struct{ calls, pageSize int }{{5, 10}, {12, 500}} {
-			srv := httptest.NewServer(newMux(&failingStore{Store: shared.store, n: c.calls}, c.pageSize))
+			srv := httptest.NewServer(newMux(&failingStore{Store: shared.store, n: c.calls, per: c.pageSize}, c.pageSize))
 			resp, err := http.Get(srv.URL + "/export/" + f)
 			status := 0
 			if err == nil {
@@ -818,7 +856,7 @@ func TestFailureMidStream(t *testing.T) {
 			}
 		}
 	}
-	srv := httptest.NewServer(newMux(&failingStore{Store: shared.store, n: 0}, 10))
+	srv := httptest.NewServer(newMux(&failingStore{Store: shared.store, n: 0, per: 10}, 10))
 	defer srv.Close()
 	resp, body := get(t, srv.URL, "/export/graphml")
 	if resp.StatusCode != 503 || !strings.Contains(string(body), kepu.Unavailable) {
@@ -894,11 +932,13 @@ func (w *stopWriter) Edge(e *export.Edge) error {
 
 // TestReadAhead: reading pages in a second goroutine (ReadAhead 0, the
 // default, and 1) writes the same bytes as reading and writing in turns
-// (ReadAhead -1), for the whole graph and for a where selection; a writer
-// that fails stops the export with its error, and the reading goroutine
-// ends.
+// (ReadAhead -1), for the whole graph (which reads with the store's walks
+// either way) and for a where selection (whose edges are read ahead); a
+// writer that fails stops the export with its error, and the reading
+// goroutine ends.
 func TestReadAhead(t *testing.T) {
 	where := export.Selection{Labels: []kepu.Label{kepu.Museum, kepu.County}, WhereLabel: kepu.Museum, Where: kepu.C("kind", kepu.Eq, "MOBILE")}
+	whereNodes := 0
 	for _, sel := range []export.Selection{{}, where} {
 		var want []byte
 		for _, ahead := range []int{-1, 0, 1} {
@@ -915,6 +955,9 @@ func TestReadAhead(t *testing.T) {
 			if st.Nodes == 0 || st.Edges == 0 {
 				t.Fatalf("read ahead %d: %+v", ahead, st)
 			}
+			if sel.Where != nil {
+				whereNodes = st.Nodes
+			}
 			if want == nil {
 				want = buf.Bytes()
 			} else if !bytes.Equal(buf.Bytes(), want) {
@@ -923,15 +966,21 @@ func TestReadAhead(t *testing.T) {
 		}
 	}
 	goroutines := runtime.NumGoroutine()
-	for _, n := range []int{0, 150, 20000} { // in the nodes, in the edges
+	for _, c := range []struct {
+		sel export.Selection
+		n   int
+	}{
+		{export.Selection{}, 0}, {export.Selection{}, 150}, {export.Selection{}, 20000}, // in the nodes, in the edges
+		{where, 0}, {where, whereNodes}, {where, whereNodes + 1}, // the read-ahead goroutine's edges
+	} {
 		x := &export.Exporter{Store: shared.store, PageSize: 100}
-		plan, err := x.Prepare(context.Background(), export.Selection{})
+		plan, err := x.Prepare(context.Background(), c.sel)
 		if err != nil {
 			t.Fatal(err)
 		}
-		st, err := plan.Write(context.Background(), &stopWriter{Writer: export.NewJSONL(io.Discard), n: n})
-		if !errors.Is(err, errStop) || st.Nodes+st.Edges != n {
-			t.Errorf("writer stopping after %d elements: %+v, %v", n, st, err)
+		st, err := plan.Write(context.Background(), &stopWriter{Writer: export.NewJSONL(io.Discard), n: c.n})
+		if !errors.Is(err, errStop) || st.Nodes+st.Edges != c.n {
+			t.Errorf("writer stopping after %d elements: %+v, %v", c.n, st, err)
 		}
 	}
 	for i := 0; runtime.NumGoroutine() > goroutines && i < 100; i++ {

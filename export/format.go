@@ -1,11 +1,13 @@
 package export
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"math"
 	"slices"
 	"strconv"
+	"unsafe"
 
 	"github.com/kepugraph/kepugraph/kepu"
 )
@@ -79,14 +81,82 @@ func text(v any) (string, bool) {
 	return string(b), err == nil
 }
 
+// textBuf formats values in the text form of text into a buffer reused
+// from one element to the next, so that numbers and lists cost no
+// allocation. The strings it returns share the buffer: they are valid
+// until reset.
+type textBuf struct {
+	b    []byte
+	list bytes.Buffer
+	enc  *json.Encoder // json.Marshal's encoding, into list
+}
+
+func (t *textBuf) reset() { t.b = t.b[:0] }
+
+// text returns text(v), formatted into the buffer.
+func (t *textBuf) text(v any) (string, bool) {
+	start := len(t.b)
+	switch x := v.(type) {
+	case nil:
+		return "", false
+	case string:
+		return x, true
+	case bool:
+		return strconv.FormatBool(x), true // constants
+	case int64:
+		t.b = strconv.AppendInt(t.b, x, 10)
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return "", false
+		}
+		t.b = strconv.AppendFloat(t.b, x, 'g', -1, 64)
+	case []string:
+		if t.enc == nil {
+			t.enc = json.NewEncoder(&t.list)
+		}
+		t.list.Reset()
+		if err := t.enc.Encode(v); err != nil {
+			return "", false
+		}
+		t.b = append(t.b, bytes.TrimSuffix(t.list.Bytes(), []byte("\n"))...)
+	default:
+		return text(v)
+	}
+	if len(t.b) == start {
+		return "", true
+	}
+	return unsafe.String(&t.b[start], len(t.b)-start), true
+}
+
+// labelValues and relValues hold the labels and relationship types as
+// values of type any, made once: making an interface value of a string
+// allocates, and the node label and relationship attributes are read for
+// every element.
+var labelValues, relValues = func() (map[kepu.Label]any, map[kepu.RelType]any) {
+	ls, rs := map[kepu.Label]any{}, map[kepu.RelType]any{}
+	for _, d := range kepu.LabelDefs() {
+		ls[d.Label] = string(d.Label)
+	}
+	for _, d := range kepu.RelDefs() {
+		rs[d.Type] = string(d.Type)
+	}
+	return ls, rs
+}()
+
 // nodeValue returns the value of a node attribute (nil when absent).
 func nodeValue(n *Node, name string) any {
 	switch name {
 	case AttrNodeLabel:
+		if v, ok := labelValues[n.Label]; ok {
+			return v
+		}
 		return string(n.Label)
 	case AttrProvinceCode:
-		if n.ProvinceCode == "" {
+		switch {
+		case n.ProvinceCode == "":
 			return nil
+		case n.provinceValue != nil:
+			return n.provinceValue
 		}
 		return n.ProvinceCode
 	}
@@ -96,6 +166,9 @@ func nodeValue(n *Node, name string) any {
 // edgeValue returns the value of an edge attribute (nil when absent).
 func edgeValue(e *Edge, name string) any {
 	if name == AttrRelationship {
+		if v, ok := relValues[e.Type]; ok {
+			return v
+		}
 		return string(e.Type)
 	}
 	return e.Props[name]

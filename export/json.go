@@ -121,6 +121,15 @@ func appendField(b []byte, name string, v any) []byte {
 	return b
 }
 
+// appendStringField appends ,"name":"s" (appendField for a string, which
+// it would box).
+func appendStringField(b []byte, name, s string) []byte {
+	b = append(b, ',')
+	b = appendString(b, name)
+	b = append(b, ':')
+	return appendString(b, s)
+}
+
 // appendNodeAttrs appends the node's attributes as fields.
 func (j *jsonWriter) appendNodeAttrs(b []byte, n *Node) []byte {
 	for _, a := range j.nodeAttrs {
@@ -186,9 +195,9 @@ func (c *cytoscape) Edge(e *Edge) error {
 	c.sep()
 	c.buf = append(c.buf, `{"data":{"id":`...)
 	c.buf = appendString(c.buf, e.ID)
-	c.buf = appendField(c.buf, "source", e.Source)
-	c.buf = appendField(c.buf, "target", e.Target)
-	c.buf = appendField(c.buf, AttrLabel, string(e.Type))
+	c.buf = appendStringField(c.buf, "source", e.Source)
+	c.buf = appendStringField(c.buf, "target", e.Target)
+	c.buf = appendStringField(c.buf, AttrLabel, string(e.Type))
 	c.buf = c.appendEdgeAttrs(c.buf, e, AttrSourceRef)
 	c.buf = append(c.buf, "}}"...)
 	return c.flushBuf()
@@ -248,11 +257,11 @@ func (g *graphology) Edge(e *Edge) error {
 	g.sep()
 	g.buf = append(g.buf, `{"key":`...)
 	g.buf = appendString(g.buf, e.ID)
-	g.buf = appendField(g.buf, "source", e.Source)
-	g.buf = appendField(g.buf, "target", e.Target)
+	g.buf = appendStringField(g.buf, "source", e.Source)
+	g.buf = appendStringField(g.buf, "target", e.Target)
 	g.buf = append(g.buf, `,"attributes":{`...)
 	mark := len(g.buf)
-	g.buf = appendField(g.buf, AttrLabel, string(e.Type))
+	g.buf = appendStringField(g.buf, AttrLabel, string(e.Type))
 	g.buf = g.appendEdgeAttrs(g.buf, e, kepu.PropSource)
 	g.buf = dropComma(g.buf, mark)
 	g.buf = append(g.buf, "}}"...)
@@ -296,7 +305,7 @@ func appendProps(b []byte, attrs []Attr, props kepu.Props, skip string) []byte {
 func (j *jsonl) Node(n *Node) error {
 	j.buf = append(j.buf, `{"type":"node","id":`...)
 	j.buf = appendString(j.buf, n.ID)
-	j.buf = appendField(j.buf, "label", string(n.Label))
+	j.buf = appendStringField(j.buf, "label", string(n.Label))
 	j.buf = appendField(j.buf, AttrProvinceCode, nodeValue(n, AttrProvinceCode))
 	j.buf = appendProps(j.buf, j.nodeAttrs, n.Props, AttrNodeLabel)
 	j.buf = append(j.buf, "}\n"...)
@@ -308,9 +317,9 @@ func (j *jsonl) BeginEdges() error { return nil }
 func (j *jsonl) Edge(e *Edge) error {
 	j.buf = append(j.buf, `{"type":"relationship","id":`...)
 	j.buf = appendString(j.buf, e.ID)
-	j.buf = appendField(j.buf, "label", string(e.Type))
-	j.buf = appendField(j.buf, "start", e.Source)
-	j.buf = appendField(j.buf, "end", e.Target)
+	j.buf = appendStringField(j.buf, "label", string(e.Type))
+	j.buf = appendStringField(j.buf, "start", e.Source)
+	j.buf = appendStringField(j.buf, "end", e.Target)
 	j.buf = appendProps(j.buf, j.edgeAttrs, e.Props, AttrRelationship)
 	j.buf = append(j.buf, "}\n"...)
 	return j.flushBuf()

@@ -28,7 +28,7 @@ import (
 const (
 	DefaultPageSize  = 1000   // nodes per store call while streaming
 	DefaultMaxNodes  = 100000 // largest neighborhood or path search, in nodes
-	DefaultReadAhead = 2      // pages read ahead of the writer while streaming
+	DefaultReadAhead = 2      // pages of edges read ahead of the writer for a where selection (Exporter.ReadAhead)
 	MaxHops          = 3      // largest hops of an around selection
 )
 

@@ -2,7 +2,6 @@ package export
 
 import (
 	"context"
-	"encoding/base64"
 	"slices"
 	"sort"
 	"strings"
@@ -16,6 +15,8 @@ type Node struct {
 	Label        kepu.Label
 	ProvinceCode string // code of its province (see kepu.Location), "" when it has none
 	Props        kepu.Props
+
+	provinceValue any // ProvinceCode as a value made once per province (see nodeValue), or nil
 }
 
 // Edge is one exported edge.
@@ -29,8 +30,9 @@ type Edge struct {
 // Writer writes one file format. The exporter calls Begin once, Node for
 // every node, BeginEdges once, Edge for every edge and End once; the first
 // error stops it. A Writer buffers its output and flushes it in End. The
-// *Node and *Edge it is given are reused after the call returns: a Writer
-// that keeps one keeps a copy.
+// *Node and *Edge it is given, their ID strings and their Props (the
+// store's own values) are valid only until the call returns and must not
+// be modified: a Writer that keeps one keeps a deep copy (see Collector).
 type Writer interface {
 	Begin(nodeAttrs, edgeAttrs []Attr) error
 	Node(n *Node) error
@@ -47,12 +49,21 @@ type Exporter struct {
 	// MaxNodes bounds the nodes a neighborhood or path search visits
 	// [DefaultMaxNodes]; past it Prepare fails with BadUserInput.
 	MaxNodes int
-	// ReadAhead is the number of pages a second goroutine reads from the
-	// store ahead of the one that writes them [DefaultReadAhead], so that
-	// reading and encoding run on two cores; the export then holds that
-	// many pages more, plus the one being read. Negative: no second goroutine, reads and writes take
-	// turns.
+	// ReadAhead is the number of pages of edges a second goroutine reads
+	// from the store ahead of the one that writes them, for a selection
+	// with a where filter [DefaultReadAhead], so that reading and encoding
+	// run on two cores; the export then holds that many pages more, plus
+	// the one being read. Negative: no second goroutine, reads and writes
+	// take turns. (Other selections read with the store's walks, which
+	// copy nothing and cost little next to the encoding.)
 	ReadAhead int
+}
+
+// provinceCode is a province's code, also as a value of type any (see
+// nodeValue).
+type provinceCode struct {
+	code  string
+	value any
 }
 
 // Stats counts what an export wrote.
@@ -63,7 +74,7 @@ type Stats struct{ Nodes, Edges int }
 type Plan struct {
 	x         *Exporter
 	sel       Selection
-	provinces map[string]string // province node ID -> code
+	provinces map[string]provinceCode // by province node ID
 	labels    []kepu.Label
 	rels      []kepu.RelType
 	bounded   bool                 // around or from/to: nodes and edges below
@@ -140,13 +151,14 @@ func (x *Exporter) Prepare(ctx context.Context, sel Selection) (*Plan, error) {
 	if err := sel.Validate(); err != nil {
 		return nil, err
 	}
-	p := &Plan{x: x, sel: sel, labels: sel.labels(), rels: sel.rels(), provinces: map[string]string{}}
+	p := &Plan{x: x, sel: sel, labels: sel.labels(), rels: sel.rels(), provinces: map[string]provinceCode{}}
 	provs, err := x.Store.FindNodes(ctx, kepu.NodeQuery{Label: kepu.Province})
 	if err != nil {
 		return nil, err
 	}
 	for _, n := range provs.Nodes {
-		p.provinces[n.ID] = n.Props.String("code")
+		code := n.Props.String("code")
+		p.provinces[n.ID] = provinceCode{code, code}
 	}
 	switch {
 	case sel.Around != "":
@@ -163,43 +175,43 @@ func (x *Exporter) Prepare(ctx context.Context, sel Selection) (*Plan, error) {
 }
 
 // Write streams the plan's nodes and edges to w.
+//
+// The whole selection (no around or from/to) is read with the store's
+// walks (kepu.Store.WalkNodes, WalkEdges), which hand out the stored
+// properties without copying them, and the global IDs are built in reused
+// buffers (see idBuf): an element costs no allocation on the embedded
+// store, so a whole-graph export makes next to no garbage and the process's
+// memory stays where it was, whatever the collector's settings.
 func (p *Plan) Write(ctx context.Context, w Writer) (Stats, error) {
 	var st Stats
 	nodeAttrs, edgeAttrs := p.sel.Attributes()
 	if err := w.Begin(nodeAttrs, edgeAttrs); err != nil {
 		return st, err
 	}
-	// One Node and one Edge, reused for every element.
+	// One Node and one Edge, reused for every element, their IDs in
+	// buffers reused too.
 	n, edge := new(Node), new(Edge)
-	// readNodes reads where the nodes are (their provinces).
-	readNodes := func(ctx context.Context, nodes []kepu.Node) (nodePage, error) {
-		locs, err := p.x.Store.Locate(ctx, ids(nodes))
-		return nodePage{nodes, locs}, err
-	}
-	writeNodes := func(pg nodePage) error {
-		nodes, locs := pg.nodes, pg.locs
-		for i := range nodes {
-			*n = Node{ID: kepu.GlobalID(nodes[i].ID), Label: nodes[i].Label, Props: nodes[i].Props}
-			if loc, ok := locs[nodes[i].ID]; ok {
-				n.ProvinceCode = p.provinces[loc.Province]
-			}
-			if err := w.Node(n); err != nil {
-				return err
-			}
-			st.Nodes++
+	var nodeID, edgeID, sourceID, targetID idBuf
+	var key []byte
+	emitNode := func(kn *kepu.Node, loc kepu.Location) error {
+		code := p.provinces[loc.Province]
+		*n = Node{ID: nodeID.globalID(kn.ID), Label: kn.Label, Props: kn.Props, ProvinceCode: code.code, provinceValue: code.value}
+		if err := w.Node(n); err != nil {
+			return err
 		}
+		st.Nodes++
 		return nil
 	}
-	var key []byte
-	var lastFrom, lastSource string
-	emitEdge := func(e kepu.Edge) error {
+	lastFrom := ""
+	emitEdge := func(e *kepu.Edge) error {
 		// Edges come grouped by their From node: encode its ID once.
 		if e.From != lastFrom {
-			lastFrom, lastSource = e.From, kepu.GlobalID(e.From)
+			lastFrom = e.From
+			edge.Source = sourceID.globalID(e.From)
 		}
 		key = append(append(append(append(append(key[:0], e.Type...), '|'), e.From...), '|'), e.To...)
-		*edge = Edge{ID: base64.RawURLEncoding.EncodeToString(key), Type: e.Type,
-			Source: lastSource, Target: kepu.GlobalID(e.To), Props: e.Props}
+		edge.ID = edgeID.encode(key)
+		edge.Type, edge.Target, edge.Props = e.Type, targetID.globalID(e.To), e.Props
 		if err := w.Edge(edge); err != nil {
 			return err
 		}
@@ -213,65 +225,40 @@ func (p *Plan) Write(ctx context.Context, w Writer) (Stats, error) {
 		}
 		slices.SortFunc(nodes, func(a, b kepu.Node) int { return strings.Compare(a.ID, b.ID) })
 		for chunk := range slices.Chunk(nodes, p.x.pageSize()) {
-			pg, err := readNodes(ctx, chunk)
-			if err == nil {
-				err = writeNodes(pg)
-			}
+			locs, err := p.x.Store.Locate(ctx, ids(chunk))
 			if err != nil {
 				return st, err
+			}
+			for i := range chunk {
+				if err := emitNode(&chunk[i], locs[chunk[i].ID]); err != nil {
+					return st, err
+				}
 			}
 		}
 		if err := w.BeginEdges(); err != nil {
 			return st, err
 		}
-		for _, e := range p.edges {
-			if err := emitEdge(e); err != nil {
+		for i := range p.edges {
+			if err := emitEdge(&p.edges[i]); err != nil {
 				return st, err
 			}
 		}
 		return st, w.End()
 	}
-	// The whole selection: pages of nodes, then of edges, read by one
-	// goroutine while the other writes (see ReadAhead).
-	err := pipeline(ctx, p.x.readAhead(), func(ctx context.Context, send func(nodePage) error) error {
-		for _, l := range p.labels {
-			err := p.pages(ctx, l, func(nodes []kepu.Node) error {
-				pg, err := readNodes(ctx, nodes)
-				if err != nil {
-					return err
-				}
-				return send(pg)
-			})
-			if err != nil {
-				return err
-			}
+	// The whole selection: the nodes of each label, then the edges of
+	// each type.
+	for _, l := range p.labels {
+		if err := p.x.Store.WalkNodes(ctx, l, p.filterOf(l), emitNode); err != nil {
+			return st, err
 		}
-		return nil
-	}, writeNodes)
-	if err != nil {
-		return st, err
 	}
 	if err := w.BeginEdges(); err != nil {
 		return st, err
 	}
-	err = pipeline(ctx, p.x.readAhead(), p.streamEdges, func(edges []kepu.Edge) error {
-		for _, e := range edges {
-			if err := emitEdge(e); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
+	if err := p.streamEdges(ctx, emitEdge); err != nil {
 		return st, err
 	}
 	return st, w.End()
-}
-
-// nodePage is a page of nodes with their locations.
-type nodePage struct {
-	nodes []kepu.Node
-	locs  map[string]kepu.Location
 }
 
 func ids(nodes []kepu.Node) []string {
@@ -312,42 +299,37 @@ func (p *Plan) pages(ctx context.Context, l kepu.Label, fn func([]kepu.Node) err
 }
 
 // streamEdges calls emit with every selected edge whose two ends are
-// selected, a page at a time. Without a where filter it pages through every edge of each
-// selected type (Store.Edges) and keeps those whose ends have selected
-// labels (the label is in the ID); with one, it walks the selected nodes
-// and their outgoing edges (see streamEdgesOf), so that a small filtered
-// set costs its own edges, not the type's.
-func (p *Plan) streamEdges(ctx context.Context, emit func([]kepu.Edge) error) error {
+// selected. Without a where filter it walks every edge of each selected
+// type (Store.WalkEdges) and keeps those whose ends have selected labels
+// (the label is in the ID); with one, it walks the selected nodes and their
+// outgoing edges, page by page (see streamEdgesOf), so that a small
+// filtered set costs its own edges, not the type's: the pages are read by
+// a second goroutine ahead of the writer (see Exporter.ReadAhead).
+func (p *Plan) streamEdges(ctx context.Context, emit func(*kepu.Edge) error) error {
 	if p.sel.Where != nil {
-		return p.streamEdgesOf(ctx, emit)
-	}
-	for _, r := range p.rels {
-		d := kepu.LookupRel(r)
-		selected := func(l kepu.Label) bool { return slices.Contains(p.labels, l) }
-		if !slices.ContainsFunc(d.From, selected) || !slices.ContainsFunc(d.To, selected) {
-			continue
-		}
-		after := ""
-		for {
-			page, err := p.x.Store.Edges(ctx, kepu.EdgeQuery{Rel: r, First: p.x.pageSize(), After: after})
-			if err != nil {
-				return err
-			}
-			edges := page.Edges[:0] // the page is the export's copy
-			for _, e := range page.Edges {
-				if selected(kepu.LabelOf(e.From)) && selected(kepu.LabelOf(e.To)) {
-					edges = append(edges, e)
-				}
-			}
-			if len(edges) > 0 {
-				if err := emit(edges); err != nil {
+		return pipeline(ctx, p.x.readAhead(), p.streamEdgesOf, func(edges []kepu.Edge) error {
+			for i := range edges {
+				if err := emit(&edges[i]); err != nil {
 					return err
 				}
 			}
-			if !page.HasNext {
-				break
+			return nil
+		})
+	}
+	selected := func(l kepu.Label) bool { return slices.Contains(p.labels, l) }
+	for _, r := range p.rels {
+		d := kepu.LookupRel(r)
+		if !slices.ContainsFunc(d.From, selected) || !slices.ContainsFunc(d.To, selected) {
+			continue
+		}
+		err := p.x.Store.WalkEdges(ctx, r, func(e *kepu.Edge) error {
+			if !selected(kepu.LabelOf(e.From)) || !selected(kepu.LabelOf(e.To)) {
+				return nil
 			}
-			after = page.EndCursor
+			return emit(e)
+		})
+		if err != nil {
+			return err
 		}
 	}
 	return nil

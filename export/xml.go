@@ -15,7 +15,11 @@ import (
 type xmlWriter struct {
 	w                    *bufio.Writer
 	nodeAttrs, edgeAttrs []Attr
-	err                  error
+	// nodeOpen and edgeOpen are the opening tags of the attributes'
+	// values, by attribute, made once in Begin.
+	nodeOpen, edgeOpen []string
+	t                  textBuf
+	err                error
 }
 
 func (x *xmlWriter) str(s string) {
@@ -40,7 +44,7 @@ func (x *xmlWriter) esc(s string) {
 		_, x.err = x.w.WriteString(s)
 		return
 	}
-	x.err = xml.EscapeText(x.w, []byte(s))
+	x.err = xml.EscapeText(x.w, bytesOf(s)) // reads s only
 }
 
 func (x *xmlWriter) end() error {
@@ -76,15 +80,24 @@ func (g *graphML) Begin(nodeAttrs, edgeAttrs []Attr) error {
 		}
 	}
 	g.str(`<graph id="kepugraph" edgedefault="directed">` + "\n")
+	g.nodeOpen, g.edgeOpen = nil, nil
+	for i := range g.nodeAttrs {
+		g.nodeOpen = append(g.nodeOpen, `<data key="n`+strconv.Itoa(i)+`">`)
+	}
+	for i := range g.edgeAttrs {
+		g.edgeOpen = append(g.edgeOpen, `<data key="e`+strconv.Itoa(i)+`">`)
+	}
 	return g.err
 }
 
-func (g *graphML) data(key string, i int, v any) {
-	s, ok := text(v)
+// data writes a <data> element opened by open when v is present.
+func (g *graphML) data(open string, v any) {
+	g.t.reset()
+	s, ok := g.t.text(v)
 	if !ok {
 		return
 	}
-	g.str(`<data key="` + key + strconv.Itoa(i) + `">`)
+	g.str(open)
 	g.esc(s)
 	g.str(`</data>`)
 }
@@ -93,9 +106,9 @@ func (g *graphML) Node(n *Node) error {
 	g.str(`<node id="`)
 	g.esc(n.ID)
 	g.str(`">`)
-	g.data("n", 0, n.Props[kepu.PropName])
+	g.data(g.nodeOpen[0], n.Props[kepu.PropName])
 	for i, a := range g.nodeAttrs[1:] {
-		g.data("n", i+1, nodeValue(n, a.Name))
+		g.data(g.nodeOpen[i+1], nodeValue(n, a.Name))
 	}
 	g.str("</node>\n")
 	return g.err
@@ -111,9 +124,9 @@ func (g *graphML) Edge(e *Edge) error {
 	g.str(`" target="`)
 	g.esc(e.Target)
 	g.str(`">`)
-	g.data("e", 0, string(e.Type))
+	g.data(g.edgeOpen[0], edgeValue(e, AttrRelationship))
 	for i, a := range g.edgeAttrs[1:] {
-		g.data("e", i+1, edgeValue(e, a.Name))
+		g.data(g.edgeOpen[i+1], edgeValue(e, a.Name))
 	}
 	g.str("</edge>\n")
 	return g.err
@@ -133,6 +146,13 @@ func NewGEXF(w io.Writer) Writer { return &gexf{xmlWriter{w: bufio.NewWriterSize
 
 func (g *gexf) Begin(nodeAttrs, edgeAttrs []Attr) error {
 	g.nodeAttrs, g.edgeAttrs = nodeAttrs, edgeAttrs
+	g.nodeOpen, g.edgeOpen = nil, nil
+	for i := range nodeAttrs {
+		g.nodeOpen = append(g.nodeOpen, `<attvalue for="`+strconv.Itoa(i)+`" value="`)
+	}
+	for i := range edgeAttrs {
+		g.edgeOpen = append(g.edgeOpen, `<attvalue for="`+strconv.Itoa(i)+`" value="`)
+	}
 	g.str(xmlHeader)
 	g.str(`<gexf xmlns="http://gexf.net/1.3" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd" version="1.3">` + "\n")
 	g.str("<meta><creator>kepugraph</creator><description>science-popularization network of China</description></meta>\n")
@@ -153,18 +173,16 @@ func (g *gexf) Begin(nodeAttrs, edgeAttrs []Attr) error {
 	return g.err
 }
 
-func (g *gexf) attvalues(attrs []Attr, value func(string) any) {
-	g.str("<attvalues>")
-	for i, a := range attrs {
-		s, ok := text(value(a.Name))
-		if !ok {
-			continue
-		}
-		g.str(`<attvalue for="` + strconv.Itoa(i) + `" value="`)
-		g.esc(s)
-		g.str(`"/>`)
+// attvalue writes an <attvalue> opened by open when v is present.
+func (g *gexf) attvalue(open string, v any) {
+	g.t.reset()
+	s, ok := g.t.text(v)
+	if !ok {
+		return
 	}
-	g.str("</attvalues>")
+	g.str(open)
+	g.esc(s)
+	g.str(`"/>`)
 }
 
 func (g *gexf) Node(n *Node) error {
@@ -173,8 +191,11 @@ func (g *gexf) Node(n *Node) error {
 	g.str(`" label="`)
 	g.esc(n.Props.String(kepu.PropName))
 	g.str(`">`)
-	g.attvalues(g.nodeAttrs, func(name string) any { return nodeValue(n, name) })
-	g.str("</node>\n")
+	g.str("<attvalues>")
+	for i, a := range g.nodeAttrs {
+		g.attvalue(g.nodeOpen[i], nodeValue(n, a.Name))
+	}
+	g.str("</attvalues></node>\n")
 	return g.err
 }
 
@@ -193,8 +214,11 @@ func (g *gexf) Edge(e *Edge) error {
 	g.str(`" label="`)
 	g.esc(string(e.Type))
 	g.str(`">`)
-	g.attvalues(g.edgeAttrs, func(name string) any { return edgeValue(e, name) })
-	g.str("</edge>\n")
+	g.str("<attvalues>")
+	for i, a := range g.edgeAttrs {
+		g.attvalue(g.edgeOpen[i], edgeValue(e, a.Name))
+	}
+	g.str("</attvalues></edge>\n")
 	return g.err
 }
 

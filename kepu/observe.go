@@ -8,7 +8,7 @@ import (
 // Call describes one Store method call, for an Observer.
 type Call struct {
 	Method  string    // "Nodes", "FindNodes", ..., "Write"
-	Label   Label     // FindNodes, CountNodes, PlaceNodes, CountPlaceNodes: the label listed
+	Label   Label     // FindNodes, CountNodes, PlaceNodes, CountPlaceNodes, WalkNodes: the label listed
 	IDs     int       // Nodes, Neighbors, CountNeighbors, PlaceNodes, CountPlaceNodes, Locate: how many IDs
 	Changes int       // Write: how many changes
 	Start   time.Time // when the call started (zero for an Observer without End)
@@ -124,6 +124,20 @@ func (s *observed) Edges(ctx context.Context, q EdgeQuery) (EdgePage, error) {
 	res, err := s.st.Edges(ctx, q)
 	s.end(ctx, c, err)
 	return res, err
+}
+
+func (s *observed) WalkNodes(ctx context.Context, l Label, f *Filter, fn func(n *Node, loc Location) error) error {
+	ctx, c := s.start(ctx, Call{Method: "WalkNodes", Label: l})
+	err := s.st.WalkNodes(ctx, l, f, fn)
+	s.end(ctx, c, err)
+	return err
+}
+
+func (s *observed) WalkEdges(ctx context.Context, rel RelType, fn func(e *Edge) error) error {
+	ctx, c := s.start(ctx, Call{Method: "WalkEdges"})
+	err := s.st.WalkEdges(ctx, rel, fn)
+	s.end(ctx, c, err)
+	return err
 }
 
 func (s *observed) Search(ctx context.Context, q SearchQuery) (SearchPage, error) {

@@ -77,6 +77,24 @@ type Store interface {
 	// below 1, or a malformed cursor or one of another type.
 	Edges(ctx context.Context, q EdgeQuery) (EdgePage, error)
 
+	// WalkNodes calls fn with every node of label l that matches f (nil:
+	// every node), in ID order, and its Location (the zero Location when it
+	// has none): a whole label streamed at the cost of its nodes, for
+	// exports. The *Node, its Props and their list values are the store's
+	// or reused: valid only until fn returns, and never to be modified; a
+	// caller that keeps a node keeps a copy (Props.Clone). The walk reads
+	// the graph a part at a time, so writes made while it runs are seen or
+	// not as with keyset paging: a node that is there during the whole walk
+	// is passed exactly once. The first error of fn stops the walk and is
+	// returned. BadUserInput for an unknown label or an invalid filter.
+	WalkNodes(ctx context.Context, l Label, f *Filter, fn func(n *Node, loc Location) error) error
+
+	// WalkEdges calls fn with every edge of type rel in the order of Edges
+	// (From's ID, then To's ID), under the rules of WalkNodes: the *Edge
+	// and its Props are valid until fn returns and never to be modified.
+	// BadUserInput for an unknown type.
+	WalkEdges(ctx context.Context, rel RelType, fn func(e *Edge) error) error
+
 	// Search returns one page of the nodes whose names match q.Text, best
 	// first, ties by ID (the rules are package textsearch's: every backend
 	// ranks the candidates of its full-text index with the same Go code, so

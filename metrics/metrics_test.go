@@ -130,6 +130,12 @@ func (f fakeStore) Aggregate(context.Context, kepu.AggregateQuery) ([]kepu.Group
 func (f fakeStore) Edges(context.Context, kepu.EdgeQuery) (kepu.EdgePage, error) {
 	return kepu.EdgePage{}, f.err
 }
+func (f fakeStore) WalkNodes(context.Context, kepu.Label, *kepu.Filter, func(*kepu.Node, kepu.Location) error) error {
+	return f.err
+}
+func (f fakeStore) WalkEdges(context.Context, kepu.RelType, func(*kepu.Edge) error) error {
+	return f.err
+}
 func (f fakeStore) AggregateEdges(context.Context, kepu.EdgeAggregateQuery) (kepu.EdgeAggregate, error) {
 	return kepu.EdgeAggregate{}, f.err
 }

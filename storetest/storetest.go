@@ -69,6 +69,7 @@ func Run(t *testing.T, h Harness) {
 		{"Aggregate", testAggregate},
 		{"AggregateEdges", testAggregateEdges},
 		{"Edges", testEdgePages},
+		{"Walk", testWalk},
 		{"Search", testSearch},
 		{"Search/Paging", testSearchPaging},
 		{"Search/Writes", testSearchWrites},
