@@ -292,6 +292,97 @@ func suffixes(parts []string) string {
 	return strings.Join(keys, " ")
 }
 
+// GramLen is the length in characters of the n-grams of GramKeys.
+const GramLen = 3
+
+// GramKeys is the text a full-text index holds for the pinyin and initials
+// of a Chinese name as n-grams of GramLen characters, space-separated: far
+// fewer distinct terms than the suffixes of PinyinKeys and InitialsKeys
+// (most of those are unique to one name), shared between names. With
+// NewGramQuery an index finds every name whose pinyin has
+// a run starting at a syllable, or whose initials have a run, that a
+// search term matches (a superset when the term is longer than GramLen;
+// Rank checks each candidate).
+type GramKeys struct {
+	// PinyinStarts: the first GramLen characters of the joined pinyin from
+	// each syllable on (北京科学中心: bei jin kex xue zho xin).
+	PinyinStarts string
+	// PinyinGrams: every run of GramLen characters of the joined pinyin
+	// (bei eij iji jin ... gxi xin).
+	PinyinGrams string
+	// Initials: the run of GramLen initials from each syllable on, shorter
+	// at the end (bjk jkx kxz xzx zx x).
+	Initials string
+}
+
+// NewGramKeys returns the GramKeys of a Chinese name ("" fields for a name
+// without pinyin).
+func NewGramKeys(nameZh string) GramKeys {
+	syl := Syllables(nameZh)
+	if len(syl) == 0 {
+		return GramKeys{}
+	}
+	joined := []rune(strings.Join(syl, ""))
+	var starts, grams, inits strings.Builder
+	word := func(b *strings.Builder, r []rune) {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		for _, c := range r {
+			b.WriteRune(c)
+		}
+	}
+	off := 0
+	ini := make([]rune, len(syl))
+	for k, s := range syl {
+		word(&starts, joined[off:min(off+GramLen, len(joined))])
+		off += utf8.RuneCountInString(s)
+		ini[k], _ = utf8.DecodeRuneInString(s)
+	}
+	for i := 0; i+GramLen <= len(joined); i++ {
+		word(&grams, joined[i:i+GramLen])
+	}
+	for i := range ini {
+		word(&inits, ini[i:min(i+GramLen, len(ini))])
+	}
+	return GramKeys{PinyinStarts: starts.String(), PinyinGrams: grams.String(), Initials: inits.String()}
+}
+
+// GramQuery is what an index asks of a GramKeys field for one Latin term:
+// a document matches when its field has a key starting with Prefix
+// (Prefix != ""), or else the key Term and every key of Grams. On
+// PinyinStarts (Prefix, Term) with PinyinGrams (Grams) it finds every name
+// whose joined pinyin has a run starting at a syllable that begins with
+// the term; on Initials (all three) every name whose initials contain the
+// term. Exactly those when the term has at most GramLen characters, a
+// superset when it is longer.
+type GramQuery struct {
+	Prefix string   // a term of at most GramLen characters
+	Term   string   // the first GramLen characters of a longer term
+	Grams  []string // the other runs of GramLen characters, distinct
+}
+
+// NewGramQuery returns the GramQuery of a Latin term (folded, as Parse
+// makes it).
+func NewGramQuery(term string) GramQuery {
+	r := []rune(term)
+	if len(r) <= GramLen {
+		return GramQuery{Prefix: term}
+	}
+	return GramQuery{Term: string(r[:GramLen]), Grams: gramsOf(r[1:])}
+}
+
+// gramsOf returns the distinct runs of GramLen runes of r.
+func gramsOf(r []rune) []string {
+	var out []string
+	for i := 0; i+GramLen <= len(r); i++ {
+		if g := string(r[i : i+GramLen]); !slices.Contains(out, g) {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
 // Doc is what a node contributes to search, analyzed once.
 type Doc struct {
 	ID     string
