@@ -169,8 +169,8 @@ func (si *searchIndex) forget(b *batch) {
 // indexQuery is the bleve query of a parsed text: every indexed term must
 // match (a Chinese term as every bigram of it on nameZh, or with phrase as a
 // phrase of them; a Latin term as a prefix of a word of name, one edit from
-// a word of name when it has four or more letters, or the n-grams of
-// textsearch.NewGramQuery on the pinyin or the initials), and the label
+// a word of name when it has four or more letters, or textsearch's
+// PinyinQuery or InitialsQuery on the keys of textsearch.GramKeys), and the label
 // must be one of labels. Without phrase the
 // query matches a superset of the phrase query's documents, found without
 // reading term positions.
@@ -197,8 +197,8 @@ func indexQuery(q textsearch.Query, labels []kepu.Label, phrase bool) query.Quer
 		}
 		name := query.NewPrefixQuery(t.Text)
 		name.SetField("name")
-		g := textsearch.NewGramQuery(t.Text)
-		alts := []query.Query{name, gramQuery(g, "pinyin", "pinyin3"), gramQuery(g, "initials", "initials")}
+		alts := []query.Query{name, gramQuery(textsearch.PinyinQuery(t.Text), "pinyin", "pinyin3"),
+			gramQuery(textsearch.InitialsQuery(t.Text), "initials", "initials")}
 		if t.Fuzzy() {
 			f := query.NewFuzzyQuery(t.Text)
 			f.SetField("name")
@@ -220,7 +220,7 @@ func indexQuery(q textsearch.Query, labels []kepu.Label, phrase bool) query.Quer
 }
 
 // gramQuery is the bleve query of g on the fields of textsearch.GramKeys:
-// first holds the keys Prefix and Term are asked of, grams those of Grams.
+// Prefix and Term are asked of the field first, Grams of grams.
 func gramQuery(g textsearch.GramQuery, first, grams string) query.Query {
 	if g.Prefix != "" {
 		p := query.NewPrefixQuery(g.Prefix)

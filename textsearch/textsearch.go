@@ -292,20 +292,23 @@ func suffixes(parts []string) string {
 	return strings.Join(keys, " ")
 }
 
-// GramLen is the length in characters of the n-grams of GramKeys.
-const GramLen = 3
+// GramLen is the length in characters of the n-grams of GramKeys, and
+// StartLen of the pinyin runs it holds from each syllable on.
+const (
+	GramLen  = 3
+	StartLen = 4
+)
 
 // GramKeys is the text a full-text index holds for the pinyin and initials
-// of a Chinese name as n-grams of GramLen characters, space-separated: far
-// fewer distinct terms than the suffixes of PinyinKeys and InitialsKeys
-// (most of those are unique to one name), shared between names. With
-// NewGramQuery an index finds every name whose pinyin has
-// a run starting at a syllable, or whose initials have a run, that a
-// search term matches (a superset when the term is longer than GramLen;
-// Rank checks each candidate).
+// of a Chinese name as short runs of characters, space-separated: far fewer
+// distinct terms than the suffixes of PinyinKeys and InitialsKeys (most of
+// those are unique to one name), shared between names. With PinyinQuery
+// and InitialsQuery an index finds every name whose pinyin has a run
+// starting at a syllable, or whose initials have a run, that a search term
+// matches (a superset for longer terms; Rank checks each candidate).
 type GramKeys struct {
-	// PinyinStarts: the first GramLen characters of the joined pinyin from
-	// each syllable on (北京科学中心: bei jin kex xue zho xin).
+	// PinyinStarts: the first StartLen characters of the joined pinyin
+	// from each syllable on (北京科学中心: beij jing kexu xuez zhon xin).
 	PinyinStarts string
 	// PinyinGrams: every run of GramLen characters of the joined pinyin
 	// (bei eij iji jin ... gxi xin).
@@ -335,7 +338,7 @@ func NewGramKeys(nameZh string) GramKeys {
 	off := 0
 	ini := make([]rune, len(syl))
 	for k, s := range syl {
-		word(&starts, joined[off:min(off+GramLen, len(joined))])
+		word(&starts, joined[off:min(off+StartLen, len(joined))])
 		off += utf8.RuneCountInString(s)
 		ini[k], _ = utf8.DecodeRuneInString(s)
 	}
@@ -348,28 +351,34 @@ func NewGramKeys(nameZh string) GramKeys {
 	return GramKeys{PinyinStarts: starts.String(), PinyinGrams: grams.String(), Initials: inits.String()}
 }
 
-// GramQuery is what an index asks of a GramKeys field for one Latin term:
-// a document matches when its field has a key starting with Prefix
-// (Prefix != ""), or else the key Term and every key of Grams. On
-// PinyinStarts (Prefix, Term) with PinyinGrams (Grams) it finds every name
-// whose joined pinyin has a run starting at a syllable that begins with
-// the term; on Initials (all three) every name whose initials contain the
-// term. Exactly those when the term has at most GramLen characters, a
-// superset when it is longer.
+// GramQuery is what an index asks of GramKeys fields for one Latin term:
+// a document matches when its first field has a key starting with Prefix
+// (Prefix != ""), or else the key Term, and its grams field every key of
+// Grams.
 type GramQuery struct {
-	Prefix string   // a term of at most GramLen characters
-	Term   string   // the first GramLen characters of a longer term
-	Grams  []string // the other runs of GramLen characters, distinct
+	Prefix string   // a short term
+	Term   string   // the start of a longer term
+	Grams  []string // the runs of GramLen characters after Term's first, distinct
 }
 
-// NewGramQuery returns the GramQuery of a Latin term (folded, as Parse
-// makes it).
-func NewGramQuery(term string) GramQuery {
+// PinyinQuery is the GramQuery of a Latin term (folded, as Parse makes it)
+// on PinyinStarts (first) and PinyinGrams (grams): it finds every name
+// whose joined pinyin has a run starting at a syllable that begins with
+// the term; exactly those when the term has at most StartLen characters.
+func PinyinQuery(term string) GramQuery { return gramQuery(term, StartLen) }
+
+// InitialsQuery is the GramQuery of a Latin term on Initials (both first
+// and grams): it finds every name whose initials contain the term; exactly
+// those when the term has at most GramLen characters.
+func InitialsQuery(term string) GramQuery { return gramQuery(term, GramLen) }
+
+func gramQuery(term string, start int) GramQuery {
 	r := []rune(term)
-	if len(r) <= GramLen {
+	if len(r) <= start {
 		return GramQuery{Prefix: term}
 	}
-	return GramQuery{Term: string(r[:GramLen]), Grams: gramsOf(r[1:])}
+	// The grams inside r[:start] are implied by Term.
+	return GramQuery{Term: string(r[:start]), Grams: gramsOf(r[start-GramLen+1:])}
 }
 
 // gramsOf returns the distinct runs of GramLen runes of r.
