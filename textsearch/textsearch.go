@@ -358,7 +358,7 @@ func NewGramKeys(nameZh string) GramKeys {
 type GramQuery struct {
 	Prefix string   // a short term
 	Term   string   // the start of a longer term
-	Grams  []string // the runs of GramLen characters after Term's first, distinct
+	Grams  []string // runs of GramLen characters covering the rest of the term, distinct
 }
 
 // PinyinQuery is the GramQuery of a Latin term (folded, as Parse makes it)
@@ -377,19 +377,17 @@ func gramQuery(term string, start int) GramQuery {
 	if len(r) <= start {
 		return GramQuery{Prefix: term}
 	}
-	// The grams inside r[:start] are implied by Term.
-	return GramQuery{Term: string(r[:start]), Grams: gramsOf(r[start-GramLen+1:])}
-}
-
-// gramsOf returns the distinct runs of GramLen runes of r.
-func gramsOf(r []rune) []string {
-	var out []string
-	for i := 0; i+GramLen <= len(r); i++ {
-		if g := string(r[i : i+GramLen]); !slices.Contains(out, g) {
-			out = append(out, g)
+	// Runs that cover the rest of the term, one after the other (the last
+	// one ends with the term): every run of the term would be as much a
+	// superset, at the cost of more terms for the index to intersect.
+	g := GramQuery{Term: string(r[:start])}
+	for i := start; i < len(r); i += GramLen {
+		j := min(i, len(r)-GramLen)
+		if k := string(r[j : j+GramLen]); !slices.Contains(g.Grams, k) {
+			g.Grams = append(g.Grams, k)
 		}
 	}
-	return out
+	return g
 }
 
 // Doc is what a node contributes to search, analyzed once.
