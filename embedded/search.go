@@ -25,11 +25,11 @@ import (
 
 // searchIndex is the full-text index of node names: a bleve index on disk
 // (scorch, in the data directory, see searchdisk.go) with fields name and
-// nameZh (bleve's CJK analyzer), the pinyin and initials n-grams of
+// nameZh (bleve's CJK analyzer), the pinyin and initials runs of
 // textsearch.GramKeys (a whitespace analyzer) and the label (a keyword),
-// nothing stored and no _all field; and a
-// bounded cache of the analyzed names textsearch ranks with, filled from
-// the graph by the searches that need them. The index is updated by every
+// nothing stored and no _all field; and a bounded cache of the analyzed
+// names textsearch ranks with, filled from the graph by the searches that
+// need them. The index is updated by every
 // write before Write returns.
 type searchIndex struct {
 	idx    bleve.Index // nil while stale in a bulk load
@@ -170,10 +170,9 @@ func (si *searchIndex) forget(b *batch) {
 // match (a Chinese term as every bigram of it on nameZh, or with phrase as a
 // phrase of them; a Latin term as a prefix of a word of name, one edit from
 // a word of name when it has four or more letters, or textsearch's
-// PinyinQuery or InitialsQuery on the keys of textsearch.GramKeys), and the label
-// must be one of labels. Without phrase the
-// query matches a superset of the phrase query's documents, found without
-// reading term positions.
+// PinyinQuery or InitialsQuery on the keys of textsearch.GramKeys), and the
+// label must be one of labels. Without phrase the query matches a superset
+// of the phrase query's documents, found without reading term positions.
 func indexQuery(q textsearch.Query, labels []kepu.Label, phrase bool) query.Query {
 	var must []query.Query
 	for _, t := range q.Terms {
