@@ -182,7 +182,7 @@ func buildIndexAt(path string, st *state, stamp uint64) (bleve.Index, error) {
 			return nil, err
 		}
 		var b bleve.Builder
-		b, err = bleve.NewBuilder(tmp, prebuilt{m}, map[string]any{"batchSize": builderBatch, "mergeMax": builderMergeMax, "buildPathPrefix": tmp})
+		b, err = bleve.NewBuilder(tmp, prebuilt{m}, map[string]any{"batchSize": builderBatch, "buildPathPrefix": tmp})
 		if err != nil {
 			return nil, err
 		}
@@ -222,12 +222,6 @@ func buildIndexAt(path string, st *state, stamp uint64) (bleve.Index, error) {
 // builder writes before merging them (bleve's default is 1,000; larger
 // segments mean fewer merge passes).
 const builderBatch = 20000
-
-// builderMergeMax is the number of segments the builder merges at once
-// (bleve's default is 10): 64 segments of builderBatch documents hold
-// 1.28 million nodes, merged in one pass instead of two (each pass writes
-// every posting again).
-const builderMergeMax = 64
 
 // syncDir makes the renames in dir durable.
 func syncDir(dir string) error {
