@@ -13,7 +13,6 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
-	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/whitespace"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -26,10 +25,11 @@ import (
 
 // searchIndex is the full-text index of node names: a bleve index on disk
 // (scorch, in the data directory, see searchdisk.go) with fields name and
-// nameZh (bleve's CJK analyzer), the pinyin and initials keys of
-// textsearch (a whitespace analyzer) and the label (a keyword); and a
-// bounded cache of the analyzed names textsearch ranks with, filled from
-// the graph by the searches that need them. The index is updated by every
+// nameZh (bleve's CJK analyzer), the pinyin and initials runs of
+// textsearch.GramKeys (a whitespace analyzer) and the label (a keyword),
+// nothing stored and no _all field; and a bounded cache of the analyzed
+// names textsearch ranks with, filled from the graph by the searches that
+// need them. The index is updated by every
 // write before Write returns.
 type searchIndex struct {
 	idx    bleve.Index // nil while stale in a bulk load
@@ -67,21 +67,26 @@ func (si *searchIndex) closeIdx() {
 
 // searchDoc is the bleve document of a node.
 type searchDoc struct {
-	Label    string `json:"label"`
-	Name     string `json:"name"`
-	NameZh   string `json:"nameZh"`
-	Pinyin   string `json:"pinyin"`
-	Initials string `json:"initials"`
+	Label       string `json:"label"`
+	Name        string `json:"name"`
+	NameZh      string `json:"nameZh"`
+	Pinyin      string `json:"pinyin"`  // textsearch.GramKeys.PinyinStarts
+	PinyinGrams string `json:"pinyin3"` // textsearch.GramKeys.PinyinGrams
+	Initials    string `json:"initials"`
 }
 
 const keysAnalyzer = "kepu_keys"
 
-func searchMapping() (mapping.IndexMapping, error) {
+// keysFields are the fields of keysAnalyzer.
+var keysFields = map[string]bool{"pinyin": true, "pinyin3": true, "initials": true}
+
+func searchMapping() (*mapping.IndexMappingImpl, error) {
 	m := bleve.NewIndexMapping()
+	// The keys are folded already (textsearch.GramKeys), as the terms of
+	// the queries on them are.
 	if err := m.AddCustomAnalyzer(keysAnalyzer, map[string]any{
-		"type":          custom.Name,
-		"tokenizer":     whitespace.Name,
-		"token_filters": []any{lowercase.Name},
+		"type":      custom.Name,
+		"tokenizer": whitespace.Name,
 	}); err != nil {
 		return nil, err
 	}
@@ -101,8 +106,12 @@ func searchMapping() (mapping.IndexMapping, error) {
 	zh := field(cjk.AnalyzerName)
 	zh.IncludeTermVectors = true
 	doc.AddFieldMappingsAt("nameZh", zh)
-	doc.AddFieldMappingsAt("pinyin", field(keysAnalyzer))
-	doc.AddFieldMappingsAt("initials", field(keysAnalyzer))
+	for f := range keysFields {
+		doc.AddFieldMappingsAt(f, field(keysAnalyzer))
+	}
+	// No search reads the _all field (every query names its field); bleve
+	// adds one to every document unless its mapping is disabled.
+	doc.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 	m.DefaultMapping = doc
 	m.DefaultAnalyzer = keyword.Name
 	m.StoreDynamic = false
@@ -115,8 +124,9 @@ func searchMapping() (mapping.IndexMapping, error) {
 func indexDoc(label kepu.Label, p props) searchDoc {
 	name, _ := p.get(kepu.PropName).(string)
 	zh, _ := p.get(kepu.PropNameZh).(string)
+	k := textsearch.NewGramKeys(zh)
 	return searchDoc{Label: string(label), Name: name, NameZh: zh,
-		Pinyin: textsearch.PinyinKeys(zh), Initials: textsearch.InitialsKeys(zh)}
+		Pinyin: k.PinyinStarts, PinyinGrams: k.PinyinGrams, Initials: k.Initials}
 }
 
 // rankDoc returns the analyzed names of a node.
@@ -159,10 +169,10 @@ func (si *searchIndex) forget(b *batch) {
 // indexQuery is the bleve query of a parsed text: every indexed term must
 // match (a Chinese term as every bigram of it on nameZh, or with phrase as a
 // phrase of them; a Latin term as a prefix of a word of name, one edit from
-// a word of name when it has four or more letters, or a prefix of a pinyin
-// or initials key), and the label must be one of labels. Without phrase the
-// query matches a superset of the phrase query's documents, found without
-// reading term positions.
+// a word of name when it has four or more letters, or textsearch's
+// PinyinQuery or InitialsQuery on the keys of textsearch.GramKeys), and the
+// label must be one of labels. Without phrase the query matches a superset
+// of the phrase query's documents, found without reading term positions.
 func indexQuery(q textsearch.Query, labels []kepu.Label, phrase bool) query.Query {
 	var must []query.Query
 	for _, t := range q.Terms {
@@ -184,12 +194,10 @@ func indexQuery(q textsearch.Query, labels []kepu.Label, phrase bool) query.Quer
 			must = append(must, m)
 			continue
 		}
-		var alts []query.Query
-		for _, f := range []string{"name", "pinyin", "initials"} {
-			p := query.NewPrefixQuery(t.Text)
-			p.SetField(f)
-			alts = append(alts, p)
-		}
+		name := query.NewPrefixQuery(t.Text)
+		name.SetField("name")
+		alts := []query.Query{name, gramQuery(textsearch.PinyinQuery(t.Text), "pinyin", "pinyin3"),
+			gramQuery(textsearch.InitialsQuery(t.Text), "initials", "initials")}
 		if t.Fuzzy() {
 			f := query.NewFuzzyQuery(t.Text)
 			f.SetField("name")
@@ -206,6 +214,25 @@ func indexQuery(q textsearch.Query, labels []kepu.Label, phrase bool) query.Quer
 			alts = append(alts, tq)
 		}
 		must = append(must, query.NewDisjunctionQuery(alts))
+	}
+	return query.NewConjunctionQuery(must)
+}
+
+// gramQuery is the bleve query of g on the fields of textsearch.GramKeys:
+// Prefix and Term are asked of the field first, Grams of grams.
+func gramQuery(g textsearch.GramQuery, first, grams string) query.Query {
+	if g.Prefix != "" {
+		p := query.NewPrefixQuery(g.Prefix)
+		p.SetField(first)
+		return p
+	}
+	t := query.NewTermQuery(g.Term)
+	t.SetField(first)
+	must := []query.Query{t}
+	for _, k := range g.Grams {
+		t := query.NewTermQuery(k)
+		t.SetField(grams)
+		must = append(must, t)
 	}
 	return query.NewConjunctionQuery(must)
 }

@@ -44,8 +44,9 @@ const SearchDirName = "kepugraph.search"
 
 // searchFormat identifies the index mapping and analysis (searchMapping,
 // analyze): an index written with another format is rebuilt. Bump it when
-// either changes.
-const searchFormat = 1
+// either changes. 2: pinyin and initials as n-grams (textsearch.GramKeys),
+// no _all field (1: suffix keys, textsearch.PinyinKeys).
+const searchFormat = 2
 
 var (
 	keyStamp    = []byte("stamp")     // 8 random bytes, written by every commit
@@ -161,7 +162,8 @@ const persistTimeout = 10 * time.Second
 // buildIndexAt writes the index of every node of st at path (replacing
 // what is there) with the commit stamp, and opens it. The index is written
 // next to path (path + ".building") by bleve's offline builder (one merged
-// segment), then renamed into place.
+// segment) from documents analyzed in parallel (see searchbuild.go), then
+// renamed into place.
 func buildIndexAt(path string, st *state, stamp uint64) (bleve.Index, error) {
 	tmp := path + ".building"
 	if err := os.RemoveAll(tmp); err != nil {
@@ -180,15 +182,11 @@ func buildIndexAt(path string, st *state, stamp uint64) (bleve.Index, error) {
 			return nil, err
 		}
 		var b bleve.Builder
-		b, err = bleve.NewBuilder(tmp, m, map[string]any{"batchSize": builderBatch, "buildPathPrefix": tmp})
+		b, err = bleve.NewBuilder(tmp, prebuilt{m}, map[string]any{"batchSize": builderBatch, "buildPathPrefix": tmp})
 		if err != nil {
 			return nil, err
 		}
-		for id, n := range st.nodes {
-			if err = b.Index(id, indexDoc(n.label, n.props)); err != nil {
-				break
-			}
-		}
+		err = buildDocs(b, m, st)
 		if cerr := b.Close(); err == nil {
 			err = cerr
 		}
