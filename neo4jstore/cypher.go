@@ -120,20 +120,56 @@ func quote(name string) string { return "`" + strings.ReplaceAll(name, "`", "``"
 
 // Write statements that depend on a label or a relationship type.
 
+// The puts of a load: one UNWIND statement per label or relationship type,
+// a row per put, both ends of an edge found by the ID constraint's index.
+// None of them plans an Eager operator (which holds every row of the
+// statement before the first write; TestCypherExplain checks): `SET x =
+// row.props` writes property keys the planner does not know, which it
+// must assume may be the `id` that the statement's index seeks read
+// (Eager, "read/set conflict for some property"), except for a node in
+// ON CREATE / ON MATCH of its own MERGE; so the edge statements name the
+// type's properties. Returning a value per row (row.i) after a CREATE of a
+// relationship added a second Eager ("read/set conflict for relationship
+// type"); the statements return the number of rows written, which the
+// store compares with the puts.
+
 func cypherPutNodes(l kepu.Label) string {
-	return "UNWIND $rows AS row MERGE (n:KG {id: row.id}) SET n = row.props, n:" + quote(string(l)) + " RETURN count(n) AS c"
+	set := "n = row.props, n:" + quote(string(l))
+	return "UNWIND $rows AS row MERGE (n:KG {id: row.id}) ON CREATE SET " + set + " ON MATCH SET " + set + " RETURN count(*) AS c"
 }
 
 // cypherBulkNodes and cypherBulkEdges are the puts of a bulk load into an
 // empty database (see (*Store).BulkCreate): CREATE, with no lookup of an
 // existing node or relationship.
 func cypherBulkNodes(l kepu.Label) string {
-	return "UNWIND $rows AS row CREATE (n:KG:" + quote(string(l)) + ") SET n = row.props RETURN count(n) AS c"
+	return "UNWIND $rows AS row CREATE (n:KG:" + quote(string(l)) + ") SET n = row.props RETURN count(*) AS c"
 }
 
+// cypherBulkEdges names the type's properties (relProps) in the CREATE
+// pattern; a property that a row lacks is null there, which CREATE does
+// not store.
 func cypherBulkEdges(t kepu.RelType) string {
+	var props []string
+	for _, p := range relProps(t) {
+		props = append(props, quote(p)+": row.props."+quote(p))
+	}
 	return "UNWIND $rows AS row MATCH (a:KG {id: row.from}) MATCH (b:KG {id: row.to}) " +
-		"CREATE (a)-[r:" + quote(string(t)) + "]->(b) SET r = row.props RETURN row.i AS i"
+		"CREATE (a)-[r:" + quote(string(t)) + " {" + strings.Join(props, ", ") + "}]->(b) RETURN count(*) AS c"
+}
+
+// relProps lists the registry's property keys of relationship type t.
+// Edges are validated against the registry before they are written, so a
+// relationship holds no other property.
+func relProps(t kepu.RelType) []string {
+	d := kepu.LookupRel(t)
+	if d == nil {
+		return nil
+	}
+	out := make([]string, len(d.Props))
+	for i, p := range d.Props {
+		out[i] = p.Name
+	}
+	return out
 }
 
 // Counts of a bulk load's check (from Neo4j's count store).
@@ -146,10 +182,22 @@ func cypherCreateNode(l kepu.Label) string {
 	return "OPTIONAL MATCH (x:KG {id: $id}) WITH x WHERE x IS NULL CREATE (n:KG:" + quote(string(l)) + ") SET n = $props RETURN n"
 }
 
+// cypherPutEdges replaces the relationship's properties with the row's by
+// setting every registry property of the type (relProps; null removes one).
 func cypherPutEdges(t kepu.RelType) string {
+	var set []string
+	for _, p := range relProps(t) {
+		set = append(set, "r."+quote(p)+" = row.props."+quote(p))
+	}
 	return "UNWIND $rows AS row MATCH (a:KG {id: row.from}) MATCH (b:KG {id: row.to}) " +
-		"MERGE (a)-[r:" + quote(string(t)) + "]->(b) SET r = row.props RETURN row.i AS i"
+		"MERGE (a)-[r:" + quote(string(t)) + "]->(b) SET " + strings.Join(set, ", ") + " RETURN count(*) AS c"
 }
+
+// cypherMissingEnd finds the first row of a batch of edge puts (the row's
+// index i) whose from or to node does not exist; the store asks it only
+// when a put statement wrote fewer rows than it was given.
+const cypherMissingEnd = "UNWIND $rows AS row OPTIONAL MATCH (a:KG {id: row.from}) OPTIONAL MATCH (b:KG {id: row.to}) " +
+	"WITH row, a, b WHERE a IS NULL OR b IS NULL RETURN row.i AS i LIMIT 1"
 
 func cypherProbeEdge(t kepu.RelType) string {
 	return "OPTIONAL MATCH (a:KG {id: $from}) OPTIONAL MATCH (b:KG {id: $to}) " +

@@ -110,6 +110,7 @@ func corpus(t *testing.T) []namedStmt {
 	}
 	add("awaitIndexes", stmt{cypherAwaitIndexes, map[string]any{"t": int64(10)}}, nil)
 	edgeParams := map[string]any{"from": "a", "to": "b", "props": map[string]any{}, "set": map[string]any{}}
+	add("missingEnd", stmt{cypherMissingEnd, map[string]any{"rows": []any{map[string]any{"i": int64(0), "from": "Museum:a", "to": "School:b"}}}}, nil)
 	for _, d := range kepu.RelDefs() {
 		add("putEdges/"+string(d.Type), stmt{cypherPutEdges(d.Type), map[string]any{"rows": []any{}}}, nil)
 		add("bulkEdges/"+string(d.Type), stmt{cypherBulkEdges(d.Type), map[string]any{"rows": []any{}}}, nil)

@@ -215,21 +215,26 @@ func (s *Store) apply(ctx context.Context, tx neo4j.ManagedTransaction, cs []kep
 		if s.bulk.Load() {
 			q = cypherBulkEdges(st.rel)
 		}
-		recs, err := s.collect(ctx, tx, stmt{q, map[string]any{"rows": rows}})
+		params := map[string]any{"rows": rows}
+		recs, err := s.collect(ctx, tx, stmt{q, params})
 		if err != nil {
 			return err
 		}
-		done := make(map[int64]bool, len(recs))
-		for _, r := range recs {
-			i, _ := r.Values[0].(int64)
-			done[i] = true
+		if len(recs) > 0 && toInt(recs[0].Values[0]) == len(rows) {
+			return nil
 		}
-		for _, n := range st.idx {
-			if !done[int64(n)] {
-				return &changeError{n, s.missingEnd(ctx, tx, cs[n].Edge)}
-			}
+		// Fewer rows written than puts: an end is missing. Name the first
+		// such put (the transaction is rolled back).
+		recs, err = s.collect(ctx, tx, stmt{cypherMissingEnd, params})
+		if err != nil {
+			return err
 		}
-		return nil
+		n := st.idx[0]
+		if len(recs) > 0 {
+			i, _ := recs[0].Values[0].(int64)
+			n = int(i)
+		}
+		return &changeError{n, s.missingEnd(ctx, tx, cs[n].Edge)}
 
 	case kepu.CreateNode:
 		n := first.Node

@@ -8,7 +8,8 @@
 #   uri        the Bolt URI, written once the server is ready
 # Settings: NEO4J_PASSWORD (default kepugraph-test), NEO4J_HEAP (1g),
 # NEO4J_PAGECACHE (512m), KEPUGRAPH_NEO4J_PORT (0: a free port),
-# NEO4J_START_TIMEOUT (seconds, 180).
+# NEO4J_START_TIMEOUT (seconds, 180), NEO4J_JAVA_OPTS (more JVM options,
+# split on spaces).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 tool="$root/tools/neo4j"
@@ -40,7 +41,11 @@ start() {
 	rm -f "$urifile" "$pidfile"
 	: >"$logfile"
 	# setsid: its own process group, so a Ctrl-C of make does not reach it.
+	# -UseDynamicNumberOfCompilerThreads: the JIT's threads live as long as
+	# the JVM, so their CPU time stays readable in /proc (bench/neo4j-scale/load.py).
+	# shellcheck disable=SC2086
 	setsid java -Xms${NEO4J_HEAP:-1g} -Xmx${NEO4J_HEAP:-1g} -XX:+ExitOnOutOfMemoryError \
+		-XX:-UseDynamicNumberOfCompilerThreads ${NEO4J_JAVA_OPTS:-} \
 		-cp "$tool/target/classes:$(cat "$tool/target/classpath.txt")" \
 		-Dhome="$state/home" -DuriFile="$urifile" \
 		-Dpassword="${NEO4J_PASSWORD:-kepugraph-test}" \
