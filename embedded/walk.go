@@ -30,6 +30,20 @@ type walkEdge struct {
 	props    props
 }
 
+// resumeAfter returns where a walk's next chunk starts in the sorted ids:
+// 0 when nothing was read yet, else the first ID after the last one read
+// (which may have been deleted since).
+func resumeAfter(ids []string, after string, started bool) int {
+	if !started {
+		return 0
+	}
+	start := sort.SearchStrings(ids, after)
+	if start < len(ids) && ids[start] == after {
+		start++
+	}
+	return start
+}
+
 // fillProps makes dst hold exactly the properties of p, sharing their
 // values (lists included): a map reused from one element to the next, so a
 // walk allocates nothing per element.
@@ -58,13 +72,7 @@ func (s *Store) WalkNodes(ctx context.Context, l kepu.Label, f *kepu.Filter, fn 
 			return err
 		}
 		ids := s.st.byLabel[l]
-		start := 0
-		if started {
-			start = sort.SearchStrings(ids, after)
-			if start < len(ids) && ids[start] == after {
-				start++
-			}
-		}
+		start := resumeAfter(ids, after, started)
 		end := min(start+walkChunk, len(ids))
 		ev := &evaluator{st: s.st}
 		clear(places)
@@ -128,13 +136,7 @@ func (s *Store) WalkEdges(ctx context.Context, rel kepu.RelType, fn func(e *kepu
 				return err
 			}
 			ids := s.st.byLabel[l]
-			start := 0
-			if started {
-				start = sort.SearchStrings(ids, after)
-				if start < len(ids) && ids[start] == after {
-					start++
-				}
-			}
+			start := resumeAfter(ids, after, started)
 			// Up to walkChunk From nodes, or fewer once their edges
 			// number walkChunk.
 			end := start
