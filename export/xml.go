@@ -59,6 +59,19 @@ const xmlHeader = `<?xml version="1.0" encoding="UTF-8"?>` + "\n"
 // graphML writes GraphML (http://graphml.graphdrawing.org): one <key> per
 // attribute with its attr.type, a directed <graph>, <data> for every
 // present value.
+// value writes open, v as escaped text and end, or nothing when v is
+// absent (see textBuf.text).
+func (x *xmlWriter) value(open string, v any, end string) {
+	x.t.reset()
+	s, ok := x.t.text(v)
+	if !ok {
+		return
+	}
+	x.str(open)
+	x.esc(s)
+	x.str(end)
+}
+
 type graphML struct{ xmlWriter }
 
 // NewGraphML returns a Writer of GraphML.
@@ -91,16 +104,7 @@ func (g *graphML) Begin(nodeAttrs, edgeAttrs []Attr) error {
 }
 
 // data writes a <data> element opened by open when v is present.
-func (g *graphML) data(open string, v any) {
-	g.t.reset()
-	s, ok := g.t.text(v)
-	if !ok {
-		return
-	}
-	g.str(open)
-	g.esc(s)
-	g.str(`</data>`)
-}
+func (g *graphML) data(open string, v any) { g.value(open, v, `</data>`) }
 
 func (g *graphML) Node(n *Node) error {
 	g.str(`<node id="`)
@@ -174,16 +178,7 @@ func (g *gexf) Begin(nodeAttrs, edgeAttrs []Attr) error {
 }
 
 // attvalue writes an <attvalue> opened by open when v is present.
-func (g *gexf) attvalue(open string, v any) {
-	g.t.reset()
-	s, ok := g.t.text(v)
-	if !ok {
-		return
-	}
-	g.str(open)
-	g.esc(s)
-	g.str(`"/>`)
-}
+func (g *gexf) attvalue(open string, v any) { g.value(open, v, `"/>`) }
 
 func (g *gexf) Node(n *Node) error {
 	g.str(`<node id="`)
