@@ -81,9 +81,9 @@ type Network struct {
 }
 
 // LoadNetwork reads the graph that spec selects through the store: one
-// FindNodes call per label, and per relationship type the pages of Edges
-// when every node the type starts from is in the network, else one
-// Neighbors call from those in it.
+// WalkNodes per label (IDs only, no copy of the properties), and per
+// relationship type one WalkEdges when every node the type starts from is
+// in the network, else one Neighbors call from those in it.
 func LoadNetwork(ctx context.Context, st kepu.Store, spec NetSpec) (*Network, error) {
 	if err := spec.Validate(); err != nil {
 		return nil, err
@@ -97,12 +97,8 @@ func LoadNetwork(ctx context.Context, st kepu.Store, spec NetSpec) (*Network, er
 	}
 	var ids []string
 	for _, l := range labels {
-		page, err := st.FindNodes(ctx, kepu.NodeQuery{Label: l, Filter: spec.withinFilter()})
-		if err != nil {
+		if err := walkIDs(ctx, st, l, spec.withinFilter(), &ids); err != nil {
 			return nil, err
-		}
-		for _, n := range page.Nodes {
-			ids = append(ids, n.ID)
 		}
 	}
 	net := newNetwork(ids)
@@ -127,7 +123,8 @@ func LoadNetwork(ctx context.Context, st kepu.Store, spec NetSpec) (*Network, er
 		if spec.Within == "" && allIn(d.From, labels) {
 			// Every node a relationship of d can start from is in the
 			// network: stream the relationships (no node is read).
-			if err := eachEdge(ctx, st, d.Type, func(e kepu.Edge) { add(e.From, e.To) }); err != nil {
+			err := st.WalkEdges(ctx, d.Type, func(e *kepu.Edge) error { add(e.From, e.To); return nil })
+			if err != nil {
 				return nil, err
 			}
 			continue
@@ -161,23 +158,13 @@ func allIn(ls, in []kepu.Label) bool {
 	return true
 }
 
-// eachEdge calls fn for every relationship of type rel (Store.Edges, pages
-// of edgePage).
-func eachEdge(ctx context.Context, st kepu.Store, rel kepu.RelType, fn func(kepu.Edge)) error {
-	after := ""
-	for {
-		p, err := st.Edges(ctx, kepu.EdgeQuery{Rel: rel, First: edgePage, After: after})
-		if err != nil {
-			return err
-		}
-		for _, e := range p.Edges {
-			fn(e)
-		}
-		if !p.HasNext {
-			return nil
-		}
-		after = p.EndCursor
-	}
+// walkIDs appends the IDs of the nodes of l that match f to ids
+// (WalkNodes; an ID is the store's immutable string, safe to keep).
+func walkIDs(ctx context.Context, st kepu.Store, l kepu.Label, f *kepu.Filter, ids *[]string) error {
+	return st.WalkNodes(ctx, l, f, func(n *kepu.Node, _ kepu.Location) error {
+		*ids = append(*ids, n.ID)
+		return nil
+	})
 }
 
 func (s NetSpec) withinFilter() *kepu.Filter {
@@ -223,13 +210,9 @@ func loadProjection(ctx context.Context, st kepu.Store, p Projection, within *ke
 	if p == SchoolSchool {
 		near, dir = kepu.School, kepu.In
 	}
-	page, err := st.FindNodes(ctx, kepu.NodeQuery{Label: near, Filter: kepu.And(within, &kepu.Filter{Rel: &kepu.RelCond{Rel: kepu.PartnersWith, Dir: dir, Quant: kepu.Some}})})
-	if err != nil {
-		return nil, err
-	}
 	var ids []string
-	for _, n := range page.Nodes {
-		ids = append(ids, n.ID)
+	if err := walkIDs(ctx, st, near, kepu.And(within, &kepu.Filter{Rel: &kepu.RelCond{Rel: kepu.PartnersWith, Dir: dir, Quant: kepu.Some}}), &ids); err != nil {
+		return nil, err
 	}
 	res, err := st.Neighbors(ctx, ids, kepu.NeighborQuery{Rel: kepu.PartnersWith, Dir: dir})
 	if err != nil {
