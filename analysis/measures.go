@@ -54,7 +54,8 @@ type Scored struct {
 
 // Centrality returns the score of every node of net, highest first, then by
 // ID. DEGREE: neighbors/(n−1); PAGERANK: damping 0.85, every edge walked both
-// ways with its weight (gonum network.PageRankSparse); BETWEENNESS: gonum
+// ways with its weight (gonum network.PageRankSparse on a copy of the graph
+// in compressed sparse rows, nodes in index order); BETWEENNESS: gonum
 // network.Betweenness (unweighted) divided by (n−1)(n−2); CLOSENESS:
 // Wasserman–Faust, (r/(n−1))·(r/Σd) over the r nodes reachable by breadth
 // first search (gonum traverse); EIGENVECTOR: power iteration on A+I (A the
@@ -73,7 +74,7 @@ func Centrality(net *Network, algorithm string) ([]Scored, error) {
 			}
 		}
 	case PageRank:
-		for id, s := range network.PageRankSparse(bothWays{net.G}, Damping, 1e-12) {
+		for id, s := range network.PageRankSparse(newCSR(net).pageRankGraph(), Damping, 1e-12) {
 			score[id] = s
 		}
 	case Betweenness:
@@ -276,16 +277,6 @@ func (u unweighted) Edge(a, b int64) graph.Edge {
 	}
 	return nil
 }
-
-// bothWays is an undirected graph seen as a directed one with every edge
-// in both directions (what PageRank walks), without copying it.
-type bothWays struct {
-	*simple.WeightedUndirectedGraph
-}
-
-func (b bothWays) HasEdgeFromTo(u, v int64) bool { return b.HasEdgeBetween(u, v) }
-
-func (b bothWays) To(id int64) graph.Nodes { return b.From(id) }
 
 // ordered lists nodes and neighbors in ID order, so that algorithms that
 // walk them (Louvain, components) are deterministic.
