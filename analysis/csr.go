@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"cmp"
 	"slices"
 
 	"gonum.org/v1/gonum/graph"
@@ -8,159 +9,195 @@ import (
 	"gonum.org/v1/gonum/graph/simple"
 )
 
-// csrGraph is a Network's graph with every edge in both directions, in
-// compressed sparse rows over the node indexes: what gonum's PageRank
-// walks (graph.Directed), read from arrays instead of the maps of
-// simple.WeightedUndirectedGraph. Nodes and neighbors come in index order.
-// About 12 bytes per edge end (20 when weighted) plus one boxed node per
-// node.
-type csrGraph struct {
+// Graph is the undirected, weighted graph of a Network in compressed
+// sparse rows: nodes 0…n−1, the neighbors of node i in to[off[i]:off[i+1]]
+// in ascending order, each edge once in the row of each end. It implements
+// gonum's graph.WeightedUndirected (nodes and neighbors come in ID order,
+// so the algorithms that walk them are deterministic) with the weights of
+// simple.WeightedUndirectedGraph(0, 0): Weight(x, x) is (0, true), an
+// absent edge (0, false). About 12 bytes per edge end (20 when weighted)
+// and one boxed node per node, instead of the maps of a
+// simple.WeightedUndirectedGraph (about 400 bytes per edge).
+type Graph struct {
 	nodes []graph.Node // simple.Node(i), boxed once
-	off   []int32      // the neighbors of i are to[off[i]:off[i+1]], ascending
+	off   []int32
 	to    []int32
 	w     []float64 // the weights of to's edges; nil: every weight is 1
+	edges int
 }
 
-// weightedCSR is a csrGraph with its weights (graph.WeightedDirected).
-type weightedCSR struct{ *csrGraph }
+// wedge is an edge a–b of weight w (a < b).
+type wedge struct {
+	a, b int32
+	w    float64
+}
 
-// newCSR reads the edges of net's graph (one pass over them).
-func newCSR(net *Network) *csrGraph {
-	n := len(net.IDs)
-	c := &csrGraph{nodes: make([]graph.Node, n), off: make([]int32, n+1)}
-	for i := range c.nodes {
-		c.nodes[i] = simple.Node(int64(i))
+// newGraph returns the graph of n nodes and the edges (each pair once;
+// weights kept only when weighted).
+func newGraph(n int, edges []wedge, weighted bool) *Graph {
+	g := &Graph{nodes: make([]graph.Node, n), off: make([]int32, n+1), edges: len(edges)}
+	for i := range g.nodes {
+		g.nodes[i] = simple.Node(int64(i))
 	}
-	type edge struct {
-		a, b int32
-		w    float64
-	}
-	es := make([]edge, 0, net.Edges)
-	it := net.G.WeightedEdges()
-	for it.Next() {
-		e := it.WeightedEdge()
-		a, b := int32(e.From().ID()), int32(e.To().ID())
-		es = append(es, edge{a, b, e.Weight()})
-		c.off[a+1]++
-		c.off[b+1]++
+	for _, e := range edges {
+		g.off[e.a+1]++
+		g.off[e.b+1]++
 	}
 	for i := 1; i <= n; i++ {
-		c.off[i] += c.off[i-1]
+		g.off[i] += g.off[i-1]
 	}
-	c.to = make([]int32, 2*len(es))
-	if net.Weighted {
-		c.w = make([]float64, 2*len(es))
+	// Sorted by (a, b), the rows fill in ascending order: a row of x gets
+	// its neighbors b > x in the order of the edges (x, b), and its
+	// neighbors a < x in the order of the edges (a, x), which come first.
+	slices.SortFunc(edges, func(x, y wedge) int { return cmp.Or(cmp.Compare(x.a, y.a), cmp.Compare(x.b, y.b)) })
+	g.to = make([]int32, 2*len(edges))
+	if weighted {
+		g.w = make([]float64, 2*len(edges))
 	}
-	fill := slices.Clone(c.off[:n])
+	fill := slices.Clone(g.off[:n])
 	put := func(a, b int32, w float64) {
-		c.to[fill[a]] = b
-		if c.w != nil {
-			c.w[fill[a]] = w
+		g.to[fill[a]] = b
+		if g.w != nil {
+			g.w[fill[a]] = w
 		}
 		fill[a]++
 	}
-	for _, e := range es {
+	for _, e := range edges {
 		put(e.a, e.b, e.w)
 		put(e.b, e.a, e.w)
 	}
-	for i := range n {
-		lo, hi := c.off[i], c.off[i+1]
-		if c.w == nil {
-			slices.Sort(c.to[lo:hi])
-			continue
-		}
-		idx := make([]int32, hi-lo)
-		for k := range idx {
-			idx[k] = int32(k)
-		}
-		row, ws := slices.Clone(c.to[lo:hi]), slices.Clone(c.w[lo:hi])
-		slices.SortFunc(idx, func(x, y int32) int { return int(row[x]) - int(row[y]) })
-		for k, x := range idx {
-			c.to[lo+int32(k)], c.w[lo+int32(k)] = row[x], ws[x]
-		}
-	}
-	return c
+	return g
 }
 
-// pageRankGraph is the graph gonum's PageRank walks: weighted when the
-// network is.
-func (c *csrGraph) pageRankGraph() graph.Directed {
-	if c.w != nil {
-		return weightedCSR{c}
-	}
-	return c
-}
+// Edges is the number of edges.
+func (g *Graph) Edges() int { return g.edges }
 
 // find returns the position of v in the row of u, or -1.
-func (c *csrGraph) find(u, v int64) int {
-	if u < 0 || u >= int64(len(c.nodes)) || v < 0 || v >= int64(len(c.nodes)) {
+func (g *Graph) find(u, v int64) int {
+	n := int64(len(g.nodes))
+	if u < 0 || u >= n || v < 0 || v >= n {
 		return -1
 	}
-	lo, hi := c.off[u], c.off[u+1]
-	k, ok := slices.BinarySearch(c.to[lo:hi], int32(v))
+	lo, hi := g.off[u], g.off[u+1]
+	k, ok := slices.BinarySearch(g.to[lo:hi], int32(v))
 	if !ok {
 		return -1
 	}
 	return int(lo) + k
 }
 
-func (c *csrGraph) Node(id int64) graph.Node {
-	if id < 0 || id >= int64(len(c.nodes)) {
-		return nil
+func (g *Graph) weight(k int) float64 {
+	if g.w == nil {
+		return 1
 	}
-	return c.nodes[id]
+	return g.w[k]
 }
 
-func (c *csrGraph) Nodes() graph.Nodes { return iterator.NewOrderedNodes(c.nodes) }
+// Node returns node id, nil when there is none.
+func (g *Graph) Node(id int64) graph.Node {
+	if id < 0 || id >= int64(len(g.nodes)) {
+		return nil
+	}
+	return g.nodes[id]
+}
 
-func (c *csrGraph) From(id int64) graph.Nodes {
-	if id < 0 || id >= int64(len(c.nodes)) {
+// Nodes returns every node in ID order.
+func (g *Graph) Nodes() graph.Nodes { return iterator.NewOrderedNodes(g.nodes) }
+
+// From returns the neighbors of id in ID order.
+func (g *Graph) From(id int64) graph.Nodes {
+	if id < 0 || id >= int64(len(g.nodes)) {
 		return graph.Empty
 	}
-	row := c.to[c.off[id]:c.off[id+1]]
+	row := g.to[g.off[id]:g.off[id+1]]
+	if len(row) == 0 {
+		return graph.Empty
+	}
 	ns := make([]graph.Node, len(row))
 	for k, v := range row {
-		ns[k] = c.nodes[v]
+		ns[k] = g.nodes[v]
 	}
 	return iterator.NewOrderedNodes(ns)
 }
 
-// To is From: every edge goes both ways.
-func (c *csrGraph) To(id int64) graph.Nodes { return c.From(id) }
+// HasEdgeBetween reports whether x and y are joined.
+func (g *Graph) HasEdgeBetween(x, y int64) bool { return g.find(x, y) >= 0 }
 
-func (c *csrGraph) HasEdgeBetween(x, y int64) bool { return c.find(x, y) >= 0 }
-
-func (c *csrGraph) HasEdgeFromTo(u, v int64) bool { return c.find(u, v) >= 0 }
-
-func (c *csrGraph) Edge(u, v int64) graph.Edge {
-	if e := c.weightedEdge(u, v); e != nil {
+// Edge returns the edge u–v (a simple.WeightedEdge), nil when absent.
+func (g *Graph) Edge(u, v int64) graph.Edge {
+	if e := g.WeightedEdge(u, v); e != nil {
 		return e
 	}
 	return nil
 }
 
-func (c *csrGraph) weightedEdge(u, v int64) graph.WeightedEdge {
-	k := c.find(u, v)
+// EdgeBetween is Edge.
+func (g *Graph) EdgeBetween(x, y int64) graph.Edge { return g.Edge(x, y) }
+
+// WeightedEdge returns the edge u–v with its weight, nil when absent.
+func (g *Graph) WeightedEdge(u, v int64) graph.WeightedEdge {
+	k := g.find(u, v)
 	if k < 0 {
 		return nil
 	}
-	w := 1.0
-	if c.w != nil {
-		w = c.w[k]
-	}
-	return simple.WeightedEdge{F: c.nodes[u], T: c.nodes[v], W: w}
+	return simple.WeightedEdge{F: g.nodes[u], T: g.nodes[v], W: g.weight(k)}
 }
 
-func (c weightedCSR) WeightedEdge(u, v int64) graph.WeightedEdge { return c.weightedEdge(u, v) }
+// WeightedEdgeBetween is WeightedEdge.
+func (g *Graph) WeightedEdgeBetween(x, y int64) graph.WeightedEdge { return g.WeightedEdge(x, y) }
 
-// Weight is the weight of the edge u–v; (0, true) for u == v, like the
-// network's simple.WeightedUndirectedGraph.
-func (c weightedCSR) Weight(u, v int64) (float64, bool) {
-	if u == v && c.Node(u) != nil {
+// Weight returns the weight of x–y: (0, true) when x == y, (0, false)
+// when they are not joined.
+func (g *Graph) Weight(x, y int64) (float64, bool) {
+	if x == y {
 		return 0, true
 	}
-	if k := c.find(u, v); k >= 0 {
-		return c.w[k], true
+	if k := g.find(x, y); k >= 0 {
+		return g.weight(k), true
 	}
 	return 0, false
+}
+
+// WeightedEdges returns every edge once (From < To), ordered by From,
+// then To.
+func (g *Graph) WeightedEdges() graph.WeightedEdges {
+	es := make([]graph.WeightedEdge, 0, g.edges)
+	for u := range g.nodes {
+		for k := g.off[u]; k < g.off[u+1]; k++ {
+			if v := g.to[k]; int(v) > u {
+				es = append(es, simple.WeightedEdge{F: g.nodes[u], T: g.nodes[v], W: g.weight(int(k))})
+			}
+		}
+	}
+	return iterator.NewOrderedWeightedEdges(es)
+}
+
+// bothWays is a Graph seen as a directed graph with every edge in both
+// directions (what PageRank walks), without copying it or its weights
+// (graph.Directed only: PageRank then gives every edge of a node the same
+// share).
+type bothWays struct{ g *Graph }
+
+func (b bothWays) Node(id int64) graph.Node       { return b.g.Node(id) }
+func (b bothWays) Nodes() graph.Nodes             { return b.g.Nodes() }
+func (b bothWays) From(id int64) graph.Nodes      { return b.g.From(id) }
+func (b bothWays) To(id int64) graph.Nodes        { return b.g.From(id) }
+func (b bothWays) HasEdgeBetween(x, y int64) bool { return b.g.find(x, y) >= 0 }
+func (b bothWays) HasEdgeFromTo(u, v int64) bool  { return b.g.find(u, v) >= 0 }
+func (b bothWays) Edge(u, v int64) graph.Edge     { return b.g.Edge(u, v) }
+
+// weightedBothWays is bothWays with the weights (graph.WeightedDirected).
+type weightedBothWays struct{ bothWays }
+
+func (b weightedBothWays) WeightedEdge(u, v int64) graph.WeightedEdge { return b.g.WeightedEdge(u, v) }
+func (b weightedBothWays) Weight(x, y int64) (float64, bool)          { return b.g.Weight(x, y) }
+
+// pageRankGraph is the graph gonum's PageRank walks: g with every edge in
+// both directions, weighted when g is (with weight 1 everywhere the
+// shares are the same, without the weight look-ups).
+func (g *Graph) pageRankGraph() graph.Directed {
+	if g.w != nil {
+		return weightedBothWays{bothWays{g}}
+	}
+	return bothWays{g}
 }
