@@ -46,45 +46,60 @@ var relTypes = func() []kepu.RelType {
 	return out
 }()
 
-// edgePage is the page size of the Edges calls that read an Adjacency.
-const edgePage = 50_000
-
-// LoadAdjacency reads every relationship of st through Edges (one call per
-// type and 50,000 relationships), after reading the version, so that the
-// adjacency is never newer than its Version says.
+// LoadAdjacency reads every relationship of st through WalkEdges (one walk
+// per type, no copy of the relationships' properties), after reading the
+// version, so that the adjacency is never newer than its Version says.
+// The ends are numbered as they come (one map lookup per end), then
+// renumbered in ID order.
 func LoadAdjacency(ctx context.Context, st kepu.Store) (*Adjacency, error) {
 	v, err := st.Version(ctx)
 	if err != nil {
 		return nil, err
 	}
 	type pair struct {
-		from, to string
+		from, to int32
 		rel      uint8
 	}
 	var pairs []pair
-	seen := map[string]struct{}{}
+	index := map[string]int32{}
+	var ids []string // by the number of first sight
+	num := func(id string) int32 {
+		i, ok := index[id]
+		if !ok {
+			i = int32(len(ids))
+			index[id] = i
+			ids = append(ids, id) // the store's string: immutable, safe to keep
+		}
+		return i
+	}
 	for ri, t := range relTypes {
-		err := eachEdge(ctx, st, t, func(e kepu.Edge) {
-			pairs = append(pairs, pair{e.From, e.To, uint8(ri)})
-			seen[e.From] = struct{}{}
-			seen[e.To] = struct{}{}
+		err := st.WalkEdges(ctx, t, func(e *kepu.Edge) error {
+			pairs = append(pairs, pair{num(e.From), num(e.To), uint8(ri)})
+			return nil
 		})
 		if err != nil {
 			return nil, err
 		}
 	}
-	a := &Adjacency{Version: v, ids: make([]string, 0, len(seen)), index: make(map[string]int32, len(seen))}
-	for id := range seen {
-		a.ids = append(a.ids, id)
+	// Renumber in ID order.
+	order := make([]int32, len(ids))
+	for i := range order {
+		order[i] = int32(i)
 	}
-	slices.Sort(a.ids)
-	for i, id := range a.ids {
-		a.index[id] = int32(i)
+	slices.SortFunc(order, func(x, y int32) int { return cmp.Compare(ids[x], ids[y]) })
+	a := &Adjacency{Version: v, ids: make([]string, len(ids)), index: index}
+	renum := make([]int32, len(ids))
+	for k, i := range order {
+		renum[i] = int32(k)
+		a.ids[k] = ids[i]
+		index[ids[i]] = int32(k)
 	}
 	a.off = make([]int32, len(a.ids)+1)
-	for _, p := range pairs {
-		a.off[a.index[p.from]+1]++
-		a.off[a.index[p.to]+1]++
+	for k := range pairs {
+		p := &pairs[k]
+		p.from, p.to = renum[p.from], renum[p.to]
+		a.off[p.from+1]++
+		a.off[p.to+1]++
 	}
 	for i := 1; i < len(a.off); i++ {
 		a.off[i] += a.off[i-1]
@@ -92,7 +107,7 @@ func LoadAdjacency(ctx context.Context, st kepu.Store) (*Adjacency, error) {
 	a.arcs = make([]arc, 2*len(pairs))
 	fill := slices.Clone(a.off[:len(a.ids)])
 	for _, p := range pairs {
-		i, j := a.index[p.from], a.index[p.to]
+		i, j := p.from, p.to
 		a.arcs[fill[i]] = arc{to: j, rel: p.rel, dir: uint8(kepu.Out)}
 		fill[i]++
 		a.arcs[fill[j]] = arc{to: i, rel: p.rel, dir: uint8(kepu.In)}

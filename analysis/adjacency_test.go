@@ -157,17 +157,17 @@ func refIDs(t *testing.T, labels ...kepu.Label) []string {
 	return ids
 }
 
-// edgesSeen is a store that closes seen at its first Edges call (the
-// adjacency's read streams Edges).
+// edgesSeen is a store that closes seen at its first WalkEdges call (the
+// adjacency's read walks the relationships).
 type edgesSeen struct {
 	kepu.Store
 	once sync.Once
 	seen chan struct{}
 }
 
-func (s *edgesSeen) Edges(ctx context.Context, q kepu.EdgeQuery) (kepu.EdgePage, error) {
+func (s *edgesSeen) WalkEdges(ctx context.Context, rel kepu.RelType, fn func(*kepu.Edge) error) error {
 	s.once.Do(func() { close(s.seen) })
-	return s.Store.Edges(ctx, q)
+	return s.Store.WalkEdges(ctx, rel, fn)
 }
 
 // TestStartWarm: StartWarm reads the adjacency in the background before

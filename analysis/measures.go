@@ -10,7 +10,6 @@ import (
 
 	"gonum.org/v1/gonum/graph"
 	"gonum.org/v1/gonum/graph/community"
-	"gonum.org/v1/gonum/graph/iterator"
 	"gonum.org/v1/gonum/graph/network"
 	"gonum.org/v1/gonum/graph/simple"
 	"gonum.org/v1/gonum/graph/topo"
@@ -73,7 +72,7 @@ func Centrality(net *Network, algorithm string) ([]Scored, error) {
 			}
 		}
 	case PageRank:
-		for id, s := range network.PageRankSparse(bothWays{net.G}, Damping, 1e-12) {
+		for id, s := range network.PageRankSparse(net.G.pageRankGraph(), Damping, 1e-12) {
 			score[id] = s
 		}
 	case Betweenness:
@@ -192,12 +191,12 @@ func Communities(net *Network, algorithm string) (*Partition, error) {
 	var comms [][]graph.Node
 	switch algorithm {
 	case Louvain:
-		r := community.Modularize(ordered{net.G}, 1, rand.NewPCG(CommunitySeed, 0))
+		r := community.Modularize(net.G, 1, rand.NewPCG(CommunitySeed, 0))
 		comms = r.Communities()
 	case LabelPropagation:
 		comms = labelPropagation(net)
 	case ConnectedComponents:
-		comms = topo.ConnectedComponents(ordered{net.G})
+		comms = topo.ConnectedComponents(net.G)
 	default:
 		return nil, kepu.Errorf(kepu.BadUserInput, "unknown community algorithm %q", algorithm)
 	}
@@ -267,7 +266,7 @@ func labelPropagation(net *Network) [][]graph.Node {
 
 // unweighted hides the weights of a graph (every edge counts 1).
 type unweighted struct {
-	*simple.WeightedUndirectedGraph
+	*Graph
 }
 
 func (u unweighted) Edge(a, b int64) graph.Edge {
@@ -275,34 +274,6 @@ func (u unweighted) Edge(a, b int64) graph.Edge {
 		return simple.Edge{F: simple.Node(a), T: simple.Node(b)}
 	}
 	return nil
-}
-
-// bothWays is an undirected graph seen as a directed one with every edge
-// in both directions (what PageRank walks), without copying it.
-type bothWays struct {
-	*simple.WeightedUndirectedGraph
-}
-
-func (b bothWays) HasEdgeFromTo(u, v int64) bool { return b.HasEdgeBetween(u, v) }
-
-func (b bothWays) To(id int64) graph.Nodes { return b.From(id) }
-
-// ordered lists nodes and neighbors in ID order, so that algorithms that
-// walk them (Louvain, components) are deterministic.
-type ordered struct {
-	*simple.WeightedUndirectedGraph
-}
-
-func (o ordered) Nodes() graph.Nodes {
-	ns := graph.NodesOf(o.WeightedUndirectedGraph.Nodes())
-	slices.SortFunc(ns, func(a, b graph.Node) int { return cmp.Compare(a.ID(), b.ID()) })
-	return iterator.NewOrderedNodes(ns)
-}
-
-func (o ordered) From(id int64) graph.Nodes {
-	ns := graph.NodesOf(o.WeightedUndirectedGraph.From(id))
-	slices.SortFunc(ns, func(a, b graph.Node) int { return cmp.Compare(a.ID(), b.ID()) })
-	return iterator.NewOrderedNodes(ns)
 }
 
 // Analyzer computes measures through a store and caches them per graph

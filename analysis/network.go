@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"gonum.org/v1/gonum/graph/simple"
-
 	"github.com/kepugraph/kepugraph/kepu"
 )
 
@@ -75,15 +73,15 @@ func (s NetSpec) Validate() error {
 type Network struct {
 	IDs      []string
 	Index    map[string]int64
-	G        *simple.WeightedUndirectedGraph
+	G        *Graph
 	Weighted bool // a projection
 	Edges    int
 }
 
 // LoadNetwork reads the graph that spec selects through the store: one
-// FindNodes call per label, and per relationship type the pages of Edges
-// when every node the type starts from is in the network, else one
-// Neighbors call from those in it.
+// WalkNodes per label (IDs only, no copy of the properties), and per
+// relationship type one WalkEdges when every node the type starts from is
+// in the network, else one Neighbors call from those in it.
 func LoadNetwork(ctx context.Context, st kepu.Store, spec NetSpec) (*Network, error) {
 	if err := spec.Validate(); err != nil {
 		return nil, err
@@ -97,12 +95,8 @@ func LoadNetwork(ctx context.Context, st kepu.Store, spec NetSpec) (*Network, er
 	}
 	var ids []string
 	for _, l := range labels {
-		page, err := st.FindNodes(ctx, kepu.NodeQuery{Label: l, Filter: spec.withinFilter()})
-		if err != nil {
+		if err := walkIDs(ctx, st, l, spec.withinFilter(), &ids); err != nil {
 			return nil, err
-		}
-		for _, n := range page.Nodes {
-			ids = append(ids, n.ID)
 		}
 	}
 	net := newNetwork(ids)
@@ -127,7 +121,8 @@ func LoadNetwork(ctx context.Context, st kepu.Store, spec NetSpec) (*Network, er
 		if spec.Within == "" && allIn(d.From, labels) {
 			// Every node a relationship of d can start from is in the
 			// network: stream the relationships (no node is read).
-			if err := eachEdge(ctx, st, d.Type, func(e kepu.Edge) { add(e.From, e.To) }); err != nil {
+			err := st.WalkEdges(ctx, d.Type, func(e *kepu.Edge) error { add(e.From, e.To); return nil })
+			if err != nil {
 				return nil, err
 			}
 			continue
@@ -145,10 +140,12 @@ func LoadNetwork(ctx context.Context, st kepu.Store, spec NetSpec) (*Network, er
 	// One edge per pair of nodes, weight 1, whatever the number of
 	// relationships joining them.
 	slices.Sort(pairs)
-	for _, p := range slices.Compact(pairs) {
-		net.G.SetWeightedEdge(simple.WeightedEdge{F: simple.Node(int64(p >> 32)), T: simple.Node(int64(p & 0xffffffff)), W: 1})
-		net.Edges++
+	pairs = slices.Compact(pairs)
+	edges := make([]wedge, len(pairs))
+	for k, p := range pairs {
+		edges[k] = wedge{int32(p >> 32), int32(p & 0xffffffff), 1}
 	}
+	net.G, net.Edges = newGraph(len(net.IDs), edges, false), len(edges)
 	return net, nil
 }
 
@@ -161,23 +158,13 @@ func allIn(ls, in []kepu.Label) bool {
 	return true
 }
 
-// eachEdge calls fn for every relationship of type rel (Store.Edges, pages
-// of edgePage).
-func eachEdge(ctx context.Context, st kepu.Store, rel kepu.RelType, fn func(kepu.Edge)) error {
-	after := ""
-	for {
-		p, err := st.Edges(ctx, kepu.EdgeQuery{Rel: rel, First: edgePage, After: after})
-		if err != nil {
-			return err
-		}
-		for _, e := range p.Edges {
-			fn(e)
-		}
-		if !p.HasNext {
-			return nil
-		}
-		after = p.EndCursor
-	}
+// walkIDs appends the IDs of the nodes of l that match f to ids
+// (WalkNodes; an ID is the store's immutable string, safe to keep).
+func walkIDs(ctx context.Context, st kepu.Store, l kepu.Label, f *kepu.Filter, ids *[]string) error {
+	return st.WalkNodes(ctx, l, f, func(n *kepu.Node, _ kepu.Location) error {
+		*ids = append(*ids, n.ID)
+		return nil
+	})
 }
 
 func (s NetSpec) withinFilter() *kepu.Filter {
@@ -187,33 +174,16 @@ func (s NetSpec) withinFilter() *kepu.Filter {
 	return kepu.InPlace(s.Within)
 }
 
+// newNetwork returns the network of the nodes ids (sorted in place,
+// duplicates removed) without its graph.
 func newNetwork(ids []string) *Network {
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
-	net := &Network{IDs: ids, Index: make(map[string]int64, len(ids)), G: simple.NewWeightedUndirectedGraph(0, 0)}
+	net := &Network{IDs: ids, Index: make(map[string]int64, len(ids))}
 	for i, id := range ids {
 		net.Index[id] = int64(i)
-		net.G.AddNode(simple.Node(int64(i)))
 	}
 	return net
-}
-
-// add joins a and b (both must be in the network, else nothing happens);
-// with sum the weight adds up, otherwise it stays 1.
-func (n *Network) add(a, b string, w float64, sum bool) {
-	i, ok1 := n.Index[a]
-	j, ok2 := n.Index[b]
-	if !ok1 || !ok2 || i == j {
-		return
-	}
-	if e := n.G.WeightedEdge(i, j); e != nil {
-		if sum {
-			n.G.SetWeightedEdge(simple.WeightedEdge{F: simple.Node(i), T: simple.Node(j), W: e.Weight() + w})
-		}
-		return
-	}
-	n.G.SetWeightedEdge(simple.WeightedEdge{F: simple.Node(i), T: simple.Node(j), W: w})
-	n.Edges++
 }
 
 // loadProjection builds a projection of PARTNERS_WITH: the nodes are the
@@ -223,13 +193,9 @@ func loadProjection(ctx context.Context, st kepu.Store, p Projection, within *ke
 	if p == SchoolSchool {
 		near, dir = kepu.School, kepu.In
 	}
-	page, err := st.FindNodes(ctx, kepu.NodeQuery{Label: near, Filter: kepu.And(within, &kepu.Filter{Rel: &kepu.RelCond{Rel: kepu.PartnersWith, Dir: dir, Quant: kepu.Some}})})
-	if err != nil {
-		return nil, err
-	}
 	var ids []string
-	for _, n := range page.Nodes {
-		ids = append(ids, n.ID)
+	if err := walkIDs(ctx, st, near, kepu.And(within, &kepu.Filter{Rel: &kepu.RelCond{Rel: kepu.PartnersWith, Dir: dir, Quant: kepu.Some}}), &ids); err != nil {
+		return nil, err
 	}
 	res, err := st.Neighbors(ctx, ids, kepu.NeighborQuery{Rel: kepu.PartnersWith, Dir: dir})
 	if err != nil {
@@ -249,14 +215,25 @@ func loadProjection(ctx context.Context, st kepu.Store, p Projection, within *ke
 		fars = append(fars, f)
 	}
 	slices.Sort(fars)
+	// The weight of a pair is the number of far nodes they share.
+	weight := map[uint64]float64{}
 	for _, f := range fars {
 		ms := by[f]
 		slices.Sort(ms)
 		for i := range ms {
 			for j := i + 1; j < len(ms); j++ {
-				net.add(ms[i], ms[j], 1, true)
+				a, ok1 := net.Index[ms[i]]
+				b, ok2 := net.Index[ms[j]]
+				if ok1 && ok2 && a != b {
+					weight[uint64(min(a, b))<<32|uint64(max(a, b))]++
+				}
 			}
 		}
 	}
+	edges := make([]wedge, 0, len(weight))
+	for p, w := range weight {
+		edges = append(edges, wedge{int32(p >> 32), int32(p & 0xffffffff), w})
+	}
+	net.G, net.Edges = newGraph(len(net.IDs), edges, true), len(edges)
 	return net, nil
 }
