@@ -5,8 +5,6 @@ import (
 	"os"
 	"runtime"
 	"slices"
-	"strconv"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -14,6 +12,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/kepugraph/kepugraph/analysis"
+	"github.com/kepugraph/kepugraph/internal/procstat"
 	"github.com/kepugraph/kepugraph/kepu"
 	"github.com/kepugraph/kepugraph/storetest"
 )
@@ -224,37 +223,18 @@ func BenchmarkStartWarm(b *testing.B) {
 // current one (Linux 4.0+) and returns the current VmRSS in bytes.
 func resetPeakRSS() int64 {
 	_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
-	return procStatus("VmRSS")
+	return procstat.Bytes("VmRSS")
 }
 
 // reportRSS reports the process's resident set (MB-RSS), its growth since
 // rss0 (MB-RSS-growth) and the growth of its peak (MB-peak-RSS-growth)
 // since resetPeakRSS returned rss0.
 func reportRSS(b *testing.B, rss0 int64) {
-	rss, hwm := procStatus("VmRSS"), procStatus("VmHWM")
+	rss, hwm := procstat.Bytes("VmRSS"), procstat.Bytes("VmHWM")
 	if rss == 0 {
 		return
 	}
 	b.ReportMetric(float64(rss)/1e6, "MB-RSS")
 	b.ReportMetric(float64(rss-rss0)/1e6, "MB-RSS-growth")
 	b.ReportMetric(float64(hwm-rss0)/1e6, "MB-peak-RSS-growth")
-}
-
-// procStatus returns a size field of /proc/self/status in bytes, 0 when
-// unknown.
-func procStatus(field string) int64 {
-	data, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if rest, ok := strings.CutPrefix(line, field+":"); ok {
-			f := strings.Fields(rest)
-			if len(f) == 2 && f[1] == "kB" {
-				n, _ := strconv.ParseInt(f[0], 10, 64)
-				return n * 1024
-			}
-		}
-	}
-	return 0
 }

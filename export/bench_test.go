@@ -15,6 +15,7 @@ import (
 
 	"github.com/kepugraph/kepugraph/embedded"
 	"github.com/kepugraph/kepugraph/export"
+	"github.com/kepugraph/kepugraph/internal/procstat"
 	"github.com/kepugraph/kepugraph/kepu"
 )
 
@@ -98,7 +99,7 @@ func benchFormat(b *testing.B, st kepu.Store, f export.Format, name string, ahea
 		// Reset the peak (VmHWM) to the current RSS, so that the peak
 		// is this export's, not the store's load (Linux 4.0+).
 		_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
-		heap0, rss0 := liveHeap(), procStatus(b, "VmRSS")
+		heap0, rss0 := liveHeap(), procstat.Bytes("VmRSS")
 		every, _ := strconv.Atoi(os.Getenv("KEPUGRAPH_EXPORT_BENCH_HEAP_EVERY"))
 		var maxHeap uint64
 		if mb, _ := strconv.Atoi(os.Getenv("KEPUGRAPH_EXPORT_BENCH_LIMIT_MB")); mb > 0 {
@@ -152,7 +153,7 @@ func benchFormat(b *testing.B, st kepu.Store, f export.Format, name string, ahea
 		if maxHeap > 0 {
 			b.ReportMetric((float64(maxHeap)-float64(heap0))/1e6, "MB-live-heap-growth")
 		}
-		if hwm := procStatus(b, "VmHWM"); hwm > 0 {
+		if hwm := procstat.Bytes("VmHWM"); hwm > 0 {
 			b.ReportMetric(float64(hwm-rss0)/1e6, "MB-peak-RSS-growth")
 		}
 	})
@@ -212,23 +213,3 @@ func (discard) End() error                     { return nil }
 type countWriter struct{ n int64 }
 
 func (w *countWriter) Write(p []byte) (int, error) { w.n += int64(len(p)); return len(p), nil }
-
-// procStatus returns a size field of /proc/self/status in bytes, 0 when
-// unknown.
-func procStatus(b *testing.B, field string) int64 {
-	data, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if rest, ok := strings.CutPrefix(line, field+":"); ok {
-			f := strings.Fields(rest)
-			if len(f) == 2 && f[1] == "kB" {
-				n, _ := strconv.ParseInt(f[0], 10, 64)
-				return n * 1024
-			}
-		}
-	}
-	b.Logf("no %s in /proc/self/status", field)
-	return 0
-}

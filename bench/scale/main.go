@@ -29,11 +29,11 @@ import (
 	"runtime/pprof"
 	"slices"
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
 	"github.com/kepugraph/kepugraph/embedded"
+	"github.com/kepugraph/kepugraph/internal/procstat"
 	"github.com/kepugraph/kepugraph/kepu"
 	"github.com/kepugraph/kepugraph/neo4jstore"
 	"github.com/kepugraph/kepugraph/seed/dataset"
@@ -147,7 +147,7 @@ func load(ctx context.Context, cfg config, w io.Writer) error {
 	if err == nil {
 		recs := rep.NodeCount() + rep.EdgeCount()
 		fmt.Fprintf(w, "graph: %d records in %v wall (%.0f records/s), %v CPU (%.0f records per CPU second), peak RSS %d MB\n", recs, rep.Elapsed.Round(time.Millisecond),
-			rep.PerSecond(), graphCPU.Round(time.Millisecond), float64(recs)/graphCPU.Seconds(), procStatus("VmHWM")>>10)
+			rep.PerSecond(), graphCPU.Round(time.Millisecond), float64(recs)/graphCPU.Seconds(), procstat.Bytes("VmHWM")>>20)
 	}
 	if err == nil && cfg.memprofile != "" {
 		// The loader's heap, before the full-text index is built.
@@ -178,7 +178,7 @@ func load(ctx context.Context, cfg config, w io.Writer) error {
 	elapsed := time.Since(start)
 	recs := rep.NodeCount() + rep.EdgeCount()
 	fmt.Fprintf(w, "load: %d records in %v, %.0f records/s, peak RSS %d MB (the graph alone: %v, %.0f records/s)\n", recs, elapsed.Round(time.Millisecond),
-		float64(recs)/elapsed.Seconds(), procStatus("VmHWM")>>10, rep.Elapsed.Round(time.Millisecond), rep.PerSecond())
+		float64(recs)/elapsed.Seconds(), procstat.Bytes("VmHWM")>>20, rep.Elapsed.Round(time.Millisecond), rep.PerSecond())
 	if cfg.store == "embedded" {
 		return os.WriteFile(completeFile(cfg.dir, cfg.scale), []byte(time.Now().UTC().Format(time.RFC3339)+"\n"), 0o644)
 	}
@@ -213,7 +213,7 @@ func run(ctx context.Context, cfg config, w io.Writer) error {
 			return err
 		}
 	}
-	fmt.Fprintf(w, "open: %v, RSS %d MB (peak %d MB)\n", openTime.Round(time.Millisecond), procStatus("VmRSS")>>10, procStatus("VmHWM")>>10)
+	fmt.Fprintf(w, "open: %v, RSS %d MB (peak %d MB)\n", openTime.Round(time.Millisecond), procstat.Bytes("VmRSS")>>20, procstat.Bytes("VmHWM")>>20)
 	if cfg.samples == 0 {
 		return nil // the open alone
 	}
@@ -243,21 +243,6 @@ func writeHeap(path string) error {
 
 func ms(d time.Duration) string {
 	return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 2, 64) + " ms"
-}
-
-// procStatus returns a field of /proc/self/status in kB (0 if unknown).
-func procStatus(field string) int {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for line := range strings.Lines(string(b)) {
-		if rest, ok := strings.CutPrefix(line, field+":"); ok {
-			n, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
-			return n
-		}
-	}
-	return 0
 }
 
 // cpuTime is this process's CPU time so far (0 if unknown).
