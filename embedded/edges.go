@@ -22,10 +22,7 @@ func (s *Store) Edges(ctx context.Context, q kepu.EdgeQuery) (kepu.EdgePage, err
 		return kepu.EdgePage{}, err
 	}
 	defer s.mu.RUnlock()
-	// IDs are "<Label>:<key>": the order of the labels followed by a colon
-	// is the order of their IDs.
-	labels := slices.Clone(d.From)
-	slices.SortFunc(labels, func(a, b kepu.Label) int { return strings.Compare(string(a)+":", string(b)+":") })
+	labels := fromLabelsInIDOrder(d.From)
 	var page kepu.EdgePage
 	var out []*edgeRec
 	scanned := 0
@@ -41,12 +38,7 @@ func (s *Store) Edges(ctx context.Context, q kepu.EdgeQuery) (kepu.EdgePage, err
 					return kepu.EdgePage{}, err
 				}
 			}
-			es := s.st.nodes[id].edges(q.Rel, kepu.Out)
-			if len(es) == 0 {
-				continue
-			}
-			out = append(out[:0], es...)
-			slices.SortFunc(out, func(a, b *edgeRec) int { return strings.Compare(a.to.id, b.to.id) })
+			out = outByTo(out, s.st.nodes[id], q.Rel)
 			for _, e := range out {
 				if id == afterFrom && e.to.id <= afterTo {
 					continue
@@ -60,6 +52,23 @@ func (s *Store) Edges(ctx context.Context, q kepu.EdgeQuery) (kepu.EdgePage, err
 		}
 	}
 	return s.endPage(page, kepu.EdgeCursorScope(q.Rel)), nil
+}
+
+// fromLabelsInIDOrder returns the From labels of a relationship type in
+// the order of their nodes' IDs: IDs are "<Label>:<key>", so the order of
+// the labels followed by a colon is the order of their IDs.
+func fromLabelsInIDOrder(from []kepu.Label) []kepu.Label {
+	labels := slices.Clone(from)
+	slices.SortFunc(labels, func(a, b kepu.Label) int { return strings.Compare(string(a)+":", string(b)+":") })
+	return labels
+}
+
+// outByTo returns, in dst's storage, n's outgoing edges of rel sorted by
+// their To IDs: the order of a From node's edges in Edges and WalkEdges.
+func outByTo(dst []*edgeRec, n *nodeRec, rel kepu.RelType) []*edgeRec {
+	dst = append(dst[:0], n.edges(rel, kepu.Out)...)
+	slices.SortFunc(dst, func(a, b *edgeRec) int { return strings.Compare(a.to.id, b.to.id) })
+	return dst
 }
 
 // endPage sets the page's EndCursor.

@@ -2,9 +2,7 @@ package embedded
 
 import (
 	"context"
-	"slices"
 	"sort"
-	"strings"
 
 	"github.com/kepugraph/kepugraph/kepu"
 )
@@ -122,10 +120,7 @@ func (s *Store) WalkEdges(ctx context.Context, rel kepu.RelType, fn func(e *kepu
 	if d == nil {
 		return kepu.Errorf(kepu.BadUserInput, "unknown relationship type %q", truncate(string(rel)))
 	}
-	// IDs are "<Label>:<key>": the order of the labels followed by a colon
-	// is the order of their IDs (as in Edges).
-	labels := slices.Clone(d.From)
-	slices.SortFunc(labels, func(a, b kepu.Label) int { return strings.Compare(string(a)+":", string(b)+":") })
+	labels := fromLabelsInIDOrder(d.From)
 	var chunk []walkEdge // about walkChunk nodes' edges
 	var sorted []*edgeRec
 	edge := kepu.Edge{Type: d.Type, Props: kepu.Props{}}
@@ -147,12 +142,7 @@ func (s *Store) WalkEdges(ctx context.Context, rel kepu.RelType, fn func(e *kepu
 				if n == nil {
 					continue
 				}
-				es := n.edges(rel, kepu.Out)
-				if len(es) == 0 {
-					continue
-				}
-				sorted = append(sorted[:0], es...)
-				slices.SortFunc(sorted, func(a, b *edgeRec) int { return strings.Compare(a.to.id, b.to.id) })
+				sorted = outByTo(sorted, n, rel)
 				for _, e := range sorted {
 					chunk = append(chunk, walkEdge{from: e.from.id, to: e.to.id, props: e.p()})
 				}
