@@ -60,6 +60,21 @@ func TestExportRoute(t *testing.T) {
 		}
 	}
 
+	// No format: 404 with a code, naming the formats.
+	for _, path := range []string{"/export", "/export/"} {
+		resp, body := get(t, m.URL()+path)
+		var doc struct {
+			Errors []struct {
+				Message    string
+				Extensions struct{ Code string }
+			}
+		}
+		if err := json.Unmarshal([]byte(body), &doc); resp.StatusCode != 404 || err != nil || len(doc.Errors) != 1 ||
+			doc.Errors[0].Extensions.Code != kepu.NotFound || !strings.Contains(doc.Errors[0].Message, "graphml") {
+			t.Errorf("%s: %d %s", path, resp.StatusCode, body)
+		}
+	}
+
 	// Reads are public; a wrong token is refused as on /query.
 	req, _ := http.NewRequest("GET", m.URL()+"/export/csv?labels=Province", nil)
 	req.Header.Set("Authorization", "Bearer wrong")

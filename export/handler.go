@@ -17,7 +17,8 @@ import (
 //
 // Errors before the first byte are JSON in the API's shape, with
 // extensions.code: 400 BAD_USER_INPUT for an unknown format or a bad
-// parameter, 404 NOT_FOUND when around, from or to names no node, 405
+// parameter, 404 NOT_FOUND for a path without a format (/export, /export/)
+// and when around, from or to names no node, 405
 // METHOD_NOT_ALLOWED for methods other than GET and HEAD, 503
 // SERVICE_UNAVAILABLE when the store is down, 500 INTERNAL_SERVER_ERROR
 // (logged with the request ID) otherwise. A failure while streaming aborts
@@ -41,7 +42,8 @@ func (h *Handler) logger() *slog.Logger {
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	name := r.PathValue("format")
-	if name == "" {
+	if name == "" && r.Pattern == "" {
+		// Not served through a ServeMux pattern: the path's last segment.
 		name = r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]
 	}
 	f := LookupFormat(name)
@@ -59,6 +61,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		var names []string
 		for _, f := range Formats {
 			names = append(names, f.Name)
+		}
+		if name == "" {
+			h.fail(w, r, kepu.Errorf(kepu.NotFound, "an export is read from /export/{format} (formats are %s)", strings.Join(names, ", ")))
+			return
 		}
 		h.fail(w, r, badInput("unknown export format %q (formats are %s)", truncate(name), strings.Join(names, ", ")))
 		return

@@ -85,7 +85,11 @@ func Handler(r Routes) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/query", httpx.Stack(hc, requestScope(r.Store, api), r.Metrics.Middleware, auth.Middleware(r.Keys)))
 	mux.Handle(admin.BackupPath, auth.Middleware(r.Keys)(admin.BackupHandler(r.Store, r.Logger)))
-	mux.Handle("/export/{format}", r.exportHandler(hc))
+	exp := r.exportHandler(hc)
+	mux.Handle("/export/{format}", exp)
+	mux.Handle("/export", exp)     // 404 NOT_FOUND naming the formats
+	mux.Handle("/export/{$}", exp) // the same
+
 	mux.Handle("/metrics", r.Metrics.Handler())
 	mux.HandleFunc("/healthz", healthz)
 	mux.HandleFunc("/readyz", r.readyz)
