@@ -274,6 +274,10 @@ func (d *decoder) byte1() byte {
 // never modified in place, so records never write into each other.
 type slab struct {
 	kvs []kv
+	// names holds the property names of the last record decoded with the
+	// slab, by position: records of one label mostly have the same, and
+	// comparing with them is cheaper than a lookup in the interner.
+	names []string
 }
 
 func (s *slab) props(n int) props {
@@ -304,7 +308,18 @@ func decodeProps(b []byte, in *interner, sl *slab) (props, error) {
 		out = make(props, 0, n)
 	}
 	for i := uint64(0); i < n && d.err == nil; i++ {
-		k := in.nameBytes(d.text())
+		var k string
+		if t := d.text(); sl != nil && i < uint64(len(sl.names)) && sl.names[i] == string(t) {
+			k = sl.names[i]
+		} else {
+			k = in.nameBytes(t)
+			if sl != nil && i < 64 {
+				for uint64(len(sl.names)) <= i {
+					sl.names = append(sl.names, "")
+				}
+				sl.names[i] = k
+			}
+		}
 		var v any
 		switch d.byte1() {
 		case 's':
