@@ -675,8 +675,9 @@ func (st *state) readNodes(tx *bolt.Tx, path string, in *interner) ([]*nodeRec, 
 			}
 		}
 	}()
-	// Records are carved from chunks (see slab).
+	// Records and IDs are carved from chunks (see slab).
 	var chunk []nodeRec
+	ids := &slab{}
 	b := &nodeBatch{}
 	readErr := func() error {
 		defer func() {
@@ -713,7 +714,7 @@ func (st *state) readNodes(tx *bolt.Tx, path string, in *interner) ([]*nodeRec, 
 				}
 				b.recs, b.keys, b.vals = chunk[len(chunk):len(chunk)], b.keys[:0], b.vals[:0]
 			}
-			id := string(k)
+			id := ids.string(k)
 			chunk = append(chunk, nodeRec{id: id, label: canonLabel(l)})
 			n := &chunk[len(chunk)-1]
 			b.recs = b.recs[:len(b.recs)+1]

@@ -207,20 +207,20 @@ func run(ctx context.Context, cfg config, w io.Writer) error {
 			}
 		}
 	}
-	start := time.Now()
+	start, startCPU := time.Now(), cpuTime()
 	st, err := open(ctx, cfg, false)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	openTime := time.Since(start)
+	openTime, openCPU := time.Since(start), cpuTime()-startCPU
 	runtime.GC()
 	if cfg.memprofile != "" {
 		if err := writeHeap(cfg.memprofile); err != nil {
 			return err
 		}
 	}
-	fmt.Fprintf(w, "open: %v, RSS %d MB (peak %d MB)\n", openTime.Round(time.Millisecond), procstat.Bytes("VmRSS")>>20, procstat.Bytes("VmHWM")>>20)
+	fmt.Fprintf(w, "open: %v (CPU %v), RSS %d MB (peak %d MB)\n", openTime.Round(time.Millisecond), openCPU.Round(time.Millisecond), procstat.Bytes("VmRSS")>>20, procstat.Bytes("VmHWM")>>20)
 	if cfg.samples == 0 {
 		return nil // the open alone
 	}
