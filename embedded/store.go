@@ -712,7 +712,7 @@ func (st *state) readNodes(tx *bolt.Tx, path string, in *interner) ([]*nodeRec, 
 				default:
 					b = &nodeBatch{keys: make([][]byte, 0, loadBatch), vals: make([][]byte, 0, loadBatch)}
 				}
-				b.recs, b.keys, b.vals = chunk[len(chunk):len(chunk)], b.keys[:0], b.vals[:0]
+				b.recs, b.keys, b.vals = chunk[len(chunk):], b.keys[:0], b.vals[:0]
 			}
 			id := ids.string(k)
 			chunk = append(chunk, nodeRec{id: id, label: canonLabel(l)})
@@ -903,7 +903,7 @@ func (st *state) readEdges(tx *bolt.Tx, path string, in *interner, sorted []*nod
 				default:
 					b = &edgeBatch{tos: make([][]byte, 0, loadBatch)}
 				}
-				b.first, b.recs, b.tos = st.nedges, chunk[len(chunk):len(chunk)], b.tos[:0]
+				b.first, b.recs, b.tos = st.nedges, chunk[len(chunk):], b.tos[:0]
 				b.own[0], b.own[1] = b.own[0][:0], b.own[1][:0]
 			}
 			chunk = append(chunk, edgeRec{rel: rel, from: runFrom, props: p})
