@@ -259,7 +259,7 @@ func check(tx *bolt.Tx, path string, r *Report) {
 
 	// The indexes: build the state as Open does and compare it with the scan.
 	r.Checks = append(r.Checks, "indexes")
-	st, err := loadState(tx, path, newInterner())
+	st, err := loadState(tx, path, newInterner(), slog.New(slog.DiscardHandler))
 	if err != nil {
 		r.add("indexes", "", "%s", problemText(err))
 		return
@@ -304,14 +304,14 @@ func check(tx *bolt.Tx, path string, r *Report) {
 	}
 	for id, n := range st.nodes {
 		var gotOut, gotIn []edgeKey
-		for _, a := range n.adj {
+		for _, a := range n.out {
 			for _, e := range a.edges {
-				k := edgeKey{e.typ(), e.from.id, e.to.id}
-				if a.out {
-					gotOut = append(gotOut, k)
-				} else {
-					gotIn = append(gotIn, k)
-				}
+				gotOut = append(gotOut, edgeKey{e.typ(), e.from.id, e.to.id})
+			}
+		}
+		for _, a := range n.in {
+			for _, e := range a.edges {
+				gotIn = append(gotIn, edgeKey{e.typ(), e.from.id, e.to.id})
 			}
 		}
 		for _, l := range [][]edgeKey{gotOut, gotIn, out[id], in2[id]} {

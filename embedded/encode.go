@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/kepugraph/kepugraph/kepu"
 )
@@ -140,13 +141,15 @@ func (in *interner) value(v any) any {
 	return v
 }
 
-func (in *interner) valueBytes(b []byte) any {
+// valueBytes is value for a string read from a record; a new string's
+// bytes are carved from sl when it is not nil.
+func (in *interner) valueBytes(b []byte, sl *slab) any {
 	if len(b) <= 48 {
 		if iv, ok := in.values[string(b)]; ok {
 			return iv
 		}
 	}
-	return in.value(string(b))
+	return in.value(sl.string(b))
 }
 
 // keyValue is value for the property k: a source (a citation, repeated on
@@ -273,7 +276,12 @@ func (d *decoder) byte1() byte {
 // slices it returns have their capacity cut to their length, and props are
 // never modified in place, so records never write into each other.
 type slab struct {
-	kvs []kv
+	kvs   []kv
+	bytes []byte // the strings' bytes
+	// names holds the property names of the last record decoded with the
+	// slab, by position: records of one label mostly have the same, and
+	// comparing with them is cheaper than a lookup in the interner.
+	names []string
 }
 
 func (s *slab) props(n int) props {
@@ -286,6 +294,22 @@ func (s *slab) props(n int) props {
 	start := len(s.kvs)
 	s.kvs = s.kvs[:start+n]
 	return s.kvs[start : start : start+n]
+}
+
+// string returns a copy of b. With a slab its bytes are carved from a
+// large chunk (strings are never changed; a chunk lives as long as one of
+// its strings): one allocation per chunk instead of one per string, and no
+// rounding up to an allocation size class.
+func (s *slab) string(b []byte) string {
+	if s == nil || len(b) == 0 || len(b) > 256 {
+		return string(b)
+	}
+	if cap(s.bytes)-len(s.bytes) < len(b) {
+		s.bytes = make([]byte, 0, 64<<10)
+	}
+	start := len(s.bytes)
+	s.bytes = append(s.bytes, b...)
+	return unsafe.String(&s.bytes[start], len(b))
 }
 
 // decodeProps decodes the body of a record (see openRecord); it copies
@@ -304,7 +328,18 @@ func decodeProps(b []byte, in *interner, sl *slab) (props, error) {
 		out = make(props, 0, n)
 	}
 	for i := uint64(0); i < n && d.err == nil; i++ {
-		k := in.nameBytes(d.text())
+		var k string
+		if t := d.text(); sl != nil && i < uint64(len(sl.names)) && sl.names[i] == string(t) {
+			k = sl.names[i]
+		} else {
+			k = in.nameBytes(t)
+			if sl != nil && i < 64 {
+				for uint64(len(sl.names)) <= i {
+					sl.names = append(sl.names, "")
+				}
+				sl.names[i] = k
+			}
+		}
 		var v any
 		switch d.byte1() {
 		case 's':
@@ -315,7 +350,7 @@ func decodeProps(b []byte, in *interner, sl *slab) (props, error) {
 					v = in.longString(string(t))
 				}
 			} else {
-				v = in.valueBytes(t)
+				v = in.valueBytes(t, sl)
 			}
 		case 'i':
 			x, m := binary.Varint(d.b)
@@ -339,7 +374,7 @@ func decodeProps(b []byte, in *interner, sl *slab) (props, error) {
 			}
 			l := make([]string, m)
 			for j := range l {
-				l[j] = string(d.text())
+				l[j] = sl.string(d.text())
 			}
 			v = l
 		default:

@@ -7,6 +7,7 @@
 package embedded
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -18,6 +19,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -130,29 +132,34 @@ var relTypes, relCodes = func() ([]kepu.RelType, map[kepu.RelType]relCode) {
 type adjList struct {
 	edges []*edgeRec
 	rel   relCode
-	out   bool // the node is the edges' From end
 }
 
-func (a *adjList) is(rel relCode, dir kepu.Direction) bool {
-	return a.rel == rel && a.out == (dir == kepu.Out)
-}
-
-// nodeRec is a stored node with its adjacency.
+// nodeRec is a stored node with its adjacency: out holds the lists of the
+// edges the node is the From end of, in those it is the To end of (apart,
+// so that the open links both directions at once without sharing memory).
 type nodeRec struct {
-	id    string
-	label kepu.Label
-	props props
-	adj   []adjList
+	id      string
+	label   kepu.Label
+	props   props
+	out, in []adjList
 }
 
 func (n *nodeRec) node() kepu.Node {
 	return kepu.Node{ID: n.id, Label: n.label, Props: n.props.toMap()}
 }
 
+// lists returns the node's adjacency lists of one direction.
+func (n *nodeRec) lists(dir kepu.Direction) *[]adjList {
+	if dir == kepu.Out {
+		return &n.out
+	}
+	return &n.in
+}
+
 // edges returns the node's edges of one type and direction (not a copy).
 func (n *nodeRec) edges(rel kepu.RelType, dir kepu.Direction) []*edgeRec {
-	for i := range n.adj {
-		if a := &n.adj[i]; relTypes[a.rel] == rel && a.out == (dir == kepu.Out) {
+	for _, a := range *n.lists(dir) {
+		if relTypes[a.rel] == rel {
 			return a.edges
 		}
 	}
@@ -160,19 +167,21 @@ func (n *nodeRec) edges(rel kepu.RelType, dir kepu.Direction) []*edgeRec {
 }
 
 func (n *nodeRec) addEdge(e *edgeRec, dir kepu.Direction) {
-	for i := range n.adj {
-		if n.adj[i].is(e.rel, dir) {
-			n.adj[i].edges = append(n.adj[i].edges, e)
+	ls := n.lists(dir)
+	for i := range *ls {
+		if a := &(*ls)[i]; a.rel == e.rel {
+			a.edges = append(a.edges, e)
 			return
 		}
 	}
-	n.adj = append(n.adj, adjList{rel: e.rel, out: dir == kepu.Out, edges: []*edgeRec{e}})
+	*ls = append(*ls, adjList{rel: e.rel, edges: []*edgeRec{e}})
 }
 
 func (n *nodeRec) removeEdge(e *edgeRec, dir kepu.Direction) {
-	for i := range n.adj {
-		a := &n.adj[i]
-		if a.is(e.rel, dir) {
+	ls := *n.lists(dir)
+	for i := range ls {
+		a := &ls[i]
+		if a.rel == e.rel {
 			if j := slices.Index(a.edges, e); j >= 0 {
 				last := len(a.edges) - 1
 				a.edges[j] = a.edges[last]
@@ -288,8 +297,10 @@ func openFile(dir string, opts Options) (*Store, error) {
 		if err != nil {
 			return nil, kepu.Errorf(kepu.Unavailable, "cannot read %s: %v", path, err)
 		}
+		t := time.Now()
 		err = validateFile(path)
 		unlock()
+		log.Debug("embedded store: page walk", "duration", time.Since(t))
 		if err != nil {
 			var de *DamageError
 			if errors.As(err, &de) {
@@ -319,7 +330,9 @@ func openFile(dir string, opts Options) (*Store, error) {
 		if err := s.load(); err != nil {
 			return err
 		}
+		t := time.Now()
 		releaseMapped(db)
+		log.Debug("embedded store: mapping released", "duration", time.Since(t))
 		return nil
 	})
 	if err != nil {
@@ -428,7 +441,9 @@ func (s *Store) load() error {
 	// (nothing writes before Open returns); a problem of the records is
 	// reported first.
 	checked := make(chan error, 1)
+	start := time.Now()
 	go func() {
+		defer func() { s.log.Debug("embedded store: bbolt check", "duration", time.Since(start)) }()
 		checked <- s.db.View(func(tx *bolt.Tx) error {
 			var problem error
 			for err := range checkTx(tx) {
@@ -441,7 +456,7 @@ func (s *Store) load() error {
 	}()
 	err := s.db.View(func(tx *bolt.Tx) error {
 		defer pauseGC()()
-		st, err := loadState(tx, path, s.intern)
+		st, err := loadState(tx, path, s.intern, s.log)
 		if err != nil {
 			return err
 		}
@@ -586,126 +601,384 @@ func recordBody(key, v []byte) ([]byte, error) {
 
 // loadState reads every record of a format 2 file into a new state,
 // checking each record's checksum and contents, the key order and the
-// counts record. The first problem ends it with a *DamageError.
-func loadState(tx *bolt.Tx, path string, in *interner) (*state, error) {
+// counts record. The first problem (in key order) ends it with a
+// *DamageError.
+//
+// It reads on several goroutines (see readNodes and readEdges), so that a
+// large graph's records are decoded and its edges linked on every core;
+// log gets the duration of each part at debug level.
+func loadState(tx *bolt.Tx, path string, in *interner, log *slog.Logger) (*state, error) {
 	nnodes, nedges, err := readCounts(tx, path)
 	if err != nil {
 		return nil, err
 	}
 	st := newState(int(min(nnodes, 1<<24)))
-	sl := &slab{}
-	// Records are carved from chunks too (see slab).
-	var nodeChunk []nodeRec
-	var edgeChunk []edgeRec
-	// bbolt iterates keys in byte order, which is Go's string order, so
-	// each label's ID list comes out sorted.
-	var prev []byte
-	c := tx.Bucket(bucketNodes).Cursor()
-	for k, v := c.First(); k != nil; k, v = c.Next() {
-		if prev != nil && string(k) <= string(prev) {
-			return nil, &DamageError{Path: path, Record: "node " + quote(k), Problem: "its key does not sort after the previous key " + quote(prev) + " (a damaged page)"}
-		}
-		prev = k
-		l := kepu.LabelOf(string(k))
-		if l == "" || (verifyRecords && !utf8.Valid(k)) {
-			return nil, &DamageError{Path: path, Record: "node " + quote(k), Problem: "the key is not a node ID"}
-		}
-		body, err := recordBody(k, v)
-		var p props
-		if err == nil {
-			p, err = decodeProps(body, in, sl)
-		}
-		if err != nil {
-			return nil, &DamageError{Path: path, Record: "node " + quote(k), Problem: err.Error()}
-		}
-		id := string(k)
-		if len(nodeChunk) == cap(nodeChunk) {
-			nodeChunk = make([]nodeRec, 0, 4096)
-		}
-		nodeChunk = append(nodeChunk, nodeRec{id: id, label: canonLabel(l), props: p})
-		st.nodes[id] = &nodeChunk[len(nodeChunk)-1]
-		st.byLabel[l] = append(st.byLabel[l], id)
-	}
-	// Most edges carry the same few property sets (only provenance and
-	// source): equal records share one decoded props (never changed in
-	// place), which saves most of the edges' property memory.
-	sharedProps := &in.edgeProps
-	// Adding the edges to their nodes' adjacency lists (random accesses
-	// to the nodes) runs in a second goroutine, a chunk of records behind
-	// the reading and decoding here: this goroutine only reads the node
-	// map, that one only writes the lists.
-	chunks := make(chan []edgeRec, 4)
-	linked := make(chan struct{})
-	go func() {
-		defer close(linked)
-		for chunk := range chunks {
-			for i := range chunk {
-				e := &chunk[i]
-				e.from.addEdge(e, kepu.Out)
-				e.to.addEdge(e, kepu.In)
-			}
-		}
-	}()
-	err = func() error {
-		defer func() {
-			if len(edgeChunk) > 0 {
-				chunks <- edgeChunk
-			}
-			close(chunks)
-			<-linked
-		}()
-		c := tx.Bucket(bucketEdges).Cursor()
-		// Keys come sorted by type, then From: consecutive edges mostly
-		// share their From node, so remember the last one.
-		var last *nodeRec
-		prev = nil
-		for k, v := c.First(); k != nil; k, v = c.Next() {
-			if prev != nil && string(k) <= string(prev) {
-				return &DamageError{Path: path, Record: "edge " + quote(k), Problem: "its key does not sort after the previous key " + quote(prev) + " (a damaged page)"}
-			}
-			prev = k
-			typ, from, to, ok := splitEdgeKey(k)
-			if !ok {
-				return &DamageError{Path: path, Record: "edge " + quote(k), Problem: "the key is not TYPE|from|to"}
-			}
-			var fn, tn *nodeRec
-			if last != nil && last.id == string(from) {
-				fn = last
-			} else {
-				fn = st.nodes[string(from)]
-				last = fn
-			}
-			tn = st.nodes[string(to)]
-			body, err := recordBody(k, v)
-			var p *props
-			if err == nil {
-				p, err = sharedProps.get(body, in, sl)
-			}
-			if err == nil && (fn == nil || tn == nil) {
-				err = errors.New("an endpoint of the edge is not in the file")
-			}
-			if err != nil {
-				return &DamageError{Path: path, Record: "edge " + quote(k), Problem: err.Error()}
-			}
-			if len(edgeChunk) == cap(edgeChunk) {
-				if len(edgeChunk) > 0 {
-					chunks <- edgeChunk
-				}
-				edgeChunk = make([]edgeRec, 0, 4096)
-			}
-			edgeChunk = append(edgeChunk, edgeRec{rel: relCodes[typ], from: fn, to: tn, props: p})
-			st.nedges++
-		}
-		return nil
-	}()
+	start := time.Now()
+	sorted, err := st.readNodes(tx, path, in)
 	if err != nil {
 		return nil, err
 	}
+	log.Debug("embedded store: nodes read", "nodes", len(st.nodes), "duration", time.Since(start))
+	start = time.Now()
+	if err := st.readEdges(tx, path, in, sorted); err != nil {
+		return nil, err
+	}
+	log.Debug("embedded store: edges read and linked", "edges", st.nedges, "duration", time.Since(start))
 	if uint64(len(st.nodes)) != nnodes || uint64(st.nedges) != nedges {
 		return nil, &DamageError{Path: path, Problem: fmt.Sprintf("it holds %d node and %d edge records but its counts record says %d and %d (records were lost from a damaged page)",
 			len(st.nodes), st.nedges, nnodes, nedges)}
 	}
 	return st, nil
+}
+
+// loadBatch is the number of records the open's goroutines pass on at a
+// time.
+const loadBatch = 1024
+
+// nodeBatch is a run of node records in key order: their records (ID and
+// label set by the reader, properties by the decoder) and stored values.
+type nodeBatch struct {
+	recs       []nodeRec
+	keys, vals [][]byte // bbolt's memory, valid in the transaction
+}
+
+// readNodes reads the nodes bucket in two goroutines: this one walks the
+// keys (order, label) and fills the ID map and the label lists; a second
+// one checks each record's checksum and decodes its properties (it alone
+// uses in meanwhile). It returns the nodes in ID order.
+func (st *state) readNodes(tx *bolt.Tx, path string, in *interner) ([]*nodeRec, error) {
+	sorted := make([]*nodeRec, 0, len(st.nodes))
+	batches := make(chan *nodeBatch, 8)
+	free := make(chan *nodeBatch, 10) // batches the decoder is done with
+	var decodeErr error
+	decoded := make(chan struct{})
+	go func() {
+		defer close(decoded)
+		sl := &slab{}
+		for b := range batches {
+			if decodeErr != nil {
+				continue // drain
+			}
+			for i := range b.recs {
+				body, err := recordBody(b.keys[i], b.vals[i])
+				if err == nil {
+					b.recs[i].props, err = decodeProps(body, in, sl)
+				}
+				if err != nil {
+					decodeErr = &DamageError{Path: path, Record: "node " + quote(b.keys[i]), Problem: err.Error()}
+					break
+				}
+			}
+			select {
+			case free <- b:
+			default:
+			}
+		}
+	}()
+	// Records and IDs are carved from chunks (see slab).
+	var chunk []nodeRec
+	ids := &slab{}
+	b := &nodeBatch{}
+	readErr := func() error {
+		defer func() {
+			if len(b.recs) > 0 {
+				batches <- b
+			}
+			close(batches)
+			<-decoded
+		}()
+		// bbolt iterates keys in byte order, which is Go's string order,
+		// so each label's ID list comes out sorted.
+		var prev []byte
+		c := tx.Bucket(bucketNodes).Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if prev != nil && string(k) <= string(prev) {
+				return &DamageError{Path: path, Record: "node " + quote(k), Problem: "its key does not sort after the previous key " + quote(prev) + " (a damaged page)"}
+			}
+			prev = k
+			l := kepu.LabelOf(string(k))
+			if l == "" || (verifyRecords && !utf8.Valid(k)) {
+				return &DamageError{Path: path, Record: "node " + quote(k), Problem: "the key is not a node ID"}
+			}
+			if len(chunk) == cap(chunk) {
+				chunk = make([]nodeRec, 0, 4096)
+			}
+			if len(b.recs) == loadBatch || len(chunk) == 0 {
+				if len(b.recs) > 0 {
+					batches <- b
+				}
+				select {
+				case b = <-free:
+				default:
+					b = &nodeBatch{keys: make([][]byte, 0, loadBatch), vals: make([][]byte, 0, loadBatch)}
+				}
+				b.recs, b.keys, b.vals = chunk[len(chunk):], b.keys[:0], b.vals[:0]
+			}
+			id := ids.string(k)
+			chunk = append(chunk, nodeRec{id: id, label: canonLabel(l)})
+			n := &chunk[len(chunk)-1]
+			b.recs = b.recs[:len(b.recs)+1]
+			b.keys, b.vals = append(b.keys, k), append(b.vals, v)
+			st.nodes[id] = n
+			st.byLabel[l] = append(st.byLabel[l], id)
+			sorted = append(sorted, n)
+		}
+		return nil
+	}()
+	// The decoder saw only records before the reader's problem.
+	if decodeErr != nil {
+		return nil, decodeErr
+	}
+	return sorted, readErr
+}
+
+// seekNode returns the index in sorted (nodes in ID order) of the node
+// with the ID id, or -1. It searches forward from the index at, doubling
+// its steps, so that IDs that come in order (the From ends of the edge
+// keys) are found by reading the next few nodes, not the ID map.
+func seekNode(sorted []*nodeRec, at int, id []byte) int {
+	lo, hi := 0, len(sorted) // the node is in sorted[lo:hi] if anywhere
+	if at >= 0 && at < len(sorted) {
+		switch c := strings.Compare(sorted[at].id, string(id)); {
+		case c == 0:
+			return at
+		case c > 0:
+			hi = at
+		default:
+			lo = at + 1
+			for step := 1; lo < hi; step *= 2 {
+				if j := at + step; j >= hi || sorted[j].id >= string(id) {
+					hi = min(j+1, hi)
+					break
+				}
+				lo = at + step + 1
+			}
+		}
+	}
+	i := lo + sort.Search(hi-lo, func(i int) bool { return sorted[lo+i].id >= string(id) })
+	if i < hi && sorted[i].id == string(id) {
+		return i
+	}
+	return -1
+}
+
+// edgeBatch is a run of edge records in key order: the records (all but
+// the To end set by the reader), their To keys, and which resolver each
+// To end belongs to.
+type edgeBatch struct {
+	pending atomic.Int32 // resolvers not done with it
+	first   int          // the ordinal of recs[0] among the edge records
+	recs    []edgeRec
+	tos     [][]byte   // bbolt's memory, valid in the transaction
+	own     [2][]int32 // the indexes of recs whose To end resolver 0 (1) finds
+}
+
+// readEdges reads the edges bucket in three goroutines. This one walks the
+// records in key order (type, then From): it checks the order, the
+// checksums and the properties (equal records share one props, see
+// propsCache), finds the From end and makes the From ends' adjacency lists
+// (each list one run of keys, sized exactly). Two resolvers find the To
+// ends in the ID map and append to their lists; each owns the To ends whose
+// ID hashes to it, so no list is written by two goroutines, and each takes
+// the batches in order, so every list keeps the key order.
+func (st *state) readEdges(tx *bolt.Tx, path string, in *interner, sorted []*nodeRec) error {
+	var queues [2]chan *edgeBatch
+	free := make(chan *edgeBatch, 20) // batches both resolvers are done with
+	var resolveErr [2]*DamageError
+	var resolveAt [2]int
+	var wg sync.WaitGroup
+	for r := range queues {
+		queues[r] = make(chan *edgeBatch, 8)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range queues[r] {
+				if resolveErr[r] == nil {
+					for _, i := range b.own[r] {
+						e := &b.recs[i]
+						tn := st.nodes[string(b.tos[i])]
+						if tn == nil {
+							resolveErr[r] = &DamageError{Path: path, Record: "edge " + quote(edgeKeyBytes(e, b.tos[i])), Problem: "an endpoint of the edge is not in the file"}
+							resolveAt[r] = b.first + int(i)
+							break
+						}
+						e.to = tn
+						tn.addEdge(e, kepu.In)
+					}
+				}
+				if b.pending.Add(-1) == 0 {
+					select {
+					case free <- b:
+					default:
+					}
+				}
+			}
+		}()
+	}
+	// Most edges carry the same few property sets (only provenance and
+	// source): equal records share one decoded props (never changed in
+	// place), which saves most of the edges' property memory.
+	sharedProps := &in.edgeProps
+	sl := &slab{}
+	var lists ptrSlab
+	var chunk []edgeRec
+	b := &edgeBatch{}
+	send := func() {
+		b.pending.Store(int32(len(queues)))
+		for _, q := range queues {
+			q <- b
+		}
+	}
+	// The From end's list in progress: consecutive keys of one type and
+	// From end.
+	var run []*edgeRec
+	var runFrom *nodeRec
+	var runRel relCode
+	endRun := func() {
+		if len(run) > 0 {
+			runFrom.appendOut(runRel, lists.take(run))
+			run = run[:0]
+		}
+	}
+	readErr := func() error {
+		defer func() {
+			if len(b.recs) > 0 {
+				send()
+			}
+			for _, q := range queues {
+				close(q)
+			}
+			wg.Wait()
+		}()
+		c := tx.Bucket(bucketEdges).Cursor()
+		var prev, lastBody []byte
+		var lastProps *props
+		var lastTyp kepu.RelType
+		var lastRel relCode
+		at := 0 // the index in sorted of the last From end
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if prev != nil && string(k) <= string(prev) {
+				return &DamageError{Path: path, Record: "edge " + quote(k), Problem: "its key does not sort after the previous key " + quote(prev) + " (a damaged page)"}
+			}
+			prev = k
+			typ, from, to, ok := splitEdgeKeyLike(k, lastTyp)
+			if !ok {
+				return &DamageError{Path: path, Record: "edge " + quote(k), Problem: "the key is not TYPE|from|to"}
+			}
+			if typ != lastTyp {
+				lastTyp, lastRel = typ, relCodes[typ]
+			}
+			rel := lastRel
+			if runFrom == nil || rel != runRel || runFrom.id != string(from) {
+				endRun()
+				runFrom, runRel = nil, rel
+				if at = seekNode(sorted, at, from); at >= 0 {
+					runFrom = sorted[at]
+				}
+			}
+			body, err := recordBody(k, v)
+			var p *props
+			if err == nil {
+				// Consecutive edges mostly share their properties.
+				if p = lastProps; lastBody == nil || !bytes.Equal(body, lastBody) {
+					p, err = sharedProps.get(body, in, sl)
+					lastBody, lastProps = body, p
+				}
+			}
+			if err == nil && runFrom == nil {
+				err = errors.New("an endpoint of the edge is not in the file")
+			}
+			if err != nil {
+				return &DamageError{Path: path, Record: "edge " + quote(k), Problem: err.Error()}
+			}
+			if len(chunk) == cap(chunk) {
+				chunk = make([]edgeRec, 0, 4096)
+			}
+			if len(b.recs) == loadBatch || len(chunk) == 0 {
+				if len(b.recs) > 0 {
+					send()
+				}
+				select {
+				case b = <-free:
+				default:
+					b = &edgeBatch{tos: make([][]byte, 0, loadBatch)}
+				}
+				b.first, b.recs, b.tos = st.nedges, chunk[len(chunk):], b.tos[:0]
+				b.own[0], b.own[1] = b.own[0][:0], b.own[1][:0]
+			}
+			chunk = append(chunk, edgeRec{rel: rel, from: runFrom, props: p})
+			i := len(b.recs)
+			b.recs = b.recs[:i+1]
+			b.tos = append(b.tos, to)
+			r := resolverOf(to)
+			b.own[r] = append(b.own[r], int32(i))
+			run = append(run, &chunk[len(chunk)-1])
+			st.nedges++
+		}
+		endRun()
+		return nil
+	}()
+	// The resolvers saw only records before the reader's problem: the
+	// first of theirs comes first.
+	switch {
+	case resolveErr[0] != nil && (resolveErr[1] == nil || resolveAt[0] < resolveAt[1]):
+		return resolveErr[0]
+	case resolveErr[1] != nil:
+		return resolveErr[1]
+	}
+	return readErr
+}
+
+// resolverOf returns the resolver (0 or 1) of the To end with the ID to: a
+// bit of a multiplicative hash of its last 8 bytes (IDs differ at the end).
+func resolverOf(to []byte) int {
+	var x uint64
+	if len(to) >= 8 {
+		x = binary.LittleEndian.Uint64(to[len(to)-8:])
+	} else {
+		for _, c := range to {
+			x = x<<8 | uint64(c)
+		}
+	}
+	return int((x * 0x9e3779b97f4a7c15) >> 63)
+}
+
+// edgeKeyBytes is the stored key of e, whose To end is the key to.
+func edgeKeyBytes(e *edgeRec, to []byte) []byte {
+	return []byte(string(relTypes[e.rel]) + "|" + e.from.id + "|" + string(to))
+}
+
+// appendOut adds the list of edges of type rel out of n (the open's
+// reader: a list is one run of keys).
+func (n *nodeRec) appendOut(rel relCode, edges []*edgeRec) {
+	for i := range n.out {
+		if a := &n.out[i]; a.rel == rel {
+			a.edges = append(a.edges, edges...)
+			return
+		}
+	}
+	n.out = append(n.out, adjList{rel: rel, edges: edges})
+}
+
+// ptrSlab hands out adjacency lists carved from large chunks, with their
+// capacity cut to their length: a later append (a write) copies the list
+// instead of writing into the next one.
+type ptrSlab struct {
+	buf []*edgeRec
+}
+
+// take returns a copy of run.
+func (s *ptrSlab) take(run []*edgeRec) []*edgeRec {
+	n := len(run)
+	if n > 512 {
+		return slices.Clone(run)
+	}
+	if cap(s.buf)-len(s.buf) < n {
+		s.buf = make([]*edgeRec, 0, 32768)
+	}
+	start := len(s.buf)
+	s.buf = append(s.buf, run...)
+	return s.buf[start:len(s.buf):len(s.buf)]
 }
 
 // propsCache maps record bodies to their decoded props, so that equal
@@ -771,6 +1044,21 @@ func splitEdgeKey(k []byte) (kepu.RelType, []byte, []byte, bool) {
 		return "", nil, nil, false
 	}
 	return d.Type, k[i+1 : i+1+j], k[i+2+j:], true
+}
+
+// splitEdgeKeyLike is splitEdgeKey for a key that is most likely of the
+// type typ (the previous key's): it then splits without looking the type up.
+func splitEdgeKeyLike(k []byte, typ kepu.RelType) (kepu.RelType, []byte, []byte, bool) {
+	n := len(typ)
+	if n == 0 || len(k) <= n || k[n] != '|' || string(k[:n]) != string(typ) {
+		return splitEdgeKey(k)
+	}
+	rest := k[n+1:]
+	j := bytes.IndexByte(rest, '|')
+	if j <= 0 {
+		return "", nil, nil, false
+	}
+	return typ, rest[:j], rest[j+1:], true
 }
 
 func truncate(s string) string {
@@ -893,9 +1181,11 @@ func (b *batch) indexAdded() {
 // deleteNode marks the node and every edge touching it as deleted.
 func (b *batch) deleteNode(id string) {
 	if n := b.st.nodes[id]; n != nil {
-		for _, a := range n.adj {
-			for _, e := range a.edges {
-				b.edges[e.key()] = &pendingEdge{typ: e.typ(), from: e.from.id, to: e.to.id, gone: true}
+		for _, ls := range [][]adjList{n.out, n.in} {
+			for _, a := range ls {
+				for _, e := range a.edges {
+					b.edges[e.key()] = &pendingEdge{typ: e.typ(), from: e.from.id, to: e.to.id, gone: true}
+				}
 			}
 		}
 	}

@@ -20,6 +20,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -49,6 +50,7 @@ func main() {
 	flag.IntVar(&cfg.workers, "workers", 2, "with -build: writes in flight at a time (dataset.LoadOptions.Workers; the embedded loader validates and encodes them in parallel and commits one at a time)")
 	flag.BoolVar(&cfg.build, "build", false, "load the graph and exit (the parent process runs this; with -store neo4j, load into Neo4j first)")
 	flag.BoolVar(&cfg.graphOnly, "graph-only", false, "with -build and -store embedded: exit after the graph is loaded, without building the full-text index or marking the graph complete (measures the graph load alone; -cpuprofile stops there too)")
+	flag.BoolVar(&cfg.verbose, "v", false, "embedded: log the store's open, phase by phase (debug level), to stderr")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of this process to the file")
 	memoryLimit := &cfg.memoryLimit
 	flag.IntVar(memoryLimit, "memory-limit", 2048, "with -build: soft memory limit of the loading process in MiB (as seed's --memory-limit; ignored when GOMEMLIMIT is set); 0: none")
@@ -89,6 +91,7 @@ type config struct {
 	graphOnly      bool // with build: stop before the full-text index (see -graph-only)
 	memoryLimit    int  // MiB, for the -build child
 	memprofile     string
+	verbose        bool
 }
 
 // completeFile marks a data directory whose load finished, for one scale.
@@ -112,7 +115,11 @@ func open(ctx context.Context, cfg config, noSync bool) (kepu.Store, error) {
 		return st, nil
 	case "embedded":
 		// A load builds the full-text index once, when it closes the store.
-		return embedded.Open(cfg.dir, embedded.Options{NoSync: noSync, BulkLoad: cfg.build})
+		var log *slog.Logger
+		if cfg.verbose {
+			log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		}
+		return embedded.Open(cfg.dir, embedded.Options{NoSync: noSync, BulkLoad: cfg.build, Logger: log})
 	}
 	return nil, fmt.Errorf("unknown -store %q", cfg.store)
 }
@@ -200,20 +207,20 @@ func run(ctx context.Context, cfg config, w io.Writer) error {
 			}
 		}
 	}
-	start := time.Now()
+	start, startCPU := time.Now(), cpuTime()
 	st, err := open(ctx, cfg, false)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	openTime := time.Since(start)
+	openTime, openCPU := time.Since(start), cpuTime()-startCPU
 	runtime.GC()
 	if cfg.memprofile != "" {
 		if err := writeHeap(cfg.memprofile); err != nil {
 			return err
 		}
 	}
-	fmt.Fprintf(w, "open: %v, RSS %d MB (peak %d MB)\n", openTime.Round(time.Millisecond), procstat.Bytes("VmRSS")>>20, procstat.Bytes("VmHWM")>>20)
+	fmt.Fprintf(w, "open: %v (CPU %v), RSS %d MB (peak %d MB)\n", openTime.Round(time.Millisecond), openCPU.Round(time.Millisecond), procstat.Bytes("VmRSS")>>20, procstat.Bytes("VmHWM")>>20)
 	if cfg.samples == 0 {
 		return nil // the open alone
 	}
