@@ -640,6 +640,13 @@ type segmentOrder struct {
 	keys   []string
 	desc   []bool
 	idDesc bool
+	// present: the key is a property that every node of the label has
+	// (the ID, or a property the registry requires: the store writes
+	// every node through kepu's validation, which requires it on create
+	// and refuses to unset it), so it has no segment of absent values,
+	// which no index could find (a descending first page would otherwise
+	// scan the label for them).
+	present []bool
 }
 
 // terms returns the ORDER BY terms from key i on: keys i... and the ID.
@@ -669,6 +676,9 @@ func (c *compiler) segmentsAll(o segmentOrder, i int, prefix []string) []segment
 	}
 	x := o.keys[i]
 	present := segment{conds: with(prefix, x+" IS NOT NULL"), terms: o.terms(i)}
+	if o.present[i] {
+		return []segment{present}
+	}
 	absent := c.segmentsAll(o, i+1, with(prefix, x+" IS NULL"))
 	if o.desc[i] {
 		return append(absent, present)
@@ -716,7 +726,7 @@ func (c *compiler) segmentsAfter(o segmentOrder, cur kepu.Cursor, i int, prefix 
 		out = append(out, c.segmentsAfter(o, cur, i+1, with(prefix, x+" = "+p))...)
 		out = append(out, segment{conds: with(prefix, x+beyond(o.desc[i], true)+p), terms: o.terms(i)})
 	}
-	if !o.desc[i] {
+	if !o.desc[i] && !o.present[i] {
 		// Ascending, the absent values come last.
 		out = append(out, c.segmentsAll(o, i+1, with(prefix, x+" IS NULL"))...)
 	}
@@ -761,9 +771,11 @@ func buildFindSegments(l kepu.Label, f *kepu.Filter, pl listPlan) (stmts []stmt,
 	if err != nil {
 		return nil, false, err
 	}
-	o := segmentOrder{keys: keys, desc: make([]bool, len(keys)), idDesc: pl.reverse}
+	o := segmentOrder{keys: keys, desc: make([]bool, len(keys)), idDesc: pl.reverse, present: make([]bool, len(keys))}
 	for i, k := range pl.order {
 		o.desc[i] = k.Desc != pl.reverse
+		def, isID := nodeProps(labels)(k.Prop)
+		o.present[i] = isID || def != nil && def.Required
 	}
 	var segs []segment
 	if start != nil {
