@@ -3,6 +3,7 @@ package neo4jstore
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -232,6 +233,40 @@ func corpus(t *testing.T) []namedStmt {
 		}
 		st, err = buildFindNodes(l, nil, plans[li%len(plans)])
 		add(fmt.Sprintf("findNodes/%s", l), st, err)
+
+		// The same order without the relationship count, as the segments
+		// of a page read from the indexes, forwards and backwards, from a
+		// cursor and from the start.
+		var porder []kepu.OrderKey
+		var pkeys []any
+		for i, k := range order {
+			if k.Count == nil {
+				porder, pkeys = append(porder, k), append(pkeys, keys[i])
+			}
+		}
+		pcur := &kepu.Cursor{Keys: pkeys, ID: string(l) + ":a"}
+		for pi, p := range []listPlan{
+			{order: porder, limit: 3, after: pcur},
+			{order: porder, limit: 3, reverse: true, before: pcur},
+			{order: porder, limit: 3},
+			{order: porder, limit: -1, reverse: true},
+			{order: nil, limit: 3, after: pcur},
+		} {
+			if p.order == nil {
+				p.after = &kepu.Cursor{ID: pcur.ID}
+			}
+			segs, ok, err := buildFindSegments(l, conds2(ld.Props), p)
+			if err != nil || !ok {
+				t.Fatalf("findSegments/%s/%d: ok %v, %v", l, pi, ok, err)
+			}
+			for si, st := range segs {
+				if p.limit >= 0 {
+					st.Params = maps.Clone(st.Params)
+					st.Params["limit"] = int64(p.limit)
+				}
+				add(fmt.Sprintf("findSegments/%s/%d/%d", l, pi, si), st, nil)
+			}
+		}
 
 		// The nodes of the label in many places at once, filtered and paged
 		// like findNodes (each plan once per label), and their counts.

@@ -174,7 +174,7 @@ func (g *rtGraph) boltNode(id string) bolttest.Struct {
 // Cypher shows here.
 var (
 	rtFindNodes = regexp.MustCompile("^MATCH \\(n:`(\\w+)`\\) WHERE \\(n\\.`kind` IS NOT NULL AND n\\.`kind` = \\$(p\\d+)\\) " +
-		"WITH n WITH n ORDER BY n\\.id ASC LIMIT \\$(p\\d+) RETURN n \\{\\.id(, \\.`\\w+`)*\\} AS n$")
+		"WITH n ORDER BY n\\.id ASC LIMIT \\$(limit) RETURN n \\{\\.id(, \\.`\\w+`)*\\} AS n$")
 	rtNeighbors = regexp.MustCompile("^UNWIND \\$ids AS pid CALL \\(pid\\) \\{ MATCH \\(p:KG \\{id: pid\\}\\) USING INDEX SEEK p:KG\\(id\\) WITH pid, p MATCH \\(p\\)-\\[r:`(\\w+)`\\]->\\(n\\) " +
 		"WITH r, n WITH r, n ORDER BY n\\.id ASC LIMIT \\$(p\\d+) RETURN collect\\(\\[properties\\(r\\), n \\{\\.id(, \\.`\\w+`)*\\}\\]\\) AS items \\} RETURN pid, items$")
 	// Nodes: the whole nodes, or the properties of their one label.
@@ -584,7 +584,7 @@ func TestGraphQLRoundTrips(t *testing.T) {
 				t.Fatalf("museums %v, want the first %d STANDARD museums %v", museums, n, e.g.std[:n])
 			}
 			// One statement per level carried every parent of the level.
-			if p := params(m, 0); !reflect.DeepEqual(p, map[string]any{"p0": "STANDARD", "p1": int64(n + 1)}) {
+			if p := params(m, 0); !reflect.DeepEqual(p, map[string]any{"p0": "STANDARD", "limit": int64(n + 1)}) {
 				t.Errorf("FindNodes parameters %v", p)
 			}
 			if p := params(m, 1); !sameSet(p["ids"], museums) || p["p0"] != int64(rtPartners+1) {

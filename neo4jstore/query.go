@@ -2,6 +2,7 @@ package neo4jstore
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"sort"
 
@@ -99,15 +100,11 @@ func (s *Store) FindNodes(ctx context.Context, q kepu.NodeQuery) (kepu.NodePage,
 	if err != nil {
 		return kepu.NodePage{}, err
 	}
-	st, err := buildFindNodes(q.Label, q.Filter, pl)
+	recs, err := s.findNodes(ctx, q, pl)
 	if err != nil {
 		return kepu.NodePage{}, err
 	}
 	labels := []kepu.Label{q.Label}
-	recs, err := s.read(ctx, st)
-	if err != nil {
-		return kepu.NodePage{}, err
-	}
 	keep, hasNext, hasPrev := trimPage(q.Page, len(recs))
 	page := kepu.NodePage{HasNext: hasNext, HasPrev: hasPrev}
 	for _, r := range recs[:keep] {
@@ -124,6 +121,41 @@ func (s *Store) FindNodes(ctx context.Context, q kepu.NodeQuery) (kepu.NodePage,
 		slices.Reverse(page.Cursors)
 	}
 	return page, nil
+}
+
+// findNodes reads the rows of a node list: the segments of its order
+// (buildFindSegments) one after the other until the page is full (most
+// pages: one statement), or one statement that sorts the matches
+// (buildFindNodes).
+func (s *Store) findNodes(ctx context.Context, q kepu.NodeQuery, pl listPlan) ([]*neo4j.Record, error) {
+	segs, ok, err := buildFindSegments(q.Label, q.Filter, pl)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		st, err := buildFindNodes(q.Label, q.Filter, pl)
+		if err != nil {
+			return nil, err
+		}
+		return s.read(ctx, st)
+	}
+	var out []*neo4j.Record
+	for _, st := range segs {
+		if pl.limit >= 0 {
+			if len(out) >= pl.limit {
+				break
+			}
+			params := maps.Clone(st.Params)
+			params["limit"] = int64(pl.limit - len(out))
+			st.Params = params
+		}
+		recs, err := s.read(ctx, st)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, recs...)
+	}
+	return out, nil
 }
 
 // CountNodes implements kepu.Store.

@@ -1,0 +1,165 @@
+package neo4jstore_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/kepugraph/kepugraph/kepu"
+	"github.com/kepugraph/kepugraph/neo4jstore"
+)
+
+// TestProfileScale profiles the store calls of the rows of bench-scale's
+// table (bench/scale: pages of 100 museums after a cursor in five orders,
+// filtered counts, peer query 3) on a graph already loaded into the
+// Neo4j at NEO4J_URI, such as the 1M-node benchmark graph
+// (bench/neo4j-scale/load.py --keep). It only reads: the database is not
+// wiped; with KEPUGRAPH_PROFILE_ENSURE_SCHEMA=1 it first creates the
+// constraints and indexes of this build that the database lacks
+// (EnsureSchema) and waits until they are online. It runs only when
+// KEPUGRAPH_PROFILE_SCALE names the file to write the plans to (Markdown:
+// each statement, its rows, db hits in all and its operators).
+func TestProfileScale(t *testing.T) {
+	out := os.Getenv("KEPUGRAPH_PROFILE_SCALE")
+	if out == "" || os.Getenv("NEO4J_URI") == "" {
+		t.Skip("KEPUGRAPH_PROFILE_SCALE and NEO4J_URI are not set: no loaded graph to profile")
+	}
+	ctx := context.Background()
+	cfg := neo4jstore.ConfigFromEnv()
+	st, err := neo4jstore.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if os.Getenv("KEPUGRAPH_PROFILE_ENSURE_SCHEMA") == "1" {
+		start := time.Now()
+		if err := st.EnsureSchema(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.AwaitIndexes(ctx, time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("schema ensured and every index online in %v", time.Since(start).Round(time.Millisecond))
+	}
+	var mu sync.Mutex
+	type sent struct {
+		cypher string
+		params map[string]any
+	}
+	var stmts []sent
+	neo4jstore.SetRecorder(st, func(c string, p map[string]any) {
+		mu.Lock()
+		stmts = append(stmts, sent{c, p})
+		mu.Unlock()
+	})
+	drv, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(cfg.User, cfg.Password, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer drv.Close(ctx)
+	sess := drv.NewSession(ctx, neo4j.SessionConfig{DatabaseName: cfg.Database, AccessMode: neo4j.AccessModeRead})
+	defer sess.Close(ctx)
+
+	// The cursor: the 2,500th museum by ID (bench-scale draws them from
+	// the first 5,000).
+	first := 5000
+	all, err := st.FindNodes(ctx, kepu.NodeQuery{Label: kepu.Museum, Page: kepu.Page{First: &first}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all.Nodes) == 0 {
+		t.Fatal("no museums")
+	}
+	cur := all.Nodes[len(all.Nodes)/2]
+	hundred := 100
+	page := func(order []kepu.OrderKey) func() error {
+		return func() error {
+			keys := make([]any, len(order))
+			for i, k := range order {
+				keys[i] = cur.Props[k.Prop]
+			}
+			sig := kepu.OrderSignature("nodes:"+string(kepu.Museum), order)
+			_, err := st.FindNodes(ctx, kepu.NodeQuery{Label: kepu.Museum, Order: order,
+				Page: kepu.Page{First: &hundred, After: kepu.EncodeCursor(sig, kepu.Cursor{Keys: keys, ID: cur.ID})}})
+			return err
+		}
+	}
+	count := func(l kepu.Label, f *kepu.Filter) func() error {
+		return func() error { _, err := st.CountNodes(ctx, l, f.Clone()); return err }
+	}
+	zj := &kepu.Filter{Place: &kepu.PlaceCond{Level: kepu.Province, Filter: kepu.C("code", kepu.Eq, "CN-ZJ")}}
+	calls := []struct {
+		name string
+		call func() error
+	}{
+		{"page of 100 museums by ID after a cursor", page(nil)},
+		{"page of 100 museums by name after a cursor", page([]kepu.OrderKey{{Prop: kepu.PropName}})},
+		{"page of 100 museums by name desc after a cursor", page([]kepu.OrderKey{{Prop: kepu.PropName, Desc: true}})},
+		{"page of 100 museums by openedYear desc after a cursor", page([]kepu.OrderKey{{Prop: "openedYear", Desc: true}})},
+		{"page of 100 museums by kind, name after a cursor", page([]kepu.OrderKey{{Prop: "kind"}, {Prop: kepu.PropName}})},
+		{"count museums", count(kepu.Museum, nil)},
+		{"count museums of kind STANDARD", count(kepu.Museum, kepu.C("kind", kepu.Eq, "STANDARD"))},
+		{"count museums opened 2000-2009", count(kepu.Museum, kepu.And(kepu.C("openedYear", kepu.Gte, int64(2000)), kepu.C("openedYear", kepu.Lt, int64(2010))))},
+		{"count museums in Zhejiang", count(kepu.Museum, zj)},
+		{"count schools in Zhejiang", count(kepu.School, zj)},
+		{"peer query 3: Zhejiang's museums by name, count, partner counts", func() error {
+			p, err := st.FindNodes(ctx, kepu.NodeQuery{Label: kepu.Museum, Filter: zj.Clone(), Order: []kepu.OrderKey{{Prop: kepu.PropName}}, Page: kepu.Page{First: &hundred}})
+			if err != nil {
+				return err
+			}
+			if _, err := st.CountNodes(ctx, kepu.Museum, zj.Clone()); err != nil {
+				return err
+			}
+			ids := make([]string, len(p.Nodes))
+			for i, n := range p.Nodes {
+				ids[i] = n.ID
+			}
+			_, err = st.CountNeighbors(ctx, ids, kepu.NeighborQuery{Rel: kepu.PartnersWith, Dir: kepu.Out})
+			return err
+		}},
+	}
+	var buf bytes.Buffer
+	fmt.Fprintf(&buf, "Cursor: %s (name %q, kind %v, openedYear %v).\n\n", cur.ID, cur.Props[kepu.PropName], cur.Props["kind"], cur.Props["openedYear"])
+	for _, c := range calls {
+		// Twice: the second call is the one profiled (warm caches).
+		for range 2 {
+			mu.Lock()
+			stmts = nil
+			mu.Unlock()
+			if err := c.call(); err != nil {
+				t.Fatalf("%s: %v", c.name, err)
+			}
+		}
+		mu.Lock()
+		got := stmts
+		mu.Unlock()
+		fmt.Fprintf(&buf, "#### %s: %d statements\n\n", c.name, len(got))
+		for _, s := range got {
+			res, err := sess.Run(ctx, "PROFILE "+s.cypher, s.params)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for res.Next(ctx) {
+				n++
+			}
+			sum, err := res.Consume(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var tree strings.Builder
+			total := printProfile(&tree, sum.Profile(), 0)
+			fmt.Fprintf(&buf, "```\n%s\n```\n\n%d rows, %d db hits in all:\n\n```\n%s```\n\n", s.cypher, n, total, tree.String())
+		}
+	}
+	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
