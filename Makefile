@@ -12,7 +12,7 @@ STATICCHECK = $(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION
 # Directories with a package-lock.json whose npm packages the tests need
 # (each gets `npm ci` when its node_modules is missing). web/ is always
 # installed for the explorer bundle; by default every tools/* directory with
-# a lockfile (tools/cypherlint, tools/graphql-http-audit).
+# a lockfile (every tools/* directory with a package-lock.json).
 TEST_NPM_DIRS ?= $(patsubst %/package-lock.json,%,$(wildcard tools/*/package-lock.json))
 
 # Generated files checked by `make check`: the schema and gqlgen configuration

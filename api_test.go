@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"regexp"
 	"strings"
@@ -162,6 +163,17 @@ func runREADMEQueries(t *testing.T, m *Main, blocks [][]string) {
 			}
 			if string(res.Data) == "null" || len(res.Data) == 0 {
 				t.Fatalf("README block %d returned no data", i+1)
+			}
+			// An example shows what it asks for: no top-level field is
+			// null or an empty list.
+			var fields map[string]json.RawMessage
+			if err := json.Unmarshal(res.Data, &fields); err != nil {
+				t.Fatal(err)
+			}
+			for k, v := range fields {
+				if s := string(v); s == "null" || s == "[]" {
+					t.Errorf("README block %d: %s is %s", i+1, k, s)
+				}
 			}
 		})
 	}

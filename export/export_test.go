@@ -714,6 +714,8 @@ func TestBadRequests(t *testing.T) {
 		{"/export/graphml?from=" + museum, 400, "BAD_USER_INPUT"},
 		{"/export/graphml?from=" + museum + "&to=" + museum + "&around=" + museum, 400, "BAD_USER_INPUT"},
 		{"/export/graphml?labels=Museum&labels=School", 400, "BAD_USER_INPUT"},
+		{"/export/graphml?labels=Museum&where=%7B%7D&around=" + museum, 400, "BAD_USER_INPUT"},
+		{"/export/graphml?labels=Museum&where=%7B%7D&from=" + museum + "&to=" + museum, 400, "BAD_USER_INPUT"},
 		{"/export/graphml?label=Museum", 400, "BAD_USER_INPUT"},
 		{"/export/graphml?around=" + kepu.GlobalID("Museum:no-such-museum"), 404, "NOT_FOUND"},
 		{"/export/gexf?from=" + museum + "&to=" + kepu.GlobalID("School:nowhere"), 404, "NOT_FOUND"},

@@ -80,6 +80,17 @@ func ParseQuery(q url.Values, where WhereFunc) (Selection, error) {
 			return sel, badInput("parameter %q given %d times", k, len(vs))
 		}
 	}
+	// The modes exclude each other as parameters, whatever their values
+	// (an empty where object selects every node, but is still a where).
+	modes := 0
+	for _, k := range []string{"where", "around", "from"} {
+		if q.Get(k) != "" {
+			modes++
+		}
+	}
+	if modes > 1 {
+		return sel, badInput("where, around and from/to exclude each other")
+	}
 	var err error
 	if sel.Labels, err = parseLabels(q.Get("labels")); err != nil {
 		return sel, err
