@@ -11,6 +11,9 @@ import (
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/kepugraph/kepugraph/kepu"
 )
 
 // The offline build of the full-text index, in parallel.
@@ -92,52 +95,112 @@ func (m prebuilt) MarshalJSON() ([]byte, error) { return json.Marshal(m.IndexMap
 // buildChunk is the number of documents a worker analyzes at a time.
 const buildChunk = 256
 
-// buildDocs writes the document of every node of st with the builder b:
-// workers map and analyze them in parallel, b gets them in the order they
-// are done. m is the index mapping (b's is prebuilt{m}).
-func buildDocs(b bleve.Builder, m *mapping.IndexMappingImpl, st *state) error {
-	type item struct {
-		id string
-		n  *nodeRec
+// docSource is a node of the index build: from the graph in memory (n) or
+// a record of the bbolt file (key and val, valid while its transaction is
+// open).
+type docSource struct {
+	n        *nodeRec
+	key, val []byte
+}
+
+// nodeDocs calls emit with every node of st, in the map's order, until
+// emit returns false.
+func nodeDocs(st *state) func(emit func(docSource) bool) error {
+	return func(emit func(docSource) bool) error {
+		for _, n := range st.nodes {
+			if !emit(docSource{n: n}) {
+				break
+			}
+		}
+		return nil
 	}
+}
+
+// fileDocs calls emit with every node record of the file's transaction
+// tx, in key order, until emit returns false. The records are decoded by
+// the workers (docOf): the transaction stays open during the build.
+func fileDocs(tx *bolt.Tx) func(emit func(docSource) bool) error {
+	return func(emit func(docSource) bool) error {
+		c := tx.Bucket(bucketNodes).Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if !emit(docSource{key: k, val: v}) {
+				break
+			}
+		}
+		return nil
+	}
+}
+
+// docOf returns the ID and the search document of a node; in decodes the
+// file's records (one per worker).
+func docOf(src docSource, in *interner) (string, searchDoc, error) {
+	if src.n != nil {
+		return src.n.id, indexDoc(src.n.label, src.n.props), nil
+	}
+	l := kepu.LabelOf(string(src.key))
+	if l == "" {
+		return "", searchDoc{}, fmt.Errorf("node record %q: the key is not a node ID", src.key)
+	}
+	body, err := recordBody(src.key, src.val)
+	var p props
+	if err == nil {
+		p, err = decodeProps(body, in, nil)
+	}
+	if err != nil {
+		return "", searchDoc{}, fmt.Errorf("node record %q: %v", src.key, err)
+	}
+	return string(src.key), indexDoc(l, p), nil
+}
+
+// buildDocs writes the document of every node that nodes emits with the
+// builder b: workers decode, map and analyze them in parallel, b gets them
+// in the order they are done. m is the index mapping (b's is prebuilt{m}).
+func buildDocs(b bleve.Builder, m *mapping.IndexMappingImpl, nodes func(emit func(docSource) bool) error) error {
 	type done struct {
 		docs []*document.Document
 		err  error
 	}
-	work := make(chan []item, 4)
+	work := make(chan []docSource, 4)
 	out := make(chan done, 4)
 	stop := make(chan struct{})
+	fed := make(chan error, 1)
 	var wg sync.WaitGroup
 	go func() {
 		defer close(work)
-		chunk := make([]item, 0, buildChunk)
-		for id, n := range st.nodes {
-			chunk = append(chunk, item{id, n})
-			if len(chunk) == buildChunk {
-				select {
-				case work <- chunk:
-				case <-stop:
-					return
-				}
-				chunk = make([]item, 0, buildChunk)
-			}
-		}
-		if len(chunk) > 0 {
+		chunk := make([]docSource, 0, buildChunk)
+		send := func() bool {
 			select {
 			case work <- chunk:
+				chunk = make([]docSource, 0, buildChunk)
+				return true
 			case <-stop:
+				return false
 			}
 		}
+		err := nodes(func(src docSource) bool {
+			chunk = append(chunk, src)
+			return len(chunk) < buildChunk || send()
+		})
+		if err == nil && len(chunk) > 0 {
+			send()
+		}
+		fed <- err
 	}()
 	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			in := newInterner()
 			for chunk := range work {
 				var r done
-				for _, it := range chunk {
-					d := document.NewDocument(it.id)
-					if r.err = m.MapDocument(d, indexDoc(it.n.label, it.n.props)); r.err != nil {
+				for _, src := range chunk {
+					id, sd, err := docOf(src, in)
+					if err != nil {
+						r.err = err
+						break
+					}
+					d := document.NewDocument(id)
+					if r.err = m.MapDocument(d, sd); r.err != nil {
 						break
 					}
 					for i, f := range d.Fields {
@@ -157,8 +220,11 @@ func buildDocs(b bleve.Builder, m *mapping.IndexMappingImpl, st *state) error {
 		wg.Wait()
 		close(out)
 	}()
+	stopped := false
 	defer func() {
-		close(stop)
+		if !stopped {
+			close(stop)
+		}
 		for range out {
 		}
 	}()
@@ -172,5 +238,8 @@ func buildDocs(b bleve.Builder, m *mapping.IndexMappingImpl, st *state) error {
 			}
 		}
 	}
-	return nil
+	// Every worker is done: the feeder has returned.
+	close(stop)
+	stopped = true
+	return <-fed
 }
