@@ -43,14 +43,28 @@ type keysField struct {
 	freqs  index.TokenFrequencies
 }
 
-// newKeysField returns the field f of keysAnalyzer, analyzed.
+// newKeysField returns the field f of keysAnalyzer, analyzed. The keys
+// (textsearch.GramKeys) are separated by single spaces; the token
+// frequencies are carved from one array.
 func newKeysField(f *document.TextField) *keysField {
 	v := f.Value()
-	k := &keysField{TextField: f, freqs: make(index.TokenFrequencies, bytes.Count(v, []byte{' '})+1)}
-	for _, term := range bytes.Fields(v) {
+	n := bytes.Count(v, []byte{' '}) + 1
+	k := &keysField{TextField: f, freqs: make(index.TokenFrequencies, n)}
+	tfs := make([]index.TokenFreq, 0, n)
+	for len(v) > 0 {
+		term := v
+		if i := bytes.IndexByte(v, ' '); i >= 0 {
+			term, v = v[:i], v[i+1:]
+		} else {
+			v = nil
+		}
+		if len(term) == 0 {
+			continue
+		}
 		tf := k.freqs[string(term)]
 		if tf == nil {
-			tf = &index.TokenFreq{Term: term}
+			tfs = append(tfs, index.TokenFreq{Term: term})
+			tf = &tfs[len(tfs)-1]
 			k.freqs[string(term)] = tf
 		}
 		tf.SetFrequency(tf.Frequency() + 1)
