@@ -356,8 +356,8 @@ func samePages(t *testing.T, want, got []kepu.SearchPage) {
 // TestSearchIndexFromLoader: a Loader's Close builds the index from the
 // file with its last commit stamp, so that Open uses it; it gives the same
 // pages as the index kept by a Store's writes. A load cut off and then
-// completed by a rerun ends with the index of the whole graph, and a
-// Loader that writes nothing keeps the index.
+// completed by a rerun ends with the index of the whole graph, and after
+// a Loader that writes nothing the index is still used and right.
 func TestSearchIndexFromLoader(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads the reference dataset three times")
