@@ -4,9 +4,11 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -19,8 +21,11 @@ import (
 // cycle of a load, a Loader keeps only the IDs of the committed nodes (to
 // check edge endpoints and to count new nodes) and the file's counts. Its
 // writes are Store writes, in the same file format and one bbolt
-// transaction each: the next Open reads the graph and builds the full-text
-// index (its commit stamps make the index stale).
+// transaction each. Close builds the full-text index from the node
+// records of the file (not from a graph in memory), with the file's last
+// commit stamp, so that the next Open uses it; a load cut off before that
+// leaves a stale index (the commit stamps differ), which the next Open, or
+// the Close of a rerun, builds again.
 //
 // A Loader takes only puts and creates of nodes and edges (what a load
 // needs); they are validated, applied and counted as Store.Write does, so
@@ -53,8 +58,11 @@ func OpenLoader(dir string, opts Options) (*Loader, error) {
 	return l, nil
 }
 
-// Close closes the file. The full-text index is built by the next Open (or
-// its BuildSearchIndex, with Options.BulkLoad).
+// Close builds the full-text index of the file, unless the index on disk
+// already holds the file's last commit (see searchdisk.go), and closes the
+// file. Errors: Internal when the index cannot be built (the graph is
+// written; the next Open builds the index), Unavailable when the file
+// cannot be closed.
 func (l *Loader) Close() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -62,7 +70,45 @@ func (l *Loader) Close() error {
 		return nil
 	}
 	l.closed = true
-	return l.s.db.Close()
+	l.ids = nil // the build does not need them
+	err := l.buildSearchIndex()
+	if cerr := l.s.db.Close(); cerr != nil && err == nil {
+		err = kepu.Errorf(kepu.Unavailable, "cannot close %s: %v", l.s.db.Path(), cerr)
+	}
+	return err
+}
+
+// buildSearchIndex writes the full-text index of the file's nodes with the
+// file's commit stamp, read in one transaction: workers decode the node
+// records straight from the file (see fileDocs). A file without a stamp (no
+// commit yet) is left to Open.
+func (l *Loader) buildSearchIndex() error {
+	path := filepath.Join(l.s.dir, SearchDirName)
+	start := time.Now()
+	built := false
+	err := l.s.db.View(func(tx *bolt.Tx) error {
+		stamp, ok := readStamp(tx)
+		if !ok {
+			return nil
+		}
+		if idx, _ := openIndexAt(path, stamp); idx != nil {
+			return idx.Close()
+		}
+		idx, err := buildIndexAt(path, l.nnodes, fileDocs(tx), stamp)
+		if err != nil {
+			return err
+		}
+		built = true
+		return idx.Close()
+	})
+	if err != nil {
+		l.s.log.Error("bulk load: cannot build the search index (the next open builds it)", "path", path, "err", fmt.Sprint(err))
+		return kepu.Errorf(kepu.Internal, "cannot build the search index of %s (the graph is written; the next open builds it): %v", l.s.dir, err)
+	}
+	if built {
+		l.s.log.Info("search index built", "path", path, "nodes", l.nnodes, "duration", time.Since(start))
+	}
+	return nil
 }
 
 // Counts returns the numbers of nodes and edges in the file.

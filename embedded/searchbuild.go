@@ -11,6 +11,9 @@ import (
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/kepugraph/kepugraph/kepu"
 )
 
 // The offline build of the full-text index, in parallel.
@@ -40,14 +43,28 @@ type keysField struct {
 	freqs  index.TokenFrequencies
 }
 
-// newKeysField returns the field f of keysAnalyzer, analyzed.
+// newKeysField returns the field f of keysAnalyzer, analyzed. The keys
+// (textsearch.GramKeys) are separated by single spaces; the token
+// frequencies are carved from one array.
 func newKeysField(f *document.TextField) *keysField {
 	v := f.Value()
-	k := &keysField{TextField: f, freqs: make(index.TokenFrequencies, bytes.Count(v, []byte{' '})+1)}
-	for _, term := range bytes.Fields(v) {
+	n := bytes.Count(v, []byte{' '}) + 1
+	k := &keysField{TextField: f, freqs: make(index.TokenFrequencies, n)}
+	tfs := make([]index.TokenFreq, 0, n)
+	for len(v) > 0 {
+		term := v
+		if i := bytes.IndexByte(v, ' '); i >= 0 {
+			term, v = v[:i], v[i+1:]
+		} else {
+			v = nil
+		}
+		if len(term) == 0 {
+			continue
+		}
 		tf := k.freqs[string(term)]
 		if tf == nil {
-			tf = &index.TokenFreq{Term: term}
+			tfs = append(tfs, index.TokenFreq{Term: term})
+			tf = &tfs[len(tfs)-1]
 			k.freqs[string(term)] = tf
 		}
 		tf.SetFrequency(tf.Frequency() + 1)
@@ -92,52 +109,112 @@ func (m prebuilt) MarshalJSON() ([]byte, error) { return json.Marshal(m.IndexMap
 // buildChunk is the number of documents a worker analyzes at a time.
 const buildChunk = 256
 
-// buildDocs writes the document of every node of st with the builder b:
-// workers map and analyze them in parallel, b gets them in the order they
-// are done. m is the index mapping (b's is prebuilt{m}).
-func buildDocs(b bleve.Builder, m *mapping.IndexMappingImpl, st *state) error {
-	type item struct {
-		id string
-		n  *nodeRec
+// docSource is a node of the index build: from the graph in memory (n) or
+// a record of the bbolt file (key and val, valid while its transaction is
+// open).
+type docSource struct {
+	n        *nodeRec
+	key, val []byte
+}
+
+// nodeDocs calls emit with every node of st, in the map's order, until
+// emit returns false.
+func nodeDocs(st *state) func(emit func(docSource) bool) error {
+	return func(emit func(docSource) bool) error {
+		for _, n := range st.nodes {
+			if !emit(docSource{n: n}) {
+				break
+			}
+		}
+		return nil
 	}
+}
+
+// fileDocs calls emit with every node record of the file's transaction
+// tx, in key order, until emit returns false. The records are decoded by
+// the workers (docOf): the transaction stays open during the build.
+func fileDocs(tx *bolt.Tx) func(emit func(docSource) bool) error {
+	return func(emit func(docSource) bool) error {
+		c := tx.Bucket(bucketNodes).Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if !emit(docSource{key: k, val: v}) {
+				break
+			}
+		}
+		return nil
+	}
+}
+
+// docOf returns the ID and the search document of a node; in decodes the
+// file's records (one per worker).
+func docOf(src docSource, in *interner) (string, searchDoc, error) {
+	if src.n != nil {
+		return src.n.id, indexDoc(src.n.label, src.n.props), nil
+	}
+	l := kepu.LabelOf(string(src.key))
+	if l == "" {
+		return "", searchDoc{}, fmt.Errorf("node record %q: the key is not a node ID", src.key)
+	}
+	body, err := recordBody(src.key, src.val)
+	var p props
+	if err == nil {
+		p, err = decodeProps(body, in, nil)
+	}
+	if err != nil {
+		return "", searchDoc{}, fmt.Errorf("node record %q: %v", src.key, err)
+	}
+	return string(src.key), indexDoc(l, p), nil
+}
+
+// buildDocs writes the document of every node that nodes emits with the
+// builder b: workers decode, map and analyze them in parallel, b gets them
+// in the order they are done. m is the index mapping (b's is prebuilt{m}).
+func buildDocs(b bleve.Builder, m *mapping.IndexMappingImpl, nodes func(emit func(docSource) bool) error) error {
 	type done struct {
 		docs []*document.Document
 		err  error
 	}
-	work := make(chan []item, 4)
+	work := make(chan []docSource, 4)
 	out := make(chan done, 4)
 	stop := make(chan struct{})
+	fed := make(chan error, 1)
 	var wg sync.WaitGroup
 	go func() {
 		defer close(work)
-		chunk := make([]item, 0, buildChunk)
-		for id, n := range st.nodes {
-			chunk = append(chunk, item{id, n})
-			if len(chunk) == buildChunk {
-				select {
-				case work <- chunk:
-				case <-stop:
-					return
-				}
-				chunk = make([]item, 0, buildChunk)
-			}
-		}
-		if len(chunk) > 0 {
+		chunk := make([]docSource, 0, buildChunk)
+		send := func() bool {
 			select {
 			case work <- chunk:
+				chunk = make([]docSource, 0, buildChunk)
+				return true
 			case <-stop:
+				return false
 			}
 		}
+		err := nodes(func(src docSource) bool {
+			chunk = append(chunk, src)
+			return len(chunk) < buildChunk || send()
+		})
+		if err == nil && len(chunk) > 0 {
+			send()
+		}
+		fed <- err
 	}()
 	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			in := newInterner()
 			for chunk := range work {
 				var r done
-				for _, it := range chunk {
-					d := document.NewDocument(it.id)
-					if r.err = m.MapDocument(d, indexDoc(it.n.label, it.n.props)); r.err != nil {
+				for _, src := range chunk {
+					id, sd, err := docOf(src, in)
+					if err != nil {
+						r.err = err
+						break
+					}
+					d := document.NewDocument(id)
+					if r.err = m.MapDocument(d, sd); r.err != nil {
 						break
 					}
 					for i, f := range d.Fields {
@@ -157,8 +234,11 @@ func buildDocs(b bleve.Builder, m *mapping.IndexMappingImpl, st *state) error {
 		wg.Wait()
 		close(out)
 	}()
+	stopped := false
 	defer func() {
-		close(stop)
+		if !stopped {
+			close(stop)
+		}
 		for range out {
 		}
 	}()
@@ -172,5 +252,8 @@ func buildDocs(b bleve.Builder, m *mapping.IndexMappingImpl, st *state) error {
 			}
 		}
 	}
-	return nil
+	// Every worker is done: the feeder has returned.
+	close(stop)
+	stopped = true
+	return <-fed
 }

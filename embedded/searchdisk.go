@@ -159,12 +159,13 @@ func persistInternal(idx bleve.Index, stamp uint64) error {
 // disk makes bleve retry without end).
 const persistTimeout = 10 * time.Second
 
-// buildIndexAt writes the index of every node of st at path (replacing
-// what is there) with the commit stamp, and opens it. The index is written
+// buildIndexAt writes the index of the count nodes that nodes emits (see
+// nodeDocs, fileDocs) at path (replacing what is there) with the commit
+// stamp, and opens it. The index is written
 // next to path (path + ".building") by bleve's offline builder (one merged
 // segment) from documents analyzed in parallel (see searchbuild.go), then
 // renamed into place.
-func buildIndexAt(path string, st *state, stamp uint64) (bleve.Index, error) {
+func buildIndexAt(path string, count int, nodes func(emit func(docSource) bool) error, stamp uint64) (bleve.Index, error) {
 	tmp := path + ".building"
 	if err := os.RemoveAll(tmp); err != nil {
 		return nil, err
@@ -174,7 +175,7 @@ func buildIndexAt(path string, st *state, stamp uint64) (bleve.Index, error) {
 		return nil, err
 	}
 	var idx bleve.Index
-	if len(st.nodes) == 0 {
+	if count == 0 {
 		// The builder needs at least one document.
 		idx, err = bleve.NewUsing(tmp, m, scorch.Name, scorch.Name, runtimeConfig())
 	} else {
@@ -186,7 +187,7 @@ func buildIndexAt(path string, st *state, stamp uint64) (bleve.Index, error) {
 		if err != nil {
 			return nil, err
 		}
-		err = buildDocs(b, m, st)
+		err = buildDocs(b, m, nodes)
 		if cerr := b.Close(); err == nil {
 			err = cerr
 		}
@@ -310,7 +311,7 @@ func (si *searchIndex) buildInMemory(st *state) error {
 
 // build writes the index of st at path and makes it si's index.
 func (si *searchIndex) build(path string, st *state) error {
-	idx, err := buildIndexAt(path, st, si.stamp)
+	idx, err := buildIndexAt(path, len(st.nodes), nodeDocs(st), si.stamp)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package embedded
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -279,22 +280,7 @@ func TestSearchIndexSameResults(t *testing.T) {
 	if _, err := dataset.Load(ctx, st, ds, dataset.LoadOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	texts := []string{"北京科学中心", "北京科学", "beijing kexue zhongxin", "beijingkexuezhongxin", "bjkxzx",
-		"beijing science center", "Beijing Scince Center", "北京 kexue", "science", "school", "科技馆",
-		"科学技术馆", "museum anhui", "kexue", "zhongxin"}
-	pages := func(st *Store) []kepu.SearchPage {
-		var out []kepu.SearchPage
-		for _, text := range texts {
-			for _, labels := range [][]kepu.Label{nil, {kepu.Museum}} {
-				p, err := st.Search(ctx, kepu.SearchQuery{Text: text, Labels: labels, First: 20})
-				if err != nil {
-					t.Fatal(err)
-				}
-				out = append(out, p)
-			}
-		}
-		return out
-	}
+	pages := func(st *Store) []kepu.SearchPage { return samePagesTexts(t, st) }
 	written := pages(st)
 	st.Close()
 	st, l := openLogged(t, dir, Options{})
@@ -310,25 +296,129 @@ func TestSearchIndexSameResults(t *testing.T) {
 		t.Fatalf("after removing the index: %q", l.index())
 	}
 	built := pages(st)
-	capped := 0
 	for i := range written {
-		same := reflect.DeepEqual(written[i], built[i])
-		if written[i].Total == textsearch.MaxCandidates {
+		if !reflect.DeepEqual(written[i], reopened[i]) {
+			t.Fatalf("%q: pages differ: written %d hits of %d, reopened %d of %d", sameResultsTexts[i/2],
+				len(written[i].Hits), written[i].Total, len(reopened[i].Hits), reopened[i].Total)
+		}
+	}
+	samePages(t, written, built)
+}
+
+// sameResultsTexts are the benchmark's and the texts.
+var sameResultsTexts = []string{"北京科学中心", "北京科学", "beijing kexue zhongxin", "beijingkexuezhongxin", "bjkxzx",
+	"beijing science center", "Beijing Scince Center", "北京 kexue", "science", "school", "科技馆",
+	"科学技术馆", "museum anhui", "kexue", "zhongxin"}
+
+// samePagesTexts returns the first 20 hits of every sameResultsTexts,
+// with and without a label.
+func samePagesTexts(t *testing.T, st *Store) []kepu.SearchPage {
+	t.Helper()
+	var out []kepu.SearchPage
+	for _, text := range sameResultsTexts {
+		for _, labels := range [][]kepu.Label{nil, {kepu.Museum}} {
+			p, err := st.Search(context.Background(), kepu.SearchQuery{Text: text, Labels: labels, First: 20})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// samePages fails unless the pages of two indexes of the same graph are
+// equal (hits, scores, totals).
+func samePages(t *testing.T, want, got []kepu.SearchPage) {
+	t.Helper()
+	capped := 0
+	for i := range want {
+		same := reflect.DeepEqual(want[i], got[i])
+		if want[i].Total == textsearch.MaxCandidates {
 			// A text matching more nodes than the candidate bound ranks
 			// the first MaxCandidates in the index's own document order,
 			// which differs between an index written batch by batch and
 			// one built at once (and between two builds: bleve takes a
 			// batch's documents in map order): the same count.
 			capped++
-			same = written[i].Total == built[i].Total
+			same = want[i].Total == got[i].Total
 		}
-		if !reflect.DeepEqual(written[i], reopened[i]) || !same {
-			t.Fatalf("%q: pages differ: written %d hits of %d, reopened %d of %d, built %d of %d", texts[i/2],
-				len(written[i].Hits), written[i].Total, len(reopened[i].Hits), reopened[i].Total, len(built[i].Hits), built[i].Total)
+		if !same {
+			t.Fatalf("%q: pages differ: %d hits of %d, want %d of %d", sameResultsTexts[i/2],
+				len(got[i].Hits), got[i].Total, len(want[i].Hits), want[i].Total)
 		}
 	}
-	if capped == len(written) {
+	if capped == len(want) {
 		t.Fatal("every text reached the candidate bound")
+	}
+}
+
+// TestSearchIndexFromLoader: a Loader's Close builds the index from the
+// file with its last commit stamp, so that Open uses it; it gives the same
+// pages as the index kept by a Store's writes. A load cut off and then
+// completed by a rerun ends with the index of the whole graph, and after
+// a Loader that writes nothing the index is still used and right.
+func TestSearchIndexFromLoader(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads the reference dataset three times")
+	}
+	ds, err := dataset.Generate(dataset.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	storeDir := t.TempDir()
+	st, _ := openLogged(t, storeDir, Options{})
+	if _, err := dataset.Load(ctx, st, ds, dataset.LoadOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	want := samePagesTexts(t, st)
+	st.Close()
+
+	dir := t.TempDir()
+	l, err := OpenLoader(dir, Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut, cancel := context.WithCancel(ctx)
+	_, err = dataset.LoadSource(cut, l, ds, dataset.LoadOptions{Batch: 500, Progress: func(done, total int) {
+		if done > total/2 {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("cut-off load: %v", err)
+	}
+	if err := l.Close(); err != nil { // the index of the half-loaded file
+		t.Fatal(err)
+	}
+	st, lg := openLogged(t, dir, Options{})
+	if lg.index() != "opened" {
+		t.Fatalf("after a cut-off load: index %q, want opened", lg.index())
+	}
+	if reflect.DeepEqual(samePagesTexts(t, st), want) {
+		t.Fatal("half the graph gives the pages of the whole graph: the test cannot tell the indexes apart")
+	}
+	st.Close()
+	for run := range 2 { // completes the load, then opens a Loader that writes nothing
+		if l, err = OpenLoader(dir, Options{NoSync: true}); err != nil {
+			t.Fatal(err)
+		}
+		if run == 0 {
+			if _, err := dataset.LoadSource(ctx, l, ds, dataset.LoadOptions{Workers: 2}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := l.Close(); err != nil {
+			t.Fatal(err)
+		}
+		st, lg = openLogged(t, dir, Options{})
+		if lg.index() != "opened" {
+			t.Fatalf("run %d: index %q, want opened", run, lg.index())
+		}
+		got := samePagesTexts(t, st)
+		st.Close()
+		samePages(t, want, got)
 	}
 }
 
@@ -354,7 +444,7 @@ func BenchmarkSearchIndexBuild(b *testing.B) {
 	path := filepath.Join(b.TempDir(), SearchDirName)
 	cpu := processCPU()
 	for b.Loop() {
-		idx, err := buildIndexAt(path, st.st, 1)
+		idx, err := buildIndexAt(path, len(st.st.nodes), nodeDocs(st.st), 1)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -58,7 +58,7 @@ type Options struct {
 	// is built once from the graph when the store is closed (or before the
 	// first search, or BuildSearchIndex). For loads of many records: seed
 	// and bench/scale write the graph with a Loader (which holds no graph
-	// in memory), then open the store with BulkLoad to build the index.
+	// in memory; its Close builds the index from the file).
 	BulkLoad bool
 }
 

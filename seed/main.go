@@ -292,29 +292,13 @@ func (m *Main) Run(ctx context.Context) (err error) {
 			return err
 		}
 	} else if l, ok := st.(*embedded.Loader); ok {
+		// The loader's Close builds the full-text index from the file.
 		if err := l.Close(); err != nil {
-			return err
-		}
-		if err := buildSearchIndex(c); err != nil {
 			return err
 		}
 	}
 	m.report(rep, generated, time.Since(indexed))
 	return nil
-}
-
-// buildSearchIndex opens the loaded embedded store (reading the graph) and
-// builds its full-text index.
-func buildSearchIndex(c Config) error {
-	es, err := embedded.Open(c.DataDir, embedded.Options{NoSync: c.NoSync, BulkLoad: true})
-	if err != nil {
-		return err
-	}
-	err = es.BuildSearchIndex()
-	if cerr := es.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 // loadRetryTime is how long a batch is retried after transient errors

@@ -126,8 +126,8 @@ func open(ctx context.Context, cfg config, noSync bool) (kepu.Store, error) {
 
 // load loads the benchmark graph into the store and reports the rate and
 // this process's peak RSS. The embedded store is loaded by an
-// embedded.Loader (the graph is not held in memory while loading), then
-// opened once to build the full-text index.
+// embedded.Loader (the graph is not held in memory while loading), whose
+// Close builds the full-text index.
 func load(ctx context.Context, cfg config, w io.Writer) error {
 	sg, err := dataset.Scaled(dataset.Options{}, cfg.scale)
 	if err != nil {
@@ -167,17 +167,10 @@ func load(ctx context.Context, cfg config, w io.Writer) error {
 		pprof.StopCPUProfile()
 		return nil
 	}
+	// The embedded loader builds the full-text index when it is closed,
+	// from the file's node records: the load's time includes the build.
 	if cerr := closeDst(); err == nil {
 		err = cerr
-	}
-	if err == nil && cfg.store == "embedded" {
-		// The embedded store builds its full-text index when it is closed
-		// after a bulk load: the load's time includes the open and the
-		// build.
-		var st kepu.Store
-		if st, err = open(ctx, cfg, true); err == nil {
-			err = st.Close()
-		}
 	}
 	if err != nil {
 		return err
