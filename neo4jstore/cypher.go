@@ -78,8 +78,9 @@ const (
 
 // nodeReturn is the expression that returns the node v of one of labels:
 // a map projection of its id and the registry's properties of those labels,
-// which is all decodeNode keeps. The search keys (searchPinyin and
-// searchInitials, the longest values of most nodes) stay on the server:
+// which is all decodeNode keeps. The search keys (searchPinyinStarts,
+// searchPinyinGrams and searchInitialGrams, the longest values of most
+// nodes) stay on the server:
 // in the nested benchmark query the node values were most of the bytes
 // that Neo4j encoded and the driver decoded.
 func nodeReturn(v string, labels []kepu.Label) string {

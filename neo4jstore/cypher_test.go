@@ -104,8 +104,10 @@ func corpus(t *testing.T) []namedStmt {
 		add(fmt.Sprintf("search%d", i), stmt{cypherSearch, map[string]any{"query": luceneQuery(q), "labels": []string{"Museum"}, "limit": int64(10)}}, nil)
 	}
 	add("searchAllLabels", stmt{cypherSearch, map[string]any{"query": "name:x*", "labels": []string{}, "limit": int64(10)}}, nil)
-	add("searchMissing", stmt{cypherSearchMissing, map[string]any{"limit": int64(10)}}, nil)
-	add("searchFill", stmt{cypherSearchFill, map[string]any{"rows": []any{map[string]any{"id": "Museum:a", "pinyin": "a", "initials": "a"}}}}, nil)
+	add("searchMissing", stmt{cypherSearchMissing, map[string]any{"after": "", "old": oldSearchProps, "limit": int64(10)}}, nil)
+	add("searchFill", stmt{cypherSearchFill, map[string]any{"rows": []any{map[string]any{"id": "Museum:a", "starts": "a", "grams": "a", "initials": "a"}}, "clear": clearOldSearch}}, nil)
+	add("searchIndexProps", stmt{cypherSearchIndexProps, nil}, nil)
+	add("schemaDropSearchIndex", stmt{cypherDropSearchIndex, nil}, nil)
 	for i, q := range SchemaStatements() {
 		add(fmt.Sprintf("schema%d", i), stmt{q, nil}, nil)
 	}
@@ -349,7 +351,8 @@ func TestCypherLint(t *testing.T) {
 	var labels, rels, props []string
 	// Property keys, plus the keys of the row maps of batched writes.
 	propSet := map[string]bool{IDKey: true, "i": true, "from": true, "to": true, "props": true,
-		PropSearchPinyin: true, PropSearchInitials: true, "pinyin": true, "initials": true} // search keys and their fill rows
+		PropSearchPinyinStarts: true, PropSearchPinyinGrams: true, PropSearchInitialGrams: true, // search keys and their fill rows
+		"starts": true, "grams": true, "initials": true}
 	labels = append(labels, CommonLabel, VersionLabel)
 	propSet[VersionProp] = true
 	for _, d := range kepu.LabelDefs() {

@@ -342,11 +342,28 @@ func (s *Store) RoundTrips() int64 { return s.trips.Load() }
 // and fills in the search keys of nodes that lack them. Run it before
 // serving. Indexes created on a database that holds data are populated in
 // the background; AwaitIndexes waits for them.
+//
+// A database written with the search keys of before 2026-12-01 evening
+// (every suffix of the pinyin: searchPinyin, searchInitials) is upgraded:
+// the search index over them is dropped (logged), every node's keys are
+// rewritten in the current format (textsearch.GramKeys, in batches of
+// 5,000 nodes, before the index exists, so that Neo4j builds it once), and
+// the index is created over them.
 func (s *Store) EnsureSchema(ctx context.Context) error {
-	if err := s.runSchema(ctx, SchemaStatements()); err != nil {
+	if _, err := s.upgradeSearchIndex(ctx); err != nil {
 		return err
 	}
-	return s.fillSearchKeys(ctx)
+	if err := s.runSchema(ctx, KeyConstraintStatements()); err != nil {
+		return err
+	}
+	n, err := s.fillSearchKeys(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		s.log.Info("neo4j: search keys written", "nodes", n)
+	}
+	return s.runSchema(ctx, SchemaStatements())
 }
 
 // EnsureKeyConstraints creates only the uniqueness constraints of the node

@@ -15,7 +15,9 @@ the working tree) the rounds alternate between them. A binary given as
 (NEO4J_JAVA_OPTS of tools/neo4j/neo4j.sh), e.g.
 `/tmp/seed,-XX:TieredStopAtLevel=1`. The Neo4j figures
 cover the load itself, from the loader's start to its line "creating the
-indexes" (the indexes built after the load are measured on their own).
+indexes" (the indexes built after the load are measured on their own:
+their wall time and Neo4j CPU). The node phase (the loader writes every
+node before the first edge) is split out from the progress lines.
 NEO4J_HEAP and NEO4J_PAGECACHE are passed to tools/neo4j/neo4j.sh.
 """
 import argparse
@@ -107,8 +109,12 @@ def one(spec, args):
         p = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         c1 = t1 = None
         tail = []
+        progress = []  # (records done, Neo4j CPU groups, time) at each progress line
         for line in p.stderr:
             tail = (tail + [line])[-5:]
+            pm = re.match(r"seed: (\d+)/", line)
+            if pm and c1 is None:
+                progress.append((int(pm.group(1)), groups(pid), time.time()))
             if "creating the indexes" in line:
                 c1, t1 = groups(pid), time.time()
                 la.append(loadavg())
@@ -123,12 +129,19 @@ def one(spec, args):
         records = int(m.group(1)) + int(e.group(1))
         load = diff(c0, c1)
         idx = diff(c1, c2)
+        # The node phase: up to the first progress line at or past the node
+        # count (nodes come first; lines come at most once a second, so the
+        # split is approximate by up to one second of load).
+        nodes = int(m.group(1))
+        cn, tn = next(((c, t) for d, c, t in progress if d >= nodes), (c1, t1))
         return {
             "binary": binary, "records": records, "wall": t1 - t0,
             "rate": records / (t1 - t0), "neo4j_cpu": load["total"],
             "per_cpu": records / load["total"], "split": load,
             "loader_cpu": ru.ru_utime + ru.ru_stime, "index_wall": t2 - t1,
             "index_cpu": idx["total"], "loadavg": la,
+            "nodes": nodes, "node_wall": tn - t0, "node_cpu": diff(c0, cn)["total"],
+            "node_bolt": diff(c0, cn)["bolt"],
             "maxrss_neo4j": open(f"/proc/{pid}/status").read().split("VmHWM:")[1].split()[0],
         }
     finally:
@@ -153,8 +166,9 @@ def main():
     if args.keep and args.rounds * len(args.binaries) > 1:
         sys.exit("--keep needs one run")
     print("| round | loader | records | load wall s | records/s (wall) | Neo4j CPU s (Bolt / JIT / GC / other) "
-          "| records per Neo4j CPU-s | loader CPU s | indexes wall s | load average (start, end of load, end) |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+          "| records per Neo4j CPU-s | nodes: wall s, Neo4j CPU s (Bolt) | loader CPU s | indexes: wall s, Neo4j CPU s "
+          "| Neo4j max RSS MB | load average (start, end of load, end) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in range(args.rounds):
         for b in args.binaries:
             x = one(b, args)
@@ -163,7 +177,9 @@ def main():
             name = os.path.basename(name) + (f" ({opts})" if opts else "")
             print(f"| {r + 1} | {name} | {x['records']:,} | {x['wall']:.1f} | {x['rate']:,.0f} | "
                   f"{x['neo4j_cpu']:.1f} ({s['bolt']:.1f} / {s['jit']:.1f} / {s['gc']:.1f} / {s['other']:.1f}) | "
-                  f"{x['per_cpu']:,.0f} | {x['loader_cpu']:.1f} | {x['index_wall']:.1f} | {', '.join(x['loadavg'])} |",
+                  f"{x['per_cpu']:,.0f} | {x['node_wall']:.1f}, {x['node_cpu']:.1f} ({x['node_bolt']:.1f}) | "
+                  f"{x['loader_cpu']:.1f} | {x['index_wall']:.1f}, {x['index_cpu']:.1f} | "
+                  f"{int(x['maxrss_neo4j']) // 1024:,} | {', '.join(x['loadavg'])} |",
                   flush=True)
 
 
