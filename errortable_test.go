@@ -101,6 +101,11 @@ func TestErrorTable(t *testing.T) {
 			m := withStore(t, func(st kepu.Store) kepu.Store { return slowStore{st} }, "--timeout", "200ms")
 			return do(t, m, post(`{ museums(first: 1) { nodes { name } } }`, nil, nil))
 		},
+		{"TIMEOUT", 503}: func(t *testing.T) response {
+			// An export sends nothing before its first element.
+			m := withStore(t, func(st kepu.Store) kepu.Store { return slowStore{st} }, "--export-timeout", "200ms")
+			return do(t, m, request{method: http.MethodGet, path: "/export/gexf?labels=Museum"})
+		},
 		{"SERVICE_UNAVAILABLE", 200}: func(t *testing.T) response {
 			m := withStore(t, func(st kepu.Store) kepu.Store { return fullDisk{st} })
 			return do(t, m, post(createProvince, nil, editor))
@@ -160,8 +165,13 @@ func TestREADMEErrorSample(t *testing.T) {
 	if sample == nil {
 		t.Fatal("no sample error response in README.md")
 	}
+	// The TooBig block as printed, its first line the comment.
+	block := regexp.MustCompile("(?s)```graphql\n(# expect error: [A-Z_]+\nquery TooBig .*?)```").FindSubmatch(b)
+	if block == nil {
+		t.Fatal("no TooBig block in README.md")
+	}
 	m := seededMain(t)
-	res := do(t, m, request{method: http.MethodPost, body: gqlBody("query TooBig {\n  museums(first: 101) { nodes { name } }\n}\n", nil)})
+	res := do(t, m, request{method: http.MethodPost, body: gqlBody(string(block[1]), nil)})
 	var want, got any
 	if err := json.Unmarshal(sample[1], &want); err != nil {
 		t.Fatalf("README sample: %v", err)
