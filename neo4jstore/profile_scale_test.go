@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -48,17 +47,7 @@ func TestProfileScale(t *testing.T) {
 		}
 		t.Logf("schema ensured and every index online in %v", time.Since(start).Round(time.Millisecond))
 	}
-	var mu sync.Mutex
-	type sent struct {
-		cypher string
-		params map[string]any
-	}
-	var stmts []sent
-	neo4jstore.SetRecorder(st, func(c string, p map[string]any) {
-		mu.Lock()
-		stmts = append(stmts, sent{c, p})
-		mu.Unlock()
-	})
+	log := recordStatements(st)
 	drv, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(cfg.User, cfg.Password, ""))
 	if err != nil {
 		t.Fatal(err)
@@ -130,16 +119,12 @@ func TestProfileScale(t *testing.T) {
 	for _, c := range calls {
 		// Twice: the second call is the one profiled (warm caches).
 		for range 2 {
-			mu.Lock()
-			stmts = nil
-			mu.Unlock()
+			log.reset()
 			if err := c.call(); err != nil {
 				t.Fatalf("%s: %v", c.name, err)
 			}
 		}
-		mu.Lock()
-		got := stmts
-		mu.Unlock()
+		got := log.take()
 		fmt.Fprintf(&buf, "#### %s: %d statements\n\n", c.name, len(got))
 		for _, s := range got {
 			res, err := sess.Run(ctx, "PROFILE "+s.cypher, s.params)

@@ -38,17 +38,7 @@ func TestProfileBenchQueries(t *testing.T) {
 	if _, err := dataset.Load(ctx, st, ds, dataset.LoadOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	var mu sync.Mutex
-	type sent struct {
-		cypher string
-		params map[string]any
-	}
-	var stmts []sent
-	neo4jstore.SetRecorder(st, func(c string, p map[string]any) {
-		mu.Lock()
-		stmts = append(stmts, sent{c, p})
-		mu.Unlock()
-	})
+	log := recordStatements(st)
 	// As the server runs it (package server): each request in a scope.
 	srv := httptest.NewServer(neo4jstore.RequestScope(graph.New(st, graph.Options{})))
 	defer srv.Close()
@@ -76,9 +66,7 @@ func TestProfileBenchQueries(t *testing.T) {
 		}
 		// Twice: the second run is the one profiled (warm caches).
 		for i := 0; i < 2; i++ {
-			mu.Lock()
-			stmts = nil
-			mu.Unlock()
+			log.reset()
 			resp, err := http.Post(srv.URL, "application/json", bytes.NewReader(body))
 			if err != nil {
 				t.Fatal(err)
@@ -88,9 +76,7 @@ func TestProfileBenchQueries(t *testing.T) {
 				t.Fatalf("%s: status %d", f, resp.StatusCode)
 			}
 		}
-		mu.Lock()
-		got := stmts
-		mu.Unlock()
+		got := log.take()
 		fmt.Fprintf(&out, "### %s: %d statements\n\n", filepath.Base(f), len(got))
 		for _, s := range got {
 			tx, err := sess.BeginTransaction(ctx)
@@ -141,4 +127,41 @@ func printProfile(w *strings.Builder, p neo4j.ProfiledPlan, depth int) int64 {
 		total += printProfile(w, c, depth+1)
 	}
 	return total
+}
+
+// sentStatement is a statement the store sent, with its parameters.
+type sentStatement struct {
+	cypher string
+	params map[string]any
+}
+
+// statementLog holds the statements a store sends (neo4jstore.SetRecorder).
+type statementLog struct {
+	mu    sync.Mutex
+	stmts []sentStatement
+}
+
+// recordStatements starts recording st's statements.
+func recordStatements(st *neo4jstore.Store) *statementLog {
+	l := &statementLog{}
+	neo4jstore.SetRecorder(st, func(c string, p map[string]any) {
+		l.mu.Lock()
+		l.stmts = append(l.stmts, sentStatement{c, p})
+		l.mu.Unlock()
+	})
+	return l
+}
+
+// reset forgets the statements recorded so far.
+func (l *statementLog) reset() {
+	l.mu.Lock()
+	l.stmts = nil
+	l.mu.Unlock()
+}
+
+// take returns the statements recorded since the last reset.
+func (l *statementLog) take() []sentStatement {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.stmts
 }
