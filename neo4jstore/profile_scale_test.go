@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"strings"
 	"testing"
 	"time"
 
@@ -127,21 +126,7 @@ func TestProfileScale(t *testing.T) {
 		got := log.take()
 		fmt.Fprintf(&buf, "#### %s: %d statements\n\n", c.name, len(got))
 		for _, s := range got {
-			res, err := sess.Run(ctx, "PROFILE "+s.cypher, s.params)
-			if err != nil {
-				t.Fatal(err)
-			}
-			n := 0
-			for res.Next(ctx) {
-				n++
-			}
-			sum, err := res.Consume(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var tree strings.Builder
-			total := printProfile(&tree, sum.Profile(), 0)
-			fmt.Fprintf(&buf, "```\n%s\n```\n\n%d rows, %d db hits in all:\n\n```\n%s```\n\n", s.cypher, n, total, tree.String())
+			profileStatement(ctx, t, sess, s, &buf)
 		}
 	}
 	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -79,27 +80,7 @@ func TestProfileBenchQueries(t *testing.T) {
 		got := log.take()
 		fmt.Fprintf(&out, "### %s: %d statements\n\n", filepath.Base(f), len(got))
 		for _, s := range got {
-			tx, err := sess.BeginTransaction(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, err := tx.Run(ctx, "PROFILE "+s.cypher, s.params)
-			if err != nil {
-				t.Fatal(err)
-			}
-			n := 0
-			for res.Next(ctx) {
-				n++
-			}
-			sum, err := res.Consume(ctx)
-			tx.Rollback(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			p := sum.Profile()
-			var tree strings.Builder
-			total := printProfile(&tree, p, 0)
-			fmt.Fprintf(&out, "```\n%s\n```\n\n%d rows, %d db hits in all:\n\n```\n%s```\n\n", s.cypher, n, total, tree.String())
+			p := profileStatement(ctx, t, sess, s, &out)
 			if byID.MatchString(s.cypher) {
 				ops := operators(p)
 				if !strings.Contains(ops, "IndexSeek") || strings.Contains(ops, "LabelScan") || strings.Contains(ops, "AllNodesScan") {
@@ -164,4 +145,33 @@ func (l *statementLog) take() []sentStatement {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.stmts
+}
+
+// profileStatement runs s with PROFILE in a transaction it rolls back (a
+// recorded statement may write) and writes its text, rows, db hits and
+// plan to w as markdown. It returns the plan.
+func profileStatement(ctx context.Context, t *testing.T, sess neo4j.SessionWithContext, s sentStatement, w io.Writer) neo4j.ProfiledPlan {
+	t.Helper()
+	tx, err := sess.BeginTransaction(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	res, err := tx.Run(ctx, "PROFILE "+s.cypher, s.params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for res.Next(ctx) {
+		n++
+	}
+	sum, err := res.Consume(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := sum.Profile()
+	var tree strings.Builder
+	total := printProfile(&tree, p, 0)
+	fmt.Fprintf(w, "```\n%s\n```\n\n%d rows, %d db hits in all:\n\n```\n%s```\n\n", s.cypher, n, total, tree.String())
+	return p
 }
