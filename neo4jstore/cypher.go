@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/kepugraph/kepugraph/kepu"
 )
@@ -26,8 +27,13 @@ const IDKey = "id"
 // LOCATED_IN hop for an institution, then up to two PART_OF hops.
 const placePath = "-[:LOCATED_IN|PART_OF*0..3]->"
 
-// placeReturn returns a place node pl (see nodeReturn).
-var placeReturn = nodeReturn("pl", []kepu.Label{kepu.Province, kepu.Prefecture, kepu.County})
+// placeReturn returns a place node pl (see nodeReturn), which
+// placeProjection decodes.
+var (
+	placeLabels     = []kepu.Label{kepu.Province, kepu.Prefecture, kepu.County}
+	placeReturn     = nodeReturn("pl", placeLabels)
+	placeProjection = projectionOf(placeLabels)
+)
 
 // cypherLocatePlaces is Locate in a request scope (scope.go): one row, a
 // list with an item per place node on the nodes' paths, [place, the asked
@@ -44,7 +50,8 @@ const (
 	// A new counter (an empty or wiped database) starts at the clock in
 	// milliseconds, so that a version seen before the wipe does not come
 	// back for another graph (a process caching results by version).
-	cypherBumpVersion = "MERGE (v:" + VersionLabel + " {id: 'graph'}) ON CREATE SET v." + VersionProp + " = timestamp() ON MATCH SET v." + VersionProp + " = v." + VersionProp + " + 1 RETURN v." + VersionProp + " AS version"
+	cypherBumpVersion = bumpVersion + " RETURN v." + VersionProp + " AS version"
+	bumpVersion       = "MERGE (v:" + VersionLabel + " {id: 'graph'}) ON CREATE SET v." + VersionProp + " = timestamp() ON MATCH SET v." + VersionProp + " = v." + VersionProp + " + 1"
 	cypherVersion     = "OPTIONAL MATCH (v:" + VersionLabel + " {id: 'graph'}) RETURN coalesce(v." + VersionProp + ", 0) AS version"
 
 	// The lookups by ID make the planner seek the uniqueness constraint's
@@ -66,8 +73,6 @@ const (
 	cypherLocate = "UNWIND $ids AS id MATCH (n:KG {id: id}) USING INDEX SEEK n:KG(id) " +
 		"RETURN id, [(n)" + placePath + "(pl) | pl.id] AS places"
 
-	cypherUpdateNode = "MATCH (n:KG {id: $id}) SET n += $set RETURN n"
-
 	// cypherAwaitIndexes waits up to $t seconds for every index to be online.
 	cypherAwaitIndexes = "CALL db.awaitIndexes($t)"
 
@@ -77,15 +82,29 @@ const (
 )
 
 // nodeReturn is the expression that returns the node v of one of labels:
-// a map projection of its id and the registry's properties of those labels,
-// which is all decodeNode keeps. The search keys (searchPinyinStarts,
-// searchPinyinGrams and searchInitialGrams, the longest values of most
-// nodes) stay on the server:
-// in the nested benchmark query the node values were most of the bytes
-// that Neo4j encoded and the driver decoded.
+// a list of its id and the registry's properties of those labels, in the
+// order of nodeColumns (absent properties are null), which is all
+// decodeNode keeps (given the projection of the same labels,
+// projectionOf). The search keys (searchPinyinStarts, searchPinyinGrams
+// and searchInitialGrams, the longest values of most nodes) stay on the
+// server: in the nested benchmark query the node values were most of the
+// bytes that Neo4j encoded and the driver decoded. A list rather than a
+// map projection: the driver decodes no key text per property (on a page of
+// 100 museums, 15 strings and a map per node).
 func nodeReturn(v string, labels []kepu.Label) string {
+	cols := nodeColumns(labels)
+	parts := make([]string, len(cols))
+	for i, c := range cols {
+		parts[i] = v + "." + quote(c)
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}
+
+// nodeColumns lists the property keys that nodeReturn returns for labels,
+// in order: the ID, then every registry property of each label, once.
+func nodeColumns(labels []kepu.Label) []string {
 	seen := map[string]bool{IDKey: true}
-	parts := []string{"." + IDKey}
+	cols := []string{IDKey}
 	for _, l := range labels {
 		d := kepu.LookupLabel(l)
 		if d == nil {
@@ -94,11 +113,57 @@ func nodeReturn(v string, labels []kepu.Label) string {
 		for _, p := range d.Props {
 			if !seen[p.Name] {
 				seen[p.Name] = true
-				parts = append(parts, "."+quote(p.Name))
+				cols = append(cols, p.Name)
 			}
 		}
 	}
-	return v + " {" + strings.Join(parts, ", ") + "}"
+	return cols
+}
+
+// projection tells decodeNode where each label's properties are in a list
+// that nodeReturn returned for a set of labels.
+type projection struct {
+	// pos[l][i] is the list index of the i-th property of label l (in
+	// LabelDef.Props order).
+	pos map[kepu.Label][]int
+}
+
+var projections sync.Map // strings.Join(labels, ",") -> *projection
+
+// projectionOf returns the projection of nodeReturn(_, labels), built once
+// per set of labels.
+func projectionOf(labels []kepu.Label) *projection {
+	var key string
+	if len(labels) == 1 {
+		key = string(labels[0])
+	} else {
+		parts := make([]string, len(labels))
+		for i, l := range labels {
+			parts[i] = string(l)
+		}
+		key = strings.Join(parts, ",")
+	}
+	if p, ok := projections.Load(key); ok {
+		return p.(*projection)
+	}
+	at := map[string]int{}
+	for i, c := range nodeColumns(labels) {
+		at[c] = i
+	}
+	p := &projection{pos: map[kepu.Label][]int{}}
+	for _, l := range labels {
+		d := kepu.LookupLabel(l)
+		if d == nil {
+			continue
+		}
+		pos := make([]int, len(d.Props))
+		for i, pd := range d.Props {
+			pos[i] = at[pd.Name]
+		}
+		p.pos[l] = pos
+	}
+	v, _ := projections.LoadOrStore(key, p)
+	return v.(*projection)
 }
 
 // nodesOf is the statement of Nodes for IDs of label l ("" when they have
@@ -180,6 +245,20 @@ const (
 	cypherCountGraph = "MATCH (n:KG) WITH count(n) AS nodes MATCH ()-[r]->() RETURN nodes, count(r) AS edges"
 )
 
+// cypherUpdateNode sets and removes (null) properties of the node with ID
+// $id, of label l, and returns it (nodeReturn).
+func cypherUpdateNode(l kepu.Label) string {
+	return "MATCH (n:KG {id: $id}) SET n += $set RETURN " + nodeReturn("n", []kepu.Label{l}) + " AS n"
+}
+
+// cypherUpdateNodeAlone is cypherUpdateNode for a write of that one
+// change, with the version bump that ends every write in the same
+// statement (one statement, so one auto-commit transaction: see
+// (*Store).writeAlone). No node, no row, nothing written.
+func cypherUpdateNodeAlone(l kepu.Label) string {
+	return "MATCH (n:KG {id: $id}) SET n += $set WITH n " + bumpVersion + " RETURN " + nodeReturn("n", []kepu.Label{l}) + " AS n"
+}
+
 func cypherCreateNode(l kepu.Label) string {
 	return "OPTIONAL MATCH (x:KG {id: $id}) WITH x WHERE x IS NULL CREATE (n:KG:" + quote(string(l)) + ") SET n = $props RETURN n"
 }
@@ -237,11 +316,15 @@ func KeyConstraintStatements() []string {
 }
 
 // SchemaStatements returns the statements of EnsureSchema: uniqueness
-// constraints on node IDs (the common label and every label), a range
-// index on every orderable property (every type but StringList) of every
-// label, which the pages of a list read in order (buildFindSegments) and
-// equality and range conditions seek, a full-text index on names with the
-// CJK analyzer, and the search index (see search.go). All are idempotent.
+// constraints on node IDs (the common label and every label), a composite
+// range index (property, id) on every orderable property (every type but
+// StringList) of every label, which the pages of a list read in order,
+// ties in ID order (buildFindSegments), and equality and range conditions
+// seek (with n.id IS NOT NULL: the planner uses a composite index only
+// with a condition on each of its properties), a full-text index on names
+// with the CJK analyzer, and the search index (see search.go). All are
+// idempotent. EnsureSchema then drops the single-property indexes that
+// the composite ones replaced (SupersededIndexStatements).
 func SchemaStatements() []string {
 	out := KeyConstraintStatements()
 	var labels []string
@@ -253,13 +336,31 @@ func SchemaStatements() []string {
 			fmt.Sprintf("CREATE CONSTRAINT %s_id IF NOT EXISTS FOR (n:%s) REQUIRE n.id IS UNIQUE", name, l))
 		for _, p := range d.Props {
 			if p.Type.Ordered() {
-				out = append(out, fmt.Sprintf("CREATE INDEX %s_%s IF NOT EXISTS FOR (n:%s) ON (n.%s)", name, strings.ToLower(p.Name), l, quote(p.Name)))
+				out = append(out, fmt.Sprintf("CREATE INDEX %s_%s_id IF NOT EXISTS FOR (n:%s) ON (n.%s, n.id)", name, strings.ToLower(p.Name), l, quote(p.Name)))
 			}
 		}
 	}
 	out = append(out, "CREATE FULLTEXT INDEX kg_names IF NOT EXISTS FOR (n:"+strings.Join(labels, "|")+
 		") ON EACH [n.name, n.nameZh] OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}")
 	out = append(out, cypherSearchIndex(labels))
+	return out
+}
+
+// SupersededIndexStatements returns the statements that drop the range
+// indexes on one property (label_property) that databases created before
+// 2026-12-01 night hold, which the composite indexes (property, id) of
+// SchemaStatements replace: every index costs every write of its label
+// and property. Idempotent.
+func SupersededIndexStatements() []string {
+	var out []string
+	for _, d := range kepu.LabelDefs() {
+		name := strings.ToLower(string(d.Label))
+		for _, p := range d.Props {
+			if p.Type.Ordered() {
+				out = append(out, fmt.Sprintf("DROP INDEX %s_%s IF EXISTS", name, strings.ToLower(p.Name)))
+			}
+		}
+	}
 	return out
 }
 
@@ -626,12 +727,44 @@ func dirWord(desc bool) string {
 }
 
 // segment is one part of a node list's read order: the nodes that match
-// conds (besides the list's filter), read in the order of terms. The
-// segments of a list (see segments) follow each other in the list's order,
-// so that the list is their concatenation.
+// conds (besides the list's filter), read in the list's order. The
+// segments of a list (see segmentsAll) follow each other in the list's
+// order, so that the list is their concatenation.
 type segment struct {
-	conds []string
-	terms []string
+	conds []scond
+	from  int // the segment is read in the order of keys from... and the ID
+}
+
+// scond is one condition of a segment: the key expression x compared by
+// op with the parameter p (n.name >= $p0), or, when op is "", the text x
+// itself (n.openedYear IS NULL).
+type scond struct{ x, op, p string }
+
+// text returns the condition; with a guard (a Cypher boolean), its value
+// is null unless the guard holds, so that the comparison matches nothing
+// and an index seek from that value reads nothing.
+func (c scond) text(guard string) string {
+	switch {
+	case c.op == "":
+		return c.x
+	case guard == "":
+		return c.x + " " + c.op + " " + c.p
+	}
+	return c.x + " " + c.op + " CASE WHEN " + guard + " THEN " + c.p + " END"
+}
+
+// guardable reports whether every condition of the segment compares a key
+// with a value, so that a guard (scond.text) on each stops every index
+// seek the planner may choose. A segment with IS NULL or IS NOT NULL
+// conditions is not: absent values are in no index (a label scan), and
+// IS NOT NULL scans a whole index.
+func (sg segment) guardable() bool {
+	for _, c := range sg.conds {
+		if c.op == "" {
+			return false
+		}
+	}
+	return true
 }
 
 // segmentOrder describes the read order of a list for segments: the sort
@@ -659,28 +792,35 @@ func (o segmentOrder) terms(i int) []string {
 	return append(out, "n.id"+dirWord(o.idDesc))
 }
 
-func with(conds []string, more ...string) []string {
+// last is where the order of a segment that fixes every key starts: the
+// last key, which the segment fixes, so that the planner sees the order
+// of the composite index (key, id) read from an equality (openedYear = $v
+// AND id > $id ORDER BY openedYear, id: no sort; ORDER BY id alone was
+// sorted, Top).
+func (o segmentOrder) last() int { return max(len(o.keys)-1, 0) }
+
+func with(conds []scond, more ...scond) []scond {
 	return append(slices.Clip(conds), more...)
 }
 
 // segmentsAll returns the segments of every node whose keys before i are
 // fixed by prefix, in the order of keys i... and the ID. A segment on key
 // i has a condition that puts n.key in a range (IS NOT NULL, >, <), so
-// that the planner can read it from the key's range index in order, and
-// only sorts the ties (PartialSort, PartialTop); absent values, which no
-// range index holds, have segments of their own, read in the order of the
-// next keys. Absent values sort as the greatest (Neo4j's order, and the
-// embedded store's): last ascending, first descending.
-func (c *compiler) segmentsAll(o segmentOrder, i int, prefix []string) []segment {
+// that the planner can read it from the key's index (key, id) in order;
+// absent values, which no range index holds, have segments of their own,
+// read in the order of the next keys. Absent values sort as the greatest
+// (Neo4j's order, and the embedded store's): last ascending, first
+// descending.
+func (c *compiler) segmentsAll(o segmentOrder, i int, prefix []scond) []segment {
 	if i == len(o.keys) {
-		return []segment{{conds: prefix, terms: o.terms(i)}}
+		return []segment{{conds: prefix, from: o.last()}}
 	}
 	x := o.keys[i]
-	present := segment{conds: with(prefix, x+" IS NOT NULL"), terms: o.terms(i)}
+	present := segment{conds: with(prefix, scond{x: x + " IS NOT NULL"}), from: i}
 	if o.present[i] {
 		return []segment{present}
 	}
-	absent := c.segmentsAll(o, i+1, with(prefix, x+" IS NULL"))
+	absent := c.segmentsAll(o, i+1, with(prefix, scond{x: x + " IS NULL"}))
 	if o.desc[i] {
 		return append(absent, present)
 	}
@@ -689,59 +829,58 @@ func (c *compiler) segmentsAll(o segmentOrder, i int, prefix []string) []segment
 
 // segmentsAfter returns the segments of the nodes whose keys before i are
 // fixed by prefix (the cursor's) and that lie strictly after the cursor in
-// the order of keys i... and the ID. The last key's ties with the cursor
-// and the values beyond it are one range of that key's index (x >= v, the
-// ties cut by the ID); a key before it splits into the cursor's value
-// (the next keys decide) and the values beyond.
-func (c *compiler) segmentsAfter(o segmentOrder, cur kepu.Cursor, i int, prefix []string) []segment {
-	beyond := func(desc bool, strict bool) string {
-		switch {
-		case desc && strict:
-			return " < "
-		case desc:
-			return " <= "
-		case strict:
-			return " > "
+// the order of keys i... and the ID. Each key splits into the cursor's
+// value (the next keys decide; after the last key, the ID) and the values
+// beyond it: with the composite index (key, id) each segment is one range
+// read in order. The ties of a key with many nodes of one value (the
+// museums of one opening year) are an equality and an ID range, not a
+// sort of every tie (PartialTop over the whole year, 17,128 db hits for a
+// page at 1M before).
+func (c *compiler) segmentsAfter(o segmentOrder, cur kepu.Cursor, i int, prefix []scond) []segment {
+	beyond := func(desc bool) string {
+		if desc {
+			return "<"
 		}
-		return " >= "
+		return ">"
 	}
 	if i == len(o.keys) {
-		return []segment{{conds: with(prefix, "n.id"+beyond(o.idDesc, true)+c.p.add(cur.ID)), terms: o.terms(i)}}
+		return []segment{{conds: with(prefix, scond{"n.id", beyond(o.idDesc), c.p.add(cur.ID)}), from: o.last()}}
 	}
 	x, v := o.keys[i], cur.Keys[i]
 	if v == nil {
-		rest := c.segmentsAfter(o, cur, i+1, with(prefix, x+" IS NULL"))
+		rest := c.segmentsAfter(o, cur, i+1, with(prefix, scond{x: x + " IS NULL"}))
 		if o.desc[i] {
 			// Descending, the absent values come first; the present ones
 			// follow.
-			rest = append(rest, segment{conds: with(prefix, x+" IS NOT NULL"), terms: o.terms(i)})
+			rest = append(rest, segment{conds: with(prefix, scond{x: x + " IS NOT NULL"}), from: i})
 		}
 		return rest
 	}
 	p := c.p.add(v)
-	var out []segment
-	if i == len(o.keys)-1 {
-		tie := "(" + x + " <> " + p + " OR n.id" + beyond(o.idDesc, true) + c.p.add(cur.ID) + ")"
-		out = append(out, segment{conds: with(prefix, x+beyond(o.desc[i], false)+p, tie), terms: o.terms(i)})
-	} else {
-		out = append(out, c.segmentsAfter(o, cur, i+1, with(prefix, x+" = "+p))...)
-		out = append(out, segment{conds: with(prefix, x+beyond(o.desc[i], true)+p), terms: o.terms(i)})
-	}
+	out := c.segmentsAfter(o, cur, i+1, with(prefix, scond{x, "=", p}))
+	out = append(out, segment{conds: with(prefix, scond{x, beyond(o.desc[i]), p}), from: i})
 	if !o.desc[i] && !o.present[i] {
 		// Ascending, the absent values come last.
-		out = append(out, c.segmentsAll(o, i+1, with(prefix, x+" IS NULL"))...)
+		out = append(out, c.segmentsAll(o, i+1, with(prefix, scond{x: x + " IS NULL"}))...)
 	}
 	return out
 }
 
-// buildFindSegments compiles a node list as segments (see segmentsAll):
-// statements that each read one range of an index in order, to be run one
-// after the other until the page is full, each with the parameter limit
-// set to the rows still missing (absent: no limit). ok is false when the
-// list does not take this form: a filter that starts from a place (its
-// matches are few and sorted once: matchNodes), an order by a
-// relationship count, or a page with a cursor on both sides. The result
-// columns are those of buildFindNodes.
+// buildFindSegments compiles a node list as segments (see segmentsAll),
+// chained into statements: a statement reads its segments one after the
+// other in CALL subqueries, each guarded (scond.text) so that it reads
+// nothing once the segments before it filled the page; a segment that
+// cannot be guarded (IS NULL, IS NOT NULL) starts a new statement. The
+// statements are run one after the other until the page is full, each
+// with the parameter limit set to the rows still missing (absent: no
+// limit); most pages are one statement. Each returns one record, a list
+// of rows in the list's order, each row a node as nodeReturn returns it
+// (one record, not one per row: the driver reads every record as a
+// message of its own, with a goroutine per read; that was most of the
+// bench process's CPU per page). ok is false when the list does not take
+// this form: a filter that starts from a place (its matches are few and
+// sorted once: matchNodes), an order by a relationship count or an edge
+// property, or a page with a cursor on both sides.
 //
 // One statement (OR-ed keyset conditions on projected keys, one ORDER BY)
 // was planned as a label scan and a sort of every node of the label: on
@@ -784,26 +923,69 @@ func buildFindSegments(l kepu.Label, f *kepu.Filter, pl listPlan) (stmts []stmt,
 	} else {
 		segs = c.segmentsAll(o, 0, nil)
 	}
-	var cols []string
-	for i, k := range keys {
-		cols = append(cols, fmt.Sprintf("%s AS k%d", k, i))
-	}
-	ret := nodeReturn("n", labels) + " AS n"
-	if len(cols) > 0 {
-		ret += ", " + strings.Join(cols, ", ")
-	}
+	// Group the segments into statements. With a filter, every segment is
+	// a statement of its own, sent only when the page needs it: the
+	// planner may seek an index of the filter's condition instead of the
+	// guarded range, and that seek is not stopped by the guard.
+	var groups [][]segment
 	for _, sg := range segs {
-		q := "MATCH (n:" + quote(string(l)) + ")" + where(append([]string{fw}, sg.conds...)...) +
-			" WITH n ORDER BY " + strings.Join(sg.terms, ", ")
-		if pl.limit >= 0 {
-			q += " LIMIT $limit"
+		if len(groups) == 0 || !sg.guardable() || fw != "true" {
+			groups = append(groups, nil)
 		}
-		stmts = append(stmts, stmt{Cypher: q + " RETURN " + ret, Params: c.p})
+		groups[len(groups)-1] = append(groups[len(groups)-1], sg)
+	}
+	limit := ""
+	if pl.limit >= 0 {
+		limit = " LIMIT $limit"
+	}
+	match := func(sg segment, guard string) string {
+		// n.id IS NOT NULL (every node has one) lets the planner seek
+		// the composite indexes (key, id): it uses one only with a
+		// condition on each of its properties.
+		parts := []string{fw, "n.id IS NOT NULL"}
+		hint := ""
+		for _, cd := range sg.conds {
+			parts = append(parts, cd.text(guard))
+			if guard != "" && cd.x != "n.id" {
+				// A guarded segment reads the index of its last key
+				// (key, id) in order: with the guards' CASE values
+				// the planner sometimes sought the first key's
+				// index instead (kind = $k, name > $v: every museum
+				// of the kind, 3,287 db hits at 100k, where the
+				// name's index reads the next 101).
+				hint = " USING INDEX n:" + quote(string(l)) + "(" + strings.TrimPrefix(cd.x, "n.") + ", id)"
+			}
+		}
+		return "MATCH (n:" + quote(string(l)) + ")" + hint + where(parts...) + " WITH n ORDER BY " + strings.Join(o.terms(sg.from), ", ") + limit
+	}
+	for _, g := range groups {
+		if len(g) == 1 {
+			stmts = append(stmts, stmt{Cypher: match(g[0], "") + " RETURN collect(" + nodeReturn("n", labels) + ") AS rows", Params: c.p})
+			continue
+		}
+		var q strings.Builder
+		q.WriteString("CALL () { " + match(g[0], "") + " RETURN collect(n) AS s0 }")
+		for j := 1; j < len(g); j++ {
+			prev := fmt.Sprintf("s%d", j-1)
+			guard := ""
+			if pl.limit >= 0 {
+				guard = "size(" + prev + ") < $limit"
+			}
+			fmt.Fprintf(&q, " CALL (%s) { %s WITH collect(n) AS c RETURN %s + c AS s%d }", prev, match(g[j], guard), prev, j)
+		}
+		last := fmt.Sprintf("s%d", len(g)-1)
+		if pl.limit >= 0 {
+			last += "[0..$limit]"
+		}
+		q.WriteString(" RETURN [n IN " + last + " | " + nodeReturn("n", labels) + "] AS rows")
+		stmts = append(stmts, stmt{Cypher: q.String(), Params: c.p})
 	}
 	return stmts, true, nil
 }
 
-// buildFindNodes compiles a node list. The result columns are n, then k0...
+// buildFindNodes compiles a node list that one statement sorts. It
+// returns one record: rows, a list with an item per node in order, [n
+// (nodeReturn), k0...] (one record: see buildFindSegments).
 func buildFindNodes(l kepu.Label, f *kepu.Filter, pl listPlan) (stmt, error) {
 	c := newCompiler()
 	nl, err := c.nodeList(l, f, pl, true)
@@ -812,7 +994,9 @@ func buildFindNodes(l kepu.Label, f *kepu.Filter, pl listPlan) (stmt, error) {
 	}
 	// The page is cut first (WITH ... ORDER BY ... LIMIT), then its nodes
 	// are projected, in that order.
-	q := nl.match + nl.with + " WITH " + nl.ret + nl.tail + " RETURN " + projected(nl.ret, "n", []kepu.Label{l})
+	cols := strings.Split(nl.ret, ", ")
+	cols[0] = nodeReturn("n", []kepu.Label{l})
+	q := nl.match + nl.with + " WITH " + nl.ret + nl.tail + " RETURN collect([" + strings.Join(cols, ", ") + "]) AS rows"
 	return stmt{q, c.p}, nil
 }
 
@@ -847,7 +1031,7 @@ func (c *compiler) matchNodes(l kepu.Label, f *kepu.Filter) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		return "MATCH (n:" + quote(string(l)) + ")" + where(fw), nil
+		return "MATCH (n:" + quote(string(l)) + ")" + where(fw, idPresent("n", fw)), nil
 	}
 	if !drive.Level.IsPlace() {
 		return "", kepu.Errorf(kepu.BadUserInput, "place level must be Province, Prefecture or County")
@@ -861,8 +1045,21 @@ func (c *compiler) matchNodes(l kepu.Label, f *kepu.Filter) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return "MATCH (" + pl + ":" + quote(string(drive.Level)) + ")" + where(pf) +
+	return "MATCH (" + pl + ":" + quote(string(drive.Level)) + ")" + where(pf, idPresent(pl, pf)) +
 		" MATCH (" + pl + ")<-[:LOCATED_IN|PART_OF*0..3]-(n:" + quote(string(l)) + ") WITH DISTINCT n" + where(fw), nil
+}
+
+// idPresent returns v.id IS NOT NULL (true of every node) to go with a
+// filter fw on v at the start of a statement, so that the planner can seek
+// the composite indexes (property, id) for fw's conditions: it uses one
+// only with a condition on each of its properties. With no filter ("true")
+// it returns "true": the label's count comes from the count store, not
+// from an index.
+func idPresent(v, fw string) string {
+	if fw == "true" || fw == "" {
+		return "true"
+	}
+	return v + ".id IS NOT NULL"
 }
 
 // placeDriver splits f into a place condition with a filter that a

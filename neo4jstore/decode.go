@@ -13,11 +13,14 @@ import (
 
 // decodeNode turns a driver node into a kepu.Node. The label comes from the
 // ID; properties are converted to the Go types of the registry.
-// It accepts a node or a map projection of one (nodeReturn).
-func decodeNode(v any) (kepu.Node, error) {
+// It accepts a node, a map of its properties, or the list that
+// nodeReturn returns for the labels of pr (pr may be nil otherwise).
+func decodeNode(v any, pr *projection) (kepu.Node, error) {
 	var props map[string]any
 	var elem string
 	switch n := v.(type) {
+	case []any:
+		return decodeList(n, pr)
 	case neo4j.Node:
 		props, elem = n.Props, n.ElementId
 	case map[string]any:
@@ -31,6 +34,40 @@ func decodeNode(v any) (kepu.Node, error) {
 		return kepu.Node{}, fmt.Errorf("neo4jstore: node %q has no valid id", elem)
 	}
 	return kepu.Node{ID: id, Label: l, Props: decodeProps(kepu.LookupLabel(l).Props, props)}, nil
+}
+
+// decodeList decodes a node returned by nodeReturn: its ID first, then
+// the properties at the positions pr gives for its label.
+func decodeList(vals []any, pr *projection) (kepu.Node, error) {
+	var id string
+	if len(vals) > 0 {
+		id, _ = vals[0].(string)
+	}
+	l := kepu.LabelOf(id)
+	if l == "" || pr == nil {
+		return kepu.Node{}, fmt.Errorf("neo4jstore: node list %.80v has no valid id", vals)
+	}
+	pos := pr.pos[l]
+	defs := kepu.LookupLabel(l).Props
+	if pos == nil || len(pos) != len(defs) {
+		return kepu.Node{}, fmt.Errorf("neo4jstore: node %q of a label the statement did not project", id)
+	}
+	n := 0
+	for _, at := range pos {
+		if at < len(vals) && vals[at] != nil {
+			n++
+		}
+	}
+	props := make(kepu.Props, n)
+	for i, at := range pos {
+		if at >= len(vals) || vals[at] == nil {
+			continue
+		}
+		if v, ok := decodeValue(&defs[i], vals[at]); ok {
+			props[defs[i].Name] = v
+		}
+	}
+	return kepu.Node{ID: id, Label: l, Props: props}, nil
 }
 
 // decodeRel returns the properties of a driver relationship of type t.
@@ -68,8 +105,9 @@ func decodeProps(defs []kepu.PropDef, in map[string]any) kepu.Props {
 func decodeValue(d *kepu.PropDef, v any) (any, bool) {
 	switch d.Type {
 	case kepu.String, kepu.Enum:
-		s, ok := v.(string)
-		return s, ok
+		// v itself, not v.(string) boxed again (an allocation per value).
+		_, ok := v.(string)
+		return v, ok
 	case kepu.Date:
 		switch x := v.(type) {
 		case string:
@@ -84,7 +122,7 @@ func decodeValue(d *kepu.PropDef, v any) (any, bool) {
 	case kepu.Int:
 		switch x := v.(type) {
 		case int64:
-			return x, true
+			return v, true
 		case float64:
 			if x == math.Trunc(x) {
 				return int64(x), true
@@ -93,13 +131,13 @@ func decodeValue(d *kepu.PropDef, v any) (any, bool) {
 	case kepu.Float:
 		switch x := v.(type) {
 		case float64:
-			return x, true
+			return v, true
 		case int64:
 			return float64(x), true
 		}
 	case kepu.Bool:
-		b, ok := v.(bool)
-		return b, ok
+		_, ok := v.(bool)
+		return v, ok
 	case kepu.StringList:
 		switch x := v.(type) {
 		case []string:

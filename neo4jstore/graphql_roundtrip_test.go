@@ -173,13 +173,38 @@ func (g *rtGraph) boltNode(id string) bolttest.Struct {
 // captured. Anything else fails as unscripted, so a change in the store's
 // Cypher shows here.
 var (
-	rtFindNodes = regexp.MustCompile("^MATCH \\(n:`(\\w+)`\\) WHERE \\(n\\.`kind` IS NOT NULL AND n\\.`kind` = \\$(p\\d+)\\) " +
-		"WITH n ORDER BY n\\.id ASC LIMIT \\$(limit) RETURN n \\{\\.id(, \\.`\\w+`)*\\} AS n$")
+	rtFindNodes = regexp.MustCompile("^MATCH \\(n:`(\\w+)`\\) WHERE \\(n\\.`kind` IS NOT NULL AND n\\.`kind` = \\$(p\\d+)\\) AND n\\.id IS NOT NULL " +
+		"WITH n ORDER BY n\\.id ASC LIMIT \\$(limit) RETURN collect\\((" + rtList + ")\\) AS rows$")
 	rtNeighbors = regexp.MustCompile("^UNWIND \\$ids AS pid CALL \\(pid\\) \\{ MATCH \\(p:KG \\{id: pid\\}\\) USING INDEX SEEK p:KG\\(id\\) WITH pid, p MATCH \\(p\\)-\\[r:`(\\w+)`\\]->\\(n\\) " +
-		"WITH r, n WITH r, n ORDER BY n\\.id ASC LIMIT \\$(p\\d+) RETURN collect\\(\\[properties\\(r\\), n \\{\\.id(, \\.`\\w+`)*\\}\\]\\) AS items \\} RETURN pid, items$")
+		"WITH r, n WITH r, n ORDER BY n\\.id ASC LIMIT \\$(p\\d+) RETURN collect\\(\\[properties\\(r\\), (" + rtList + ")\\]\\) AS items \\} RETURN pid, items$")
 	// Nodes: the whole nodes, or the properties of their one label.
-	rtNodes = regexp.MustCompile("^UNWIND \\$ids AS id MATCH \\(n:KG \\{id: id\\}\\) USING INDEX SEEK n:KG\\(id\\) RETURN (n|n \\{\\.id(, \\.`\\w+`)*\\} AS n)$")
+	rtNodes = regexp.MustCompile("^UNWIND \\$ids AS id MATCH \\(n:KG \\{id: id\\}\\) USING INDEX SEEK n:KG\\(id\\) RETURN (n|(" + rtList + ") AS n)$")
 )
+
+// rtList is a node as the store returns it: a list of its properties,
+// [n.`id`, n.`name`, ...] (rtColumns reads their keys).
+const rtList = "\\[n\\.`id`(?:, n\\.`\\w+`)*\\]"
+
+var rtColumn = regexp.MustCompile("n\\.`?(\\w+)`?")
+
+// rtColumns returns the property keys of a node list (rtList).
+func rtColumns(list string) []string {
+	var out []string
+	for _, m := range rtColumn.FindAllStringSubmatch(list, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
+// listNode answers a node as a list of the properties cols (null when
+// absent), as nodeReturn's list is answered.
+func (g *rtGraph) listNode(id string, cols []string) []any {
+	out := make([]any, len(cols))
+	for i, c := range cols {
+		out[i] = g.nodes[id].props[c]
+	}
+	return out
+}
 
 const (
 	rtLocate = "UNWIND $ids AS id MATCH (n:KG {id: id}) USING INDEX SEEK n:KG(id) RETURN id, [(n)-[:LOCATED_IN|PART_OF*0..3]->(pl) | pl.id] AS places"
@@ -232,9 +257,14 @@ func (g *rtGraph) script(run bolttest.Run) bolttest.Reply {
 			return unscripted("Nodes without a list of ids: %v", run.Params)
 		}
 		r := bolttest.Reply{Keys: []string{"n"}}
+		m := rtNodes.FindStringSubmatch(run.Cypher)
 		for _, id := range ids {
 			if _, ok := g.nodes[id]; ok {
-				r.Records = append(r.Records, []any{g.boltNode(id)})
+				if m[2] != "" {
+					r.Records = append(r.Records, []any{g.listNode(id, rtColumns(m[2]))})
+				} else {
+					r.Records = append(r.Records, []any{g.boltNode(id)})
+				}
 			}
 		}
 		return r
@@ -282,11 +312,11 @@ func (g *rtGraph) script(run bolttest.Run) bolttest.Reply {
 			}
 		}
 		slices.Sort(ids)
-		r := bolttest.Reply{Keys: []string{"n"}}
+		rows := []any{}
 		for _, id := range ids[:min(len(ids), int(limit))] {
-			r.Records = append(r.Records, []any{g.boltNode(id)})
+			rows = append(rows, g.listNode(id, rtColumns(m[4])))
 		}
-		return r
+		return bolttest.Reply{Keys: []string{"rows"}, Records: [][]any{{rows}}}
 	case "Neighbors":
 		m := rtNeighbors.FindStringSubmatch(run.Cypher)
 		ids, ok1 := stringList(run.Params["ids"])
@@ -313,7 +343,7 @@ func (g *rtGraph) script(run bolttest.Run) bolttest.Reply {
 				for k, v := range e.props {
 					props[k] = v
 				}
-				items = append(items, []any{props, g.boltNode(e.to)})
+				items = append(items, []any{props, g.listNode(e.to, rtColumns(m[3]))})
 			}
 			r.Records = append(r.Records, []any{pid, items})
 		}

@@ -50,6 +50,7 @@ func (s *Store) PlaceNodes(ctx context.Context, places []string, q kepu.NodeQuer
 		return nil, err
 	}
 	labels := []kepu.Label{q.Label}
+	proj := projectionOf(labels)
 	recs, err := s.read(ctx, st)
 	if err != nil {
 		return nil, err
@@ -62,7 +63,7 @@ func (s *Store) PlaceNodes(ctx context.Context, places []string, q kepu.NodeQuer
 		keep, hasNext, hasPrev := trimPage(q.Page, len(rs))
 		page := kepu.NodePage{HasNext: hasNext, HasPrev: hasPrev}
 		for _, r := range rs[:keep] {
-			n, err := decodeNode(r.Values[1])
+			n, err := decodeNode(r.Values[1], proj)
 			if err != nil {
 				return nil, s.internalf("%v", err)
 			}

@@ -100,19 +100,30 @@ func (s *Store) FindNodes(ctx context.Context, q kepu.NodeQuery) (kepu.NodePage,
 	if err != nil {
 		return kepu.NodePage{}, err
 	}
-	recs, err := s.findNodes(ctx, q, pl)
+	rows, keyed, err := s.findNodes(ctx, q, pl)
 	if err != nil {
 		return kepu.NodePage{}, err
 	}
 	labels := []kepu.Label{q.Label}
-	keep, hasNext, hasPrev := trimPage(q.Page, len(recs))
-	page := kepu.NodePage{HasNext: hasNext, HasPrev: hasPrev}
-	for _, r := range recs[:keep] {
-		n, err := decodeNode(r.Values[0])
+	proj := projectionOf(labels)
+	keep, hasNext, hasPrev := trimPage(q.Page, len(rows))
+	page := kepu.NodePage{HasNext: hasNext, HasPrev: hasPrev, Nodes: make([]kepu.Node, 0, keep), Cursors: make([]string, 0, keep)}
+	for _, r := range rows[:keep] {
+		row, _ := r.([]any)
+		nv, keyVals := any(row), []any(nil)
+		if keyed && len(row) > 0 {
+			nv, keyVals = row[0], row[1:]
+		}
+		n, err := decodeNode(nv, proj)
 		if err != nil {
 			return kepu.NodePage{}, s.internalf("%v", err)
 		}
-		keys := cursorKeys(q.Order, r.Values[1:], labels, "")
+		var keys []any
+		if keyed {
+			keys = cursorKeys(q.Order, keyVals, labels, "")
+		} else {
+			keys = nodeKeys(q.Order, n)
+		}
 		page.Nodes = append(page.Nodes, n)
 		page.Cursors = append(page.Cursors, kepu.EncodeCursor(sig, kepu.Cursor{Keys: keys, ID: n.ID}))
 	}
@@ -123,39 +134,68 @@ func (s *Store) FindNodes(ctx context.Context, q kepu.NodeQuery) (kepu.NodePage,
 	return page, nil
 }
 
-// findNodes reads the rows of a node list: the segments of its order
-// (buildFindSegments) one after the other until the page is full (most
-// pages: one statement), or one statement that sorts the matches
-// (buildFindNodes).
-func (s *Store) findNodes(ctx context.Context, q kepu.NodeQuery, pl listPlan) ([]*neo4j.Record, error) {
+// nodeKeys returns the cursor values of an order of node properties
+// (no relationship count, no edge property) from the node itself.
+func nodeKeys(order []kepu.OrderKey, n kepu.Node) []any {
+	out := make([]any, len(order))
+	for i, k := range order {
+		if k.Prop == kepu.PropID {
+			out[i] = n.ID
+		} else {
+			out[i] = n.Props[k.Prop]
+		}
+	}
+	return out
+}
+
+// findNodes reads the rows of a node list, in order: the segments of its
+// order (buildFindSegments; each row a node as nodeReturn returns it),
+// statement after statement until the page is full (most pages: one
+// statement), or one statement that sorts the matches (buildFindNodes;
+// keyed: each row a list of the node and its sort values).
+func (s *Store) findNodes(ctx context.Context, q kepu.NodeQuery, pl listPlan) (rows []any, keyed bool, err error) {
 	segs, ok, err := buildFindSegments(q.Label, q.Filter, pl)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if !ok {
 		st, err := buildFindNodes(q.Label, q.Filter, pl)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
-		return s.read(ctx, st)
+		rows, err := s.readRows(ctx, st)
+		return rows, true, err
 	}
-	var out []*neo4j.Record
 	for _, st := range segs {
 		if pl.limit >= 0 {
-			if len(out) >= pl.limit {
+			if len(rows) >= pl.limit {
 				break
 			}
 			params := maps.Clone(st.Params)
-			params["limit"] = int64(pl.limit - len(out))
+			params["limit"] = int64(pl.limit - len(rows))
 			st.Params = params
 		}
-		recs, err := s.read(ctx, st)
+		got, err := s.readRows(ctx, st)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
-		out = append(out, recs...)
+		rows = append(rows, got...)
 	}
-	return out, nil
+	if pl.limit >= 0 && len(rows) > pl.limit {
+		rows = rows[:pl.limit]
+	}
+	return rows, false, nil
+}
+
+// readRows runs a statement that returns one record whose first value is
+// a list of rows, and returns the rows.
+func (s *Store) readRows(ctx context.Context, st stmt) ([]any, error) {
+	recs, err := s.read(ctx, st)
+	if err != nil || len(recs) == 0 {
+		return nil, err
+	}
+	rows, _ := recs[0].Values[0].([]any)
+	return rows, nil
 }
 
 // CountNodes implements kepu.Store.
@@ -232,6 +272,7 @@ func (s *Store) Neighbors(ctx context.Context, ids []string, q kepu.NeighborQuer
 		return nil, err
 	}
 	valid := validIDs(ids)
+	proj := projectionOf(far)
 	out := make(map[string]kepu.NeighborPage, len(ids))
 	for _, id := range ids {
 		_, hasNext, hasPrev := trimPage(q.Page, 0)
@@ -261,7 +302,7 @@ func (s *Store) Neighbors(ctx context.Context, ids []string, q kepu.NeighborQuer
 			if len(v) < 2 {
 				return nil, s.internalf("Neighbors: item %v", it)
 			}
-			n, err := decodeNode(v[1])
+			n, err := decodeNode(v[1], proj)
 			if err != nil {
 				return nil, s.internalf("%v", err)
 			}

@@ -100,7 +100,7 @@ func (s *Store) locateWithPlaces(ctx context.Context, sc *requestScope, ids []st
 		if len(v) != 2 {
 			return nil, s.internalf("Locate: place item %v", it)
 		}
-		pl, err := decodeNode(v[0])
+		pl, err := decodeNode(v[0], placeProjection)
 		if err != nil {
 			return nil, s.internalf("%v", err)
 		}

@@ -339,7 +339,9 @@ func (s *Store) Close() error {
 func (s *Store) RoundTrips() int64 { return s.trips.Load() }
 
 // EnsureSchema creates the uniqueness constraints and indexes (idempotent),
-// and fills in the search keys of nodes that lack them. Run it before
+// drops the single-property indexes that the composite ones replaced
+// (SupersededIndexStatements), and fills in the search keys of nodes that
+// lack them. Run it before
 // serving. Indexes created on a database that holds data are populated in
 // the background; AwaitIndexes waits for them.
 //
@@ -363,7 +365,10 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 	if n > 0 {
 		s.log.Info("neo4j: search keys written", "nodes", n)
 	}
-	return s.runSchema(ctx, SchemaStatements())
+	if err := s.runSchema(ctx, SchemaStatements()); err != nil {
+		return err
+	}
+	return s.runSchema(ctx, SupersededIndexStatements())
 }
 
 // EnsureKeyConstraints creates only the uniqueness constraints of the node
@@ -454,7 +459,7 @@ func (s *Store) read(ctx context.Context, st stmt) ([]*neo4j.Record, error) {
 		return nil, err
 	}
 	rctx, r := s.reach(ctx)
-	recs, err := s.autoCommit(rctx, r, st)
+	recs, err := s.autoCommit(rctx, r, st, neo4j.AccessModeRead)
 	if err != nil && neo4j.IsRetryable(err) && rctx.Err() == nil {
 		recs, err = s.managedRead(rctx, r, st)
 	}
@@ -466,14 +471,47 @@ func (s *Store) read(ctx context.Context, st stmt) ([]*neo4j.Record, error) {
 	return recs, nil
 }
 
-// autoCommit runs st as an auto-commit read transaction. The call is busy
+// writeAlone runs a write of one statement that may run twice (an update
+// that sets values, with the version bump: a second run sets the same
+// values and bumps the version again) as an auto-commit write
+// transaction: BEGIN, RUN, PULL and the COMMIT (with its fsync) in one
+// round trip, where a managed transaction (write) takes four (the driver
+// sends BEGIN alone and waits for it, then each statement, then COMMIT).
+// When it fails with an error the driver would retry (a transient error:
+// nothing was committed; a broken connection: perhaps committed, and
+// running it again changes nothing more), it runs it in a managed write
+// transaction, which the driver retries.
+func (s *Store) writeAlone(ctx context.Context, st stmt) ([]*neo4j.Record, error) {
+	if err := s.gate(ctx); err != nil {
+		return nil, err
+	}
+	rctx, r := s.reach(ctx)
+	recs, err := s.autoCommit(rctx, r, st, neo4j.AccessModeWrite)
+	if err != nil && neo4j.IsRetryable(err) && rctx.Err() == nil {
+		var v any
+		v, err = s.managedWrite(rctx, r, func(tx neo4j.ManagedTransaction) (any, error) {
+			return s.collect(rctx, tx, st)
+		})
+		if err == nil {
+			recs = v.([]*neo4j.Record)
+		}
+	}
+	if err != nil {
+		return nil, s.failed(ctx, "write", r, err)
+	}
+	r.done()
+	s.observe(ctx, nil)
+	return recs, nil
+}
+
+// autoCommit runs st as an auto-commit transaction (read or write: mode). The call is busy
 // (not bounded by reach) from the RUN on, as a managed transaction's work
 // is: a statement that the server plans or runs slowly under load is not
 // taken for an unreachable server. A connection that fails (a server that
 // went down) fails the RUN at once, without the driver's retries; read then
 // retries in a managed transaction, within the budget.
-func (s *Store) autoCommit(ctx context.Context, r *reach, st stmt) ([]*neo4j.Record, error) {
-	sess := s.session(ctx, neo4j.AccessModeRead)
+func (s *Store) autoCommit(ctx context.Context, r *reach, st stmt, mode neo4j.AccessMode) ([]*neo4j.Record, error) {
+	sess := s.session(ctx, mode)
 	defer sess.Close(context.Background())
 	s.trips.Add(1)
 	if s.record != nil {
@@ -515,20 +553,25 @@ func (s *Store) write(ctx context.Context, work neo4j.ManagedTransactionWork) (a
 		return nil, err
 	}
 	rctx, r := s.reach(ctx)
-	sess := s.session(rctx, neo4j.AccessModeWrite)
-	defer sess.Close(context.Background())
-	v, err := sess.ExecuteWrite(rctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		r.enter()
-		v, err := work(tx)
-		r.exit(err)
-		return v, err
-	}, neo4j.WithTxTimeout(s.cfg.TxTimeout))
+	v, err := s.managedWrite(rctx, r, work)
 	if err != nil {
 		return nil, s.failed(ctx, "write", r, err)
 	}
 	r.done()
 	s.observe(ctx, nil)
 	return v, nil
+}
+
+// managedWrite runs work in a managed write transaction under r.
+func (s *Store) managedWrite(ctx context.Context, r *reach, work neo4j.ManagedTransactionWork) (any, error) {
+	sess := s.session(ctx, neo4j.AccessModeWrite)
+	defer sess.Close(context.Background())
+	return sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		r.enter()
+		v, err := work(tx)
+		r.exit(err)
+		return v, err
+	}, neo4j.WithTxTimeout(s.cfg.TxTimeout))
 }
 
 // collect runs one statement in tx and returns all its records.
@@ -584,8 +627,12 @@ func (s *Store) Nodes(ctx context.Context, ids []string) (map[string]kepu.Node, 
 	if err != nil {
 		return nil, err
 	}
+	var proj *projection
+	if l != "" {
+		proj = projectionOf([]kepu.Label{l})
+	}
 	for _, r := range recs {
-		n, err := decodeNode(r.Values[0])
+		n, err := decodeNode(r.Values[0], proj)
 		if err != nil {
 			return nil, s.internalf("%v", err)
 		}

@@ -163,6 +163,19 @@ func (s *Store) Write(ctx context.Context, changes []kepu.Change) ([]kepu.Result
 	}
 	// Reads of this request after the write must see it.
 	defer scopeOf(ctx).forget()
+	if len(cs) == 1 && cs[0].Kind == kepu.UpdateNode {
+		// One statement, one round trip (writeAlone).
+		c := cs[0]
+		recs, err := s.writeAlone(ctx, stmt{cypherUpdateNodeAlone(kepu.LabelOf(c.ID)), updateParams(c)})
+		if err != nil {
+			return nil, err
+		}
+		n, err := s.updatedNode(recs, c.ID)
+		if err != nil {
+			return nil, atChange(0, c.Kind, err)
+		}
+		return []kepu.Result{{Node: n}}, nil
+	}
 	results := make([]kepu.Result, len(cs))
 	_, err = s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		clear(results)
@@ -245,7 +258,7 @@ func (s *Store) apply(ctx context.Context, tx neo4j.ManagedTransaction, cs []kep
 		if len(recs) == 0 {
 			return kepu.Errorf(kepu.Conflict, "node %s already exists", n.ID)
 		}
-		node, err := decodeNode(recs[0].Values[0])
+		node, err := decodeNode(recs[0].Values[0], nil)
 		if err != nil {
 			return s.internalf("%v", err)
 		}
@@ -253,22 +266,14 @@ func (s *Store) apply(ctx context.Context, tx neo4j.ManagedTransaction, cs []kep
 		return nil
 
 	case kepu.UpdateNode:
-		set := map[string]any{}
-		maps.Copy(set, first.Set)
-		for _, k := range first.Unset {
-			set[k] = nil
-		}
-		updateSearchKeys(set)
-		recs, err := s.collect(ctx, tx, stmt{cypherUpdateNode, map[string]any{"id": first.ID, "set": set}})
+		l := kepu.LabelOf(first.ID)
+		recs, err := s.collect(ctx, tx, stmt{cypherUpdateNode(l), updateParams(first)})
 		if err != nil {
 			return err
 		}
-		if len(recs) == 0 {
-			return kepu.Errorf(kepu.NotFound, "node %s not found", trunc(first.ID))
-		}
-		node, err := decodeNode(recs[0].Values[0])
+		node, err := s.updatedNode(recs, first.ID)
 		if err != nil {
-			return s.internalf("%v", err)
+			return err
 		}
 		results[st.idx[0]] = kepu.Result{Node: node}
 		return nil
@@ -349,6 +354,32 @@ func (s *Store) apply(ctx context.Context, tx neo4j.ManagedTransaction, cs []kep
 		return nil
 	}
 	return kepu.Errorf(kepu.BadUserInput, "unknown change kind %q", trunc(string(st.kind)))
+}
+
+// updateParams returns the parameters of an update of a node: its ID and
+// the map to SET (an unset property is null there), with the search keys
+// that follow from it.
+func updateParams(c kepu.Change) map[string]any {
+	set := make(map[string]any, len(c.Set)+len(c.Unset)+5)
+	maps.Copy(set, c.Set)
+	for _, k := range c.Unset {
+		set[k] = nil
+	}
+	updateSearchKeys(set)
+	return map[string]any{"id": c.ID, "set": set}
+}
+
+// updatedNode decodes the node that an update returned (NOT_FOUND when
+// it returned none).
+func (s *Store) updatedNode(recs []*neo4j.Record, id string) (kepu.Node, error) {
+	if len(recs) == 0 {
+		return kepu.Node{}, kepu.Errorf(kepu.NotFound, "node %s not found", trunc(id))
+	}
+	node, err := decodeNode(recs[0].Values[0], projectionOf([]kepu.Label{kepu.LabelOf(id)}))
+	if err != nil {
+		return kepu.Node{}, s.internalf("%v", err)
+	}
+	return node, nil
 }
 
 // missingEnd names the missing end of an edge whose put matched no nodes.
