@@ -30,6 +30,7 @@ import (
 	"runtime/pprof"
 	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -52,6 +53,7 @@ func main() {
 	flag.BoolVar(&cfg.graphOnly, "graph-only", false, "with -build and -store embedded: exit after the graph is loaded, without building the full-text index or marking the graph complete (measures the graph load alone; -cpuprofile stops there too)")
 	flag.BoolVar(&cfg.verbose, "v", false, "embedded: log the store's open, phase by phase (debug level), to stderr")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of this process to the file")
+	flag.IntVar(&serverPID, "server-pid", 0, "with -store neo4j: the Neo4j process's ID, to report its CPU time per call (user and system, from /proc) beside this process's")
 	memoryLimit := &cfg.memoryLimit
 	flag.IntVar(memoryLimit, "memory-limit", 2048, "with -build: soft memory limit of the loading process in MiB (as seed's --memory-limit; ignored when GOMEMLIMIT is set); 0: none")
 	flag.StringVar(&cfg.memprofile, "memprofile", "", "write a heap profile to the file once the store is open (with -build: once the graph is loaded)")
@@ -221,9 +223,16 @@ func run(ctx context.Context, cfg config, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\n| %s, %d samples | first call | p50 | p99 | CPU per call | result |\n|---|---|---|---|---|---|\n", cfg.store, cfg.samples)
+	if serverPID == 0 {
+		fmt.Fprintf(w, "\n| %s, %d samples | first call | p50 | p99 | CPU per call | result |\n|---|---|---|---|---|---|\n", cfg.store, cfg.samples)
+		for _, r := range rows {
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", r.Name, ms(r.First), ms(r.P50), ms(r.P99), ms(r.CPU), r.Result)
+		}
+		return nil
+	}
+	fmt.Fprintf(w, "\n| %s, %d samples | first call | p50 | p99 | CPU per call | server CPU per call | result |\n|---|---|---|---|---|---|---|\n", cfg.store, cfg.samples)
 	for _, r := range rows {
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", r.Name, ms(r.First), ms(r.P50), ms(r.P99), ms(r.CPU), r.Result)
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", r.Name, ms(r.First), ms(r.P50), ms(r.P99), ms(r.CPU), ms(r.ServerCPU), r.Result)
 	}
 	return nil
 }
@@ -245,6 +254,31 @@ func ms(d time.Duration) string {
 	return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 2, 64) + " ms"
 }
 
+// serverPID is the process whose CPU time Table reports per call
+// (-server-pid; 0: none).
+var serverPID int
+
+// processCPU is the CPU time (user and system, every thread) of process
+// pid so far, from /proc/pid/stat, in clock ticks of 10 ms (0 if unknown).
+func processCPU(pid int) time.Duration {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(s[i+1:])
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * 10 * time.Millisecond
+}
+
 // cpuTime is this process's CPU time so far (0 if unknown).
 func cpuTime() time.Duration {
 	var ru syscall.Rusage
@@ -263,8 +297,11 @@ type Row struct {
 	// CPU is this process's CPU time (user and system, every thread:
 	// the garbage collector's share too) over the calls after the first,
 	// per call: steadier than the wall times on a shared machine.
-	CPU    time.Duration
-	Result string // what the calls returned (a count, a page size)
+	CPU time.Duration
+	// ServerCPU is the server process's CPU time per call over the same
+	// calls (with -server-pid; 0 otherwise): what the calls cost Neo4j.
+	ServerCPU time.Duration
+	Result    string // what the calls returned (a count, a page size)
 }
 
 // Table runs every row against st, which holds the benchmark graph (or any
@@ -292,6 +329,10 @@ func Table(ctx context.Context, st kepu.Store, samples int) ([]Row, error) {
 		// row's CPU.
 		runtime.GC()
 		cpu := cpuTime()
+		var srv time.Duration
+		if serverPID != 0 {
+			srv = processCPU(serverPID)
+		}
 		for range samples {
 			t := time.Now()
 			res, err := fn()
@@ -302,8 +343,11 @@ func Table(ctx context.Context, st kepu.Store, samples int) ([]Row, error) {
 			result = res
 		}
 		cpu = (cpuTime() - cpu) / time.Duration(samples)
+		if serverPID != 0 {
+			srv = (processCPU(serverPID) - srv) / time.Duration(samples)
+		}
 		slices.Sort(times)
-		rows = append(rows, Row{Name: name, First: first, P50: times[len(times)/2], P99: times[len(times)*99/100], CPU: cpu, Result: result})
+		rows = append(rows, Row{Name: name, First: first, P50: times[len(times)/2], P99: times[len(times)*99/100], CPU: cpu, ServerCPU: srv, Result: result})
 		return nil
 	}
 	orders := []struct {
