@@ -20,8 +20,9 @@ import (
 // Neo4j at NEO4J_URI, such as the 1M-node benchmark graph
 // (bench/neo4j-scale/load.py --keep). It only reads: the database is not
 // wiped; with KEPUGRAPH_PROFILE_ENSURE_SCHEMA=1 it first creates the
-// constraints and indexes of this build that the database lacks
-// (EnsureSchema) and waits until they are online. It runs only when
+// constraints and indexes of this build that the database lacks, drops
+// the ones they replaced (EnsureSchema) and waits until every index is
+// online. It runs only when
 // KEPUGRAPH_PROFILE_SCALE names the file to write the plans to (Markdown:
 // each statement, its rows, db hits in all and its operators).
 func TestProfileScale(t *testing.T) {
