@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/kepugraph/kepugraph/kepu"
@@ -53,6 +54,15 @@ func (a *Adjacency) lookup(id string) (int32, bool) {
 	}
 	v, ok := a.extraIdx[id]
 	return v, ok
+}
+
+// cmpNodes compares two nodes by ID: by index, which is in ID order but
+// for the nodes added since the rows were built.
+func (a *Adjacency) cmpNodes(v, w int32) int {
+	if len(a.extra) == 0 {
+		return cmp.Compare(v, w)
+	}
+	return strings.Compare(a.id(v), a.id(w))
 }
 
 // row returns the arcs of node v.
@@ -540,7 +550,7 @@ func (a *Adjacency) neighborhood(ctx context.Context, q HoodQuery) ([]string, []
 				}
 			}
 		}
-		next, order, truncated = takeLevel(next, order, in, q.Limit)
+		next, order, truncated = takeLevel(next, order, in, q.Limit, a.cmpNodes)
 		for _, u := range frontier {
 			for _, r := range a.row(u) {
 				if (all || rels[r.rel]) && in[r.to] {
