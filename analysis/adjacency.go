@@ -97,30 +97,36 @@ var relTypes = func() []kepu.RelType {
 }()
 
 // LoadAdjacency reads every relationship of st, after reading the
-// version, so that the adjacency is never newer than its Version says: one
-// walk per type, through the store's WalkEnds when it has one
-// (kepu.EndsWalker: the ends only), else WalkEdges (no copy of the
-// relationships' properties). The ends are numbered as they come (one map
-// lookup per end), then renumbered in ID order.
+// version, so that the adjacency is never newer than its Version says:
+// through the store's WalkEnds when it has one (kepu.EndsWalker: the ends
+// only), else with one WalkEdges per type (no copy of the relationships'
+// properties). The ends are numbered as they come (one map lookup per
+// end), then renumbered in ID order.
 func LoadAdjacency(ctx context.Context, st kepu.Store) (*Adjacency, error) {
 	v, err := st.Version(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var b adjBuilder
-	ew, fast := st.(kepu.EndsWalker)
-	for ri, t := range relTypes {
-		if fast {
-			err = ew.WalkEnds(ctx, t, func(from, to string) error {
-				b.add(from, to, uint8(ri))
-				return nil
-			})
-		} else {
-			err = st.WalkEdges(ctx, t, func(e *kepu.Edge) error {
-				b.add(e.From, e.To, uint8(ri))
-				return nil
-			})
+	if ew, ok := st.(kepu.EndsWalker); ok {
+		err := ew.WalkEnds(ctx, func(rel kepu.RelType, from, to string) error {
+			ri, ok := relIndex[rel]
+			if !ok {
+				return kepu.Errorf(kepu.Internal, "a relationship of unknown type %q", rel)
+			}
+			b.add(from, to, ri)
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
+		return b.build(v), nil
+	}
+	for ri, t := range relTypes {
+		err = st.WalkEdges(ctx, t, func(e *kepu.Edge) error {
+			b.add(e.From, e.To, uint8(ri))
+			return nil
+		})
 		if err != nil {
 			return nil, err
 		}

@@ -51,16 +51,15 @@ type EdgeLog interface {
 }
 
 // EndsWalker is an optional capability of a Store: a faster read of the
-// ends of every relationship of a type than WalkEdges, for readers that
-// need neither the properties nor the order.
+// ends of every relationship than WalkEdges, for readers that need
+// neither the properties nor the order.
 type EndsWalker interface {
-	// WalkEnds calls fn with the From and To node IDs of every
-	// relationship of type rel, in no particular order; fn may keep the
-	// strings. Writes made while it runs are seen or not, but a
+	// WalkEnds calls fn with the type and the From and To node IDs of
+	// every relationship of the graph, in no particular order; fn may keep
+	// the strings. Writes made while it runs are seen or not, but a
 	// relationship that is there during the whole walk is passed exactly
 	// once. The first error of fn stops the walk and is returned.
-	// BadUserInput for an unknown type.
-	WalkEnds(ctx context.Context, rel RelType, fn func(from, to string) error) error
+	WalkEnds(ctx context.Context, fn func(rel RelType, from, to string) error) error
 }
 
 // EdgeChangesOf returns the relationship changes that a successful write of

@@ -3,10 +3,8 @@ package neo4jstore
 import (
 	"context"
 	"encoding/json"
-	"time"
 
 	"github.com/kepugraph/kepugraph/kepu"
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
 // The edge log (kepu.EdgeLog). Every write transaction ends with
@@ -140,66 +138,67 @@ func (s *Store) EdgeChangesSince(ctx context.Context, since uint64) (kepu.EdgeCh
 
 var _ kepu.EndsWalker = (*Store)(nil)
 
-// walkEndsFetch is the number of records the driver asks for at a time
-// while streaming the ends of a type.
-const walkEndsFetch = 10000
+// walkEndsChunk is the number of nodes whose outgoing relationships one
+// statement of WalkEnds reads.
+const walkEndsChunk = 10000
 
-// WalkEnds implements kepu.EndsWalker: one statement per type, streamed
-// (cypherWalkEnds, no ORDER BY, the two ids only), in an auto-commit read
-// transaction bounded by the context's deadline (10 minutes without one)
-// instead of TxTimeout. It is not retried: an error of the stream is
-// returned.
-func (s *Store) WalkEnds(ctx context.Context, rel kepu.RelType, fn func(from, to string) error) error {
-	if kepu.LookupRel(rel) == nil {
-		return kepu.Errorf(kepu.BadUserInput, "unknown relationship type %q", trunc(string(rel)))
+// cypherWalkEnds reads the outgoing relationships (type and ends) of the
+// next $limit nodes in ID order after $after, as three parallel lists in
+// one record, and the last ID read: a seek of the :KG(id) index in its
+// order. One record per chunk, not per relationship: the driver spends
+// about 10 µs of CPU per record (a context and a goroutine per message
+// read), which made a statement streaming one record per relationship
+// cost 46 s of CPU for the 5M relationships of the 1M graph.
+const cypherWalkEnds = "MATCH (a:KG) WHERE a." + IDKey + " > $after WITH a ORDER BY a." + IDKey + " LIMIT $limit" +
+	" WITH collect(a) AS ns" +
+	" CALL (ns) { UNWIND ns AS a MATCH (a)-[r]->(b:KG) RETURN collect(a." + IDKey + ") AS froms, collect(type(r)) AS types, collect(b." + IDKey + ") AS tos }" +
+	" RETURN ns[-1]." + IDKey + " AS last, froms, types, tos"
+
+// WalkEnds implements kepu.EndsWalker: the nodes in ID order, walkEndsChunk
+// at a time (keyset: a relationship is read with its From node), each
+// chunk's outgoing relationships in one statement (cypherWalkEnds).
+func (s *Store) WalkEnds(ctx context.Context, fn func(rel kepu.RelType, from, to string) error) error {
+	types := map[string]kepu.RelType{}
+	for _, d := range kepu.RelDefs() {
+		types[string(d.Type)] = d.Type
 	}
-	if err := s.gate(ctx); err != nil {
-		return err
-	}
-	timeout := 10 * time.Minute
-	if d, ok := ctx.Deadline(); ok {
-		timeout = max(time.Until(d), time.Second)
-	}
-	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{
-		AccessMode:      neo4j.AccessModeRead,
-		DatabaseName:    s.cfg.Database,
-		BookmarkManager: s.bookmarks,
-		FetchSize:       walkEndsFetch,
-	})
-	defer sess.Close(context.Background())
-	st := walkEndsStmt(rel)
-	s.trips.Add(1)
-	if s.record != nil {
-		s.record(st.Cypher, st.Params)
-	}
-	res, err := sess.Run(ctx, st.Cypher, st.Params, neo4j.WithTxTimeout(timeout))
-	if err != nil {
-		err = s.translate(ctx, "walk ends", err)
-		s.observe(ctx, err)
-		return err
-	}
-	for res.Next(ctx) {
-		vals := res.Record().Values
-		from, _ := vals[0].(string)
-		to, _ := vals[1].(string)
-		if from == "" || to == "" {
-			return s.internalf("undecodable %s relationship ends %v", rel, vals)
-		}
-		if err := fn(from, to); err != nil {
+	after := ""
+	for {
+		recs, err := s.read(ctx, walkEndsStmt(after, walkEndsChunk))
+		if err != nil {
 			return err
 		}
+		if len(recs) != 1 {
+			return s.internalf("walk ends: %d records", len(recs))
+		}
+		vals := recs[0].Values
+		last, _ := vals[0].(string)
+		froms, _ := vals[1].([]any)
+		rels, _ := vals[2].([]any)
+		tos, _ := vals[3].([]any)
+		if len(froms) != len(rels) || len(froms) != len(tos) {
+			return s.internalf("walk ends: lists of %d, %d and %d ends", len(froms), len(rels), len(tos))
+		}
+		for i := range froms {
+			from, _ := froms[i].(string)
+			name, _ := rels[i].(string)
+			to, _ := tos[i].(string)
+			rel, ok := types[name]
+			if !ok || from == "" || to == "" {
+				return s.internalf("undecodable relationship %v -[%v]-> %v", froms[i], rels[i], tos[i])
+			}
+			if err := fn(rel, from, to); err != nil {
+				return err
+			}
+		}
+		if last == "" {
+			return nil
+		}
+		after = last
 	}
-	if err := res.Err(); err != nil {
-		err = s.translate(ctx, "walk ends", err)
-		s.observe(ctx, err)
-		return err
-	}
-	s.observe(ctx, nil)
-	return nil
 }
 
-// walkEndsStmt is the statement of WalkEnds for rel: a scan of the
-// relationship type index and the id of both ends, in no order.
-func walkEndsStmt(rel kepu.RelType) stmt {
-	return stmt{Cypher: "MATCH (a:KG)-[:" + quote(string(rel)) + "]->(b:KG) RETURN a." + IDKey + " AS from, b." + IDKey + " AS to"}
+// walkEndsStmt is the statement of one chunk of WalkEnds.
+func walkEndsStmt(after string, limit int) stmt {
+	return stmt{cypherWalkEnds, map[string]any{"after": after, "limit": int64(limit)}}
 }

@@ -86,6 +86,7 @@ func corpus(t *testing.T) []namedStmt {
 	add("bumpVersion", stmt{cypherBumpVersion, nil}, nil)
 	add("version", stmt{cypherVersion, nil}, nil)
 	add("bumpLogged", bumpLogged([]kepu.Change{{Kind: kepu.DeleteNode, ID: "Museum:a"}}), nil)
+	add("walkEnds", walkEndsStmt("Museum:a", 10), nil)
 	add("edgeChanges", stmt{cypherEdgeChanges, map[string]any{"since": int64(1), "keep": int64(ChangeLogWrites)}}, nil)
 	for i, q := range ChangeLogSchema() {
 		add(fmt.Sprintf("schemaChangeLog%d", i), stmt{q, nil}, nil)
@@ -127,7 +128,6 @@ func corpus(t *testing.T) []namedStmt {
 		add("updateEdge/"+string(d.Type), stmt{cypherUpdateEdge(d.Type), edgeParams}, nil)
 		add("deleteEdge/"+string(d.Type), stmt{cypherDeleteEdge(d.Type), edgeParams}, nil)
 		add("edges/"+string(d.Type), buildEdges(d.Type, "Museum:a", "School:b", 2), nil)
-		add("walkEnds/"+string(d.Type), walkEndsStmt(d.Type), nil)
 	}
 	one, two := 1, 2
 	seenRel := map[string]bool{}

@@ -149,36 +149,36 @@ func testEdgeLog(t *testing.T, st kepu.Store) {
 	}
 }
 
-// testWalkEnds: WalkEnds passes the ends of every relationship of a type
-// once, those of WalkEdges; an unknown type is BadUserInput; fn's error
-// stops it.
+// testWalkEnds: WalkEnds passes the type and ends of every relationship
+// once, those of WalkEdges; fn's error stops it.
 func testWalkEnds(t *testing.T, st kepu.Store) {
 	w, ok := st.(kepu.EndsWalker)
 	if !ok {
 		t.Skip("the store has no WalkEnds (kepu.EndsWalker)")
 	}
 	pathFixture(t, st)
+	mustWrite(t, st, putEdges(E(kepu.HelpedEstablish, "Museum:m1", "Museum:m2"), E(kepu.HelpedEstablish, "Museum:m2", "Museum:m1"))...)
+	var want, got []string
 	for _, d := range kepu.RelDefs() {
-		var want, got []string
 		for _, e := range walkEdges(t, st, d.Type) {
-			want = append(want, e.From+">"+e.To)
-		}
-		err := w.WalkEnds(ctx, d.Type, func(from, to string) error {
-			got = append(got, from+">"+to)
-			return nil
-		})
-		if err != nil {
-			t.Fatalf("WalkEnds(%s): %v", d.Type, err)
-		}
-		slices.Sort(got)
-		if !slices.Equal(got, want) {
-			t.Fatalf("WalkEnds(%s) = %v, want %v", d.Type, got, want)
+			want = append(want, e.Key())
 		}
 	}
-	wantCode(t, w.WalkEnds(ctx, "NOPE", func(string, string) error { return nil }), kepu.BadUserInput)
+	err := w.WalkEnds(ctx, func(rel kepu.RelType, from, to string) error {
+		got = append(got, kepu.Edge{Type: rel, From: from, To: to}.Key())
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("WalkEnds: %v", err)
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if len(want) != 11 || !slices.Equal(got, want) {
+		t.Fatalf("WalkEnds = %v, want %v", got, want)
+	}
 	stop := fmt.Errorf("stop")
 	n := 0
-	if err := w.WalkEnds(ctx, kepu.PartnersWith, func(string, string) error { n++; return stop }); err != stop || n != 1 {
+	if err := w.WalkEnds(ctx, func(kepu.RelType, string, string) error { n++; return stop }); err != stop || n != 1 {
 		t.Fatalf("WalkEnds with an fn that fails: %v after %d calls", err, n)
 	}
 }
