@@ -37,7 +37,10 @@ var relIndex = func() map[kepu.RelType]uint8 {
 // is folded into new compressed rows: every apply copies the overlay's
 // index (a map of that many entries), and a fold costs about a whole
 // build from memory.
-func foldAt(n int) int { return max(1024, n/64) }
+func foldAt(n int) int { return max(foldMin, n/64) }
+
+// foldMin is the least overlay that is folded (tests set it lower).
+var foldMin = 1024
 
 // apply returns the adjacency at ch.Version: a with the changes applied in
 // order. a is not modified. It reports false when a change names a
