@@ -359,8 +359,9 @@ func TestCypherLint(t *testing.T) {
 	propSet := map[string]bool{IDKey: true, "i": true, "from": true, "to": true, "props": true,
 		PropSearchPinyinStarts: true, PropSearchPinyinGrams: true, PropSearchInitialGrams: true, // search keys and their fill rows
 		"starts": true, "grams": true, "initials": true}
-	labels = append(labels, CommonLabel, VersionLabel)
+	labels = append(labels, CommonLabel, VersionLabel, ChangeLabel)
 	propSet[VersionProp] = true
+	propSet["changes"] = true // the edge log's entries (changes.go)
 	for _, d := range kepu.LabelDefs() {
 		labels = append(labels, string(d.Label))
 		for _, p := range d.Props {
