@@ -21,7 +21,7 @@ import (
 // into the Neo4j at NEO4J_URI (such as the 1M-node benchmark graph) as the
 // API answers it (analysis.Analyzer, package graph): the analyzer reads
 // the whole graph's adjacency from the store once (WarmPaths: WalkEnds,
-// one streamed statement per relationship type) and walks it in process,
+// the outgoing relationships of 10,000 nodes per statement) and walks it in process,
 // reading only the found paths' nodes and relationships from Neo4j; after
 // a write it brings the adjacency up to date with the store's edge log
 // (EdgeChangesSince, one statement) instead of reading it again. Before
