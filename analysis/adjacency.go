@@ -4,8 +4,8 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"strings"
 	"sync"
-	"time"
 
 	"github.com/kepugraph/kepugraph/kepu"
 )
@@ -25,7 +25,57 @@ type Adjacency struct {
 	off   []int32 // the arcs of node i are arcs[off[i]:off[i+1]]
 	arcs  []arc   // per node in the order of cmpHop: neighbor ID, type, direction
 
-	pool sync.Pool // of *adjSearch
+	// The changes applied since the rows were built (see overlay.go):
+	// the nodes added since (index len(ids)+k), and the rows that replace
+	// those of the arrays, in the same order (by the neighbors' IDs, then
+	// type and direction). Never modified once the Adjacency is shared.
+	extra    []string
+	extraIdx map[string]int32
+	rows     map[int32][]arc
+
+	pool *sync.Pool // of *adjSearch, shared by the adjacencies derived from one read
+}
+
+// nodes is the number of node indexes.
+func (a *Adjacency) nodes() int { return len(a.ids) + len(a.extra) }
+
+// id returns the ID of node v.
+func (a *Adjacency) id(v int32) string {
+	if int(v) < len(a.ids) {
+		return a.ids[v]
+	}
+	return a.extra[int(v)-len(a.ids)]
+}
+
+// lookup returns the index of a node ID.
+func (a *Adjacency) lookup(id string) (int32, bool) {
+	if v, ok := a.index[id]; ok {
+		return v, true
+	}
+	v, ok := a.extraIdx[id]
+	return v, ok
+}
+
+// cmpNodes compares two nodes by ID: by index, which is in ID order but
+// for the nodes added since the rows were built.
+func (a *Adjacency) cmpNodes(v, w int32) int {
+	if len(a.extra) == 0 {
+		return cmp.Compare(v, w)
+	}
+	return strings.Compare(a.id(v), a.id(w))
+}
+
+// row returns the arcs of node v.
+func (a *Adjacency) row(v int32) []arc {
+	if a.rows != nil {
+		if r, ok := a.rows[v]; ok {
+			return r
+		}
+	}
+	if int(v) >= len(a.ids) {
+		return nil
+	}
+	return a.arcs[a.off[v]:a.off[v+1]]
 }
 
 // arc is one relationship seen from one of its ends.
@@ -46,40 +96,79 @@ var relTypes = func() []kepu.RelType {
 	return out
 }()
 
-// LoadAdjacency reads every relationship of st through WalkEdges (one walk
-// per type, no copy of the relationships' properties), after reading the
-// version, so that the adjacency is never newer than its Version says.
-// The ends are numbered as they come (one map lookup per end), then
-// renumbered in ID order.
+// LoadAdjacency reads every relationship of st, after reading the
+// version, so that the adjacency is never newer than its Version says:
+// through the store's WalkEnds when it has one (kepu.EndsWalker: the ends
+// only), else with one WalkEdges per type (no copy of the relationships'
+// properties). The ends are numbered as they come (one map lookup per
+// end), then renumbered in ID order.
 func LoadAdjacency(ctx context.Context, st kepu.Store) (*Adjacency, error) {
 	v, err := st.Version(ctx)
 	if err != nil {
 		return nil, err
 	}
-	type pair struct {
-		from, to int32
-		rel      uint8
-	}
-	var pairs []pair
-	index := map[string]int32{}
-	var ids []string // by the number of first sight
-	num := func(id string) int32 {
-		i, ok := index[id]
-		if !ok {
-			i = int32(len(ids))
-			index[id] = i
-			ids = append(ids, id) // the store's string: immutable, safe to keep
-		}
-		return i
-	}
-	for ri, t := range relTypes {
-		err := st.WalkEdges(ctx, t, func(e *kepu.Edge) error {
-			pairs = append(pairs, pair{num(e.From), num(e.To), uint8(ri)})
+	var b adjBuilder
+	if ew, ok := st.(kepu.EndsWalker); ok {
+		err := ew.WalkEnds(ctx, func(rel kepu.RelType, from, to string) error {
+			ri, ok := relIndex[rel]
+			if !ok {
+				return kepu.Errorf(kepu.Internal, "a relationship of unknown type %q", rel)
+			}
+			b.add(from, to, ri)
 			return nil
 		})
 		if err != nil {
 			return nil, err
 		}
+		return b.build(v), nil
+	}
+	for ri, t := range relTypes {
+		err = st.WalkEdges(ctx, t, func(e *kepu.Edge) error {
+			b.add(e.From, e.To, uint8(ri))
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return b.build(v), nil
+}
+
+// adjBuilder collects relationships for a new Adjacency.
+type adjBuilder struct {
+	pairs []adjPair
+	index map[string]int32
+	ids   []string // by the number of first sight
+}
+
+type adjPair struct {
+	from, to int32
+	rel      uint8
+}
+
+func (b *adjBuilder) num(id string) int32 {
+	if b.index == nil {
+		b.index = map[string]int32{}
+	}
+	i, ok := b.index[id]
+	if !ok {
+		i = int32(len(b.ids))
+		b.index[id] = i
+		b.ids = append(b.ids, id) // the store's string: immutable, safe to keep
+	}
+	return i
+}
+
+// add adds the relationship from -> to of type rel (an index in relTypes).
+func (b *adjBuilder) add(from, to string, rel uint8) {
+	b.pairs = append(b.pairs, adjPair{b.num(from), b.num(to), rel})
+}
+
+// build returns the Adjacency of the relationships added, at version v.
+func (b *adjBuilder) build(v uint64) *Adjacency {
+	ids, index, pairs := b.ids, b.index, b.pairs
+	if index == nil {
+		index = map[string]int32{}
 	}
 	// Renumber in ID order.
 	order := make([]int32, len(ids))
@@ -87,7 +176,7 @@ func LoadAdjacency(ctx context.Context, st kepu.Store) (*Adjacency, error) {
 		order[i] = int32(i)
 	}
 	slices.SortFunc(order, func(x, y int32) int { return cmp.Compare(ids[x], ids[y]) })
-	a := &Adjacency{Version: v, ids: make([]string, len(ids)), index: index}
+	a := &Adjacency{Version: v, ids: make([]string, len(ids)), index: index, pool: &sync.Pool{}}
 	renum := make([]int32, len(ids))
 	for k, i := range order {
 		renum[i] = int32(k)
@@ -118,11 +207,20 @@ func LoadAdjacency(ctx context.Context, st kepu.Store) (*Adjacency, error) {
 			return cmp.Or(cmp.Compare(x.to, y.to), cmp.Compare(x.rel, y.rel), cmp.Compare(x.dir, y.dir))
 		})
 	}
-	return a, nil
+	return a
 }
 
 // Relationships is the number of relationships of the adjacency.
-func (a *Adjacency) Relationships() int { return len(a.arcs) / 2 }
+func (a *Adjacency) Relationships() int {
+	n := len(a.arcs)
+	for v, r := range a.rows {
+		n += len(r)
+		if int(v) < len(a.ids) {
+			n -= int(a.off[v+1] - a.off[v])
+		}
+	}
+	return n / 2
+}
 
 // adjSearch is one shortest-path search on an Adjacency, over node
 // indexes: the breadth-first levels from both ends (dist is valid where
@@ -168,6 +266,7 @@ func (sd *adjSide) at(v int32, d int) bool { return sd.seen[v] && int(sd.dist[v]
 // search returns a search with the per-node arrays of the searches of an adjacency.
 func (a *Adjacency) search() *adjSearch {
 	if x, ok := a.pool.Get().(*adjSearch); ok {
+		x.a = a
 		return x
 	}
 	return &adjSearch{a: a}
@@ -175,7 +274,7 @@ func (a *Adjacency) search() *adjSearch {
 
 func (x *adjSearch) allowed(r arc) bool { return x.all || x.rels[r.rel] }
 
-func (x *adjSearch) row(v int32) []arc { return x.a.arcs[x.a.off[v]:x.a.off[v+1]] }
+func (x *adjSearch) row(v int32) []arc { return x.a.row(v) }
 
 // paths returns the first limit+1 shortest paths from src to dst (src !=
 // dst) of at most maxHops relationships, in the order of ShortestPaths:
@@ -185,8 +284,8 @@ func (x *adjSearch) row(v int32) []arc { return x.a.arcs[x.a.off[v]:x.a.off[v+1]
 // paths are then walked from src through the nodes that are i hops from
 // src and L−i from dst, which are exactly the nodes of shortest paths.
 func (a *Adjacency) paths(ctx context.Context, q PathQuery) ([]Path, bool, error) {
-	src, ok1 := a.index[q.From]
-	dst, ok2 := a.index[q.To]
+	src, ok1 := a.lookup(q.From)
+	dst, ok2 := a.lookup(q.To)
 	if !ok1 || !ok2 {
 		return nil, false, nil // an end without relationships
 	}
@@ -196,7 +295,7 @@ func (a *Adjacency) paths(ctx context.Context, q PathQuery) ([]Path, bool, error
 	for i, t := range relTypes {
 		x.rels[i] = slices.Contains(q.Rels, t)
 	}
-	n := len(a.ids)
+	n := a.nodes()
 	x.s.reset(n, src)
 	x.t.reset(n, dst)
 	met := false
@@ -270,7 +369,7 @@ func (a *Adjacency) paths(ctx context.Context, q PathQuery) ([]Path, bool, error
 // walk extends the path prefix x.ids (ending at v, i hops from src) in
 // order, until limit paths.
 func (x *adjSearch) walk(v int32, i int) {
-	x.ids = append(x.ids, x.a.ids[v])
+	x.ids = append(x.ids, x.a.id(v))
 	defer func() { x.ids = x.ids[:len(x.ids)-1] }()
 	if v == x.dst {
 		p := Path{Nodes: make([]kepu.Node, len(x.ids)), Steps: slices.Clone(x.steps)}
@@ -292,7 +391,7 @@ func (x *adjSearch) walk(v int32, i int) {
 		} else if !x.t.at(r.to, T-(i-x.depthS)-1) {
 			continue
 		}
-		e := kepu.Edge{Type: relTypes[r.rel], From: x.a.ids[v], To: x.a.ids[r.to]}
+		e := kepu.Edge{Type: relTypes[r.rel], From: x.a.id(v), To: x.a.id(r.to)}
 		if kepu.Direction(r.dir) == kepu.In {
 			e.From, e.To = e.To, e.From
 		}
@@ -357,11 +456,11 @@ func (a *Adjacency) readEdges(ctx context.Context, st kepu.Store, ends []kepu.Ed
 func (a *Adjacency) degrees(ids []string, rel uint8, dir kepu.Direction) int {
 	n := 0
 	for _, id := range ids {
-		i, ok := a.index[id]
+		i, ok := a.lookup(id)
 		if !ok {
 			continue
 		}
-		for _, r := range a.arcs[a.off[i]:a.off[i+1]] {
+		for _, r := range a.row(i) {
 			if r.rel == rel && kepu.Direction(r.dir) == dir {
 				n++
 			}
@@ -424,7 +523,7 @@ func (a *Adjacency) fillPaths(ctx context.Context, st kepu.Store, paths []Path) 
 // only) and whether the limit left nodes out. A root without relationships
 // gives itself alone.
 func (a *Adjacency) neighborhood(ctx context.Context, q HoodQuery) ([]string, []kepu.Edge, bool, error) {
-	root, ok := a.index[q.Root]
+	root, ok := a.lookup(q.Root)
 	if !ok {
 		return []string{q.Root}, nil, false, nil
 	}
@@ -449,17 +548,17 @@ func (a *Adjacency) neighborhood(ctx context.Context, q HoodQuery) ([]string, []
 		var next []int32
 		added := map[int32]bool{}
 		for _, u := range frontier {
-			for _, r := range a.arcs[a.off[u]:a.off[u+1]] {
+			for _, r := range a.row(u) {
 				v := r.to
-				if (all || rels[r.rel]) && !in[v] && !added[v] && (len(q.Labels) == 0 || slices.Contains(q.Labels, kepu.LabelOf(a.ids[v]))) {
+				if (all || rels[r.rel]) && !in[v] && !added[v] && (len(q.Labels) == 0 || slices.Contains(q.Labels, kepu.LabelOf(a.id(v)))) {
 					added[v] = true
 					next = append(next, v)
 				}
 			}
 		}
-		next, order, truncated = takeLevel(next, order, in, q.Limit)
+		next, order, truncated = takeLevel(next, order, in, q.Limit, a.cmpNodes)
 		for _, u := range frontier {
-			for _, r := range a.arcs[a.off[u]:a.off[u+1]] {
+			for _, r := range a.row(u) {
 				if (all || rels[r.rel]) && in[r.to] {
 					k := key{u, r.to, r.rel}
 					if kepu.Direction(r.dir) == kepu.In {
@@ -473,11 +572,11 @@ func (a *Adjacency) neighborhood(ctx context.Context, q HoodQuery) ([]string, []
 	}
 	ids := make([]string, len(order))
 	for i, v := range order {
-		ids[i] = a.ids[v]
+		ids[i] = a.id(v)
 	}
 	ends := make([]kepu.Edge, 0, len(found))
 	for k := range found {
-		ends = append(ends, kepu.Edge{Type: relTypes[k.rel], From: a.ids[k.from], To: a.ids[k.to]})
+		ends = append(ends, kepu.Edge{Type: relTypes[k.rel], From: a.id(k.from), To: a.id(k.to)})
 	}
 	return ids, ends, truncated, nil
 }
@@ -527,75 +626,6 @@ func (a *Adjacency) subgraph(ctx context.Context, st kepu.Store, q HoodQuery) (*
 	}
 	sortEdges(sg.Edges)
 	return sg, nil
-}
-
-// adjacency returns the Adjacency at the store's current version, or nil
-// when there is none yet: then it starts reading one in the background
-// (one read at a time), so that a request never waits for it and a write
-// does not make the next requests pay a whole-graph read.
-func (a *Analyzer) adjacency(ctx context.Context) *Adjacency {
-	return a.adjacencyFrom(ctx, a.Store)
-}
-
-// adjacencyFrom is adjacency reading from st, a view of the same graph as
-// a.Store.
-func (a *Analyzer) adjacencyFrom(ctx context.Context, st kepu.Store) *Adjacency {
-	v, err := st.Version(ctx)
-	if err != nil {
-		return nil
-	}
-	a.adjMu.Lock()
-	defer a.adjMu.Unlock()
-	if a.adj != nil && a.adj.Version == v {
-		return a.adj
-	}
-	if !a.adjLoading {
-		a.adjLoading = true
-		go func() {
-			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), adjacencyTimeout)
-			defer cancel()
-			adj, err := LoadAdjacency(ctx, st)
-			a.adjMu.Lock()
-			defer a.adjMu.Unlock()
-			a.adjLoading = false
-			if err == nil && (a.adj == nil || adj.Version > a.adj.Version) {
-				a.adj = adj
-			}
-		}()
-	}
-	return nil
-}
-
-// adjacencyTimeout bounds a background read of the adjacency.
-const adjacencyTimeout = 10 * time.Minute
-
-// StartWarm starts reading the Adjacency at the current graph version in
-// the background, unless the analyzer has it or is reading one (the read
-// every path and neighborhood request starts after a write): a server
-// calls it at start so that its first such requests find the adjacency
-// instead of walking the store. st is the store to read it from: a.Store,
-// or a view of the same graph without what a.Store adds per request (a
-// server's metrics and tracing); nil means a.Store. It returns at once.
-func (a *Analyzer) StartWarm(ctx context.Context, st kepu.Store) {
-	if st == nil {
-		st = a.Store
-	}
-	a.adjacencyFrom(ctx, st)
-}
-
-// WarmPaths reads the Adjacency at the current graph version now, so that
-// the next path and neighborhood requests use it.
-func (a *Analyzer) WarmPaths(ctx context.Context) error {
-	adj, err := LoadAdjacency(ctx, a.Store)
-	if err != nil {
-		return err
-	}
-	a.adjMu.Lock()
-	defer a.adjMu.Unlock()
-	if a.adj == nil || adj.Version > a.adj.Version {
-		a.adj = adj
-	}
-	return nil
 }
 
 // ShortestPaths is ShortestPaths on the Adjacency at the current graph

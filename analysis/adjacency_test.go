@@ -2,8 +2,10 @@ package analysis_test
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -55,8 +57,10 @@ func TestAdjacencySamePaths(t *testing.T) {
 }
 
 // TestAdjacencyAfterWrite: after a write the analyzer no longer uses the
-// adjacency of the old version (it walks the store while it reads the new
-// one), so a deleted relationship is never part of a path.
+// adjacency of the old version: with the store's edge log it applies the
+// write's changes to it, so a deleted relationship is never part of a path
+// and no walk through the store is needed; through a view of the store
+// without the log, it walks the store while it reads the new adjacency.
 func TestAdjacencyAfterWrite(t *testing.T) {
 	st, err := embedded.Open(t.TempDir(), embedded.Options{NoSync: true})
 	if err != nil {
@@ -90,9 +94,112 @@ func TestAdjacencyAfterWrite(t *testing.T) {
 	if _, err := st.Write(ctx, []kepu.Change{edge(kepu.DeleteEdge, "Museum:m1", "School:s1")}); err != nil {
 		t.Fatal(err)
 	}
-	ps, _, err = a.ShortestPaths(ctx, st, q)
+	ps, _, err = a.ShortestPaths(ctx, storetest.NoWalk{Store: st}, q)
 	if err != nil || len(ps) != 1 || ps[0].Nodes[1].ID != "School:s2" {
 		t.Fatalf("after the write: %v, %v; want the one path through School:s2", ps, err)
+	}
+	// Without the edge log.
+	b := &analysis.Analyzer{Store: noLog{st}}
+	if err := b.WarmPaths(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Write(ctx, []kepu.Change{edge(kepu.CreateEdge, "Museum:m1", "School:s1")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := b.ShortestPaths(ctx, storetest.NoWalk{Store: st}, q); err == nil {
+		t.Fatal("without an edge log, the path after a write did not walk the store")
+	}
+	ps, _, err = b.ShortestPaths(ctx, st, q)
+	if err != nil || len(ps) != 2 {
+		t.Fatalf("after the second write, without the edge log: %v, %v; want 2 paths", ps, err)
+	}
+}
+
+// TestAdjacencyFolds: over random writes to a random graph, an analyzer
+// whose overlay is folded after 8 rows (instead of foldMin) gives the
+// paths and neighborhoods of the store walk after every write, and the
+// folds are taken up (the overlay shrinks).
+func TestAdjacencyFolds(t *testing.T) {
+	defer analysis.SetFoldMin(8)()
+	st, err := embedded.Open(t.TempDir(), embedded.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	r := rand.New(rand.NewPCG(21, 22))
+	var ms, ss []string
+	var init []kepu.Change
+	for i := range 30 {
+		m, s := storetest.N(fmt.Sprintf("Museum:m%02d", i), "kind", "STANDARD"), storetest.N(fmt.Sprintf("School:s%02d", i))
+		ms, ss = append(ms, m.ID), append(ss, s.ID)
+		init = append(init, kepu.Change{Kind: kepu.PutNode, Node: m}, kepu.Change{Kind: kepu.PutNode, Node: s})
+	}
+	edge := func() kepu.Edge {
+		if r.IntN(3) == 0 {
+			a, b := r.IntN(len(ms)), r.IntN(len(ms)-1)
+			if b >= a {
+				b++
+			}
+			return storetest.E(kepu.HelpedEstablish, ms[a], ms[b])
+		}
+		return storetest.E(kepu.PartnersWith, ms[r.IntN(len(ms))], ss[r.IntN(len(ss))])
+	}
+	for range 60 {
+		init = append(init, kepu.Change{Kind: kepu.PutEdge, Edge: edge()})
+	}
+	if _, err := st.Write(ctx, init); err != nil {
+		t.Fatal(err)
+	}
+	a := &analysis.Analyzer{Store: st}
+	if err := a.WarmPaths(ctx); err != nil {
+		t.Fatal(err)
+	}
+	all := append(slices.Clone(ms), ss...)
+	shrunk, most := false, 0
+	for round := range 150 {
+		var c kepu.Change
+		switch k := r.IntN(10); {
+		case k < 5:
+			c = kepu.Change{Kind: kepu.PutEdge, Edge: edge()}
+		case k < 9:
+			c = kepu.Change{Kind: kepu.DeleteEdge, Edge: edge(), IfExists: true}
+		default:
+			c = kepu.Change{Kind: kepu.DeleteNode, ID: ss[r.IntN(len(ss))], IfExists: true}
+		}
+		if _, err := st.Write(ctx, []kepu.Change{c}); err != nil {
+			t.Fatal(err)
+		}
+		if c.Kind == kepu.DeleteNode {
+			if _, err := st.Write(ctx, []kepu.Change{{Kind: kepu.PutNode, Node: storetest.N(c.ID)}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		q := analysis.PathQuery{From: all[r.IntN(len(all))], To: all[r.IntN(len(all))], MaxHops: 6, Limit: 3}
+		want, wantMore, err := analysis.ShortestPaths(ctx, st, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, more, err := a.ShortestPaths(ctx, storetest.NoWalk{Store: st}, q)
+		if err != nil || !reflect.DeepEqual(got, want) || more != wantMore {
+			t.Fatalf("round %d, %s -> %s: the adjacency gives %d paths (more %v, %v), the store walk %d (more %v)", round, q.From, q.To, len(got), more, err, len(want), wantMore)
+		}
+		h := analysis.HoodQuery{Root: all[r.IntN(len(all))], Hops: 2, Limit: 20}
+		wantH, err := analysis.Neighborhood(ctx, st, h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if gotH, err := a.Neighborhood(ctx, storetest.NoWalk{Store: st}, h); err != nil || !reflect.DeepEqual(gotH, wantH) {
+			t.Fatalf("round %d, neighborhood of %s: %v (%v), want %v", round, h.Root, gotH, err, wantH)
+		}
+		n := a.Overlay()
+		if n < most {
+			shrunk = true
+		}
+		most = max(most, n)
+		time.Sleep(time.Millisecond) // lets a fold finish now and then
+	}
+	if !shrunk {
+		t.Fatalf("the overlay never shrank (at most %d rows): no fold was taken up", most)
 	}
 }
 

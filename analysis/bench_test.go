@@ -238,3 +238,67 @@ func reportRSS(b *testing.B, rss0 int64) {
 	b.ReportMetric(float64(rss-rss0)/1e6, "MB-RSS-growth")
 	b.ReportMetric(float64(hwm-rss0)/1e6, "MB-peak-RSS-growth")
 }
+
+// BenchmarkShortestPathAfterWrite: what a path request costs right after a
+// single mutation (the case that walked the store while the whole
+// adjacency was read again): each operation writes one relationship
+// (HELPED_ESTABLISH between the first two museums, put and deleted in
+// turn, the graph as before at the end), then times one shortestPath from
+// the museum written to a random museum on an analyzer warmed before the
+// loop. The analyzer catches up with the store's edge log
+// (kepu.EdgeLog). Only the path is timed; the write's time is reported as
+// write-p50-ms and write-p99-ms.
+func BenchmarkShortestPathAfterWrite(b *testing.B) {
+	benchAfterWrite(b, ref.store)
+}
+
+// BenchmarkShortestPathAfterWriteNoLog: the same on a view of the store
+// without the edge log, as main's analyzer did: after every write it
+// walks the store while it reads the adjacency again in the background.
+func BenchmarkShortestPathAfterWriteNoLog(b *testing.B) {
+	benchAfterWrite(b, noLog{ref.store})
+}
+
+// noLog is a store without the optional capabilities of the one it holds.
+type noLog struct{ kepu.Store }
+
+func benchAfterWrite(b *testing.B, st kepu.Store) {
+	ids := museums(b)
+	a := &analysis.Analyzer{Store: st}
+	if err := a.WarmPaths(ctx); err != nil {
+		b.Fatal(err)
+	}
+	e := kepu.Edge{Type: kepu.HelpedEstablish, From: ids[0], To: ids[1], Props: kepu.Props{kepu.PropProvenance: kepu.Reported, kepu.PropSource: "bench"}}
+	had, err := st.Neighbors(ctx, []string{e.From}, kepu.NeighborQuery{Rel: e.Type, Dir: kepu.Out, NodeFilter: kepu.C(kepu.PropID, kepu.Eq, e.To)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	write := func(put bool) {
+		c := kepu.Change{Kind: kepu.DeleteEdge, Edge: e, IfExists: true}
+		if put {
+			c = kepu.Change{Kind: kepu.PutEdge, Edge: e}
+		}
+		if _, err := st.Write(ctx, []kepu.Change{c}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	defer write(len(had[e.From].Items) > 0)
+	r := rand.New(rand.NewPCG(9, 10))
+	var ds, ws []time.Duration
+	cpu := processCPU()
+	i := 0
+	for b.Loop() {
+		start := time.Now()
+		write(i%2 == 0)
+		ws = append(ws, time.Since(start))
+		i++
+		start = time.Now()
+		if _, err := a.ShortestPath(ctx, st, analysis.PathQuery{From: e.From, To: ids[r.IntN(len(ids))], MaxHops: analysis.DefaultMaxHops}); err != nil {
+			b.Fatal(err)
+		}
+		ds = append(ds, time.Since(start))
+	}
+	reportCPU(b, cpu)
+	reportQuantiles(b, ds, "")
+	reportQuantiles(b, ws, "write-")
+}

@@ -288,6 +288,10 @@ type Analyzer struct {
 	adjMu      sync.Mutex
 	adj        *Adjacency
 	adjLoading bool
+	adjSrc     kepu.Store // the store StartWarm was given; background reads use it
+	adjFolded  *Adjacency // a fold of adj's overlay done in the background (see overlay.go)
+	adjFolding bool
+	catchMu    sync.Mutex // one catch-up with the store's edge log at a time
 }
 
 type cached struct {

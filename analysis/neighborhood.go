@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/kepugraph/kepugraph/kepu"
 )
@@ -75,7 +76,7 @@ func Neighborhood(ctx context.Context, st kepu.Store, q HoodQuery) (*Subgraph, e
 				}
 			}
 		}
-		next, order, truncated = takeLevel(next, order, in, q.Limit)
+		next, order, truncated = takeLevel(next, order, in, q.Limit, strings.Compare)
 		for _, u := range frontier {
 			for _, hp := range exp[u] {
 				if in[hp.to] {
@@ -104,12 +105,12 @@ func sortEdges(es []kepu.Edge) {
 	})
 }
 
-// takeLevel sorts the nodes of the next level (by ID: string IDs, or
-// Adjacency indexes, which are in ID order), keeps those that fit in
-// limit, marks them in and appends them to order; truncated reports that
-// some did not fit.
-func takeLevel[T cmp.Ordered](next, order []T, in map[T]bool, limit int) (kept, all []T, truncated bool) {
-	slices.Sort(next)
+// takeLevel sorts the nodes of the next level by ID (string IDs, or
+// Adjacency indexes with byID, see Adjacency.cmpNodes), keeps those that
+// fit in limit, marks them in and appends them to order; truncated reports
+// that some did not fit.
+func takeLevel[T comparable](next, order []T, in map[T]bool, limit int, byID func(x, y T) int) (kept, all []T, truncated bool) {
+	slices.SortFunc(next, byID)
 	if room := limit - len(order); len(next) > room {
 		next, truncated = next[:room], true
 	}

@@ -75,6 +75,7 @@ type Store struct {
 	closed  bool
 	search  atomic.Pointer[searchIndex] // see search.go
 	version atomic.Uint64               // the graph version (see kepu.Store.Version); written under wmu
+	changes changeLog                   // the relationship changes of the last writes (changes.go), under mu
 }
 
 var _ kepu.Store = (*Store)(nil)
@@ -1246,7 +1247,7 @@ func (s *Store) Write(ctx context.Context, changes []kepu.Change) ([]kepu.Result
 	}
 	s.mu.Lock()
 	s.st.applyBatch(b)
-	s.version.Add(1)
+	s.changes.add(s.version.Add(1), changes)
 	s.mu.Unlock()
 	s.updateSearch(b)
 	return results, nil

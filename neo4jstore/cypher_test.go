@@ -85,6 +85,12 @@ func corpus(t *testing.T) []namedStmt {
 	add("ping", stmt{cypherPing, nil}, nil)
 	add("bumpVersion", stmt{cypherBumpVersion, nil}, nil)
 	add("version", stmt{cypherVersion, nil}, nil)
+	add("bumpLogged", bumpLogged([]kepu.Change{{Kind: kepu.DeleteNode, ID: "Museum:a"}}), nil)
+	add("walkEnds", walkEndsStmt("Museum:a", 10), nil)
+	add("edgeChanges", stmt{cypherEdgeChanges, map[string]any{"since": int64(1), "keep": int64(ChangeLogWrites)}}, nil)
+	for i, q := range ChangeLogSchema() {
+		add(fmt.Sprintf("schemaChangeLog%d", i), stmt{q, nil}, nil)
+	}
 	add("nodes", stmt{cypherNodes, ids}, nil)
 	for _, d := range kepu.LabelDefs() {
 		add("nodesOf/"+string(d.Label), stmt{nodesOf(d.Label), ids}, nil)
@@ -354,8 +360,9 @@ func TestCypherLint(t *testing.T) {
 	propSet := map[string]bool{IDKey: true, "i": true, "from": true, "to": true, "props": true,
 		PropSearchPinyinStarts: true, PropSearchPinyinGrams: true, PropSearchInitialGrams: true, // search keys and their fill rows
 		"starts": true, "grams": true, "initials": true}
-	labels = append(labels, CommonLabel, VersionLabel)
+	labels = append(labels, CommonLabel, VersionLabel, ChangeLabel)
 	propSet[VersionProp] = true
+	propSet["changes"] = true // the edge log's entries (changes.go)
 	for _, d := range kepu.LabelDefs() {
 		labels = append(labels, string(d.Label))
 		for _, p := range d.Props {

@@ -10,5 +10,6 @@ func Corpus(t *testing.T) []namedStmt { return corpus(t) }
 // before the store is used).
 func SetRecorder(s *Store, f func(cypher string, params map[string]any)) { s.record = f }
 
-// CypherBumpVersion is the statement that ends every write transaction.
-const CypherBumpVersion = cypherBumpVersion
+// CypherBumpVersion is the statement that ends every write transaction
+// (the version bump with the edge log's entry).
+const CypherBumpVersion = cypherBumpLogged

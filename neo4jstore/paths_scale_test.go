@@ -2,10 +2,12 @@ package neo4jstore_test
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -18,15 +20,25 @@ import (
 // TestShortestPathScale measures shortestPath on a graph already loaded
 // into the Neo4j at NEO4J_URI (such as the 1M-node benchmark graph) as the
 // API answers it (analysis.Analyzer, package graph): the analyzer reads
-// the whole graph's adjacency from the store once per graph version
-// (WarmPaths: Edges pages of every relationship type) and walks it in
-// process, reading only the found paths' nodes and relationships from
-// Neo4j; until that read is done (at start, and after every write) a
-// request walks the store instead (analysis.ShortestPath: Neighbors
-// statements per frontier). Both are timed between random museums (of the
-// first 5,000 by ID, as bench-scale's cursors), every relationship type,
-// maxHops 6: KEPUGRAPH_PATHS_SCALE samples on the adjacency, at most 10
-// through the store. It only reads, and runs only when
+// the whole graph's adjacency from the store once (WarmPaths: WalkEnds,
+// the outgoing relationships of 10,000 nodes per statement) and walks it in process,
+// reading only the found paths' nodes and relationships from Neo4j; after
+// a write it brings the adjacency up to date with the store's edge log
+// (EdgeChangesSince, one statement) instead of reading it again. Before
+// the adjacency is read a request walks the store instead
+// (analysis.ShortestPath: Neighbors statements per frontier), as main's
+// analyzer did after every write until its new read was done. Timed
+// between random museums (of the first 5,000 by ID, as bench-scale's
+// cursors), every relationship type, maxHops 6: KEPUGRAPH_PATHS_SCALE
+// samples on the adjacency, then KEPUGRAPH_PATHS_SCALE rounds of one
+// mutation (a HELPED_ESTABLISH relationship between two of the museums
+// put, then deleted, in turn) followed by 5 paths each (the first of
+// them catches up), at most 10 through the store; with
+// KEPUGRAPH_PATHS_SCALE_OLD set, also main's read of the adjacency
+// (WalkEdges: Edges pages of 1,000) before the new one; with
+// KEPUGRAPH_NEO4J_PID (a server on this machine), the server's CPU time
+// of the reads. It writes (the
+// mutations; the graph is as before at the end) and runs only when
 // KEPUGRAPH_PATHS_SCALE is set; the figures are in the test's log.
 func TestShortestPathScale(t *testing.T) {
 	samples, _ := strconv.Atoi(os.Getenv("KEPUGRAPH_PATHS_SCALE"))
@@ -39,6 +51,10 @@ func TestShortestPathScale(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
+	// The edge log's constraint, on a graph loaded by an older kepugraph.
+	if err := st.EnsureKeyConstraints(ctx); err != nil {
+		t.Fatal(err)
+	}
 	first := 5000
 	page, err := st.FindNodes(ctx, kepu.NodeQuery{Label: kepu.Museum, Page: kepu.Page{First: &first}})
 	if err != nil || len(page.Nodes) == 0 {
@@ -48,6 +64,17 @@ func TestShortestPathScale(t *testing.T) {
 	pair := func() analysis.PathQuery {
 		return analysis.PathQuery{From: page.Nodes[r.IntN(len(page.Nodes))].ID, To: page.Nodes[r.IntN(len(page.Nodes))].ID,
 			MaxHops: analysis.DefaultMaxHops, Limit: 1}
+	}
+	var lastCPU time.Duration
+	timed := func(name string, ds []time.Duration, found int) {
+		slices.Sort(ds)
+		n := len(ds)
+		cpu := ""
+		if lastCPU > 0 {
+			cpu = fmt.Sprintf(", this process's CPU %.2f ms per path", ms(lastCPU/time.Duration(n)))
+		}
+		t.Logf("%s, %d samples (%d with a path): p50 %.2f ms, p99 %.2f ms, max %.2f ms%s",
+			name, n, found, ms(ds[n/2]), ms(ds[n*99/100]), ms(ds[n-1]), cpu)
 	}
 	measure := func(name string, n int, path func(analysis.PathQuery) ([]analysis.Path, error)) {
 		ds := make([]time.Duration, 0, n)
@@ -65,25 +92,120 @@ func TestShortestPathScale(t *testing.T) {
 				found++
 			}
 		}
-		per := (processCPU() - cpu) / time.Duration(n)
-		slices.Sort(ds)
-		t.Logf("%s, %d samples (%d with a path): p50 %.2f ms, p99 %.2f ms, max %.2f ms, this process's CPU %.2f ms per path",
-			name, n, found, ms(ds[n/2]), ms(ds[n*99/100]), ms(ds[n-1]), ms(per))
+		lastCPU = processCPU() - cpu
+		timed(name, ds, found)
 	}
 	measure("store walk (analysis.ShortestPaths on the store)", min(samples, 10), func(q analysis.PathQuery) ([]analysis.Path, error) {
 		ps, _, err := analysis.ShortestPaths(ctx, st, q)
 		return ps, err
 	})
+	if os.Getenv("KEPUGRAPH_PATHS_SCALE_OLD") != "" {
+		start, cpu, srv := time.Now(), processCPU(), serverCPU()
+		adj, err := analysis.LoadAdjacency(ctx, plainStore{st})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("adjacency read from Neo4j as main reads it (WalkEdges: Edges pages): %v wall, %v of this process's CPU%s, %d relationships",
+			time.Since(start).Round(time.Millisecond), (processCPU() - cpu).Round(time.Millisecond), srv(), adj.Relationships())
+	}
 	a := &analysis.Analyzer{Store: st}
-	start, cpu := time.Now(), processCPU()
+	start, cpu, srv := time.Now(), processCPU(), serverCPU()
 	if err := a.WarmPaths(ctx); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("adjacency read from Neo4j (WarmPaths): %v wall, %v of this process's CPU", time.Since(start).Round(time.Millisecond), (processCPU() - cpu).Round(time.Millisecond))
+	t.Logf("adjacency read from Neo4j (WarmPaths: WalkEnds): %v wall, %v of this process's CPU%s", time.Since(start).Round(time.Millisecond), (processCPU() - cpu).Round(time.Millisecond), srv())
 	measure("adjacency (Analyzer.ShortestPaths)", samples, func(q analysis.PathQuery) ([]analysis.Path, error) {
 		ps, _, err := a.ShortestPaths(ctx, st, q)
 		return ps, err
 	})
+
+	// One mutation, then paths.
+	m1, m2 := page.Nodes[0].ID, page.Nodes[1].ID
+	e := kepu.Edge{Type: kepu.HelpedEstablish, From: m1, To: m2, Props: kepu.Props{kepu.PropProvenance: kepu.Reported, kepu.PropSource: "paths-scale"}}
+	had, err := st.Neighbors(ctx, []string{m1}, kepu.NeighborQuery{Rel: kepu.HelpedEstablish, Dir: kepu.Out, NodeFilter: kepu.C(kepu.PropID, kepu.Eq, m2)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	existed := len(had[m1].Items) > 0
+	var writes, firsts, all []time.Duration
+	found, foundFirst := 0, 0
+	cpu = processCPU()
+	for i := range samples {
+		c := kepu.Change{Kind: kepu.PutEdge, Edge: e}
+		if i%2 == 1 {
+			c = kepu.Change{Kind: kepu.DeleteEdge, Edge: e, IfExists: true}
+		}
+		start := time.Now()
+		if _, err := st.Write(ctx, []kepu.Change{c}); err != nil {
+			t.Fatal(err)
+		}
+		writes = append(writes, time.Since(start))
+		for k := range 5 {
+			q := pair()
+			if k == 0 {
+				q.From, q.To = m1, page.Nodes[r.IntN(len(page.Nodes))].ID
+			}
+			start := time.Now()
+			ps, _, err := a.ShortestPaths(ctx, st, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := time.Since(start)
+			all = append(all, d)
+			if k == 0 {
+				firsts = append(firsts, d)
+			}
+			if len(ps) > 0 {
+				found++
+				if k == 0 {
+					foundFirst++
+				}
+			}
+		}
+	}
+	roundCPU := (processCPU() - cpu) / time.Duration(samples)
+	final := kepu.Change{Kind: kepu.DeleteEdge, Edge: e, IfExists: true}
+	if existed {
+		final = kepu.Change{Kind: kepu.PutEdge, Edge: e}
+	}
+	if _, err := st.Write(ctx, []kepu.Change{final}); err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(writes)
+	t.Logf("the mutations (Write of one PutEdge or DeleteEdge), %d: p50 %.2f ms, p99 %.2f ms; this process's CPU per round (the write and 5 paths) %.2f ms",
+		len(writes), ms(writes[len(writes)/2]), ms(writes[len(writes)*99/100]), ms(roundCPU))
+	lastCPU = 0
+	timed("after a mutation, the first path (from the museum written; it catches up with the edge log)", firsts, foundFirst)
+	timed("after a mutation, the 5 paths", all, found)
+}
+
+// plainStore is a Store without the optional capabilities of the one it
+// holds (kepu.EndsWalker, kepu.EdgeLog): what main's analyzer used.
+type plainStore struct{ kepu.Store }
+
+// serverCPU returns a function that gives, as ", N s of the server's CPU",
+// the CPU time the process KEPUGRAPH_NEO4J_PID (the Neo4j server, on this
+// machine) used since serverCPU was called; "" without it.
+func serverCPU() func() string {
+	pid := os.Getenv("KEPUGRAPH_NEO4J_PID")
+	read := func() float64 {
+		b, err := os.ReadFile("/proc/" + pid + "/stat")
+		if err != nil {
+			return -1
+		}
+		f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+		if len(f) < 13 {
+			return -1
+		}
+		u, _ := strconv.ParseFloat(f[11], 64)
+		s, _ := strconv.ParseFloat(f[12], 64)
+		return (u + s) / 100 // clock ticks (USER_HZ 100)
+	}
+	if pid == "" || read() < 0 {
+		return func() string { return "" }
+	}
+	t0 := read()
+	return func() string { return fmt.Sprintf(", %.1f s of the server's CPU", read()-t0) }
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

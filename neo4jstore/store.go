@@ -355,7 +355,7 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 	if _, err := s.upgradeSearchIndex(ctx); err != nil {
 		return err
 	}
-	if err := s.runSchema(ctx, KeyConstraintStatements()); err != nil {
+	if err := s.runSchema(ctx, append(KeyConstraintStatements(), ChangeLogSchema()...)); err != nil {
 		return err
 	}
 	n, err := s.fillSearchKeys(ctx)
@@ -379,7 +379,7 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 // nodes without the full-text indexes took 4.4 times less server CPU; see
 // docs/neo4j.md).
 func (s *Store) EnsureKeyConstraints(ctx context.Context) error {
-	return s.runSchema(ctx, KeyConstraintStatements())
+	return s.runSchema(ctx, append(KeyConstraintStatements(), ChangeLogSchema()...))
 }
 
 func (s *Store) runSchema(ctx context.Context, stmts []string) error {

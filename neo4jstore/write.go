@@ -191,7 +191,7 @@ func (s *Store) Write(ctx context.Context, changes []kepu.Change) ([]kepu.Result
 				return nil, err
 			}
 		}
-		_, err := s.collect(ctx, tx, stmt{cypherBumpVersion, nil})
+		_, err := s.collect(ctx, tx, bumpLogged(cs)) // the version and the edge log (changes.go)
 		return nil, err
 	})
 	if err != nil {

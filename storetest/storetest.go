@@ -78,6 +78,9 @@ func Run(t *testing.T, h Harness) {
 		{"Version", testVersion},
 		{"Analysis/ShortestPaths", testShortestPaths},
 		{"Analysis/Neighborhood", testNeighborhood},
+		{"EdgeLog", testEdgeLog},
+		{"WalkEnds", testWalkEnds},
+		{"Analysis/AfterWrites", testAdjacencyAfterWrites},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
