@@ -37,10 +37,13 @@ const (
 	// writes the entry of the write ($changes: JSON, or null when not
 	// logged) and prunes the entries of ChangeLogWrites versions ago (a
 	// seek of the uniqueness constraint's index).
-	cypherBumpLogged = "MERGE (v:" + VersionLabel + " {id: 'graph'}) ON CREATE SET v." + VersionProp + " = timestamp() ON MATCH SET v." + VersionProp + " = v." + VersionProp + " + 1" +
+	cypherBumpLogged = "WITH 0 AS n " + bumpLoggedThen + " RETURN v." + VersionProp + " AS version"
+	// bumpLoggedThen is cypherBumpLogged's write as a clause that keeps the
+	// variable n of the clauses before it (one row): the single update
+	// (cypherUpdateNodeAlone) ends with it.
+	bumpLoggedThen = "MERGE (v:" + VersionLabel + " {id: 'graph'}) ON CREATE SET v." + VersionProp + " = timestamp() ON MATCH SET v." + VersionProp + " = v." + VersionProp + " + 1" +
 		" CREATE (:" + ChangeLabel + " {version: v." + VersionProp + ", changes: $changes})" +
-		" WITH v CALL (v) { MATCH (o:" + ChangeLabel + ") WHERE o.version <= v." + VersionProp + " - $keep DELETE o }" +
-		" RETURN v." + VersionProp + " AS version"
+		" WITH n, v CALL (v) { MATCH (o:" + ChangeLabel + ") WHERE o.version <= v." + VersionProp + " - $keep DELETE o }"
 	// cypherEdgeChanges reads the graph version, then the entries after
 	// $since up to it, in version order (none when more than $keep
 	// versions ago); one row of nulls when there are none.
@@ -63,7 +66,13 @@ type loggedChange []string
 // bumpLogged is the statement that ends a write of cs (see the top of this
 // file).
 func bumpLogged(cs []kepu.Change) stmt {
-	params := map[string]any{"keep": int64(ChangeLogWrites), "changes": nil}
+	return stmt{cypherBumpLogged, logParams(cs, map[string]any{})}
+}
+
+// logParams adds to params the parameters of bumpLoggedThen for a write
+// of cs ($keep, $changes) and returns params.
+func logParams(cs []kepu.Change, params map[string]any) map[string]any {
+	params["keep"], params["changes"] = int64(ChangeLogWrites), nil
 	ch := kepu.EdgeChangesOf(cs)
 	if len(ch) <= ChangeLogMax {
 		out := make([]loggedChange, 0, len(ch))
@@ -80,7 +89,7 @@ func bumpLogged(cs []kepu.Change) stmt {
 		b, _ := json.Marshal(out) // strings only: cannot fail
 		params["changes"] = string(b)
 	}
-	return stmt{cypherBumpLogged, params}
+	return params
 }
 
 var _ kepu.EdgeLog = (*Store)(nil)

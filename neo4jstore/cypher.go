@@ -256,7 +256,7 @@ func cypherUpdateNode(l kepu.Label) string {
 // statement (one statement, so one auto-commit transaction: see
 // (*Store).writeAlone). No node, no row, nothing written.
 func cypherUpdateNodeAlone(l kepu.Label) string {
-	return "MATCH (n:KG {id: $id}) SET n += $set WITH n " + bumpVersion + " RETURN " + nodeReturn("n", []kepu.Label{l}) + " AS n"
+	return "MATCH (n:KG {id: $id}) SET n += $set WITH n " + bumpLoggedThen + " RETURN " + nodeReturn("n", []kepu.Label{l}) + " AS n"
 }
 
 func cypherCreateNode(l kepu.Label) string {

@@ -97,8 +97,8 @@ func corpus(t *testing.T) []namedStmt {
 	}
 	add("locate", stmt{cypherLocate, ids}, nil)
 	add("locatePlaces", stmt{cypherLocatePlaces, ids}, nil)
-	add("updateNode", stmt{cypherUpdateNode(kepu.Museum), map[string]any{"id": "x", "set": map[string]any{}}}, nil)
-	add("updateNodeAlone", stmt{cypherUpdateNodeAlone(kepu.Museum), map[string]any{"id": "x", "set": map[string]any{}}}, nil)
+	add("updateNode", stmt{cypherUpdateNode(kepu.Museum), map[string]any{"id": "x", "set": map[string]any{}, "keep": int64(10), "changes": "[]"}}, nil)
+	add("updateNodeAlone", stmt{cypherUpdateNodeAlone(kepu.Museum), map[string]any{"id": "x", "set": map[string]any{}, "keep": int64(10), "changes": "[]"}}, nil)
 	add("deleteNode", stmt{cypherDeleteNode, map[string]any{"id": "x"}}, nil)
 	add("deleteBatch", stmt{cypherDeleteBatch, map[string]any{"limit": 1}}, nil)
 	add("anyNode", stmt{cypherAnyNode, nil}, nil)

@@ -166,7 +166,7 @@ func (s *Store) Write(ctx context.Context, changes []kepu.Change) ([]kepu.Result
 	if len(cs) == 1 && cs[0].Kind == kepu.UpdateNode {
 		// One statement, one round trip (writeAlone).
 		c := cs[0]
-		recs, err := s.writeAlone(ctx, stmt{cypherUpdateNodeAlone(kepu.LabelOf(c.ID)), updateParams(c)})
+		recs, err := s.writeAlone(ctx, stmt{cypherUpdateNodeAlone(kepu.LabelOf(c.ID)), logParams(cs, updateParams(c))})
 		if err != nil {
 			return nil, err
 		}
