@@ -10,8 +10,13 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
-// batchSize bounds the rows of one UNWIND statement.
-const batchSize = 1000
+// batchSize bounds the rows of one UNWIND statement; bulkBatchSize those
+// of a bulk load's puts (BulkCreate), whose statements hold no row back
+// (no Eager) and return one record.
+const (
+	batchSize     = 1000
+	bulkBatchSize = 10000
+)
 
 // step is one unit of a write: a batch of puts of one label or type, or one
 // other change.
@@ -26,7 +31,7 @@ type step struct {
 // them into steps. A run of consecutive PutNode changes becomes one batch per
 // label, a run of consecutive PutEdge changes one batch per type; puts of
 // one ID or edge stay in their order, and everything else keeps its place.
-func planWrite(in []kepu.Change) ([]kepu.Change, []step, error) {
+func planWrite(in []kepu.Change, rows int) ([]kepu.Change, []step, error) {
 	cs := make([]kepu.Change, len(in))
 	for i, c := range in {
 		if err := checkChange(&c); err != nil {
@@ -34,7 +39,7 @@ func planWrite(in []kepu.Change) ([]kepu.Change, []step, error) {
 		}
 		cs[i] = c
 	}
-	return cs, planSteps(cs), nil
+	return cs, planSteps(cs, rows), nil
 }
 
 // checkChange validates and normalizes one change in place.
@@ -79,8 +84,8 @@ func checkChange(c *kepu.Change) error {
 	return nil
 }
 
-// planSteps groups checked changes into steps.
-func planSteps(cs []kepu.Change) []step {
+// planSteps groups checked changes into steps of at most rows puts.
+func planSteps(cs []kepu.Change, rows int) []step {
 	var steps []step
 	for i := 0; i < len(cs); {
 		k := cs[i].Kind
@@ -100,7 +105,7 @@ func planSteps(cs []kepu.Change) []step {
 				key = string(cs[n].Edge.Type)
 			}
 			g, ok := groups[key]
-			if !ok || len(steps[g].idx) >= batchSize {
+			if !ok || len(steps[g].idx) >= rows {
 				steps = append(steps, step{kind: k, label: cs[n].Node.Label, rel: cs[n].Edge.Type})
 				g = len(steps) - 1
 				groups[key] = g
@@ -157,17 +162,30 @@ func (s *Store) Write(ctx context.Context, changes []kepu.Change) ([]kepu.Result
 	if len(changes) == 0 {
 		return nil, nil
 	}
-	cs, steps, err := planWrite(changes)
+	bulk := s.bulk.Load()
+	rows := batchSize
+	if bulk {
+		rows = bulkBatchSize
+	}
+	cs, steps, err := planWrite(changes, rows)
 	if err != nil {
 		return nil, err
 	}
 	// Reads of this request after the write must see it.
 	defer scopeOf(ctx).forget()
 	results := make([]kepu.Result, len(cs))
+	var ends []bulkEnd // of the bulk nodes created (BulkCreate)
 	_, err = s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		clear(results)
+		ends = ends[:0]
 		for _, st := range steps {
-			if err := s.apply(ctx, tx, cs, st, results); err != nil {
+			var err error
+			if bulk && (st.kind == kepu.PutNode || st.kind == kepu.PutEdge) {
+				err = s.applyBulk(ctx, tx, cs, st, results, &ends)
+			} else {
+				err = s.apply(ctx, tx, cs, st, results)
+			}
+			if err != nil {
 				var ce *changeError
 				if errors.As(err, &ce) {
 					return nil, atChange(ce.i, cs[ce.i].Kind, ce.err)
@@ -184,6 +202,7 @@ func (s *Store) Write(ctx context.Context, changes []kepu.Change) ([]kepu.Result
 	if err != nil {
 		return nil, err
 	}
+	s.ends.remember(ends)
 	return results, nil
 }
 
@@ -197,44 +216,11 @@ func (s *Store) apply(ctx context.Context, tx neo4j.ManagedTransaction, cs []kep
 			rows[i] = map[string]any{"id": node.ID, "props": nodeRow(node)}
 			results[n] = kepu.Result{Node: node}
 		}
-		q := cypherPutNodes(st.label)
-		if s.bulk.Load() {
-			q = cypherBulkNodes(st.label)
-		}
-		_, err := s.collect(ctx, tx, stmt{q, map[string]any{"rows": rows}})
+		_, err := s.collect(ctx, tx, stmt{cypherPutNodes(st.label), map[string]any{"rows": rows}})
 		return err
 
 	case kepu.PutEdge:
-		rows := make([]any, len(st.idx))
-		for i, n := range st.idx {
-			e := cs[n].Edge
-			rows[i] = map[string]any{"i": int64(n), "from": e.From, "to": e.To, "props": map[string]any(e.Props)}
-			results[n] = kepu.Result{Edge: e}
-		}
-		q := cypherPutEdges(st.rel)
-		if s.bulk.Load() {
-			q = cypherBulkEdges(st.rel)
-		}
-		params := map[string]any{"rows": rows}
-		recs, err := s.collect(ctx, tx, stmt{q, params})
-		if err != nil {
-			return err
-		}
-		if len(recs) > 0 && toInt(recs[0].Values[0]) == len(rows) {
-			return nil
-		}
-		// Fewer rows written than puts: an end is missing. Name the first
-		// such put (the transaction is rolled back).
-		recs, err = s.collect(ctx, tx, stmt{cypherMissingEnd, params})
-		if err != nil {
-			return err
-		}
-		n := st.idx[0]
-		if len(recs) > 0 {
-			i, _ := recs[0].Values[0].(int64)
-			n = int(i)
-		}
-		return &changeError{n, s.missingEnd(ctx, tx, cs[n].Edge)}
+		return s.putEdges(ctx, tx, cs, st, results, cypherPutEdges(st.rel))
 
 	case kepu.CreateNode:
 		n := first.Node
@@ -351,6 +337,54 @@ func (s *Store) apply(ctx context.Context, tx neo4j.ManagedTransaction, cs []kep
 	return kepu.Errorf(kepu.BadUserInput, "unknown change kind %q", trunc(string(st.kind)))
 }
 
+// putEdges writes a step of PutEdge changes with statement q, which finds
+// both ends of each row by ID and returns the number of rows written.
+func (s *Store) putEdges(ctx context.Context, tx neo4j.ManagedTransaction, cs []kepu.Change, st step, results []kepu.Result, q string) error {
+	rows := edgeRows(cs, st)
+	for _, n := range st.idx {
+		results[n] = kepu.Result{Edge: cs[n].Edge}
+	}
+	recs, err := s.collect(ctx, tx, stmt{q, map[string]any{"rows": rows}})
+	if err != nil {
+		return err
+	}
+	if len(recs) > 0 && toInt(recs[0].Values[0]) == len(rows) {
+		return nil
+	}
+	// Fewer rows written than puts: an end is missing. Name the first such
+	// put (the transaction is rolled back).
+	n, found, err := s.firstMissingEnd(ctx, tx, rows)
+	if err != nil {
+		return err
+	}
+	if !found {
+		n = st.idx[0]
+	}
+	return &changeError{n, s.missingEnd(ctx, tx, cs[n].Edge)}
+}
+
+// edgeRows are the rows of a step of PutEdge changes: the change's index
+// i, the ends' IDs and the properties.
+func edgeRows(cs []kepu.Change, st step) []any {
+	rows := make([]any, len(st.idx))
+	for i, n := range st.idx {
+		e := cs[n].Edge
+		rows[i] = map[string]any{"i": int64(n), "from": e.From, "to": e.To, "props": map[string]any(e.Props)}
+	}
+	return rows
+}
+
+// firstMissingEnd returns the index of the first change of edgeRows rows
+// with an end that no node has as ID, and false when there is none.
+func (s *Store) firstMissingEnd(ctx context.Context, tx neo4j.ManagedTransaction, rows []any) (int, bool, error) {
+	recs, err := s.collect(ctx, tx, stmt{cypherMissingEnd, map[string]any{"rows": rows}})
+	if err != nil || len(recs) == 0 {
+		return 0, false, err
+	}
+	i, ok := recs[0].Values[0].(int64)
+	return int(i), ok, nil
+}
+
 // missingEnd names the missing end of an edge whose put matched no nodes.
 func (s *Store) missingEnd(ctx context.Context, tx neo4j.ManagedTransaction, e kepu.Edge) error {
 	recs, err := s.collect(ctx, tx, stmt{cypherProbeEdge(e.Type), map[string]any{"from": e.From, "to": e.To}})
@@ -376,6 +410,7 @@ func (s *Store) BulkCreate(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	s.ends.reset()
 	s.bulk.Store(len(recs) == 0)
 	return len(recs) == 0, nil
 }
@@ -387,6 +422,7 @@ func (s *Store) BulkCreate(ctx context.Context) (bool, error) {
 // relationships. INTERNAL_SERVER_ERROR naming the counts when they differ.
 func (s *Store) CheckBulkLoad(ctx context.Context, nodes, edges int) error {
 	s.bulk.Store(false)
+	s.ends.reset()
 	recs, err := s.read(ctx, stmt{cypherCountGraph, nil})
 	if err != nil {
 		return err
