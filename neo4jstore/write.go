@@ -5,18 +5,17 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
+	"strings"
 
 	"github.com/kepugraph/kepugraph/kepu"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
-// batchSize bounds the rows of one UNWIND statement; bulkBatchSize those
-// of a bulk load's puts (BulkCreate), whose statements hold no row back
-// (no Eager) and return one record.
-const (
-	batchSize     = 1000
-	bulkBatchSize = 10000
-)
+// batchSize bounds the rows of one UNWIND statement. (Statements of 10,000
+// rows in a bulk load cost Neo4j the same CPU per record at --scale 100000:
+// docs/neo4j.md, "Load at 1M (2026-12-01 night)".)
+const batchSize = 1000
 
 // step is one unit of a write: a batch of puts of one label or type, or one
 // other change.
@@ -31,7 +30,7 @@ type step struct {
 // them into steps. A run of consecutive PutNode changes becomes one batch per
 // label, a run of consecutive PutEdge changes one batch per type; puts of
 // one ID or edge stay in their order, and everything else keeps its place.
-func planWrite(in []kepu.Change, rows int) ([]kepu.Change, []step, error) {
+func planWrite(in []kepu.Change) ([]kepu.Change, []step, error) {
 	cs := make([]kepu.Change, len(in))
 	for i, c := range in {
 		if err := checkChange(&c); err != nil {
@@ -39,7 +38,7 @@ func planWrite(in []kepu.Change, rows int) ([]kepu.Change, []step, error) {
 		}
 		cs[i] = c
 	}
-	return cs, planSteps(cs, rows), nil
+	return cs, planSteps(cs), nil
 }
 
 // checkChange validates and normalizes one change in place.
@@ -84,8 +83,8 @@ func checkChange(c *kepu.Change) error {
 	return nil
 }
 
-// planSteps groups checked changes into steps of at most rows puts.
-func planSteps(cs []kepu.Change, rows int) []step {
+// planSteps groups checked changes into steps.
+func planSteps(cs []kepu.Change) []step {
 	var steps []step
 	for i := 0; i < len(cs); {
 		k := cs[i].Kind
@@ -105,7 +104,7 @@ func planSteps(cs []kepu.Change, rows int) []step {
 				key = string(cs[n].Edge.Type)
 			}
 			g, ok := groups[key]
-			if !ok || len(steps[g].idx) >= rows {
+			if !ok || len(steps[g].idx) >= batchSize {
 				steps = append(steps, step{kind: k, label: cs[n].Node.Label, rel: cs[n].Edge.Type})
 				g = len(steps) - 1
 				groups[key] = g
@@ -162,15 +161,11 @@ func (s *Store) Write(ctx context.Context, changes []kepu.Change) ([]kepu.Result
 	if len(changes) == 0 {
 		return nil, nil
 	}
-	bulk := s.bulk.Load()
-	rows := batchSize
-	if bulk {
-		rows = bulkBatchSize
-	}
-	cs, steps, err := planWrite(changes, rows)
+	cs, steps, err := planWrite(changes)
 	if err != nil {
 		return nil, err
 	}
+	bulk := s.bulk.Load()
 	// Reads of this request after the write must see it.
 	defer scopeOf(ctx).forget()
 	results := make([]kepu.Result, len(cs))
@@ -399,27 +394,45 @@ func (s *Store) missingEnd(ctx context.Context, tx neo4j.ManagedTransaction, e k
 
 // BulkCreate prepares a bulk load: when the database holds no node, it
 // switches the store's PutNode and PutEdge batches from MERGE to CREATE
-// (no lookup of an existing node or relationship) and returns true; when it
-// holds nodes, it leaves the store as it is (MERGE) and returns false. Only
-// a loader that alone writes to the database, and puts every node and edge
-// once, may call it; CheckBulkLoad then verifies the counts. A load that
-// stops half-way leaves a database that is not empty: the rerun MERGEs and
-// so completes the graph, as with MERGE from the start.
+// (no lookup of an existing node or relationship; edges find their ends by
+// the element IDs of the nodes' CREATE, see bulk.go) and returns true; when
+// it holds nodes, it leaves the store as it is (MERGE) and returns false.
+// Only a loader that alone writes to the database, and puts every node and
+// edge once, may call it; CheckBulkLoad then verifies the counts. A load
+// that stops half-way leaves a database that is not empty: the rerun MERGEs
+// and so completes the graph, as with MERGE from the start.
+//
+// It creates the constraints a load needs before its first write: into an
+// empty database only that of the version node (whose MERGE by concurrent
+// writers would otherwise create two), the ID constraint after the data
+// (CheckBulkLoad), in one pass instead of an index insert in every
+// transaction; into a database with nodes both (EnsureKeyConstraints), which
+// the MERGEs seek.
 func (s *Store) BulkCreate(ctx context.Context) (bool, error) {
 	recs, err := s.read(ctx, stmt{cypherAnyNode, nil})
 	if err != nil {
 		return false, err
 	}
+	empty := len(recs) == 0
+	keys := KeyConstraintStatements()
+	if empty {
+		keys = slices.DeleteFunc(keys, func(q string) bool { return !strings.Contains(q, "(v:"+VersionLabel+")") })
+	}
+	if err := s.runSchema(ctx, keys); err != nil {
+		return false, err
+	}
 	s.ends.reset()
-	s.bulk.Store(len(recs) == 0)
-	return len(recs) == 0, nil
+	s.bulk.Store(empty)
+	return empty, nil
 }
 
 // CheckBulkLoad ends a bulk load begun with BulkCreate (the store MERGEs
-// again) and checks that the database holds exactly nodes nodes and edges
+// again), checks that the database holds exactly nodes nodes and edges
 // relationships, the records the load wrote: a node put twice would have
 // failed the uniqueness constraint, but an edge put twice would be two
-// relationships. INTERNAL_SERVER_ERROR naming the counts when they differ.
+// relationships (INTERNAL_SERVER_ERROR naming the counts when they
+// differ), then creates the ID constraints (EnsureKeyConstraints), which
+// fails naming a node ID the load put twice.
 func (s *Store) CheckBulkLoad(ctx context.Context, nodes, edges int) error {
 	s.bulk.Store(false)
 	s.ends.reset()
@@ -434,5 +447,6 @@ func (s *Store) CheckBulkLoad(ctx context.Context, nodes, edges int) error {
 	if gotN != nodes || gotE != edges {
 		return kepu.Errorf(kepu.Internal, "bulk load: the database holds %d nodes and %d relationships, the load wrote %d and %d (a record put twice?)", gotN, gotE, nodes, edges)
 	}
-	return nil
+	// The ID constraints that BulkCreate left for after the data.
+	return s.EnsureKeyConstraints(ctx)
 }
