@@ -22,7 +22,7 @@ import (
 // TestProfileBulkLoad profiles the puts of a bulk load, old and new, on the
 // benchmark graph already loaded into the Neo4j at NEO4J_URI
 // (bench/neo4j-scale/load.py --keep; KEPUGRAPH_PROFILE_BULK_SCALE is its
-// --scale, default 100000): 1,000 bulk schools (with IDs the graph does
+// --scale, default 100000; 0 for the reference dataset): 1,000 bulk schools (with IDs the graph does
 // not hold) created with and without returning their element IDs, and
 // 1,000 PARTNERS_WITH edges between nodes of the graph created with their
 // ends sought by ID and by element ID. Every statement runs in a
@@ -35,14 +35,22 @@ func TestProfileBulkLoad(t *testing.T) {
 		t.Skip("KEPUGRAPH_PROFILE_BULK and NEO4J_URI are not set: no loaded graph to profile")
 	}
 	scale := 100000
+	var err error
 	if v := os.Getenv("KEPUGRAPH_PROFILE_BULK_SCALE"); v != "" {
-		var err error
 		if scale, err = strconv.Atoi(v); err != nil {
 			t.Fatal(err)
 		}
 	}
 	ctx := context.Background()
-	sg, err := dataset.Scaled(dataset.Options{}, scale)
+	// Scale 0: the reference dataset (seed without --scale).
+	var src dataset.Source
+	bench := "gen-bench"
+	if scale == 0 {
+		bench = ""
+		src, err = dataset.Generate(dataset.Options{})
+	} else {
+		src, err = dataset.Scaled(dataset.Options{}, scale)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,13 +58,13 @@ func TestProfileBulkLoad(t *testing.T) {
 	var schools []kepu.Node
 	var edges []kepu.Edge
 	stop := errors.New("enough")
-	err = sg.Each(func(nd kepu.Node) error {
-		if nd.Label == kepu.School && strings.Contains(nd.ID, "gen-bench") && len(schools) < n {
+	err = src.Each(func(nd kepu.Node) error {
+		if nd.Label == kepu.School && strings.Contains(nd.ID, bench) && len(schools) < n {
 			schools = append(schools, nd)
 		}
 		return nil
 	}, func(e kepu.Edge) error {
-		if e.Type == kepu.PartnersWith && strings.Contains(e.From, "gen-bench") {
+		if e.Type == kepu.PartnersWith && strings.Contains(e.From, bench) {
 			edges = append(edges, e)
 		}
 		if len(edges) == n {
