@@ -33,8 +33,12 @@ const (
 )
 
 const (
-	// cypherBumpLogged bumps the graph version as cypherBumpVersion does,
-	// writes the entry of the write ($changes: JSON, or null when not
+	// cypherBumpLogged ends every write transaction. It bumps the graph
+	// version: one counter node (not :KG) that every write of every
+	// process bumps; a new counter (an empty or wiped database) starts at
+	// the clock in milliseconds, so that a version seen before the wipe
+	// does not come back for another graph (a process caching results by
+	// version). It writes the entry of the write ($changes: JSON, or null when not
 	// logged) and prunes the entries of ChangeLogWrites versions ago (a
 	// seek of the uniqueness constraint's index).
 	cypherBumpLogged = "WITH 0 AS n " + bumpLoggedThen + " RETURN v." + VersionProp + " AS version"

@@ -44,15 +44,8 @@ var cypherLocatePlaces = "UNWIND $ids AS id MATCH (n:KG {id: id}) USING INDEX SE
 
 // Fixed statements.
 const (
-	cypherPing = "RETURN 1 AS ok"
-	// cypherBumpVersion ends every write transaction: the graph version is
-	// one counter node (not :KG) that every write of every process bumps.
-	// A new counter (an empty or wiped database) starts at the clock in
-	// milliseconds, so that a version seen before the wipe does not come
-	// back for another graph (a process caching results by version).
-	cypherBumpVersion = bumpVersion + " RETURN v." + VersionProp + " AS version"
-	bumpVersion       = "MERGE (v:" + VersionLabel + " {id: 'graph'}) ON CREATE SET v." + VersionProp + " = timestamp() ON MATCH SET v." + VersionProp + " = v." + VersionProp + " + 1"
-	cypherVersion     = "OPTIONAL MATCH (v:" + VersionLabel + " {id: 'graph'}) RETURN coalesce(v." + VersionProp + ", 0) AS version"
+	cypherPing    = "RETURN 1 AS ok"
+	cypherVersion = "OPTIONAL MATCH (v:" + VersionLabel + " {id: 'graph'}) RETURN coalesce(v." + VersionProp + ", 0) AS version"
 
 	// The lookups by ID make the planner seek the uniqueness constraint's
 	// index (USING INDEX SEEK): without a hint it sometimes scanned the

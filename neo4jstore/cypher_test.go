@@ -83,7 +83,6 @@ func corpus(t *testing.T) []namedStmt {
 	}
 	ids := map[string]any{"ids": []string{"Museum:a"}}
 	add("ping", stmt{cypherPing, nil}, nil)
-	add("bumpVersion", stmt{cypherBumpVersion, nil}, nil)
 	add("version", stmt{cypherVersion, nil}, nil)
 	add("bumpLogged", bumpLogged([]kepu.Change{{Kind: kepu.DeleteNode, ID: "Museum:a"}}), nil)
 	add("walkEnds", walkEndsStmt("Museum:a", 10), nil)
@@ -124,6 +123,7 @@ func corpus(t *testing.T) []namedStmt {
 	for _, d := range kepu.RelDefs() {
 		add("putEdges/"+string(d.Type), stmt{cypherPutEdges(d.Type), map[string]any{"rows": []any{}}}, nil)
 		add("bulkEdges/"+string(d.Type), stmt{cypherBulkEdges(d.Type), map[string]any{"rows": []any{}}}, nil)
+		add("bulkEdges/"+string(d.Type)+"/elementIds", stmt{cypherBulkEdgesByElementID(d.Type), map[string]any{"rows": []any{}}}, nil)
 		add("probeEdge/"+string(d.Type), stmt{cypherProbeEdge(d.Type), edgeParams}, nil)
 		add("createEdge/"+string(d.Type), stmt{cypherCreateEdge(d.Type), edgeParams}, nil)
 		add("updateEdge/"+string(d.Type), stmt{cypherUpdateEdge(d.Type), edgeParams}, nil)
@@ -136,6 +136,7 @@ func corpus(t *testing.T) []namedStmt {
 		l := ld.Label
 		add("putNodes/"+string(l), stmt{cypherPutNodes(l), map[string]any{"rows": []any{}}}, nil)
 		add("bulkNodes/"+string(l), stmt{cypherBulkNodes(l), map[string]any{"rows": []any{}}}, nil)
+		add("bulkNodes/"+string(l)+"/elementIds", stmt{cypherBulkNodeIDs(l), map[string]any{"rows": []any{}}}, nil)
 		add("createNode/"+string(l), stmt{cypherCreateNode(l), map[string]any{"id": "x", "props": map[string]any{}}}, nil)
 
 		// Every operator on every property, combined with And, Or, Not.

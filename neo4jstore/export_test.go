@@ -1,6 +1,10 @@
 package neo4jstore
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/kepugraph/kepugraph/kepu"
+)
 
 // Corpus is the Cypher corpus of TestCypherLint for the external tests
 // (TestCypherExplain runs it on a real server).
@@ -13,3 +17,14 @@ func SetRecorder(s *Store, f func(cypher string, params map[string]any)) { s.rec
 // CypherBumpVersion is the statement that ends every write transaction
 // (the version bump with the edge log's entry).
 const CypherBumpVersion = cypherBumpLogged
+
+// BulkStatements are the puts of a bulk load of label l and type r: the
+// nodes by CREATE returning nothing (rows {id, props}) and returning their
+// element IDs (rows of property maps), the edges with their ends sought by
+// ID (rows {i, from, to, props}) and by element ID (rows {a, b, props}).
+func BulkStatements(l kepu.Label, r kepu.RelType) (nodes, nodeIDs, edges, edgesByElementID string) {
+	return cypherBulkNodes(l), cypherBulkNodeIDs(l), cypherBulkEdges(r), cypherBulkEdgesByElementID(r)
+}
+
+// NodeRow is the stored form of a node (its properties, ID and search keys).
+func NodeRow(n kepu.Node) map[string]any { return nodeRow(n) }

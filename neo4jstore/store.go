@@ -98,6 +98,7 @@ type Store struct {
 	versionOK atomic.Bool                                // the server's version was checked
 	record    func(cypher string, params map[string]any) // tests: sees every statement sent
 	bulk      atomic.Bool                                // puts CREATE instead of MERGE (BulkCreate)
+	ends      bulkEnds                                   // a bulk load's nodes' element IDs (bulk.go)
 
 	// down is set when a call found the server unreachable, and cleared by
 	// the next call that reaches it. While it is set, a call first checks
@@ -588,7 +589,7 @@ func (s *Store) collect(ctx context.Context, tx neo4j.ManagedTransaction, st stm
 }
 
 // Version implements kepu.Store: the counter node that every write
-// transaction of every process bumps (see cypherBumpVersion).
+// transaction of every process bumps (see cypherBumpLogged).
 func (s *Store) Version(ctx context.Context) (uint64, error) {
 	recs, err := s.read(ctx, stmt{cypherVersion, nil})
 	if err != nil {

@@ -5,12 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
+	"strings"
 
 	"github.com/kepugraph/kepugraph/kepu"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
-// batchSize bounds the rows of one UNWIND statement.
+// batchSize bounds the rows of one UNWIND statement. (Statements of 10,000
+// rows in a bulk load cost Neo4j the same CPU per record at --scale 100000:
+// docs/neo4j.md, "Load at 1M (2026-12-01 night)".)
 const batchSize = 1000
 
 // step is one unit of a write: a batch of puts of one label or type, or one
@@ -161,6 +165,7 @@ func (s *Store) Write(ctx context.Context, changes []kepu.Change) ([]kepu.Result
 	if err != nil {
 		return nil, err
 	}
+	bulk := s.bulk.Load()
 	// Reads of this request after the write must see it.
 	defer scopeOf(ctx).forget()
 	if len(cs) == 1 && cs[0].Kind == kepu.UpdateNode {
@@ -177,10 +182,18 @@ func (s *Store) Write(ctx context.Context, changes []kepu.Change) ([]kepu.Result
 		return []kepu.Result{{Node: n}}, nil
 	}
 	results := make([]kepu.Result, len(cs))
+	var ends []bulkEnd // of the bulk nodes created (BulkCreate)
 	_, err = s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		clear(results)
+		ends = ends[:0]
 		for _, st := range steps {
-			if err := s.apply(ctx, tx, cs, st, results); err != nil {
+			var err error
+			if bulk && (st.kind == kepu.PutNode || st.kind == kepu.PutEdge) {
+				err = s.applyBulk(ctx, tx, cs, st, results, &ends)
+			} else {
+				err = s.apply(ctx, tx, cs, st, results)
+			}
+			if err != nil {
 				var ce *changeError
 				if errors.As(err, &ce) {
 					return nil, atChange(ce.i, cs[ce.i].Kind, ce.err)
@@ -197,6 +210,7 @@ func (s *Store) Write(ctx context.Context, changes []kepu.Change) ([]kepu.Result
 	if err != nil {
 		return nil, err
 	}
+	s.ends.remember(ends)
 	return results, nil
 }
 
@@ -210,44 +224,11 @@ func (s *Store) apply(ctx context.Context, tx neo4j.ManagedTransaction, cs []kep
 			rows[i] = map[string]any{"id": node.ID, "props": nodeRow(node)}
 			results[n] = kepu.Result{Node: node}
 		}
-		q := cypherPutNodes(st.label)
-		if s.bulk.Load() {
-			q = cypherBulkNodes(st.label)
-		}
-		_, err := s.collect(ctx, tx, stmt{q, map[string]any{"rows": rows}})
+		_, err := s.collect(ctx, tx, stmt{cypherPutNodes(st.label), map[string]any{"rows": rows}})
 		return err
 
 	case kepu.PutEdge:
-		rows := make([]any, len(st.idx))
-		for i, n := range st.idx {
-			e := cs[n].Edge
-			rows[i] = map[string]any{"i": int64(n), "from": e.From, "to": e.To, "props": map[string]any(e.Props)}
-			results[n] = kepu.Result{Edge: e}
-		}
-		q := cypherPutEdges(st.rel)
-		if s.bulk.Load() {
-			q = cypherBulkEdges(st.rel)
-		}
-		params := map[string]any{"rows": rows}
-		recs, err := s.collect(ctx, tx, stmt{q, params})
-		if err != nil {
-			return err
-		}
-		if len(recs) > 0 && toInt(recs[0].Values[0]) == len(rows) {
-			return nil
-		}
-		// Fewer rows written than puts: an end is missing. Name the first
-		// such put (the transaction is rolled back).
-		recs, err = s.collect(ctx, tx, stmt{cypherMissingEnd, params})
-		if err != nil {
-			return err
-		}
-		n := st.idx[0]
-		if len(recs) > 0 {
-			i, _ := recs[0].Values[0].(int64)
-			n = int(i)
-		}
-		return &changeError{n, s.missingEnd(ctx, tx, cs[n].Edge)}
+		return s.putEdges(ctx, tx, cs, st, results, cypherPutEdges(st.rel))
 
 	case kepu.CreateNode:
 		n := first.Node
@@ -382,6 +363,54 @@ func (s *Store) updatedNode(recs []*neo4j.Record, id string) (kepu.Node, error) 
 	return node, nil
 }
 
+// putEdges writes a step of PutEdge changes with statement q, which finds
+// both ends of each row by ID and returns the number of rows written.
+func (s *Store) putEdges(ctx context.Context, tx neo4j.ManagedTransaction, cs []kepu.Change, st step, results []kepu.Result, q string) error {
+	rows := edgeRows(cs, st)
+	for _, n := range st.idx {
+		results[n] = kepu.Result{Edge: cs[n].Edge}
+	}
+	recs, err := s.collect(ctx, tx, stmt{q, map[string]any{"rows": rows}})
+	if err != nil {
+		return err
+	}
+	if len(recs) > 0 && toInt(recs[0].Values[0]) == len(rows) {
+		return nil
+	}
+	// Fewer rows written than puts: an end is missing. Name the first such
+	// put (the transaction is rolled back).
+	n, found, err := s.firstMissingEnd(ctx, tx, rows)
+	if err != nil {
+		return err
+	}
+	if !found {
+		n = st.idx[0]
+	}
+	return &changeError{n, s.missingEnd(ctx, tx, cs[n].Edge)}
+}
+
+// edgeRows are the rows of a step of PutEdge changes: the change's index
+// i, the ends' IDs and the properties.
+func edgeRows(cs []kepu.Change, st step) []any {
+	rows := make([]any, len(st.idx))
+	for i, n := range st.idx {
+		e := cs[n].Edge
+		rows[i] = map[string]any{"i": int64(n), "from": e.From, "to": e.To, "props": map[string]any(e.Props)}
+	}
+	return rows
+}
+
+// firstMissingEnd returns the index of the first change of edgeRows rows
+// with an end that no node has as ID, and false when there is none.
+func (s *Store) firstMissingEnd(ctx context.Context, tx neo4j.ManagedTransaction, rows []any) (int, bool, error) {
+	recs, err := s.collect(ctx, tx, stmt{cypherMissingEnd, map[string]any{"rows": rows}})
+	if err != nil || len(recs) == 0 {
+		return 0, false, err
+	}
+	i, ok := recs[0].Values[0].(int64)
+	return int(i), ok, nil
+}
+
 // missingEnd names the missing end of an edge whose put matched no nodes.
 func (s *Store) missingEnd(ctx context.Context, tx neo4j.ManagedTransaction, e kepu.Edge) error {
 	recs, err := s.collect(ctx, tx, stmt{cypherProbeEdge(e.Type), map[string]any{"from": e.From, "to": e.To}})
@@ -396,28 +425,49 @@ func (s *Store) missingEnd(ctx context.Context, tx neo4j.ManagedTransaction, e k
 
 // BulkCreate prepares a bulk load: when the database holds no node, it
 // switches the store's PutNode and PutEdge batches from MERGE to CREATE
-// (no lookup of an existing node or relationship) and returns true; when it
-// holds nodes, it leaves the store as it is (MERGE) and returns false. Only
-// a loader that alone writes to the database, and puts every node and edge
-// once, may call it; CheckBulkLoad then verifies the counts. A load that
-// stops half-way leaves a database that is not empty: the rerun MERGEs and
-// so completes the graph, as with MERGE from the start.
+// (no lookup of an existing node or relationship; edges find their ends by
+// the element IDs of the nodes' CREATE, see bulk.go) and returns true; when
+// it holds nodes, it leaves the store as it is (MERGE) and returns false.
+// Only a loader that alone writes to the database, and puts every node and
+// edge once, may call it; CheckBulkLoad then verifies the counts. A load
+// that stops half-way leaves a database that is not empty: the rerun MERGEs
+// and so completes the graph, as with MERGE from the start.
+//
+// It creates the constraints a load needs before its first write: into an
+// empty database only those of the version node and the edge log (whose MERGE by concurrent
+// writers would otherwise create two), the ID constraint after the data
+// (CheckBulkLoad), in one pass instead of an index insert in every
+// transaction; into a database with nodes both (EnsureKeyConstraints), which
+// the MERGEs seek.
 func (s *Store) BulkCreate(ctx context.Context) (bool, error) {
 	recs, err := s.read(ctx, stmt{cypherAnyNode, nil})
 	if err != nil {
 		return false, err
 	}
-	s.bulk.Store(len(recs) == 0)
-	return len(recs) == 0, nil
+	empty := len(recs) == 0
+	keys := KeyConstraintStatements()
+	if empty {
+		keys = slices.DeleteFunc(keys, func(q string) bool { return !strings.Contains(q, "(v:"+VersionLabel+")") })
+	}
+	// The edge log's constraint too: every transaction's version bump
+	// seeks it to prune the log (ChangeLogSchema).
+	if err := s.runSchema(ctx, append(keys, ChangeLogSchema()...)); err != nil {
+		return false, err
+	}
+	s.ends.reset()
+	s.bulk.Store(empty)
+	return empty, nil
 }
 
 // CheckBulkLoad ends a bulk load begun with BulkCreate (the store MERGEs
-// again) and checks that the database holds exactly nodes nodes and edges
-// relationships, the records the load wrote: a node put twice would have
-// failed the uniqueness constraint, but an edge put twice would be two
-// relationships. INTERNAL_SERVER_ERROR naming the counts when they differ.
+// again), checks that the database holds exactly nodes nodes and edges
+// relationships, the records the load wrote: a node or an edge put twice
+// would be two (INTERNAL_SERVER_ERROR naming the counts when they
+// differ), then creates the ID constraints (EnsureKeyConstraints), which
+// fails naming a node ID the load put twice.
 func (s *Store) CheckBulkLoad(ctx context.Context, nodes, edges int) error {
 	s.bulk.Store(false)
+	s.ends.reset()
 	recs, err := s.read(ctx, stmt{cypherCountGraph, nil})
 	if err != nil {
 		return err
@@ -429,5 +479,6 @@ func (s *Store) CheckBulkLoad(ctx context.Context, nodes, edges int) error {
 	if gotN != nodes || gotE != edges {
 		return kepu.Errorf(kepu.Internal, "bulk load: the database holds %d nodes and %d relationships, the load wrote %d and %d (a record put twice?)", gotN, gotE, nodes, edges)
 	}
-	return nil
+	// The ID constraints that BulkCreate left for after the data.
+	return s.EnsureKeyConstraints(ctx)
 }

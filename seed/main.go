@@ -204,12 +204,6 @@ func openStore(ctx context.Context, cfg Config) (loadTarget, error) {
 			st.Close()
 			return nil, err
 		}
-		// Only the ID constraints now; the other indexes after the load
-		// (Run), built once instead of in every write.
-		if err := st.EnsureKeyConstraints(ctx); err != nil {
-			st.Close()
-			return nil, err
-		}
 		return st, nil
 	}
 	// The graph is written without being held in memory; the full-text
@@ -262,8 +256,11 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		// validates and encodes one batch while it commits another.
 		workers = 2
 	}
-	// Into an empty Neo4j database the puts CREATE instead of MERGE
-	// (neo4jstore BulkCreate); a rerun over a loaded one MERGEs.
+	// Into an empty Neo4j database the puts CREATE instead of MERGE and
+	// the ID constraints come after the data (neo4jstore BulkCreate,
+	// CheckBulkLoad); a rerun over a loaded one creates them first and
+	// MERGEs. The other indexes come after the load (below), built once
+	// instead of in every write.
 	n4, _ := st.(*neo4jstore.Store)
 	bulk := false
 	if n4 != nil {
