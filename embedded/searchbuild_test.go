@@ -82,7 +82,8 @@ func TestSearchIndexOtherFormat(t *testing.T) {
 	put(t, st, schoolNode(1, "Format School", "格式学校"))
 	st.Close()
 
-	// Rewrite the index's commit record with format 1 (same stamp).
+	// Rewrite the index's commit record with the previous format (same
+	// stamp): 2, every pinyin run.
 	idx, err := bleve.OpenUsing(filepath.Join(dir, SearchDirName), runtimeConfig())
 	if err != nil {
 		t.Fatal(err)
@@ -95,7 +96,7 @@ func TestSearchIndexOtherFormat(t *testing.T) {
 	if format != searchFormat || n <= 0 || len(v) != n+8 {
 		t.Fatalf("commit record %x", v)
 	}
-	old := append(binary.AppendUvarint(nil, 1), v[n:]...)
+	old := append(binary.AppendUvarint(nil, searchFormat-1), v[n:]...)
 	done := make(chan error, 1)
 	batch := idx.NewBatch()
 	batch.SetInternal(internalKey, old)
@@ -113,7 +114,7 @@ func TestSearchIndexOtherFormat(t *testing.T) {
 	st, l := openLogged(t, dir, Options{})
 	defer st.Close()
 	if l.index() != "built" {
-		t.Fatalf("index of format 1: %q, want built", l.index())
+		t.Fatalf("index of format %d: %q, want built", searchFormat-1, l.index())
 	}
 	for _, text := range []string{"geshixuexiao", "gsxx", "format", "格式"} {
 		if got := found(t, st, text); !reflect.DeepEqual(got, []string{"School:disk1"}) {

@@ -320,7 +320,15 @@ type GramKeys struct {
 
 // NewGramKeys returns the GramKeys of a Chinese name ("" fields for a name
 // without pinyin).
-func NewGramKeys(nameZh string) GramKeys {
+func NewGramKeys(nameZh string) GramKeys { return NewGramKeysEvery(nameZh, 1) }
+
+// NewGramKeysEvery returns the GramKeys of a Chinese name whose
+// PinyinGrams holds only the runs that start at every step-th character
+// of the joined pinyin (offsets 0, step, 2·step, …; step 2 for 北京科学中心:
+// bei iji ing gke exu uez zho ong gxi): about 1/step as many keys, asked
+// for by PinyinQueryEvery with the same step. Step 1 is NewGramKeys.
+func NewGramKeysEvery(nameZh string, step int) GramKeys {
+	step = max(step, 1)
 	syl := Syllables(nameZh)
 	if len(syl) == 0 {
 		return GramKeys{}
@@ -342,7 +350,7 @@ func NewGramKeys(nameZh string) GramKeys {
 		off += utf8.RuneCountInString(s)
 		ini[k], _ = utf8.DecodeRuneInString(s)
 	}
-	for i := 0; i+GramLen <= len(joined); i++ {
+	for i := 0; i+GramLen <= len(joined); i += step {
 		word(&grams, joined[i:i+GramLen])
 	}
 	for i := range ini {
@@ -355,10 +363,14 @@ func NewGramKeys(nameZh string) GramKeys {
 // a document matches when its first field has a key starting with Prefix
 // (Prefix != ""), or else the key Term, and its grams field every key of
 // Grams.
+//
+// A query of keys thinned by NewGramKeysEvery has Phases instead of Grams:
+// the grams field must hold every key of at least one phase.
 type GramQuery struct {
-	Prefix string   // a short term
-	Term   string   // the start of a longer term
-	Grams  []string // runs of GramLen characters covering the rest of the term, distinct
+	Prefix string     // a short term
+	Term   string     // the start of a longer term
+	Grams  []string   // runs of GramLen characters covering the rest of the term, distinct
+	Phases [][]string // runs of the term at offsets of one residue modulo the step each, distinct
 }
 
 // PinyinQuery is the GramQuery of a Latin term (folded, as Parse makes it)
@@ -366,6 +378,47 @@ type GramQuery struct {
 // whose joined pinyin has a run starting at a syllable that begins with
 // the term; exactly those when the term has at most StartLen characters.
 func PinyinQuery(term string) GramQuery { return gramQuery(term, StartLen) }
+
+// PinyinQueryEvery is PinyinQuery for keys of NewGramKeysEvery with the
+// same step (> 1). A name holds the runs of the term at the offsets j of
+// the term that fall on a multiple of step in its joined pinyin: those
+// with j+o ≡ 0 (mod step), o being the offset in the joined pinyin of the
+// syllable the term's run starts at, which the query does not know. So
+// the query has one phase per residue p (0 ≤ p < step): runs of the term
+// at offsets j ≡ p (mod step) covering the rest of the term as far as
+// that residue allows; a name with a matching run holds every key of the
+// phase of its offset (a superset, as PinyinQuery's; exactly the names
+// when the term has at most StartLen characters).
+func PinyinQueryEvery(term string, step int) GramQuery {
+	if step <= 1 {
+		return PinyinQuery(term)
+	}
+	r := []rune(term)
+	if len(r) <= StartLen {
+		return GramQuery{Prefix: term}
+	}
+	g := GramQuery{Term: string(r[:StartLen])}
+	last := len(r) - GramLen // the offset of the term's last run
+	for p := range step {
+		var phase []string
+		prev := -1
+		// c is the first character the phase's runs do not cover yet;
+		// each run is the one of residue p that starts nearest before c.
+		for c := StartLen; c < len(r); {
+			j := min(c, last)
+			j -= ((j-p)%step + step) % step
+			if j < 0 || j <= prev {
+				break
+			}
+			if k := string(r[j : j+GramLen]); !slices.Contains(phase, k) {
+				phase = append(phase, k)
+			}
+			prev, c = j, j+GramLen
+		}
+		g.Phases = append(g.Phases, phase)
+	}
+	return g
+}
 
 // InitialsQuery is the GramQuery of a Latin term on Initials (both first
 // and grams): it finds every name whose initials contain the term; exactly
