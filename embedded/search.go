@@ -225,8 +225,8 @@ func indexQuery(q textsearch.Query, labels []kepu.Label, phrase bool) query.Quer
 }
 
 // gramQuery is the bleve query of g on the fields of textsearch.GramKeys:
-// Prefix and Term are asked of the field first, Grams (or every key of one
-// of the Phases) of grams.
+// Prefix and Term are asked of the field first, Grams (or the keys of one
+// of the Phases: its grams and a key starting with its tail) of grams.
 func gramQuery(g textsearch.GramQuery, first, grams string) query.Query {
 	if g.Prefix != "" {
 		p := query.NewPrefixQuery(g.Prefix)
@@ -246,12 +246,18 @@ func gramQuery(g textsearch.GramQuery, first, grams string) query.Query {
 	must := terms([]query.Query{t}, g.Grams)
 	var phases []query.Query
 	for _, ph := range g.Phases {
-		if len(ph) == 0 {
+		keys := terms(nil, ph.Grams)
+		if ph.Tail != "" {
+			p := query.NewPrefixQuery(ph.Tail)
+			p.SetField(grams)
+			keys = append(keys, p)
+		}
+		if len(keys) == 0 {
 			// A phase without keys: the term alone decides.
 			phases = nil
 			break
 		}
-		phases = append(phases, query.NewConjunctionQuery(terms(nil, ph)))
+		phases = append(phases, query.NewConjunctionQuery(keys))
 	}
 	if len(phases) > 0 {
 		must = append(must, query.NewDisjunctionQuery(phases))

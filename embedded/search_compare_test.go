@@ -18,7 +18,7 @@ var compareTexts = []string{
 	"北京科学中心", "北京科学", "beijing kexue zhongxin", "beijingkexuezhongxin", "bjkxzx",
 	"beijing science center", "Beijing Scince Center", "北京 kexue", "science", "school", "科技馆",
 	"科学技术馆", "museum anhui", "kexue", "zhongxin",
-	"be", "bei", "beij", "beiji", "beijin", "beijing", "beijingk", "beijingke", "beijingkex",
+	"kex", "bei", "beij", "beiji", "beijin", "beijing", "beijingk", "beijingke", "beijingkex",
 	"beijingkexu", "beijingkexue", "beijingkexuez", "beijingkexuezh", "beijingkexuezho",
 	"beijingkexuezhon", "beijingkexuezhong", "beijingkexuezhongx", "beijingkexuezhongxi",
 	"kexuezhongxin", "jingkexue", "kejiguan", "kexuejishuguan", "qingshaonian", "zhongxue",

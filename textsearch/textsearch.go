@@ -324,9 +324,11 @@ func NewGramKeys(nameZh string) GramKeys { return NewGramKeysEvery(nameZh, 1) }
 
 // NewGramKeysEvery returns the GramKeys of a Chinese name whose
 // PinyinGrams holds only the runs that start at every step-th character
-// of the joined pinyin (offsets 0, step, 2·step, …; step 2 for 北京科学中心:
-// bei iji ing gke exu uez zho ong gxi): about 1/step as many keys, asked
-// for by PinyinQueryEvery with the same step. Step 1 is NewGramKeys.
+// of the joined pinyin (offsets 0, step, 2·step, …), and, for a step of
+// two or more, the run of GramLen-1 characters that ends the pinyin if it
+// starts at such an offset (step 2 for 北京科学中心: bei iji ing gke exu uez
+// zho ong gxi in): about 1/step as many keys, asked for by
+// PinyinQueryEvery with the same step. Step 1 is NewGramKeys.
 func NewGramKeysEvery(nameZh string, step int) GramKeys {
 	step = max(step, 1)
 	syl := Syllables(nameZh)
@@ -350,8 +352,14 @@ func NewGramKeysEvery(nameZh string, step int) GramKeys {
 		off += utf8.RuneCountInString(s)
 		ini[k], _ = utf8.DecodeRuneInString(s)
 	}
-	for i := 0; i+GramLen <= len(joined); i += step {
-		word(&grams, joined[i:i+GramLen])
+	for i := 0; i < len(joined); i += step {
+		switch {
+		case i+GramLen <= len(joined):
+			word(&grams, joined[i:i+GramLen])
+		case step > 1 && len(joined)-i == GramLen-1:
+			// The tail: PinyinQueryEvery's tails find it.
+			word(&grams, joined[i:])
+		}
 	}
 	for i := range ini {
 		word(&inits, ini[i:min(i+GramLen, len(ini))])
@@ -367,10 +375,17 @@ func NewGramKeysEvery(nameZh string, step int) GramKeys {
 // A query of keys thinned by NewGramKeysEvery has Phases instead of Grams:
 // the grams field must hold every key of at least one phase.
 type GramQuery struct {
-	Prefix string     // a short term
-	Term   string     // the start of a longer term
-	Grams  []string   // runs of GramLen characters covering the rest of the term, distinct
-	Phases [][]string // runs of the term at offsets of one residue modulo the step each, distinct
+	Prefix string      // a short term
+	Term   string      // the start of a longer term
+	Grams  []string    // runs of GramLen characters covering the rest of the term, distinct
+	Phases []GramPhase // see PinyinQueryEvery
+}
+
+// GramPhase is one phase of a GramQuery: the grams field holds every key
+// of Grams and, unless Tail is "", a key that starts with Tail.
+type GramPhase struct {
+	Grams []string // runs of GramLen characters of the term, distinct
+	Tail  string   // the term's last GramLen-1 characters, when no run of the phase covers them
 }
 
 // PinyinQuery is the GramQuery of a Latin term (folded, as Parse makes it)
@@ -388,7 +403,11 @@ func PinyinQuery(term string) GramQuery { return gramQuery(term, StartLen) }
 // at offsets j ≡ p (mod step) covering the rest of the term as far as
 // that residue allows; a name with a matching run holds every key of the
 // phase of its offset (a superset, as PinyinQuery's; exactly the names
-// when the term has at most StartLen characters).
+// when the term has at most StartLen characters). When the last run of a
+// phase does not reach the term's end, the phase asks for the key at the
+// residue's offset GramLen-1 characters before the end to start with the
+// term's rest (Tail): a run that goes on past the term, or the pinyin's
+// own tail (see NewGramKeysEvery).
 func PinyinQueryEvery(term string, step int) GramQuery {
 	if step <= 1 {
 		return PinyinQuery(term)
@@ -399,21 +418,25 @@ func PinyinQueryEvery(term string, step int) GramQuery {
 	}
 	g := GramQuery{Term: string(r[:StartLen])}
 	last := len(r) - GramLen // the offset of the term's last run
+	below := func(j, p int) int { return j - ((j-p)%step+step)%step } // the offset ≤ j of residue p
 	for p := range step {
-		var phase []string
+		var phase GramPhase
 		prev := -1
 		// c is the first character the phase's runs do not cover yet;
 		// each run is the one of residue p that starts nearest before c.
-		for c := StartLen; c < len(r); {
-			j := min(c, last)
-			j -= ((j-p)%step + step) % step
+		c := StartLen
+		for c < len(r) {
+			j := below(min(c, last), p)
 			if j < 0 || j <= prev {
 				break
 			}
-			if k := string(r[j : j+GramLen]); !slices.Contains(phase, k) {
-				phase = append(phase, k)
+			if k := string(r[j : j+GramLen]); !slices.Contains(phase.Grams, k) {
+				phase.Grams = append(phase.Grams, k)
 			}
 			prev, c = j, j+GramLen
+		}
+		if j := below(len(r)-(GramLen-1), p); c < len(r) && j > prev && j == len(r)-(GramLen-1) {
+			phase.Tail = string(r[j:])
 		}
 		g.Phases = append(g.Phases, phase)
 	}
