@@ -417,7 +417,7 @@ func PinyinQueryEvery(term string, step int) GramQuery {
 		return GramQuery{Prefix: term}
 	}
 	g := GramQuery{Term: string(r[:StartLen])}
-	last := len(r) - GramLen // the offset of the term's last run
+	last := len(r) - GramLen                                          // the offset of the term's last run
 	below := func(j, p int) int { return j - ((j-p)%step+step)%step } // the offset ≤ j of residue p
 	for p := range step {
 		var phase GramPhase
