@@ -71,15 +71,9 @@ type searchDoc struct {
 	Name        string `json:"name"`
 	NameZh      string `json:"nameZh"`
 	Pinyin      string `json:"pinyin"`  // textsearch.GramKeys.PinyinStarts
-	PinyinGrams string `json:"pinyin3"` // textsearch.GramKeys.PinyinGrams, every pinyinGramStep-th run
+	PinyinGrams string `json:"pinyin3"` // textsearch.GramKeys.PinyinGrams
 	Initials    string `json:"initials"`
 }
-
-// pinyinGramStep thins the pinyin runs the index holds
-// (textsearch.NewGramKeysEvery): half of them, about a third of a node's
-// terms fewer, for a query that asks for the runs of its term in two
-// phases (textsearch.PinyinQueryEvery).
-const pinyinGramStep = 2
 
 const keysAnalyzer = "kepu_keys"
 
@@ -130,7 +124,7 @@ func searchMapping() (*mapping.IndexMappingImpl, error) {
 func indexDoc(label kepu.Label, p props) searchDoc {
 	name, _ := p.get(kepu.PropName).(string)
 	zh, _ := p.get(kepu.PropNameZh).(string)
-	k := textsearch.NewGramKeysEvery(zh, pinyinGramStep)
+	k := textsearch.NewGramKeys(zh)
 	return searchDoc{Label: string(label), Name: name, NameZh: zh,
 		Pinyin: k.PinyinStarts, PinyinGrams: k.PinyinGrams, Initials: k.Initials}
 }
@@ -176,7 +170,7 @@ func (si *searchIndex) forget(b *batch) {
 // match (a Chinese term as every bigram of it on nameZh, or with phrase as a
 // phrase of them; a Latin term as a prefix of a word of name, one edit from
 // a word of name when it has four or more letters, or textsearch's
-// PinyinQueryEvery or InitialsQuery on the keys of textsearch.GramKeys), and the
+// PinyinQuery or InitialsQuery on the keys of textsearch.GramKeys), and the
 // label must be one of labels. Without phrase the query matches a superset
 // of the phrase query's documents, found without reading term positions.
 //
@@ -211,7 +205,7 @@ func indexQuery(q textsearch.Query, labels []kepu.Label, phrase bool, has func(f
 		for _, g := range []struct {
 			q            textsearch.GramQuery
 			first, grams string
-		}{{textsearch.PinyinQueryEvery(t.Text, pinyinGramStep), "pinyin", "pinyin3"}, {textsearch.InitialsQuery(t.Text), "initials", "initials"}} {
+		}{{textsearch.PinyinQuery(t.Text), "pinyin", "pinyin3"}, {textsearch.InitialsQuery(t.Text), "initials", "initials"}} {
 			if g.q.Prefix == "" && has != nil && !has(g.first, g.q.Term) {
 				continue
 			}
@@ -238,42 +232,20 @@ func indexQuery(q textsearch.Query, labels []kepu.Label, phrase bool, has func(f
 }
 
 // gramQuery is the bleve query of g on the fields of textsearch.GramKeys:
-// Prefix and Term are asked of the field first, Grams (or the keys of one
-// of the Phases: its grams and a key starting with its tail) of grams.
+// Prefix and Term are asked of the field first, Grams of grams.
 func gramQuery(g textsearch.GramQuery, first, grams string) query.Query {
 	if g.Prefix != "" {
 		p := query.NewPrefixQuery(g.Prefix)
 		p.SetField(first)
 		return p
 	}
-	terms := func(must []query.Query, keys []string) []query.Query {
-		for _, k := range keys {
-			t := query.NewTermQuery(k)
-			t.SetField(grams)
-			must = append(must, t)
-		}
-		return must
-	}
 	t := query.NewTermQuery(g.Term)
 	t.SetField(first)
-	must := terms([]query.Query{t}, g.Grams)
-	var phases []query.Query
-	for _, ph := range g.Phases {
-		keys := terms(nil, ph.Grams)
-		if ph.Tail != "" {
-			p := query.NewPrefixQuery(ph.Tail)
-			p.SetField(grams)
-			keys = append(keys, p)
-		}
-		if len(keys) == 0 {
-			// A phase without keys: the term alone decides.
-			phases = nil
-			break
-		}
-		phases = append(phases, query.NewConjunctionQuery(keys))
-	}
-	if len(phases) > 0 {
-		must = append(must, query.NewDisjunctionQuery(phases))
+	must := []query.Query{t}
+	for _, k := range g.Grams {
+		t := query.NewTermQuery(k)
+		t.SetField(grams)
+		must = append(must, t)
 	}
 	return query.NewConjunctionQuery(must)
 }

@@ -83,7 +83,7 @@ func TestSearchIndexOtherFormat(t *testing.T) {
 	st.Close()
 
 	// Rewrite the index's commit record with the previous format (same
-	// stamp): 2, every pinyin run.
+	// stamp).
 	idx, err := bleve.OpenUsing(filepath.Join(dir, SearchDirName), runtimeConfig())
 	if err != nil {
 		t.Fatal(err)

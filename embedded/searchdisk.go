@@ -44,11 +44,9 @@ const SearchDirName = "kepugraph.search"
 
 // searchFormat identifies the index mapping and analysis (searchMapping,
 // analyze): an index written with another format is rebuilt. Bump it when
-// either changes. 3: the pinyin runs at every other character
-// (textsearch.NewGramKeysEvery, pinyinGramStep); 2: pinyin and initials as
-// n-grams (textsearch.GramKeys), no _all field; 1: suffix keys
-// (textsearch.PinyinKeys).
-const searchFormat = 3
+// either changes. 2: pinyin and initials as n-grams (textsearch.GramKeys),
+// no _all field (1: suffix keys, textsearch.PinyinKeys).
+const searchFormat = 2
 
 var (
 	keyStamp    = []byte("stamp")     // 8 random bytes, written by every commit

@@ -320,17 +320,7 @@ type GramKeys struct {
 
 // NewGramKeys returns the GramKeys of a Chinese name ("" fields for a name
 // without pinyin).
-func NewGramKeys(nameZh string) GramKeys { return NewGramKeysEvery(nameZh, 1) }
-
-// NewGramKeysEvery returns the GramKeys of a Chinese name whose
-// PinyinGrams holds only the runs that start at every step-th character
-// of the joined pinyin (offsets 0, step, 2·step, …), and, for a step of
-// two or more, the run of GramLen-1 characters that ends the pinyin if it
-// starts at such an offset (step 2 for 北京科学中心: bei iji ing gke exu uez
-// zho ong gxi in): about 1/step as many keys, asked for by
-// PinyinQueryEvery with the same step. Step 1 is NewGramKeys.
-func NewGramKeysEvery(nameZh string, step int) GramKeys {
-	step = max(step, 1)
+func NewGramKeys(nameZh string) GramKeys {
 	syl := Syllables(nameZh)
 	if len(syl) == 0 {
 		return GramKeys{}
@@ -352,14 +342,8 @@ func NewGramKeysEvery(nameZh string, step int) GramKeys {
 		off += utf8.RuneCountInString(s)
 		ini[k], _ = utf8.DecodeRuneInString(s)
 	}
-	for i := 0; i < len(joined); i += step {
-		switch {
-		case i+GramLen <= len(joined):
-			word(&grams, joined[i:i+GramLen])
-		case step > 1 && len(joined)-i == GramLen-1:
-			// The tail: PinyinQueryEvery's tails find it.
-			word(&grams, joined[i:])
-		}
+	for i := 0; i+GramLen <= len(joined); i++ {
+		word(&grams, joined[i:i+GramLen])
 	}
 	for i := range ini {
 		word(&inits, ini[i:min(i+GramLen, len(ini))])
@@ -371,21 +355,10 @@ func NewGramKeysEvery(nameZh string, step int) GramKeys {
 // a document matches when its first field has a key starting with Prefix
 // (Prefix != ""), or else the key Term, and its grams field every key of
 // Grams.
-//
-// A query of keys thinned by NewGramKeysEvery has Phases instead of Grams:
-// the grams field must hold every key of at least one phase.
 type GramQuery struct {
-	Prefix string      // a short term
-	Term   string      // the start of a longer term
-	Grams  []string    // runs of GramLen characters covering the rest of the term, distinct
-	Phases []GramPhase // see PinyinQueryEvery
-}
-
-// GramPhase is one phase of a GramQuery: the grams field holds every key
-// of Grams and, unless Tail is "", a key that starts with Tail.
-type GramPhase struct {
-	Grams []string // runs of GramLen characters of the term, distinct
-	Tail  string   // the term's last GramLen-1 characters, when no run of the phase covers them
+	Prefix string   // a short term
+	Term   string   // the start of a longer term
+	Grams  []string // runs of GramLen characters covering the rest of the term, distinct
 }
 
 // PinyinQuery is the GramQuery of a Latin term (folded, as Parse makes it)
@@ -393,55 +366,6 @@ type GramPhase struct {
 // whose joined pinyin has a run starting at a syllable that begins with
 // the term; exactly those when the term has at most StartLen characters.
 func PinyinQuery(term string) GramQuery { return gramQuery(term, StartLen) }
-
-// PinyinQueryEvery is PinyinQuery for keys of NewGramKeysEvery with the
-// same step (> 1). A name holds the runs of the term at the offsets j of
-// the term that fall on a multiple of step in its joined pinyin: those
-// with j+o ≡ 0 (mod step), o being the offset in the joined pinyin of the
-// syllable the term's run starts at, which the query does not know. So
-// the query has one phase per residue p (0 ≤ p < step): runs of the term
-// at offsets j ≡ p (mod step) covering the rest of the term as far as
-// that residue allows; a name with a matching run holds every key of the
-// phase of its offset (a superset, as PinyinQuery's; exactly the names
-// when the term has at most StartLen characters). When the last run of a
-// phase does not reach the term's end, the phase asks for the key at the
-// residue's offset GramLen-1 characters before the end to start with the
-// term's rest (Tail): a run that goes on past the term, or the pinyin's
-// own tail (see NewGramKeysEvery).
-func PinyinQueryEvery(term string, step int) GramQuery {
-	if step <= 1 {
-		return PinyinQuery(term)
-	}
-	r := []rune(term)
-	if len(r) <= StartLen {
-		return GramQuery{Prefix: term}
-	}
-	g := GramQuery{Term: string(r[:StartLen])}
-	last := len(r) - GramLen                                          // the offset of the term's last run
-	below := func(j, p int) int { return j - ((j-p)%step+step)%step } // the offset ≤ j of residue p
-	for p := range step {
-		var phase GramPhase
-		prev := -1
-		// c is the first character the phase's runs do not cover yet;
-		// each run is the one of residue p that starts nearest before c.
-		c := StartLen
-		for c < len(r) {
-			j := below(min(c, last), p)
-			if j < 0 || j <= prev {
-				break
-			}
-			if k := string(r[j : j+GramLen]); !slices.Contains(phase.Grams, k) {
-				phase.Grams = append(phase.Grams, k)
-			}
-			prev, c = j, j+GramLen
-		}
-		if j := below(len(r)-(GramLen-1), p); c < len(r) && j > prev && j == len(r)-(GramLen-1) {
-			phase.Tail = string(r[j:])
-		}
-		g.Phases = append(g.Phases, phase)
-	}
-	return g
-}
 
 // InitialsQuery is the GramQuery of a Latin term on Initials (both first
 // and grams): it finds every name whose initials contain the term; exactly
