@@ -173,12 +173,7 @@ func (si *searchIndex) forget(b *batch) {
 // PinyinQuery or InitialsQuery on the keys of textsearch.GramKeys), and the
 // label must be one of labels. Without phrase the query matches a superset
 // of the phrase query's documents, found without reading term positions.
-//
-// has, when not nil, tells whether the index holds a term in a field: a
-// pinyin or initials alternative whose Term the index does not hold (an
-// English word as pinyin, say) matches nothing and is left out, so that
-// bleve does not gather the postings of its runs.
-func indexQuery(q textsearch.Query, labels []kepu.Label, phrase bool, has func(field, term string) bool) query.Query {
+func indexQuery(q textsearch.Query, labels []kepu.Label, phrase bool) query.Query {
 	var must []query.Query
 	for _, t := range q.Terms {
 		if !t.Indexed() {
@@ -201,16 +196,8 @@ func indexQuery(q textsearch.Query, labels []kepu.Label, phrase bool, has func(f
 		}
 		name := query.NewPrefixQuery(t.Text)
 		name.SetField("name")
-		alts := []query.Query{name}
-		for _, g := range []struct {
-			q            textsearch.GramQuery
-			first, grams string
-		}{{textsearch.PinyinQuery(t.Text), "pinyin", "pinyin3"}, {textsearch.InitialsQuery(t.Text), "initials", "initials"}} {
-			if g.q.Prefix == "" && has != nil && !has(g.first, g.q.Term) {
-				continue
-			}
-			alts = append(alts, gramQuery(g.q, g.first, g.grams))
-		}
+		alts := []query.Query{name, gramQuery(textsearch.PinyinQuery(t.Text), "pinyin", "pinyin3"),
+			gramQuery(textsearch.InitialsQuery(t.Text), "initials", "initials")}
 		if t.Fuzzy() {
 			f := query.NewFuzzyQuery(t.Text)
 			f.SetField("name")
@@ -288,14 +275,10 @@ func (s *Store) candidateIDs(ctx context.Context, q textsearch.Query, labels []k
 			si.use.RUnlock()
 			continue
 		}
-		has, err := si.termLookup(ctx)
-		var ids []string
-		if err == nil {
-			ids, err = si.collect(ctx, indexQuery(q, labels, false, has), textsearch.MaxCandidates+1)
-		}
+		ids, err := si.collect(ctx, indexQuery(q, labels, false), textsearch.MaxCandidates+1)
 		if err == nil && len(ids) > textsearch.MaxCandidates {
 			if hasPhrase(q) {
-				ids, err = si.collect(ctx, indexQuery(q, labels, true, has), textsearch.MaxCandidates)
+				ids, err = si.collect(ctx, indexQuery(q, labels, true), textsearch.MaxCandidates)
 			} else {
 				ids = ids[:textsearch.MaxCandidates]
 			}
@@ -355,28 +338,6 @@ func hasPhrase(q textsearch.Query) bool {
 		}
 	}
 	return false
-}
-
-// termLookup returns a function telling whether the index holds a term in
-// a field (its dictionary; a failed lookup answers true).
-func (si *searchIndex) termLookup(ctx context.Context) (func(field, term string) bool, error) {
-	ix, err := si.idx.Advanced()
-	if err != nil {
-		return nil, err
-	}
-	return func(field, term string) bool {
-		r, err := ix.Reader()
-		if err != nil {
-			return true
-		}
-		defer r.Close()
-		tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
-		if err != nil {
-			return true
-		}
-		defer tfr.Close()
-		return tfr.Count() > 0
-	}, nil
 }
 
 // collect returns the IDs of the first max documents that qq matches, in

@@ -37,7 +37,7 @@ func TestCandidatesAsTopN(t *testing.T) {
 	}
 	si := st.search.Load()
 	topN := func(q textsearch.Query, labels []kepu.Label) []*textsearch.Doc {
-		req := bleve.NewSearchRequestOptions(indexQuery(q, labels, true, nil), textsearch.MaxCandidates, 0, false)
+		req := bleve.NewSearchRequestOptions(indexQuery(q, labels, true), textsearch.MaxCandidates, 0, false)
 		req.Score = "none"
 		res, err := si.idx.SearchInContext(ctx, req)
 		if err != nil {

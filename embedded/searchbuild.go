@@ -34,14 +34,14 @@ import (
 // mapping and analyzes its fields, and hands them to a builder of its own,
 // which writes and merges that part's segments. The parts' segments are
 // then merged into one, in the parts' order (mergeParts, zapx's merge):
-// the index holds the documents in the order one builder given them all
-// would. The builders get each document already analyzed: their mapping
-// (prebuilt) copies the fields, whose Analyze then does nothing. The index
-// is the one bleve.NewBuilder writes from the same documents (the same
-// mapping is stored with it).
+// the index is one segment, as one builder's (whose segments each hold
+// their documents in map order). The builders get each document already
+// analyzed: their mapping (prebuilt) copies the fields, whose Analyze then
+// does nothing. The index holds what bleve.NewBuilder writes from the same
+// documents (the same mapping is stored with it).
 
-// analyzedField is a field analyzed by a worker: the builder's own call of
-// Analyze does nothing.
+// analyzedField is a field analyzed by a part's goroutine: the builder's
+// own call of Analyze does nothing.
 type analyzedField struct{ document.Field }
 
 func (analyzedField) Analyze() {}
@@ -344,8 +344,7 @@ func writePart(dir string, m *mapping.IndexMappingImpl, part func(emit func(docS
 // into the first: zapx merges their segments, in the order of dirs, into
 // one, which replaces the first index's segment (its root names the
 // segment's file, not its contents); the other directories are removed.
-// The documents are in the order of the parts, as one builder given them
-// all in that order would have them.
+// The index holds the parts' documents part after part.
 func mergeParts(dirs []string) error {
 	var plugin zap.ZapPlugin
 	segs := make([]segment.Segment, 0, len(dirs))

@@ -188,7 +188,7 @@ func TestSearchIndexParts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ids, err := si.collect(ctx, indexQuery(q, nil, false, nil), textsearch.MaxCandidates)
+			ids, err := si.collect(ctx, indexQuery(q, nil, false), textsearch.MaxCandidates)
 			if err != nil {
 				t.Fatal(err)
 			}
