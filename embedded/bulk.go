@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/blevesearch/bleve/v2"
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/kepugraph/kepugraph/kepu"
@@ -79,33 +80,35 @@ func (l *Loader) Close() error {
 }
 
 // buildSearchIndex writes the full-text index of the file's nodes with the
-// file's commit stamp, read in one transaction: workers decode the node
-// records straight from the file (see fileDocs). A file without a stamp (no
-// commit yet) is left to Open.
+// file's commit stamp: the parts of the build read the node records
+// straight from the file, each in a read transaction of its own (see
+// fileDocs). A file without a stamp (no commit yet) is left to Open.
 func (l *Loader) buildSearchIndex() error {
 	path := filepath.Join(l.s.dir, SearchDirName)
 	start := time.Now()
-	built := false
+	var stamp uint64
+	var ok, current bool
 	err := l.s.db.View(func(tx *bolt.Tx) error {
-		stamp, ok := readStamp(tx)
-		if !ok {
+		if stamp, ok = readStamp(tx); !ok {
 			return nil
 		}
 		if idx, _ := openIndexAt(path, stamp); idx != nil {
+			current = true
 			return idx.Close()
 		}
-		idx, err := buildIndexAt(path, l.nnodes, fileDocs(tx), stamp)
-		if err != nil {
-			return err
-		}
-		built = true
-		return idx.Close()
+		return nil
 	})
+	if err == nil && ok && !current {
+		var idx bleve.Index
+		if idx, err = buildIndexAt(path, l.nnodes, fileDocs(l.s.db, stamp, l.nnodes), stamp); err == nil {
+			err = idx.Close()
+		}
+	}
 	if err != nil {
 		l.s.log.Error("bulk load: cannot build the search index (the next open builds it)", "path", path, "err", fmt.Sprint(err))
 		return kepu.Errorf(kepu.Internal, "cannot build the search index of %s (the graph is written; the next open builds it): %v", l.s.dir, err)
 	}
-	if built {
+	if ok && !current {
 		l.s.log.Info("search index built", "path", path, "nodes", l.nnodes, "duration", time.Since(start))
 	}
 	return nil

@@ -3,14 +3,22 @@ package embedded
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+	zap "github.com/blevesearch/zapx/v17"
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/kepugraph/kepugraph/kepu"
@@ -19,17 +27,21 @@ import (
 // The offline build of the full-text index, in parallel.
 //
 // bleve's offline builder (bleve.NewBuilder) maps, analyzes and writes its
-// documents in one goroutine. Here analysis workers (one per processor)
-// map every node's document with the index mapping and analyze its fields
-// (the tokenizers and token filters: about 40% of the build), while the
-// builder writes the segments of the documents analyzed so far. The
-// builder gets each document already analyzed: its mapping (prebuilt)
-// copies the fields, whose Analyze then does nothing. The index is the one
-// bleve.NewBuilder writes from the same documents (the same mapping is
-// stored with it).
+// documents in one goroutine, and writes its segments one at a time. Here
+// the nodes are cut into parts (contiguous runs of the file's key order,
+// one per processor), and each part is written at once by a goroutine of
+// its own: it decodes its nodes, maps every document with the index
+// mapping and analyzes its fields, and hands them to a builder of its own,
+// which writes and merges that part's segments. The parts' segments are
+// then merged into one, in the parts' order (mergeParts, zapx's merge):
+// the index is one segment, as one builder's (whose segments each hold
+// their documents in map order). The builders get each document already
+// analyzed: their mapping (prebuilt) copies the fields, whose Analyze then
+// does nothing. The index holds what bleve.NewBuilder writes from the same
+// documents (the same mapping is stored with it).
 
-// analyzedField is a field analyzed by a worker: the builder's own call of
-// Analyze does nothing.
+// analyzedField is a field analyzed by a part's goroutine: the builder's
+// own call of Analyze does nothing.
 type analyzedField struct{ document.Field }
 
 func (analyzedField) Analyze() {}
@@ -106,9 +118,6 @@ func (m prebuilt) MapDocument(doc *document.Document, data any) error {
 // MarshalJSON stores the real mapping in the index.
 func (m prebuilt) MarshalJSON() ([]byte, error) { return json.Marshal(m.IndexMappingImpl) }
 
-// buildChunk is the number of documents a worker analyzes at a time.
-const buildChunk = 256
-
 // docSource is a node of the index build: from the graph in memory (n) or
 // a record of the bbolt file (key and val, valid while its transaction is
 // open).
@@ -117,36 +126,94 @@ type docSource struct {
 	key, val []byte
 }
 
-// nodeDocs calls emit with every node of st, in the map's order, until
-// emit returns false.
-func nodeDocs(st *state) func(emit func(docSource) bool) error {
-	return func(emit func(docSource) bool) error {
-		for _, n := range st.nodes {
-			if !emit(docSource{n: n}) {
-				break
+// nodeSet is the set of nodes an index build writes, cut into parts that
+// are written at once. parts(n) returns at most n parts (at least one for
+// a set with nodes): each calls emit with the nodes of its part, in the
+// set's order, until emit returns false. The parts are contiguous runs of
+// the set's order (together: every node once), none empty; each runs in a
+// goroutine of its own.
+type nodeSet func(n int) ([]func(emit func(docSource) bool) error, error)
+
+// nodeDocs is the set of the nodes of st, in the map's order.
+func nodeDocs(st *state) nodeSet {
+	return func(n int) ([]func(emit func(docSource) bool) error, error) {
+		all := make([]*nodeRec, 0, len(st.nodes))
+		for _, nd := range st.nodes {
+			all = append(all, nd)
+		}
+		n = max(min(n, len(all)), 1)
+		parts := make([]func(emit func(docSource) bool) error, n)
+		for k := range n {
+			run := all[len(all)*k/n : len(all)*(k+1)/n]
+			parts[k] = func(emit func(docSource) bool) error {
+				for _, nd := range run {
+					if !emit(docSource{n: nd}) {
+						break
+					}
+				}
+				return nil
 			}
 		}
-		return nil
+		return parts, nil
 	}
 }
 
-// fileDocs calls emit with every node record of the file's transaction
-// tx, in key order, until emit returns false. The records are decoded by
-// the workers (docOf): the transaction stays open during the build.
-func fileDocs(tx *bolt.Tx) func(emit func(docSource) bool) error {
-	return func(emit func(docSource) bool) error {
-		c := tx.Bucket(bucketNodes).Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
-			if !emit(docSource{key: k, val: v}) {
-				break
+// fileDocs is the set of the node records of the bbolt file db (about
+// count of them) whose last commit has the stamp, in key order. The
+// records are decoded by the part's goroutine (docOf). Each part reads the
+// file in a read transaction of its own, open while the part is written,
+// and fails if the file's stamp is no longer the one given.
+func fileDocs(db *bolt.DB, stamp uint64, count int) nodeSet {
+	return func(n int) ([]func(emit func(docSource) bool) error, error) {
+		// The first key of every part but the first: the keys at
+		// count*k/n.
+		var bounds [][]byte
+		err := db.View(func(tx *bolt.Tx) error {
+			c := tx.Bucket(bucketNodes).Cursor()
+			i, k := 0, 1
+			for key, _ := c.First(); key != nil && k < n; key, _ = c.Next() {
+				if i > 0 && i >= count*k/n {
+					bounds = append(bounds, bytes.Clone(key))
+					k++
+				}
+				i++
 			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
-		return nil
+		bounds = append(bounds, nil)
+		parts := make([]func(emit func(docSource) bool) error, len(bounds))
+		var from []byte
+		for k, to := range bounds {
+			lo := from
+			parts[k] = func(emit func(docSource) bool) error {
+				return db.View(func(tx *bolt.Tx) error {
+					if s, ok := readStamp(tx); !ok || s != stamp {
+						return fmt.Errorf("the file was written during the index build")
+					}
+					c := tx.Bucket(bucketNodes).Cursor()
+					key, val := c.First()
+					if lo != nil {
+						key, val = c.Seek(lo)
+					}
+					for ; key != nil && (to == nil || bytes.Compare(key, to) < 0); key, val = c.Next() {
+						if !emit(docSource{key: key, val: val}) {
+							break
+						}
+					}
+					return nil
+				})
+			}
+			from = to
+		}
+		return parts, nil
 	}
 }
 
 // docOf returns the ID and the search document of a node; in decodes the
-// file's records (one per worker).
+// file's records (one per goroutine).
 func docOf(src docSource, in *interner) (string, searchDoc, error) {
 	if src.n != nil {
 		return src.n.id, indexDoc(src.n.label, src.n.props), nil
@@ -166,94 +233,159 @@ func docOf(src docSource, in *interner) (string, searchDoc, error) {
 	return string(src.key), indexDoc(l, p), nil
 }
 
-// buildDocs writes the document of every node that nodes emits with the
-// builder b: workers decode, map and analyze them in parallel, b gets them
-// in the order they are done. m is the index mapping (b's is prebuilt{m}).
-func buildDocs(b bleve.Builder, m *mapping.IndexMappingImpl, nodes func(emit func(docSource) bool) error) error {
-	type done struct {
-		docs []*document.Document
-		err  error
+// maxBuildParts bounds the parts of an index build (each holds a
+// builder's segment of builderBatch documents in memory).
+const maxBuildParts = 4
+
+// partDocs is the fewest documents per part of an index build: a set of
+// fewer than 2*partDocs documents is written in one part (no final merge).
+// Tests lower it.
+var partDocs = builderBatch
+
+// segmentConfig makes the builders write zapx v17 segments, the version
+// mergeParts merges (bleve's default).
+var segmentConfig = map[string]any{"forceSegmentType": zap.Type, "forceSegmentVersion": zap.Version}
+
+// buildParts writes the index of the count nodes of nodes at dir (which
+// must not exist) with the mapping m. The nodes are cut into parts
+// (nodeSet), one per processor (at most maxBuildParts, at least partDocs
+// nodes each); each part is written at once by a goroutine of its own with
+// a bleve offline builder, which decodes, maps and analyzes its documents
+// and writes and merges their segments. The parts' indexes are then
+// merged into one segment, in the parts' order (see mergeParts).
+func buildParts(dir string, m *mapping.IndexMappingImpl, count int, nodes nodeSet) error {
+	n := max(1, min(runtime.GOMAXPROCS(0), maxBuildParts, count/partDocs))
+	parts, err := nodes(n)
+	if err != nil {
+		return err
 	}
-	work := make(chan []docSource, 4)
-	out := make(chan done, 4)
-	stop := make(chan struct{})
-	fed := make(chan error, 1)
+	dirs := make([]string, len(parts))
+	docs := make([]int, len(parts))
+	errs := make([]error, len(parts))
+	var stop atomic.Bool
 	var wg sync.WaitGroup
-	go func() {
-		defer close(work)
-		chunk := make([]docSource, 0, buildChunk)
-		send := func() bool {
-			select {
-			case work <- chunk:
-				chunk = make([]docSource, 0, buildChunk)
-				return true
-			case <-stop:
-				return false
-			}
+	for k, part := range parts {
+		dirs[k] = dir
+		if k > 0 {
+			dirs[k] = filepath.Join(dir, fmt.Sprintf("part-%d", k))
 		}
-		err := nodes(func(src docSource) bool {
-			chunk = append(chunk, src)
-			return len(chunk) < buildChunk || send()
-		})
-		if err == nil && len(chunk) > 0 {
-			send()
-		}
-		fed <- err
-	}()
-	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			in := newInterner()
-			for chunk := range work {
-				var r done
-				for _, src := range chunk {
-					id, sd, err := docOf(src, in)
-					if err != nil {
-						r.err = err
-						break
-					}
-					d := document.NewDocument(id)
-					if r.err = m.MapDocument(d, sd); r.err != nil {
-						break
-					}
-					for i, f := range d.Fields {
-						d.Fields[i] = analyzeField(f)
-					}
-					r.docs = append(r.docs, d)
-				}
-				select {
-				case out <- r:
-				case <-stop:
-					return
-				}
+			docs[k], errs[k] = writePart(dirs[k], m, part, &stop)
+			if errs[k] != nil {
+				stop.Store(true)
 			}
 		}()
 	}
-	go func() {
-		wg.Wait()
-		close(out)
-	}()
-	stopped := false
-	defer func() {
-		if !stopped {
-			close(stop)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	if len(parts) > 1 {
+		return mergeParts(dirs)
+	}
+	return nil
+}
+
+// writePart writes the index of the nodes of part at dir with a bleve
+// offline builder and returns their number. stop, set by another part's
+// failure, ends it early (with an error).
+func writePart(dir string, m *mapping.IndexMappingImpl, part func(emit func(docSource) bool) error, stop *atomic.Bool) (int, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return 0, err
+	}
+	config := map[string]any{"batchSize": builderBatch, "buildPathPrefix": dir}
+	maps.Copy(config, segmentConfig)
+	b, err := bleve.NewBuilder(dir, prebuilt{m}, config)
+	if err != nil {
+		return 0, err
+	}
+	in := newInterner()
+	docs := 0
+	var ierr error
+	err = part(func(src docSource) bool {
+		if stop.Load() {
+			ierr = errors.New("stopped")
+			return false
 		}
-		for range out {
+		id, sd, err := docOf(src, in)
+		d := document.NewDocument(id)
+		if err == nil {
+			err = m.MapDocument(d, sd)
 		}
-	}()
-	for r := range out {
-		if r.err != nil {
-			return r.err
-		}
-		for _, d := range r.docs {
-			if err := b.Index(d.ID(), d); err != nil {
-				return err
+		if err == nil {
+			for i, f := range d.Fields {
+				d.Fields[i] = analyzeField(f)
 			}
+			err = b.Index(id, d)
+		}
+		if err != nil {
+			ierr = err
+			return false
+		}
+		docs++
+		return true
+	})
+	if err == nil {
+		err = ierr
+	}
+	if err == nil && docs == 0 {
+		err = errors.New("a part of the index build has no nodes")
+	}
+	if err != nil {
+		// The builder's files are under dir, which the caller removes.
+		return 0, err
+	}
+	return docs, b.Close()
+}
+
+// mergeParts merges the one-segment indexes that writePart wrote at dirs
+// into the first: zapx merges their segments, in the order of dirs, into
+// one, which replaces the first index's segment (its root names the
+// segment's file, not its contents); the other directories are removed.
+// The index holds the parts' documents part after part.
+func mergeParts(dirs []string) error {
+	var plugin zap.ZapPlugin
+	segs := make([]segment.Segment, 0, len(dirs))
+	defer func() {
+		for _, s := range segs {
+			s.Close()
+		}
+	}()
+	var first string
+	for i, dir := range dirs {
+		files, err := filepath.Glob(filepath.Join(dir, "store", "*.zap"))
+		if err != nil {
+			return err
+		}
+		if len(files) != 1 {
+			return fmt.Errorf("part %d of the index build: %d segments, want 1", i, len(files))
+		}
+		if i == 0 {
+			first = files[0]
+		}
+		s, err := plugin.Open(files[0])
+		if err != nil {
+			return err
+		}
+		segs = append(segs, s)
+	}
+	merged := first + ".merged"
+	if _, _, err := plugin.Merge(segs, make([]*roaring.Bitmap, len(segs)), merged, nil, nil); err != nil {
+		return err
+	}
+	for _, s := range segs {
+		s.Close()
+	}
+	segs = nil
+	if err := os.Rename(merged, first); err != nil {
+		return err
+	}
+	for _, dir := range dirs[1:] {
+		if err := os.RemoveAll(dir); err != nil {
+			return err
 		}
 	}
-	// Every worker is done: the feeder has returned.
-	close(stop)
-	stopped = true
-	return <-fed
+	return nil
 }

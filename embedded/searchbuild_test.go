@@ -1,16 +1,23 @@
 package embedded
 
 import (
+	"context"
 	"encoding/binary"
 	"path/filepath"
 	"reflect"
+	"runtime"
+	"slices"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/kepugraph/kepugraph/kepu"
+	"github.com/kepugraph/kepugraph/seed/dataset"
+	"github.com/kepugraph/kepugraph/textsearch"
 )
 
 // TestKeysFieldAsAnalyzer: the offline build's analysis of the GramKeys
@@ -75,7 +82,8 @@ func TestSearchIndexOtherFormat(t *testing.T) {
 	put(t, st, schoolNode(1, "Format School", "格式学校"))
 	st.Close()
 
-	// Rewrite the index's commit record with format 1 (same stamp).
+	// Rewrite the index's commit record with the previous format (same
+	// stamp).
 	idx, err := bleve.OpenUsing(filepath.Join(dir, SearchDirName), runtimeConfig())
 	if err != nil {
 		t.Fatal(err)
@@ -88,7 +96,7 @@ func TestSearchIndexOtherFormat(t *testing.T) {
 	if format != searchFormat || n <= 0 || len(v) != n+8 {
 		t.Fatalf("commit record %x", v)
 	}
-	old := append(binary.AppendUvarint(nil, 1), v[n:]...)
+	old := append(binary.AppendUvarint(nil, searchFormat-1), v[n:]...)
 	done := make(chan error, 1)
 	batch := idx.NewBatch()
 	batch.SetInternal(internalKey, old)
@@ -106,11 +114,118 @@ func TestSearchIndexOtherFormat(t *testing.T) {
 	st, l := openLogged(t, dir, Options{})
 	defer st.Close()
 	if l.index() != "built" {
-		t.Fatalf("index of format 1: %q, want built", l.index())
+		t.Fatalf("index of format %d: %q, want built", searchFormat-1, l.index())
 	}
 	for _, text := range []string{"geshixuexiao", "gsxx", "format", "格式"} {
 		if got := found(t, st, text); !reflect.DeepEqual(got, []string{"School:disk1"}) {
 			t.Errorf("%q found %v", text, got)
+		}
+	}
+}
+
+// TestSearchIndexParts: an index built in several parts at once (merged
+// into one segment) holds the same documents as one built in a single
+// part, from the file and from the graph in memory, and every search text
+// gets the same candidates (bleve's builder orders the documents of a
+// segment as a map does, so the texts that reach the candidate bound get
+// as many, not the same).
+func TestSearchIndexParts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads the reference dataset")
+	}
+	ds, err := dataset.Generate(dataset.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	dir := t.TempDir()
+	l, err := OpenLoader(dir, Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dataset.LoadSource(ctx, l, ds, dataset.LoadOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	count, _ := l.Counts()
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st, err := Open(dir, Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var stamp uint64
+	st.db.View(func(tx *bolt.Tx) error { stamp, _ = readStamp(tx); return nil })
+
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	oldPartDocs := partDocs
+	defer func() { partDocs = oldPartDocs }()
+	// docs returns the sorted IDs of the index's documents and the sorted
+	// candidates of every text.
+	docs := func(parts int, nodes nodeSet) ([]string, [][]string) {
+		t.Helper()
+		partDocs = count / parts
+		if parts == 1 {
+			partDocs = count
+		}
+		idx, err := buildIndexAt(filepath.Join(t.TempDir(), SearchDirName), count, nodes, stamp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer idx.Close()
+		if n, err := idx.DocCount(); err != nil || n != uint64(count) {
+			t.Fatalf("%d parts: %d documents (%v), want %d", parts, n, err, count)
+		}
+		si := &searchIndex{idx: idx}
+		all, err := si.collect(ctx, query.NewMatchAllQuery(), count+1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cands [][]string
+		for _, text := range sameResultsTexts {
+			q, err := textsearch.Parse(text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids, err := si.collect(ctx, indexQuery(q, nil, false), textsearch.MaxCandidates)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ids) < textsearch.MaxCandidates {
+				slices.Sort(ids)
+			} else {
+				ids = ids[:0]
+			}
+			cands = append(cands, ids)
+		}
+		slices.Sort(all)
+		return all, cands
+	}
+	one, oneCands := docs(1, fileDocs(st.db, stamp, count))
+	if len(one) != count {
+		t.Fatalf("one part: %d documents, want %d", len(one), count)
+	}
+	capped := 0
+	for _, c := range oneCands {
+		if len(c) == 0 {
+			capped++
+		}
+	}
+	if capped > len(oneCands)/2 {
+		t.Fatalf("%d of %d texts reach the candidate bound", capped, len(oneCands))
+	}
+	for _, parts := range []int{2, 3} {
+		for src, nodes := range map[string]nodeSet{"file": fileDocs(st.db, stamp, count), "graph": nodeDocs(st.st)} {
+			got, gotCands := docs(parts, nodes)
+			if !slices.Equal(got, one) {
+				t.Fatalf("%d parts from the %s: %d documents, other documents than one part's", parts, src, len(got))
+			}
+			for i := range gotCands {
+				if !slices.Equal(gotCands[i], oneCands[i]) {
+					t.Fatalf("%d parts from the %s: %q: %d candidates, want %d", parts, src, sameResultsTexts[i], len(gotCands[i]), len(oneCands[i]))
+				}
+			}
 		}
 	}
 }

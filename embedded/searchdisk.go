@@ -159,13 +159,12 @@ func persistInternal(idx bleve.Index, stamp uint64) error {
 // disk makes bleve retry without end).
 const persistTimeout = 10 * time.Second
 
-// buildIndexAt writes the index of the count nodes that nodes emits (see
-// nodeDocs, fileDocs) at path (replacing what is there) with the commit
-// stamp, and opens it. The index is written
-// next to path (path + ".building") by bleve's offline builder (one merged
-// segment) from documents analyzed in parallel (see searchbuild.go), then
+// buildIndexAt writes the index of the count nodes of nodes (see nodeDocs,
+// fileDocs) at path (replacing what is there) with the commit stamp, and
+// opens it. The index is written next to path (path + ".building"), in
+// parts at once merged into one segment (buildParts, searchbuild.go), then
 // renamed into place.
-func buildIndexAt(path string, count int, nodes func(emit func(docSource) bool) error, stamp uint64) (bleve.Index, error) {
+func buildIndexAt(path string, count int, nodes nodeSet, stamp uint64) (bleve.Index, error) {
 	tmp := path + ".building"
 	if err := os.RemoveAll(tmp); err != nil {
 		return nil, err
@@ -182,15 +181,7 @@ func buildIndexAt(path string, count int, nodes func(emit func(docSource) bool) 
 		if err := os.MkdirAll(tmp, 0o755); err != nil {
 			return nil, err
 		}
-		var b bleve.Builder
-		b, err = bleve.NewBuilder(tmp, prebuilt{m}, map[string]any{"batchSize": builderBatch, "buildPathPrefix": tmp})
-		if err != nil {
-			return nil, err
-		}
-		err = buildDocs(b, m, nodes)
-		if cerr := b.Close(); err == nil {
-			err = cerr
-		}
+		err = buildParts(tmp, m, count, nodes)
 		if err == nil {
 			idx, err = bleve.OpenUsing(tmp, runtimeConfig())
 		}
