@@ -14,6 +14,7 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
+	"github.com/kepugraph/kepugraph/internal/neo4jtest"
 	"github.com/kepugraph/kepugraph/kepu"
 	"github.com/kepugraph/kepugraph/neo4jstore"
 	"github.com/kepugraph/kepugraph/seed/dataset"
@@ -76,12 +77,7 @@ func TestProfileBulkLoad(t *testing.T) {
 		t.Fatalf("%d schools, %d edges: %v", len(schools), len(edges), err)
 	}
 
-	cfg := neo4jstore.ConfigFromEnv()
-	drv, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(cfg.User, cfg.Password, ""))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer drv.Close(ctx)
+	drv, cfg := neo4jtest.Driver(t)
 	sess := drv.NewSession(ctx, neo4j.SessionConfig{DatabaseName: cfg.Database})
 	defer sess.Close(ctx)
 

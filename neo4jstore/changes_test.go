@@ -81,12 +81,7 @@ func TestEdgeLogTwoProcesses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := neo4jstore.ConfigFromEnv()
-	drv, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(cfg.User, cfg.Password, ""))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer drv.Close(ctx)
+	drv, cfg := neo4jtest.Driver(t)
 	old := "MATCH (a:KG {id: 'Museum:m2'})-[r:HELPED_ESTABLISH]->(b:KG {id: 'Museum:m4'}) DELETE r" +
 		" WITH count(*) AS n MATCH (c:KG {id: 'Museum:m3'}), (d:KG {id: 'Museum:m4'})" +
 		" CREATE (c)-[:HELPED_ESTABLISH {provenance: 'REPORTED', source: 'old'}]->(d)" +

@@ -30,12 +30,7 @@ func TestCypherExplain(t *testing.T) {
 	st := neo4jtest.Fresh(t) // schema in place, so the plans use its indexes
 	_ = st
 	ctx := context.Background()
-	cfg := neo4jstore.ConfigFromEnv()
-	drv, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(cfg.User, cfg.Password, ""))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer drv.Close(ctx)
+	drv, cfg := neo4jtest.Driver(t)
 	sess := drv.NewSession(ctx, neo4j.SessionConfig{DatabaseName: cfg.Database})
 	defer sess.Close(ctx)
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
+	"github.com/kepugraph/kepugraph/internal/neo4jtest"
 	"github.com/kepugraph/kepugraph/kepu"
 	"github.com/kepugraph/kepugraph/neo4jstore"
 )
@@ -48,11 +49,7 @@ func TestProfileScale(t *testing.T) {
 		t.Logf("schema ensured and every index online in %v", time.Since(start).Round(time.Millisecond))
 	}
 	log := recordStatements(st)
-	drv, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(cfg.User, cfg.Password, ""))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer drv.Close(ctx)
+	drv, _ := neo4jtest.Driver(t)
 	sess := drv.NewSession(ctx, neo4j.SessionConfig{DatabaseName: cfg.Database, AccessMode: neo4j.AccessModeRead})
 	defer sess.Close(ctx)
 

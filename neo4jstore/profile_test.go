@@ -44,12 +44,7 @@ func TestProfileBenchQueries(t *testing.T) {
 	srv := httptest.NewServer(neo4jstore.RequestScope(graph.New(st, graph.Options{})))
 	defer srv.Close()
 
-	cfg := neo4jstore.ConfigFromEnv()
-	drv, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(cfg.User, cfg.Password, ""))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer drv.Close(ctx)
+	drv, cfg := neo4jtest.Driver(t)
 	sess := drv.NewSession(ctx, neo4j.SessionConfig{DatabaseName: cfg.Database})
 	defer sess.Close(ctx)
 

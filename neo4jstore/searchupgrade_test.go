@@ -26,12 +26,7 @@ func TestSearchKeysUpgrade(t *testing.T) {
 	}
 	st := neo4jtest.Fresh(t)
 	ctx := context.Background()
-	cfg := neo4jstore.ConfigFromEnv()
-	drv, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(cfg.User, cfg.Password, ""))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer drv.Close(ctx)
+	drv, cfg := neo4jtest.Driver(t)
 	run := func(cypher string, params map[string]any) []*neo4j.Record {
 		t.Helper()
 		res, err := neo4j.ExecuteQuery(ctx, drv, cypher, params, neo4j.EagerResultTransformer,

@@ -141,11 +141,7 @@ func killedMidLoadNeo4j(t *testing.T) {
 // token lookup indexes that a new database has.
 func dropSchema(ctx context.Context, t *testing.T, cfg neo4jstore.Config) {
 	t.Helper()
-	drv, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(cfg.User, cfg.Password, ""))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer drv.Close(ctx)
+	drv, _ := neo4jtest.Driver(t)
 	for _, q := range []struct{ show, drop string }{
 		{"SHOW CONSTRAINTS YIELD name RETURN name", "DROP CONSTRAINT "},
 		{"SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name", "DROP INDEX "},

@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
 	"github.com/kepugraph/kepugraph/neo4jstore"
 )
 
@@ -98,4 +100,19 @@ func Fresh(tb testing.TB) *neo4jstore.Store {
 		tb.Fatal(err)
 	}
 	return st
+}
+
+// Driver returns a driver of its own for the server of NEO4J_URI (for the
+// statements a test sends past the store: PROFILE, EXPLAIN, schema
+// changes) and the configuration it was made from (Database names the
+// database); it is closed when the test ends.
+func Driver(tb testing.TB) (neo4j.DriverWithContext, neo4jstore.Config) {
+	tb.Helper()
+	cfg := neo4jstore.ConfigFromEnv()
+	drv, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(cfg.User, cfg.Password, ""))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { drv.Close(context.Background()) })
+	return drv, cfg
 }
