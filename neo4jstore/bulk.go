@@ -106,12 +106,7 @@ func cypherBulkNodeIDs(l kepu.Label) string {
 // nodes of element IDs row.a and row.b, with the type's properties
 // (relProps) from row.props. It returns the number of rows written.
 func cypherBulkEdgesByElementID(t kepu.RelType) string {
-	var props []string
-	for _, p := range relProps(t) {
-		props = append(props, quote(p)+": row.props."+quote(p))
-	}
-	return "UNWIND $rows AS row MATCH (a) WHERE elementId(a) = row.a MATCH (b) WHERE elementId(b) = row.b " +
-		"CREATE (a)-[r:" + quote(string(t)) + " {" + strings.Join(props, ", ") + "}]->(b) RETURN count(*) AS c"
+	return "UNWIND $rows AS row MATCH (a) WHERE elementId(a) = row.a MATCH (b) WHERE elementId(b) = row.b " + createRowEdge(t)
 }
 
 // applyBulk writes a step of PutNode or PutEdge changes of a bulk load,

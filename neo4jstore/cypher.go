@@ -209,12 +209,18 @@ func cypherBulkNodes(l kepu.Label) string {
 // pattern; a property that a row lacks is null there, which CREATE does
 // not store.
 func cypherBulkEdges(t kepu.RelType) string {
+	return "UNWIND $rows AS row MATCH (a:KG {id: row.from}) MATCH (b:KG {id: row.to}) " + createRowEdge(t)
+}
+
+// createRowEdge is the CREATE of a bulk put's relationship of type t from
+// a to b, with the type's properties (relProps) from row.props, and the
+// count of rows written.
+func createRowEdge(t kepu.RelType) string {
 	var props []string
 	for _, p := range relProps(t) {
 		props = append(props, quote(p)+": row.props."+quote(p))
 	}
-	return "UNWIND $rows AS row MATCH (a:KG {id: row.from}) MATCH (b:KG {id: row.to}) " +
-		"CREATE (a)-[r:" + quote(string(t)) + " {" + strings.Join(props, ", ") + "}]->(b) RETURN count(*) AS c"
+	return "CREATE (a)-[r:" + quote(string(t)) + " {" + strings.Join(props, ", ") + "}]->(b) RETURN count(*) AS c"
 }
 
 // relProps lists the registry's property keys of relationship type t.
