@@ -471,6 +471,48 @@ func Table(ctx context.Context, st kepu.Store, samples int) ([]Row, error) {
 	}); err != nil {
 		return nil, err
 	}
+	// The worst cursor of a descending key with the ID ascending: the last
+	// museum (by ID) of a year, after which the page continues with the
+	// previous year's first museums by ID (a store that sorts each year it
+	// reaches reads the whole year). The last museum of each year of the
+	// sample is found first, untimed; the row draws a museum of the
+	// sample and starts after the last museum of its year.
+	yearEnd := map[int64]kepu.Node{}
+	for _, n := range all.Nodes {
+		y, ok := n.Props["openedYear"].(int64)
+		if !ok {
+			continue
+		}
+		if _, done := yearEnd[y]; done {
+			continue
+		}
+		p, err := st.FindNodes(ctx, kepu.NodeQuery{Label: kepu.Museum, Filter: kepu.C("openedYear", kepu.Eq, y),
+			Order: []kepu.OrderKey{{Prop: kepu.PropID, Desc: true}}, Page: kepu.Page{First: ptr(1)}})
+		if err != nil {
+			return nil, err
+		}
+		if len(p.Nodes) == 1 {
+			yearEnd[y] = p.Nodes[0]
+		}
+	}
+	if len(yearEnd) == 0 {
+		return rows, nil // no museum of the sample has an opening year
+	}
+	yearDesc := []kepu.OrderKey{{Prop: "openedYear", Desc: true}}
+	sig := kepu.OrderSignature("nodes:"+string(kepu.Museum), yearDesc)
+	if err := measure("page of 100 museums by openedYear desc after the last museum of a random year", func() (string, error) {
+		var n kepu.Node
+		for ok := false; !ok; {
+			y, _ := all.Nodes[r.IntN(len(all.Nodes))].Props["openedYear"].(int64)
+			n, ok = yearEnd[y]
+		}
+		input = n.ID
+		p, err := st.FindNodes(ctx, kepu.NodeQuery{Label: kepu.Museum, Order: yearDesc,
+			Page: kepu.Page{First: ptr(100), After: kepu.EncodeCursor(sig, kepu.Cursor{Keys: []any{n.Props["openedYear"]}, ID: n.ID})}})
+		return fmt.Sprintf("%d nodes", len(p.Nodes)), err
+	}); err != nil {
+		return nil, err
+	}
 	return rows, nil
 }
 
