@@ -67,7 +67,7 @@ func TestBulkLoadByElementID(t *testing.T) {
 		if strings.Contains(s.cypher, "MATCH (a:KG {id: row.from})") {
 			t.Errorf("a bulk edge batch sought its ends by ID:\n    %s", s.cypher)
 		}
-		if strings.Contains(s.cypher, "elementId(a) = row.a") {
+		if strings.Contains(s.cypher, "elementId(a) = $prefix + row[0]") {
 			byElementID++
 		}
 	}
