@@ -272,7 +272,8 @@ func (s *Store) applyBulk(ctx context.Context, tx neo4j.ManagedTransaction, cs [
 // of one per statement, each uniqueness constraint waiting for its own).
 // It returns once the transaction has committed; the indexes may still be
 // populating (AwaitIndexes waits for them). A constraint that the data
-// violates (a node ID put twice) fails it, naming the nodes.
+// violates (a node ID put twice) fails it: INTERNAL_SERVER_ERROR with
+// Neo4j's message, which names the nodes and their ID.
 //
 // Unlike EnsureSchema it does not look for nodes without search keys or
 // for the indexes of older databases: the load wrote every node with its
@@ -296,6 +297,12 @@ func (s *Store) BulkSchema(ctx context.Context) error {
 		}
 		return nil, nil
 	}, neo4j.WithTxTimeout(s.cfg.TxTimeout))
+	if n := neo4jError(err); n != nil && n.Code == "Neo.DatabaseError.Schema.ConstraintCreationFailed" {
+		// The loader's data breaks a constraint: say which nodes (Neo4j's
+		// message names the first two that share an ID).
+		s.log.Error("neo4j: bulk load: constraint creation failed", "code", n.Code, "detail", n.Msg)
+		return kepu.Errorf(kepu.Internal, "bulk load: %s", scrub(n.Msg, s.cfg.Password))
+	}
 	if err != nil {
 		return s.translate(ctx, "ensure schema", err)
 	}
