@@ -2,6 +2,7 @@ package neo4jstore
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"sync"
@@ -72,17 +73,23 @@ func (b *bulkEnds) remember(ends []bulkEnd) {
 	}
 }
 
-// lookup returns the element IDs of the ends of edges, and false when an
+// lookup returns the numbers at the end of the element IDs of the ends of
+// edges (the element ID is the prefix and the number), and false when an
 // end is not remembered.
-func (b *bulkEnds) lookup(from, to string) (string, string, bool) {
+func (b *bulkEnds) lookup(from, to string) (int64, int64, bool) {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	f, ok1 := b.ids[from]
 	t, ok2 := b.ids[to]
-	if !ok1 || !ok2 {
-		return "", "", false
-	}
-	return b.prefix + strconv.FormatInt(f, 10), b.prefix + strconv.FormatInt(t, 10), true
+	return f, t, ok1 && ok2
+}
+
+// elementPrefix is the element IDs' common prefix ("" before the first
+// node is remembered).
+func (b *bulkEnds) elementPrefix() string {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return b.prefix
 }
 
 // reset forgets every node.
@@ -92,21 +99,86 @@ func (b *bulkEnds) reset() {
 	b.prefix, b.ids = "", nil
 }
 
-// cypherBulkNodeIDs creates the nodes of label l from $rows, a list of
-// property maps (each with its id), and returns [i, elementId] of every
-// node created from $rows[i]. Reading a row's id after the SET (p.id or
-// n.id) plans an Eager (the planner cannot tell that the row is not a
-// node the SET writes); the row's index is no property, so none here
-// (TestCypherExplain).
-func cypherBulkNodeIDs(l kepu.Label) string {
-	return "UNWIND range(0, size($rows) - 1) AS i CREATE (n:KG:" + quote(string(l)) + ") SET n = $rows[i] RETURN collect([i, elementId(n)]) AS ends"
+// Rows of a bulk load are lists, not maps: a node's row holds its
+// properties in the order of bulkNodeColumns(label), an edge's its two
+// ends and then its properties in the order of relProps(type); an absent
+// property is null, which CREATE does not store (as SET n = map does not).
+// A list costs the driver less to pack and Neo4j less to unpack than a
+// map with its keys (the loader's CPU per record: docs/neo4j.md, "Load at
+// 1M (2026-12-02)").
+
+// bulkNodeColumns returns the property keys of label l's bulk rows, in
+// order: the ID, the registry's properties of l, the search keys.
+func bulkNodeColumns(l kepu.Label) []string {
+	out := []string{IDKey}
+	if d := kepu.LookupLabel(l); d != nil {
+		for _, p := range d.Props {
+			out = append(out, p.Name)
+		}
+	}
+	return append(out, PropSearchPinyinStarts, PropSearchPinyinGrams, PropSearchInitialGrams)
 }
 
-// cypherBulkEdgesByElementID creates relationships of type t between the
-// nodes of element IDs row.a and row.b, with the type's properties
-// (relProps) from row.props. It returns the number of rows written.
+// bulkColumns caches bulkNodeColumns of every label: label -> key -> its
+// position in the row.
+var bulkColumns = sync.OnceValue(func() map[kepu.Label]map[string]int {
+	out := map[kepu.Label]map[string]int{}
+	for _, d := range kepu.LabelDefs() {
+		m := map[string]int{}
+		for i, k := range bulkNodeColumns(d.Label) {
+			m[k] = i
+		}
+		out[d.Label] = m
+	}
+	return out
+})
+
+// bulkNodeList is the row of node n (label l's columns): its properties,
+// its ID and its search keys (nodeRow's, as a list).
+func bulkNodeList(n kepu.Node, cols map[string]int) ([]any, error) {
+	row := make([]any, len(cols))
+	for k, v := range n.Props {
+		i, ok := cols[k]
+		if !ok {
+			return nil, fmt.Errorf("property %q of %s is not in the registry", k, n.ID)
+		}
+		row[i] = v
+	}
+	row[cols[IDKey]] = n.ID
+	if zh, ok := n.Props[kepu.PropNameZh].(string); ok {
+		row[cols[PropSearchPinyinStarts]], row[cols[PropSearchPinyinGrams]], row[cols[PropSearchInitialGrams]] = searchKeys(zh)
+	}
+	return row, nil
+}
+
+// cypherBulkNodeIDs creates the nodes of label l from $rows, lists of
+// properties in the order of bulkNodeColumns(l), and returns
+// [i, elementId] of every node created from $rows[i]. Reading a row's id
+// after the CREATE (n.id), or naming the row in a WITH before it, plans an
+// Eager (the planner cannot tell that the row is not a node the CREATE
+// writes); the row's index is no property, so none here
+// (TestCypherExplain).
+func cypherBulkNodeIDs(l kepu.Label) string {
+	cols := bulkNodeColumns(l)
+	props := make([]string, len(cols))
+	for i, k := range cols {
+		props[i] = quote(k) + ": $rows[i][" + strconv.Itoa(i) + "]"
+	}
+	return "UNWIND range(0, size($rows) - 1) AS i CREATE (n:KG:" + quote(string(l)) +
+		" {" + strings.Join(props, ", ") + "}) RETURN collect([i, elementId(n)]) AS ends"
+}
+
+// cypherBulkEdgesByElementID creates relationships of type t from $rows,
+// lists [a, b, properties in the order of relProps(t)...], between the
+// nodes whose element IDs are $prefix followed by a and b. It returns the
+// number of rows written.
 func cypherBulkEdgesByElementID(t kepu.RelType) string {
-	return "UNWIND $rows AS row MATCH (a) WHERE elementId(a) = row.a MATCH (b) WHERE elementId(b) = row.b " + createRowEdge(t)
+	var props []string
+	for i, p := range relProps(t) {
+		props = append(props, quote(p)+": row["+strconv.Itoa(i+2)+"]")
+	}
+	return "UNWIND $rows AS row MATCH (a) WHERE elementId(a) = $prefix + row[0] MATCH (b) WHERE elementId(b) = $prefix + row[1]" +
+		" CREATE (a)-[r:" + quote(string(t)) + " {" + strings.Join(props, ", ") + "}]->(b) RETURN count(*) AS c"
 }
 
 // applyBulk writes a step of PutNode or PutEdge changes of a bulk load,
@@ -114,10 +186,15 @@ func cypherBulkEdgesByElementID(t kepu.RelType) string {
 // transaction has committed).
 func (s *Store) applyBulk(ctx context.Context, tx neo4j.ManagedTransaction, cs []kepu.Change, st step, results []kepu.Result, ends *[]bulkEnd) error {
 	if st.kind == kepu.PutNode {
+		cols := bulkColumns()[st.label]
 		rows := make([]any, len(st.idx))
 		for i, n := range st.idx {
 			node := cs[n].Node
-			rows[i] = nodeRow(node)
+			row, err := bulkNodeList(node, cols)
+			if err != nil {
+				return &changeError{n, s.internalf("bulk load: %v", err)}
+			}
+			rows[i] = row
 			results[n] = kepu.Result{Node: node}
 		}
 		recs, err := s.collect(ctx, tx, stmt{cypherBulkNodeIDs(st.label), map[string]any{"rows": rows}})
@@ -146,6 +223,7 @@ func (s *Store) applyBulk(ctx context.Context, tx neo4j.ManagedTransaction, cs [
 		return nil
 	}
 	// Edges: by element ID when every end is remembered, else by ID.
+	props := relProps(st.rel)
 	rows := make([]any, len(st.idx))
 	for i, n := range st.idx {
 		e := cs[n].Edge
@@ -153,10 +231,22 @@ func (s *Store) applyBulk(ctx context.Context, tx neo4j.ManagedTransaction, cs [
 		if !ok {
 			return s.putEdges(ctx, tx, cs, st, results, cypherBulkEdges(st.rel))
 		}
-		rows[i] = map[string]any{"a": a, "b": b, "props": map[string]any(e.Props)}
+		row := make([]any, 2+len(props))
+		row[0], row[1] = a, b
+		found := 0
+		for j, p := range props {
+			if v, ok := e.Props[p]; ok {
+				row[2+j] = v
+				found++
+			}
+		}
+		if found != len(e.Props) {
+			return &changeError{n, s.internalf("bulk load: a property of the %s edge from %s to %s is not in the registry", e.Type, e.From, e.To)}
+		}
+		rows[i] = row
 		results[n] = kepu.Result{Edge: e}
 	}
-	recs, err := s.collect(ctx, tx, stmt{cypherBulkEdgesByElementID(st.rel), map[string]any{"rows": rows}})
+	recs, err := s.collect(ctx, tx, stmt{cypherBulkEdgesByElementID(st.rel), map[string]any{"rows": rows, "prefix": s.ends.elementPrefix()}})
 	if err != nil {
 		return err
 	}
@@ -173,4 +263,48 @@ func (s *Store) applyBulk(ctx context.Context, tx neo4j.ManagedTransaction, cs [
 		return s.internalf("bulk load: an end of a %s edge is not at the element ID its node was created with (was the database written to during the load?)", st.rel)
 	}
 	return &changeError{n, s.missingEnd(ctx, tx, cs[n].Edge)}
+}
+
+// BulkSchema creates the schema of a database that a bulk load has just
+// filled (BulkCreate, then CheckBulkLoad): the ID constraints and every
+// constraint and index of SchemaStatements, in one transaction, so that
+// Neo4j populates them together (one job, one scan of the store, instead
+// of one per statement, each uniqueness constraint waiting for its own).
+// It returns once the transaction has committed; the indexes may still be
+// populating (AwaitIndexes waits for them). A constraint that the data
+// violates (a node ID put twice) fails it: INTERNAL_SERVER_ERROR with
+// Neo4j's message, which names the nodes and their ID.
+//
+// Unlike EnsureSchema it does not look for nodes without search keys or
+// for the indexes of older databases: the load wrote every node with its
+// keys into an empty database. A database that was not filled by a bulk
+// load takes EnsureSchema.
+func (s *Store) BulkSchema(ctx context.Context) error {
+	stmts := append(KeyConstraintStatements(), ChangeLogSchema()...)
+	stmts = append(stmts, SchemaStatements()...)
+	sess := s.session(ctx, neo4j.AccessModeWrite)
+	defer sess.Close(context.Background())
+	_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		for _, q := range stmts {
+			s.trips.Add(1)
+			res, err := tx.Run(ctx, q, nil)
+			if err == nil {
+				_, err = res.Consume(ctx)
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+		return nil, nil
+	}, neo4j.WithTxTimeout(s.cfg.TxTimeout))
+	if n := neo4jError(err); n != nil && n.Code == "Neo.DatabaseError.Schema.ConstraintCreationFailed" {
+		// The loader's data breaks a constraint: say which nodes (Neo4j's
+		// message names the first two that share an ID).
+		s.log.Error("neo4j: bulk load: constraint creation failed", "code", n.Code, "detail", n.Msg)
+		return kepu.Errorf(kepu.Internal, "bulk load: %s", scrub(n.Msg, s.cfg.Password))
+	}
+	if err != nil {
+		return s.translate(ctx, "ensure schema", err)
+	}
+	return nil
 }

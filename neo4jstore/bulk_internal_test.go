@@ -14,8 +14,8 @@ func TestBulkEnds(t *testing.T) {
 		{"School:e", "no-colon"},     // no prefix
 	})
 	a, s, ok := b.lookup("Museum:a", "School:b")
-	if !ok || a != "4:0f8c-db:17" || s != "4:0f8c-db:123456789012" {
-		t.Fatalf("lookup: %q, %q, %v", a, s, ok)
+	if !ok || a != 17 || s != 123456789012 || b.elementPrefix() != "4:0f8c-db:" {
+		t.Fatalf("lookup: %d, %d, %v, prefix %q", a, s, ok, b.elementPrefix())
 	}
 	for _, id := range []string{"School:c", "School:d", "School:e", "School:zz"} {
 		if _, _, ok := b.lookup("Museum:a", id); ok {

@@ -2,8 +2,11 @@ package neo4jstore_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/kepugraph/kepugraph/internal/neo4jtest"
 	"github.com/kepugraph/kepugraph/kepu"
@@ -67,7 +70,7 @@ func TestBulkLoadByElementID(t *testing.T) {
 		if strings.Contains(s.cypher, "MATCH (a:KG {id: row.from})") {
 			t.Errorf("a bulk edge batch sought its ends by ID:\n    %s", s.cypher)
 		}
-		if strings.Contains(s.cypher, "elementId(a) = row.a") {
+		if strings.Contains(s.cypher, "elementId(a) = $prefix + row[0]") {
 			byElementID++
 		}
 	}
@@ -79,4 +82,51 @@ func TestBulkLoadByElementID(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("%d nodes, %d edges in %d edge statements by element ID", len(ds.Nodes), len(ds.Edges), byElementID)
+}
+
+// TestBulkSchemaNamesADuplicate puts a node twice in a bulk load (no ID
+// constraint yet, BulkCreate): BulkSchema, which creates the ID
+// constraints with the other indexes, fails naming the node's ID, and
+// leaves no index of its transaction behind.
+func TestBulkSchemaNamesADuplicate(t *testing.T) {
+	if neo4jtest.URI() == "" {
+		t.Skip("NEO4J_URI is not set: no Neo4j server")
+	}
+	st := neo4jtest.Fresh(t)
+	ctx := context.Background()
+	drv, _ := neo4jtest.Driver(t)
+	for _, q := range []string{"DROP CONSTRAINT kg_id IF EXISTS", "DROP CONSTRAINT museum_id IF EXISTS"} {
+		if _, err := neo4j.ExecuteQuery(ctx, drv, q, nil, neo4j.EagerResultTransformer); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if bulk, err := st.BulkCreate(ctx); err != nil || !bulk {
+		t.Fatalf("BulkCreate on an empty database: %v, %v", bulk, err)
+	}
+	ds, err := dataset.Generate(dataset.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(ds.Nodes, func(n kepu.Node) bool { return n.Label == kepu.Museum })
+	n := ds.Nodes[i]
+	for range 2 {
+		if _, err := st.Write(ctx, []kepu.Change{{Kind: kepu.PutNode, Node: n}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.CheckBulkLoad(ctx, 1, 0); err == nil {
+		t.Error("CheckBulkLoad of a node put twice: no error")
+	}
+	err = st.BulkSchema(ctx)
+	if err == nil || !strings.Contains(err.Error(), n.ID) {
+		t.Fatalf("BulkSchema over a node put twice: %v, want an error naming %s", err, n.ID)
+	}
+	t.Log(err)
+	res, err := neo4j.ExecuteQuery(ctx, drv, "SHOW INDEXES YIELD name WHERE name IN ['kg_id', 'museum_id'] RETURN count(*) AS c", nil, neo4j.EagerResultTransformer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := res.Records[0].Values[0].(int64); c != 0 {
+		t.Errorf("%d indexes of the failed BulkSchema are left, want 0", c)
+	}
 }

@@ -123,7 +123,7 @@ func corpus(t *testing.T) []namedStmt {
 	for _, d := range kepu.RelDefs() {
 		add("putEdges/"+string(d.Type), stmt{cypherPutEdges(d.Type), map[string]any{"rows": []any{}}}, nil)
 		add("bulkEdges/"+string(d.Type), stmt{cypherBulkEdges(d.Type), map[string]any{"rows": []any{}}}, nil)
-		add("bulkEdges/"+string(d.Type)+"/elementIds", stmt{cypherBulkEdgesByElementID(d.Type), map[string]any{"rows": []any{}}}, nil)
+		add("bulkEdges/"+string(d.Type)+"/elementIds", stmt{cypherBulkEdgesByElementID(d.Type), map[string]any{"rows": []any{}, "prefix": "4:x:"}}, nil)
 		add("probeEdge/"+string(d.Type), stmt{cypherProbeEdge(d.Type), edgeParams}, nil)
 		add("createEdge/"+string(d.Type), stmt{cypherCreateEdge(d.Type), edgeParams}, nil)
 		add("updateEdge/"+string(d.Type), stmt{cypherUpdateEdge(d.Type), edgeParams}, nil)

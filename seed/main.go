@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"syscall"
@@ -39,6 +40,19 @@ func main() {
 		os.Exit(2)
 	}
 	setMemoryLimit(m.Config, os.Getenv)
+	if p := os.Getenv("KEPUGRAPH_SEED_CPUPROFILE"); p != "" {
+		// The loader's own CPU profile (go tool pprof), for measuring a load.
+		f, err := os.Create(p)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "seed: KEPUGRAPH_SEED_CPUPROFILE:", err)
+			os.Exit(2)
+		}
+		defer f.Close()
+		defer pprof.StopCPUProfile()
+	}
 	if err := m.Run(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "seed:", err)
 		os.Exit(1)
@@ -257,10 +271,10 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		workers = 2
 	}
 	// Into an empty Neo4j database the puts CREATE instead of MERGE and
-	// the ID constraints come after the data (neo4jstore BulkCreate,
-	// CheckBulkLoad); a rerun over a loaded one creates them first and
-	// MERGEs. The other indexes come after the load (below), built once
-	// instead of in every write.
+	// the ID constraints come after the data, with the other indexes
+	// (neo4jstore BulkCreate, CheckBulkLoad, BulkSchema); a rerun over a
+	// loaded one creates them first and MERGEs. The other indexes come
+	// after the load (below), built once instead of in every write.
 	n4, _ := st.(*neo4jstore.Store)
 	bulk := false
 	if n4 != nil {
@@ -282,7 +296,13 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		if !c.Quiet {
 			fmt.Fprintln(m.Stderr, "seed: creating the indexes and waiting until they are online")
 		}
-		if err := n4.EnsureSchema(ctx); err != nil {
+		ensure := n4.EnsureSchema
+		if bulk {
+			// Into the database the load filled: all the schema in one
+			// transaction, the ID constraints with it.
+			ensure = n4.BulkSchema
+		}
+		if err := ensure(ctx); err != nil {
 			return err
 		}
 		if err := n4.AwaitIndexes(ctx, indexTimeout); err != nil {

@@ -16,7 +16,8 @@ the working tree) the rounds alternate between them. A binary given as
 `/tmp/seed,-XX:TieredStopAtLevel=1`. The Neo4j figures
 cover the load itself, from the loader's start to its line "creating the
 indexes" (the indexes built after the load are measured on their own:
-their wall time and Neo4j CPU). The node phase (the loader writes every
+their wall time and Neo4j CPU; "load and indexes" is the time until the
+graph is loaded with every index online). The node phase (the loader writes every
 node before the first edge) is split out from the progress lines.
 NEO4J_HEAP and NEO4J_PAGECACHE are passed to tools/neo4j/neo4j.sh.
 """
@@ -138,7 +139,7 @@ def one(spec, args):
             "binary": binary, "records": records, "wall": t1 - t0,
             "rate": records / (t1 - t0), "neo4j_cpu": load["total"],
             "per_cpu": records / load["total"], "split": load,
-            "loader_cpu": ru.ru_utime + ru.ru_stime, "index_wall": t2 - t1,
+            "loader_cpu": ru.ru_utime + ru.ru_stime, "loader_rss": ru.ru_maxrss // 1024, "index_wall": t2 - t1,
             "index_cpu": idx["total"], "loadavg": la,
             "nodes": nodes, "node_wall": tn - t0, "node_cpu": diff(c0, cn)["total"],
             "node_bolt": diff(c0, cn)["bolt"],
@@ -167,8 +168,8 @@ def main():
         sys.exit("--keep needs one run")
     print("| round | loader | records | load wall s | records/s (wall) | Neo4j CPU s (Bolt / JIT / GC / other) "
           "| records per Neo4j CPU-s | nodes: wall s, Neo4j CPU s (Bolt) | loader CPU s | indexes: wall s, Neo4j CPU s "
-          "| Neo4j max RSS MB | load average (start, end of load, end) |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "| load and indexes: wall s, records/s | Neo4j max RSS MB | loader max RSS MB | load average (start, end of load, end) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in range(args.rounds):
         for b in args.binaries:
             x = one(b, args)
@@ -179,7 +180,8 @@ def main():
                   f"{x['neo4j_cpu']:.1f} ({s['bolt']:.1f} / {s['jit']:.1f} / {s['gc']:.1f} / {s['other']:.1f}) | "
                   f"{x['per_cpu']:,.0f} | {x['node_wall']:.1f}, {x['node_cpu']:.1f} ({x['node_bolt']:.1f}) | "
                   f"{x['loader_cpu']:.1f} | {x['index_wall']:.1f}, {x['index_cpu']:.1f} | "
-                  f"{int(x['maxrss_neo4j']) // 1024:,} | {', '.join(x['loadavg'])} |",
+                  f"{x['wall'] + x['index_wall']:.1f}, {x['records'] / (x['wall'] + x['index_wall']):,.0f} | "
+                  f"{int(x['maxrss_neo4j']) // 1024:,} | {x['loader_rss']:,} | {', '.join(x['loadavg'])} |",
                   flush=True)
 
 
