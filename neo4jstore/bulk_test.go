@@ -114,8 +114,8 @@ func TestBulkSchemaNamesADuplicate(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := st.CheckBulkLoad(ctx, 1, 0); err == nil {
-		t.Error("CheckBulkLoad of a node put twice: no error")
+	if err := st.CheckBulkLoad(ctx, 1, 0); err == nil || !strings.Contains(err.Error(), "holds 2 nodes and 0 relationships") {
+		t.Errorf("CheckBulkLoad of a node put twice: %v, want the counts", err)
 	}
 	err = st.BulkSchema(ctx)
 	if err == nil || !strings.Contains(err.Error(), n.ID) {
@@ -128,5 +128,25 @@ func TestBulkSchemaNamesADuplicate(t *testing.T) {
 	}
 	if c := res.Records[0].Values[0].(int64); c != 0 {
 		t.Errorf("%d indexes of the failed BulkSchema are left, want 0", c)
+	}
+}
+
+// TestCheckBulkLoadWithoutRelationships: a bulk load of nodes only checks
+// out (the count of relationships is 0, not missing).
+func TestCheckBulkLoadWithoutRelationships(t *testing.T) {
+	if neo4jtest.URI() == "" {
+		t.Skip("NEO4J_URI is not set: no Neo4j server")
+	}
+	st := neo4jtest.Fresh(t)
+	ctx := context.Background()
+	if bulk, err := st.BulkCreate(ctx); err != nil || !bulk {
+		t.Fatalf("BulkCreate on an empty database: %v, %v", bulk, err)
+	}
+	n := kepu.Node{ID: "School:only", Label: kepu.School, Props: kepu.Props{"name": "Only", kepu.PropProvenance: kepu.Generated, kepu.PropSource: "test"}}
+	if _, err := st.Write(ctx, []kepu.Change{{Kind: kepu.PutNode, Node: n}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.CheckBulkLoad(ctx, 1, 0); err != nil {
+		t.Fatalf("CheckBulkLoad of one node and no relationship: %v", err)
 	}
 }

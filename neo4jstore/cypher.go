@@ -241,7 +241,7 @@ func relProps(t kepu.RelType) []string {
 // Counts of a bulk load's check (from Neo4j's count store).
 const (
 	cypherAnyNode    = "MATCH (n:KG) RETURN n.id AS id LIMIT 1"
-	cypherCountGraph = "MATCH (n:KG) WITH count(n) AS nodes MATCH ()-[r]->() RETURN nodes, count(r) AS edges"
+	cypherCountGraph = "MATCH (n:KG) WITH count(n) AS nodes CALL () { MATCH ()-[r]->() RETURN count(r) AS edges } RETURN nodes, edges"
 )
 
 // cypherUpdateNode sets and removes (null) properties of the node with ID
