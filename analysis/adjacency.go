@@ -80,14 +80,6 @@ func (a *Adjacency) overlaid(v int32) bool {
 	return a.over != nil && a.over[v>>6]&(1<<(v&63)) != 0
 }
 
-// degree is the number of arcs of node v.
-func (a *Adjacency) degree(v int32) int {
-	if int(v) < len(a.ids) && !a.overlaid(v) {
-		return int(a.off[v+1] - a.off[v])
-	}
-	return len(a.rows[v])
-}
-
 // arc is one relationship seen from one of its ends.
 type arc struct {
 	to  int32 // the index of the node at the other end
