@@ -333,11 +333,12 @@ func (x *adjSearch) row(v int32) []arc { return x.a.row(v) }
 // nodes and edges carry IDs only.
 //
 // A bidirectional breadth-first search finds the length L and the levels:
-// each round expands the side whose last level has fewer nodes. The round that would
-// reach maxHops only looks for meeting nodes: it records the nodes of the
-// other side's last level it reaches and nothing else, since no later
-// round needs the rest (a search between ends more than maxHops apart,
-// most random pairs at 1M, used to mark the whole last level). The paths
+// each round expands the side whose last level has fewer nodes. The round
+// that would reach maxHops only looks for meeting nodes: it records the
+// nodes the other side already reached and nothing else, since no later
+// round and no walk needs the rest (a search between ends more than
+// maxHops apart, most random pairs at 1M, used to mark the whole last
+// level: about 30,000 nodes there). The paths
 // are then walked from src through the nodes that are i hops from src and
 // L−i from dst, which are exactly the nodes of shortest paths, so the
 // answer does not depend on which side was expanded when.
