@@ -32,6 +32,7 @@ type Adjacency struct {
 	extra    []string
 	extraIdx map[string]int32
 	rows     map[int32][]arc
+	over     []uint64 // bit v set: rows holds the row of node v < len(ids)
 
 	pool *sync.Pool // of *adjSearch, shared by the adjacencies derived from one read
 }
@@ -65,17 +66,18 @@ func (a *Adjacency) cmpNodes(v, w int32) int {
 	return strings.Compare(a.id(v), a.id(w))
 }
 
-// row returns the arcs of node v.
+// row returns the arcs of node v: a compressed row unless the overlay
+// replaced it (one bit test; the map is read only for those).
 func (a *Adjacency) row(v int32) []arc {
-	if a.rows != nil {
-		if r, ok := a.rows[v]; ok {
-			return r
-		}
+	if int(v) < len(a.ids) && !a.overlaid(v) {
+		return a.arcs[a.off[v]:a.off[v+1]]
 	}
-	if int(v) >= len(a.ids) {
-		return nil
-	}
-	return a.arcs[a.off[v]:a.off[v+1]]
+	return a.rows[v]
+}
+
+// overlaid reports whether the overlay replaced the row of v < len(ids).
+func (a *Adjacency) overlaid(v int32) bool {
+	return a.over != nil && a.over[v>>6]&(1<<(v&63)) != 0
 }
 
 // arc is one relationship seen from one of its ends.
@@ -223,53 +225,102 @@ func (a *Adjacency) Relationships() int {
 }
 
 // adjSearch is one shortest-path search on an Adjacency, over node
-// indexes: the breadth-first levels from both ends (dist is valid where
-// seen holds the search's epoch).
+// indexes. Its per-node arrays are reused from search to search (a
+// sync.Pool per adjacency read) and cleared after each search through the
+// levels, which list every node marked.
 type adjSearch struct {
 	a        *Adjacency
 	all      bool
 	rels     [256]bool // by index in relTypes (when not all)
+	marks    []uint8   // by node index: the source side's distance+1 in the low 4 bits, the target side's in the high 4 (0: not reached)
+	useful   []bool    // by node index: on a shortest path from the source to a meeting node
 	s, t     adjSide
-	useful   map[int32]bool
+	up       []int32 // scratch of the walk down the source levels
+	lower    []int32
 	src, dst int32
 	depthS   int
 	limit    int
 	out      []Path
 	ids      []string
 	steps    []Step
+	stats    searchStats
 }
 
+// searchStats count the work of the last search (for tests and benchmarks).
+type searchStats struct {
+	visited int // nodes marked from either end
+	arcs    int // arcs scanned by the breadth-first rounds
+}
+
+// adjSide is one half of the search: its breadth-first levels (level i
+// holds the nodes i hops from the side's root; the buffers are reused).
 type adjSide struct {
-	seen   []bool
-	dist   []uint8
+	shift  uint8 // of its distances in adjSearch.marks: 0 (source) or 4 (target)
 	levels [][]int32
 }
 
-func (sd *adjSide) reset(n int, root int32) {
-	if len(sd.seen) != n {
-		sd.seen, sd.dist = make([]bool, n), make([]uint8, n)
+func (sd *adjSide) reset(root int32) {
+	sd.levels = sd.levels[:0]
+	l := sd.push()
+	*l = append(*l, root)
+}
+
+// push appends an empty level (reusing an old buffer) and returns it.
+func (sd *adjSide) push() *[]int32 {
+	k := len(sd.levels)
+	if k < cap(sd.levels) {
+		sd.levels = sd.levels[:k+1]
+		sd.levels[k] = sd.levels[k][:0]
 	} else {
-		for _, l := range sd.levels {
-			for _, v := range l {
-				sd.seen[v] = false
-			}
-		}
+		sd.levels = append(sd.levels, nil)
 	}
-	sd.levels = append(sd.levels[:0], []int32{root})
-	sd.seen[root], sd.dist[root] = true, 0
+	return &sd.levels[k]
 }
 
 func (sd *adjSide) depth() int { return len(sd.levels) - 1 }
 
-func (sd *adjSide) at(v int32, d int) bool { return sd.seen[v] && int(sd.dist[v]) == d }
+func (sd *adjSide) frontier() []int32 { return sd.levels[len(sd.levels)-1] }
 
-// search returns a search with the per-node arrays of the searches of an adjacency.
+// dist returns the distance+1 on this side in a node's mark (0: not reached).
+func (sd *adjSide) dist(m uint8) uint8 { return m >> sd.shift & 15 }
+
+// search returns a search with the per-node arrays of the searches of an
+// adjacency.
 func (a *Adjacency) search() *adjSearch {
-	if x, ok := a.pool.Get().(*adjSearch); ok {
-		x.a = a
-		return x
+	x, ok := a.pool.Get().(*adjSearch)
+	if !ok {
+		x = &adjSearch{}
+		x.t.shift = 4
 	}
-	return &adjSearch{a: a}
+	x.a = a
+	if n := a.nodes(); len(x.marks) < n {
+		n += n / 64 // room for nodes added by writes
+		x.marks, x.useful = make([]uint8, n), make([]bool, n)
+	}
+	x.stats = searchStats{}
+	x.s.levels, x.t.levels = x.s.levels[:0], x.t.levels[:0]
+	return x
+}
+
+// clear unmarks the nodes of the search's levels.
+func (x *adjSearch) clear() {
+	for _, sd := range []*adjSide{&x.s, &x.t} {
+		for _, l := range sd.levels {
+			for _, v := range l {
+				x.marks[v], x.useful[v] = 0, false
+			}
+		}
+	}
+}
+
+// at reports whether v is d hops from the root of sd.
+func (x *adjSearch) at(sd *adjSide, v int32, d int) bool {
+	return int(sd.dist(x.marks[v])) == d+1
+}
+
+// set records that sd reached v at d hops.
+func (x *adjSearch) set(sd *adjSide, v int32, d uint8) {
+	x.marks[v] |= (d + 1) << sd.shift
 }
 
 func (x *adjSearch) allowed(r arc) bool { return x.all || x.rels[r.rel] }
@@ -279,10 +330,18 @@ func (x *adjSearch) row(v int32) []arc { return x.a.row(v) }
 // paths returns the first limit+1 shortest paths from src to dst (src !=
 // dst) of at most maxHops relationships, in the order of ShortestPaths:
 // the lexicographic order of their (node ID, type, direction) steps. Their
-// nodes and edges carry IDs only. A bidirectional breadth-first search
-// (expanding the smaller frontier) finds the length L and the levels; the
-// paths are then walked from src through the nodes that are i hops from
-// src and L−i from dst, which are exactly the nodes of shortest paths.
+// nodes and edges carry IDs only.
+//
+// A bidirectional breadth-first search finds the length L and the levels:
+// each round expands the side whose last level has fewer nodes. The round
+// that would reach maxHops only looks for meeting nodes: it records the
+// nodes the other side already reached and nothing else, since no later
+// round and no walk needs the rest (a search between ends more than
+// maxHops apart, most random pairs at 1M, used to mark the whole last
+// level: about 30,000 nodes there). The paths
+// are then walked from src through the nodes that are i hops from src and
+// L−i from dst, which are exactly the nodes of shortest paths, so the
+// answer does not depend on which side was expanded when.
 func (a *Adjacency) paths(ctx context.Context, q PathQuery) ([]Path, bool, error) {
 	src, ok1 := a.lookup(q.From)
 	dst, ok2 := a.lookup(q.To)
@@ -291,42 +350,59 @@ func (a *Adjacency) paths(ctx context.Context, q PathQuery) ([]Path, bool, error
 	}
 	x := a.search()
 	defer a.pool.Put(x)
+	defer x.clear()
+	return x.paths(ctx, q, src, dst)
+}
+
+func (x *adjSearch) paths(ctx context.Context, q PathQuery, src, dst int32) ([]Path, bool, error) {
 	x.all = len(q.Rels) == 0
 	for i, t := range relTypes {
 		x.rels[i] = slices.Contains(q.Rels, t)
 	}
-	n := a.nodes()
-	x.s.reset(n, src)
-	x.t.reset(n, dst)
+	x.s.reset(src)
+	x.t.reset(dst)
+	x.set(&x.s, src, 0)
+	x.set(&x.t, dst, 0)
+	x.stats.visited = 2
 	met := false
 	for x.s.depth()+x.t.depth() < q.MaxHops && !met {
 		near, far := &x.s, &x.t
-		if len(far.levels[far.depth()]) < len(near.levels[near.depth()]) {
+		if len(far.frontier()) < len(near.frontier()) {
 			near, far = far, near
 		}
-		frontier := near.levels[near.depth()]
+		frontier := near.frontier()
 		if len(frontier) == 0 {
 			return nil, false, nil
 		}
+		last := x.s.depth()+x.t.depth()+1 == q.MaxHops
 		d := uint8(near.depth() + 1)
-		var next []int32
+		next := near.push()
 		for k, u := range frontier {
 			if k%1024 == 1023 {
 				if err := ctx.Err(); err != nil {
-					near.levels = append(near.levels, next) // cleared by the next reset
 					return nil, false, err
 				}
 			}
-			for _, r := range x.row(u) {
-				if !x.allowed(r) || near.seen[r.to] {
+			row := x.row(u)
+			x.stats.arcs += len(row)
+			for _, r := range row {
+				if !x.allowed(r) {
 					continue
 				}
-				near.seen[r.to], near.dist[r.to] = true, d
-				next = append(next, r.to)
-				met = met || far.seen[r.to]
+				m := x.marks[r.to]
+				if near.dist(m) != 0 {
+					continue
+				}
+				onFar := far.dist(m) != 0
+				if last && !onFar {
+					continue // no later round needs it
+				}
+				x.set(near, r.to, d)
+				*next = append(*next, r.to)
+				met = met || onFar
 			}
 		}
-		near.levels = append(near.levels, next)
+		x.stats.visited += len(*next)
 	}
 	if !met {
 		return nil, false, nil
@@ -334,26 +410,27 @@ func (a *Adjacency) paths(ctx context.Context, q PathQuery) ([]Path, bool, error
 	// The nodes of the source levels that lead to a meeting node (one
 	// that both sides reached at their last level).
 	S, T := x.s.depth(), x.t.depth()
-	x.useful = map[int32]bool{}
-	var up []int32
+	up := x.up[:0]
 	for _, v := range x.s.levels[S] {
-		if x.t.at(v, T) {
+		if x.at(&x.t, v, T) {
 			x.useful[v] = true
 			up = append(up, v)
 		}
 	}
+	lower := x.lower[:0]
 	for k := S - 1; k >= 0; k-- {
-		var lower []int32
+		lower = lower[:0]
 		for _, v := range up {
 			for _, r := range x.row(v) {
-				if x.allowed(r) && x.s.at(r.to, k) && !x.useful[r.to] {
+				if x.allowed(r) && x.at(&x.s, r.to, k) && !x.useful[r.to] {
 					x.useful[r.to] = true
 					lower = append(lower, r.to)
 				}
 			}
 		}
-		up = lower
+		up, lower = lower, up
 	}
+	x.up, x.lower = up, lower
 	x.src, x.dst, x.depthS, x.limit = src, dst, S, q.Limit+1
 	x.out, x.ids, x.steps = nil, x.ids[:0], x.steps[:0]
 	x.walk(src, 0)
@@ -385,10 +462,10 @@ func (x *adjSearch) walk(v int32, i int) {
 			continue
 		}
 		if i < x.depthS {
-			if !x.s.at(r.to, i+1) || !x.useful[r.to] {
+			if !x.at(&x.s, r.to, i+1) || !x.useful[r.to] {
 				continue
 			}
-		} else if !x.t.at(r.to, T-(i-x.depthS)-1) {
+		} else if !x.at(&x.t, r.to, T-(i-x.depthS)-1) {
 			continue
 		}
 		e := kepu.Edge{Type: relTypes[r.rel], From: x.a.id(v), To: x.a.id(r.to)}
@@ -404,25 +481,31 @@ func (x *adjSearch) walk(v int32, i int) {
 	}
 }
 
-// readEdges reads the relationships of ends (type and ends only) from the
-// store, keyed by kepu.Edge.Key: one Neighbors call per type, from the
-// From ends filtered to the To ends, or from the To ends (incoming)
-// filtered to the From ends, whichever costs the store less: it tests
-// every relationship of the type at the ends it starts from against the
-// list of the other ends, so the cost is about the relationships of the
-// type at the starting ends (their degrees, read on the adjacency) times
-// the length of that list. A hub (a province, a provincial museum with
-// hundreds of partners) is then reached from its few neighbors in the
-// answer instead of the other way round. Relationships no longer in the
-// store are absent.
-func (a *Adjacency) readEdges(ctx context.Context, st kepu.Store, ends []kepu.Edge) (map[string]kepu.Edge, error) {
+// edgeRead is one Neighbors call of readFound: the relationships of type
+// rel from the nodes start in direction dir to the nodes other.
+type edgeRead struct {
+	rel          kepu.RelType
+	start, other []string
+	dir          kepu.Direction
+}
+
+// edgeReads plans the reads of the relationships of ends (type and ends
+// only): one Neighbors call per type, from the From ends filtered to the
+// To ends, or from the To ends (incoming) filtered to the From ends,
+// whichever costs the store less: it tests every relationship of the type
+// at the ends it starts from against the list of the other ends, so the
+// cost is about the relationships of the type at the starting ends (their
+// degrees, read on the adjacency) times the length of that list. A hub (a
+// province, a provincial museum with hundreds of partners) is then reached
+// from its few neighbors in the answer instead of the other way round.
+func (a *Adjacency) edgeReads(ends []kepu.Edge) []edgeRead {
 	froms := map[kepu.RelType][]string{}
 	tos := map[kepu.RelType][]string{}
 	for _, e := range ends {
 		froms[e.Type] = append(froms[e.Type], e.From)
 		tos[e.Type] = append(tos[e.Type], e.To)
 	}
-	edges := make(map[string]kepu.Edge, len(ends))
+	var reads []edgeRead
 	for ri, t := range relTypes {
 		if len(froms[t]) == 0 {
 			continue
@@ -430,25 +513,13 @@ func (a *Adjacency) readEdges(ctx context.Context, st kepu.Store, ends []kepu.Ed
 		slices.Sort(froms[t])
 		slices.Sort(tos[t])
 		from, to := slices.Compact(froms[t]), slices.Compact(tos[t])
-		start, other, dir := from, to, kepu.Out
+		r := edgeRead{rel: t, start: from, other: to, dir: kepu.Out}
 		if a.degrees(to, uint8(ri), kepu.In)*len(from) < a.degrees(from, uint8(ri), kepu.Out)*len(to) {
-			start, other, dir = to, from, kepu.In
+			r.start, r.other, r.dir = to, from, kepu.In
 		}
-		in := make([]any, len(other))
-		for i, id := range other {
-			in[i] = id
-		}
-		res, err := st.Neighbors(ctx, start, kepu.NeighborQuery{Rel: t, Dir: dir, NodeFilter: kepu.C(kepu.PropID, kepu.OneOf, in)})
-		if err != nil {
-			return nil, err
-		}
-		for _, page := range res {
-			for _, it := range page.Items {
-				edges[it.Edge.Key()] = it.Edge
-			}
-		}
+		reads = append(reads, r)
 	}
-	return edges, nil
+	return reads
 }
 
 // degrees is the number of relationships of type rel (an index in
@@ -469,16 +540,44 @@ func (a *Adjacency) degrees(ids []string, rel uint8, dir kepu.Direction) int {
 	return n
 }
 
-// readFound reads the nodes of ids and the relationships of ends (see
-// readEdges) from the store.
+// readFound reads the nodes of ids and the relationships of ends (type
+// and ends only; see edgeReads) from the store, keyed by ID and by
+// kepu.Edge.Key: one Nodes call and one Neighbors call per relationship
+// type. The calls are independent, so they are made at the same time: on
+// a server (Neo4j) each is a round trip, and the answer waits for the
+// slowest instead of their sum. Relationships no longer in the store are
+// absent.
 func (a *Adjacency) readFound(ctx context.Context, st kepu.Store, ids []string, ends []kepu.Edge) (map[string]kepu.Node, map[string]kepu.Edge, error) {
-	nodes, err := st.Nodes(ctx, ids)
-	if err != nil {
-		return nil, nil, err
+	reads := a.edgeReads(ends)
+	pages := make([]map[string]kepu.NeighborPage, len(reads))
+	errs := make([]error, len(reads)+1)
+	var wg sync.WaitGroup
+	for i, r := range reads {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			in := make([]any, len(r.other))
+			for k, id := range r.other {
+				in[k] = id
+			}
+			pages[i], errs[i+1] = st.Neighbors(ctx, r.start, kepu.NeighborQuery{Rel: r.rel, Dir: r.dir, NodeFilter: kepu.C(kepu.PropID, kepu.OneOf, in)})
+		}()
 	}
-	edges, err := a.readEdges(ctx, st, ends)
-	if err != nil {
-		return nil, nil, err
+	nodes, err := st.Nodes(ctx, ids)
+	errs[0] = err
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	edges := make(map[string]kepu.Edge, len(ends))
+	for _, res := range pages {
+		for _, page := range res {
+			for _, it := range page.Items {
+				edges[it.Edge.Key()] = it.Edge
+			}
+		}
 	}
 	return nodes, edges, nil
 }

@@ -302,3 +302,38 @@ func benchAfterWrite(b *testing.B, st kepu.Store) {
 	reportQuantiles(b, ds, "")
 	reportQuantiles(b, ws, "write-")
 }
+
+// BenchmarkShortestPathSearch: the search of BenchmarkShortestPath alone
+// (the same pairs, no store read), with its work: the thread CPU time per
+// search (cpu-p50-ms, cpu-p99-ms), and the nodes marked (visited-p50,
+// visited-p99) and arcs scanned (arcs-p50, arcs-p99) over all pairs and
+// over those without a path within maxHops (nopath-share, nopath-arcs-p99).
+func BenchmarkShortestPathSearch(b *testing.B) {
+	a := warm(b)
+	var visited, arcs, noPathArcs []int
+	benchLatency(b, 1, func(ids []string, r *rand.Rand) error {
+		q := analysis.PathQuery{From: ids[r.IntN(len(ids))], To: ids[r.IntN(len(ids))], MaxHops: analysis.DefaultMaxHops, Limit: 1}
+		w, ok := a.SearchOnly(q)
+		if ok {
+			visited, arcs = append(visited, w.Visited), append(arcs, w.Arcs)
+			if !w.Found {
+				noPathArcs = append(noPathArcs, w.Arcs)
+			}
+		}
+		return nil
+	})
+	report := func(xs []int, name string) {
+		if len(xs) == 0 {
+			return
+		}
+		slices.Sort(xs)
+		b.ReportMetric(float64(xs[len(xs)/2]), name+"-p50")
+		b.ReportMetric(float64(xs[len(xs)*99/100]), name+"-p99")
+	}
+	report(visited, "visited")
+	report(arcs, "arcs")
+	report(noPathArcs, "nopath-arcs")
+	if len(arcs) > 0 {
+		b.ReportMetric(float64(len(noPathArcs))/float64(len(arcs)), "nopath-share")
+	}
+}

@@ -1,5 +1,7 @@
 package analysis
 
+import "context"
+
 // SetFoldMin sets the least overlay that is folded and returns the
 // function that restores it.
 func SetFoldMin(n int) (restore func()) {
@@ -17,4 +19,41 @@ func (a *Analyzer) Overlay() int {
 		return -1
 	}
 	return len(a.adj.rows)
+}
+
+// SearchWork is the work of one search on the analyzer's adjacency: whether
+// a path was found, its length, the nodes marked and the arcs scanned.
+type SearchWork struct {
+	Found         bool
+	Length        int
+	Visited, Arcs int
+}
+
+// SearchOnly runs the search of ShortestPaths on the analyzer's adjacency
+// (no store read: the paths carry IDs only) and returns its work; ok is
+// false without an adjacency or when an end has no relationship.
+func (a *Analyzer) SearchOnly(q PathQuery) (w SearchWork, ok bool) {
+	a.adjMu.Lock()
+	adj := a.adj
+	a.adjMu.Unlock()
+	if adj == nil {
+		return w, false
+	}
+	src, ok1 := adj.lookup(q.From)
+	dst, ok2 := adj.lookup(q.To)
+	if !ok1 || !ok2 || src == dst {
+		return w, false
+	}
+	x := adj.search()
+	defer adj.pool.Put(x)
+	defer x.clear()
+	ps, _, err := x.paths(context.Background(), q, src, dst)
+	if err != nil {
+		panic(err)
+	}
+	w = SearchWork{Found: len(ps) > 0, Visited: x.stats.visited, Arcs: x.stats.arcs}
+	if w.Found {
+		w.Length = ps[0].Length()
+	}
+	return w, true
 }

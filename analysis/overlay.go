@@ -57,11 +57,16 @@ func (a *Adjacency) apply(ch kepu.EdgeChanges) (*Adjacency, bool) {
 	if b.rows == nil {
 		b.rows = map[int32][]arc{}
 	}
+	b.over = slices.Clone(a.over)
+	if b.over == nil {
+		b.over = make([]uint64, (len(a.ids)+63)/64)
+	}
 	own := map[int32]bool{} // rows already copied by this apply
 	edit := func(v int32) []arc {
 		if !own[v] {
 			own[v] = true
 			b.rows[v] = slices.Clone(b.row(v))
+			b.markOver(v)
 		}
 		return b.rows[v]
 	}
@@ -122,6 +127,7 @@ func (a *Adjacency) apply(ch kepu.EdgeChanges) (*Adjacency, bool) {
 			}
 			own[u] = true
 			b.rows[u] = []arc{}
+			b.markOver(u)
 		default:
 			return nil, false
 		}
@@ -134,6 +140,14 @@ func (a *Adjacency) apply(ch kepu.EdgeChanges) (*Adjacency, bool) {
 		})
 	}
 	return &b, true
+}
+
+// markOver records that rows holds the row of v (a node of the
+// compressed rows, or one added since).
+func (a *Adjacency) markOver(v int32) {
+	if int(v) < len(a.ids) {
+		a.over[v>>6] |= 1 << (v & 63)
+	}
 }
 
 // fold returns a with its overlay folded into new compressed rows (the

@@ -1,6 +1,7 @@
 package neo4jstore_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -8,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -33,7 +35,9 @@ import (
 // samples on the adjacency, then KEPUGRAPH_PATHS_SCALE rounds of one
 // mutation (a HELPED_ESTABLISH relationship between two of the museums
 // put, then deleted, in turn) followed by 5 paths each (the first of
-// them catches up), at most 10 through the store; with
+// them catches up), at most 10 through the store (before the adjacency;
+// KEPUGRAPH_PATHS_SCALE_WALKS sets how many, 0 for none: then the pairs of
+// the adjacency's samples start from the same draws); with
 // KEPUGRAPH_PATHS_SCALE_OLD set, also main's read of the adjacency
 // (WalkEdges: Edges pages of 1,000) before the new one; with
 // KEPUGRAPH_NEO4J_PID (a server on this machine), the server's CPU time
@@ -46,7 +50,9 @@ func TestShortestPathScale(t *testing.T) {
 		t.Skip("KEPUGRAPH_PATHS_SCALE and NEO4J_URI are not set: no loaded graph to measure on")
 	}
 	ctx := context.Background()
-	st, err := neo4jstore.Open(ctx, neo4jstore.ConfigFromEnv())
+	cfg := neo4jstore.ConfigFromEnv()
+	cfg.TxTimeout = 5 * time.Minute // a whole read's statements on a loaded machine, with a cold page cache
+	st, err := neo4jstore.Open(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,10 +101,16 @@ func TestShortestPathScale(t *testing.T) {
 		lastCPU = processCPU() - cpu
 		timed(name, ds, found)
 	}
-	measure("store walk (analysis.ShortestPaths on the store)", min(samples, 10), func(q analysis.PathQuery) ([]analysis.Path, error) {
-		ps, _, err := analysis.ShortestPaths(ctx, st, q)
-		return ps, err
-	})
+	walks := min(samples, 10)
+	if w, err := strconv.Atoi(os.Getenv("KEPUGRAPH_PATHS_SCALE_WALKS")); err == nil {
+		walks = w
+	}
+	if walks > 0 {
+		measure("store walk (analysis.ShortestPaths on the store)", walks, func(q analysis.PathQuery) ([]analysis.Path, error) {
+			ps, _, err := analysis.ShortestPaths(ctx, st, q)
+			return ps, err
+		})
+	}
 	if os.Getenv("KEPUGRAPH_PATHS_SCALE_OLD") != "" {
 		start, cpu, srv := time.Now(), processCPU(), serverCPU()
 		adj, err := analysis.LoadAdjacency(ctx, plainStore{st})
@@ -114,10 +126,23 @@ func TestShortestPathScale(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("adjacency read from Neo4j (WarmPaths: WalkEnds): %v wall, %v of this process's CPU%s", time.Since(start).Round(time.Millisecond), (processCPU() - cpu).Round(time.Millisecond), srv())
+	ts := &timedStore{Store: st}
+	var slow []pathSample
 	measure("adjacency (Analyzer.ShortestPaths)", samples, func(q analysis.PathQuery) ([]analysis.Path, error) {
-		ps, _, err := a.ShortestPaths(ctx, st, q)
+		ts.reset()
+		start := time.Now()
+		ps, _, err := a.ShortestPaths(ctx, ts, q)
+		total := time.Since(start)
+		ts.mu.Lock()
+		smp := pathSample{q: q, total: total, reads: ts.took, calls: ts.calls}
+		ts.mu.Unlock()
+		if len(ps) > 0 {
+			smp.length = ps[0].Length()
+		}
+		slow = append(slow, smp)
 		return ps, err
 	})
+	logSlowest(t, slow)
 
 	// One mutation, then paths.
 	m1, m2 := page.Nodes[0].ID, page.Nodes[1].ID
@@ -177,6 +202,77 @@ func TestShortestPathScale(t *testing.T) {
 	lastCPU = 0
 	timed("after a mutation, the first path (from the museum written; it catches up with the edge log)", firsts, foundFirst)
 	timed("after a mutation, the 5 paths", all, found)
+}
+
+// pathSample is one timed shortest path: its total time, and the time
+// (from the first call's start to the last one's end) and number of the
+// store calls that read the found path's nodes and relationships (the
+// rest is the version read and the search on the adjacency).
+type pathSample struct {
+	q            analysis.PathQuery
+	total, reads time.Duration
+	calls        int
+	length       int // 0: no path
+}
+
+// logSlowest logs the five slowest samples and the quantiles of the time
+// outside the store reads, with and without a path.
+func logSlowest(t *testing.T, ss []pathSample) {
+	slices.SortFunc(ss, func(x, y pathSample) int { return cmp.Compare(y.total, x.total) })
+	for _, s := range ss[:min(5, len(ss))] {
+		t.Logf("slow: %.2f ms (path reads %.2f ms in %d calls), length %d, %s -> %s", ms(s.total), ms(s.reads), s.calls, s.length, s.q.From, s.q.To)
+	}
+	for _, found := range []bool{true, false} {
+		var rest []time.Duration
+		for _, s := range ss {
+			if (s.length > 0) == found {
+				rest = append(rest, s.total-s.reads)
+			}
+		}
+		if len(rest) == 0 {
+			continue
+		}
+		slices.Sort(rest)
+		t.Logf("with a path %v: %d samples, time outside the path reads (version read and search) p50 %.2f ms, max %.2f ms", found, len(rest), ms(rest[len(rest)/2]), ms(rest[len(rest)-1]))
+	}
+}
+
+// timedStore times the Nodes and Neighbors calls made through it (the
+// reads of a found path's nodes and relationships, which the analyzer
+// makes at the same time): took is the span from the first call's start
+// to the last one's end.
+type timedStore struct {
+	kepu.Store
+	mu          sync.Mutex
+	first, last time.Time
+	took        time.Duration
+	calls       int
+}
+
+func (s *timedStore) reset() { s.first, s.last, s.took, s.calls = time.Time{}, time.Time{}, 0, 0 }
+
+func (s *timedStore) Nodes(ctx context.Context, ids []string) (map[string]kepu.Node, error) {
+	defer s.time(time.Now())
+	return s.Store.Nodes(ctx, ids)
+}
+
+func (s *timedStore) Neighbors(ctx context.Context, ids []string, q kepu.NeighborQuery) (map[string]kepu.NeighborPage, error) {
+	defer s.time(time.Now())
+	return s.Store.Neighbors(ctx, ids, q)
+}
+
+func (s *timedStore) time(start time.Time) {
+	end := time.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.calls == 0 || start.Before(s.first) {
+		s.first = start
+	}
+	if end.After(s.last) {
+		s.last = end
+	}
+	s.took = s.last.Sub(s.first)
+	s.calls++
 }
 
 // plainStore is a Store without the optional capabilities of the one it
