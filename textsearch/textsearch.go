@@ -71,6 +71,14 @@ func init() {
 type Term struct {
 	Text string // lower case, toneless (Latin) or as typed (Chinese)
 	Han  bool   // a run of Chinese characters
+	// Expansions are the other forms of the term, set by Parse: each a
+	// list of pieces that must occur in order, found from Abbreviations and
+	// Provinces (in Chinese characters, or their pinyin for a Latin term).
+	// The term cut at every short form and province name it holds, each
+	// short form kept or replaced by one of its full forms: 中国科技馆 ->
+	// [中国 科技馆], [中国 科学技术馆]; zhongguokejiguan -> [zhongguo kejiguan],
+	// [zhongguo kexuejishuguan]. At most MaxExpansions.
+	Expansions [][]string
 }
 
 // Indexed reports whether the term is asked of the full-text index: Latin
@@ -94,16 +102,20 @@ func Parse(text string) (Query, error) {
 		return Query{}, fmt.Errorf("search text has %d characters, more than %d", n, MaxTextRunes)
 	}
 	var q Query
-	seen := map[Term]bool{}
+	type key struct {
+		text string
+		han  bool
+	}
+	seen := map[key]bool{}
 	indexed := false
 	for _, t := range splitTerms(foldLatin(text)) {
 		if !t.Han && (utf8.RuneCountInString(t.Text) < 2 || StopWords[t.Text]) {
 			continue
 		}
-		if seen[t] {
+		if seen[key{t.Text, t.Han}] {
 			continue
 		}
-		seen[t] = true
+		seen[key{t.Text, t.Han}] = true
 		indexed = indexed || t.Indexed()
 		q.Terms = append(q.Terms, t)
 	}
@@ -113,6 +125,7 @@ func Parse(text string) (Query, error) {
 	if !indexed {
 		return Query{}, ErrNoTerm
 	}
+	q.expand()
 	return q, nil
 }
 
@@ -497,6 +510,9 @@ func (q Query) score(d *Doc, sc *scratch) (float64, bool) {
 		} else {
 			w = math.Max(d.wordMatch(t.Text, wordHit), d.pinyinMatch(t.Text, unitHit))
 		}
+		if w == 0 && len(t.Expansions) > 0 {
+			w = d.expansionMatch(t, unitHit)
+		}
 		if w == 0 {
 			return 0, false
 		}
@@ -689,9 +705,17 @@ func Run(ctx context.Context, q kepu.SearchQuery,
 	if err != nil {
 		return kepu.SearchPage{}, kepu.Errorf(kepu.BadUserInput, "%v", err)
 	}
-	cands, err := candidates(ctx, pq, q.Labels)
-	if err != nil {
-		return kepu.SearchPage{}, err
+	var cands []*Doc
+	for _, alt := range pq.Alternatives() {
+		c, err := candidates(ctx, alt, q.Labels)
+		if err != nil {
+			return kepu.SearchPage{}, err
+		}
+		if cands == nil {
+			cands = c
+		} else {
+			cands = append(cands, c...)
+		}
 	}
 	var after *Hit
 	if q.After != "" {
