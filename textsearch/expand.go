@@ -62,9 +62,14 @@ const (
 	minPinyinKey = 4
 )
 
-// entry is what a table key stands for: full forms of a short form, or
-// none for a province (a place to cut the term at).
-type entry struct{ full []string }
+// entry is what a table key stands for: full forms of a short form, none
+// for a province (a place to cut the term at), or a full form itself
+// (literal: a part of the term not to look into, so that 第一中学 is not
+// read as 第 一中 学).
+type entry struct {
+	full    []string
+	literal bool
+}
 
 type table struct {
 	keys   map[string]entry
@@ -72,12 +77,25 @@ type table struct {
 }
 
 func (tb *table) add(key string, full []string) {
-	e := tb.keys[key]
-	for _, f := range full {
-		if !slices.Contains(e.full, f) {
-			e.full = append(e.full, f)
+	tb.put(key, func(e *entry) {
+		for _, f := range full {
+			if !slices.Contains(e.full, f) {
+				e.full = append(e.full, f)
+			}
 		}
+	})
+}
+
+// addLiteral adds a full form (unless it is a key already).
+func (tb *table) addLiteral(key string) {
+	if _, ok := tb.keys[key]; !ok {
+		tb.put(key, func(e *entry) { e.literal = true })
 	}
+}
+
+func (tb *table) put(key string, f func(*entry)) {
+	e := tb.keys[key]
+	f(&e)
 	tb.keys[key] = e
 	tb.maxLen = max(tb.maxLen, utf8.RuneCountInString(key))
 }
@@ -102,6 +120,14 @@ var hanTable, pinyinTable = func() (*table, *table) {
 		han.add(short, full)
 		addPy(short, full)
 	}
+	for _, full := range Abbreviations {
+		for _, f := range full {
+			han.addLiteral(f)
+			if k := Pinyin(f); len(k) >= minPinyinKey {
+				py.addLiteral(k)
+			}
+		}
+	}
 	for _, p := range Provinces {
 		han.add(p, nil)
 		addPy(p, nil)
@@ -122,40 +148,51 @@ func expansions(t Term) [][]string {
 	if t.Han {
 		tb = hanTable
 	}
-	r := []rune(t.Text)
-	// Cut the term into segments at the table's keys, the longest key at
-	// each position, left to right.
+	text := t.Text
+	// at[i]: the byte offset of the term's rune i (and its length last).
+	var at []int
+	for i := range text {
+		at = append(at, i)
+	}
+	at = append(at, len(text))
+	n := len(at) - 1
+	// Cut the term into segments at the table's keys (not at literals),
+	// the longest key at each position, left to right.
 	type segment struct {
 		text string
 		full []string
 	}
 	var segs []segment
 	plain := 0
-	for i := 0; i < len(r); {
-		n := 0
-		for l := min(tb.maxLen, len(r)-i); l >= 2; l-- {
-			if _, ok := tb.keys[string(r[i:i+l])]; ok {
-				n = l
+	for i := 0; i < n; {
+		l := min(tb.maxLen, n-i)
+		for ; l >= 2; l-- {
+			if _, ok := tb.keys[text[at[i]:at[i+l]]]; ok {
 				break
 			}
 		}
-		if n == 0 {
+		if l < 2 {
 			i++
 			continue
 		}
-		if plain < i {
-			segs = append(segs, segment{text: string(r[plain:i])})
+		key := text[at[i]:at[i+l]]
+		e := tb.keys[key]
+		if e.literal {
+			i += l
+			continue
 		}
-		key := string(r[i : i+n])
-		segs = append(segs, segment{text: key, full: tb.keys[key].full})
-		i += n
+		if plain < i {
+			segs = append(segs, segment{text: text[at[plain]:at[i]]})
+		}
+		segs = append(segs, segment{text: key, full: e.full})
+		i += l
 		plain = i
 	}
-	if plain == 0 && len(segs) == 0 {
+	if len(segs) == 0 {
 		return nil
 	}
-	if plain < len(r) {
-		segs = append(segs, segment{text: string(r[plain:])})
+	if plain < n {
+		segs = append(segs, segment{text: text[at[plain]:]})
 	}
 	for _, s := range segs {
 		// A Latin piece must be asked of the index as a term of its own.

@@ -25,8 +25,10 @@ func TestExpansions(t *testing.T) {
 		{"anhuikejiguan", [][]string{{"anhui", "kejiguan"}, {"anhui", "kexuejishuguan"}}},
 		{"kejiguan", [][]string{{"kexuejishuguan"}}},
 		{"北京科学中心", [][]string{{"北京", "科学中心"}}},
-		// Nothing to expand; a province alone; a Latin piece of one letter.
-		{"科学中心", nil}, {"安徽", nil}, {"anhui", nil}, {"beijing", nil}, {"science", nil}, {"anhuix", nil},
+		{"北京市第一中学", [][]string{{"北京市", "第一中学"}}},
+		// Nothing to expand; a full form (not read as 第 一中 学); a province
+		// alone; a Latin piece of one letter.
+		{"科学中心", nil}, {"第一中学", nil}, {"科学技术馆", nil}, {"diyizhongxue", nil}, {"kexuejishuguan", nil}, {"安徽", nil}, {"anhui", nil}, {"beijing", nil}, {"science", nil}, {"anhuix", nil},
 	} {
 		q, err := Parse(tc.text)
 		if err != nil {
@@ -132,21 +134,6 @@ func TestAlternativesCover(t *testing.T) {
 		"中国科学技术大学", "中国科学技术协会", "安徽省合肥市科技馆", "上海科技馆"}
 	texts := []string{"中国科技馆", "安徽科技馆", "中国 科技馆", "zhongguokejiguan", "zhongguo kejiguan", "北师大", "beishida",
 		"北京一中", "beijingyizhong", "中国科大", "中国科协", "科协", "安徽 合肥 科技馆", "anhuikexuejishuguan", "科技 中国 北京 一中"}
-	finds := func(a Query, d *Doc) bool {
-		for _, term := range a.Terms {
-			if term.Han {
-				if !strings.Contains(string(d.zh), term.Text) {
-					return false
-				}
-				continue
-			}
-			var unit []bool
-			if d.wordMatch(term.Text, marks(&unit, len(d.words))) == 0 && d.pinyinMatch(term.Text, marks(&unit, len(d.syl))) == 0 {
-				return false
-			}
-		}
-		return true
-	}
 	matched := 0
 	for _, text := range texts {
 		q, err := Parse(text)
@@ -168,7 +155,7 @@ func TestAlternativesCover(t *testing.T) {
 				continue
 			}
 			matched++
-			if !slices.ContainsFunc(alts, func(a Query) bool { return finds(a, d) }) {
+			if !slices.ContainsFunc(alts, func(a Query) bool { return indexFinds(a, d) }) {
 				t.Errorf("%s matches %s, which no alternative finds", text, zh)
 			}
 		}
@@ -194,4 +181,94 @@ func TestAlternativesBound(t *testing.T) {
 	if len(alts) != n || n > MaxAlternatives || n < 2 {
 		t.Errorf("%d alternatives, %d from the expansions", len(alts), n)
 	}
+}
+
+// TestAlternativesRandom: texts made of random short forms, full forms,
+// province names and other characters (Chinese and pinyin) against names
+// made the same way: every text parses as it did without expansions, is
+// asked as at most MaxAlternatives queries each with an indexed term, and
+// every name it matches is found by one of them as an index finds it.
+func TestAlternativesRandom(t *testing.T) {
+	var parts []string
+	for short, full := range Abbreviations {
+		parts = append(parts, short)
+		parts = append(parts, full...)
+	}
+	slices.Sort(parts)
+	parts = append(parts, Provinces...)
+	parts = append(parts, "安徽", "北京", "中国", "合肥", "数字", "北", "省", "市", "中心", "学")
+	seed := uint32(1)
+	rnd := func(n int) int { // xorshift, reproducible
+		seed ^= seed << 13
+		seed ^= seed >> 17
+		seed ^= seed << 5
+		return int(seed % uint32(n))
+	}
+	gen := func(k int) string {
+		var b strings.Builder
+		for range 1 + rnd(k) {
+			b.WriteString(parts[rnd(len(parts))])
+		}
+		return b.String()
+	}
+	var docs []*Doc
+	for range 300 {
+		docs = append(docs, NewDoc("x", "", gen(4)))
+	}
+	matched := 0
+	for range 400 {
+		text := gen(3)
+		if rnd(3) == 0 {
+			text = Pinyin(text)
+		} else if rnd(3) == 0 {
+			text += " " + gen(2)
+		}
+		q, err := Parse(text)
+		if err == ErrNoTerm && utf8.RuneCountInString(text) < 2 {
+			continue
+		}
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", text, err)
+		}
+		alts := q.Alternatives()
+		if len(alts) > MaxAlternatives {
+			t.Errorf("%s: %d alternatives", text, len(alts))
+		}
+		for _, a := range alts {
+			if !slices.ContainsFunc(a.Terms, Term.Indexed) {
+				t.Errorf("%s: alternative %v has no indexed term", text, a.Terms)
+			}
+		}
+		for _, d := range docs {
+			if _, ok := q.Score(d); !ok {
+				continue
+			}
+			matched++
+			if !slices.ContainsFunc(alts, func(a Query) bool { return indexFinds(a, d) }) {
+				t.Errorf("%s matches %s, which no alternative finds", text, string(d.zh))
+			}
+		}
+	}
+	if matched < 100 {
+		t.Errorf("only %d matches", matched)
+	}
+}
+
+// indexFinds reports whether an index finds d for a: every Chinese term a
+// substring of nameZh, every Latin term a word prefix of name, a run of the
+// pinyin starting at a syllable, or a run of the initials.
+func indexFinds(a Query, d *Doc) bool {
+	for _, term := range a.Terms {
+		if term.Han {
+			if !strings.Contains(string(d.zh), term.Text) {
+				return false
+			}
+			continue
+		}
+		var unit []bool
+		if d.wordMatch(term.Text, marks(&unit, len(d.words))) == 0 && d.pinyinMatch(term.Text, marks(&unit, len(d.syl))) == 0 {
+			return false
+		}
+	}
+	return true
 }
