@@ -1,6 +1,7 @@
 package textsearch
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -11,7 +12,8 @@ import (
 // some of their characters in order (科学技术馆 -> 科技馆, 师范大学 -> 师大,
 // 第一中学 -> 一中), so every short form is a subsequence of each of its full
 // forms. A term that holds a short form also matches the names that hold
-// a full form in its place (see Expansions).
+// a full form in its place (see Term.Expansions). Read once, when the
+// package is initialized.
 var Abbreviations = map[string][]string{
 	"科技馆": {"科学技术馆"},
 	"科技":  {"科学技术"},
@@ -35,7 +37,8 @@ var Abbreviations = map[string][]string{
 // Provinces are the names of China's province-level divisions (GB/T
 // 2260). A name may be written with the short form (安徽, 内蒙古) or the
 // full one (安徽省, 内蒙古自治区); a term is cut after either (see
-// Expansions), so that 安徽科技馆 matches 安徽省科技馆.
+// Term.Expansions), so that 安徽科技馆 matches 安徽省科技馆. Read once, when
+// the package is initialized.
 var Provinces = []string{
 	"北京市", "天津市", "河北省", "山西省", "内蒙古自治区", "辽宁省", "吉林省", "黑龙江省",
 	"上海市", "江苏省", "浙江省", "安徽省", "福建省", "江西省", "山东省", "河南省", "湖北省",
@@ -116,17 +119,12 @@ var hanTable, pinyinTable = func() (*table, *table) {
 		}
 		py.add(k, fp)
 	}
-	for short, full := range Abbreviations {
-		han.add(short, full)
-		addPy(short, full)
-	}
-	for _, full := range Abbreviations {
-		for _, f := range full {
-			han.addLiteral(f)
-			if k := Pinyin(f); len(k) >= minPinyinKey {
-				py.addLiteral(k)
-			}
-		}
+	// In a fixed order: the order of a key's full forms is the order of
+	// its expansions, which MaxExpansions cuts.
+	shorts := slices.Sorted(maps.Keys(Abbreviations))
+	for _, short := range shorts {
+		han.add(short, Abbreviations[short])
+		addPy(short, Abbreviations[short])
 	}
 	for _, p := range Provinces {
 		han.add(p, nil)
@@ -136,6 +134,14 @@ var hanTable, pinyinTable = func() (*table, *table) {
 				han.add(short, nil)
 				addPy(short, nil)
 				break
+			}
+		}
+	}
+	for _, short := range shorts {
+		for _, f := range Abbreviations[short] {
+			han.addLiteral(f)
+			if k := Pinyin(f); len(k) >= minPinyinKey {
+				py.addLiteral(k)
 			}
 		}
 	}
