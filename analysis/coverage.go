@@ -34,7 +34,10 @@ type CoverageResult struct {
 // when one of q.Programs covers it or a place inside it or is held there
 // (HELD_AT a place inside it or a museum located in it). Every figure is
 // computed from the graph through the store (Aggregate, FindNodes,
-// Neighbors, Locate, CountPlaceNodes).
+// Neighbors, Locate, CountPlaceNodes). Errors: BadUserInput for a level
+// that is no place level, a Within that is no place above it, an unknown
+// kind or a program ID of another label; NotFound when Within or a program
+// names no node.
 func Coverage(ctx context.Context, st kepu.Store, q CoverageQuery) (*CoverageResult, error) {
 	if !q.Level.IsPlace() {
 		return nil, kepu.Errorf(kepu.BadUserInput, "%q is not a place level", q.Level)
@@ -56,6 +59,12 @@ func Coverage(ctx context.Context, st kepu.Store, q CoverageQuery) (*CoverageRes
 		if kepu.LabelOf(p) != kepu.Program {
 			return nil, kepu.Errorf(kepu.BadUserInput, "%q is not the ID of a program", p)
 		}
+	}
+	if err := requireNodes(ctx, st, "within", q.Within); err != nil {
+		return nil, err
+	}
+	if err := requireNodes(ctx, st, "programs", q.Programs...); err != nil {
+		return nil, err
 	}
 	var kinds *kepu.Filter
 	if len(q.MuseumKinds) > 0 {
@@ -189,12 +198,15 @@ func countByArea(ctx context.Context, st kepu.Store, l kepu.Label, f *kepu.Filte
 	return out, nil
 }
 
-func provinceFilter(province string) (*kepu.Filter, error) {
+func provinceFilter(ctx context.Context, st kepu.Store, province string) (*kepu.Filter, error) {
 	if province == "" {
 		return nil, nil
 	}
 	if kepu.LabelOf(province) != kepu.Province {
 		return nil, kepu.Errorf(kepu.BadUserInput, "%q is not the ID of a province", province)
+	}
+	if err := requireNodes(ctx, st, "province", province); err != nil {
+		return nil, err
 	}
 	return kepu.InPlace(province), nil
 }
@@ -203,8 +215,10 @@ func provinceFilter(province string) (*kepu.Filter, error) {
 // province is set) that have no museum partner located in their own
 // prefecture (their province, for schools without one), ranked by the
 // number of museums located there (Score), most first, then by ID.
+// Errors: BadUserInput when province is not a province's ID, NotFound when
+// it names no node.
 func SchoolsWithoutLocalPartner(ctx context.Context, st kepu.Store, province string) ([]Ranked, error) {
-	pf, err := provinceFilter(province)
+	pf, err := provinceFilter(ctx, st, province)
 	if err != nil {
 		return nil, err
 	}
@@ -256,9 +270,10 @@ func SchoolsWithoutLocalPartner(ctx context.Context, st kepu.Store, province str
 // MuseumsWithoutSchoolPartner lists the museums of the given kinds (all when
 // empty; of one province when province is set) that have no school
 // partner, ranked by the number of schools located in their prefecture (or
-// province, without one) (Score), most first, then by ID.
+// province, without one) (Score), most first, then by ID. Errors as
+// SchoolsWithoutLocalPartner's, and BadUserInput for an unknown kind.
 func MuseumsWithoutSchoolPartner(ctx context.Context, st kepu.Store, province string, kinds []string) ([]Ranked, error) {
-	pf, err := provinceFilter(province)
+	pf, err := provinceFilter(ctx, st, province)
 	if err != nil {
 		return nil, err
 	}

@@ -72,6 +72,9 @@ func Centrality(net *Network, algorithm string) ([]Scored, error) {
 			}
 		}
 	case PageRank:
+		if n == 0 {
+			break // gonum's PageRankSparse panics on a graph without a node
+		}
 		for id, s := range network.PageRankSparse(net.G.pageRankGraph(), Damping, 1e-12) {
 			score[id] = s
 		}

@@ -81,9 +81,14 @@ type Network struct {
 // LoadNetwork reads the graph that spec selects through the store: one
 // WalkNodes per label (IDs only, no copy of the properties), and per
 // relationship type one WalkEdges when every node the type starts from is
-// in the network, else one Neighbors call from those in it.
+// in the network, else one Neighbors call from those in it. Errors:
+// BadUserInput for an invalid spec (NetSpec.Validate), NotFound when
+// spec.Within names no node.
 func LoadNetwork(ctx context.Context, st kepu.Store, spec NetSpec) (*Network, error) {
 	if err := spec.Validate(); err != nil {
+		return nil, err
+	}
+	if err := requireNodes(ctx, st, "within", spec.Within); err != nil {
 		return nil, err
 	}
 	if spec.Projection != NoProjection {
@@ -236,4 +241,25 @@ func loadProjection(ctx context.Context, st kepu.Store, p Projection, within *ke
 	}
 	net.G, net.Edges = newGraph(len(net.IDs), edges, true), len(edges)
 	return net, nil
+}
+
+// requireNodes returns a NotFound error naming the argument arg when st has
+// no node with one of ids (a place a measure is restricted to, a program of
+// a coverage): a misspelt ID must not read as an empty place. Empty IDs are
+// skipped.
+func requireNodes(ctx context.Context, st kepu.Store, arg string, ids ...string) error {
+	ids = slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return id == "" })
+	if len(ids) == 0 {
+		return nil
+	}
+	found, err := st.Nodes(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if _, ok := found[id]; !ok {
+			return kepu.Errorf(kepu.NotFound, "%s: no %s with ID %q", arg, kepu.LabelOf(id), kepu.GlobalID(id))
+		}
+	}
+	return nil
 }

@@ -27,6 +27,9 @@ func TestMutations(t *testing.T) {
 	wantError(t, url, `mutation { createMuseum(input: {key: "new", name: "Again", kind: MOBILE, provenance: REPORTED, source: "s"}) { id } }`, nil, kepu.Conflict)
 	wantError(t, url, `mutation { createMuseum(input: {key: "bad key!", name: "N", kind: MOBILE, provenance: REPORTED, source: "s"}) { id } }`, nil, kepu.BadUserInput)
 	wantError(t, url, `mutation { createMuseum(input: {name: "N", kind: MOBILE, provenance: REPORTED, source: " "}) { id } }`, nil, kepu.BadUserInput)
+	// Values the record cannot have (kepu.TestValueDomains checks every property).
+	wantError(t, url, `mutation { createMuseum(input: {name: "N", kind: MOBILE, openedYear: -5, provenance: REPORTED, source: "s"}) { id } }`, nil, kepu.BadUserInput)
+	wantError(t, url, `mutation { createProgram(input: {name: "P", startYear: 2030, endYear: 1900, provenance: REPORTED, source: "s"}) { id } }`, nil, kepu.BadUserInput)
 
 	// A missing key gets a UUID.
 	var auto struct{ CreateSchool struct{ ID string } }
@@ -62,6 +65,8 @@ func TestMutations(t *testing.T) {
 			Activities *int
 		}
 	}
+	wantError(t, url, `mutation($m: ID!, $s: ID!) { linkPartnersWith(from: $m, to: $s, input: {since: 2030, until: 1900, provenance: REPORTED, source: "test"}) { since } }`, vars, kepu.BadUserInput)
+	wantError(t, url, `mutation($m: ID!, $s: ID!) { linkPartnersWith(from: $m, to: $s, input: {activities: -3, provenance: REPORTED, source: "test"}) { since } }`, vars, kepu.BadUserInput)
 	query(t, url, `mutation($m: ID!, $s: ID!) { linkPartnersWith(from: $m, to: $s, input: {since: 2022, activities: 4, provenance: REPORTED, source: "test"}) { from { name } to { name } since activities } }`, vars, &linked)
 	if l := linked.LinkPartnersWith; l.From.Name != "Renamed" || l.To.Name != "s4" || *l.Since != 2022 || *l.Activities != 4 {
 		t.Errorf("linked: %+v", l)

@@ -122,8 +122,23 @@ type PropDef struct {
 	// WholeNumber scalar instead of the 32-bit Int. Stores keep every Int
 	// as int64 either way.
 	Wide bool
+	// Year marks an Int property that is a calendar year, MinYear to
+	// MaxYear. Every Int and Float property of the registry is a count, an
+	// amount or a year: none can be negative (ValidateNode, ValidateEdge).
+	Year bool
 	Doc  string
 }
+
+// The years a Year property can hold.
+const (
+	MinYear = 1800
+	MaxYear = 2100
+)
+
+// YearSpans are the pairs of Year properties that bound a span (first year,
+// last year): in a record, or an update, giving both, the first cannot come
+// after the last.
+var YearSpans = [][2]string{{"since", "until"}, {"startYear", "endYear"}}
 
 // Provenance kinds, the values of the provenance property that every node and
 // every edge carries.
@@ -193,8 +208,8 @@ func withCommon(common []PropDef, own ...PropDef) []PropDef {
 }
 
 var yearProps = []PropDef{
-	{Name: "since", Type: Int, Doc: "first year"},
-	{Name: "until", Type: Int, Doc: "last year"},
+	{Name: "since", Type: Int, Year: true, Doc: "first year"},
+	{Name: "until", Type: Int, Year: true, Doc: "last year"},
 }
 
 var labelDefs = []LabelDef{
@@ -218,7 +233,7 @@ var labelDefs = []LabelDef{
 		PropDef{Name: "kind", Type: Enum, Values: MuseumKinds, Required: true},
 		PropDef{Name: "level", Type: Enum, Values: AdminLevels, Doc: "administrative level"},
 		PropDef{Name: "freeEntry", Type: Bool, Doc: "free entry supported by central subsidies"},
-		PropDef{Name: "openedYear", Type: Int},
+		PropDef{Name: "openedYear", Type: Int, Year: true},
 		PropDef{Name: "city", Type: String},
 		PropDef{Name: "distanceKm", Type: Float, Doc: "distance travelled (caravans)"},
 		PropDef{Name: "teachersTrained", Type: Int, Doc: "science teachers trained (rural middle-school museums)"},
@@ -250,8 +265,8 @@ var labelDefs = []LabelDef{
 	)},
 	{Label: Program, Doc: "a program, campaign, recurring event or training scheme", Props: withCommon(nodeCommon,
 		PropDef{Name: "kind", Type: Enum, Values: ProgramKinds},
-		PropDef{Name: "startYear", Type: Int},
-		PropDef{Name: "endYear", Type: Int},
+		PropDef{Name: "startYear", Type: Int, Year: true},
+		PropDef{Name: "endYear", Type: Int, Year: true},
 		PropDef{Name: "monthlyThemes", Type: StringList, Doc: "themes by month, where the source gives them"},
 		PropDef{Name: "organizations", Type: Int, Doc: "participating organizations, as reported"},
 		PropDef{Name: "activities", Type: Int, Doc: "activities held, as reported"},
@@ -264,7 +279,7 @@ var labelDefs = []LabelDef{
 	// Whole numbers that exceed 2^31 − 1 (yuan, participants) are Wide
 	// Ints: WholeNumber in the GraphQL API, int64 in the stores.
 	{Label: NationalStatistics, Doc: "one year of the national statistics of science popularization, as a ministry reported them", Props: withCommon(nodeCommon,
-		PropDef{Name: "year", Type: Int, Required: true, Doc: "the year the figures describe"},
+		PropDef{Name: "year", Type: Int, Year: true, Required: true, Doc: "the year the figures describe"},
 		PropDef{Name: "fundingYuan", Type: Int, Wide: true, Doc: "nationwide funding for science popularization in yuan"},
 		PropDef{Name: "scienceCommunicators", Type: Int, Doc: "full- and part-time science communicators"},
 		PropDef{Name: "scienceMuseums", Type: Int, Doc: "science museums and technology-related museums"},

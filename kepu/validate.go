@@ -225,9 +225,15 @@ func normalizeProps(defs []PropDef, in Props, checkRequired bool, what string) (
 		if err != nil {
 			return nil, err
 		}
+		if err := checkDomain(def, nv); err != nil {
+			return nil, err
+		}
 		if nv != nil {
 			out[k] = nv
 		}
+	}
+	if err := checkSpans(out); err != nil {
+		return nil, err
 	}
 	if checkRequired {
 		for _, d := range defs {
@@ -244,6 +250,43 @@ func normalizeProps(defs []PropDef, in Props, checkRequired bool, what string) (
 	return out, nil
 }
 
+// checkDomain checks a normalized property value against what the record
+// can hold: no negative count or amount, years from MinYear to MaxYear.
+// Filters are not checked (a condition outside the domain matches nothing).
+func checkDomain(def *PropDef, v any) error {
+	var x float64
+	switch n := v.(type) {
+	case int64:
+		x = float64(n)
+	case float64:
+		x = n
+	default:
+		return nil
+	}
+	if def.Year && (x < MinYear || x > MaxYear) {
+		return &Error{Code: BadUserInput, Field: def.Name,
+			Message: fmt.Sprintf("%s must be a year from %d to %d, got %v", def.Name, MinYear, MaxYear, v)}
+	}
+	if x < 0 {
+		return &Error{Code: BadUserInput, Field: def.Name,
+			Message: fmt.Sprintf("%s cannot be negative, got %v", def.Name, v)}
+	}
+	return nil
+}
+
+// checkSpans checks the YearSpans of which props gives both years.
+func checkSpans(props Props) error {
+	for _, sp := range YearSpans {
+		first, ok1 := props[sp[0]].(int64)
+		last, ok2 := props[sp[1]].(int64)
+		if ok1 && ok2 && first > last {
+			return &Error{Code: BadUserInput, Field: sp[0],
+				Message: fmt.Sprintf("%s (%d) cannot come after %s (%d)", sp[0], first, sp[1], last)}
+		}
+	}
+	return nil
+}
+
 func validateUpdate(defs []PropDef, set Props, unset []string, what string) error {
 	for k, v := range set {
 		def := findProp(defs, k)
@@ -254,6 +297,9 @@ func validateUpdate(defs []PropDef, set Props, unset []string, what string) erro
 		if err != nil {
 			return err
 		}
+		if err := checkDomain(def, nv); err != nil {
+			return err
+		}
 		if nv == nil && def.Required {
 			return &Error{Code: BadUserInput, Field: k, Message: fmt.Sprintf("%s needs %s", what, k)}
 		}
@@ -261,6 +307,9 @@ func validateUpdate(defs []PropDef, set Props, unset []string, what string) erro
 			return &Error{Code: BadUserInput, Field: k, Message: fmt.Sprintf("%s needs a non-empty %s", what, k)}
 		}
 		set[k] = nv
+	}
+	if err := checkSpans(set); err != nil {
+		return err
 	}
 	for _, k := range unset {
 		def := findProp(defs, k)

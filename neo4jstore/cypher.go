@@ -732,6 +732,11 @@ func dirWord(desc bool) string {
 type segment struct {
 	conds []scond
 	from  int // the segment is read in the order of keys from... and the ID
+	// grouped: the segment puts the last key in a range (conds' last)
+	// and reads it in the direction opposite to the IDs' (openedYear
+	// descending, then the ID ascending), which no index gives in order:
+	// see groupedBody.
+	grouped bool
 }
 
 // scond is one condition of a segment: the key expression x compared by
@@ -798,6 +803,13 @@ func (o segmentOrder) terms(i int) []string {
 // sorted, Top).
 func (o segmentOrder) last() int { return max(len(o.keys)-1, 0) }
 
+// against reports whether key i is the last key and is read in the
+// direction opposite to the IDs' (descending with the ID ascending, or,
+// on a backward page, the reverse): a range of it is a grouped segment.
+func (o segmentOrder) against(i int) bool {
+	return i == len(o.keys)-1 && o.desc[i] != o.idDesc
+}
+
 func with(conds []scond, more ...scond) []scond {
 	return append(slices.Clip(conds), more...)
 }
@@ -815,7 +827,7 @@ func (c *compiler) segmentsAll(o segmentOrder, i int, prefix []scond) []segment 
 		return []segment{{conds: prefix, from: o.last()}}
 	}
 	x := o.keys[i]
-	present := segment{conds: with(prefix, scond{x: x + " IS NOT NULL"}), from: i}
+	present := segment{conds: with(prefix, scond{x: x + " IS NOT NULL"}), from: i, grouped: o.against(i)}
 	if o.present[i] {
 		return []segment{present}
 	}
@@ -857,7 +869,7 @@ func (c *compiler) segmentsAfter(o segmentOrder, cur kepu.Cursor, i int, prefix 
 	}
 	p := c.p.add(v)
 	out := c.segmentsAfter(o, cur, i+1, with(prefix, scond{x, "=", p}))
-	out = append(out, segment{conds: with(prefix, scond{x, beyond(o.desc[i]), p}), from: i})
+	out = append(out, segment{conds: with(prefix, scond{x, beyond(o.desc[i]), p}), from: i, grouped: o.against(i)})
 	if !o.desc[i] && !o.present[i] {
 		// Ascending, the absent values come last.
 		out = append(out, c.segmentsAll(o, i+1, with(prefix, scond{x: x + " IS NULL"}))...)
@@ -937,6 +949,9 @@ func buildFindSegments(l kepu.Label, f *kepu.Filter, pl listPlan) (stmts []stmt,
 	if pl.limit >= 0 {
 		limit = " LIMIT $limit"
 	}
+	indexHint := func(x string) string {
+		return " USING INDEX n:" + quote(string(l)) + "(" + strings.TrimPrefix(x, "n.") + ", id)"
+	}
 	match := func(sg segment, guard string) string {
 		// n.id IS NOT NULL (every node has one) lets the planner seek
 		// the composite indexes (key, id): it uses one only with a
@@ -952,10 +967,18 @@ func buildFindSegments(l kepu.Label, f *kepu.Filter, pl listPlan) (stmts []stmt,
 				// index instead (kind = $k, name > $v: every museum
 				// of the kind, 3,287 db hits at 100k, where the
 				// name's index reads the next 101).
-				hint = " USING INDEX n:" + quote(string(l)) + "(" + strings.TrimPrefix(cd.x, "n.") + ", id)"
+				hint = indexHint(cd.x)
 			}
 		}
-		return "MATCH (n:" + quote(string(l)) + ")" + hint + where(parts...) + " WITH n ORDER BY " + strings.Join(o.terms(sg.from), ", ") + limit
+		terms := o.terms(sg.from)
+		if !sg.grouped || pl.limit < 0 {
+			return "MATCH (n:" + quote(string(l)) + ")" + hint + where(parts...) + " WITH n ORDER BY " + strings.Join(terms, ", ") + limit
+		}
+		eqHint := ""
+		if fw == "true" {
+			eqHint = indexHint(o.keys[sg.from])
+		}
+		return groupedBody(l, sg, o, parts, hint, eqHint, fw)
 	}
 	for _, g := range groups {
 		if len(g) == 1 {
@@ -980,6 +1003,40 @@ func buildFindSegments(l kepu.Label, f *kepu.Filter, pl listPlan) (stmts []stmt,
 		stmts = append(stmts, stmt{Cypher: q.String(), Params: c.p})
 	}
 	return stmts, true, nil
+}
+
+// groupedBody is the text of a grouped segment (segment.grouped): the
+// nodes n whose last key x lies in a range (parts: the segment's
+// conditions, hint: its index hint), in the order x, then the ID in the
+// other direction (openedYear DESC, id ASC), at most $limit of them, as
+// rows n (eqHint: the index hint of the last value's seek, or ""). The composite index (x, id) gives x and the ID in the same
+// direction only; a sort of the range read in x's order (PartialTop) reads
+// every tie of each value it reaches, so a page whose cursor is among the
+// last of its year read the next year's whole group (~7,700 museums at
+// 1M). Instead the segment reads the index in its own order (x DESC, id
+// DESC: the first $limit entries, no sort), which holds every node of each
+// value it reaches but the last (g); those are sorted (at most $limit
+// rows, values cached from the index), and the last value's nodes are
+// read again by an equality seek in the order of the IDs (x = g, at most
+// $limit). Two index reads of at most $limit entries each.
+func groupedBody(l kepu.Label, sg segment, o segmentOrder, parts []string, hint, eqHint, fw string) string {
+	i := sg.from
+	x := o.keys[i]
+	terms := o.terms(i)
+	scan := []string{x + dirWord(o.desc[i]), "n.id" + dirWord(o.desc[i])}
+	tail := []string{fw, "n.id IS NOT NULL"}
+	for _, cd := range sg.conds[:len(sg.conds)-1] {
+		tail = append(tail, cd.text(""))
+	}
+	tail = append(tail, x+" = g")
+	label := quote(string(l))
+	return "MATCH (n:" + label + ")" + hint + where(parts...) +
+		" WITH n ORDER BY " + strings.Join(scan, ", ") + " LIMIT $limit" +
+		" WITH collect([n, " + x + ", n.id]) AS ms" +
+		" WITH ms, ms[-1][1] AS g" +
+		" CALL (ms, g) { UNWIND ms AS e WITH e WHERE e[1] <> g WITH e ORDER BY e[1]" + dirWord(o.desc[i]) + ", e[2]" + dirWord(o.idDesc) + " RETURN collect(e[0]) AS h }" +
+		" CALL (g) { MATCH (n:" + label + ")" + eqHint + where(tail...) + " WITH n ORDER BY " + strings.Join(terms, ", ") + " LIMIT $limit RETURN collect(n) AS t }" +
+		" UNWIND (h + t)[0..$limit] AS n WITH n"
 }
 
 // buildFindNodes compiles a node list that one statement sorts. It

@@ -2,9 +2,15 @@ package neo4jstore_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
+	"io"
+	"math/rand/v2"
 	"os"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -65,7 +71,20 @@ func TestProfileScale(t *testing.T) {
 	}
 	cur := all.Nodes[len(all.Nodes)/2]
 	hundred := 100
+	var pageAfter func(order []kepu.OrderKey, cur kepu.Node) func() error
+	// The last museum by ID of the cursor's opening year: a page by
+	// openedYear desc after it reads the next year (the ID ascends while
+	// the year descends).
+	one := 1
+	yearEnd, err := st.FindNodes(ctx, kepu.NodeQuery{Label: kepu.Museum, Filter: kepu.C("openedYear", kepu.Eq, cur.Props["openedYear"]),
+		Order: []kepu.OrderKey{{Prop: kepu.PropID, Desc: true}}, Page: kepu.Page{First: &one}})
+	if err != nil || len(yearEnd.Nodes) == 0 {
+		t.Fatalf("the last museum of %v: %v", cur.Props["openedYear"], err)
+	}
 	page := func(order []kepu.OrderKey) func() error {
+		return pageAfter(order, cur)
+	}
+	pageAfter = func(order []kepu.OrderKey, cur kepu.Node) func() error {
 		return func() error {
 			keys := make([]any, len(order))
 			for i, k := range order {
@@ -89,6 +108,7 @@ func TestProfileScale(t *testing.T) {
 		{"page of 100 museums by name after a cursor", page([]kepu.OrderKey{{Prop: kepu.PropName}})},
 		{"page of 100 museums by name desc after a cursor", page([]kepu.OrderKey{{Prop: kepu.PropName, Desc: true}})},
 		{"page of 100 museums by openedYear desc after a cursor", page([]kepu.OrderKey{{Prop: "openedYear", Desc: true}})},
+		{"page of 100 museums by openedYear desc after the last museum (by ID) of the cursor's year", pageAfter([]kepu.OrderKey{{Prop: "openedYear", Desc: true}}, yearEnd.Nodes[0])},
 		{"page of 100 museums by kind, name after a cursor", page([]kepu.OrderKey{{Prop: "kind"}, {Prop: kepu.PropName}})},
 		{"count museums", count(kepu.Museum, nil)},
 		{"count museums of kind STANDARD", count(kepu.Museum, kepu.C("kind", kepu.Eq, "STANDARD"))},
@@ -129,5 +149,92 @@ func TestProfileScale(t *testing.T) {
 	}
 	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestProfileScaleSamples profiles every page of bench-scale's page rows
+// (bench/scale's Table: the same random cursors, drawn from the first
+// 5,000 museums by ID with the same generator, for -samples
+// KEPUGRAPH_PROFILE_SAMPLES) and writes, per order, the db hits of a page
+// (all its statements) at the median and the maximum, the statements per
+// page, and the cursors of the costliest pages: Neo4j's work per page,
+// which no load on the machine changes, where bench-scale's wall-clock
+// p99 of 100 samples is the slowest single call. It only reads; it runs
+// only when KEPUGRAPH_PROFILE_SAMPLES and NEO4J_URI are set.
+func TestProfileScaleSamples(t *testing.T) {
+	samples, _ := strconv.Atoi(os.Getenv("KEPUGRAPH_PROFILE_SAMPLES"))
+	if samples <= 0 || os.Getenv("NEO4J_URI") == "" {
+		t.Skip("KEPUGRAPH_PROFILE_SAMPLES and NEO4J_URI are not set: no loaded graph to profile")
+	}
+	ctx := context.Background()
+	cfg := neo4jstore.ConfigFromEnv()
+	st, err := neo4jstore.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	log := recordStatements(st)
+	drv, _ := neo4jtest.Driver(t)
+	sess := drv.NewSession(ctx, neo4j.SessionConfig{DatabaseName: cfg.Database, AccessMode: neo4j.AccessModeRead})
+	defer sess.Close(ctx)
+	first := 5000
+	all, err := st.FindNodes(ctx, kepu.NodeQuery{Label: kepu.Museum, Page: kepu.Page{First: &first}})
+	if err != nil || len(all.Nodes) == 0 {
+		t.Fatalf("no museums: %v", err)
+	}
+	// bench/scale's generator and draws: one per call, the first call of
+	// each row and its samples, the rows in its order.
+	r := rand.New(rand.NewPCG(13, 13))
+	hundred := 100
+	for _, o := range []struct {
+		name  string
+		order []kepu.OrderKey
+	}{
+		{"ID", nil},
+		{"name", []kepu.OrderKey{{Prop: kepu.PropName}}},
+		{"name desc", []kepu.OrderKey{{Prop: kepu.PropName, Desc: true}}},
+		{"openedYear desc", []kepu.OrderKey{{Prop: "openedYear", Desc: true}}},
+		{"kind, name", []kepu.OrderKey{{Prop: "kind"}, {Prop: kepu.PropName}}},
+	} {
+		sig := kepu.OrderSignature("nodes:"+string(kepu.Museum), o.order)
+		type cost struct {
+			hits  int64
+			stmts int
+			cur   string
+		}
+		var costs []cost
+		for i := range samples + 1 {
+			n := all.Nodes[r.IntN(len(all.Nodes))]
+			if i == 0 {
+				continue // bench-scale's first call, not a sample
+			}
+			keys := make([]any, len(o.order))
+			for j, k := range o.order {
+				keys[j] = n.Props[k.Prop]
+			}
+			log.reset()
+			if _, err := st.FindNodes(ctx, kepu.NodeQuery{Label: kepu.Museum, Order: o.order,
+				Page: kepu.Page{First: &hundred, After: kepu.EncodeCursor(sig, kepu.Cursor{Keys: keys, ID: n.ID})}}); err != nil {
+				t.Fatal(err)
+			}
+			c := cost{cur: fmt.Sprintf("%s (%v)", n.ID, keys)}
+			for _, s := range log.take() {
+				var tree strings.Builder
+				c.hits += printProfile(&tree, profileStatement(ctx, t, sess, s, io.Discard), 0)
+				c.stmts++
+			}
+			costs = append(costs, c)
+		}
+		slices.SortStableFunc(costs, func(a, b cost) int { return cmp.Compare(b.hits, a.hits) })
+		stmts := 0
+		for _, c := range costs {
+			stmts = max(stmts, c.stmts)
+		}
+		var top []string
+		for _, c := range costs[:min(3, len(costs))] {
+			top = append(top, fmt.Sprintf("%d (%d statements) after %s", c.hits, c.stmts, c.cur))
+		}
+		t.Logf("page by %s, %d pages: db hits p50 %d, max %d; at most %d statements; costliest: %s",
+			o.name, len(costs), costs[len(costs)/2].hits, costs[0].hits, stmts, strings.Join(top, "; "))
 	}
 }

@@ -434,7 +434,7 @@ func testEdges(t *testing.T, st kepu.Store) {
 	if e.Props["since"] != int64(2019) || e.Props["until"] != nil || e.Props[kepu.PropSource] != "storetest" {
 		t.Fatalf("edge after update = %+v", e)
 	}
-	_, err = st.Write(ctx, []kepu.Change{{Kind: kepu.UpdateEdge, Edge: kepu.Edge{Type: kepu.PartnersWith, From: mAH, To: s2}, Set: kepu.Props{"since": 1}}})
+	_, err = st.Write(ctx, []kepu.Change{{Kind: kepu.UpdateEdge, Edge: kepu.Edge{Type: kepu.PartnersWith, From: mAH, To: s2}, Set: kepu.Props{"since": 2001}}})
 	wantCode(t, err, kepu.NotFound)
 	_, err = st.Write(ctx, []kepu.Change{{Kind: kepu.UpdateEdge, Edge: kepu.Edge{Type: kepu.PartnersWith, From: mAH, To: s1}, Set: kepu.Props{"tours": 1}}})
 	wantCode(t, err, kepu.BadUserInput)
@@ -602,7 +602,7 @@ func testBatchOrder(t *testing.T, st kepu.Store) {
 	_, err = st.Write(ctx, []kepu.Change{
 		{Kind: kepu.DeleteNode, ID: s1},
 		{Kind: kepu.PutNode, Node: N(s1)},
-		{Kind: kepu.UpdateEdge, Edge: kepu.Edge{Type: kepu.PartnersWith, From: mAH, To: s1}, Set: kepu.Props{"since": 1}},
+		{Kind: kepu.UpdateEdge, Edge: kepu.Edge{Type: kepu.PartnersWith, From: mAH, To: s1}, Set: kepu.Props{"since": 2001}},
 	})
 	wantCode(t, err, kepu.NotFound)
 }

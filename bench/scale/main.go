@@ -15,6 +15,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -53,6 +54,7 @@ func main() {
 	flag.BoolVar(&cfg.graphOnly, "graph-only", false, "with -build and -store embedded: exit after the graph is loaded, without building the full-text index or marking the graph complete (measures the graph load alone; -cpuprofile stops there too)")
 	flag.BoolVar(&cfg.verbose, "v", false, "embedded: log the store's open, phase by phase (debug level), to stderr")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of this process to the file")
+	flag.IntVar(&slowest, "slowest", 0, "after the table, list the N slowest calls of each row with their input (the cursor's museum) and the Go collections during the row")
 	flag.IntVar(&serverPID, "server-pid", 0, "with -store neo4j: the Neo4j process's ID, to report its CPU time per call (user and system, from /proc) beside this process's")
 	memoryLimit := &cfg.memoryLimit
 	flag.IntVar(memoryLimit, "memory-limit", 2048, "with -build: soft memory limit of the loading process in MiB (as seed's --memory-limit; ignored when GOMEMLIMIT is set); 0: none")
@@ -228,13 +230,30 @@ func run(ctx context.Context, cfg config, w io.Writer) error {
 		for _, r := range rows {
 			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", r.Name, ms(r.First), ms(r.P50), ms(r.P99), ms(r.CPU), r.Result)
 		}
+		printSlowest(w, rows)
 		return nil
 	}
 	fmt.Fprintf(w, "\n| %s, %d samples | first call | p50 | p99 | CPU per call | server CPU per call | result |\n|---|---|---|---|---|---|---|\n", cfg.store, cfg.samples)
 	for _, r := range rows {
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", r.Name, ms(r.First), ms(r.P50), ms(r.P99), ms(r.CPU), ms(r.ServerCPU), r.Result)
 	}
+	printSlowest(w, rows)
 	return nil
+}
+
+// printSlowest lists the slowest calls of each row (-slowest).
+func printSlowest(w io.Writer, rows []Row) {
+	if slowest == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nThe %d slowest calls of each row (Go collections during the row's calls):\n\n", slowest)
+	for _, r := range rows {
+		var parts []string
+		for _, c := range r.Slowest {
+			parts = append(parts, ms(c.Took)+" "+c.Input)
+		}
+		fmt.Fprintf(w, "* %s (%d GCs): %s\n", r.Name, r.GCs, strings.Join(parts, ", "))
+	}
 }
 
 // writeHeap writes a heap profile to path.
@@ -257,6 +276,18 @@ func ms(d time.Duration) string {
 // serverPID is the process whose CPU time Table reports per call
 // (-server-pid; 0: none).
 var serverPID int
+
+// slowest is the number of slowest calls per row that Table keeps in
+// Row.Slowest (-slowest).
+var slowest int
+
+// Call is one timed call of a row: its wall time and its input (the
+// museum whose cursor a page starts after, or that a mutation updates;
+// "" for the counts).
+type Call struct {
+	Took  time.Duration
+	Input string
+}
 
 // processCPU is the CPU time (user and system, every thread) of process
 // pid so far, from /proc/pid/stat, in clock ticks of 10 ms (0 if unknown).
@@ -302,6 +333,11 @@ type Row struct {
 	// calls (with -server-pid; 0 otherwise): what the calls cost Neo4j.
 	ServerCPU time.Duration
 	Result    string // what the calls returned (a count, a page size)
+	// Slowest are the slowest calls after the first, slowest first (at
+	// most slowest of them); GCs the Go collections that ended during
+	// the calls after the first.
+	Slowest []Call
+	GCs     uint32
 }
 
 // Table runs every row against st, which holds the benchmark graph (or any
@@ -317,8 +353,11 @@ func Table(ctx context.Context, st kepu.Store, samples int) ([]Row, error) {
 		return nil, errors.New("the store holds no museums")
 	}
 	var rows []Row
+	input := "" // set by a row's call: what it was called with
 	measure := func(name string, fn func() (string, error)) error {
 		times := make([]time.Duration, 0, samples)
+		calls := make([]Call, 0, samples)
+		var mst runtime.MemStats
 		t := time.Now()
 		result, err := fn()
 		if err != nil {
@@ -333,21 +372,30 @@ func Table(ctx context.Context, st kepu.Store, samples int) ([]Row, error) {
 		if serverPID != 0 {
 			srv = processCPU(serverPID)
 		}
+		runtime.ReadMemStats(&mst)
+		gcs := mst.NumGC
 		for range samples {
+			input = ""
 			t := time.Now()
 			res, err := fn()
 			if err != nil {
 				return fmt.Errorf("%s: %w", name, err)
 			}
-			times = append(times, time.Since(t))
+			took := time.Since(t)
+			times = append(times, took)
+			calls = append(calls, Call{Took: took, Input: input})
 			result = res
 		}
+		runtime.ReadMemStats(&mst)
+		gcs = mst.NumGC - gcs
 		cpu = (cpuTime() - cpu) / time.Duration(samples)
 		if serverPID != 0 {
 			srv = (processCPU(serverPID) - srv) / time.Duration(samples)
 		}
 		slices.Sort(times)
-		rows = append(rows, Row{Name: name, First: first, P50: times[len(times)/2], P99: times[len(times)*99/100], CPU: cpu, ServerCPU: srv, Result: result})
+		slices.SortStableFunc(calls, func(a, b Call) int { return -cmp.Compare(a.Took, b.Took) })
+		rows = append(rows, Row{Name: name, First: first, P50: times[len(times)/2], P99: times[len(times)*99/100], CPU: cpu, ServerCPU: srv, Result: result,
+			Slowest: calls[:min(slowest, len(calls))], GCs: gcs})
 		return nil
 	}
 	orders := []struct {
@@ -364,6 +412,7 @@ func Table(ctx context.Context, st kepu.Store, samples int) ([]Row, error) {
 		sig := kepu.OrderSignature("nodes:"+string(kepu.Museum), o.order)
 		err := measure("page of 100 museums by "+o.name+" after a random cursor", func() (string, error) {
 			n := all.Nodes[r.IntN(len(all.Nodes))]
+			input = n.ID
 			keys := make([]any, len(o.order))
 			for i, k := range o.order {
 				keys[i] = n.Props[k.Prop]
@@ -415,9 +464,52 @@ func Table(ctx context.Context, st kepu.Store, samples int) ([]Row, error) {
 	}
 	if err := measure("single mutation (update one museum's name, durable)", func() (string, error) {
 		n := all.Nodes[r.IntN(len(all.Nodes))]
+		input = n.ID
 		name, _ := n.Props[kepu.PropName].(string)
 		_, err := st.Write(ctx, []kepu.Change{{Kind: kepu.UpdateNode, ID: n.ID, Set: kepu.Props{kepu.PropName: name}}})
 		return "ok", err
+	}); err != nil {
+		return nil, err
+	}
+	// The worst cursor of a descending key with the ID ascending: the last
+	// museum (by ID) of a year, after which the page continues with the
+	// previous year's first museums by ID (a store that sorts each year it
+	// reaches reads the whole year). The last museum of each year of the
+	// sample is found first, untimed; the row draws a museum of the
+	// sample and starts after the last museum of its year.
+	yearEnd := map[int64]kepu.Node{}
+	for _, n := range all.Nodes {
+		y, ok := n.Props["openedYear"].(int64)
+		if !ok {
+			continue
+		}
+		if _, done := yearEnd[y]; done {
+			continue
+		}
+		p, err := st.FindNodes(ctx, kepu.NodeQuery{Label: kepu.Museum, Filter: kepu.C("openedYear", kepu.Eq, y),
+			Order: []kepu.OrderKey{{Prop: kepu.PropID, Desc: true}}, Page: kepu.Page{First: ptr(1)}})
+		if err != nil {
+			return nil, err
+		}
+		if len(p.Nodes) == 1 {
+			yearEnd[y] = p.Nodes[0]
+		}
+	}
+	if len(yearEnd) == 0 {
+		return rows, nil // no museum of the sample has an opening year
+	}
+	yearDesc := []kepu.OrderKey{{Prop: "openedYear", Desc: true}}
+	sig := kepu.OrderSignature("nodes:"+string(kepu.Museum), yearDesc)
+	if err := measure("page of 100 museums by openedYear desc after the last museum of a random year", func() (string, error) {
+		var n kepu.Node
+		for ok := false; !ok; {
+			y, _ := all.Nodes[r.IntN(len(all.Nodes))].Props["openedYear"].(int64)
+			n, ok = yearEnd[y]
+		}
+		input = n.ID
+		p, err := st.FindNodes(ctx, kepu.NodeQuery{Label: kepu.Museum, Order: yearDesc,
+			Page: kepu.Page{First: ptr(100), After: kepu.EncodeCursor(sig, kepu.Cursor{Keys: []any{n.Props["openedYear"]}, ID: n.ID})}})
+		return fmt.Sprintf("%d nodes", len(p.Nodes)), err
 	}); err != nil {
 		return nil, err
 	}

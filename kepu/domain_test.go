@@ -1,0 +1,132 @@
+package kepu_test
+
+import (
+	"testing"
+
+	"github.com/kepugraph/kepugraph/kepu"
+)
+
+// TestValueDomains: every Int and Float property of every label and
+// relationship type refuses a negative value, every Year property a year
+// outside MinYear–MaxYear, on create and on update (BadUserInput naming the
+// property); a span (since/until, startYear/endYear) given with its first
+// year after its last is refused; filters keep accepting any number.
+func TestValueDomains(t *testing.T) {
+	type record struct {
+		name  string
+		props []kepu.PropDef
+		check func(props kepu.Props) error // create
+		upd   func(set kepu.Props) error   // update
+	}
+	var records []record
+	for _, d := range kepu.LabelDefs() {
+		l := d.Label
+		base := kepu.Props{}
+		for _, p := range d.Props {
+			if p.Required {
+				switch p.Type {
+				case kepu.Enum:
+					base[p.Name] = p.Values[0]
+				case kepu.Int:
+					base[p.Name] = int64(2000)
+				default:
+					base[p.Name] = "x"
+				}
+			}
+		}
+		records = append(records, record{string(l), d.Props,
+			func(props kepu.Props) error {
+				n := kepu.Node{ID: string(l) + ":k", Label: l, Props: kepu.Props{}}
+				for k, v := range base {
+					n.Props[k] = v
+				}
+				for k, v := range props {
+					n.Props[k] = v
+				}
+				return kepu.ValidateNode(&n)
+			},
+			func(set kepu.Props) error { return kepu.ValidateNodeUpdate(l, set, nil) }})
+	}
+	for _, d := range kepu.RelDefs() {
+		rt, from, to := d.Type, d.From[0], d.To[0]
+		records = append(records, record{string(rt), d.Props,
+			func(props kepu.Props) error {
+				e := kepu.Edge{Type: rt, From: string(from) + ":a", To: string(to) + ":b", Props: kepu.Props{
+					kepu.PropProvenance: kepu.Reported, kepu.PropSource: "s"}}
+				for k, v := range props {
+					e.Props[k] = v
+				}
+				return kepu.ValidateEdge(&e, from, to)
+			},
+			func(set kepu.Props) error { return kepu.ValidateEdgeUpdate(rt, set, nil) }})
+	}
+	numbers, years, spans := 0, 0, 0
+	for _, r := range records {
+		for _, p := range r.props {
+			if p.Type != kepu.Int && p.Type != kepu.Float {
+				continue
+			}
+			numbers++
+			var bad []any
+			ok := []any{int64(0)}
+			if p.Type == kepu.Float {
+				bad, ok = []any{-0.5}, []any{0.0, 2.5}
+			} else {
+				bad = []any{int64(-1)}
+			}
+			if p.Year {
+				years++
+				bad, ok = []any{int64(-5), int64(kepu.MinYear - 1), int64(kepu.MaxYear + 1)}, []any{int64(kepu.MinYear), int64(kepu.MaxYear)}
+			}
+			for _, v := range bad {
+				for what, err := range map[string]error{"create": r.check(kepu.Props{p.Name: v}), "update": r.upd(kepu.Props{p.Name: v})} {
+					if kepu.ErrorCode(err) != kepu.BadUserInput || !fieldIs(err, p.Name) {
+						t.Errorf("%s.%s = %v on %s: %v, want %s naming %s", r.name, p.Name, v, what, err, kepu.BadUserInput, p.Name)
+					}
+				}
+			}
+			for _, v := range ok {
+				if err := r.check(kepu.Props{p.Name: v}); err != nil {
+					t.Errorf("%s.%s = %v: %v", r.name, p.Name, v, err)
+				}
+			}
+		}
+		for _, sp := range kepu.YearSpans {
+			if !hasProp(r.props, sp[0]) || !hasProp(r.props, sp[1]) {
+				continue
+			}
+			spans++
+			late := kepu.Props{sp[0]: int64(2030), sp[1]: int64(1900)}
+			for what, err := range map[string]error{"create": r.check(late), "update": r.upd(kepu.Props{sp[0]: int64(2030), sp[1]: int64(1900)})} {
+				if kepu.ErrorCode(err) != kepu.BadUserInput {
+					t.Errorf("%s %s 2030, %s 1900 on %s: %v, want %s", r.name, sp[0], sp[1], what, err, kepu.BadUserInput)
+				}
+			}
+			if err := r.check(kepu.Props{sp[0]: int64(2020), sp[1]: int64(2020)}); err != nil {
+				t.Errorf("%s one-year span: %v", r.name, err)
+			}
+		}
+	}
+	if numbers < 20 || years < 6 || spans < 7 {
+		t.Fatalf("checked %d numeric properties, %d years, %d spans: the registry has more", numbers, years, spans)
+	}
+	// A filter may ask for any number.
+	f := kepu.C("openedYear", kepu.Lt, -5)
+	if err := kepu.ValidateFilter(kepu.Museum, f); err != nil {
+		t.Errorf("filter openedYear < -5: %v", err)
+	}
+}
+
+func hasProp(defs []kepu.PropDef, name string) bool {
+	for _, d := range defs {
+		if d.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func fieldIs(err error, name string) bool {
+	e, ok := err.(*kepu.Error)
+	return ok && e.Field == name
+}
