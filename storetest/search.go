@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/kepugraph/kepugraph/kepu"
+	"github.com/kepugraph/kepugraph/textsearch"
 )
 
 // Search fixture IDs.
@@ -215,4 +216,95 @@ func testSearchErrors(t *testing.T, st kepu.Store) {
 	if err != nil || len(none.Hits) != 0 || !none.HasNext || none.Total != good.Total {
 		t.Fatalf("first: 0 gave %+v, %v", none, err)
 	}
+}
+
+// testSearchShortForms: a name is found by its standard short forms
+// (textsearch.Abbreviations) and without its province's suffix, in Chinese
+// and in pinyin: every store finds exactly the nodes the matching rule
+// gives on the fixture graph (computed with textsearch.Rank over all its
+// nodes, so the stores' indexes must return every one), in the same order,
+// and the name meant first.
+func testSearchShortForms(t *testing.T, st kepu.Store) {
+	loadSearchGraph(t, st)
+	const (
+		cstm  = "Museum:cstm"           // 中国科学技术馆
+		ahstm = "Museum:ahstm"          // 安徽省科学技术馆
+		hfstm = "Museum:hfstm"          // 安徽省合肥市科技馆
+		cdstm = "Museum:cdstm"          // 中国数字科技馆
+		bnu   = "NormalUniversity:bnu"  // 北京师范大学
+		nenu  = "NormalUniversity:nenu" // 东北师范大学
+	)
+	mustWrite(t, st, putNodes(
+		N(cstm, "name", "China Science and Technology Museum", "nameZh", "中国科学技术馆", "kind", "STANDARD"),
+		N(ahstm, "name", "Anhui Science and Technology Museum", "nameZh", "安徽省科学技术馆", "kind", "STANDARD"),
+		N(hfstm, "name", "Hefei Science and Technology Museum", "nameZh", "安徽省合肥市科技馆", "kind", "STANDARD"),
+		N(cdstm, "name", "China Digital Science and Technology Museum", "nameZh", "中国数字科技馆", "kind", "STANDARD"),
+		N(bnu, "name", "Beijing Normal University", "nameZh", "北京师范大学"),
+		N(nenu, "name", "Northeast Normal University", "nameZh", "东北师范大学"),
+	)...)
+	// The fixture's nodes as the ranking sees them.
+	ids := []string{pBJ, srBSC, srAnnex, srBJSTM, srSHSTM, srXJSC, srSchool, srCAST, srPerson, cstm, ahstm, hfstm, cdstm, bnu, nenu}
+	nodes, err := st.Nodes(ctx, ids)
+	if err != nil || len(nodes) != len(ids) {
+		t.Fatalf("Nodes: %d of %d, %v", len(nodes), len(ids), err)
+	}
+	var docs []*textsearch.Doc
+	for _, n := range nodes {
+		docs = append(docs, textsearch.NewDoc(n.ID, n.Props.String(kepu.PropName), n.Props.String(kepu.PropNameZh)))
+	}
+	for _, tc := range []struct {
+		text   string
+		labels []kepu.Label
+		first  string
+	}{
+		{"中国科技馆", nil, cstm},
+		{"中国 科技馆", nil, cstm},
+		{"zhongguokejiguan", nil, cstm},
+		{"zhongguo kejiguan", nil, cstm},
+		{"安徽科技馆", nil, ahstm},
+		{"安徽科学技术馆", nil, ahstm},
+		{"anhuikejiguan", nil, ahstm},
+		{"合肥科技馆", nil, hfstm},
+		{"北师大", nil, bnu},
+		{"beishida", nil, bnu},
+		{"北京一中", nil, srSchool},
+		{"beijingyizhong", nil, srSchool},
+		{"中国科协", nil, srCAST},
+		{"科技馆", nil, srBJSTM},
+		{"中国科技馆", []kepu.Label{kepu.Museum}, cstm},
+		{"北师大", []kepu.Label{kepu.Museum}, ""},
+	} {
+		q, err := textsearch.Parse(tc.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		for _, h := range textsearch.Rank(q, docs) {
+			if len(tc.labels) == 0 || slices.Contains(tc.labels, kepu.LabelOf(h.ID)) {
+				want = append(want, h.ID)
+			}
+		}
+		what := fmt.Sprintf("Search(%q, %v)", tc.text, tc.labels)
+		if (tc.first == "") != (len(want) == 0) || (len(want) > 0 && want[0] != tc.first) {
+			t.Fatalf("%s: the rule gives %v, want %q first", what, want, tc.first)
+		}
+		p := search(t, st, kepu.SearchQuery{Text: tc.text, Labels: tc.labels})
+		wantIDs(t, what, hitIDs(p), want...)
+		if p.Total != len(want) {
+			t.Errorf("%s: total %d, want %d", what, p.Total, len(want))
+		}
+	}
+	// Pages of a search that unions the candidates of its expansions.
+	all := search(t, st, kepu.SearchQuery{Text: "科技馆"})
+	var got []string
+	after := ""
+	for range 10 {
+		p := search(t, st, kepu.SearchQuery{Text: "科技馆", First: 2, After: after})
+		got = append(got, hitIDs(p)...)
+		if !p.HasNext {
+			break
+		}
+		after = p.Hits[len(p.Hits)-1].Cursor
+	}
+	wantIDs(t, "pages of 科技馆", got, hitIDs(all)...)
 }

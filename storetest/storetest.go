@@ -74,6 +74,7 @@ func Run(t *testing.T, h Harness) {
 		{"Search/Paging", testSearchPaging},
 		{"Search/Writes", testSearchWrites},
 		{"Search/Errors", testSearchErrors},
+		{"Search/ShortForms", testSearchShortForms},
 		{"Context", testContext},
 		{"Version", testVersion},
 		{"Analysis/ShortestPaths", testShortestPaths},

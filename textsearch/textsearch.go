@@ -18,6 +18,23 @@
 //     run of the pinyin of nameZh that starts at a syllable (beijing, kexue,
 //     beijingkexuezhongxin); or a run of its initials (bjkxzx, kxzx).
 //
+// Short forms. Chinese names are shortened by keeping some of their
+// characters in order (科学技术馆 -> 科技馆, 北京师范大学 -> 北师大, 安徽省 ->
+// 安徽). A term that does not match as above also matches, ranked below, by
+// one of its expansions (Term.Expansions): the term cut at every standard
+// short form of Abbreviations and every province name of Provinces it
+// holds, each short form kept or written out; the pieces must occur in
+// nameZh in that order (Chinese), or be runs of its pinyin in that order,
+// each starting and, but the last, ending at a syllable (Latin). So
+// 中国科技馆 and zhongguokejiguan match 中国科学技术馆, 安徽科技馆 and
+// anhuikejiguan match 安徽省科学技术馆, 北师大 matches 北京师范大学 (and, lower,
+// 东北师范大学). Every such match is a subsequence of nameZh (or of its
+// syllables), but not every subsequence is a match: the gaps must be those
+// of the tables (中国科学技术馆 is not found by 中科馆, nor by initials such
+// as zgkjg). Stores find the candidates of a text by asking their index
+// each of Query.Alternatives (at most MaxAlternatives) and ranking the
+// union.
+//
 // Latin terms of one letter and English stop words (the stop set of
 // Lucene's CJK analyzer, the one Neo4j's cjk full-text analyzer applies)
 // are ignored; Chinese terms of one character are kept but do not drive the
@@ -71,6 +88,14 @@ func init() {
 type Term struct {
 	Text string // lower case, toneless (Latin) or as typed (Chinese)
 	Han  bool   // a run of Chinese characters
+	// Expansions are the other forms of the term, set by Parse: each a
+	// list of pieces that must occur in order, found from Abbreviations and
+	// Provinces (in Chinese characters, or their pinyin for a Latin term).
+	// The term cut at every short form and province name it holds, each
+	// short form kept or replaced by one of its full forms: 中国科技馆 ->
+	// [中国 科技馆], [中国 科学技术馆]; zhongguokejiguan -> [zhongguo kejiguan],
+	// [zhongguo kexuejishuguan]. At most MaxExpansions.
+	Expansions [][]string
 }
 
 // Indexed reports whether the term is asked of the full-text index: Latin
@@ -94,16 +119,20 @@ func Parse(text string) (Query, error) {
 		return Query{}, fmt.Errorf("search text has %d characters, more than %d", n, MaxTextRunes)
 	}
 	var q Query
-	seen := map[Term]bool{}
+	type key struct {
+		text string
+		han  bool
+	}
+	seen := map[key]bool{}
 	indexed := false
 	for _, t := range splitTerms(foldLatin(text)) {
 		if !t.Han && (utf8.RuneCountInString(t.Text) < 2 || StopWords[t.Text]) {
 			continue
 		}
-		if seen[t] {
+		if seen[key{t.Text, t.Han}] {
 			continue
 		}
-		seen[t] = true
+		seen[key{t.Text, t.Han}] = true
 		indexed = indexed || t.Indexed()
 		q.Terms = append(q.Terms, t)
 	}
@@ -113,6 +142,7 @@ func Parse(text string) (Query, error) {
 	if !indexed {
 		return Query{}, ErrNoTerm
 	}
+	q.expand()
 	return q, nil
 }
 
@@ -448,7 +478,9 @@ func NewDoc(id, name, nameZh string) *Doc {
 
 // Score tells whether the document matches every term of q and how well:
 // the mean of the terms' weights (exact word, whole syllables or a Chinese
-// substring 1, a word or syllable prefix 0.8, initials 0.6, one edit 0.5)
+// substring 1, a word or syllable prefix 0.8, initials 0.6, one edit 0.5;
+// an expansion 0.9 times its pieces' weight, 0.85 times when its first
+// piece does not begin the name)
 // plus half the share of the name the terms cover (of its English words, or
 // of the units of its pinyin, whichever is more), so that an exact name
 // ranks first and shorter names before longer ones. The score is in (0, 1.5].
@@ -496,6 +528,9 @@ func (q Query) score(d *Doc, sc *scratch) (float64, bool) {
 			w = d.hanMatch(sc.runesOf(k, t.Text), unitHit)
 		} else {
 			w = math.Max(d.wordMatch(t.Text, wordHit), d.pinyinMatch(t.Text, unitHit))
+		}
+		if w == 0 && len(t.Expansions) > 0 {
+			w = d.expansionMatch(t, unitHit)
 		}
 		if w == 0 {
 			return 0, false
@@ -675,7 +710,9 @@ func Before(a, b Hit) bool {
 }
 
 // Run answers a search for a store: it checks q, parses the text, takes the
-// candidates of the store's index (at most MaxCandidates), ranks them, cuts
+// candidates of the store's index for each of the text's alternatives
+// (candidates is called once for each, at most MaxAlternatives times, and
+// returns at most MaxCandidates), ranks their union, cuts
 // the page after q.After and loads its nodes. A node that nodes does not
 // return (deleted meanwhile) is left out of the page.
 func Run(ctx context.Context, q kepu.SearchQuery,
@@ -689,9 +726,17 @@ func Run(ctx context.Context, q kepu.SearchQuery,
 	if err != nil {
 		return kepu.SearchPage{}, kepu.Errorf(kepu.BadUserInput, "%v", err)
 	}
-	cands, err := candidates(ctx, pq, q.Labels)
-	if err != nil {
-		return kepu.SearchPage{}, err
+	var cands []*Doc
+	for _, alt := range pq.Alternatives() {
+		c, err := candidates(ctx, alt, q.Labels)
+		if err != nil {
+			return kepu.SearchPage{}, err
+		}
+		if cands == nil {
+			cands = c
+		} else {
+			cands = append(cands, c...)
+		}
 	}
 	var after *Hit
 	if q.After != "" {
