@@ -29,8 +29,8 @@ import (
 )
 
 // searchIndex is the full-text index of node names: a bleve index on disk
-// (scorch, in the data directory, see searchdisk.go) with fields name and
-// nameZh (bleve's CJK analyzer), the pinyin and initials runs of
+// (scorch, in the data directory, see searchdisk.go) with fields name
+// (bleve's CJK analyzer) and nameZh (zhAnalyzer), no term positions, the pinyin and initials runs of
 // textsearch.GramKeys (a whitespace analyzer) and the label (a keyword),
 // nothing stored and no _all field; and a bounded cache of the analyzed
 // names textsearch ranks with, filled from the graph by the searches that
