@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	gounicode "unicode"
@@ -266,10 +267,18 @@ func indexQuery(q textsearch.Query, labels []kepu.Label) query.Query {
 	return query.NewConjunctionQuery(must)
 }
 
-// phrase is a Chinese term as a bleve phrase: phrase[i] is the token (of
-// the cjk analyzer) at offset i from the first, "" for a gap that any
-// token fills.
-type phrase []string
+// phrase is a Chinese term as a bleve phrase: at[i] is the token (of the
+// cjk analyzer) at offset i from the first, "" for a gap that any token
+// fills. plain: the tokens are the bigrams of text's characters, one
+// after the other (as for every text of Han characters): a nameZh that
+// contains text holds the phrase (its own bigrams there are the same, at
+// consecutive positions), one that does not may still hold it (a gap
+// between runs of characters, "科技 技馆" for 科技馆).
+type phrase struct {
+	text  string
+	at    []string
+	plain bool
+}
 
 // phrasesOf returns the phrases of q's Chinese terms of three or more
 // characters (two or more bigrams), analyzed by the cjk analyzer.
@@ -287,34 +296,47 @@ func phrasesOf(q textsearch.Query, an analysis.Analyzer) []phrase {
 		for _, tk := range toks {
 			first, last = min(first, tk.Position), max(last, tk.Position)
 		}
-		p := make(phrase, last-first+1)
+		p := phrase{text: t.Text, at: make([]string, last-first+1)}
 		for _, tk := range toks {
 			// One token per position (cjk_bigram without unigrams).
-			p[tk.Position-first] = string(tk.Term)
+			p.at[tk.Position-first] = string(tk.Term)
+		}
+		r := []rune(t.Text)
+		p.plain = len(toks) == len(r)-1 && len(p.at) == len(toks)
+		for i := 0; p.plain && i < len(p.at); i++ {
+			p.plain = p.at[i] == string(r[i:i+2])
 		}
 		out = append(out, p)
 	}
 	return out
 }
 
-// matchesPhrases reports whether the tokens of a nameZh (by zhAnalyzer,
-// whose tokens keep cjk's positions) hold every phrase: each of its tokens
-// at the offsets of the phrase from one position on. This is what bleve's
-// phrase query (slop 0) asks of the term positions of an index that keeps
-// them, for the same text.
-func matchesPhrases(toks analysis.TokenStream, ps []phrase) bool {
-	at := make(map[int]string, len(toks))
-	for _, tk := range toks {
-		at[tk.Position] = string(tk.Term)
-	}
+// matchesPhrases reports whether a nameZh holds every phrase: its tokens
+// by zhAnalyzer (an, whose tokens keep cjk's positions) hold each token of
+// the phrase at the phrase's offsets from one position on. This is what
+// bleve's phrase query (slop 0) asks of the term positions of an index
+// that keeps them, for the same text.
+func matchesPhrases(zh string, an analysis.Analyzer, ps []phrase) bool {
+	var toks analysis.TokenStream
+	var at map[int]string
 	for _, p := range ps {
+		if p.plain && strings.Contains(zh, p.text) {
+			continue
+		}
+		if toks == nil {
+			toks = an.Analyze([]byte(zh))
+			at = make(map[int]string, len(toks))
+			for _, tk := range toks {
+				at[tk.Position] = string(tk.Term)
+			}
+		}
 		found := false
 		for _, tk := range toks {
-			if string(tk.Term) != p[0] {
+			if string(tk.Term) != p.at[0] {
 				continue
 			}
 			ok := true
-			for i, term := range p[1:] {
+			for i, term := range p.at[1:] {
 				if term != "" && at[tk.Position+1+i] != term {
 					ok = false
 					break
@@ -447,7 +469,7 @@ func (s *Store) phraseFilter(si *searchIndex, q textsearch.Query) (func(id strin
 			return true
 		}
 		zh, _ := n.props.get(kepu.PropNameZh).(string)
-		return matchesPhrases(da.Analyze([]byte(zh)), ps)
+		return matchesPhrases(zh, da, ps)
 	}, nil
 }
 
