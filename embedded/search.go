@@ -5,17 +5,23 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
+	gounicode "unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/whitespace"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/registry"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
@@ -24,8 +30,8 @@ import (
 )
 
 // searchIndex is the full-text index of node names: a bleve index on disk
-// (scorch, in the data directory, see searchdisk.go) with fields name and
-// nameZh (bleve's CJK analyzer), the pinyin and initials runs of
+// (scorch, in the data directory, see searchdisk.go) with fields name
+// (bleve's CJK analyzer) and nameZh (zhAnalyzer), no term positions, the pinyin and initials runs of
 // textsearch.GramKeys (a whitespace analyzer) and the label (a keyword),
 // nothing stored and no _all field; and a bounded cache of the analyzed
 // names textsearch ranks with, filled from the graph by the searches that
@@ -77,6 +83,50 @@ type searchDoc struct {
 
 const keysAnalyzer = "kepu_keys"
 
+// zhAnalyzer is the analyzer of nameZh: bleve's CJK analyzer (cjk: the
+// unicode tokenizer, cjk_width, to_lower, cjk_bigram) followed by hanOnly.
+// Only Chinese terms (Han characters only, textsearch.Term.Han) are asked
+// of nameZh, analyzed by cjk: each of their tokens holds a Han character,
+// so the tokens hanOnly drops (numbers, Latin words: most of nameZh's
+// distinct terms, none ever asked) match no query, and the tokens it keeps
+// keep their positions.
+const zhAnalyzer = "kepu_zh"
+
+// hanOnlyName is the token filter that keeps only the tokens holding a Han
+// character, at their positions.
+const hanOnlyName = "kepu_han_only"
+
+// hanOnly is the token filter hanOnlyName.
+type hanOnly struct{}
+
+func (hanOnly) Filter(in analysis.TokenStream) analysis.TokenStream {
+	out := in[:0]
+	for _, t := range in {
+		if hasHan(t.Term) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// hasHan reports whether b (UTF-8) holds a character of the Han script.
+func hasHan(b []byte) bool {
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		if r >= 0x2e80 && gounicode.Is(gounicode.Han, r) {
+			return true
+		}
+		b = b[n:]
+	}
+	return false
+}
+
+func init() {
+	registry.RegisterTokenFilter(hanOnlyName, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
+		return hanOnly{}, nil
+	})
+}
+
 // keysFields are the fields of keysAnalyzer.
 var keysFields = map[string]bool{"pinyin": true, "pinyin3": true, "initials": true}
 
@@ -87,6 +137,13 @@ func searchMapping() (*mapping.IndexMappingImpl, error) {
 	if err := m.AddCustomAnalyzer(keysAnalyzer, map[string]any{
 		"type":      custom.Name,
 		"tokenizer": whitespace.Name,
+	}); err != nil {
+		return nil, err
+	}
+	if err := m.AddCustomAnalyzer(zhAnalyzer, map[string]any{
+		"type":          custom.Name,
+		"tokenizer":     unicode.Name,
+		"token_filters": []string{cjk.WidthName, lowercase.Name, cjk.BigramName, hanOnlyName},
 	}); err != nil {
 		return nil, err
 	}
@@ -102,10 +159,9 @@ func searchMapping() (*mapping.IndexMappingImpl, error) {
 	doc := bleve.NewDocumentStaticMapping()
 	doc.AddFieldMappingsAt("label", field(keyword.Name))
 	doc.AddFieldMappingsAt("name", field(cjk.AnalyzerName))
-	// Phrase queries on nameZh need term positions; no other field has them.
-	zh := field(cjk.AnalyzerName)
-	zh.IncludeTermVectors = true
-	doc.AddFieldMappingsAt("nameZh", zh)
+	// No field keeps term positions (term vectors): a Chinese phrase is
+	// checked against the graph's nameZh instead (phraseFilter).
+	doc.AddFieldMappingsAt("nameZh", field(zhAnalyzer))
 	for f := range keysFields {
 		doc.AddFieldMappingsAt(f, field(keysAnalyzer))
 	}
@@ -167,23 +223,16 @@ func (si *searchIndex) forget(b *batch) {
 }
 
 // indexQuery is the bleve query of a parsed text: every indexed term must
-// match (a Chinese term as every bigram of it on nameZh, or with phrase as a
-// phrase of them; a Latin term as a prefix of a word of name, one edit from
-// a word of name when it has four or more letters, or textsearch's
-// PinyinQuery or InitialsQuery on the keys of textsearch.GramKeys), and the
-// label must be one of labels. Without phrase the query matches a superset
-// of the phrase query's documents, found without reading term positions.
-func indexQuery(q textsearch.Query, labels []kepu.Label, phrase bool) query.Query {
+// match (a Chinese term as every bigram of it on nameZh; a Latin term as a
+// prefix of a word of name, one edit from a word of name when it has four
+// or more letters, or textsearch's PinyinQuery or InitialsQuery on the keys
+// of textsearch.GramKeys), and the label must be one of labels. For a
+// Chinese term of three or more characters it matches a superset of the
+// phrase's documents (phraseFilter keeps those).
+func indexQuery(q textsearch.Query, labels []kepu.Label) query.Query {
 	var must []query.Query
 	for _, t := range q.Terms {
 		if !t.Indexed() {
-			continue
-		}
-		if t.Han && phrase {
-			p := query.NewMatchPhraseQuery(t.Text)
-			p.SetField("nameZh")
-			p.Analyzer = cjk.AnalyzerName
-			must = append(must, p)
 			continue
 		}
 		if t.Han {
@@ -218,6 +267,93 @@ func indexQuery(q textsearch.Query, labels []kepu.Label, phrase bool) query.Quer
 	return query.NewConjunctionQuery(must)
 }
 
+// phrase is a Chinese term as a bleve phrase: at[i] is the token (of the
+// cjk analyzer) at offset i from the first, "" for a gap that any token
+// fills. plain: the tokens are the bigrams of text's characters, one
+// after the other (as for every text of Han characters): a nameZh that
+// contains text holds the phrase (its own bigrams there are the same, at
+// consecutive positions), one that does not may still hold it (a gap
+// between runs of characters, "科技 技馆" for 科技馆).
+type phrase struct {
+	text  string
+	at    []string
+	plain bool
+}
+
+// phrasesOf returns the phrases of q's Chinese terms of three or more
+// characters (two or more bigrams), analyzed by the cjk analyzer.
+func phrasesOf(q textsearch.Query, an analysis.Analyzer) []phrase {
+	var out []phrase
+	for _, t := range q.Terms {
+		if !t.Han || utf8.RuneCountInString(t.Text) < 3 {
+			continue
+		}
+		toks := an.Analyze([]byte(t.Text))
+		if len(toks) == 0 {
+			continue
+		}
+		first, last := toks[0].Position, toks[0].Position
+		for _, tk := range toks {
+			first, last = min(first, tk.Position), max(last, tk.Position)
+		}
+		p := phrase{text: t.Text, at: make([]string, last-first+1)}
+		for _, tk := range toks {
+			// One token per position (cjk_bigram without unigrams).
+			p.at[tk.Position-first] = string(tk.Term)
+		}
+		r := []rune(t.Text)
+		p.plain = len(toks) == len(r)-1 && len(p.at) == len(toks)
+		for i := 0; p.plain && i < len(p.at); i++ {
+			p.plain = p.at[i] == string(r[i:i+2])
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// matchesPhrases reports whether a nameZh holds every phrase: its tokens
+// by zhAnalyzer (an, whose tokens keep cjk's positions) hold each token of
+// the phrase at the phrase's offsets from one position on. This is what
+// bleve's phrase query (slop 0) asks of the term positions of an index
+// that keeps them, for the same text.
+func matchesPhrases(zh string, an analysis.Analyzer, ps []phrase) bool {
+	var toks analysis.TokenStream
+	var at map[int]string
+	for _, p := range ps {
+		if p.plain && strings.Contains(zh, p.text) {
+			continue
+		}
+		if toks == nil {
+			toks = an.Analyze([]byte(zh))
+			at = make(map[int]string, len(toks))
+			for _, tk := range toks {
+				at[tk.Position] = string(tk.Term)
+			}
+		}
+		found := false
+		for _, tk := range toks {
+			if string(tk.Term) != p.at[0] {
+				continue
+			}
+			ok := true
+			for i, term := range p.at[1:] {
+				if term != "" && at[tk.Position+1+i] != term {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
 // gramQuery is the bleve query of g on the fields of textsearch.GramKeys:
 // Prefix and Term are asked of the field first, Grams of grams.
 func gramQuery(g textsearch.GramQuery, first, grams string) query.Query {
@@ -238,11 +374,11 @@ func gramQuery(g textsearch.GramQuery, first, grams string) query.Query {
 }
 
 // searchCandidates returns the documents of the nodes that may match q: the
-// first textsearch.MaxCandidates that the index query with phrases
-// matches. The bigram query finds them when it matches fewer (the phrase
-// query's documents are among its own, and ranking drops the others);
-// only a text it finds more for runs the phrase query. A node the index
-// returns but the graph no longer holds (deleted meanwhile) is left out.
+// first textsearch.MaxCandidates that the index query matches, and among
+// them, when it matches more, only those that hold q's Chinese phrases
+// (phraseFilter; the phrases' documents are among the index query's, and
+// ranking drops the others). A node the index returns but the graph no
+// longer holds (deleted meanwhile) is left out.
 func (s *Store) searchCandidates(ctx context.Context, q textsearch.Query, labels []kepu.Label) ([]*textsearch.Doc, error) {
 	si, ids, err := s.candidateIDs(ctx, q, labels)
 	if err != nil {
@@ -275,18 +411,66 @@ func (s *Store) candidateIDs(ctx context.Context, q textsearch.Query, labels []k
 			si.use.RUnlock()
 			continue
 		}
-		ids, err := si.collect(ctx, indexQuery(q, labels, false), textsearch.MaxCandidates+1)
+		ids, err := si.collect(ctx, indexQuery(q, labels), textsearch.MaxCandidates+1, nil)
+		si.use.RUnlock()
 		if err == nil && len(ids) > textsearch.MaxCandidates {
-			if hasPhrase(q) {
-				ids, err = si.collect(ctx, indexQuery(q, labels, true), textsearch.MaxCandidates)
-			} else {
-				ids = ids[:textsearch.MaxCandidates]
+			if !hasPhrase(q) {
+				return si, ids[:textsearch.MaxCandidates], nil
+			}
+			ids, err = s.phraseCandidates(ctx, si, q, labels)
+			if errors.Is(err, errReplaced) {
+				continue
 			}
 		}
-		si.use.RUnlock()
 		return si, ids, err
 	}
 	return nil, nil, kepu.Errorf(kepu.Unavailable, "the search index is being rebuilt or the store is closed")
+}
+
+// errReplaced: the index was replaced (or closed) during a search.
+var errReplaced = errors.New("the search index was replaced")
+
+// phraseCandidates returns the first textsearch.MaxCandidates documents of
+// the index query of q that hold q's Chinese phrases, checked against the
+// graph's nameZh (phraseFilter): the documents a phrase query on term
+// positions gives, in the same order. It holds the store's read lock while
+// it reads the index (taken before the index's, as Close does).
+func (s *Store) phraseCandidates(ctx context.Context, si *searchIndex, q textsearch.Query, labels []kepu.Label) ([]string, error) {
+	if err := s.rlock(ctx); err != nil {
+		return nil, err
+	}
+	defer s.mu.RUnlock()
+	si.use.RLock()
+	defer si.use.RUnlock()
+	if si.closed || s.search.Load() != si {
+		return nil, errReplaced
+	}
+	keep, err := s.phraseFilter(si, q)
+	if err != nil {
+		return nil, err
+	}
+	return si.collect(ctx, indexQuery(q, labels), textsearch.MaxCandidates, keep)
+}
+
+// phraseFilter returns the test of a candidate of q's index query against
+// q's Chinese phrases: its nameZh, analyzed as the index analyzed it
+// (zhAnalyzer, term positions included), holds them. A node the graph no
+// longer holds is kept (ranking drops it). The caller holds s.mu.
+func (s *Store) phraseFilter(si *searchIndex, q textsearch.Query) (func(id string) bool, error) {
+	m := si.idx.Mapping()
+	qa, da := m.AnalyzerNamed(cjk.AnalyzerName), m.AnalyzerNamed(zhAnalyzer)
+	if qa == nil || da == nil {
+		return nil, fmt.Errorf("the index mapping has no %s or %s analyzer", cjk.AnalyzerName, zhAnalyzer)
+	}
+	ps := phrasesOf(q, qa)
+	return func(id string) bool {
+		n := s.st.nodes[id]
+		if n == nil {
+			return true
+		}
+		zh, _ := n.props.get(kepu.PropNameZh).(string)
+		return matchesPhrases(zh, da, ps)
+	}, nil
 }
 
 // rankDocs returns the analyzed names of the nodes ids, in their order,
@@ -340,11 +524,12 @@ func hasPhrase(q textsearch.Query) bool {
 	return false
 }
 
-// collect returns the IDs of the first max documents that qq matches, in
-// the order in which bleve's searcher visits them: the documents a top-N
-// search without scores keeps (its ties go to the earlier hit), without
-// its collector (no heap of max hits, no final sort). It stops after max.
-func (si *searchIndex) collect(ctx context.Context, qq query.Query, max int) (ids []string, err error) {
+// collect returns the IDs of the first max documents that qq matches (and
+// keep, when not nil, accepts), in the order in which bleve's searcher
+// visits them: the documents a top-N search without scores keeps (its ties
+// go to the earlier hit), without its collector (no heap of max hits, no
+// final sort). It stops after max.
+func (si *searchIndex) collect(ctx context.Context, qq query.Query, max int, keep func(id string) bool) (ids []string, err error) {
 	ix, err := si.idx.Advanced()
 	if err != nil {
 		return nil, err
@@ -367,8 +552,8 @@ func (si *searchIndex) collect(ctx context.Context, qq query.Query, max int) (id
 	}
 	defer s.Close()
 	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0)}
-	for len(ids) < max {
-		if len(ids)%256 == 255 {
+	for seen := 0; len(ids) < max; seen++ {
+		if seen%256 == 255 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
@@ -381,7 +566,9 @@ func (si *searchIndex) collect(ctx context.Context, qq query.Query, max int) (id
 		if err != nil {
 			return nil, err
 		}
-		ids = append(ids, id)
+		if keep == nil || keep(id) {
+			ids = append(ids, id)
+		}
 		sctx.DocumentMatchPool.Put(d)
 	}
 	return ids, nil

@@ -3,9 +3,13 @@ package embedded
 import (
 	"context"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/kepugraph/kepugraph/kepu"
 	"github.com/kepugraph/kepugraph/seed/dataset"
@@ -14,30 +18,20 @@ import (
 
 // TestCandidatesAsTopN: on the reference dataset, the candidates that
 // collect finds (bigram queries, no collector) rank to the same hits as
-// those of a bleve top-N search of the phrase queries (the index's search
-// before collect), for the texts, broad texts matching thousands of
-// nodes (one over the candidate bound) and Chinese texts of three or more
-// characters, with and without labels.
+// those of a bleve top-N search of the same query, for the texts,
+// broad texts matching thousands of nodes (one over the candidate bound)
+// and Chinese texts of three or more characters, with and without labels.
+// A text with a Chinese phrase over the bound is left to
+// TestPhraseCandidates (its candidates are the phrase's).
 func TestCandidatesAsTopN(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads the reference dataset")
 	}
-	ds, err := dataset.Generate(dataset.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := Open(t.TempDir(), Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := referenceStore(t)
 	ctx := context.Background()
-	if _, err := dataset.Load(ctx, st, ds, dataset.LoadOptions{}); err != nil {
-		t.Fatal(err)
-	}
 	si := st.search.Load()
 	topN := func(q textsearch.Query, labels []kepu.Label) []*textsearch.Doc {
-		req := bleve.NewSearchRequestOptions(indexQuery(q, labels, true), textsearch.MaxCandidates, 0, false)
+		req := bleve.NewSearchRequestOptions(indexQuery(q, labels), textsearch.MaxCandidates, 0, false)
 		req.Score = "none"
 		res, err := si.idx.SearchInContext(ctx, req)
 		if err != nil {
@@ -53,17 +47,17 @@ func TestCandidatesAsTopN(t *testing.T) {
 		}
 		return out
 	}
-	texts := []string{"北京科学中心", "北京科学", "beijing kexue zhongxin", "beijingkexuezhongxin", "bjkxzx",
-		"beijing science center", "Beijing Scince Center", "北京 kexue", "science", "school", "科技馆",
-		"科学技术馆", "青少年科技", "中国科学技术馆", "科技馆 museum", "museum anhui", "kexue"}
 	capped := false
-	for _, text := range texts {
+	for _, text := range collectTexts {
 		q, err := textsearch.Parse(text)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, labels := range [][]kepu.Label{nil, {kepu.Museum}, {kepu.School, kepu.NormalUniversity}} {
+		for _, labels := range collectLabels {
 			want := topN(q, labels)
+			if len(want) == textsearch.MaxCandidates && hasPhrase(q) {
+				continue
+			}
 			got, err := st.searchCandidates(ctx, q, labels)
 			if err != nil {
 				t.Fatal(err)
@@ -76,5 +70,152 @@ func TestCandidatesAsTopN(t *testing.T) {
 	}
 	if !capped {
 		t.Fatal("no text reached the candidate bound")
+	}
+}
+
+var collectTexts = []string{"北京科学中心", "北京科学", "beijing kexue zhongxin", "beijingkexuezhongxin", "bjkxzx",
+	"beijing science center", "Beijing Scince Center", "北京 kexue", "science", "school", "科技馆",
+	"科学技术馆", "青少年科技", "中国科学技术馆", "科技馆 museum", "museum anhui", "kexue"}
+
+var collectLabels = [][]kepu.Label{nil, {kepu.Museum}, {kepu.School, kepu.NormalUniversity}}
+
+// referenceStore returns a store with the reference dataset.
+func referenceStore(t *testing.T) *Store {
+	ds, err := dataset.Generate(dataset.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := Open(t.TempDir(), Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := dataset.Load(context.Background(), st, ds, dataset.LoadOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// TestPhraseCandidates: the documents of a Chinese text that the index
+// query and phraseFilter keep are those of bleve's phrase query on an
+// index that keeps term positions (format 2's nameZh: the cjk analyzer
+// with term vectors) of the same nodes, for Chinese texts of three or more
+// characters (the reference dataset's names and pieces of them) with and
+// without labels; and the candidates of a phrase text over the bound are
+// the first MaxCandidates of them in the index's order.
+func TestPhraseCandidates(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads the reference dataset")
+	}
+	st := referenceStore(t)
+	ctx := context.Background()
+	si := st.search.Load()
+
+	// The reference: format 2's mapping of nameZh, positions kept.
+	m, err := searchMapping()
+	if err != nil {
+		t.Fatal(err)
+	}
+	zh := m.DefaultMapping.Properties["nameZh"].Fields[0]
+	zh.Analyzer, zh.IncludeTermVectors = cjk.AnalyzerName, true
+	ref, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ref.Close()
+	b := ref.NewBatch()
+	texts := map[string]bool{}
+	for id, n := range st.st.nodes {
+		if err := b.Index(id, indexDoc(n.label, n.props)); err != nil {
+			t.Fatal(err)
+		}
+		// Texts: pieces of three to six characters of the names, and
+		// texts whose bigrams a name holds apart (abc for a name with ab
+		// and, elsewhere, bc): the bigram query finds them, the phrase not.
+		zh := []rune(indexDoc(n.label, n.props).NameZh)
+		if len(texts) < 400 && len(zh) >= 3 {
+			k := len(zh) % 4
+			texts[string(zh[k%len(zh):min(len(zh), k%len(zh)+3+k)])] = true
+		}
+		for i := 0; i+1 < len(zh) && len(texts) < 600; i++ {
+			for j := i + 2; j+1 < len(zh); j++ {
+				if zh[j] == zh[i+1] && zh[j+1] != zh[i+2] {
+					texts[string([]rune{zh[i], zh[i+1], zh[j+1]})] = true
+				}
+			}
+		}
+	}
+	if err := ref.Batch(b); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range append(collectTexts, "科技 技馆", "科学技术", "技术馆", "中国 科学技术馆", "学校学校", "上海ＡＢＣ科普") {
+		texts[s] = true
+	}
+	phraseQuery := func(q textsearch.Query, labels []kepu.Label) query.Query {
+		must := []query.Query{indexQuery(q, labels)}
+		for _, tm := range q.Terms {
+			if tm.Han && tm.Indexed() {
+				p := query.NewMatchPhraseQuery(tm.Text)
+				p.SetField("nameZh")
+				p.Analyzer = cjk.AnalyzerName
+				must = append(must, p)
+			}
+		}
+		return query.NewConjunctionQuery(must)
+	}
+	phrases, capped, apart := 0, 0, 0
+	for text := range texts {
+		q, err := textsearch.Parse(text)
+		if err != nil || !hasPhrase(q) {
+			continue
+		}
+		phrases++
+		for _, labels := range collectLabels {
+			req := bleve.NewSearchRequestOptions(phraseQuery(q, labels), len(st.st.nodes), 0, false)
+			req.Score = "none"
+			res, err := ref.SearchInContext(ctx, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []string
+			for _, h := range res.Hits {
+				want = append(want, h.ID)
+			}
+			st.mu.RLock()
+			keep, err := st.phraseFilter(si, q)
+			var got []string
+			if err == nil {
+				got, err = si.collect(ctx, indexQuery(q, labels), len(st.st.nodes), keep)
+			}
+			st.mu.RUnlock()
+			if err != nil {
+				t.Fatal(err)
+			}
+			all, err := si.collect(ctx, indexQuery(q, labels), len(st.st.nodes), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(all) > len(got) {
+				apart++
+			}
+			if len(got) > textsearch.MaxCandidates {
+				capped++
+				_, ids, err := st.candidateIDs(ctx, q, labels)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !slices.Equal(ids, got[:textsearch.MaxCandidates]) {
+					t.Fatalf("%q %v: the candidates are not the first %d phrase matches", text, labels, textsearch.MaxCandidates)
+				}
+			}
+			slices.Sort(want)
+			slices.Sort(got)
+			if !slices.Equal(want, got) {
+				t.Fatalf("%q %v: %d documents by the phrase query on positions, %d by phraseFilter", text, labels, len(want), len(got))
+			}
+		}
+	}
+	if phrases < 50 || capped == 0 || apart == 0 {
+		t.Fatalf("%d phrase texts, %d over the bound, %d with bigrams apart; want more", phrases, capped, apart)
 	}
 }

@@ -295,7 +295,7 @@ func writePart(dir string, m *mapping.IndexMappingImpl, part func(emit func(docS
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return 0, err
 	}
-	config := map[string]any{"batchSize": builderBatch, "buildPathPrefix": dir}
+	config := map[string]any{"batchSize": builderBatch, "buildPathPrefix": dir, "mergeMax": builderMergeMax}
 	maps.Copy(config, segmentConfig)
 	b, err := bleve.NewBuilder(dir, prebuilt{m}, config)
 	if err != nil {

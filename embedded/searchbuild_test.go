@@ -178,7 +178,7 @@ func TestSearchIndexParts(t *testing.T) {
 			t.Fatalf("%d parts: %d documents (%v), want %d", parts, n, err, count)
 		}
 		si := &searchIndex{idx: idx}
-		all, err := si.collect(ctx, query.NewMatchAllQuery(), count+1)
+		all, err := si.collect(ctx, query.NewMatchAllQuery(), count+1, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -188,7 +188,7 @@ func TestSearchIndexParts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ids, err := si.collect(ctx, indexQuery(q, nil, false), textsearch.MaxCandidates)
+			ids, err := si.collect(ctx, indexQuery(q, nil), textsearch.MaxCandidates, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

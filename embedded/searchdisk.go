@@ -44,9 +44,11 @@ const SearchDirName = "kepugraph.search"
 
 // searchFormat identifies the index mapping and analysis (searchMapping,
 // analyze): an index written with another format is rebuilt. Bump it when
-// either changes. 2: pinyin and initials as n-grams (textsearch.GramKeys),
+// either changes. 3: nameZh without term vectors (phrases are checked
+// against the graph) and without tokens that hold no Han character
+// (zhAnalyzer). 2: pinyin and initials as n-grams (textsearch.GramKeys),
 // no _all field (1: suffix keys, textsearch.PinyinKeys).
-const searchFormat = 2
+const searchFormat = 3
 
 var (
 	keyStamp    = []byte("stamp")     // 8 random bytes, written by every commit
@@ -214,6 +216,13 @@ func buildIndexAt(path string, count int, nodes nodeSet, stamp uint64) (bleve.In
 // builder writes before merging them (bleve's default is 1,000; larger
 // segments mean fewer merge passes).
 const builderBatch = 20000
+
+// builderMergeMax is the most segments a builder merges at once (bleve's
+// default is 10): more than a part of the 1M-node graph writes (25 of
+// builderBatch documents in each of two parts), so that a part's segments
+// are merged in one pass instead of in levels of ten (each level copies
+// every document again).
+const builderMergeMax = 64
 
 // syncDir makes the renames in dir durable.
 func syncDir(dir string) error {
