@@ -52,11 +52,7 @@ func TestShortestPathScale(t *testing.T) {
 	ctx := context.Background()
 	cfg := neo4jstore.ConfigFromEnv()
 	cfg.TxTimeout = 5 * time.Minute // a whole read's statements on a loaded machine, with a cold page cache
-	st, err := neo4jstore.Open(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openLoaded(t, cfg)
 	// The edge log's constraint, on a graph loaded by an older kepugraph.
 	if err := st.EnsureKeyConstraints(ctx); err != nil {
 		t.Fatal(err)

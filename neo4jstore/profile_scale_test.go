@@ -39,11 +39,7 @@ func TestProfileScale(t *testing.T) {
 	}
 	ctx := context.Background()
 	cfg := neo4jstore.ConfigFromEnv()
-	st, err := neo4jstore.Open(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openLoaded(t, cfg)
 	if os.Getenv("KEPUGRAPH_PROFILE_ENSURE_SCHEMA") == "1" {
 		start := time.Now()
 		if err := st.EnsureSchema(ctx); err != nil {
@@ -168,11 +164,7 @@ func TestProfileScaleSamples(t *testing.T) {
 	}
 	ctx := context.Background()
 	cfg := neo4jstore.ConfigFromEnv()
-	st, err := neo4jstore.Open(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openLoaded(t, cfg)
 	log := recordStatements(st)
 	drv, _ := neo4jtest.Driver(t)
 	sess := drv.NewSession(ctx, neo4j.SessionConfig{DatabaseName: cfg.Database, AccessMode: neo4j.AccessModeRead})
@@ -237,4 +229,16 @@ func TestProfileScaleSamples(t *testing.T) {
 		t.Logf("page by %s, %d pages: db hits p50 %d, max %d; at most %d statements; costliest: %s",
 			o.name, len(costs), costs[len(costs)/2].hits, costs[0].hits, stmts, strings.Join(top, "; "))
 	}
+}
+
+// openLoaded opens the store over a loaded graph (cfg from the
+// environment), closed when the test ends.
+func openLoaded(t *testing.T, cfg neo4jstore.Config) *neo4jstore.Store {
+	t.Helper()
+	st, err := neo4jstore.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
 }

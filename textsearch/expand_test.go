@@ -140,15 +140,7 @@ func TestAlternativesCover(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		alts := q.Alternatives()
-		if len(alts) > MaxAlternatives {
-			t.Errorf("%s: %d alternatives", text, len(alts))
-		}
-		for _, a := range alts {
-			if !slices.ContainsFunc(a.Terms, Term.Indexed) {
-				t.Errorf("%s: alternative %v has no indexed term", text, a.Terms)
-			}
-		}
+		alts := checkAlternatives(t, text, q)
 		for _, zh := range names {
 			d := NewDoc("x", "", zh)
 			if _, ok := q.Score(d); !ok {
@@ -230,15 +222,7 @@ func TestAlternativesRandom(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Parse(%q): %v", text, err)
 		}
-		alts := q.Alternatives()
-		if len(alts) > MaxAlternatives {
-			t.Errorf("%s: %d alternatives", text, len(alts))
-		}
-		for _, a := range alts {
-			if !slices.ContainsFunc(a.Terms, Term.Indexed) {
-				t.Errorf("%s: alternative %v has no indexed term", text, a.Terms)
-			}
-		}
+		alts := checkAlternatives(t, text, q)
 		for _, d := range docs {
 			if _, ok := q.Score(d); !ok {
 				continue
@@ -271,4 +255,20 @@ func indexFinds(a Query, d *Doc) bool {
 		}
 	}
 	return true
+}
+
+// checkAlternatives returns q's alternatives after checking their bounds:
+// at most MaxAlternatives, each with an indexed term.
+func checkAlternatives(t *testing.T, text string, q Query) []Query {
+	t.Helper()
+	alts := q.Alternatives()
+	if len(alts) > MaxAlternatives {
+		t.Errorf("%s: %d alternatives", text, len(alts))
+	}
+	for _, a := range alts {
+		if !slices.ContainsFunc(a.Terms, Term.Indexed) {
+			t.Errorf("%s: alternative %v has no indexed term", text, a.Terms)
+		}
+	}
+	return alts
 }

@@ -109,45 +109,9 @@ func main() {
 		for _, q := range cons {
 			run(ctx, d, q)
 		}
-		s := d.NewSession(ctx, neo4j.SessionConfig{})
-		tx, err := s.BeginTransaction(ctx)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		for _, q := range idx {
-			r, err := tx.Run(ctx, q, nil)
-			if err == nil {
-				_, err = r.Consume(ctx)
-			}
-			if err != nil {
-				fmt.Println("ERR", err)
-			}
-		}
-		if err := tx.Commit(ctx); err != nil {
-			fmt.Println("commit", err)
-		}
-		s.Close(ctx)
+		runOneTx(ctx, d, idx)
 	case "onetx-all":
-		s := d.NewSession(ctx, neo4j.SessionConfig{})
-		tx, err := s.BeginTransaction(ctx)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		for _, q := range append(idx, cons...) {
-			r, err := tx.Run(ctx, q, nil)
-			if err == nil {
-				_, err = r.Consume(ctx)
-			}
-			if err != nil {
-				fmt.Println("ERR", err)
-			}
-		}
-		if err := tx.Commit(ctx); err != nil {
-			fmt.Println("commit", err)
-		}
-		s.Close(ctx)
+		runOneTx(ctx, d, append(idx, cons...))
 	case "only-ft", "only-range", "only-cons":
 		for _, q := range stmts {
 			ft := strings.Contains(q, "FULLTEXT")
@@ -188,4 +152,27 @@ func password() string {
 		return p
 	}
 	return "kepugraph-test"
+}
+
+// runOneTx runs the statements in one transaction, printing their errors.
+func runOneTx(ctx context.Context, d neo4j.DriverWithContext, stmts []string) {
+	s := d.NewSession(ctx, neo4j.SessionConfig{})
+	defer s.Close(ctx)
+	tx, err := s.BeginTransaction(ctx)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	for _, q := range stmts {
+		r, err := tx.Run(ctx, q, nil)
+		if err == nil {
+			_, err = r.Consume(ctx)
+		}
+		if err != nil {
+			fmt.Println("ERR", err)
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		fmt.Println("commit", err)
+	}
 }
