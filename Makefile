@@ -129,17 +129,23 @@ race:
 #   ci-neo4j  the tests that use the server at NEO4J_URI: the packages
 #             CI_NEO4J_PKGS (graph's Neo4j run only: KEPUGRAPH_TEST_BACKEND)
 #             and the root package's CI_NEO4J_ROOT tests;
-#   ci-rest   every other package, the root package's other tests, the race
-#             detector (graph's embedded run happens there, under -race,
-#             instead of a second time without it), vet, staticcheck and the
-#             release build.
-# fmt-check, tidy-check and generate-check run before both (generate-check
-# rewrites graph/, which must not happen while a test of graph compiles).
-# A test missing from both lists still runs: ci-rest runs every package
-# and test not named for ci-neo4j, with NEO4J_URI set.
+#   ci-rest   every other package and test of the root package, then the
+#             race detector, vet, staticcheck and the release build.
+# Tests that `make test` and `make check` both run (embedded's and graph's
+# on the embedded store) run once, under -race; only embedded's
+# CI_PLAIN_EMBEDDED, which do less under -race (raceEnabled), run without
+# it as well. fmt-check, tidy-check and generate-check run before both
+# (generate-check rewrites graph/, which no compile may read meanwhile).
+# A test named in neither list still runs: ci-rest runs every package and
+# test not named for ci-neo4j, with NEO4J_URI set (a test there that takes
+# the server waits for it). CI_NEO4J_ROOT's names are skipped by name in
+# every package of ci-rest's first go test: they must stay unique.
 CI_NEO4J_PKGS ?= ./neo4jstore ./graph ./dump ./seed
 CI_NEO4J_ROOT ?= ^(TestDifferential|TestREADMEQueries)$$
+CI_PLAIN_EMBEDDED ?= ^TestByteFlips$$
 MODULE = $(shell $(GO) list -m)
+CI_REST_PKGS = $$($(GO) list ./... | grep -v -x -F -e '$(MODULE)' -e '$(MODULE)/embedded' \
+	$(foreach p,$(CI_NEO4J_PKGS),-e '$(MODULE)/$(patsubst ./%,%,$(p))'))
 
 .PHONY: ci-neo4j ci-rest
 ci-neo4j:
@@ -147,7 +153,8 @@ ci-neo4j:
 	$(GOTEST) $(TESTFLAGS) -run '$(CI_NEO4J_ROOT)' .
 
 ci-rest:
-	$(GOTEST) $(TESTFLAGS) -skip '$(CI_NEO4J_ROOT)' . $$($(GO) list ./... | grep -v -x -F -e '$(MODULE)' $(foreach p,$(CI_NEO4J_PKGS),-e '$(MODULE)/$(patsubst ./%,%,$(p))'))
+	$(GOTEST) $(TESTFLAGS) -skip '$(CI_NEO4J_ROOT)' . $(CI_REST_PKGS)
+	$(GOTEST) $(TESTFLAGS) -run '$(CI_PLAIN_EMBEDDED)' ./embedded
 	KEPUGRAPH_TEST_BACKEND=embedded $(MAKE) race
 	$(MAKE) vet staticcheck release-build
 
