@@ -57,22 +57,6 @@ func TestReadyzEmbedded(t *testing.T) {
 	}
 }
 
-// backend is a seeded server of one store backend.
-type backend struct {
-	name string
-	main func(t *testing.T) *Main
-}
-
-// backends lists the seeded servers the end-to-end tests run on: the
-// embedded store always, and Neo4j when NEO4J_URI names a server.
-func backends(t *testing.T) []backend {
-	bs := []backend{{"embedded", seededMain}}
-	if neo4jtest.URI() != "" {
-		bs = append(bs, backend{"neo4j", neo4jSeededMain})
-	}
-	return bs
-}
-
 // neo4jFlags are the flags that point the program at the Neo4j test server.
 //
 // The tests that use it compare answers, not availability (the fault tests

@@ -22,7 +22,7 @@ func TestShortestPathGraphQL(t *testing.T) {
 	}
 	cstm := kepu.GlobalID("Museum:cstm")
 	bsc := kepu.GlobalID("Museum:beijing-science-center")
-	query(t, shared.url, `query($a: ID!, $b: ID!) {
+	query(t, ref(t).url, `query($a: ID!, $b: ID!) {
 	  shortestPath(from: $a, to: $b) {
 	    length
 	    nodes { id name }
@@ -50,8 +50,8 @@ func TestShortestPathGraphQL(t *testing.T) {
 	if len(d.ShortestPaths) == 0 || d.ShortestPaths[0].Length != p.Length || d.None != nil && p.Length > 1 {
 		t.Fatalf("shortestPaths %+v none %+v", d.ShortestPaths, d.None)
 	}
-	wantError(t, shared.url, `{ shortestPath(from: "TXVzZXVtOmNzdG0", to: "TXVzZXVtOmNzdG0", maxHops: 11) { length } }`, nil, "BAD_USER_INPUT")
-	wantError(t, shared.url, `{ shortestPath(from: "nope", to: "TXVzZXVtOmNzdG0") { length } }`, nil, "BAD_USER_INPUT")
+	wantError(t, ref(t).url, `{ shortestPath(from: "TXVzZXVtOmNzdG0", to: "TXVzZXVtOmNzdG0", maxHops: 11) { length } }`, nil, "BAD_USER_INPUT")
+	wantError(t, ref(t).url, `{ shortestPath(from: "nope", to: "TXVzZXVtOmNzdG0") { length } }`, nil, "BAD_USER_INPUT")
 }
 
 func TestNeighborhoodGraphQL(t *testing.T) {
@@ -62,7 +62,7 @@ func TestNeighborhoodGraphQL(t *testing.T) {
 			Truncated     bool
 		}
 	}
-	query(t, shared.url, `{ neighborhood(id: "TXVzZXVtOmNzdG0", hops: 2, limit: 20) { nodes { id } relationships { type from to } truncated } }`, nil, &d)
+	query(t, ref(t).url, `{ neighborhood(id: "TXVzZXVtOmNzdG0", hops: 2, limit: 20) { nodes { id } relationships { type from to } truncated } }`, nil, &d)
 	h := d.Neighborhood
 	if len(h.Nodes) == 0 || len(h.Nodes) > 20 || h.Nodes[0].ID != "TXVzZXVtOmNzdG0" || len(h.Relationships) == 0 {
 		t.Fatalf("neighborhood: %+v", h)
@@ -76,7 +76,7 @@ func TestNeighborhoodGraphQL(t *testing.T) {
 			t.Fatalf("relationship %+v leaves the subgraph", r)
 		}
 	}
-	wantError(t, shared.url, `{ neighborhood(id: "TXVzZXVtOmNzdG0", hops: 4) { truncated } }`, nil, "BAD_USER_INPUT")
+	wantError(t, ref(t).url, `{ neighborhood(id: "TXVzZXVtOmNzdG0", hops: 4) { truncated } }`, nil, "BAD_USER_INPUT")
 }
 
 func TestCoverageGraphQL(t *testing.T) {
@@ -95,7 +95,7 @@ func TestCoverageGraphQL(t *testing.T) {
 			PrefectureCoverage struct{ Numerator, Denominator float64 }
 		}
 	}
-	query(t, shared.url, `{
+	query(t, ref(t).url, `{
 	  coverage(level: PREFECTURE, museumKinds: [STANDARD]) { covered { numerator denominator value } uncoveredPlaces(first: 5) { totalCount edges { rank score } } }
 	  systemStats { prefectureCoverage { numerator denominator } }
 	}`, nil, &d)
@@ -106,7 +106,7 @@ func TestCoverageGraphQL(t *testing.T) {
 	if d.Coverage.UncoveredPlaces.TotalCount != int(c.Denominator-c.Numerator) || len(d.Coverage.UncoveredPlaces.Edges) != 5 {
 		t.Fatalf("uncovered: %+v", d.Coverage.UncoveredPlaces)
 	}
-	wantError(t, shared.url, `{ coverage(level: PROVINCE, within: "UHJvdmluY2U6Q04tQUg") { covered { value } } }`, nil, "BAD_USER_INPUT")
+	wantError(t, ref(t).url, `{ coverage(level: PROVINCE, within: "UHJvdmluY2U6Q04tQUg") { covered { value } } }`, nil, "BAD_USER_INPUT")
 }
 
 func TestCentralityGraphQL(t *testing.T) {
@@ -128,7 +128,7 @@ func TestCentralityGraphQL(t *testing.T) {
 			}
 		}
 	}
-	query(t, shared.url, `{
+	query(t, ref(t).url, `{
 	  centrality(algorithm: PAGERANK, labels: [MUSEUM, SCHOOL], relationships: [PARTNERS_WITH], within: "UHJvdmluY2U6Q04tQUg", where: { name: { startsWith: "Generated" } }, first: 5) { score rank node { id } }
 	  communities(algorithm: CONNECTED_COMPONENTS, projection: MUSEUM_MUSEUM) { modularity count communities(first: 2) { totalCount nodes { size members(first: 1) { totalCount } } } }
 	}`, nil, &d)
@@ -145,10 +145,10 @@ func TestCentralityGraphQL(t *testing.T) {
 		Centrality []struct{ Node struct{ ID string } }
 	}
 	bsc := kepu.GlobalID("Museum:beijing-science-center")
-	query(t, shared.url, `query($id: ID!) { centrality(algorithm: PAGERANK, where: { id: { in: [$id] } }, first: 100) { node { id } } }`, map[string]any{"id": bsc}, &w)
+	query(t, ref(t).url, `query($id: ID!) { centrality(algorithm: PAGERANK, where: { id: { in: [$id] } }, first: 100) { node { id } } }`, map[string]any{"id": bsc}, &w)
 	if len(w.Centrality) != 1 || w.Centrality[0].Node.ID != bsc {
 		t.Fatalf("centrality where id in [%s] on the whole graph: %+v", bsc, w.Centrality)
 	}
-	wantError(t, shared.url, `{ centrality(algorithm: BETWEENNESS) { score } }`, nil, "BAD_USER_INPUT")
-	wantError(t, shared.url, `{ centrality(algorithm: DEGREE, projection: MUSEUM_MUSEUM, labels: [MUSEUM]) { score } }`, nil, "BAD_USER_INPUT")
+	wantError(t, ref(t).url, `{ centrality(algorithm: BETWEENNESS) { score } }`, nil, "BAD_USER_INPUT")
+	wantError(t, ref(t).url, `{ centrality(algorithm: DEGREE, projection: MUSEUM_MUSEUM, labels: [MUSEUM]) { score } }`, nil, "BAD_USER_INPUT")
 }

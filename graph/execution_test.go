@@ -21,7 +21,7 @@ import (
 // the @defer groups of the generated code do (see graph/internal/lists).
 func TestDeferAnswered(t *testing.T) {
 	body := `{"query":"{ node(id: \"TXVzZXVtOmNzdG0\") { ... on Museum { name ... @defer { nameZh } } } }"}`
-	resp, err := http.Post(shared.url, "application/json", bytes.NewReader([]byte(body)))
+	resp, err := http.Post(ref(t).url, "application/json", bytes.NewReader([]byte(body)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,12 +54,12 @@ func (c *fieldCounter) InterceptField(ctx context.Context, next graphql.Resolver
 // answer is the one of the handler without it.
 func TestFieldMiddlewareSeesPlainFields(t *testing.T) {
 	c := &fieldCounter{seen: map[string]int{}}
-	srv := httptest.NewServer(graph.New(shared.store, graph.Options{Extensions: []graphql.HandlerExtension{c}}))
+	srv := httptest.NewServer(graph.New(ref(t).store, graph.Options{Extensions: []graphql.HandlerExtension{c}}))
 	defer srv.Close()
 	const q = `{ museums(first: 3) { nodes { id name schoolPartners(first: 2) { nodes { name } } } } }`
 	var with, without json.RawMessage
 	query(t, srv.URL, q, nil, &with)
-	query(t, shared.url, q, nil, &without)
+	query(t, ref(t).url, q, nil, &without)
 	if string(with) != string(without) {
 		t.Errorf("with field middleware:\n%s\nwithout:\n%s", with, without)
 	}
@@ -73,9 +73,9 @@ func TestFieldMiddlewareSeesPlainFields(t *testing.T) {
 // no Neighbors call), with the prefetch and without, and that a cursor is
 // still checked: a malformed one is an error whatever is selected.
 func TestCountOnlyConnection(t *testing.T) {
-	plain := noPrefetch(t, shared.store)
+	plain := noPrefetch(t, ref(t).store)
 	const q = `{ museums(first: 5) { nodes { schoolPartners { totalCount } } } }`
-	for _, url := range []string{shared.url, plain} {
+	for _, url := range []string{ref(t).url, plain} {
 		r := query(t, url, q, nil, nil)
 		// FindNodes; CountNeighbors (batched without the prefetch).
 		if r.Extensions.StoreCalls != 2 {

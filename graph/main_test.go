@@ -20,10 +20,42 @@ import (
 )
 
 // shared is the reference dataset, loaded once per test binary and only
-// read by the tests that use it.
+// read by the tests that use it, through ref.
 var shared struct {
 	store kepu.Store
 	url   string
+	// stale: on Neo4j, fresh emptied the one database since the dataset
+	// was loaded (ref loads it again); inFresh: a test of fresh runs.
+	stale, inFresh bool
+}
+
+// ref returns the handler and store of the reference dataset. On Neo4j,
+// after tests of fresh (which empty the one database) it first loads the
+// dataset again, once for the run of fresh tests before it rather than
+// after each of them.
+func ref(tb testing.TB) struct {
+	store kepu.Store
+	url   string
+} {
+	tb.Helper()
+	if shared.inFresh {
+		tb.Fatal("a test of fresh reads the reference dataset: on Neo4j they share the one database")
+	}
+	if shared.stale {
+		n4 := shared.store.(*neo4jstore.Store)
+		ctx := context.Background()
+		if err := wipe(ctx, n4); err != nil {
+			tb.Fatal(err)
+		}
+		if _, err := dataset.Load(ctx, n4, reference, dataset.LoadOptions{}); err != nil {
+			tb.Fatal(err)
+		}
+		shared.stale = false
+	}
+	return struct {
+		store kepu.Store
+		url   string
+	}{shared.store, shared.url}
 }
 
 // backendEnv names the backend the tests run on: unset or "embedded" for
@@ -182,24 +214,18 @@ func wantError(t testing.TB, url, q string, vars map[string]any, code string) re
 }
 
 // fresh returns a handler over a new, empty store. On Neo4j there is one
-// database: fresh empties it and, when the test ends, loads the reference
-// dataset again for the tests that read it (no test runs in parallel).
+// database: fresh empties it, and the next test that reads the reference
+// dataset (ref) loads it again (no test runs in parallel).
 func fresh(t testing.TB) (kepu.Store, string) {
 	t.Helper()
 	var st kepu.Store
 	if n4, ok := shared.store.(*neo4jstore.Store); ok {
 		ctx := context.Background()
+		shared.stale, shared.inFresh = true, true
+		t.Cleanup(func() { shared.inFresh = false })
 		if err := wipe(ctx, n4); err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() {
-			if err := wipe(ctx, n4); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := dataset.Load(ctx, n4, reference, dataset.LoadOptions{}); err != nil {
-				t.Fatal(err)
-			}
-		})
 		st = n4
 	} else {
 		es, err := embedded.Open(t.TempDir(), embedded.Options{NoSync: true})

@@ -21,7 +21,7 @@ func TestNationalStatistics(t *testing.T) {
 		Big  struct{ TotalCount int }
 		None struct{ TotalCount int }
 	}
-	query(t, shared.url, `{
+	query(t, ref(t).url, `{
 		nationalStatistics(where: { year: { eq: 2022 } }) { totalCount nodes {
 			id name provenance source year fundingYuan scienceCommunicators scienceMuseums websites
 			wechatAccounts bookTitles bookCopies participants } }
@@ -45,7 +45,7 @@ func TestNationalStatistics(t *testing.T) {
 	var byID struct {
 		Node struct{ Year int }
 	}
-	query(t, shared.url, `query($id: ID!) { node(id: $id) { ... on NationalStatistics { year } } }`, map[string]any{"id": got.ID}, &byID)
+	query(t, ref(t).url, `query($id: ID!) { node(id: $id) { ... on NationalStatistics { year } } }`, map[string]any{"id": got.ID}, &byID)
 	if byID.Node.Year != 2022 {
 		t.Errorf("node(id: %s) = %+v", got.ID, byID)
 	}

@@ -24,7 +24,7 @@ var peerQueries = []struct{ name, body string }{
 // request (cpu-ms/op: the process's CPU time per request, GC included):
 // go test ./graph -run XXX -bench PeerQueries.
 func BenchmarkPeerQueries(b *testing.B) {
-	h := graph.New(shared.store, graph.Options{})
+	h := graph.New(ref(b).store, graph.Options{})
 	for _, q := range peerQueries {
 		b.Run(q.name, func(b *testing.B) {
 			body := []byte(q.body)

@@ -133,10 +133,10 @@ type placesData struct {
 // used to be one FindNodes and one CountNodes call per province. Without
 // the prefetch the loaders batch it too: far fewer calls than places.
 func TestPlaceMuseumsStoreCalls(t *testing.T) {
-	plain := noPrefetch(t, shared.store)
+	plain := noPrefetch(t, ref(t).store)
 	for _, n := range []int{3, 40} {
 		var data placesData
-		r := query(t, shared.url, placesQuery, map[string]any{"n": n}, &data)
+		r := query(t, ref(t).url, placesQuery, map[string]any{"n": n}, &data)
 		provinces, museums, more, counties, schools := len(data.Provinces.Nodes), 0, 0, 0, 0
 		for _, p := range data.Provinces.Nodes {
 			museums += len(p.Museums.Nodes)
@@ -160,7 +160,7 @@ func TestPlaceMuseumsStoreCalls(t *testing.T) {
 			t.Errorf("%d provinces: %d store calls, want 6", provinces, r.Extensions.StoreCalls)
 		}
 		want := query(t, plain, placesQuery, map[string]any{"n": n}, nil)
-		if got := query(t, shared.url, placesQuery, map[string]any{"n": n}, nil); !bytes.Equal(got.Data, want.Data) {
+		if got := query(t, ref(t).url, placesQuery, map[string]any{"n": n}, nil); !bytes.Equal(got.Data, want.Data) {
 			t.Errorf("data with prefetch:\n%s\nwithout:\n%s", got.Data, want.Data)
 		}
 		t.Logf("without the prefetch: %d store calls", want.Extensions.StoreCalls)
@@ -195,7 +195,7 @@ func TestPlaceMuseumsPaging(t *testing.T) {
 	get := func(vars map[string]any) (names []string, total int, next, prev bool, start, end string) {
 		t.Helper()
 		var p page
-		query(t, shared.url, q, vars, &p)
+		query(t, ref(t).url, q, vars, &p)
 		if len(p.Provinces.Nodes) != 1 {
 			t.Fatalf("provinces: %+v", p)
 		}
@@ -370,7 +370,7 @@ func TestEmptyOr(t *testing.T) {
 // BenchmarkNestedNoPrefetch is BenchmarkNestedPartners with the batching
 // loaders only, for comparison.
 func BenchmarkNestedNoPrefetch(b *testing.B) {
-	srv := httptest.NewServer(graph.New(shared.store, graph.Options{NoPrefetch: true}))
+	srv := httptest.NewServer(graph.New(ref(b).store, graph.Options{NoPrefetch: true}))
 	defer srv.Close()
 	benchQuery(b, srv.URL, nestedQuery, map[string]any{"n": 50})
 }
@@ -378,7 +378,7 @@ func BenchmarkNestedNoPrefetch(b *testing.B) {
 // BenchmarkMuseumByIDHandler serves the single-museum query in process (no
 // network), to separate the GraphQL layer's own cost from the transport's.
 func BenchmarkMuseumByIDHandler(b *testing.B) {
-	h := graph.New(shared.store, graph.Options{})
+	h := graph.New(ref(b).store, graph.Options{})
 	body := []byte(`{"query":` + strconv.Quote(byIDQuery) + `,"variables":{"id":"TXVzZXVtOmNzdG0"}}`)
 	for b.Loop() {
 		serveQuery(b, h, body)
@@ -394,7 +394,7 @@ func BenchmarkPlaceMuseums(b *testing.B) {
 			name = "loaders"
 		}
 		b.Run(name, func(b *testing.B) {
-			srv := httptest.NewServer(graph.New(shared.store, graph.Options{NoPrefetch: !prefetch}))
+			srv := httptest.NewServer(graph.New(ref(b).store, graph.Options{NoPrefetch: !prefetch}))
 			defer srv.Close()
 			benchQuery(b, srv.URL, placesQuery, map[string]any{"n": 40})
 		})
@@ -408,7 +408,7 @@ func BenchmarkPlaceMuseums(b *testing.B) {
 // blocks that are queries (its mutation would change the shared dataset;
 // TestPrefetchMutation covers mutations) and testdata/*.graphql.
 func TestPrefetchCorpus(t *testing.T) {
-	plain := noPrefetch(t, shared.store)
+	plain := noPrefetch(t, ref(t).store)
 	type entry struct {
 		name  string
 		query string
@@ -459,7 +459,7 @@ func TestPrefetchCorpus(t *testing.T) {
 	}
 	for _, e := range corpus {
 		t.Run(e.name, func(t *testing.T) {
-			on, onCalls := comparable(t, shared.url, e.query, e.vars)
+			on, onCalls := comparable(t, ref(t).url, e.query, e.vars)
 			off, offCalls := comparable(t, plain, e.query, e.vars)
 			if !bytes.Equal(on, off) {
 				t.Errorf("with the prefetch:\n%.2000s\nwithout:\n%.2000s", on, off)

@@ -21,7 +21,7 @@ import (
 // without a new test.
 func TestRegistryFields(t *testing.T) {
 	ctx := context.Background()
-	st := shared.store
+	st := ref(t).store
 	for _, d := range kepu.LabelDefs() {
 		l := d.Label
 		t.Run(string(l), func(t *testing.T) {
@@ -48,7 +48,7 @@ func TestRegistryFields(t *testing.T) {
 				counts = fmt.Sprintf("counts: %sCounts(groupBy: %s) { key count }", spec.LowerFirst(string(l)), groups[0])
 			}
 			q := fmt.Sprintf("{ list: %s(first: 3) { totalCount nodes { id %s } } %s }", spec.Plural(l), strings.Join(sel, " "), counts)
-			r := query(t, shared.url, q, nil, nil)
+			r := query(t, ref(t).url, q, nil, nil)
 			var data struct {
 				List struct {
 					TotalCount int

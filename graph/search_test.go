@@ -36,7 +36,7 @@ const searchQuery = `query($text: String!, $labels: [NodeLabel!], $first: Int, $
 // TestSearch: on the reference dataset, every way issue 11 lists of typing
 // 北京科学中心 finds the Beijing Science Center first, on both backends.
 func TestSearch(t *testing.T) {
-	url := shared.url
+	url := ref(t).url
 	for _, text := range []string{
 		"北京科学中心", "北京科学", "科学中心", "京科学中", "beijing kexue zhongxin", "beijingkexuezhongxin",
 		"běijīng kēxué zhōngxīn", "bjkxzx", "beijing science center", "Beijing Science Center",

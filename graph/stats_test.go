@@ -33,7 +33,7 @@ func TestSystemStats(t *testing.T) {
 			CommunicationWeek2023Representatives int
 		}
 	}
-	r := query(t, shared.url, `{ systemStats {
+	r := query(t, ref(t).url, `{ systemStats {
 		museumsByKind { kind count }
 		provincialCoverage { numerator denominator value } prefectureCoverage { numerator denominator value }
 		countyLevelMuseums freeEntryMuseums mobileTours countiesVisitedByMobile provincesVisitedByMobile
@@ -86,7 +86,7 @@ func TestSharedAggregates(t *testing.T) {
 			Count int
 		}
 	}
-	query(t, shared.url, `{ museumCounts(where: {kind: {eq: STANDARD}}, groupBy: FREE_ENTRY) { key count } }`, nil, &data)
+	query(t, ref(t).url, `{ museumCounts(where: {kind: {eq: STANDARD}}, groupBy: FREE_ENTRY) { key count } }`, nil, &data)
 	got := map[string]int{}
 	for _, g := range data.MuseumCounts {
 		got[g.Key] = g.Count
@@ -131,7 +131,7 @@ func TestStoreCalls(t *testing.T) {
 						}
 					}
 				}
-				r := query(t, shared.url, tc.query, map[string]any{"n": n}, &data)
+				r := query(t, ref(t).url, tc.query, map[string]any{"n": n}, &data)
 				schools, counties := 0, 0
 				for _, m := range data.Museums.Nodes {
 					schools += len(m.SchoolPartners.Nodes)
@@ -158,7 +158,7 @@ func TestStoreCalls(t *testing.T) {
 				Province *struct{ Name string }
 			}
 		}
-		r := query(t, shared.url, byIDQuery, map[string]any{"id": "TXVzZXVtOmNzdG0"}, &data)
+		r := query(t, ref(t).url, byIDQuery, map[string]any{"id": "TXVzZXVtOmNzdG0"}, &data)
 		if data.Node.Province == nil || data.Node.Province.Name == "" {
 			t.Fatalf("no province: %+v", data.Node)
 		}
@@ -199,9 +199,9 @@ func goroutinesCreated() uint64 {
 
 func BenchmarkMuseumByID(b *testing.B) {
 	vars := map[string]any{"id": "TXVzZXVtOmNzdG0"} // Museum:cstm
-	benchQuery(b, shared.url, byIDQuery, vars)
+	benchQuery(b, ref(b).url, byIDQuery, vars)
 }
 
 func BenchmarkNestedPartners(b *testing.B) {
-	benchQuery(b, shared.url, nestedQuery, map[string]any{"n": 50})
+	benchQuery(b, ref(b).url, nestedQuery, map[string]any{"n": 50})
 }

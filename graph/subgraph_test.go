@@ -25,20 +25,20 @@ type subgraphResult struct {
 // with the store's nodes and relationships.
 func TestSubgraph(t *testing.T) {
 	ctx := context.Background()
-	provinces, err := shared.store.CountNodes(ctx, kepu.Province, nil)
+	provinces, err := ref(t).store.CountNodes(ctx, kepu.Province, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	prefectures, err := shared.store.CountNodes(ctx, kepu.Prefecture, nil)
+	prefectures, err := ref(t).store.CountNodes(ctx, kepu.Prefecture, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	agg, err := shared.store.AggregateEdges(ctx, kepu.EdgeAggregateQuery{Rel: kepu.PartOf, FromLabel: kepu.Prefecture, ToLabel: kepu.Province})
+	agg, err := ref(t).store.AggregateEdges(ctx, kepu.EdgeAggregateQuery{Rel: kepu.PartOf, FromLabel: kepu.Prefecture, ToLabel: kepu.Province})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var res subgraphResult
-	query(t, shared.url, `{ subgraph(labels: ["Province", "Prefecture"], relationships: ["PART_OF"]) {
+	query(t, ref(t).url, `{ subgraph(labels: ["Province", "Prefecture"], relationships: ["PART_OF"]) {
 		nodes { id label provinceCode properties }
 		relationships { id type from to properties } } }`, nil, &res)
 	if len(res.Subgraph.Nodes) != provinces+prefectures || len(res.Subgraph.Relationships) != agg.Count || agg.Count == 0 {
@@ -62,23 +62,23 @@ func TestSubgraph(t *testing.T) {
 	}
 
 	// A where input, and a neighborhood with variables.
-	query(t, shared.url, `{ subgraph(labels: ["Prefecture"], where: {province: {code: {eq: "CN-AH"}}}) { nodes { provinceCode } } }`, nil, &res)
-	want, err := shared.store.CountNodes(ctx, kepu.Prefecture, &kepu.Filter{Place: &kepu.PlaceCond{Level: kepu.Province, Filter: kepu.C("code", kepu.Eq, "CN-AH")}})
+	query(t, ref(t).url, `{ subgraph(labels: ["Prefecture"], where: {province: {code: {eq: "CN-AH"}}}) { nodes { provinceCode } } }`, nil, &res)
+	want, err := ref(t).store.CountNodes(ctx, kepu.Prefecture, &kepu.Filter{Place: &kepu.PlaceCond{Level: kepu.Province, Filter: kepu.C("code", kepu.Eq, "CN-AH")}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(res.Subgraph.Nodes) != want || want == 0 {
 		t.Fatalf("where: %d prefectures, want %d", len(res.Subgraph.Nodes), want)
 	}
-	query(t, shared.url, `query($id: ID!) { subgraph(around: $id, relationships: ["PART_OF"]) { nodes { id } relationships { from to } } }`, map[string]any{"id": anhui}, &res)
+	query(t, ref(t).url, `query($id: ID!) { subgraph(around: $id, relationships: ["PART_OF"]) { nodes { id } relationships { from to } } }`, map[string]any{"id": anhui}, &res)
 	if len(res.Subgraph.Nodes) != want+1 || len(res.Subgraph.Relationships) < want {
 		t.Fatalf("around Anhui: %d nodes, %d relationships; want %d nodes", len(res.Subgraph.Nodes), len(res.Subgraph.Relationships), want+1)
 	}
 
 	// Errors.
-	wantError(t, shared.url, `{ subgraph { nodes { id } } }`, nil, kepu.BadUserInput) // the whole graph is too large
-	wantError(t, shared.url, `{ subgraph(labels: ["Planet"]) { nodes { id } } }`, nil, kepu.BadUserInput)
-	wantError(t, shared.url, `{ subgraph(labels: ["Museum"], where: {colour: {eq: "red"}}) { nodes { id } } }`, nil, kepu.BadUserInput)
-	wantError(t, shared.url, `{ subgraph(around: "TXVzZXVtOm5vcGU", hops: 2) { nodes { id } } }`, nil, kepu.NotFound)
-	wantError(t, shared.url, `{ subgraph(around: "TXVzZXVtOmNzdG0", hops: 4) { nodes { id } } }`, nil, kepu.BadUserInput)
+	wantError(t, ref(t).url, `{ subgraph { nodes { id } } }`, nil, kepu.BadUserInput) // the whole graph is too large
+	wantError(t, ref(t).url, `{ subgraph(labels: ["Planet"]) { nodes { id } } }`, nil, kepu.BadUserInput)
+	wantError(t, ref(t).url, `{ subgraph(labels: ["Museum"], where: {colour: {eq: "red"}}) { nodes { id } } }`, nil, kepu.BadUserInput)
+	wantError(t, ref(t).url, `{ subgraph(around: "TXVzZXVtOm5vcGU", hops: 2) { nodes { id } } }`, nil, kepu.NotFound)
+	wantError(t, ref(t).url, `{ subgraph(around: "TXVzZXVtOmNzdG0", hops: 4) { nodes { id } } }`, nil, kepu.BadUserInput)
 }

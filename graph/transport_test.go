@@ -13,7 +13,7 @@ import (
 // returns the status, the Content-Type and the decoded body.
 func rawPost(t *testing.T, body, accept string) (int, string, map[string]json.RawMessage) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, shared.url, strings.NewReader(body))
+	req, err := http.NewRequest(http.MethodPost, ref(t).url, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
