@@ -195,14 +195,14 @@ func TestInputCoercion(t *testing.T) {
 	var ok struct {
 		Provinces    struct{ TotalCount int }
 		CreateMuseum struct {
-			OfflineVisits int64
-			OpenedYear    int
+			OfflineVisits   int64
+			TeachersTrained int
 		}
 	}
 	query(t, m, `query($f: Int) { provinces(first: $f) { totalCount } }`, map[string]any{"f": json.Number("3.0")}, &ok)
-	query(t, m, create, museum(map[string]any{"offlineVisits": int64(3_000_000_000), "openedYear": 2147483647}), &struct{}{})
-	res := post(t, m, `{ museums(where: {offlineVisits: {gt: 2999999999}}) { nodes { offlineVisits openedYear } } }`, nil)
-	if len(res.Errors) > 0 || !strings.Contains(string(res.Data), `{"offlineVisits":3000000000,"openedYear":2147483647}`) {
+	query(t, m, create, museum(map[string]any{"offlineVisits": int64(3_000_000_000), "teachersTrained": 2147483647}), &struct{}{})
+	res := post(t, m, `{ museums(where: {offlineVisits: {gt: 2999999999}}) { nodes { offlineVisits teachersTrained } } }`, nil)
+	if len(res.Errors) > 0 || !strings.Contains(string(res.Data), `{"offlineVisits":3000000000,"teachersTrained":2147483647}`) {
 		t.Errorf("WholeNumber and Int at their limits: %s %+v", res.Data, res.Errors)
 	}
 }

@@ -16,6 +16,7 @@ package neo4jstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -171,11 +172,13 @@ func (r *reach) enter() { r.busy.Store(true) }
 
 // exit marks the end of an attempt's work: on success it commits next
 // (still busy); on an error the server sent (a transient error the driver
-// retries, say) the server is reachable, and the call is no longer bounded;
-// on a connection failure the driver may back off and retry, within the
-// budget.
+// retries, say) or one the work made of the server's answer (a *kepu.Error:
+// NOT_FOUND for a batch with a missing end, say) the server is reachable,
+// and the call is no longer bounded; on a connection failure the driver may
+// back off and retry, within the budget.
 func (r *reach) exit(err error) {
-	if err == nil || neo4jError(err) != nil {
+	var answer *kepu.Error
+	if err == nil || neo4jError(err) != nil || errors.As(err, &answer) {
 		return
 	}
 	r.busy.Store(false)
