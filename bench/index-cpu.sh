@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The embedded whole load (graph + full-text index) of the benchmark graph,
-# before and after: bench-scale built at BASE (default e0f88de, main before
-# the search index's format 3) and from the working tree, in ROUNDS
+# before and after: bench-scale built at BASE (default 049cd77, main before
+# the search index's format 4) and from the working tree, in ROUNDS
 # alternating rounds at SCALE nodes (default 100000), each from an empty
 # directory. For every run it prints the load average at the start, CPU
 # (user + system, /usr/bin/time), peak RSS, wall and bench-scale's own
 # lines; then the medians. With ANSWERS=1 it then compares the answers of
 # both indexes (TestSearchCompareDump: 64 texts x 2, candidates, totals,
-# first 20 hits with scores) and runs the search benchmark on both
+# first 20 hits with scores; lines the same, and the same but for the
+# number of candidates) and runs the search benchmark on both
 # (BenchmarkSearch, 500 calls per group).
 #
 #   bash bench/index-cpu.sh                         # 100k, 3 rounds
@@ -19,7 +20,7 @@
 # KEEP=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BASE=${BASE:-e0f88de} SCALE=${SCALE:-100000} ROUNDS=${ROUNDS:-3}
+BASE=${BASE:-049cd77} SCALE=${SCALE:-100000} ROUNDS=${ROUNDS:-3}
 WORK=${WORK:-$(mktemp -d /tmp/kepugraph-index-cpu.XXXXXX)}
 mkdir -p "$WORK"
 cleanup() {
@@ -61,7 +62,9 @@ if [ "${ANSWERS:-}" = 1 ]; then
 		KEPUGRAPH_COMPARE_DIR=$PWD/L-$v KEPUGRAPH_COMPARE_OUT=$PWD/$v.jsonl "./$v.test" -test.run '^TestSearchCompareDump$' > /dev/null
 	done
 	echo "answers: $(paste -d'\n' old.jsonl new.jsonl | paste - - | awk -F'\t' '$1==$2' | wc -l) of $(wc -l < old.jsonl) lines the same"
-	paste -d'\n' old.jsonl new.jsonl | paste - - | awk -F'\t' '$1!=$2 {print "  differs: " substr($1, 1, 60)}'
+	nocand() { sed 's/"Candidates":[0-9]*,//' "$1"; }
+	echo "answers but the candidates: $(paste -d'\n' <(nocand old.jsonl) <(nocand new.jsonl) | paste - - | awk -F'\t' '$1==$2' | wc -l) of $(wc -l < old.jsonl) lines the same"
+	paste -d'\n' old.jsonl new.jsonl | paste - - | awk -F'\t' '$1!=$2 {print "  differs: " substr($1, 1, 70) " | " substr($2, index($2, "Candidates"), 40)}'
 	for v in old new; do
 		echo "search, $v index and code:"
 		KEPUGRAPH_BENCH_DATA_DIR=$PWD/L-$v nice -n 5 "./$v.test" -test.run XXX -test.bench '^BenchmarkSearch$/' -test.benchtime 500x | grep Benchmark

@@ -810,3 +810,126 @@ func oneEdit[T byte | rune](ra, rb []T) bool {
 	}
 	return slices.Equal(ra[i+1:], rb[i:]) // one deletion from ra
 }
+
+// Lengths of the pinyin runs of RunKeys, and the largest gap between two
+// of its key starts.
+const (
+	ShortRun = 4 // = StartLen
+	LongRun  = 8
+	// MaxGap: every MaxGap consecutive characters of the joined pinyin
+	// hold a key start (the longest syllable, zhuang, has 6 letters; a
+	// longer unit of other letters or digits gets a start every MaxGap
+	// characters).
+	MaxGap = 6
+)
+
+// RunKeys is the text a full-text index holds for the pinyin of a Chinese
+// name as runs of the joined pinyin from each key start on (every syllable,
+// and every MaxGap characters inside a longer unit), space-separated: about
+// two terms per syllable, where GramKeys' PinyinGrams has one per letter.
+// With RunQuery an index finds every name whose pinyin has a run starting
+// at a syllable that a search term matches (exactly those for terms of at
+// most LongRun characters and names without a unit longer than MaxGap; a
+// superset otherwise, which Rank checks).
+type RunKeys struct {
+	// Short: the first ShortRun characters from each key start on
+	// (北京科学中心: beij jing kexu xuez zhon xin).
+	Short string
+	// Long: the first LongRun characters from each key start on
+	// (beijingk jingkexu kexuezho xuezhong zhongxin xin).
+	Long string
+	// Initials: as GramKeys.Initials (InitialsQuery).
+	Initials string
+}
+
+// NewRunKeys returns the RunKeys of a Chinese name ("" fields for a name
+// without pinyin).
+func NewRunKeys(nameZh string) RunKeys {
+	syl := Syllables(nameZh)
+	if len(syl) == 0 {
+		return RunKeys{}
+	}
+	joined := []rune(strings.Join(syl, ""))
+	var short, long, inits strings.Builder
+	word := func(b *strings.Builder, r []rune) {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		for _, c := range r {
+			b.WriteRune(c)
+		}
+	}
+	off := 0
+	ini := make([]rune, len(syl))
+	for k, s := range syl {
+		n := utf8.RuneCountInString(s)
+		for o := off; o < off+n; o += MaxGap {
+			word(&short, joined[o:min(o+ShortRun, len(joined))])
+			word(&long, joined[o:min(o+LongRun, len(joined))])
+		}
+		off += n
+		ini[k], _ = utf8.DecodeRuneInString(s)
+	}
+	for i := range ini {
+		word(&inits, ini[i:min(i+GramLen, len(ini))])
+	}
+	return RunKeys{Short: short.String(), Long: long.String(), Initials: inits.String()}
+}
+
+// RunKey is a key of a RunQuery: a term of RunKeys.Short or, when Long, of
+// RunKeys.Long.
+type RunKey struct {
+	Key  string
+	Long bool
+}
+
+// RunQuery is what an index asks of RunKeys for one Latin term (folded, as
+// Parse makes it): a document matches when its Short field has a key
+// starting with ShortPrefix (ShortPrefix != ""), or its Long field a key
+// starting with LongPrefix (LongPrefix != ""), or else its Long field holds
+// Long and, for each set of Any, one key of the set. The sets are the runs
+// of the term from each offset of a window of MaxGap offsets (one of which
+// a key start of a matching name falls on).
+type RunQuery struct {
+	ShortPrefix string // a term of at most ShortRun characters
+	LongPrefix  string // a term of at most LongRun characters
+	Long        string // the start of a longer term
+	Any         [][]RunKey
+}
+
+// PinyinRunQuery returns the RunQuery of a Latin term.
+func PinyinRunQuery(term string) RunQuery {
+	r := []rune(term)
+	n := len(r)
+	switch {
+	case n <= ShortRun:
+		return RunQuery{ShortPrefix: term}
+	case n <= LongRun:
+		return RunQuery{LongPrefix: term}
+	}
+	q := RunQuery{Long: string(r[:LongRun])}
+	// Windows [a, a+MaxGap) of offsets in [1, n-ShortRun]: a matching name
+	// has a key start at one of them, whose keys are the term's runs there.
+	window := func(a int) {
+		var set []RunKey
+		for j := a; j < a+MaxGap; j++ {
+			k := RunKey{Key: string(r[j:min(j+LongRun, n)]), Long: true}
+			if j+LongRun > n {
+				k = RunKey{Key: string(r[j : j+ShortRun])}
+			}
+			if !slices.Contains(set, k) {
+				set = append(set, k)
+			}
+		}
+		q.Any = append(q.Any, set)
+	}
+	last := n - ShortRun // the last offset with a full Short key
+	a := 1
+	for ; a+MaxGap-1 <= last; a += MaxGap {
+		window(a)
+	}
+	if a > 1 && a-1 < last {
+		window(last - MaxGap + 1) // the end of the term
+	}
+	return q
+}

@@ -170,3 +170,87 @@ func TestGramKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestRunKeys: PinyinRunQuery on NewRunKeys finds every name whose pinyin
+// has a run starting at a syllable that a term matches (the match of
+// Score), and exactly those for terms of at most LongRun characters in
+// names without a unit longer than MaxGap; checked for every substring of
+// the pinyin of a set of names, and for terms they do not have.
+func TestRunKeys(t *testing.T) {
+	if got, want := NewRunKeys("北京科学中心"), (RunKeys{
+		Short:    "beij jing kexu xuez zhon xin",
+		Long:     "beijingk jingkexu kexuezho xuezhong zhongxin xin",
+		Initials: NewGramKeys("北京科学中心").Initials,
+	}); got != want {
+		t.Errorf("NewRunKeys = %+v, want %+v", got, want)
+	}
+	if got, want := NewRunKeys("上海ABCDEFGHIJKLMN馆"), (RunKeys{
+		Short:    "shan haia abcd ghij mngu guan",
+		Long:     "shanghai haiabcde abcdefgh ghijklmn mnguan guan",
+		Initials: "sha hag ag g",
+	}); got != want {
+		t.Errorf("NewRunKeys = %+v, want %+v", got, want)
+	}
+	if got := NewRunKeys(""); got != (RunKeys{}) {
+		t.Errorf("NewRunKeys(\"\") = %+v", got)
+	}
+	if got := PinyinRunQuery("beijingkexuezhongxin"); got.Long != "beijingk" || len(got.Any) != 3 ||
+		!slices.Contains(got.Any[0], RunKey{"jingkexu", true}) || !slices.Contains(got.Any[1], RunKey{"kexuezho", true}) ||
+		!slices.Contains(got.Any[2], RunKey{"zhongxin", true}) {
+		t.Errorf("PinyinRunQuery(beijingkexuezhongxin) = %+v", got)
+	}
+	has := func(keys, k string) bool { return slices.Contains(strings.Fields(keys), k) }
+	hasPrefix := func(keys, p string) bool {
+		return slices.ContainsFunc(strings.Fields(keys), func(k string) bool { return strings.HasPrefix(k, p) })
+	}
+	// found is what an index answers for q.
+	found := func(q RunQuery, k RunKeys) bool {
+		switch {
+		case q.ShortPrefix != "":
+			return hasPrefix(k.Short, q.ShortPrefix)
+		case q.LongPrefix != "":
+			return hasPrefix(k.Long, q.LongPrefix)
+		}
+		if !has(k.Long, q.Long) {
+			return false
+		}
+		for _, set := range q.Any {
+			if !slices.ContainsFunc(set, func(rk RunKey) bool {
+				if rk.Long {
+					return has(k.Long, rk.Key)
+				}
+				return has(k.Short, rk.Key)
+			}) {
+				return false
+			}
+		}
+		return true
+	}
+	names := []string{"北京科学中心", "中国科学技术馆", "绿色K12学校", "西安市第八中学", "安徽省合肥市青少年科技馆", "阿", "上海ABC科普基地",
+		"ＡＢ北京", "厦门大学", "上海ABCDEFGHIJKLMN科技馆", "广西壮族自治区庄双创新中心2024年科普123456789基地", "内蒙古自治区呼和浩特市青少年科学技术活动中心"}
+	for _, zh := range names {
+		k := NewRunKeys(zh)
+		if g := NewGramKeys(zh); k.Initials != g.Initials {
+			t.Errorf("%s: RunKeys.Initials %q, GramKeys.Initials %q", zh, k.Initials, g.Initials)
+		}
+		d := NewDoc("x", "", zh)
+		long := slices.ContainsFunc(d.syl, func(s string) bool { return utf8.RuneCountInString(s) > MaxGap })
+		var terms []string
+		for _, s := range []string{d.joined, "zzzq", "xianzz", "kexuez", "beijingkexuezhongxinzz", "zhongguokexuejishuguam"} {
+			r := []rune(s)
+			for i := range r {
+				for j := i + 2; j <= len(r); j++ {
+					terms = append(terms, string(r[i:j]))
+				}
+			}
+		}
+		for _, term := range terms {
+			var unit []bool
+			pinyin := d.pinyinMatch(term, marks(&unit, len(d.syl))) >= 0.8
+			got := found(PinyinRunQuery(term), k)
+			if (pinyin && !got) || (utf8.RuneCountInString(term) <= LongRun && !long && got != pinyin) {
+				t.Errorf("%s: pinyin %q: index finds %v, matches %v", zh, term, got, pinyin)
+			}
+		}
+	}
+}
