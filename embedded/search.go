@@ -32,7 +32,7 @@ import (
 // searchIndex is the full-text index of node names: a bleve index on disk
 // (scorch, in the data directory, see searchdisk.go) with fields name
 // (bleve's CJK analyzer) and nameZh (zhAnalyzer), no term positions, the pinyin and initials runs of
-// textsearch.RunKeys (a whitespace analyzer) and the label (a keyword),
+// textsearch.GramKeys (a whitespace analyzer) and the label (a keyword),
 // nothing stored and no _all field; and a bounded cache of the analyzed
 // names textsearch ranks with, filled from the graph by the searches that
 // need them. The index is updated by every
@@ -73,12 +73,12 @@ func (si *searchIndex) closeIdx() {
 
 // searchDoc is the bleve document of a node.
 type searchDoc struct {
-	Label    string `json:"label"`
-	Name     string `json:"name"`
-	NameZh   string `json:"nameZh"`
-	Pinyin   string `json:"pinyin"`   // textsearch.RunKeys.Short
-	PinyinL  string `json:"pinyin8"`  // textsearch.RunKeys.Long
-	Initials string `json:"initials"` // textsearch.RunKeys.Initials
+	Label       string `json:"label"`
+	Name        string `json:"name"`
+	NameZh      string `json:"nameZh"`
+	Pinyin      string `json:"pinyin"`  // textsearch.GramKeys.PinyinStarts
+	PinyinGrams string `json:"pinyin3"` // textsearch.GramKeys.PinyinGrams
+	Initials    string `json:"initials"`
 }
 
 const keysAnalyzer = "kepu_keys"
@@ -128,11 +128,11 @@ func init() {
 }
 
 // keysFields are the fields of keysAnalyzer.
-var keysFields = map[string]bool{"pinyin": true, "pinyin8": true, "initials": true}
+var keysFields = map[string]bool{"pinyin": true, "pinyin3": true, "initials": true}
 
 func searchMapping() (*mapping.IndexMappingImpl, error) {
 	m := bleve.NewIndexMapping()
-	// The keys are folded already (textsearch.RunKeys), as the terms of
+	// The keys are folded already (textsearch.GramKeys), as the terms of
 	// the queries on them are.
 	if err := m.AddCustomAnalyzer(keysAnalyzer, map[string]any{
 		"type":      custom.Name,
@@ -180,9 +180,9 @@ func searchMapping() (*mapping.IndexMappingImpl, error) {
 func indexDoc(label kepu.Label, p props) searchDoc {
 	name, _ := p.get(kepu.PropName).(string)
 	zh, _ := p.get(kepu.PropNameZh).(string)
-	r := textsearch.NewRunKeys(zh)
+	k := textsearch.NewGramKeys(zh)
 	return searchDoc{Label: string(label), Name: name, NameZh: zh,
-		Pinyin: r.Short, PinyinL: r.Long, Initials: r.Initials}
+		Pinyin: k.PinyinStarts, PinyinGrams: k.PinyinGrams, Initials: k.Initials}
 }
 
 // rankDoc returns the analyzed names of a node.
@@ -225,8 +225,8 @@ func (si *searchIndex) forget(b *batch) {
 // indexQuery is the bleve query of a parsed text: every indexed term must
 // match (a Chinese term as every bigram of it on nameZh; a Latin term as a
 // prefix of a word of name, one edit from a word of name when it has four
-// or more letters, or textsearch's PinyinRunQuery or InitialsQuery on the
-// keys of textsearch.RunKeys), and the label must be one of labels. For a
+// or more letters, or textsearch's PinyinQuery or InitialsQuery on the keys
+// of textsearch.GramKeys), and the label must be one of labels. For a
 // Chinese term of three or more characters it matches a superset of the
 // phrase's documents (phraseFilter keeps those).
 func indexQuery(q textsearch.Query, labels []kepu.Label) query.Query {
@@ -245,7 +245,7 @@ func indexQuery(q textsearch.Query, labels []kepu.Label) query.Query {
 		}
 		name := query.NewPrefixQuery(t.Text)
 		name.SetField("name")
-		alts := []query.Query{name, runQuery(textsearch.PinyinRunQuery(t.Text)),
+		alts := []query.Query{name, gramQuery(textsearch.PinyinQuery(t.Text), "pinyin", "pinyin3"),
 			gramQuery(textsearch.InitialsQuery(t.Text), "initials", "initials")}
 		if t.Fuzzy() {
 			f := query.NewFuzzyQuery(t.Text)
@@ -354,39 +354,7 @@ func matchesPhrases(zh string, an analysis.Analyzer, ps []phrase) bool {
 	return true
 }
 
-// runQuery is the bleve query of q on the fields of textsearch.RunKeys:
-// pinyin (Short) and pinyin8 (Long).
-func runQuery(q textsearch.RunQuery) query.Query {
-	if q.ShortPrefix != "" {
-		p := query.NewPrefixQuery(q.ShortPrefix)
-		p.SetField("pinyin")
-		return p
-	}
-	if q.LongPrefix != "" {
-		p := query.NewPrefixQuery(q.LongPrefix)
-		p.SetField("pinyin8")
-		return p
-	}
-	term := func(k textsearch.RunKey) query.Query {
-		t := query.NewTermQuery(k.Key)
-		t.SetField("pinyin")
-		if k.Long {
-			t.SetField("pinyin8")
-		}
-		return t
-	}
-	must := []query.Query{term(textsearch.RunKey{Key: q.Long, Long: true})}
-	for _, set := range q.Any {
-		alts := make([]query.Query, len(set))
-		for i, k := range set {
-			alts[i] = term(k)
-		}
-		must = append(must, query.NewDisjunctionQuery(alts))
-	}
-	return query.NewConjunctionQuery(must)
-}
-
-// gramQuery is the bleve query of g on the initials (textsearch.RunKeys):
+// gramQuery is the bleve query of g on the fields of textsearch.GramKeys:
 // Prefix and Term are asked of the field first, Grams of grams.
 func gramQuery(g textsearch.GramQuery, first, grams string) query.Query {
 	if g.Prefix != "" {

@@ -44,13 +44,11 @@ const SearchDirName = "kepugraph.search"
 
 // searchFormat identifies the index mapping and analysis (searchMapping,
 // analyze): an index written with another format is rebuilt. Bump it when
-// either changes. 4: the pinyin as runs of 4 and 8 letters from each
-// syllable on (textsearch.RunKeys), without the letter trigrams of
-// GramKeys.PinyinGrams (about 43 terms per node). 3: nameZh without term vectors (phrases are checked
+// either changes. 3: nameZh without term vectors (phrases are checked
 // against the graph) and without tokens that hold no Han character
 // (zhAnalyzer). 2: pinyin and initials as n-grams (textsearch.GramKeys),
 // no _all field (1: suffix keys, textsearch.PinyinKeys).
-const searchFormat = 4
+const searchFormat = 3
 
 var (
 	keyStamp    = []byte("stamp")     // 8 random bytes, written by every commit
