@@ -11,9 +11,11 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
@@ -46,33 +48,22 @@ type analyzedField struct{ document.Field }
 
 func (analyzedField) Analyze() {}
 
-// keysField is a field of GramKeys (analyzer keysAnalyzer): its analysis
-// cuts the value at spaces, as the analyzer's whitespace tokenizer does,
-// without the tokenizer's token objects.
-type keysField struct {
+// termsField is a text field analyzed by this file's code rather than by
+// its analyzer, to the same terms, frequencies and length (no term
+// vectors: the index keeps no positions): the builder's call of Analyze
+// does nothing.
+type termsField struct {
 	*document.TextField
 	length int
 	freqs  index.TokenFrequencies
 }
 
-// newKeysField returns the field f of keysAnalyzer, analyzed. The keys
-// (textsearch.GramKeys) are separated by single spaces; the token
-// frequencies are carved from one array.
-func newKeysField(f *document.TextField) *keysField {
-	v := f.Value()
-	n := bytes.Count(v, []byte{' '}) + 1
-	k := &keysField{TextField: f, freqs: make(index.TokenFrequencies, n)}
-	tfs := make([]index.TokenFreq, 0, n)
-	for len(v) > 0 {
-		term := v
-		if i := bytes.IndexByte(v, ' '); i >= 0 {
-			term, v = v[:i], v[i+1:]
-		} else {
-			v = nil
-		}
-		if len(term) == 0 {
-			continue
-		}
+// newTermsField returns f analyzed to terms (in any order; repeated terms
+// count once each time).
+func newTermsField(f *document.TextField, terms [][]byte) *termsField {
+	k := &termsField{TextField: f, length: len(terms), freqs: make(index.TokenFrequencies, len(terms))}
+	tfs := make([]index.TokenFreq, 0, len(terms))
+	for _, term := range terms {
 		tf := k.freqs[string(term)]
 		if tf == nil {
 			tfs = append(tfs, index.TokenFreq{Term: term})
@@ -80,20 +71,158 @@ func newKeysField(f *document.TextField) *keysField {
 			k.freqs[string(term)] = tf
 		}
 		tf.SetFrequency(tf.Frequency() + 1)
-		k.length++
 	}
 	return k
 }
 
-func (k *keysField) Analyze()                                         {}
-func (k *keysField) AnalyzedLength() int                              { return k.length }
-func (k *keysField) AnalyzedTokenFrequencies() index.TokenFrequencies { return k.freqs }
+func (k *termsField) Analyze()                                         {}
+func (k *termsField) AnalyzedLength() int                              { return k.length }
+func (k *termsField) AnalyzedTokenFrequencies() index.TokenFrequencies { return k.freqs }
+
+// keysTerms cuts a value of keysAnalyzer at spaces, as the analyzer's
+// whitespace tokenizer does for the keys (textsearch.RunKeys: folded
+// runs separated by single spaces).
+func keysTerms(v []byte, terms [][]byte) [][]byte {
+	for len(v) > 0 {
+		term := v
+		if i := bytes.IndexByte(v, ' '); i >= 0 {
+			term, v = v[:i], v[i+1:]
+		} else {
+			v = nil
+		}
+		if len(term) > 0 {
+			terms = append(terms, term)
+		}
+	}
+	return terms
+}
+
+// simpleTerms returns the terms that bleve's cjk analyzer gives for a
+// simple text, without its tokenizer's token objects: all, every term (the
+// field name); else only those holding a Han character (zhAnalyzer, the
+// field nameZh). A simple text holds only ASCII letters and digits, CJK
+// Unified Ideographs (U+4E00–U+9FFF) and the spaces and punctuation of
+// simplePunct, no mark of them between two ASCII letters or digits (where
+// Unicode's word rules may join them: 1,000, Xi'an). Its terms are then:
+// each run of ASCII letters and digits, in lower case (all only), and for
+// each run of ideographs written one after the other, its character
+// bigrams, or the character alone for a run of one (cjk_bigram). ok is
+// false for any other text (the caller runs the analyzer).
+// TestSimpleTerms checks them against the analyzers.
+func simpleTerms(text []byte, all bool, terms [][]byte) (_ [][]byte, ok bool) {
+	isAlnum := func(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+	hanStart, hanPrev, hanRun := -1, -1, 0 // the run of ideographs: its start, its last character's start, its length
+	endRun := func() {
+		if hanRun == 1 {
+			terms = append(terms, text[hanStart:hanPrev+3])
+		}
+		hanStart, hanRun = -1, 0
+	}
+	prevAlnum := false
+	for i := 0; i < len(text); {
+		c := text[i]
+		if isAlnum(c) {
+			endRun()
+			j := i
+			for j < len(text) && isAlnum(text[j]) {
+				j++
+			}
+			if all {
+				terms = append(terms, bytes.ToLower(text[i:j]))
+			}
+			i, prevAlnum = j, true
+			continue
+		}
+		r, n := utf8.DecodeRune(text[i:])
+		if r >= 0x4e00 && r <= 0x9fff {
+			if hanRun > 0 {
+				terms = append(terms, text[hanPrev:i+n])
+			} else {
+				hanStart = i
+			}
+			hanPrev, hanRun = i, hanRun+1
+			i, prevAlnum = i+n, false
+			continue
+		}
+		mid, ok := simplePunct[r]
+		if !ok || mid && prevAlnum && i+n < len(text) && isAlnum(text[i+n]) {
+			return terms, false
+		}
+		endRun()
+		i, prevAlnum = i+n, false
+	}
+	endRun()
+	return terms, true
+}
+
+// simplePunct are the spaces and punctuation of a simple text
+// (simpleTerms): none is a letter or a digit, so Unicode's word rules
+// break words at them, except (true) the marks that may join two letters
+// or digits (MidLetter, MidNum, MidNumLet; and, to be safe, the Chinese
+// marks).
+var simplePunct = func() map[rune]bool {
+	m := map[rune]bool{}
+	for _, r := range " ()-/&!?（）　《》—" {
+		m[r] = false
+	}
+	for _, r := range ",.':;、，。：；·“”" {
+		m[r] = true
+	}
+	return m
+}()
+
+// docField is a text field of searchDoc in the index mapping.
+type docField struct {
+	name     string
+	options  index.FieldIndexingOptions
+	analyzer analysis.Analyzer
+}
+
+// docFieldsOf returns the fields of searchDoc in m, in the order in which
+// m.MapDocument adds them (the struct's).
+func docFieldsOf(m *mapping.IndexMappingImpl) ([]docField, error) {
+	var out []docField
+	for _, name := range []string{"label", "name", "nameZh", "pinyin", "pinyin3", "initials"} {
+		dm := m.DefaultMapping.Properties[name]
+		if dm == nil || len(dm.Fields) != 1 || dm.Fields[0].Type != "text" {
+			return nil, fmt.Errorf("search index build: the mapping has no text field %s", name)
+		}
+		fm := dm.Fields[0]
+		an := m.AnalyzerNamed(fm.Analyzer)
+		if an == nil {
+			return nil, fmt.Errorf("search index build: field %s: no analyzer %s", name, fm.Analyzer)
+		}
+		out = append(out, docField{name: name, options: fm.Options(), analyzer: an})
+	}
+	return out, nil
+}
+
+// mapDoc adds the fields of sd to d as m.MapDocument does for the mapping
+// of fields (docFieldsOf), without walking the struct by reflection
+// (TestMapDoc).
+func mapDoc(d *document.Document, sd searchDoc, fields []docField) {
+	for i, v := range [...]string{sd.Label, sd.Name, sd.NameZh, sd.Pinyin, sd.PinyinGrams, sd.Initials} {
+		f := fields[i]
+		d.AddField(document.NewTextFieldCustom(f.name, noPositions, []byte(v), f.options, f.analyzer))
+	}
+	d.SetIndexed()
+}
+
+// noPositions are the array positions of a field that is not in an array.
+var noPositions = []uint64{}
 
 // analyzeField analyzes a mapped field and returns it as the builder gets
 // it.
 func analyzeField(f document.Field) document.Field {
-	if tf, ok := f.(*document.TextField); ok && keysFields[tf.Name()] {
-		return newKeysField(tf)
+	if tf, ok := f.(*document.TextField); ok {
+		switch name := tf.Name(); {
+		case keysFields[name]:
+			return newTermsField(tf, keysTerms(tf.Value(), nil))
+		case name == "name" || name == "nameZh":
+			if terms, ok := simpleTerms(tf.Value(), name == "name", nil); ok {
+				return newTermsField(tf, terms)
+			}
+		}
 	}
 	f.Analyze()
 	return analyzedField{f}
@@ -301,6 +430,10 @@ func writePart(dir string, m *mapping.IndexMappingImpl, part func(emit func(docS
 	if err != nil {
 		return 0, err
 	}
+	fields, err := docFieldsOf(m)
+	if err != nil {
+		return 0, err
+	}
 	in := newInterner()
 	docs := 0
 	var ierr error
@@ -312,7 +445,7 @@ func writePart(dir string, m *mapping.IndexMappingImpl, part func(emit func(docS
 		id, sd, err := docOf(src, in)
 		d := document.NewDocument(id)
 		if err == nil {
-			err = m.MapDocument(d, sd)
+			mapDoc(d, sd, fields)
 		}
 		if err == nil {
 			for i, f := range d.Fields {

@@ -3,6 +3,7 @@ package embedded
 import (
 	"context"
 	"encoding/binary"
+	"math/rand/v2"
 	"path/filepath"
 	"reflect"
 	"runtime"
@@ -20,17 +21,43 @@ import (
 	"github.com/kepugraph/kepugraph/textsearch"
 )
 
-// TestKeysFieldAsAnalyzer: the offline build's analysis of the GramKeys
-// fields (keysField) gives the terms, frequencies and lengths that the
-// mapping's analyzer gives for the same documents.
-func TestKeysFieldAsAnalyzer(t *testing.T) {
+// TestFieldsAsAnalyzer: the offline build's analysis of the fields (the
+// keys of textsearch.RunKeys split at spaces; name and nameZh by
+// simpleTerms when the text is simple) gives the terms, frequencies and
+// lengths that the mapping's analyzers give for the same documents: the
+// names of the reference dataset, names as the benchmark graph writes them,
+// hand-picked ones and random texts of letters, digits, ideographs and
+// punctuation. Most names must take simpleTerms' path.
+func TestFieldsAsAnalyzer(t *testing.T) {
 	m, err := searchMapping()
 	if err != nil {
 		t.Fatal(err)
 	}
 	names := [][2]string{{"Beijing Science Center", "北京科学中心"}, {"", ""}, {"Green K12 School", "绿色K12学校"},
-		{"Xi'an No. 8 School", "西安市第八中学"}, {"AAA", "阿阿阿阿"}, {"ABC", "上海ＡＢＣ科普基地"}}
-	seen := 0
+		{"Xi'an No. 8 School", "西安市第八中学"}, {"AAA", "阿阿阿阿"}, {"ABC", "上海ＡＢＣ科普基地"},
+		{"1,000 Ideas 3.5 (a.b) U.S. Mc'Donald", "科技、馆 北 京·市（朝阳区）1,000"}, {"Generated Benchmark Museum 0000123 (Chaoyang District, Beijing)", "生成的基准测试科技馆 0000123（北京市朝阳区）"},
+		{"École Ünïcode ß", "ｶﾀｶﾅ カタカナ ひらがな 한국어 豈"}, {"a_b a-b a/b", "中_文 中-文 中1文"}}
+	ds, err := dataset.Generate(dataset.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range ds.Nodes {
+		name, _ := n.Props[kepu.PropName].(string)
+		zh, _ := n.Props[kepu.PropNameZh].(string)
+		names = append(names, [2]string{name, zh})
+	}
+	rnd := rand.New(rand.NewPCG(1, 2))
+	alphabet := []rune("aZ09 北京科学中心馆,.'-()（）、，·")
+	for range 3000 {
+		var b [2][]rune
+		for k := range b {
+			for range rnd.IntN(12) {
+				b[k] = append(b[k], alphabet[rnd.IntN(len(alphabet))])
+			}
+		}
+		names = append(names, [2]string{string(b[0]), string(b[1])})
+	}
+	checked, simple := map[string]int{}, 0
 	for _, n := range names {
 		doc := indexDoc(kepu.School, props{{kepu.PropName, n[0]}, {kepu.PropNameZh, n[1]}})
 		byAnalyzer, ours := document.NewDocument("x"), document.NewDocument("x")
@@ -41,24 +68,63 @@ func TestKeysFieldAsAnalyzer(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i, f := range byAnalyzer.Fields {
-			if !keysFields[f.Name()] {
-				continue
-			}
-			seen++
 			f.Analyze()
 			k := analyzeField(ours.Fields[i])
-			if _, ok := k.(*keysField); !ok {
-				t.Fatalf("%s: field %s analyzed as %T", n[1], f.Name(), k)
+			if _, ok := k.(*termsField); ok {
+				checked[f.Name()]++
+				if f.Name() == "name" || f.Name() == "nameZh" {
+					simple++
+				}
 			}
 			k.Analyze() // the builder's call: nothing changes
 			if f.AnalyzedLength() != k.AnalyzedLength() || !reflect.DeepEqual(freqs(f.AnalyzedTokenFrequencies()), freqs(k.AnalyzedTokenFrequencies())) {
-				t.Errorf("%s: field %s: analyzer %d %v, keysField %d %v", n[1], f.Name(), f.AnalyzedLength(), freqs(f.AnalyzedTokenFrequencies()),
-					k.AnalyzedLength(), freqs(k.AnalyzedTokenFrequencies()))
+				t.Errorf("%q: field %s: analyzer %d %v, ours (%T) %d %v", n, f.Name(), f.AnalyzedLength(), freqs(f.AnalyzedTokenFrequencies()),
+					k, k.AnalyzedLength(), freqs(k.AnalyzedTokenFrequencies()))
 			}
 		}
 	}
-	if seen < 3*(len(names)-1) {
-		t.Fatalf("only %d keys fields mapped", seen)
+	for f := range keysFields {
+		if checked[f] != len(names) {
+			t.Errorf("field %s: %d of %d documents analyzed as keys", f, checked[f], len(names))
+		}
+	}
+	if simple < len(ds.Nodes)*2*9/10 {
+		t.Errorf("only %d of %d names and Chinese names analyzed by simpleTerms", simple, 2*len(names))
+	}
+}
+
+// TestMapDoc: mapDoc gives a document the fields that the mapping's
+// MapDocument gives it (names, values, options, analyzers, array
+// positions), in the same order.
+func TestMapDoc(t *testing.T) {
+	m, err := searchMapping()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields, err := docFieldsOf(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range [][2]string{{"Beijing Science Center", "北京科学中心"}, {"", ""}, {"Green K12 School", "绿色K12学校"}} {
+		sd := indexDoc(kepu.Museum, props{{kepu.PropName, n[0]}, {kepu.PropNameZh, n[1]}})
+		want, got := document.NewDocument("x"), document.NewDocument("x")
+		if err := m.MapDocument(want, sd); err != nil {
+			t.Fatal(err)
+		}
+		mapDoc(got, sd, fields)
+		if len(got.Fields) != len(want.Fields) || len(want.Fields) != 6 {
+			t.Fatalf("%q: %d fields, MapDocument %d", n, len(got.Fields), len(want.Fields))
+		}
+		for i, w := range want.Fields {
+			g, wt := got.Fields[i].(*document.TextField), w.(*document.TextField)
+			if g.Name() != wt.Name() || string(g.Value()) != string(wt.Value()) || g.Options() != wt.Options() ||
+				g.Analyzer() != wt.Analyzer() || !reflect.DeepEqual(g.ArrayPositions(), wt.ArrayPositions()) {
+				t.Errorf("%q: field %d: %#v, MapDocument %#v", n, i, g, wt)
+			}
+		}
+		if !got.Indexed() {
+			t.Errorf("%q: not marked indexed", n)
+		}
 	}
 }
 

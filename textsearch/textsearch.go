@@ -153,7 +153,26 @@ func foldLatin(s string) string {
 		// NFKC and NFD leave ASCII as it is, and it has no marks.
 		return strings.ToLower(s)
 	}
+	if isHanASCII(s) {
+		// NFKC, NFD and lower case leave these ideographs as they are; the
+		// text's terms (splitTerms) are those of foldUnicode's result.
+		return strings.ToLower(s)
+	}
 	return foldUnicode(s)
+}
+
+// isHanASCII reports whether s holds only ASCII and CJK Unified
+// Ideographs (U+4E00–U+9FFF), or the full-width parentheses, ideographic
+// comma, space and full stop, which are neither letters nor digits before
+// or after NFKC (foldUnicode makes ASCII parentheses of the first two): the
+// Chinese names of most nodes.
+func isHanASCII(s string) bool {
+	for _, r := range s {
+		if r >= utf8.RuneSelf && (r < 0x4e00 || r > 0x9fff) && r != '（' && r != '）' && r != '、' && r != '　' && r != '。' {
+			return false
+		}
+	}
+	return true
 }
 
 // foldUnicode is foldLatin for any text.

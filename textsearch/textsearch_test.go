@@ -1,6 +1,8 @@
 package textsearch
 
 import (
+	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -168,5 +170,33 @@ func TestGramKeys(t *testing.T) {
 				t.Errorf("%s: initials %q: index finds %v, contains %v", zh, term, got, inits)
 			}
 		}
+	}
+}
+
+// TestFoldHanASCII: for texts of ASCII, ideographs and the punctuation
+// isHanASCII accepts, foldLatin's terms (and length in characters, which
+// NewDoc aligns) are those of foldUnicode.
+func TestFoldHanASCII(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(3, 4))
+	alphabet := []rune("aZ09 _-.,北京科学中心馆（）、　。")
+	texts := []string{"生成的基准测试科技馆 0000123（北京市朝阳区）", "绿色K12学校", "ABC科普、基地。"}
+	for range 2000 {
+		var b []rune
+		for range rnd.IntN(12) {
+			b = append(b, alphabet[rnd.IntN(len(alphabet))])
+		}
+		texts = append(texts, string(b))
+	}
+	for _, s := range texts {
+		if !isHanASCII(s) {
+			t.Fatalf("%q: not isHanASCII", s)
+		}
+		got, want := foldLatin(s), foldUnicode(s)
+		if !reflect.DeepEqual(splitTerms(got), splitTerms(want)) || utf8.RuneCountInString(got) != utf8.RuneCountInString(want) {
+			t.Errorf("%q: terms %v, foldUnicode's %v", s, splitTerms(got), splitTerms(want))
+		}
+	}
+	if isHanASCII("ＡＢ北京") || isHanASCII("běijīng") {
+		t.Error("isHanASCII accepts full-width letters or marks")
 	}
 }
