@@ -4,11 +4,14 @@ import (
 	"context"
 	"encoding/binary"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"reflect"
 	"runtime"
 	"slices"
+	"strconv"
 	"testing"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/document"
@@ -294,4 +297,60 @@ func TestSearchIndexParts(t *testing.T) {
 			}
 		}
 	}
+}
+
+// BenchmarkSearchIndexBuildScaled writes the full-text index of the benchmark
+// graph's KEPUGRAPH_BENCH_SCALE nodes (dataset.Scaled, default 20,000)
+// from memory, as an open's rebuild does (buildParts over the graph's
+// nodes; no graph load, no bbolt file), and reports the process's CPU time
+// per build (cpu-s/op, user + system) and the index's size on disk.
+//
+//	KEPUGRAPH_BENCH_SCALE=100000 go test ./embedded -run XXX -bench SearchIndexBuildScaled -benchtime 3x
+func BenchmarkSearchIndexBuildScaled(b *testing.B) {
+	n := 20000
+	if v := os.Getenv("KEPUGRAPH_BENCH_SCALE"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil {
+			b.Fatal(err)
+		}
+	}
+	sg, err := dataset.Scaled(dataset.Options{}, n)
+	if err != nil {
+		b.Fatal(err)
+	}
+	st := &state{nodes: map[string]*nodeRec{}}
+	in := newInterner()
+	if err := sg.Each(func(nd kepu.Node) error {
+		st.nodes[nd.ID] = &nodeRec{id: nd.ID, label: nd.Label, props: fromMap(nd.Props, in)}
+		return nil
+	}, func(kepu.Edge) error { return nil }); err != nil {
+		b.Fatal(err)
+	}
+	m, err := searchMapping()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var cpu time.Duration
+	var size int64
+	for i := 0; b.Loop(); i++ {
+		dir := filepath.Join(b.TempDir(), "index")
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			b.Fatal(err)
+		}
+		c0 := processCPU()
+		if err := buildParts(dir, m, len(st.nodes), nodeDocs(st)); err != nil {
+			b.Fatal(err)
+		}
+		cpu += processCPU() - c0
+		size = 0
+		filepath.Walk(dir, func(_ string, fi os.FileInfo, err error) error {
+			if err == nil && !fi.IsDir() {
+				size += fi.Size()
+			}
+			return nil
+		})
+		os.RemoveAll(dir)
+	}
+	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric(float64(size)/(1<<20), "index-MB")
 }
