@@ -360,7 +360,7 @@ type Analyzer struct {
 // dozen networks of the whole 100k-node graph, or one of the 1M-node graph
 // with its scores.
 const (
-	DefaultCacheEntries       = 256
+	DefaultCacheEntries       = 64
 	DefaultCacheBytes   int64 = 256 << 20
 )
 
