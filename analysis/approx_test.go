@@ -10,8 +10,10 @@ import (
 )
 
 // TestApproxBytes: the size the analytics cache counts for networks and
-// their scores (what bounds it, Analyzer.CacheBytes) is within a factor of
-// two of the heap they hold, measured after a collection.
+// their scores (what bounds it, Analyzer.CacheBytes) is at least half the
+// heap they hold, measured after a collection (undercounting would let the
+// cache pass its bound), and at most four times it (the IDs may be the
+// store's strings, counted but not allocated again).
 func TestApproxBytes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads several networks")
@@ -39,7 +41,7 @@ func TestApproxBytes(t *testing.T) {
 	grew := int64(ms.HeapAlloc) - int64(before)
 	runtime.KeepAlive(keep)
 	t.Logf("heap growth %d bytes, counted %d", grew, approx)
-	if approx < grew/2 || approx > grew*2 {
+	if approx < grew/2 || approx > grew*4 {
 		t.Errorf("counted %d bytes for a heap growth of %d", approx, grew)
 	}
 }
