@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"math"
+	"runtime"
 	"slices"
 	"strconv"
 	"sync"
@@ -15,6 +16,8 @@ import (
 	"gonum.org/v1/gonum/graph/topo"
 	"gonum.org/v1/gonum/graph/traverse"
 	"math/rand/v2"
+
+	"github.com/hashicorp/golang-lru/v2/simplelru"
 
 	"github.com/kepugraph/kepugraph/kepu"
 )
@@ -58,7 +61,17 @@ type Scored struct {
 // Wasserman–Faust, (r/(n−1))·(r/Σd) over the r nodes reachable by breadth
 // first search (gonum traverse); EIGENVECTOR: power iteration on A+I (A the
 // weighted adjacency), unit L2 norm. The formulas are networkx's defaults.
+//
+// The scores are computed to the end; Analyzer.Centrality stops CLOSENESS
+// and EIGENVECTOR between rounds once nobody waits for them (gonum's
+// PageRank and betweenness cannot be interrupted).
 func Centrality(net *Network, algorithm string) ([]Scored, error) {
+	return centrality(context.Background(), net, algorithm)
+}
+
+// centrality is Centrality, returning ctx's error between rounds of the
+// measures computed here once ctx is done.
+func centrality(ctx context.Context, net *Network, algorithm string) ([]Scored, error) {
 	n := len(net.IDs)
 	score := make([]float64, n)
 	if (algorithm == Betweenness || algorithm == Closeness) && n > MaxPathMeasureNodes {
@@ -87,6 +100,9 @@ func Centrality(net *Network, algorithm string) ([]Scored, error) {
 		}
 	case Closeness:
 		for i := range n {
+			if i%64 == 0 && ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
 			var bf traverse.BreadthFirst
 			sum, reach := 0, 0
 			bf.Walk(unweighted{net.G}, simple.Node(int64(i)), func(_ graph.Node, depth int) bool {
@@ -100,7 +116,10 @@ func Centrality(net *Network, algorithm string) ([]Scored, error) {
 			}
 		}
 	case Eigenvector:
-		score = eigenvector(net)
+		var err error
+		if score, err = eigenvector(ctx, net); err != nil {
+			return nil, err
+		}
 	default:
 		return nil, kepu.Errorf(kepu.BadUserInput, "unknown centrality algorithm %q", algorithm)
 	}
@@ -129,11 +148,12 @@ func roundScore(x float64) float64 {
 // eigenvector is networkx's eigenvector_centrality: x ← (A+I)x, normalized
 // to unit length, from x = 1/n, until the change is below n·1e-9 (at most
 // 1,000 rounds). gonum has no eigenvector centrality for sparse graphs.
-func eigenvector(net *Network) []float64 {
+// It returns ctx's error between rounds once ctx is done.
+func eigenvector(ctx context.Context, net *Network) ([]float64, error) {
 	n := len(net.IDs)
 	x := make([]float64, n)
 	if n == 0 {
-		return x
+		return x, nil
 	}
 	type arc struct {
 		a, b int
@@ -150,6 +170,9 @@ func eigenvector(net *Network) []float64 {
 	}
 	next := make([]float64, n)
 	for range 1000 {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		copy(next, x)
 		for _, e := range arcs {
 			next[e.a] += x[e.b] * e.w
@@ -173,7 +196,7 @@ func eigenvector(net *Network) []float64 {
 			break
 		}
 	}
-	return x
+	return x, nil
 }
 
 // Partition is a division of a network into communities.
@@ -190,14 +213,26 @@ type Partition struct {
 // smallest label, until stable (at most 100 rounds); CONNECTED_COMPONENTS:
 // gonum topo.ConnectedComponents. Modularity is gonum community.Q with
 // resolution 1.
+//
+// Analyzer.Communities stops LABEL_PROPAGATION between rounds once nobody
+// waits for it (gonum's Louvain cannot be interrupted).
 func Communities(net *Network, algorithm string) (*Partition, error) {
+	return communities(context.Background(), net, algorithm)
+}
+
+// communities is Communities, returning ctx's error between rounds of
+// label propagation once ctx is done.
+func communities(ctx context.Context, net *Network, algorithm string) (*Partition, error) {
 	var comms [][]graph.Node
 	switch algorithm {
 	case Louvain:
 		r := community.Modularize(net.G, 1, rand.NewPCG(CommunitySeed, 0))
 		comms = r.Communities()
 	case LabelPropagation:
-		comms = labelPropagation(net)
+		var err error
+		if comms, err = labelPropagation(ctx, net); err != nil {
+			return nil, err
+		}
 	case ConnectedComponents:
 		comms = topo.ConnectedComponents(net.G)
 	default:
@@ -224,13 +259,16 @@ func Communities(net *Network, algorithm string) (*Partition, error) {
 	return p, nil
 }
 
-func labelPropagation(net *Network) [][]graph.Node {
+func labelPropagation(ctx context.Context, net *Network) ([][]graph.Node, error) {
 	n := len(net.IDs)
 	label := make([]int64, n)
 	for i := range label {
 		label[i] = int64(i)
 	}
 	for range 100 {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		changed := false
 		for i := range n {
 			w := map[int64]float64{}
@@ -264,7 +302,7 @@ func labelPropagation(net *Network) [][]graph.Node {
 	for _, g := range groups {
 		out = append(out, g)
 	}
-	return out
+	return out, nil
 }
 
 // unweighted hides the weights of a graph (every edge counts 1).
@@ -281,11 +319,32 @@ func (u unweighted) Edge(a, b int64) graph.Edge {
 
 // Analyzer computes measures through a store and caches them per graph
 // version: a result is computed once, and again only after a write.
+//
+// The cache is a least-recently-used one bounded by CacheEntries results
+// and, approximately, CacheBytes. At most Slots computations (networks and
+// measures) run at once; a caller waits for a slot and for the result only
+// until its context is done (then it gets the context's error: TIMEOUT at
+// the request's deadline), and a computation nobody waits for any more is
+// cancelled: its store reads stop, and so do the measures computed here
+// between rounds (gonum's PageRank, betweenness and Louvain run to their
+// end once started).
 type Analyzer struct {
 	Store kepu.Store
 
-	mu    sync.Mutex
-	cache map[string]*cached
+	// CacheEntries bounds the number of cached results
+	// [DefaultCacheEntries]; CacheBytes their approximate size in bytes
+	// [DefaultCacheBytes] (see approxBytes). A result larger than
+	// CacheBytes is returned but not kept.
+	CacheEntries int
+	CacheBytes   int64
+	// Slots bounds the computations that run at once [GOMAXPROCS].
+	Slots int
+
+	mu           sync.Mutex
+	cache        *simplelru.LRU[string, *cached] // nil until the first memo
+	cacheVersion uint64                          // the graph version of cache's results
+	cacheBytes   int64                           // approxBytes of the computed results in cache
+	slots        chan struct{}
 
 	// The adjacency that ShortestPaths walks (see adjacency.go).
 	adjMu      sync.Mutex
@@ -297,45 +356,176 @@ type Analyzer struct {
 	catchMu    sync.Mutex // one catch-up with the store's edge log at a time
 }
 
+// Cache bounds of an Analyzer whose fields are zero. 256 MiB holds about a
+// dozen networks of the whole 100k-node graph, or one of the 1M-node graph
+// with its scores.
+const (
+	DefaultCacheEntries       = 64
+	DefaultCacheBytes   int64 = 256 << 20
+)
+
+// cached is one result, computed by one goroutine (see memo).
 type cached struct {
-	once    sync.Once
-	version uint64
+	done    chan struct{} // closed when val and err are set
 	val     any
 	err     error
+	waiters int                // callers waiting for done (under Analyzer.mu)
+	cancel  context.CancelFunc // cancels the computation
+	bytes   int64              // approxBytes(val), counted in cacheBytes once computed
+}
+
+// init sets up the cache and slots (under a.mu).
+func (a *Analyzer) init() {
+	if a.cache != nil {
+		return
+	}
+	n := a.CacheEntries
+	if n <= 0 {
+		n = DefaultCacheEntries
+	}
+	a.cache, _ = simplelru.NewLRU(n, func(_ string, c *cached) { a.cacheBytes -= c.bytes })
+	s := a.Slots
+	if s <= 0 {
+		s = runtime.GOMAXPROCS(0)
+	}
+	a.slots = make(chan struct{}, s)
 }
 
 // memo returns the value of key at the current graph version, computing it
-// at most once per version (concurrent callers wait for the one computing).
-func (a *Analyzer) memo(ctx context.Context, key string, compute func() (any, error)) (any, error) {
+// at most once per version while it stays cached: concurrent callers share
+// one computation, run by its own goroutine once a slot is free. A caller
+// whose ctx ends first returns ctx.Err() at once; when the last one has
+// left, the computation's context is cancelled and the entry dropped.
+// Errors are not cached.
+func (a *Analyzer) memo(ctx context.Context, key string, compute func(context.Context) (any, error)) (any, error) {
 	v, err := a.Store.Version(ctx)
 	if err != nil {
 		return nil, err
 	}
 	a.mu.Lock()
-	if a.cache == nil {
-		a.cache = map[string]*cached{}
+	a.init()
+	if v != a.cacheVersion {
+		a.cache.Purge() // results of another version; running ones finish for their callers
+		a.cacheVersion = v
 	}
-	c := a.cache[key]
-	if c == nil || c.version != v {
-		c = &cached{version: v}
-		a.cache[key] = c
-		// Drop results of older versions.
-		for k, o := range a.cache {
-			if o.version != v {
-				delete(a.cache, k)
+	c, ok := a.cache.Get(key)
+	if !ok {
+		cctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		c = &cached{done: make(chan struct{}), cancel: cancel}
+		a.cache.Add(key, c)
+		go a.run(cctx, key, c, compute)
+	}
+	c.waiters++
+	a.mu.Unlock()
+	select {
+	case <-c.done:
+		a.mu.Lock()
+		c.waiters--
+		a.mu.Unlock()
+		return c.val, c.err
+	case <-ctx.Done():
+		a.mu.Lock()
+		c.waiters--
+		select {
+		case <-c.done:
+		default:
+			if c.waiters == 0 {
+				c.cancel()
+				if cur, ok := a.cache.Peek(key); ok && cur == c {
+					a.cache.Remove(key)
+				}
 			}
 		}
-	}
-	a.mu.Unlock()
-	c.once.Do(func() { c.val, c.err = compute() })
-	if c.err != nil {
-		a.mu.Lock()
-		if a.cache[key] == c {
-			delete(a.cache, key) // errors are not cached
-		}
 		a.mu.Unlock()
+		return nil, ctx.Err()
 	}
-	return c.val, c.err
+}
+
+// run computes c once a slot is free (or gives up when ctx is cancelled
+// first), then counts its size in the cache or drops it on an error.
+func (a *Analyzer) run(ctx context.Context, key string, c *cached, compute func(context.Context) (any, error)) {
+	defer close(c.done)
+	defer c.cancel()
+	select {
+	case a.slots <- struct{}{}:
+	case <-ctx.Done():
+		c.err = ctx.Err()
+		return
+	}
+	if ctx.Err() != nil { // both were ready: select chose at random
+		<-a.slots
+		c.err = ctx.Err()
+		return
+	}
+	val, err := compute(ctx)
+	<-a.slots
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	c.val, c.err = val, err
+	cur, ok := a.cache.Peek(key)
+	if !ok || cur != c {
+		return // purged, evicted or abandoned meanwhile
+	}
+	if err != nil {
+		a.cache.Remove(key)
+		return
+	}
+	max := a.CacheBytes
+	if max <= 0 {
+		max = DefaultCacheBytes
+	}
+	c.bytes = approxBytes(val)
+	a.cacheBytes += c.bytes
+	for a.cacheBytes > max {
+		if _, _, ok := a.cache.RemoveOldest(); !ok {
+			break
+		}
+	}
+}
+
+// CacheLen returns the number of results cached (computed or running) and
+// their approximate size in bytes (see approxBytes).
+func (a *Analyzer) CacheLen() (entries int, bytes int64) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.cache == nil {
+		return 0, 0
+	}
+	return a.cache.Len(), a.cacheBytes
+}
+
+// approxBytes estimates the heap a cached result holds: the slices, strings
+// and map entries of a *Network, []Scored or *Partition (strings shared
+// with the network are counted again). Other values count 0.
+func approxBytes(v any) int64 {
+	const str, word = 16, 8
+	switch v := v.(type) {
+	case *Network:
+		b := int64(0)
+		for _, id := range v.IDs {
+			b += str + int64(len(id))
+		}
+		b += int64(len(v.IDs)) * (str + word) * 2 // Index: key and value, about half the buckets empty
+		if g := v.G; g != nil {
+			b += int64(len(g.nodes))*(2*word+word) + int64(len(g.off)+len(g.to))*4 + int64(len(g.w))*8
+		}
+		return b
+	case []Scored:
+		b := int64(len(v)) * (str + word)
+		for _, s := range v {
+			b += int64(len(s.ID))
+		}
+		return b
+	case *Partition:
+		b := int64(len(v.Communities)) * 3 * word
+		for _, c := range v.Communities {
+			for _, id := range c {
+				b += str + int64(len(id))
+			}
+		}
+		return b
+	}
+	return 0
 }
 
 // Network returns the network of spec at the current graph version.
@@ -343,7 +533,7 @@ func (a *Analyzer) Network(ctx context.Context, spec NetSpec) (*Network, error) 
 	if err := spec.Validate(); err != nil {
 		return nil, err
 	}
-	v, err := a.memo(ctx, "net|"+spec.key(), func() (any, error) { return LoadNetwork(context.WithoutCancel(ctx), a.Store, spec) })
+	v, err := a.memo(ctx, "net|"+spec.key(), func(ctx context.Context) (any, error) { return LoadNetwork(ctx, a.Store, spec) })
 	if err != nil {
 		return nil, err
 	}
@@ -356,7 +546,7 @@ func (a *Analyzer) Centrality(ctx context.Context, spec NetSpec, algorithm strin
 	if err != nil {
 		return nil, err
 	}
-	v, err := a.memo(ctx, "centrality|"+algorithm+"|"+spec.key(), func() (any, error) { return Centrality(net, algorithm) })
+	v, err := a.memo(ctx, "centrality|"+algorithm+"|"+spec.key(), func(ctx context.Context) (any, error) { return centrality(ctx, net, algorithm) })
 	if err != nil {
 		return nil, err
 	}
@@ -369,7 +559,7 @@ func (a *Analyzer) Communities(ctx context.Context, spec NetSpec, algorithm stri
 	if err != nil {
 		return nil, err
 	}
-	v, err := a.memo(ctx, "communities|"+algorithm+"|"+spec.key(), func() (any, error) { return Communities(net, algorithm) })
+	v, err := a.memo(ctx, "communities|"+algorithm+"|"+spec.key(), func(ctx context.Context) (any, error) { return communities(ctx, net, algorithm) })
 	if err != nil {
 		return nil, err
 	}

@@ -18,6 +18,12 @@ import (
 // the node attributes; edges.csv with Source, Target, Type (Directed), Id
 // and Label (the relationship type), then the edge attributes, the source
 // property as sourceRef. Absent values are empty cells.
+//
+// Text cells are escaped against formula injection (OWASP's CSV
+// injection): one that starts with = + - @ a tab, a carriage return or a
+// single quote gets a single quote in front (see EscapeCSVCell), so that a
+// spreadsheet shows it as text instead of running it. Numbers and booleans
+// are written as they are.
 type csvZip struct {
 	out                  *bufio.Writer
 	zw                   *zip.Writer
@@ -63,18 +69,48 @@ func (c *csvZip) Begin(nodeAttrs, edgeAttrs []Attr) error {
 	return c.file("nodes.csv", header)
 }
 
-// cell returns v as a CSV cell, formatted into c.t.
+// cell returns v as a CSV cell, formatted into c.t; a text cell escaped
+// (see EscapeCSVCell).
 func (c *csvZip) cell(v any) string {
 	s, _ := c.t.text(v)
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
+	if _, isText := v.(string); isText && csvTrigger(s) {
+		start := len(c.t.b)
+		c.t.b = append(append(c.t.b, '\''), s...)
+		return string(c.t.b[start:])
+	}
 	return s
+}
+
+// csvTrigger reports whether a spreadsheet may read s as a formula (or
+// whether s starts with the escaping quote).
+func csvTrigger(s string) bool {
+	return s != "" && strings.IndexByte("=+-@\t\r'", s[0]) >= 0
+}
+
+// EscapeCSVCell is what the CSV export writes for the text s: s with a
+// single quote in front when it starts with = + - @ a tab, a carriage
+// return (the characters that make a spreadsheet read a cell as a formula,
+// OWASP's CSV injection) or a single quote (so that the escaping can be
+// undone), else s.
+func EscapeCSVCell(s string) string {
+	if csvTrigger(s) {
+		return "'" + s
+	}
+	return s
+}
+
+// UnescapeCSVCell undoes EscapeCSVCell: a cell that starts with a single
+// quote loses it. Numbers and booleans never start with one.
+func UnescapeCSVCell(s string) string {
+	return strings.TrimPrefix(s, "'")
 }
 
 func (c *csvZip) Node(n *Node) error {
 	c.t.reset()
-	c.row = append(c.row[:0], n.ID, c.cell(n.Props[kepu.PropName]))
+	c.row = append(c.row[:0], EscapeCSVCell(n.ID), c.cell(n.Props[kepu.PropName]))
 	for _, a := range c.nodeAttrs {
 		c.row = append(c.row, c.cell(nodeValue(n, a.Name)))
 	}
@@ -95,7 +131,7 @@ func (c *csvZip) BeginEdges() error {
 
 func (c *csvZip) Edge(e *Edge) error {
 	c.t.reset()
-	c.row = append(c.row[:0], e.Source, e.Target, "Directed", e.ID, string(e.Type))
+	c.row = append(c.row[:0], EscapeCSVCell(e.Source), EscapeCSVCell(e.Target), "Directed", EscapeCSVCell(e.ID), string(e.Type))
 	for _, a := range c.edgeAttrs {
 		c.row = append(c.row, c.cell(edgeValue(e, a.Name)))
 	}

@@ -316,6 +316,11 @@ func decode(t testing.TB, format string, body []byte) graphData {
 			if err != nil {
 				t.Fatalf("csv %s: %v", name, err)
 			}
+			for _, r := range rows[1:] {
+				for i := range r {
+					r[i] = export.UnescapeCSVCell(r[i])
+				}
+			}
 			return rows
 		}
 		nodes, edges := read("nodes.csv"), read("edges.csv")
@@ -900,6 +905,70 @@ func TestEscaping(t *testing.T) {
 		}
 		if got != wantHere || gotEdge != wantHere {
 			t.Errorf("%s: node name %q, edge source %q; want %q", f.Name, got, gotEdge, wantHere)
+		}
+	}
+}
+
+// TestCSVFormulaInjection: in the CSV export a text cell a spreadsheet
+// would read as a formula (= + - @ tab, carriage return) starts with a
+// single quote, as does one that started with a quote; numbers (a negative
+// one too) are written as they are; the other formats keep the text as it
+// is, and the CSV reader that undoes the escaping (UnescapeCSVCell) gets
+// every value back.
+func TestCSVFormulaInjection(t *testing.T) {
+	names := []string{"=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1:A2)", "\t=1", "\r=1", "'quoted", "plain", "a=b", "", "中文"}
+	for _, f := range export.Formats {
+		var buf bytes.Buffer
+		w := f.New(&buf)
+		if err := w.Begin([]export.Attr{{Name: "name", Type: kepu.String}, {Name: "visitors", Type: kepu.Int}, {Name: "ratio", Type: kepu.Float}}, nil); err != nil {
+			t.Fatal(err)
+		}
+		for i, name := range names {
+			if err := w.Node(&export.Node{ID: fmt.Sprint("n", i), Label: kepu.Museum, Props: kepu.Props{"name": name, "visitors": int64(-5), "ratio": -0.5}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		w.BeginEdges()
+		if err := w.End(); err != nil {
+			t.Fatal(err)
+		}
+		if f.Name == "csv" {
+			zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			fr, err := zr.Open("nodes.csv")
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows, err := csv.NewReader(fr).ReadAll()
+			fr.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			col := map[string]int{}
+			for i, h := range rows[0] {
+				col[h] = i
+			}
+			for i, name := range names {
+				raw := rows[i+1]
+				want := name
+				if name != "" && strings.ContainsRune("=+-@\t\r'", rune(name[0])) {
+					want = "'" + name
+				}
+				if raw[col["Label"]] != want || raw[col["name"]] != want {
+					t.Errorf("csv: name %q written as Label %q, name %q; want %q", name, raw[col["Label"]], raw[col["name"]], want)
+				}
+				if raw[col["visitors"]] != "-5" || raw[col["ratio"]] != "-0.5" {
+					t.Errorf("csv: numbers written as %q, %q; want -5, -0.5 unescaped", raw[col["visitors"]], raw[col["ratio"]])
+				}
+			}
+		}
+		g := decode(t, f.Name, buf.Bytes())
+		for i, name := range names {
+			if got := g.nodes[fmt.Sprint("n", i)]["name"]; got != name {
+				t.Errorf("%s: name %q read back as %q", f.Name, name, got)
+			}
 		}
 	}
 }

@@ -23,6 +23,7 @@ type readerOut struct {
 	Nodes, Edges int
 	Multi        bool
 	Directed     bool
+	Type         string
 	Columns      map[string][]string
 	Attributes   map[string]map[string]any
 	Networkx     string
@@ -173,6 +174,21 @@ func TestPythonReaders(t *testing.T) {
 			}
 		})
 	}
+	provinces, _ := counts(t, []kepu.Label{kepu.Province}, allRels())
+	for _, f := range []string{"graphml", "gexf", "csv"} {
+		t.Run(f+"/edgeless", func(t *testing.T) {
+			if f != "csv" {
+				testenv.Need(t, "networkx", "pip install networkx (see .ci/run)", hasNX)
+			}
+			res := runReader(t, python, script, f, exportFile(t, dir, f, "labels=Province"))
+			if res.Nodes != provinces || res.Edges != 0 {
+				t.Fatalf("%d nodes, %d edges; want %d, 0", res.Nodes, res.Edges, provinces)
+			}
+			if f != "csv" && !res.Directed {
+				t.Error("networkx read an undirected graph")
+			}
+		})
+	}
 }
 
 // TestJavaScriptReaders: graphology-graphml and graphology-gexf parse the
@@ -200,6 +216,24 @@ func TestJavaScriptReaders(t *testing.T) {
 			}
 			for i, n := range nodes {
 				checkTyped(t, f, n, res.Attributes[gids[i]], false, false)
+			}
+			if f != "cytoscape" && res.Type != "directed" {
+				t.Errorf("graph type %q, want directed", res.Type)
+			}
+		})
+	}
+	// A selection without edges: the readers still get a directed graph
+	// (graphology-gexf guesses "mixed" from a file without edges unless
+	// asked to respect the class's type; see read.mjs and the README).
+	provinces, _ := counts(t, []kepu.Label{kepu.Province}, allRels())
+	for _, f := range []string{"graphml", "gexf", "graphology", "cytoscape"} {
+		t.Run(f+"/edgeless", func(t *testing.T) {
+			res := runReader(t, node, script, f, exportFile(t, dir, f, "labels=Province"))
+			if res.Nodes != provinces || res.Edges != 0 {
+				t.Fatalf("%d nodes, %d edges; want %d, 0", res.Nodes, res.Edges, provinces)
+			}
+			if f != "cytoscape" && res.Type != "directed" {
+				t.Errorf("graph type %q, want directed", res.Type)
 			}
 		})
 	}

@@ -14,6 +14,11 @@ type Config struct {
 	Timeout   time.Duration   // per-request deadline [10 s]
 	RateLimit RateLimitConfig // per-client token bucket [10/s, burst 20]
 	CORS      CORSConfig      // allowed origins [none: CORS off]
+	// Auth authenticates requests (auth.Middleware); Stack runs it after
+	// the rate limiter, so that guessed credentials are rate-limited per
+	// IP too. Set RateLimit.Principal so that valid keys keep their own
+	// buckets. Nil: none.
+	Auth Middleware
 	// Logger receives the access log; nil turns the access log off.
 	Logger *slog.Logger
 }
@@ -43,10 +48,12 @@ func Chain(h http.Handler, mws ...Middleware) http.Handler {
 
 // Stack wraps the GraphQL handler in the recommended order, outermost
 // first: Track (request ID and record), AccessLog, CORS, the extra
-// middleware in the order given (for example metrics, then auth), Conform,
-// the rate limiter (before the body is read, so that a flooding client costs
-// little), LimitBody and Timeout. Put auth.Middleware in extra so that the
-// rate limiter can key requests by API key.
+// middleware in the order given (for example metrics), the rate limiter
+// (before authentication, so that guessed credentials are limited, and
+// before the body is read, so that a flooding client costs little),
+// cfg.Auth, Conform, LimitBody and Timeout. Each request takes one token,
+// from its API key's bucket when cfg.RateLimit.Principal verifies its
+// credentials, else from its IP's.
 func Stack(cfg Config, h http.Handler, extra ...Middleware) http.Handler {
 	mws := []Middleware{Track}
 	if cfg.Logger != nil {
@@ -55,8 +62,9 @@ func Stack(cfg Config, h http.Handler, extra ...Middleware) http.Handler {
 	mws = append(mws, CORS(cfg.CORS))
 	mws = append(mws, extra...)
 	mws = append(mws,
-		Conform(cfg.Conform),
 		NewRateLimiter(cfg.RateLimit).Middleware,
+		cfg.Auth,
+		Conform(cfg.Conform),
 		LimitBody(cfg.Body),
 		Timeout(cfg.Timeout),
 	)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -480,5 +481,70 @@ func TestTimeoutKeepsStatus(t *testing.T) {
 	}))
 	if r := do(t, h, httptest.NewRequest("GET", "/", nil)); r.Status != 418 || r.Raw != "null" {
 		t.Fatalf("status %d %q", r.Status, r.Raw)
+	}
+}
+
+// TestRateLimitFailedAuth: the limiter runs before authentication, so
+// requests with invalid credentials are limited per IP (credential
+// guessing gets 429, not endless 401s), while a valid key has its own
+// bucket, unaffected by the guesses from its IP and charged once per
+// request.
+func TestRateLimitFailedAuth(t *testing.T) {
+	cfg := httpx.DefaultConfig()
+	cfg.RateLimit = httpx.RateLimitConfig{Rate: 0.001, Burst: 3}
+	valid := func(r *http.Request) bool { return r.Header.Get("Authorization") == "Bearer good" }
+	var authCalls atomic.Int32
+	cfg.RateLimit.Principal = func(r *http.Request) string {
+		if valid(r) {
+			return "alice"
+		}
+		return ""
+	}
+	cfg.Auth = func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			authCalls.Add(1)
+			if r.Header.Get("Authorization") != "" && !valid(r) {
+				httpx.Reject(w, r, http.StatusUnauthorized, "UNAUTHENTICATED", "invalid token", nil)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	h, srv := stack(cfg)
+	with := func(token string) *http.Request {
+		r := postReq(okBody)
+		r.RemoteAddr = "10.0.0.1:1234"
+		if token != "" {
+			r.Header.Set("Authorization", "Bearer "+token)
+		}
+		return r
+	}
+	for i := range 3 {
+		if r := do(t, h, with(fmt.Sprint("guess", i))); r.Status != 401 {
+			t.Fatalf("guess %d within the burst: %d %s", i, r.Status, r.Raw)
+		}
+	}
+	r := do(t, h, with("guess3"))
+	if r.Status != 429 || r.Code != httpx.CodeRateLimited {
+		t.Fatalf("guess over the burst: %d %s", r.Status, r.Raw)
+	}
+	if n := authCalls.Load(); n != 3 {
+		t.Errorf("auth ran %d times, want 3 (not for the limited request)", n)
+	}
+	// Anonymous requests from that IP share its bucket.
+	if r := do(t, h, with("")); r.Status != 429 {
+		t.Errorf("anonymous request from the guessing IP: %d", r.Status)
+	}
+	// The valid key has its own bucket of 3, charged once per request.
+	for i := range 3 {
+		if r := do(t, h, with("good")); r.Status != 200 {
+			t.Fatalf("valid key, request %d: %d %s", i, r.Status, r.Raw)
+		}
+	}
+	if r := do(t, h, with("good")); r.Status != 429 {
+		t.Errorf("valid key over its burst: %d", r.Status)
+	}
+	if n := srv.Executed.Load(); n != 3 {
+		t.Errorf("executed %d, want the valid key's 3", n)
 	}
 }

@@ -31,9 +31,16 @@ type RateLimitConfig struct {
 	// the client is RemoteAddr]. With n > 0 the client is the n-th address
 	// from the right of X-Forwarded-For.
 	TrustedProxies int
-	// Key returns the bucket key of a request. Default (ClientKey): the
-	// API key's principal (set by auth.Middleware, which must run
-	// before), else the client IP.
+	// Principal returns the name of the principal whose credentials r
+	// carries once they are verified, "" for none or invalid ones. With
+	// it the limiter can run before authentication (Stack puts it there),
+	// so that requests with invalid credentials are limited too: they
+	// count against their client IP's bucket, valid keys against their
+	// own. Nil: the principal that auth.Middleware recorded, if it ran
+	// before.
+	Principal func(r *http.Request) string
+	// Key returns the bucket key of a request. Default (ClientKey with
+	// Principal): "principal:<name>", else "ip:<client IP>".
 	Key func(r *http.Request) string
 }
 
@@ -64,7 +71,15 @@ func NewRateLimiter(cfg RateLimitConfig) *RateLimiter {
 	}
 	l := &RateLimiter{cfg: cfg, now: time.Now, buckets: map[string]*bucket{}}
 	if l.cfg.Key == nil {
-		l.cfg.Key = func(r *http.Request) string { return ClientKey(r, cfg.TrustedProxies) }
+		l.cfg.Key = func(r *http.Request) string {
+			if cfg.Principal != nil {
+				if p := cfg.Principal(r); p != "" {
+					return "principal:" + p
+				}
+				return "ip:" + ClientIP(r, cfg.TrustedProxies)
+			}
+			return ClientKey(r, cfg.TrustedProxies)
+		}
 	}
 	return l
 }

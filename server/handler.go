@@ -37,9 +37,9 @@ type Routes struct {
 }
 
 // Handler returns the HTTP routes: /query (GraphQL, behind the hardening
-// stack: request IDs, CORS, metrics, API keys, GraphQL-over-HTTP rules, rate
-// limit, body limit, deadline, and the query limits inside gqlgen),
-// /admin/backup (an admin key), /export/{format} (graph files, see
+// stack: request IDs, CORS, metrics, rate limit, API keys, GraphQL-over-HTTP
+// rules, body limit, deadline, and the query limits inside gqlgen),
+// /admin/backup (rate limit, an admin key), /export/{format} (graph files, see
 // exportHandler), /metrics, /healthz, /readyz and / (the explorer). Every
 // request gets an ID and one access-log line; a panic becomes a 500 with the
 // request ID.
@@ -78,13 +78,16 @@ func Handler(r Routes) http.Handler {
 	hc.RateLimit.Rate = c.RateLimit
 	hc.RateLimit.Burst = c.RateBurst
 	hc.RateLimit.TrustedProxies = c.TrustedProxies
+	hc.RateLimit.Principal = r.principal // the limiter runs before auth: guessed keys count per IP
+	hc.Auth = auth.Middleware(r.Keys)
 	hc.CORS.AllowedOrigins = splitList(c.CORSOrigins)
 	hc.CORS.AllowedHeaders = splitList(c.CORSHeaders)
 	// hc.Logger stays nil: the access log wraps every route below.
 
 	mux := http.NewServeMux()
-	mux.Handle("/query", httpx.Stack(hc, requestScope(r.Store, api), r.Metrics.Middleware, auth.Middleware(r.Keys)))
-	mux.Handle(admin.BackupPath, auth.Middleware(r.Keys)(admin.BackupHandler(r.Store, r.Logger)))
+	mux.Handle("/query", httpx.Stack(hc, requestScope(r.Store, api), r.Metrics.Middleware))
+	mux.Handle(admin.BackupPath, httpx.Chain(admin.BackupHandler(r.Store, r.Logger),
+		httpx.NewRateLimiter(hc.RateLimit).Middleware, hc.Auth))
 	exp := r.exportHandler(hc)
 	mux.Handle("/export/{format}", exp)
 	mux.Handle("/export", exp)     // 404 NOT_FOUND naming the formats
@@ -99,8 +102,8 @@ func Handler(r Routes) http.Handler {
 
 // exportHandler returns GET /export/{format} (graph files, see package
 // export) behind the middleware of /query except the GraphQL-over-HTTP
-// rules: CORS, metrics, API keys (reads are public), the rate limit (its
-// own buckets, with the same rate), the body limit, and --export-timeout as
+// rules: CORS, metrics, the rate limit (its own buckets, with the same
+// rate), API keys (reads are public), the body limit, and --export-timeout as
 // its deadline. Its store calls are counted and traced like the GraphQL
 // layer's.
 func (r Routes) exportHandler(hc httpx.Config) http.Handler {
@@ -112,11 +115,30 @@ func (r Routes) exportHandler(hc httpx.Config) http.Handler {
 	return httpx.Chain(h,
 		httpx.CORS(hc.CORS),
 		r.Metrics.Middleware,
-		auth.Middleware(r.Keys),
 		httpx.NewRateLimiter(hc.RateLimit).Middleware,
+		hc.Auth,
 		httpx.LimitBody(hc.Body),
 		httpx.Timeout(r.Config.ExportTimeout),
 	)
+}
+
+// principal returns the name of the API key that req's Authorization
+// header carries, "" for none or an invalid one (the rate limiter's key,
+// see httpx.RateLimitConfig.Principal).
+func (r Routes) principal(req *http.Request) string {
+	h := req.Header.Get("Authorization")
+	if h == "" {
+		return ""
+	}
+	tok, ok := auth.BearerToken(h)
+	if !ok {
+		return ""
+	}
+	p, ok := r.Keys.Authenticate(tok)
+	if !ok {
+		return ""
+	}
+	return p.Name
 }
 
 // apiStore returns the store the GraphQL layer and the export use: the open

@@ -5,7 +5,8 @@
 //
 // format is graphml (graphology-graphml), gexf (graphology-gexf),
 // graphology (graphology's Graph.from) or cytoscape (Cytoscape.js,
-// headless). The output is {"nodes": N, "edges": M, "multi": bool,
+// headless). The output is {"type": graphology's graph type (not for
+// cytoscape), "nodes": N, "edges": M, "multi": bool,
 // "attributes": {nodeID: {name: value}}} for the node IDs given; the
 // export tests compare it with the store. A file the reader rejects exits
 // with status 1 and the reader's error.
@@ -25,6 +26,7 @@ const text = readFileSync(file, 'utf8');
 const out = { nodes: 0, edges: 0, multi: false, attributes: {} };
 
 function fromGraph(graph) {
+  out.type = graph.type;
   out.nodes = graph.order;
   out.edges = graph.size;
   out.multi = graph.multi;
@@ -39,7 +41,12 @@ try {
       fromGraph(graphml.parse(MultiDirectedGraph, text));
       break;
     case 'gexf':
-      fromGraph(gexf.parse(MultiDirectedGraph, text));
+      // respectInputGraphType: graphology-gexf (0.13.2) guesses the
+      // graph's type from the first edge and ignores defaultedgetype, so a
+      // file without edges (labels=Province) would be "mixed", which a
+      // MultiDirectedGraph refuses; with it the graph is the class's type,
+      // and an edge that is not directed is an error.
+      fromGraph(gexf.parse(MultiDirectedGraph, text, { respectInputGraphType: true }));
       break;
     case 'graphology':
       fromGraph(graphology.from(JSON.parse(text)));

@@ -18,6 +18,12 @@ import sys
 import zipfile
 
 
+def unescape(cell):
+    """Undoes the export's formula-injection escaping: a text cell that
+    started with = + - @ a tab, a carriage return or ' got a ' in front."""
+    return cell[1:] if cell.startswith("'") else cell
+
+
 def typed(attrs):
     return {k: [v, type(v).__name__] for k, v in attrs.items()}
 
@@ -46,7 +52,8 @@ def main():
             tables = {}
             for name in ("nodes.csv", "edges.csv"):
                 with z.open(name) as f:
-                    tables[name] = list(csv.DictReader(io.TextIOWrapper(f, encoding="utf-8", newline="")))
+                    tables[name] = [{k: unescape(v) for k, v in r.items()}
+                                    for r in csv.DictReader(io.TextIOWrapper(f, encoding="utf-8", newline=""))]
         out["nodes"] = len(tables["nodes.csv"])
         out["edges"] = len(tables["edges.csv"])
         out["columns"] = {name: list(rows[0].keys()) if rows else [] for name, rows in tables.items()}

@@ -1,0 +1,4 @@
+package analysis
+
+// ApproxBytes is approxBytes, for the external tests.
+var ApproxBytes = approxBytes
