@@ -85,7 +85,7 @@ func New(st kepu.Store, opts Options) http.Handler {
 	if opts.BatchWait <= 0 {
 		opts.BatchWait = DefaultBatchWait
 	}
-	r := &Resolver{store: st, maxPageSize: opts.MaxPageSize, batchWait: opts.BatchWait, noPrefetch: opts.NoPrefetch, logger: opts.Logger,
+	r := &Resolver{store: st, maxPageSize: opts.MaxPageSize, maxString: opts.MaxStringBytes, batchWait: opts.BatchWait, noPrefetch: opts.NoPrefetch, logger: opts.Logger,
 		analyzer: &analysis.Analyzer{Store: st}}
 	if opts.WarmPathsFrom != nil {
 		r.analyzer.StartWarm(context.Background(), opts.WarmPathsFrom)
