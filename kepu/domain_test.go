@@ -7,7 +7,8 @@ import (
 )
 
 // TestValueDomains: every Int and Float property of every label and
-// relationship type refuses a negative value, every Year property a year
+// relationship type refuses a negative value and one over MaxAmount, every
+// Year property a year
 // outside MinYear–MaxYear, on create and on update (BadUserInput naming the
 // property); a span (since/until, startYear/endYear) given with its first
 // year after its last is refused; filters keep accepting any number.
@@ -68,11 +69,11 @@ func TestValueDomains(t *testing.T) {
 			}
 			numbers++
 			var bad []any
-			ok := []any{int64(0)}
+			ok := []any{int64(0), int64(kepu.MaxAmount)}
 			if p.Type == kepu.Float {
-				bad, ok = []any{-0.5}, []any{0.0, 2.5}
+				bad, ok = []any{-0.5, kepu.MaxAmount * 1.5, 1e308}, []any{0.0, 2.5, float64(kepu.MaxAmount)}
 			} else {
-				bad = []any{int64(-1)}
+				bad = []any{int64(-1), int64(kepu.MaxAmount) + 1, int64(1<<53 - 1)}
 			}
 			if p.Year {
 				years++

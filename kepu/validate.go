@@ -251,7 +251,8 @@ func normalizeProps(defs []PropDef, in Props, checkRequired bool, what string) (
 }
 
 // checkDomain checks a normalized property value against what the record
-// can hold: no negative count or amount, years from MinYear to MaxYear.
+// can hold: no negative count or amount and none over MaxAmount, years from
+// MinYear to MaxYear.
 // Filters are not checked (a condition outside the domain matches nothing).
 func checkDomain(def *PropDef, v any) error {
 	var x float64
@@ -270,6 +271,10 @@ func checkDomain(def *PropDef, v any) error {
 	if x < 0 {
 		return &Error{Code: BadUserInput, Field: def.Name,
 			Message: fmt.Sprintf("%s cannot be negative, got %v", def.Name, v)}
+	}
+	if x > MaxAmount {
+		return &Error{Code: BadUserInput, Field: def.Name,
+			Message: fmt.Sprintf("%s must be at most %g, got %v", def.Name, float64(MaxAmount), v)}
 	}
 	return nil
 }
