@@ -110,6 +110,14 @@ func TestErrorTable(t *testing.T) {
 			m := withStore(t, func(st kepu.Store) kepu.Store { return fullDisk{st} })
 			return do(t, m, post(createProvince, nil, editor))
 		},
+		{"VALUE_OUT_OF_RANGE", 200}: func(t *testing.T) response {
+			// Two valid records whose sum an Int cannot hold.
+			m := plain(t)
+			for _, k := range []string{"a", "b"} {
+				do(t, m, post(`mutation { createMuseum(input: {key: "`+k+`", name: "`+k+`", kind: RURAL_SCHOOL, teachersTrained: 2147483647, provenance: REPORTED, source: "t"}) { id } }`, nil, editor))
+			}
+			return do(t, m, post(`{ systemStats { ruralTeachersTrained } }`, nil, nil))
+		},
 		{"INTERNAL_SERVER_ERROR", 200}: func(t *testing.T) response {
 			m := withStore(t, func(st kepu.Store) kepu.Store { return panicStore{st} })
 			return do(t, m, post(`{ museums(first: 1) { nodes { name } } }`, nil, nil))

@@ -711,6 +711,19 @@ func TestBadRequests(t *testing.T) {
 		{"/export/graphml?labels=Museum&where=" + url.QueryEscape(`{"colour":{"eq":"red"}}`), 400, "BAD_USER_INPUT"},
 		{"/export/graphml?labels=Museum&where=" + url.QueryEscape(`{"openedYear":{"gt":"soon"}}`), 400, "BAD_USER_INPUT"},
 		{"/export/graphml?labels=Museum&where=" + url.QueryEscape(`{"kind":{"eq":"HUGE"}}`), 400, "BAD_USER_INPUT"},
+		// The where input type's own rules, as the GraphQL argument (an Int
+		// within 32 bits, a String within the string limit), and one key
+		// per object, as a GraphQL request body.
+		{"/export/graphml?labels=Museum&where=" + url.QueryEscape(`{"openedYear":{"eq":2147483648}}`), 400, "BAD_USER_INPUT"},
+		{"/export/graphml?labels=Museum&where=" + url.QueryEscape(`{"openedYear":{"eq":1e400}}`), 400, "BAD_USER_INPUT"},
+		{"/export/graphml?labels=Museum&where=" + url.QueryEscape(`{"name":{"eq":"`+strings.Repeat("x", graph.DefaultMaxStringBytes+1)+`"}}`), 400, "BAD_USER_INPUT"},
+		{"/export/graphml?labels=Museum&where=" + url.QueryEscape(`{"kind":{"eq":"MOBILE"},"kind":{"eq":"CARAVAN"}}`), 400, "BAD_USER_INPUT"},
+		{"/export/graphml?labels=Museum&where=" + url.QueryEscape(`{"AND":[{"kind":{"eq":"MOBILE","eq":"CARAVAN"}}]}`), 400, "BAD_USER_INPUT"},
+		// A parameter given empty (it would otherwise export the whole graph).
+		{"/export/graphml?around=", 400, "BAD_USER_INPUT"},
+		{"/export/graphml?labels=Museum&where=", 400, "BAD_USER_INPUT"},
+		{"/export/graphml?from=&to=", 400, "BAD_USER_INPUT"},
+		{"/export/graphml?around=" + museum + "&hops=", 400, "BAD_USER_INPUT"},
 		{"/export/graphml?around=!!", 400, "BAD_USER_INPUT"},
 		{"/export/graphml?around=" + museum + "&hops=4", 400, "BAD_USER_INPUT"},
 		{"/export/graphml?around=" + museum + "&hops=0", 400, "BAD_USER_INPUT"},

@@ -79,6 +79,12 @@ func ParseQuery(q url.Values, where WhereFunc) (Selection, error) {
 		if len(vs) > 1 {
 			return sel, badInput("parameter %q given %d times", k, len(vs))
 		}
+		if vs[0] == "" && k != "labels" && k != "relationships" {
+			// An empty labels or relationships list means all; an empty
+			// where, around, hops, from or to is a mistake (it would
+			// otherwise export the whole graph).
+			return sel, badInput("parameter %q is empty", k)
+		}
 	}
 	// The modes exclude each other as parameters, whatever their values
 	// (an empty where object selects every node, but is still a where).
@@ -263,7 +269,46 @@ func decodeWhere(s string) (map[string]any, error) {
 	if !ok {
 		return nil, badInput("where: must be a JSON object")
 	}
+	if k := duplicateKey(json.NewDecoder(strings.NewReader(s))); k != "" {
+		return nil, badInput("where: key %q given twice in one object", truncate(k))
+	}
 	return plainJSON(m).(map[string]any), nil
+}
+
+// duplicateKey returns the first key that one object of the JSON value
+// read by dec names twice ("" when none does; dec reads valid JSON).
+func duplicateKey(dec *json.Decoder) string {
+	t, err := dec.Token()
+	if err != nil {
+		return ""
+	}
+	switch t {
+	case json.Delim('{'):
+		seen := map[string]bool{}
+		for dec.More() {
+			kt, err := dec.Token()
+			if err != nil {
+				return ""
+			}
+			k, _ := kt.(string)
+			if seen[k] {
+				return k
+			}
+			seen[k] = true
+			if d := duplicateKey(dec); d != "" {
+				return d
+			}
+		}
+		dec.Token() //nolint:errcheck // the closing brace
+	case json.Delim('['):
+		for dec.More() {
+			if d := duplicateKey(dec); d != "" {
+				return d
+			}
+		}
+		dec.Token() //nolint:errcheck // the closing bracket
+	}
+	return ""
 }
 
 func plainJSON(v any) any {

@@ -92,6 +92,17 @@ func scalarRanges(observers *core.Events, addError core.AddErrFunc) {
 			return
 		}
 		switch value.Definition.Name {
+		case "JSON":
+			if value.ExpectedType.Elem != nil && value.Kind == ast.ListValue {
+				return // its elements are checked on their own
+			}
+			if value.Kind != ast.ObjectValue {
+				addError(core.Message("JSON must be an object, got %s", value.String()), core.At(value.Position))
+				return
+			}
+			if bad := jsonLiteralNumber(value); bad != nil {
+				addError(core.Message("JSON number out of range: %s", bad.Raw), core.At(bad.Position))
+			}
 		case "Int":
 			if value.Kind != ast.IntValue {
 				return // ValuesOfCorrectType reports it
@@ -112,6 +123,30 @@ func scalarRanges(observers *core.Events, addError core.AddErrFunc) {
 			}
 		}
 	})
+}
+
+// jsonLiteralNumber returns the first number in a JSON literal that a
+// 64-bit integer (an integer literal) or a finite float64 (a float literal)
+// cannot hold, or nil: gqlparser converts a literal's numbers so, and fails
+// on those.
+func jsonLiteralNumber(v *ast.Value) *ast.Value {
+	switch v.Kind {
+	case ast.IntValue:
+		if _, err := strconv.ParseInt(v.Raw, 10, 64); err != nil {
+			return v
+		}
+	case ast.FloatValue:
+		if _, err := strconv.ParseFloat(v.Raw, 64); err != nil {
+			return v
+		}
+	case ast.ListValue, ast.ObjectValue:
+		for _, c := range v.Children {
+			if bad := jsonLiteralNumber(c.Value); bad != nil {
+				return bad
+			}
+		}
+	}
+	return nil
 }
 
 // variableCheck coerces the variables of an operation strictly before
@@ -232,6 +267,10 @@ func (c variableCheck) coerce(typ *ast.Type, v any, at []string) (any, string) {
 				err = model.CoercionError(fmt.Sprintf("String cannot represent a non string value: %s", model.Show(v)))
 			} else if c.maxString > 0 && len(s) > c.maxString {
 				return nil, fmt.Sprintf("got a string%s; %s", where(at), stringTooLong(len(s), c.maxString))
+			}
+		case "JSON":
+			if _, ok := v.(map[string]any); !ok {
+				err = model.CoercionError("JSON must be an object, got " + model.Show(v))
 			}
 		case "Boolean":
 			if _, ok := v.(bool); !ok {

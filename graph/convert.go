@@ -1,11 +1,17 @@
 package graph
 
 import (
+	"fmt"
 	"reflect"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/kepugraph/kepugraph/export"
+	"github.com/kepugraph/kepugraph/graph/generated"
 	"github.com/kepugraph/kepugraph/graph/internal/spec"
 	"github.com/kepugraph/kepugraph/graph/model"
 	"github.com/kepugraph/kepugraph/kepu"
@@ -387,13 +393,56 @@ func idFilter(m map[string]any) (*kepu.Filter, error) {
 // NodeFilter converts the where input of a label, as plain values (maps,
 // lists as []any, strings for enums, int64, float64, bool, as decoded from
 // JSON), into a validated filter: the filter the label's where argument
-// gives. Errors have code BadUserInput. The exports take their where
-// parameter through it.
+// gives, refusing what that argument's input type refuses (unknown fields,
+// enum values, an Int beyond 32 bits, a string where a number goes, a
+// String longer than DefaultMaxStringBytes). Errors have code BadUserInput.
 func NodeFilter(l kepu.Label, where map[string]any) (*kepu.Filter, error) {
-	if kepu.LookupLabel(l) == nil {
-		return nil, badInput("unknown label %q", l)
+	return PlainWhere(DefaultMaxStringBytes)(l, where)
+}
+
+// PlainWhere returns NodeFilter with maxString as the longest String value
+// in bytes (<= 0: no limit), the server's --max-string-bytes: the subgraph
+// field and the exports take their where through it.
+func PlainWhere(maxString int) export.WhereFunc {
+	return func(l kepu.Label, where map[string]any) (*kepu.Filter, error) {
+		if kepu.LookupLabel(l) == nil {
+			return nil, badInput("unknown label %q", l)
+		}
+		typ := schema().Types[string(l)+"Where"]
+		if typ == nil {
+			return nil, fmt.Errorf("graph: no input type %sWhere", l)
+		}
+		c := variableCheck{schema: schema(), maxString: maxString}
+		if _, msg := c.coerce(ast.NamedType(typ.Name, nil), plainCopy(where), []string{"where"}); msg != "" {
+			return nil, badInput("%s", msg)
+		}
+		return nodeFilter(l, where)
 	}
-	return nodeFilter(l, where)
+}
+
+// schema is the executable schema's AST (for the input types of PlainWhere).
+var schema = sync.OnceValue(func() *ast.Schema {
+	return generated.NewExecutableSchema(generated.Config{}).Schema()
+})
+
+// plainCopy copies the maps and lists of a plain JSON value (coerce writes
+// into them).
+func plainCopy(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = plainCopy(e)
+		}
+		return m
+	case []any:
+		l := make([]any, len(x))
+		for i, e := range x {
+			l[i] = plainCopy(e)
+		}
+		return l
+	}
+	return v
 }
 
 // nodeFilter converts and validates the where input of a label.

@@ -10,6 +10,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/kepugraph/kepugraph/graph/model"
 	"github.com/kepugraph/kepugraph/httpx"
 	"github.com/kepugraph/kepugraph/kepu"
 )
@@ -26,6 +27,11 @@ func RequestID(ctx context.Context) string {
 	s, _ := ctx.Value(requestIDKey{}).(string)
 	return s
 }
+
+// CodeValueOutOfRange is the code of a field whose computed value its type
+// cannot represent (an Int sum beyond 32 bits, a WholeNumber beyond
+// 2^53 − 1, a non-finite Float): the message names the value.
+const CodeValueOutOfRange = "VALUE_OUT_OF_RANGE"
 
 // UnavailableMessage is what a client reads when the store cannot answer
 // (SERVICE_UNAVAILABLE); the cause is in the log under the request ID.
@@ -72,6 +78,14 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 			gerr.Message = "request cancelled or timed out"
 			setCode(gerr, kepu.Unavailable)
+			return gerr
+		}
+		var ce model.CoercionError
+		if errors.As(err, &ce) {
+			// A figure the API computed (a sum of stored values) that its
+			// type cannot hold: result coercion's field error.
+			gerr.Message = ce.Error()
+			setCode(gerr, CodeValueOutOfRange)
 			return gerr
 		}
 		var inner *gqlerror.Error

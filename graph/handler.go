@@ -12,7 +12,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/google/uuid"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/validator/rules"
@@ -85,14 +84,14 @@ func New(st kepu.Store, opts Options) http.Handler {
 	if opts.BatchWait <= 0 {
 		opts.BatchWait = DefaultBatchWait
 	}
-	r := &Resolver{store: st, maxPageSize: opts.MaxPageSize, batchWait: opts.BatchWait, noPrefetch: opts.NoPrefetch, logger: opts.Logger,
+	r := &Resolver{store: st, maxPageSize: opts.MaxPageSize, maxString: opts.MaxStringBytes, batchWait: opts.BatchWait, noPrefetch: opts.NoPrefetch, logger: opts.Logger,
 		analyzer: &analysis.Analyzer{Store: st}}
 	if opts.WarmPathsFrom != nil {
 		r.analyzer.StartWarm(context.Background(), opts.WarmPathsFrom)
 	}
 	es := generated.NewExecutableSchema(generated.Config{Resolvers: r})
 	srv := handler.New(es)
-	srv.AddTransport(transport.GET{})
+	srv.AddTransport(getTransport{})
 	srv.AddTransport(postTransport{})
 	queries := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(queries)

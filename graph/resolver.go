@@ -14,6 +14,7 @@ import (
 type Resolver struct {
 	store       kepu.Store
 	maxPageSize int
+	maxString   int // Options.MaxStringBytes
 	batchWait   time.Duration
 	noPrefetch  bool
 	plainFields bool // no field middleware: see lists.PlainFields

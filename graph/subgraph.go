@@ -42,7 +42,7 @@ func subgraph(ctx context.Context, r *Resolver, labels, rels []string, where map
 	if hops != nil {
 		q.Set("hops", strconv.Itoa(*hops))
 	}
-	sel, err := export.ParseQuery(q, NodeFilter)
+	sel, err := export.ParseQuery(q, PlainWhere(r.maxString))
 	if err != nil {
 		return nil, err
 	}

@@ -8,9 +8,11 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/kepugraph/kepugraph/httpx"
@@ -61,13 +63,68 @@ func (postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 
 	body, err := readBody(r)
 	if err != nil {
-		writeResponse(w, exec.DispatchError(ctx, gqlerror.List{gqlerror.Errorf("could not read request body: %v", err)}), true)
+		w.WriteHeader(http.StatusBadRequest)
+		writeResponse(w, exec.DispatchError(ctx, badRequest("could not read request body: %v", err)), true)
 		return
 	}
 	var p httpx.Params
 	if err := httpx.DecodeJSON(body, &p); err != nil {
 		w.WriteHeader(http.StatusBadRequest)
-		writeResponse(w, exec.DispatchError(ctx, gqlerror.List{gqlerror.Errorf("json request body could not be decoded: %v", err)}), true)
+		writeResponse(w, exec.DispatchError(ctx, badRequest("json request body could not be decoded: %v", err)), true)
+		return
+	}
+	execute(w, r, exec, contentType, p, start)
+}
+
+// getTransport serves GraphQL over HTTP GET (query, operationName,
+// variables and extensions as URL query parameters) as gqlgen's
+// transport.GET does, with postTransport's differences, and one more: an
+// operation other than a query, which httpx.Conform cannot see when only a
+// persisted query's hash is sent, is 405 METHOD_NOT_ALLOWED with Allow:
+// POST (gqlgen answers 406 without a code).
+type getTransport struct{}
+
+var _ graphql.Transport = getTransport{}
+
+func (getTransport) Supports(r *http.Request) bool {
+	return r.Method == http.MethodGet && r.Header.Get("Upgrade") == ""
+}
+
+func (getTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	contentType := httpx.PreferredResponseType(r.Header.Get("Accept"))
+	if contentType == "" {
+		contentType = httpx.MediaTypeGraphQLResponse
+	}
+	h := w.Header()
+	h["Content-Type"] = contentTypeValues[contentType]
+	h["X-Content-Type-Options"] = nosniff
+	start := graphql.Now()
+	p, rj := httpx.DecodeParams(r, 0)
+	if rj != nil {
+		w.WriteHeader(rj.Status)
+		writeResponse(w, exec.DispatchError(r.Context(), badRequest("%s", rj.Message)), true)
+		return
+	}
+	execute(w, r, exec, contentType, p, start)
+}
+
+// badRequest is the error of a request that is not a GraphQL-over-HTTP
+// request (400 BAD_REQUEST).
+func badRequest(format string, args ...any) gqlerror.List {
+	e := gqlerror.Errorf(format, args...)
+	e.Extensions = map[string]any{"code": httpx.CodeBadRequest}
+	return gqlerror.List{e}
+}
+
+// execute runs the operation of a decoded request and writes the response:
+// a request without a query (nor a persisted query's hash) is 400
+// BAD_REQUEST; a request error is 422 or 400 (requestErrorStatus) without
+// a data entry; a mutation over GET is 405.
+func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, contentType string, p httpx.Params, start time.Time) {
+	ctx := r.Context()
+	if p.Query == "" && p.Extensions["persistedQuery"] == nil {
+		w.WriteHeader(http.StatusBadRequest)
+		writeResponse(w, exec.DispatchError(ctx, badRequest("the request has no query")), true)
 		return
 	}
 	params := &graphql.RawParams{
@@ -82,6 +139,15 @@ func (postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	if opErr != nil {
 		w.WriteHeader(requestErrorStatus(contentType, opErr))
 		writeResponse(w, exec.DispatchError(graphql.WithOperationContext(ctx, rc), opErr), true)
+		return
+	}
+	if r.Method == http.MethodGet && rc.Operation != nil && rc.Operation.Operation != ast.Query {
+		h := w.Header()
+		h["Allow"] = []string{http.MethodPost}
+		w.WriteHeader(http.StatusMethodNotAllowed)
+		e := gqlerror.Errorf("a %s must be sent with POST", rc.Operation.Operation)
+		e.Extensions = map[string]any{"code": httpx.CodeMethodNotAllowed}
+		writeResponse(w, exec.DispatchError(ctx, gqlerror.List{e}), true)
 		return
 	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)

@@ -1,9 +1,12 @@
 package graph_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
+	neturl "net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -86,6 +89,72 @@ func TestPOSTTransport(t *testing.T) {
 			}
 			if out["extensions"] == nil {
 				t.Error("no extensions entry (storeCalls)")
+			}
+		})
+	}
+}
+
+// TestRequestErrorCodes: a request that is not a GraphQL-over-HTTP request
+// is 400 BAD_REQUEST, over POST and GET alike; a request error over GET has
+// no data entry, as over POST; a mutation over GET, also when only its
+// persisted query's hash is sent, is 405 METHOD_NOT_ALLOWED with Allow:
+// POST.
+func TestRequestErrorCodes(t *testing.T) {
+	url := ref(t).url
+	mutation := `mutation { deleteMuseum(id: "TXVzZXVtOm5vbmU") }` // NOT_FOUND: changes nothing
+	sum := sha256.Sum256([]byte(mutation))
+	apq := `{"persistedQuery":{"version":1,"sha256Hash":"` + hex.EncodeToString(sum[:]) + `"}}`
+	// Register the persisted query (its execution answers NOT_FOUND).
+	if status, _, out := rawPost(t, `{"query":`+strconv.Quote(mutation)+`,"extensions":`+apq+`}`, ""); status != 200 || !strings.Contains(string(out["errors"]), "NOT_FOUND") {
+		t.Fatalf("registering: %d %s", status, out["errors"])
+	}
+	for _, c := range []struct {
+		name, method, body, query string
+		status                    int
+		code                      string
+	}{
+		{"POST, not JSON", "POST", `{"query":`, "", 400, "BAD_REQUEST"},
+		{"POST, no query", "POST", `{}`, "", 400, "BAD_REQUEST"},
+		{"POST, null", "POST", `null`, "", 400, "BAD_REQUEST"},
+		{"POST, variables not an object", "POST", `{"query":"{ __typename }","variables":[1]}`, "", 400, "BAD_REQUEST"},
+		{"GET, no query", "GET", "", "", 400, "BAD_REQUEST"},
+		{"GET, variables not an object", "GET", "", "query=%7B__typename%7D&variables=%5B1%5D", 400, "BAD_REQUEST"},
+		{"GET, validation", "GET", "", "query=%7B+nope+%7D", 422, "GRAPHQL_VALIDATION_FAILED"},
+		{"GET, parse", "GET", "", "query=%7B", 422, "GRAPHQL_PARSE_FAILED"},
+		{"GET, persisted mutation", "GET", "", "extensions=" + neturl.QueryEscape(apq), 405, "METHOD_NOT_ALLOWED"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			req, err := http.NewRequest(c.method, url+"?"+c.query, strings.NewReader(c.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.method == "POST" {
+				req.Header.Set("Content-Type", "application/json")
+			}
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			var out struct {
+				Errors []struct {
+					Message    string
+					Extensions struct{ Code string }
+				}
+				Data *json.RawMessage
+			}
+			raw, _ := io.ReadAll(res.Body)
+			if err := json.Unmarshal(raw, &out); err != nil {
+				t.Fatalf("%d %s: %v", res.StatusCode, raw, err)
+			}
+			if res.StatusCode != c.status || len(out.Errors) != 1 || out.Errors[0].Extensions.Code != c.code || out.Errors[0].Message == "" {
+				t.Errorf("%d %s; want %d %s", res.StatusCode, raw, c.status, c.code)
+			}
+			if strings.Contains(string(raw), `"data"`) {
+				t.Errorf("a request error with a data entry: %s", raw)
+			}
+			if c.status == 405 && res.Header.Get("Allow") != "POST" {
+				t.Errorf("Allow %q", res.Header.Get("Allow"))
 			}
 		})
 	}

@@ -7,7 +7,8 @@ import (
 )
 
 // TestValueDomains: every Int and Float property of every label and
-// relationship type refuses a negative value, every Year property a year
+// relationship type refuses a negative value and one over MaxAmount, every
+// Year property a year
 // outside MinYear–MaxYear, on create and on update (BadUserInput naming the
 // property); a span (since/until, startYear/endYear) given with its first
 // year after its last is refused; filters keep accepting any number.
@@ -68,11 +69,11 @@ func TestValueDomains(t *testing.T) {
 			}
 			numbers++
 			var bad []any
-			ok := []any{int64(0)}
+			ok := []any{int64(0), int64(kepu.MaxAmount)}
 			if p.Type == kepu.Float {
-				bad, ok = []any{-0.5}, []any{0.0, 2.5}
+				bad, ok = []any{-0.5, kepu.MaxAmount * 1.5, 1e308}, []any{0.0, 2.5, float64(kepu.MaxAmount)}
 			} else {
-				bad = []any{int64(-1)}
+				bad = []any{int64(-1), int64(kepu.MaxAmount) + 1, int64(1<<53 - 1)}
 			}
 			if p.Year {
 				years++
@@ -129,4 +130,44 @@ func hasProp(defs []kepu.PropDef, name string) bool {
 func fieldIs(err error, name string) bool {
 	e, ok := err.(*kepu.Error)
 	return ok && e.Field == name
+}
+
+// TestTextDomains: every String and StringList property of every label and
+// relationship type refuses text XML 1.0 cannot hold (a C0 control other
+// than tab, line feed, carriage return; U+FFFE; U+FFFF) and invalid UTF-8,
+// naming the property, and keeps any other text.
+func TestTextDomains(t *testing.T) {
+	var defs []kepu.PropDef
+	for _, d := range kepu.LabelDefs() {
+		defs = append(defs, d.Props...)
+	}
+	for _, d := range kepu.RelDefs() {
+		defs = append(defs, d.Props...)
+	}
+	checked := 0
+	for _, def := range defs {
+		if def.Type != kepu.String && def.Type != kepu.StringList {
+			continue
+		}
+		checked++
+		wrap := func(s string) any {
+			if def.Type == kepu.StringList {
+				return []any{"ok", s}
+			}
+			return s
+		}
+		for _, s := range []string{"a\x00b", "\x01", "x\x1f", "\x0b", "\x0c", "a\uFFFEb", "\uFFFF", "\xff"} {
+			if _, err := kepu.Normalize(&def, wrap(s)); kepu.ErrorCode(err) != kepu.BadUserInput || !fieldIs(err, def.Name) {
+				t.Errorf("%s = %q: %v, want %s naming it", def.Name, s, err, kepu.BadUserInput)
+			}
+		}
+		for _, s := range []string{"", "tab\there", "line\nfeed\r\n", "中国科技馆 😀 é\u0301", "\u007f\u0085\uFFFD"} {
+			if _, err := kepu.Normalize(&def, wrap(s)); err != nil {
+				t.Errorf("%s = %q: %v", def.Name, s, err)
+			}
+		}
+	}
+	if checked < 20 {
+		t.Fatalf("checked %d string properties", checked)
+	}
 }

@@ -106,11 +106,15 @@ func GlobalID(id string) string { return base64.RawURLEncoding.EncodeToString([]
 
 // ParseGlobalID returns the node ID behind an opaque Relay ID. It returns an
 // error with code BadUserInput when the text is not a global ID of a known
-// label.
+// label with a key a node can have (1 to MaxKeyLen letters, digits, '_',
+// '.', '-'), so an ID no node can have is malformed, never NOT_FOUND.
 func ParseGlobalID(gid string) (string, error) {
 	b, err := base64.RawURLEncoding.DecodeString(gid)
 	if err != nil || LabelOf(string(b)) == "" {
 		return "", Errorf(BadUserInput, "malformed ID %q", truncate(gid, 64))
+	}
+	if k := KeyOf(string(b)); len(k) > MaxKeyLen || !keyPattern.MatchString(k) {
+		return "", Errorf(BadUserInput, "malformed ID %q: no node can have the key %q (1 to %d letters, digits, '_', '.', '-')", truncate(gid, 64), truncate(k, 64), MaxKeyLen)
 	}
 	return string(b), nil
 }

@@ -481,7 +481,8 @@ func TestIDs(t *testing.T) {
 			t.Errorf("ParseGlobalID(GlobalID(%q)) = %q, %v", id, back, err)
 		}
 	}
-	for _, gid := range []string{"", "%%%", "Museum:cstm", kepu.GlobalID("Planet:x"), kepu.GlobalID("nocolon"), kepu.GlobalID("Museum:")} {
+	for _, gid := range []string{"", "%%%", "Museum:cstm", kepu.GlobalID("Planet:x"), kepu.GlobalID("nocolon"), kepu.GlobalID("Museum:"),
+		kepu.GlobalID("Museum:a b"), kepu.GlobalID("Museum:科技馆"), kepu.GlobalID("Museum:x/y"), kepu.GlobalID("Museum:" + strings.Repeat("k", kepu.MaxKeyLen+1))} {
 		if _, err := kepu.ParseGlobalID(gid); kepu.ErrorCode(err) != kepu.BadUserInput {
 			t.Errorf("ParseGlobalID(%q): %v, want BAD_USER_INPUT", gid, err)
 		}

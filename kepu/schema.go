@@ -135,6 +135,12 @@ const (
 	MaxYear = 2100
 )
 
+// MaxAmount is the largest count or amount a record can hold (10^12:
+// a trillion visits, person-times or kilometres, beyond any published
+// figure). It keeps a sum over records finite and a sum over fewer than
+// 9,007 records within 2^53 − 1.
+const MaxAmount = 1e12
+
 // YearSpans are the pairs of Year properties that bound a span (first year,
 // last year): in a record, or an update, giving both, the first cannot come
 // after the last.

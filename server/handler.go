@@ -109,7 +109,7 @@ func Handler(r Routes) http.Handler {
 func (r Routes) exportHandler(hc httpx.Config) http.Handler {
 	h := &export.Handler{
 		Exporter: &export.Exporter{Store: r.apiStore()},
-		Where:    graph.NodeFilter,
+		Where:    graph.PlainWhere(r.Config.MaxStringBytes),
 		Logger:   r.Logger,
 	}
 	return httpx.Chain(h,
