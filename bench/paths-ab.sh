@@ -14,7 +14,7 @@
 #       it). The base's test binary is built with this checkout's
 #       paths_scale_test.go: the same harness on the base's analysis code.
 #
-# BASE (default e0f88de) is built from `git archive` in a temporary
+# BASE (default 049cd77) is built from `git archive` in a temporary
 # directory; ROUNDS defaults to 2 (base first in each round).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,7 +25,7 @@ if [ "$mode" = embedded ]; then
 	shift
 fi
 rounds=${1:-2}
-base=${BASE:-e0f88de}
+base=${BASE:-049cd77}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/src"
