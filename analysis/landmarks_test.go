@@ -174,7 +174,8 @@ func TestLandmarkBoundLongChain(t *testing.T) {
 // (relationships added and removed, nodes removed, nodes added), applied
 // to the adjacency as the edge log gives them, the search with the
 // landmark bound and pruning gives the paths of the same search without
-// them (same paths, order, "more"), of the length gonum's breadth-first
+// them (same paths, order, "more"; in a third of the graphs the bound is
+// off after 4 ends added), of the length gonum's breadth-first
 // search gives, and none exactly when gonum's distance exceeds maxHops;
 // the bound alone (farther) never claims a pair within maxHops. The
 // pairs are drawn so that about half are farther apart than maxHops.
@@ -189,6 +190,11 @@ func TestLandmarkSearchSameAnswers(t *testing.T) {
 		r := rand.New(rand.NewPCG(seed, 2))
 		g := newLMGraph(r)
 		defer SetLandmarks(1 + r.IntN(6))()
+		if seed%3 == 0 { // past a few added ends the bound is off
+			old := maxAddedEnds
+			maxAddedEnds = 4
+			defer func() { maxAddedEnds = old }()
+		}
 		a := g.adjacency()
 		version := uint64(1)
 		for step := range 12 {
