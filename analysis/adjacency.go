@@ -778,8 +778,8 @@ func (a *Analyzer) ShortestPaths(ctx context.Context, st kepu.Store, q PathQuery
 	}
 	if adj := a.adjacency(ctx); adj != nil && q.From != q.To {
 		ps, more, err := adj.paths(ctx, q)
-		if err != nil {
-			return nil, false, err
+		if err != nil || len(ps) == 0 {
+			return nil, false, err // no path: nothing to read
 		}
 		ok, err := adj.fillPaths(ctx, st, ps)
 		if err != nil {
