@@ -21,10 +21,10 @@ import (
 // relationships added since the build have more than maxAddedEnds ends
 // (past which the landmark bound is off, landmarks.go), a new compressed
 // adjacency is built from it in the background (fold, no store read),
-// with its landmarks, and caught up the same way once built. When the store cannot give
-// the changes (no log, too old, a write it did not log), the adjacency is
-// read again as a whole in the background, as before; requests walk the
-// store meanwhile.
+// with its landmarks, and caught up the same way once built. When the
+// store cannot give the changes (no log, too old, a write it did not
+// log), the adjacency is read again as a whole in the background, as
+// before; requests walk the store meanwhile.
 
 // relIndex maps a relationship type to its index in relTypes.
 var relIndex = func() map[kepu.RelType]uint8 {
