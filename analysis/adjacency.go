@@ -34,6 +34,15 @@ type Adjacency struct {
 	rows     map[int32][]arc
 	over     []uint64 // bit v set: rows holds the row of node v < len(ids)
 
+	// Lower bounds on distances (landmarks.go): the landmarks of the
+	// compressed rows (shared by the adjacencies derived from one build,
+	// computed after it), and the ends of the relationships added since
+	// (node indexes, each once; addedOver: more than maxAddedEnds, the
+	// bound is not used).
+	lms       *lmSlot
+	added     []int32
+	addedOver bool
+
 	pool *sync.Pool // of *adjSearch, shared by the adjacencies derived from one read
 }
 
@@ -209,6 +218,7 @@ func (b *adjBuilder) build(v uint64) *Adjacency {
 			return cmp.Or(cmp.Compare(x.to, y.to), cmp.Compare(x.rel, y.rel), cmp.Compare(x.dir, y.dir))
 		})
 	}
+	a.lms = &lmSlot{}
 	return a
 }
 
@@ -239,6 +249,9 @@ type adjSearch struct {
 	lower    []int32
 	src, dst int32
 	depthS   int
+	lm       *landmarks // the bound the search prunes by (nil: none; landmarks.go)
+	yMin     [2]int     // the least bound from the ends added to dst and to src
+	pruned   []int32    // the nodes marked pruned (cleared with the levels)
 	limit    int
 	out      []Path
 	ids      []string
@@ -250,6 +263,7 @@ type adjSearch struct {
 type searchStats struct {
 	visited int // nodes marked from either end
 	arcs    int // arcs scanned by the breadth-first rounds
+	pruned  int // nodes discarded by the landmark bound
 }
 
 // adjSide is one half of the search: its breadth-first levels (level i
@@ -281,8 +295,16 @@ func (sd *adjSide) depth() int { return len(sd.levels) - 1 }
 
 func (sd *adjSide) frontier() []int32 { return sd.levels[len(sd.levels)-1] }
 
-// dist returns the distance+1 on this side in a node's mark (0: not reached).
+// dist returns the distance+1 on this side in a node's mark (0: not
+// reached, lmPruned: pruned).
 func (sd *adjSide) dist(m uint8) uint8 { return m >> sd.shift & 15 }
+
+// reached reports whether this side reached the node of mark m (and did
+// not prune it).
+func (sd *adjSide) reached(m uint8) bool {
+	d := sd.dist(m)
+	return d != 0 && d != lmPruned
+}
 
 // search returns a search with the per-node arrays of the searches of an
 // adjacency.
@@ -311,6 +333,10 @@ func (x *adjSearch) clear() {
 			}
 		}
 	}
+	for _, v := range x.pruned {
+		x.marks[v] = 0
+	}
+	x.pruned = x.pruned[:0]
 }
 
 // at reports whether v is d hops from the root of sd.
@@ -348,6 +374,9 @@ func (a *Adjacency) paths(ctx context.Context, q PathQuery) ([]Path, bool, error
 	if !ok1 || !ok2 {
 		return nil, false, nil // an end without relationships
 	}
+	if a.farther(src, dst, q.MaxHops) {
+		return nil, false, nil // more than maxHops apart (landmarks.go)
+	}
 	x := a.search()
 	defer a.pool.Put(x)
 	defer x.clear()
@@ -364,6 +393,8 @@ func (x *adjSearch) paths(ctx context.Context, q PathQuery, src, dst int32) ([]P
 	x.set(&x.s, src, 0)
 	x.set(&x.t, dst, 0)
 	x.stats.visited = 2
+	x.src, x.dst = src, dst
+	x.startPruning(src, dst)
 	met := false
 	for x.s.depth()+x.t.depth() < q.MaxHops && !met {
 		near, far := &x.s, &x.t
@@ -376,6 +407,10 @@ func (x *adjSearch) paths(ctx context.Context, q PathQuery, src, dst int32) ([]P
 		}
 		last := x.s.depth()+x.t.depth()+1 == q.MaxHops
 		d := uint8(near.depth() + 1)
+		other := dst // the root of the far side
+		if near == &x.t {
+			other = src
+		}
 		next := near.push()
 		for k, u := range frontier {
 			if k%1024 == 1023 {
@@ -391,11 +426,16 @@ func (x *adjSearch) paths(ctx context.Context, q PathQuery, src, dst int32) ([]P
 				}
 				m := x.marks[r.to]
 				if near.dist(m) != 0 {
-					continue
+					continue // reached or pruned
 				}
-				onFar := far.dist(m) != 0
+				onFar := far.reached(m)
 				if last && !onFar {
 					continue // no later round needs it
+				}
+				if !onFar && x.prunes(r.to, other, q.MaxHops-int(d)) {
+					x.marks[r.to] |= lmPruned << near.shift
+					x.pruned = append(x.pruned, r.to)
+					continue
 				}
 				x.set(near, r.to, d)
 				*next = append(*next, r.to)
@@ -404,6 +444,7 @@ func (x *adjSearch) paths(ctx context.Context, q PathQuery, src, dst int32) ([]P
 		}
 		x.stats.visited += len(*next)
 	}
+	x.stats.pruned = len(x.pruned)
 	if !met {
 		return nil, false, nil
 	}
@@ -737,8 +778,8 @@ func (a *Analyzer) ShortestPaths(ctx context.Context, st kepu.Store, q PathQuery
 	}
 	if adj := a.adjacency(ctx); adj != nil && q.From != q.To {
 		ps, more, err := adj.paths(ctx, q)
-		if err != nil {
-			return nil, false, err
+		if err != nil || len(ps) == 0 {
+			return nil, false, err // no path: nothing to read
 		}
 		ok, err := adj.fillPaths(ctx, st, ps)
 		if err != nil {

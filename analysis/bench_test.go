@@ -41,7 +41,7 @@ func reportQuantiles(b *testing.B, ds []time.Duration, prefix string) {
 	b.ReportMetric(q(0.99), prefix+"p99-ms")
 }
 
-func museums(b *testing.B) []string {
+func museums(b testing.TB) []string {
 	page, err := ref.store.FindNodes(ctx, kepu.NodeQuery{Label: kepu.Museum})
 	if err != nil {
 		b.Fatal(err)
@@ -307,15 +307,21 @@ func benchAfterWrite(b *testing.B, st kepu.Store) {
 // (the same pairs, no store read), with its work: the thread CPU time per
 // search (cpu-p50-ms, cpu-p99-ms), and the nodes marked (visited-p50,
 // visited-p99) and arcs scanned (arcs-p50, arcs-p99) over all pairs and
-// over those without a path within maxHops (nopath-share, nopath-arcs-p99).
+// over those without a path within maxHops (nopath-share, nopath-arcs-p99),
+// the share of pairs the landmark bound answered without a search
+// (bounded-share) and the nodes the searches pruned (pruned-p50, -p99).
 func BenchmarkShortestPathSearch(b *testing.B) {
 	a := warm(b)
-	var visited, arcs, noPathArcs []int
+	var visited, arcs, noPathArcs, pruned []int
+	bounded := 0
 	benchLatency(b, 1, func(ids []string, r *rand.Rand) error {
 		q := analysis.PathQuery{From: ids[r.IntN(len(ids))], To: ids[r.IntN(len(ids))], MaxHops: analysis.DefaultMaxHops, Limit: 1}
 		w, ok := a.SearchOnly(q)
 		if ok {
-			visited, arcs = append(visited, w.Visited), append(arcs, w.Arcs)
+			visited, arcs, pruned = append(visited, w.Visited), append(arcs, w.Arcs), append(pruned, w.Pruned)
+			if w.Bounded {
+				bounded++
+			}
 			if !w.Found {
 				noPathArcs = append(noPathArcs, w.Arcs)
 			}
@@ -333,7 +339,21 @@ func BenchmarkShortestPathSearch(b *testing.B) {
 	report(visited, "visited")
 	report(arcs, "arcs")
 	report(noPathArcs, "nopath-arcs")
+	report(pruned, "pruned")
 	if len(arcs) > 0 {
 		b.ReportMetric(float64(len(noPathArcs))/float64(len(arcs)), "nopath-share")
+		b.ReportMetric(float64(bounded)/float64(len(arcs)), "bounded-share")
 	}
+}
+
+// BenchmarkLandmarks: computing the landmarks of the adjacency (what
+// follows every read and fold of the adjacency, in the background), with
+// the process's CPU time per computation.
+func BenchmarkLandmarks(b *testing.B) {
+	a := warm(b)
+	cpu := processCPU()
+	for b.Loop() {
+		a.Relandmark()
+	}
+	reportCPU(b, cpu)
 }

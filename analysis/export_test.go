@@ -24,9 +24,11 @@ func (a *Analyzer) Overlay() int {
 // SearchWork is the work of one search on the analyzer's adjacency: whether
 // a path was found, its length, the nodes marked and the arcs scanned.
 type SearchWork struct {
+	Bounded       bool // the landmark bound proved that there is no path (no search)
 	Found         bool
 	Length        int
 	Visited, Arcs int
+	Pruned        int // nodes the search discarded by the landmark bound
 }
 
 // SearchOnly runs the search of ShortestPaths on the analyzer's adjacency
@@ -44,6 +46,9 @@ func (a *Analyzer) SearchOnly(q PathQuery) (w SearchWork, ok bool) {
 	if !ok1 || !ok2 || src == dst {
 		return w, false
 	}
+	if adj.farther(src, dst, q.MaxHops) {
+		return SearchWork{Bounded: true}, true
+	}
 	x := adj.search()
 	defer adj.pool.Put(x)
 	defer x.clear()
@@ -51,9 +56,23 @@ func (a *Analyzer) SearchOnly(q PathQuery) (w SearchWork, ok bool) {
 	if err != nil {
 		panic(err)
 	}
-	w = SearchWork{Found: len(ps) > 0, Visited: x.stats.visited, Arcs: x.stats.arcs}
+	w = SearchWork{Found: len(ps) > 0, Visited: x.stats.visited, Arcs: x.stats.arcs, Pruned: x.stats.pruned}
 	if w.Found {
 		w.Length = ps[0].Length()
 	}
 	return w, true
+}
+
+// SetLandmarks sets the number of landmarks of the adjacencies built from
+// now on and returns the function that restores it.
+func SetLandmarks(k int) (restore func()) {
+	old := numLandmarks
+	numLandmarks = k
+	return func() { numLandmarks = old }
+}
+
+// Relandmark replaces the landmarks of the analyzer's adjacency with
+// numLandmarks new ones.
+func (a *Analyzer) Relandmark() {
+	a.adj.lms.p.Store(newLandmarks(a.adj, numLandmarks))
 }

@@ -17,12 +17,14 @@ import (
 // since the adjacency's version (one store call) and applies them
 // (apply): the result is a new Adjacency that shares the compressed rows
 // of the old one and replaces the rows of the nodes the changes touched
-// (an overlay). When the overlay holds more than foldAt rows, a new
-// compressed adjacency is built from it in the background (fold, no store
-// read) and caught up the same way once built. When the store cannot give
-// the changes (no log, too old, a write it did not log), the adjacency is
-// read again as a whole in the background, as before; requests walk the
-// store meanwhile.
+// (an overlay). When the overlay holds more than foldAt rows, or the
+// relationships added since the build have more than maxAddedEnds ends
+// (past which the landmark bound is off, landmarks.go), a new compressed
+// adjacency is built from it in the background (fold, no store read),
+// with its landmarks, and caught up the same way once built. When the
+// store cannot give the changes (no log, too old, a write it did not
+// log), the adjacency is read again as a whole in the background, as
+// before; requests walk the store meanwhile.
 
 // relIndex maps a relationship type to its index in relTypes.
 var relIndex = func() map[kepu.RelType]uint8 {
@@ -60,6 +62,17 @@ func (a *Adjacency) apply(ch kepu.EdgeChanges) (*Adjacency, bool) {
 	b.over = slices.Clone(a.over)
 	if b.over == nil {
 		b.over = make([]uint64, (len(a.ids)+63)/64)
+	}
+	b.added = slices.Clip(a.added) // appends copy
+	addEnd := func(v int32) {
+		if b.addedOver || slices.Contains(b.added, v) {
+			return
+		}
+		if len(b.added) == maxAddedEnds {
+			b.added, b.addedOver = nil, true
+			return
+		}
+		b.added = append(b.added, v)
 	}
 	own := map[int32]bool{} // rows already copied by this apply
 	edit := func(v int32) []arc {
@@ -103,6 +116,8 @@ func (a *Adjacency) apply(ch kepu.EdgeChanges) (*Adjacency, bool) {
 				u, w := intern(c.Edge.From), intern(c.Edge.To)
 				add(u, arc{to: w, rel: ri, dir: uint8(kepu.Out)})
 				add(w, arc{to: u, rel: ri, dir: uint8(kepu.In)})
+				addEnd(u)
+				addEnd(w)
 				continue
 			}
 			u, ok1 := b.lookup(c.Edge.From)
@@ -247,10 +262,11 @@ func (a *Analyzer) catchUp(ctx context.Context, v uint64) (adj *Adjacency, retry
 		if a.adj == nil || next.Version >= a.adj.Version {
 			a.adj = next
 		}
-		if len(next.rows) > foldAt(next.nodes()) && !a.adjFolding {
+		if (len(next.rows) > foldAt(next.nodes()) || next.addedOver) && !a.adjFolding {
 			a.adjFolding = true
 			go func() {
 				f := next.fold()
+				f.computeLandmarks()
 				a.adjMu.Lock()
 				defer a.adjMu.Unlock()
 				a.adjFolding = false
@@ -278,10 +294,13 @@ func (a *Analyzer) startLoad(ctx context.Context) {
 		defer cancel()
 		adj, err := LoadAdjacency(ctx, st)
 		a.adjMu.Lock()
-		defer a.adjMu.Unlock()
 		a.adjLoading = false
 		if err == nil && (a.adj == nil || adj.Version > a.adj.Version) {
 			a.adj = adj
+		}
+		a.adjMu.Unlock()
+		if err == nil {
+			adj.computeLandmarks() // the adjacency serves meanwhile
 		}
 	}()
 }
@@ -306,13 +325,15 @@ func (a *Analyzer) StartWarm(ctx context.Context, st kepu.Store) {
 	a.adjacencyVia(ctx, a.source())
 }
 
-// WarmPaths reads the Adjacency at the current graph version now, so that
-// the next path and neighborhood requests use it.
+// WarmPaths reads the Adjacency at the current graph version and computes
+// its landmarks (landmarks.go) now, so that the next path and neighborhood
+// requests use them.
 func (a *Analyzer) WarmPaths(ctx context.Context) error {
 	adj, err := LoadAdjacency(ctx, a.source())
 	if err != nil {
 		return err
 	}
+	adj.computeLandmarks()
 	a.adjMu.Lock()
 	defer a.adjMu.Unlock()
 	if a.adj == nil || adj.Version > a.adj.Version {
