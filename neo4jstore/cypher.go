@@ -320,7 +320,8 @@ func KeyConstraintStatements() []string {
 // StringList) of every label, which the pages of a list read in order,
 // ties in ID order (buildFindSegments), and equality and range conditions
 // seek (with n.id IS NOT NULL: the planner uses a composite index only
-// with a condition on each of its properties), a full-text index on names
+// with a condition on each of its properties), a composite index (marker,
+// id) on the absent-value marker of every optional one (absent.go), a full-text index on names
 // with the CJK analyzer, and the search index (see search.go). All are
 // idempotent. EnsureSchema then drops the single-property indexes that
 // the composite ones replaced (SupersededIndexStatements).
@@ -339,6 +340,7 @@ func SchemaStatements() []string {
 			}
 		}
 	}
+	out = append(out, absentIndexStatements()...)
 	out = append(out, "CREATE FULLTEXT INDEX kg_names IF NOT EXISTS FOR (n:"+strings.Join(labels, "|")+
 		") ON EACH [n.name, n.nameZh] OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}")
 	out = append(out, cypherSearchIndex(labels))
