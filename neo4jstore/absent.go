@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
 	"github.com/kepugraph/kepugraph/kepu"
 )
 
@@ -100,40 +102,58 @@ func absentIndexStatements() []string {
 	return out
 }
 
-// cypherFillAbsent sets the markers of every node of label l from its
-// properties (and removes a marker of a property it has), in transactions
-// of 10,000 nodes. Idempotent.
+// cypherFillAbsent sets the markers of the next $limit nodes of label l
+// after $after in ID order (the label's ID constraint's index, in order)
+// from their properties, removing a marker of a property a node has, and
+// returns how many it visited and the last ID. Idempotent.
 func cypherFillAbsent(l kepu.Label) string {
 	var set []string
 	for _, p := range absentMarked(l) {
 		set = append(set, "n."+quote(AbsentKey(p))+" = CASE WHEN n."+quote(p)+" IS NULL THEN true END")
 	}
-	return "MATCH (n:" + quote(string(l)) + ") CALL (n) { SET " + strings.Join(set, ", ") + " } IN TRANSACTIONS OF 10000 ROWS"
+	return "MATCH (n:" + quote(string(l)) + ") WHERE n.id > $after WITH n ORDER BY n.id LIMIT $limit SET " +
+		strings.Join(set, ", ") + " RETURN count(n) AS c, max(n.id) AS last"
 }
 
 // cypherAbsentIndexes counts the marker indexes the database has.
 const cypherAbsentIndexes = "SHOW INDEXES YIELD name WHERE name ENDS WITH '_absent_id' RETURN count(*) AS c"
 
 // fillAbsentMarkers writes the markers of every node (cypherFillAbsent,
-// label by label) unless the database has every marker index: those are
-// created after the markers are written (by EnsureSchema after this, or
-// by BulkSchema after a bulk load, whose rows hold the markers), so a
-// database that has them holds the markers (part of EnsureSchema; a
-// database of before 2026-12-02 is filled once: one pass over every
-// node). It reports whether it filled.
-func (s *Store) fillAbsentMarkers(ctx context.Context) (bool, error) {
+// label by label, a write transaction per 10,000 nodes) unless the
+// database has every marker index: those are created after the markers
+// are written (by EnsureSchema after this, or by BulkSchema after a bulk
+// load, whose rows hold the markers), so a database that has them holds
+// the markers (part of EnsureSchema; a database of before 2026-12-02 is
+// filled once: one pass over every node). It returns how many nodes it
+// visited (0: none needed).
+func (s *Store) fillAbsentMarkers(ctx context.Context) (int, error) {
 	recs, err := s.read(ctx, stmt{cypherAbsentIndexes, nil})
 	if err != nil {
-		return false, err
+		return 0, err
 	}
 	if len(recs) > 0 && toInt(recs[0].Values[0]) >= len(absentIndexStatements()) {
-		return false, nil
+		return 0, nil
 	}
-	var stmts []string
+	n := 0
 	for _, d := range kepu.LabelDefs() {
-		if len(absentMarked(d.Label)) > 0 {
-			stmts = append(stmts, cypherFillAbsent(d.Label))
+		if len(absentMarked(d.Label)) == 0 {
+			continue
+		}
+		q := cypherFillAbsent(d.Label)
+		for after := ""; ; {
+			res, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+				return s.collect(ctx, tx, stmt{q, map[string]any{"after": after, "limit": int64(10000)}})
+			})
+			if err != nil {
+				return n, err
+			}
+			recs, _ := res.([]*neo4j.Record)
+			if len(recs) == 0 || toInt(recs[0].Values[0]) == 0 {
+				break
+			}
+			n += toInt(recs[0].Values[0])
+			after, _ = recs[0].Values[1].(string)
 		}
 	}
-	return true, s.runSchema(ctx, stmts)
+	return n, nil
 }

@@ -117,7 +117,7 @@ func corpus(t *testing.T) []namedStmt {
 	add("absentIndexes", stmt{cypherAbsentIndexes, nil}, nil)
 	for _, d := range kepu.LabelDefs() {
 		if len(absentMarked(d.Label)) > 0 {
-			add("fillAbsent/"+string(d.Label), stmt{cypherFillAbsent(d.Label), nil}, nil)
+			add("fillAbsent/"+string(d.Label), stmt{cypherFillAbsent(d.Label), map[string]any{"after": "", "limit": int64(10)}}, nil)
 		}
 	}
 	for i, q := range SchemaStatements() {

@@ -373,8 +373,8 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if filled {
-		s.log.Info("neo4j: absent-value markers written")
+	if filled > 0 {
+		s.log.Info("neo4j: absent-value markers written", "nodes", filled)
 	}
 	if err := s.runSchema(ctx, SchemaStatements()); err != nil {
 		return err
