@@ -960,7 +960,7 @@ func (c *compiler) segmentsAfter(o segmentOrder, cur kepu.Cursor, i int, prefix 
 			if i < o.last() {
 				return append(rest, c.groupSplit(o, i, prefix, scond{x: x + " IS NOT NULL"})...)
 			}
-			rest = append(rest, segment{conds: with(prefix, scond{x: x + " IS NOT NULL"}), from: i})
+			rest = append(rest, segment{conds: with(prefix, scond{x: x + " IS NOT NULL"}), from: i, grouped: o.against(i)})
 		}
 		return rest
 	}
