@@ -46,16 +46,6 @@ var markedProps = sync.OnceValue(func() map[kepu.Label][]string {
 	return out
 })
 
-// isMarked reports whether property p of label l has a marker.
-func isMarked(l kepu.Label, p string) bool {
-	for _, q := range absentMarked(l) {
-		if q == p {
-			return true
-		}
-	}
-	return false
-}
-
 // addAbsentMarkers adds to the stored properties of a node of label l
 // (a whole node: create, put) the markers of the properties it lacks.
 func addAbsentMarkers(l kepu.Label, props map[string]any) {
