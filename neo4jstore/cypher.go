@@ -741,13 +741,8 @@ type segment struct {
 	grouped bool
 	// order, when set, is the ORDER BY terms (instead of the keys from
 	// from on): a segment of the absent values of the last key reads the
-	// marker's index (marker, id) in order (endSegment).
+	// marker's index (marker, id) in order (absentOrder).
 	order []string
-	// pre is the clause before the segment's MATCH that finds the values
-	// its conditions name by variables (g1: the next value of a key
-	// before the last, see groupSplit); hint, when set, is the key whose
-	// index (key, id) the segment reads.
-	pre, hint string
 }
 
 // scond is one condition of a segment: the key expression x compared by
@@ -757,7 +752,6 @@ type segment struct {
 type scond struct {
 	x, op, p string
 	absent   bool // x is a key's absent-value marker
-	isVar    bool // p is a variable of the segment's pre clause
 }
 
 // text returns the condition; with a guard (a Cypher boolean), its value
@@ -801,57 +795,6 @@ type segmentOrder struct {
 	// absent is the marker property of each key that is not present
 	// (n.`absent:openedYear`: absent.go), "" for the others.
 	absent []string
-	// label (quoted) and fw (the list's filter on n) are the list's, for
-	// the pre clauses of groupSplit.
-	label, fw string
-}
-
-// groupSplit returns the segments of the nodes whose keys before i are
-// fixed by prefix and whose key i (not the last) lies in the range rng,
-// in the order of keys i... and the ID: the first value's group, then the
-// values beyond it. Read as one range, such a segment sorts every node of
-// each value of key i it reaches (PartialTop: after a cursor among the
-// last museums of a kind, the next kind's whole group, up to 25,000 at
-// 1M). Instead the first value g of the range is found first (the key's
-// index (key, id) in order: one entry), and its group is read in the
-// order of the next keys, from the next key's index (key, id) filtered by
-// key i = g, as the ties of a cursor's value are read; the values beyond
-// g follow as one range, which a page reaches only when g's group has
-// fewer nodes than it needs.
-func (c *compiler) groupSplit(o segmentOrder, i int, prefix []scond, rng scond) []segment {
-	x := o.keys[i]
-	g := c.newVar("g")
-	parts := []string{o.fw, "n.id IS NOT NULL"}
-	for _, cd := range with(prefix, rng) {
-		parts = append(parts, cd.text(""))
-	}
-	pre := "CALL (" + strings.Join(condVars(prefix), ", ") + ") { MATCH (n:" + o.label + ")" + where(parts...) +
-		" WITH n ORDER BY " + x + dirWord(o.desc[i]) + " LIMIT 1 RETURN collect(" + x + ")[0] AS " + g + " } "
-	group := c.segmentsAll(o, i+1, with(prefix, scond{x: x, op: "=", p: g, isVar: true}))
-	for k := range group {
-		if o.fw == "true" && group[k].hint == "" && !group[k].guardable() {
-			// The next key's range (n.name IS NOT NULL): read in order.
-			last := group[k].conds[len(group[k].conds)-1]
-			group[k].hint = strings.TrimSuffix(last.x, " IS NOT NULL")
-		}
-		group[k].pre = pre + group[k].pre
-	}
-	beyond := "<"
-	if !o.desc[i] {
-		beyond = ">"
-	}
-	return append(group, segment{conds: with(prefix, scond{x: x, op: beyond, p: g, isVar: true}), from: i, pre: pre})
-}
-
-// condVars returns the variables that conds compare keys with.
-func condVars(conds []scond) []string {
-	var out []string
-	for _, cd := range conds {
-		if cd.isVar {
-			out = append(out, cd.p)
-		}
-	}
-	return out
 }
 
 // absentCond is the condition that key i is absent: its marker; for a
@@ -918,18 +861,15 @@ func (c *compiler) segmentsAll(o segmentOrder, i int, prefix []scond) []segment 
 		return []segment{o.endSegment(prefix)}
 	}
 	x := o.keys[i]
-	present := []segment{{conds: with(prefix, scond{x: x + " IS NOT NULL"}), from: i, grouped: o.against(i)}}
-	if i < o.last() {
-		present = c.groupSplit(o, i, prefix, scond{x: x + " IS NOT NULL"})
-	}
+	present := segment{conds: with(prefix, scond{x: x + " IS NOT NULL"}), from: i, grouped: o.against(i)}
 	if o.present[i] {
-		return present
+		return []segment{present}
 	}
 	absent := c.segmentsAll(o, i+1, with(prefix, o.absentCond(i)))
 	if o.desc[i] {
-		return append(absent, present...)
+		return append(absent, present)
 	}
-	return append(present, absent...)
+	return append([]segment{present}, absent...)
 }
 
 // segmentsAfter returns the segments of the nodes whose keys before i are
@@ -957,20 +897,13 @@ func (c *compiler) segmentsAfter(o segmentOrder, cur kepu.Cursor, i int, prefix 
 		if o.desc[i] {
 			// Descending, the absent values come first; the present ones
 			// follow.
-			if i < o.last() {
-				return append(rest, c.groupSplit(o, i, prefix, scond{x: x + " IS NOT NULL"})...)
-			}
 			rest = append(rest, segment{conds: with(prefix, scond{x: x + " IS NOT NULL"}), from: i, grouped: o.against(i)})
 		}
 		return rest
 	}
 	p := c.p.add(v)
 	out := c.segmentsAfter(o, cur, i+1, with(prefix, scond{x: x, op: "=", p: p}))
-	if i < o.last() {
-		out = append(out, c.groupSplit(o, i, prefix, scond{x: x, op: beyond(o.desc[i]), p: p})...)
-	} else {
-		out = append(out, segment{conds: with(prefix, scond{x: x, op: beyond(o.desc[i]), p: p}), from: i, grouped: o.against(i)})
-	}
+	out = append(out, segment{conds: with(prefix, scond{x: x, op: beyond(o.desc[i]), p: p}), from: i, grouped: o.against(i)})
 	if !o.desc[i] && !o.present[i] {
 		// Ascending, the absent values come last.
 		out = append(out, c.segmentsAll(o, i+1, with(prefix, o.absentCond(i)))...)
@@ -1023,8 +956,7 @@ func buildFindSegments(l kepu.Label, f *kepu.Filter, pl listPlan) (stmts []stmt,
 	if err != nil {
 		return nil, false, err
 	}
-	o := segmentOrder{keys: keys, desc: make([]bool, len(keys)), idDesc: pl.reverse, present: make([]bool, len(keys)), absent: make([]string, len(keys)),
-		label: quote(string(l)), fw: fw}
+	o := segmentOrder{keys: keys, desc: make([]bool, len(keys)), idDesc: pl.reverse, present: make([]bool, len(keys)), absent: make([]string, len(keys))}
 	for i, k := range pl.order {
 		o.desc[i] = k.Desc != pl.reverse
 		def, isID := nodeProps(labels)(k.Prop)
@@ -1075,21 +1007,18 @@ func buildFindSegments(l kepu.Label, f *kepu.Filter, pl listPlan) (stmts []stmt,
 				hint = indexHint(cd.x)
 			}
 		}
-		if sg.hint != "" {
-			hint = indexHint(sg.hint)
-		}
 		terms := o.terms(sg.from)
 		if sg.order != nil {
 			terms = sg.order
 		}
 		if !sg.grouped || pl.limit < 0 {
-			return sg.pre + "MATCH (n:" + quote(string(l)) + ")" + hint + where(parts...) + " WITH n ORDER BY " + strings.Join(terms, ", ") + limit
+			return "MATCH (n:" + quote(string(l)) + ")" + hint + where(parts...) + " WITH n ORDER BY " + strings.Join(terms, ", ") + limit
 		}
 		eqHint := ""
 		if fw == "true" {
 			eqHint = indexHint(o.keys[sg.from])
 		}
-		return sg.pre + groupedBody(l, sg, o, parts, hint, eqHint, fw)
+		return groupedBody(l, sg, o, parts, hint, eqHint, fw)
 	}
 	for _, g := range groups {
 		if len(g) == 1 {
@@ -1141,18 +1070,12 @@ func groupedBody(l kepu.Label, sg segment, o segmentOrder, parts []string, hint,
 	}
 	tail = append(tail, x+" = g")
 	label := quote(string(l))
-	// The variables of the segment's pre clause (groupSplit's values of
-	// the keys before) are carried through.
-	carry := ""
-	for _, v := range condVars(sg.conds) {
-		carry += ", " + v
-	}
 	return "MATCH (n:" + label + ")" + hint + where(parts...) +
-		" WITH n" + carry + " ORDER BY " + strings.Join(scan, ", ") + " LIMIT $limit" +
-		" WITH collect([n, " + x + ", n.id]) AS ms" + carry +
-		" WITH ms, ms[-1][1] AS g" + carry +
+		" WITH n ORDER BY " + strings.Join(scan, ", ") + " LIMIT $limit" +
+		" WITH collect([n, " + x + ", n.id]) AS ms" +
+		" WITH ms, ms[-1][1] AS g" +
 		" CALL (ms, g) { UNWIND ms AS e WITH e WHERE e[1] <> g WITH e ORDER BY e[1]" + dirWord(o.desc[i]) + ", e[2]" + dirWord(o.idDesc) + " RETURN collect(e[0]) AS h }" +
-		" CALL (g" + carry + ") { MATCH (n:" + label + ")" + eqHint + where(tail...) + " WITH n ORDER BY " + strings.Join(terms, ", ") + " LIMIT $limit RETURN collect(n) AS t }" +
+		" CALL (g) { MATCH (n:" + label + ")" + eqHint + where(tail...) + " WITH n ORDER BY " + strings.Join(terms, ", ") + " LIMIT $limit RETURN collect(n) AS t }" +
 		" UNWIND (h + t)[0..$limit] AS n WITH n"
 }
 
