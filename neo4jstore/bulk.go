@@ -108,7 +108,8 @@ func (b *bulkEnds) reset() {
 // 1M (2026-12-02)").
 
 // bulkNodeColumns returns the property keys of label l's bulk rows, in
-// order: the ID, the registry's properties of l, the search keys.
+// order: the ID, the registry's properties of l, the search keys, the
+// absent-value markers (absent.go).
 func bulkNodeColumns(l kepu.Label) []string {
 	out := []string{IDKey}
 	if d := kepu.LookupLabel(l); d != nil {
@@ -116,7 +117,11 @@ func bulkNodeColumns(l kepu.Label) []string {
 			out = append(out, p.Name)
 		}
 	}
-	return append(out, PropSearchPinyinStarts, PropSearchPinyinGrams, PropSearchInitialGrams)
+	out = append(out, PropSearchPinyinStarts, PropSearchPinyinGrams, PropSearchInitialGrams)
+	for _, p := range absentMarked(l) {
+		out = append(out, AbsentKey(p))
+	}
+	return out
 }
 
 // bulkColumns caches bulkNodeColumns of every label: label -> key -> its
@@ -134,7 +139,8 @@ var bulkColumns = sync.OnceValue(func() map[kepu.Label]map[string]int {
 })
 
 // bulkNodeList is the row of node n (label l's columns): its properties,
-// its ID and its search keys (nodeRow's, as a list).
+// its ID, its search keys and its absent-value markers (nodeRow's, as a
+// list).
 func bulkNodeList(n kepu.Node, cols map[string]int) ([]any, error) {
 	row := make([]any, len(cols))
 	for k, v := range n.Props {
@@ -147,6 +153,11 @@ func bulkNodeList(n kepu.Node, cols map[string]int) ([]any, error) {
 	row[cols[IDKey]] = n.ID
 	if zh, ok := n.Props[kepu.PropNameZh].(string); ok {
 		row[cols[PropSearchPinyinStarts]], row[cols[PropSearchPinyinGrams]], row[cols[PropSearchInitialGrams]] = searchKeys(zh)
+	}
+	for _, p := range absentMarked(kepu.LabelOf(n.ID)) {
+		if row[cols[p]] == nil {
+			row[cols[AbsentKey(p)]] = true
+		}
 	}
 	return row, nil
 }

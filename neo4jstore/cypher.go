@@ -320,7 +320,8 @@ func KeyConstraintStatements() []string {
 // StringList) of every label, which the pages of a list read in order,
 // ties in ID order (buildFindSegments), and equality and range conditions
 // seek (with n.id IS NOT NULL: the planner uses a composite index only
-// with a condition on each of its properties), a full-text index on names
+// with a condition on each of its properties), a composite index (marker,
+// id) on the absent-value marker of every optional one (absent.go), a full-text index on names
 // with the CJK analyzer, and the search index (see search.go). All are
 // idempotent. EnsureSchema then drops the single-property indexes that
 // the composite ones replaced (SupersededIndexStatements).
@@ -339,6 +340,7 @@ func SchemaStatements() []string {
 			}
 		}
 	}
+	out = append(out, absentIndexStatements()...)
 	out = append(out, "CREATE FULLTEXT INDEX kg_names IF NOT EXISTS FOR (n:"+strings.Join(labels, "|")+
 		") ON EACH [n.name, n.nameZh] OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}")
 	out = append(out, cypherSearchIndex(labels))
@@ -737,12 +739,20 @@ type segment struct {
 	// descending, then the ID ascending), which no index gives in order:
 	// see groupedBody.
 	grouped bool
+	// order, when set, is the ORDER BY terms (instead of the keys from
+	// from on): a segment of the absent values of the last key reads the
+	// marker's index (marker, id) in order (absentOrder).
+	order []string
 }
 
 // scond is one condition of a segment: the key expression x compared by
-// op with the parameter p (n.name >= $p0), or, when op is "", the text x
-// itself (n.openedYear IS NULL).
-type scond struct{ x, op, p string }
+// op with the parameter p (n.name >= $p0; the absent values of a key:
+// its marker, n.`absent:openedYear` = true, see absent.go), or, when op
+// is "", the text x itself (n.name IS NOT NULL).
+type scond struct {
+	x, op, p string
+	absent   bool // x is a key's absent-value marker
+}
 
 // text returns the condition; with a guard (a Cypher boolean), its value
 // is null unless the guard holds, so that the comparison matches nothing
@@ -759,9 +769,8 @@ func (c scond) text(guard string) string {
 
 // guardable reports whether every condition of the segment compares a key
 // with a value, so that a guard (scond.text) on each stops every index
-// seek the planner may choose. A segment with IS NULL or IS NOT NULL
-// conditions is not: absent values are in no index (a label scan), and
-// IS NOT NULL scans a whole index.
+// seek the planner may choose. A segment with IS NOT NULL conditions is
+// not: IS NOT NULL scans a whole index.
 func (sg segment) guardable() bool {
 	for _, c := range sg.conds {
 		if c.op == "" {
@@ -781,10 +790,34 @@ type segmentOrder struct {
 	// present: the key is a property that every node of the label has
 	// (the ID, or a property the registry requires: the store writes
 	// every node through kepu's validation, which requires it on create
-	// and refuses to unset it), so it has no segment of absent values,
-	// which no index could find (a descending first page would otherwise
-	// scan the label for them).
+	// and refuses to unset it), so it has no segment of absent values.
 	present []bool
+	// absent is the marker property of each key that is not present
+	// (n.`absent:openedYear`: absent.go), "" for the others.
+	absent []string
+}
+
+// absentCond is the condition that key i is absent: its marker; for a
+// key that every node has (a cursor may still carry no value for it),
+// IS NULL, which no node matches.
+func (o segmentOrder) absentCond(i int) scond {
+	if o.absent[i] == "" {
+		return scond{x: o.keys[i] + " IS NULL"}
+	}
+	return scond{x: o.absent[i], op: "=", p: "true", absent: true}
+}
+
+// endSegment is the segment of the nodes whose keys are all fixed by
+// conds (one per key, then perhaps the ID's range), read in the order of
+// the last key and the ID (from last()), or, when the last key is fixed
+// to its absent values, of its marker and the ID: the marker's index
+// (marker, id) in order.
+func (o segmentOrder) endSegment(conds []scond) segment {
+	sg := segment{conds: conds, from: o.last()}
+	if n := len(o.keys); n > 0 && conds[n-1].absent {
+		sg.order = []string{conds[n-1].x + dirWord(o.idDesc), "n.id" + dirWord(o.idDesc)}
+	}
+	return sg
 }
 
 // terms returns the ORDER BY terms from key i on: keys i... and the ID.
@@ -818,20 +851,21 @@ func with(conds []scond, more ...scond) []scond {
 // fixed by prefix, in the order of keys i... and the ID. A segment on key
 // i has a condition that puts n.key in a range (IS NOT NULL, >, <), so
 // that the planner can read it from the key's index (key, id) in order;
-// absent values, which no range index holds, have segments of their own,
-// read in the order of the next keys. Absent values sort as the greatest
+// absent values, which no index of the key holds, have segments of their
+// own, the key's marker (absent.go) and the order of the next keys (for
+// the last key: the marker's index (marker, id) in order). Absent values sort as the greatest
 // (Neo4j's order, and the embedded store's): last ascending, first
 // descending.
 func (c *compiler) segmentsAll(o segmentOrder, i int, prefix []scond) []segment {
 	if i == len(o.keys) {
-		return []segment{{conds: prefix, from: o.last()}}
+		return []segment{o.endSegment(prefix)}
 	}
 	x := o.keys[i]
 	present := segment{conds: with(prefix, scond{x: x + " IS NOT NULL"}), from: i, grouped: o.against(i)}
 	if o.present[i] {
 		return []segment{present}
 	}
-	absent := c.segmentsAll(o, i+1, with(prefix, scond{x: x + " IS NULL"}))
+	absent := c.segmentsAll(o, i+1, with(prefix, o.absentCond(i)))
 	if o.desc[i] {
 		return append(absent, present)
 	}
@@ -855,24 +889,24 @@ func (c *compiler) segmentsAfter(o segmentOrder, cur kepu.Cursor, i int, prefix 
 		return ">"
 	}
 	if i == len(o.keys) {
-		return []segment{{conds: with(prefix, scond{"n.id", beyond(o.idDesc), c.p.add(cur.ID)}), from: o.last()}}
+		return []segment{o.endSegment(with(prefix, scond{x: "n.id", op: beyond(o.idDesc), p: c.p.add(cur.ID)}))}
 	}
 	x, v := o.keys[i], cur.Keys[i]
 	if v == nil {
-		rest := c.segmentsAfter(o, cur, i+1, with(prefix, scond{x: x + " IS NULL"}))
+		rest := c.segmentsAfter(o, cur, i+1, with(prefix, o.absentCond(i)))
 		if o.desc[i] {
 			// Descending, the absent values come first; the present ones
 			// follow.
-			rest = append(rest, segment{conds: with(prefix, scond{x: x + " IS NOT NULL"}), from: i})
+			rest = append(rest, segment{conds: with(prefix, scond{x: x + " IS NOT NULL"}), from: i, grouped: o.against(i)})
 		}
 		return rest
 	}
 	p := c.p.add(v)
-	out := c.segmentsAfter(o, cur, i+1, with(prefix, scond{x, "=", p}))
-	out = append(out, segment{conds: with(prefix, scond{x, beyond(o.desc[i]), p}), from: i, grouped: o.against(i)})
+	out := c.segmentsAfter(o, cur, i+1, with(prefix, scond{x: x, op: "=", p: p}))
+	out = append(out, segment{conds: with(prefix, scond{x: x, op: beyond(o.desc[i]), p: p}), from: i, grouped: o.against(i)})
 	if !o.desc[i] && !o.present[i] {
 		// Ascending, the absent values come last.
-		out = append(out, c.segmentsAll(o, i+1, with(prefix, scond{x: x + " IS NULL"}))...)
+		out = append(out, c.segmentsAll(o, i+1, with(prefix, o.absentCond(i)))...)
 	}
 	return out
 }
@@ -881,7 +915,7 @@ func (c *compiler) segmentsAfter(o segmentOrder, cur kepu.Cursor, i int, prefix 
 // chained into statements: a statement reads its segments one after the
 // other in CALL subqueries, each guarded (scond.text) so that it reads
 // nothing once the segments before it filled the page; a segment that
-// cannot be guarded (IS NULL, IS NOT NULL) starts a new statement. The
+// cannot be guarded (IS NOT NULL) starts a new statement. The
 // statements are run one after the other until the page is full, each
 // with the parameter limit set to the rows still missing (absent: no
 // limit); most pages are one statement. Each returns one record, a list
@@ -922,11 +956,14 @@ func buildFindSegments(l kepu.Label, f *kepu.Filter, pl listPlan) (stmts []stmt,
 	if err != nil {
 		return nil, false, err
 	}
-	o := segmentOrder{keys: keys, desc: make([]bool, len(keys)), idDesc: pl.reverse, present: make([]bool, len(keys))}
+	o := segmentOrder{keys: keys, desc: make([]bool, len(keys)), idDesc: pl.reverse, present: make([]bool, len(keys)), absent: make([]string, len(keys))}
 	for i, k := range pl.order {
 		o.desc[i] = k.Desc != pl.reverse
 		def, isID := nodeProps(labels)(k.Prop)
 		o.present[i] = isID || def != nil && def.Required
+		if !o.present[i] && def != nil {
+			o.absent[i] = "n." + quote(AbsentKey(def.Name))
+		}
 	}
 	var segs []segment
 	if start != nil {
@@ -971,6 +1008,9 @@ func buildFindSegments(l kepu.Label, f *kepu.Filter, pl listPlan) (stmts []stmt,
 			}
 		}
 		terms := o.terms(sg.from)
+		if sg.order != nil {
+			terms = sg.order
+		}
 		if !sg.grouped || pl.limit < 0 {
 			return "MATCH (n:" + quote(string(l)) + ")" + hint + where(parts...) + " WITH n ORDER BY " + strings.Join(terms, ", ") + limit
 		}

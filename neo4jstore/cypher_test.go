@@ -114,6 +114,12 @@ func corpus(t *testing.T) []namedStmt {
 	add("searchFill", stmt{cypherSearchFill, map[string]any{"rows": []any{map[string]any{"id": "Museum:a", "starts": "a", "grams": "a", "initials": "a"}}, "clear": clearOldSearch}}, nil)
 	add("searchIndexProps", stmt{cypherSearchIndexProps, nil}, nil)
 	add("schemaDropSearchIndex", stmt{cypherDropSearchIndex, nil}, nil)
+	add("absentIndexes", stmt{cypherAbsentIndexes, nil}, nil)
+	for _, d := range kepu.LabelDefs() {
+		if len(absentMarked(d.Label)) > 0 {
+			add("fillAbsent/"+string(d.Label), stmt{cypherFillAbsent(d.Label), map[string]any{"after": "", "limit": int64(10)}}, nil)
+		}
+	}
 	for i, q := range SchemaStatements() {
 		add(fmt.Sprintf("schema%d", i), stmt{q, nil}, nil)
 	}

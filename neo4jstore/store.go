@@ -345,7 +345,7 @@ func (s *Store) RoundTrips() int64 { return s.trips.Load() }
 // EnsureSchema creates the uniqueness constraints and indexes (idempotent),
 // drops the single-property indexes that the composite ones replaced
 // (SupersededIndexStatements), and fills in the search keys of nodes that
-// lack them. Run it before
+// lack them and, once, the absent-value markers (fillAbsentMarkers). Run it before
 // serving. Indexes created on a database that holds data are populated in
 // the background; AwaitIndexes waits for them.
 //
@@ -368,6 +368,13 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 	}
 	if n > 0 {
 		s.log.Info("neo4j: search keys written", "nodes", n)
+	}
+	filled, err := s.fillAbsentMarkers(ctx)
+	if err != nil {
+		return err
+	}
+	if filled > 0 {
+		s.log.Info("neo4j: absent-value markers written", "nodes", filled)
 	}
 	if err := s.runSchema(ctx, SchemaStatements()); err != nil {
 		return err

@@ -145,12 +145,14 @@ func checkEnds(e kepu.Edge) error {
 	return nil
 }
 
-// nodeRow is the stored form of a node: its properties and its ID.
+// nodeRow is the stored form of a node: its properties and its ID, its
+// search keys and its absent-value markers (absent.go).
 func nodeRow(n kepu.Node) map[string]any {
 	props := make(map[string]any, len(n.Props)+3)
 	maps.Copy(props, n.Props)
 	props[IDKey] = n.ID
 	addSearchKeys(props)
+	addAbsentMarkers(kepu.LabelOf(n.ID), props)
 	return props
 }
 
@@ -339,7 +341,7 @@ func (s *Store) apply(ctx context.Context, tx neo4j.ManagedTransaction, cs []kep
 
 // updateParams returns the parameters of an update of a node: its ID and
 // the map to SET (an unset property is null there), with the search keys
-// that follow from it.
+// and the absent-value markers that follow from it.
 func updateParams(c kepu.Change) map[string]any {
 	set := make(map[string]any, len(c.Set)+len(c.Unset)+5)
 	maps.Copy(set, c.Set)
@@ -347,6 +349,7 @@ func updateParams(c kepu.Change) map[string]any {
 		set[k] = nil
 	}
 	updateSearchKeys(set)
+	updateAbsentMarkers(kepu.LabelOf(c.ID), set)
 	return map[string]any{"id": c.ID, "set": set}
 }
 

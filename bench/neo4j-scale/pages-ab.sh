@@ -7,7 +7,8 @@
 #   NEO4J_URI=bolt://127.0.0.1:23050 NEO4J_USER=neo4j NEO4J_PASSWORD=kepugraph-test \
 #     NEO4J_PID=$(cat STATE/neo4j.pid) bash bench/neo4j-scale/pages-ab.sh
 #
-#   BASE (commit of the baseline, default e0f88de), ROUNDS (default 2: old,
+#   BASE (commit of the baseline, default 049cd77: main before the absent-value
+#   markers), ROUNDS (default 2: old,
 #   new, then new, old), SAMPLES (default 100), WORK (build directory,
 #   default a new one under /tmp), NICE (default 0; on a shared machine 5).
 #
@@ -24,7 +25,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 : "${NEO4J_URI:?NEO4J_URI=bolt://... of the Neo4j with the graph}" "${NEO4J_PID:?NEO4J_PID=the Neo4j process ID}"
-BASE=${BASE:-e0f88de} ROUNDS=${ROUNDS:-2} SAMPLES=${SAMPLES:-100} NICE=${NICE:-0}
+BASE=${BASE:-049cd77} ROUNDS=${ROUNDS:-2} SAMPLES=${SAMPLES:-100} NICE=${NICE:-0}
 WORK=${WORK:-$(mktemp -d /tmp/kepugraph-pages-ab.XXXXXX)}
 
 if [ ! -x "$WORK/old-scale" ]; then

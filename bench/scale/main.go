@@ -513,6 +513,58 @@ func Table(ctx context.Context, st kepu.Store, samples int) ([]Row, error) {
 	}); err != nil {
 		return nil, err
 	}
+	// Absent values: the first page by openedYear desc (the museums
+	// without an opening year come first) and a page after a random
+	// museum of the sample without one (a store whose indexes hold no
+	// absent value scans the label for them).
+	if err := measure("first page of 100 museums by openedYear desc", func() (string, error) {
+		p, err := st.FindNodes(ctx, kepu.NodeQuery{Label: kepu.Museum, Order: yearDesc, Page: kepu.Page{First: ptr(100)}})
+		return fmt.Sprintf("%d nodes", len(p.Nodes)), err
+	}); err != nil {
+		return nil, err
+	}
+	var noYear []kepu.Node
+	for _, n := range all.Nodes {
+		if n.Props["openedYear"] == nil {
+			noYear = append(noYear, n)
+		}
+	}
+	if len(noYear) > 0 {
+		if err := measure("page of 100 museums by openedYear desc after a random museum without openedYear", func() (string, error) {
+			n := noYear[r.IntN(len(noYear))]
+			input = n.ID
+			p, err := st.FindNodes(ctx, kepu.NodeQuery{Label: kepu.Museum, Order: yearDesc,
+				Page: kepu.Page{First: ptr(100), After: kepu.EncodeCursor(sig, kepu.Cursor{Keys: []any{nil}, ID: n.ID})}})
+			return fmt.Sprintf("%d nodes", len(p.Nodes)), err
+		}); err != nil {
+			return nil, err
+		}
+	}
+	// A key before the last: the last museum by name of a kind, after
+	// which a page by kind, name continues with the next kind (a store
+	// that sorts the next kind reads all of it). Found first, untimed.
+	kindName := []kepu.OrderKey{{Prop: "kind"}, {Prop: kepu.PropName}}
+	var kindEnds []kepu.Node
+	for _, k := range kepu.MuseumKinds[:len(kepu.MuseumKinds)-1] {
+		p, err := st.FindNodes(ctx, kepu.NodeQuery{Label: kepu.Museum, Filter: kepu.C("kind", kepu.Eq, k),
+			Order: []kepu.OrderKey{{Prop: kepu.PropName, Desc: true}, {Prop: kepu.PropID, Desc: true}}, Page: kepu.Page{First: ptr(1)}})
+		if err != nil {
+			return nil, err
+		}
+		kindEnds = append(kindEnds, p.Nodes...)
+	}
+	if len(kindEnds) > 0 {
+		sig := kepu.OrderSignature("nodes:"+string(kepu.Museum), kindName)
+		if err := measure("page of 100 museums by kind, name after the last museum of a random kind", func() (string, error) {
+			n := kindEnds[r.IntN(len(kindEnds))]
+			input = n.ID
+			p, err := st.FindNodes(ctx, kepu.NodeQuery{Label: kepu.Museum, Order: kindName,
+				Page: kepu.Page{First: ptr(100), After: kepu.EncodeCursor(sig, kepu.Cursor{Keys: []any{n.Props["kind"], n.Props[kepu.PropName]}, ID: n.ID})}})
+			return fmt.Sprintf("%d nodes", len(p.Nodes)), err
+		}); err != nil {
+			return nil, err
+		}
+	}
 	return rows, nil
 }
 
