@@ -136,8 +136,8 @@ const (
 )
 
 // YearSpans are the pairs of Year properties that bound a span (first year,
-// last year): in a record, or an update, giving both, the first cannot come
-// after the last.
+// last year): in a record that gives both, the first cannot come after the
+// last; an update is checked on the record it leaves (CheckSpans).
 var YearSpans = [][2]string{{"since", "until"}, {"startYear", "endYear"}}
 
 // Provenance kinds, the values of the provenance property that every node and

@@ -46,6 +46,7 @@ func Run(t *testing.T, h Harness) {
 		{"Write/BatchSeesEarlierChanges", testBatchOrder},
 		{"Write/Results", testResults},
 		{"Write/LargeWholeNumbers", testLargeWholeNumbers},
+		{"Write/Spans", testSpans},
 		{"Text", testText},
 		{"Nodes", testNodes},
 		{"FindNodes/Operators", testOperators},
