@@ -319,6 +319,10 @@ func optionalProvince(p *string) (string, error) {
 }
 
 func schoolsWithoutLocalPartner(ctx context.Context, r *Resolver, province *string, first *int, after *string) (*model.RankedNodeConnection, error) {
+	// The page is checked before the store calls that rank the list.
+	if _, _, err := model.RankPage(first, after, r.maxPageSize); err != nil {
+		return nil, err
+	}
 	p, err := optionalProvince(province)
 	if err != nil {
 		return nil, err
@@ -332,6 +336,10 @@ func schoolsWithoutLocalPartner(ctx context.Context, r *Resolver, province *stri
 }
 
 func museumsWithoutSchoolPartner(ctx context.Context, r *Resolver, province *string, kinds []string, first *int, after *string) (*model.RankedNodeConnection, error) {
+	// The page is checked before the store calls that rank the list.
+	if _, _, err := model.RankPage(first, after, r.maxPageSize); err != nil {
+		return nil, err
+	}
 	p, err := optionalProvince(province)
 	if err != nil {
 		return nil, err

@@ -57,6 +57,7 @@ func Run(t *testing.T, h Harness) {
 		{"FindNodes/Order", testOrder},
 		{"FindNodes/Paging", testPaging},
 		{"FindNodes/PagingErrors", testPagingErrors},
+		{"FindNodes/CursorScopes", testCursorScopes},
 		{"FindNodes/KeysetStability", testKeysetStability},
 		{"FindNodes/OrderAfterUpdates", testOrderAfterUpdates},
 		{"CountNodes", testCountNodes},
