@@ -154,6 +154,9 @@ const (
 	PropSource     = "source"
 	PropName       = "name"
 	PropNameZh     = "nameZh"
+	// PropNameRomanized marks a place whose English name the loader made
+	// from its Chinese one (Prefecture and County).
+	PropNameRomanized = "nameRomanized"
 )
 
 // Common properties of every node.
@@ -224,10 +227,12 @@ var labelDefs = []LabelDef{
 	{Label: Prefecture, Doc: "a prefecture-level division", Props: withCommon(nodeCommon,
 		PropDef{Name: "gbCode", Type: String, Required: true},
 		PropDef{Name: "divisionType", Type: String, Doc: "prefecture_city, autonomous_prefecture, prefecture, league"},
+		PropDef{Name: PropNameRomanized, Type: Bool, Doc: "true when name is a machine romanization of nameZh (the Hanyu Pinyin of the name without its administrative suffix, then the English word for the suffix), made by the loader and not taken from a reference list: the reference list of divisions gives Chinese names only"},
 	)},
 	{Label: County, Doc: "a county-level division", Props: withCommon(nodeCommon,
 		PropDef{Name: "gbCode", Type: String, Required: true},
 		PropDef{Name: "divisionType", Type: String, Doc: "district, county_city, county, autonomous_county, banner, ..."},
+		PropDef{Name: PropNameRomanized, Type: Bool, Doc: "true when name is a machine romanization of nameZh (the Hanyu Pinyin of the name without its administrative suffix, then the English word for the suffix), made by the loader and not taken from a reference list: the reference list of divisions gives Chinese names only"},
 	)},
 	{Label: Museum, Doc: "a science and technology museum of the modern museum system", Props: withCommon(nodeCommon,
 		PropDef{Name: "kind", Type: Enum, Values: MuseumKinds, Required: true},
