@@ -11,7 +11,8 @@ import (
 // parent's. A cursor is bad when it is not a cursor (not base64, not the
 // JSON of one), when it was made for another list or order, or when it is
 // a cursor of another kind of list (a ranked list's offset cursor on a
-// keyset list, and back).
+// keyset list, and back). The ranked lists below coverage and communities
+// are checked before the store calls that compute them.
 func TestBadCursorNoStoreCalls(t *testing.T) {
 	url := ref(t).url
 	// Good cursors of three kinds, read from the lists.
@@ -46,6 +47,11 @@ func TestBadCursorNoStoreCalls(t *testing.T) {
 		{"ranked after: malformed", `query($c: String) { museumsWithoutSchoolPartner(first: 2, after: $c) { nodes { id } } }`, "%%%", 0},
 		{"search after: a keyset cursor", `query($c: String) { search(text: "museum", first: 2, after: $c) { nodes { id } } }`, nameCursor, 0},
 		{"search after: malformed", `query($c: String) { search(text: "museum", after: $c) { nodes { id } } }`, notJSON, 0},
+		// Lists whose cursor is on a field below the one that computes them.
+		{"coverage uncoveredPlaces after", `query($c: String) { coverage(level: PREFECTURE, museumKinds: [STANDARD]) { covered { value } uncoveredPlaces(first: 2, after: $c) { nodes { id } } } }`, nameCursor, 0},
+		{"coverage coveredPlaces after", `query($c: String) { coverage(level: PROVINCE) { coveredPlaces(after: $c) { totalCount } } }`, "%%%", 0},
+		{"community members after", `query($c: String) { communities(algorithm: CONNECTED_COMPONENTS, projection: MUSEUM_MUSEUM) { count communities(first: 2) { nodes { members(first: 1, after: $c) { totalCount } } } } }`, nameCursor, 0},
+		{"communities after", `query($c: String) { communities(algorithm: CONNECTED_COMPONENTS, projection: MUSEUM_MUSEUM) { communities(after: $c) { totalCount } } }`, notJSON, 0},
 		// The museum itself is read (one Nodes call); its list is not.
 		{"nested keyset after", `query($c: String) { node(id: "TXVzZXVtOmNzdG0") { ... on Museum { schoolPartners(first: 2, after: $c) { nodes { name } } } } }`, nameCursor, 1},
 		{"place list after", `query($c: String) { provinces(first: 1) { nodes { museums(first: 2, after: $c, orderBy: [{field: OPENED_YEAR}]) { nodes { id } } } } }`, nameCursor, 1},
@@ -62,6 +68,7 @@ func TestBadCursorNoStoreCalls(t *testing.T) {
 		{`query($c: String) { museums(first: 2, after: $c, orderBy: [{field: NAME}]) { nodes { id } } }`, nameCursor},
 		{`query($c: String) { schoolsWithoutLocalPartner(first: 2, after: $c) { nodes { id } } }`, rankCursor},
 		{`query($c: String) { search(text: "museum", first: 2, after: $c) { nodes { id } } }`, searchCursor},
+		{`query($c: String) { coverage(level: PREFECTURE, museumKinds: [STANDARD]) { uncoveredPlaces(first: 2, after: $c) { nodes { id } } } }`, rankCursor},
 	} {
 		query(t, url, q.query, map[string]any{"c": q.cursor}, nil)
 	}
