@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"runtime"
@@ -25,6 +26,7 @@ import (
 
 	"github.com/kepugraph/kepugraph/admin"
 	"github.com/kepugraph/kepugraph/auth"
+	"github.com/kepugraph/kepugraph/graph"
 	"github.com/kepugraph/kepugraph/kepu"
 	"github.com/kepugraph/kepugraph/metrics"
 	"github.com/kepugraph/kepugraph/server"
@@ -109,6 +111,11 @@ type Main struct {
 	metrics *metrics.Metrics
 	keys    *auth.Keyring
 
+	// warmStop stops the warm-up (warmUp), warmDone is closed when it
+	// has ended; both nil when none runs.
+	warmStop context.CancelFunc
+	warmDone chan struct{}
+
 	ln    net.Listener
 	srv   *http.Server
 	done  chan error   // the result of srv.Serve
@@ -162,10 +169,13 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 		log.Info("OpenTelemetry tracing on (OTLP over HTTP)")
 	}
-	log.Info("store open", "store", m.Config.Store, "dataDir", m.Config.DataDir, "took", time.Since(start).Round(time.Millisecond).String())
+	log.Info("store open", append(storeArgs(m.Config), "took", time.Since(start).Round(time.Millisecond).String())...)
 
 	if err := server.Seed(ctx, m.Store, m.Config.NoSeed, log); err != nil {
 		return err
+	}
+	if m.Config.Store == "neo4j" {
+		m.warmUp(log)
 	}
 
 	if m.Config.DebugAddr != "" {
@@ -197,6 +207,45 @@ func (m *Main) Run(ctx context.Context) error {
 	return nil
 }
 
+// storeArgs are the log attributes that say which store is used: the data
+// directory of the embedded store, the URI (without credentials) and
+// database of Neo4j.
+func storeArgs(c server.Config) []any {
+	if c.Store == "neo4j" {
+		return []any{"store", c.Store, "uri", redactURI(c.Neo4jURI), "database", c.Neo4jDatabase}
+	}
+	return []any{"store", c.Store, "dataDir", c.DataDir}
+}
+
+// redactURI drops any user information (a password) from a URI.
+func redactURI(uri string) string {
+	u, err := url.Parse(uri)
+	if err != nil {
+		return "(unparsable URI)"
+	}
+	u.User = nil
+	return u.String()
+}
+
+// warmUp computes systemStats once in the background (graph.WarmUp), so
+// that Neo4j plans its statements before the first request asks for them;
+// the server serves meanwhile. Close stops it.
+func (m *Main) warmUp(log *slog.Logger) {
+	ctx, cancel := context.WithCancel(context.Background())
+	m.warmStop, m.warmDone = cancel, make(chan struct{})
+	go func() {
+		defer close(m.warmDone)
+		start := time.Now()
+		if err := graph.WarmUp(ctx, m.Store); err != nil {
+			if ctx.Err() == nil {
+				log.Warn("warm-up (systemStats) failed", "error", kepu.ErrorMessage(err))
+			}
+			return
+		}
+		log.Info("warm-up done (systemStats)", "took", time.Since(start).Round(time.Millisecond).String())
+	}()
+}
+
 // URL returns the base URL the server listens on, "" before Run.
 func (m *Main) URL() string {
 	if m.ln == nil {
@@ -221,6 +270,11 @@ func (m *Main) Close() error {
 			errs = append(errs, err)
 		}
 		m.srv = nil
+	}
+	if m.warmStop != nil {
+		m.warmStop()
+		<-m.warmDone
+		m.warmStop, m.warmDone = nil, nil
 	}
 	if m.debug != nil {
 		m.debug.Close()

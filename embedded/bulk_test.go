@@ -209,6 +209,10 @@ func TestLoaderRejects(t *testing.T) {
 		{"create of a committed edge", []kepu.Change{{Kind: kepu.PutNode, Node: museum("c")}, {Kind: kepu.CreateEdge, Edge: partners("a", "b")}}, kepu.Conflict},
 		{"create of an edge twice", []kepu.Change{{Kind: kepu.PutEdge, Edge: partners("b", "a")}, {Kind: kepu.CreateEdge, Edge: partners("b", "a")}}, kepu.Conflict},
 		{"bad property", []kepu.Change{{Kind: kepu.PutNode, Node: kepu.Node{ID: "Museum:d", Label: kepu.Museum, Props: kepu.Props{kepu.PropName: 5}}}}, kepu.BadUserInput},
+		// The span rule of every write (kepu.CheckSpans): a bulk load
+		// writes whole records, checked as ValidateEdge checks them.
+		{"span backwards", []kepu.Change{{Kind: kepu.PutEdge, Edge: kepu.Edge{Type: kepu.HelpedEstablish, From: "Museum:b", To: "Museum:a",
+			Props: kepu.Props{kepu.PropProvenance: "GENERATED", kepu.PropSource: "test", "since": 2010, "until": 2005}}}}, kepu.BadUserInput},
 		{"an update", []kepu.Change{{Kind: kepu.UpdateNode, ID: "Museum:a", Set: kepu.Props{kepu.PropName: "A"}}}, kepu.BadUserInput},
 		{"a delete", []kepu.Change{{Kind: kepu.DeleteNode, ID: "Museum:a"}}, kepu.BadUserInput},
 	} {

@@ -1282,7 +1282,13 @@ func (b *batch) apply(c kepu.Change) (kepu.Result, error) {
 		if !ok {
 			return kepu.Result{}, kepu.Errorf(kepu.NotFound, "node %s not found", c.ID)
 		}
-		p := fromMap(merge(old, set, c.Unset), b.in)
+		// The span rule holds on the record the update leaves (we hold
+		// wmu: no other write comes between the read and the commit).
+		m := merge(old, set, c.Unset)
+		if err := kepu.CheckSpans(m, set); err != nil {
+			return kepu.Result{}, err
+		}
+		p := fromMap(m, b.in)
 		b.nodes[c.ID] = &pendingNode{id: c.ID, label: l, props: p}
 		return kepu.Result{Node: kepu.Node{ID: c.ID, Label: l, Props: p.toMap()}}, nil
 
@@ -1329,7 +1335,11 @@ func (b *batch) apply(c kepu.Change) (kepu.Result, error) {
 		if !ok {
 			return kepu.Result{}, kepu.Errorf(kepu.NotFound, "%s edge from %s to %s not found", e.Type, truncate(e.From), truncate(e.To))
 		}
-		p := fromMap(merge(old, set, c.Unset), b.in)
+		m := merge(old, set, c.Unset)
+		if err := kepu.CheckSpans(m, set); err != nil {
+			return kepu.Result{}, err
+		}
+		p := fromMap(m, b.in)
 		b.putEdge(e.Type, e.From, e.To, p)
 		return kepu.Result{Edge: kepu.Edge{Type: e.Type, From: e.From, To: e.To, Props: p.toMap()}}, nil
 

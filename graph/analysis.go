@@ -2,8 +2,10 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/kepugraph/kepugraph/analysis"
 	"github.com/kepugraph/kepugraph/graph/internal/spec"
 	"github.com/kepugraph/kepugraph/graph/model"
@@ -239,6 +241,9 @@ func communities(ctx context.Context, r *Resolver, algorithm string, labels, rel
 	if err != nil {
 		return nil, err
 	}
+	if err := checkRankPages(ctx, r.maxPageSize); err != nil {
+		return nil, err
+	}
 	p, err := r.analyzer.Communities(ctx, s, algorithm)
 	if err != nil {
 		return nil, err
@@ -298,6 +303,9 @@ func coverage(ctx context.Context, r *Resolver, level string, kinds, programs []
 		}
 		q.Within = id
 	}
+	if err := checkRankPages(ctx, r.maxPageSize); err != nil {
+		return nil, err
+	}
 	ld := r.loaders(ctx)
 	res, err := analysis.Coverage(ctx, ld.Store, q)
 	if err != nil {
@@ -319,6 +327,10 @@ func optionalProvince(p *string) (string, error) {
 }
 
 func schoolsWithoutLocalPartner(ctx context.Context, r *Resolver, province *string, first *int, after *string) (*model.RankedNodeConnection, error) {
+	// The page is checked before the store calls that rank the list.
+	if _, _, err := model.RankPage(first, after, r.maxPageSize); err != nil {
+		return nil, err
+	}
 	p, err := optionalProvince(province)
 	if err != nil {
 		return nil, err
@@ -332,6 +344,10 @@ func schoolsWithoutLocalPartner(ctx context.Context, r *Resolver, province *stri
 }
 
 func museumsWithoutSchoolPartner(ctx context.Context, r *Resolver, province *string, kinds []string, first *int, after *string) (*model.RankedNodeConnection, error) {
+	// The page is checked before the store calls that rank the list.
+	if _, _, err := model.RankPage(first, after, r.maxPageSize); err != nil {
+		return nil, err
+	}
 	p, err := optionalProvince(province)
 	if err != nil {
 		return nil, err
@@ -342,4 +358,60 @@ func museumsWithoutSchoolPartner(ctx context.Context, r *Resolver, province *str
 		return nil, err
 	}
 	return model.NewRankedNodeConnection(ranked(rs), first, after, r.maxPageSize, ld)
+}
+
+// checkRankPages checks the page arguments (first, after: model.RankPage)
+// of the ranked lists selected below the field being resolved: coverage's
+// coveredPlaces and uncoveredPlaces, communities' communities and their
+// members take their cursor on a field below the one whose store calls
+// compute the list, and a bad cursor is refused before those calls.
+func checkRankPages(ctx context.Context, max int) error {
+	if !graphql.HasOperationContext(ctx) || graphql.GetFieldContext(ctx) == nil {
+		return nil
+	}
+	oc := graphql.GetOperationContext(ctx)
+	var walk func([]graphql.CollectedField) error
+	walk = func(fields []graphql.CollectedField) error {
+		for _, f := range fields {
+			if f.Definition == nil {
+				continue
+			}
+			if t := f.Definition.Type.Name(); (t == "RankedNodeConnection" || t == "CommunityConnection") && f.Definition.Arguments.ForName("after") != nil {
+				args := f.ArgumentMap(oc.Variables)
+				var first *int
+				if n, ok := wholeArg(args["first"]); ok {
+					first = &n
+				}
+				var after *string
+				if a, ok := args["after"].(string); ok {
+					after = &a
+				}
+				if _, _, err := model.RankPage(first, after, max); err != nil {
+					return err
+				}
+			}
+			if err := walk(graphql.CollectFields(oc, f.Selections, nil)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return walk(graphql.CollectFieldsCtx(ctx, nil))
+}
+
+// wholeArg reads an Int argument as ArgumentMap gives it (a literal or a
+// variable's decoded value).
+func wholeArg(v any) (int, bool) {
+	switch n := v.(type) {
+	case int64:
+		return int(n), true
+	case int:
+		return n, true
+	case float64:
+		return int(n), n == float64(int(n))
+	case json.Number:
+		i, err := n.Int64()
+		return int(i), err == nil
+	}
+	return 0, false
 }

@@ -55,6 +55,10 @@ func nodeQuery(l kepu.Label, extra *kepu.Filter, a connArgs, maxPage int) (kepu.
 	if err != nil {
 		return kepu.NodeQuery{}, err
 	}
+	// A bad cursor is refused here, before any store call.
+	if err := kepu.ValidateNodePage(l, order, p); err != nil {
+		return kepu.NodeQuery{}, err
+	}
 	return kepu.NodeQuery{Label: l, Filter: kepu.And(extra, f), Order: order, Page: p}, nil
 }
 
@@ -80,6 +84,9 @@ func relQuery(near kepu.Label, rf spec.RelField, a connArgs, maxPage int) (kepu.
 	}
 	p, err := a.page(maxPage)
 	if err != nil {
+		return kepu.NeighborQuery{}, err
+	}
+	if err := kepu.ValidateNeighborPage(rf.Def.Type, rf.Dir, order, p); err != nil {
 		return kepu.NeighborQuery{}, err
 	}
 	return kepu.NeighborQuery{Rel: rf.Def.Type, Dir: rf.Dir, NodeFilter: nodeF, EdgeFilter: edgeF, Order: order, Page: p}, nil

@@ -18,7 +18,11 @@ func search(ctx context.Context, r *Resolver, text string, labels []string, firs
 		}
 		q.First = *first
 	}
-	if after != nil {
+	if after != nil && *after != "" {
+		// Checked before the store call (the store checks it too).
+		if _, _, err := kepu.DecodeSearchCursor(*after); err != nil {
+			return nil, err
+		}
 		q.After = *after
 	}
 	for _, v := range labels {

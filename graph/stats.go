@@ -190,3 +190,14 @@ func programByName(ctx context.Context, st kepu.Store, name string) (kepu.Node, 
 	}
 	return p.Nodes[0], true, nil
 }
+
+// WarmUp computes systemStats once through st and drops the result. A
+// Neo4j server plans a statement on its first use and caches the plan; the
+// 16 statements of a cold systemStats, planned one after the other, took
+// past the 10 s request deadline under load. The server calls WarmUp in the
+// background after it opens a Neo4j store, so that the first request finds
+// the plans cached (docs/hardening.md, "systemStats on a cold Neo4j").
+func WarmUp(ctx context.Context, st kepu.Store) error {
+	_, err := systemStats(ctx, &Resolver{store: st})
+	return err
+}

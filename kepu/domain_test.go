@@ -1,6 +1,7 @@
 package kepu_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/kepugraph/kepugraph/kepu"
@@ -11,7 +12,9 @@ import (
 // Year property a year
 // outside MinYear–MaxYear, on create and on update (BadUserInput naming the
 // property); a span (since/until, startYear/endYear) given with its first
-// year after its last is refused; filters keep accepting any number.
+// year after its last is refused, and CheckSpans, which the stores run on
+// the record an update leaves, names the year the update set; filters keep
+// accepting any number.
 func TestValueDomains(t *testing.T) {
 	type record struct {
 		name  string
@@ -107,6 +110,51 @@ func TestValueDomains(t *testing.T) {
 				t.Errorf("%s one-year span: %v", r.name, err)
 			}
 		}
+	}
+	for _, sp := range kepu.YearSpans {
+		first, last := sp[0], sp[1]
+		stored := kepu.Props{first: int64(2005), last: int64(2010)}
+		for _, c := range []struct {
+			set   kepu.Props
+			field string // "" when the merged record is good
+		}{
+			{kepu.Props{last: int64(1990)}, last},
+			{kepu.Props{first: int64(2015)}, first},
+			{kepu.Props{first: int64(2030), last: int64(2020)}, last},
+			{kepu.Props{last: int64(2005)}, ""},
+			{kepu.Props{first: int64(2020), last: int64(2025)}, ""},
+			{kepu.Props{last: nil}, ""},
+		} {
+			rec := kepu.Props{}
+			for k, v := range stored {
+				rec[k] = v
+			}
+			for k, v := range c.set {
+				if v == nil {
+					delete(rec, k)
+				} else {
+					rec[k] = v
+				}
+			}
+			err := kepu.CheckSpans(rec, c.set)
+			if c.field == "" && err != nil {
+				t.Errorf("%v over %v: %v", c.set, stored, err)
+			}
+			if c.field != "" && (kepu.ErrorCode(err) != kepu.BadUserInput || !fieldIs(err, c.field) ||
+				!strings.Contains(err.Error(), first) || !strings.Contains(err.Error(), last)) {
+				t.Errorf("%v over %v: %v, want %s naming %s (and the message both years)", c.set, stored, err, kepu.BadUserInput, c.field)
+			}
+			if got := kepu.SetsSpanYear(c.set); got != (c.set[first] != nil || c.set[last] != nil) {
+				t.Errorf("SetsSpanYear(%v) = %v", c.set, got)
+			}
+		}
+		// A record checked whole (no update) names the first year.
+		if err := kepu.CheckSpans(kepu.Props{first: int64(2011), last: int64(2010)}, nil); !fieldIs(err, first) {
+			t.Errorf("whole record %s 2011, %s 2010: %v, want %s naming %s", first, last, err, kepu.BadUserInput, first)
+		}
+	}
+	if kepu.SetsSpanYear(kepu.Props{"openedYear": int64(2000), "name": "x"}) {
+		t.Error("SetsSpanYear of an update without a span year = true")
 	}
 	if numbers < 20 || years < 6 || spans < 7 {
 		t.Fatalf("checked %d numeric properties, %d years, %d spans: the registry has more", numbers, years, spans)

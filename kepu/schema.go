@@ -142,8 +142,8 @@ const (
 const MaxAmount = 1e12
 
 // YearSpans are the pairs of Year properties that bound a span (first year,
-// last year): in a record, or an update, giving both, the first cannot come
-// after the last.
+// last year): in a record that gives both, the first cannot come after the
+// last; an update is checked on the record it leaves (CheckSpans).
 var YearSpans = [][2]string{{"since", "until"}, {"startYear", "endYear"}}
 
 // Provenance kinds, the values of the provenance property that every node and
@@ -160,6 +160,9 @@ const (
 	PropSource     = "source"
 	PropName       = "name"
 	PropNameZh     = "nameZh"
+	// PropNameRomanized marks a place whose English name the loader made
+	// from its Chinese one (Prefecture and County).
+	PropNameRomanized = "nameRomanized"
 )
 
 // Common properties of every node.
@@ -230,10 +233,12 @@ var labelDefs = []LabelDef{
 	{Label: Prefecture, Doc: "a prefecture-level division", Props: withCommon(nodeCommon,
 		PropDef{Name: "gbCode", Type: String, Required: true},
 		PropDef{Name: "divisionType", Type: String, Doc: "prefecture_city, autonomous_prefecture, prefecture, league"},
+		PropDef{Name: PropNameRomanized, Type: Bool, Doc: "true when name is a machine romanization of nameZh (the Hanyu Pinyin of the name without its administrative suffix, then the English word for the suffix), made by the loader and not taken from a reference list: the reference list of divisions gives Chinese names only"},
 	)},
 	{Label: County, Doc: "a county-level division", Props: withCommon(nodeCommon,
 		PropDef{Name: "gbCode", Type: String, Required: true},
 		PropDef{Name: "divisionType", Type: String, Doc: "district, county_city, county, autonomous_county, banner, ..."},
+		PropDef{Name: PropNameRomanized, Type: Bool, Doc: "true when name is a machine romanization of nameZh (the Hanyu Pinyin of the name without its administrative suffix, then the English word for the suffix), made by the loader and not taken from a reference list: the reference list of divisions gives Chinese names only"},
 	)},
 	{Label: Museum, Doc: "a science and technology museum of the modern museum system", Props: withCommon(nodeCommon,
 		PropDef{Name: "kind", Type: Enum, Values: MuseumKinds, Required: true},

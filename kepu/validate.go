@@ -291,16 +291,56 @@ func checkDomain(def *PropDef, v any) error {
 }
 
 // checkSpans checks the YearSpans of which props gives both years.
-func checkSpans(props Props) error {
+func checkSpans(props Props) error { return CheckSpans(props, nil) }
+
+// CheckSpans checks the YearSpans of a record: where record (normalized
+// properties: years are int64) gives both years of a span, the first cannot
+// come after the last (BadUserInput, the message naming both properties and
+// their years). A year that is absent (never set, or cleared) bounds
+// nothing. set, when not nil, is what an update set: the error's Field is
+// the year of the pair that it set (the last year when it set both).
+//
+// ValidateNode and ValidateEdge check a whole new record and
+// ValidateNodeUpdate and ValidateEdgeUpdate an update's own years, but only
+// the store sees the record an update leaves: its stored years merged with
+// the update's. Every backend's Write calls CheckSpans on that record,
+// inside the write (all or nothing), so that an update that sets only
+// until: 1990 on a record with since: 2005 is refused.
+func CheckSpans(record, set Props) error {
 	for _, sp := range YearSpans {
-		first, ok1 := props[sp[0]].(int64)
-		last, ok2 := props[sp[1]].(int64)
-		if ok1 && ok2 && first > last {
+		first, ok1 := record[sp[0]].(int64)
+		last, ok2 := record[sp[1]].(int64)
+		if !ok1 || !ok2 || first <= last {
+			continue
+		}
+		_, setFirst := set[sp[0]]
+		_, setLast := set[sp[1]]
+		if setFirst && !setLast {
 			return &Error{Code: BadUserInput, Field: sp[0],
 				Message: fmt.Sprintf("%s (%d) cannot come after %s (%d)", sp[0], first, sp[1], last)}
 		}
+		if set != nil {
+			return &Error{Code: BadUserInput, Field: sp[1],
+				Message: fmt.Sprintf("%s (%d) cannot come before %s (%d)", sp[1], last, sp[0], first)}
+		}
+		return &Error{Code: BadUserInput, Field: sp[0],
+			Message: fmt.Sprintf("%s (%d) cannot come after %s (%d)", sp[0], first, sp[1], last)}
 	}
 	return nil
+}
+
+// SetsSpanYear reports whether an update's set gives a year of a span a
+// value (not null): only such an update can leave a record whose span runs
+// backwards (clearing a year never can).
+func SetsSpanYear(set Props) bool {
+	for _, sp := range YearSpans {
+		for _, k := range sp {
+			if v, ok := set[k]; ok && v != nil {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func validateUpdate(defs []PropDef, set Props, unset []string, what string) error {
@@ -660,6 +700,43 @@ func ValidatePage(p Page, max int) error {
 		}
 		if max > 0 && *n > max {
 			return Errorf(BadUserInput, "page size must be at most %d, got %d", max, *n)
+		}
+	}
+	return nil
+}
+
+// NodeCursorScope is the scope of the order signature (OrderSignature) of
+// the cursors of FindNodes and PlaceNodes for label l; NeighborCursorScope
+// that of Neighbors for a relationship type and direction. Every backend
+// signs its cursors with these scopes (the conformance suite checks that
+// ValidateNodePage and ValidateNeighborPage accept the cursors it returns).
+func NodeCursorScope(l Label) string { return "nodes:" + string(l) }
+
+// NeighborCursorScope: see NodeCursorScope.
+func NeighborCursorScope(rel RelType, dir Direction) string {
+	return "neighbors:" + string(rel) + ":" + dir.String()
+}
+
+// ValidateNodePage checks the cursors (After, Before) of a page of the
+// nodes of l in order, as FindNodes and PlaceNodes decode them, without a
+// store call: BadUserInput for a cursor that is malformed or was made for
+// another list or order. The API checks them before its first store call.
+func ValidateNodePage(l Label, order []OrderKey, p Page) error {
+	return validateCursors(OrderSignature(NodeCursorScope(l), order), len(order), p)
+}
+
+// ValidateNeighborPage is ValidateNodePage for the cursors of Neighbors.
+func ValidateNeighborPage(rel RelType, dir Direction, order []OrderKey, p Page) error {
+	return validateCursors(OrderSignature(NeighborCursorScope(rel, dir), order), len(order), p)
+}
+
+func validateCursors(sig string, nkeys int, p Page) error {
+	for _, s := range []string{p.After, p.Before} {
+		if s == "" {
+			continue
+		}
+		if _, err := DecodeCursor(sig, nkeys, s); err != nil {
+			return err
 		}
 	}
 	return nil

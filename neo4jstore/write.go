@@ -170,8 +170,10 @@ func (s *Store) Write(ctx context.Context, changes []kepu.Change) ([]kepu.Result
 	bulk := s.bulk.Load()
 	// Reads of this request after the write must see it.
 	defer scopeOf(ctx).forget()
-	if len(cs) == 1 && cs[0].Kind == kepu.UpdateNode {
-		// One statement, one round trip (writeAlone).
+	if len(cs) == 1 && cs[0].Kind == kepu.UpdateNode && !kepu.SetsSpanYear(cs[0].Set) {
+		// One statement, one round trip (writeAlone). An update that sets
+		// a year of a span takes the transaction below: its span is
+		// checked on the node it leaves before the commit.
 		c := cs[0]
 		recs, err := s.writeAlone(ctx, stmt{cypherUpdateNodeAlone(kepu.LabelOf(c.ID)), logParams(cs, updateParams(c))})
 		if err != nil {
@@ -258,6 +260,11 @@ func (s *Store) apply(ctx context.Context, tx neo4j.ManagedTransaction, cs []kep
 		if err != nil {
 			return err
 		}
+		// The node as the SET left it, under the SET's write lock until
+		// the commit: an error rolls the whole write back.
+		if err := kepu.CheckSpans(node.Props, first.Set); err != nil {
+			return err
+		}
 		results[st.idx[0]] = kepu.Result{Node: node}
 		return nil
 
@@ -321,6 +328,9 @@ func (s *Store) apply(ctx context.Context, tx neo4j.ManagedTransaction, cs []kep
 		props, err := decodeRel(recs[0].Values[0], e.Type)
 		if err != nil {
 			return s.internalf("%v", err)
+		}
+		if err := kepu.CheckSpans(props, first.Set); err != nil {
+			return err // rolled back, as for a node
 		}
 		results[st.idx[0]] = kepu.Result{Edge: kepu.Edge{Type: e.Type, From: e.From, To: e.To, Props: props}}
 		return nil

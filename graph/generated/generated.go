@@ -125,20 +125,21 @@ type ComplexityRoot struct {
 	}
 
 	County struct {
-		CoveredBy    func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		DivisionType func(childComplexity int) int
-		GbCode       func(childComplexity int) int
-		Hosted       func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		ID           func(childComplexity int) int
-		Museums      func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		Name         func(childComplexity int) int
-		NameZh       func(childComplexity int) int
-		Parent       func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		Prefecture   func(childComplexity int) int
-		Provenance   func(childComplexity int) int
-		Province     func(childComplexity int) int
-		Residents    func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
-		Source       func(childComplexity int) int
+		CoveredBy     func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		DivisionType  func(childComplexity int) int
+		GbCode        func(childComplexity int) int
+		Hosted        func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		ID            func(childComplexity int) int
+		Museums       func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		Name          func(childComplexity int) int
+		NameRomanized func(childComplexity int) int
+		NameZh        func(childComplexity int) int
+		Parent        func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		Prefecture    func(childComplexity int) int
+		Provenance    func(childComplexity int) int
+		Province      func(childComplexity int) int
+		Residents     func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
+		Source        func(childComplexity int) int
 	}
 
 	CountyConnection struct {
@@ -789,6 +790,7 @@ type ComplexityRoot struct {
 		ID                func(childComplexity int) int
 		Museums           func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
 		Name              func(childComplexity int) int
+		NameRomanized     func(childComplexity int) int
 		NameZh            func(childComplexity int) int
 		Parent            func(childComplexity int, where map[string]any, orderBy []*model.OrderInput, first *int, after *string, last *int, before *string) int
 		Provenance        func(childComplexity int) int
@@ -1659,6 +1661,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.County.Name(childComplexity), true
+	case "County.nameRomanized":
+		if e.ComplexityRoot.County.NameRomanized == nil {
+			break
+		}
+
+		return e.ComplexityRoot.County.NameRomanized(childComplexity), true
 	case "County.nameZh":
 		if e.ComplexityRoot.County.NameZh == nil {
 			break
@@ -4918,6 +4926,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Prefecture.Name(childComplexity), true
+	case "Prefecture.nameRomanized":
+		if e.ComplexityRoot.Prefecture.NameRomanized == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Prefecture.NameRomanized(childComplexity), true
 	case "Prefecture.nameZh":
 		if e.ComplexityRoot.Prefecture.NameZh == nil {
 			break
@@ -7297,6 +7311,8 @@ type Prefecture implements Place & Node {
   gbCode: String!
   """Prefecture_city, autonomous_prefecture, prefecture, league."""
   divisionType: String
+  """True when name is a machine romanization of nameZh (the Hanyu Pinyin of the name without its administrative suffix, then the English word for the suffix), made by the loader and not taken from a reference list: the reference list of divisions gives Chinese names only."""
+  nameRomanized: Boolean
   "The province this place belongs to."
   province: Province
   """Museums located in this place (at any depth). Pages are Relay style: first/after pages forward, last/before backward. At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. Without first or last, the first maximum-page-size items are returned."""
@@ -7352,6 +7368,8 @@ input PrefectureWhere {
   gbCode: StringFilter
   """Prefecture_city, autonomous_prefecture, prefecture, league."""
   divisionType: StringFilter
+  """True when name is a machine romanization of nameZh (the Hanyu Pinyin of the name without its administrative suffix, then the English word for the suffix), made by the loader and not taken from a reference list: the reference list of divisions gives Chinese names only."""
+  nameRomanized: BooleanFilter
   "The node's province (see the province field) matches."
   province: ProvinceWhere
   "At least one parent relationship matches."
@@ -7385,6 +7403,7 @@ enum PrefectureOrderField {
   SOURCE
   GB_CODE
   DIVISION_TYPE
+  NAME_ROMANIZED
   PARENT_COUNT
   COVERED_DIRECTLY_BY_COUNT
   HOSTED_COUNT
@@ -7401,6 +7420,7 @@ input PrefectureOrder {
 """What to group prefectures by in prefectureCounts."""
 enum PrefectureGroupBy {
   PROVENANCE
+  NAME_ROMANIZED
   PROVINCE
 }
 
@@ -7420,6 +7440,8 @@ input CreatePrefectureInput {
   gbCode: String!
   """Prefecture_city, autonomous_prefecture, prefecture, league."""
   divisionType: String
+  """True when name is a machine romanization of nameZh (the Hanyu Pinyin of the name without its administrative suffix, then the English word for the suffix), made by the loader and not taken from a reference list: the reference list of divisions gives Chinese names only."""
+  nameRomanized: Boolean
 }
 
 """Changes to a prefecture: an absent field stays unchanged, null removes the property."""
@@ -7436,6 +7458,8 @@ input UpdatePrefectureInput {
   gbCode: String
   """Prefecture_city, autonomous_prefecture, prefecture, league."""
   divisionType: String
+  """True when name is a machine romanization of nameZh (the Hanyu Pinyin of the name without its administrative suffix, then the English word for the suffix), made by the loader and not taken from a reference list: the reference list of divisions gives Chinese names only."""
+  nameRomanized: Boolean
 }
 
 """A county-level division."""
@@ -7454,6 +7478,8 @@ type County implements Place & Node {
   gbCode: String!
   """District, county_city, county, autonomous_county, banner, ...."""
   divisionType: String
+  """True when name is a machine romanization of nameZh (the Hanyu Pinyin of the name without its administrative suffix, then the English word for the suffix), made by the loader and not taken from a reference list: the reference list of divisions gives Chinese names only."""
+  nameRomanized: Boolean
   "The province this place belongs to."
   province: Province
   "The prefecture this place belongs to."
@@ -7509,6 +7535,8 @@ input CountyWhere {
   gbCode: StringFilter
   """District, county_city, county, autonomous_county, banner, ...."""
   divisionType: StringFilter
+  """True when name is a machine romanization of nameZh (the Hanyu Pinyin of the name without its administrative suffix, then the English word for the suffix), made by the loader and not taken from a reference list: the reference list of divisions gives Chinese names only."""
+  nameRomanized: BooleanFilter
   "The node's province (see the province field) matches."
   province: ProvinceWhere
   "The node's prefecture (see the prefecture field) matches."
@@ -7540,6 +7568,7 @@ enum CountyOrderField {
   SOURCE
   GB_CODE
   DIVISION_TYPE
+  NAME_ROMANIZED
   PARENT_COUNT
   COVERED_BY_COUNT
   HOSTED_COUNT
@@ -7555,6 +7584,7 @@ input CountyOrder {
 """What to group counties by in countyCounts."""
 enum CountyGroupBy {
   PROVENANCE
+  NAME_ROMANIZED
   PROVINCE
   PREFECTURE
 }
@@ -7575,6 +7605,8 @@ input CreateCountyInput {
   gbCode: String!
   """District, county_city, county, autonomous_county, banner, ...."""
   divisionType: String
+  """True when name is a machine romanization of nameZh (the Hanyu Pinyin of the name without its administrative suffix, then the English word for the suffix), made by the loader and not taken from a reference list: the reference list of divisions gives Chinese names only."""
+  nameRomanized: Boolean
 }
 
 """Changes to a county: an absent field stays unchanged, null removes the property."""
@@ -7591,6 +7623,8 @@ input UpdateCountyInput {
   gbCode: String
   """District, county_city, county, autonomous_county, banner, ...."""
   divisionType: String
+  """True when name is a machine romanization of nameZh (the Hanyu Pinyin of the name without its administrative suffix, then the English word for the suffix), made by the loader and not taken from a reference list: the reference list of divisions gives Chinese names only."""
+  nameRomanized: Boolean
 }
 
 """A science and technology museum of the modern museum system."""
@@ -10774,6 +10808,7 @@ enum PartOfInOrderField {
   SOURCE
   GB_CODE
   DIVISION_TYPE
+  NAME_ROMANIZED
   EDGE_PROVENANCE
   EDGE_SOURCE
   PARENT_COUNT
@@ -11014,6 +11049,8 @@ input NodeWhere {
   mainland: BooleanFilter
   """Prefecture_city, autonomous_prefecture, prefecture, league."""
   divisionType: StringFilter
+  """True when name is a machine romanization of nameZh (the Hanyu Pinyin of the name without its administrative suffix, then the English word for the suffix), made by the loader and not taken from a reference list: the reference list of divisions gives Chinese names only."""
+  nameRomanized: BooleanFilter
   """Administrative level."""
   level: AdminLevelFilter
   """Free entry supported by central subsidies."""
@@ -11166,6 +11203,8 @@ input PrefecturePropertyWhere {
   gbCode: StringFilter
   """Prefecture_city, autonomous_prefecture, prefecture, league."""
   divisionType: StringFilter
+  """True when name is a machine romanization of nameZh (the Hanyu Pinyin of the name without its administrative suffix, then the English word for the suffix), made by the loader and not taken from a reference list: the reference list of divisions gives Chinese names only."""
+  nameRomanized: BooleanFilter
 }
 
 """Conditions on the properties of a County at the other end of a relationship whose ends have several labels."""
@@ -11190,6 +11229,8 @@ input CountyPropertyWhere {
   gbCode: StringFilter
   """District, county_city, county, autonomous_county, banner, ...."""
   divisionType: StringFilter
+  """True when name is a machine romanization of nameZh (the Hanyu Pinyin of the name without its administrative suffix, then the English word for the suffix), made by the loader and not taken from a reference list: the reference list of divisions gives Chinese names only."""
+  nameRomanized: BooleanFilter
 }
 
 """Conditions on the properties of a Museum at the other end of a relationship whose ends have several labels."""
@@ -11468,6 +11509,8 @@ input PlaceWhere {
   mainland: BooleanFilter
   """Prefecture_city, autonomous_prefecture, prefecture, league."""
   divisionType: StringFilter
+  """True when name is a machine romanization of nameZh (the Hanyu Pinyin of the name without its administrative suffix, then the English word for the suffix), made by the loader and not taken from a reference list: the reference list of divisions gives Chinese names only."""
+  nameRomanized: BooleanFilter
   "The node is a Province and matches these conditions on its properties (an error where the other end is never a Province)."
   Province: ProvincePropertyWhere
   "The node is a Prefecture and matches these conditions on its properties (an error where the other end is never a Prefecture)."
@@ -12146,6 +12189,8 @@ func (ec *executionContext) childFields_County(ctx context.Context, field graphq
 		return ec.fieldContext_County_gbCode(ctx, field)
 	case "divisionType":
 		return ec.fieldContext_County_divisionType(ctx, field)
+	case "nameRomanized":
+		return ec.fieldContext_County_nameRomanized(ctx, field)
 	case "province":
 		return ec.fieldContext_County_province(ctx, field)
 	case "prefecture":
@@ -13320,6 +13365,8 @@ func (ec *executionContext) childFields_Prefecture(ctx context.Context, field gr
 		return ec.fieldContext_Prefecture_gbCode(ctx, field)
 	case "divisionType":
 		return ec.fieldContext_Prefecture_divisionType(ctx, field)
+	case "nameRomanized":
+		return ec.fieldContext_Prefecture_nameRomanized(ctx, field)
 	case "province":
 		return ec.fieldContext_Prefecture_province(ctx, field)
 	case "museums":
@@ -20908,6 +20955,29 @@ func (ec *executionContext) _County_divisionType(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_County_divisionType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("County", field, false, false, "String")
+}
+
+func (ec *executionContext) _County_nameRomanized(ctx context.Context, field graphql.CollectedField, obj *model.County) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_County_nameRomanized(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NameRomanized, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_County_nameRomanized(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("County", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _County_province(ctx context.Context, field graphql.CollectedField, obj *model.County) (ret graphql.Marshaler) {
@@ -34726,6 +34796,29 @@ func (ec *executionContext) fieldContext_Prefecture_divisionType(_ context.Conte
 	return graphql.NewScalarFieldContext("Prefecture", field, false, false, "String")
 }
 
+func (ec *executionContext) _Prefecture_nameRomanized(ctx context.Context, field graphql.CollectedField, obj *model.Prefecture) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Prefecture_nameRomanized(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NameRomanized, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Prefecture_nameRomanized(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Prefecture", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Prefecture_province(ctx context.Context, field graphql.CollectedField, obj *model.Prefecture) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -43255,7 +43348,7 @@ func (ec *executionContext) unmarshalInputCountyPropertyWhere(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "gbCode", "divisionType"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "gbCode", "divisionType", "nameRomanized"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -43333,6 +43426,13 @@ func (ec *executionContext) unmarshalInputCountyPropertyWhere(ctx context.Contex
 				return it, err
 			}
 			it["divisionType"] = data
+		case "nameRomanized":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameRomanized"))
+			data, err := ec.unmarshalOBooleanFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nameRomanized"] = data
 		}
 	}
 	return it, nil
@@ -43361,7 +43461,7 @@ func (ec *executionContext) unmarshalInputCountyWhere(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "gbCode", "divisionType", "province", "prefecture", "parent_some", "parent_none", "coveredBy_some", "coveredBy_none", "hosted_some", "hosted_none", "residents_some", "residents_none"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "gbCode", "divisionType", "nameRomanized", "province", "prefecture", "parent_some", "parent_none", "coveredBy_some", "coveredBy_none", "hosted_some", "hosted_none", "residents_some", "residents_none"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -43439,6 +43539,13 @@ func (ec *executionContext) unmarshalInputCountyWhere(ctx context.Context, obj a
 				return it, err
 			}
 			it["divisionType"] = data
+		case "nameRomanized":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameRomanized"))
+			data, err := ec.unmarshalOBooleanFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nameRomanized"] = data
 		case "province":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("province"))
 			data, err := ec.unmarshalOProvinceWhere2map(ctx, v)
@@ -43998,7 +44105,7 @@ func (ec *executionContext) unmarshalInputCreateCountyInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"key", "name", "nameZh", "provenance", "source", "gbCode", "divisionType"}
+	fieldsInOrder := [...]string{"key", "name", "nameZh", "provenance", "source", "gbCode", "divisionType", "nameRomanized"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -44055,6 +44162,13 @@ func (ec *executionContext) unmarshalInputCreateCountyInput(ctx context.Context,
 				return it, err
 			}
 			it["divisionType"] = data
+		case "nameRomanized":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameRomanized"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nameRomanized"] = data
 		}
 	}
 	return it, nil
@@ -44733,7 +44847,7 @@ func (ec *executionContext) unmarshalInputCreatePrefectureInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"key", "name", "nameZh", "provenance", "source", "gbCode", "divisionType"}
+	fieldsInOrder := [...]string{"key", "name", "nameZh", "provenance", "source", "gbCode", "divisionType", "nameRomanized"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -44790,6 +44904,13 @@ func (ec *executionContext) unmarshalInputCreatePrefectureInput(ctx context.Cont
 				return it, err
 			}
 			it["divisionType"] = data
+		case "nameRomanized":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameRomanized"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nameRomanized"] = data
 		}
 	}
 	return it, nil
@@ -47970,7 +48091,7 @@ func (ec *executionContext) unmarshalInputNodeWhere(ctx context.Context, obj any
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "code", "gbCode", "kind", "region", "capital", "mainland", "divisionType", "level", "freeEntry", "openedYear", "city", "distanceKm", "teachersTrained", "personTimeServed", "offlineVisits", "resourcesTB", "stage", "rural", "ministryDirect", "moeCode", "abbreviation", "series", "edition", "date", "venue", "mode", "audience", "theme", "startYear", "endYear", "monthlyThemes", "organizations", "activities", "representatives", "title", "year", "fundingYuan", "scienceCommunicators", "scienceMuseums", "websites", "wechatAccounts", "bookTitles", "bookCopies", "participants", "Province", "Prefecture", "County", "Museum", "School", "NormalUniversity", "Organization", "Forum", "Program", "Person", "NationalStatistics"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "code", "gbCode", "kind", "region", "capital", "mainland", "divisionType", "nameRomanized", "level", "freeEntry", "openedYear", "city", "distanceKm", "teachersTrained", "personTimeServed", "offlineVisits", "resourcesTB", "stage", "rural", "ministryDirect", "moeCode", "abbreviation", "series", "edition", "date", "venue", "mode", "audience", "theme", "startYear", "endYear", "monthlyThemes", "organizations", "activities", "representatives", "title", "year", "fundingYuan", "scienceCommunicators", "scienceMuseums", "websites", "wechatAccounts", "bookTitles", "bookCopies", "participants", "Province", "Prefecture", "County", "Museum", "School", "NormalUniversity", "Organization", "Forum", "Program", "Person", "NationalStatistics"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -48083,6 +48204,13 @@ func (ec *executionContext) unmarshalInputNodeWhere(ctx context.Context, obj any
 				return it, err
 			}
 			it["divisionType"] = data
+		case "nameRomanized":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameRomanized"))
+			data, err := ec.unmarshalOBooleanFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nameRomanized"] = data
 		case "level":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("level"))
 			data, err := ec.unmarshalOAdminLevelFilter2map(ctx, v)
@@ -51178,7 +51306,7 @@ func (ec *executionContext) unmarshalInputPlaceWhere(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "code", "gbCode", "kind", "region", "capital", "mainland", "divisionType", "Province", "Prefecture", "County"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "code", "gbCode", "kind", "region", "capital", "mainland", "divisionType", "nameRomanized", "Province", "Prefecture", "County"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -51291,6 +51419,13 @@ func (ec *executionContext) unmarshalInputPlaceWhere(ctx context.Context, obj an
 				return it, err
 			}
 			it["divisionType"] = data
+		case "nameRomanized":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameRomanized"))
+			data, err := ec.unmarshalOBooleanFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nameRomanized"] = data
 		case "Province":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("Province"))
 			data, err := ec.unmarshalOProvincePropertyWhere2map(ctx, v)
@@ -51393,7 +51528,7 @@ func (ec *executionContext) unmarshalInputPrefecturePropertyWhere(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "gbCode", "divisionType"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "gbCode", "divisionType", "nameRomanized"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -51471,6 +51606,13 @@ func (ec *executionContext) unmarshalInputPrefecturePropertyWhere(ctx context.Co
 				return it, err
 			}
 			it["divisionType"] = data
+		case "nameRomanized":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameRomanized"))
+			data, err := ec.unmarshalOBooleanFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nameRomanized"] = data
 		}
 	}
 	return it, nil
@@ -51499,7 +51641,7 @@ func (ec *executionContext) unmarshalInputPrefectureWhere(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "gbCode", "divisionType", "province", "parent_some", "parent_none", "coveredDirectlyBy_some", "coveredDirectlyBy_none", "hosted_some", "hosted_none", "residents_some", "residents_none", "children_some", "children_none"}
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "id", "name", "nameZh", "provenance", "source", "gbCode", "divisionType", "nameRomanized", "province", "parent_some", "parent_none", "coveredDirectlyBy_some", "coveredDirectlyBy_none", "hosted_some", "hosted_none", "residents_some", "residents_none", "children_some", "children_none"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -51577,6 +51719,13 @@ func (ec *executionContext) unmarshalInputPrefectureWhere(ctx context.Context, o
 				return it, err
 			}
 			it["divisionType"] = data
+		case "nameRomanized":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameRomanized"))
+			data, err := ec.unmarshalOBooleanFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nameRomanized"] = data
 		case "province":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("province"))
 			data, err := ec.unmarshalOProvinceWhere2map(ctx, v)
@@ -54007,7 +54156,7 @@ func (ec *executionContext) unmarshalInputUpdateCountyInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "nameZh", "provenance", "source", "gbCode", "divisionType"}
+	fieldsInOrder := [...]string{"name", "nameZh", "provenance", "source", "gbCode", "divisionType", "nameRomanized"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -54057,6 +54206,13 @@ func (ec *executionContext) unmarshalInputUpdateCountyInput(ctx context.Context,
 				return it, err
 			}
 			it["divisionType"] = data
+		case "nameRomanized":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameRomanized"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nameRomanized"] = data
 		}
 	}
 	return it, nil
@@ -54693,7 +54849,7 @@ func (ec *executionContext) unmarshalInputUpdatePrefectureInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "nameZh", "provenance", "source", "gbCode", "divisionType"}
+	fieldsInOrder := [...]string{"name", "nameZh", "provenance", "source", "gbCode", "divisionType", "nameRomanized"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -54743,6 +54899,13 @@ func (ec *executionContext) unmarshalInputUpdatePrefectureInput(ctx context.Cont
 				return it, err
 			}
 			it["divisionType"] = data
+		case "nameRomanized":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameRomanized"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nameRomanized"] = data
 		}
 	}
 	return it, nil
@@ -55910,6 +56073,11 @@ func (ec *executionContext) _County(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "divisionType":
 			out.Values[i] = ec._County_divisionType(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nameRomanized":
+			out.Values[i] = ec._County_nameRomanized(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -60279,6 +60447,11 @@ func (ec *executionContext) _Prefecture(ctx context.Context, sel ast.SelectionSe
 			}
 		case "divisionType":
 			out.Values[i] = ec._Prefecture_divisionType(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nameRomanized":
+			out.Values[i] = ec._Prefecture_nameRomanized(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

@@ -89,14 +89,27 @@ func RankCursor(i int) string {
 // first (default and maximum max) and after; BAD_USER_INPUT for a bad page
 // size or cursor.
 func PageOffsets(n int, first *int, after *string, max int) (int, int, error) {
-	size := max
+	start, size, err := RankPage(first, after, max)
+	if err != nil {
+		return 0, 0, err
+	}
+	start = min(start, n)
+	return start, min(start+size, n), nil
+}
+
+// RankPage checks the arguments of a page of a ranked list, which need no
+// list: the page size (0 to max; max when first is nil) and the cursor
+// (RankCursor). It returns the position after the cursor and the size;
+// BadUserInput for a size out of range or a malformed cursor. The
+// resolvers call it before the store calls that compute the list.
+func RankPage(first *int, after *string, max int) (start, size int, err error) {
+	size = max
 	if first != nil {
 		if *first < 0 || *first > max {
 			return 0, 0, kepu.Errorf(kepu.BadUserInput, "page size must be between 0 and %d, got %d", max, *first)
 		}
 		size = *first
 	}
-	start := 0
 	if after != nil && *after != "" {
 		b, err := base64.RawURLEncoding.DecodeString(*after)
 		i, err2 := strconv.Atoi(strings.TrimPrefix(string(b), rankCursorPrefix))
@@ -105,8 +118,7 @@ func PageOffsets(n int, first *int, after *string, max int) (int, int, error) {
 		}
 		start = i + 1
 	}
-	start = min(start, n)
-	return start, min(start+size, n), nil
+	return start, size, nil
 }
 
 // NewRankedNodeConnection pages a ranked list; places answers the place

@@ -93,14 +93,15 @@ func NewProvinceConnection(nodes []kepu.Node, cursors []string, info *PageInfo, 
 
 // Prefecture is a prefecture-level division.
 type Prefecture struct {
-	NodeID       string // the store ID, "Prefecture:<key>"
-	ID           string
-	Name         string
-	NameZh       *string
-	Provenance   string
-	Source       string
-	GbCode       string
-	DivisionType *string
+	NodeID        string // the store ID, "Prefecture:<key>"
+	ID            string
+	Name          string
+	NameZh        *string
+	Provenance    string
+	Source        string
+	GbCode        string
+	DivisionType  *string
+	NameRomanized *bool
 
 	v      prefectureValues // what the optional fields above point to: one allocation per node
 	places Places           // answers the place fields
@@ -108,8 +109,9 @@ type Prefecture struct {
 
 // prefectureValues holds the values of the optional fields of a Prefecture.
 type prefectureValues struct {
-	NameZh       string
-	DivisionType string
+	NameZh        string
+	DivisionType  string
+	NameRomanized bool
 }
 
 func (Prefecture) IsNode() {}
@@ -131,6 +133,7 @@ func NewPrefecture(n kepu.Node, places Places) *Prefecture {
 	}
 	m.NameZh = stringIn(&m.v.NameZh, n.Props, "nameZh")
 	m.DivisionType = stringIn(&m.v.DivisionType, n.Props, "divisionType")
+	m.NameRomanized = boolIn(&m.v.NameRomanized, n.Props, "nameRomanized")
 	return m
 }
 
@@ -171,14 +174,15 @@ func NewPrefectureConnection(nodes []kepu.Node, cursors []string, info *PageInfo
 
 // County is a county-level division.
 type County struct {
-	NodeID       string // the store ID, "County:<key>"
-	ID           string
-	Name         string
-	NameZh       *string
-	Provenance   string
-	Source       string
-	GbCode       string
-	DivisionType *string
+	NodeID        string // the store ID, "County:<key>"
+	ID            string
+	Name          string
+	NameZh        *string
+	Provenance    string
+	Source        string
+	GbCode        string
+	DivisionType  *string
+	NameRomanized *bool
 
 	v      countyValues // what the optional fields above point to: one allocation per node
 	places Places       // answers the place fields
@@ -186,8 +190,9 @@ type County struct {
 
 // countyValues holds the values of the optional fields of a County.
 type countyValues struct {
-	NameZh       string
-	DivisionType string
+	NameZh        string
+	DivisionType  string
+	NameRomanized bool
 }
 
 func (County) IsNode() {}
@@ -209,6 +214,7 @@ func NewCounty(n kepu.Node, places Places) *County {
 	}
 	m.NameZh = stringIn(&m.v.NameZh, n.Props, "nameZh")
 	m.DivisionType = stringIn(&m.v.DivisionType, n.Props, "divisionType")
+	m.NameRomanized = boolIn(&m.v.NameRomanized, n.Props, "nameRomanized")
 	return m
 }
 

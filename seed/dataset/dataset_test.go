@@ -153,3 +153,47 @@ func TestProvenance(t *testing.T) {
 		check(e.Key(), e.Props)
 	}
 }
+
+// TestRomanizedNames: the English name of every prefecture and county is
+// the loader's romanization of its Chinese name (divisions.csv has none),
+// and the node says so with nameRomanized; a node whose name comes from a
+// reference list or a source (a province, a museum) does not.
+func TestRomanizedNames(t *testing.T) {
+	ds := reference(t)
+	romanized := 0
+	for _, n := range ds.Nodes {
+		r, has := n.Props[kepu.PropNameRomanized]
+		switch n.Label {
+		case kepu.Prefecture, kepu.County:
+			if r != true {
+				t.Errorf("%s (%s, %s): nameRomanized = %v, want true", n.ID, n.Props.String("name"), n.Props.String("nameZh"), r)
+			}
+			romanized++
+		default:
+			if has {
+				t.Errorf("%s (%s): nameRomanized = %v on a name not made by the loader", n.ID, n.Props.String("name"), r)
+			}
+		}
+	}
+	if romanized != 3179 {
+		t.Errorf("%d romanized places, want the 3,179 of divisions.csv", romanized)
+	}
+	for id, want := range map[string]string{
+		"Prefecture:152500": "Xilinguole League", // 锡林郭勒盟 (勒 is le in place names)
+		"County:652801":     "Ku'erle City",      // 库尔勒市
+		"County:110105":     "Chaoyang District", // 朝阳区
+	} {
+		found := false
+		for _, n := range ds.Nodes {
+			if n.ID == id {
+				found = true
+				if got := n.Props.String("name"); got != want {
+					t.Errorf("%s (%s): name %q, want %q", id, n.Props.String("nameZh"), got, want)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s missing", id)
+		}
+	}
+}

@@ -15,7 +15,9 @@ import (
 // character at a time (go-pinyin has no phrase dictionary), so the common
 // readings of characters that are polyphonic in place names are fixed below,
 // and a few whole names are given outright. It is deterministic but not an
-// official spelling: see seed/README.md.
+// official spelling (锡林郭勒盟 is "Xilinguole League", not "Xilin Gol
+// League"): such a node says so with nameRomanized (see places.go and
+// seed/README.md).
 
 // charReadings overrides go-pinyin's first reading of characters whose usual
 // reading in place names differs.
@@ -30,6 +32,7 @@ var charReadings = map[rune]string{
 	'家': "jia", '盛': "sheng", '传': "chuan", '参': "can", '畜': "xu",
 	'干': "gan", '弹': "dan", '查': "cha", '车': "che", '尾': "wei",
 	'番': "fan", '解': "jie", '石': "shi", '宿': "su", '涌': "yong",
+	'勒': "le",
 }
 
 // nameReadings gives whole stems whose reading is not the sum of the usual

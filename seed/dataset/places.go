@@ -96,7 +96,9 @@ func buildPlaces(b *builder, l *lists) (*geo, error) {
 				return nil, fmt.Errorf("divisions.csv: %s: no province", r.GBCode)
 			}
 			d := &division{GB: r.GBCode, NameZh: r.NameZh, NameEn: placeName(r.NameZh), Type: r.Type, Province: p}
-			props := kepu.Props{"name": d.NameEn, "nameZh": r.NameZh, "gbCode": r.GBCode, "divisionType": r.Type}
+			// The record is divisions.csv's (REFERENCE); its English name
+			// is ours (names.go), and says so.
+			props := kepu.Props{"name": d.NameEn, "nameZh": r.NameZh, "gbCode": r.GBCode, "divisionType": r.Type, kepu.PropNameRomanized: true}
 			parentID := p.ID
 			if r.Level == "prefecture" {
 				d.ID = b.node(kepu.Prefecture, r.GBCode, kepu.Reference, srcDivisions, props)

@@ -28,7 +28,9 @@ build() {
 	# Compile once; again when the pom or the source changed.
 	local cp="$tool/target/classpath.txt" cls="$tool/target/classes/kepugraph/neo4j/Server.class"
 	if [ ! -f "$cp" ] || [ ! -f "$cls" ] || [ "$tool/pom.xml" -nt "$cp" ] || [ "$tool/src/main/java/kepugraph/neo4j/Server.java" -nt "$cls" ]; then
-		(cd "$tool" && mvn -B -q compile)
+		# Batch mode, no download progress; Maven 3.8 still writes colour
+		# resets (ESC[0m) in batch mode: strip them from the log.
+		(cd "$tool" && mvn -B -q --no-transfer-progress compile 2>&1 | sed 's/\x1b\[[0-9;]*m//g')
 	fi
 }
 

@@ -1,0 +1,75 @@
+package graph_test
+
+import (
+	"encoding/base64"
+	"testing"
+)
+
+// TestBadCursorNoStoreCalls: every list field refuses a bad cursor (after
+// or before) with BAD_USER_INPUT before its first store call: a root field
+// makes none (extensions.storeCalls is 0), a nested one none beyond its
+// parent's. A cursor is bad when it is not a cursor (not base64, not the
+// JSON of one), when it was made for another list or order, or when it is
+// a cursor of another kind of list (a ranked list's offset cursor on a
+// keyset list, and back). The ranked lists below coverage and communities
+// are checked before the store calls that compute them.
+func TestBadCursorNoStoreCalls(t *testing.T) {
+	url := ref(t).url
+	// Good cursors of three kinds, read from the lists.
+	var byName struct {
+		Museums struct{ PageInfo struct{ EndCursor string } }
+	}
+	query(t, url, `{ museums(first: 2, orderBy: [{field: NAME}]) { pageInfo { endCursor } } }`, nil, &byName)
+	var ranked struct {
+		SchoolsWithoutLocalPartner struct{ PageInfo struct{ EndCursor string } }
+	}
+	query(t, url, `{ schoolsWithoutLocalPartner(first: 2) { pageInfo { endCursor } } }`, nil, &ranked)
+	var found struct {
+		Search struct{ PageInfo struct{ EndCursor string } }
+	}
+	query(t, url, `{ search(text: "museum", first: 2) { pageInfo { endCursor } } }`, nil, &found)
+	nameCursor, rankCursor, searchCursor := byName.Museums.PageInfo.EndCursor, ranked.SchoolsWithoutLocalPartner.PageInfo.EndCursor, found.Search.PageInfo.EndCursor
+	if nameCursor == "" || rankCursor == "" || searchCursor == "" {
+		t.Fatalf("cursors %q, %q, %q: the lists are empty", nameCursor, rankCursor, searchCursor)
+	}
+	notJSON := base64.RawURLEncoding.EncodeToString([]byte("not json"))
+	for _, tc := range []struct {
+		name, query string
+		cursor      string
+		calls       int // the parent's
+	}{
+		{"keyset after: not base64", `query($c: String) { museums(first: 2, after: $c) { totalCount nodes { id } } }`, "%%%", 0},
+		{"keyset after: not JSON", `query($c: String) { museums(first: 2, after: $c) { nodes { id } } }`, notJSON, 0},
+		{"keyset before: another order", `query($c: String) { museums(last: 2, before: $c, orderBy: [{field: OPENED_YEAR}]) { nodes { id } } }`, nameCursor, 0},
+		{"keyset after: another list", `query($c: String) { schools(first: 2, after: $c, orderBy: [{field: NAME}]) { nodes { id } } }`, nameCursor, 0},
+		{"keyset after: a ranked cursor", `query($c: String) { museums(first: 2, after: $c) { nodes { id } } }`, rankCursor, 0},
+		{"ranked after: not a rank", `query($c: String) { schoolsWithoutLocalPartner(first: 2, after: $c) { nodes { id } } }`, nameCursor, 0},
+		{"ranked after: malformed", `query($c: String) { museumsWithoutSchoolPartner(first: 2, after: $c) { nodes { id } } }`, "%%%", 0},
+		{"search after: a keyset cursor", `query($c: String) { search(text: "museum", first: 2, after: $c) { nodes { id } } }`, nameCursor, 0},
+		{"search after: malformed", `query($c: String) { search(text: "museum", after: $c) { nodes { id } } }`, notJSON, 0},
+		// Lists whose cursor is on a field below the one that computes them.
+		{"coverage uncoveredPlaces after", `query($c: String) { coverage(level: PREFECTURE, museumKinds: [STANDARD]) { covered { value } uncoveredPlaces(first: 2, after: $c) { nodes { id } } } }`, nameCursor, 0},
+		{"coverage coveredPlaces after", `query($c: String) { coverage(level: PROVINCE) { coveredPlaces(after: $c) { totalCount } } }`, "%%%", 0},
+		{"community members after", `query($c: String) { communities(algorithm: CONNECTED_COMPONENTS, projection: MUSEUM_MUSEUM) { count communities(first: 2) { nodes { members(first: 1, after: $c) { totalCount } } } } }`, nameCursor, 0},
+		{"communities after", `query($c: String) { communities(algorithm: CONNECTED_COMPONENTS, projection: MUSEUM_MUSEUM) { communities(after: $c) { totalCount } } }`, notJSON, 0},
+		// The museum itself is read (one Nodes call); its list is not.
+		{"nested keyset after", `query($c: String) { node(id: "TXVzZXVtOmNzdG0") { ... on Museum { schoolPartners(first: 2, after: $c) { nodes { name } } } } }`, nameCursor, 1},
+		{"place list after", `query($c: String) { provinces(first: 1) { nodes { museums(first: 2, after: $c, orderBy: [{field: OPENED_YEAR}]) { nodes { id } } } } }`, nameCursor, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := wantError(t, url, tc.query, map[string]any{"c": tc.cursor}, "BAD_USER_INPUT")
+			if r.Extensions.StoreCalls != tc.calls {
+				t.Errorf("%d store calls before the cursor was refused, want %d", r.Extensions.StoreCalls, tc.calls)
+			}
+		})
+	}
+	// The good cursors still page.
+	for _, q := range []struct{ query, cursor string }{
+		{`query($c: String) { museums(first: 2, after: $c, orderBy: [{field: NAME}]) { nodes { id } } }`, nameCursor},
+		{`query($c: String) { schoolsWithoutLocalPartner(first: 2, after: $c) { nodes { id } } }`, rankCursor},
+		{`query($c: String) { search(text: "museum", first: 2, after: $c) { nodes { id } } }`, searchCursor},
+		{`query($c: String) { coverage(level: PREFECTURE, museumKinds: [STANDARD]) { uncoveredPlaces(first: 2, after: $c) { nodes { id } } } }`, rankCursor},
+	} {
+		query(t, url, q.query, map[string]any{"c": q.cursor}, nil)
+	}
+}
