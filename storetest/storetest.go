@@ -46,6 +46,8 @@ func Run(t *testing.T, h Harness) {
 		{"Write/BatchSeesEarlierChanges", testBatchOrder},
 		{"Write/Results", testResults},
 		{"Write/LargeWholeNumbers", testLargeWholeNumbers},
+		{"Write/Hierarchy", testHierarchy},
+		{"Write/HierarchyConcurrent", testHierarchyConcurrent},
 		{"Text", testText},
 		{"Nodes", testNodes},
 		{"FindNodes/Operators", testOperators},
