@@ -171,8 +171,11 @@ func (g *Graph) Encode(w io.Writer) (Counts, error) {
 
 // Read parses and validates a whole dump: the header, then node and edge
 // lines, every record checked against the schema (kepu.ValidateNode and
-// ValidateEdge), every edge's endpoints among the dump's nodes, no record
-// twice, and the header's counts equal to the lines. Errors name the line.
+// ValidateEdge: PART_OF strictly upward), every edge's endpoints among the
+// dump's nodes, no record twice, no node with two PART_OF parents or two
+// LOCATED_IN places (kepu.OneIndex), and the header's counts equal to the
+// lines: what the check command asks of a data file. Errors
+// (BadUserInput) name the line and the record.
 func Read(r io.Reader) (*Graph, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 1<<16), MaxLineBytes)
@@ -181,6 +184,7 @@ func Read(r io.Reader) (*Graph, error) {
 	line := 0
 	seenNodes := map[string]kepu.Label{}
 	seenEdges := map[string]bool{}
+	var ones kepu.OneIndex // at most one PART_OF parent and LOCATED_IN place per node
 	bad := func(format string, args ...any) error {
 		return kepu.Errorf(kepu.BadUserInput, "line %d: %s", line, fmt.Sprintf(format, args...))
 	}
@@ -235,6 +239,9 @@ func Read(r io.Reader) (*Graph, error) {
 			k := string(e.Type) + "|" + e.From + "|" + e.To
 			if seenEdges[k] {
 				return nil, bad("%s edge from %s to %s appears twice", e.Type, e.From, e.To)
+			}
+			if err := ones.Add(e); err != nil {
+				return nil, bad("%s edge from %s to %s: %s", e.Type, e.From, e.To, kepu.ErrorMessage(err))
 			}
 			seenEdges[k] = true
 			g.Edges = append(g.Edges, e)

@@ -3,6 +3,7 @@ package dump_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -150,6 +151,35 @@ func TestReadRejects(t *testing.T) {
 	} {
 		if _, err := dump.Read(strings.NewReader(in)); kepu.ErrorCode(err) != kepu.BadUserInput {
 			t.Errorf("%s: err = %v, want BAD_USER_INPUT", name, err)
+		}
+	}
+}
+
+// TestReadHierarchyRules: a dump that `kepugraph check` would refuse for
+// its place hierarchy (a PART_OF between two prefectures, which is how a
+// cycle starts; a second parent; a second place) is refused by Read,
+// naming the line and the record, before anything is written.
+func TestReadHierarchyRules(t *testing.T) {
+	f2 := strings.ReplaceAll(n2, "Prefecture:f", "Prefecture:g")
+	p2 := strings.ReplaceAll(n1, "Province:p", "Province:q")
+	m := `{"node":"Museum:m","label":"Museum","props":{"kind":"STANDARD","name":"M","provenance":"REPORTED","source":"t"}}` + "\n"
+	edge := func(typ, from, to string) string {
+		return `{"edge":"` + typ + `","from":"` + from + `","to":"` + to + `","props":{"provenance":"REFERENCE","source":"t"}}` + "\n"
+	}
+	hdr := func(nodes, edges int) string {
+		return fmt.Sprintf(`{"kepugraph":"dump","version":1,"nodes":%d,"edges":%d}`+"\n", nodes, edges)
+	}
+	for name, tc := range map[string]struct{ in, want string }{
+		"same level": {hdr(3, 1) + n1 + n2 + f2 + edge("PART_OF", "Prefecture:f", "Prefecture:g"),
+			"line 5: PART_OF edge from Prefecture:f to Prefecture:g: PART_OF cannot join Prefecture to Prefecture"},
+		"second parent": {hdr(3, 2) + n1 + n2 + p2 + e1 + edge("PART_OF", "Prefecture:f", "Province:q"),
+			"line 6: PART_OF edge from Prefecture:f to Province:q: Prefecture:f already has a PART_OF parent"},
+		"second place": {hdr(4, 2) + n1 + n2 + p2 + m + edge("LOCATED_IN", "Museum:m", "Province:p") + edge("LOCATED_IN", "Museum:m", "Province:q"),
+			"line 7: LOCATED_IN edge from Museum:m to Province:q: Museum:m already has a LOCATED_IN place"},
+	} {
+		_, err := dump.Read(strings.NewReader(tc.in))
+		if kepu.ErrorCode(err) != kepu.BadUserInput || !strings.Contains(kepu.ErrorMessage(err), tc.want) {
+			t.Errorf("%s: err = %v, want BAD_USER_INPUT %q", name, err, tc.want)
 		}
 	}
 }

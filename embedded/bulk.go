@@ -247,6 +247,9 @@ func (l *Loader) Write(ctx context.Context, changes []kepu.Change) ([]kepu.Resul
 				return err
 			}
 		}
+		if err := checkOnesInFile(eb, edges, changes); err != nil {
+			return err
+		}
 		if err := putVersion(tx, l.s.version.Load()+1); err != nil {
 			return err
 		}

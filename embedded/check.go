@@ -72,13 +72,17 @@ type CheckOptions struct {
 //   - "format": the format record (FormatVersion; 1 before checksums);
 //   - "records": every node and edge record: key order, CRC-32C, decoding,
 //     UTF-8, the key a node ID or TYPE|from|to, the properties valid for the
-//     schema (kepu.ValidateNode, ValidateEdge); the counts record;
+//     schema (kepu.ValidateNode, ValidateEdge: PART_OF strictly upward);
+//     the counts record;
 //   - "edges": both endpoints of every edge exist;
 //   - "indexes": the store's in-memory indexes, built as Open builds them,
 //     agree with the full scan: the ID list of every label, the adjacency
 //     lists of every node in both directions, and the answers of
 //     CountNodes, FindNodes and CountNeighbors;
-//   - "places": the place hierarchy (PART_OF) has no cycle.
+//   - "places": no node has two PART_OF parents or two LOCATED_IN places
+//     (kepu.OneIndex; reported with the records), and the place hierarchy
+//     (PART_OF) has no cycle (which the pair rule already excludes: the
+//     walk checks a file written before it).
 //
 // A check that cannot run because an earlier one failed is left out of
 // Checks. The error is not nil only when the file cannot be examined at
@@ -205,6 +209,7 @@ func check(tx *bolt.Tx, path string, r *Report) {
 		from, to string
 	}
 	var edges []edgeKey
+	var ones kepu.OneIndex // at most one PART_OF parent and LOCATED_IN place per node
 	prev = nil
 	tx.Bucket(bucketEdges).ForEach(func(k, v []byte) error {
 		r.Edges++
@@ -236,6 +241,8 @@ func check(tx *bolt.Tx, path string, r *Report) {
 		e := kepu.Edge{Type: typ, From: string(from), To: string(to), Props: p.toMap()}
 		if err := kepu.ValidateEdge(&e, fl, tl); err != nil {
 			r.add("records", rec, "not valid for the schema: %s", kepu.ErrorMessage(err))
+		} else if err := ones.Add(e); err != nil {
+			r.add("places", rec, "%s", kepu.ErrorMessage(err))
 		}
 		edges = append(edges, edgeKey{typ, string(from), string(to)})
 		return nil

@@ -1112,6 +1112,9 @@ type batch struct {
 	// added lists, per node ID, the keys of edges created in this batch;
 	// nil until the batch deletes a node (the only use).
 	added map[string][]string
+	// ones lists, per "TYPE|from", the To ends of the edges of a One type
+	// put in this batch (checkOne, hierarchy.go); nil until the first.
+	ones  map[string][]string
 	stamp uint64 // the commit stamp (see searchdisk.go), set by commit
 }
 
@@ -1320,6 +1323,9 @@ func (b *batch) apply(c kepu.Change) (kepu.Result, error) {
 			if _, ok := b.edge(e.Type, e.From, e.To); ok {
 				return kepu.Result{}, kepu.Errorf(kepu.Conflict, "%s edge from %s to %s already exists", e.Type, e.From, e.To)
 			}
+		}
+		if err := b.checkOne(e); err != nil {
+			return kepu.Result{}, err
 		}
 		p := fromMap(e.Props, b.in)
 		b.putEdge(e.Type, e.From, e.To, p)

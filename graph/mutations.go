@@ -80,6 +80,9 @@ func edgeWriteError(ctx context.Context, r *Resolver, e kepu.Edge, from, to stri
 		}
 		return kepu.Errorf(kepu.NotFound, "no %s relationship from %q to %q", e.Type, from, to)
 	case kepu.Conflict:
+		if other, ok := oneExisting(ctx, r, e); ok {
+			return kepu.OneConflict(e.Type, from, kepu.GlobalID(other))
+		}
 		return kepu.Errorf(kepu.Conflict, "a %s relationship from %q to %q already exists", e.Type, from, to)
 	case kepu.BadUserInput:
 		return argError("input", err)
@@ -133,7 +136,36 @@ func deleteNode(ctx context.Context, r *Resolver, l kepu.Label, gid string) (*st
 	return &gid, nil
 }
 
+// oneExisting returns, for an edge of a One type (kepu.RelDef.One) whose
+// write was a Conflict, the node its From node already has such a
+// relationship to, when that is another node than e.To.
+func oneExisting(ctx context.Context, r *Resolver, e kepu.Edge) (string, bool) {
+	if d := kepu.LookupRel(e.Type); d == nil || !d.One {
+		return "", false
+	}
+	two := 2
+	pages, err := r.loaders(ctx).Store.Neighbors(ctx, []string{e.From}, kepu.NeighborQuery{Rel: e.Type, Dir: kepu.Out, Page: kepu.Page{First: &two}})
+	if err != nil {
+		return "", false
+	}
+	for _, it := range pages[e.From].Items {
+		if it.Node.ID != e.To {
+			return it.Node.ID, true
+		}
+	}
+	return "", false
+}
+
+// edgeEnds checks the ends of a link or an update of one against the
+// registry's pairs (kepu.RelDef.Joins).
 func edgeEnds(rel kepu.RelType, from, to string) (kepu.Edge, error) {
+	return edgeEndsOf(rel, from, to, true)
+}
+
+// edgeEndsOf checks the ends' labels: with strict, the pairs the type
+// joins; without (unlink), only its From and To labels, so that an edge
+// written before the pair rules can be removed.
+func edgeEndsOf(rel kepu.RelType, from, to string, strict bool) (kepu.Edge, error) {
 	f, err := kepu.ParseGlobalID(from)
 	if err != nil {
 		return kepu.Edge{}, argError("from", err)
@@ -142,8 +174,9 @@ func edgeEnds(rel kepu.RelType, from, to string) (kepu.Edge, error) {
 	if err != nil {
 		return kepu.Edge{}, argError("to", err)
 	}
-	if !kepu.LookupRel(rel).Joins(kepu.LabelOf(f), kepu.LabelOf(t)) {
-		return kepu.Edge{}, badInput("%s cannot join %s (from) to %s (to)", rel, kepu.LabelOf(f), kepu.LabelOf(t))
+	fl, tl := kepu.LabelOf(f), kepu.LabelOf(t)
+	if d := kepu.LookupRel(rel); (strict && !d.Joins(fl, tl)) || !d.Ends(fl, tl) {
+		return kepu.Edge{}, kepu.JoinError(rel, fl, tl)
 	}
 	return kepu.Edge{Type: rel, From: f, To: t}, nil
 }
@@ -195,7 +228,7 @@ func updateLink[T any](ctx context.Context, r *Resolver, rel kepu.RelType, from,
 
 // unlink removes a relationship.
 func unlink(ctx context.Context, r *Resolver, rel kepu.RelType, from, to string) (*bool, error) {
-	e, err := edgeEnds(rel, from, to)
+	e, err := edgeEndsOf(rel, from, to, false)
 	if err != nil {
 		return nil, err
 	}

@@ -58,8 +58,8 @@ const (
 	SpokeAt         RelType = "SPOKE_AT"         // Person → Forum
 	AffiliatedWith  RelType = "AFFILIATED_WITH"  // Person → Organization|Museum (title)
 	HelpedEstablish RelType = "HELPED_ESTABLISH" // Museum → Museum: a mobile museum helped set up a county museum
-	LocatedIn       RelType = "LOCATED_IN"       // Museum|School|NormalUniversity|Organization → County|Prefecture|Province
-	PartOf          RelType = "PART_OF"          // County → Prefecture|Province; Prefecture → Province
+	LocatedIn       RelType = "LOCATED_IN"       // Museum|School|NormalUniversity|Organization → County|Prefecture|Province; at most one per node
+	PartOf          RelType = "PART_OF"          // County → Prefecture|Province; Prefecture → Province (strictly upward); at most one per place
 	Covers          RelType = "COVERS"           // Museum|Program → Province|Prefecture|County: reach (tours, visits)
 )
 
@@ -206,6 +206,15 @@ type RelDef struct {
 	From   []Label
 	To     []Label
 	Props  []PropDef // including the common ones
+	// Pairs lists the (from label, to label) pairs the relationship
+	// joins; nil means every pair of From × To. Joins and ValidateEdge
+	// refuse any other pair.
+	Pairs [][2]Label
+	// One marks a relationship of which a From node has at most one: a
+	// place's parent (PART_OF), an institution's place (LOCATED_IN). A
+	// second one, to another node, is a Conflict (OneConflict); moving a
+	// node is an unlink then a link (hierarchy.go).
+	One bool
 	// OutField is the field on a From node listing its To nodes; InField the
 	// field on a To node listing its From nodes.
 	OutField, InField string
@@ -327,11 +336,23 @@ var relDefs = []RelDef{
 	{Type: HelpedEstablish, Family: Cooperation, From: []Label{Museum}, To: []Label{Museum},
 		OutField: "helpedEstablish", InField: "establishedWithHelpOf", Doc: "a mobile museum helped set up a museum",
 		Props: withCommon(edgeCommon, yearProps...)},
+	// Every institution at any level: the reference dataset locates
+	// museums, schools and normal universities in counties, prefectures
+	// (a city without county records) and provinces (a provincial-level
+	// institution); organizations are not located there but may be
+	// through the API. One place per institution (Location is one place).
 	{Type: LocatedIn, Family: Coverage, From: []Label{Museum, School, NormalUniversity, Organization}, To: []Label{County, Prefecture, Province},
-		OutField: "locatedIn", InField: "residents", Doc: "where an institution is",
+		One: true, OutField: "locatedIn", InField: "residents", Doc: "where an institution is",
 		Props: withCommon(edgeCommon)},
+	// Strictly upward (PlaceDepth decreases along every edge), so the
+	// hierarchy cannot hold a cycle. County → Province is a county-level
+	// division directly under a province: the districts and counties of
+	// the municipalities (直辖市) and the province-administered county-level
+	// divisions (省直辖县级行政单位), 118 in the reference dataset. One
+	// parent per place.
 	{Type: PartOf, Family: Coverage, From: []Label{County, Prefecture}, To: []Label{Prefecture, Province},
-		OutField: "parent", InField: "children", Doc: "administrative hierarchy",
+		Pairs: [][2]Label{{County, Prefecture}, {County, Province}, {Prefecture, Province}},
+		One:   true, OutField: "parent", InField: "children", Doc: "administrative hierarchy",
 		Props: withCommon(edgeCommon)},
 	{Type: Covers, Family: Coverage, From: []Label{Museum, Program}, To: []Label{Province, Prefecture, County},
 		OutField: "covers", InField: "coveredBy", Doc: "places a museum, caravan or program reaches",
@@ -375,6 +396,16 @@ func (d *RelDef) Prop(name string) *PropDef { return findProp(d.Props, name) }
 // Joins reports whether the relationship may go from a node labelled from to a
 // node labelled to.
 func (d *RelDef) Joins(from, to Label) bool {
+	if d.Pairs != nil {
+		return slices.Contains(d.Pairs, [2]Label{from, to})
+	}
+	return d.Ends(from, to)
+}
+
+// Ends reports whether from is one of the relationship's From labels and
+// to one of its To labels: a pair that Joins may still refuse (see
+// Pairs). An edge written before the pair rules had such ends.
+func (d *RelDef) Ends(from, to Label) bool {
 	return slices.Contains(d.From, from) && slices.Contains(d.To, to)
 }
 

@@ -169,6 +169,9 @@ func ValidateNode(n *Node) error {
 	if def == nil {
 		return Errorf(BadUserInput, "unknown node label %q", truncate(string(n.Label), 40))
 	}
+	if KeyOf(n.ID) == "" && n.ID == string(n.Label)+":" {
+		return &Error{Code: BadUserInput, Field: "key", Message: fmt.Sprintf("node key must be 1 to %d letters, digits, '_', '.' or '-'; it is empty", MaxKeyLen)}
+	}
 	if LabelOf(n.ID) != n.Label {
 		return Errorf(BadUserInput, "node ID %q does not start with %q", truncate(n.ID, 64), string(n.Label)+":")
 	}
@@ -203,7 +206,7 @@ func ValidateEdge(e *Edge, from, to Label) error {
 		return Errorf(BadUserInput, "unknown relationship type %q", truncate(string(e.Type), 40))
 	}
 	if !def.Joins(from, to) {
-		return Errorf(BadUserInput, "%s cannot join %s to %s", e.Type, from, to)
+		return JoinError(e.Type, from, to)
 	}
 	if e.From == e.To {
 		return Errorf(BadUserInput, "%s cannot join a node to itself", e.Type)

@@ -232,7 +232,7 @@ func (s *Store) apply(ctx context.Context, tx neo4j.ManagedTransaction, cs []kep
 		return err
 
 	case kepu.PutEdge:
-		return s.putEdges(ctx, tx, cs, st, results, cypherPutEdges(st.rel))
+		return s.putEdgesOne(ctx, tx, cs, st, results, cypherPutEdges(st.rel)) // hierarchy.go
 
 	case kepu.CreateNode:
 		n := first.Node
@@ -295,6 +295,9 @@ func (s *Store) apply(ctx context.Context, tx neo4j.ManagedTransaction, cs []kep
 			return kepu.Errorf(kepu.NotFound, "node %s not found", e.To)
 		case v[2] == true:
 			return kepu.Errorf(kepu.Conflict, "%s edge from %s to %s already exists", e.Type, e.From, e.To)
+		}
+		if err := s.checkCreateOne(ctx, tx, cs, st.idx[0]); err != nil { // hierarchy.go
+			return err
 		}
 		recs, err = s.collect(ctx, tx, stmt{cypherCreateEdge(e.Type), map[string]any{"from": e.From, "to": e.To, "props": map[string]any(e.Props)}})
 		if err != nil {
@@ -476,7 +479,10 @@ func (s *Store) BulkCreate(ctx context.Context) (bool, error) {
 // again) and checks that the database holds exactly nodes nodes and edges
 // relationships, the records the load wrote: a node or an edge put twice
 // would be two (INTERNAL_SERVER_ERROR naming the counts when they
-// differ). The ID constraints, which BulkCreate left for after the data,
+// differ), and that no node has two PART_OF parents or two LOCATED_IN
+// places (the bulk puts skip the per-write check: CONFLICT naming the
+// node; the load is written, load into an empty database again after
+// fixing it). The ID constraints, which BulkCreate left for after the data,
 // come next, with the other indexes (BulkSchema); until then a rerun
 // (after a crash, say) creates them first (BulkCreate on a database with
 // nodes).
@@ -494,5 +500,5 @@ func (s *Store) CheckBulkLoad(ctx context.Context, nodes, edges int) error {
 	if gotN != nodes || gotE != edges {
 		return kepu.Errorf(kepu.Internal, "bulk load: the database holds %d nodes and %d relationships, the load wrote %d and %d (a record put twice?)", gotN, gotE, nodes, edges)
 	}
-	return nil
+	return s.checkOnesGraph(ctx) // hierarchy.go
 }

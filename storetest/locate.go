@@ -38,14 +38,19 @@ func testLocate(t *testing.T, st kepu.Store) {
 	if loc := want[mAH]; loc.At(kepu.County) != cYaohai || loc.At(kepu.Museum) != "" {
 		t.Fatal("Location.At")
 	}
-	// Several places: the deepest wins.
-	mustWrite(t, st, putEdges(E(kepu.LocatedIn, mCaravan, cLuyang), E(kepu.LocatedIn, s3, fHefei), E(kepu.LocatedIn, s2, pBJ))...)
+	// One place per node (see hierarchy.go): a second one is refused and
+	// the Location stays; a node without one may get one.
+	for _, e := range []kepu.Edge{E(kepu.LocatedIn, mCaravan, cLuyang), E(kepu.LocatedIn, s2, pBJ)} {
+		_, err := st.Write(ctx, putEdges(e))
+		wantCode(t, err, kepu.Conflict)
+	}
+	mustWrite(t, st, putEdges(E(kepu.LocatedIn, s3, fHefei))...)
 	got, err = st.Locate(ctx, []string{mCaravan, s3, s2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got[mCaravan] != L(pAH, fHefei, cLuyang) || got[s3] != L(pAH, fHefei, "") || got[s2] != L(pBJ, "", cChaoyang) {
-		t.Fatalf("Locate with several places = %v", got)
+	if got[mCaravan] != L(pAH, "", "") || got[s3] != L(pAH, fHefei, "") || got[s2] != L(pBJ, "", cChaoyang) {
+		t.Fatalf("Locate after a refused second place = %v", got)
 	}
 	// Moving a county moves everything in it.
 	mustWrite(t, st,

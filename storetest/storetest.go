@@ -47,6 +47,8 @@ func Run(t *testing.T, h Harness) {
 		{"Write/Results", testResults},
 		{"Write/LargeWholeNumbers", testLargeWholeNumbers},
 		{"Write/Spans", testSpans},
+		{"Write/Hierarchy", testHierarchy},
+		{"Write/HierarchyConcurrent", testHierarchyConcurrent},
 		{"Text", testText},
 		{"Nodes", testNodes},
 		{"FindNodes/Operators", testOperators},
