@@ -3,14 +3,15 @@
 # one run, alternating (bench/neo4j-scale/load.py; each run a fresh server).
 #
 #   bench/neo4j-scale/ab.sh [BASE_COMMIT] [load.py options...]
-#   e.g. NEO4J_HEAP=3g NEO4J_PAGECACHE=2g bench/neo4j-scale/ab.sh e0f88de --scale 1000000 --port 22010
+#   e.g. NEO4J_HEAP=3g NEO4J_PAGECACHE=2g bench/neo4j-scale/ab.sh 049cd77 --scale 1000000 --port 22010
 #
-# BASE_COMMIT defaults to e0f88de (main before "Load at 1M (2026-12-02)").
+# BASE_COMMIT defaults to 049cd77 (main before "The 1M load, second pass
+# (2026-12-02)"; e0f88de is main before "Load at 1M (2026-12-02)").
 # Builds go under ${AB_DIR:-/tmp/kepugraph-ab}; the servers' state too.
 # Prints load.py's table (markdown) on standard output.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-base=${1:-e0f88de}
+base=${1:-049cd77}
 shift || true
 dir=${AB_DIR:-/tmp/kepugraph-ab}
 rm -rf "$dir/base-src"
