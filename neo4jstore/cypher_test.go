@@ -117,9 +117,6 @@ func corpus(t *testing.T) []namedStmt {
 	for i, q := range SchemaStatements() {
 		add(fmt.Sprintf("schema%d", i), stmt{q, nil}, nil)
 	}
-	for i, q := range SupersededIndexStatements() {
-		add(fmt.Sprintf("schemaSuperseded%d", i), stmt{q, nil}, nil)
-	}
 	add("awaitIndexes", stmt{cypherAwaitIndexes, map[string]any{"t": int64(10)}}, nil)
 	edgeParams := map[string]any{"from": "a", "to": "b", "props": map[string]any{}, "set": map[string]any{}}
 	add("missingEnd", stmt{cypherMissingEnd, map[string]any{"rows": []any{map[string]any{"i": int64(0), "from": "Museum:a", "to": "School:b"}}}}, nil)
