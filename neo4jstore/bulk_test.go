@@ -10,6 +10,7 @@ import (
 
 	"github.com/kepugraph/kepugraph/internal/neo4jtest"
 	"github.com/kepugraph/kepugraph/kepu"
+	"github.com/kepugraph/kepugraph/neo4jstore"
 	"github.com/kepugraph/kepugraph/seed/dataset"
 )
 
@@ -148,5 +149,41 @@ func TestCheckBulkLoadWithoutRelationships(t *testing.T) {
 	}
 	if err := st.CheckBulkLoad(ctx, 1, 0); err != nil {
 		t.Fatalf("CheckBulkLoad of one node and no relationship: %v", err)
+	}
+}
+
+// TestEnsureSchemaDropsSupersededIndexes: the indexes of older databases
+// that no statement uses (kg_names, a full-text index on name and nameZh;
+// a range index on one property) are dropped by EnsureSchema, which
+// leaves kg_search the one full-text index.
+func TestEnsureSchemaDropsSupersededIndexes(t *testing.T) {
+	if neo4jtest.URI() == "" {
+		t.Skip("NEO4J_URI is not set: no Neo4j server")
+	}
+	st := neo4jtest.Fresh(t)
+	ctx := context.Background()
+	drv, cfg := neo4jtest.Driver(t)
+	run := func(q string) []*neo4j.Record {
+		t.Helper()
+		res, err := neo4j.ExecuteQuery(ctx, drv, q, nil, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(cfg.Database))
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return res.Records
+	}
+	run("CREATE FULLTEXT INDEX kg_names IF NOT EXISTS FOR (n:Museum|School) ON EACH [n.name, n.nameZh] OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}")
+	run("CREATE INDEX museum_name IF NOT EXISTS FOR (n:Museum) ON (n.name)")
+	if err := st.EnsureSchema(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if left := run("SHOW INDEXES YIELD name WHERE name IN ['kg_names', 'museum_name'] RETURN name"); len(left) != 0 {
+		t.Errorf("EnsureSchema left %d superseded indexes: %v", len(left), left[0].Values)
+	}
+	var ft []string
+	for _, r := range run("SHOW FULLTEXT INDEXES YIELD name RETURN name ORDER BY name") {
+		ft = append(ft, r.Values[0].(string))
+	}
+	if !slices.Equal(ft, []string{neo4jstore.SearchIndex}) {
+		t.Errorf("full-text indexes after EnsureSchema: %v, want [%s]", ft, neo4jstore.SearchIndex)
 	}
 }

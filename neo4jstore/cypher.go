@@ -321,10 +321,10 @@ func KeyConstraintStatements() []string {
 // ties in ID order (buildFindSegments), and equality and range conditions
 // seek (with n.id IS NOT NULL: the planner uses a composite index only
 // with a condition on each of its properties), a composite index (marker,
-// id) on the absent-value marker of every optional one (absent.go), a full-text index on names
-// with the CJK analyzer, and the search index (see search.go). All are
-// idempotent. EnsureSchema then drops the single-property indexes that
-// the composite ones replaced (SupersededIndexStatements).
+// id) on the absent-value marker of every optional one (absent.go), and
+// the search index (see search.go), the one full-text index. All are
+// idempotent. EnsureSchema then drops the indexes that databases of older
+// builds hold and no query uses (SupersededIndexStatements).
 func SchemaStatements() []string {
 	out := KeyConstraintStatements()
 	var labels []string
@@ -341,19 +341,21 @@ func SchemaStatements() []string {
 		}
 	}
 	out = append(out, absentIndexStatements()...)
-	out = append(out, "CREATE FULLTEXT INDEX kg_names IF NOT EXISTS FOR (n:"+strings.Join(labels, "|")+
-		") ON EACH [n.name, n.nameZh] OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}")
 	out = append(out, cypherSearchIndex(labels))
 	return out
 }
 
-// SupersededIndexStatements returns the statements that drop the range
-// indexes on one property (label_property) that databases created before
-// 2026-12-01 night hold, which the composite indexes (property, id) of
-// SchemaStatements replace: every index costs every write of its label
-// and property. Idempotent.
+// SupersededIndexStatements returns the statements that drop the indexes
+// of older databases that no query uses: the range indexes on one property
+// (label_property) of databases created before 2026-12-01 night, which the
+// composite indexes (property, id) of SchemaStatements replace, and the
+// full-text index kg_names on name and nameZh (cjk analyzer) of databases
+// created before 2026-12-02, which no statement ever queried (search asks
+// kg_search, which covers both properties with the same analyzer). Every
+// index costs every write of its label and property, and kg_names was
+// about a third of a bulk load's index phase. Idempotent.
 func SupersededIndexStatements() []string {
-	var out []string
+	out := []string{"DROP INDEX kg_names IF EXISTS"}
 	for _, d := range kepu.LabelDefs() {
 		name := strings.ToLower(string(d.Label))
 		for _, p := range d.Props {

@@ -109,3 +109,56 @@ func TestLoadWorkers(t *testing.T) {
 		t.Errorf("%d writes still in flight after Load returned", w.inFlight)
 	}
 }
+
+// TestLoadAfterNodes: AfterNodes runs once, when every node batch has
+// been written and no edge batch has started; its error stops the load
+// before any edge; a graph without edges calls it at the end.
+func TestLoadAfterNodes(t *testing.T) {
+	ds := reference(t)
+	open := func() *watchedStore {
+		st, err := embedded.Open(t.TempDir(), embedded.Options{NoSync: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		return &watchedStore{Store: st}
+	}
+	ctx := context.Background()
+	w := open()
+	calls, written := 0, 0
+	after := func(context.Context) error {
+		calls++
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		if w.inFlight != 0 {
+			t.Errorf("AfterNodes with %d writes in flight", w.inFlight)
+		}
+		written = w.writes
+		return nil
+	}
+	if _, err := dataset.Load(ctx, w, ds, dataset.LoadOptions{Batch: 700, Workers: 3, AfterNodes: after}); err != nil {
+		t.Fatal(err)
+	}
+	if nodeBatches := (len(ds.Nodes) + 699) / 700; calls != 1 || written != nodeBatches {
+		t.Errorf("AfterNodes called %d times, after %d writes; want once, after the %d node batches", calls, written, nodeBatches)
+	}
+
+	w = open()
+	stop := errors.New("stop")
+	_, err := dataset.Load(ctx, w, ds, dataset.LoadOptions{Batch: 700, Workers: 3, AfterNodes: func(context.Context) error { return stop }})
+	if !errors.Is(err, stop) {
+		t.Fatalf("load whose AfterNodes fails: %v, want its error", err)
+	}
+	if _, edges := counts(t, w.Store); len(edges) != 0 {
+		t.Errorf("edges written after AfterNodes failed: %v", edges)
+	}
+
+	w, calls = open(), 0
+	nodesOnly := &dataset.Dataset{Nodes: ds.Nodes}
+	if _, err := dataset.Load(ctx, w, nodesOnly, dataset.LoadOptions{Batch: 700, AfterNodes: after}); err != nil {
+		t.Fatal(err)
+	}
+	if calls != 1 {
+		t.Errorf("AfterNodes called %d times in a load without edges, want once", calls)
+	}
+}
