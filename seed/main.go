@@ -271,11 +271,10 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		workers = 2
 	}
 	// Into an empty Neo4j database the puts CREATE instead of MERGE and
-	// the ID constraints come after the nodes, with the other indexes
-	// (neo4jstore BulkCreate, BulkSchema, CheckBulkLoad); a rerun over a
-	// loaded one creates the ID constraints first, MERGEs, and the other
-	// indexes after the load (EnsureSchema). Either way the indexes are
-	// built once, in bulk, instead of in every write.
+	// the ID constraints come after the data, with the other indexes
+	// (neo4jstore BulkCreate, CheckBulkLoad, BulkSchema); a rerun over a
+	// loaded one creates them first and MERGEs. The other indexes come
+	// after the load (below), built once instead of in every write.
 	n4, _ := st.(*neo4jstore.Store)
 	bulk := false
 	if n4 != nil {
@@ -283,56 +282,28 @@ func (m *Main) Run(ctx context.Context) (err error) {
 			return err
 		}
 	}
-	lopts := dataset.LoadOptions{Batch: c.Batch, Workers: workers, Progress: progress}
-	var schema chan error // BulkSchema's result, once started
-	if bulk {
-		// The schema indexes node properties only, which the
-		// relationships do not change: Neo4j populates it while they load,
-		// on the cores the load leaves idle (docs/neo4j.md, "The 1M load,
-		// second pass"). The edges find their ends by element ID, not by
-		// the ID constraint's index.
-		lopts.AfterNodes = func(ctx context.Context) error {
-			if !c.Quiet {
-				fmt.Fprintln(m.Stderr, "seed: nodes loaded; Neo4j builds the indexes while the relationships load")
-			}
-			schema = make(chan error, 1)
-			go func() { schema <- n4.BulkSchema(ctx) }()
-			return nil
-		}
-	}
-	// waitSchema returns BulkSchema's error once its transaction has ended
-	// (before the store closes, also when the load failed).
-	waitSchema := func() error {
-		if schema == nil {
-			return nil
-		}
-		err := <-schema
-		schema = nil
-		return err
-	}
-	defer waitSchema() // its error is returned below, unless another comes first
-	rep, err := dataset.LoadSource(ctx, st, src, lopts)
+	rep, err := dataset.LoadSource(ctx, st, src, dataset.LoadOptions{Batch: c.Batch, Workers: workers, Progress: progress})
 	if err != nil {
 		return err
+	}
+	if bulk {
+		if err := n4.CheckBulkLoad(ctx, rep.NodeCount(), rep.EdgeCount()); err != nil {
+			return err
+		}
 	}
 	indexed := time.Now()
 	if n4 != nil {
 		if !c.Quiet {
 			fmt.Fprintln(m.Stderr, "seed: creating the indexes and waiting until they are online")
 		}
-		switch {
-		case bulk:
-			// A node put twice fails both: the counts say so first.
-			if err := n4.CheckBulkLoad(ctx, rep.NodeCount(), rep.EdgeCount()); err != nil {
-				return err
-			}
-			if err := waitSchema(); err != nil {
-				return err
-			}
-		default:
-			if err := n4.EnsureSchema(ctx); err != nil {
-				return err
-			}
+		ensure := n4.EnsureSchema
+		if bulk {
+			// Into the database the load filled: all the schema in one
+			// transaction, the ID constraints with it.
+			ensure = n4.BulkSchema
+		}
+		if err := ensure(ctx); err != nil {
+			return err
 		}
 		if err := n4.AwaitIndexes(ctx, indexTimeout); err != nil {
 			return err

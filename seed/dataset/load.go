@@ -58,12 +58,6 @@ type LoadOptions struct {
 	// Progress, when set, is called after every batch with the records
 	// written so far and the total (from one goroutine at a time).
 	Progress func(done, total int)
-	// AfterNodes, when set, is called once every node batch has been
-	// written and before the first edge batch is sent (after the last node
-	// batch when there are no edges; not at all when a node batch failed).
-	// Its error stops the load. A Neo4j load starts its indexes there, so
-	// that they are populated while the relationships load.
-	AfterNodes func(ctx context.Context) error
 }
 
 // Report says what a load wrote.
@@ -132,7 +126,6 @@ func LoadSource(ctx context.Context, st Writer, src Source, opts LoadOptions) (R
 		slots   = make(chan struct{}, workers)
 		sent    int  // records handed to writers
 		inEdges bool // the last batch sent held edges
-		nodesOK bool // AfterNodes was called
 	)
 	write := func(b []kepu.Change, first int) {
 		defer func() { <-slots; wg.Done() }()
@@ -162,17 +155,6 @@ func LoadSource(ctx context.Context, st Writer, src Source, opts LoadOptions) (R
 		defer mu.Unlock()
 		return werr
 	}
-	afterNodes := func() error {
-		if nodesOK {
-			return nil
-		}
-		nodesOK = true
-		wg.Wait() // every node written so far is committed
-		if err := failed(); err != nil || opts.AfterNodes == nil {
-			return err
-		}
-		return opts.AfterNodes(ctx)
-	}
 	buf := make([]kepu.Change, 0, batch)
 	flush := func() error {
 		if len(buf) == 0 {
@@ -183,9 +165,7 @@ func LoadSource(ctx context.Context, st Writer, src Source, opts LoadOptions) (R
 		}
 		edges := buf[0].Kind == kepu.PutEdge
 		if edges && !inEdges {
-			if err := afterNodes(); err != nil {
-				return err
-			}
+			wg.Wait() // every node written so far is committed
 		}
 		inEdges = edges
 		if err := failed(); err != nil {
@@ -216,9 +196,6 @@ func LoadSource(ctx context.Context, st Writer, src Source, opts LoadOptions) (R
 	)
 	if err == nil {
 		err = flush()
-	}
-	if err == nil && !inEdges {
-		err = afterNodes() // a graph without edges
 	}
 	wg.Wait()
 	if werr != nil {
