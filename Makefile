@@ -133,8 +133,8 @@ race:
 #             root package's CI_NEO4J_ROOT tests;
 #   ci-rest   every other package and test of the root package, then
 #             the race detector;
-#   ci-late   (below) the CI_NEO4J_CPU tests, vet, staticcheck and the
-#             release build.
+#   ci-lint, ci-checks (below) the CI_NEO4J_CPU tests; vet, staticcheck
+#             and the release build.
 # Tests that `make test` and `make check` both run (embedded's and graph's
 # on the embedded store) run once, under -race; only embedded's
 # CI_PLAIN_EMBEDDED, which do less under -race (raceEnabled), run without
@@ -147,19 +147,21 @@ race:
 CI_NEO4J_PKGS ?= ./neo4jstore ./graph ./dump ./seed
 CI_NEO4J_ROOT ?= ^TestDifferential$$
 CI_PLAIN_EMBEDDED ?= ^TestByteFlips$$
-# Tests of CI_NEO4J_PKGS that use no server and much CPU: ci-late runs them
+# Tests of CI_NEO4J_PKGS that use no server and much CPU: ci-lint runs them
 # (the Cypher linter, in Node.js: over 20 minutes at load average 35).
 CI_NEO4J_CPU ?= ^TestCypherLint$$
 MODULE = $(shell $(GO) list -m)
 CI_REST_PKGS = $$($(GO) list ./... | grep -v -x -F -e '$(MODULE)' -e '$(MODULE)/embedded' \
 	$(foreach p,$(CI_NEO4J_PKGS),-e '$(MODULE)/$(patsubst ./%,%,$(p))'))
 
-# ci-late: what needs no server and no test of the other two, started by
-# .ci/run when the first of them ends (on the core it frees): the
-# CI_NEO4J_CPU tests, vet, staticcheck and the release build.
+# ci-lint and ci-checks need no server and no test of the two streams:
+# .ci/run starts each on the core that a stream which ended frees (ci-lint
+# after the first stream ends, ci-checks after the next one):
+#   ci-lint    the CI_NEO4J_CPU tests;
+#   ci-checks  vet, staticcheck and the release build.
 # CI_STAMP prints the time before each step (the CI log's step times).
 CI_STAMP = @date -u '+--- %T'
-.PHONY: ci-neo4j ci-rest ci-late
+.PHONY: ci-neo4j ci-rest ci-lint ci-checks
 ci-neo4j:
 	$(CI_STAMP)
 	KEPUGRAPH_TEST_BACKEND=neo4j $(GOTEST) $(TESTFLAGS) -p 1 -skip '$(CI_NEO4J_CPU)' $(CI_NEO4J_PKGS)
@@ -176,9 +178,12 @@ ci-rest:
 	KEPUGRAPH_TEST_BACKEND=embedded $(MAKE) race
 	$(CI_STAMP)
 
-ci-late:
+ci-lint:
 	$(CI_STAMP)
 	$(GOTEST) $(TESTFLAGS) -run '$(CI_NEO4J_CPU)' ./neo4jstore
+	$(CI_STAMP)
+
+ci-checks:
 	$(CI_STAMP)
 	$(MAKE) vet
 	$(CI_STAMP)
