@@ -131,8 +131,9 @@ race:
 #             one at a time (-p 1: no test binary waits for the lock, whose
 #             wait counted against -timeout), but for CI_NEO4J_CPU, then the
 #             root package's CI_NEO4J_ROOT tests;
-#   ci-rest   every other package and test of the root package, the
-#             CI_NEO4J_CPU tests, then the race detector, vet, staticcheck
+#   ci-rest   every other package and test of the root package, then
+#             the race detector;
+#   ci-lint, ci-checks (below) the CI_NEO4J_CPU tests; vet, staticcheck
 #             and the release build.
 # Tests that `make test` and `make check` both run (embedded's and graph's
 # on the embedded store) run once, under -race; only embedded's
@@ -146,24 +147,50 @@ race:
 CI_NEO4J_PKGS ?= ./neo4jstore ./graph ./dump ./seed
 CI_NEO4J_ROOT ?= ^TestDifferential$$
 CI_PLAIN_EMBEDDED ?= ^TestByteFlips$$
-# Tests of CI_NEO4J_PKGS that use no server and much CPU: ci-rest runs them
+# Tests of CI_NEO4J_PKGS that use no server and much CPU: ci-lint runs them
 # (the Cypher linter, in Node.js: over 20 minutes at load average 35).
 CI_NEO4J_CPU ?= ^TestCypherLint$$
 MODULE = $(shell $(GO) list -m)
 CI_REST_PKGS = $$($(GO) list ./... | grep -v -x -F -e '$(MODULE)' -e '$(MODULE)/embedded' \
 	$(foreach p,$(CI_NEO4J_PKGS),-e '$(MODULE)/$(patsubst ./%,%,$(p))'))
 
-.PHONY: ci-neo4j ci-rest
+# ci-lint and ci-checks need no server and no test of the two streams:
+# .ci/run starts each on the core that a stream which ended frees (ci-lint
+# after the first stream ends, ci-checks after the next one):
+#   ci-lint    the CI_NEO4J_CPU tests;
+#   ci-checks  vet, staticcheck and the release build.
+# CI_STAMP prints the time before each step (the CI log's step times).
+CI_STAMP = @date -u '+--- %T'
+.PHONY: ci-neo4j ci-rest ci-lint ci-checks
 ci-neo4j:
+	$(CI_STAMP)
 	KEPUGRAPH_TEST_BACKEND=neo4j $(GOTEST) $(TESTFLAGS) -p 1 -skip '$(CI_NEO4J_CPU)' $(CI_NEO4J_PKGS)
+	$(CI_STAMP)
 	$(GOTEST) $(TESTFLAGS) -run '$(CI_NEO4J_ROOT)' .
+	$(CI_STAMP)
 
 ci-rest:
+	$(CI_STAMP)
 	$(GOTEST) $(TESTFLAGS) -skip '$(CI_NEO4J_ROOT)' . $(CI_REST_PKGS)
+	$(CI_STAMP)
 	$(GOTEST) $(TESTFLAGS) -run '$(CI_PLAIN_EMBEDDED)' ./embedded
-	$(GOTEST) $(TESTFLAGS) -run '$(CI_NEO4J_CPU)' ./neo4jstore
+	$(CI_STAMP)
 	KEPUGRAPH_TEST_BACKEND=embedded $(MAKE) race
-	$(MAKE) vet staticcheck release-build
+	$(CI_STAMP)
+
+ci-lint:
+	$(CI_STAMP)
+	$(GOTEST) $(TESTFLAGS) -run '$(CI_NEO4J_CPU)' ./neo4jstore
+	$(CI_STAMP)
+
+ci-checks:
+	$(CI_STAMP)
+	$(MAKE) vet
+	$(CI_STAMP)
+	$(MAKE) staticcheck
+	$(CI_STAMP)
+	$(MAKE) release-build
+	$(CI_STAMP)
 
 # The Neo4j server of the tests (tools/neo4j): Neo4j Community in-process,
 # Bolt on 127.0.0.1 (a free port), authentication on. Its state (data, log,
