@@ -17,7 +17,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/signal"
 	"runtime"
@@ -29,6 +28,7 @@ import (
 	"github.com/kepugraph/kepugraph/graph"
 	"github.com/kepugraph/kepugraph/kepu"
 	"github.com/kepugraph/kepugraph/metrics"
+	"github.com/kepugraph/kepugraph/neo4jstore"
 	"github.com/kepugraph/kepugraph/server"
 	"github.com/kepugraph/kepugraph/web"
 )
@@ -212,19 +212,9 @@ func (m *Main) Run(ctx context.Context) error {
 // database of Neo4j.
 func storeArgs(c server.Config) []any {
 	if c.Store == "neo4j" {
-		return []any{"store", c.Store, "uri", redactURI(c.Neo4jURI), "database", c.Neo4jDatabase}
+		return []any{"store", c.Store, "uri", neo4jstore.RedactURI(c.Neo4jURI), "database", c.Neo4jDatabase}
 	}
 	return []any{"store", c.Store, "dataDir", c.DataDir}
-}
-
-// redactURI drops any user information (a password) from a URI.
-func redactURI(uri string) string {
-	u, err := url.Parse(uri)
-	if err != nil {
-		return "(unparsable URI)"
-	}
-	u.User = nil
-	return u.String()
 }
 
 // warmUp computes systemStats once in the background (graph.WarmUp), so

@@ -9,6 +9,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/kepugraph/kepugraph/kepu"
+	"github.com/kepugraph/kepugraph/storetest"
 )
 
 // TestCheckHierarchyRules: a file that holds a second PART_OF parent or a
@@ -83,14 +84,11 @@ func TestLoaderOneParent(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	src := kepu.Props{kepu.PropProvenance: kepu.Reported, kepu.PropSource: "t"}
 	node := func(id string) kepu.Change {
-		p := src.Clone()
-		p[kepu.PropName], p["gbCode"] = kepu.KeyOf(id), "1"
-		return kepu.Change{Kind: kepu.PutNode, Node: kepu.Node{ID: id, Label: kepu.LabelOf(id), Props: p}}
+		return kepu.Change{Kind: kepu.PutNode, Node: storetest.N(id, "gbCode", "1")}
 	}
 	edge := func(from, to string) kepu.Change {
-		return kepu.Change{Kind: kepu.PutEdge, Edge: kepu.Edge{Type: kepu.PartOf, From: from, To: to, Props: src.Clone()}}
+		return kepu.Change{Kind: kepu.PutEdge, Edge: storetest.E(kepu.PartOf, from, to)}
 	}
 	ctx := context.Background()
 	if _, err := l.Write(ctx, []kepu.Change{node("County:c"), node("County:d"), node("Prefecture:p1"), node("Prefecture:p2"), edge("County:c", "Prefecture:p1")}); err != nil {

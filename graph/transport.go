@@ -51,14 +51,7 @@ func (postTransport) Supports(r *http.Request) bool {
 
 func (postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	ctx := r.Context()
-	contentType := httpx.PreferredResponseType(r.Header.Get("Accept"))
-	if contentType == "" {
-		// httpx.Conform answers 406 before this; without it, do as gqlgen.
-		contentType = httpx.MediaTypeGraphQLResponse
-	}
-	h := w.Header()
-	h["Content-Type"] = contentTypeValues[contentType]
-	h["X-Content-Type-Options"] = nosniff
+	contentType := setResponseType(w, r)
 	start := graphql.Now()
 
 	body, err := readBody(r)
@@ -91,13 +84,7 @@ func (getTransport) Supports(r *http.Request) bool {
 }
 
 func (getTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
-	contentType := httpx.PreferredResponseType(r.Header.Get("Accept"))
-	if contentType == "" {
-		contentType = httpx.MediaTypeGraphQLResponse
-	}
-	h := w.Header()
-	h["Content-Type"] = contentTypeValues[contentType]
-	h["X-Content-Type-Options"] = nosniff
+	contentType := setResponseType(w, r)
 	start := graphql.Now()
 	p, rj := httpx.DecodeParams(r, 0)
 	if rj != nil {
@@ -106,6 +93,20 @@ func (getTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Grap
 		return
 	}
 	execute(w, r, exec, contentType, p, start)
+}
+
+// setResponseType sets the response's media type, negotiated from the
+// Accept header, and X-Content-Type-Options, and returns the media type.
+func setResponseType(w http.ResponseWriter, r *http.Request) string {
+	contentType := httpx.PreferredResponseType(r.Header.Get("Accept"))
+	if contentType == "" {
+		// httpx.Conform answers 406 before this; without it, do as gqlgen.
+		contentType = httpx.MediaTypeGraphQLResponse
+	}
+	h := w.Header()
+	h["Content-Type"] = contentTypeValues[contentType]
+	h["X-Content-Type-Options"] = nosniff
+	return contentType
 }
 
 // badRequest is the error of a request that is not a GraphQL-over-HTTP

@@ -84,7 +84,7 @@ func (s *Store) translate(ctx context.Context, op string, err error) error {
 	if n := neo4jError(err); n != nil {
 		switch {
 		case strings.HasPrefix(n.Code, "Neo.ClientError.Security."):
-			s.log.Error("neo4j: authentication failed", "op", op, "code", n.Code, "uri", redactURI(s.cfg.URI), "user", s.cfg.User)
+			s.log.Error("neo4j: authentication failed", "op", op, "code", n.Code, "uri", RedactURI(s.cfg.URI), "user", s.cfg.User)
 			return kepu.Errorf(kepu.Unavailable, "%s", msgAuth)
 		case n.Code == "Neo.ClientError.Database.DatabaseNotFound":
 			s.log.Error("neo4j: database not found", "op", op, "database", s.cfg.Database)
@@ -114,7 +114,7 @@ func (s *Store) translate(ctx context.Context, op string, err error) error {
 	}
 	// Everything else the driver returns is about reaching the server:
 	// refused or broken connections, pool timeouts, routing failures.
-	s.log.Warn("neo4j: server unavailable", "op", op, "uri", redactURI(s.cfg.URI), "detail", detail)
+	s.log.Warn("neo4j: server unavailable", "op", op, "uri", RedactURI(s.cfg.URI), "detail", detail)
 	return kepu.Errorf(kepu.Unavailable, "%s", msgUnavailable)
 }
 
@@ -126,8 +126,8 @@ func scrub(text, secret string) string {
 	return strings.ReplaceAll(text, secret, "***")
 }
 
-// redactURI drops any user information from a URI.
-func redactURI(uri string) string {
+// RedactURI drops any user information (a password) from a URI, for logs.
+func RedactURI(uri string) string {
 	u, err := url.Parse(uri)
 	if err != nil {
 		return "(unparsable URI)"

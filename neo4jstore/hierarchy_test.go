@@ -7,6 +7,7 @@ import (
 
 	"github.com/kepugraph/kepugraph/internal/neo4jtest"
 	"github.com/kepugraph/kepugraph/kepu"
+	"github.com/kepugraph/kepugraph/storetest"
 )
 
 // TestBulkLoadOneParent: the edge puts of a bulk load into an empty
@@ -22,14 +23,11 @@ func TestBulkLoadOneParent(t *testing.T) {
 	if err != nil || !bulk {
 		t.Fatalf("BulkCreate on an empty database: %v, %v", bulk, err)
 	}
-	src := kepu.Props{kepu.PropProvenance: kepu.Reported, kepu.PropSource: "t"}
 	node := func(id string) kepu.Change {
-		p := src.Clone()
-		p[kepu.PropName], p["gbCode"] = kepu.KeyOf(id), "1"
-		return kepu.Change{Kind: kepu.PutNode, Node: kepu.Node{ID: id, Label: kepu.LabelOf(id), Props: p}}
+		return kepu.Change{Kind: kepu.PutNode, Node: storetest.N(id, "gbCode", "1")}
 	}
 	edge := func(from, to string) kepu.Change {
-		return kepu.Change{Kind: kepu.PutEdge, Edge: kepu.Edge{Type: kepu.PartOf, From: from, To: to, Props: src.Clone()}}
+		return kepu.Change{Kind: kepu.PutEdge, Edge: storetest.E(kepu.PartOf, from, to)}
 	}
 	if _, err := st.Write(ctx, []kepu.Change{node("County:c"), node("County:d"), node("Prefecture:p1"), node("Prefecture:p2")}); err != nil {
 		t.Fatal(err)

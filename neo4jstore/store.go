@@ -198,7 +198,7 @@ func (r *reach) done() bool {
 // failed translates the error of a call that reach bounded.
 func (s *Store) failed(ctx context.Context, op string, r *reach, err error) error {
 	if r.done() && ctx.Err() == nil {
-		s.log.Warn("neo4j: server unavailable", "op", op, "uri", redactURI(s.cfg.URI),
+		s.log.Warn("neo4j: server unavailable", "op", op, "uri", RedactURI(s.cfg.URI),
 			"detail", fmt.Sprintf("not reached within %s: %s", s.cfg.ConnectTimeout*3/4, scrub(err.Error(), s.cfg.Password)))
 		err = kepu.Errorf(kepu.Unavailable, "%s", msgUnavailable)
 	} else {
@@ -261,7 +261,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if raw != nil {
 		err := s.translate(ctx, "open", raw)
 		if kepu.ErrorCode(err) == kepu.Unavailable && !isAuthError(raw) && !isDatabaseError(raw) {
-			s.log.Warn("neo4j: server not reachable yet; starting anyway", "uri", redactURI(cfg.URI), "error", kepu.ErrorMessage(err))
+			s.log.Warn("neo4j: server not reachable yet; starting anyway", "uri", RedactURI(cfg.URI), "error", kepu.ErrorMessage(err))
 			return s, nil
 		}
 		_ = driver.Close(context.Background())
@@ -310,7 +310,7 @@ func (s *Store) checkVersion(ctx context.Context) error {
 		return s.translate(ctx, "server version", err)
 	}
 	if err := supportedAgent(info.Agent()); err != nil {
-		s.log.Error("neo4j: unsupported server", "uri", redactURI(s.cfg.URI), "agent", info.Agent())
+		s.log.Error("neo4j: unsupported server", "uri", RedactURI(s.cfg.URI), "agent", info.Agent())
 		return err
 	}
 	s.versionOK.Store(true)
