@@ -9,6 +9,7 @@ import (
 
 // TestValueDomains: every Int and Float property of every label and
 // relationship type refuses a negative value and one over MaxAmount, every
+// String property text with control characters (checkTexts), every
 // Year property a year
 // outside MinYear–MaxYear, on create and on update (BadUserInput naming the
 // property); a span (since/until, startYear/endYear) given with its first
@@ -65,8 +66,14 @@ func TestValueDomains(t *testing.T) {
 			func(set kepu.Props) error { return kepu.ValidateEdgeUpdate(rt, set, nil) }})
 	}
 	numbers, years, spans := 0, 0, 0
+	texts := 0
 	for _, r := range records {
 		for _, p := range r.props {
+			if p.Type == kepu.String || p.Type == kepu.StringList {
+				texts++
+				checkTexts(t, r.name, p, r.check, r.upd)
+				continue
+			}
 			if p.Type != kepu.Int && p.Type != kepu.Float {
 				continue
 			}
@@ -156,8 +163,8 @@ func TestValueDomains(t *testing.T) {
 	if kepu.SetsSpanYear(kepu.Props{"openedYear": int64(2000), "name": "x"}) {
 		t.Error("SetsSpanYear of an update without a span year = true")
 	}
-	if numbers < 20 || years < 6 || spans < 7 {
-		t.Fatalf("checked %d numeric properties, %d years, %d spans: the registry has more", numbers, years, spans)
+	if numbers < 20 || years < 6 || spans < 7 || texts < 40 {
+		t.Fatalf("checked %d numeric properties, %d years, %d spans, %d texts: the registry has more", numbers, years, spans, texts)
 	}
 	// A filter may ask for any number.
 	f := kepu.C("openedYear", kepu.Lt, -5)
@@ -180,42 +187,34 @@ func fieldIs(err error, name string) bool {
 	return ok && e.Field == name
 }
 
-// TestTextDomains: every String and StringList property of every label and
-// relationship type refuses text XML 1.0 cannot hold (a C0 control other
-// than tab, line feed, carriage return; U+FFFE; U+FFFF) and invalid UTF-8,
-// naming the property, and keeps any other text.
-func TestTextDomains(t *testing.T) {
-	var defs []kepu.PropDef
-	for _, d := range kepu.LabelDefs() {
-		defs = append(defs, d.Props...)
+// checkTexts: the String or StringList property p of a record refuses
+// text XML 1.0 cannot hold (a C0 control other than tab, line feed,
+// carriage return; U+FFFE; U+FFFF) on create and on update, naming the
+// property, and keeps any other text; a filter still takes such text (it
+// matches nothing).
+func checkTexts(t *testing.T, record string, p kepu.PropDef, create, update func(kepu.Props) error) {
+	t.Helper()
+	wrap := func(s string) any {
+		if p.Type == kepu.StringList {
+			return []any{"ok", s}
+		}
+		return s
 	}
-	for _, d := range kepu.RelDefs() {
-		defs = append(defs, d.Props...)
-	}
-	checked := 0
-	for _, def := range defs {
-		if def.Type != kepu.String && def.Type != kepu.StringList {
-			continue
-		}
-		checked++
-		wrap := func(s string) any {
-			if def.Type == kepu.StringList {
-				return []any{"ok", s}
-			}
-			return s
-		}
-		for _, s := range []string{"a\x00b", "\x01", "x\x1f", "\x0b", "\x0c", "a\uFFFEb", "\uFFFF", "\xff"} {
-			if _, err := kepu.Normalize(&def, wrap(s)); kepu.ErrorCode(err) != kepu.BadUserInput || !fieldIs(err, def.Name) {
-				t.Errorf("%s = %q: %v, want %s naming it", def.Name, s, err, kepu.BadUserInput)
-			}
-		}
-		for _, s := range []string{"", "tab\there", "line\nfeed\r\n", "中国科技馆 😀 é\u0301", "\u007f\u0085\uFFFD"} {
-			if _, err := kepu.Normalize(&def, wrap(s)); err != nil {
-				t.Errorf("%s = %q: %v", def.Name, s, err)
+	for _, s := range []string{"a\x00b", "\x01", "x\x1f", "\x0b", "\x0c", "a\uFFFEb", "\uFFFF"} {
+		for what, err := range map[string]error{"create": create(kepu.Props{p.Name: wrap(s)}), "update": update(kepu.Props{p.Name: wrap(s)})} {
+			if kepu.ErrorCode(err) != kepu.BadUserInput || !fieldIs(err, p.Name) {
+				t.Errorf("%s.%s = %q on %s: %v, want %s naming it", record, p.Name, s, what, err, kepu.BadUserInput)
 			}
 		}
 	}
-	if checked < 20 {
-		t.Fatalf("checked %d string properties", checked)
+	for _, s := range []string{"tab\there", "line\nfeed\r\n", "中国科技馆 😀 é\u0301", "\u007f\u0085\uFFFD"} {
+		if err := create(kepu.Props{p.Name: wrap(s)}); err != nil {
+			t.Errorf("%s.%s = %q: %v", record, p.Name, s, err)
+		}
+	}
+	if p.Type == kepu.String {
+		if _, err := kepu.Normalize(&p, "\x00"); err != nil {
+			t.Errorf("%s.%s: a filter value with a control character: %v", record, p.Name, err)
+		}
 	}
 }

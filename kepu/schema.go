@@ -135,11 +135,11 @@ const (
 	MaxYear = 2100
 )
 
-// MaxAmount is the largest count or amount a record can hold (10^12:
-// a trillion visits, person-times or kilometres, beyond any published
-// figure). It keeps a sum over records finite and a sum over fewer than
-// 9,007 records within 2^53 − 1.
-const MaxAmount = 1e12
+// MaxAmount is the largest count or amount a record can hold (10^15: a
+// thousand times any published national figure, and below 2^53, so that
+// every stored count is exact in a JSON number). It keeps a sum over
+// records finite; a sum beyond its field's type is VALUE_OUT_OF_RANGE.
+const MaxAmount = 1e15
 
 // YearSpans are the pairs of Year properties that bound a span (first year,
 // last year): in a record that gives both, the first cannot come after the

@@ -34,8 +34,8 @@ func Normalize(def *PropDef, v any) (any, error) {
 		if !ok {
 			return bad()
 		}
-		if err := checkText(def, s); err != nil {
-			return nil, err
+		if !utf8.ValidString(s) {
+			return notUTF8(def)
 		}
 		if def.Type == Enum && !slices.Contains(def.Values, s) {
 			return bad()
@@ -96,8 +96,8 @@ func Normalize(def *PropDef, v any) (any, error) {
 		switch l := v.(type) {
 		case []string:
 			for _, s := range l {
-				if err := checkText(def, s); err != nil {
-					return nil, err
+				if !utf8.ValidString(s) {
+					return notUTF8(def)
 				}
 			}
 			return slices.Clone(l), nil
@@ -108,8 +108,8 @@ func Normalize(def *PropDef, v any) (any, error) {
 				if !ok {
 					return bad()
 				}
-				if err := checkText(def, s); err != nil {
-					return nil, err
+				if !utf8.ValidString(s) {
+					return notUTF8(def)
 				}
 				out[i] = s
 			}
@@ -120,15 +120,18 @@ func Normalize(def *PropDef, v any) (any, error) {
 	return bad()
 }
 
-// checkText refuses a string that is not valid UTF-8, or holds a character
-// that XML 1.0 text cannot (a C0 control other than tab, line feed and
-// carriage return; U+FFFE; U+FFFF): every string a store holds is valid
-// UTF-8 on the way in (the embedded store checks it again on the way out),
-// and every one can be written to GraphML and GEXF unchanged.
+// notUTF8 is the error for a string that is not valid UTF-8: every string
+// a store holds is valid UTF-8 on the way in (and the embedded store checks
+// it again on the way out).
+func notUTF8(def *PropDef) (any, error) {
+	return nil, &Error{Code: BadUserInput, Field: def.Name, Message: fmt.Sprintf("%s must be valid UTF-8", def.Name)}
+}
+
+// checkText refuses text that XML 1.0 cannot hold (a C0 control other
+// than tab, line feed and carriage return; U+FFFE; U+FFFF) in a record, so
+// that every string a store holds can be written to GraphML and GEXF
+// unchanged. Filters are not checked (such a value matches nothing).
 func checkText(def *PropDef, s string) error {
-	if !utf8.ValidString(s) {
-		return &Error{Code: BadUserInput, Field: def.Name, Message: fmt.Sprintf("%s must be valid UTF-8", def.Name)}
-	}
 	for i, r := range s {
 		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0xFFFE || r == 0xFFFF {
 			return &Error{Code: BadUserInput, Field: def.Name,
@@ -266,7 +269,7 @@ func normalizeProps(defs []PropDef, in Props, checkRequired bool, what string) (
 
 // checkDomain checks a normalized property value against what the record
 // can hold: no negative count or amount and none over MaxAmount, years from
-// MinYear to MaxYear.
+// MinYear to MaxYear, text without control characters (checkText).
 // Filters are not checked (a condition outside the domain matches nothing).
 func checkDomain(def *PropDef, v any) error {
 	var x float64
@@ -275,6 +278,15 @@ func checkDomain(def *PropDef, v any) error {
 		x = float64(n)
 	case float64:
 		x = n
+	case string:
+		return checkText(def, n)
+	case []string:
+		for _, s := range n {
+			if err := checkText(def, s); err != nil {
+				return err
+			}
+		}
+		return nil
 	default:
 		return nil
 	}
