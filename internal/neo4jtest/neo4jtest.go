@@ -44,41 +44,54 @@ func LockProcess() error {
 		return fmt.Errorf("neo4j test lock %s: %w", f.Name(), err)
 	}
 	mu.Lock()
-	held = f
+	held, process = f, true
 	mu.Unlock()
 	return nil
 }
 
 var (
-	mu   sync.Mutex
-	held *os.File
+	mu      sync.Mutex
+	held    *os.File
+	process bool // LockProcess took the lock: it is never released
+	holders int  // tests between their Lock and their end
 )
 
 // Lock takes the server until the test ends (or for the rest of the process
-// when LockProcess already took it). It skips nothing: call it after
-// checking URI.
+// when LockProcess already took it). Tests of one process that run at once
+// share the lock: it is released when the last of them ends. It skips
+// nothing: call it after checking URI.
 func Lock(tb testing.TB) {
+	tb.Helper()
+	lockAt(tb, lockPath())
+}
+
+// lockAt is Lock on the lock file path.
+func lockAt(tb testing.TB, path string) {
 	tb.Helper()
 	mu.Lock()
 	defer mu.Unlock()
-	if held != nil {
-		return
+	if held == nil {
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
+		if err != nil {
+			tb.Fatalf("neo4j test lock: %v", err)
+		}
+		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+			f.Close()
+			tb.Fatalf("neo4j test lock %s: %v", f.Name(), err)
+		}
+		held = f
 	}
-	f, err := os.OpenFile(lockPath(), os.O_CREATE|os.O_RDWR, 0o600)
-	if err != nil {
-		tb.Fatalf("neo4j test lock: %v", err)
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
-		f.Close()
-		tb.Fatalf("neo4j test lock %s: %v", f.Name(), err)
-	}
-	held = f
+	holders++
 	tb.Cleanup(func() {
 		mu.Lock()
 		defer mu.Unlock()
+		holders--
+		if holders > 0 || process || held == nil {
+			return
+		}
+		syscall.Flock(int(held.Fd()), syscall.LOCK_UN)
+		held.Close()
 		held = nil
-		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
-		f.Close()
 	})
 }
 
