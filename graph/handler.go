@@ -60,6 +60,15 @@ type Options struct {
 	// (analysis.Analyzer.StartWarm), so that the first path and
 	// neighborhood requests do not walk the store.
 	WarmPathsFrom kepu.Store
+	// Analytics bounds the network measures (centrality, communities,
+	// coverage, systemStats): AnalyticsSlots computations at once
+	// [GOMAXPROCS], and a cache of at most AnalyticsCacheEntries results
+	// [analysis.DefaultCacheEntries] and about AnalyticsCacheBytes bytes
+	// [analysis.DefaultCacheBytes]; zero takes the default (see
+	// analysis.Analyzer).
+	AnalyticsSlots        int
+	AnalyticsCacheEntries int
+	AnalyticsCacheBytes   int64
 }
 
 // DefaultMaxStringBytes is the server's default Options.MaxStringBytes (10 KB).
@@ -70,6 +79,14 @@ const DefaultPersistedQueries = 1000
 
 // DefaultBatchWait is the default Options.BatchWait.
 const DefaultBatchWait = time.Millisecond
+
+// newResolver is the root resolver of New's handler (opts with its
+// defaults applied).
+func newResolver(st kepu.Store, opts Options) *Resolver {
+	return &Resolver{store: st, maxPageSize: opts.MaxPageSize, maxString: opts.MaxStringBytes, batchWait: opts.BatchWait, noPrefetch: opts.NoPrefetch, logger: opts.Logger,
+		analyzer: &analysis.Analyzer{Store: st, Slots: opts.AnalyticsSlots,
+			CacheEntries: opts.AnalyticsCacheEntries, CacheBytes: opts.AnalyticsCacheBytes}}
+}
 
 // New returns the GraphQL HTTP handler (POST and GET, application/json) for
 // the store. Each request gets its own dataloaders and store-call counter;
@@ -84,8 +101,7 @@ func New(st kepu.Store, opts Options) http.Handler {
 	if opts.BatchWait <= 0 {
 		opts.BatchWait = DefaultBatchWait
 	}
-	r := &Resolver{store: st, maxPageSize: opts.MaxPageSize, maxString: opts.MaxStringBytes, batchWait: opts.BatchWait, noPrefetch: opts.NoPrefetch, logger: opts.Logger,
-		analyzer: &analysis.Analyzer{Store: st}}
+	r := newResolver(st, opts)
 	if opts.WarmPathsFrom != nil {
 		r.analyzer.StartWarm(context.Background(), opts.WarmPathsFrom)
 	}

@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/kepugraph/kepugraph/analysis"
 	"github.com/kepugraph/kepugraph/auth"
 	"github.com/kepugraph/kepugraph/httpx"
 )
@@ -45,6 +46,22 @@ type Config struct {
 
 	GCPercent, MemoryLimit string // GOGC and GOMEMLIMIT with the server's defaults (see ApplyGC)
 	DebugAddr              string // the Go profiler's own listener; empty: off
+
+	// Network measures (see graph.Options): computations at once (0: one
+	// per core), results kept, their approximate memory (a size such as
+	// 256MiB; see AnalyticsCacheBytes).
+	AnalyticsSlots, AnalyticsCacheEntries int
+	AnalyticsCacheSize                    string
+}
+
+// AnalyticsCacheBytes is AnalyticsCacheSize in bytes (0 when it is not a
+// valid size: Validate says so).
+func (c Config) AnalyticsCacheBytes() int64 {
+	n, err := parseSize(c.AnalyticsCacheSize)
+	if err != nil {
+		return 0
+	}
+	return n
 }
 
 // DefaultConfig returns the configuration used when no flag or variable is set.
@@ -98,6 +115,9 @@ func flagSet(c *Config, out io.Writer) *flag.FlagSet {
 	fs.BoolVar(&c.OTel, "otel", false, "export OpenTelemetry traces of operations and store calls over OTLP/HTTP (endpoint from OTEL_EXPORTER_OTLP_ENDPOINT)")
 	fs.StringVar(&c.GCPercent, "gc-percent", strconv.Itoa(DefaultGCPercent), "garbage-collector target: heap growth between collections in percent of the live heap, or off (see docs/benchmarks.md)")
 	fs.StringVar(&c.MemoryLimit, "memory-limit", "auto", "soft memory limit of the process: auto (90% of the cgroup limit or of the machine's memory), off, or a size such as 4GiB")
+	fs.IntVar(&c.AnalyticsSlots, "analytics-slots", 0, "network measures (centrality, communities, coverage, systemStats) computed at once; 0: one per core")
+	fs.IntVar(&c.AnalyticsCacheEntries, "analytics-cache-entries", analysis.DefaultCacheEntries, "most network measures kept per graph version (least recently used out)")
+	fs.StringVar(&c.AnalyticsCacheSize, "analytics-cache-size", "256MiB", "approximate memory of the kept network measures, a size such as 256MiB; a larger result is answered, not kept")
 	fs.StringVar(&c.DebugAddr, "debug-addr", "", "serve the Go profiler (/debug/pprof/) on this separate address (host:port); empty: off")
 	return fs
 }
@@ -210,6 +230,10 @@ func (c Config) Validate() error {
 		check(l.v < 0, "--%s %d: must not be negative (0 turns the limit off)", l.name, l.v)
 	}
 	check(c.MaxPageSize < 1, "--max-page-size %d: must be at least 1", c.MaxPageSize)
+	check(c.AnalyticsSlots < 0, "--analytics-slots %d: must not be negative (0: one per core)", c.AnalyticsSlots)
+	check(c.AnalyticsCacheEntries < 1, "--analytics-cache-entries %d: must be at least 1", c.AnalyticsCacheEntries)
+	_, errCache := parseSize(c.AnalyticsCacheSize)
+	check(errCache != nil, "--analytics-cache-size %q: want a size such as 256MiB", c.AnalyticsCacheSize)
 	return errors.Join(errs...)
 }
 

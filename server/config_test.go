@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kepugraph/kepugraph/analysis"
 	"github.com/kepugraph/kepugraph/auth"
 )
 
@@ -205,8 +206,8 @@ func TestParseConfig_Help(t *testing.T) {
 			t.Errorf("--help line of --%s lacks its default %q or its meaning: %q", f.Name, f.DefValue, line)
 		}
 	})
-	if n != 33 {
-		t.Errorf("%d flags, want the 33 of the configuration", n)
+	if n != 36 {
+		t.Errorf("%d flags, want the 36 of the configuration", n)
 	}
 }
 
@@ -218,9 +219,41 @@ func TestEnvVar(t *testing.T) {
 		"neo4j-uri": "NEO4J_URI", "neo4j-user": "NEO4J_USER", "neo4j-password": "NEO4J_PASSWORD",
 		"neo4j-database": "NEO4J_DATABASE", "neo4j-timeout": "KEPUGRAPH_NEO4J_TIMEOUT", "cors-origins": "KEPUGRAPH_CORS_ORIGINS",
 		"gc-percent": "GOGC", "memory-limit": "GOMEMLIMIT", "debug-addr": "KEPUGRAPH_DEBUG_ADDR", "otel": "KEPUGRAPH_OTEL",
+		"analytics-slots": "KEPUGRAPH_ANALYTICS_SLOTS", "analytics-cache-size": "KEPUGRAPH_ANALYTICS_CACHE_SIZE",
 	} {
 		if got := EnvVar(flag); got != want {
 			t.Errorf("EnvVar(%q) = %q, want %q", flag, got, want)
+		}
+	}
+}
+
+// TestAnalyticsFlags checks the bounds of the network measures: defaults,
+// values from flags and variables, and the values Validate refuses.
+func TestAnalyticsFlags(t *testing.T) {
+	c := DefaultConfig()
+	if c.AnalyticsSlots != 0 || c.AnalyticsCacheEntries != analysis.DefaultCacheEntries || c.AnalyticsCacheBytes() != analysis.DefaultCacheBytes {
+		t.Errorf("defaults: slots %d, entries %d, bytes %d", c.AnalyticsSlots, c.AnalyticsCacheEntries, c.AnalyticsCacheBytes())
+	}
+	c, err := ParseConfig([]string{"--analytics-slots", "3", "--analytics-cache-entries", "8"},
+		env(map[string]string{"KEPUGRAPH_ANALYTICS_CACHE_SIZE": "1GiB"}), new(bytes.Buffer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.AnalyticsSlots != 3 || c.AnalyticsCacheEntries != 8 || c.AnalyticsCacheBytes() != 1<<30 {
+		t.Errorf("got slots %d, entries %d, bytes %d", c.AnalyticsSlots, c.AnalyticsCacheEntries, c.AnalyticsCacheBytes())
+	}
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--analytics-slots", "-1"}, "--analytics-slots -1: must not be negative"},
+		{[]string{"--analytics-cache-entries", "0"}, "--analytics-cache-entries 0: must be at least 1"},
+		{[]string{"--analytics-cache-size", "lots"}, `--analytics-cache-size "lots": want a size`},
+		{[]string{"--analytics-cache-size", "0MiB"}, `--analytics-cache-size "0MiB": want a size`},
+	} {
+		_, err := ParseConfig(tt.args, env(nil), new(bytes.Buffer))
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%v: err %v, want %q", tt.args, err, tt.want)
 		}
 	}
 }

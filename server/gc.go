@@ -57,6 +57,16 @@ func parseMemoryLimit(s string) (int64, error) {
 	case "off":
 		return math.MaxInt64, nil
 	}
+	n, err := parseSize(s)
+	if err != nil {
+		return 0, fmt.Errorf("--memory-limit %q: want auto, off, or a size such as 4GiB", s)
+	}
+	return n, nil
+}
+
+// parseSize reads a positive size in bytes: a number with an optional
+// unit B, KiB, MiB, GiB or TiB (4GiB, 256MiB, 1048576).
+func parseSize(s string) (int64, error) {
 	num, mult := s, int64(1)
 	for i, unit := range []string{"KiB", "MiB", "GiB", "TiB"} {
 		if strings.HasSuffix(s, unit) {
@@ -68,7 +78,7 @@ func parseMemoryLimit(s string) (int64, error) {
 	}
 	n, err := strconv.ParseInt(strings.TrimSpace(num), 10, 64)
 	if err != nil || n < 1 || n > math.MaxInt64/mult {
-		return 0, fmt.Errorf("--memory-limit %q: want auto, off, or a size such as 4GiB", s)
+		return 0, fmt.Errorf("%q is not a size such as 256MiB", s)
 	}
 	return n * mult, nil
 }

@@ -61,11 +61,14 @@ func Handler(r Routes) http.Handler {
 		extensions = append(extensions, r.Tracing.Extension())
 	}
 	api := graph.New(r.apiStore(), graph.Options{
-		MaxPageSize:     c.MaxPageSize,
-		Logger:          r.Logger,
-		Extensions:      extensions,
-		NoIntrospection: !c.Introspection,
-		MaxStringBytes:  c.MaxStringBytes,
+		MaxPageSize:           c.MaxPageSize,
+		Logger:                r.Logger,
+		Extensions:            extensions,
+		NoIntrospection:       !c.Introspection,
+		MaxStringBytes:        c.MaxStringBytes,
+		AnalyticsSlots:        c.AnalyticsSlots,
+		AnalyticsCacheEntries: c.AnalyticsCacheEntries,
+		AnalyticsCacheBytes:   c.AnalyticsCacheBytes(),
 		// The first path requests find the adjacency; its read is not a
 		// request's (not in the store metrics, traces or test hooks).
 		WarmPathsFrom: r.Store,
