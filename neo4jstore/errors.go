@@ -118,13 +118,19 @@ func (s *Store) translate(ctx context.Context, op string, err error) error {
 	return kepu.Errorf(kepu.Unavailable, "%s", msgUnavailable)
 }
 
-// scrub removes a secret from a text.
+// scrub returns text, or a placeholder when text contains secret (the
+// password): masking each occurrence instead would show where a short
+// password occurs in ordinary words ("dial *** 127.0.0.1" for "tcp"), that
+// is, reveal it.
 func scrub(text, secret string) string {
-	if secret == "" {
+	if secret == "" || !strings.Contains(text, secret) {
 		return text
 	}
-	return strings.ReplaceAll(text, secret, "***")
+	return msgWithheld
 }
+
+// msgWithheld replaces an error's text that contains the password.
+const msgWithheld = "(the detail is withheld: it contains the Neo4j password)"
 
 // RedactURI drops any user information (a password) from a URI, for logs.
 func RedactURI(uri string) string {
