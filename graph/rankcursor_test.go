@@ -447,3 +447,45 @@ func TestRankedCursorTampered(t *testing.T) {
 		}
 	}
 }
+
+// TestFirstZeroDescribed: every connection field (a field with a first
+// argument returning a *Connection) accepts first: 0 (kepu.ValidatePage;
+// TestRankedPagesAcrossWrites runs it on the ranked lists), and no
+// description of one says its page size starts at 1.
+func TestFirstZeroDescribed(t *testing.T) {
+	var d struct {
+		Schema struct {
+			Types []struct {
+				Name   string
+				Fields []struct {
+					Name, Description string
+					Args              []struct{ Name string }
+					Type              struct {
+						Name   string
+						OfType *struct{ Name string }
+					}
+				}
+			}
+		} `json:"__schema"`
+	}
+	query(t, ref(t).url, `{ __schema { types { name fields { name description args { name } type { name ofType { name } } } } } }`, nil, &d)
+	n := 0
+	for _, ty := range d.Schema.Types {
+		for _, f := range ty.Fields {
+			ret := f.Type.Name
+			if f.Type.OfType != nil {
+				ret = f.Type.OfType.Name
+			}
+			if !strings.HasSuffix(ret, "Connection") || !slices.ContainsFunc(f.Args, func(a struct{ Name string }) bool { return a.Name == "first" }) {
+				continue
+			}
+			n++
+			if strings.Contains(f.Description, "(1–") || strings.Contains(f.Description, "1 to") {
+				t.Errorf("%s.%s: %q", ty.Name, f.Name, f.Description)
+			}
+		}
+	}
+	if n < 20 {
+		t.Fatalf("%d connection fields found", n)
+	}
+}
