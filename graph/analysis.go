@@ -295,7 +295,7 @@ func communityMembers(ctx context.Context, r *Resolver, c *model.Community, firs
 	}
 	if p.After != nil {
 		if _, ok := slices.BinarySearch(c.MemberIDs, p.After.Anchor); !ok {
-			return nil, badInput("cursor %q belongs to another community (its anchor %s is not a member of this one)", *after, kepu.GlobalID(p.After.Anchor))
+			return nil, badInput("the cursor belongs to another community: it was made for the community of %s, which is not a member of this one", kepu.GlobalID(p.After.Anchor))
 		}
 	}
 	start, end := p.Window(l, len(c.MemberIDs), func(i int) model.RankKey { return model.RankKey{ID: c.MemberIDs[i]} })
