@@ -3,7 +3,9 @@ package graph
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/kepugraph/kepugraph/analysis"
@@ -236,42 +238,78 @@ func matching(ctx context.Context, st kepu.Store, scores []analysis.Scored, wher
 	return out, nil
 }
 
+// communityLists returns the identities of the list of communities and of
+// the members of one for a partition's arguments (labels and relationship
+// types as sets).
+func communityLists(algorithm string, s analysis.NetSpec) (list, members model.RankList) {
+	args := []string{algorithm, strings.Join(sortedSet(s.Labels), ","), strings.Join(sortedSet(s.Rels), ","), string(s.Projection), s.Within}
+	list = model.NewRankList("communities", true, args...)
+	members = model.NewRankList("members", false, args...)
+	members.Anchored = true
+	return list, members
+}
+
+// sortedSet returns the distinct values of a set argument as strings, in
+// order.
+func sortedSet[S ~string](in []S) []string {
+	out := make([]string, len(in))
+	for i, v := range in {
+		out[i] = string(v)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
 func communities(ctx context.Context, r *Resolver, algorithm string, labels, rels []string, projection, within *string) (*model.CommunityPartition, error) {
 	s, err := netSpec(labels, rels, projection, within)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkRankPages(ctx, r.maxPageSize); err != nil {
+	list, members := communityLists(algorithm, s)
+	if err := checkRankPages(ctx, r.maxPageSize, map[string]model.RankList{"communities": list, "members": members}); err != nil {
 		return nil, err
 	}
 	p, err := r.analyzer.Communities(ctx, s, algorithm)
 	if err != nil {
 		return nil, err
 	}
-	out := &model.CommunityPartition{Algorithm: algorithm, Modularity: p.Modularity, Count: len(p.Communities), NodeCount: p.Nodes, MaxPage: r.maxPageSize}
+	out := &model.CommunityPartition{Algorithm: algorithm, Modularity: p.Modularity, Count: len(p.Communities), NodeCount: p.Nodes,
+		MaxPage: r.maxPageSize, CommunityList: list, MemberList: members}
 	for i, c := range p.Communities {
-		out.List = append(out.List, &model.Community{Index: i, Size: len(c), MemberIDs: c})
+		ml := members
+		ml.Anchor = c[0]
+		out.List = append(out.List, &model.Community{Index: i, Size: len(c), MemberIDs: c, MemberList: ml})
 	}
 	return out, nil
 }
 
+// communityMembers pages the members of a community, by ID. A cursor holds
+// the community's first member when it was made (its anchor): a cursor
+// whose anchor is not a member of c was made for another community
+// (BAD_USER_INPUT).
 func communityMembers(ctx context.Context, r *Resolver, c *model.Community, first *int, after *string) (*model.RankedNodeConnection, error) {
-	start, end, err := model.PageOffsets(len(c.MemberIDs), first, after, r.maxPageSize)
+	l := c.MemberList
+	p, err := model.CheckRankPage(l, first, after, r.maxPageSize)
 	if err != nil {
 		return nil, err
 	}
+	if p.After != nil {
+		if _, ok := slices.BinarySearch(c.MemberIDs, p.After.Anchor); !ok {
+			return nil, badInput("the cursor belongs to another community: it was made for the community of %s, which is not a member of this one", kepu.GlobalID(p.After.Anchor))
+		}
+	}
+	start, end := p.Window(l, len(c.MemberIDs), func(i int) model.RankKey { return model.RankKey{ID: c.MemberIDs[i]} })
 	ids := c.MemberIDs[start:end]
 	ld := r.loaders(ctx)
 	nodes, err := ld.Store.Nodes(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
-	// Page the loaded window; ranks and cursors count from the list start.
-	items := make([]model.RankedItem, len(c.MemberIDs))
+	items := make([]model.RankedItem, len(ids))
 	for i, id := range ids {
-		items[start+i] = model.RankedItem{Node: nodes[id]}
+		items[i] = model.RankedItem{Node: nodes[id]}
 	}
-	return model.NewRankedNodeConnection(items, first, after, r.maxPageSize, ld)
+	return model.RankedNodes(l, items, start, len(c.MemberIDs), ld), nil
 }
 
 func ranked(rs []analysis.Ranked) []model.RankedItem {
@@ -303,7 +341,9 @@ func coverage(ctx context.Context, r *Resolver, level string, kinds, programs []
 		}
 		q.Within = id
 	}
-	if err := checkRankPages(ctx, r.maxPageSize); err != nil {
+	args := []string{string(l), strings.Join(sortedSet(kinds), ","), strings.Join(sortedSet(q.Programs), ","), q.Within}
+	covered, uncovered := model.NewRankList("coveredPlaces", false, args...), model.NewRankList("uncoveredPlaces", true, args...)
+	if err := checkRankPages(ctx, r.maxPageSize, map[string]model.RankList{"coveredPlaces": covered, "uncoveredPlaces": uncovered}); err != nil {
 		return nil, err
 	}
 	ld := r.loaders(ctx)
@@ -312,7 +352,8 @@ func coverage(ctx context.Context, r *Resolver, level string, kinds, programs []
 		return nil, err
 	}
 	c := &model.Coverage{Level: level, MaxPage: r.maxPageSize, Places: ld, Uncovered: ranked(res.Uncovered),
-		Covered: model.NewRatio(float64(len(res.Covered)), float64(len(res.Covered)+len(res.Uncovered)))}
+		Covered:     model.NewRatio(float64(len(res.Covered)), float64(len(res.Covered)+len(res.Uncovered))),
+		CoveredList: covered, UncoveredList: uncovered}
 	for _, n := range res.Covered {
 		c.CoveredL = append(c.CoveredL, model.RankedItem{Node: n})
 	}
@@ -327,11 +368,13 @@ func optionalProvince(p *string) (string, error) {
 }
 
 func schoolsWithoutLocalPartner(ctx context.Context, r *Resolver, province *string, first *int, after *string) (*model.RankedNodeConnection, error) {
-	// The page is checked before the store calls that rank the list.
-	if _, _, err := model.RankPage(first, after, r.maxPageSize); err != nil {
+	p, err := optionalProvince(province)
+	if err != nil {
 		return nil, err
 	}
-	p, err := optionalProvince(province)
+	// The page is checked before the store calls that rank the list.
+	l := model.NewRankList("schoolsWithoutLocalPartner", true, p)
+	pg, err := model.CheckRankPage(l, first, after, r.maxPageSize)
 	if err != nil {
 		return nil, err
 	}
@@ -340,15 +383,17 @@ func schoolsWithoutLocalPartner(ctx context.Context, r *Resolver, province *stri
 	if err != nil {
 		return nil, err
 	}
-	return model.NewRankedNodeConnection(ranked(rs), first, after, r.maxPageSize, ld)
+	return model.NewRankedNodeConnection(l, ranked(rs), pg, ld), nil
 }
 
 func museumsWithoutSchoolPartner(ctx context.Context, r *Resolver, province *string, kinds []string, first *int, after *string) (*model.RankedNodeConnection, error) {
-	// The page is checked before the store calls that rank the list.
-	if _, _, err := model.RankPage(first, after, r.maxPageSize); err != nil {
+	p, err := optionalProvince(province)
+	if err != nil {
 		return nil, err
 	}
-	p, err := optionalProvince(province)
+	// The page is checked before the store calls that rank the list.
+	l := model.NewRankList("museumsWithoutSchoolPartner", true, p, strings.Join(sortedSet(kinds), ","))
+	pg, err := model.CheckRankPage(l, first, after, r.maxPageSize)
 	if err != nil {
 		return nil, err
 	}
@@ -357,15 +402,16 @@ func museumsWithoutSchoolPartner(ctx context.Context, r *Resolver, province *str
 	if err != nil {
 		return nil, err
 	}
-	return model.NewRankedNodeConnection(ranked(rs), first, after, r.maxPageSize, ld)
+	return model.NewRankedNodeConnection(l, ranked(rs), pg, ld), nil
 }
 
-// checkRankPages checks the page arguments (first, after: model.RankPage)
-// of the ranked lists selected below the field being resolved: coverage's
-// coveredPlaces and uncoveredPlaces, communities' communities and their
-// members take their cursor on a field below the one whose store calls
-// compute the list, and a bad cursor is refused before those calls.
-func checkRankPages(ctx context.Context, max int) error {
+// checkRankPages checks the page arguments (first, after:
+// model.CheckRankPage) of the ranked lists selected below the field being
+// resolved, lists by field name: coverage's coveredPlaces and
+// uncoveredPlaces, communities' communities and their members take their
+// cursor on a field below the one whose store calls compute the list, and
+// a bad cursor (or one of another list) is refused before those calls.
+func checkRankPages(ctx context.Context, max int, lists map[string]model.RankList) error {
 	if !graphql.HasOperationContext(ctx) || graphql.GetFieldContext(ctx) == nil {
 		return nil
 	}
@@ -386,7 +432,11 @@ func checkRankPages(ctx context.Context, max int) error {
 				if a, ok := args["after"].(string); ok {
 					after = &a
 				}
-				if _, _, err := model.RankPage(first, after, max); err != nil {
+				l, ok := lists[f.Name]
+				if !ok {
+					return fmt.Errorf("checkRankPages: no list for field %s", f.Name)
+				}
+				if _, err := model.CheckRankPage(l, first, after, max); err != nil {
 					return err
 				}
 			}

@@ -10,8 +10,8 @@ import (
 // makes none (extensions.storeCalls is 0), a nested one none beyond its
 // parent's. A cursor is bad when it is not a cursor (not base64, not the
 // JSON of one), when it was made for another list or order, or when it is
-// a cursor of another kind of list (a ranked list's offset cursor on a
-// keyset list, and back). The ranked lists below coverage and communities
+// a cursor of another kind of list (a ranked list's cursor on a keyset
+// list, and back) or of another ranked list (another field or arguments). The ranked lists below coverage and communities
 // are checked before the store calls that compute them.
 func TestBadCursorNoStoreCalls(t *testing.T) {
 	url := ref(t).url
@@ -44,6 +44,9 @@ func TestBadCursorNoStoreCalls(t *testing.T) {
 		{"keyset after: another list", `query($c: String) { schools(first: 2, after: $c, orderBy: [{field: NAME}]) { nodes { id } } }`, nameCursor, 0},
 		{"keyset after: a ranked cursor", `query($c: String) { museums(first: 2, after: $c) { nodes { id } } }`, rankCursor, 0},
 		{"ranked after: not a rank", `query($c: String) { schoolsWithoutLocalPartner(first: 2, after: $c) { nodes { id } } }`, nameCursor, 0},
+		{"ranked after: another ranked list", `query($c: String) { coverage(level: PREFECTURE, museumKinds: [STANDARD]) { covered { value } uncoveredPlaces(first: 2, after: $c) { nodes { id } } } }`, rankCursor, 0},
+		{"ranked after: other arguments", `query($c: String) { schoolsWithoutLocalPartner(province: "UHJvdmluY2U6Q04tQUg", first: 2, after: $c) { nodes { id } } }`, rankCursor, 0},
+		{"ranked after: an offset cursor", `query($c: String) { schoolsWithoutLocalPartner(first: 2, after: $c) { nodes { id } } }`, base64.RawURLEncoding.EncodeToString([]byte("rank:1")), 0},
 		{"ranked after: malformed", `query($c: String) { museumsWithoutSchoolPartner(first: 2, after: $c) { nodes { id } } }`, "%%%", 0},
 		{"search after: a keyset cursor", `query($c: String) { search(text: "museum", first: 2, after: $c) { nodes { id } } }`, nameCursor, 0},
 		{"search after: malformed", `query($c: String) { search(text: "museum", after: $c) { nodes { id } } }`, notJSON, 0},
@@ -68,7 +71,6 @@ func TestBadCursorNoStoreCalls(t *testing.T) {
 		{`query($c: String) { museums(first: 2, after: $c, orderBy: [{field: NAME}]) { nodes { id } } }`, nameCursor},
 		{`query($c: String) { schoolsWithoutLocalPartner(first: 2, after: $c) { nodes { id } } }`, rankCursor},
 		{`query($c: String) { search(text: "museum", first: 2, after: $c) { nodes { id } } }`, searchCursor},
-		{`query($c: String) { coverage(level: PREFECTURE, museumKinds: [STANDARD]) { uncoveredPlaces(first: 2, after: $c) { nodes { id } } } }`, rankCursor},
 	} {
 		query(t, url, q.query, map[string]any{"c": q.cursor}, nil)
 	}

@@ -3,12 +3,15 @@ package graph
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"mime"
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -138,6 +141,7 @@ func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor,
 	}
 	rc, opErr := exec.CreateOperationContext(ctx, params)
 	if opErr != nil {
+		opErr = operationNotFound(rc, p.OperationName, opErr)
 		w.WriteHeader(requestErrorStatus(contentType, opErr))
 		writeResponse(w, exec.DispatchError(graphql.WithOperationContext(ctx, rc), opErr), true)
 		return
@@ -153,6 +157,45 @@ func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor,
 	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)
 	writeResponse(w, responses(ctx), false)
+}
+
+// operationNotFound rewrites gqlgen's error for a document without the
+// operation to run ("operation X not found"; "operation  not found" when
+// the document has several operations and no operationName was sent) into
+// a message that names the problem and the document's named operations
+// (at most 10). Other errors are returned as they are; the code stays
+// GRAPHQL_VALIDATION_FAILED, as for the other errors of a document.
+func operationNotFound(rc *graphql.OperationContext, name string, errs gqlerror.List) gqlerror.List {
+	if rc == nil || rc.Doc == nil || rc.Operation != nil || len(errs) != 1 || errs[0].Message != "operation "+name+" not found" {
+		return errs
+	}
+	e := *errs[0]
+	switch {
+	case len(rc.Doc.Operations) == 0:
+		e.Message = "the document has no operation to run"
+	case name == "":
+		e.Message = fmt.Sprintf("the document has %d operations; operationName must name the one to run", len(rc.Doc.Operations))
+	default:
+		e.Message = fmt.Sprintf("the document has no operation named %q", truncateRunes(name, 64))
+	}
+	var names []string
+	for _, op := range rc.Doc.Operations {
+		if op.Name != "" && len(names) < 10 {
+			names = append(names, op.Name)
+		}
+	}
+	if len(names) > 0 {
+		e.Message += " (its operations: " + strings.Join(names, ", ") + ")"
+	}
+	return gqlerror.List{&e}
+}
+
+// truncateRunes cuts s to at most n runes, marking a cut with "…".
+func truncateRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
 }
 
 // Header values shared by every response (net/http only reads them; a

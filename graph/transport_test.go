@@ -95,7 +95,9 @@ func TestPOSTTransport(t *testing.T) {
 }
 
 // TestRequestErrorCodes: a request that is not a GraphQL-over-HTTP request
-// is 400 BAD_REQUEST, over POST and GET alike; a request error over GET has
+// is 400 BAD_REQUEST, over POST and GET alike; a document without the
+// operation to run (several and no operationName, or not the one named) is
+// 422 GRAPHQL_VALIDATION_FAILED with a message that says so; a request error over GET has
 // no data entry, as over POST; a mutation over GET, also when only its
 // persisted query's hash is sent, is 405 METHOD_NOT_ALLOWED with Allow:
 // POST.
@@ -112,16 +114,23 @@ func TestRequestErrorCodes(t *testing.T) {
 		name, method, body, query string
 		status                    int
 		code                      string
+		message                   string // when set, the error's message
 	}{
-		{"POST, not JSON", "POST", `{"query":`, "", 400, "BAD_REQUEST"},
-		{"POST, no query", "POST", `{}`, "", 400, "BAD_REQUEST"},
-		{"POST, null", "POST", `null`, "", 400, "BAD_REQUEST"},
-		{"POST, variables not an object", "POST", `{"query":"{ __typename }","variables":[1]}`, "", 400, "BAD_REQUEST"},
-		{"GET, no query", "GET", "", "", 400, "BAD_REQUEST"},
-		{"GET, variables not an object", "GET", "", "query=%7B__typename%7D&variables=%5B1%5D", 400, "BAD_REQUEST"},
-		{"GET, validation", "GET", "", "query=%7B+nope+%7D", 422, "GRAPHQL_VALIDATION_FAILED"},
-		{"GET, parse", "GET", "", "query=%7B", 422, "GRAPHQL_PARSE_FAILED"},
-		{"GET, persisted mutation", "GET", "", "extensions=" + neturl.QueryEscape(apq), 405, "METHOD_NOT_ALLOWED"},
+		{"POST, not JSON", "POST", `{"query":`, "", 400, "BAD_REQUEST", ""},
+		{"POST, no query", "POST", `{}`, "", 400, "BAD_REQUEST", ""},
+		{"POST, null", "POST", `null`, "", 400, "BAD_REQUEST", ""},
+		{"POST, variables not an object", "POST", `{"query":"{ __typename }","variables":[1]}`, "", 400, "BAD_REQUEST", ""},
+		{"GET, no query", "GET", "", "", 400, "BAD_REQUEST", ""},
+		{"GET, variables not an object", "GET", "", "query=%7B__typename%7D&variables=%5B1%5D", 400, "BAD_REQUEST", ""},
+		{"GET, validation", "GET", "", "query=%7B+nope+%7D", 422, "GRAPHQL_VALIDATION_FAILED", ""},
+		{"GET, parse", "GET", "", "query=%7B", 422, "GRAPHQL_PARSE_FAILED", ""},
+		{"POST, two operations, no operationName", "POST", `{"query":"query A { __typename } query B { __typename }"}`, "", 422, "GRAPHQL_VALIDATION_FAILED",
+			"the document has 2 operations; operationName must name the one to run (its operations: A, B)"},
+		{"GET, two operations, no operationName", "GET", "", "query=" + neturl.QueryEscape("query A { __typename } query B { __typename }"), 422, "GRAPHQL_VALIDATION_FAILED",
+			"the document has 2 operations; operationName must name the one to run (its operations: A, B)"},
+		{"POST, an operationName not in the document", "POST", `{"query":"query A { __typename } query B { __typename }","operationName":"C"}`, "", 422, "GRAPHQL_VALIDATION_FAILED",
+			`the document has no operation named "C" (its operations: A, B)`},
+		{"GET, persisted mutation", "GET", "", "extensions=" + neturl.QueryEscape(apq), 405, "METHOD_NOT_ALLOWED", ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			req, err := http.NewRequest(c.method, url+"?"+c.query, strings.NewReader(c.body))
@@ -152,6 +161,9 @@ func TestRequestErrorCodes(t *testing.T) {
 			}
 			if strings.Contains(string(raw), `"data"`) {
 				t.Errorf("a request error with a data entry: %s", raw)
+			}
+			if c.message != "" && len(out.Errors) == 1 && out.Errors[0].Message != c.message {
+				t.Errorf("message %q, want %q", out.Errors[0].Message, c.message)
 			}
 			if c.status == 405 && res.Header.Get("Allow") != "POST" {
 				t.Errorf("Allow %q", res.Header.Get("Allow"))

@@ -1,9 +1,8 @@
 package model
 
 import (
-	"encoding/base64"
-	"strconv"
-	"strings"
+	"encoding/json"
+	"sort"
 
 	"github.com/kepugraph/kepugraph/kepu"
 )
@@ -77,69 +76,177 @@ type RankedNodeEdge struct {
 	Node   Node
 }
 
-const rankCursorPrefix = "rank:"
-
-// RankCursor is the cursor of the item at (0-based) position i of a ranked
-// list: the lists are computed whole, in a fixed order, per graph version.
-func RankCursor(i int) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(rankCursorPrefix + strconv.Itoa(i)))
+// RankList identifies one ranked list for its keyset cursors: which list
+// (its field and the arguments that choose its items and their order) and
+// how it is ordered. A scored list is ordered by score, highest first,
+// then by ID; the others by ID. A cursor holds the list's signature and
+// the sort key of an item (RankKey), so that the next page starts after
+// that key in the list as it is when the page is asked for (the lists are
+// computed whole per graph version): an item whose key did not change is
+// neither skipped nor repeated across a write between two pages.
+type RankList struct {
+	Sig    string // kepu.OrderSignature of the list's name, arguments and order
+	Scored bool   // ordered by score (descending), then ID
+	// Anchored: the list is the members of a community, identified by
+	// one of its members, Anchor (its first member when the cursor was
+	// made); a cursor holds it, and is refused by another community.
+	Anchored bool
+	Anchor   string
 }
 
-// PageOffsets returns the window [start, end) of a list of n items for
-// first (default and maximum max) and after; BAD_USER_INPUT for a bad page
-// size or cursor.
-func PageOffsets(n int, first *int, after *string, max int) (int, int, error) {
-	start, size, err := RankPage(first, after, max)
-	if err != nil {
-		return 0, 0, err
+// NewRankList returns the identity of the ranked list of field name with
+// the arguments args (canonical forms: sets sorted, IDs as stored).
+func NewRankList(name string, scored bool, args ...string) RankList {
+	order := []kepu.OrderKey{{Prop: "id"}}
+	if scored {
+		order = []kepu.OrderKey{{Prop: "score", Desc: true}, {Prop: "id"}}
 	}
-	start = min(start, n)
-	return start, min(start+size, n), nil
+	a, _ := json.Marshal(args)
+	return RankList{Sig: kepu.OrderSignature("ranked:"+name+string(a), order), Scored: scored}
 }
 
-// RankPage checks the arguments of a page of a ranked list, which need no
-// list: the page size (0 to max; max when first is nil) and the cursor
-// (RankCursor). It returns the position after the cursor and the size;
-// BadUserInput for a size out of range or a malformed cursor. The
-// resolvers call it before the store calls that compute the list.
-func RankPage(first *int, after *string, max int) (start, size int, err error) {
-	size = max
+// RankKey is the sort key of an item of a ranked list: its score (in a
+// scored list) and ID; in a list of a community's members, also the
+// community's anchor.
+type RankKey struct {
+	Score  float64
+	ID     string
+	Anchor string
+}
+
+func (l RankList) nkeys() int {
+	if l.Scored || l.Anchored {
+		return 1
+	}
+	return 0
+}
+
+// Cursor is the opaque cursor of the item with key k (kepu.EncodeCursor:
+// base64 of the list's signature and the key).
+func (l RankList) Cursor(k RankKey) string {
+	c := kepu.Cursor{ID: k.ID}
+	switch {
+	case l.Scored:
+		c.Keys = []any{k.Score}
+	case l.Anchored:
+		c.Keys = []any{l.Anchor}
+	}
+	return kepu.EncodeCursor(l.Sig, c)
+}
+
+// Decode returns the key a cursor of this list holds; BadUserInput when s
+// is not a cursor or was made by another list (another field, other
+// arguments, a node connection's or search's cursor, an offset cursor
+// "rank:N" of earlier versions).
+func (l RankList) Decode(s string) (RankKey, error) {
+	c, err := kepu.DecodeCursor(l.Sig, l.nkeys(), s)
+	if err != nil {
+		return RankKey{}, err
+	}
+	k := RankKey{ID: c.ID}
+	var ok bool
+	switch {
+	case l.Scored:
+		k.Score, ok = c.Keys[0].(float64)
+	case l.Anchored:
+		k.Anchor, ok = c.Keys[0].(string)
+		ok = ok && k.Anchor != ""
+	default:
+		ok = true
+	}
+	if !ok {
+		return RankKey{}, kepu.Errorf(kepu.BadUserInput, "invalid cursor %q", truncate(s, 64))
+	}
+	return k, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "..."
+	}
+	return s
+}
+
+// RankPage is a checked page request of a ranked list: its size and the
+// key of the item it starts after (nil: from the start).
+type RankPage struct {
+	Size  int
+	After *RankKey
+}
+
+// CheckRankPage checks the page arguments of list l, which need no list:
+// the page size (0 to max, kepu.ValidatePage; max when first is nil) and
+// the cursor (made by l). BadUserInput for a size out of range or a
+// cursor that is malformed or made by another list. The resolvers call it
+// before the store calls that compute the list.
+func CheckRankPage(l RankList, first *int, after *string, max int) (RankPage, error) {
+	p := RankPage{Size: max}
 	if first != nil {
-		if *first < 0 || *first > max {
-			return 0, 0, kepu.Errorf(kepu.BadUserInput, "page size must be between 0 and %d, got %d", max, *first)
+		if err := kepu.ValidatePage(kepu.Page{First: first}, max); err != nil {
+			return RankPage{}, err
 		}
-		size = *first
+		p.Size = *first
 	}
 	if after != nil && *after != "" {
-		b, err := base64.RawURLEncoding.DecodeString(*after)
-		i, err2 := strconv.Atoi(strings.TrimPrefix(string(b), rankCursorPrefix))
-		if err != nil || err2 != nil || !strings.HasPrefix(string(b), rankCursorPrefix) || i < 0 {
-			return 0, 0, kepu.Errorf(kepu.BadUserInput, "malformed cursor %q", *after)
+		k, err := l.Decode(*after)
+		if err != nil {
+			return RankPage{}, err
 		}
-		start = i + 1
+		p.After = &k
 	}
-	return start, size, nil
+	return p, nil
 }
 
-// NewRankedNodeConnection pages a ranked list; places answers the place
-// fields of its nodes.
-func NewRankedNodeConnection(items []RankedItem, first *int, after *string, max int, places Places) (*RankedNodeConnection, error) {
-	start, end, err := PageOffsets(len(items), first, after, max)
-	if err != nil {
-		return nil, err
+// Window returns the positions [start, end) of the page in a list of n
+// items in l's order, key(i) being the key of item i: start is the first
+// item after p.After (sort.Search), whatever position that item had when
+// the cursor was made.
+func (p RankPage) Window(l RankList, n int, key func(i int) RankKey) (start, end int) {
+	if a := p.After; a != nil {
+		start = sort.Search(n, func(i int) bool {
+			k := key(i)
+			if l.Scored && k.Score != a.Score {
+				return k.Score < a.Score
+			}
+			return k.ID > a.ID
+		})
 	}
-	c := &RankedNodeConnection{Edges: []*RankedNodeEdge{}, Nodes: []Node{}, TotalCount: len(items),
-		PageInfo: &PageInfo{HasNextPage: end < len(items), HasPreviousPage: start > 0}}
-	for i := start; i < end; i++ {
-		n := NewNode(items[i].Node, places)
+	return start, min(start+p.Size, n)
+}
+
+// itemKey is the key of a ranked item.
+func itemKey(it RankedItem) RankKey {
+	k := RankKey{ID: it.Node.ID}
+	if it.Score != nil {
+		k.Score = *it.Score
+	}
+	return k
+}
+
+// NewRankedNodeConnection pages a ranked list of l's order; places answers
+// the place fields of its nodes.
+func NewRankedNodeConnection(l RankList, items []RankedItem, p RankPage, places Places) *RankedNodeConnection {
+	start, end := p.Window(l, len(items), func(i int) RankKey { return itemKey(items[i]) })
+	return RankedNodes(l, items[start:end], start, len(items), places)
+}
+
+// RankedNodes makes the page of a ranked list of total items whose window
+// starts at position start (0-based) and holds items; rank counts from the
+// start of the list as it is now.
+func RankedNodes(l RankList, items []RankedItem, start, total int, places Places) *RankedNodeConnection {
+	end := start + len(items)
+	c := &RankedNodeConnection{Edges: []*RankedNodeEdge{}, Nodes: []Node{}, TotalCount: total,
+		PageInfo: &PageInfo{HasNextPage: end < total, HasPreviousPage: start > 0}}
+	for i, it := range items {
+		n := NewNode(it.Node, places)
 		c.Nodes = append(c.Nodes, n)
-		c.Edges = append(c.Edges, &RankedNodeEdge{Cursor: RankCursor(i), Rank: i + 1, Score: items[i].Score, Node: n})
+		c.Edges = append(c.Edges, &RankedNodeEdge{Cursor: l.Cursor(itemKey(it)), Rank: start + i + 1, Score: it.Score, Node: n})
 	}
 	if len(c.Edges) > 0 {
 		s, e := c.Edges[0].Cursor, c.Edges[len(c.Edges)-1].Cursor
 		c.PageInfo.StartCursor, c.PageInfo.EndCursor = &s, &e
 	}
-	return c, nil
+	return c
 }
 
 // CommunityPartition is a partition of a graph into communities; members
@@ -149,22 +256,35 @@ type CommunityPartition struct {
 	Modularity float64
 	Count      int
 	NodeCount  int
-	// List holds the communities (member IDs); Resolve loads nodes.
+	// List holds the communities (member IDs), largest first, then by
+	// first member; Resolve loads nodes.
 	List    []*Community
 	MaxPage int
+	// CommunityList identifies the list of communities (scored by size)
+	// for its cursors; MemberList that of the members of one (Anchored,
+	// without an anchor: see Community.MemberList).
+	CommunityList, MemberList RankList
 }
 
-// Communities pages the communities.
+// communityKey is the sort key of a community: its size, then its first
+// member's ID (the members of a partition are disjoint).
+func communityKey(c *Community) RankKey {
+	return RankKey{Score: float64(c.Size), ID: c.MemberIDs[0]}
+}
+
+// Communities pages the communities (BadUserInput for a bad page size or
+// cursor).
 func (p *CommunityPartition) Communities(first *int, after *string) (*CommunityConnection, error) {
-	start, end, err := PageOffsets(len(p.List), first, after, p.MaxPage)
+	pg, err := CheckRankPage(p.CommunityList, first, after, p.MaxPage)
 	if err != nil {
 		return nil, err
 	}
+	start, end := pg.Window(p.CommunityList, len(p.List), func(i int) RankKey { return communityKey(p.List[i]) })
 	c := &CommunityConnection{Edges: []*CommunityEdge{}, Nodes: []*Community{}, TotalCount: len(p.List),
 		PageInfo: &PageInfo{HasNextPage: end < len(p.List), HasPreviousPage: start > 0}}
-	for i := start; i < end; i++ {
-		c.Nodes = append(c.Nodes, p.List[i])
-		c.Edges = append(c.Edges, &CommunityEdge{Cursor: RankCursor(i), Node: p.List[i]})
+	for _, cm := range p.List[start:end] {
+		c.Nodes = append(c.Nodes, cm)
+		c.Edges = append(c.Edges, &CommunityEdge{Cursor: p.CommunityList.Cursor(communityKey(cm)), Node: cm})
 	}
 	if len(c.Edges) > 0 {
 		s, e := c.Edges[0].Cursor, c.Edges[len(c.Edges)-1].Cursor
@@ -189,9 +309,10 @@ type CommunityEdge struct {
 
 // Community is one community; its members are loaded by a resolver.
 type Community struct {
-	Index     int
-	Size      int
-	MemberIDs []string
+	Index      int
+	Size       int
+	MemberIDs  []string // sorted, at least one
+	MemberList RankList // identifies the list of its members (Anchored: its first member)
 }
 
 // Coverage is the coverage of the places of a level.
@@ -202,14 +323,25 @@ type Coverage struct {
 	Uncovered []RankedItem
 	MaxPage   int
 	Places    Places // answers the place fields of the places
+	// CoveredList and UncoveredList identify the two lists for their
+	// cursors.
+	CoveredList, UncoveredList RankList
 }
 
 // CoveredPlaces pages the covered places.
 func (c *Coverage) CoveredPlaces(first *int, after *string) (*RankedNodeConnection, error) {
-	return NewRankedNodeConnection(c.CoveredL, first, after, c.MaxPage, c.Places)
+	p, err := CheckRankPage(c.CoveredList, first, after, c.MaxPage)
+	if err != nil {
+		return nil, err
+	}
+	return NewRankedNodeConnection(c.CoveredList, c.CoveredL, p, c.Places), nil
 }
 
 // UncoveredPlaces pages the places not covered.
 func (c *Coverage) UncoveredPlaces(first *int, after *string) (*RankedNodeConnection, error) {
-	return NewRankedNodeConnection(c.Uncovered, first, after, c.MaxPage, c.Places)
+	p, err := CheckRankPage(c.UncoveredList, first, after, c.MaxPage)
+	if err != nil {
+		return nil, err
+	}
+	return NewRankedNodeConnection(c.UncoveredList, c.Uncovered, p, c.Places), nil
 }

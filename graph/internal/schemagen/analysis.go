@@ -14,9 +14,9 @@ const analysisQueries = `  """The first shortest path between two nodes, walking
   communities(algorithm: CommunityAlgorithm!, labels: [NodeLabel!], relationships: [RelationshipType!], projection: Projection, within: ID): CommunityPartition!
   """Which places of a level (within a province or prefecture when within is set) are covered: a place is covered when a museum of one of museumKinds (default: all kinds) is located in it or covers it or a place inside it (COVERS), or when one of programs covers it, a place inside it, or is held there. coverage(level: PREFECTURE, museumKinds: [STANDARD]).covered is the prefecture coverage of systemStats. BAD_USER_INPUT when within is not a place above level or a program is not a program's ID; NOT_FOUND when within or a program names no node."""
   coverage(level: PlaceLevel!, museumKinds: [MuseumKind!], programs: [ID!], within: ID): Coverage!
-  """Schools that have no museum partner located in their own prefecture, ranked: the schools whose prefecture has the most museums first, then by ID; in one province when province is set (BAD_USER_INPUT when it is not a province's ID, NOT_FOUND when no such province exists). Paged with first (1–100, default 100) and after."""
+  """Schools that have no museum partner located in their own prefecture, ranked: the schools whose prefecture has the most museums first, then by ID; in one province when province is set (BAD_USER_INPUT when it is not a province's ID, NOT_FOUND when no such province exists). Paged with first (0 to the maximum page size, default 100: first 0 answers only totalCount and pageInfo) and after: see RankedNodeConnection for what a cursor guarantees across writes."""
   schoolsWithoutLocalPartner(province: ID, first: Int, after: String): RankedNodeConnection!
-  """Museums of the given kinds (default: all) with no school partner, ranked: the museums whose prefecture has the most schools first, then by ID; in one province when province is set (BAD_USER_INPUT when it is not a province's ID, NOT_FOUND when no such province exists). Paged with first (1–100, default 100) and after."""
+  """Museums of the given kinds (default: all) with no school partner, ranked: the museums whose prefecture has the most schools first, then by ID; in one province when province is set (BAD_USER_INPUT when it is not a province's ID, NOT_FOUND when no such province exists). Paged with first (0 to the maximum page size, default 100: first 0 answers only totalCount and pageInfo) and after: see RankedNodeConnection for what a cursor guarantees across writes."""
   museumsWithoutSchoolPartner(province: ID, museumKinds: [MuseumKind!], first: Int, after: String): RankedNodeConnection!`
 
 // analysisSchema are the types of the research fields.
@@ -110,11 +110,11 @@ type CommunityPartition {
   count: Int!
   "The number of nodes of the graph partitioned."
   nodeCount: Int!
-  """The communities, largest first (then by their first member's ID). Paged with first (1–100, default 100) and after."""
+  """The communities, largest first (then by their first member's ID). Paged with first (0 to the maximum page size, default 100: first 0 answers only totalCount and pageInfo) and after: see CommunityConnection for what a cursor guarantees across writes."""
   communities(first: Int, after: String): CommunityConnection!
 }
 
-"""A page of communities."""
+"""A page of communities. The partition is computed whole for the current graph version; a cursor holds the partition's arguments and the key of its community (size, then first member's ID), and after starts the page after that key in the partition as it is now: a write between two pages skips or repeats no community whose size and first member did not change (one whose key changed may move across the cursor). BAD_USER_INPUT for a malformed cursor or one made by another list or with other arguments."""
 type CommunityConnection {
   edges: [CommunityEdge!]!
   nodes: [Community!]!
@@ -124,6 +124,7 @@ type CommunityConnection {
 
 """One item of a CommunityConnection."""
 type CommunityEdge {
+  "Opaque: the community's key and the partition's arguments; pass it as after for the communities after this one."
   cursor: String!
   node: Community!
 }
@@ -134,11 +135,11 @@ type Community {
   index: Int!
   "The number of members."
   size: Int!
-  """Its members by ID. Paged with first (1–100, default 100) and after."""
+  """Its members by ID. Paged with first (0 to the maximum page size, default 100: first 0 answers only totalCount and pageInfo) and after: see RankedNodeConnection for what a cursor guarantees across writes. A cursor of members is made for the community holding the node that was its first member when the cursor was made: BAD_USER_INPUT on another community (another community of the partition, or this one after a write moved that node out)."""
   members(first: Int, after: String): RankedNodeConnection!
 }
 
-"""A page of ranked nodes."""
+"""A page of a ranked list. The list is computed whole for the current graph version, in a fixed order (score, highest first, then ID; or ID alone: see the field). A cursor holds the list (its field and the arguments that choose and order its items) and the sort key of its item (score and ID, or ID), and after starts the page after that key in the list as it is now: a write between two pages skips or repeats no item whose key did not change (an item whose score changed may move across the cursor; an item added before the cursor is not returned on later pages). BAD_USER_INPUT for a malformed cursor or one made by another list or with other arguments."""
 type RankedNodeConnection {
   edges: [RankedNodeEdge!]!
   nodes: [Node!]!
@@ -149,8 +150,9 @@ type RankedNodeConnection {
 
 """One item of a RankedNodeConnection."""
 type RankedNodeEdge {
+  "Opaque: the item's sort key and the list's identity; pass it as after for the items after this one."
   cursor: String!
-  "1 for the first of the whole list."
+  "Its position in the whole list as it is now, 1 for the first (after a write the items of a later page count from the list's new start)."
   rank: Int!
   "What the ranking counts (see the field), when it counts something."
   score: Float
@@ -169,8 +171,8 @@ type Coverage {
   level: PlaceLevel!
   "Covered places / places."
   covered: Ratio!
-  """The covered places, by ID. Paged with first (1–100, default 100) and after."""
+  """The covered places, by ID. Paged with first (0 to the maximum page size, default 100: first 0 answers only totalCount and pageInfo) and after: see RankedNodeConnection for what a cursor guarantees across writes."""
   coveredPlaces(first: Int, after: String): RankedNodeConnection!
-  """The places not covered, ranked: the most schools located in them first (score), then by ID. Paged with first (1–100, default 100) and after."""
+  """The places not covered, ranked: the most schools located in them first (score), then by ID. Paged with first (0 to the maximum page size, default 100: first 0 answers only totalCount and pageInfo) and after: see RankedNodeConnection for what a cursor guarantees across writes."""
   uncoveredPlaces(first: Int, after: String): RankedNodeConnection!
 }`
