@@ -18,19 +18,19 @@ func search(ctx context.Context, r *Resolver, text string, labels []string, firs
 		}
 		q.First = *first
 	}
-	if after != nil && *after != "" {
-		// Checked before the store call (the store checks it too).
-		if _, _, err := kepu.DecodeSearchCursor(*after); err != nil {
-			return nil, err
-		}
-		q.After = *after
-	}
 	for _, v := range labels {
 		l, ok := spec.LabelOfEnum(v)
 		if !ok {
 			return nil, badInput("unknown label %q", v)
 		}
 		q.Labels = append(q.Labels, l)
+	}
+	if after != nil && *after != "" {
+		// Checked before the store call (the store checks it too).
+		q.After = *after
+		if _, _, err := kepu.DecodeSearchCursor(q); err != nil {
+			return nil, err
+		}
 	}
 	ld := r.loaders(ctx)
 	page, err := ld.Store.Search(ctx, q)

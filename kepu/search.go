@@ -1,7 +1,9 @@
 package kepu
 
 import (
+	"slices"
 	"strconv"
+	"strings"
 )
 
 // SearchQuery asks for the nodes whose names match a text, ranked by
@@ -28,18 +30,30 @@ type SearchPage struct {
 	Total   int  // matching nodes in all
 }
 
-// searchSignature is the order signature of search cursors.
-var searchSignature = OrderSignature("search", []OrderKey{{Prop: "score", Desc: true}})
-
-// SearchCursor is the opaque cursor of a hit: its score and node ID.
-func SearchCursor(score float64, id string) string {
-	return EncodeCursor(searchSignature, Cursor{Keys: []any{score}, ID: id})
+// searchSignature is the order signature of the cursors of a search: the
+// text as given and the set of labels (order and repeats aside), so that a
+// cursor of one search is refused by another (its scores rank other hits).
+func searchSignature(q SearchQuery) string {
+	labels := make([]string, 0, len(q.Labels))
+	for _, l := range q.Labels {
+		labels = append(labels, string(l))
+	}
+	slices.Sort(labels)
+	labels = slices.Compact(labels)
+	return OrderSignature("search\x00"+q.Text+"\x00"+strings.Join(labels, ","), []OrderKey{{Prop: "score", Desc: true}})
 }
 
-// DecodeSearchCursor returns the score and node ID of a search cursor;
-// BadUserInput when it is malformed or made by another list.
-func DecodeSearchCursor(s string) (float64, string, error) {
-	c, err := DecodeCursor(searchSignature, 1, s)
+// SearchCursor is the opaque cursor of a hit of the search q: its score and
+// node ID, with q's text and labels (searchSignature).
+func SearchCursor(q SearchQuery, score float64, id string) string {
+	return EncodeCursor(searchSignature(q), Cursor{Keys: []any{score}, ID: id})
+}
+
+// DecodeSearchCursor returns the score and node ID of q.After; BadUserInput
+// when it is malformed or made by another list or another search (another
+// text or other labels).
+func DecodeSearchCursor(q SearchQuery) (float64, string, error) {
+	c, err := DecodeCursor(searchSignature(q), 1, q.After)
 	if err != nil {
 		return 0, "", err
 	}
@@ -66,7 +80,7 @@ func ValidateSearch(q SearchQuery) error {
 		return Errorf(BadUserInput, "page size must not be negative, got %s", strconv.Itoa(q.First))
 	}
 	if q.After != "" {
-		if _, _, err := DecodeSearchCursor(q.After); err != nil {
+		if _, _, err := DecodeSearchCursor(q); err != nil {
 			return err
 		}
 	}

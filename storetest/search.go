@@ -146,6 +146,29 @@ func testSearchPaging(t *testing.T, st kepu.Store) {
 	mustWrite(t, st, kepu.Change{Kind: kepu.DeleteNode, ID: p.Hits[1].Node.ID})
 	next := search(t, st, kepu.SearchQuery{Text: "beijing", First: 10, After: p.Hits[1].Cursor})
 	wantIDs(t, "after a deleted node", hitIDs(next), hitIDs(all)[2:]...)
+
+	// A cursor belongs to its search: the text as given and the set of
+	// labels (their order and repeats aside). Another search's scores rank
+	// other hits, so its cursor is refused.
+	museums := []kepu.Label{kepu.Museum, kepu.School}
+	first := search(t, st, kepu.SearchQuery{Text: "beijing", Labels: museums, First: 1})
+	if len(first.Hits) != 1 {
+		t.Fatalf("labelled search: %v", hitIDs(first))
+	}
+	cur := first.Hits[0].Cursor
+	same := search(t, st, kepu.SearchQuery{Text: "beijing", Labels: []kepu.Label{kepu.School, kepu.Museum, kepu.School}, First: 10, After: cur})
+	whole := search(t, st, kepu.SearchQuery{Text: "beijing", Labels: museums})
+	wantIDs(t, "labels in another order", hitIDs(same), hitIDs(whole)[1:]...)
+	for _, q := range []kepu.SearchQuery{
+		{Text: "beijing museum", Labels: museums, First: 5, After: cur},
+		{Text: "beijing", First: 5, After: cur},
+		{Text: "beijing", Labels: []kepu.Label{kepu.Museum}, First: 5, After: cur},
+		{Text: "beijing", Labels: museums, First: 5, After: p.Hits[1].Cursor},
+	} {
+		if _, err := st.Search(ctx, q); kepu.ErrorCode(err) != kepu.BadUserInput {
+			t.Errorf("Search(%q, %v) with a cursor of another search: error %v, want %s", q.Text, q.Labels, err, kepu.BadUserInput)
+		}
+	}
 }
 
 // testSearchWrites: a node created, renamed or deleted is seen by the next

@@ -759,7 +759,7 @@ func Run(ctx context.Context, q kepu.SearchQuery,
 	}
 	var after *Hit
 	if q.After != "" {
-		score, id, _ := kepu.DecodeSearchCursor(q.After)
+		score, id, _ := kepu.DecodeSearchCursor(q)
 		after = &Hit{ID: id, Score: score}
 	}
 	total, hits := rankAfter(pq, cands, after, q.First+1)
@@ -782,7 +782,7 @@ func Run(ctx context.Context, q kepu.SearchQuery,
 		if !ok {
 			continue
 		}
-		page.Hits = append(page.Hits, kepu.SearchHit{Node: n, Score: h.Score, Cursor: kepu.SearchCursor(h.Score, h.ID)})
+		page.Hits = append(page.Hits, kepu.SearchHit{Node: n, Score: h.Score, Cursor: kepu.SearchCursor(q, h.Score, h.ID)})
 	}
 	return page, nil
 }
