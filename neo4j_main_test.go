@@ -67,6 +67,9 @@ func TestReadyzEmbedded(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "ready") {
 		t.Errorf("/readyz = %d %s, want 200 ready", resp.StatusCode, body)
 	}
+	if cc := resp.Header.Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("/readyz Cache-Control = %q, want no-store (a cached answer would hide a change)", cc)
+	}
 }
 
 // neo4jFlags are the flags that point the program at the Neo4j test server.

@@ -26,6 +26,7 @@ import (
 	"github.com/kepugraph/kepugraph/embedded"
 	"github.com/kepugraph/kepugraph/export"
 	"github.com/kepugraph/kepugraph/graph"
+	"github.com/kepugraph/kepugraph/httpx"
 	"github.com/kepugraph/kepugraph/kepu"
 	"github.com/kepugraph/kepugraph/seed/dataset"
 )
@@ -881,6 +882,11 @@ func TestFailureMidStream(t *testing.T) {
 	resp, body := get(t, srv.URL, "/export/graphml")
 	if resp.StatusCode != 503 || !strings.Contains(string(body), kepu.Unavailable) {
 		t.Errorf("store down before the start: %d %s", resp.StatusCode, body)
+	}
+	// The same words and request ID as a GraphQL request's (the store's
+	// own words, "store down" here, stay in the log).
+	if !strings.Contains(string(body), httpx.UnavailableMessage) || !strings.Contains(string(body), `"requestId"`) || strings.Contains(string(body), "store down") {
+		t.Errorf("store down: body %s, want %q with a requestId and without the store's words", body, httpx.UnavailableMessage)
 	}
 }
 

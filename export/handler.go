@@ -148,11 +148,15 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		status = http.StatusBadRequest
 	case code == kepu.NotFound:
 		status = http.StatusNotFound
-	case code == kepu.Unavailable || r.Context().Err() != nil:
-		status, code, msg = http.StatusServiceUnavailable, kepu.Unavailable, "the store is unavailable; try again later"
-		if r.Context().Err() != nil {
-			code, msg = httpx.CodeTimeout, "the export took longer than its deadline"
-		}
+	case r.Context().Err() != nil:
+		status, code, msg = http.StatusServiceUnavailable, httpx.CodeTimeout, "the export took longer than its deadline"
+	case code == kepu.Unavailable:
+		// As GraphQL answers it: the store's own words may name files or
+		// hosts, so they go to the log under the request ID.
+		id := httpx.RequestID(r.Context())
+		status, msg = http.StatusServiceUnavailable, httpx.UnavailableMessage
+		ext = map[string]any{"requestId": id}
+		h.logger().Error("export: store unavailable", "request_id", id, "error", kepu.ErrorMessage(err))
 	default:
 		code, msg = kepu.Internal, "internal error"
 		id := httpx.RequestID(r.Context())

@@ -35,7 +35,7 @@ const CodeValueOutOfRange = "VALUE_OUT_OF_RANGE"
 
 // UnavailableMessage is what a client reads when the store cannot answer
 // (SERVICE_UNAVAILABLE); the cause is in the log under the request ID.
-const UnavailableMessage = "the service is temporarily unavailable; try again later"
+const UnavailableMessage = httpx.UnavailableMessage
 
 // presentError gives every error a code in extensions.code: a *kepu.Error
 // shows its code and message; gqlgen's own errors (parse, validation) keep

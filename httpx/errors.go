@@ -23,6 +23,11 @@ const (
 	maxAcceptHeaderMediaTypes = 64
 )
 
+// UnavailableMessage is what a client reads when the store cannot answer
+// (SERVICE_UNAVAILABLE), on every route; the cause is in the log under the
+// request ID, which the response carries (extensions.requestId).
+const UnavailableMessage = "the service is temporarily unavailable; try again later"
+
 // Rejection is a GraphQL-shaped error response made outside GraphQL
 // execution.
 type Rejection struct {

@@ -185,6 +185,7 @@ func (r Routes) readyz(w http.ResponseWriter, req *http.Request) {
 		_, err = r.Store.CountNodes(ctx, kepu.Province, nil)
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
 	if err != nil {
 		// The cause may name files or hosts: it goes to the log only.
 		r.Logger.Warn("not ready", "request_id", httpx.RequestID(req.Context()), "error", kepu.ErrorMessage(err))

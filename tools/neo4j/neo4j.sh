@@ -8,7 +8,7 @@
 #   uri        the Bolt URI, written once the server is ready
 # Settings: NEO4J_PASSWORD (default kepugraph-test), NEO4J_HEAP (1g),
 # NEO4J_PAGECACHE (512m), KEPUGRAPH_NEO4J_PORT (0: a free port),
-# NEO4J_START_TIMEOUT (seconds, 180), NEO4J_JAVA_OPTS (more JVM options,
+# NEO4J_START_TIMEOUT (seconds, 600), NEO4J_JAVA_OPTS (more JVM options,
 # split on spaces).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -55,7 +55,7 @@ start() {
 		-Dport="${KEPUGRAPH_NEO4J_PORT:-0}" \
 		kepugraph.neo4j.Server >>"$logfile" 2>&1 </dev/null &
 	echo $! >"$pidfile"
-	local deadline=$((SECONDS + ${NEO4J_START_TIMEOUT:-180}))
+	local deadline=$((SECONDS + ${NEO4J_START_TIMEOUT:-600}))
 	until [ -s "$urifile" ]; do
 		if ! running; then
 			echo "neo4j failed to start; $logfile:" >&2
@@ -64,7 +64,7 @@ start() {
 			return 1
 		fi
 		if [ $SECONDS -ge $deadline ]; then
-			echo "neo4j not ready after ${NEO4J_START_TIMEOUT:-180}s; stopping it. $logfile:" >&2
+			echo "neo4j not ready after ${NEO4J_START_TIMEOUT:-600}s; stopping it. $logfile:" >&2
 			tail -n 40 "$logfile" >&2
 			stop
 			return 1
@@ -99,7 +99,12 @@ case "${1:-}" in
 start) start ;;
 stop) stop ;;
 status) if running; then echo "running (pid $(cat "$pidfile")): $(cat "$urifile")"; else echo "not running"; exit 1; fi ;;
-uri) running && cat "$urifile" ;;
+uri)
+	if ! running || [ ! -s "$urifile" ]; then
+		echo "neo4j is not running with NEO4J_STATE_DIR=$state: start it with make neo4j (and the same NEO4J_STATE_DIR)" >&2
+		exit 1
+	fi
+	cat "$urifile" ;;
 build) build ;;
 *) echo "usage: $0 start|stop|status|uri|build" >&2; exit 2 ;;
 esac
