@@ -20,7 +20,7 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
-	zap "github.com/blevesearch/zapx/v15"
+	zap "github.com/blevesearch/zapx/v17"
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/kepugraph/kepugraph/kepu"
@@ -371,13 +371,11 @@ const maxBuildParts = 4
 // Tests lower it.
 var partDocs = builderBatch
 
-// segmentConfig makes the builders (and the opened index, runtimeConfig)
-// write zapx v15 segments, the version mergeParts merges: bleve reads
-// them as it reads its default v17, and v15's writer costs about 12% less
-// CPU for these documents (searchFormat 4). The version is an int: scorch
+// segmentConfig makes the builders write zapx v17 segments, the version
+// mergeParts merges (bleve's default). The version is an int: scorch
 // reads it as an int or a float64 and ignores the setting silently
 // otherwise (a uint32 such as zap.Version itself was ignored, and the
-// builders wrote bleve's default version).
+// builders wrote bleve's default version, which happens to be v17).
 var segmentConfig = map[string]any{"forceSegmentType": zap.Type, "forceSegmentVersion": int(zap.Version)}
 
 // buildParts writes the index of the count nodes of nodes at dir (which

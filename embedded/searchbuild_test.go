@@ -17,7 +17,7 @@ import (
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
-	zap "github.com/blevesearch/zapx/v15"
+	zap "github.com/blevesearch/zapx/v17"
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/kepugraph/kepugraph/kepu"
@@ -359,7 +359,7 @@ func BenchmarkSearchIndexBuildScaled(b *testing.B) {
 // TestSegmentConfigHonored: bleve's builder honours segmentConfig's form
 // of the forced segment version (scorch ignores a value that is not an int
 // or a float64, silently). The same config with version 16 in the same Go
-// type must make the builder write a segment that the build's version refuses.
+// type must make the builder write a segment that zapx v17 refuses.
 func TestSegmentConfigHonored(t *testing.T) {
 	m, err := searchMapping()
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"fmt"
-	"maps"
 	"os"
 	"path/filepath"
 	"sync"
@@ -45,13 +44,11 @@ const SearchDirName = "kepugraph.search"
 
 // searchFormat identifies the index mapping and analysis (searchMapping,
 // analyze): an index written with another format is rebuilt. Bump it when
-// either changes. 4: zapx v15 segments (segmentConfig), also for the
-// segments an opened index writes (an index cannot merge segments of two
-// versions). 3: nameZh without term vectors (phrases are checked
+// either changes. 3: nameZh without term vectors (phrases are checked
 // against the graph) and without tokens that hold no Han character
 // (zhAnalyzer). 2: pinyin and initials as n-grams (textsearch.GramKeys),
 // no _all field (1: suffix keys, textsearch.PinyinKeys).
-const searchFormat = 4
+const searchFormat = 3
 
 var (
 	keyStamp    = []byte("stamp")     // 8 random bytes, written by every commit
@@ -112,12 +109,7 @@ func internalValue(stamp uint64) []byte {
 }
 
 // runtimeConfig is the scorch configuration of an opened index.
-// Its new segments are of segmentConfig's version, as the build's.
-func runtimeConfig() map[string]any {
-	config := map[string]any{"unsafe_batch": true}
-	maps.Copy(config, segmentConfig)
-	return config
-}
+func runtimeConfig() map[string]any { return map[string]any{"unsafe_batch": true} }
 
 // openIndexAt opens the index at path if it holds the commit stamp;
 // otherwise it returns nil and why not.
@@ -290,7 +282,7 @@ func (si *searchIndex) buildInMemory(st *state) error {
 	if err != nil {
 		return err
 	}
-	idx, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, maps.Clone(segmentConfig))
+	idx, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
 	if err != nil {
 		return err
 	}
