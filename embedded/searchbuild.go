@@ -372,8 +372,11 @@ const maxBuildParts = 4
 var partDocs = builderBatch
 
 // segmentConfig makes the builders write zapx v17 segments, the version
-// mergeParts merges (bleve's default).
-var segmentConfig = map[string]any{"forceSegmentType": zap.Type, "forceSegmentVersion": zap.Version}
+// mergeParts merges (bleve's default). The version is an int: scorch
+// reads it as an int or a float64 and ignores the setting silently
+// otherwise (a uint32 such as zap.Version itself was ignored, and the
+// builders wrote bleve's default version, which happens to be v17).
+var segmentConfig = map[string]any{"forceSegmentType": zap.Type, "forceSegmentVersion": int(zap.Version)}
 
 // buildParts writes the index of the count nodes of nodes at dir (which
 // must not exist) with the mapping m. The nodes are cut into parts

@@ -17,6 +17,7 @@ import (
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
+	zap "github.com/blevesearch/zapx/v17"
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/kepugraph/kepugraph/kepu"
@@ -353,4 +354,38 @@ func BenchmarkSearchIndexBuildScaled(b *testing.B) {
 	}
 	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
 	b.ReportMetric(float64(size)/(1<<20), "index-MB")
+}
+
+// TestSegmentConfigHonored: bleve's builder honours segmentConfig's form
+// of the forced segment version (scorch ignores a value that is not an int
+// or a float64, silently). The same config with version 16 in the same Go
+// type must make the builder write a segment that zapx v17 refuses.
+func TestSegmentConfigHonored(t *testing.T) {
+	m, err := searchMapping()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	v := segmentConfig["forceSegmentVersion"]
+	config := map[string]any{"buildPathPrefix": dir, "forceSegmentType": segmentConfig["forceSegmentType"],
+		"forceSegmentVersion": reflect.ValueOf(16).Convert(reflect.TypeOf(v)).Interface()}
+	b, err := bleve.NewBuilder(filepath.Join(dir, "index"), m, config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Index("Museum:1", searchDoc{Label: "Museum", Name: "Science Museum", NameZh: "科学馆"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "index", "store", "*.zap"))
+	if err != nil || len(files) != 1 {
+		t.Fatalf("segments %v, %v; want one", files, err)
+	}
+	var plugin zap.ZapPlugin
+	if s, err := plugin.Open(files[0]); err == nil {
+		s.Close()
+		t.Fatalf("the builder wrote a zapx v%d segment with forceSegmentVersion %v (%T): the setting was ignored", zap.Version, v, v)
+	}
 }
