@@ -795,6 +795,9 @@ type segmentOrder struct {
 	// every node through kepu's validation, which requires it on create
 	// and refuses to unset it), so it has no segment of absent values.
 	present []bool
+	// str: the key is a String property (not the ID: the index (ID, id)
+	// does not exist).
+	str []bool
 	// absent is the marker property of each key that is not present
 	// (n.`absent:openedYear`: absent.go), "" for the others.
 	absent []string
@@ -959,11 +962,12 @@ func buildFindSegments(l kepu.Label, f *kepu.Filter, pl listPlan) (stmts []stmt,
 	if err != nil {
 		return nil, false, err
 	}
-	o := segmentOrder{keys: keys, desc: make([]bool, len(keys)), idDesc: pl.reverse, present: make([]bool, len(keys)), absent: make([]string, len(keys))}
+	o := segmentOrder{keys: keys, desc: make([]bool, len(keys)), idDesc: pl.reverse, present: make([]bool, len(keys)), str: make([]bool, len(keys)), absent: make([]string, len(keys))}
 	for i, k := range pl.order {
 		o.desc[i] = k.Desc != pl.reverse
 		def, isID := nodeProps(labels)(k.Prop)
 		o.present[i] = isID || def != nil && def.Required
+		o.str[i] = !isID && def != nil && def.Type == kepu.String
 		if !o.present[i] && def != nil {
 			o.absent[i] = "n." + quote(AbsentKey(def.Name))
 		}
@@ -1014,6 +1018,14 @@ func buildFindSegments(l kepu.Label, f *kepu.Filter, pl listPlan) (stmts []stmt,
 		if sg.order != nil {
 			terms = sg.order
 		}
+		if fw == "true" && pl.limit >= 0 && o.splittable(sg) {
+			var pre []string
+			for _, cd := range sg.conds[:len(sg.conds)-1] {
+				pre = append(pre, cd.text(""))
+			}
+			c.p["cap"] = splitCap
+			return splitBody(l, o, pre, "n.id IS NOT NULL AND "+sg.conds[len(sg.conds)-1].text(guard), splitDepth)
+		}
 		if !sg.grouped || pl.limit < 0 {
 			return "MATCH (n:" + quote(string(l)) + ")" + hint + where(parts...) + " WITH n ORDER BY " + strings.Join(terms, ", ") + limit
 		}
@@ -1046,6 +1058,84 @@ func buildFindSegments(l kepu.Label, f *kepu.Filter, pl listPlan) (stmts []stmt,
 		stmts = append(stmts, stmt{Cypher: q.String(), Params: c.p})
 	}
 	return stmts, true, nil
+}
+
+// splittable reports whether a segment is a range of the key before the
+// last (kind > $k, or kind IS NOT NULL, in an order kind, name) read in
+// the order of both keys and the ID, where the last key is one every node
+// has, holds strings and goes the IDs' way: such a range is read group by group
+// (splitBody) instead of sorted.
+func (o segmentOrder) splittable(sg segment) bool {
+	n := len(o.keys)
+	if n < 2 || sg.from != n-2 || sg.grouped || sg.order != nil || !o.present[n-1] || !o.str[n-1] || o.desc[n-1] != o.idDesc {
+		return false
+	}
+	r, x := sg.conds[len(sg.conds)-1], o.keys[n-2]
+	return r.x == x && (r.op == ">" || r.op == "<") || r.op == "" && r.x == x+" IS NOT NULL"
+}
+
+// splitCap is the group size (in nodes) from which splitBody reads a
+// group from the last key's index rather than sorting it: at 1M (102,648
+// museums, pages of 100) a group of 2,000 costs about 2,000 index entries
+// sorted or about 5,100 read in order, a group of 25,000 (STANDARD) 25,000
+// or about 400.
+var splitCap = 2000
+
+// splitDepth is how many groups of the key before the last splitBody
+// reads one by one before it sorts the rest of the range.
+const splitDepth = 2
+
+// splitBody is the text of a splittable segment: the nodes n in the range
+// rng of the key x before the last (pre: the conditions on the keys
+// before x), in the order x, y (the last key), ID, at most $limit of them,
+// as rows n. Sorting the range in x's order (PartialTop) reads every node
+// of each x value it reaches: a page after the last museum of a kind read
+// the next kind whole (25,110 museums at 1M, 52,162 db hits). Instead the
+// range's first value g is one entry of the index (x, id), and g's group
+// is read in y's order by one of two reads, chosen by the group's size
+// counted up to splitCap ($cap): a small group is read from (x, id) and sorted (its
+// size in entries), a large one is read from (y, id) in order and
+// filtered by x = g (about $limit × the label's nodes / the group's size
+// entries; read whole, the name index filtered by a kind of a few museums
+// cost Neo4j twice main's CPU: docs/neo4j.md). The values beyond g, when g's group does not fill the page, are read the
+// same way (depth more groups), then sorted as before.
+func splitBody(l kepu.Label, o segmentOrder, pre []string, rng string, depth int) string {
+	k := len(o.keys)
+	x, y := o.keys[k-2], o.keys[k-1]
+	xd, yd := dirWord(o.desc[k-2]), dirWord(o.desc[k-1])
+	label := quote(string(l))
+	hint := func(key string) string {
+		return " USING INDEX n:" + label + "(" + strings.TrimPrefix(key, "n.") + ", id)"
+	}
+	rest := func(conds ...string) string { return where(append(slices.Clip(pre), conds...)...) }
+	if depth == 0 {
+		return "MATCH (n:" + label + ")" + hint(x) + rest(rng) + " WITH n ORDER BY " + strings.Join(o.terms(k-2), ", ") + " LIMIT $limit"
+	}
+	d := strconv.Itoa(depth)
+	g, z, a, b, h, t := "g"+d, "z"+d, "a"+d, "b"+d, "h"+d, "t"+d
+	group := "n.id IS NOT NULL AND " + x + " = " + g
+	// The two reads of the group: each reads nothing unless its size
+	// says so, by a seek from null (scond.text). A WHERE on the size
+	// alone was checked on the index scan's rows, after the scan; the
+	// last key's read is a range from '' (every string: splittable takes
+	// a last key that holds strings), which keeps the index's order
+	// (behind an UNWIND of [g] or [], the scan was sorted).
+	small := "n.id IS NOT NULL AND " + x + " = CASE WHEN " + z + " < $cap THEN " + g + " END"
+	large := "n.id IS NOT NULL AND " + x + " = " + g + " AND " + y + " >= CASE WHEN " + z + " >= $cap THEN '' END"
+	beyond := ">"
+	if o.desc[k-2] {
+		beyond = "<"
+	}
+	next := "n.id IS NOT NULL AND " + x + " " + beyond + " CASE WHEN size(" + h + ") < $limit THEN " + g + " END"
+	return "MATCH (n:" + label + ")" + hint(x) + rest(rng) + " WITH n." + strings.TrimPrefix(x, "n.") + " AS " + g + " ORDER BY " + g + xd + " LIMIT 1" +
+		" CALL (" + g + ") { MATCH (n:" + label + ")" + hint(x) + rest(group) + " WITH n LIMIT $cap RETURN count(n) AS " + z + " }" +
+		" CALL (" + g + ", " + z + ") { MATCH (n:" + label + ")" + hint(x) + rest(small) +
+		" WITH n ORDER BY " + y + yd + ", n.id" + yd + " LIMIT $limit RETURN collect(n) AS " + a + " }" +
+		" CALL (" + g + ", " + z + ") { MATCH (n:" + label + ")" + hint(y) + rest(large) +
+		" WITH n ORDER BY " + y + yd + ", n.id" + yd + " LIMIT $limit RETURN collect(n) AS " + b + " }" +
+		" WITH " + g + ", " + a + " + " + b + " AS " + h +
+		" CALL (" + g + ", " + h + ") { " + splitBody(l, o, pre, next, depth-1) + " RETURN collect(n) AS " + t + " }" +
+		" UNWIND (" + h + " + " + t + ")[0..$limit] AS n WITH n"
 }
 
 // groupedBody is the text of a grouped segment (segment.grouped): the
