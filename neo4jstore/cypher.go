@@ -1026,6 +1026,10 @@ func buildFindSegments(l kepu.Label, f *kepu.Filter, pl listPlan) (stmts []stmt,
 			c.p["cap"] = splitCap
 			return splitBody(l, o, pre, "n.id IS NOT NULL AND "+sg.conds[len(sg.conds)-1].text(guard), splitDepth)
 		}
+		if fw == "true" && pl.limit >= 0 && o.tailOfGroup(sg) {
+			c.p["cap"] = splitCap
+			return tailBody(l, o, sg, guard)
+		}
 		if !sg.grouped || pl.limit < 0 {
 			return "MATCH (n:" + quote(string(l)) + ")" + hint + where(parts...) + " WITH n ORDER BY " + strings.Join(terms, ", ") + limit
 		}
@@ -1072,6 +1076,61 @@ func (o segmentOrder) splittable(sg segment) bool {
 	}
 	r, x := sg.conds[len(sg.conds)-1], o.keys[n-2]
 	return r.x == x && (r.op == ">" || r.op == "<") || r.op == "" && r.x == x+" IS NOT NULL"
+}
+
+// tailOfGroup reports whether a segment is the rest of a group after the
+// cursor in a two-key order or longer: the key before the last fixed to a
+// value (kind = $k), the last key in a range (name > $v), read in the
+// order of the last key and the ID, which go the same way.
+func (o segmentOrder) tailOfGroup(sg segment) bool {
+	n, m := len(o.keys), len(sg.conds)
+	if n < 2 || m < 2 || sg.from != n-1 || sg.grouped || sg.order != nil || o.desc[n-1] != o.idDesc {
+		return false
+	}
+	eq, r := sg.conds[m-2], sg.conds[m-1]
+	return eq.x == o.keys[n-2] && eq.op == "=" && !eq.absent && r.x == o.keys[n-1] && (r.op == ">" || r.op == "<")
+}
+
+// tailBody is the text of a tailOfGroup segment (x = $k AND y > $v, pre:
+// the conditions before them; guard: the segment's guard or ""), at most
+// $limit rows n in the order y, ID. It reads the index (y, id) in order
+// after $v, at most $cap entries, filtered by x (b: as main's form, when
+// the group is large). When that does not fill the page, it counts the
+// group up to $cap and reads the rest of the group either sorted from
+// (x, id) (a small group: after the one DIGITAL museum at 1M the name
+// index filtered by the kind read the names of about 100,000 museums, a
+// second per page) or, for a large group whose names after $v are few,
+// from (y, id) to the end as before.
+func tailBody(l kepu.Label, o segmentOrder, sg segment, guard string) string {
+	k, m := len(o.keys), len(sg.conds)
+	x, y := o.keys[k-2], o.keys[k-1]
+	eq, r := sg.conds[m-2], sg.conds[m-1]
+	order := " WITH n ORDER BY " + y + dirWord(o.desc[k-1]) + ", n.id" + dirWord(o.desc[k-1])
+	label := quote(string(l))
+	hint := func(key string) string {
+		return " USING INDEX n:" + label + "(" + strings.TrimPrefix(key, "n.") + ", id)"
+	}
+	var pre []string
+	for _, cd := range sg.conds[:m-2] {
+		pre = append(pre, cd.text(""))
+	}
+	rest := func(conds ...string) string { return where(append(slices.Clip(pre), conds...)...) }
+	when := func(conds ...string) string {
+		if guard != "" {
+			conds = append([]string{guard}, conds...)
+		}
+		return strings.Join(conds, " AND ")
+	}
+	more := "size(b) < $limit"
+	return "CALL (*) { MATCH (n:" + label + ")" + hint(y) + rest("n.id IS NOT NULL", r.text(guard)) + order + " LIMIT $cap" +
+		" WITH n WHERE " + eq.text("") + " WITH n LIMIT $limit RETURN collect(n) AS b }" +
+		" CALL (*) { MATCH (n:" + label + ")" + hint(x) + rest("n.id IS NOT NULL", x+" = CASE WHEN "+when(more)+" THEN "+eq.p+" END") +
+		" WITH n LIMIT $cap RETURN count(n) AS z }" +
+		" CALL (*) { MATCH (n:" + label + ")" + hint(x) + rest("n.id IS NOT NULL", x+" = CASE WHEN "+when(more, "z < $cap")+" THEN "+eq.p+" END", r.text("")) +
+		order + " LIMIT $limit RETURN collect(n) AS a }" +
+		" CALL (*) { MATCH (n:" + label + ")" + hint(y) + rest("n.id IS NOT NULL", eq.text(""), r.x+" "+r.op+" CASE WHEN "+when(more, "z >= $cap")+" THEN "+r.p+" END") +
+		order + " LIMIT $limit RETURN collect(n) AS c }" +
+		" UNWIND CASE WHEN " + more + " THEN a + c ELSE b END AS n WITH n"
 }
 
 // splitCap is the group size (in nodes) from which splitBody reads a
