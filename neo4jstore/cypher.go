@@ -1067,8 +1067,8 @@ func buildFindSegments(l kepu.Label, f *kepu.Filter, pl listPlan) (stmts []stmt,
 // splittable reports whether a segment is a range of the key before the
 // last (kind > $k, or kind IS NOT NULL, in an order kind, name) read in
 // the order of both keys and the ID, where the last key is one every node
-// has, holds strings and goes the IDs' way: such a range is read group by group
-// (splitBody) instead of sorted.
+// has, holds strings and goes the IDs' way: such a range is read group
+// by group (splitBody) instead of sorted.
 func (o segmentOrder) splittable(sg segment) bool {
 	n := len(o.keys)
 	if n < 2 || sg.from != n-2 || sg.grouped || sg.order != nil || !o.present[n-1] || !o.str[n-1] || o.desc[n-1] != o.idDesc {
@@ -1133,8 +1133,9 @@ func tailBody(l kepu.Label, o segmentOrder, sg segment, guard string) string {
 		" UNWIND CASE WHEN " + more + " THEN a + c ELSE b END AS n WITH n"
 }
 
-// splitCap is the group size (in nodes) from which splitBody reads a
-// group from the last key's index rather than sorting it: at 1M (102,648
+// splitCap is the group size (in nodes) from which splitBody and tailBody
+// read a group from the last key's index rather than sorting it (and
+// the most entries tailBody reads before it counts the group): at 1M (102,648
 // museums, pages of 100) a group of 2,000 costs about 2,000 index entries
 // sorted or about 5,100 read in order, a group of 25,000 (STANDARD) 25,000
 // or about 400.
@@ -1152,12 +1153,13 @@ const splitDepth = 2
 // the next kind whole (25,110 museums at 1M, 52,162 db hits). Instead the
 // range's first value g is one entry of the index (x, id), and g's group
 // is read in y's order by one of two reads, chosen by the group's size
-// counted up to splitCap ($cap): a small group is read from (x, id) and sorted (its
-// size in entries), a large one is read from (y, id) in order and
-// filtered by x = g (about $limit × the label's nodes / the group's size
-// entries; read whole, the name index filtered by a kind of a few museums
-// cost Neo4j twice main's CPU: docs/neo4j.md). The values beyond g, when g's group does not fill the page, are read the
-// same way (depth more groups), then sorted as before.
+// counted up to splitCap ($cap): a small group is read from (x, id) and
+// sorted (its size in entries), a large one is read from (y, id) in
+// order and filtered by x = g (about $limit × the label's nodes / the
+// group's size entries; read whole, the name index filtered by a kind of
+// a few museums cost Neo4j twice main's CPU: docs/neo4j.md). The values
+// beyond g, when g's group does not fill the page, are read the same way
+// (depth more groups), then sorted as before.
 func splitBody(l kepu.Label, o segmentOrder, pre []string, rng string, depth int) string {
 	k := len(o.keys)
 	x, y := o.keys[k-2], o.keys[k-1]
@@ -1309,8 +1311,8 @@ func (c *compiler) matchNodes(l kepu.Label, f *kepu.Filter) (string, error) {
 // DISTINCT n), the PART_OF hops visit only the places (102 in a
 // province at 1M) and the located nodes are one Expand of their places:
 // the db hits are the same (one per edge, one per label check), Neo4j's
-// CPU per count about a third lower (docs/neo4j.md, "The 1M table on
-// Neo4j, morning").
+// CPU per count a fifth to a third lower (docs/neo4j.md, "The 1M table
+// on Neo4j, morning").
 func placeDown(pl string, l kepu.Label) string {
 	hops := strconv.Itoa(len(kepu.PlaceLabels) - 1)
 	if l.IsPlace() {
