@@ -10,6 +10,7 @@ package neo4jstore
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -794,6 +795,9 @@ type segmentOrder struct {
 	// every node through kepu's validation, which requires it on create
 	// and refuses to unset it), so it has no segment of absent values.
 	present []bool
+	// str: the key is a String property (not the ID: the index (ID, id)
+	// does not exist).
+	str []bool
 	// absent is the marker property of each key that is not present
 	// (n.`absent:openedYear`: absent.go), "" for the others.
 	absent []string
@@ -958,11 +962,12 @@ func buildFindSegments(l kepu.Label, f *kepu.Filter, pl listPlan) (stmts []stmt,
 	if err != nil {
 		return nil, false, err
 	}
-	o := segmentOrder{keys: keys, desc: make([]bool, len(keys)), idDesc: pl.reverse, present: make([]bool, len(keys)), absent: make([]string, len(keys))}
+	o := segmentOrder{keys: keys, desc: make([]bool, len(keys)), idDesc: pl.reverse, present: make([]bool, len(keys)), str: make([]bool, len(keys)), absent: make([]string, len(keys))}
 	for i, k := range pl.order {
 		o.desc[i] = k.Desc != pl.reverse
 		def, isID := nodeProps(labels)(k.Prop)
 		o.present[i] = isID || def != nil && def.Required
+		o.str[i] = !isID && def != nil && def.Type == kepu.String
 		if !o.present[i] && def != nil {
 			o.absent[i] = "n." + quote(AbsentKey(def.Name))
 		}
@@ -1013,6 +1018,18 @@ func buildFindSegments(l kepu.Label, f *kepu.Filter, pl listPlan) (stmts []stmt,
 		if sg.order != nil {
 			terms = sg.order
 		}
+		if fw == "true" && pl.limit >= 0 && o.splittable(sg) {
+			var pre []string
+			for _, cd := range sg.conds[:len(sg.conds)-1] {
+				pre = append(pre, cd.text(""))
+			}
+			c.p["cap"] = splitCap
+			return splitBody(l, o, pre, "n.id IS NOT NULL AND "+sg.conds[len(sg.conds)-1].text(guard), splitDepth)
+		}
+		if fw == "true" && pl.limit >= 0 && o.tailOfGroup(sg) {
+			c.p["cap"] = splitCap
+			return tailBody(l, o, sg, guard)
+		}
 		if !sg.grouped || pl.limit < 0 {
 			return "MATCH (n:" + quote(string(l)) + ")" + hint + where(parts...) + " WITH n ORDER BY " + strings.Join(terms, ", ") + limit
 		}
@@ -1045,6 +1062,141 @@ func buildFindSegments(l kepu.Label, f *kepu.Filter, pl listPlan) (stmts []stmt,
 		stmts = append(stmts, stmt{Cypher: q.String(), Params: c.p})
 	}
 	return stmts, true, nil
+}
+
+// splittable reports whether a segment is a range of the key before the
+// last (kind > $k, or kind IS NOT NULL, in an order kind, name) read in
+// the order of both keys and the ID, where the last key is one every node
+// has, holds strings and goes the IDs' way: such a range is read group
+// by group (splitBody) instead of sorted.
+func (o segmentOrder) splittable(sg segment) bool {
+	n := len(o.keys)
+	if n < 2 || sg.from != n-2 || sg.grouped || sg.order != nil || !o.present[n-1] || !o.str[n-1] || o.desc[n-1] != o.idDesc {
+		return false
+	}
+	r, x := sg.conds[len(sg.conds)-1], o.keys[n-2]
+	return r.x == x && (r.op == ">" || r.op == "<") || r.op == "" && r.x == x+" IS NOT NULL"
+}
+
+// tailOfGroup reports whether a segment is the rest of a group after the
+// cursor in a two-key order or longer: the key before the last fixed to a
+// value (kind = $k), the last key in a range (name > $v), read in the
+// order of the last key and the ID, which go the same way.
+func (o segmentOrder) tailOfGroup(sg segment) bool {
+	n, m := len(o.keys), len(sg.conds)
+	if n < 2 || m < 2 || sg.from != n-1 || sg.grouped || sg.order != nil || o.desc[n-1] != o.idDesc {
+		return false
+	}
+	eq, r := sg.conds[m-2], sg.conds[m-1]
+	return eq.x == o.keys[n-2] && eq.op == "=" && !eq.absent && r.x == o.keys[n-1] && (r.op == ">" || r.op == "<")
+}
+
+// tailBody is the text of a tailOfGroup segment (x = $k AND y > $v, pre:
+// the conditions before them; guard: the segment's guard or ""), at most
+// $limit rows n in the order y, ID. It reads the index (y, id) in order
+// after $v, at most $cap entries, filtered by x (b: as main's form, when
+// the group is large). When that does not fill the page, it counts the
+// group up to $cap and reads the rest of the group either sorted from
+// (x, id) (a small group: after the one DIGITAL museum at 1M the name
+// index filtered by the kind read the names of about 100,000 museums, a
+// second per page) or, for a large group whose names after $v are few,
+// from (y, id) to the end as before.
+func tailBody(l kepu.Label, o segmentOrder, sg segment, guard string) string {
+	k, m := len(o.keys), len(sg.conds)
+	x, y := o.keys[k-2], o.keys[k-1]
+	eq, r := sg.conds[m-2], sg.conds[m-1]
+	order := " WITH n ORDER BY " + y + dirWord(o.desc[k-1]) + ", n.id" + dirWord(o.desc[k-1])
+	label := quote(string(l))
+	hint := func(key string) string {
+		return " USING INDEX n:" + label + "(" + strings.TrimPrefix(key, "n.") + ", id)"
+	}
+	var pre []string
+	for _, cd := range sg.conds[:m-2] {
+		pre = append(pre, cd.text(""))
+	}
+	rest := func(conds ...string) string { return where(append(slices.Clip(pre), conds...)...) }
+	when := func(conds ...string) string {
+		if guard != "" {
+			conds = append([]string{guard}, conds...)
+		}
+		return strings.Join(conds, " AND ")
+	}
+	more := "size(b) < $limit"
+	return "CALL (*) { MATCH (n:" + label + ")" + hint(y) + rest("n.id IS NOT NULL", r.text(guard)) + order + " LIMIT $cap" +
+		" WITH n WHERE " + eq.text("") + " WITH n LIMIT $limit RETURN collect(n) AS b }" +
+		" CALL (*) { MATCH (n:" + label + ")" + hint(x) + rest("n.id IS NOT NULL", x+" = CASE WHEN "+when(more)+" THEN "+eq.p+" END") +
+		" WITH n LIMIT $cap RETURN count(n) AS z }" +
+		" CALL (*) { MATCH (n:" + label + ")" + hint(x) + rest("n.id IS NOT NULL", x+" = CASE WHEN "+when(more, "z < $cap")+" THEN "+eq.p+" END", r.text("")) +
+		order + " LIMIT $limit RETURN collect(n) AS a }" +
+		" CALL (*) { MATCH (n:" + label + ")" + hint(y) + rest("n.id IS NOT NULL", eq.text(""), r.x+" "+r.op+" CASE WHEN "+when(more, "z >= $cap")+" THEN "+r.p+" END") +
+		order + " LIMIT $limit RETURN collect(n) AS c }" +
+		" UNWIND CASE WHEN " + more + " THEN a + c ELSE b END AS n WITH n"
+}
+
+// splitCap is the group size (in nodes) from which splitBody and tailBody
+// read a group from the last key's index rather than sorting it (and
+// the most entries tailBody reads before it counts the group): at 1M (102,648
+// museums, pages of 100) a group of 2,000 costs about 2,000 index entries
+// sorted or about 5,100 read in order, a group of 25,000 (STANDARD) 25,000
+// or about 400.
+var splitCap = 2000
+
+// splitDepth is how many groups of the key before the last splitBody
+// reads one by one before it sorts the rest of the range.
+const splitDepth = 2
+
+// splitBody is the text of a splittable segment: the nodes n in the range
+// rng of the key x before the last (pre: the conditions on the keys
+// before x), in the order x, y (the last key), ID, at most $limit of them,
+// as rows n. Sorting the range in x's order (PartialTop) reads every node
+// of each x value it reaches: a page after the last museum of a kind read
+// the next kind whole (25,110 museums at 1M, 52,162 db hits). Instead the
+// range's first value g is one entry of the index (x, id), and g's group
+// is read in y's order by one of two reads, chosen by the group's size
+// counted up to splitCap ($cap): a small group is read from (x, id) and
+// sorted (its size in entries), a large one is read from (y, id) in
+// order and filtered by x = g (about $limit × the label's nodes / the
+// group's size entries; read whole, the name index filtered by a kind of
+// a few museums cost Neo4j twice main's CPU: docs/neo4j.md). The values
+// beyond g, when g's group does not fill the page, are read the same way
+// (depth more groups), then sorted as before.
+func splitBody(l kepu.Label, o segmentOrder, pre []string, rng string, depth int) string {
+	k := len(o.keys)
+	x, y := o.keys[k-2], o.keys[k-1]
+	xd, yd := dirWord(o.desc[k-2]), dirWord(o.desc[k-1])
+	label := quote(string(l))
+	hint := func(key string) string {
+		return " USING INDEX n:" + label + "(" + strings.TrimPrefix(key, "n.") + ", id)"
+	}
+	rest := func(conds ...string) string { return where(append(slices.Clip(pre), conds...)...) }
+	if depth == 0 {
+		return "MATCH (n:" + label + ")" + hint(x) + rest(rng) + " WITH n ORDER BY " + strings.Join(o.terms(k-2), ", ") + " LIMIT $limit"
+	}
+	d := strconv.Itoa(depth)
+	g, z, a, b, h, t := "g"+d, "z"+d, "a"+d, "b"+d, "h"+d, "t"+d
+	group := "n.id IS NOT NULL AND " + x + " = " + g
+	// The two reads of the group: each reads nothing unless its size
+	// says so, by a seek from null (scond.text). A WHERE on the size
+	// alone was checked on the index scan's rows, after the scan; the
+	// last key's read is a range from '' (every string: splittable takes
+	// a last key that holds strings), which keeps the index's order
+	// (behind an UNWIND of [g] or [], the scan was sorted).
+	small := "n.id IS NOT NULL AND " + x + " = CASE WHEN " + z + " < $cap THEN " + g + " END"
+	large := "n.id IS NOT NULL AND " + x + " = " + g + " AND " + y + " >= CASE WHEN " + z + " >= $cap THEN '' END"
+	beyond := ">"
+	if o.desc[k-2] {
+		beyond = "<"
+	}
+	next := "n.id IS NOT NULL AND " + x + " " + beyond + " CASE WHEN size(" + h + ") < $limit THEN " + g + " END"
+	return "MATCH (n:" + label + ")" + hint(x) + rest(rng) + " WITH n." + strings.TrimPrefix(x, "n.") + " AS " + g + " ORDER BY " + g + xd + " LIMIT 1" +
+		" CALL (" + g + ") { MATCH (n:" + label + ")" + hint(x) + rest(group) + " WITH n LIMIT $cap RETURN count(n) AS " + z + " }" +
+		" CALL (" + g + ", " + z + ") { MATCH (n:" + label + ")" + hint(x) + rest(small) +
+		" WITH n ORDER BY " + y + yd + ", n.id" + yd + " LIMIT $limit RETURN collect(n) AS " + a + " }" +
+		" CALL (" + g + ", " + z + ") { MATCH (n:" + label + ")" + hint(y) + rest(large) +
+		" WITH n ORDER BY " + y + yd + ", n.id" + yd + " LIMIT $limit RETURN collect(n) AS " + b + " }" +
+		" WITH " + g + ", " + a + " + " + b + " AS " + h +
+		" CALL (" + g + ", " + h + ") { " + splitBody(l, o, pre, next, depth-1) + " RETURN collect(n) AS " + t + " }" +
+		" UNWIND (" + h + " + " + t + ")[0..$limit] AS n WITH n"
 }
 
 // groupedBody is the text of a grouped segment (segment.grouped): the
@@ -1114,7 +1266,7 @@ func projected(cols, n string, labels []kepu.Label) string {
 // that match f: a MATCH clause with its WHERE. When f is a place condition
 // with a filter on the place, or an AND with one at its top level, the
 // statement starts from the places (found by their own indexes) and walks
-// down placePath to n, once (WITH DISTINCT n), then checks the rest of f;
+// down to n (placeDown), then checks the rest of f;
 // otherwise it reads every node of l and checks f on each, which for a
 // place condition means one walk up per node. On the reference dataset
 // the museums of one province cost 2,987 db hits from the province and
@@ -1144,7 +1296,29 @@ func (c *compiler) matchNodes(l kepu.Label, f *kepu.Filter) (string, error) {
 		return "", err
 	}
 	return "MATCH (" + pl + ":" + quote(string(drive.Level)) + ")" + where(pf, idPresent(pl, pf)) +
-		" MATCH (" + pl + ")<-[:LOCATED_IN|PART_OF*0..3]-(n:" + quote(string(l)) + ") WITH DISTINCT n" + where(fw), nil
+		" MATCH " + placeDown(pl, l) + " WITH n" + where(fw), nil
+}
+
+// placeDown is the pattern from a place pl down to the nodes n of label l
+// located in it: placePath read from the place's end, as the hierarchy's
+// rules (kepu/hierarchy.go) shape it. Only places have PART_OF edges and
+// only institutions LOCATED_IN ones, and each node has at most one of
+// them (the One rule, checked inside every write), so a place of l is
+// reached by PART_OF hops alone, any other node by PART_OF hops to its
+// place and then its LOCATED_IN edge; the edges up from the nodes form a
+// forest, so each node is reached by one path at most and needs no
+// DISTINCT. Against the mixed walk (LOCATED_IN|PART_OF*0..3, then
+// DISTINCT n), the PART_OF hops visit only the places (102 in a
+// province at 1M) and the located nodes are one Expand of their places:
+// the db hits are the same (one per edge, one per label check), Neo4j's
+// CPU per count a fifth to a third lower (docs/neo4j.md, "The 1M table
+// on Neo4j, morning").
+func placeDown(pl string, l kepu.Label) string {
+	hops := strconv.Itoa(len(kepu.PlaceLabels) - 1)
+	if l.IsPlace() {
+		return "(" + pl + ")<-[:PART_OF*0.." + hops + "]-(n:" + quote(string(l)) + ")"
+	}
+	return "(" + pl + ")<-[:PART_OF*0.." + hops + "]-()<-[:LOCATED_IN]-(n:" + quote(string(l)) + ")"
 }
 
 // idPresent returns v.id IS NOT NULL (true of every node) to go with a
@@ -1273,11 +1447,10 @@ func buildNeighbors(ids []string, q kepu.NeighborQuery, pl listPlan) (stmt, erro
 }
 
 // placeMembers is the pattern from the place with ID pid to the nodes n of
-// label l located in it: the pattern of a place condition (placePath)
-// read from the place's end, so that one index lookup of the place starts
-// it. A node reached by several paths is listed once.
+// label l located in it (placeDown), so that one index lookup of the
+// place starts it. Each node is reached once (see placeDown).
 func placeMembers(l kepu.Label) string {
-	return startAt("pl") + " MATCH (pl)<-[:LOCATED_IN|PART_OF*0..3]-(n:" + quote(string(l)) + ")"
+	return startAt("pl") + " MATCH " + placeDown("pl", l)
 }
 
 // buildPlaceNodes compiles a node list for many places at once: one
@@ -1290,7 +1463,7 @@ func buildPlaceNodes(places []string, l kepu.Label, f *kepu.Filter, pl listPlan)
 		return stmt{}, err
 	}
 	c.p["places"] = places
-	s := "UNWIND $places AS pid CALL (pid) { " + placeMembers(l) + " WITH DISTINCT n" + where(nl.filter) +
+	s := "UNWIND $places AS pid CALL (pid) { " + placeMembers(l) + " WITH n" + where(nl.filter) +
 		nl.with + " RETURN " + nl.ret + nl.tail + " } RETURN pid, " + projected(nl.ret, "n", []kepu.Label{l})
 	return stmt{s, c.p}, nil
 }

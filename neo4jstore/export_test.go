@@ -28,3 +28,11 @@ func BulkStatements(l kepu.Label, r kepu.RelType) (nodes, nodeIDs, edges, edgesB
 
 // NodeRow is the stored form of a node (its properties, ID and search keys).
 func NodeRow(n kepu.Node) map[string]any { return nodeRow(n) }
+
+// SetSplitCap sets the group size from which a two-key page reads a group
+// from the last key's index (splitCap) until the test ends.
+func SetSplitCap(t *testing.T, n int) {
+	old := splitCap
+	splitCap = n
+	t.Cleanup(func() { splitCap = old })
+}
