@@ -155,8 +155,8 @@ CI_REST_PKGS = $$($(GO) list ./... | grep -v -x -F -e '$(MODULE)' -e '$(MODULE)/
 	$(foreach p,$(CI_NEO4J_PKGS),-e '$(MODULE)/$(patsubst ./%,%,$(p))'))
 
 # ci-lint and ci-checks need no server and no test of the two streams:
-# .ci/run starts each on the core that a stream which ended frees (ci-lint
-# after the first stream ends, ci-checks after the next one):
+# .ci/run starts ci-checks as soon as generate-check has passed (while
+# Neo4j starts) and ci-lint when the first of ci-neo4j and ci-rest ends:
 #   ci-lint    the CI_NEO4J_CPU tests;
 #   ci-checks  vet, staticcheck and the release build.
 # CI_STAMP prints the time before each step (the CI log's step times).

@@ -8,7 +8,7 @@ import (
 
 // Corpus is the Cypher corpus of TestCypherLint for the external tests
 // (TestCypherExplain runs it on a real server).
-func Corpus(t *testing.T) []namedStmt { return corpus(t) }
+func Corpus(t *testing.T) []namedStmt { return corpus(t, false) }
 
 // SetRecorder makes the store call f with every statement it sends (set it
 // before the store is used).
