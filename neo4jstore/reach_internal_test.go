@@ -28,7 +28,14 @@ func TestReachAnswers(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			_, r := s.reach(context.Background())
 			r.enter()
-			time.Sleep(20 * time.Millisecond) // past the budget (3 ms)
+			// Past the budget (3 ms): wait for its timer to have fired (a
+			// fixed sleep was not always enough on a loaded machine).
+			for deadline := time.Now().Add(time.Minute); !r.expired.Load(); {
+				if time.Now().After(deadline) {
+					t.Fatal("the reach budget's timer did not fire within a minute")
+				}
+				time.Sleep(time.Millisecond)
+			}
 			r.exit(tc.err)
 			if got := r.done(); got != tc.gaveUp {
 				t.Errorf("gave up: %v, want %v", got, tc.gaveUp)
