@@ -117,7 +117,11 @@ const probeEvery = 250 * time.Millisecond
 
 // gate returns SERVICE_UNAVAILABLE at once while the server is known to be
 // down and a new connection to it fails.
-func (s *Store) gate(ctx context.Context) error {
+func (s *Store) gate(ctx context.Context) error { return s.gateEvery(ctx, probeEvery) }
+
+// gateEvery is gate with probes at most every so often (Ready: 0, a probe
+// each time, so that readiness follows the server at once).
+func (s *Store) gateEvery(ctx context.Context, every time.Duration) error {
 	if !s.down.Load() {
 		return nil
 	}
@@ -126,7 +130,7 @@ func (s *Store) gate(ctx context.Context) error {
 	if !s.down.Load() {
 		return nil
 	}
-	if time.Since(s.lastProbe) < probeEvery {
+	if time.Since(s.lastProbe) < every {
 		return kepu.Errorf(kepu.Unavailable, "%s", msgUnavailable)
 	}
 	pctx, cancel := context.WithTimeout(ctx, s.cfg.ConnectTimeout)
@@ -287,10 +291,15 @@ func (s *Store) ping(ctx context.Context) error {
 // *kepu.Error (SERVICE_UNAVAILABLE, with a message saying what is wrong).
 //
 // It is bounded as every call is (see gate and reach): while the server is
-// known to be down it fails at once, and otherwise within three quarters of
-// ConnectTimeout, not after the driver's retries (a readiness probe of 1 s
-// reads the 503 instead of timing out).
+// known to be down it fails as soon as a new connection fails (it probes
+// each time, not every probeEvery, so that it sees the server back at
+// once), and otherwise within three quarters of ConnectTimeout, not after
+// the driver's retries (a readiness probe of 1 s reads the 503 instead of
+// timing out).
 func (s *Store) Ready(ctx context.Context) error {
+	if err := s.gateEvery(ctx, 0); err != nil {
+		return err
+	}
 	if _, err := s.read(ctx, stmt{Cypher: cypherPing}); err != nil {
 		return err
 	}
