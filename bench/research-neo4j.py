@@ -3,7 +3,7 @@
 against server B over the SAME Neo4j, in alternating rounds.
 
     NEO4J_URI=bolt://127.0.0.1:26150 NEO4J_USER=neo4j NEO4J_PASSWORD=kepugraph-test \\
-    NEO4J_PID=$(cat $NEO4J_STATE_DIR/neo4j.pid) PORTS="26101 26102" ROUNDS=3 N=5 \\
+    NEO4J_PID=$(cat $NEO4J_STATE_DIR/neo4j.pid) PORTS="26101 26102" ROUNDS=3 N=10 \\
       nice -n 10 python3 bench/research-neo4j.py BIN_A BIN_B
 
 Starts BIN_A (which loads the reference dataset when the database is
@@ -12,7 +12,8 @@ each (warm-up), then ROUNDS rounds; in each, per request and per server
 (the order alternating), N requests one after another, and records per
 request: the CPU time (utime + stime, /proc/PID/stat) of the server and of
 the Neo4j JVM, the server's store calls (kepugraph_store_calls_total from
-/metrics: one Bolt statement each, bar retries) and the wall time. Prints
+/metrics: at most one Bolt statement each, bar retries; a Nodes call
+answered from the request scope makes none) and the wall time. Prints
 the medians over the rounds per request and server, and the load average
 before and after. Both servers are stopped at the end. Needs Linux (/proc).
 """
