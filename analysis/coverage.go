@@ -3,6 +3,7 @@ package analysis
 import (
 	"cmp"
 	"context"
+	"maps"
 	"slices"
 
 	"github.com/kepugraph/kepugraph/kepu"
@@ -33,8 +34,9 @@ type CoverageResult struct {
 // (Location at the level), or covers it or a place inside it (COVERS), or
 // when one of q.Programs covers it or a place inside it or is held there
 // (HELD_AT a place inside it or a museum located in it). Every figure is
-// computed from the graph through the store (Aggregate, FindNodes,
-// Neighbors, Locate, CountPlaceNodes). Errors: BadUserInput for a level
+// computed from the graph through the store (FindNodes, CountPlaceNodes,
+// Neighbors, Locate), reading only the places of the level within
+// q.Within, the places inside them and their neighbours. Errors: BadUserInput for a level
 // that is no place level, a Within that is no place above it, an unknown
 // kind or a program ID of another label; NotFound when Within or a program
 // names no node.
@@ -78,22 +80,52 @@ func Coverage(ctx context.Context, st kepu.Store, q CoverageQuery) (*CoverageRes
 	if err != nil {
 		return nil, err
 	}
-	covered := map[string]bool{}
-	located, err := st.Aggregate(ctx, kepu.AggregateQuery{Label: kepu.Museum, Filter: kinds, GroupBy: string(q.Level)})
-	if err != nil {
-		return nil, err
+	// Every read below is of the places asked about (and the places inside
+	// them), never of every museum of the graph: on Neo4j a read of a whole
+	// label costs its size in db hits and rows over Bolt.
+	ids := make([]string, len(places.Nodes))
+	for i, p := range places.Nodes {
+		ids[i] = p.ID
 	}
-	for _, g := range located {
-		if g.Key != "" && g.Count > 0 {
-			covered[g.Key] = true
+	covered := map[string]bool{}
+	if len(ids) > 0 {
+		located, err := st.CountPlaceNodes(ctx, ids, kepu.Museum, kinds)
+		if err != nil {
+			return nil, err
+		}
+		for id, n := range located {
+			if n > 0 {
+				covered[id] = true
+			}
 		}
 	}
-	covering, err := st.FindNodes(ctx, kepu.NodeQuery{Label: kepu.Museum,
-		Filter: kepu.And(kinds, &kepu.Filter{Rel: &kepu.RelCond{Rel: kepu.Covers, Dir: kepu.Out, Quant: kepu.Some}})})
-	if err != nil {
-		return nil, err
+	// A museum covers a place when it COVERS the place or one inside it:
+	// the places of the level and of the levels below, within q.Within.
+	scope := slices.Clone(ids)
+	for _, l := range kepu.PlaceLabels[slices.Index(kepu.PlaceLabels, q.Level)+1:] {
+		inside, err := st.FindNodes(ctx, kepu.NodeQuery{Label: l, Filter: within})
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range inside.Nodes {
+			scope = append(scope, n.ID)
+		}
 	}
 	var reached []string
+	if len(scope) > 0 {
+		res, err := st.Neighbors(ctx, scope, kepu.NeighborQuery{Rel: kepu.Covers, Dir: kepu.In})
+		if err != nil {
+			return nil, err
+		}
+		for id, p := range res {
+			for _, it := range p.Items {
+				if museumOfKinds(it.Node, q.MuseumKinds) {
+					reached = append(reached, id)
+					break
+				}
+			}
+		}
+	}
 	reach := func(ids []string, rel kepu.RelType) error {
 		if len(ids) == 0 {
 			return nil
@@ -108,13 +140,6 @@ func Coverage(ctx context.Context, st kepu.Store, q CoverageQuery) (*CoverageRes
 			}
 		}
 		return nil
-	}
-	var museumIDs []string
-	for _, n := range covering.Nodes {
-		museumIDs = append(museumIDs, n.ID)
-	}
-	if err := reach(museumIDs, kepu.Covers); err != nil {
-		return nil, err
 	}
 	if err := reach(q.Programs, kepu.Covers); err != nil {
 		return nil, err
@@ -159,6 +184,19 @@ func Coverage(ctx context.Context, st kepu.Store, q CoverageQuery) (*CoverageRes
 	return out, nil
 }
 
+// museumOfKinds reports whether n is a museum of one of kinds (of any kind
+// when kinds is empty).
+func museumOfKinds(n kepu.Node, kinds []string) bool {
+	if kepu.LabelOf(n.ID) != kepu.Museum {
+		return false
+	}
+	if len(kinds) == 0 {
+		return true
+	}
+	k, _ := n.Props["kind"].(string)
+	return slices.Contains(kinds, k)
+}
+
 func sortRanked(r []Ranked) {
 	slices.SortFunc(r, func(a, b Ranked) int { return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.Node.ID, b.Node.ID)) })
 }
@@ -172,28 +210,38 @@ func area(loc kepu.Location) string {
 	return loc.Province
 }
 
-// countByArea counts the nodes of l (matching f) per prefecture, and per
-// province for nodes without a prefecture.
-func countByArea(ctx context.Context, st kepu.Store, l kepu.Label, f *kepu.Filter) (map[string]int, error) {
+// countByArea counts the nodes of l whose area (see area) is one of
+// areas: per prefecture the nodes located in it, per province the nodes
+// located in it without a prefecture. Two CountPlaceNodes calls, of the
+// areas asked only (a whole-label Aggregate grouped by place costs the
+// label's size on Neo4j).
+func countByArea(ctx context.Context, st kepu.Store, l kepu.Label, areas []string) (map[string]int, error) {
+	var prefs, provs []string
+	for _, a := range areas {
+		switch kepu.LabelOf(a) {
+		case kepu.Prefecture:
+			prefs = append(prefs, a)
+		case kepu.Province:
+			provs = append(provs, a)
+		}
+	}
 	out := map[string]int{}
-	byPref, err := st.Aggregate(ctx, kepu.AggregateQuery{Label: l, Filter: f, GroupBy: string(kepu.Prefecture)})
-	if err != nil {
-		return nil, err
-	}
-	for _, g := range byPref {
-		if g.Key != "" {
-			out[g.Key] = g.Count
+	if len(prefs) > 0 {
+		slices.Sort(prefs)
+		n, err := st.CountPlaceNodes(ctx, slices.Compact(prefs), l, nil)
+		if err != nil {
+			return nil, err
 		}
+		maps.Copy(out, n)
 	}
-	noPref := kepu.And(f, &kepu.Filter{Not: &kepu.Filter{Place: &kepu.PlaceCond{Level: kepu.Prefecture}}})
-	byProv, err := st.Aggregate(ctx, kepu.AggregateQuery{Label: l, Filter: noPref, GroupBy: string(kepu.Province)})
-	if err != nil {
-		return nil, err
-	}
-	for _, g := range byProv {
-		if g.Key != "" {
-			out[g.Key] = g.Count
+	if len(provs) > 0 {
+		slices.Sort(provs)
+		noPref := &kepu.Filter{Not: &kepu.Filter{Place: &kepu.PlaceCond{Level: kepu.Prefecture}}}
+		n, err := st.CountPlaceNodes(ctx, slices.Compact(provs), l, noPref)
+		if err != nil {
+			return nil, err
 		}
+		maps.Copy(out, n)
 	}
 	return out, nil
 }
@@ -245,7 +293,11 @@ func SchoolsWithoutLocalPartner(ctx context.Context, st kepu.Store, province str
 	if err != nil {
 		return nil, err
 	}
-	museums, err := countByArea(ctx, st, kepu.Museum, nil)
+	areas := make([]string, len(schools.Nodes))
+	for i, s := range schools.Nodes {
+		areas[i] = area(locs[s.ID])
+	}
+	museums, err := countByArea(ctx, st, kepu.Museum, areas)
 	if err != nil {
 		return nil, err
 	}
@@ -301,7 +353,11 @@ func MuseumsWithoutSchoolPartner(ctx context.Context, st kepu.Store, province st
 	if err != nil {
 		return nil, err
 	}
-	schools, err := countByArea(ctx, st, kepu.School, nil)
+	areas := make([]string, len(ids))
+	for i, id := range ids {
+		areas[i] = area(locs[id])
+	}
+	schools, err := countByArea(ctx, st, kepu.School, areas)
 	if err != nil {
 		return nil, err
 	}

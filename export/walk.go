@@ -426,12 +426,34 @@ func (p *Plan) expand(ctx context.Context, frontier []string) (map[string][]step
 	out := make(map[string][]step, len(frontier))
 	for chunk := range slices.Chunk(frontier, p.x.pageSize()) {
 		for _, r := range p.rels {
+			d := kepu.LookupRel(r)
 			for _, dir := range []kepu.Direction{kepu.Out, kepu.In} {
-				res, err := p.x.Store.Neighbors(ctx, chunk, kepu.NeighborQuery{Rel: r, Dir: dir})
+				// Only the nodes whose label the relationship can start
+				// (Out) or end (In) at, and only when a selected label can
+				// be at the other end: a Neighbors call per type and
+				// direction is a statement on Neo4j, and most of them
+				// would answer nothing.
+				ends, far := d.From, d.To
+				if dir == kepu.In {
+					ends, far = d.To, d.From
+				}
+				if !slices.ContainsFunc(far, func(l kepu.Label) bool { return slices.Contains(p.labels, l) }) {
+					continue // every node at the other end would be left out
+				}
+				var ask []string
+				for _, id := range chunk {
+					if slices.Contains(ends, kepu.LabelOf(id)) {
+						ask = append(ask, id)
+					}
+				}
+				if len(ask) == 0 {
+					continue
+				}
+				res, err := p.x.Store.Neighbors(ctx, ask, kepu.NeighborQuery{Rel: r, Dir: dir})
 				if err != nil {
 					return nil, err
 				}
-				for _, id := range chunk {
+				for _, id := range ask {
 					for _, it := range res[id].Items {
 						if slices.Contains(p.labels, it.Node.Label) {
 							out[id] = append(out[id], step{edge: it.Edge, far: it.Node})
