@@ -25,7 +25,9 @@ import (
 // benchmark queries (bench/queries/*.json) through the GraphQL layer,
 // records the statements the store sends and PROFILEs each one: the lookups
 // by ID must seek the constraint's index. With KEPUGRAPH_PROFILE_OUT set it
-// writes the plans (operators, rows, db hits) there, for docs/neo4j.md.
+// writes the plans (operators, rows, db hits) there, for docs/neo4j.md;
+// then its subtest Research profiles the researchers' requests
+// (profileResearch).
 func TestProfileBenchQueries(t *testing.T) {
 	if neo4jtest.URI() == "" {
 		t.Skip("NEO4J_URI is not set: no Neo4j server to profile on")
@@ -90,6 +92,9 @@ func TestProfileBenchQueries(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// The researchers' requests on the same load (a second load of the
+	// reference dataset cost CI half a minute).
+	t.Run("Research", func(t *testing.T) { profileResearch(t, st, log, sess) })
 }
 
 // printProfile writes a profiled plan as an indented tree (operator,

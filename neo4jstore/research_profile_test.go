@@ -16,9 +16,7 @@ import (
 
 	"github.com/kepugraph/kepugraph/export"
 	"github.com/kepugraph/kepugraph/graph"
-	"github.com/kepugraph/kepugraph/internal/neo4jtest"
 	"github.com/kepugraph/kepugraph/neo4jstore"
-	"github.com/kepugraph/kepugraph/seed/dataset"
 )
 
 // researchRequests are the researchers' requests of the README measured on
@@ -37,36 +35,22 @@ var researchRequests = []struct{ name, body string }{
 	{"/export/graphology?around=TXVzZXVtOmNzdG0&hops=2", ""},
 }
 
-// TestProfileResearchQueries loads the reference dataset into Neo4j, sends
-// researchRequests (twice; the second, warm run is the one recorded) and
-// PROFILEs every statement the store sent: per request the statements, the
-// rows they returned and their db hits. It checks nothing about speed (a
-// plan is no timed assertion); it fails only when a request fails. With
-// KEPUGRAPH_PROFILE_OUT set it writes the plans there.
-func TestProfileResearchQueries(t *testing.T) {
-	if neo4jtest.URI() == "" {
-		t.Skip("NEO4J_URI is not set: no Neo4j server to profile on")
-	}
-	st := neo4jtest.Fresh(t)
+// profileResearch sends researchRequests to st, which holds the reference
+// dataset (TestProfileBenchQueries/Research: one load for both), twice (the
+// second, warm run is the one recorded) and PROFILEs every statement the
+// store sent: per request the statements, the rows they returned and their
+// db hits. It checks nothing about speed (a plan is no timed assertion); it
+// fails only when a request fails. With KEPUGRAPH_PROFILE_RESEARCH_OUT set
+// it writes the plans there.
+func profileResearch(t *testing.T, st *neo4jstore.Store, log *statementLog, sess neo4j.SessionWithContext) {
 	ctx := context.Background()
-	ds, err := dataset.Generate(dataset.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := dataset.Load(ctx, st, ds, dataset.LoadOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	log := recordStatements(st)
+	var err error
 	gql := httptest.NewServer(neo4jstore.RequestScope(graph.New(st, graph.Options{})))
 	defer gql.Close()
 	mux := http.NewServeMux()
 	mux.Handle("/export/{format}", &export.Handler{Exporter: &export.Exporter{Store: st}})
 	exp := httptest.NewServer(neo4jstore.RequestScope(mux))
 	defer exp.Close()
-
-	drv, cfg := neo4jtest.Driver(t)
-	sess := drv.NewSession(ctx, neo4j.SessionConfig{DatabaseName: cfg.Database})
-	defer sess.Close(ctx)
 
 	var out, summary bytes.Buffer
 	for _, rq := range researchRequests {
@@ -100,7 +84,7 @@ func TestProfileResearchQueries(t *testing.T) {
 		fmt.Fprintf(&summary, "%-50s %4d statements %9d db hits  (warm wall %v)\n", rq.name, len(got), hits, took.Round(time.Millisecond))
 	}
 	t.Log("\n" + summary.String())
-	if path := os.Getenv("KEPUGRAPH_PROFILE_OUT"); path != "" {
+	if path := os.Getenv("KEPUGRAPH_PROFILE_RESEARCH_OUT"); path != "" {
 		if err := os.WriteFile(path, append(summary.Bytes(), out.Bytes()...), 0o644); err != nil {
 			t.Fatal(err)
 		}
