@@ -115,10 +115,16 @@ func appendJSONString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
+// InvalidCursor is the BadUserInput error of a text that is not a cursor of
+// the list it was given to (its first 64 bytes quoted).
+func InvalidCursor(s string) error {
+	return Errorf(BadUserInput, "invalid cursor %q", truncate(s, 64))
+}
+
 // DecodeCursor parses a cursor made by EncodeCursor with the same signature and
 // number of keys. Any other text gives an error with code BadUserInput.
 func DecodeCursor(sig string, nkeys int, s string) (Cursor, error) {
-	bad := Errorf(BadUserInput, "invalid cursor %q", truncate(s, 64))
+	bad := InvalidCursor(s)
 	raw, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
 		return Cursor{}, bad

@@ -155,16 +155,9 @@ func (l RankList) Decode(s string) (RankKey, error) {
 		ok = true
 	}
 	if !ok {
-		return RankKey{}, kepu.Errorf(kepu.BadUserInput, "invalid cursor %q", truncate(s, 64))
+		return RankKey{}, kepu.InvalidCursor(s)
 	}
 	return k, nil
-}
-
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n] + "..."
-	}
-	return s
 }
 
 // RankPage is a checked page request of a ranked list: its size and the
