@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+
+	"github.com/kepugraph/kepugraph/kepu"
 )
 
 // walkPages checks the structure of every page reachable from the current
@@ -165,7 +167,7 @@ func (w *pageWalker) node(b []byte, id uint64, what string) error {
 			}
 			key := b[at+pos : at+pos+ksize]
 			v := b[at+pos+ksize : at+pos+ksize+vsize]
-			sub := fmt.Sprintf("bucket %q", truncate(string(key)))
+			sub := fmt.Sprintf("bucket %q", kepu.Truncate(string(key), 64))
 			if len(v) < boltBucketHeader {
 				return fmt.Errorf("page %d (%s): %s has a header of %d bytes", id, what, sub, len(v))
 			}

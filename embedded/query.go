@@ -266,7 +266,7 @@ func nodePage(win []item, sig string, hasNext, hasPrev bool) kepu.NodePage {
 
 func validateNodeQuery(l kepu.Label, f *kepu.Filter) error {
 	if kepu.LookupLabel(l) == nil {
-		return kepu.Errorf(kepu.BadUserInput, "unknown node label %q", truncate(string(l)))
+		return kepu.Errorf(kepu.BadUserInput, "unknown node label %q", kepu.Truncate(string(l), 64))
 	}
 	return kepu.ValidateFilter(l, f)
 }
@@ -292,7 +292,7 @@ func (s *Store) CountNodes(ctx context.Context, l kepu.Label, f *kepu.Filter) (i
 func farLabels(rel kepu.RelType, dir kepu.Direction) ([]kepu.Label, error) {
 	d := kepu.LookupRel(rel)
 	if d == nil {
-		return nil, kepu.Errorf(kepu.BadUserInput, "unknown relationship type %q", truncate(string(rel)))
+		return nil, kepu.Errorf(kepu.BadUserInput, "unknown relationship type %q", kepu.Truncate(string(rel), 64))
 	}
 	switch dir {
 	case kepu.Out:
@@ -446,7 +446,7 @@ func (s *Store) Aggregate(ctx context.Context, q kepu.AggregateQuery) ([]kepu.Gr
 	default:
 		groupProp = def.Prop(q.GroupBy)
 		if groupProp == nil || groupProp.Type == kepu.StringList {
-			return nil, kepu.Errorf(kepu.BadUserInput, "cannot group %s by %q", q.Label, truncate(q.GroupBy))
+			return nil, kepu.Errorf(kepu.BadUserInput, "cannot group %s by %q", q.Label, kepu.Truncate(q.GroupBy, 64))
 		}
 	}
 	if err := checkSums(q.Sum, def.Prop); err != nil {
@@ -493,7 +493,7 @@ func checkSums(sum []string, prop func(string) *kepu.PropDef) error {
 	for _, name := range sum {
 		p := prop(name)
 		if p == nil || (p.Type != kepu.Int && p.Type != kepu.Float) {
-			return kepu.Errorf(kepu.BadUserInput, "cannot sum %q: not a numeric property", truncate(name))
+			return kepu.Errorf(kepu.BadUserInput, "cannot sum %q: not a numeric property", kepu.Truncate(name, 64))
 		}
 	}
 	return nil
@@ -522,18 +522,18 @@ func addSums(sums map[string]float64, names []string, p props) {
 func (s *Store) AggregateEdges(ctx context.Context, q kepu.EdgeAggregateQuery) (kepu.EdgeAggregate, error) {
 	d := kepu.LookupRel(q.Rel)
 	if d == nil {
-		return kepu.EdgeAggregate{}, kepu.Errorf(kepu.BadUserInput, "unknown relationship type %q", truncate(string(q.Rel)))
+		return kepu.EdgeAggregate{}, kepu.Errorf(kepu.BadUserInput, "unknown relationship type %q", kepu.Truncate(string(q.Rel), 64))
 	}
 	from, to := d.From, d.To
 	if q.FromLabel != "" {
 		if !slices.Contains(d.From, q.FromLabel) {
-			return kepu.EdgeAggregate{}, kepu.Errorf(kepu.BadUserInput, "%s does not start at %s", q.Rel, truncate(string(q.FromLabel)))
+			return kepu.EdgeAggregate{}, kepu.Errorf(kepu.BadUserInput, "%s does not start at %s", q.Rel, kepu.Truncate(string(q.FromLabel), 64))
 		}
 		from = []kepu.Label{q.FromLabel}
 	}
 	if q.ToLabel != "" {
 		if !slices.Contains(d.To, q.ToLabel) {
-			return kepu.EdgeAggregate{}, kepu.Errorf(kepu.BadUserInput, "%s does not end at %s", q.Rel, truncate(string(q.ToLabel)))
+			return kepu.EdgeAggregate{}, kepu.Errorf(kepu.BadUserInput, "%s does not end at %s", q.Rel, kepu.Truncate(string(q.ToLabel), 64))
 		}
 		to = []kepu.Label{q.ToLabel}
 	}

@@ -1029,7 +1029,7 @@ func (pc *propsCache) put(body []byte, p props) *props {
 }
 
 // quote quotes a key for a message, shortened.
-func quote(k []byte) string { return fmt.Sprintf("%q", truncate(string(k))) }
+func quote(k []byte) string { return fmt.Sprintf("%q", kepu.Truncate(string(k), 64)) }
 
 func splitEdgeKey(k []byte) (kepu.RelType, []byte, []byte, bool) {
 	i := slices.Index(k, '|')
@@ -1060,13 +1060,6 @@ func splitEdgeKeyLike(k []byte, typ kepu.RelType) (kepu.RelType, []byte, []byte,
 		return "", nil, nil, false
 	}
 	return typ, rest[:j], rest[j+1:], true
-}
-
-func truncate(s string) string {
-	if len(s) > 64 {
-		return s[:64] + "…"
-	}
-	return s
 }
 
 // Close closes the bbolt file. The store must not be used afterwards.
@@ -1275,7 +1268,7 @@ func (b *batch) apply(c kepu.Change) (kepu.Result, error) {
 	case kepu.UpdateNode:
 		l := kepu.LabelOf(c.ID)
 		if l == "" {
-			return kepu.Result{}, kepu.Errorf(kepu.BadUserInput, "malformed node ID %q", truncate(c.ID))
+			return kepu.Result{}, kepu.Errorf(kepu.BadUserInput, "malformed node ID %q", kepu.Truncate(c.ID, 64))
 		}
 		set := c.Set.Clone()
 		if err := kepu.ValidateNodeUpdate(l, set, c.Unset); err != nil {
@@ -1297,7 +1290,7 @@ func (b *batch) apply(c kepu.Change) (kepu.Result, error) {
 
 	case kepu.DeleteNode:
 		if kepu.LabelOf(c.ID) == "" {
-			return kepu.Result{}, kepu.Errorf(kepu.BadUserInput, "malformed node ID %q", truncate(c.ID))
+			return kepu.Result{}, kepu.Errorf(kepu.BadUserInput, "malformed node ID %q", kepu.Truncate(c.ID, 64))
 		}
 		if _, ok := b.nodeExists(c.ID); !ok {
 			if c.IfExists {
@@ -1339,7 +1332,7 @@ func (b *batch) apply(c kepu.Change) (kepu.Result, error) {
 		}
 		old, ok := b.edge(e.Type, e.From, e.To)
 		if !ok {
-			return kepu.Result{}, kepu.Errorf(kepu.NotFound, "%s edge from %s to %s not found", e.Type, truncate(e.From), truncate(e.To))
+			return kepu.Result{}, kepu.Errorf(kepu.NotFound, "%s edge from %s to %s not found", e.Type, kepu.Truncate(e.From, 64), kepu.Truncate(e.To, 64))
 		}
 		m := merge(old, set, c.Unset)
 		if err := kepu.CheckSpans(m, set); err != nil {
@@ -1352,19 +1345,19 @@ func (b *batch) apply(c kepu.Change) (kepu.Result, error) {
 	case kepu.DeleteEdge:
 		e := c.Edge
 		if kepu.LookupRel(e.Type) == nil {
-			return kepu.Result{}, kepu.Errorf(kepu.BadUserInput, "unknown relationship type %q", truncate(string(e.Type)))
+			return kepu.Result{}, kepu.Errorf(kepu.BadUserInput, "unknown relationship type %q", kepu.Truncate(string(e.Type), 64))
 		}
 		if _, ok := b.edge(e.Type, e.From, e.To); !ok {
 			if c.IfExists {
 				return kepu.Result{}, nil
 			}
-			return kepu.Result{}, kepu.Errorf(kepu.NotFound, "%s edge from %s to %s not found", e.Type, truncate(e.From), truncate(e.To))
+			return kepu.Result{}, kepu.Errorf(kepu.NotFound, "%s edge from %s to %s not found", e.Type, kepu.Truncate(e.From, 64), kepu.Truncate(e.To, 64))
 		}
 		k := string(e.Type) + "|" + e.From + "|" + e.To
 		b.edges[k] = &pendingEdge{typ: e.Type, from: e.From, to: e.To, gone: true}
 		return kepu.Result{}, nil
 	}
-	return kepu.Result{}, kepu.Errorf(kepu.BadUserInput, "unknown change kind %q", truncate(string(c.Kind)))
+	return kepu.Result{}, kepu.Errorf(kepu.BadUserInput, "unknown change kind %q", kepu.Truncate(string(c.Kind), 64))
 }
 
 // merge returns old with set applied (nil values unset) and unset removed.

@@ -118,7 +118,7 @@ func (s *Store) WalkNodes(ctx context.Context, l kepu.Label, f *kepu.Filter, fn 
 func (s *Store) WalkEdges(ctx context.Context, rel kepu.RelType, fn func(e *kepu.Edge) error) error {
 	d := kepu.LookupRel(rel)
 	if d == nil {
-		return kepu.Errorf(kepu.BadUserInput, "unknown relationship type %q", truncate(string(rel)))
+		return kepu.Errorf(kepu.BadUserInput, "unknown relationship type %q", kepu.Truncate(string(rel), 64))
 	}
 	labels := fromLabelsInIDOrder(d.From)
 	var chunk []walkEdge // about walkChunk nodes' edges

@@ -66,7 +66,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			h.fail(w, r, kepu.Errorf(kepu.NotFound, "an export is read from /export/{format} (formats are %s)", strings.Join(names, ", ")))
 			return
 		}
-		h.fail(w, r, badInput("unknown export format %q (formats are %s)", truncate(name), strings.Join(names, ", ")))
+		h.fail(w, r, badInput("unknown export format %q (formats are %s)", kepu.Truncate(name, 64), strings.Join(names, ", ")))
 		return
 	}
 	sel, err := ParseQuery(r.URL.Query(), h.Where)

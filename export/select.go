@@ -74,7 +74,7 @@ func ParseQuery(q url.Values, where WhereFunc) (Selection, error) {
 	known := map[string]bool{"labels": true, "relationships": true, "where": true, "around": true, "hops": true, "from": true, "to": true}
 	for k, vs := range q {
 		if !known[k] {
-			return sel, badInput("unknown parameter %q (want labels, relationships, where, around, hops, from, to)", truncate(k))
+			return sel, badInput("unknown parameter %q (want labels, relationships, where, around, hops, from, to)", kepu.Truncate(k, 64))
 		}
 		if len(vs) > 1 {
 			return sel, badInput("parameter %q given %d times", k, len(vs))
@@ -135,7 +135,7 @@ func ParseQuery(q url.Values, where WhereFunc) (Selection, error) {
 		}
 		n, err := strconv.Atoi(h)
 		if err != nil || n < 1 || n > MaxHops {
-			return sel, badInput("hops must be an integer from 1 to %d, got %q", MaxHops, truncate(h))
+			return sel, badInput("hops must be an integer from 1 to %d, got %q", MaxHops, kepu.Truncate(h, 64))
 		}
 		sel.Hops = n
 	}
@@ -177,12 +177,12 @@ func (sel Selection) Validate() error {
 	}
 	for _, l := range sel.Labels {
 		if kepu.LookupLabel(l) == nil {
-			return badInput("unknown label %q", truncate(string(l)))
+			return badInput("unknown label %q", kepu.Truncate(string(l), 64))
 		}
 	}
 	for _, r := range sel.Rels {
 		if kepu.LookupRel(r) == nil {
-			return badInput("unknown relationship type %q", truncate(string(r)))
+			return badInput("unknown relationship type %q", kepu.Truncate(string(r), 64))
 		}
 	}
 	if sel.Where != nil && (len(sel.Labels) == 0 || sel.WhereLabel != sel.Labels[0]) {
@@ -196,7 +196,7 @@ func parseLabels(s string) ([]kepu.Label, error) {
 	for _, name := range splitNames(s) {
 		l := kepu.Label(name)
 		if kepu.LookupLabel(l) == nil {
-			return nil, badInput("labels: unknown label %q (labels are %s)", truncate(name), labelNames())
+			return nil, badInput("labels: unknown label %q (labels are %s)", kepu.Truncate(name, 64), labelNames())
 		}
 		if !slices.Contains(out, l) {
 			out = append(out, l)
@@ -210,7 +210,7 @@ func parseRels(s string) ([]kepu.RelType, error) {
 	for _, name := range splitNames(s) {
 		r := kepu.RelType(name)
 		if kepu.LookupRel(r) == nil {
-			return nil, badInput("relationships: unknown relationship type %q (types are %s)", truncate(name), relNames())
+			return nil, badInput("relationships: unknown relationship type %q (types are %s)", kepu.Truncate(name, 64), relNames())
 		}
 		if !slices.Contains(out, r) {
 			out = append(out, r)
@@ -260,7 +260,7 @@ func decodeWhere(s string) (map[string]any, error) {
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
-		return nil, badInput("where: not valid JSON: %s", truncate(err.Error()))
+		return nil, badInput("where: not valid JSON: %s", kepu.Truncate(err.Error(), 64))
 	}
 	if dec.More() {
 		return nil, badInput("where: more than one JSON value")
@@ -270,7 +270,7 @@ func decodeWhere(s string) (map[string]any, error) {
 		return nil, badInput("where: must be a JSON object")
 	}
 	if k := duplicateKey(json.NewDecoder(strings.NewReader(s))); k != "" {
-		return nil, badInput("where: key %q given twice in one object", truncate(k))
+		return nil, badInput("where: key %q given twice in one object", kepu.Truncate(k, 64))
 	}
 	return plainJSON(m).(map[string]any), nil
 }
@@ -331,13 +331,6 @@ func plainJSON(v any) any {
 		return f
 	}
 	return v
-}
-
-func truncate(s string) string {
-	if len(s) > 64 {
-		return s[:64] + "…"
-	}
-	return s
 }
 
 // labels returns the selected labels (all when none are named), in the

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -19,6 +18,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/kepugraph/kepugraph/httpx"
+	"github.com/kepugraph/kepugraph/kepu"
 )
 
 // postTransport serves GraphQL over HTTP POST with a JSON body. It behaves
@@ -176,7 +176,7 @@ func operationNotFound(rc *graphql.OperationContext, name string, errs gqlerror.
 	case name == "":
 		e.Message = fmt.Sprintf("the document has %d operations; operationName must name the one to run", len(rc.Doc.Operations))
 	default:
-		e.Message = fmt.Sprintf("the document has no operation named %q", truncateRunes(name, 64))
+		e.Message = fmt.Sprintf("the document has no operation named %q", kepu.Truncate(name, 64))
 	}
 	var names []string
 	for _, op := range rc.Doc.Operations {
@@ -188,14 +188,6 @@ func operationNotFound(rc *graphql.OperationContext, name string, errs gqlerror.
 		e.Message += " (its operations: " + strings.Join(names, ", ") + ")"
 	}
 	return gqlerror.List{&e}
-}
-
-// truncateRunes cuts s to at most n runes, marking a cut with "…".
-func truncateRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n]) + "…"
 }
 
 // Header values shared by every response (net/http only reads them; a

@@ -118,7 +118,7 @@ func appendJSONString(b []byte, s string) []byte {
 // InvalidCursor is the BadUserInput error of a text that is not a cursor of
 // the list it was given to (its first 64 bytes quoted).
 func InvalidCursor(s string) error {
-	return Errorf(BadUserInput, "invalid cursor %q", truncate(s, 64))
+	return Errorf(BadUserInput, "invalid cursor %q", Truncate(s, 64))
 }
 
 // DecodeCursor parses a cursor made by EncodeCursor with the same signature and
@@ -134,7 +134,7 @@ func DecodeCursor(sig string, nkeys int, s string) (Cursor, error) {
 		return Cursor{}, bad
 	}
 	if w.O != sig {
-		return Cursor{}, Errorf(BadUserInput, "cursor %q belongs to another list or order", truncate(s, 64))
+		return Cursor{}, Errorf(BadUserInput, "cursor %q belongs to another list or order", Truncate(s, 64))
 	}
 	if len(w.K) != nkeys || len(w.T) != nkeys || w.I == "" {
 		return Cursor{}, bad

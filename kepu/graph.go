@@ -3,6 +3,7 @@ package kepu
 import (
 	"encoding/base64"
 	"strings"
+	"unicode/utf8"
 )
 
 // Props holds property values. Values are always of the Go type that the
@@ -111,10 +112,10 @@ func GlobalID(id string) string { return base64.RawURLEncoding.EncodeToString([]
 func ParseGlobalID(gid string) (string, error) {
 	b, err := base64.RawURLEncoding.DecodeString(gid)
 	if err != nil || LabelOf(string(b)) == "" {
-		return "", Errorf(BadUserInput, "malformed ID %q", truncate(gid, 64))
+		return "", Errorf(BadUserInput, "malformed ID %q", Truncate(gid, 64))
 	}
 	if k := KeyOf(string(b)); len(k) > MaxKeyLen || !keyPattern.MatchString(k) {
-		return "", Errorf(BadUserInput, "malformed ID %q: no node can have the key %q (1 to %d letters, digits, '_', '.', '-')", truncate(gid, 64), truncate(k, 64), MaxKeyLen)
+		return "", Errorf(BadUserInput, "malformed ID %q: no node can have the key %q (1 to %d letters, digits, '_', '.', '-')", Truncate(gid, 64), Truncate(k, 64), MaxKeyLen)
 	}
 	return string(b), nil
 }
@@ -140,9 +141,16 @@ func (loc Location) At(l Label) string {
 	return ""
 }
 
-func truncate(s string, n int) string {
+// Truncate cuts s to at most n bytes for an error message, at a rune
+// boundary (a cut never splits a UTF-8 sequence), marking a cut with "…".
+// Every message that quotes a client's text quotes it through Truncate.
+func Truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	return s[:n] + "…"
+	i := n
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
 }

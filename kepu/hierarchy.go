@@ -36,7 +36,7 @@ func PlaceDepth(l Label) int { return slices.Index(PlaceLabels, l) }
 func JoinError(t RelType, from, to Label) *Error {
 	d := LookupRel(t)
 	if d == nil {
-		return Errorf(BadUserInput, "unknown relationship type %q", truncate(string(t), 40))
+		return Errorf(BadUserInput, "unknown relationship type %q", Truncate(string(t), 40))
 	}
 	var pairs []string
 	if d.Pairs != nil {
@@ -79,7 +79,7 @@ func OneConflict(t RelType, from, existing string) *Error {
 		what = "place (an institution has one)"
 	}
 	return Errorf(Conflict, "%s already has a %s %s: %s; to move it, unlink that first (in the same write if need be)",
-		truncate(from, 64), t, what, truncate(existing, 64))
+		Truncate(from, 64), t, what, Truncate(existing, 64))
 }
 
 // OneIndex tracks the relationships of One types while a set of edges is

@@ -17,7 +17,7 @@ func IsPlaceID(id string) bool { return LabelOf(id).IsPlace() }
 func ValidatePlaces(places []string) error {
 	for _, id := range places {
 		if !IsPlaceID(id) {
-			return Errorf(BadUserInput, "%q is not the ID of a province, prefecture or county", truncate(id, 64))
+			return Errorf(BadUserInput, "%q is not the ID of a province, prefecture or county", Truncate(id, 64))
 		}
 	}
 	return nil

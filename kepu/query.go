@@ -274,7 +274,7 @@ type EdgeQuery struct {
 // another type. Every backend's Edges begins with it.
 func (q EdgeQuery) Start() (afterFrom, afterTo string, err error) {
 	if LookupRel(q.Rel) == nil {
-		return "", "", Errorf(BadUserInput, "unknown relationship type %q", truncate(string(q.Rel), 64))
+		return "", "", Errorf(BadUserInput, "unknown relationship type %q", Truncate(string(q.Rel), 64))
 	}
 	if q.First < 1 {
 		return "", "", Errorf(BadUserInput, "first must be at least 1, got %d", q.First)
@@ -288,7 +288,7 @@ func (q EdgeQuery) Start() (afterFrom, afterTo string, err error) {
 	}
 	from, ok := c.Keys[0].(string)
 	if !ok {
-		return "", "", Errorf(BadUserInput, "invalid cursor %q", truncate(q.After, 64))
+		return "", "", InvalidCursor(q.After)
 	}
 	return from, c.ID, nil
 }

@@ -58,11 +58,11 @@ func DecodeSearchCursor(q SearchQuery) (float64, string, error) {
 		return 0, "", err
 	}
 	if len(c.Keys) != 1 {
-		return 0, "", Errorf(BadUserInput, "invalid cursor")
+		return 0, "", InvalidCursor(q.After)
 	}
 	f, ok := c.Keys[0].(float64)
 	if !ok {
-		return 0, "", Errorf(BadUserInput, "invalid cursor")
+		return 0, "", InvalidCursor(q.After)
 	}
 	return f, c.ID, nil
 }
@@ -73,7 +73,7 @@ func DecodeSearchCursor(q SearchQuery) (float64, string, error) {
 func ValidateSearch(q SearchQuery) error {
 	for _, l := range q.Labels {
 		if LookupLabel(l) == nil {
-			return Errorf(BadUserInput, "unknown label %q", truncate(string(l), 40))
+			return Errorf(BadUserInput, "unknown label %q", Truncate(string(l), 40))
 		}
 	}
 	if q.First < 0 {

@@ -161,7 +161,7 @@ func describe(def *PropDef) string {
 
 func shortValue(v any) string {
 	s := fmt.Sprintf("%v", v)
-	return fmt.Sprintf("%T %q", v, truncate(s, 40))
+	return fmt.Sprintf("%T %q", v, Truncate(s, 40))
 }
 
 // ValidateNode checks a node against the registry: a known label matching its
@@ -170,16 +170,16 @@ func shortValue(v any) string {
 func ValidateNode(n *Node) error {
 	def := LookupLabel(n.Label)
 	if def == nil {
-		return Errorf(BadUserInput, "unknown node label %q", truncate(string(n.Label), 40))
+		return Errorf(BadUserInput, "unknown node label %q", Truncate(string(n.Label), 40))
 	}
 	if KeyOf(n.ID) == "" && n.ID == string(n.Label)+":" {
 		return &Error{Code: BadUserInput, Field: "key", Message: fmt.Sprintf("node key must be 1 to %d letters, digits, '_', '.' or '-'; it is empty", MaxKeyLen)}
 	}
 	if LabelOf(n.ID) != n.Label {
-		return Errorf(BadUserInput, "node ID %q does not start with %q", truncate(n.ID, 64), string(n.Label)+":")
+		return Errorf(BadUserInput, "node ID %q does not start with %q", Truncate(n.ID, 64), string(n.Label)+":")
 	}
 	if k := KeyOf(n.ID); len(k) > MaxKeyLen || !keyPattern.MatchString(k) {
-		return Errorf(BadUserInput, "node key %q must be 1 to %d letters, digits, '_', '.' or '-'", truncate(k, 64), MaxKeyLen)
+		return Errorf(BadUserInput, "node key %q must be 1 to %d letters, digits, '_', '.' or '-'", Truncate(k, 64), MaxKeyLen)
 	}
 	props, err := normalizeProps(def.Props, n.Props, true, string(n.Label))
 	if err != nil {
@@ -206,7 +206,7 @@ func ValidateNodeUpdate(l Label, set Props, unset []string) error {
 func ValidateEdge(e *Edge, from, to Label) error {
 	def := LookupRel(e.Type)
 	if def == nil {
-		return Errorf(BadUserInput, "unknown relationship type %q", truncate(string(e.Type), 40))
+		return Errorf(BadUserInput, "unknown relationship type %q", Truncate(string(e.Type), 40))
 	}
 	if !def.Joins(from, to) {
 		return JoinError(e.Type, from, to)
@@ -236,7 +236,7 @@ func normalizeProps(defs []PropDef, in Props, checkRequired bool, what string) (
 	for k, v := range in {
 		def := findProp(defs, k)
 		if def == nil {
-			return nil, &Error{Code: BadUserInput, Field: k, Message: fmt.Sprintf("%s has no property %q", what, truncate(k, 40))}
+			return nil, &Error{Code: BadUserInput, Field: k, Message: fmt.Sprintf("%s has no property %q", what, Truncate(k, 40))}
 		}
 		nv, err := Normalize(def, v)
 		if err != nil {
@@ -362,7 +362,7 @@ func validateUpdate(defs []PropDef, set Props, unset []string, what string) erro
 	for k, v := range set {
 		def := findProp(defs, k)
 		if def == nil {
-			return &Error{Code: BadUserInput, Field: k, Message: fmt.Sprintf("%s has no property %q", what, truncate(k, 40))}
+			return &Error{Code: BadUserInput, Field: k, Message: fmt.Sprintf("%s has no property %q", what, Truncate(k, 40))}
 		}
 		nv, err := Normalize(def, v)
 		if err != nil {
@@ -385,7 +385,7 @@ func validateUpdate(defs []PropDef, set Props, unset []string, what string) erro
 	for _, k := range unset {
 		def := findProp(defs, k)
 		if def == nil {
-			return &Error{Code: BadUserInput, Field: k, Message: fmt.Sprintf("%s has no property %q", what, truncate(k, 40))}
+			return &Error{Code: BadUserInput, Field: k, Message: fmt.Sprintf("%s has no property %q", what, Truncate(k, 40))}
 		}
 		if def.Required {
 			return &Error{Code: BadUserInput, Field: k, Message: fmt.Sprintf("%s needs %s; it cannot be removed", what, k)}
@@ -509,7 +509,7 @@ func validateFilter(f *Filter, prop func(string) (*PropDef, bool), l Label, dept
 	if c := f.Cond; c != nil {
 		def, isID := prop(c.Prop)
 		if def == nil {
-			return &Error{Code: BadUserInput, Field: c.Prop, Message: fmt.Sprintf("unknown property %q", truncate(c.Prop, 40))}
+			return &Error{Code: BadUserInput, Field: c.Prop, Message: fmt.Sprintf("unknown property %q", Truncate(c.Prop, 40))}
 		}
 		if err := validateCond(def, isID, c); err != nil {
 			return err
@@ -521,7 +521,7 @@ func validateFilter(f *Filter, prop func(string) (*PropDef, bool), l Label, dept
 		}
 		rd := LookupRel(r.Rel)
 		if rd == nil {
-			return Errorf(BadUserInput, "unknown relationship type %q", truncate(string(r.Rel), 40))
+			return Errorf(BadUserInput, "unknown relationship type %q", Truncate(string(r.Rel), 40))
 		}
 		near, far := rd.From, rd.To
 		if r.Dir == In {
@@ -591,7 +591,7 @@ func validateFilterForAny(labels []Label, f *Filter, depth int) error {
 
 func validateCond(def *PropDef, isID bool, c *Cond) error {
 	if !slices.Contains(Ops, c.Op) {
-		return Errorf(BadUserInput, "unknown operator %q", truncate(string(c.Op), 20))
+		return Errorf(BadUserInput, "unknown operator %q", Truncate(string(c.Op), 20))
 	}
 	if isID && c.Op != Eq && c.Op != Ne && c.Op != OneOf && !(c.Op == StartsWith && isLabelPrefix(c.Value)) {
 		return Errorf(BadUserInput, "id supports eq, ne and in only")
@@ -684,7 +684,7 @@ func ValidateOrder(l Label, rel RelType, order []OrderKey) error {
 		case k.Edge:
 			rd := LookupRel(rel)
 			if rd == nil || rd.Prop(k.Prop) == nil || !rd.Prop(k.Prop).Type.Ordered() {
-				return Errorf(BadUserInput, "cannot order by edge property %q", truncate(k.Prop, 40))
+				return Errorf(BadUserInput, "cannot order by edge property %q", Truncate(k.Prop, 40))
 			}
 		case k.Prop == PropID:
 		default:
@@ -693,7 +693,7 @@ func ValidateOrder(l Label, rel RelType, order []OrderKey) error {
 			}
 			p := def.Prop(k.Prop)
 			if p == nil || !p.Type.Ordered() {
-				return Errorf(BadUserInput, "cannot order %s by %q", l, truncate(k.Prop, 40))
+				return Errorf(BadUserInput, "cannot order %s by %q", l, Truncate(k.Prop, 40))
 			}
 		}
 	}

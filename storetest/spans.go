@@ -73,59 +73,56 @@ func testSpans(t *testing.T, st kepu.Store) {
 		}
 	}
 
-	t.Run("Node", func(t *testing.T) {
-		// The last year alone, before the stored first year; the first
-		// year alone, after the stored last year.
-		refused(t, "endYear", updNode(kepu.Props{"endYear": 1990}))
-		refused(t, "startYear", updNode(kepu.Props{"startYear": 2015}))
-		// All or nothing: a good change before the bad one is not written.
-		refused(t, "endYear", updNode(kepu.Props{"kind": "TRAINING"}), updNode(kepu.Props{"endYear": 1990}))
-		years(t, "after refused updates", node(t), "startYear", "endYear", int64(2005), int64(2010))
-		if k := node(t)["kind"]; k != "CAMPAIGN" {
-			t.Fatalf("kind = %v after a refused write, want CAMPAIGN", k)
-		}
-		// A write's later update sees its earlier one.
-		refused(t, "endYear", updNode(kepu.Props{"startYear": 2008}), updNode(kepu.Props{"endYear": 2007}))
+	// The same steps on a node's span and on a relationship's: upd makes
+	// an update of the record, read reads it back, other is a property of
+	// another name that a refused write must not leave behind, and prefix
+	// is a change the write puts before its updates.
+	for _, c := range []struct {
+		name        string
+		first, last string
+		upd         func(set kepu.Props, unset ...string) kepu.Change
+		read        func(t *testing.T) kepu.Props
+		other       kepu.Props
+		prefix      []kepu.Change
+	}{
+		{"Node", "startYear", "endYear", updNode, node, kepu.Props{"kind": "TRAINING"}, nil},
+		{"Relationship", "since", "until", updEdge, edge, kepu.Props{"activities": 3},
+			putEdges(E(kepu.PartnersWith, mAH, s1, "since", 2012))},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			set := func(k string, v any) kepu.Props { return kepu.Props{k: v} }
+			// The last year alone, before the stored first year; the first
+			// year alone, after the stored last year.
+			refused(t, c.last, c.upd(set(c.last, 1990)))
+			refused(t, c.first, c.upd(set(c.first, 2015)))
+			// All or nothing: a good change before the bad one is not written.
+			before := c.read(t)
+			refused(t, c.last, c.upd(c.other), c.upd(set(c.last, 1990)))
+			years(t, "after refused updates", c.read(t), c.first, c.last, int64(2005), int64(2010))
+			for k := range c.other {
+				if got, want := c.read(t)[k], before[k]; got != want {
+					t.Fatalf("%s = %v after a refused write, want %v", k, got, want)
+				}
+			}
+			// A write's later update sees its earlier one (and a record
+			// put earlier in the same write).
+			refused(t, c.last, append(c.prefix, c.upd(set(c.first, 2008)), c.upd(set(c.last, 2007)))...)
 
-		// Both years moved together, and a one-year span.
-		mustWrite(t, st, updNode(kepu.Props{"startYear": 2020, "endYear": 2025}))
-		years(t, "moved", node(t), "startYear", "endYear", int64(2020), int64(2025))
-		mustWrite(t, st, updNode(kepu.Props{"endYear": 2020}))
-		years(t, "one year", node(t), "startYear", "endYear", int64(2020), int64(2020))
+			// Both years moved together, and a one-year span.
+			mustWrite(t, st, c.upd(kepu.Props{c.first: 2020, c.last: 2025}))
+			years(t, "moved", c.read(t), c.first, c.last, int64(2020), int64(2025))
+			mustWrite(t, st, c.upd(set(c.last, 2020)))
+			years(t, "one year", c.read(t), c.first, c.last, int64(2020), int64(2020))
 
-		// Clearing a year (null, then Unset) is allowed; the other year is
-		// then free.
-		mustWrite(t, st, updNode(kepu.Props{"endYear": nil}))
-		years(t, "end cleared", node(t), "startYear", "endYear", int64(2020), nil)
-		mustWrite(t, st, updNode(kepu.Props{"startYear": 2030}))
-		mustWrite(t, st, updNode(nil, "startYear"))
-		mustWrite(t, st, updNode(kepu.Props{"endYear": 1990}))
-		years(t, "start cleared", node(t), "startYear", "endYear", nil, int64(1990))
-		refused(t, "startYear", updNode(kepu.Props{"startYear": 1991}))
-	})
-
-	t.Run("Relationship", func(t *testing.T) {
-		refused(t, "until", updEdge(kepu.Props{"until": 1990}))
-		refused(t, "since", updEdge(kepu.Props{"since": 2015}))
-		refused(t, "until", updEdge(kepu.Props{"activities": 3}), updEdge(kepu.Props{"until": 1990}))
-		years(t, "after refused updates", edge(t), "since", "until", int64(2005), int64(2010))
-		if _, ok := edge(t)["activities"]; ok {
-			t.Fatal("activities written by a refused write")
-		}
-		// The edge put in the same write, then updated.
-		refused(t, "until", append(putEdges(E(kepu.PartnersWith, mAH, s1, "since", 2012)), updEdge(kepu.Props{"until": 2011}))...)
-
-		mustWrite(t, st, updEdge(kepu.Props{"since": 2020, "until": 2025}))
-		years(t, "moved", edge(t), "since", "until", int64(2020), int64(2025))
-		mustWrite(t, st, updEdge(kepu.Props{"since": 2025}))
-		years(t, "one year", edge(t), "since", "until", int64(2025), int64(2025))
-
-		mustWrite(t, st, updEdge(kepu.Props{"until": nil}))
-		years(t, "until cleared", edge(t), "since", "until", int64(2025), nil)
-		mustWrite(t, st, updEdge(kepu.Props{"since": 2030}))
-		mustWrite(t, st, updEdge(nil, "since"))
-		mustWrite(t, st, updEdge(kepu.Props{"until": 1990}))
-		years(t, "since cleared", edge(t), "since", "until", nil, int64(1990))
-		refused(t, "since", updEdge(kepu.Props{"since": 1991}))
-	})
+			// Clearing a year (null, then Unset) is allowed; the other
+			// year is then free.
+			mustWrite(t, st, c.upd(set(c.last, nil)))
+			years(t, "last cleared", c.read(t), c.first, c.last, int64(2020), nil)
+			mustWrite(t, st, c.upd(set(c.first, 2030)))
+			mustWrite(t, st, c.upd(nil, c.first))
+			mustWrite(t, st, c.upd(set(c.last, 1990)))
+			years(t, "first cleared", c.read(t), c.first, c.last, nil, int64(1990))
+			refused(t, c.first, c.upd(set(c.first, 1991)))
+		})
+	}
 }
