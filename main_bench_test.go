@@ -39,7 +39,7 @@ func (w *benchWriter) Write(b []byte) (int, error) {
 // a seeded one: the store locks it), else a temporary one that the first
 // start seeds (slow).
 func BenchmarkHandlerMuseum(b *testing.B) {
-	_, serve := benchHandler(b)
+	_, serve := benchHandler(b, "bench/queries/museum.json")
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
@@ -47,11 +47,29 @@ func BenchmarkHandlerMuseum(b *testing.B) {
 	}
 }
 
+// BenchmarkHandlerQueries runs each of bench/queries (museum: query 1,
+// nested: query 2, province: query 3 of the peer harness) through the
+// whole handler as BenchmarkHandlerMuseum does; its CPU profile is the
+// one to read for a query's cost without HTTP.
+func BenchmarkHandlerQueries(b *testing.B) {
+	for _, q := range []string{"museum", "nested", "province"} {
+		b.Run(q, func(b *testing.B) {
+			_, serve := benchHandler(b, "bench/queries/"+q+".json")
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				serve()
+			}
+		})
+	}
+}
+
 // benchHandler starts the server as BenchmarkHandlerMuseum describes and
-// returns its handler and a function that serves query 1 once through it.
-func benchHandler(b *testing.B) (http.Handler, func() *benchWriter) {
+// returns its handler and a function that serves the request of file (a
+// JSON body) once through it.
+func benchHandler(b *testing.B, file string) (http.Handler, func() *benchWriter) {
 	b.Helper()
-	body, err := os.ReadFile("bench/queries/museum.json")
+	body, err := os.ReadFile(file)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -91,7 +109,7 @@ func benchHandler(b *testing.B) (http.Handler, func() *benchWriter) {
 // goroutines at once: compared with it, it shows what contention between
 // cores (shared locks and counters) costs.
 func BenchmarkHandlerMuseumParallel(b *testing.B) {
-	_, serve := benchHandler(b)
+	_, serve := benchHandler(b, "bench/queries/museum.json")
 	b.ReportAllocs()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
