@@ -116,3 +116,20 @@ func TestSearchAfterWrite(t *testing.T) {
 		t.Fatalf("the old name still finds %v", got)
 	}
 }
+
+// TestSearchProvinceInEitherScript: a province typed in Chinese finds the
+// museums and schools that its pinyin finds (newcomer report of 2026-12-02,
+// finding 7: 安徽 found 5 records, anhui 531, as the generated records named
+// their province in English only).
+func TestSearchProvinceInEitherScript(t *testing.T) {
+	url := ref(t).url
+	for _, p := range [][2]string{{"安徽", "anhui"}, {"云南", "yunnan"}, {"浙江", "zhejiang"}} {
+		var zh, py searchResult
+		query(t, url, searchQuery, map[string]any{"text": p[0], "labels": []string{"MUSEUM", "SCHOOL"}, "first": 1}, &zh)
+		query(t, url, searchQuery, map[string]any{"text": p[1], "labels": []string{"MUSEUM", "SCHOOL"}, "first": 1}, &py)
+		t.Logf("%s: %d, %s: %d", p[0], zh.Search.TotalCount, p[1], py.Search.TotalCount)
+		if zh.Search.TotalCount < 100 || zh.Search.TotalCount*10 < py.Search.TotalCount*9 {
+			t.Errorf("search(%q) found %d museums and schools, search(%q) %d: want at least 100 and 90%% of the pinyin's", p[0], zh.Search.TotalCount, p[1], py.Search.TotalCount)
+		}
+	}
+}

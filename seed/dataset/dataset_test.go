@@ -197,3 +197,43 @@ func TestRomanizedNames(t *testing.T) {
 		}
 	}
 }
+
+// TestGeneratedNamesNameProvince: a generated museum or school names its
+// province in both languages ("… (Hefei City, Anhui)", "…（安徽省合肥市）"),
+// so that a search for the province in Chinese finds what a search in
+// pinyin or English finds (newcomer report of 2026-12-02, finding 7: 安徽
+// found 5 records, anhui 531).
+func TestGeneratedNamesNameProvince(t *testing.T) {
+	ds := reference(t)
+	zhOf := map[string]string{} // a province's English name -> its Chinese name
+	for _, n := range ds.Nodes {
+		if n.Label == kepu.Province {
+			zhOf[n.Props.String("name")] = n.Props.String("nameZh")
+		}
+	}
+	checked := 0
+	for _, n := range ds.Nodes {
+		name, zh := n.Props.String("name"), n.Props.String("nameZh")
+		if (n.Label != kepu.Museum && n.Label != kepu.School) || !strings.HasPrefix(name, "Generated") {
+			continue
+		}
+		i := strings.Index(name, " (") + 1 // the first: "Tibet (Xizang)" holds one
+		if i == 0 || !strings.HasSuffix(name, ")") {
+			t.Errorf("%s: name %q names no place", n.ID, name)
+			continue
+		}
+		place := strings.Split(name[i+1:len(name)-1], ", ")
+		prov, ok := zhOf[place[len(place)-1]]
+		if !ok {
+			t.Errorf("%s: name %q names no province", n.ID, name)
+			continue
+		}
+		if !strings.Contains(zh, "（"+prov) {
+			t.Errorf("%s: nameZh %q does not begin its place with %s (name %q)", n.ID, zh, prov, name)
+		}
+		checked++
+	}
+	if checked < 4000 {
+		t.Errorf("checked %d generated museums and schools, want the dataset's thousands", checked)
+	}
+}

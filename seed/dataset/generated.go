@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 
 	"github.com/kepugraph/kepugraph/kepu"
 )
@@ -131,10 +132,16 @@ func countyWeight(p *province) int { return len(p.Counties) }
 
 func ruralWeight(p *province) int { return len(nonDistrict(p.Counties)) }
 
-// placeLabel is the English text naming a place in a generated name.
+// placeLabel is the text naming a place in a generated name, in English
+// ("Hefei City, Anhui") and in Chinese as an address is written, the
+// province first ("安徽省合肥市"), so that a search for the province finds
+// the record in either language.
 func (gen *generator) placeLabel(placeID string, p *province) (en, zh string) {
 	if d := gen.divisionOf(placeID); d != nil {
-		return d.NameEn + ", " + p.NameEn, d.NameZh
+		if strings.HasPrefix(d.NameZh, p.NameZh) {
+			return d.NameEn + ", " + p.NameEn, d.NameZh
+		}
+		return d.NameEn + ", " + p.NameEn, p.NameZh + d.NameZh
 	}
 	return p.NameEn, p.NameZh
 }
