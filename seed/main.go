@@ -345,7 +345,14 @@ func (m *Main) Run(ctx context.Context) (err error) {
 func (m *Main) retryAlone(st *neo4jstore.Store) func(context.Context, error) bool {
 	var mu sync.Mutex // the writers call it at the same time
 	return func(ctx context.Context, err error) bool {
-		if kepu.ErrorCode(err) != kepu.Unavailable || ctx.Err() != nil || st.Ready(ctx) != nil {
+		if kepu.ErrorCode(err) != kepu.Unavailable || ctx.Err() != nil {
+			return false
+		}
+		// A live server answers a ping at once; a dead one would hold the
+		// load for the driver's retries (loadRetryTime) before it fails.
+		pctx, cancel := context.WithTimeout(ctx, loadConnectTimeout)
+		defer cancel()
+		if st.Ready(pctx) != nil {
 			return false
 		}
 		if !m.Config.Quiet {
