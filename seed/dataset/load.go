@@ -181,20 +181,25 @@ func LoadSource(ctx context.Context, st Writer, src Source, opts LoadOptions) (R
 		}
 		written(b, first, err)
 	}
-	// writeAgain writes the batches RetryAlone took, one at a time; the
-	// caller has waited for every write in flight.
-	writeAgain := func() {
+	// writeAgain writes the batches RetryAlone took, one at a time, and
+	// returns the load's first error; the caller has waited for every
+	// write in flight.
+	writeAgain := func() error {
 		mu.Lock()
 		todo := again
 		again = nil
 		mu.Unlock()
 		for _, p := range todo {
-			if failed() != nil || ctx.Err() != nil {
-				return
+			if err := failed(); err != nil {
+				return err
+			}
+			if err := ctx.Err(); err != nil {
+				return err
 			}
 			_, err := st.Write(ctx, p.b)
 			written(p.b, p.first, err)
 		}
+		return failed()
 	}
 	buf := make([]kepu.Change, 0, batch)
 	flush := func() error {
@@ -207,7 +212,9 @@ func LoadSource(ctx context.Context, st Writer, src Source, opts LoadOptions) (R
 		edges := buf[0].Kind == kepu.PutEdge
 		if edges && !inEdges {
 			wg.Wait() // every node written so far is committed
-			writeAgain()
+			if err := writeAgain(); err != nil {
+				return err
+			}
 		}
 		inEdges = edges
 		if err := failed(); err != nil {
@@ -241,7 +248,7 @@ func LoadSource(ctx context.Context, st Writer, src Source, opts LoadOptions) (R
 	}
 	wg.Wait()
 	if err == nil {
-		writeAgain()
+		err = writeAgain()
 	}
 	if werr != nil {
 		err = werr

@@ -224,4 +224,19 @@ func TestLoadRetryAlone(t *testing.T) {
 	if !errors.Is(err, errDeadlock) {
 		t.Fatalf("load without RetryAlone: %v, want the deadlock", err)
 	}
+
+	// A load cancelled before its batches are written again fails: it
+	// does not report the batches it did not write as loaded.
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	two := &dataset.Dataset{Nodes: ds.Nodes[:2]}
+	d = open()
+	rep, err = dataset.Load(cctx, d, two, dataset.LoadOptions{Batch: 1, Workers: 2,
+		RetryAlone: func(context.Context, error) bool { cancel(); return true }})
+	if len(d.failed) == 0 {
+		t.Fatal("no batch failed")
+	}
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("load cancelled with batches to write again: %v (report: %d nodes), want context.Canceled", err, rep.NodeCount())
+	}
 }
