@@ -2,9 +2,11 @@ package neo4jstore_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -186,4 +188,120 @@ func TestEnsureSchemaDropsSupersededIndexes(t *testing.T) {
 	if !slices.Equal(ft, []string{neo4jstore.SearchIndex}) {
 		t.Errorf("full-text indexes after EnsureSchema: %v, want [%s]", ft, neo4jstore.SearchIndex)
 	}
+}
+
+// TestSchemaAfterAKilledBulkLoad: a bulk load (BulkCreate) that was killed
+// after its data and before BulkSchema leaves a database without its ID
+// constraints and indexes; EnsureSchema, which the API server runs when it
+// starts (server.OpenStore) and a rerun of the loader runs first, gives it
+// the whole schema, the same as a fresh database's. BulkSchema, the end of
+// a bulk load that is not killed, gives the same schema too.
+func TestSchemaAfterAKilledBulkLoad(t *testing.T) {
+	if neo4jtest.URI() == "" {
+		t.Skip("NEO4J_URI is not set: no Neo4j server")
+	}
+	st := neo4jtest.Fresh(t)
+	ctx := context.Background()
+	drv, cfg := neo4jtest.Driver(t)
+	run := func(q string) []*neo4j.Record {
+		t.Helper()
+		res, err := neo4j.ExecuteQuery(ctx, drv, q, nil, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(cfg.Database))
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return res.Records
+	}
+	// schema describes every constraint and index but the token lookups,
+	// sorted; offline lists the indexes that are not online.
+	schema := func() (all []string, offline []string) {
+		t.Helper()
+		for _, r := range run("SHOW INDEXES YIELD name, type, entityType, labelsOrTypes, properties, owningConstraint, state WHERE type <> 'LOOKUP' RETURN name, type, entityType, labelsOrTypes, properties, owningConstraint, state") {
+			all = append(all, fmt.Sprint("index ", r.Values[:6]))
+			if r.Values[6] != "ONLINE" {
+				offline = append(offline, fmt.Sprint(r.Values[0], " ", r.Values[6]))
+			}
+		}
+		for _, r := range run("SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties RETURN name, type, labelsOrTypes, properties") {
+			all = append(all, fmt.Sprint("constraint ", r.Values))
+		}
+		slices.Sort(all)
+		return all, offline
+	}
+	dropSchema := func() {
+		t.Helper()
+		for _, r := range run("SHOW CONSTRAINTS YIELD name RETURN name") {
+			run("DROP CONSTRAINT `" + r.Values[0].(string) + "`")
+		}
+		for _, r := range run("SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name") {
+			run("DROP INDEX `" + r.Values[0].(string) + "`")
+		}
+	}
+	await := func() {
+		t.Helper()
+		if err := st.AwaitIndexes(ctx, 5*time.Minute); err != nil {
+			t.Fatal(err)
+		}
+	}
+	await()
+	want, _ := schema() // EnsureSchema on an empty database (Fresh)
+	if len(want) < 100 {
+		t.Fatalf("a fresh database's schema has %d constraints and indexes", len(want))
+	}
+
+	// A first load into a new database, killed once its data is in.
+	dropSchema()
+	ds, err := dataset.Generate(dataset.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bulk, err := st.BulkCreate(ctx); err != nil || !bulk {
+		t.Fatalf("BulkCreate on an empty database: %v, %v", bulk, err)
+	}
+	if _, err := dataset.Load(ctx, st, ds, dataset.LoadOptions{Batch: 5000}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.CheckBulkLoad(ctx, len(ds.Nodes), len(ds.Edges)); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := schema(); len(got) >= len(want)/2 {
+		t.Fatalf("after the bulk load's data, before its schema, %d of the %d constraints and indexes exist", len(got), len(want))
+	}
+	if err := st.EnsureSchema(ctx); err != nil {
+		t.Fatal(err)
+	}
+	await()
+	got, offline := schema()
+	if !slices.Equal(got, want) || len(offline) > 0 {
+		t.Errorf("EnsureSchema after a killed bulk load: %d constraints and indexes, not online %v; a fresh database's: %d\n%s",
+			len(got), offline, len(want), strings.Join(diffLines(want, got), "\n"))
+	}
+
+	// The same data with BulkSchema, as a load that is not killed ends.
+	dropSchema()
+	if err := st.BulkSchema(ctx); err != nil {
+		t.Fatal(err)
+	}
+	await()
+	got, offline = schema()
+	if !slices.Equal(got, want) || len(offline) > 0 {
+		t.Errorf("BulkSchema: %d constraints and indexes, not online %v; EnsureSchema's: %d\n%s",
+			len(got), offline, len(want), strings.Join(diffLines(want, got), "\n"))
+	}
+}
+
+// diffLines lists the lines of want missing from got (-) and the lines of
+// got not in want (+), both sorted.
+func diffLines(want, got []string) []string {
+	var out []string
+	for _, w := range want {
+		if _, ok := slices.BinarySearch(got, w); !ok {
+			out = append(out, "- "+w)
+		}
+	}
+	for _, g := range got {
+		if _, ok := slices.BinarySearch(want, g); !ok {
+			out = append(out, "+ "+g)
+		}
+	}
+	return out
 }

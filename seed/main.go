@@ -19,6 +19,7 @@ import (
 	"runtime/pprof"
 	"slices"
 	"strconv"
+	"sync"
 	"syscall"
 	"time"
 
@@ -293,7 +294,11 @@ func (m *Main) Run(ctx context.Context) (err error) {
 			return err
 		}
 	}
-	rep, err := dataset.LoadSource(ctx, st, src, dataset.LoadOptions{Batch: c.Batch, Workers: workers, Progress: progress})
+	lo := dataset.LoadOptions{Batch: c.Batch, Workers: workers, Progress: progress}
+	if n4 != nil {
+		lo.RetryAlone = m.retryAlone(n4)
+	}
+	rep, err := dataset.LoadSource(ctx, st, src, lo)
 	if err != nil {
 		return err
 	}
@@ -327,6 +332,36 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	m.report(rep, generated, time.Since(indexed))
 	return nil
+}
+
+// retryAlone is the RetryAlone of a load into Neo4j: a batch that failed
+// with SERVICE_UNAVAILABLE while the server still answers (Ready) failed
+// because of the load's other writers, not the server: a deadlock between
+// two batches' relationships on shared nodes that outlasted the driver's
+// retries (loadRetryTime), a lock or transaction timeout. Written again
+// alone, after the parallel writes, it meets no other writer. A server
+// that does not answer (killed, stopped) or a cancelled load fails the load
+// as before.
+func (m *Main) retryAlone(st *neo4jstore.Store) func(context.Context, error) bool {
+	var mu sync.Mutex // the writers call it at the same time
+	return func(ctx context.Context, err error) bool {
+		if kepu.ErrorCode(err) != kepu.Unavailable || ctx.Err() != nil {
+			return false
+		}
+		// A live server answers a ping at once; a dead one would hold the
+		// load for the driver's retries (loadRetryTime) before it fails.
+		pctx, cancel := context.WithTimeout(ctx, loadConnectTimeout)
+		defer cancel()
+		if st.Ready(pctx) != nil {
+			return false
+		}
+		if !m.Config.Quiet {
+			mu.Lock()
+			fmt.Fprintf(m.Stderr, "seed: a batch failed (%s); it is written again alone after the other writes\n", kepu.ErrorMessage(err))
+			mu.Unlock()
+		}
+		return true
+	}
 }
 
 // loadRetryTime is how long a batch is retried after transient errors

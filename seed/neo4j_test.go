@@ -11,6 +11,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/kepugraph/kepugraph/internal/neo4jtest"
+	"github.com/kepugraph/kepugraph/kepu"
 	"github.com/kepugraph/kepugraph/neo4jstore"
 )
 
@@ -164,6 +165,54 @@ func dropSchema(ctx context.Context, t *testing.T, cfg neo4jstore.Config) {
 			if _, err := neo4j.ExecuteQuery(ctx, drv, q.drop+"`"+name+"` IF EXISTS", nil, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(cfg.Database)); err != nil {
 				t.Fatal(err)
 			}
+		}
+	}
+}
+
+// TestRetryAloneNeo4j: a load into Neo4j writes a batch again alone when it
+// failed with SERVICE_UNAVAILABLE while the server answers (a deadlock
+// between the load's writers after the driver's retries), and fails the
+// load as before when the server does not answer, the load is cancelled or
+// the error is another (dataset's TestLoadRetryAlone tests the rewrite).
+func TestRetryAloneNeo4j(t *testing.T) {
+	if neo4jtest.URI() == "" {
+		t.Skip("NEO4J_URI not set")
+	}
+	ctx := context.Background()
+	open := func(cfg neo4jstore.Config) *neo4jstore.Store {
+		cfg.ConnectTimeout, cfg.RetryTime = time.Second, time.Second
+		st, err := neo4jstore.Open(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		return st
+	}
+	up := open(neo4jstore.ConfigFromEnv())
+	down := open(neo4jstore.Config{URI: "bolt://127.0.0.1:1", User: "neo4j", Password: "x"})
+	unavailable := kepu.Errorf(kepu.Unavailable, "the graph database is unavailable; try again later")
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	for _, tc := range []struct {
+		name string
+		st   *neo4jstore.Store
+		ctx  context.Context
+		err  error
+		want bool
+	}{
+		{"unavailable, the server answers", up, ctx, unavailable, true},
+		{"unavailable, no server", down, ctx, unavailable, false},
+		{"unavailable, load cancelled", up, cancelled, unavailable, false},
+		{"another error", up, ctx, kepu.Errorf(kepu.Internal, "internal error"), false},
+	} {
+		var errw strings.Builder
+		m := NewMain()
+		m.Stderr = &errw
+		if got := m.retryAlone(tc.st)(tc.ctx, tc.err); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+		if tc.want != strings.Contains(errw.String(), "written again alone") {
+			t.Errorf("%s: progress %q", tc.name, errw.String())
 		}
 	}
 }

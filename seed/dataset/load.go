@@ -58,6 +58,16 @@ type LoadOptions struct {
 	// Progress, when set, is called after every batch with the records
 	// written so far and the total (from one goroutine at a time).
 	Progress func(done, total int)
+	// RetryAlone, when set, is asked about every batch that fails while
+	// other batches may be in flight. When it returns true the batch is not
+	// a failure yet: it is written again alone, after the parallel writes
+	// of its phase (node batches before the first edge batch, edge batches
+	// at the end), one batch at a time, and only a failure then stops the
+	// load. For a server whose concurrent writers can deadlock (Neo4j's
+	// DeadlockDetected after the driver's retries): alone, a batch meets no
+	// other writer of the load. It is called from the writing goroutines,
+	// possibly at the same time.
+	RetryAlone func(ctx context.Context, err error) bool
 }
 
 // Report says what a load wrote.
@@ -107,8 +117,9 @@ func Load(ctx context.Context, st Writer, ds *Dataset, opts LoadOptions) (Report
 // With Workers > 1 the batches are written concurrently, as many at a time;
 // every node batch is committed before the first edge batch is sent, so an
 // edge never meets a missing end. A failed batch stops the load (the batches
-// in flight finish or fail); which batches are written is then not a prefix,
-// and a rerun (puts are idempotent) completes the graph.
+// in flight finish or fail), unless LoadOptions.RetryAlone takes it and it
+// succeeds when written again alone; which batches are written is then not
+// a prefix, and a rerun (puts are idempotent) completes the graph.
 func LoadSource(ctx context.Context, st Writer, src Source, opts LoadOptions) (Report, error) {
 	start := time.Now()
 	batch := opts.Batch
@@ -118,18 +129,27 @@ func LoadSource(ctx context.Context, st Writer, src Source, opts LoadOptions) (R
 	workers := max(opts.Workers, 1)
 	rep := Report{Nodes: map[kepu.Label]int{}, Edges: map[kepu.RelType]int{}}
 	total := src.Len()
+	type pending struct {
+		b     []kepu.Change
+		first int
+	}
 	var (
-		mu      sync.Mutex // guards rep, done, werr
+		mu      sync.Mutex // guards rep, done, werr, again
 		done    int
 		werr    error
+		again   []pending // failed batches to write again alone (RetryAlone)
 		wg      sync.WaitGroup
 		slots   = make(chan struct{}, workers)
 		sent    int  // records handed to writers
 		inEdges bool // the last batch sent held edges
 	)
-	write := func(b []kepu.Change, first int) {
-		defer func() { <-slots; wg.Done() }()
-		_, err := st.Write(ctx, b)
+	failed := func() error {
+		mu.Lock()
+		defer mu.Unlock()
+		return werr
+	}
+	// written counts batch b, or records the load's first error.
+	written := func(b []kepu.Change, first int, err error) {
 		mu.Lock()
 		defer mu.Unlock()
 		if err != nil {
@@ -150,10 +170,36 @@ func LoadSource(ctx context.Context, st Writer, src Source, opts LoadOptions) (R
 			opts.Progress(done, total)
 		}
 	}
-	failed := func() error {
+	write := func(b []kepu.Change, first int) {
+		defer func() { <-slots; wg.Done() }()
+		_, err := st.Write(ctx, b)
+		if err != nil && opts.RetryAlone != nil && opts.RetryAlone(ctx, err) {
+			mu.Lock()
+			again = append(again, pending{b, first})
+			mu.Unlock()
+			return
+		}
+		written(b, first, err)
+	}
+	// writeAgain writes the batches RetryAlone took, one at a time, and
+	// returns the load's first error; the caller has waited for every
+	// write in flight.
+	writeAgain := func() error {
 		mu.Lock()
-		defer mu.Unlock()
-		return werr
+		todo := again
+		again = nil
+		mu.Unlock()
+		for _, p := range todo {
+			if err := failed(); err != nil {
+				return err
+			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			_, err := st.Write(ctx, p.b)
+			written(p.b, p.first, err)
+		}
+		return failed()
 	}
 	buf := make([]kepu.Change, 0, batch)
 	flush := func() error {
@@ -166,6 +212,9 @@ func LoadSource(ctx context.Context, st Writer, src Source, opts LoadOptions) (R
 		edges := buf[0].Kind == kepu.PutEdge
 		if edges && !inEdges {
 			wg.Wait() // every node written so far is committed
+			if err := writeAgain(); err != nil {
+				return err
+			}
 		}
 		inEdges = edges
 		if err := failed(); err != nil {
@@ -198,6 +247,9 @@ func LoadSource(ctx context.Context, st Writer, src Source, opts LoadOptions) (R
 		err = flush()
 	}
 	wg.Wait()
+	if err == nil {
+		err = writeAgain()
+	}
 	if werr != nil {
 		err = werr
 	}
