@@ -15,7 +15,7 @@
 #                   plain quiet measure: "A" and "A again")
 #   ARGS            more flags of bench/scale (default: -samples 100 -slowest 3)
 #   PORT            the Bolt port (22001); NEO4J_HEAP (4g), NEO4J_PAGECACHE (3g)
-# Each server logs its garbage collections (-Xlog:gc) to STATE/gc-<side>-<round>.log;
+# Each server logs its garbage collections (-Xlog:gc,gc+phases: G1's and ZGC's pauses) to STATE/gc-<side>-<round>.log;
 # the script prints each run's table and, from the log, the collector's
 # pauses during the measured run (count, sum, largest). Load average with each.
 set -euo pipefail
@@ -35,7 +35,7 @@ stop() { NEO4J_STATE_DIR=$state "$root/tools/neo4j/neo4j.sh" stop >/dev/null; }
 trap stop EXIT
 # pauses LOG FROM: the pauses after JVM uptime FROM seconds in LOG.
 pauses() {
-	awk -v from="$2" '/\[gc *\] GC\([0-9]+\) Pause/ { t = $1; gsub(/[][s]/, "", t); d = $NF; sub(/ms$/, "", d);
+	awk -v from="$2" '/GC\([0-9]+\) Pause/ { t = $1; gsub(/[][s]/, "", t); d = $NF; sub(/ms$/, "", d);
 		if (t + 0 >= from) { n++; s += d; if (d + 0 > m) m = d + 0 } }
 		END { printf "%d pauses, %.1f ms in all, largest %.1f ms\n", n, s, m }' "$1"
 }
@@ -46,7 +46,7 @@ for r in $(seq "$rounds"); do
 		log=$state/gc-$side-$r.log
 		echo "== round $r, $side: JVM options '${opts}', heap $NEO4J_HEAP, page cache $NEO4J_PAGECACHE, $(date -u +%T)"
 		NEO4J_START_TIMEOUT=900 NEO4J_STATE_DIR=$state KEPUGRAPH_NEO4J_PORT=$port \
-			NEO4J_JAVA_OPTS="$opts -Xlog:gc:file=$log:uptime" "$root/tools/neo4j/neo4j.sh" start
+			NEO4J_JAVA_OPTS="$opts -Xlog:gc,gc+phases:file=$log:uptime" "$root/tools/neo4j/neo4j.sh" start
 		pid=$(cat "$state/neo4j.pid")
 		# shellcheck disable=SC2086
 		"$bin" -store neo4j -server-pid "$pid" ${ARGS:--samples 100 -slowest 3} >/dev/null
