@@ -1,7 +1,9 @@
 // Command scale measures a store on the benchmark graph of seed/dataset
 // (go run ./seed --scale N): load, open, and the table of issue 13 (pages of
 // 100 after a random cursor in several orders, filtered counts, the store
-// calls of peer query 3, single mutations), printed as a Markdown table.
+// calls of peer query 3, single mutations that set a name to itself and
+// that change it, shortest path between random museums as the API's
+// analyzer answers it), printed as a Markdown table; -rows picks rows.
 //
 //	go run ./bench/scale                               # 1M nodes, embedded, cached in ./.bench-scale
 //	go run ./bench/scale -scale 100000 -dir /tmp/kg100k
@@ -26,15 +28,18 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
+	"github.com/kepugraph/kepugraph/analysis"
 	"github.com/kepugraph/kepugraph/embedded"
 	"github.com/kepugraph/kepugraph/internal/procstat"
 	"github.com/kepugraph/kepugraph/kepu"
@@ -55,11 +60,21 @@ func main() {
 	flag.BoolVar(&cfg.verbose, "v", false, "embedded: log the store's open, phase by phase (debug level), to stderr")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of this process to the file")
 	flag.IntVar(&slowest, "slowest", 0, "after the table, list the N slowest calls of each row with their input (the cursor's museum) and the Go collections during the row")
+	flag.BoolVar(&pathRows, "paths", true, "add the shortest-path row (reads the whole graph's adjacency first: about 30 s at 1M on Neo4j)")
+	rows := flag.String("rows", "", "measure only the rows whose name matches this regular expression (e.g. 'page of 100|mutation'); the setup of the others (finding cursors) still runs")
 	flag.IntVar(&serverPID, "server-pid", 0, "with -store neo4j: the Neo4j process's ID, to report its CPU time per call (user and system, from /proc) beside this process's")
 	memoryLimit := &cfg.memoryLimit
 	flag.IntVar(memoryLimit, "memory-limit", 2048, "with -build: soft memory limit of the loading process in MiB (as seed's --memory-limit; ignored when GOMEMLIMIT is set); 0: none")
 	flag.StringVar(&cfg.memprofile, "memprofile", "", "write a heap profile to the file once the store is open (with -build: once the graph is loaded)")
 	flag.Parse()
+	if *rows != "" {
+		re, err := regexp.Compile(*rows)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "scale: -rows:", err)
+			os.Exit(2)
+		}
+		rowFilter = re
+	}
 	if cfg.build && *memoryLimit > 0 && os.Getenv("GOMEMLIMIT") == "" {
 		// As seed does (see its DefaultMemoryLimit): a large heap is
 		// collected only near the limit.
@@ -106,7 +121,11 @@ func completeFile(dir string, scale int) string {
 func open(ctx context.Context, cfg config, noSync bool) (kepu.Store, error) {
 	switch cfg.store {
 	case "neo4j":
-		st, err := neo4jstore.Open(ctx, neo4jstore.ConfigFromEnv())
+		c := neo4jstore.ConfigFromEnv()
+		// The shortest-path row's whole read of the adjacency: statements of
+		// 10,000 nodes' relationships, slow on a loaded machine.
+		c.TxTimeout = 5 * time.Minute
+		st, err := neo4jstore.Open(ctx, c)
 		if err == nil && cfg.build {
 			// Loading needs the constraints and indexes.
 			if err = st.EnsureSchema(ctx); err != nil {
@@ -355,6 +374,9 @@ func Table(ctx context.Context, st kepu.Store, samples int) ([]Row, error) {
 	var rows []Row
 	input := "" // set by a row's call: what it was called with
 	measure := func(name string, fn func() (string, error)) error {
+		if rowFilter != nil && !rowFilter.MatchString(name) {
+			return nil
+		}
 		times := make([]time.Duration, 0, samples)
 		calls := make([]Call, 0, samples)
 		var mst runtime.MemStats
@@ -471,6 +493,34 @@ func Table(ctx context.Context, st kepu.Store, samples int) ([]Row, error) {
 	}); err != nil {
 		return nil, err
 	}
+	// A mutation that changes the data: the name (indexed by the
+	// composite (name, id) index and the full-text index) of a museum of
+	// the sample, renamed by appending " (renamed)" and named back by the
+	// next draw of the same museum; every museum renamed is named back
+	// after the row (untimed), so the graph is as before.
+	renamed := map[string]bool{}
+	if err := measure("single mutation that changes a museum's name (durable)", func() (string, error) {
+		n := all.Nodes[r.IntN(len(all.Nodes))]
+		input = n.ID
+		name, _ := n.Props[kepu.PropName].(string)
+		if !renamed[n.ID] {
+			name += " (renamed)"
+		}
+		_, err := st.Write(ctx, []kepu.Change{{Kind: kepu.UpdateNode, ID: n.ID, Set: kepu.Props{kepu.PropName: name}}})
+		if err == nil {
+			renamed[n.ID] = !renamed[n.ID]
+		}
+		return "ok", err
+	}); err != nil {
+		return nil, err
+	}
+	for _, n := range all.Nodes {
+		if renamed[n.ID] {
+			if _, err := st.Write(ctx, []kepu.Change{{Kind: kepu.UpdateNode, ID: n.ID, Set: kepu.Props{kepu.PropName: n.Props[kepu.PropName]}}}); err != nil {
+				return nil, err
+			}
+		}
+	}
 	// The worst cursor of a descending key with the ID ascending: the last
 	// museum (by ID) of a year, after which the page continues with the
 	// previous year's first museums by ID (a store that sorts each year it
@@ -565,7 +615,76 @@ func Table(ctx context.Context, st kepu.Store, samples int) ([]Row, error) {
 			return nil, err
 		}
 	}
+	const pathRow = "shortest path between random museums (maxHops 6, every type), after one mutation"
+	if !pathRows || (rowFilter != nil && !rowFilter.MatchString(pathRow)) {
+		return rows, nil
+	}
+	// Shortest path as the API answers it (package graph's analyzer): the
+	// adjacency of the whole graph read once (WarmPaths, untimed: its
+	// time is in the result), the paths found on it, their nodes and
+	// relationships read from the store. The mutations above made it one
+	// version behind: the row's first call catches up (the edge log).
+	a := &analysis.Analyzer{Store: st}
+	t := time.Now()
+	if err := a.WarmPaths(ctx); err != nil {
+		return nil, err
+	}
+	warm := time.Since(t)
+	if _, err := st.Write(ctx, []kepu.Change{{Kind: kepu.UpdateNode, ID: all.Nodes[0].ID, Set: kepu.Props{kepu.PropName: all.Nodes[0].Props[kepu.PropName]}}}); err != nil {
+		return nil, err
+	}
+	found, calls := 0, 0
+	cs := &countingStore{Store: st}
+	if err := measure(pathRow, func() (string, error) {
+		from, to := all.Nodes[r.IntN(len(all.Nodes))].ID, all.Nodes[r.IntN(len(all.Nodes))].ID
+		cs.calls.Store(0)
+		trips0 := roundTrips(st)
+		ps, _, err := a.ShortestPaths(ctx, cs, analysis.PathQuery{From: from, To: to, MaxHops: analysis.DefaultMaxHops, Limit: 1})
+		calls++
+		length := -1
+		if len(ps) > 0 {
+			found++
+			length = ps[0].Length()
+		}
+		input = fmt.Sprintf("%s -> %s (length %d, %d store calls, %d round trips)", from, to, length, cs.calls.Load(), roundTrips(st)-trips0)
+		return fmt.Sprintf("%d of %d found; adjacency read in %v", found, calls, warm.Round(time.Millisecond)), err
+	}); err != nil {
+		return nil, err
+	}
 	return rows, nil
 }
+
+// countingStore counts the calls that read a found path (Nodes,
+// Neighbors) or walk the store.
+type countingStore struct {
+	kepu.Store
+	calls atomic.Int32
+}
+
+func (s *countingStore) Nodes(ctx context.Context, ids []string) (map[string]kepu.Node, error) {
+	s.calls.Add(1)
+	return s.Store.Nodes(ctx, ids)
+}
+
+func (s *countingStore) Neighbors(ctx context.Context, ids []string, q kepu.NeighborQuery) (map[string]kepu.NeighborPage, error) {
+	s.calls.Add(1)
+	return s.Store.Neighbors(ctx, ids, q)
+}
+
+// roundTrips is the number of statements a Neo4j store has sent so far
+// (0 for a store that does not count them).
+func roundTrips(st kepu.Store) int64 {
+	if c, ok := st.(interface{ RoundTrips() int64 }); ok {
+		return c.RoundTrips()
+	}
+	return 0
+}
+
+// rowFilter selects the rows that Table measures by name (-rows; nil:
+// all).
+var rowFilter *regexp.Regexp
+
+// pathRows adds the shortest-path row to Table (-paths).
+var pathRows = true
 
 func ptr(n int) *int { return &n }

@@ -37,8 +37,8 @@ func TestScaleSmoke(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 15 {
-		t.Fatalf("%d rows, want 15", len(rows))
+	if len(rows) != 17 {
+		t.Fatalf("%d rows, want 17", len(rows))
 	}
 	all, err := st.FindNodes(ctx, kepu.NodeQuery{Label: kepu.Museum})
 	if err != nil {
