@@ -94,10 +94,7 @@ func (s *Server) Start() {
 	if err != nil {
 		s.tb.Fatal(err)
 	}
-	// C1 only (no C2): a test server lives a few minutes, and C2's
-	// compiles of the code Neo4j generates per query plan cost more CPU
-	// than they save (as for CI's server, .ci/run).
-	cmd := exec.Command("java", "-Xms256m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+	cmd := exec.Command("java", "-Xms256m", "-Xmx512m", "-XX:+UseSerialGC",
 		"-cp", s.classes,
 		"-Dhome="+filepath.Join(s.home, "neo4j"), "-Dport="+strconv.Itoa(s.port), "-DuriFile="+uriFile,
 		"-Dpassword="+s.Password, "-Dpagecache=128m",
