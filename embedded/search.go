@@ -223,8 +223,8 @@ func (si *searchIndex) forget(b *batch) {
 // indexQuery is the bleve query of a parsed text: every indexed term must
 // match (a Chinese term as every bigram of it on nameZh; a Latin term as a
 // prefix of a word of name, one edit from a word of name when it has four
-// or more letters, or textsearch's PinyinKeyQuery (a prefix or term query)
-// or InitialsRegexp (a regexp query) on the keys of textsearch.PrefixKeys),
+// or more letters, or textsearch's PinyinKeyQuery or InitialsKeyQuery (a
+// prefix or term query) on the keys of textsearch.PrefixKeys),
 // and the label must be one of labels. For a
 // Chinese term of three or more characters it matches a superset of the
 // phrase's documents (phraseFilter keeps those).
@@ -244,9 +244,8 @@ func indexQuery(q textsearch.Query, labels []kepu.Label) query.Query {
 		}
 		name := query.NewPrefixQuery(t.Text)
 		name.SetField("name")
-		inits := query.NewRegexpQuery(textsearch.InitialsRegexp(t.Text))
-		inits.SetField("initials")
-		alts := []query.Query{name, keyQuery(textsearch.PinyinKeyQuery(t.Text), "pinyin"), inits}
+		alts := []query.Query{name, keyQuery(textsearch.PinyinKeyQuery(t.Text), "pinyin"),
+			keyQuery(textsearch.InitialsKeyQuery(t.Text), "initials")}
 		if t.Fuzzy() {
 			f := query.NewFuzzyQuery(t.Text)
 			f.SetField("name")

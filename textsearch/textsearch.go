@@ -831,22 +831,17 @@ func oneEdit[T byte | rune](ra, rb []T) bool {
 }
 
 // Keys of a whole run of the pinyin and of the initials (the embedded
-// store's index since its format 4): one key per pinyin unit and one per
-// InitialsStep units, where GramKeys has a start and about one gram per
-// letter, and an index answers a term with one prefix or regular
-// expression query over its term dictionary (PinyinKeyQuery,
-// InitialsRegexp), exactly: the documents it finds are those whose pinyin
-// or initials Rank matches (but for terms holding digits, see
-// PinyinKeyQuery).
+// store's index since its format 4): one key per pinyin unit in each,
+// where GramKeys has a start and about one gram per letter, and an index
+// answers a term with one prefix (or term) query over its term dictionary
+// (PinyinKeyQuery, InitialsKeyQuery), exactly: the documents it finds are
+// those whose pinyin or initials Rank matches (but for pinyin terms
+// holding digits, see PinyinKeyQuery).
 
 // DigitKeyLen is the most digits a key of PrefixKeys.Pinyin that begins
 // with a digit holds (a name's long numbers would make one distinct key
-// per name); InitialsStep the units between two keys of
-// PrefixKeys.Initials.
-const (
-	DigitKeyLen  = 4
-	InitialsStep = 3
-)
+// per name).
+const DigitKeyLen = 4
 
 // PrefixKeys are the keys of a Chinese name's pinyin and initials,
 // space-separated.
@@ -857,8 +852,8 @@ type PrefixKeys struct {
 	// jingkexuezhongxin kexuezhongxin xuezhongxin zhongxin xin; 科技馆 0000123
 	// （东城区）: kejiguan jiguan guan 0000 dongchengqu chengqu qu).
 	Pinyin string
-	// Initials: the initials from every InitialsStep-th unit on (bjkxzx
-	// xzx).
+	// Initials: the initials from each unit on (bjkxzx jkxzx kxzx xzx zx
+	// x), as InitialsKeys.
 	Initials string
 }
 
@@ -887,15 +882,7 @@ func NewPrefixKeys(nameZh string) PrefixKeys {
 		py.WriteString(rest[:end])
 		off += len(s)
 	}
-	ini := []rune(initials(syl))
-	var in strings.Builder
-	for k := 0; k < len(ini); k += InitialsStep {
-		if in.Len() > 0 {
-			in.WriteByte(' ')
-		}
-		in.WriteString(string(ini[k:]))
-	}
-	return PrefixKeys{Pinyin: py.String(), Initials: in.String()}
+	return PrefixKeys{Pinyin: py.String(), Initials: initialsKeys(syl)}
 }
 
 func isASCIIDigit(r rune) bool { return r >= '0' && r <= '9' }
@@ -942,23 +929,7 @@ func PinyinKeyQuery(term string) KeyQuery {
 	return KeyQuery{Key: term[:n], Prefix: n == len(term)}
 }
 
-// InitialsRegexp is the regular expression (matching a whole key, as
-// bleve's regexp query does) on PrefixKeys.Initials that finds exactly the
-// names whose initials hold a Latin term (folded): the term at one of the
-// first InitialsStep characters of a key.
-func InitialsRegexp(term string) string {
-	return fmt.Sprintf(".{0,%d}%s.*", InitialsStep-1, regexpQuote(term))
-}
-
-// regexpQuote escapes the characters of regular expressions (a folded term
-// holds none but letters and digits).
-func regexpQuote(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if strings.ContainsRune(`\.+*?()|[]{}^$`, r) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+// InitialsKeyQuery is the query on PrefixKeys.Initials of a Latin term
+// (folded): it finds exactly the names whose initials hold the term (a key
+// that begins with it).
+func InitialsKeyQuery(term string) KeyQuery { return KeyQuery{Key: term, Prefix: true} }
