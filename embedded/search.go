@@ -31,8 +31,8 @@ import (
 
 // searchIndex is the full-text index of node names: a bleve index on disk
 // (scorch, in the data directory, see searchdisk.go) with fields name
-// (bleve's CJK analyzer) and nameZh (zhAnalyzer), no term positions, the pinyin and initials runs of
-// textsearch.GramKeys (a whitespace analyzer) and the label (a keyword),
+// (bleve's CJK analyzer) and nameZh (zhAnalyzer), no term positions, the pinyin and initials keys of
+// textsearch.PrefixKeys (a whitespace analyzer) and the label (a keyword),
 // nothing stored and no _all field; and a bounded cache of the analyzed
 // names textsearch ranks with, filled from the graph by the searches that
 // need them. The index is updated by every
@@ -73,12 +73,11 @@ func (si *searchIndex) closeIdx() {
 
 // searchDoc is the bleve document of a node.
 type searchDoc struct {
-	Label       string `json:"label"`
-	Name        string `json:"name"`
-	NameZh      string `json:"nameZh"`
-	Pinyin      string `json:"pinyin"`  // textsearch.GramKeys.PinyinStarts
-	PinyinGrams string `json:"pinyin3"` // textsearch.GramKeys.PinyinGrams
-	Initials    string `json:"initials"`
+	Label    string `json:"label"`
+	Name     string `json:"name"`
+	NameZh   string `json:"nameZh"`
+	Pinyin   string `json:"pinyin"`   // textsearch.PrefixKeys.Pinyin
+	Initials string `json:"initials"` // textsearch.PrefixKeys.Initials
 }
 
 const keysAnalyzer = "kepu_keys"
@@ -128,11 +127,11 @@ func init() {
 }
 
 // keysFields are the fields of keysAnalyzer.
-var keysFields = map[string]bool{"pinyin": true, "pinyin3": true, "initials": true}
+var keysFields = map[string]bool{"pinyin": true, "initials": true}
 
 func searchMapping() (*mapping.IndexMappingImpl, error) {
 	m := bleve.NewIndexMapping()
-	// The keys are folded already (textsearch.GramKeys), as the terms of
+	// The keys are folded already (textsearch.PrefixKeys), as the terms of
 	// the queries on them are.
 	if err := m.AddCustomAnalyzer(keysAnalyzer, map[string]any{
 		"type":      custom.Name,
@@ -180,9 +179,8 @@ func searchMapping() (*mapping.IndexMappingImpl, error) {
 func indexDoc(label kepu.Label, p props) searchDoc {
 	name, _ := p.get(kepu.PropName).(string)
 	zh, _ := p.get(kepu.PropNameZh).(string)
-	k := textsearch.NewGramKeys(zh)
-	return searchDoc{Label: string(label), Name: name, NameZh: zh,
-		Pinyin: k.PinyinStarts, PinyinGrams: k.PinyinGrams, Initials: k.Initials}
+	k := textsearch.NewPrefixKeys(zh)
+	return searchDoc{Label: string(label), Name: name, NameZh: zh, Pinyin: k.Pinyin, Initials: k.Initials}
 }
 
 // rankDoc returns the analyzed names of a node.
@@ -225,8 +223,9 @@ func (si *searchIndex) forget(b *batch) {
 // indexQuery is the bleve query of a parsed text: every indexed term must
 // match (a Chinese term as every bigram of it on nameZh; a Latin term as a
 // prefix of a word of name, one edit from a word of name when it has four
-// or more letters, or textsearch's PinyinQuery or InitialsQuery on the keys
-// of textsearch.GramKeys), and the label must be one of labels. For a
+// or more letters, or textsearch's PinyinKeyQuery or InitialsKeyQuery (a
+// prefix or term query) on the keys of textsearch.PrefixKeys),
+// and the label must be one of labels. For a
 // Chinese term of three or more characters it matches a superset of the
 // phrase's documents (phraseFilter keeps those).
 func indexQuery(q textsearch.Query, labels []kepu.Label) query.Query {
@@ -245,8 +244,8 @@ func indexQuery(q textsearch.Query, labels []kepu.Label) query.Query {
 		}
 		name := query.NewPrefixQuery(t.Text)
 		name.SetField("name")
-		alts := []query.Query{name, gramQuery(textsearch.PinyinQuery(t.Text), "pinyin", "pinyin3"),
-			gramQuery(textsearch.InitialsQuery(t.Text), "initials", "initials")}
+		alts := []query.Query{name, keyQuery(textsearch.PinyinKeyQuery(t.Text), "pinyin"),
+			keyQuery(textsearch.InitialsKeyQuery(t.Text), "initials")}
 		if t.Fuzzy() {
 			f := query.NewFuzzyQuery(t.Text)
 			f.SetField("name")
@@ -354,23 +353,16 @@ func matchesPhrases(zh string, an analysis.Analyzer, ps []phrase) bool {
 	return true
 }
 
-// gramQuery is the bleve query of g on the fields of textsearch.GramKeys:
-// Prefix and Term are asked of the field first, Grams of grams.
-func gramQuery(g textsearch.GramQuery, first, grams string) query.Query {
-	if g.Prefix != "" {
-		p := query.NewPrefixQuery(g.Prefix)
-		p.SetField(first)
+// keyQuery is the bleve query of k on the field.
+func keyQuery(k textsearch.KeyQuery, field string) query.Query {
+	if k.Prefix {
+		p := query.NewPrefixQuery(k.Key)
+		p.SetField(field)
 		return p
 	}
-	t := query.NewTermQuery(g.Term)
-	t.SetField(first)
-	must := []query.Query{t}
-	for _, k := range g.Grams {
-		t := query.NewTermQuery(k)
-		t.SetField(grams)
-		must = append(must, t)
-	}
-	return query.NewConjunctionQuery(must)
+	t := query.NewTermQuery(k.Key)
+	t.SetField(field)
+	return t
 }
 
 // searchCandidates returns the documents of the nodes that may match q: the

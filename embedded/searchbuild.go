@@ -80,7 +80,7 @@ func (k *termsField) AnalyzedLength() int                              { return 
 func (k *termsField) AnalyzedTokenFrequencies() index.TokenFrequencies { return k.freqs }
 
 // keysTerms cuts a value of keysAnalyzer at spaces, as the analyzer's
-// whitespace tokenizer does for the keys (textsearch.RunKeys: folded
+// whitespace tokenizer does for the keys (textsearch.PrefixKeys: folded
 // runs separated by single spaces).
 func keysTerms(v []byte, terms [][]byte) [][]byte {
 	for len(v) > 0 {
@@ -182,7 +182,7 @@ type docField struct {
 // m.MapDocument adds them (the struct's).
 func docFieldsOf(m *mapping.IndexMappingImpl) ([]docField, error) {
 	var out []docField
-	for _, name := range []string{"label", "name", "nameZh", "pinyin", "pinyin3", "initials"} {
+	for _, name := range []string{"label", "name", "nameZh", "pinyin", "initials"} {
 		dm := m.DefaultMapping.Properties[name]
 		if dm == nil || len(dm.Fields) != 1 || dm.Fields[0].Type != "text" {
 			return nil, fmt.Errorf("search index build: the mapping has no text field %s", name)
@@ -201,7 +201,7 @@ func docFieldsOf(m *mapping.IndexMappingImpl) ([]docField, error) {
 // of fields (docFieldsOf), without walking the struct by reflection
 // (TestMapDoc).
 func mapDoc(d *document.Document, sd searchDoc, fields []docField) {
-	for i, v := range [...]string{sd.Label, sd.Name, sd.NameZh, sd.Pinyin, sd.PinyinGrams, sd.Initials} {
+	for i, v := range [...]string{sd.Label, sd.Name, sd.NameZh, sd.Pinyin, sd.Initials} {
 		f := fields[i]
 		d.AddField(document.NewTextFieldCustom(f.name, noPositions, []byte(v), f.options, f.analyzer))
 	}

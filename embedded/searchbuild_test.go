@@ -116,7 +116,7 @@ func TestMapDoc(t *testing.T) {
 			t.Fatal(err)
 		}
 		mapDoc(got, sd, fields)
-		if len(got.Fields) != len(want.Fields) || len(want.Fields) != 6 {
+		if len(got.Fields) != len(want.Fields) || len(want.Fields) != 5 {
 			t.Fatalf("%q: %d fields, MapDocument %d", n, len(got.Fields), len(want.Fields))
 		}
 		for i, w := range want.Fields {

@@ -829,3 +829,107 @@ func oneEdit[T byte | rune](ra, rb []T) bool {
 	}
 	return slices.Equal(ra[i+1:], rb[i:]) // one deletion from ra
 }
+
+// Keys of a whole run of the pinyin and of the initials (the embedded
+// store's index since its format 4): one key per pinyin unit in each,
+// where GramKeys has a start and about one gram per letter, and an index
+// answers a term with one prefix (or term) query over its term dictionary
+// (PinyinKeyQuery, InitialsKeyQuery), exactly: the documents it finds are
+// those whose pinyin or initials Rank matches (but for pinyin terms
+// holding digits, see PinyinKeyQuery).
+
+// DigitKeyLen is the most digits a key of PrefixKeys.Pinyin that begins
+// with a digit holds (a name's long numbers would make one distinct key
+// per name).
+const DigitKeyLen = 4
+
+// PrefixKeys are the keys of a Chinese name's pinyin and initials,
+// space-separated.
+type PrefixKeys struct {
+	// Pinyin: from each unit's start, the joined pinyin up to the next
+	// ASCII digit (or the end); from a unit that begins with a digit, its
+	// first digits, at most DigitKeyLen (北京科学中心: beijingkexuezhongxin
+	// jingkexuezhongxin kexuezhongxin xuezhongxin zhongxin xin; 科技馆 0000123
+	// （东城区）: kejiguan jiguan guan 0000 dongchengqu chengqu qu).
+	Pinyin string
+	// Initials: the initials from each unit on (bjkxzx jkxzx kxzx xzx zx
+	// x), as InitialsKeys.
+	Initials string
+}
+
+// NewPrefixKeys returns the PrefixKeys of a Chinese name ("" fields for a
+// name without pinyin).
+func NewPrefixKeys(nameZh string) PrefixKeys {
+	syl := Syllables(nameZh)
+	if len(syl) == 0 {
+		return PrefixKeys{}
+	}
+	joined := strings.Join(syl, "")
+	var py strings.Builder
+	off := 0
+	for _, s := range syl {
+		if py.Len() > 0 {
+			py.WriteByte(' ')
+		}
+		rest := joined[off:]
+		end := strings.IndexFunc(rest, isASCIIDigit)
+		switch {
+		case end == 0:
+			end = min(digitRun(rest), DigitKeyLen)
+		case end < 0:
+			end = len(rest)
+		}
+		py.WriteString(rest[:end])
+		off += len(s)
+	}
+	return PrefixKeys{Pinyin: py.String(), Initials: initialsKeys(syl)}
+}
+
+func isASCIIDigit(r rune) bool { return r >= '0' && r <= '9' }
+
+// digitRun is the number of ASCII digits s begins with.
+func digitRun(s string) int {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return n
+}
+
+// KeyQuery is a query on one key field: a document matches when the field
+// holds the key Key (Prefix false) or a key that begins with Key (Prefix
+// true).
+type KeyQuery struct {
+	Key    string
+	Prefix bool
+}
+
+// PinyinKeyQuery is the query on PrefixKeys.Pinyin of a Latin term
+// (folded, as Parse makes it). For a term without ASCII digits it finds
+// exactly the names whose joined pinyin has a run starting at a unit that
+// begins with the term (a prefix query: a key runs to the next digit).
+// For a term with digits it finds a superset of them, by the part of the
+// term before its first digit (the key at the run's start is that part,
+// exactly), or, for a term that begins with digits, by its first digits
+// (at most DigitKeyLen): Rank checks the rest.
+func PinyinKeyQuery(term string) KeyQuery {
+	i := strings.IndexFunc(term, isASCIIDigit)
+	switch {
+	case i < 0:
+		return KeyQuery{Key: term, Prefix: true}
+	case i > 0:
+		return KeyQuery{Key: term[:i]}
+	}
+	n := digitRun(term)
+	if n >= DigitKeyLen {
+		return KeyQuery{Key: term[:DigitKeyLen]}
+	}
+	// Fewer digits than a key holds: the whole term (a key that begins
+	// with them), or the digits followed by a letter (a key of just them).
+	return KeyQuery{Key: term[:n], Prefix: n == len(term)}
+}
+
+// InitialsKeyQuery is the query on PrefixKeys.Initials of a Latin term
+// (folded): it finds exactly the names whose initials hold the term (a key
+// that begins with it).
+func InitialsKeyQuery(term string) KeyQuery { return KeyQuery{Key: term, Prefix: true} }

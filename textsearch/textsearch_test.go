@@ -200,3 +200,69 @@ func TestFoldHanASCII(t *testing.T) {
 		t.Error("isHanASCII accepts full-width letters or marks")
 	}
 }
+
+// TestPrefixKeys: PinyinKeyQuery and InitialsKeyQuery on NewPrefixKeys find
+// every name whose pinyin has a run starting at a unit, or whose initials
+// have a run, that a term matches (the match of Score), and exactly those
+// but for pinyin terms holding a digit; checked for every substring of the
+// pinyin and the initials of a set of names (the benchmark graph's with
+// their numbers among them) and random names, and for terms they do not
+// have.
+func TestPrefixKeys(t *testing.T) {
+	for zh, want := range map[string]PrefixKeys{
+		"北京科学中心": {Pinyin: "beijingkexuezhongxin jingkexuezhongxin kexuezhongxin xuezhongxin zhongxin xin", Initials: "bjkxzx jkxzx kxzx xzx zx x"},
+		"生成的基准测试科技馆 0000123（东城区）": {
+			Pinyin:   "shengchengdejizhunceshikejiguan chengdejizhunceshikejiguan dejizhunceshikejiguan jizhunceshikejiguan zhunceshikejiguan ceshikejiguan shikejiguan kejiguan jiguan guan 0000 dongchengqu chengqu qu",
+			Initials: "scdjzcskjg0dcq cdjzcskjg0dcq djzcskjg0dcq jzcskjg0dcq zcskjg0dcq cskjg0dcq skjg0dcq kjg0dcq jg0dcq g0dcq 0dcq dcq cq q"},
+		"绿色K12学校": {Pinyin: "lvsek sek k xuexiao xiao", Initials: "lskxx skxx kxx xx x"},
+		"":        {},
+		"（）":      {},
+	} {
+		if got := NewPrefixKeys(zh); got != want {
+			t.Errorf("NewPrefixKeys(%q) = %+v, want %+v", zh, got, want)
+		}
+	}
+	rnd := rand.New(rand.NewPCG(5, 6))
+	alphabet := []rune("北京科学中心西安市第八中学厦门大学生成的基准测试馆aZk0129 （）、")
+	names := []string{"北京科学中心", "中国科学技术馆", "绿色K12学校", "西安市第八中学", "安徽省合肥市青少年科技馆", "阿", "上海ABC科普基地",
+		"ＡＢ北京", "厦门大学", "生成的基准测试科技馆 0000123（东城区）", "生成的基准测试初级中学 0001000（西城区）", "第12345届论坛", "5G体验馆", "馆1a2b3c4d5e"}
+	for range 300 {
+		var b []rune
+		for range 1 + rnd.IntN(14) {
+			b = append(b, alphabet[rnd.IntN(len(alphabet))])
+		}
+		names = append(names, string(b))
+	}
+	for _, zh := range names {
+		k := NewPrefixKeys(zh)
+		keys, ikeys := strings.Fields(k.Pinyin), strings.Fields(k.Initials)
+		d := NewDoc("x", "", zh)
+		if len(keys) != len(d.syl) {
+			t.Errorf("%s: %d pinyin keys, %d units", zh, len(keys), len(d.syl))
+		}
+		var terms []string
+		for _, s := range []string{d.joined, d.inits, "zzzq", "xianzz", "kexuez", "bjkq", "00001", "000012", "12x", "1234"} {
+			r := []rune(s)
+			for i := range r {
+				for j := i + 2; j <= len(r); j++ {
+					terms = append(terms, string(r[i:j]))
+				}
+			}
+		}
+		for _, term := range terms {
+			var unit []bool
+			pinyin := d.pinyinMatch(term, marks(&unit, len(d.syl))) >= 0.8
+			q := PinyinKeyQuery(term)
+			got := slices.ContainsFunc(keys, func(k string) bool { return k == q.Key || q.Prefix && strings.HasPrefix(k, q.Key) })
+			exact := !strings.ContainsAny(term, "0123456789")
+			if (pinyin && !got) || (exact && got != pinyin) {
+				t.Errorf("%s: pinyin %q: keys %q, query %+v finds %v, matches %v", zh, term, k.Pinyin, q, got, pinyin)
+			}
+			iq := InitialsKeyQuery(term)
+			inits := strings.Contains(d.inits, term)
+			if got := slices.ContainsFunc(ikeys, func(k string) bool { return k == iq.Key || iq.Prefix && strings.HasPrefix(k, iq.Key) }); got != inits {
+				t.Errorf("%s: initials %q: keys %q find %v, contains %v", zh, term, k.Initials, got, inits)
+			}
+		}
+	}
+}
