@@ -56,15 +56,15 @@ type Scored struct {
 
 // Centrality returns the score of every node of net, highest first, then by
 // ID. DEGREE: neighbors/(n−1); PAGERANK: damping 0.85, every edge walked both
-// ways with its weight (gonum network.PageRankSparse); BETWEENNESS: gonum
+// ways with its weight (networkx's pagerank, see pageRank); BETWEENNESS: gonum
 // network.Betweenness (unweighted) divided by (n−1)(n−2); CLOSENESS:
 // Wasserman–Faust, (r/(n−1))·(r/Σd) over the r nodes reachable by breadth
 // first search (gonum traverse); EIGENVECTOR: power iteration on A+I (A the
 // weighted adjacency), unit L2 norm. The formulas are networkx's defaults.
 //
-// The scores are computed to the end; Analyzer.Centrality stops CLOSENESS
-// and EIGENVECTOR between rounds once nobody waits for them (gonum's
-// PageRank and betweenness cannot be interrupted).
+// The scores are computed to the end; Analyzer.Centrality stops PAGERANK,
+// CLOSENESS and EIGENVECTOR between rounds once nobody waits for them
+// (gonum's betweenness cannot be interrupted).
 func Centrality(net *Network, algorithm string) ([]Scored, error) {
 	return centrality(context.Background(), net, algorithm)
 }
@@ -85,11 +85,9 @@ func centrality(ctx context.Context, net *Network, algorithm string) ([]Scored, 
 			}
 		}
 	case PageRank:
-		if n == 0 {
-			break // gonum's PageRankSparse panics on a graph without a node
-		}
-		for id, s := range network.PageRankSparse(net.G.pageRankGraph(), Damping, 1e-12) {
-			score[id] = s
+		var err error
+		if score, err = pageRank(ctx, net.G); err != nil {
+			return nil, err
 		}
 	case Betweenness:
 		if n > 2 {
@@ -134,15 +132,71 @@ func centrality(ctx context.Context, net *Network, algorithm string) ([]Scored, 
 // scoreDigits is how many significant digits a score keeps.
 const scoreDigits = 7
 
-// roundScore rounds a score to scoreDigits significant digits: PageRank
-// starts from a random vector and gonum sums in map order, so a score
-// varies between runs by about 1e-13. Rounded, every run and every backend
-// gives the same figures and ranks, except when a score lies within that
-// noise of a rounding boundary: with 7 digits, about once in 10^5 scores
-// (with 10 digits TestDifferential met it in one run of ten or so).
+// roundScore rounds a score to scoreDigits significant digits. Every
+// measure sums in a fixed order, so a network gives the same bits on every
+// run and backend; the rounding keeps the figures to what the iterations'
+// tolerances make meaningful (gonum's PageRank, used until 2026-12-02,
+// varied by about 1e-13 between runs).
 func roundScore(x float64) float64 {
 	r, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'g', scoreDigits, 64), 64)
 	return r
+}
+
+// pageRank is networkx's pagerank (alpha 0.85, uniform teleport and
+// dangling distribution) on g with every edge walked both ways: x ← α·(xW
+// + d/n) + (1−α)/n from x = 1/n, W the weights divided by the weighted
+// degree of the node left, d the score of the nodes without an edge, until
+// the rounds differ by less than n·1e-12 in sum (at most 1,000 rounds).
+// Each score is summed over its row of g in order, so a graph always gives
+// the same bits (gonum's PageRankSparse starts from a random vector and
+// sums in map order: the last digits varied). It returns ctx's error
+// between rounds once ctx is done.
+func pageRank(ctx context.Context, g *Graph) ([]float64, error) {
+	n := len(g.nodes)
+	x := make([]float64, n)
+	if n == 0 {
+		return x, nil
+	}
+	deg := make([]float64, n) // weighted degree
+	for u := range n {
+		for j := g.off[u]; j < g.off[u+1]; j++ {
+			deg[u] += g.weight(int(j))
+		}
+	}
+	for i := range x {
+		x[i] = 1 / float64(n)
+	}
+	share := make([]float64, n) // x[u]/deg[u]: what u gives per unit of weight
+	next := make([]float64, n)
+	for range 1000 {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		dangling := 0.0
+		for u := range n {
+			if deg[u] == 0 {
+				dangling += x[u]
+				share[u] = 0
+			} else {
+				share[u] = x[u] / deg[u]
+			}
+		}
+		base := (1-Damping)/float64(n) + Damping*dangling/float64(n)
+		diff := 0.0
+		for v := range n {
+			in := 0.0
+			for j := g.off[v]; j < g.off[v+1]; j++ {
+				in += share[g.to[j]] * g.weight(int(j))
+			}
+			next[v] = base + Damping*in
+			diff += math.Abs(next[v] - x[v])
+		}
+		x, next = next, x
+		if diff < float64(n)*1e-12 {
+			break
+		}
+	}
+	return x, nil
 }
 
 // eigenvector is networkx's eigenvector_centrality: x ← (A+I)x, normalized
@@ -375,8 +429,8 @@ func (u unweighted) Edge(a, b int64) graph.Edge {
 // until its context is done (then it gets the context's error: TIMEOUT at
 // the request's deadline), and a computation nobody waits for any more is
 // cancelled: its store reads stop, and so do the measures computed here
-// between rounds (gonum's PageRank, betweenness and Louvain run to their
-// end once started).
+// between rounds (gonum's betweenness and Louvain run to their end once
+// started).
 type Analyzer struct {
 	Store kepu.Store
 

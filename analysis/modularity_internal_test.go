@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -83,10 +84,11 @@ func TestModularityAsGonum(t *testing.T) {
 	}
 }
 
-// TestCommunitiesDeterministic runs every community algorithm many times
-// on one network and compares the modularity's bits and the partition:
-// label propagation's communities come out of a map in random order, and
-// a float sum in that order differed in the last digits.
+// TestCommunitiesDeterministic runs PageRank and every community
+// algorithm many times on one network and compares the bits of the scores
+// and the modularity, and the partition: label propagation's communities
+// come out of a map in random order, and a float sum in that order
+// differed in the last digits.
 func TestCommunitiesDeterministic(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	const n = 400
@@ -106,6 +108,20 @@ func TestCommunitiesDeterministic(t *testing.T) {
 		net := newNetwork(ids)
 		net.G = newGraph(n, dedupe(edges), weighted)
 		net.Weighted = weighted
+		// PageRank's scores before rounding (gonum's started from a
+		// random vector and summed in map order).
+		pr, err := pageRank(context.Background(), net.G)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 10 {
+			again, _ := pageRank(context.Background(), net.G)
+			for i := range pr {
+				if math.Float64bits(again[i]) != math.Float64bits(pr[i]) {
+					t.Fatalf("PageRank (weighted %v) of node %d: %.17g, then %.17g", weighted, i, pr[i], again[i])
+				}
+			}
+		}
 		for _, alg := range []string{Louvain, LabelPropagation, ConnectedComponents} {
 			first, err := Communities(net, alg)
 			if err != nil {
