@@ -171,33 +171,3 @@ func (g *Graph) WeightedEdges() graph.WeightedEdges {
 	}
 	return iterator.NewOrderedWeightedEdges(es)
 }
-
-// bothWays is a Graph seen as a directed graph with every edge in both
-// directions (what PageRank walks), without copying it or its weights
-// (graph.Directed only: PageRank then gives every edge of a node the same
-// share).
-type bothWays struct{ g *Graph }
-
-func (b bothWays) Node(id int64) graph.Node       { return b.g.Node(id) }
-func (b bothWays) Nodes() graph.Nodes             { return b.g.Nodes() }
-func (b bothWays) From(id int64) graph.Nodes      { return b.g.From(id) }
-func (b bothWays) To(id int64) graph.Nodes        { return b.g.From(id) }
-func (b bothWays) HasEdgeBetween(x, y int64) bool { return b.g.find(x, y) >= 0 }
-func (b bothWays) HasEdgeFromTo(u, v int64) bool  { return b.g.find(u, v) >= 0 }
-func (b bothWays) Edge(u, v int64) graph.Edge     { return b.g.Edge(u, v) }
-
-// weightedBothWays is bothWays with the weights (graph.WeightedDirected).
-type weightedBothWays struct{ bothWays }
-
-func (b weightedBothWays) WeightedEdge(u, v int64) graph.WeightedEdge { return b.g.WeightedEdge(u, v) }
-func (b weightedBothWays) Weight(x, y int64) (float64, bool)          { return b.g.Weight(x, y) }
-
-// pageRankGraph is the graph gonum's PageRank walks: g with every edge in
-// both directions, weighted when g is (with weight 1 everywhere the
-// shares are the same, without the weight look-ups).
-func (g *Graph) pageRankGraph() graph.Directed {
-	if g.w != nil {
-		return weightedBothWays{bothWays{g}}
-	}
-	return bothWays{g}
-}

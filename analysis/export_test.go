@@ -76,3 +76,17 @@ func SetLandmarks(k int) (restore func()) {
 func (a *Analyzer) Relandmark() {
 	a.adj.lms.p.Store(newLandmarks(a.adj, numLandmarks))
 }
+
+// Modularity is the modularity of p on net as Communities computes it.
+func Modularity(net *Network, p *Partition) float64 {
+	member := make([]int32, len(net.IDs))
+	for i := range member {
+		member[i] = -1
+	}
+	for c, ids := range p.Communities {
+		for _, id := range ids {
+			member[net.Index[id]] = int32(c)
+		}
+	}
+	return modularity(net.G, member, len(p.Communities), 1)
+}

@@ -56,15 +56,15 @@ type Scored struct {
 
 // Centrality returns the score of every node of net, highest first, then by
 // ID. DEGREE: neighbors/(n−1); PAGERANK: damping 0.85, every edge walked both
-// ways with its weight (gonum network.PageRankSparse); BETWEENNESS: gonum
+// ways with its weight (networkx's pagerank, see pageRank); BETWEENNESS: gonum
 // network.Betweenness (unweighted) divided by (n−1)(n−2); CLOSENESS:
 // Wasserman–Faust, (r/(n−1))·(r/Σd) over the r nodes reachable by breadth
 // first search (gonum traverse); EIGENVECTOR: power iteration on A+I (A the
 // weighted adjacency), unit L2 norm. The formulas are networkx's defaults.
 //
-// The scores are computed to the end; Analyzer.Centrality stops CLOSENESS
-// and EIGENVECTOR between rounds once nobody waits for them (gonum's
-// PageRank and betweenness cannot be interrupted).
+// The scores are computed to the end; Analyzer.Centrality stops PAGERANK,
+// CLOSENESS and EIGENVECTOR between rounds once nobody waits for them
+// (gonum's betweenness cannot be interrupted).
 func Centrality(net *Network, algorithm string) ([]Scored, error) {
 	return centrality(context.Background(), net, algorithm)
 }
@@ -85,11 +85,9 @@ func centrality(ctx context.Context, net *Network, algorithm string) ([]Scored, 
 			}
 		}
 	case PageRank:
-		if n == 0 {
-			break // gonum's PageRankSparse panics on a graph without a node
-		}
-		for id, s := range network.PageRankSparse(net.G.pageRankGraph(), Damping, 1e-12) {
-			score[id] = s
+		var err error
+		if score, err = pageRank(ctx, net.G); err != nil {
+			return nil, err
 		}
 	case Betweenness:
 		if n > 2 {
@@ -134,15 +132,71 @@ func centrality(ctx context.Context, net *Network, algorithm string) ([]Scored, 
 // scoreDigits is how many significant digits a score keeps.
 const scoreDigits = 7
 
-// roundScore rounds a score to scoreDigits significant digits: PageRank
-// starts from a random vector and gonum sums in map order, so a score
-// varies between runs by about 1e-13. Rounded, every run and every backend
-// gives the same figures and ranks, except when a score lies within that
-// noise of a rounding boundary: with 7 digits, about once in 10^5 scores
-// (with 10 digits TestDifferential met it in one run of ten or so).
+// roundScore rounds a score to scoreDigits significant digits. Every
+// measure sums in a fixed order, so a network gives the same bits on every
+// run and backend; the rounding keeps the figures to what the iterations'
+// tolerances make meaningful (gonum's PageRank, used until 2026-12-02,
+// varied by about 1e-13 between runs).
 func roundScore(x float64) float64 {
 	r, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'g', scoreDigits, 64), 64)
 	return r
+}
+
+// pageRank is networkx's pagerank (alpha 0.85, uniform teleport and
+// dangling distribution) on g with every edge walked both ways: x ← α·(xW
+// + d/n) + (1−α)/n from x = 1/n, W the weights divided by the weighted
+// degree of the node left, d the score of the nodes without an edge, until
+// the rounds differ by less than n·1e-12 in sum (at most 1,000 rounds).
+// Each score is summed over its row of g in order, so a graph always gives
+// the same bits (gonum's PageRankSparse starts from a random vector and
+// sums in map order: the last digits varied). It returns ctx's error
+// between rounds once ctx is done.
+func pageRank(ctx context.Context, g *Graph) ([]float64, error) {
+	n := len(g.nodes)
+	x := make([]float64, n)
+	if n == 0 {
+		return x, nil
+	}
+	deg := make([]float64, n) // weighted degree
+	for u := range n {
+		for j := g.off[u]; j < g.off[u+1]; j++ {
+			deg[u] += g.weight(int(j))
+		}
+	}
+	for i := range x {
+		x[i] = 1 / float64(n)
+	}
+	share := make([]float64, n) // x[u]/deg[u]: what u gives per unit of weight
+	next := make([]float64, n)
+	for range 1000 {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		dangling := 0.0
+		for u := range n {
+			if deg[u] == 0 {
+				dangling += x[u]
+				share[u] = 0
+			} else {
+				share[u] = x[u] / deg[u]
+			}
+		}
+		base := (1-Damping)/float64(n) + Damping*dangling/float64(n)
+		diff := 0.0
+		for v := range n {
+			in := 0.0
+			for j := g.off[v]; j < g.off[v+1]; j++ {
+				in += share[g.to[j]] * g.weight(int(j))
+			}
+			next[v] = base + Damping*in
+			diff += math.Abs(next[v] - x[v])
+		}
+		x, next = next, x
+		if diff < float64(n)*1e-12 {
+			break
+		}
+	}
+	return x, nil
 }
 
 // eigenvector is networkx's eigenvector_centrality: x ← (A+I)x, normalized
@@ -211,8 +265,8 @@ type Partition struct {
 // (resolution 1, seed CommunitySeed); LABEL_PROPAGATION: synchronous-free
 // label propagation in ID order (gonum has none), weighted, ties to the
 // smallest label, until stable (at most 100 rounds); CONNECTED_COMPONENTS:
-// gonum topo.ConnectedComponents. Modularity is gonum community.Q with
-// resolution 1.
+// gonum topo.ConnectedComponents. Modularity is Newman's Q with resolution
+// 1 (gonum community.Q's value, computed from the edges: see modularity).
 //
 // Analyzer.Communities stops LABEL_PROPAGATION between rounds once nobody
 // waits for it (gonum's Louvain cannot be interrupted).
@@ -239,12 +293,6 @@ func communities(ctx context.Context, net *Network, algorithm string) (*Partitio
 		return nil, kepu.Errorf(kepu.BadUserInput, "unknown community algorithm %q", algorithm)
 	}
 	p := &Partition{Nodes: len(net.IDs)}
-	if len(net.IDs) > 0 {
-		p.Modularity = community.Q(net.G, comms, 1)
-		if math.IsNaN(p.Modularity) {
-			p.Modularity = 0
-		}
-	}
 	for _, c := range comms {
 		ids := make([]string, len(c))
 		for i, nd := range c {
@@ -256,7 +304,62 @@ func communities(ctx context.Context, net *Network, algorithm string) (*Partitio
 	slices.SortFunc(p.Communities, func(a, b []string) int {
 		return cmp.Or(cmp.Compare(len(b), len(a)), cmp.Compare(a[0], b[0]))
 	})
+	// Q of the sorted partition: whatever order the algorithm gave the
+	// communities in (label propagation's come from a map), the sums run
+	// in the same order.
+	member := make([]int32, len(net.IDs))
+	for i := range member {
+		member[i] = -1
+	}
+	for c, ids := range p.Communities {
+		for _, id := range ids {
+			member[net.Index[id]] = int32(c)
+		}
+	}
+	p.Modularity = modularity(net.G, member, len(p.Communities), 1)
 	return p, nil
+}
+
+// modularity is Newman's modularity of a partition of the undirected,
+// weighted graph g with resolution γ:
+//
+//	Q = Σ_c [ L_c/m − γ·(d_c/2m)² ]
+//
+// L_c the weight of the edges inside community c, d_c the sum of the
+// weighted degrees of its nodes, m the weight of every edge; member[i] is
+// node i's community (0…k−1), -1 for a node in none. It is gonum's
+// community.Q for such a graph (which has no self-loop), computed from
+// the edges in O(nodes + edges) where community.Q visits every pair of
+// nodes of a community (about 90 M weight look-ups for the reference
+// graph's largest component). The sums run in a fixed order (edges by
+// node, then communities by index), so a partition always gives the same
+// bits. 0 for a graph without an edge (community.Q: NaN).
+func modularity(g *Graph, member []int32, k int, resolution float64) float64 {
+	in := make([]float64, k)  // 2·L_c: an inner edge is seen from both ends
+	deg := make([]float64, k) // d_c
+	var m2 float64            // 2m
+	for u, c := range member {
+		for j := g.off[u]; j < g.off[u+1]; j++ {
+			w := g.weight(int(j))
+			m2 += w
+			if c < 0 {
+				continue
+			}
+			deg[c] += w
+			if member[g.to[j]] == c {
+				in[c] += w
+			}
+		}
+	}
+	if m2 == 0 {
+		return 0
+	}
+	q := 0.0
+	for c := range k {
+		d := deg[c] / m2
+		q += in[c]/m2 - resolution*d*d
+	}
+	return q
 }
 
 func labelPropagation(ctx context.Context, net *Network) ([][]graph.Node, error) {
@@ -326,8 +429,8 @@ func (u unweighted) Edge(a, b int64) graph.Edge {
 // until its context is done (then it gets the context's error: TIMEOUT at
 // the request's deadline), and a computation nobody waits for any more is
 // cancelled: its store reads stop, and so do the measures computed here
-// between rounds (gonum's PageRank, betweenness and Louvain run to their
-// end once started).
+// between rounds (gonum's betweenness and Louvain run to their end once
+// started).
 type Analyzer struct {
 	Store kepu.Store
 

@@ -436,8 +436,10 @@ func OfLabel(l Label, f *Filter) *Filter {
 	return &Filter{And: []*Filter{HasLabel(l), f}}
 }
 
-// labelled recognizes a filter made by OfLabel: its label and the rest.
-func labelled(f *Filter) (Label, []*Filter, bool) {
+// Labelled recognizes a filter made by OfLabel: its label and the rest
+// (conditions on that label's properties, which a backend resolves
+// against that label alone, whatever label the node is queried under).
+func Labelled(f *Filter) (Label, []*Filter, bool) {
 	if len(f.And) == 0 || f.And[0] == nil || f.And[0].Cond == nil {
 		return "", nil, false
 	}
@@ -477,7 +479,7 @@ func validateFilter(f *Filter, prop func(string) (*PropDef, bool), l Label, dept
 	if parts > 1 {
 		return Errorf(BadUserInput, "a filter node must have exactly one part")
 	}
-	if lf, rest, ok := labelled(f); ok {
+	if lf, rest, ok := Labelled(f); ok {
 		// A condition on one label of a node that may have several (see
 		// OfLabel): the rest is checked against that label alone.
 		def := LookupLabel(lf)

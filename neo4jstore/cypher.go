@@ -437,6 +437,12 @@ func (c *compiler) filter(v string, props propLookup, f *kepu.Filter, isNode boo
 	}
 	switch {
 	case f.And != nil:
+		if l, _, ok := kepu.Labelled(f); ok && isNode {
+			// OfLabel: the label's own properties, whichever labels the
+			// node is queried under (the ID condition first is false for
+			// a node of another label).
+			return c.join(v, nodeProps([]kepu.Label{l}), f.And, " AND ", "true", isNode)
+		}
 		return c.join(v, props, f.And, " AND ", "true", isNode)
 	case f.Or != nil:
 		return c.join(v, props, f.Or, " OR ", "false", isNode)
@@ -476,7 +482,7 @@ func (c *compiler) join(v string, props propLookup, fs []*kepu.Filter, op, empty
 func (c *compiler) cond(v string, props propLookup, cd *kepu.Cond) (string, error) {
 	def, _ := props(cd.Prop)
 	if def == nil {
-		return "", &kepu.Error{Code: kepu.BadUserInput, Field: cd.Prop, Message: "unknown property"}
+		return "", &kepu.Error{Code: kepu.BadUserInput, Field: cd.Prop, Message: fmt.Sprintf("unknown property %q", kepu.Truncate(cd.Prop, 40))}
 	}
 	// The property key in the text is the registry's, not the client's.
 	x := v + "." + quote(def.Name)

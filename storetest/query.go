@@ -122,6 +122,22 @@ func testIDAndLogic(t *testing.T, st kepu.Store) {
 	// An empty Or is the empty disjunction: it matches nothing.
 	wantIDs(t, "empty or", findIDs(t, st, kepu.Museum, &kepu.Filter{Or: []*kepu.Filter{}}))
 	wantIDs(t, "not empty or", findIDs(t, st, kepu.Museum, &kepu.Filter{Not: &kepu.Filter{Or: []*kepu.Filter{}}}), mAH, mCaravan, mCSTM, mMobile)
+	// Conditions on one label's properties (kepu.OfLabel, the typed
+	// per-label conditions of a where on nodes of any label, as
+	// centrality's): a node of another label does not match them, even
+	// when that label has no such property.
+	wantIDs(t, "of own label", findIDs(t, st, kepu.Museum, kepu.OfLabel(kepu.Museum, C("kind", kepu.Eq, "STANDARD"))), mAH, mCSTM)
+	wantIDs(t, "of other label", findIDs(t, st, kepu.Museum, kepu.OfLabel(kepu.School, C("stage", kepu.Eq, "PRIMARY"))))
+	wantIDs(t, "not of other label", findIDs(t, st, kepu.Museum, &kepu.Filter{Not: kepu.OfLabel(kepu.School, C("rural", kepu.Eq, true))}), mAH, mCaravan, mCSTM, mMobile)
+	perLabel := &kepu.Filter{Or: []*kepu.Filter{
+		kepu.OfLabel(kepu.Museum, C("kind", kepu.Eq, "MOBILE")),
+		kepu.OfLabel(kepu.School, C("stage", kepu.Eq, "PRIMARY")),
+	}}
+	wantIDs(t, "per label, museums", findIDs(t, st, kepu.Museum, perLabel.Clone()), mMobile)
+	wantIDs(t, "per label, schools", findIDs(t, st, kepu.School, perLabel.Clone()), s1)
+	if n, err := st.CountNodes(ctx, kepu.School, perLabel.Clone()); err != nil || n != 1 {
+		t.Errorf("CountNodes(School, per label) = %d, %v; want 1", n, err)
+	}
 }
 
 func testRelFilter(t *testing.T, st kepu.Store) {

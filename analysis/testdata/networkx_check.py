@@ -3,7 +3,9 @@ on the graphs TestNetworkx writes: reads a JSON file (argv[1]) of graphs and
 writes a JSON answer to stdout.
 
 Input: {"graphs": [{"name", "n", "edges": [[i, j, w], ...], "measures": [...],
-"pairs": [[s, t], ...]}]}; nodes are 0..n-1.
+"pairs": [[s, t], ...], "partitions": {algorithm: [[i, ...], ...]}}]}; nodes
+are 0..n-1. The answer has, per graph, each measure and "modularity": the
+modularity of each given partition.
 """
 import json
 import sys
@@ -45,6 +47,15 @@ def main():
             res["DEGREE"] = [d[i] for i in range(g["n"])]
         if "CONNECTED_COMPONENTS" in m:
             res["CONNECTED_COMPONENTS"] = sorted(sorted(c) for c in nx.connected_components(G))
+        if "EIGENVECTOR" in m:
+            # As kepugraph's: at most 1,000 rounds, stop below n·1e-9.
+            e = nx.eigenvector_centrality(G, max_iter=1000, tol=1e-9, weight="weight")
+            res["EIGENVECTOR"] = [e[i] for i in range(g["n"])]
+        if g.get("partitions"):
+            res["modularity"] = {
+                alg: nx.community.modularity(G, [set(c) for c in comms], weight="weight")
+                for alg, comms in g["partitions"].items()
+            }
         if "LOUVAIN" in m:
             comms = nx.community.louvain_communities(G, weight="weight", seed=1)
             res["LOUVAIN"] = nx.community.modularity(G, comms, weight="weight")

@@ -70,7 +70,7 @@ enum CentralityAlgorithm {
   BETWEENNESS
   "Closeness with the Wasserman–Faust correction for graphs with several components: (r/(n − 1)) · (r / sum of distances to the r reachable nodes) (as networkx's closeness_centrality)."
   CLOSENESS
-  "Eigenvector centrality: the principal eigenvector of the adjacency matrix (of A + I, by power iteration), unit Euclidean norm (as networkx's eigenvector_centrality)."
+  "Eigenvector centrality: the principal eigenvector of the adjacency matrix (of A + I, by power iteration from 1/n, at most 1,000 rounds, until the rounds differ by less than n·1e-9 in sum), unit Euclidean norm: networkx's eigenvector_centrality(max_iter=1000, tol=1e-9), same figures. It ranks the nodes of a connected graph. On a graph of several connected components (communities(algorithm: CONNECTED_COMPONENTS) with the same arguments counts them) the principal eigenvector lies on the component with the largest eigenvalue: its nodes share the unit norm and every other node's score is near 0, what the power iteration leaves (networkx gives the same; it is not a ranking of those nodes). For example the MUSEUM_MUSEUM projection has 717 components, and the two museums of its heaviest relationship get 0.707 each and the rest at most 3e-7. To rank the nodes of one region use within; to rank across components use PAGERANK or DEGREE."
   EIGENVECTOR
 }
 
@@ -104,7 +104,7 @@ type ScoredNode {
 """A partition of a graph into communities."""
 type CommunityPartition {
   algorithm: CommunityAlgorithm!
-  "Newman's modularity Q of the partition (resolution 1; weighted for a projection)."
+  "Newman's modularity Q of the partition (resolution 1; weighted for a projection): the sum over communities of L_c/m − (d_c/2m)², L_c the weight of the relationships inside community c, d_c the sum of its nodes' weighted degrees, m the weight of every relationship (as networkx's community.modularity and gonum's community.Q); 0 without a relationship. Summed in a fixed order: the same bits on every run."
   modularity: Float!
   "The number of communities."
   count: Int!
