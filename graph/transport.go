@@ -66,7 +66,7 @@ func (postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	var p httpx.Params
 	if err := httpx.DecodeJSON(body, &p); err != nil {
 		w.WriteHeader(http.StatusBadRequest)
-		writeResponse(w, exec.DispatchError(ctx, badRequest("json request body could not be decoded: %v", err)), true)
+		writeResponse(w, exec.DispatchError(ctx, badRequest("%s", httpx.JSONErrorMessage(err))), true)
 		return
 	}
 	execute(w, r, exec, contentType, p, start)
