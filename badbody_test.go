@@ -39,3 +39,31 @@ func TestBadBodyMessages(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONContentType: every JSON answer of /query has the same
+// Content-Type, application/json without a charset parameter (JSON is
+// UTF-8 and its media type defines none): GraphQL responses and the
+// rejections made before GraphQL alike (newcomer report 2026-12-02: 400
+// BAD_REQUEST said application/json, 400 BATCHING_NOT_SUPPORTED, 415, 405
+// and 406 application/json; charset=utf-8).
+func TestJSONContentType(t *testing.T) {
+	m, _ := mustRunMain(t, "--data-dir", t.TempDir(), "--no-seed")
+	for _, c := range []struct {
+		name   string
+		r      request
+		status int
+	}{
+		{"ok", request{method: http.MethodPost, body: `{"query":"{ __typename }"}`}, 200},
+		{"bad body", request{method: http.MethodPost, body: `{"query": 42}`}, 400},
+		{"batch", request{method: http.MethodPost, body: `[{"query":"{ __typename }"}]`}, 400},
+		{"validation", request{method: http.MethodPost, body: `{"query":"{ nope }"}`}, 422},
+		{"media type", request{method: http.MethodPost, body: `{"query":"{ __typename }"}`, header: map[string]string{"Content-Type": "text/plain"}}, 415},
+		{"method", request{method: http.MethodPut, body: `{"query":"{ __typename }"}`}, 405},
+		{"accept", request{method: http.MethodPost, body: `{"query":"{ __typename }"}`, header: map[string]string{"Accept": "text/html"}}, 406},
+	} {
+		res := do(t, m, c.r)
+		if res.status != c.status || res.header.Get("Content-Type") != "application/json" {
+			t.Errorf("%s: %d %q, want %d application/json", c.name, res.status, res.header.Get("Content-Type"), c.status)
+		}
+	}
+}

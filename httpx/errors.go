@@ -87,7 +87,9 @@ func (rj Rejection) Write(w http.ResponseWriter, r *http.Request) {
 	if r != nil && PreferredResponseType(r.Header.Get("Accept")) == MediaTypeGraphQLResponse {
 		ct = MediaTypeGraphQLResponse
 	}
-	w.Header().Set("Content-Type", ct+"; charset=utf-8")
+	// Without a charset parameter, as the GraphQL responses: JSON is
+	// UTF-8 and its media type defines none (RFC 8259, section 11).
+	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	if r != nil {
