@@ -153,3 +153,32 @@ func inputFieldDoc(t *testing.T, m *Main, ty, field string) (string, bool) {
 	}
 	return "", false
 }
+
+// TestNestedArgumentErrorOnce: an argument refused inside a list (a page
+// size over the maximum, a bad cursor, under every parent) is one
+// BAD_USER_INPUT error, with extensions.repeats saying how many more
+// parents it failed under, not one identical error per parent (newcomer
+// report 2026-12-02: 50 errors under museums(first: 50)).
+func TestNestedArgumentErrorOnce(t *testing.T) {
+	m, _ := mustRunMain(t, "--data-dir", t.TempDir(), "--no-seed")
+	mustPost(t, m, `mutation {
+		a: createMuseum(input: {key: "a", name: "A", kind: STANDARD, provenance: REPORTED, source: "t"}) { id }
+		b: createMuseum(input: {key: "b", name: "B", kind: STANDARD, provenance: REPORTED, source: "t"}) { id }
+		c: createMuseum(input: {key: "c", name: "C", kind: STANDARD, provenance: REPORTED, source: "t"}) { id }
+	}`)
+	for _, arg := range []string{"first: 101", `after: "bogus"`} {
+		res := post(t, m, `{ museums(first: 3) { nodes { name schoolPartners(`+arg+`) { nodes { name } } } } }`, nil)
+		if len(res.Errors) != 1 || res.Errors[0].Code() != kepu.BadUserInput {
+			t.Errorf("%s: errors %+v, want one BAD_USER_INPUT", arg, res.Errors)
+			continue
+		}
+		if r, _ := res.Errors[0].Extensions["repeats"].(float64); r != 2 {
+			t.Errorf("%s: extensions %v, want repeats 2 (three parents)", arg, res.Errors[0].Extensions)
+		}
+	}
+	// Different errors stay apart: one NOT_FOUND per missing ID.
+	res := post(t, m, `{ nodes(ids: ["`+kepu.GlobalID("Museum:x")+`", "`+kepu.GlobalID("Museum:y")+`"]) { id } }`, nil)
+	if len(res.Errors) != 2 {
+		t.Errorf("nodes of two missing IDs: %d errors, want 2", len(res.Errors))
+	}
+}
