@@ -109,6 +109,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
+		if httpx.ClientClosed(ctx) {
+			// The client hung up mid-file: the access log records the
+			// request as 499 CLIENT_CLOSED_REQUEST (httpx.Track).
+			h.logger().Debug("export cut off: the client closed the request", "request_id", httpx.RequestID(ctx),
+				"format", f.Name, "nodes", st.Nodes, "edges", st.Edges)
+			panic(http.ErrAbortHandler)
+		}
 		code := kepu.ErrorCode(err)
 		if ctx.Err() != nil {
 			code = httpx.CodeTimeout
@@ -148,6 +155,10 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		status = http.StatusBadRequest
 	case code == kepu.NotFound:
 		status = http.StatusNotFound
+	case httpx.ClientClosed(r.Context()):
+		// Nobody reads it; the access log records 499
+		// CLIENT_CLOSED_REQUEST, without an error line.
+		status, code, msg = httpx.StatusClientClosedRequest, httpx.CodeClientClosedRequest, "the client closed the request"
 	case r.Context().Err() != nil:
 		status, code, msg = http.StatusServiceUnavailable, httpx.CodeTimeout, "the export took longer than its deadline"
 	case code == kepu.Unavailable:

@@ -164,6 +164,10 @@ func (j *jsonWriter) sep() {
 // cytoscape writes Cytoscape.js elements JSON, as Cytoscape desktop's
 // .cyjs files hold it: {"elements": {"nodes": [{"data": {...}}], "edges":
 // [...]}}. cy.json(file) or cytoscape({elements: file.elements}) loads it.
+// It also reads as networkx's cytoscape_data (nx.cytoscape_graph): the top
+// level says directed and multigraph, a node's data has value (its ID, the
+// networkx node) and an edge's key (its ID, so that parallel relationships
+// stay apart).
 type cytoscape struct{ jsonWriter }
 
 // NewCytoscape returns a Writer of Cytoscape.js elements JSON.
@@ -171,7 +175,7 @@ func NewCytoscape(w io.Writer) Writer { return &cytoscape{newJSONWriter(w)} }
 
 func (c *cytoscape) Begin(nodeAttrs, edgeAttrs []Attr) error {
 	c.nodeAttrs, c.edgeAttrs = nodeAttrs, edgeAttrs
-	_, err := c.w.WriteString(`{"format_version":"1.0","generated_by":"kepugraph","target_cytoscapejs_version":"~3","data":{"name":"kepugraph"},"elements":{"nodes":[`)
+	_, err := c.w.WriteString(`{"format_version":"1.0","generated_by":"kepugraph","target_cytoscapejs_version":"~3","data":{"name":"kepugraph"},"directed":true,"multigraph":true,"elements":{"nodes":[`)
 	return err
 }
 
@@ -179,6 +183,7 @@ func (c *cytoscape) Node(n *Node) error {
 	c.sep()
 	c.buf = append(c.buf, `{"data":{"id":`...)
 	c.buf = appendString(c.buf, n.ID)
+	c.buf = appendStringField(c.buf, "value", n.ID)
 	c.buf = appendField(c.buf, AttrLabel, n.Props[kepu.PropName])
 	c.buf = c.appendNodeAttrs(c.buf, n)
 	c.buf = append(c.buf, "}}"...)
@@ -195,6 +200,7 @@ func (c *cytoscape) Edge(e *Edge) error {
 	c.sep()
 	c.buf = append(c.buf, `{"data":{"id":`...)
 	c.buf = appendString(c.buf, e.ID)
+	c.buf = appendStringField(c.buf, "key", e.ID)
 	c.buf = appendStringField(c.buf, "source", e.Source)
 	c.buf = appendStringField(c.buf, "target", e.Target)
 	c.buf = appendStringField(c.buf, AttrLabel, string(e.Type))

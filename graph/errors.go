@@ -39,11 +39,21 @@ const UnavailableMessage = httpx.UnavailableMessage
 
 // presentError gives every error a code in extensions.code: a *kepu.Error
 // shows its code and message; gqlgen's own errors (parse, validation) keep
-// theirs; anything else is logged with the request ID and shown as
+// theirs; a store call cut off because the client hung up is
+// CLIENT_CLOSED_REQUEST, without a log line; anything else is logged with the request ID and shown as
 // INTERNAL_SERVER_ERROR "internal error".
 func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gerr := graphql.DefaultErrorPresenter(ctx, err)
+		if httpx.ClientClosed(ctx) && cutOff(err) {
+			// The client hung up and the store call or measure stopped
+			// with it: not a fault of the store, nothing to log (the
+			// access log records the request once, as 499
+			// CLIENT_CLOSED_REQUEST), and nobody reads the message.
+			gerr.Message = "the client closed the request"
+			setCode(gerr, httpx.CodeClientClosedRequest)
+			return gerr
+		}
 		if ctx.Err() == context.DeadlineExceeded && (errors.Is(err, context.DeadlineExceeded) || kepu.ErrorCode(err) == kepu.Unavailable) {
 			// The request's deadline (--timeout) cut the store call off:
 			// TIMEOUT, as httpx.Timeout answers when nothing was written.
@@ -103,6 +113,20 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		setRequestID(ctx, gerr)
 		return gerr
 	}
+}
+
+// cutOff reports whether err is what a store call or a network measure
+// returns when its context ends: the context's error itself, or the
+// SERVICE_UNAVAILABLE or TIMEOUT a store or measure translates it into.
+func cutOff(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	switch kepu.ErrorCode(err) {
+	case kepu.Unavailable, httpx.CodeTimeout:
+		return true
+	}
+	return false
 }
 
 // setRequestID adds extensions.requestId to an internal error, so that a

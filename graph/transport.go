@@ -66,7 +66,7 @@ func (postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	var p httpx.Params
 	if err := httpx.DecodeJSON(body, &p); err != nil {
 		w.WriteHeader(http.StatusBadRequest)
-		writeResponse(w, exec.DispatchError(ctx, badRequest("json request body could not be decoded: %v", err)), true)
+		writeResponse(w, exec.DispatchError(ctx, badRequest("%s", httpx.JSONErrorMessage(err))), true)
 		return
 	}
 	execute(w, r, exec, contentType, p, start)
@@ -156,7 +156,44 @@ func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor,
 		return
 	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)
-	writeResponse(w, responses(ctx), false)
+	resp := responses(ctx)
+	if resp != nil && len(resp.Errors) > 1 {
+		resp.Errors = collapseRepeated(resp.Errors)
+	}
+	writeResponse(w, resp, false)
+}
+
+// collapseRepeated keeps one of the BAD_USER_INPUT errors that differ only
+// in the list indexes of their paths (an argument refused once per parent:
+// schoolPartners(first: 101) under 50 museums gave 50 identical errors);
+// the one kept says in extensions.repeats how many more there were. The
+// data still has null at each of their paths.
+func collapseRepeated(errs gqlerror.List) gqlerror.List {
+	var out gqlerror.List
+	first := map[string]int{} // key → index in out
+	for _, e := range errs {
+		if code, _ := e.Extensions["code"].(string); code != kepu.BadUserInput || len(e.Path) == 0 {
+			out = append(out, e)
+			continue
+		}
+		var key strings.Builder
+		key.WriteString(e.Message)
+		for _, p := range e.Path {
+			if name, ok := p.(ast.PathName); ok {
+				key.WriteString("\x00" + string(name))
+			} else {
+				key.WriteString("\x00#")
+			}
+		}
+		if i, ok := first[key.String()]; ok {
+			n, _ := out[i].Extensions["repeats"].(int)
+			out[i].Extensions["repeats"] = n + 1
+			continue
+		}
+		first[key.String()] = len(out)
+		out = append(out, e)
+	}
+	return out
 }
 
 // operationNotFound rewrites gqlgen's error for a document without the

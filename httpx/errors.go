@@ -1,7 +1,9 @@
 package httpx
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"mime"
 	"net/http"
 	"strconv"
@@ -10,14 +12,19 @@ import (
 
 // Error codes of the rejections made by this package (extensions.code).
 const (
-	CodePayloadTooLarge       = "PAYLOAD_TOO_LARGE"      // 413
-	CodeBatchingNotSupported  = "BATCHING_NOT_SUPPORTED" // 400
-	CodeBadRequest            = "BAD_REQUEST"            // 400
-	CodeMethodNotAllowed      = "METHOD_NOT_ALLOWED"     // 405
-	CodeUnsupportedMediaType  = "UNSUPPORTED_MEDIA_TYPE" // 415
-	CodeNotAcceptable         = "NOT_ACCEPTABLE"         // 406
-	CodeRateLimited           = "RATE_LIMITED"           // 429
-	CodeTimeout               = "TIMEOUT"                // 503 when a handler wrote nothing before the deadline
+	CodePayloadTooLarge      = "PAYLOAD_TOO_LARGE"      // 413
+	CodeBatchingNotSupported = "BATCHING_NOT_SUPPORTED" // 400
+	CodeBadRequest           = "BAD_REQUEST"            // 400
+	CodeMethodNotAllowed     = "METHOD_NOT_ALLOWED"     // 405
+	CodeUnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE" // 415
+	CodeNotAcceptable        = "NOT_ACCEPTABLE"         // 406
+	CodeRateLimited          = "RATE_LIMITED"           // 429
+	CodeTimeout              = "TIMEOUT"                // 503 when a handler wrote nothing before the deadline
+	// CodeClientClosedRequest is the outcome of a request whose client
+	// hung up before the response was ready (nginx's 499 "client closed
+	// request"): not a fault of the server or its store. No client reads
+	// it; it is what the access log and metrics record.
+	CodeClientClosedRequest   = "CLIENT_CLOSED_REQUEST" // 499
 	MediaTypeJSON             = "application/json"
 	MediaTypeGraphQLResponse  = "application/graphql-response+json"
 	maxAcceptHeaderMediaTypes = 64
@@ -27,6 +34,18 @@ const (
 // (SERVICE_UNAVAILABLE), on every route; the cause is in the log under the
 // request ID, which the response carries (extensions.requestId).
 const UnavailableMessage = "the service is temporarily unavailable; try again later"
+
+// StatusClientClosedRequest is the status recorded (access log, metrics)
+// for a request whose client closed the connection before the response was
+// ready: nginx's non-standard 499.
+const StatusClientClosedRequest = 499
+
+// ClientClosed reports whether ctx ended because the request's client went
+// away: net/http cancels a request's context when its connection closes,
+// while a deadline (Timeout) ends it with context.DeadlineExceeded.
+func ClientClosed(ctx context.Context) bool {
+	return errors.Is(ctx.Err(), context.Canceled)
+}
 
 // Rejection is a GraphQL-shaped error response made outside GraphQL
 // execution.
@@ -68,7 +87,9 @@ func (rj Rejection) Write(w http.ResponseWriter, r *http.Request) {
 	if r != nil && PreferredResponseType(r.Header.Get("Accept")) == MediaTypeGraphQLResponse {
 		ct = MediaTypeGraphQLResponse
 	}
-	w.Header().Set("Content-Type", ct+"; charset=utf-8")
+	// Without a charset parameter, as the GraphQL responses: JSON is
+	// UTF-8 and its media type defines none (RFC 8259, section 11).
+	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	if r != nil {

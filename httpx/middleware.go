@@ -317,7 +317,8 @@ func CORS(cfg CORSConfig) func(http.Handler) http.Handler {
 	}
 }
 
-// AccessLog logs one line per request at Info level (Warn for 5xx): request
+// AccessLog logs one line per request at Info level (Warn for 5xx; a
+// client that hung up is 499 CLIENT_CLOSED_REQUEST at Info): request
 // ID, method, path, status, duration, bytes, and when known the GraphQL
 // operation name and type, cost, outcome and principal. It never logs the
 // query, its variables or the Authorization header. It adds Track when no
@@ -327,7 +328,7 @@ func AccessLog(logger *slog.Logger) func(http.Handler) http.Handler {
 		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			rec := RecordFrom(r.Context())
 			next.ServeHTTP(w, r)
-			in := rec.Info()
+			in := rec.Served(r.Context())
 			var buf [11]slog.Attr
 			attrs := append(buf[:0],
 				slog.String("request_id", in.RequestID),

@@ -3,11 +3,13 @@ package httpx
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
 	"net/url"
+	"strings"
 
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -69,7 +71,7 @@ func DecodeParams(r *http.Request, maxBody int64) (Params, *Rejection) {
 			return p, badRequest("the request body must be a JSON object")
 		}
 		if err := DecodeJSON(body, &p); err != nil {
-			return p, badRequest("the request body is not valid JSON: " + err.Error())
+			return p, badRequest(JSONErrorMessage(err))
 		}
 		return p, nil
 	}
@@ -177,6 +179,43 @@ func firstNonSpace(b []byte) byte {
 // of encoding/json's Decoder.
 func DecodeJSON(b []byte, v any) error {
 	return jsonv2.Unmarshal(b, v, numbersAsJSONNumber)
+}
+
+// JSONErrorMessage says what is wrong with a request body that DecodeJSON
+// refused into Params, in a client's words, without Go types or the
+// decoder's name: a parameter of the wrong type (`"variables" must be a
+// JSON object`), or where the JSON breaks (`the request body is not valid
+// JSON: unexpected end at byte 40`).
+func JSONErrorMessage(err error) string {
+	var se *jsonv2.SemanticError
+	if errors.As(err, &se) && se.JSONPointer != "" {
+		name := strings.TrimPrefix(string(se.JSONPointer), "/")
+		if i := strings.IndexByte(name, '/'); i >= 0 {
+			name = name[:i]
+		}
+		switch name {
+		case "query", "operationName":
+			return fmt.Sprintf("%q must be a string", name)
+		case "variables", "extensions":
+			return fmt.Sprintf("%q must be a JSON object", name)
+		}
+		return fmt.Sprintf("the request body has a value of the wrong type at %s", se.JSONPointer)
+	}
+	var syn *jsontext.SyntacticError
+	if errors.As(err, &syn) {
+		what := "invalid JSON"
+		switch {
+		case errors.Is(syn.Err, io.ErrUnexpectedEOF):
+			what = "unexpected end"
+		case syn.Err != nil:
+			what = strings.TrimPrefix(syn.Err.Error(), "jsontext: ")
+		}
+		return fmt.Sprintf("the request body is not valid JSON: %s at byte %d", what, syn.ByteOffset)
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return "the request body is not valid JSON: unexpected end"
+	}
+	return "the request body is not valid JSON"
 }
 
 // numbersAsJSONNumber makes a JSON number decoded into an interface value a

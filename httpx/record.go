@@ -75,6 +75,28 @@ func (r *Record) Update(f func(*Info)) {
 	f(&r.info)
 }
 
+// Served returns a copy of the record of a request that has been served
+// (the middleware that log or count requests read it after the handler
+// returns): a request whose client closed the connection before the
+// handler finished, without an "ok" outcome, is recorded as 499
+// CLIENT_CLOSED_REQUEST (see ClientClosed), whatever the handler made of
+// its cancelled work (SERVICE_UNAVAILABLE from a store call cut off,
+// nothing at all): nobody read it.
+func (r *Record) Served(ctx context.Context) Info {
+	closed := ClientClosed(ctx)
+	var in Info
+	r.Update(func(i *Info) {
+		if closed && i.Outcome != "ok" {
+			i.Outcome, i.Status = CodeClientClosedRequest, StatusClientClosedRequest
+		}
+		in = *i
+	})
+	if r == nil {
+		return r.Info()
+	}
+	return in
+}
+
 // Info returns a copy of the record.
 func (r *Record) Info() Info {
 	if r == nil {
@@ -155,7 +177,11 @@ func Track(next http.Handler) http.Handler {
 		next.ServeHTTP(tw, r)
 		if !tw.wroteHeader {
 			// Nothing written: net/http sends 200 with an empty body.
-			rec.Update(func(i *Info) { i.Status = http.StatusOK })
+			rec.Update(func(i *Info) {
+				if i.Status == 0 {
+					i.Status = http.StatusOK
+				}
+			})
 		}
 	})
 }

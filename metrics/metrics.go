@@ -9,6 +9,8 @@
 package metrics
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"strconv"
 	"sync"
@@ -150,7 +152,8 @@ var RejectionCodes = map[string]bool{
 var knownOutcomes = func() map[string]bool {
 	m := map[string]bool{"ok": true, "ERROR": true,
 		kepu.BadUserInput: true, kepu.NotFound: true, kepu.Conflict: true, kepu.Unavailable: true, kepu.Internal: true,
-		"GRAPHQL_PARSE_FAILED": true, "GRAPHQL_VALIDATION_FAILED": true}
+		httpx.CodeClientClosedRequest: true,
+		"GRAPHQL_PARSE_FAILED":        true, "GRAPHQL_VALIDATION_FAILED": true}
 	for c := range RejectionCodes {
 		m[c] = true
 	}
@@ -215,7 +218,7 @@ func (m *Metrics) Middleware(next http.Handler) http.Handler {
 		rec := httpx.RecordFrom(r.Context())
 		start := time.Now()
 		next.ServeHTTP(w, r)
-		in := rec.Info()
+		in := rec.Served(r.Context())
 		op := m.OperationLabel(in.Operation)
 		outcome := in.Outcome
 		if outcome == "" && in.Status >= 200 && in.Status < 300 {
@@ -262,7 +265,7 @@ func (m *Metrics) latencyObserver(op string) prometheus.Observer {
 }
 
 // observeCall records one store call.
-func (m *Metrics) observeCall(method string, start time.Time, err error) {
+func (m *Metrics) observeCall(ctx context.Context, method string, start time.Time, err error) {
 	if ch := m.callChildren[method]; ch != nil && err == nil {
 		ch.once.Do(func() {
 			ch.ok, ch.dur = m.calls.WithLabelValues(method, "ok"), m.callDur.WithLabelValues(method)
@@ -274,6 +277,14 @@ func (m *Metrics) observeCall(method string, start time.Time, err error) {
 	code := "ok"
 	if err != nil {
 		code = kepu.ErrorCode(err)
+		switch {
+		case httpx.ClientClosed(ctx):
+			code = httpx.CodeClientClosedRequest
+		case ctx.Err() == context.DeadlineExceeded || errors.Is(err, context.DeadlineExceeded):
+			code = httpx.CodeTimeout
+		case errors.Is(err, context.Canceled):
+			code = httpx.CodeClientClosedRequest
+		}
 		if !knownOutcomes[code] {
 			code = Other
 		}

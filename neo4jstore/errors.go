@@ -15,6 +15,7 @@ import (
 const (
 	msgUnavailable = "the graph database is unavailable; try again later"
 	msgTimeout     = "the graph database did not answer in time"
+	msgCancelled   = "the call was cancelled by its caller"
 	msgAuth        = "neo4j: authentication failed (check NEO4J_USER and NEO4J_PASSWORD)"
 	msgConflict    = "the node or relationship already exists"
 	msgInternal    = "internal error"
@@ -79,6 +80,12 @@ func (s *Store) translate(ctx context.Context, op string, err error) error {
 		if ke, ok := e.(*kepu.Error); ok {
 			return ke
 		}
+	}
+	if errors.Is(ctx.Err(), context.Canceled) {
+		// The caller gave up (a client that hung up): not the server's
+		// fault, and the caller reports it (as CLIENT_CLOSED_REQUEST).
+		s.log.Debug("neo4j: call cancelled by its caller", "op", op)
+		return kepu.Errorf(kepu.Unavailable, "%s", msgCancelled)
 	}
 	detail := scrub(err.Error(), s.cfg.Password)
 	if n := neo4jError(err); n != nil {

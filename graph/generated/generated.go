@@ -6932,87 +6932,87 @@ enum SchoolStage {
 
 """Conditions on a String or Date property; all operators given must hold. eq: null matches an absent property and ne: null a present one; any other condition on an absent property is false."""
 input StringFilter {
-  "Equal to."
+  "Equal to. eq: null matches a record without the property."
   eq: String
-  "Not equal to."
+  "Not equal to. A record without the property never matches (as SQL's <> with NULL): NOT {eq: …} keeps it, ne leaves it out; ne: null matches a record with the property."
   ne: String
-  "Equal to one of."
+  "Equal to one of. A record without the property never matches."
   in: [String!]
-  "Contains the text (for a list: has an element equal to it); case-sensitive."
+  "Contains the text (for a list: has an element equal to it); case-sensitive. A record without the property never matches."
   contains: String
-  "Contains the text, ignoring case (both texts in Unicode lower case)."
+  "Contains the text, ignoring case (both texts in Unicode lower case). A record without the property never matches."
   containsInsensitive: String
-  "Starts with the text; case-sensitive."
+  "Starts with the text; case-sensitive. A record without the property never matches."
   startsWith: String
-  "Greater than."
+  "Greater than. A record without the property never matches."
   gt: String
-  "Greater than or equal to."
+  "Greater than or equal to. A record without the property never matches."
   gte: String
-  "Less than."
+  "Less than. A record without the property never matches."
   lt: String
-  "Less than or equal to."
+  "Less than or equal to. A record without the property never matches."
   lte: String
 }
 
 """Conditions on a Int property; all operators given must hold. eq: null matches an absent property and ne: null a present one; any other condition on an absent property is false."""
 input IntFilter {
-  "Equal to."
+  "Equal to. eq: null matches a record without the property."
   eq: Int
-  "Not equal to."
+  "Not equal to. A record without the property never matches (as SQL's <> with NULL): NOT {eq: …} keeps it, ne leaves it out; ne: null matches a record with the property."
   ne: Int
-  "Equal to one of."
+  "Equal to one of. A record without the property never matches."
   in: [Int!]
-  "Greater than."
+  "Greater than. A record without the property never matches."
   gt: Int
-  "Greater than or equal to."
+  "Greater than or equal to. A record without the property never matches."
   gte: Int
-  "Less than."
+  "Less than. A record without the property never matches."
   lt: Int
-  "Less than or equal to."
+  "Less than or equal to. A record without the property never matches."
   lte: Int
 }
 
 """Conditions on a WholeNumber property; all operators given must hold. eq: null matches an absent property and ne: null a present one; any other condition on an absent property is false."""
 input WholeNumberFilter {
-  "Equal to."
+  "Equal to. eq: null matches a record without the property."
   eq: WholeNumber
-  "Not equal to."
+  "Not equal to. A record without the property never matches (as SQL's <> with NULL): NOT {eq: …} keeps it, ne leaves it out; ne: null matches a record with the property."
   ne: WholeNumber
-  "Equal to one of."
+  "Equal to one of. A record without the property never matches."
   in: [WholeNumber!]
-  "Greater than."
+  "Greater than. A record without the property never matches."
   gt: WholeNumber
-  "Greater than or equal to."
+  "Greater than or equal to. A record without the property never matches."
   gte: WholeNumber
-  "Less than."
+  "Less than. A record without the property never matches."
   lt: WholeNumber
-  "Less than or equal to."
+  "Less than or equal to. A record without the property never matches."
   lte: WholeNumber
 }
 
 """Conditions on a Float property; all operators given must hold. eq: null matches an absent property and ne: null a present one; any other condition on an absent property is false."""
 input FloatFilter {
-  "Equal to."
+  "Equal to. eq: null matches a record without the property."
   eq: Float
-  "Not equal to."
+  "Not equal to. A record without the property never matches (as SQL's <> with NULL): NOT {eq: …} keeps it, ne leaves it out; ne: null matches a record with the property."
   ne: Float
-  "Equal to one of."
+  "Equal to one of. A record without the property never matches."
   in: [Float!]
-  "Greater than."
+  "Greater than. A record without the property never matches."
   gt: Float
-  "Greater than or equal to."
+  "Greater than or equal to. A record without the property never matches."
   gte: Float
-  "Less than."
+  "Less than. A record without the property never matches."
   lt: Float
-  "Less than or equal to."
+  "Less than or equal to. A record without the property never matches."
   lte: Float
 }
 
 """Conditions on a Boolean property; all operators given must hold. eq: null matches an absent property and ne: null a present one; any other condition on an absent property is false."""
 input BooleanFilter {
-  "Equal to."
+  "Equal to. eq: null matches a record without the property."
   eq: Boolean
-  "Not equal to."
+  "Not equal to. A record without the property never matches (as SQL's <> with NULL): NOT {eq: …} keeps it, ne leaves it out; ne: null matches a record with the property."
   ne: Boolean
 }
 
@@ -7028,87 +7028,87 @@ input IDFilter {
 
 """Conditions on a list of strings."""
 input StringListFilter {
-  "Contains the text (for a list: has an element equal to it); case-sensitive."
+  "Contains the text (for a list: has an element equal to it); case-sensitive. A record without the property never matches."
   contains: String
 }
 
 """Conditions on a AdminLevel property; all operators given must hold. eq: null matches an absent property and ne: null a present one; any other condition on an absent property is false."""
 input AdminLevelFilter {
-  "Equal to."
+  "Equal to. eq: null matches a record without the property."
   eq: AdminLevel
-  "Not equal to."
+  "Not equal to. A record without the property never matches (as SQL's <> with NULL): NOT {eq: …} keeps it, ne leaves it out; ne: null matches a record with the property."
   ne: AdminLevel
-  "Equal to one of."
+  "Equal to one of. A record without the property never matches."
   in: [AdminLevel!]
 }
 
 """Conditions on a ForumMode property; all operators given must hold. eq: null matches an absent property and ne: null a present one; any other condition on an absent property is false."""
 input ForumModeFilter {
-  "Equal to."
+  "Equal to. eq: null matches a record without the property."
   eq: ForumMode
-  "Not equal to."
+  "Not equal to. A record without the property never matches (as SQL's <> with NULL): NOT {eq: …} keeps it, ne leaves it out; ne: null matches a record with the property."
   ne: ForumMode
-  "Equal to one of."
+  "Equal to one of. A record without the property never matches."
   in: [ForumMode!]
 }
 
 """Conditions on a MuseumKind property; all operators given must hold. eq: null matches an absent property and ne: null a present one; any other condition on an absent property is false."""
 input MuseumKindFilter {
-  "Equal to."
+  "Equal to. eq: null matches a record without the property."
   eq: MuseumKind
-  "Not equal to."
+  "Not equal to. A record without the property never matches (as SQL's <> with NULL): NOT {eq: …} keeps it, ne leaves it out; ne: null matches a record with the property."
   ne: MuseumKind
-  "Equal to one of."
+  "Equal to one of. A record without the property never matches."
   in: [MuseumKind!]
 }
 
 """Conditions on a OrganizationKind property; all operators given must hold. eq: null matches an absent property and ne: null a present one; any other condition on an absent property is false."""
 input OrganizationKindFilter {
-  "Equal to."
+  "Equal to. eq: null matches a record without the property."
   eq: OrganizationKind
-  "Not equal to."
+  "Not equal to. A record without the property never matches (as SQL's <> with NULL): NOT {eq: …} keeps it, ne leaves it out; ne: null matches a record with the property."
   ne: OrganizationKind
-  "Equal to one of."
+  "Equal to one of. A record without the property never matches."
   in: [OrganizationKind!]
 }
 
 """Conditions on a ProgramKind property; all operators given must hold. eq: null matches an absent property and ne: null a present one; any other condition on an absent property is false."""
 input ProgramKindFilter {
-  "Equal to."
+  "Equal to. eq: null matches a record without the property."
   eq: ProgramKind
-  "Not equal to."
+  "Not equal to. A record without the property never matches (as SQL's <> with NULL): NOT {eq: …} keeps it, ne leaves it out; ne: null matches a record with the property."
   ne: ProgramKind
-  "Equal to one of."
+  "Equal to one of. A record without the property never matches."
   in: [ProgramKind!]
 }
 
 """Conditions on a Provenance property; all operators given must hold. eq: null matches an absent property and ne: null a present one; any other condition on an absent property is false."""
 input ProvenanceFilter {
-  "Equal to."
+  "Equal to. eq: null matches a record without the property."
   eq: Provenance
-  "Not equal to."
+  "Not equal to. A record without the property never matches (as SQL's <> with NULL): NOT {eq: …} keeps it, ne leaves it out; ne: null matches a record with the property."
   ne: Provenance
-  "Equal to one of."
+  "Equal to one of. A record without the property never matches."
   in: [Provenance!]
 }
 
 """Conditions on a ProvinceKind property; all operators given must hold. eq: null matches an absent property and ne: null a present one; any other condition on an absent property is false."""
 input ProvinceKindFilter {
-  "Equal to."
+  "Equal to. eq: null matches a record without the property."
   eq: ProvinceKind
-  "Not equal to."
+  "Not equal to. A record without the property never matches (as SQL's <> with NULL): NOT {eq: …} keeps it, ne leaves it out; ne: null matches a record with the property."
   ne: ProvinceKind
-  "Equal to one of."
+  "Equal to one of. A record without the property never matches."
   in: [ProvinceKind!]
 }
 
 """Conditions on a SchoolStage property; all operators given must hold. eq: null matches an absent property and ne: null a present one; any other condition on an absent property is false."""
 input SchoolStageFilter {
-  "Equal to."
+  "Equal to. eq: null matches a record without the property."
   eq: SchoolStage
-  "Not equal to."
+  "Not equal to. A record without the property never matches (as SQL's <> with NULL): NOT {eq: …} keeps it, ne leaves it out; ne: null matches a record with the property."
   ne: SchoolStage
-  "Equal to one of."
+  "Equal to one of. A record without the property never matches."
   in: [SchoolStage!]
 }
 
@@ -11521,7 +11521,7 @@ input PlaceWhere {
 
 """Read access to the graph."""
 type Query {
-  """The node with a global ID; null (with a NOT_FOUND error) when there is none."""
+  """The node with a global ID; null with a NOT_FOUND error when there is none (every field whose argument names a node answers NOT_FOUND for an ID of no node, so that a client can tell a missing node from an empty answer; Relay clients that expect a bare null get it as the field's value)."""
   node(id: ID!): Node
   """The nodes with the given global IDs (at most 100), in order; null (with a NOT_FOUND error) for each missing one."""
   nodes(ids: [ID!]!): [Node]!
@@ -11575,11 +11575,11 @@ type Query {
   subgraph(labels: [String!], relationships: [String!], where: JSON, around: ID, hops: Int, from: ID, to: ID): GraphSelection!
   """Nodes whose names match the text, best first (ties by ID): Chinese (any run of two or more characters of nameZh), English words of name (any case; a word prefix; one typo in words of four or more letters), the pinyin of nameZh with or without spaces and tones (beijing kexue, beijingkexuezhongxin, běijīng) or its initials (bjkxzx), and any mix (北京 kexue). A term that does not match as typed may match through a standard short form or a province name written out (中国科技馆 and zhongguokejiguan find 中国科学技术馆, 安徽科技馆 finds 安徽省科学技术馆), ranked below literal matches. Every term must match. labels keeps nodes of those labels. first is at most the maximum page size (default 100); pass pageInfo.endCursor as after for the next page, with the same text and labels (a cursor of another search: BAD_USER_INPUT). BAD_USER_INPUT for a text without a term of two or more letters or characters, longer than 200 characters, or with more than 16 terms."""
   search(text: String!, labels: [NodeLabel!], first: Int, after: String): SearchConnection!
-  """The first shortest path between two nodes, walking relationships in either direction (only the given types when relationships is set), of at most maxHops (0–10) relationships; null when there is none or an end does not exist. Paths are ordered by the IDs of their nodes, then relationship types and directions. BAD_USER_INPUT for maxHops outside 0–10."""
+  """The first shortest path between two nodes, walking relationships in either direction (only the given types when relationships is set), of at most maxHops (0–10) relationships; null when there is none; NOT_FOUND (naming from or to) when an end names no node, as every field whose argument names a node. Paths are ordered by the IDs of their nodes, then relationship types and directions. BAD_USER_INPUT for maxHops outside 0–10."""
   shortestPath(from: ID!, to: ID!, relationships: [RelationshipType!], maxHops: Int = 6): Path
-  """All shortest paths between two nodes (see shortestPath), the first n in order (n = first, 1–100, default 10); empty when there is none."""
+  """All shortest paths between two nodes (see shortestPath), the first n in order (n = first, 1–100, default 10); empty when there is none; NOT_FOUND (naming from or to) when an end names no node."""
   shortestPaths(from: ID!, to: ID!, relationships: [RelationshipType!], maxHops: Int = 6, first: Int = 10): [Path!]!
-  """The nodes within hops (0–3) relationships of a node, walking relationships in either direction (only the given types when relationships is set) through nodes of the given labels only (the start node always), at most limit nodes (1–1000, default 100), nearest first then by ID; truncated when the limit left nodes out. Empty when the node does not exist."""
+  """The nodes within hops (0–3) relationships of a node, walking relationships in either direction (only the given types when relationships is set) through nodes of the given labels only (the start node always), at most limit nodes (1–1000, default 100), nearest first then by ID; truncated when the limit left nodes out. NOT_FOUND (naming id) when id names no node, as every field whose argument names a node (the start node is always in its neighbourhood, so the nodes are never empty)."""
   neighborhood(id: ID!, hops: Int = 1, relationships: [RelationshipType!], labels: [NodeLabel!], limit: Int = 100): Subgraph!
   """Nodes ranked by a centrality measure (gonum) on the graph of the given labels and relationship types (default: every label and type), or on a bipartite projection, restricted to the nodes located within a place when within is set (a province, prefecture or county: BAD_USER_INPUT for another label, NOT_FOUND when no such place exists); where filters the ranked nodes (a condition on any label, as in NodeWhere). The first n (1–100, default 10), highest score first, then by ID. Computed once per graph version (see ScoredNode for the scores)."""
   centrality(algorithm: CentralityAlgorithm!, labels: [NodeLabel!], relationships: [RelationshipType!], projection: Projection, within: ID, where: NodeWhere, first: Int = 10): [ScoredNode!]!

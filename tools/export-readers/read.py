@@ -3,7 +3,8 @@ use, and prints what they saw as JSON:
 
     python3 read.py <format> <file> [nodeID ...]
 
-format is graphml or gexf (networkx.read_graphml, networkx.read_gexf) or
+format is graphml, gexf or cytoscape (networkx.read_graphml,
+networkx.read_gexf, networkx.cytoscape_graph) or
 csv (the zip of nodes.csv and edges.csv, read with the csv module). The
 output is {"nodes": N, "edges": M, "columns": {...} (csv only),
 "attributes": {nodeID: {name: [value, python type name]}}} for the node IDs
@@ -30,16 +31,19 @@ def typed(attrs):
 
 def main():
     if len(sys.argv) < 3:
-        print("usage: python3 read.py <graphml|gexf|csv> <file> [nodeID ...]", file=sys.stderr)
+        print("usage: python3 read.py <graphml|gexf|cytoscape|csv> <file> [nodeID ...]", file=sys.stderr)
         return 2
     fmt, path, ids = sys.argv[1], sys.argv[2], sys.argv[3:]
     out = {"nodes": 0, "edges": 0, "attributes": {}}
-    if fmt in ("graphml", "gexf"):
+    if fmt in ("graphml", "gexf", "cytoscape"):
         import networkx as nx
 
         out["networkx"] = nx.__version__
         if fmt == "graphml":
             g = nx.read_graphml(path)
+        elif fmt == "cytoscape":
+            with open(path, encoding="utf-8") as f:
+                g = nx.cytoscape_graph(json.load(f))
         else:
             g = nx.read_gexf(path, version="1.3")
         out["nodes"] = g.number_of_nodes()

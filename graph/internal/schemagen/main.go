@@ -320,7 +320,11 @@ func (g *gen) writeFilters(w *writer) {
 			if op == "in" {
 				t = "[" + typ + "!]"
 			}
-			w.p(`  "%s"`, opDoc(op))
+			doc := opDoc(op)
+			if name != "IDFilter" {
+				doc += absentDoc(op)
+			}
+			w.p(`  "%s"`, doc)
 			w.p("  %s: %s", op, t)
 		}
 		w.p("}")
@@ -339,6 +343,19 @@ func (g *gen) writeFilters(w *writer) {
 		scalar(name+"Filter", name, fmt.Sprintf(all, name), []string{"eq", "ne", "in"})
 		g.inputMaps = append(g.inputMaps, name+"Filter")
 	}
+}
+
+// absentDoc says what an operator does with a record that lacks the
+// property (every property but id may be absent): SQL's rule, on both
+// backends.
+func absentDoc(op string) string {
+	switch op {
+	case "eq":
+		return " eq: null matches a record without the property."
+	case "ne":
+		return " A record without the property never matches (as SQL's <> with NULL): NOT {eq: …} keeps it, ne leaves it out; ne: null matches a record with the property."
+	}
+	return " A record without the property never matches."
 }
 
 func opDoc(op string) string {
@@ -659,7 +676,7 @@ func (g *gen) writeEdgeProps(w *writer, d kepu.RelDef) {
 func (g *gen) writeQuery(w *writer) {
 	w.p(`"""Read access to the graph."""`)
 	w.p("type Query {")
-	w.p(`  """The node with a global ID; null (with a NOT_FOUND error) when there is none."""`)
+	w.p(`  """The node with a global ID; null with a NOT_FOUND error when there is none (every field whose argument names a node answers NOT_FOUND for an ID of no node, so that a client can tell a missing node from an empty answer; Relay clients that expect a bare null get it as the field's value)."""`)
 	w.p("  node(id: ID!): Node")
 	w.p(`  """The nodes with the given global IDs (at most 100), in order; null (with a NOT_FOUND error) for each missing one."""`)
 	w.p("  nodes(ids: [ID!]!): [Node]!")
