@@ -79,14 +79,5 @@ func (a *Analyzer) Relandmark() {
 
 // Modularity is the modularity of p on net as Communities computes it.
 func Modularity(net *Network, p *Partition) float64 {
-	member := make([]int32, len(net.IDs))
-	for i := range member {
-		member[i] = -1
-	}
-	for c, ids := range p.Communities {
-		for _, id := range ids {
-			member[net.Index[id]] = int32(c)
-		}
-	}
-	return modularity(net.G, member, len(p.Communities), 1)
+	return partitionModularity(net, p.Communities)
 }

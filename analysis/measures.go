@@ -307,17 +307,23 @@ func communities(ctx context.Context, net *Network, algorithm string) (*Partitio
 	// Q of the sorted partition: whatever order the algorithm gave the
 	// communities in (label propagation's come from a map), the sums run
 	// in the same order.
+	p.Modularity = partitionModularity(net, p.Communities)
+	return p, nil
+}
+
+// partitionModularity is the modularity (resolution 1) of the partition of
+// net into communities (node IDs), summed in the communities' order.
+func partitionModularity(net *Network, communities [][]string) float64 {
 	member := make([]int32, len(net.IDs))
 	for i := range member {
 		member[i] = -1
 	}
-	for c, ids := range p.Communities {
+	for c, ids := range communities {
 		for _, id := range ids {
 			member[net.Index[id]] = int32(c)
 		}
 	}
-	p.Modularity = modularity(net.G, member, len(p.Communities), 1)
-	return p, nil
+	return modularity(net.G, member, len(communities), 1)
 }
 
 // modularity is Newman's modularity of a partition of the undirected,

@@ -164,15 +164,7 @@ func TestEnsureSchemaDropsSupersededIndexes(t *testing.T) {
 	}
 	st := neo4jtest.Fresh(t)
 	ctx := context.Background()
-	drv, cfg := neo4jtest.Driver(t)
-	run := func(q string) []*neo4j.Record {
-		t.Helper()
-		res, err := neo4j.ExecuteQuery(ctx, drv, q, nil, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(cfg.Database))
-		if err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-		return res.Records
-	}
+	run := cypherRunner(t)
 	run("CREATE FULLTEXT INDEX kg_names IF NOT EXISTS FOR (n:Museum|School) ON EACH [n.name, n.nameZh] OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}")
 	run("CREATE INDEX museum_name IF NOT EXISTS FOR (n:Museum) ON (n.name)")
 	if err := st.EnsureSchema(ctx); err != nil {
@@ -202,15 +194,7 @@ func TestSchemaAfterAKilledBulkLoad(t *testing.T) {
 	}
 	st := neo4jtest.Fresh(t)
 	ctx := context.Background()
-	drv, cfg := neo4jtest.Driver(t)
-	run := func(q string) []*neo4j.Record {
-		t.Helper()
-		res, err := neo4j.ExecuteQuery(ctx, drv, q, nil, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(cfg.Database))
-		if err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-		return res.Records
-	}
+	run := cypherRunner(t)
 	// schema describes every constraint and index but the token lookups,
 	// sorted; offline lists the indexes that are not online.
 	schema := func() (all []string, offline []string) {
@@ -304,4 +288,18 @@ func diffLines(want, got []string) []string {
 		}
 	}
 	return out
+}
+
+// cypherRunner returns a function that runs a statement on the test
+// server's database and returns its records, failing the test on an error.
+func cypherRunner(t *testing.T) func(q string) []*neo4j.Record {
+	drv, cfg := neo4jtest.Driver(t)
+	return func(q string) []*neo4j.Record {
+		t.Helper()
+		res, err := neo4j.ExecuteQuery(context.Background(), drv, q, nil, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(cfg.Database))
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return res.Records
+	}
 }
