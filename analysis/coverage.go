@@ -62,10 +62,10 @@ func Coverage(ctx context.Context, st kepu.Store, q CoverageQuery) (*CoverageRes
 			return nil, kepu.Errorf(kepu.BadUserInput, "%q is not the ID of a program", p)
 		}
 	}
-	if err := requireNodes(ctx, st, "within", q.Within); err != nil {
+	if err := RequireNodes(ctx, st, "within", q.Within); err != nil {
 		return nil, err
 	}
-	if err := requireNodes(ctx, st, "programs", q.Programs...); err != nil {
+	if err := RequireNodes(ctx, st, "programs", q.Programs...); err != nil {
 		return nil, err
 	}
 	var kinds *kepu.Filter
@@ -253,7 +253,7 @@ func provinceFilter(ctx context.Context, st kepu.Store, province string) (*kepu.
 	if kepu.LabelOf(province) != kepu.Province {
 		return nil, kepu.Errorf(kepu.BadUserInput, "%q is not the ID of a province", province)
 	}
-	if err := requireNodes(ctx, st, "province", province); err != nil {
+	if err := RequireNodes(ctx, st, "province", province); err != nil {
 		return nil, err
 	}
 	return kepu.InPlace(province), nil

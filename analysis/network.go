@@ -88,7 +88,7 @@ func LoadNetwork(ctx context.Context, st kepu.Store, spec NetSpec) (*Network, er
 	if err := spec.Validate(); err != nil {
 		return nil, err
 	}
-	if err := requireNodes(ctx, st, "within", spec.Within); err != nil {
+	if err := RequireNodes(ctx, st, "within", spec.Within); err != nil {
 		return nil, err
 	}
 	if spec.Projection != NoProjection {
@@ -243,11 +243,11 @@ func loadProjection(ctx context.Context, st kepu.Store, p Projection, within *ke
 	return net, nil
 }
 
-// requireNodes returns a NotFound error naming the argument arg when st has
+// RequireNodes returns a NotFound error naming the argument arg when st has
 // no node with one of ids (a place a measure is restricted to, a program of
-// a coverage): a misspelt ID must not read as an empty place. Empty IDs are
-// skipped.
-func requireNodes(ctx context.Context, st kepu.Store, arg string, ids ...string) error {
+// a coverage, an end of a shortest path): a misspelt ID must not read as an
+// empty place or a missing path. Empty IDs are skipped.
+func RequireNodes(ctx context.Context, st kepu.Store, arg string, ids ...string) error {
 	ids = slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return id == "" })
 	if len(ids) == 0 {
 		return nil

@@ -101,7 +101,10 @@ func shortestPaths(ctx context.Context, r *Resolver, from, to string, rels []str
 	}
 	if len(ps) == 0 {
 		// No path, or an end that does not exist: tell them apart.
-		if err := requireNodes(ctx, ld.Store, []string{"from", "to"}, []string{q.From, q.To}); err != nil {
+		if err := analysis.RequireNodes(ctx, ld.Store, "from", q.From); err != nil {
+			return nil, err
+		}
+		if err := analysis.RequireNodes(ctx, ld.Store, "to", q.To); err != nil {
 			return nil, err
 		}
 	}
@@ -143,23 +146,6 @@ func neighborhood(ctx context.Context, r *Resolver, id string, hops *int, rels, 
 	}
 	out.Relationships = relationships(steps, nodes, ld)
 	return out, nil
-}
-
-// requireNodes returns NOT_FOUND, naming the argument (args[i] for ids[i]),
-// for the first of ids that names no node: every field whose argument
-// names a node answers so (node, subgraph, coverage's within, the paths,
-// neighborhood).
-func requireNodes(ctx context.Context, st kepu.Store, args, ids []string) error {
-	found, err := st.Nodes(ctx, ids)
-	if err != nil {
-		return err
-	}
-	for i, id := range ids {
-		if _, ok := found[id]; !ok {
-			return kepu.Errorf(kepu.NotFound, "%s: no node with ID %q", args[i], kepu.GlobalID(id))
-		}
-	}
-	return nil
 }
 
 func netSpec(labels, rels []string, projection, within *string) (analysis.NetSpec, error) {
