@@ -202,7 +202,9 @@ func pageRank(ctx context.Context, g *Graph) ([]float64, error) {
 // eigenvector is networkx's eigenvector_centrality: x ← (A+I)x, normalized
 // to unit length, from x = 1/n, until the change is below n·1e-9 (at most
 // 1,000 rounds). gonum has no eigenvector centrality for sparse graphs.
-// It returns ctx's error between rounds once ctx is done.
+// It returns ctx's error between rounds once ctx is done, and a
+// BAD_USER_INPUT error when the rounds have not converged after the last
+// (networkx raises PowerIterationFailedConvergence there).
 func eigenvector(ctx context.Context, net *Network) ([]float64, error) {
 	n := len(net.IDs)
 	x := make([]float64, n)
@@ -223,7 +225,8 @@ func eigenvector(ctx context.Context, net *Network) ([]float64, error) {
 		x[i] = 1 / float64(n)
 	}
 	next := make([]float64, n)
-	for range 1000 {
+	diff := 0.0
+	for range eigenvectorRounds {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
@@ -240,18 +243,24 @@ func eigenvector(ctx context.Context, net *Network) ([]float64, error) {
 		if norm == 0 {
 			norm = 1
 		}
-		diff := 0.0
+		diff = 0.0
 		for i := range next {
 			next[i] /= norm
 			diff += math.Abs(next[i] - x[i])
 		}
 		x, next = next, x
 		if diff < float64(n)*1e-9 {
-			break
+			return x, nil
 		}
 	}
-	return x, nil
+	return nil, kepu.Errorf(kepu.BadUserInput, "EIGENVECTOR did not converge in %d rounds (the last changed the scores by %.2g in sum, the tolerance is %.2g): "+
+		"the network's two largest eigenvalues are too close, as in a long chain or several components alike; "+
+		"choose labels, relationships, within or a projection, or use PAGERANK or DEGREE", eigenvectorRounds, diff, float64(n)*1e-9)
 }
+
+// eigenvectorRounds is the most power iterations eigenvector runs
+// (networkx's max_iter as the API states it).
+const eigenvectorRounds = 1000
 
 // Partition is a division of a network into communities.
 type Partition struct {
