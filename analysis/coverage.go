@@ -5,6 +5,7 @@ import (
 	"context"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/kepugraph/kepugraph/kepu"
 )
@@ -367,4 +368,48 @@ func MuseumsWithoutSchoolPartner(ctx context.Context, st kepu.Store, province st
 	}
 	sortRanked(out)
 	return out, nil
+}
+
+// Coverage returns Coverage of the analyzer's store at the current graph
+// version, cached as the network measures are (one computation per version
+// and query, shared by concurrent callers; errors not cached). It does not
+// wait for one of the Slots: it is store reads, not CPU.
+func (a *Analyzer) Coverage(ctx context.Context, q CoverageQuery) (*CoverageResult, error) {
+	key := "coverage|" + string(q.Level) + "|" + setKey(q.MuseumKinds) + "|" + setKey(q.Programs) + "|" + q.Within
+	v, err := a.memoSlot(ctx, key, false, func(ctx context.Context) (any, error) { return Coverage(ctx, a.Store, q) })
+	if err != nil {
+		return nil, err
+	}
+	return v.(*CoverageResult), nil
+}
+
+// SchoolsWithoutLocalPartner returns SchoolsWithoutLocalPartner of the
+// analyzer's store, cached as Coverage is.
+func (a *Analyzer) SchoolsWithoutLocalPartner(ctx context.Context, province string) ([]Ranked, error) {
+	v, err := a.memoSlot(ctx, "schoolsWithoutLocalPartner|"+province, false, func(ctx context.Context) (any, error) {
+		return SchoolsWithoutLocalPartner(ctx, a.Store, province)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.([]Ranked), nil
+}
+
+// MuseumsWithoutSchoolPartner returns MuseumsWithoutSchoolPartner of the
+// analyzer's store, cached as Coverage is.
+func (a *Analyzer) MuseumsWithoutSchoolPartner(ctx context.Context, province string, kinds []string) ([]Ranked, error) {
+	v, err := a.memoSlot(ctx, "museumsWithoutSchoolPartner|"+province+"|"+setKey(kinds), false, func(ctx context.Context) (any, error) {
+		return MuseumsWithoutSchoolPartner(ctx, a.Store, province, kinds)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.([]Ranked), nil
+}
+
+// setKey is a set of strings as a cache key: sorted, without repeats.
+func setKey(xs []string) string {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return strings.Join(slices.Compact(s), ",")
 }

@@ -1,6 +1,9 @@
 package analysis
 
-import "context"
+import (
+	"context"
+	"strconv"
+)
 
 // SetFoldMin sets the least overlay that is folded and returns the
 // function that restores it.
@@ -80,4 +83,20 @@ func (a *Analyzer) Relandmark() {
 // Modularity is the modularity of p on net as Communities computes it.
 func Modularity(net *Network, p *Partition) float64 {
 	return partitionModularity(net, p.Communities)
+}
+
+// ChainNetwork is a path of n museums, Museum:0 – Museum:1 – … (unweighted):
+// the network on which power iterations converge slowest.
+func ChainNetwork(n int) *Network {
+	ids := make([]string, n)
+	var edges []wedge
+	for i := range ids {
+		ids[i] = "Museum:" + strconv.Itoa(i)
+		if i > 0 {
+			edges = append(edges, wedge{int32(i - 1), int32(i), 1})
+		}
+	}
+	net := newNetwork(ids)
+	net.G = newGraph(n, edges, false)
+	return net
 }

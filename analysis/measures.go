@@ -202,7 +202,9 @@ func pageRank(ctx context.Context, g *Graph) ([]float64, error) {
 // eigenvector is networkx's eigenvector_centrality: x ← (A+I)x, normalized
 // to unit length, from x = 1/n, until the change is below n·1e-9 (at most
 // 1,000 rounds). gonum has no eigenvector centrality for sparse graphs.
-// It returns ctx's error between rounds once ctx is done.
+// It returns ctx's error between rounds once ctx is done, and a
+// BAD_USER_INPUT error when the rounds have not converged after the last
+// (networkx raises PowerIterationFailedConvergence there).
 func eigenvector(ctx context.Context, net *Network) ([]float64, error) {
 	n := len(net.IDs)
 	x := make([]float64, n)
@@ -223,7 +225,8 @@ func eigenvector(ctx context.Context, net *Network) ([]float64, error) {
 		x[i] = 1 / float64(n)
 	}
 	next := make([]float64, n)
-	for range 1000 {
+	diff := 0.0
+	for range eigenvectorRounds {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
@@ -240,18 +243,24 @@ func eigenvector(ctx context.Context, net *Network) ([]float64, error) {
 		if norm == 0 {
 			norm = 1
 		}
-		diff := 0.0
+		diff = 0.0
 		for i := range next {
 			next[i] /= norm
 			diff += math.Abs(next[i] - x[i])
 		}
 		x, next = next, x
 		if diff < float64(n)*1e-9 {
-			break
+			return x, nil
 		}
 	}
-	return x, nil
+	return nil, kepu.Errorf(kepu.BadUserInput, "EIGENVECTOR did not converge in %d rounds (the last changed the scores by %.2g in sum, the tolerance is %.2g): "+
+		"the network's two largest eigenvalues are too close, as in a long chain or several components alike; "+
+		"choose labels, relationships, within or a projection, or use PAGERANK or DEGREE", eigenvectorRounds, diff, float64(n)*1e-9)
 }
+
+// eigenvectorRounds is the most power iterations eigenvector runs
+// (networkx's max_iter as the API states it).
+const eigenvectorRounds = 1000
 
 // Partition is a division of a network into communities.
 type Partition struct {
@@ -507,6 +516,13 @@ func (a *Analyzer) init() {
 // left, the computation's context is cancelled and the entry dropped.
 // Errors are not cached.
 func (a *Analyzer) memo(ctx context.Context, key string, compute func(context.Context) (any, error)) (any, error) {
+	return a.memoSlot(ctx, key, true, compute)
+}
+
+// memoSlot is memo; a computation with slot false starts at once, without
+// waiting for one of the Slots (for results that are mostly store reads,
+// such as coverage, which should not queue behind a betweenness).
+func (a *Analyzer) memoSlot(ctx context.Context, key string, slot bool, compute func(context.Context) (any, error)) (any, error) {
 	v, err := a.Store.Version(ctx)
 	if err != nil {
 		return nil, err
@@ -522,7 +538,7 @@ func (a *Analyzer) memo(ctx context.Context, key string, compute func(context.Co
 		cctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 		c = &cached{done: make(chan struct{}), cancel: cancel}
 		a.cache.Add(key, c)
-		go a.run(cctx, key, c, compute)
+		go a.run(cctx, key, c, slot, compute)
 	}
 	c.waiters++
 	a.mu.Unlock()
@@ -550,24 +566,29 @@ func (a *Analyzer) memo(ctx context.Context, key string, compute func(context.Co
 	}
 }
 
-// run computes c once a slot is free (or gives up when ctx is cancelled
-// first), then counts its size in the cache or drops it on an error.
-func (a *Analyzer) run(ctx context.Context, key string, c *cached, compute func(context.Context) (any, error)) {
+// run computes c once a slot is free (at once without slot; or gives up
+// when ctx is cancelled first), then counts its size in the cache or drops
+// it on an error.
+func (a *Analyzer) run(ctx context.Context, key string, c *cached, slot bool, compute func(context.Context) (any, error)) {
 	defer close(c.done)
 	defer c.cancel()
-	select {
-	case a.slots <- struct{}{}:
-	case <-ctx.Done():
-		c.err = ctx.Err()
-		return
-	}
-	if ctx.Err() != nil { // both were ready: select chose at random
-		<-a.slots
-		c.err = ctx.Err()
-		return
+	if slot {
+		select {
+		case a.slots <- struct{}{}:
+		case <-ctx.Done():
+			c.err = ctx.Err()
+			return
+		}
+		if ctx.Err() != nil { // both were ready: select chose at random
+			<-a.slots
+			c.err = ctx.Err()
+			return
+		}
 	}
 	val, err := compute(ctx)
-	<-a.slots
+	if slot {
+		<-a.slots
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	c.val, c.err = val, err
@@ -633,8 +654,34 @@ func approxBytes(v any) int64 {
 			}
 		}
 		return b
+	case *CoverageResult:
+		b := int64(0)
+		for _, n := range v.Covered {
+			b += nodeBytes(n)
+		}
+		return b + approxBytes(v.Uncovered)
+	case []Ranked:
+		b := int64(len(v)) * word
+		for _, r := range v {
+			b += nodeBytes(r.Node)
+		}
+		return b
 	}
 	return 0
+}
+
+// nodeBytes estimates the heap of a node: its ID, its label and its
+// properties (keys and values as strings, numbers a word).
+func nodeBytes(n kepu.Node) int64 {
+	const str, word = 16, 8
+	b := int64(4*word) + str + int64(len(n.ID)) + str + int64(len(n.Label))
+	for k, v := range n.Props {
+		b += 2*str + int64(len(k)) + word
+		if s, ok := v.(string); ok {
+			b += int64(len(s))
+		}
+	}
+	return b
 }
 
 // Network returns the network of spec at the current graph version.

@@ -281,3 +281,33 @@ func TestMemoErrorNotCached(t *testing.T) {
 		t.Errorf("%d calls, want 2", calls)
 	}
 }
+
+// TestMemoWithoutSlot: a computation that needs no slot (coverage: store
+// reads) starts while every slot is taken by another.
+func TestMemoWithoutSlot(t *testing.T) {
+	a := &Analyzer{Store: &versionStore{}, Slots: 1}
+	slow := &slowCompute{release: make(chan struct{})}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		a.memo(context.Background(), "slow", slow.fn(1))
+	}()
+	for slow.started.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	v, err := a.memoSlot(ctx, "fast", false, func(context.Context) (any, error) { return 2, nil })
+	if err != nil || v != 2 {
+		t.Fatalf("without a slot: %v, %v; want 2 at once while the slot is taken", v, err)
+	}
+	short, cancelShort := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancelShort()
+	if _, err := a.memoSlot(short, "fast2", true, func(context.Context) (any, error) { return 3, nil }); err == nil {
+		// With the slot taken until release, a slotted computation must
+		// not have run: short ends first.
+		t.Fatal("a slotted computation ran while the only slot was taken")
+	}
+	close(slow.release)
+	<-done
+}

@@ -360,7 +360,7 @@ func coverage(ctx context.Context, r *Resolver, level string, kinds, programs []
 		return nil, err
 	}
 	ld := r.loaders(ctx)
-	res, err := analysis.Coverage(ctx, ld.Store, q)
+	res, err := r.analyzer.Coverage(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -392,7 +392,7 @@ func schoolsWithoutLocalPartner(ctx context.Context, r *Resolver, province *stri
 		return nil, err
 	}
 	ld := r.loaders(ctx)
-	rs, err := analysis.SchoolsWithoutLocalPartner(ctx, ld.Store, p)
+	rs, err := r.analyzer.SchoolsWithoutLocalPartner(ctx, p)
 	if err != nil {
 		return nil, err
 	}
@@ -411,7 +411,7 @@ func museumsWithoutSchoolPartner(ctx context.Context, r *Resolver, province *str
 		return nil, err
 	}
 	ld := r.loaders(ctx)
-	rs, err := analysis.MuseumsWithoutSchoolPartner(ctx, ld.Store, p, kinds)
+	rs, err := r.analyzer.MuseumsWithoutSchoolPartner(ctx, p, kinds)
 	if err != nil {
 		return nil, err
 	}

@@ -124,6 +124,7 @@ func New(st kepu.Store, opts Options) http.Handler {
 		srv.SetDisableSuggestion(true)
 	} else {
 		srv.Use(extension.Introspection{})
+		srv.Use(introspectionNulls{})
 	}
 	r.plainFields = true
 	for _, ext := range opts.Extensions {

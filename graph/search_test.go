@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -130,6 +131,28 @@ func TestSearchProvinceInEitherScript(t *testing.T) {
 		t.Logf("%s: %d, %s: %d", p[0], zh.Search.TotalCount, p[1], py.Search.TotalCount)
 		if zh.Search.TotalCount < 100 || zh.Search.TotalCount*10 < py.Search.TotalCount*9 {
 			t.Errorf("search(%q) found %d museums and schools, search(%q) %d: want at least 100 and 90%% of the pinyin's", p[0], zh.Search.TotalCount, p[1], py.Search.TotalCount)
+		}
+	}
+}
+
+// TestSearchTraditional: a text in traditional characters finds what the
+// same text in simplified ones finds, in the same order (the names are
+// simplified; newcomer report of 2026-12-02: traditional found nothing).
+func TestSearchTraditional(t *testing.T) {
+	url := ref(t).url
+	for _, p := range [][2]string{{"中國科學技術館", "中国科学技术馆"}, {"師範大學", "师范大学"}, {"廣東", "广东"}, {"浙江科技館", "浙江科技馆"}} {
+		var tr, si searchResult
+		query(t, url, searchQuery, map[string]any{"text": p[0], "first": 10}, &tr)
+		query(t, url, searchQuery, map[string]any{"text": p[1], "first": 10}, &si)
+		ids := func(r searchResult) (out []string) {
+			for _, e := range r.Search.Edges {
+				out = append(out, e.Node.ID)
+			}
+			return out
+		}
+		t.Logf("%s: %d, %s: %d", p[0], tr.Search.TotalCount, p[1], si.Search.TotalCount)
+		if si.Search.TotalCount == 0 || tr.Search.TotalCount != si.Search.TotalCount || !slices.Equal(ids(tr), ids(si)) {
+			t.Errorf("search(%q) found %d %v, search(%q) %d %v: want the same", p[0], tr.Search.TotalCount, ids(tr), p[1], si.Search.TotalCount, ids(si))
 		}
 	}
 }

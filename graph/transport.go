@@ -142,6 +142,9 @@ func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor,
 	rc, opErr := exec.CreateOperationContext(ctx, params)
 	if opErr != nil {
 		opErr = operationNotFound(rc, p.OperationName, opErr)
+		if rc != nil {
+			opErr = redundantValueErrors(rc.RawQuery, opErr)
+		}
 		w.WriteHeader(requestErrorStatus(contentType, opErr))
 		writeResponse(w, exec.DispatchError(graphql.WithOperationContext(ctx, rc), opErr), true)
 		return

@@ -171,3 +171,34 @@ func TestRequestErrorCodes(t *testing.T) {
 		})
 	}
 }
+
+// TestValueErrorsOnce: a wrong value inside an input literal is one
+// validation error, not also one for each literal around it, and an error
+// gqlparser reports twice at one place is sent once (newcomer report of
+// 2026-12-02, nit 13: `{distanceKm: 1e400}` gave two errors). Two wrong
+// values are two errors.
+func TestValueErrorsOnce(t *testing.T) {
+	for _, tc := range []struct {
+		q    string
+		want []string // the messages' beginnings, in order
+	}{
+		{`mutation { updateMuseum(id: "TXVzZXVtOmNzdG0", input: {distanceKm: 1e400}) { id } }`, []string{"Float cannot represent"}},
+		{`{ museums(first: 1e400) { totalCount } }`, []string{"Int cannot represent non-integer value: 1e400"}},
+		{`{ museums(where: {province: {code: {eq: 5}}}) { totalCount } }`, []string{"String cannot represent"}},
+		{`{ museums(where: {AND: [{name: {eq: 1}}, {kind: {eq: 2}}]}) { totalCount } }`, []string{"String cannot represent", `Enum "MuseumKind" cannot represent`}},
+		{`{ museums(where: {name: {eq: "x"}}, first: "y") { totalCount } }`, []string{"Int cannot represent"}},
+	} {
+		r := post(t, ref(t).url, tc.q, nil)
+		var got []string
+		for _, e := range r.Errors {
+			got = append(got, e.Message)
+		}
+		ok := len(got) == len(tc.want)
+		for i := 0; ok && i < len(got); i++ {
+			ok = strings.HasPrefix(got[i], tc.want[i])
+		}
+		if !ok {
+			t.Errorf("%s\n  errors %q\n  want %q", tc.q, got, tc.want)
+		}
+	}
+}

@@ -272,3 +272,52 @@ func checkAlternatives(t *testing.T, text string, q Query) []Query {
 	}
 	return alts
 }
+
+// TestSimplifiedExpansion: a Chinese term in traditional characters is also
+// asked in simplified ones (its first expansion, then the simplified form's
+// own), and the names holding the simplified form match it in the order
+// the simplified text ranks them; a simplified text that OpenCC's t2s
+// changes (乾县 -> 干县) ranks its own names first.
+func TestSimplifiedExpansion(t *testing.T) {
+	q, err := Parse("中國科技館")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := q.Terms[0]
+	if tm.Simplified != "中国科技馆" || len(tm.Expansions) < 2 || !slices.Equal(tm.Expansions[0], []string{"中国科技馆"}) ||
+		!slices.ContainsFunc(tm.Expansions, func(e []string) bool { return slices.Equal(e, []string{"中国", "科学技术馆"}) }) {
+		t.Fatalf("中國科技館: simplified %q, expansions %v", tm.Simplified, tm.Expansions)
+	}
+	if q, _ := Parse("中国科技馆"); q.Terms[0].Simplified != "" {
+		t.Fatalf("a simplified text got a simplified form %q", q.Terms[0].Simplified)
+	}
+	docs := []*Doc{
+		NewDoc("m1", "China Science and Technology Museum", "中国科学技术馆"),
+		NewDoc("m2", "Guangdong Science Center", "广东科学中心"),
+		NewDoc("c1", "Qian County", "乾县"),
+		NewDoc("c2", "Gan County", "干县"),
+	}
+	for _, tc := range []struct{ traditional, simplified string }{
+		{"廣東科學中心", "广东科学中心"}, {"中國科學技術館", "中国科学技术馆"}, {"中國科技館", "中国科技馆"},
+	} {
+		qt, err1 := Parse(tc.traditional)
+		qs, err2 := Parse(tc.simplified)
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		ids := func(hits []Hit) (out []string) {
+			for _, h := range hits {
+				out = append(out, h.ID)
+			}
+			return out
+		}
+		got, want := Rank(qt, docs), Rank(qs, docs)
+		if len(want) == 0 || !slices.Equal(ids(got), ids(want)) {
+			t.Errorf("%s ranks %v, %s ranks %v: want the same hits in the same order", tc.traditional, got, tc.simplified, want)
+		}
+	}
+	q, _ = Parse("乾县")
+	if hits := Rank(q, docs); len(hits) != 2 || hits[0].ID != "c1" || hits[0].Score <= hits[1].Score {
+		t.Errorf("乾县 ranks %v: want 乾县 first, above 干县", hits)
+	}
+}

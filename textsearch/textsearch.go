@@ -96,6 +96,12 @@ type Term struct {
 	// [中国 科技馆], [中国 科学技术馆]; zhongguokejiguan -> [zhongguo kejiguan],
 	// [zhongguo kexuejishuguan]. At most MaxExpansions.
 	Expansions [][]string
+	// Simplified is a Chinese term in simplified characters when that
+	// differs from the text as typed (Simplified: 廣東科學中心 ->
+	// 广东科学中心), else "". Parse makes it the first expansion, weighed
+	// above the others and below the text as typed; the next expansions
+	// are the simplified form's, then the text's own.
+	Simplified string
 }
 
 // Indexed reports whether the term is asked of the full-text index: Latin

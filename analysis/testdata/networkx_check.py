@@ -49,8 +49,12 @@ def main():
             res["CONNECTED_COMPONENTS"] = sorted(sorted(c) for c in nx.connected_components(G))
         if "EIGENVECTOR" in m:
             # As kepugraph's: at most 1,000 rounds, stop below n·1e-9.
-            e = nx.eigenvector_centrality(G, max_iter=1000, tol=1e-9, weight="weight")
-            res["EIGENVECTOR"] = [e[i] for i in range(g["n"])]
+            # null when networkx raises PowerIterationFailedConvergence.
+            try:
+                e = nx.eigenvector_centrality(G, max_iter=1000, tol=1e-9, weight="weight")
+                res["EIGENVECTOR"] = [e[i] for i in range(g["n"])]
+            except nx.PowerIterationFailedConvergence:
+                res["EIGENVECTOR"] = None
         if g.get("partitions"):
             res["modularity"] = {
                 alg: nx.community.modularity(G, [set(c) for c in comms], weight="weight")
