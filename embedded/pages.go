@@ -25,7 +25,11 @@ import (
 // branch keys: a damaged one would put or miss it in the wrong page); no
 // page listed free twice or both free and in use; every page below the
 // high-water mark in use or free (a damaged freelist would make a later
-// write overwrite pages in use).
+// write overwrite pages in use). In the buckets nodes and edges, whose
+// records the store reads in key order and checks to sort strictly (see
+// loadState, and Check's bbolt check), it compares only the first and the
+// last key of each leaf page with the parent's range: that order check and
+// these make bbolt's.
 func walkPages(f io.ReaderAt, data []byte, m boltMeta) error {
 	w := &pageWalker{f: f, ps: int64(m.pageSize), hwm: m.pgid, seen: make([]bool, m.pgid)}
 	if uint64(len(data))/uint64(m.pageSize) >= m.pgid {
@@ -71,6 +75,11 @@ type pageWalker struct {
 	seen []bool   // by page ID
 	bufs [][]byte // one page buffer per tree depth
 	deep int      // current depth
+	// level is the nesting of the bucket being walked (0: the root
+	// bucket); ordered is true in the buckets whose leaf keys the caller
+	// checks to sort (nodes and edges).
+	level   int
+	ordered bool
 }
 
 const (
@@ -220,8 +229,15 @@ func (w *pageWalker) node(b []byte, id uint64, what string, lo, hi []byte) ([]by
 				return nil, fmt.Errorf("page %d (%s): element %d's key or value lies outside the page", id, what, i)
 			}
 			key := b[at+pos : at+pos+ksize]
-			if err := keyInOrder(id, what, i, key, prev, hi); err != nil {
-				return nil, err
+			switch {
+			case !w.ordered || i == 0:
+				if err := keyInOrder(id, what, i, key, prev, hi); err != nil {
+					return nil, err
+				}
+			case i == n-1:
+				if err := keyInOrder(id, what, i, key, nil, hi); err != nil {
+					return nil, err
+				}
 			}
 			prev = key
 			if eflags&boltBucketLeafFlag == 0 {
@@ -232,11 +248,17 @@ func (w *pageWalker) node(b []byte, id uint64, what string, lo, hi []byte) ([]by
 			if len(v) < boltBucketHeader {
 				return nil, fmt.Errorf("page %d (%s): %s has a header of %d bytes", id, what, sub, len(v))
 			}
+			level, ordered := w.level, w.ordered
+			w.level++
+			w.ordered = level == 0 && (bytes.Equal(key, bucketNodes) || bytes.Equal(key, bucketEdges))
+			var err error
 			if root := le.Uint64(v); root != 0 {
-				if _, err := w.tree(root, sub, nil, nil); err != nil {
-					return nil, err
-				}
-			} else if _, err := w.node(v[boltBucketHeader:], 0, sub+" (inline)", nil, nil); err != nil {
+				_, err = w.tree(root, sub, nil, nil)
+			} else {
+				_, err = w.node(v[boltBucketHeader:], 0, sub+" (inline)", nil, nil)
+			}
+			w.level, w.ordered = level, ordered
+			if err != nil {
 				return nil, err
 			}
 		default:
