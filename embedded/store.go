@@ -746,9 +746,10 @@ type edgeBatch struct {
 // checksums and the properties (equal records share one props, see
 // propsCache), finds the From end and makes the From ends' adjacency lists
 // (each list one run of keys, sized exactly). Two resolvers find the To
-// ends in the ID map and append to their lists; each owns the To ends whose
-// ID hashes to it, so no list is written by two goroutines, and each takes
-// the batches in order, so every list keeps the key order.
+// ends (each in a table of its nodes, see idTable) and append to their
+// lists; each owns the To ends whose ID hashes to it, so no list is written
+// by two goroutines, and each takes the batches in order, so every list
+// keeps the key order.
 func (st *state) readEdges(tx *bolt.Tx, path string, in *interner, sorted []*nodeRec) error {
 	var queues [2]chan *edgeBatch
 	free := make(chan *edgeBatch, 20) // batches both resolvers are done with
@@ -760,11 +761,24 @@ func (st *state) readEdges(tx *bolt.Tx, path string, in *interner, sorted []*nod
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			ids := newIDTable(sorted, r)
+			found := make([]*nodeRec, 0, loadBatch)
 			for b := range queues[r] {
 				if resolveErr[r] == nil {
+					// In passes, so that the reads of different edges'
+					// slots and nodes (cache misses) overlap: the slots
+					// first, then the nodes' IDs, then the lists.
+					found = found[:0]
 					for _, i := range b.own[r] {
-						e := &b.recs[i]
-						tn := st.nodes[string(b.tos[i])]
+						found = append(found, ids.candidate(b.tos[i]))
+					}
+					for j, i := range b.own[r] {
+						if n := found[j]; n == nil || n.id != string(b.tos[i]) {
+							found[j] = ids.find(b.tos[i])
+						}
+					}
+					for j, i := range b.own[r] {
+						e, tn := &b.recs[i], found[j]
 						if tn == nil {
 							resolveErr[r] = &DamageError{Path: path, Record: "edge " + quote(edgeKeyBytes(e, b.tos[i])), Problem: "an endpoint of the edge is not in the file"}
 							resolveAt[r] = b.first + int(i)
