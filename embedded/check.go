@@ -66,7 +66,9 @@ type CheckOptions struct {
 // Check examines the data file at path without changing it and reports
 // every problem it finds. The checks, in order:
 //
-//   - "file": the file's length and both bbolt meta pages (see validateFile);
+//   - "file": the file's length, both bbolt meta pages and the walk of
+//     every page in use (see validateFile and walkPages: the structure of
+//     the pages, the freelist, the key order), as Open makes them;
 //   - "bbolt": bbolt's own consistency check (Tx.Check: every page reachable
 //     once or free, no page freed twice, keys in order in every page);
 //   - "format": the format record (FormatVersion; 1 before checksums);

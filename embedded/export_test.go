@@ -2,7 +2,7 @@ package embedded
 
 // SetChecks turns the checks of Open on or off (BenchmarkOpen measures
 // their cost): records, every record's CRC-32C and UTF-8; file, the page
-// walk before bbolt opens the file and bbolt's check after loading. It
+// walk before bbolt opens the file (which makes bbolt's checks). It
 // returns a function that restores the previous settings.
 func SetChecks(records, file bool) (restore func()) {
 	r, f := verifyRecords, checkFile

@@ -10,8 +10,8 @@ import (
 )
 
 // releaseMapped drops the pages of the database file that reading it at
-// open mapped into this process (every page: loadState and bbolt's check
-// read the whole file). They stay in the page cache; a later read maps them
+// open mapped into this process (every page: loadState reads the whole
+// file). They stay in the page cache; a later read maps them
 // again. Without this the resident set would hold the whole file besides
 // the in-memory graph. Errors are ignored: this only returns memory.
 func releaseMapped(db *bolt.DB) {

@@ -405,8 +405,7 @@ func format(tx *bolt.Tx, path string) (int, error) {
 }
 
 // load creates the buckets of a new file, migrates a format 1 file, and
-// reads everything into memory, checking every record; then it runs
-// bbolt's consistency check.
+// reads everything into memory, checking every record.
 func (s *Store) load() error {
 	path := s.db.Path()
 	var f int
@@ -436,25 +435,9 @@ func (s *Store) load() error {
 			return err
 		}
 	}
-	// bbolt's own check finds what the records cannot show, such as a
-	// damaged freelist (later writes would overwrite pages in use). It
-	// runs in its own read transaction while loadState reads the records
-	// (nothing writes before Open returns); a problem of the records is
-	// reported first.
-	checked := make(chan error, 1)
-	start := time.Now()
-	go func() {
-		defer func() { s.log.Debug("embedded store: bbolt check", "duration", time.Since(start)) }()
-		checked <- s.db.View(func(tx *bolt.Tx) error {
-			var problem error
-			for err := range checkTx(tx) {
-				if problem == nil {
-					problem = err
-				}
-			}
-			return problem
-		})
-	}()
+	// bbolt's own check (Tx.Check) is not run here: the page walk before
+	// bbolt opened the file made the same checks (see walkPages), and
+	// loadState checks every record.
 	err := s.db.View(func(tx *bolt.Tx) error {
 		defer pauseGC()()
 		st, err := loadState(tx, path, s.intern, s.log)
@@ -469,14 +452,9 @@ func (s *Store) load() error {
 		s.st = st
 		return nil
 	})
-	problem := <-checked
 	if err != nil {
 		s.st = nil
 		return err
-	}
-	if problem != nil {
-		s.st = nil
-		return &DamageError{Path: path, Problem: "bbolt's consistency check: " + problem.Error()}
 	}
 	return nil
 }
@@ -565,25 +543,14 @@ func readCounts(tx *bolt.Tx, path string) (nodes, edges uint64, err error) {
 	return nodes, edges, nil
 }
 
-// checkFile turns off the page walk before opening and bbolt's check after
-// loading (the benchmark that measures their cost sets it; nothing else
-// does).
+// checkFile turns off the page walk before opening (the benchmark that
+// measures its cost sets it; nothing else does).
 var checkFile = true
 
 // mapPages makes the page walk before opening read a read-only mapping of
 // the file instead of one ReadAt per page (BenchmarkValidateFile turns it
 // off to compare; nothing else does).
 var mapPages = true
-
-// checkTx is tx.Check, or nothing when checkFile is off.
-func checkTx(tx *bolt.Tx) <-chan error {
-	if !checkFile {
-		ch := make(chan error)
-		close(ch)
-		return ch
-	}
-	return tx.Check()
-}
 
 // verifyRecords turns off the checksum and UTF-8 checks of loadState (the
 // benchmark that measures their cost sets it; nothing else does).
@@ -779,9 +746,10 @@ type edgeBatch struct {
 // checksums and the properties (equal records share one props, see
 // propsCache), finds the From end and makes the From ends' adjacency lists
 // (each list one run of keys, sized exactly). Two resolvers find the To
-// ends in the ID map and append to their lists; each owns the To ends whose
-// ID hashes to it, so no list is written by two goroutines, and each takes
-// the batches in order, so every list keeps the key order.
+// ends (each in a table of its nodes, see idTable) and append to their
+// lists; each owns the To ends whose ID hashes to it, so no list is written
+// by two goroutines, and each takes the batches in order, so every list
+// keeps the key order.
 func (st *state) readEdges(tx *bolt.Tx, path string, in *interner, sorted []*nodeRec) error {
 	var queues [2]chan *edgeBatch
 	free := make(chan *edgeBatch, 20) // batches both resolvers are done with
@@ -793,11 +761,24 @@ func (st *state) readEdges(tx *bolt.Tx, path string, in *interner, sorted []*nod
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			ids := newIDTable(sorted, r)
+			found := make([]*nodeRec, 0, loadBatch)
 			for b := range queues[r] {
 				if resolveErr[r] == nil {
+					// In passes, so that the reads of different edges'
+					// slots and nodes (cache misses) overlap: the slots
+					// first, then the nodes' IDs, then the lists.
+					found = found[:0]
 					for _, i := range b.own[r] {
-						e := &b.recs[i]
-						tn := st.nodes[string(b.tos[i])]
+						found = append(found, ids.candidate(b.tos[i]))
+					}
+					for j, i := range b.own[r] {
+						if n := found[j]; n == nil || n.id != string(b.tos[i]) {
+							found[j] = ids.find(b.tos[i])
+						}
+					}
+					for j, i := range b.own[r] {
+						e, tn := &b.recs[i], found[j]
 						if tn == nil {
 							resolveErr[r] = &DamageError{Path: path, Record: "edge " + quote(edgeKeyBytes(e, b.tos[i])), Problem: "an endpoint of the edge is not in the file"}
 							resolveAt[r] = b.first + int(i)
