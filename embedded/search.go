@@ -32,7 +32,7 @@ import (
 // searchIndex is the full-text index of node names: a bleve index on disk
 // (scorch, in the data directory, see searchdisk.go) with fields name
 // (bleve's CJK analyzer) and nameZh (zhAnalyzer), no term positions, the pinyin and initials keys of
-// textsearch.NewSparsePrefixKeys (a whitespace analyzer) and the label (a keyword),
+// textsearch.PrefixKeys (a whitespace analyzer) and the label (a keyword),
 // nothing stored and no _all field; and a bounded cache of the analyzed
 // names textsearch ranks with, filled from the graph by the searches that
 // need them. The index is updated by every
@@ -76,8 +76,8 @@ type searchDoc struct {
 	Label    string `json:"label"`
 	Name     string `json:"name"`
 	NameZh   string `json:"nameZh"`
-	Pinyin   string `json:"pinyin"`   // textsearch.NewSparsePrefixKeys's Pinyin
-	Initials string `json:"initials"` // textsearch.NewSparsePrefixKeys's Initials
+	Pinyin   string `json:"pinyin"`   // textsearch.PrefixKeys.Pinyin
+	Initials string `json:"initials"` // textsearch.PrefixKeys.Initials
 }
 
 const keysAnalyzer = "kepu_keys"
@@ -179,7 +179,7 @@ func searchMapping() (*mapping.IndexMappingImpl, error) {
 func indexDoc(label kepu.Label, p props) searchDoc {
 	name, _ := p.get(kepu.PropName).(string)
 	zh, _ := p.get(kepu.PropNameZh).(string)
-	k := textsearch.NewSparsePrefixKeys(zh)
+	k := textsearch.NewPrefixKeys(zh)
 	return searchDoc{Label: string(label), Name: name, NameZh: zh, Pinyin: k.Pinyin, Initials: k.Initials}
 }
 
@@ -223,9 +223,8 @@ func (si *searchIndex) forget(b *batch) {
 // indexQuery is the bleve query of a parsed text: every indexed term must
 // match (a Chinese term as every bigram of it on nameZh; a Latin term as a
 // prefix of a word of name, one edit from a word of name when it has four
-// or more letters, or textsearch's PinyinKeyQuery (a prefix or term query)
-// or SparseInitialsQuery (a prefix and a regexp query) on the keys of
-// textsearch.NewSparsePrefixKeys),
+// or more letters, or textsearch's PinyinKeyQuery or InitialsKeyQuery (a
+// prefix or term query) on the keys of textsearch.PrefixKeys),
 // and the label must be one of labels. For a
 // Chinese term of three or more characters it matches a superset of the
 // phrase's documents (phraseFilter keeps those).
@@ -245,11 +244,8 @@ func indexQuery(q textsearch.Query, labels []kepu.Label) query.Query {
 		}
 		name := query.NewPrefixQuery(t.Text)
 		name.SetField("name")
-		ik, ire := textsearch.SparseInitialsQuery(t.Text)
-		inits := query.NewRegexpQuery(ire)
-		inits.SetField("initials")
 		alts := []query.Query{name, keyQuery(textsearch.PinyinKeyQuery(t.Text), "pinyin"),
-			keyQuery(ik, "initials"), inits}
+			keyQuery(textsearch.InitialsKeyQuery(t.Text), "initials")}
 		if t.Fuzzy() {
 			f := query.NewFuzzyQuery(t.Text)
 			f.SetField("name")

@@ -44,15 +44,12 @@ const SearchDirName = "kepugraph.search"
 
 // searchFormat identifies the index mapping and analysis (searchMapping,
 // analyze): an index written with another format is rebuilt. Bump it when
-// either changes. 5: the initials keys from every
-// textsearch.InitialsStep-th unit on when they are all ASCII
-// (textsearch.NewSparsePrefixKeys), asked with a prefix and a regexp
-// query. 4: the pinyin and initials as whole runs from a unit on
+// either changes. 4: the pinyin and initials as whole runs from a unit on
 // (textsearch.PrefixKeys), asked with prefix and term queries. 3: nameZh
 // without term vectors (phrases are checked against the graph) and without tokens that hold no Han character
 // (zhAnalyzer). 2: pinyin and initials as n-grams (textsearch.GramKeys),
 // no _all field (1: suffix keys, textsearch.PinyinKeys).
-const searchFormat = 5
+const searchFormat = 4
 
 var (
 	keyStamp    = []byte("stamp")     // 8 random bytes, written by every commit

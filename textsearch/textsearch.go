@@ -48,7 +48,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -865,11 +864,6 @@ func NewPrefixKeys(nameZh string) PrefixKeys {
 	if len(syl) == 0 {
 		return PrefixKeys{}
 	}
-	return PrefixKeys{Pinyin: pinyinKeys(syl), Initials: initialsKeys(syl)}
-}
-
-// pinyinKeys is the Pinyin of NewPrefixKeys.
-func pinyinKeys(syl []string) string {
 	joined := strings.Join(syl, "")
 	var py strings.Builder
 	off := 0
@@ -888,65 +882,10 @@ func pinyinKeys(syl []string) string {
 		py.WriteString(rest[:end])
 		off += len(s)
 	}
-	return py.String()
+	return PrefixKeys{Pinyin: py.String(), Initials: initialsKeys(syl)}
 }
 
 func isASCIIDigit(r rune) bool { return r >= '0' && r <= '9' }
-
-// InitialsStep is the number of units from one key of
-// NewSparsePrefixKeys's Initials to the next, for a name whose initials
-// are all ASCII letters and digits.
-const InitialsStep = 3
-
-// NewSparsePrefixKeys returns the PrefixKeys of a Chinese name with fewer
-// initials keys (the embedded store's index since its format 5): Pinyin as
-// NewPrefixKeys's; Initials, for a name whose initials are all ASCII
-// lower-case letters or digits, the initials from every InitialsStep-th
-// unit on (北京科学中心: bjkxzx xzx; about a third as many keys), else the
-// initials from each unit on, as NewPrefixKeys's. SparseInitialsQuery asks
-// them.
-func NewSparsePrefixKeys(nameZh string) PrefixKeys {
-	syl := Syllables(nameZh)
-	if len(syl) == 0 {
-		return PrefixKeys{}
-	}
-	return PrefixKeys{Pinyin: pinyinKeys(syl), Initials: sparseInitialsKeys(syl)}
-}
-
-// sparseInitialsKeys is the Initials of NewSparsePrefixKeys.
-func sparseInitialsKeys(syl []string) string {
-	inits := initials(syl)
-	for i := range len(inits) {
-		if !isKeyASCII(inits[i]) {
-			return initialsKeys(syl)
-		}
-	}
-	var b strings.Builder
-	b.Grow(len(inits) * (len(inits)/InitialsStep + 2) / 2)
-	for i := 0; i < len(inits); i += InitialsStep {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(inits[i:])
-	}
-	return b.String()
-}
-
-// isKeyASCII reports whether c is an ASCII lower-case letter or digit.
-func isKeyASCII(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' }
-
-// SparseInitialsQuery is the query on the Initials of NewSparsePrefixKeys
-// of a Latin term (folded): the documents with a key that begins with the
-// term (prefix), or a key that matches the regular expression re as a
-// whole (Go's regexp syntax, as bleve's regexp query takes it): a key of
-// ASCII lower-case letters and digits that holds the term at an offset
-// from 1 to InitialsStep-1. Together they find exactly the names whose
-// initials hold the term (a key of a name whose initials are not all
-// ASCII begins at every unit, so the prefix finds it).
-func SparseInitialsQuery(term string) (prefix KeyQuery, re string) {
-	return KeyQuery{Key: term, Prefix: true},
-		fmt.Sprintf("[0-9a-z]{1,%d}%s[0-9a-z]*", InitialsStep-1, regexp.QuoteMeta(term))
-}
 
 // digitRun is the number of ASCII digits s begins with.
 func digitRun(s string) int {
