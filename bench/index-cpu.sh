@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The embedded whole load (graph + full-text index) of the benchmark graph,
-# before and after: bench-scale built at BASE (default 049cd77, main before
-# the search index's format 4) and from the working tree, in ROUNDS
+# before and after: bench-scale built at BASE (default 1f5738f, main before
+# the search index's format 5) and from the working tree, in ROUNDS
 # alternating rounds at SCALE nodes (default 100000), each from an empty
 # directory. For every run it prints the load average at the start, CPU
 # (user + system, /usr/bin/time), peak RSS, wall and bench-scale's own
@@ -20,7 +20,7 @@
 # KEEP=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BASE=${BASE:-049cd77} SCALE=${SCALE:-100000} ROUNDS=${ROUNDS:-3}
+BASE=${BASE:-1f5738f} SCALE=${SCALE:-100000} ROUNDS=${ROUNDS:-3}
 WORK=${WORK:-$(mktemp -d /tmp/kepugraph-index-cpu.XXXXXX)}
 mkdir -p "$WORK"
 cleanup() {

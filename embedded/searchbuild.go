@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"unicode/utf8"
@@ -28,19 +29,17 @@ import (
 
 // The offline build of the full-text index, in parallel.
 //
-// bleve's offline builder (bleve.NewBuilder) maps, analyzes and writes its
-// documents in one goroutine, and writes its segments one at a time. Here
-// the nodes are cut into parts (contiguous runs of the file's key order,
+// The nodes are cut into parts (contiguous runs of the file's key order,
 // one per processor), and each part is written at once by a goroutine of
 // its own: it decodes its nodes, maps every document with the index
-// mapping and analyzes its fields, and hands them to a builder of its own,
-// which writes and merges that part's segments. The parts' segments are
-// then merged into one, in the parts' order (mergeParts, zapx's merge):
-// the index is one segment, as one builder's (whose segments each hold
-// their documents in map order). The builders get each document already
-// analyzed: their mapping (prebuilt) copies the fields, whose Analyze then
-// does nothing. The index holds what bleve.NewBuilder writes from the same
-// documents (the same mapping is stored with it).
+// mapping, analyzes its fields and writes them as zapx segments, as
+// bleve's offline builder (bleve.NewBuilder) does but without its lock
+// (which writes one segment at a time) and without its merge of each
+// part's segments. The segments of all parts are then merged into one in a
+// single pass, in the parts' order (mergeSegments, zapx's merge), into the
+// index a builder writes for its root and mapping: every document is
+// written once and merged once. The documents of a segment are in the
+// nodes' order (a builder's are in map order).
 
 // analyzedField is a field analyzed by a part's goroutine: the builder's
 // own call of Analyze does nothing.
@@ -362,49 +361,47 @@ func docOf(src docSource, in *interner) (string, searchDoc, error) {
 	return string(src.key), indexDoc(l, p), nil
 }
 
-// maxBuildParts bounds the parts of an index build (each holds a
-// builder's segment of builderBatch documents in memory).
+// maxBuildParts bounds the parts of an index build (each holds a segment
+// of builderBatch documents in memory).
 const maxBuildParts = 4
 
 // partDocs is the fewest documents per part of an index build: a set of
-// fewer than 2*partDocs documents is written in one part (no final merge).
+// fewer than 2*partDocs documents is written in one part (of one segment
+// when it has at most builderBatch: no merge).
 // Tests lower it.
 var partDocs = builderBatch
 
-// segmentConfig makes the builders write zapx v17 segments, the version
-// mergeParts merges (bleve's default). The version is an int: scorch
-// reads it as an int or a float64 and ignores the setting silently
-// otherwise (a uint32 such as zap.Version itself was ignored, and the
-// builders wrote bleve's default version, which happens to be v17).
+// segmentConfig makes the builder of the index's root write zapx v17
+// segments, the version writePart and mergeSegments write (bleve's
+// default). The version is an int: scorch reads it as an int or a float64
+// and ignores the setting silently otherwise (a uint32 such as zap.Version
+// itself was ignored, and the builders wrote bleve's default version,
+// which happens to be v17).
 var segmentConfig = map[string]any{"forceSegmentType": zap.Type, "forceSegmentVersion": int(zap.Version)}
 
 // buildParts writes the index of the count nodes of nodes at dir (which
-// must not exist) with the mapping m. The nodes are cut into parts
+// must exist and be empty) with the mapping m. The nodes are cut into parts
 // (nodeSet), one per processor (at most maxBuildParts, at least partDocs
-// nodes each); each part is written at once by a goroutine of its own with
-// a bleve offline builder, which decodes, maps and analyzes its documents
-// and writes and merges their segments. The parts' indexes are then
-// merged into one segment, in the parts' order (see mergeParts).
+// nodes each); each part is written at once by a goroutine of its own,
+// which decodes, maps and analyzes its documents and writes them as zapx
+// segments of builderBatch documents (writePart). The segments of all parts
+// are then merged into one in a single pass, in the parts' order (see
+// mergeSegments): every document is merged once.
 func buildParts(dir string, m *mapping.IndexMappingImpl, count int, nodes nodeSet) error {
 	n := max(1, min(runtime.GOMAXPROCS(0), maxBuildParts, count/partDocs))
 	parts, err := nodes(n)
 	if err != nil {
 		return err
 	}
-	dirs := make([]string, len(parts))
-	docs := make([]int, len(parts))
+	segs := make([][]string, len(parts))
 	errs := make([]error, len(parts))
 	var stop atomic.Bool
 	var wg sync.WaitGroup
 	for k, part := range parts {
-		dirs[k] = dir
-		if k > 0 {
-			dirs[k] = filepath.Join(dir, fmt.Sprintf("part-%d", k))
-		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			docs[k], errs[k] = writePart(dirs[k], m, part, &stop)
+			segs[k], errs[k] = writePart(filepath.Join(dir, fmt.Sprintf("part-%d", k)), m, part, &stop)
 			if errs[k] != nil {
 				stop.Store(true)
 			}
@@ -414,28 +411,54 @@ func buildParts(dir string, m *mapping.IndexMappingImpl, count int, nodes nodeSe
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	if len(parts) > 1 {
-		return mergeParts(dirs)
+	if err := mergeSegments(dir, m, slices.Concat(segs...)); err != nil {
+		return err
+	}
+	for k := range parts {
+		if err := os.RemoveAll(filepath.Join(dir, fmt.Sprintf("part-%d", k))); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
-// writePart writes the index of the nodes of part at dir with a bleve
-// offline builder and returns their number. stop, set by another part's
-// failure, ends it early (with an error).
-func writePart(dir string, m *mapping.IndexMappingImpl, part func(emit func(docSource) bool) error, stop *atomic.Bool) (int, error) {
+// writePart writes the documents of the nodes of part as zapx segments of
+// builderBatch documents in dir, as bleve's offline builder writes its
+// segments (the _id field added and analyzed, no composite fields), and
+// returns their files in the part's order. The documents of a segment keep
+// the part's order. stop, set by another part's failure, ends it early
+// (with an error).
+func writePart(dir string, m *mapping.IndexMappingImpl, part func(emit func(docSource) bool) error, stop *atomic.Bool) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return 0, err
-	}
-	config := map[string]any{"batchSize": builderBatch, "buildPathPrefix": dir, "mergeMax": builderMergeMax}
-	maps.Copy(config, segmentConfig)
-	b, err := bleve.NewBuilder(dir, prebuilt{m}, config)
-	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	fields, err := docFieldsOf(m)
 	if err != nil {
-		return 0, err
+		return nil, err
+	}
+	var plugin zap.ZapPlugin
+	var paths []string
+	batch := make([]index.Document, 0, builderBatch)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		seg, _, err := plugin.New(batch)
+		if err != nil {
+			return err
+		}
+		path := filepath.Join(dir, fmt.Sprintf("%06d.zap", len(paths)))
+		us, ok := seg.(segment.UnpersistedSegment)
+		if !ok {
+			return fmt.Errorf("search index build: a new segment is a %T, not unpersisted", seg)
+		}
+		if err := us.Persist(path); err != nil {
+			return err
+		}
+		paths = append(paths, path)
+		clear(batch)
+		batch = batch[:0]
+		return nil
 	}
 	in := newInterner()
 	docs := 0
@@ -446,80 +469,99 @@ func writePart(dir string, m *mapping.IndexMappingImpl, part func(emit func(docS
 			return false
 		}
 		id, sd, err := docOf(src, in)
-		d := document.NewDocument(id)
 		if err == nil {
+			d := document.NewDocument(id)
 			mapDoc(d, sd, fields)
-		}
-		if err == nil {
 			for i, f := range d.Fields {
 				d.Fields[i] = analyzeField(f)
 			}
-			err = b.Index(id, d)
+			d.AddIDField()
+			d.Fields[len(d.Fields)-1].Analyze()
+			batch = append(batch, d)
+			docs++
+			if len(batch) >= builderBatch {
+				err = flush()
+			}
 		}
 		if err != nil {
 			ierr = err
 			return false
 		}
-		docs++
 		return true
 	})
 	if err == nil {
 		err = ierr
 	}
+	if err == nil {
+		err = flush()
+	}
 	if err == nil && docs == 0 {
 		err = errors.New("a part of the index build has no nodes")
 	}
 	if err != nil {
-		// The builder's files are under dir, which the caller removes.
-		return 0, err
+		// The files are under dir, which the caller removes.
+		return nil, err
 	}
-	return docs, b.Close()
+	return paths, nil
 }
 
-// mergeParts merges the one-segment indexes that writePart wrote at dirs
-// into the first: zapx merges their segments, in the order of dirs, into
-// one, which replaces the first index's segment (its root names the
-// segment's file, not its contents); the other directories are removed.
-// The index holds the parts' documents part after part.
-func mergeParts(dirs []string) error {
+// mergeSegments makes dir an index of one segment that holds the
+// documents of the segment files segs, in their order: bleve's offline
+// builder writes the index (its root and the stored mapping m) for one
+// empty document, and zapx merges the segments, in one pass, into the file
+// that replaces the builder's segment (the root names the segment's file,
+// not its contents). segs are removed.
+func mergeSegments(dir string, m *mapping.IndexMappingImpl, segs []string) error {
+	config := map[string]any{"buildPathPrefix": dir}
+	maps.Copy(config, segmentConfig)
+	b, err := bleve.NewBuilder(dir, prebuilt{m}, config)
+	if err != nil {
+		return err
+	}
+	if err := b.Index("root", document.NewDocument("root")); err != nil {
+		return err
+	}
+	if err := b.Close(); err != nil {
+		return err
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "store", "*.zap"))
+	if err != nil {
+		return err
+	}
+	if len(files) != 1 {
+		return fmt.Errorf("search index build: the builder wrote %d segments, want 1", len(files))
+	}
+	final := files[0]
+	if len(segs) == 1 {
+		return os.Rename(segs[0], final)
+	}
 	var plugin zap.ZapPlugin
-	segs := make([]segment.Segment, 0, len(dirs))
+	opened := make([]segment.Segment, 0, len(segs))
 	defer func() {
-		for _, s := range segs {
+		for _, s := range opened {
 			s.Close()
 		}
 	}()
-	var first string
-	for i, dir := range dirs {
-		files, err := filepath.Glob(filepath.Join(dir, "store", "*.zap"))
+	for _, path := range segs {
+		s, err := plugin.Open(path)
 		if err != nil {
 			return err
 		}
-		if len(files) != 1 {
-			return fmt.Errorf("part %d of the index build: %d segments, want 1", i, len(files))
-		}
-		if i == 0 {
-			first = files[0]
-		}
-		s, err := plugin.Open(files[0])
-		if err != nil {
-			return err
-		}
-		segs = append(segs, s)
+		opened = append(opened, s)
 	}
-	merged := first + ".merged"
-	if _, _, err := plugin.Merge(segs, make([]*roaring.Bitmap, len(segs)), merged, nil, nil); err != nil {
+	merged := final + ".merged"
+	if _, _, err := plugin.Merge(opened, make([]*roaring.Bitmap, len(opened)), merged, nil, nil); err != nil {
 		return err
 	}
-	for _, s := range segs {
+	for _, s := range opened {
 		s.Close()
 	}
-	segs = nil
-	if err := os.Rename(merged, first); err != nil {
+	opened = nil
+	if err := os.Rename(merged, final); err != nil {
 		return err
 	}
-	for _, dir := range dirs[1:] {
-		if err := os.RemoveAll(dir); err != nil {
+	for _, path := range segs {
+		if err := os.Remove(path); err != nil {
 			return err
 		}
 	}

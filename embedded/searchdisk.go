@@ -165,7 +165,8 @@ const persistTimeout = 10 * time.Second
 // buildIndexAt writes the index of the count nodes of nodes (see nodeDocs,
 // fileDocs) at path (replacing what is there) with the commit stamp, and
 // opens it. The index is written next to path (path + ".building"), in
-// parts at once merged into one segment (buildParts, searchbuild.go), then
+// parts at once whose segments are merged into one (buildParts,
+// searchbuild.go), then
 // renamed into place.
 func buildIndexAt(path string, count int, nodes nodeSet, stamp uint64) (bleve.Index, error) {
 	tmp := path + ".building"
@@ -213,17 +214,10 @@ func buildIndexAt(path string, count int, nodes nodeSet, stamp uint64) (bleve.In
 	return bleve.OpenUsing(path, runtimeConfig())
 }
 
-// builderBatch is the number of documents of each segment the offline
-// builder writes before merging them (bleve's default is 1,000; larger
-// segments mean fewer merge passes).
+// builderBatch is the number of documents of each segment an index build
+// writes before merging them all (bleve's offline builder's default is
+// 1,000; larger segments mean less to merge).
 const builderBatch = 20000
-
-// builderMergeMax is the most segments a builder merges at once (bleve's
-// default is 10): more than a part of the 1M-node graph writes (25 of
-// builderBatch documents in each of two parts), so that a part's segments
-// are merged in one pass instead of in levels of ten (each level copies
-// every document again).
-const builderMergeMax = 64
 
 // syncDir makes the renames in dir durable.
 func syncDir(dir string) error {
