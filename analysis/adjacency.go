@@ -628,8 +628,17 @@ func (a *Adjacency) readFound(ctx context.Context, st kepu.Store, ids []string, 
 // Neighbors call per relationship type. It reports false when one of them
 // is no longer in the store (a write since the adjacency was read).
 func (a *Adjacency) fillPaths(ctx context.Context, st kepu.Store, paths []Path) (bool, error) {
-	var ids []string
-	var ends []kepu.Edge
+	ids, ends := pathElements(paths)
+	nodes, edges, err := a.readFound(ctx, st, ids, ends)
+	if err != nil {
+		return false, err
+	}
+	return fillPaths(paths, nodes, edges), nil
+}
+
+// pathElements lists the node IDs and the relationships (type and ends)
+// of paths.
+func pathElements(paths []Path) (ids []string, ends []kepu.Edge) {
 	for _, p := range paths {
 		for _, n := range p.Nodes {
 			ids = append(ids, n.ID)
@@ -638,24 +647,26 @@ func (a *Adjacency) fillPaths(ctx context.Context, st kepu.Store, paths []Path) 
 			ends = append(ends, s.Edge)
 		}
 	}
-	nodes, edges, err := a.readFound(ctx, st, ids, ends)
-	if err != nil {
-		return false, err
-	}
+	return ids, ends
+}
+
+// fillPaths replaces the nodes and relationships of paths with those of
+// nodes (by ID) and edges (by kepu.Edge.Key); false when one is missing.
+func fillPaths(paths []Path, nodes map[string]kepu.Node, edges map[string]kepu.Edge) bool {
 	var ok bool
 	for _, p := range paths {
 		for i, n := range p.Nodes {
 			if p.Nodes[i], ok = nodes[n.ID]; !ok {
-				return false, nil
+				return false
 			}
 		}
 		for i, s := range p.Steps {
 			if p.Steps[i].Edge, ok = edges[s.Edge.Key()]; !ok {
-				return false, nil
+				return false
 			}
 		}
 	}
-	return true, nil
+	return true
 }
 
 // neighborhood is Neighborhood on the adjacency: the IDs of the nodes in
@@ -770,11 +781,18 @@ func (a *Adjacency) subgraph(ctx context.Context, st kepu.Store, q HoodQuery) (*
 
 // ShortestPaths is ShortestPaths on the Adjacency at the current graph
 // version when the analyzer has one (the nodes and relationships of the
-// paths are then read through st), else through st. Both give the same
-// paths in the same order.
+// paths are then read through st, or, when the analyzer's store is a
+// kepu.FoundReader, through it with the version in one call:
+// pathsInOneRead), else through st. Both give the same paths in the same
+// order.
 func (a *Analyzer) ShortestPaths(ctx context.Context, st kepu.Store, q PathQuery) ([]Path, bool, error) {
 	if err := q.validate(); err != nil {
 		return nil, false, err
+	}
+	if q.From != q.To {
+		if ps, more, ok, err := a.pathsInOneRead(ctx, q); err != nil || ok {
+			return ps, more, err
+		}
 	}
 	if adj := a.adjacency(ctx); adj != nil && q.From != q.To {
 		ps, more, err := adj.paths(ctx, q)
@@ -790,6 +808,45 @@ func (a *Analyzer) ShortestPaths(ctx context.Context, st kepu.Store, q PathQuery
 		}
 	}
 	return ShortestPaths(ctx, st, q)
+}
+
+// pathsInOneRead answers q on the analyzer's adjacency as it is, before
+// asking the store for its version, when the store reads the paths' nodes
+// and relationships together with the version (kepu.FoundReader: one
+// round trip on Neo4j, against one for the version and then one for the
+// nodes and one per relationship type of the paths). The answer holds when
+// the version read is the adjacency's; without a path, the store's version
+// alone tells. ok is false when it cannot answer so (no such store, no
+// adjacency yet, another version, an element gone): the caller then
+// answers the usual way.
+func (a *Analyzer) pathsInOneRead(ctx context.Context, q PathQuery) (ps []Path, more, ok bool, err error) {
+	fr, can := a.source().(kepu.FoundReader)
+	if !can {
+		return nil, false, false, nil
+	}
+	a.adjMu.Lock()
+	adj := a.adj
+	a.adjMu.Unlock()
+	if adj == nil {
+		return nil, false, false, nil
+	}
+	ps, more, err = adj.paths(ctx, q)
+	if err != nil {
+		return nil, false, true, err
+	}
+	if len(ps) == 0 {
+		v, err := a.Store.Version(ctx)
+		return nil, false, err == nil && v == adj.Version, err
+	}
+	ids, ends := pathElements(ps)
+	nodes, edges, v, err := fr.ReadFound(ctx, ids, ends)
+	if err != nil {
+		return nil, false, true, err
+	}
+	if v != adj.Version || !fillPaths(ps, nodes, edges) {
+		return nil, false, false, nil
+	}
+	return ps, more, true, nil
 }
 
 // ShortestPath is the first of Analyzer.ShortestPaths (see ShortestPath).

@@ -82,3 +82,21 @@ func EdgeChangesOf(changes []Change) []EdgeChange {
 	}
 	return out
 }
+
+// FoundReader is an optional capability of a Store: the nodes and
+// relationships that a reader found on its own copy of the graph's
+// relationships (package analysis's adjacency: a path), read in one call
+// together with the graph version, so that a server store answers in one
+// round trip what Version, Nodes and one Neighbors call per relationship
+// type answer in several.
+type FoundReader interface {
+	// ReadFound returns the nodes with the given IDs, keyed by ID (IDs
+	// that name no node are absent), the relationships with the types and
+	// ends of ends (their Props are ignored), with their properties, keyed
+	// by Edge.Key (those not in the graph are absent), and the graph
+	// version (Store.Version) read in the same transaction, before them:
+	// a write that commits while it runs may be seen in the nodes and
+	// relationships but not in the version, never the other way round.
+	// Errors are those of a read.
+	ReadFound(ctx context.Context, ids []string, ends []Edge) (nodes map[string]Node, edges map[string]Edge, version uint64, err error)
+}

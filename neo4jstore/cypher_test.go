@@ -132,6 +132,12 @@ func corpus(t *testing.T, shapes bool) []namedStmt {
 	add("version", stmt{cypherVersion, nil}, nil)
 	add("bumpLogged", bumpLogged([]kepu.Change{{Kind: kepu.DeleteNode, ID: "Museum:a"}}), nil)
 	add("walkEnds", walkEndsStmt("Museum:a", 10), nil)
+	var found []kepu.Edge
+	for _, d := range kepu.RelDefs() {
+		found = append(found, kepu.Edge{Type: d.Type, From: "Museum:a", To: "School:b"})
+	}
+	readFound, _ := buildReadFound([]string{"Museum:a"}, found)
+	add("readFound", readFound, nil)
 	add("edgeChanges", stmt{cypherEdgeChanges, map[string]any{"since": int64(1), "keep": int64(ChangeLogWrites)}}, nil)
 	for i, q := range ChangeLogSchema() {
 		add(fmt.Sprintf("schemaChangeLog%d", i), stmt{q, nil}, nil)

@@ -85,6 +85,7 @@ func Run(t *testing.T, h Harness) {
 		{"Analysis/Neighborhood", testNeighborhood},
 		{"EdgeLog", testEdgeLog},
 		{"WalkEnds", testWalkEnds},
+		{"ReadFound", testReadFound},
 		{"Analysis/AfterWrites", testAdjacencyAfterWrites},
 	}
 	for _, tc := range tests {

@@ -10,7 +10,8 @@
 #   BASE (commit of the baseline, default 049cd77: main before the absent-value
 #   markers), ROUNDS (default 2: old,
 #   new, then new, old), SAMPLES (default 100), WORK (build directory,
-#   default a new one under /tmp), NICE (default 0; on a shared machine 5).
+#   default a new one under /tmp), NICE (default 0; on a shared machine 5),
+#   ARGS (more flags of bench/scale, split on spaces, e.g. -rows shortest).
 #
 # The baseline is BASE's store (neo4jstore) with this checkout's
 # bench/scale/main.go (the same rows and random cursors). Both binaries
@@ -43,7 +44,7 @@ one() {
 	local b=$1
 	echo "### $b ($(date -u +%H:%M:%S) UTC, load average $(cut -d' ' -f1-3 /proc/loadavg))"
 	read -r y0 yt0 f0 ft0 < <(gc)
-	nice -n "$NICE" "$WORK/$b-scale" -store neo4j -samples "$SAMPLES" -server-pid "$NEO4J_PID" -slowest 3
+	nice -n "$NICE" "$WORK/$b-scale" -store neo4j -samples "$SAMPLES" -server-pid "$NEO4J_PID" -slowest 3 ${ARGS:-}
 	read -r y1 yt1 f1 ft1 < <(gc)
 	echo
 	echo "Neo4j collections during the run: young $((y1 - y0)) ($(echo "$yt1 - $yt0" | bc) s), full $((f1 - f0)) ($(echo "$ft1 - $ft0" | bc) s); load average after $(cut -d' ' -f1-3 /proc/loadavg)"
