@@ -17,10 +17,6 @@ func TestIntrospectionListsNull(t *testing.T) {
 		"enumValues":    {"ENUM": true},
 		"inputFields":   {"INPUT_OBJECT": true},
 	}
-	type typ struct {
-		Name, Kind string
-		Lists      map[string]json.RawMessage
-	}
 	const lists = `kind name fields(includeDeprecated: true) { name } interfaces { name } possibleTypes { name } enumValues(includeDeprecated: true) { name } inputFields { name }`
 	check := func(where string, raw map[string]json.RawMessage) {
 		t.Helper()
