@@ -117,7 +117,7 @@ func bulkNodeColumns(l kepu.Label) []string {
 			out = append(out, p.Name)
 		}
 	}
-	out = append(out, PropSearchPinyinStarts, PropSearchPinyinGrams, PropSearchInitialGrams)
+	out = append(out, PropSearchPinyin, PropSearchInitials)
 	for _, p := range absentMarked(l) {
 		out = append(out, AbsentKey(p))
 	}
@@ -152,7 +152,7 @@ func bulkNodeList(n kepu.Node, cols map[string]int) ([]any, error) {
 	}
 	row[cols[IDKey]] = n.ID
 	if zh, ok := n.Props[kepu.PropNameZh].(string); ok {
-		row[cols[PropSearchPinyinStarts]], row[cols[PropSearchPinyinGrams]], row[cols[PropSearchInitialGrams]] = searchKeys(zh)
+		row[cols[PropSearchPinyin]], row[cols[PropSearchInitials]] = searchKeys(zh)
 	}
 	for _, p := range absentMarked(kepu.LabelOf(n.ID)) {
 		if row[cols[p]] == nil {

@@ -162,8 +162,10 @@ func corpus(t *testing.T, shapes bool) []namedStmt {
 		add(fmt.Sprintf("search%d", i), stmt{cypherSearch, map[string]any{"query": luceneQuery(q), "labels": []string{"Museum"}, "limit": int64(10)}}, nil)
 	}
 	add("searchAllLabels", stmt{cypherSearch, map[string]any{"query": "name:x*", "labels": []string{}, "limit": int64(10)}}, nil)
-	add("searchMissing", stmt{cypherSearchMissing, map[string]any{"after": "", "old": oldSearchProps, "limit": int64(10)}}, nil)
-	add("searchFill", stmt{cypherSearchFill, map[string]any{"rows": []any{map[string]any{"id": "Museum:a", "starts": "a", "grams": "a", "initials": "a"}}, "clear": clearOldSearch}}, nil)
+	add("searchMissing", stmt{cypherSearchMissing, map[string]any{"after": "", "all": true, "old": oldSearchProps, "limit": int64(10)}}, nil)
+	add("searchFill", stmt{cypherSearchFill, map[string]any{"rows": []any{map[string]any{"id": "Museum:a", "pinyin": "a", "initials": "a"}}, "clear": clearOldSearch}}, nil)
+	add("searchFormat", stmt{cypherSearchFormat, nil}, nil)
+	add("setSearchFormat", stmt{cypherSetSearchFormat, map[string]any{"format": int64(SearchKeysFormat)}}, nil)
 	add("searchIndexProps", stmt{cypherSearchIndexProps, nil}, nil)
 	add("schemaDropSearchIndex", stmt{cypherDropSearchIndex, nil}, nil)
 	add("absentIndexes", stmt{cypherAbsentIndexes, nil}, nil)
@@ -428,8 +430,8 @@ func TestCypherLint(t *testing.T) {
 	var labels, rels, props []string
 	// Property keys, plus the keys of the row maps of batched writes.
 	propSet := map[string]bool{IDKey: true, "i": true, "from": true, "to": true, "props": true,
-		PropSearchPinyinStarts: true, PropSearchPinyinGrams: true, PropSearchInitialGrams: true, // search keys and their fill rows
-		"starts": true, "grams": true, "initials": true}
+		PropSearchPinyin: true, PropSearchInitials: true, // search keys and their fill rows
+		"pinyin": true, "initials": true, "format": true}
 	labels = append(labels, CommonLabel, VersionLabel, ChangeLabel)
 	propSet[VersionProp] = true
 	propSet["changes"] = true // the edge log's entries (changes.go)

@@ -3,6 +3,7 @@ package neo4jstore
 import (
 	"context"
 	"strings"
+	"unicode"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -11,32 +12,52 @@ import (
 )
 
 // Search keys. Every node with a nameZh stores the keys of its pinyin and
-// initials (textsearch.NewGramKeys, the keys the embedded store indexes:
-// short runs of characters, about 150 bytes for a name of ten characters)
-// in these properties, written with the node by every write that sets or
-// removes nameZh; the full-text index kg_search covers them with name and
-// nameZh. They are not registry properties: reads never return them.
+// initials (textsearch.NewPrefixKeys, the keys the embedded store indexes
+// since its index format 4: from each pinyin unit, the joined pinyin to the
+// next digit, and the initials from each unit on; about 47 terms a
+// benchmark node with name and nameZh) in these properties, written with the node by every
+// write that sets or removes nameZh; the full-text index kg_search covers
+// them with name and nameZh, and a search asks a prefix (or term) query of
+// each (textsearch.PinyinKeyQuery, InitialsKeyQuery), as the embedded
+// store does. They are not registry properties: reads never return them.
 const (
-	PropSearchPinyinStarts = "searchPinyinStarts" // GramKeys.PinyinStarts
-	PropSearchPinyinGrams  = "searchPinyinGrams"  // GramKeys.PinyinGrams
-	PropSearchInitialGrams = "searchInitialGrams" // GramKeys.Initials
+	PropSearchPinyin   = "searchPinyinKeys"   // PrefixKeys.Pinyin
+	PropSearchInitials = "searchInitialsKeys" // PrefixKeys.Initials
 )
 
-// The search keys of databases written before 2026-12-01 evening: every
-// suffix of the pinyin and of the initials (textsearch.PinyinKeys,
-// InitialsKeys; about 1 KB a node). EnsureSchema finds nodes that hold them
-// and rewrites their keys (upgradeSearchKeys), and recreates a kg_search
-// index over them (upgradeSearchIndex).
-const (
-	PropOldSearchPinyin   = "searchPinyin"
-	PropOldSearchInitials = "searchInitials"
-)
+// SearchKeysFormat is the format of the stored search keys: the property
+// :KepuGraphVersion {id: 'searchKeys'}.format (searchFormatNode) holds the
+// format the keys of the database's nodes were written in. 1: every suffix
+// of the pinyin and initials (searchPinyin, searchInitials; before
+// 2026-12-01 evening); 2: textsearch.GramKeys (searchPinyinStarts,
+// searchPinyinGrams, searchInitialGrams; until 2026-12-02 early
+// afternoon); 3: textsearch.PrefixKeys (PropSearchPinyin,
+// PropSearchInitials). A database without the node (written before, or by
+// another program) counts as an older format. Bump it whenever
+// textsearch.NewPrefixKeys or searchKeys changes its output: EnsureSchema
+// then rewrites every node's keys (TestSearchKeysFormat fails until the
+// new output is written down there).
+const SearchKeysFormat = 3
+
+// oldSearchProps are the properties of the earlier formats' keys, which a
+// rewrite removes (named by parameters, not in statements' text: a database
+// that never had them would warn of an unknown property).
+var oldSearchProps = []string{"searchPinyin", "searchInitials", "searchPinyinStarts", "searchPinyinGrams", "searchInitialGrams"}
+
+// clearOldSearch maps oldSearchProps to null (a SET += map removes them).
+var clearOldSearch = func() map[string]any {
+	m := map[string]any{}
+	for _, p := range oldSearchProps {
+		m[p] = nil
+	}
+	return m
+}()
 
 // SearchIndex is the name of the full-text index search queries.
 const SearchIndex = "kg_search"
 
 // searchIndexProps are the properties kg_search covers, in its order.
-var searchIndexProps = []string{kepu.PropName, kepu.PropNameZh, PropSearchPinyinStarts, PropSearchPinyinGrams, PropSearchInitialGrams}
+var searchIndexProps = []string{kepu.PropName, kepu.PropNameZh, PropSearchPinyin, PropSearchInitials}
 
 // cypherSearchIndex creates the search index over the labels given
 // (quoted). It is eventually consistent (since 2026-12-02): a commit does
@@ -45,7 +66,8 @@ var searchIndexProps = []string{kepu.PropName, kepu.PropNameZh, PropSearchPinyin
 // index; docs/neo4j.md, "The 1M table on Neo4j: the three missed goals");
 // cypherSearch waits for them instead. A database whose kg_search was
 // created before keeps its synchronous index (EnsureSchema does not
-// rebuild it); DROP INDEX kg_search and EnsureSchema creates this one.
+// rebuild it unless the keys' format changes); DROP INDEX kg_search and
+// EnsureSchema creates this one.
 func cypherSearchIndex(labels []string) string {
 	on := make([]string, len(searchIndexProps))
 	for i, p := range searchIndexProps {
@@ -76,44 +98,51 @@ const (
 
 	cypherDropSearchIndex = "DROP INDEX " + SearchIndex + " IF EXISTS"
 
-	// cypherSearchMissing finds, in ID order after $after, nodes whose
-	// search keys are missing (written by another program) or of the old
-	// format, for EnsureSchema to rewrite. One pass over the nodes in the
-	// order of the :KG(id) index. The old keys are named by parameters
-	// ($old: PropOldSearchPinyin, PropOldSearchInitials), not in the text:
-	// a database that never had them would warn of an unknown property.
-	cypherSearchMissing = "MATCH (n:KG) WHERE n.id > $after AND ((n.nameZh IS NOT NULL AND n." + PropSearchPinyinStarts +
-		" IS NULL) OR any(k IN $old WHERE n[k] IS NOT NULL)) RETURN n.id AS id, n.nameZh AS nameZh ORDER BY n.id LIMIT $limit"
+	// cypherSearchFormat returns the format of the stored keys (no row, or
+	// null, when the database does not say).
+	cypherSearchFormat = "MATCH (v:" + VersionLabel + " {id: '" + searchFormatNode + "'}) RETURN v.format AS format"
 
-	// cypherSearchFill writes the keys of $rows and removes the old ones
-	// ($clear: a map of them to null).
-	cypherSearchFill = "UNWIND $rows AS row MATCH (n:KG {id: row.id}) SET n." + PropSearchPinyinStarts + " = row.starts, n." +
-		PropSearchPinyinGrams + " = row.grams, n." + PropSearchInitialGrams + " = row.initials, n += $clear RETURN count(n) AS c"
+	// cypherSetSearchFormat records $format as the stored keys' format.
+	cypherSetSearchFormat = "MERGE (v:" + VersionLabel + " {id: '" + searchFormatNode + "'}) SET v.format = $format"
+
+	// cypherSearchMissing finds, in ID order after $after, the nodes whose
+	// search keys EnsureSchema writes: with $all, every node that has a
+	// nameZh or keys of any format (the stored format is not the current
+	// one); else those whose keys are missing (written by another program).
+	// One pass over the nodes in the order of the :KG(id) index.
+	cypherSearchMissing = "MATCH (n:KG) WHERE n.id > $after AND (" +
+		"($all AND (n.nameZh IS NOT NULL OR n." + PropSearchPinyin + " IS NOT NULL OR any(k IN $old WHERE n[k] IS NOT NULL))) OR " +
+		"(n.nameZh IS NOT NULL AND n." + PropSearchPinyin + " IS NULL)" +
+		") RETURN n.id AS id, n.nameZh AS nameZh ORDER BY n.id LIMIT $limit"
+
+	// cypherSearchFill writes the keys of $rows (null ones remove them)
+	// and removes the keys of earlier formats ($clear: a map of them to
+	// null).
+	cypherSearchFill = "UNWIND $rows AS row MATCH (n:KG {id: row.id}) SET n." + PropSearchPinyin + " = row.pinyin, n." +
+		PropSearchInitials + " = row.initials, n += $clear RETURN count(n) AS c"
 )
 
-// oldSearchProps are the parameters $old and $clear of the statements
-// above.
-var (
-	oldSearchProps = []string{PropOldSearchPinyin, PropOldSearchInitials}
-	clearOldSearch = map[string]any{PropOldSearchPinyin: nil, PropOldSearchInitials: nil}
-)
+// searchFormatNode is the id of the :KepuGraphVersion node that holds
+// SearchKeysFormat.
+const searchFormatNode = "searchKeys"
 
-// searchKeys returns the stored search keys of a nameZh (textsearch.GramKeys
-// with stop words marked, see indexKeys), nil values when it has no pinyin.
-func searchKeys(zh string) (starts, grams, initials any) {
-	k := textsearch.NewGramKeys(zh)
-	if k.PinyinStarts == "" {
-		return nil, nil, nil
+// searchKeys returns the stored search keys of a nameZh
+// (textsearch.PrefixKeys with stop words marked, see indexKeys), nil values
+// when it has no pinyin.
+func searchKeys(zh string) (pinyin, initials any) {
+	k := textsearch.NewPrefixKeys(zh)
+	if k.Pinyin == "" {
+		return nil, nil
 	}
-	return indexKeys(k.PinyinStarts), indexKeys(k.PinyinGrams), indexKeys(k.Initials)
+	return indexKeys(k.Pinyin), indexKeys(k.Initials)
 }
 
 // stopMark is appended to a key that is a stop word of the cjk analyzer
-// (textsearch.StopWords: and, but, was, t, ...), which would otherwise drop
-// it from the index: "but" is stored and asked as "but_" (Lucene's standard
-// tokenizer keeps a trailing underscore in the token). Keys hold only
-// letters and digits, so a marked key is never another key; a prefix query
-// still finds it ("bu*" matches "but_").
+// (textsearch.StopWords: and, are, s, t, ...), which would otherwise drop
+// it from the index: the initials key "t" is stored and asked as "t_"
+// (Lucene's standard tokenizer keeps a trailing underscore in the token).
+// Keys hold only letters and digits, so a marked key is never another key;
+// a prefix query still finds it ("an*" matches "and_").
 const stopMark = "_"
 
 // indexKeys marks the stop words among space-separated keys.
@@ -150,66 +179,87 @@ func addSearchKeys(props map[string]any) {
 	if !ok {
 		return
 	}
-	starts, grams, initials := searchKeys(zh)
-	if starts == nil {
+	pinyin, initials := searchKeys(zh)
+	if pinyin == nil {
 		return
 	}
-	props[PropSearchPinyinStarts], props[PropSearchPinyinGrams], props[PropSearchInitialGrams] = starts, grams, initials
+	props[PropSearchPinyin], props[PropSearchInitials] = pinyin, initials
 }
 
 // updateSearchKeys adds to the SET map of an update the search keys that
 // follow from it: new keys when nameZh is set, none when it is removed (and
-// none of the old format either).
+// none of the earlier formats either).
 func updateSearchKeys(set map[string]any) {
 	v, ok := set[kepu.PropNameZh]
 	if !ok {
 		return
 	}
 	zh, _ := v.(string)
-	set[PropSearchPinyinStarts], set[PropSearchPinyinGrams], set[PropSearchInitialGrams] = searchKeys(zh)
-	set[PropOldSearchPinyin], set[PropOldSearchInitials] = nil, nil
+	set[PropSearchPinyin], set[PropSearchInitials] = searchKeys(zh)
+	for _, p := range oldSearchProps {
+		set[p] = nil
+	}
 }
 
 // luceneQuery is the full-text query of a parsed text, in Lucene syntax:
 // every indexed term must match, a Chinese term as a phrase on nameZh (the
 // cjk analyzer makes bigrams), a Latin term as a prefix of a word of name,
-// one edit from one (four or more letters), or textsearch's PinyinQuery or
-// InitialsQuery on the search keys (the same superset as the embedded
-// store's index). Terms hold only letters and digits (textsearch), so they
-// need no escaping.
+// one edit from one (four or more letters), or textsearch's PinyinKeyQuery
+// or InitialsKeyQuery on the search keys (the embedded store's query on
+// the same keys). Every term is escaped (luceneEscape).
 func luceneQuery(q textsearch.Query) string {
 	var must []string
 	for _, t := range q.Terms {
 		if !t.Indexed() {
 			continue
 		}
+		text := luceneEscape(t.Text)
 		if t.Han {
-			must = append(must, `nameZh:"`+t.Text+`"`)
+			must = append(must, `nameZh:"`+text+`"`)
 			continue
 		}
-		alts := []string{"name:" + t.Text + "*",
-			gramLucene(textsearch.PinyinQuery(t.Text), PropSearchPinyinStarts, PropSearchPinyinGrams),
-			gramLucene(textsearch.InitialsQuery(t.Text), PropSearchInitialGrams, PropSearchInitialGrams)}
+		alts := []string{"name:" + text + "*",
+			keyLucene(textsearch.PinyinKeyQuery(t.Text), PropSearchPinyin),
+			keyLucene(textsearch.InitialsKeyQuery(t.Text), PropSearchInitials)}
 		if t.Fuzzy() {
-			alts = append(alts, "name:"+t.Text+"~1")
+			alts = append(alts, "name:"+text+"~1")
 		}
 		must = append(must, "("+strings.Join(alts, " OR ")+")")
 	}
 	return strings.Join(must, " AND ")
 }
 
-// gramLucene is the Lucene query of g on the search keys: Prefix or Term
-// asked of the field first, Grams of grams.
-func gramLucene(g textsearch.GramQuery, first, grams string) string {
-	if g.Prefix != "" {
-		return first + ":" + g.Prefix + "*"
+// keyLucene is the Lucene query of k on the field: a prefix query, or a
+// term query of the key as stored (indexKey).
+func keyLucene(k textsearch.KeyQuery, field string) string {
+	if k.Prefix {
+		return field + ":" + luceneEscape(k.Key) + "*"
 	}
-	must := []string{first + ":" + indexKey(g.Term)}
-	for _, k := range g.Grams {
-		must = append(must, grams+":"+indexKey(k))
-	}
-	return "(" + strings.Join(must, " AND ") + ")"
+	return field + ":" + luceneEscape(indexKey(k.Key))
 }
+
+// luceneSpecial are the characters of Lucene's query syntax (the classic
+// query parser's, which db.index.fulltext.queryNodes uses).
+const luceneSpecial = `\+-!():^[]"{}~*?|&/`
+
+// luceneEscape escapes the characters of Lucene's query syntax and white
+// space with a backslash. Parse's terms hold only letters and digits
+// today; escaped, any term is one term of the query, never syntax.
+func luceneEscape(s string) string {
+	if !strings.ContainsFunc(s, needsEscape) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if needsEscape(r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func needsEscape(r rune) bool { return strings.ContainsRune(luceneSpecial, r) || unicode.IsSpace(r) }
 
 func (s *Store) searchCandidates(ctx context.Context, q textsearch.Query, labels []kepu.Label) ([]*textsearch.Doc, error) {
 	ls := make([]string, len(labels))
@@ -240,22 +290,63 @@ func (s *Store) Search(ctx context.Context, q kepu.SearchQuery) (kepu.SearchPage
 	return textsearch.Run(ctx, q, s.searchCandidates, s.Nodes)
 }
 
-// fillSearchKeys writes the search keys of nodes that lack them or hold
-// the old format (PropOldSearchPinyin), in batches, in one pass in ID order
-// (part of EnsureSchema). It returns how many nodes it rewrote.
-func (s *Store) fillSearchKeys(ctx context.Context) (int, error) {
+// searchFormat returns the format of the stored keys (0 when the
+// database does not say: an older one, or an empty one).
+func (s *Store) searchFormat(ctx context.Context) (int, error) {
+	recs, err := s.read(ctx, stmt{cypherSearchFormat, nil})
+	if err != nil || len(recs) == 0 {
+		return 0, err
+	}
+	f, _ := recs[0].Values[0].(int64)
+	return int(f), nil
+}
+
+// setSearchFormat records SearchKeysFormat as the stored keys' format.
+func (s *Store) setSearchFormat(ctx context.Context) error {
+	_, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return s.collect(ctx, tx, stmt{cypherSetSearchFormat, map[string]any{"format": int64(SearchKeysFormat)}})
+	})
+	return err
+}
+
+// upgradeSearchKeys brings the stored search keys to SearchKeysFormat
+// (part of EnsureSchema). When the database records another format (or
+// none), it rewrites the keys of every node that has a nameZh or keys,
+// in batches of 5,000 in ID order, removing the keys of earlier formats,
+// after dropping kg_search (logged) when there is any such node, so that
+// Neo4j populates it once, over the new keys, when EnsureSchema creates
+// it again; then it records the format. When the format is current, it
+// writes the keys only of nodes that lack them (written by another
+// program). An interrupted rewrite leaves the format unrecorded: the next
+// EnsureSchema starts it again. It returns how many nodes it wrote.
+func (s *Store) upgradeSearchKeys(ctx context.Context) (int, error) {
+	format, err := s.searchFormat(ctx)
+	if err != nil {
+		return 0, err
+	}
+	all := format != SearchKeysFormat
 	after, n := "", 0
 	for {
-		recs, err := s.read(ctx, stmt{cypherSearchMissing, map[string]any{"after": after, "old": oldSearchProps, "limit": int64(5000)}})
-		if err != nil || len(recs) == 0 {
+		recs, err := s.read(ctx, stmt{cypherSearchMissing, map[string]any{"after": after, "all": all, "old": oldSearchProps, "limit": int64(5000)}})
+		if err != nil {
 			return n, err
+		}
+		if len(recs) == 0 {
+			break
+		}
+		if all && n == 0 {
+			s.log.Warn("neo4j: the search keys are of another format: rewriting every node's keys and building the search index again",
+				"format", format, "want", SearchKeysFormat, "index", SearchIndex)
+			if err := s.runSchema(ctx, []string{cypherDropSearchIndex}); err != nil {
+				return n, err
+			}
 		}
 		rows := make([]any, 0, len(recs))
 		for _, r := range recs {
 			id, _ := r.Values[0].(string)
 			zh, _ := r.Values[1].(string)
-			starts, grams, initials := searchKeys(zh)
-			rows = append(rows, map[string]any{"id": id, "starts": starts, "grams": grams, "initials": initials})
+			pinyin, initials := searchKeys(zh)
+			rows = append(rows, map[string]any{"id": id, "pinyin": pinyin, "initials": initials})
 			after = id
 		}
 		if _, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
@@ -265,12 +356,16 @@ func (s *Store) fillSearchKeys(ctx context.Context) (int, error) {
 		}
 		n += len(rows)
 	}
+	if all {
+		return n, s.setSearchFormat(ctx)
+	}
+	return n, nil
 }
 
 // upgradeSearchIndex drops the search index when it covers other
-// properties than searchIndexProps (a database of the old key format), so
-// that EnsureSchema creates it again over the new keys. It reports whether
-// it dropped it.
+// properties than searchIndexProps (a database of an older key format), so
+// that EnsureSchema creates it again over the current keys. It reports
+// whether it dropped it.
 func (s *Store) upgradeSearchIndex(ctx context.Context) (bool, error) {
 	recs, err := s.read(ctx, stmt{cypherSearchIndexProps, nil})
 	if err != nil || len(recs) == 0 {

@@ -14,12 +14,24 @@ import (
 	"github.com/kepugraph/kepugraph/textsearch"
 )
 
-// TestSearchKeysUpgrade: a database written with the search keys of before
-// 2026-12-01 evening (every suffix: searchPinyin, searchInitials, and a
-// kg_search index over them) is found by EnsureSchema, which rewrites every
-// node's keys in the current format, drops the old properties and builds
-// kg_search over the new ones; search then finds names by pinyin and
-// initials, and a second EnsureSchema changes nothing.
+// upgradeNames are the nodes of the upgrade tests and a search text that
+// finds each first by its pinyin or initials.
+var upgradeNames = map[string]string{"Museum:xd": "现代科技馆", "Museum:bsc": "北京科学中心", "School:bt": "不同学堂"}
+
+var upgradeSearches = map[string]string{"xiandai": "Museum:xd", "xdkj": "Museum:xd", "kexuezhong": "Museum:bsc",
+	"butong": "School:bt", "xuetang": "School:bt", "btxt": "School:bt", "jingke": "Museum:bsc"}
+
+// TestSearchKeysUpgrade: a database written with the search keys of an
+// earlier format (format 2: textsearch's former GramKeys in
+// searchPinyinStarts, searchPinyinGrams, searchInitialGrams, and a
+// kg_search index over them; format 1: every suffix in searchPinyin,
+// searchInitials), which records no format, is found by EnsureSchema, which
+// rewrites every node's keys in the current format, drops the old
+// properties, builds kg_search over the new ones and records the format;
+// search then finds names by pinyin and initials, and a second
+// EnsureSchema changes nothing. The same for a database that records an
+// older format with keys in the current properties (textsearch.PrefixKeys'
+// output changed): their values are rewritten.
 func TestSearchKeysUpgrade(t *testing.T) {
 	if neo4jtest.URI() == "" {
 		t.Skip("NEO4J_URI is not set: no Neo4j server")
@@ -36,10 +48,36 @@ func TestSearchKeysUpgrade(t *testing.T) {
 		}
 		return res.Records
 	}
+	indexID := func() any {
+		t.Helper()
+		recs := run("SHOW FULLTEXT INDEXES YIELD name, id WHERE name = $n RETURN id", map[string]any{"n": neo4jstore.SearchIndex})
+		if len(recs) != 1 {
+			t.Fatalf("%d indexes named %s", len(recs), neo4jstore.SearchIndex)
+		}
+		return recs[0].Values[0]
+	}
+	format := func() any {
+		recs := run("MATCH (v:KepuGraphVersion {id: 'searchKeys'}) RETURN v.format", nil)
+		if len(recs) != 1 {
+			return nil
+		}
+		return recs[0].Values[0]
+	}
 
-	names := map[string]string{"Museum:xd": "现代科技馆", "Museum:bsc": "北京科学中心", "School:bt": "不同学堂"}
+	// An empty database: EnsureSchema records the format and keeps the index.
+	if err := st.DeleteAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	before := indexID()
+	if err := st.EnsureSchema(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if f := format(); f != int64(neo4jstore.SearchKeysFormat) || indexID() != before {
+		t.Fatalf("EnsureSchema on an empty database: format %v, index %v (was %v)", f, indexID(), before)
+	}
+
 	var puts []kepu.Change
-	for id, zh := range names {
+	for id, zh := range upgradeNames {
 		n := storetest.N(id, "nameZh", zh)
 		if n.Label == "Museum" {
 			n.Props["kind"] = "STANDARD"
@@ -50,56 +88,75 @@ func TestSearchKeysUpgrade(t *testing.T) {
 	if _, err := st.Write(ctx, puts); err != nil {
 		t.Fatal(err)
 	}
-	// Turn the database into one of the old format.
-	run("DROP INDEX "+neo4jstore.SearchIndex, nil)
-	run("CREATE FULLTEXT INDEX "+neo4jstore.SearchIndex+" FOR (n:Museum|School) ON EACH [n.name, n.nameZh, n.searchPinyin, n.searchInitials] "+
-		"OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk', `fulltext.eventually_consistent`: false}}", nil)
-	for id, zh := range names {
-		run("MATCH (n:KG {id: $id}) SET n.searchPinyin = $p, n.searchInitials = $i "+
-			"REMOVE n.searchPinyinStarts, n.searchPinyinGrams, n.searchInitialGrams",
-			map[string]any{"id": id, "p": textsearch.PinyinKeys(zh), "i": textsearch.InitialsKeys(zh)})
-	}
-	run("CALL db.awaitIndexes(60)", nil)
 
+	check := func(stage string) {
+		t.Helper()
+		if err := st.AwaitIndexes(ctx, 60e9); err != nil {
+			t.Fatal(err)
+		}
+		props := run("SHOW FULLTEXT INDEXES YIELD name, properties WHERE name = $n RETURN properties", map[string]any{"n": neo4jstore.SearchIndex})
+		if len(props) != 1 || !slices.Equal(props[0].Values[0].([]any), []any{"name", "nameZh", neo4jstore.PropSearchPinyin, neo4jstore.PropSearchInitials}) {
+			t.Fatalf("%s: kg_search covers %v", stage, props)
+		}
+		if old := run("MATCH (n:KG) WHERE any(k IN $old WHERE n[k] IS NOT NULL) RETURN n.id",
+			map[string]any{"old": []string{"searchPinyin", "searchInitials", "searchPinyinStarts", "searchPinyinGrams", "searchInitialGrams"}}); len(old) != 0 {
+			t.Errorf("%s: %d nodes keep keys of an earlier format", stage, len(old))
+		}
+		for id, zh := range upgradeNames {
+			k := textsearch.NewPrefixKeys(zh)
+			recs := run("MATCH (n:KG {id: $id}) RETURN n[$p]", map[string]any{"id": id, "p": neo4jstore.PropSearchPinyin})
+			if len(recs) != 1 || recs[0].Values[0] != k.Pinyin {
+				t.Errorf("%s: %s keys %v, want %q", stage, id, recs, k.Pinyin)
+			}
+		}
+		if recs := run("MATCH (n:KG {id: 'Museum:en'}) RETURN n[$p]", map[string]any{"p": neo4jstore.PropSearchPinyin}); recs[0].Values[0] != nil {
+			t.Errorf("%s: a node without nameZh got keys: %v", stage, recs[0].Values)
+		}
+		if f := format(); f != int64(neo4jstore.SearchKeysFormat) {
+			t.Errorf("%s: recorded format %v, want %d", stage, f, neo4jstore.SearchKeysFormat)
+		}
+		for text, want := range upgradeSearches {
+			page, err := st.Search(ctx, kepu.SearchQuery{Text: text, First: 10})
+			if err != nil {
+				t.Fatalf("%s: Search(%q): %v", stage, text, err)
+			}
+			if len(page.Hits) == 0 || page.Hits[0].Node.ID != want {
+				t.Errorf("%s: Search(%q): %+v, want %s first", stage, text, page.Hits, want)
+			}
+		}
+		// Nothing left to upgrade: the index stays (same ID).
+		before := indexID()
+		if err := st.EnsureSchema(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if after := indexID(); before != after {
+			t.Errorf("%s: a second EnsureSchema rebuilt the search index (id %v, then %v)", stage, before, after)
+		}
+	}
+
+	// Format 2 (and a node with format 1's keys), no format recorded.
+	run("MATCH (v:KepuGraphVersion {id: 'searchKeys'}) DELETE v", nil)
+	run("DROP INDEX "+neo4jstore.SearchIndex, nil)
+	run("CREATE FULLTEXT INDEX "+neo4jstore.SearchIndex+" FOR (n:Museum|School) ON EACH [n.name, n.nameZh, n.searchPinyinStarts, n.searchPinyinGrams, n.searchInitialGrams] "+
+		"OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}", nil)
+	run("MATCH (n:KG) WHERE n.nameZh IS NOT NULL SET n.searchPinyinStarts = 'xian daix', n.searchPinyinGrams = 'xia ian and_', n.searchInitialGrams = 'xdk dkj' "+
+		"REMOVE n."+neo4jstore.PropSearchPinyin+", n."+neo4jstore.PropSearchInitials, nil)
+	run("MATCH (n:KG {id: 'School:bt'}) SET n.searchPinyin = 'butongxuetang tongxuetang', n.searchInitials = 'btxt txt'", nil)
 	if err := st.EnsureSchema(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.AwaitIndexes(ctx, 60e9); err != nil {
-		t.Fatal(err)
-	}
-	props := run("SHOW FULLTEXT INDEXES YIELD name, properties WHERE name = $n RETURN properties", map[string]any{"n": neo4jstore.SearchIndex})
-	if len(props) != 1 || !slices.Equal(props[0].Values[0].([]any), []any{"name", "nameZh", "searchPinyinStarts", "searchPinyinGrams", "searchInitialGrams"}) {
-		t.Fatalf("kg_search after the upgrade covers %v", props)
-	}
-	if old := run("MATCH (n:KG) WHERE n.searchPinyin IS NOT NULL OR n.searchInitials IS NOT NULL RETURN n.id", nil); len(old) != 0 {
-		t.Errorf("%d nodes keep keys of the old format", len(old))
-	}
-	for id, zh := range names {
-		k := textsearch.NewGramKeys(zh)
-		recs := run("MATCH (n:KG {id: $id}) RETURN n.searchPinyinStarts, n.searchPinyinGrams", map[string]any{"id": id})
-		if len(recs) != 1 || recs[0].Values[0] != k.PinyinStarts {
-			t.Errorf("%s: keys after the upgrade %v, want starts %q", id, recs, k.PinyinStarts)
-		}
-	}
-	if recs := run("MATCH (n:KG {id: 'Museum:en'}) RETURN n.searchPinyinStarts", nil); recs[0].Values[0] != nil {
-		t.Errorf("a node without nameZh got keys: %v", recs[0].Values)
-	}
-	for text, want := range map[string]string{"xiandai": "Museum:xd", "xdkj": "Museum:xd", "kexuezhong": "Museum:bsc", "butong": "School:bt", "xuetang": "School:bt", "btxt": "School:bt"} {
-		page, err := st.Search(ctx, kepu.SearchQuery{Text: text, First: 10})
-		if err != nil {
-			t.Fatalf("Search(%q): %v", text, err)
-		}
-		if len(page.Hits) == 0 || page.Hits[0].Node.ID != want {
-			t.Errorf("Search(%q) after the upgrade: %+v, want %s first", text, page.Hits, want)
-		}
-	}
-	// Nothing left to upgrade: the index stays (same ID), no key changes.
-	before := run("SHOW FULLTEXT INDEXES YIELD name, id WHERE name = $n RETURN id", map[string]any{"n": neo4jstore.SearchIndex})
+	check("format 2")
+
+	// An older format recorded, the keys in the current properties but
+	// stale (another PrefixKeys), the index current.
+	run("MATCH (v:KepuGraphVersion {id: 'searchKeys'}) SET v.format = $f", map[string]any{"f": int64(neo4jstore.SearchKeysFormat - 1)})
+	run("MATCH (n:KG) WHERE n.nameZh IS NOT NULL SET n."+neo4jstore.PropSearchPinyin+" = 'stale', n."+neo4jstore.PropSearchInitials+" = 'stale'", nil)
+	before = indexID()
 	if err := st.EnsureSchema(ctx); err != nil {
 		t.Fatal(err)
 	}
-	after := run("SHOW FULLTEXT INDEXES YIELD name, id WHERE name = $n RETURN id", map[string]any{"n": neo4jstore.SearchIndex})
-	if before[0].Values[0] != after[0].Values[0] {
-		t.Errorf("a second EnsureSchema rebuilt the search index (id %v, then %v)", before[0].Values[0], after[0].Values[0])
+	if indexID() == before {
+		t.Error("an upgrade of the keys' values kept the index it updated node by node (want it dropped and built once)")
 	}
+	check("stale values")
 }

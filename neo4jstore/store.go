@@ -361,12 +361,13 @@ func (s *Store) RoundTrips() int64 { return s.trips.Load() }
 // serving. Indexes created on a database that holds data are populated in
 // the background; AwaitIndexes waits for them.
 //
-// A database written with the search keys of before 2026-12-01 evening
-// (every suffix of the pinyin: searchPinyin, searchInitials) is upgraded:
-// the search index over them is dropped (logged), every node's keys are
-// rewritten in the current format (textsearch.GramKeys, in batches of
-// 5,000 nodes, before the index exists, so that Neo4j builds it once), and
-// the index is created over them.
+// The search keys are brought to SearchKeysFormat (upgradeSearchKeys): a
+// database whose keys are of an earlier format (the suffix keys of before
+// 2026-12-01 evening, textsearch.GramKeys until 2026-12-02) or that does
+// not record one has every node's keys rewritten (logged; in batches of
+// 5,000 nodes, with kg_search dropped first and created again after, so
+// that Neo4j builds it once); a kg_search over other properties is
+// dropped and created again.
 func (s *Store) EnsureSchema(ctx context.Context) error {
 	if _, err := s.upgradeSearchIndex(ctx); err != nil {
 		return err
@@ -374,7 +375,7 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 	if err := s.runSchema(ctx, append(KeyConstraintStatements(), ChangeLogSchema()...)); err != nil {
 		return err
 	}
-	n, err := s.fillSearchKeys(ctx)
+	n, err := s.upgradeSearchKeys(ctx)
 	if err != nil {
 		return err
 	}

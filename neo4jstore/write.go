@@ -470,6 +470,12 @@ func (s *Store) BulkCreate(ctx context.Context) (bool, error) {
 	if err := s.runSchema(ctx, append(keys, ChangeLogSchema()...)); err != nil {
 		return false, err
 	}
+	if empty {
+		// The load writes every node's search keys in this build's format.
+		if err := s.setSearchFormat(ctx); err != nil {
+			return false, err
+		}
+	}
 	s.ends.reset()
 	s.bulk.Store(empty)
 	return empty, nil

@@ -347,104 +347,6 @@ func suffixes(parts []string) string {
 	return strings.Join(keys, " ")
 }
 
-// GramLen is the length in characters of the n-grams of GramKeys, and
-// StartLen of the pinyin runs it holds from each syllable on.
-const (
-	GramLen  = 3
-	StartLen = 4
-)
-
-// GramKeys is the text a full-text index holds for the pinyin and initials
-// of a Chinese name as short runs of characters, space-separated: far fewer
-// distinct terms than the suffixes of PinyinKeys and InitialsKeys (most of
-// those are unique to one name), shared between names. With PinyinQuery
-// and InitialsQuery an index finds every name whose pinyin has a run
-// starting at a syllable, or whose initials have a run, that a search term
-// matches (a superset for longer terms; Rank checks each candidate).
-type GramKeys struct {
-	// PinyinStarts: the first StartLen characters of the joined pinyin
-	// from each syllable on (北京科学中心: beij jing kexu xuez zhon xin).
-	PinyinStarts string
-	// PinyinGrams: every run of GramLen characters of the joined pinyin
-	// (bei eij iji jin ... gxi xin).
-	PinyinGrams string
-	// Initials: the run of GramLen initials from each syllable on, shorter
-	// at the end (bjk jkx kxz xzx zx x).
-	Initials string
-}
-
-// NewGramKeys returns the GramKeys of a Chinese name ("" fields for a name
-// without pinyin).
-func NewGramKeys(nameZh string) GramKeys {
-	syl := Syllables(nameZh)
-	if len(syl) == 0 {
-		return GramKeys{}
-	}
-	joined := []rune(strings.Join(syl, ""))
-	var starts, grams, inits strings.Builder
-	word := func(b *strings.Builder, r []rune) {
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		for _, c := range r {
-			b.WriteRune(c)
-		}
-	}
-	off := 0
-	ini := make([]rune, len(syl))
-	for k, s := range syl {
-		word(&starts, joined[off:min(off+StartLen, len(joined))])
-		off += utf8.RuneCountInString(s)
-		ini[k], _ = utf8.DecodeRuneInString(s)
-	}
-	for i := 0; i+GramLen <= len(joined); i++ {
-		word(&grams, joined[i:i+GramLen])
-	}
-	for i := range ini {
-		word(&inits, ini[i:min(i+GramLen, len(ini))])
-	}
-	return GramKeys{PinyinStarts: starts.String(), PinyinGrams: grams.String(), Initials: inits.String()}
-}
-
-// GramQuery is what an index asks of GramKeys fields for one Latin term:
-// a document matches when its first field has a key starting with Prefix
-// (Prefix != ""), or else the key Term, and its grams field every key of
-// Grams.
-type GramQuery struct {
-	Prefix string   // a short term
-	Term   string   // the start of a longer term
-	Grams  []string // runs of GramLen characters covering the rest of the term, distinct
-}
-
-// PinyinQuery is the GramQuery of a Latin term (folded, as Parse makes it)
-// on PinyinStarts (first) and PinyinGrams (grams): it finds every name
-// whose joined pinyin has a run starting at a syllable that begins with
-// the term; exactly those when the term has at most StartLen characters.
-func PinyinQuery(term string) GramQuery { return gramQuery(term, StartLen) }
-
-// InitialsQuery is the GramQuery of a Latin term on Initials (both first
-// and grams): it finds every name whose initials contain the term; exactly
-// those when the term has at most GramLen characters.
-func InitialsQuery(term string) GramQuery { return gramQuery(term, GramLen) }
-
-func gramQuery(term string, start int) GramQuery {
-	r := []rune(term)
-	if len(r) <= start {
-		return GramQuery{Prefix: term}
-	}
-	// Runs that cover the rest of the term, one after the other (the last
-	// one ends with the term): every run of the term would be as much a
-	// superset, at the cost of more terms for the index to intersect.
-	g := GramQuery{Term: string(r[:start])}
-	for i := start; i < len(r); i += GramLen {
-		j := min(i, len(r)-GramLen)
-		if k := string(r[j : j+GramLen]); !slices.Contains(g.Grams, k) {
-			g.Grams = append(g.Grams, k)
-		}
-	}
-	return g
-}
-
 // Doc is what a node contributes to search, analyzed once.
 type Doc struct {
 	ID     string
@@ -837,9 +739,9 @@ func oneEdit[T byte | rune](ra, rb []T) bool {
 }
 
 // Keys of a whole run of the pinyin and of the initials (the embedded
-// store's index since its format 4): one key per pinyin unit in each,
-// where GramKeys has a start and about one gram per letter, and an index
-// answers a term with one prefix (or term) query over its term dictionary
+// store's index since its format 4, and the Neo4j store's): one key per
+// pinyin unit in each, and an index answers a term with one prefix (or
+// term) query over its term dictionary
 // (PinyinKeyQuery, InitialsKeyQuery), exactly: the documents it finds are
 // those whose pinyin or initials Rank matches (but for pinyin terms
 // holding digits, see PinyinKeyQuery).

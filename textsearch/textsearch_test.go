@@ -110,69 +110,6 @@ func TestWithinOneEdit(t *testing.T) {
 	}
 }
 
-// TestGramKeys: PinyinQuery and InitialsQuery on NewGramKeys find every name whose pinyin
-// has a run starting at a syllable, or whose initials have a run, that a
-// term matches (the match of Score), and exactly those for terms of at most
-// GramLen characters; checked for every substring of the pinyin and the
-// initials of a set of names, and for terms they do not have.
-func TestGramKeys(t *testing.T) {
-	if got, want := NewGramKeys("北京科学中心"), (GramKeys{
-		PinyinStarts: "beij jing kexu xuez zhon xin",
-		PinyinGrams:  "bei eij iji jin ing ngk gke kex exu xue uez ezh zho hon ong ngx gxi xin",
-		Initials:     "bjk jkx kxz xzx zx x",
-	}); got != want {
-		t.Errorf("NewGramKeys = %+v, want %+v", got, want)
-	}
-	if got := NewGramKeys(""); got != (GramKeys{}) {
-		t.Errorf("NewGramKeys(\"\") = %+v", got)
-	}
-	has := func(keys, k string) bool { return slices.Contains(strings.Fields(keys), k) }
-	hasPrefix := func(keys, p string) bool {
-		return slices.ContainsFunc(strings.Fields(keys), func(k string) bool { return strings.HasPrefix(k, p) })
-	}
-	// found is what an index answers for g on the fields first and grams.
-	found := func(g GramQuery, first, grams string) bool {
-		if g.Prefix != "" {
-			return hasPrefix(first, g.Prefix)
-		}
-		if !has(first, g.Term) {
-			return false
-		}
-		for _, k := range g.Grams {
-			if !has(grams, k) {
-				return false
-			}
-		}
-		return true
-	}
-	names := []string{"北京科学中心", "中国科学技术馆", "绿色K12学校", "西安市第八中学", "安徽省合肥市青少年科技馆", "阿", "上海ABC科普基地", "ＡＢ北京", "厦门大学"}
-	for _, zh := range names {
-		k := NewGramKeys(zh)
-		d := NewDoc("x", "", zh)
-		var terms []string
-		for _, s := range []string{d.joined, d.inits, "zzzq", "xianzz", "kexuez", "bjkq"} {
-			r := []rune(s)
-			for i := range r {
-				for j := i + 2; j <= len(r); j++ {
-					terms = append(terms, string(r[i:j]))
-				}
-			}
-		}
-		for _, term := range terms {
-			n := utf8.RuneCountInString(term)
-			var unit []bool
-			pinyin := d.pinyinMatch(term, marks(&unit, len(d.syl))) >= 0.8
-			if got := found(PinyinQuery(term), k.PinyinStarts, k.PinyinGrams); (pinyin && !got) || (n <= StartLen && got != pinyin) {
-				t.Errorf("%s: pinyin %q: index finds %v, matches %v", zh, term, got, pinyin)
-			}
-			inits := strings.Contains(d.inits, term)
-			if got := found(InitialsQuery(term), k.Initials, k.Initials); (inits && !got) || (n <= GramLen && got != inits) {
-				t.Errorf("%s: initials %q: index finds %v, contains %v", zh, term, got, inits)
-			}
-		}
-	}
-}
-
 // TestFoldHanASCII: for texts of ASCII, ideographs and the punctuation
 // isHanASCII accepts, foldLatin's terms (and length in characters, which
 // NewDoc aligns) are those of foldUnicode.
