@@ -170,6 +170,31 @@ func TestByteFlips(t *testing.T) {
 	}
 	detected, unchanged := 0, 0
 	kinds := map[string]int{}
+	flipTrials(t, dir, orig, offsets, rng, func(off int, st *embedded.Store, de *embedded.DamageError) {
+		if de != nil {
+			detected++
+			kinds[damageKind(de.Problem)]++
+			return
+		}
+		got := dumpOf(t, st)
+		st.Close()
+		if !bytes.Equal(got, want) {
+			t.Fatalf("offset %d (page %d): the store opened and serves changed data", off, off/ps)
+		}
+		unchanged++
+	})
+	t.Logf("%d pages in use, %d flips: %d detected, %d in unused bytes (data unchanged); detected by: %v",
+		used/ps, len(offsets), detected, unchanged, kinds)
+}
+
+// flipTrials flips one byte of the store file in dir (orig: its bytes) at
+// each offset in turn, each to a random other value, opens the store and
+// calls trial with the open store (trial closes it) or with the
+// DamageError Open returned (any other error fails the test), then writes
+// the byte back. At the end the file must equal orig.
+func flipTrials(t *testing.T, dir string, orig []byte, offsets []int, rng *rand.Rand, trial func(off int, st *embedded.Store, de *embedded.DamageError)) {
+	t.Helper()
+	path := filepath.Join(dir, embedded.FileName)
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -179,35 +204,19 @@ func TestByteFlips(t *testing.T) {
 		if _, err := f.WriteAt([]byte{orig[off] ^ byte(1+rng.IntN(255))}, int64(off)); err != nil {
 			t.Fatal(err)
 		}
-		restore := func() {
-			if _, err := f.WriteAt(orig[off:off+1], int64(off)); err != nil {
-				t.Fatal(err)
-			}
-		}
 		st, err := embedded.Open(dir, embedded.Options{})
-		if err != nil {
-			var de *embedded.DamageError
-			if !errors.As(err, &de) {
-				t.Fatalf("offset %d: error %T %v, want a DamageError", off, err, err)
-			}
-			detected++
-			kinds[damageKind(de.Problem)]++
-			restore()
-			continue
+		var de *embedded.DamageError
+		if err != nil && !errors.As(err, &de) {
+			t.Fatalf("offset %d: error %T %v, want a DamageError", off, err, err)
 		}
-		got := dumpOf(t, st)
-		st.Close()
-		restore()
-		if !bytes.Equal(got, want) {
-			t.Fatalf("offset %d (page %d): the store opened and serves changed data", off, off/ps)
+		trial(off, st, de)
+		if _, err := f.WriteAt(orig[off:off+1], int64(off)); err != nil {
+			t.Fatal(err)
 		}
-		unchanged++
 	}
 	if !bytes.Equal(fileBytes(t, path), orig) {
 		t.Fatal("a trial changed the file beyond the flipped byte")
 	}
-	t.Logf("%d pages in use, %d flips: %d detected, %d in unused bytes (data unchanged); detected by: %v",
-		used/ps, len(offsets), detected, unchanged, kinds)
 }
 
 // damageKind groups a DamageError's problem for the log.
