@@ -101,7 +101,11 @@ try {
   };
 
   // 1. The explorer links to the graph view.
+  // The explorer (GraphiQL) reads the schema first: leaving before its
+  // answer would abort that request (a failed request, as at load 17).
+  const schemaRead = page.waitForResponse((r) => r.url().endsWith('/query') && (r.request().postData() || '').includes('IntrospectionQuery'), { timeout: 60000 });
   await page.goto(base + '/', { waitUntil: 'networkidle' });
+  await schemaRead;
   await page.click('#graph-link');
   await page.waitForURL('**/graph');
   await page.waitForFunction(() => window.kepugraph && window.kepugraph.ready, null, { timeout: 30000 });
