@@ -124,62 +124,49 @@ race:
 	$(GOTEST) $(TESTFLAGS) -race -run 'TestAPIConcurrency|TestHardening' .
 
 # CI (.ci/run) runs what `make test` (with NEO4J_URI set) and `make check`
-# run, in streams at once on two Neo4j servers, because the Neo4j tests wait
-# on their server (internal/neo4jtest's lock: one test binary at a time per
-# server) and most of their time is that server's CPU, one core at most:
-#   ci-neo4j   on the server of NEO4J_URI: the packages CI_NEO4J_PKGS
-#              (graph's Neo4j run only: KEPUGRAPH_TEST_BACKEND), one at a
-#              time (-p 1: no test binary waits for the lock, whose wait
-#              counted against -timeout), but for CI_NEO4J_CPU;
-#   ci-neo4j2  on a second server, CI_NEO4J_URI_2 (NEO4J_URI when unset):
-#              the packages CI_NEO4J2_PKGS the same way, then the root
-#              package's CI_NEO4J_ROOT tests (every root test that takes the
-#              shared server: in ci-rest each waited for the lock, up to a
-#              whole package of the other stream);
-#   ci-rest    every other package and test of the root package, then
-#              the race detector;
+# run, in two streams at once, because the Neo4j tests wait on the one server
+# (internal/neo4jtest's lock) while the rest can use the other core:
+#   ci-neo4j  the tests that use the server at NEO4J_URI: the packages
+#             CI_NEO4J_PKGS (graph's Neo4j run only: KEPUGRAPH_TEST_BACKEND),
+#             one at a time (-p 1: no test binary waits for the lock, whose
+#             wait counted against -timeout), but for CI_NEO4J_CPU, then the
+#             root package's CI_NEO4J_ROOT tests;
+#   ci-rest   every other package and test of the root package, then
+#             the race detector;
 #   ci-lint, ci-checks (below) the CI_NEO4J_CPU tests; vet, staticcheck
-#              and the release build.
+#             and the release build.
 # Tests that `make test` and `make check` both run (embedded's and graph's
 # on the embedded store) run once, under -race; only embedded's
 # CI_PLAIN_EMBEDDED, which do less under -race (raceEnabled), run without
-# it as well. fmt-check, tidy-check and generate-check run before all
+# it as well. fmt-check, tidy-check and generate-check run before both
 # (generate-check rewrites graph/, which no compile may read meanwhile).
 # A test named in neither list still runs: ci-rest runs every package and
-# test not named for ci-neo4j or ci-neo4j2, with NEO4J_URI set (a test there
-# that takes the server waits for it). CI_NEO4J_ROOT's and CI_NEO4J_CPU's
-# names are skipped by name in every package of a go test: they must stay
-# unique.
-CI_NEO4J_PKGS ?= ./neo4jstore ./seed
-CI_NEO4J2_PKGS ?= ./graph ./dump
-CI_NEO4J_ROOT ?= ^(TestDifferential|TestNeo4jStartLog|TestClientClosedRequest|TestMissingNodeArgument|TestNeSkipsAbsent)$$
-CI_NEO4J_URI_2 ?= $(NEO4J_URI)
+# test not named for ci-neo4j, with NEO4J_URI set (a test there that takes
+# the server waits for it). CI_NEO4J_ROOT's and CI_NEO4J_CPU's names are
+# skipped by name in every package of a go test: they must stay unique.
+CI_NEO4J_PKGS ?= ./neo4jstore ./graph ./dump ./seed
+CI_NEO4J_ROOT ?= ^TestDifferential$$
 CI_PLAIN_EMBEDDED ?= ^TestByteFlips$$
 # Tests of CI_NEO4J_PKGS that use no server and much CPU: ci-lint runs them
 # (the Cypher linter, in Node.js: over 20 minutes at load average 35).
 CI_NEO4J_CPU ?= ^TestCypherLint$$
 MODULE = $(shell $(GO) list -m)
 CI_REST_PKGS = $$($(GO) list ./... | grep -v -x -F -e '$(MODULE)' -e '$(MODULE)/embedded' \
-	$(foreach p,$(CI_NEO4J_PKGS) $(CI_NEO4J2_PKGS),-e '$(MODULE)/$(patsubst ./%,%,$(p))'))
+	$(foreach p,$(CI_NEO4J_PKGS),-e '$(MODULE)/$(patsubst ./%,%,$(p))'))
 
-# ci-lint and ci-checks need no server and no test of the other streams:
+# ci-lint and ci-checks need no server and no test of the two streams:
 # .ci/run starts ci-checks as soon as generate-check has passed (while
-# Neo4j starts) and ci-lint with the test streams:
+# Neo4j starts) and ci-lint when the first of ci-neo4j and ci-rest ends:
 #   ci-lint    the CI_NEO4J_CPU tests;
 #   ci-checks  vet, staticcheck and the release build.
 # CI_STAMP prints the time before each step (the CI log's step times).
 CI_STAMP = @date -u '+--- %T'
-.PHONY: ci-neo4j ci-neo4j2 ci-rest ci-lint ci-checks
+.PHONY: ci-neo4j ci-rest ci-lint ci-checks
 ci-neo4j:
 	$(CI_STAMP)
 	KEPUGRAPH_TEST_BACKEND=neo4j $(GOTEST) $(TESTFLAGS) -p 1 -skip '$(CI_NEO4J_CPU)' $(CI_NEO4J_PKGS)
 	$(CI_STAMP)
-
-ci-neo4j2:
-	$(CI_STAMP)
-	NEO4J_URI='$(CI_NEO4J_URI_2)' KEPUGRAPH_TEST_BACKEND=neo4j $(GOTEST) $(TESTFLAGS) -p 1 -skip '$(CI_NEO4J_CPU)' $(CI_NEO4J2_PKGS)
-	$(CI_STAMP)
-	NEO4J_URI='$(CI_NEO4J_URI_2)' $(GOTEST) $(TESTFLAGS) -run '$(CI_NEO4J_ROOT)' .
+	$(GOTEST) $(TESTFLAGS) -run '$(CI_NEO4J_ROOT)' .
 	$(CI_STAMP)
 
 ci-rest:
