@@ -223,8 +223,9 @@ func (si *searchIndex) forget(b *batch) {
 // indexQuery is the bleve query of a parsed text: every indexed term must
 // match (a Chinese term as every bigram of it on nameZh; a Latin term as a
 // prefix of a word of name, one edit from a word of name when it has four
-// or more letters, or textsearch's PinyinKeyQuery or InitialsKeyQuery (a
-// prefix or term query) on the keys of textsearch.PrefixKeys),
+// or more letters, or textsearch's PinyinKeyQuery (a conjunction of prefix
+// or term queries, one for each segment of letters or digits) or
+// InitialsKeyQuery (a prefix query) on the keys of textsearch.PrefixKeys),
 // and the label must be one of labels. For a
 // Chinese term of three or more characters it matches a superset of the
 // phrase's documents (phraseFilter keeps those).
@@ -244,7 +245,7 @@ func indexQuery(q textsearch.Query, labels []kepu.Label) query.Query {
 		}
 		name := query.NewPrefixQuery(t.Text)
 		name.SetField("name")
-		alts := []query.Query{name, keyQuery(textsearch.PinyinKeyQuery(t.Text), "pinyin"),
+		alts := []query.Query{name, keysQuery(textsearch.PinyinKeyQuery(t.Text), "pinyin"),
 			keyQuery(textsearch.InitialsKeyQuery(t.Text), "initials")}
 		if t.Fuzzy() {
 			f := query.NewFuzzyQuery(t.Text)
@@ -351,6 +352,19 @@ func matchesPhrases(zh string, an analysis.Analyzer, ps []phrase) bool {
 		}
 	}
 	return true
+}
+
+// keysQuery is the bleve query of ks on the field: the conjunction of
+// their keyQuery (the query itself when there is one).
+func keysQuery(ks []textsearch.KeyQuery, field string) query.Query {
+	if len(ks) == 1 {
+		return keyQuery(ks[0], field)
+	}
+	qs := make([]query.Query, len(ks))
+	for i, k := range ks {
+		qs[i] = keyQuery(k, field)
+	}
+	return query.NewConjunctionQuery(qs)
 }
 
 // keyQuery is the bleve query of k on the field.

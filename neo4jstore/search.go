@@ -13,8 +13,9 @@ import (
 
 // Search keys. Every node with a nameZh stores the keys of its pinyin and
 // initials (textsearch.NewPrefixKeys, the keys the embedded store indexes
-// since its index format 4: from each pinyin unit, the joined pinyin to the
-// next digit, and the initials from each unit on; about 47 terms a
+// since its index format 5: from each pinyin unit and each change between
+// letters and digits, the joined pinyin to the next digit, and the
+// initials from each unit on; about 47 terms a
 // benchmark node with name and nameZh) in these properties, written with the node by every
 // write that sets or removes nameZh; the full-text index kg_search covers
 // them with name and nameZh, and a search asks a prefix (or term) query of
@@ -32,12 +33,15 @@ const (
 // 2026-12-01 evening); 2: textsearch.GramKeys (searchPinyinStarts,
 // searchPinyinGrams, searchInitialGrams; until 2026-12-02 early
 // afternoon); 3: textsearch.PrefixKeys (PropSearchPinyin,
-// PropSearchInitials). A database without the node (written before, or by
+// PropSearchInitials; until 2026-12-02 late afternoon); 4: the same with
+// pinyin keys also at each change between letters and digits inside a
+// unit (绿色K12学校: lvsek sek k 12 xuexiao xiao), asked by every segment
+// of a term with digits. A database without the node (written before, or by
 // another program) counts as an older format. Bump it whenever
 // textsearch.NewPrefixKeys or searchKeys changes its output: EnsureSchema
 // then rewrites every node's keys (TestSearchKeysFormat fails until the
 // new output is written down there).
-const SearchKeysFormat = 3
+const SearchKeysFormat = 4
 
 // oldSearchProps are the properties of the earlier formats' keys, which a
 // rewrite removes (named by parameters, not in statements' text: a database
@@ -205,7 +209,7 @@ func updateSearchKeys(set map[string]any) {
 // every indexed term must match, a Chinese term as a phrase on nameZh (the
 // cjk analyzer makes bigrams), a Latin term as a prefix of a word of name,
 // one edit from one (four or more letters), or textsearch's PinyinKeyQuery
-// or InitialsKeyQuery on the search keys (the embedded store's query on
+// (every key of it) or InitialsKeyQuery on the search keys (the embedded store's query on
 // the same keys). Every term is escaped (luceneEscape).
 func luceneQuery(q textsearch.Query) string {
 	var must []string
@@ -219,7 +223,7 @@ func luceneQuery(q textsearch.Query) string {
 			continue
 		}
 		alts := []string{"name:" + text + "*",
-			keyLucene(textsearch.PinyinKeyQuery(t.Text), PropSearchPinyin),
+			keysLucene(textsearch.PinyinKeyQuery(t.Text), PropSearchPinyin),
 			keyLucene(textsearch.InitialsKeyQuery(t.Text), PropSearchInitials)}
 		if t.Fuzzy() {
 			alts = append(alts, "name:"+text+"~1")
@@ -227,6 +231,19 @@ func luceneQuery(q textsearch.Query) string {
 		must = append(must, "("+strings.Join(alts, " OR ")+")")
 	}
 	return strings.Join(must, " AND ")
+}
+
+// keysLucene is the Lucene query of ks on the field: the conjunction of
+// their keyLucene, in parentheses when there are several.
+func keysLucene(ks []textsearch.KeyQuery, field string) string {
+	if len(ks) == 1 {
+		return keyLucene(ks[0], field)
+	}
+	qs := make([]string, len(ks))
+	for i, k := range ks {
+		qs[i] = keyLucene(k, field)
+	}
+	return "(" + strings.Join(qs, " AND ") + ")"
 }
 
 // keyLucene is the Lucene query of k on the field: a prefix query, or a

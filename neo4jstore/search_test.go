@@ -17,7 +17,16 @@ func cjkTokens(keys string) []string {
 	return slices.DeleteFunc(strings.Fields(keys), func(k string) bool { return textsearch.StopWords[k] })
 }
 
-// keyMatch evaluates keyLucene's query of k on the indexed tokens.
+// keysMatch evaluates keysLucene's query of ks on the indexed tokens.
+func keysMatch(ks []textsearch.KeyQuery, tokens []string) bool {
+	for _, k := range ks {
+		if !keyMatch(k, tokens) {
+			return false
+		}
+	}
+	return true
+}
+
 func keyMatch(k textsearch.KeyQuery, tokens []string) bool {
 	if k.Prefix {
 		return slices.ContainsFunc(tokens, func(t string) bool { return strings.HasPrefix(t, k.Key) })
@@ -26,7 +35,8 @@ func keyMatch(k textsearch.KeyQuery, tokens []string) bool {
 }
 
 // TestSearchKeysSurviveStopWords: every run of a name's pinyin that starts
-// at a unit, and every run of its initials, of two or more letters, is
+// at a unit (through digits too: every segment's key, 科AT3S馆: at 3
+// sguan), and every run of its initials, of two or more letters, is
 // found by the query luceneQuery sends for it in the keys as the cjk
 // analyzer indexes them, including runs whose keys are stop words (the
 // initials' last key "t" or "s", 阿热: "are", a Latin unit "a"). Unmarked
@@ -34,7 +44,7 @@ func keyMatch(k textsearch.KeyQuery, tokens []string) bool {
 // some.
 func TestSearchKeysSurviveStopWords(t *testing.T) {
 	names := []string{"现代科技馆", "不同学堂", "苏昌科学所", "阿", "阿热", "娃三", "北京科学中心", "王伟伟科技", "佛日", "华热", "科技3D馆",
-		"中心 A", "安德科技馆", "阿斯图书馆", "生成的基准测试科技馆 0000001（北京市东城区）"}
+		"中心 A", "安德科技馆", "阿斯图书馆", "生成的基准测试科技馆 0000001（北京市东城区）", "A3馆", "科AT3S馆", "学 12 T"}
 	lostUnmarked := 0
 	for _, zh := range names {
 		pinyin, initials := searchKeys(zh)
@@ -45,9 +55,6 @@ func TestSearchKeysSurviveStopWords(t *testing.T) {
 		var pinyinRuns, initialRuns []string
 		for i := range syl {
 			joined := strings.Join(syl[i:], "")
-			if j := strings.IndexAny(joined, "0123456789"); j >= 0 {
-				joined = joined[:j] // a run through a digit is found by its part before it (Rank checks the rest)
-			}
 			for n := 2; n <= utf8.RuneCountInString(joined); n++ {
 				pinyinRuns = append(pinyinRuns, string([]rune(joined)[:n]))
 			}
@@ -59,10 +66,10 @@ func TestSearchKeysSurviveStopWords(t *testing.T) {
 			}
 		}
 		for _, run := range pinyinRuns {
-			if !keyMatch(textsearch.PinyinKeyQuery(run), py) {
+			if !keysMatch(textsearch.PinyinKeyQuery(run), py) {
 				t.Errorf("%s: pinyin run %q not found in %q", zh, run, pinyin)
 			}
-			if !keyMatch(textsearch.PinyinKeyQuery(run), rpy) {
+			if !keysMatch(textsearch.PinyinKeyQuery(run), rpy) {
 				lostUnmarked++
 			}
 		}
@@ -94,6 +101,10 @@ func TestSearchKeysFormat(t *testing.T) {
 	if pinyin != "kejiguan jiguan guan 0000 dongchengqu chengqu qu" || initials != "kjg0dcq jg0dcq g0dcq 0dcq dcq cq q" {
 		t.Errorf("searchKeys(科技馆 0000123（东城区）) = %q, %q: the stored keys' output changed; bump SearchKeysFormat (now %d)", pinyin, initials, SearchKeysFormat)
 	}
+	pinyin, initials = searchKeys("绿色K12学校")
+	if pinyin != "lvsek sek k 12 xuexiao xiao" || initials != "lskxx skxx kxx xx x" {
+		t.Errorf("searchKeys(绿色K12学校) = %q, %q: the stored keys' output changed; bump SearchKeysFormat (now %d)", pinyin, initials, SearchKeysFormat)
+	}
 	if p, i := searchKeys("!!"); p != nil || i != nil {
 		t.Errorf("searchKeys of a name without pinyin = %v, %v, want nils", p, i)
 	}
@@ -116,7 +127,7 @@ func TestSearchKeysFormat(t *testing.T) {
 	want := "(name:xiandaixue* OR searchPinyinKeys:xiandaixue* OR searchInitialsKeys:xiandaixue* OR name:xiandaixue~1) AND " +
 		"(name:bj* OR searchPinyinKeys:bj* OR searchInitialsKeys:bj*) AND " +
 		`nameZh:"北京" AND ` +
-		"(name:at3* OR searchPinyinKeys:at_ OR searchInitialsKeys:at3*)"
+		"(name:at3* OR (searchPinyinKeys:at_ AND searchPinyinKeys:3*) OR searchInitialsKeys:at3*)"
 	if got := luceneQuery(q); got != want {
 		t.Errorf("luceneQuery =\n  %s\nwant\n  %s", got, want)
 	}

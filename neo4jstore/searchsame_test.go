@@ -157,6 +157,14 @@ func candidates(q textsearch.Query, docs []keyedDoc) int {
 		}
 		return false
 	}
+	hasAll := func(keys []string, ks []textsearch.KeyQuery) bool {
+		for _, k := range ks {
+			if !has(keys, k) {
+				return false
+			}
+		}
+		return true
+	}
 	n := 0
 	for _, d := range docs {
 		all := true
@@ -167,7 +175,7 @@ func candidates(q textsearch.Query, docs []keyedDoc) int {
 			if t.Han {
 				all = strings.Contains(d.zh, t.Text)
 			} else {
-				all = has(d.pinyin, textsearch.PinyinKeyQuery(t.Text)) || has(d.initials, textsearch.InitialsKeyQuery(t.Text)) ||
+				all = hasAll(d.pinyin, textsearch.PinyinKeyQuery(t.Text)) || has(d.initials, textsearch.InitialsKeyQuery(t.Text)) ||
 					has(d.words, textsearch.KeyQuery{Key: t.Text, Prefix: true}) || (t.Fuzzy() && slices.ContainsFunc(d.words, func(w string) bool {
 					return levenshtein.ComputeDistance(w, t.Text) <= 1
 				}))

@@ -739,12 +739,13 @@ func oneEdit[T byte | rune](ra, rb []T) bool {
 }
 
 // Keys of a whole run of the pinyin and of the initials (the embedded
-// store's index since its format 4, and the Neo4j store's): one key per
-// pinyin unit in each, and an index answers a term with one prefix (or
-// term) query over its term dictionary
-// (PinyinKeyQuery, InitialsKeyQuery), exactly: the documents it finds are
-// those whose pinyin or initials Rank matches (but for pinyin terms
-// holding digits, see PinyinKeyQuery).
+// store's index since its format 4, and the Neo4j store's): keys of the
+// pinyin from each unit and from each change between letters and ASCII
+// digits, keys of the initials from each unit, and an index answers a term
+// with a conjunction of prefix (or term) queries over its term dictionary
+// (PinyinKeyQuery, InitialsKeyQuery): the documents it finds are those
+// whose pinyin or initials Rank matches, or a few more (see
+// PinyinKeyQuery).
 
 // DigitKeyLen is the most digits a key of PrefixKeys.Pinyin that begins
 // with a digit holds (a name's long numbers would make one distinct key
@@ -754,11 +755,14 @@ const DigitKeyLen = 4
 // PrefixKeys are the keys of a Chinese name's pinyin and initials,
 // space-separated.
 type PrefixKeys struct {
-	// Pinyin: from each unit's start, the joined pinyin up to the next
-	// ASCII digit (or the end); from a unit that begins with a digit, its
-	// first digits, at most DigitKeyLen (北京科学中心: beijingkexuezhongxin
-	// jingkexuezhongxin kexuezhongxin xuezhongxin zhongxin xin; 科技馆 0000123
-	// （东城区）: kejiguan jiguan guan 0000 dongchengqu chengqu qu).
+	// Pinyin: the keys that begin at each unit's start and at each
+	// change between letters and ASCII digits inside a unit (a word of
+	// letters and digits: K12, H7N9), in the order of the joined pinyin:
+	// from a letter, the joined pinyin up to the next ASCII digit (or the
+	// end); from a digit, its first digits, at most DigitKeyLen
+	// (北京科学中心: beijingkexuezhongxin jingkexuezhongxin kexuezhongxin
+	// xuezhongxin zhongxin xin; 科技馆 0000123（东城区）: kejiguan jiguan guan
+	// 0000 dongchengqu chengqu qu; 绿色K12学校: lvsek sek k 12 xuexiao xiao).
 	Pinyin string
 	// Initials: the initials from each unit on (bjkxzx jkxzx kxzx xzx zx
 	// x), as InitialsKeys.
@@ -774,12 +778,11 @@ func NewPrefixKeys(nameZh string) PrefixKeys {
 	}
 	joined := strings.Join(syl, "")
 	var py strings.Builder
-	off := 0
-	for _, s := range syl {
+	key := func(p int) {
 		if py.Len() > 0 {
 			py.WriteByte(' ')
 		}
-		rest := joined[off:]
+		rest := joined[p:]
 		end := strings.IndexFunc(rest, isASCIIDigit)
 		switch {
 		case end == 0:
@@ -788,6 +791,17 @@ func NewPrefixKeys(nameZh string) PrefixKeys {
 			end = len(rest)
 		}
 		py.WriteString(rest[:end])
+	}
+	off := 0
+	for _, s := range syl {
+		key(off)
+		// Digits are ASCII: a change between a digit and another
+		// character is at a rune's start.
+		for i := 1; i < len(s); i++ {
+			if isASCIIDigitByte(s[i]) != isASCIIDigitByte(s[i-1]) {
+				key(off + i)
+			}
+		}
 		off += len(s)
 	}
 	return PrefixKeys{Pinyin: py.String(), Initials: initialsKeys(syl)}
@@ -795,10 +809,12 @@ func NewPrefixKeys(nameZh string) PrefixKeys {
 
 func isASCIIDigit(r rune) bool { return r >= '0' && r <= '9' }
 
+func isASCIIDigitByte(b byte) bool { return b >= '0' && b <= '9' }
+
 // digitRun is the number of ASCII digits s begins with.
 func digitRun(s string) int {
 	n := 0
-	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+	for n < len(s) && isASCIIDigitByte(s[n]) {
 		n++
 	}
 	return n
@@ -813,28 +829,42 @@ type KeyQuery struct {
 }
 
 // PinyinKeyQuery is the query on PrefixKeys.Pinyin of a Latin term
-// (folded, as Parse makes it). For a term without ASCII digits it finds
-// exactly the names whose joined pinyin has a run starting at a unit that
-// begins with the term (a prefix query: a key runs to the next digit).
-// For a term with digits it finds a superset of them, by the part of the
-// term before its first digit (the key at the run's start is that part,
-// exactly), or, for a term that begins with digits, by its first digits
-// (at most DigitKeyLen): Rank checks the rest.
-func PinyinKeyQuery(term string) KeyQuery {
-	i := strings.IndexFunc(term, isASCIIDigit)
-	switch {
-	case i < 0:
-		return KeyQuery{Key: term, Prefix: true}
-	case i > 0:
-		return KeyQuery{Key: term[:i]}
+// (folded, as Parse makes it): a document matches when it matches every
+// KeyQuery of the result (one or more). The term is cut into segments
+// where it changes between letters and ASCII digits (xue005872kexue: xue,
+// 005872, kexue). A run of the joined pinyin that the term begins starts
+// at a unit, and each other segment starts at a change between letters
+// and digits in the pinyin: a key begins at each segment, so the query
+// asks, for each segment, the key there: a segment of letters, that key
+// exactly (it ends at the next digit), or, the last, a key that begins
+// with it; a segment of digits, its first DigitKeyLen digits exactly, or,
+// fewer and followed by a letter, the segment exactly, or, fewer and the
+// last, a key that begins with it. It finds every name whose pinyin Rank
+// matches, and for a term without digits only those and names whose keys
+// inside a word of letters and digits begin with the term (1a2b: the key
+// "b" is not at a unit), for a term with digits more: Rank checks the
+// rest (the digits after the first DigitKeyLen, and a key of letters that
+// begins a unit or is inside one).
+func PinyinKeyQuery(term string) []KeyQuery {
+	var out []KeyQuery
+	for i := 0; i < len(term); {
+		digits := isASCIIDigitByte(term[i])
+		j := i + 1
+		for j < len(term) && isASCIIDigitByte(term[j]) == digits {
+			j++
+		}
+		seg, last := term[i:j], j == len(term)
+		switch {
+		case !digits:
+			out = append(out, KeyQuery{Key: seg, Prefix: last})
+		case len(seg) >= DigitKeyLen:
+			out = append(out, KeyQuery{Key: seg[:DigitKeyLen]})
+		default:
+			out = append(out, KeyQuery{Key: seg, Prefix: last})
+		}
+		i = j
 	}
-	n := digitRun(term)
-	if n >= DigitKeyLen {
-		return KeyQuery{Key: term[:DigitKeyLen]}
-	}
-	// Fewer digits than a key holds: the whole term (a key that begins
-	// with them), or the digits followed by a letter (a key of just them).
-	return KeyQuery{Key: term[:n], Prefix: n == len(term)}
+	return out
 }
 
 // InitialsKeyQuery is the query on PrefixKeys.Initials of a Latin term

@@ -151,7 +151,8 @@ func TestPrefixKeys(t *testing.T) {
 		"生成的基准测试科技馆 0000123（东城区）": {
 			Pinyin:   "shengchengdejizhunceshikejiguan chengdejizhunceshikejiguan dejizhunceshikejiguan jizhunceshikejiguan zhunceshikejiguan ceshikejiguan shikejiguan kejiguan jiguan guan 0000 dongchengqu chengqu qu",
 			Initials: "scdjzcskjg0dcq cdjzcskjg0dcq djzcskjg0dcq jzcskjg0dcq zcskjg0dcq cskjg0dcq skjg0dcq kjg0dcq jg0dcq g0dcq 0dcq dcq cq q"},
-		"绿色K12学校": {Pinyin: "lvsek sek k xuexiao xiao", Initials: "lskxx skxx kxx xx x"},
+		"绿色K12学校": {Pinyin: "lvsek sek k 12 xuexiao xiao", Initials: "lskxx skxx kxx xx x"},
+		"H7N9病毒":  {Pinyin: "h 7 n 9 bingdu du", Initials: "hbd bd d"},
 		"":        {},
 		"（）":      {},
 	} {
@@ -174,8 +175,8 @@ func TestPrefixKeys(t *testing.T) {
 		k := NewPrefixKeys(zh)
 		keys, ikeys := strings.Fields(k.Pinyin), strings.Fields(k.Initials)
 		d := NewDoc("x", "", zh)
-		if len(keys) != len(d.syl) {
-			t.Errorf("%s: %d pinyin keys, %d units", zh, len(keys), len(d.syl))
+		if want := len(d.syl) + len(innerStarts(d)); len(keys) != want {
+			t.Errorf("%s: %d pinyin keys, want %d (a unit or a change between letters and digits each)", zh, len(keys), want)
 		}
 		var terms []string
 		for _, s := range []string{d.joined, d.inits, "zzzq", "xianzz", "kexuez", "bjkq", "00001", "000012", "12x", "1234"} {
@@ -190,8 +191,13 @@ func TestPrefixKeys(t *testing.T) {
 			var unit []bool
 			pinyin := d.pinyinMatch(term, marks(&unit, len(d.syl))) >= 0.8
 			q := PinyinKeyQuery(term)
-			got := slices.ContainsFunc(keys, func(k string) bool { return k == q.Key || q.Prefix && strings.HasPrefix(k, q.Key) })
-			exact := !strings.ContainsAny(term, "0123456789")
+			got := holdsAll(keys, q)
+			// A term without digits finds only the names it matches, and
+			// those with a key inside a word of letters and digits that
+			// begins with it.
+			exact := !strings.ContainsAny(term, "0123456789") && !slices.ContainsFunc(innerStarts(d), func(p int) bool {
+				return strings.HasPrefix(d.joined[p:], term)
+			})
 			if (pinyin && !got) || (exact && got != pinyin) {
 				t.Errorf("%s: pinyin %q: keys %q, query %+v finds %v, matches %v", zh, term, k.Pinyin, q, got, pinyin)
 			}
@@ -202,4 +208,28 @@ func TestPrefixKeys(t *testing.T) {
 			}
 		}
 	}
+}
+
+// holdsAll reports whether keys hold a key for every query of q.
+func holdsAll(keys []string, q []KeyQuery) bool {
+	for _, kq := range q {
+		if !slices.ContainsFunc(keys, func(k string) bool { return k == kq.Key || kq.Prefix && strings.HasPrefix(k, kq.Key) }) {
+			return false
+		}
+	}
+	return len(q) > 0
+}
+
+// innerStarts returns the offsets in d.joined of the changes between
+// letters and ASCII digits inside a unit.
+func innerStarts(d *Doc) []int {
+	var out []int
+	for k, s := range d.syl {
+		for i := 1; i < len(s); i++ {
+			if isASCIIDigitByte(s[i]) != isASCIIDigitByte(s[i-1]) {
+				out = append(out, d.start[k]+i)
+			}
+		}
+	}
+	return out
 }
