@@ -221,7 +221,8 @@ func (si *searchIndex) forget(b *batch) {
 }
 
 // indexQuery is the bleve query of a parsed text: every indexed term must
-// match (a Chinese term as every bigram of it on nameZh; a Latin term as a
+// match (a Chinese term as every bigram of it on nameZh, one of one
+// character as textsearch's HanKeyQuery on the pinyin keys; a Latin term as a
 // prefix of a word of name, one edit from a word of name when it has four
 // or more letters, or textsearch's PinyinKeyQuery (a conjunction of prefix
 // or term queries, one for each segment of letters or digits) or
@@ -232,6 +233,10 @@ func (si *searchIndex) forget(b *batch) {
 func indexQuery(q textsearch.Query, labels []kepu.Label) query.Query {
 	var must []query.Query
 	for _, t := range q.Terms {
+		if k, ok := textsearch.HanKeyQuery(t); ok {
+			must = append(must, keyQuery(k, "pinyin"))
+			continue
+		}
 		if !t.Indexed() {
 			continue
 		}

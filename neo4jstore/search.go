@@ -207,13 +207,18 @@ func updateSearchKeys(set map[string]any) {
 
 // luceneQuery is the full-text query of a parsed text, in Lucene syntax:
 // every indexed term must match, a Chinese term as a phrase on nameZh (the
-// cjk analyzer makes bigrams), a Latin term as a prefix of a word of name,
+// cjk analyzer makes bigrams; one of one character as textsearch's
+// HanKeyQuery on the search keys), a Latin term as a prefix of a word of name,
 // one edit from one (four or more letters), or textsearch's PinyinKeyQuery
 // (every key of it) or InitialsKeyQuery on the search keys (the embedded store's query on
 // the same keys). Every term is escaped (luceneEscape).
 func luceneQuery(q textsearch.Query) string {
 	var must []string
 	for _, t := range q.Terms {
+		if k, ok := textsearch.HanKeyQuery(t); ok {
+			must = append(must, keyLucene(k, PropSearchPinyin))
+			continue
+		}
 		if !t.Indexed() {
 			continue
 		}

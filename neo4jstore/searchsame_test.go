@@ -169,6 +169,13 @@ func candidates(q textsearch.Query, docs []keyedDoc) int {
 	for _, d := range docs {
 		all := true
 		for _, t := range q.Terms {
+			if k, ok := textsearch.HanKeyQuery(t); ok {
+				all = has(d.pinyin, k)
+				if !all {
+					break
+				}
+				continue
+			}
 			if !t.Indexed() {
 				continue
 			}

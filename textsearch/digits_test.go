@@ -18,7 +18,7 @@ import (
 func TestPinyinKeyQueryDigits(t *testing.T) {
 	rnd := rand.New(rand.NewPCG(7, 8))
 	pieces := []string{"学", "小学", "科", "技", "馆", "中心", "生成的城市小学", "（东城区）", "薛", "雪", " ", "　", "、", "-",
-		"0", "05", "005872", "0058", "1", "12", "123", "７", "００５", "K12", "H7N9", "xue", "XUE005872", "5G", "a1b2", "Ｘ０"}
+		"0", "05", "005872", "0058", "1", "12", "123", "７", "００５", "K12", "H7N9", "xue", "XUE005872", "5G", "a1b2", "Ｘ０", "館", "〇", "𠀀", "阿"}
 	names := []string{"生成的城市小学 005872（东城区）", "生成的城市小学 005873（东城区）", "学005872", "XUE005872", "小学5872", "学 1234"}
 	for range 2000 {
 		var b strings.Builder
@@ -41,6 +41,11 @@ func TestPinyinKeyQueryDigits(t *testing.T) {
 		k := NewPrefixKeys(zh)
 		keys, ikeys := strings.Fields(k.Pinyin), strings.Fields(k.Initials)
 		d := NewDoc("x", "", zh)
+		for _, r := range foldLatin(zh) {
+			if hk, ok := HanKeyQuery(Term{Text: string(r), Han: true}); isHan(r) && ok && !holdsAll(keys, []KeyQuery{hk}) {
+				t.Fatalf("%s: the keys %q do not find its character %c (query %+v)", zh, k.Pinyin, r, hk)
+			}
+		}
 		terms := append([]string(nil), random...)
 		for _, s := range []string{d.joined, d.inits} {
 			for i := range len(s) {

@@ -867,6 +867,28 @@ func PinyinKeyQuery(term string) []KeyQuery {
 	return out
 }
 
+// HanKeyQuery is the query on PrefixKeys.Pinyin of a Chinese term of one
+// character, which the full-text indexes cannot ask (they index
+// bigrams: Term.Indexed): a key that begins with the character's syllable
+// (馆: guan), which every name holding the character has, at its unit. It
+// finds a superset (names with another character of that syllable), so
+// that the other terms of a text are not left alone to choose the
+// candidates. ok is false for a term of more characters, or a character
+// without pinyin.
+func HanKeyQuery(t Term) (k KeyQuery, ok bool) {
+	r, n := utf8.DecodeRuneInString(t.Text)
+	if !t.Han || n == 0 || n != len(t.Text) {
+		return KeyQuery{}, false
+	}
+	s := syllable(r)
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'a' || s[i] > 'z' {
+			return KeyQuery{}, false
+		}
+	}
+	return KeyQuery{Key: s, Prefix: true}, true
+}
+
 // InitialsKeyQuery is the query on PrefixKeys.Initials of a Latin term
 // (folded): it finds exactly the names whose initials hold the term (a key
 // that begins with it).
