@@ -79,7 +79,7 @@ func Run(t *testing.T, h Harness) {
 		{"Search/Writes", testSearchWrites},
 		{"Search/Errors", testSearchErrors},
 		{"Search/ShortForms", testSearchShortForms},
-		{"Search/Digits", testSearchDigits},
+		{"Search/Bound", testSearchBound},
 		{"Context", testContext},
 		{"Version", testVersion},
 		{"Analysis/ShortestPaths", testShortestPaths},

@@ -9,15 +9,18 @@ import (
 	"github.com/kepugraph/kepugraph/textsearch"
 )
 
-// testSearchDigits: a pinyin term with digits (xue7777) finds its names
-// when more than textsearch.MaxCandidates names hold the key of the
-// term's letters (学 followed by other digits): the index is asked for the
-// key of every segment of letters or digits, not only the first, so the
-// bound on candidates keeps the names that match. The decoys are written
-// first and the names that match after them (the indexes list earlier
-// writes first). Every answer is the ranking of every name of the graph
-// (textsearch.Rank), so that a match the index query left out shows.
-func testSearchDigits(t *testing.T, st kepu.Store) {
+// testSearchBound: a text finds its names when more than
+// textsearch.MaxCandidates names match a broader query than its own: a
+// pinyin term with digits (xue7777) when they hold the key of the term's
+// letters (学 followed by other digits: the index is asked for the key of
+// every segment of letters or digits, not only the first), and a Chinese
+// term of one character (北京 馆) when they hold the other terms (the
+// character is asked by its syllable's key). The decoys are written
+// first and the names that match after them, with longer names (the
+// indexes list earlier writes, or shorter names, first). Every answer is
+// the ranking of every name of the graph (textsearch.Rank), so that a
+// match the index query left out shows.
+func testSearchBound(t *testing.T, st kepu.Store) {
 	decoys := textsearch.MaxCandidates + 100
 	var docs []*textsearch.Doc
 	var batch []kepu.Node
@@ -27,13 +30,17 @@ func testSearchDigits(t *testing.T, st kepu.Store) {
 		docs = append(docs, textsearch.NewDoc(id, n.Props.String(kepu.PropName), zh))
 	}
 	for i := range decoys {
-		add(fmt.Sprintf("School:d%04d", i), fmt.Sprintf("学%04d", i))
+		add(fmt.Sprintf("School:d%04d", i), fmt.Sprintf("学%04d 北京", i))
 	}
 	mustWrite(t, st, putNodes(batch...)...)
 	batch = nil
-	add("School:t1", "学7777")   // letters, then digits at a new unit
-	add("School:t2", "XUE7778") // a Latin word of letters and digits in nameZh
-	add("School:t3", "学 7779科") // letters, digits, letters
+	// Long names: Neo4j's index lists its candidates by its own score,
+	// which puts longer names after the decoys.
+	const long = "东城区青少年科学技术普及活动中心"
+	add("School:t1", "学7777 "+long)   // letters, then digits at a new unit
+	add("School:t2", "XUE7778 "+long) // a Latin word of letters and digits in nameZh
+	add("School:t3", "学 7779科 "+long) // letters, digits, letters
+	add("School:t4", "北京市"+long+"展馆")
 	mustWrite(t, st, putNodes(batch...)...)
 	for _, c := range []struct {
 		text string
@@ -44,6 +51,7 @@ func testSearchDigits(t *testing.T, st kepu.Store) {
 		{"xue7779ke", []string{"School:t3"}},
 		{"xue77", []string{"School:t1", "School:t2", "School:t3"}},
 		{"XUE 7777", []string{"School:t1"}},
+		{"北京 馆", []string{"School:t4"}},
 	} {
 		q, err := textsearch.Parse(c.text)
 		if err != nil {
