@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Before and after for search: BenchmarkSearch (embedded, first 10; texts
-# "named" and "broad" of embedded/search_bench_test.go) from the test binary
+# "named", "broad" and "digits" of the working tree's
+# embedded/search_bench_test.go, copied into BASE's) from the test binary
 # of a git revision (BASE, default main) and of the working tree, in ROUNDS
 # alternating rounds (the order flips every round), each BENCHTIME calls per
 # group. It prints every round (ns/op, cpu-ms/op = the process's CPU time
@@ -17,6 +18,8 @@ BASE=${BASE:-main} ROUNDS=${ROUNDS:-3} BENCHTIME=${BENCHTIME:-1000x} DATA=${DATA
 WORK=${WORK:-$(mktemp -d /tmp/kepugraph-search-ab.XXXXXX)}
 git worktree add --detach "$WORK/base-src" "$BASE" >/dev/null
 trap 'git worktree remove --force "$WORK/base-src"' EXIT
+# Both sides search the working tree's texts (searchTexts).
+cp embedded/search_bench_test.go "$WORK/base-src/embedded/"
 (cd "$WORK/base-src" && go test -c -o "$WORK/base.test" ./embedded)
 go test -c -o "$WORK/head.test" ./embedded
 run() {
@@ -29,7 +32,7 @@ for i in $(seq 1 "$ROUNDS"); do
 done | tee "$WORK/rounds.txt"
 echo "median cpu-ms/op:"
 for side in base head; do
-	for g in named broad; do
+	for g in named broad digits; do
 		grep "^$side BenchmarkSearch/$g" "$WORK/rounds.txt" | awk '{for (i = 1; i < NF; i++) if ($(i+1) == "cpu-ms/op") print $i}' |
 			sort -n | awk -v s="$side" -v g="$g" '{a[NR] = $1} END {print s, g, a[int((NR + 1) / 2)]}'
 	done

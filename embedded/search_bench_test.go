@@ -18,11 +18,16 @@ import (
 // searchTexts are the texts of the search benchmark: "named" are issue
 // 11's ways of typing 北京科学中心 and other texts that name a few nodes;
 // "broad" match hundreds or thousands of nodes (all of them are ranked to
-// give the first page).
+// give the first page); "digits" are the shapes the late afternoon of
+// 2026-12-02 asks more narrowly.
 var searchTexts = map[string][]string{
 	"named": {"北京科学中心", "北京科学", "beijing kexue zhongxin", "beijingkexuezhongxin", "bjkxzx",
 		"beijing science center", "Beijing Scince Center", "北京 kexue", "kexue", "zhongxin", "museum anhui"},
 	"broad": {"science", "school", "科技馆"},
+	// "digits": pinyin terms with digits and a Chinese term of one
+	// character beside another term (asked by every segment's key, and by
+	// the character's syllable, since 2026-12-02 late afternoon).
+	"digits": {"kejiguan0001", "zhongxuekejiguan0012", "kejiguan00", "0012", "科技馆 0012", "科技 馆", "中学 馆"},
 }
 
 // openReference returns an embedded store holding the reference dataset,
@@ -61,7 +66,7 @@ func openReference(b *testing.B) *embedded.Store {
 func BenchmarkSearch(b *testing.B) {
 	st := openReference(b)
 	ctx := context.Background()
-	for _, group := range []string{"named", "broad"} {
+	for _, group := range []string{"named", "broad", "digits"} {
 		texts := searchTexts[group]
 		b.Run(group, func(b *testing.B) {
 			lat := make([]time.Duration, 0, b.N)
