@@ -27,7 +27,8 @@ import (
 // by ID must seek the constraint's index. With KEPUGRAPH_PROFILE_OUT set it
 // writes the plans (operators, rows, db hits) there, for docs/neo4j.md;
 // then its subtest Research profiles the researchers' requests
-// (profileResearch).
+// (profileResearch) and SearchSameAsEmbedded compares the searches of
+// Neo4j and the embedded store (searchSameAsEmbedded), on the same load.
 func TestProfileBenchQueries(t *testing.T) {
 	if neo4jtest.URI() == "" {
 		t.Skip("NEO4J_URI is not set: no Neo4j server to profile on")
@@ -39,6 +40,10 @@ func TestProfileBenchQueries(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := dataset.Load(ctx, st, ds, dataset.LoadOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := st.Version(ctx)
+	if err != nil {
 		t.Fatal(err)
 	}
 	log := recordStatements(st)
@@ -92,9 +97,16 @@ func TestProfileBenchQueries(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// The researchers' requests on the same load (a second load of the
-	// reference dataset cost CI half a minute).
+	// The researchers' requests and the searches on the same load (a
+	// second load of the reference dataset cost CI half a minute); the
+	// requests only read (the store's version is the load's).
 	t.Run("Research", func(t *testing.T) { profileResearch(t, st, log, sess) })
+	t.Run("SearchSameAsEmbedded", func(t *testing.T) {
+		if v, err := st.Version(ctx); err != nil || v != loaded {
+			t.Fatalf("the store's version = %d, %v; want the load's, %d: a request wrote", v, err, loaded)
+		}
+		searchSameAsEmbedded(t, st, ds)
+	})
 }
 
 // printProfile writes a profiled plan as an indented tree (operator,

@@ -11,14 +11,16 @@ import (
 	"github.com/agnivade/levenshtein"
 
 	"github.com/kepugraph/kepugraph/embedded"
-	"github.com/kepugraph/kepugraph/internal/neo4jtest"
 	"github.com/kepugraph/kepugraph/kepu"
+	"github.com/kepugraph/kepugraph/neo4jstore"
 	"github.com/kepugraph/kepugraph/seed/dataset"
 	"github.com/kepugraph/kepugraph/textsearch"
 )
 
-// TestSearchSameAsEmbedded: on the reference dataset, loaded into Neo4j
-// and into the embedded store, searches for texts drawn from the data
+// searchSameAsEmbedded (TestProfileBenchQueries/SearchSameAsEmbedded, on
+// its load of the reference dataset ds into st): on the reference
+// dataset, in Neo4j and loaded into the embedded store, searches for texts
+// drawn from the data
 // (runs of a name's pinyin from a unit, runs of its initials, with and
 // without the digits that follow, pieces of nameZh, prefixes of English
 // words and one-letter typos of them, two terms at once) answer the same
@@ -27,19 +29,8 @@ import (
 // textsearch's MaxCandidates nodes or more are left out (each index then
 // keeps its own first 5,000: a pinyin term with digits asks the key before
 // them, xue of xue001224, which every school holds).
-func TestSearchSameAsEmbedded(t *testing.T) {
-	if neo4jtest.URI() == "" {
-		t.Skip("NEO4J_URI is not set: no Neo4j server")
-	}
+func searchSameAsEmbedded(t *testing.T, st *neo4jstore.Store, ds *dataset.Dataset) {
 	ctx := context.Background()
-	st := neo4jtest.Fresh(t)
-	ds, err := dataset.Generate(dataset.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := dataset.Load(ctx, st, ds, dataset.LoadOptions{}); err != nil {
-		t.Fatal(err)
-	}
 	if err := st.AwaitIndexes(ctx, 120e9); err != nil {
 		t.Fatal(err)
 	}

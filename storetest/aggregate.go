@@ -10,7 +10,6 @@ import (
 )
 
 func testAggregate(t *testing.T, st kepu.Store) {
-	loadGraph(t, st)
 	agg := func(q kepu.AggregateQuery) []kepu.Group {
 		t.Helper()
 		gs, err := st.Aggregate(ctx, q)
@@ -81,7 +80,6 @@ func testAggregate(t *testing.T, st kepu.Store) {
 }
 
 func testAggregateEdges(t *testing.T, st kepu.Store) {
-	loadGraph(t, st)
 	check := func(what string, q kepu.EdgeAggregateQuery, count, from, to int, sums map[string]float64) {
 		t.Helper()
 		got, err := st.AggregateEdges(ctx, q)

@@ -86,7 +86,6 @@ type pathsFunc func(ctx context.Context, st kepu.Store, q analysis.PathQuery) ([
 // testShortestPaths runs the same checks walking through the store and on
 // an analyzer's adjacency.
 func testShortestPaths(t *testing.T, st kepu.Store) {
-	pathFixture(t, st)
 	a := &analysis.Analyzer{Store: st}
 	if err := a.WarmPaths(ctx); err != nil {
 		t.Fatal(err)
@@ -191,7 +190,6 @@ type hoodFunc func(ctx context.Context, st kepu.Store, q analysis.HoodQuery) (*a
 // testNeighborhood runs the same checks walking through the store and on
 // an analyzer's adjacency.
 func testNeighborhood(t *testing.T, st kepu.Store) {
-	pathFixture(t, st)
 	a := &analysis.Analyzer{Store: st}
 	if err := a.WarmPaths(ctx); err != nil {
 		t.Fatal(err)

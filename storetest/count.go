@@ -9,7 +9,6 @@ import (
 )
 
 func testCountNodes(t *testing.T, st kepu.Store) {
-	loadGraph(t, st)
 	cases := []struct {
 		l    kepu.Label
 		f    *kepu.Filter

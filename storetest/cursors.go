@@ -12,7 +12,6 @@ import (
 // sign them with kepu's scopes, and a cursor of another list or order is
 // refused.
 func testCursorScopes(t *testing.T, st kepu.Store) {
-	loadGraph(t, st)
 	byName := []kepu.OrderKey{{Prop: kepu.PropName}}
 	page, err := st.FindNodes(ctx, kepu.NodeQuery{Label: kepu.Museum, Order: byName, Page: kepu.Page{First: ptr(1)}})
 	if err != nil || len(page.Cursors) != 1 {

@@ -212,7 +212,6 @@ func testNeighborPaging(t *testing.T, st kepu.Store) {
 }
 
 func testCountNeighbors(t *testing.T, st kepu.Store) {
-	loadGraph(t, st)
 	ids := []string{mAH, mCSTM, mMobile, "Museum:ghost"}
 	check := func(what string, q kepu.NeighborQuery, ids []string, want map[string]int) {
 		t.Helper()

@@ -9,7 +9,6 @@ import (
 )
 
 func testOperators(t *testing.T, st kepu.Store) {
-	loadGraph(t, st)
 	C := kepu.C
 	cases := []struct {
 		l    kepu.Label
@@ -103,7 +102,6 @@ func testOperators(t *testing.T, st kepu.Store) {
 }
 
 func testIDAndLogic(t *testing.T, st kepu.Store) {
-	loadGraph(t, st)
 	C := kepu.C
 	wantIDs(t, "id eq", findIDs(t, st, kepu.Museum, C(kepu.PropID, kepu.Eq, mCSTM)), mCSTM)
 	wantIDs(t, "id eq other label", findIDs(t, st, kepu.Museum, C(kepu.PropID, kepu.Eq, s1)))
@@ -141,7 +139,6 @@ func testIDAndLogic(t *testing.T, st kepu.Store) {
 }
 
 func testRelFilter(t *testing.T, st kepu.Store) {
-	loadGraph(t, st)
 	C := kepu.C
 	rel := func(r kepu.RelType, dir kepu.Direction, q kepu.Quantifier, node, edge *kepu.Filter) *kepu.Filter {
 		return &kepu.Filter{Rel: &kepu.RelCond{Rel: r, Dir: dir, Quant: q, Node: node, Edge: edge}}
@@ -178,7 +175,6 @@ func testRelFilter(t *testing.T, st kepu.Store) {
 }
 
 func testPlaceFilter(t *testing.T, st kepu.Store) {
-	loadGraph(t, st)
 	C := kepu.C
 	place := func(l kepu.Label, f *kepu.Filter) *kepu.Filter {
 		return &kepu.Filter{Place: &kepu.PlaceCond{Level: l, Filter: f}}
@@ -201,7 +197,6 @@ func testPlaceFilter(t *testing.T, st kepu.Store) {
 }
 
 func testInvalidFilter(t *testing.T, st kepu.Store) {
-	loadGraph(t, st)
 	C := kepu.C
 	bad := []struct {
 		l kepu.Label
@@ -278,7 +273,6 @@ func checkSorted(t *testing.T, nodes []kepu.Node, order []kepu.OrderKey) {
 }
 
 func testOrder(t *testing.T, st kepu.Store) {
-	loadGraph(t, st)
 	k := func(p string, desc bool) kepu.OrderKey { return kepu.OrderKey{Prop: p, Desc: desc} }
 	// Absent values sort after present ones ascending, before them descending.
 	wantIDs(t, "openedYear asc", findIDs(t, st, kepu.Museum, nil, k("openedYear", false)), mCSTM, mAH, mMobile, mCaravan)

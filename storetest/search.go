@@ -73,7 +73,6 @@ func hitIDs(p kepu.SearchPage) []string {
 // testSearch: every way a user types a name finds it first; the ranking
 // is the same on every store (the expected lists below are exact).
 func testSearch(t *testing.T, st kepu.Store) {
-	loadSearchGraph(t, st)
 	first := []string{
 		"北京科学中心", "北京科学", "科学中心", "京科学", "学中心", "学中",
 		"beijing kexue zhongxin", "beijingkexuezhongxin", "Běijīng Kēxué Zhōngxīn", "beijing kexue",
@@ -203,7 +202,6 @@ func testSearchWrites(t *testing.T, st kepu.Store) {
 
 // testSearchErrors: bad search input is BAD_USER_INPUT.
 func testSearchErrors(t *testing.T, st kepu.Store) {
-	loadSearchGraph(t, st)
 	long := ""
 	for range 201 {
 		long += "x"

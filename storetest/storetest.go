@@ -5,9 +5,10 @@
 //		storetest.Run(t, storetest.Harness{Open: ..., Reopen: ...})
 //	}
 //
-// Each subtest starts from a fresh, empty store and builds the small fixture
-// it needs through Write. The suite uses only the kepu API, checks error
-// codes (never error text) and does not depend on timing.
+// Each subtest that writes starts from a fresh, empty store and builds the
+// small fixture it needs through Write; the subtests that only read share a
+// store with their fixture (Run's groups). The suite uses only the kepu
+// API, checks error codes (never error text) and does not depend on timing.
 package storetest
 
 import (
@@ -32,10 +33,7 @@ type Harness struct {
 // Run runs the whole suite against the harness.
 func Run(t *testing.T, h Harness) {
 	t.Helper()
-	tests := []struct {
-		name string
-		fn   func(t *testing.T, st kepu.Store)
-	}{
+	tests := []subtest{
 		{"Write/CreateNode", testCreateNode},
 		{"Write/PutNode", testPutNode},
 		{"Write/UpdateNode", testUpdateNode},
@@ -50,50 +48,86 @@ func Run(t *testing.T, h Harness) {
 		{"Write/Hierarchy", testHierarchy},
 		{"Write/HierarchyConcurrent", testHierarchyConcurrent},
 		{"Text", testText},
-		{"Nodes", testNodes},
-		{"FindNodes/Operators", testOperators},
-		{"FindNodes/IDAndLogic", testIDAndLogic},
-		{"FindNodes/Rel", testRelFilter},
-		{"FindNodes/Place", testPlaceFilter},
-		{"FindNodes/InvalidFilter", testInvalidFilter},
-		{"FindNodes/Order", testOrder},
-		{"FindNodes/Paging", testPaging},
-		{"FindNodes/PagingErrors", testPagingErrors},
-		{"FindNodes/CursorScopes", testCursorScopes},
 		{"FindNodes/KeysetStability", testKeysetStability},
 		{"FindNodes/OrderAfterUpdates", testOrderAfterUpdates},
-		{"CountNodes", testCountNodes},
-		{"Neighbors", testNeighbors},
-		{"CountNeighbors", testCountNeighbors},
+		{"FindNodes/Paging", testPaging},
+		{"FindNodes/PagingErrors", testPagingErrors},
 		{"PlaceNodes", testPlaceNodes},
 		{"PlaceNodes/Paging", testPlaceNodesPaging},
-		{"PlaceNodes/Errors", testPlaceNodesErrors},
-		{"CountPlaceNodes", testCountPlaceNodes},
 		{"Locate", testLocate},
-		{"Aggregate", testAggregate},
-		{"AggregateEdges", testAggregateEdges},
 		{"Edges", testEdgePages},
 		{"Walk", testWalk},
-		{"Search", testSearch},
 		{"Search/Paging", testSearchPaging},
 		{"Search/Writes", testSearchWrites},
-		{"Search/Errors", testSearchErrors},
 		{"Search/ShortForms", testSearchShortForms},
 		{"Search/Bound", testSearchBound},
 		{"Context", testContext},
 		{"Version", testVersion},
-		{"Analysis/ShortestPaths", testShortestPaths},
-		{"Analysis/Neighborhood", testNeighborhood},
 		{"EdgeLog", testEdgeLog},
 		{"WalkEnds", testWalkEnds},
 		{"ReadFound", testReadFound},
 		{"Analysis/AfterWrites", testAdjacencyAfterWrites},
+		{"Neighbors", testNeighbors},
+		{"PlaceNodes/Errors", testPlaceNodesErrors},
+		{"CountPlaceNodes", testCountPlaceNodes},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			st := h.Open(t)
 			t.Cleanup(func() { st.Close() })
 			tc.fn(t, st)
+		})
+	}
+	// The subtests that only read share a store per fixture: each group
+	// opens one, loads its fixture once and runs its subtests on it in
+	// turn (a store's open and load cost a Neo4j server more than most
+	// subtests' reads). A subtest of a group must not write: the store's
+	// version must be the same after it.
+	groups := []struct {
+		name  string
+		load  func(t *testing.T, st kepu.Store)
+		tests []subtest
+	}{
+		{"Graph", loadGraph, []subtest{
+			{"Nodes", testNodes},
+			{"FindNodes/Operators", testOperators},
+			{"FindNodes/IDAndLogic", testIDAndLogic},
+			{"FindNodes/Rel", testRelFilter},
+			{"FindNodes/Place", testPlaceFilter},
+			{"FindNodes/InvalidFilter", testInvalidFilter},
+			{"FindNodes/Order", testOrder},
+			{"FindNodes/CursorScopes", testCursorScopes},
+			{"CountNodes", testCountNodes},
+			{"CountNeighbors", testCountNeighbors},
+			{"Aggregate", testAggregate},
+			{"AggregateEdges", testAggregateEdges},
+		}},
+		{"SearchGraph", loadSearchGraph, []subtest{
+			{"Search", testSearch},
+			{"Search/Errors", testSearchErrors},
+		}},
+		{"PathGraph", pathFixture, []subtest{
+			{"Analysis/ShortestPaths", testShortestPaths},
+			{"Analysis/Neighborhood", testNeighborhood},
+		}},
+	}
+	for _, g := range groups {
+		t.Run(g.name, func(t *testing.T) {
+			st := h.Open(t)
+			t.Cleanup(func() { st.Close() })
+			g.load(t, st)
+			want, err := st.Version(ctx)
+			if err != nil {
+				t.Fatalf("Version: %v", err)
+			}
+			for _, tc := range g.tests {
+				t.Run(tc.name, func(t *testing.T) {
+					tc.fn(t, st)
+					if v, err := st.Version(ctx); err != nil || v != want {
+						t.Fatalf("the store's version after a subtest of a shared fixture = %d, %v; want %d (a subtest that writes needs a store of its own)", v, err, want)
+					}
+				})
+			}
 		})
 	}
 	t.Run("Durability", func(t *testing.T) {
@@ -104,6 +138,12 @@ func Run(t *testing.T, h Harness) {
 		t.Cleanup(func() { st.Close() })
 		testDurability(t, h, &st)
 	})
+}
+
+// subtest is a named check of the suite on a store.
+type subtest struct {
+	name string
+	fn   func(t *testing.T, st kepu.Store)
 }
 
 // ---- fixture helpers ----
@@ -681,7 +721,6 @@ func testText(t *testing.T, st kepu.Store) {
 }
 
 func testNodes(t *testing.T, st kepu.Store) {
-	loadGraph(t, st)
 	m, err := st.Nodes(ctx, []string{mAH, "Museum:missing", s1, "garbage", "", "Planet:x", s1})
 	if err != nil {
 		t.Fatal(err)
