@@ -69,6 +69,7 @@ func Run(t *testing.T, h Harness) {
 		{"PlaceNodes/Paging", testPlaceNodesPaging},
 		{"PlaceNodes/Errors", testPlaceNodesErrors},
 		{"CountPlaceNodes", testCountPlaceNodes},
+		{"PageTotals", testPageTotals},
 		{"Locate", testLocate},
 		{"Aggregate", testAggregate},
 		{"AggregateEdges", testAggregateEdges},
