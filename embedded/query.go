@@ -273,11 +273,10 @@ func walkedPage(items []item, sig string, hasNext, hasPrev bool) kepu.NodePage {
 }
 
 func nodePage(win []item, sig string, hasNext, hasPrev bool) kepu.NodePage {
-	page := kepu.NodePage{HasNext: hasNext, HasPrev: hasPrev,
-		Nodes: make([]kepu.Node, len(win)), Cursors: make([]string, len(win))}
+	page := kepu.NodePage{HasNext: hasNext, HasPrev: hasPrev, Nodes: make([]kepu.Node, len(win)),
+		Cursors: kepu.EncodeCursors(sig, len(win), func(i int) kepu.Cursor { return kepu.Cursor{Keys: win[i].keys, ID: win[i].id} })}
 	for i, it := range win {
 		page.Nodes[i] = it.n.node()
-		page.Cursors[i] = cursorOf(sig, it)
 	}
 	return page
 }
