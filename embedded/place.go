@@ -51,7 +51,7 @@ func placeSet(places []string) map[string]bool {
 // PlaceNodes answers q for every place (see kepu.Store) by walking down
 // from each place (see placeScan): each node found that matches the filter
 // is added to the place's list, and each list is sorted and windowed.
-// Cursors are those of FindNodes.
+// Cursors are those of FindNodes. Every page is counted.
 func (s *Store) PlaceNodes(ctx context.Context, places []string, q kepu.NodeQuery) (map[string]kepu.NodePage, error) {
 	if err := validateNodeQuery(q.Label, q.Filter); err != nil {
 		return nil, err
@@ -102,7 +102,7 @@ func (s *Store) PlaceNodes(ctx context.Context, places []string, q kepu.NodeQuer
 		if err != nil {
 			return nil, err
 		}
-		out[pid] = nodePage(win, sig, hasNext, hasPrev)
+		out[pid] = withTotal(nodePage(win, sig, hasNext, hasPrev), len(items))
 	}
 	return out, nil
 }

@@ -387,11 +387,11 @@ func (s *Store) firstByIndex(ctx context.Context, q kepu.NodeQuery, sig string, 
 	if hasNext {
 		items = items[:n]
 	}
-	return nodePage(items, sig, hasNext, q.Page.After != ""), nil
+	return walkedPage(items, sig, hasNext, q.Page.After != ""), nil
 }
 
 // pageOfCandidates answers q from a candidate set: the matches, sorted,
-// then windowed.
+// then windowed. The page is counted (every match was seen).
 func (s *Store) pageOfCandidates(ctx context.Context, cands []*nodeRec, q kepu.NodeQuery, sig string) (kepu.NodePage, error) {
 	ev := &evaluator{st: s.st}
 	var items []item
@@ -410,5 +410,5 @@ func (s *Store) pageOfCandidates(ctx context.Context, cands []*nodeRec, q kepu.N
 	if err != nil {
 		return kepu.NodePage{}, err
 	}
-	return nodePage(win, sig, hasNext, hasPrev), nil
+	return withTotal(nodePage(win, sig, hasNext, hasPrev), len(items)), nil
 }

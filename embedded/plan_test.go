@@ -51,7 +51,9 @@ func planQueries() (filters []*kepu.Filter, orders [][]kepu.OrderKey) {
 }
 
 // pageAll pages through a query forward (First 40) and returns the IDs.
-func pageAll(t *testing.T, st *embedded.Store, q kepu.NodeQuery) []string {
+// A page that says it is counted (kepu.NodePage.Counted) must carry total,
+// the query's CountNodes.
+func pageAll(t *testing.T, st *embedded.Store, q kepu.NodeQuery, total int) []string {
 	t.Helper()
 	var ids []string
 	seven := 40
@@ -60,6 +62,9 @@ func pageAll(t *testing.T, st *embedded.Store, q kepu.NodeQuery) []string {
 		p, err := st.FindNodes(ctx, q)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if p.Counted && p.Total != total {
+			t.Fatalf("FindNodes(%+v): counted page says %d matches, CountNodes %d", q, p.Total, total)
 		}
 		for _, n := range p.Nodes {
 			ids = append(ids, n.ID)
@@ -97,12 +102,15 @@ func planAnswers(t *testing.T, st *embedded.Store) []string {
 		}
 		out = append(out, fmt.Sprintf("filter %d place counts %v", fi, counts))
 		for oi, o := range orders {
-			out = append(out, fmt.Sprintf("filter %d order %d: %v", fi, oi, pageAll(t, st, kepu.NodeQuery{Label: kepu.Museum, Filter: f.Clone(), Order: o})))
+			out = append(out, fmt.Sprintf("filter %d order %d: %v", fi, oi, pageAll(t, st, kepu.NodeQuery{Label: kepu.Museum, Filter: f.Clone(), Order: o}, n)))
 			all, err := st.PlaceNodes(ctx, places, kepu.NodeQuery{Label: kepu.Museum, Filter: f.Clone(), Order: o})
 			if err != nil {
 				t.Fatal(err)
 			}
 			for _, pid := range places {
+				if p := all[pid]; p.Counted && p.Total != counts[pid] {
+					t.Fatalf("filter %d order %d place %s: counted page says %d matches, CountPlaceNodes %d", fi, oi, pid, p.Total, counts[pid])
+				}
 				var ids []string
 				for _, n := range all[pid].Nodes {
 					ids = append(ids, n.ID)
@@ -253,5 +261,70 @@ func TestIndexesUnderConcurrency(t *testing.T) {
 	close(done)
 	if err := <-errs; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestCountedPages checks which pages carry their count
+// (kepu.NodePage.Counted), so that totalCount costs no second pass: those
+// that read every match (from candidates, a scan, a walk from the start to
+// the end of an order, a place's list), and not those of a walk that
+// stopped at a full page or started at a cursor. Each total is CountNodes'.
+func TestCountedPages(t *testing.T) {
+	st, err := embedded.Open(t.TempDir(), embedded.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	genGraph(t, st, 1500, 2000)
+	museums, err := st.CountNodes(ctx, kepu.Museum, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inP03 := &kepu.Filter{Place: &kepu.PlaceCond{Level: kepu.Province, Filter: kepu.C("code", kepu.Eq, "CN-03")}}
+	byName := []kepu.OrderKey{{Prop: kepu.PropName}}
+	byPartners := []kepu.OrderKey{{Count: &kepu.RelCount{Rel: kepu.PartnersWith, Dir: kepu.Out}, Desc: true}}
+	ten, all := 10, museums+1
+	first, err := st.FindNodes(ctx, kepu.NodeQuery{Label: kepu.Museum, Order: byName, Page: kepu.Page{First: &ten}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name    string
+		q       kepu.NodeQuery
+		counted bool
+	}{
+		{"place candidates by name", kepu.NodeQuery{Label: kepu.Museum, Filter: inP03, Order: byName, Page: kepu.Page{First: &ten}}, true},
+		{"scan by partner count", kepu.NodeQuery{Label: kepu.Museum, Order: byPartners, Page: kepu.Page{First: &ten}}, true},
+		{"whole label by name", kepu.NodeQuery{Label: kepu.Museum, Order: byName, Page: kepu.Page{First: &all}}, true},
+		{"whole label by ID", kepu.NodeQuery{Label: kepu.Museum, Page: kepu.Page{First: &all}}, true},
+		{"first page by name", kepu.NodeQuery{Label: kepu.Museum, Order: byName, Page: kepu.Page{First: &ten}}, false},
+		{"first page by ID", kepu.NodeQuery{Label: kepu.Museum, Page: kepu.Page{First: &ten}}, false},
+		{"rest after a cursor", kepu.NodeQuery{Label: kepu.Museum, Order: byName, Page: kepu.Page{First: &all, After: first.Cursors[9]}}, false},
+	} {
+		p, err := st.FindNodes(ctx, tc.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := st.CountNodes(ctx, tc.q.Label, tc.q.Filter)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Counted != tc.counted || (p.Counted && p.Total != want) {
+			t.Errorf("%s: Counted %v Total %d, want %v and %d (CountNodes)", tc.name, p.Counted, p.Total, tc.counted, want)
+		}
+	}
+	places := []string{"Province:P03", "County:0000012"}
+	pages, err := st.PlaceNodes(ctx, places, kepu.NodeQuery{Label: kepu.Museum, Order: byName, Page: kepu.Page{First: &ten}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts, err := st.CountPlaceNodes(ctx, places, kepu.Museum, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pid := range places {
+		if p := pages[pid]; !p.Counted || p.Total != counts[pid] || counts[pid] == 0 {
+			t.Errorf("PlaceNodes in %s: Counted %v Total %d, want true and %d (CountPlaceNodes)", pid, p.Counted, p.Total, counts[pid])
+		}
 	}
 }

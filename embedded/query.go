@@ -189,7 +189,7 @@ func (s *Store) FindNodes(ctx context.Context, q kepu.NodeQuery) (kepu.NodePage,
 	if err != nil {
 		return kepu.NodePage{}, err
 	}
-	return nodePage(win, sig, hasNext, hasPrev), nil
+	return withTotal(nodePage(win, sig, hasNext, hasPrev), len(items)), nil
 }
 
 // sortScanned puts items, scanned in ID order from a per-label list, in
@@ -245,7 +245,7 @@ func (s *Store) firstByID(ctx context.Context, q kepu.NodeQuery, sig string) (ke
 	if hasNext {
 		items = items[:n]
 	}
-	return nodePage(items, sig, hasNext, q.Page.After != ""), nil
+	return walkedPage(items, sig, hasNext, q.Page.After != ""), nil
 }
 
 // isIDWalk reports whether firstByID can answer a page in the order: the
@@ -254,12 +254,29 @@ func isIDWalk(order []kepu.OrderKey) bool {
 	return isIDOrder(order) || (len(order) == 1 && order[0].Prop == kepu.PropID && order[0].Count == nil && !order[0].Edge)
 }
 
+// withTotal returns p counted: total nodes match its query.
+func withTotal(p kepu.NodePage, total int) kepu.NodePage {
+	p.Counted, p.Total = true, total
+	return p
+}
+
+// walkedPage is the page of a forward walk (firstByID, firstByIndex) that
+// found items: when the walk started at the beginning (no cursor) and
+// reached the end (no next page), it saw every match, so the page is
+// counted.
+func walkedPage(items []item, sig string, hasNext, hasPrev bool) kepu.NodePage {
+	p := nodePage(items, sig, hasNext, hasPrev)
+	if !hasNext && !hasPrev {
+		p = withTotal(p, len(items))
+	}
+	return p
+}
+
 func nodePage(win []item, sig string, hasNext, hasPrev bool) kepu.NodePage {
-	page := kepu.NodePage{HasNext: hasNext, HasPrev: hasPrev,
-		Nodes: make([]kepu.Node, len(win)), Cursors: make([]string, len(win))}
+	page := kepu.NodePage{HasNext: hasNext, HasPrev: hasPrev, Nodes: make([]kepu.Node, len(win)),
+		Cursors: kepu.EncodeCursors(sig, len(win), func(i int) kepu.Cursor { return kepu.Cursor{Keys: win[i].keys, ID: win[i].id} })}
 	for i, it := range win {
 		page.Nodes[i] = it.n.node()
-		page.Cursors[i] = cursorOf(sig, it)
 	}
 	return page
 }

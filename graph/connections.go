@@ -93,8 +93,9 @@ func relQuery(near kepu.Label, rf spec.RelField, a connArgs, maxPage int) (kepu.
 }
 
 // nodeConnection lists nodes of a label (a root field): one FindNodes call,
-// and one CountNodes call when totalCount is selected, made directly (no
-// batching wait). extra is ANDed to the where filter. Before returning it
+// and one CountNodes call when totalCount is selected and the page does not
+// carry the count (kepu.NodePage.Counted), made directly (no batching
+// wait). extra is ANDed to the where filter. Before returning it
 // prefetches the fields selected below the page.
 func nodeConnection[C any](ctx context.Context, r *Resolver, l kepu.Label, extra *kepu.Filter, where map[string]any, orderBy []*model.OrderInput, args pageArgs,
 	build func([]kepu.Node, []string, *model.PageInfo, model.CountFunc, model.Places) C) (C, error) {
@@ -110,13 +111,19 @@ func nodeConnection[C any](ctx context.Context, r *Resolver, l kepu.Label, extra
 	}
 	r.prefetchField(ctx, ld, res.Nodes, string(l))
 	r.loadSelectedPlaces(ctx, ld, res.Nodes, string(l))
-	count := func(ctx context.Context) (int, error) { return ld.Store.CountNodes(ctx, l, q.Filter) }
+	count := func(ctx context.Context) (int, error) {
+		if res.Counted {
+			return res.Total, nil
+		}
+		return ld.Store.CountNodes(ctx, l, q.Filter)
+	}
 	return build(res.Nodes, res.Cursors, pageInfo(res.Cursors, res.HasNext, res.HasPrev), count, ld), nil
 }
 
 // placeMuseums lists the museums located in a place. The page (and the
 // count for totalCount) is normally prefetched for every place of the level
-// at once, with one PlaceNodes call (and one CountPlaceNodes call);
+// at once, with one PlaceNodes call (and one CountPlaceNodes call when
+// the pages are not counted, see kepu.NodePage.Counted);
 // otherwise the request's loaders batch it with the other places asking the
 // same question. The query leaves the place out (the loaders key it by
 // place), so that every place with the same arguments shares it.
@@ -131,7 +138,12 @@ func placeMuseums(ctx context.Context, r *Resolver, placeID string, where map[st
 		return nil, err
 	}
 	r.loadSelectedPlaces(ctx, ld, res.Nodes, string(kepu.Museum))
-	count := func(ctx context.Context) (int, error) { return ld.CountPlaceNodes(ctx, placeID, q) }
+	count := func(ctx context.Context) (int, error) {
+		if res.Counted {
+			return res.Total, nil
+		}
+		return ld.CountPlaceNodes(ctx, placeID, q)
+	}
 	return model.NewMuseumConnection(res.Nodes, res.Cursors, pageInfo(res.Cursors, res.HasNext, res.HasPrev), count, ld), nil
 }
 

@@ -32,7 +32,8 @@ import (
 //     level that selects any of them, one Nodes call for the places, which
 //     are the next level;
 //   - the museums connection of a place: one PlaceNodes call (and one
-//     CountPlaceNodes call when totalCount is selected) for all the places
+//     CountPlaceNodes call when totalCount is selected and the pages do not
+//     carry their counts, see kepu.NodePage.Counted) for all the places
 //     of the level asking with the same arguments; the museums are the
 //     next level.
 //
@@ -550,7 +551,7 @@ func (p *prefetcher) fetch(ctx context.Context, lv *level) []job {
 		if err != nil || p.ld.primePlaceNodes(req.q, places, pages) != nil {
 			continue
 		}
-		if req.count {
+		if req.count && !allCounted(pages, places) {
 			q := placeCountQuery(req.q)
 			if counts, err := st.CountPlaceNodes(ctx, places, q.Label, q.Filter.Clone()); err == nil {
 				_ = p.ld.primePlaceCounts(req.q, places, counts)
@@ -738,4 +739,15 @@ func orderInputs(v any) ([]*model.OrderInput, bool) {
 		out = append(out, &model.OrderInput{Field: field, Direction: dir})
 	}
 	return slices.Clip(out), true
+}
+
+// allCounted reports whether the page of every place carries its count
+// (kepu.NodePage.Counted), so that totalCount needs no CountPlaceNodes call.
+func allCounted(pages map[string]kepu.NodePage, places []string) bool {
+	for _, id := range places {
+		if !pages[id].Counted {
+			return false
+		}
+	}
+	return true
 }

@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Cursor is the decoded form of a keyset cursor: the values of the order's
@@ -54,7 +55,40 @@ func OrderSignature(scope string, order []OrderKey) string {
 // back to for strings that need escaping and for floats): a page encodes a
 // cursor per node, and reflection was most of a page's cost.
 func EncodeCursor(sig string, c Cursor) string {
-	b := make([]byte, 0, 64+len(sig)+len(c.ID)+16*len(c.Keys))
+	b := appendCursorJSON(make([]byte, 0, 64+len(sig)+len(c.ID)+16*len(c.Keys)), sig, c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// EncodeCursors returns the cursors EncodeCursor gives for cursor(0), ...,
+// cursor(n-1) with one signature: the same strings, made with a few
+// allocations for the whole list instead of a few per cursor (a page
+// encodes a cursor per node).
+func EncodeCursors(sig string, n int, cursor func(i int) Cursor) []string {
+	if n == 0 {
+		return []string{}
+	}
+	var js, text []byte
+	ends := make([]int, n)
+	for i := range n {
+		js = appendCursorJSON(js[:0], sig, cursor(i))
+		if text == nil {
+			text = make([]byte, 0, n*(base64.RawURLEncoding.EncodedLen(len(js))+8))
+		}
+		text = base64.RawURLEncoding.AppendEncode(text, js)
+		ends[i] = len(text)
+	}
+	all := string(text)
+	out := make([]string, n)
+	start := 0
+	for i, end := range ends {
+		out[i] = all[start:end]
+		start = end
+	}
+	return out
+}
+
+// appendCursorJSON appends the JSON of cursorWire for c and sig to b.
+func appendCursorJSON(b []byte, sig string, c Cursor) []byte {
 	b = append(b, `{"o":`...)
 	b = appendJSONString(b, sig)
 	if len(c.Keys) > 0 {
@@ -96,19 +130,29 @@ func EncodeCursor(sig string, c Cursor) string {
 	}
 	b = append(b, `,"i":`...)
 	b = appendJSONString(b, c.ID)
-	b = append(b, '}')
-	return base64.RawURLEncoding.EncodeToString(b)
+	return append(b, '}')
 }
 
-// appendJSONString appends s as encoding/json writes it: plain printable
-// ASCII without the characters it escapes as it is, anything else through
-// encoding/json itself.
+// appendJSONString appends s as encoding/json writes it: printable ASCII
+// without the characters it escapes, and valid UTF-8 beyond ASCII other
+// than U+2028 and U+2029 (which it escapes), as they are; anything else
+// through encoding/json itself.
 func appendJSONString(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			raw, _ := json.Marshal(s)
-			return append(b, raw...)
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			i++
+			continue
 		}
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r != utf8.RuneError && r != '\u2028' && r != '\u2029' {
+				i += size
+				continue
+			}
+		}
+		raw, _ := json.Marshal(s)
+		return append(b, raw...)
 	}
 	b = append(b, '"')
 	b = append(b, s...)

@@ -38,7 +38,8 @@ func encodeCursorJSON(sig string, c Cursor) string {
 // encoding/json writes, for keys of every type and strings that need
 // escaping.
 func TestEncodeCursorIsJSON(t *testing.T) {
-	strs := []string{"", "Museum:cstm", "a\"b", "back\\slash", "<&>", "\u2028 line", "科普", "ctl\x01", "bad\xff utf8", "del\x7f"}
+	strs := []string{"", "Museum:cstm", "a\"b", "back\\slash", "<&>", "\u2028 line", "科普", "ctl\x01", "bad\xff utf8", "del\x7f",
+		"浙江省科技馆 Zhejiang", "科普\u2029", "\ufffd", "科\xe7普", "é<"}
 	keys := [][]any{nil, {}, {int64(-42)}, {3.5, 1e21, 1e-7}, {true, false}, {nil}, {"x", int64(7), 2.0, nil, true}}
 	for _, s := range strs {
 		keys = append(keys, []any{s})
@@ -50,6 +51,22 @@ func TestEncodeCursorIsJSON(t *testing.T) {
 				if got, want := EncodeCursor(sig, c), encodeCursorJSON(sig, c); got != want {
 					t.Fatalf("EncodeCursor(%q, %#v) = %s, encoding/json gives %s", sig, c, got, want)
 				}
+			}
+		}
+	}
+}
+
+// TestEncodeCursors checks that EncodeCursors gives EncodeCursor's strings.
+func TestEncodeCursors(t *testing.T) {
+	cs := []Cursor{{ID: "Museum:a"}, {Keys: []any{"科普馆", int64(3)}, ID: "Museum:b"}, {Keys: []any{"<x>", nil}, ID: "Museum:c\xff"}, {Keys: []any{2.5, true}, ID: ""}}
+	for n := range len(cs) + 1 {
+		got := EncodeCursors("sig", n, func(i int) Cursor { return cs[i] })
+		if len(got) != n {
+			t.Fatalf("%d cursors for %d", len(got), n)
+		}
+		for i := range n {
+			if want := EncodeCursor("sig", cs[i]); got[i] != want {
+				t.Fatalf("EncodeCursors[%d] = %s, EncodeCursor gives %s", i, got[i], want)
 			}
 		}
 	}

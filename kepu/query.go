@@ -191,6 +191,14 @@ type NodePage struct {
 	// HasNext is exact when First is set; otherwise it is Before != "".
 	// HasPrev is exact when Last is set; otherwise it is After != "".
 	HasNext, HasPrev bool
+	// Counted reports that the store counted every node matching the
+	// query's label and filter (the page aside) while finding the page,
+	// and Total is that count: what CountNodes returns for the label and
+	// filter (CountPlaceNodes for the place, for a page of PlaceNodes), read
+	// under the same snapshot as the page. A store may leave Counted false
+	// (say when it read only the page); the caller then counts.
+	Counted bool
+	Total   int
 }
 
 // NeighborQuery lists, for each of several nodes, the relationships of one

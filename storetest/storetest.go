@@ -70,6 +70,7 @@ func Run(t *testing.T, h Harness) {
 		{"Neighbors", testNeighbors},
 		{"PlaceNodes/Errors", testPlaceNodesErrors},
 		{"CountPlaceNodes", testCountPlaceNodes},
+		{"PageTotals", testPageTotals},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

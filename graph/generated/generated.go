@@ -20385,7 +20385,9 @@ func (ec *executionContext) fieldContext_Community_members(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Community_members_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Community_members_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20701,7 +20703,9 @@ func (ec *executionContext) fieldContext_CommunityPartition_communities(ctx cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_CommunityPartition_communities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_CommunityPartition_communities_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21083,7 +21087,9 @@ func (ec *executionContext) fieldContext_County_museums(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_County_museums_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_County_museums_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21127,7 +21133,9 @@ func (ec *executionContext) fieldContext_County_parent(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_County_parent_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_County_parent_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21171,7 +21179,9 @@ func (ec *executionContext) fieldContext_County_coveredBy(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_County_coveredBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_County_coveredBy_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21215,7 +21225,9 @@ func (ec *executionContext) fieldContext_County_hosted(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_County_hosted_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_County_hosted_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21259,7 +21271,9 @@ func (ec *executionContext) fieldContext_County_residents(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_County_residents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_County_residents_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21538,7 +21552,9 @@ func (ec *executionContext) fieldContext_Coverage_coveredPlaces(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Coverage_coveredPlaces_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Coverage_coveredPlaces_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21582,7 +21598,9 @@ func (ec *executionContext) fieldContext_Coverage_uncoveredPlaces(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Coverage_uncoveredPlaces_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Coverage_uncoveredPlaces_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22767,7 +22785,9 @@ func (ec *executionContext) fieldContext_Forum_heldAt(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Forum_heldAt_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Forum_heldAt_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22811,7 +22831,9 @@ func (ec *executionContext) fieldContext_Forum_organizers(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Forum_organizers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Forum_organizers_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22855,7 +22877,9 @@ func (ec *executionContext) fieldContext_Forum_participants(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Forum_participants_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Forum_participants_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22899,7 +22923,9 @@ func (ec *executionContext) fieldContext_Forum_speakers(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Forum_speakers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Forum_speakers_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25843,7 +25869,9 @@ func (ec *executionContext) fieldContext_Museum_covers(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Museum_covers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Museum_covers_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25887,7 +25915,9 @@ func (ec *executionContext) fieldContext_Museum_helpedEstablish(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Museum_helpedEstablish_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Museum_helpedEstablish_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25931,7 +25961,9 @@ func (ec *executionContext) fieldContext_Museum_locatedIn(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Museum_locatedIn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Museum_locatedIn_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25975,7 +26007,9 @@ func (ec *executionContext) fieldContext_Museum_organizes(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Museum_organizes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Museum_organizes_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26019,7 +26053,9 @@ func (ec *executionContext) fieldContext_Museum_participatesIn(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Museum_participatesIn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Museum_participatesIn_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26063,7 +26099,9 @@ func (ec *executionContext) fieldContext_Museum_schoolPartners(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Museum_schoolPartners_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Museum_schoolPartners_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26107,7 +26145,9 @@ func (ec *executionContext) fieldContext_Museum_universityPartners(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Museum_universityPartners_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Museum_universityPartners_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26151,7 +26191,9 @@ func (ec *executionContext) fieldContext_Museum_people(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Museum_people_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Museum_people_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26195,7 +26237,9 @@ func (ec *executionContext) fieldContext_Museum_hosted(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Museum_hosted_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Museum_hosted_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26239,7 +26283,9 @@ func (ec *executionContext) fieldContext_Museum_establishedWithHelpOf(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Museum_establishedWithHelpOf_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Museum_establishedWithHelpOf_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26460,7 +26506,9 @@ func (ec *executionContext) fieldContext_Mutation_createProvince(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createProvince_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_createProvince_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26504,7 +26552,9 @@ func (ec *executionContext) fieldContext_Mutation_updateProvince(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateProvince_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_updateProvince_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26548,7 +26598,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteProvince(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteProvince_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_deleteProvince_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26592,7 +26644,9 @@ func (ec *executionContext) fieldContext_Mutation_createPrefecture(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createPrefecture_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_createPrefecture_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26636,7 +26690,9 @@ func (ec *executionContext) fieldContext_Mutation_updatePrefecture(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updatePrefecture_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_updatePrefecture_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26680,7 +26736,9 @@ func (ec *executionContext) fieldContext_Mutation_deletePrefecture(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deletePrefecture_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_deletePrefecture_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26724,7 +26782,9 @@ func (ec *executionContext) fieldContext_Mutation_createCounty(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createCounty_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_createCounty_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26768,7 +26828,9 @@ func (ec *executionContext) fieldContext_Mutation_updateCounty(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateCounty_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_updateCounty_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26812,7 +26874,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteCounty(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteCounty_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_deleteCounty_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26856,7 +26920,9 @@ func (ec *executionContext) fieldContext_Mutation_createMuseum(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createMuseum_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_createMuseum_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26900,7 +26966,9 @@ func (ec *executionContext) fieldContext_Mutation_updateMuseum(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateMuseum_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_updateMuseum_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26944,7 +27012,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteMuseum(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteMuseum_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_deleteMuseum_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26988,7 +27058,9 @@ func (ec *executionContext) fieldContext_Mutation_createSchool(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createSchool_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_createSchool_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27032,7 +27104,9 @@ func (ec *executionContext) fieldContext_Mutation_updateSchool(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateSchool_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_updateSchool_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27076,7 +27150,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteSchool(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteSchool_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_deleteSchool_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27120,7 +27196,9 @@ func (ec *executionContext) fieldContext_Mutation_createNormalUniversity(ctx con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createNormalUniversity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_createNormalUniversity_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27164,7 +27242,9 @@ func (ec *executionContext) fieldContext_Mutation_updateNormalUniversity(ctx con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateNormalUniversity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_updateNormalUniversity_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27208,7 +27288,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteNormalUniversity(ctx con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteNormalUniversity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_deleteNormalUniversity_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27252,7 +27334,9 @@ func (ec *executionContext) fieldContext_Mutation_createOrganization(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createOrganization_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_createOrganization_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27296,7 +27380,9 @@ func (ec *executionContext) fieldContext_Mutation_updateOrganization(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateOrganization_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_updateOrganization_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27340,7 +27426,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteOrganization(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteOrganization_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_deleteOrganization_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27384,7 +27472,9 @@ func (ec *executionContext) fieldContext_Mutation_createForum(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createForum_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_createForum_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27428,7 +27518,9 @@ func (ec *executionContext) fieldContext_Mutation_updateForum(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateForum_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_updateForum_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27472,7 +27564,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteForum(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteForum_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_deleteForum_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27516,7 +27610,9 @@ func (ec *executionContext) fieldContext_Mutation_createProgram(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createProgram_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_createProgram_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27560,7 +27656,9 @@ func (ec *executionContext) fieldContext_Mutation_updateProgram(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateProgram_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_updateProgram_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27604,7 +27702,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteProgram(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteProgram_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_deleteProgram_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27648,7 +27748,9 @@ func (ec *executionContext) fieldContext_Mutation_createPerson(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createPerson_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_createPerson_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27692,7 +27794,9 @@ func (ec *executionContext) fieldContext_Mutation_updatePerson(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updatePerson_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_updatePerson_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27736,7 +27840,9 @@ func (ec *executionContext) fieldContext_Mutation_deletePerson(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deletePerson_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_deletePerson_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27780,7 +27886,9 @@ func (ec *executionContext) fieldContext_Mutation_createNationalStatistics(ctx c
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createNationalStatistics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_createNationalStatistics_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27824,7 +27932,9 @@ func (ec *executionContext) fieldContext_Mutation_updateNationalStatistics(ctx c
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateNationalStatistics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_updateNationalStatistics_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27868,7 +27978,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteNationalStatistics(ctx c
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteNationalStatistics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_deleteNationalStatistics_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27912,7 +28024,9 @@ func (ec *executionContext) fieldContext_Mutation_linkPartnersWith(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_linkPartnersWith_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_linkPartnersWith_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27956,7 +28070,9 @@ func (ec *executionContext) fieldContext_Mutation_updatePartnersWith(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updatePartnersWith_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_updatePartnersWith_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28000,7 +28116,9 @@ func (ec *executionContext) fieldContext_Mutation_unlinkPartnersWith(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_unlinkPartnersWith_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_unlinkPartnersWith_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28044,7 +28162,9 @@ func (ec *executionContext) fieldContext_Mutation_linkTrainsTeachers(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_linkTrainsTeachers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_linkTrainsTeachers_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28088,7 +28208,9 @@ func (ec *executionContext) fieldContext_Mutation_updateTrainsTeachers(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateTrainsTeachers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_updateTrainsTeachers_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28132,7 +28254,9 @@ func (ec *executionContext) fieldContext_Mutation_unlinkTrainsTeachers(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_unlinkTrainsTeachers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_unlinkTrainsTeachers_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28176,7 +28300,9 @@ func (ec *executionContext) fieldContext_Mutation_linkOrganizes(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_linkOrganizes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_linkOrganizes_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28220,7 +28346,9 @@ func (ec *executionContext) fieldContext_Mutation_updateOrganizes(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateOrganizes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_updateOrganizes_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28264,7 +28392,9 @@ func (ec *executionContext) fieldContext_Mutation_unlinkOrganizes(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_unlinkOrganizes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_unlinkOrganizes_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28308,7 +28438,9 @@ func (ec *executionContext) fieldContext_Mutation_linkParticipatesIn(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_linkParticipatesIn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_linkParticipatesIn_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28352,7 +28484,9 @@ func (ec *executionContext) fieldContext_Mutation_updateParticipatesIn(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateParticipatesIn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_updateParticipatesIn_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28396,7 +28530,9 @@ func (ec *executionContext) fieldContext_Mutation_unlinkParticipatesIn(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_unlinkParticipatesIn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_unlinkParticipatesIn_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28440,7 +28576,9 @@ func (ec *executionContext) fieldContext_Mutation_linkHeldAt(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_linkHeldAt_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_linkHeldAt_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28484,7 +28622,9 @@ func (ec *executionContext) fieldContext_Mutation_updateHeldAt(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateHeldAt_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_updateHeldAt_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28528,7 +28668,9 @@ func (ec *executionContext) fieldContext_Mutation_unlinkHeldAt(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_unlinkHeldAt_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_unlinkHeldAt_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28572,7 +28714,9 @@ func (ec *executionContext) fieldContext_Mutation_linkSpokeAt(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_linkSpokeAt_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_linkSpokeAt_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28616,7 +28760,9 @@ func (ec *executionContext) fieldContext_Mutation_updateSpokeAt(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateSpokeAt_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_updateSpokeAt_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28660,7 +28806,9 @@ func (ec *executionContext) fieldContext_Mutation_unlinkSpokeAt(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_unlinkSpokeAt_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_unlinkSpokeAt_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28704,7 +28852,9 @@ func (ec *executionContext) fieldContext_Mutation_linkAffiliatedWith(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_linkAffiliatedWith_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_linkAffiliatedWith_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28748,7 +28898,9 @@ func (ec *executionContext) fieldContext_Mutation_updateAffiliatedWith(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateAffiliatedWith_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_updateAffiliatedWith_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28792,7 +28944,9 @@ func (ec *executionContext) fieldContext_Mutation_unlinkAffiliatedWith(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_unlinkAffiliatedWith_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_unlinkAffiliatedWith_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28836,7 +28990,9 @@ func (ec *executionContext) fieldContext_Mutation_linkHelpedEstablish(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_linkHelpedEstablish_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_linkHelpedEstablish_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28880,7 +29036,9 @@ func (ec *executionContext) fieldContext_Mutation_updateHelpedEstablish(ctx cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateHelpedEstablish_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_updateHelpedEstablish_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28924,7 +29082,9 @@ func (ec *executionContext) fieldContext_Mutation_unlinkHelpedEstablish(ctx cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_unlinkHelpedEstablish_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_unlinkHelpedEstablish_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28968,7 +29128,9 @@ func (ec *executionContext) fieldContext_Mutation_linkLocatedIn(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_linkLocatedIn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_linkLocatedIn_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -29012,7 +29174,9 @@ func (ec *executionContext) fieldContext_Mutation_updateLocatedIn(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateLocatedIn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_updateLocatedIn_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -29056,7 +29220,9 @@ func (ec *executionContext) fieldContext_Mutation_unlinkLocatedIn(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_unlinkLocatedIn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_unlinkLocatedIn_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -29100,7 +29266,9 @@ func (ec *executionContext) fieldContext_Mutation_linkPartOf(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_linkPartOf_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_linkPartOf_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -29144,7 +29312,9 @@ func (ec *executionContext) fieldContext_Mutation_updatePartOf(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updatePartOf_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_updatePartOf_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -29188,7 +29358,9 @@ func (ec *executionContext) fieldContext_Mutation_unlinkPartOf(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_unlinkPartOf_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_unlinkPartOf_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -29232,7 +29404,9 @@ func (ec *executionContext) fieldContext_Mutation_linkCovers(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_linkCovers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_linkCovers_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -29276,7 +29450,9 @@ func (ec *executionContext) fieldContext_Mutation_updateCovers(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateCovers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_updateCovers_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -29320,7 +29496,9 @@ func (ec *executionContext) fieldContext_Mutation_unlinkCovers(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_unlinkCovers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Mutation_unlinkCovers_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -30167,7 +30345,9 @@ func (ec *executionContext) fieldContext_NormalUniversity_locatedIn(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_NormalUniversity_locatedIn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_NormalUniversity_locatedIn_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -30211,7 +30391,9 @@ func (ec *executionContext) fieldContext_NormalUniversity_participatesIn(ctx con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_NormalUniversity_participatesIn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_NormalUniversity_participatesIn_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -30255,7 +30437,9 @@ func (ec *executionContext) fieldContext_NormalUniversity_museumPartners(ctx con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_NormalUniversity_museumPartners_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_NormalUniversity_museumPartners_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -30745,7 +30929,9 @@ func (ec *executionContext) fieldContext_Organization_locatedIn(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Organization_locatedIn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Organization_locatedIn_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -30789,7 +30975,9 @@ func (ec *executionContext) fieldContext_Organization_organizes(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Organization_organizes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Organization_organizes_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -30833,7 +31021,9 @@ func (ec *executionContext) fieldContext_Organization_participatesIn(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Organization_participatesIn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Organization_participatesIn_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -30877,7 +31067,9 @@ func (ec *executionContext) fieldContext_Organization_people(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Organization_people_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Organization_people_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -34350,7 +34542,9 @@ func (ec *executionContext) fieldContext_Person_affiliations(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Person_affiliations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Person_affiliations_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -34394,7 +34588,9 @@ func (ec *executionContext) fieldContext_Person_participatesIn(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Person_participatesIn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Person_participatesIn_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -34438,7 +34634,9 @@ func (ec *executionContext) fieldContext_Person_spokeAt(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Person_spokeAt_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Person_spokeAt_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -34890,7 +35088,9 @@ func (ec *executionContext) fieldContext_Prefecture_museums(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Prefecture_museums_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Prefecture_museums_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -34934,7 +35134,9 @@ func (ec *executionContext) fieldContext_Prefecture_parent(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Prefecture_parent_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Prefecture_parent_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -34978,7 +35180,9 @@ func (ec *executionContext) fieldContext_Prefecture_coveredDirectlyBy(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Prefecture_coveredDirectlyBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Prefecture_coveredDirectlyBy_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -35022,7 +35226,9 @@ func (ec *executionContext) fieldContext_Prefecture_hosted(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Prefecture_hosted_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Prefecture_hosted_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -35066,7 +35272,9 @@ func (ec *executionContext) fieldContext_Prefecture_residents(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Prefecture_residents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Prefecture_residents_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -35110,7 +35318,9 @@ func (ec *executionContext) fieldContext_Prefecture_children(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Prefecture_children_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Prefecture_children_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -35642,7 +35852,9 @@ func (ec *executionContext) fieldContext_Program_covers(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Program_covers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Program_covers_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -35686,7 +35898,9 @@ func (ec *executionContext) fieldContext_Program_heldAt(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Program_heldAt_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Program_heldAt_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -35730,7 +35944,9 @@ func (ec *executionContext) fieldContext_Program_organizers(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Program_organizers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Program_organizers_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -35774,7 +35990,9 @@ func (ec *executionContext) fieldContext_Program_participants(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Program_participants_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Program_participants_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36358,7 +36576,9 @@ func (ec *executionContext) fieldContext_Province_museums(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Province_museums_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Province_museums_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36402,7 +36622,9 @@ func (ec *executionContext) fieldContext_Province_coveredDirectlyBy(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Province_coveredDirectlyBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Province_coveredDirectlyBy_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36446,7 +36668,9 @@ func (ec *executionContext) fieldContext_Province_hosted(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Province_hosted_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Province_hosted_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36490,7 +36714,9 @@ func (ec *executionContext) fieldContext_Province_residents(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Province_residents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Province_residents_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36534,7 +36760,9 @@ func (ec *executionContext) fieldContext_Province_children(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Province_children_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Province_children_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36755,7 +36983,7 @@ func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field g
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_node_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) { return ec.field_Query_node_args(ctx, field.ArgumentMap(ec.Variables)) }); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36799,7 +37027,7 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_nodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) { return ec.field_Query_nodes_args(ctx, field.ArgumentMap(ec.Variables)) }); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36843,7 +37071,9 @@ func (ec *executionContext) fieldContext_Query_provinces(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_provinces_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Query_provinces_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36887,7 +37117,9 @@ func (ec *executionContext) fieldContext_Query_prefectures(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_prefectures_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Query_prefectures_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36931,7 +37163,9 @@ func (ec *executionContext) fieldContext_Query_counties(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_counties_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Query_counties_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36975,7 +37209,9 @@ func (ec *executionContext) fieldContext_Query_museums(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_museums_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Query_museums_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37019,7 +37255,9 @@ func (ec *executionContext) fieldContext_Query_schools(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_schools_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Query_schools_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37063,7 +37301,9 @@ func (ec *executionContext) fieldContext_Query_normalUniversities(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_normalUniversities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Query_normalUniversities_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37107,7 +37347,9 @@ func (ec *executionContext) fieldContext_Query_organizations(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_organizations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Query_organizations_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37151,7 +37393,9 @@ func (ec *executionContext) fieldContext_Query_forums(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_forums_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Query_forums_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37195,7 +37439,9 @@ func (ec *executionContext) fieldContext_Query_programs(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_programs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Query_programs_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37239,7 +37485,9 @@ func (ec *executionContext) fieldContext_Query_people(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_people_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Query_people_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37283,7 +37531,9 @@ func (ec *executionContext) fieldContext_Query_nationalStatistics(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_nationalStatistics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Query_nationalStatistics_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37327,7 +37577,9 @@ func (ec *executionContext) fieldContext_Query_provinceCounts(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_provinceCounts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Query_provinceCounts_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37371,7 +37623,9 @@ func (ec *executionContext) fieldContext_Query_prefectureCounts(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_prefectureCounts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Query_prefectureCounts_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37415,7 +37669,9 @@ func (ec *executionContext) fieldContext_Query_countyCounts(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_countyCounts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Query_countyCounts_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37459,7 +37715,9 @@ func (ec *executionContext) fieldContext_Query_museumCounts(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_museumCounts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Query_museumCounts_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37503,7 +37761,9 @@ func (ec *executionContext) fieldContext_Query_schoolCounts(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_schoolCounts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Query_schoolCounts_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37547,7 +37807,9 @@ func (ec *executionContext) fieldContext_Query_normalUniversityCounts(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_normalUniversityCounts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Query_normalUniversityCounts_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37591,7 +37853,9 @@ func (ec *executionContext) fieldContext_Query_organizationCounts(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_organizationCounts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Query_organizationCounts_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37635,7 +37899,9 @@ func (ec *executionContext) fieldContext_Query_forumCounts(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_forumCounts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Query_forumCounts_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37679,7 +37945,9 @@ func (ec *executionContext) fieldContext_Query_programCounts(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_programCounts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Query_programCounts_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37723,7 +37991,9 @@ func (ec *executionContext) fieldContext_Query_personCounts(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_personCounts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Query_personCounts_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37767,7 +38037,9 @@ func (ec *executionContext) fieldContext_Query_nationalStatisticsCounts(ctx cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_nationalStatisticsCounts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Query_nationalStatisticsCounts_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37843,7 +38115,9 @@ func (ec *executionContext) fieldContext_Query_subgraph(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_subgraph_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Query_subgraph_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37887,7 +38161,9 @@ func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_search_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Query_search_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37931,7 +38207,9 @@ func (ec *executionContext) fieldContext_Query_shortestPath(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_shortestPath_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Query_shortestPath_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37975,7 +38253,9 @@ func (ec *executionContext) fieldContext_Query_shortestPaths(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_shortestPaths_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Query_shortestPaths_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -38019,7 +38299,9 @@ func (ec *executionContext) fieldContext_Query_neighborhood(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_neighborhood_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Query_neighborhood_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -38063,7 +38345,9 @@ func (ec *executionContext) fieldContext_Query_centrality(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_centrality_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Query_centrality_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -38107,7 +38391,9 @@ func (ec *executionContext) fieldContext_Query_communities(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_communities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Query_communities_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -38151,7 +38437,9 @@ func (ec *executionContext) fieldContext_Query_coverage(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_coverage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Query_coverage_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -38195,7 +38483,9 @@ func (ec *executionContext) fieldContext_Query_schoolsWithoutLocalPartner(ctx co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_schoolsWithoutLocalPartner_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Query_schoolsWithoutLocalPartner_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -38239,7 +38529,9 @@ func (ec *executionContext) fieldContext_Query_museumsWithoutSchoolPartner(ctx c
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_museumsWithoutSchoolPartner_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Query_museumsWithoutSchoolPartner_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -38283,7 +38575,9 @@ func (ec *executionContext) fieldContext_Query___type(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query___type_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_Query___type_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -39096,7 +39390,9 @@ func (ec *executionContext) fieldContext_School_locatedIn(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_School_locatedIn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_School_locatedIn_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -39140,7 +39436,9 @@ func (ec *executionContext) fieldContext_School_participatesIn(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_School_participatesIn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_School_participatesIn_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -39184,7 +39482,9 @@ func (ec *executionContext) fieldContext_School_museumPartners(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_School_museumPartners_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field_School_museumPartners_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -41786,7 +42086,9 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field___Directive_args_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field___Directive_args_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -41974,7 +42276,9 @@ func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field___Field_args_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field___Field_args_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -42521,7 +42825,9 @@ func (ec *executionContext) fieldContext___Type_fields(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field___Type_fields_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field___Type_fields_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -42629,7 +42935,9 @@ func (ec *executionContext) fieldContext___Type_enumValues(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field___Type_enumValues_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field___Type_enumValues_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -42673,7 +42981,9 @@ func (ec *executionContext) fieldContext___Type_inputFields(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field___Type_inputFields_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) {
+		return ec.field___Type_inputFields_args(ctx, field.ArgumentMap(ec.Variables))
+	}); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}

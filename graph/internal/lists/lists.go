@@ -26,6 +26,7 @@ package lists
 import (
 	"context"
 	"io"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -39,6 +40,7 @@ type marks struct {
 	sequential bool
 	noDefer    bool
 	plain      bool
+	args       *argsCache
 }
 
 func getMarks(ctx context.Context) marks {
@@ -119,7 +121,45 @@ func Mark(ctx context.Context, doc *ast.QueryDocument, sequential, plain bool) c
 	m.sequential = m.sequential || sequential
 	m.noDefer = m.noDefer || (doc != nil && !usesDefer(doc))
 	m.plain = m.plain || plain
+	m.args = &argsCache{}
 	return context.WithValue(ctx, marksKey{}, m)
+}
+
+// argsCache holds the arguments of the fields of one operation (see Args).
+type argsCache struct {
+	mu sync.Mutex
+	m  map[*ast.Field]map[string]any
+}
+
+// Args replaces the generated code's parse of a field's arguments (parse):
+// in an operation marked with Mark, the arguments of a field of the
+// document are parsed for the first object it is resolved on and kept for
+// the others (they depend only on the field and the operation's variables:
+// 100 museums selecting schoolPartners parsed its arguments 100 times). A
+// parse that fails is not kept: each object reports its error as before.
+// The map is shared: resolvers read their arguments, never write them.
+func Args(ctx context.Context, f *ast.Field, parse func() (map[string]any, error)) (map[string]any, error) {
+	c := getMarks(ctx).args
+	if c == nil {
+		return parse()
+	}
+	c.mu.Lock()
+	a, ok := c.m[f]
+	c.mu.Unlock()
+	if ok {
+		return a, nil
+	}
+	a, err := parse()
+	if err != nil {
+		return a, err
+	}
+	c.mu.Lock()
+	if c.m == nil {
+		c.m = map[*ast.Field]map[string]any{}
+	}
+	c.m[f] = a
+	c.mu.Unlock()
+	return a, nil
 }
 
 // PlainFields marks the operation of ctx as running without field

@@ -3,6 +3,7 @@ package lists_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -109,5 +110,49 @@ func TestObject(t *testing.T) {
 	lists.Object(nil, nil).MarshalGQL(&empty)
 	if empty.String() != "{}" {
 		t.Errorf("no fields: %s", empty.String())
+	}
+}
+
+// TestArgs checks that Args parses a field's arguments once per operation
+// marked with Mark (a failed parse again each time) and every time
+// otherwise.
+func TestArgs(t *testing.T) {
+	a, b := &ast.Field{Name: "a"}, &ast.Field{Name: "b"}
+	parses := 0
+	parse := func(fail bool) func() (map[string]any, error) {
+		return func() (map[string]any, error) {
+			parses++
+			if fail {
+				return nil, errors.New("bad argument")
+			}
+			return map[string]any{"first": parses}, nil
+		}
+	}
+	op := lists.Mark(context.Background(), nil, false, false)
+	for range 3 {
+		if got, err := lists.Args(op, a, parse(false)); err != nil || got["first"] != 1 {
+			t.Fatalf("field a: %v, %v; want the first parse's arguments", got, err)
+		}
+	}
+	if got, err := lists.Args(op, b, parse(false)); err != nil || got["first"] != 2 {
+		t.Fatalf("field b: %v, %v; want its own parse", got, err)
+	}
+	c := &ast.Field{Name: "c"}
+	for i := range 2 {
+		if _, err := lists.Args(op, c, parse(true)); err == nil {
+			t.Fatalf("failed parse %d: no error", i)
+		}
+	}
+	if parses != 4 {
+		t.Fatalf("%d parses in the marked operation, want 4 (a, b, c twice)", parses)
+	}
+	if got, _ := lists.Args(lists.Mark(context.Background(), nil, false, false), a, parse(false)); got["first"] != 5 {
+		t.Fatalf("another operation: %v, want a parse of its own", got)
+	}
+	for range 2 {
+		lists.Args(context.Background(), a, parse(false))
+	}
+	if parses != 7 {
+		t.Fatalf("%d parses, want 7 (an unmarked operation parses every time)", parses)
 	}
 }

@@ -49,6 +49,12 @@ func rewriteLists(path string) error {
 		src = bytes.ReplaceAll(src, []byte(r.old), []byte(r.new))
 	}
 	src = rewritePlainFields(src)
+	// The fields' arguments, parsed once per field of an operation (see
+	// lists.Args).
+	if !fieldArgs.Match(src) {
+		return fmt.Errorf("%s: no parse of a field's arguments: gqlgen's output has changed, see rewriteLists", path)
+	}
+	src = fieldArgs.ReplaceAll(src, []byte("fc.Args, err = lists.Args(ctx, field.Field, func() (map[string]any, error) { return ec.$1(ctx, field.ArgumentMap(ec.Variables)) })"))
 	src = bytes.Replace(src, []byte(imp), []byte(imp+listImp), 1)
 	out, err := format.Source(src)
 	if err != nil {
@@ -56,6 +62,10 @@ func rewriteLists(path string) error {
 	}
 	return os.WriteFile(path, out, 0o644)
 }
+
+// fieldArgs matches the generated parse of a field's arguments in its
+// field context: group 1 is the parser.
+var fieldArgs = regexp.MustCompile(`fc\.Args, err = ec\.(field_\w+_args)\(ctx, field\.ArgumentMap\(ec\.Variables\)\)`)
 
 // plainField matches the generated resolution of a field that reads a
 // struct field of its object (no resolver, no middleware chain of its
