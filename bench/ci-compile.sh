@@ -4,8 +4,8 @@
 #
 #   old  make ci-checks (go vet ./..., staticcheck, the release build) beside
 #        the compiles of the ci-neo4j and ci-rest test binaries, all at once
-#        (CI before 2026-12-02 evening: vet compiles every dependency of the
-#        server with default.pgo, the tests with -pgo=off)
+#        (CI until 2026-12-02 late afternoon: vet compiles every dependency
+#        of the server with default.pgo, the tests with -pgo=off)
 #   new  go vet -pgo=off ./... first (the dependencies of every test binary,
 #        compiled once), then staticcheck and the release build beside the two
 #        streams' compiles
@@ -44,22 +44,29 @@ one() {
 		# ci-rest's packages: every package but the ci-neo4j ones (the
 		# root package and embedded included, as ci-rest runs them).
 		mapfile -t rest < <(go list ./... | grep -v -x -F -e "$module/neo4jstore" -e "$module/graph" -e "$module/dump" -e "$module/seed")
+		# Every job is waited for by its PID: a failed compile fails the
+		# round (a bare wait would return 0).
 		tests() {
 			go test -pgo=off -c -o "$scratch/bin/n/" "${neo4j_pkgs[@]}" >/dev/null &
+			local n=$!
 			go test -pgo=off -c -o "$scratch/bin/r/" "${rest[@]}" >/dev/null &
-			wait
+			local r=$!
+			wait $n
+			wait $r
 		}
 		case $mode in
 		old)
 			(go vet ./... && "${staticcheck[@]}" ./... && go build -o /dev/null .) &
+			checks=$!
 			tests
-			wait
+			wait $checks
 			;;
 		new)
 			go vet -pgo=off ./...
 			("${staticcheck[@]}" ./... && go build -o /dev/null .) &
+			checks=$!
 			tests
-			wait
+			wait $checks
 			;;
 		esac
 	) >"$scratch/$mode.log" 2>&1 &
