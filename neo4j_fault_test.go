@@ -168,13 +168,26 @@ func TestNeo4jFaults(t *testing.T) {
 			}
 			t.Logf("request %d after Neo4j came back: %s", tries, after)
 		}
+		// A write too, under the same rule (the first write statement of
+		// a restarted JVM passed the deadline at load 24). A TIMEOUT may
+		// come after the commit: a CONFLICT on a later try means an
+		// earlier one wrote the museum.
 		key := "after-" + how
-		var made struct{ CreateMuseum struct{ ID string } }
-		query(t, m, fmt.Sprintf(`mutation { createMuseum(input: {key: %q, name: "After", kind: STANDARD, provenance: REPORTED, source: "fault test, after"}) { id } }`, key), nil, &made)
-		if made.CreateMuseum.ID != kepu.GlobalID("Museum:"+key) {
-			t.Errorf("write after Neo4j came back: created %+v", made)
+		create := fmt.Sprintf(`mutation { createMuseum(input: {key: %q, name: "After", kind: STANDARD, provenance: REPORTED, source: %q}) { id } }`, key, "fault test, "+key)
+		for tries := 1; ; tries++ {
+			res := post(t, m, create, nil)
+			if len(res.Errors) == 0 && strings.Contains(string(res.Data), kepu.GlobalID("Museum:"+key)) {
+				break
+			}
+			if tries > 1 && len(res.Errors) == 1 && res.Errors[0].Code() == kepu.Conflict {
+				break
+			}
+			if !transient(res) || time.Now().After(deadline) {
+				t.Fatalf("write after Neo4j came back (try %d): %s", tries, answer(res))
+			}
+			t.Logf("write %d after Neo4j came back: %s", tries, answer(res))
 		}
-		res := post(t, m, `{ down: museums(where: {source: {eq: "fault test, down"}}) { totalCount } after: museums(where: {source: {eq: "fault test, after"}}) { totalCount } }`, nil)
+		res := untilAnswered(t, m, fmt.Sprintf(`{ down: museums(where: {source: {eq: "fault test, down"}}) { totalCount } after: museums(where: {source: {eq: %q}}) { totalCount } }`, "fault test, "+key), deadline)
 		var counts struct{ Down, After struct{ TotalCount int } }
 		if err := json.Unmarshal(res.Data, &counts); err != nil || len(res.Errors) > 0 {
 			t.Fatalf("counts after Neo4j came back: %s %+v", res.Data, res.Errors)
@@ -182,8 +195,8 @@ func TestNeo4jFaults(t *testing.T) {
 		if counts.Down.TotalCount != 0 {
 			t.Errorf("the write refused while Neo4j was down is there: %s", res.Data)
 		}
-		if counts.After.TotalCount == 0 {
-			t.Errorf("the write after Neo4j came back is not there: %s", res.Data)
+		if counts.After.TotalCount != 1 {
+			t.Errorf("the write after Neo4j came back: %s, want it there once", res.Data)
 		}
 	}
 
