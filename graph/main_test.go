@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/kepugraph/kepugraph/embedded"
 	"github.com/kepugraph/kepugraph/graph"
+	"github.com/kepugraph/kepugraph/graph/internal/lists"
 	"github.com/kepugraph/kepugraph/internal/neo4jtest"
 	"github.com/kepugraph/kepugraph/kepu"
 	"github.com/kepugraph/kepugraph/neo4jstore"
@@ -79,6 +81,12 @@ func countCall() int {
 }
 
 func TestMain(m *testing.M) {
+	// Every test checks that no resolver writes the arguments lists.Args
+	// shares between the objects of a field; benchmarks measure without it.
+	flag.Parse()
+	if b := flag.Lookup("test.bench"); b == nil || b.Value.String() == "" {
+		lists.VerifyArgs(true)
+	}
 	code := run(m)
 	if code == 0 && backend() == "" && os.Getenv("NEO4J_URI") != "" {
 		fmt.Fprintln(os.Stderr, "graph: NEO4J_URI is set: running the tests again against Neo4j")

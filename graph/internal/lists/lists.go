@@ -25,8 +25,11 @@ package lists
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"reflect"
 	"sync"
+	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -137,7 +140,8 @@ type argsCache struct {
 // the others (they depend only on the field and the operation's variables:
 // 100 museums selecting schoolPartners parsed its arguments 100 times). A
 // parse that fails is not kept: each object reports its error as before.
-// The map is shared: resolvers read their arguments, never write them.
+// The map is shared: resolvers read their arguments, never write them
+// (VerifyArgs checks that).
 func Args(ctx context.Context, f *ast.Field, parse func() (map[string]any, error)) (map[string]any, error) {
 	c := getMarks(ctx).args
 	if c == nil {
@@ -147,6 +151,9 @@ func Args(ctx context.Context, f *ast.Field, parse func() (map[string]any, error
 	a, ok := c.m[f]
 	c.mu.Unlock()
 	if ok {
+		if verifyArgs.Load() {
+			return a, checkArgs(f, a, parse)
+		}
 		return a, nil
 	}
 	a, err := parse()
@@ -160,6 +167,30 @@ func Args(ctx context.Context, f *ast.Field, parse func() (map[string]any, error
 	c.m[f] = a
 	c.mu.Unlock()
 	return a, nil
+}
+
+var verifyArgs atomic.Bool
+
+// VerifyArgs turns on (or off) a check for tests: Args parses a field's
+// arguments again each time it hands out the kept ones, and when they
+// differ (reflect.DeepEqual) it returns an error naming the field, so that
+// a resolver that writes its arguments (a map, a slice or a filter struct
+// through a pointer: the next object of the field would see the change)
+// fails the test that resolves the field on two objects. It costs a parse
+// per object: off by default.
+func VerifyArgs(on bool) { verifyArgs.Store(on) }
+
+// checkArgs returns an error when kept, the arguments of field f kept by
+// Args, no longer equal a fresh parse.
+func checkArgs(f *ast.Field, kept map[string]any, parse func() (map[string]any, error)) error {
+	fresh, err := parse()
+	if err != nil {
+		return err
+	}
+	if !reflect.DeepEqual(kept, fresh) {
+		return fmt.Errorf("lists.Args: the arguments of field %q were changed after their first use (resolvers share them and must not write them): kept %v, parsed %v", f.Name, kept, fresh)
+	}
+	return nil
 }
 
 // PlainFields marks the operation of ctx as running without field

@@ -156,3 +156,42 @@ func TestArgs(t *testing.T) {
 		t.Fatalf("%d parses, want 7 (an unmarked operation parses every time)", parses)
 	}
 }
+
+// TestVerifyArgs checks that VerifyArgs reports a resolver that writes the
+// arguments Args shares (a map entry, or a filter through a pointer), and
+// that without it Args hands out the kept map unchecked.
+func TestVerifyArgs(t *testing.T) {
+	type filter struct{ Names []string }
+	parse := func() (map[string]any, error) {
+		return map[string]any{"first": 10, "filter": &filter{Names: []string{"a"}}}, nil
+	}
+	writes := map[string]func(map[string]any){
+		"map entry":       func(a map[string]any) { a["first"] = 20 },
+		"through pointer": func(a map[string]any) { a["filter"].(*filter).Names[0] = "b" },
+	}
+	for name, write := range writes {
+		t.Run(name, func(t *testing.T) {
+			for _, verify := range []bool{false, true} {
+				lists.VerifyArgs(verify)
+				op := lists.Mark(context.Background(), nil, false, false)
+				f := &ast.Field{Name: "museums"}
+				a, err := lists.Args(op, f, parse)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := lists.Args(op, f, parse); err != nil {
+					t.Fatalf("verify %v, before the write: %v", verify, err)
+				}
+				write(a)
+				_, err = lists.Args(op, f, parse)
+				if verify && err == nil {
+					t.Fatal("a resolver wrote its arguments: no error with VerifyArgs")
+				}
+				if !verify && err != nil {
+					t.Fatalf("without VerifyArgs: %v", err)
+				}
+			}
+			lists.VerifyArgs(false)
+		})
+	}
+}
