@@ -123,4 +123,5 @@ func testSearchWords(t *testing.T, st kepu.Store) {
 	if asked < 100 {
 		t.Errorf("only %d texts asked", asked)
 	}
+	t.Logf("%d texts of %d names", asked, len(docs))
 }

@@ -35,9 +35,8 @@
 // each of Query.Alternatives (at most MaxAlternatives) and ranking the
 // union.
 //
-// Latin terms of one letter and English stop words (the stop set of
-// Lucene's CJK analyzer, the one Neo4j's cjk full-text analyzer applies)
-// are ignored; Chinese terms of one character are kept but do not drive the
+// Latin terms of one letter and English stop words (StopWords: the stop
+// set of Lucene's CJK analyzer) are ignored; Chinese terms of one character are kept but do not drive the
 // index, so a text needs at least one term of two or more characters or
 // letters.
 package textsearch
@@ -74,8 +73,8 @@ const (
 var ErrNoTerm = errors.New("search text needs a word of two or more letters, or two or more Chinese characters")
 
 // StopWords are ignored Latin terms: the English stop set of Lucene's
-// CJKAnalyzer, which Neo4j's cjk full-text analyzer removes from indexed
-// text (so that neither index can be asked for them).
+// CJKAnalyzer (which Neo4j's index applied until 2026-12-02 evening);
+// Words leaves them out, so neither index holds them as words of a name.
 var StopWords = map[string]bool{}
 
 func init() {
