@@ -8,20 +8,14 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	gounicode "unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
-	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/whitespace"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
-	"github.com/blevesearch/bleve/v2/registry"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
@@ -30,9 +24,10 @@ import (
 )
 
 // searchIndex is the full-text index of node names: a bleve index on disk
-// (scorch, in the data directory, see searchdisk.go) with fields name
-// (bleve's CJK analyzer) and nameZh (zhAnalyzer), no term positions, the pinyin and initials keys of
-// textsearch.PrefixKeys (a whitespace analyzer) and the label (a keyword),
+// (scorch, in the data directory, see searchdisk.go) with fields name (the
+// words of textsearch.WordKeys), nameZh (the bigrams of textsearch.HanKeys),
+// pinyin and initials (the keys of textsearch.PrefixKeys), each cut at
+// spaces (keysAnalyzer), no term positions, and the label (a keyword),
 // nothing stored and no _all field; and a bounded cache of the analyzed
 // names textsearch ranks with, filled from the graph by the searches that
 // need them. The index is updated by every
@@ -74,75 +69,28 @@ func (si *searchIndex) closeIdx() {
 // searchDoc is the bleve document of a node.
 type searchDoc struct {
 	Label    string `json:"label"`
-	Name     string `json:"name"`
-	NameZh   string `json:"nameZh"`
+	Name     string `json:"name"`     // textsearch.WordKeys
+	NameZh   string `json:"nameZh"`   // textsearch.HanKeys
 	Pinyin   string `json:"pinyin"`   // textsearch.PrefixKeys.Pinyin
 	Initials string `json:"initials"` // textsearch.PrefixKeys.Initials
 }
 
+// keysAnalyzer is the analyzer of every text field but the label: the
+// fields hold textsearch's keys, folded and cut already (WordKeys,
+// HanKeys, PrefixKeys), which it cuts at spaces, so that the index's terms
+// are the ranking's words (see textsearch.WordKeys).
 const keysAnalyzer = "kepu_keys"
 
-// zhAnalyzer is the analyzer of nameZh: bleve's CJK analyzer (cjk: the
-// unicode tokenizer, cjk_width, to_lower, cjk_bigram) followed by hanOnly.
-// Only Chinese terms (Han characters only, textsearch.Term.Han) are asked
-// of nameZh, analyzed by cjk: each of their tokens holds a Han character,
-// so the tokens hanOnly drops (numbers, Latin words: most of nameZh's
-// distinct terms, none ever asked) match no query, and the tokens it keeps
-// keep their positions.
-const zhAnalyzer = "kepu_zh"
-
-// hanOnlyName is the token filter that keeps only the tokens holding a Han
-// character, at their positions.
-const hanOnlyName = "kepu_han_only"
-
-// hanOnly is the token filter hanOnlyName.
-type hanOnly struct{}
-
-func (hanOnly) Filter(in analysis.TokenStream) analysis.TokenStream {
-	out := in[:0]
-	for _, t := range in {
-		if hasHan(t.Term) {
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
-// hasHan reports whether b (UTF-8) holds a character of the Han script.
-func hasHan(b []byte) bool {
-	for len(b) > 0 {
-		r, n := utf8.DecodeRune(b)
-		if r >= 0x2e80 && gounicode.Is(gounicode.Han, r) {
-			return true
-		}
-		b = b[n:]
-	}
-	return false
-}
-
-func init() {
-	registry.RegisterTokenFilter(hanOnlyName, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
-		return hanOnly{}, nil
-	})
-}
-
 // keysFields are the fields of keysAnalyzer.
-var keysFields = map[string]bool{"pinyin": true, "initials": true}
+var keysFields = map[string]bool{"name": true, "nameZh": true, "pinyin": true, "initials": true}
 
 func searchMapping() (*mapping.IndexMappingImpl, error) {
 	m := bleve.NewIndexMapping()
-	// The keys are folded already (textsearch.PrefixKeys), as the terms of
-	// the queries on them are.
+	// The keys are folded already (textsearch), as the terms of the
+	// queries on them are.
 	if err := m.AddCustomAnalyzer(keysAnalyzer, map[string]any{
 		"type":      custom.Name,
 		"tokenizer": whitespace.Name,
-	}); err != nil {
-		return nil, err
-	}
-	if err := m.AddCustomAnalyzer(zhAnalyzer, map[string]any{
-		"type":          custom.Name,
-		"tokenizer":     unicode.Name,
-		"token_filters": []string{cjk.WidthName, lowercase.Name, cjk.BigramName, hanOnlyName},
 	}); err != nil {
 		return nil, err
 	}
@@ -157,10 +105,8 @@ func searchMapping() (*mapping.IndexMappingImpl, error) {
 	}
 	doc := bleve.NewDocumentStaticMapping()
 	doc.AddFieldMappingsAt("label", field(keyword.Name))
-	doc.AddFieldMappingsAt("name", field(cjk.AnalyzerName))
 	// No field keeps term positions (term vectors): a Chinese phrase is
 	// checked against the graph's nameZh instead (phraseFilter).
-	doc.AddFieldMappingsAt("nameZh", field(zhAnalyzer))
 	for f := range keysFields {
 		doc.AddFieldMappingsAt(f, field(keysAnalyzer))
 	}
@@ -180,7 +126,7 @@ func indexDoc(label kepu.Label, p props) searchDoc {
 	name, _ := p.get(kepu.PropName).(string)
 	zh, _ := p.get(kepu.PropNameZh).(string)
 	k := textsearch.NewPrefixKeys(zh)
-	return searchDoc{Label: string(label), Name: name, NameZh: zh, Pinyin: k.Pinyin, Initials: k.Initials}
+	return searchDoc{Label: string(label), Name: textsearch.WordKeys(name), NameZh: textsearch.HanKeys(zh), Pinyin: k.Pinyin, Initials: k.Initials}
 }
 
 // rankDoc returns the analyzed names of a node.
@@ -221,7 +167,7 @@ func (si *searchIndex) forget(b *batch) {
 }
 
 // indexQuery is the bleve query of a parsed text: every indexed term must
-// match (a Chinese term as every bigram of it on nameZh, one of one
+// match (a Chinese term as every bigram of it (textsearch.HanGrams) on nameZh, one of one
 // character as textsearch's HanKeyQuery on the pinyin keys; a Latin term as a
 // prefix of a word of name, one edit from a word of name when it has four
 // or more letters, or textsearch's PinyinKeyQuery (a conjunction of prefix
@@ -241,11 +187,13 @@ func indexQuery(q textsearch.Query, labels []kepu.Label) query.Query {
 			continue
 		}
 		if t.Han {
-			m := query.NewMatchQuery(t.Text)
-			m.SetField("nameZh")
-			m.Analyzer = cjk.AnalyzerName
-			m.SetOperator(query.MatchQueryOperatorAnd)
-			must = append(must, m)
+			grams := textsearch.HanGrams(t.Text)
+			slices.Sort(grams)
+			for _, g := range slices.Compact(grams) {
+				tq := query.NewTermQuery(g)
+				tq.SetField("nameZh")
+				must = append(must, tq)
+			}
 			continue
 		}
 		name := query.NewPrefixQuery(t.Text)
@@ -272,85 +220,41 @@ func indexQuery(q textsearch.Query, labels []kepu.Label) query.Query {
 	return query.NewConjunctionQuery(must)
 }
 
-// phrase is a Chinese term as a bleve phrase: at[i] is the token (of the
-// cjk analyzer) at offset i from the first, "" for a gap that any token
-// fills. plain: the tokens are the bigrams of text's characters, one
-// after the other (as for every text of Han characters): a nameZh that
-// contains text holds the phrase (its own bigrams there are the same, at
-// consecutive positions), one that does not may still hold it (a gap
-// between runs of characters, "科技 技馆" for 科技馆).
+// phrase is a Chinese term as a phrase of its bigrams (textsearch.HanGrams,
+// at consecutive positions of a nameZh's HanGrams).
 type phrase struct {
-	text  string
-	at    []string
-	plain bool
+	text string
+	at   []string
 }
 
 // phrasesOf returns the phrases of q's Chinese terms of three or more
-// characters (two or more bigrams), analyzed by the cjk analyzer.
-func phrasesOf(q textsearch.Query, an analysis.Analyzer) []phrase {
+// characters (two or more bigrams).
+func phrasesOf(q textsearch.Query) []phrase {
 	var out []phrase
 	for _, t := range q.Terms {
-		if !t.Han || utf8.RuneCountInString(t.Text) < 3 {
-			continue
+		if t.Han && utf8.RuneCountInString(t.Text) >= 3 {
+			out = append(out, phrase{text: t.Text, at: textsearch.HanGrams(t.Text)})
 		}
-		toks := an.Analyze([]byte(t.Text))
-		if len(toks) == 0 {
-			continue
-		}
-		first, last := toks[0].Position, toks[0].Position
-		for _, tk := range toks {
-			first, last = min(first, tk.Position), max(last, tk.Position)
-		}
-		p := phrase{text: t.Text, at: make([]string, last-first+1)}
-		for _, tk := range toks {
-			// One token per position (cjk_bigram without unigrams).
-			p.at[tk.Position-first] = string(tk.Term)
-		}
-		r := []rune(t.Text)
-		p.plain = len(toks) == len(r)-1 && len(p.at) == len(toks)
-		for i := 0; p.plain && i < len(p.at); i++ {
-			p.plain = p.at[i] == string(r[i:i+2])
-		}
-		out = append(out, p)
 	}
 	return out
 }
 
-// matchesPhrases reports whether a nameZh holds every phrase: its tokens
-// by zhAnalyzer (an, whose tokens keep cjk's positions) hold each token of
-// the phrase at the phrase's offsets from one position on. This is what
+// matchesPhrases reports whether a nameZh holds every phrase: its
+// HanGrams hold the phrase's at consecutive positions. This is what
 // bleve's phrase query (slop 0) asks of the term positions of an index
-// that keeps them, for the same text.
-func matchesPhrases(zh string, an analysis.Analyzer, ps []phrase) bool {
-	var toks analysis.TokenStream
-	var at map[int]string
+// that keeps them. A nameZh that contains the phrase's text holds it.
+func matchesPhrases(zh string, ps []phrase) bool {
+	var grams []string
 	for _, p := range ps {
-		if p.plain && strings.Contains(zh, p.text) {
+		if strings.Contains(zh, p.text) {
 			continue
 		}
-		if toks == nil {
-			toks = an.Analyze([]byte(zh))
-			at = make(map[int]string, len(toks))
-			for _, tk := range toks {
-				at[tk.Position] = string(tk.Term)
-			}
+		if grams == nil {
+			grams = textsearch.HanGrams(zh)
 		}
 		found := false
-		for _, tk := range toks {
-			if string(tk.Term) != p.at[0] {
-				continue
-			}
-			ok := true
-			for i, term := range p.at[1:] {
-				if term != "" && at[tk.Position+1+i] != term {
-					ok = false
-					break
-				}
-			}
-			if ok {
-				found = true
-				break
-			}
+		for i := 0; i+len(p.at) <= len(grams) && !found; i++ {
+			found = slices.Equal(grams[i:i+len(p.at)], p.at)
 		}
 		if !found {
 			return false
@@ -456,32 +360,23 @@ func (s *Store) phraseCandidates(ctx context.Context, si *searchIndex, q textsea
 	if si.closed || s.search.Load() != si {
 		return nil, errReplaced
 	}
-	keep, err := s.phraseFilter(si, q)
-	if err != nil {
-		return nil, err
-	}
-	return si.collect(ctx, indexQuery(q, labels), textsearch.MaxCandidates, keep)
+	return si.collect(ctx, indexQuery(q, labels), textsearch.MaxCandidates, s.phraseFilter(q))
 }
 
 // phraseFilter returns the test of a candidate of q's index query against
-// q's Chinese phrases: its nameZh, analyzed as the index analyzed it
-// (zhAnalyzer, term positions included), holds them. A node the graph no
-// longer holds is kept (ranking drops it). The caller holds s.mu.
-func (s *Store) phraseFilter(si *searchIndex, q textsearch.Query) (func(id string) bool, error) {
-	m := si.idx.Mapping()
-	qa, da := m.AnalyzerNamed(cjk.AnalyzerName), m.AnalyzerNamed(zhAnalyzer)
-	if qa == nil || da == nil {
-		return nil, fmt.Errorf("the index mapping has no %s or %s analyzer", cjk.AnalyzerName, zhAnalyzer)
-	}
-	ps := phrasesOf(q, qa)
+// q's Chinese phrases: its nameZh, cut as the index holds it
+// (textsearch.HanGrams, term positions included), holds them. A node the
+// graph no longer holds is kept (ranking drops it). The caller holds s.mu.
+func (s *Store) phraseFilter(q textsearch.Query) func(id string) bool {
+	ps := phrasesOf(q)
 	return func(id string) bool {
 		n := s.st.nodes[id]
 		if n == nil {
 			return true
 		}
 		zh, _ := n.props.get(kepu.PropNameZh).(string)
-		return matchesPhrases(zh, da, ps)
-	}, nil
+		return matchesPhrases(zh, ps)
+	}
 }
 
 // rankDocs returns the analyzed names of the nodes ids, in their order,

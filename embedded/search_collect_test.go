@@ -4,10 +4,10 @@ import (
 	"context"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search/query"
 
@@ -98,8 +98,8 @@ func referenceStore(t *testing.T) *Store {
 
 // TestPhraseCandidates: the documents of a Chinese text that the index
 // query and phraseFilter keep are those of bleve's phrase query on an
-// index that keeps term positions (format 2's nameZh: the cjk analyzer
-// with term vectors) of the same nodes, for Chinese texts of three or more
+// index that keeps term positions (nameZh with term vectors: the positions
+// of textsearch.HanGrams) of the same nodes, for Chinese texts of three or more
 // characters (the reference dataset's names and pieces of them) with and
 // without labels; and the candidates of a phrase text over the bound are
 // the first MaxCandidates of them in the index's order.
@@ -111,13 +111,12 @@ func TestPhraseCandidates(t *testing.T) {
 	ctx := context.Background()
 	si := st.search.Load()
 
-	// The reference: format 2's mapping of nameZh, positions kept.
+	// The reference: the mapping of nameZh with positions kept.
 	m, err := searchMapping()
 	if err != nil {
 		t.Fatal(err)
 	}
-	zh := m.DefaultMapping.Properties["nameZh"].Fields[0]
-	zh.Analyzer, zh.IncludeTermVectors = cjk.AnalyzerName, true
+	m.DefaultMapping.Properties["nameZh"].Fields[0].IncludeTermVectors = true
 	ref, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -132,7 +131,8 @@ func TestPhraseCandidates(t *testing.T) {
 		// Texts: pieces of three to six characters of the names, and
 		// texts whose bigrams a name holds apart (abc for a name with ab
 		// and, elsewhere, bc): the bigram query finds them, the phrase not.
-		zh := []rune(indexDoc(n.label, n.props).NameZh)
+		name, _ := n.props.get(kepu.PropNameZh).(string)
+		zh := []rune(name)
 		if len(texts) < 400 && len(zh) >= 3 {
 			k := len(zh) % 4
 			texts[string(zh[k%len(zh):min(len(zh), k%len(zh)+3+k)])] = true
@@ -155,9 +155,9 @@ func TestPhraseCandidates(t *testing.T) {
 		must := []query.Query{indexQuery(q, labels)}
 		for _, tm := range q.Terms {
 			if tm.Han && tm.Indexed() {
-				p := query.NewMatchPhraseQuery(tm.Text)
+				p := query.NewMatchPhraseQuery(strings.Join(textsearch.HanGrams(tm.Text), " "))
 				p.SetField("nameZh")
-				p.Analyzer = cjk.AnalyzerName
+				p.Analyzer = keysAnalyzer
 				must = append(must, p)
 			}
 		}
@@ -182,11 +182,7 @@ func TestPhraseCandidates(t *testing.T) {
 				want = append(want, h.ID)
 			}
 			st.mu.RLock()
-			keep, err := st.phraseFilter(si, q)
-			var got []string
-			if err == nil {
-				got, err = si.collect(ctx, indexQuery(q, labels), len(st.st.nodes), keep)
-			}
+			got, err := si.collect(ctx, indexQuery(q, labels), len(st.st.nodes), st.phraseFilter(q))
 			st.mu.RUnlock()
 			if err != nil {
 				t.Fatal(err)

@@ -12,7 +12,6 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
-	"unicode/utf8"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
@@ -96,80 +95,6 @@ func keysTerms(v []byte, terms [][]byte) [][]byte {
 	return terms
 }
 
-// simpleTerms returns the terms that bleve's cjk analyzer gives for a
-// simple text, without its tokenizer's token objects: all, every term (the
-// field name); else only those holding a Han character (zhAnalyzer, the
-// field nameZh). A simple text holds only ASCII letters and digits, CJK
-// Unified Ideographs (U+4E00–U+9FFF) and the spaces and punctuation of
-// simplePunct, no mark of them between two ASCII letters or digits (where
-// Unicode's word rules may join them: 1,000, Xi'an). Its terms are then:
-// each run of ASCII letters and digits, in lower case (all only), and for
-// each run of ideographs written one after the other, its character
-// bigrams, or the character alone for a run of one (cjk_bigram). ok is
-// false for any other text (the caller runs the analyzer).
-// TestSimpleTerms checks them against the analyzers.
-func simpleTerms(text []byte, all bool, terms [][]byte) (_ [][]byte, ok bool) {
-	isAlnum := func(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
-	hanStart, hanPrev, hanRun := -1, -1, 0 // the run of ideographs: its start, its last character's start, its length
-	endRun := func() {
-		if hanRun == 1 {
-			terms = append(terms, text[hanStart:hanPrev+3])
-		}
-		hanStart, hanRun = -1, 0
-	}
-	prevAlnum := false
-	for i := 0; i < len(text); {
-		c := text[i]
-		if isAlnum(c) {
-			endRun()
-			j := i
-			for j < len(text) && isAlnum(text[j]) {
-				j++
-			}
-			if all {
-				terms = append(terms, bytes.ToLower(text[i:j]))
-			}
-			i, prevAlnum = j, true
-			continue
-		}
-		r, n := utf8.DecodeRune(text[i:])
-		if r >= 0x4e00 && r <= 0x9fff {
-			if hanRun > 0 {
-				terms = append(terms, text[hanPrev:i+n])
-			} else {
-				hanStart = i
-			}
-			hanPrev, hanRun = i, hanRun+1
-			i, prevAlnum = i+n, false
-			continue
-		}
-		mid, ok := simplePunct[r]
-		if !ok || mid && prevAlnum && i+n < len(text) && isAlnum(text[i+n]) {
-			return terms, false
-		}
-		endRun()
-		i, prevAlnum = i+n, false
-	}
-	endRun()
-	return terms, true
-}
-
-// simplePunct are the spaces and punctuation of a simple text
-// (simpleTerms): none is a letter or a digit, so Unicode's word rules
-// break words at them, except (true) the marks that may join two letters
-// or digits (MidLetter, MidNum, MidNumLet; and, to be safe, the Chinese
-// marks).
-var simplePunct = func() map[rune]bool {
-	m := map[rune]bool{}
-	for _, r := range " ()-/&!?（）　《》—" {
-		m[r] = false
-	}
-	for _, r := range ",.':;、，。：；·“”" {
-		m[r] = true
-	}
-	return m
-}()
-
 // docField is a text field of searchDoc in the index mapping.
 type docField struct {
 	name     string
@@ -214,13 +139,8 @@ var noPositions = []uint64{}
 // it.
 func analyzeField(f document.Field) document.Field {
 	if tf, ok := f.(*document.TextField); ok {
-		switch name := tf.Name(); {
-		case keysFields[name]:
+		if keysFields[tf.Name()] {
 			return newTermsField(tf, keysTerms(tf.Value(), nil))
-		case name == "name" || name == "nameZh":
-			if terms, ok := simpleTerms(tf.Value(), name == "name", nil); ok {
-				return newTermsField(tf, terms)
-			}
 		}
 	}
 	f.Analyze()

@@ -44,14 +44,17 @@ const SearchDirName = "kepugraph.search"
 
 // searchFormat identifies the index mapping and analysis (searchMapping,
 // analyze): an index written with another format is rebuilt. Bump it when
-// either changes. 5: the pinyin keys also begin at each change between
+// either changes. 6: name and nameZh hold textsearch's words and Han
+// bigrams (WordKeys, HanKeys: the ranking's words, not the Unicode word
+// rules of bleve's unicode tokenizer), cut at spaces as the keys are.
+// 5: the pinyin keys also begin at each change between
 // letters and digits inside a unit (K12: k 12), and a term with digits is
 // asked by each of its segments (textsearch.PinyinKeyQuery). 4: the pinyin and initials as whole runs from a unit on
 // (textsearch.PrefixKeys), asked with prefix and term queries. 3: nameZh
 // without term vectors (phrases are checked against the graph) and without tokens that hold no Han character
 // (zhAnalyzer). 2: pinyin and initials as n-grams (textsearch.GramKeys),
 // no _all field (1: suffix keys, textsearch.PinyinKeys).
-const searchFormat = 5
+const searchFormat = 6
 
 var (
 	keyStamp    = []byte("stamp")     // 8 random bytes, written by every commit

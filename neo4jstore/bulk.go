@@ -117,7 +117,7 @@ func bulkNodeColumns(l kepu.Label) []string {
 			out = append(out, p.Name)
 		}
 	}
-	out = append(out, PropSearchPinyin, PropSearchInitials)
+	out = append(out, PropSearchWords, PropSearchHan, PropSearchPinyin, PropSearchInitials)
 	for _, p := range absentMarked(l) {
 		out = append(out, AbsentKey(p))
 	}
@@ -151,9 +151,8 @@ func bulkNodeList(n kepu.Node, cols map[string]int) ([]any, error) {
 		row[i] = v
 	}
 	row[cols[IDKey]] = n.ID
-	if zh, ok := n.Props[kepu.PropNameZh].(string); ok {
-		row[cols[PropSearchPinyin]], row[cols[PropSearchInitials]] = searchKeys(zh)
-	}
+	row[cols[PropSearchWords]] = nameKeys(n.Props[kepu.PropName])
+	row[cols[PropSearchHan]], row[cols[PropSearchPinyin]], row[cols[PropSearchInitials]] = zhKeys(n.Props[kepu.PropNameZh])
 	for _, p := range absentMarked(kepu.LabelOf(n.ID)) {
 		if row[cols[p]] == nil {
 			row[cols[AbsentKey(p)]] = true

@@ -79,8 +79,8 @@ const (
 // a list of its id and the registry's properties of those labels, in the
 // order of nodeColumns (absent properties are null), which is all
 // decodeNode keeps (given the projection of the same labels,
-// projectionOf). The search keys (PropSearchPinyin and PropSearchInitials,
-// the longest values of most nodes) stay on the
+// projectionOf). The search keys (PropSearchWords, PropSearchHan,
+// PropSearchPinyin and PropSearchInitials, the longest values of most nodes) stay on the
 // server: in the nested benchmark query the node values were most of the
 // bytes that Neo4j encoded and the driver decoded. A list rather than a
 // map projection: the driver decodes no key text per property (on a page of

@@ -430,8 +430,8 @@ func TestCypherLint(t *testing.T) {
 	var labels, rels, props []string
 	// Property keys, plus the keys of the row maps of batched writes.
 	propSet := map[string]bool{IDKey: true, "i": true, "from": true, "to": true, "props": true,
-		PropSearchPinyin: true, PropSearchInitials: true, // search keys and their fill rows
-		"pinyin": true, "initials": true, "format": true}
+		PropSearchWords: true, PropSearchHan: true, PropSearchPinyin: true, PropSearchInitials: true, // search keys and their fill rows
+		"words": true, "han": true, "pinyin": true, "initials": true, "format": true}
 	labels = append(labels, CommonLabel, VersionLabel, ChangeLabel)
 	propSet[VersionProp] = true
 	propSet["changes"] = true // the edge log's entries (changes.go)

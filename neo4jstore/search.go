@@ -11,17 +11,25 @@ import (
 	"github.com/kepugraph/kepugraph/textsearch"
 )
 
-// Search keys. Every node with a nameZh stores the keys of its pinyin and
-// initials (textsearch.NewPrefixKeys, the keys the embedded store indexes
-// since its index format 5: from each pinyin unit and each change between
-// letters and digits, the joined pinyin to the next digit, and the
-// initials from each unit on; about 47 terms a
-// benchmark node with name and nameZh) in these properties, written with the node by every
-// write that sets or removes nameZh; the full-text index kg_search covers
-// them with name and nameZh, and a search asks a prefix (or term) query of
-// each (textsearch.PinyinKeyQuery, InitialsKeyQuery), as the embedded
-// store does. They are not registry properties: reads never return them.
+// Search keys. Every node stores the text the full-text index kg_search
+// holds for its names, as textsearch cuts them (the keys the embedded
+// store indexes since its index format 6), in these properties, written
+// with the node by every write that sets or removes name or nameZh: the
+// words of its name (textsearch.WordKeys), the Han bigrams of its nameZh
+// (HanKeys), and the keys of the pinyin and initials of its nameZh
+// (NewPrefixKeys: from each pinyin unit and each change between letters
+// and digits, the joined pinyin to the next digit, and the initials from
+// each unit on; about 47 terms a benchmark node with name and nameZh).
+// kg_search covers only these, with the unicode_whitespace analyzer (cut
+// at white space, nothing else), so that its terms are the ranking's
+// words (not the Unicode word rules and CJK bigrams of Lucene's cjk
+// analyzer, which keep 12,000 and o'brien whole and bigram kana); a
+// search asks a prefix (or term) query of each (textsearch.PinyinKeyQuery,
+// InitialsKeyQuery), as the embedded store does. They are not registry
+// properties: reads never return them.
 const (
+	PropSearchWords    = "searchNameWords"    // textsearch.WordKeys(name)
+	PropSearchHan      = "searchNameZhGrams"  // textsearch.HanKeys(nameZh)
 	PropSearchPinyin   = "searchPinyinKeys"   // PrefixKeys.Pinyin
 	PropSearchInitials = "searchInitialsKeys" // PrefixKeys.Initials
 )
@@ -36,12 +44,15 @@ const (
 // PropSearchInitials; until 2026-12-02 late afternoon); 4: the same with
 // pinyin keys also at each change between letters and digits inside a
 // unit (绿色K12学校: lvsek sek k 12 xuexiao xiao), asked by every segment
-// of a term with digits. A database without the node (written before, or by
+// of a term with digits (until 2026-12-02 evening); 5: also the name's
+// words and the nameZh's Han bigrams (PropSearchWords, PropSearchHan),
+// which kg_search (now with the unicode_whitespace analyzer) covers
+// instead of name and nameZh, and the keys without stop marks. A database without the node (written before, or by
 // another program) counts as an older format. Bump it whenever
 // textsearch.NewPrefixKeys or searchKeys changes its output: EnsureSchema
 // then rewrites every node's keys (TestSearchKeysFormat fails until the
 // new output is written down there).
-const SearchKeysFormat = 4
+const SearchKeysFormat = 5
 
 // oldSearchProps are the properties of the earlier formats' keys, which a
 // rewrite removes (named by parameters, not in statements' text: a database
@@ -61,7 +72,11 @@ var clearOldSearch = func() map[string]any {
 const SearchIndex = "kg_search"
 
 // searchIndexProps are the properties kg_search covers, in its order.
-var searchIndexProps = []string{kepu.PropName, kepu.PropNameZh, PropSearchPinyin, PropSearchInitials}
+var searchIndexProps = []string{PropSearchWords, PropSearchHan, PropSearchPinyin, PropSearchInitials}
+
+// searchAnalyzer is kg_search's analyzer: Lucene's UnicodeWhitespaceAnalyzer
+// (the keys are folded and cut already).
+const searchAnalyzer = "unicode_whitespace"
 
 // cypherSearchIndex creates the search index over the labels given
 // (quoted). It is eventually consistent (since 2026-12-02): a commit does
@@ -79,7 +94,7 @@ func cypherSearchIndex(labels []string) string {
 	}
 	return "CREATE FULLTEXT INDEX " + SearchIndex + " IF NOT EXISTS FOR (n:" + strings.Join(labels, "|") +
 		") ON EACH [" + strings.Join(on, ", ") +
-		"] OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk', `fulltext.eventually_consistent`: true}}"
+		"] OPTIONS {indexConfig: {`fulltext.analyzer`: '" + searchAnalyzer + "', `fulltext.eventually_consistent`: true}}"
 }
 
 const (
@@ -96,9 +111,10 @@ const (
 		"WHERE size($labels) = 0 OR any(l IN labels(node) WHERE l IN $labels) " +
 		"RETURN node.id AS id, node.name AS name, node.nameZh AS nameZh LIMIT $limit"
 
-	// cypherSearchIndexProps returns the properties of the search index
-	// (no row when there is none).
-	cypherSearchIndexProps = "SHOW FULLTEXT INDEXES YIELD name, properties WHERE name = '" + SearchIndex + "' RETURN properties"
+	// cypherSearchIndexProps returns the properties and the analyzer of
+	// the search index (no row when there is none).
+	cypherSearchIndexProps = "SHOW FULLTEXT INDEXES YIELD name, properties, options WHERE name = '" + SearchIndex + "' " +
+		"RETURN properties, options.indexConfig.`fulltext.analyzer` AS analyzer"
 
 	cypherDropSearchIndex = "DROP INDEX " + SearchIndex + " IF EXISTS"
 
@@ -110,19 +126,21 @@ const (
 	cypherSetSearchFormat = "MERGE (v:" + VersionLabel + " {id: '" + searchFormatNode + "'}) SET v.format = $format"
 
 	// cypherSearchMissing finds, in ID order after $after, the nodes whose
-	// search keys EnsureSchema writes: with $all, every node that has a
-	// nameZh or keys of any format (the stored format is not the current
-	// one); else those whose keys are missing (written by another program).
-	// One pass over the nodes in the order of the :KG(id) index.
-	cypherSearchMissing = "MATCH (n:KG) WHERE n.id > $after AND (" +
-		"($all AND (n.nameZh IS NOT NULL OR n." + PropSearchPinyin + " IS NOT NULL OR any(k IN $old WHERE n[k] IS NOT NULL))) OR " +
+	// search keys EnsureSchema writes: with $all, every node (the stored
+	// format is not the current one); else those whose keys are missing
+	// (written by another program): a name without words, or a nameZh
+	// without pinyin keys. One pass over the nodes in the order of the
+	// :KG(id) index.
+	cypherSearchMissing = "MATCH (n:KG) WHERE n.id > $after AND ($all OR " +
+		"(n.name IS NOT NULL AND n." + PropSearchWords + " IS NULL) OR " +
 		"(n.nameZh IS NOT NULL AND n." + PropSearchPinyin + " IS NULL)" +
-		") RETURN n.id AS id, n.nameZh AS nameZh ORDER BY n.id LIMIT $limit"
+		") RETURN n.id AS id, n.name AS name, n.nameZh AS nameZh ORDER BY n.id LIMIT $limit"
 
 	// cypherSearchFill writes the keys of $rows (null ones remove them)
 	// and removes the keys of earlier formats ($clear: a map of them to
 	// null).
-	cypherSearchFill = "UNWIND $rows AS row MATCH (n:KG {id: row.id}) SET n." + PropSearchPinyin + " = row.pinyin, n." +
+	cypherSearchFill = "UNWIND $rows AS row MATCH (n:KG {id: row.id}) SET n." + PropSearchWords + " = row.words, n." +
+		PropSearchHan + " = row.han, n." + PropSearchPinyin + " = row.pinyin, n." +
 		PropSearchInitials + " = row.initials, n += $clear RETURN count(n) AS c"
 )
 
@@ -130,88 +148,74 @@ const (
 // SearchKeysFormat.
 const searchFormatNode = "searchKeys"
 
-// searchKeys returns the stored search keys of a nameZh
-// (textsearch.PrefixKeys with stop words marked, see indexKeys), nil values
-// when it has no pinyin.
-func searchKeys(zh string) (pinyin, initials any) {
-	k := textsearch.NewPrefixKeys(zh)
+// nameKeys returns the stored words of a name (textsearch.WordKeys; ""
+// for a name without words, so that EnsureSchema does not look for them
+// again), nil for no name.
+func nameKeys(name any) any {
+	n, ok := name.(string)
+	if !ok {
+		return nil
+	}
+	return textsearch.WordKeys(n)
+}
+
+// zhKeys returns the stored keys of a nameZh (textsearch.HanKeys and
+// PrefixKeys), nil values for no nameZh and for a nameZh without Han
+// characters (han) or pinyin (pinyin, initials).
+func zhKeys(zh any) (han, pinyin, initials any) {
+	z, ok := zh.(string)
+	if !ok {
+		return nil, nil, nil
+	}
+	if h := textsearch.HanKeys(z); h != "" {
+		han = h
+	}
+	k := textsearch.NewPrefixKeys(z)
 	if k.Pinyin == "" {
-		return nil, nil
+		return han, nil, nil
 	}
-	return indexKeys(k.Pinyin), indexKeys(k.Initials)
+	return han, k.Pinyin, k.Initials
 }
 
-// stopMark is appended to a key that is a stop word of the cjk analyzer
-// (textsearch.StopWords: and, are, s, t, ...), which would otherwise drop
-// it from the index: the initials key "t" is stored and asked as "t_"
-// (Lucene's standard tokenizer keeps a trailing underscore in the token).
-// Keys hold only letters and digits, so a marked key is never another key;
-// a prefix query still finds it ("an*" matches "and_").
-const stopMark = "_"
-
-// indexKeys marks the stop words among space-separated keys.
-func indexKeys(keys string) string {
-	if keys == "" {
-		return ""
-	}
-	f := strings.Fields(keys)
-	marked := false
-	for i, k := range f {
-		if textsearch.StopWords[k] {
-			f[i] = k + stopMark
-			marked = true
-		}
-	}
-	if !marked {
-		return keys
-	}
-	return strings.Join(f, " ")
-}
-
-// indexKey is one key as stored and asked (indexKeys).
-func indexKey(k string) string {
-	if textsearch.StopWords[k] {
-		return k + stopMark
-	}
-	return k
-}
-
-// addSearchKeys adds the search keys of a node's nameZh to its stored
+// addSearchKeys adds the search keys of a node's names to its stored
 // properties.
 func addSearchKeys(props map[string]any) {
-	zh, ok := props[kepu.PropNameZh].(string)
-	if !ok {
-		return
+	if w := nameKeys(props[kepu.PropName]); w != nil {
+		props[PropSearchWords] = w
 	}
-	pinyin, initials := searchKeys(zh)
-	if pinyin == nil {
-		return
+	han, pinyin, initials := zhKeys(props[kepu.PropNameZh])
+	for k, v := range map[string]any{PropSearchHan: han, PropSearchPinyin: pinyin, PropSearchInitials: initials} {
+		if v != nil {
+			props[k] = v
+		}
 	}
-	props[PropSearchPinyin], props[PropSearchInitials] = pinyin, initials
 }
 
 // updateSearchKeys adds to the SET map of an update the search keys that
-// follow from it: new keys when nameZh is set, none when it is removed (and
-// none of the earlier formats either).
+// follow from it: new keys when name or nameZh is set, none when it is
+// removed (and none of the earlier formats either).
 func updateSearchKeys(set map[string]any) {
+	if v, ok := set[kepu.PropName]; ok {
+		set[PropSearchWords] = nameKeys(v)
+	}
 	v, ok := set[kepu.PropNameZh]
 	if !ok {
 		return
 	}
-	zh, _ := v.(string)
-	set[PropSearchPinyin], set[PropSearchInitials] = searchKeys(zh)
+	set[PropSearchHan], set[PropSearchPinyin], set[PropSearchInitials] = zhKeys(v)
 	for _, p := range oldSearchProps {
 		set[p] = nil
 	}
 }
 
 // luceneQuery is the full-text query of a parsed text, in Lucene syntax:
-// every indexed term must match, a Chinese term as a phrase on nameZh (the
-// cjk analyzer makes bigrams; one of one character as textsearch's
-// HanKeyQuery on the search keys), a Latin term as a prefix of a word of name,
-// one edit from one (four or more letters), or textsearch's PinyinKeyQuery
-// (every key of it) or InitialsKeyQuery on the search keys (the embedded store's query on
-// the same keys). Every term is escaped (luceneEscape).
+// every indexed term must match, a Chinese term as the phrase of its
+// bigrams (textsearch.HanGrams) on PropSearchHan (one of one character as
+// textsearch's HanKeyQuery on the pinyin keys), a Latin term as a prefix
+// of a word of PropSearchWords, one edit from one (four or more letters),
+// or textsearch's PinyinKeyQuery (every key of it) or InitialsKeyQuery on
+// the pinyin and initials keys (the embedded store's query on the same
+// keys). Every term is escaped (luceneEscape).
 func luceneQuery(q textsearch.Query) string {
 	var must []string
 	for _, t := range q.Terms {
@@ -222,16 +226,20 @@ func luceneQuery(q textsearch.Query) string {
 		if !t.Indexed() {
 			continue
 		}
-		text := luceneEscape(t.Text)
 		if t.Han {
-			must = append(must, `nameZh:"`+text+`"`)
+			grams := textsearch.HanGrams(t.Text)
+			for i, g := range grams {
+				grams[i] = luceneEscape(g)
+			}
+			must = append(must, PropSearchHan+`:"`+strings.Join(grams, " ")+`"`)
 			continue
 		}
-		alts := []string{"name:" + text + "*",
+		text := luceneEscape(t.Text)
+		alts := []string{PropSearchWords + ":" + text + "*",
 			keysLucene(textsearch.PinyinKeyQuery(t.Text), PropSearchPinyin),
 			keyLucene(textsearch.InitialsKeyQuery(t.Text), PropSearchInitials)}
 		if t.Fuzzy() {
-			alts = append(alts, "name:"+text+"~1")
+			alts = append(alts, PropSearchWords+":"+text+"~1")
 		}
 		must = append(must, "("+strings.Join(alts, " OR ")+")")
 	}
@@ -252,12 +260,12 @@ func keysLucene(ks []textsearch.KeyQuery, field string) string {
 }
 
 // keyLucene is the Lucene query of k on the field: a prefix query, or a
-// term query of the key as stored (indexKey).
+// term query of the key.
 func keyLucene(k textsearch.KeyQuery, field string) string {
 	if k.Prefix {
 		return field + ":" + luceneEscape(k.Key) + "*"
 	}
-	return field + ":" + luceneEscape(indexKey(k.Key))
+	return field + ":" + luceneEscape(k.Key)
 }
 
 // luceneSpecial are the characters of Lucene's query syntax (the classic
@@ -366,9 +374,8 @@ func (s *Store) upgradeSearchKeys(ctx context.Context) (int, error) {
 		rows := make([]any, 0, len(recs))
 		for _, r := range recs {
 			id, _ := r.Values[0].(string)
-			zh, _ := r.Values[1].(string)
-			pinyin, initials := searchKeys(zh)
-			rows = append(rows, map[string]any{"id": id, "pinyin": pinyin, "initials": initials})
+			han, pinyin, initials := zhKeys(r.Values[2])
+			rows = append(rows, map[string]any{"id": id, "words": nameKeys(r.Values[1]), "han": han, "pinyin": pinyin, "initials": initials})
 			after = id
 		}
 		if _, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
@@ -385,23 +392,25 @@ func (s *Store) upgradeSearchKeys(ctx context.Context) (int, error) {
 }
 
 // upgradeSearchIndex drops the search index when it covers other
-// properties than searchIndexProps (a database of an older key format), so
-// that EnsureSchema creates it again over the current keys. It reports
-// whether it dropped it.
+// properties than searchIndexProps or has another analyzer than
+// searchAnalyzer (a database of an older key format), so that EnsureSchema
+// creates it again over the current keys. It reports whether it dropped
+// it.
 func (s *Store) upgradeSearchIndex(ctx context.Context) (bool, error) {
 	recs, err := s.read(ctx, stmt{cypherSearchIndexProps, nil})
 	if err != nil || len(recs) == 0 {
 		return false, err
 	}
 	props, _ := recs[0].Values[0].([]any)
-	same := len(props) == len(searchIndexProps)
+	analyzer, _ := recs[0].Values[1].(string)
+	same := len(props) == len(searchIndexProps) && analyzer == searchAnalyzer
 	for i := 0; same && i < len(props); i++ {
 		same = props[i] == searchIndexProps[i]
 	}
 	if same {
 		return false, nil
 	}
-	s.log.Warn("neo4j: the search index covers other properties (an older key format): dropping it to build it again",
-		"index", SearchIndex, "properties", props)
+	s.log.Warn("neo4j: the search index covers other properties or has another analyzer (an older key format): dropping it to build it again",
+		"index", SearchIndex, "properties", props, "analyzer", analyzer)
 	return true, s.runSchema(ctx, []string{cypherDropSearchIndex})
 }

@@ -19,7 +19,8 @@ import (
 var upgradeNames = map[string]string{"Museum:xd": "现代科技馆", "Museum:bsc": "北京科学中心", "School:bt": "不同学堂"}
 
 var upgradeSearches = map[string]string{"xiandai": "Museum:xd", "xdkj": "Museum:xd", "kexuezhong": "Museum:bsc",
-	"butong": "School:bt", "xuetang": "School:bt", "btxt": "School:bt", "jingke": "Museum:bsc"}
+	"butong": "School:bt", "xuetang": "School:bt", "btxt": "School:bt", "jingke": "Museum:bsc",
+	"brien": "Museum:en", "000": "Museum:en", "科学中心": "Museum:bsc"}
 
 // TestSearchKeysUpgrade: a database written with the search keys of an
 // earlier format (format 2: textsearch's former GramKeys in
@@ -31,7 +32,10 @@ var upgradeSearches = map[string]string{"xiandai": "Museum:xd", "xdkj": "Museum:
 // search then finds names by pinyin and initials, and a second
 // EnsureSchema changes nothing. The same for a database that records an
 // older format with keys in the current properties (textsearch.PrefixKeys'
-// output changed): their values are rewritten.
+// output changed): their values are rewritten. And for a database of
+// format 4 (kg_search over name and nameZh with the cjk analyzer, no word
+// or Han keys, stop words marked): after EnsureSchema the words the cjk
+// analyzer kept whole (O'Brien, 12,000) are found.
 func TestSearchKeysUpgrade(t *testing.T) {
 	if neo4jtest.URI() == "" {
 		t.Skip("NEO4J_URI is not set: no Neo4j server")
@@ -84,7 +88,7 @@ func TestSearchKeysUpgrade(t *testing.T) {
 		}
 		puts = append(puts, kepu.Change{Kind: kepu.PutNode, Node: n})
 	}
-	puts = append(puts, kepu.Change{Kind: kepu.PutNode, Node: storetest.N("Museum:en", "name", "English Only", "kind", "STANDARD")})
+	puts = append(puts, kepu.Change{Kind: kepu.PutNode, Node: storetest.N("Museum:en", "name", "O'Brien Hall 12,000", "kind", "STANDARD")})
 	if _, err := st.Write(ctx, puts); err != nil {
 		t.Fatal(err)
 	}
@@ -94,8 +98,9 @@ func TestSearchKeysUpgrade(t *testing.T) {
 		if err := st.AwaitIndexes(ctx, 60e9); err != nil {
 			t.Fatal(err)
 		}
-		props := run("SHOW FULLTEXT INDEXES YIELD name, properties WHERE name = $n RETURN properties", map[string]any{"n": neo4jstore.SearchIndex})
-		if len(props) != 1 || !slices.Equal(props[0].Values[0].([]any), []any{"name", "nameZh", neo4jstore.PropSearchPinyin, neo4jstore.PropSearchInitials}) {
+		props := run("SHOW FULLTEXT INDEXES YIELD name, properties, options WHERE name = $n RETURN properties, options.indexConfig.`fulltext.analyzer`", map[string]any{"n": neo4jstore.SearchIndex})
+		if len(props) != 1 || !slices.Equal(props[0].Values[0].([]any), []any{neo4jstore.PropSearchWords, neo4jstore.PropSearchHan, neo4jstore.PropSearchPinyin, neo4jstore.PropSearchInitials}) ||
+			props[0].Values[1] != "unicode_whitespace" {
 			t.Fatalf("%s: kg_search covers %v", stage, props)
 		}
 		if old := run("MATCH (n:KG) WHERE any(k IN $old WHERE n[k] IS NOT NULL) RETURN n.id",
@@ -104,13 +109,14 @@ func TestSearchKeysUpgrade(t *testing.T) {
 		}
 		for id, zh := range upgradeNames {
 			k := textsearch.NewPrefixKeys(zh)
-			recs := run("MATCH (n:KG {id: $id}) RETURN n[$p]", map[string]any{"id": id, "p": neo4jstore.PropSearchPinyin})
-			if len(recs) != 1 || recs[0].Values[0] != k.Pinyin {
-				t.Errorf("%s: %s keys %v, want %q", stage, id, recs, k.Pinyin)
+			recs := run("MATCH (n:KG {id: $id}) RETURN n[$p], n[$i], n[$h]", map[string]any{"id": id,
+				"p": neo4jstore.PropSearchPinyin, "i": neo4jstore.PropSearchInitials, "h": neo4jstore.PropSearchHan})
+			if len(recs) != 1 || recs[0].Values[0] != k.Pinyin || recs[0].Values[1] != k.Initials || recs[0].Values[2] != textsearch.HanKeys(zh) {
+				t.Errorf("%s: %s keys %v, want %q, %q, %q", stage, id, recs[0].Values, k.Pinyin, k.Initials, textsearch.HanKeys(zh))
 			}
 		}
-		if recs := run("MATCH (n:KG {id: 'Museum:en'}) RETURN n[$p]", map[string]any{"p": neo4jstore.PropSearchPinyin}); recs[0].Values[0] != nil {
-			t.Errorf("%s: a node without nameZh got keys: %v", stage, recs[0].Values)
+		if recs := run("MATCH (n:KG {id: 'Museum:en'}) RETURN n[$p], n[$w]", map[string]any{"p": neo4jstore.PropSearchPinyin, "w": neo4jstore.PropSearchWords}); recs[0].Values[0] != nil || recs[0].Values[1] != "o brien hall 12 000" {
+			t.Errorf("%s: a node without nameZh has keys %v", stage, recs[0].Values)
 		}
 		if f := format(); f != int64(neo4jstore.SearchKeysFormat) {
 			t.Errorf("%s: recorded format %v, want %d", stage, f, neo4jstore.SearchKeysFormat)
@@ -159,4 +165,17 @@ func TestSearchKeysUpgrade(t *testing.T) {
 		t.Error("an upgrade of the keys' values kept the index it updated node by node (want it dropped and built once)")
 	}
 	check("stale values")
+
+	// Format 4: kg_search over name and nameZh (cjk), no word or Han keys,
+	// stop words marked.
+	run("MATCH (v:KepuGraphVersion {id: 'searchKeys'}) SET v.format = 4", nil)
+	run("DROP INDEX "+neo4jstore.SearchIndex, nil)
+	run("CREATE FULLTEXT INDEX "+neo4jstore.SearchIndex+" FOR (n:Museum|School) ON EACH [n.name, n.nameZh, n."+neo4jstore.PropSearchPinyin+", n."+neo4jstore.PropSearchInitials+"] "+
+		"OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk', `fulltext.eventually_consistent`: true}}", nil)
+	run("MATCH (n:KG) REMOVE n."+neo4jstore.PropSearchWords+", n."+neo4jstore.PropSearchHan, nil)
+	run("MATCH (n:KG {id: 'School:bt'}) SET n."+neo4jstore.PropSearchInitials+" = 'btxt txt xt t_'", nil)
+	if err := st.EnsureSchema(ctx); err != nil {
+		t.Fatal(err)
+	}
+	check("format 4")
 }

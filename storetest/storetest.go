@@ -61,6 +61,7 @@ func Run(t *testing.T, h Harness) {
 		{"Search/Writes", testSearchWrites},
 		{"Search/ShortForms", testSearchShortForms},
 		{"Search/Bound", testSearchBound},
+		{"Search/Words", testSearchWords},
 		{"Context", testContext},
 		{"Version", testVersion},
 		{"EdgeLog", testEdgeLog},

@@ -35,9 +35,8 @@
 // each of Query.Alternatives (at most MaxAlternatives) and ranking the
 // union.
 //
-// Latin terms of one letter and English stop words (the stop set of
-// Lucene's CJK analyzer, the one Neo4j's cjk full-text analyzer applies)
-// are ignored; Chinese terms of one character are kept but do not drive the
+// Latin terms of one letter and English stop words (StopWords: the stop
+// set of Lucene's CJK analyzer) are ignored; Chinese terms of one character are kept but do not drive the
 // index, so a text needs at least one term of two or more characters or
 // letters.
 package textsearch
@@ -74,8 +73,8 @@ const (
 var ErrNoTerm = errors.New("search text needs a word of two or more letters, or two or more Chinese characters")
 
 // StopWords are ignored Latin terms: the English stop set of Lucene's
-// CJKAnalyzer, which Neo4j's cjk full-text analyzer removes from indexed
-// text (so that neither index can be asked for them).
+// CJKAnalyzer (which Neo4j's index applied until 2026-12-02 evening);
+// Words leaves them out, so neither index holds them as words of a name.
 var StopWords = map[string]bool{}
 
 func init() {
@@ -251,6 +250,52 @@ func Words(name string) []string {
 	}
 	return out
 }
+
+// The full-text indexes of both stores hold the names' words and Chinese
+// characters as this package cuts them, not as their engines' analyzers
+// would (bleve's and Lucene's Unicode word rules keep 12,000, o'brien, 3.5,
+// u.s, data_lab as one token, and leave běijīng unfolded; their CJK bigrams
+// split kana and hangul words, and bleve's drops the Han characters its
+// tables do not know): WordKeys and HanKeys are the text they index, cut at
+// spaces (a whitespace analyzer), so that a term Rank accepts is one the
+// index finds, and the other way round.
+
+// WordKeys is the text a full-text index holds for an English name: its
+// Words, space-separated ("" for a name without words).
+func WordKeys(name string) string { return strings.Join(Words(name), " ") }
+
+// HanGrams returns the Chinese characters of a nameZh as a full-text index
+// holds them: for each run of Han characters (unicode.Han, as Parse cuts
+// Chinese terms; the name as written, as Rank compares it), the bigrams of
+// its characters, or the character alone for a run of one, in order (a
+// CJK analyzer's bigrams, for every Han character). A Chinese term found
+// in a nameZh has its own HanGrams there, one after the other.
+func HanGrams(nameZh string) []string {
+	var out []string
+	prev := -1 // start of the previous Han character of the run, -1: none
+	run := 0
+	for i, r := range nameZh {
+		if !isHan(r) {
+			if run == 1 {
+				out = append(out, nameZh[prev:i])
+			}
+			prev, run = -1, 0
+			continue
+		}
+		if run > 0 {
+			out = append(out, nameZh[prev:i+utf8.RuneLen(r)])
+		}
+		prev, run = i, run+1
+	}
+	if run == 1 {
+		out = append(out, nameZh[prev:])
+	}
+	return out
+}
+
+// HanKeys is HanGrams space-separated: the text a full-text index holds
+// for the Chinese characters of a nameZh.
+func HanKeys(nameZh string) string { return strings.Join(HanGrams(nameZh), " ") }
 
 var pinyinArgs = func() pinyin.Args {
 	a := pinyin.NewArgs()

@@ -233,3 +233,25 @@ func innerStarts(d *Doc) []int {
 	}
 	return out
 }
+
+// TestHanGrams: the bigrams of each run of Han characters as written, a
+// run of one as itself, nothing of other characters; a Chinese term's
+// HanGrams are consecutive in those of every name that holds it.
+func TestHanGrams(t *testing.T) {
+	for in, want := range map[string]string{
+		"北京科学中心":           "北京 京科 科学 学中 中心",
+		"科技馆 0000123（东城区）": "科技 技馆 东城 城区",
+		"馆·O'Brien":        "馆",
+		"佐々木〇号鿖":           "佐々 々木 木〇 〇号 号鿖",
+		"K12":              "",
+		"":                 "",
+		"北":                "北",
+	} {
+		if got := HanKeys(in); got != want {
+			t.Errorf("HanKeys(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := WordKeys("O'Brien of the 12,000 Ｓｔａｒｓ x² Łódź"); got != "o brien 12 000 stars x2 łodz" {
+		t.Errorf("WordKeys = %q", got)
+	}
+}
