@@ -222,7 +222,10 @@ ci-checks:
 NEO4J_STATE_DIR ?= $(CURDIR)/.neo4j
 NEO4J_USER ?= neo4j
 NEO4J_PASSWORD ?= kepugraph-test
-NEO4J_SH = NEO4J_STATE_DIR='$(NEO4J_STATE_DIR)' NEO4J_PASSWORD='$(NEO4J_PASSWORD)' bash tools/neo4j/neo4j.sh
+# NEO4J_PLANS=keep: a query plan cache of 20,000 plans and no replanning
+# (tools/neo4j/README.md), for the tests; default: Neo4j's.
+NEO4J_PLANS ?= keep
+NEO4J_SH = NEO4J_STATE_DIR='$(NEO4J_STATE_DIR)' NEO4J_PASSWORD='$(NEO4J_PASSWORD)' KEPUGRAPH_NEO4J_PLANS='$(NEO4J_PLANS)' bash tools/neo4j/neo4j.sh
 
 neo4j:
 	@$(NEO4J_SH) start

@@ -151,7 +151,12 @@ func killedMidLoadNeo4j(t *testing.T, clean *neo4jtest.Dump) {
 // token lookup indexes that a new database has.
 func dropSchema(ctx context.Context, t *testing.T, cfg neo4jstore.Config) {
 	t.Helper()
-	drv, _ := neo4jtest.Driver(t)
+	// The server of cfg (the test's own), not NEO4J_URI's.
+	drv, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(cfg.User, cfg.Password, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer drv.Close(ctx)
 	for _, q := range []struct{ show, drop string }{
 		{"SHOW CONSTRAINTS YIELD name RETURN name", "DROP CONSTRAINT "},
 		{"SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name", "DROP INDEX "},

@@ -94,7 +94,10 @@ func (s *Server) Start() {
 	if err != nil {
 		s.tb.Fatal(err)
 	}
-	cmd := exec.Command("java", "-Xms256m", "-Xmx512m", "-XX:+UseSerialGC",
+	// C1 only (-XX:TieredStopAtLevel=1): these servers live a minute or
+	// two, in which C2's compiles cost more CPU than its code saves
+	// (docs/neo4j.md, "CI's Neo4j stream (2026-12-02, evening)").
+	cmd := exec.Command("java", "-Xms256m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
 		"-cp", s.classes,
 		"-Dhome="+filepath.Join(s.home, "neo4j"), "-Dport="+strconv.Itoa(s.port), "-DuriFile="+uriFile,
 		"-Dpassword="+s.Password, "-Dpagecache=128m",

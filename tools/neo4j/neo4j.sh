@@ -9,7 +9,8 @@
 # Settings: NEO4J_PASSWORD (default kepugraph-test), NEO4J_HEAP (1g),
 # NEO4J_PAGECACHE (512m), KEPUGRAPH_NEO4J_PORT (0: a free port),
 # NEO4J_START_TIMEOUT (seconds, 600), NEO4J_JAVA_OPTS (more JVM options,
-# split on spaces).
+# split on spaces), KEPUGRAPH_NEO4J_PLANS (default, or keep: the query plan
+# cache the tests want, see Server.java).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 tool="$root/tools/neo4j"
@@ -53,6 +54,7 @@ start() {
 		-Dpassword="${NEO4J_PASSWORD:-kepugraph-test}" \
 		-Dpagecache="${NEO4J_PAGECACHE:-512m}" \
 		-Dport="${KEPUGRAPH_NEO4J_PORT:-0}" \
+		-Dplans="${KEPUGRAPH_NEO4J_PLANS:-default}" \
 		kepugraph.neo4j.Server >>"$logfile" 2>&1 </dev/null &
 	echo $! >"$pidfile"
 	local deadline=$((SECONDS + ${NEO4J_START_TIMEOUT:-600}))

@@ -36,6 +36,13 @@ import org.neo4j.kernel.internal.GraphDatabaseAPI;
  *       {@code kepugraph-test} (Community has the one user {@code neo4j});</li>
  *   <li>{@code pagecache} / {@code KEPUGRAPH_NEO4J_PAGECACHE}: the page
  *       cache, default {@code 512m} (the heap is the JVM's {@code -Xmx});</li>
+ *   <li>{@code plans} / {@code KEPUGRAPH_NEO4J_PLANS}: {@code default}
+ *       (Neo4j's: a query cache of 1,000 plans, a plan replanned when the
+ *       statistics it was made from changed enough, checked at most every
+ *       10 s) or {@code keep} (for the tests: 20,000 plans, none replanned
+ *       within a day, so that the many small databases the tests make and
+ *       wipe do not make Neo4j plan the same statement again and again;
+ *       a change of the schema still empties the cache);</li>
  *   <li>{@code uriFile} / {@code KEPUGRAPH_NEO4J_URI_FILE}: a file to which
  *       the Bolt URI is written once the server is ready (written to a
  *       temporary file and renamed, so a reader never sees half of it).</li>
@@ -63,6 +70,10 @@ public final class Server {
         String password = setting("password", "NEO4J_PASSWORD", "kepugraph-test");
         long pagecache = bytes(setting("pagecache", "KEPUGRAPH_NEO4J_PAGECACHE", "512m"));
         String uriFile = setting("uriFile", "KEPUGRAPH_NEO4J_URI_FILE", "");
+        String plans = setting("plans", "KEPUGRAPH_NEO4J_PLANS", "default");
+        if (!plans.equals("default") && !plans.equals("keep")) {
+            fail("KEPUGRAPH_NEO4J_PLANS=" + plans + ": want default or keep");
+        }
         if (!user.equals("neo4j")) {
             fail("NEO4J_USER=" + user + ": Neo4j Community has the one user neo4j");
         }
@@ -72,7 +83,12 @@ public final class Server {
         Files.createDirectories(home);
 
         long start = System.nanoTime();
-        DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
+        DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(home);
+        if (plans.equals("keep")) {
+            builder.setConfig(GraphDatabaseSettings.query_cache_size, 20_000)
+                    .setConfig(GraphDatabaseSettings.cypher_min_replan_interval, Duration.ofDays(1));
+        }
+        DatabaseManagementService dbms = builder
                 .setConfig(BoltConnector.enabled, true)
                 .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
                 .setConfig(GraphDatabaseSettings.auth_enabled, true)
@@ -113,8 +129,8 @@ public final class Server {
             Files.writeString(tmp, uri + "\n", StandardCharsets.UTF_8);
             Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
-        System.out.printf("ready %s (Neo4j %s, home %s, %d ms)%n", uri,
-                org.neo4j.kernel.internal.Version.getNeo4jVersion(), home, (System.nanoTime() - start) / 1_000_000);
+        System.out.printf("ready %s (Neo4j %s, home %s, plans %s, %d ms)%n", uri,
+                org.neo4j.kernel.internal.Version.getNeo4jVersion(), home, plans, (System.nanoTime() - start) / 1_000_000);
         System.out.flush();
         stopped.await();
     }
