@@ -3,6 +3,7 @@ package embedded
 import (
 	"context"
 	"encoding/binary"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -185,6 +187,12 @@ func TestSearchIndexOtherFormat(t *testing.T) {
 	defer st.Close()
 	if l.index() != "built" {
 		t.Fatalf("index of format %d: %q, want built", searchFormat-1, l.index())
+	}
+	// The log says it is an upgrade, naming both formats (it said "does
+	// not hold the last commit", as after a crash).
+	want := fmt.Sprintf("written in search index format %d; this version uses format %d", searchFormat-1, searchFormat)
+	if len(l.reasons) != 1 || !strings.HasPrefix(l.reasons[0], want) {
+		t.Errorf("rebuild reasons %q, want one starting %q", l.reasons, want)
 	}
 	for _, text := range []string{"geshixuexiao", "gsxx", "format", "格式"} {
 		if got := found(t, st, text); !reflect.DeepEqual(got, []string{"School:disk1"}) {

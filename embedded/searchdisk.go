@@ -137,9 +137,19 @@ func openIndexAt(path string, stamp uint64) (idx bleve.Index, why string) {
 	v, err := idx.GetInternal(internalKey)
 	if err != nil || string(v) != string(internalValue(stamp)) {
 		idx.Close()
-		return nil, "does not hold the last commit"
+		return nil, staleReason(v)
 	}
 	return idx, ""
+}
+
+// staleReason says why an index whose commit record is v (not that of the
+// last commit) is rebuilt: written in another format (an upgrade: its keys
+// would miss names the current queries ask for), or behind the data file.
+func staleReason(v []byte) string {
+	if format, n := binary.Uvarint(v); n > 0 && len(v) == n+8 && format != searchFormat {
+		return fmt.Sprintf("written in search index format %d; this version uses format %d (an upgrade: the index is built again from the graph, the data file is not changed)", format, searchFormat)
+	}
+	return "does not hold the last commit"
 }
 
 // persistInternal writes the index's commit record and waits until bleve

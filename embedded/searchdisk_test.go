@@ -21,14 +21,21 @@ import (
 
 // searchLog records whether Open reused the index on disk or built it.
 type searchLog struct {
-	mu   sync.Mutex
-	msgs []string
+	mu      sync.Mutex
+	msgs    []string
+	reasons []string // the reason attribute of each record that has one
 }
 
 func (l *searchLog) Enabled(context.Context, slog.Level) bool { return true }
 func (l *searchLog) Handle(_ context.Context, r slog.Record) error {
 	l.mu.Lock()
 	l.msgs = append(l.msgs, r.Message)
+	r.Attrs(func(a slog.Attr) bool {
+		if a.Key == "reason" {
+			l.reasons = append(l.reasons, a.Value.String())
+		}
+		return true
+	})
 	l.mu.Unlock()
 	return nil
 }
