@@ -2,7 +2,9 @@ package neo4jstore
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -101,6 +103,12 @@ const (
 	cypherSearchIndexProps = "SHOW FULLTEXT INDEXES YIELD name, properties WHERE name = '" + SearchIndex + "' RETURN properties"
 
 	cypherDropSearchIndex = "DROP INDEX " + SearchIndex + " IF EXISTS"
+
+	// cypherSearchIndexState returns the state of the search index
+	// (ONLINE, POPULATING, FAILED) and how much of it is populated (no
+	// row when there is none).
+	cypherSearchIndexState = "SHOW FULLTEXT INDEXES YIELD name, state, populationPercent WHERE name = '" + SearchIndex +
+		"' RETURN state, populationPercent"
 
 	// cypherSearchFormat returns the format of the stored keys (no row, or
 	// null, when the database does not say).
@@ -284,6 +292,9 @@ func luceneEscape(s string) string {
 func needsEscape(r rune) bool { return strings.ContainsRune(luceneSpecial, r) || unicode.IsSpace(r) }
 
 func (s *Store) searchCandidates(ctx context.Context, q textsearch.Query, labels []kepu.Label) ([]*textsearch.Doc, error) {
+	if err := s.SearchReady(ctx); err != nil {
+		return nil, err
+	}
 	ls := make([]string, len(labels))
 	for i, l := range labels {
 		ls[i] = string(l)
@@ -405,3 +416,120 @@ func (s *Store) upgradeSearchIndex(ctx context.Context) (bool, error) {
 		"index", SearchIndex, "properties", props)
 	return true, s.runSchema(ctx, []string{cypherDropSearchIndex})
 }
+
+// SearchReady reports whether search can answer: nil once the search index
+// (kg_search) is online, else SERVICE_UNAVAILABLE with a message for
+// clients (kepu.Error.Public) that says why: the index is being built
+// (with how much of it is done) after EnsureSchema created it on a
+// database with data (a first start on a loaded database, a rewrite of
+// the search keys), it does not exist (EnsureSchema has not run, or was
+// cut off), or it failed. Neo4j answers a full-text query on a populating
+// index only once it is online: without this, a search waited until its
+// deadline (TIMEOUT after 10 s, minutes of them at 1M nodes). Every other
+// query works meanwhile. Once the index was seen online the answer is
+// kept (no round trip); a search that finds it gone asks again.
+func (s *Store) SearchReady(ctx context.Context) error {
+	if s.searchOnline.Load() {
+		return nil
+	}
+	state, pct, err := s.searchIndexState(ctx)
+	if err != nil {
+		return err
+	}
+	if state == "ONLINE" {
+		if s.searchOnline.CompareAndSwap(false, true) && s.searchWaited.Load() {
+			s.log.Info("neo4j: search index online; search answers", "index", SearchIndex)
+		}
+		return nil
+	}
+	s.searchWaited.Store(true)
+	return searchNotReady(state, pct)
+}
+
+// searchNotReady is the error of SearchReady for an index in state (""
+// when there is none) populated pct percent.
+func searchNotReady(state string, pct float64) error {
+	var msg string
+	switch state {
+	case "":
+		msg = "search is unavailable: the search index does not exist yet (kepugraph creates it when it starts on the database); the rest of the API answers"
+	case "POPULATING":
+		msg = fmt.Sprintf("search is unavailable: the search index is being built (%.0f %%); the rest of the API answers meanwhile", pct)
+	default:
+		msg = fmt.Sprintf("search is unavailable: the search index is %s (see the Neo4j log); the rest of the API answers", state)
+	}
+	return &kepu.Error{Code: kepu.Unavailable, Message: msg, Public: true}
+}
+
+// searchIndexState returns the state of kg_search ("" when there is none)
+// and how much of it is populated, in percent.
+func (s *Store) searchIndexState(ctx context.Context) (string, float64, error) {
+	recs, err := s.read(ctx, stmt{cypherSearchIndexState, nil})
+	if err != nil || len(recs) == 0 {
+		return "", 0, err
+	}
+	state, _ := recs[0].Values[0].(string)
+	pct, _ := recs[0].Values[1].(float64)
+	return state, pct, nil
+}
+
+// watchSearchIndex follows the search index after EnsureSchema while it is
+// not online: it logs how far its population is (every searchLogEvery)
+// and when it is online, then stops; Close stops it too. SearchReady
+// answers from the server meanwhile.
+func (s *Store) watchSearchIndex(ctx context.Context) {
+	state, pct, err := s.searchIndexState(ctx)
+	if err != nil || state == "ONLINE" {
+		if err == nil {
+			s.searchOnline.Store(true)
+		}
+		return
+	}
+	s.searchWaited.Store(true)
+	s.log.Warn("neo4j: the search index is being built: search answers SERVICE_UNAVAILABLE and /readyz 503 until it is online; the rest of the API answers",
+		"index", SearchIndex, "state", state, "percent", fmt.Sprintf("%.0f", pct))
+	s.watchMu.Lock()
+	defer s.watchMu.Unlock()
+	if s.watchStop != nil || s.closed {
+		return
+	}
+	wctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	s.watchStop, s.watchDone = cancel, done
+	go func() {
+		defer close(done)
+		start, logged := time.Now(), time.Now()
+		tick := time.NewTicker(searchPollEvery)
+		defer tick.Stop()
+		for {
+			select {
+			case <-wctx.Done():
+				return
+			case <-tick.C:
+			}
+			state, pct, err := s.searchIndexState(wctx)
+			switch {
+			case err != nil:
+				continue
+			case state == "ONLINE":
+				if s.searchOnline.CompareAndSwap(false, true) {
+					s.log.Info("neo4j: search index online; search answers", "index", SearchIndex,
+						"took", time.Since(start).Round(time.Millisecond).String())
+				}
+				return
+			case state != "POPULATING":
+				s.log.Error("neo4j: the search index is not online", "index", SearchIndex, "state", state)
+				return
+			case time.Since(logged) >= searchLogEvery:
+				logged = time.Now()
+				s.log.Info("neo4j: search index being built", "index", SearchIndex, "percent", fmt.Sprintf("%.0f", pct))
+			}
+		}
+	}()
+}
+
+// How often watchSearchIndex asks for the index's state, and logs it.
+const (
+	searchPollEvery = time.Second
+	searchLogEvery  = 10 * time.Second
+)

@@ -110,6 +110,17 @@ type Store struct {
 	down      atomic.Bool
 	probeMu   sync.Mutex
 	lastProbe time.Time
+
+	// searchOnline is set once the search index was seen online
+	// (SearchReady); searchWaited once it was seen not online, so that
+	// the change is logged. watchSearchIndex's goroutine, when one runs,
+	// is stopped by watchStop (Close) and closes watchDone.
+	searchOnline atomic.Bool
+	searchWaited atomic.Bool
+	watchMu      sync.Mutex
+	watchStop    context.CancelFunc
+	watchDone    chan struct{}
+	closed       bool
 }
 
 // probeEvery is how often, at most, a store that found the server down
@@ -348,6 +359,14 @@ func supportedAgent(agent string) error {
 
 // Close releases the driver.
 func (s *Store) Close() error {
+	s.watchMu.Lock()
+	s.closed = true
+	stop, done := s.watchStop, s.watchDone
+	s.watchMu.Unlock()
+	if stop != nil {
+		stop()
+		<-done
+	}
 	return s.driver.Close(context.Background())
 }
 
@@ -392,7 +411,11 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 	if err := s.runSchema(ctx, SchemaStatements()); err != nil {
 		return err
 	}
-	return s.runSchema(ctx, SupersededIndexStatements())
+	if err := s.runSchema(ctx, SupersededIndexStatements()); err != nil {
+		return err
+	}
+	s.watchSearchIndex(ctx)
+	return nil
 }
 
 // EnsureKeyConstraints creates only the uniqueness constraints of the node

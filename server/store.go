@@ -49,7 +49,11 @@ func OpenStore(ctx context.Context, c Config, log *slog.Logger) (kepu.Store, err
 		}
 		// Indexes created on a database that holds data are populated in
 		// the background; queries work meanwhile (the seed command waits
-		// for them, AwaitIndexes).
+		// for them, AwaitIndexes), but for search, whose full-text index
+		// Neo4j does not query before it is online: until then search
+		// answers SERVICE_UNAVAILABLE "the search index is being built
+		// (N %)" and /readyz 503 (neo4jstore SearchReady), and the store
+		// logs when it is online.
 		log.Info("neo4j: schema ready", "took", time.Since(start).Round(time.Millisecond).String())
 		return st, nil
 	default:
