@@ -342,8 +342,30 @@ func (s *Store) setSearchFormat(ctx context.Context) error {
 	return err
 }
 
+// NewerFormatError is the error of EnsureSchema on a database whose search
+// keys a newer kepugraph wrote (a recorded format above SearchKeysFormat):
+// it changes nothing there (an older build rewrote the keys back to its
+// format and dropped kg_search, and two versions on one database undid
+// each other at every start), as the embedded store refuses a data file
+// of a newer format. Its code is SERVICE_UNAVAILABLE (kepu.ErrorCode), as
+// the embedded store's; the server does not start.
+type NewerFormatError struct {
+	Format int // recorded in the database
+	Want   int // SearchKeysFormat of this build
+}
+
+func (e *NewerFormatError) Error() string {
+	return fmt.Sprintf("neo4j: the database's search keys are of format %d, written by a newer kepugraph; this kepugraph writes format %d "+
+		"and does not change a newer one: use a kepugraph of format %d or later", e.Format, e.Want, e.Format)
+}
+
+// Unwrap gives the error its code: SERVICE_UNAVAILABLE.
+func (e *NewerFormatError) Unwrap() error {
+	return &kepu.Error{Code: kepu.Unavailable, Message: e.Error()}
+}
+
 // upgradeSearchKeys brings the stored search keys to SearchKeysFormat
-// (part of EnsureSchema). When the database records another format (or
+// (part of EnsureSchema); a newer format recorded is NewerFormatError. When the database records another format (or
 // none), it rewrites the keys of every node that has a nameZh or keys,
 // in batches of 5,000 in ID order, removing the keys of earlier formats,
 // after dropping kg_search (logged) when there is any such node, so that
@@ -356,6 +378,9 @@ func (s *Store) upgradeSearchKeys(ctx context.Context) (int, error) {
 	format, err := s.searchFormat(ctx)
 	if err != nil {
 		return 0, err
+	}
+	if format > SearchKeysFormat {
+		return 0, &NewerFormatError{Format: format, Want: SearchKeysFormat}
 	}
 	all := format != SearchKeysFormat
 	after, n := "", 0
@@ -393,6 +418,17 @@ func (s *Store) upgradeSearchKeys(ctx context.Context) (int, error) {
 		return n, s.setSearchFormat(ctx)
 	}
 	return n, nil
+}
+
+// checkSearchFormat returns NewerFormatError (logged) when the database
+// records a search keys format newer than SearchKeysFormat.
+func (s *Store) checkSearchFormat(ctx context.Context) error {
+	format, err := s.searchFormat(ctx)
+	if err != nil || format <= SearchKeysFormat {
+		return err
+	}
+	s.log.Error("neo4j: the search keys were written by a newer kepugraph: not changing them", "format", format, "want", SearchKeysFormat)
+	return &NewerFormatError{Format: format, Want: SearchKeysFormat}
 }
 
 // upgradeSearchIndex drops the search index when it covers other

@@ -3,6 +3,7 @@ package neo4jstore_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -74,5 +75,55 @@ func TestSearchIndexNotReady(t *testing.T) {
 	page, err := st2.Search(ctx, q)
 	if err != nil || len(page.Hits) == 0 || page.Hits[0].Node.ID != n.ID {
 		t.Errorf("Search after EnsureSchema: %+v, %v, want %s", page.Hits, err, n.ID)
+	}
+}
+
+// TestSearchKeysNewerFormat: a database whose recorded search keys format
+// is newer than this build's (a newer kepugraph wrote it) is refused by
+// EnsureSchema with NewerFormatError (code SERVICE_UNAVAILABLE, the message
+// naming both formats), and left as it was: the keys, the format and
+// kg_search (same ID) unchanged. An older build used to rewrite the keys
+// to its format and drop the index.
+func TestSearchKeysNewerFormat(t *testing.T) {
+	if neo4jtest.URI() == "" {
+		t.Skip("NEO4J_URI is not set: no Neo4j server")
+	}
+	st := neo4jtest.Fresh(t)
+	ctx := context.Background()
+	n := storetest.N("Museum:xd", "nameZh", "现代科技馆", "kind", "STANDARD")
+	if _, err := st.Write(ctx, []kepu.Change{{Kind: kepu.PutNode, Node: n}}); err != nil {
+		t.Fatal(err)
+	}
+	drv, cfg := neo4jtest.Driver(t)
+	run := func(cypher string, params map[string]any) []*neo4j.Record {
+		t.Helper()
+		res, err := neo4j.ExecuteQuery(ctx, drv, cypher, params, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(cfg.Database))
+		if err != nil {
+			t.Fatalf("%s: %v", cypher, err)
+		}
+		return res.Records
+	}
+	newer := neo4jstore.SearchKeysFormat + 1
+	run("MATCH (v:KepuGraphVersion {id: 'searchKeys'}) SET v.format = $f", map[string]any{"f": int64(newer)})
+	run("MATCH (n:KG {id: $id}) SET n."+neo4jstore.PropSearchPinyin+" = 'written by a newer build'", map[string]any{"id": n.ID})
+	state := func() string {
+		recs := run("MATCH (v:KepuGraphVersion {id: 'searchKeys'}), (n:KG {id: $id}) "+
+			"RETURN v.format, n."+neo4jstore.PropSearchPinyin, map[string]any{"id": n.ID})
+		ix := run("SHOW FULLTEXT INDEXES YIELD name, id WHERE name = $ix RETURN id", map[string]any{"ix": neo4jstore.SearchIndex})
+		if len(recs) != 1 || len(ix) != 1 {
+			t.Fatalf("%d rows, %d indexes", len(recs), len(ix))
+		}
+		return fmt.Sprint(recs[0].Values, ix[0].Values)
+	}
+	before := state()
+	err := st.EnsureSchema(ctx)
+	var nf *neo4jstore.NewerFormatError
+	if !errors.As(err, &nf) || nf.Format != newer || nf.Want != neo4jstore.SearchKeysFormat || kepu.ErrorCode(err) != kepu.Unavailable ||
+		!strings.Contains(err.Error(), fmt.Sprintf("format %d", newer)) || !strings.Contains(err.Error(), fmt.Sprintf("format %d", neo4jstore.SearchKeysFormat)) {
+		t.Fatalf("EnsureSchema on a database of search keys format %d: %v, want a NewerFormatError (SERVICE_UNAVAILABLE) naming formats %d and %d",
+			newer, err, newer, neo4jstore.SearchKeysFormat)
+	}
+	if after := state(); after != before {
+		t.Errorf("the refused database changed: %s, was %s", after, before)
 	}
 }

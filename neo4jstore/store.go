@@ -386,8 +386,16 @@ func (s *Store) RoundTrips() int64 { return s.trips.Load() }
 // not record one has every node's keys rewritten (logged; in batches of
 // 5,000 nodes, with kg_search dropped first and created again after, so
 // that Neo4j builds it once); a kg_search over other properties is
-// dropped and created again.
+// dropped and created again. A database that records a newer format (a
+// newer kepugraph wrote it) is refused with NewerFormatError, unchanged.
+// When kg_search is not online at the end (populating), SearchReady says
+// so until it is, and the store logs when it is (watchSearchIndex).
 func (s *Store) EnsureSchema(ctx context.Context) error {
+	// A newer kepugraph's keys: change nothing (before any index is
+	// dropped or created).
+	if err := s.checkSearchFormat(ctx); err != nil {
+		return err
+	}
 	if _, err := s.upgradeSearchIndex(ctx); err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -43,6 +44,12 @@ func OpenStore(ctx context.Context, c Config, log *slog.Logger) (kepu.Store, err
 			"connected_after", time.Since(start).Round(time.Millisecond).String())
 		start = time.Now()
 		if err := st.EnsureSchema(ctx); err != nil {
+			var newer *neo4jstore.NewerFormatError
+			if errors.As(err, &newer) {
+				// A newer kepugraph's database: do not serve it.
+				st.Close()
+				return nil, err
+			}
 			// The server may be down: start anyway; /readyz tells.
 			log.Warn("neo4j schema not ensured yet", "error", kepu.ErrorMessage(err))
 			return st, nil
