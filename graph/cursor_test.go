@@ -55,6 +55,15 @@ func TestBadCursorNoStoreCalls(t *testing.T) {
 		{"coverage coveredPlaces after", `query($c: String) { coverage(level: PROVINCE) { coveredPlaces(after: $c) { totalCount } } }`, "%%%", 0},
 		{"community members after", `query($c: String) { communities(algorithm: CONNECTED_COMPONENTS, projection: MUSEUM_MUSEUM) { count communities(first: 2) { nodes { members(first: 1, after: $c) { totalCount } } } } }`, nameCursor, 0},
 		{"communities after", `query($c: String) { communities(algorithm: CONNECTED_COMPONENTS, projection: MUSEUM_MUSEUM) { communities(after: $c) { totalCount } } }`, notJSON, 0},
+		// An empty cursor is no cursor (not taken as none: a first page
+		// would hide the client's bug).
+		{"keyset after: empty", `query($c: String) { museums(first: 2, after: $c) { nodes { id } } }`, "", 0},
+		{"keyset before: empty", `query($c: String) { museums(last: 2, before: $c) { nodes { id } } }`, "", 0},
+		{"ranked after: empty", `query($c: String) { schoolsWithoutLocalPartner(first: 2, after: $c) { nodes { id } } }`, "", 0},
+		{"search after: empty", `query($c: String) { search(text: "museum", after: $c) { nodes { id } } }`, "", 0},
+		{"coverage uncoveredPlaces after: empty", `query($c: String) { coverage(level: PROVINCE) { uncoveredPlaces(first: 2, after: $c) { totalCount } } }`, "", 0},
+		{"community members after: empty", `query($c: String) { communities(algorithm: CONNECTED_COMPONENTS, projection: MUSEUM_MUSEUM) { communities(first: 2) { nodes { members(first: 1, after: $c) { totalCount } } } } }`, "", 0},
+		{"nested keyset after: empty", `query($c: String) { node(id: "TXVzZXVtOmNzdG0") { ... on Museum { schoolPartners(first: 2, after: $c) { nodes { name } } } } }`, "", 1},
 		// The museum itself is read (one Nodes call); its list is not.
 		{"nested keyset after", `query($c: String) { node(id: "TXVzZXVtOmNzdG0") { ... on Museum { schoolPartners(first: 2, after: $c) { nodes { name } } } } }`, nameCursor, 1},
 		{"place list after", `query($c: String) { provinces(first: 1) { nodes { museums(first: 2, after: $c, orderBy: [{field: OPENED_YEAR}]) { nodes { id } } } } }`, nameCursor, 1},
