@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"encoding/base64"
+	"fmt"
 	"testing"
 )
 
@@ -82,5 +83,41 @@ func TestBadCursorNoStoreCalls(t *testing.T) {
 		{`query($c: String) { search(text: "museum", first: 2, after: $c) { nodes { id } } }`, searchCursor},
 	} {
 		query(t, url, q.query, map[string]any{"c": q.cursor}, nil)
+	}
+}
+
+// TestNestedArgumentErrorPath: a bad page argument of a list below the
+// field that computes it (coverage's coveredPlaces and uncoveredPlaces,
+// communities' communities and members, checked by that field before its
+// store calls) is reported at the field that took it (its alias, the
+// first item below a list) and its location, as a nested keyset list's
+// own is; the fields between are non-null, so data is null either way.
+func TestNestedArgumentErrorPath(t *testing.T) {
+	url := ref(t).url
+	for _, tc := range []struct {
+		query string
+		path  []any
+		line  int
+	}{
+		{`{ coverage(level: PROVINCE) { covered { value } uncoveredPlaces(first: 2, after: "bogus") { totalCount } } }`, []any{"coverage", "uncoveredPlaces"}, 1},
+		{"{ coverage(level: PROVINCE) {\n  u: uncoveredPlaces(after: \"\") { totalCount } } }", []any{"coverage", "u"}, 2},
+		{`{ coverage(level: PROVINCE) { coveredPlaces(first: -1) { totalCount } } }`, []any{"coverage", "coveredPlaces"}, 1},
+		{`{ communities(algorithm: CONNECTED_COMPONENTS, projection: MUSEUM_MUSEUM) { communities(after: "bogus") { totalCount } } }`, []any{"communities", "communities"}, 1},
+		{`{ communities(algorithm: CONNECTED_COMPONENTS, projection: MUSEUM_MUSEUM) { communities(first: 2) { nodes { members(first: 1, after: "bogus") { totalCount } } } } }`,
+			[]any{"communities", "communities", "nodes", float64(0), "members"}, 1},
+		{`{ node(id: "TXVzZXVtOmNzdG0") { ... on Museum { schoolPartners(first: 2, after: "bogus") { totalCount } } } }`, []any{"node", "schoolPartners"}, 1},
+	} {
+		var r struct {
+			Errors []struct {
+				Path       []any
+				Locations  []struct{ Line, Column int }
+				Extensions struct{ Code string }
+			}
+		}
+		postInto(t, url, tc.query, nil, &r)
+		if len(r.Errors) != 1 || fmt.Sprint(r.Errors[0].Path) != fmt.Sprint(tc.path) || r.Errors[0].Extensions.Code != "BAD_USER_INPUT" ||
+			len(r.Errors[0].Locations) != 1 || r.Errors[0].Locations[0].Line != tc.line {
+			t.Errorf("%s: errors %+v, want one BAD_USER_INPUT at %v, line %d", tc.query, r.Errors, tc.path, tc.line)
+		}
 	}
 }
