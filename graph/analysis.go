@@ -12,6 +12,8 @@ import (
 	"github.com/kepugraph/kepugraph/graph/internal/spec"
 	"github.com/kepugraph/kepugraph/graph/model"
 	"github.com/kepugraph/kepugraph/kepu"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
 // The research fields: thin wrappers of package analysis.
@@ -423,18 +425,23 @@ func museumsWithoutSchoolPartner(ctx context.Context, r *Resolver, province *str
 // resolved, lists by field name: coverage's coveredPlaces and
 // uncoveredPlaces, communities' communities and their members take their
 // cursor on a field below the one whose store calls compute the list, and
-// a bad cursor (or one of another list) is refused before those calls.
+// a bad cursor (or one of another list) is refused before those calls. The
+// error is reported at the field that took the argument (its response
+// path and location, the first item's below a list: …nodes.0.members), as
+// that field's own resolver would; the fields between are non-null, so
+// its null reaches the field being resolved either way.
 func checkRankPages(ctx context.Context, max int, lists map[string]model.RankList) error {
 	if !graphql.HasOperationContext(ctx) || graphql.GetFieldContext(ctx) == nil {
 		return nil
 	}
 	oc := graphql.GetOperationContext(ctx)
-	var walk func([]graphql.CollectedField) error
-	walk = func(fields []graphql.CollectedField) error {
+	var walk func(path ast.Path, fields []graphql.CollectedField) error
+	walk = func(path ast.Path, fields []graphql.CollectedField) error {
 		for _, f := range fields {
 			if f.Definition == nil {
 				continue
 			}
+			at := append(slices.Clip(path), ast.PathName(f.Alias))
 			if t := f.Definition.Type.Name(); (t == "RankedNodeConnection" || t == "CommunityConnection") && f.Definition.Arguments.ForName("after") != nil {
 				args := f.ArgumentMap(oc.Variables)
 				var first *int
@@ -450,16 +457,23 @@ func checkRankPages(ctx context.Context, max int, lists map[string]model.RankLis
 					return fmt.Errorf("checkRankPages: no list for field %s", f.Name)
 				}
 				if _, err := model.CheckRankPage(l, first, after, max); err != nil {
-					return err
+					e := &gqlerror.Error{Err: err, Message: err.Error(), Path: at}
+					if f.Position != nil {
+						e.Locations = []gqlerror.Location{{Line: f.Position.Line, Column: f.Position.Column}}
+					}
+					return e
 				}
 			}
-			if err := walk(graphql.CollectFields(oc, f.Selections, nil)); err != nil {
+			if f.Definition.Type.Elem != nil {
+				at = append(at, ast.PathIndex(0))
+			}
+			if err := walk(at, graphql.CollectFields(oc, f.Selections, nil)); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
-	return walk(graphql.CollectFieldsCtx(ctx, nil))
+	return walk(graphql.GetPath(ctx), graphql.CollectFieldsCtx(ctx, nil))
 }
 
 // wholeArg reads an Int argument as ArgumentMap gives it (a literal or a

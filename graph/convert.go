@@ -530,9 +530,15 @@ type pageArgs struct {
 func (a pageArgs) page(max int) (kepu.Page, error) {
 	p := kepu.Page{First: a.First, Last: a.Last}
 	if a.After != nil {
+		if *a.After == "" {
+			return kepu.Page{}, kepu.EmptyCursor("after")
+		}
 		p.After = *a.After
 	}
 	if a.Before != nil {
+		if *a.Before == "" {
+			return kepu.Page{}, kepu.EmptyCursor("before")
+		}
 		p.Before = *a.Before
 	}
 	if err := kepu.ValidatePage(p, max); err != nil {

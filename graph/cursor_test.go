@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"encoding/base64"
+	"fmt"
 	"testing"
 )
 
@@ -55,6 +56,15 @@ func TestBadCursorNoStoreCalls(t *testing.T) {
 		{"coverage coveredPlaces after", `query($c: String) { coverage(level: PROVINCE) { coveredPlaces(after: $c) { totalCount } } }`, "%%%", 0},
 		{"community members after", `query($c: String) { communities(algorithm: CONNECTED_COMPONENTS, projection: MUSEUM_MUSEUM) { count communities(first: 2) { nodes { members(first: 1, after: $c) { totalCount } } } } }`, nameCursor, 0},
 		{"communities after", `query($c: String) { communities(algorithm: CONNECTED_COMPONENTS, projection: MUSEUM_MUSEUM) { communities(after: $c) { totalCount } } }`, notJSON, 0},
+		// An empty cursor is no cursor (not taken as none: a first page
+		// would hide the client's bug).
+		{"keyset after: empty", `query($c: String) { museums(first: 2, after: $c) { nodes { id } } }`, "", 0},
+		{"keyset before: empty", `query($c: String) { museums(last: 2, before: $c) { nodes { id } } }`, "", 0},
+		{"ranked after: empty", `query($c: String) { schoolsWithoutLocalPartner(first: 2, after: $c) { nodes { id } } }`, "", 0},
+		{"search after: empty", `query($c: String) { search(text: "museum", after: $c) { nodes { id } } }`, "", 0},
+		{"coverage uncoveredPlaces after: empty", `query($c: String) { coverage(level: PROVINCE) { uncoveredPlaces(first: 2, after: $c) { totalCount } } }`, "", 0},
+		{"community members after: empty", `query($c: String) { communities(algorithm: CONNECTED_COMPONENTS, projection: MUSEUM_MUSEUM) { communities(first: 2) { nodes { members(first: 1, after: $c) { totalCount } } } } }`, "", 0},
+		{"nested keyset after: empty", `query($c: String) { node(id: "TXVzZXVtOmNzdG0") { ... on Museum { schoolPartners(first: 2, after: $c) { nodes { name } } } } }`, "", 1},
 		// The museum itself is read (one Nodes call); its list is not.
 		{"nested keyset after", `query($c: String) { node(id: "TXVzZXVtOmNzdG0") { ... on Museum { schoolPartners(first: 2, after: $c) { nodes { name } } } } }`, nameCursor, 1},
 		{"place list after", `query($c: String) { provinces(first: 1) { nodes { museums(first: 2, after: $c, orderBy: [{field: OPENED_YEAR}]) { nodes { id } } } } }`, nameCursor, 1},
@@ -73,5 +83,41 @@ func TestBadCursorNoStoreCalls(t *testing.T) {
 		{`query($c: String) { search(text: "museum", first: 2, after: $c) { nodes { id } } }`, searchCursor},
 	} {
 		query(t, url, q.query, map[string]any{"c": q.cursor}, nil)
+	}
+}
+
+// TestNestedArgumentErrorPath: a bad page argument of a list below the
+// field that computes it (coverage's coveredPlaces and uncoveredPlaces,
+// communities' communities and members, checked by that field before its
+// store calls) is reported at the field that took it (its alias, the
+// first item below a list) and its location, as a nested keyset list's
+// own is; the fields between are non-null, so data is null either way.
+func TestNestedArgumentErrorPath(t *testing.T) {
+	url := ref(t).url
+	for _, tc := range []struct {
+		query string
+		path  []any
+		line  int
+	}{
+		{`{ coverage(level: PROVINCE) { covered { value } uncoveredPlaces(first: 2, after: "bogus") { totalCount } } }`, []any{"coverage", "uncoveredPlaces"}, 1},
+		{"{ coverage(level: PROVINCE) {\n  u: uncoveredPlaces(after: \"\") { totalCount } } }", []any{"coverage", "u"}, 2},
+		{`{ coverage(level: PROVINCE) { coveredPlaces(first: -1) { totalCount } } }`, []any{"coverage", "coveredPlaces"}, 1},
+		{`{ communities(algorithm: CONNECTED_COMPONENTS, projection: MUSEUM_MUSEUM) { communities(after: "bogus") { totalCount } } }`, []any{"communities", "communities"}, 1},
+		{`{ communities(algorithm: CONNECTED_COMPONENTS, projection: MUSEUM_MUSEUM) { communities(first: 2) { nodes { members(first: 1, after: "bogus") { totalCount } } } } }`,
+			[]any{"communities", "communities", "nodes", float64(0), "members"}, 1},
+		{`{ node(id: "TXVzZXVtOmNzdG0") { ... on Museum { schoolPartners(first: 2, after: "bogus") { totalCount } } } }`, []any{"node", "schoolPartners"}, 1},
+	} {
+		var r struct {
+			Errors []struct {
+				Path       []any
+				Locations  []struct{ Line, Column int }
+				Extensions struct{ Code string }
+			}
+		}
+		postInto(t, url, tc.query, nil, &r)
+		if len(r.Errors) != 1 || fmt.Sprint(r.Errors[0].Path) != fmt.Sprint(tc.path) || r.Errors[0].Extensions.Code != "BAD_USER_INPUT" ||
+			len(r.Errors[0].Locations) != 1 || r.Errors[0].Locations[0].Line != tc.line {
+			t.Errorf("%s: errors %+v, want one BAD_USER_INPUT at %v, line %d", tc.query, r.Errors, tc.path, tc.line)
+		}
 	}
 }

@@ -71,6 +71,11 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 				gerr.Message = "internal error"
 				setRequestID(ctx, gerr)
 			case kepu.Unavailable:
+				if kerr.Public {
+					// A state the client may wait out (the search
+					// index is being built): its own words.
+					return gerr
+				}
 				// The store's own words may name files, hosts or the
 				// database (a full disk: "cannot write to the data
 				// directory: write /srv/data/kepugraph.db: no space left

@@ -25,7 +25,10 @@ func search(ctx context.Context, r *Resolver, text string, labels []string, firs
 		}
 		q.Labels = append(q.Labels, l)
 	}
-	if after != nil && *after != "" {
+	if after != nil && *after == "" {
+		return nil, kepu.EmptyCursor("after")
+	}
+	if after != nil {
 		// Checked before the store call (the store checks it too).
 		q.After = *after
 		if _, _, err := kepu.DecodeSearchCursor(q); err != nil {

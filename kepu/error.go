@@ -22,6 +22,11 @@ type Error struct {
 	Message string
 	// Field optionally names the argument or property at fault.
 	Field string
+	// Public marks the message of a SERVICE_UNAVAILABLE error as meant for
+	// clients: it names no file, host or database (the search index is
+	// being built, N %). Without it, clients read a generic message and
+	// the store's own words go to the log.
+	Public bool
 }
 
 func (e *Error) Error() string { return e.Message }

@@ -2,7 +2,9 @@ package neo4jstore
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -117,6 +119,12 @@ const (
 		"RETURN properties, options.indexConfig.`fulltext.analyzer` AS analyzer"
 
 	cypherDropSearchIndex = "DROP INDEX " + SearchIndex + " IF EXISTS"
+
+	// cypherSearchIndexState returns the state of the search index
+	// (ONLINE, POPULATING, FAILED) and how much of it is populated (no
+	// row when there is none).
+	cypherSearchIndexState = "SHOW FULLTEXT INDEXES YIELD name, state, populationPercent WHERE name = '" + SearchIndex +
+		"' RETURN state, populationPercent"
 
 	// cypherSearchFormat returns the format of the stored keys (no row, or
 	// null, when the database does not say).
@@ -292,6 +300,9 @@ func luceneEscape(s string) string {
 func needsEscape(r rune) bool { return strings.ContainsRune(luceneSpecial, r) || unicode.IsSpace(r) }
 
 func (s *Store) searchCandidates(ctx context.Context, q textsearch.Query, labels []kepu.Label) ([]*textsearch.Doc, error) {
+	if err := s.SearchReady(ctx); err != nil {
+		return nil, err
+	}
 	ls := make([]string, len(labels))
 	for i, l := range labels {
 		ls[i] = string(l)
@@ -339,8 +350,30 @@ func (s *Store) setSearchFormat(ctx context.Context) error {
 	return err
 }
 
+// NewerFormatError is the error of EnsureSchema on a database whose search
+// keys a newer kepugraph wrote (a recorded format above SearchKeysFormat):
+// it changes nothing there (an older build rewrote the keys back to its
+// format and dropped kg_search, and two versions on one database undid
+// each other at every start), as the embedded store refuses a data file
+// of a newer format. Its code is SERVICE_UNAVAILABLE (kepu.ErrorCode), as
+// the embedded store's; the server does not start.
+type NewerFormatError struct {
+	Format int // recorded in the database
+	Want   int // SearchKeysFormat of this build
+}
+
+func (e *NewerFormatError) Error() string {
+	return fmt.Sprintf("neo4j: the database's search keys are of format %d, written by a newer kepugraph; this kepugraph writes format %d "+
+		"and does not change a newer one: use a kepugraph of format %d or later", e.Format, e.Want, e.Format)
+}
+
+// Unwrap gives the error its code: SERVICE_UNAVAILABLE.
+func (e *NewerFormatError) Unwrap() error {
+	return &kepu.Error{Code: kepu.Unavailable, Message: e.Error()}
+}
+
 // upgradeSearchKeys brings the stored search keys to SearchKeysFormat
-// (part of EnsureSchema). When the database records another format (or
+// (part of EnsureSchema); a newer format recorded is NewerFormatError. When the database records another format (or
 // none), it rewrites the keys of every node that has a nameZh or keys,
 // in batches of 5,000 in ID order, removing the keys of earlier formats,
 // after dropping kg_search (logged) when there is any such node, so that
@@ -353,6 +386,9 @@ func (s *Store) upgradeSearchKeys(ctx context.Context) (int, error) {
 	format, err := s.searchFormat(ctx)
 	if err != nil {
 		return 0, err
+	}
+	if format > SearchKeysFormat {
+		return 0, &NewerFormatError{Format: format, Want: SearchKeysFormat}
 	}
 	all := format != SearchKeysFormat
 	after, n := "", 0
@@ -391,6 +427,17 @@ func (s *Store) upgradeSearchKeys(ctx context.Context) (int, error) {
 	return n, nil
 }
 
+// checkSearchFormat returns NewerFormatError (logged) when the database
+// records a search keys format newer than SearchKeysFormat.
+func (s *Store) checkSearchFormat(ctx context.Context) error {
+	format, err := s.searchFormat(ctx)
+	if err != nil || format <= SearchKeysFormat {
+		return err
+	}
+	s.log.Error("neo4j: the search keys were written by a newer kepugraph: not changing them", "format", format, "want", SearchKeysFormat)
+	return &NewerFormatError{Format: format, Want: SearchKeysFormat}
+}
+
 // upgradeSearchIndex drops the search index when it covers other
 // properties than searchIndexProps or has another analyzer than
 // searchAnalyzer (a database of an older key format), so that EnsureSchema
@@ -414,3 +461,120 @@ func (s *Store) upgradeSearchIndex(ctx context.Context) (bool, error) {
 		"index", SearchIndex, "properties", props, "analyzer", analyzer)
 	return true, s.runSchema(ctx, []string{cypherDropSearchIndex})
 }
+
+// SearchReady reports whether search can answer: nil once the search index
+// (kg_search) is online, else SERVICE_UNAVAILABLE with a message for
+// clients (kepu.Error.Public) that says why: the index is being built
+// (with how much of it is done) after EnsureSchema created it on a
+// database with data (a first start on a loaded database, a rewrite of
+// the search keys), it does not exist (EnsureSchema has not run, or was
+// cut off), or it failed. Neo4j answers a full-text query on a populating
+// index only once it is online: without this, a search waited until its
+// deadline (TIMEOUT after 10 s, minutes of them at 1M nodes). Every other
+// query works meanwhile. Once the index was seen online the answer is
+// kept (no round trip); a search that finds it gone asks again.
+func (s *Store) SearchReady(ctx context.Context) error {
+	if s.searchOnline.Load() {
+		return nil
+	}
+	state, pct, err := s.searchIndexState(ctx)
+	if err != nil {
+		return err
+	}
+	if state == "ONLINE" {
+		if s.searchOnline.CompareAndSwap(false, true) && s.searchWaited.Load() {
+			s.log.Info("neo4j: search index online; search answers", "index", SearchIndex)
+		}
+		return nil
+	}
+	s.searchWaited.Store(true)
+	return searchNotReady(state, pct)
+}
+
+// searchNotReady is the error of SearchReady for an index in state (""
+// when there is none) populated pct percent.
+func searchNotReady(state string, pct float64) error {
+	var msg string
+	switch state {
+	case "":
+		msg = "search is unavailable: the search index does not exist yet (kepugraph creates it when it starts on the database); the rest of the API answers"
+	case "POPULATING":
+		msg = fmt.Sprintf("search is unavailable: the search index is being built (%.0f %%); the rest of the API answers meanwhile", pct)
+	default:
+		msg = fmt.Sprintf("search is unavailable: the search index is %s (see the Neo4j log); the rest of the API answers", state)
+	}
+	return &kepu.Error{Code: kepu.Unavailable, Message: msg, Public: true}
+}
+
+// searchIndexState returns the state of kg_search ("" when there is none)
+// and how much of it is populated, in percent.
+func (s *Store) searchIndexState(ctx context.Context) (string, float64, error) {
+	recs, err := s.read(ctx, stmt{cypherSearchIndexState, nil})
+	if err != nil || len(recs) == 0 {
+		return "", 0, err
+	}
+	state, _ := recs[0].Values[0].(string)
+	pct, _ := recs[0].Values[1].(float64)
+	return state, pct, nil
+}
+
+// watchSearchIndex follows the search index after EnsureSchema while it is
+// not online: it logs how far its population is (every searchLogEvery)
+// and when it is online, then stops; Close stops it too. SearchReady
+// answers from the server meanwhile.
+func (s *Store) watchSearchIndex(ctx context.Context) {
+	state, pct, err := s.searchIndexState(ctx)
+	if err != nil || state == "ONLINE" {
+		if err == nil {
+			s.searchOnline.Store(true)
+		}
+		return
+	}
+	s.searchWaited.Store(true)
+	s.log.Warn("neo4j: the search index is being built: search answers SERVICE_UNAVAILABLE and /readyz 503 until it is online; the rest of the API answers",
+		"index", SearchIndex, "state", state, "percent", fmt.Sprintf("%.0f", pct))
+	s.watchMu.Lock()
+	defer s.watchMu.Unlock()
+	if s.watchStop != nil || s.closed {
+		return
+	}
+	wctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	s.watchStop, s.watchDone = cancel, done
+	go func() {
+		defer close(done)
+		start, logged := time.Now(), time.Now()
+		tick := time.NewTicker(searchPollEvery)
+		defer tick.Stop()
+		for {
+			select {
+			case <-wctx.Done():
+				return
+			case <-tick.C:
+			}
+			state, pct, err := s.searchIndexState(wctx)
+			switch {
+			case err != nil:
+				continue
+			case state == "ONLINE":
+				if s.searchOnline.CompareAndSwap(false, true) {
+					s.log.Info("neo4j: search index online; search answers", "index", SearchIndex,
+						"took", time.Since(start).Round(time.Millisecond).String())
+				}
+				return
+			case state != "POPULATING":
+				s.log.Error("neo4j: the search index is not online", "index", SearchIndex, "state", state)
+				return
+			case time.Since(logged) >= searchLogEvery:
+				logged = time.Now()
+				s.log.Info("neo4j: search index being built", "index", SearchIndex, "percent", fmt.Sprintf("%.0f", pct))
+			}
+		}
+	}()
+}
+
+// How often watchSearchIndex asks for the index's state, and logs it.
+const (
+	searchPollEvery = time.Second
+	searchLogEvery  = 10 * time.Second
+)

@@ -110,6 +110,17 @@ type Store struct {
 	down      atomic.Bool
 	probeMu   sync.Mutex
 	lastProbe time.Time
+
+	// searchOnline is set once the search index was seen online
+	// (SearchReady); searchWaited once it was seen not online, so that
+	// the change is logged. watchSearchIndex's goroutine, when one runs,
+	// is stopped by watchStop (Close) and closes watchDone.
+	searchOnline atomic.Bool
+	searchWaited atomic.Bool
+	watchMu      sync.Mutex
+	watchStop    context.CancelFunc
+	watchDone    chan struct{}
+	closed       bool
 }
 
 // probeEvery is how often, at most, a store that found the server down
@@ -348,6 +359,14 @@ func supportedAgent(agent string) error {
 
 // Close releases the driver.
 func (s *Store) Close() error {
+	s.watchMu.Lock()
+	s.closed = true
+	stop, done := s.watchStop, s.watchDone
+	s.watchMu.Unlock()
+	if stop != nil {
+		stop()
+		<-done
+	}
 	return s.driver.Close(context.Background())
 }
 
@@ -367,8 +386,16 @@ func (s *Store) RoundTrips() int64 { return s.trips.Load() }
 // not record one has every node's keys rewritten (logged; in batches of
 // 5,000 nodes, with kg_search dropped first and created again after, so
 // that Neo4j builds it once); a kg_search over other properties is
-// dropped and created again.
+// dropped and created again. A database that records a newer format (a
+// newer kepugraph wrote it) is refused with NewerFormatError, unchanged.
+// When kg_search is not online at the end (populating), SearchReady says
+// so until it is, and the store logs when it is (watchSearchIndex).
 func (s *Store) EnsureSchema(ctx context.Context) error {
+	// A newer kepugraph's keys: change nothing (before any index is
+	// dropped or created).
+	if err := s.checkSearchFormat(ctx); err != nil {
+		return err
+	}
 	if _, err := s.upgradeSearchIndex(ctx); err != nil {
 		return err
 	}
@@ -392,7 +419,11 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 	if err := s.runSchema(ctx, SchemaStatements()); err != nil {
 		return err
 	}
-	return s.runSchema(ctx, SupersededIndexStatements())
+	if err := s.runSchema(ctx, SupersededIndexStatements()); err != nil {
+		return err
+	}
+	s.watchSearchIndex(ctx)
+	return nil
 }
 
 // EnsureKeyConstraints creates only the uniqueness constraints of the node

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -174,7 +175,11 @@ const ReadyTimeout = 2 * time.Second
 
 // readyz answers 200 when the store can be reached and 503 otherwise. A
 // backend with a Ready method (Neo4j) is asked; any other is asked for a
-// count, which proves it answers.
+// count, which proves it answers. A backend with a SearchReady method
+// (Neo4j, whose search index may still be populating after a start) is
+// asked next: until its search answers, /readyz answers 503 with the
+// store's message (the index is being built, N %), while the rest of the
+// API serves.
 func (r Routes) readyz(w http.ResponseWriter, req *http.Request) {
 	ctx, cancel := context.WithTimeout(req.Context(), ReadyTimeout)
 	defer cancel()
@@ -184,13 +189,21 @@ func (r Routes) readyz(w http.ResponseWriter, req *http.Request) {
 	} else {
 		_, err = r.Store.CountNodes(ctx, kepu.Province, nil)
 	}
+	if ss, ok := r.Store.(interface{ SearchReady(context.Context) error }); ok && err == nil {
+		err = ss.SearchReady(ctx)
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	if err != nil {
-		// The cause may name files or hosts: it goes to the log only.
+		// The cause may name files or hosts: it goes to the log only,
+		// unless the store marked its message as one for clients.
 		r.Logger.Warn("not ready", "request_id", httpx.RequestID(req.Context()), "error", kepu.ErrorMessage(err))
+		msg := graph.UnavailableMessage
+		if ke := (*kepu.Error)(nil); errors.As(err, &ke) && ke.Public {
+			msg = ke.Message
+		}
 		w.WriteHeader(http.StatusServiceUnavailable)
-		json.NewEncoder(w).Encode(map[string]string{"status": "unavailable", "error": graph.UnavailableMessage})
+		json.NewEncoder(w).Encode(map[string]string{"status": "unavailable", "error": msg})
 		return
 	}
 	json.NewEncoder(w).Encode(map[string]string{"status": "ready"})

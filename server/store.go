@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -43,13 +44,23 @@ func OpenStore(ctx context.Context, c Config, log *slog.Logger) (kepu.Store, err
 			"connected_after", time.Since(start).Round(time.Millisecond).String())
 		start = time.Now()
 		if err := st.EnsureSchema(ctx); err != nil {
+			var newer *neo4jstore.NewerFormatError
+			if errors.As(err, &newer) {
+				// A newer kepugraph's database: do not serve it.
+				st.Close()
+				return nil, err
+			}
 			// The server may be down: start anyway; /readyz tells.
 			log.Warn("neo4j schema not ensured yet", "error", kepu.ErrorMessage(err))
 			return st, nil
 		}
 		// Indexes created on a database that holds data are populated in
 		// the background; queries work meanwhile (the seed command waits
-		// for them, AwaitIndexes).
+		// for them, AwaitIndexes), but for search, whose full-text index
+		// Neo4j does not query before it is online: until then search
+		// answers SERVICE_UNAVAILABLE "the search index is being built
+		// (N %)" and /readyz 503 (neo4jstore SearchReady), and the store
+		// logs when it is online.
 		log.Info("neo4j: schema ready", "took", time.Since(start).Round(time.Millisecond).String())
 		return st, nil
 	default:

@@ -180,7 +180,10 @@ func CheckRankPage(l RankList, first *int, after *string, max int) (RankPage, er
 		}
 		p.Size = *first
 	}
-	if after != nil && *after != "" {
+	if after != nil && *after == "" {
+		return RankPage{}, kepu.EmptyCursor("after")
+	}
+	if after != nil {
 		k, err := l.Decode(*after)
 		if err != nil {
 			return RankPage{}, err
