@@ -137,7 +137,7 @@ race:
 # The race detector reports a race only in code that ran, on two
 # goroutines, in the run: a test that runs the same store code as another
 # under it, one goroutine at a time, finds nothing more there (and costs
-# 4-9 times its CPU). RACE_EMBEDDED are embedded's tests that run code
+# 3-6 times its CPU). RACE_EMBEDDED are embedded's tests that run code
 # concurrently: with goroutines of their own (TestConcurrent,
 # TestIndexesUnderConcurrency, TestSearchIndexConcurrentRebuilds), through
 # the store's (the open's record readers and edge resolvers, with their
