@@ -135,9 +135,33 @@ generate-check:
 	@untracked=$$(git ls-files --others --exclude-standard -- $(GENERATED)); \
 	if [ -n "$$untracked" ]; then echo "untracked generated files:"; echo "$$untracked"; exit 1; fi
 
+# race runs under the race detector the tests that run code concurrently
+# (see RACE_EMBEDDED): embedded's RACE_EMBEDDED and CI_PLAIN_EMBEDDED,
+# every test of graph (gqlgen resolves fields in goroutines, the analyzer
+# loads and folds its adjacency in the background) and the root package's
+# RACE_ROOT (the API under concurrent requests, backups under writes).
 race:
-	$(GOTEST) $(TESTFLAGS) -race ./embedded/... ./graph/...
-	$(GOTEST) $(TESTFLAGS) -race -run 'TestAPIConcurrency|TestHardening' .
+	$(GOTEST) $(TESTFLAGS) -race -run '$(RACE_EMBEDDED)|$(CI_PLAIN_EMBEDDED)' ./embedded/...
+	$(GOTEST) $(TESTFLAGS) -race ./graph/...
+	$(GOTEST) $(TESTFLAGS) -race -run '$(RACE_ROOT)' .
+
+# The race detector reports a race only in code that ran, on two
+# goroutines, in the run: a test that runs the same store code as another
+# under it, one goroutine at a time, finds nothing more there (and costs
+# 3-6 times its CPU). RACE_EMBEDDED are embedded's tests that run code
+# concurrently: with goroutines of their own (TestConcurrent,
+# TestIndexesUnderConcurrency, TestSearchIndexConcurrentRebuilds), through
+# the store's (the open's record readers and edge resolvers, with their
+# error paths: TestLoadState*, TestTruncated; the index build in parts:
+# TestSearchIndexParts; scorch's background merges under writes and
+# searches: TestSearchAcrossCompaction), and the conformance suite (every
+# store behaviour, with scorch's goroutines behind every write). Every
+# other test of embedded runs without -race, once (make test; CI's
+# ci-rest); a test that starts goroutines, or new concurrent code in the
+# store, belongs here. docs/neo4j.md, "CI's ci-rest stream (2026-12-02,
+# evening)", has the coverage that backs the list.
+RACE_EMBEDDED ?= ^(TestConformance|TestConcurrent|TestIndexesUnderConcurrency|TestSearchIndexConcurrentRebuilds|TestSearchAcrossCompaction|TestSearchIndexParts|TestLoadStateLists|TestLoadStateFirstProblem|TestTruncated|TestDiskFull)$$
+RACE_ROOT ?= ^(TestAPIConcurrency|TestHardening_.*|TestBackupUnderWrites)$$
 
 # CI (.ci/run) runs what `make test` (with NEO4J_URI set) and `make check`
 # run, in two streams at once, because the Neo4j tests wait on the one server
@@ -151,10 +175,11 @@ race:
 #             the race detector;
 #   ci-vet, ci-lint, ci-checks (below) vet; the CI_NEO4J_CPU tests;
 #             staticcheck and release-check.
-# Tests that `make test` and `make check` both run (embedded's and graph's
-# on the embedded store) run once, under -race; only embedded's
-# CI_PLAIN_EMBEDDED, which do less under -race (raceEnabled), run without
-# it as well. fmt-check, tidy-check and generate-check run before both
+# Tests that `make test` and `make check` both run (embedded's
+# RACE_EMBEDDED, graph's on the embedded store) run once, under -race;
+# embedded's other tests run once, without it; embedded's
+# CI_PLAIN_EMBEDDED, which do less under -race (raceEnabled), run both
+# ways. fmt-check, tidy-check and generate-check run before both
 # (generate-check rewrites graph/, which no compile may read meanwhile).
 # A test named in neither list still runs: ci-rest runs every package and
 # test not named for ci-neo4j, with NEO4J_URI set (a test there that takes
@@ -194,7 +219,7 @@ ci-rest:
 	$(CI_STAMP)
 	$(GOTEST) $(TESTFLAGS) -skip '$(CI_NEO4J_ROOT)' . $(CI_REST_PKGS)
 	$(CI_STAMP)
-	$(GOTEST) $(TESTFLAGS) -run '$(CI_PLAIN_EMBEDDED)' ./embedded
+	$(GOTEST) $(TESTFLAGS) -skip '$(RACE_EMBEDDED)' ./embedded
 	$(CI_STAMP)
 	KEPUGRAPH_TEST_BACKEND=embedded $(MAKE) race
 	$(CI_STAMP)

@@ -2,7 +2,8 @@
 """pertest.py [-depth N | -leaf] BINARY ARGS...: runs a Go test binary (with
 -test.v) in the current directory and prints, for every test and subtest up
 to depth N (1: top-level tests only; default 2), its wall time, the CPU
-(user+sys) of the test process and the CPU of the Neo4j server (the java
+(user+sys) of the test process (with its children it has waited for: a
+test's go build, python3, node) and the CPU of the Neo4j server (the java
 process of NEO4J_PID) between its "=== RUN" and its "--- PASS/FAIL/SKIP"
 line, then the totals (the test process's CPU from wait4, its children
 included). The end lines of subtests may come only when their parent ends:
@@ -25,15 +26,18 @@ import time
 TICK = os.sysconf("SC_CLK_TCK")
 
 
-def ticks(pid):
-    """utime+stime of pid in seconds (0 when it is gone)."""
+def ticks(pid, children=False):
+    """utime+stime of pid in seconds (0 when it is gone); with children, also
+    cutime+cstime: the CPU of its children it has waited for (a test's go
+    build, python3, node, ...)."""
     try:
         with open(f"/proc/{pid}/stat") as f:
             s = f.read()
     except OSError:
         return 0.0
     fields = s[s.rindex(")") + 2:].split()
-    return (int(fields[11]) + int(fields[12])) / TICK
+    n = 4 if children else 2
+    return sum(int(f) for f in fields[11:11 + n]) / TICK
 
 
 def main():
@@ -63,18 +67,18 @@ def main():
     for line in p.stdout:
         m = run.match(line)
         if leaf and (m or end.match(line) and "/" not in end.match(line).group(2)):
-            now = (time.monotonic(), ticks(p.pid), jvm())
+            now = (time.monotonic(), ticks(p.pid, True), jvm())
             if cur:
                 close(now)
             cur = (m.group(1),) + now if m else None
             continue
         if m and m.group(1).count("/") < depth:
-            start[m.group(1)] = (time.monotonic(), ticks(p.pid), jvm())
+            start[m.group(1)] = (time.monotonic(), ticks(p.pid, True), jvm())
             continue
         m = end.match(line)
         if m and m.group(2) in start:
             w0, g0, s0 = start.pop(m.group(2))
-            w, g, s = time.monotonic() - w0, ticks(p.pid) - g0, jvm() - s0
+            w, g, s = time.monotonic() - w0, ticks(p.pid, True) - g0, jvm() - s0
             print(f"{m.group(2):60s} {m.group(1):6s} {w:7.1f} {g:7.1f} {s:7.1f} {g + s:7.1f}", flush=True)
         if " FAIL" in line or line.startswith("panic"):
             sys.stderr.write(line)
