@@ -26,16 +26,8 @@ import (
 // no way to hold an index in that state for a test: docs/neo4j.md has the
 // run at the reference dataset.)
 func TestSearchIndexNotReady(t *testing.T) {
-	if neo4jtest.URI() == "" {
-		t.Skip("NEO4J_URI is not set: no Neo4j server")
-	}
-	st := neo4jtest.Fresh(t)
+	_, n, drv, cfg := oneMuseum(t)
 	ctx := context.Background()
-	n := storetest.N("Museum:xd", "nameZh", "现代科技馆", "kind", "STANDARD")
-	if _, err := st.Write(ctx, []kepu.Change{{Kind: kepu.PutNode, Node: n}}); err != nil {
-		t.Fatal(err)
-	}
-	drv, cfg := neo4jtest.Driver(t)
 	if _, err := neo4j.ExecuteQuery(ctx, drv, "DROP INDEX "+neo4jstore.SearchIndex, nil, neo4j.EagerResultTransformer,
 		neo4j.ExecuteQueryWithDatabase(cfg.Database)); err != nil {
 		t.Fatal(err)
@@ -85,16 +77,8 @@ func TestSearchIndexNotReady(t *testing.T) {
 // kg_search (same ID) unchanged. An older build used to rewrite the keys
 // to its format and drop the index.
 func TestSearchKeysNewerFormat(t *testing.T) {
-	if neo4jtest.URI() == "" {
-		t.Skip("NEO4J_URI is not set: no Neo4j server")
-	}
-	st := neo4jtest.Fresh(t)
+	st, n, drv, cfg := oneMuseum(t)
 	ctx := context.Background()
-	n := storetest.N("Museum:xd", "nameZh", "现代科技馆", "kind", "STANDARD")
-	if _, err := st.Write(ctx, []kepu.Change{{Kind: kepu.PutNode, Node: n}}); err != nil {
-		t.Fatal(err)
-	}
-	drv, cfg := neo4jtest.Driver(t)
 	run := func(cypher string, params map[string]any) []*neo4j.Record {
 		t.Helper()
 		res, err := neo4j.ExecuteQuery(ctx, drv, cypher, params, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(cfg.Database))
@@ -126,4 +110,20 @@ func TestSearchKeysNewerFormat(t *testing.T) {
 	if after := state(); after != before {
 		t.Errorf("the refused database changed: %s, was %s", after, before)
 	}
+}
+
+// oneMuseum returns a wiped database holding one museum, the museum, and a
+// driver for statements of the test's own (it skips without NEO4J_URI).
+func oneMuseum(t *testing.T) (*neo4jstore.Store, kepu.Node, neo4j.DriverWithContext, neo4jstore.Config) {
+	t.Helper()
+	if neo4jtest.URI() == "" {
+		t.Skip("NEO4J_URI is not set: no Neo4j server")
+	}
+	st := neo4jtest.Fresh(t)
+	n := storetest.N("Museum:xd", "nameZh", "现代科技馆", "kind", "STANDARD")
+	if _, err := st.Write(context.Background(), []kepu.Change{{Kind: kepu.PutNode, Node: n}}); err != nil {
+		t.Fatal(err)
+	}
+	drv, cfg := neo4jtest.Driver(t)
+	return st, n, drv, cfg
 }
