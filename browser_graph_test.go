@@ -267,6 +267,9 @@ func TestBrowserGraphView(t *testing.T) {
 			t.Errorf("coverage %s: values not sorted or missing: %v", figure, values)
 		}
 	}
+	if clipped, _ := cov["clipped"].([]any); cov["clipped"] == nil || len(clipped) > 0 {
+		t.Errorf("coverage: province names outside the chart: %v", cov["clipped"])
+	}
 	if pre, _ := cov["nationalPrefecture"].(string); !strings.Contains(pre, "%") || !strings.Contains(pre, "/") {
 		t.Errorf("national prefecture coverage %q", cov["nationalPrefecture"])
 	}

@@ -467,11 +467,18 @@ try {
   await page.waitForSelector('#coverage-chart .bar', { timeout: 30000 });
   const bars = async () => page.locator('#coverage-chart .bar').evaluateAll((bs) => bs.map((b) => ({ code: b.dataset.code, value: b.dataset.value })));
   const pre = await bars();
+  // Province names drawn (partly) outside the chart: none may be.
+  const clipped = await page.evaluate(() => {
+    const box = document.querySelector('#coverage-chart').getBoundingClientRect();
+    return [...document.querySelectorAll('#coverage-chart text.name')]
+      .filter((t) => { const r = t.getBoundingClientRect(); return r.left < box.left - 0.5 || r.right > box.right + 0.5; })
+      .map((t) => t.textContent);
+  });
   const nationalPrefecture = await page.textContent('#coverage-view .national');
   await page.screenshot({ path: path.join(outDir, 'coverage-view.png'), fullPage: true });
   await page.selectOption('#coverage-figure', 'tours');
   const tours = await bars();
-  step('coverage', { prefecture: pre, tours, nationalPrefecture, nationalTours: await page.textContent('#coverage-view .national') });
+  step('coverage', { prefecture: pre, tours, clipped, nationalPrefecture, nationalTours: await page.textContent('#coverage-view .national') });
 } catch (e) {
   out.error = String(e && e.stack ? e.stack : e);
 } finally {

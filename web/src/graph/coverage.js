@@ -146,6 +146,16 @@ function render(root, data, figure) {
       textContent: 'Bars: the provinces sorted by the figure, darker for higher; n/a where the province has no place of that level (municipalities have no prefectures) or no county a mobile museum visited. Figures are computed from the graph when this page loads; generated records count (see the graph view for which ones are generated).',
     }),
   );
+  // The names are right-aligned to the bars: a name longer than the
+  // left margin ("Xinjiang Production and Construction Corps 新疆生产建设兵团")
+  // would start left of the drawing. Now that the chart is in the page its
+  // text has a size: widen the view box to the left to hold the longest.
+  const minX = Math.min(0, ...[...svg.querySelectorAll('text.name')].map((t) => t.getBBox().x));
+  if (minX < 0) {
+    const x = Math.floor(minX) - 4;
+    svg.setAttribute('viewBox', `${x} 0 ${W - x} ${rows.length * rowH + 10}`);
+    svg.setAttribute('width', W - x);
+  }
 }
 
 function header(root, figure) {
