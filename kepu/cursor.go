@@ -159,8 +159,6 @@ func appendJSONString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// InvalidCursor is the BadUserInput error of a text that is not a cursor of
-// the list it was given to (its first 64 bytes quoted).
 // EmptyCursor is the error of a cursor argument given as "": no cursor
 // is empty (the first page is asked by leaving the argument out or null),
 // and an empty string taken as none would hide a client's bug (an
@@ -169,6 +167,8 @@ func EmptyCursor(arg string) error {
 	return &Error{Code: BadUserInput, Message: fmt.Sprintf("%s: an empty cursor; leave %s out (or null) for the first page", arg, arg), Field: arg}
 }
 
+// InvalidCursor is the BadUserInput error of a text that is not a cursor of
+// the list it was given to (its first 64 bytes quoted).
 func InvalidCursor(s string) error {
 	return Errorf(BadUserInput, "invalid cursor %q", Truncate(s, 64))
 }
