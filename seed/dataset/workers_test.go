@@ -24,7 +24,8 @@ type watchedStore struct {
 	early       bool // an edge batch started while a node batch was in flight
 	mixed       bool // a batch held nodes and edges
 	writes      int
-	failAt      int // the write (1-based) that fails; 0: none
+	failAt      int           // the write (1-based) that fails; 0: none
+	second      chan struct{} // closed when a second write is in flight
 }
 
 var errInjected = errors.New("injected failure")
@@ -43,6 +44,11 @@ func (w *watchedStore) Write(ctx context.Context, cs []kepu.Change) ([]kepu.Resu
 	}
 	w.inFlight++
 	w.maxInFlight = max(w.maxInFlight, w.inFlight)
+	if w.inFlight == 2 && w.second != nil {
+		close(w.second)
+		w.second = nil
+	}
+	second := w.second
 	w.mu.Unlock()
 	defer func() {
 		w.mu.Lock()
@@ -52,6 +58,15 @@ func (w *watchedStore) Write(ctx context.Context, cs []kepu.Change) ([]kepu.Resu
 		}
 		w.mu.Unlock()
 	}()
+	if n == 1 && second != nil {
+		// The first write holds on until a second one starts, however
+		// slowly the other workers are scheduled: a load that writes
+		// one batch at a time waits here 10 s and fails the test.
+		select {
+		case <-second:
+		case <-time.After(10 * time.Second):
+		}
+	}
 	time.Sleep(2 * time.Millisecond) // let the other workers start
 	if n == w.failAt {
 		return nil, errInjected
@@ -71,7 +86,7 @@ func TestLoadWorkers(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { st.Close() })
-		return &watchedStore{Store: st}
+		return &watchedStore{Store: st, second: make(chan struct{})}
 	}
 	ctx := context.Background()
 	w := open()
@@ -111,14 +126,16 @@ func TestLoadWorkers(t *testing.T) {
 	}
 }
 
-// deadlockingStore fails the first write of every batch that overlaps
-// another write, as Neo4j fails one of two transactions that deadlock (and
-// the driver's retries meet the other writers again); the batch's second
-// write succeeds.
+// deadlockingStore fails the first write of every second batch to arrive,
+// as Neo4j fails one of two transactions that deadlock (and the driver's
+// retries meet the other writers again); the batch's second write
+// succeeds. Which batches fail depends on the order they arrive in, never
+// on whether the workers happened to overlap, so every run fails some.
 type deadlockingStore struct {
 	kepu.Store
 	mu       sync.Mutex
 	inFlight int
+	arrived  int             // batches seen
 	failed   map[string]bool // batches failed once, by their first record
 	edges    bool            // an edge batch has been written
 	retried  [2]int          // node and edge batches written again
@@ -141,13 +158,18 @@ func (d *deadlockingStore) Write(ctx context.Context, cs []kepu.Change) ([]kepu.
 	d.mu.Lock()
 	d.inFlight++
 	again := d.failed[key]
+	fail := false
+	if !again {
+		d.arrived++
+		fail = d.arrived%2 == 0
+	}
 	overlapped := d.inFlight > 1
 	d.mu.Unlock()
 	time.Sleep(2 * time.Millisecond) // let the other workers start
 	d.mu.Lock()
 	overlapped = overlapped || d.inFlight > 1
 	d.inFlight--
-	if !again && overlapped {
+	if fail {
 		d.failed[key] = true
 		d.mu.Unlock()
 		return nil, errDeadlock
