@@ -5,6 +5,8 @@ import (
 	"os"
 	"testing"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
 	"github.com/kepugraph/kepugraph/internal/neo4jtest"
 	"github.com/kepugraph/kepugraph/kepu"
 	"github.com/kepugraph/kepugraph/neo4jstore"
@@ -45,6 +47,36 @@ func TestConformance(t *testing.T) {
 				t.Fatal(err)
 			}
 			return st2
+		},
+		OpenNewer: func(t *testing.T, st kepu.Store) (func() kepu.Store, error) {
+			t.Helper()
+			ctx := context.Background()
+			if err := st.Close(); err != nil {
+				t.Fatal(err)
+			}
+			drv, cfg := neo4jtest.Driver(t)
+			setFormat := func(f int) {
+				t.Helper()
+				if _, err := neo4j.ExecuteQuery(ctx, drv, "MERGE (v:"+neo4jstore.VersionLabel+" {id: 'searchKeys'}) SET v.format = $f",
+					map[string]any{"f": int64(f)}, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(cfg.Database)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			setFormat(neo4jstore.SearchKeysFormat + 1)
+			// As the server starts: Open, then EnsureSchema.
+			st2, err := neo4jstore.Open(ctx, neo4jstore.ConfigFromEnv())
+			if err == nil {
+				err = st2.EnsureSchema(ctx)
+				st2.Close()
+			}
+			return func() kepu.Store {
+				setFormat(neo4jstore.SearchKeysFormat)
+				st3, err := neo4jstore.Open(ctx, neo4jstore.ConfigFromEnv())
+				if err != nil {
+					t.Fatal(err)
+				}
+				return st3
+			}, err
 		},
 	})
 }

@@ -20,44 +20,13 @@ func testDurability(t *testing.T, h Harness, stp *kepu.Store) {
 		kepu.Change{Kind: kepu.UpdateEdge, Edge: kepu.Edge{Type: kepu.Covers, From: mCaravan, To: cYaohai}, Set: kepu.Props{"tours": 7}},
 		kepu.Change{Kind: kepu.PutNode, Node: N("Museum:new", "kind", "DIGITAL", "name", "科普 🚀 'new'", "resourcesTB", 2.25)},
 	)
-	type snapshot struct {
-		ids       map[kepu.Label][]string
-		nodes     map[string]kepu.Node
-		partners  map[string]kepu.NeighborPage
-		locations map[string]kepu.Location
-		covers    kepu.EdgeAggregate
-	}
-	take := func(st kepu.Store) snapshot {
-		t.Helper()
-		var s snapshot
-		s.ids = map[kepu.Label][]string{}
-		var all []string
-		for _, l := range kepu.Labels {
-			s.ids[l] = findIDs(t, st, l, nil)
-			all = append(all, s.ids[l]...)
-		}
-		var err error
-		if s.nodes, err = st.Nodes(ctx, all); err != nil {
-			t.Fatal(err)
-		}
-		if s.partners, err = st.Neighbors(ctx, s.ids[kepu.Museum], kepu.NeighborQuery{Rel: kepu.PartnersWith, Dir: kepu.Out}); err != nil {
-			t.Fatal(err)
-		}
-		if s.locations, err = st.Locate(ctx, all); err != nil {
-			t.Fatal(err)
-		}
-		if s.covers, err = st.AggregateEdges(ctx, kepu.EdgeAggregateQuery{Rel: kepu.Covers, Sum: []string{"tours", "visits"}}); err != nil {
-			t.Fatal(err)
-		}
-		return s
-	}
-	before := take(st)
+	before := takeGraph(t, st)
 	if len(before.nodes) != 16 || before.covers.Sums["tours"] != 14 {
 		t.Fatalf("before reopen: %d nodes, tours %v", len(before.nodes), before.covers.Sums["tours"])
 	}
 	st = h.Reopen(t, st)
 	*stp = st
-	after := take(st)
+	after := takeGraph(t, st)
 	if fmt.Sprint(before) != fmt.Sprint(after) {
 		t.Fatalf("after reopen:\n%v\nwant\n%v", after, before)
 	}
@@ -86,4 +55,41 @@ func testDurability(t *testing.T, h Harness, stp *kepu.Store) {
 	if agg.Count != 3 {
 		t.Fatalf("COVERS after deleting the caravan and reopening = %d, want 3", agg.Count)
 	}
+}
+
+// graphSnapshot is what takeGraph reads.
+type graphSnapshot struct {
+	ids       map[kepu.Label][]string
+	nodes     map[string]kepu.Node
+	partners  map[string]kepu.NeighborPage
+	locations map[string]kepu.Location
+	covers    kepu.EdgeAggregate
+}
+
+// takeGraph reads what the durability and format checks compare: every
+// node of every label, the museums' partners, the locations and the
+// coverage sums.
+func takeGraph(t *testing.T, st kepu.Store) graphSnapshot {
+	t.Helper()
+	var s graphSnapshot
+	s.ids = map[kepu.Label][]string{}
+	var all []string
+	for _, l := range kepu.Labels {
+		s.ids[l] = findIDs(t, st, l, nil)
+		all = append(all, s.ids[l]...)
+	}
+	var err error
+	if s.nodes, err = st.Nodes(ctx, all); err != nil {
+		t.Fatal(err)
+	}
+	if s.partners, err = st.Neighbors(ctx, s.ids[kepu.Museum], kepu.NeighborQuery{Rel: kepu.PartnersWith, Dir: kepu.Out}); err != nil {
+		t.Fatal(err)
+	}
+	if s.locations, err = st.Locate(ctx, all); err != nil {
+		t.Fatal(err)
+	}
+	if s.covers, err = st.AggregateEdges(ctx, kepu.EdgeAggregateQuery{Rel: kepu.Covers, Sum: []string{"tours", "visits"}}); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

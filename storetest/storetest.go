@@ -28,6 +28,13 @@ type Harness struct {
 	// Reopen, when set, closes st and opens the same data again; the suite
 	// uses it to check that acknowledged writes are durable.
 	Reopen func(t *testing.T, st kepu.Store) kepu.Store
+	// OpenNewer, when set, closes st, records in its data a format newer
+	// than the one this build writes (what a later kepugraph would leave
+	// behind) and opens the data as the program does at start (Neo4j:
+	// Open and EnsureSchema). It returns that open's error, and restore:
+	// it records this build's format again and opens the data as Reopen
+	// does, so the suite can see the refused data unchanged.
+	OpenNewer func(t *testing.T, st kepu.Store) (restore func() kepu.Store, err error)
 }
 
 // Run runs the whole suite against the harness.
@@ -132,6 +139,12 @@ func Run(t *testing.T, h Harness) {
 			}
 		})
 	}
+	t.Run("NewerFormat", func(t *testing.T) {
+		if h.OpenNewer == nil {
+			t.Skip("the harness has no OpenNewer")
+		}
+		testNewerFormat(t, h)
+	})
 	t.Run("Durability", func(t *testing.T) {
 		if h.Reopen == nil {
 			t.Skip("the harness has no Reopen")
