@@ -95,22 +95,26 @@ type whereScope struct {
 	// PlaceWhere): the fields named after one of kepu.Labels are typed
 	// conditions on that label.
 	far []kepu.Label
+	// ids are the labels an ID in an id condition may name (nil: any);
+	// an ID of another label is refused, as an argument of the wrong
+	// kind is, rather than matching nothing.
+	ids []kepu.Label
 }
 
 // propertyScope is the scope of a <Label>PropertyWhere: the label's
 // properties and the ID, nothing else.
 func propertyScope(l kepu.Label) whereScope {
-	return whereScope{props: kepu.LookupLabel(l).Prop}
+	return whereScope{props: kepu.LookupLabel(l).Prop, ids: []kepu.Label{l}}
 }
 
 func labelScope(l kepu.Label) whereScope {
 	def := kepu.LookupLabel(l)
-	return whereScope{label: l, props: def.Prop, rels: true}
+	return whereScope{label: l, props: def.Prop, rels: true, ids: []kepu.Label{l}}
 }
 
 func mergedScope(labels []kepu.Label) whereScope {
 	props := spec.MergedProps(labels)
-	return whereScope{far: labels, props: func(name string) *kepu.PropDef {
+	return whereScope{far: labels, ids: labels, props: func(name string) *kepu.PropDef {
 		for i := range props {
 			if props[i].Name == name {
 				return &props[i]
@@ -239,7 +243,7 @@ func fieldFilter(sc whereScope, k string, v any) (*kepu.Filter, error) {
 		if err != nil {
 			return nil, err
 		}
-		return idFilter(m)
+		return idFilter(sc, m)
 	}
 	if sc.far != nil && kepu.LookupLabel(kepu.Label(k)) != nil {
 		l := kepu.Label(k)
@@ -352,7 +356,18 @@ func propFilter(prop string, m map[string]any) (*kepu.Filter, error) {
 	return kepu.And(parts...), nil
 }
 
-func idFilter(m map[string]any) (*kepu.Filter, error) {
+func idFilter(sc whereScope, m map[string]any) (*kepu.Filter, error) {
+	parse := func(gid string) (string, error) {
+		id, err := kepu.ParseGlobalID(gid)
+		if err != nil || len(sc.ids) == 0 || slices.Contains(sc.ids, kepu.LabelOf(id)) {
+			return id, err
+		}
+		names := make([]string, len(sc.ids))
+		for i, l := range sc.ids {
+			names[i] = string(l)
+		}
+		return "", badInput("ID %q is a %s's, not a %s's: it matches nothing here", kepu.Truncate(gid, 64), kepu.LabelOf(id), strings.Join(names, "'s or a "))
+	}
 	var parts []*kepu.Filter
 	for _, op := range []kepu.Op{kepu.Eq, kepu.Ne, kepu.OneOf} {
 		v, ok := m[string(op)]
@@ -367,7 +382,7 @@ func idFilter(m map[string]any) (*kepu.Filter, error) {
 			}
 			parts = append(parts, kepu.C(kepu.PropID, op, nil))
 		case string:
-			id, err := kepu.ParseGlobalID(x)
+			id, err := parse(x)
 			if err != nil {
 				return nil, err
 			}
@@ -376,7 +391,7 @@ func idFilter(m map[string]any) (*kepu.Filter, error) {
 			ids := make([]any, len(x))
 			for i, e := range x {
 				s, _ := e.(string)
-				id, err := kepu.ParseGlobalID(s)
+				id, err := parse(s)
 				if err != nil {
 					return nil, err
 				}

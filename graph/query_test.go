@@ -90,8 +90,29 @@ func TestFilterErrors(t *testing.T) {
 		`{openedYear: {in: null}}`,
 		`{name: {gt: null}}`,
 		`{NOT: {}}`,
+		// An ID of another label is refused, as an argument of the wrong
+		// kind is, wherever an id condition sits.
+		fmt.Sprintf(`{id: {eq: %q}}`, gid(kepu.School, "s1")),
+		fmt.Sprintf(`{id: {ne: %q}}`, gid(kepu.Province, "p1")),
+		fmt.Sprintf(`{id: {in: [%q, %q]}}`, gid(kepu.Museum, "m1"), gid(kepu.School, "s1")),
+		fmt.Sprintf(`{OR: [{name: {eq: "x"}}, {NOT: {id: {eq: %q}}}]}`, gid(kepu.School, "s1")),
+		fmt.Sprintf(`{schoolPartners_some: {node: {id: {eq: %q}}}}`, gid(kepu.Museum, "m1")),
+		fmt.Sprintf(`{province: {id: {eq: %q}}}`, gid(kepu.County, "c1")),
 	} {
 		wantError(t, url, fmt.Sprintf(`{ museums(where: %s) { totalCount } }`, where), nil, kepu.BadUserInput)
+	}
+	r := wantError(t, url, fmt.Sprintf(`{ museums(where: {id: {eq: %q}}) { totalCount } }`, gid(kepu.School, "s1")), nil, kepu.BadUserInput)
+	if want := fmt.Sprintf(`ID %q is a School's, not a Museum's`, gid(kepu.School, "s1")); !strings.Contains(r.Errors[0].Message, want) {
+		t.Errorf("message %q, want it to say %q", r.Errors[0].Message, want)
+	}
+	// IDs of the label itself, and of any label a merged where admits, pass.
+	for _, q := range []string{
+		fmt.Sprintf(`{ museums(where: {id: {in: [%q, %q]}}) { totalCount } }`, gid(kepu.Museum, "m1"), gid(kepu.Museum, "nope")),
+		fmt.Sprintf(`{ museums(where: {schoolPartners_some: {node: {id: {eq: %q}}}}) { totalCount } }`, gid(kepu.School, "s1")),
+	} {
+		if r := post(t, url, q, nil); len(r.Errors) != 0 {
+			t.Errorf("%s: %+v", q, r.Errors)
+		}
 	}
 	// Unknown fields are rejected by validation.
 	wantError(t, url, `{ museums(where: {nope: {eq: 1}}) { totalCount } }`, nil, "GRAPHQL_VALIDATION_FAILED")
