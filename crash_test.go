@@ -131,10 +131,14 @@ func TestCrash(t *testing.T) {
 		}()
 		// Kill at a random moment 0 to 300 ms after the server is ready
 		// (so sometimes before the first mutation, mostly in the middle
-		// of one).
+		// of one). In the last round, if no mutation was acknowledged
+		// yet (a machine so loaded that none took less than the rounds'
+		// delays), the moment is counted from the first acknowledgement
+		// instead, so that the test always checks some.
 		var kill <-chan time.Time
 		timeout := time.After(30 * time.Second)
-		killed := false
+		killed, afterAck := false, false
+		arm := func() { kill = time.After(time.Duration(rng.IntN(300)) * time.Millisecond) }
 	read:
 		for {
 			select {
@@ -143,11 +147,17 @@ func TestCrash(t *testing.T) {
 					break read
 				}
 				switch {
+				case line == "ready" && round == rounds-1 && len(acked) == 0:
+					afterAck = true
 				case line == "ready":
-					kill = time.After(time.Duration(rng.IntN(300)) * time.Millisecond)
+					arm()
 				case strings.HasPrefix(line, "ack "):
 					n, _ := strconv.Atoi(strings.TrimPrefix(line, "ack "))
 					acked[n] = true
+					if afterAck {
+						afterAck = false
+						arm()
+					}
 				}
 			case <-kill:
 				cmd.Process.Signal(syscall.SIGKILL)
@@ -156,7 +166,7 @@ func TestCrash(t *testing.T) {
 			case <-timeout:
 				cmd.Process.Signal(syscall.SIGKILL)
 				cmd.Wait()
-				t.Fatalf("round %d: the child did not get ready:\n%s", round, stderr.String())
+				t.Fatalf("round %d: the child did not get ready (or, waited for, acknowledge a mutation) in 30 s:\n%s", round, stderr.String())
 			}
 		}
 		err = cmd.Wait()

@@ -109,7 +109,24 @@ func TestBackupUnderWrites(t *testing.T) {
 			}
 		}()
 	}
-	time.Sleep(300 * time.Millisecond)
+	// Some writes acknowledged before the backup starts, however slowly
+	// the writers run (a fixed 300 ms could pass before the first one).
+	ackedCount := func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(acked)
+	}
+	untilAcked := func(n int) {
+		t.Helper()
+		for deadline := time.Now().Add(time.Minute); ackedCount() < n; time.Sleep(5 * time.Millisecond) {
+			if time.Now().After(deadline) || t.Failed() {
+				stop.Store(true)
+				wg.Wait()
+				t.Fatalf("%d writes acknowledged, waited for %d", ackedCount(), n)
+			}
+		}
+	}
+	untilAcked(10)
 	mu.Lock()
 	before := make([]int, 0, len(acked))
 	for n := range acked {
@@ -126,7 +143,7 @@ func TestBackupUnderWrites(t *testing.T) {
 	var out bytes.Buffer
 	env.Stdout = &out
 	code := admin.Run(context.Background(), env, []string{"backup", "--url", m.URL(), "--to", file})
-	time.Sleep(100 * time.Millisecond)
+	untilAcked(ackedCount() + 3) // the writers go on after the backup
 	stop.Store(true)
 	wg.Wait()
 	if code != 0 {

@@ -24,6 +24,14 @@ func (a *Analyzer) Overlay() int {
 	return len(a.adj.rows)
 }
 
+// Folding reports whether a fold of the analyzer's overlay runs in the
+// background.
+func (a *Analyzer) Folding() bool {
+	a.adjMu.Lock()
+	defer a.adjMu.Unlock()
+	return a.adjFolding
+}
+
 // SearchWork is the work of one search on the analyzer's adjacency: whether
 // a path was found, its length, the nodes marked and the arcs scanned.
 type SearchWork struct {

@@ -50,10 +50,12 @@ func (s *slowCompute) fn(val any) func(context.Context) (any, error) {
 	}
 }
 
-// waitGoroutines waits until at most n goroutines run (a leak fails).
+// waitGoroutines waits until at most n goroutines run (a leak fails). The
+// minute is a hang guard: the goroutines left end as soon as they are
+// scheduled, which a loaded machine may delay.
 func waitGoroutines(t *testing.T, n int) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for runtime.NumGoroutine() > n {
 		if time.Now().After(deadline) {
 			buf := make([]byte, 1<<16)
@@ -79,7 +81,10 @@ func TestMemoCallerDeadline(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v, want the deadline's", err)
 	}
-	if took > 2*time.Second {
+	// A hang guard, not a speed check: the computation never ends by
+	// itself (release is never closed), so a memo that waited for it
+	// would not return at all.
+	if took > time.Minute {
 		t.Errorf("the caller returned after %v, its deadline was 50ms", took)
 	}
 	waitFor(t, func() bool { return slow.stopped.Load() == 1 })
@@ -92,21 +97,68 @@ func TestMemoCallerDeadline(t *testing.T) {
 	}
 }
 
-// TestMemoSharedComputation: callers of one key share one computation; one
-// leaving at its deadline does not stop it for the others, who get its
-// value, which is then cached.
+// deadlineCtx is a context whose deadline passes when expire is called
+// (Err is then context.DeadlineExceeded), not at a time: a test decides
+// what has happened before it. It is a cancelCtx underneath, so that a
+// context derived from it is cancelled with it at once, as one derived
+// from a context.WithTimeout is.
+type deadlineCtx struct {
+	context.Context
+	expire context.CancelFunc
+}
+
+func newDeadlineCtx() *deadlineCtx {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &deadlineCtx{Context: ctx, expire: cancel}
+}
+
+func (c *deadlineCtx) Err() error {
+	if c.Context.Err() != nil {
+		return context.DeadlineExceeded
+	}
+	return nil
+}
+
+// waiters is the number of callers waiting for key's computation (-1: none
+// cached).
+func (a *Analyzer) waiters(key string) int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.cache == nil {
+		return -1
+	}
+	c, ok := a.cache.Peek(key)
+	if !ok {
+		return -1
+	}
+	return c.waiters
+}
+
+// TestMemoSharedComputation: callers of one key share one computation; the
+// one that started it leaving at its deadline does not stop it for the
+// others, who get its value, which is then cached. The caller with the
+// deadline starts the computation, the others join it, and only then does
+// its deadline pass (on a loaded machine a 20 ms timer passed before the
+// others had joined, and they started a second computation).
 func TestMemoSharedComputation(t *testing.T) {
 	a := &Analyzer{Store: &versionStore{}}
 	slow := &slowCompute{release: make(chan struct{})}
-	short, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
-	defer cancel()
+	short := newDeadlineCtx()
+	shortErr := make(chan error, 1)
+	go func() {
+		_, err := a.memo(short, "k", slow.fn(42))
+		shortErr <- err
+	}()
+	waitFor(t, func() bool { return slow.started.Load() == 1 && a.waiters("k") == 1 })
 	var wg sync.WaitGroup
 	got := make([]any, 3)
 	errs := make([]error, 3)
 	for i := range 3 {
 		wg.Go(func() { got[i], errs[i] = a.memo(context.Background(), "k", slow.fn(42)) })
 	}
-	if _, err := a.memo(short, "k", slow.fn(42)); !errors.Is(err, context.DeadlineExceeded) {
+	waitFor(t, func() bool { return a.waiters("k") == 4 })
+	short.expire()
+	if err := <-shortErr; !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("short caller: err = %v", err)
 	}
 	close(slow.release)
@@ -137,9 +189,9 @@ func TestMemoSlots(t *testing.T) {
 	for i := range slots { // these hold the slots until release
 		wg.Go(func() { _, errs[i] = a.memo(context.Background(), fmt.Sprint("k", i), slow.fn(i)) })
 	}
-	for slow.started.Load() < slots {
-		time.Sleep(time.Millisecond)
-	}
+	// Both hold their slot and run (counted in maxRun) before the others
+	// come.
+	waitFor(t, func() bool { return slow.running.Load() == slots })
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	var late sync.WaitGroup
@@ -197,12 +249,13 @@ func TestMemoSlotsUnderLoad(t *testing.T) {
 	}
 }
 
-// waitFor waits up to 5 s for cond.
+// waitFor waits for cond, up to a minute (a hang guard: only the
+// condition matters, however slowly the goroutines it waits for run).
 func waitFor(t *testing.T, cond func() bool) {
 	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); !cond(); time.Sleep(time.Millisecond) {
+	for deadline := time.Now().Add(time.Minute); !cond(); time.Sleep(time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatal("condition not met in 5 s")
+			t.Fatal("condition not met in a minute")
 		}
 	}
 }
@@ -292,10 +345,10 @@ func TestMemoWithoutSlot(t *testing.T) {
 		defer close(done)
 		a.memo(context.Background(), "slow", slow.fn(1))
 	}()
-	for slow.started.Load() == 0 {
-		time.Sleep(time.Millisecond)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	waitFor(t, func() bool { return slow.started.Load() == 1 })
+	// A minute: a computation without a slot runs at once; one that waited
+	// for the slot (taken until release) would wait it out.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	v, err := a.memoSlot(ctx, "fast", false, func(context.Context) (any, error) { return 2, nil })
 	if err != nil || v != 2 {

@@ -1073,7 +1073,10 @@ func TestReadAhead(t *testing.T) {
 			t.Errorf("writer stopping after %d elements: %+v, %v", c.n, st, err)
 		}
 	}
-	for i := 0; runtime.NumGoroutine() > goroutines && i < 100; i++ {
+	// The read-ahead goroutines end once scheduled: wait for them (a
+	// minute is a hang guard; 1 s was the limit, which a loaded machine
+	// can pass).
+	for deadline := time.Now().Add(time.Minute); runtime.NumGoroutine() > goroutines && time.Now().Before(deadline); {
 		time.Sleep(10 * time.Millisecond)
 	}
 	if g := runtime.NumGoroutine(); g > goroutines {

@@ -145,7 +145,7 @@ func openStore() (kepu.Store, func(), error) {
 			return nil, nil, err
 		}
 		ctx := context.Background()
-		st, err := neo4jstore.Open(ctx, neo4jstore.ConfigFromEnv())
+		st, err := neo4jstore.Open(ctx, neo4jtest.Config())
 		if err != nil {
 			return nil, nil, err
 		}

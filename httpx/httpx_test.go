@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -253,9 +254,11 @@ func TestTimeout(t *testing.T) {
 	}
 }
 
+// TestRateLimit: a token every 100 s (at 1 a second, a request more than
+// a second after the burst found a new one on a loaded machine).
 func TestRateLimit(t *testing.T) {
 	cfg := httpx.DefaultConfig()
-	cfg.RateLimit = httpx.RateLimitConfig{Rate: 1, Burst: 2}
+	cfg.RateLimit = httpx.RateLimitConfig{Rate: 0.01, Burst: 2}
 	h, srv := stack(cfg)
 	from := func(addr string) *http.Request { r := postReq(okBody); r.RemoteAddr = addr; return r }
 	for i := 0; i < 2; i++ {
@@ -264,7 +267,7 @@ func TestRateLimit(t *testing.T) {
 		}
 	}
 	r := do(t, h, from("10.0.0.1:999"))
-	if r.Status != 429 || r.Code != httpx.CodeRateLimited || r.Header.Get("Retry-After") != "1" || r.Limit != float64(1) {
+	if ra, _ := strconv.Atoi(r.Header.Get("Retry-After")); r.Status != 429 || r.Code != httpx.CodeRateLimited || ra < 90 || ra > 100 || r.Limit != 0.01 {
 		t.Fatalf("%d %q Retry-After %q: %s", r.Status, r.Code, r.Header.Get("Retry-After"), r.Raw)
 	}
 	if srv.Executed.Load() != 2 {
@@ -282,8 +285,14 @@ func TestRateLimit(t *testing.T) {
 	}
 }
 
+// TestRateLimiterEviction runs on a clock of its own: a second request
+// more than a second after the first would find a new token, and a sleep
+// only bounds the idle time from below.
 func TestRateLimiterEviction(t *testing.T) {
+	now := time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
 	l := httpx.NewRateLimiter(httpx.RateLimitConfig{Rate: 1, Burst: 1, IdleTTL: time.Minute, MaxClients: 3})
+	l.SetClock(clock)
 	for _, k := range []string{"a", "b", "c", "d"} {
 		if ok, _ := l.Allow(k); !ok {
 			t.Fatalf("first request of %s refused", k)
@@ -292,13 +301,20 @@ func TestRateLimiterEviction(t *testing.T) {
 	if l.Len() != 3 {
 		t.Fatalf("MaxClients: %d buckets", l.Len())
 	}
+	now = now.Add(300 * time.Millisecond)
 	ok, wait := l.Allow("d")
-	if ok || wait <= 0 || wait > time.Second {
-		t.Fatalf("second request: %v %v", ok, wait)
+	if ok || wait < 690*time.Millisecond || wait > 700*time.Millisecond {
+		t.Fatalf("second request 300 ms after the first: %v %v, want refused for 700ms", ok, wait)
 	}
 	l2 := httpx.NewRateLimiter(httpx.RateLimitConfig{Rate: 1, Burst: 1, IdleTTL: 20 * time.Millisecond})
+	l2.SetClock(clock)
 	l2.Allow("a")
-	time.Sleep(50 * time.Millisecond)
+	now = now.Add(15 * time.Millisecond)
+	l2.Allow("b") // "a" idle 15 ms: kept
+	if l2.Len() != 2 {
+		t.Fatalf("bucket idle less than IdleTTL dropped: %d buckets", l2.Len())
+	}
+	now = now.Add(50 * time.Millisecond)
 	l2.Allow("b") // sweeps "a"
 	if l2.Len() != 1 {
 		t.Fatalf("idle bucket kept: %d", l2.Len())
@@ -470,12 +486,14 @@ func BenchmarkBare(b *testing.B) {
 	}
 }
 
+// TestTimeoutKeepsStatus: a handler that ends before its deadline keeps
+// its status (an hour: the deadline must not pass on a loaded machine).
 func TestTimeoutKeepsStatus(t *testing.T) {
-	h := httpx.Timeout(time.Second)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }))
+	h := httpx.Timeout(time.Hour)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }))
 	if r := do(t, h, httptest.NewRequest("GET", "/", nil)); r.Status != 204 {
 		t.Fatalf("status %d", r.Status)
 	}
-	h = httpx.Timeout(time.Second)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h = httpx.Timeout(time.Hour)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusTeapot)
 		w.Write([]byte("null"))
 	}))

@@ -27,7 +27,7 @@ func TestEdgeLogTwoProcesses(t *testing.T) {
 	}
 	ctx := context.Background()
 	a := neo4jtest.Fresh(t)
-	b, err := neo4jstore.Open(ctx, neo4jstore.ConfigFromEnv())
+	b, err := neo4jstore.Open(ctx, neo4jtest.Config())
 	if err != nil {
 		t.Fatal(err)
 	}

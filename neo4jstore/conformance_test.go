@@ -23,7 +23,7 @@ func TestConformance(t *testing.T) {
 	open := func(t *testing.T) kepu.Store {
 		t.Helper()
 		ctx := context.Background()
-		st, err := neo4jstore.Open(ctx, neo4jstore.ConfigFromEnv())
+		st, err := neo4jstore.Open(ctx, neo4jtest.Config())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -42,7 +42,7 @@ func TestConformance(t *testing.T) {
 			if err := st.Close(); err != nil {
 				t.Fatal(err)
 			}
-			st2, err := neo4jstore.Open(context.Background(), neo4jstore.ConfigFromEnv())
+			st2, err := neo4jstore.Open(context.Background(), neo4jtest.Config())
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -371,8 +371,9 @@ func newRTEnv(t *testing.T) *rtEnv {
 	}
 	t.Cleanup(srv.Close)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	// A minute to reach the scripted server (see openStore).
 	st, err := neo4jstore.Open(context.Background(), neo4jstore.Config{URI: srv.URI(), User: "neo4j", Password: testPassword,
-		ConnectTimeout: 2 * time.Second, Logger: quiet})
+		ConnectTimeout: time.Minute, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,7 +33,7 @@ func TestSearchIndexNotReady(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A new process on that database (no EnsureSchema yet, or one cut off).
-	st2, err := neo4jstore.Open(ctx, neo4jstore.ConfigFromEnv())
+	st2, err := neo4jstore.Open(ctx, neo4jtest.Config())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -184,8 +184,8 @@ func TestRetryAloneNeo4j(t *testing.T) {
 		t.Skip("NEO4J_URI not set")
 	}
 	ctx := context.Background()
-	open := func(cfg neo4jstore.Config) *neo4jstore.Store {
-		cfg.ConnectTimeout, cfg.RetryTime = time.Second, time.Second
+	open := func(cfg neo4jstore.Config, connect time.Duration) *neo4jstore.Store {
+		cfg.ConnectTimeout, cfg.RetryTime = connect, time.Second
 		st, err := neo4jstore.Open(ctx, cfg)
 		if err != nil {
 			t.Fatal(err)
@@ -193,8 +193,12 @@ func TestRetryAloneNeo4j(t *testing.T) {
 		t.Cleanup(func() { st.Close() })
 		return st
 	}
-	up := open(neo4jstore.ConfigFromEnv())
-	down := open(neo4jstore.Config{URI: "bolt://127.0.0.1:1", User: "neo4j", Password: "x"})
+	// The server that answers is given the loader's own time to be
+	// reached (loadConnectTimeout): with 1 s, its Ready had 750 ms to
+	// connect, which a loaded machine's Neo4j need not meet. The one that
+	// does not answer refuses at once: 1 s only bounds its wait.
+	up := open(neo4jstore.ConfigFromEnv(), loadConnectTimeout)
+	down := open(neo4jstore.Config{URI: "bolt://127.0.0.1:1", User: "neo4j", Password: "x"}, time.Second)
 	unavailable := kepu.Errorf(kepu.Unavailable, "the graph database is unavailable; try again later")
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
