@@ -973,8 +973,11 @@ type propsCache struct {
 }
 
 // maxSharedProps bounds a propsCache: a file whose edges all differ costs
-// no more than this many cached bodies.
-const maxSharedProps = 4096
+// no more than this many cached bodies (a few MB). The benchmark graph's
+// 5 M edges have about 25,000 distinct bodies (COVERS carries counts): a
+// cache of 4,096 started again every few thousand of them and decoded
+// most bodies again (about a quarter of the open's edge reader at 1M).
+const maxSharedProps = 1 << 16
 
 // get returns the props of body, decoding it when it is not cached.
 func (pc *propsCache) get(body []byte, in *interner, sl *slab) (*props, error) {
