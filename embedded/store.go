@@ -647,6 +647,8 @@ func (st *state) readNodes(tx *bolt.Tx, path string, in *interner) ([]*nodeRec, 
 	var chunk []nodeRec
 	ids := &slab{}
 	b := &nodeBatch{}
+	var label kepu.Label // the previous key's (canonical), and its IDs so far
+	var labelIDs []string
 	readErr := func() error {
 		defer func() {
 			if len(b.recs) > 0 {
@@ -654,6 +656,9 @@ func (st *state) readNodes(tx *bolt.Tx, path string, in *interner) ([]*nodeRec, 
 			}
 			close(batches)
 			<-decoded
+			if label != "" {
+				st.byLabel[label] = labelIDs
+			}
 		}()
 		// bbolt iterates keys in byte order, which is Go's string order,
 		// so each label's ID list comes out sorted.
@@ -664,7 +669,18 @@ func (st *state) readNodes(tx *bolt.Tx, path string, in *interner) ([]*nodeRec, 
 				return &DamageError{Path: path, Record: "node " + quote(k), Problem: "its key does not sort after the previous key " + quote(prev) + " (a damaged page)"}
 			}
 			prev = k
-			l := kepu.LabelOf(string(k))
+			// Keys of one label come one after the other: the previous
+			// key's label is compared before the labels are looked up.
+			l := label
+			if n := len(label); n == 0 || len(k) <= n+1 || k[n] != ':' || string(k[:n]) != string(label) {
+				if l = kepu.LabelOf(string(k)); l != "" {
+					if label != "" {
+						st.byLabel[label] = labelIDs
+					}
+					l = canonLabel(l)
+					label, labelIDs = l, st.byLabel[l]
+				}
+			}
 			if l == "" || (verifyRecords && !utf8.Valid(k)) {
 				return &DamageError{Path: path, Record: "node " + quote(k), Problem: "the key is not a node ID"}
 			}
@@ -683,12 +699,12 @@ func (st *state) readNodes(tx *bolt.Tx, path string, in *interner) ([]*nodeRec, 
 				b.recs, b.keys, b.vals = chunk[len(chunk):], b.keys[:0], b.vals[:0]
 			}
 			id := ids.string(k)
-			chunk = append(chunk, nodeRec{id: id, label: canonLabel(l)})
+			chunk = append(chunk, nodeRec{id: id, label: l})
 			n := &chunk[len(chunk)-1]
 			b.recs = b.recs[:len(b.recs)+1]
 			b.keys, b.vals = append(b.keys, k), append(b.vals, v)
 			st.nodes[id] = n
-			st.byLabel[l] = append(st.byLabel[l], id)
+			labelIDs = append(labelIDs, id)
 			sorted = append(sorted, n)
 		}
 		return nil
