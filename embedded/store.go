@@ -582,13 +582,13 @@ func loadState(tx *bolt.Tx, path string, in *interner, log *slog.Logger) (*state
 	}
 	st := newState(int(min(nnodes, 1<<24)))
 	start := time.Now()
-	sorted, err := st.readNodes(tx, path, in)
+	sorted, owners, err := st.readNodes(tx, path, in, int(min(nnodes, 1<<24)))
 	if err != nil {
 		return nil, err
 	}
 	log.Debug("embedded store: nodes read", "nodes", len(st.nodes), "duration", time.Since(start))
 	start = time.Now()
-	if err := st.readEdges(tx, path, in, sorted); err != nil {
+	if err := st.readEdges(tx, path, in, sorted, owners); err != nil {
 		return nil, err
 	}
 	log.Debug("embedded store: edges read and linked", "edges", st.nedges, "duration", time.Since(start))
@@ -613,9 +613,11 @@ type nodeBatch struct {
 // readNodes reads the nodes bucket in two goroutines: this one walks the
 // keys (order, label) and fills the ID map and the label lists; a second
 // one checks each record's checksum and decodes its properties (it alone
-// uses in meanwhile). It returns the nodes in ID order.
-func (st *state) readNodes(tx *bolt.Tx, path string, in *interner) ([]*nodeRec, error) {
-	sorted := make([]*nodeRec, 0, len(st.nodes))
+// uses in meanwhile). It returns the nodes in ID order, and by resolver
+// (see readEdges); nnodes is the number of nodes the counts record gives.
+func (st *state) readNodes(tx *bolt.Tx, path string, in *interner, nnodes int) ([]*nodeRec, *idOwners, error) {
+	sorted := make([]*nodeRec, 0, nnodes)
+	owners := newIDOwners(nnodes)
 	batches := make(chan *nodeBatch, 8)
 	free := make(chan *nodeBatch, 10) // batches the decoder is done with
 	var decodeErr error
@@ -706,14 +708,15 @@ func (st *state) readNodes(tx *bolt.Tx, path string, in *interner) ([]*nodeRec, 
 			st.nodes[id] = n
 			labelIDs = append(labelIDs, id)
 			sorted = append(sorted, n)
+			owners.add(n, k)
 		}
 		return nil
 	}()
 	// The decoder saw only records before the reader's problem.
 	if decodeErr != nil {
-		return nil, decodeErr
+		return nil, nil, decodeErr
 	}
-	return sorted, readErr
+	return sorted, owners, readErr
 }
 
 // seekNode returns the index in sorted (nodes in ID order) of the node
@@ -766,7 +769,7 @@ type edgeBatch struct {
 // lists; each owns the To ends whose ID hashes to it, so no list is written
 // by two goroutines, and each takes the batches in order, so every list
 // keeps the key order.
-func (st *state) readEdges(tx *bolt.Tx, path string, in *interner, sorted []*nodeRec) error {
+func (st *state) readEdges(tx *bolt.Tx, path string, in *interner, sorted []*nodeRec, owners *idOwners) error {
 	var queues [2]chan *edgeBatch
 	free := make(chan *edgeBatch, 20) // batches both resolvers are done with
 	var resolveErr [2]*DamageError
@@ -777,7 +780,7 @@ func (st *state) readEdges(tx *bolt.Tx, path string, in *interner, sorted []*nod
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			ids := newIDTable(sorted, r)
+			ids := owners.table(r)
 			found := make([]*nodeRec, 0, loadBatch)
 			for b := range queues[r] {
 				if resolveErr[r] == nil {
