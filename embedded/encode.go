@@ -144,12 +144,20 @@ func (in *interner) value(v any) any {
 // valueBytes is value for a string read from a record; a new string's
 // bytes are carved from sl when it is not nil.
 func (in *interner) valueBytes(b []byte, sl *slab) any {
-	if len(b) <= 48 {
-		if iv, ok := in.values[string(b)]; ok {
-			return iv
-		}
+	if len(b) > 48 {
+		return any(sl.string(b))
 	}
-	return in.value(sl.string(b))
+	if iv, ok := in.values[string(b)]; ok {
+		return iv
+	}
+	// As value, without its second lookup of what was just missed (most
+	// strings of a large graph, names, are not shared).
+	s := sl.string(b)
+	var v any = s
+	if len(in.values) < 1<<16 {
+		in.values[s] = v
+	}
+	return v
 }
 
 // keyValue is value for the property k: a source (a citation, repeated on

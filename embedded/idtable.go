@@ -25,27 +25,46 @@ type idSlot struct {
 	tag uint32 // the high 32 bits of the hash of n.id
 }
 
-// newIDTable returns the table of the nodes of sorted that resolver r owns
-// (see resolverOf), with at most half of its slots used.
-func newIDTable(sorted []*nodeRec, r int) *idTable {
-	count := 0
-	for _, n := range sorted {
-		if resolverOf(idBytes(n.id)) == r {
-			count++
-		}
+// idOwners collects each resolver's nodes with the hashes of their IDs
+// while the open reads the nodes (the reader has each key in hand), so
+// that a resolver builds its table without reading every node's ID again.
+type idOwners struct {
+	seed maphash.Seed
+	own  [2][]idEntry
+}
+
+type idEntry struct {
+	n *nodeRec
+	h uint64 // maphash of n.id with the seed of the idOwners
+}
+
+// newIDOwners returns idOwners for about n nodes.
+func newIDOwners(n int) *idOwners {
+	o := &idOwners{seed: maphash.MakeSeed()}
+	for r := range o.own {
+		o.own[r] = make([]idEntry, 0, n/2+n/16+16)
 	}
-	size := uint64(1) << bits.Len(uint(max(2*count, 16)))
-	t := &idTable{seed: maphash.MakeSeed(), slots: make([]idSlot, size), mask: size - 1}
-	for _, n := range sorted {
-		if resolverOf(idBytes(n.id)) != r {
-			continue
-		}
-		h := maphash.String(t.seed, n.id)
-		i := h & t.mask
+	return o
+}
+
+// add records the node n, whose ID is id.
+func (o *idOwners) add(n *nodeRec, id []byte) {
+	r := resolverOf(id)
+	o.own[r] = append(o.own[r], idEntry{n: n, h: maphash.Bytes(o.seed, id)})
+}
+
+// table returns the table of resolver r's nodes, with at most half of its
+// slots used.
+func (o *idOwners) table(r int) *idTable {
+	own := o.own[r]
+	size := uint64(1) << bits.Len(uint(max(2*len(own), 16)))
+	t := &idTable{seed: o.seed, slots: make([]idSlot, size), mask: size - 1}
+	for _, e := range own {
+		i := e.h & t.mask
 		for t.slots[i].n != nil {
 			i = (i + 1) & t.mask
 		}
-		t.slots[i] = idSlot{n: n, tag: uint32(h >> 32)}
+		t.slots[i] = idSlot{n: e.n, tag: uint32(e.h >> 32)}
 	}
 	return t
 }

@@ -57,3 +57,13 @@ func TestIDTable(t *testing.T) {
 		t.Fatal("find stopped at a slot of another ID with an equal tag")
 	}
 }
+
+// newIDTable returns the table (as the open builds it) of the nodes of sorted that resolver r owns
+// (see resolverOf), with at most half of its slots used.
+func newIDTable(sorted []*nodeRec, r int) *idTable {
+	o := newIDOwners(len(sorted))
+	for _, n := range sorted {
+		o.add(n, idBytes(n.id))
+	}
+	return o.table(r)
+}

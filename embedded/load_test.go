@@ -214,3 +214,34 @@ func TestLoadStateFirstProblem(t *testing.T) {
 		}
 	}
 }
+
+// TestPropsCacheShares: the open's cache of edge bodies keeps sharing the
+// props of equal bodies across more distinct bodies than a 1M graph has
+// (about 25,000: COVERS carries counts), so that every edge of an equal
+// record shares one props (a cache that started again every 4,096 decoded
+// most bodies again and kept copies of them).
+func TestPropsCacheShares(t *testing.T) {
+	in := newInterner()
+	var pc propsCache
+	sl := &slab{}
+	bodies := make([][]byte, 30000)
+	first := make([]*props, len(bodies))
+	for i := range bodies {
+		rec := encodeRecord([]byte("k"), fromMap(kepu.Props{"tours": int64(i % 7), "visits": int64(i), "source": "t"}, in))
+		bodies[i] = rec[recordHeader:]
+		p, err := pc.get(bodies[i], in, sl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		first[i] = p
+	}
+	for i, b := range bodies {
+		p, err := pc.get(b, in, sl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p != first[i] {
+			t.Fatalf("body %d of %d decoded again: its props are not shared", i, len(bodies))
+		}
+	}
+}

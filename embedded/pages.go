@@ -5,6 +5,9 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
 
 	"github.com/kepugraph/kepugraph/kepu"
 )
@@ -29,7 +32,10 @@ import (
 // records the store reads in key order and checks to sort strictly (see
 // loadState, and Check's bbolt check), it compares only the first and the
 // last key of each leaf page with the parent's range: that order check and
-// these make bbolt's.
+// these make bbolt's. Those two buckets' trees (almost every page) are
+// walked last, in parts on two goroutines (see walkPlanned); the checks
+// and the first problem reported are those of a walk in key order, but
+// for which of two problems of different parts comes first.
 func walkPages(f io.ReaderAt, data []byte, m boltMeta) error {
 	w := &pageWalker{f: f, ps: int64(m.pageSize), hwm: m.pgid, seen: make([]bool, m.pgid)}
 	if uint64(len(data))/uint64(m.pageSize) >= m.pgid {
@@ -44,6 +50,9 @@ func walkPages(f io.ReaderAt, data []byte, m boltMeta) error {
 		}
 	}
 	if _, err := w.tree(m.root, "the root bucket", nil, nil); err != nil {
+		return err
+	}
+	if err := w.walkPlanned(); err != nil {
 		return err
 	}
 	if m.freelist == boltNoFreelist {
@@ -80,6 +89,9 @@ type pageWalker struct {
 	// checks to sort (nodes and edges).
 	level   int
 	ordered bool
+	// plans are the trees of the buckets nodes and edges, their top
+	// branch pages read, their subtrees left for walkPlanned.
+	plans []*walkPlan
 }
 
 const (
@@ -252,7 +264,14 @@ func (w *pageWalker) node(b []byte, id uint64, what string, lo, hi []byte) ([]by
 			w.level++
 			w.ordered = level == 0 && (bytes.Equal(key, bucketNodes) || bytes.Equal(key, bucketEdges))
 			var err error
-			if root := le.Uint64(v); root != 0 {
+			if root := le.Uint64(v); root != 0 && w.ordered {
+				// The large buckets' trees are walked on two
+				// goroutines after the rest (see walkPlanned).
+				var p *walkPlan
+				if p, err = w.plan(root, sub, nil, nil, w.deep+1); err == nil {
+					w.plans = append(w.plans, p)
+				}
+			} else if root != 0 {
 				_, err = w.tree(root, sub, nil, nil)
 			} else {
 				_, err = w.node(v[boltBucketHeader:], 0, sub+" (inline)", nil, nil)
@@ -284,4 +303,207 @@ func keyInOrder(id uint64, what string, i int, key, prev, hi []byte) error {
 		return fmt.Errorf("page %d (%s): key %d does not sort before its parent's next key", id, what, i)
 	}
 	return nil
+}
+
+// A walkPlan is a subtree of the nodes or edges bucket whose walk is split
+// into parts for two goroutines (walkPlanned): its top branch pages were
+// read and checked (page IDs, element tables) by plan, the subtrees below
+// them are tasks. The keys of its branch elements are checked against the
+// last key of the subtree before them once the tasks are done, as the
+// serial walk (node) checks them.
+type walkPlan struct {
+	id       uint64 // the page
+	what     string
+	lo, hi   []byte      // the range of the subtree's keys (nil: unbounded)
+	keys     [][]byte    // the branch elements' keys (copies)
+	children []*walkPlan // per element: a planned subtree, or nil (tasks[i] walks it)
+	tasks    []*walkTask // per element: the subtree's task, or nil
+	leaf     bool        // the page is a leaf: walked by plan (last, err)
+	last     []byte
+	err      error
+}
+
+// A walkTask is a subtree a worker walks with tree.
+type walkTask struct {
+	id     uint64
+	what   string
+	lo, hi []byte
+	depth  int // the depth of its page (see pageWalker.deep)
+	last   []byte
+	err    error
+}
+
+// planSplit is the number of elements under which plan reads a branch
+// page's children too, so that a bucket whose root has few children still
+// makes enough tasks for two goroutines.
+const planSplit = 32
+
+// plan reads the page id, the root of a subtree of the bucket nodes or
+// edges whose keys lie in [lo, hi) at depth depth, and plans its walk.
+func (w *pageWalker) plan(id uint64, what string, lo, hi []byte, depth int) (*walkPlan, error) {
+	saved := w.deep
+	defer func() { w.deep = saved }()
+	w.deep = depth
+	if w.deep > 64 {
+		return nil, fmt.Errorf("%s is more than 64 pages deep (a damaged page ID)", what)
+	}
+	b, err := w.page(id, what)
+	if err != nil {
+		return nil, err
+	}
+	p := &walkPlan{id: id, what: what, lo: lo, hi: hi}
+	le := binary.LittleEndian
+	if len(b) < boltPageHeader || le.Uint16(b[8:]) != boltBranchFlag {
+		p.leaf = true
+		p.last, p.err = w.node(b, id, what, lo, hi)
+		return p, nil
+	}
+	n := int(le.Uint16(b[10:]))
+	if boltPageHeader+n*boltElementSize > len(b) {
+		return nil, fmt.Errorf("page %d (%s) has %d elements, more than it holds", id, what, n)
+	}
+	p.keys = make([][]byte, n)
+	ids := make([]uint64, n)
+	for i := range n {
+		e := b[boltPageHeader+i*boltElementSize:]
+		at := boltPageHeader + i*boltElementSize
+		pos, ksize := int(le.Uint32(e[0:])), int(le.Uint32(e[4:]))
+		if at+pos+ksize > len(b) || pos < 0 || ksize < 0 {
+			return nil, fmt.Errorf("page %d (%s): element %d's key lies outside the page", id, what, i)
+		}
+		p.keys[i], ids[i] = bytes.Clone(b[at+pos:at+pos+ksize]), le.Uint64(e[8:])
+	}
+	p.children, p.tasks = make([]*walkPlan, n), make([]*walkTask, n)
+	for i := range n {
+		next := hi
+		if i+1 < n {
+			next = p.keys[i+1]
+		}
+		if n < planSplit {
+			if p.children[i], err = w.plan(ids[i], what, p.keys[i], next, depth+1); err != nil {
+				return nil, err
+			}
+		} else {
+			p.tasks[i] = &walkTask{id: ids[i], what: what, lo: p.keys[i], hi: next, depth: depth + 1}
+		}
+	}
+	return p, nil
+}
+
+// collect appends the plan's tasks to ts.
+func (p *walkPlan) collect(ts []*walkTask) []*walkTask {
+	for i := range p.keys {
+		if p.tasks[i] != nil {
+			ts = append(ts, p.tasks[i])
+		} else if p.children[i] != nil {
+			ts = p.children[i].collect(ts)
+		}
+	}
+	return ts
+}
+
+// finish checks the plan's keys once its tasks are done, in the serial
+// walk's order, and returns the subtree's last key (nil when empty).
+func (p *walkPlan) finish() ([]byte, error) {
+	if p.leaf {
+		return p.last, p.err
+	}
+	prev := p.lo
+	for i, key := range p.keys {
+		if err := keyInOrder(p.id, p.what, i, key, prev, p.hi); err != nil {
+			return nil, err
+		}
+		var last []byte
+		var err error
+		if t := p.tasks[i]; t != nil {
+			last, err = t.last, t.err
+		} else {
+			last, err = p.children[i].finish()
+		}
+		if err != nil {
+			return nil, err
+		}
+		prev = last
+	}
+	if len(p.keys) == 0 {
+		return nil, nil
+	}
+	return prev, nil
+}
+
+// walkPlanned walks the planned subtrees on two goroutines, each with its
+// own pages seen, checks the planned keys, and merges the pages seen into
+// w.seen (a page reached by two walkers is reached twice).
+func (w *pageWalker) walkPlanned() error {
+	var tasks []*walkTask
+	for _, p := range w.plans {
+		tasks = p.collect(tasks)
+	}
+	if len(tasks) > 0 {
+		workers := make([]*pageWalker, 2)
+		var next atomic.Int64
+		var failed atomic.Bool
+		var wg sync.WaitGroup
+		for i := range workers {
+			c := &pageWalker{f: w.f, data: w.data, ps: w.ps, hwm: w.hwm, seen: make([]bool, w.hwm), level: 1, ordered: true}
+			workers[i] = c
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+				for !failed.Load() {
+					j := int(next.Add(1)) - 1
+					if j >= len(tasks) {
+						return
+					}
+					if c.walkTask(tasks[j]) != nil {
+						failed.Store(true)
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		// The keys first: a failed task's error comes in key order, as
+		// in the serial walk (every task before it was done).
+		for _, p := range w.plans {
+			if _, err := p.finish(); err != nil {
+				return err
+			}
+		}
+		for p := range w.hwm {
+			n := 0
+			if w.seen[p] {
+				n++
+			}
+			for _, c := range workers {
+				if c.seen[p] {
+					n++
+				}
+			}
+			if n > 1 {
+				return fmt.Errorf("page %d is reached twice (a damaged page ID)", p)
+			}
+			w.seen[p] = n == 1
+		}
+		return nil
+	}
+	for _, p := range w.plans {
+		if _, err := p.finish(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// walkTask walks t's subtree (a fault reading the file is an error).
+func (w *pageWalker) walkTask(t *walkTask) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			t.err = fmt.Errorf("reading its pages failed (%v)", r)
+		}
+		err = t.err
+	}()
+	w.deep = t.depth - 1
+	t.last, t.err = w.tree(t.id, t.what, t.lo, t.hi)
+	return t.err
 }

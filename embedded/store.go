@@ -582,13 +582,13 @@ func loadState(tx *bolt.Tx, path string, in *interner, log *slog.Logger) (*state
 	}
 	st := newState(int(min(nnodes, 1<<24)))
 	start := time.Now()
-	sorted, err := st.readNodes(tx, path, in)
+	sorted, owners, err := st.readNodes(tx, path, in, int(min(nnodes, 1<<24)))
 	if err != nil {
 		return nil, err
 	}
 	log.Debug("embedded store: nodes read", "nodes", len(st.nodes), "duration", time.Since(start))
 	start = time.Now()
-	if err := st.readEdges(tx, path, in, sorted); err != nil {
+	if err := st.readEdges(tx, path, in, sorted, owners); err != nil {
 		return nil, err
 	}
 	log.Debug("embedded store: edges read and linked", "edges", st.nedges, "duration", time.Since(start))
@@ -613,9 +613,11 @@ type nodeBatch struct {
 // readNodes reads the nodes bucket in two goroutines: this one walks the
 // keys (order, label) and fills the ID map and the label lists; a second
 // one checks each record's checksum and decodes its properties (it alone
-// uses in meanwhile). It returns the nodes in ID order.
-func (st *state) readNodes(tx *bolt.Tx, path string, in *interner) ([]*nodeRec, error) {
-	sorted := make([]*nodeRec, 0, len(st.nodes))
+// uses in meanwhile). It returns the nodes in ID order, and by resolver
+// (see readEdges); nnodes is the number of nodes the counts record gives.
+func (st *state) readNodes(tx *bolt.Tx, path string, in *interner, nnodes int) ([]*nodeRec, *idOwners, error) {
+	sorted := make([]*nodeRec, 0, nnodes)
+	owners := newIDOwners(nnodes)
 	batches := make(chan *nodeBatch, 8)
 	free := make(chan *nodeBatch, 10) // batches the decoder is done with
 	var decodeErr error
@@ -647,6 +649,8 @@ func (st *state) readNodes(tx *bolt.Tx, path string, in *interner) ([]*nodeRec, 
 	var chunk []nodeRec
 	ids := &slab{}
 	b := &nodeBatch{}
+	var label kepu.Label // the previous key's (canonical), and its IDs so far
+	var labelIDs []string
 	readErr := func() error {
 		defer func() {
 			if len(b.recs) > 0 {
@@ -654,6 +658,9 @@ func (st *state) readNodes(tx *bolt.Tx, path string, in *interner) ([]*nodeRec, 
 			}
 			close(batches)
 			<-decoded
+			if label != "" {
+				st.byLabel[label] = labelIDs
+			}
 		}()
 		// bbolt iterates keys in byte order, which is Go's string order,
 		// so each label's ID list comes out sorted.
@@ -664,7 +671,18 @@ func (st *state) readNodes(tx *bolt.Tx, path string, in *interner) ([]*nodeRec, 
 				return &DamageError{Path: path, Record: "node " + quote(k), Problem: "its key does not sort after the previous key " + quote(prev) + " (a damaged page)"}
 			}
 			prev = k
-			l := kepu.LabelOf(string(k))
+			// Keys of one label come one after the other: the previous
+			// key's label is compared before the labels are looked up.
+			l := label
+			if n := len(label); n == 0 || len(k) <= n+1 || k[n] != ':' || string(k[:n]) != string(label) {
+				if l = kepu.LabelOf(string(k)); l != "" {
+					if label != "" {
+						st.byLabel[label] = labelIDs
+					}
+					l = canonLabel(l)
+					label, labelIDs = l, st.byLabel[l]
+				}
+			}
 			if l == "" || (verifyRecords && !utf8.Valid(k)) {
 				return &DamageError{Path: path, Record: "node " + quote(k), Problem: "the key is not a node ID"}
 			}
@@ -683,21 +701,22 @@ func (st *state) readNodes(tx *bolt.Tx, path string, in *interner) ([]*nodeRec, 
 				b.recs, b.keys, b.vals = chunk[len(chunk):], b.keys[:0], b.vals[:0]
 			}
 			id := ids.string(k)
-			chunk = append(chunk, nodeRec{id: id, label: canonLabel(l)})
+			chunk = append(chunk, nodeRec{id: id, label: l})
 			n := &chunk[len(chunk)-1]
 			b.recs = b.recs[:len(b.recs)+1]
 			b.keys, b.vals = append(b.keys, k), append(b.vals, v)
 			st.nodes[id] = n
-			st.byLabel[l] = append(st.byLabel[l], id)
+			labelIDs = append(labelIDs, id)
 			sorted = append(sorted, n)
+			owners.add(n, k)
 		}
 		return nil
 	}()
 	// The decoder saw only records before the reader's problem.
 	if decodeErr != nil {
-		return nil, decodeErr
+		return nil, nil, decodeErr
 	}
-	return sorted, readErr
+	return sorted, owners, readErr
 }
 
 // seekNode returns the index in sorted (nodes in ID order) of the node
@@ -750,7 +769,7 @@ type edgeBatch struct {
 // lists; each owns the To ends whose ID hashes to it, so no list is written
 // by two goroutines, and each takes the batches in order, so every list
 // keeps the key order.
-func (st *state) readEdges(tx *bolt.Tx, path string, in *interner, sorted []*nodeRec) error {
+func (st *state) readEdges(tx *bolt.Tx, path string, in *interner, sorted []*nodeRec, owners *idOwners) error {
 	var queues [2]chan *edgeBatch
 	free := make(chan *edgeBatch, 20) // batches both resolvers are done with
 	var resolveErr [2]*DamageError
@@ -761,7 +780,7 @@ func (st *state) readEdges(tx *bolt.Tx, path string, in *interner, sorted []*nod
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			ids := newIDTable(sorted, r)
+			ids := owners.table(r)
 			found := make([]*nodeRec, 0, loadBatch)
 			for b := range queues[r] {
 				if resolveErr[r] == nil {
@@ -973,8 +992,11 @@ type propsCache struct {
 }
 
 // maxSharedProps bounds a propsCache: a file whose edges all differ costs
-// no more than this many cached bodies.
-const maxSharedProps = 4096
+// no more than this many cached bodies (a few MB). The benchmark graph's
+// 5 M edges have about 25,000 distinct bodies (COVERS carries counts): a
+// cache of 4,096 started again every few thousand of them and decoded
+// most bodies again (about a quarter of the open's edge reader at 1M).
+const maxSharedProps = 1 << 16
 
 // get returns the props of body, decoding it when it is not cached.
 func (pc *propsCache) get(body []byte, in *interner, sl *slab) (*props, error) {
