@@ -10,12 +10,13 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
@@ -40,111 +41,155 @@ import (
 // written once and merged once. The documents of a segment are in the
 // nodes' order (a builder's are in map order).
 
-// analyzedField is a field analyzed by a part's goroutine: the builder's
-// own call of Analyze does nothing.
-type analyzedField struct{ document.Field }
-
-func (analyzedField) Analyze() {}
-
-// termsField is a text field analyzed by this file's code rather than by
-// its analyzer, to the same terms, frequencies and length (no term
-// vectors: the index keeps no positions): the builder's call of Analyze
-// does nothing.
-type termsField struct {
-	*document.TextField
-	length int
-	freqs  index.TokenFrequencies
-}
-
-// newTermsField returns f analyzed to terms (in any order; repeated terms
-// count once each time).
-func newTermsField(f *document.TextField, terms [][]byte) *termsField {
-	k := &termsField{TextField: f, length: len(terms), freqs: make(index.TokenFrequencies, len(terms))}
-	tfs := make([]index.TokenFreq, 0, len(terms))
-	for _, term := range terms {
-		tf := k.freqs[string(term)]
-		if tf == nil {
-			tfs = append(tfs, index.TokenFreq{Term: term})
-			tf = &tfs[len(tfs)-1]
-			k.freqs[string(term)] = tf
-		}
-		tf.SetFrequency(tf.Frequency() + 1)
-	}
-	return k
-}
-
-func (k *termsField) Analyze()                                         {}
-func (k *termsField) AnalyzedLength() int                              { return k.length }
-func (k *termsField) AnalyzedTokenFrequencies() index.TokenFrequencies { return k.freqs }
-
-// keysTerms cuts a value of keysAnalyzer at spaces, as the analyzer's
-// whitespace tokenizer does for the keys (textsearch.PrefixKeys: folded
-// runs separated by single spaces).
-func keysTerms(v []byte, terms [][]byte) [][]byte {
-	for len(v) > 0 {
-		term := v
-		if i := bytes.IndexByte(v, ' '); i >= 0 {
-			term, v = v[:i], v[i+1:]
-		} else {
-			v = nil
-		}
-		if len(term) > 0 {
-			terms = append(terms, term)
-		}
-	}
-	return terms
-}
-
 // docField is a text field of searchDoc in the index mapping.
 type docField struct {
-	name     string
-	options  index.FieldIndexingOptions
-	analyzer analysis.Analyzer
+	name    string
+	options index.FieldIndexingOptions
+	// keys: the field's analyzer is keysAnalyzer (the value's terms are
+	// cut at spaces); otherwise it is the keyword analyzer (the value is
+	// one term).
+	keys bool
 }
 
-// docFieldsOf returns the fields of searchDoc in m, in the order in which
+// docFieldNames are the fields of searchDoc in the order in which
 // m.MapDocument adds them (the struct's).
+var docFieldNames = [...]string{"label", "name", "nameZh", "pinyin", "initials"}
+
+// docFieldsOf returns the fields of searchDoc in m (docFieldNames). Each
+// must be a text field analyzed by keysAnalyzer or the keyword analyzer,
+// which buildDoc.set analyzes itself.
 func docFieldsOf(m *mapping.IndexMappingImpl) ([]docField, error) {
 	var out []docField
-	for _, name := range []string{"label", "name", "nameZh", "pinyin", "initials"} {
+	for _, name := range docFieldNames {
 		dm := m.DefaultMapping.Properties[name]
 		if dm == nil || len(dm.Fields) != 1 || dm.Fields[0].Type != "text" {
 			return nil, fmt.Errorf("search index build: the mapping has no text field %s", name)
 		}
 		fm := dm.Fields[0]
-		an := m.AnalyzerNamed(fm.Analyzer)
-		if an == nil {
-			return nil, fmt.Errorf("search index build: field %s: no analyzer %s", name, fm.Analyzer)
+		if fm.Analyzer != keysAnalyzer && fm.Analyzer != keyword.Name {
+			return nil, fmt.Errorf("search index build: field %s: analyzer %s, want %s or %s", name, fm.Analyzer, keysAnalyzer, keyword.Name)
 		}
-		out = append(out, docField{name: name, options: fm.Options(), analyzer: an})
+		out = append(out, docField{name: name, options: fm.Options(), keys: fm.Analyzer == keysAnalyzer})
 	}
 	return out, nil
-}
-
-// mapDoc adds the fields of sd to d as m.MapDocument does for the mapping
-// of fields (docFieldsOf), without walking the struct by reflection
-// (TestMapDoc).
-func mapDoc(d *document.Document, sd searchDoc, fields []docField) {
-	for i, v := range [...]string{sd.Label, sd.Name, sd.NameZh, sd.Pinyin, sd.Initials} {
-		f := fields[i]
-		d.AddField(document.NewTextFieldCustom(f.name, noPositions, []byte(v), f.options, f.analyzer))
-	}
-	d.SetIndexed()
 }
 
 // noPositions are the array positions of a field that is not in an array.
 var noPositions = []uint64{}
 
-// analyzeField analyzes a mapped field and returns it as the builder gets
-// it.
-func analyzeField(f document.Field) document.Field {
-	if tf, ok := f.(*document.TextField); ok {
-		if keysFields[tf.Name()] {
-			return newTermsField(tf, keysTerms(tf.Value(), nil))
+// buildDoc is a document of an index build's batch, analyzed: the fields
+// of the mapping (docFieldsOf) and the _id field, with the terms,
+// frequencies and lengths that the mapping's analyzers and bleve's
+// AddIDField give (TestBuildDocAsMapping). A part reuses its batch's
+// buildDocs for the next batch (writePart), so that a build allocates
+// almost nothing per document: the fields' values share one buffer, the
+// terms one slice of TokenFreq, and each field keeps its map of terms (the
+// maps' keys are substrings of one string per document).
+type buildDoc struct {
+	doc    document.Document
+	fields [len(docFieldNames) + 1]keyField
+	list   [len(docFieldNames) + 1]document.Field // &fields[i]
+	text   []byte                                 // the fields' values, one after another
+	tfs    []index.TokenFreq
+}
+
+// keyField is a text field of a buildDoc, analyzed already (Analyze does
+// nothing).
+type keyField struct {
+	name      string
+	positions []uint64
+	options   index.FieldIndexingOptions
+	value     []byte
+	length    int
+	freqs     index.TokenFrequencies
+}
+
+func (f *keyField) Name() string                                     { return f.name }
+func (f *keyField) ArrayPositions() []uint64                         { return f.positions }
+func (f *keyField) Options() index.FieldIndexingOptions              { return f.options }
+func (f *keyField) Analyze()                                         {}
+func (f *keyField) Value() []byte                                    { return f.value }
+func (f *keyField) NumPlainTextBytes() uint64                        { return uint64(len(f.value)) }
+func (f *keyField) EncodedFieldType() byte                           { return 't' }
+func (f *keyField) AnalyzedLength() int                              { return f.length }
+func (f *keyField) AnalyzedTokenFrequencies() index.TokenFrequencies { return f.freqs }
+
+// Size is the field's memory, about as bleve's TextField counts it.
+func (f *keyField) Size() int {
+	return 64 + len(f.name) + len(f.value) + 8*len(f.positions) + f.freqs.Size()
+}
+
+// set makes bd the document of the node id with the search document sd,
+// for the mapping's fields (docFieldsOf): the fields of sd in their order,
+// then _id (indexed and stored, as AddIDField adds it).
+func (bd *buildDoc) set(id string, sd searchDoc, fields []docField) {
+	values := [len(bd.fields)]string{sd.Label, sd.Name, sd.NameZh, sd.Pinyin, sd.Initials, id}
+	bd.text = bd.text[:0]
+	var ends [len(values)]int
+	terms := len(values) // at most: a term per field, and one more per space
+	for i, v := range values {
+		bd.text = append(bd.text, v...)
+		ends[i] = len(bd.text)
+		if i < len(fields) && fields[i].keys {
+			terms += strings.Count(v, " ")
 		}
 	}
-	f.Analyze()
-	return analyzedField{f}
+	// The TokenFreqs are not moved while the maps point at them.
+	if cap(bd.tfs) < terms {
+		bd.tfs = make([]index.TokenFreq, 0, max(terms, 2*cap(bd.tfs)))
+	}
+	bd.tfs = bd.tfs[:0]
+	keys := string(bd.text)
+	from := 0
+	for i := range values {
+		f := &bd.fields[i]
+		if i < len(fields) {
+			f.name, f.positions, f.options = fields[i].name, noPositions, fields[i].options
+		} else {
+			f.name, f.positions, f.options = "_id", nil, index.IndexField|index.StoreField
+		}
+		f.value = bd.text[from:ends[i]:ends[i]]
+		if f.freqs == nil {
+			f.freqs = make(index.TokenFrequencies)
+		}
+		clear(f.freqs)
+		f.length = 0
+		if i < len(fields) && fields[i].keys {
+			// keysAnalyzer: the whitespace tokenizer's terms of keys
+			// (folded runs separated by single spaces).
+			for j := from; j < ends[i]; {
+				k := j
+				for k < ends[i] && bd.text[k] != ' ' {
+					k++
+				}
+				if k > j {
+					bd.add(f, keys, j, k)
+				}
+				j = k + 1
+			}
+		} else {
+			// The keyword analyzer, and _id: the value is one term.
+			bd.add(f, keys, from, ends[i])
+		}
+		bd.list[i] = f
+		from = ends[i]
+	}
+	bd.doc = document.Document{Fields: bd.list[:]}
+	bd.doc.SetID(id)
+	bd.doc.SetIndexed()
+}
+
+// add counts the term text[i:j] (keys[i:j]) in the field f.
+func (bd *buildDoc) add(f *keyField, keys string, i, j int) {
+	f.length++
+	key := keys[i:j]
+	tf := f.freqs[key]
+	if tf == nil {
+		bd.tfs = append(bd.tfs, index.TokenFreq{Term: bd.text[i:j:j]})
+		tf = &bd.tfs[len(bd.tfs)-1]
+		f.freqs[key] = tf
+	}
+	tf.SetFrequency(tf.Frequency() + 1)
 }
 
 // prebuilt is the index mapping as the builder sees it: documents arrive
@@ -381,6 +426,9 @@ func writePart(dir string, m *mapping.IndexMappingImpl, part func(emit func(docS
 		return nil
 	}
 	in := newInterner()
+	// The documents of a batch, reused by the next (zap.New keeps none of
+	// them).
+	var docsOf []*buildDoc
 	docs := 0
 	var ierr error
 	err = part(func(src docSource) bool {
@@ -390,14 +438,12 @@ func writePart(dir string, m *mapping.IndexMappingImpl, part func(emit func(docS
 		}
 		id, sd, err := docOf(src, in)
 		if err == nil {
-			d := document.NewDocument(id)
-			mapDoc(d, sd, fields)
-			for i, f := range d.Fields {
-				d.Fields[i] = analyzeField(f)
+			if len(batch) == len(docsOf) {
+				docsOf = append(docsOf, &buildDoc{})
 			}
-			d.AddIDField()
-			d.Fields[len(d.Fields)-1].Analyze()
-			batch = append(batch, d)
+			bd := docsOf[len(batch)]
+			bd.set(id, sd, fields)
+			batch = append(batch, &bd.doc)
 			docs++
 			if len(batch) >= builderBatch {
 				err = flush()

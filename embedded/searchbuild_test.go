@@ -27,22 +27,28 @@ import (
 	"github.com/kepugraph/kepugraph/textsearch"
 )
 
-// TestFieldsAsAnalyzer: the offline build's analysis of the fields (the
-// keys of textsearch, WordKeys, HanKeys and PrefixKeys, split at spaces)
-// gives the terms, frequencies and
-// lengths that the mapping's analyzers give for the same documents: the
-// names of the reference dataset, names as the benchmark graph writes them,
-// hand-picked ones and random texts of letters, digits, ideographs and
-// punctuation.
-func TestFieldsAsAnalyzer(t *testing.T) {
+// TestBuildDocAsMapping: the offline build's documents (buildDoc.set: the
+// keys of textsearch, WordKeys, HanKeys and PrefixKeys, split at spaces,
+// the label and _id as one term each) have the fields that the mapping's
+// MapDocument and AddIDField give the same search documents (names,
+// values, options, array positions, in the same order) and the terms,
+// frequencies and lengths that their analyzers give: for the names of the
+// reference dataset, names as the benchmark graph writes them, hand-picked
+// ones and random texts of letters, digits, ideographs and punctuation.
+// One buildDoc is reused for every name, as a build reuses its batch's.
+func TestBuildDocAsMapping(t *testing.T) {
 	m, err := searchMapping()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields, err := docFieldsOf(m)
 	if err != nil {
 		t.Fatal(err)
 	}
 	names := [][2]string{{"Beijing Science Center", "北京科学中心"}, {"", ""}, {"Green K12 School", "绿色K12学校"},
 		{"Xi'an No. 8 School", "西安市第八中学"}, {"AAA", "阿阿阿阿"}, {"ABC", "上海ＡＢＣ科普基地"},
 		{"1,000 Ideas 3.5 (a.b) U.S. Mc'Donald", "科技、馆 北 京·市（朝阳区）1,000"}, {"Generated Benchmark Museum 0000123 (Chaoyang District, Beijing)", "生成的基准测试科技馆 0000123（北京市朝阳区）"},
-		{"École Ünïcode ß", "ｶﾀｶﾅ カタカナ ひらがな 한국어 豈"}, {"a_b a-b a/b", "中_文 中-文 中1文"}}
+		{"École Ünïcode ß", "ｶﾀｶﾅ カタカナ ひらがな 한국어 豈"}, {"a_b a-b a/b", "中_文 中-文 中1文"}, {"a a a b", "北京北京北京"}}
 	ds, err := dataset.Generate(dataset.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -63,67 +69,41 @@ func TestFieldsAsAnalyzer(t *testing.T) {
 		}
 		names = append(names, [2]string{string(b[0]), string(b[1])})
 	}
-	checked := map[string]int{}
-	for _, n := range names {
-		doc := indexDoc(kepu.School, props{{kepu.PropName, n[0]}, {kepu.PropNameZh, n[1]}})
-		byAnalyzer, ours := document.NewDocument("x"), document.NewDocument("x")
-		if err := m.MapDocument(byAnalyzer, doc); err != nil {
-			t.Fatal(err)
-		}
-		if err := m.MapDocument(ours, doc); err != nil {
-			t.Fatal(err)
-		}
-		for i, f := range byAnalyzer.Fields {
-			f.Analyze()
-			k := analyzeField(ours.Fields[i])
-			if _, ok := k.(*termsField); ok {
-				checked[f.Name()]++
-			}
-			k.Analyze() // the builder's call: nothing changes
-			if f.AnalyzedLength() != k.AnalyzedLength() || !reflect.DeepEqual(freqs(f.AnalyzedTokenFrequencies()), freqs(k.AnalyzedTokenFrequencies())) {
-				t.Errorf("%q: field %s: analyzer %d %v, ours (%T) %d %v", n, f.Name(), f.AnalyzedLength(), freqs(f.AnalyzedTokenFrequencies()),
-					k, k.AnalyzedLength(), freqs(k.AnalyzedTokenFrequencies()))
-			}
-		}
-	}
-	for f := range keysFields {
-		if checked[f] != len(names) {
-			t.Errorf("field %s: %d of %d documents analyzed as keys", f, checked[f], len(names))
-		}
-	}
-}
-
-// TestMapDoc: mapDoc gives a document the fields that the mapping's
-// MapDocument gives it (names, values, options, analyzers, array
-// positions), in the same order.
-func TestMapDoc(t *testing.T) {
-	m, err := searchMapping()
-	if err != nil {
-		t.Fatal(err)
-	}
-	fields, err := docFieldsOf(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, n := range [][2]string{{"Beijing Science Center", "北京科学中心"}, {"", ""}, {"Green K12 School", "绿色K12学校"}} {
-		sd := indexDoc(kepu.Museum, props{{kepu.PropName, n[0]}, {kepu.PropNameZh, n[1]}})
-		want, got := document.NewDocument("x"), document.NewDocument("x")
+	labels := []kepu.Label{kepu.School, kepu.Museum, kepu.County}
+	var bd buildDoc
+	for i, n := range names {
+		id := fmt.Sprintf("%s:%d", labels[i%len(labels)], i)
+		sd := indexDoc(labels[i%len(labels)], props{{kepu.PropName, n[0]}, {kepu.PropNameZh, n[1]}})
+		want := document.NewDocument(id)
 		if err := m.MapDocument(want, sd); err != nil {
 			t.Fatal(err)
 		}
-		mapDoc(got, sd, fields)
-		if len(got.Fields) != len(want.Fields) || len(want.Fields) != 5 {
-			t.Fatalf("%q: %d fields, MapDocument %d", n, len(got.Fields), len(want.Fields))
+		want.AddIDField()
+		bd.set(id, sd, fields)
+		got := &bd.doc
+		if got.ID() != id || !got.Indexed() {
+			t.Fatalf("%q: document %q, indexed %v", n, got.ID(), got.Indexed())
 		}
-		for i, w := range want.Fields {
-			g, wt := got.Fields[i].(*document.TextField), w.(*document.TextField)
-			if g.Name() != wt.Name() || string(g.Value()) != string(wt.Value()) || g.Options() != wt.Options() ||
-				g.Analyzer() != wt.Analyzer() || !reflect.DeepEqual(g.ArrayPositions(), wt.ArrayPositions()) {
-				t.Errorf("%q: field %d: %#v, MapDocument %#v", n, i, g, wt)
+		if len(got.Fields) != len(want.Fields) || len(want.Fields) != 6 {
+			t.Fatalf("%q: %d fields, MapDocument and AddIDField %d", n, len(got.Fields), len(want.Fields))
+		}
+		for k, w := range want.Fields {
+			w.Analyze()
+			g := got.Fields[k]
+			g.Analyze() // the builder's call: nothing changes
+			if g.Name() != w.Name() || string(g.Value()) != string(w.Value()) || g.Options() != w.Options() ||
+				!reflect.DeepEqual(g.ArrayPositions(), w.ArrayPositions()) || g.EncodedFieldType() != w.EncodedFieldType() ||
+				g.NumPlainTextBytes() != w.NumPlainTextBytes() {
+				t.Errorf("%q: field %d: %s %q %v %#v, want %s %q %v %#v", n, k, g.Name(), g.Value(), g.Options(), g.ArrayPositions(),
+					w.Name(), w.Value(), w.Options(), w.ArrayPositions())
+			}
+			if g.AnalyzedLength() != w.AnalyzedLength() || !reflect.DeepEqual(freqs(g.AnalyzedTokenFrequencies()), freqs(w.AnalyzedTokenFrequencies())) {
+				t.Errorf("%q: field %s: analyzer %d %v, ours %d %v", n, w.Name(), w.AnalyzedLength(), freqs(w.AnalyzedTokenFrequencies()),
+					g.AnalyzedLength(), freqs(g.AnalyzedTokenFrequencies()))
 			}
 		}
-		if !got.Indexed() {
-			t.Errorf("%q: not marked indexed", n)
+		if t.Failed() {
+			return
 		}
 	}
 }
@@ -294,6 +274,20 @@ func TestSearchIndexParts(t *testing.T) {
 	}
 	if capped > len(oneCands)/2 {
 		t.Fatalf("%d of %d texts reach the candidate bound", capped, len(oneCands))
+	}
+	// One part in segments of 1,000 documents: the batches after the
+	// first reuse the first's documents (buildDoc).
+	oldBatch := builderBatch
+	builderBatch = 1000
+	got, gotCands := docs(1, fileDocs(st.db, stamp, count))
+	builderBatch = oldBatch
+	if !slices.Equal(got, one) {
+		t.Fatalf("one part in batches of 1,000: %d documents, other documents than one batch's", len(got))
+	}
+	for i := range gotCands {
+		if !slices.Equal(gotCands[i], oneCands[i]) {
+			t.Fatalf("one part in batches of 1,000: %q: %d candidates, want %d", sameResultsTexts[i], len(gotCands[i]), len(oneCands[i]))
+		}
 	}
 	for _, parts := range []int{2, 3} {
 		for src, nodes := range map[string]nodeSet{"file": fileDocs(st.db, stamp, count), "graph": nodeDocs(st.st)} {

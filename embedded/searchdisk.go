@@ -231,8 +231,8 @@ func buildIndexAt(path string, count int, nodes nodeSet, stamp uint64) (bleve.In
 
 // builderBatch is the number of documents of each segment an index build
 // writes before merging them all (bleve's offline builder's default is
-// 1,000; larger segments mean less to merge).
-const builderBatch = 20000
+// 1,000; larger segments mean less to merge). Tests lower it.
+var builderBatch = 20000
 
 // syncDir makes the renames in dir durable.
 func syncDir(dir string) error {
