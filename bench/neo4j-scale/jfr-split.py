@@ -5,7 +5,11 @@ into what the Bolt threads' execution samples were doing, the Bolt
 threads' lock sleeps by where they waited, and the samples of the other
 busy threads (index population, ...). park.jfc is the JDK's profile.jfc
 with the thresholds of jdk.ThreadSleep and jdk.ThreadPark at 0 ms
-(Neo4j's lock manager sleeps 1 ms at a time while it waits):
+(Neo4j's lock manager sleeps 1 ms at a time while it waits), which
+
+    python3 bench/neo4j-scale/jfr-split.py --settings park.jfc
+
+writes from the JDK of the java on PATH; then
 
     python3 bench/neo4j-scale/jfr-split.py F.jfr
 
@@ -13,7 +17,9 @@ docs/neo4j.md, "The 1M load (2026-12-02, late night)".
 """
 import collections
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -40,7 +46,28 @@ def seconds(d):
     return int(h or 0) * 3600 + int(m or 0) * 60 + float(s or 0)
 
 
+def settings(out):
+    """Writes the JDK's profile.jfc with the lock sleeps' and parks'
+    thresholds at 0 ms to out."""
+    java = os.path.realpath(shutil.which("java"))
+    jdk = os.path.dirname(os.path.dirname(java))
+    with open(os.path.join(jdk, "lib", "jfr", "profile.jfc")) as f:
+        s = f.read()
+    for ev in ("jdk.ThreadSleep", "jdk.ThreadPark"):
+        s, n = re.subn(r'(<event name="' + ev + r'">.*?<setting name="threshold"[^>]*>)[^<]*(</setting>)',
+                       r"\g<1>0 ms\2", s, count=1, flags=re.S)
+        if n != 1:
+            sys.exit(f"{ev}: no threshold in profile.jfc")
+    with open(out, "w") as f:
+        f.write(s)
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--settings":
+        settings(sys.argv[2])
+        return
+    if len(sys.argv) != 2:
+        sys.exit("usage: jfr-split.py F.jfr | --settings OUT.jfc")
     f = sys.argv[1]
     samples = events(f, "jdk.ExecutionSample")
     bolt = [e for e in samples if thread(e).startswith("neo4j.Bolt")]
