@@ -24,6 +24,7 @@ type Server struct {
 	home    string
 	port    int
 	classes string // the java class path
+	conf    string // a file of more Neo4j settings (KEPUGRAPH_NEO4J_CONF), or ""
 	cmd     *exec.Cmd
 	log     *os.File
 	exited  chan struct{}
@@ -53,14 +54,14 @@ func toolDir() (string, error) {
 // (make neo4j or tools/neo4j/neo4j.sh build; CI does it).
 func StartServer(tb testing.TB) *Server {
 	tb.Helper()
-	tool, err := toolDir()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	cp, err := os.ReadFile(filepath.Join(tool, "target", "classpath.txt"))
-	if err != nil {
-		tb.Fatalf("tools/neo4j is not built (run `make neo4j` or `bash tools/neo4j/neo4j.sh build`): %v", err)
-	}
+	return StartServerConf(tb, "")
+}
+
+// StartServerConf is StartServer with a file of more Neo4j settings, in
+// neo4j.conf syntax (the launcher's conf setting; "" for none).
+func StartServerConf(tb testing.TB, conf string) *Server {
+	tb.Helper()
+	classes := launcherClasses(tb)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatal(err)
@@ -69,8 +70,7 @@ func StartServer(tb testing.TB) *Server {
 	ln.Close()
 	s := &Server{
 		User: "neo4j", Password: "fault-test-pw", tb: tb,
-		home: tb.TempDir(), port: port,
-		classes: filepath.Join(tool, "target", "classes") + string(os.PathListSeparator) + strings.TrimSpace(string(cp)),
+		home: tb.TempDir(), port: port, classes: classes, conf: conf,
 	}
 	s.URI = "bolt://127.0.0.1:" + strconv.Itoa(port)
 	tb.Cleanup(func() {
@@ -80,6 +80,34 @@ func StartServer(tb testing.TB) *Server {
 	})
 	s.Start()
 	return s
+}
+
+// launcherClasses returns the class path of tools/neo4j's launcher, which
+// must be built.
+func launcherClasses(tb testing.TB) string {
+	tb.Helper()
+	tool, err := toolDir()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cp, err := os.ReadFile(filepath.Join(tool, "target", "classpath.txt"))
+	if err != nil {
+		tb.Fatalf("tools/neo4j is not built (run `make neo4j` or `bash tools/neo4j/neo4j.sh build`): %v", err)
+	}
+	return filepath.Join(tool, "target", "classes") + string(os.PathListSeparator) + strings.TrimSpace(string(cp))
+}
+
+// launcherArgs returns the java command line of a test server: classes,
+// home, port, URI file and password, then the launcher's main class.
+func launcherArgs(classes, home string, port int, uriFile, password, conf string) []string {
+	// C1 only (-XX:TieredStopAtLevel=1): these servers live a minute or
+	// two, in which C2's compiles cost more CPU than its code saves
+	// (docs/neo4j.md, "CI's Neo4j stream (2026-12-02, evening)").
+	return []string{"-Xms256m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+		"-cp", classes,
+		"-Dhome=" + home, "-Dport=" + strconv.Itoa(port), "-DuriFile=" + uriFile,
+		"-Dpassword=" + password, "-Dpagecache=128m", "-Dconf=" + conf,
+		"kepugraph.neo4j.Server"}
 }
 
 // Start starts the server (again) and waits until it is ready.
@@ -94,14 +122,7 @@ func (s *Server) Start() {
 	if err != nil {
 		s.tb.Fatal(err)
 	}
-	// C1 only (-XX:TieredStopAtLevel=1): these servers live a minute or
-	// two, in which C2's compiles cost more CPU than its code saves
-	// (docs/neo4j.md, "CI's Neo4j stream (2026-12-02, evening)").
-	cmd := exec.Command("java", "-Xms256m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-		"-cp", s.classes,
-		"-Dhome="+filepath.Join(s.home, "neo4j"), "-Dport="+strconv.Itoa(s.port), "-DuriFile="+uriFile,
-		"-Dpassword="+s.Password, "-Dpagecache=128m",
-		"kepugraph.neo4j.Server")
+	cmd := exec.Command("java", launcherArgs(s.classes, filepath.Join(s.home, "neo4j"), s.port, uriFile, s.Password, s.conf)...)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	// Killed with the test binary, even when it dies without cleaning up
 	// (a test timeout).

@@ -10,7 +10,8 @@
 # NEO4J_PAGECACHE (512m), KEPUGRAPH_NEO4J_PORT (0: a free port),
 # NEO4J_START_TIMEOUT (seconds, 600), NEO4J_JAVA_OPTS (more JVM options,
 # split on spaces), KEPUGRAPH_NEO4J_PLANS (default, or keep: the query plan
-# cache the tests want, see Server.java).
+# cache the tests want, see Server.java), KEPUGRAPH_NEO4J_CONF (a file of
+# more Neo4j settings, neo4j.conf syntax).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 tool="$root/tools/neo4j"
@@ -55,6 +56,7 @@ start() {
 		-Dpagecache="${NEO4J_PAGECACHE:-512m}" \
 		-Dport="${KEPUGRAPH_NEO4J_PORT:-0}" \
 		-Dplans="${KEPUGRAPH_NEO4J_PLANS:-default}" \
+		-Dconf="${KEPUGRAPH_NEO4J_CONF:-}" \
 		kepugraph.neo4j.Server >>"$logfile" 2>&1 </dev/null &
 	echo $! >"$pidfile"
 	local deadline=$((SECONDS + ${NEO4J_START_TIMEOUT:-600}))

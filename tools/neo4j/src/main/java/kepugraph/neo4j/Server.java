@@ -43,6 +43,12 @@ import org.neo4j.kernel.internal.GraphDatabaseAPI;
  *       within a day, so that the many small databases the tests make and
  *       wipe do not make Neo4j plan the same statement again and again;
  *       a change of the schema still empties the cache);</li>
+ *   <li>{@code conf} / {@code KEPUGRAPH_NEO4J_CONF}: a file of more Neo4j
+ *       settings in {@code neo4j.conf} syntax (one {@code name=value} a
+ *       line), for example the checkpoint or transaction settings a
+ *       measurement needs; read after the settings above, so a setting it
+ *       names wins; a file that is missing or that names an unknown
+ *       setting stops the start with Neo4j's error;</li>
  *   <li>{@code uriFile} / {@code KEPUGRAPH_NEO4J_URI_FILE}: a file to which
  *       the Bolt URI is written once the server is ready (written to a
  *       temporary file and renamed, so a reader never sees half of it).</li>
@@ -71,6 +77,10 @@ public final class Server {
         long pagecache = bytes(setting("pagecache", "KEPUGRAPH_NEO4J_PAGECACHE", "512m"));
         String uriFile = setting("uriFile", "KEPUGRAPH_NEO4J_URI_FILE", "");
         String plans = setting("plans", "KEPUGRAPH_NEO4J_PLANS", "default");
+        String conf = setting("conf", "KEPUGRAPH_NEO4J_CONF", "");
+        if (!conf.isEmpty() && !Files.isRegularFile(Path.of(conf))) {
+            fail("KEPUGRAPH_NEO4J_CONF=" + conf + ": no such file");
+        }
         if (!plans.equals("default") && !plans.equals("keep")) {
             fail("KEPUGRAPH_NEO4J_PLANS=" + plans + ": want default or keep");
         }
@@ -88,16 +98,18 @@ public final class Server {
             builder.setConfig(GraphDatabaseSettings.query_cache_size, 20_000)
                     .setConfig(GraphDatabaseSettings.cypher_min_replan_interval, Duration.ofDays(1));
         }
-        DatabaseManagementService dbms = builder
-                .setConfig(BoltConnector.enabled, true)
+        builder.setConfig(BoltConnector.enabled, true)
                 .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
                 .setConfig(GraphDatabaseSettings.auth_enabled, true)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, pagecache)
                 // Keep only the newest transaction log files: the tests wipe
                 // and load the graph many times.
                 .setConfig(GraphDatabaseSettings.keep_logical_logs, "1 files")
-                .setConfig(GraphDatabaseSettings.shutdown_transaction_end_timeout, Duration.ofSeconds(5))
-                .build();
+                .setConfig(GraphDatabaseSettings.shutdown_transaction_end_timeout, Duration.ofSeconds(5));
+        if (!conf.isEmpty()) {
+            builder.loadPropertiesFromFile(Path.of(conf).toAbsolutePath());
+        }
+        DatabaseManagementService dbms = builder.build();
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

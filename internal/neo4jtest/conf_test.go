@@ -1,0 +1,71 @@
+package neo4jtest
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestLauncherConf checks the launcher's conf setting (KEPUGRAPH_NEO4J_CONF):
+// a file of more Neo4j settings is applied, and a missing file or an unknown setting stops the start
+// with an error naming it. Runs with the Neo4j tests (NEO4J_URI set: then
+// tools/neo4j is built).
+func TestLauncherConf(t *testing.T) {
+	if URI() == "" {
+		t.Skip("NEO4J_URI is not set: the launcher's tests run with the Neo4j tests (make test-neo4j, CI)")
+	}
+	classes := launcherClasses(t)
+	dir := t.TempDir()
+
+	// failStart runs the launcher with conf and returns its output; the
+	// start must fail.
+	failStart := func(t *testing.T, conf string) string {
+		t.Helper()
+		home := t.TempDir()
+		cmd := exec.Command("java", launcherArgs(classes, home, 0, filepath.Join(home, "uri"), "conf-test-pw", conf)...)
+		out, err := cmd.CombinedOutput()
+		if err == nil {
+			t.Fatalf("the launcher started with conf %s:\n%s", conf, out)
+		}
+		if _, err := os.Stat(filepath.Join(home, "uri")); err == nil {
+			t.Errorf("the launcher wrote its URI file with conf %s", conf)
+		}
+		return string(out)
+	}
+
+	t.Run("missing file", func(t *testing.T) {
+		missing := filepath.Join(dir, "no-such.conf")
+		if out := failStart(t, missing); !strings.Contains(out, "KEPUGRAPH_NEO4J_CONF="+missing+": no such file") {
+			t.Errorf("the error does not name the missing file:\n%s", out)
+		}
+	})
+
+	t.Run("unknown setting", func(t *testing.T) {
+		conf := filepath.Join(dir, "unknown.conf")
+		if err := os.WriteFile(conf, []byte("db.no_such_setting_kepugraph=1\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if out := failStart(t, conf); !strings.Contains(out, "db.no_such_setting_kepugraph") {
+			t.Errorf("the error does not name the unknown setting:\n%s", out)
+		}
+	})
+
+	t.Run("applied", func(t *testing.T) {
+		// Community has no query log; Neo4j lists every setting that is
+		// not its default in debug.log at start.
+		conf := filepath.Join(dir, "timeout.conf")
+		if err := os.WriteFile(conf, []byte("db.transaction.timeout=17s\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		srv := StartServerConf(t, conf)
+		b, err := os.ReadFile(filepath.Join(srv.home, "neo4j", "logs", "debug.log"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), "db.transaction.timeout=17s") {
+			t.Errorf("debug.log does not list the conf file's setting db.transaction.timeout=17s")
+		}
+	})
+}
