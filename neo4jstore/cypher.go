@@ -83,9 +83,36 @@ const (
 // PropSearchPinyin and PropSearchInitials, the longest values of most nodes) stay on the
 // server: in the nested benchmark query the node values were most of the
 // bytes that Neo4j encoded and the driver decoded. A list rather than a
-// map projection: the driver decodes no key text per property (on a page of
-// 100 museums, 15 strings and a map per node).
+// map: the driver decodes no key text per property (on a page of 100
+// museums, 15 strings and a map per node).
+//
+// The list is read from a map projection, [v_p IN [v_n IN [v] |
+// v_n{.id, .name, ...}] | [v_p.id, v_p.name, ...]][0], not as v.id,
+// v.name, ...: Neo4j's slotted runtime reads a map projection of stored
+// properties in one walk of the node's property chain (its
+// PropertyProjection), where each v.prop walks the chain from its start
+// to the property (past the node's search keys and absent-value markers).
+// The projection is of v_n, the node as a list's element, not of v: the
+// planner replaces a property of v that an index seek or a condition
+// already read (n.id in a page by ID) by its cached value, and a map
+// projection with a cached entry is evaluated entry by entry again. The
+// map's keys stay on the server. See docs/neo4j.md, "Neo4j pages at 1M:
+// where a page's time goes (2026-12-03, n4page11)".
 func nodeReturn(v string, labels []kepu.Label) string {
+	cols := nodeColumns(labels)
+	keys := make([]string, len(cols))
+	vals := make([]string, len(cols))
+	for i, c := range cols {
+		keys[i] = "." + quote(c)
+		vals[i] = v + "_p." + quote(c)
+	}
+	return "[" + v + "_p IN [" + v + "_n IN [" + v + "] | " + v + "_n{" + strings.Join(keys, ", ") + "}] | [" + strings.Join(vals, ", ") + "]][0]"
+}
+
+// nodeLookups is the list of nodeReturn read property by property (v.id,
+// v.name, ...): the form of the update statements, which return the one
+// node they wrote.
+func nodeLookups(v string, labels []kepu.Label) string {
 	cols := nodeColumns(labels)
 	parts := make([]string, len(cols))
 	for i, c := range cols {
@@ -246,9 +273,9 @@ const (
 )
 
 // cypherUpdateNode sets and removes (null) properties of the node with ID
-// $id, of label l, and returns it (nodeReturn).
+// $id, of label l, and returns it (nodeLookups).
 func cypherUpdateNode(l kepu.Label) string {
-	return "MATCH (n:KG {id: $id}) SET n += $set RETURN " + nodeReturn("n", []kepu.Label{l}) + " AS n"
+	return "MATCH (n:KG {id: $id}) SET n += $set RETURN " + nodeLookups("n", []kepu.Label{l}) + " AS n"
 }
 
 // cypherUpdateNodeAlone is cypherUpdateNode for a write of that one
@@ -256,7 +283,7 @@ func cypherUpdateNode(l kepu.Label) string {
 // statement (one statement, so one auto-commit transaction: see
 // (*Store).writeAlone). No node, no row, nothing written.
 func cypherUpdateNodeAlone(l kepu.Label) string {
-	return "MATCH (n:KG {id: $id}) SET n += $set WITH n " + bumpLoggedThen + " RETURN " + nodeReturn("n", []kepu.Label{l}) + " AS n"
+	return "MATCH (n:KG {id: $id}) SET n += $set WITH n " + bumpLoggedThen + " RETURN " + nodeLookups("n", []kepu.Label{l}) + " AS n"
 }
 
 func cypherCreateNode(l kepu.Label) string {

@@ -181,11 +181,12 @@ var (
 	rtNodes = regexp.MustCompile("^UNWIND \\$ids AS id MATCH \\(n:KG \\{id: id\\}\\) USING INDEX SEEK n:KG\\(id\\) RETURN (n|(" + rtList + ") AS n)$")
 )
 
-// rtList is a node as the store returns it: a list of its properties,
-// [n.`id`, n.`name`, ...] (rtColumns reads their keys).
-const rtList = "\\[n\\.`id`(?:, n\\.`\\w+`)*\\]"
+// rtList is a node as the store returns it: a list of its properties
+// read from a map projection, [n_p IN [n_n IN [n] | n_n{.`id`, .`name`,
+// ...}] | [n_p.`id`, n_p.`name`, ...]][0] (rtColumns reads their keys).
+const rtList = "\\[n_p IN \\[n_n IN \\[n\\] \\| n_n\\{\\.`id`(?:, \\.`\\w+`)*\\}\\] \\| \\[n_p\\.`id`(?:, n_p\\.`\\w+`)*\\]\\]\\[0\\]"
 
-var rtColumn = regexp.MustCompile("n\\.`?(\\w+)`?")
+var rtColumn = regexp.MustCompile("n_p\\.`(\\w+)`")
 
 // rtColumns returns the property keys of a node list (rtList).
 func rtColumns(list string) []string {
