@@ -107,7 +107,8 @@ func (s *Store) FindNodes(ctx context.Context, q kepu.NodeQuery) (kepu.NodePage,
 	labels := []kepu.Label{q.Label}
 	proj := projectionOf(labels)
 	keep, hasNext, hasPrev := trimPage(q.Page, len(rows))
-	page := kepu.NodePage{HasNext: hasNext, HasPrev: hasPrev, Nodes: make([]kepu.Node, 0, keep), Cursors: make([]string, 0, keep)}
+	page := kepu.NodePage{HasNext: hasNext, HasPrev: hasPrev, Nodes: make([]kepu.Node, 0, keep)}
+	curs := make([]kepu.Cursor, 0, keep)
 	for _, r := range rows[:keep] {
 		row, _ := r.([]any)
 		nv, keyVals := any(row), []any(nil)
@@ -125,8 +126,11 @@ func (s *Store) FindNodes(ctx context.Context, q kepu.NodeQuery) (kepu.NodePage,
 			keys = nodeKeys(q.Order, n)
 		}
 		page.Nodes = append(page.Nodes, n)
-		page.Cursors = append(page.Cursors, kepu.EncodeCursor(sig, kepu.Cursor{Keys: keys, ID: n.ID}))
+		curs = append(curs, kepu.Cursor{Keys: keys, ID: n.ID})
 	}
+	// One encoding pass for the page's cursors (a few allocations for
+	// the whole list, not a few per node).
+	page.Cursors = kepu.EncodeCursors(sig, len(curs), func(i int) kepu.Cursor { return curs[i] })
 	if pl.reverse {
 		slices.Reverse(page.Nodes)
 		slices.Reverse(page.Cursors)
