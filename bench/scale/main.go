@@ -62,6 +62,7 @@ func main() {
 	flag.IntVar(&slowest, "slowest", 0, "after the table, list the N slowest calls of each row with their input (the cursor's museum) and the Go collections during the row")
 	flag.BoolVar(&pathRows, "paths", true, "add the shortest-path row (reads the whole graph's adjacency first: about 30 s at 1M on Neo4j)")
 	rows := flag.String("rows", "", "measure only the rows whose name matches this regular expression (e.g. 'page of 100|mutation'); the setup of the others (finding cursors) still runs")
+	flag.IntVar(&warmWrites, "warm-writes", 0, "before the mutation rows, this many untimed renames (and renames back) of the sample's museums, so that the rows measure a server past the JIT's compilation of the write path (on Neo4j it still compiles after thousands of renames: docs/neo4j.md, \"Neo4j single mutations at 1M (2026-12-03, n4mut11)\"); 0: none")
 	flag.IntVar(&serverPID, "server-pid", 0, "with -store neo4j: the Neo4j process's ID, to report its CPU time per call (user and system, from /proc) beside this process's")
 	memoryLimit := &cfg.memoryLimit
 	flag.IntVar(memoryLimit, "memory-limit", 2048, "with -build: soft memory limit of the loading process in MiB (as seed's --memory-limit; ignored when GOMEMLIMIT is set); 0: none")
@@ -523,6 +524,9 @@ func Table(ctx context.Context, st kepu.Store, samples int) ([]Row, error) {
 	}); err != nil {
 		return nil, err
 	}
+	if err := warmUp(ctx, st, all.Nodes, r); err != nil {
+		return nil, err
+	}
 	if err := measure("single mutation (update one museum's name, durable)", func() (string, error) {
 		n := all.Nodes[r.IntN(len(all.Nodes))]
 		input = n.ID
@@ -725,5 +729,32 @@ var rowFilter *regexp.Regexp
 
 // pathRows adds the shortest-path row to Table (-paths).
 var pathRows = true
+
+// warmWrites is the number of untimed renames before the mutation rows
+// (-warm-writes).
+var warmWrites int
+
+// warmUp renames warmWrites museums drawn from sample (" (renamed)"
+// appended) and names each back at once, untimed, when a mutation row is
+// to be measured; it reports the time taken and the server's CPU on
+// standard error.
+func warmUp(ctx context.Context, st kepu.Store, sample []kepu.Node, r *rand.Rand) error {
+	if warmWrites <= 0 || (rowFilter != nil && !rowFilter.MatchString("single mutation")) {
+		return nil
+	}
+	start, srv := time.Now(), processCPU(serverPID)
+	writes := 0
+	for ; writes < warmWrites; writes += 2 {
+		n := sample[r.IntN(len(sample))]
+		name, _ := n.Props[kepu.PropName].(string)
+		for _, to := range []string{name + " (renamed)", name} {
+			if _, err := st.Write(ctx, []kepu.Change{{Kind: kepu.UpdateNode, ID: n.ID, Set: kepu.Props{kepu.PropName: to}}}); err != nil {
+				return fmt.Errorf("warm-up: %w", err)
+			}
+		}
+	}
+	fmt.Fprintf(os.Stderr, "warm-up: %d writes in %v (server CPU %v)\n", writes, time.Since(start).Round(time.Millisecond), (processCPU(serverPID) - srv).Round(time.Millisecond))
+	return nil
+}
 
 func ptr(n int) *int { return &n }
