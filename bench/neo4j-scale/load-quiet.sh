@@ -2,9 +2,10 @@
 # load-quiet.sh: the 1M load into Neo4j for a quiet machine, a base commit
 # against this checkout (ab.sh: each run a fresh server, load and index
 # phase measured apart), heap 3g / page cache 2g, first with the servers'
-# defaults, then with the documented load configuration (load.py
+# defaults, then with the candidate load configuration (load.py
 # --load-config: -XX:+UseParallelGC; docs/neo4j.md, "The 1M load on Neo4j
-# (2026-12-03, n4load11)").
+# (2026-12-03, n4load11)": a sixth less Neo4j CPU at 100k, not at 1M in one
+# busy pair).
 #
 #   bench/neo4j-scale/load-quiet.sh [BASE_COMMIT] [load.py options...]
 #

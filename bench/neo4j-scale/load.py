@@ -29,10 +29,10 @@ graph is loaded with every index online). The node phase (the loader writes ever
 node before the first edge) is split out from the progress lines.
 NEO4J_HEAP and NEO4J_PAGECACHE are passed to tools/neo4j/neo4j.sh.
 With --load-config every server without JVM options of its own gets
-LOAD_JAVA_OPTS, the documented configuration of a Neo4j that loads
+LOAD_JAVA_OPTS, the candidate configuration of a Neo4j that loads
 (docs/neo4j.md, "The 1M load on Neo4j (2026-12-03, n4load11)"): the
-parallel collector, which took about a fifth off Neo4j's CPU in a 100k
-load (G1's collector threads and its write barriers in the Bolt threads).
+parallel collector, which took a sixth off Neo4j's CPU in 100k loads
+but not in one 1M pair (not adopted until a quiet 1M pair says so).
 With --load-only the loader is stopped (SIGTERM) at its line "creating the
 indexes" and the index columns are empty: the load alone, in less time.
 "busy cores" is the CPU of Neo4j and of the loader in the load over its
@@ -112,7 +112,7 @@ def neo4j(cmd, state, port, java_opts=None, conf=None):
                           check=True, capture_output=True, text=True).stdout.strip()
 
 
-# The JVM options of a Neo4j that loads (--load-config).
+# The JVM options of a Neo4j that loads, a candidate (--load-config).
 LOAD_JAVA_OPTS = "-XX:+UseParallelGC"
 
 
@@ -216,7 +216,7 @@ def main():
     ap.add_argument("--cpuprofile", metavar="DIR",
                     help="the loader's CPU profile of each run (KEPUGRAPH_SEED_CPUPROFILE) as DIR/RUN-BINARY.pprof")
     ap.add_argument("--load-config", action="store_true",
-                    help=f"servers without JVM options of their own get {LOAD_JAVA_OPTS} (the documented load configuration)")
+                    help=f"servers without JVM options of their own get {LOAD_JAVA_OPTS} (the candidate load configuration)")
     ap.add_argument("--load-only", action="store_true",
                     help="stop the loader at its line 'creating the indexes': no index phase")
     ap.add_argument("--keep", action="store_true",
