@@ -3,6 +3,7 @@ package kepu
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -15,6 +16,22 @@ import (
 const MaxKeyLen = 200
 
 var keyPattern = regexp.MustCompile(`^[A-Za-z0-9_.\-]+$`)
+
+// isKey reports whether k matches keyPattern: one or more ASCII letters,
+// digits, '_', '.' or '-' (a loop over the bytes, without the regexp
+// engine: ValidateNode checks every node of a load; TestIsKey).
+func isKey(k string) bool {
+	if k == "" {
+		return false
+	}
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
 
 // Normalize converts v to the Go type of the property (int64 for Int, float64
 // for Float, and so on), accepting the usual decoded forms (int, float64 with
@@ -45,11 +62,12 @@ func Normalize(def *PropDef, v any) (any, error) {
 				return bad()
 			}
 		}
-		return s, nil
+		// v itself: the same value, without boxing it again (an allocation).
+		return v, nil
 	case Int:
 		switch n := v.(type) {
 		case int64:
-			return n, nil
+			return v, nil
 		case int:
 			return int64(n), nil
 		case int32:
@@ -73,7 +91,7 @@ func Normalize(def *PropDef, v any) (any, error) {
 			if math.IsNaN(n) || math.IsInf(n, 0) {
 				return bad()
 			}
-			return n, nil
+			return v, nil
 		case int64:
 			return float64(n), nil
 		case int:
@@ -87,11 +105,10 @@ func Normalize(def *PropDef, v any) (any, error) {
 		}
 		return bad()
 	case Bool:
-		b, ok := v.(bool)
-		if !ok {
+		if _, ok := v.(bool); !ok {
 			return bad()
 		}
-		return b, nil
+		return v, nil
 	case StringList:
 		switch l := v.(type) {
 		case []string:
@@ -132,13 +149,32 @@ func notUTF8(def *PropDef) (any, error) {
 // that every string a store holds can be written to GraphML and GEXF
 // unchanged. Filters are not checked (such a value matches nothing).
 func checkText(def *PropDef, s string) error {
-	for i, r := range s {
-		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0xFFFE || r == 0xFFFF {
-			return &Error{Code: BadUserInput, Field: def.Name,
-				Message: fmt.Sprintf("%s holds the control character U+%04X at byte %d: text may hold tab, line feed and carriage return, no other control character", def.Name, r, i)}
+	// ASCII bytes one by one (most text), the rest rune by rune.
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return checkTextRunes(def, s, i)
+		}
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+			return controlError(def, rune(c), i)
 		}
 	}
 	return nil
+}
+
+// checkTextRunes is checkText of s from byte from on.
+func checkTextRunes(def *PropDef, s string, from int) error {
+	for i, r := range s[from:] {
+		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0xFFFE || r == 0xFFFF {
+			return controlError(def, r, from+i)
+		}
+	}
+	return nil
+}
+
+func controlError(def *PropDef, r rune, at int) error {
+	return &Error{Code: BadUserInput, Field: def.Name,
+		Message: fmt.Sprintf("%s holds the control character U+%04X at byte %d: text may hold tab, line feed and carriage return, no other control character", def.Name, r, at)}
 }
 
 func describe(def *PropDef) string {
@@ -178,7 +214,7 @@ func ValidateNode(n *Node) error {
 	if LabelOf(n.ID) != n.Label {
 		return Errorf(BadUserInput, "node ID %q does not start with %q", Truncate(n.ID, 64), string(n.Label)+":")
 	}
-	if k := KeyOf(n.ID); len(k) > MaxKeyLen || !keyPattern.MatchString(k) {
+	if k := KeyOf(n.ID); len(k) > MaxKeyLen || !isKey(k) {
 		return Errorf(BadUserInput, "node key %q must be 1 to %d letters, digits, '_', '.' or '-'", Truncate(k, 64), MaxKeyLen)
 	}
 	props, err := normalizeProps(def.Props, n.Props, true, string(n.Label))
@@ -231,8 +267,18 @@ func ValidateEdgeUpdate(t RelType, set Props, unset []string) error {
 	return validateUpdate(def.Props, set, unset, string(t))
 }
 
+// normalizeProps returns a new map of the normalized values of in (nil
+// values left out), or the first error. The new map starts as a copy of in
+// (maps.Clone copies a map's memory whole, cheaper than inserting each
+// key: a load validates millions of records) and only the values that
+// normalizing changes are set again; a list is always its own copy, as
+// Normalize makes it.
 func normalizeProps(defs []PropDef, in Props, checkRequired bool, what string) (Props, error) {
-	out := make(Props, len(in))
+	out := maps.Clone(in)
+	if out == nil {
+		out = Props{}
+	}
+	years := 0 // years given (only a record with two can break a span)
 	for k, v := range in {
 		def := findProp(defs, k)
 		if def == nil {
@@ -245,12 +291,23 @@ func normalizeProps(defs []PropDef, in Props, checkRequired bool, what string) (
 		if err := checkDomain(def, nv); err != nil {
 			return nil, err
 		}
-		if nv != nil {
+		switch _, list := nv.([]string); {
+		case nv == nil:
+			delete(out, k)
+		case list || nv != v:
+			// (nv is a string, a number or a bool here: comparable; an
+			// interface comparison of different types is false.)
 			out[k] = nv
 		}
+		if def.Year && nv != nil {
+			years++
+		}
 	}
-	if err := checkSpans(out); err != nil {
-		return nil, err
+	// Every property of YearSpans is a Year (TestYearSpansAreYears).
+	if years >= 2 {
+		if err := checkSpans(out); err != nil {
+			return nil, err
+		}
 	}
 	if checkRequired {
 		for _, d := range defs {

@@ -124,41 +124,53 @@ func bulkNodeColumns(l kepu.Label) []string {
 	return out
 }
 
-// bulkColumns caches bulkNodeColumns of every label: label -> key -> its
-// position in the row.
-var bulkColumns = sync.OnceValue(func() map[kepu.Label]map[string]int {
-	out := map[kepu.Label]map[string]int{}
+// bulkCols is the layout of label l's bulk rows (bulkNodeColumns(l)).
+type bulkCols struct {
+	at                               map[string]int // key -> its position in the row
+	id, words, han, pinyin, initials int            // positions of the ID and the search keys
+	// markers: the position of each absent-marked property (absentMarked)
+	// and of its marker (AbsentKey).
+	markers [][2]int
+}
+
+// bulkColumns caches the layout of every label's bulk rows.
+var bulkColumns = sync.OnceValue(func() map[kepu.Label]*bulkCols {
+	out := map[kepu.Label]*bulkCols{}
 	for _, d := range kepu.LabelDefs() {
-		m := map[string]int{}
+		c := &bulkCols{at: map[string]int{}}
 		for i, k := range bulkNodeColumns(d.Label) {
-			m[k] = i
+			c.at[k] = i
 		}
-		out[d.Label] = m
+		c.id, c.words, c.han = c.at[IDKey], c.at[PropSearchWords], c.at[PropSearchHan]
+		c.pinyin, c.initials = c.at[PropSearchPinyin], c.at[PropSearchInitials]
+		for _, p := range absentMarked(d.Label) {
+			c.markers = append(c.markers, [2]int{c.at[p], c.at[AbsentKey(p)]})
+		}
+		out[d.Label] = c
 	}
 	return out
 })
 
-// bulkNodeList is the row of node n (label l's columns): its properties,
-// its ID, its search keys and its absent-value markers (nodeRow's, as a
-// list).
-func bulkNodeList(n kepu.Node, cols map[string]int) ([]any, error) {
-	row := make([]any, len(cols))
+// bulkNodeList fills row, of len(cols.at), with the row of node n (its
+// label's columns): its properties, its ID, its search keys and its
+// absent-value markers (nodeRow's, as a list).
+func bulkNodeList(n kepu.Node, cols *bulkCols, row []any) error {
 	for k, v := range n.Props {
-		i, ok := cols[k]
+		i, ok := cols.at[k]
 		if !ok {
-			return nil, fmt.Errorf("property %q of %s is not in the registry", k, n.ID)
+			return fmt.Errorf("property %q of %s is not in the registry", k, n.ID)
 		}
 		row[i] = v
 	}
-	row[cols[IDKey]] = n.ID
-	row[cols[PropSearchWords]] = nameKeys(n.Props[kepu.PropName])
-	row[cols[PropSearchHan]], row[cols[PropSearchPinyin]], row[cols[PropSearchInitials]] = zhKeys(n.Props[kepu.PropNameZh])
-	for _, p := range absentMarked(kepu.LabelOf(n.ID)) {
-		if row[cols[p]] == nil {
-			row[cols[AbsentKey(p)]] = true
+	row[cols.id] = n.ID
+	row[cols.words] = nameKeys(n.Props[kepu.PropName])
+	row[cols.han], row[cols.pinyin], row[cols.initials] = zhKeys(n.Props[kepu.PropNameZh])
+	for _, m := range cols.markers {
+		if row[m[0]] == nil {
+			row[m[1]] = true
 		}
 	}
-	return row, nil
+	return nil
 }
 
 // cypherBulkNodeIDs creates the nodes of label l from $rows, lists of
@@ -197,11 +209,18 @@ func cypherBulkEdgesByElementID(t kepu.RelType) string {
 func (s *Store) applyBulk(ctx context.Context, tx neo4j.ManagedTransaction, cs []kepu.Change, st step, results []kepu.Result, ends *[]bulkEnd) error {
 	if st.kind == kepu.PutNode {
 		cols := bulkColumns()[st.label]
+		if cols == nil {
+			return s.internalf("bulk load: no bulk columns of label %q", st.label)
+		}
+		// The rows are slices of one allocation (a statement's rows are
+		// packed and sent together).
+		w := len(cols.at)
+		flat := make([]any, len(st.idx)*w)
 		rows := make([]any, len(st.idx))
 		for i, n := range st.idx {
 			node := cs[n].Node
-			row, err := bulkNodeList(node, cols)
-			if err != nil {
+			row := flat[i*w : (i+1)*w : (i+1)*w]
+			if err := bulkNodeList(node, cols, row); err != nil {
 				return &changeError{n, s.internalf("bulk load: %v", err)}
 			}
 			rows[i] = row
@@ -234,6 +253,8 @@ func (s *Store) applyBulk(ctx context.Context, tx neo4j.ManagedTransaction, cs [
 	}
 	// Edges: by element ID when every end is remembered, else by ID.
 	props := relProps(st.rel)
+	w := 2 + len(props)
+	flat := make([]any, len(st.idx)*w) // the rows, one allocation
 	rows := make([]any, len(st.idx))
 	for i, n := range st.idx {
 		e := cs[n].Edge
@@ -241,7 +262,7 @@ func (s *Store) applyBulk(ctx context.Context, tx neo4j.ManagedTransaction, cs [
 		if !ok {
 			return s.putEdges(ctx, tx, cs, st, results, cypherBulkEdges(st.rel))
 		}
-		row := make([]any, 2+len(props))
+		row := flat[i*w : (i+1)*w : (i+1)*w]
 		row[0], row[1] = a, b
 		found := 0
 		for j, p := range props {

@@ -56,6 +56,9 @@ func main() {
 	}
 	if err := m.Run(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "seed:", err)
+		// os.Exit skips the deferred calls: write the profile of a load
+		// that failed or was stopped (SIGTERM) too.
+		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }

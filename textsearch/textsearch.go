@@ -50,6 +50,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -201,9 +202,33 @@ func foldUnicode(s string) string {
 	return norm.NFC.String(b.String())
 }
 
-func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
+// isHan reports whether r is of the Han script (unicode.Han). The CJK
+// Unified Ideographs block (U+4E00–U+9FFF), which holds most Chinese
+// names' characters, is all Han and nothing below U+2E80 is
+// (TestIsHanShortcut); the rest is looked up in the table.
+func isHan(r rune) bool {
+	if r < 0x2e80 {
+		return false
+	}
+	if r >= 0x4e00 && r <= 0x9fff {
+		return true
+	}
+	return unicode.Is(unicode.Han, r)
+}
 
-func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+// isWordRune reports whether r is a letter or a digit (unicode.IsLetter,
+// unicode.IsDigit); for ASCII, A–Z, a–z and 0–9.
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return isASCIIAlnum(byte(r))
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// isASCIIAlnum reports whether b is an ASCII letter or digit.
+func isASCIIAlnum(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
+}
 
 // splitTerms cuts folded text into runs of Han characters and runs of other
 // letters and digits.
@@ -262,7 +287,44 @@ func Words(name string) []string {
 
 // WordKeys is the text a full-text index holds for an English name: its
 // Words, space-separated ("" for a name without words).
-func WordKeys(name string) string { return strings.Join(Words(name), " ") }
+func WordKeys(name string) string {
+	if isASCII(name) {
+		return asciiWordKeys(name)
+	}
+	return strings.Join(Words(name), " ")
+}
+
+// asciiWordKeys is WordKeys of ASCII text (foldLatin lowers its case and
+// splitTerms cuts it at every byte that is not a letter or a digit),
+// written in one pass with one allocation, the result (a bulk load asks
+// it of every node: docs/neo4j.md, "The 1M load on Neo4j (2026-12-03,
+// n4load11)"). TestKeysSame compares it with Words.
+func asciiWordKeys(s string) string {
+	var buf [128]byte
+	out := buf[:0]
+	for i := 0; i < len(s); {
+		if !isASCIIAlnum(s[i]) {
+			i++
+			continue
+		}
+		start := len(out)
+		if start > 0 {
+			out = append(out, ' ')
+		}
+		w := len(out)
+		for ; i < len(s) && isASCIIAlnum(s[i]); i++ {
+			c := s[i]
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			out = append(out, c)
+		}
+		if StopWords[string(out[w:])] {
+			out = out[:start]
+		}
+	}
+	return string(out)
+}
 
 // HanGrams returns the Chinese characters of a nameZh as a full-text index
 // holds them: for each run of Han characters (unicode.Han, as Parse cuts
@@ -295,7 +357,40 @@ func HanGrams(nameZh string) []string {
 
 // HanKeys is HanGrams space-separated: the text a full-text index holds
 // for the Chinese characters of a nameZh.
-func HanKeys(nameZh string) string { return strings.Join(HanGrams(nameZh), " ") }
+// It cuts the grams as HanGrams does, written into one string (one
+// allocation; TestKeysSame compares the two).
+func HanKeys(nameZh string) string {
+	var b strings.Builder
+	gram := func(g string) {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		} else {
+			// A run of n characters of 3 bytes gives n-1 bigrams of 6
+			// bytes and their spaces: about twice the text.
+			b.Grow(2 * len(nameZh))
+		}
+		b.WriteString(g)
+	}
+	prev := -1 // start of the previous Han character of the run, -1: none
+	run := 0
+	for i, r := range nameZh {
+		if !isHan(r) {
+			if run == 1 {
+				gram(nameZh[prev:i])
+			}
+			prev, run = -1, 0
+			continue
+		}
+		if run > 0 {
+			gram(nameZh[prev : i+utf8.RuneLen(r)])
+		}
+		prev, run = i, run+1
+	}
+	if run == 1 {
+		gram(nameZh[prev:])
+	}
+	return b.String()
+}
 
 var pinyinArgs = func() pinyin.Args {
 	a := pinyin.NewArgs()
@@ -311,35 +406,74 @@ var pinyinArgs = func() pinyin.Args {
 func Syllables(nameZh string) []string { return syllablesFolded(foldLatin(nameZh)) }
 
 // syllablesFolded is Syllables of a name already folded (foldLatin).
-func syllablesFolded(folded string) []string {
-	var out []string
-	for _, t := range splitTerms(folded) {
-		if !t.Han {
-			out = append(out, t.Text)
-			continue
-		}
-		for _, r := range t.Text {
-			out = append(out, syllable(r))
+func syllablesFolded(folded string) []string { return appendSyllables(nil, folded) }
+
+// appendSyllables appends the units of Syllables of a folded name to dst:
+// the terms of splitTerms, a Han run as the syllables of its characters,
+// a run of other letters and digits as itself (a substring of folded:
+// splitTerms's runes of a run are the run's bytes, since a byte that is
+// not valid UTF-8 is neither a letter nor a digit).
+func appendSyllables(dst []string, folded string) []string {
+	word := -1 // start of the run of letters and digits, -1: none
+	for i, r := range folded {
+		switch {
+		case isHan(r):
+			if word >= 0 {
+				dst = append(dst, folded[word:i])
+				word = -1
+			}
+			dst = append(dst, syllable(r))
+		case isWordRune(r):
+			if word < 0 {
+				word = i
+			}
+		default:
+			if word >= 0 {
+				dst = append(dst, folded[word:i])
+				word = -1
+			}
 		}
 	}
-	return out
+	if word >= 0 {
+		dst = append(dst, folded[word:])
+	}
+	return dst
 }
 
-// syllables caches the syllable of each character seen (go-pinyin
-// allocates on every call; names use a few thousand characters).
-var syllables sync.Map // rune -> string
+// The syllable of each character seen, cached (go-pinyin allocates on
+// every call; names use a few thousand characters): those of the CJK
+// Unified Ideographs block in a table (a lookup without a lock or an
+// allocation), the others in a map.
+var (
+	blockSyllables [0x9fff - 0x4e00 + 1]atomic.Pointer[string]
+	syllables      sync.Map // rune -> string, outside the block
+)
 
 func syllable(r rune) string {
+	if r >= 0x4e00 && r <= 0x9fff {
+		p := &blockSyllables[r-0x4e00]
+		if s := p.Load(); s != nil {
+			return *s
+		}
+		s := pinyinOf(r)
+		p.Store(&s)
+		return s
+	}
 	if v, ok := syllables.Load(r); ok {
 		return v.(string)
 	}
-	p := pinyin.SinglePinyin(r, pinyinArgs)
-	s := string(r)
-	if len(p) > 0 && p[0] != "" {
-		s = p[0]
-	}
+	s := pinyinOf(r)
 	syllables.Store(r, s)
 	return s
+}
+
+// pinyinOf is the toneless default reading of r, or r itself.
+func pinyinOf(r rune) string {
+	p := pinyin.SinglePinyin(r, pinyinArgs)
+	if len(p) > 0 && p[0] != "" {
+		return p[0]
+	}
+	return string(r)
 }
 
 // Pinyin is the full pinyin of a Chinese name without spaces:
@@ -815,41 +949,80 @@ type PrefixKeys struct {
 }
 
 // NewPrefixKeys returns the PrefixKeys of a Chinese name ("" fields for a
-// name without pinyin).
+// name without pinyin). Both fields share one allocation; the syllables,
+// the joined pinyin and the initials are built on the stack for names of
+// up to 48 units (a bulk load asks it of every node; TestKeysSame
+// compares it with the definition above, refNewPrefixKeys).
 func NewPrefixKeys(nameZh string) PrefixKeys {
-	syl := Syllables(nameZh)
+	var sylBuf [48]string
+	syl := appendSyllables(sylBuf[:0], foldLatin(nameZh))
 	if len(syl) == 0 {
 		return PrefixKeys{}
 	}
-	joined := strings.Join(syl, "")
-	var py strings.Builder
-	key := func(p int) {
-		if py.Len() > 0 {
-			py.WriteByte(' ')
-		}
-		rest := joined[p:]
-		end := strings.IndexFunc(rest, isASCIIDigit)
-		switch {
-		case end == 0:
-			end = min(digitRun(rest), DigitKeyLen)
-		case end < 0:
-			end = len(rest)
-		}
-		py.WriteString(rest[:end])
+	var joinedBuf [256]byte
+	joined := joinedBuf[:0]
+	for _, s := range syl {
+		joined = append(joined, s...)
 	}
+	var outBuf [1024]byte
+	out := outBuf[:0]
 	off := 0
 	for _, s := range syl {
-		key(off)
+		out = appendPinyinKey(out, joined, off)
 		// Digits are ASCII: a change between a digit and another
 		// character is at a rune's start.
 		for i := 1; i < len(s); i++ {
 			if isASCIIDigitByte(s[i]) != isASCIIDigitByte(s[i-1]) {
-				key(off + i)
+				out = appendPinyinKey(out, joined, off+i)
 			}
 		}
 		off += len(s)
 	}
-	return PrefixKeys{Pinyin: py.String(), Initials: initialsKeys(syl)}
+	pinyinLen := len(out)
+	// The initials (the first character of each unit) and where each
+	// unit's begins; the keys are the initials from each unit on.
+	var initsBuf [64]byte
+	var atBuf [48]int
+	inits, at := initsBuf[:0], atBuf[:0]
+	for _, s := range syl {
+		at = append(at, len(inits))
+		r, _ := utf8.DecodeRuneInString(s)
+		inits = utf8.AppendRune(inits, r)
+	}
+	for i, a := range at {
+		if i > 0 {
+			out = append(out, ' ')
+		}
+		out = append(out, inits[a:]...)
+	}
+	keys := string(out)
+	return PrefixKeys{Pinyin: keys[:pinyinLen], Initials: keys[pinyinLen:]}
+}
+
+// appendPinyinKey appends the key of PrefixKeys.Pinyin that begins at
+// offset p of the joined pinyin, after a space unless it is the first:
+// from a letter, the joined pinyin up to the next ASCII digit (or the
+// end); from a digit, its first digits, at most DigitKeyLen. (ASCII
+// digits are never bytes of a longer UTF-8 sequence.)
+func appendPinyinKey(out, joined []byte, p int) []byte {
+	if len(out) > 0 {
+		out = append(out, ' ')
+	}
+	rest := joined[p:]
+	end := len(rest)
+	for i, c := range rest {
+		if isASCIIDigitByte(c) {
+			end = i
+			break
+		}
+	}
+	if end == 0 {
+		end = 0
+		for end < len(rest) && end < DigitKeyLen && isASCIIDigitByte(rest[end]) {
+			end++
+		}
+	}
+	return append(out, rest[:end]...)
 }
 
 func isASCIIDigit(r rune) bool { return r >= '0' && r <= '9' }
