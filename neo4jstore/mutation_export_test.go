@@ -12,6 +12,6 @@ func UpdateAlone(id string, set kepu.Props) (string, map[string]any) {
 	return cypherUpdateNodeAlone(kepu.LabelOf(id)), logParams([]kepu.Change{c}, updateParams(c))
 }
 
-// NodeReturn is the projection that an update returns for a node of label
-// l (nodeReturn of the variable n).
-func NodeReturn(l kepu.Label) string { return nodeReturn("n", []kepu.Label{l}) }
+// NodeLookups is the projection that an update returns for a node of label
+// l (nodeLookups of the variable n).
+func NodeLookups(l kepu.Label) string { return nodeLookups("n", []kepu.Label{l}) }

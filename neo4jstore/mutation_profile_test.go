@@ -79,7 +79,7 @@ func TestProfileMutation(t *testing.T) {
 		entry = " CREATE (:" + neo4jstore.ChangeLabel + " {version: v." + neo4jstore.VersionProp + ", changes: $changes})"
 		prune = " WITH n, v CALL (v) { MATCH (o:" + neo4jstore.ChangeLabel + ") WHERE o.version <= v." + neo4jstore.VersionProp + " - $keep DELETE o }"
 	)
-	ret := " RETURN " + neo4jstore.NodeReturn(kepu.Museum) + " AS n"
+	ret := " RETURN " + neo4jstore.NodeLookups(kepu.Museum) + " AS n"
 	rowStmt, _ := neo4jstore.UpdateAlone(all.Nodes[0].ID, kepu.Props{kepu.PropName: "x"})
 	if rowStmt != match+bump+entry+prune+ret {
 		t.Fatalf("the row's statement is not the one profiled here:\n%s\n%s", rowStmt, match+bump+entry+prune+ret)
@@ -239,15 +239,15 @@ func TestProfileMutation(t *testing.T) {
 		parts := "— | — | —" // the store's Write: one round trip, not split
 		if v.stmt != nil {
 			parts = fmt.Sprintf("%s | %s (%s + %s) | %s, %s",
-				msf(pick50(cs, func(c call) time.Duration { return c.begin })(50)),
-				msf(pick50(cs, func(c call) time.Duration { return c.stmt })(50)),
-				msf(pick50(cs, func(c call) time.Duration { return c.available })(50)),
-				msf(pick50(cs, func(c call) time.Duration { return c.consumed })(50)),
-				msf(pick50(cs, func(c call) time.Duration { return c.commit })(50)),
-				msf(pick50(cs, func(c call) time.Duration { return c.commit })(99)))
+				msText(pick50(cs, func(c call) time.Duration { return c.begin })(50)),
+				msText(pick50(cs, func(c call) time.Duration { return c.stmt })(50)),
+				msText(pick50(cs, func(c call) time.Duration { return c.available })(50)),
+				msText(pick50(cs, func(c call) time.Duration { return c.consumed })(50)),
+				msText(pick50(cs, func(c call) time.Duration { return c.commit })(50)),
+				msText(pick50(cs, func(c call) time.Duration { return c.commit })(99)))
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", v.name,
-			msf(wall(50)), msf(wall(90)), msf(wall(99)), msf(wall(100)), parts, msf(median(results[vi].cpu)))
+			msText(wall(50)), msText(wall(90)), msText(wall(99)), msText(wall(100)), parts, msText(median(results[vi].cpu)))
 	}
 	if pid != 0 {
 		fmt.Fprintf(&b, "\nNeo4j CPU per call by thread (all rounds; groups of at least 0.05 ms per call):\n\n")
@@ -258,7 +258,7 @@ func TestProfileMutation(t *testing.T) {
 			var parts []string
 			for _, g := range groups {
 				if th[g]/n >= 50*time.Microsecond {
-					parts = append(parts, fmt.Sprintf("%s %s", g, msf(th[g]/n)))
+					parts = append(parts, fmt.Sprintf("%s %s", g, msText(th[g]/n)))
 				}
 			}
 			fmt.Fprintf(&b, "* %s: %s\n", v.name, strings.Join(parts, ", "))
@@ -270,7 +270,7 @@ func TestProfileMutation(t *testing.T) {
 		slices.SortFunc(cs, func(a, b call) int { return -cmp.Compare(a.wall, b.wall) })
 		var parts []string
 		for _, c := range cs[:min(5, len(cs))] {
-			parts = append(parts, fmt.Sprintf("%s = %s + %s [%s + %s] + %s at %s", msf(c.wall), msf(c.begin), msf(c.stmt), msf(c.available), msf(c.consumed), msf(c.commit), c.at.UTC().Format("15:04:05.000")))
+			parts = append(parts, fmt.Sprintf("%s = %s + %s [%s + %s] + %s at %s", msText(c.wall), msText(c.begin), msText(c.stmt), msText(c.available), msText(c.consumed), msText(c.commit), c.at.UTC().Format("15:04:05.000")))
 		}
 		fmt.Fprintf(&b, "* %s: %s\n", v.name, strings.Join(parts, "; "))
 	}
@@ -281,18 +281,6 @@ func TestProfileMutation(t *testing.T) {
 }
 
 // envInt is the integer in environment variable k, def when unset.
-func envInt(t *testing.T, k string, def int) int {
-	v := os.Getenv(k)
-	if v == "" {
-		return def
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		t.Fatalf("%s: %v", k, err)
-	}
-	return n
-}
-
 // pick50 returns the percentile function (0–100, nearest rank) of f over cs.
 func pick50[T any](cs []T, f func(T) time.Duration) func(p int) time.Duration {
 	ds := make([]time.Duration, len(cs))
@@ -316,9 +304,8 @@ func median(ds []time.Duration) time.Duration {
 	return s[len(s)/2]
 }
 
-func msf(d time.Duration) string {
-	return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 2, 64) + " ms"
-}
+// msText is d in milliseconds with two decimals and its unit.
+func msText(d time.Duration) string { return msf(d) + " ms" }
 
 // loadAverage is the first three fields of /proc/loadavg.
 func loadAverage() string {
