@@ -14,7 +14,8 @@ import (
 // §4.2.1 and "The __Type Type"): fields and interfaces only for OBJECT and
 // INTERFACE, possibleTypes only for INTERFACE and UNION, enumValues only for
 // ENUM, inputFields only for INPUT_OBJECT. gqlgen's introspection (v0.17)
-// answers [] there. It wraps the field middleware of the operations that ask
+// answers [] there. It also leaves the interfaces out of possibleTypes,
+// which lists object types only. It wraps the field middleware of the operations that ask
 // __schema or __type only, so no other operation pays for it.
 type introspectionNulls struct{}
 
@@ -32,14 +33,35 @@ func (introspectionNulls) MutateOperationContext(_ context.Context, oc *graphql.
 	}
 	next := oc.ResolverMiddleware
 	oc.ResolverMiddleware = func(ctx context.Context, resolve graphql.Resolver) (any, error) {
-		if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Object == "__Type" && fc.Parent != nil {
+		fc := graphql.GetFieldContext(ctx)
+		if fc != nil && fc.Object == "__Type" && fc.Parent != nil {
 			if t, ok := fc.Parent.Result.(*introspection.Type); ok && !kindHas(t.Kind(), fc.Field.Name) {
 				return nil, nil
 			}
 		}
-		return next(ctx, resolve)
+		res, err := next(ctx, resolve)
+		if fc != nil && fc.Object == "__Type" && fc.Field.Name == "possibleTypes" {
+			if ts, ok := res.([]introspection.Type); ok {
+				res = objectTypes(ts)
+			}
+		}
+		return res, err
 	}
 	return nil
+}
+
+// objectTypes returns the object types of ts. gqlparser's possible types of
+// an interface include the interfaces that implement it (Place, for Node),
+// but the specification's __Type.possibleTypes lists object types only
+// (§4.2.1: "the list of Object types that implement this interface").
+func objectTypes(ts []introspection.Type) []introspection.Type {
+	out := make([]introspection.Type, 0, len(ts))
+	for _, t := range ts {
+		if t.Kind() == "OBJECT" {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // kindHas reports whether a __Type of the kind has the list field (true for

@@ -75,3 +75,48 @@ fragment Q on Query { a: __type(name: "AdminLevel") { `+lists+` } m: __type(name
 		t.Errorf(`AdminLevel's fields %s and Museum's enumValues %s: want null`, one.A["fields"], one.M["enumValues"])
 	}
 }
+
+// TestIntrospectionPossibleTypesObjects: __Type.possibleTypes lists object
+// types only (§4.2.1, "The __Type Type": "the list of Object types that
+// implement this interface"). gqlparser counted the interface Place among
+// the possible types of Node, because Place implements Node.
+func TestIntrospectionPossibleTypesObjects(t *testing.T) {
+	var all struct {
+		Schema struct {
+			Types []struct {
+				Kind, Name    string
+				PossibleTypes []struct{ Kind, Name string }
+			}
+		} `json:"__schema"`
+	}
+	query(t, ref(t).url, `{ __schema { types { kind name possibleTypes { kind name } } } }`, nil, &all)
+	checked := 0
+	for _, ty := range all.Schema.Types {
+		if ty.Kind != "INTERFACE" && ty.Kind != "UNION" {
+			continue
+		}
+		if len(ty.PossibleTypes) == 0 {
+			t.Errorf("%s %s: no possible types", ty.Kind, ty.Name)
+		}
+		for _, p := range ty.PossibleTypes {
+			if p.Kind != "OBJECT" {
+				t.Errorf("%s %s: possible type %s is an %s, want object types only", ty.Kind, ty.Name, p.Name, p.Kind)
+			}
+		}
+		checked++
+	}
+	var node struct {
+		T struct{ PossibleTypes []struct{ Name string } } `json:"__type"`
+	}
+	query(t, ref(t).url, `{ __type(name: "Node") { possibleTypes { name } } }`, nil, &node)
+	names := map[string]bool{}
+	for _, p := range node.T.PossibleTypes {
+		names[p.Name] = true
+	}
+	if !names["Province"] || !names["Museum"] || names["Place"] {
+		t.Errorf("Node's possible types %v: want the object types (Province, Museum, …), not Place", node.T.PossibleTypes)
+	}
+	if checked < 2 {
+		t.Errorf("only %d interfaces and unions checked", checked)
+	}
+}

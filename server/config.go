@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/kepugraph/kepugraph/admin"
 	"github.com/kepugraph/kepugraph/analysis"
 	"github.com/kepugraph/kepugraph/auth"
 	"github.com/kepugraph/kepugraph/httpx"
@@ -101,14 +102,14 @@ func flagSet(c *Config, out io.Writer) *flag.FlagSet {
 	fs.IntVar(&c.MaxDepth, "max-depth", 12, "deepest field nesting (DEPTH_LIMIT_EXCEEDED); 0 turns the limit off")
 	fs.IntVar(&c.MaxAliases, "max-aliases", 30, "most aliased fields in an operation (ALIAS_LIMIT_EXCEEDED); 0 turns the limit off")
 	fs.IntVar(&c.MaxCost, "max-cost", 50_000, "highest computed query cost, reported in extensions.cost (COMPLEXITY_LIMIT_EXCEEDED); 0 turns the limit off")
-	fs.DurationVar(&c.Timeout, "timeout", 10*time.Second, "deadline of each request; store work stops when it passes (503 TIMEOUT)")
+	fs.DurationVar(&c.Timeout, "timeout", 10*time.Second, "deadline of each request; store work stops when it passes (TIMEOUT: a field error in a 200 response, or 503 when nothing was written yet)")
 	fs.DurationVar(&c.ExportTimeout, "export-timeout", 10*time.Minute, "deadline of each /export request (graph files); a file still being written then is cut off")
 	fs.Float64Var(&c.RateLimit, "rate-limit", 50, "requests per second per client (API key, else IP) before 429 RATE_LIMITED; 0 turns rate limiting off")
 	fs.IntVar(&c.RateBurst, "rate-burst", 100, "requests a client may make at once before the rate limit applies")
 	fs.IntVar(&c.TrustedProxies, "trusted-proxies", 0, "reverse proxies in front of the server whose X-Forwarded-For names the client; 0 ignores the header")
 	fs.StringVar(&c.CORSOrigins, "cors-origins", "", "comma-separated origins allowed to call the API from a browser, or *; empty turns CORS off")
 	fs.StringVar(&c.CORSHeaders, "cors-headers", strings.Join(httpx.DefaultCORSHeaders, ","), "comma-separated request headers a browser may send with --cors-origins (answered in preflights), or *")
-	fs.IntVar(&c.MaxStringBytes, "max-string-bytes", 10<<10, "longest String input value in bytes (BAD_USER_INPUT above); 0 turns the limit off")
+	fs.IntVar(&c.MaxStringBytes, "max-string-bytes", 10<<10, "longest String or ID input value in bytes (BAD_USER_INPUT above); 0 turns the limit off")
 	fs.StringVar(&c.Tokens, "tokens", "", "API keys as name:role:sha256hex entries separated by commas (the hash of the token, never the token); role editor may run mutations")
 	fs.StringVar(&c.TokenFile, "token-file", "", "file of API keys, one \"name role sha256hex\" per line (# comments)")
 	fs.BoolVar(&c.Introspection, "introspection", true, "answer introspection queries; false also turns off field suggestions in errors")
@@ -173,8 +174,13 @@ func ParseConfig(args []string, getenv func(string) string, out io.Writer) (Conf
 	return c, c.Validate()
 }
 
-// writeUsage writes --help: what the program serves, then one line per
-// flag with its variable and default.
+// maxDefaultColumn is the longest default --help shows in its DEFAULT
+// column.
+const maxDefaultColumn = 20
+
+// writeUsage writes --help: what the program serves, one line per flag
+// with its variable and default, then the operator commands (check,
+// backup, restore, dump, load).
 func writeUsage(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprintf(w, `Usage: kepugraph [flags]
 
@@ -189,14 +195,21 @@ Every flag can also be set by an environment variable; a flag wins.
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "FLAG\tENV\tDEFAULT\tMEANING")
 	fs.VisitAll(func(f *flag.Flag) {
-		def := f.DefValue
+		def, usage := f.DefValue, f.Usage
 		if def == "" {
 			def = `""`
 		}
-		fmt.Fprintf(tw, "--%s\t%s\t%s\t%s\n", f.Name, EnvVar(f.Name), def, f.Usage)
+		// A long default (--cors-headers: 240 characters) goes after the
+		// meaning, so that it does not widen the column of every line.
+		if len(def) > maxDefaultColumn {
+			def, usage = "(below)", usage+"; default: "+def
+		}
+		fmt.Fprintf(tw, "--%s\t%s\t%s\t%s\n", f.Name, EnvVar(f.Name), def, usage)
 	})
 	fmt.Fprintln(tw, "--help\t\t\tprint this help")
 	tw.Flush()
+	fmt.Fprintln(w)
+	admin.Usage(w)
 }
 
 // Validate checks the values that a flag's type does not.

@@ -209,6 +209,22 @@ func TestParseConfig_Help(t *testing.T) {
 	if n != 36 {
 		t.Errorf("%d flags, want the 36 of the configuration", n)
 	}
+	// The DEFAULT column is narrow: a long default (--cors-headers) is
+	// written after the meaning instead of padding every line to its width.
+	for _, l := range strings.Split(help, "\n") {
+		if strings.HasPrefix(l, "FLAG ") {
+			if i := strings.Index(l, "MEANING"); i < 0 || i > 100 {
+				t.Errorf("the MEANING column starts at %d: %q", i, l)
+			}
+		}
+	}
+	// The operator commands README.md documents are named too, with their
+	// usage (they were only in the README: admin.Usage was never called).
+	for _, cmd := range []string{"check", "backup", "restore", "dump", "load"} {
+		if !strings.Contains(help, "\n  kepugraph "+cmd+" ") {
+			t.Errorf("--help does not list the command %q:\n%s", cmd, help)
+		}
+	}
 }
 
 // TestEnvVar checks the names of the variables, which scripts and

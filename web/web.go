@@ -12,11 +12,15 @@ import (
 	"bytes"
 	"embed"
 	"errors"
+	"fmt"
 	"io/fs"
 	"net/http"
 	"path"
 	"strings"
 	"time"
+
+	"github.com/kepugraph/kepugraph/httpx"
+	"github.com/kepugraph/kepugraph/kepu"
 )
 
 //go:embed all:dist
@@ -45,7 +49,9 @@ func built(fsys fs.FS) bool {
 // (GraphiQL), GET /graph graph.html (the graph view: sigma.js, graphology,
 // ForceAtlas2, and the coverage chart at /graph#coverage) and GET /<file>
 // the bundle's files with their content types. Paths that name no
-// file get 404; other methods get 405. endpoint is the API path that the
+// page or file get 404 NOT_FOUND, other methods on those that do 405
+// METHOD_NOT_ALLOWED (Allow: GET, HEAD), both as JSON errors with
+// extensions.code that name endpoint. endpoint is the API path that the
 // fallback page names (the bundled page always talks to /query).
 func Handler(endpoint string) http.Handler { return newHandler(Dist(), endpoint) }
 
@@ -53,36 +59,49 @@ func newHandler(fsys fs.FS, endpoint string) http.Handler {
 	files := http.FileServerFS(fsys)
 	hasIndex := built(fsys)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
-			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-			return
-		}
 		p := path.Clean("/" + r.URL.Path)
-		if p == "/favicon.ico" {
-			serveFavicon(w, r)
-			return
-		}
-		if page, ok := pages[p]; ok {
-			if !hasIndex {
-				serveFallback(w, r, endpoint)
-				return
-			}
-			servePage(w, r, fsys, page)
-			return
-		}
+		page, isPage := pages[p]
 		name := strings.TrimPrefix(p, "/")
-		if strings.HasPrefix(name, ".") {
-			http.NotFound(w, r)
+		isFile := false
+		if !isPage && p != "/favicon.ico" && !strings.HasPrefix(name, ".") {
+			st, err := fs.Stat(fsys, name)
+			isFile = err == nil && !st.IsDir()
+		}
+		if !isPage && !isFile && p != "/favicon.ico" {
+			notFound(w, r, endpoint)
 			return
 		}
-		if st, err := fs.Stat(fsys, name); err != nil || st.IsDir() {
-			http.NotFound(w, r)
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			httpx.Rejection{Status: http.StatusMethodNotAllowed, Code: httpx.CodeMethodNotAllowed,
+				Message: fmt.Sprintf("%s is read with GET; GraphQL requests go to %s", p, endpoint),
+				Header:  http.Header{"Allow": {"GET, HEAD"}}}.Write(w, r)
 			return
 		}
-		w.Header().Set("Cache-Control", "no-cache")
-		files.ServeHTTP(w, r)
+		switch {
+		case p == "/favicon.ico":
+			serveFavicon(w, r)
+		case isPage && !hasIndex:
+			serveFallback(w, r, endpoint)
+		case isPage:
+			servePage(w, r, fsys, page)
+		default:
+			w.Header().Set("Cache-Control", "no-cache")
+			files.ServeHTTP(w, r)
+		}
 	})
+}
+
+// notFound answers a path that names no page, no file of the bundle and
+// no route of the server: 404 NOT_FOUND as a JSON error like every other
+// error of the API, naming the GraphQL endpoint (a client configured with
+// /graphql or / gets told where the API is).
+func notFound(w http.ResponseWriter, r *http.Request, endpoint string) {
+	p := r.URL.Path
+	if len(p) > 200 {
+		p = p[:200] + "…"
+	}
+	httpx.Reject(w, r, http.StatusNotFound, kepu.NotFound,
+		fmt.Sprintf("no such path %q: GraphQL requests go to %s (POST or GET); the explorer is at /, the graph view at /graph, graph files at /export/{format}", p, endpoint), nil)
 }
 
 // pages maps the paths of the HTML pages to their files in the bundle.

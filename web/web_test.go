@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -116,6 +117,59 @@ func TestDist(t *testing.T) {
 		}
 		if strings.Contains(html, "http://") || strings.Contains(html, "https://") {
 			t.Errorf("%s references another host", page)
+		}
+	}
+}
+
+// TestHandler_Errors: a path the server has no route for, and a method a
+// page does not take, are JSON errors with extensions.code like every other
+// error of the API (they were text/plain "404 page not found" and "method
+// not allowed"), and name the GraphQL endpoint: a client configured with
+// /graphql, or posting to /, learns where the API is.
+func TestHandler_Errors(t *testing.T) {
+	fsys := fstest.MapFS{
+		"index.html": {Data: []byte(`<html></html>`)},
+		"app.js":     {Data: []byte(`console.log(1)`)},
+		".gitkeep":   {Data: nil},
+	}
+	h := newHandler(fsys, "/query")
+	for _, tc := range []struct {
+		method, target string
+		status         int
+		code, allow    string
+	}{
+		{http.MethodGet, "/graphql", 404, "NOT_FOUND", ""},
+		{http.MethodPost, "/graphql", 404, "NOT_FOUND", ""},
+		{http.MethodGet, "/export/graphml/extra", 404, "NOT_FOUND", ""},
+		{http.MethodGet, "/.gitkeep", 404, "NOT_FOUND", ""},
+		{http.MethodGet, "/missing.js", 404, "NOT_FOUND", ""},
+		{http.MethodPost, "/", 405, "METHOD_NOT_ALLOWED", "GET, HEAD"},
+		{http.MethodDelete, "/app.js", 405, "METHOD_NOT_ALLOWED", "GET, HEAD"},
+	} {
+		res := get(t, h, tc.method, tc.target)
+		b := body(t, res)
+		var got struct {
+			Errors []struct {
+				Message    string
+				Extensions struct{ Code string }
+			}
+		}
+		if err := json.Unmarshal([]byte(b), &got); err != nil || len(got.Errors) != 1 {
+			t.Errorf("%s %s: %d %q, want a JSON error (%v)", tc.method, tc.target, res.StatusCode, b, err)
+			continue
+		}
+		e := got.Errors[0]
+		if res.StatusCode != tc.status || e.Extensions.Code != tc.code {
+			t.Errorf("%s %s: %d %s, want %d %s", tc.method, tc.target, res.StatusCode, e.Extensions.Code, tc.status, tc.code)
+		}
+		if ct := res.Header.Get("Content-Type"); ct != "application/json" {
+			t.Errorf("%s %s: content type %q", tc.method, tc.target, ct)
+		}
+		if !strings.Contains(e.Message, "/query") {
+			t.Errorf("%s %s: message %q does not name the endpoint", tc.method, tc.target, e.Message)
+		}
+		if a := res.Header.Get("Allow"); a != tc.allow {
+			t.Errorf("%s %s: Allow %q, want %q", tc.method, tc.target, a, tc.allow)
 		}
 	}
 }
