@@ -49,7 +49,7 @@ func ref(tb testing.TB) struct {
 		if err := wipe(ctx, n4); err != nil {
 			tb.Fatal(err)
 		}
-		if err := reload(ctx, n4); err != nil {
+		if _, err := dataset.Load(ctx, n4, reference, dataset.LoadOptions{}); err != nil {
 			tb.Fatal(err)
 		}
 		shared.stale = false
@@ -115,12 +115,7 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	if n4, ok := st.(*neo4jstore.Store); ok {
-		err = reload(context.Background(), n4)
-	} else {
-		_, err = dataset.Load(context.Background(), st, reference, dataset.LoadOptions{})
-	}
-	if err != nil {
+	if _, err := dataset.Load(context.Background(), st, reference, dataset.LoadOptions{}); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
@@ -165,16 +160,6 @@ func openStore() (kepu.Store, func(), error) {
 		return st, func() { st.Close() }, nil
 	}
 	return nil, nil, fmt.Errorf("%s=%q: want embedded or neo4j", backendEnv, backend())
-}
-
-// reload loads the reference dataset into the emptied Neo4j database
-// (wipe) by CREATE (neo4jtest.BulkLoad): TestMain, and ref again after each
-// run of fresh tests. These tests need the data, not the store's MERGE
-// writes, which the differential test's seeding through the API and
-// neo4jstore's conformance suite check.
-func reload(ctx context.Context, st *neo4jstore.Store) error {
-	_, err := neo4jtest.BulkLoad(ctx, st, reference)
-	return err
 }
 
 func wipe(ctx context.Context, st *neo4jstore.Store) error {

@@ -39,9 +39,7 @@ func TestProfileBenchQueries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// By CREATE, as the seed command loads an empty database: the plans
-	// are of the data, not of how it was written.
-	if _, err := neo4jtest.BulkLoad(ctx, st, ds); err != nil {
+	if _, err := dataset.Load(ctx, st, ds, dataset.LoadOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	loaded, err := st.Version(ctx)

@@ -21,7 +21,6 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/kepugraph/kepugraph/neo4jstore"
-	"github.com/kepugraph/kepugraph/seed/dataset"
 )
 
 // URI is NEO4J_URI: empty when no server is configured.
@@ -146,26 +145,4 @@ func Driver(tb testing.TB) (neo4j.DriverWithContext, neo4jstore.Config) {
 	}
 	tb.Cleanup(func() { drv.Close(context.Background()) })
 	return drv, cfg
-}
-
-// BulkLoad loads ds into st's empty database as the seed command loads an
-// empty one: the puts CREATE instead of MERGE (neo4jstore BulkCreate), then
-// CheckBulkLoad verifies the counts and that no node has two parents. The
-// graph is the one the store's MERGE writes make (seed's TestMainLoadsTwice
-// compares the canonical dumps of a bulk load and of a MERGE load over it),
-// for tests that need the data, not the writes. The schema may be in place
-// (Fresh); an error when the database holds nodes.
-func BulkLoad(ctx context.Context, st *neo4jstore.Store, ds *dataset.Dataset) (dataset.Report, error) {
-	bulk, err := st.BulkCreate(ctx)
-	if err != nil {
-		return dataset.Report{}, err
-	}
-	if !bulk {
-		return dataset.Report{}, fmt.Errorf("bulk load: the database is not empty")
-	}
-	rep, err := dataset.Load(ctx, st, ds, dataset.LoadOptions{})
-	if err != nil {
-		return rep, err
-	}
-	return rep, st.CheckBulkLoad(ctx, rep.NodeCount(), rep.EdgeCount())
 }
