@@ -511,9 +511,9 @@ func (d *differ) list(l listInfo) {
 	// Every operator of every filter type and every field (cover), in the
 	// default order and in a random one. Each field and operator pair
 	// makes a statement text of its own, which Neo4j plans once: every
-	// pair, 1,010 requests here, cost 126 of the test's 344 Neo4j CPU-s
-	// on a new server, the walks below 12 for 688 requests of a few
-	// texts (docs/neo4j.md, "CI time (2026-12-03, ci11)").
+	// pair, 1,010 requests, took the Neo4j server 126 s of answering on a
+	// new server, the walks below 12 s for 688 requests of a few texts
+	// (docs/neo4j.md, "CI time (2026-12-03, ci11)").
 	d.phase = "filters"
 	for i, c := range d.cover(l, conds) {
 		d.same(l.field+" filter", page("where: {"+c+"}, first: 25"), nil)
