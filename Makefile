@@ -170,7 +170,11 @@ RACE_ROOT ?= ^(TestAPIConcurrency|TestHardening_.*|TestBackupUnderWrites)$$
 #             CI_NEO4J_PKGS (graph's Neo4j run only: KEPUGRAPH_TEST_BACKEND),
 #             one at a time (-p 1: no test binary waits for the lock, whose
 #             wait counted against -timeout), but for CI_NEO4J_CPU, then the
-#             root package's CI_NEO4J_ROOT tests;
+#             root package's CI_NEO4J_ROOT tests (the differential test
+#             and every root test that takes the shared server: in
+#             ci-rest each waited for the lock while a whole Neo4j
+#             package held it, with ci-rest's root test binary, and so
+#             the race runs after it, blocked meanwhile);
 #   ci-rest   every other package and test of the root package, then
 #             the race detector;
 #   ci-vet, ci-lint, ci-checks (below) vet; the CI_NEO4J_CPU tests;
@@ -186,11 +190,15 @@ RACE_ROOT ?= ^(TestAPIConcurrency|TestHardening_.*|TestBackupUnderWrites)$$
 # the server waits for it). CI_NEO4J_ROOT's and CI_NEO4J_CPU's names are
 # skipped by name in every package of a go test: they must stay unique.
 CI_NEO4J_PKGS ?= ./neo4jstore ./graph ./dump ./seed
-CI_NEO4J_ROOT ?= ^TestDifferential$$
+CI_NEO4J_ROOT ?= ^(TestClientClosedRequest|TestDifferential|TestNeo4jStartLog|TestMissingNodeArgument|TestNeSkipsAbsent)$$
 CI_PLAIN_EMBEDDED ?= ^TestByteFlips$$
-# Tests of CI_NEO4J_PKGS that use no server and much CPU: ci-lint runs them
-# (the Cypher linter, in Node.js: over 20 minutes at load average 35).
-CI_NEO4J_CPU ?= ^TestCypherLint$$
+# Tests of CI_NEO4J_PKGS that do not take the shared server: ci-lint runs
+# them beside ci-neo4j, whose chain they only lengthened: the Cypher
+# linter (Node.js: over 20 minutes at load average 35), seed's killed load
+# (servers of its own, two JVM starts), seed's unreachable server (a
+# 10-second connect timeout waited out) and dump's embedded round trip.
+CI_NEO4J_CPU ?= ^(TestCypherLint|TestKilledMidLoadNeo4j|TestMainNeo4jUnreachable|TestRoundTripEmbedded)$$
+CI_NEO4J_CPU_PKGS ?= ./neo4jstore ./seed ./dump
 MODULE = $(shell $(GO) list -m)
 CI_REST_PKGS = $$($(GO) list ./... | grep -v -x -F -e '$(MODULE)' -e '$(MODULE)/embedded' \
 	$(foreach p,$(CI_NEO4J_PKGS),-e '$(MODULE)/$(patsubst ./%,%,$(p))'))
@@ -200,9 +208,10 @@ CI_REST_PKGS = $$($(GO) list ./... | grep -v -x -F -e '$(MODULE)' -e '$(MODULE)/
 # (while Neo4j starts), ci-neo4j and ci-rest when it has ended (vet has
 # then compiled the packages their tests import, once: the streams no
 # longer compile the same packages at the same time), ci-checks beside
-# them, and ci-lint when the first of ci-neo4j and ci-rest ends:
+# them, and ci-lint when ci-checks ends; all but ci-neo4j, the critical
+# path, niced (nice -n 5: they take what ci-neo4j and its server leave):
 #   ci-vet     go vet (-pgo=off, as the tests compile);
-#   ci-lint    the CI_NEO4J_CPU tests;
+#   ci-lint    the CI_NEO4J_CPU tests (of CI_NEO4J_CPU_PKGS);
 #   ci-checks  staticcheck and release-check (the release build without
 #              its PGO compiles; make check runs release-build).
 # CI_STAMP prints the time before each step (the CI log's step times).
@@ -226,7 +235,7 @@ ci-rest:
 
 ci-lint:
 	$(CI_STAMP)
-	$(GOTEST) $(TESTFLAGS) -run '$(CI_NEO4J_CPU)' ./neo4jstore
+	$(GOTEST) $(TESTFLAGS) -run '$(CI_NEO4J_CPU)' $(CI_NEO4J_CPU_PKGS)
 	$(CI_STAMP)
 
 ci-vet:
