@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -42,17 +43,23 @@ func TestDifferential(t *testing.T) {
 		m, logs, err := runMain(t, "--data-dir", dir)
 		embStarted <- started{m, logs, err}
 	}()
+	// Read once, by the test or, when the Neo4j server's start fails the
+	// test first, by the cleanup, which closes the embedded server either
+	// way.
+	embedded := sync.OnceValue(func() started { return <-embStarted })
+	t.Cleanup(func() {
+		if es := embedded(); es.m != nil {
+			if err := es.m.Close(); err != nil {
+				t.Errorf("close: %v", err)
+			}
+		}
+	})
 	neo := neo4jSeededMain(t)
-	es := <-embStarted
+	es := embedded()
 	if es.err != nil {
 		t.Fatalf("run: %v\nlog:\n%s", es.err, es.logs)
 	}
 	emb := es.m
-	t.Cleanup(func() {
-		if err := emb.Close(); err != nil {
-			t.Errorf("close: %v", err)
-		}
-	})
 	d := &differ{t: t, a: emb, b: neo}
 	seed := uint64(20261201)
 	d.rng = rand.New(rand.NewPCG(seed, 7))
