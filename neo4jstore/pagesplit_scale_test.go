@@ -17,6 +17,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/kepugraph/kepugraph/internal/neo4jtest"
+	"github.com/kepugraph/kepugraph/internal/procstat"
 	"github.com/kepugraph/kepugraph/kepu"
 	"github.com/kepugraph/kepugraph/neo4jstore"
 )
@@ -367,7 +368,7 @@ func runSplit(ctx context.Context, drv neo4j.DriverWithContext, bm neo4j.Bookmar
 	after := th.read()
 	for tid, a := range after {
 		b := before[tid]
-		d, dw := time.Duration(a.run-b.run), time.Duration(a.wait-b.wait)
+		d, dw := a.Run-b.Run, a.Wait-b.Wait
 		switch threadClass(th.names[tid]) {
 		case "bolt":
 			s.bolt += d
@@ -391,36 +392,18 @@ type neo4jThreads struct {
 	names map[string]string // thread ID -> its name (comm)
 }
 
-type threadTime struct{ run, wait int64 } // nanoseconds
-
 // read returns every thread's run time and run-queue wait so far
-// (/proc/PID/task/TID/schedstat); none without a pid.
-func (n *neo4jThreads) read() map[string]threadTime {
+// (procstat.Threads); none without a pid.
+func (n *neo4jThreads) read() map[string]procstat.Thread {
 	if n.pid == 0 {
 		return nil
 	}
-	dir := "/proc/" + strconv.Itoa(n.pid) + "/task"
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return nil
-	}
-	out := make(map[string]threadTime, len(ents))
-	for _, e := range ents {
-		tid := e.Name()
-		b, err := os.ReadFile(dir + "/" + tid + "/schedstat")
-		if err != nil {
-			continue
-		}
-		f := strings.Fields(string(b))
-		if len(f) < 2 {
-			continue
-		}
-		run, _ := strconv.ParseInt(f[0], 10, 64)
-		wait, _ := strconv.ParseInt(f[1], 10, 64)
-		out[tid] = threadTime{run, wait}
-		if _, ok := n.names[tid]; !ok {
-			c, _ := os.ReadFile(dir + "/" + tid + "/comm")
-			n.names[tid] = strings.TrimSpace(string(c))
+	ts := procstat.Threads(n.pid)
+	out := make(map[string]procstat.Thread, len(ts))
+	for _, t := range ts {
+		out[t.TID] = t
+		if _, ok := n.names[t.TID]; !ok {
+			n.names[t.TID] = t.Name
 		}
 	}
 	return out

@@ -332,29 +332,14 @@ func processCPU(pid int) time.Duration {
 
 // boltCPU is the run time so far of the threads of process pid that
 // are Neo4j's Bolt workers (the threads that run the statements; named
-// "neo4j.BoltWorker-N"), from /proc/pid/task/*/schedstat, in
-// nanoseconds. Threads that ended are not counted, so it is only
+// "neo4j.BoltWorker-N"). Threads that ended are not counted, so it is only
 // comparable over a span in which the workers live (Neo4j keeps an idle
 // worker for 5 minutes).
 func boltCPU(pid int) time.Duration {
-	dir := "/proc/" + strconv.Itoa(pid) + "/task"
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return 0
-	}
 	var sum time.Duration
-	for _, e := range ents {
-		comm, err := os.ReadFile(filepath.Join(dir, e.Name(), "comm"))
-		if err != nil || !boltThread(strings.TrimSpace(string(comm))) {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(dir, e.Name(), "schedstat"))
-		if err != nil {
-			continue
-		}
-		if f := strings.Fields(string(b)); len(f) > 0 {
-			ns, _ := strconv.ParseInt(f[0], 10, 64)
-			sum += time.Duration(ns)
+	for _, t := range procstat.Threads(pid) {
+		if boltThread(t.Name) {
+			sum += t.Run
 		}
 	}
 	return sum

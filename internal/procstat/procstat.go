@@ -1,11 +1,13 @@
-// Package procstat reads this process's memory figures from
-// /proc/self/status, for benchmarks that report RSS.
+// Package procstat reads process figures from /proc for benchmarks: this
+// process's memory (/proc/self/status, for RSS) and the CPU time of
+// another process's threads (Threads).
 package procstat
 
 import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Bytes returns the size field of /proc/self/status named field (VmRSS,
@@ -27,4 +29,41 @@ func Bytes(field string) int64 {
 		}
 	}
 	return 0
+}
+
+// Thread is one thread of a process as the scheduler counts it
+// (/proc/PID/task/TID/schedstat and comm).
+type Thread struct {
+	TID  string        // the thread's ID
+	Name string        // its name (comm: at most 15 bytes, e.g. "neo4j.BoltWork")
+	Run  time.Duration // time spent on a CPU so far
+	Wait time.Duration // time spent waiting in a run queue so far
+}
+
+// Threads returns the threads of process pid that are alive now, or none
+// where /proc is missing (not Linux) or the process has ended. A thread
+// that ends between the listing and its reading is left out, so sums of
+// Run are comparable only over a span in which the same threads live.
+func Threads(pid int) []Thread {
+	dir := "/proc/" + strconv.Itoa(pid) + "/task"
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	out := make([]Thread, 0, len(ents))
+	for _, e := range ents {
+		b, err := os.ReadFile(dir + "/" + e.Name() + "/schedstat")
+		if err != nil {
+			continue
+		}
+		f := strings.Fields(string(b))
+		if len(f) < 2 {
+			continue
+		}
+		run, _ := strconv.ParseInt(f[0], 10, 64)
+		wait, _ := strconv.ParseInt(f[1], 10, 64)
+		name, _ := os.ReadFile(dir + "/" + e.Name() + "/comm")
+		out = append(out, Thread{TID: e.Name(), Name: strings.TrimSpace(string(name)), Run: time.Duration(run), Wait: time.Duration(wait)})
+	}
+	return out
 }
