@@ -5,7 +5,6 @@ import (
 	"os"
 	"runtime"
 	"slices"
-	"syscall"
 	"testing"
 	"time"
 
@@ -17,19 +16,9 @@ import (
 	"github.com/kepugraph/kepugraph/storetest"
 )
 
-// processCPU is the user and system CPU time of the process so far: on a
-// machine shared with other work it varies less than the wall time.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // reportCPU reports the process's CPU time since start per operation.
 func reportCPU(b *testing.B, start time.Duration) {
-	b.ReportMetric(float64(processCPU()-start)/1e6/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(float64(procstat.SelfCPU()-start)/1e6/float64(b.N), "cpu-ms/op")
 }
 
 // reportQuantiles reports the median and 99th percentile of the durations
@@ -96,7 +85,7 @@ func benchLatency(b *testing.B, seed uint64, call func(ids []string, r *rand.Ran
 	// The calls run on one OS thread, so that its CPU time is theirs.
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	cpu := processCPU()
+	cpu := procstat.SelfCPU()
 	for b.Loop() {
 		start, startCPU := time.Now(), threadCPU()
 		if err := call(ids, r); err != nil {
@@ -125,7 +114,7 @@ func threadCPU() time.Duration {
 // BenchmarkAdjacencyLoad: reading the adjacency of the whole graph (what
 // the first path request after a write starts in the background).
 func BenchmarkAdjacencyLoad(b *testing.B) {
-	cpu := processCPU()
+	cpu := procstat.SelfCPU()
 	for b.Loop() {
 		if _, err := analysis.LoadAdjacency(ctx, ref.store); err != nil {
 			b.Fatal(err)
@@ -162,7 +151,7 @@ func benchHood(b *testing.B, hood func(analysis.HoodQuery) error) {
 func BenchmarkPageRankWholeGraph(b *testing.B) {
 	runtime.GC()
 	rss0 := resetPeakRSS()
-	cpu := processCPU()
+	cpu := procstat.SelfCPU()
 	for b.Loop() {
 		net, err := analysis.LoadNetwork(ctx, ref.store, analysis.NetSpec{})
 		if err != nil {
@@ -202,7 +191,7 @@ func BenchmarkStartWarm(b *testing.B) {
 	var keep []*analysis.Analyzer
 	runtime.GC()
 	rss0 := resetPeakRSS()
-	cpu := processCPU()
+	cpu := procstat.SelfCPU()
 	for b.Loop() {
 		a := &analysis.Analyzer{Store: ref.store}
 		a.StartWarm(ctx, nil)
@@ -285,7 +274,7 @@ func benchAfterWrite(b *testing.B, st kepu.Store) {
 	defer write(len(had[e.From].Items) > 0)
 	r := rand.New(rand.NewPCG(9, 10))
 	var ds, ws []time.Duration
-	cpu := processCPU()
+	cpu := procstat.SelfCPU()
 	i := 0
 	for b.Loop() {
 		start := time.Now()
@@ -351,7 +340,7 @@ func BenchmarkShortestPathSearch(b *testing.B) {
 // the process's CPU time per computation.
 func BenchmarkLandmarks(b *testing.B) {
 	a := warm(b)
-	cpu := processCPU()
+	cpu := procstat.SelfCPU()
 	for b.Loop() {
 		a.Relandmark()
 	}

@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/gonum/graph/simple"
 
 	"github.com/kepugraph/kepugraph/analysis"
+	"github.com/kepugraph/kepugraph/internal/procstat"
 )
 
 // BenchmarkModularityWholeGraph: the modularity of the whole graph's
@@ -36,7 +37,7 @@ func BenchmarkModularityWholeGraph(b *testing.B) {
 	}
 	b.Logf("%d nodes, %d edges, %d components, the largest %d nodes", len(net.IDs), net.G.Edges(), len(p.Communities), len(p.Communities[0]))
 	b.Run("edges", func(b *testing.B) {
-		cpu := processCPU()
+		cpu := procstat.SelfCPU()
 		for b.Loop() {
 			if q := analysis.Modularity(net, p); math.Abs(q-p.Modularity) > 1e-12 {
 				b.Fatalf("Q %v, Communities %v", q, p.Modularity)
@@ -45,7 +46,7 @@ func BenchmarkModularityWholeGraph(b *testing.B) {
 		reportCPU(b, cpu)
 	})
 	b.Run("gonumQ", func(b *testing.B) {
-		cpu := processCPU()
+		cpu := procstat.SelfCPU()
 		for b.Loop() {
 			if q := community.Q(net.G, comms, 1); math.Abs(q-p.Modularity) > 1e-9 {
 				b.Fatalf("community.Q %v, ours %v", q, p.Modularity)
@@ -54,7 +55,7 @@ func BenchmarkModularityWholeGraph(b *testing.B) {
 		reportCPU(b, cpu)
 	})
 	b.Run("communities", func(b *testing.B) {
-		cpu := processCPU()
+		cpu := procstat.SelfCPU()
 		for b.Loop() {
 			if _, err := analysis.Communities(net, analysis.ConnectedComponents); err != nil {
 				b.Fatal(err)

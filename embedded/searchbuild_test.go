@@ -22,6 +22,7 @@ import (
 	zap "github.com/blevesearch/zapx/v17"
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/kepugraph/kepugraph/internal/procstat"
 	"github.com/kepugraph/kepugraph/kepu"
 	"github.com/kepugraph/kepugraph/seed/dataset"
 	"github.com/kepugraph/kepugraph/textsearch"
@@ -342,11 +343,11 @@ func BenchmarkSearchIndexBuildScaled(b *testing.B) {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			b.Fatal(err)
 		}
-		c0 := processCPU()
+		c0 := procstat.SelfCPU()
 		if err := buildParts(dir, m, len(st.nodes), nodeDocs(st)); err != nil {
 			b.Fatal(err)
 		}
-		cpu += processCPU() - c0
+		cpu += procstat.SelfCPU() - c0
 		size = 0
 		filepath.Walk(dir, func(_ string, fi os.FileInfo, err error) error {
 			if err == nil && !fi.IsDir() {

@@ -10,10 +10,9 @@ import (
 	"path/filepath"
 	"reflect"
 	"sync"
-	"syscall"
 	"testing"
-	"time"
 
+	"github.com/kepugraph/kepugraph/internal/procstat"
 	"github.com/kepugraph/kepugraph/kepu"
 	"github.com/kepugraph/kepugraph/seed/dataset"
 	"github.com/kepugraph/kepugraph/textsearch"
@@ -451,7 +450,7 @@ func BenchmarkSearchIndexBuild(b *testing.B) {
 		b.Fatal(err)
 	}
 	path := filepath.Join(b.TempDir(), SearchDirName)
-	cpu := processCPU()
+	cpu := procstat.SelfCPU()
 	for b.Loop() {
 		idx, err := buildIndexAt(path, len(st.st.nodes), nodeDocs(st.st), 1)
 		if err != nil {
@@ -459,14 +458,7 @@ func BenchmarkSearchIndexBuild(b *testing.B) {
 		}
 		idx.Close()
 	}
-	b.ReportMetric(float64(processCPU()-cpu)/1e6/float64(b.N), "cpu-ms/op")
-}
-
-// processCPU is the user and system CPU time of the process.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	b.ReportMetric(float64(procstat.SelfCPU()-cpu)/1e6/float64(b.N), "cpu-ms/op")
 }
 
 // TestSearchIndexConcurrentRebuilds: in a bulk load every search after a

@@ -4,11 +4,10 @@ import (
 	"bytes"
 	"net/http"
 	"net/http/httptest"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/kepugraph/kepugraph/graph"
+	"github.com/kepugraph/kepugraph/internal/procstat"
 )
 
 // peerQueries are the kepugraph queries of the peer harness
@@ -29,23 +28,13 @@ func BenchmarkPeerQueries(b *testing.B) {
 		b.Run(q.name, func(b *testing.B) {
 			body := []byte(q.body)
 			b.ReportAllocs()
-			start := processCPU()
+			start := procstat.SelfCPU()
 			for b.Loop() {
 				serveQuery(b, h, body)
 			}
-			b.ReportMetric(float64(processCPU()-start)/1e6/float64(b.N), "cpu-ms/op")
+			b.ReportMetric(float64(procstat.SelfCPU()-start)/1e6/float64(b.N), "cpu-ms/op")
 		})
 	}
-}
-
-// processCPU is the user and system CPU time of the process so far: on a
-// shared machine a steadier figure than the wall time.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // serveQuery posts body to h as a GraphQL request and fails b unless the

@@ -7,10 +7,8 @@ import (
 	"maps"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +16,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/kepugraph/kepugraph/internal/neo4jtest"
+	"github.com/kepugraph/kepugraph/internal/procstat"
 	"github.com/kepugraph/kepugraph/kepu"
 	"github.com/kepugraph/kepugraph/neo4jstore"
 )
@@ -33,7 +32,7 @@ import (
 // edge log's pruning, its entry, the version bump, the search keys) and
 // run in alternating rounds. With KEPUGRAPH_NEO4J_PID set to the server's
 // process, each variant's Neo4j CPU per call is read from /proc, in all
-// and by thread (/proc/PID/task/*/stat, threads grouped by name with
+// and by thread (/proc/PID/task/*/schedstat, threads grouped by name with
 // trailing digits dropped), over each round's calls and the full-text
 // index's refresh after them (awaitEventuallyConsistentIndexRefresh, so
 // that the eventually consistent kg_search's background work is counted
@@ -317,53 +316,20 @@ func loadAverage() string {
 	return strings.Join(f[:3], " ")
 }
 
-// statTicks parses the name and the CPU time (user and system) of a
-// /proc stat file.
-func statTicks(b []byte) (string, time.Duration, bool) {
-	s := string(b)
-	i, j := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
-	if i < 0 || j < i {
-		return "", 0, false
-	}
-	f := strings.Fields(s[j+1:])
-	if len(f) < 13 {
-		return "", 0, false
-	}
-	ut, _ := strconv.ParseInt(f[11], 10, 64)
-	st, _ := strconv.ParseInt(f[12], 10, 64)
-	return s[i+1 : j], time.Duration(ut+st) * 10 * time.Millisecond, true
-}
-
 // processTicks is process pid's CPU time (0 when pid is 0 or unknown).
 func processTicks(pid int) time.Duration {
-	if pid == 0 {
-		return 0
-	}
-	b, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	_, d, _ := statTicks(b)
+	d, _ := procstat.ProcessCPU(pid)
 	return d
 }
 
-type threadTick struct {
-	name string
-	cpu  time.Duration
-}
-
-// threadTicks is the name and CPU time of each thread of process pid.
-func threadTicks(pid int) map[string]threadTick {
-	out := map[string]threadTick{}
+// threadTicks is each thread of process pid by thread ID (none when pid is 0).
+func threadTicks(pid int) map[string]procstat.Thread {
+	out := map[string]procstat.Thread{}
 	if pid == 0 {
 		return out
 	}
-	dirs, _ := filepath.Glob("/proc/" + strconv.Itoa(pid) + "/task/*/stat")
-	for _, d := range dirs {
-		b, err := os.ReadFile(d)
-		if err != nil {
-			continue
-		}
-		if name, cpu, ok := statTicks(b); ok {
-			out[d] = threadTick{name, cpu}
-		}
+	for _, t := range procstat.Threads(pid) {
+		out[t.TID] = t
 	}
 	return out
 }
@@ -372,11 +338,11 @@ var digits = regexp.MustCompile(`[0-9]+$`)
 
 // threadDelta is the CPU time of each group of threads (the name with its
 // trailing digits dropped) from a to b; threads new in b count from 0.
-func threadDelta(a, b map[string]threadTick) map[string]time.Duration {
+func threadDelta(a, b map[string]procstat.Thread) map[string]time.Duration {
 	out := map[string]time.Duration{}
 	for k, t := range b {
-		if d := t.cpu - a[k].cpu; d > 0 {
-			out[digits.ReplaceAllString(t.name, "#")] += d
+		if d := t.Run - a[k].Run; d > 0 {
+			out[digits.ReplaceAllString(t.Name, "#")] += d
 		}
 	}
 	return out

@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -340,7 +339,7 @@ type splitSample struct {
 func runSplit(ctx context.Context, drv neo4j.DriverWithContext, bm neo4j.BookmarkManager, reuse neo4j.SessionWithContext, db string, th *neo4jThreads, pc pageCall, text func(string) string) (splitSample, error) {
 	s := splitSample{order: pc.order, cursor: pc.cursor}
 	before := th.read()
-	cpu0, gc0 := processCPUTime(), goGCs()
+	cpu0, gc0 := procstat.SelfCPU(), goGCs()
 	start := time.Now()
 	for _, st := range pc.stmts {
 		sess := reuse
@@ -364,7 +363,7 @@ func runSplit(ctx context.Context, drv neo4j.DriverWithContext, bm neo4j.Bookmar
 		s.server += sum.ResultAvailableAfter() + sum.ResultConsumedAfter()
 	}
 	s.wall = time.Since(start)
-	s.client, s.gcs = processCPUTime()-cpu0, goGCs()-gc0
+	s.client, s.gcs = procstat.SelfCPU()-cpu0, goGCs()-gc0
 	after := th.read()
 	for tid, a := range after {
 		b := before[tid]
@@ -484,14 +483,6 @@ func mean(ss []splitSample, f func(splitSample) time.Duration) time.Duration {
 }
 
 func msf(d time.Duration) string { return strconv.FormatFloat(float64(d)/1e6, 'f', 2, 64) }
-
-func processCPUTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 var gcSample = []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}}
 

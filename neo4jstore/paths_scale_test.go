@@ -8,13 +8,12 @@ import (
 	"os"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/kepugraph/kepugraph/analysis"
+	"github.com/kepugraph/kepugraph/internal/procstat"
 	"github.com/kepugraph/kepugraph/kepu"
 	"github.com/kepugraph/kepugraph/neo4jstore"
 )
@@ -81,7 +80,7 @@ func TestShortestPathScale(t *testing.T) {
 	measure := func(name string, n int, path func(analysis.PathQuery) ([]analysis.Path, error)) {
 		ds := make([]time.Duration, 0, n)
 		found := 0
-		cpu := processCPU()
+		cpu := procstat.SelfCPU()
 		for range n {
 			q := pair()
 			start := time.Now()
@@ -94,7 +93,7 @@ func TestShortestPathScale(t *testing.T) {
 				found++
 			}
 		}
-		lastCPU = processCPU() - cpu
+		lastCPU = procstat.SelfCPU() - cpu
 		timed(name, ds, found)
 	}
 	walks := min(samples, 10)
@@ -108,20 +107,20 @@ func TestShortestPathScale(t *testing.T) {
 		})
 	}
 	if os.Getenv("KEPUGRAPH_PATHS_SCALE_OLD") != "" {
-		start, cpu, srv := time.Now(), processCPU(), serverCPU()
+		start, cpu, srv := time.Now(), procstat.SelfCPU(), serverCPU()
 		adj, err := analysis.LoadAdjacency(ctx, plainStore{st})
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Logf("adjacency read from Neo4j as main reads it (WalkEdges: Edges pages): %v wall, %v of this process's CPU%s, %d relationships",
-			time.Since(start).Round(time.Millisecond), (processCPU() - cpu).Round(time.Millisecond), srv(), adj.Relationships())
+			time.Since(start).Round(time.Millisecond), (procstat.SelfCPU() - cpu).Round(time.Millisecond), srv(), adj.Relationships())
 	}
 	a := &analysis.Analyzer{Store: st}
-	start, cpu, srv := time.Now(), processCPU(), serverCPU()
+	start, cpu, srv := time.Now(), procstat.SelfCPU(), serverCPU()
 	if err := a.WarmPaths(ctx); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("adjacency read from Neo4j (WarmPaths: WalkEnds): %v wall, %v of this process's CPU%s", time.Since(start).Round(time.Millisecond), (processCPU() - cpu).Round(time.Millisecond), srv())
+	t.Logf("adjacency read from Neo4j (WarmPaths: WalkEnds): %v wall, %v of this process's CPU%s", time.Since(start).Round(time.Millisecond), (procstat.SelfCPU() - cpu).Round(time.Millisecond), srv())
 	ts := &timedStore{Store: st}
 	var slow []pathSample
 	measure("adjacency (Analyzer.ShortestPaths)", samples, func(q analysis.PathQuery) ([]analysis.Path, error) {
@@ -150,7 +149,7 @@ func TestShortestPathScale(t *testing.T) {
 	existed := len(had[m1].Items) > 0
 	var writes, firsts, all []time.Duration
 	found, foundFirst := 0, 0
-	cpu = processCPU()
+	cpu = procstat.SelfCPU()
 	for i := range samples {
 		c := kepu.Change{Kind: kepu.PutEdge, Edge: e}
 		if i%2 == 1 {
@@ -184,7 +183,7 @@ func TestShortestPathScale(t *testing.T) {
 			}
 		}
 	}
-	roundCPU := (processCPU() - cpu) / time.Duration(samples)
+	roundCPU := (procstat.SelfCPU() - cpu) / time.Duration(samples)
 	final := kepu.Change{Kind: kepu.DeleteEdge, Edge: e, IfExists: true}
 	if existed {
 		final = kepu.Change{Kind: kepu.PutEdge, Edge: e}
@@ -279,34 +278,15 @@ type plainStore struct{ kepu.Store }
 // the CPU time the process KEPUGRAPH_NEO4J_PID (the Neo4j server, on this
 // machine) used since serverCPU was called; "" without it.
 func serverCPU() func() string {
-	pid := os.Getenv("KEPUGRAPH_NEO4J_PID")
-	read := func() float64 {
-		b, err := os.ReadFile("/proc/" + pid + "/stat")
-		if err != nil {
-			return -1
-		}
-		f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
-		if len(f) < 13 {
-			return -1
-		}
-		u, _ := strconv.ParseFloat(f[11], 64)
-		s, _ := strconv.ParseFloat(f[12], 64)
-		return (u + s) / 100 // clock ticks (USER_HZ 100)
-	}
-	if pid == "" || read() < 0 {
+	pid, err := strconv.Atoi(os.Getenv("KEPUGRAPH_NEO4J_PID"))
+	t0, ok := procstat.ProcessCPU(pid)
+	if err != nil || !ok {
 		return func() string { return "" }
 	}
-	t0 := read()
-	return func() string { return fmt.Sprintf(", %.1f s of the server's CPU", read()-t0) }
+	return func() string {
+		t, _ := procstat.ProcessCPU(pid)
+		return fmt.Sprintf(", %.1f s of the server's CPU", (t - t0).Seconds())
+	}
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
-// processCPU is the user and system CPU time of the process so far.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}

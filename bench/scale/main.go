@@ -310,24 +310,10 @@ type Call struct {
 }
 
 // processCPU is the CPU time (user and system, every thread) of process
-// pid so far, from /proc/pid/stat, in clock ticks of 10 ms (0 if unknown).
+// pid so far (procstat.ProcessCPU; 0 if unknown).
 func processCPU(pid int) time.Duration {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return 0
-	}
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 {
-		return 0
-	}
-	f := strings.Fields(s[i+1:])
-	if len(f) < 13 {
-		return 0
-	}
-	ut, _ := strconv.ParseInt(f[11], 10, 64)
-	st, _ := strconv.ParseInt(f[12], 10, 64)
-	return time.Duration(ut+st) * 10 * time.Millisecond
+	d, _ := procstat.ProcessCPU(pid)
+	return d
 }
 
 // boltCPU is the run time so far of the threads of process pid that

@@ -1,12 +1,15 @@
-// Package procstat reads process figures from /proc for benchmarks: this
-// process's memory (/proc/self/status, for RSS) and the CPU time of
-// another process's threads (Threads).
+// Package procstat reads process figures from /proc for benchmarks and
+// tests: this process's memory (/proc/self/status, for RSS) and CPU time,
+// and the CPU time of another process (ProcessCPU) and of its threads
+// (Threads).
 package procstat
 
 import (
+	"bytes"
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -66,4 +69,41 @@ func Threads(pid int) []Thread {
 		out = append(out, Thread{TID: e.Name(), Name: strings.TrimSpace(string(name)), Run: time.Duration(run), Wait: time.Duration(wait)})
 	}
 	return out
+}
+
+// SelfCPU is this process's CPU time so far (user and system, every
+// thread; getrusage), or 0 where the call fails. On a shared machine it
+// varies less than the wall time.
+func SelfCPU() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// ProcessCPU is the CPU time so far (user and system, every thread) of
+// process pid, from /proc/PID/stat in clock ticks of 10 ms (USER_HZ 100);
+// ok is false where the file is missing (not Linux, or the process has
+// ended and been reaped) or unreadable.
+func ProcessCPU(pid int) (d time.Duration, ok bool) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, false
+	}
+	// The command name (field 2) is in parentheses and may hold spaces.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, false
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0, false
+	}
+	ut, err1 := strconv.ParseInt(f[11], 10, 64)
+	st, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, false
+	}
+	return time.Duration(ut+st) * 10 * time.Millisecond, true
 }

@@ -2,7 +2,6 @@ package procstat
 
 import (
 	"os"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -27,12 +26,8 @@ func TestThreads(t *testing.T) {
 		}
 		return d
 	}
-	before, cpu0 := sum(), rusage(t)
-	for start := time.Now(); rusage(t)-cpu0 < 50*time.Millisecond; {
-		if time.Since(start) > time.Minute {
-			t.Fatal("getrusage counted under 50 ms of CPU in a minute of work")
-		}
-	}
+	before := sum()
+	spin(t, 50*time.Millisecond)
 	if after := sum(); after-before < 25*time.Millisecond {
 		t.Errorf("the threads' run time grew by %v while the process spent at least 50 ms of CPU, want at least 25 ms", after-before)
 	}
@@ -41,11 +36,38 @@ func TestThreads(t *testing.T) {
 	}
 }
 
-// rusage is this process's CPU time (user and system) so far.
-func rusage(t *testing.T) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		t.Fatal(err)
+// spin spends at least d of CPU time in this process, as getrusage
+// (SelfCPU) counts it.
+func spin(t *testing.T, d time.Duration) {
+	t.Helper()
+	cpu0 := SelfCPU()
+	for start := time.Now(); SelfCPU()-cpu0 < d; {
+		if time.Since(start) > time.Minute {
+			t.Fatalf("getrusage counted under %v of CPU in a minute of work", d)
+		}
 	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// TestProcessCPU reads this process's CPU time from /proc/PID/stat: it
+// grows by what getrusage counts (to the 10 ms tick), and a process that
+// does not exist has none.
+func TestProcessCPU(t *testing.T) {
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		t.Skip("no /proc: not Linux")
+	}
+	before, ok := ProcessCPU(os.Getpid())
+	if !ok {
+		t.Fatal("no CPU time read for this process")
+	}
+	spin(t, 100*time.Millisecond)
+	after, ok := ProcessCPU(os.Getpid())
+	if !ok || after-before < 80*time.Millisecond {
+		t.Errorf("ProcessCPU grew by %v (ok %v) while getrusage counted at least 100 ms, want at least 80 ms", after-before, ok)
+	}
+	if self := SelfCPU(); after > self+20*time.Millisecond {
+		t.Errorf("ProcessCPU %v is ahead of getrusage's %v", after, self)
+	}
+	if d, ok := ProcessCPU(1 << 30); ok {
+		t.Errorf("CPU time %v of a process that does not exist", d)
+	}
 }
