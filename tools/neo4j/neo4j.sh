@@ -68,8 +68,11 @@ start() {
 			return 1
 		fi
 		if [ $SECONDS -ge $deadline ]; then
-			echo "neo4j not ready after ${NEO4J_START_TIMEOUT:-600}s; stopping it. $logfile:" >&2
-			tail -n 40 "$logfile" >&2
+			# A thread dump (the JVM prints it on SIGQUIT) says where it hangs.
+			kill -QUIT "$(cat "$pidfile")" 2>/dev/null || true
+			sleep 2
+			echo "neo4j not ready after ${NEO4J_START_TIMEOUT:-600}s; stopping it. $logfile, with a thread dump:" >&2
+			tail -n 200 "$logfile" >&2
 			stop
 			return 1
 		fi
