@@ -113,10 +113,11 @@ func launcherArgs(classes, home string, port int, uriFile, password, conf string
 }
 
 // Start starts the server (again) and waits until it is ready. A start
-// that stalls (startTimeout passed and the JVM used under stallCPU of CPU
-// in the last stallSpan: a hang, not a slow start on a busy machine) is
-// logged with a thread dump and tried once more; a start that still
-// progresses is waited for up to three times startTimeout.
+// that stalls (startTimeout passed and the JVM's threads spent under
+// stallBusy on a processor or waiting for one in the last stallSpan: they
+// are blocked, a hang, not a slow start on a busy machine) is logged with
+// a thread dump and tried once more; a start that still runs or waits to
+// run is waited for up to capTimes × startTimeout.
 func (s *Server) Start() {
 	s.tb.Helper()
 	if s.cmd != nil {
@@ -135,9 +136,32 @@ func (s *Server) Start() {
 	}
 }
 
-// A start stalls when the JVM used under stallCPU of CPU in stallSpan
-// (variables for the tests).
-var stallSpan, stallCPU = time.Minute, time.Second
+// A start stalls when the JVM's threads spent under stallBusy running or
+// waiting in a run queue in stallSpan; it is given up after capTimes
+// startTimeout (variables for the tests).
+var (
+	stallSpan, stallBusy = time.Minute, time.Second
+	capTimes             = 3
+)
+
+// busy is each thread's time on a processor and waiting for one so far,
+// by thread ID (procstat.Threads).
+func busy(pid int) map[string]time.Duration {
+	m := map[string]time.Duration{}
+	for _, t := range procstat.Threads(pid) {
+		m[t.TID] = t.Run + t.Wait
+	}
+	return m
+}
+
+// busyDelta is the threads' busy time from a to b (threads new in b
+// count from 0; threads that ended are left out).
+func busyDelta(a, b map[string]time.Duration) (d time.Duration) {
+	for tid, t := range b {
+		d += t - a[tid]
+	}
+	return d
+}
 
 // start starts the JVM and waits until it is ready (ok). Otherwise it
 // returns what went wrong with the end of the server's logs; after a
@@ -162,14 +186,18 @@ func (s *Server) start() (diag string, ok bool) {
 	go func() { cmd.Wait(); close(s.exited) }()
 	wait := startTimeout()
 	began := time.Now()
-	// cpu holds the JVM's CPU time at each poll of the last stallSpan.
+	// samples holds the JVM's threads' busy time at each poll of the last
+	// stallSpan.
 	type sample struct {
-		at  time.Time
-		cpu time.Duration
+		at   time.Time
+		busy map[string]time.Duration
 	}
-	var cpu []sample
+	var samples []sample
 	for {
 		if b, err := os.ReadFile(uriFile); err == nil && len(b) > 0 {
+			if took := time.Since(began); took > wait {
+				s.tb.Logf("neo4j test server ready after %v, past NEO4J_START_TIMEOUT %v", took.Round(time.Second), wait)
+			}
 			return "", true
 		}
 		select {
@@ -180,21 +208,25 @@ func (s *Server) start() (diag string, ok bool) {
 		case <-time.After(200 * time.Millisecond):
 		}
 		now := time.Now()
-		if d, ok := procstat.ProcessCPU(cmd.Process.Pid); ok {
-			cpu = append(cpu, sample{now, d})
+		if m := busy(cmd.Process.Pid); len(m) > 0 {
+			samples = append(samples, sample{now, m})
 		}
-		for len(cpu) > 1 && now.Sub(cpu[1].at) >= stallSpan {
-			cpu = cpu[1:]
+		for len(samples) > 1 && now.Sub(samples[1].at) >= stallSpan {
+			samples = samples[1:]
 		}
 		took := now.Sub(began).Round(time.Second)
-		switch {
-		case took > 3*wait:
-			return fmt.Sprintf("neo4j test server not ready after %v (three times NEO4J_START_TIMEOUT), still using CPU:\n%s", took, s.dump()), false
-		case took > wait && len(cpu) > 1 && now.Sub(cpu[0].at) >= stallSpan && cpu[len(cpu)-1].cpu-cpu[0].cpu < stallCPU:
-			d := fmt.Sprintf("neo4j test server not ready after %v (NEO4J_START_TIMEOUT %v) and stalled: %v of CPU in the last %v, %v in all:\n%s",
-				took, wait, cpu[len(cpu)-1].cpu-cpu[0].cpu, stallSpan, cpu[len(cpu)-1].cpu, s.dump())
+		if took > time.Duration(capTimes)*wait {
+			return fmt.Sprintf("neo4j test server not ready after %v (%d times NEO4J_START_TIMEOUT), still running:\n%s", took, capTimes, s.dump()), false
+		}
+		if took <= wait || len(samples) < 2 || now.Sub(samples[0].at) < stallSpan {
+			continue
+		}
+		first, last := samples[0], samples[len(samples)-1]
+		if d := busyDelta(first.busy, last.busy); d < stallBusy {
+			diag := fmt.Sprintf("neo4j test server not ready after %v (NEO4J_START_TIMEOUT %v) and stalled: its threads ran or waited to run %v in the last %v:\n%s",
+				took, wait, d.Round(time.Millisecond), last.at.Sub(first.at).Round(time.Second), s.dump())
 			s.Kill()
-			return d, false
+			return diag, false
 		}
 	}
 }

@@ -5,8 +5,12 @@
 // the JSON events are appended to a file as well when -json names one, and
 // -summary FILE prints the summary of such a file (every run appended to it).
 //
-//	go run ./tools/testreport [-top 15] [-json FILE] -- go test -json ./...
+//	go run ./tools/testreport [-top 15] [-json FILE] [-show REGEXP] -- go test -json ./...
 //	go run ./tools/testreport [-top 15] -summary FILE
+//
+// -show prints the output of passing tests too when it matches REGEXP
+// (CI: the tests' Neo4j servers that started only after a retry or past
+// their timeout, with the thread dump of the one that stalled).
 //
 // Times are the elapsed (wall-clock) seconds that go test reports: a test's
 // includes its subtests and any wait for the Neo4j lock (internal/neo4jtest).
@@ -21,6 +25,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -49,7 +54,17 @@ func main() {
 	top := flag.Int("top", 15, "how many of the slowest tests to list")
 	jsonOut := flag.String("json", "", "also append the JSON events to this file")
 	from := flag.String("summary", "", "print the summary of the JSON events in this file, run nothing")
+	show := flag.String("show", "", "also print the output of passing tests that matches this regular expression")
 	flag.Parse()
+	var showRE *regexp.Regexp
+	if *show != "" {
+		re, err := regexp.Compile(*show)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "testreport: -show:", err)
+			os.Exit(2)
+		}
+		showRE = re
+	}
 	if *from != "" {
 		f, err := os.Open(*from)
 		if err != nil {
@@ -57,7 +72,7 @@ func main() {
 			os.Exit(2)
 		}
 		defer f.Close()
-		tests, pkgs := report(f, io.Discard)
+		tests, pkgs := report(f, io.Discard, nil)
 		summary(os.Stdout, tests, pkgs, *top)
 		return
 	}
@@ -87,7 +102,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
-	tests, pkgs := report(io.TeeReader(out, sink), os.Stdout)
+	tests, pkgs := report(io.TeeReader(out, sink), os.Stdout, showRE)
 	waitErr := cmd.Wait()
 	summary(os.Stdout, tests, pkgs, *top)
 	if waitErr != nil {
@@ -99,9 +114,10 @@ func main() {
 	}
 }
 
-// report reads the events, prints the output of what failed as it ends,
+// report reads the events, prints the output of what failed as it ends
+// (and of passing tests whose output show matches, if show is not nil),
 // and returns the timings of the top-level tests and of the packages.
-func report(r io.Reader, w io.Writer) (tests, pkgs []timing) {
+func report(r io.Reader, w io.Writer, show *regexp.Regexp) (tests, pkgs []timing) {
 	// Output kept until the test (or package) ends; printed if it failed.
 	buf := map[string]*strings.Builder{}
 	key := func(e event) string { return e.Package + "\x00" + e.Test }
@@ -140,8 +156,10 @@ func report(r io.Reader, w io.Writer) (tests, pkgs []timing) {
 				}
 				pkgs = append(pkgs, timing{e.Package, e.Elapsed, e.Action})
 			} else {
-				if e.Action == "fail" {
-					fmt.Fprint(w, buf[k].String())
+				if text := buf[k].String(); e.Action == "fail" {
+					fmt.Fprint(w, text)
+				} else if e.Action == "pass" && show != nil && show.MatchString(text) {
+					fmt.Fprintf(w, "testreport: %s %s passed; its output matches -show:\n%s", short(e.Package), e.Test, text)
 				}
 				if !strings.Contains(e.Test, "/") {
 					tests = append(tests, timing{short(e.Package) + " " + e.Test, e.Elapsed, e.Action})
