@@ -55,6 +55,7 @@ func Handler(r Routes) http.Handler {
 			MaxAliases:      c.MaxAliases,
 			MaxCost:         c.MaxCost,
 			DefaultPageSize: c.MaxPageSize,
+			ArgumentMax:     graph.ArgumentMax(c.MaxPageSize),
 		}),
 		auth.MutationGuard(auth.RoleEditor),
 	}
