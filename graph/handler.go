@@ -121,7 +121,7 @@ func New(st kepu.Store, opts Options) http.Handler {
 	if opts.PersistedQueries > 0 {
 		// First: it fills in the query text of a hash-only request, which
 		// every later extension reads.
-		srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](opts.PersistedQueries)})
+		srv.Use(persistedQueries{extension.AutomaticPersistedQuery{Cache: lru.New[string](opts.PersistedQueries)}})
 	}
 	if opts.NoIntrospection {
 		srv.SetDisableSuggestion(true)
