@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"regexp"
@@ -22,6 +23,7 @@ const (
 	CodeRequestHeaderFieldsTooLarge  = "REQUEST_HEADER_FIELDS_TOO_LARGE" // 431
 	CodeNotImplemented               = "NOT_IMPLEMENTED"                 // 501
 	CodeHTTPVersionNotSupported      = "HTTP_VERSION_NOT_SUPPORTED"      // 505
+	CodeExpectationFailed            = "EXPECTATION_FAILED"              // 417
 	headerRoom                       = 64 << 10                          // MaxHeaderBytes beyond the URL limit
 	minMaxHeaderBytes                = http.DefaultMaxHeaderBytes        // 1 MiB, net/http's default
 	maxPlainErrorBytes               = 1 << 10                           // net/http's own answers are shorter
@@ -66,14 +68,16 @@ func LimitURL(max int64) func(http.Handler) http.Handler {
 }
 
 // JSONErrors wraps a listener so that the answers net/http writes itself,
-// straight to the connection, to a request it cannot read (request line
-// and headers over MaxHeaderBytes: 431; an unsupported transfer encoding:
-// 501; an unsupported HTTP version: 505; a malformed request: 400) are JSON
-// errors with a code, as every other refusal, instead of text/plain: 431
-// REQUEST_HEADER_FIELDS_TOO_LARGE, 501 NOT_IMPLEMENTED, 505
-// HTTP_VERSION_NOT_SUPPORTED, 400 BAD_REQUEST. Only a write that is one of
-// those answers whole (net/http writes each with one call, then closes the
-// connection) is rewritten; every other write passes unchanged.
+// without calling a handler, to a request it cannot read or serve (request
+// line and headers over MaxHeaderBytes: 431; an unsupported transfer
+// encoding: 501; an unsupported HTTP version: 505; a malformed request:
+// 400; an Expect header other than 100-continue: 417) are JSON errors with
+// a code, as every other refusal, instead of text/plain or an empty body:
+// REQUEST_HEADER_FIELDS_TOO_LARGE, NOT_IMPLEMENTED,
+// HTTP_VERSION_NOT_SUPPORTED, BAD_REQUEST, EXPECTATION_FAILED. Only a write
+// that is one of those answers whole (net/http writes each with one call,
+// then closes the connection) is rewritten; every other write passes
+// unchanged.
 func JSONErrors(ln net.Listener) net.Listener { return jsonErrorListener{ln} }
 
 type jsonErrorListener struct{ net.Listener }
@@ -88,6 +92,24 @@ func (l jsonErrorListener) Accept() (net.Conn, error) {
 
 type jsonErrorConn struct{ net.Conn }
 
+// CloseWrite half-closes a TCP connection, as net/http does after its 431
+// so that the client reads the answer before the connection resets.
+func (c *jsonErrorConn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return nil
+}
+
+// ReadFrom lets net/http send files with the connection's own ReadFrom
+// (sendfile on TCP): a body, never one of the answers rewritten.
+func (c *jsonErrorConn) ReadFrom(r io.Reader) (int64, error) {
+	if rf, ok := c.Conn.(io.ReaderFrom); ok {
+		return rf.ReadFrom(r)
+	}
+	return io.Copy(struct{ io.Writer }{c.Conn}, r)
+}
+
 func (c *jsonErrorConn) Write(b []byte) (int, error) {
 	if out, ok := rewritePlainError(b); ok {
 		if _, err := c.Conn.Write(out); err != nil {
@@ -98,6 +120,11 @@ func (c *jsonErrorConn) Write(b []byte) (int, error) {
 	return c.Conn.Write(b)
 }
 
+// expectationFailed matches net/http's answer to an Expect header other
+// than 100-continue, which it writes without calling the handler: 417,
+// Connection: close, Date and an empty body.
+var expectationFailed = regexp.MustCompile(`\AHTTP/1\.1 417 Expectation Failed\r\nConnection: close\r\nDate: [^\r\n]*\r\nContent-Length: 0\r\n\r\n\z`)
+
 // plainError matches one of net/http's own answers: "HTTP/1.1 <code>
 // <text>[: <detail>]", its two fixed headers, and a body that repeats the
 // status (or says "Unsupported transfer encoding").
@@ -107,7 +134,13 @@ var plainError = regexp.MustCompile(`\AHTTP/1\.1 (4\d\d|5\d\d) ([A-Za-z ]+)(?:: 
 // rewritePlainError returns the JSON answer that replaces b when b is one
 // of net/http's plain-text answers.
 func rewritePlainError(b []byte) ([]byte, bool) {
-	if len(b) > maxPlainErrorBytes || !bytes.HasPrefix(b, []byte(plainErrorStatusLinePrefix)) || !bytes.Contains(b, []byte(plainErrorHeaders)) {
+	if len(b) > maxPlainErrorBytes || !bytes.HasPrefix(b, []byte(plainErrorStatusLinePrefix)) {
+		return nil, false
+	}
+	if expectationFailed.Match(b) {
+		return jsonError(http.StatusExpectationFailed, CodeExpectationFailed, "the Expect header is not supported: send none, or 100-continue")
+	}
+	if !bytes.Contains(b, []byte(plainErrorHeaders)) {
 		return nil, false
 	}
 	m := plainError.FindSubmatch(b)
@@ -135,6 +168,12 @@ func rewritePlainError(b []byte) ([]byte, bool) {
 	if detail != "" {
 		msg = detail // net/http's reason: "missing required Host header", "malformed MIME header line: …"
 	}
+	return jsonError(status, code, msg)
+}
+
+// jsonError is a whole HTTP/1.1 response that closes the connection: the
+// status and a JSON error with the code and message.
+func jsonError(status int, code, msg string) ([]byte, bool) {
 	body, err := json.Marshal(map[string]any{"errors": []map[string]any{{"message": msg, "extensions": map[string]any{"code": code}}}})
 	if err != nil {
 		return nil, false

@@ -62,8 +62,8 @@ func rawExchange(t *testing.T, srv *httptest.Server, raw string) (*http.Response
 // its status, whether the handlers make it (httpx: body, media types,
 // method, JSON; LimitURL: a URL over MaxURLBytes) or net/http itself
 // before any handler runs (headers over MaxHeaderBytes, a malformed
-// request, an unknown transfer coding, HTTP/2 over HTTP/1 framing), which
-// JSONErrors rewrites. A GET URL just over the limit was a text/plain 431
+// request, an unknown transfer coding, HTTP/2 over HTTP/1 framing, an
+// Expect header other than 100-continue), which JSONErrors rewrites. A GET URL just over the limit was a text/plain 431
 // without a code.
 func TestTransportRefusals(t *testing.T) {
 	c := DefaultConfig()
@@ -71,7 +71,7 @@ func TestTransportRefusals(t *testing.T) {
 	srv := transportServer(t, c)
 	host := srv.Listener.Addr().String()
 	longQuery := "/query?query=" + strings.Repeat("%20", 2000) + "%7B__typename%7D" // 6 KB: over the 4 KB URL limit
-	hugeHeader := strings.Repeat("x", MaxHeaderBytes(c)+8192) // net/http reads 4 KiB beyond the limit
+	hugeHeader := strings.Repeat("x", MaxHeaderBytes(c)+8192)                       // net/http reads 4 KiB beyond the limit
 	for _, tc := range []struct {
 		name   string
 		raw    string
@@ -92,6 +92,7 @@ func TestTransportRefusals(t *testing.T) {
 		{"no Host header", "GET /query?query=%7B__typename%7D HTTP/1.1\r\n\r\n", 400, "BAD_REQUEST"},
 		{"unknown transfer coding", "POST /query HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/json\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 501, CodeNotImplemented},
 		{"HTTP version", "GET /query?query=%7B__typename%7D HTTP/2.0\r\nHost: " + host + "\r\n\r\n", 505, CodeHTTPVersionNotSupported},
+		{"Expect", "GET /query?query=%7B__typename%7D HTTP/1.1\r\nHost: " + host + "\r\nExpect: teapot\r\n\r\n", 417, CodeExpectationFailed},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res, body := rawExchange(t, srv, tc.raw)
@@ -133,6 +134,8 @@ func TestRewritePlainError(t *testing.T) {
 		{"HTTP/1.1 400 Bad Request: missing required Host header" + hdr + "400 Bad Request: missing required Host header", 400},
 		{"HTTP/1.1 501 Not Implemented" + hdr + "Unsupported transfer encoding", 501},
 		{"HTTP/1.1 505 HTTP Version Not Supported: unsupported protocol version" + hdr + "505 HTTP Version Not Supported: unsupported protocol version", 505},
+		{"HTTP/1.1 417 Expectation Failed\r\nConnection: close\r\nDate: Thu, 03 Dec 2026 09:53:43 GMT\r\nContent-Length: 0\r\n\r\n", 417},
+		{"HTTP/1.1 417 Expectation Failed\r\nConnection: close\r\nDate: Thu, 03 Dec 2026 09:53:43 GMT\r\nContent-Length: 2\r\n\r\n{}", 0},
 		{"HTTP/1.1 200 OK" + hdr + "200 OK", 0},
 		{"HTTP/1.1 400 Bad Request" + hdr + "400 Bad Request\r\nmore", 0},
 		{"HTTP/1.1 400 Bad Request" + hdr + "something else", 0},
