@@ -81,11 +81,12 @@ func TestPersistedQueries(t *testing.T) {
 	if res.status != 200 || len(res.gql.Errors) > 0 || !strings.Contains(string(res.gql.Data), `"totalCount":`) {
 		t.Fatalf("GET hash only: %d %s", res.status, res.body)
 	}
-	// A hash that does not match the text is refused.
+	// A hash that does not match the text is refused, as Apollo Server
+	// and Router do: 400, "provided sha does not match query".
 	bad := map[string]any{"query": q, "extensions": map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": strings.Repeat("0", 64)}}}
 	b, _ := json.Marshal(bad)
 	res = do(t, m, request{method: http.MethodPost, body: string(b)})
-	if len(res.gql.Errors) == 0 || !strings.Contains(res.gql.Errors[0].Message, "hash does not match") {
+	if res.status != http.StatusBadRequest || len(res.gql.Errors) != 1 || res.gql.Errors[0].Message != "provided sha does not match query" || res.gql.Errors[0].Code() != "PERSISTED_QUERY_HASH_MISMATCH" {
 		t.Errorf("mismatched hash: %d %s", res.status, res.body)
 	}
 }

@@ -83,6 +83,13 @@ func TestErrorTable(t *testing.T) {
 		{"PERSISTED_QUERY_NOT_FOUND", 200}: func(t *testing.T) response {
 			return do(t, plain(t), request{method: http.MethodPost, body: string(apq)})
 		},
+		{"PERSISTED_QUERY_HASH_MISMATCH", 400}: func(t *testing.T) response {
+			wrong, _ := json.Marshal(map[string]any{"query": "{ __typename }", "extensions": map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": strings.Repeat("0", 64)}}})
+			return do(t, plain(t), request{method: http.MethodPost, body: string(wrong)})
+		},
+		{"URI_TOO_LONG", 414}: func(t *testing.T) response {
+			return do(t, plain(t, "--max-body-bytes", "100"), request{method: http.MethodGet, path: "/query?query=" + strings.Repeat("%20", 100) + "%7B__typename%7D"})
+		},
 		{"NOT_FOUND", 200}: func(t *testing.T) response {
 			return do(t, plain(t), post(`mutation { deleteMuseum(id: "`+kepu.GlobalID("Museum:none")+`") }`, nil, editor))
 		},

@@ -130,6 +130,10 @@ func TestHardening_Rejections(t *testing.T) {
 	}{
 		{"body too large", request{method: "POST", body: `{"query":"{ __typename }","pad":"` + strings.Repeat("x", 1<<20) + `"}`},
 			413, "PAYLOAD_TOO_LARGE", float64(1 << 20), [2]string{}},
+		{"URL too long", request{method: "GET", path: "/query?query=%7B__typename%7D&operationName=" + strings.Repeat("x", 1<<20)},
+			414, "URI_TOO_LONG", float64(1 << 20), [2]string{}},
+		{"persisted query hash mismatch", request{method: "POST", body: `{"query":"{ __typename }","extensions":{"persistedQuery":{"version":1,"sha256Hash":"` + strings.Repeat("0", 64) + `"}}}`},
+			400, "PERSISTED_QUERY_HASH_MISMATCH", nil, [2]string{}},
 		{"batching", request{method: "POST", body: `[{"query":"{ __typename }"},{"query":"{ __typename }"}]`},
 			400, "BATCHING_NOT_SUPPORTED", nil, [2]string{}},
 		{"PUT", request{method: "PUT", body: `{"query":"{ __typename }"}`},

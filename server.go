@@ -191,13 +191,16 @@ func (m *Main) Run(ctx context.Context) error {
 	m.srv = &http.Server{
 		Handler:           m.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
+		MaxHeaderBytes:    server.MaxHeaderBytes(m.Config),
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	m.done = make(chan error, 1)
-	go func() { m.done <- m.srv.Serve(ln) }()
+	// net/http's own answers to requests it cannot read become JSON
+	// errors with a code, as every other refusal (server.JSONErrors).
+	go func() { m.done <- m.srv.Serve(server.JSONErrors(ln)) }()
 
 	explorer := "built"
 	if !web.Built() {

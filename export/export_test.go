@@ -612,8 +612,13 @@ func TestSelections(t *testing.T) {
 	})
 	t.Run("around", func(t *testing.T) {
 		center := kepu.GlobalID("Museum:cstm")
+		zero := fetch(t, "graphology", "around="+center+"&hops=0")
 		one := fetch(t, "graphology", "around="+center)
 		two := fetch(t, "graphology", "around="+center+"&hops=2")
+		// 0 hops: the node alone, as neighborhood(hops: 0).
+		if len(zero.nodes) != 1 || zero.nodes[center] == nil || len(zero.edges) != 0 {
+			t.Fatalf("around, 0 hops: %d nodes, %d edges; want the center alone", len(zero.nodes), len(zero.edges))
+		}
 		res, err := shared.store.Neighbors(ctx, []string{"Museum:cstm"}, kepu.NeighborQuery{Rel: kepu.LocatedIn, Dir: kepu.Out})
 		if err != nil {
 			t.Fatal(err)
@@ -727,7 +732,7 @@ func TestBadRequests(t *testing.T) {
 		{"/export/graphml?around=" + museum + "&hops=", 400, "BAD_USER_INPUT"},
 		{"/export/graphml?around=!!", 400, "BAD_USER_INPUT"},
 		{"/export/graphml?around=" + museum + "&hops=4", 400, "BAD_USER_INPUT"},
-		{"/export/graphml?around=" + museum + "&hops=0", 400, "BAD_USER_INPUT"},
+		{"/export/graphml?around=" + museum + "&hops=-1", 400, "BAD_USER_INPUT"},
 		{"/export/graphml?around=" + museum + "&hops=x", 400, "BAD_USER_INPUT"},
 		{"/export/graphml?hops=2", 400, "BAD_USER_INPUT"},
 		{"/export/graphml?from=" + museum, 400, "BAD_USER_INPUT"},

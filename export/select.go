@@ -29,7 +29,7 @@ const (
 	DefaultPageSize  = 1000   // nodes per store call while streaming
 	DefaultMaxNodes  = 100000 // largest neighborhood or path search, in nodes
 	DefaultReadAhead = 2      // pages of edges read ahead of the writer for a where selection (Exporter.ReadAhead)
-	MaxHops          = 3      // largest hops of an around selection
+	MaxHops          = 3      // largest hops of an around selection (0: the node alone)
 )
 
 // WhereFunc converts the GraphQL where input of a label (as decoded from
@@ -49,14 +49,21 @@ type Selection struct {
 	Where      *kepu.Filter
 	WhereLabel kepu.Label
 	// Around, when set, is the node ID (not the global ID) whose
-	// neighborhood of Hops steps (1 to MaxHops, over Rels in both directions,
-	// through nodes of Labels) is exported.
+	// neighborhood of Hops steps (0 to MaxHops, over Rels in both directions,
+	// through nodes of Labels) is exported; 0 hops is the node alone, as
+	// the GraphQL neighborhood(hops: 0).
 	Around string
 	Hops   int
 	// From and To, when set, name the node IDs (not global IDs) whose
 	// shortest path (breadth first over Rels in both directions, through
 	// nodes of Labels) is exported; no path gives an empty graph.
 	From, To string
+}
+
+// hopsError is the error of hops outside 0 to MaxHops, in the words of
+// every bounded argument of the API ("hops must be between 0 and 3, got 4").
+func hopsError(n int) error {
+	return badInput("hops must be between 0 and %d, got %d", MaxHops, n)
 }
 
 func badInput(format string, args ...any) error {
@@ -66,7 +73,7 @@ func badInput(format string, args ...any) error {
 // ParseQuery reads a selection from URL query parameters: labels and
 // relationships (comma-separated names as in the schema), where (the JSON
 // of the where input of the first label; needs labels and where), around (a
-// global ID) with hops (1 to 3, default 1), from and to (global IDs). around
+// global ID) with hops (0 to 3, default 1), from and to (global IDs). around
 // and from/to exclude each other and where. Errors have code BadUserInput
 // and name the parameter.
 func ParseQuery(q url.Values, where WhereFunc) (Selection, error) {
@@ -134,8 +141,11 @@ func ParseQuery(q url.Values, where WhereFunc) (Selection, error) {
 			return sel, badInput("hops needs around")
 		}
 		n, err := strconv.Atoi(h)
-		if err != nil || n < 1 || n > MaxHops {
-			return sel, badInput("hops must be an integer from 1 to %d, got %q", MaxHops, kepu.Truncate(h, 64))
+		if err != nil {
+			return sel, badInput("hops must be an integer between 0 and %d, got %q", MaxHops, kepu.Truncate(h, 64))
+		}
+		if n < 0 || n > MaxHops {
+			return sel, hopsError(n)
 		}
 		sel.Hops = n
 	}
@@ -169,8 +179,8 @@ func (sel Selection) Validate() error {
 	if modes > 1 {
 		return badInput("where, around and from/to exclude each other")
 	}
-	if sel.Around != "" && (sel.Hops < 1 || sel.Hops > MaxHops) {
-		return badInput("hops must be from 1 to %d, got %d", MaxHops, sel.Hops)
+	if sel.Around != "" && (sel.Hops < 0 || sel.Hops > MaxHops) {
+		return hopsError(sel.Hops)
 	}
 	if (sel.From == "") != (sel.To == "") {
 		return badInput("from and to go together")

@@ -72,6 +72,13 @@ type Config struct {
 	// or last [100, also when 0]; keep it equal to the server's default
 	// page size.
 	DefaultPageSize int
+	// ArgumentMax, when set, returns the largest value the resolver of
+	// typeName.field accepts for its Int argument arg (first, last, limit),
+	// false for none. The cost counts a larger value as that maximum: the
+	// resolver refuses it (BAD_USER_INPUT) before any work, and the cost
+	// limit must not answer for it first (COMPLEXITY_LIMIT_EXCEEDED for
+	// first: 100000 but BAD_USER_INPUT for first: 101).
+	ArgumentMax func(typeName, field, arg string) (int, bool)
 	// RejectStatus, when set (for example 400), is the HTTP status of every
 	// rejection. It needs httpx.Track around the handler. Zero leaves the
 	// status to gqlgen: 422 for application/json, 400 for
@@ -231,7 +238,8 @@ func (l *Limits) measure(ctx context.Context, opCtx *graphql.OperationContext, o
 			return e.m
 		}
 	}
-	m, usesVars := measure(l.schema, opCtx.Doc, op, opCtx.Variables, l.cfg.DefaultPageSize, l.cfg.CountIntrospection)
+	m, usesVars := measureWith(&walker{schema: l.schema, doc: opCtx.Doc, vars: opCtx.Variables, pageSize: l.cfg.DefaultPageSize,
+		introspection: l.cfg.CountIntrospection, argMax: l.cfg.ArgumentMax}, op)
 	if l.cache != nil && op != nil && !usesVars {
 		switch {
 		case e != nil: // keep the token count MutateOperationParameters stored

@@ -346,3 +346,34 @@ func limits(set func(c *gqllimit.Config)) gqllimit.Config {
 	set(&c)
 	return c
 }
+
+// TestArgumentMax: with Config.ArgumentMax, a page size above the largest
+// the resolver accepts is counted at that maximum (the resolver refuses it
+// before any work, with its own error), given literally or by a variable;
+// one within it, and arguments without a maximum, count as they are.
+func TestArgumentMax(t *testing.T) {
+	max := func(typeName, field, arg string) (int, bool) {
+		if typeName == "Query" && field == "museums" && (arg == "first" || arg == "last") {
+			return 100, true
+		}
+		return 0, false
+	}
+	srv := httpxtest.New(gqllimit.New(limits(func(c *gqllimit.Config) { c.MaxCost = 500; c.ArgumentMax = max })))
+	for _, tc := range []struct {
+		query string
+		vars  map[string]any
+		cost  float64
+	}{
+		{`{ museums(first: 10) { nodes { name city { name } } } }`, nil, 1 + 10*2},
+		{`{ museums(first: 100000) { nodes { name city { name } } } }`, nil, 1 + 100*2},
+		{`{ museums(last: 101) { nodes { name city { name } } } }`, nil, 1 + 100*2},
+		{`query($n: Int) { museums(first: $n) { nodes { name city { name } } } }`, map[string]any{"n": 1 << 30}, 1 + 100*2},
+		{`{ museum(id: "a") { city { museums(first: 1000) { nodes { name } } } } }`, nil, 1 + 1 + 1 + 1000*1},
+	} {
+		r := post(t, srv, "", tc.query, tc.vars)
+		cost, _ := r.Body.Extensions["cost"].(map[string]any)
+		if cost["requested"] != tc.cost {
+			t.Errorf("%s: cost %v (code %q), want %v", tc.query, cost["requested"], r.code(), tc.cost)
+		}
+	}
+}

@@ -42,11 +42,27 @@ func Measure(schema *ast.Schema, doc *ast.QueryDocument, op *ast.OperationDefini
 // measure is Measure that also reports whether the result depends on vars
 // (a first or last argument given by a variable).
 func measure(schema *ast.Schema, doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any, pageSize int, countIntrospection bool) (Measurement, bool) {
+	return measureWith(&walker{schema: schema, doc: doc, vars: vars, pageSize: pageSize, introspection: countIntrospection}, op)
+}
+
+// measureWith measures op with a walker made for it.
+func measureWith(w *walker, op *ast.OperationDefinition) (Measurement, bool) {
 	if op == nil {
 		return Measurement{}, false
 	}
-	w := &walker{schema: schema, doc: doc, vars: vars, pageSize: pageSize, introspection: countIntrospection}
 	return w.set(op.SelectionSet), w.usesVars
+}
+
+// clamp returns n, or the largest value the resolver accepts for the
+// argument when n is above it (Config.ArgumentMax).
+func (w *walker) clamp(f *ast.Field, arg string, n int) int {
+	if w.argMax == nil || f.ObjectDefinition == nil {
+		return n
+	}
+	if hi, ok := w.argMax(f.ObjectDefinition.Name, f.Name, arg); ok && n > hi {
+		return hi
+	}
+	return n
 }
 
 type walker struct {
@@ -58,6 +74,7 @@ type walker struct {
 	memo          map[string]Measurement // made on the first fragment spread
 	active        map[string]bool        // fragments being walked (cycle guard)
 	usesVars      bool                   // a page size was read from a variable
+	argMax        func(typeName, field, arg string) (int, bool)
 }
 
 func (w *walker) set(ss ast.SelectionSet) Measurement {
@@ -167,7 +184,7 @@ func (w *walker) connectionSize(f *ast.Field, typeName string) (int, bool) {
 			continue
 		}
 		if k, ok := toInt(v); ok {
-			n, given = max(n, k), true
+			n, given = max(n, w.clamp(f, name, k)), true
 		}
 	}
 	if !given {
@@ -196,7 +213,7 @@ func (w *walker) listSize(f *ast.Field) (int, bool) {
 			}
 			if v, err := a.Value.Value(w.vars); err == nil {
 				if k, ok := toInt(v); ok {
-					return max(k, 0), true
+					return max(w.clamp(f, name, k), 0), true
 				}
 			}
 		}

@@ -18,8 +18,6 @@ import (
 
 // The research fields: thin wrappers of package analysis.
 
-const maxPaths = 100 // the largest first of shortestPaths
-
 var labelOfEnum = func() map[string]kepu.Label {
 	m := map[string]kepu.Label{}
 	for _, l := range kepu.Labels {
@@ -75,7 +73,11 @@ func toPath(p analysis.Path, places model.Places) *model.Path {
 	return out
 }
 
-func pathQuery(from, to string, rels []string, maxHops *int) (analysis.PathQuery, error) {
+func pathQuery(field, from, to string, rels []string, maxHops *int) (analysis.PathQuery, error) {
+	hops := intOr(maxHops, analysis.DefaultMaxHops)
+	if err := checkArg(field, "maxHops", hops); err != nil {
+		return analysis.PathQuery{}, err
+	}
 	f, err := kepu.ParseGlobalID(from)
 	if err != nil {
 		return analysis.PathQuery{}, err
@@ -84,23 +86,25 @@ func pathQuery(from, to string, rels []string, maxHops *int) (analysis.PathQuery
 	if err != nil {
 		return analysis.PathQuery{}, err
 	}
-	return analysis.PathQuery{From: f, To: t, Rels: toRels(rels), MaxHops: intOr(maxHops, analysis.DefaultMaxHops)}, nil
+	return analysis.PathQuery{From: f, To: t, Rels: toRels(rels), MaxHops: hops}, nil
 }
 
-func shortestPaths(ctx context.Context, r *Resolver, from, to string, rels []string, maxHops, first *int) ([]*model.Path, error) {
-	q, err := pathQuery(from, to, rels, maxHops)
+// shortestPaths answers shortestPaths (field) with first n, and
+// shortestPath with n 1.
+func shortestPaths(ctx context.Context, r *Resolver, field, from, to string, rels []string, maxHops *int, n int) ([]*model.Path, error) {
+	q, err := pathQuery(field, from, to, rels, maxHops)
 	if err != nil {
 		return nil, err
 	}
-	q.Limit = intOr(first, 10)
-	if q.Limit < 1 || q.Limit > maxPaths {
-		return nil, badInput("first must be between 1 and %d, got %d", maxPaths, q.Limit)
-	}
+	// first: 0 searches as first: 1 does (the same errors for the same
+	// arguments) and answers an empty list.
+	q.Limit = max(n, 1)
 	ld := r.loaders(ctx)
 	ps, _, err := r.analyzer.ShortestPaths(ctx, ld.Store, q)
 	if err != nil {
 		return nil, err
 	}
+	ps = ps[:min(len(ps), n)]
 	if len(ps) == 0 {
 		// No path, or an end that does not exist: tell them apart.
 		if err := analysis.RequireNodes(ctx, ld.Store, "from", q.From); err != nil {
@@ -118,6 +122,13 @@ func shortestPaths(ctx context.Context, r *Resolver, from, to string, rels []str
 }
 
 func neighborhood(ctx context.Context, r *Resolver, id string, hops *int, rels, labels []string, limit *int) (*model.Subgraph, error) {
+	h, lim := intOr(hops, 1), intOr(limit, analysis.DefaultHoodLimit)
+	if err := checkArg("neighborhood", "hops", h); err != nil {
+		return nil, err
+	}
+	if err := checkArg("neighborhood", "limit", lim); err != nil {
+		return nil, err
+	}
 	root, err := kepu.ParseGlobalID(id)
 	if err != nil {
 		return nil, err
@@ -128,7 +139,7 @@ func neighborhood(ctx context.Context, r *Resolver, id string, hops *int, rels, 
 	}
 	ld := r.loaders(ctx)
 	sg, err := r.analyzer.Neighborhood(ctx, ld.Store, analysis.HoodQuery{
-		Root: root, Hops: intOr(hops, 1), Rels: toRels(rels), Labels: ls, Limit: intOr(limit, analysis.DefaultHoodLimit)})
+		Root: root, Hops: h, Rels: toRels(rels), Labels: ls, Limit: lim})
 	if err != nil {
 		return nil, err
 	}
@@ -169,8 +180,8 @@ func netSpec(labels, rels []string, projection, within *string) (analysis.NetSpe
 
 func centrality(ctx context.Context, r *Resolver, algorithm string, labels, rels []string, projection, within *string, where map[string]any, first *int) ([]*model.ScoredNode, error) {
 	n := intOr(first, 10)
-	if n < 1 || n > r.maxPageSize {
-		return nil, badInput("first must be between 1 and %d, got %d", r.maxPageSize, n)
+	if err := model.PageBound(r.maxPageSize).Check("first", n); err != nil {
+		return nil, err
 	}
 	s, err := netSpec(labels, rels, projection, within)
 	if err != nil {
@@ -191,14 +202,14 @@ func centrality(ctx context.Context, r *Resolver, algorithm string, labels, rels
 	var ids []string
 	var top []analysis.Scored
 	for _, sc := range scores {
+		if len(top) == n {
+			break
+		}
 		if match != nil && !match[sc.ID] {
 			continue
 		}
 		top = append(top, sc)
 		ids = append(ids, sc.ID)
-		if len(top) == n {
-			break
-		}
 	}
 	nodes, err := st.Nodes(ctx, ids)
 	if err != nil {

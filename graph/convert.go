@@ -556,6 +556,9 @@ func (a pageArgs) page(max int) (kepu.Page, error) {
 		}
 		p.Before = *a.Before
 	}
+	if err := model.CheckPage(p.First, p.Last, max); err != nil {
+		return kepu.Page{}, err
+	}
 	if err := kepu.ValidatePage(p, max); err != nil {
 		return kepu.Page{}, err
 	}

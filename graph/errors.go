@@ -65,6 +65,15 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		if errors.As(err, &kerr) {
 			gerr.Message = kerr.Message
 			setCode(gerr, kerr.Code)
+			var be *model.BoundError
+			if errors.As(err, &be) {
+				// An Int argument outside its range: which, its range and
+				// the value, for clients that show them.
+				gerr.Extensions["argument"] = be.Argument
+				gerr.Extensions["min"] = be.Min
+				gerr.Extensions["max"] = be.Max
+				gerr.Extensions["value"] = be.Value
+			}
 			switch kerr.Code {
 			case kepu.Internal:
 				logger.ErrorContext(ctx, "internal error", "request_id", RequestID(ctx), "path", gerr.Path.String(), "err", err)

@@ -71,6 +71,9 @@ type Options struct {
 	AnalyticsCacheBytes   int64
 }
 
+// DefaultMaxPageSize is the default Options.MaxPageSize.
+const DefaultMaxPageSize = 100
+
 // DefaultMaxStringBytes is the server's default Options.MaxStringBytes (10 KB).
 const DefaultMaxStringBytes = 10 << 10
 
@@ -93,7 +96,7 @@ func newResolver(st kepu.Store, opts Options) *Resolver {
 // the response's extensions.storeCalls reports the count.
 func New(st kepu.Store, opts Options) http.Handler {
 	if opts.MaxPageSize <= 0 {
-		opts.MaxPageSize = 100
+		opts.MaxPageSize = DefaultMaxPageSize
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -118,7 +121,7 @@ func New(st kepu.Store, opts Options) http.Handler {
 	if opts.PersistedQueries > 0 {
 		// First: it fills in the query text of a hash-only request, which
 		// every later extension reads.
-		srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](opts.PersistedQueries)})
+		srv.Use(persistedQueries{extension.AutomaticPersistedQuery{Cache: lru.New[string](opts.PersistedQueries)}})
 	}
 	if opts.NoIntrospection {
 		srv.SetDisableSuggestion(true)

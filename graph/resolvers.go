@@ -53,7 +53,7 @@ func (r *queryResolver) Search(ctx context.Context, text string, labels []string
 
 // ShortestPath is the resolver for the shortestPath field.
 func (r *queryResolver) ShortestPath(ctx context.Context, from string, to string, relationships []string, maxHops *int) (*model.Path, error) {
-	ps, err := shortestPaths(ctx, r.Resolver, from, to, relationships, maxHops, nil)
+	ps, err := shortestPaths(ctx, r.Resolver, "shortestPath", from, to, relationships, maxHops, 1)
 	if err != nil || len(ps) == 0 {
 		return nil, err
 	}
@@ -62,7 +62,11 @@ func (r *queryResolver) ShortestPath(ctx context.Context, from string, to string
 
 // ShortestPaths is the resolver for the shortestPaths field.
 func (r *queryResolver) ShortestPaths(ctx context.Context, from string, to string, relationships []string, maxHops *int, first *int) ([]*model.Path, error) {
-	return shortestPaths(ctx, r.Resolver, from, to, relationships, maxHops, first)
+	n := intOr(first, 10)
+	if err := model.PageBound(r.maxPageSize).Check("first", n); err != nil {
+		return nil, err
+	}
+	return shortestPaths(ctx, r.Resolver, "shortestPaths", from, to, relationships, maxHops, n)
 }
 
 // Neighborhood is the resolver for the neighborhood field.

@@ -13,7 +13,7 @@ import (
 func search(ctx context.Context, r *Resolver, text string, labels []string, first *int, after *string) (*model.SearchConnection, error) {
 	q := kepu.SearchQuery{Text: text, First: r.maxPageSize}
 	if first != nil {
-		if err := kepu.ValidatePage(kepu.Page{First: first}, r.maxPageSize); err != nil {
+		if err := model.CheckPage(first, nil, r.maxPageSize); err != nil {
 			return nil, err
 		}
 		q.First = *first

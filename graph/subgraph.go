@@ -20,6 +20,11 @@ const MaxSubgraphElements = 10000
 // exports (export.ParseQuery reads the arguments as the query parameters of
 // /export/{format}).
 func subgraph(ctx context.Context, r *Resolver, labels, rels []string, where map[string]any, around *string, hops *int, from, to *string) (*model.GraphSelection, error) {
+	if hops != nil {
+		if err := checkArg("subgraph", "hops", *hops); err != nil {
+			return nil, err
+		}
+	}
 	q := url.Values{}
 	if len(labels) > 0 {
 		q.Set("labels", strings.Join(labels, ","))

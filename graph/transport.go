@@ -241,8 +241,18 @@ var (
 )
 
 // requestErrorStatus is the status of a response to a request that failed
-// before execution (a parse or validation error): gqlgen's rule.
+// before execution: 400 for a request that is not a well-formed GraphQL
+// request (BAD_REQUEST, PERSISTED_QUERY_HASH_MISMATCH), whatever the
+// response's media type; else gqlgen's rule for a parse or validation
+// error (422 with application/json, 400 with
+// application/graphql-response+json; 200 for an error of another kind).
 func requestErrorStatus(contentType string, errs gqlerror.List) int {
+	for _, e := range errs {
+		switch e.Extensions["code"] {
+		case httpx.CodeBadRequest, CodePersistedQueryHashMismatch:
+			return http.StatusBadRequest
+		}
+	}
 	if errcode.GetErrorKind(errs) != errcode.KindProtocol {
 		return http.StatusOK
 	}

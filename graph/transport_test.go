@@ -100,15 +100,25 @@ func TestPOSTTransport(t *testing.T) {
 // 422 GRAPHQL_VALIDATION_FAILED with a message that says so; a request error over GET has
 // no data entry, as over POST; a mutation over GET, also when only its
 // persisted query's hash is sent, is 405 METHOD_NOT_ALLOWED with Allow:
-// POST.
+// POST; a persisted query's hash that is not the SHA-256 of the query sent
+// with it is 400 PERSISTED_QUERY_HASH_MISMATCH "provided sha does not
+// match query" (Apollo Server's message, Apollo Router's code), with
+// either response media type, and is not cached; a malformed
+// extensions.persistedQuery is 400 BAD_REQUEST saying what is wrong.
 func TestRequestErrorCodes(t *testing.T) {
 	url := ref(t).url
 	mutation := `mutation { deleteMuseum(id: "TXVzZXVtOm5vbmU") }` // NOT_FOUND: changes nothing
 	sum := sha256.Sum256([]byte(mutation))
 	apq := `{"persistedQuery":{"version":1,"sha256Hash":"` + hex.EncodeToString(sum[:]) + `"}}`
+	typenameSum := sha256.Sum256([]byte("{ __typename }"))
+	typenameHash := hex.EncodeToString(typenameSum[:])
+	wrongAPQ := `{"persistedQuery":{"version":1,"sha256Hash":"` + strings.Repeat("0", 64) + `"}}`
 	// Register the persisted query (its execution answers NOT_FOUND).
 	if status, _, out := rawPost(t, `{"query":`+strconv.Quote(mutation)+`,"extensions":`+apq+`}`, ""); status != 200 || !strings.Contains(string(out["errors"]), "NOT_FOUND") {
 		t.Fatalf("registering: %d %s", status, out["errors"])
+	}
+	if status, _, out := rawPost(t, `{"query":"{ __typename }","extensions":`+wrongAPQ+`}`, "application/graphql-response+json"); status != 400 || !strings.Contains(string(out["errors"]), "PERSISTED_QUERY_HASH_MISMATCH") {
+		t.Errorf("hash mismatch, graphql-response+json: %d %s", status, out["errors"])
 	}
 	for _, c := range []struct {
 		name, method, body, query string
@@ -131,6 +141,20 @@ func TestRequestErrorCodes(t *testing.T) {
 		{"POST, an operationName not in the document", "POST", `{"query":"query A { __typename } query B { __typename }","operationName":"C"}`, "", 422, "GRAPHQL_VALIDATION_FAILED",
 			`the document has no operation named "C" (its operations: A, B)`},
 		{"GET, persisted mutation", "GET", "", "extensions=" + neturl.QueryEscape(apq), 405, "METHOD_NOT_ALLOWED", ""},
+		// Automatic persisted queries as Apollo Server and Router answer
+		// them: a hash that is not the query's is 400, neither run nor
+		// cached; a malformed extension 400 BAD_REQUEST.
+		{"POST, persisted query hash mismatch", "POST", `{"query":"{ __typename }","extensions":` + wrongAPQ + `}`, "", 400, "PERSISTED_QUERY_HASH_MISMATCH", "provided sha does not match query"},
+		{"GET, persisted query hash mismatch", "GET", "", "query=%7B+__typename+%7D&extensions=" + neturl.QueryEscape(wrongAPQ), 400, "PERSISTED_QUERY_HASH_MISMATCH", "provided sha does not match query"},
+		{"POST, persisted query version 2", "POST", `{"query":"{ __typename }","extensions":{"persistedQuery":{"version":2,"sha256Hash":"` + typenameHash + `"}}}`, "", 400, "BAD_REQUEST",
+			"extensions.persistedQuery.version must be 1 (the only version of automatic persisted queries), got 2"},
+		{"POST, persisted query without version", "POST", `{"extensions":{"persistedQuery":{"sha256Hash":"` + typenameHash + `"}}}`, "", 400, "BAD_REQUEST",
+			"extensions.persistedQuery.version must be 1 (the only version of automatic persisted queries), got null"},
+		{"POST, persisted query hash not a string", "POST", `{"extensions":{"persistedQuery":{"version":1,"sha256Hash":1}}}`, "", 400, "BAD_REQUEST",
+			"extensions.persistedQuery.sha256Hash must be the SHA-256 of the query, 64 hexadecimal digits"},
+		{"POST, persisted query not an object", "POST", `{"query":"{ __typename }","extensions":{"persistedQuery":"x"}}`, "", 400, "BAD_REQUEST",
+			"extensions.persistedQuery must be an object with version 1 and sha256Hash"},
+		{"POST, the mismatched hash was not cached", "POST", `{"extensions":` + wrongAPQ + `}`, "", 200, "PERSISTED_QUERY_NOT_FOUND", "PersistedQueryNotFound"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			req, err := http.NewRequest(c.method, url+"?"+c.query, strings.NewReader(c.body))

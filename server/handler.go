@@ -43,7 +43,8 @@ type Routes struct {
 // /admin/backup (rate limit, an admin key), /export/{format} (graph files, see
 // exportHandler), /metrics, /healthz, /readyz and / (the explorer). Every
 // request gets an ID and one access-log line; a panic becomes a 500 with the
-// request ID.
+// request ID; a URL longer than MaxURLBytes is 414 URI_TOO_LONG on every
+// route. Serve it with MaxHeaderBytes and JSONErrors (see Main.Start).
 func Handler(r Routes) http.Handler {
 	c := r.Config
 	extensions := []graphql.HandlerExtension{
@@ -55,6 +56,7 @@ func Handler(r Routes) http.Handler {
 			MaxAliases:      c.MaxAliases,
 			MaxCost:         c.MaxCost,
 			DefaultPageSize: c.MaxPageSize,
+			ArgumentMax:     graph.ArgumentMax(c.MaxPageSize),
 		}),
 		auth.MutationGuard(auth.RoleEditor),
 	}
@@ -101,7 +103,7 @@ func Handler(r Routes) http.Handler {
 	mux.HandleFunc("/healthz", healthz)
 	mux.HandleFunc("/readyz", r.readyz)
 	mux.Handle("/", web.Handler("/query"))
-	return httpx.Chain(mux, httpx.Track, httpx.AccessLog(r.Logger), recoverPanics(r.Logger))
+	return httpx.Chain(mux, httpx.Track, httpx.AccessLog(r.Logger), recoverPanics(r.Logger), LimitURL(MaxURLBytes(c)))
 }
 
 // exportHandler returns GET /export/{format} (graph files, see package

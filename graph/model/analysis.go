@@ -168,14 +168,14 @@ type RankPage struct {
 }
 
 // CheckRankPage checks the page arguments of list l, which need no list:
-// the page size (0 to max, kepu.ValidatePage; max when first is nil) and
+// the page size (0 to max, CheckPage; max when first is nil) and
 // the cursor (made by l). BadUserInput for a size out of range or a
 // cursor that is malformed or made by another list. The resolvers call it
 // before the store calls that compute the list.
 func CheckRankPage(l RankList, first *int, after *string, max int) (RankPage, error) {
 	p := RankPage{Size: max}
 	if first != nil {
-		if err := kepu.ValidatePage(kepu.Page{First: first}, max); err != nil {
+		if err := CheckPage(first, nil, max); err != nil {
 			return RankPage{}, err
 		}
 		p.Size = *first

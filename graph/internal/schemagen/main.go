@@ -119,7 +119,7 @@ func (w *writer) desc(indent, text string) {
 const pageArgs = `first: Int, after: String, last: Int, before: String`
 
 const pageDoc = "Pages are Relay style: first/after pages forward, last/before backward. " +
-	"At most one of first and last; page sizes above the server's maximum page size (default 100) are rejected. " +
+	"At most one of first and last, a page size from 0 (only totalCount and pageInfo) to the server's maximum page size (default 100); outside: BAD_USER_INPUT. " +
 	"Without first or last, the first maximum-page-size items are returned."
 
 // propType returns the GraphQL output type of a property of a label.
@@ -737,7 +737,7 @@ func upper(s string) string {
 const subgraphDoc = "A part of the graph as plain JSON, nodes and relationships at once: the selections of /export/{format}. " +
 	"labels and relationships name node labels and relationship types as in the schema (none: all); " +
 	"where is the where input of the first of labels (the others are not filtered); " +
-	"around (a node ID) with hops (1 to 3, default 1) selects a neighborhood; from and to (node IDs) a shortest path (empty when there is none). " +
+	"around (a node ID) with hops (0 to 3, default 1; 0: the node alone, as neighborhood and /export) selects a neighborhood; from and to (node IDs) a shortest path (empty when there is none). " +
 	"At most 10000 nodes and relationships (BAD_USER_INPUT beyond: export a file instead); NOT_FOUND when around, from or to names no node."
 
 const subgraphSchema = `"""A JSON object."""

@@ -1,0 +1,67 @@
+package graph
+
+import (
+	"github.com/kepugraph/kepugraph/analysis"
+	"github.com/kepugraph/kepugraph/export"
+	"github.com/kepugraph/kepugraph/graph/model"
+)
+
+// The bounds of the Int arguments of the schema, one rule per kind:
+//
+//   - page sizes: every first and last (the connections, search, the ranked
+//     lists, centrality, shortestPaths): 0 to the maximum page size
+//     (Options.MaxPageSize, default 100); 0 answers an empty page (a
+//     connection's totalCount and pageInfo still answer), as Relay allows;
+//   - hops of a neighborhood (neighborhood, subgraph with around, and
+//     /export's hops parameter): 0 to 3; 0 is the start node alone;
+//   - maxHops of a path search (shortestPath, shortestPaths): 0 to 10; 0
+//     finds a path only from a node to itself;
+//   - limit of a neighborhood's nodes: 1 to 1000 (the start node is always
+//     in it, so 0 cannot be met).
+//
+// A value outside is BAD_USER_INPUT (model.BoundError: "first must be
+// between 0 and 100, got 101", extensions argument, min, max and value),
+// refused by the field's resolver before any store call, the same below
+// and above the range. TestArgumentBounds checks that every Int argument
+// of the schema has a bound here and that each end is applied.
+var argumentBounds = map[[3]string]model.Bound{
+	{"Query", "neighborhood", "hops"}:     {Min: 0, Max: analysis.MaxHoodHops},
+	{"Query", "neighborhood", "limit"}:    {Min: 1, Max: analysis.MaxHoodLimit},
+	{"Query", "subgraph", "hops"}:         {Min: 0, Max: export.MaxHops},
+	{"Query", "shortestPath", "maxHops"}:  {Min: 0, Max: analysis.MaxMaxHops},
+	{"Query", "shortestPaths", "maxHops"}: {Min: 0, Max: analysis.MaxMaxHops},
+}
+
+// ArgumentBound returns the bound of the Int argument arg of the field
+// typeName.field, with maxPage as the maximum page size; false for an
+// argument without one (not an Int argument of this schema).
+func ArgumentBound(typeName, field, arg string, maxPage int) (model.Bound, bool) {
+	if arg == "first" || arg == "last" {
+		return model.PageBound(maxPage), true
+	}
+	b, ok := argumentBounds[[3]string{typeName, field, arg}]
+	return b, ok
+}
+
+// checkArg checks the Int argument arg of a Query field against its bound.
+func checkArg(field, arg string, v int) error {
+	b, ok := argumentBounds[[3]string{"Query", field, arg}]
+	if !ok {
+		panic("graph: no bound for Query." + field + "(" + arg + ")")
+	}
+	return b.Check(arg, v)
+}
+
+// ArgumentMax returns the largest value of each bounded Int argument
+// (ArgumentBound; maxPage 0 or less: the handler's default, 100), for
+// gqllimit.Config.ArgumentMax: the cost limit counts a value above it as
+// the maximum, as its resolver refuses it before any work.
+func ArgumentMax(maxPage int) func(typeName, field, arg string) (int, bool) {
+	if maxPage <= 0 {
+		maxPage = DefaultMaxPageSize
+	}
+	return func(typeName, field, arg string) (int, bool) {
+		b, ok := ArgumentBound(typeName, field, arg, maxPage)
+		return b.Max, ok
+	}
+}
