@@ -55,7 +55,7 @@ type Scored struct {
 }
 
 // Centrality returns the score of every node of net, highest first, then by
-// ID. DEGREE: neighbors/(n−1); PAGERANK: damping 0.85, every edge walked both
+// ID. DEGREE: neighbors/(n−1), 1 for the node of a one-node network; PAGERANK: damping 0.85, every edge walked both
 // ways with its weight (networkx's pagerank, see pageRank); BETWEENNESS: gonum
 // network.Betweenness (unweighted) divided by (n−1)(n−2); CLOSENESS:
 // Wasserman–Faust, (r/(n−1))·(r/Σd) over the r nodes reachable by breadth
@@ -80,7 +80,11 @@ func centrality(ctx context.Context, net *Network, algorithm string) ([]Scored, 
 	switch algorithm {
 	case Degree:
 		for i := range n {
-			if n > 1 {
+			if n == 1 {
+				// networkx's degree_centrality gives the one node of a
+				// graph 1 (0/0 otherwise): it is joined to every other.
+				score[i] = 1
+			} else {
 				score[i] = float64(net.G.From(int64(i)).Len()) / float64(n-1)
 			}
 		}
