@@ -155,6 +155,102 @@ func TestReadRejects(t *testing.T) {
 	}
 }
 
+// TestReadRejectsHidden: what encoding/json would take silently or
+// describe poorly is refused with BAD_USER_INPUT and a message naming the
+// line and the fault: a key given twice in one object (json keeps the last
+// value: a property, the node's ID or the header's count would change
+// without a word), an empty line, a line cut off inside its JSON (a dump
+// written to standard output and killed). A byte-order mark before the
+// header and CRLF line ends, which editors add, are read.
+func TestReadRejectsHidden(t *testing.T) {
+	for name, tc := range map[string]struct{ in, want string }{
+		"property twice": {head + strings.Replace(n1, `"name":"P"`, `"name":"P","name":"Q"`, 1) + n2 + e1,
+			`line 2: key "name" given twice in one object`},
+		"field twice": {head + strings.Replace(n1, `{"node":"Province:p"`, `{"node":"Province:x","node":"Province:p"`, 1) + n2 + e1,
+			`line 2: key "node" given twice in one object`},
+		"escaped property twice": {head + strings.Replace(n1, `"name":"P"`, `"name":"P","na\u006de":"Q"`, 1) + n2 + e1,
+			`line 2: key "name" given twice in one object`},
+		"edge property twice": {head + n1 + n2 + strings.Replace(e1, `"source":"t"`, `"source":"t","source":"u"`, 1),
+			`line 4: key "source" given twice in one object`},
+		"header count twice": {strings.Replace(head, `"nodes":2`, `"nodes":5,"nodes":2`, 1) + n1 + n2 + e1,
+			`line 1: header: key "nodes" given twice in one object`},
+		"empty line":    {head + n1 + "\n" + n2 + e1, "line 3: empty line"},
+		"trailing line": {head + n1 + n2 + e1 + "\n", "line 5: empty line"},
+		"cut off":       {head + n1 + n2 + e1[:30], "line 4: not a JSON object: the line ends inside it (a cut-off file?)"},
+		"array":         {head + "[1]\n" + n1 + n2 + e1, "line 2: not a JSON object"},
+	} {
+		g, err := dump.Read(strings.NewReader(tc.in))
+		if kepu.ErrorCode(err) != kepu.BadUserInput || !strings.Contains(kepu.ErrorMessage(err), tc.want) {
+			t.Errorf("%s: Read = %v, %v; want BAD_USER_INPUT %q", name, g != nil, err, tc.want)
+		}
+	}
+	for name, in := range map[string]string{
+		"byte-order mark": "\ufeff" + head + n1 + n2 + e1,
+		"CRLF":            strings.ReplaceAll(head+n1+n2+e1, "\n", "\r\n"),
+	} {
+		g, err := dump.Read(strings.NewReader(in))
+		if err != nil || len(g.Nodes) != 2 || len(g.Edges) != 1 || g.Nodes[0].Props["name"] != "P" {
+			t.Errorf("%s: Read = %+v, %v; want the 2 nodes and the edge", name, g, err)
+		}
+	}
+}
+
+// TestLoadForceConflict: a dump loaded with Force whose LOCATED_IN (or
+// PART_OF) edge would give a node a second place in the store is refused
+// with CONFLICT naming both places before anything is written. The store
+// refused that edge only after the nodes' batches were written: the museum
+// was renamed and 1,501 other nodes were added, its place unchanged.
+func TestLoadForceConflict(t *testing.T) {
+	st := openEmbedded(t)
+	prov := func(k string) kepu.Node {
+		return kepu.Node{ID: "Province:" + k, Label: kepu.Province, Props: kepu.Props{"code": "CN-" + k, "name": k, "provenance": "REFERENCE", "source": "t"}}
+	}
+	pref := func(k string) kepu.Node {
+		return kepu.Node{ID: "Prefecture:" + k, Label: kepu.Prefecture, Props: kepu.Props{"gbCode": "1", "name": k, "provenance": "REFERENCE", "source": "t"}}
+	}
+	mus := func(k, name string) kepu.Node {
+		return kepu.Node{ID: "Museum:" + k, Label: kepu.Museum, Props: kepu.Props{"kind": "STANDARD", "name": name, "provenance": "REPORTED", "source": "t"}}
+	}
+	edge := func(r kepu.RelType, from, to string) kepu.Edge {
+		return kepu.Edge{Type: r, From: from, To: to, Props: kepu.Props{"provenance": "REPORTED", "source": "t"}}
+	}
+	g1 := &dump.Graph{Nodes: []kepu.Node{prov("P"), prov("Q"), pref("f"), mus("m", "Old")},
+		Edges: []kepu.Edge{edge(kepu.LocatedIn, "Museum:m", "Province:P"), edge(kepu.PartOf, "Prefecture:f", "Province:P")}}
+	if _, err := dump.Load(ctx, st, g1, dump.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for name, tc := range map[string]struct {
+		e    kepu.Edge
+		want string
+	}{
+		"second place":  {edge(kepu.LocatedIn, "Museum:m", "Province:Q"), "Museum:m already has a LOCATED_IN place (an institution has one): Province:P"},
+		"second parent": {edge(kepu.PartOf, "Prefecture:f", "Province:Q"), "Prefecture:f already has a PART_OF parent (a place has one): Province:P"},
+	} {
+		g2 := &dump.Graph{Nodes: []kepu.Node{prov("Q"), pref("f"), mus("m", "New")}, Edges: []kepu.Edge{tc.e}}
+		for i := range 1500 {
+			g2.Nodes = append(g2.Nodes, mus(fmt.Sprint("f", i), "F"))
+		}
+		c, err := dump.Load(ctx, st, g2, dump.Options{Force: true})
+		if kepu.ErrorCode(err) != kepu.Conflict || !strings.Contains(kepu.ErrorMessage(err), tc.want) || c != (dump.Counts{}) {
+			t.Errorf("%s: Load = %+v, %v; want CONFLICT %q and nothing written", name, c, err, tc.want)
+		}
+		got, err := st.Nodes(ctx, []string{"Museum:m", "Museum:f0"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got["Museum:m"].Props["name"] != "Old" || len(got) != 1 {
+			t.Errorf("%s: after the refused load Museum:m is named %v and %d of 2 nodes exist; want Old and 1", name, got["Museum:m"].Props["name"], len(got))
+		}
+	}
+	// The same edges as the store's, and a new place for a node without
+	// one, load.
+	g3 := &dump.Graph{Nodes: []kepu.Node{prov("P"), prov("Q"), mus("m", "New"), mus("n", "N")},
+		Edges: []kepu.Edge{edge(kepu.LocatedIn, "Museum:m", "Province:P"), edge(kepu.LocatedIn, "Museum:n", "Province:Q")}}
+	if c, err := dump.Load(ctx, st, g3, dump.Options{Force: true}); err != nil || c != (dump.Counts{Nodes: 4, Edges: 2}) {
+		t.Fatalf("Load of compatible edges = %+v, %v", c, err)
+	}
+}
+
 // TestReadHierarchyRules: a dump that `kepugraph check` would refuse for
 // its place hierarchy (a PART_OF between two prefectures, which is how a
 // cycle starts; a second parent; a second place) is refused by Read,
