@@ -1,6 +1,7 @@
 package export
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"sort"
@@ -418,10 +419,18 @@ func (p *Plan) matching(ctx context.Context, idList []any) (map[string]bool, err
 type step struct {
 	edge kepu.Edge
 	far  kepu.Node
+	dir  kepu.Direction // Out when the node is the edge's From end
+}
+
+// cmpStep orders the steps from one node as analysis orders the hops of
+// its paths: by the far node's ID, then the type, then the direction.
+func cmpStep(a, b step) int {
+	return cmp.Or(strings.Compare(a.far.ID, b.far.ID), cmp.Compare(a.edge.Type, b.edge.Type), cmp.Compare(a.dir, b.dir))
 }
 
 // expand returns, for every node in frontier, its relationships of the
-// selected types in both directions whose other end has a selected label.
+// selected types in both directions whose other end has a selected label,
+// in the order of cmpStep.
 func (p *Plan) expand(ctx context.Context, frontier []string) (map[string][]step, error) {
 	out := make(map[string][]step, len(frontier))
 	for chunk := range slices.Chunk(frontier, p.x.pageSize()) {
@@ -456,12 +465,15 @@ func (p *Plan) expand(ctx context.Context, frontier []string) (map[string][]step
 				for _, id := range ask {
 					for _, it := range res[id].Items {
 						if slices.Contains(p.labels, it.Node.Label) {
-							out[id] = append(out[id], step{edge: it.Edge, far: it.Node})
+							out[id] = append(out[id], step{edge: it.Edge, far: it.Node, dir: dir})
 						}
 					}
 				}
 			}
 		}
+	}
+	for _, steps := range out {
+		slices.SortFunc(steps, cmpStep)
 	}
 	return out, nil
 }
@@ -524,7 +536,13 @@ func (p *Plan) around(ctx context.Context) error {
 }
 
 // path finds a shortest path from From to To, breadth first, and keeps its
-// nodes and edges; none found leaves the plan empty.
+// nodes and edges; none found leaves the plan empty. It is the first of
+// the shortest paths in the order of analysis.ShortestPaths (the GraphQL
+// shortestPath's): by the sequence of node IDs, then relationship types,
+// then directions. Each node's steps come in that order (expand) and the
+// next frontier in the order its nodes were found, so the nodes of a level
+// are in the order of their first paths, and the first step to reach a
+// node is the one on its first path.
 func (p *Plan) path(ctx context.Context) error {
 	from, err := p.start(ctx, "from", p.sel.From)
 	if err != nil {
