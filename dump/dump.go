@@ -81,7 +81,12 @@ type Graph struct {
 	Edges []kepu.Edge
 }
 
-// Collect reads the whole graph of st in dump order.
+// Collect reads the whole graph of st in dump order. The nodes are read a
+// label at a time and then the edges: a store written to meanwhile (Neo4j
+// with other clients) may give an edge whose To node was not read (made or
+// deleted between the reads). Collect refuses that with Conflict, "the
+// graph changed while it was read", rather than write a dump that Read
+// would refuse: dump again, or from a store nobody writes to.
 func Collect(ctx context.Context, st kepu.Store) (*Graph, error) {
 	g := &Graph{}
 	labels := kepu.LabelDefs()
@@ -131,13 +136,20 @@ func Collect(ctx context.Context, st kepu.Store) (*Graph, error) {
 			}
 		}
 	}
+	for _, e := range g.Edges {
+		if _, ok := slices.BinarySearch(byLabel[kepu.LabelOf(e.To)], e.To); !ok {
+			return nil, kepu.Errorf(kepu.Conflict, "the graph changed while it was read: the %s edge from %s goes to %s, which was not among the nodes read; "+
+				"dump again, or from a store nobody writes to (a restored backup)", e.Type, e.From, e.To)
+		}
+	}
 	return g, nil
 }
 
 // Write writes the whole graph of st to w as a dump and returns what it
 // wrote. The graph is read in pages: a store written to meanwhile may give
 // a dump that is not one consistent state (take it from a store nobody
-// writes to, or from a restored backup).
+// writes to, or from a restored backup); one whose edges do not fit its
+// nodes is refused before anything is written (see Collect).
 func Write(ctx context.Context, st kepu.Store, w io.Writer) (Counts, error) {
 	g, err := Collect(ctx, st)
 	if err != nil {

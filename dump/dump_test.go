@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -358,5 +359,47 @@ func TestRoundTripEveryPropertyNeo4j(t *testing.T) {
 	sameGraph(t, dumptest.EveryProperty(), back)
 	if !bytes.Equal(d1.Bytes(), d2) {
 		t.Fatalf("dump from Neo4j differs from the embedded store's: %s", firstDiff(d1.Bytes(), d2))
+	}
+}
+
+// hidingStore lists the nodes of its store but one, as a store does whose
+// node was made between the read of its label and the read of the edges.
+type hidingStore struct {
+	kepu.Store
+	hide string
+}
+
+func (s hidingStore) FindNodes(ctx context.Context, q kepu.NodeQuery) (kepu.NodePage, error) {
+	p, err := s.Store.FindNodes(ctx, q)
+	for i, n := range p.Nodes {
+		if n.ID == s.hide {
+			p.Nodes = slices.Delete(p.Nodes, i, i+1)
+			p.Cursors = slices.Delete(p.Cursors, i, i+1)
+			break
+		}
+	}
+	return p, err
+}
+
+// TestWriteChangedGraph: a graph that changed between the reads of its
+// nodes and of its edges (an edge to a node not read) is refused with
+// CONFLICT, nothing written; before, the dump was written and Read
+// refused it ("an endpoint is not among the dump's nodes") at load time.
+func TestWriteChangedGraph(t *testing.T) {
+	st := openEmbedded(t)
+	g, err := dump.Read(strings.NewReader(head + n1 + n2 + e1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dump.Load(ctx, st, g, dump.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	_, err = dump.Write(ctx, hidingStore{st, "Province:p"}, &buf)
+	if kepu.ErrorCode(err) != kepu.Conflict || !strings.Contains(kepu.ErrorMessage(err), "the graph changed while it was read: the PART_OF edge from Prefecture:f goes to Province:p") || buf.Len() != 0 {
+		t.Fatalf("Write = %v, %d bytes; want CONFLICT naming the edge and nothing written", err, buf.Len())
+	}
+	if _, err := dump.Write(ctx, st, &buf); err != nil {
+		t.Fatal(err)
 	}
 }
