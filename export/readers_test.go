@@ -316,6 +316,19 @@ func readerValue(kind string, v any) (any, string) {
 	panic(fmt.Sprintf("value %T", v))
 }
 
+// withLabel adds to a record's properties the display label its reader
+// reads (a node's name, an edge's type): as "label" (GraphML's key, GEXF's
+// label, Cytoscape's and graphology's data), "Label" in the CSV tables.
+func withLabel(props kepu.Props, format string, label any) kepu.Props {
+	out := props.Clone()
+	if format == "csv" {
+		out["Label"] = label
+	} else {
+		out[export.AttrLabel] = label
+	}
+	return out
+}
+
 // compareRecord compares what a reader read for one record (name →
 // [value, Python type] from read.py, name → value from read.mjs, which
 // JavaScript's one number type leaves untyped) with its properties.
@@ -408,11 +421,11 @@ func TestPythonReadersEveryProperty(t *testing.T) {
 				kind, rename = "csv", map[string]string{kepu.PropSource: export.AttrSourceRef}
 			}
 			for _, n := range g.Nodes {
-				compareRecord(t, n.ID, n.Props, res.Attributes[kepu.GlobalID(n.ID)], kind, nil)
+				compareRecord(t, n.ID, withLabel(n.Props, f, n.Props[kepu.PropName]), res.Attributes[kepu.GlobalID(n.ID)], kind, nil)
 			}
 			for _, e := range g.Edges {
 				id := kepu.GlobalID(e.Key())
-				compareRecord(t, e.Key(), e.Props, res.EdgeAttributes[id], kind, rename)
+				compareRecord(t, e.Key(), withLabel(e.Props, f, string(e.Type)), res.EdgeAttributes[id], kind, rename)
 			}
 		})
 	}
@@ -466,10 +479,10 @@ func TestJavaScriptReadersEveryProperty(t *testing.T) {
 				kind, rename = "js-json", map[string]string{kepu.PropSource: export.AttrSourceRef}
 			}
 			for _, n := range g.Nodes {
-				compareRecord(t, n.ID, n.Props, res.Attributes[kepu.GlobalID(n.ID)], kind, nil)
+				compareRecord(t, n.ID, withLabel(n.Props, f, n.Props[kepu.PropName]), res.Attributes[kepu.GlobalID(n.ID)], kind, nil)
 			}
 			for _, e := range g.Edges {
-				compareRecord(t, e.Key(), e.Props, res.EdgeAttributes[kepu.GlobalID(e.Key())], kind, rename)
+				compareRecord(t, e.Key(), withLabel(e.Props, f, string(e.Type)), res.EdgeAttributes[kepu.GlobalID(e.Key())], kind, rename)
 			}
 		})
 	}
