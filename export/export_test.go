@@ -1143,3 +1143,42 @@ func TestPathIsShortestPath(t *testing.T) {
 		t.Fatalf("only %d of 80 pairs have a path: the test compares too few", found)
 	}
 }
+
+// TestEndNodesKeepTheirProperties: the center of an around selection and
+// the ends of a from/to selection are exported whatever labels says, and
+// in every format with all their properties: before, a center whose label
+// was not selected (a museum's partner schools, labels=School) had only
+// the properties every node has, its kind, city and openedYear left out.
+func TestEndNodesKeepTheirProperties(t *testing.T) {
+	ctx := context.Background()
+	got, err := shared.store.Nodes(ctx, []string{"Museum:cstm"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cstm := got["Museum:cstm"]
+	res, err := shared.store.Neighbors(ctx, []string{cstm.ID}, kepu.NeighborQuery{Rel: kepu.PartnersWith, Dir: kepu.Out})
+	if err != nil || len(res[cstm.ID].Items) == 0 {
+		t.Fatalf("cstm's school partners: %v", err)
+	}
+	school := res[cstm.ID].Items[0].Node.ID
+	if _, ok := cstm.Props["openedYear"]; !ok {
+		t.Fatal("cstm has no openedYear: the test checks nothing")
+	}
+	for _, q := range []string{
+		"around=" + kepu.GlobalID(cstm.ID) + "&labels=School&relationships=PARTNERS_WITH",
+		"from=" + kepu.GlobalID(cstm.ID) + "&to=" + kepu.GlobalID(school) + "&labels=School",
+	} {
+		for _, f := range formats() {
+			g := fetch(t, f, q)
+			n := g.nodes[kepu.GlobalID(cstm.ID)]
+			if n == nil || len(g.nodes) < 2 {
+				t.Fatalf("%s %s: cstm missing or alone (%d nodes)", f, q, len(g.nodes))
+			}
+			for k, v := range cstm.Props {
+				if n[k] != textOf(v) {
+					t.Errorf("%s %s: cstm %s = %q, want %q", f, q, k, n[k], textOf(v))
+				}
+			}
+		}
+	}
+}

@@ -185,7 +185,7 @@ func (x *Exporter) Prepare(ctx context.Context, sel Selection) (*Plan, error) {
 // memory stays where it was, whatever the collector's settings.
 func (p *Plan) Write(ctx context.Context, w Writer) (Stats, error) {
 	var st Stats
-	nodeAttrs, edgeAttrs := p.sel.Attributes()
+	nodeAttrs, edgeAttrs := p.attributes()
 	if err := w.Begin(nodeAttrs, edgeAttrs); err != nil {
 		return st, err
 	}
@@ -260,6 +260,24 @@ func (p *Plan) Write(ctx context.Context, w Writer) (Stats, error) {
 		return st, err
 	}
 	return st, w.End()
+}
+
+// attributes returns the attributes of the plan's nodes and edges: the
+// selection's (Selection.Attributes) and, for a neighborhood or a path,
+// those of the labels of its end nodes, which are exported whatever labels
+// says (without them a center of an unselected label lost every property
+// but the common ones).
+func (p *Plan) attributes() (nodes, edges []Attr) {
+	sel := p.sel
+	if p.bounded && len(sel.Labels) > 0 {
+		sel.Labels = slices.Clone(sel.Labels)
+		for _, n := range p.nodes {
+			if !slices.Contains(sel.Labels, n.Label) {
+				sel.Labels = append(sel.Labels, n.Label)
+			}
+		}
+	}
+	return sel.Attributes()
 }
 
 func ids(nodes []kepu.Node) []string {
