@@ -10,9 +10,10 @@ import (
 
 // Nasty is text every format must carry as it is: XML's and JSON's
 // special characters, the white space XML keeps only when escaped, the
-// line separators JavaScript once refused, Chinese, an emoji beyond the
-// BMP, a spreadsheet formula and a leading space.
-const Nasty = " Quote \" amp & lt < gt > apos ' back\\slash tab\t nl\n cr\r \u2028\u2029 科普中国 😀 =1+1 "
+// line ends of XML 1.1 (U+0085, U+2028) and the separators JavaScript once
+// refused, Chinese, an emoji beyond the BMP, a spreadsheet formula and a
+// leading space.
+const Nasty = " Quote \" amp & lt < gt > apos ' back\\slash tab\t nl\n cr\r crlf\r\n \u0085\u2028\u2029 科普中国 😀 =1+1 "
 
 // EveryProperty returns a graph of two nodes of every label and one edge
 // of every relationship type, each record with every property of its
