@@ -25,12 +25,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/kepugraph/kepugraph/kepu"
+	"github.com/kepugraph/kepugraph/seed/dataset"
 )
 
 // Format and Version are the header's "kepugraph" and "version" values.
@@ -79,6 +79,25 @@ type Counts struct {
 type Graph struct {
 	Nodes []kepu.Node
 	Edges []kepu.Edge
+}
+
+// Len is the number of nodes plus edges (g is a dataset.Source).
+func (g *Graph) Len() int { return len(g.Nodes) + len(g.Edges) }
+
+// Each calls node for every node, then edge for every edge, and stops at
+// the first error.
+func (g *Graph) Each(node func(kepu.Node) error, edge func(kepu.Edge) error) error {
+	for _, n := range g.Nodes {
+		if err := node(n); err != nil {
+			return err
+		}
+	}
+	for _, e := range g.Edges {
+		if err := edge(e); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Collect reads the whole graph of st in dump order. The nodes are read a
@@ -418,7 +437,7 @@ func Load(ctx context.Context, st kepu.Store, g *Graph, opts Options) (Counts, e
 					"(also to complete a load of the same dump that was cut off)", n, d.Label)
 			}
 		}
-	} else if err := checkOnes(ctx, st, g); err != nil {
+	} else if err := dataset.CheckOnes(ctx, st, g); err != nil {
 		return Counts{}, err
 	}
 	total := len(g.Nodes) + len(g.Edges)
@@ -461,43 +480,4 @@ func Load(ctx context.Context, st kepu.Store, g *Graph, opts Options) (Counts, e
 		return Counts{Nodes: len(g.Nodes), Edges: done - len(g.Nodes)}, err
 	}
 	return Counts{Nodes: len(g.Nodes), Edges: len(g.Edges)}, nil
-}
-
-// checkOnes returns the Conflict error the store would give halfway
-// through a load of g with Force: an edge of a One type (kepu.RelDef.One:
-// PART_OF, LOCATED_IN) whose From node already has one in st to another
-// node. It reads the store's edges of those types from g's From nodes, a
-// page of IDs per Neighbors call.
-func checkOnes(ctx context.Context, st kepu.Store, g *Graph) error {
-	want := map[kepu.RelType]map[string]string{} // type → from → to
-	for _, e := range g.Edges {
-		if d := kepu.LookupRel(e.Type); d != nil && d.One {
-			if want[e.Type] == nil {
-				want[e.Type] = map[string]string{}
-			}
-			want[e.Type][e.From] = e.To
-		}
-	}
-	for _, d := range kepu.RelDefs() {
-		tos := want[d.Type]
-		if len(tos) == 0 {
-			continue
-		}
-		from := slices.Sorted(maps.Keys(tos))
-		for ids := range slices.Chunk(from, pageSize) {
-			res, err := st.Neighbors(ctx, ids, kepu.NeighborQuery{Rel: d.Type, Dir: kepu.Out})
-			if err != nil {
-				return fmt.Errorf("check %s edges against the store: %w", d.Type, err)
-			}
-			for _, id := range ids {
-				for _, it := range res[id].Items {
-					if it.Node.ID != tos[id] {
-						return kepu.Errorf(kepu.Conflict, "nothing loaded: the dump's %s edge from %s to %s: %s",
-							d.Type, id, tos[id], kepu.ErrorMessage(kepu.OneConflict(d.Type, id, it.Node.ID)))
-					}
-				}
-			}
-		}
-	}
-	return nil
 }

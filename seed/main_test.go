@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kepugraph/kepugraph/embedded"
 	"github.com/kepugraph/kepugraph/internal/neo4jtest"
 	"github.com/kepugraph/kepugraph/kepu"
 )
@@ -113,4 +114,78 @@ func TestMainNeo4jUnreachable(t *testing.T) {
 	if _, _, err := run(t, []string{"--store", "mongo"}, nil); err == nil {
 		t.Error("--store mongo accepted")
 	}
+}
+
+// TestRerunOverMovedNode: a seed over a data directory where the API moved
+// a museum (another LOCATED_IN place) and edited it is refused with
+// CONFLICT naming the museum and both places, before anything is written.
+// Before, the load stopped at the edge batch holding the museum's place,
+// after every node batch: the museum's edit was undone, its place kept, the
+// edges after that batch not written, exit 1.
+func TestRerunOverMovedNode(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"KEPUGRAPH_DATA_DIR": dir}
+	if _, _, err := run(t, []string{"--no-sync", "--quiet"}, env); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	st, err := embedded.Open(dir, embedded.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := st.Neighbors(ctx, []string{"Museum:cstm"}, kepu.NeighborQuery{Rel: kepu.LocatedIn, Dir: kepu.Out})
+	if err != nil || len(res["Museum:cstm"].Items) != 1 {
+		t.Fatalf("cstm's place: %v %v", res, err)
+	}
+	place := res["Museum:cstm"].Items[0].Node.ID
+	src := kepu.Props{kepu.PropProvenance: kepu.Reported, kepu.PropSource: "test"}
+	if _, err := st.Write(ctx, []kepu.Change{
+		{Kind: kepu.DeleteEdge, Edge: kepu.Edge{Type: kepu.LocatedIn, From: "Museum:cstm", To: place}},
+		{Kind: kepu.CreateEdge, Edge: kepu.Edge{Type: kepu.LocatedIn, From: "Museum:cstm", To: "Province:CN-AH", Props: src}},
+		{Kind: kepu.UpdateNode, ID: "Museum:cstm", Set: kepu.Props{"city": "Edited"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	nodes, edges := count(t, st)
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = run(t, []string{"--no-sync", "--quiet"}, env)
+	want := "nothing loaded: the LOCATED_IN edge from Museum:cstm to " + place + ": Museum:cstm already has a LOCATED_IN place (an institution has one): Province:CN-AH"
+	if kepu.ErrorCode(err) != kepu.Conflict || !strings.Contains(err.Error(), want) {
+		t.Fatalf("seed over a moved museum: %v; want CONFLICT %q", err, want)
+	}
+	st, err = embedded.Open(dir, embedded.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	got, err := st.Nodes(ctx, []string{"Museum:cstm"})
+	if err != nil || got["Museum:cstm"].Props["city"] != "Edited" {
+		t.Errorf("after the refused seed cstm's city is %v (%v); want Edited: nothing written", got["Museum:cstm"].Props["city"], err)
+	}
+	if n, e := count(t, st); n != nodes || e != edges {
+		t.Errorf("after the refused seed %d nodes, %d edges; want %d, %d", n, e, nodes, edges)
+	}
+}
+
+// count returns the numbers of nodes and edges of st.
+func count(t *testing.T, st kepu.Store) (nodes, edges int) {
+	t.Helper()
+	ctx := context.Background()
+	for _, d := range kepu.LabelDefs() {
+		n, err := st.CountNodes(ctx, d.Label, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nodes += n
+	}
+	for _, d := range kepu.RelDefs() {
+		agg, err := st.AggregateEdges(ctx, kepu.EdgeAggregateQuery{Rel: d.Type})
+		if err != nil {
+			t.Fatal(err)
+		}
+		edges += agg.Count
+	}
+	return nodes, edges
 }
