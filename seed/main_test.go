@@ -116,23 +116,45 @@ func TestMainNeo4jUnreachable(t *testing.T) {
 	}
 }
 
-// TestRerunOverMovedNode: a seed over a data directory where the API moved
-// a museum (another LOCATED_IN place) and edited it is refused with
-// CONFLICT naming the museum and both places, before anything is written.
-// Before, the load stopped at the edge batch holding the museum's place,
-// after every node batch: the museum's edit was undone, its place kept, the
-// edges after that batch not written, exit 1.
+// TestRerunOverMovedNode: a seed over a store where the API moved a
+// museum (another LOCATED_IN place) and edited it is refused with CONFLICT
+// naming the museum and both places, before anything is written, on the
+// embedded store and (NEO4J_URI set) on Neo4j. Before, the load stopped at
+// the edge batch holding the museum's place, after every node batch: the
+// museum's edit was undone, its place kept, the edges after that batch not
+// written, exit 1.
 func TestRerunOverMovedNode(t *testing.T) {
-	dir := t.TempDir()
-	env := map[string]string{"KEPUGRAPH_DATA_DIR": dir}
-	if _, _, err := run(t, []string{"--no-sync", "--quiet"}, env); err != nil {
+	t.Run("embedded", func(t *testing.T) {
+		dir := t.TempDir()
+		rerunOverMovedNode(t, []string{"--no-sync", "--quiet"}, map[string]string{"KEPUGRAPH_DATA_DIR": dir}, func() (kepu.Store, func()) {
+			st, err := embedded.Open(dir, embedded.Options{NoSync: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return st, func() {
+				if err := st.Close(); err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
+	})
+	if neo4jtest.URI() != "" {
+		t.Run("neo4j", func(t *testing.T) {
+			st := neo4jtest.Fresh(t)
+			rerunOverMovedNode(t, []string{"--quiet"}, neo4jEnv(), func() (kepu.Store, func()) { return st, func() {} })
+		})
+	}
+}
+
+// rerunOverMovedNode seeds, moves and edits a museum through the store open
+// gives (the embedded one is closed between), seeds again and checks that
+// the second seed wrote nothing.
+func rerunOverMovedNode(t *testing.T, args []string, env map[string]string, open func() (kepu.Store, func())) {
+	if _, _, err := run(t, args, env); err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	st, err := embedded.Open(dir, embedded.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, done := open()
 	res, err := st.Neighbors(ctx, []string{"Museum:cstm"}, kepu.NeighborQuery{Rel: kepu.LocatedIn, Dir: kepu.Out})
 	if err != nil || len(res["Museum:cstm"].Items) != 1 {
 		t.Fatalf("cstm's place: %v %v", res, err)
@@ -147,19 +169,14 @@ func TestRerunOverMovedNode(t *testing.T) {
 		t.Fatal(err)
 	}
 	nodes, edges := count(t, st)
-	if err := st.Close(); err != nil {
-		t.Fatal(err)
-	}
-	_, _, err = run(t, []string{"--no-sync", "--quiet"}, env)
+	done()
+	_, _, err = run(t, args, env)
 	want := "nothing loaded: the LOCATED_IN edge from Museum:cstm to " + place + ": Museum:cstm already has a LOCATED_IN place (an institution has one): Province:CN-AH"
 	if kepu.ErrorCode(err) != kepu.Conflict || !strings.Contains(err.Error(), want) {
 		t.Fatalf("seed over a moved museum: %v; want CONFLICT %q", err, want)
 	}
-	st, err = embedded.Open(dir, embedded.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st, done = open()
+	defer done()
 	got, err := st.Nodes(ctx, []string{"Museum:cstm"})
 	if err != nil || got["Museum:cstm"].Props["city"] != "Edited" {
 		t.Errorf("after the refused seed cstm's city is %v (%v); want Edited: nothing written", got["Museum:cstm"].Props["city"], err)
