@@ -403,3 +403,28 @@ func TestWriteChangedGraph(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// FuzzRead: Read never panics, and what it accepts is a graph whose
+// records the store takes (it loads) and whose dump Read accepts again.
+func FuzzRead(f *testing.F) {
+	for _, s := range []string{head + n1 + n2 + e1, head + n1 + n2 + e1 + "\n", "\ufeff" + head, `{"kepugraph":"dump","version":1,"nodes":0,"edges":0}`,
+		head + strings.Replace(n1, `"name":"P"`, `"name":"P","na\u006de":"Q"`, 1) + n2 + e1, head + `[{"a":[1,{"b":"\"}"}]}]`, "{}{}\n", `"x"`, "[]", "\x00"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		g, err := dump.Read(bytes.NewReader(b))
+		if err != nil {
+			if kepu.ErrorCode(err) != kepu.BadUserInput {
+				t.Fatalf("Read error %v, want BAD_USER_INPUT", err)
+			}
+			return
+		}
+		var buf bytes.Buffer
+		if _, err := g.Encode(&buf); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := dump.Read(&buf); err != nil {
+			t.Fatalf("the dump of an accepted graph is refused: %v", err)
+		}
+	})
+}
