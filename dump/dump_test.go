@@ -20,7 +20,7 @@ import (
 
 var ctx = context.Background()
 
-func openEmbedded(t *testing.T) *embedded.Store {
+func openEmbedded(t testing.TB) *embedded.Store {
 	t.Helper()
 	st, err := embedded.Open(t.TempDir(), embedded.Options{NoSync: true})
 	if err != nil {
@@ -32,7 +32,7 @@ func openEmbedded(t *testing.T) *embedded.Store {
 
 // reference returns the dump of the reference dataset, loaded into an
 // embedded store.
-func reference(t *testing.T) []byte {
+func reference(t testing.TB) []byte {
 	t.Helper()
 	st := openEmbedded(t)
 	ds, err := dataset.Generate(dataset.Options{})
