@@ -27,11 +27,18 @@ func run(t *testing.T, args []string, env map[string]string) (string, string, er
 }
 
 // TestMainLoadsTwice loads the reference dataset twice into the embedded
-// store, and into Neo4j when NEO4J_URI names a server.
+// store, and into Neo4j when NEO4J_URI names a server, where a third run
+// over a museum moved meanwhile is then refused whole (as in
+// TestRerunOverMovedNode).
 func TestMainLoadsTwice(t *testing.T) {
 	t.Run("embedded", loadsTwiceEmbedded)
 	if neo4jtest.URI() != "" {
-		t.Run("neo4j", func(t *testing.T) { loadsTwiceNeo4j(t) })
+		t.Run("neo4j", func(t *testing.T) {
+			st := loadsTwiceNeo4j(t)
+			// Then a rerun over a museum moved there (see
+			// TestRerunOverMovedNode), on the database just loaded.
+			rerunOverMovedNode(t, nil, neo4jEnv(), func() (kepu.Store, func()) { return st, func() {} })
+		})
 	}
 }
 
@@ -119,14 +126,14 @@ func TestMainNeo4jUnreachable(t *testing.T) {
 // TestRerunOverMovedNode: a seed over a store where the API moved a
 // museum (another LOCATED_IN place) and edited it is refused with CONFLICT
 // naming the museum and both places, before anything is written, on the
-// embedded store and (NEO4J_URI set) on Neo4j. Before, the load stopped at
+// embedded store (on Neo4j: TestMainLoadsTwice). Before, the load stopped at
 // the edge batch holding the museum's place, after every node batch: the
 // museum's edit was undone, its place kept, the edges after that batch not
 // written, exit 1.
 func TestRerunOverMovedNode(t *testing.T) {
 	t.Run("embedded", func(t *testing.T) {
 		dir := t.TempDir()
-		rerunOverMovedNode(t, []string{"--no-sync", "--quiet"}, map[string]string{"KEPUGRAPH_DATA_DIR": dir}, func() (kepu.Store, func()) {
+		rerunOverMovedNode(t, []string{"--no-sync"}, map[string]string{"KEPUGRAPH_DATA_DIR": dir}, func() (kepu.Store, func()) {
 			st, err := embedded.Open(dir, embedded.Options{NoSync: true})
 			if err != nil {
 				t.Fatal(err)
@@ -138,20 +145,17 @@ func TestRerunOverMovedNode(t *testing.T) {
 			}
 		})
 	})
-	if neo4jtest.URI() != "" {
-		t.Run("neo4j", func(t *testing.T) {
-			st := neo4jtest.Fresh(t)
-			rerunOverMovedNode(t, []string{"--quiet"}, neo4jEnv(), func() (kepu.Store, func()) { return st, func() {} })
-		})
-	}
+	// On Neo4j: TestMainLoadsTwice, on the database it loaded.
 }
 
-// rerunOverMovedNode seeds, moves and edits a museum through the store open
-// gives (the embedded one is closed between), seeds again and checks that
-// the second seed wrote nothing.
+// rerunOverMovedNode seeds (unless seeded), moves and edits a museum
+// through the store open gives (the embedded one is closed between), seeds
+// again and checks that the second seed wrote nothing.
 func rerunOverMovedNode(t *testing.T, args []string, env map[string]string, open func() (kepu.Store, func())) {
-	if _, _, err := run(t, args, env); err != nil {
-		t.Fatal(err)
+	if args != nil {
+		if _, _, err := run(t, append([]string{"--quiet"}, args...), env); err != nil {
+			t.Fatal(err)
+		}
 	}
 	ctx := context.Background()
 	st, done := open()
@@ -170,7 +174,7 @@ func rerunOverMovedNode(t *testing.T, args []string, env map[string]string, open
 	}
 	nodes, edges := count(t, st)
 	done()
-	_, _, err = run(t, args, env)
+	_, _, err = run(t, append([]string{"--quiet"}, args...), env)
 	want := "nothing loaded: the LOCATED_IN edge from Museum:cstm to " + place + ": Museum:cstm already has a LOCATED_IN place (an institution has one): Province:CN-AH"
 	if kepu.ErrorCode(err) != kepu.Conflict || !strings.Contains(err.Error(), want) {
 		t.Fatalf("seed over a moved museum: %v; want CONFLICT %q", err, want)
