@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 )
 
@@ -106,5 +107,22 @@ func ChainNetwork(n int) *Network {
 	}
 	net := newNetwork(ids)
 	net.G = newGraph(n, edges, false)
+	return net
+}
+
+// SmallNetwork is a network of n museums, Museum:000, Museum:001, … (node
+// i is the i-th), with the edges (a, b, weight); weighted as a projection
+// (else every weight must be 1).
+func SmallNetwork(n int, edges [][3]float64, weighted bool) *Network {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("Museum:%03d", i)
+	}
+	ws := make([]wedge, len(edges))
+	for i, e := range edges {
+		ws[i] = wedge{int32(e[0]), int32(e[1]), e[2]}
+	}
+	net := newNetwork(ids)
+	net.G, net.Edges, net.Weighted = newGraph(n, ws, weighted), len(ws), weighted
 	return net
 }

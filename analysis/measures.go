@@ -55,12 +55,27 @@ type Scored struct {
 }
 
 // Centrality returns the score of every node of net, highest first, then by
-// ID. DEGREE: neighbors/(n−1); PAGERANK: damping 0.85, every edge walked both
-// ways with its weight (networkx's pagerank, see pageRank); BETWEENNESS: gonum
-// network.Betweenness (unweighted) divided by (n−1)(n−2); CLOSENESS:
-// Wasserman–Faust, (r/(n−1))·(r/Σd) over the r nodes reachable by breadth
-// first search (gonum traverse); EIGENVECTOR: power iteration on A+I (A the
-// weighted adjacency), unit L2 norm. The formulas are networkx's defaults.
+// ID, each rounded to scoreDigits significant digits. net is undirected
+// (every relationship counts in both directions); a projection's weights
+// count where said. Each is the figure networkx computes on the same
+// graph (TestNetworkx, TestNetworkxSmall):
+//
+//   - DEGREE: neighbors/(n−1), 1 for the node of a one-node network
+//     (nx.degree_centrality; weights not used);
+//   - PAGERANK: damping 0.85, every edge walked both ways with its weight,
+//     scores summing to 1 (nx.pagerank(G, alpha=0.85, weight="weight"),
+//     see pageRank);
+//   - BETWEENNESS: gonum network.Betweenness on hop counts (weights not
+//     used), divided by (n−1)(n−2), 0 for n ≤ 2
+//     (nx.betweenness_centrality(G, normalized=True, weight=None));
+//   - CLOSENESS: Wasserman–Faust, (r/(n−1))·(r/Σd) over the r nodes
+//     reachable by breadth first search (gonum traverse), d in hops, 0 for
+//     a node that reaches none (nx.closeness_centrality(G), distance=None);
+//   - EIGENVECTOR: power iteration on A+I, A the weighted adjacency, unit
+//     L2 norm, at most 1,000 rounds until they differ by less than n·1e-9
+//     (nx.eigenvector_centrality(G, max_iter=1000, tol=1e-9,
+//     weight="weight"): on a projection networkx's default, weight=None,
+//     gives other figures); BAD_USER_INPUT when it does not converge.
 //
 // The scores are computed to the end; Analyzer.Centrality stops PAGERANK,
 // CLOSENESS and EIGENVECTOR between rounds once nobody waits for them
@@ -80,7 +95,11 @@ func centrality(ctx context.Context, net *Network, algorithm string) ([]Scored, 
 	switch algorithm {
 	case Degree:
 		for i := range n {
-			if n > 1 {
+			if n == 1 {
+				// networkx's degree_centrality gives the one node of a
+				// graph 1 (0/0 otherwise): it is joined to every other.
+				score[i] = 1
+			} else {
 				score[i] = float64(net.G.From(int64(i)).Len()) / float64(n-1)
 			}
 		}

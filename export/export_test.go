@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -23,6 +24,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kepugraph/kepugraph/analysis"
 	"github.com/kepugraph/kepugraph/embedded"
 	"github.com/kepugraph/kepugraph/export"
 	"github.com/kepugraph/kepugraph/graph"
@@ -1086,5 +1088,102 @@ func TestReadAhead(t *testing.T) {
 	}
 	if g := runtime.NumGoroutine(); g > goroutines {
 		t.Errorf("%d goroutines after the stopped exports, %d before", g, goroutines)
+	}
+}
+
+// TestPathIsShortestPath: the path of a from/to selection is the one the
+// GraphQL shortestPath gives (analysis.ShortestPath: the first shortest
+// path by node IDs, then types, then directions), with the same
+// relationships, for random pairs of nodes, over every relationship and
+// over one type. Before, the search kept the first path its expansion
+// order met: 99 of 148 paths differed from shortestPath's.
+func TestPathIsShortestPath(t *testing.T) {
+	ctx := context.Background()
+	var ids []string
+	for _, l := range []kepu.Label{kepu.Museum, kepu.County, kepu.Forum, kepu.Program, kepu.Organization, kepu.Person} {
+		p, err := shared.store.FindNodes(ctx, kepu.NodeQuery{Label: l})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range p.Nodes {
+			ids = append(ids, n.ID)
+		}
+	}
+	r := rand.New(rand.NewPCG(3, 0))
+	found := 0
+	for i := range 80 {
+		a, b := ids[r.IntN(len(ids))], ids[r.IntN(len(ids))]
+		var rels []kepu.RelType
+		if i%4 == 3 {
+			rels = []kepu.RelType{kepu.ParticipatesIn, kepu.Organizes}
+		}
+		want, err := analysis.ShortestPath(ctx, shared.store, analysis.PathQuery{From: a, To: b, Rels: rels, MaxHops: analysis.MaxMaxHops})
+		if err != nil {
+			t.Fatal(err)
+		}
+		plan, err := (&export.Exporter{Store: shared.store}).Prepare(ctx, export.Selection{From: a, To: b, Rels: rels})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := &export.Collector{Max: 1000}
+		if _, err := plan.Write(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		if want == nil {
+			continue // none within MaxMaxHops; the export has no hop limit
+		}
+		found++
+		var wantEdges, gotEdges []string
+		for _, s := range want.Steps {
+			wantEdges = append(wantEdges, kepu.GlobalID(s.Edge.Key()))
+		}
+		for _, e := range c.Edges {
+			gotEdges = append(gotEdges, e.ID)
+		}
+		if !slices.Equal(gotEdges, wantEdges) || len(c.Nodes) != len(want.Nodes) {
+			t.Errorf("%s → %s (%v): export's path %v (%d nodes), shortestPath's %v (%d nodes)", a, b, rels, gotEdges, len(c.Nodes), wantEdges, len(want.Nodes))
+		}
+	}
+	if found < 40 {
+		t.Fatalf("only %d of 80 pairs have a path: the test compares too few", found)
+	}
+}
+
+// TestEndNodesKeepTheirProperties: the center of an around selection and
+// the ends of a from/to selection are exported whatever labels says, and
+// in every format with all their properties: before, a center whose label
+// was not selected (a museum's partner schools, labels=School) had only
+// the properties every node has, its kind, city and openedYear left out.
+func TestEndNodesKeepTheirProperties(t *testing.T) {
+	ctx := context.Background()
+	got, err := shared.store.Nodes(ctx, []string{"Museum:cstm"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cstm := got["Museum:cstm"]
+	res, err := shared.store.Neighbors(ctx, []string{cstm.ID}, kepu.NeighborQuery{Rel: kepu.PartnersWith, Dir: kepu.Out})
+	if err != nil || len(res[cstm.ID].Items) == 0 {
+		t.Fatalf("cstm's school partners: %v", err)
+	}
+	school := res[cstm.ID].Items[0].Node.ID
+	if _, ok := cstm.Props["openedYear"]; !ok {
+		t.Fatal("cstm has no openedYear: the test checks nothing")
+	}
+	for _, q := range []string{
+		"around=" + kepu.GlobalID(cstm.ID) + "&labels=School&relationships=PARTNERS_WITH",
+		"from=" + kepu.GlobalID(cstm.ID) + "&to=" + kepu.GlobalID(school) + "&labels=School",
+	} {
+		for _, f := range formats() {
+			g := fetch(t, f, q)
+			n := g.nodes[kepu.GlobalID(cstm.ID)]
+			if n == nil || len(g.nodes) < 2 {
+				t.Fatalf("%s %s: cstm missing or alone (%d nodes)", f, q, len(g.nodes))
+			}
+			for k, v := range cstm.Props {
+				if n[k] != textOf(v) {
+					t.Errorf("%s %s: cstm %s = %q, want %q", f, q, k, n[k], textOf(v))
+				}
+			}
+		}
 	}
 }

@@ -4,13 +4,22 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"math"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/kepugraph/kepugraph/dump"
+	"github.com/kepugraph/kepugraph/dump/dumptest"
+	"github.com/kepugraph/kepugraph/embedded"
+	"github.com/kepugraph/kepugraph/export"
 	"github.com/kepugraph/kepugraph/internal/testenv"
 	"github.com/kepugraph/kepugraph/kepu"
 )
@@ -26,7 +35,9 @@ type readerOut struct {
 	Type         string
 	Columns      map[string][]string
 	Attributes   map[string]map[string]any
-	Networkx     string
+	// EdgeAttributes, with --edges: every edge's attributes by edge ID.
+	EdgeAttributes map[string]map[string]any
+	Networkx       string
 }
 
 func runReader(t *testing.T, name string, args ...string) readerOut {
@@ -240,6 +251,238 @@ func TestJavaScriptReaders(t *testing.T) {
 			}
 			if f != "cytoscape" && res.Type != "directed" {
 				t.Errorf("graph type %q, want directed", res.Type)
+			}
+		})
+	}
+}
+
+// everyPropertyServer serves the export of dumptest.EveryProperty's graph
+// (every property of every label and relationship type, with text XML and
+// JSON must escape) from an embedded store of its own.
+func everyPropertyServer(t *testing.T) (string, *dump.Graph) {
+	t.Helper()
+	st, err := embedded.Open(t.TempDir(), embedded.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	g := dumptest.EveryProperty()
+	if _, err := dump.Load(context.Background(), st, g, dump.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(newMux(st, 0))
+	t.Cleanup(srv.Close)
+	return srv.URL, g
+}
+
+// readerValue is what a reader gives for a stored value v: XML readers
+// (networkx's GraphML and GEXF) the value of the declared type, a list as
+// the text of its JSON array; JSON readers the JSON value (a float that is
+// a whole number reads as an int in Python); CSV its text. Python type
+// names as read.py reports them.
+func readerValue(kind string, v any) (any, string) {
+	kind = strings.TrimPrefix(kind, "js-")
+	switch x := v.(type) {
+	case string:
+		return x, "str"
+	case int64:
+		if kind == "csv" {
+			return textOf(x), "str"
+		}
+		return float64(x), "int"
+	case float64:
+		switch {
+		case kind == "csv":
+			return textOf(x), "str"
+		case kind == "json" && x == math.Trunc(x):
+			return x, "int"
+		}
+		return x, "float"
+	case bool:
+		if kind == "csv" {
+			return textOf(x), "str"
+		}
+		return x, "bool"
+	case []string:
+		if kind == "json" {
+			out := make([]any, len(x))
+			for i, s := range x {
+				out[i] = s
+			}
+			return out, "list"
+		}
+		return textOf(x), "str"
+	}
+	panic(fmt.Sprintf("value %T", v))
+}
+
+// withLabel adds to a record's properties the display label its reader
+// reads (a node's name, an edge's type): as "label" (GraphML's key, GEXF's
+// label, Cytoscape's and graphology's data), "Label" in the CSV tables.
+func withLabel(props kepu.Props, format string, label any) kepu.Props {
+	out := props.Clone()
+	if format == "csv" {
+		out["Label"] = label
+	} else {
+		out[export.AttrLabel] = label
+	}
+	return out
+}
+
+// compareRecord compares what a reader read for one record (name →
+// [value, Python type] from read.py, name → value from read.mjs, which
+// JavaScript's one number type leaves untyped) with its properties.
+func compareRecord(t *testing.T, what string, props kepu.Props, got map[string]any, kind string, rename map[string]string) {
+	t.Helper()
+	if got == nil {
+		t.Errorf("%s: not read", what)
+		return
+	}
+	for k, v := range props {
+		name := k
+		if r, ok := rename[k]; ok {
+			name = r
+		}
+		wantVal, wantType := readerValue(kind, v)
+		g, ok := got[name]
+		if !ok {
+			if kind == "csv" && wantVal == "" {
+				continue // an empty cell is an absent value
+			}
+			t.Errorf("%s: %s not read (want %q)", what, name, wantVal)
+			continue
+		}
+		if strings.HasPrefix(kind, "js-") {
+			if !reflect.DeepEqual(g, wantVal) {
+				t.Errorf("%s: %s read as %#v, want %#v", what, name, g, wantVal)
+			}
+			continue
+		}
+		pair, _ := g.([]any)
+		if len(pair) != 2 || !reflect.DeepEqual(pair[0], wantVal) || pair[1] != wantType {
+			t.Errorf("%s: %s read as %#v, want %#v (%s)", what, name, g, wantVal, wantType)
+		}
+	}
+}
+
+// TestPythonReadersEveryProperty: networkx (GraphML, GEXF, Cytoscape JSON)
+// and Python's csv module read every property of every label and
+// relationship type back as it is stored, with its type: text with XML's
+// and JSON's special characters, tab, line feed, carriage return, U+2028,
+// Chinese and an emoji; the largest count, a float whose every digit
+// counts, the smallest float, false, lists; a node with only its required
+// properties; parallel relationships (PARTICIPATES_IN and ORGANIZES from
+// one node to another) kept apart. A selection that matches no node reads
+// as an empty graph.
+func TestPythonReadersEveryProperty(t *testing.T) {
+	python, err := exec.LookPath("python3")
+	testenv.Need(t, "python3", "install Python 3", err == nil)
+	hasNX := exec.Command(python, "-c", "import networkx").Run() == nil
+	base, g := everyPropertyServer(t)
+	ids := []string{"--edges"}
+	for _, n := range g.Nodes {
+		ids = append(ids, kepu.GlobalID(n.ID))
+	}
+	dir := t.TempDir()
+	for _, f := range []string{"graphml", "gexf", "cytoscape", "csv"} {
+		t.Run(f, func(t *testing.T) {
+			if f != "csv" {
+				testenv.Need(t, "networkx", "pip install networkx (see .ci/run)", hasNX)
+			}
+			resp, body := get(t, base, "/export/"+f)
+			if resp.StatusCode != 200 {
+				t.Fatalf("%d %s", resp.StatusCode, body)
+			}
+			path := filepath.Join(dir, "every."+f)
+			if err := os.WriteFile(path, body, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			// A selection that matches no node: an empty graph, read as one.
+			resp, body = get(t, base, "/export/"+f+"?labels=Museum&where="+url.QueryEscape(`{"openedYear":{"eq":1900}}`))
+			if resp.StatusCode != 200 {
+				t.Fatalf("empty: %d %s", resp.StatusCode, body)
+			}
+			empty := filepath.Join(dir, "empty."+f)
+			if err := os.WriteFile(empty, body, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if res := runReader(t, python, filepath.Join(readersDir, "read.py"), f, empty); res.Nodes != 0 || res.Edges != 0 {
+				t.Errorf("empty selection read as %d nodes, %d edges", res.Nodes, res.Edges)
+			}
+			res := runReader(t, python, append([]string{filepath.Join(readersDir, "read.py"), f, path}, ids...)...)
+			if res.Nodes != len(g.Nodes) || res.Edges != len(g.Edges) {
+				t.Fatalf("%d nodes, %d edges; want %d, %d", res.Nodes, res.Edges, len(g.Nodes), len(g.Edges))
+			}
+			kind, rename := "xml", map[string]string(nil)
+			switch f {
+			case "cytoscape":
+				kind, rename = "json", map[string]string{kepu.PropSource: export.AttrSourceRef}
+			case "csv":
+				kind, rename = "csv", map[string]string{kepu.PropSource: export.AttrSourceRef}
+			}
+			for _, n := range g.Nodes {
+				compareRecord(t, n.ID, withLabel(n.Props, f, n.Props[kepu.PropName]), res.Attributes[kepu.GlobalID(n.ID)], kind, nil)
+			}
+			for _, e := range g.Edges {
+				id := kepu.GlobalID(e.Key())
+				compareRecord(t, e.Key(), withLabel(e.Props, f, string(e.Type)), res.EdgeAttributes[id], kind, rename)
+			}
+		})
+	}
+}
+
+// TestJavaScriptReadersEveryProperty: graphology-graphml, graphology-gexf,
+// graphology's import and Cytoscape.js read every property of every label
+// and relationship type back as it is stored (see
+// TestPythonReadersEveryProperty), parallel relationships kept apart, and
+// an empty selection as an empty graph.
+func TestJavaScriptReadersEveryProperty(t *testing.T) {
+	node := testenv.Node(t)
+	testenv.NPMPackage(t, readersDir, "graphology-gexf")
+	base, g := everyPropertyServer(t)
+	ids := []string{"--edges"}
+	for _, n := range g.Nodes {
+		ids = append(ids, kepu.GlobalID(n.ID))
+	}
+	dir := t.TempDir()
+	for _, f := range []string{"graphml", "gexf", "graphology", "cytoscape"} {
+		t.Run(f, func(t *testing.T) {
+			resp, body := get(t, base, "/export/"+f)
+			if resp.StatusCode != 200 {
+				t.Fatalf("%d %s", resp.StatusCode, body)
+			}
+			path := filepath.Join(dir, "every."+f)
+			if err := os.WriteFile(path, body, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			// A selection that matches no node: an empty graph, read as one.
+			resp, body = get(t, base, "/export/"+f+"?labels=Museum&where="+url.QueryEscape(`{"openedYear":{"eq":1900}}`))
+			if resp.StatusCode != 200 {
+				t.Fatalf("empty: %d %s", resp.StatusCode, body)
+			}
+			empty := filepath.Join(dir, "empty."+f)
+			if err := os.WriteFile(empty, body, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if res := runReader(t, node, filepath.Join(readersDir, "read.mjs"), f, empty); res.Nodes != 0 || res.Edges != 0 {
+				t.Errorf("empty selection read as %d nodes, %d edges", res.Nodes, res.Edges)
+			}
+			res := runReader(t, node, append([]string{filepath.Join(readersDir, "read.mjs"), f, path}, ids...)...)
+			if res.Nodes != len(g.Nodes) || res.Edges != len(g.Edges) {
+				t.Fatalf("%d nodes, %d edges; want %d, %d", res.Nodes, res.Edges, len(g.Nodes), len(g.Edges))
+			}
+			kind, rename := "js-xml", map[string]string(nil)
+			switch f {
+			case "graphology":
+				kind = "js-json"
+			case "cytoscape":
+				kind, rename = "js-json", map[string]string{kepu.PropSource: export.AttrSourceRef}
+			}
+			for _, n := range g.Nodes {
+				compareRecord(t, n.ID, withLabel(n.Props, f, n.Props[kepu.PropName]), res.Attributes[kepu.GlobalID(n.ID)], kind, nil)
+			}
+			for _, e := range g.Edges {
+				compareRecord(t, e.Key(), withLabel(e.Props, f, string(e.Type)), res.EdgeAttributes[kepu.GlobalID(e.Key())], kind, rename)
 			}
 		})
 	}

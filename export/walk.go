@@ -1,6 +1,7 @@
 package export
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"sort"
@@ -184,7 +185,7 @@ func (x *Exporter) Prepare(ctx context.Context, sel Selection) (*Plan, error) {
 // memory stays where it was, whatever the collector's settings.
 func (p *Plan) Write(ctx context.Context, w Writer) (Stats, error) {
 	var st Stats
-	nodeAttrs, edgeAttrs := p.sel.Attributes()
+	nodeAttrs, edgeAttrs := p.attributes()
 	if err := w.Begin(nodeAttrs, edgeAttrs); err != nil {
 		return st, err
 	}
@@ -259,6 +260,24 @@ func (p *Plan) Write(ctx context.Context, w Writer) (Stats, error) {
 		return st, err
 	}
 	return st, w.End()
+}
+
+// attributes returns the attributes of the plan's nodes and edges: the
+// selection's (Selection.Attributes) and, for a neighborhood or a path,
+// those of the labels of its end nodes, which are exported whatever labels
+// says (without them a center of an unselected label lost every property
+// but the common ones).
+func (p *Plan) attributes() (nodes, edges []Attr) {
+	sel := p.sel
+	if p.bounded && len(sel.Labels) > 0 {
+		sel.Labels = slices.Clone(sel.Labels)
+		for _, n := range p.nodes {
+			if !slices.Contains(sel.Labels, n.Label) {
+				sel.Labels = append(sel.Labels, n.Label)
+			}
+		}
+	}
+	return sel.Attributes()
 }
 
 func ids(nodes []kepu.Node) []string {
@@ -418,10 +437,18 @@ func (p *Plan) matching(ctx context.Context, idList []any) (map[string]bool, err
 type step struct {
 	edge kepu.Edge
 	far  kepu.Node
+	dir  kepu.Direction // Out when the node is the edge's From end
+}
+
+// cmpStep orders the steps from one node as analysis orders the hops of
+// its paths: by the far node's ID, then the type, then the direction.
+func cmpStep(a, b step) int {
+	return cmp.Or(strings.Compare(a.far.ID, b.far.ID), cmp.Compare(a.edge.Type, b.edge.Type), cmp.Compare(a.dir, b.dir))
 }
 
 // expand returns, for every node in frontier, its relationships of the
-// selected types in both directions whose other end has a selected label.
+// selected types in both directions whose other end has a selected label,
+// in the order of cmpStep.
 func (p *Plan) expand(ctx context.Context, frontier []string) (map[string][]step, error) {
 	out := make(map[string][]step, len(frontier))
 	for chunk := range slices.Chunk(frontier, p.x.pageSize()) {
@@ -456,12 +483,15 @@ func (p *Plan) expand(ctx context.Context, frontier []string) (map[string][]step
 				for _, id := range ask {
 					for _, it := range res[id].Items {
 						if slices.Contains(p.labels, it.Node.Label) {
-							out[id] = append(out[id], step{edge: it.Edge, far: it.Node})
+							out[id] = append(out[id], step{edge: it.Edge, far: it.Node, dir: dir})
 						}
 					}
 				}
 			}
 		}
+	}
+	for _, steps := range out {
+		slices.SortFunc(steps, cmpStep)
 	}
 	return out, nil
 }
@@ -524,7 +554,13 @@ func (p *Plan) around(ctx context.Context) error {
 }
 
 // path finds a shortest path from From to To, breadth first, and keeps its
-// nodes and edges; none found leaves the plan empty.
+// nodes and edges; none found leaves the plan empty. It is the first of
+// the shortest paths in the order of analysis.ShortestPaths (the GraphQL
+// shortestPath's): by the sequence of node IDs, then relationship types,
+// then directions. Each node's steps come in that order (expand) and the
+// next frontier in the order its nodes were found, so the nodes of a level
+// are in the order of their first paths, and the first step to reach a
+// node is the one on its first path.
 func (p *Plan) path(ctx context.Context) error {
 	from, err := p.start(ctx, "from", p.sel.From)
 	if err != nil {

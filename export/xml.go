@@ -5,6 +5,8 @@ import (
 	"encoding/xml"
 	"io"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/kepugraph/kepugraph/kepu"
 )
@@ -28,7 +30,9 @@ func (x *xmlWriter) str(s string) {
 	}
 }
 
-// esc writes s escaped for text or a quoted attribute value.
+// esc writes s escaped for text or a quoted attribute value: encoding/xml's
+// escaping (which also replaces characters XML cannot hold by U+FFFD), and
+// U+0085 and U+2028 as character references.
 func (x *xmlWriter) esc(s string) {
 	if x.err != nil {
 		return
@@ -44,7 +48,23 @@ func (x *xmlWriter) esc(s string) {
 		_, x.err = x.w.WriteString(s)
 		return
 	}
-	x.err = xml.EscapeText(x.w, bytesOf(s)) // reads s only
+	// U+0085 and U+2028 are line ends to an XML 1.1 reader, and to
+	// readers that normalize line ends so before parsing (xmldom, under
+	// graphology-graphml and graphology-gexf, made them line feeds): as
+	// character references they are read as themselves by every reader.
+	for x.err == nil {
+		i := strings.IndexAny(s, "\u0085\u2028")
+		if i < 0 {
+			x.err = xml.EscapeText(x.w, bytesOf(s)) // reads s only
+			return
+		}
+		if x.err = xml.EscapeText(x.w, bytesOf(s[:i])); x.err != nil {
+			return
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		_, x.err = x.w.WriteString("&#x" + strconv.FormatInt(int64(r), 16) + ";")
+		s = s[i+size:]
+	}
 }
 
 func (x *xmlWriter) end() error {

@@ -4,7 +4,10 @@
 //	go run ./seed                     # reference dataset into ./data
 //	go run ./seed --scale 1000000     # benchmark graph of 1M nodes, 5M edges
 //
-// Loading is idempotent: running it twice leaves the same graph.
+// Loading is idempotent: running it twice leaves the same graph. A rerun
+// over a graph in which the API moved a node (another LOCATED_IN place or
+// PART_OF parent) is refused before anything is written
+// (dataset.CheckOnes).
 package main
 
 import (
@@ -15,6 +18,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"runtime/pprof"
 	"slices"
@@ -240,6 +244,31 @@ func openStore(ctx context.Context, cfg Config) (loadTarget, error) {
 	return embedded.OpenLoader(cfg.DataDir, embedded.Options{NoSync: cfg.NoSync})
 }
 
+// checkEmbedded runs dataset.CheckOnes on the data directory of a rerun
+// (one whose data file exists), with the store opened for it and closed
+// before the load: the Loader cannot read the graph, and a load over a
+// node the API moved (another LOCATED_IN place, another PART_OF parent)
+// failed after its node batches, leaving the nodes replaced and the edges
+// half written.
+func checkEmbedded(ctx context.Context, c Config, src dataset.Source) (err error) {
+	if _, err := os.Stat(filepath.Join(c.DataDir, embedded.FileName)); err != nil {
+		return nil // a new directory: nothing to conflict with
+	}
+	st, err := embedded.Open(c.DataDir, embedded.Options{NoSync: c.NoSync})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := st.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	if err := dataset.CheckOnes(ctx, st, src); err != nil {
+		return fmt.Errorf("%w; unlink it (or load into an empty directory) and run the seed again", err)
+	}
+	return nil
+}
+
 // Run generates the graph, loads it and prints the report.
 func (m *Main) Run(ctx context.Context) (err error) {
 	c := m.Config
@@ -260,6 +289,11 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		src = ds
 	}
 	generated := time.Since(start)
+	if c.Store == "embedded" {
+		if err := checkEmbedded(ctx, c, src); err != nil {
+			return err
+		}
+	}
 	st, err := openStore(ctx, c)
 	if err != nil {
 		return err
@@ -295,6 +329,13 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if n4 != nil {
 		if bulk, err = n4.BulkCreate(ctx); err != nil {
 			return err
+		}
+	}
+	if n4 != nil && !bulk {
+		// A rerun over a loaded database: refuse, before anything is
+		// written, what the store would refuse halfway (a moved node).
+		if err := dataset.CheckOnes(ctx, n4, src); err != nil {
+			return fmt.Errorf("%w; unlink it and run the seed again", err)
 		}
 	}
 	lo := dataset.LoadOptions{Batch: c.Batch, Workers: workers, Progress: progress}

@@ -27,9 +27,10 @@ func neo4jEnv() map[string]string {
 
 // loadsTwiceNeo4j loads the reference dataset into an empty Neo4j, then
 // again: the second run changes nothing (the canonical dumps of the graph
-// are equal), and the graph holds what the report counted.
-func loadsTwiceNeo4j(t *testing.T) {
-	neo4jtest.Fresh(t)
+// are equal), and the graph holds what the report counted. It returns the
+// store the test emptied the database with, open on the loaded graph.
+func loadsTwiceNeo4j(t *testing.T) *neo4jstore.Store {
+	st := neo4jtest.Fresh(t)
 	ctx := context.Background()
 	var first neo4jtest.Dump
 	var firstCounts string
@@ -60,6 +61,7 @@ func loadsTwiceNeo4j(t *testing.T) {
 		}
 		first, firstCounts = d, counts
 	}
+	return st
 }
 
 // killedMidLoadNeo4j loads the reference dataset into a new Neo4j server

@@ -56,8 +56,11 @@ def main():
             except nx.PowerIterationFailedConvergence:
                 res["EIGENVECTOR"] = None
         if g.get("partitions"):
+            # Without an edge networkx divides by zero; kepugraph answers 0
+            # (its documented convention for a graph without a relationship).
             res["modularity"] = {
                 alg: nx.community.modularity(G, [set(c) for c in comms], weight="weight")
+                if G.number_of_edges() > 0 else 0.0
                 for alg, comms in g["partitions"].items()
             }
         if "LOUVAIN" in m:

@@ -3,6 +3,8 @@ package dataset
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -255,4 +257,50 @@ func LoadSource(ctx context.Context, st Writer, src Source, opts LoadOptions) (R
 	}
 	rep.Elapsed = time.Since(start)
 	return rep, err
+}
+
+// CheckOnes returns, before anything is written, the Conflict error st
+// would give partway through a load of src: an edge of a type a node has
+// at most one of (kepu.RelDef.One: PART_OF, LOCATED_IN) whose From node has
+// one in st to another node, as after a museum was moved. A load into a
+// store that holds nodes calls it first, so that such a load fails whole
+// instead of after its node batches. It reads src once, keeping its One
+// edges (from → to), then the store's edges of those types from their From
+// nodes, a thousand IDs per Neighbors call.
+func CheckOnes(ctx context.Context, st kepu.Store, src Source) error {
+	want := map[kepu.RelType]map[string]string{} // type → from → to
+	err := src.Each(func(kepu.Node) error { return nil }, func(e kepu.Edge) error {
+		if d := kepu.LookupRel(e.Type); d != nil && d.One {
+			if want[e.Type] == nil {
+				want[e.Type] = map[string]string{}
+			}
+			want[e.Type][e.From] = e.To
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, d := range kepu.RelDefs() {
+		tos := want[d.Type]
+		if len(tos) == 0 {
+			continue
+		}
+		from := slices.Sorted(maps.Keys(tos))
+		for ids := range slices.Chunk(from, DefaultBatch) {
+			res, err := st.Neighbors(ctx, ids, kepu.NeighborQuery{Rel: d.Type, Dir: kepu.Out})
+			if err != nil {
+				return fmt.Errorf("check %s edges against the store: %w", d.Type, err)
+			}
+			for _, id := range ids {
+				for _, it := range res[id].Items {
+					if it.Node.ID != tos[id] {
+						return kepu.Errorf(kepu.Conflict, "nothing loaded: the %s edge from %s to %s: %s", d.Type, id, tos[id],
+							kepu.ErrorMessage(kepu.OneConflict(d.Type, id, it.Node.ID)))
+					}
+				}
+			}
+		}
+	}
+	return nil
 }

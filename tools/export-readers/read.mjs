@@ -1,14 +1,16 @@
 // Loads a file written by kepugraph's /export with the JavaScript reader
 // people use for its format, and prints what the reader saw as JSON:
 //
-//   node read.mjs <format> <file> [nodeID ...]
+//   node read.mjs <format> <file> [--edges] [nodeID ...]
 //
 // format is graphml (graphology-graphml), gexf (graphology-gexf),
 // graphology (graphology's Graph.from) or cytoscape (Cytoscape.js,
 // headless). The output is {"type": graphology's graph type (not for
 // cytoscape), "nodes": N, "edges": M, "multi": bool,
-// "attributes": {nodeID: {name: value}}} for the node IDs given; the
-// export tests compare it with the store. A file the reader rejects exits
+// "attributes": {nodeID: {name: value}}} for the node IDs given, and with
+// --edges "edgeAttributes": {edgeID: {name: value}} for every edge (the
+// reader's edge attributes, or Cytoscape.js's edge data); the export tests
+// compare it with the store. A file the reader rejects exits
 // with status 1 and the reader's error.
 import { readFileSync } from 'node:fs';
 import graphology from 'graphology';
@@ -17,13 +19,16 @@ import gexf from 'graphology-gexf';
 import cytoscape from 'cytoscape';
 
 const { MultiDirectedGraph } = graphology;
-const [format, file, ...ids] = process.argv.slice(2);
+const [format, file, ...args] = process.argv.slice(2);
+const edges = args.includes('--edges');
+const ids = args.filter((a) => a !== '--edges');
 if (!format || !file) {
-  console.error('usage: node read.mjs <graphml|gexf|graphology|cytoscape> <file> [nodeID ...]');
+  console.error('usage: node read.mjs <graphml|gexf|graphology|cytoscape> <file> [--edges] [nodeID ...]');
   process.exit(2);
 }
 const text = readFileSync(file, 'utf8');
 const out = { nodes: 0, edges: 0, multi: false, attributes: {} };
+if (edges) out.edgeAttributes = {};
 
 function fromGraph(graph) {
   out.type = graph.type;
@@ -32,6 +37,11 @@ function fromGraph(graph) {
   out.multi = graph.multi;
   for (const id of ids) {
     out.attributes[id] = graph.hasNode(id) ? graph.getNodeAttributes(id) : null;
+  }
+  if (edges) {
+    graph.forEachEdge((key, attributes) => {
+      out.edgeAttributes[key] = attributes;
+    });
   }
 }
 
@@ -60,6 +70,11 @@ try {
       for (const id of ids) {
         const n = cy.getElementById(id);
         out.attributes[id] = n.nonempty() ? n.data() : null;
+      }
+      if (edges) {
+        cy.edges().forEach((e) => {
+          out.edgeAttributes[e.id()] = e.data();
+        });
       }
       break;
     }

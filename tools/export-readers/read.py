@@ -1,14 +1,16 @@
 """Loads files written by kepugraph's /export with the Python readers people
 use, and prints what they saw as JSON:
 
-    python3 read.py <format> <file> [nodeID ...]
+    python3 read.py <format> <file> [--edges] [nodeID ...]
 
 format is graphml, gexf or cytoscape (networkx.read_graphml,
 networkx.read_gexf, networkx.cytoscape_graph) or
 csv (the zip of nodes.csv and edges.csv, read with the csv module). The
 output is {"nodes": N, "edges": M, "columns": {...} (csv only),
 "attributes": {nodeID: {name: [value, python type name]}}} for the node IDs
-given; the export tests compare it with the store. A file the reader
+given, and with --edges "edgeAttributes": {edgeID: {name: [value, python
+type name]}} for every edge (the reader's edge data but its ends); the
+export tests compare it with the store. A file the reader
 rejects exits with status 1 and the reader's error.
 """
 
@@ -31,10 +33,14 @@ def typed(attrs):
 
 def main():
     if len(sys.argv) < 3:
-        print("usage: python3 read.py <graphml|gexf|cytoscape|csv> <file> [nodeID ...]", file=sys.stderr)
+        print("usage: python3 read.py <graphml|gexf|cytoscape|csv> <file> [--edges] [nodeID ...]", file=sys.stderr)
         return 2
     fmt, path, ids = sys.argv[1], sys.argv[2], sys.argv[3:]
+    edges = "--edges" in ids
+    ids = [i for i in ids if i != "--edges"]
     out = {"nodes": 0, "edges": 0, "attributes": {}}
+    if edges:
+        out["edgeAttributes"] = {}
     if fmt in ("graphml", "gexf", "cytoscape"):
         import networkx as nx
 
@@ -51,6 +57,11 @@ def main():
         out["directed"] = g.is_directed()
         for i in ids:
             out["attributes"][i] = typed(g.nodes[i]) if i in g else None
+        if edges:
+            for u, v, *rest in (g.edges(keys=True, data=True) if g.is_multigraph() else g.edges(data=True)):
+                data = rest[-1]
+                key = data.get("id", rest[0] if len(rest) == 2 else None)
+                out["edgeAttributes"][key] = typed(data)
     elif fmt == "csv":
         with zipfile.ZipFile(path) as z:
             tables = {}
@@ -64,6 +75,9 @@ def main():
         by_id = {r["Id"]: r for r in tables["nodes.csv"]}
         for i in ids:
             out["attributes"][i] = typed({k: v for k, v in by_id[i].items() if v != ""}) if i in by_id else None
+        if edges:
+            for r in tables["edges.csv"]:
+                out["edgeAttributes"][r["Id"]] = typed({k: v for k, v in r.items() if v != ""})
     else:
         print("unknown format " + fmt, file=sys.stderr)
         return 2
