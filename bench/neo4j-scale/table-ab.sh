@@ -15,6 +15,10 @@
 #                   plain quiet measure: "A" and "A again")
 #   ARGS            more flags of bench/scale (default: -samples 100 -slowest 3)
 #   PORT            the Bolt port (22001); NEO4J_HEAP (4g), NEO4J_PAGECACHE (3g)
+#   NICE_A, NICE_B  when set, the nice value of the side's background
+#                   threads (bench/neo4j-scale/renice.sh: the JIT's compiler
+#                   threads and the full-text updater), set after the
+#                   warm-up run, before the measured one
 #   SCALE_A, SCALE_B  bench/scale binaries of A and B (default: both built
 #                   from this tree), to compare two builds of the store on
 #                   the same server options (OPTS_B=same)
@@ -46,8 +50,8 @@ pauses() {
 }
 for r in $(seq "$rounds"); do
 	for side in A B; do
-		opts=$a scale=$bin_a
-		[ $side = B ] && opts=$b scale=$bin_b
+		opts=$a scale=$bin_a nice=${NICE_A:-}
+		[ $side = B ] && opts=$b scale=$bin_b nice=${NICE_B:-}
 		log=$state/gc-$side-$r.log
 		echo "== round $r, $side: $scale, JVM options '${opts}', heap $NEO4J_HEAP, page cache $NEO4J_PAGECACHE, $(date -u +%T)"
 		NEO4J_START_TIMEOUT=900 NEO4J_STATE_DIR=$state KEPUGRAPH_NEO4J_PORT=$port \
@@ -55,6 +59,7 @@ for r in $(seq "$rounds"); do
 		pid=$(cat "$state/neo4j.pid")
 		# shellcheck disable=SC2086
 		"$scale" -store neo4j -server-pid "$pid" ${ARGS:--samples 100 -slowest 3} >/dev/null
+		if [ -n "$nice" ]; then "$root/bench/neo4j-scale/renice.sh" "$pid" "$nice"; fi
 		start=$(ps -o etimes= -p "$pid" | tr -d ' ')
 		echo "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 		# shellcheck disable=SC2086
