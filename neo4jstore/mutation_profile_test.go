@@ -19,6 +19,7 @@ import (
 	"github.com/kepugraph/kepugraph/internal/procstat"
 	"github.com/kepugraph/kepugraph/kepu"
 	"github.com/kepugraph/kepugraph/neo4jstore"
+	"github.com/kepugraph/kepugraph/textsearch"
 )
 
 // TestProfileMutation splits a single mutation on a graph already loaded
@@ -70,6 +71,10 @@ func TestProfileMutation(t *testing.T) {
 		t.Fatalf("%d museums: too few", len(all.Nodes))
 	}
 
+	zhOf := map[string]string{}
+	for _, n := range all.Nodes {
+		zhOf[n.ID], _ = n.Props[kepu.PropNameZh].(string)
+	}
 	// The row's statement, in parts (checked against the store's own).
 	const (
 		match = "MATCH (n:KG {id: $id}) SET n += $set WITH n "
@@ -126,6 +131,34 @@ func TestProfileMutation(t *testing.T) {
 		{"rename, the name only (search words not written)", true, func(id, name string) (string, map[string]any) {
 			return rowStmt, without(params(id, name), neo4jstore.PropSearchWords)
 		}},
+		{"rename, each property SET by name (no map)", true, func(id, name string) (string, map[string]any) {
+			p := params(id, name)
+			set := p["set"].(map[string]any)
+			p["name"], p["words"] = set[kepu.PropName], set[neo4jstore.PropSearchWords]
+			delete(p, "set")
+			return "MATCH (n:KG {id: $id}) SET n.name = $name, n." + neo4jstore.PropSearchWords + " = $words WITH n " + bump + entry + prune + ret, p
+		}},
+		{"rename, the search words only (the name unchanged: kg_search, no range index)", true, func(id, name string) (string, map[string]any) {
+			p := params(id, name)
+			set := p["set"].(map[string]any)
+			delete(set, kepu.PropName)
+			return rowStmt, p
+		}},
+		{"probe: one full-text field of all keys, tagged (kg_probe1, the sample's museums)", true, func(id, name string) (string, map[string]any) {
+			p := params(id, name)
+			p["set"] = map[string]any{"probeAll": probeAll(name, zhOf[id])}
+			return rowStmt, p
+		}},
+		{"probe: four full-text fields as kg_search's, the words changed (kg_probe4, the sample's museums)", true, func(id, name string) (string, map[string]any) {
+			p := params(id, name)
+			p["set"] = map[string]any{"probeW": textsearch.WordKeys(name)}
+			return rowStmt, p
+		}},
+		{"probe: one full-text field of the words only (kg_probew, the sample's museums)", true, func(id, name string) (string, map[string]any) {
+			p := params(id, name)
+			p["set"] = map[string]any{"probeWords": textsearch.WordKeys(name)}
+			return rowStmt, p
+		}},
 		{"name set to itself (the row's statement)", false, func(id, name string) (string, map[string]any) { return rowStmt, params(id, name) }},
 		{"read only (the node, nothing to commit)", false, func(id, name string) (string, map[string]any) {
 			return "MATCH (n:KG {id: $id})" + ret, map[string]any{"id": id}
@@ -133,6 +166,9 @@ func TestProfileMutation(t *testing.T) {
 	}
 	if pick != nil {
 		variants = slices.DeleteFunc(variants, func(v variant) bool { return !pick.MatchString(v.name) })
+	}
+	if slices.ContainsFunc(variants, func(v variant) bool { return strings.HasPrefix(v.name, "probe:") }) {
+		setUpProbes(t, ctx, drv, cfg.Database, all.Nodes, zhOf)
 	}
 
 	type call struct {
@@ -346,4 +382,57 @@ func threadDelta(a, b map[string]procstat.Thread) map[string]time.Duration {
 		}
 	}
 	return out
+}
+
+// probeAll is the four search keys of a name and nameZh in one string:
+// the words, then the Han bigrams', pinyin keys' and initials' terms each
+// tagged (__h, __p, __i), a field of one property for the probes.
+func probeAll(name, zh string) string {
+	k := textsearch.NewPrefixKeys(zh)
+	parts := []string{textsearch.WordKeys(name)}
+	for i, s := range []string{textsearch.HanKeys(zh), k.Pinyin, k.Initials} {
+		for _, t := range strings.Fields(s) {
+			parts = append(parts, []string{"__h", "__p", "__i"}[i]+t)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// setUpProbes gives the museums of nodes the probe properties (probeAll;
+// probeW, probeH, probeP, probeI: the four keys as stored) and two
+// eventually consistent full-text indexes over them (kg_probe1 on
+// probeAll, kg_probe4 on the four, kg_search's analyzer), so that the
+// probe variants compare a document of one field with one of four on
+// indexes of the same size, and with one of the words alone (kg_probew on
+// probeWords); it removes the indexes and the properties when the
+// test ends.
+func setUpProbes(t *testing.T, ctx context.Context, drv neo4j.DriverWithContext, db string, nodes []kepu.Node, zhOf map[string]string) {
+	t.Helper()
+	run := func(q string, p map[string]any) {
+		if _, err := neo4j.ExecuteQuery(ctx, drv, q, p, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(db)); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	rows := make([]any, len(nodes))
+	for i, n := range nodes {
+		name, _ := n.Props[kepu.PropName].(string)
+		zh := zhOf[n.ID]
+		k := textsearch.NewPrefixKeys(zh)
+		rows[i] = map[string]any{"id": n.ID, "all": probeAll(name, zh), "w": textsearch.WordKeys(name), "h": textsearch.HanKeys(zh), "p": k.Pinyin, "i": k.Initials}
+	}
+	run("UNWIND $rows AS r MATCH (n:KG {id: r.id}) SET n.probeAll = r.all, n.probeW = r.w, n.probeH = r.h, n.probeP = r.p, n.probeI = r.i, n.probeWords = r.w", map[string]any{"rows": rows})
+	cfg := " OPTIONS {indexConfig: {`fulltext.analyzer`: 'unicode_whitespace', `fulltext.eventually_consistent`: true}}"
+	run("CREATE FULLTEXT INDEX kg_probe1 IF NOT EXISTS FOR (n:Museum) ON EACH [n.probeAll]"+cfg, nil)
+	run("CREATE FULLTEXT INDEX kg_probe4 IF NOT EXISTS FOR (n:Museum) ON EACH [n.probeW, n.probeH, n.probeP, n.probeI]"+cfg, nil)
+	run("CREATE FULLTEXT INDEX kg_probew IF NOT EXISTS FOR (n:Museum) ON EACH [n.probeWords]"+cfg, nil)
+	run("CALL db.awaitIndexes(600)", nil)
+	t.Cleanup(func() {
+		ctx := context.Background()
+		for _, q := range []string{"DROP INDEX kg_probe1 IF EXISTS", "DROP INDEX kg_probe4 IF EXISTS", "DROP INDEX kg_probew IF EXISTS",
+			"MATCH (n:Museum) WHERE n.probeAll IS NOT NULL REMOVE n.probeAll, n.probeW, n.probeH, n.probeP, n.probeI, n.probeWords"} {
+			if _, err := neo4j.ExecuteQuery(ctx, drv, q, nil, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(db)); err != nil {
+				t.Errorf("%s: %v", q, err)
+			}
+		}
+	})
 }

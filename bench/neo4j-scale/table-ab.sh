@@ -15,6 +15,13 @@
 #                   plain quiet measure: "A" and "A again")
 #   ARGS            more flags of bench/scale (default: -samples 100 -slowest 3)
 #   PORT            the Bolt port (22001); NEO4J_HEAP (4g), NEO4J_PAGECACHE (3g)
+#   NICE_A, NICE_B  when set, the nice value of the side's background
+#                   threads (bench/neo4j-scale/renice.sh: the JIT's compiler
+#                   threads and the full-text updater), set after the
+#                   warm-up run, before the measured one
+#   SCALE_A, SCALE_B  bench/scale binaries of A and B (default: both built
+#                   from this tree), to compare two builds of the store on
+#                   the same server options (OPTS_B=same)
 # Each server logs its garbage collections (-Xlog:gc,gc+phases: G1's and ZGC's pauses) to STATE/gc-<side>-<round>.log;
 # the script prints each run's table and, from the log, the collector's
 # pauses during the measured run (count, sum, largest). Load average with each.
@@ -31,6 +38,8 @@ export NEO4J_HEAP=${NEO4J_HEAP:-4g} NEO4J_PAGECACHE=${NEO4J_PAGECACHE:-3g}
 export NEO4J_URI=bolt://127.0.0.1:$port NEO4J_USER=neo4j NEO4J_PASSWORD=${NEO4J_PASSWORD:-kepugraph-test}
 bin=$(mktemp -d)/scale
 (cd "$root" && go build -o "$bin" ./bench/scale)
+bin_a=${SCALE_A:-$bin}
+bin_b=${SCALE_B:-$bin}
 stop() { NEO4J_STATE_DIR=$state "$root/tools/neo4j/neo4j.sh" stop >/dev/null; }
 trap stop EXIT
 # pauses LOG FROM: the pauses after JVM uptime FROM seconds in LOG.
@@ -41,19 +50,20 @@ pauses() {
 }
 for r in $(seq "$rounds"); do
 	for side in A B; do
-		opts=$a
-		[ $side = B ] && opts=$b
+		opts=$a scale=$bin_a nice=${NICE_A:-}
+		[ $side = B ] && opts=$b scale=$bin_b nice=${NICE_B:-}
 		log=$state/gc-$side-$r.log
-		echo "== round $r, $side: JVM options '${opts}', heap $NEO4J_HEAP, page cache $NEO4J_PAGECACHE, $(date -u +%T)"
+		echo "== round $r, $side: $scale, JVM options '${opts}', heap $NEO4J_HEAP, page cache $NEO4J_PAGECACHE, $(date -u +%T)"
 		NEO4J_START_TIMEOUT=900 NEO4J_STATE_DIR=$state KEPUGRAPH_NEO4J_PORT=$port \
 			NEO4J_JAVA_OPTS="$opts -Xlog:gc,gc+phases:file=$log:uptime" "$root/tools/neo4j/neo4j.sh" start
 		pid=$(cat "$state/neo4j.pid")
 		# shellcheck disable=SC2086
-		"$bin" -store neo4j -server-pid "$pid" ${ARGS:--samples 100 -slowest 3} >/dev/null
+		"$scale" -store neo4j -server-pid "$pid" ${ARGS:--samples 100 -slowest 3} >/dev/null
+		if [ -n "$nice" ]; then "$root/bench/neo4j-scale/renice.sh" "$pid" "$nice"; fi
 		start=$(ps -o etimes= -p "$pid" | tr -d ' ')
 		echo "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 		# shellcheck disable=SC2086
-		"$bin" -store neo4j -server-pid "$pid" ${ARGS:--samples 100 -slowest 3}
+		"$scale" -store neo4j -server-pid "$pid" ${ARGS:--samples 100 -slowest 3}
 		echo "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 		echo "collector during the measured run: $(pauses "$log" "$start")"
 		echo "server RSS $(($(awk '/VmRSS/ { print $2 }' "/proc/$pid/status") / 1024)) MB"
