@@ -194,7 +194,7 @@ func TestBackupUnderWrites(t *testing.T) {
 
 // TestRestoreRefuses: a damaged backup is refused (nothing restored), a
 // directory with data is refused without --force, and --force keeps the
-// replaced file.
+// replaced file (and removes a killed first start's embedded.SeedMarker).
 func TestRestoreRefuses(t *testing.T) {
 	src := t.TempDir()
 	st, err := embedded.Open(src, embedded.Options{})
@@ -242,8 +242,17 @@ func TestRestoreRefuses(t *testing.T) {
 		t.Fatalf("check under a running server: %v", err)
 	}
 	m.Close()
+	// A first start killed in its reference load left its marker: the
+	// restore, whole, removes it, so that no start loads over it.
+	marker := filepath.Join(dir, embedded.SeedMarker)
+	if err := os.WriteFile(marker, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if err := admin.Restore(&out, good, dir, true); err != nil {
 		t.Fatalf("restore --force: %v", err)
+	}
+	if _, err := os.Stat(marker); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the reference load's marker is left after a restore: %v", err)
 	}
 	kept, _ := filepath.Glob(filepath.Join(dir, embedded.FileName+admin.ReplacedSuffix+"*"))
 	if len(kept) != 1 {

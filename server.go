@@ -171,7 +171,11 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	log.Info("store open", append(storeArgs(m.Config), "took", time.Since(start).Round(time.Millisecond).String())...)
 
-	if err := server.Seed(ctx, m.Store, m.Config.NoSeed, log); err != nil {
+	seedDir := ""
+	if m.Config.Store == "embedded" {
+		seedDir = m.Config.DataDir
+	}
+	if err := server.Seed(ctx, m.Store, seedDir, m.Config.NoSeed, log); err != nil {
 		return err
 	}
 	if m.Config.Store == "neo4j" {

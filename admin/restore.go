@@ -79,6 +79,11 @@ func Restore(out io.Writer, src, dir string, force bool) error {
 	if err := os.Rename(tmp, dst); err != nil {
 		return err
 	}
+	// A first start killed while it loaded the reference dataset left its
+	// marker: the restored file is whole, so no start must load over it.
+	if err := os.Remove(filepath.Join(dir, embedded.SeedMarker)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
 	if err := syncDir(dir); err != nil {
 		return err
 	}

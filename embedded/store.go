@@ -35,6 +35,13 @@ import (
 // FileName is the name of the bbolt file inside the data directory.
 const FileName = "kepugraph.db"
 
+// SeedMarker is the file in the data directory that the server creates
+// before its first start loads the reference dataset and removes once the
+// load has ended (server.Seed): a start that finds it completes a load that
+// a killed start left half done. A restore removes it (the restored file
+// is whole).
+const SeedMarker = "reference-load.incomplete"
+
 var (
 	bucketNodes = []byte("nodes") // node ID -> props
 	bucketEdges = []byte("edges") // TYPE|from|to -> props

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/kepugraph/kepugraph/embedded"
@@ -70,9 +71,21 @@ func OpenStore(ctx context.Context, c Config, log *slog.Logger) (kepu.Store, err
 
 // Seed loads the reference dataset into st when it holds no node at all (a
 // new data directory), unless noSeed is set. A store with any record is
-// never seeded over; a store that cannot be reached is left for the seed
-// command (the server serves anyway, and /readyz says it is not ready).
-func Seed(ctx context.Context, st kepu.Store, noSeed bool, log *slog.Logger) error {
+// never seeded over, except an embedded one whose data directory dataDir
+// holds embedded.SeedMarker: its load was cut short (the process killed), and Seed
+// completes it (the load's writes are idempotent). dataDir is "" for Neo4j, whose interrupted first load the
+// seed command completes (it is rerun over what is there). A store that
+// cannot be reached is left for the seed command (the server serves
+// anyway, and /readyz says it is not ready).
+func Seed(ctx context.Context, st kepu.Store, dataDir string, noSeed bool, log *slog.Logger) error {
+	marker := ""
+	if dataDir != "" {
+		marker = filepath.Join(dataDir, embedded.SeedMarker)
+		if _, err := os.Stat(marker); err == nil {
+			log.Warn("the reference dataset's load did not finish (the process was stopped); completing it", "marker", marker)
+			return seedLoad(ctx, st, marker, log)
+		}
+	}
 	for _, d := range kepu.LabelDefs() {
 		n, err := st.CountNodes(ctx, d.Label, nil)
 		if kepu.ErrorCode(err) == kepu.Unavailable {
@@ -91,8 +104,19 @@ func Seed(ctx context.Context, st kepu.Store, noSeed bool, log *slog.Logger) err
 		log.Info("store is empty; not loading the reference dataset (--no-seed)")
 		return nil
 	}
-	start := time.Now()
 	log.Info("store is empty; loading the reference dataset")
+	return seedLoad(ctx, st, marker, log)
+}
+
+// seedLoad loads the reference dataset into st, with marker (if not "")
+// present, written durably, from before the first write until the last.
+func seedLoad(ctx context.Context, st kepu.Store, marker string, log *slog.Logger) error {
+	start := time.Now()
+	if marker != "" {
+		if err := writeMarker(marker); err != nil {
+			return fmt.Errorf("mark the reference load as started: %w", err)
+		}
+	}
 	ds, err := dataset.Generate(dataset.Options{})
 	if err != nil {
 		return fmt.Errorf("generate reference dataset: %w", err)
@@ -119,6 +143,40 @@ func Seed(ctx context.Context, st kepu.Store, noSeed bool, log *slog.Logger) err
 	for _, n := range rep.Edges {
 		edges += n
 	}
+	if marker != "" {
+		if err := os.Remove(marker); err != nil {
+			return fmt.Errorf("mark the reference load as ended: %w", err)
+		}
+		if err := syncDir(filepath.Dir(marker)); err != nil {
+			return fmt.Errorf("mark the reference load as ended: %w", err)
+		}
+	}
 	log.Info("reference dataset loaded", "nodes", nodes, "edges", edges, "took", time.Since(start).Round(time.Millisecond).String())
 	return nil
+}
+
+// writeMarker creates the file path, empty, and makes it durable.
+func writeMarker(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return syncDir(filepath.Dir(path))
+}
+
+// syncDir makes the creations and removals in dir durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
 }
