@@ -62,15 +62,15 @@ type Subgraph {
 
 """A centrality measure."""
 enum CentralityAlgorithm {
-  "Degree / (n − 1): the share of the other nodes a node is joined to (relationships counted once per neighbor)."
+  "Degree / (n − 1): the share of the other nodes a node is joined to (relationships counted once per neighbor; a projection's weights do not count); a network of one node scores it 1 (networkx's degree_centrality)."
   DEGREE
   "PageRank with damping 0.85, each relationship walked in both directions (weighted by the projection's weights), scores summing to 1."
   PAGERANK
-  "Shortest-path betweenness, normalized by (n − 1)(n − 2)/2 (as networkx's betweenness_centrality)."
+  "Shortest-path betweenness, normalized by (n − 1)(n − 2)/2 (as networkx's betweenness_centrality); paths count hops, a projection's weights do not count."
   BETWEENNESS
-  "Closeness with the Wasserman–Faust correction for graphs with several components: (r/(n − 1)) · (r / sum of distances to the r reachable nodes) (as networkx's closeness_centrality)."
+  "Closeness with the Wasserman–Faust correction for graphs with several components: (r/(n − 1)) · (r / sum of distances to the r reachable nodes) (as networkx's closeness_centrality); distances count hops, a projection's weights do not count."
   CLOSENESS
-  "Eigenvector centrality: the principal eigenvector of the adjacency matrix (of A + I, by power iteration from 1/n, at most 1,000 rounds, until the rounds differ by less than n·1e-9 in sum), unit Euclidean norm: networkx's eigenvector_centrality(max_iter=1000, tol=1e-9), same figures. It ranks the nodes of a connected graph. On a graph of several connected components (communities(algorithm: CONNECTED_COMPONENTS) with the same arguments counts them) the principal eigenvector lies on the component with the largest eigenvalue: its nodes share the unit norm and every other node's score is near 0, what the power iteration leaves (networkx gives the same; it is not a ranking of those nodes). For example the MUSEUM_MUSEUM projection has 717 components, and the two museums of its heaviest relationship get 0.707 each and the rest at most 3e-7. To rank the nodes of one region use within; to rank across components use PAGERANK or DEGREE. When 1,000 rounds do not converge (the two largest eigenvalues too close: a chain of 50 nodes already, or several near-equal components), the field answers BAD_USER_INPUT saying so, where networkx raises PowerIterationFailedConvergence; it never returns unconverged scores."
+  "Eigenvector centrality: the principal eigenvector of the adjacency matrix (of A + I, by power iteration from 1/n, at most 1,000 rounds, until the rounds differ by less than n·1e-9 in sum), unit Euclidean norm, weighted by the projection's weights: networkx's eigenvector_centrality(max_iter=1000, tol=1e-9, weight=\"weight\"), same figures (its default, unweighted call differs on a weighted projection). It ranks the nodes of a connected graph. On a graph of several connected components (communities(algorithm: CONNECTED_COMPONENTS) with the same arguments counts them) the principal eigenvector lies on the component with the largest eigenvalue: its nodes share the unit norm and every other node's score is near 0, what the power iteration leaves (networkx gives the same; it is not a ranking of those nodes). For example the MUSEUM_MUSEUM projection has 717 components, and the two museums of its heaviest relationship get 0.707 each and the rest at most 3e-7. To rank the nodes of one region use within; to rank across components use PAGERANK or DEGREE. When 1,000 rounds do not converge (the two largest eigenvalues too close: a chain of 50 nodes already, or several near-equal components), the field answers BAD_USER_INPUT saying so, where networkx raises PowerIterationFailedConvergence; it never returns unconverged scores."
   EIGENVECTOR
 }
 
