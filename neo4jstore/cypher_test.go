@@ -462,12 +462,7 @@ func TestCypherLint(t *testing.T) {
 	if err := os.WriteFile(file, raw, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	// A young generation of 64 MB and the garbage collector on the main
-	// thread: the linter allocates much and keeps little, and V8's helper
-	// threads cost more CPU than they save on CI's two cores (14 % less
-	// CPU; docs/neo4j.md, "CI headroom (2026-12-03, ci12)").
-	out, err := exec.Command(node, "--max-semi-space-size=64", "--single-threaded-gc",
-		filepath.Join(dir, "lint.mjs"), file).CombinedOutput()
+	out, err := exec.Command(node, filepath.Join(dir, "lint.mjs"), file).CombinedOutput()
 	if err != nil {
 		t.Fatalf("cypher lint failed: %v\n%s", err, out)
 	}
