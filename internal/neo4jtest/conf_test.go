@@ -52,6 +52,19 @@ func TestLauncherConf(t *testing.T) {
 		}
 	})
 
+	t.Run("timed out", func(t *testing.T) {
+		// Every transaction of the start timed out (the system graph's
+		// set-up, the launcher's ALTER USER): the launcher exits with the
+		// failure instead of leaving an idle JVM that never becomes ready.
+		conf := filepath.Join(dir, "timeout.conf")
+		if err := os.WriteFile(conf, []byte("db.transaction.timeout=1ms\ndb.transaction.monitor.check.interval=1ms\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if out := failStart(t, conf); !strings.Contains(out, "kepugraph neo4j: the start failed") || !strings.Contains(out, "timed out") && !strings.Contains(out, "timeout") {
+			t.Errorf("the launcher's failure does not say the start failed on the timeout:\n%s", out)
+		}
+	})
+
 	t.Run("applied", func(t *testing.T) {
 		// Community has no query log; Neo4j lists every setting that is
 		// not its default in debug.log at start. A setting that cannot

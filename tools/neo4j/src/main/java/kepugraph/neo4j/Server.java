@@ -69,7 +69,25 @@ public final class Server {
         return v == null || v.isEmpty() ? def : v;
     }
 
-    public static void main(String[] args) throws Exception {
+    /**
+     * main starts the server; any failure of the start (the store, the
+     * Bolt port, the password statement, which db.transaction.timeout
+     * also limits) ends the process with status 1 and the stack trace,
+     * rather than leaving a JVM that Neo4j's own threads keep alive but
+     * that never becomes ready.
+     */
+    public static void main(String[] args) {
+        try {
+            start();
+        } catch (Throwable e) {
+            System.err.println("kepugraph neo4j: the start failed:");
+            e.printStackTrace();
+            System.err.flush();
+            System.exit(1);
+        }
+    }
+
+    static void start() throws Exception {
         Path home = Path.of(setting("home", "KEPUGRAPH_NEO4J_HOME", "neo4j-home")).toAbsolutePath();
         int port = Integer.parseInt(setting("port", "KEPUGRAPH_NEO4J_PORT", "0"));
         String user = setting("user", "NEO4J_USER", "neo4j");
