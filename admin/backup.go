@@ -18,6 +18,7 @@ import (
 	"github.com/kepugraph/kepugraph/auth"
 	"github.com/kepugraph/kepugraph/embedded"
 	"github.com/kepugraph/kepugraph/httpx"
+	"github.com/kepugraph/kepugraph/internal/fsync"
 	"github.com/kepugraph/kepugraph/kepu"
 )
 
@@ -179,7 +180,7 @@ func Backup(ctx context.Context, base, token, dst string, force bool) (*embedded
 	if err := os.Rename(tmp.Name(), dst); err != nil {
 		return nil, err
 	}
-	if err := syncDir(filepath.Dir(dst)); err != nil {
+	if err := fsync.Dir(filepath.Dir(dst)); err != nil {
 		return nil, err
 	}
 	rep.Path = dst

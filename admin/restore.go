@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/kepugraph/kepugraph/embedded"
+	"github.com/kepugraph/kepugraph/internal/fsync"
 )
 
 // ReplacedSuffix precedes the time in the name under which restore --force
@@ -84,7 +85,7 @@ func Restore(out io.Writer, src, dir string, force bool) error {
 	if err := os.Remove(filepath.Join(dir, embedded.SeedMarker)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	if err := syncDir(dir); err != nil {
+	if err := fsync.Dir(dir); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "restored %s into %s (%d nodes, %d edges, checked)\n", src, dst, r.Nodes, r.Edges)
@@ -114,14 +115,4 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	return out.Close()
-}
-
-// syncDir makes the renames in dir durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/kepugraph/kepugraph/internal/fsync"
 	"github.com/kepugraph/kepugraph/kepu"
 )
 
@@ -220,7 +221,7 @@ func buildIndexAt(path string, count int, nodes nodeSet, stamp uint64) (bleve.In
 		err = os.Rename(tmp, path)
 	}
 	if err == nil {
-		err = syncDir(filepath.Dir(path))
+		err = fsync.Dir(filepath.Dir(path))
 	}
 	if err != nil {
 		os.RemoveAll(tmp)
@@ -233,19 +234,6 @@ func buildIndexAt(path string, count int, nodes nodeSet, stamp uint64) (bleve.In
 // writes before merging them all (bleve's offline builder's default is
 // 1,000; larger segments mean less to merge). Tests lower it.
 var builderBatch = 20000
-
-// syncDir makes the renames in dir durable.
-func syncDir(dir string) error {
-	f, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = f.Sync()
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
 
 // openSearch opens the full-text index of the loaded store, or builds it
 // when the one on disk does not hold the last commit (see the top of this

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kepugraph/kepugraph/embedded"
+	"github.com/kepugraph/kepugraph/internal/fsync"
 	"github.com/kepugraph/kepugraph/kepu"
 	"github.com/kepugraph/kepugraph/neo4jstore"
 	"github.com/kepugraph/kepugraph/seed/dataset"
@@ -147,7 +148,7 @@ func seedLoad(ctx context.Context, st kepu.Store, marker string, log *slog.Logge
 		if err := os.Remove(marker); err != nil {
 			return fmt.Errorf("mark the reference load as ended: %w", err)
 		}
-		if err := syncDir(filepath.Dir(marker)); err != nil {
+		if err := fsync.Dir(filepath.Dir(marker)); err != nil {
 			return fmt.Errorf("mark the reference load as ended: %w", err)
 		}
 	}
@@ -168,15 +169,5 @@ func writeMarker(path string) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	return syncDir(filepath.Dir(path))
-}
-
-// syncDir makes the creations and removals in dir durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
+	return fsync.Dir(filepath.Dir(path))
 }
