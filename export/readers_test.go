@@ -389,23 +389,7 @@ func TestPythonReadersEveryProperty(t *testing.T) {
 			if f != "csv" {
 				testenv.Need(t, "networkx", "pip install networkx (see .ci/run)", hasNX)
 			}
-			resp, body := get(t, base, "/export/"+f)
-			if resp.StatusCode != 200 {
-				t.Fatalf("%d %s", resp.StatusCode, body)
-			}
-			path := filepath.Join(dir, "every."+f)
-			if err := os.WriteFile(path, body, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			// A selection that matches no node: an empty graph, read as one.
-			resp, body = get(t, base, "/export/"+f+"?labels=Museum&where="+url.QueryEscape(`{"openedYear":{"eq":1900}}`))
-			if resp.StatusCode != 200 {
-				t.Fatalf("empty: %d %s", resp.StatusCode, body)
-			}
-			empty := filepath.Join(dir, "empty."+f)
-			if err := os.WriteFile(empty, body, 0o644); err != nil {
-				t.Fatal(err)
-			}
+			path, empty := exportEvery(t, base, f, dir)
 			if res := runReader(t, python, filepath.Join(readersDir, "read.py"), f, empty); res.Nodes != 0 || res.Edges != 0 {
 				t.Errorf("empty selection read as %d nodes, %d edges", res.Nodes, res.Edges)
 			}
@@ -431,6 +415,25 @@ func TestPythonReadersEveryProperty(t *testing.T) {
 	}
 }
 
+// exportEvery writes into dir the export in format f of every node of the
+// server at base (every.F) and of a selection that matches no node
+// (empty.F, an empty graph), and returns their paths.
+func exportEvery(t *testing.T, base, f, dir string) (path, empty string) {
+	t.Helper()
+	write := func(name, query string) string {
+		resp, body := get(t, base, "/export/"+f+query)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: %d %s", name, resp.StatusCode, body)
+		}
+		p := filepath.Join(dir, name+"."+f)
+		if err := os.WriteFile(p, body, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	return write("every", ""), write("empty", "?labels=Museum&where="+url.QueryEscape(`{"openedYear":{"eq":1900}}`))
+}
+
 // TestJavaScriptReadersEveryProperty: graphology-graphml, graphology-gexf,
 // graphology's import and Cytoscape.js read every property of every label
 // and relationship type back as it is stored (see
@@ -447,23 +450,7 @@ func TestJavaScriptReadersEveryProperty(t *testing.T) {
 	dir := t.TempDir()
 	for _, f := range []string{"graphml", "gexf", "graphology", "cytoscape"} {
 		t.Run(f, func(t *testing.T) {
-			resp, body := get(t, base, "/export/"+f)
-			if resp.StatusCode != 200 {
-				t.Fatalf("%d %s", resp.StatusCode, body)
-			}
-			path := filepath.Join(dir, "every."+f)
-			if err := os.WriteFile(path, body, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			// A selection that matches no node: an empty graph, read as one.
-			resp, body = get(t, base, "/export/"+f+"?labels=Museum&where="+url.QueryEscape(`{"openedYear":{"eq":1900}}`))
-			if resp.StatusCode != 200 {
-				t.Fatalf("empty: %d %s", resp.StatusCode, body)
-			}
-			empty := filepath.Join(dir, "empty."+f)
-			if err := os.WriteFile(empty, body, 0o644); err != nil {
-				t.Fatal(err)
-			}
+			path, empty := exportEvery(t, base, f, dir)
 			if res := runReader(t, node, filepath.Join(readersDir, "read.mjs"), f, empty); res.Nodes != 0 || res.Edges != 0 {
 				t.Errorf("empty selection read as %d nodes, %d edges", res.Nodes, res.Edges)
 			}
