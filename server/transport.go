@@ -134,7 +134,10 @@ var plainError = regexp.MustCompile(`\AHTTP/1\.1 (4\d\d|5\d\d) ([A-Za-z ]+)(?:: 
 // rewritePlainError returns the JSON answer that replaces b when b is one
 // of net/http's plain-text answers.
 func rewritePlainError(b []byte) ([]byte, bool) {
-	if len(b) > maxPlainErrorBytes || !bytes.HasPrefix(b, []byte(plainErrorStatusLinePrefix)) {
+	// Every response's first write passes here: a success (status 1xx,
+	// 2xx or 3xx) is let through before any pattern is tried.
+	if len(b) > maxPlainErrorBytes || !bytes.HasPrefix(b, []byte(plainErrorStatusLinePrefix)) ||
+		len(b) <= len(plainErrorStatusLinePrefix) || (b[len(plainErrorStatusLinePrefix)] != '4' && b[len(plainErrorStatusLinePrefix)] != '5') {
 		return nil, false
 	}
 	if expectationFailed.Match(b) {

@@ -208,8 +208,12 @@ func (s *Server) start() (diag string, ok bool) {
 		case <-time.After(200 * time.Millisecond):
 		}
 		now := time.Now()
-		if m := busy(cmd.Process.Pid); len(m) > 0 {
-			samples = append(samples, sample{now, m})
+		// The threads are read only from a stallSpan before the timeout
+		// on, when a stall can be judged: a normal start reads none.
+		if now.Sub(began) >= wait-stallSpan {
+			if m := busy(cmd.Process.Pid); len(m) > 0 {
+				samples = append(samples, sample{now, m})
+			}
 		}
 		for len(samples) > 1 && now.Sub(samples[1].at) >= stallSpan {
 			samples = samples[1:]
