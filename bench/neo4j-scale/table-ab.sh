@@ -19,6 +19,10 @@
 #                   threads (bench/neo4j-scale/renice.sh: the JIT's compiler
 #                   threads and the full-text updater), set after the
 #                   warm-up run, before the measured one
+#   WARM            warm-up runs of the table before the measured one (default
+#                   1): on Neo4j the C2 compiler still compiles through the
+#                   first runs, and its threads' CPU during the measured run
+#                   is printed (threads.py) to show how settled the JIT was
 #   SCALE_A, SCALE_B  bench/scale binaries of A and B (default: both built
 #                   from this tree), to compare two builds of the store on
 #                   the same server options (OPTS_B=same)
@@ -58,13 +62,18 @@ for r in $(seq "$rounds"); do
 			NEO4J_JAVA_OPTS="$opts -Xlog:gc,gc+phases:file=$log:uptime" "$root/tools/neo4j/neo4j.sh" start
 		pid=$(cat "$state/neo4j.pid")
 		# shellcheck disable=SC2086
-		"$scale" -store neo4j -server-pid "$pid" ${ARGS:--samples 100 -slowest 3} >/dev/null
+		for _ in $(seq "${WARM:-1}"); do
+			"$scale" -store neo4j -server-pid "$pid" ${ARGS:--samples 100 -slowest 3} >/dev/null
+		done
 		if [ -n "$nice" ]; then "$root/bench/neo4j-scale/renice.sh" "$pid" "$nice"; fi
 		start=$(ps -o etimes= -p "$pid" | tr -d ' ')
 		echo "load average $(cut -d' ' -f1-3 /proc/loadavg)"
+		"$root/bench/neo4j-scale/threads.py" snap "$pid" "$state/threads-$side-$r.json"
 		# shellcheck disable=SC2086
 		"$scale" -store neo4j -server-pid "$pid" ${ARGS:--samples 100 -slowest 3}
 		echo "load average $(cut -d' ' -f1-3 /proc/loadavg)"
+		echo "server threads' CPU seconds during the measured run:"
+		"$root/bench/neo4j-scale/threads.py" diff "$pid" "$state/threads-$side-$r.json" | head -6
 		echo "collector during the measured run: $(pauses "$log" "$start")"
 		echo "server RSS $(($(awk '/VmRSS/ { print $2 }' "/proc/$pid/status") / 1024)) MB"
 		stop

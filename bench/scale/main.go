@@ -63,6 +63,7 @@ func main() {
 	flag.BoolVar(&pathRows, "paths", true, "add the shortest-path row (reads the whole graph's adjacency first: about 30 s at 1M on Neo4j)")
 	rows := flag.String("rows", "", "measure only the rows whose name matches this regular expression (e.g. 'page of 100|mutation'); the setup of the others (finding cursors) still runs")
 	flag.IntVar(&warmWrites, "warm-writes", 0, "before the mutation rows, this many untimed renames (and renames back) of the sample's museums, so that the rows measure a server past the JIT's compilation of the write path (on Neo4j it still compiles after thousands of renames: docs/neo4j.md, \"Neo4j single mutations at 1M (2026-12-03, n4mut11)\"); 0: none")
+	flag.DurationVar(&settleFor, "settle", 0, "with -server-pid: before each row's timed calls, wait up to this long for the server to come to rest (its CPU under 3 % of a core over half a second: the JIT, the collector and Neo4j's full-text updater done with the rows before), so that a row is not timed against the previous rows' background work; the wait is reported with the row; 0: no wait")
 	flag.IntVar(&serverPID, "server-pid", 0, "with -store neo4j: the Neo4j process's ID, to report its CPU time per call (user and system, from /proc) beside this process's")
 	memoryLimit := &cfg.memoryLimit
 	flag.IntVar(memoryLimit, "memory-limit", 2048, "with -build: soft memory limit of the loading process in MiB (as seed's --memory-limit; ignored when GOMEMLIMIT is set); 0: none")
@@ -253,6 +254,14 @@ func run(ctx context.Context, cfg config, w io.Writer) error {
 		printSlowest(w, rows)
 		return nil
 	}
+	if settleFor > 0 {
+		fmt.Fprintf(w, "\n| %s, %d samples | first call | server at rest after | p50 | p99 | CPU per call | server CPU per call | of which Bolt threads | result |\n|---|---|---|---|---|---|---|---|---|\n", cfg.store, cfg.samples)
+		for _, r := range rows {
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", r.Name, ms(r.First), r.Rest, ms(r.P50), ms(r.P99), ms(r.CPU), ms(r.ServerCPU), ms(r.ServerBolt), r.Result)
+		}
+		printSlowest(w, rows)
+		return nil
+	}
 	fmt.Fprintf(w, "\n| %s, %d samples | first call | p50 | p99 | CPU per call | server CPU per call | of which Bolt threads | result |\n|---|---|---|---|---|---|---|---|\n", cfg.store, cfg.samples)
 	for _, r := range rows {
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", r.Name, ms(r.First), ms(r.P50), ms(r.P99), ms(r.CPU), ms(r.ServerCPU), ms(r.ServerBolt), r.Result)
@@ -367,6 +376,51 @@ type Row struct {
 	// the calls after the first.
 	Slowest []Call
 	GCs     uint32
+	// Rest is the wait for the server to come to rest before the timed
+	// calls (-settle; zero without it).
+	Rest Rest
+}
+
+// settleFor is the longest wait for the server to come to rest before a
+// row's timed calls (-settle; 0: none).
+var settleFor time.Duration
+
+// Rest is how a wait for the server to come to rest ended.
+type Rest struct {
+	Waited time.Duration
+	// Reached is false when the server was still busy when the wait
+	// gave up.
+	Reached bool
+}
+
+// The server is at rest when it spends under restShare of one core over
+// restWindow.
+const (
+	restWindow = 500 * time.Millisecond
+	restShare  = 0.03
+)
+
+// settle waits, for at most limit, until process pid is at rest: its CPU
+// time (every thread, procstat.ProcessCPU) over one restWindow under
+// restShare of it.
+func settle(pid int, limit time.Duration) Rest {
+	start := time.Now()
+	for time.Since(start) < limit {
+		c, t := processCPU(pid), time.Now()
+		time.Sleep(restWindow)
+		if float64(processCPU(pid)-c) < restShare*float64(time.Since(t)) {
+			return Rest{Waited: time.Since(start), Reached: true}
+		}
+	}
+	return Rest{Waited: time.Since(start)}
+}
+
+// String says how long the wait took, and "busy" if it gave up.
+func (r Rest) String() string {
+	if r.Reached {
+		return ms(r.Waited)
+	}
+	return ms(r.Waited) + " (busy)"
 }
 
 // Table runs every row against st, which holds the benchmark graph (or any
@@ -399,6 +453,10 @@ func Table(ctx context.Context, st kepu.Store, samples int) ([]Row, error) {
 		// The garbage of the rows before (an index build) is not this
 		// row's CPU.
 		runtime.GC()
+		var rest Rest
+		if serverPID != 0 && settleFor > 0 {
+			rest = settle(serverPID, settleFor)
+		}
 		cpu := cpuTime()
 		var srv, bolt time.Duration
 		if serverPID != 0 {
@@ -428,7 +486,7 @@ func Table(ctx context.Context, st kepu.Store, samples int) ([]Row, error) {
 		slices.Sort(times)
 		slices.SortStableFunc(calls, func(a, b Call) int { return -cmp.Compare(a.Took, b.Took) })
 		rows = append(rows, Row{Name: name, First: first, P50: times[len(times)/2], P99: times[len(times)*99/100], CPU: cpu, ServerCPU: srv, ServerBolt: bolt, Result: result,
-			Slowest: calls[:min(slowest, len(calls))], GCs: gcs})
+			Slowest: calls[:min(slowest, len(calls))], GCs: gcs, Rest: rest})
 		return nil
 	}
 	orders := []struct {

@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"os/exec"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kepugraph/kepugraph/embedded"
 	"github.com/kepugraph/kepugraph/kepu"
@@ -120,5 +122,26 @@ func TestScaleSmoke(t *testing.T) {
 	}
 	if got != inZJ || got == 0 {
 		t.Fatalf("CountNodes(in Zhejiang) = %d; locating every museum gives %d", got, inZJ)
+	}
+}
+
+// TestSettle checks -settle's wait: a sleeping process is at rest within
+// one window, a spinning one never is.
+func TestSettle(t *testing.T) {
+	start := func(script string) int {
+		c := exec.Command("sh", "-c", script)
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Process.Kill(); c.Wait() })
+		return c.Process.Pid
+	}
+	if r := settle(start("exec sleep 60"), 10*time.Second); !r.Reached || r.Waited > 5*time.Second {
+		t.Errorf("a sleeping process: %+v, want at rest at once", r)
+	}
+	if r := settle(start("while :; do :; done"), 3*restWindow); r.Reached {
+		t.Errorf("a spinning process: %+v, want busy", r)
+	} else if s := r.String(); !strings.HasSuffix(s, "(busy)") {
+		t.Errorf("String() = %q, want it to say busy", s)
 	}
 }
