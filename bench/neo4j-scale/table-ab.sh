@@ -73,7 +73,7 @@ for r in $(seq "$rounds"); do
 		"$scale" -store neo4j -server-pid "$pid" ${ARGS:--samples 100 -slowest 3}
 		echo "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 		echo "server threads' CPU seconds during the measured run:"
-		"$root/bench/neo4j-scale/threads.py" diff "$pid" "$state/threads-$side-$r.json" | head -6
+		"$root/bench/neo4j-scale/threads.py" diff "$pid" "$state/threads-$side-$r.json" 6
 		echo "collector during the measured run: $(pauses "$log" "$start")"
 		echo "server RSS $(($(awk '/VmRSS/ { print $2 }' "/proc/$pid/status") / 1024)) MB"
 		stop

@@ -4,7 +4,7 @@ thread's name without its trailing digits and dashes: "C2 CompilerThread0"
 and "C2 CompilerThread1" are one group), between two moments:
 
     bench/neo4j-scale/threads.py snap PID FILE    # remember the threads' CPU now
-    bench/neo4j-scale/threads.py diff PID FILE    # print each group's CPU since, largest first
+    bench/neo4j-scale/threads.py diff PID FILE [N] # print each group's CPU since, largest first (the first N)
 
 Threads that ended between the two are not counted (their CPU is lost with
 them). table-ab.sh prints it for each measured run.
@@ -28,5 +28,7 @@ if sys.argv[1]=="snap":
 else:
     a=json.load(open(sys.argv[3])); b=snap(pid)
     d={k:b.get(k,0)-a.get(k,0) for k in set(a)|set(b)}
-    for k,v in sorted(d.items(),key=lambda x:-x[1]):
+    top=sorted(d.items(),key=lambda x:-x[1])
+    if len(sys.argv)>4: top=top[:int(sys.argv[4])]
+    for k,v in top:
         if v>0.005: print(f"{v:8.2f}  {k}")
