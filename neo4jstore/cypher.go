@@ -9,6 +9,7 @@ package neo4jstore
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -788,6 +789,30 @@ type segment struct {
 type scond struct {
 	x, op, p string
 	absent   bool // x is a key's absent-value marker
+	// key and least, for an IS NOT NULL condition (op ""), are the key
+	// expression and the parameter of the least value of the key's type
+	// ('' for strings, the least Int, the least finite Float, false), when
+	// it has one (segmentOrder.least): guarded, the condition is the range
+	// key >= least, which an index seek reads and a guard stops (a
+	// segment of the present values after the absent ones, in a
+	// descending order, then joins the statement of the segments before
+	// it: one round trip, not two).
+	key, least string
+}
+
+// notNull is the condition that key i of o is present: x IS NOT NULL,
+// guardable when the key's type has a least value.
+func (o segmentOrder) notNull(i int) scond {
+	return scond{x: o.keys[i] + " IS NOT NULL", key: o.keys[i], least: o.least[i]}
+}
+
+// indexKey is the key expression whose index (key, id) reads the
+// condition.
+func (c scond) indexKey() string {
+	if c.key != "" {
+		return c.key
+	}
+	return c.x
 }
 
 // text returns the condition; with a guard (a Cypher boolean), its value
@@ -795,8 +820,10 @@ type scond struct {
 // and an index seek from that value reads nothing.
 func (c scond) text(guard string) string {
 	switch {
-	case c.op == "":
+	case c.op == "" && (guard == "" || c.least == ""):
 		return c.x
+	case c.op == "":
+		return c.key + " >= CASE WHEN " + guard + " THEN " + c.least + " END"
 	case guard == "":
 		return c.x + " " + c.op + " " + c.p
 	}
@@ -805,11 +832,12 @@ func (c scond) text(guard string) string {
 
 // guardable reports whether every condition of the segment compares a key
 // with a value, so that a guard (scond.text) on each stops every index
-// seek the planner may choose. A segment with IS NOT NULL conditions is
-// not: IS NOT NULL scans a whole index.
+// seek the planner may choose. A segment with an IS NOT NULL condition
+// is not, unless the key's type has a least value (scond.least): IS NOT
+// NULL scans a whole index, which no guard stops.
 func (sg segment) guardable() bool {
 	for _, c := range sg.conds {
-		if c.op == "" {
+		if c.op == "" && c.least == "" {
 			return false
 		}
 	}
@@ -834,6 +862,11 @@ type segmentOrder struct {
 	// absent is the marker property of each key that is not present
 	// (n.`absent:openedYear`: absent.go), "" for the others.
 	absent []string
+	// least is the parameter of the least value of each key's type (see
+	// scond.least), "" for a type without one here: the ID's and a
+	// Date's (a Neo4j Date written by another tool is not a string, and
+	// IS NOT NULL holds for it).
+	least []string
 }
 
 // absentCond is the condition that key i is absent: its marker; for a
@@ -899,8 +932,7 @@ func (c *compiler) segmentsAll(o segmentOrder, i int, prefix []scond) []segment 
 	if i == len(o.keys) {
 		return []segment{o.endSegment(prefix)}
 	}
-	x := o.keys[i]
-	present := segment{conds: with(prefix, scond{x: x + " IS NOT NULL"}), from: i, grouped: o.against(i)}
+	present := segment{conds: with(prefix, o.notNull(i)), from: i, grouped: o.against(i)}
 	if o.present[i] {
 		return []segment{present}
 	}
@@ -936,7 +968,7 @@ func (c *compiler) segmentsAfter(o segmentOrder, cur kepu.Cursor, i int, prefix 
 		if o.desc[i] {
 			// Descending, the absent values come first; the present ones
 			// follow.
-			rest = append(rest, segment{conds: with(prefix, scond{x: x + " IS NOT NULL"}), from: i, grouped: o.against(i)})
+			rest = append(rest, segment{conds: with(prefix, o.notNull(i)), from: i, grouped: o.against(i)})
 		}
 		return rest
 	}
@@ -995,7 +1027,7 @@ func buildFindSegments(l kepu.Label, f *kepu.Filter, pl listPlan) (stmts []stmt,
 	if err != nil {
 		return nil, false, err
 	}
-	o := segmentOrder{keys: keys, desc: make([]bool, len(keys)), idDesc: pl.reverse, present: make([]bool, len(keys)), str: make([]bool, len(keys)), absent: make([]string, len(keys))}
+	o := segmentOrder{keys: keys, desc: make([]bool, len(keys)), idDesc: pl.reverse, present: make([]bool, len(keys)), str: make([]bool, len(keys)), absent: make([]string, len(keys)), least: make([]string, len(keys))}
 	for i, k := range pl.order {
 		o.desc[i] = k.Desc != pl.reverse
 		def, isID := nodeProps(labels)(k.Prop)
@@ -1003,6 +1035,9 @@ func buildFindSegments(l kepu.Label, f *kepu.Filter, pl listPlan) (stmts []stmt,
 		o.str[i] = !isID && def != nil && def.Type == kepu.String
 		if !o.present[i] && def != nil {
 			o.absent[i] = "n." + quote(AbsentKey(def.Name))
+		}
+		if v := leastValue(def, isID); v != nil {
+			o.least[i] = c.p.add(v)
 		}
 	}
 	var segs []segment
@@ -1037,14 +1072,14 @@ func buildFindSegments(l kepu.Label, f *kepu.Filter, pl listPlan) (stmts []stmt,
 		hint := ""
 		for _, cd := range sg.conds {
 			parts = append(parts, cd.text(guard))
-			if guard != "" && cd.x != "n.id" {
+			if guard != "" && cd.indexKey() != "n.id" {
 				// A guarded segment reads the index of its last key
 				// (key, id) in order: with the guards' CASE values
 				// the planner sometimes sought the first key's
 				// index instead (kind = $k, name > $v: every museum
 				// of the kind, 3,287 db hits at 100k, where the
 				// name's index reads the next 101).
-				hint = indexHint(cd.x)
+				hint = indexHint(cd.indexKey())
 			}
 		}
 		terms := o.terms(sg.from)
@@ -1095,6 +1130,28 @@ func buildFindSegments(l kepu.Label, f *kepu.Filter, pl listPlan) (stmts []stmt,
 		stmts = append(stmts, stmt{Cypher: q.String(), Params: c.p})
 	}
 	return stmts, true, nil
+}
+
+// leastValue is the least value of a property's type in Neo4j's order
+// (nil when the type has none here: the ID, a Date, a list). Every value
+// the store writes is of its property's type, and kepu's validation
+// refuses NaN and the infinities, so key >= leastValue holds for exactly
+// the nodes where key IS NOT NULL.
+func leastValue(def *kepu.PropDef, isID bool) any {
+	if isID || def == nil {
+		return nil
+	}
+	switch def.Type {
+	case kepu.String, kepu.Enum:
+		return ""
+	case kepu.Int:
+		return int64(math.MinInt64)
+	case kepu.Float:
+		return -math.MaxFloat64
+	case kepu.Bool:
+		return false
+	}
+	return nil
 }
 
 // splittable reports whether a segment is a range of the key before the

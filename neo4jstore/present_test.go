@@ -1,0 +1,127 @@
+package neo4jstore_test
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/kepugraph/kepugraph/internal/neo4jtest"
+	"github.com/kepugraph/kepugraph/kepu"
+	"github.com/kepugraph/kepugraph/storetest"
+)
+
+// TestPresentAfterAbsent pages through museums in each order on an
+// optional property of every orderable type (Enum, Bool, Int, String,
+// Float), ascending and descending, forward and backward, and checks the
+// pages against the order computed here (absent values greatest, ties by
+// the ID) and that every page is one round trip: the segment of the
+// present values that follows the absent ones (descending) is guarded by
+// a range from the type's least value (scond.least) and joins the
+// statement of the segments before it. Before, a first page in a
+// descending order, or any page after a node without the value, took two
+// statements (at 1M, p50 2.0–4.6 ms against 1.5 ms for one).
+func TestPresentAfterAbsent(t *testing.T) {
+	if neo4jtest.URI() == "" {
+		t.Skip("NEO4J_URI is not set")
+	}
+	st := neo4jtest.Fresh(t)
+	ctx := context.Background()
+	values := map[string][]any{
+		"level":      {"NATIONAL", nil, "COUNTY", "PROVINCIAL", nil, "NATIONAL", nil},
+		"freeEntry":  {true, nil, false, false, nil, true},
+		"openedYear": {int64(1990), nil, int64(2001), int64(1990), nil, int64(1958), int64(2001)},
+		"city":       {"Hangzhou", nil, "A", "b", nil, "Hangzhou", "杭州"},
+		"distanceKm": {3.5, 0.0, nil, 12.25, nil, 3.5, 1e15},
+	}
+	var changes []kepu.Change
+	var all []kepu.Node
+	for i := range 23 {
+		kv := []any{"kind", kepu.MuseumKinds[i%len(kepu.MuseumKinds)]}
+		for p, vs := range values {
+			kv = append(kv, p, vs[(i*5+len(p))%len(vs)])
+		}
+		n := storetest.N(fmt.Sprintf("Museum:pa%02d", (i*7)%23), kv...)
+		changes = append(changes, kepu.Change{Kind: kepu.PutNode, Node: n})
+		all = append(all, n)
+	}
+	if _, err := st.Write(ctx, changes); err != nil {
+		t.Fatal(err)
+	}
+	want := func(p string, desc bool) []string {
+		s := slices.Clone(all)
+		slices.SortFunc(s, func(a, b kepu.Node) int {
+			va, oka := a.Props[p]
+			vb, okb := b.Props[p]
+			c := 0
+			switch {
+			case oka != okb && oka:
+				c = -1
+			case oka != okb:
+				c = 1
+			case oka:
+				c = kepu.CompareValues(va, vb)
+			}
+			if desc {
+				c = -c
+			}
+			return cmp.Or(c, cmp.Compare(a.ID, b.ID))
+		})
+		ids := make([]string, len(s))
+		for i, n := range s {
+			ids[i] = n.ID
+		}
+		return ids
+	}
+	for p := range values {
+		for _, desc := range []bool{false, true} {
+			exp := want(p, desc)
+			for _, size := range []int{3, 10} {
+				for _, backward := range []bool{false, true} {
+					name := fmt.Sprintf("%s desc %v, pages of %d, backward %v", p, desc, size, backward)
+					var got []string
+					cursor := ""
+					for step := 0; step <= len(all); step++ {
+						page := kepu.Page{First: &size, After: cursor}
+						if backward {
+							page = kepu.Page{Last: &size, Before: cursor}
+						}
+						trips := st.RoundTrips()
+						pg, err := st.FindNodes(ctx, kepu.NodeQuery{Label: kepu.Museum, Order: []kepu.OrderKey{{Prop: p, Desc: desc}}, Page: page})
+						if err != nil {
+							t.Fatalf("%s: %v", name, err)
+						}
+						if d := st.RoundTrips() - trips; d != 1 {
+							t.Errorf("%s: the page after %q took %d round trips, want 1", name, cursor, d)
+						}
+						ids := make([]string, len(pg.Nodes))
+						for i, n := range pg.Nodes {
+							ids[i] = n.ID
+						}
+						more := pg.HasNext
+						if backward {
+							slices.Reverse(ids)
+							more = pg.HasPrev
+						}
+						got = append(got, ids...)
+						if !more || len(pg.Cursors) == 0 {
+							break
+						}
+						if backward {
+							cursor = pg.Cursors[0]
+						} else {
+							cursor = pg.Cursors[len(pg.Cursors)-1]
+						}
+					}
+					if backward {
+						slices.Reverse(got)
+					}
+					if !slices.Equal(got, exp) {
+						t.Errorf("%s:\n got %v\nwant %v", name, got, exp)
+					}
+				}
+			}
+		}
+	}
+}
