@@ -80,8 +80,10 @@ func Restore(out io.Writer, src, dir string, force bool) error {
 	if err := os.Rename(tmp, dst); err != nil {
 		return err
 	}
-	// A first start killed while it loaded the reference dataset left its
-	// marker: the restored file is whole, so no start must load over it.
+	// A first start of a version before 2026-12-03 killed while it loaded
+	// the reference dataset left its marker file: the restored file is
+	// whole, so no start must load over it. (The mark of later versions is
+	// in the data file: the replaced file keeps it.)
 	if err := os.Remove(filepath.Join(dir, embedded.SeedMarker)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
