@@ -232,7 +232,6 @@ func TestDumpLoadErrorCodes(t *testing.T) {
 	code, _, errOut = run(t, nil, "load", "--data-dir", src, dumpFile)
 	wantFailure(t, "load into a store that holds nodes", code, errOut, kepu.Conflict, "not empty")
 
-
 	if code, _, errOut := run(t, nil, "load", "--data-dir", src); code != 2 || failureLine.MatchString(errOut) {
 		t.Errorf("load without a file: exit %d, stderr %q; want 2 and the usage", code, errOut)
 	}
