@@ -117,12 +117,18 @@ func TestRestart(t *testing.T) {
 	}
 }
 
-// TestMaxPageSizeFlag checks that --max-page-size reaches the API.
+// TestMaxPageSizeFlag checks that --max-page-size reaches the API: its
+// bound, and the default of the lists whose first defaults to 10
+// (centrality), which a maximum of 5 must not refuse when the request
+// gives no first (graph's TestPageSizeDefaults checks every field).
 func TestMaxPageSizeFlag(t *testing.T) {
 	m, _ := mustRunMain(t, "--data-dir", t.TempDir(), "--no-seed", "--max-page-size", "5")
 	var data struct{ Museums struct{ TotalCount int } }
 	query(t, m, `{ museums(first: 5) { totalCount } }`, nil, &data)
 	mustFail(t, m, `{ museums(first: 6) { totalCount } }`, nil, kepu.BadUserInput)
+	var c struct{ Centrality []struct{ Rank int } }
+	query(t, m, `{ centrality(algorithm: DEGREE) { rank } }`, nil, &c)
+	mustFail(t, m, `{ centrality(algorithm: DEGREE, first: 6) { rank } }`, nil, kepu.BadUserInput)
 }
 
 var graphqlBlock = regexp.MustCompile("(?s)```graphql\n(.*?)```")

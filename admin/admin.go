@@ -10,7 +10,10 @@
 //
 // The server's main calls Run when its first argument names a command.
 // Exit codes: 0 success, 1 failure (a damaged file, a refused restore, an
-// unreachable server), 2 bad usage.
+// unreachable server), 2 bad usage. A failure's line on standard error
+// names its code (ErrorCode) after the command: "kepugraph load: CONFLICT:
+// after 0 nodes and 0 edges: the store is not empty …"; check --json
+// writes it as the report's "code" too.
 package admin
 
 import (
@@ -19,8 +22,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"slices"
 	"strings"
+
+	"github.com/kepugraph/kepugraph/embedded"
+	"github.com/kepugraph/kepugraph/kepu"
 )
 
 // Env is what a command reads from its process: arguments aside, the
@@ -69,10 +76,8 @@ func Run(ctx context.Context, env Env, args []string) int {
 		case errors.Is(err, ErrUsage):
 			fmt.Fprintf(env.Stderr, "kepugraph %s: %v\nusage: kepugraph %s\n", c.name, err, c.usage)
 			return 2
-		case errors.Is(err, errReported):
-			return 1
 		default:
-			fmt.Fprintf(env.Stderr, "kepugraph %s: %v\n", c.name, err)
+			fmt.Fprintf(env.Stderr, "kepugraph %s: %s: %v\n", c.name, ErrorCode(err), err)
 			return 1
 		}
 	}
@@ -80,8 +85,51 @@ func Run(ctx context.Context, env Env, args []string) int {
 	return 2
 }
 
-// errReported is a failure the command has already reported.
-var errReported = errors.New("reported")
+// CodeDataDamaged is the code of a data or backup file that fails its
+// check (check, restore, backup) or that a store refuses to open as
+// damaged (dump, load: embedded.DamageError).
+const CodeDataDamaged = "DATA_DAMAGED"
+
+// ErrorCode returns the machine-readable code of a command's failure, in
+// this order: the Code of a *kepu.Error in err's chain (the API's codes:
+// BAD_USER_INPUT for a malformed dump, CONFLICT for a store or directory
+// that is not empty or a file in use, NOT_FOUND, SERVICE_UNAVAILABLE for a
+// store or server that cannot be reached, and the codes a server answered
+// with, such as UNAUTHENTICATED); CodeDataDamaged for an
+// embedded.DamageError; NOT_FOUND for a missing file (fs.ErrNotExist),
+// CONFLICT for one that exists (fs.ErrExist); TIMEOUT when the command's
+// deadline passed; INTERNAL_SERVER_ERROR for anything else (an I/O error).
+// "" for nil.
+func ErrorCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	var ke *kepu.Error
+	if errors.As(err, &ke) {
+		return ke.Code
+	}
+	var de *embedded.DamageError
+	switch {
+	case errors.As(err, &de):
+		return CodeDataDamaged
+	case errors.Is(err, fs.ErrNotExist):
+		return kepu.NotFound
+	case errors.Is(err, fs.ErrExist):
+		return kepu.Conflict
+	case errors.Is(err, context.DeadlineExceeded):
+		return CodeTimeout
+	}
+	return kepu.Internal
+}
+
+// CodeTimeout is the code of a command whose deadline passed (backup
+// --timeout), as the API's TIMEOUT.
+const CodeTimeout = "TIMEOUT"
+
+// failf returns a *kepu.Error of a command's failure with the code.
+func failf(code, format string, args ...any) error {
+	return kepu.Errorf(code, format, args...)
+}
 
 // Usage writes the commands' usage lines (for the server's --help).
 func Usage(w io.Writer) {

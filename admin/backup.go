@@ -122,12 +122,12 @@ func runBackup(ctx context.Context, env Env, args []string) error {
 // it was. An existing dst is refused unless force.
 func Backup(ctx context.Context, base, token, dst string, force bool) (*embedded.Report, error) {
 	if _, err := os.Stat(dst); err == nil && !force {
-		return nil, fmt.Errorf("%s exists: choose another name, or pass --force", dst)
+		return nil, failf(kepu.Conflict, "%s exists: choose another name, or pass --force", dst)
 	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
 	if token == "" {
-		return nil, fmt.Errorf("set %s to the token of an API key with the role admin", AdminTokenEnv)
+		return nil, failf(auth.CodeUnauthenticated, "set %s to the token of an API key with the role admin", AdminTokenEnv)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(base, "/")+BackupPath, nil)
 	if err != nil {
@@ -136,7 +136,10 @@ func Backup(ctx context.Context, base, token, dst string, force bool) (*embedded
 	req.Header.Set("Authorization", "Bearer "+token)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return nil, err
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("GET %s: %w", req.URL, ctx.Err())
+		}
+		return nil, failf(kepu.Unavailable, "%v", err)
 	}
 	defer res.Body.Close()
 	if res.StatusCode != http.StatusOK {
@@ -148,9 +151,13 @@ func Backup(ctx context.Context, base, token, dst string, force bool) (*embedded
 		}
 		b, _ := io.ReadAll(io.LimitReader(res.Body, 1<<16))
 		if json.Unmarshal(b, &body) == nil && len(body.Errors) > 0 {
-			return nil, fmt.Errorf("%s: %s %v: %s", req.URL, res.Status, body.Errors[0].Extensions["code"], body.Errors[0].Message)
+			code, _ := body.Errors[0].Extensions["code"].(string)
+			if code == "" {
+				code = statusCode(res.StatusCode)
+			}
+			return nil, failf(code, "%s: %s: %s", req.URL, res.Status, body.Errors[0].Message)
 		}
-		return nil, fmt.Errorf("%s: %s", req.URL, res.Status)
+		return nil, failf(statusCode(res.StatusCode), "%s: %s", req.URL, res.Status)
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(dst), filepath.Base(dst)+".partial-*")
 	if err != nil {
@@ -168,14 +175,17 @@ func Backup(ctx context.Context, base, token, dst string, force bool) (*embedded
 		err = cerr
 	}
 	if err != nil {
-		return nil, fmt.Errorf("download %s: %w", req.URL, err)
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("download %s: %w", req.URL, ctx.Err())
+		}
+		return nil, failf(kepu.Unavailable, "download %s: %v", req.URL, err)
 	}
 	rep, err := embedded.Check(tmp.Name(), embedded.CheckOptions{})
 	if err != nil {
 		return nil, err
 	}
 	if !rep.OK() {
-		return rep, fmt.Errorf("the downloaded backup fails its check (%s: %s); nothing kept", rep.Problems[0].Check, rep.Problems[0].Message)
+		return rep, failf(CodeDataDamaged, "the downloaded backup fails its check (%s: %s); nothing kept", rep.Problems[0].Check, rep.Problems[0].Message)
 	}
 	if err := os.Rename(tmp.Name(), dst); err != nil {
 		return nil, err
@@ -185,4 +195,25 @@ func Backup(ctx context.Context, base, token, dst string, force bool) (*embedded
 	}
 	rep.Path = dst
 	return rep, nil
+}
+
+// statusCode is the code of a backup response's status without an error
+// body of the server's: the API's code for the status.
+func statusCode(status int) string {
+	switch status {
+	case http.StatusUnauthorized:
+		return auth.CodeUnauthenticated
+	case http.StatusForbidden:
+		return auth.CodeForbidden
+	case http.StatusNotFound:
+		return kepu.NotFound
+	case http.StatusNotImplemented:
+		return "NOT_IMPLEMENTED"
+	case http.StatusRequestTimeout, http.StatusGatewayTimeout:
+		return CodeTimeout
+	}
+	if status >= 500 {
+		return kepu.Unavailable
+	}
+	return kepu.Internal
 }

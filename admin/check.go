@@ -3,11 +3,15 @@ package admin
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"path/filepath"
 
 	"github.com/kepugraph/kepugraph/embedded"
+	"github.com/kepugraph/kepugraph/kepu"
 )
 
 func runCheck(ctx context.Context, env Env, args []string) error {
@@ -25,26 +29,54 @@ func runCheck(ctx context.Context, env Env, args []string) error {
 	if path == "" {
 		path = filepath.Join(*dataDir, embedded.FileName)
 	}
-	r, err := embedded.Check(path, embedded.CheckOptions{})
+	r, err := checkFile(path)
 	if err != nil {
+		if *asJSON {
+			// The failure as the report's fields: ok, code and error.
+			if jerr := writeJSON(env.Stdout, checkJSON{OK: false, Code: ErrorCode(err), Error: err.Error()}); jerr != nil {
+				return jerr
+			}
+		}
 		return err
 	}
+	var failure error
+	if !r.OK() {
+		failure = failf(CodeDataDamaged, "%s: %d problems (the report is on standard output)", path, len(r.Problems))
+	}
 	if *asJSON {
-		enc := json.NewEncoder(env.Stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(struct {
-			OK bool `json:"ok"`
-			*embedded.Report
-		}{r.OK(), r}); err != nil {
+		if err := writeJSON(env.Stdout, checkJSON{OK: r.OK(), Code: ErrorCode(failure), Report: r}); err != nil {
 			return err
 		}
 	} else {
 		printReport(env.Stdout, r)
 	}
-	if !r.OK() {
-		return errReported
+	return failure
+}
+
+// checkJSON is check --json's output: ok, and for a failure its code
+// (ErrorCode: DATA_DAMAGED for a file with problems) and, when the file
+// could not be examined at all, error (the message); then the report's
+// fields (embedded.Report) when there is one.
+type checkJSON struct {
+	OK    bool   `json:"ok"`
+	Code  string `json:"code,omitempty"`
+	Error string `json:"error,omitempty"`
+	*embedded.Report
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// checkFile is embedded.Check, a missing file being NOT_FOUND (Check
+// cannot read it: SERVICE_UNAVAILABLE).
+func checkFile(path string) (*embedded.Report, error) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, failf(kepu.NotFound, "%s does not exist", path)
 	}
-	return nil
+	return embedded.Check(path, embedded.CheckOptions{})
 }
 
 // printReport writes a Report as text.

@@ -45,7 +45,7 @@ func (f storeFlags) open(ctx context.Context, env Env, mustExist bool) (kepu.Sto
 	case "embedded":
 		if mustExist {
 			if _, err := os.Stat(filepath.Join(*f.dataDir, embedded.FileName)); errors.Is(err, fs.ErrNotExist) {
-				return nil, fmt.Errorf("%s holds no data file (%s)", *f.dataDir, embedded.FileName)
+				return nil, failf(kepu.NotFound, "%s holds no data file (%s)", *f.dataDir, embedded.FileName)
 			}
 		}
 		return embedded.Open(*f.dataDir, embedded.Options{})

@@ -12,6 +12,7 @@ import (
 
 	"github.com/kepugraph/kepugraph/embedded"
 	"github.com/kepugraph/kepugraph/internal/fsync"
+	"github.com/kepugraph/kepugraph/kepu"
 )
 
 // ReplacedSuffix precedes the time in the name under which restore --force
@@ -38,20 +39,20 @@ func runRestore(ctx context.Context, env Env, args []string) error {
 // deleted. The copy is written next to its final name, synced, then renamed
 // into place, so an interrupted restore leaves no half-written data file.
 func Restore(out io.Writer, src, dir string, force bool) error {
-	r, err := embedded.Check(src, embedded.CheckOptions{})
+	r, err := checkFile(src)
 	if err != nil {
 		return err
 	}
 	if !r.OK() {
 		printReport(out, r)
-		return fmt.Errorf("%s is not a sound backup: nothing restored", src)
+		return failf(CodeDataDamaged, "%s is not a sound backup: nothing restored", src)
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
 	if len(entries) > 0 && !force {
-		return fmt.Errorf("%s is not empty (%d entries): restore into an empty or new directory, or pass --force (the current data file is kept aside)", dir, len(entries))
+		return failf(kepu.Conflict, "%s is not empty (%d entries): restore into an empty or new directory, or pass --force (the current data file is kept aside)", dir, len(entries))
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -67,7 +68,7 @@ func Restore(out io.Writer, src, dir string, force bool) error {
 		unlock, err := lockFile(dst)
 		if err != nil {
 			os.Remove(tmp)
-			return fmt.Errorf("%s is in use by a running kepugraph: stop it before restoring (%v)", dst, err)
+			return failf(kepu.Conflict, "%s is in use by a running kepugraph: stop it before restoring (%v)", dst, err)
 		}
 		replaced = dst + ReplacedSuffix + time.Now().UTC().Format("20060102T150405Z")
 		err = os.Rename(dst, replaced)
@@ -80,8 +81,10 @@ func Restore(out io.Writer, src, dir string, force bool) error {
 	if err := os.Rename(tmp, dst); err != nil {
 		return err
 	}
-	// A first start killed while it loaded the reference dataset left its
-	// marker: the restored file is whole, so no start must load over it.
+	// A first start of a version before 2026-12-03 killed while it loaded
+	// the reference dataset left its marker file: the restored file is
+	// whole, so no start must load over it. (The mark of later versions is
+	// in the data file: the replaced file keeps it.)
 	if err := os.Remove(filepath.Join(dir, embedded.SeedMarker)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}

@@ -35,11 +35,13 @@ import (
 // FileName is the name of the bbolt file inside the data directory.
 const FileName = "kepugraph.db"
 
-// SeedMarker is the file in the data directory that the server creates
-// before its first start loads the reference dataset and removes once the
-// load has ended (server.Seed): a start that finds it completes a load that
-// a killed start left half done. A restore removes it (the restored file
-// is whole).
+// SeedMarker is the file in the data directory that versions before
+// 2026-12-03 created before their first start loaded the reference dataset
+// and removed once the load had ended; a killed start left it. The server
+// now marks the load in the data file itself (the metadata entry
+// kepu.MetaReferenceLoad, see server.Seed) and still completes a load that
+// this file marks. A restore removes it (the restored file is whole and
+// carries its own mark).
 const SeedMarker = "reference-load.incomplete"
 
 var (

@@ -179,7 +179,7 @@ func netSpec(labels, rels []string, projection, within *string) (analysis.NetSpe
 }
 
 func centrality(ctx context.Context, r *Resolver, algorithm string, labels, rels []string, projection, within *string, where map[string]any, first *int) ([]*model.ScoredNode, error) {
-	n := intOr(first, 10)
+	n := listFirst(ctx, first, r.maxPageSize)
 	if err := model.PageBound(r.maxPageSize).Check("first", n); err != nil {
 		return nil, err
 	}

@@ -1,6 +1,11 @@
 package graph
 
 import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
 	"github.com/kepugraph/kepugraph/analysis"
 	"github.com/kepugraph/kepugraph/export"
 	"github.com/kepugraph/kepugraph/graph/model"
@@ -64,4 +69,50 @@ func ArgumentMax(maxPage int) func(typeName, field, arg string) (int, bool) {
 		b, ok := ArgumentBound(typeName, field, arg, maxPage)
 		return b.Max, ok
 	}
+}
+
+// DefaultListFirst is the schema's default first of the lists that are not
+// connections (shortestPaths, centrality: first: Int = 10). A request that
+// gives no first gets min(DefaultListFirst, the maximum page size)
+// (listFirst): a server whose --max-page-size is below 10 answers it with
+// that many, instead of refusing a size the request did not ask for.
+const DefaultListFirst = 10
+
+// listFirst returns the page size of a list field whose first argument
+// has the schema default DefaultListFirst: first as the request gave it
+// (checked against maxPage by the caller), else DefaultListFirst capped at
+// maxPage. gqlgen passes the schema's default as if it had been given, so
+// whether it was is read from the request: the argument is missing, null,
+// or a variable the request did not set (and whose definition has no
+// default).
+func listFirst(ctx context.Context, first *int, maxPage int) int {
+	if first == nil || !argGiven(ctx, "first") {
+		return min(DefaultListFirst, maxPage)
+	}
+	return *first
+}
+
+// argGiven reports whether the request gave the current field's argument
+// name a value other than null. Outside a field's context (a call from Go)
+// it reports true: the value passed is taken as given.
+func argGiven(ctx context.Context, name string) bool {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil {
+		return true
+	}
+	a := fc.Field.Arguments.ForName(name)
+	if a == nil || a.Value == nil {
+		return false
+	}
+	v := a.Value
+	if v.Kind != ast.Variable {
+		return v.Kind != ast.NullValue
+	}
+	if graphql.HasOperationContext(ctx) {
+		if x, ok := graphql.GetOperationContext(ctx).Variables[v.Raw]; ok {
+			return x != nil
+		}
+	}
+	d := v.VariableDefinition
+	return d != nil && d.DefaultValue != nil && d.DefaultValue.Kind != ast.NullValue
 }

@@ -153,13 +153,30 @@ func boundCases(t *testing.T, url, isolated string) []boundCase {
 // <max>, got <value>", extensions argument, min, max, value; both ends are
 // accepted. The server has the query limits of the real one (gqllimit with
 // graph.ArgumentMax): a value far above the bound is not
-// COMPLEXITY_LIMIT_EXCEEDED but the same BAD_USER_INPUT.
+// COMPLEXITY_LIMIT_EXCEEDED but the same BAD_USER_INPUT. The page sizes
+// follow the configured maximum: the whole check runs with the default
+// maximum (100), and the page sizes' again with a maximum of 5, below the
+// default first of centrality and shortestPaths (10).
 func TestArgumentBounds(t *testing.T) {
-	h := graph.New(ref(t).store, graph.Options{Extensions: []graphql.HandlerExtension{
-		gqllimit.New(gqllimit.Config{MaxCost: gqllimit.DefaultMaxCost, DefaultPageSize: 100, ArgumentMax: graph.ArgumentMax(100)}),
+	for _, maxPage := range []int{graph.DefaultMaxPageSize, 5} {
+		t.Run(fmt.Sprintf("max%d", maxPage), func(t *testing.T) { argumentBounds(t, maxPage) })
+	}
+}
+
+// limitedServer serves the reference dataset with the maximum page size
+// maxPage and the query limits of the real server for it.
+func limitedServer(t *testing.T, maxPage int) *httptest.Server {
+	t.Helper()
+	h := graph.New(ref(t).store, graph.Options{MaxPageSize: maxPage, Extensions: []graphql.HandlerExtension{
+		gqllimit.New(gqllimit.Config{MaxCost: gqllimit.DefaultMaxCost, DefaultPageSize: maxPage, ArgumentMax: graph.ArgumentMax(maxPage)}),
 	}})
 	srv := httptest.NewServer(h)
-	defer srv.Close()
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func argumentBounds(t *testing.T, maxPage int) {
+	srv := limitedServer(t, maxPage)
 	var ns struct {
 		NationalStatistics struct{ Nodes []struct{ ID string } }
 	}
@@ -196,10 +213,19 @@ func TestArgumentBounds(t *testing.T) {
 	cases := boundCases(t, srv.URL, isolated)
 	seen := map[string]int{}
 	for _, c := range cases {
-		b, _ := graph.ArgumentBound(c.typ, c.field, c.arg, 100)
+		b, _ := graph.ArgumentBound(c.typ, c.field, c.arg, maxPage)
+		if maxPage != graph.DefaultMaxPageSize && c.arg != "first" && c.arg != "last" {
+			continue // the other bounds do not depend on it: checked once
+		}
 		seen[fmt.Sprintf("%s %d–%d", c.arg, b.Min, b.Max)]++
 		name := c.typ + "." + c.field + "(" + c.arg + ")"
-		for _, v := range []int{b.Min - 1, b.Max + 1, -1 << 30, 1 << 30} {
+		outside, inside := []int{b.Min - 1, b.Max + 1, -1 << 30, 1 << 30}, []int{b.Min, b.Max}
+		if maxPage != graph.DefaultMaxPageSize {
+			// Only the upper end moves with the maximum (and the run on
+			// Neo4j costs CI a request per value).
+			outside, inside = []int{b.Max + 1}, []int{b.Max}
+		}
+		for _, v := range outside {
 			if v >= b.Min && v <= b.Max {
 				continue
 			}
@@ -221,14 +247,22 @@ func TestArgumentBounds(t *testing.T) {
 				}
 			}
 		}
-		for _, v := range []int{b.Min, b.Max} {
+		for _, v := range inside {
 			if status, errs := send(fmt.Sprintf(c.query, fmt.Sprint(v)), nil); status != 200 || len(errs) > 0 {
 				t.Errorf("%s = %d: %d %+v; want no error", name, v, status, errs)
 			}
 		}
 	}
 	// One rule per kind of argument.
-	want := map[string]bool{"first 0–100": true, "last 0–100": true, "hops 0–3": true, "maxHops 0–10": true, "limit 1–1000": true}
+	want := map[string]bool{fmt.Sprintf("first 0–%d", maxPage): true, fmt.Sprintf("last 0–%d", maxPage): true}
+	if maxPage == graph.DefaultMaxPageSize {
+		want["hops 0–3"], want["maxHops 0–10"], want["limit 1–1000"] = true, true, true
+	}
+	for k := range want {
+		if seen[k] == 0 {
+			t.Errorf("no argument with the bound %s", k)
+		}
+	}
 	for k, n := range seen {
 		if !want[k] {
 			t.Errorf("%d arguments with the bound %s", n, k)
@@ -291,4 +325,107 @@ func TestZeroMeansEmpty(t *testing.T) {
 	// first: 0 still checks the other arguments.
 	wantError(t, url, `{ shortestPaths(from: `+cstm+`, to: "TXVzZXVtOm5vbmU", first: 0) { length } }`, nil, "NOT_FOUND")
 	wantError(t, url, `{ centrality(algorithm: DEGREE, within: `+cstm+`, first: 0) { rank } }`, nil, "BAD_USER_INPUT")
+}
+
+// TestPageSizeDefaults: a request that gives no first (nor last) is never
+// refused for a page size it did not ask for. With a maximum page size of
+// 5, below the default first of centrality and shortestPaths (10), every
+// field that takes first answers without it (the argument left out, null,
+// or a variable the request does not set) with at most 5 items: the
+// connections, search and the ranked lists that many, centrality and
+// shortestPaths min(10, 5); first: 6 is refused. With the default maximum
+// (100) centrality still gives 10.
+func TestPageSizeDefaults(t *testing.T) {
+	const maxPage = 5
+	srv := limitedServer(t, maxPage)
+	var ns struct {
+		NationalStatistics struct{ Nodes []struct{ ID string } }
+	}
+	query(t, srv.URL, `{ nationalStatistics(first: 1) { nodes { id } } }`, nil, &ns)
+	isolated := ns.NationalStatistics.Nodes[0].ID
+	// longest returns the length of the longest list in v.
+	var longest func(v any) int
+	longest = func(v any) int {
+		n := 0
+		switch v := v.(type) {
+		case []any:
+			n = len(v)
+			for _, x := range v {
+				n = max(n, longest(x))
+			}
+		case map[string]any:
+			for _, x := range v {
+				n = max(n, longest(x))
+			}
+		}
+		return n
+	}
+	drop := strings.NewReplacer("(first: %s)", "", "first: %s, ", "", ", first: %s", "")
+	checked := 0
+	for _, c := range boundCases(t, srv.URL, isolated) {
+		if c.arg != "first" {
+			continue
+		}
+		q := drop.Replace(c.query)
+		if strings.Contains(q, "%s") {
+			t.Fatalf("%s.%s: could not leave first out of %s", c.typ, c.field, c.query)
+		}
+		r := post(t, srv.URL, q, nil)
+		if len(r.Errors) > 0 {
+			t.Errorf("%s.%s without first, maximum page size %d: %+v\n%s", c.typ, c.field, maxPage, r.Errors, q)
+			continue
+		}
+		var data any
+		if err := json.Unmarshal(r.Data, &data); err != nil {
+			t.Fatal(err)
+		}
+		if n := longest(data); n > maxPage {
+			t.Errorf("%s.%s without first: a list of %d items, above the maximum page size %d\n%s", c.typ, c.field, n, maxPage, q)
+		}
+		checked++
+	}
+	if checked < 50 {
+		t.Fatalf("only %d fields with first checked", checked)
+	}
+
+	// The lists long enough to show the size: exactly the maximum, in
+	// every form of leaving first out.
+	const ah = `"UHJvdmluY2U6Q04tQUg"`
+	for _, form := range []struct{ decl, arg string }{{"", ""}, {"", "first: null"}, {"($n: Int)", "first: $n"}} {
+		var d struct {
+			Centrality []struct{ Rank int }
+			Museums    struct{ Nodes []struct{ ID string } }
+			Search     struct{ Nodes []struct{ ID string } }
+		}
+		args := func(rest string) string {
+			switch {
+			case form.arg == "" && rest == "":
+				return ""
+			case form.arg == "":
+				return "(" + rest + ")"
+			case rest == "":
+				return "(" + form.arg + ")"
+			}
+			return "(" + rest + ", " + form.arg + ")"
+		}
+		query(t, srv.URL, `query `+form.decl+` {
+			centrality`+args(`algorithm: DEGREE, within: `+ah)+` { rank }
+			museums`+args("")+` { nodes { id } }
+			search`+args(`text: "museum"`)+` { nodes { id } }
+		}`, nil, &d)
+		if len(d.Centrality) != maxPage || len(d.Museums.Nodes) != maxPage || len(d.Search.Nodes) != maxPage {
+			t.Errorf("first left out (%q): centrality %d, museums %d, search %d items; want %d each",
+				form.arg, len(d.Centrality), len(d.Museums.Nodes), len(d.Search.Nodes), maxPage)
+		}
+	}
+	// A variable whose definition has a default gives first: it is checked.
+	wantError(t, srv.URL, `query($n: Int = 6) { centrality(algorithm: DEGREE, within: `+ah+`, first: $n) { rank } }`, nil, "BAD_USER_INPUT")
+	wantError(t, srv.URL, `{ centrality(algorithm: DEGREE, within: `+ah+`, first: 6) { rank } }`, nil, "BAD_USER_INPUT")
+	wantError(t, srv.URL, `{ shortestPaths(from: "TXVzZXVtOmNzdG0", to: "TXVzZXVtOmNzdG0", first: 10) { length } }`, nil, "BAD_USER_INPUT")
+
+	var d struct{ Centrality []struct{ Rank int } }
+	query(t, limitedServer(t, graph.DefaultMaxPageSize).URL, `{ centrality(algorithm: DEGREE, within: `+ah+`) { rank } }`, nil, &d)
+	if len(d.Centrality) != graph.DefaultListFirst {
+		t.Errorf("centrality without first, maximum page size %d: %d items, want %d", graph.DefaultMaxPageSize, len(d.Centrality), graph.DefaultListFirst)
+	}
 }

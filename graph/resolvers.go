@@ -62,7 +62,7 @@ func (r *queryResolver) ShortestPath(ctx context.Context, from string, to string
 
 // ShortestPaths is the resolver for the shortestPaths field.
 func (r *queryResolver) ShortestPaths(ctx context.Context, from string, to string, relationships []string, maxHops *int, first *int) ([]*model.Path, error) {
-	n := intOr(first, 10)
+	n := listFirst(ctx, first, r.maxPageSize)
 	if err := model.PageBound(r.maxPageSize).Check("first", n); err != nil {
 		return nil, err
 	}

@@ -7,7 +7,7 @@ import (
 
 // Call describes one Store method call, for an Observer.
 type Call struct {
-	Method  string    // "Nodes", "FindNodes", ..., "Write"
+	Method  string    // "Nodes", "FindNodes", ..., "Write", "Version", "Meta", "SetMeta"
 	Label   Label     // FindNodes, CountNodes, PlaceNodes, CountPlaceNodes, WalkNodes: the label listed
 	IDs     int       // Nodes, Neighbors, CountNeighbors, PlaceNodes, CountPlaceNodes, Locate: how many IDs
 	Changes int       // Write: how many changes
@@ -159,6 +159,20 @@ func (s *observed) Version(ctx context.Context) (uint64, error) {
 	res, err := s.st.Version(ctx)
 	s.end(ctx, c, err)
 	return res, err
+}
+
+func (s *observed) Meta(ctx context.Context, key string) (string, error) {
+	ctx, c := s.start(ctx, Call{Method: "Meta"})
+	res, err := s.st.Meta(ctx, key)
+	s.end(ctx, c, err)
+	return res, err
+}
+
+func (s *observed) SetMeta(ctx context.Context, key, value string) error {
+	ctx, c := s.start(ctx, Call{Method: "SetMeta"})
+	err := s.st.SetMeta(ctx, key, value)
+	s.end(ctx, c, err)
+	return err
 }
 
 func (s *observed) Close() error { return s.st.Close() }

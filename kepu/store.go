@@ -124,6 +124,23 @@ type Store interface {
 	// Neo4j counter starts at the clock in milliseconds.
 	Version(ctx context.Context) (uint64, error)
 
+	// Meta returns the value of the store's metadata entry key, "" when
+	// there is none. Metadata are a few named strings a store keeps beside
+	// the graph, about the store itself (server.Seed marks a reference load
+	// in progress with one): they are not part of the graph, so no other
+	// method sees them (no node or edge: never counted, listed, walked,
+	// searched, aggregated, dumped or exported) and they do not change
+	// Version. BadUserInput for a key ValidateMeta refuses.
+	Meta(ctx context.Context, key string) (string, error)
+
+	// SetMeta sets the metadata entry key to value, or removes the entry
+	// when value is "" (removing a missing entry is no error). When it
+	// returns nil the entry is durable (on disk, or acknowledged by the
+	// server), as a Write is; it is independent of Write (neither waits
+	// for nor orders with the other's data). It does not change Version.
+	// BadUserInput for a key or value ValidateMeta refuses.
+	SetMeta(ctx context.Context, key, value string) error
+
 	// Close releases the store.
 	Close() error
 }

@@ -141,6 +141,8 @@ func (f fakeStore) AggregateEdges(context.Context, kepu.EdgeAggregateQuery) (kep
 }
 func (f fakeStore) Write(context.Context, []kepu.Change) ([]kepu.Result, error) { return nil, f.err }
 func (f fakeStore) Version(context.Context) (uint64, error)                     { return 0, f.err }
+func (f fakeStore) Meta(context.Context, string) (string, error)                { return "", f.err }
+func (f fakeStore) SetMeta(context.Context, string, string) error               { return f.err }
 func (f fakeStore) Close() error                                                { return nil }
 
 func TestInstrumentStore(t *testing.T) {

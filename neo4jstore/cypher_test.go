@@ -130,6 +130,9 @@ func corpus(t *testing.T, shapes bool) []namedStmt {
 	ids := map[string]any{"ids": []string{"Museum:a"}}
 	add("ping", stmt{cypherPing, nil}, nil)
 	add("version", stmt{cypherVersion, nil}, nil)
+	add("meta", stmt{cypherMeta, map[string]any{"id": MetaIDPrefix + "k"}}, nil)
+	add("setMeta", stmt{cypherSetMeta, map[string]any{"id": MetaIDPrefix + "k", "value": "v"}}, nil)
+	add("deleteMeta", stmt{cypherDeleteMeta, map[string]any{"id": MetaIDPrefix + "k"}}, nil)
 	add("bumpLogged", bumpLogged([]kepu.Change{{Kind: kepu.DeleteNode, ID: "Museum:a"}}), nil)
 	add("walkEnds", walkEndsStmt("Museum:a", 10), nil)
 	var found []kepu.Edge
@@ -434,7 +437,8 @@ func TestCypherLint(t *testing.T) {
 		"words": true, "han": true, "pinyin": true, "initials": true, "format": true}
 	labels = append(labels, CommonLabel, VersionLabel, ChangeLabel)
 	propSet[VersionProp] = true
-	propSet["changes"] = true // the edge log's entries (changes.go)
+	propSet[MetaValueProp] = true // metadata entries (meta.go)
+	propSet["changes"] = true     // the edge log's entries (changes.go)
 	for _, d := range kepu.LabelDefs() {
 		labels = append(labels, string(d.Label))
 		for _, p := range d.Props {

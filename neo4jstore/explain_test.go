@@ -70,7 +70,7 @@ func TestCypherExplain(t *testing.T) {
 	// on what other tests wrote: a warning left is a name the registry
 	// lacks, a typo.
 	var tok strings.Builder
-	tok.WriteString("CREATE (a:ExplainTokens) SET a.`" + neo4jstore.VersionProp + "` = 0, a.changes = 0")
+	tok.WriteString("CREATE (a:ExplainTokens) SET a.`" + neo4jstore.VersionProp + "` = 0, a.changes = 0, a.`" + neo4jstore.MetaValueProp + "` = 0")
 	for _, l := range kepu.Labels {
 		for _, pd := range kepu.LookupLabel(l).Props {
 			tok.WriteString(", a.`" + pd.Name + "` = 0")

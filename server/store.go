@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -71,21 +72,37 @@ func OpenStore(ctx context.Context, c Config, log *slog.Logger) (kepu.Store, err
 }
 
 // Seed loads the reference dataset into st when it holds no node at all (a
-// new data directory), unless noSeed is set. A store with any record is
-// never seeded over, except an embedded one whose data directory dataDir
-// holds embedded.SeedMarker: its load was cut short (the process killed), and Seed
-// completes it (the load's writes are idempotent). dataDir is "" for Neo4j, whose interrupted first load the
-// seed command completes (it is rerun over what is there). A store that
-// cannot be reached is left for the seed command (the server serves
-// anyway, and /readyz says it is not ready).
+// new data directory or database), unless noSeed is set. A store with any
+// record is never seeded over, except one whose last load of the reference
+// dataset did not end (the process killed during its first start): Seed
+// marks a load in the store itself, with the metadata entry
+// kepu.MetaReferenceLoad set (durably) before its first write and removed
+// after its last, and a start that finds the entry completes the load
+// (its writes are puts: idempotent) before it returns. The same holds on
+// both backends. dataDir is the embedded store's data directory ("" for
+// Neo4j): the marker file embedded.SeedMarker that versions before
+// 2026-12-03 wrote there instead is still read (and removed once the load
+// has ended). A store that cannot be reached is left for the seed command
+// (the server serves anyway, and /readyz says it is not ready).
 func Seed(ctx context.Context, st kepu.Store, dataDir string, noSeed bool, log *slog.Logger) error {
-	marker := ""
+	mark, err := st.Meta(ctx, kepu.MetaReferenceLoad)
+	if kepu.ErrorCode(err) == kepu.Unavailable {
+		log.Warn("store unreachable; not checking for the reference dataset", "error", kepu.ErrorMessage(err))
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read the reference load's mark: %w", err)
+	}
+	oldMarker := ""
 	if dataDir != "" {
-		marker = filepath.Join(dataDir, embedded.SeedMarker)
-		if _, err := os.Stat(marker); err == nil {
-			log.Warn("the reference dataset's load did not finish (the process was stopped); completing it", "marker", marker)
-			return seedLoad(ctx, st, marker, log)
+		if p := filepath.Join(dataDir, embedded.SeedMarker); fileExists(p) {
+			oldMarker = p
 		}
+	}
+	if mark != "" || oldMarker != "" {
+		log.Warn("the reference dataset's load did not finish (the process was stopped); completing it",
+			"mark", kepu.MetaReferenceLoad, "marker_file", oldMarker)
+		return seedLoad(ctx, st, oldMarker, log)
 	}
 	for _, d := range kepu.LabelDefs() {
 		n, err := st.CountNodes(ctx, d.Label, nil)
@@ -106,17 +123,21 @@ func Seed(ctx context.Context, st kepu.Store, dataDir string, noSeed bool, log *
 		return nil
 	}
 	log.Info("store is empty; loading the reference dataset")
-	return seedLoad(ctx, st, marker, log)
+	return seedLoad(ctx, st, "", log)
 }
 
-// seedLoad loads the reference dataset into st, with marker (if not "")
-// present, written durably, from before the first write until the last.
-func seedLoad(ctx context.Context, st kepu.Store, marker string, log *slog.Logger) error {
+// seedMarkValue is the value of the kepu.MetaReferenceLoad entry while a
+// load runs.
+const seedMarkValue = "incomplete"
+
+// seedLoad loads the reference dataset into st, with the store's
+// kepu.MetaReferenceLoad entry set from before the first write until after
+// the last. oldMarker, when not "", is a marker file of an earlier version,
+// removed (durably) once the load has ended.
+func seedLoad(ctx context.Context, st kepu.Store, oldMarker string, log *slog.Logger) error {
 	start := time.Now()
-	if marker != "" {
-		if err := writeMarker(marker); err != nil {
-			return fmt.Errorf("mark the reference load as started: %w", err)
-		}
+	if err := st.SetMeta(ctx, kepu.MetaReferenceLoad, seedMarkValue); err != nil {
+		return fmt.Errorf("mark the reference load as started: %w", err)
 	}
 	ds, err := dataset.Generate(dataset.Options{})
 	if err != nil {
@@ -144,30 +165,23 @@ func seedLoad(ctx context.Context, st kepu.Store, marker string, log *slog.Logge
 	for _, n := range rep.Edges {
 		edges += n
 	}
-	if marker != "" {
-		if err := os.Remove(marker); err != nil {
-			return fmt.Errorf("mark the reference load as ended: %w", err)
+	if err := st.SetMeta(ctx, kepu.MetaReferenceLoad, ""); err != nil {
+		return fmt.Errorf("mark the reference load as ended: %w", err)
+	}
+	if oldMarker != "" {
+		if err := os.Remove(oldMarker); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("remove the reference load's marker file: %w", err)
 		}
-		if err := fsync.Dir(filepath.Dir(marker)); err != nil {
-			return fmt.Errorf("mark the reference load as ended: %w", err)
+		if err := fsync.Dir(filepath.Dir(oldMarker)); err != nil {
+			return fmt.Errorf("remove the reference load's marker file: %w", err)
 		}
 	}
 	log.Info("reference dataset loaded", "nodes", nodes, "edges", edges, "took", time.Since(start).Round(time.Millisecond).String())
 	return nil
 }
 
-// writeMarker creates the file path, empty, and makes it durable.
-func writeMarker(path string) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return fsync.Dir(filepath.Dir(path))
+// fileExists reports whether path names an existing file.
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }

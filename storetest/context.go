@@ -24,6 +24,10 @@ func testContext(t *testing.T, st kepu.Store) {
 		"Locate":         func() error { _, err := st.Locate(c, []string{mAH}); return err },
 		"Aggregate":      func() error { _, err := st.Aggregate(c, kepu.AggregateQuery{Label: kepu.Museum}); return err },
 		"AggregateEdges": func() error { _, err := st.AggregateEdges(c, kepu.EdgeAggregateQuery{Rel: nq.Rel}); return err },
+		"Meta":           func() error { _, err := st.Meta(c, kepu.MetaReferenceLoad); return err },
+		"SetMeta": func() error {
+			return st.SetMeta(c, "storetest.cancelled", "x")
+		},
 		"Write": func() error {
 			_, err := st.Write(c, putNodes(N("School:cancelled")))
 			return err
@@ -36,5 +40,8 @@ func testContext(t *testing.T, st kepu.Store) {
 	}
 	if _, ok := getNode(t, st, "School:cancelled"); ok {
 		t.Fatal("a write with a cancelled context was applied")
+	}
+	if v, err := st.Meta(ctx, "storetest.cancelled"); err != nil || v != "" {
+		t.Fatalf("a SetMeta with a cancelled context: Meta = %q, %v; want \"\"", v, err)
 	}
 }

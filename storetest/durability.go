@@ -20,6 +20,9 @@ func testDurability(t *testing.T, h Harness, stp *kepu.Store) {
 		kepu.Change{Kind: kepu.UpdateEdge, Edge: kepu.Edge{Type: kepu.Covers, From: mCaravan, To: cYaohai}, Set: kepu.Props{"tours": 7}},
 		kepu.Change{Kind: kepu.PutNode, Node: N("Museum:new", "kind", "DIGITAL", "name", "科普 🚀 'new'", "resourcesTB", 2.25)},
 	)
+	if err := st.SetMeta(ctx, kepu.MetaReferenceLoad, "durable ✓"); err != nil {
+		t.Fatal(err)
+	}
 	before := takeGraph(t, st)
 	if len(before.nodes) != 16 || before.covers.Sums["tours"] != 14 {
 		t.Fatalf("before reopen: %d nodes, tours %v", len(before.nodes), before.covers.Sums["tours"])
@@ -29,6 +32,9 @@ func testDurability(t *testing.T, h Harness, stp *kepu.Store) {
 	after := takeGraph(t, st)
 	if fmt.Sprint(before) != fmt.Sprint(after) {
 		t.Fatalf("after reopen:\n%v\nwant\n%v", after, before)
+	}
+	if v, err := st.Meta(ctx, kepu.MetaReferenceLoad); err != nil || v != "durable ✓" {
+		t.Fatalf("a metadata entry after reopen = %q, %v; want the value set before", v, err)
 	}
 	n := after.nodes["Museum:new"]
 	if n.Props[kepu.PropName] != "科普 🚀 'new'" || n.Props["resourcesTB"] != 2.25 {

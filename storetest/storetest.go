@@ -71,6 +71,7 @@ func Run(t *testing.T, h Harness) {
 		{"Search/Words", testSearchWords},
 		{"Context", testContext},
 		{"Version", testVersion},
+		{"Meta", testMeta},
 		{"EdgeLog", testEdgeLog},
 		{"WalkEnds", testWalkEnds},
 		{"ReadFound", testReadFound},
