@@ -454,22 +454,44 @@ func signalShutdown(t *testing.T, sig os.Signal) {
 	}
 }
 
+// TestHelpExitsZero checks that --help exits 0 and prints the usage on
+// standard output (so that `kepugraph --help | less` pages it), and that a
+// bad flag exits 2 with its message and the usage on standard error.
 func TestHelpExitsZero(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	out, err := child(ctx, "--help").CombinedOutput()
-	if err != nil {
-		t.Fatalf("--help: %v\n%s", err, out)
+	var stdout, stderr bytes.Buffer
+	cmd := child(ctx, "--help")
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("--help: %v\n%s%s", err, stdout.Bytes(), stderr.Bytes())
 	}
-	for _, s := range []string{"--data-dir", "KEPUGRAPH_DATA_DIR", "./data", "--no-seed"} {
-		if !bytes.Contains(out, []byte(s)) {
-			t.Errorf("--help lacks %q", s)
+	for _, s := range []string{"--data-dir", "KEPUGRAPH_DATA_DIR", "./data", "--no-seed", "kepugraph check"} {
+		if !bytes.Contains(stdout.Bytes(), []byte(s)) {
+			t.Errorf("--help's standard output lacks %q; standard error:\n%s", s, stderr.Bytes())
 		}
 	}
-	out, err = child(ctx, "--store", "nosuch").CombinedOutput()
+	if bytes.Contains(stderr.Bytes(), []byte("--data-dir")) {
+		t.Errorf("--help wrote the usage to standard error:\n%s", stderr.Bytes())
+	}
+	stdout.Reset()
+	stderr.Reset()
+	cmd = child(ctx, "--nosuch-flag")
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) || exit.ExitCode() != 2 {
-		t.Fatalf("bad flag: %v, want exit code 2\n%s", err, out)
+		t.Fatalf("bad flag: %v, want exit code 2\n%s%s", err, stdout.Bytes(), stderr.Bytes())
+	}
+	if !bytes.Contains(stderr.Bytes(), []byte("nosuch-flag")) || !bytes.Contains(stderr.Bytes(), []byte("--data-dir")) || stdout.Len() > 0 {
+		t.Errorf("bad flag: want its message and the usage on standard error, nothing on standard output; stdout:\n%s\nstderr:\n%s", stdout.Bytes(), stderr.Bytes())
+	}
+	stderr.Reset()
+	cmd = child(ctx, "--store", "nosuch")
+	cmd.Stderr = &stderr
+	err = cmd.Run()
+	if !errors.As(err, &exit) || exit.ExitCode() != 2 {
+		t.Fatalf("bad flag value: %v, want exit code 2\n%s", err, stderr.Bytes())
 	}
 }
 

@@ -10,6 +10,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -90,8 +91,10 @@ type Main struct {
 	Config server.Config
 	Logger *slog.Logger
 
-	// Stderr receives logs and usage; Getenv reads the environment. Tests
-	// replace them.
+	// Stdout receives the usage that --help asks for; Stderr receives logs,
+	// and the usage after a flag error; Getenv reads the environment.
+	// Tests replace them.
+	Stdout io.Writer
 	Stderr io.Writer
 	Getenv func(string) string
 
@@ -127,15 +130,26 @@ func NewMain() *Main {
 	return &Main{
 		Config: server.DefaultConfig(),
 		Logger: slog.New(slog.NewTextHandler(os.Stderr, nil)),
+		Stdout: os.Stdout,
 		Stderr: os.Stderr,
 		Getenv: os.Getenv,
 	}
 }
 
 // ParseFlags sets the configuration from the environment and args. It
-// returns ErrHelp after printing the usage for --help.
+// returns ErrHelp after printing the usage for --help to Stdout (so that
+// `kepugraph --help | less` and `| grep` work, as GNU's --help); a flag
+// error's message and usage go to Stderr.
 func (m *Main) ParseFlags(ctx context.Context, args []string) error {
-	c, err := server.ParseConfig(args, m.Getenv, m.Stderr)
+	var usage bytes.Buffer
+	c, err := server.ParseConfig(args, m.Getenv, &usage)
+	if errors.Is(err, server.ErrHelp) {
+		_, werr := m.Stdout.Write(usage.Bytes())
+		return errors.Join(err, werr)
+	}
+	if _, werr := m.Stderr.Write(usage.Bytes()); err == nil {
+		err = werr
+	}
 	if err != nil {
 		return err
 	}

@@ -49,7 +49,7 @@ func Coverage(ctx context.Context, st kepu.Store, q CoverageQuery) (*CoverageRes
 	if q.Within != "" {
 		wl := kepu.LabelOf(q.Within)
 		if !wl.IsPlace() || slices.Index(kepu.PlaceLabels, wl) >= slices.Index(kepu.PlaceLabels, q.Level) {
-			return nil, kepu.Errorf(kepu.BadUserInput, "within must be a place above the level %s", q.Level)
+			return nil, kepu.Errorf(kepu.BadUserInput, "within: ID %q is %s; within must be a place above the level %s", clientID(q.Within), labelsOwn(q.Within), q.Level)
 		}
 		within = kepu.InPlace(q.Within)
 	}
@@ -60,7 +60,7 @@ func Coverage(ctx context.Context, st kepu.Store, q CoverageQuery) (*CoverageRes
 	}
 	for _, p := range q.Programs {
 		if kepu.LabelOf(p) != kepu.Program {
-			return nil, kepu.Errorf(kepu.BadUserInput, "%q is not the ID of a program", p)
+			return nil, kepu.Errorf(kepu.BadUserInput, "programs: ID %q is %s, not a Program's", clientID(p), labelsOwn(p))
 		}
 	}
 	if err := RequireNodes(ctx, st, "within", q.Within); err != nil {
@@ -252,7 +252,7 @@ func provinceFilter(ctx context.Context, st kepu.Store, province string) (*kepu.
 		return nil, nil
 	}
 	if kepu.LabelOf(province) != kepu.Province {
-		return nil, kepu.Errorf(kepu.BadUserInput, "%q is not the ID of a province", province)
+		return nil, kepu.Errorf(kepu.BadUserInput, "province: ID %q is %s, not a Province's", clientID(province), labelsOwn(province))
 	}
 	if err := RequireNodes(ctx, st, "province", province); err != nil {
 		return nil, err

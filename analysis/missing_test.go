@@ -1,6 +1,7 @@
 package analysis_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/kepugraph/kepugraph/analysis"
@@ -22,7 +23,7 @@ func TestMissingPlaces(t *testing.T) {
 			_, err := a.Centrality(ctx, analysis.NetSpec{Within: id}, analysis.Degree)
 			return err
 		},
-		"centrality within, projection": func(id string) error {
+		"centrality projection, within": func(id string) error {
 			_, err := a.Centrality(ctx, analysis.NetSpec{Projection: analysis.MuseumMuseum, Within: id}, analysis.PageRank)
 			return err
 		},
@@ -51,9 +52,11 @@ func TestMissingPlaces(t *testing.T) {
 			if err := call(missing); kepu.ErrorCode(err) != kepu.NotFound {
 				t.Fatalf("a missing province: %v, want %s", err, kepu.NotFound)
 			}
-			if err := call("Museum:none"); kepu.ErrorCode(err) != kepu.BadUserInput {
+			err := call("Museum:none")
+			if kepu.ErrorCode(err) != kepu.BadUserInput {
 				t.Fatalf("a museum's ID: %v, want %s", err, kepu.BadUserInput)
 			}
+			checkWrongLabelMessage(t, err, strings.Fields(name)[len(strings.Fields(name))-1], "Museum:none")
 		})
 	}
 	t.Run("coverage programs", func(t *testing.T) {
@@ -61,5 +64,22 @@ func TestMissingPlaces(t *testing.T) {
 		if kepu.ErrorCode(err) != kepu.NotFound {
 			t.Fatalf("a missing program: %v, want %s", err, kepu.NotFound)
 		}
+		_, err = analysis.Coverage(ctx, ref.store, analysis.CoverageQuery{Level: kepu.County, Programs: []string{"Museum:none"}})
+		if kepu.ErrorCode(err) != kepu.BadUserInput {
+			t.Fatalf("a museum's ID: %v, want %s", err, kepu.BadUserInput)
+		}
+		checkWrongLabelMessage(t, err, "programs", "Museum:none")
 	})
+}
+
+// checkWrongLabelMessage checks the message of an ID of the wrong label:
+// it names the argument and the ID as the client sent it (the global ID,
+// as the NOT_FOUND messages do), never the store's "Label:key" form,
+// which a client never sees elsewhere.
+func checkWrongLabelMessage(t *testing.T, err error, arg, id string) {
+	t.Helper()
+	msg := kepu.ErrorMessage(err)
+	if !strings.HasPrefix(msg, arg+": ") || !strings.Contains(msg, kepu.GlobalID(id)) || strings.Contains(msg, id) {
+		t.Errorf("message %q: want it to start with %q and name the ID as %q, not as %q", msg, arg+": ", kepu.GlobalID(id), id)
+	}
 }

@@ -43,6 +43,19 @@ func (s NetSpec) key() string {
 	return strings.Join(ls, ",") + "|" + strings.Join(rs, ",") + "|" + string(s.Projection) + "|" + s.Within
 }
 
+// clientID is id as the client wrote it (its global ID, cut to 64
+// characters): messages never show the store's "Label:key" form.
+func clientID(id string) string { return kepu.Truncate(kepu.GlobalID(id), 64) }
+
+// labelsOwn names the owner of id for a message: "a Museum's", or "no
+// node's" for an ID without a label.
+func labelsOwn(id string) string {
+	if l := kepu.LabelOf(id); l != "" {
+		return "a " + string(l) + "'s"
+	}
+	return "no node's"
+}
+
 // Validate checks the spec; the error has code BadUserInput.
 func (s NetSpec) Validate() error {
 	if err := ValidateRels(s.Rels); err != nil {
@@ -52,7 +65,7 @@ func (s NetSpec) Validate() error {
 		return err
 	}
 	if s.Within != "" && !kepu.IsPlaceID(s.Within) {
-		return kepu.Errorf(kepu.BadUserInput, "within must be the ID of a province, prefecture or county")
+		return kepu.Errorf(kepu.BadUserInput, "within: ID %q is %s, not a province's, prefecture's or county's", clientID(s.Within), labelsOwn(s.Within))
 	}
 	switch s.Projection {
 	case NoProjection:
