@@ -742,7 +742,7 @@ func matchCond(v any, c *kepu.Cond) bool {
 	case kepu.ContainsInsensitive:
 		s, ok1 := v.(string)
 		sub, ok2 := c.Value.(string)
-		return ok1 && ok2 && strings.Contains(strings.ToLower(s), strings.ToLower(sub))
+		return ok1 && ok2 && strings.Contains(kepu.LowerText(s), kepu.LowerText(sub))
 	case kepu.StartsWith:
 		s, ok1 := v.(string)
 		pre, ok2 := c.Value.(string)

@@ -1,6 +1,9 @@
 package kepu
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // Op is a comparison operator of a property condition.
 type Op string
@@ -8,8 +11,8 @@ type Op string
 // Operators. Contains and StartsWith apply to String, Enum and Date values
 // (case-sensitive, on the whole text); for StringList values Contains means
 // "the list has an element equal to Value". ContainsInsensitive applies to
-// String, Enum and Date values: Contains after lowering both texts (Unicode
-// lower case; Go's strings.ToLower, Cypher's toLower). Gt, Gte, Lt, Lte apply to ordered
+// String, Enum and Date values: Contains after lowering both texts with
+// LowerText. Gt, Gte, Lt, Lte apply to ordered
 // types (Int, Float, Date, String, Enum compare as Go compares strings). In
 // takes a []any of values. A condition on an absent property is false for
 // every operator except Eq with a nil Value, which matches absence (and Ne
@@ -329,4 +332,23 @@ func GroupKeyText(v any) string {
 		return strconv.FormatBool(x)
 	}
 	return ""
+}
+
+// LowerText is the lower case that ContainsInsensitive compares: Unicode's
+// simple lower-case mapping of every letter (Go's strings.ToLower), then
+// the dotted i "i\u0307" as "i" and the final sigma "ς" as "σ". Java's
+// String.toLowerCase, behind Cypher's toLower, maps the dotted capital I
+// to "i\u0307" (Go to "i") and a final capital sigma to "ς" (Go to "σ");
+// with the two rewrites both backends lower every text alike (the other
+// letters map alike, but for case pairs of Unicode versions one of them
+// does not know yet).
+func LowerText(s string) string {
+	s = strings.ToLower(s)
+	if strings.Contains(s, "i\u0307") {
+		s = strings.ReplaceAll(s, "i\u0307", "i")
+	}
+	if strings.Contains(s, "ς") {
+		s = strings.ReplaceAll(s, "ς", "σ")
+	}
+	return s
 }

@@ -794,24 +794,95 @@ func NeighborCursorScope(rel RelType, dir Direction) string {
 // ValidateNodePage checks the cursors (After, Before) of a page of the
 // nodes of l in order, as FindNodes and PlaceNodes decode them, without a
 // store call: BadUserInput for a cursor that is malformed or was made for
-// another list or order. The API checks them before its first store call.
+// another list or order, or whose keys are not of the order's types (a
+// number where the order is by a text: no list makes one, and each store
+// would misread it its own way). The API checks them before its first
+// store call.
 func ValidateNodePage(l Label, order []OrderKey, p Page) error {
-	return validateCursors(OrderSignature(NodeCursorScope(l), order), len(order), p)
+	return validateCursors(OrderSignature(NodeCursorScope(l), order), order, p, func(k OrderKey) *PropDef {
+		if def := LookupLabel(l); def != nil {
+			return def.Prop(k.Prop)
+		}
+		return nil
+	})
 }
 
 // ValidateNeighborPage is ValidateNodePage for the cursors of Neighbors.
 func ValidateNeighborPage(rel RelType, dir Direction, order []OrderKey, p Page) error {
-	return validateCursors(OrderSignature(NeighborCursorScope(rel, dir), order), len(order), p)
+	rd := LookupRel(rel)
+	return validateCursors(OrderSignature(NeighborCursorScope(rel, dir), order), order, p, func(k OrderKey) *PropDef {
+		if rd == nil {
+			return nil
+		}
+		if k.Edge {
+			return rd.Prop(k.Prop)
+		}
+		far := rd.To
+		if dir == In {
+			far = rd.From
+		}
+		// The registry gives a property one type on every label (an
+		// enum's values aside, which a cursor holds as text).
+		for _, l := range far {
+			if d := LookupLabel(l); d != nil && d.Prop(k.Prop) != nil {
+				return d.Prop(k.Prop)
+			}
+		}
+		return nil
+	})
 }
 
-func validateCursors(sig string, nkeys int, p Page) error {
+// validateCursors decodes the cursors of p for the signature of order and
+// checks each key's type: a count or the ID is an integer or a text, never
+// absent; a property's value is of its type (prop), or absent.
+func validateCursors(sig string, order []OrderKey, p Page, prop func(OrderKey) *PropDef) error {
 	for _, s := range []string{p.After, p.Before} {
 		if s == "" {
 			continue
 		}
-		if _, err := DecodeCursor(sig, nkeys, s); err != nil {
+		c, err := DecodeCursor(sig, len(order), s)
+		if err != nil {
 			return err
+		}
+		for i, k := range order {
+			if !cursorKeyFits(k, c.Keys[i], prop) {
+				return InvalidCursor(s)
+			}
 		}
 	}
 	return nil
+}
+
+// cursorKeyFits reports whether v, a cursor's value of the sort key k, is
+// of the key's type.
+func cursorKeyFits(k OrderKey, v any, prop func(OrderKey) *PropDef) bool {
+	switch {
+	case k.Count != nil:
+		_, ok := v.(int64)
+		return ok
+	case k.Prop == PropID && !k.Edge:
+		_, ok := v.(string)
+		return ok
+	case v == nil:
+		return true
+	}
+	def := prop(k)
+	if def == nil {
+		return true // an order the list refuses on its own
+	}
+	switch def.Type {
+	case String, Enum, Date:
+		_, ok := v.(string)
+		return ok
+	case Int:
+		_, ok := v.(int64)
+		return ok
+	case Float:
+		_, ok := v.(float64)
+		return ok
+	case Bool:
+		_, ok := v.(bool)
+		return ok
+	}
+	return false
 }

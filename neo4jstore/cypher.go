@@ -4,7 +4,9 @@ package neo4jstore
 // statements and the generators that compile kepu filters, orders and pages.
 // Labels, relationship types and property keys in the generated text always
 // come from the kepu registry (the PropDef, LabelDef and RelDef values), never
-// from client text; every value is a parameter. The lint test feeds the output
+// from client text; every value is a parameter (but for a text that a key
+// or a property is ordered against and that holds a character from U+E000
+// on: an escaped literal, see orderValue). The lint test feeds the output
 // of every generator to Neo4j's own parser and semantic analysis.
 
 import (
@@ -14,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf16"
 
 	"github.com/kepugraph/kepugraph/kepu"
 )
@@ -555,14 +558,73 @@ func (c *compiler) cond(v string, props propLookup, cd *kepu.Cond) (string, erro
 		}
 		return "(" + present + x + " CONTAINS " + c.p.add(cd.Value) + ")", nil
 	case kepu.ContainsInsensitive:
-		return "(" + present + "toLower(" + x + ") CONTAINS toLower(" + c.p.add(cd.Value) + "))", nil
+		// kepu.LowerText: Cypher's toLower, then the dotted i and the
+		// final sigma as Go lowers them; the value is lowered here.
+		s, _ := cd.Value.(string)
+		return "(" + present + lowerText(x) + " CONTAINS " + c.p.add(kepu.LowerText(s)) + ")", nil
 	case kepu.StartsWith:
 		return "(" + present + x + " STARTS WITH " + c.p.add(cd.Value) + ")", nil
 	case kepu.Gt, kepu.Gte, kepu.Lt, kepu.Lte:
 		op := map[kepu.Op]string{kepu.Gt: ">", kepu.Gte: ">=", kepu.Lt: "<", kepu.Lte: "<="}[cd.Op]
-		return "(" + present + x + " " + op + " " + c.p.add(cd.Value) + ")", nil
+		return "(" + present + x + " " + op + " " + c.orderValue(cd.Value) + ")", nil
 	}
 	return "", kepu.Errorf(kepu.BadUserInput, "unknown operator")
+}
+
+// orderValue returns the Cypher text of a value that a key or a property
+// is compared with by <, <=, > or >= (a cursor's key, a gt/lt condition):
+// a parameter, but for a text holding a character from U+E000 on, an
+// escaped literal (textLiteral). Neo4j orders stored texts, in ORDER BY
+// and in its indexes, by code point, as the embedded store and
+// kepu.CompareValues do; but it compares a stored text with a parameter
+// (a Java String) by UTF-16 code units, in which the characters beyond
+// U+FFFF (an emoji, a CJK Extension B ideograph) come before those from
+// U+E000 to U+FFFF (the full-width parentheses of Chinese names): a
+// cursor at such a name skipped those that sort after it. A literal
+// compares as stored texts do. Texts without such characters order alike
+// both ways and stay parameters.
+func (c *compiler) orderValue(v any) string {
+	if s, ok := v.(string); ok && !belowE000(s) {
+		return textLiteral(s)
+	}
+	return c.p.add(v)
+}
+
+// belowE000 reports whether every character of s is below U+E000.
+func belowE000(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0xee { // the first byte of U+E000 and of every rune beyond
+			return false
+		}
+	}
+	return true
+}
+
+// textLiteral returns s as a Cypher string literal of ASCII letters,
+// digits and spaces, every other character escaped as \uXXXX (a character
+// beyond U+FFFF as its UTF-16 surrogate pair), so that no text can end the
+// literal or change the statement.
+func textLiteral(s string) string {
+	var b strings.Builder
+	b.WriteByte('\'')
+	for _, r := range s {
+		switch {
+		case r == ' ' || r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z':
+			b.WriteRune(r)
+		case r > 0xffff:
+			hi, lo := utf16.EncodeRune(r)
+			fmt.Fprintf(&b, "\\u%04x\\u%04x", hi, lo)
+		default:
+			fmt.Fprintf(&b, "\\u%04x", r)
+		}
+	}
+	b.WriteByte('\'')
+	return b.String()
+}
+
+// lowerText is the Cypher expression of kepu.LowerText of the text x.
+func lowerText(x string) string {
+	return "replace(replace(toLower(" + x + "), 'i\\u0307', 'i'), '\\u03c2', '\\u03c3')"
 }
 
 // farLabels returns the labels at the other end of a relationship.
@@ -692,11 +754,11 @@ func (c *compiler) keyset(keys []string, desc []bool, id string, cur kepu.Cursor
 		case greater && cv == nil:
 			beyond = "" // nothing is greater than an absent value
 		case greater:
-			beyond = "(" + x + " IS NULL OR " + x + " > " + c.p.add(cv) + ")"
+			beyond = "(" + x + " IS NULL OR " + x + " > " + c.orderValue(cv) + ")"
 		case cv == nil:
 			beyond = x + " IS NOT NULL"
 		default:
-			beyond = "(" + x + " IS NOT NULL AND " + x + " < " + c.p.add(cv) + ")"
+			beyond = "(" + x + " IS NOT NULL AND " + x + " < " + c.orderValue(cv) + ")"
 		}
 		if beyond != "" {
 			terms = append(terms, "("+strings.Join(append(append([]string(nil), eqs...), beyond), " AND ")+")")
@@ -972,7 +1034,7 @@ func (c *compiler) segmentsAfter(o segmentOrder, cur kepu.Cursor, i int, prefix 
 		}
 		return rest
 	}
-	p := c.p.add(v)
+	p := c.orderValue(v)
 	out := c.segmentsAfter(o, cur, i+1, with(prefix, scond{x: x, op: "=", p: p}))
 	out = append(out, segment{conds: with(prefix, scond{x: x, op: beyond(o.desc[i]), p: p}), from: i, grouped: o.against(i)})
 	if !o.desc[i] && !o.present[i] {

@@ -80,6 +80,7 @@ func Run(t *testing.T, h Harness) {
 		{"PlaceNodes/Errors", testPlaceNodesErrors},
 		{"CountPlaceNodes", testCountPlaceNodes},
 		{"PageTotals", testPageTotals},
+		{"FindNodes/TextOrder", testTextOrder},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

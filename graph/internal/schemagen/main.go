@@ -120,7 +120,7 @@ const pageArgs = `first: Int, after: String, last: Int, before: String`
 
 const pageDoc = "Pages are Relay style: first/after pages forward, last/before backward. " +
 	"At most one of first and last, a page size from 0 (only totalCount and pageInfo) to the server's maximum page size (--max-page-size, 100 unless the server sets another); outside: BAD_USER_INPUT. " +
-	"Without first or last, the first maximum-page-size items are returned."
+	"Without first or last, the first maximum-page-size items (after the after cursor) are returned; with before alone, the last ones before it."
 
 // propType returns the GraphQL output type of a property of a label.
 func propType(l kepu.Label, p kepu.PropDef, enumName func(kepu.PropDef) string) string {
