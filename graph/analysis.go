@@ -347,10 +347,24 @@ func ranked(rs []analysis.Ranked) []model.RankedItem {
 	return out
 }
 
+// checkKinds refuses a museumKinds list given empty: left out (or null)
+// it means every kind, and an empty list read the same way would answer
+// for every kind when the client asked for none (newcomer13's finding:
+// coverage by programs alone came back as coverage by every museum).
+func checkKinds(kinds []string) error {
+	if kinds != nil && len(kinds) == 0 {
+		return &kepu.Error{Code: kepu.BadUserInput, Field: "museumKinds", Message: "museumKinds is empty: give at least one kind, or leave it out for every kind"}
+	}
+	return nil
+}
+
 func coverage(ctx context.Context, r *Resolver, level string, kinds, programs []string, within *string) (*model.Coverage, error) {
 	l, ok := labelOfEnum[level]
 	if !ok || !l.IsPlace() {
 		return nil, badInput("unknown level %q", level)
+	}
+	if err := checkKinds(kinds); err != nil {
+		return nil, err
 	}
 	q := analysis.CoverageQuery{Level: l, MuseumKinds: kinds}
 	for _, p := range programs {
@@ -413,6 +427,9 @@ func schoolsWithoutLocalPartner(ctx context.Context, r *Resolver, province *stri
 }
 
 func museumsWithoutSchoolPartner(ctx context.Context, r *Resolver, province *string, kinds []string, first *int, after *string) (*model.RankedNodeConnection, error) {
+	if err := checkKinds(kinds); err != nil {
+		return nil, err
+	}
 	p, err := optionalProvince(province)
 	if err != nil {
 		return nil, err
