@@ -71,15 +71,15 @@ func labelOrNone(l Label) string {
 // OneConflict is the Conflict error of a second relationship of a One type
 // t from the node from, which already has one to existing.
 func OneConflict(t RelType, from, existing string) *Error {
-	what := "relationship"
+	what, move := "relationship", "remove that one first"
 	switch t {
 	case PartOf:
-		what = "parent (a place has one)"
+		what, move = "parent (a place has one)", "remove that one first (the mutation unlinkPartOf, or in the same batch of a store write or a dump)"
 	case LocatedIn:
-		what = "place (an institution has one)"
+		what, move = "place (an institution has one)", "remove that one first (the mutation unlinkLocatedIn, or in the same batch of a store write or a dump)"
 	}
-	return Errorf(Conflict, "%s already has a %s %s: %s; to move it, unlink that first (in the same write if need be)",
-		Truncate(from, 64), t, what, Truncate(existing, 64))
+	return Errorf(Conflict, "%s already has a %s %s: %s; to move it, %s",
+		Truncate(from, 64), t, what, Truncate(existing, 64), move)
 }
 
 // OneIndex tracks the relationships of One types while a set of edges is

@@ -144,3 +144,15 @@ func TestEmptyKey(t *testing.T) {
 		t.Errorf("MaxKeyLen = %d: update the messages' documentation", kepu.MaxKeyLen)
 	}
 }
+
+// TestOneConflictSaysHowToMove: the conflict of a second parent or place
+// names the mutation that removes the first (a GraphQL client cannot put
+// the unlink in the same write as the link).
+func TestOneConflictSaysHowToMove(t *testing.T) {
+	for typ, want := range map[kepu.RelType]string{kepu.PartOf: "unlinkPartOf", kepu.LocatedIn: "unlinkLocatedIn"} {
+		e := kepu.OneConflict(typ, "County:x", "Prefecture:p")
+		if e.Code != kepu.Conflict || !strings.Contains(e.Message, want) || !strings.Contains(e.Message, "Prefecture:p") {
+			t.Errorf("%s: %s %q, want CONFLICT naming Prefecture:p and %s", typ, e.Code, e.Message, want)
+		}
+	}
+}
