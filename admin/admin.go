@@ -142,12 +142,48 @@ func Usage(w io.Writer) {
 // flags returns a flag set for a command whose errors are usage errors.
 func flags(env Env, name string) *flag.FlagSet {
 	fs := flag.NewFlagSet("kepugraph "+name, flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
+	fs.SetOutput(&usageOut{stdout: env.Stdout, stderr: env.Stderr})
 	return fs
+}
+
+// usageOut is a command's flag output: the usage asked for with -h or
+// -help goes to standard output (so that it pipes into less or grep), a
+// flag error and its usage to standard error.
+type usageOut struct {
+	stdout, stderr io.Writer
+	help           bool
+}
+
+func (u *usageOut) Write(p []byte) (int, error) {
+	if u.help {
+		return u.stdout.Write(p)
+	}
+	return u.stderr.Write(p)
+}
+
+// asksHelp reports whether args (before a "--") hold -h or -help, with
+// one or two dashes, as the flag package reads them.
+func asksHelp(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if name, ok := strings.CutPrefix(a, "-"); ok {
+			name = strings.TrimPrefix(name, "-")
+			name, _, _ = strings.Cut(name, "=")
+			if name == "h" || name == "help" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // parse parses args, turning flag errors into ErrUsage.
 func parse(fs *flag.FlagSet, args []string) error {
+	if u, ok := fs.Output().(*usageOut); ok {
+		u.help = asksHelp(args)
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err

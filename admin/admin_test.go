@@ -324,3 +324,21 @@ func TestErrorCode(t *testing.T) {
 		}
 	}
 }
+
+// TestHelpOnStandardOutput: every command's -h and -help (one dash or
+// two) print its usage on standard output and exit 0; a flag error and
+// its usage go to standard error, exit 2.
+func TestHelpOnStandardOutput(t *testing.T) {
+	for _, cmd := range []string{"check", "backup", "restore", "dump", "load"} {
+		for _, h := range []string{"-h", "--help", "-help"} {
+			code, stdout, stderr := run(t, nil, cmd, h)
+			if code != 0 || !strings.Contains(stdout, "kepugraph "+cmd) || !strings.Contains(stdout, "-") || stderr != "" {
+				t.Errorf("%s %s: exit %d, stdout %q, stderr %q; want 0 and the usage on standard output alone", cmd, h, code, stdout, stderr)
+			}
+		}
+		code, stdout, stderr := run(t, nil, cmd, "--no-such-flag")
+		if code != 2 || stdout != "" || !strings.Contains(stderr, "no-such-flag") {
+			t.Errorf("%s --no-such-flag: exit %d, stdout %q, stderr %q; want 2 and the error on standard error alone", cmd, code, stdout, stderr)
+		}
+	}
+}
