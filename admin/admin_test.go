@@ -210,7 +210,7 @@ func TestDumpLoadErrorCodes(t *testing.T) {
 	}
 	code, _, errOut = run(t, nil, "dump", "--data-dir", src)
 	st.Close()
-	wantFailure(t, "dump of a data directory in use", code, errOut, kepu.Unavailable)
+	wantFailure(t, "dump of a data directory in use", code, errOut, kepu.Unavailable, "in use", "kepugraph backup", "kepugraph restore")
 
 	unreachable := map[string]string{"NEO4J_URI": "bolt://" + closedPort(t), "NEO4J_USER": "neo4j", "NEO4J_PASSWORD": "x"}
 	code, _, errOut = run(t, unreachable, "dump")

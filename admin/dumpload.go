@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/kepugraph/kepugraph/dump"
 	"github.com/kepugraph/kepugraph/embedded"
@@ -48,7 +49,12 @@ func (f storeFlags) open(ctx context.Context, env Env, mustExist bool) (kepu.Sto
 				return nil, failf(kepu.NotFound, "%s holds no data file (%s)", *f.dataDir, embedded.FileName)
 			}
 		}
-		return embedded.Open(*f.dataDir, embedded.Options{})
+		st, err := embedded.Open(*f.dataDir, embedded.Options{})
+		if err != nil && kepu.ErrorCode(err) == kepu.Unavailable && strings.Contains(kepu.ErrorMessage(err), "in use") {
+			// A server holds the file: say what to do instead, as check does.
+			return nil, failf(kepu.Unavailable, "%s: stop the server, or take a backup of it (kepugraph backup), restore that into a new directory (kepugraph restore) and use that", kepu.ErrorMessage(err))
+		}
+		return st, err
 	case "neo4j":
 		cfg := neo4jstore.Config{URI: env.Getenv("NEO4J_URI"), User: env.Getenv("NEO4J_USER"),
 			Password: env.Getenv("NEO4J_PASSWORD"), Database: env.Getenv("NEO4J_DATABASE")}
