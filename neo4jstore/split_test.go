@@ -84,39 +84,7 @@ func TestTwoKeyPages(t *testing.T) {
 				for _, size := range []int{4, 50} {
 					for _, backward := range []bool{false, true} {
 						name := fmt.Sprintf("cap %d, %s desc %v, pages of %d, backward %v", cap, first, desc, size, backward)
-						var got []string
-						cursor := ""
-						for step := 0; step <= len(all); step++ {
-							page := kepu.Page{First: &size, After: cursor}
-							if backward {
-								page = kepu.Page{Last: &size, Before: cursor}
-							}
-							p, err := st.FindNodes(ctx, kepu.NodeQuery{Label: kepu.Museum, Order: order, Page: page})
-							if err != nil {
-								t.Fatalf("%s: %v", name, err)
-							}
-							ids := make([]string, len(p.Nodes))
-							for i, n := range p.Nodes {
-								ids[i] = n.ID
-							}
-							more := p.HasNext
-							if backward {
-								slices.Reverse(ids)
-								more = p.HasPrev
-							}
-							got = append(got, ids...)
-							if !more || len(p.Cursors) == 0 {
-								break
-							}
-							if backward {
-								cursor = p.Cursors[0]
-							} else {
-								cursor = p.Cursors[len(p.Cursors)-1]
-							}
-						}
-						if backward {
-							slices.Reverse(got)
-						}
+						got := walkPages(t, st, kepu.NodeQuery{Label: kepu.Museum, Order: order}, size, backward, nil)
 						if !slices.Equal(got, exp) {
 							t.Errorf("%s:\n got %v\nwant %v", name, got, exp)
 						}
