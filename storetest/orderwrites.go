@@ -72,19 +72,7 @@ func testOrderAfterUpdates(t *testing.T, st kepu.Store) {
 					}
 					return strings.Compare(a, b)
 				})
-				var got []string
-				after := ""
-				for range len(want) + 2 {
-					p, err := st.FindNodes(ctx, kepu.NodeQuery{Label: kepu.Museum, Filter: f, Order: order, Page: kepu.Page{First: ptr(5), After: after}})
-					if err != nil {
-						t.Fatal(err)
-					}
-					got = append(got, nodeIDs(p.Nodes)...)
-					if !p.HasNext {
-						break
-					}
-					after = p.Cursors[len(p.Cursors)-1]
-				}
+				got := walkIDs(t, st, kepu.NodeQuery{Label: kepu.Museum, Filter: f, Order: order}, 5, false, len(want)+2)
 				if !slices.Equal(got, want) {
 					t.Fatalf("%s: filter %d order %d: pages give %v, want %v", stage, fi, oi, got, want)
 				}

@@ -140,33 +140,10 @@ func checkTextOrder(t *testing.T, st kepu.Store, what string, f *kepu.Filter) {
 		want := nodeIDs(all.Nodes)
 		// Pages of 2, forward and backward: the keyset conditions order
 		// text as the list does.
-		var got []string
-		after := ""
-		for range len(want) + 1 {
-			p, err := st.FindNodes(ctx, kepu.NodeQuery{Label: kepu.Museum, Filter: f, Order: order, Page: kepu.Page{First: ptr(2), After: after}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, nodeIDs(p.Nodes)...)
-			if !p.HasNext {
-				break
-			}
-			after = p.Cursors[len(p.Cursors)-1]
-		}
+		q := kepu.NodeQuery{Label: kepu.Museum, Filter: f, Order: order}
+		got := walkIDs(t, st, q, 2, false, len(want)+1)
 		wantIDs(t, fmt.Sprintf("%s, desc %v: forward pages", what, desc), got, want...)
-		got = nil
-		before := ""
-		for range len(want) + 1 {
-			p, err := st.FindNodes(ctx, kepu.NodeQuery{Label: kepu.Museum, Filter: f, Order: order, Page: kepu.Page{Last: ptr(2), Before: before}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			got = append(nodeIDs(p.Nodes), got...)
-			if !p.HasPrev {
-				break
-			}
-			before = p.Cursors[0]
-		}
+		got = walkIDs(t, st, q, 2, true, len(want)+1)
 		wantIDs(t, fmt.Sprintf("%s, desc %v: backward pages", what, desc), got, want...)
 	}
 	// Comparisons agree with the order.
