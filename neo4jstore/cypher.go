@@ -1153,11 +1153,11 @@ func buildFindSegments(l kepu.Label, f *kepu.Filter, pl listPlan) (stmts []stmt,
 			for _, cd := range sg.conds[:len(sg.conds)-1] {
 				pre = append(pre, cd.text(""))
 			}
-			c.p["cap"] = splitCap
+			c.p["cap"], c.p["win"] = splitCap, splitWindow*pl.limit
 			return splitBody(l, o, pre, "n.id IS NOT NULL AND "+sg.conds[len(sg.conds)-1].text(guard), splitDepth)
 		}
 		if fw == "true" && pl.limit >= 0 && o.tailOfGroup(sg) {
-			c.p["cap"] = splitCap
+			c.p["cap"], c.p["win"] = splitCap, splitWindow*pl.limit
 			return tailBody(l, o, sg, guard)
 		}
 		if !sg.grouped || pl.limit < 0 {
@@ -1245,14 +1245,19 @@ func (o segmentOrder) tailOfGroup(sg segment) bool {
 
 // tailBody is the text of a tailOfGroup segment (x = $k AND y > $v, pre:
 // the conditions before them; guard: the segment's guard or ""), at most
-// $limit rows n in the order y, ID. It reads the index (y, id) in order
-// after $v, at most $cap entries, filtered by x (b: as main's form, when
-// the group is large). When that does not fill the page, it counts the
-// group up to $cap and reads the rest of the group either sorted from
-// (x, id) (a small group: after the one DIGITAL museum at 1M the name
-// index filtered by the kind read the names of about 100,000 museums, a
-// second per page) or, for a large group whose names after $v are few,
-// from (y, id) to the end as before.
+// $limit rows n in the order y, ID. It reads a window of the index (y, id)
+// in order after $v, at most $win entries, filtered by x (b: a group of
+// at least a fifth of the label fills a page from the window). When that
+// does not fill the page, it counts the window (w, the index only): a
+// window shorter than $win held every node after $v, so b is the whole
+// rest of the group (at 1M, a page after the last museum of a kind whose
+// names end near the index's end: about 200 entries, where the count
+// below read 2,000 and the read after it the window's entries again).
+// Otherwise it counts the group up to $cap and reads the rest of the
+// group either sorted from (x, id) (a small group: after the one DIGITAL
+// museum at 1M the name index filtered by the kind read the names of
+// about 100,000 museums, a second per page) or, for a large group, from
+// (y, id) after $v to the end of the page.
 func tailBody(l kepu.Label, o segmentOrder, sg segment, guard string) string {
 	k, m := len(o.keys), len(sg.conds)
 	x, y := o.keys[k-2], o.keys[k-1]
@@ -1273,16 +1278,20 @@ func tailBody(l kepu.Label, o segmentOrder, sg segment, guard string) string {
 		}
 		return strings.Join(conds, " AND ")
 	}
-	more := "size(b) < $limit"
-	return "CALL (*) { MATCH (n:" + label + ")" + hint(y) + rest("n.id IS NOT NULL", r.text(guard)) + order + " LIMIT $cap" +
+	after := func(conds ...string) string {
+		return r.x + " " + r.op + " CASE WHEN " + when(conds...) + " THEN " + r.p + " END"
+	}
+	more, full := "size(b) < $limit", "w >= $win"
+	return "CALL (*) { MATCH (n:" + label + ")" + hint(y) + rest("n.id IS NOT NULL", r.text(guard)) + order + " LIMIT $win" +
 		" WITH n WHERE " + eq.text("") + " WITH n LIMIT $limit RETURN collect(n) AS b }" +
-		" CALL (*) { MATCH (n:" + label + ")" + hint(x) + rest("n.id IS NOT NULL", x+" = CASE WHEN "+when(more)+" THEN "+eq.p+" END") +
+		" CALL (*) { MATCH (n:" + label + ")" + hint(y) + rest("n.id IS NOT NULL", after(more)) + " WITH n LIMIT $win RETURN count(n) AS w }" +
+		" CALL (*) { MATCH (n:" + label + ")" + hint(x) + rest("n.id IS NOT NULL", x+" = CASE WHEN "+when(more, full)+" THEN "+eq.p+" END") +
 		" WITH n LIMIT $cap RETURN count(n) AS z }" +
-		" CALL (*) { MATCH (n:" + label + ")" + hint(x) + rest("n.id IS NOT NULL", x+" = CASE WHEN "+when(more, "z < $cap")+" THEN "+eq.p+" END", r.text("")) +
+		" CALL (*) { MATCH (n:" + label + ")" + hint(x) + rest("n.id IS NOT NULL", x+" = CASE WHEN "+when(more, full, "z < $cap")+" THEN "+eq.p+" END", r.text("")) +
 		order + " LIMIT $limit RETURN collect(n) AS a }" +
-		" CALL (*) { MATCH (n:" + label + ")" + hint(y) + rest("n.id IS NOT NULL", eq.text(""), r.x+" "+r.op+" CASE WHEN "+when(more, "z >= $cap")+" THEN "+r.p+" END") +
+		" CALL (*) { MATCH (n:" + label + ")" + hint(y) + rest("n.id IS NOT NULL", eq.text(""), after(more, full, "z >= $cap")) +
 		order + " LIMIT $limit RETURN collect(n) AS c }" +
-		" UNWIND CASE WHEN " + more + " THEN a + c ELSE b END AS n WITH n"
+		" UNWIND CASE WHEN " + more + " AND " + full + " THEN a + c ELSE b END AS n WITH n"
 }
 
 // splitCap is the group size (in nodes) from which splitBody and tailBody
@@ -1292,6 +1301,13 @@ func tailBody(l kepu.Label, o segmentOrder, sg segment, guard string) string {
 // sorted or about 5,100 read in order, a group of 25,000 (STANDARD) 25,000
 // or about 400.
 var splitCap = 2000
+
+// splitWindow is the window that splitBody and tailBody read first, in
+// the last key's order, filtered by the group, in pages ($win: splitWindow
+// × $limit index entries): a group of at least a fifth of the label's
+// nodes fills a page from it (at 1M, a kind of about 25,000 of 102,648
+// museums, in about 400 entries), without the group's count.
+var splitWindow = 5
 
 // splitDepth is how many groups of the key before the last splitBody
 // reads one by one before it sorts the rest of the range.
@@ -1304,7 +1320,11 @@ const splitDepth = 2
 // of each x value it reaches: a page after the last museum of a kind read
 // the next kind whole (25,110 museums at 1M, 52,162 db hits). Instead the
 // range's first value g is one entry of the index (x, id), and g's group
-// is read in y's order by one of two reads, chosen by the group's size
+// is read in y's order: first from a window of the index (y, id), its
+// first $win entries filtered by x = g (splitWindow: a group of a fifth
+// of the label fills the page there, without the count below: at 1M the
+// count of a kind read 2,000 entries), and when that does not fill the
+// page by one of two reads, chosen by the group's size
 // counted up to splitCap ($cap): a small group is read from (x, id) and
 // sorted (its size in entries), a large one is read from (y, id) in
 // order and filtered by x = g (about $limit × the label's nodes / the
@@ -1325,28 +1345,35 @@ func splitBody(l kepu.Label, o segmentOrder, pre []string, rng string, depth int
 		return "MATCH (n:" + label + ")" + hint(x) + rest(rng) + " WITH n ORDER BY " + strings.Join(o.terms(k-2), ", ") + " LIMIT $limit"
 	}
 	d := strconv.Itoa(depth)
-	g, z, a, b, h, t := "g"+d, "z"+d, "a"+d, "b"+d, "h"+d, "t"+d
-	group := "n.id IS NOT NULL AND " + x + " = " + g
-	// The two reads of the group: each reads nothing unless its size
-	// says so, by a seek from null (scond.text). A WHERE on the size
-	// alone was checked on the index scan's rows, after the scan; the
-	// last key's read is a range from '' (every string: splittable takes
-	// a last key that holds strings), which keeps the index's order
-	// (behind an UNWIND of [g] or [], the scan was sorted).
-	small := "n.id IS NOT NULL AND " + x + " = CASE WHEN " + z + " < $cap THEN " + g + " END"
-	large := "n.id IS NOT NULL AND " + x + " = " + g + " AND " + y + " >= CASE WHEN " + z + " >= $cap THEN '' END"
+	g, f, z, a, b, h, t := "g"+d, "f"+d, "z"+d, "a"+d, "b"+d, "h"+d, "t"+d
+	// The window: the first $win entries of the last key's index (a range
+	// from '': every string, as splittable takes a last key that holds
+	// strings), filtered by the group.
+	window := "n.id IS NOT NULL AND " + y + " >= ''"
+	unfilled := "size(" + f + ") < $limit"
+	group := "n.id IS NOT NULL AND " + x + " = CASE WHEN " + unfilled + " THEN " + g + " END"
+	// The two reads of the group: each reads nothing unless the window
+	// did not fill the page and the group's size says so, by a seek from
+	// null (scond.text). A WHERE on the size alone was checked on the
+	// index scan's rows, after the scan; the last key's read is a range
+	// from '', which keeps the index's order (behind an UNWIND of [g] or
+	// [], the scan was sorted).
+	small := "n.id IS NOT NULL AND " + x + " = CASE WHEN " + unfilled + " AND " + z + " < $cap THEN " + g + " END"
+	large := "n.id IS NOT NULL AND " + x + " = " + g + " AND " + y + " >= CASE WHEN " + unfilled + " AND " + z + " >= $cap THEN '' END"
 	beyond := ">"
 	if o.desc[k-2] {
 		beyond = "<"
 	}
 	next := "n.id IS NOT NULL AND " + x + " " + beyond + " CASE WHEN size(" + h + ") < $limit THEN " + g + " END"
 	return "MATCH (n:" + label + ")" + hint(x) + rest(rng) + " WITH n." + strings.TrimPrefix(x, "n.") + " AS " + g + " ORDER BY " + g + xd + " LIMIT 1" +
-		" CALL (" + g + ") { MATCH (n:" + label + ")" + hint(x) + rest(group) + " WITH n LIMIT $cap RETURN count(n) AS " + z + " }" +
-		" CALL (" + g + ", " + z + ") { MATCH (n:" + label + ")" + hint(x) + rest(small) +
+		" CALL (" + g + ") { MATCH (n:" + label + ")" + hint(y) + rest(window) + " WITH n ORDER BY " + y + yd + ", n.id" + yd + " LIMIT $win" +
+		" WITH n WHERE " + x + " = " + g + " WITH n LIMIT $limit RETURN collect(n) AS " + f + " }" +
+		" CALL (" + g + ", " + f + ") { MATCH (n:" + label + ")" + hint(x) + rest(group) + " WITH n LIMIT $cap RETURN count(n) AS " + z + " }" +
+		" CALL (" + g + ", " + f + ", " + z + ") { MATCH (n:" + label + ")" + hint(x) + rest(small) +
 		" WITH n ORDER BY " + y + yd + ", n.id" + yd + " LIMIT $limit RETURN collect(n) AS " + a + " }" +
-		" CALL (" + g + ", " + z + ") { MATCH (n:" + label + ")" + hint(y) + rest(large) +
+		" CALL (" + g + ", " + f + ", " + z + ") { MATCH (n:" + label + ")" + hint(y) + rest(large) +
 		" WITH n ORDER BY " + y + yd + ", n.id" + yd + " LIMIT $limit RETURN collect(n) AS " + b + " }" +
-		" WITH " + g + ", " + a + " + " + b + " AS " + h +
+		" WITH " + g + ", CASE WHEN " + unfilled + " THEN " + a + " + " + b + " ELSE " + f + " END AS " + h +
 		" CALL (" + g + ", " + h + ") { " + splitBody(l, o, pre, next, depth-1) + " RETURN collect(n) AS " + t + " }" +
 		" UNWIND (" + h + " + " + t + ")[0..$limit] AS n WITH n"
 }

@@ -36,3 +36,11 @@ func SetSplitCap(t *testing.T, n int) {
 	splitCap = n
 	t.Cleanup(func() { splitCap = old })
 }
+
+// SetSplitWindow sets the window (in pages) that a two-key page reads
+// first from the last key's index (splitWindow) until the test ends.
+func SetSplitWindow(t *testing.T, n int) {
+	old := splitWindow
+	splitWindow = n
+	t.Cleanup(func() { splitWindow = old })
+}

@@ -19,7 +19,8 @@ import (
 // order computed here: the key before the last's groups are of uneven
 // sizes (one museum, none, dozens), and the group size from which a
 // group is read from the name's index (splitCap) is set to 1 and 2,000
-// so that both of its reads, and several groups in one page, are used.
+// and the window of the name's index read first (splitWindow) to 1 and 5
+// pages, so that every read, and several groups in one page, are used.
 func TestTwoKeyPages(t *testing.T) {
 	if neo4jtest.URI() == "" {
 		t.Skip("NEO4J_URI is not set")
@@ -75,15 +76,17 @@ func TestTwoKeyPages(t *testing.T) {
 		}
 		return ids
 	}
-	for _, cap := range []int{1, 2000} {
+	for _, cw := range [][2]int{{1, 1}, {1, 5}, {2000, 1}, {2000, 5}} {
+		cap, window := cw[0], cw[1]
 		neo4jstore.SetSplitCap(t, cap)
+		neo4jstore.SetSplitWindow(t, window)
 		for _, first := range []string{"kind", "level"} {
 			for _, desc := range []bool{false, true} {
 				order := []kepu.OrderKey{{Prop: first, Desc: desc}, {Prop: kepu.PropName}}
 				exp := want(first, desc)
 				for _, size := range []int{4, 50} {
 					for _, backward := range []bool{false, true} {
-						name := fmt.Sprintf("cap %d, %s desc %v, pages of %d, backward %v", cap, first, desc, size, backward)
+						name := fmt.Sprintf("cap %d, window %d, %s desc %v, pages of %d, backward %v", cap, window, first, desc, size, backward)
 						got := walkPages(t, st, kepu.NodeQuery{Label: kepu.Museum, Order: order}, size, backward, nil)
 						if !slices.Equal(got, exp) {
 							t.Errorf("%s:\n got %v\nwant %v", name, got, exp)
