@@ -14,8 +14,9 @@ import (
 )
 
 // TestTwoKeyPages pages through museums in orders of two keys whose last
-// is the name (kind, name; level, name, level absent on some), forward and
-// backward, at several page sizes, and checks every page against the
+// is the name (kind, name; level, name, level absent on some) and of three
+// (level, kind, name: the reads of the two last keys behind the first's
+// equality), forward and backward, at several page sizes, and checks every page against the
 // order computed here: the key before the last's groups are of uneven
 // sizes (one museum, none, dozens), and the group size from which a
 // group is read from the name's index (splitCap) is set to 1 and 2,000
@@ -44,31 +45,35 @@ func TestTwoKeyPages(t *testing.T) {
 	if _, err := st.Write(ctx, changes); err != nil {
 		t.Fatal(err)
 	}
-	// The order: absent values last, ties by the ID ascending.
+	// The order: absent values last (first in a descending key), ties by
+	// the ID ascending.
 	key := func(n kepu.Node, p string) (string, bool) {
 		v, ok := n.Props[p].(string)
 		return v, ok
 	}
-	want := func(first string, desc bool) []string {
+	want := func(order []kepu.OrderKey) []string {
 		s := slices.Clone(all)
 		slices.SortFunc(s, func(a, b kepu.Node) int {
-			va, oka := key(a, first)
-			vb, okb := key(b, first)
-			c := 0
-			switch {
-			case oka != okb && oka:
-				c = -1
-			case oka != okb:
-				c = 1
-			default:
-				c = cmp.Compare(va, vb)
+			for _, k := range order {
+				va, oka := key(a, k.Prop)
+				vb, okb := key(b, k.Prop)
+				c := 0
+				switch {
+				case oka != okb && oka:
+					c = -1
+				case oka != okb:
+					c = 1
+				default:
+					c = cmp.Compare(va, vb)
+				}
+				if k.Desc {
+					c = -c
+				}
+				if c != 0 {
+					return c
+				}
 			}
-			if desc {
-				c = -c
-			}
-			na, _ := key(a, kepu.PropName)
-			nb, _ := key(b, kepu.PropName)
-			return cmp.Or(c, cmp.Compare(na, nb), cmp.Compare(a.ID, b.ID))
+			return cmp.Compare(a.ID, b.ID)
 		})
 		ids := make([]string, len(s))
 		for i, n := range s {
@@ -76,21 +81,29 @@ func TestTwoKeyPages(t *testing.T) {
 		}
 		return ids
 	}
+	// Two keys, the first ascending and descending; three keys, whose
+	// first key's equality is a condition before the two last keys' reads
+	// (level = $l AND kind = $k AND name > $v).
+	var orders [][]kepu.OrderKey
+	for _, first := range []string{"kind", "level"} {
+		for _, desc := range []bool{false, true} {
+			orders = append(orders, []kepu.OrderKey{{Prop: first, Desc: desc}, {Prop: kepu.PropName}})
+		}
+	}
+	orders = append(orders, []kepu.OrderKey{{Prop: "level"}, {Prop: "kind"}, {Prop: kepu.PropName}},
+		[]kepu.OrderKey{{Prop: "level", Desc: true}, {Prop: "kind", Desc: true}, {Prop: kepu.PropName}})
 	for _, cw := range [][2]int{{1, 1}, {1, 5}, {2000, 1}, {2000, 5}} {
 		cap, window := cw[0], cw[1]
 		neo4jstore.SetSplitCap(t, cap)
 		neo4jstore.SetSplitWindow(t, window)
-		for _, first := range []string{"kind", "level"} {
-			for _, desc := range []bool{false, true} {
-				order := []kepu.OrderKey{{Prop: first, Desc: desc}, {Prop: kepu.PropName}}
-				exp := want(first, desc)
-				for _, size := range []int{4, 50} {
-					for _, backward := range []bool{false, true} {
-						name := fmt.Sprintf("cap %d, window %d, %s desc %v, pages of %d, backward %v", cap, window, first, desc, size, backward)
-						got := walkPages(t, st, kepu.NodeQuery{Label: kepu.Museum, Order: order}, size, backward, nil)
-						if !slices.Equal(got, exp) {
-							t.Errorf("%s:\n got %v\nwant %v", name, got, exp)
-						}
+		for _, order := range orders {
+			exp := want(order)
+			for _, size := range []int{4, 50} {
+				for _, backward := range []bool{false, true} {
+					name := fmt.Sprintf("cap %d, window %d, order %v, pages of %d, backward %v", cap, window, order, size, backward)
+					got := walkPages(t, st, kepu.NodeQuery{Label: kepu.Museum, Order: order}, size, backward, nil)
+					if !slices.Equal(got, exp) {
+						t.Errorf("%s:\n got %v\nwant %v", name, got, exp)
 					}
 				}
 			}
