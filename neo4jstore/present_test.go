@@ -50,34 +50,9 @@ func TestPresentAfterAbsent(t *testing.T) {
 	if _, err := st.Write(ctx, changes); err != nil {
 		t.Fatal(err)
 	}
-	want := func(p string, desc bool) []string {
-		s := slices.Clone(all)
-		slices.SortFunc(s, func(a, b kepu.Node) int {
-			va, oka := a.Props[p]
-			vb, okb := b.Props[p]
-			c := 0
-			switch {
-			case oka != okb && oka:
-				c = -1
-			case oka != okb:
-				c = 1
-			case oka:
-				c = kepu.CompareValues(va, vb)
-			}
-			if desc {
-				c = -c
-			}
-			return cmp.Or(c, cmp.Compare(a.ID, b.ID))
-		})
-		ids := make([]string, len(s))
-		for i, n := range s {
-			ids[i] = n.ID
-		}
-		return ids
-	}
 	for p := range values {
 		for _, desc := range []bool{false, true} {
-			exp := want(p, desc)
+			exp := sortedIDs(all, []kepu.OrderKey{{Prop: p, Desc: desc}})
 			for _, size := range []int{3, 10} {
 				for _, backward := range []bool{false, true} {
 					name := fmt.Sprintf("%s desc %v, pages of %d, backward %v", p, desc, size, backward)
@@ -93,6 +68,39 @@ func TestPresentAfterAbsent(t *testing.T) {
 			}
 		}
 	}
+}
+
+// sortedIDs returns the IDs of nodes in the order of keys, as the store
+// orders them: by each key's value, an absent value after the others
+// (before them in a descending key), ties by the ID ascending.
+func sortedIDs(nodes []kepu.Node, keys []kepu.OrderKey) []string {
+	s := slices.Clone(nodes)
+	slices.SortFunc(s, func(a, b kepu.Node) int {
+		for _, k := range keys {
+			va, vb := a.Props[k.Prop], b.Props[k.Prop]
+			c := 0
+			switch {
+			case va != nil && vb == nil:
+				c = -1
+			case va == nil && vb != nil:
+				c = 1
+			case va != nil:
+				c = kepu.CompareValues(va, vb)
+			}
+			if k.Desc {
+				c = -c
+			}
+			if c != 0 {
+				return c
+			}
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	ids := make([]string, len(s))
+	for i, n := range s {
+		ids[i] = n.ID
+	}
+	return ids
 }
 
 // walkPages reads the whole list q in pages of size, forward (first and

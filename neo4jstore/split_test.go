@@ -1,7 +1,6 @@
 package neo4jstore_test
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -45,42 +44,6 @@ func TestTwoKeyPages(t *testing.T) {
 	if _, err := st.Write(ctx, changes); err != nil {
 		t.Fatal(err)
 	}
-	// The order: absent values last (first in a descending key), ties by
-	// the ID ascending.
-	key := func(n kepu.Node, p string) (string, bool) {
-		v, ok := n.Props[p].(string)
-		return v, ok
-	}
-	want := func(order []kepu.OrderKey) []string {
-		s := slices.Clone(all)
-		slices.SortFunc(s, func(a, b kepu.Node) int {
-			for _, k := range order {
-				va, oka := key(a, k.Prop)
-				vb, okb := key(b, k.Prop)
-				c := 0
-				switch {
-				case oka != okb && oka:
-					c = -1
-				case oka != okb:
-					c = 1
-				default:
-					c = cmp.Compare(va, vb)
-				}
-				if k.Desc {
-					c = -c
-				}
-				if c != 0 {
-					return c
-				}
-			}
-			return cmp.Compare(a.ID, b.ID)
-		})
-		ids := make([]string, len(s))
-		for i, n := range s {
-			ids[i] = n.ID
-		}
-		return ids
-	}
 	// Two keys, the first ascending and descending; three keys, whose
 	// first key's equality is a condition before the two last keys' reads
 	// (level = $l AND kind = $k AND name > $v).
@@ -97,7 +60,7 @@ func TestTwoKeyPages(t *testing.T) {
 		neo4jstore.SetSplitCap(t, cap)
 		neo4jstore.SetSplitWindow(t, window)
 		for _, order := range orders {
-			exp := want(order)
+			exp := sortedIDs(all, order)
 			for _, size := range []int{4, 50} {
 				for _, backward := range []bool{false, true} {
 					name := fmt.Sprintf("cap %d, window %d, order %v, pages of %d, backward %v", cap, window, order, size, backward)
