@@ -100,7 +100,7 @@ func Check(path string, opts CheckOptions) (*Report, error) {
 	// exclusive one, and its file is "in use", not damaged.
 	unlock, err := lockShared(path, opts.LockTimeout)
 	if errors.Is(err, errLocked) {
-		return nil, kepu.Errorf(kepu.Unavailable, "%s is in use by a running kepugraph: check a backup of it (kepugraph backup), or stop the server", path)
+		return nil, inUse("%s is in use by a running kepugraph: check a backup of it (kepugraph backup), or stop the server", path)
 	}
 	if err != nil {
 		return nil, kepu.Errorf(kepu.Unavailable, "cannot read %s: %v", path, err)
@@ -120,7 +120,7 @@ func Check(path string, opts CheckOptions) (*Report, error) {
 		var err error
 		db, err = bolt.Open(path, 0o400, &bolt.Options{ReadOnly: true, Timeout: opts.LockTimeout})
 		if errors.Is(err, bolterrors.ErrTimeout) {
-			return kepu.Errorf(kepu.Unavailable, "%s is in use by a running kepugraph: check a backup of it (kepugraph backup), or stop the server", path)
+			return inUse("%s is in use by a running kepugraph: check a backup of it (kepugraph backup), or stop the server", path)
 		}
 		if err != nil {
 			return kepu.Errorf(kepu.Unavailable, "cannot open %s: %v", path, err)
