@@ -393,3 +393,48 @@ func TestInUseIsConflict(t *testing.T) {
 		t.Errorf("ErrorCode of an Unavailable error that says in use = %s, want SERVICE_UNAVAILABLE", got)
 	}
 }
+
+// TestCheckMetaEntries: check verifies the checksums of the store's
+// metadata entries (kepu.Store.SetMeta: the reference load's mark) and
+// reports a damaged one as DATA_DAMAGED naming the entry; before, it
+// passed the file, and the next server start failed reading the mark.
+func TestCheckMetaEntries(t *testing.T) {
+	dir := dataDir(t)
+	st, err := embedded.Open(dir, embedded.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const value = "incomplete: a value to find in the file"
+	if err := st.SetMeta(context.Background(), kepu.MetaReferenceLoad, value); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := run(t, nil, "check", "--data-dir", dir); code != 0 {
+		t.Fatalf("check of a sound file with a metadata entry: %d %q %s", code, errOut, out)
+	}
+	path := filepath.Join(dir, embedded.FileName)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := bytes.Index(b, []byte(value))
+	if i < 0 || bytes.Count(b, []byte(value)) != 1 {
+		t.Fatalf("the entry's value is %d times in the file", bytes.Count(b, []byte(value)))
+	}
+	b[i+3] ^= 0x01 // still UTF-8, the checksum no longer matches
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := run(t, nil, "check", "--data-dir", dir, "--json")
+	wantFailure(t, "check of a damaged metadata entry", code, errOut, admin.CodeDataDamaged, "problems")
+	var rep struct {
+		Code     string
+		Problems []struct{ Check, Record, Message string }
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || rep.Code != admin.CodeDataDamaged || len(rep.Problems) != 1 ||
+		rep.Problems[0].Record != `the metadata entry "referenceLoad"` || !strings.Contains(rep.Problems[0].Message, "checksum") {
+		t.Errorf("check --json of a damaged metadata entry: %v %s; want one problem naming the entry referenceLoad", err, out)
+	}
+}
