@@ -152,35 +152,41 @@ func convertsButVariables(v *ast.Value) bool {
 
 // floatRangeMessage is the reason a Float value beyond the range of a
 // 64-bit float (a literal such as 1e400, or a variable's JSON number) is
-// refused.
-func floatRangeMessage(raw string) string {
-	return fmt.Sprintf("Float cannot represent %s: it is beyond the range of a 64-bit float (±%g)", raw, math.MaxFloat64)
+// refused, with its place in parentheses unless place is "".
+func floatRangeMessage(raw, place string) string {
+	if place != "" {
+		place = " (" + place + ")"
+	}
+	return fmt.Sprintf("Float cannot represent %s%s: it is beyond the range of a 64-bit float (±%g)", raw, place, math.MaxFloat64)
 }
 
 // floatRange reports each Float literal beyond the range of a 64-bit float
 // once, naming where it is: the argument (and the input field or list
-// index inside it) or the variable whose default holds it: `Argument
-// "where" got invalid value 1e400 at "where.distanceKm.gte"; Float cannot
-// represent 1e400: …`, `Variable "$x" got an invalid default value 1e400;
-// …`. (ValuesOfCorrectType's own message for it is dropped:
+// index inside it) or the variable whose default holds it: `Float cannot
+// represent 1e400 (argument "where", at "where.distanceKm.gte"): it is
+// beyond the range of a 64-bit float (±1.7976931348623157e+308)`, `Float
+// cannot represent 1e400 (the default of variable "$x"): …`.
+// (ValuesOfCorrectType's own message for it is dropped:
 // reportedElsewhere.)
 func floatRange(observers *core.Events, addError core.AddErrFunc) {
 	args := func(kind string, list ast.ArgumentList) {
 		for _, a := range list {
 			floatRanges(a.Value, []string{a.Name}, func(v *ast.Value, at []string) {
-				addError(core.Message(`%s "%s" got invalid value %s%s; %s`, kind, a.Name, v.Raw, where(at), floatRangeMessage(v.Raw)), core.At(v.Position))
+				place := fmt.Sprintf(`%s "%s"%s`, kind, a.Name, strings.Replace(where(at), " at", ", at", 1))
+				addError(core.Message("%s", floatRangeMessage(v.Raw, place)), core.At(v.Position))
 			})
 		}
 	}
-	observers.OnField(func(_ *core.Walker, f *ast.Field) { args("Argument", f.Arguments) })
-	observers.OnDirective(func(_ *core.Walker, d *ast.Directive) { args("Directive argument", d.Arguments) })
+	observers.OnField(func(_ *core.Walker, f *ast.Field) { args("argument", f.Arguments) })
+	observers.OnDirective(func(_ *core.Walker, d *ast.Directive) { args("directive argument", d.Arguments) })
 	observers.OnOperation(func(_ *core.Walker, op *ast.OperationDefinition) {
 		for _, vd := range op.VariableDefinitions {
 			if vd.DefaultValue == nil {
 				continue
 			}
 			floatRanges(vd.DefaultValue, []string{vd.Variable}, func(v *ast.Value, at []string) {
-				addError(core.Message(`Variable "$%s" got an invalid default value %s%s; %s`, vd.Variable, v.Raw, where(at), floatRangeMessage(v.Raw)), core.At(v.Position))
+				place := fmt.Sprintf(`the default of variable "$%s"%s`, vd.Variable, strings.Replace(where(at), " at", ", at", 1))
+				addError(core.Message("%s", floatRangeMessage(v.Raw, place)), core.At(v.Position))
 			})
 		}
 	})
@@ -392,7 +398,7 @@ func (c variableCheck) coerce(typ *ast.Type, v any, at []string) (any, string) {
 				if _, perr := strconv.ParseFloat(string(n), 64); errors.Is(perr, strconv.ErrRange) {
 					// A number, but not one a 64-bit float holds (1e400),
 					// which UnmarshalFloat calls "non numeric".
-					return bad(floatRangeMessage(string(n)))
+					return bad(floatRangeMessage(string(n), ""))
 				}
 			}
 			_, err = model.UnmarshalFloat(context.Background(), v)
