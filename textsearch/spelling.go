@@ -170,6 +170,9 @@ func (t *Term) addVariant(text string, weight float64) {
 // ok false for any other term (k12, h7n9, a1b2, 005872, xue005872: a digit
 // after no syllable, a digit that is not a tone, two digits).
 func toneParts(term string) (parts []string, ok bool) {
+	if !strings.ContainsAny(term, "12345") {
+		return nil, false // no tone number: most terms, without a look at the syllables
+	}
 	tone := false
 	for i := 0; i < len(term); {
 		j := i
