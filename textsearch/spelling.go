@@ -9,9 +9,9 @@ import (
 )
 
 // The spellings of a search text's Latin terms (Term.Variants,
-// Term.Parts): how a researcher may type a name that the dataset writes
-// one way (乌鲁木齐 is Urumqi City and wulumuqi; 吕梁 is Lvliang City and
-// lvliang; 西安 is Xi'an City and xian).
+// Term.Parts, Query.Joins): how a researcher may type a name that the
+// dataset writes one way (乌鲁木齐 is Urumqi City and wulumuqi; 吕梁 is
+// Lvliang City and lvliang; 西安 is Xi'an City and xian).
 
 // rawTerm is a term of a folded search text before Parse reads its
 // spellings: where it is in the text, and whether one apostrophe alone
@@ -68,8 +68,9 @@ func splitQuery(s string) []rawTerm {
 // queryTerms cuts a search text into terms as Parse reads them (before it
 // drops short terms and stop words): the terms of splitTerms of the folded
 // text (foldLatin), with the spellings of each Latin term (Term.Variants,
-// Term.Parts).
-func queryTerms(text string) []Term {
+// Term.Parts); and the runs of Latin terms that apostrophes join
+// (Query.Joins).
+func queryTerms(text string) ([]Term, []Join) {
 	folded := foldLatin(text)
 	// The text with ü written u: the same length, its terms at the same
 	// places (foldUnicode).
@@ -82,29 +83,24 @@ func queryTerms(text string) []Term {
 	}
 	raw := splitQuery(folded)
 	var out []Term
-	for i := 0; i < len(raw); i++ {
-		r := raw[i]
+	var runs []Join
+	for i, r := range raw {
 		if r.han {
 			out = append(out, Term{Text: r.text, Han: true})
 			continue
 		}
 		// A run of terms that apostrophes join, every one a part.
-		j := i
-		for j+1 < len(raw) && raw[j+1].joinPrev && isPart(raw[j+1].text) && isPart(r.text) {
-			j++
+		if i > 0 && r.joinPrev && isPart(r.text) && isPart(raw[i-1].text) {
+			if n := len(runs); n > 0 && runs[n-1].end == i-1 {
+				runs[n-1].Parts = append(runs[n-1].Parts, r.text)
+				runs[n-1].end = i
+			} else {
+				runs = append(runs, Join{Parts: []string{raw[i-1].text, r.text}, end: i})
+			}
 		}
 		t := Term{Text: r.text}
 		textU := foldedU[r.start:r.end]
-		if j > i {
-			var b, bu strings.Builder
-			for _, p := range raw[i : j+1] {
-				t.Parts = append(t.Parts, p.text)
-				b.WriteString(p.text)
-				bu.WriteString(foldedU[p.start:p.end])
-			}
-			t.Text, textU = b.String(), bu.String()
-			i = j
-		} else if parts, ok := toneParts(r.text); ok && len(strings.Join(parts, "")) >= 2 {
+		if parts, ok := toneParts(r.text); ok && len(strings.Join(parts, "")) >= 2 {
 			// Tone numbers: the term is the syllables without them, the
 			// text as typed a variant.
 			t.Text = strings.Join(parts, "")
@@ -122,12 +118,32 @@ func queryTerms(text string) []Term {
 		}
 		out = append(out, t)
 	}
-	return out
+	for i := range runs {
+		runs[i].Text = strings.Join(runs[i].Parts, "")
+	}
+	return out, runs
 }
 
-// isPart reports whether a Latin term can be a part of a term that
-// apostrophes join: two or more letters (a–z) and not a stop word
-// (o'brien and don't stay two terms, of which Parse drops o and t).
+// Join is a run of Latin terms that apostrophes join in a search text
+// (Query.Joins).
+type Join struct {
+	Parts []string // the terms, in order (xi, an)
+	Text  string   // the parts written together (xian)
+	end   int      // while queryTerms reads: the index of the last part's raw term
+}
+
+// holds reports whether d holds the run as one: its parts as words of name
+// one after the other (Xi'an City), or a run of the pinyin with a syllable
+// beginning at each part (西安 xi an; not 安溪 an xi, nor 咸安 xian an). It
+// marks what it matches.
+func (d *Doc) holds(r Join, wordHit, unitHit []bool) bool {
+	return d.wordRun(r.Parts, wordHit) > 0 || d.pinyinMatch(r.Text, r.Parts, unitHit) > 0
+}
+
+// isPart reports whether a Latin term can be a part of a run that
+// apostrophes join (Query.Joins) or of a term of tone numbers
+// (Term.Parts): two or more letters (a–z) and not a stop word (o'brien and
+// don't are no runs: Parse drops o and t).
 func isPart(s string) bool {
 	if len(s) < 2 || StopWords[s] {
 		return false
@@ -264,8 +280,8 @@ func umlautSpelling(term string) string {
 
 // latinMatch is the weight of a Latin spelling t on d (0: no match): the
 // best of a word of name (wordMatch), a run of the pinyin or of the
-// initials (pinyinMatch) and, for a term of parts, the words that are its
-// parts one after the other (wordRun). A term that matches so and spells
+// initials (pinyinMatch) and, for a term of parts (xi1an1), the words that
+// are its parts one after the other (wordRun). A term that matches so and spells
 // two or more words of name one after the other (xian: the xi and an of
 // Xi'an City) matches those words too (wordsJoined), so that they count
 // in the share of the name it covers. It marks what it matches.

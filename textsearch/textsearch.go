@@ -20,14 +20,14 @@
 //     run of the pinyin of nameZh that starts at a syllable (beijing, kexue,
 //     beijingkexuezhongxin); or a run of its initials (bjkxzx, kxzx).
 //
-// Spellings (Term.Variants, Term.Parts). A Latin term also matches, each
-// spelling its own weight, as ü written u, as lu and nu read lü and nü
-// (luliang also finds 吕梁 lvliang, below 陆良), and without tone numbers
-// (xi1an1 and bei3jing1 are xian and beijing: digits 1–5 after pinyin
-// syllables; k12 and h7n9 keep theirs). Runs of letters that an apostrophe
-// joins (xi'an) are one term with those parts: it matches the words of
-// name one after the other (Xi'an City), and a run of the pinyin only
-// where a syllable begins at each part (西安 xi an, not 县 xian).
+// Spellings (Term.Variants, Term.Parts, Query.Joins). A Latin term also
+// matches, each spelling its own weight, as ü written u, as lu and nu read
+// lü and nü (luliang also finds 吕梁 lvliang, below 陆良), and without tone
+// numbers (xi1an1 and bei3jing1 are xian and beijing, a syllable beginning
+// at each number's end: digits 1–5 after pinyin syllables; k12 and h7n9
+// keep theirs). Terms that an apostrophe joins (xi'an) are matched each
+// on its own, and rank lower on a name that does not hold them as one
+// (安溪 an xi, 咸安 xian an below 西安 xi an).
 //
 // Short forms. Chinese names are shortened by keeping some of their
 // characters in order (科学技术馆 -> 科技馆, 北京师范大学 -> 北师大, 安徽省 ->
@@ -124,13 +124,13 @@ type Term struct {
 	// is the term without them (xian), and the text as typed its variant
 	// (weight 1).
 	Variants []Variant
-	// Parts are the syllables of a Latin term as the text marks them: the
-	// runs of letters an apostrophe joins (xi'an, Xī'ān: xi, an) or the
-	// runs before tone numbers (xi1an1: xi, an); Text is them joined
-	// (xian). A term with parts also matches the words of name that are
-	// its parts, one after the other (Xi'an City), and matches a run of
-	// the pinyin only where a syllable begins at each part (西安 xi an;
-	// not 县 xian, nor 现代 xiandai). Nil for a term of one part.
+	// Parts are the syllables of a Latin term that tone numbers mark: the
+	// runs of letters before them (xi1an1: xi, an), each of two or more
+	// letters; Text is them joined (xian). A term with parts also matches
+	// the words of name that are its parts, one after the other (Xi'an
+	// City), and matches a run of the pinyin only where a syllable begins
+	// at each part (西安 xi an; not 县 xian, nor 现代 xiandai), and never
+	// the initials. Nil for a term of one part.
 	Parts []string
 }
 
@@ -149,6 +149,10 @@ const (
 	// urumqi): below v, which is how pinyin writes it (lüliang: 吕梁
 	// lvliang before 陆良 luliang).
 	umlautUWeight = 0.95
+	// splitWeight is the factor of the weights of the terms of a run
+	// (Query.Joins) that a document does not hold as one: xi'an on 安溪县
+	// Anxi County (an xi) or 咸安区 Xian'an District (xian an), below 西安.
+	splitWeight = 0.75
 )
 
 // Indexed reports whether the term is asked of the full-text index: Latin
@@ -162,6 +166,14 @@ func (t Term) Fuzzy() bool { return !t.Han && utf8.RuneCountInString(t.Text) >= 
 // Query is a parsed search text.
 type Query struct {
 	Terms []Term
+	// Joins are the runs of Latin terms that apostrophes join in the text
+	// (xi'an, Xī’ān: xi and an; each part of two or more letters and not
+	// a stop word, so a term of Terms). Every term is matched on its own
+	// (and asked of the index so); a document that does not hold a run as
+	// one (its parts as words one after the other, or a run of the pinyin
+	// with a syllable beginning at each part: Xi'an City, 西安, not 安溪
+	// Anxi) has the weights of the run's terms times splitWeight.
+	Joins []Join
 }
 
 // Parse cuts a search text into terms. Errors: the text is longer than
@@ -178,7 +190,9 @@ func Parse(text string) (Query, error) {
 	}
 	seen := map[key]bool{}
 	indexed := false
-	for _, t := range queryTerms(text) {
+	terms, runs := queryTerms(text)
+	q.Joins = runs
+	for _, t := range terms {
 		if !t.Han && (utf8.RuneCountInString(t.Text) < 2 || StopWords[t.Text]) {
 			continue
 		}
@@ -680,6 +694,13 @@ func (q Query) score(d *Doc, sc *scratch) (float64, bool) {
 	}
 	wordHit := marks(&sc.words, len(d.words))
 	unitHit := marks(&sc.units, len(d.syl))
+	// The parts of the runs the document does not hold as one.
+	var split []string
+	for _, r := range q.Joins {
+		if !d.holds(r, wordHit, unitHit) {
+			split = append(split, r.Parts...)
+		}
+	}
 	total := 0.0
 	for k, t := range q.Terms {
 		w := 0.0
@@ -696,6 +717,9 @@ func (q Query) score(d *Doc, sc *scratch) (float64, bool) {
 		}
 		if w == 0 {
 			return 0, false
+		}
+		if !t.Han && len(split) > 0 && slices.Contains(split, t.Text) {
+			w *= splitWeight
 		}
 		total += w
 	}
@@ -790,7 +814,7 @@ func (d *Doc) pinyinMatch(t string, parts []string, unitHit []bool) float64 {
 			unitHit[j] = true
 		}
 	}
-	if best == 0 {
+	if best == 0 && len(parts) <= 1 {
 		if i := strings.Index(d.inits, t); i >= 0 && len(d.inits) == len(d.syl) {
 			best = 0.6
 			for ; i >= 0; i = indexFrom(d.inits, t, i+1) {
