@@ -75,7 +75,7 @@ func queryTerms(text string) ([]Term, []Join) {
 	// The text with ü written u: the same length, its terms at the same
 	// places (foldUnicode).
 	foldedU := folded
-	if !isASCII(text) {
+	if !isASCII(text) && !isHanASCII(text) { // (ASCII and ideographs hold no ü)
 		foldedU = foldUnicode(text, 'u')
 		if len(foldedU) != len(folded) {
 			foldedU = folded // not expected; no u spellings then
