@@ -241,3 +241,29 @@ func TestApostropheJoins(t *testing.T) {
 		t.Errorf("xi'an ranks %+v, want Xi'an District first, alone", hits)
 	}
 }
+
+// TestAccentsFolded: accented Latin letters and tone marks are their base
+// letters, in a text and in a name alike: Musée is musee, Xī'ān is xi'an;
+// a name's ü is v (Zürich: zvrich), which zürich finds as v and zurich as
+// a word one letter off.
+func TestAccentsFolded(t *testing.T) {
+	musee := NewDoc("Museum:musee", "Musée des Sciences", "")
+	zurich := NewDoc("Museum:zurich", "Zürich Science Hall", "")
+	xian := NewDoc("County:xian", "Xi'an District", "西安区")
+	for _, tc := range []struct {
+		text string
+		doc  *Doc
+	}{
+		{"musee", musee}, {"Musée", musee}, {"MUSÉE sciences", musee}, {"musèe", musee},
+		{"zürich", zurich}, {"Zurich", zurich}, {"ZÜRICH", zurich},
+		{"Xī'ān", xian}, {"xī’ān", xian}, {"XĪ'ĀN", xian}, {"xián", xian},
+	} {
+		q, err := Parse(tc.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := q.Score(tc.doc); !ok {
+			t.Errorf("%q does not find %s (terms %+v)", tc.text, tc.doc.ID, q.Terms)
+		}
+	}
+}
