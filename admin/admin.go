@@ -91,18 +91,25 @@ func Run(ctx context.Context, env Env, args []string) int {
 const CodeDataDamaged = "DATA_DAMAGED"
 
 // ErrorCode returns the machine-readable code of a command's failure, in
-// this order: the Code of a *kepu.Error in err's chain (the API's codes:
-// BAD_USER_INPUT for a malformed dump, CONFLICT for a store or directory
-// that is not empty or a file in use, NOT_FOUND, SERVICE_UNAVAILABLE for a
-// store or server that cannot be reached, and the codes a server answered
-// with, such as UNAUTHENTICATED); CodeDataDamaged for an
-// embedded.DamageError; NOT_FOUND for a missing file (fs.ErrNotExist),
-// CONFLICT for one that exists (fs.ErrExist); TIMEOUT when the command's
-// deadline passed; INTERNAL_SERVER_ERROR for anything else (an I/O error).
-// "" for nil.
+// this order: CONFLICT for a data file a running server holds
+// (embedded.ErrInUse in err's chain: check, dump, load and restore alike;
+// the store's own error says SERVICE_UNAVAILABLE, but for a command it is
+// the state of another process, which stopping it resolves, as restore's
+// refusal of a file in use always said); the Code of a *kepu.Error in
+// err's chain (the API's codes: BAD_USER_INPUT for a malformed dump,
+// CONFLICT for a store or directory that is not empty or a file in use,
+// NOT_FOUND, SERVICE_UNAVAILABLE for a store or server that cannot be
+// reached, and the codes a server answered with, such as
+// UNAUTHENTICATED); CodeDataDamaged for an embedded.DamageError;
+// NOT_FOUND for a missing file (fs.ErrNotExist), CONFLICT for one that
+// exists (fs.ErrExist); TIMEOUT when the command's deadline passed;
+// INTERNAL_SERVER_ERROR for anything else (an I/O error). "" for nil.
 func ErrorCode(err error) string {
 	if err == nil {
 		return ""
+	}
+	if errors.Is(err, embedded.ErrInUse) {
+		return kepu.Conflict
 	}
 	var ke *kepu.Error
 	if errors.As(err, &ke) {
@@ -130,6 +137,20 @@ const CodeTimeout = "TIMEOUT"
 func failf(code, format string, args ...any) error {
 	return kepu.Errorf(code, format, args...)
 }
+
+// inUseError is the failure of a command on a data file a running server
+// holds (err: the store's, with embedded.ErrInUse in its chain): code
+// CONFLICT, the store's message and then what to do instead (advice).
+func inUseError(err error, advice string) error {
+	return inUse{failf(kepu.Conflict, "%s: %s", kepu.ErrorMessage(err), advice)}
+}
+
+// inUse is a command's failure on a data file a running server holds: its
+// error, and embedded.ErrInUse in the chain.
+type inUse struct{ err error }
+
+func (e inUse) Error() string   { return e.err.Error() }
+func (e inUse) Unwrap() []error { return []error{e.err, embedded.ErrInUse} }
 
 // Usage writes the commands' usage lines (for the server's --help).
 func Usage(w io.Writer) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -151,7 +152,7 @@ func TestCheckErrorCodes(t *testing.T) {
 	}
 	code, _, errOut = run(t, nil, "check", "--data-dir", good)
 	st.Close()
-	wantFailure(t, "check of a file in use", code, errOut, kepu.Unavailable, "in use")
+	wantFailure(t, "check of a file in use", code, errOut, kepu.Conflict, "in use")
 
 	if code, _, errOut := run(t, nil, "check", "--bogus"); code != 2 || failureLine.MatchString(errOut) {
 		t.Errorf("check --bogus: exit %d, stderr %q; want 2 and the usage", code, errOut)
@@ -210,7 +211,7 @@ func TestDumpLoadErrorCodes(t *testing.T) {
 	}
 	code, _, errOut = run(t, nil, "dump", "--data-dir", src)
 	st.Close()
-	wantFailure(t, "dump of a data directory in use", code, errOut, kepu.Unavailable, "in use", "kepugraph backup", "kepugraph restore")
+	wantFailure(t, "dump of a data directory in use", code, errOut, kepu.Conflict, "in use", "kepugraph backup", "kepugraph restore")
 
 	unreachable := map[string]string{"NEO4J_URI": "bolt://" + closedPort(t), "NEO4J_USER": "neo4j", "NEO4J_PASSWORD": "x"}
 	code, _, errOut = run(t, unreachable, "dump")
@@ -340,5 +341,100 @@ func TestHelpOnStandardOutput(t *testing.T) {
 		if code != 2 || stdout != "" || !strings.Contains(stderr, "no-such-flag") {
 			t.Errorf("%s --no-such-flag: exit %d, stdout %q, stderr %q; want 2 and the error on standard error alone", cmd, code, stdout, stderr)
 		}
+	}
+}
+
+// TestInUseIsConflict: every command refuses a data file a running server
+// holds with CONFLICT and says what to do instead: check, dump and load
+// (which named SERVICE_UNAVAILABLE before, as the store does), and restore
+// both onto the server's data directory and from its live data file
+// (which answered SERVICE_UNAVAILABLE with check's advice, "check a backup
+// of it"); the commands tell it by embedded.ErrInUse, not by the words of
+// the store's message.
+func TestInUseIsConflict(t *testing.T) {
+	held := dataDir(t)
+	live := filepath.Join(held, embedded.FileName)
+	backup := filepath.Join(dataDir(t), embedded.FileName)
+	dumpFile := filepath.Join(t.TempDir(), "g.jsonl")
+	if code, _, errOut := run(t, nil, "dump", "--data-dir", dataDir(t), "--to", dumpFile); code != 0 {
+		t.Fatalf("dump: %d %s", code, errOut)
+	}
+	st, err := embedded.Open(held, embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, tc := range []struct {
+		what  string
+		args  []string
+		words []string
+	}{
+		{"check of a file in use", []string{"check", "--data-dir", held}, []string{"in use", "kepugraph backup"}},
+		{"check --file of a file in use", []string{"check", "--file", live}, []string{"in use"}},
+		{"dump of a data directory in use", []string{"dump", "--data-dir", held}, []string{"in use", "stop the server", "kepugraph backup"}},
+		{"load into a data directory in use", []string{"load", "--data-dir", held, "--force", dumpFile}, []string{"in use", "stop the server"}},
+		{"restore onto a data directory in use", []string{"restore", "--data-dir", held, "--force", backup}, []string{"in use", "stop it"}},
+		{"restore of a live data file", []string{"restore", "--data-dir", t.TempDir(), live}, []string{"in use", "restore a backup of it", "kepugraph backup"}},
+		{"restore of a live data file onto its own directory", []string{"restore", "--data-dir", held, "--force", live}, []string{"in use", "restore a backup of it"}},
+	} {
+		code, _, errOut := run(t, nil, tc.args...)
+		wantFailure(t, tc.what, code, errOut, kepu.Conflict, tc.words...)
+	}
+	code, out, errOut := run(t, nil, "check", "--data-dir", held, "--json")
+	var rep struct{ Code, Error string }
+	if json.Unmarshal([]byte(out), &rep) != nil || rep.Code != kepu.Conflict || !strings.Contains(rep.Error, "in use") {
+		t.Errorf("check --json of a file in use: %d %q %s", code, errOut, out)
+	}
+	// The code comes from the sentinel, whatever the message says.
+	if got := admin.ErrorCode(fmt.Errorf("open: %w", embedded.ErrInUse)); got != kepu.Conflict {
+		t.Errorf("ErrorCode of an error wrapping embedded.ErrInUse = %s, want CONFLICT", got)
+	}
+	if got := admin.ErrorCode(kepu.Errorf(kepu.Unavailable, "the disk is in use")); got != kepu.Unavailable {
+		t.Errorf("ErrorCode of an Unavailable error that says in use = %s, want SERVICE_UNAVAILABLE", got)
+	}
+}
+
+// TestCheckMetaEntries: check verifies the checksums of the store's
+// metadata entries (kepu.Store.SetMeta: the reference load's mark) and
+// reports a damaged one as DATA_DAMAGED naming the entry; before, it
+// passed the file, and the next server start failed reading the mark.
+func TestCheckMetaEntries(t *testing.T) {
+	dir := dataDir(t)
+	st, err := embedded.Open(dir, embedded.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const value = "incomplete: a value to find in the file"
+	if err := st.SetMeta(context.Background(), kepu.MetaReferenceLoad, value); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := run(t, nil, "check", "--data-dir", dir); code != 0 {
+		t.Fatalf("check of a sound file with a metadata entry: %d %q %s", code, errOut, out)
+	}
+	path := filepath.Join(dir, embedded.FileName)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := bytes.Index(b, []byte(value))
+	if i < 0 || bytes.Count(b, []byte(value)) != 1 {
+		t.Fatalf("the entry's value is %d times in the file", bytes.Count(b, []byte(value)))
+	}
+	b[i+3] ^= 0x01 // still UTF-8, the checksum no longer matches
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := run(t, nil, "check", "--data-dir", dir, "--json")
+	wantFailure(t, "check of a damaged metadata entry", code, errOut, admin.CodeDataDamaged, "problems")
+	var rep struct {
+		Code     string
+		Problems []struct{ Check, Record, Message string }
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || rep.Code != admin.CodeDataDamaged || len(rep.Problems) != 1 ||
+		rep.Problems[0].Record != `the metadata entry "referenceLoad"` || !strings.Contains(rep.Problems[0].Message, "checksum") {
+		t.Errorf("check --json of a damaged metadata entry: %v %s; want one problem naming the entry referenceLoad", err, out)
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/kepugraph/kepugraph/dump"
 	"github.com/kepugraph/kepugraph/embedded"
@@ -50,9 +49,10 @@ func (f storeFlags) open(ctx context.Context, env Env, mustExist bool) (kepu.Sto
 			}
 		}
 		st, err := embedded.Open(*f.dataDir, embedded.Options{})
-		if err != nil && kepu.ErrorCode(err) == kepu.Unavailable && strings.Contains(kepu.ErrorMessage(err), "in use") {
-			// A server holds the file: say what to do instead, as check does.
-			return nil, failf(kepu.Unavailable, "%s: stop the server, or take a backup of it (kepugraph backup), restore that into a new directory (kepugraph restore) and use that", kepu.ErrorMessage(err))
+		if errors.Is(err, embedded.ErrInUse) {
+			// A server holds the file: say what to do instead, as check
+			// and restore do (CONFLICT, ErrorCode).
+			return nil, inUseError(err, "stop the server, or take a backup of it (kepugraph backup), restore that into a new directory (kepugraph restore) and use that")
 		}
 		return st, err
 	case "neo4j":

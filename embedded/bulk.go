@@ -114,6 +114,30 @@ func (l *Loader) buildSearchIndex() error {
 	return nil
 }
 
+// SetMeta writes or deletes ("") a metadata entry of the file as
+// Store.SetMeta does (one bbolt transaction; fsync on commit unless
+// Options.NoSync): the seed command marks its load with
+// kepu.MetaReferenceLoad, as server.Seed does. Errors: those of
+// Store.SetMeta; Unavailable after Close.
+func (l *Loader) SetMeta(ctx context.Context, key, value string) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		return kepu.Errorf(kepu.Unavailable, "the loader is closed")
+	}
+	return l.s.SetMeta(ctx, key, value)
+}
+
+// Meta reads a metadata entry of the file as Store.Meta does.
+func (l *Loader) Meta(ctx context.Context, key string) (string, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		return "", kepu.Errorf(kepu.Unavailable, "the loader is closed")
+	}
+	return l.s.Meta(ctx, key)
+}
+
 // Counts returns the numbers of nodes and edges in the file.
 func (l *Loader) Counts() (nodes, edges int) {
 	l.mu.Lock()

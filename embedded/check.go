@@ -1,6 +1,7 @@
 package embedded
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -75,7 +76,9 @@ type CheckOptions struct {
 //   - "records": every node and edge record: key order, CRC-32C, decoding,
 //     UTF-8, the key a node ID or TYPE|from|to, the properties valid for the
 //     schema (kepu.ValidateNode, ValidateEdge: PART_OF strictly upward);
-//     the counts record;
+//     the counts record; every metadata entry (kepu.Store.SetMeta): its
+//     CRC-32C, its key and value valid (kepu.ValidateMeta), a problem
+//     naming the entry ("the metadata entry referenceLoad");
 //   - "edges": both endpoints of every edge exist;
 //   - "indexes": the store's in-memory indexes, built as Open builds them,
 //     agree with the full scan: the ID list of every label, the adjacency
@@ -100,7 +103,7 @@ func Check(path string, opts CheckOptions) (*Report, error) {
 	// exclusive one, and its file is "in use", not damaged.
 	unlock, err := lockShared(path, opts.LockTimeout)
 	if errors.Is(err, errLocked) {
-		return nil, kepu.Errorf(kepu.Unavailable, "%s is in use by a running kepugraph: check a backup of it (kepugraph backup), or stop the server", path)
+		return nil, inUse("%s is in use by a running kepugraph: check a backup of it (kepugraph backup), or stop the server", path)
 	}
 	if err != nil {
 		return nil, kepu.Errorf(kepu.Unavailable, "cannot read %s: %v", path, err)
@@ -120,7 +123,7 @@ func Check(path string, opts CheckOptions) (*Report, error) {
 		var err error
 		db, err = bolt.Open(path, 0o400, &bolt.Options{ReadOnly: true, Timeout: opts.LockTimeout})
 		if errors.Is(err, bolterrors.ErrTimeout) {
-			return kepu.Errorf(kepu.Unavailable, "%s is in use by a running kepugraph: check a backup of it (kepugraph backup), or stop the server", path)
+			return inUse("%s is in use by a running kepugraph: check a backup of it (kepugraph backup), or stop the server", path)
 		}
 		if err != nil {
 			return kepu.Errorf(kepu.Unavailable, "cannot open %s: %v", path, err)
@@ -256,6 +259,7 @@ func check(tx *bolt.Tx, path string, r *Report) {
 		} else if nn != uint64(r.Nodes) || ne != uint64(r.Edges) {
 			r.add("records", "the counts record", "it says %d nodes and %d edges, the file holds %d and %d", nn, ne, r.Nodes, r.Edges)
 		}
+		checkMeta(tx, r)
 	}
 	r.Checks = append(r.Checks, "edges")
 	if !r.OK() {
@@ -424,4 +428,31 @@ func problemText(err error) string {
 		return de.Problem
 	}
 	return err.Error()
+}
+
+// checkMeta checks the metadata entries (the keys of the meta bucket after
+// metaPrefix, see meta.go): each is a sealed record (CRC-32C of its key and
+// value) whose key and value kepu.ValidateMeta accepts, as Store.SetMeta
+// wrote it. A damaged entry would make Store.Meta fail (a DamageError) the
+// first time a server reads it (server.Seed reads kepu.MetaReferenceLoad at
+// every start).
+func checkMeta(tx *bolt.Tx, r *Report) {
+	c := tx.Bucket(bucketMeta).Cursor()
+	prefix := []byte(metaPrefix)
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		key := string(k[len(prefix):])
+		rec := "the metadata entry " + quote([]byte(key))
+		body, err := openRecord(k, v)
+		if err != nil {
+			r.add("records", rec, "%v", err)
+			continue
+		}
+		if len(body) == 0 {
+			r.add("records", rec, "the value is empty (SetMeta deletes an entry set to \"\")")
+			continue
+		}
+		if err := kepu.ValidateMeta(key, string(body)); err != nil {
+			r.add("records", rec, "%s", kepu.ErrorMessage(err))
+		}
+	}
 }

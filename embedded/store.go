@@ -302,7 +302,7 @@ func openFile(dir string, opts Options) (*Store, error) {
 		// "in use", never mistaken for damage.
 		unlock, err := lockShared(path, opts.LockTimeout)
 		if errors.Is(err, errLocked) {
-			return nil, kepu.Errorf(kepu.Unavailable, "data directory %s is in use by another kepugraph process", dir)
+			return nil, inUse("data directory %s is in use by another kepugraph process", dir)
 		}
 		if err != nil {
 			return nil, kepu.Errorf(kepu.Unavailable, "cannot read %s: %v", path, err)
@@ -328,7 +328,7 @@ func openFile(dir string, opts Options) (*Store, error) {
 			InitialMmapSize: initialMmapSize,
 		})
 		if errors.Is(err, bolterrors.ErrTimeout) {
-			return kepu.Errorf(kepu.Unavailable, "data directory %s is in use by another kepugraph process", dir)
+			return inUse("data directory %s is in use by another kepugraph process", dir)
 		}
 		if errors.Is(err, bolterrors.ErrInvalid) || errors.Is(err, bolterrors.ErrChecksum) || errors.Is(err, bolterrors.ErrVersionMismatch) {
 			return &DamageError{Path: path, Problem: err.Error()}

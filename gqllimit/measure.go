@@ -188,14 +188,17 @@ func (w *walker) connectionSize(f *ast.Field, typeName string) (int, bool) {
 		}
 	}
 	if !given {
-		n = w.pageSize
+		// The page a connection without first or last returns: the
+		// default page size, at most the largest first it accepts.
+		n = w.clamp(f, "first", w.pageSize)
 	}
 	return max(n, 0), true
 }
 
 // listSize returns the length bound of a list field that takes a first or
 // limit argument (shortestPaths, centrality, neighborhood's limit): the
-// argument's value, else its default, else pageSize. A neighborhood's
+// argument's value, else its default, else pageSize; a value or default
+// above the argument's maximum (clamp) counts as the maximum. A neighborhood's
 // lists are bounded by its limit argument although its type is an object:
 // an object field with a limit argument counts like a list of that size.
 func (w *walker) listSize(f *ast.Field) (int, bool) {
@@ -220,7 +223,11 @@ func (w *walker) listSize(f *ast.Field) (int, bool) {
 		if def.DefaultValue != nil {
 			if v, err := def.DefaultValue.Value(nil); err == nil {
 				if k, ok := toInt(v); ok {
-					return max(k, 0), true
+					// The default too is at most the argument's maximum
+					// (Config.ArgumentMax): a server whose maximum page
+					// size is below a default first (first: Int = 10)
+					// returns that many items, not the default.
+					return max(w.clamp(f, name, k), 0), true
 				}
 			}
 		}

@@ -60,7 +60,9 @@ func checkArg(field, arg string, v int) error {
 // ArgumentMax returns the largest value of each bounded Int argument
 // (ArgumentBound; maxPage 0 or less: the handler's default, 100), for
 // gqllimit.Config.ArgumentMax: the cost limit counts a value above it as
-// the maximum, as its resolver refuses it before any work.
+// the maximum, as its resolver refuses it before any work, and a schema
+// default above it (first: Int = 10 with --max-page-size 5) as the maximum
+// too, the page the resolver returns (listFirst).
 func ArgumentMax(maxPage int) func(typeName, field, arg string) (int, bool) {
 	if maxPage <= 0 {
 		maxPage = DefaultMaxPageSize

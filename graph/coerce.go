@@ -3,7 +3,9 @@ package graph
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -34,6 +36,10 @@ import (
 //     "cannot use value 0 as Int" for 1.5).
 //   - An enum value written as a string literal ("MOBILE") is told to drop
 //     the quotes.
+//   - A Float beyond the range of a 64-bit float (1e400) is one error that
+//     names the value, its place and the range (gqlparser calls it "non
+//     numeric" and, in a variable's default, reports it again at every use
+//     of the variable; floatRange, reportedElsewhere).
 //
 // Literal errors are validation errors (GRAPHQL_VALIDATION_FAILED);
 // variable errors are BAD_USER_INPUT, both before anything executes.
@@ -52,11 +58,22 @@ func validationRules(maxString int) *rules.Rules {
 	r := rules.NewDefaultRules()
 	inner := rules.ValuesOfCorrectTypeRule
 	r.ReplaceRule(inner.Name, func(observers *core.Events, addError core.AddErrFunc) {
+		// The value the rule is looking at (the observers of a value run
+		// in the order they were added: this one first), and whether its
+		// first error was dropped (reportedElsewhere).
+		var cur *ast.Value
+		dropped := false
+		observers.OnValue(func(_ *core.Walker, v *ast.Value) { cur, dropped = v, false })
 		inner.RuleFunc(observers, func(options ...core.ErrorOption) {
+			if !dropped && reportedElsewhere(cur) {
+				dropped = true
+				return
+			}
 			addError(append(options, rewordEnumString)...)
 		})
 	})
 	r.AddRule("ScalarRanges", scalarRanges)
+	r.AddRule("FloatRange", floatRange)
 	if maxString > 0 {
 		r.AddRule("StringLength", func(observers *core.Events, addError core.AddErrFunc) {
 			observers.OnValue(func(_ *core.Walker, value *ast.Value) {
@@ -81,6 +98,122 @@ func rewordEnumString(err *gqlerror.Error) {
 	}
 	if strings.Contains(err.Message, `Did you mean the enum value "`+m[2]+`"?`) {
 		err.Message = fmt.Sprintf(`Enum "%s" cannot represent the string "%s": enum values are written without quotes, as %s.`, m[1], m[2], m[2])
+	}
+}
+
+// reportedElsewhere reports whether ValuesOfCorrectType's first error
+// for the value v (the one it gives when v does not convert: v.Value
+// fails) is a fault another rule reports once, where it is, so that one
+// fault is one error: a Float literal beyond the range of a 64-bit float
+// (floatRange names it and its place; gqlparser called 1e400 "non
+// numeric"), and a value that holds a variable whose default does not
+// convert (gqlparser reports the default, then every value that uses the
+// variable again: "Float cannot represent non numeric value: $x",
+// "Expected value of type "FloatFilter", found {gte:$x}."). The literals
+// around a Float out of range are left to redundantValueErrors.
+func reportedElsewhere(v *ast.Value) bool {
+	if v == nil {
+		return false
+	}
+	if _, err := v.Value(nil); err == nil {
+		return false
+	}
+	if (v.Kind == ast.IntValue || v.Kind == ast.FloatValue) && v.Definition != nil && v.Definition.Name == "Float" {
+		_, err := strconv.ParseFloat(v.Raw, 64)
+		return errors.Is(err, strconv.ErrRange)
+	}
+	return convertsButVariables(v)
+}
+
+// convertsButVariables reports whether every literal of v converts as
+// ast.Value.Value converts it (an Int within 64 bits, a Float within
+// float64), its variables left aside: when v.Value fails nonetheless, a
+// variable's default is what fails.
+func convertsButVariables(v *ast.Value) bool {
+	switch v.Kind {
+	case ast.IntValue:
+		_, err := strconv.ParseInt(v.Raw, 10, 64)
+		return err == nil
+	case ast.FloatValue:
+		_, err := strconv.ParseFloat(v.Raw, 64)
+		return err == nil
+	case ast.BooleanValue:
+		_, err := strconv.ParseBool(v.Raw)
+		return err == nil
+	case ast.ListValue, ast.ObjectValue:
+		for _, c := range v.Children {
+			if c.Value != nil && !convertsButVariables(c.Value) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// floatRangeMessage is the reason a Float value beyond the range of a
+// 64-bit float (a literal such as 1e400, or a variable's JSON number) is
+// refused, with its place in parentheses unless place is "".
+func floatRangeMessage(raw, place string) string {
+	if place != "" {
+		place = " (" + place + ")"
+	}
+	return fmt.Sprintf("Float cannot represent %s%s: it is beyond the range of a 64-bit float (±%g)", raw, place, math.MaxFloat64)
+}
+
+// floatRange reports each Float literal beyond the range of a 64-bit float
+// once, naming where it is: the argument (and the input field or list
+// index inside it) or the variable whose default holds it: `Float cannot
+// represent 1e400 (argument "where", at "where.distanceKm.gte"): it is
+// beyond the range of a 64-bit float (±1.7976931348623157e+308)`, `Float
+// cannot represent 1e400 (the default of variable "$x"): …`.
+// (ValuesOfCorrectType's own message for it is dropped:
+// reportedElsewhere.)
+func floatRange(observers *core.Events, addError core.AddErrFunc) {
+	args := func(kind string, list ast.ArgumentList) {
+		for _, a := range list {
+			floatRanges(a.Value, []string{a.Name}, func(v *ast.Value, at []string) {
+				place := fmt.Sprintf(`%s "%s"%s`, kind, a.Name, strings.Replace(where(at), " at", ", at", 1))
+				addError(core.Message("%s", floatRangeMessage(v.Raw, place)), core.At(v.Position))
+			})
+		}
+	}
+	observers.OnField(func(_ *core.Walker, f *ast.Field) { args("argument", f.Arguments) })
+	observers.OnDirective(func(_ *core.Walker, d *ast.Directive) { args("directive argument", d.Arguments) })
+	observers.OnOperation(func(_ *core.Walker, op *ast.OperationDefinition) {
+		for _, vd := range op.VariableDefinitions {
+			if vd.DefaultValue == nil {
+				continue
+			}
+			floatRanges(vd.DefaultValue, []string{vd.Variable}, func(v *ast.Value, at []string) {
+				place := fmt.Sprintf(`the default of variable "$%s"%s`, vd.Variable, strings.Replace(where(at), " at", ", at", 1))
+				addError(core.Message("%s", floatRangeMessage(v.Raw, place)), core.At(v.Position))
+			})
+		}
+	})
+}
+
+// floatRanges calls bad for each number of the literal v (at: its place)
+// that is a Float beyond the range of a 64-bit float, in lists and input
+// objects too (their children's types as the walk set them).
+func floatRanges(v *ast.Value, at []string, bad func(v *ast.Value, at []string)) {
+	if v == nil {
+		return
+	}
+	switch v.Kind {
+	case ast.IntValue, ast.FloatValue:
+		if v.Definition != nil && v.Definition.Name == "Float" {
+			if _, err := strconv.ParseFloat(v.Raw, 64); errors.Is(err, strconv.ErrRange) {
+				bad(v, at)
+			}
+		}
+	case ast.ListValue:
+		for i, c := range v.Children {
+			floatRanges(c.Value, appendIndex(at, i), bad)
+		}
+	case ast.ObjectValue:
+		for _, c := range v.Children {
+			floatRanges(c.Value, append(at[:len(at):len(at)], "."+c.Name), bad)
+		}
 	}
 }
 
@@ -261,6 +394,13 @@ func (c variableCheck) coerce(typ *ast.Type, v any, at []string) (any, string) {
 				v = json.Number(strconv.Itoa(n))
 			}
 		case "Float":
+			if n, ok := v.(json.Number); ok {
+				if _, perr := strconv.ParseFloat(string(n), 64); errors.Is(perr, strconv.ErrRange) {
+					// A number, but not one a 64-bit float holds (1e400),
+					// which UnmarshalFloat calls "non numeric".
+					return bad(floatRangeMessage(string(n), ""))
+				}
+			}
 			_, err = model.UnmarshalFloat(context.Background(), v)
 		case "String":
 			if s, ok := v.(string); !ok {

@@ -156,3 +156,41 @@ func TestSearchTraditional(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchSpellings: through the API, on both backends, the spellings a
+// researcher types for a place (ü with and without its dots, pinyin with
+// tone marks or tone numbers, the apostrophe of Xi'an or none) find the
+// places first: the stores take their candidates for each spelling
+// (textsearch's Term.Variants and Term.Parts reach their indexes). xian
+// alone matches more nodes than a store takes from its index
+// (textsearch.MaxCandidates, in the index's own order, which differs
+// between the backends), so it is asked of the places (labels), as the
+// README advises.
+func TestSearchSpellings(t *testing.T) {
+	url := ref(t).url
+	places := []string{"PREFECTURE", "COUNTY"}
+	for _, tc := range []struct {
+		texts  []string
+		labels []string
+		want   []string // the first hits, in any order
+	}{
+		{[]string{"Urumqi", "Ürümqi", "ürümqi", "wulumuqi", "Wūlǔmùqí", "wu1lu3mu4qi2"}, nil, []string{"Urumqi City", "Urumqi County"}},
+		{[]string{"xi'an", "Xi'an", "Xī'ān", "xi’an", "xi1an1"}, nil, []string{"Xi'an City", "Xi'an District", "Xi'an District"}},
+		{[]string{"xian", "Xian", "XIAN"}, places, []string{"Xi'an City", "Xi'an District", "Xi'an District"}},
+		{[]string{"bei3jing1", "Běijīng", "beijing"}, nil, []string{"Beijing"}},
+		{[]string{"Lüliang", "lvliang", "lv3liang2"}, nil, []string{"Lvliang City"}},
+	} {
+		for _, text := range tc.texts {
+			var r searchResult
+			query(t, url, searchQuery, map[string]any{"text": text, "first": len(tc.want), "labels": tc.labels}, &r)
+			var got []string
+			for _, e := range r.Search.Edges {
+				got = append(got, e.Node.Name)
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("search(%q) first %d = %v, want %v", text, len(tc.want), got, tc.want)
+			}
+		}
+	}
+}

@@ -8,6 +8,19 @@
 // over a graph in which the API moved a node (another LOCATED_IN place or
 // PART_OF parent) is refused before anything is written
 // (dataset.CheckOnes).
+//
+// A load is marked in the store as server.Seed marks its own: the metadata
+// entry kepu.MetaReferenceLoad is set before the first write and removed
+// after the last, on both backends. So a load cut off (killed, stopped,
+// the store lost) leaves the mark, and a server started on the store then
+// completes the reference dataset before it serves, instead of serving
+// the part that was written as if it were whole; and a seed run that
+// completes removes the mark of an earlier load that did not end (a
+// server killed during its first start), which a server would otherwise
+// find and load the reference dataset over the graph the seed command
+// wrote. A server completes only the reference dataset: after a benchmark
+// graph's load (--scale) or one of another --seed was cut off, run the
+// same seed command again.
 package main
 
 import (
@@ -200,8 +213,16 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 // *embedded.Loader.
 type loadTarget interface {
 	dataset.Writer
+	// SetMeta writes (or removes, "") a metadata entry (kepu.Store.SetMeta):
+	// the load's mark, kepu.MetaReferenceLoad.
+	SetMeta(ctx context.Context, key, value string) error
 	Close() error
 }
+
+// loadMarkValue is the value of the kepu.MetaReferenceLoad entry while a
+// load runs: server.Seed's (any value but "" means a load that did not
+// end).
+const loadMarkValue = "incomplete"
 
 // openStore opens the store the configuration names for the load. It is the
 // one place that knows the backends; ctx bounds the opening (a server
@@ -342,9 +363,17 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if n4 != nil {
 		lo.RetryAlone = m.retryAlone(n4)
 	}
+	// The load's mark, as server.Seed sets it: before the first write, and
+	// removed after the last (a load that fails or is cut off keeps it).
+	if err := st.SetMeta(ctx, kepu.MetaReferenceLoad, loadMarkValue); err != nil {
+		return fmt.Errorf("mark the load as started: %w", err)
+	}
 	rep, err := dataset.LoadSource(ctx, st, src, lo)
 	if err != nil {
 		return err
+	}
+	if err := st.SetMeta(ctx, kepu.MetaReferenceLoad, ""); err != nil {
+		return fmt.Errorf("mark the load as ended: %w", err)
 	}
 	if bulk {
 		if err := n4.CheckBulkLoad(ctx, rep.NodeCount(), rep.EdgeCount()); err != nil {

@@ -32,12 +32,20 @@ func neo4jEnv() map[string]string {
 func loadsTwiceNeo4j(t *testing.T) *neo4jstore.Store {
 	st := neo4jtest.Fresh(t)
 	ctx := context.Background()
+	// The mark a server killed in its first start's load leaves: the
+	// seed run removes it (TestSeedMarksLoad).
+	if err := st.SetMeta(ctx, kepu.MetaReferenceLoad, "incomplete"); err != nil {
+		t.Fatal(err)
+	}
 	var first neo4jtest.Dump
 	var firstCounts string
 	for i := 0; i < 2; i++ {
 		out, _, err := run(t, []string{"--quiet"}, neo4jEnv())
 		if err != nil {
 			t.Fatalf("run %d: %v", i+1, err)
+		}
+		if v, err := st.Meta(ctx, kepu.MetaReferenceLoad); err != nil || v != "" {
+			t.Fatalf("after run %d the load's mark is %q (%v), want none", i+1, v, err)
 		}
 		if !strings.Contains(out, "loaded into Neo4j at "+os.Getenv("NEO4J_URI")) || !strings.Contains(out, "records/s") {
 			t.Fatalf("report:\n%s", out)
@@ -130,8 +138,28 @@ func killedMidLoadNeo4j(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("after the crash: %d of %d nodes, %d of %d edges", partial.Nodes, clean.Nodes, partial.Edges, clean.Edges)
+	// The cut-off load left its mark (a server started now would complete
+	// the load; TestSeedMarksLoad); the rerun removes it.
+	loadMark := func() string {
+		st, err := neo4jstore.Open(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		v, err := st.Meta(ctx, kepu.MetaReferenceLoad)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if v := loadMark(); v == "" {
+		t.Error("the load cut off by the kill left no mark")
+	}
 	if _, _, err := run(t, args, env); err != nil {
 		t.Fatalf("rerun after the crash: %v", err)
+	}
+	if v := loadMark(); v != "" {
+		t.Errorf("after the rerun the load's mark is %q, want none", v)
 	}
 	again, err := neo4jtest.ReadDump(ctx, cfg)
 	if err != nil {

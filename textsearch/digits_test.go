@@ -56,7 +56,7 @@ func TestPinyinKeyQueryDigits(t *testing.T) {
 		}
 		for _, term := range terms {
 			var unit []bool
-			match := d.pinyinMatch(term, marks(&unit, len(d.syl))) > 0
+			match := d.pinyinMatch(term, nil, marks(&unit, len(d.syl))) > 0
 			q := PinyinKeyQuery(term)
 			byPinyin := holdsAll(keys, q)
 			byInitials := holdsAll(ikeys, []KeyQuery{InitialsKeyQuery(term)})

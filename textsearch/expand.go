@@ -256,20 +256,61 @@ func (q *Query) expand() {
 				}
 			}
 		}
-		for len(e) > 0 && n*(1+len(e)) > MaxAlternatives {
+		// Keep n times the term's choices within MaxAlternatives: its
+		// expansions go first, then its parts, then its variants (last
+		// first).
+		t := &q.Terms[i]
+		for len(e) > 0 && n*(t.spellings()+len(e)) > MaxAlternatives {
 			e = e[:len(e)-1]
 		}
-		if len(e) > 0 {
-			q.Terms[i].Expansions = e
-			n *= 1 + len(e)
+		for n*t.spellings() > MaxAlternatives {
+			if len(t.Parts) > 0 {
+				t.Parts = nil
+			} else {
+				t.Variants = t.Variants[:len(t.Variants)-1]
+			}
 		}
+		if len(e) > 0 {
+			t.Expansions = e
+		}
+		n *= t.choices()
 	}
+}
+
+// spellings is the number of the term's choices in Alternatives before its
+// expansions: the term, each variant, and its parts (when it has them).
+func (t Term) spellings() int {
+	n := 1 + len(t.Variants)
+	if len(t.Parts) > 0 {
+		n++
+	}
+	return n
+}
+
+// choices is the number of the term's choices in Alternatives.
+func (t Term) choices() int { return t.spellings() + len(t.Expansions) }
+
+// choice returns the terms that stand for t in its choice c of
+// Alternatives (0 < c < t.choices()): a variant, its parts, or an
+// expansion's pieces.
+func (t Term) choice(c int) []string {
+	if c--; c < len(t.Variants) {
+		return []string{t.Variants[c].Text}
+	}
+	c -= len(t.Variants)
+	if len(t.Parts) > 0 {
+		if c == 0 {
+			return t.Parts
+		}
+		c--
+	}
+	return t.Expansions[c]
 }
 
 // Alternatives returns the queries whose candidates together are those of
 // q: q's terms without expansions first, then every choice, for each term,
-// of the term or one of its expansions (whose pieces become terms of their
-// own). A store asks its index each of them (at most MaxAlternatives); a
+// of the term, one of its variants, its parts or one of its expansions
+// (whose parts or pieces become terms of their own). A store asks its index each of them (at most MaxAlternatives); a
 // node that matches q matches one of them as an index sees it (its
 // Chinese terms as substrings of nameZh, its Latin terms as words of name
 // or runs of its pinyin or initials), so the union of the candidates holds
@@ -284,7 +325,7 @@ func (q Query) Alternatives() []Query {
 	for {
 		i := len(q.Terms) - 1
 		for ; i >= 0; i-- {
-			if choice[i] < len(q.Terms[i].Expansions) {
+			if choice[i] < q.Terms[i].choices()-1 {
 				choice[i]++
 				break
 			}
@@ -304,7 +345,7 @@ func (q Query) Alternatives() []Query {
 				add(Term{Text: t.Text, Han: t.Han})
 				continue
 			}
-			for _, p := range t.Expansions[choice[k]-1] {
+			for _, p := range t.choice(choice[k]) {
 				add(Term{Text: p, Han: t.Han})
 			}
 		}

@@ -250,7 +250,7 @@ func indexFinds(a Query, d *Doc) bool {
 			continue
 		}
 		var unit []bool
-		if d.wordMatch(term.Text, marks(&unit, len(d.words))) == 0 && d.pinyinMatch(term.Text, marks(&unit, len(d.syl))) == 0 {
+		if d.wordMatch(term.Text, marks(&unit, len(d.words))) == 0 && d.pinyinMatch(term.Text, nil, marks(&unit, len(d.syl))) == 0 {
 			return false
 		}
 	}

@@ -10,13 +10,24 @@
 //
 // Matching. The text is cut into terms: runs of Chinese characters (Han
 // script) and runs of letters and digits. Latin text is compared in lower
-// case after NFKC (full-width letters become ASCII) with tone marks removed
-// (běijīng is beijing, ü is v as in pinyin input). Every term must match:
+// case after NFKC (full-width letters become ASCII) with accents and tone
+// marks removed (běijīng is beijing, Xī'ān is xi'an, é is e; ü is v as in
+// pinyin input, and u too: Ürümqi is vrvmqi and urumqi). Every term must
+// match:
 //   - a Chinese term is a substring of nameZh;
 //   - a Latin term is a word of name, a prefix of one, or (terms of four or
 //     more letters) within one edit (Levenshtein distance 1) of one; or a
 //     run of the pinyin of nameZh that starts at a syllable (beijing, kexue,
 //     beijingkexuezhongxin); or a run of its initials (bjkxzx, kxzx).
+//
+// Spellings (Term.Variants, Term.Parts, Query.Joins). A Latin term also
+// matches, each spelling its own weight, as ü written u, as lu and nu read
+// lü and nü (luliang also finds 吕梁 lvliang, below 陆良), and without tone
+// numbers (xi1an1 and bei3jing1 are xian and beijing, a syllable beginning
+// at each number's end: digits 1–5 after pinyin syllables; k12 and h7n9
+// keep theirs). Terms that an apostrophe joins (xi'an) are matched each
+// on its own, and rank lower on a name that does not hold them as one
+// (安溪 an xi, 咸安 xian an below 西安 xi an).
 //
 // Short forms. Chinese names are shortened by keeping some of their
 // characters in order (科学技术馆 -> 科技馆, 北京师范大学 -> 北师大, 安徽省 ->
@@ -102,7 +113,47 @@ type Term struct {
 	// above the others and below the text as typed; the next expansions
 	// are the simplified form's, then the text's own.
 	Simplified string
+	// Variants are other spellings of a Latin term, set by Parse: each is
+	// matched as the term is (a word of name, a run of the pinyin or of
+	// the initials), its match's weight times Weight, and asked of the
+	// index as a term of its own (Alternatives). A ü is written v in the
+	// term (as go-pinyin writes it: 绿 lv) and u in a variant (Ürümqi:
+	// vrvmqi and urumqi, weight umlautUWeight); lu and nu, which may be
+	// lü and nü typed without the dots, are also lv and nv (luliang:
+	// lvliang, umlautWeight); a term of pinyin with tone numbers (xi1an1)
+	// is the term without them (xian), and the text as typed its variant
+	// (weight 1).
+	Variants []Variant
+	// Parts are the syllables of a Latin term that tone numbers mark: the
+	// runs of letters before them (xi1an1: xi, an), each of two or more
+	// letters; Text is them joined (xian). A term with parts also matches
+	// the words of name that are its parts, one after the other (Xi'an
+	// City), and matches a run of the pinyin only where a syllable begins
+	// at each part (西安 xi an; not 县 xian, nor 现代 xiandai), and never
+	// the initials. Nil for a term of one part.
+	Parts []string
 }
+
+// Variant is another spelling of a Latin term (Term.Variants).
+type Variant struct {
+	Text   string  // folded, as Term.Text
+	Weight float64 // in (0, 1]: the factor of a match by this spelling
+}
+
+// Weights of the spellings of a Latin term.
+const (
+	// umlautWeight is the weight of lu and nu read as lü and nü (lv, nv):
+	// below the text as typed (luliang: 陆良 before 吕梁).
+	umlautWeight = 0.9
+	// umlautUWeight is the weight of a ü typed written u (Ürümqi:
+	// urumqi): below v, which is how pinyin writes it (lüliang: 吕梁
+	// lvliang before 陆良 luliang).
+	umlautUWeight = 0.95
+	// splitWeight is the factor of the weights of the terms of a run
+	// (Query.Joins) that a document does not hold as one: xi'an on 安溪县
+	// Anxi County (an xi) or 咸安区 Xian'an District (xian an), below 西安.
+	splitWeight = 0.75
+)
 
 // Indexed reports whether the term is asked of the full-text index: Latin
 // terms always (Parse drops the rest), Chinese terms of two or more
@@ -115,6 +166,14 @@ func (t Term) Fuzzy() bool { return !t.Han && utf8.RuneCountInString(t.Text) >= 
 // Query is a parsed search text.
 type Query struct {
 	Terms []Term
+	// Joins are the runs of Latin terms that apostrophes join in the text
+	// (xi'an, Xī’ān: xi and an; each part of two or more letters and not
+	// a stop word, so a term of Terms). Every term is matched on its own
+	// (and asked of the index so); a document that does not hold a run as
+	// one (its parts as words one after the other, or a run of the pinyin
+	// with a syllable beginning at each part: Xi'an City, 西安, not 安溪
+	// Anxi) has the weights of the run's terms times splitWeight.
+	Joins []Join
 }
 
 // Parse cuts a search text into terms. Errors: the text is longer than
@@ -131,7 +190,9 @@ func Parse(text string) (Query, error) {
 	}
 	seen := map[key]bool{}
 	indexed := false
-	for _, t := range splitTerms(foldLatin(text)) {
+	terms, runs := queryTerms(text)
+	q.Joins = runs
+	for _, t := range terms {
 		if !t.Han && (utf8.RuneCountInString(t.Text) < 2 || StopWords[t.Text]) {
 			continue
 		}
@@ -164,7 +225,7 @@ func foldLatin(s string) string {
 		// text's terms (splitTerms) are those of foldUnicode's result.
 		return strings.ToLower(s)
 	}
-	return foldUnicode(s)
+	return foldUnicode(s, 'v')
 }
 
 // isHanASCII reports whether s holds only ASCII and CJK Unified
@@ -181,18 +242,20 @@ func isHanASCII(s string) bool {
 	return true
 }
 
-// foldUnicode is foldLatin for any text.
-func foldUnicode(s string) string {
+// foldUnicode is foldLatin for any text, with ü (and its toned forms)
+// written umlaut (v, as foldLatin, or u). Both spellings have the same
+// length, so the terms of the two folds of a text are at the same places.
+func foldUnicode(s string, umlaut byte) string {
 	s = norm.NFKC.String(s)
 	var b strings.Builder
 	for _, r := range norm.NFD.String(strings.ToLower(s)) {
 		if unicode.Is(unicode.Mn, r) {
-			if r == '\u0308' { // diaeresis: ü -> v (the u was written already)
+			if r == '\u0308' && umlaut != 'u' { // diaeresis: ü -> v (the u was written already)
 				str := b.String()
 				if strings.HasSuffix(str, "u") {
 					b.Reset()
 					b.WriteString(str[:len(str)-1])
-					b.WriteByte('v')
+					b.WriteByte(umlaut)
 				}
 			}
 			continue
@@ -586,10 +649,14 @@ func NewDoc(id, name, nameZh string) *Doc {
 // the mean of the terms' weights (exact word, whole syllables or a Chinese
 // substring 1, a word or syllable prefix 0.8, initials 0.6, one edit 0.5;
 // an expansion 0.9 times its pieces' weight, 0.85 times when its first
-// piece does not begin the name)
+// piece does not begin the name; a variant spelling its Weight times its
+// match's)
 // plus half the share of the name the terms cover (of its English words, or
-// of the units of its pinyin, whichever is more), so that an exact name
-// ranks first and shorter names before longer ones. The score is in (0, 1.5].
+// of the units of its pinyin, whichever is more; a Latin term covers the
+// units of its best run of the pinyin, the words it spells written
+// together: xian covers the xi and an of Xi'an City), so that an exact
+// name ranks first and shorter names before longer ones. The score is in
+// (0, 1.5].
 func (q Query) Score(d *Doc) (float64, bool) {
 	var sc scratch
 	return q.score(d, &sc)
@@ -627,19 +694,32 @@ func (q Query) score(d *Doc, sc *scratch) (float64, bool) {
 	}
 	wordHit := marks(&sc.words, len(d.words))
 	unitHit := marks(&sc.units, len(d.syl))
+	// The parts of the runs the document does not hold as one.
+	var split []string
+	for _, r := range q.Joins {
+		if !d.holds(r, wordHit, unitHit) {
+			split = append(split, r.Parts...)
+		}
+	}
 	total := 0.0
 	for k, t := range q.Terms {
 		w := 0.0
 		if t.Han {
 			w = d.hanMatch(sc.runesOf(k, t.Text), unitHit)
 		} else {
-			w = math.Max(d.wordMatch(t.Text, wordHit), d.pinyinMatch(t.Text, unitHit))
+			w = d.latinMatch(t.Text, t.Parts, wordHit, unitHit)
+			for _, v := range t.Variants {
+				w = math.Max(w, v.Weight*d.latinMatch(v.Text, nil, wordHit, unitHit))
+			}
 		}
 		if w == 0 && len(t.Expansions) > 0 {
 			w = d.expansionMatch(t, unitHit)
 		}
 		if w == 0 {
 			return 0, false
+		}
+		if !t.Han && len(split) > 0 && slices.Contains(split, t.Text) {
+			w *= splitWeight
 		}
 		total += w
 	}
@@ -702,8 +782,14 @@ func (d *Doc) wordMatch(t string, wordHit []bool) float64 {
 	return best
 }
 
-func (d *Doc) pinyinMatch(t string, unitHit []bool) float64 {
-	best := 0.0
+// pinyinMatch is the weight of t as a run of the pinyin that begins at a
+// unit (and, when t has parts (Term.Parts), where each part begins): 1
+// when it ends at one, else 0.8 (a prefix of the unit it ends in); or,
+// when there is none, 0.6 for a run of the initials. It marks the units of the best run (the first of the best
+// weight; a term stands for one place in the name, so that xian covers
+// one unit of 献县 xianxian, not two) or of every run of the initials.
+func (d *Doc) pinyinMatch(t string, parts []string, unitHit []bool) float64 {
+	best, bestK := 0.0, -1
 	for k, off := range d.start {
 		if off >= len(d.joined) || d.joined[off] != t[0] || !strings.HasPrefix(d.joined[off:], t) {
 			continue
@@ -711,14 +797,24 @@ func (d *Doc) pinyinMatch(t string, unitHit []bool) float64 {
 		end := off + len(t)
 		v := 0.8
 		for j := k; j < len(d.start) && d.start[j] < end; j++ {
-			unitHit[j] = true
 			if d.start[j]+len(d.syl[j]) == end {
 				v = 1
 			}
 		}
-		best = math.Max(best, v)
+		if len(parts) > 1 && !d.partsAt(k, off, parts) {
+			continue
+		}
+		if v > best {
+			best, bestK = v, k
+		}
 	}
-	if best == 0 {
+	if bestK >= 0 {
+		end := d.start[bestK] + len(t)
+		for j := bestK; j < len(d.start) && d.start[j] < end; j++ {
+			unitHit[j] = true
+		}
+	}
+	if best == 0 && len(parts) <= 1 {
 		if i := strings.Index(d.inits, t); i >= 0 && len(d.inits) == len(d.syl) {
 			best = 0.6
 			for ; i >= 0; i = indexFrom(d.inits, t, i+1) {
