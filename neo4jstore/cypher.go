@@ -1295,9 +1295,9 @@ func tailBody(l kepu.Label, o segmentOrder, sg segment, guard string) string {
 }
 
 // splitCap is the group size (in nodes) from which splitBody and tailBody
-// read a group from the last key's index rather than sorting it (and
-// the most entries tailBody reads before it counts the group): at 1M (102,648
-// museums, pages of 100) a group of 2,000 costs about 2,000 index entries
+// read a group from the last key's index rather than sorting it (the
+// window they read before counting a group is splitWindow's): at 1M
+// (102,648 museums, pages of 100) a group of 2,000 costs about 2,000 index entries
 // sorted or about 5,100 read in order, a group of 25,000 (STANDARD) 25,000
 // or about 400.
 var splitCap = 2000

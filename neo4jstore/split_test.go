@@ -15,8 +15,9 @@ import (
 // TestTwoKeyPages pages through museums in orders of two keys whose last
 // is the name (kind, name; level, name, level absent on some) and of three
 // (level, kind, name: the reads of the two last keys behind the first's
-// equality), forward and backward, at several page sizes, and checks every page against the
-// order computed here: the key before the last's groups are of uneven
+// equality), forward and backward, at several page sizes, and checks
+// every page against the order computed here (sortedIDs): the key before
+// the last's groups are of uneven
 // sizes (one museum, none, dozens), and the group size from which a
 // group is read from the name's index (splitCap) is set to 1 and 2,000
 // and the window of the name's index read first (splitWindow) to 1 and 5
