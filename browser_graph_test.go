@@ -278,6 +278,12 @@ func TestBrowserGraphView(t *testing.T) {
 	if tours, _ := cov["nationalTours"].(string); !strings.Contains(tours, "tours /") {
 		t.Errorf("national tours per county %q", cov["nationalTours"])
 	}
+	// The coverage view was opened while ForceAtlas2 ran on 5,000 nodes: the
+	// layout waits while the graph view is hidden (sigma cannot draw into a
+	// container of no size), and runs again when it is shown.
+	if cov["layoutWhileHidden"] != false || cov["layoutBack"] != true {
+		t.Errorf("layout while the coverage view is shown: running %v (want false); after going back: running %v (want true)", cov["layoutWhileHidden"], cov["layoutBack"])
+	}
 
 	for _, name := range []string{"graph-view.png", "graph-view-5000.png", "coverage-view.png"} {
 		b, err := os.ReadFile(filepath.Join(out, name))

@@ -174,6 +174,10 @@ async function busy(what, fn) {
 // what is drawn.
 const LARGE = 1500;
 const renderer = new Sigma(graph, $('#sigma'), {
+  // The graph may change while its view is hidden (the coverage view is
+  // shown and a load ends): sigma then draws into a container of no size,
+  // which it refuses with an error unless this is set.
+  allowInvalidContainer: true,
   renderEdgeLabels: false,
   labelRenderedSizeThreshold: 7,
   labelDensity: 0.6,
@@ -254,8 +258,16 @@ function layoutSettings() {
   const s = forceAtlas2.inferSettings(graph);
   return { ...s, barnesHutOptimize: graph.order > 1000, adjustSizes: false };
 }
+// A layout asked for while the graph view is hidden (the coverage view is
+// shown) waits until the view is shown again: it would move nodes nobody
+// sees, and spend the CPU the coverage view needs.
+let layoutPaused = false;
 function runLayout(ms) {
   if (graph.order === 0) return;
+  if ($('#graph-view').hidden) {
+    layoutPaused = true;
+    return;
+  }
   if (!layout) layout = new FA2Layout(graph, { settings: layoutSettings() });
   clearTimeout(layoutTimer);
   layout.start();
@@ -839,8 +851,21 @@ function route() {
   $('#coverage-view').hidden = !coverage;
   $('#tab-graph').classList.toggle('active', !coverage);
   $('#tab-coverage').classList.toggle('active', coverage);
-  if (coverage) showCoverage($('#coverage-view'), state.provinces, busy);
-  else renderer.refresh();
+  if (coverage) {
+    // A hidden view has no size: a running layout would make sigma draw
+    // into it at every step. It stops, and runs again when the view is back.
+    if (layout && layout.isRunning()) {
+      stopLayout();
+      layoutPaused = true;
+    }
+    showCoverage($('#coverage-view'), state.provinces, busy);
+  } else {
+    renderer.refresh();
+    if (layoutPaused) {
+      layoutPaused = false;
+      runLayout();
+    }
+  }
 }
 window.addEventListener('hashchange', route);
 
