@@ -137,10 +137,12 @@ const fallbackPage = `<!doctype html>
 <body>
 <h1>kepugraph</h1>
 <p>The GraphQL API is running at <a href="ENDPOINT"><code>ENDPOINT</code></a> (POST or GET).</p>
-<p>The explorer (GraphiQL) was not built into this binary. To build it, run
-<code>make web</code> in the repository (it runs <code>npm ci</code> and
-<code>npm run build</code> in <code>web/</code>), then rebuild or restart the
-server; <code>make run</code> does both.</p>
+<p>The explorer (GraphiQL, at <code>/</code>) and the graph view (<code>/graph</code>)
+were not built into this binary. To build them, run <code>make web</code> in the
+repository (it runs <code>npm ci</code> and <code>npm run build</code> in
+<code>web/</code>), then build the server again: the pages are embedded when it
+is compiled, so restarting this binary does not add them (<code>go run .</code>
+compiles it at each start); <code>make run</code> does both.</p>
 </body>
 </html>
 `
