@@ -247,6 +247,13 @@ func (c Config) Validate() error {
 	check(c.AnalyticsCacheEntries < 1, "--analytics-cache-entries %d: must be at least 1", c.AnalyticsCacheEntries)
 	_, errCache := parseSize(c.AnalyticsCacheSize)
 	check(errCache != nil, "--analytics-cache-size %q: want a size such as 256MiB", c.AnalyticsCacheSize)
+	// A malformed --tokens is a bad flag value (exit 2), found before the
+	// store opens; the key file is read when the server starts (LoadKeys).
+	if c.Tokens != "" {
+		if _, err := auth.ParseKeys(c.Tokens); err != nil {
+			errs = append(errs, fmt.Errorf("--tokens (KEPUGRAPH_TOKENS): %w", err))
+		}
+	}
 	return errors.Join(errs...)
 }
 

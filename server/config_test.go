@@ -168,6 +168,8 @@ func TestParseConfig_Errors(t *testing.T) {
 		{"unknown flag", []string{"--colour"}, nil, "colour"},
 		{"stray argument", []string{"serve"}, nil, `unexpected argument "serve"`},
 		{"empty data dir", []string{"--data-dir", ""}, nil, "--data-dir"},
+		{"malformed tokens", []string{"--tokens", "alice:editor:nothex"}, nil, "--tokens (KEPUGRAPH_TOKENS): auth: key alice"},
+		{"malformed tokens env", nil, map[string]string{"KEPUGRAPH_TOKENS": "alice"}, "--tokens (KEPUGRAPH_TOKENS): auth: key entry 1"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseConfig(tc.args, env(tc.env), new(bytes.Buffer))
