@@ -212,6 +212,9 @@ Every flag can also be set by an environment variable; a flag wins.
 	admin.Usage(w)
 }
 
+// neo4jSchemes are the URI schemes the Neo4j Go driver accepts.
+var neo4jSchemes = []string{"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"}
+
 // Validate checks the values that a flag's type does not.
 func (c Config) Validate() error {
 	var errs []error
@@ -224,6 +227,13 @@ func (c Config) Validate() error {
 	check(!slices.Contains(Stores, c.Store), "--store %q: want one of %s", c.Store, strings.Join(Stores, ", "))
 	check(c.Store == "embedded" && c.DataDir == "", "--data-dir must not be empty")
 	check(c.Store == "neo4j" && c.Neo4jURI == "", "--store neo4j needs --neo4j-uri or NEO4J_URI")
+	if c.Store == "neo4j" && c.Neo4jURI != "" {
+		// Only the scheme is named: the URI may hold a password.
+		want := strings.Join(neo4jSchemes, "://, ") + "://"
+		scheme, _, ok := strings.Cut(c.Neo4jURI, "://")
+		check(!ok, "--neo4j-uri (NEO4J_URI): the URI has no scheme: want %s followed by host:port", want)
+		check(ok && !slices.Contains(neo4jSchemes, scheme), "--neo4j-uri (NEO4J_URI): scheme %q is not one the Neo4j driver takes: want %s", scheme, want)
+	}
 	check(c.Neo4jTimeout <= 0, "--neo4j-timeout %s: must be positive", c.Neo4jTimeout)
 	check(c.LogFormat != "text" && c.LogFormat != "json", "--log-format %q: want text or json", c.LogFormat)
 	_, errLevel := parseLevel(c.LogLevel)

@@ -168,6 +168,8 @@ func TestParseConfig_Errors(t *testing.T) {
 		{"unknown flag", []string{"--colour"}, nil, "colour"},
 		{"stray argument", []string{"serve"}, nil, `unexpected argument "serve"`},
 		{"empty data dir", []string{"--data-dir", ""}, nil, "--data-dir"},
+		{"not a Neo4j URI", nil, map[string]string{"NEO4J_URI": "http://db.example:7474"}, `--neo4j-uri (NEO4J_URI): scheme "http" is not one`},
+		{"URI without scheme", []string{"--store", "neo4j", "--neo4j-uri", "db.example:7687"}, nil, "--neo4j-uri (NEO4J_URI): the URI has no scheme"},
 		{"malformed tokens", []string{"--tokens", "alice:editor:nothex"}, nil, "--tokens (KEPUGRAPH_TOKENS): auth: key alice"},
 		{"malformed tokens env", nil, map[string]string{"KEPUGRAPH_TOKENS": "alice"}, "--tokens (KEPUGRAPH_TOKENS): auth: key entry 1"},
 	} {
@@ -177,6 +179,23 @@ func TestParseConfig_Errors(t *testing.T) {
 				t.Fatalf("error %v, want one mentioning %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestParseConfig_Neo4jURI: a URI the Neo4j driver cannot take is a flag
+// error (exit 2) naming the schemes it takes, never the URI's password; the
+// driver's schemes pass.
+func TestParseConfig_Neo4jURI(t *testing.T) {
+	for _, uri := range []string{"http://neo4j:s3cret@db.example:7474", "neo4j:s3cret@db.example:7687"} {
+		_, err := ParseConfig(nil, env(map[string]string{"NEO4J_URI": uri}), new(bytes.Buffer))
+		if err == nil || !strings.Contains(err.Error(), "bolt://, bolt+s://, bolt+ssc://, neo4j://, neo4j+s://, neo4j+ssc://") || strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("NEO4J_URI %q: error %v, want the schemes named and no password", uri, err)
+		}
+	}
+	for _, uri := range []string{"bolt://x:7687", "bolt+s://x:7687", "bolt+ssc://x:7687", "neo4j://x:7687", "neo4j+s://x", "neo4j+ssc://x"} {
+		if _, err := ParseConfig(nil, env(map[string]string{"NEO4J_URI": uri}), new(bytes.Buffer)); err != nil {
+			t.Errorf("NEO4J_URI %q: %v", uri, err)
+		}
 	}
 }
 
