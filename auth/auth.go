@@ -22,6 +22,7 @@ import (
 	"net/http"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/kepugraph/kepugraph/httpx"
@@ -44,9 +45,13 @@ const (
 // MaxTokenLen bounds the token in an Authorization header.
 const MaxTokenLen = 512
 
+// Roles lists every role a key may have; any other is a configuration
+// error (a typo such as "edtior" would otherwise give a key that can only
+// read).
+var Roles = []string{RoleEditor, RoleReader, RoleAdmin}
+
 var (
 	namePattern  = regexp.MustCompile(`^[A-Za-z0-9_.@-]{1,64}$`)
-	rolePattern  = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,31}$`)
 	tokenPattern = regexp.MustCompile(`^[A-Za-z0-9\-._~+/]+=*$`) // RFC 6750 b64token
 )
 
@@ -76,15 +81,16 @@ func HashToken(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// NewKeyring returns a keyring with the keys; names must be unique.
+// NewKeyring returns a keyring with the keys; names must be unique and
+// each role one of Roles.
 func NewKeyring(keys ...Key) (*Keyring, error) {
 	seen := map[string]bool{}
 	for _, k := range keys {
 		if !namePattern.MatchString(k.Name) {
 			return nil, fmt.Errorf("auth: key name %q must be 1 to 64 letters, digits, '_', '.', '@' or '-'", k.Name)
 		}
-		if !rolePattern.MatchString(k.Role) {
-			return nil, fmt.Errorf("auth: key %s: malformed role %q", k.Name, k.Role)
+		if !slices.Contains(Roles, k.Role) {
+			return nil, fmt.Errorf("auth: key %s: unknown role %q (the roles are %s)", k.Name, k.Role, strings.Join(Roles, ", "))
 		}
 		if seen[k.Name] {
 			return nil, fmt.Errorf("auth: duplicate key name %q", k.Name)

@@ -68,6 +68,22 @@ func TestReadKeys(t *testing.T) {
 	if _, err := auth.ReadKeys(strings.NewReader("alice editor\n")); err == nil || !strings.Contains(err.Error(), "line 1") {
 		t.Fatalf("short line: %v", err)
 	}
+	// A role outside auth.Roles is refused, in both formats: a typo would
+	// otherwise give a key that can only read.
+	h := auth.HashToken(editorToken)
+	for _, typo := range []string{"edtior", "editors", "writer", "root"} {
+		if _, err := auth.ReadKeys(strings.NewReader("alice " + typo + " " + h + "\n")); err == nil || !strings.Contains(err.Error(), `unknown role "`+typo+`" (the roles are editor, reader, admin)`) {
+			t.Errorf("key file with role %q: %v", typo, err)
+		}
+		if _, err := auth.ParseKeys("alice:" + typo + ":" + h); err == nil || !strings.Contains(err.Error(), "unknown role") {
+			t.Errorf("ParseKeys with role %q: %v", typo, err)
+		}
+	}
+	for _, role := range auth.Roles {
+		if _, err := auth.ParseKeys("alice:" + role + ":" + h); err != nil {
+			t.Errorf("role %q refused: %v", role, err)
+		}
+	}
 	path := t.TempDir() + "/keys"
 	if _, err := auth.LoadKeyFile(path); err == nil {
 		t.Fatal("missing file accepted")

@@ -171,6 +171,7 @@ func TestParseConfig_Errors(t *testing.T) {
 		{"not a Neo4j URI", nil, map[string]string{"NEO4J_URI": "http://db.example:7474"}, `--neo4j-uri (NEO4J_URI): scheme "http" is not one`},
 		{"URI without scheme", []string{"--store", "neo4j", "--neo4j-uri", "db.example:7687"}, nil, "--neo4j-uri (NEO4J_URI): the URI has no scheme"},
 		{"malformed tokens", []string{"--tokens", "alice:editor:nothex"}, nil, "--tokens (KEPUGRAPH_TOKENS): auth: key alice"},
+		{"unknown role", []string{"--tokens", "alice:edtior:" + strings.Repeat("ab", 32)}, nil, `--tokens (KEPUGRAPH_TOKENS): auth: key alice: unknown role "edtior"`},
 		{"malformed tokens env", nil, map[string]string{"KEPUGRAPH_TOKENS": "alice"}, "--tokens (KEPUGRAPH_TOKENS): auth: key entry 1"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
