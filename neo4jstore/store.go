@@ -277,7 +277,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if raw != nil {
 		err := s.translate(ctx, "open", raw)
 		if kepu.ErrorCode(err) == kepu.Unavailable && !isAuthError(raw) && !isDatabaseError(raw) {
-			s.log.Warn("neo4j: server not reachable yet; starting anyway", "uri", RedactURI(cfg.URI), "error", kepu.ErrorMessage(err))
+			s.log.Warn("neo4j: server not reachable; the store is open and its calls answer SERVICE_UNAVAILABLE until it is", "uri", RedactURI(cfg.URI), "error", kepu.ErrorMessage(err))
 			return s, nil
 		}
 		_ = driver.Close(context.Background())

@@ -43,8 +43,10 @@ func OpenStore(ctx context.Context, c Config, log *slog.Logger) (kepu.Store, err
 		if err != nil {
 			return nil, fmt.Errorf("open neo4j store: %w", err)
 		}
+		// "open_took", not "connected_after": Open returns without a
+		// connection when the server is not reachable (it logs that).
 		log.Info("neo4j: ensuring the schema (uniqueness constraints and indexes; creating them on a new database can take a minute)",
-			"connected_after", time.Since(start).Round(time.Millisecond).String())
+			"open_took", time.Since(start).Round(time.Millisecond).String())
 		start = time.Now()
 		if err := st.EnsureSchema(ctx); err != nil {
 			var newer *neo4jstore.NewerFormatError
