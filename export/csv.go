@@ -45,6 +45,9 @@ func NewCSV(w io.Writer) Writer {
 	return &csvZip{out: out, zw: zw}
 }
 
+// zipEpoch is the zip format's earliest time (MS-DOS dates start in 1980).
+var zipEpoch = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
+
 func (c *csvZip) file(name string, header []string) error {
 	if c.cw != nil {
 		c.cw.Flush()
@@ -52,7 +55,10 @@ func (c *csvZip) file(name string, header []string) error {
 			return err
 		}
 	}
-	f, err := c.zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: time.Now().UTC()})
+	// No modification time (the zip format's earliest, 1980-01-01, as
+	// reproducible builds write): two exports of the same selection of the
+	// same graph are the same bytes, as the other formats are.
+	f, err := c.zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: zipEpoch})
 	if err != nil {
 		return err
 	}
