@@ -144,6 +144,13 @@ func TestErrorTable(t *testing.T) {
 			return do(t, m, post(`{ __typename }`, nil, nil))
 		},
 	}
+	// Where the first error of a row must point (line, column): the field
+	// that failed, or the variable's definition.
+	wantLocation := map[errorRow][2]int{
+		{"BAD_USER_INPUT", 422}:        {1, 7},  // query($f: Int) …
+		{"VALUE_OUT_OF_RANGE", 200}:    {1, 17}, // { systemStats { ruralTeachersTrained } }
+		{"INTERNAL_SERVER_ERROR", 200}: {1, 3},  // { museums(first: 1) … }
+	}
 	seen := map[errorRow]bool{}
 	for _, row := range readmeErrorTable(t) {
 		seen[row] = true
@@ -159,6 +166,28 @@ func TestErrorTable(t *testing.T) {
 			}
 			if res.status != row.status || len(res.gql.Errors) == 0 || res.gql.Errors[0].Code() != row.code {
 				t.Fatalf("got %d %s, want %d %s", res.status, res.body, row.status, row.code)
+			}
+			// A field error names the field in the document too (the
+			// GraphQL spec's "locations"): VALUE_OUT_OF_RANGE, raised while
+			// the result was written, had a path and no locations.
+			var raw struct {
+				Errors []struct {
+					Path      []any            `json:"path"`
+					Locations []map[string]int `json:"locations"`
+				} `json:"errors"`
+			}
+			if json.Unmarshal([]byte(res.body), &raw) == nil {
+				for _, e := range raw.Errors {
+					if len(e.Path) > 0 && len(e.Locations) == 0 {
+						t.Errorf("an error at %v has no locations: %s", e.Path, res.body)
+					}
+					if len(e.Path) > 0 && e.Path[0] == "variable" {
+						t.Errorf("a variable's error has the path %v, which names no field of the response: %s", e.Path, res.body)
+					}
+				}
+			}
+			if want, ok := wantLocation[row]; ok && (len(raw.Errors) == 0 || len(raw.Errors[0].Locations) != 1 || raw.Errors[0].Locations[0]["line"] != want[0] || raw.Errors[0].Locations[0]["column"] != want[1]) {
+				t.Errorf("want the error at line %d, column %d: %s", want[0], want[1], res.body)
 			}
 		})
 	}

@@ -325,22 +325,28 @@ func (c variableCheck) MutateOperationParameters(ctx context.Context, p *graphql
 		v, present := p.Variables[vd.Variable]
 		if !present {
 			if vd.Type.NonNull && vd.DefaultValue == nil {
-				return variableError(vd.Variable, fmt.Sprintf(`Variable "$%s" of required type "%s" was not provided.`, vd.Variable, vd.Type))
+				return variableError(vd, fmt.Sprintf(`Variable "$%s" of required type "%s" was not provided.`, vd.Variable, vd.Type))
 			}
 			continue
 		}
 		cv, msg := c.coerce(vd.Type, v, []string{vd.Variable})
 		if msg != "" {
-			return variableError(vd.Variable, fmt.Sprintf(`Variable "$%s" %s`, vd.Variable, msg))
+			return variableError(vd, fmt.Sprintf(`Variable "$%s" %s`, vd.Variable, msg))
 		}
 		p.Variables[vd.Variable] = cv
 	}
 	return nil
 }
 
-// variableError is a variable coercion error, at ["variable", name].
-func variableError(name string, msg string) *gqlerror.Error {
-	e := &gqlerror.Error{Message: msg, Path: ast.Path{ast.PathName("variable"), ast.PathName(name)}}
+// variableError is a variable coercion error of the variable that vd
+// defines. As the GraphQL spec's request errors (and graphql-js) have it:
+// at the variable's definition in the document (locations), with no path
+// (a path names a field of the response, and no field has run).
+func variableError(vd *ast.VariableDefinition, msg string) *gqlerror.Error {
+	e := &gqlerror.Error{Message: msg}
+	if vd.Position != nil {
+		e.Locations = []gqlerror.Location{{Line: vd.Position.Line, Column: vd.Position.Column}}
+	}
 	setCode(e, kepu.BadUserInput)
 	return e
 }

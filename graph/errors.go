@@ -45,6 +45,7 @@ const UnavailableMessage = httpx.UnavailableMessage
 func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gerr := graphql.DefaultErrorPresenter(ctx, err)
+		fieldLocation(ctx, gerr)
 		if httpx.ClientClosed(ctx) && cutOff(err) {
 			// The client hung up and the store call or measure stopped
 			// with it: not a fault of the store, nothing to log (the
@@ -127,6 +128,22 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		setRequestID(ctx, gerr)
 		return gerr
 	}
+}
+
+// fieldLocation gives a field error without locations its field's place
+// in the document, as the GraphQL spec asks of an error that can be
+// associated with a point of the document: gqlgen adds it to the errors
+// its resolvers return, not to those raised while a value is written (a
+// sum an Int cannot hold, VALUE_OUT_OF_RANGE) or to a recovered panic.
+func fieldLocation(ctx context.Context, gerr *gqlerror.Error) {
+	if len(gerr.Locations) > 0 || len(gerr.Path) == 0 {
+		return
+	}
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil || fc.Field.Position == nil || fc.Path().String() != gerr.Path.String() {
+		return
+	}
+	gerr.Locations = []gqlerror.Location{{Line: fc.Field.Position.Line, Column: fc.Field.Position.Column}}
 }
 
 // cutOff reports whether err is what a store call or a network measure
