@@ -2,6 +2,9 @@ package graph_test
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/kepugraph/kepugraph/kepu"
@@ -81,4 +84,22 @@ func TestSubgraph(t *testing.T) {
 	wantError(t, ref(t).url, `{ subgraph(labels: ["Museum"], where: {colour: {eq: "red"}}) { nodes { id } } }`, nil, kepu.BadUserInput)
 	wantError(t, ref(t).url, `{ subgraph(around: "TXVzZXVtOm5vcGU", hops: 2) { nodes { id } } }`, nil, kepu.NotFound)
 	wantError(t, ref(t).url, `{ subgraph(around: "TXVzZXVtOmNzdG0", hops: 4) { nodes { id } } }`, nil, kepu.BadUserInput)
+}
+
+// TestJSONScalarBytes: a JSON scalar (properties) is written as the rest of
+// the response: no newline inside the response's JSON text, "&" as it is
+// (gqlgen's own encoder wrote "S\u0026T" and a newline after every object).
+func TestJSONScalarBytes(t *testing.T) {
+	body, _ := json.Marshal(map[string]any{"query": `{ subgraph(labels: ["Museum"]) { nodes { id properties } } }`})
+	status, _, out := rawPost(t, string(body), "")
+	if status != http.StatusOK || len(out["errors"]) > 0 {
+		t.Fatalf("%d %s", status, out["errors"])
+	}
+	data := string(out["data"])
+	if strings.Contains(data, "\n") {
+		t.Errorf("the data holds a newline: %.300s", data)
+	}
+	if strings.Contains(data, `\u0026`) || !strings.Contains(data, "S&T") {
+		t.Errorf("want S&T written as it is (a museum's note has it): %.300s", data[max(0, strings.Index(data, "S\\u0026T")-100):])
+	}
 }

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -185,4 +186,31 @@ func Show(v any) string {
 		return fmt.Sprint(v)
 	}
 	return string(b)
+}
+
+// MarshalJSON writes a JSON scalar (an object: a node's or a
+// relationship's properties) as the rest of the response is written:
+// compact, "&", "<" and ">" as they are, no newline after it (gqlgen's
+// graphql.MarshalMap wrote "S\u0026T" and ended every object with a
+// newline). A value JSON cannot hold (a non-finite float) is a field
+// error, never a panic.
+func MarshalJSON(m map[string]any) graphql.ContextMarshaler {
+	return graphql.ContextWriterFunc(func(_ context.Context, w io.Writer) error {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(m); err != nil {
+			return coercionErrorf("JSON cannot represent the value: %v", err)
+		}
+		_, err := w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+		return err
+	})
+}
+
+// UnmarshalJSON reads a JSON scalar: an object.
+func UnmarshalJSON(_ context.Context, v any) (map[string]any, error) {
+	if m, ok := v.(map[string]any); ok {
+		return m, nil
+	}
+	return nil, coercionErrorf("JSON must be an object, got %s", Show(v))
 }

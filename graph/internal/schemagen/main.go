@@ -878,7 +878,7 @@ func (g *gen) config() string {
 	w.p("  WholeNumber:")
 	w.p("    model: github.com/kepugraph/kepugraph/graph/model.WholeNumber")
 	w.p("  JSON:")
-	w.p("    model: github.com/99designs/gqlgen/graphql.Map")
+	w.p("    model: github.com/kepugraph/kepugraph/graph/model.JSON")
 	enums := append(g.enumNames(), "OrderDirection", "NodeLabel", "RelationshipType", "WalkDirection",
 		"CentralityAlgorithm", "CommunityAlgorithm", "Projection", "PlaceLevel")
 	for _, e := range enums {
