@@ -432,7 +432,7 @@ func TestEmptyNot(t *testing.T) {
 			Edge struct{ TotalCount int } `json:"edge"`
 			Both struct{ TotalCount int } `json:"both"`
 		}
-		Subgraph struct{ Nodes []struct{ ID string } }
+		Subgraph   struct{ Nodes []struct{ ID string } }
 		Centrality []struct{ Score float64 }
 	}
 	query(t, url, `query($not: MuseumWhere!, $id: ID!) {
