@@ -347,15 +347,14 @@ func ranked(rs []analysis.Ranked) []model.RankedItem {
 	return out
 }
 
-// checkKinds refuses a museumKinds list given empty: left out (or null)
-// it means every kind, and an empty list read the same way would answer
-// for every kind when the client asked for none (newcomer13's finding:
-// coverage by programs alone came back as coverage by every museum).
-func checkKinds(kinds []string) error {
+// kindsArg is a museumKinds argument in a ranked list's identity (its
+// cursors'): the kinds as a set, "" for null (every kind, as before), and
+// "none" for an empty list (no kind), which a set would make null's.
+func kindsArg(kinds []string) string {
 	if kinds != nil && len(kinds) == 0 {
-		return &kepu.Error{Code: kepu.BadUserInput, Field: "museumKinds", Message: "museumKinds is empty: give at least one kind, or leave it out for every kind"}
+		return "none"
 	}
-	return nil
+	return strings.Join(sortedSet(kinds), ",")
 }
 
 func coverage(ctx context.Context, r *Resolver, level string, kinds, programs []string, within *string) (*model.Coverage, error) {
@@ -363,9 +362,8 @@ func coverage(ctx context.Context, r *Resolver, level string, kinds, programs []
 	if !ok || !l.IsPlace() {
 		return nil, badInput("unknown level %q", level)
 	}
-	if err := checkKinds(kinds); err != nil {
-		return nil, err
-	}
+	// kinds: nil (left out or null) for every kind, empty for none (the
+	// coverage of programs alone): analysis.CoverageQuery reads them so.
 	q := analysis.CoverageQuery{Level: l, MuseumKinds: kinds}
 	for _, p := range programs {
 		id, err := kepu.ParseGlobalID(p)
@@ -381,7 +379,7 @@ func coverage(ctx context.Context, r *Resolver, level string, kinds, programs []
 		}
 		q.Within = id
 	}
-	args := []string{string(l), strings.Join(sortedSet(kinds), ","), strings.Join(sortedSet(q.Programs), ","), q.Within}
+	args := []string{string(l), kindsArg(kinds), strings.Join(sortedSet(q.Programs), ","), q.Within}
 	covered, uncovered := model.NewRankList("coveredPlaces", false, args...), model.NewRankList("uncoveredPlaces", true, args...)
 	if err := checkRankPages(ctx, r.maxPageSize, map[string]model.RankList{"coveredPlaces": covered, "uncoveredPlaces": uncovered}); err != nil {
 		return nil, err
@@ -427,15 +425,12 @@ func schoolsWithoutLocalPartner(ctx context.Context, r *Resolver, province *stri
 }
 
 func museumsWithoutSchoolPartner(ctx context.Context, r *Resolver, province *string, kinds []string, first *int, after *string) (*model.RankedNodeConnection, error) {
-	if err := checkKinds(kinds); err != nil {
-		return nil, err
-	}
 	p, err := optionalProvince(province)
 	if err != nil {
 		return nil, err
 	}
 	// The page is checked before the store calls that rank the list.
-	l := model.NewRankList("museumsWithoutSchoolPartner", true, p, strings.Join(sortedSet(kinds), ","))
+	l := model.NewRankList("museumsWithoutSchoolPartner", true, p, kindsArg(kinds))
 	pg, err := model.CheckRankPage(l, first, after, r.maxPageSize)
 	if err != nil {
 		return nil, err
