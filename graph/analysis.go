@@ -92,6 +92,9 @@ func pathQuery(field, from, to string, rels []string, maxHops *int) (analysis.Pa
 // shortestPaths answers shortestPaths (field) with first n, and
 // shortestPath with n 1.
 func shortestPaths(ctx context.Context, r *Resolver, field, from, to string, rels []string, maxHops *int, n int) ([]*model.Path, error) {
+	if err := notEmpty("relationships", rels, "every type"); err != nil {
+		return nil, err
+	}
 	q, err := pathQuery(field, from, to, rels, maxHops)
 	if err != nil {
 		return nil, err
@@ -129,6 +132,12 @@ func neighborhood(ctx context.Context, r *Resolver, id string, hops *int, rels, 
 	if err := checkArg("neighborhood", "limit", lim); err != nil {
 		return nil, err
 	}
+	if err := notEmpty("relationships", rels, "every type"); err != nil {
+		return nil, err
+	}
+	if err := notEmpty("labels", labels, "every label"); err != nil {
+		return nil, err
+	}
 	root, err := kepu.ParseGlobalID(id)
 	if err != nil {
 		return nil, err
@@ -162,6 +171,12 @@ func neighborhood(ctx context.Context, r *Resolver, id string, hops *int, rels, 
 }
 
 func netSpec(labels, rels []string, projection, within *string) (analysis.NetSpec, error) {
+	if err := notEmpty("labels", labels, "every label"); err != nil {
+		return analysis.NetSpec{}, err
+	}
+	if err := notEmpty("relationships", rels, "every type"); err != nil {
+		return analysis.NetSpec{}, err
+	}
 	ls, err := toLabels(labels)
 	if err != nil {
 		return analysis.NetSpec{}, err
@@ -345,6 +360,20 @@ func ranked(rs []analysis.Ranked) []model.RankedItem {
 		out[i] = model.RankedItem{Node: x.Node, Score: &s}
 	}
 	return out
+}
+
+// notEmpty refuses a list argument given empty where leaving it out means
+// every value (labels, relationships: every label or type) and none
+// answers nothing worth asking (a network, a walk or a path over no
+// label or relationship type). An empty list read as a left-out one would
+// answer for every value when the client asked for none (the kind of
+// newcomer13's museumKinds: [] finding); museumKinds: [] reads as no kind
+// instead, because coverage by programs alone is a question (kindsArg).
+func notEmpty[S ~string](arg string, list []S, every string) error {
+	if list != nil && len(list) == 0 {
+		return &kepu.Error{Code: kepu.BadUserInput, Field: arg, Message: fmt.Sprintf("%s is empty: name at least one, or leave it out for %s", arg, every)}
+	}
+	return nil
 }
 
 // kindsArg is a museumKinds argument in a ranked list's identity (its

@@ -129,3 +129,45 @@ func TestMuseumKindsNone(t *testing.T) {
 	// So are a coverage's programs.
 	wantError(t, url, `{ coverage(level: COUNTY, museumKinds: [], programs: [`+fmt.Sprintf("%q", gid(kepu.Program, "nope"))+`]) { covered { value } } }`, nil, kepu.NotFound)
 }
+
+// TestEmptyListArguments: a labels or relationships list given empty,
+// where leaving it out means every label or type and none answers nothing
+// worth asking (a network, a walk, a path, a selection of nothing), is
+// BAD_USER_INPUT naming the argument, as a literal and as a variable; left
+// out or null it still means every one. Before, an empty list answered as
+// if it had been left out (centrality on every label, a neighborhood
+// through every relationship type).
+func TestEmptyListArguments(t *testing.T) {
+	url := ref(t).url
+	cstm := `"TXVzZXVtOmNzdG0"` // Museum:cstm
+	for _, tc := range []struct{ arg, field, typ string }{
+		{"relationships", `shortestPath(from: ` + cstm + `, to: ` + cstm + `, relationships: %s) { length }`, "[RelationshipType!]"},
+		{"relationships", `shortestPaths(from: ` + cstm + `, to: ` + cstm + `, relationships: %s) { length }`, "[RelationshipType!]"},
+		{"relationships", `neighborhood(id: ` + cstm + `, relationships: %s) { truncated }`, "[RelationshipType!]"},
+		{"labels", `neighborhood(id: ` + cstm + `, labels: %s) { truncated }`, "[NodeLabel!]"},
+		{"labels", `centrality(algorithm: DEGREE, labels: %s) { score }`, "[NodeLabel!]"},
+		{"relationships", `centrality(algorithm: DEGREE, relationships: %s) { score }`, "[RelationshipType!]"},
+		{"labels", `communities(algorithm: LOUVAIN, labels: %s) { count }`, "[NodeLabel!]"},
+		{"relationships", `communities(algorithm: LOUVAIN, relationships: %s) { count }`, "[RelationshipType!]"},
+		{"labels", `subgraph(labels: %s) { nodes { id } }`, "[String!]"},
+		{"relationships", `subgraph(labels: ["Province"], relationships: %s) { nodes { id } }`, "[String!]"},
+	} {
+		for _, q := range []string{
+			"{ " + fmt.Sprintf(tc.field, "[]") + " }",
+			"query($l: " + tc.typ + ") { " + fmt.Sprintf(tc.field, "$l") + " }",
+		} {
+			r := wantError(t, url, q, map[string]any{"l": []string{}}, kepu.BadUserInput)
+			if msg := r.Errors[0].Message; !strings.HasPrefix(msg, tc.arg+" is empty") {
+				t.Errorf("%s: message %q does not name %s", q, msg, tc.arg)
+			}
+		}
+		// null, as a variable, is left out: no error.
+		q := "query($l: " + tc.typ + ") { " + fmt.Sprintf(tc.field, "$l") + " }"
+		if strings.HasPrefix(tc.field, "subgraph(labels: %s)") || strings.HasPrefix(tc.field, "communities") || strings.HasPrefix(tc.field, "centrality") {
+			continue // every label: too large a subgraph, or a whole-graph measure (slow under the race detector)
+		}
+		if r := post(t, url, q, map[string]any{"l": nil}); len(r.Errors) != 0 {
+			t.Errorf("%s with $l null: %+v", q, r.Errors)
+		}
+	}
+}

@@ -735,7 +735,7 @@ func upper(s string) string {
 }
 
 const subgraphDoc = "A part of the graph as plain JSON, nodes and relationships at once: the selections of /export/{format}. " +
-	"labels and relationships name node labels and relationship types as in the schema (none: all); " +
+	"labels and relationships name node labels and relationship types as in the schema (left out: all; an empty list: BAD_USER_INPUT); " +
 	"where is the where input of the first of labels (the others are not filtered); " +
 	"around (a node ID) with hops (0 to 3, default 1; 0: the node alone, as neighborhood and /export) selects a neighborhood; from and to (node IDs) a shortest path (empty when there is none). " +
 	"At most 10000 nodes and relationships (BAD_USER_INPUT beyond: export a file instead); NOT_FOUND when around, from or to names no node."
