@@ -954,7 +954,8 @@ type segmentOrder struct {
 	// least is the parameter of the least value of each key's type (see
 	// scond.least), "" for a type without one here: the ID's and a
 	// Date's (a Neo4j Date written by another tool is not a string, and
-	// IS NOT NULL holds for it).
+	// IS NOT NULL holds for it). Only a guarded IS NOT NULL uses it; a
+	// statement that has none does not carry it (params.of).
 	least []string
 }
 
