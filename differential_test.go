@@ -539,6 +539,10 @@ func (d *differ) list(l listInfo) {
 			d.same(l.field+" NOT", page(fmt.Sprintf("where: {NOT: {%s}}, first: 20", a)), nil)
 			d.same(l.field+" nested", page(fmt.Sprintf("where: {OR: [{AND: [{%s}, {NOT: {%s}}]}, {%s}]}, first: 20", a, b, c)), nil)
 		}
+		// The empty condition and its negation (NOT: {} matches nothing).
+		a := conds[d.rng.IntN(len(conds))]
+		d.same(l.field+" NOT {}", page(fmt.Sprintf("where: {OR: [{NOT: {}}, {%s}]}, first: 20", a)), nil)
+		d.same(l.field+" NOT NOT {}", page(fmt.Sprintf("where: {NOT: {NOT: {}}, AND: [{%s}]}, first: 20", a)), nil)
 	}
 	// Place filters.
 	d.phase = "places"

@@ -140,10 +140,17 @@ func failf(code, format string, args ...any) error {
 
 // inUseError is the failure of a command on a data file a running server
 // holds (err: the store's, with embedded.ErrInUse in its chain): code
-// CONFLICT, the store's message and then what to do instead (advice).
-func inUseError(err error, advice string) error {
-	return inUse{failf(kepu.Conflict, "%s: %s", kepu.ErrorMessage(err), advice)}
+// CONFLICT, what is in use (what: the data directory or file the command
+// was given), and then what to do instead (advice). The store's own
+// message is not repeated: embedded.Check's carries check's advice, which
+// another command's would then contradict.
+func inUseError(what string, advice string) error {
+	return inUse{failf(kepu.Conflict, "%s is in use by another kepugraph process (a running server, or another command on it): %s", what, advice)}
 }
+
+// backupHint is the online backup of a running server, as the README
+// documents it, for the advice of a command refused on its data file.
+const backupHint = "kepugraph backup --url http://HOST:PORT --to FILE, with an admin key in KEPUGRAPH_ADMIN_TOKEN"
 
 // inUse is a command's failure on a data file a running server holds: its
 // error, and embedded.ErrInUse in the chain.
@@ -161,10 +168,27 @@ func Usage(w io.Writer) {
 }
 
 // flags returns a flag set for a command whose errors are usage errors.
+// Its usage (-h, or after a flag error) is the command's usage line, which
+// names its arguments (load's FILE), then its flags.
 func flags(env Env, name string) *flag.FlagSet {
 	fs := flag.NewFlagSet("kepugraph "+name, flag.ContinueOnError)
 	fs.SetOutput(&usageOut{stdout: env.Stdout, stderr: env.Stderr})
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: kepugraph %s\n\nflags:\n", usages[name])
+		fs.PrintDefaults()
+	}
 	return fs
+}
+
+// usages are the commands' usage lines by name (for flags, which the
+// commands' functions call: commands itself would be an initialization
+// cycle).
+var usages = map[string]string{}
+
+func init() {
+	for _, c := range commands {
+		usages[c.name] = c.usage
+	}
 }
 
 // usageOut is a command's flag output: the usage asked for with -h or

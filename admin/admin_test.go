@@ -333,9 +333,14 @@ func TestHelpOnStandardOutput(t *testing.T) {
 	for _, cmd := range []string{"check", "backup", "restore", "dump", "load"} {
 		for _, h := range []string{"-h", "--help", "-help"} {
 			code, stdout, stderr := run(t, nil, cmd, h)
-			if code != 0 || !strings.Contains(stdout, "kepugraph "+cmd) || !strings.Contains(stdout, "-") || stderr != "" {
-				t.Errorf("%s %s: exit %d, stdout %q, stderr %q; want 0 and the usage on standard output alone", cmd, h, code, stdout, stderr)
+			if code != 0 || !strings.HasPrefix(stdout, "usage: kepugraph "+cmd+" ") || !strings.Contains(stdout, "\nflags:\n  -") || stderr != "" {
+				t.Errorf("%s %s: exit %d, stdout %q, stderr %q; want 0 and the usage line, then the flags, on standard output alone", cmd, h, code, stdout, stderr)
 			}
+		}
+		// The usage line names the command's arguments, which its flags
+		// do not: load's and restore's FILE.
+		if _, stdout, _ := run(t, nil, cmd, "-h"); (cmd == "load" || cmd == "restore") && !strings.Contains(stdout, "FILE") {
+			t.Errorf("%s -h: %q does not name the FILE argument", cmd, stdout)
 		}
 		code, stdout, stderr := run(t, nil, cmd, "--no-such-flag")
 		if code != 2 || stdout != "" || !strings.Contains(stderr, "no-such-flag") {
@@ -369,16 +374,25 @@ func TestInUseIsConflict(t *testing.T) {
 		args  []string
 		words []string
 	}{
-		{"check of a file in use", []string{"check", "--data-dir", held}, []string{"in use", "kepugraph backup"}},
+		{"check of a file in use", []string{"check", "--data-dir", held}, []string{"in use", "check a backup of it instead", "kepugraph backup --url http://HOST:PORT --to FILE", "kepugraph check --file FILE"}},
 		{"check --file of a file in use", []string{"check", "--file", live}, []string{"in use"}},
-		{"dump of a data directory in use", []string{"dump", "--data-dir", held}, []string{"in use", "stop the server", "kepugraph backup"}},
-		{"load into a data directory in use", []string{"load", "--data-dir", held, "--force", dumpFile}, []string{"in use", "stop the server"}},
-		{"restore onto a data directory in use", []string{"restore", "--data-dir", held, "--force", backup}, []string{"in use", "stop it"}},
-		{"restore of a live data file", []string{"restore", "--data-dir", t.TempDir(), live}, []string{"in use", "restore a backup of it", "kepugraph backup"}},
+		{"dump of a data directory in use", []string{"dump", "--data-dir", held}, []string{"data directory " + held + " is in use", "stop the server, then dump again",
+			"kepugraph backup --url http://HOST:PORT --to FILE", "kepugraph restore --data-dir NEW FILE", "kepugraph dump --data-dir NEW"}},
+		{"load into a data directory in use", []string{"load", "--data-dir", held, "--force", dumpFile}, []string{"data directory " + held + " is in use", "stop the server, then load again", "mutations"}},
+		{"restore onto a data directory in use", []string{"restore", "--data-dir", held, "--force", backup}, []string{"in use", "stop the server that holds it, then restore again"}},
+		{"restore of a live data file", []string{"restore", "--data-dir", t.TempDir(), live}, []string{live + " is in use", "not a backup", "restore a backup of it", "kepugraph backup --url http://HOST:PORT --to FILE"}},
 		{"restore of a live data file onto its own directory", []string{"restore", "--data-dir", held, "--force", live}, []string{"in use", "restore a backup of it"}},
 	} {
 		code, _, errOut := run(t, nil, tc.args...)
 		wantFailure(t, tc.what, code, errOut, kepu.Conflict, tc.words...)
+		// One piece of advice, the command's own: not load's advice in a
+		// dump's refusal, nor check's ("check a backup of it", which
+		// embedded.Check's message carries) in a restore's.
+		for _, other := range []string{"check a backup", "restore that into a new directory and use that"} {
+			if tc.args[0] != "check" && strings.Contains(errOut, other) {
+				t.Errorf("%s: %q gives another command's advice, %q", tc.what, errOut, other)
+			}
+		}
 	}
 	code, out, errOut := run(t, nil, "check", "--data-dir", held, "--json")
 	var rep struct{ Code, Error string }

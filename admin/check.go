@@ -30,6 +30,9 @@ func runCheck(ctx context.Context, env Env, args []string) error {
 		path = filepath.Join(*dataDir, embedded.FileName)
 	}
 	r, err := checkFile(path)
+	if errors.Is(err, embedded.ErrInUse) {
+		err = inUseError(path, "check a backup of it instead ("+backupHint+", then kepugraph check --file FILE), or stop the server first")
+	}
 	if err != nil {
 		if *asJSON {
 			// The failure as the report's fields: ok, code and error.

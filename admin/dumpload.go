@@ -39,8 +39,9 @@ func addStoreFlags(env Env, fset interface {
 }
 
 // open opens the selected store. mustExist refuses a data directory without
-// a data file (dump would otherwise create an empty store).
-func (f storeFlags) open(ctx context.Context, env Env, mustExist bool) (kepu.Store, error) {
+// a data file (dump would otherwise create an empty store). inUse is what
+// to do instead when a running server holds an embedded data directory.
+func (f storeFlags) open(ctx context.Context, env Env, mustExist bool, inUse string) (kepu.Store, error) {
 	switch *f.store {
 	case "embedded":
 		if mustExist {
@@ -52,7 +53,7 @@ func (f storeFlags) open(ctx context.Context, env Env, mustExist bool) (kepu.Sto
 		if errors.Is(err, embedded.ErrInUse) {
 			// A server holds the file: say what to do instead, as check
 			// and restore do (CONFLICT, ErrorCode).
-			return nil, inUseError(err, "stop the server, or take a backup of it (kepugraph backup), restore that into a new directory (kepugraph restore) and use that")
+			return nil, inUseError("data directory "+*f.dataDir, inUse)
 		}
 		return st, err
 	case "neo4j":
@@ -81,7 +82,8 @@ func runDump(ctx context.Context, env Env, args []string) error {
 	if fset.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", ErrUsage, fset.Arg(0))
 	}
-	st, err := sf.open(ctx, env, true)
+	st, err := sf.open(ctx, env, true, "stop the server, then dump again; or, with the server running, take an online backup ("+backupHint+
+		"), restore it into a new directory (kepugraph restore --data-dir NEW FILE) and dump that (kepugraph dump --data-dir NEW)")
 	if err != nil {
 		return err
 	}
@@ -141,7 +143,8 @@ func runLoad(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("nothing loaded: %w", err)
 	}
-	st, err := sf.open(ctx, env, false)
+	st, err := sf.open(ctx, env, false, "stop the server, then load again (load writes the data file, which the server holds open); "+
+		"to change a running server's graph, use the API's mutations")
 	if err != nil {
 		return err
 	}

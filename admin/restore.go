@@ -42,7 +42,7 @@ func Restore(out io.Writer, src, dir string, force bool) error {
 	r, err := checkFile(src)
 	if errors.Is(err, embedded.ErrInUse) {
 		// src is the live data file of a running server, not a backup.
-		return inUseError(err, "restore a backup of it instead (kepugraph backup), or stop the server first")
+		return inUseError(src, "it is a running server's live data file, not a backup: restore a backup of it instead ("+backupHint+"), or stop the server first")
 	}
 	if err != nil {
 		return err
@@ -72,7 +72,7 @@ func Restore(out io.Writer, src, dir string, force bool) error {
 		unlock, err := lockFile(dst)
 		if err != nil {
 			os.Remove(tmp)
-			return inUse{failf(kepu.Conflict, "%s is in use by a running kepugraph: stop it before restoring (%v)", dst, err)}
+			return inUseError(dst, fmt.Sprintf("stop the server that holds it, then restore again (%v)", err))
 		}
 		replaced = dst + ReplacedSuffix + time.Now().UTC().Format("20060102T150405Z")
 		err = os.Rename(dst, replaced)

@@ -12,10 +12,13 @@ import (
 
 // CoverageQuery asks which places of a level are covered.
 type CoverageQuery struct {
-	Level       kepu.Label // Province, Prefecture or County
-	MuseumKinds []string   // values of Museum.kind; empty: every kind
-	Programs    []string   // Program node IDs
-	Within      string     // a place ID above Level; "" for the whole country
+	Level kepu.Label // Province, Prefecture or County
+	// MuseumKinds are the values of Museum.kind whose museums cover a
+	// place: nil for every kind, an empty (non-nil) list for none (the
+	// coverage of Programs alone), as GraphQL's null and [].
+	MuseumKinds []string
+	Programs    []string // Program node IDs
+	Within      string   // a place ID above Level; "" for the whole country
 }
 
 // Ranked is a node of a ranked list with what the ranking counts.
@@ -31,10 +34,12 @@ type CoverageResult struct {
 }
 
 // Coverage computes which places of q.Level (within q.Within) are covered:
-// a place is covered when a museum of one of q.MuseumKinds is located in it
-// (Location at the level), or covers it or a place inside it (COVERS), or
-// when one of q.Programs covers it or a place inside it or is held there
-// (HELD_AT a place inside it or a museum located in it). Every figure is
+// a place is covered when a museum of one of q.MuseumKinds (nil: of any
+// kind; empty: no museum) is located in it (Location at the level), or
+// covers it or a place inside it (COVERS), or when one of q.Programs
+// covers it or a place inside it or is held there (HELD_AT a place inside
+// it or a museum located in it). With no kind and no program, no place is
+// covered (every place of the level is in Uncovered). Every figure is
 // computed from the graph through the store (FindNodes, CountPlaceNodes,
 // Neighbors, Locate), reading only the places of the level within
 // q.Within, the places inside them and their neighbours. Errors: BadUserInput for a level
@@ -69,6 +74,7 @@ func Coverage(ctx context.Context, st kepu.Store, q CoverageQuery) (*CoverageRes
 	if err := RequireNodes(ctx, st, "programs", q.Programs...); err != nil {
 		return nil, err
 	}
+	museums := q.MuseumKinds == nil || len(q.MuseumKinds) > 0 // some museum covers
 	var kinds *kepu.Filter
 	if len(q.MuseumKinds) > 0 {
 		vals := make([]any, len(q.MuseumKinds))
@@ -89,42 +95,10 @@ func Coverage(ctx context.Context, st kepu.Store, q CoverageQuery) (*CoverageRes
 		ids[i] = p.ID
 	}
 	covered := map[string]bool{}
-	if len(ids) > 0 {
-		located, err := st.CountPlaceNodes(ctx, ids, kepu.Museum, kinds)
-		if err != nil {
-			return nil, err
-		}
-		for id, n := range located {
-			if n > 0 {
-				covered[id] = true
-			}
-		}
-	}
-	// A museum covers a place when it COVERS the place or one inside it:
-	// the places of the level and of the levels below, within q.Within.
-	scope := slices.Clone(ids)
-	for _, l := range kepu.PlaceLabels[slices.Index(kepu.PlaceLabels, q.Level)+1:] {
-		inside, err := st.FindNodes(ctx, kepu.NodeQuery{Label: l, Filter: within})
-		if err != nil {
-			return nil, err
-		}
-		for _, n := range inside.Nodes {
-			scope = append(scope, n.ID)
-		}
-	}
 	var reached []string
-	if len(scope) > 0 {
-		res, err := st.Neighbors(ctx, scope, kepu.NeighborQuery{Rel: kepu.Covers, Dir: kepu.In})
-		if err != nil {
+	if museums {
+		if reached, err = coverByMuseums(ctx, st, q, ids, within, kinds, covered); err != nil {
 			return nil, err
-		}
-		for id, p := range res {
-			for _, it := range p.Items {
-				if museumOfKinds(it.Node, q.MuseumKinds) {
-					reached = append(reached, id)
-					break
-				}
-			}
 		}
 	}
 	reach := func(ids []string, rel kepu.RelType) error {
@@ -185,8 +159,55 @@ func Coverage(ctx context.Context, st kepu.Store, q CoverageQuery) (*CoverageRes
 	return out, nil
 }
 
+// coverByMuseums marks in covered the places of ids (of q.Level) where a
+// museum of kinds (the filter of q.MuseumKinds; nil: any) is located, and
+// returns the places of the level and of the levels below (within the
+// filter within) that such a museum COVERS, for Coverage to locate.
+func coverByMuseums(ctx context.Context, st kepu.Store, q CoverageQuery, ids []string, within, kinds *kepu.Filter, covered map[string]bool) ([]string, error) {
+	if len(ids) > 0 {
+		located, err := st.CountPlaceNodes(ctx, ids, kepu.Museum, kinds)
+		if err != nil {
+			return nil, err
+		}
+		for id, n := range located {
+			if n > 0 {
+				covered[id] = true
+			}
+		}
+	}
+	// A museum covers a place when it COVERS the place or one inside it:
+	// the places of the level and of the levels below, within q.Within.
+	scope := slices.Clone(ids)
+	for _, l := range kepu.PlaceLabels[slices.Index(kepu.PlaceLabels, q.Level)+1:] {
+		inside, err := st.FindNodes(ctx, kepu.NodeQuery{Label: l, Filter: within})
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range inside.Nodes {
+			scope = append(scope, n.ID)
+		}
+	}
+	var reached []string
+	if len(scope) > 0 {
+		res, err := st.Neighbors(ctx, scope, kepu.NeighborQuery{Rel: kepu.Covers, Dir: kepu.In})
+		if err != nil {
+			return nil, err
+		}
+		for id, p := range res {
+			for _, it := range p.Items {
+				if museumOfKinds(it.Node, q.MuseumKinds) {
+					reached = append(reached, id)
+					break
+				}
+			}
+		}
+	}
+	return reached, nil
+}
+
 // museumOfKinds reports whether n is a museum of one of kinds (of any kind
-// when kinds is empty).
+// when kinds is nil or empty: Coverage reads no museum for a non-nil empty
+// kinds).
 func museumOfKinds(n kepu.Node, kinds []string) bool {
 	if kepu.LabelOf(n.ID) != kepu.Museum {
 		return false
@@ -320,15 +341,20 @@ func SchoolsWithoutLocalPartner(ctx context.Context, st kepu.Store, province str
 	return out, nil
 }
 
-// MuseumsWithoutSchoolPartner lists the museums of the given kinds (all when
-// empty; of one province when province is set) that have no school
-// partner, ranked by the number of schools located in their prefecture (or
-// province, without one) (Score), most first, then by ID. Errors as
-// SchoolsWithoutLocalPartner's, and BadUserInput for an unknown kind.
+// MuseumsWithoutSchoolPartner lists the museums of the given kinds (nil:
+// every kind; an empty, non-nil list: none, so the list is empty, as
+// GraphQL's null and []; of one province when province is set) that have
+// no school partner, ranked by the number of schools located in their
+// prefecture (or province, without one) (Score), most first, then by ID.
+// Errors as SchoolsWithoutLocalPartner's (checked for an empty kinds
+// too), and BadUserInput for an unknown kind.
 func MuseumsWithoutSchoolPartner(ctx context.Context, st kepu.Store, province string, kinds []string) ([]Ranked, error) {
 	pf, err := provinceFilter(ctx, st, province)
 	if err != nil {
 		return nil, err
+	}
+	if kinds != nil && len(kinds) == 0 {
+		return nil, nil
 	}
 	var kf *kepu.Filter
 	if len(kinds) > 0 {
@@ -375,7 +401,7 @@ func MuseumsWithoutSchoolPartner(ctx context.Context, st kepu.Store, province st
 // and query, shared by concurrent callers; errors not cached). It does not
 // wait for one of the Slots: it is store reads, not CPU.
 func (a *Analyzer) Coverage(ctx context.Context, q CoverageQuery) (*CoverageResult, error) {
-	key := "coverage|" + string(q.Level) + "|" + setKey(q.MuseumKinds) + "|" + setKey(q.Programs) + "|" + q.Within
+	key := "coverage|" + string(q.Level) + "|" + kindsKey(q.MuseumKinds) + "|" + setKey(q.Programs) + "|" + q.Within
 	v, err := a.memoSlot(ctx, key, false, func(ctx context.Context) (any, error) { return Coverage(ctx, a.Store, q) })
 	if err != nil {
 		return nil, err
@@ -398,13 +424,23 @@ func (a *Analyzer) SchoolsWithoutLocalPartner(ctx context.Context, province stri
 // MuseumsWithoutSchoolPartner returns MuseumsWithoutSchoolPartner of the
 // analyzer's store, cached as Coverage is.
 func (a *Analyzer) MuseumsWithoutSchoolPartner(ctx context.Context, province string, kinds []string) ([]Ranked, error) {
-	v, err := a.memoSlot(ctx, "museumsWithoutSchoolPartner|"+province+"|"+setKey(kinds), false, func(ctx context.Context) (any, error) {
+	v, err := a.memoSlot(ctx, "museumsWithoutSchoolPartner|"+province+"|"+kindsKey(kinds), false, func(ctx context.Context) (any, error) {
 		return MuseumsWithoutSchoolPartner(ctx, a.Store, province, kinds)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return v.([]Ranked), nil
+}
+
+// kindsKey is a list of museum kinds as a cache key: setKey's, but "none"
+// for an empty, non-nil list (no kind), which setKey would make the key of
+// nil (every kind).
+func kindsKey(kinds []string) string {
+	if kinds != nil && len(kinds) == 0 {
+		return "none"
+	}
+	return setKey(kinds)
 }
 
 // setKey is a set of strings as a cache key: sorted, without repeats.

@@ -92,6 +92,9 @@ func pathQuery(field, from, to string, rels []string, maxHops *int) (analysis.Pa
 // shortestPaths answers shortestPaths (field) with first n, and
 // shortestPath with n 1.
 func shortestPaths(ctx context.Context, r *Resolver, field, from, to string, rels []string, maxHops *int, n int) ([]*model.Path, error) {
+	if err := notEmpty("relationships", rels, "every type"); err != nil {
+		return nil, err
+	}
 	q, err := pathQuery(field, from, to, rels, maxHops)
 	if err != nil {
 		return nil, err
@@ -129,6 +132,12 @@ func neighborhood(ctx context.Context, r *Resolver, id string, hops *int, rels, 
 	if err := checkArg("neighborhood", "limit", lim); err != nil {
 		return nil, err
 	}
+	if err := notEmpty("relationships", rels, "every type"); err != nil {
+		return nil, err
+	}
+	if err := notEmpty("labels", labels, "every label"); err != nil {
+		return nil, err
+	}
 	root, err := kepu.ParseGlobalID(id)
 	if err != nil {
 		return nil, err
@@ -162,6 +171,12 @@ func neighborhood(ctx context.Context, r *Resolver, id string, hops *int, rels, 
 }
 
 func netSpec(labels, rels []string, projection, within *string) (analysis.NetSpec, error) {
+	if err := notEmpty("labels", labels, "every label"); err != nil {
+		return analysis.NetSpec{}, err
+	}
+	if err := notEmpty("relationships", rels, "every type"); err != nil {
+		return analysis.NetSpec{}, err
+	}
 	ls, err := toLabels(labels)
 	if err != nil {
 		return analysis.NetSpec{}, err
@@ -347,15 +362,28 @@ func ranked(rs []analysis.Ranked) []model.RankedItem {
 	return out
 }
 
-// checkKinds refuses a museumKinds list given empty: left out (or null)
-// it means every kind, and an empty list read the same way would answer
-// for every kind when the client asked for none (newcomer13's finding:
-// coverage by programs alone came back as coverage by every museum).
-func checkKinds(kinds []string) error {
-	if kinds != nil && len(kinds) == 0 {
-		return &kepu.Error{Code: kepu.BadUserInput, Field: "museumKinds", Message: "museumKinds is empty: give at least one kind, or leave it out for every kind"}
+// notEmpty refuses a list argument given empty where leaving it out means
+// every value (labels, relationships: every label or type) and none
+// answers nothing worth asking (a network, a walk or a path over no
+// label or relationship type). An empty list read as a left-out one would
+// answer for every value when the client asked for none (the kind of
+// newcomer13's museumKinds: [] finding); museumKinds: [] reads as no kind
+// instead, because coverage by programs alone is a question (kindsArg).
+func notEmpty[S ~string](arg string, list []S, every string) error {
+	if list != nil && len(list) == 0 {
+		return &kepu.Error{Code: kepu.BadUserInput, Field: arg, Message: fmt.Sprintf("%s is empty: name at least one, or leave it out for %s", arg, every)}
 	}
 	return nil
+}
+
+// kindsArg is a museumKinds argument in a ranked list's identity (its
+// cursors'): the kinds as a set, "" for null (every kind, as before), and
+// "none" for an empty list (no kind), which a set would make null's.
+func kindsArg(kinds []string) string {
+	if kinds != nil && len(kinds) == 0 {
+		return "none"
+	}
+	return strings.Join(sortedSet(kinds), ",")
 }
 
 func coverage(ctx context.Context, r *Resolver, level string, kinds, programs []string, within *string) (*model.Coverage, error) {
@@ -363,9 +391,8 @@ func coverage(ctx context.Context, r *Resolver, level string, kinds, programs []
 	if !ok || !l.IsPlace() {
 		return nil, badInput("unknown level %q", level)
 	}
-	if err := checkKinds(kinds); err != nil {
-		return nil, err
-	}
+	// kinds: nil (left out or null) for every kind, empty for none (the
+	// coverage of programs alone): analysis.CoverageQuery reads them so.
 	q := analysis.CoverageQuery{Level: l, MuseumKinds: kinds}
 	for _, p := range programs {
 		id, err := kepu.ParseGlobalID(p)
@@ -381,7 +408,7 @@ func coverage(ctx context.Context, r *Resolver, level string, kinds, programs []
 		}
 		q.Within = id
 	}
-	args := []string{string(l), strings.Join(sortedSet(kinds), ","), strings.Join(sortedSet(q.Programs), ","), q.Within}
+	args := []string{string(l), kindsArg(kinds), strings.Join(sortedSet(q.Programs), ","), q.Within}
 	covered, uncovered := model.NewRankList("coveredPlaces", false, args...), model.NewRankList("uncoveredPlaces", true, args...)
 	if err := checkRankPages(ctx, r.maxPageSize, map[string]model.RankList{"coveredPlaces": covered, "uncoveredPlaces": uncovered}); err != nil {
 		return nil, err
@@ -427,15 +454,12 @@ func schoolsWithoutLocalPartner(ctx context.Context, r *Resolver, province *stri
 }
 
 func museumsWithoutSchoolPartner(ctx context.Context, r *Resolver, province *string, kinds []string, first *int, after *string) (*model.RankedNodeConnection, error) {
-	if err := checkKinds(kinds); err != nil {
-		return nil, err
-	}
 	p, err := optionalProvince(province)
 	if err != nil {
 		return nil, err
 	}
 	// The page is checked before the store calls that rank the list.
-	l := model.NewRankList("museumsWithoutSchoolPartner", true, p, strings.Join(sortedSet(kinds), ","))
+	l := model.NewRankList("museumsWithoutSchoolPartner", true, p, kindsArg(kinds))
 	pg, err := model.CheckRankPage(l, first, after, r.maxPageSize)
 	if err != nil {
 		return nil, err

@@ -165,6 +165,9 @@ func toFilter(sc whereScope, m map[string]any) (*kepu.Filter, error) {
 // (a non-nil, empty Or, which every backend evaluates to false).
 func falseFilter() *kepu.Filter { return &kepu.Filter{Or: []*kepu.Filter{}} }
 
+// isFalse reports whether f is the empty disjunction (falseFilter).
+func isFalse(f *kepu.Filter) bool { return f != nil && f.Or != nil && len(f.Or) == 0 }
+
 func subMap(k string, v any) (map[string]any, error) {
 	m, ok := v.(map[string]any)
 	if !ok {
@@ -234,8 +237,17 @@ func fieldFilter(sc whereScope, k string, v any) (*kepu.Filter, error) {
 		if err != nil {
 			return nil, err
 		}
-		if f == nil {
-			return nil, badInput("NOT needs at least one condition")
+		switch {
+		case f == nil:
+			// The empty condition holds for every record (as {} and
+			// AND: [] do), so its negation holds for none: NOT: {}
+			// matches nothing, as in Hasura's and PostGraphile's
+			// filters.
+			return falseFilter(), nil
+		case isFalse(f):
+			// NOT of a condition no record meets (NOT: {NOT: {}},
+			// NOT: {OR: []}) holds for every record.
+			return nil, nil
 		}
 		return &kepu.Filter{Not: f}, nil
 	case kepu.PropID:

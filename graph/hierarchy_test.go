@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -39,8 +40,9 @@ func TestHierarchyIntegrity(t *testing.T) {
 	c1, f := gid(kepu.County, "C1"), gid(kepu.Prefecture, "F")
 	for _, to := range []string{gid(kepu.Province, "P"), p1} {
 		r := wantError(t, url, link, map[string]any{"f": c1, "t": to}, kepu.Conflict)
-		if msg := firstError(r, kepu.Conflict); !strings.Contains(msg, f) || !strings.Contains(msg, "unlink") {
-			t.Errorf("second parent: message %q does not name the first (%s) and the way to move", msg, f)
+		want := fmt.Sprintf(`%s already has a PART_OF parent (a place has one): %s; to move it, remove that PART_OF relationship first: unlinkPartOf(from: %q, to: %q), then linkPartOf again`, c1, f, c1, f)
+		if msg := firstError(r, kepu.Conflict); msg != want {
+			t.Errorf("second parent: message %q, want %q (what conflicted, and the move in the API's terms)", msg, want)
 		}
 	}
 	// The same link again is the old conflict (the relationship exists).
@@ -52,8 +54,8 @@ func TestHierarchyIntegrity(t *testing.T) {
 	locate := `mutation($f: ID!, $t: ID!) { linkLocatedIn(from: $f, to: $t, input: {provenance: REPORTED, source: "t"}) { from { id } } }`
 	m1 := gid(kepu.Museum, "m1")
 	r = wantError(t, url, locate, map[string]any{"f": m1, "t": gid(kepu.Province, "Q")}, kepu.Conflict)
-	if msg := firstError(r, kepu.Conflict); !strings.Contains(msg, c1) {
-		t.Errorf("second place: message %q does not name the first (%s)", msg, c1)
+	if msg := firstError(r, kepu.Conflict); !strings.Contains(msg, c1) || !strings.Contains(msg, fmt.Sprintf("unlinkLocatedIn(from: %q, to: %q)", m1, c1)) {
+		t.Errorf("second place: message %q does not name the first (%s) and the unlink that moves it", msg, c1)
 	}
 	var got struct {
 		Museum struct {

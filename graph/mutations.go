@@ -3,11 +3,13 @@ package graph
 import (
 	"context"
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 
 	"github.com/google/uuid"
 
+	"github.com/kepugraph/kepugraph/graph/internal/spec"
 	"github.com/kepugraph/kepugraph/graph/model"
 	"github.com/kepugraph/kepugraph/kepu"
 )
@@ -81,7 +83,13 @@ func edgeWriteError(ctx context.Context, r *Resolver, e kepu.Edge, from, to stri
 		return kepu.Errorf(kepu.NotFound, "no %s relationship from %q to %q", e.Type, from, to)
 	case kepu.Conflict:
 		if other, ok := oneExisting(ctx, r, e); ok {
-			return kepu.OneConflict(e.Type, from, kepu.GlobalID(other))
+			// What conflicted (kepu.OneConflict, with the global IDs),
+			// then the move in this API's terms: the unlink mutation of
+			// the relationship that is there, then this link again.
+			og := kepu.GlobalID(other)
+			ce := kepu.OneConflict(e.Type, from, og)
+			ce.Message = fmt.Sprintf("%s: unlink%s(from: %q, to: %q), then link%s again", ce.Message, spec.RelName(e.Type), from, og, spec.RelName(e.Type))
+			return ce
 		}
 		return kepu.Errorf(kepu.Conflict, "a %s relationship from %q to %q already exists", e.Type, from, to)
 	case kepu.BadUserInput:

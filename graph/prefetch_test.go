@@ -368,6 +368,112 @@ func TestEmptyOr(t *testing.T) {
 	}
 }
 
+// TestEmptyNot checks the empty condition and its negation wherever a
+// where input takes them: {} (and AND: [], OR: [{}]) holds for every
+// record, so NOT: {} holds for none and NOT: {NOT: {}} for every one,
+// at the top level, inside AND and OR, in a place filter, in a
+// relationship filter's node and edge, in a relationship list's where,
+// and in totalCount, the count fields, subgraph and centrality (the
+// filter was refused with BAD_USER_INPUT before, while OR: [{}] matched
+// everything: break13's finding).
+func TestEmptyNot(t *testing.T) {
+	_, url := fixture(t)
+	for _, tc := range []struct{ where, want string }{
+		{`{NOT: {}}`, ""},
+		{`{NOT: {NOT: {}}}`, "m1,m2,m3"},
+		{`{NOT: {NOT: {NOT: {}}}}`, ""},
+		{`{NOT: {AND: []}}`, ""},
+		{`{NOT: {OR: [{}]}}`, ""},
+		{`{NOT: {OR: []}}`, "m1,m2,m3"},
+		{`{NOT: null}`, "m1,m2,m3"},
+		{`{AND: [{NOT: {}}]}`, ""},
+		{`{AND: [{NOT: {}}, {kind: {eq: MOBILE}}]}`, ""},
+		{`{OR: [{NOT: {}}, {kind: {eq: MOBILE}}]}`, "m2"},
+		{`{OR: [{NOT: {}}]}`, ""},
+		{`{NOT: {}, kind: {eq: MOBILE}}`, ""},
+		{`{NOT: {NOT: {}}, kind: {eq: MOBILE}}`, "m2"},
+		{`{province: {}}`, "m1,m2,m3"},
+		{`{prefecture: {}}`, "m1,m2"},
+		{`{province: {NOT: {}}}`, ""},
+		{`{NOT: {prefecture: {NOT: {}}}}`, "m1,m2,m3"},
+		{`{prefecture: {NOT: {NOT: {}}}}`, "m1,m2"},
+		{`{schoolPartners_some: {node: {}}}`, "m1,m2"},
+		{`{schoolPartners_some: {node: {NOT: {}}}}`, ""},
+		{`{schoolPartners_none: {node: {NOT: {}}}}`, "m1,m2,m3"},
+		{`{schoolPartners_some: {edge: {NOT: {}}}}`, ""},
+		{`{schoolPartners_none: {edge: {NOT: {}}}}`, "m1,m2,m3"},
+		{`{schoolPartners_some: {node: {NOT: {NOT: {}}}, edge: {NOT: {NOT: {}}}}}`, "m1,m2"},
+		{`{NOT: {schoolPartners_some: {node: {NOT: {}}}}}`, "m1,m2,m3"},
+	} {
+		var data struct {
+			Museums struct {
+				names
+				TotalCount int
+			}
+		}
+		query(t, url, fmt.Sprintf(`{ museums(where: %s, orderBy: [{field: NAME}]) { nodes { name } totalCount } }`, tc.where), nil, &data)
+		if got := data.Museums.list(); got != tc.want || data.Museums.TotalCount != len(data.Museums.Nodes) {
+			t.Errorf("%s: got %q (totalCount %d), want %q", tc.where, got, data.Museums.TotalCount, tc.want)
+		}
+	}
+	// The same as a variable, and in the other fields that take a where.
+	var data struct {
+		Museums struct{ TotalCount int }
+		None    []struct {
+			Key   string
+			Count int
+		}
+		All []struct {
+			Key   string
+			Count int
+		}
+		Node struct {
+			Node struct{ TotalCount int } `json:"node"`
+			Edge struct{ TotalCount int } `json:"edge"`
+			Both struct{ TotalCount int } `json:"both"`
+		}
+		Subgraph   struct{ Nodes []struct{ ID string } }
+		Centrality []struct{ Score float64 }
+	}
+	query(t, url, `query($not: MuseumWhere!, $id: ID!) {
+		museums(where: {NOT: $not}) { totalCount }
+		none: museumCounts(where: {NOT: {}}, groupBy: KIND) { key count }
+		all: museumCounts(where: {NOT: {NOT: {}}}, groupBy: KIND) { key count }
+		node(id: $id) { ... on Museum {
+			node: schoolPartners(where: {node: {NOT: {}}}) { totalCount }
+			edge: schoolPartners(where: {edge: {NOT: {}}}) { totalCount }
+			both: schoolPartners(where: {node: {NOT: {NOT: {}}}, edge: {NOT: {NOT: {}}}}) { totalCount }
+		} }
+		subgraph(labels: ["Museum"], where: {NOT: {}}) { nodes { id } }
+		centrality(algorithm: DEGREE, where: {NOT: {}}) { score }
+	}`, map[string]any{"not": map[string]any{}, "id": gid(kepu.Museum, "m1")}, &data)
+	if data.Museums.TotalCount != 0 {
+		t.Errorf("NOT: $not with $not = {}: totalCount %d, want 0", data.Museums.TotalCount)
+	}
+	if len(data.None) != 0 {
+		t.Errorf("museumCounts(where: {NOT: {}}): %+v, want no group", data.None)
+	}
+	if n := 0; len(data.All) != 3 {
+		t.Errorf("museumCounts(where: {NOT: {NOT: {}}}): %+v, want the three kinds", data.All)
+	} else {
+		for _, g := range data.All {
+			n += g.Count
+		}
+		if n != 3 {
+			t.Errorf("museumCounts(where: {NOT: {NOT: {}}}): %d museums, want 3", n)
+		}
+	}
+	if p := data.Node; p.Node.TotalCount != 0 || p.Edge.TotalCount != 0 || p.Both.TotalCount != 3 {
+		t.Errorf("m1's schoolPartners with NOT: {} on the node, on the edge, NOT: {NOT: {}} on both: %+v, want 0, 0, 3", p)
+	}
+	if len(data.Subgraph.Nodes) != 0 {
+		t.Errorf("subgraph(where: {NOT: {}}): %d nodes, want none", len(data.Subgraph.Nodes))
+	}
+	if len(data.Centrality) != 0 {
+		t.Errorf("centrality(where: {NOT: {}}): %d nodes, want none", len(data.Centrality))
+	}
+}
+
 // BenchmarkNestedNoPrefetch is BenchmarkNestedPartners with the batching
 // loaders only, for comparison.
 func BenchmarkNestedNoPrefetch(b *testing.B) {

@@ -25,6 +25,12 @@ func subgraph(ctx context.Context, r *Resolver, labels, rels []string, where map
 			return nil, err
 		}
 	}
+	if err := notEmpty("labels", labels, "every label"); err != nil {
+		return nil, err
+	}
+	if err := notEmpty("relationships", rels, "every type"); err != nil {
+		return nil, err
+	}
 	q := url.Values{}
 	if len(labels) > 0 {
 		q.Set("labels", strings.Join(labels, ","))

@@ -69,17 +69,22 @@ func labelOrNone(l Label) string {
 }
 
 // OneConflict is the Conflict error of a second relationship of a One type
-// t from the node from, which already has one to existing.
+// t from the node from, which already has one to existing: it says what
+// conflicted ("Museum:m already has a LOCATED_IN place (an institution has
+// one): Province:P") and that a move removes the first one first, in the
+// terms of no caller: the API names its unlink mutation itself
+// (graph's edgeWriteError), a store write's batch or a dump's line is its
+// caller's to name.
 func OneConflict(t RelType, from, existing string) *Error {
-	what, move := "relationship", "remove that one first"
+	what := "relationship (it has at most one)"
 	switch t {
 	case PartOf:
-		what, move = "parent (a place has one)", "remove that one first (the mutation unlinkPartOf, or in the same batch of a store write or a dump)"
+		what = "parent (a place has one)"
 	case LocatedIn:
-		what, move = "place (an institution has one)", "remove that one first (the mutation unlinkLocatedIn, or in the same batch of a store write or a dump)"
+		what = "place (an institution has one)"
 	}
-	return Errorf(Conflict, "%s already has a %s %s: %s; to move it, %s",
-		Truncate(from, 64), t, what, Truncate(existing, 64), move)
+	return Errorf(Conflict, "%s already has a %s %s: %s; to move it, remove that %s relationship first",
+		Truncate(from, 64), t, what, Truncate(existing, 64), t)
 }
 
 // OneIndex tracks the relationships of One types while a set of edges is

@@ -145,14 +145,22 @@ func TestEmptyKey(t *testing.T) {
 	}
 }
 
-// TestOneConflictSaysHowToMove: the conflict of a second parent or place
-// names the mutation that removes the first (a GraphQL client cannot put
-// the unlink in the same write as the link).
-func TestOneConflictSaysHowToMove(t *testing.T) {
-	for typ, want := range map[kepu.RelType]string{kepu.PartOf: "unlinkPartOf", kepu.LocatedIn: "unlinkLocatedIn"} {
+// TestOneConflictSaysWhatConflicted: the conflict of a second parent or
+// place names the node, the relationship and the one it already has, and
+// nothing of a caller's terms (the API names its own unlink mutation:
+// graph's TestOneParent; before, every caller's message said "the mutation
+// unlinkPartOf, or in the same batch of a store write or a dump", and
+// earlier "in the same write", which a GraphQL client cannot do).
+func TestOneConflictSaysWhatConflicted(t *testing.T) {
+	for typ, what := range map[kepu.RelType]string{kepu.PartOf: "parent", kepu.LocatedIn: "place", kepu.Covers: "relationship"} {
 		e := kepu.OneConflict(typ, "County:x", "Prefecture:p")
-		if e.Code != kepu.Conflict || !strings.Contains(e.Message, want) || !strings.Contains(e.Message, "Prefecture:p") {
-			t.Errorf("%s: %s %q, want CONFLICT naming Prefecture:p and %s", typ, e.Code, e.Message, want)
+		if e.Code != kepu.Conflict || !strings.HasPrefix(e.Message, "County:x already has a "+string(typ)+" "+what) || !strings.Contains(e.Message, ": Prefecture:p;") {
+			t.Errorf("%s: %s %q, want CONFLICT saying County:x already has a %s %s, Prefecture:p", typ, e.Code, e.Message, typ, what)
+		}
+		for _, jargon := range []string{"mutation", "unlink", "batch", "same write", "dump"} {
+			if strings.Contains(e.Message, jargon) {
+				t.Errorf("%s: %q speaks of %q, a caller's term", typ, e.Message, jargon)
+			}
 		}
 	}
 }

@@ -2,7 +2,9 @@ package neo4jstore_test
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"sync"
 	"testing"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -27,6 +29,7 @@ func TestConformance(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		checkParams(t, st)
 		if err := st.DeleteAll(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -46,6 +49,7 @@ func TestConformance(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			checkParams(t, st2)
 			return st2
 		},
 		OpenNewer: func(t *testing.T, st kepu.Store) (func() kepu.Store, error) {
@@ -75,8 +79,37 @@ func TestConformance(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				checkParams(t, st3)
 				return st3
 			}, err
 		},
+	})
+}
+
+// checkParams makes t fail, at its end, when st sent a statement with a
+// parameter its text does not use (neo4jstore.UnusedParams): the
+// statements the suite makes the store send, beside the compilers' corpus
+// of TestStatementParams. Statements sent after t ended (a store's
+// background work) are not reported.
+func checkParams(t *testing.T, st *neo4jstore.Store) {
+	var mu sync.Mutex
+	var bad []string
+	neo4jstore.SetRecorder(st, func(cypher string, params map[string]any) {
+		if u := neo4jstore.UnusedParams(cypher, params); len(u) > 0 {
+			mu.Lock()
+			bad = append(bad, fmt.Sprintf("parameters %v unused by %s", u, cypher))
+			mu.Unlock()
+		}
+	})
+	t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for i, b := range bad {
+			if i == 5 {
+				t.Errorf("and %d more", len(bad)-5)
+				break
+			}
+			t.Error(b)
+		}
 	})
 }

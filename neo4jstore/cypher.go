@@ -12,6 +12,7 @@ package neo4jstore
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -408,6 +409,23 @@ func (p params) add(v any) string {
 	return "$" + name
 }
 
+// paramRef is a parameter's use in a statement's text: $name.
+var paramRef = regexp.MustCompile(`\$([A-Za-z_][A-Za-z0-9_]*)`)
+
+// of returns the parameters of p that the statement text cypher uses
+// ($name), for a statement built with others from one compiler (the
+// statements of a page share the filter's parameters; each has its own
+// guards, least values and bounds): each statement carries only its own.
+func (p params) of(cypher string) params {
+	out := params{}
+	for _, m := range paramRef.FindAllStringSubmatch(cypher, -1) {
+		if v, ok := p[m[1]]; ok {
+			out[m[1]] = v
+		}
+	}
+	return out
+}
+
 // compiler turns filters into WHERE expressions. Every expression it returns
 // is true or false, never null, so NOT behaves as in the embedded store: a
 // condition on an absent property is false, and its negation true.
@@ -749,24 +767,33 @@ func (c *compiler) keyset(keys []string, desc []bool, id string, cur kepu.Cursor
 			x, cv = id, cur.ID
 		}
 		greater := after != d // moving towards the greater values
+		// One parameter (or literal: orderValue) per cursor value, for
+		// its range and its equality alike.
+		var v string
+		if cv != nil {
+			v = c.orderValue(cv)
+		}
 		var beyond string
 		switch {
 		case greater && cv == nil:
 			beyond = "" // nothing is greater than an absent value
 		case greater:
-			beyond = "(" + x + " IS NULL OR " + x + " > " + c.orderValue(cv) + ")"
+			beyond = "(" + x + " IS NULL OR " + x + " > " + v + ")"
 		case cv == nil:
 			beyond = x + " IS NOT NULL"
 		default:
-			beyond = "(" + x + " IS NOT NULL AND " + x + " < " + c.orderValue(cv) + ")"
+			beyond = "(" + x + " IS NOT NULL AND " + x + " < " + v + ")"
 		}
 		if beyond != "" {
 			terms = append(terms, "("+strings.Join(append(append([]string(nil), eqs...), beyond), " AND ")+")")
 		}
+		if i == len(keys) {
+			break // the ID ends the order: no term follows its equality
+		}
 		if cv == nil {
 			eqs = append(eqs, x+" IS NULL")
 		} else {
-			eqs = append(eqs, "("+x+" IS NOT NULL AND "+x+" = "+c.p.add(cv)+")")
+			eqs = append(eqs, "("+x+" IS NOT NULL AND "+x+" = "+v+")")
 		}
 	}
 	if len(terms) == 0 {
@@ -927,7 +954,8 @@ type segmentOrder struct {
 	// least is the parameter of the least value of each key's type (see
 	// scond.least), "" for a type without one here: the ID's and a
 	// Date's (a Neo4j Date written by another tool is not a string, and
-	// IS NOT NULL holds for it).
+	// IS NOT NULL holds for it). Only a guarded IS NOT NULL uses it; a
+	// statement that has none does not carry it (params.of).
 	least []string
 }
 
@@ -1171,7 +1199,8 @@ func buildFindSegments(l kepu.Label, f *kepu.Filter, pl listPlan) (stmts []stmt,
 	}
 	for _, g := range groups {
 		if len(g) == 1 {
-			stmts = append(stmts, stmt{Cypher: match(g[0], "") + " RETURN collect(" + nodeReturn("n", labels) + ") AS rows", Params: c.p})
+			q := match(g[0], "") + " RETURN collect(" + nodeReturn("n", labels) + ") AS rows"
+			stmts = append(stmts, stmt{Cypher: q, Params: c.p.of(q)})
 			continue
 		}
 		var q strings.Builder
@@ -1189,7 +1218,7 @@ func buildFindSegments(l kepu.Label, f *kepu.Filter, pl listPlan) (stmts []stmt,
 			last += "[0..$limit]"
 		}
 		q.WriteString(" RETURN [n IN " + last + " | " + nodeReturn("n", labels) + "] AS rows")
-		stmts = append(stmts, stmt{Cypher: q.String(), Params: c.p})
+		stmts = append(stmts, stmt{Cypher: q.String(), Params: c.p.of(q.String())})
 	}
 	return stmts, true, nil
 }

@@ -10,6 +10,10 @@ import (
 // (TestCypherExplain runs it on a real server).
 func Corpus(t *testing.T) []namedStmt { return corpus(t, false) }
 
+// UnusedParams returns the parameters a statement carries and its text
+// does not use (see TestStatementParams).
+func UnusedParams(cypher string, params map[string]any) []string { return unusedParams(cypher, params) }
+
 // SetRecorder makes the store call f with every statement it sends (set it
 // before the store is used).
 func SetRecorder(s *Store, f func(cypher string, params map[string]any)) { s.record = f }

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"testing"
@@ -120,6 +121,37 @@ func testIDAndLogic(t *testing.T, st kepu.Store) {
 	// An empty Or is the empty disjunction: it matches nothing.
 	wantIDs(t, "empty or", findIDs(t, st, kepu.Museum, &kepu.Filter{Or: []*kepu.Filter{}}))
 	wantIDs(t, "not empty or", findIDs(t, st, kepu.Museum, &kepu.Filter{Not: &kepu.Filter{Or: []*kepu.Filter{}}}), mAH, mCaravan, mCSTM, mMobile)
+	// The empty disjunction wherever a filter sits (the API's NOT: {}):
+	// in an And, a place filter, a relationship's node and edge filters,
+	// and counted.
+	none := func() *kepu.Filter { return &kepu.Filter{Or: []*kepu.Filter{}} }
+	partners := func(q kepu.Quantifier, node, edge *kepu.Filter) *kepu.Filter {
+		return &kepu.Filter{Rel: &kepu.RelCond{Rel: kepu.PartnersWith, Dir: kepu.Out, Quant: q, Node: node, Edge: edge}}
+	}
+	wantIDs(t, "and with empty or", findIDs(t, st, kepu.Museum, &kepu.Filter{And: []*kepu.Filter{none(), C("kind", kepu.Eq, "STANDARD")}}))
+	wantIDs(t, "or with empty or", findIDs(t, st, kepu.Museum, &kepu.Filter{Or: []*kepu.Filter{none(), C("kind", kepu.Eq, "MOBILE")}}), mMobile)
+	wantIDs(t, "place of empty or", findIDs(t, st, kepu.Museum, &kepu.Filter{Place: &kepu.PlaceCond{Level: kepu.Province, Filter: none()}}))
+	wantIDs(t, "not place of empty or", findIDs(t, st, kepu.Museum, &kepu.Filter{Not: &kepu.Filter{Place: &kepu.PlaceCond{Level: kepu.Province, Filter: none()}}}), mAH, mCaravan, mCSTM, mMobile)
+	wantIDs(t, "place of no filter", findIDs(t, st, kepu.Museum, &kepu.Filter{Place: &kepu.PlaceCond{Level: kepu.Province}}), mAH, mCaravan, mCSTM)
+	wantIDs(t, "some rel, empty or node", findIDs(t, st, kepu.Museum, partners(kepu.Some, none(), nil)))
+	wantIDs(t, "no rel, empty or node", findIDs(t, st, kepu.Museum, partners(kepu.None, none(), nil)), mAH, mCaravan, mCSTM, mMobile)
+	wantIDs(t, "some rel, empty or edge", findIDs(t, st, kepu.Museum, partners(kepu.Some, nil, none())))
+	wantIDs(t, "no rel, empty or edge", findIDs(t, st, kepu.Museum, partners(kepu.None, nil, none())), mAH, mCaravan, mCSTM, mMobile)
+	for _, tc := range []struct {
+		what string
+		f    *kepu.Filter
+		want int
+	}{
+		{"empty or", none(), 0},
+		{"not empty or", &kepu.Filter{Not: none()}, 4},
+		{"place of empty or", &kepu.Filter{Place: &kepu.PlaceCond{Level: kepu.County, Filter: none()}}, 0},
+		{"some rel, empty or node", partners(kepu.Some, none(), nil), 0},
+		{"no rel, empty or edge", partners(kepu.None, nil, none()), 4},
+	} {
+		if n, err := st.CountNodes(context.Background(), kepu.Museum, tc.f); err != nil || n != tc.want {
+			t.Errorf("CountNodes(Museum, %s) = %d, %v; want %d", tc.what, n, err, tc.want)
+		}
+	}
 	// Conditions on one label's properties (kepu.OfLabel, the typed
 	// per-label conditions of a where on nodes of any label, as
 	// centrality's): a node of another label does not match them, even

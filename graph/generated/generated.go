@@ -7165,13 +7165,13 @@ type ProvinceEdge {
   node: Province!
 }
 
-"""Conditions on a province. All fields given must hold."""
+"""Conditions on a province. All fields given must hold; {} (no field) holds for every province, and a field given null places no condition."""
 input ProvinceWhere {
-  "All of the conditions hold."
+  "All of the conditions hold; AND: [] holds for every record."
   AND: [ProvinceWhere!]
-  "At least one of the conditions holds."
+  "At least one of the conditions holds; OR: [] holds for none, OR: [{}] for every record."
   OR: [ProvinceWhere!]
-  "The condition does not hold."
+  "The condition does not hold. The empty condition {} holds for every record, so NOT: {} holds for none (and NOT: {NOT: {}} for every one)."
   NOT: ProvinceWhere
   "The global ID."
   id: IDFilter
@@ -7346,13 +7346,13 @@ type PrefectureEdge {
   node: Prefecture!
 }
 
-"""Conditions on a prefecture. All fields given must hold."""
+"""Conditions on a prefecture. All fields given must hold; {} (no field) holds for every prefecture, and a field given null places no condition."""
 input PrefectureWhere {
-  "All of the conditions hold."
+  "All of the conditions hold; AND: [] holds for every record."
   AND: [PrefectureWhere!]
-  "At least one of the conditions holds."
+  "At least one of the conditions holds; OR: [] holds for none, OR: [{}] for every record."
   OR: [PrefectureWhere!]
-  "The condition does not hold."
+  "The condition does not hold. The empty condition {} holds for every record, so NOT: {} holds for none (and NOT: {NOT: {}} for every one)."
   NOT: PrefectureWhere
   "The global ID."
   id: IDFilter
@@ -7370,7 +7370,7 @@ input PrefectureWhere {
   divisionType: StringFilter
   """True when name is a machine romanization of nameZh (the Hanyu Pinyin of the name without its administrative suffix, then the English word for the suffix), made by the loader and not taken from a reference list: the reference list of divisions gives Chinese names only."""
   nameRomanized: BooleanFilter
-  "The node's province (see the province field) matches."
+  "The node's province (see the province field) matches: {} holds when it has one."
   province: ProvinceWhere
   "At least one parent relationship matches."
   parent_some: PartOfOutMatch
@@ -7513,13 +7513,13 @@ type CountyEdge {
   node: County!
 }
 
-"""Conditions on a county. All fields given must hold."""
+"""Conditions on a county. All fields given must hold; {} (no field) holds for every county, and a field given null places no condition."""
 input CountyWhere {
-  "All of the conditions hold."
+  "All of the conditions hold; AND: [] holds for every record."
   AND: [CountyWhere!]
-  "At least one of the conditions holds."
+  "At least one of the conditions holds; OR: [] holds for none, OR: [{}] for every record."
   OR: [CountyWhere!]
-  "The condition does not hold."
+  "The condition does not hold. The empty condition {} holds for every record, so NOT: {} holds for none (and NOT: {NOT: {}} for every one)."
   NOT: CountyWhere
   "The global ID."
   id: IDFilter
@@ -7537,9 +7537,9 @@ input CountyWhere {
   divisionType: StringFilter
   """True when name is a machine romanization of nameZh (the Hanyu Pinyin of the name without its administrative suffix, then the English word for the suffix), made by the loader and not taken from a reference list: the reference list of divisions gives Chinese names only."""
   nameRomanized: BooleanFilter
-  "The node's province (see the province field) matches."
+  "The node's province (see the province field) matches: {} holds when it has one."
   province: ProvinceWhere
-  "The node's prefecture (see the prefecture field) matches."
+  "The node's prefecture (see the prefecture field) matches: {} holds when it has one."
   prefecture: PrefectureWhere
   "At least one parent relationship matches."
   parent_some: PartOfOutMatch
@@ -7704,13 +7704,13 @@ type MuseumEdge {
   node: Museum!
 }
 
-"""Conditions on a museum. All fields given must hold."""
+"""Conditions on a museum. All fields given must hold; {} (no field) holds for every museum, and a field given null places no condition."""
 input MuseumWhere {
-  "All of the conditions hold."
+  "All of the conditions hold; AND: [] holds for every record."
   AND: [MuseumWhere!]
-  "At least one of the conditions holds."
+  "At least one of the conditions holds; OR: [] holds for none, OR: [{}] for every record."
   OR: [MuseumWhere!]
-  "The condition does not hold."
+  "The condition does not hold. The empty condition {} holds for every record, so NOT: {} holds for none (and NOT: {NOT: {}} for every one)."
   NOT: MuseumWhere
   "The global ID."
   id: IDFilter
@@ -7742,11 +7742,11 @@ input MuseumWhere {
   offlineVisits: WholeNumberFilter
   """Online resources in terabytes (digital museum)."""
   resourcesTB: FloatFilter
-  "The node's province (see the province field) matches."
+  "The node's province (see the province field) matches: {} holds when it has one."
   province: ProvinceWhere
-  "The node's prefecture (see the prefecture field) matches."
+  "The node's prefecture (see the prefecture field) matches: {} holds when it has one."
   prefecture: PrefectureWhere
-  "The node's county (see the county field) matches."
+  "The node's county (see the county field) matches: {} holds when it has one."
   county: CountyWhere
   "At least one covers relationship matches."
   covers_some: CoversOutMatch
@@ -7949,13 +7949,13 @@ type SchoolEdge {
   node: School!
 }
 
-"""Conditions on a school. All fields given must hold."""
+"""Conditions on a school. All fields given must hold; {} (no field) holds for every school, and a field given null places no condition."""
 input SchoolWhere {
-  "All of the conditions hold."
+  "All of the conditions hold; AND: [] holds for every record."
   AND: [SchoolWhere!]
-  "At least one of the conditions holds."
+  "At least one of the conditions holds; OR: [] holds for none, OR: [{}] for every record."
   OR: [SchoolWhere!]
-  "The condition does not hold."
+  "The condition does not hold. The empty condition {} holds for every record, so NOT: {} holds for none (and NOT: {NOT: {}} for every one)."
   NOT: SchoolWhere
   "The global ID."
   id: IDFilter
@@ -7971,11 +7971,11 @@ input SchoolWhere {
   stage: SchoolStageFilter
   """Rural."""
   rural: BooleanFilter
-  "The node's province (see the province field) matches."
+  "The node's province (see the province field) matches: {} holds when it has one."
   province: ProvinceWhere
-  "The node's prefecture (see the prefecture field) matches."
+  "The node's prefecture (see the prefecture field) matches: {} holds when it has one."
   prefecture: PrefectureWhere
-  "The node's county (see the county field) matches."
+  "The node's county (see the county field) matches: {} holds when it has one."
   county: CountyWhere
   "At least one locatedIn relationship matches."
   locatedIn_some: LocatedInOutMatch
@@ -8104,13 +8104,13 @@ type NormalUniversityEdge {
   node: NormalUniversity!
 }
 
-"""Conditions on a normalUniversity. All fields given must hold."""
+"""Conditions on a normalUniversity. All fields given must hold; {} (no field) holds for every normalUniversity, and a field given null places no condition."""
 input NormalUniversityWhere {
-  "All of the conditions hold."
+  "All of the conditions hold; AND: [] holds for every record."
   AND: [NormalUniversityWhere!]
-  "At least one of the conditions holds."
+  "At least one of the conditions holds; OR: [] holds for none, OR: [{}] for every record."
   OR: [NormalUniversityWhere!]
-  "The condition does not hold."
+  "The condition does not hold. The empty condition {} holds for every record, so NOT: {} holds for none (and NOT: {NOT: {}} for every one)."
   NOT: NormalUniversityWhere
   "The global ID."
   id: IDFilter
@@ -8128,11 +8128,11 @@ input NormalUniversityWhere {
   city: StringFilter
   """MoeCode."""
   moeCode: StringFilter
-  "The node's province (see the province field) matches."
+  "The node's province (see the province field) matches: {} holds when it has one."
   province: ProvinceWhere
-  "The node's prefecture (see the prefecture field) matches."
+  "The node's prefecture (see the prefecture field) matches: {} holds when it has one."
   prefecture: PrefectureWhere
-  "The node's county (see the county field) matches."
+  "The node's county (see the county field) matches: {} holds when it has one."
   county: CountyWhere
   "At least one locatedIn relationship matches."
   locatedIn_some: LocatedInOutMatch
@@ -8265,13 +8265,13 @@ type OrganizationEdge {
   node: Organization!
 }
 
-"""Conditions on a organization. All fields given must hold."""
+"""Conditions on a organization. All fields given must hold; {} (no field) holds for every organization, and a field given null places no condition."""
 input OrganizationWhere {
-  "All of the conditions hold."
+  "All of the conditions hold; AND: [] holds for every record."
   AND: [OrganizationWhere!]
-  "At least one of the conditions holds."
+  "At least one of the conditions holds; OR: [] holds for none, OR: [{}] for every record."
   OR: [OrganizationWhere!]
-  "The condition does not hold."
+  "The condition does not hold. The empty condition {} holds for every record, so NOT: {} holds for none (and NOT: {NOT: {}} for every one)."
   NOT: OrganizationWhere
   "The global ID."
   id: IDFilter
@@ -8287,11 +8287,11 @@ input OrganizationWhere {
   kind: OrganizationKindFilter
   """Abbreviation."""
   abbreviation: StringFilter
-  "The node's province (see the province field) matches."
+  "The node's province (see the province field) matches: {} holds when it has one."
   province: ProvinceWhere
-  "The node's prefecture (see the prefecture field) matches."
+  "The node's prefecture (see the prefecture field) matches: {} holds when it has one."
   prefecture: PrefectureWhere
-  "The node's county (see the county field) matches."
+  "The node's county (see the county field) matches: {} holds when it has one."
   county: CountyWhere
   "At least one locatedIn relationship matches."
   locatedIn_some: LocatedInOutMatch
@@ -8428,13 +8428,13 @@ type ForumEdge {
   node: Forum!
 }
 
-"""Conditions on a forum. All fields given must hold."""
+"""Conditions on a forum. All fields given must hold; {} (no field) holds for every forum, and a field given null places no condition."""
 input ForumWhere {
-  "All of the conditions hold."
+  "All of the conditions hold; AND: [] holds for every record."
   AND: [ForumWhere!]
-  "At least one of the conditions holds."
+  "At least one of the conditions holds; OR: [] holds for none, OR: [{}] for every record."
   OR: [ForumWhere!]
-  "The condition does not hold."
+  "The condition does not hold. The empty condition {} holds for every record, so NOT: {} holds for none (and NOT: {NOT: {}} for every one)."
   NOT: ForumWhere
   "The global ID."
   id: IDFilter
@@ -8619,13 +8619,13 @@ type ProgramEdge {
   node: Program!
 }
 
-"""Conditions on a program. All fields given must hold."""
+"""Conditions on a program. All fields given must hold; {} (no field) holds for every program, and a field given null places no condition."""
 input ProgramWhere {
-  "All of the conditions hold."
+  "All of the conditions hold; AND: [] holds for every record."
   AND: [ProgramWhere!]
-  "At least one of the conditions holds."
+  "At least one of the conditions holds; OR: [] holds for none, OR: [{}] for every record."
   OR: [ProgramWhere!]
-  "The condition does not hold."
+  "The condition does not hold. The empty condition {} holds for every record, so NOT: {} holds for none (and NOT: {NOT: {}} for every one)."
   NOT: ProgramWhere
   "The global ID."
   id: IDFilter
@@ -8800,13 +8800,13 @@ type PersonEdge {
   node: Person!
 }
 
-"""Conditions on a person. All fields given must hold."""
+"""Conditions on a person. All fields given must hold; {} (no field) holds for every person, and a field given null places no condition."""
 input PersonWhere {
-  "All of the conditions hold."
+  "All of the conditions hold; AND: [] holds for every record."
   AND: [PersonWhere!]
-  "At least one of the conditions holds."
+  "At least one of the conditions holds; OR: [] holds for none, OR: [{}] for every record."
   OR: [PersonWhere!]
-  "The condition does not hold."
+  "The condition does not hold. The empty condition {} holds for every record, so NOT: {} holds for none (and NOT: {NOT: {}} for every one)."
   NOT: PersonWhere
   "The global ID."
   id: IDFilter
@@ -8937,13 +8937,13 @@ type NationalStatisticsEdge {
   node: NationalStatistics!
 }
 
-"""Conditions on a nationalStatistics. All fields given must hold."""
+"""Conditions on a nationalStatistics. All fields given must hold; {} (no field) holds for every nationalStatistics, and a field given null places no condition."""
 input NationalStatisticsWhere {
-  "All of the conditions hold."
+  "All of the conditions hold; AND: [] holds for every record."
   AND: [NationalStatisticsWhere!]
-  "At least one of the conditions holds."
+  "At least one of the conditions holds; OR: [] holds for none, OR: [{}] for every record."
   OR: [NationalStatisticsWhere!]
-  "The condition does not hold."
+  "The condition does not hold. The empty condition {} holds for every record, so NOT: {} holds for none (and NOT: {NOT: {}} for every one)."
   NOT: NationalStatisticsWhere
   "The global ID."
   id: IDFilter
@@ -9068,11 +9068,11 @@ input UpdateNationalStatisticsInput {
 
 """Conditions on a PARTNERS_WITH relationship (museum–school partnership)."""
 input PartnersWithEdgeWhere {
-  "All of the conditions hold."
+  "All of the conditions hold; AND: [] holds for every record."
   AND: [PartnersWithEdgeWhere!]
-  "At least one of the conditions holds."
+  "At least one of the conditions holds; OR: [] holds for none, OR: [{}] for every record."
   OR: [PartnersWithEdgeWhere!]
-  "The condition does not hold."
+  "The condition does not hold. The empty condition {} holds for every record, so NOT: {} holds for none (and NOT: {NOT: {}} for every one)."
   NOT: PartnersWithEdgeWhere
   """Where the record comes from."""
   provenance: ProvenanceFilter
@@ -9158,7 +9158,7 @@ type PartnersWithOutEdge {
   activities: Int
 }
 
-"""Matches PARTNERS_WITH relationships by the node at the other end and the relationship's properties."""
+"""Matches PARTNERS_WITH relationships by the node at the other end and the relationship's properties; {} matches every one (a _some: {} holds when there is one, a _none: {} when there is none)."""
 input PartnersWithOutMatch {
   "Conditions on the node at the other end."
   node: SchoolWhere
@@ -9219,7 +9219,7 @@ type PartnersWithInEdge {
   activities: Int
 }
 
-"""Matches PARTNERS_WITH relationships by the node at the other end and the relationship's properties."""
+"""Matches PARTNERS_WITH relationships by the node at the other end and the relationship's properties; {} matches every one (a _some: {} holds when there is one, a _none: {} when there is none)."""
 input PartnersWithInMatch {
   "Conditions on the node at the other end."
   node: MuseumWhere
@@ -9269,11 +9269,11 @@ input PartnersWithInOrder {
 
 """Conditions on a TRAINS_TEACHERS relationship (museum–normal-university teacher training)."""
 input TrainsTeachersEdgeWhere {
-  "All of the conditions hold."
+  "All of the conditions hold; AND: [] holds for every record."
   AND: [TrainsTeachersEdgeWhere!]
-  "At least one of the conditions holds."
+  "At least one of the conditions holds; OR: [] holds for none, OR: [{}] for every record."
   OR: [TrainsTeachersEdgeWhere!]
-  "The condition does not hold."
+  "The condition does not hold. The empty condition {} holds for every record, so NOT: {} holds for none (and NOT: {NOT: {}} for every one)."
   NOT: TrainsTeachersEdgeWhere
   """Where the record comes from."""
   provenance: ProvenanceFilter
@@ -9359,7 +9359,7 @@ type TrainsTeachersOutEdge {
   teachersTrained: Int
 }
 
-"""Matches TRAINS_TEACHERS relationships by the node at the other end and the relationship's properties."""
+"""Matches TRAINS_TEACHERS relationships by the node at the other end and the relationship's properties; {} matches every one (a _some: {} holds when there is one, a _none: {} when there is none)."""
 input TrainsTeachersOutMatch {
   "Conditions on the node at the other end."
   node: NormalUniversityWhere
@@ -9421,7 +9421,7 @@ type TrainsTeachersInEdge {
   teachersTrained: Int
 }
 
-"""Matches TRAINS_TEACHERS relationships by the node at the other end and the relationship's properties."""
+"""Matches TRAINS_TEACHERS relationships by the node at the other end and the relationship's properties; {} matches every one (a _some: {} holds when there is one, a _none: {} when there is none)."""
 input TrainsTeachersInMatch {
   "Conditions on the node at the other end."
   node: MuseumWhere
@@ -9471,11 +9471,11 @@ input TrainsTeachersInOrder {
 
 """Conditions on a ORGANIZES relationship (organizes, hosts or co-launches)."""
 input OrganizesEdgeWhere {
-  "All of the conditions hold."
+  "All of the conditions hold; AND: [] holds for every record."
   AND: [OrganizesEdgeWhere!]
-  "At least one of the conditions holds."
+  "At least one of the conditions holds; OR: [] holds for none, OR: [{}] for every record."
   OR: [OrganizesEdgeWhere!]
-  "The condition does not hold."
+  "The condition does not hold. The empty condition {} holds for every record, so NOT: {} holds for none (and NOT: {NOT: {}} for every one)."
   NOT: OrganizesEdgeWhere
   """Where the record comes from."""
   provenance: ProvenanceFilter
@@ -9561,7 +9561,7 @@ type OrganizesOutEdge {
   role: String
 }
 
-"""Matches ORGANIZES relationships by the node at the other end and the relationship's properties."""
+"""Matches ORGANIZES relationships by the node at the other end and the relationship's properties; {} matches every one (a _some: {} holds when there is one, a _none: {} when there is none)."""
 input OrganizesOutMatch {
   "Conditions on the node at the other end."
   node: NodeWhere
@@ -9621,7 +9621,7 @@ type OrganizesInEdge {
   role: String
 }
 
-"""Matches ORGANIZES relationships by the node at the other end and the relationship's properties."""
+"""Matches ORGANIZES relationships by the node at the other end and the relationship's properties; {} matches every one (a _some: {} holds when there is one, a _none: {} when there is none)."""
 input OrganizesInMatch {
   "Conditions on the node at the other end."
   node: NodeWhere
@@ -9656,11 +9656,11 @@ input OrganizesInOrder {
 
 """Conditions on a PARTICIPATES_IN relationship (takes part in, with a role)."""
 input ParticipatesInEdgeWhere {
-  "All of the conditions hold."
+  "All of the conditions hold; AND: [] holds for every record."
   AND: [ParticipatesInEdgeWhere!]
-  "At least one of the conditions holds."
+  "At least one of the conditions holds; OR: [] holds for none, OR: [{}] for every record."
   OR: [ParticipatesInEdgeWhere!]
-  "The condition does not hold."
+  "The condition does not hold. The empty condition {} holds for every record, so NOT: {} holds for none (and NOT: {NOT: {}} for every one)."
   NOT: ParticipatesInEdgeWhere
   """Where the record comes from."""
   provenance: ProvenanceFilter
@@ -9746,7 +9746,7 @@ type ParticipatesInOutEdge {
   role: String
 }
 
-"""Matches PARTICIPATES_IN relationships by the node at the other end and the relationship's properties."""
+"""Matches PARTICIPATES_IN relationships by the node at the other end and the relationship's properties; {} matches every one (a _some: {} holds when there is one, a _none: {} when there is none)."""
 input ParticipatesInOutMatch {
   "Conditions on the node at the other end."
   node: NodeWhere
@@ -9806,7 +9806,7 @@ type ParticipatesInInEdge {
   role: String
 }
 
-"""Matches PARTICIPATES_IN relationships by the node at the other end and the relationship's properties."""
+"""Matches PARTICIPATES_IN relationships by the node at the other end and the relationship's properties; {} matches every one (a _some: {} holds when there is one, a _none: {} when there is none)."""
 input ParticipatesInInMatch {
   "Conditions on the node at the other end."
   node: NodeWhere
@@ -9837,11 +9837,11 @@ input ParticipatesInInOrder {
 
 """Conditions on a HELD_AT relationship (venue of an event)."""
 input HeldAtEdgeWhere {
-  "All of the conditions hold."
+  "All of the conditions hold; AND: [] holds for every record."
   AND: [HeldAtEdgeWhere!]
-  "At least one of the conditions holds."
+  "At least one of the conditions holds; OR: [] holds for none, OR: [{}] for every record."
   OR: [HeldAtEdgeWhere!]
-  "The condition does not hold."
+  "The condition does not hold. The empty condition {} holds for every record, so NOT: {} holds for none (and NOT: {NOT: {}} for every one)."
   NOT: HeldAtEdgeWhere
   """Where the record comes from."""
   provenance: ProvenanceFilter
@@ -9907,7 +9907,7 @@ type HeldAtOutEdge {
   date: String
 }
 
-"""Matches HELD_AT relationships by the node at the other end and the relationship's properties."""
+"""Matches HELD_AT relationships by the node at the other end and the relationship's properties; {} matches every one (a _some: {} holds when there is one, a _none: {} when there is none)."""
 input HeldAtOutMatch {
   "Conditions on the node at the other end."
   node: NodeWhere
@@ -9958,7 +9958,7 @@ type HeldAtInEdge {
   date: String
 }
 
-"""Matches HELD_AT relationships by the node at the other end and the relationship's properties."""
+"""Matches HELD_AT relationships by the node at the other end and the relationship's properties; {} matches every one (a _some: {} holds when there is one, a _none: {} when there is none)."""
 input HeldAtInMatch {
   "Conditions on the node at the other end."
   node: NodeWhere
@@ -9990,11 +9990,11 @@ input HeldAtInOrder {
 
 """Conditions on a SPOKE_AT relationship (spoke at a forum)."""
 input SpokeAtEdgeWhere {
-  "All of the conditions hold."
+  "All of the conditions hold; AND: [] holds for every record."
   AND: [SpokeAtEdgeWhere!]
-  "At least one of the conditions holds."
+  "At least one of the conditions holds; OR: [] holds for none, OR: [{}] for every record."
   OR: [SpokeAtEdgeWhere!]
-  "The condition does not hold."
+  "The condition does not hold. The empty condition {} holds for every record, so NOT: {} holds for none (and NOT: {NOT: {}} for every one)."
   NOT: SpokeAtEdgeWhere
   """Where the record comes from."""
   provenance: ProvenanceFilter
@@ -10060,7 +10060,7 @@ type SpokeAtOutEdge {
   role: String
 }
 
-"""Matches SPOKE_AT relationships by the node at the other end and the relationship's properties."""
+"""Matches SPOKE_AT relationships by the node at the other end and the relationship's properties; {} matches every one (a _some: {} holds when there is one, a _none: {} when there is none)."""
 input SpokeAtOutMatch {
   "Conditions on the node at the other end."
   node: ForumWhere
@@ -10121,7 +10121,7 @@ type SpokeAtInEdge {
   role: String
 }
 
-"""Matches SPOKE_AT relationships by the node at the other end and the relationship's properties."""
+"""Matches SPOKE_AT relationships by the node at the other end and the relationship's properties; {} matches every one (a _some: {} holds when there is one, a _none: {} when there is none)."""
 input SpokeAtInMatch {
   "Conditions on the node at the other end."
   node: PersonWhere
@@ -10153,11 +10153,11 @@ input SpokeAtInOrder {
 
 """Conditions on a AFFILIATED_WITH relationship (works for)."""
 input AffiliatedWithEdgeWhere {
-  "All of the conditions hold."
+  "All of the conditions hold; AND: [] holds for every record."
   AND: [AffiliatedWithEdgeWhere!]
-  "At least one of the conditions holds."
+  "At least one of the conditions holds; OR: [] holds for none, OR: [{}] for every record."
   OR: [AffiliatedWithEdgeWhere!]
-  "The condition does not hold."
+  "The condition does not hold. The empty condition {} holds for every record, so NOT: {} holds for none (and NOT: {NOT: {}} for every one)."
   NOT: AffiliatedWithEdgeWhere
   """Where the record comes from."""
   provenance: ProvenanceFilter
@@ -10243,7 +10243,7 @@ type AffiliatedWithOutEdge {
   title: String
 }
 
-"""Matches AFFILIATED_WITH relationships by the node at the other end and the relationship's properties."""
+"""Matches AFFILIATED_WITH relationships by the node at the other end and the relationship's properties; {} matches every one (a _some: {} holds when there is one, a _none: {} when there is none)."""
 input AffiliatedWithOutMatch {
   "Conditions on the node at the other end."
   node: NodeWhere
@@ -10304,7 +10304,7 @@ type AffiliatedWithInEdge {
   title: String
 }
 
-"""Matches AFFILIATED_WITH relationships by the node at the other end and the relationship's properties."""
+"""Matches AFFILIATED_WITH relationships by the node at the other end and the relationship's properties; {} matches every one (a _some: {} holds when there is one, a _none: {} when there is none)."""
 input AffiliatedWithInMatch {
   "Conditions on the node at the other end."
   node: PersonWhere
@@ -10338,11 +10338,11 @@ input AffiliatedWithInOrder {
 
 """Conditions on a HELPED_ESTABLISH relationship (a mobile museum helped set up a museum)."""
 input HelpedEstablishEdgeWhere {
-  "All of the conditions hold."
+  "All of the conditions hold; AND: [] holds for every record."
   AND: [HelpedEstablishEdgeWhere!]
-  "At least one of the conditions holds."
+  "At least one of the conditions holds; OR: [] holds for none, OR: [{}] for every record."
   OR: [HelpedEstablishEdgeWhere!]
-  "The condition does not hold."
+  "The condition does not hold. The empty condition {} holds for every record, so NOT: {} holds for none (and NOT: {NOT: {}} for every one)."
   NOT: HelpedEstablishEdgeWhere
   """Where the record comes from."""
   provenance: ProvenanceFilter
@@ -10418,7 +10418,7 @@ type HelpedEstablishOutEdge {
   until: Int
 }
 
-"""Matches HELPED_ESTABLISH relationships by the node at the other end and the relationship's properties."""
+"""Matches HELPED_ESTABLISH relationships by the node at the other end and the relationship's properties; {} matches every one (a _some: {} holds when there is one, a _none: {} when there is none)."""
 input HelpedEstablishOutMatch {
   "Conditions on the node at the other end."
   node: MuseumWhere
@@ -10491,7 +10491,7 @@ type HelpedEstablishInEdge {
   until: Int
 }
 
-"""Matches HELPED_ESTABLISH relationships by the node at the other end and the relationship's properties."""
+"""Matches HELPED_ESTABLISH relationships by the node at the other end and the relationship's properties; {} matches every one (a _some: {} holds when there is one, a _none: {} when there is none)."""
 input HelpedEstablishInMatch {
   "Conditions on the node at the other end."
   node: MuseumWhere
@@ -10540,11 +10540,11 @@ input HelpedEstablishInOrder {
 
 """Conditions on a LOCATED_IN relationship (where an institution is)."""
 input LocatedInEdgeWhere {
-  "All of the conditions hold."
+  "All of the conditions hold; AND: [] holds for every record."
   AND: [LocatedInEdgeWhere!]
-  "At least one of the conditions holds."
+  "At least one of the conditions holds; OR: [] holds for none, OR: [{}] for every record."
   OR: [LocatedInEdgeWhere!]
-  "The condition does not hold."
+  "The condition does not hold. The empty condition {} holds for every record, so NOT: {} holds for none (and NOT: {NOT: {}} for every one)."
   NOT: LocatedInEdgeWhere
   """Where the record comes from."""
   provenance: ProvenanceFilter
@@ -10600,7 +10600,7 @@ type LocatedInOutEdge {
   source: String!
 }
 
-"""Matches LOCATED_IN relationships by the node at the other end and the relationship's properties."""
+"""Matches LOCATED_IN relationships by the node at the other end and the relationship's properties; {} matches every one (a _some: {} holds when there is one, a _none: {} when there is none)."""
 input LocatedInOutMatch {
   "Conditions on the node at the other end."
   node: PlaceWhere
@@ -10650,7 +10650,7 @@ type LocatedInInEdge {
   source: String!
 }
 
-"""Matches LOCATED_IN relationships by the node at the other end and the relationship's properties."""
+"""Matches LOCATED_IN relationships by the node at the other end and the relationship's properties; {} matches every one (a _some: {} holds when there is one, a _none: {} when there is none)."""
 input LocatedInInMatch {
   "Conditions on the node at the other end."
   node: NodeWhere
@@ -10679,11 +10679,11 @@ input LocatedInInOrder {
 
 """Conditions on a PART_OF relationship (administrative hierarchy)."""
 input PartOfEdgeWhere {
-  "All of the conditions hold."
+  "All of the conditions hold; AND: [] holds for every record."
   AND: [PartOfEdgeWhere!]
-  "At least one of the conditions holds."
+  "At least one of the conditions holds; OR: [] holds for none, OR: [{}] for every record."
   OR: [PartOfEdgeWhere!]
-  "The condition does not hold."
+  "The condition does not hold. The empty condition {} holds for every record, so NOT: {} holds for none (and NOT: {NOT: {}} for every one)."
   NOT: PartOfEdgeWhere
   """Where the record comes from."""
   provenance: ProvenanceFilter
@@ -10739,7 +10739,7 @@ type PartOfOutEdge {
   source: String!
 }
 
-"""Matches PART_OF relationships by the node at the other end and the relationship's properties."""
+"""Matches PART_OF relationships by the node at the other end and the relationship's properties; {} matches every one (a _some: {} holds when there is one, a _none: {} when there is none)."""
 input PartOfOutMatch {
   "Conditions on the node at the other end."
   node: PlaceWhere
@@ -10791,7 +10791,7 @@ type PartOfInEdge {
   source: String!
 }
 
-"""Matches PART_OF relationships by the node at the other end and the relationship's properties."""
+"""Matches PART_OF relationships by the node at the other end and the relationship's properties; {} matches every one (a _some: {} holds when there is one, a _none: {} when there is none)."""
 input PartOfInMatch {
   "Conditions on the node at the other end."
   node: PlaceWhere
@@ -10824,11 +10824,11 @@ input PartOfInOrder {
 
 """Conditions on a COVERS relationship (places a museum, caravan or program reaches)."""
 input CoversEdgeWhere {
-  "All of the conditions hold."
+  "All of the conditions hold; AND: [] holds for every record."
   AND: [CoversEdgeWhere!]
-  "At least one of the conditions holds."
+  "At least one of the conditions holds; OR: [] holds for none, OR: [{}] for every record."
   OR: [CoversEdgeWhere!]
-  "The condition does not hold."
+  "The condition does not hold. The empty condition {} holds for every record, so NOT: {} holds for none (and NOT: {NOT: {}} for every one)."
   NOT: CoversEdgeWhere
   """Where the record comes from."""
   provenance: ProvenanceFilter
@@ -10924,7 +10924,7 @@ type CoversOutEdge {
   visits: WholeNumber
 }
 
-"""Matches COVERS relationships by the node at the other end and the relationship's properties."""
+"""Matches COVERS relationships by the node at the other end and the relationship's properties; {} matches every one (a _some: {} holds when there is one, a _none: {} when there is none)."""
 input CoversOutMatch {
   "Conditions on the node at the other end."
   node: PlaceWhere
@@ -10986,7 +10986,7 @@ type CoversInEdge {
   visits: WholeNumber
 }
 
-"""Matches COVERS relationships by the node at the other end and the relationship's properties."""
+"""Matches COVERS relationships by the node at the other end and the relationship's properties; {} matches every one (a _some: {} holds when there is one, a _none: {} when there is none)."""
 input CoversInMatch {
   "Conditions on the node at the other end."
   node: NodeWhere
@@ -11019,11 +11019,11 @@ input CoversInOrder {
 
 """Conditions on a node that may have one of several labels. A property condition holds only for nodes that have the property. A property whose type differs between the labels (an enum such as kind) is compared as text here; the fields named after a label (Museum, Program, …) hold for nodes with that label only and take its typed conditions: {Museum: {kind: {eq: MOBILE}}}. Several of them in one object must all hold (no node has two labels): combine them with OR."""
 input NodeWhere {
-  "All of the conditions hold."
+  "All of the conditions hold; AND: [] holds for every record."
   AND: [NodeWhere!]
-  "At least one of the conditions holds."
+  "At least one of the conditions holds; OR: [] holds for none, OR: [{}] for every record."
   OR: [NodeWhere!]
-  "The condition does not hold."
+  "The condition does not hold. The empty condition {} holds for every record, so NOT: {} holds for none (and NOT: {NOT: {}} for every one)."
   NOT: NodeWhere
   "The global ID."
   id: IDFilter
@@ -11151,11 +11151,11 @@ input NodeWhere {
 
 """Conditions on the properties of a Province at the other end of a relationship whose ends have several labels."""
 input ProvincePropertyWhere {
-  "All of the conditions hold."
+  "All of the conditions hold; AND: [] holds for every record."
   AND: [ProvincePropertyWhere!]
-  "At least one of the conditions holds."
+  "At least one of the conditions holds; OR: [] holds for none, OR: [{}] for every record."
   OR: [ProvincePropertyWhere!]
-  "The condition does not hold."
+  "The condition does not hold. The empty condition {} holds for every record, so NOT: {} holds for none (and NOT: {NOT: {}} for every one)."
   NOT: ProvincePropertyWhere
   "The global ID."
   id: IDFilter
@@ -11183,11 +11183,11 @@ input ProvincePropertyWhere {
 
 """Conditions on the properties of a Prefecture at the other end of a relationship whose ends have several labels."""
 input PrefecturePropertyWhere {
-  "All of the conditions hold."
+  "All of the conditions hold; AND: [] holds for every record."
   AND: [PrefecturePropertyWhere!]
-  "At least one of the conditions holds."
+  "At least one of the conditions holds; OR: [] holds for none, OR: [{}] for every record."
   OR: [PrefecturePropertyWhere!]
-  "The condition does not hold."
+  "The condition does not hold. The empty condition {} holds for every record, so NOT: {} holds for none (and NOT: {NOT: {}} for every one)."
   NOT: PrefecturePropertyWhere
   "The global ID."
   id: IDFilter
@@ -11209,11 +11209,11 @@ input PrefecturePropertyWhere {
 
 """Conditions on the properties of a County at the other end of a relationship whose ends have several labels."""
 input CountyPropertyWhere {
-  "All of the conditions hold."
+  "All of the conditions hold; AND: [] holds for every record."
   AND: [CountyPropertyWhere!]
-  "At least one of the conditions holds."
+  "At least one of the conditions holds; OR: [] holds for none, OR: [{}] for every record."
   OR: [CountyPropertyWhere!]
-  "The condition does not hold."
+  "The condition does not hold. The empty condition {} holds for every record, so NOT: {} holds for none (and NOT: {NOT: {}} for every one)."
   NOT: CountyPropertyWhere
   "The global ID."
   id: IDFilter
@@ -11235,11 +11235,11 @@ input CountyPropertyWhere {
 
 """Conditions on the properties of a Museum at the other end of a relationship whose ends have several labels."""
 input MuseumPropertyWhere {
-  "All of the conditions hold."
+  "All of the conditions hold; AND: [] holds for every record."
   AND: [MuseumPropertyWhere!]
-  "At least one of the conditions holds."
+  "At least one of the conditions holds; OR: [] holds for none, OR: [{}] for every record."
   OR: [MuseumPropertyWhere!]
-  "The condition does not hold."
+  "The condition does not hold. The empty condition {} holds for every record, so NOT: {} holds for none (and NOT: {NOT: {}} for every one)."
   NOT: MuseumPropertyWhere
   "The global ID."
   id: IDFilter
@@ -11275,11 +11275,11 @@ input MuseumPropertyWhere {
 
 """Conditions on the properties of a School at the other end of a relationship whose ends have several labels."""
 input SchoolPropertyWhere {
-  "All of the conditions hold."
+  "All of the conditions hold; AND: [] holds for every record."
   AND: [SchoolPropertyWhere!]
-  "At least one of the conditions holds."
+  "At least one of the conditions holds; OR: [] holds for none, OR: [{}] for every record."
   OR: [SchoolPropertyWhere!]
-  "The condition does not hold."
+  "The condition does not hold. The empty condition {} holds for every record, so NOT: {} holds for none (and NOT: {NOT: {}} for every one)."
   NOT: SchoolPropertyWhere
   "The global ID."
   id: IDFilter
@@ -11299,11 +11299,11 @@ input SchoolPropertyWhere {
 
 """Conditions on the properties of a NormalUniversity at the other end of a relationship whose ends have several labels."""
 input NormalUniversityPropertyWhere {
-  "All of the conditions hold."
+  "All of the conditions hold; AND: [] holds for every record."
   AND: [NormalUniversityPropertyWhere!]
-  "At least one of the conditions holds."
+  "At least one of the conditions holds; OR: [] holds for none, OR: [{}] for every record."
   OR: [NormalUniversityPropertyWhere!]
-  "The condition does not hold."
+  "The condition does not hold. The empty condition {} holds for every record, so NOT: {} holds for none (and NOT: {NOT: {}} for every one)."
   NOT: NormalUniversityPropertyWhere
   "The global ID."
   id: IDFilter
@@ -11325,11 +11325,11 @@ input NormalUniversityPropertyWhere {
 
 """Conditions on the properties of a Organization at the other end of a relationship whose ends have several labels."""
 input OrganizationPropertyWhere {
-  "All of the conditions hold."
+  "All of the conditions hold; AND: [] holds for every record."
   AND: [OrganizationPropertyWhere!]
-  "At least one of the conditions holds."
+  "At least one of the conditions holds; OR: [] holds for none, OR: [{}] for every record."
   OR: [OrganizationPropertyWhere!]
-  "The condition does not hold."
+  "The condition does not hold. The empty condition {} holds for every record, so NOT: {} holds for none (and NOT: {NOT: {}} for every one)."
   NOT: OrganizationPropertyWhere
   "The global ID."
   id: IDFilter
@@ -11349,11 +11349,11 @@ input OrganizationPropertyWhere {
 
 """Conditions on the properties of a Forum at the other end of a relationship whose ends have several labels."""
 input ForumPropertyWhere {
-  "All of the conditions hold."
+  "All of the conditions hold; AND: [] holds for every record."
   AND: [ForumPropertyWhere!]
-  "At least one of the conditions holds."
+  "At least one of the conditions holds; OR: [] holds for none, OR: [{}] for every record."
   OR: [ForumPropertyWhere!]
-  "The condition does not hold."
+  "The condition does not hold. The empty condition {} holds for every record, so NOT: {} holds for none (and NOT: {NOT: {}} for every one)."
   NOT: ForumPropertyWhere
   "The global ID."
   id: IDFilter
@@ -11383,11 +11383,11 @@ input ForumPropertyWhere {
 
 """Conditions on the properties of a Program at the other end of a relationship whose ends have several labels."""
 input ProgramPropertyWhere {
-  "All of the conditions hold."
+  "All of the conditions hold; AND: [] holds for every record."
   AND: [ProgramPropertyWhere!]
-  "At least one of the conditions holds."
+  "At least one of the conditions holds; OR: [] holds for none, OR: [{}] for every record."
   OR: [ProgramPropertyWhere!]
-  "The condition does not hold."
+  "The condition does not hold. The empty condition {} holds for every record, so NOT: {} holds for none (and NOT: {NOT: {}} for every one)."
   NOT: ProgramPropertyWhere
   "The global ID."
   id: IDFilter
@@ -11419,11 +11419,11 @@ input ProgramPropertyWhere {
 
 """Conditions on the properties of a Person at the other end of a relationship whose ends have several labels."""
 input PersonPropertyWhere {
-  "All of the conditions hold."
+  "All of the conditions hold; AND: [] holds for every record."
   AND: [PersonPropertyWhere!]
-  "At least one of the conditions holds."
+  "At least one of the conditions holds; OR: [] holds for none, OR: [{}] for every record."
   OR: [PersonPropertyWhere!]
-  "The condition does not hold."
+  "The condition does not hold. The empty condition {} holds for every record, so NOT: {} holds for none (and NOT: {NOT: {}} for every one)."
   NOT: PersonPropertyWhere
   "The global ID."
   id: IDFilter
@@ -11441,11 +11441,11 @@ input PersonPropertyWhere {
 
 """Conditions on the properties of a NationalStatistics at the other end of a relationship whose ends have several labels."""
 input NationalStatisticsPropertyWhere {
-  "All of the conditions hold."
+  "All of the conditions hold; AND: [] holds for every record."
   AND: [NationalStatisticsPropertyWhere!]
-  "At least one of the conditions holds."
+  "At least one of the conditions holds; OR: [] holds for none, OR: [{}] for every record."
   OR: [NationalStatisticsPropertyWhere!]
-  "The condition does not hold."
+  "The condition does not hold. The empty condition {} holds for every record, so NOT: {} holds for none (and NOT: {NOT: {}} for every one)."
   NOT: NationalStatisticsPropertyWhere
   "The global ID."
   id: IDFilter
@@ -11479,11 +11479,11 @@ input NationalStatisticsPropertyWhere {
 
 """Conditions on a place (province, prefecture or county). A property whose type differs between the labels (an enum such as kind) is compared as text here; the fields named after a label (Museum, Program, …) hold for nodes with that label only and take its typed conditions: {Museum: {kind: {eq: MOBILE}}}. Several of them in one object must all hold (no node has two labels): combine them with OR."""
 input PlaceWhere {
-  "All of the conditions hold."
+  "All of the conditions hold; AND: [] holds for every record."
   AND: [PlaceWhere!]
-  "At least one of the conditions holds."
+  "At least one of the conditions holds; OR: [] holds for none, OR: [{}] for every record."
   OR: [PlaceWhere!]
-  "The condition does not hold."
+  "The condition does not hold. The empty condition {} holds for every record, so NOT: {} holds for none (and NOT: {NOT: {}} for every one)."
   NOT: PlaceWhere
   "The global ID."
   id: IDFilter
@@ -11571,25 +11571,25 @@ type Query {
   nationalStatisticsCounts(where: NationalStatisticsWhere, groupBy: NationalStatisticsGroupBy!): [CountGroup!]!
   """The published figures of the network, computed from the graph at query time."""
   systemStats: SystemStats!
-  """A part of the graph as plain JSON, nodes and relationships at once: the selections of /export/{format}. labels and relationships name node labels and relationship types as in the schema (none: all); where is the where input of the first of labels (the others are not filtered); around (a node ID) with hops (0 to 3, default 1; 0: the node alone, as neighborhood and /export) selects a neighborhood; from and to (node IDs) a shortest path (empty when there is none). At most 10000 nodes and relationships (BAD_USER_INPUT beyond: export a file instead); NOT_FOUND when around, from or to names no node."""
+  """A part of the graph as plain JSON, nodes and relationships at once: the selections of /export/{format}. labels and relationships name node labels and relationship types as in the schema (left out: all; an empty list: BAD_USER_INPUT); where is the where input of the first of labels (the others are not filtered); around (a node ID) with hops (0 to 3, default 1; 0: the node alone, as neighborhood and /export) selects a neighborhood; from and to (node IDs) a shortest path (empty when there is none). At most 10000 nodes and relationships (BAD_USER_INPUT beyond: export a file instead); NOT_FOUND when around, from or to names no node."""
   subgraph(labels: [String!], relationships: [String!], where: JSON, around: ID, hops: Int, from: ID, to: ID): GraphSelection!
   """Nodes whose names match the text, best first (ties by ID): Chinese (any run of two or more characters of nameZh), English words of name (any case; a word prefix; one typo in words of four or more letters), the pinyin of nameZh with or without spaces and tones (beijing kexue, beijingkexuezhongxin, běijīng) or its initials (bjkxzx), and any mix (北京 kexue). A term that does not match as typed may match through a standard short form or a province name written out (中国科技馆 and zhongguokejiguan find 中国科学技术馆, 安徽科技馆 finds 安徽省科学技术馆), ranked below literal matches. Every term must match. labels keeps nodes of those labels. first is 0 (only totalCount and pageInfo) to the maximum page size (--max-page-size, 100 unless the server sets another; without first, that many; outside: BAD_USER_INPUT); pass pageInfo.endCursor as after for the next page, with the same text and labels (a cursor of another search: BAD_USER_INPUT). BAD_USER_INPUT for a text without a term of two or more letters or characters, longer than 200 characters, or with more than 16 terms."""
   search(text: String!, labels: [NodeLabel!], first: Int, after: String): SearchConnection!
-  """The first shortest path between two nodes, walking relationships in either direction (only the given types when relationships is set), of at most maxHops (0–10; 0 finds only the path from a node to itself) relationships; null when there is none; NOT_FOUND (naming from or to) when an end names no node, as every field whose argument names a node. Paths are ordered by the IDs of their nodes, then relationship types and directions. BAD_USER_INPUT for maxHops outside 0–10."""
+  """The first shortest path between two nodes, walking relationships in either direction (only the given types when relationships is set; an empty list: BAD_USER_INPUT, leave it out for every type), of at most maxHops (0–10; 0 finds only the path from a node to itself) relationships; null when there is none; NOT_FOUND (naming from or to) when an end names no node, as every field whose argument names a node. Paths are ordered by the IDs of their nodes, then relationship types and directions. BAD_USER_INPUT for maxHops outside 0–10."""
   shortestPath(from: ID!, to: ID!, relationships: [RelationshipType!], maxHops: Int = 6): Path
   """All shortest paths between two nodes (see shortestPath), the first n in order (n = first, 0 to the maximum page size (--max-page-size, 100 unless the server sets another); BAD_USER_INPUT outside; 0 gives an empty list after the same checks; without first, 10, or the maximum page size when it is smaller); empty when there is none; NOT_FOUND (naming from or to) when an end names no node."""
   shortestPaths(from: ID!, to: ID!, relationships: [RelationshipType!], maxHops: Int = 6, first: Int = 10): [Path!]!
-  """The nodes within hops (0–3, default 1; 0: the node alone, as /export's hops) relationships of a node, walking relationships in either direction (only the given types when relationships is set) through nodes of the given labels only (the start node always), at most limit nodes (1–1000, default 100), nearest first then by ID; truncated when the limit left nodes out. BAD_USER_INPUT for hops or limit outside their ranges. NOT_FOUND (naming id) when id names no node, as every field whose argument names a node (the start node is always in its neighbourhood, so the nodes are never empty)."""
+  """The nodes within hops (0–3, default 1; 0: the node alone, as /export's hops) relationships of a node, walking relationships in either direction (only the given types when relationships is set) through nodes of the given labels only (the start node always; relationships or labels given as an empty list: BAD_USER_INPUT, leave them out for every type or label), at most limit nodes (1–1000, default 100), nearest first then by ID; truncated when the limit left nodes out. BAD_USER_INPUT for hops or limit outside their ranges. NOT_FOUND (naming id) when id names no node, as every field whose argument names a node (the start node is always in its neighbourhood, so the nodes are never empty)."""
   neighborhood(id: ID!, hops: Int = 1, relationships: [RelationshipType!], labels: [NodeLabel!], limit: Int = 100): Subgraph!
-  """Nodes ranked by a centrality measure (gonum) on the graph of the given labels and relationship types (default: every label and type), or on a bipartite projection, restricted to the nodes located within a place when within is set (a province, prefecture or county: BAD_USER_INPUT for another label, NOT_FOUND when no such place exists); where filters the ranked nodes (a condition on any label, as in NodeWhere). The first n (n = first, 0 to the maximum page size (--max-page-size, 100 unless the server sets another); BAD_USER_INPUT outside; 0 gives an empty list after the same checks; without first, 10, or the maximum page size when it is smaller), highest score first, then by ID. Computed once per graph version (see ScoredNode for the scores)."""
+  """Nodes ranked by a centrality measure (gonum) on the graph of the given labels and relationship types (default: every label and type; an empty list: BAD_USER_INPUT), or on a bipartite projection, restricted to the nodes located within a place when within is set (a province, prefecture or county: BAD_USER_INPUT for another label, NOT_FOUND when no such place exists); where filters the ranked nodes (a condition on any label, as in NodeWhere). The first n (n = first, 0 to the maximum page size (--max-page-size, 100 unless the server sets another); BAD_USER_INPUT outside; 0 gives an empty list after the same checks; without first, 10, or the maximum page size when it is smaller), highest score first, then by ID. Computed once per graph version (see ScoredNode for the scores)."""
   centrality(algorithm: CentralityAlgorithm!, labels: [NodeLabel!], relationships: [RelationshipType!], projection: Projection, within: ID, where: NodeWhere, first: Int = 10): [ScoredNode!]!
-  """A partition of the graph of the given labels and relationship types (default: every label and type), or of a bipartite projection, restricted to the nodes located within a place when within is set (BAD_USER_INPUT when it is not a place ID, NOT_FOUND when no such place exists), into communities (gonum), with its modularity. Deterministic: Louvain and label propagation use a fixed seed and node order. Computed once per graph version."""
+  """A partition of the graph of the given labels and relationship types (default: every label and type; an empty list: BAD_USER_INPUT), or of a bipartite projection, restricted to the nodes located within a place when within is set (BAD_USER_INPUT when it is not a place ID, NOT_FOUND when no such place exists), into communities (gonum), with its modularity. Deterministic: Louvain and label propagation use a fixed seed and node order. Computed once per graph version."""
   communities(algorithm: CommunityAlgorithm!, labels: [NodeLabel!], relationships: [RelationshipType!], projection: Projection, within: ID): CommunityPartition!
-  """Which places of a level (within a province or prefecture when within is set) are covered: a place is covered when a museum of one of museumKinds (left out or null: every kind; an empty list: BAD_USER_INPUT) is located in it or covers it or a place inside it (COVERS), or when one of programs covers it, a place inside it, or is held there. coverage(level: PREFECTURE, museumKinds: [STANDARD]).covered is the prefecture coverage of systemStats. BAD_USER_INPUT when within is not a place above level or a program is not a program's ID; NOT_FOUND when within or a program names no node."""
+  """Which places of a level (within a province or prefecture when within is set) are covered: a place is covered when a museum of one of museumKinds (left out or null: every kind; an empty list: no kind, for the coverage of programs alone) is located in it or covers it or a place inside it (COVERS), or when one of programs (left out, null or empty: none) covers it, a place inside it, or is held there; museumKinds: [] without programs covers no place (every place is uncovered). coverage(level: PREFECTURE, museumKinds: [STANDARD]).covered is the prefecture coverage of systemStats. BAD_USER_INPUT when within is not a place above level or a program is not a program's ID; NOT_FOUND when within or a program names no node."""
   coverage(level: PlaceLevel!, museumKinds: [MuseumKind!], programs: [ID!], within: ID): Coverage!
   """Schools that have no museum partner located in their own prefecture, ranked: the schools whose prefecture has the most museums first, then by ID; in one province when province is set (BAD_USER_INPUT when it is not a province's ID, NOT_FOUND when no such province exists). Paged with first (0 to the maximum page size, --max-page-size, 100 unless the server sets another; without first, that many; first 0 answers only totalCount and pageInfo) and after: see RankedNodeConnection for what a cursor guarantees across writes."""
   schoolsWithoutLocalPartner(province: ID, first: Int, after: String): RankedNodeConnection!
-  """Museums of the given kinds (museumKinds left out or null: every kind; an empty list: BAD_USER_INPUT) with no school partner, ranked: the museums whose prefecture has the most schools first, then by ID; in one province when province is set (BAD_USER_INPUT when it is not a province's ID, NOT_FOUND when no such province exists). Paged with first (0 to the maximum page size, --max-page-size, 100 unless the server sets another; without first, that many; first 0 answers only totalCount and pageInfo) and after: see RankedNodeConnection for what a cursor guarantees across writes."""
+  """Museums of the given kinds (museumKinds left out or null: every kind; an empty list: no kind, so an empty list of museums after the same checks of province) with no school partner, ranked: the museums whose prefecture has the most schools first, then by ID; in one province when province is set (BAD_USER_INPUT when it is not a province's ID, NOT_FOUND when no such province exists). Paged with first (0 to the maximum page size, --max-page-size, 100 unless the server sets another; without first, that many; first 0 answers only totalCount and pageInfo) and after: see RankedNodeConnection for what a cursor guarantees across writes."""
   museumsWithoutSchoolPartner(province: ID, museumKinds: [MuseumKind!], first: Int, after: String): RankedNodeConnection!
 }
 

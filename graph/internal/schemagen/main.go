@@ -448,11 +448,11 @@ func (g *gen) writeLabel(w *writer, d kepu.LabelDef) {
 	w.p("")
 
 	// Where.
-	w.p(`"""Conditions on a %s. All fields given must hold."""`, lower)
+	w.p(`"""Conditions on a %s. All fields given must hold; {} (no field) holds for every %s, and a field given null places no condition."""`, lower, lower)
 	w.p("input %sWhere {", l)
 	g.writeWhereCommon(w, string(l)+"Where", d.Props, en, true)
 	for _, pl := range spec.PlaceLevels(l) {
-		w.p(`  "The node's %s (see the %s field) matches."`, spec.LowerFirst(string(pl)), spec.LowerFirst(string(pl)))
+		w.p(`  "The node's %s (see the %s field) matches: {} holds when it has one."`, spec.LowerFirst(string(pl)), spec.LowerFirst(string(pl)))
 		w.p("  %s: %sWhere", spec.LowerFirst(string(pl)), pl)
 	}
 	for _, f := range spec.RelFields(l) {
@@ -527,11 +527,11 @@ func inputType(p kepu.PropDef, en func(kepu.PropDef) string, required bool) stri
 }
 
 func (g *gen) writeWhereCommon(w *writer, self string, props []kepu.PropDef, en func(kepu.PropDef) string, withID bool) {
-	w.p(`  "All of the conditions hold."`)
+	w.p(`  "All of the conditions hold; AND: [] holds for every record."`)
 	w.p("  AND: [%s!]", self)
-	w.p(`  "At least one of the conditions holds."`)
+	w.p(`  "At least one of the conditions holds; OR: [] holds for none, OR: [{}] for every record."`)
 	w.p("  OR: [%s!]", self)
-	w.p(`  "The condition does not hold."`)
+	w.p(`  "The condition does not hold. The empty condition {} holds for every record, so NOT: {} holds for none (and NOT: {NOT: {}} for every one)."`)
 	w.p("  NOT: %s", self)
 	if withID {
 		w.p(`  "The global ID."`)
@@ -638,7 +638,7 @@ func (g *gen) writeRel(w *writer, d kepu.RelDef) {
 		g.writeEdgeProps(w, d)
 		w.p("}")
 		w.p("")
-		w.p(`"""Matches %s relationships by the node at the other end and the relationship's properties."""`, d.Type)
+		w.p(`"""Matches %s relationships by the node at the other end and the relationship's properties; {} matches every one (a _some: {} holds when there is one, a _none: {} when there is none)."""`, d.Type)
 		w.p("input %sMatch {", px)
 		w.p(`  "Conditions on the node at the other end."`)
 		w.p("  node: %s", farWhere)
@@ -735,7 +735,7 @@ func upper(s string) string {
 }
 
 const subgraphDoc = "A part of the graph as plain JSON, nodes and relationships at once: the selections of /export/{format}. " +
-	"labels and relationships name node labels and relationship types as in the schema (none: all); " +
+	"labels and relationships name node labels and relationship types as in the schema (left out: all; an empty list: BAD_USER_INPUT); " +
 	"where is the where input of the first of labels (the others are not filtered); " +
 	"around (a node ID) with hops (0 to 3, default 1; 0: the node alone, as neighborhood and /export) selects a neighborhood; from and to (node IDs) a shortest path (empty when there is none). " +
 	"At most 10000 nodes and relationships (BAD_USER_INPUT beyond: export a file instead); NOT_FOUND when around, from or to names no node."
