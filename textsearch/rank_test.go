@@ -21,14 +21,7 @@ func TestRunPagesAsRank(t *testing.T) {
 		docs = append(docs, NewDoc(fmt.Sprintf("Museum:m%02d", i), fmt.Sprintf("Science Museum %d of County %d", i%7, i%5), "科技馆"))
 	}
 	docs = append(docs, docs[3], NewDoc("Museum:other", "Art Gallery", "美术馆"))
-	cands := func(context.Context, Query, []kepu.Label) ([]*Doc, error) { return docs, nil }
-	nodes := func(_ context.Context, ids []string) (map[string]kepu.Node, error) {
-		out := map[string]kepu.Node{}
-		for _, id := range ids {
-			out[id] = kepu.Node{ID: id, Label: kepu.Museum}
-		}
-		return out, nil
-	}
+	cands := func(context.Context, Query, []kepu.Label, int) ([]*Doc, error) { return docs, nil }
 	for _, text := range []string{"science museum", "county 3", "科技"} {
 		q, err := Parse(text)
 		if err != nil {
@@ -39,7 +32,7 @@ func TestRunPagesAsRank(t *testing.T) {
 			var got []Hit
 			after := ""
 			for {
-				p, err := Run(context.Background(), kepu.SearchQuery{Text: text, First: first, After: after}, cands, nodes)
+				p, err := Run(context.Background(), kepu.SearchQuery{Text: text, First: first, After: after}, cands, museumNodes)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -58,6 +51,84 @@ func TestRunPagesAsRank(t *testing.T) {
 				t.Fatalf("%q first %d: paged %d hits, Rank %d (or another order)", text, first, len(got), len(want))
 			}
 		}
+	}
+}
+
+func mustParse(t *testing.T, text string) Query {
+	t.Helper()
+	q, err := Parse(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q
+}
+
+func museumNodes(_ context.Context, ids []string) (map[string]kepu.Node, error) {
+	out := map[string]kepu.Node{}
+	for _, id := range ids {
+		out[id] = kepu.Node{ID: id, Label: kepu.Museum}
+	}
+	return out, nil
+}
+
+// TestRunBound: Run asks every alternative for MaxCandidates+1
+// candidates and answers BAD_USER_INPUT (ErrTooBroad) when one
+// alternative gives more than MaxCandidates, or the union of the
+// alternatives holds more than MaxCandidates distinct nodes, never a page
+// ranked from some of them; at MaxCandidates it ranks them all (total:
+// every match, the best one first wherever the index put it).
+func TestRunBound(t *testing.T) {
+	docs := func(n, from int, best string) []*Doc {
+		out := make([]*Doc, n)
+		for i := range out {
+			out[i] = NewDoc(fmt.Sprintf("County:c%06d", from+i), "", fmt.Sprintf("赵县%06d", from+i))
+		}
+		if best != "" {
+			out[n-1] = NewDoc(best, "Xi'an", "西安")
+		}
+		return out
+	}
+	all := docs(MaxCandidates, 0, "Prefecture:610100")
+	for _, tc := range []struct {
+		name  string
+		cands func(alt int, limit int) []*Doc
+		err   bool
+	}{
+		{"at the bound, best last", func(alt, limit int) []*Doc { return all }, false},
+		{"at the bound, two alternatives, the same nodes", func(alt, limit int) []*Doc { return all }, false},
+		{"one alternative over the bound", func(alt, limit int) []*Doc { return docs(limit, 0, "") }, true},
+		{"the union over the bound", func(alt, limit int) []*Doc { return docs(MaxCandidates/2+1, alt*MaxCandidates, "") }, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			calls := 0
+			cands := func(_ context.Context, q Query, _ []kepu.Label, limit int) ([]*Doc, error) {
+				if limit != MaxCandidates+1 {
+					t.Errorf("limit %d, want %d", limit, MaxCandidates+1)
+				}
+				calls++
+				return tc.cands(calls, limit), nil
+			}
+			text := "xian"
+			if strings.Contains(tc.name, "two alternatives") || strings.Contains(tc.name, "union") {
+				text = "xian1" // two alternatives: xian, and xian1 as typed
+			}
+			p, err := Run(context.Background(), kepu.SearchQuery{Text: text, First: 1}, cands, museumNodes)
+			if want := len(mustParse(t, text).Alternatives()); calls != want && err == nil {
+				t.Errorf("%d calls of candidates, want %d (one for each alternative)", calls, want)
+			}
+			if tc.err {
+				if kepu.ErrorCode(err) != kepu.BadUserInput || !strings.Contains(fmt.Sprint(err), "too broad") {
+					t.Fatalf("Run = %v (total %d), want BAD_USER_INPUT (too broad)", err, p.Total)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Total != MaxCandidates || len(p.Hits) != 1 || p.Hits[0].Node.ID != "Prefecture:610100" {
+				t.Fatalf("Run: total %d, hits %v; want %d, 西安 first", p.Total, p.Hits, MaxCandidates)
+			}
+		})
 	}
 }
 

@@ -74,12 +74,22 @@ import (
 const (
 	MaxTextRunes = 200 // characters of the text
 	MaxTerms     = 16  // terms after analysis
-	// MaxCandidates bounds the candidates a store takes from its index for
-	// one search (in the index's own order). The reference dataset has about
-	// 13,500 nodes; only a text matching most of them reaches the bound, and
-	// then the stores rank the candidates each index put first.
-	MaxCandidates = 5000
+	// MaxCandidates bounds the candidates of one search: the nodes its
+	// index queries match (Query.Alternatives, their union; a superset of
+	// the matches). A store ranks every candidate (Run), so that the total
+	// is the number of matches and the page the top of the ranking of
+	// every match, whatever the index's order; a text with more candidates
+	// is refused (Run: BAD_USER_INPUT, ErrTooBroad) rather than answered
+	// from some of them. The reference dataset has about 13,500 nodes: no
+	// text reaches the bound there. Ranking costs about 1–3 µs of CPU a
+	// candidate once its names are analyzed (docs/benchmarks.md, "Search
+	// beyond the candidate cap").
+	MaxCandidates = 100_000
 )
+
+// ErrTooBroad is the error of Run (BAD_USER_INPUT, with this message) for
+// a text whose index queries match more than MaxCandidates nodes.
+var ErrTooBroad = fmt.Errorf("search text is too broad: its index query matches more than %d nodes (textsearch.MaxCandidates); add a word or labels", MaxCandidates)
 
 // ErrNoTerm is returned by Parse for a text without a usable term.
 var ErrNoTerm = errors.New("search text needs a word of two or more letters, or two or more Chinese characters")
@@ -132,6 +142,13 @@ type Term struct {
 	// at each part (西安 xi an; not 县 xian, nor 现代 xiandai), and never
 	// the initials. Nil for a term of one part.
 	Parts []string
+	// PinyinOnly marks a piece of an expansion of a Latin term in one of
+	// Query.Alternatives: such a piece matches only as a run of the pinyin
+	// that begins at a unit (Doc.pinyinPieces), so the stores ask it of
+	// the pinyin keys alone (PinyinKeyQuery), not as a word of name or a
+	// run of the initials (kejiguan00 asks the piece 00 so, not as a
+	// prefix of every number word of the names).
+	PinyinOnly bool
 }
 
 // Variant is another spelling of a Latin term (Term.Variants).
@@ -846,19 +863,18 @@ type Hit struct {
 // Rank scores the candidates and returns the matches, best first, ties by
 // ID (ascending). Candidates listed twice count once.
 func Rank(q Query, cands []*Doc) []Hit {
-	_, hits := rankAfter(q, cands, nil, len(cands))
+	_, _, hits := rankAfter(q, cands, nil, len(cands))
 	return hits
 }
 
-// rankAfter scores the candidates and returns the number of matches and the
-// k best of those that come after the hit after (all when it is nil), in
-// the order of Rank. It keeps k hits at a time (a bounded heap), not every
-// match.
-func rankAfter(q Query, cands []*Doc, after *Hit, k int) (int, []Hit) {
+// rankAfter scores the candidates and returns the number of distinct
+// candidates, the number of matches and the k best of those that come
+// after the hit after (all when it is nil), in the order of Rank. It keeps
+// k hits at a time (a bounded heap), not every match.
+func rankAfter(q Query, cands []*Doc, after *Hit, k int) (distinct, total int, top []Hit) {
 	seen := make(map[string]bool, len(cands))
 	var sc scratch
-	total := 0
-	top := make(hitHeap, 0, min(k, len(cands)))
+	heapTop := make(hitHeap, 0, min(k, len(cands)))
 	for _, d := range cands {
 		if seen[d.ID] {
 			continue
@@ -873,20 +889,20 @@ func rankAfter(q Query, cands []*Doc, after *Hit, k int) (int, []Hit) {
 		if k == 0 || (after != nil && !Before(*after, h)) {
 			continue
 		}
-		if len(top) < k {
-			heap.Push(&top, h)
-		} else if Before(h, top[0]) {
-			top[0] = h
-			heap.Fix(&top, 0)
+		if len(heapTop) < k {
+			heap.Push(&heapTop, h)
+		} else if Before(h, heapTop[0]) {
+			heapTop[0] = h
+			heap.Fix(&heapTop, 0)
 		}
 	}
-	slices.SortFunc(top, func(a, b Hit) int {
+	slices.SortFunc(heapTop, func(a, b Hit) int {
 		if Before(a, b) {
 			return -1
 		}
 		return 1
 	})
-	return total, top
+	return len(seen), total, heapTop
 }
 
 // hitHeap is a heap of hits whose root is the last in the order of Before.
@@ -913,12 +929,16 @@ func Before(a, b Hit) bool {
 
 // Run answers a search for a store: it checks q, parses the text, takes the
 // candidates of the store's index for each of the text's alternatives
-// (candidates is called once for each, at most MaxAlternatives times, and
-// returns at most MaxCandidates), ranks their union, cuts
-// the page after q.After and loads its nodes. A node that nodes does not
+// (candidates is called once for each, at most MaxAlternatives times, with
+// limit MaxCandidates+1, and returns every node the alternative's index
+// query matches, or, when there are more, limit of them), ranks their
+// union, cuts the page after q.After and loads its nodes. Every candidate
+// is ranked, so the total is the number of matches and the page the top
+// of the ranking of all of them; a union of more than MaxCandidates
+// candidates is ErrTooBroad (BAD_USER_INPUT). A node that nodes does not
 // return (deleted meanwhile) is left out of the page.
 func Run(ctx context.Context, q kepu.SearchQuery,
-	candidates func(ctx context.Context, q Query, labels []kepu.Label) ([]*Doc, error),
+	candidates func(ctx context.Context, q Query, labels []kepu.Label, limit int) ([]*Doc, error),
 	nodes func(ctx context.Context, ids []string) (map[string]kepu.Node, error),
 ) (kepu.SearchPage, error) {
 	if err := kepu.ValidateSearch(q); err != nil {
@@ -930,9 +950,12 @@ func Run(ctx context.Context, q kepu.SearchQuery,
 	}
 	var cands []*Doc
 	for _, alt := range pq.Alternatives() {
-		c, err := candidates(ctx, alt, q.Labels)
+		c, err := candidates(ctx, alt, q.Labels, MaxCandidates+1)
 		if err != nil {
 			return kepu.SearchPage{}, err
+		}
+		if len(c) > MaxCandidates {
+			return kepu.SearchPage{}, kepu.Errorf(kepu.BadUserInput, "%v", ErrTooBroad)
 		}
 		if cands == nil {
 			cands = c
@@ -945,7 +968,10 @@ func Run(ctx context.Context, q kepu.SearchQuery,
 		score, id, _ := kepu.DecodeSearchCursor(q)
 		after = &Hit{ID: id, Score: score}
 	}
-	total, hits := rankAfter(pq, cands, after, q.First+1)
+	distinct, total, hits := rankAfter(pq, cands, after, q.First+1)
+	if distinct > MaxCandidates {
+		return kepu.SearchPage{}, kepu.Errorf(kepu.BadUserInput, "%v", ErrTooBroad)
+	}
 	page := kepu.SearchPage{Total: total, HasPrev: q.After != ""}
 	page.HasNext = len(hits) > q.First
 	hits = hits[:min(q.First, len(hits))]
