@@ -328,10 +328,19 @@ func (s *Store) searchCandidates(ctx context.Context, q textsearch.Query, labels
 		if kepu.LabelOf(id) == "" {
 			continue
 		}
-		out = append(out, textsearch.NewDoc(id, name, zh))
+		out = append(out, searchDocs.Doc(id, name, zh))
 	}
 	return out, nil
 }
+
+// searchDocs caches the analyzed names of the candidates of searches
+// (about 0.5 KB each), for every store of the process: an entry is
+// checked against the names the index returned (textsearch.DocCache), so
+// a write needs no invalidation. A broad search needs up to
+// textsearch.MaxCandidates (100,000) of them; analyzing a name took about
+// a third of the client's CPU of such a search (docs/benchmarks.md,
+// "Search beyond the candidate cap").
+var searchDocs = textsearch.NewDocCache(1 << 17)
 
 // Search implements kepu.Store: the candidates of the kg_search index,
 // ranked in Go (two round trips: candidates, then the page's nodes).

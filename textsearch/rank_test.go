@@ -186,3 +186,34 @@ func TestXianRanking(t *testing.T) {
 		}
 	}
 }
+
+// TestDocCache: the cache gives the Doc analyzed from the same names (the
+// same pointer), analyzes a node's names again when they changed (the
+// ranking sees the new name), and holds at most its bound.
+func TestDocCache(t *testing.T) {
+	c := NewDocCache(3)
+	a := c.Doc("Museum:a", "Science Museum", "科技馆")
+	if c.Doc("Museum:a", "Science Museum", "科技馆") != a {
+		t.Fatal("the same names were analyzed again")
+	}
+	q := mustParse(t, "planetarium")
+	if _, ok := q.Score(a); ok {
+		t.Fatal("the fixture matches before the rename")
+	}
+	for _, names := range [][2]string{{"Planetarium", "科技馆"}, {"Planetarium", "天文馆"}} {
+		b := c.Doc("Museum:a", names[0], names[1])
+		if b == a || !reflect.DeepEqual(b, NewDoc("Museum:a", names[0], names[1])) {
+			t.Fatalf("%v: the Doc of the old names, or another Doc than NewDoc's", names)
+		}
+		if _, ok := q.Score(b); !ok {
+			t.Fatalf("%v: the renamed node does not match", names)
+		}
+		a = b
+	}
+	for i := range 10 {
+		c.Doc(fmt.Sprintf("Museum:m%d", i), "Museum", "")
+		if len(c.docs) > 3 {
+			t.Fatalf("%d entries, more than the bound 3", len(c.docs))
+		}
+	}
+}

@@ -345,8 +345,14 @@ func splitTerms(s string) []Term {
 }
 
 // Words returns the words of an English name as the index sees them: folded
-// runs of letters and digits, without stop words.
+// runs of letters and digits, without stop words. An ASCII name is cut in
+// one pass over its lower-case form, whose substrings the words are (a
+// Neo4j search analyzes every candidate's name: docs/benchmarks.md,
+// "Search beyond the candidate cap"; TestKeysSame compares the two).
 func Words(name string) []string {
+	if isASCII(name) {
+		return asciiWords(name)
+	}
 	var out []string
 	for _, t := range splitTerms(foldLatin(name)) {
 		if !t.Han && !StopWords[t.Text] {
@@ -364,6 +370,40 @@ func Words(name string) []string {
 // tables do not know): WordKeys and HanKeys are the text they index, cut at
 // spaces (a whitespace analyzer), so that a term Rank accepts is one the
 // index finds, and the other way round.
+
+// asciiWords is Words of ASCII text: foldLatin lowers its case, and
+// splitTerms cuts it at every byte that is not a letter or a digit.
+func asciiWords(s string) []string {
+	lower := strings.ToLower(s)
+	n := 0
+	for i := 0; i < len(lower); i++ {
+		if isASCIIAlnum(lower[i]) && (i == 0 || !isASCIIAlnum(lower[i-1])) {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]string, 0, n)
+	for i := 0; i < len(lower); {
+		if !isASCIIAlnum(lower[i]) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(lower) && isASCIIAlnum(lower[j]) {
+			j++
+		}
+		if w := lower[i:j]; !StopWords[w] {
+			out = append(out, w)
+		}
+		i = j
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
 
 // WordKeys is the text a full-text index holds for an English name: its
 // Words, space-separated ("" for a name without words).
@@ -616,11 +656,13 @@ type Doc struct {
 	start  []int    // start[k]: offset of unit k in joined
 	joined string   // pinyin without spaces
 	inits  string   // initials
+	// name and nameZh as analyzed (DocCache compares them).
+	name, nameZh string
 }
 
 // NewDoc analyzes a node's names.
 func NewDoc(id, name, nameZh string) *Doc {
-	d := &Doc{ID: id, words: Words(name), zh: []rune(nameZh)}
+	d := &Doc{ID: id, words: Words(name), zh: []rune(nameZh), name: name, nameZh: nameZh}
 	// Units aligned to the runes of nameZh (as Syllables makes them).
 	d.unitOf = make([]int, len(d.zh))
 	foldedZh := foldLatin(nameZh)
@@ -659,6 +701,39 @@ func NewDoc(id, name, nameZh string) *Doc {
 	}
 	d.joined = strings.Join(d.syl, "")
 	d.inits = initials(d.syl)
+	return d
+}
+
+// DocCache is a bounded cache of analyzed names (Doc) for a store whose
+// index returns the names of its candidates (Neo4j's): Doc gives the
+// cached Doc of the node when it was analyzed from the same names, else
+// analyzes them (and caches the result), so an entry is never stale. When
+// it holds max entries it is emptied. Safe for concurrent use.
+type DocCache struct {
+	mu   sync.Mutex
+	max  int
+	docs map[string]*Doc
+}
+
+// NewDocCache returns a cache of at most max entries.
+func NewDocCache(max int) *DocCache { return &DocCache{max: max, docs: map[string]*Doc{}} }
+
+// Doc returns NewDoc(id, name, nameZh), from the cache when it holds the
+// node's Doc of the same names.
+func (c *DocCache) Doc(id, name, nameZh string) *Doc {
+	c.mu.Lock()
+	d := c.docs[id]
+	c.mu.Unlock()
+	if d != nil && d.name == name && d.nameZh == nameZh {
+		return d
+	}
+	d = NewDoc(id, name, nameZh)
+	c.mu.Lock()
+	if len(c.docs) >= c.max {
+		clear(c.docs)
+	}
+	c.docs[id] = d
+	c.mu.Unlock()
 	return d
 }
 
