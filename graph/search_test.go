@@ -159,7 +159,8 @@ func TestSearchTraditional(t *testing.T) {
 
 // TestSearchSpellings: through the API, on both backends, the spellings a
 // researcher types for a place (ü with and without its dots, pinyin with
-// tone marks or tone numbers, the apostrophe of Xi'an or none) find the
+// tone marks or tone numbers, the apostrophe of Xi'an or none, the old
+// postal spellings Sian and Urumchi) find the
 // places first: the stores take their candidates for each spelling
 // (textsearch's Term.Variants and Term.Parts reach their indexes). xian
 // alone matches 6,410 nodes of the reference dataset (every 县 among
@@ -178,6 +179,9 @@ func TestSearchSpellings(t *testing.T) {
 		{[]string{"xi'an", "Xi'an", "Xī'ān", "xi’an", "xi1an1"}, nil, []string{"Xi'an City", "Xi'an District", "Xi'an District"}},
 		{[]string{"xian", "Xian", "XIAN"}, places, []string{"Xi'an City", "Xi'an District", "Xi'an District"}},
 		{[]string{"xian", "Xian"}, nil, []string{"Xi'an City", "Xi'an District", "Xi'an District"}},
+		// Old spellings (textsearch.OldSpellings).
+		{[]string{"Sian", "SIAN"}, nil, []string{"Xi'an City", "Xi'an District", "Xi'an District"}},
+		{[]string{"Urumchi"}, nil, []string{"Urumqi City", "Urumqi County"}},
 		{[]string{"bei3jing1", "Běijīng", "beijing"}, nil, []string{"Beijing"}},
 		{[]string{"Lüliang", "lvliang", "lv3liang2"}, nil, []string{"Lvliang City"}},
 	} {
