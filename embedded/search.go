@@ -294,14 +294,17 @@ func keyQuery(k textsearch.KeyQuery, field string) query.Query {
 }
 
 // searchCandidates returns the documents of the nodes that may match q:
-// every node the index query matches, or limit of them when there are more
-// (textsearch.Run refuses the text then); for a text with Chinese phrases,
+// every node the index query matches, or textsearch.ErrTooBroad when
+// there are more than limit (none analyzed then); for a text with Chinese phrases,
 // only those that hold them (phraseFilter: the documents of Neo4j's phrase
 // query, a subset of the index query's, and ranking drops the others). A
 // node the index returns but the graph no longer holds (deleted meanwhile)
 // is left out.
 func (s *Store) searchCandidates(ctx context.Context, q textsearch.Query, labels []kepu.Label, limit int) ([]*textsearch.Doc, error) {
-	si, ids, err := s.candidateIDs(ctx, q, labels, limit)
+	si, ids, err := s.candidateIDs(ctx, q, labels, limit+1)
+	if err == nil && len(ids) > limit {
+		return nil, textsearch.ErrTooBroad
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()

@@ -305,8 +305,8 @@ func luceneEscape(s string) string {
 func needsEscape(r rune) bool { return strings.ContainsRune(luceneSpecial, r) || unicode.IsSpace(r) }
 
 // searchCandidates returns the candidates of q: every node kg_search
-// matches (of the labels), or limit of them when there are more
-// (textsearch.Run refuses the text then).
+// matches (of the labels), or textsearch.ErrTooBroad when there are more
+// than limit (it asks for limit+1 and analyzes none of them then).
 func (s *Store) searchCandidates(ctx context.Context, q textsearch.Query, labels []kepu.Label, limit int) ([]*textsearch.Doc, error) {
 	if err := s.SearchReady(ctx); err != nil {
 		return nil, err
@@ -316,9 +316,12 @@ func (s *Store) searchCandidates(ctx context.Context, q textsearch.Query, labels
 		ls[i] = string(l)
 	}
 	recs, err := s.read(ctx, stmt{cypherSearch, map[string]any{
-		"query": luceneQuery(q), "labels": ls, "limit": int64(limit)}})
+		"query": luceneQuery(q), "labels": ls, "limit": int64(limit) + 1}})
 	if err != nil {
 		return nil, err
+	}
+	if len(recs) > limit {
+		return nil, textsearch.ErrTooBroad
 	}
 	out := make([]*textsearch.Doc, 0, len(recs))
 	for _, r := range recs {

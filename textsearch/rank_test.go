@@ -71,12 +71,12 @@ func museumNodes(_ context.Context, ids []string) (map[string]kepu.Node, error) 
 	return out, nil
 }
 
-// TestRunBound: Run asks every alternative for MaxCandidates+1
-// candidates and answers BAD_USER_INPUT (ErrTooBroad) when one
-// alternative gives more than MaxCandidates, or the union of the
-// alternatives holds more than MaxCandidates distinct nodes, never a page
-// ranked from some of them; at MaxCandidates it ranks them all (total:
-// every match, the best one first wherever the index put it).
+// TestRunBound: Run asks every alternative for at most MaxCandidates
+// candidates and answers BAD_USER_INPUT (ErrTooBroad) when a store says
+// its index matches more, when one gives more anyway, or when the union of
+// the alternatives holds more than MaxCandidates distinct nodes, never a
+// page ranked from some of them; at MaxCandidates it ranks them all
+// (total: every match, the best one first wherever the index put it).
 func TestRunBound(t *testing.T) {
 	docs := func(n, from int, best string) []*Doc {
 		out := make([]*Doc, n)
@@ -91,33 +91,31 @@ func TestRunBound(t *testing.T) {
 	all := docs(MaxCandidates, 0, "Prefecture:610100")
 	for _, tc := range []struct {
 		name  string
-		cands func(alt int, limit int) []*Doc
+		text  string // xian1: two alternatives, xian and xian1 as typed
+		cands func(alt int, limit int) ([]*Doc, error)
 		err   bool
 	}{
-		{"at the bound, best last", func(alt, limit int) []*Doc { return all }, false},
-		{"at the bound, two alternatives, the same nodes", func(alt, limit int) []*Doc { return all }, false},
-		{"one alternative over the bound", func(alt, limit int) []*Doc { return docs(limit, 0, "") }, true},
-		{"the union over the bound", func(alt, limit int) []*Doc { return docs(MaxCandidates/2+1, alt*MaxCandidates, "") }, true},
+		{"at the bound, best last", "xian", func(alt, limit int) ([]*Doc, error) { return all, nil }, false},
+		{"at the bound, two alternatives of the same nodes", "xian1", func(alt, limit int) ([]*Doc, error) { return all, nil }, false},
+		{"the store says too broad", "xian", func(alt, limit int) ([]*Doc, error) { return nil, ErrTooBroad }, true},
+		{"one alternative over the bound", "xian", func(alt, limit int) ([]*Doc, error) { return docs(limit+1, 0, ""), nil }, true},
+		{"the union over the bound", "xian1", func(alt, limit int) ([]*Doc, error) { return docs(MaxCandidates/2+1, alt*MaxCandidates, ""), nil }, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			calls := 0
 			cands := func(_ context.Context, q Query, _ []kepu.Label, limit int) ([]*Doc, error) {
-				if limit != MaxCandidates+1 {
-					t.Errorf("limit %d, want %d", limit, MaxCandidates+1)
+				if limit != MaxCandidates {
+					t.Errorf("limit %d, want %d", limit, MaxCandidates)
 				}
 				calls++
-				return tc.cands(calls, limit), nil
+				return tc.cands(calls, limit)
 			}
-			text := "xian"
-			if strings.Contains(tc.name, "two alternatives") || strings.Contains(tc.name, "union") {
-				text = "xian1" // two alternatives: xian, and xian1 as typed
-			}
-			p, err := Run(context.Background(), kepu.SearchQuery{Text: text, First: 1}, cands, museumNodes)
-			if want := len(mustParse(t, text).Alternatives()); calls != want && err == nil {
+			p, err := Run(context.Background(), kepu.SearchQuery{Text: tc.text, First: 1}, cands, museumNodes)
+			if want := len(mustParse(t, tc.text).Alternatives()); calls != want && err == nil {
 				t.Errorf("%d calls of candidates, want %d (one for each alternative)", calls, want)
 			}
 			if tc.err {
-				if kepu.ErrorCode(err) != kepu.BadUserInput || !strings.Contains(fmt.Sprint(err), "too broad") {
+				if kepu.ErrorCode(err) != kepu.BadUserInput || !strings.Contains(kepu.ErrorMessage(err), "too broad") {
 					t.Fatalf("Run = %v (total %d), want BAD_USER_INPUT (too broad)", err, p.Total)
 				}
 				return

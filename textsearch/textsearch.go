@@ -79,7 +79,7 @@ const (
 	// the matches). A store ranks every candidate (Run), so that the total
 	// is the number of matches and the page the top of the ranking of
 	// every match, whatever the index's order; a text with more candidates
-	// is refused (Run: BAD_USER_INPUT, ErrTooBroad) rather than answered
+	// is refused (ErrTooBroad, BAD_USER_INPUT) rather than answered
 	// from some of them. The reference dataset has about 13,500 nodes: no
 	// text reaches the bound there. Ranking costs about 1–3 µs of CPU a
 	// candidate once its names are analyzed (docs/benchmarks.md, "Search
@@ -87,9 +87,11 @@ const (
 	MaxCandidates = 100_000
 )
 
-// ErrTooBroad is the error of Run (BAD_USER_INPUT, with this message) for
-// a text whose index queries match more than MaxCandidates nodes.
-var ErrTooBroad = fmt.Errorf("search text is too broad: its index query matches more than %d nodes (textsearch.MaxCandidates); add a word or labels", MaxCandidates)
+// ErrTooBroad is the error of Run (BAD_USER_INPUT) for a text whose index
+// queries match more than MaxCandidates nodes, and of a store's candidates
+// function (see Run) whose index query matches more than its limit.
+var ErrTooBroad = &kepu.Error{Code: kepu.BadUserInput, Field: "text",
+	Message: fmt.Sprintf("search text is too broad: its index query matches more than %d nodes; add a word or labels", MaxCandidates)}
 
 // ErrNoTerm is returned by Parse for a text without a usable term.
 var ErrNoTerm = errors.New("search text needs a word of two or more letters, or two or more Chinese characters")
@@ -1005,13 +1007,14 @@ func Before(a, b Hit) bool {
 // Run answers a search for a store: it checks q, parses the text, takes the
 // candidates of the store's index for each of the text's alternatives
 // (candidates is called once for each, at most MaxAlternatives times, with
-// limit MaxCandidates+1, and returns every node the alternative's index
-// query matches, or, when there are more, limit of them), ranks their
+// limit MaxCandidates, and returns every node the alternative's index
+// query matches, or ErrTooBroad when there are more than limit: a store
+// asks its index for limit+1 and analyzes none of them then), ranks their
 // union, cuts the page after q.After and loads its nodes. Every candidate
 // is ranked, so the total is the number of matches and the page the top
 // of the ranking of all of them; a union of more than MaxCandidates
-// candidates is ErrTooBroad (BAD_USER_INPUT). A node that nodes does not
-// return (deleted meanwhile) is left out of the page.
+// candidates is ErrTooBroad too (BAD_USER_INPUT). A node that nodes does
+// not return (deleted meanwhile) is left out of the page.
 func Run(ctx context.Context, q kepu.SearchQuery,
 	candidates func(ctx context.Context, q Query, labels []kepu.Label, limit int) ([]*Doc, error),
 	nodes func(ctx context.Context, ids []string) (map[string]kepu.Node, error),
@@ -1025,12 +1028,12 @@ func Run(ctx context.Context, q kepu.SearchQuery,
 	}
 	var cands []*Doc
 	for _, alt := range pq.Alternatives() {
-		c, err := candidates(ctx, alt, q.Labels, MaxCandidates+1)
+		c, err := candidates(ctx, alt, q.Labels, MaxCandidates)
 		if err != nil {
 			return kepu.SearchPage{}, err
 		}
 		if len(c) > MaxCandidates {
-			return kepu.SearchPage{}, kepu.Errorf(kepu.BadUserInput, "%v", ErrTooBroad)
+			return kepu.SearchPage{}, ErrTooBroad
 		}
 		if cands == nil {
 			cands = c
@@ -1045,7 +1048,7 @@ func Run(ctx context.Context, q kepu.SearchQuery,
 	}
 	distinct, total, hits := rankAfter(pq, cands, after, q.First+1)
 	if distinct > MaxCandidates {
-		return kepu.SearchPage{}, kepu.Errorf(kepu.BadUserInput, "%v", ErrTooBroad)
+		return kepu.SearchPage{}, ErrTooBroad
 	}
 	page := kepu.SearchPage{Total: total, HasPrev: q.After != ""}
 	page.HasNext = len(hits) > q.First
