@@ -66,8 +66,8 @@ func openReference(b *testing.B) *embedded.Store {
 // cycling through the texts of each group of searchTexts, and reports the
 // 50th and 99th percentiles of the latency of one call in ms. A run of
 // -benchtime 1000x of the groups named, broad and digits cost about 20 s of
-// CPU on main 023f456 (2026-12-03; over a minute of wall on the shared
-// machine), half of it the 143 calls of kejiguan00 (82 ms each: its
+// CPU on main 023f456 (2026-12-03; a minute or more of wall on the shared
+// machine under load), half of it the 143 calls of kejiguan00 (82 ms each: its
 // expansion's piece 00 was asked as a prefix of every word of the names,
 // thousands of numbers; 3.6 ms since Term.PinyinOnly).
 //
