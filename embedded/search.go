@@ -48,7 +48,7 @@ type searchIndex struct {
 
 // maxCachedDocs bounds the cache of analyzed names (about 0.5 KB each):
 // when full it is emptied. A broad search needs up to
-// textsearch.MaxCandidates of them.
+// textsearch.MaxCandidates (100,000) of them.
 const maxCachedDocs = 1 << 17
 
 func newSearchIndex(bulk bool, stamp uint64) *searchIndex {
@@ -172,8 +172,9 @@ func (si *searchIndex) forget(b *batch) {
 // prefix of a word of name, one edit from a word of name when it has four
 // or more letters, or textsearch's PinyinKeyQuery (a conjunction of prefix
 // or term queries, one for each segment of letters or digits) or
-// InitialsKeyQuery (a prefix query) on the keys of textsearch.PrefixKeys),
-// and the label must be one of labels. For a
+// InitialsKeyQuery (a prefix query) on the keys of textsearch.PrefixKeys;
+// a piece of a Latin term's expansion (Term.PinyinOnly) as its
+// PinyinKeyQuery only), and the label must be one of labels. For a
 // Chinese term of three or more characters it matches a superset of the
 // phrase's documents (phraseFilter keeps those).
 func indexQuery(q textsearch.Query, labels []kepu.Label) query.Query {
@@ -194,6 +195,10 @@ func indexQuery(q textsearch.Query, labels []kepu.Label) query.Query {
 				tq.SetField("nameZh")
 				must = append(must, tq)
 			}
+			continue
+		}
+		if t.PinyinOnly {
+			must = append(must, keysQuery(textsearch.PinyinKeyQuery(t.Text), "pinyin"))
 			continue
 		}
 		name := query.NewPrefixQuery(t.Text)
@@ -288,14 +293,18 @@ func keyQuery(k textsearch.KeyQuery, field string) query.Query {
 	return t
 }
 
-// searchCandidates returns the documents of the nodes that may match q: the
-// first textsearch.MaxCandidates that the index query matches, and among
-// them, when it matches more, only those that hold q's Chinese phrases
-// (phraseFilter; the phrases' documents are among the index query's, and
-// ranking drops the others). A node the index returns but the graph no
-// longer holds (deleted meanwhile) is left out.
-func (s *Store) searchCandidates(ctx context.Context, q textsearch.Query, labels []kepu.Label) ([]*textsearch.Doc, error) {
-	si, ids, err := s.candidateIDs(ctx, q, labels)
+// searchCandidates returns the documents of the nodes that may match q:
+// every node the index query matches, or textsearch.ErrTooBroad when
+// there are more than limit (none analyzed then); for a text with Chinese phrases,
+// only those that hold them (phraseFilter: the documents of Neo4j's phrase
+// query, a subset of the index query's, and ranking drops the others). A
+// node the index returns but the graph no longer holds (deleted meanwhile)
+// is left out.
+func (s *Store) searchCandidates(ctx context.Context, q textsearch.Query, labels []kepu.Label, limit int) ([]*textsearch.Doc, error) {
+	si, ids, err := s.candidateIDs(ctx, q, labels, limit+1)
+	if err == nil && len(ids) > limit {
+		return nil, textsearch.ErrTooBroad
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -309,9 +318,9 @@ func (s *Store) searchCandidates(ctx context.Context, q textsearch.Query, labels
 	return s.rankDocs(si, ids)
 }
 
-// candidateIDs returns the IDs of the candidates of q and the index that
-// gave them, building the index first when it is stale.
-func (s *Store) candidateIDs(ctx context.Context, q textsearch.Query, labels []kepu.Label) (*searchIndex, []string, error) {
+// candidateIDs returns the IDs of the candidates of q (at most limit) and
+// the index that gave them, building the index first when it is stale.
+func (s *Store) candidateIDs(ctx context.Context, q textsearch.Query, labels []kepu.Label, limit int) (*searchIndex, []string, error) {
 	for range 3 {
 		si := s.search.Load()
 		if si.isStale() {
@@ -320,23 +329,21 @@ func (s *Store) candidateIDs(ctx context.Context, q textsearch.Query, labels []k
 			}
 			continue
 		}
+		if hasPhrase(q) {
+			ids, err := s.phraseCandidates(ctx, si, q, labels, limit)
+			if errors.Is(err, errReplaced) {
+				continue
+			}
+			return si, ids, err
+		}
 		si.use.RLock()
 		if si.closed {
 			// Replaced meanwhile (or the store is closing): take the new one.
 			si.use.RUnlock()
 			continue
 		}
-		ids, err := si.collect(ctx, indexQuery(q, labels), textsearch.MaxCandidates+1, nil)
+		ids, err := si.collect(ctx, indexQuery(q, labels), limit, nil)
 		si.use.RUnlock()
-		if err == nil && len(ids) > textsearch.MaxCandidates {
-			if !hasPhrase(q) {
-				return si, ids[:textsearch.MaxCandidates], nil
-			}
-			ids, err = s.phraseCandidates(ctx, si, q, labels)
-			if errors.Is(err, errReplaced) {
-				continue
-			}
-		}
 		return si, ids, err
 	}
 	return nil, nil, kepu.Errorf(kepu.Unavailable, "the search index is being rebuilt or the store is closed")
@@ -345,12 +352,12 @@ func (s *Store) candidateIDs(ctx context.Context, q textsearch.Query, labels []k
 // errReplaced: the index was replaced (or closed) during a search.
 var errReplaced = errors.New("the search index was replaced")
 
-// phraseCandidates returns the first textsearch.MaxCandidates documents of
-// the index query of q that hold q's Chinese phrases, checked against the
-// graph's nameZh (phraseFilter): the documents a phrase query on term
-// positions gives, in the same order. It holds the store's read lock while
-// it reads the index (taken before the index's, as Close does).
-func (s *Store) phraseCandidates(ctx context.Context, si *searchIndex, q textsearch.Query, labels []kepu.Label) ([]string, error) {
+// phraseCandidates returns the first limit documents of the index query
+// of q that hold q's Chinese phrases, checked against the graph's nameZh
+// (phraseFilter): the documents a phrase query on term positions gives, in
+// the same order. It holds the store's read lock while it reads the index
+// (taken before the index's, as Close does).
+func (s *Store) phraseCandidates(ctx context.Context, si *searchIndex, q textsearch.Query, labels []kepu.Label, limit int) ([]string, error) {
 	if err := s.rlock(ctx); err != nil {
 		return nil, err
 	}
@@ -360,7 +367,7 @@ func (s *Store) phraseCandidates(ctx context.Context, si *searchIndex, q textsea
 	if si.closed || s.search.Load() != si {
 		return nil, errReplaced
 	}
-	return si.collect(ctx, indexQuery(q, labels), textsearch.MaxCandidates, s.phraseFilter(q))
+	return si.collect(ctx, indexQuery(q, labels), limit, s.phraseFilter(q))
 }
 
 // phraseFilter returns the test of a candidate of q's index query against

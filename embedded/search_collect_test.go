@@ -2,6 +2,8 @@ package embedded
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -18,11 +20,10 @@ import (
 
 // TestCandidatesAsTopN: on the reference dataset, the candidates that
 // collect finds (bigram queries, no collector) rank to the same hits as
-// those of a bleve top-N search of the same query, for the texts,
-// broad texts matching thousands of nodes (one over the candidate bound)
-// and Chinese texts of three or more characters, with and without labels.
-// A text with a Chinese phrase over the bound is left to
-// TestPhraseCandidates (its candidates are the phrase's).
+// those of a bleve top-N search of the same query that keeps every hit,
+// for the texts, broad texts matching thousands of nodes (one,
+// school, over the 5,000 candidates a search took until 2026-12-03) and
+// Chinese texts of three or more characters, with and without labels.
 func TestCandidatesAsTopN(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads the reference dataset")
@@ -31,7 +32,7 @@ func TestCandidatesAsTopN(t *testing.T) {
 	ctx := context.Background()
 	si := st.search.Load()
 	topN := func(q textsearch.Query, labels []kepu.Label) []*textsearch.Doc {
-		req := bleve.NewSearchRequestOptions(indexQuery(q, labels), textsearch.MaxCandidates, 0, false)
+		req := bleve.NewSearchRequestOptions(indexQuery(q, labels), len(st.st.nodes), 0, false)
 		req.Score = "none"
 		res, err := si.idx.SearchInContext(ctx, req)
 		if err != nil {
@@ -47,7 +48,7 @@ func TestCandidatesAsTopN(t *testing.T) {
 		}
 		return out
 	}
-	capped := false
+	broad := false
 	for _, text := range collectTexts {
 		q, err := textsearch.Parse(text)
 		if err != nil {
@@ -55,21 +56,18 @@ func TestCandidatesAsTopN(t *testing.T) {
 		}
 		for _, labels := range collectLabels {
 			want := topN(q, labels)
-			if len(want) == textsearch.MaxCandidates && hasPhrase(q) {
-				continue
-			}
-			got, err := st.searchCandidates(ctx, q, labels)
+			got, err := st.searchCandidates(ctx, q, labels, textsearch.MaxCandidates)
 			if err != nil {
 				t.Fatal(err)
 			}
-			capped = capped || len(want) == textsearch.MaxCandidates
+			broad = broad || len(got) > 5000
 			if w, g := textsearch.Rank(q, want), textsearch.Rank(q, got); !reflect.DeepEqual(w, g) {
 				t.Fatalf("%q %v: %d hits from the top-N search, %d from collect", text, labels, len(w), len(g))
 			}
 		}
 	}
-	if !capped {
-		t.Fatal("no text reached the candidate bound")
+	if !broad {
+		t.Fatal("no text has more than 5,000 candidates")
 	}
 }
 
@@ -101,8 +99,9 @@ func referenceStore(t *testing.T) *Store {
 // index that keeps term positions (nameZh with term vectors: the positions
 // of textsearch.HanGrams) of the same nodes, for Chinese texts of three or more
 // characters (the reference dataset's names and pieces of them) with and
-// without labels; and the candidates of a phrase text over the bound are
-// the first MaxCandidates of them in the index's order.
+// without labels; and the candidates of a phrase text with more than a
+// limit are the first limit of them in the index's order (Run refuses the
+// text then).
 func TestPhraseCandidates(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads the reference dataset")
@@ -163,6 +162,7 @@ func TestPhraseCandidates(t *testing.T) {
 		}
 		return query.NewConjunctionQuery(must)
 	}
+	const limit = 5000
 	phrases, capped, apart := 0, 0, 0
 	for text := range texts {
 		q, err := textsearch.Parse(text)
@@ -194,14 +194,14 @@ func TestPhraseCandidates(t *testing.T) {
 			if len(all) > len(got) {
 				apart++
 			}
-			if len(got) > textsearch.MaxCandidates {
+			if len(got) > limit {
 				capped++
-				_, ids, err := st.candidateIDs(ctx, q, labels)
+				_, ids, err := st.candidateIDs(ctx, q, labels, limit)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if !slices.Equal(ids, got[:textsearch.MaxCandidates]) {
-					t.Fatalf("%q %v: the candidates are not the first %d phrase matches", text, labels, textsearch.MaxCandidates)
+				if !slices.Equal(ids, got[:limit]) {
+					t.Fatalf("%q %v: the candidates are not the first %d phrase matches", text, labels, limit)
 				}
 			}
 			slices.Sort(want)
@@ -214,4 +214,57 @@ func TestPhraseCandidates(t *testing.T) {
 	if phrases < 50 || capped == 0 || apart == 0 {
 		t.Fatalf("%d phrase texts, %d over the bound, %d with bigrams apart; want more", phrases, capped, apart)
 	}
+}
+
+// TestCandidatesLimit: the candidates of a text are every node its index
+// query matches, up to the limit textsearch.Run gives, and
+// textsearch.ErrTooBroad past it; for a Chinese phrase the limit counts
+// the names that hold the phrase (the documents of Neo4j's phrase query),
+// not those that hold its bigrams apart.
+func TestCandidatesLimit(t *testing.T) {
+	st, err := Open(t.TempDir(), Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var changes []kepu.Change
+	for i := range 5 {
+		changes = append(changes,
+			kepu.Change{Kind: kepu.PutNode, Node: kepu.Node{ID: fmt.Sprintf("Museum:m%d", i), Label: kepu.Museum, Props: kepu.Props{
+				kepu.PropName: fmt.Sprintf("Science Museum %d", i), kepu.PropNameZh: fmt.Sprintf("北京科学中心%d", i), "kind": "STANDARD",
+				kepu.PropProvenance: kepu.Reported, kepu.PropSource: "test"}}},
+			// The bigrams of 北京科学 apart: the bigram query finds it, the phrase not.
+			kepu.Change{Kind: kepu.PutNode, Node: kepu.Node{ID: fmt.Sprintf("Museum:a%d", i), Label: kepu.Museum, Props: kepu.Props{
+				kepu.PropName: fmt.Sprintf("Annex %d", i), kepu.PropNameZh: fmt.Sprintf("北京 科学 京科%d", i), "kind": "STANDARD",
+				kepu.PropProvenance: kepu.Reported, kepu.PropSource: "test"}}})
+	}
+	if _, err := st.Write(context.Background(), changes); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		text  string
+		limit int
+		want  int // candidates; -1: ErrTooBroad
+	}{
+		{"science", 5, 5}, {"science", 6, 5}, {"science", 4, -1},
+		{"北京科学", 5, 5}, {"北京科学", 4, -1},
+		{"beijing", 10, 10}, {"beijing", 9, -1},
+	} {
+		got, err := st.searchCandidates(context.Background(), mustParseText(t, tc.text), nil, tc.limit)
+		switch {
+		case tc.want < 0 && !errors.Is(err, textsearch.ErrTooBroad):
+			t.Errorf("%q limit %d: %d candidates, %v; want ErrTooBroad", tc.text, tc.limit, len(got), err)
+		case tc.want >= 0 && (err != nil || len(got) != tc.want):
+			t.Errorf("%q limit %d: %d candidates, %v; want %d", tc.text, tc.limit, len(got), err, tc.want)
+		}
+	}
+}
+
+func mustParseText(t *testing.T, text string) textsearch.Query {
+	t.Helper()
+	q, err := textsearch.Parse(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q
 }

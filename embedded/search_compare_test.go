@@ -60,7 +60,7 @@ func TestSearchCompareDump(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, ids, err := st.candidateIDs(ctx, q, labels)
+			_, ids, err := st.candidateIDs(ctx, q, labels, textsearch.MaxCandidates+1)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -222,8 +222,9 @@ func updateSearchKeys(set map[string]any) {
 // textsearch's HanKeyQuery on the pinyin keys), a Latin term as a prefix
 // of a word of PropSearchWords, one edit from one (four or more letters),
 // or textsearch's PinyinKeyQuery (every key of it) or InitialsKeyQuery on
-// the pinyin and initials keys (the embedded store's query on the same
-// keys). Every term is escaped (luceneEscape).
+// the pinyin and initials keys (a piece of a Latin term's expansion,
+// Term.PinyinOnly, as its PinyinKeyQuery only: the embedded store's query
+// on the same keys). Every term is escaped (luceneEscape).
 func luceneQuery(q textsearch.Query) string {
 	var must []string
 	for _, t := range q.Terms {
@@ -240,6 +241,10 @@ func luceneQuery(q textsearch.Query) string {
 				grams[i] = luceneEscape(g)
 			}
 			must = append(must, PropSearchHan+`:"`+strings.Join(grams, " ")+`"`)
+			continue
+		}
+		if t.PinyinOnly {
+			must = append(must, keysLucene(textsearch.PinyinKeyQuery(t.Text), PropSearchPinyin))
 			continue
 		}
 		text := luceneEscape(t.Text)
@@ -299,7 +304,10 @@ func luceneEscape(s string) string {
 
 func needsEscape(r rune) bool { return strings.ContainsRune(luceneSpecial, r) || unicode.IsSpace(r) }
 
-func (s *Store) searchCandidates(ctx context.Context, q textsearch.Query, labels []kepu.Label) ([]*textsearch.Doc, error) {
+// searchCandidates returns the candidates of q: every node kg_search
+// matches (of the labels), or textsearch.ErrTooBroad when there are more
+// than limit (it asks for limit+1 and analyzes none of them then).
+func (s *Store) searchCandidates(ctx context.Context, q textsearch.Query, labels []kepu.Label, limit int) ([]*textsearch.Doc, error) {
 	if err := s.SearchReady(ctx); err != nil {
 		return nil, err
 	}
@@ -308,9 +316,12 @@ func (s *Store) searchCandidates(ctx context.Context, q textsearch.Query, labels
 		ls[i] = string(l)
 	}
 	recs, err := s.read(ctx, stmt{cypherSearch, map[string]any{
-		"query": luceneQuery(q), "labels": ls, "limit": int64(textsearch.MaxCandidates)}})
+		"query": luceneQuery(q), "labels": ls, "limit": int64(limit) + 1}})
 	if err != nil {
 		return nil, err
+	}
+	if len(recs) > limit {
+		return nil, textsearch.ErrTooBroad
 	}
 	out := make([]*textsearch.Doc, 0, len(recs))
 	for _, r := range recs {
@@ -320,10 +331,19 @@ func (s *Store) searchCandidates(ctx context.Context, q textsearch.Query, labels
 		if kepu.LabelOf(id) == "" {
 			continue
 		}
-		out = append(out, textsearch.NewDoc(id, name, zh))
+		out = append(out, searchDocs.Doc(id, name, zh))
 	}
 	return out, nil
 }
+
+// searchDocs caches the analyzed names of the candidates of searches
+// (about 0.5 KB each), for every store of the process: an entry is
+// checked against the names the index returned (textsearch.DocCache), so
+// a write needs no invalidation. A broad search needs up to
+// textsearch.MaxCandidates (100,000) of them; analyzing a name took about
+// a third of the client's CPU of such a search (docs/benchmarks.md,
+// "Search beyond the candidate cap").
+var searchDocs = textsearch.NewDocCache(1 << 17)
 
 // Search implements kepu.Store: the candidates of the kg_search index,
 // ranked in Go (two round trips: candidates, then the page's nodes).

@@ -292,25 +292,26 @@ func (t Term) choices() int { return t.spellings() + len(t.Expansions) }
 
 // choice returns the terms that stand for t in its choice c of
 // Alternatives (0 < c < t.choices()): a variant, its parts, or an
-// expansion's pieces.
-func (t Term) choice(c int) []string {
+// expansion's pieces (expansion true).
+func (t Term) choice(c int) (terms []string, expansion bool) {
 	if c--; c < len(t.Variants) {
-		return []string{t.Variants[c].Text}
+		return []string{t.Variants[c].Text}, false
 	}
 	c -= len(t.Variants)
 	if len(t.Parts) > 0 {
 		if c == 0 {
-			return t.Parts
+			return t.Parts, false
 		}
 		c--
 	}
-	return t.Expansions[c]
+	return t.Expansions[c], true
 }
 
 // Alternatives returns the queries whose candidates together are those of
 // q: q's terms without expansions first, then every choice, for each term,
 // of the term, one of its variants, its parts or one of its expansions
-// (whose parts or pieces become terms of their own). A store asks its index each of them (at most MaxAlternatives); a
+// (whose parts or pieces become terms of their own; a Latin expansion's
+// pieces PinyinOnly). A store asks its index each of them (at most MaxAlternatives); a
 // node that matches q matches one of them as an index sees it (its
 // Chinese terms as substrings of nameZh, its Latin terms as words of name
 // or runs of its pinyin or initials), so the union of the candidates holds
@@ -336,8 +337,12 @@ func (q Query) Alternatives() []Query {
 		}
 		var a Query
 		add := func(t Term) {
-			if !slices.ContainsFunc(a.Terms, func(u Term) bool { return u.Text == t.Text && u.Han == t.Han }) {
+			i := slices.IndexFunc(a.Terms, func(u Term) bool { return u.Text == t.Text && u.Han == t.Han })
+			switch {
+			case i < 0:
 				a.Terms = append(a.Terms, t)
+			case !t.PinyinOnly:
+				a.Terms[i].PinyinOnly = false // asked as a whole term: the broader query
 			}
 		}
 		for k, t := range q.Terms {
@@ -345,8 +350,9 @@ func (q Query) Alternatives() []Query {
 				add(Term{Text: t.Text, Han: t.Han})
 				continue
 			}
-			for _, p := range t.choice(choice[k]) {
-				add(Term{Text: p, Han: t.Han})
+			pieces, expansion := t.choice(choice[k])
+			for _, p := range pieces {
+				add(Term{Text: p, Han: t.Han, PinyinOnly: expansion && !t.Han})
 			}
 		}
 		out = append(out, a)

@@ -250,6 +250,13 @@ func indexFinds(a Query, d *Doc) bool {
 			continue
 		}
 		var unit []bool
+		if term.PinyinOnly {
+			// A run of the pinyin from a unit (the piece's key query).
+			if !slices.ContainsFunc(d.start, func(off int) bool { return strings.HasPrefix(d.joined[off:], term.Text) }) {
+				return false
+			}
+			continue
+		}
 		if d.wordMatch(term.Text, marks(&unit, len(d.words))) == 0 && d.pinyinMatch(term.Text, nil, marks(&unit, len(d.syl))) == 0 {
 			return false
 		}

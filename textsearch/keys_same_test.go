@@ -149,6 +149,9 @@ func checkKeysSame(t *testing.T, s string) {
 	if got, want := WordKeys(s), refWordKeys(s); got != want {
 		t.Errorf("WordKeys(%q) = %q, want %q", s, got, want)
 	}
+	if got, want := strings.Join(Words(s), "|"), strings.ReplaceAll(refWordKeys(s), " ", "|"); got != want {
+		t.Errorf("Words(%q) = %q, want %q", s, got, want)
+	}
 	if got, want := HanKeys(s), refHanKeys(s); got != want {
 		t.Errorf("HanKeys(%q) = %q, want %q", s, got, want)
 	}
@@ -160,7 +163,7 @@ func checkKeysSame(t *testing.T, s string) {
 	}
 }
 
-// TestKeysSame: WordKeys, HanKeys, NewPrefixKeys and Syllables give what
+// TestKeysSame: WordKeys, Words, HanKeys, NewPrefixKeys and Syllables give what
 // their reference definitions give for every name and nameZh of the
 // reference dataset, of a benchmark graph of 20,000 nodes, and of
 // generated texts (Chinese characters in and out of the common block,

@@ -21,14 +21,7 @@ func TestRunPagesAsRank(t *testing.T) {
 		docs = append(docs, NewDoc(fmt.Sprintf("Museum:m%02d", i), fmt.Sprintf("Science Museum %d of County %d", i%7, i%5), "科技馆"))
 	}
 	docs = append(docs, docs[3], NewDoc("Museum:other", "Art Gallery", "美术馆"))
-	cands := func(context.Context, Query, []kepu.Label) ([]*Doc, error) { return docs, nil }
-	nodes := func(_ context.Context, ids []string) (map[string]kepu.Node, error) {
-		out := map[string]kepu.Node{}
-		for _, id := range ids {
-			out[id] = kepu.Node{ID: id, Label: kepu.Museum}
-		}
-		return out, nil
-	}
+	cands := func(context.Context, Query, []kepu.Label, int) ([]*Doc, error) { return docs, nil }
 	for _, text := range []string{"science museum", "county 3", "科技"} {
 		q, err := Parse(text)
 		if err != nil {
@@ -39,7 +32,7 @@ func TestRunPagesAsRank(t *testing.T) {
 			var got []Hit
 			after := ""
 			for {
-				p, err := Run(context.Background(), kepu.SearchQuery{Text: text, First: first, After: after}, cands, nodes)
+				p, err := Run(context.Background(), kepu.SearchQuery{Text: text, First: first, After: after}, cands, museumNodes)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -58,6 +51,82 @@ func TestRunPagesAsRank(t *testing.T) {
 				t.Fatalf("%q first %d: paged %d hits, Rank %d (or another order)", text, first, len(got), len(want))
 			}
 		}
+	}
+}
+
+func mustParse(t *testing.T, text string) Query {
+	t.Helper()
+	q, err := Parse(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q
+}
+
+func museumNodes(_ context.Context, ids []string) (map[string]kepu.Node, error) {
+	out := map[string]kepu.Node{}
+	for _, id := range ids {
+		out[id] = kepu.Node{ID: id, Label: kepu.Museum}
+	}
+	return out, nil
+}
+
+// TestRunBound: Run asks every alternative for at most MaxCandidates
+// candidates and answers BAD_USER_INPUT (ErrTooBroad) when a store says
+// its index matches more, when one gives more anyway, or when the union of
+// the alternatives holds more than MaxCandidates distinct nodes, never a
+// page ranked from some of them; at MaxCandidates it ranks them all
+// (total: every match, the best one first wherever the index put it).
+func TestRunBound(t *testing.T) {
+	docs := func(n, from int, best string) []*Doc {
+		out := make([]*Doc, n)
+		for i := range out {
+			out[i] = NewDoc(fmt.Sprintf("County:c%06d", from+i), "", fmt.Sprintf("赵县%06d", from+i))
+		}
+		if best != "" {
+			out[n-1] = NewDoc(best, "Xi'an", "西安")
+		}
+		return out
+	}
+	all := docs(MaxCandidates, 0, "Prefecture:610100")
+	for _, tc := range []struct {
+		name  string
+		text  string // xian1: two alternatives, xian and xian1 as typed
+		cands func(alt int, limit int) ([]*Doc, error)
+		err   bool
+	}{
+		{"at the bound, best last", "xian", func(alt, limit int) ([]*Doc, error) { return all, nil }, false},
+		{"at the bound, two alternatives of the same nodes", "xian1", func(alt, limit int) ([]*Doc, error) { return all, nil }, false},
+		{"the store says too broad", "xian", func(alt, limit int) ([]*Doc, error) { return nil, ErrTooBroad }, true},
+		{"one alternative over the bound", "xian", func(alt, limit int) ([]*Doc, error) { return docs(limit+1, 0, ""), nil }, true},
+		{"the union over the bound", "xian1", func(alt, limit int) ([]*Doc, error) { return docs(MaxCandidates/2+1, alt*MaxCandidates, ""), nil }, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			calls := 0
+			cands := func(_ context.Context, q Query, _ []kepu.Label, limit int) ([]*Doc, error) {
+				if limit != MaxCandidates {
+					t.Errorf("limit %d, want %d", limit, MaxCandidates)
+				}
+				calls++
+				return tc.cands(calls, limit)
+			}
+			p, err := Run(context.Background(), kepu.SearchQuery{Text: tc.text, First: 1}, cands, museumNodes)
+			if want := len(mustParse(t, tc.text).Alternatives()); calls != want && err == nil {
+				t.Errorf("%d calls of candidates, want %d (one for each alternative)", calls, want)
+			}
+			if tc.err {
+				if kepu.ErrorCode(err) != kepu.BadUserInput || !strings.Contains(kepu.ErrorMessage(err), "too broad") {
+					t.Fatalf("Run = %v (total %d), want BAD_USER_INPUT (too broad)", err, p.Total)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Total != MaxCandidates || len(p.Hits) != 1 || p.Hits[0].Node.ID != "Prefecture:610100" {
+				t.Fatalf("Run: total %d, hits %v; want %d, 西安 first", p.Total, p.Hits, MaxCandidates)
+			}
+		})
 	}
 }
 
@@ -112,6 +181,37 @@ func TestXianRanking(t *testing.T) {
 		}
 		if _, ok := at["County:130133"]; ok == marked && text != "xian1" { // 赵县 Zhao County: xian is 县's syllable
 			t.Errorf("%s: 赵县 found %v, want %v", text, ok, !marked)
+		}
+	}
+}
+
+// TestDocCache: the cache gives the Doc analyzed from the same names (the
+// same pointer), analyzes a node's names again when they changed (the
+// ranking sees the new name), and holds at most its bound.
+func TestDocCache(t *testing.T) {
+	c := NewDocCache(3)
+	a := c.Doc("Museum:a", "Science Museum", "科技馆")
+	if c.Doc("Museum:a", "Science Museum", "科技馆") != a {
+		t.Fatal("the same names were analyzed again")
+	}
+	q := mustParse(t, "planetarium")
+	if _, ok := q.Score(a); ok {
+		t.Fatal("the fixture matches before the rename")
+	}
+	for _, names := range [][2]string{{"Planetarium", "科技馆"}, {"Planetarium", "天文馆"}} {
+		b := c.Doc("Museum:a", names[0], names[1])
+		if b == a || !reflect.DeepEqual(b, NewDoc("Museum:a", names[0], names[1])) {
+			t.Fatalf("%v: the Doc of the old names, or another Doc than NewDoc's", names)
+		}
+		if _, ok := q.Score(b); !ok {
+			t.Fatalf("%v: the renamed node does not match", names)
+		}
+		a = b
+	}
+	for i := range 10 {
+		c.Doc(fmt.Sprintf("Museum:m%d", i), "Museum", "")
+		if len(c.docs) > 3 {
+			t.Fatalf("%d entries, more than the bound 3", len(c.docs))
 		}
 	}
 }

@@ -116,6 +116,9 @@ func queryTerms(text string) ([]Term, []Join) {
 		if lv := umlautSpelling(t.Text); lv != t.Text {
 			t.addVariant(lv, umlautWeight)
 		}
+		for _, v := range oldSpellingVariants[t.Text] {
+			t.addVariant(v, oldSpellingWeight)
+		}
 		out = append(out, t)
 	}
 	for i := range runs {
@@ -372,3 +375,46 @@ func (d *Doc) partsAt(k, off int, parts []string) bool {
 	}
 	return true
 }
+
+// OldSpellings are English spellings of Chinese place and institution
+// names from before pinyin that users still type, each with the name in
+// Chinese and its pinyin spelling: the Chinese postal romanization of the
+// Imperial Post Office (1906) and the conventional names it kept (Peking,
+// Canton, Amoy, Tientsin, Urumchi; en.wikipedia.org/wiki/Chinese_postal_romanization),
+// and the Wade–Giles spelling a university still uses in English (Tsinghua,
+// 清华). A Latin term that is one of them (folded: Peking is peking) also
+// matches as its pinyin spelling and as the pinyin of its Chinese name as
+// this package reads it (Pinyin: 厦门 is shamen, 重庆 zhongqing: go-pinyin's
+// default readings), each a variant (Term.Variants) of weight
+// oldSpellingWeight, below the text as typed: peking finds 北京科学中心
+// (Beijing Science Center), and Peking University first. Read once,
+// when the package is initialized.
+var OldSpellings = []struct{ Old, Zh, Pinyin string }{
+	{"peking", "北京", "beijing"}, {"nanking", "南京", "nanjing"}, {"canton", "广州", "guangzhou"},
+	{"amoy", "厦门", "xiamen"}, {"tientsin", "天津", "tianjin"}, {"tsingtao", "青岛", "qingdao"},
+	{"chungking", "重庆", "chongqing"}, {"sian", "西安", "xian"}, {"urumchi", "乌鲁木齐", "wulumuqi"},
+	{"tsinghua", "清华", "qinghua"}, {"soochow", "苏州", "suzhou"}, {"hangchow", "杭州", "hangzhou"},
+	{"foochow", "福州", "fuzhou"}, {"kwangtung", "广东", "guangdong"}, {"szechwan", "四川", "sichuan"},
+	{"mukden", "沈阳", "shenyang"}, {"kweilin", "桂林", "guilin"}, {"swatow", "汕头", "shantou"},
+	{"kiangsu", "江苏", "jiangsu"}, {"chekiang", "浙江", "zhejiang"}, {"hupeh", "湖北", "hubei"},
+	{"shantung", "山东", "shandong"}, {"kansu", "甘肃", "gansu"}, {"sinkiang", "新疆", "xinjiang"},
+	{"tsinan", "济南", "jinan"}, {"hankow", "汉口", "hankou"}, {"chengtu", "成都", "chengdu"},
+}
+
+// oldSpellingWeight is the weight of a match by an old spelling's pinyin
+// (OldSpellings): below the text as typed (Peking University before
+// 北京科学中心 for peking).
+const oldSpellingWeight = 0.9
+
+// oldSpellingVariants are the variants of each old spelling: its pinyin
+// spelling, and the pinyin of its Chinese name when that differs.
+var oldSpellingVariants = func() map[string][]string {
+	m := map[string][]string{}
+	for _, o := range OldSpellings {
+		m[o.Old] = append(m[o.Old], o.Pinyin)
+		if p := Pinyin(o.Zh); p != o.Pinyin {
+			m[o.Old] = append(m[o.Old], p)
+		}
+	}
+	return m
+}()

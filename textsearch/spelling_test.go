@@ -267,3 +267,44 @@ func TestAccentsFolded(t *testing.T) {
 		}
 	}
 }
+
+// TestOldSpellings: every old spelling (OldSpellings), typed in any case,
+// finds the names that hold its place in Chinese only (by the pinyin of
+// the Chinese name as this package reads it: 厦门 shamen) and in English
+// only (Xiamen), through an alternative a store asks its index; a name that
+// holds the old spelling itself ranks above one found through it (Peking
+// University before the Beijing Science Center); and a term that is no
+// old spelling gets no such variant.
+func TestOldSpellings(t *testing.T) {
+	for _, o := range OldSpellings {
+		zhDoc := NewDoc("Museum:zh", "", o.Zh+"科技馆")
+		enDoc := NewDoc("Museum:en", strings.ToUpper(o.Pinyin[:1])+o.Pinyin[1:]+" Science Museum", "")
+		for _, text := range []string{o.Old, strings.ToUpper(o.Old[:1]) + o.Old[1:], strings.ToUpper(o.Old)} {
+			q, err := Parse(text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			alts := checkAlternatives(t, text, q)
+			for _, d := range []*Doc{zhDoc, enDoc} {
+				if _, ok := q.Score(d); !ok {
+					t.Errorf("%s does not match %q / %q", text, d.words, string(d.zh))
+				}
+				if !slices.ContainsFunc(alts, func(a Query) bool { return indexFinds(a, d) }) {
+					t.Errorf("%s: no alternative finds %q / %q", text, d.words, string(d.zh))
+				}
+			}
+		}
+	}
+	q, err := Parse("peking")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hits := Rank(q, []*Doc{NewDoc("Museum:bsc", "Beijing Science Center", "北京科学中心"), NewDoc("School:pku", "Peking University", "北京大学"),
+		NewDoc("Museum:x", "Xi'an Museum", "西安博物馆")})
+	if len(hits) != 2 || hits[0].ID != "School:pku" || hits[1].ID != "Museum:bsc" {
+		t.Errorf("peking: %v, want Peking University, then the Beijing Science Center", hits)
+	}
+	if q, _ := Parse("beijing"); len(q.Terms[0].Variants) != 0 {
+		t.Errorf("beijing has variants %v", q.Terms[0].Variants)
+	}
+}

@@ -74,12 +74,24 @@ import (
 const (
 	MaxTextRunes = 200 // characters of the text
 	MaxTerms     = 16  // terms after analysis
-	// MaxCandidates bounds the candidates a store takes from its index for
-	// one search (in the index's own order). The reference dataset has about
-	// 13,500 nodes; only a text matching most of them reaches the bound, and
-	// then the stores rank the candidates each index put first.
-	MaxCandidates = 5000
+	// MaxCandidates bounds the candidates of one search: the nodes its
+	// index queries match (Query.Alternatives, their union; a superset of
+	// the matches). A store ranks every candidate (Run), so that the total
+	// is the number of matches and the page the top of the ranking of
+	// every match, whatever the index's order; a text with more candidates
+	// is refused (ErrTooBroad, BAD_USER_INPUT) rather than answered
+	// from some of them. The reference dataset has about 13,500 nodes: no
+	// text reaches the bound there. Ranking costs about 1–3 µs of CPU a
+	// candidate once its names are analyzed (docs/benchmarks.md, "Search
+	// beyond the candidate cap").
+	MaxCandidates = 100_000
 )
+
+// ErrTooBroad is the error of Run (BAD_USER_INPUT) for a text whose index
+// queries match more than MaxCandidates nodes, and of a store's candidates
+// function (see Run) whose index query matches more than its limit.
+var ErrTooBroad = &kepu.Error{Code: kepu.BadUserInput, Field: "text",
+	Message: fmt.Sprintf("search text is too broad: its index query matches more than %d nodes; add a word or labels", MaxCandidates)}
 
 // ErrNoTerm is returned by Parse for a text without a usable term.
 var ErrNoTerm = errors.New("search text needs a word of two or more letters, or two or more Chinese characters")
@@ -132,6 +144,13 @@ type Term struct {
 	// at each part (西安 xi an; not 县 xian, nor 现代 xiandai), and never
 	// the initials. Nil for a term of one part.
 	Parts []string
+	// PinyinOnly marks a piece of an expansion of a Latin term in one of
+	// Query.Alternatives: such a piece matches only as a run of the pinyin
+	// that begins at a unit (Doc.pinyinPieces), so the stores ask it of
+	// the pinyin keys alone (PinyinKeyQuery), not as a word of name or a
+	// run of the initials (kejiguan00 asks the piece 00 so, not as a
+	// prefix of every number word of the names).
+	PinyinOnly bool
 }
 
 // Variant is another spelling of a Latin term (Term.Variants).
@@ -328,8 +347,14 @@ func splitTerms(s string) []Term {
 }
 
 // Words returns the words of an English name as the index sees them: folded
-// runs of letters and digits, without stop words.
+// runs of letters and digits, without stop words. An ASCII name is cut in
+// one pass over its lower-case form, whose substrings the words are (a
+// Neo4j search analyzes every candidate's name: docs/benchmarks.md,
+// "Search beyond the candidate cap"; TestKeysSame compares the two).
 func Words(name string) []string {
+	if isASCII(name) {
+		return asciiWords(name)
+	}
 	var out []string
 	for _, t := range splitTerms(foldLatin(name)) {
 		if !t.Han && !StopWords[t.Text] {
@@ -347,6 +372,40 @@ func Words(name string) []string {
 // tables do not know): WordKeys and HanKeys are the text they index, cut at
 // spaces (a whitespace analyzer), so that a term Rank accepts is one the
 // index finds, and the other way round.
+
+// asciiWords is Words of ASCII text: foldLatin lowers its case, and
+// splitTerms cuts it at every byte that is not a letter or a digit.
+func asciiWords(s string) []string {
+	lower := strings.ToLower(s)
+	n := 0
+	for i := 0; i < len(lower); i++ {
+		if isASCIIAlnum(lower[i]) && (i == 0 || !isASCIIAlnum(lower[i-1])) {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]string, 0, n)
+	for i := 0; i < len(lower); {
+		if !isASCIIAlnum(lower[i]) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(lower) && isASCIIAlnum(lower[j]) {
+			j++
+		}
+		if w := lower[i:j]; !StopWords[w] {
+			out = append(out, w)
+		}
+		i = j
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
 
 // WordKeys is the text a full-text index holds for an English name: its
 // Words, space-separated ("" for a name without words).
@@ -599,11 +658,13 @@ type Doc struct {
 	start  []int    // start[k]: offset of unit k in joined
 	joined string   // pinyin without spaces
 	inits  string   // initials
+	// name and nameZh as analyzed (DocCache compares them).
+	name, nameZh string
 }
 
 // NewDoc analyzes a node's names.
 func NewDoc(id, name, nameZh string) *Doc {
-	d := &Doc{ID: id, words: Words(name), zh: []rune(nameZh)}
+	d := &Doc{ID: id, words: Words(name), zh: []rune(nameZh), name: name, nameZh: nameZh}
 	// Units aligned to the runes of nameZh (as Syllables makes them).
 	d.unitOf = make([]int, len(d.zh))
 	foldedZh := foldLatin(nameZh)
@@ -642,6 +703,39 @@ func NewDoc(id, name, nameZh string) *Doc {
 	}
 	d.joined = strings.Join(d.syl, "")
 	d.inits = initials(d.syl)
+	return d
+}
+
+// DocCache is a bounded cache of analyzed names (Doc) for a store whose
+// index returns the names of its candidates (Neo4j's): Doc gives the
+// cached Doc of the node when it was analyzed from the same names, else
+// analyzes them (and caches the result), so an entry is never stale. When
+// it holds max entries it is emptied. Safe for concurrent use.
+type DocCache struct {
+	mu   sync.Mutex
+	max  int
+	docs map[string]*Doc
+}
+
+// NewDocCache returns a cache of at most max entries.
+func NewDocCache(max int) *DocCache { return &DocCache{max: max, docs: map[string]*Doc{}} }
+
+// Doc returns NewDoc(id, name, nameZh), from the cache when it holds the
+// node's Doc of the same names.
+func (c *DocCache) Doc(id, name, nameZh string) *Doc {
+	c.mu.Lock()
+	d := c.docs[id]
+	c.mu.Unlock()
+	if d != nil && d.name == name && d.nameZh == nameZh {
+		return d
+	}
+	d = NewDoc(id, name, nameZh)
+	c.mu.Lock()
+	if len(c.docs) >= c.max {
+		clear(c.docs)
+	}
+	c.docs[id] = d
+	c.mu.Unlock()
 	return d
 }
 
@@ -846,19 +940,18 @@ type Hit struct {
 // Rank scores the candidates and returns the matches, best first, ties by
 // ID (ascending). Candidates listed twice count once.
 func Rank(q Query, cands []*Doc) []Hit {
-	_, hits := rankAfter(q, cands, nil, len(cands))
+	_, _, hits := rankAfter(q, cands, nil, len(cands))
 	return hits
 }
 
-// rankAfter scores the candidates and returns the number of matches and the
-// k best of those that come after the hit after (all when it is nil), in
-// the order of Rank. It keeps k hits at a time (a bounded heap), not every
-// match.
-func rankAfter(q Query, cands []*Doc, after *Hit, k int) (int, []Hit) {
+// rankAfter scores the candidates and returns the number of distinct
+// candidates, the number of matches and the k best of those that come
+// after the hit after (all when it is nil), in the order of Rank. It keeps
+// k hits at a time (a bounded heap), not every match.
+func rankAfter(q Query, cands []*Doc, after *Hit, k int) (distinct, total int, top []Hit) {
 	seen := make(map[string]bool, len(cands))
 	var sc scratch
-	total := 0
-	top := make(hitHeap, 0, min(k, len(cands)))
+	heapTop := make(hitHeap, 0, min(k, len(cands)))
 	for _, d := range cands {
 		if seen[d.ID] {
 			continue
@@ -873,20 +966,20 @@ func rankAfter(q Query, cands []*Doc, after *Hit, k int) (int, []Hit) {
 		if k == 0 || (after != nil && !Before(*after, h)) {
 			continue
 		}
-		if len(top) < k {
-			heap.Push(&top, h)
-		} else if Before(h, top[0]) {
-			top[0] = h
-			heap.Fix(&top, 0)
+		if len(heapTop) < k {
+			heap.Push(&heapTop, h)
+		} else if Before(h, heapTop[0]) {
+			heapTop[0] = h
+			heap.Fix(&heapTop, 0)
 		}
 	}
-	slices.SortFunc(top, func(a, b Hit) int {
+	slices.SortFunc(heapTop, func(a, b Hit) int {
 		if Before(a, b) {
 			return -1
 		}
 		return 1
 	})
-	return total, top
+	return len(seen), total, heapTop
 }
 
 // hitHeap is a heap of hits whose root is the last in the order of Before.
@@ -913,12 +1006,17 @@ func Before(a, b Hit) bool {
 
 // Run answers a search for a store: it checks q, parses the text, takes the
 // candidates of the store's index for each of the text's alternatives
-// (candidates is called once for each, at most MaxAlternatives times, and
-// returns at most MaxCandidates), ranks their union, cuts
-// the page after q.After and loads its nodes. A node that nodes does not
-// return (deleted meanwhile) is left out of the page.
+// (candidates is called once for each, at most MaxAlternatives times, with
+// limit MaxCandidates, and returns every node the alternative's index
+// query matches, or ErrTooBroad when there are more than limit: a store
+// asks its index for limit+1 and analyzes none of them then), ranks their
+// union, cuts the page after q.After and loads its nodes. Every candidate
+// is ranked, so the total is the number of matches and the page the top
+// of the ranking of all of them; a union of more than MaxCandidates
+// candidates is ErrTooBroad too (BAD_USER_INPUT). A node that nodes does
+// not return (deleted meanwhile) is left out of the page.
 func Run(ctx context.Context, q kepu.SearchQuery,
-	candidates func(ctx context.Context, q Query, labels []kepu.Label) ([]*Doc, error),
+	candidates func(ctx context.Context, q Query, labels []kepu.Label, limit int) ([]*Doc, error),
 	nodes func(ctx context.Context, ids []string) (map[string]kepu.Node, error),
 ) (kepu.SearchPage, error) {
 	if err := kepu.ValidateSearch(q); err != nil {
@@ -930,9 +1028,12 @@ func Run(ctx context.Context, q kepu.SearchQuery,
 	}
 	var cands []*Doc
 	for _, alt := range pq.Alternatives() {
-		c, err := candidates(ctx, alt, q.Labels)
+		c, err := candidates(ctx, alt, q.Labels, MaxCandidates)
 		if err != nil {
 			return kepu.SearchPage{}, err
+		}
+		if len(c) > MaxCandidates {
+			return kepu.SearchPage{}, ErrTooBroad
 		}
 		if cands == nil {
 			cands = c
@@ -945,7 +1046,10 @@ func Run(ctx context.Context, q kepu.SearchQuery,
 		score, id, _ := kepu.DecodeSearchCursor(q)
 		after = &Hit{ID: id, Score: score}
 	}
-	total, hits := rankAfter(pq, cands, after, q.First+1)
+	distinct, total, hits := rankAfter(pq, cands, after, q.First+1)
+	if distinct > MaxCandidates {
+		return kepu.SearchPage{}, ErrTooBroad
+	}
 	page := kepu.SearchPage{Total: total, HasPrev: q.After != ""}
 	page.HasNext = len(hits) > q.First
 	hits = hits[:min(q.First, len(hits))]

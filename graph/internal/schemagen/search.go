@@ -1,7 +1,7 @@
 package main
 
 // searchField is the Query field of full-text search (issue 11, section 1).
-const searchField = `  """Nodes whose names match the text, best first (ties by ID): Chinese (any run of two or more characters of nameZh), English words of name (any case; a word prefix; one typo in words of four or more letters), the pinyin of nameZh with or without spaces and tones (beijing kexue, beijingkexuezhongxin, běijīng) or its initials (bjkxzx), and any mix (北京 kexue). A term that does not match as typed may match through a standard short form or a province name written out (中国科技馆 and zhongguokejiguan find 中国科学技术馆, 安徽科技馆 finds 安徽省科学技术馆), ranked below literal matches. Every term must match. labels keeps nodes of those labels. first is 0 (only totalCount and pageInfo) to the maximum page size (--max-page-size, 100 unless the server sets another; without first, that many; outside: BAD_USER_INPUT); pass pageInfo.endCursor as after for the next page, with the same text and labels (a cursor of another search: BAD_USER_INPUT). BAD_USER_INPUT for a text without a term of two or more letters or characters, longer than 200 characters, or with more than 16 terms."""
+const searchField = `  """Nodes whose names match the text, best first (ties by ID): Chinese (any run of two or more characters of nameZh), English words of name (any case; a word prefix; one typo in words of four or more letters), the pinyin of nameZh with or without spaces and tones (beijing kexue, beijingkexuezhongxin, běijīng) or its initials (bjkxzx), and any mix (北京 kexue); old English spellings of places (Peking, Canton, Amoy, Urumchi, Tsinghua) also match as their pinyin, ranked below the text as typed. A term that does not match as typed may match through a standard short form or a province name written out (中国科技馆 and zhongguokejiguan find 中国科学技术馆, 安徽科技馆 finds 安徽省科学技术馆), ranked below literal matches. Every term must match. labels keeps nodes of those labels. first is 0 (only totalCount and pageInfo) to the maximum page size (--max-page-size, 100 unless the server sets another; without first, that many; outside: BAD_USER_INPUT); pass pageInfo.endCursor as after for the next page, with the same text and labels (a cursor of another search: BAD_USER_INPUT). Every node the text could match is ranked: totalCount is the number of matching nodes and the page the best of them all, the same on every backend. BAD_USER_INPUT for a text without a term of two or more letters or characters, longer than 200 characters, or with more than 16 terms, and for a text too broad to rank: one whose full-text index query (a superset of its matches) matches more than 100,000 nodes (only on a graph of more nodes than that; add a word or labels)."""
   search(text: String!, labels: [NodeLabel!], first: Int, after: String): SearchConnection!`
 
 // searchSchema holds the types of the search field.
@@ -11,7 +11,7 @@ type SearchConnection {
   "The nodes of the edges, in order."
   nodes: [Node!]!
   pageInfo: PageInfo!
-  "The number of matching nodes in all (the index gives at most 5,000 candidates)."
+  "The number of matching nodes in all (exact: every candidate is ranked)."
   totalCount: Int!
 }
 
