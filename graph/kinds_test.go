@@ -151,6 +151,7 @@ func TestEmptyListArguments(t *testing.T) {
 		{"relationships", `communities(algorithm: LOUVAIN, relationships: %s) { count }`, "[RelationshipType!]"},
 		{"labels", `subgraph(labels: %s) { nodes { id } }`, "[String!]"},
 		{"relationships", `subgraph(labels: ["Province"], relationships: %s) { nodes { id } }`, "[String!]"},
+		{"labels", `search(text: "kexue", labels: %s) { totalCount }`, "[NodeLabel!]"},
 	} {
 		for _, q := range []string{
 			"{ " + fmt.Sprintf(tc.field, "[]") + " }",

@@ -18,6 +18,9 @@ func search(ctx context.Context, r *Resolver, text string, labels []string, firs
 		}
 		q.First = *first
 	}
+	if err := notEmpty("labels", labels, "every label"); err != nil {
+		return nil, err
+	}
 	for _, v := range labels {
 		l, ok := spec.LabelOfEnum(v)
 		if !ok {

@@ -166,7 +166,7 @@ func corpus(t *testing.T, shapes bool) []namedStmt {
 		add(fmt.Sprintf("search%d", i), stmt{cypherSearch, map[string]any{"query": luceneQuery(q), "labels": []string{"Museum"}, "limit": int64(10)}}, nil)
 	}
 	add("searchAllLabels", stmt{cypherSearch, map[string]any{"query": "name:x*", "labels": []string{}, "limit": int64(10)}}, nil)
-	add("searchMissing", stmt{cypherSearchMissing, map[string]any{"after": "", "all": true, "old": oldSearchProps, "limit": int64(10)}}, nil)
+	add("searchMissing", stmt{cypherSearchMissing, map[string]any{"after": "", "all": true, "limit": int64(10)}}, nil)
 	add("searchFill", stmt{cypherSearchFill, map[string]any{"rows": []any{map[string]any{"id": "Museum:a", "pinyin": "a", "initials": "a"}}, "clear": clearOldSearch}}, nil)
 	add("searchFormat", stmt{cypherSearchFormat, nil}, nil)
 	add("setSearchFormat", stmt{cypherSetSearchFormat, map[string]any{"format": int64(SearchKeysFormat)}}, nil)
@@ -548,20 +548,12 @@ func TestNotIsTwoValued(t *testing.T) {
 	}
 }
 
-// leftUnused are the unused parameters of statements outside this
-// check's owner's files, left to their owner (2026-12-03, gaps15): search.go's
-// EnsureSchema pass sends $old, which cypherSearchMissing no longer uses.
-var leftUnused = map[string][]string{cypherSearchMissing: {"old"}}
-
 // unusedParams returns the names of the parameters of params that the
-// statement's text never references ($name), sorted (leftUnused aside).
+// statement's text never references ($name), sorted.
 func unusedParams(cypher string, params map[string]any) []string {
 	used := map[string]bool{}
 	for _, m := range paramRef.FindAllStringSubmatch(cypher, -1) {
 		used[m[1]] = true
-	}
-	for _, name := range leftUnused[cypher] {
-		used[name] = true
 	}
 	var out []string
 	for name := range params {

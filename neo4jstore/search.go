@@ -413,7 +413,7 @@ func (s *Store) upgradeSearchKeys(ctx context.Context) (int, error) {
 	all := format != SearchKeysFormat
 	after, n := "", 0
 	for {
-		recs, err := s.read(ctx, stmt{cypherSearchMissing, map[string]any{"after": after, "all": all, "old": oldSearchProps, "limit": int64(5000)}})
+		recs, err := s.read(ctx, stmt{cypherSearchMissing, map[string]any{"after": after, "all": all, "limit": int64(5000)}})
 		if err != nil {
 			return n, err
 		}
