@@ -2,8 +2,6 @@ package embedded
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -15,6 +13,7 @@ import (
 
 	"github.com/kepugraph/kepugraph/kepu"
 	"github.com/kepugraph/kepugraph/seed/dataset"
+	"github.com/kepugraph/kepugraph/storetest"
 	"github.com/kepugraph/kepugraph/textsearch"
 )
 
@@ -216,48 +215,21 @@ func TestPhraseCandidates(t *testing.T) {
 	}
 }
 
-// TestCandidatesLimit: the candidates of a text are every node its index
-// query matches, up to the limit textsearch.Run gives, and
-// textsearch.ErrTooBroad past it; for a Chinese phrase the limit counts
-// the names that hold the phrase (the documents of Neo4j's phrase query),
-// not those that hold its bigrams apart.
+// TestCandidatesLimit: storetest.CandidatesLimit on the embedded store
+// (Neo4j's TestSearchCandidatesLimit runs the same).
 func TestCandidatesLimit(t *testing.T) {
 	st, err := Open(t.TempDir(), Options{NoSync: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	var changes []kepu.Change
-	for i := range 5 {
-		changes = append(changes,
-			kepu.Change{Kind: kepu.PutNode, Node: kepu.Node{ID: fmt.Sprintf("Museum:m%d", i), Label: kepu.Museum, Props: kepu.Props{
-				kepu.PropName: fmt.Sprintf("Science Museum %d", i), kepu.PropNameZh: fmt.Sprintf("北京科学中心%d", i), "kind": "STANDARD",
-				kepu.PropProvenance: kepu.Reported, kepu.PropSource: "test"}}},
-			// The bigrams of 北京科学 apart: the bigram query finds it, the phrase not.
-			kepu.Change{Kind: kepu.PutNode, Node: kepu.Node{ID: fmt.Sprintf("Museum:a%d", i), Label: kepu.Museum, Props: kepu.Props{
-				kepu.PropName: fmt.Sprintf("Annex %d", i), kepu.PropNameZh: fmt.Sprintf("北京 科学 京科%d", i), "kind": "STANDARD",
-				kepu.PropProvenance: kepu.Reported, kepu.PropSource: "test"}}})
-	}
-	if _, err := st.Write(context.Background(), changes); err != nil {
-		t.Fatal(err)
-	}
-	for _, tc := range []struct {
-		text  string
-		limit int
-		want  int // candidates; -1: ErrTooBroad
-	}{
-		{"science", 5, 5}, {"science", 6, 5}, {"science", 4, -1},
-		{"北京科学", 5, 5}, {"北京科学", 4, -1},
-		{"beijing", 10, 10}, {"beijing", 9, -1},
-	} {
-		got, err := st.searchCandidates(context.Background(), mustParseText(t, tc.text), nil, tc.limit)
-		switch {
-		case tc.want < 0 && !errors.Is(err, textsearch.ErrTooBroad):
-			t.Errorf("%q limit %d: %d candidates, %v; want ErrTooBroad", tc.text, tc.limit, len(got), err)
-		case tc.want >= 0 && (err != nil || len(got) != tc.want):
-			t.Errorf("%q limit %d: %d candidates, %v; want %d", tc.text, tc.limit, len(got), err, tc.want)
-		}
-	}
+	storetest.CandidatesLimit(t, func(cs []kepu.Change) error {
+		_, err := st.Write(context.Background(), cs)
+		return err
+	}, func(ctx context.Context, text string, limit int) (int, error) {
+		docs, err := st.searchCandidates(ctx, mustParseText(t, text), nil, limit)
+		return len(docs), err
+	})
 }
 
 func mustParseText(t *testing.T, text string) textsearch.Query {
