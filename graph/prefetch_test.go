@@ -329,6 +329,22 @@ func TestRelationshipCountOrder(t *testing.T) {
 	wantError(t, url, `{ museums { nodes { schoolPartners(orderBy: [{field: COVERS_COUNT}]) { nodes { name } } } } }`, nil, "GRAPHQL_VALIDATION_FAILED")
 }
 
+// wantMuseums checks the names (by name, comma-separated) and totalCount of
+// the fixture's museums that the where input matches.
+func wantMuseums(t *testing.T, url, where, want string) {
+	t.Helper()
+	var data struct {
+		Museums struct {
+			names
+			TotalCount int
+		}
+	}
+	query(t, url, fmt.Sprintf(`{ museums(where: %s, orderBy: [{field: NAME}]) { nodes { name } totalCount } }`, where), nil, &data)
+	if got := data.Museums.list(); got != want || data.Museums.TotalCount != len(data.Museums.Nodes) {
+		t.Errorf("%s: got %q (totalCount %d), want %q", where, got, data.Museums.TotalCount, want)
+	}
+}
+
 // TestEmptyOr checks that an empty disjunction matches nothing and an empty
 // conjunction everything, at the top level and in a relationship.
 func TestEmptyOr(t *testing.T) {
@@ -342,16 +358,7 @@ func TestEmptyOr(t *testing.T) {
 		{`{schoolPartners_some: {node: {OR: []}}}`, ""},
 		{`{schoolPartners_none: {node: {OR: []}}}`, "m1,m2,m3"},
 	} {
-		var data struct {
-			Museums struct {
-				names
-				TotalCount int
-			}
-		}
-		query(t, url, fmt.Sprintf(`{ museums(where: %s, orderBy: [{field: NAME}]) { nodes { name } totalCount } }`, tc.where), nil, &data)
-		if got := data.Museums.list(); got != tc.want || data.Museums.TotalCount != len(data.Museums.Nodes) {
-			t.Errorf("%s: got %q (totalCount %d), want %q", tc.where, got, data.Museums.TotalCount, tc.want)
-		}
+		wantMuseums(t, url, tc.where, tc.want)
 	}
 	var rel struct {
 		Node struct {
@@ -405,16 +412,7 @@ func TestEmptyNot(t *testing.T) {
 		{`{schoolPartners_some: {node: {NOT: {NOT: {}}}, edge: {NOT: {NOT: {}}}}}`, "m1,m2"},
 		{`{NOT: {schoolPartners_some: {node: {NOT: {}}}}}`, "m1,m2,m3"},
 	} {
-		var data struct {
-			Museums struct {
-				names
-				TotalCount int
-			}
-		}
-		query(t, url, fmt.Sprintf(`{ museums(where: %s, orderBy: [{field: NAME}]) { nodes { name } totalCount } }`, tc.where), nil, &data)
-		if got := data.Museums.list(); got != tc.want || data.Museums.TotalCount != len(data.Museums.Nodes) {
-			t.Errorf("%s: got %q (totalCount %d), want %q", tc.where, got, data.Museums.TotalCount, tc.want)
-		}
+		wantMuseums(t, url, tc.where, tc.want)
 	}
 	// The same as a variable, and in the other fields that take a where.
 	var data struct {
