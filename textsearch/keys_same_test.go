@@ -91,9 +91,22 @@ func refSyllables(nameZh string) []string {
 			out = append(out, t.Text)
 			continue
 		}
-		for _, r := range t.Text {
-			p := pinyinOf(r)
-			out = append(out, p)
+		// Forward maximum matching, the plain way: the longest word of
+		// the table at each character, else the character's default.
+		rs := []rune(t.Text)
+		for i := 0; i < len(rs); {
+			n := 1
+			for k := min(maxWordRunes, len(rs)-i); k >= 2; k-- {
+				if syl, ok := words().words[string(rs[i:i+k])]; ok {
+					out = append(out, syl...)
+					n = k
+					break
+				}
+			}
+			if n == 1 {
+				out = append(out, pinyinOf(rs[i]))
+			}
+			i += n
 		}
 	}
 	return out

@@ -270,7 +270,7 @@ func TestAccentsFolded(t *testing.T) {
 
 // TestOldSpellings: every old spelling (OldSpellings), typed in any case,
 // finds the names that hold its place in Chinese only (by the pinyin of
-// the Chinese name as this package reads it: 厦门 shamen) and in English
+// the Chinese name as this package reads it: 厦门 xiamen) and in English
 // only (Xiamen), through an alternative a store asks its index; a name that
 // holds the old spelling itself ranks above one found through it (Peking
 // University before the Beijing Science Center); and a term that is no

@@ -1,6 +1,8 @@
 // Package textsearch is the text analysis and ranking behind the search
 // field, shared by every store so that they rank alike: the pinyin of a
-// Chinese name (github.com/mozillazg/go-pinyin), the terms of a search text,
+// Chinese name (github.com/mozillazg/go-pinyin's readings of characters,
+// and the readings of words of mozillazg/phrase-pinyin-data: readings.go),
+// the terms of a search text,
 // whether a node matches them and its score.
 //
 // A store's full-text index only finds candidates: every node that could
@@ -522,8 +524,9 @@ var pinyinArgs = func() pinyin.Args {
 }()
 
 // Syllables returns the pinyin of a Chinese name, one unit per character:
-// the toneless syllable (default reading) of each Chinese character, and
-// each run of other letters or digits, folded, as one unit. Other
+// the toneless syllable of each Chinese character (its reading in the word
+// it is part of, else its default reading: readings.go; 重庆 chong qing),
+// and each run of other letters or digits, folded, as one unit. Other
 // characters give none.
 func Syllables(nameZh string) []string { return syllablesFolded(foldLatin(nameZh)) }
 
@@ -531,20 +534,28 @@ func Syllables(nameZh string) []string { return syllablesFolded(foldLatin(nameZh
 func syllablesFolded(folded string) []string { return appendSyllables(nil, folded) }
 
 // appendSyllables appends the units of Syllables of a folded name to dst:
-// the terms of splitTerms, a Han run as the syllables of its characters,
-// a run of other letters and digits as itself (a substring of folded:
+// the terms of splitTerms, a Han run as the syllables of its characters
+// (appendHanRun), a run of other letters and digits as itself (a
+// substring of folded:
 // splitTerms's runes of a run are the run's bytes, since a byte that is
 // not valid UTF-8 is neither a letter nor a digit).
 func appendSyllables(dst []string, folded string) []string {
 	word := -1 // start of the run of letters and digits, -1: none
+	han := -1  // start of the run of Han characters, -1: none
 	for i, r := range folded {
+		if han >= 0 && !isHan(r) {
+			dst = appendHanRun(dst, folded[han:i])
+			han = -1
+		}
 		switch {
 		case isHan(r):
 			if word >= 0 {
 				dst = append(dst, folded[word:i])
 				word = -1
 			}
-			dst = append(dst, syllable(r))
+			if han < 0 {
+				han = i
+			}
 		case isWordRune(r):
 			if word < 0 {
 				word = i
@@ -555,6 +566,9 @@ func appendSyllables(dst []string, folded string) []string {
 				word = -1
 			}
 		}
+	}
+	if han >= 0 {
+		dst = appendHanRun(dst, folded[han:])
 	}
 	if word >= 0 {
 		dst = append(dst, folded[word:])
@@ -589,7 +603,8 @@ func syllable(r rune) string {
 	return s
 }
 
-// pinyinOf is the toneless default reading of r, or r itself.
+// pinyinOf is the toneless default reading of r (go-pinyin's first), or r
+// itself.
 func pinyinOf(r rune) string {
 	p := pinyin.SinglePinyin(r, pinyinArgs)
 	if len(p) > 0 && p[0] != "" {
