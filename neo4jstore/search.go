@@ -49,12 +49,15 @@ const (
 // of a term with digits (until 2026-12-02 evening); 5: also the name's
 // words and the nameZh's Han bigrams (PropSearchWords, PropSearchHan),
 // which kg_search (now with the unicode_whitespace analyzer) covers
-// instead of name and nameZh, and the keys without stop marks. A database without the node (written before, or by
+// instead of name and nameZh, and the keys without stop marks (until
+// 2026-12-04); 6: the pinyin and initials keys of nameZh read by words
+// (textsearch's readings.go: 重庆 chongqing, not zhongqing). A database
+// without the node (written before, or by
 // another program) counts as an older format. Bump it whenever
 // textsearch.NewPrefixKeys or searchKeys changes its output: EnsureSchema
 // then rewrites every node's keys (TestSearchKeysFormat fails until the
 // new output is written down there).
-const SearchKeysFormat = 5
+const SearchKeysFormat = 6
 
 // oldSearchProps are the properties of the earlier formats' keys, which a
 // rewrite removes (named by parameters, not in statements' text: a database

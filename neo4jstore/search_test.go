@@ -76,6 +76,8 @@ func TestSearchKeysFormat(t *testing.T) {
 		{"科技馆 0000123（东城区）", "科技 技馆 东城 城区", "kejiguan jiguan guan 0000 dongchengqu chengqu qu", "kjg0dcq jg0dcq g0dcq 0dcq dcq cq q"},
 		{"绿色K12学校", "绿色 学校", "lvsek sek k 12 xuexiao xiao", "lskxx skxx kxx xx x"},
 		{"馆·O'Brien", "馆", "guanobrien obrien brien", "gob ob b"},
+		// Format 6: read by words (zhongqingshi … zqs … in format 5).
+		{"重庆市", "重庆 庆市", "chongqingshi qingshi shi", "cqs qs s"},
 	} {
 		han, pinyin, initials := zhKeys(c.zh)
 		if han != c.han || pinyin != c.pinyin || initials != c.initials {

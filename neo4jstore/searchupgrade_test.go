@@ -16,11 +16,11 @@ import (
 
 // upgradeNames are the nodes of the upgrade tests and a search text that
 // finds each first by its pinyin or initials.
-var upgradeNames = map[string]string{"Museum:xd": "现代科技馆", "Museum:bsc": "北京科学中心", "School:bt": "不同学堂"}
+var upgradeNames = map[string]string{"Museum:xd": "现代科技馆", "Museum:bsc": "北京科学中心", "School:bt": "不同学堂", "Museum:cq": "重庆科技馆"}
 
 var upgradeSearches = map[string]string{"xiandai": "Museum:xd", "xdkj": "Museum:xd", "kexuezhong": "Museum:bsc",
 	"butong": "School:bt", "xuetang": "School:bt", "btxt": "School:bt", "jingke": "Museum:bsc",
-	"brien": "Museum:en", "000": "Museum:en", "科学中心": "Museum:bsc"}
+	"brien": "Museum:en", "000": "Museum:en", "科学中心": "Museum:bsc", "chongqing": "Museum:cq", "cqkjg": "Museum:cq"}
 
 // TestSearchKeysUpgrade: a database written with the search keys of an
 // earlier format (format 2: textsearch's former GramKeys in
@@ -32,7 +32,9 @@ var upgradeSearches = map[string]string{"xiandai": "Museum:xd", "xdkj": "Museum:
 // search then finds names by pinyin and initials, and a second
 // EnsureSchema changes nothing. The same for a database that records an
 // older format with keys in the current properties (textsearch.PrefixKeys'
-// output changed): their values are rewritten. And for a database of
+// output changed): their values are rewritten (format 5's keys of 重庆,
+// read by characters zhongqing: chongqing finds it after the rewrite,
+// zhongqing nothing). And for a database of
 // format 4 (kg_search over name and nameZh with the cjk analyzer, no word
 // or Han keys, stop words marked): after EnsureSchema the words the cjk
 // analyzer kept whole (O'Brien, 12,000) are found.
@@ -154,9 +156,11 @@ func TestSearchKeysUpgrade(t *testing.T) {
 	check("format 2")
 
 	// An older format recorded, the keys in the current properties but
-	// stale (another PrefixKeys), the index current.
+	// stale (another PrefixKeys: format 5 read 重庆 by characters,
+	// zhongqing), the index current.
 	run("MATCH (v:KepuGraphVersion {id: 'searchKeys'}) SET v.format = $f", map[string]any{"f": int64(neo4jstore.SearchKeysFormat - 1)})
 	run("MATCH (n:KG) WHERE n.nameZh IS NOT NULL SET n."+neo4jstore.PropSearchPinyin+" = 'stale', n."+neo4jstore.PropSearchInitials+" = 'stale'", nil)
+	run("MATCH (n:KG {id: 'Museum:cq'}) SET n."+neo4jstore.PropSearchPinyin+" = 'zhongqingkejiguan qingkejiguan kejiguan jiguan guan', n."+neo4jstore.PropSearchInitials+" = 'zqkjg qkjg kjg jg g'", nil)
 	before = indexID()
 	if err := st.EnsureSchema(ctx); err != nil {
 		t.Fatal(err)
@@ -165,6 +169,10 @@ func TestSearchKeysUpgrade(t *testing.T) {
 		t.Error("an upgrade of the keys' values kept the index it updated node by node (want it dropped and built once)")
 	}
 	check("stale values")
+	// The format 5 keys of 重庆 (zhongqing) are gone with the rewrite.
+	if page, err := st.Search(ctx, kepu.SearchQuery{Text: "zhongqing", First: 10}); err != nil || len(page.Hits) != 0 {
+		t.Errorf("after the rewrite, zhongqing finds %+v (%v), want nothing", page.Hits, err)
+	}
 
 	// Format 4: kg_search over name and nameZh (cjk), no word or Han keys,
 	// stop words marked.

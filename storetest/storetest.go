@@ -69,6 +69,7 @@ func Run(t *testing.T, h Harness) {
 		{"Search/ShortForms", testSearchShortForms},
 		{"Search/Bound", testSearchBound},
 		{"Search/Words", testSearchWords},
+		{"Search/Readings", testSearchReadings},
 		{"Context", testContext},
 		{"Version", testVersion},
 		{"Meta", testMeta},
