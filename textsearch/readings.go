@@ -1,6 +1,7 @@
 package textsearch
 
 import (
+	"math/bits"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -53,19 +54,36 @@ var placeReadings = []struct{ Word, Reading, Source string }{
 
 // maxWordRunes bounds the length of a word in characters (the data set's
 // longest is 12).
-const maxWordRunes = 16
+const maxWordRunes = 15
 
 // wordTable is the words of phraseData and placeReadings: their syllables
-// by word, and by first character the longest word's length in
-// characters (0: no word begins with it).
+// by word, and by first two characters the lengths in characters of the
+// words that begin with them (bit n: a word of n characters), with a
+// bitset to skip most bigrams that begin no word at the cost of an index
+// (most characters of a name begin no word that the next character
+// continues).
 type wordTable struct {
-	words map[string][]string
-	block [0x9fff - 0x4e00 + 1]uint8 // by first character in the CJK Unified Ideographs block
-	other map[rune]uint8             // by first character elsewhere
+	words  map[string][]string
+	starts map[uint64]uint16 // by first two characters (bigram)
+	// maybe has the bit bigramBit of every key of starts: a bigram whose
+	// bit is clear begins no word (one word of memory in 64 bits, 32 KB,
+	// set for about 2% of the bigrams that begin none).
+	maybe [1 << 18 / 64]uint64
 }
 
-var words = sync.OnceValue(func() *wordTable {
-	t := &wordTable{words: map[string][]string{}, other: map[rune]uint8{}}
+// bigram is the key of starts.
+func bigram(r, r2 rune) uint64 { return uint64(r)<<32 | uint64(r2) }
+
+// bigramBit is the bit of a bigram in wordTable.maybe.
+func bigramBit(b uint64) uint32 { return uint32((b*0x9e3779b97f4a7c15)>>46) & (1<<18 - 1) }
+
+// words is the table, built on first use (the package's initialization
+// uses it: Provinces' and Abbreviations' pinyin).
+var words = sync.OnceValue(buildWords)
+
+// buildWords reads phraseData and placeReadings.
+func buildWords() *wordTable {
+	t := &wordTable{words: map[string][]string{}, starts: map[uint64]uint16{}}
 	add := func(w, reading string) {
 		syl := strings.Fields(reading)
 		n := utf8.RuneCountInString(w)
@@ -73,29 +91,31 @@ var words = sync.OnceValue(func() *wordTable {
 			panic("textsearch: reading " + reading + " of " + w + " is not one syllable per character")
 		}
 		t.words[w] = syl
-		r, _ := utf8.DecodeRuneInString(w)
-		if r >= 0x4e00 && r <= 0x9fff {
-			t.block[r-0x4e00] = max(t.block[r-0x4e00], uint8(n))
-		} else {
-			t.other[r] = max(t.other[r], uint8(n))
-		}
+		r, size := utf8.DecodeRuneInString(w)
+		r2, _ := utf8.DecodeRuneInString(w[size:])
+		b := bigram(r, r2)
+		t.starts[b] |= 1 << n
+		bit := bigramBit(b)
+		t.maybe[bit/64] |= 1 << (bit % 64)
 	}
+	var data []string // the data set's words
 	for line := range strings.Lines(phraseData) {
 		w, reading, ok := strings.Cut(strings.TrimSuffix(line, "\n"), "\t")
 		if !ok {
 			panic("textsearch: phraseData line " + line)
 		}
 		add(w, reading)
+		data = append(data, w)
 	}
 	for _, p := range placeReadings {
-		add(p.Word, p.Reading)
-		// The data set's longer words that hold it (色达县 sai da xian)
-		// read it so too.
+		// The data set's words that hold it (色达县 sai da xian) read it
+		// so too.
 		syl := strings.Fields(p.Reading)
-		for w, ws := range t.words {
-			if w == p.Word {
+		for _, w := range data {
+			if !strings.Contains(w, p.Word) {
 				continue
 			}
+			ws := t.words[w]
 			for i := 0; i < len(w); {
 				j := strings.Index(w[i:], p.Word)
 				if j < 0 {
@@ -106,20 +126,34 @@ var words = sync.OnceValue(func() *wordTable {
 				i += j + len(p.Word)
 			}
 		}
+		add(p.Word, p.Reading)
 	}
 	return t
-})
+}
 
-// maxWord is the length in characters of the longest word that begins
-// with r (0: none).
-func (t *wordTable) maxWord(r rune) int {
-	if r >= 0x4e00 && r <= 0x9fff {
-		return int(t.block[r-0x4e00])
+// longest returns the reading of the longest word of the table that
+// begins s and whose length in characters is one of lens (bit n: n
+// characters), and its length in bytes; nil, 0 for none.
+func (t *wordTable) longest(s string, lens uint16) ([]string, int) {
+	// The byte ends of the next characters, up to the longest length.
+	n := bits.Len16(lens) - 1
+	var ends [maxWordRunes + 1]int
+	k, j := 0, 0
+	for k < n && j < len(s) {
+		_, size := utf8.DecodeRuneInString(s[j:])
+		j += size
+		k++
+		ends[k] = j
 	}
-	if len(t.other) == 0 {
-		return 0
+	for ; k >= 2; k-- {
+		if lens&(1<<k) == 0 {
+			continue
+		}
+		if syl, ok := t.words[s[:ends[k]]]; ok {
+			return syl, ends[k]
+		}
 	}
-	return int(t.other[r])
+	return nil, 0
 }
 
 // appendHanRun appends the syllables of a run of Han characters: each
@@ -127,33 +161,30 @@ func (t *wordTable) maxWord(r rune) int {
 // character its default reading (syllable).
 func appendHanRun(dst []string, run string) []string {
 	t := words()
+	r, size := utf8.DecodeRuneInString(run)
 	for i := 0; i < len(run); {
-		r, size := utf8.DecodeRuneInString(run[i:])
-		if n := t.maxWord(r); n >= 2 {
-			// The byte ends of the next n characters.
-			var ends [maxWordRunes]int
-			k, j := 0, i
-			for k < n && j < len(run) {
-				_, s := utf8.DecodeRuneInString(run[j:])
-				j += s
-				ends[k] = j
-				k++
-			}
-			found := false
-			for ; k >= 2; k-- {
-				if syl, ok := t.words[run[i:ends[k-1]]]; ok {
-					dst = append(dst, syl...)
-					i = ends[k-1]
-					found = true
-					break
+		j := i + size
+		var r2 rune
+		size2 := 0
+		if j < len(run) {
+			r2, size2 = utf8.DecodeRuneInString(run[j:])
+			b := bigram(r, r2)
+			if bit := bigramBit(b); t.maybe[bit/64]&(1<<(bit%64)) != 0 {
+				if lens := t.starts[b]; lens != 0 {
+					if syl, n := t.longest(run[i:], lens); n > 0 {
+						dst = append(dst, syl...)
+						i += n
+						if i < len(run) {
+							r, size = utf8.DecodeRuneInString(run[i:])
+						}
+						continue
+					}
 				}
-			}
-			if found {
-				continue
 			}
 		}
 		dst = append(dst, syllable(r))
-		i += size
+		i = j
+		r, size = r2, size2
 	}
 	return dst
 }
