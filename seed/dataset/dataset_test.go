@@ -182,6 +182,24 @@ func TestRomanizedNames(t *testing.T) {
 		"Prefecture:152500": "Xilinguole League", // 锡林郭勒盟 (勒 is le in place names)
 		"County:652801":     "Ku'erle City",      // 库尔勒市
 		"County:110105":     "Chaoyang District", // 朝阳区
+		// A character read as its word reads it (textsearch/readings.go);
+		// each is English Wikipedia's title for the place.
+		"Prefecture:440600": "Foshan City",                   // 佛山市, not Fushan
+		"County:310112":     "Minhang District",              // 闵行区, not Minxing
+		"County:330382":     "Yueqing City",                  // 乐清市, not Leqing
+		"County:120115":     "Baodi District",                // 宝坻区, not Baochi
+		"County:410621":     "Xun County",                    // 浚县, not Jun
+		"County:130981":     "Botou City",                    // 泊头市, not Potou
+		"County:140924":     "Fanshi County",                 // 繁峙县, not Fanzhi
+		"County:420116":     "Huangpi District",              // 黄陂区, not Huangbei
+		"County:371524":     "Dong'e County",                 // 东阿县, not Dong'a
+		"County:130726":     "Yu County",                     // 蔚县, not Wei
+		"County:320116":     "Luhe District",                 // 六合区, not Liuhe
+		"County:371722":     "Shan County",                   // 单县, not Dan
+		"County:620722":     "Minle County",                  // 民乐县 (read with 县), not Minyue
+		"County:450405":     "Changzhou District",            // 长洲区, not Zhangzhou
+		"Prefecture:341500": "Lu'an City",                    // 六安市
+		"County:522732":     "Sandushuizu Autonomous County", // 三都水族自治县, not Sandou
 	} {
 		found := false
 		for _, n := range ds.Nodes {

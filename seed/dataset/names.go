@@ -5,42 +5,24 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/mozillazg/go-pinyin"
+	"github.com/kepugraph/kepugraph/textsearch"
 )
 
 // Place names in divisions.csv are Chinese only. The English name of a
 // prefecture or county is a machine romanization: the Hanyu Pinyin of the
 // name without its administrative suffix, followed by the English word for
-// the suffix ("朝阳区" → "Chaoyang District"). The romanization reads one
-// character at a time (go-pinyin has no phrase dictionary), so the common
-// readings of characters that are polyphonic in place names are fixed below,
-// and a few whole names are given outright. It is deterministic but not an
-// official spelling (锡林郭勒盟 is "Xilinguole League", not "Xilin Gol
-// League"): such a node says so with nameRomanized (see places.go and
-// seed/README.md).
+// the suffix ("朝阳区" → "Chaoyang District"). The pinyin is the search's
+// (textsearch.Syllables): each character read as the word it is part of
+// reads it (佛山 Foshan, 重庆 Chongqing; textsearch/readings.go gives the
+// dictionaries and their sources), so that a name and its pinyin search
+// keys agree. It is deterministic but not an official spelling (锡林郭勒盟
+// is "Xilinguole League", not "Xilin Gol League"): such a node says so with
+// nameRomanized (see places.go and seed/README.md).
 
-// charReadings overrides go-pinyin's first reading of characters whose usual
-// reading in place names differs.
-var charReadings = map[rune]string{
-	'长': "chang", '重': "chong", '厦': "xia", '都': "du", '藏': "zang",
-	'蚌': "beng", '单': "shan", '乐': "le", '会': "hui", '行': "xing",
-	'阿': "a", '曲': "qu", '柏': "bai", '沈': "shen", '泌': "bi",
-	'涡': "guo", '莘': "shen", '什': "shi", '朝': "chao", '大': "da",
-	'广': "guang", '兴': "xing", '宁': "ning", '台': "tai", '便': "bian",
-	'降': "jiang", '栎': "li", '郫': "pi", '沙': "sha", '调': "diao",
-	'济': "ji", '洪': "hong", '华': "hua", '合': "he", '觉': "jue",
-	'家': "jia", '盛': "sheng", '传': "chuan", '参': "can", '畜': "xu",
-	'干': "gan", '弹': "dan", '查': "cha", '车': "che", '尾': "wei",
-	'番': "fan", '解': "jie", '石': "shi", '宿': "su", '涌': "yong",
-	'勒': "le",
-}
-
-// nameReadings gives whole stems whose reading is not the sum of the usual
-// character readings.
+// nameReadings gives the stems whose English name is not their pinyin:
+// the conventional names of Ürümqi, Hohhot and Lhasa (English Wikipedia's
+// article titles).
 var nameReadings = map[string]string{
-	"六安": "lu'an", "六合": "luhe", "番禺": "panyu", "丽水": "lishui", "丽江": "lijiang",
-	"铅山": "yanshan", "尉氏": "yushi", "乐亭": "laoting", "洪洞": "hongtong",
-	"吐鲁番": "tulufan", "蔚": "yu", "长子": "zhangzi", "涪陵": "fuling",
 	"乌鲁木齐": "urumqi", "呼和浩特": "hohhot", "拉萨": "lhasa",
 }
 
@@ -60,26 +42,22 @@ var suffixes = []struct{ zh, en string }{
 	{"盟", "League"},
 }
 
-var pinyinArgs = pinyin.NewArgs()
-
 // romanize returns the pinyin of a Chinese text as one capitalized word,
 // with an apostrophe before a syllable that starts with a, o or e (Xi'an).
-func romanize(zh string) string {
-	if r, ok := nameReadings[zh]; ok {
+func romanize(zh string) string { return romanizeStem(zh, zh) }
+
+// romanizeStem is romanize of stem, the beginning of the name zh, read as
+// part of zh: 民乐 as in 民乐县 (Minle), not alone (minyue).
+func romanizeStem(zh, stem string) string {
+	if r, ok := nameReadings[stem]; ok {
 		return capitalize(r)
 	}
+	syls := textsearch.Syllables(zh)
+	// One syllable per character (textsearch.Syllables): the stem's are
+	// the first ones.
+	syls = syls[:min(len(syls), utf8.RuneCountInString(stem))]
 	var b strings.Builder
-	for _, ch := range zh {
-		var syl string
-		if r, ok := charReadings[ch]; ok {
-			syl = r
-		} else if ps := pinyin.SinglePinyin(ch, pinyinArgs); len(ps) > 0 {
-			syl = ps[0]
-		} else if ch < utf8.RuneSelf {
-			syl = string(ch)
-		} else {
-			continue
-		}
+	for _, syl := range syls {
 		if b.Len() > 0 && strings.ContainsRune("aoe", rune(syl[0])) {
 			b.WriteByte('\'')
 		}
@@ -102,7 +80,7 @@ func placeName(zh string) string {
 	for _, s := range suffixes {
 		stem, ok := strings.CutSuffix(zh, s.zh)
 		if ok && utf8.RuneCountInString(stem) >= 1 {
-			return romanize(stem) + " " + s.en
+			return romanizeStem(zh, stem) + " " + s.en
 		}
 	}
 	return romanize(zh)
