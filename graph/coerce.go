@@ -323,7 +323,12 @@ func (c variableCheck) MutateOperationParameters(ctx context.Context, p *graphql
 	if op == nil {
 		return nil
 	}
+	cursors := cursorVariables(doc, op)
 	for _, vd := range op.VariableDefinitions {
+		c := c
+		if cursors[vd.Variable] {
+			c.maxString = 0 // a cursor the server issued: see cursorVariables
+		}
 		v, present := p.Variables[vd.Variable]
 		if !present {
 			if vd.Type.NonNull && vd.DefaultValue == nil {
@@ -338,6 +343,44 @@ func (c variableCheck) MutateOperationParameters(ctx context.Context, p *graphql
 		p.Variables[vd.Variable] = cv
 	}
 	return nil
+}
+
+// cursorVariables returns the variables of op given as a field's after or
+// before argument, in op or in a fragment it spreads: the cursors of
+// connections, which the server issued and clients send back as they got
+// them. A node list's cursor holds the record's sort keys (texts of up to
+// kepu.MaxTextBytes each, JSON-escaped, then base64), so it can be longer
+// than --max-string-bytes (a 4,000-byte name of '&' gave a 32,074-byte
+// cursor, and the next page was refused); the body limit
+// (--max-body-bytes) bounds them instead, and a cursor the server did not
+// issue is refused as invalid. (A cursor written into the query text
+// stays under the String limit and --max-query-bytes.)
+func cursorVariables(doc *ast.QueryDocument, op *ast.OperationDefinition) map[string]bool {
+	out := map[string]bool{}
+	seen := map[string]bool{}
+	var walk func(ast.SelectionSet)
+	walk = func(set ast.SelectionSet) {
+		for _, sel := range set {
+			switch x := sel.(type) {
+			case *ast.Field:
+				for _, a := range x.Arguments {
+					if (a.Name == "after" || a.Name == "before") && a.Value != nil && a.Value.Kind == ast.Variable {
+						out[a.Value.Raw] = true
+					}
+				}
+				walk(x.SelectionSet)
+			case *ast.InlineFragment:
+				walk(x.SelectionSet)
+			case *ast.FragmentSpread:
+				if f := doc.Fragments.ForName(x.Name); f != nil && !seen[x.Name] {
+					seen[x.Name] = true
+					walk(f.SelectionSet)
+				}
+			}
+		}
+	}
+	walk(op.SelectionSet)
+	return out
 }
 
 // refuse returns err, a variable's coercion error, when doc is valid, and

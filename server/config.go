@@ -109,7 +109,7 @@ func flagSet(c *Config, out io.Writer) *flag.FlagSet {
 	fs.IntVar(&c.TrustedProxies, "trusted-proxies", 0, "reverse proxies in front of the server whose X-Forwarded-For names the client; 0 ignores the header")
 	fs.StringVar(&c.CORSOrigins, "cors-origins", "", "comma-separated origins allowed to call the API from a browser, or *; empty turns CORS off")
 	fs.StringVar(&c.CORSHeaders, "cors-headers", strings.Join(httpx.DefaultCORSHeaders, ","), "comma-separated request headers a browser may send with --cors-origins (answered in preflights), or *")
-	fs.IntVar(&c.MaxStringBytes, "max-string-bytes", 10<<10, "longest String or ID input value in bytes (BAD_USER_INPUT above); 0 turns the limit off")
+	fs.IntVar(&c.MaxStringBytes, "max-string-bytes", 10<<10, "longest String or ID input value in bytes (BAD_USER_INPUT above; not a variable given as a connection's after or before: the server's cursors hold sort keys and may be longer); 0 turns the limit off")
 	fs.StringVar(&c.Tokens, "tokens", "", "API keys as name:role:sha256hex entries separated by commas (the hash of the token, never the token); role editor may run mutations")
 	fs.StringVar(&c.TokenFile, "token-file", "", "file of API keys, one \"name role sha256hex\" per line (# comments)")
 	fs.BoolVar(&c.Introspection, "introspection", true, "answer introspection queries; false also turns off field suggestions in errors")
