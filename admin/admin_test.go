@@ -480,7 +480,7 @@ func TestCheckMetaEntries(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, out, errOut := run(t, nil, "check", "--data-dir", dir, "--json")
-	wantFailure(t, "check of a damaged metadata entry", code, errOut, admin.CodeDataDamaged, "problems")
+	wantFailure(t, "check of a damaged metadata entry", code, errOut, admin.CodeDataDamaged, "1 problem (")
 	var rep struct {
 		Code     string
 		Problems []struct{ Check, Record, Message string }
