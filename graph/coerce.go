@@ -325,9 +325,9 @@ func (c variableCheck) MutateOperationParameters(ctx context.Context, p *graphql
 	}
 	cursors := cursorVariables(doc, op)
 	for _, vd := range op.VariableDefinitions {
-		c := c
+		vc := c
 		if cursors[vd.Variable] {
-			c.maxString = 0 // a cursor the server issued: see cursorVariables
+			vc.maxString = 0 // a cursor the server issued: see cursorVariables
 		}
 		v, present := p.Variables[vd.Variable]
 		if !present {
@@ -336,7 +336,7 @@ func (c variableCheck) MutateOperationParameters(ctx context.Context, p *graphql
 			}
 			continue
 		}
-		cv, msg := c.coerce(vd.Type, v, []string{vd.Variable})
+		cv, msg := vc.coerce(vd.Type, v, []string{vd.Variable})
 		if msg != "" {
 			return c.refuse(doc, cached, variableError(vd, fmt.Sprintf(`Variable "$%s" %s`, vd.Variable, msg)))
 		}
