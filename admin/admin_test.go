@@ -108,6 +108,12 @@ func closedPort(t *testing.T) string {
 	return addr
 }
 
+// lastLine is the last line of a command's standard output.
+func lastLine(out string) string {
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	return lines[len(lines)-1]
+}
+
 // TestCheckErrorCodes: check's failures name their code on standard error
 // and, with --json, in the report's "code" field; a sound file has none;
 // bad usage stays exit 2.
@@ -126,9 +132,36 @@ func TestCheckErrorCodes(t *testing.T) {
 
 	bad := damaged(t, good)
 	code, out, errOut = run(t, nil, "check", "--data-dir", bad)
-	wantFailure(t, "check of a damaged file", code, errOut, admin.CodeDataDamaged, filepath.Join(bad, embedded.FileName), "problems")
+	wantFailure(t, "check of a damaged file", code, errOut, admin.CodeDataDamaged, filepath.Join(bad, embedded.FileName), "1 problem (")
 	if !strings.Contains(out, "PROBLEMS") {
 		t.Errorf("check of a damaged file: no report on standard output: %s", out)
+	}
+	// The report's advice fits what was checked: a data directory's file
+	// is restored over; a file given with --file (a backup) is not one to
+	// restore (check --file printed "Restore the last good backup" too).
+	if !strings.Contains(out, "Restore the last good backup: kepugraph restore --data-dir DIR --force BACKUP") {
+		t.Errorf("check --data-dir of a damaged file: advice %q", lastLine(out))
+	}
+	code, out, errOut = run(t, nil, "check", "--file", filepath.Join(bad, embedded.FileName))
+	wantFailure(t, "check --file of a damaged file", code, errOut, admin.CodeDataDamaged, "1 problem (")
+	if !strings.HasPrefix(lastLine(out), "Do not restore this file: check another backup") {
+		t.Errorf("check --file of a damaged file: advice %q", lastLine(out))
+	}
+	// A file refused before bbolt reads it (cut short) is reported with its
+	// size (the report said 0 bytes of a 100,000-byte file).
+	whole, err := os.ReadFile(filepath.Join(good, embedded.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := filepath.Join(t.TempDir(), "cut.db")
+	const cutSize = 3 * 4096 // the meta pages and one more: fewer pages than the data has
+	if err := os.WriteFile(cut, whole[:cutSize], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = run(t, nil, "check", "--file", cut, "--json")
+	var cutRep struct{ Bytes int }
+	if err := json.Unmarshal([]byte(out), &cutRep); code != 1 || err != nil || cutRep.Bytes != cutSize {
+		t.Errorf("check --json of a cut file: exit %d, bytes %d, want 1 and %d (%v; %q; %s)", code, cutRep.Bytes, cutSize, err, errOut, out)
 	}
 	code, out, errOut = run(t, nil, "check", "--file", filepath.Join(bad, embedded.FileName), "--json")
 	wantFailure(t, "check --json of a damaged file", code, errOut, admin.CodeDataDamaged)
@@ -167,8 +200,13 @@ func TestRestoreErrorCodes(t *testing.T) {
 	wantFailure(t, "restore of a missing backup", code, errOut, kepu.NotFound, "none.db")
 
 	bad := filepath.Join(damaged(t, src), embedded.FileName)
-	code, _, errOut = run(t, nil, "restore", "--data-dir", t.TempDir(), bad)
+	code, out, errOut := run(t, nil, "restore", "--data-dir", t.TempDir(), bad)
 	wantFailure(t, "restore of a damaged backup", code, errOut, admin.CodeDataDamaged, "not a sound backup")
+	// Its report's advice is not check's "restore the last good backup"
+	// (restore is what was being done).
+	if !strings.HasPrefix(lastLine(out), "Nothing was restored: check another backup") {
+		t.Errorf("restore of a damaged backup: advice %q", lastLine(out))
+	}
 
 	full := dataDir(t)
 	code, _, errOut = run(t, nil, "restore", "--data-dir", full, backup)
@@ -442,7 +480,7 @@ func TestCheckMetaEntries(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, out, errOut := run(t, nil, "check", "--data-dir", dir, "--json")
-	wantFailure(t, "check of a damaged metadata entry", code, errOut, admin.CodeDataDamaged, "problems")
+	wantFailure(t, "check of a damaged metadata entry", code, errOut, admin.CodeDataDamaged, "1 problem (")
 	var rep struct {
 		Code     string
 		Problems []struct{ Check, Record, Message string }

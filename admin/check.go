@@ -44,16 +44,38 @@ func runCheck(ctx context.Context, env Env, args []string) error {
 	}
 	var failure error
 	if !r.OK() {
-		failure = failf(CodeDataDamaged, "%s: %d problems (the report is on standard output)", path, len(r.Problems))
+		failure = failf(CodeDataDamaged, "%s: %s (the report is on standard output)", path, problems(len(r.Problems)))
 	}
 	if *asJSON {
 		if err := writeJSON(env.Stdout, checkJSON{OK: r.OK(), Code: ErrorCode(failure), Report: r}); err != nil {
 			return err
 		}
 	} else {
-		printReport(env.Stdout, r)
+		advice := adviceDataFile
+		if *file != "" {
+			advice = adviceBackup
+		}
+		printReport(env.Stdout, r, advice)
 	}
 	return failure
+}
+
+// The last line of a report with problems, for what was checked: a data
+// directory's data file (restore a backup over it), a file given with
+// check --file, most often a backup (not one to restore), and the backup
+// restore was given (nothing was restored).
+const (
+	adviceDataFile = "Restore the last good backup: kepugraph restore --data-dir DIR --force BACKUP (see README, \"Integrity and backups\")."
+	adviceBackup   = "Do not restore this file: check another backup (kepugraph check --file BACKUP) and restore the last good one (kepugraph restore --data-dir DIR --force BACKUP; see README, \"Integrity and backups\")."
+	adviceRestore  = "Nothing was restored: check another backup (kepugraph check --file BACKUP), then restore that one."
+)
+
+// problems is "1 problem" or "N problems".
+func problems(n int) string {
+	if n == 1 {
+		return "1 problem"
+	}
+	return fmt.Sprintf("%d problems", n)
 }
 
 // checkJSON is check --json's output: ok, and for a failure its code
@@ -82,8 +104,10 @@ func checkFile(path string) (*embedded.Report, error) {
 	return embedded.Check(path, embedded.CheckOptions{})
 }
 
-// printReport writes a Report as text.
-func printReport(w io.Writer, r *embedded.Report) {
+// printReport writes a Report as text; a report with problems ends with
+// advice, what to do about them (adviceDataFile, adviceBackup,
+// adviceRestore).
+func printReport(w io.Writer, r *embedded.Report, advice string) {
 	fmt.Fprintf(w, "%s: format %d, %d bytes, %d nodes, %d edges (checked in %s)\n", r.Path, r.Format, r.Bytes, r.Nodes, r.Edges, r.Duration)
 	fmt.Fprintf(w, "checks run: %v\n", r.Checks)
 	if r.OK() {
@@ -98,5 +122,5 @@ func printReport(w io.Writer, r *embedded.Report) {
 			fmt.Fprintf(w, "  %-8s %s\n", p.Check, p.Message)
 		}
 	}
-	fmt.Fprintln(w, "Restore the last good backup: kepugraph restore --data-dir DIR --force BACKUP (see README, \"Integrity and backups\").")
+	fmt.Fprintln(w, advice)
 }

@@ -48,7 +48,7 @@ func Restore(out io.Writer, src, dir string, force bool) error {
 		return err
 	}
 	if !r.OK() {
-		printReport(out, r)
+		printReport(out, r, adviceRestore)
 		return failf(CodeDataDamaged, "%s is not a sound backup: nothing restored", src)
 	}
 	entries, err := os.ReadDir(dir)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -21,7 +22,7 @@ import (
 type Report struct {
 	Path     string    `json:"path"`
 	Format   int       `json:"format"`   // data format (see FormatVersion); 0 when unknown
-	Bytes    int64     `json:"bytes"`    // file size
+	Bytes    int64     `json:"bytes"`    // the data's size as bbolt reads it (its pages in use), or the file's size when the file check refuses it
 	Nodes    int       `json:"nodes"`    // node records read
 	Edges    int       `json:"edges"`    // edge records read
 	Checks   []string  `json:"checks"`   // the checks that ran, in order
@@ -109,6 +110,9 @@ func Check(path string, opts CheckOptions) (*Report, error) {
 		return nil, kepu.Errorf(kepu.Unavailable, "cannot read %s: %v", path, err)
 	}
 	defer unlock()
+	if fi, err := os.Stat(path); err == nil {
+		r.Bytes = fi.Size() // a file refused before bbolt reads it is still its size
+	}
 	r.Checks = append(r.Checks, "file")
 	if err := validateFile(path); err != nil {
 		var de *DamageError

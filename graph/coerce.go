@@ -15,6 +15,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
+	"github.com/vektah/gqlparser/v2/validator"
 	"github.com/vektah/gqlparser/v2/validator/core"
 	"github.com/vektah/gqlparser/v2/validator/rules"
 
@@ -287,7 +288,8 @@ func jsonLiteralNumber(v *ast.Value) *ast.Value {
 // (OperationParameterMutator): it runs after the query limits and the
 // persisted-query lookup, and reads the operation from the query cache when
 // it is there (parsing it otherwise; a query that does not parse is left
-// to gqlgen to report).
+// to gqlgen to report, and so is a variable's error in a document that
+// does not validate: refuse).
 type variableCheck struct {
 	schema    *ast.Schema
 	cache     graphql.Cache[*ast.QueryDocument]
@@ -310,8 +312,8 @@ func (c variableCheck) MutateOperationParameters(ctx context.Context, p *graphql
 	if p.Query == "" || (len(p.Variables) == 0 && !strings.Contains(p.Query, "$")) {
 		return nil // no variables to coerce: nothing to parse for
 	}
-	doc, ok := c.cache.Get(ctx, p.Query)
-	if !ok {
+	doc, cached := c.cache.Get(ctx, p.Query)
+	if !cached {
 		var err error
 		if doc, err = parser.ParseQuery(&ast.Source{Input: p.Query}); err != nil {
 			return nil
@@ -321,21 +323,80 @@ func (c variableCheck) MutateOperationParameters(ctx context.Context, p *graphql
 	if op == nil {
 		return nil
 	}
+	cursors := cursorVariables(doc, op)
 	for _, vd := range op.VariableDefinitions {
+		vc := c
+		if cursors[vd.Variable] {
+			vc.maxString = 0 // a cursor the server issued: see cursorVariables
+		}
 		v, present := p.Variables[vd.Variable]
 		if !present {
 			if vd.Type.NonNull && vd.DefaultValue == nil {
-				return variableError(vd, fmt.Sprintf(`Variable "$%s" of required type "%s" was not provided.`, vd.Variable, vd.Type))
+				return c.refuse(doc, cached, variableError(vd, fmt.Sprintf(`Variable "$%s" of required type "%s" was not provided.`, vd.Variable, vd.Type)))
 			}
 			continue
 		}
-		cv, msg := c.coerce(vd.Type, v, []string{vd.Variable})
+		cv, msg := vc.coerce(vd.Type, v, []string{vd.Variable})
 		if msg != "" {
-			return variableError(vd, fmt.Sprintf(`Variable "$%s" %s`, vd.Variable, msg))
+			return c.refuse(doc, cached, variableError(vd, fmt.Sprintf(`Variable "$%s" %s`, vd.Variable, msg)))
 		}
 		p.Variables[vd.Variable] = cv
 	}
 	return nil
+}
+
+// cursorVariables returns the variables of op given as a field's after or
+// before argument, in op or in a fragment it spreads: the cursors of
+// connections, which the server issued and clients send back as they got
+// them. A node list's cursor holds the record's sort keys (texts of up to
+// kepu.MaxTextBytes each, JSON-escaped, then base64), so it can be longer
+// than --max-string-bytes (a 4,000-byte name of '&' gave a 32,074-byte
+// cursor, and the next page was refused); the body limit
+// (--max-body-bytes) bounds them instead, and a cursor the server did not
+// issue is refused as invalid. (A cursor written into the query text
+// stays under the String limit and --max-query-bytes.)
+func cursorVariables(doc *ast.QueryDocument, op *ast.OperationDefinition) map[string]bool {
+	out := map[string]bool{}
+	seen := map[string]bool{}
+	var walk func(ast.SelectionSet)
+	walk = func(set ast.SelectionSet) {
+		for _, sel := range set {
+			switch x := sel.(type) {
+			case *ast.Field:
+				for _, a := range x.Arguments {
+					if (a.Name == "after" || a.Name == "before") && a.Value != nil && a.Value.Kind == ast.Variable {
+						out[a.Value.Raw] = true
+					}
+				}
+				walk(x.SelectionSet)
+			case *ast.InlineFragment:
+				walk(x.SelectionSet)
+			case *ast.FragmentSpread:
+				if f := doc.Fragments.ForName(x.Name); f != nil && !seen[x.Name] {
+					seen[x.Name] = true
+					walk(f.SelectionSet)
+				}
+			}
+		}
+	}
+	walk(op.SelectionSet)
+	return out
+}
+
+// refuse returns err, a variable's coercion error, when doc is valid, and
+// nil when it is not: a request is validated before its variables are
+// coerced (GraphQL spec, "Executing Requests": only a valid document is
+// executed, and coercing the variable values is part of execution, as
+// graphql-js orders them), so gqlgen, which validates next, answers the
+// document's validation errors instead (`query($x: Int) { nope }` with
+// {"x": "a"} is GRAPHQL_VALIDATION_FAILED, not the variable's
+// BAD_USER_INPUT). A document from the query cache has been validated;
+// another one is validated here only on this error path.
+func (c variableCheck) refuse(doc *ast.QueryDocument, cached bool, err *gqlerror.Error) *gqlerror.Error {
+	if !cached && len(validator.ValidateWithRules(c.schema, doc, validationRules(c.maxString))) > 0 {
+		return nil
+	}
+	return err
 }
 
 // variableError is a variable coercion error of the variable that vd

@@ -196,6 +196,46 @@ func TestRequestErrorCodes(t *testing.T) {
 	}
 }
 
+// TestValidationBeforeVariables: a document that fails validation is
+// answered with its validation errors (422 GRAPHQL_VALIDATION_FAILED, every
+// error), also when a variable does not coerce or a required one is
+// missing: the GraphQL spec validates a request before it coerces the
+// variables (graphql-js, graphql-http). The variable check answered
+// BAD_USER_INPUT for each of these documents before this test. A valid
+// document with such a variable still gets the variable's BAD_USER_INPUT;
+// the second request of each (the document now in the query cache, had it
+// been valid) answers the same.
+func TestValidationBeforeVariables(t *testing.T) {
+	for _, c := range []struct {
+		name, body string
+		code       string
+	}{
+		{"unknown field", `{"query":"query($x: Int) { nope }","variables":{"x":"a"}}`, "GRAPHQL_VALIDATION_FAILED"},
+		{"unknown field, required variable missing", `{"query":"query($x: Int!) { nope }"}`, "GRAPHQL_VALIDATION_FAILED"},
+		{"a variable defined twice", `{"query":"query($x: Int, $x: String) { museums(first: $x) { totalCount } }","variables":{"x":"a"}}`, "GRAPHQL_VALIDATION_FAILED"},
+		{"another operation invalid", `{"query":"query Q($x: Int) { museums(first: $x) { totalCount } } query R { nope }","variables":{"x":"a"},"operationName":"Q"}`, "GRAPHQL_VALIDATION_FAILED"},
+		{"variable in a wrong position", `{"query":"query($x: String) { museums(first: $x) { totalCount } }","variables":{"x":1}}`, "GRAPHQL_VALIDATION_FAILED"},
+		{"valid document", `{"query":"query($x: Int) { museums(first: $x) { totalCount } }","variables":{"x":"a"}}`, "BAD_USER_INPUT"},
+		{"valid document, required variable missing", `{"query":"query($x: Int!) { museums(first: $x) { totalCount } }"}`, "BAD_USER_INPUT"},
+	} {
+		for round := range 2 {
+			status, _, out := rawPost(t, c.body, "")
+			var errs []struct {
+				Message    string
+				Extensions struct{ Code string }
+			}
+			if err := json.Unmarshal(out["errors"], &errs); err != nil || len(errs) == 0 {
+				t.Fatalf("%s: %d %s", c.name, status, out["errors"])
+			}
+			for _, e := range errs {
+				if status != 422 || e.Extensions.Code != c.code {
+					t.Errorf("%s (request %d): %d %s %q, want 422 %s", c.name, round+1, status, e.Extensions.Code, e.Message, c.code)
+				}
+			}
+		}
+	}
+}
+
 // TestValueErrorsOnce: a wrong value inside an input literal is one
 // validation error, not also one for each literal around it, and an error
 // gqlparser reports twice at one place is sent once (newcomer report of

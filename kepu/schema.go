@@ -141,6 +141,17 @@ const (
 // records finite; a sum beyond its field's type is VALUE_OUT_OF_RANGE.
 const MaxAmount = 1e15
 
+// MaxTextBytes is the longest text a record's String property (or one
+// item of a StringList) can hold, in bytes of UTF-8: 4,096. Neo4j keeps
+// every String property of a node in a range index (property, id) whose
+// keys hold at most 8,167 bytes (Neo4j's native index key size limit,
+// neo4j.com/developer/kb/index-limitations-and-workaround), and refuses a
+// longer value with a database error; this bound leaves room for the
+// longest ID and holds on both stores alike, so a write answers the same
+// BAD_USER_INPUT on each (a 10 KB name was stored by the embedded store
+// and an INTERNAL_SERVER_ERROR on Neo4j).
+const MaxTextBytes = 4096
+
 // YearSpans are the pairs of Year properties that bound a span (first year,
 // last year): in a record that gives both, the first cannot come after the
 // last; an update is checked on the record it leaves (CheckSpans).

@@ -144,11 +144,16 @@ func notUTF8(def *PropDef) (any, error) {
 	return nil, &Error{Code: BadUserInput, Field: def.Name, Message: fmt.Sprintf("%s must be valid UTF-8", def.Name)}
 }
 
-// checkText refuses text that XML 1.0 cannot hold (a C0 control other
-// than tab, line feed and carriage return; U+FFFE; U+FFFF) in a record, so
-// that every string a store holds can be written to GraphML and GEXF
-// unchanged. Filters are not checked (such a value matches nothing).
+// checkText refuses text longer than MaxTextBytes, and text that XML 1.0
+// cannot hold (a C0 control other than tab, line feed and carriage return;
+// U+FFFE; U+FFFF) in a record, so that every string a store holds can be
+// written to GraphML and GEXF unchanged and held by both stores. Filters
+// are not checked (such a value matches nothing).
 func checkText(def *PropDef, s string) error {
+	if len(s) > MaxTextBytes {
+		return &Error{Code: BadUserInput, Field: def.Name,
+			Message: fmt.Sprintf("%s is %d bytes long, more than %d: a text property holds at most %d bytes of UTF-8", def.Name, len(s), MaxTextBytes, MaxTextBytes)}
+	}
 	// ASCII bytes one by one (most text), the rest rune by rune.
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -326,7 +331,8 @@ func normalizeProps(defs []PropDef, in Props, checkRequired bool, what string) (
 
 // checkDomain checks a normalized property value against what the record
 // can hold: no negative count or amount and none over MaxAmount, years from
-// MinYear to MaxYear, text without control characters (checkText).
+// MinYear to MaxYear, text of at most MaxTextBytes without control
+// characters (checkText).
 // Filters are not checked (a condition outside the domain matches nothing).
 func checkDomain(def *PropDef, v any) error {
 	var x float64

@@ -278,17 +278,31 @@ const (
 )
 
 // cypherUpdateNode sets and removes (null) properties of the node with ID
-// $id, of label l, and returns it (nodeLookups).
+// $id, of label l, and returns it (nodeLookups). A node that another
+// transaction deleted while the SET waited for its lock has no properties
+// once the SET runs (deletedMeanwhile): no row, as for a missing node.
 func cypherUpdateNode(l kepu.Label) string {
-	return "MATCH (n:KG {id: $id}) SET n += $set RETURN " + nodeLookups("n", []kepu.Label{l}) + " AS n"
+	return "MATCH (n:KG {id: $id}) SET n += $set WITH n" + deletedMeanwhile("n") + " RETURN " + nodeLookups("n", []kepu.Label{l}) + " AS n"
 }
 
 // cypherUpdateNodeAlone is cypherUpdateNode for a write of that one
 // change, with the version bump that ends every write in the same
 // statement (one statement, so one auto-commit transaction: see
-// (*Store).writeAlone). No node, no row, nothing written.
+// (*Store).writeAlone). No node, no row, nothing written (nor for a node
+// deleted meanwhile).
 func cypherUpdateNodeAlone(l kepu.Label) string {
-	return "MATCH (n:KG {id: $id}) SET n += $set WITH n " + bumpLoggedThen + " RETURN " + nodeLookups("n", []kepu.Label{l}) + " AS n"
+	return "MATCH (n:KG {id: $id}) SET n += $set WITH n" + deletedMeanwhile("n") + " " + bumpLoggedThen + " RETURN " + nodeLookups("n", []kepu.Label{l}) + " AS n"
+}
+
+// deletedMeanwhile is the condition, after a SET on node v, that drops
+// the row of a node another transaction deleted while the SET waited for
+// its write lock: the MATCH saw the node (read committed), and once the
+// deleting transaction commits the SET runs on a deleted node, whose
+// properties read as null. Every node has an id, which no SET removes.
+// (A relationship's update does not wait for a transaction that deletes
+// it: it commits first, and the delete after it.)
+func deletedMeanwhile(v string) string {
+	return " WHERE " + v + "." + quote(IDKey) + " IS NOT NULL"
 }
 
 func cypherCreateNode(l kepu.Label) string {

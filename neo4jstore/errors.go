@@ -18,6 +18,7 @@ const (
 	msgCancelled   = "the call was cancelled by its caller"
 	msgAuth        = "neo4j: authentication failed (check NEO4J_USER and NEO4J_PASSWORD)"
 	msgConflict    = "the node or relationship already exists"
+	msgGone        = "a node or relationship this request uses was deleted by another write while it ran; try again"
 	msgInternal    = "internal error"
 )
 
@@ -99,6 +100,14 @@ func (s *Store) translate(ctx context.Context, op string, err error) error {
 		case n.Code == "Neo.ClientError.Schema.ConstraintValidationFailed":
 			s.log.Info("neo4j: constraint violation", "op", op, "detail", detail)
 			return kepu.Errorf(kepu.Conflict, "%s", msgConflict)
+		case n.Code == "Neo.ClientError.Statement.EntityNotFound":
+			// A statement used a node it had matched and that another
+			// transaction deleted meanwhile ("Unable to load NODE …": a
+			// link to a museum deleted while the link waited for its
+			// lock): what the request names is gone, as if it had been
+			// deleted before (NOT_FOUND), not a fault of the store.
+			s.log.Info("neo4j: a record was deleted meanwhile", "op", op, "detail", detail)
+			return kepu.Errorf(kepu.NotFound, "%s", msgGone)
 		case strings.HasPrefix(n.Code, "Neo.ClientError.Transaction.TransactionTimedOut"),
 			n.Code == "Neo.TransientError.Transaction.LockClientStopped":
 			s.log.Warn("neo4j: transaction timed out", "op", op, "code", n.Code)

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"slices"
 	"strconv"
 	"strings"
@@ -109,7 +110,7 @@ func flagSet(c *Config, out io.Writer) *flag.FlagSet {
 	fs.IntVar(&c.TrustedProxies, "trusted-proxies", 0, "reverse proxies in front of the server whose X-Forwarded-For names the client; 0 ignores the header")
 	fs.StringVar(&c.CORSOrigins, "cors-origins", "", "comma-separated origins allowed to call the API from a browser, or *; empty turns CORS off")
 	fs.StringVar(&c.CORSHeaders, "cors-headers", strings.Join(httpx.DefaultCORSHeaders, ","), "comma-separated request headers a browser may send with --cors-origins (answered in preflights), or *")
-	fs.IntVar(&c.MaxStringBytes, "max-string-bytes", 10<<10, "longest String or ID input value in bytes (BAD_USER_INPUT above); 0 turns the limit off")
+	fs.IntVar(&c.MaxStringBytes, "max-string-bytes", 10<<10, "longest String or ID input value in bytes (BAD_USER_INPUT above; not a variable given as a connection's after or before: the server's cursors hold sort keys and may be longer); 0 turns the limit off")
 	fs.StringVar(&c.Tokens, "tokens", "", "API keys as name:role:sha256hex entries separated by commas (the hash of the token, never the token); role editor may run mutations")
 	fs.StringVar(&c.TokenFile, "token-file", "", "file of API keys, one \"name role sha256hex\" per line (# comments)")
 	fs.BoolVar(&c.Introspection, "introspection", true, "answer introspection queries; false also turns off field suggestions in errors")
@@ -224,6 +225,15 @@ func (c Config) Validate() error {
 		}
 	}
 	check(c.Addr == "", "--addr must not be empty")
+	// An address Listen cannot take is a bad flag (exit 2), found before
+	// the store opens (it was exit 1 after the store opened, and after a
+	// first start's reference load).
+	if c.Addr != "" {
+		errs = append(errs, checkAddr("--addr", c.Addr))
+	}
+	if c.DebugAddr != "" {
+		errs = append(errs, checkAddr("--debug-addr", c.DebugAddr))
+	}
 	check(!slices.Contains(Stores, c.Store), "--store %q: want one of %s", c.Store, strings.Join(Stores, ", "))
 	check(c.Store == "embedded" && c.DataDir == "", "--data-dir must not be empty")
 	check(c.Store == "neo4j" && c.Neo4jURI == "", "--store neo4j needs --neo4j-uri or NEO4J_URI")
@@ -249,7 +259,7 @@ func (c Config) Validate() error {
 	for _, l := range []struct {
 		name string
 		v    int
-	}{{"max-query-bytes", c.MaxQueryBytes}, {"max-tokens", c.MaxTokens}, {"max-depth", c.MaxDepth}, {"max-aliases", c.MaxAliases}, {"max-cost", c.MaxCost}} {
+	}{{"max-query-bytes", c.MaxQueryBytes}, {"max-tokens", c.MaxTokens}, {"max-depth", c.MaxDepth}, {"max-aliases", c.MaxAliases}, {"max-cost", c.MaxCost}, {"max-string-bytes", c.MaxStringBytes}} {
 		check(l.v < 0, "--%s %d: must not be negative (0 turns the limit off)", l.name, l.v)
 	}
 	check(c.MaxPageSize < 1, "--max-page-size %d: must be at least 1", c.MaxPageSize)
@@ -265,6 +275,21 @@ func (c Config) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// checkAddr checks the syntax of a listen address given as flag name:
+// host:port (the host may be empty: every interface), the port a number
+// from 0 to 65535 or a service name. A host that does not resolve is found
+// when the server listens.
+func checkAddr(name, addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err == nil {
+		_, err = net.LookupPort("tcp", port)
+	}
+	if err != nil {
+		return fmt.Errorf("%s %q: want host:port, the port from 0 to 65535 (%v)", name, addr, err)
+	}
+	return nil
 }
 
 // LoadKeys returns the API keys of Tokens and TokenFile together (an empty

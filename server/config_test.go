@@ -173,6 +173,13 @@ func TestParseConfig_Errors(t *testing.T) {
 		{"malformed tokens", []string{"--tokens", "alice:editor:nothex"}, nil, "--tokens (KEPUGRAPH_TOKENS): auth: key alice"},
 		{"unknown role", []string{"--tokens", "alice:edtior:" + strings.Repeat("ab", 32)}, nil, `--tokens (KEPUGRAPH_TOKENS): auth: key alice: unknown role "edtior"`},
 		{"malformed tokens env", nil, map[string]string{"KEPUGRAPH_TOKENS": "alice"}, "--tokens (KEPUGRAPH_TOKENS): auth: key entry 1"},
+		// Found before the store opens (they were exit 1 after it, and
+		// after a first start's reference load; -1 turned the limit off).
+		{"address without port", []string{"--addr", "localhost"}, nil, `--addr "localhost": want host:port`},
+		{"port out of range", []string{"--addr", "127.0.0.1:99999"}, nil, `--addr "127.0.0.1:99999"`},
+		{"port out of range env", nil, map[string]string{"KEPUGRAPH_ADDR": ":70000"}, `--addr ":70000"`},
+		{"debug address without port", []string{"--debug-addr", "127.0.0.1"}, nil, `--debug-addr "127.0.0.1"`},
+		{"negative string limit", []string{"--max-string-bytes", "-1"}, nil, "--max-string-bytes -1: must not be negative"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseConfig(tc.args, env(tc.env), new(bytes.Buffer))

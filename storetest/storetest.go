@@ -52,6 +52,7 @@ func Run(t *testing.T, h Harness) {
 		{"Write/Results", testResults},
 		{"Write/LargeWholeNumbers", testLargeWholeNumbers},
 		{"Write/Spans", testSpans},
+		{"Write/LongestText", testLongestText},
 		{"Write/Hierarchy", testHierarchy},
 		{"Write/HierarchyConcurrent", testHierarchyConcurrent},
 		{"Text", testText},
