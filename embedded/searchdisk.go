@@ -46,7 +46,7 @@ const SearchDirName = "kepugraph.search"
 // searchFormat identifies the index mapping and analysis (searchMapping,
 // analyze): an index written with another format is rebuilt. Bump it when
 // either changes. 7: the pinyin and initials of nameZh read by words
-// (textsearch's readings.go: 重庆 chongqing, not zhongqing; 2026-12-04).
+// (textsearch/reading: 重庆 chongqing, not zhongqing; 2026-12-04).
 // 6: name and nameZh hold textsearch's words and Han
 // bigrams (WordKeys, HanKeys: the ranking's words, not the Unicode word
 // rules of bleve's unicode tokenizer), cut at spaces as the keys are.

@@ -51,7 +51,7 @@ const (
 // which kg_search (now with the unicode_whitespace analyzer) covers
 // instead of name and nameZh, and the keys without stop marks (until
 // 2026-12-04); 6: the pinyin and initials keys of nameZh read by words
-// (textsearch's readings.go: 重庆 chongqing, not zhongqing). A database
+// (textsearch/reading: 重庆 chongqing, not zhongqing). A database
 // without the node (written before, or by
 // another program) counts as an older format. Bump it whenever
 // textsearch.NewPrefixKeys or searchKeys changes its output: EnsureSchema

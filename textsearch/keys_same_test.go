@@ -9,6 +9,7 @@ import (
 
 	"github.com/kepugraph/kepugraph/kepu"
 	"github.com/kepugraph/kepugraph/seed/dataset"
+	"github.com/kepugraph/kepugraph/textsearch/reading"
 )
 
 // The definitions that WordKeys, HanKeys and NewPrefixKeys had before they
@@ -96,15 +97,15 @@ func refSyllables(nameZh string) []string {
 		rs := []rune(t.Text)
 		for i := 0; i < len(rs); {
 			n := 1
-			for k := min(maxWordRunes, len(rs)-i); k >= 2; k-- {
-				if syl, ok := words().words[string(rs[i:i+k])]; ok {
+			for k := len(rs) - i; k >= 2; k-- {
+				if syl, ok := reading.Word(string(rs[i : i+k])); ok {
 					out = append(out, syl...)
 					n = k
 					break
 				}
 			}
 			if n == 1 {
-				out = append(out, pinyinOf(rs[i]))
+				out = append(out, reading.Default(rs[i]))
 			}
 			i += n
 		}

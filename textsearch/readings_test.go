@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/kepugraph/kepugraph/seed/data"
+	"github.com/kepugraph/kepugraph/textsearch/reading"
 )
 
 // readCSV reads one of the reference lists (seed/data, copies of
@@ -191,14 +192,14 @@ func TestPlaceReadings(t *testing.T) {
 			t.Errorf("Pinyin(%s) = %q, want %q (%s)", c.name, got, c.pinyin, c.source)
 		}
 	}
-	for _, p := range placeReadings {
+	for _, p := range reading.PlaceReadings() {
 		if p.Source == "" {
 			t.Errorf("placeReadings: %s has no source", p.Word)
 		}
-		reading := strings.ReplaceAll(p.Reading, " ", "")
+		joined := strings.ReplaceAll(p.Reading, " ", "")
 		found := false
 		for name := range divisions {
-			if strings.Contains(name, p.Word) && strings.Contains(Pinyin(name), reading) {
+			if strings.Contains(name, p.Word) && strings.Contains(Pinyin(name), joined) {
 				found = true
 				break
 			}
@@ -209,26 +210,28 @@ func TestPlaceReadings(t *testing.T) {
 	}
 }
 
-// TestPhraseData: phraseData (generated) is sorted, one word a line, each
-// read one pinyin syllable per character, otherwise than its characters'
-// defaults; placeReadings add words or change the data set's reading.
+// TestPhraseData: the data set's words (reading.Phrases, generated) are
+// sorted, each read one pinyin syllable per character, otherwise than
+// its characters' defaults; the place readings (reading.PlaceReadings)
+// add words or change the data set's reading.
 func TestPhraseData(t *testing.T) {
 	var prev string
 	n := 0
-	for line := range strings.Lines(phraseData) {
-		w, reading, ok := strings.Cut(strings.TrimSuffix(line, "\n"), "\t")
-		if !ok || w <= prev {
-			t.Fatalf("line %q after %q: not a word and its reading in order", line, prev)
+	data := map[string]string{}
+	for w, r := range reading.Phrases() {
+		if r == "" || w <= prev {
+			t.Fatalf("word %q (%q) after %q: not a word and its reading in order", w, r, prev)
 		}
 		prev = w
 		n++
-		syl := strings.Fields(reading)
+		data[w] = r
+		syl := strings.Fields(r)
 		var def []string
-		for _, r := range w {
-			def = append(def, pinyinOf(r))
+		for _, c := range w {
+			def = append(def, reading.Default(c))
 		}
 		if slices.Equal(syl, def) {
-			t.Errorf("%s: read %q, its characters' defaults", w, reading)
+			t.Errorf("%s: read %q, its characters' defaults", w, r)
 		}
 		for _, s := range syl {
 			if !pinyinSyllables()[s] {
@@ -237,16 +240,14 @@ func TestPhraseData(t *testing.T) {
 		}
 	}
 	if n < 5000 {
-		t.Errorf("phraseData holds %d words", n)
+		t.Errorf("the data set holds %d words", n)
 	}
-	for _, p := range placeReadings {
-		if syl, ok := words().words[p.Word]; !ok || strings.Join(syl, " ") != p.Reading {
+	for _, p := range reading.PlaceReadings() {
+		if syl, ok := reading.Word(p.Word); !ok || strings.Join(syl, " ") != p.Reading {
 			t.Errorf("placeReadings: %s read %v, want %s", p.Word, syl, p.Reading)
 		}
-		for line := range strings.Lines(phraseData) {
-			if line == p.Word+"\t"+p.Reading+"\n" {
-				t.Errorf("placeReadings: %s is read so by the data set already", p.Word)
-			}
+		if data[p.Word] == p.Reading {
+			t.Errorf("placeReadings: %s is read so by the data set already", p.Word)
 		}
 	}
 }

@@ -385,7 +385,7 @@ func (d *Doc) partsAt(k, off int, parts []string) bool {
 // 清华). A Latin term that is one of them (folded: Peking is peking) also
 // matches as its pinyin spelling and as the pinyin of its Chinese name as
 // this package reads it (Pinyin; the same since names are read by words,
-// readings.go: 厦门 xiamen, 重庆 chongqing; a variant still when they
+// textsearch/reading: 厦门 xiamen, 重庆 chongqing; a variant still when they
 // differ), each a variant (Term.Variants) of weight
 // oldSpellingWeight, below the text as typed: peking finds 北京科学中心
 // (Beijing Science Center), and Peking University first. Read once,

@@ -1,7 +1,7 @@
 // Package textsearch is the text analysis and ranking behind the search
 // field, shared by every store so that they rank alike: the pinyin of a
 // Chinese name (github.com/mozillazg/go-pinyin's readings of characters,
-// and the readings of words of mozillazg/phrase-pinyin-data: readings.go),
+// and the readings of words of mozillazg/phrase-pinyin-data: textsearch/reading),
 // the terms of a search text,
 // whether a node matches them and its score.
 //
@@ -63,12 +63,11 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/kepugraph/kepugraph/kepu"
-	"github.com/mozillazg/go-pinyin"
+	"github.com/kepugraph/kepugraph/textsearch/reading"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -516,16 +515,9 @@ func HanKeys(nameZh string) string {
 	return b.String()
 }
 
-var pinyinArgs = func() pinyin.Args {
-	a := pinyin.NewArgs()
-	a.Style = pinyin.Normal
-	a.Fallback = func(rune, pinyin.Args) []string { return nil }
-	return a
-}()
-
 // Syllables returns the pinyin of a Chinese name, one unit per character:
 // the toneless syllable of each Chinese character (its reading in the word
-// it is part of, else its default reading: readings.go; 重庆 chong qing),
+// it is part of, else its default reading: textsearch/reading; 重庆 chong qing),
 // and each run of other letters or digits, folded, as one unit. Other
 // characters give none.
 func Syllables(nameZh string) []string { return syllablesFolded(foldLatin(nameZh)) }
@@ -535,7 +527,7 @@ func syllablesFolded(folded string) []string { return appendSyllables(nil, folde
 
 // appendSyllables appends the units of Syllables of a folded name to dst:
 // the terms of splitTerms, a Han run as the syllables of its characters
-// (appendHanRun), a run of other letters and digits as itself (a
+// (reading.AppendHan), a run of other letters and digits as itself (a
 // substring of folded:
 // splitTerms's runes of a run are the run's bytes, since a byte that is
 // not valid UTF-8 is neither a letter nor a digit).
@@ -544,7 +536,7 @@ func appendSyllables(dst []string, folded string) []string {
 	han := -1  // start of the run of Han characters, -1: none
 	for i, r := range folded {
 		if han >= 0 && !isHan(r) {
-			dst = appendHanRun(dst, folded[han:i])
+			dst = reading.AppendHan(dst, folded[han:i])
 			han = -1
 		}
 		switch {
@@ -568,49 +560,12 @@ func appendSyllables(dst []string, folded string) []string {
 		}
 	}
 	if han >= 0 {
-		dst = appendHanRun(dst, folded[han:])
+		dst = reading.AppendHan(dst, folded[han:])
 	}
 	if word >= 0 {
 		dst = append(dst, folded[word:])
 	}
 	return dst
-}
-
-// The syllable of each character seen, cached (go-pinyin allocates on
-// every call; names use a few thousand characters): those of the CJK
-// Unified Ideographs block in a table (a lookup without a lock or an
-// allocation), the others in a map.
-var (
-	blockSyllables [0x9fff - 0x4e00 + 1]atomic.Pointer[string]
-	syllables      sync.Map // rune -> string, outside the block
-)
-
-func syllable(r rune) string {
-	if r >= 0x4e00 && r <= 0x9fff {
-		p := &blockSyllables[r-0x4e00]
-		if s := p.Load(); s != nil {
-			return *s
-		}
-		s := pinyinOf(r)
-		p.Store(&s)
-		return s
-	}
-	if v, ok := syllables.Load(r); ok {
-		return v.(string)
-	}
-	s := pinyinOf(r)
-	syllables.Store(r, s)
-	return s
-}
-
-// pinyinOf is the toneless default reading of r (go-pinyin's first), or r
-// itself.
-func pinyinOf(r rune) string {
-	p := pinyin.SinglePinyin(r, pinyinArgs)
-	if len(p) > 0 && p[0] != "" {
-		return p[0]
-	}
-	return string(r)
 }
 
 // Pinyin is the full pinyin of a Chinese name without spaces:
@@ -1313,7 +1268,7 @@ func HanKeyQuery(t Term) (k KeyQuery, ok bool) {
 	if !t.Han || n == 0 || n != len(t.Text) {
 		return KeyQuery{}, false
 	}
-	s := syllable(r)
+	s := reading.Syllable(r)
 	for i := 0; i < len(s); i++ {
 		if s[i] < 'a' || s[i] > 'z' {
 			return KeyQuery{}, false

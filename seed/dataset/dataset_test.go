@@ -182,7 +182,7 @@ func TestRomanizedNames(t *testing.T) {
 		"Prefecture:152500": "Xilinguole League", // 锡林郭勒盟 (勒 is le in place names)
 		"County:652801":     "Ku'erle City",      // 库尔勒市
 		"County:110105":     "Chaoyang District", // 朝阳区
-		// A character read as its word reads it (textsearch/readings.go);
+		// A character read as its word reads it (textsearch/reading);
 		// each is English Wikipedia's title for the place.
 		"Prefecture:440600": "Foshan City",                   // 佛山市, not Fushan
 		"County:310112":     "Minhang District",              // 闵行区, not Minxing

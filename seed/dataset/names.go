@@ -5,15 +5,15 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/kepugraph/kepugraph/textsearch"
+	"github.com/kepugraph/kepugraph/textsearch/reading"
 )
 
 // Place names in divisions.csv are Chinese only. The English name of a
 // prefecture or county is a machine romanization: the Hanyu Pinyin of the
 // name without its administrative suffix, followed by the English word for
 // the suffix ("朝阳区" → "Chaoyang District"). The pinyin is the search's
-// (textsearch.Syllables): each character read as the word it is part of
-// reads it (佛山 Foshan, 重庆 Chongqing; textsearch/readings.go gives the
+// (textsearch/reading): each character read as the word it is part of
+// reads it (佛山 Foshan, 重庆 Chongqing; textsearch/reading gives the
 // dictionaries and their sources), so that a name and its pinyin search
 // keys agree. It is deterministic but not an official spelling (锡林郭勒盟
 // is "Xilinguole League", not "Xilin Gol League"): such a node says so with
@@ -52,8 +52,8 @@ func romanizeStem(zh, stem string) string {
 	if r, ok := nameReadings[stem]; ok {
 		return capitalize(r)
 	}
-	syls := textsearch.Syllables(zh)
-	// One syllable per character (textsearch.Syllables): the stem's are
+	syls := reading.AppendHan(nil, zh)
+	// One syllable per character (reading.AppendHan): the stem's are
 	// the first ones.
 	syls = syls[:min(len(syls), utf8.RuneCountInString(stem))]
 	var b strings.Builder

@@ -1,20 +1,30 @@
-package textsearch
+// Package reading gives the toneless Hanyu Pinyin of Chinese text, one
+// syllable per character, each character read as the word it is part of
+// reads it. textsearch keys and ranks names by it, and the seed romanizes
+// place names with it, so that a place's English name and its pinyin
+// search keys agree.
+package reading
 
 import (
+	"iter"
 	"math/bits"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
+
+	"github.com/mozillazg/go-pinyin"
 )
 
-//go:generate go run ./internal/phrasegen -out phrases_gen.go
+//go:generate go run ../internal/phrasegen -out phrases_gen.go
 
 // Readings of words. A character read alone takes go-pinyin's default
 // reading (长 zhang, 重 zhong, 厦 sha, 都 dou, 藏 cang); in a word it takes
 // the word's reading (长沙 changsha, 重庆 chongqing, 厦门 xiamen, 成都
 // chengdu, 西藏 xizang, 银行 yinhang). The words are those of
 // mozillazg/phrase-pinyin-data (its pinyin.txt and its cc_cedict.txt, the
-// readings of CC-CEDICT: phrases_gen.go, made by internal/phrasegen from
+// readings of CC-CEDICT: phrases_gen.go, made by ../internal/phrasegen from
 // pinned releases) whose reading differs from their characters' defaults,
 // and placeReadings, place names of the reference data that the data set
 // reads otherwise or lacks. A run of Chinese characters is cut into words
@@ -32,7 +42,7 @@ import (
 // minyue, folk music) is given whole, with its suffix. An entry also
 // sets its reading inside the data set's longer words that hold it
 // (色达县, which CC-CEDICT reads shai da xian).
-var placeReadings = []struct{ Word, Reading, Source string }{
+var placeReadings = []Place{
 	{"襄都", "xiang du", "en.wikipedia.org/wiki/Xiangdu_District (Xiāngdū Qū)"},
 	{"信都", "xin du", "en.wikipedia.org/wiki/Xindu_District,_Xingtai (Xìndū Qū)"},
 	{"万柏林", "wan bai lin", "en.wikipedia.org/wiki/Wanbailin_District (Wànbǎilín Qū)"},
@@ -78,7 +88,7 @@ func bigram(r, r2 rune) uint64 { return uint64(r)<<32 | uint64(r2) }
 // bigramBit is the bit of a bigram in wordTable.maybe.
 func bigramBit(b uint64) uint32 { return uint32((b*0x9e3779b97f4a7c15)>>46) & (1<<18 - 1) }
 
-// words is the table, built on first use (the package's initialization
+// words is the table, built on first use (textsearch's initialization
 // uses it: Provinces' and Abbreviations' pinyin).
 var words = sync.OnceValue(buildWords)
 
@@ -89,7 +99,7 @@ func buildWords() *wordTable {
 		syl := strings.Fields(reading)
 		n := utf8.RuneCountInString(w)
 		if n != len(syl) || n < 2 || n > maxWordRunes {
-			panic("textsearch: reading " + reading + " of " + w + " is not one syllable per character")
+			panic("reading: reading " + reading + " of " + w + " is not one syllable per character")
 		}
 		t.words[w] = syl
 		r, size := utf8.DecodeRuneInString(w)
@@ -103,7 +113,7 @@ func buildWords() *wordTable {
 	for line := range strings.Lines(phraseData) {
 		w, reading, ok := strings.Cut(strings.TrimSuffix(line, "\n"), "\t")
 		if !ok {
-			panic("textsearch: phraseData line " + line)
+			panic("reading: phraseData line " + line)
 		}
 		add(w, reading)
 		data = append(data, w)
@@ -157,10 +167,11 @@ func (t *wordTable) longest(s string, lens uint16) ([]string, int) {
 	return nil, 0
 }
 
-// appendHanRun appends the syllables of a run of Han characters: each
-// word of the table (forward maximum matching) its reading, every other
-// character its default reading (syllable).
-func appendHanRun(dst []string, run string) []string {
+// AppendHan appends to dst the syllables of run, a run of Han characters:
+// one a character, each word of the table (forward maximum matching) read
+// as the word, every other character its default reading (Syllable).
+// 重庆市 gives chong qing shi.
+func AppendHan(dst []string, run string) []string {
 	t := words()
 	r, size := utf8.DecodeRuneInString(run)
 	for i := 0; i < len(run); {
@@ -183,9 +194,86 @@ func appendHanRun(dst []string, run string) []string {
 				}
 			}
 		}
-		dst = append(dst, syllable(r))
+		dst = append(dst, Syllable(r))
 		i = j
 		r, size = r2, size2
 	}
 	return dst
+}
+
+var pinyinArgs = func() pinyin.Args {
+	a := pinyin.NewArgs()
+	a.Style = pinyin.Normal
+	a.Fallback = func(rune, pinyin.Args) []string { return nil }
+	return a
+}()
+
+// The syllable of each character seen, cached (go-pinyin allocates on
+// every call; names use a few thousand characters): those of the CJK
+// Unified Ideographs block in a table (a lookup without a lock or an
+// allocation), the others in a map.
+var (
+	blockSyllables [0x9fff - 0x4e00 + 1]atomic.Pointer[string]
+	syllables      sync.Map // rune -> string, outside the block
+)
+
+// Syllable is the default reading of the character r: go-pinyin's first
+// toneless reading (长 zhang, 重 zhong, ü as v: 绿 lv), or r itself as a
+// string for a character without one (a Latin letter, a mark).
+func Syllable(r rune) string {
+	if r >= 0x4e00 && r <= 0x9fff {
+		p := &blockSyllables[r-0x4e00]
+		if s := p.Load(); s != nil {
+			return *s
+		}
+		s := Default(r)
+		p.Store(&s)
+		return s
+	}
+	if v, ok := syllables.Load(r); ok {
+		return v.(string)
+	}
+	s := Default(r)
+	syllables.Store(r, s)
+	return s
+}
+
+// Default is Syllable without its cache: go-pinyin's first toneless
+// reading of r, or r itself.
+func Default(r rune) string {
+	p := pinyin.SinglePinyin(r, pinyinArgs)
+	if len(p) > 0 && p[0] != "" {
+		return p[0]
+	}
+	return string(r)
+}
+
+// Word returns the reading of a word of the table (phrases_gen.go's and
+// placeReadings), one syllable a character, and whether it is one.
+func Word(w string) ([]string, bool) {
+	syl, ok := words().words[w]
+	return slices.Clone(syl), ok
+}
+
+// Place is a place name's reading and its source: Reading is the toneless
+// syllables separated by spaces, one a character of Word.
+type Place struct{ Word, Reading, Source string }
+
+// PlaceReadings returns the place names read otherwise than the data set
+// reads them, or that it lacks (placeReadings), each with its source.
+func PlaceReadings() []Place { return slices.Clone(placeReadings) }
+
+// Phrases yields the words of the data set (phrases_gen.go) in the order
+// written there (sorted), each with its reading as written: the toneless
+// syllables separated by spaces. A line that is not a word, a tab and a
+// reading is yielded as the word with an empty reading.
+func Phrases() iter.Seq2[string, string] {
+	return func(yield func(string, string) bool) {
+		for line := range strings.Lines(phraseData) {
+			w, r, _ := strings.Cut(strings.TrimSuffix(line, "\n"), "\t")
+			if !yield(w, r) {
+				return
+			}
+		}
+	}
 }
