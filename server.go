@@ -158,15 +158,31 @@ func (m *Main) ParseFlags(ctx context.Context, args []string) error {
 	return nil
 }
 
-// Run opens the store, loads the reference dataset into it when it is empty,
-// and starts serving HTTP in the background. It returns once the server
-// listens (see URL) or when something failed; call Close in both cases.
+// Run listens on the address (and the debug address), opens the store,
+// loads the reference dataset into it when it is empty, and starts
+// serving HTTP in the background. An address that cannot be listened on
+// fails before the store is opened. It returns once the server serves
+// (see URL) or when something failed; call Close in both cases.
 func (m *Main) Run(ctx context.Context) error {
 	if err := m.Config.Validate(); err != nil {
 		return err
 	}
 	log := m.Logger
 	server.ApplyGC(m.Config, log)
+	// The ports first: an address in use (another kepugraph on 8080) is
+	// refused before the store is opened, seeded or migrated, not after a
+	// minute of loading the reference dataset. Connections wait in the
+	// listen queue until Serve starts below.
+	ln, err := net.Listen("tcp", m.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
+	}
+	m.ln = ln
+	if m.Config.DebugAddr != "" {
+		if m.debug, err = server.StartDebug(m.Config.DebugAddr, log); err != nil {
+			return err
+		}
+	}
 	start := time.Now()
 	st, err := server.OpenStore(ctx, m.Config, log)
 	if err != nil {
@@ -196,16 +212,6 @@ func (m *Main) Run(ctx context.Context) error {
 		m.warmUp(log)
 	}
 
-	if m.Config.DebugAddr != "" {
-		if m.debug, err = server.StartDebug(m.Config.DebugAddr, log); err != nil {
-			return err
-		}
-	}
-	ln, err := net.Listen("tcp", m.Config.Addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
-	}
-	m.ln = ln
 	m.srv = &http.Server{
 		Handler:           m.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -281,6 +287,10 @@ func (m *Main) Close() error {
 			errs = append(errs, err)
 		}
 		m.srv = nil
+	} else if m.ln != nil {
+		// Run failed after listening, before serving (a second Close
+		// closes it again, which does nothing).
+		m.ln.Close()
 	}
 	if m.warmStop != nil {
 		m.warmStop()
