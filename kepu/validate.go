@@ -177,7 +177,15 @@ func checkTextRunes(def *PropDef, s string, from int) error {
 	return nil
 }
 
+// controlError is the error of a character that XML 1.0 cannot hold (the
+// GraphML and GEXF exports are XML) at byte at of a text: a control
+// character other than tab, line feed and carriage return, or one of the
+// noncharacters U+FFFE and U+FFFF.
 func controlError(def *PropDef, r rune, at int) error {
+	if r == 0xFFFE || r == 0xFFFF {
+		return &Error{Code: BadUserInput, Field: def.Name,
+			Message: fmt.Sprintf("%s holds the noncharacter U+%04X at byte %d: text may not hold U+FFFE or U+FFFF (XML cannot)", def.Name, r, at)}
+	}
 	return &Error{Code: BadUserInput, Field: def.Name,
 		Message: fmt.Sprintf("%s holds the control character U+%04X at byte %d: text may hold tab, line feed and carriage return, no other control character", def.Name, r, at)}
 }

@@ -36,8 +36,7 @@ func TestIsKey(t *testing.T) {
 func refCheckText(def *PropDef, s string) error {
 	for i, r := range s {
 		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0xFFFE || r == 0xFFFF {
-			return &Error{Code: BadUserInput, Field: def.Name,
-				Message: fmt.Sprintf("%s holds the control character U+%04X at byte %d: text may hold tab, line feed and carriage return, no other control character", def.Name, r, i)}
+			return controlError(def, r, i)
 		}
 	}
 	return nil
@@ -186,5 +185,23 @@ func TestYearSpansAreYears(t *testing.T) {
 	e := Edge{Type: PartnersWith, From: "Museum:m1", To: "School:s1", Props: Props{PropProvenance: Generated, PropSource: "s", "since": 2010, "until": 2005}}
 	if err := ValidateEdge(&e, Museum, School); ErrorCode(err) != BadUserInput {
 		t.Fatalf("since 2010, until 2005: %v, want BAD_USER_INPUT", err)
+	}
+}
+
+// TestNoncharacterMessage: U+FFFE and U+FFFF are refused as the
+// noncharacters they are, not as control characters; a C0 control as a
+// control character. Each error names the field and the byte.
+func TestNoncharacterMessage(t *testing.T) {
+	def := &PropDef{Name: "name", Type: String}
+	for s, want := range map[string]string{
+		"ab\uFFFF": "name holds the noncharacter U+FFFF at byte 2",
+		"\uFFFE":   "name holds the noncharacter U+FFFE at byte 0",
+		"北\x01":    "name holds the control character U+0001 at byte 3",
+		"a\x00":    "name holds the control character U+0000 at byte 1",
+	} {
+		err := checkText(def, s)
+		if ErrorCode(err) != BadUserInput || err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("checkText(%q) = %v, want BAD_USER_INPUT %q…", s, err, want)
+		}
 	}
 }
