@@ -199,6 +199,64 @@ func TestSearchIndexOtherFormat(t *testing.T) {
 	}
 }
 
+// TestSearchIndexNewerFormat: an index written by a newer kepugraph (a
+// format above searchFormat, the stamp of the last commit: a downgrade,
+// the data directory opened by an older binary after a newer one) is
+// built again at open in this version's format, and the log's reason says
+// so: a downgrade by a newer kepugraph, not an upgrade (it said "an
+// upgrade"). The next open reuses the index built.
+func TestSearchIndexNewerFormat(t *testing.T) {
+	dir := t.TempDir()
+	st, _ := openLogged(t, dir, Options{})
+	put(t, st, schoolNode(1, "Newer Format School", "重庆新格式学校"))
+	st.Close()
+
+	idx, err := bleve.OpenUsing(filepath.Join(dir, SearchDirName), runtimeConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := idx.GetInternal(internalKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	format, n := binary.Uvarint(v)
+	if format != searchFormat || n <= 0 || len(v) != n+8 {
+		t.Fatalf("commit record %x", v)
+	}
+	newer := append(binary.AppendUvarint(nil, searchFormat+1), v[n:]...)
+	done := make(chan error, 1)
+	batch := idx.NewBatch()
+	batch.SetInternal(internalKey, newer)
+	batch.SetPersistedCallback(func(err error) { done <- err })
+	if err := idx.Batch(batch); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if err := idx.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	st, l := openLogged(t, dir, Options{})
+	if l.index() != "built" {
+		t.Fatalf("index of format %d: %q, want built", searchFormat+1, l.index())
+	}
+	want := fmt.Sprintf("written in search index format %d by a newer kepugraph; this version uses format %d (a downgrade:", searchFormat+1, searchFormat)
+	if len(l.reasons) != 1 || !strings.HasPrefix(l.reasons[0], want) || strings.Contains(l.reasons[0], "upgrade") {
+		t.Errorf("rebuild reasons %q, want one starting %q and not saying upgrade", l.reasons, want)
+	}
+	if got := found(t, st, "chongqing"); !reflect.DeepEqual(got, []string{"School:disk1"}) {
+		t.Errorf("chongqing found %v", got)
+	}
+	st.Close()
+	st, l = openLogged(t, dir, Options{})
+	defer st.Close()
+	if l.index() != "opened" {
+		t.Errorf("the index rebuilt in format %d: %q at the next open, want opened", searchFormat, l.index())
+	}
+}
+
 // TestSearchIndexParts: an index built in several parts at once (merged
 // into one segment) holds the same documents as one built in a single
 // part, from the file and from the graph in memory, and every search text

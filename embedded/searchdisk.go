@@ -149,13 +149,20 @@ func openIndexAt(path string, stamp uint64) (idx bleve.Index, why string) {
 }
 
 // staleReason says why an index whose commit record is v (not that of the
-// last commit) is rebuilt: written in another format (an upgrade: its keys
-// would miss names the current queries ask for), or behind the data file.
+// last commit) is rebuilt: written in an older format (an upgrade: its keys
+// would miss names the current queries ask for) or a newer one (a
+// downgrade: a newer kepugraph wrote it, and builds it again in its own
+// format when it next opens the directory), or behind the data file.
 func staleReason(v []byte) string {
-	if format, n := binary.Uvarint(v); n > 0 && len(v) == n+8 && format != searchFormat {
+	format, n := binary.Uvarint(v)
+	switch {
+	case n <= 0 || len(v) != n+8 || format == searchFormat:
+		return "does not hold the last commit"
+	case format > searchFormat:
+		return fmt.Sprintf("written in search index format %d by a newer kepugraph; this version uses format %d (a downgrade: the index is built again from the graph in format %d, the data file is not changed; the newer version builds its own again when it next opens the directory)", format, searchFormat, searchFormat)
+	default:
 		return fmt.Sprintf("written in search index format %d; this version uses format %d (an upgrade: the index is built again from the graph, the data file is not changed)", format, searchFormat)
 	}
-	return "does not hold the last commit"
 }
 
 // persistInternal writes the index's commit record and waits until bleve
