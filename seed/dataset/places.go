@@ -138,7 +138,7 @@ func (g *geo) cityPlace(p *province, cityEn, cityZh string) (string, error) {
 		if cityZh != "" && d.NameZh == cityZh {
 			return d.ID, nil
 		}
-		if cityZh == "" && matchKey(romanize(strings.TrimSuffix(d.NameZh, "市"))) == matchKey(cityEn) {
+		if cityZh == "" && matchKey(romanizeStem(d.NameZh, strings.TrimSuffix(d.NameZh, "市"))) == matchKey(cityEn) {
 			return d.ID, nil
 		}
 	}
