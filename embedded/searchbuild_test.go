@@ -135,45 +135,14 @@ func TestSearchIndexOtherFormat(t *testing.T) {
 	st.Close()
 
 	// Rewrite the index's commit record with the previous format (same
-	// stamp), and the node's name field with format 5's terms.
-	idx, err := bleve.OpenUsing(filepath.Join(dir, SearchDirName), runtimeConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := idx.GetInternal(internalKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	format, n := binary.Uvarint(v)
-	if format != searchFormat || n <= 0 || len(v) != n+8 {
-		t.Fatalf("commit record %x", v)
-	}
-	old := append(binary.AppendUvarint(nil, searchFormat-1), v[n:]...)
-	done := make(chan error, 1)
-	batch := idx.NewBatch()
+	// stamp), the node's name field with format 5's terms, and 重庆's
+	// keys as format 6 read it: by characters, zhongqing.
 	sd := indexDoc(node.Label, props{{kepu.PropName, node.Props[kepu.PropName]}, {kepu.PropNameZh, node.Props[kepu.PropNameZh]}})
 	sd.Name = "o'brien format school 12,000"
-	if err := batch.Index(node.ID, sd); err != nil {
-		t.Fatal(err)
-	}
-	// Format 6 read 重庆 by characters: zhongqing.
-	sd = indexDoc(cq.Label, props{{kepu.PropName, cq.Props[kepu.PropName]}, {kepu.PropNameZh, cq.Props[kepu.PropNameZh]}})
-	sd.Pinyin = "zhongqinggeshixuexiao qinggeshixuexiao geshixuexiao shixuexiao xuexiao xiao"
-	sd.Initials = "zqgsxx qgsxx gsxx sxx xx x"
-	if err := batch.Index(cq.ID, sd); err != nil {
-		t.Fatal(err)
-	}
-	batch.SetInternal(internalKey, old)
-	batch.SetPersistedCallback(func(err error) { done <- err })
-	if err := idx.Batch(batch); err != nil {
-		t.Fatal(err)
-	}
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
-	if err := idx.Close(); err != nil {
-		t.Fatal(err)
-	}
+	sdq := indexDoc(cq.Label, props{{kepu.PropName, cq.Props[kepu.PropName]}, {kepu.PropNameZh, cq.Props[kepu.PropNameZh]}})
+	sdq.Pinyin = "zhongqinggeshixuexiao qinggeshixuexiao geshixuexiao shixuexiao xuexiao xiao"
+	sdq.Initials = "zqgsxx qgsxx gsxx sxx xx x"
+	stampIndexFormat(t, dir, searchFormat-1, map[string]searchDoc{node.ID: sd, cq.ID: sdq})
 
 	st, l := openLogged(t, dir, Options{})
 	defer st.Close()
@@ -199,6 +168,44 @@ func TestSearchIndexOtherFormat(t *testing.T) {
 	}
 }
 
+// stampIndexFormat rewrites the commit record of the search index in dir
+// (the store closed) with format in place of searchFormat, the same
+// stamp, and indexes docs (by node ID) in the same batch: an index as
+// another kepugraph would have left it.
+func stampIndexFormat(t *testing.T, dir string, format uint64, docs map[string]searchDoc) {
+	t.Helper()
+	idx, err := bleve.OpenUsing(filepath.Join(dir, SearchDirName), runtimeConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := idx.GetInternal(internalKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	was, n := binary.Uvarint(v)
+	if was != searchFormat || n <= 0 || len(v) != n+8 {
+		t.Fatalf("commit record %x", v)
+	}
+	batch := idx.NewBatch()
+	for id, d := range docs {
+		if err := batch.Index(id, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	batch.SetInternal(internalKey, append(binary.AppendUvarint(nil, format), v[n:]...))
+	done := make(chan error, 1)
+	batch.SetPersistedCallback(func(err error) { done <- err })
+	if err := idx.Batch(batch); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if err := idx.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestSearchIndexNewerFormat: an index written by a newer kepugraph (a
 // format above searchFormat, the stamp of the last commit: a downgrade,
 // the data directory opened by an older binary after a newer one) is
@@ -211,32 +218,7 @@ func TestSearchIndexNewerFormat(t *testing.T) {
 	put(t, st, schoolNode(1, "Newer Format School", "重庆新格式学校"))
 	st.Close()
 
-	idx, err := bleve.OpenUsing(filepath.Join(dir, SearchDirName), runtimeConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := idx.GetInternal(internalKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	format, n := binary.Uvarint(v)
-	if format != searchFormat || n <= 0 || len(v) != n+8 {
-		t.Fatalf("commit record %x", v)
-	}
-	newer := append(binary.AppendUvarint(nil, searchFormat+1), v[n:]...)
-	done := make(chan error, 1)
-	batch := idx.NewBatch()
-	batch.SetInternal(internalKey, newer)
-	batch.SetPersistedCallback(func(err error) { done <- err })
-	if err := idx.Batch(batch); err != nil {
-		t.Fatal(err)
-	}
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
-	if err := idx.Close(); err != nil {
-		t.Fatal(err)
-	}
+	stampIndexFormat(t, dir, searchFormat+1, nil)
 
 	st, l := openLogged(t, dir, Options{})
 	if l.index() != "built" {
