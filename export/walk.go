@@ -6,7 +6,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/kepugraph/kepugraph/kepu"
 )
@@ -458,7 +459,6 @@ func (p *Plan) expand(ctx context.Context, frontier []string) (map[string][]step
 		dir kepu.Direction
 		ask []string
 		res map[string]kepu.NeighborPage
-		err error
 	}
 	var calls []*call
 	for chunk := range slices.Chunk(frontier, p.x.pageSize()) {
@@ -489,22 +489,19 @@ func (p *Plan) expand(ctx context.Context, frontier []string) (map[string][]step
 			}
 		}
 	}
-	sem := make(chan struct{}, expandParallel)
-	var wg sync.WaitGroup
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(expandParallel)
 	for _, c := range calls {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			c.res, c.err = p.x.Store.Neighbors(ctx, c.ask, kepu.NeighborQuery{Rel: c.rel, Dir: c.dir})
-		}()
+		g.Go(func() (err error) {
+			c.res, err = p.x.Store.Neighbors(gctx, c.ask, kepu.NeighborQuery{Rel: c.rel, Dir: c.dir})
+			return err
+		})
 	}
-	wg.Wait()
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
 	out := make(map[string][]step, len(frontier))
 	for _, c := range calls {
-		if c.err != nil {
-			return nil, c.err
-		}
 		for _, id := range c.ask {
 			for _, it := range c.res[id].Items {
 				if slices.Contains(p.labels, it.Node.Label) {
