@@ -404,15 +404,22 @@ const (
 // time (every thread, procstat.ProcessCPU) over one restWindow under
 // restShare of it.
 func settle(pid int, limit time.Duration) Rest {
-	start := time.Now()
-	for time.Since(start) < limit {
-		c, t := processCPU(pid), time.Now()
-		time.Sleep(restWindow)
-		if float64(processCPU(pid)-c) < restShare*float64(time.Since(t)) {
-			return Rest{Waited: time.Since(start), Reached: true}
+	return settleOn(func() time.Duration { return processCPU(pid) }, time.Now, time.Sleep, limit)
+}
+
+// settleOn is settle's wait over a CPU reading cpu (a process's CPU time so
+// far), a clock now and a sleep, so that its rule can be tested without
+// the scheduler of a loaded machine deciding the outcome.
+func settleOn(cpu func() time.Duration, now func() time.Time, sleep func(time.Duration), limit time.Duration) Rest {
+	start := now()
+	for now().Sub(start) < limit {
+		c, t := cpu(), now()
+		sleep(restWindow)
+		if float64(cpu()-c) < restShare*float64(now().Sub(t)) {
+			return Rest{Waited: now().Sub(start), Reached: true}
 		}
 	}
-	return Rest{Waited: time.Since(start)}
+	return Rest{Waited: now().Sub(start)}
 }
 
 // String says how long the wait took, and "busy" if it gave up.

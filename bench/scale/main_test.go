@@ -126,22 +126,50 @@ func TestScaleSmoke(t *testing.T) {
 }
 
 // TestSettle checks -settle's wait: a sleeping process is at rest within
-// one window, a spinning one never is.
+// one window; a process that keeps a core busy, or uses more than
+// restShare of one, never is. The busy cases run on a simulated clock: on a
+// loaded machine a real spinning process can be starved for a whole
+// window (CI saw 501.67 ms of a spinner read as "at rest").
 func TestSettle(t *testing.T) {
-	start := func(script string) int {
-		c := exec.Command("sh", "-c", script)
-		if err := c.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { c.Process.Kill(); c.Wait() })
-		return c.Process.Pid
+	c := exec.Command("sh", "-c", "exec sleep 60")
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
 	}
-	if r := settle(start("exec sleep 60"), 10*time.Second); !r.Reached || r.Waited > 5*time.Second {
+	t.Cleanup(func() { c.Process.Kill(); c.Wait() })
+	if r := settle(c.Process.Pid, 10*time.Second); !r.Reached || r.Waited > 5*time.Second {
 		t.Errorf("a sleeping process: %+v, want at rest at once", r)
 	}
-	if r := settle(start("while :; do :; done"), 3*restWindow); r.Reached {
-		t.Errorf("a spinning process: %+v, want busy", r)
-	} else if s := r.String(); !strings.HasSuffix(s, "(busy)") {
-		t.Errorf("String() = %q, want it to say busy", s)
+
+	for _, tc := range []struct {
+		name  string
+		share float64 // of one core, while the process runs
+		busy  int     // windows it stays busy before it rests (-1: never)
+		want  Rest
+	}{
+		{"spinning", 1, -1, Rest{Waited: 3 * restWindow}},
+		{"just over the share", restShare * 1.1, -1, Rest{Waited: 3 * restWindow}},
+		{"just under the share", restShare * 0.9, -1, Rest{Waited: restWindow, Reached: true}},
+		{"idle", 0, -1, Rest{Waited: restWindow, Reached: true}},
+		{"busy, then at rest", 1, 2, Rest{Waited: 3 * restWindow, Reached: true}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var clock, used time.Duration
+			windows := 0
+			now := func() time.Time { return time.Unix(0, 0).Add(clock) }
+			sleep := func(d time.Duration) {
+				clock += d
+				if tc.busy < 0 || windows < tc.busy {
+					used += time.Duration(tc.share * float64(d))
+				}
+				windows++
+			}
+			r := settleOn(func() time.Duration { return used }, now, sleep, 3*restWindow)
+			if r != tc.want {
+				t.Errorf("settleOn = %+v, want %+v", r, tc.want)
+			}
+			if s := r.String(); strings.HasSuffix(s, "(busy)") == r.Reached {
+				t.Errorf("String() = %q with Reached %v", s, r.Reached)
+			}
+		})
 	}
 }
