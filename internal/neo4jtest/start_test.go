@@ -78,8 +78,19 @@ func startFake(t *testing.T, timeout string, span time.Duration) *recorder {
 // taken for a hang once the start timeout has passed: Start logs a thread
 // dump (SIGQUIT) and the server's log, tries once more, then fails naming
 // the stall.
+//
+// The fake JVM blocks in a read of a FIFO that nobody writes (bash runs
+// the QUIT trap then): it never runs until signalled. It slept in a loop
+// of `sleep 0.2` before, and on a loaded machine each of its five wakeups
+// a second waited for a processor: its time waiting to run (which Start
+// counts as progress, rightly) passed stallBusy, the stall was not seen
+// and the test failed after capTimes (2 of 3 runs beside four busy loops).
 func TestStartStalled(t *testing.T) {
-	fakeJava(t, "echo fake jvm starting\ntrap 'echo fake thread dump' QUIT\nwhile :; do sleep 0.2; done\n")
+	fakeJava(t, `d=$(mktemp -d) && mkfifo "$d/idle" && exec 3<>"$d/idle" && rm -r "$d" || exit 1
+echo fake jvm starting
+trap 'echo fake thread dump' QUIT
+while :; do read -r -u 3 _; done
+`)
 	rec := startFake(t, "1", 2*time.Second)
 	if !strings.Contains(rec.fatal, "stalled") || !strings.Contains(rec.fatal, "fake thread dump") || !strings.Contains(rec.fatal, "fake jvm starting") {
 		t.Errorf("Start's failure does not name the stall with the thread dump and the log:\n%s", rec.fatal)
