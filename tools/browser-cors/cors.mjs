@@ -14,7 +14,13 @@ if (!pageURL || !apiURL) {
   process.exit(2);
 }
 
+// Playwright's 30 s defaults (the launch, each navigation and wait) are
+// hang guards here, and a loaded machine (go test niced at a load average
+// of 30) can pass them starting Chromium or loading the explorer's bundle:
+// three minutes each, inside TestBrowserCORS's own limit.
+const limit = 180000;
 const browser = await chromium.launch({
+  timeout: limit,
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
   args: [
     "--headless",
@@ -27,6 +33,7 @@ const browser = await chromium.launch({
 });
 try {
   const page = await browser.newPage();
+  page.setDefaultTimeout(limit);
   const consoleErrors = [];
   page.on("console", (m) => {
     if (m.type() === "error") consoleErrors.push(m.text());
@@ -77,6 +84,7 @@ try {
   if (process.env.EXPLORER_URL) {
     const failed = [];
     const explorer = await browser.newPage();
+    explorer.setDefaultTimeout(limit);
     explorer.on("response", (r) => {
       if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
     });

@@ -34,7 +34,11 @@ const step = (name, data = {}) => out.steps.push({ step: name, ...data });
 
 // The exported files go to a directory of their own, removed at the end.
 const downloads = await mkdtemp(path.join(os.tmpdir(), 'kepugraph-graph-view-'));
+// Playwright's 30 s defaults (the launch, and every navigation, click or
+// wait given no timeout below) are hang guards: three minutes, as the
+// longest waits for a condition.
 const browser = await chromium.launch({
+  timeout: 180000,
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: [
     '--headless',
@@ -47,6 +51,7 @@ const browser = await chromium.launch({
 });
 try {
   const context = await browser.newContext({ viewport: { width: 1400, height: 860 }, acceptDownloads: true });
+  context.setDefaultTimeout(180000);
   await context.route('**/*', (route) => {
     const u = new URL(route.request().url());
     if ((u.protocol === 'http:' || u.protocol === 'https:') && !loopback.has(u.hostname)) {
