@@ -24,11 +24,13 @@ import (
 // mutations of a few museums on Neo4j); the relationship's CREATE failed
 // with Neo.ClientError.Statement.EntityNotFound ("Unable to load NODE"),
 // an INTERNAL_SERVER_ERROR too.
-// The deleting transaction is held open here until the update has had a
-// second to reach the lock (when it has not, its MATCH finds nothing and
-// it answers NOT_FOUND too: the test cannot fail then, only miss the
-// race). (A relationship's update does not wait for a transaction that
-// deletes it: it commits first, the delete after it, both succeed.)
+// The deleting transaction is held open here until the server lists the
+// update's transaction as blocked by it (SHOW TRANSACTIONS): the update
+// has reached the lock. A fixed second let a loaded machine miss the race
+// (the update, not there yet, then found nothing and answered NOT_FOUND
+// too: the test passed without testing it). (A relationship's update
+// does not wait for a transaction that deletes it: it commits first, the
+// delete after it, both succeed.)
 func TestUpdateDeletedMeanwhile(t *testing.T) {
 	if os.Getenv("NEO4J_URI") == "" {
 		t.Skip("NEO4J_URI is not set: no Neo4j server (this test WIPES the database it is given)")
@@ -90,13 +92,46 @@ func TestUpdateDeletedMeanwhile(t *testing.T) {
 				_, err := st.Write(ctx, []kepu.Change{tc.change})
 				done <- err
 			}()
-			time.Sleep(time.Second)
+			// A minute is a hang guard: only an update that never
+			// reaches the lock (or ends without waiting for it, which
+			// the check below then fails) waits it out.
+			var early error
+			ended := false
+			for deadline := time.Now().Add(time.Minute); !ended && !blocked(ctx, t, drv, cfg.Database); {
+				if time.Now().After(deadline) {
+					t.Fatal("the update did not wait for the deleting transaction's lock within a minute")
+				}
+				select {
+				case early = <-done:
+					ended = true
+				case <-time.After(20 * time.Millisecond):
+				}
+			}
 			if err := tx.Commit(ctx); err != nil {
 				t.Fatal(err)
 			}
-			if err := <-done; kepu.ErrorCode(err) != kepu.NotFound {
+			err = early
+			if ended {
+				t.Logf("the update ended before the server listed it as blocked: %v", early)
+			} else {
+				err = <-done
+			}
+			if kepu.ErrorCode(err) != kepu.NotFound {
 				t.Errorf("update of a record deleted meanwhile: code %q (%v), want NOT_FOUND", kepu.ErrorCode(err), err)
 			}
 		})
 	}
+}
+
+// blocked reports whether the server lists a transaction of database db
+// as blocked by another's lock.
+func blocked(ctx context.Context, t *testing.T, drv neo4j.DriverWithContext, db string) bool {
+	t.Helper()
+	res, err := neo4j.ExecuteQuery(ctx, drv, "SHOW TRANSACTIONS YIELD database, status WHERE database = $db AND status STARTS WITH 'Blocked' RETURN count(*) AS n",
+		map[string]any{"db": db}, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(db))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, _ := res.Records[0].Get("n")
+	return n.(int64) > 0
 }
