@@ -96,7 +96,7 @@ func TestNeo4jFaults(t *testing.T) {
 		}
 		t.Logf("writing the fixture: %v (again)", err)
 	}
-	m, _ := mustRunMain(t, flags("--no-seed")...)
+	m, logs := mustRunMain(t, flags("--no-seed")...)
 	// The museums written above (the writes in flight below add museums
 	// of their own sources).
 	const q = `{ museums(first: 3, orderBy: [{field: NAME}], where: {source: {eq: "fault test"}}) { totalCount nodes { id name province { name } } } }`
@@ -118,18 +118,38 @@ func TestNeo4jFaults(t *testing.T) {
 	baseline := runtime.NumGoroutine()
 
 	// whileDown checks the API with Neo4j down: every request answers
-	// SERVICE_UNAVAILABLE within 2 s and /readyz is 503.
+	// SERVICE_UNAVAILABLE, not TIMEOUT (its deadline, 10 s, did not end
+	// it), and /readyz is 503. Within 2 s (issue 10) is how the store
+	// gives up, checked by what it did rather than by the wall clock,
+	// which a loaded machine stretches (the first request after the kill
+	// took 1.51 s of a 2 s bound at load 25; TestNeo4jDownAtStart's query
+	// once took 5.06 s for a 0.75 s budget): a call that cannot reach the
+	// server gives up after its reach budget, 3/4 of --neo4j-timeout (2 s
+	// here), logging "not reached within 1.5s", and once a call has found
+	// the server down the next ones are answered by the store's gate, at
+	// once, waiting out no budget: the second and third requests log no
+	// "not reached within". (A store that waited out the budget on every
+	// call, or the driver's retries, failed the old 2 s check and fails
+	// this one.) The wall clock only guards against a hang.
 	whileDown := func(t *testing.T, how string) {
 		t.Helper()
 		for i, req := range []string{q, fmt.Sprintf(`{ node(id: %q) { id } }`, kepu.GlobalID("Museum:fault-a")),
 			`mutation { createMuseum(input: {key: "while-down", name: "Down", kind: STANDARD, provenance: REPORTED, source: "fault test, down"}) { id } }`} {
+			budgets := strings.Count(logs.String(), "not reached within")
 			start := time.Now()
 			mustFail(t, m, req, nil, "SERVICE_UNAVAILABLE")
 			took := time.Since(start)
-			t.Logf("request %d with Neo4j %s: SERVICE_UNAVAILABLE after %s", i+1, how, took.Round(time.Millisecond))
-			if took > 2*time.Second {
-				t.Errorf("request %d: SERVICE_UNAVAILABLE after %s, want within 2 s", i+1, took)
+			waited := strings.Count(logs.String(), "not reached within") - budgets
+			t.Logf("request %d with Neo4j %s: SERVICE_UNAVAILABLE after %s (%d reach budgets waited out)", i+1, how, took.Round(time.Millisecond), waited)
+			if took > 30*time.Second { // a hang guard, not a speed check
+				t.Errorf("request %d: SERVICE_UNAVAILABLE after %s", i+1, took)
 			}
+			if i > 0 && waited > 0 {
+				t.Errorf("request %d with Neo4j %s: %d store calls waited out the reach budget although an earlier request found the server down (the gate should answer at once):\n%s", i+1, how, waited, logs)
+			}
+		}
+		if n, all := strings.Count(logs.String(), "not reached within 1.5s"), strings.Count(logs.String(), "not reached within"); n != all {
+			t.Errorf("%d of %d reach budgets are not 1.5 s (3/4 of the default --neo4j-timeout, 2 s):\n%s", all-n, all, logs)
 		}
 		if c := ready(); c != http.StatusServiceUnavailable {
 			t.Errorf("/readyz = %d with Neo4j %s, want 503", c, how)
