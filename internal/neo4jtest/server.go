@@ -64,17 +64,16 @@ func StartServer(tb testing.TB) *Server {
 func StartServerConf(tb testing.TB, conf string) *Server {
 	tb.Helper()
 	classes := launcherClasses(tb)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
+	// The first start binds port 0, a free port the operating system
+	// chooses as Neo4j binds it, and start reads it from the URI file;
+	// restarts keep it. A port found free here and closed again (as
+	// before) stayed free for the JVM's whole start, tens of seconds on
+	// a loaded machine, in which any outgoing connection could take it as
+	// its local port: the start then failed with the address in use.
 	s := &Server{
 		User: "neo4j", Password: "fault-test-pw", tb: tb,
-		home: tb.TempDir(), port: port, classes: classes, conf: conf,
+		home: tb.TempDir(), classes: classes, conf: conf,
 	}
-	s.URI = "bolt://127.0.0.1:" + strconv.Itoa(port)
 	tb.Cleanup(func() {
 		if s.cmd != nil {
 			s.Stop()
@@ -195,6 +194,14 @@ func (s *Server) start() (diag string, ok bool) {
 	var samples []sample
 	for {
 		if b, err := os.ReadFile(uriFile); err == nil && len(b) > 0 {
+			if s.port == 0 {
+				uri := strings.TrimSpace(string(b))
+				_, p, _ := net.SplitHostPort(strings.TrimPrefix(uri, "bolt://"))
+				if s.port, err = strconv.Atoi(p); err != nil || s.port <= 0 {
+					s.tb.Fatalf("neo4j test server: no port in its URI file: %q", b)
+				}
+				s.URI = uri
+			}
 			if took := time.Since(began); took > wait {
 				s.tb.Logf("neo4j test server ready after %v, past NEO4J_START_TIMEOUT %v", took.Round(time.Second), wait)
 			}
