@@ -554,9 +554,9 @@ const expandParallel = 4
 // without parallel hops plus a few. Without it every export made 4: 120
 // concurrent 3-hop exports around Beijing on Neo4j (load average 25-35)
 // ran 480 statements at once against the driver's pool of 100
-// connections, and 73 to 78 % of them answered 503 SERVICE_UNAVAILABLE
-// ("not reached within 1.5s"), where one call per export answered all 120
-// (docs/breaker-2026-12-04.md).
+// connections, and 55 to 78 % of them answered 503 SERVICE_UNAVAILABLE
+// (calls "not reached within 1.5s"), where one call per export, and this
+// bound, answered all 120 (docs/breaker-2026-12-04.md).
 const ExpandExtraSlots = 8
 
 var expandExtra = semaphore.NewWeighted(ExpandExtraSlots)
