@@ -119,6 +119,9 @@ type Main struct {
 	warmStop context.CancelFunc
 	warmDone chan struct{}
 
+	// openStore opens the store (server.OpenStore when nil; a test hook).
+	openStore func(context.Context, server.Config, *slog.Logger) (kepu.Store, error)
+
 	ln    net.Listener
 	srv   *http.Server
 	done  chan error   // the result of srv.Serve
@@ -159,10 +162,12 @@ func (m *Main) ParseFlags(ctx context.Context, args []string) error {
 }
 
 // Run listens on the address (and the debug address), opens the store,
-// loads the reference dataset into it when it is empty, and starts
-// serving HTTP in the background. An address that cannot be listened on
-// fails before the store is opened. It returns once the server serves
-// (see URL) or when something failed; call Close in both cases.
+// loads the reference dataset into it when it is empty, and serves HTTP in
+// the background. An address that cannot be listened on fails before the
+// store is opened; until the store is open every request is answered
+// 503 SERVICE_UNAVAILABLE (server.Starting). It returns once the server
+// serves the API (see URL) or when something failed; call Close in both
+// cases.
 func (m *Main) Run(ctx context.Context) error {
 	if err := m.Config.Validate(); err != nil {
 		return err
@@ -171,8 +176,9 @@ func (m *Main) Run(ctx context.Context) error {
 	server.ApplyGC(m.Config, log)
 	// The ports first: an address in use (another kepugraph on 8080) is
 	// refused before the store is opened, seeded or migrated, not after a
-	// minute of loading the reference dataset. Connections wait in the
-	// listen queue until Serve starts below.
+	// minute of loading the reference dataset. Until the store is open
+	// every request is answered at once by server.Starting (503, /healthz
+	// 200 "starting"): it waited unanswered in the listen queue.
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
@@ -183,8 +189,28 @@ func (m *Main) Run(ctx context.Context) error {
 			return err
 		}
 	}
+	routes := new(server.Switch)
+	m.srv = &http.Server{
+		Handler:           routes,
+		ReadHeaderTimeout: 10 * time.Second,
+		MaxHeaderBytes:    server.MaxHeaderBytes(m.Config),
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	m.done = make(chan error, 1)
+	// net/http's own answers to requests it cannot read become JSON
+	// errors with a code, as every other refusal (server.JSONErrors).
+	go func() { m.done <- m.srv.Serve(server.JSONErrors(ln)) }()
+	log.Info("starting: answering 503 until the store is open", "url", m.URL())
+
 	start := time.Now()
-	st, err := server.OpenStore(ctx, m.Config, log)
+	open := m.openStore
+	if open == nil {
+		open = server.OpenStore
+	}
+	st, err := open(ctx, m.Config, log)
 	if err != nil {
 		return err
 	}
@@ -212,19 +238,7 @@ func (m *Main) Run(ctx context.Context) error {
 		m.warmUp(log)
 	}
 
-	m.srv = &http.Server{
-		Handler:           m.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		MaxHeaderBytes:    server.MaxHeaderBytes(m.Config),
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
-	m.done = make(chan error, 1)
-	// net/http's own answers to requests it cannot read become JSON
-	// errors with a code, as every other refusal (server.JSONErrors).
-	go func() { m.done <- m.srv.Serve(server.JSONErrors(ln)) }()
+	routes.Set(m.Handler())
 
 	explorer := "built"
 	if !web.Built() {

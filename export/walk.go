@@ -6,8 +6,10 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/kepugraph/kepugraph/kepu"
 )
@@ -451,8 +453,10 @@ func cmpStep(a, b step) int {
 // expand returns, for every node in frontier, its relationships of the
 // selected types in both directions whose other end has a selected label,
 // in the order of cmpStep. Its Neighbors calls (one per page of the
-// frontier, type and direction: each a statement on Neo4j) run
-// expandParallel at a time.
+// frontier, type and direction: each a statement on Neo4j) run up to
+// expandParallel at a time: one worker always, and up to
+// expandParallel-1 more while the process-wide expandExtra slots have
+// room.
 func (p *Plan) expand(ctx context.Context, frontier []string) (map[string][]step, error) {
 	type call struct {
 		rel kepu.RelType
@@ -489,12 +493,34 @@ func (p *Plan) expand(ctx context.Context, frontier []string) (map[string][]step
 			}
 		}
 	}
+	// Workers take the calls in turn; the first error cancels the others.
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(expandParallel)
-	for _, c := range calls {
-		g.Go(func() (err error) {
-			c.res, err = p.x.Store.Neighbors(gctx, c.ask, kepu.NeighborQuery{Rel: c.rel, Dir: c.dir})
-			return err
+	var next atomic.Int64
+	work := func() error {
+		for {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			i := next.Add(1) - 1
+			if i >= int64(len(calls)) {
+				return nil
+			}
+			c := calls[i]
+			res, err := p.x.Store.Neighbors(gctx, c.ask, kepu.NeighborQuery{Rel: c.rel, Dir: c.dir})
+			if err != nil {
+				return err
+			}
+			c.res = res
+		}
+	}
+	g.Go(work)
+	for range min(expandParallel, len(calls)) - 1 {
+		if !expandExtra.TryAcquire(1) {
+			break // other exports hold the slots: this one goes on alone
+		}
+		g.Go(func() error {
+			defer expandExtra.Release(1)
+			return work()
 		})
 	}
 	if err := g.Wait(); err != nil {
@@ -521,6 +547,19 @@ func (p *Plan) expand(ctx context.Context, frontier []string) (map[string][]step
 // dataset's 2-hop neighborhood of CSTM was about 20 of them, one after
 // the other); a few at a time let the server's threads work on several.
 const expandParallel = 4
+
+// ExpandExtraSlots bounds, over the whole process, the Neighbors calls
+// that run beside each export's own one (see expand): with it, N exports
+// at once make at most N+ExpandExtraSlots calls at once, as many as
+// without parallel hops plus a few. Without it every export made 4: 120
+// concurrent 3-hop exports around Beijing on Neo4j (load average 25-35)
+// ran 480 statements at once against the driver's pool of 100
+// connections, and 55 to 78 % of them answered 503 SERVICE_UNAVAILABLE
+// (calls "not reached within 1.5s"), where one call per export, and this
+// bound, answered all 120 (docs/breaker-2026-12-04.md).
+const ExpandExtraSlots = 8
+
+var expandExtra = semaphore.NewWeighted(ExpandExtraSlots)
 
 // start loads a node named by the selection, NotFound when it is missing.
 func (p *Plan) start(ctx context.Context, param, id string) (kepu.Node, error) {

@@ -233,6 +233,7 @@ func (c Config) Validate() error {
 	}
 	if c.DebugAddr != "" {
 		errs = append(errs, checkAddr("--debug-addr", c.DebugAddr))
+		check(samePort(c.Addr, c.DebugAddr), "--debug-addr %q: the port of --addr %q; the profiler needs an address of its own", c.DebugAddr, c.Addr)
 	}
 	check(!slices.Contains(Stores, c.Store), "--store %q: want one of %s", c.Store, strings.Join(Stores, ", "))
 	check(c.Store == "embedded" && c.DataDir == "", "--data-dir must not be empty")
@@ -290,6 +291,36 @@ func checkAddr(name, addr string) error {
 		return fmt.Errorf("%s %q: want host:port, the port from 0 to 65535 (%v)", name, addr, err)
 	}
 	return nil
+}
+
+// samePort reports whether two listen addresses (valid for checkAddr) ask
+// for the same port, not 0, on hosts that overlap: the same host, or either
+// one every interface (an empty host, 0.0.0.0 or ::). The second listen
+// would fail with "address already in use", as if another process held it.
+// Hosts are compared as written: localhost and 127.0.0.1 are not resolved.
+func samePort(a, b string) bool {
+	ha, pa, errA := net.SplitHostPort(a)
+	hb, pb, errB := net.SplitHostPort(b)
+	if errA != nil || errB != nil {
+		return false
+	}
+	na, errA := net.LookupPort("tcp", pa)
+	nb, errB := net.LookupPort("tcp", pb)
+	if errA != nil || errB != nil || na == 0 || na != nb {
+		return false
+	}
+	any := func(h string) bool {
+		ip := net.ParseIP(h)
+		return h == "" || ip != nil && ip.IsUnspecified()
+	}
+	if any(ha) || any(hb) {
+		return true
+	}
+	ia, ib := net.ParseIP(ha), net.ParseIP(hb)
+	if ia != nil && ib != nil {
+		return ia.Equal(ib)
+	}
+	return strings.EqualFold(ha, hb)
 }
 
 // LoadKeys returns the API keys of Tokens and TokenFile together (an empty

@@ -180,6 +180,11 @@ func TestParseConfig_Errors(t *testing.T) {
 		{"port out of range env", nil, map[string]string{"KEPUGRAPH_ADDR": ":70000"}, `--addr ":70000"`},
 		{"debug address without port", []string{"--debug-addr", "127.0.0.1"}, nil, `--debug-addr "127.0.0.1"`},
 		{"negative string limit", []string{"--max-string-bytes", "-1"}, nil, "--max-string-bytes -1: must not be negative"},
+		// The profiler on the API's port said "address already in use",
+		// as if another process held it (break17).
+		{"debug on the API's address", []string{"--addr", "127.0.0.1:24100", "--debug-addr", "127.0.0.1:24100"}, nil, `--debug-addr "127.0.0.1:24100": the port of --addr "127.0.0.1:24100"`},
+		{"debug on the API's port, API on every interface", []string{"--addr", ":24100", "--debug-addr", "127.0.0.1:24100"}, nil, `--debug-addr "127.0.0.1:24100": the port of --addr ":24100"`},
+		{"debug on every interface, the default port by name", []string{"--debug-addr", "[::]:http-alt"}, nil, `--debug-addr "[::]:http-alt": the port of --addr "127.0.0.1:8080"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseConfig(tc.args, env(tc.env), new(bytes.Buffer))
@@ -187,6 +192,23 @@ func TestParseConfig_Errors(t *testing.T) {
 				t.Fatalf("error %v, want one mentioning %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestParseConfig_DebugAddrOwn: a debug address that cannot clash with
+// --addr is taken: port 0 for both (two free ports), the same port on two
+// distinct hosts.
+func TestParseConfig_DebugAddrOwn(t *testing.T) {
+	for _, pair := range [][2]string{
+		{"127.0.0.1:0", "127.0.0.1:0"},
+		{":0", ":0"},
+		{"127.0.0.1:24100", "127.0.0.2:24100"},
+		{"[::1]:24100", "127.0.0.1:24100"},
+		{"127.0.0.1:24100", "127.0.0.1:24101"},
+	} {
+		if _, err := ParseConfig([]string{"--addr", pair[0], "--debug-addr", pair[1]}, env(nil), new(bytes.Buffer)); err != nil {
+			t.Errorf("--addr %s --debug-addr %s: %v", pair[0], pair[1], err)
+		}
 	}
 }
 
