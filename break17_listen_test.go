@@ -19,15 +19,16 @@ import (
 // startingMain runs a Main whose store open blocks until the test lets it
 // go: it returns the Main once it listens (its store being opened), a
 // function that lets the open finish with err (the embedded store of a
-// temporary directory when nil), and the channel of Run's result.
-func startingMain(t *testing.T) (m *Main, finish func(error), runErr <-chan error) {
+// temporary directory when nil), and the channel of Run's result. flags
+// are added to the command line.
+func startingMain(t *testing.T, flags ...string) (m *Main, finish func(error), runErr <-chan error) {
 	t.Helper()
 	m = NewMain()
 	logs := new(syncBuffer)
 	m.Stderr = logs
 	m.Getenv = func(k string) string { return testEnv[k] }
 	dir := filepath.Join(t.TempDir(), "data")
-	if err := m.ParseFlags(context.Background(), []string{"--addr", "127.0.0.1:0", "--data-dir", dir, "--no-seed"}); err != nil {
+	if err := m.ParseFlags(context.Background(), append([]string{"--addr", "127.0.0.1:0", "--data-dir", dir, "--no-seed"}, flags...)); err != nil {
 		t.Fatal(err)
 	}
 	opening := make(chan struct{})
@@ -112,6 +113,50 @@ func TestAnswersWhileStoreOpens(t *testing.T) {
 	}
 	if status, body, _ := getStarting(t, base+"/query?query=%7B__typename%7D"); status != http.StatusOK || !strings.Contains(string(body), `"Query"`) {
 		t.Errorf("/query once open: %d %s", status, body)
+	}
+}
+
+// TestStartingCORS: the answers while the store opens carry what every
+// route's answers carry: a request ID, and with --cors-origins the CORS
+// headers, so that a browser app on an allowed origin can read the 503
+// and its Retry-After (on the old code the headers were missing and the
+// browser reported a network error); a preflight is answered 204 and an
+// origin not allowed gets no CORS header.
+func TestStartingCORS(t *testing.T) {
+	m, finish, runErr := startingMain(t, "--cors-origins", "https://app.example")
+	defer m.Close()
+	do := func(method, origin string, header http.Header) *http.Response {
+		t.Helper()
+		req, err := http.NewRequest(method, m.URL()+"/query?query=%7B__typename%7D", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header = header
+		req.Header.Set("Origin", origin)
+		resp, err := (&http.Client{Timeout: time.Minute}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp
+	}
+	resp := do(http.MethodGet, "https://app.example", http.Header{"X-Request-Id": {"starting-1"}})
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Access-Control-Allow-Origin") != "https://app.example" ||
+		!strings.Contains(resp.Header.Get("Access-Control-Expose-Headers"), "Retry-After") || resp.Header.Get("X-Request-Id") != "starting-1" {
+		t.Errorf("GET from an allowed origin while the store opens: %d %v, want 503 with the CORS headers and the request ID", resp.StatusCode, resp.Header)
+	}
+	resp = do(http.MethodOptions, "https://app.example", http.Header{"Access-Control-Request-Method": {"POST"}, "Access-Control-Request-Headers": {"content-type"}})
+	if resp.StatusCode != http.StatusNoContent || resp.Header.Get("Access-Control-Allow-Origin") != "https://app.example" {
+		t.Errorf("preflight while the store opens: %d %v, want 204 allowing the origin", resp.StatusCode, resp.Header)
+	}
+	resp = do(http.MethodGet, "https://other.example", http.Header{})
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("GET from an origin not allowed: %d %v, want 503 without CORS headers", resp.StatusCode, resp.Header)
+	}
+	finish(nil)
+	if err := <-runErr; err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -190,6 +190,7 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}
 	routes := new(server.Switch)
+	routes.Set(server.StartingHandler(m.Config, log))
 	m.srv = &http.Server{
 		Handler:           routes,
 		ReadHeaderTimeout: 10 * time.Second,

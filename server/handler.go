@@ -86,8 +86,7 @@ func Handler(r Routes) http.Handler {
 	hc.RateLimit.TrustedProxies = c.TrustedProxies
 	hc.RateLimit.Principal = r.principal // the limiter runs before auth: guessed keys count per IP
 	hc.Auth = auth.Middleware(r.Keys)
-	hc.CORS.AllowedOrigins = splitList(c.CORSOrigins)
-	hc.CORS.AllowedHeaders = splitList(c.CORSHeaders)
+	hc.CORS = corsConfig(c)
 	// hc.Logger stays nil: the access log wraps every route below.
 
 	mux := http.NewServeMux()
@@ -162,6 +161,11 @@ func (r Routes) apiStore() kepu.Store {
 }
 
 // splitList splits a comma-separated list, dropping blanks.
+// corsConfig is the CORS of every route: --cors-origins and --cors-headers.
+func corsConfig(c Config) httpx.CORSConfig {
+	return httpx.CORSConfig{AllowedOrigins: splitList(c.CORSOrigins), AllowedHeaders: splitList(c.CORSHeaders)}
+}
+
 func splitList(s string) []string {
 	var out []string
 	for _, v := range strings.Split(s, ",") {

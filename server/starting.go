@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"sync/atomic"
 
@@ -44,6 +45,16 @@ func Starting() http.Handler {
 				Header: http.Header{"Retry-After": {StartingRetryAfter}}}.Write(w, r)
 		}
 	})
+}
+
+// StartingHandler is Starting behind the outer middleware of Handler's
+// routes: request IDs (httpx.Track), the access log, and CORS with c's
+// --cors-origins and --cors-headers. A browser app on another origin can
+// then read the 503 and its Retry-After (without the CORS headers it saw
+// a network error), and a preflight is answered as it will be once the
+// store is open. /metrics is not served until then (503).
+func StartingHandler(c Config, log *slog.Logger) http.Handler {
+	return httpx.Chain(Starting(), httpx.Track, httpx.AccessLog(log), httpx.CORS(corsConfig(c)))
 }
 
 // Switch is an http.Handler that serves the handler last given to Set:
