@@ -127,11 +127,5 @@ func TestUpdateDeletedMeanwhile(t *testing.T) {
 // as blocked by another's lock.
 func blocked(ctx context.Context, t *testing.T, drv neo4j.DriverWithContext, db string) bool {
 	t.Helper()
-	res, err := neo4j.ExecuteQuery(ctx, drv, "SHOW TRANSACTIONS YIELD database, status WHERE database = $db AND status STARTS WITH 'Blocked' RETURN count(*) AS n",
-		map[string]any{"db": db}, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(db))
-	if err != nil {
-		t.Fatal(err)
-	}
-	n, _ := res.Records[0].Get("n")
-	return n.(int64) > 0
+	return blockedCount(ctx, t, drv, db) > 0
 }

@@ -29,6 +29,7 @@ import (
 	"github.com/kepugraph/kepugraph/kepu"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
+	"golang.org/x/sync/semaphore"
 )
 
 var _ kepu.Store = (*Store)(nil)
@@ -51,6 +52,14 @@ type Config struct {
 	// server within three quarters of ConnectTimeout gives up sooner (see
 	// reach).
 	RetryTime time.Duration
+	// MaxConnections is how many calls (reads and writes) run at once
+	// (default DefaultMaxConnections); the others wait for one to end,
+	// for as long as their context allows. The driver's pool holds
+	// MaxConnections plus spareConnections (schema, readiness probes).
+	// Without the bound a burst of calls past the pool waited for a
+	// connection inside the call's reach budget, failed as "unavailable"
+	// though the server was up, and marked the store down.
+	MaxConnections int
 	// Logger receives errors and warnings; secrets are never logged
 	// (default slog.Default()).
 	Logger *slog.Logger
@@ -84,15 +93,28 @@ func (c Config) withDefaults() Config {
 	if c.RetryTime <= 0 {
 		c.RetryTime = c.ConnectTimeout
 	}
+	if c.MaxConnections <= 0 {
+		c.MaxConnections = DefaultMaxConnections
+	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
 	return c
 }
 
+// DefaultMaxConnections is Config.MaxConnections' default: the Go driver's
+// own default pool size.
+const DefaultMaxConnections = 100
+
+// spareConnections are the driver's connections beyond MaxConnections:
+// for the sessions that are not calls (schema statements, AwaitIndexes,
+// the readiness probe).
+const spareConnections = 4
+
 // Store is a kepu.Store backed by Neo4j.
 type Store struct {
 	cfg       Config
+	calls     *semaphore.Weighted // MaxConnections calls at once (admit)
 	driver    neo4j.DriverWithContext
 	bookmarks neo4j.BookmarkManager
 	log       *slog.Logger
@@ -153,6 +175,19 @@ func (s *Store) gateEvery(ctx context.Context, every time.Duration) error {
 		return s.translate(ctx, "probe", err)
 	}
 	s.down.Store(false)
+	return nil
+}
+
+// admit waits until fewer than MaxConnections calls run, for as long as
+// ctx allows, and takes a place (release it with s.calls.Release(1)). The
+// wait is before the call's reach budget starts: a call waiting its turn
+// on a busy server is not one that cannot reach it, and does not mark the
+// store down. A context that ends first gives the call's timeout or
+// cancellation error (SERVICE_UNAVAILABLE).
+func (s *Store) admit(ctx context.Context) error {
+	if err := s.calls.Acquire(ctx, 1); err != nil {
+		return s.translate(ctx, "wait for a connection", err)
+	}
 	return nil
 }
 
@@ -255,6 +290,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		c.SocketConnectTimeout = cfg.ConnectTimeout
 		c.ConnectionAcquisitionTimeout = cfg.ConnectTimeout
 		c.MaxTransactionRetryTime = cfg.RetryTime
+		c.MaxConnectionPoolSize = cfg.MaxConnections + spareConnections
 		c.UserAgent = "kepugraph"
 	})
 	if err != nil {
@@ -263,6 +299,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	s := &Store{
 		cfg:       cfg,
+		calls:     semaphore.NewWeighted(int64(cfg.MaxConnections)),
 		driver:    driver,
 		bookmarks: neo4j.NewBookmarkManager(neo4j.BookmarkManagerConfig{}),
 		log:       cfg.Logger,
@@ -579,6 +616,10 @@ func (s *Store) read(ctx context.Context, st stmt) ([]*neo4j.Record, error) {
 	if err := s.gate(ctx); err != nil {
 		return nil, err
 	}
+	if err := s.admit(ctx); err != nil {
+		return nil, err
+	}
+	defer s.calls.Release(1)
 	rctx, r := s.reach(ctx)
 	recs, err := s.autoCommit(rctx, r, st, neo4j.AccessModeRead)
 	if err != nil && neo4j.IsRetryable(err) && rctx.Err() == nil {
@@ -606,6 +647,10 @@ func (s *Store) writeAlone(ctx context.Context, st stmt) ([]*neo4j.Record, error
 	if err := s.gate(ctx); err != nil {
 		return nil, err
 	}
+	if err := s.admit(ctx); err != nil {
+		return nil, err
+	}
+	defer s.calls.Release(1)
 	rctx, r := s.reach(ctx)
 	recs, err := s.autoCommit(rctx, r, st, neo4j.AccessModeWrite)
 	if err != nil && neo4j.IsRetryable(err) && rctx.Err() == nil {
@@ -673,6 +718,10 @@ func (s *Store) write(ctx context.Context, work neo4j.ManagedTransactionWork) (a
 	if err := s.gate(ctx); err != nil {
 		return nil, err
 	}
+	if err := s.admit(ctx); err != nil {
+		return nil, err
+	}
+	defer s.calls.Release(1)
 	rctx, r := s.reach(ctx)
 	v, err := s.managedWrite(rctx, r, work)
 	if err != nil {

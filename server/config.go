@@ -16,6 +16,7 @@ import (
 	"github.com/kepugraph/kepugraph/analysis"
 	"github.com/kepugraph/kepugraph/auth"
 	"github.com/kepugraph/kepugraph/httpx"
+	"github.com/kepugraph/kepugraph/neo4jstore"
 )
 
 // Config is the server configuration. Every field is set by a flag (see
@@ -32,6 +33,7 @@ type Config struct {
 	// unless --store or KEPUGRAPH_STORE says otherwise.
 	Neo4jURI, Neo4jUser, Neo4jPassword, Neo4jDatabase string
 	Neo4jTimeout                                      time.Duration
+	Neo4jMaxConnections                               int
 
 	// Limits (see docs/hardening.md). A limit of 0 is off.
 	MaxBodyBytes                                   int64
@@ -96,6 +98,7 @@ func flagSet(c *Config, out io.Writer) *flag.FlagSet {
 	fs.StringVar(&c.Neo4jPassword, "neo4j-password", "", "Neo4j password (prefer the environment variable: flags show in process lists)")
 	fs.StringVar(&c.Neo4jDatabase, "neo4j-database", "neo4j", "Neo4j database name")
 	fs.DurationVar(&c.Neo4jTimeout, "neo4j-timeout", 2*time.Second, "how long a query waits for an unreachable Neo4j before SERVICE_UNAVAILABLE")
+	fs.IntVar(&c.Neo4jMaxConnections, "neo4j-max-connections", neo4jstore.DefaultMaxConnections, "most Neo4j queries at once (the driver's pool); the others wait their turn within the request's --timeout")
 	fs.BoolVar(&c.NoSeed, "no-seed", false, "do not load the reference dataset into an empty store")
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", 1<<20, "largest request body in bytes (413 PAYLOAD_TOO_LARGE above)")
 	fs.IntVar(&c.MaxQueryBytes, "max-query-bytes", 20<<10, "largest query text in bytes (QUERY_TOO_LARGE); 0 turns the limit off")
@@ -246,6 +249,7 @@ func (c Config) Validate() error {
 		check(ok && !slices.Contains(neo4jSchemes, scheme), "--neo4j-uri (NEO4J_URI): scheme %q is not one the Neo4j driver takes: want %s", scheme, want)
 	}
 	check(c.Neo4jTimeout <= 0, "--neo4j-timeout %s: must be positive", c.Neo4jTimeout)
+	check(c.Neo4jMaxConnections < 1 || c.Neo4jMaxConnections > 10000, "--neo4j-max-connections %d: want 1 to 10000", c.Neo4jMaxConnections)
 	check(c.LogFormat != "text" && c.LogFormat != "json", "--log-format %q: want text or json", c.LogFormat)
 	_, errLevel := parseLevel(c.LogLevel)
 	_, errGC := parseGCPercent(c.GCPercent)

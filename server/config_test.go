@@ -180,6 +180,8 @@ func TestParseConfig_Errors(t *testing.T) {
 		{"port out of range env", nil, map[string]string{"KEPUGRAPH_ADDR": ":70000"}, `--addr ":70000"`},
 		{"debug address without port", []string{"--debug-addr", "127.0.0.1"}, nil, `--debug-addr "127.0.0.1"`},
 		{"negative string limit", []string{"--max-string-bytes", "-1"}, nil, "--max-string-bytes -1: must not be negative"},
+		{"no Neo4j connections", []string{"--neo4j-max-connections", "0"}, nil, "--neo4j-max-connections 0: want 1 to 10000"},
+		{"Neo4j connections env", nil, map[string]string{"KEPUGRAPH_NEO4J_MAX_CONNECTIONS": "-3"}, "--neo4j-max-connections -3"},
 		// The profiler on the API's port said "address already in use",
 		// as if another process held it (break17).
 		{"debug on the API's address", []string{"--addr", "127.0.0.1:24100", "--debug-addr", "127.0.0.1:24100"}, nil, `--debug-addr "127.0.0.1:24100": the port of --addr "127.0.0.1:24100"`},

@@ -38,7 +38,7 @@ func OpenStore(ctx context.Context, c Config, log *slog.Logger) (kepu.Store, err
 		log.Info("neo4j: connecting", "uri", neo4jstore.RedactURI(c.Neo4jURI), "database", c.Neo4jDatabase)
 		st, err := neo4jstore.Open(ctx, neo4jstore.Config{
 			URI: c.Neo4jURI, User: c.Neo4jUser, Password: c.Neo4jPassword, Database: c.Neo4jDatabase,
-			ConnectTimeout: c.Neo4jTimeout, Logger: log,
+			ConnectTimeout: c.Neo4jTimeout, MaxConnections: c.Neo4jMaxConnections, Logger: log,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("open neo4j store: %w", err)
