@@ -259,8 +259,8 @@ func TestParseConfig_Help(t *testing.T) {
 			t.Errorf("--help line of --%s lacks its default %q or its meaning: %q", f.Name, f.DefValue, line)
 		}
 	})
-	if n != 36 {
-		t.Errorf("%d flags, want the 36 of the configuration", n)
+	if n != 37 {
+		t.Errorf("%d flags, want the 37 of the configuration", n)
 	}
 	// The DEFAULT column is narrow: a long default (--cors-headers) is
 	// written after the meaning instead of padding every line to its width.
