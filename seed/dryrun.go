@@ -158,15 +158,29 @@ type DryReport struct {
 	// LoadMark is the value of the store's kepu.MetaReferenceLoad entry: a
 	// load that did not end; a run removes it. "" when there is none.
 	LoadMark string `json:"loadMark"`
-	Status   int    `json:"status"`          // the exit status
-	Elapsed  string `json:"elapsed"`         // time of the dry run (Go duration)
-	Error    *Error `json:"error,omitempty"` // only in the report of a dry run that failed (status 2)
+	Status   int    `json:"status"`  // the exit status
+	Elapsed  string `json:"elapsed"` // time of the dry run (Go duration)
 }
 
-// Error is the error of a failed dry run in the JSON report.
-type Error struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
+// DryError is the JSON report of a dry run that failed (exit status 2).
+type DryError struct {
+	DryRun bool `json:"dryRun"` // true: nothing was written
+	Status int  `json:"status"` // ExitError
+	Error  struct {
+		Code    string `json:"code"` // a kepu error code: SERVICE_UNAVAILABLE, BAD_USER_INPUT, ...
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+// errorCode is the code of a dry run's error: kepu's, with a damaged data
+// file (embedded.DamageError) SERVICE_UNAVAILABLE, as the store cannot be
+// read.
+func errorCode(err error) string {
+	var de *embedded.DamageError
+	if errors.As(err, &de) {
+		return kepu.Unavailable
+	}
+	return kepu.ErrorCode(err)
 }
 
 // DryRun generates the graph, compares it with the store without writing
@@ -179,10 +193,11 @@ func (m *Main) DryRun(ctx context.Context) (status int, err error) {
 	start := time.Now()
 	rep, err := m.dryRun(ctx)
 	if err != nil {
-		fmt.Fprintf(m.Stderr, "seed: --dry-run: %s (%s)\n", err, kepu.ErrorCode(err))
+		code := errorCode(err)
+		fmt.Fprintf(m.Stderr, "seed: --dry-run: %s (%s)\n", err, code)
 		if c.Format == "json" {
-			r := DryReport{DryRun: true, Status: ExitError, Elapsed: time.Since(start).String(),
-				Error: &Error{Code: kepu.ErrorCode(err), Message: err.Error()}}
+			r := DryError{DryRun: true, Status: ExitError}
+			r.Error.Code, r.Error.Message = code, err.Error()
 			writeJSON(m.Stdout, &r)
 		}
 		return ExitError, err
