@@ -51,7 +51,15 @@ func TestCompareLimitAndConflicts(t *testing.T) {
 	slices.Reverse(ds.Nodes)
 	slices.Reverse(ds.Edges)
 
-	p, err := dataset.Compare(ctx, st, ds, dataset.CompareOptions{Limit: 3})
+	p, err := dataset.Compare(ctx, st, ds, dataset.CompareOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := dataset.Record{Type: kepu.LocatedIn, From: "Museum:m00", To: "Province:CN-AH"}
+	if len(p.Creates) != 26 || p.Creates[0] != (dataset.Record{ID: "Museum:m00"}) || p.Creates[13] != (dataset.Record{ID: "Province:CN-BJ"}) || p.Creates[14] != first {
+		t.Errorf("creates without a limit: %v", p.Creates)
+	}
+	p, err = dataset.Compare(ctx, st, ds, dataset.CompareOptions{Limit: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
