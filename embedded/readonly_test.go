@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -149,6 +150,19 @@ func TestReadOnly(t *testing.T) {
 				t.Error("the read-only open, reads and close changed the data directory")
 			}
 		})
+	}
+	// A directory a running server (a writable store) holds cannot be
+	// opened read-only: in use, SERVICE_UNAVAILABLE.
+	w, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if ro, err := Open(dir, Options{ReadOnly: true, LockTimeout: 100 * time.Millisecond}); kepu.ErrorCode(err) != kepu.Unavailable || !strings.Contains(err.Error(), "in use") {
+		if ro != nil {
+			ro.Close()
+		}
+		t.Errorf("read-only open beside a writable one: %v, want %s, in use", err, kepu.Unavailable)
 	}
 }
 
