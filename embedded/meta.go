@@ -27,7 +27,11 @@ func (s *Store) Meta(ctx context.Context, key string) (string, error) {
 	k := []byte(metaPrefix + key)
 	var value string
 	err := s.db.View(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketMeta).Get(k)
+		mb := tx.Bucket(bucketMeta)
+		if mb == nil {
+			return nil // a new file opened read-only: no buckets yet
+		}
+		v := mb.Get(k)
 		if v == nil {
 			return nil
 		}
@@ -51,6 +55,9 @@ func (s *Store) SetMeta(ctx context.Context, key, value string) error {
 	}
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if s.ro {
+		return errReadOnly
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()

@@ -492,5 +492,8 @@ func (s *Store) Search(ctx context.Context, q kepu.SearchQuery) (kepu.SearchPage
 	if err := ctx.Err(); err != nil {
 		return kepu.SearchPage{}, err
 	}
+	if s.ro {
+		return kepu.SearchPage{}, kepu.Errorf(kepu.Unavailable, "the store is opened read-only, without its full-text index")
+	}
 	return textsearch.Run(ctx, q, s.searchCandidates, s.Nodes)
 }

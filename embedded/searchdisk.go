@@ -338,6 +338,9 @@ func (s *Store) BuildSearchIndex() error { return s.refreshSearch() }
 // refreshSearch builds the index again when writes left it stale (a bulk
 // load, or a failed index write), before a search reads it.
 func (s *Store) refreshSearch() error {
+	if s.ro {
+		return errReadOnly
+	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	if s.closed {

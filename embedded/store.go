@@ -69,6 +69,16 @@ type Options struct {
 	// and bench/scale write the graph with a Loader (which holds no graph
 	// in memory; its Close builds the index from the file).
 	BulkLoad bool
+	// ReadOnly opens the data file read-only (bbolt's ReadOnly: a shared
+	// lock, beside other readers but not a running server) and writes
+	// nothing to the data directory, at the open, while open or at the
+	// close: no directory or file is created (a missing data file is an
+	// Unavailable error), a format 1 file is not migrated (Unavailable),
+	// the commit stamp is not written, and the full-text index is neither
+	// opened, built nor persisted. The graph's read methods answer as
+	// usual; Search gives Unavailable, and Write and SetMeta give
+	// BadUserInput. For seed --dry-run.
+	ReadOnly bool
 }
 
 // Store is the embedded kepu.Store.
@@ -82,7 +92,8 @@ type Store struct {
 	st      *state
 	intern  *interner // used by writers only (under wmu)
 	closed  bool
-	search  atomic.Pointer[searchIndex] // see search.go
+	ro      bool                        // Options.ReadOnly
+	search  atomic.Pointer[searchIndex] // see search.go; nil when ro
 	version atomic.Uint64               // the graph version (see kepu.Store.Version); written under wmu
 	changes changeLog                   // the relationship changes of the last writes (changes.go), under mu
 }
@@ -268,6 +279,11 @@ func Open(dir string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.ReadOnly {
+		s.log.Info("embedded store loaded read-only", "path", s.db.Path(), "nodes", len(s.st.nodes), "edges", s.st.nedges,
+			"duration", time.Since(start).Round(time.Millisecond))
+		return s, nil
+	}
 	if err := s.openSearch(opts); err != nil {
 		s.db.Close()
 		return nil, err
@@ -287,8 +303,10 @@ func openFile(dir string, opts Options) (*Store, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, kepu.Errorf(kepu.Unavailable, "cannot create data directory %s: %v", dir, err)
+	if !opts.ReadOnly {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, kepu.Errorf(kepu.Unavailable, "cannot create data directory %s: %v", dir, err)
+		}
 	}
 	path := filepath.Join(dir, FileName)
 	existed := true
@@ -296,6 +314,9 @@ func openFile(dir string, opts Options) (*Store, error) {
 		existed = false
 	} else if err != nil {
 		return nil, kepu.Errorf(kepu.Unavailable, "cannot read %s: %v", path, err)
+	}
+	if !existed && opts.ReadOnly {
+		return nil, kepu.Errorf(kepu.Unavailable, "no data file %s to open read-only", path)
 	}
 	if existed {
 		// Validate under a shared lock: a file a server is writing is
@@ -319,13 +340,14 @@ func openFile(dir string, opts Options) (*Store, error) {
 			return nil, kepu.Errorf(kepu.Unavailable, "cannot read %s: %v", path, err)
 		}
 	}
-	s := &Store{log: log, dir: dir, intern: newInterner()}
+	s := &Store{log: log, dir: dir, intern: newInterner(), ro: opts.ReadOnly}
 	err := guard(path, func() error {
 		db, err := bolt.Open(path, 0o600, &bolt.Options{
 			Timeout:         opts.LockTimeout,
 			NoSync:          opts.NoSync,
 			FreelistType:    bolt.FreelistMapType,
 			InitialMmapSize: initialMmapSize,
+			ReadOnly:        opts.ReadOnly,
 		})
 		if errors.Is(err, bolterrors.ErrTimeout) {
 			return inUse("data directory %s is in use by another kepugraph process", dir)
@@ -424,8 +446,15 @@ func (s *Store) load() error {
 	}); err != nil {
 		return err
 	}
-	switch f {
-	case 0:
+	switch {
+	case s.ro && f == 0:
+		// A file bbolt initialized that holds no buckets yet: an empty
+		// graph, read without creating them.
+		s.st = newState(0)
+		return nil
+	case s.ro && f == 1:
+		return kepu.Errorf(kepu.Unavailable, "%s has data format 1, which is migrated to format %d when it is opened for writing (a server or a seed run), not when it is opened read-only", path, FormatVersion)
+	case f == 0:
 		if err := s.db.Update(func(tx *bolt.Tx) error {
 			for _, b := range [][]byte{bucketNodes, bucketEdges, bucketMeta} {
 				if _, err := tx.CreateBucket(b); err != nil {
@@ -439,7 +468,7 @@ func (s *Store) load() error {
 		}); err != nil {
 			return kepu.Errorf(kepu.Unavailable, "cannot initialize %s: %v", path, err)
 		}
-	case 1:
+	case f == 1:
 		if err := s.migrate1(); err != nil {
 			return err
 		}
@@ -1088,6 +1117,9 @@ func (s *Store) Close() error {
 	return s.db.Close()
 }
 
+// errReadOnly is the error of a write to a store opened read-only.
+var errReadOnly = kepu.Errorf(kepu.BadUserInput, "the store is opened read-only")
+
 // Path returns the bbolt file's path.
 func (s *Store) Path() string { return s.db.Path() }
 
@@ -1210,6 +1242,9 @@ func (b *batch) deleteNode(id string) {
 func (s *Store) Write(ctx context.Context, changes []kepu.Change) ([]kepu.Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if s.ro {
+		return nil, errReadOnly
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()

@@ -21,6 +21,11 @@
 // wrote. A server completes only the reference dataset: after a benchmark
 // graph's load (--scale) or one of another --seed was cut off, run the
 // same seed command again.
+//
+// With --dry-run it writes nothing: it reads the store (the embedded one
+// opened read-only, Neo4j in read transactions) and prints what a run
+// would do (dryrun.go; exit status 0: nothing to change, 1: changes, 2:
+// error, 3: a run would be refused, CONFLICT).
 package main
 
 import (
@@ -58,6 +63,12 @@ func main() {
 		os.Exit(2)
 	}
 	setMemoryLimit(m.Config, os.Getenv)
+	if m.Config.DryRun {
+		// DryRun prints its report, or its error, itself.
+		status, _ := m.DryRun(ctx)
+		stop()
+		os.Exit(status)
+	}
 	if p := os.Getenv("KEPUGRAPH_SEED_CPUPROFILE"); p != "" {
 		// The loader's own CPU profile (go tool pprof), for measuring a load.
 		f, err := os.Create(p)
@@ -95,6 +106,13 @@ type Config struct {
 	// (runtime/debug.SetMemoryLimit) with the embedded store, whose graph
 	// lives in this process; 0 leaves Go's default (none, or GOMEMLIMIT).
 	MemoryLimit int
+	// DryRun writes nothing and prints what a run would do (DryRun).
+	DryRun bool
+	// Format of the dry run's report: "text" (default) or "json".
+	Format string
+	// Limit is the most records the dry run lists per kind (to create, to
+	// change, the store's own, conflicts); 0 lists all.
+	Limit int
 }
 
 // Main is the command.
@@ -106,7 +124,8 @@ type Main struct {
 
 // NewMain returns a Main with the default configuration.
 func NewMain() *Main {
-	return &Main{Config: Config{DataDir: "./data", Batch: dataset.DefaultBatch, MemoryLimit: DefaultMemoryLimit}, Stdout: os.Stdout, Stderr: os.Stderr}
+	return &Main{Config: Config{DataDir: "./data", Batch: dataset.DefaultBatch, MemoryLimit: DefaultMemoryLimit, Format: "text", Limit: DefaultLimit},
+		Stdout: os.Stdout, Stderr: os.Stderr}
 }
 
 // DefaultMemoryLimit is the default soft memory limit of a load into the
@@ -187,15 +206,22 @@ func (m *Main) ParseFlags(args []string, getenv func(string) string) error {
 	fs.BoolVar(&c.NoSync, "no-sync", c.NoSync, "skip fsync on each write (faster bulk loads; rerun the load after a crash)")
 	fs.BoolVar(&c.Quiet, "quiet", c.Quiet, "print no progress")
 	fs.IntVar(&c.MemoryLimit, "memory-limit", c.MemoryLimit, "soft memory limit of a load into the embedded store, in MiB (Go's SetMemoryLimit; ignored when GOMEMLIMIT is set); 0: none")
+	fs.BoolVar(&c.DryRun, "dry-run", c.DryRun, "write nothing: read the store (embedded: opened read-only; Neo4j: read transactions) and print what a run would create, change (each property: store → dataset), leave unchanged, leave of the store's own, and refuse (CONFLICT); not with --no-sync, --batch, --workers")
+	fs.StringVar(&c.Format, "format", c.Format, "report of --dry-run: text, or json (one JSON object, seed/README.md)")
+	fs.IntVar(&c.Limit, "limit", c.Limit, "with --dry-run: the most records listed per kind (create, change, store only, conflict); the counts are whole; 0 lists all")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: go run ./seed [flags]\n\nLoads the kepugraph reference dataset, or a benchmark graph, into the store.\n\nFlags:\n")
 		fs.PrintDefaults()
+		fmt.Fprint(fs.Output(), usageExit)
 	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	if err := checkDryRunFlags(fs, c); err != nil {
+		return err
 	}
 	if c.Scale < 0 || c.Batch <= 0 || c.Workers < 0 || c.DataDir == "" || c.MemoryLimit < 0 {
 		return fmt.Errorf("--scale must be >= 0, --batch > 0, --workers >= 0, --memory-limit >= 0 and --data-dir set")
@@ -232,37 +258,43 @@ func openStore(ctx context.Context, cfg Config) (loadTarget, error) {
 		return nil, err
 	}
 	if cfg.Store == "neo4j" {
-		// Concurrent batches of edges deadlock now and then on shared
-		// (dense) nodes; Neo4j aborts one, and the driver runs it again,
-		// for up to RetryTime (the API's default: the connect timeout, 2 s).
-		if cfg.Neo4j.RetryTime == 0 {
-			cfg.Neo4j.RetryTime = loadRetryTime
-		}
-		// A server busy with a bulk load (or a busy machine) can take more
-		// than the API's 2 s to accept a connection; a load waits longer.
-		if cfg.Neo4j.ConnectTimeout == 0 {
-			cfg.Neo4j.ConnectTimeout = loadConnectTimeout
-		}
-		// After a bulk load, EnsureSchema reads every node once (search
-		// keys) while Neo4j populates the new indexes: on the 1M graph that
-		// took longer than the API's 30 s transaction timeout.
-		if cfg.Neo4j.TxTimeout == 0 {
-			cfg.Neo4j.TxTimeout = loadTxTimeout
-		}
-		st, err := neo4jstore.Open(ctx, cfg.Neo4j)
-		if err != nil {
-			return nil, err
-		}
-		// Loading needs the server now: fail clearly instead of per batch.
-		if err := st.Ready(ctx); err != nil {
-			st.Close()
-			return nil, err
-		}
-		return st, nil
+		return openNeo4j(ctx, cfg.Neo4j)
 	}
 	// The graph is written without being held in memory; the full-text
 	// index is built once after the load (Run), instead of in every write.
 	return embedded.OpenLoader(cfg.DataDir, embedded.Options{NoSync: cfg.NoSync})
+}
+
+// openNeo4j opens the Neo4j store of a load (or a dry run) and checks that
+// the server answers.
+func openNeo4j(ctx context.Context, cfg neo4jstore.Config) (*neo4jstore.Store, error) {
+	// Concurrent batches of edges deadlock now and then on shared
+	// (dense) nodes; Neo4j aborts one, and the driver runs it again,
+	// for up to RetryTime (the API's default: the connect timeout, 2 s).
+	if cfg.RetryTime == 0 {
+		cfg.RetryTime = loadRetryTime
+	}
+	// A server busy with a bulk load (or a busy machine) can take more
+	// than the API's 2 s to accept a connection; a load waits longer.
+	if cfg.ConnectTimeout == 0 {
+		cfg.ConnectTimeout = loadConnectTimeout
+	}
+	// After a bulk load, EnsureSchema reads every node once (search
+	// keys) while Neo4j populates the new indexes: on the 1M graph that
+	// took longer than the API's 30 s transaction timeout.
+	if cfg.TxTimeout == 0 {
+		cfg.TxTimeout = loadTxTimeout
+	}
+	st, err := neo4jstore.Open(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	// Loading needs the server now: fail clearly instead of per batch.
+	if err := st.Ready(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
 }
 
 // checkEmbedded runs dataset.CheckOnes on the data directory of a rerun
@@ -290,24 +322,26 @@ func checkEmbedded(ctx context.Context, c Config, src dataset.Source) (err error
 	return nil
 }
 
+// source generates the graph the configuration names: the benchmark graph
+// of Scale nodes, or the reference dataset.
+func (m *Main) source() (dataset.Source, error) {
+	opts := dataset.Options{Seed: m.Config.Seed}
+	if m.Config.Scale > 0 {
+		return dataset.Scaled(opts, m.Config.Scale)
+	}
+	return dataset.Generate(opts)
+}
+
 // Run generates the graph, loads it and prints the report.
 func (m *Main) Run(ctx context.Context) (err error) {
 	c := m.Config
+	if c.DryRun {
+		return errors.New("seed: Run with --dry-run: call DryRun")
+	}
 	start := time.Now()
-	opts := dataset.Options{Seed: c.Seed}
-	var src dataset.Source
-	if c.Scale > 0 {
-		sg, err := dataset.Scaled(opts, c.Scale)
-		if err != nil {
-			return err
-		}
-		src = sg
-	} else {
-		ds, err := dataset.Generate(opts)
-		if err != nil {
-			return err
-		}
-		src = ds
+	src, err := m.source()
+	if err != nil {
+		return err
 	}
 	generated := time.Since(start)
 	if c.Store == "embedded" {

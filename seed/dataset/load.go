@@ -265,16 +265,16 @@ func LoadSource(ctx context.Context, st Writer, src Source, opts LoadOptions) (R
 // one in st to another node, as after a museum was moved. A load into a
 // store that holds nodes calls it first, so that such a load fails whole
 // instead of after its node batches. It reads src once, keeping its One
-// edges (from → to), then the store's edges of those types from their From
-// nodes, a thousand IDs per Neighbors call.
-func CheckOnes(ctx context.Context, st kepu.Store, src Source) error {
-	want := map[kepu.RelType]map[string]string{} // type → from → to
+// edges (without their properties), then the store's edges of those types
+// from their From nodes, a thousand IDs per Neighbors call (lookupEdges,
+// which Compare shares), and returns the conflict of the first From node
+// in ID order, types in kepu.RelDefs order: the first of Compare's
+// Plan.Conflicts.
+func CheckOnes(ctx context.Context, st Reader, src Source) error {
+	want := map[kepu.RelType][]kepu.Edge{}
 	err := src.Each(func(kepu.Node) error { return nil }, func(e kepu.Edge) error {
 		if d := kepu.LookupRel(e.Type); d != nil && d.One {
-			if want[e.Type] == nil {
-				want[e.Type] = map[string]string{}
-			}
-			want[e.Type][e.From] = e.To
+			want[e.Type] = append(want[e.Type], kepu.Edge{Type: e.Type, From: e.From, To: e.To})
 		}
 		return nil
 	})
@@ -282,22 +282,66 @@ func CheckOnes(ctx context.Context, st kepu.Store, src Source) error {
 		return err
 	}
 	for _, d := range kepu.RelDefs() {
-		tos := want[d.Type]
-		if len(tos) == 0 {
-			continue
-		}
-		from := slices.Sorted(maps.Keys(tos))
-		for ids := range slices.Chunk(from, DefaultBatch) {
-			res, err := st.Neighbors(ctx, ids, kepu.NeighborQuery{Rel: d.Type, Dir: kepu.Out})
-			if err != nil {
-				return fmt.Errorf("check %s edges against the store: %w", d.Type, err)
+		err := lookupEdges(ctx, st, d.Type, want[d.Type], func(e *kepu.Edge, _ *kepu.Edge, moved string) error {
+			if moved != "" {
+				return oneConflict(e, moved)
 			}
-			for _, id := range ids {
-				for _, it := range res[id].Items {
-					if it.Node.ID != tos[id] {
-						return kepu.Errorf(kepu.Conflict, "nothing loaded: the %s edge from %s to %s: %s", d.Type, id, tos[id],
-							kepu.ErrorMessage(kepu.OneConflict(d.Type, id, it.Node.ID)))
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// oneConflict is the error of a load of the One edge e whose From node has
+// its edge of e's type to the node moved instead (see CheckOnes).
+func oneConflict(e *kepu.Edge, moved string) *kepu.Error {
+	return kepu.Errorf(kepu.Conflict, "nothing loaded: the %s edge from %s to %s: %s", e.Type, e.From, e.To,
+		kepu.ErrorMessage(kepu.OneConflict(e.Type, e.From, moved)))
+}
+
+// lookupEdges reads what st holds of the edges es, all of type t: for each
+// edge e it calls fn with the store's edge of t from e.From to e.To (nil
+// when there is none) and, when t is a One type (kepu.RelDef.One), the To
+// end of the store's edge of t from e.From to another node ("" when there
+// is none: the node was not moved). It reads the edges of t out of the
+// distinct From nodes, a thousand (DefaultBatch) per Neighbors call, in ID
+// order, and calls fn for the edges of each From node in ID order, in the
+// order of es among one node's edges. The first error of fn stops it.
+func lookupEdges(ctx context.Context, st Reader, t kepu.RelType, es []kepu.Edge, fn func(e, have *kepu.Edge, moved string) error) error {
+	if len(es) == 0 {
+		return nil
+	}
+	d := kepu.LookupRel(t)
+	one := d != nil && d.One
+	byFrom := map[string][]int{} // From → indexes in es
+	for i := range es {
+		byFrom[es[i].From] = append(byFrom[es[i].From], i)
+	}
+	from := slices.Sorted(maps.Keys(byFrom))
+	for ids := range slices.Chunk(from, DefaultBatch) {
+		res, err := st.Neighbors(ctx, ids, kepu.NeighborQuery{Rel: t, Dir: kepu.Out})
+		if err != nil {
+			return fmt.Errorf("read the %s edges of the store: %w", t, err)
+		}
+		for _, id := range ids {
+			items := res[id].Items
+			for _, i := range byFrom[id] {
+				e := &es[i]
+				var have *kepu.Edge
+				moved := ""
+				for j := range items {
+					switch to := items[j].Node.ID; {
+					case to == e.To:
+						have = &items[j].Edge
+					case one && moved == "":
+						moved = to
 					}
+				}
+				if err := fn(e, have, moved); err != nil {
+					return err
 				}
 			}
 		}
