@@ -61,7 +61,7 @@ func TestConvert(t *testing.T) {
 
 // referenceNames are the Chinese names of the reference data
 // (seed/data: provinces, capitals, divisions, museums, universities).
-func referenceNames(t *testing.T) []string {
+func referenceNames(t testing.TB) []string {
 	t.Helper()
 	var out []string
 	err := fs.WalkDir(data.FS, ".", func(path string, d fs.DirEntry, err error) error {
@@ -179,4 +179,25 @@ func TestConvertOnlyHan(t *testing.T) {
 			t.Fatalf("Convert(%q) = %q: invalid UTF-8", s, got)
 		}
 	}
+}
+
+// BenchmarkConvert converts the Chinese names of the reference data, as
+// they are (simplified: the scan alone) and in traditional characters
+// (the names of traditionalNames: the conversion).
+//
+//	go test ./textsearch/t2s -run XXX -bench Convert
+func BenchmarkConvert(b *testing.B) {
+	names := referenceNames(b)
+	b.Run("simplified", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			Convert(names[i%len(names)])
+		}
+	})
+	trad := []string{"重慶科技館", "北京師範大學", "廣東省科學中心", "中國科學技術館", "香港科學館", "新疆維吾爾自治區", "乾縣科技館", "一目瞭然"}
+	b.Run("traditional", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			Convert(trad[i%len(trad)])
+		}
+	})
 }
