@@ -13,9 +13,10 @@
 // characters whose first value is themselves, 著 覆 藉, and characters
 // without a traditional form stay). Unlike OpenCC, a phrase's simplified
 // form is also a phrase that stays as it is (乾县, the simplified form of
-// 乾縣, stays 乾县, not 干县), and a character maps to the end of a chain
-// (薴 苧 苎: 苎), so that simplified text stays and converting twice
-// changes nothing more.
+// 乾縣, stays 乾县, not 干县), a character maps to the end of a chain
+// (薴 苧 苎: 苎), and the text is read again while a reading changes it
+// (迴覆: 回覆, which is a phrase, then 回复), so that simplified text stays
+// and converting twice changes nothing more.
 //
 // The conversion is character for character (a text keeps its number of
 // runes, each changed rune a Han character for a Han character) and
@@ -91,26 +92,62 @@ func mayChange(r rune) bool {
 	return c || p
 }
 
+// mayChangeAny reports whether s holds a character that Convert may
+// change. A character of three bytes (U+0800–U+FFFF: the CJK blocks of
+// most names) is decoded here; others, and bytes that are not valid
+// UTF-8, by utf8.DecodeRuneInString.
+func mayChangeAny(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		if c >= 0xe0 && c < 0xf0 && i+2 < len(s) && s[i+1]&0xc0 == 0x80 && s[i+2]&0xc0 == 0x80 {
+			r := rune(c&0x0f)<<12 | rune(s[i+1]&0x3f)<<6 | rune(s[i+2]&0x3f)
+			if changes[r/64]&(1<<(r%64)) != 0 {
+				return true
+			}
+			i += 3
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if mayChange(r) {
+			return true
+		}
+		i += n
+	}
+	return false
+}
+
 // Convert returns s with its traditional characters simplified (see the
 // package comment): the same number of runes, only Han characters
 // changed. A text that has no character the tables change is returned
 // as it is, without allocating.
 func Convert(s string) string {
-	i := 0
-	for i < len(s) {
-		if s[i] < utf8.RuneSelf {
-			i++
-			continue
+	// A pass can make a phrase of what it converted by character (迴覆
+	// becomes 回覆, which is a phrase: 回复; 瀋默 沈默, then 沉默): the
+	// passes go on until one changes nothing, so that converting the
+	// result again changes nothing (TestConvertOnlyHan).
+	for range maxPasses {
+		if !mayChangeAny(s) {
+			return s
 		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if mayChange(r) {
-			break
+		next := convertPass(s)
+		if next == s {
+			return s
 		}
-		i += n
+		s = next
 	}
-	if i == len(s) {
-		return s
-	}
+	return s
+}
+
+// maxPasses bounds the passes of Convert (two or three suffice for any
+// text the tests try).
+const maxPasses = 8
+
+// convertPass is one pass of forward maximum matching over s.
+func convertPass(s string) string {
 	var b strings.Builder
 	b.Grow(len(s) + 8)
 	var ends convertEnds

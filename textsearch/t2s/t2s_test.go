@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"io/fs"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -155,8 +156,9 @@ func TestConvertOnlyHan(t *testing.T) {
 		pool = append(pool, []rune(k)...)
 	}
 	pool = append(pool, []rune("aZ09 ,.（）、。éüĀ·—αЖ\u3000\u0301")...)
+	slices.Sort(pool)
 	rng := rand.New(rand.NewPCG(1, 2))
-	for range 20000 {
+	for range 200000 {
 		in := make([]rune, rng.IntN(12))
 		for i := range in {
 			in[i] = pool[rng.IntN(len(pool))]
