@@ -15,7 +15,7 @@
 // case after NFKC (full-width letters become ASCII) with accents and tone
 // marks removed (běijīng is beijing, Xī'ān is xi'an, é is e; ü is v as in
 // pinyin input, and u too: Ürümqi is vrvmqi and urumqi). Every term must
-// match:
+// match (Chinese compared in simplified characters: Fold, OpenCC's t2s):
 //   - a Chinese term is a substring of nameZh;
 //   - a Latin term is a word of name, a prefix of one, or (terms of four or
 //     more letters) within one edit (Levenshtein distance 1) of one; or a
