@@ -36,6 +36,10 @@ var searchTexts = map[string][]string{
 	// (重庆 chongqing; since 2026-12-04 the pinyin keys read them so; the
 	// reference dataset's English names hold them too).
 	"readings": {"chongqing", "xiamen", "chengdu kejiguan", "changsha", "xizang"},
+	// "traditional": texts in traditional characters (folded to
+	// simplified ones since 2026-12-04, trad17; asked besides in
+	// simplified ones, through OpenCC's t2s, before).
+	"traditional": {"中國科學技術館", "北京師範大學", "廣東", "重慶科技館", "香港科學館"},
 }
 
 // openReference returns an embedded store holding the reference dataset,
@@ -79,7 +83,7 @@ func openReference(b *testing.B) *embedded.Store {
 func BenchmarkSearch(b *testing.B) {
 	st := openReference(b)
 	ctx := context.Background()
-	for _, group := range []string{"named", "broad", "digits", "over", "readings"} {
+	for _, group := range []string{"named", "broad", "digits", "over", "readings", "traditional"} {
 		texts := searchTexts[group]
 		b.Run(group, func(b *testing.B) {
 			lat := make([]time.Duration, 0, b.N)

@@ -124,14 +124,17 @@ func freqs(tf index.TokenFrequencies) map[string]int {
 // but was written with another searchFormat (an older kepugraph's mapping
 // and analysis: format 5's name field held the tokens of bleve's cjk
 // analyzer, o'brien and 12,000 whole; format 6 read 重庆 by characters,
-// zhongqing) is built again at open, and answers as the new format
-// (chongqing finds 重庆, zhongqing nothing).
+// zhongqing; format 7 keyed a name in traditional characters as written,
+// 重慶 by its characters, and read it zhongqing) is built again at open,
+// and answers as the new format (chongqing finds 重庆 and 重慶, zhongqing
+// nothing, 重庆格式学校 the name written 重慶格式學校).
 func TestSearchIndexOtherFormat(t *testing.T) {
 	dir := t.TempDir()
 	st, _ := openLogged(t, dir, Options{})
 	node := schoolNode(1, "O'Brien Format School 12,000", "格式学校")
 	cq := schoolNode(2, "Second Format School", "重庆格式学校")
-	put(t, st, node, cq)
+	tr := schoolNode(3, "Third Format School", "重慶格式學校")
+	put(t, st, node, cq, tr)
 	st.Close()
 
 	// Rewrite the index's commit record with the previous format (same
@@ -142,7 +145,12 @@ func TestSearchIndexOtherFormat(t *testing.T) {
 	sdq := indexDoc(cq.Label, props{{kepu.PropName, cq.Props[kepu.PropName]}, {kepu.PropNameZh, cq.Props[kepu.PropNameZh]}})
 	sdq.Pinyin = "zhongqinggeshixuexiao qinggeshixuexiao geshixuexiao shixuexiao xuexiao xiao"
 	sdq.Initials = "zqgsxx qgsxx gsxx sxx xx x"
-	stampIndexFormat(t, dir, searchFormat-1, map[string]searchDoc{node.ID: sd, cq.ID: sdq})
+	// 重慶格式學校 as format 7 keyed it: its own characters, by character.
+	sdt := indexDoc(tr.Label, props{{kepu.PropName, tr.Props[kepu.PropName]}, {kepu.PropNameZh, tr.Props[kepu.PropNameZh]}})
+	sdt.NameZh = "重慶 慶格 格式 式學 學校"
+	sdt.Pinyin = sdq.Pinyin
+	sdt.Initials = sdq.Initials
+	stampIndexFormat(t, dir, searchFormat-1, map[string]searchDoc{node.ID: sd, cq.ID: sdq, tr.ID: sdt})
 
 	st, l := openLogged(t, dir, Options{})
 	defer st.Close()
@@ -160,8 +168,9 @@ func TestSearchIndexOtherFormat(t *testing.T) {
 			t.Errorf("%q found %v", text, got)
 		}
 	}
-	for text, want := range map[string][]string{"brien": {"School:disk1"}, "000": {"School:disk1"}, "chongqing": {"School:disk2"},
-		"cqgsxx": {"School:disk2"}, "zhongqing": {}, "zqgs": {}} {
+	for text, want := range map[string][]string{"brien": {"School:disk1"}, "000": {"School:disk1"}, "chongqing": {"School:disk2", "School:disk3"},
+		"cqgsxx": {"School:disk2", "School:disk3"}, "zhongqing": {}, "zqgs": {},
+		"重庆格式学校": {"School:disk2", "School:disk3"}, "重慶格式學校": {"School:disk2", "School:disk3"}, "慶格": {"School:disk2", "School:disk3"}} {
 		if got := found(t, st, text); !reflect.DeepEqual(got, want) {
 			t.Errorf("%q found %v, want %v", text, got, want)
 		}
@@ -479,5 +488,11 @@ func TestSearchFormatDoc(t *testing.T) {
 		Initials: "cqskjgk qskjgk skjgk kjgk jgk gk k"}
 	if got != want {
 		t.Errorf("indexDoc = %+v\nwant %+v: the index's analysis changed; bump searchFormat (now %d)", got, want, searchFormat)
+	}
+	// Format 8: a name in traditional characters is stored as its
+	// simplified form (textsearch.Fold).
+	want.Name = "o brien museum 12 000 stars"
+	if got := indexDoc(kepu.Museum, props{{kepu.PropName, "O'Brien Museum of 12,000 Stars"}, {kepu.PropNameZh, "重慶市科技館 K12"}}); got != want {
+		t.Errorf("indexDoc of 重慶市科技館 = %+v\nwant %+v: the index's analysis changed; bump searchFormat (now %d)", got, want, searchFormat)
 	}
 }

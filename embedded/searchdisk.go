@@ -45,7 +45,9 @@ const SearchDirName = "kepugraph.search"
 
 // searchFormat identifies the index mapping and analysis (searchMapping,
 // analyze): an index written with another format is rebuilt. Bump it when
-// either changes. 7: the pinyin and initials of nameZh read by words
+// either changes. 8: nameZh's bigrams, pinyin and initials are those of
+// its simplified characters (textsearch.Fold: 重慶 keyed as 重庆, read
+// chongqing; 2026-12-04). 7: the pinyin and initials of nameZh read by words
 // (textsearch/reading: 重庆 chongqing, not zhongqing; 2026-12-04).
 // 6: name and nameZh hold textsearch's words and Han
 // bigrams (WordKeys, HanKeys: the ranking's words, not the Unicode word
@@ -57,7 +59,7 @@ const SearchDirName = "kepugraph.search"
 // without term vectors (phrases are checked against the graph) and without tokens that hold no Han character
 // (zhAnalyzer). 2: pinyin and initials as n-grams (textsearch.GramKeys),
 // no _all field (1: suffix keys, textsearch.PinyinKeys).
-const searchFormat = 7
+const searchFormat = 8
 
 var (
 	keyStamp    = []byte("stamp")     // 8 random bytes, written by every commit

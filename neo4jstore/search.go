@@ -51,13 +51,16 @@ const (
 // which kg_search (now with the unicode_whitespace analyzer) covers
 // instead of name and nameZh, and the keys without stop marks (until
 // 2026-12-04); 6: the pinyin and initials keys of nameZh read by words
-// (textsearch/reading: 重庆 chongqing, not zhongqing). A database
+// (textsearch/reading: 重庆 chongqing, not zhongqing; until 2026-12-04,
+// trad17); 7: the Han bigrams, pinyin and initials keys of nameZh in
+// simplified characters (textsearch.Fold: 重慶 keyed 重庆, read
+// chongqing, not zhongqing). A database
 // without the node (written before, or by
 // another program) counts as an older format. Bump it whenever
 // textsearch.NewPrefixKeys or searchKeys changes its output: EnsureSchema
 // then rewrites every node's keys (TestSearchKeysFormat fails until the
 // new output is written down there).
-const SearchKeysFormat = 6
+const SearchKeysFormat = 7
 
 // oldSearchProps are the properties of the earlier formats' keys, which a
 // rewrite removes (named by parameters, not in statements' text: a database

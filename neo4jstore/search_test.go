@@ -78,6 +78,10 @@ func TestSearchKeysFormat(t *testing.T) {
 		{"馆·O'Brien", "馆", "guanobrien obrien brien", "gob ob b"},
 		// Format 6: read by words (zhongqingshi … zqs … in format 5).
 		{"重庆市", "重庆 庆市", "chongqingshi qingshi shi", "cqs qs s"},
+		// Format 7: in simplified characters (重慶 重慶市 慶市 …, zhongqing
+		// in format 6).
+		{"重慶市", "重庆 庆市", "chongqingshi qingshi shi", "cqs qs s"},
+		{"長沙科學館", "长沙 沙科 科学 学馆", "changshakexueguan shakexueguan kexueguan xueguan guan", "cskxg skxg kxg xg g"},
 	} {
 		han, pinyin, initials := zhKeys(c.zh)
 		if han != c.han || pinyin != c.pinyin || initials != c.initials {

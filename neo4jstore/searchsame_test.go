@@ -63,6 +63,10 @@ func searchSameAsEmbedded(t *testing.T, st *neo4jstore.Store, ds *dataset.Datase
 	for _, text := range []string{"chongqing", "xiamen", "chengdu", "changsha", "xizang", "changchun", "zhongqing", "shamen", "cqs"} {
 		texts[text] = true
 	}
+	// Texts in traditional characters (folded: textsearch.Fold).
+	for _, text := range []string{"重慶", "中國科學技術館", "北京師範大學", "師範", "廣東", "香港科學館", "長沙", "科學館"} {
+		texts[text] = true
+	}
 	for len(texts) < 400 {
 		n := named[rng.IntN(len(named))]
 		zh := n.Props.String(kepu.PropNameZh)

@@ -16,11 +16,13 @@ import (
 
 // upgradeNames are the nodes of the upgrade tests and a search text that
 // finds each first by its pinyin or initials.
-var upgradeNames = map[string]string{"Museum:xd": "现代科技馆", "Museum:bsc": "北京科学中心", "School:bt": "不同学堂", "Museum:cq": "重庆科技馆"}
+var upgradeNames = map[string]string{"Museum:xd": "现代科技馆", "Museum:bsc": "北京科学中心", "School:bt": "不同学堂", "Museum:cq": "重庆科技馆",
+	"Museum:cs": "長沙科學館"}
 
 var upgradeSearches = map[string]string{"xiandai": "Museum:xd", "xdkj": "Museum:xd", "kexuezhong": "Museum:bsc",
 	"butong": "School:bt", "xuetang": "School:bt", "btxt": "School:bt", "jingke": "Museum:bsc",
-	"brien": "Museum:en", "000": "Museum:en", "科学中心": "Museum:bsc", "chongqing": "Museum:cq", "cqkjg": "Museum:cq"}
+	"brien": "Museum:en", "000": "Museum:en", "科学中心": "Museum:bsc", "chongqing": "Museum:cq", "cqkjg": "Museum:cq",
+	"changsha": "Museum:cs", "cskxg": "Museum:cs", "长沙科学馆": "Museum:cs", "長沙科學館": "Museum:cs", "长沙科學館": "Museum:cs"}
 
 // TestSearchKeysUpgrade: a database written with the search keys of an
 // earlier format (format 2: textsearch's former GramKeys in
@@ -34,7 +36,9 @@ var upgradeSearches = map[string]string{"xiandai": "Museum:xd", "xdkj": "Museum:
 // older format with keys in the current properties (textsearch.PrefixKeys'
 // output changed): their values are rewritten (format 5's keys of 重庆,
 // read by characters zhongqing: chongqing finds it after the rewrite,
-// zhongqing nothing). And for a database of
+// zhongqing nothing; format 6's keys of 長沙科學館, its own characters
+// read by character, zhangsha: changsha and 长沙科学馆 find it after the
+// rewrite, zhangsha nothing). And for a database of
 // format 4 (kg_search over name and nameZh with the cjk analyzer, no word
 // or Han keys, stop words marked): after EnsureSchema the words the cjk
 // analyzer kept whole (O'Brien, 12,000) are found.
@@ -161,6 +165,8 @@ func TestSearchKeysUpgrade(t *testing.T) {
 	run("MATCH (v:KepuGraphVersion {id: 'searchKeys'}) SET v.format = $f", map[string]any{"f": int64(neo4jstore.SearchKeysFormat - 1)})
 	run("MATCH (n:KG) WHERE n.nameZh IS NOT NULL SET n."+neo4jstore.PropSearchPinyin+" = 'stale', n."+neo4jstore.PropSearchInitials+" = 'stale'", nil)
 	run("MATCH (n:KG {id: 'Museum:cq'}) SET n."+neo4jstore.PropSearchPinyin+" = 'zhongqingkejiguan qingkejiguan kejiguan jiguan guan', n."+neo4jstore.PropSearchInitials+" = 'zqkjg qkjg kjg jg g'", nil)
+	run("MATCH (n:KG {id: 'Museum:cs'}) SET n."+neo4jstore.PropSearchHan+" = '長沙 沙科 科學 學館', n."+neo4jstore.PropSearchPinyin+" = 'zhangshakexueguan shakexueguan kexueguan xueguan guan', n."+
+		neo4jstore.PropSearchInitials+" = 'zskxg skxg kxg xg g'", nil)
 	before = indexID()
 	if err := st.EnsureSchema(ctx); err != nil {
 		t.Fatal(err)
@@ -169,9 +175,12 @@ func TestSearchKeysUpgrade(t *testing.T) {
 		t.Error("an upgrade of the keys' values kept the index it updated node by node (want it dropped and built once)")
 	}
 	check("stale values")
-	// The format 5 keys of 重庆 (zhongqing) are gone with the rewrite.
-	if page, err := st.Search(ctx, kepu.SearchQuery{Text: "zhongqing", First: 10}); err != nil || len(page.Hits) != 0 {
-		t.Errorf("after the rewrite, zhongqing finds %+v (%v), want nothing", page.Hits, err)
+	// The format 5 keys of 重庆 (zhongqing) and format 6's of 長沙
+	// (zhangsha) are gone with the rewrite.
+	for _, text := range []string{"zhongqing", "zhangsha", "zskxg"} {
+		if page, err := st.Search(ctx, kepu.SearchQuery{Text: text, First: 10}); err != nil || len(page.Hits) != 0 {
+			t.Errorf("after the rewrite, %s finds %+v (%v), want nothing", text, page.Hits, err)
+		}
 	}
 
 	// Format 4: kg_search over name and nameZh (cjk), no word or Han keys,

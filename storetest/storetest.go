@@ -71,6 +71,7 @@ func Run(t *testing.T, h Harness) {
 		{"Search/Bound", testSearchBound},
 		{"Search/Words", testSearchWords},
 		{"Search/Readings", testSearchReadings},
+		{"Search/Traditional", testSearchTraditional},
 		{"Context", testContext},
 		{"Version", testVersion},
 		{"Meta", testMeta},

@@ -242,20 +242,6 @@ func (q *Query) expand() {
 	n := 1
 	for i := range q.Terms {
 		e := expansions(q.Terms[i])
-		if t := q.Terms[i]; t.Han {
-			if simple := Simplified(t.Text); simple != t.Text {
-				// The simplified form, its expansions, then the text's own
-				// (a text t2s changes may be simplified already: 乾县).
-				q.Terms[i].Simplified = simple
-				all := append(append([][]string{{simple}}, expansions(Term{Text: simple, Han: true})...), e...)
-				e = nil
-				for _, x := range all {
-					if len(e) < MaxExpansions && !slices.ContainsFunc(e, func(y []string) bool { return slices.Equal(x, y) }) {
-						e = append(e, x)
-					}
-				}
-			}
-		}
 		// Keep n times the term's choices within MaxAlternatives: its
 		// expansions go first, then its parts, then its variants (last
 		// first).
@@ -447,10 +433,6 @@ func (d *Doc) pinyinPieces(pieces []string, unitHit []bool) (w float64, first bo
 const (
 	expansionWeight       = 0.9
 	expansionInsideWeight = 0.85
-	// simplifiedWeight is the weight of a match by the term in simplified
-	// characters (Term.Simplified): above any other expansion, below the
-	// text as typed (乾县 before 干县, which t2s makes of it).
-	simplifiedWeight = 0.95
 )
 
 // expansionMatch returns the weight of the best expansion of t that d
@@ -463,10 +445,6 @@ func (d *Doc) expansionMatch(t Term, unitHit []bool) float64 {
 			var ok bool
 			if ok, first = d.hanPieces(e, unitHit); ok {
 				w = 1
-			}
-			if ok && len(e) == 1 && e[0] == t.Simplified {
-				best = max(best, simplifiedWeight)
-				continue
 			}
 		} else {
 			w, first = d.pinyinPieces(e, unitHit)

@@ -86,7 +86,8 @@ func queryTerms(text string) ([]Term, []Join) {
 	var runs []Join
 	for i, r := range raw {
 		if r.han {
-			out = append(out, Term{Text: r.text, Han: true})
+			// In simplified characters, as the stores key names (Fold).
+			out = append(out, Term{Text: Fold(r.text), Han: true})
 			continue
 		}
 		// A run of terms that apostrophes join, every one a part.

@@ -15,7 +15,7 @@
 // case after NFKC (full-width letters become ASCII) with accents and tone
 // marks removed (běijīng is beijing, Xī'ān is xi'an, é is e; ü is v as in
 // pinyin input, and u too: Ürümqi is vrvmqi and urumqi). Every term must
-// match:
+// match (Chinese compared in simplified characters: Fold, OpenCC's t2s):
 //   - a Chinese term is a substring of nameZh;
 //   - a Latin term is a word of name, a prefix of one, or (terms of four or
 //     more letters) within one edit (Levenshtein distance 1) of one; or a
@@ -110,7 +110,7 @@ func init() {
 
 // Term is one term of a search text.
 type Term struct {
-	Text string // lower case, toneless (Latin) or as typed (Chinese)
+	Text string // lower case, toneless (Latin) or in simplified characters (Chinese: Fold)
 	Han  bool   // a run of Chinese characters
 	// Expansions are the other forms of the term, set by Parse: each a
 	// list of pieces that must occur in order, found from Abbreviations and
@@ -120,12 +120,6 @@ type Term struct {
 	// [中国 科技馆], [中国 科学技术馆]; zhongguokejiguan -> [zhongguo kejiguan],
 	// [zhongguo kexuejishuguan]. At most MaxExpansions.
 	Expansions [][]string
-	// Simplified is a Chinese term in simplified characters when that
-	// differs from the text as typed (Simplified: 廣東科學中心 ->
-	// 广东科学中心), else "". Parse makes it the first expansion, weighed
-	// above the others and below the text as typed; the next expansions
-	// are the simplified form's, then the text's own.
-	Simplified string
 	// Variants are other spellings of a Latin term, set by Parse: each is
 	// matched as the term is (a word of name, a run of the pinyin or of
 	// the initials), its match's weight times Weight, and asked of the
@@ -451,11 +445,13 @@ func asciiWordKeys(s string) string {
 
 // HanGrams returns the Chinese characters of a nameZh as a full-text index
 // holds them: for each run of Han characters (unicode.Han, as Parse cuts
-// Chinese terms; the name as written, as Rank compares it), the bigrams of
-// its characters, or the character alone for a run of one, in order (a
-// CJK analyzer's bigrams, for every Han character). A Chinese term found
-// in a nameZh has its own HanGrams there, one after the other.
+// Chinese terms; the name in simplified characters, Fold, as Rank compares
+// it), the bigrams of its characters, or the character alone for a run of
+// one, in order (a CJK analyzer's bigrams, for every Han character). A
+// Chinese term found in a nameZh has its own HanGrams there, one after
+// the other.
 func HanGrams(nameZh string) []string {
+	nameZh = Fold(nameZh)
 	var out []string
 	prev := -1 // start of the previous Han character of the run, -1: none
 	run := 0
@@ -483,6 +479,7 @@ func HanGrams(nameZh string) []string {
 // It cuts the grams as HanGrams does, written into one string (one
 // allocation; TestKeysSame compares the two).
 func HanKeys(nameZh string) string {
+	nameZh = Fold(nameZh)
 	var b strings.Builder
 	gram := func(g string) {
 		if b.Len() > 0 {
@@ -519,8 +516,9 @@ func HanKeys(nameZh string) string {
 // the toneless syllable of each Chinese character (its reading in the word
 // it is part of, else its default reading: textsearch/reading; 重庆 chong qing),
 // and each run of other letters or digits, folded, as one unit. Other
-// characters give none.
-func Syllables(nameZh string) []string { return syllablesFolded(foldLatin(nameZh)) }
+// characters give none. A name is read in simplified characters (Fold:
+// 重慶 is read as 重庆, chong qing).
+func Syllables(nameZh string) []string { return syllablesFolded(foldLatin(Fold(nameZh))) }
 
 // syllablesFolded is Syllables of a name already folded (foldLatin).
 func syllablesFolded(folded string) []string { return appendSyllables(nil, folded) }
@@ -632,12 +630,13 @@ type Doc struct {
 	name, nameZh string
 }
 
-// NewDoc analyzes a node's names.
+// NewDoc analyzes a node's names (nameZh in simplified characters: Fold).
 func NewDoc(id, name, nameZh string) *Doc {
-	d := &Doc{ID: id, words: Words(name), zh: []rune(nameZh), name: name, nameZh: nameZh}
+	zh := Fold(nameZh)
+	d := &Doc{ID: id, words: Words(name), zh: []rune(zh), name: name, nameZh: nameZh}
 	// Units aligned to the runes of nameZh (as Syllables makes them).
 	d.unitOf = make([]int, len(d.zh))
-	foldedZh := foldLatin(nameZh)
+	foldedZh := foldLatin(zh)
 	folded := []rune(foldedZh)
 	sameLen := len(folded) == len(d.zh)
 	k := -1
@@ -1125,7 +1124,7 @@ type PrefixKeys struct {
 // compares it with the definition above, refNewPrefixKeys).
 func NewPrefixKeys(nameZh string) PrefixKeys {
 	var sylBuf [48]string
-	syl := appendSyllables(sylBuf[:0], foldLatin(nameZh))
+	syl := appendSyllables(sylBuf[:0], foldLatin(Fold(nameZh)))
 	if len(syl) == 0 {
 		return PrefixKeys{}
 	}

@@ -1,30 +1,17 @@
 package textsearch
 
-import (
-	"sync"
+import "github.com/kepugraph/kepugraph/textsearch/t2s"
 
-	"github.com/liuzl/gocc"
-)
-
-// simplifier is OpenCC's conversion from traditional to simplified
-// characters (github.com/liuzl/gocc: OpenCC's phrase and character tables,
-// embedded), built at the first search in Chinese (about 20 ms). Its
-// Convert only reads the tables: one converter serves every goroutine.
-var simplifier = sync.OnceValues(func() (*gocc.OpenCC, error) { return gocc.New("t2s") })
-
-// Simplified returns a Chinese text in simplified characters (OpenCC t2s:
-// 中國科學技術館 -> 中国科学技术馆), or the text itself when the tables
-// cannot be read (never with the embedded ones). The conversion is not
-// the identity on every simplified text (乾县 -> 干县): Parse keeps the
-// text as typed and asks the simplified form beside it (Term.Simplified).
-func Simplified(s string) string {
-	cc, err := simplifier()
-	if err != nil {
-		return s
-	}
-	out, err := cc.Convert(s)
-	if err != nil {
-		return s
-	}
-	return out
-}
+// Fold returns a Chinese text in simplified characters: OpenCC's t2s
+// conversion (textsearch/t2s: OpenCC 1.4.2's tables, phrases first by
+// forward maximum matching, then each character's default; 重慶科技館 ->
+// 重庆科技馆, 乾縣 -> 乾县), character for character, changing nothing but
+// Han characters; simplified text stays as it is (乾县, 干县). It is the
+// one fold of traditional characters in search: Parse folds a text's
+// Chinese terms with it, and the keys and documents of a nameZh (HanGrams,
+// HanKeys, Syllables and so Pinyin and Initials, NewPrefixKeys, NewDoc)
+// are those of its fold, so a text in either form finds a name in either
+// form, and a name in traditional characters reads the pinyin of its
+// simplified form (重慶 chongqing). A text without a character it changes
+// is returned as it is, without allocating.
+func Fold(s string) string { return t2s.Convert(s) }
