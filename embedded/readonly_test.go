@@ -1,10 +1,6 @@
 package embedded
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,39 +9,9 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/kepugraph/kepugraph/internal/testenv"
 	"github.com/kepugraph/kepugraph/kepu"
 )
-
-// dirState hashes every entry under dir: path, mode, size, modification
-// time and content, so that any write to the directory (a new file, a
-// changed byte, a touched file) changes it.
-func dirState(t *testing.T, dir string) string {
-	t.Helper()
-	h := sha256.New()
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		fi, err := d.Info()
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, path)
-		fmt.Fprintf(h, "%s %v %d %d\n", rel, fi.Mode(), fi.Size(), fi.ModTime().UnixNano())
-		if fi.Mode().IsRegular() {
-			b, err := os.ReadFile(path)
-			if err != nil {
-				return err
-			}
-			h.Write(b)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return hex.EncodeToString(h.Sum(nil))
-}
 
 // TestReadOnly: a store opened with Options.ReadOnly reads the graph and
 // its metadata as a store opened for writing does, refuses writes and
@@ -101,7 +67,7 @@ func TestReadOnly(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.setup(t)
-			before := dirState(t, dir)
+			before := testenv.DirFingerprint(t, dir)
 			ro, err := Open(dir, Options{ReadOnly: true})
 			if err != nil {
 				t.Fatal(err)
@@ -146,7 +112,7 @@ func TestReadOnly(t *testing.T) {
 			if err := ro.Close(); err != nil {
 				t.Fatal(err)
 			}
-			if after := dirState(t, dir); after != before {
+			if after := testenv.DirFingerprint(t, dir); after != before {
 				t.Error("the read-only open, reads and close changed the data directory")
 			}
 		})
@@ -189,7 +155,7 @@ func TestReadOnlyNothingCreated(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	before := dirState(t, bare)
+	before := testenv.DirFingerprint(t, bare)
 	st, err := Open(bare, Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
@@ -201,21 +167,21 @@ func TestReadOnlyNothingCreated(t *testing.T) {
 		t.Errorf("Meta: %q %v", v, err)
 	}
 	st.Close()
-	if dirState(t, bare) != before {
+	if testenv.DirFingerprint(t, bare) != before {
 		t.Error("the read-only open changed a bare bbolt file")
 	}
 
 	old := t.TempDir()
 	nodes, edges, counts := format1Graph()
 	writeFormat1(t, old, nodes, edges, counts)
-	before = dirState(t, old)
+	before = testenv.DirFingerprint(t, old)
 	if st, err := Open(old, Options{ReadOnly: true}); kepu.ErrorCode(err) != kepu.Unavailable {
 		if st != nil {
 			st.Close()
 		}
 		t.Errorf("read-only open of a format 1 file: %v, want %s", err, kepu.Unavailable)
 	}
-	if dirState(t, old) != before {
+	if testenv.DirFingerprint(t, old) != before {
 		t.Error("the read-only open changed a format 1 file (or kept a copy)")
 	}
 }

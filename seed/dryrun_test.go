@@ -3,12 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +15,7 @@ import (
 
 	"github.com/kepugraph/kepugraph/embedded"
 	"github.com/kepugraph/kepugraph/internal/neo4jtest"
+	"github.com/kepugraph/kepugraph/internal/testenv"
 	"github.com/kepugraph/kepugraph/kepu"
 	"github.com/kepugraph/kepugraph/neo4jstore"
 	"github.com/kepugraph/kepugraph/seed/dataset"
@@ -300,39 +298,6 @@ func dryRunStates(t *testing.T, b dryBackend) string {
 	return string(b2)
 }
 
-// dirFingerprint hashes every entry under dir (path, mode, size, time,
-// content); "missing" when dir does not exist.
-func dirFingerprint(t *testing.T, dir string) string {
-	t.Helper()
-	if _, err := os.Lstat(dir); os.IsNotExist(err) {
-		return "missing"
-	}
-	h := sha256.New()
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		fi, err := d.Info()
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, path)
-		fmt.Fprintf(h, "%s %v %d %d\n", rel, fi.Mode(), fi.Size(), fi.ModTime().UnixNano())
-		if fi.Mode().IsRegular() {
-			b, err := os.ReadFile(path)
-			if err != nil {
-				return err
-			}
-			h.Write(b)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return hex.EncodeToString(h.Sum(nil))
-}
-
 func embeddedDry(t *testing.T) dryBackend {
 	dir := filepath.Join(t.TempDir(), "data") // created by the seed, not by the dry run
 	return dryBackend{
@@ -349,7 +314,7 @@ func embeddedDry(t *testing.T) dryBackend {
 				}
 			}
 		},
-		fingerprint: func(t *testing.T, _ bool) string { return dirFingerprint(t, dir) },
+		fingerprint: func(t *testing.T, _ bool) string { return testenv.DirFingerprint(t, dir) },
 	}
 }
 
@@ -449,13 +414,13 @@ func TestDryRunFlags(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(bad, embedded.FileName), []byte("not a bbolt file"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	before := dirFingerprint(t, bad)
+	before := testenv.DirFingerprint(t, bad)
 	status, out, errOut = seedCmd(t, map[string]string{"KEPUGRAPH_DATA_DIR": bad}, "--dry-run", "--format", "json", "--quiet")
 	var r DryError
 	if err := json.Unmarshal([]byte(out), &r); err != nil || status != ExitError || r.Status != ExitError || !r.DryRun || r.Error.Code != kepu.Unavailable || !strings.Contains(r.Error.Message, "is damaged") {
 		t.Errorf("dry run of a damaged file: status %d, %v, stdout %q, stderr %q", status, err, out, errOut)
 	}
-	if dirFingerprint(t, bad) != before {
+	if testenv.DirFingerprint(t, bad) != before {
 		t.Error("the dry run of a damaged file changed it")
 	}
 }

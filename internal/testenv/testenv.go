@@ -3,10 +3,16 @@
 // built web bundle. When one is missing the test skips, saying what is
 // missing and how to install it, so that `go test ./...` passes on a
 // machine with Go alone; when the environment variable CI is set (.ci/run
-// sets it) the test fails instead, so that CI never skips silently.
+// sets it) the test fails instead, so that CI never skips silently. It
+// also holds DirFingerprint, which tests of several packages use to prove
+// that a command wrote nothing.
 package testenv
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -53,4 +59,39 @@ func Chromium(t testing.TB) string {
 	_, err := os.Stat(path)
 	Need(t, "Chromium at "+path, "apt-get install chromium, or set CHROMIUM", err == nil)
 	return path
+}
+
+// DirFingerprint hashes every entry under dir (relative path, mode, size,
+// modification time and content), so that any write to the directory (a
+// new file, a changed byte, a touched file) changes it; "missing" when dir
+// does not exist.
+func DirFingerprint(t testing.TB, dir string) string {
+	t.Helper()
+	if _, err := os.Lstat(dir); os.IsNotExist(err) {
+		return "missing"
+	}
+	h := sha256.New()
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		fmt.Fprintf(h, "%s %v %d %d\n", rel, fi.Mode(), fi.Size(), fi.ModTime().UnixNano())
+		if fi.Mode().IsRegular() {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			h.Write(b)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
