@@ -37,7 +37,6 @@ import (
 	"io"
 	"log"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -47,6 +46,8 @@ import (
 
 	"github.com/mozillazg/go-pinyin"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/kepugraph/kepugraph/textsearch/internal/pypi"
 )
 
 // wheel is a pinned release on PyPI.
@@ -67,16 +68,11 @@ func main() {
 	flag.Parse()
 	log.SetFlags(0)
 	if *dir == "" {
-		tmp, err := os.MkdirTemp("", "phrasegen")
+		tmp, cleanup, err := pypi.Download("--only-binary=:all:", pypinyinWheel.req, pypinyinDictWheel.req)
 		if err != nil {
 			log.Fatal(err)
 		}
-		defer os.RemoveAll(tmp)
-		cmd := exec.Command("pip", "download", "--no-deps", "--only-binary=:all:", "-d", tmp, pypinyinWheel.req, pypinyinDictWheel.req)
-		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-		if err := cmd.Run(); err != nil {
-			log.Fatalf("pip download: %v", err)
-		}
+		defer cleanup()
 		*dir = tmp
 	}
 	src, err := generate(*dir)

@@ -34,12 +34,13 @@ import (
 	"io"
 	"log"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/kepugraph/kepugraph/textsearch/internal/pypi"
 )
 
 // sdist is the pinned release on PyPI.
@@ -54,16 +55,11 @@ func main() {
 	flag.Parse()
 	log.SetFlags(0)
 	if *file == "" {
-		tmp, err := os.MkdirTemp("", "t2sgen")
+		tmp, cleanup, err := pypi.Download("--no-binary=:all:", sdist.req)
 		if err != nil {
 			log.Fatal(err)
 		}
-		defer os.RemoveAll(tmp)
-		cmd := exec.Command("pip", "download", "--no-deps", "--no-binary", ":all:", "-d", tmp, sdist.req)
-		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-		if err := cmd.Run(); err != nil {
-			log.Fatalf("pip download: %v", err)
-		}
+		defer cleanup()
 		*file = filepath.Join(tmp, sdist.file)
 	}
 	b, err := os.ReadFile(*file)
