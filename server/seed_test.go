@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/kepugraph/kepugraph/embedded"
@@ -192,6 +193,10 @@ func seedKilledLoad(t *testing.T, b seedBackend) {
 	err := Seed(cut, cutAfter(st, (len(ds.Nodes)+len(ds.Edges))/5, cancel), dir, false, log)
 	if err == nil {
 		t.Fatal("the cut start's Seed ended without an error")
+	}
+	// What the operator who stopped it reads: not only "context canceled".
+	if msg := err.Error(); !strings.Contains(msg, "the next start completes the load") || !strings.Contains(msg, "% done") {
+		t.Errorf("the cut start's error %q does not say that the next start completes the load", msg)
 	}
 	partial := storeCounts(t, st)
 	if partial.equal(want) || len(partial.nodes) == 0 {

@@ -160,7 +160,10 @@ func seedLoad(ctx context.Context, st kepu.Store, oldMarker string, log *slog.Lo
 		},
 	})
 	if err != nil {
-		return fmt.Errorf("load reference dataset: %w", err)
+		// The mark stays: say what it means to whoever stopped us (a
+		// SIGTERM during the load read "load reference dataset: context
+		// canceled").
+		return fmt.Errorf("load reference dataset (%d%% done; the store is marked, and the next start completes the load): %w", max(lastPct, 0), err)
 	}
 	nodes, edges := 0, 0
 	for _, n := range rep.Nodes {
