@@ -72,6 +72,7 @@ func Run(t *testing.T, h Harness) {
 		{"Search/Words", testSearchWords},
 		{"Search/Readings", testSearchReadings},
 		{"Search/Traditional", testSearchTraditional},
+		{"Search/Apostrophes", testSearchApostrophes},
 		{"Context", testContext},
 		{"Version", testVersion},
 		{"Meta", testMeta},

@@ -2,6 +2,7 @@ package textsearch
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"sync"
 
@@ -21,6 +22,12 @@ type rawTerm struct {
 	start, end int // byte offsets in the folded text
 	han        bool
 	joinPrev   bool
+	// Set by joinSyllables: the parts of a term that apostrophes join
+	// (dong, e; text donge, textU its foldedU spelling), and the term
+	// written together with a syllable of one letter after spaces (dong
+	// e: donge).
+	parts         []string
+	textU, spaced string
 }
 
 // splitQuery is splitTerms for a search text, with each term's place and
@@ -81,13 +88,24 @@ func queryTerms(text string) ([]Term, []Join) {
 			foldedU = folded // not expected; no u spellings then
 		}
 	}
-	raw := splitQuery(folded)
+	raw := joinSyllables(splitQuery(folded), folded, foldedU)
 	var out []Term
 	var runs []Join
 	for i, r := range raw {
 		if r.han {
 			// In simplified characters, as the stores key names (Fold).
 			out = append(out, Term{Text: Fold(r.text), Han: true})
+			continue
+		}
+		if r.parts != nil {
+			// Syllables that an apostrophe joins, one of one letter
+			// (dong'e): one term of parts.
+			t := Term{Text: r.text, Parts: r.parts}
+			t.addVariant(r.textU, umlautUWeight)
+			if lv := umlautSpelling(t.Text); lv != t.Text {
+				t.addVariant(lv, umlautWeight)
+			}
+			out = append(out, t)
 			continue
 		}
 		// A run of terms that apostrophes join, every one a part.
@@ -101,6 +119,15 @@ func queryTerms(text string) ([]Term, []Join) {
 		}
 		t := Term{Text: r.text}
 		textU := foldedU[r.start:r.end]
+		if r.spaced != "" {
+			// tian e: the syllable of one letter written after it
+			// (tiane), which Parse drops, is a spelling of the term,
+			// and the two a run (Query.Joins) that a document which
+			// does not hold them as one (天津 Tianjin) has at
+			// splitWeight.
+			t.addVariant(r.spaced, 1)
+			runs = append(runs, Join{Parts: []string{r.text, r.spaced[len(r.text):]}, end: -1})
+		}
 		if parts, ok := toneParts(r.text); ok && len(strings.Join(parts, "")) >= 2 {
 			// Tone numbers: the term is the syllables without them, the
 			// text as typed a variant.
@@ -126,6 +153,70 @@ func queryTerms(text string) ([]Term, []Join) {
 		runs[i].Text = strings.Join(runs[i].Parts, "")
 	}
 	return out, runs
+}
+
+// oneLetterSyllables are the pinyin syllables of one letter: those before
+// which pinyin writes an apostrophe inside a word (东阿 Dong'e, 天峨
+// Tian'e), and which Parse would otherwise drop as terms of one letter.
+const oneLetterSyllables = "aoe"
+
+// joinSyllables reads the syllables of one letter (oneLetterSyllables) of
+// a search text's Latin terms (splitQuery's, of the text folded and
+// foldedU). Terms that apostrophes join (joinPrev), each of letters, one of
+// them of one letter, and together a run of pinyin syllables (dong'e,
+// Tian’e) become one term of parts (dong, e: rawTerm.parts; the text
+// donge). A term of letters followed, after spaces only, by a term of one
+// such letter with which it is a run of pinyin syllables (dong e) gets
+// the two written together as its spaced spelling (donge), and the letter
+// stays a term of its own (which Parse drops).
+func joinSyllables(raw []rawTerm, folded, foldedU string) []rawTerm {
+	letters := func(r rawTerm) bool { return !r.han && isLetters(r.text) }
+	oneLetter := func(r rawTerm) bool {
+		return len(r.text) == 1 && strings.Contains(oneLetterSyllables, r.text)
+	}
+	var out []rawTerm
+	for i := 0; i < len(raw); {
+		j := i + 1
+		for j < len(raw) && raw[j].joinPrev && letters(raw[j]) {
+			j++
+		}
+		run := raw[i:j]
+		if len(run) > 1 && letters(run[0]) && slices.ContainsFunc(run, oneLetter) {
+			var text, textU strings.Builder
+			parts := make([]string, len(run))
+			for k, r := range run {
+				parts[k] = r.text
+				text.WriteString(r.text)
+				textU.WriteString(foldedU[r.start:r.end])
+			}
+			if pinyinRun(text.String()) {
+				out = append(out, rawTerm{text: text.String(), textU: textU.String(), parts: parts,
+					start: run[0].start, end: run[len(run)-1].end, joinPrev: run[0].joinPrev})
+				i = j
+				continue
+			}
+		}
+		out = append(out, raw[i])
+		i++
+	}
+	for k := 1; k < len(out); k++ {
+		prev, r := &out[k-1], out[k]
+		if oneLetter(r) && !r.joinPrev && prev.parts == nil && letters(*prev) &&
+			strings.Trim(folded[prev.end:r.start], " ") == "" && pinyinRun(prev.text+r.text) {
+			prev.spaced = prev.text + r.text
+		}
+	}
+	return out
+}
+
+// isLetters reports whether s is one or more letters a–z.
+func isLetters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'a' || s[i] > 'z' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // Join is a run of Latin terms that apostrophes join in a search text

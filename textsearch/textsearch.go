@@ -29,7 +29,16 @@
 // at each number's end: digits 1–5 after pinyin syllables; k12 and h7n9
 // keep theirs). Terms that an apostrophe joins (xi'an) are matched each
 // on its own, and rank lower on a name that does not hold them as one
-// (安溪 an xi, 咸安 xian an below 西安 xi an).
+// (安溪 an xi, 咸安 xian an below 西安 xi an). Pinyin writes an apostrophe
+// before the syllables a, o and e (东阿 Dong'e, 天峨 Tian'e), which as
+// terms of one letter would be dropped: terms that apostrophes join, one
+// of them of one letter and together a run of pinyin syllables, are one
+// term of parts (dong'e and Dong’e are donge, whose parts dong and e
+// must be words of name one after the other or begin syllables of the
+// pinyin: Dong'e County, 东阿县); such a letter after a space (tian e) is
+// still dropped, but the term before it written together with it (tiane)
+// is a spelling of that term, and the two a run as if an apostrophe
+// joined them (天津 Tianjin, which holds no e, below 天峨 Tian'e).
 //
 // Short forms. Chinese names are shortened by keeping some of their
 // characters in order (科学技术馆 -> 科技馆, 北京师范大学 -> 北师大, 安徽省 ->
@@ -137,7 +146,10 @@ type Term struct {
 	// the words of name that are its parts, one after the other (Xi'an
 	// City), and matches a run of the pinyin only where a syllable begins
 	// at each part (西安 xi an; not 县 xian, nor 现代 xiandai), and never
-	// the initials. Nil for a term of one part.
+	// the initials. Nil for a term of one part. Terms that apostrophes
+	// join, one of them a syllable of one letter (a, o, e), are one term
+	// of parts too, each of one or more letters (dong'e: donge, parts
+	// dong and e: Dong'e County, 东阿县).
 	Parts []string
 	// PinyinOnly marks a piece of an expansion of a Latin term in one of
 	// Query.Alternatives: such a piece matches only as a run of the pinyin
@@ -182,7 +194,9 @@ type Query struct {
 	Terms []Term
 	// Joins are the runs of Latin terms that apostrophes join in the text
 	// (xi'an, Xī’ān: xi and an; each part of two or more letters and not
-	// a stop word, so a term of Terms). Every term is matched on its own
+	// a stop word, so a term of Terms), and the runs of a term and a
+	// syllable of one letter after spaces (tian e: tian and e; the letter
+	// is no term). Every term is matched on its own
 	// (and asked of the index so); a document that does not hold a run as
 	// one (its parts as words one after the other, or a run of the pinyin
 	// with a syllable beginning at each part: Xi'an City, 西安, not 安溪
