@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"fmt"
 	"testing"
 
 	"github.com/kepugraph/kepugraph/kepu"
@@ -11,7 +10,7 @@ import (
 // before a syllable of one letter (东阿 Dong'e, 天峨 Tian'e, 鄂尔多斯
 // E'erduosi) or between longer syllables (西安 Xi'an), and names that
 // share their first syllable (东城 Dongcheng, 天津 Tianjin).
-var searchApostropheNames = []struct{ id, name, zh, gbCode string }{
+var searchApostropheNames = []searchName{
 	{"County:ap-donge", "Dong'e County", "东阿县", "371524"},
 	{"County:ap-dongcheng", "Dongcheng District", "东城区", "110101"},
 	{"Museum:ap-donge", "Dong'e Science Hall", "", ""},
@@ -31,21 +30,7 @@ var searchApostropheNames = []struct{ id, name, zh, gbCode string }{
 // Dongcheng at all. Apostrophes between longer syllables (xi'an) read
 // as before: 西安 before 安溪.
 func testSearchApostrophes(t *testing.T, st kepu.Store) {
-	var nodes []kepu.Node
-	for _, n := range searchApostropheNames {
-		node := N(n.id, "name", n.name)
-		if n.zh != "" {
-			node.Props["nameZh"] = n.zh
-		}
-		if n.gbCode != "" {
-			node.Props["gbCode"] = n.gbCode
-		}
-		if node.Label == kepu.Museum {
-			node.Props["kind"] = "STANDARD"
-		}
-		nodes = append(nodes, node)
-	}
-	mustWrite(t, st, putNodes(nodes...)...)
+	putSearchNames(t, st, searchApostropheNames)
 	for _, tc := range []struct {
 		text string
 		want []string
@@ -67,10 +52,6 @@ func testSearchApostrophes(t *testing.T, st kepu.Store) {
 		{"xi'an", []string{"Prefecture:ap-xian", "County:ap-anxi"}},
 		{"Xī’ān", []string{"Prefecture:ap-xian", "County:ap-anxi"}},
 	} {
-		p := search(t, st, kepu.SearchQuery{Text: tc.text})
-		wantIDs(t, fmt.Sprintf("Search(%q)", tc.text), hitIDs(p), tc.want...)
-		if p.Total != len(tc.want) {
-			t.Errorf("Search(%q): total %d, want %d", tc.text, p.Total, len(tc.want))
-		}
+		wantSearchPage(t, st, tc.text, tc.want)
 	}
 }

@@ -11,14 +11,14 @@ import (
 // searchTraditionalNames are names in traditional characters (重慶科技館,
 // 香港科學館, 長沙科學館) and in simplified ones, with English names that
 // do not spell the pinyin, so that only nameZh finds them.
-var searchTraditionalNames = []struct{ id, name, zh string }{
-	{"Museum:tcq", "Mountain City Science Hall", "重慶科技館"},
-	{"Museum:thk", "Harbour Science Hall", "香港科學館"},
-	{"Museum:tcs", "Star City Science Hall", "長沙科學館"},
-	{"School:tbn", "Normal University of the North", "北京师范大学"},
-	{"Museum:tgd", "Southern Province Science Center", "广东省科学中心"},
-	{"Museum:tzg", "National Science Hall", "中国科学技术馆"},
-	{"Museum:tzq", "Youth Science Hall", "中青科技馆"},
+var searchTraditionalNames = []searchName{
+	{"Museum:tcq", "Mountain City Science Hall", "重慶科技館", ""},
+	{"Museum:thk", "Harbour Science Hall", "香港科學館", ""},
+	{"Museum:tcs", "Star City Science Hall", "長沙科學館", ""},
+	{"School:tbn", "Normal University of the North", "北京师范大学", ""},
+	{"Museum:tgd", "Southern Province Science Center", "广东省科学中心", ""},
+	{"Museum:tzg", "National Science Hall", "中国科学技术馆", ""},
+	{"Museum:tzq", "Youth Science Hall", "中青科技馆", ""},
 }
 
 // testSearchTraditional: search folds traditional characters to
@@ -32,15 +32,7 @@ var searchTraditionalNames = []struct{ id, name, zh string }{
 // its characters' defaults (zhongqing finds 中青 only, zhangsha nothing);
 // a text and its traditional form find the same page.
 func testSearchTraditional(t *testing.T, st kepu.Store) {
-	var nodes []kepu.Node
-	for _, n := range searchTraditionalNames {
-		node := N(n.id, "name", n.name, "nameZh", n.zh)
-		if node.Label == kepu.Museum {
-			node.Props["kind"] = "STANDARD"
-		}
-		nodes = append(nodes, node)
-	}
-	mustWrite(t, st, putNodes(nodes...)...)
+	putSearchNames(t, st, searchTraditionalNames)
 	for _, tc := range []struct {
 		text string
 		want []string
@@ -67,16 +59,46 @@ func testSearchTraditional(t *testing.T, st kepu.Store) {
 		{"中國科學技術館", []string{"Museum:tzg"}},
 		{"中國科技館", []string{"Museum:tzg"}},
 	} {
-		p := search(t, st, kepu.SearchQuery{Text: tc.text})
-		wantIDs(t, fmt.Sprintf("Search(%q)", tc.text), hitIDs(p), tc.want...)
-		if p.Total != len(tc.want) {
-			t.Errorf("Search(%q): total %d, want %d", tc.text, p.Total, len(tc.want))
-		}
+		wantSearchPage(t, st, tc.text, tc.want)
 	}
 	for _, p := range [][2]string{{"科学", "科學"}, {"科技馆", "科技館"}, {"科学馆", "科學館"}, {"science hall 科学", "science hall 科學"}} {
 		a, b := search(t, st, kepu.SearchQuery{Text: p[0]}), search(t, st, kepu.SearchQuery{Text: p[1]})
 		if a.Total < 2 || a.Total != b.Total || !slices.Equal(hitIDs(a), hitIDs(b)) {
 			t.Errorf("Search(%q) = %v (%d), Search(%q) = %v (%d): want the same two or more", p[0], hitIDs(a), a.Total, p[1], hitIDs(b), b.Total)
 		}
+	}
+}
+
+// searchName is a node of a search fixture: its ID, name, nameZh and
+// gbCode (each set only when not empty); a museum's kind is STANDARD.
+type searchName struct{ id, name, zh, gbCode string }
+
+// putSearchNames writes the nodes of names.
+func putSearchNames(t *testing.T, st kepu.Store, names []searchName) {
+	t.Helper()
+	var nodes []kepu.Node
+	for _, n := range names {
+		node := N(n.id, "name", n.name)
+		for k, v := range map[string]string{"nameZh": n.zh, "gbCode": n.gbCode} {
+			if v != "" {
+				node.Props[k] = v
+			}
+		}
+		if node.Label == kepu.Museum {
+			node.Props["kind"] = "STANDARD"
+		}
+		nodes = append(nodes, node)
+	}
+	mustWrite(t, st, putNodes(nodes...)...)
+}
+
+// wantSearchPage checks that a search of text is exactly want, best
+// first, with want's length as its total.
+func wantSearchPage(t *testing.T, st kepu.Store, text string, want []string) {
+	t.Helper()
+	p := search(t, st, kepu.SearchQuery{Text: text})
+	wantIDs(t, fmt.Sprintf("Search(%q)", text), hitIDs(p), want...)
+	if p.Total != len(want) {
+		t.Errorf("Search(%q): total %d, want %d", text, p.Total, len(want))
 	}
 }
