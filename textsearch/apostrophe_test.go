@@ -174,3 +174,34 @@ func TestApostropheNames(t *testing.T) {
 		t.Errorf("only %d names with apostrophes", names)
 	}
 }
+
+// FuzzParse: Parse does not panic on any text, and what it returns holds
+// together: every term has a text, a term's parts (Term.Parts) and a
+// join's parts (Query.Joins) spell its text, and a term of parts is of
+// letters. The seeds are the texts of the apostrophe tests; go test runs
+// them, go test -fuzz FuzzParse explores beyond.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"Dong'e", "Dong’e County", "Dōng'ē", "e'erduosi", "tian e", "tian  e county",
+		"xi'an", "o'brien", "don't panic", "vitamin e", "tian, e", "a'o'e", "xi1an1", "北京 kexue", "dong'e'an", "'e", "e'", "dong''e"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		q, err := Parse(text)
+		if err != nil {
+			return
+		}
+		for _, tt := range q.Terms {
+			if tt.Text == "" {
+				t.Fatalf("Parse(%q): a term without text: %+v", text, q.Terms)
+			}
+			if tt.Parts != nil && (strings.Join(tt.Parts, "") != tt.Text || !isLetters(tt.Text)) {
+				t.Fatalf("Parse(%q): term %q has parts %q", text, tt.Text, tt.Parts)
+			}
+		}
+		for _, j := range q.Joins {
+			if len(j.Parts) < 2 || strings.Join(j.Parts, "") != j.Text {
+				t.Fatalf("Parse(%q): join %q has parts %q", text, j.Text, j.Parts)
+			}
+		}
+	})
+}
