@@ -16,6 +16,13 @@ import (
 	"github.com/kepugraph/kepugraph/internal/neo4jtest"
 )
 
+// differentialTimeout is the request deadline (--timeout) of both servers
+// of TestDifferential: a hang guard. The test compares answers, not
+// times; at the default 10 s a loaded CI machine made one README query
+// (counties covered by a mobile museum, with totalCount) a TIMEOUT on
+// Neo4j, a difference the code did not make.
+const differentialTimeout = "5m"
+
 // TestDifferential sends the same requests to two servers loaded with the
 // reference dataset, one on the embedded store and one on Neo4j, and
 // requires identical JSON answers (data and errors; the response extensions,
@@ -40,7 +47,7 @@ func TestDifferential(t *testing.T) {
 	}
 	dir, embStarted := t.TempDir(), make(chan started, 1)
 	go func() {
-		m, logs, err := runMain(t, "--data-dir", dir)
+		m, logs, err := runMain(t, "--data-dir", dir, "--timeout", differentialTimeout)
 		embStarted <- started{m, logs, err}
 	}()
 	// Read once, by the test or, when the Neo4j server's start fails the
@@ -54,7 +61,7 @@ func TestDifferential(t *testing.T) {
 			}
 		}
 	})
-	neo := neo4jSeededMain(t)
+	neo := neo4jSeededMain(t, "--timeout", differentialTimeout)
 	es := embedded()
 	if es.err != nil {
 		t.Fatalf("run: %v\nlog:\n%s", es.err, es.logs)

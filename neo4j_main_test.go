@@ -87,12 +87,12 @@ func neo4jFlags() []string {
 }
 
 // neo4jSeededMain wipes the Neo4j test server (holding it until the test
-// ends) and starts the program on it: its first start loads the reference
-// dataset, as on an empty data directory.
-func neo4jSeededMain(t *testing.T) *Main {
+// ends) and starts the program on it, with args after the Neo4j flags: its
+// first start loads the reference dataset, as on an empty data directory.
+func neo4jSeededMain(t *testing.T, args ...string) *Main {
 	t.Helper()
 	neo4jtest.Fresh(t)
-	m, logs := mustRunMain(t, neo4jFlags()...)
+	m, logs := mustRunMain(t, append(neo4jFlags(), args...)...)
 	if !strings.Contains(logs.String(), "reference dataset loaded") {
 		t.Fatalf("the first start on an empty Neo4j did not load the reference dataset:\n%s", logs)
 	}
